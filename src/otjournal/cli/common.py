@@ -1,0 +1,131 @@
+"""What every command shares: options, the consoles, the error boundary."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from otjournal.errors import InvalidFile, OtjournalError
+
+DirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--dir",
+        help="Notes folder (default: $OTJOURNAL_DIR, else the user data folder).",
+        show_default=False,
+        file_okay=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def complete_client(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: client handles in the notes folder (reads folder names only)."""
+    from otjournal.paths import notes_dir
+    from otjournal.store import Journal
+
+    try:
+        root = notes_dir(ctx.params.get("dir"), os.environ)
+        return [h for h in Journal(root).client_handles() if h.startswith(incomplete)]
+    except (OSError, OtjournalError):
+        return []
+
+
+ClientArg = Annotated[
+    str, typer.Argument(help="Client handle, e.g. mia-k.", autocompletion=complete_client)
+]
+OptClientArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Client handle (default: all clients).",
+        autocompletion=complete_client,
+        show_default=False,
+    ),
+]
+
+
+def journal(dir_option: Path | None) -> Any:
+    from otjournal.paths import notes_dir
+    from otjournal.store import Journal
+
+    return Journal(notes_dir(dir_option, os.environ))
+
+
+def today() -> date:
+    return datetime.now().astimezone().date()
+
+
+def now() -> datetime:
+    return datetime.now().astimezone()
+
+
+_consoles: dict[str, Any] = {}
+
+
+def out() -> Any:
+    """The console for results (stdout). Rich honours NO_COLOR and non-TTY output."""
+    from rich.console import Console
+
+    if "out" not in _consoles or _consoles["out"].file is not sys.stdout:
+        _consoles["out"] = Console(file=sys.stdout, highlight=False, soft_wrap=False)
+    return _consoles["out"]
+
+
+def err() -> Any:
+    """The console for warnings and errors (stderr)."""
+    from rich.console import Console
+
+    if "err" not in _consoles or _consoles["err"].file is not sys.stderr:
+        _consoles["err"] = Console(file=sys.stderr, highlight=False, soft_wrap=True)
+    return _consoles["err"]
+
+
+def print_json(data: Any) -> None:
+    from otjournal.tomlio import to_json_value
+
+    sys.stdout.write(json.dumps(to_json_value(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def warn(message: str) -> None:
+    from rich.markup import escape
+
+    err().print(f"[yellow]otj:[/] {escape(message)}")
+
+
+def fail(message: str, code: int = 2, hint: str | None = None) -> NoReturn:
+    report(OtjournalError(message, hint=hint))
+    raise typer.Exit(code)
+
+
+def report(exc: OtjournalError) -> None:
+    from rich.markup import escape
+
+    problems = exc.problems if isinstance(exc, InvalidFile) else None
+    if problems:
+        for p in problems:
+            err().print(f"[red]otj:[/] {escape(p.format())}")
+        return
+    err().print(f"[red]otj: error:[/] {escape(str(exc))}")
+    if exc.hint:
+        err().print(f"  [dim]hint:[/] {escape(exc.hint)}")
+
+
+class BoundaryGroup(TyperGroup):
+    """The one error boundary: the project's own errors become a message and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OtjournalError as exc:
+            report(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            err().print("\notj: interrupted")
+            raise typer.Exit(130) from None

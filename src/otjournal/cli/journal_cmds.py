@@ -1,0 +1,238 @@
+"""``otj path``, ``list``, ``show``, ``check`` and ``demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from otjournal.cli.common import (
+    DirOpt,
+    JsonOpt,
+    OptClientArg,
+    journal,
+    out,
+    print_json,
+    today,
+)
+
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help="From this day: YYYY-MM-DD, today, yesterday, 30d, 8w, 6m."),
+]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to and including this day.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("path")(path_cmd)
+    app.command("list")(list_cmd)
+    app.command("show")(show_cmd)
+    app.command("check")(check_cmd)
+    app.command("demo")(demo_cmd)
+
+
+def path_cmd(dir: DirOpt = None) -> None:
+    """Print the notes folder (it is created by the first write, never by a read)."""
+    typer.echo(str(journal(dir).root))
+
+
+def list_cmd(
+    client: OptClientArg = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    last: Annotated[
+        int | None, typer.Option("-n", "--last", min=0, help="Only the most recent N sessions.")
+    ] = None,
+    dir: DirOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """List sessions, oldest first (filter by client and dates; -n for the latest N)."""
+    from otjournal.cli.problems import note_problems
+    from otjournal.query import parse_day, select_sessions
+    from otjournal.render import sessions_table
+    from otjournal.store import validate_handle
+
+    j = journal(dir)
+    handles = [validate_handle(client)] if client else None
+    if client and client not in j.client_handles():
+        from otjournal.errors import NotFoundError
+
+        raise NotFoundError(
+            f"no client {client!r} in {j.root}", hint="'otj client list' shows the clients"
+        )
+    snap = j.load(handles, homework=False)
+    note_problems(snap)
+    day = today()
+    chosen = select_sessions(
+        snap.sessions,
+        client=client,
+        since=parse_day(since, day) if since else None,
+        until=parse_day(until, day) if until else None,
+        last=last,
+    )
+    if json:
+        print_json([{**s.record.to_dict(), "path": str(s.path)} for s in chosen])
+        return
+    if not chosen:
+        out().print("No sessions yet." if not snap.sessions else "No sessions match.")
+        return
+    out().print(sessions_table([s.record for s in chosen]))
+
+
+def show_cmd(
+    session_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="Session id (or a unique start or end of it) from 'otj list'."
+        ),
+    ],
+    dir: DirOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Show one session note in full, amendments after the note."""
+    from otjournal.cli.problems import note_problems
+    from otjournal.query import find_by_id
+    from otjournal.render import session_detail
+
+    snap = journal(dir).load(homework=False)
+    note_problems(snap)
+    found = find_by_id(snap.sessions, session_id)
+    session = found.record
+    if json:
+        print_json({**session.to_dict(), "path": str(found.path)})
+        return
+    client = snap.clients.get(session.client)
+    out().print(session_detail(session, client.record if client else None))
+
+
+def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
+    """Read and validate every file. Silent with exit 0 when all is well; otherwise one
+    'path:line:col: message' line each, and exit 1 if any is an error."""
+    from otjournal.checks import cross_checks
+
+    j = journal(dir)
+    snap = j.load()
+    problems = snap.problems + cross_checks(snap) + j.permission_problems()
+    problems.sort(key=lambda p: (str(p.path), p.line or 0, p.column or 0))
+    errors = sum(p.severity == "error" for p in problems)
+    if json:
+        print_json(
+            {
+                "ok": errors == 0,
+                "clients": len(snap.clients),
+                "sessions": len(snap.sessions),
+                "homework": len(snap.homework),
+                "problems": [p.to_json(j.root) for p in problems],
+            }
+        )
+    else:
+        for p in problems:
+            typer.echo(p.format(j.root))
+    if errors:
+        raise typer.Exit(1)
+
+
+def demo_cmd(
+    dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Folder for the demo journal (default: a new folder in the temp dir).",
+            file_okay=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed gives the same journal.")
+    ] = 7,
+    sessions: Annotated[
+        int | None,
+        typer.Option(min=1, max=1_000_000, help="Scale to about N sessions (for benchmarks)."),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(help="Last day of the demo's sessions (default: today).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only print the folder.")] = False,
+) -> None:
+    """Write a realistic, fictional demo journal into a new folder, then show it."""
+    import tempfile
+
+    from otjournal.demo import write_demo
+    from otjournal.query import parse_day
+    from otjournal.store import Journal
+
+    if dir is None:
+        root = Path(tempfile.mkdtemp(prefix="otjournal-demo-"))
+    else:
+        root = dir.expanduser()
+        if root.exists() and any(root.iterdir()):
+            from otjournal.errors import UsageError
+
+            raise UsageError(
+                f"{root} is not empty: the demo writes only into a new or empty folder",
+                hint="pick another --dir",
+            )
+    last_day = parse_day(end, today()) if end else today()
+    counts = write_demo(
+        Journal(root),
+        seed=seed,
+        end=last_day,
+        sessions=sessions,
+        progress=None if quiet else _progress(),
+    )
+    if quiet:
+        typer.echo(str(root))
+        return
+    _show_demo(root, counts)
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    from otjournal.cli.common import err
+
+    console = err()
+    if not console.is_terminal:
+        return None
+
+    def step(done: int, total: int) -> None:
+        if done == total or done % 250 == 0:
+            console.print(f"writing demo journal… {done}/{total}", end="\r")
+            if done == total:
+                console.print(" " * 40, end="\r")
+
+    return step
+
+
+def _show_demo(root: Path, counts: dict[str, int]) -> None:
+    from rich.text import Text
+
+    from otjournal.render import clients_table, sessions_table
+    from otjournal.store import Journal
+
+    console = out()
+    snap = Journal(root).load()
+    by_client: dict[str, list] = {}
+    for s in snap.sessions:
+        by_client.setdefault(s.record.client, []).append(s.record)
+    console.print(Text.assemble(("Demo journal", "bold"), f" (fictional) written to {root}"))
+    console.print(
+        f"{counts['clients']} clients, {counts['sessions']} sessions, "
+        f"{counts['homework']} homework entries.\n"
+    )
+    clients = [c.record for c in snap.clients.values()]
+    console.print(clients_table(clients[:12], by_client))
+    if len(clients) > 12:
+        console.print(f"… and {len(clients) - 12} more clients")
+    console.print(Text("\nMost recent sessions", style="bold"))
+    console.print(sessions_table([s.record for s in snap.sessions[-6:]]))
+    q = _quote(root)
+    console.print(
+        f"\nTry:  otj --help\n      otj list --dir {q} -n 10\n"
+        f"      otj show --dir {q} {snap.sessions[-1].record.id}\n"
+        f"      export OTJOURNAL_DIR={q}   # then leave out --dir"
+    )
+
+
+def _quote(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))

@@ -1,0 +1,18 @@
+"""Telling people about files that could not be read, without stopping the command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from otjournal.cli.common import warn
+
+
+def note_problems(snap: Any) -> None:
+    """One line on stderr: read commands go on with every file that could be read."""
+    errors = [p for p in snap.problems if p.severity == "error"]
+    if errors:
+        files = len({p.path for p in errors})
+        warn(
+            f"{files} file{'s' if files != 1 else ''} could not be read and "
+            f"{'are' if files != 1 else 'is'} left out; 'otj check' says where"
+        )

@@ -1,0 +1,520 @@
+"""A realistic, deterministic, fictional demo journal.
+
+Everything comes from one seeded ``Random`` and the ``end`` day, so the same seed
+and day give the same files byte for byte. Goals move the way they do in real
+practice: mostly upward, with plateaus and the odd step back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from random import Random
+
+from otjournal.model import (
+    Activity,
+    Assignment,
+    Caregiver,
+    CaregiverNote,
+    ChecklistAnswer,
+    ChildVoice,
+    Client,
+    Copm,
+    Emotion,
+    Goal,
+    GoalRating,
+    HomeworkEntry,
+    MoodCheck,
+    Plan,
+    PlanPeriod,
+    Practice,
+    Regulation,
+    Relaxation,
+    Session,
+    Thought,
+    ThoughtRecord,
+)
+from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
+from otjournal.store import Journal
+
+TZ = timezone(timedelta(hours=10))
+PRACTITIONER = "Alex Rivera (OT)"
+
+
+@dataclass(frozen=True)
+class Persona:
+    handle: str
+    name: str
+    born: date | None
+    framework: str
+    communication: tuple[str, ...]
+    strengths: tuple[str, ...]
+    caregivers: tuple[Caregiver, ...]
+    goals: tuple[tuple[str, dict[int, str]], ...]
+    activities: tuple[tuple[str, bool, bool, bool], ...]  # name, child-led, interest, movement
+    helped: tuple[str, ...]
+    voice: tuple[str, ...]
+    homework: tuple[tuple[str, str, int], ...]  # text, kind, per week
+    child: bool = True
+
+
+PERSONAS = (
+    Persona(
+        "mia-k",
+        "Mia K.",
+        date(2019, 6, 12),
+        "zones",
+        ("speech", "AAC"),
+        ("trains", "drawing", "swinging"),
+        (Caregiver("Sarah K.", "mother"), Caregiver("Tom K.", "father")),
+        (
+            (
+                "Mia puts on her shoes and does the laces before kinder",
+                {
+                    -2: "needs hand-over-hand for every step",
+                    -1: "does velcro shoes on her own",
+                    0: "laces with the picture card and one reminder",
+                    1: "laces with the card alone",
+                    2: "laces without the card",
+                },
+            ),
+            (
+                "Mia uses her calm-body plan when the kinder bell rings",
+                {
+                    -2: "covers ears and leaves the room",
+                    0: "chooses a tool from her plan with a prompt",
+                    2: "chooses a tool on her own",
+                },
+            ),
+            ("Mia joins a play idea with a peer for five minutes", {}),
+        ),
+        (
+            ("Train-track obstacle course", True, True, True),
+            ("Lacing card with train stickers", False, True, False),
+            ("Swing and crash-mat", True, False, True),
+            ("Drawing a calm-body plan", False, True, False),
+            ("Playdough heavy work", True, False, True),
+            ("Peer play with the station set", True, True, False),
+        ),
+        ("heavy work", "deep pressure", "swinging", "a train song", "quiet corner"),
+        (
+            "\u201cthe train goes in the tunnel\u201d — threading the lace",
+            "pointed to ‘swing’ on her AAC board",
+            "“again!” after the crash mat",
+            "showed me her drawing of a calm train",
+        ),
+        (
+            ("Lacing card with train stickers after breakfast", "practice", 5),
+            ("Heavy-work jobs before kinder (carry the library bag)", "practice", 5),
+        ),
+    ),
+    Persona(
+        "noah-t",
+        "Noah T.",
+        date(2016, 2, 3),
+        "engine",
+        ("speech",),
+        ("Minecraft", "Lego", "jokes"),
+        (Caregiver("Priya T.", "mother"),),
+        (
+            (
+                "Noah writes his name and a sentence on the line at school",
+                {
+                    -2: "writes his first name with large letters",
+                    0: "writes a sentence on the line",
+                    2: "writes three sentences on the line",
+                },
+            ),
+            (
+                "Noah gets ready for school with his visual schedule",
+                {
+                    -2: "needs an adult for each step",
+                    0: "follows the schedule with two reminders",
+                    2: "follows it on his own",
+                },
+            ),
+        ),
+        (
+            ("Minecraft block-letter writing", False, True, False),
+            ("Animal walks relay", True, False, True),
+            ("Lego build from a plan", True, True, False),
+            ("Theraputty treasure hunt", True, False, True),
+            ("Joke-writing on a whiteboard", False, True, False),
+        ),
+        ("movement break", "chewy tube", "wall push-ups", "choosing the next activity"),
+        (
+            "“can we do the creeper letters?”",
+            "“my engine is fast today”",
+            "told a joke he wrote himself",
+            "asked to show Mum his Lego plan",
+        ),
+        (
+            ("Morning schedule with a tick chart", "practice", 5),
+            ("Engine check at breakfast", "mood-check", 7),
+        ),
+    ),
+    Persona(
+        "sam-r",
+        "Sam R.",
+        date(1991, 9, 21),
+        "window",
+        ("speech",),
+        ("cooking", "running", "music"),
+        (),
+        (
+            (
+                "Sam cooks a simple evening meal three nights a week",
+                {-2: "no meals cooked", 0: "three meals a week", 2: "five meals a week"},
+            ),
+            ("Sam takes the train to work using his grounding routine", {}),
+        ),
+        (
+            ("Meal planning with a visual recipe", True, True, False),
+            ("Graded exposure: train platform walk", False, False, True),
+            ("Paced breathing practice", False, False, False),
+            ("Thought record together", False, False, False),
+        ),
+        ("paced breathing", "grounding 5-4-3-2-1", "music", "a walk"),
+        ("“I actually liked chopping the onions”", "“the platform felt less loud”"),
+        (
+            ("Paced breathing, ten minutes", "relaxation", 5),
+            ("Thought record after a hard moment", "thought-record", 2),
+            ("Cook one meal from the plan", "practice", 3),
+        ),
+        child=False,
+    ),
+    Persona(
+        "ava-l",
+        "Ava L.",
+        date(2020, 11, 2),
+        "descriptive",
+        ("gesture", "sign", "speech"),
+        ("water play", "animals", "music"),
+        (Caregiver("Jo L.", "grandmother"),),
+        (
+            ("Ava eats a meal at the table with the family", {}),
+            ("Ava tries a new texture in messy play", {}),
+        ),
+        (
+            ("Water tray with animal figures", True, True, True),
+            ("Messy play with shaving foam", True, False, True),
+            ("Music and movement songs", True, True, True),
+        ),
+        ("singing", "water play", "rocking", "grandmother's hug"),
+        ("signed ‘more’ for the water tray", "laughed and clapped during the song"),
+        (("Messy play at bath time", "practice", 3),),
+    ),
+)
+
+SUMMARIES = (
+    "Engaged and curious; we followed {name}'s lead for most of the session.",
+    "A session with big feelings in the middle; co-regulation helped and we adapted the plan.",
+    "Steady progress on the main goal; {name} chose most activities.",
+    "Lots of movement today; {name} led the play and tried a new step.",
+)
+NEXT_FOCUS = (
+    "Build on today's step with the same interest-based activity.",
+    "Try the calm-body plan at the start, then the goal activity.",
+    "Keep the movement warm-up; add one new step to the routine.",
+)
+ADAPTATIONS = (
+    "made it shorter and added a movement break",
+    "swapped to the child's chosen theme",
+    "moved to the floor when sitting at the table was hard",
+    "used bigger materials",
+)
+RESPONSES = (
+    "smiled and asked for another turn",
+    "focused for the whole activity",
+    "moved away, then came back to it when ready",
+    "tried two steps on their own",
+    "needed a break, then finished the activity",
+)
+CAREGIVER_REPORTS = (
+    "A good week at home; mornings went more smoothly.",
+    "A hard week with a cold; less practice than planned.",
+    "Noticed more independence getting dressed.",
+    "Kinder/school teacher reported a calmer start to the day.",
+)
+
+
+def _gas_path(rng: Random, n: int) -> list[int]:
+    """A believable run of interim ratings from -2 upwards, with plateaus and dips."""
+    level = -2.0
+    out = []
+    speed = rng.uniform(0.06, 0.2)
+    for _ in range(n):
+        level += rng.gauss(speed, 0.25)
+        level = max(-2.0, min(2.0, level))
+        out.append(round(level))
+    return out
+
+
+def _dt(day: date, hour: int, minute: int) -> datetime:
+    return datetime.combine(day, time(hour, minute), TZ)
+
+
+def build_clients(n_clients: int, rng: Random, start: date) -> list[tuple[Client, Persona]]:
+    clients = []
+    for i in range(n_clients):
+        p = PERSONAS[i % len(PERSONAS)]
+        handle = p.handle if i < len(PERSONAS) else f"{p.handle}-{i // len(PERSONAS) + 1}"
+        goals = []
+        for gi, (text, levels) in enumerate(p.goals, start=1):
+            copm = None
+            if gi == 1:
+                copm = Copm(
+                    text.split(" ", 1)[1][:60],
+                    rng.randint(2, 4),
+                    rng.randint(1, 4),
+                    rng.randint(5, 8),
+                    rng.randint(5, 9),
+                )
+            goals.append(
+                Goal(
+                    f"g{gi}",
+                    text,
+                    weight=1 if gi > 1 else 2,
+                    set_on=start,
+                    levels=levels,
+                    copm=copm,
+                )
+            )
+        plan = PlanPeriod(start, start + timedelta(days=364), "NDIS") if p.child else None
+        clients.append(
+            (
+                Client(
+                    handle,
+                    p.name,
+                    p.born,
+                    p.framework,
+                    p.communication,
+                    p.strengths,
+                    p.caregivers,
+                    plan,
+                    tuple(goals),
+                ),
+                p,
+            )
+        )
+    return clients
+
+
+def build_session(
+    rng: Random, client: Client, p: Persona, when: datetime, index: int, gas: dict[str, int]
+) -> Session:
+    first = index == 0
+    session_type = "initial" if first else ("review" if index % 12 == 11 else "therapy")
+    caregiver_present = p.child and rng.random() < 0.8
+    attendees = (("child",) if p.child else ("client",)) + (
+        ("parent",) if caregiver_present else ()
+    )
+    if p.child and rng.random() < 0.06:
+        session_type, attendees = "caregiver-only", ("parent",)
+    places = (
+        ("clinic", "home", "school", "telehealth")
+        if p.child
+        else ("clinic", "community", "telehealth", "telehealth")
+    )
+    setting = rng.choices(places, (6, 2, 2, 1))[0]
+    chosen = rng.sample(p.activities, k=min(len(p.activities), rng.randint(2, 3)))
+    goal_ids = [g.id for g in client.active_goals]
+    activities = []
+    for name, led, interest, movement in chosen:
+        adapted = rng.random() < 0.35
+        activities.append(
+            Activity(
+                name,
+                rng.choice((10, 15, 15, 20)),
+                led,
+                interest,
+                movement,
+                adapted,
+                rng.choice(ADAPTATIONS) if adapted else "",
+                rng.choice(RESPONSES),
+                (rng.choice(goal_ids),) if goal_ids else (),
+            )
+        )
+    ratings = tuple(
+        GoalRating(gid, gas[gid], f"Observed during {activities[0].name.lower()}.")
+        for gid in goal_ids
+        if not first and rng.random() < 0.85
+    )
+    states = FRAMEWORKS[p.framework]
+    if states:
+        regulation = Regulation(
+            p.framework, rng.choice(states), rng.choice(states), tuple(rng.sample(p.helped, k=2))
+        )
+    else:
+        regulation = Regulation(
+            p.framework, "wriggly and curious", "settled, singing", tuple(rng.sample(p.helped, k=2))
+        )
+    checklist = []
+    # The affirming checklist is written for sessions with a child.
+    for key, text in CHECKLIST if p.child else ():
+        if key == "caregiver" and not caregiver_present:
+            answer = "n-a"
+        else:
+            answer = rng.choices(("yes", "partly", "no", "unsure"), (14, 4, 1, 1))[0]
+        note = (
+            "the plan changed when we followed the swing"
+            if key == "agile" and answer == "yes" and rng.random() < 0.2
+            else ""
+        )
+        checklist.append(ChecklistAnswer(key, answer, text, note))
+    homework = tuple(
+        Assignment(f"hw{index + 1}-{k + 1}", text, kind, per_week)
+        for k, (text, kind, per_week) in enumerate(p.homework[:2])
+    )
+    first_name = client.display_name.split()[0]
+    start = when
+    written = start + timedelta(minutes=rng.randint(50, 120))
+    late = rng.random() < 0.04
+    if late:
+        written = start + timedelta(days=2, hours=1)
+    return Session(
+        id="",
+        client=client.handle,
+        start=start,
+        duration_min=rng.choice((45, 45, 60)),
+        written_by=PRACTITIONER,
+        written_at=written,
+        session_type=session_type,
+        setting=setting,
+        attendees=attendees,
+        late_entry=late,
+        goals=ratings,
+        activities=tuple(activities),
+        child_voice=ChildVoice(rng.choice(p.voice), p.communication[:1]),
+        caregiver=CaregiverNote(
+            rng.choice(CAREGIVER_REPORTS), "joined the activities and tried the strategies"
+        )
+        if caregiver_present
+        else CaregiverNote(),
+        regulation=regulation,
+        checklist=tuple(checklist),
+        plan=Plan(rng.choice(SUMMARIES).format(name=first_name), rng.choice(NEXT_FOCUS), homework),
+    )
+
+
+def build_homework(
+    rng: Random, client: Client, p: Persona, session: Session, until: datetime
+) -> list[HomeworkEntry]:
+    entries = []
+    writer = p.caregivers[0].name if p.caregivers else client.display_name
+    day = session.start + timedelta(days=1)
+    while day < until:
+        for a in session.plan.homework:
+            chance = (a.per_week or 2) / 7 * 0.7
+            if rng.random() > chance:
+                continue
+            at = day.replace(hour=rng.choice((7, 8, 17, 19)), minute=rng.choice((0, 15, 30)))
+            entries.append(_entry(rng, client, a, at, writer))
+        day += timedelta(days=1)
+    return entries
+
+
+def _entry(rng: Random, client: Client, a: Assignment, at: datetime, writer: str) -> HomeworkEntry:
+    base = {
+        "id": "",
+        "client": client.handle,
+        "entry_kind": a.kind,
+        "at": at,
+        "written_by": writer,
+        "written_at": at + timedelta(minutes=rng.randint(5, 90)),
+        "assignment": a.id,
+    }
+    if a.kind == "practice":
+        done = rng.choices(("yes", "partly", "not-this-time"), (6, 3, 2))[0]
+        return HomeworkEntry(
+            **base,
+            practice=Practice(
+                done,
+                "" if done == "not-this-time" else "went better with the song",
+                rng.randint(3, 9),
+                rng.randint(4, 10),
+            ),
+        )
+    if a.kind == "relaxation":
+        before = rng.randint(5, 9)
+        return HomeworkEntry(
+            **base,
+            relaxation=Relaxation(
+                "paced breathing",
+                rng.choice((5, 10, 10, 15)),
+                before,
+                max(0, before - rng.randint(1, 4)),
+            ),
+        )
+    if a.kind == "thought-record":
+        return HomeworkEntry(
+            **base,
+            thought_record=ThoughtRecord(
+                "Train stopped between stations",
+                (Emotion("anxious", 80, 45),),
+                (Thought("I won't cope if it stays stopped", 75, True),),
+                "my chest felt tight",
+                "I have coped every time before",
+                "This is uncomfortable and I have ways to get through it",
+                60,
+            ),
+        )
+    if a.kind == "mood-check":
+        return HomeworkEntry(
+            **base, mood=MoodCheck(rng.randint(3, 9), rng.choice((8.0, 9.5, 10.0)))
+        )
+    return HomeworkEntry(**base, text="A few lines about the week.")
+
+
+def write_demo(
+    journal: Journal,
+    *,
+    seed: int,
+    end: date,
+    sessions: int | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Write the demo into ``journal`` (a new folder). Returns what was written."""
+    rng = Random(seed)
+    per_client = 26
+    total = sessions or per_client * len(PERSONAS)
+    n_clients = max(len(PERSONAS), -(-total // per_client))
+    weeks = 26
+    start = end - timedelta(weeks=weeks)
+    clients = build_clients(n_clients, rng, start)
+    # Demo data is regenerable, so bulk writes skip fsync; every other write is durable.
+    durable = total <= 500
+    for client, _ in clients:
+        journal.add_client(client)
+    counts = {"clients": len(clients), "sessions": 0, "homework": 0}
+    plan: list[tuple[int, int]] = []
+    quota = [total // n_clients + (1 if i < total % n_clients else 0) for i in range(n_clients)]
+    for ci, q in enumerate(quota):
+        plan += [(ci, k) for k in range(q)]
+    paths = {ci: _gas_paths(rng, clients[ci][0], quota[ci]) for ci in range(n_clients)}
+    homework_budget = total  # about one entry per session, as in a busy practice
+    for done, (ci, k) in enumerate(plan, start=1):
+        client, persona = clients[ci]
+        span = max(1, quota[ci])
+        day = start + timedelta(days=int(k * weeks * 7 / span) + 1)
+        when = _dt(day, rng.choice((9, 10, 11, 13, 14, 15, 16)), rng.choice((0, 30)))
+        gas = {gid: series[k] for gid, series in paths[ci].items()}
+        saved = journal.add_session(
+            build_session(rng, client, persona, when, k, gas), rng=rng, durable=durable
+        )
+        counts["sessions"] += 1
+        next_day = start + timedelta(days=int((k + 1) * weeks * 7 / span) + 1)
+        until = min(_dt(next_day, 0, 0), _dt(end, 23, 59))
+        if homework_budget > 0 and k > 0:
+            for entry in build_homework(rng, client, persona, saved.record, until)[:3]:
+                journal.add_homework(entry, rng=rng, durable=durable)
+                counts["homework"] += 1
+                homework_budget -= 1
+        if progress:
+            progress(done, len(plan))
+    return counts
+
+
+def _gas_paths(rng: Random, client: Client, n: int) -> dict[str, list[int]]:
+    return {g.id: _gas_path(rng, n) for g in client.active_goals}

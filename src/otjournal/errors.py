@@ -1,0 +1,139 @@
+"""The project's own error types. Nothing here prints.
+
+Every error carries a message, optionally a location (path, line, column) and a
+hint saying what to do next. Messages never contain note text: they name fields,
+allowed values and files, not what a person wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class OtjournalError(Exception):
+    """Base class: anything the CLI boundary turns into a readable message."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        loc = str(self.path)
+        if self.line is not None:
+            loc += f":{self.line}"
+            if self.column is not None:
+                loc += f":{self.column}"
+        return loc
+
+    def __str__(self) -> str:
+        loc = self.location()
+        return f"{loc}: {self.message}" if loc else self.message
+
+
+class UsageError(OtjournalError):
+    """The command was asked for something that cannot be done as asked (exit 2)."""
+
+    exit_code = 2
+
+
+class ValidationError(OtjournalError):
+    """One or more fields of a record do not hold allowed values.
+
+    ``field`` is a dotted path such as ``checklist[2].answer`` so that a file
+    location can be found for it and a person knows exactly what to fix.
+    """
+
+    def __init__(self, field: str, message: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{field}: {message}" if field else message, hint=hint)
+        self.field = field
+        self.detail = message
+
+
+class ValidationErrors(OtjournalError):
+    """Several validation errors at once, so a person can fix them all in one go."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(e.message for e in errors))
+
+
+class StoreError(OtjournalError):
+    """Writing or reading the notes folder failed; nothing was lost."""
+
+
+class NotFoundError(OtjournalError):
+    """A client, goal or session named by the user does not exist."""
+
+
+class ConflictError(StoreError):
+    """A file changed on disk after it was read: refuse rather than overwrite."""
+
+
+class InvalidFile(OtjournalError):
+    """A file that could not be read as a record: every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        super().__init__(
+            first.message, path=first.path, line=first.line, column=first.column, hint=first.hint
+        )
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one file, found while loading. Loading goes on."""
+
+    path: Path
+    message: str
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def format(self, root: Path | None = None) -> str:
+        path = self.path
+        if root is not None:
+            try:
+                path = self.path.relative_to(root)
+            except ValueError:
+                pass
+        loc = str(path)
+        loc += f":{self.line or 1}:{self.column or 1}"
+        text = f"{loc}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+    def to_json(self, root: Path | None = None) -> dict[str, object]:
+        path = self.path
+        if root is not None:
+            try:
+                path = self.path.relative_to(root)
+            except ValueError:
+                pass
+        return {
+            "path": str(path),
+            "line": self.line or 1,
+            "column": self.column or 1,
+            "severity": self.severity,
+            "message": self.message,
+            "hint": self.hint,
+        }

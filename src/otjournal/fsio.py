@@ -1,0 +1,228 @@
+"""Safe file primitives: create without overwriting, replace only what was read.
+
+The recipe (docs/format.md, reliability notes): write a temp in the same folder
+(0600 from creation), flush, fsync, publish with ``os.link`` -- which never
+overwrites -- then unlink the temp and fsync the folder. A failed fsync is never
+retried: the error is reported and the caller keeps its draft.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from otjournal.errors import ConflictError, StoreError
+
+TEMP_PREFIX = ".otj-"
+TEMP_SUFFIX = ".part"
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+# Errors that mean "this filesystem has no hard links": fall back to O_EXCL.
+_NO_LINK = {
+    errno.EPERM,
+    errno.ENOTSUP,
+    errno.EOPNOTSUPP,
+    errno.ENOSYS,
+    errno.EXDEV,
+    errno.EMLINK,
+    errno.EINVAL,
+}
+MAX_NAME_TRIES = 50
+
+
+def fsync_file(fd: int) -> None:
+    if sys.platform == "darwin":  # pragma: no cover - macOS only
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+    else:
+        os.fsync(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        fsync_file(fd)
+    finally:
+        os.close(fd)
+
+
+def is_temp_name(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        if n <= 0:
+            raise OSError(errno.EIO, "short write")
+        view = view[n:]
+
+
+@contextlib.contextmanager
+def _temp_file(folder: Path, data: bytes, durable: bool) -> Iterator[Path]:
+    """A fully written (and fsynced) temp file in ``folder``; always removed after."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    tmp = Path(name)
+    try:
+        try:
+            _write_all(fd, data)
+            if durable:
+                fsync_file(fd)
+        finally:
+            os.close(fd)
+        yield tmp
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _describe(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def create_new(
+    folder: Path,
+    make: Callable[[int], tuple[str, bytes]],
+    *,
+    durable: bool = True,
+) -> Path:
+    """Publish a new file under the first free name ``make(0)``, ``make(1)``, ...
+
+    ``make(attempt)`` returns the file name and its bytes (a record's id is in
+    its content, so a new name means new bytes). Never overwrites. Returns the
+    final path once the file and its folder are durable. On any failure the
+    folder is left as it was and StoreError is raised.
+    """
+    try:
+        for attempt in range(MAX_NAME_TRIES):
+            name, data = make(attempt)
+            with _temp_file(folder, data, durable) as tmp:
+                final = _publish(tmp, folder / name, data, durable)
+            if final is not None:
+                if durable:
+                    fsync_dir(folder)
+                return final
+    except StoreError:
+        raise
+    except OSError as exc:
+        raise StoreError(
+            f"could not save in {folder}: {_describe(exc)}; nothing was written",
+            path=folder,
+            hint="check free space and permissions, then try again",
+        ) from None
+    raise StoreError(f"could not find a free file name in {folder}", path=folder)
+
+
+def _publish(tmp: Path, final: Path, data: bytes, durable: bool) -> Path | None:
+    """Give ``tmp`` the name ``final``; None if that name is taken."""
+    try:
+        os.link(tmp, final, follow_symlinks=False)
+        return final
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        if exc.errno not in _NO_LINK:
+            raise
+    # No hard links on this filesystem: exclusive create, then write in place.
+    try:
+        fd = os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, FILE_MODE)
+    except FileExistsError:
+        return None
+    try:
+        _write_all(fd, data)
+        if durable:
+            fsync_file(fd)
+    except OSError:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            final.unlink()
+        raise
+    os.close(fd)
+    return final
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a file was when it was read: replacing it later checks it is unchanged."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes, stat: os.stat_result) -> Fingerprint:
+        return cls(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
+def read_with_fingerprint(path: Path, limit: int) -> tuple[bytes, Fingerprint]:
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    try:
+        st = os.fstat(fd)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(limit + 1)
+    finally:
+        os.close(fd)
+    return data, Fingerprint.of(data, st)
+
+
+def replace_checked(path: Path, data: bytes, expected: Fingerprint, limit: int) -> None:
+    """Replace ``path`` with ``data`` if it is still exactly what was read."""
+    folder = path.parent
+    try:
+        current, now = read_with_fingerprint(path, limit)
+    except FileNotFoundError:
+        raise ConflictError(
+            "the file was removed or renamed since it was read; nothing was changed",
+            path=path,
+        ) from None
+    del current
+    if now != expected:
+        raise ConflictError(
+            "the file changed on disk since it was read (another device or an editor?); "
+            "nothing was changed",
+            path=path,
+            hint="run the command again to work from the current file",
+        )
+    try:
+        with _temp_file(folder, data, True) as tmp:
+            os.replace(tmp, path)
+        fsync_dir(folder)
+    except OSError as exc:
+        raise StoreError(
+            f"could not save {path.name}: {_describe(exc)}; the previous file is unchanged",
+            path=path,
+        ) from None
+
+
+def make_private_dir(path: Path, root: Path) -> None:
+    """Create ``path`` (and parents up to ``root``) as 0700 folders, inside ``root``."""
+    missing = []
+    p = path
+    while not p.exists():
+        missing.append(p)
+        if p == root or p.parent == p:
+            break
+        p = p.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise StoreError(f"could not create folder {folder}: {_describe(exc)}") from None
+        if folder.parent.exists():
+            with contextlib.suppress(OSError):
+                fsync_dir(folder.parent)

@@ -1,0 +1,296 @@
+"""Reading typed fields out of a parsed TOML table, collecting every error.
+
+A ``Fields`` reader wraps one table. Each accessor checks one key, records a
+:class:`ValidationError` naming the field path and the allowed values when the
+value is wrong, and remembers which keys it consumed; whatever is left over is
+returned by :meth:`Fields.extra` so that a person's own keys survive a rewrite.
+
+Error messages echo a value only when it is short and was meant to be a code
+(an enum value or a number); free text is never repeated back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from otjournal.errors import ValidationError
+from otjournal.model.vocab import FORMAT_VERSION
+
+_MAX_ECHO = 24
+
+
+def describe(value: Any) -> str:
+    """A short, safe description of a wrong value for an error message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        if len(value) <= _MAX_ECHO and "\n" not in value and value.isprintable():
+            return repr(value)
+        return "a longer text"
+    return _type_name(value)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, datetime):
+        return "a date-time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+def join_path(prefix: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else key
+
+
+class Fields:
+    """Typed access to one table; errors go to a shared list."""
+
+    def __init__(self, data: Any, prefix: str, errors: list[ValidationError]) -> None:
+        self.prefix = prefix
+        self.errors = errors
+        if isinstance(data, Mapping):
+            self.data: Mapping[str, Any] = data
+        else:
+            self.data = {}
+            self.error("", f"must be a table, not {_type_name(data)}")
+        self._used: set[str] = set()
+
+    # -- bookkeeping -------------------------------------------------------
+    def path(self, key: str | int) -> str:
+        return join_path(self.prefix, key)
+
+    def error(self, key: str, message: str, hint: str | None = None) -> None:
+        field = self.path(key) if key else self.prefix
+        self.errors.append(ValidationError(field, message, hint=hint))
+
+    def _get(self, key: str) -> Any:
+        self._used.add(key)
+        return self.data.get(key)
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def extra(self) -> dict[str, Any]:
+        """Keys this reader did not consume, in their original order."""
+        return {k: v for k, v in self.data.items() if k not in self._used}
+
+    def _missing(self, key: str, required: bool, what: str) -> None:
+        if required:
+            self.error(key, f"is required ({what})")
+
+    # -- scalars -------------------------------------------------------------
+    def text(self, key: str, *, required: bool = False, default: str = "") -> str:
+        value = self._get(key)
+        if value is None:
+            self._missing(key, required, "text")
+            return default
+        if not isinstance(value, str):
+            self.error(key, f"must be text, not {_type_name(value)}")
+            return default
+        if required and not value.strip():
+            self.error(key, "must not be empty")
+        return value
+
+    def slug(self, key: str, *, required: bool = False, default: str = "") -> str:
+        from otjournal.model.ids import SLUG_HINT, is_slug
+
+        value = self.text(key, required=required, default=default)
+        if value and not is_slug(value):
+            self.error(key, f"{describe(value)} is not a valid identifier", hint=SLUG_HINT)
+            return default
+        return value
+
+    def integer(
+        self,
+        key: str,
+        lo: int,
+        hi: int,
+        *,
+        required: bool = False,
+        default: int | None = None,
+        unit: str = "",
+    ) -> int | None:
+        value = self._get(key)
+        allowed = f"a whole number from {lo} to {hi}{(' ' + unit) if unit else ''}"
+        if value is None:
+            self._missing(key, required, allowed)
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"must be {allowed}, not {describe(value)}")
+            return default
+        if not lo <= value <= hi:
+            self.error(key, f"{value} is out of range: must be {allowed}")
+            return default
+        return value
+
+    def number(
+        self,
+        key: str,
+        lo: float,
+        hi: float,
+        *,
+        required: bool = False,
+        default: float | None = None,
+        lo_open: bool = False,
+    ) -> float | int | None:
+        value = self._get(key)
+        low = f"more than {lo:g}" if lo_open else f"from {lo:g}"
+        allowed = f"a number {low} to {hi:g}"
+        if value is None:
+            self._missing(key, required, allowed)
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.error(key, f"must be {allowed}, not {describe(value)}")
+            return default
+        if math.isnan(value) or value > hi or value < lo or (lo_open and value == lo):
+            self.error(key, f"{value!r} is out of range: must be {allowed}")
+            return default
+        return value
+
+    def boolean(self, key: str, *, default: bool = False) -> bool:
+        value = self._get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.error(key, f"must be true or false, not {describe(value)}")
+            return default
+        return value
+
+    def choice(
+        self,
+        key: str,
+        choices: Iterable[str],
+        *,
+        required: bool = False,
+        default: str | None = None,
+    ) -> str | None:
+        options = tuple(choices)
+        allowed = "one of " + ", ".join(options)
+        value = self._get(key)
+        if value is None:
+            self._missing(key, required, allowed)
+            return default
+        if not isinstance(value, str) or value not in options:
+            self.error(key, f"{describe(value)} is not allowed: must be {allowed}")
+            return default
+        return value
+
+    def aware_datetime(self, key: str, *, required: bool = False) -> datetime | None:
+        value = self._get(key)
+        example = "a date-time with a UTC offset, e.g. 2026-03-05T14:30:00+11:00"
+        if value is None:
+            self._missing(key, required, example)
+            return None
+        if not isinstance(value, datetime):
+            self.error(key, f"must be {example}, not {_type_name(value)}")
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            self.error(key, f"has no UTC offset: must be {example}")
+            return None
+        return value
+
+    def date(self, key: str, *, required: bool = False) -> date | None:
+        value = self._get(key)
+        if value is None:
+            self._missing(key, required, "a date, e.g. 2018-04-30")
+            return None
+        if isinstance(value, datetime) or not isinstance(value, date):
+            self.error(key, f"must be a date such as 2018-04-30, not {_type_name(value)}")
+            return None
+        return value
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self._get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(key, 'must be an array of text, e.g. ["one", "two"]')
+            return ()
+        return tuple(value)
+
+    def choice_list(self, key: str, choices: Iterable[str]) -> tuple[str, ...]:
+        options = tuple(choices)
+        values = self.text_list(key)
+        good = []
+        for i, v in enumerate(values):
+            if v in options:
+                good.append(v)
+            else:
+                self.error(
+                    f"{key}[{i}]",
+                    f"{describe(v)} is not allowed: each must be one of {', '.join(options)}",
+                )
+        return tuple(good)
+
+    # -- nested ------------------------------------------------------------
+    def table(self, key: str, *, required: bool = False) -> Fields | None:
+        value = self._get(key)
+        if value is None:
+            self._missing(key, required, "a table")
+            return None
+        if not isinstance(value, dict):
+            self.error(key, f"must be a table, not {_type_name(value)}")
+            return None
+        return Fields(value, self.path(key), self.errors)
+
+    def tables(self, key: str) -> list[Fields]:
+        value = self._get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.error(key, f"must be an array of tables ([[{key}]]), not {_type_name(value)}")
+            return []
+        return [Fields(v, self.path(key) + f"[{i}]", self.errors) for i, v in enumerate(value)]
+
+
+def put(out: dict[str, Any], key: str, value: Any) -> None:
+    """Add a key for writing, leaving out empty values so files stay short."""
+    if value is None or (isinstance(value, str | tuple | list | dict) and not value):
+        return
+    if isinstance(value, tuple):
+        value = list(value)
+    out[key] = value
+
+
+def is_table(value: Any) -> bool:
+    return isinstance(value, dict) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+    )
+
+
+def check_header(f: Fields, kind: str) -> None:
+    """Every file starts with ``format_version`` and ``kind``; check both."""
+    version = f.data.get("format_version")
+    f._get("format_version")
+    if version is None:
+        f.error("format_version", f"is required: add format_version = {FORMAT_VERSION}")
+    elif isinstance(version, bool) or not isinstance(version, int):
+        f.error("format_version", f"must be the whole number {FORMAT_VERSION}")
+    elif version > FORMAT_VERSION:
+        f.error(
+            "format_version",
+            f"this file uses format {version}, newer than this otjournal reads ({FORMAT_VERSION})",
+            hint="upgrade otjournal",
+        )
+    elif version < 1:
+        f.error("format_version", f"must be {FORMAT_VERSION}")
+    f.choice("kind", (kind,), required=True)

@@ -1,0 +1,405 @@
+"""A session note: one TOML file per session (docs/format.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from otjournal.errors import ValidationError, ValidationErrors
+from otjournal.model.fields import Fields, check_header, is_table, put
+from otjournal.model.ids import handle_problem
+from otjournal.model.vocab import (
+    AMENDMENT_KINDS,
+    ATTENDEE_ROLES,
+    CHECKLIST_ANSWERS,
+    CHECKLIST_BY,
+    CHECKLIST_TEXT,
+    FORMAT_VERSION,
+    FRAMEWORKS,
+    HOMEWORK_KINDS,
+    SESSION_TYPES,
+    SETTINGS,
+)
+
+MAX_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class GoalRating:
+    """A goal addressed in the session, with an interim GAS rating (-2..+2)."""
+
+    goal: str
+    gas: int | None = None
+    evidence: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> GoalRating:
+        return cls(
+            goal=f.slug("goal", required=True),
+            gas=f.integer("gas", -2, 2),
+            evidence=f.text("evidence"),
+            extra=f.extra(),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"goal": self.goal}
+        put(out, "gas", self.gas)
+        put(out, "evidence", self.evidence)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class Activity:
+    name: str
+    minutes: int | None = None
+    child_led: bool = False
+    interest_based: bool = False
+    movement_sensory: bool = False
+    adapted: bool = False
+    adaptation: str = ""
+    response: str = ""
+    goals: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    FLAGS = ("child_led", "interest_based", "movement_sensory", "adapted")
+
+    @classmethod
+    def read(cls, f: Fields) -> Activity:
+        return cls(
+            name=f.text("name", required=True),
+            minutes=f.integer("minutes", 0, MAX_MINUTES, unit="minutes"),
+            child_led=f.boolean("child_led"),
+            interest_based=f.boolean("interest_based"),
+            movement_sensory=f.boolean("movement_sensory"),
+            adapted=f.boolean("adapted"),
+            adaptation=f.text("adaptation"),
+            response=f.text("response"),
+            goals=f.text_list("goals"),
+            extra=f.extra(),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        put(out, "minutes", self.minutes)
+        for flag in self.FLAGS:
+            out[flag] = getattr(self, flag)
+        put(out, "adaptation", self.adaptation)
+        put(out, "response", self.response)
+        put(out, "goals", self.goals)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class ChildVoice:
+    """What the child said or showed, in any communication mode."""
+
+    text: str = ""
+    modes: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> ChildVoice:
+        return cls(text=f.text("text"), modes=f.text_list("modes"), extra=f.extra())
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        put(out, "text", self.text)
+        put(out, "modes", self.modes)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class CaregiverNote:
+    report: str = ""
+    involvement: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> CaregiverNote:
+        return cls(report=f.text("report"), involvement=f.text("involvement"), extra=f.extra())
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        put(out, "report", self.report)
+        put(out, "involvement", self.involvement)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class Regulation:
+    """Regulation in the client's own framework. No state is ranked."""
+
+    framework: str
+    start: str = ""
+    end: str = ""
+    helped: tuple[str, ...] = ()
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> Regulation:
+        framework = f.choice("framework", FRAMEWORKS, required=True) or "descriptive"
+        states = FRAMEWORKS.get(framework, ())
+        values = {}
+        for key in ("start", "end"):
+            if states:
+                values[key] = f.choice(key, states, default="") or ""
+            else:
+                values[key] = f.text(key)
+        return cls(
+            framework=framework,
+            helped=f.text_list("helped"),
+            notes=f.text("notes"),
+            extra=f.extra(),
+            **values,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"framework": self.framework}
+        put(out, "start", self.start)
+        put(out, "end", self.end)
+        put(out, "helped", self.helped)
+        put(out, "notes", self.notes)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class ChecklistAnswer:
+    """One affirming-checklist item. ``text`` is stored so files read on their own."""
+
+    item: str
+    answer: str
+    text: str = ""
+    note: str = ""
+    by: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> ChecklistAnswer:
+        item = f.slug("item", required=True)
+        text = f.text("text") or CHECKLIST_TEXT.get(item, "")
+        if item and item not in CHECKLIST_TEXT and not text:
+            f.error("text", "is required for an item that is not one of the seven")
+        return cls(
+            item=item,
+            answer=f.choice("answer", CHECKLIST_ANSWERS, required=True) or "",
+            text=text,
+            note=f.text("note"),
+            by=f.choice("by", CHECKLIST_BY, default="") or "",
+            extra=f.extra(),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"item": self.item, "text": self.text, "answer": self.answer}
+        put(out, "note", self.note)
+        put(out, "by", self.by)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Homework assigned in a session; entries in the client's journal link to ``id``."""
+
+    id: str
+    text: str
+    kind: str = "practice"
+    per_week: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> Assignment:
+        return cls(
+            id=f.slug("id", required=True),
+            text=f.text("text", required=True),
+            kind=f.choice("kind", HOMEWORK_KINDS, default="practice") or "practice",
+            per_week=f.integer("per_week", 1, 50, unit="times a week"),
+            extra=f.extra(),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "text": self.text, "kind": self.kind}
+        put(out, "per_week", self.per_week)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class Plan:
+    summary: str = ""
+    next_focus: str = ""
+    homework: tuple[Assignment, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> Plan:
+        return cls(
+            summary=f.text("summary"),
+            next_focus=f.text("next_focus"),
+            homework=tuple(Assignment.read(h) for h in f.tables("homework")),
+            extra=f.extra(),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        put(out, "summary", self.summary)
+        put(out, "next_focus", self.next_focus)
+        out.update(self.extra)
+        put(out, "homework", [h.to_dict() for h in self.homework])
+        return out
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A dated, attributed later entry. The file before it hashes to ``previous_sha256``."""
+
+    at: datetime
+    by: str
+    kind: str
+    text: str
+    original: str = ""
+    previous_sha256: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> Amendment | None:
+        at = f.aware_datetime("at", required=True)
+        by = f.text("by", required=True)
+        kind = f.choice("kind", AMENDMENT_KINDS, required=True)
+        text = f.text("text", required=True)
+        original = f.text("original")
+        prev = f.text("previous_sha256")
+        if at is None or kind is None:
+            return None
+        return cls(at, by, kind, text, original, prev, extra=f.extra())
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"at": self.at, "by": self.by, "kind": self.kind}
+        put(out, "previous_sha256", self.previous_sha256)
+        put(out, "original", self.original)
+        out["text"] = self.text
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    client: str
+    start: datetime
+    duration_min: int
+    written_by: str
+    written_at: datetime
+    session_type: str = "therapy"
+    setting: str = "clinic"
+    attendees: tuple[str, ...] = ()
+    late_entry: bool = False
+    goals: tuple[GoalRating, ...] = ()
+    activities: tuple[Activity, ...] = ()
+    child_voice: ChildVoice = field(default_factory=ChildVoice)
+    caregiver: CaregiverNote = field(default_factory=CaregiverNote)
+    regulation: Regulation | None = None
+    checklist: tuple[ChecklistAnswer, ...] = ()
+    plan: Plan = field(default_factory=Plan)
+    amendments: tuple[Amendment, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.duration_min)
+
+    def answer(self, item: str) -> ChecklistAnswer | None:
+        return next((a for a in self.checklist if a.item == item), None)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Session:
+        errors: list[ValidationError] = []
+        f = Fields(data, "", errors)
+        check_header(f, "session")
+        sid = f.slug("id", required=True)
+        client = f.text("client", required=True)
+        if client and handle_problem(client):
+            f.error("client", handle_problem(client) or "")
+        start = f.aware_datetime("start", required=True)
+        duration = f.integer("duration_min", 0, MAX_MINUTES, required=True, unit="minutes")
+        session_type = f.choice("session_type", SESSION_TYPES, default="therapy")
+        setting = f.choice("setting", SETTINGS, default="clinic")
+        attendees = f.choice_list("attendees", ATTENDEE_ROLES)
+        written_by = f.text("written_by", required=True)
+        written_at = f.aware_datetime("written_at", required=True)
+        late = f.boolean("late_entry")
+        goals = tuple(GoalRating.read(g) for g in f.tables("goals"))
+        activities = tuple(Activity.read(a) for a in f.tables("activities"))
+        cv = f.table("child_voice")
+        cg = f.table("caregiver")
+        rg = f.table("regulation")
+        checklist = tuple(ChecklistAnswer.read(c) for c in f.tables("checklist"))
+        seen: set[str] = set()
+        for i, c in enumerate(checklist):
+            if c.item in seen:
+                f.error(f"checklist[{i}].item", f"{c.item!r} is answered twice")
+            seen.add(c.item)
+        pl = f.table("plan")
+        amendments = tuple(a for a in (Amendment.read(x) for x in f.tables("amendments")) if a)
+        if errors:
+            raise ValidationErrors(errors)
+        assert start is not None and written_at is not None and duration is not None
+        return cls(
+            id=sid,
+            client=client,
+            start=start,
+            duration_min=duration,
+            written_by=written_by,
+            written_at=written_at,
+            session_type=session_type or "therapy",
+            setting=setting or "clinic",
+            attendees=attendees,
+            late_entry=late,
+            goals=goals,
+            activities=activities,
+            child_voice=ChildVoice.read(cv) if cv else ChildVoice(),
+            caregiver=CaregiverNote.read(cg) if cg else CaregiverNote(),
+            regulation=Regulation.read(rg) if rg else None,
+            checklist=checklist,
+            plan=Plan.read(pl) if pl else Plan(),
+            amendments=amendments,
+            extra=f.extra(),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The file's table, in reading order. Amendments always come last so that
+        appending ``[[amendments]]`` to the end of a file stays valid TOML."""
+        out: dict[str, Any] = {
+            "format_version": FORMAT_VERSION,
+            "kind": "session",
+            "id": self.id,
+            "client": self.client,
+            "start": self.start,
+            "duration_min": self.duration_min,
+            "session_type": self.session_type,
+            "setting": self.setting,
+            "attendees": list(self.attendees),
+            "written_by": self.written_by,
+            "written_at": self.written_at,
+        }
+        if self.late_entry:
+            out["late_entry"] = True
+        out.update({k: v for k, v in self.extra.items() if not is_table(v)})
+        put(out, "goals", [g.to_dict() for g in self.goals])
+        put(out, "activities", [a.to_dict() for a in self.activities])
+        put(out, "child_voice", self.child_voice.to_dict())
+        put(out, "caregiver", self.caregiver.to_dict())
+        if self.regulation is not None:
+            out["regulation"] = self.regulation.to_dict()
+        put(out, "checklist", [c.to_dict() for c in self.checklist])
+        put(out, "plan", self.plan.to_dict())
+        out.update({k: v for k, v in self.extra.items() if is_table(v)})
+        put(out, "amendments", [a.to_dict() for a in self.amendments])
+        return out

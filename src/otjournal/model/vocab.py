@@ -1,0 +1,81 @@
+"""The fixed vocabularies of the format: checklist, scales, frameworks, kinds.
+
+These words are part of the file format (docs/format.md). Changing one is a
+format change.
+"""
+
+from __future__ import annotations
+
+FORMAT_VERSION = 1
+
+# The seven "is one where" items of the seed article, word for word (the seed's
+# own curly apostrophes and em dash included). Keys are stable slugs for files.
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    (
+        "interests",
+        "The child\u2019s interests and preferences are included\u2014because motivation "
+        "drives learning",
+    ),
+    ("movement-play", "There\u2019s movement and play that supports their body and sensory system"),
+    ("attuned", "The therapist is attuned and connected, not just delivering"),
+    (
+        "agile",
+        "The therapist prepares agile sessions that can change and shift to suit the child's needs",
+    ),
+    ("caregiver", "The parent or caregiver feels seen, included and supported"),
+    ("safety", "Safety, curiosity and co-regulation are prioritised over performance"),
+    (
+        "feels-good",
+        "The child leaves feeling good; not just about the activity, but about themselves.",
+    ),
+)
+CHECKLIST_KEYS = tuple(k for k, _ in CHECKLIST)
+CHECKLIST_TEXT = dict(CHECKLIST)
+CHECKLIST_ANSWERS = ("yes", "partly", "no", "unsure", "n-a")
+CHECKLIST_BY = ("therapist", "caregiver", "child", "client")
+
+SESSION_TYPES = ("initial", "therapy", "review", "caregiver-only", "non-client")
+SETTINGS = ("clinic", "home", "school", "community", "telehealth", "other")
+ATTENDEE_ROLES = (
+    "child",
+    "client",
+    "parent",
+    "carer",
+    "teacher",
+    "sibling",
+    "support-worker",
+    "interpreter",
+    "other",
+)
+
+# Regulation frameworks and their states. Order is the framework's own, not a
+# ranking: no state is "good".
+FRAMEWORKS: dict[str, tuple[str, ...]] = {
+    "zones": ("blue", "green", "yellow", "red"),
+    "engine": ("low", "just-right", "high"),
+    "window": ("hypo", "within", "hyper"),
+    "descriptive": (),
+}
+FRAMEWORK_NAMES = {
+    "zones": "Zones of Regulation",
+    "engine": "Alert Program engine",
+    "window": "window of tolerance",
+    "descriptive": "descriptive",
+}
+
+GAS_LEVELS = (-2, -1, 0, 1, 2)
+GAS_LEVEL_KEYS = ("-2", "-1", "0", "+1", "+2")
+GOAL_STATUSES = ("active", "achieved", "on-hold", "closed")
+
+HOMEWORK_KINDS = ("practice", "relaxation", "thought-record", "mood-check", "journal")
+HOMEWORK_DONE = ("yes", "partly", "not-this-time")
+DONE_WORDS = {"yes": "done", "partly": "partly", "not-this-time": "not this time"}
+
+AMENDMENT_KINDS = (
+    "correction",
+    "addition",
+    "clarification",
+    "late-information",
+    "client-requested-correction",
+    "statement-of-disagreement",
+)

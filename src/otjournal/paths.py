@@ -1,0 +1,40 @@
+"""Where things live. Pure functions of their arguments (the environment is passed in)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+APP = "otjournal"
+ENV_DIR = "OTJOURNAL_DIR"
+
+
+def notes_dir(option: Path | str | None, environ: Mapping[str, str]) -> Path:
+    """``--dir``, else ``$OTJOURNAL_DIR``, else platformdirs' user data folder."""
+    if option:
+        return Path(option).expanduser()
+    env = environ.get(ENV_DIR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP, appauthor=False) / "journal"
+
+
+def state_dir() -> Path:
+    """Private, unsynced state (drafts): platformdirs' user state folder."""
+    from platformdirs import user_state_path
+
+    return user_state_path(APP, appauthor=False)
+
+
+def config_file() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP, appauthor=False) / "config.toml"
+
+
+def cache_dir() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP, appauthor=False)

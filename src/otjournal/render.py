@@ -1,0 +1,245 @@
+"""Rich renderables for clients, goals and sessions. Returns renderables; never prints.
+
+Wording is neutral and strengths-based: regulation states are shown as they
+were, with no colour that ranks them; an adapted activity is marked as such,
+positively; homework not done is "not this time".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from otjournal.model import Client, Goal, HomeworkEntry, Session
+from otjournal.model.vocab import (
+    CHECKLIST_KEYS,
+    DONE_WORDS,
+    FRAMEWORK_NAMES,
+)
+from otjournal.store import Loaded
+
+ANSWER_MARK = {"yes": "yes", "partly": "partly", "no": "no", "unsure": "unsure", "n-a": "n/a"}
+
+
+def gas(value: int | None) -> str:
+    if value is None:
+        return "–"
+    return f"+{value}" if value > 0 else str(value)
+
+
+def when(session: Session) -> str:
+    return f"{session.start:%Y-%m-%d %H:%M}"
+
+
+def clients_table(clients: Iterable[Client], sessions_by_client: dict[str, list[Session]]) -> Table:
+    table = Table(title=None, expand=False, pad_edge=False, box=None, header_style="bold")
+    table.add_column("client")
+    table.add_column("name")
+    table.add_column("goals", justify="right")
+    table.add_column("sessions", justify="right")
+    table.add_column("last seen")
+    for c in clients:
+        sessions = sessions_by_client.get(c.handle, [])
+        last = f"{sessions[-1].start:%Y-%m-%d}" if sessions else "–"
+        table.add_row(c.handle, c.display_name, str(len(c.active_goals)), str(len(sessions)), last)
+    return table
+
+
+def goals_table(
+    client: Client, latest: dict[str, int | None] | None = None, show_all: bool = False
+) -> Table:
+    latest = latest or {}
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("id")
+    table.add_column("goal", overflow="fold")
+    table.add_column("weight", justify="right")
+    table.add_column("status")
+    table.add_column("latest GAS", justify="right")
+    for g in client.goals:
+        if not show_all and not g.is_active:
+            continue
+        table.add_row(g.id, g.text, f"{g.weight:g}", g.status, gas(latest.get(g.id)))
+    return table
+
+
+def goal_detail(goal: Goal) -> RenderableType:
+    parts: list[RenderableType] = [Text.assemble((goal.id, "bold"), "  ", goal.text)]
+    for level in (2, 1, 0, -1, -2):
+        if level in goal.levels:
+            parts.append(Text(f"  {gas(level):>3}  {goal.levels[level]}"))
+    if goal.copm:
+        c = goal.copm
+        parts.append(
+            Text(
+                f"  COPM: {c.problem} — performance {c.performance_t1 or '–'}→"
+                f"{c.performance_t2 or '–'}, satisfaction {c.satisfaction_t1 or '–'}→"
+                f"{c.satisfaction_t2 or '–'}"
+            )
+        )
+    return Group(*parts)
+
+
+def sessions_table(sessions: Sequence[Session]) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("client", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("where")
+    table.add_column("min", justify="right")
+    table.add_column("goals (GAS)", overflow="fold")
+    for s in sessions:
+        rated = " ".join(f"{g.goal} {gas(g.gas)}" for g in s.goals)
+        kind = s.session_type + (" · late entry" if s.late_entry else "")
+        table.add_row(s.id, s.client, kind, s.setting, str(s.duration_min), rated or "–")
+    return table
+
+
+def _indent(renderable: RenderableType, pad: tuple[int, int, int, int]) -> Padding:
+    # expand=False: no trailing spaces to the console width (copy-paste stays clean).
+    return Padding(renderable, pad, expand=False)
+
+
+def _section(title: str, body: Iterable[RenderableType]) -> RenderableType:
+    items = list(body)
+    if not items:
+        return Group()
+    return Group(Text(title, style="bold"), _indent(Group(*items), (0, 0, 0, 2)), Text(""))
+
+
+def _para(label: str, value: str) -> list[RenderableType]:
+    return [Text.assemble((f"{label}: ", "italic"), value)] if value else []
+
+
+def session_detail(session: Session, client: Client | None) -> RenderableType:
+    s = session
+    name = client.display_name if client else s.client
+    header = Text.assemble(
+        (f"{name}", "bold"),
+        f" ({s.client}) · {when(s)}–{s.end:%H:%M} · ",
+        f"{s.duration_min} min · {s.session_type} · {s.setting}",
+    )
+    meta = Text(
+        f"id {s.id} · attended: {', '.join(s.attendees) or '–'} · "
+        f"written by {s.written_by} at {s.written_at:%Y-%m-%d %H:%M}"
+    )
+    if s.late_entry:
+        meta.append(" · late entry", style="bold")
+    out: list[RenderableType] = [header, meta, Text("")]
+
+    goals = []
+    for g in s.goals:
+        goal = client.goal(g.goal) if client else None
+        title = goal.text if goal else g.goal
+        goals.append(Text.assemble((f"{gas(g.gas):>3} ", "bold"), f"{g.goal} {title}"))
+        if g.evidence:
+            goals.append(_indent(Text(g.evidence), (0, 0, 0, 4)))
+    out.append(_section("Goals addressed (interim GAS)", goals))
+
+    acts = []
+    for a in s.activities:
+        tags = [
+            t
+            for t, on in (
+                ("child-led", a.child_led),
+                ("interest-based", a.interest_based),
+                ("movement/sensory", a.movement_sensory),
+                ("adapted in-session", a.adapted),
+            )
+            if on
+        ]
+        line = Text.assemble((a.name, "bold"))
+        if a.minutes is not None:
+            line.append(f" · {a.minutes} min")
+        if tags:
+            line.append(" · " + ", ".join(tags))
+        acts.append(line)
+        sub = _para("adapted", a.adaptation) + _para("response", a.response)
+        if sub:
+            acts.append(_indent(Group(*sub), (0, 0, 0, 2)))
+    out.append(_section("Activities", acts))
+
+    voice = _para("in their words", s.child_voice.text)
+    if s.child_voice.modes:
+        voice.append(Text(f"communication: {', '.join(s.child_voice.modes)}"))
+    out.append(_section("Child's voice", voice))
+    out.append(
+        _section(
+            "Caregiver",
+            _para("report", s.caregiver.report) + _para("involvement", s.caregiver.involvement),
+        )
+    )
+    if s.regulation is not None:
+        r = s.regulation
+        reg: list[RenderableType] = [
+            Text(
+                f"{FRAMEWORK_NAMES.get(r.framework, r.framework)}: "
+                f"{r.start or '–'} → {r.end or '–'}"
+            )
+        ]
+        if r.helped:
+            reg.append(Text(f"what helped: {', '.join(r.helped)}"))
+        reg += _para("notes", r.notes)
+        out.append(_section("Regulation", reg))
+
+    checks = []
+    for c in sorted(s.checklist, key=_checklist_order):
+        checks.append(
+            Text.assemble((f"{ANSWER_MARK.get(c.answer, c.answer):>6}  ", "bold"), c.text)
+        )
+        if c.note or c.by:
+            extra = c.note + (f" ({c.by})" if c.by else "")
+            checks.append(_indent(Text(extra.strip(), style="italic"), (0, 0, 0, 8)))
+    out.append(_section("Affirming checklist", checks))
+
+    plan = _para("summary", s.plan.summary) + _para("next session", s.plan.next_focus)
+    for h in s.plan.homework:
+        freq = f", {h.per_week}× a week" if h.per_week else ""
+        plan.append(Text(f"homework [{h.id}] ({h.kind}{freq}): {h.text}"))
+    out.append(_section("Plan", plan))
+
+    amends = []
+    for a in s.amendments:
+        amends.append(Text.assemble((f"{a.at:%Y-%m-%d %H:%M} {a.kind} by {a.by}", "bold")))
+        if a.original:
+            amends.append(_indent(Text(f"original: {a.original}", style="italic"), (0, 0, 0, 2)))
+        amends.append(_indent(Text(a.text), (0, 0, 0, 2)))
+    out.append(_section("Amendments", amends))
+    return Group(*out)
+
+
+def _checklist_order(answer: object) -> int:
+    item = getattr(answer, "item", "")
+    return CHECKLIST_KEYS.index(item) if item in CHECKLIST_KEYS else len(CHECKLIST_KEYS)
+
+
+def homework_line(entry: HomeworkEntry) -> Text:
+    e = entry
+    detail = ""
+    if e.practice:
+        detail = DONE_WORDS.get(e.practice.done, e.practice.done)
+    elif e.relaxation:
+        r = e.relaxation
+        detail = f"{r.technique}, tension {r.tension_before}→{r.tension_after}"
+    elif e.mood:
+        detail = f"mood {e.mood.mood}/10"
+    elif e.thought_record:
+        detail = "thought record"
+    return Text(f"{e.at:%Y-%m-%d} {e.entry_kind}: {detail}".rstrip(": "))
+
+
+def latest_ratings(sessions: Iterable[Loaded[Session]]) -> dict[str, int | None]:
+    latest: dict[str, int | None] = {}
+    for s in sessions:
+        for g in s.record.goals:
+            if g.gas is not None:
+                latest[g.goal] = g.gas
+    return latest
+
+
+def age(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

@@ -1,0 +1,404 @@
+"""The notes folder: layout, file naming, safe writes, and loading with problems collected.
+
+Layout (docs/format.md)::
+
+    <notes>/clients/<handle>/client.toml
+    <notes>/clients/<handle>/sessions/YYYY-MM-DD_HHMM_<suffix>.toml
+    <notes>/clients/<handle>/homework/YYYY-MM-DD_HHMM_<suffix>.toml
+
+This is the only module that opens journal files. A read never writes and never
+creates a folder; a file that fails to parse is reported, never rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from random import Random
+from typing import Any, Generic, TypeVar
+
+from otjournal import fsio, tomlio
+from otjournal.errors import (
+    InvalidFile,
+    NotFoundError,
+    OtjournalError,
+    Problem,
+    StoreError,
+    UsageError,
+    ValidationErrors,
+)
+from otjournal.model import Client, HomeworkEntry, Session
+from otjournal.model.ids import handle_problem, new_suffix, record_id
+
+MAX_FILE_BYTES = 1024 * 1024
+CLIENTS = "clients"
+CLIENT_FILE = "client.toml"
+SESSIONS = "sessions"
+HOMEWORK = "homework"
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[R]):
+    """A record and the file it came from."""
+
+    record: R
+    path: Path
+
+
+@dataclass
+class Snapshot:
+    """Everything read from the folder, plus what could not be read."""
+
+    root: Path
+    clients: dict[str, Loaded[Client]] = field(default_factory=dict)
+    sessions: list[Loaded[Session]] = field(default_factory=list)
+    homework: list[Loaded[HomeworkEntry]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def client_sessions(self, handle: str) -> list[Loaded[Session]]:
+        return [s for s in self.sessions if s.record.client == handle]
+
+    def client_homework(self, handle: str) -> list[Loaded[HomeworkEntry]]:
+        return [h for h in self.homework if h.record.client == handle]
+
+
+def validate_handle(handle: str) -> str:
+    problem = handle_problem(handle)
+    if problem:
+        raise UsageError(f"{problem}: {handle[:60]!r}")
+    return handle
+
+
+class Journal:
+    """One notes folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # -- paths ----------------------------------------------------------------
+    @property
+    def clients_dir(self) -> Path:
+        return self.root / CLIENTS
+
+    def client_dir(self, handle: str) -> Path:
+        return self.clients_dir / validate_handle(handle)
+
+    def client_file(self, handle: str) -> Path:
+        return self.client_dir(handle) / CLIENT_FILE
+
+    def exists(self) -> bool:
+        return self.root.is_dir()
+
+    def _writable_dir(self, *parts: str) -> Path:
+        """Create (0700) and return a folder inside the notes folder, refusing symlinks out."""
+        folder = self.root.joinpath(*parts)
+        fsio.make_private_dir(folder, self.root)
+        real_root = os.path.realpath(self.root)
+        real = os.path.realpath(folder)
+        if os.path.commonpath([real_root, real]) != real_root:
+            raise StoreError(
+                "refusing to write: the folder leads outside the notes folder (a symlink?)",
+                path=folder,
+            )
+        for p in (folder, *folder.parents):
+            if p == self.root or len(p.parts) <= len(self.root.parts):
+                break
+            if p.is_symlink():
+                raise StoreError("refusing to write through a symlink", path=p)
+        return folder
+
+    # -- writes ----------------------------------------------------------------
+    def add_client(self, client: Client) -> Path:
+        validate_handle(client.handle)
+        folder = self._writable_dir(CLIENTS, client.handle)
+        data = tomlio.dumps(client.to_dict())
+        if (folder / CLIENT_FILE).exists():
+            raise UsageError(f"a client {client.handle!r} already exists")
+        path = fsio.create_new(folder, lambda attempt: (CLIENT_FILE, data))
+        if path is None:  # pragma: no cover - create_new raises instead
+            raise UsageError(f"a client {client.handle!r} already exists")
+        return path
+
+    def read_client(self, handle: str) -> tuple[Client, fsio.Fingerprint]:
+        path = self.client_file(handle)
+        try:
+            raw, fp = fsio.read_with_fingerprint(path, MAX_FILE_BYTES)
+        except FileNotFoundError:
+            raise NotFoundError(
+                f"no client {handle!r} in {self.root}",
+                hint="'otj client list' shows the clients; 'otj client add' adds one",
+            ) from None
+        except OSError as exc:
+            raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
+        client = _parse_one(raw, path, Client.from_dict)
+        if client.handle != handle:
+            raise StoreError(
+                f"the file says handle = {client.handle!r}, but it is in the folder {handle!r}",
+                path=path,
+                hint="make the handle match its folder name",
+            )
+        return client, fp
+
+    def save_client(self, client: Client, expected: fsio.Fingerprint) -> Path:
+        path = self.client_file(client.handle)
+        fsio.replace_checked(path, tomlio.dumps(client.to_dict()), expected, MAX_FILE_BYTES)
+        return path
+
+    def add_session(
+        self, session: Session, *, rng: Random | None = None, durable: bool = True
+    ) -> Loaded[Session]:
+        """Save a new session under a fresh id; returns it with the id it was given."""
+        return self._add_record(session, SESSIONS, session.start, rng, durable)
+
+    def add_homework(
+        self, entry: HomeworkEntry, *, rng: Random | None = None, durable: bool = True
+    ) -> Loaded[HomeworkEntry]:
+        return self._add_record(entry, HOMEWORK, entry.at, rng, durable)
+
+    def _add_record(
+        self, record: Any, kind: str, when: Any, rng: Random | None, durable: bool
+    ) -> Loaded[Any]:
+        handle = validate_handle(record.client)
+        if not self.client_file(handle).is_file():
+            raise NotFoundError(
+                f"no client {handle!r} in {self.root}",
+                hint=f"add the client first: otj client add {handle}",
+            )
+        folder = self._writable_dir(CLIENTS, handle, kind)
+        made: dict[int, Any] = {}
+
+        def make(attempt: int) -> tuple[str, bytes]:
+            rid = record_id(when, new_suffix(rng))
+            made[attempt] = replace(record, id=rid)
+            return f"{rid}.toml", tomlio.dumps(made[attempt].to_dict())
+
+        path = fsio.create_new(folder, make, durable=durable)
+        saved = made[max(made)]
+        return Loaded(saved, path)
+
+    # -- reads -----------------------------------------------------------------
+    def client_handles(self) -> list[str]:
+        """Handles of client folders, without reading any file."""
+        try:
+            entries = sorted(os.scandir(self.clients_dir), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [e.name for e in entries if e.is_dir() and not handle_problem(e.name)]
+
+    def load(self, handles: Iterable[str] | None = None, *, homework: bool = True) -> Snapshot:
+        """Read every client, session and homework entry; collect problems, never stop."""
+        snap = Snapshot(self.root)
+        if handles is None:
+            self._scan_client_folders(snap)
+            handles = self.client_handles()
+        for handle in handles:
+            folder = self.client_dir(handle)
+            self._load_client(snap, handle, folder)
+            self._load_records(snap, handle, folder / SESSIONS, Session.from_dict, snap.sessions)
+            if homework:
+                self._load_records(
+                    snap, handle, folder / HOMEWORK, HomeworkEntry.from_dict, snap.homework
+                )
+        snap.sessions.sort(key=lambda s: (s.record.start, s.record.id))
+        snap.homework.sort(key=lambda h: (h.record.at, h.record.id))
+        _check_ids(snap)
+        return snap
+
+    def _scan_client_folders(self, snap: Snapshot) -> None:
+        try:
+            entries = list(os.scandir(self.clients_dir))
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for e in entries:
+            if e.name.startswith(".") or not e.is_dir():
+                continue
+            problem = handle_problem(e.name)
+            if problem:
+                snap.problems.append(
+                    Problem(
+                        Path(e.path),
+                        f"not read: {problem}",
+                        severity="warning",
+                        hint="rename the folder to a valid handle",
+                    )
+                )
+
+    def _load_client(self, snap: Snapshot, handle: str, folder: Path) -> None:
+        path = folder / CLIENT_FILE
+        raw = _read(path, snap.problems, missing_ok=False)
+        if raw is None:
+            return
+        client = _parse_collect(raw, path, Client.from_dict, snap.problems)
+        if client is None:
+            return
+        if client.handle != handle:
+            snap.problems.append(
+                Problem(
+                    path,
+                    f"handle = {client.handle!r} does not match its folder {handle!r}",
+                    *_pos(raw, "handle"),
+                    hint="make the handle match the folder name",
+                )
+            )
+            return
+        snap.clients[handle] = Loaded(client, path)
+
+    def _load_records(
+        self, snap: Snapshot, handle: str, folder: Path, parse: Any, out: list[Any]
+    ) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError as exc:
+            snap.problems.append(Problem(folder, f"cannot read folder: {exc.strerror}"))
+            return
+        for e in entries:
+            if not _is_record_name(e.name):
+                continue
+            path = Path(e.path)
+            if e.is_symlink():
+                snap.problems.append(Problem(path, "not read: a symlink", severity="warning"))
+                continue
+            raw = _read(path, snap.problems)
+            if raw is None:
+                continue
+            record = _parse_collect(raw, path, parse, snap.problems)
+            if record is None:
+                continue
+            if record.client != handle:
+                snap.problems.append(
+                    Problem(
+                        path,
+                        f"client = {record.client!r}, but the file is in clients/{handle}/",
+                        *_pos(raw, "client"),
+                        hint="move the file or fix the client key",
+                    )
+                )
+                continue
+            out.append(Loaded(record, path))
+
+    def permission_problems(self) -> list[Problem]:
+        """Folders or files that others can read: health records must stay private."""
+        problems: list[Problem] = []
+        if not self.exists():
+            return problems
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = [d for d in dirnames if d not in {".git", ".stversions"}]
+            for name, is_dir in [(dirpath, True)] + [
+                (os.path.join(dirpath, f), False) for f in filenames if f.endswith(".toml")
+            ]:
+                try:
+                    mode = os.lstat(name).st_mode & 0o777
+                except OSError:
+                    continue
+                if mode & 0o077:
+                    want = "700" if is_dir else "600"
+                    problems.append(
+                        Problem(
+                            Path(name),
+                            f"readable by others (mode {mode:o})",
+                            severity="warning",
+                            hint=f"chmod {want} '{name}'",
+                        )
+                    )
+        return problems
+
+
+def _is_record_name(name: str) -> bool:
+    return name.endswith(".toml") and not name.startswith(".")
+
+
+def _read(path: Path, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        if not missing_ok:
+            problems.append(
+                Problem(
+                    path,
+                    "missing: each client folder needs a client.toml",
+                    hint="otj client add HANDLE writes one",
+                )
+            )
+        return None
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                path,
+                f"larger than {MAX_FILE_BYTES // 1024} KiB: not a note otjournal wrote",
+                line=1,
+                column=1,
+                hint="move it out of the notes folder",
+            )
+        )
+        return None
+    return raw
+
+
+def _pos(raw: bytes, field_name: str) -> tuple[int, int]:
+    return tomlio.locate(raw.decode("utf-8", "replace"), field_name)
+
+
+def _parse_collect(raw: bytes, path: Path, parse: Any, problems: list[Problem]) -> Any:
+    try:
+        return _parse_one(raw, path, parse)
+    except InvalidFile as exc:
+        problems.extend(exc.problems)
+    except OtjournalError as exc:
+        problems.append(Problem(path, exc.message, exc.line, exc.column, exc.hint))
+    return None
+
+
+def _parse_one(raw: bytes, path: Path, parse: Any) -> Any:
+    data = tomlio.parse(raw, path)
+    try:
+        return parse(data)
+    except ValidationErrors as exc:
+        text = raw.decode("utf-8", "replace")
+        problems = []
+        for err in exc.errors:
+            line, col = tomlio.locate(text, err.field)
+            problems.append(Problem(path, err.message, line, col, err.hint))
+        raise InvalidFile(problems) from None
+
+
+def _check_ids(snap: Snapshot) -> None:
+    """Two files with one id are copies (a sync conflict?): say so, count neither twice."""
+    for records in (snap.sessions, snap.homework):
+        seen: dict[str, Path] = {}
+        keep = []
+        for item in records:
+            first = seen.get(item.record.id)
+            if first is not None:
+                snap.problems.append(
+                    Problem(
+                        item.path,
+                        f"has the same id as {first.name}: a copy (a sync conflict?)",
+                        line=1,
+                        column=1,
+                        hint="compare the two files and keep the right one; only the first counts",
+                    )
+                )
+                continue
+            seen[item.record.id] = item.path
+            keep.append(item)
+        records[:] = keep
+
+
+def parse_record_bytes(raw: bytes, path: Path, parse: Any) -> Any:
+    """Parse bytes from outside the folder (``--from``, an import) with located errors."""
+    return _parse_one(raw, path, parse)

@@ -1,0 +1,231 @@
+"""TOML bytes <-> tables, with errors that say where. Pure: no file I/O.
+
+Reading turns every way a file can be broken (empty, BOM, invalid UTF-8, NUL
+bytes, git conflict markers, syntax errors, absurd nesting) into a
+:class:`ParseError` with a line and column. Writing re-parses its own output
+and compares before anything touches disk.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from otjournal.errors import OtjournalError, StoreError
+
+_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_END_RE = re.compile(r"\s*\(at end of document\)\s*$")
+_MARKER_RE = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)(?:[ \t].*)?\r?$", re.M)
+
+
+class ParseError(OtjournalError):
+    """A file is not valid TOML (or not text at all)."""
+
+
+def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, offset) + 1
+    start = raw.rfind(b"\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
+    """Parse a file's bytes. Never returns an empty table for an empty file."""
+    if not raw.strip():
+        raise ParseError(
+            "the file is empty: a crash or an interrupted sync can leave an empty file",
+            path=path,
+            line=1,
+            column=1,
+            hint="restore it from a backup or sync copy; otjournal never treats it as a note",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ParseError(
+            "the file starts with a byte-order mark (BOM)",
+            path=path,
+            line=1,
+            column=1,
+            hint="save it as UTF-8 without BOM",
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, col = _line_col(raw, nul)
+        raise ParseError(
+            "the file contains NUL bytes: it is damaged or not a text file",
+            path=path,
+            line=line,
+            column=col,
+            hint="restore it from a backup or sync copy",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw, exc.start)
+        raise ParseError(
+            f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            path=path,
+            line=line,
+            column=col,
+            hint="save it as UTF-8",
+        ) from None
+    marker = _MARKER_RE.search(raw)
+    if marker:
+        line, _ = _line_col(raw, marker.start())
+        raise ParseError(
+            "git conflict markers: this file holds both sides of an unresolved merge",
+            path=path,
+            line=line,
+            column=1,
+            hint="run 'otj conflicts' to see both sides and keep what is right",
+        )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line = col = None
+        m = _POS_RE.search(message)
+        if m:
+            line, col = int(m.group(1)), int(m.group(2))
+            message = message[: m.start()]
+        elif _END_RE.search(message):
+            message = _END_RE.sub("", message)
+            line = text.count("\n") + 1
+            col = len(text) - (text.rfind("\n") + 1) + 1
+            message += " (the file may be cut short)"
+        raise ParseError(
+            f"not valid TOML: {message[:1].lower()}{message[1:]}",
+            path=path,
+            line=line,
+            column=col,
+            hint="see docs/format.md for the file format",
+        ) from None
+    except RecursionError:
+        raise ParseError(
+            "the file is nested too deeply to read",
+            path=path,
+            line=1,
+            column=1,
+        ) from None
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normal(v) for v in value]
+    return value
+
+
+def dumps(data: Mapping[str, Any]) -> bytes:
+    """Serialise, then prove the output reads back to the same table."""
+    try:
+        text = tomli_w.dumps(data, multiline_strings=True)
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"cannot write this record as TOML ({type(exc).__name__})") from None
+    back = tomllib.loads(text)
+    if back != _normal(data):
+        # Fall back to single-line strings, which tomli-w escapes completely.
+        text = tomli_w.dumps(data)
+        if tomllib.loads(text) != _normal(data):
+            raise StoreError("refusing to write: the TOML written would not read back the same")
+    return text.encode("utf-8")
+
+
+def to_json_value(value: Any) -> Any:
+    """Tables with dates made JSON-friendly (ISO 8601 strings)."""
+    if isinstance(value, Mapping):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+# -- locating a field in the text ------------------------------------------------
+
+_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?")
+_PATH_PART_RE = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _split_field(field: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for name, index in _PATH_PART_RE.findall(field):
+        parts.append(int(index) if index else name)
+    return parts
+
+
+def _key_re(key: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+
+
+def locate(text: str, field: str) -> tuple[int, int]:
+    """Best-effort (line, column) of a dotted field path such as ``checklist[2].answer``.
+
+    Good enough to send a person to the right place; falls back to the nearest
+    enclosing table, then to line 1.
+    """
+    lines = text.splitlines()
+    parts = _split_field(field)
+    table: list[str] = []  # dotted table name being built, e.g. ["checklist"]
+    counts: dict[str, int] = {}
+    target_table: list[str] = []
+    best = 1
+    # Walk the path: names that are tables narrow the section we search in.
+    i = 0
+    want_index: dict[str, int] = {}
+    while i < len(parts):
+        part = parts[i]
+        if isinstance(part, str) and i + 1 < len(parts) and isinstance(parts[i + 1], int):
+            target_table.append(part)
+            want_index[".".join(target_table)] = int(parts[i + 1])
+            i += 2
+        elif isinstance(part, str) and i + 1 < len(parts):
+            target_table.append(part)
+            i += 1
+        else:
+            break
+    leaf = parts[i] if i < len(parts) else None
+
+    def section_matches(name: list[str]) -> bool:
+        return name == target_table
+
+    in_section = not target_table
+    for n, line in enumerate(lines, start=1):
+        header = _HEADER_RE.match(line)
+        if header:
+            table = [p.strip().strip('"') for p in header.group(2).split(".")]
+            name = ".".join(table)
+            if header.group(1) == "[[":
+                counts[name] = counts.get(name, -1) + 1
+            # A prefix of the target table that is the wanted array element
+            prefix_ok = all(
+                counts.get(".".join(table[: j + 1]), 0)
+                == want_index.get(".".join(table[: j + 1]), 0)
+                for j in range(len(table))
+                if ".".join(table[: j + 1]) in want_index
+            )
+            in_section = section_matches(table) and prefix_ok
+            if in_section:
+                best = n
+                if leaf is None:
+                    return n, 1
+            continue
+        if in_section and isinstance(leaf, str) and _key_re(leaf).match(line):
+            return n, len(line) - len(line.lstrip()) + 1
+    if not target_table and isinstance(leaf, str):
+        return best, 1
+    # The array element or key may be an inline array: point at its key line.
+    if target_table and not best > 1:
+        head = target_table[0]
+        for n, line in enumerate(lines, start=1):
+            if _HEADER_RE.match(line):
+                break
+            if _key_re(head).match(line):
+                return n, 1
+    return best, 1
