@@ -110,7 +110,7 @@ def create_new(
                 final = _publish(tmp, folder / name, data, durable)
             if final is not None:
                 if durable:
-                    fsync_dir(folder)
+                    _fsync_dir_or_withdraw(folder, final)
                 return final
     except StoreError:
         raise
@@ -121,6 +121,17 @@ def create_new(
             hint="check free space and permissions, then try again",
         ) from None
     raise StoreError(f"could not find a free file name in {folder}", path=folder)
+
+
+def _fsync_dir_or_withdraw(folder: Path, final: Path) -> None:
+    """The new name must survive a power cut; if the folder cannot be flushed, take the
+    name back so the caller's draft stays the only copy (no fsync retry)."""
+    try:
+        fsync_dir(folder)
+    except OSError:
+        with contextlib.suppress(OSError):
+            final.unlink()
+        raise
 
 
 def _publish(tmp: Path, final: Path, data: bytes, durable: bool) -> Path | None:
@@ -182,13 +193,18 @@ def replace_checked(path: Path, data: bytes, expected: Fingerprint, limit: int) 
     """Replace ``path`` with ``data`` if it is still exactly what was read."""
     folder = path.parent
     try:
-        current, now = read_with_fingerprint(path, limit)
+        _, now = read_with_fingerprint(path, limit)
     except FileNotFoundError:
         raise ConflictError(
             "the file was removed or renamed since it was read; nothing was changed",
             path=path,
         ) from None
-    del current
+    except OSError as exc:
+        raise ConflictError(
+            f"the file cannot be read again before replacing it ({_describe(exc)}; "
+            "a symlink?); nothing was changed",
+            path=path,
+        ) from None
     if now != expected:
         raise ConflictError(
             "the file changed on disk since it was read (another device or an editor?); "
@@ -199,11 +215,19 @@ def replace_checked(path: Path, data: bytes, expected: Fingerprint, limit: int) 
     try:
         with _temp_file(folder, data, True) as tmp:
             os.replace(tmp, path)
-        fsync_dir(folder)
     except OSError as exc:
         raise StoreError(
             f"could not save {path.name}: {_describe(exc)}; the previous file is unchanged",
             path=path,
+        ) from None
+    try:
+        fsync_dir(folder)
+    except OSError as exc:
+        raise StoreError(
+            f"{path.name} was replaced, but its folder could not be flushed to disk "
+            f"({_describe(exc)}): the change may not survive a power cut",
+            path=path,
+            hint="check the disk, then run 'otj check'",
         ) from None
 
 

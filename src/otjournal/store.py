@@ -96,20 +96,28 @@ class Journal:
     def _writable_dir(self, *parts: str) -> Path:
         """Create (0700) and return a folder inside the notes folder, refusing symlinks out."""
         folder = self.root.joinpath(*parts)
+        self._refuse_symlinks(parts)  # before creating anything: mkdir follows links
         fsio.make_private_dir(folder, self.root)
+        self._refuse_symlinks(parts)
         real_root = os.path.realpath(self.root)
-        real = os.path.realpath(folder)
-        if os.path.commonpath([real_root, real]) != real_root:
+        if os.path.commonpath([real_root, os.path.realpath(folder)]) != real_root:
             raise StoreError(
-                "refusing to write: the folder leads outside the notes folder (a symlink?)",
-                path=folder,
+                "refusing to write: the folder leads outside the notes folder", path=folder
             )
-        for p in (folder, *folder.parents):
-            if p == self.root or len(p.parts) <= len(self.root.parts):
-                break
-            if p.is_symlink():
-                raise StoreError("refusing to write through a symlink", path=p)
         return folder
+
+    def _refuse_symlinks(self, parts: tuple[str, ...]) -> None:
+        path = self.root
+        for part in parts:
+            path = path / part
+            if path.is_symlink():
+                raise StoreError(
+                    "refusing to write through a symlink",
+                    path=path,
+                    hint="otjournal writes only inside the notes folder",
+                )
+            if not path.exists():
+                return
 
     # -- writes ----------------------------------------------------------------
     def add_client(self, client: Client) -> Path:

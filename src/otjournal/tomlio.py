@@ -124,16 +124,92 @@ def _normal(value: Any) -> Any:
 def dumps(data: Mapping[str, Any]) -> bytes:
     """Serialise, then prove the output reads back to the same table."""
     try:
-        text = tomli_w.dumps(data, multiline_strings=True)
+        text = "".join(_table_lines(data, ()))
     except (TypeError, ValueError) as exc:
-        raise StoreError(f"cannot write this record as TOML ({type(exc).__name__})") from None
-    back = tomllib.loads(text)
-    if back != _normal(data):
-        # Fall back to single-line strings, which tomli-w escapes completely.
+        raise StoreError(f"cannot write this record as TOML ({exc})") from None
+    if tomllib.loads(text) != _normal(data):
+        # Never expected; tomli-w's plainer output is the safe second choice.
         text = tomli_w.dumps(data)
         if tomllib.loads(text) != _normal(data):
             raise StoreError("refusing to write: the TOML written would not read back the same")
     return text.encode("utf-8")
+
+
+# A small emitter for otjournal's own shapes, so files read the same everywhere:
+# arrays of tables always as [[name]] blocks, short arrays on one line, multi-line
+# text as triple-quoted strings.
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _key(k: str) -> str:
+    return k if _BARE_KEY.match(k) else _string(k)
+
+
+def _escape_char(c: str, multiline: bool) -> str:
+    if multiline and c == "\n":
+        return c
+    if c in _ESCAPES:
+        return _ESCAPES[c]
+    if ord(c) < 0x20 or ord(c) == 0x7F:
+        return f"\\u{ord(c):04x}"
+    return c
+
+
+def _string(value: str) -> str:
+    multiline = "\n" in value
+    body = "".join(_escape_char(c, multiline) for c in value)
+    return f'"""\n{body}"""' if multiline else f'"{body}"'
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_scalar(v) for v in value) + "]"
+    raise TypeError(f"cannot write a {type(value).__name__}")
+
+
+def _is_aot(value: Any) -> bool:
+    return (
+        isinstance(value, list | tuple)
+        and bool(value)
+        and all(isinstance(v, Mapping) for v in value)
+    )
+
+
+def _table_lines(table: Mapping[str, Any], path: tuple[str, ...], aot: bool = False) -> list[str]:
+    lines: list[str] = []
+    name = ".".join(_key(p) for p in path)
+    literals = [(k, v) for k, v in table.items() if not isinstance(v, Mapping) and not _is_aot(v)]
+    has_sub = any(isinstance(v, Mapping) or _is_aot(v) for v in table.values())
+    if path and (aot or literals or not has_sub):
+        lines.append(f"\n[[{name}]]\n" if aot else f"\n[{name}]\n")
+    lines += [f"{_key(k)} = {_scalar(v)}\n" for k, v in literals]
+    for k, v in table.items():
+        if isinstance(v, Mapping):
+            lines += _table_lines(v, (*path, k))
+        elif _is_aot(v):
+            for item in v:
+                lines += _table_lines(item, (*path, k), aot=True)
+    return lines
 
 
 def to_json_value(value: Any) -> Any:

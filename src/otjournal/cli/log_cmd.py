@@ -1,0 +1,618 @@
+"""``otj log``: write a session note by prompts, flags, a file, stdin or the editor;
+``otj drafts`` and ``otj config``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from otjournal.cli.common import (
+    BoundaryGroup,
+    DirOpt,
+    JsonOpt,
+    OptClientArg,
+    err,
+    fail,
+    journal,
+    now,
+    out,
+    print_json,
+)
+
+drafts_app = typer.Typer(
+    cls=BoundaryGroup, invoke_without_command=True, help="List, show and discard unfinished notes."
+)
+config_app = typer.Typer(
+    cls=BoundaryGroup, invoke_without_command=True, help="Show or edit the settings (config.toml)."
+)
+
+Repeat = list[str] | None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log_cmd)
+    app.add_typer(drafts_app, name="drafts")
+    app.add_typer(config_app, name="config")
+
+
+def load_config() -> Any:
+    from otjournal.config import load_config as _load
+    from otjournal.paths import config_file
+
+    return _load(config_file())
+
+
+def log_cmd(
+    client: OptClientArg = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Session date (default today).")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--time", help="Start time HH:MM (default: it started one session length ago)."
+        ),
+    ] = None,
+    duration: Annotated[
+        int | None,
+        typer.Option("--duration", min=0, max=1440, help="Minutes (default from config)."),
+    ] = None,
+    session_type: Annotated[
+        str | None,
+        typer.Option("--type", help="initial, therapy, review, caregiver-only or non-client."),
+    ] = None,
+    setting: Annotated[
+        str | None, typer.Option(help="clinic, home, school, community, telehealth or other.")
+    ] = None,
+    attendee: Annotated[
+        Repeat,
+        typer.Option("--attendee", help="A role who attended (child, parent, teacher…); repeat."),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who wrote it (default: practitioner.name in the config)."),
+    ] = None,
+    goal: Annotated[
+        Repeat, typer.Option("--goal", help="GOAL:RATING[:evidence], e.g. 'g1:+1'; repeat.")
+    ] = None,
+    activity: Annotated[
+        Repeat,
+        typer.Option(
+            "--activity", help="NAME[;min=15][;tags=c,i,m,a][;adaptation=…][;response=…]; repeat."
+        ),
+    ] = None,
+    voice: Annotated[str | None, typer.Option(help="The child's voice.")] = None,
+    caregiver_report: Annotated[str | None, typer.Option(help="Caregiver's report.")] = None,
+    involvement: Annotated[str | None, typer.Option(help="Caregiver involvement.")] = None,
+    reg_start: Annotated[str | None, typer.Option(help="Regulation at the start.")] = None,
+    reg_end: Annotated[str | None, typer.Option(help="Regulation at the end.")] = None,
+    helped: Annotated[
+        Repeat, typer.Option("--helped", help="What helped regulation; repeat.")
+    ] = None,
+    reg_notes: Annotated[str | None, typer.Option(help="Regulation notes.")] = None,
+    checklist: Annotated[
+        str | None,
+        typer.Option(help="All checklist answers in one line, e.g. yyypyy- (y p n u -)."),
+    ] = None,
+    summary: Annotated[str | None, typer.Option(help="Closing summary.")] = None,
+    next_focus: Annotated[str | None, typer.Option("--next", help="Next session's focus.")] = None,
+    homework: Annotated[
+        Repeat, typer.Option("--homework", help="TEXT[;kind=practice][;per_week=5]; repeat.")
+    ] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option("--from", help="Read the note from a TOML file, or - for stdin (no prompts)."),
+    ] = None,
+    editor: Annotated[bool, typer.Option("--editor", help="Write the note in $EDITOR.")] = False,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue the latest draft (or --draft ID).")
+    ] = False,
+    draft_id: Annotated[str | None, typer.Option("--draft", help="The draft to resume.")] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; exit 2 naming missing fields.")
+    ] = False,
+    dir: DirOpt = None,
+) -> None:
+    """Write a session note: guided prompts by default, or flags, --from, --editor.
+
+    Note text never has to go on the command line: prompts, stdin (--from -) and the
+    editor always work. After every answer the note is kept as a draft; Ctrl-C keeps it
+    and 'otj log --resume' continues."""
+    from otjournal import noteform
+    from otjournal.drafts import default_drafts
+
+    config = load_config()
+    drafts = default_drafts()
+    j = journal(dir)
+    clock = now()
+    if resume or draft_id:
+        draft = drafts.load(draft_id, command="log")
+        client = draft.client
+        note = draft.note
+    else:
+        client = client or config.default_client or None
+        note = _note_from_inputs(locals(), config, clock, from_file)
+        draft = None
+    if not client:
+        if no_input or from_file:
+            _missing_exit(["client"])
+        fail("name the client: otj log CLIENT (or set default_client in the config)")
+    note["client"] = client
+    client_record, _ = j.read_client(client)
+    note.setdefault("written_by", by or config.practitioner)
+    items = noteform.checklist_items(config.extra_items)
+    if draft is None:
+        draft = drafts.new("log", client, clock, note)
+    session = LogSession(j, drafts, draft, config, client_record, items)
+    if editor or draft.step == "editor":
+        session.edit()
+    elif (no_input or from_file) and not (resume or draft_id):
+        session.save_or_exit_missing()
+    else:
+        session.interactive()
+
+
+def _note_from_inputs(
+    args: dict[str, Any], config: Any, clock: Any, from_file: str | None
+) -> dict[str, Any]:
+    """The note as far as --from and the flags give it; flags win over the file."""
+    from otjournal import noteform
+
+    note: dict[str, Any] = _read_from(from_file) if from_file else {}
+    duration = args["duration"] or note.get("duration_min") or config.duration_min
+    note["duration_min"] = duration
+    if args["date"] or args["at"] or "start" not in note:
+        note["start"] = noteform.parse_start(args["date"], args["at"], clock, duration)
+    simple = {
+        "session_type": args["session_type"],
+        "setting": args["setting"],
+        "written_by": args["by"],
+        "child_voice.text": args["voice"],
+        "caregiver.report": args["caregiver_report"],
+        "caregiver.involvement": args["involvement"],
+        "regulation.start": args["reg_start"],
+        "regulation.end": args["reg_end"],
+        "regulation.notes": args["reg_notes"],
+        "plan.summary": args["summary"],
+        "plan.next_focus": args["next_focus"],
+    }
+    for key, value in simple.items():
+        if value is not None:
+            noteform.put(note, key, value)
+    if args["attendee"]:
+        note["attendees"] = list(args["attendee"])
+    if args["helped"]:
+        noteform.put(note, "regulation.helped", list(args["helped"]))
+    if args["goal"]:
+        note["goals"] = [noteform.parse_goal_flag(g) for g in args["goal"]]
+    if args["activity"]:
+        note["activities"] = [noteform.parse_activity_flag(a) for a in args["activity"]]
+    if args["homework"]:
+        noteform.put(
+            note, "plan.homework", [noteform.parse_homework_flag(h) for h in args["homework"]]
+        )
+    if args["checklist"]:
+        items = noteform.checklist_items(config.extra_items)
+        noteform.set_checklist(note, noteform.parse_checklist_line(args["checklist"], items), items)
+    return note
+
+
+def _read_from(source: str) -> dict[str, Any]:
+    """A session table from a file or stdin, read tolerantly (a stray byte is replaced)."""
+    from otjournal import tomlio
+    from otjournal.errors import InvalidFile, Problem
+
+    if source == "-":
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        name: Path | str = "<stdin>"
+    else:
+        name = Path(source)
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            fail(f"cannot read {source}: {exc.strerror}")
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        data = tomlio.parse(text.encode("utf-8"), name)
+    except tomlio.ParseError as exc:
+        raise InvalidFile(
+            [Problem(Path(name), exc.message, exc.line, exc.column, exc.hint)]
+        ) from None
+    from otjournal.noteform import form_to_note
+
+    note = form_to_note(data)
+    for key in ("format_version", "kind", "id", "client", "late_entry", "amendments"):
+        note.pop(key, None)
+    return note
+
+
+def _missing_exit(missing: list[str]) -> None:
+    from otjournal.noteform import FIELD_FLAGS
+
+    lines = [f"  {m}  ({FIELD_FLAGS.get(m, '')})" for m in missing]
+    err().print(
+        "otj: error: cannot save without:\n" + "\n".join(lines), highlight=False, markup=False
+    )
+    raise typer.Exit(2)
+
+
+class LogSession:
+    """One run of ``otj log``: the draft, the flow, saving, and what happens on the way out."""
+
+    def __init__(
+        self,
+        j: Any,
+        drafts: Any,
+        draft: Any,
+        config: Any,
+        client: Any,
+        items: list[tuple[str, str]],
+    ) -> None:
+        self.j = j
+        self.drafts = drafts
+        self.draft = draft
+        self.config = config
+        self.client = client
+        self.items = items
+
+    # -- saving ------------------------------------------------------------------
+    def keep(self, step: str | None = None) -> None:
+        if step is not None:
+            self.draft.step = step
+        self.drafts.save(self.draft, now())
+
+    def resume_hint(self) -> str:
+        return f"otj log --resume --draft {self.draft.id}"
+
+    def kept_message(self, why: str) -> None:
+        err().print(
+            f"\notj: {why}. Your note is kept as a draft:\n  {self.draft.path}\n"
+            f"Continue with: {self.resume_hint()}",
+            highlight=False,
+            markup=False,
+        )
+
+    def finalize(self) -> Any:
+        from otjournal import noteform
+
+        return noteform.finalize(
+            self.draft.note, now=now(), late_hours=self.config.late_entry_hours
+        )
+
+    def save(self) -> None:
+        """Validate, write the session durably, then (and only then) drop the draft."""
+        from otjournal import noteform
+        from otjournal.errors import OtjournalError
+        from otjournal.model.ids import new_suffix
+
+        noteform.assign_homework_ids(self.draft.note, new_suffix)
+        self.keep()
+        try:
+            session = self.finalize()
+            saved = self.j.add_session(session)
+        except OtjournalError:
+            self.kept_message("the note was not saved")
+            raise
+        self.drafts.discard(self.draft)
+        rel = (
+            saved.path.relative_to(self.j.root)
+            if saved.path.is_relative_to(self.j.root)
+            else saved.path
+        )
+        out().print(f"Saved {saved.record.id} ({rel})", highlight=False)
+        if saved.record.late_entry:
+            hours = (saved.record.written_at - saved.record.end).total_seconds() / 3600
+            err().print(
+                f"Marked as a late entry: written {hours:.0f} hours after the session.",
+                highlight=False,
+            )
+
+    def save_or_exit_missing(self) -> None:
+        from otjournal import noteform
+
+        missing = noteform.missing_fields(self.draft.note)
+        if missing:
+            _missing_exit(missing)
+        self.save()
+
+    # -- interactive ---------------------------------------------------------------
+    def interactive(self) -> None:
+        from otjournal.prompts import Context, InputEnded, LogFlow
+
+        if hasattr(sys.stdin, "reconfigure"):
+            sys.stdin.reconfigure(errors="replace")  # a stray byte never costs the entry
+        # No readline: with prompts on stderr it swallows the echoed newline.
+        last = self._last_session()
+        ctx = Context(
+            self.client, last, self.items, self.config.hints, now(), self.config.duration_min
+        )
+        console = err()
+        flow = LogFlow(
+            console, self.draft.note, self.draft.partial, ctx, lambda step: self.keep(step)
+        )
+        with _signals_exit():
+            try:
+                console.print(
+                    f"[bold]Session note for {self.client.display_name}[/] "
+                    f"[dim]({self.client.handle}) · Enter keeps the value in "
+                    f"\\[brackets]. Draft: {self.draft.id}[/]",
+                    highlight=False,
+                )
+                if self.draft.step != "review":
+                    flow.run(self.draft.step)
+                self.review(flow, console)
+            except KeyboardInterrupt:
+                self.keep()
+                self.kept_message("stopped")
+                raise typer.Exit(130) from None
+            except InputEnded:
+                self.keep()
+                self.kept_message("input ended before the note was finished")
+                raise typer.Exit(1) from None
+            except SystemExit as exc:
+                if isinstance(exc.code, int) and exc.code > 128:
+                    self.keep()
+                    self.kept_message("stopped by a signal")
+                raise
+
+    def review(self, flow: Any, console: Any) -> None:
+        from otjournal.errors import ValidationErrors
+        from otjournal.render import session_detail
+
+        sections = flow.sections()
+        while True:
+            console.rule("[bold]Review", align="left", style="dim")
+            try:
+                preview = self.finalize()
+                console.print(session_detail(preview, self.client))
+                problems: list[str] = []
+            except ValidationErrors as exc:
+                problems = [e.message for e in exc.errors]
+                for p in problems:
+                    console.print(f"[yellow]needs fixing:[/] {p}", highlight=False)
+            menu = "  ".join(f"{i} {title.lower()}" for i, (_, title, _) in enumerate(sections, 1))
+            console.print(f"[dim]Change a part: {menu}[/]", highlight=False)
+            answer = (
+                flow.ask(
+                    "Save? y = save, a number = change that part, q = stop and keep the draft",
+                    "" if problems else "y",
+                )
+                .strip()
+                .lower()
+            )
+            if answer in ("y", "yes") and not problems:
+                self.save()
+                return
+            if answer in ("q", "quit"):
+                self.keep("review")
+                self.kept_message("stopped before saving")
+                raise typer.Exit(0)
+            if answer.isdigit() and 1 <= int(answer) <= len(sections):
+                flow.redo(sections[int(answer) - 1][0])
+                self.keep("review")
+
+    def _last_session(self) -> Any:
+        snap = self.j.load([self.client.handle], homework=False)
+        sessions = snap.client_sessions(self.client.handle)
+        return sessions[-1].record if sessions else None
+
+    # -- editor ----------------------------------------------------------------
+    def edit(self) -> None:
+        """Open $VISUAL/$EDITOR on the form; reopen with errors until it validates."""
+        from otjournal import noteform, tomlio
+        from otjournal.errors import ValidationErrors
+
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not command:
+            fail("set $EDITOR (or $VISUAL) to use --editor, e.g. export EDITOR=nano")
+        form = self.draft.path.with_suffix(".edit.toml")
+        if self.draft.step == "editor" and form.exists():
+            text = form.read_text(encoding="utf-8", errors="replace")
+        else:
+            text = noteform.editor_form(self.draft.note, self.client, self.items)
+        self.keep("editor")
+        while True:
+            _write_private(form, text)
+            code = _run_editor(command, form)
+            text = form.read_text(encoding="utf-8", errors="replace")
+            if code != 0:
+                self.kept_message(f"the editor exited with status {code}")
+                raise typer.Exit(1)
+            body = _strip_errors(text)
+            if not _has_content(body):
+                self.kept_message("the form was left empty")
+                raise typer.Exit(1)
+            try:
+                data = tomlio.parse(body.encode("utf-8"), form)
+                note = noteform.form_to_note(data)
+                note["client"] = self.client.handle
+                self.draft.note = note
+                self.keep("editor")
+                self.finalize()
+            except tomlio.ParseError as exc:
+                text = _with_errors(body, [f"line {exc.line}: {exc.message}"])
+                continue
+            except ValidationErrors as exc:
+                text = _with_errors(body, [e.message for e in exc.errors])
+                continue
+            self.save()
+            form.unlink(missing_ok=True)
+            return
+
+
+_ERR_START = "# ---- Please fix these"
+_ERR_END = "# ------------------------------------------------------------------"
+
+
+def _strip_errors(text: str) -> str:
+    lines = text.splitlines()
+    if lines and lines[0].startswith(_ERR_START):
+        end = next((i for i, line in enumerate(lines) if line == _ERR_END), 0)
+        lines = lines[end + 1 :]
+    return "\n".join(lines) + "\n"
+
+
+def _with_errors(body: str, errors: list[str]) -> str:
+    head = [f"{_ERR_START}, then save and close (the note is kept) ----"]
+    head += [f"# ! {e}" for e in errors]
+    head.append(_ERR_END)
+    return "\n".join(head) + "\n" + body
+
+
+def _has_content(text: str) -> bool:
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _run_editor(command: str, path: Path) -> int:
+    import shlex
+    import subprocess
+
+    try:
+        return subprocess.call([*shlex.split(command), str(path)])
+    except OSError as exc:
+        err().print(
+            f"otj: cannot start the editor {command!r}: {exc.strerror}",
+            highlight=False,
+            markup=False,
+        )
+        return 127
+
+
+class _signals_exit:
+    """SIGHUP and SIGTERM raise SystemExit so the draft is kept and the path printed."""
+
+    SIGNALS = tuple(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s)
+
+    def __enter__(self) -> None:
+        self.old = {}
+        for sig in self.SIGNALS:
+            try:
+                self.old[sig] = signal.signal(sig, _raise_exit)
+            except ValueError:  # not the main thread (tests)
+                pass
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self.old.items():
+            signal.signal(sig, handler)
+
+
+def _raise_exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+# -- otj drafts -------------------------------------------------------------------
+
+
+@drafts_app.callback()
+def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """List unfinished notes (kept in a private folder, never synced)."""
+    if ctx.invoked_subcommand:
+        return
+    from otjournal.drafts import default_drafts
+
+    drafts = default_drafts().entries()
+    if json:
+        print_json(
+            [
+                {
+                    "id": d.id,
+                    "command": d.command,
+                    "client": d.client,
+                    "step": d.step,
+                    "updated": d.updated,
+                    "path": str(d.path),
+                }
+                for d in drafts
+            ]
+        )
+        return
+    if not drafts:
+        out().print("No drafts.")
+        return
+    for d in drafts:
+        out().print(
+            f"{d.id}  {d.command} {d.client}  stopped at: {d.step or 'start'}  "
+            f"(updated {d.updated:%Y-%m-%d %H:%M})",
+            highlight=False,
+        )
+    out().print(
+        "Resume with: otj log --resume --draft ID · discard with: otj drafts discard ID",
+        highlight=False,
+    )
+
+
+@drafts_app.command("discard")
+def drafts_discard(
+    draft_id: Annotated[str, typer.Argument(metavar="ID", help="The draft (or a unique part).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+) -> None:
+    """Discard a draft for good."""
+    from otjournal.drafts import default_drafts
+
+    drafts = default_drafts()
+    draft = drafts.load(draft_id)
+    if not yes and not typer.confirm(f"Discard draft {draft.id} for {draft.client}?"):
+        raise typer.Exit(1)
+    drafts.discard(draft)
+    out().print(f"Discarded draft {draft.id}.", highlight=False)
+
+
+# -- otj config ---------------------------------------------------------------------
+
+
+@config_app.callback()
+def config_show(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """Show the config file's path and the values in force."""
+    if ctx.invoked_subcommand:
+        return
+    from otjournal.paths import config_file
+
+    config = load_config()
+    if json:
+        print_json({"path": str(config_file()), **config.as_dict()})
+        return
+    path = config_file()
+    out().print(
+        f"{path}{'' if path.exists() else '  (not created yet: defaults)'}",
+        highlight=False,
+        markup=False,
+    )
+    for section, values in config.as_dict().items():
+        if isinstance(values, dict):
+            for key, value in values.items():
+                out().print(f"  {section}.{key} = {value!r}", highlight=False, markup=False)
+        else:
+            out().print(f"  {section} = {values!r}", highlight=False, markup=False)
+
+
+@config_app.command("edit")
+def config_edit() -> None:
+    """Open the config in $EDITOR (written from a commented template if missing)."""
+    from otjournal.config import TEMPLATE
+    from otjournal.paths import config_file
+
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not command:
+        fail("set $EDITOR (or $VISUAL), or edit the file directly: " + str(config_file()))
+    path = config_file()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(path, TEMPLATE)
+    code = _run_editor(command, path)
+    load_config()  # report problems now, with line and column
+    if code != 0:
+        raise typer.Exit(1)
+    out().print(f"Saved {path}", highlight=False, markup=False)

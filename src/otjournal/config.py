@@ -1,0 +1,145 @@
+"""The practitioner's settings: ``config.toml`` in the platform's config folder.
+
+A missing file means defaults. A malformed one is an error with line and column
+for commands that need it (``log``); read-only commands over the notes never load it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from otjournal import tomlio
+from otjournal.errors import InvalidFile, Problem, ValidationError
+from otjournal.model.fields import Fields
+from otjournal.model.ids import handle_problem, is_slug
+from otjournal.model.vocab import CHECKLIST_TEXT, FRAMEWORKS
+
+TEMPLATE = """\
+# otjournal settings. Every key is optional; delete a line to get the default.
+
+[practitioner]
+# name = "Alex Rivera (OT)"        # written into each note as written_by
+# registration = "OCC0001234567"   # shown on progress reports
+
+[session]
+# duration_min = 45                # default session length
+# regulation_framework = "zones"   # zones | engine | window | descriptive (new clients)
+# late_entry_hours = 24            # notes written later than this are marked late
+
+[hints]
+# language = true                  # gentle strengths-based language hints in `otj log`
+
+# [[checklist.extra]]              # your own checklist items (the seven always stay)
+# item = "sensory-diet"
+# text = "The sensory diet was reviewed with the family"
+
+# default_client = "mia-k"         # self mode: commands need no client handle
+"""
+
+
+@dataclass(frozen=True)
+class ExtraItem:
+    item: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Config:
+    practitioner: str = ""
+    registration: str = ""
+    duration_min: int = 45
+    regulation_framework: str = "zones"
+    late_entry_hours: float = 24
+    hints: bool = True
+    extra_items: tuple[ExtraItem, ...] = ()
+    default_client: str = ""
+    self_mode: bool = False
+    deidentify_names: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "practitioner": {"name": self.practitioner, "registration": self.registration},
+            "session": {
+                "duration_min": self.duration_min,
+                "regulation_framework": self.regulation_framework,
+                "late_entry_hours": self.late_entry_hours,
+            },
+            "hints": {"language": self.hints},
+            "checklist": {"extra": [{"item": e.item, "text": e.text} for e in self.extra_items]},
+            "default_client": self.default_client,
+            "self_mode": self.self_mode,
+            "deidentify": {"names": list(self.deidentify_names)},
+        }
+
+
+def parse_config(data: dict[str, Any]) -> Config:
+    """A Config from a parsed table; raises ValidationErrors naming each bad key."""
+    from otjournal.errors import ValidationErrors
+
+    errors: list[ValidationError] = []
+    f = Fields(data, "", errors)
+    values: dict[str, Any] = {}
+    p = f.table("practitioner")
+    if p:
+        values["practitioner"] = p.text("name").strip()
+        values["registration"] = p.text("registration").strip()
+    s = f.table("session")
+    if s:
+        values["duration_min"] = s.integer("duration_min", 1, 600, default=45, unit="minutes")
+        values["regulation_framework"] = s.choice(
+            "regulation_framework", FRAMEWORKS, default="zones"
+        )
+        values["late_entry_hours"] = s.number("late_entry_hours", 0, 24 * 365, default=24)
+    h = f.table("hints")
+    if h:
+        values["hints"] = h.boolean("language", default=True)
+    c = f.table("checklist")
+    if c:
+        extra = []
+        for item in c.tables("extra"):
+            key = item.text("item", required=True)
+            text = item.text("text", required=True)
+            if key and not is_slug(key):
+                item.error("item", "must be a short identifier such as sensory-diet")
+            elif key in CHECKLIST_TEXT:
+                item.error("item", "is one of the seven items, which are always asked")
+            elif key and text:
+                extra.append(ExtraItem(key, text))
+        values["extra_items"] = tuple(extra)
+    d = f.table("deidentify")
+    if d:
+        values["deidentify_names"] = d.text_list("names")
+    client = f.text("default_client")
+    if client and handle_problem(client):
+        f.error("default_client", handle_problem(client) or "")
+    values["default_client"] = client
+    values["self_mode"] = f.boolean("self_mode")
+    if errors:
+        raise ValidationErrors(errors)
+    return Config(**values)
+
+
+def load_config(path: Path) -> Config:
+    """Read the config file; defaults when there is none."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config(path=path)
+    except OSError as exc:
+        raise InvalidFile([Problem(path, f"cannot read the config: {exc.strerror}")]) from None
+    from otjournal.errors import ValidationErrors
+
+    try:
+        data = tomlio.parse(raw, path) if raw.strip() else {}
+        config = parse_config(data)
+    except ValidationErrors as exc:
+        text = raw.decode("utf-8", "replace")
+        raise InvalidFile(
+            [Problem(path, e.message, *tomlio.locate(text, e.field), e.hint) for e in exc.errors]
+        ) from None
+    except tomlio.ParseError as exc:
+        raise InvalidFile([Problem(path, exc.message, exc.line, exc.column, exc.hint)]) from None
+    return Config(**{**config.__dict__, "path": path})

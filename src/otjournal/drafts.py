@@ -1,0 +1,162 @@
+"""Drafts: notes being written, saved after every answer in a private, unsynced folder.
+
+A draft lives in the platform's state folder (0700), never in the notes folder, so
+an unfinished note is never synced or mistaken for a session. It is deleted only
+after the session file and its folder are durably saved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from otjournal import fsio, tomlio
+from otjournal.errors import NotFoundError, StoreError
+from otjournal.model.ids import new_suffix
+
+DRAFT_SUFFIX = ".toml"
+
+
+@dataclass
+class Draft:
+    """One draft: what is being written (``command``), how far it got, and the answers."""
+
+    id: str
+    path: Path
+    command: str
+    client: str
+    created: datetime
+    updated: datetime
+    step: str
+    note: dict[str, Any]
+    partial: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format_version": 1,
+            "kind": "draft",
+            "command": self.command,
+            "client": self.client,
+            "created": self.created,
+            "updated": self.updated,
+            "step": self.step,
+            "note": self.note,
+            "partial": self.partial,
+        }
+
+
+class Drafts:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def new(self, command: str, client: str, now: datetime, note: dict[str, Any]) -> Draft:
+        did = f"{now:%Y%m%d-%H%M%S}-{new_suffix()}"
+        return Draft(
+            did, self.folder / f"{did}{DRAFT_SUFFIX}", command, client, now, now, "", note, {}
+        )
+
+    def save(self, draft: Draft, now: datetime) -> None:
+        """Atomically replace the draft file (temp, fsync, rename, folder fsync)."""
+        draft.updated = now
+        data = tomlio.dumps(_strip_none(draft.to_dict()))
+        self._ensure_folder()
+        import tempfile
+
+        try:
+            fd, tmp = tempfile.mkstemp(
+                prefix=fsio.TEMP_PREFIX, suffix=fsio.TEMP_SUFFIX, dir=self.folder
+            )
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    fsio.fsync_file(fh.fileno())
+                os.replace(tmp, draft.path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            fsio.fsync_dir(self.folder)
+        except OSError as exc:
+            raise StoreError(f"could not save the draft: {exc.strerror}", path=draft.path) from None
+
+    def _ensure_folder(self) -> None:
+        parent = self.folder.parent
+        parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            os.mkdir(self.folder, 0o700)
+        except FileExistsError:
+            pass
+
+    def load(self, draft_id: str | None = None, command: str | None = None) -> Draft:
+        """A draft by id (or a unique part of it); the newest one if none is named."""
+        drafts = [d for d in self.entries() if command is None or d.command == command]
+        if not drafts:
+            raise NotFoundError("there are no drafts to resume")
+        if draft_id is None:
+            return drafts[-1]
+        matches = [d for d in drafts if draft_id in d.id]
+        if len(matches) != 1:
+            raise NotFoundError(
+                f"no single draft matches {draft_id[:30]!r}", hint="'otj drafts' lists them"
+            )
+        return matches[0]
+
+    def entries(self) -> list[Draft]:
+        """Drafts oldest first. An unreadable draft is skipped, never deleted."""
+        try:
+            names = sorted(
+                n
+                for n in os.listdir(self.folder)
+                if n.endswith(DRAFT_SUFFIX)
+                and not n.startswith(".")
+                and not n.endswith(".edit.toml")
+            )
+        except FileNotFoundError:
+            return []
+        out = []
+        for name in names:
+            path = self.folder / name
+            try:
+                data = tomlio.parse(path.read_bytes(), path)
+                out.append(
+                    Draft(
+                        id=name.removesuffix(DRAFT_SUFFIX),
+                        path=path,
+                        command=str(data.get("command", "log")),
+                        client=str(data.get("client", "")),
+                        created=data["created"],
+                        updated=data["updated"],
+                        step=str(data.get("step", "")),
+                        note=dict(data.get("note", {})),
+                        partial=dict(data.get("partial", {})),
+                    )
+                )
+            except (OSError, KeyError, tomlio.ParseError):
+                continue
+        return out
+
+    def discard(self, draft: Draft) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            draft.path.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            draft.path.with_suffix(".edit.toml").unlink()
+        with contextlib.suppress(OSError):
+            fsio.fsync_dir(self.folder)
+
+
+def _strip_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_strip_none(v) for v in value if v is not None]
+    return value
+
+
+def default_drafts() -> Drafts:
+    from otjournal.paths import state_dir
+
+    return Drafts(state_dir() / "drafts")

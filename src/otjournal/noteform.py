@@ -1,0 +1,417 @@
+"""A session note being written: the answers so far, as a table in the file format.
+
+Prompts, flags, ``--from`` files, the editor form and drafts all fill the same
+table (the session file's own shape, without ``id`` and ``written_at``), so there is
+one set of rules: the model's. Pure: no I/O, the clock is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+import tomli_w
+
+from otjournal.errors import UsageError, ValidationError, ValidationErrors
+from otjournal.model import Client, Session
+from otjournal.model.vocab import (
+    ATTENDEE_ROLES,
+    CHECKLIST,
+    CHECKLIST_ANSWERS,
+    FORMAT_VERSION,
+    FRAMEWORKS,
+    HOMEWORK_KINDS,
+    SESSION_TYPES,
+    SETTINGS,
+)
+
+Note = dict[str, Any]
+
+# What a note cannot be saved without, as dotted keys (start and duration have defaults).
+REQUIRED = ("client", "start", "duration_min", "written_by", "setting", "attendees", "plan.summary")
+FIELD_FLAGS = {
+    "client": "CLIENT argument",
+    "start": "--date/--time",
+    "duration_min": "--duration",
+    "written_by": "--by or practitioner.name in the config",
+    "setting": "--setting",
+    "attendees": "--attendee",
+    "plan.summary": "--summary, --from FILE|-, --editor or the prompts",
+}
+ANSWER_LETTERS = {
+    "y": "yes",
+    "p": "partly",
+    "n": "no",
+    "u": "unsure",
+    "-": "n-a",
+    "a": "n-a",
+    ".": "n-a",
+    "?": "unsure",
+}
+
+
+def get(note: Note, dotted: str) -> Any:
+    value: Any = note
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def put(note: Note, dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    table = note
+    for part in parts[:-1]:
+        table = table.setdefault(part, {})
+    table[parts[-1]] = value
+
+
+def missing_fields(note: Note) -> list[str]:
+    return [k for k in REQUIRED if get(note, k) in (None, "", [], {})]
+
+
+def checklist_items(extra: tuple[Any, ...] = ()) -> list[tuple[str, str]]:
+    """The seven items of the seed, word for word, then the practice's own."""
+    return list(CHECKLIST) + [(e.item, e.text) for e in extra]
+
+
+def parse_checklist_line(line: str, items: list[tuple[str, str]]) -> list[str]:
+    """``yyypyn-`` → answers. y yes, p partly, n no, u unsure, - n/a (spaces ignored)."""
+    letters = [c for c in line.strip().lower() if not c.isspace()]
+    if len(letters) != len(items):
+        raise UsageError(
+            f"the checklist line needs {len(items)} letters, one per item (got {len(letters)})",
+            hint="y yes · p partly · n no · u unsure · - not applicable",
+        )
+    bad = sorted({c for c in letters if c not in ANSWER_LETTERS})
+    if bad:
+        raise UsageError(
+            f"unknown checklist letter(s) {' '.join(bad)}",
+            hint="y yes · p partly · n no · u unsure · - not applicable",
+        )
+    return [ANSWER_LETTERS[c] for c in letters]
+
+
+def set_checklist(note: Note, answers: list[str], items: list[tuple[str, str]]) -> None:
+    old = {c.get("item"): c for c in note.get("checklist", []) if isinstance(c, dict)}
+    note["checklist"] = [
+        {**old.get(key, {}), "item": key, "text": text, "answer": answer}
+        for (key, text), answer in zip(items, answers, strict=True)
+    ]
+
+
+def is_late(start: datetime, duration_min: int, written_at: datetime, hours: float) -> bool:
+    """A note written more than ``hours`` after the session ended is a late entry."""
+    return written_at - (start + timedelta(minutes=duration_min)) > timedelta(hours=hours)
+
+
+def default_start(now: datetime, duration_min: int) -> datetime:
+    """Logged right after a session: it started ``duration`` ago, on a 5-minute mark."""
+    start = now - timedelta(minutes=duration_min)
+    return start.replace(minute=start.minute - start.minute % 5, second=0, microsecond=0)
+
+
+def parse_start(day: str | None, at: str | None, now: datetime, duration_min: int) -> datetime:
+    """``--date`` and ``--time`` (either may be left out) → an offset-aware start."""
+    base = default_start(now, duration_min)
+    tz: tzinfo = now.tzinfo or base.tzinfo  # type: ignore[assignment]
+    d = base.date()
+    t = base.timetz().replace(tzinfo=None)
+    if day:
+        try:
+            d = date.fromisoformat(day.strip()) if day.strip() not in ("today", "") else now.date()
+        except ValueError:
+            if day.strip() == "yesterday":
+                d = now.date() - timedelta(days=1)
+            else:
+                raise UsageError(f"{day[:20]!r} is not a date: use YYYY-MM-DD") from None
+    if at:
+        try:
+            t = time.fromisoformat(at.strip() if ":" in at else f"{at.strip()[:2]}:{at[2:]}")
+        except ValueError:
+            raise UsageError(f"{at[:20]!r} is not a time: use HH:MM (24-hour)") from None
+    return datetime.combine(d, t.replace(tzinfo=None, second=0, microsecond=0), tz)
+
+
+def parse_goal_flag(value: str) -> dict[str, Any]:
+    """``g1:+1`` or ``g1:+1:evidence`` → a goals table."""
+    goal, _, rest = value.partition(":")
+    rating, _, evidence = rest.partition(":")
+    out: dict[str, Any] = {"goal": goal.strip()}
+    if rating.strip():
+        try:
+            out["gas"] = int(rating.strip())
+        except ValueError:
+            raise UsageError(
+                f"--goal {goal.strip()}: the rating must be -2, -1, 0, +1 or +2"
+            ) from None
+    if evidence.strip():
+        out["evidence"] = evidence.strip()
+    return out
+
+
+_TAGS = {
+    "child-led": "child_led",
+    "c": "child_led",
+    "interest": "interest_based",
+    "interest-based": "interest_based",
+    "i": "interest_based",
+    "movement": "movement_sensory",
+    "sensory": "movement_sensory",
+    "m": "movement_sensory",
+    "adapted": "adapted",
+    "a": "adapted",
+}
+
+
+def parse_tags(value: str) -> dict[str, bool]:
+    """``c i m a`` / ``child-led,movement`` → the activity flags."""
+    flags = {
+        "child_led": False,
+        "interest_based": False,
+        "movement_sensory": False,
+        "adapted": False,
+    }
+    words = value.replace(",", " ").split()
+    if len(words) == 1 and words[0] not in _TAGS and set(words[0]) <= set("cima"):
+        words = list(words[0])
+    for word in words:
+        key = _TAGS.get(word.lower())
+        if key is None:
+            raise UsageError(
+                f"unknown activity tag {word[:20]!r}",
+                hint="c child-led · i interest-based · m movement/sensory · a adapted",
+            )
+        flags[key] = True
+    return flags
+
+
+def parse_activity_flag(value: str) -> dict[str, Any]:
+    """``NAME[;min=15][;tags=c,i,m,a][;adaptation=...][;response=...]``."""
+    name, *pairs = value.split(";")
+    out: dict[str, Any] = {"name": name.strip()}
+    for pair in pairs:
+        key, sep, val = pair.partition("=")
+        key = key.strip()
+        if not sep:
+            raise UsageError(f"--activity: expected key=value after ';', got {key[:20]!r}")
+        if key in ("min", "minutes"):
+            try:
+                out["minutes"] = int(val)
+            except ValueError:
+                raise UsageError("--activity: min= takes whole minutes") from None
+        elif key == "tags":
+            out.update(parse_tags(val))
+        elif key in ("adaptation", "response"):
+            out[key] = val.strip()
+            if key == "adaptation":
+                out["adapted"] = True
+        elif key == "goals":
+            out["goals"] = [g.strip() for g in val.split(",") if g.strip()]
+        else:
+            raise UsageError(
+                f"--activity: unknown key {key[:20]!r} (min, tags, adaptation, response, goals)"
+            )
+    return out
+
+
+def parse_homework_flag(value: str, existing: int = 0) -> dict[str, Any]:
+    """``TEXT[;kind=practice][;per_week=5]`` → an assignment with a new id."""
+    text, *pairs = value.split(";")
+    out: dict[str, Any] = {"id": "", "text": text.strip(), "kind": "practice"}
+    for pair in pairs:
+        key, _, val = pair.partition("=")
+        key = key.strip()
+        if key == "kind":
+            out["kind"] = val.strip()
+        elif key == "per_week":
+            try:
+                out["per_week"] = int(val)
+            except ValueError:
+                raise UsageError("--homework: per_week= takes a whole number") from None
+        else:
+            raise UsageError(f"--homework: unknown key {key[:20]!r} (kind, per_week)")
+    return out
+
+
+def assign_homework_ids(note: Note, new_suffix: Callable[[], str]) -> None:
+    """Give new assignments random ids: unique across the client's sessions and devices."""
+    for h in get(note, "plan.homework") or []:
+        if isinstance(h, dict) and not h.get("id"):
+            h["id"] = f"hw-{new_suffix()}"
+
+
+def prune(value: Any) -> Any:
+    """Drop empty strings, lists and tables: in a form, blank means 'not recorded'."""
+    if isinstance(value, dict):
+        out = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v not in ("", [], {}, None)}
+    if isinstance(value, list):
+        items = [prune(v) for v in value]
+        return [v for v in items if v not in ("", [], {}, None)]
+    return value
+
+
+def finalize(note: Note, *, now: datetime, late_hours: float) -> Session:
+    """The session to save: written_at from the clock, late entry decided here."""
+    data = prune(note)
+    data["format_version"] = FORMAT_VERSION
+    data["kind"] = "session"
+    data["id"] = data.get("id") or "new"
+    now = now.replace(microsecond=0)
+    data["written_at"] = now
+    data.pop("late_entry", None)
+    errors = [ValidationError(k, "is required") for k in missing_fields(data)]
+    data["checklist"] = [
+        c for c in data.get("checklist", []) if not (isinstance(c, dict) and not c.get("answer"))
+    ]
+    try:
+        session = Session.from_dict(data)
+    except ValidationErrors as exc:
+        seen = {e.field for e in errors}
+        errors += [e for e in exc.errors if e.field not in seen]
+        raise ValidationErrors(errors) from None
+    if errors:
+        raise ValidationErrors(errors)
+    late = is_late(session.start, session.duration_min, now, late_hours)
+    if late:
+        from dataclasses import replace
+
+        session = replace(session, late_entry=True)
+    return session
+
+
+# -- the editor form ----------------------------------------------------------------
+
+
+def _kv(key: str, value: Any) -> str:
+    return tomli_w.dumps({key: value}, multiline_strings=True).rstrip("\n")
+
+
+def editor_form(
+    note: Note, client: Client | None, items: list[tuple[str, str]], errors: list[str] | None = None
+) -> str:
+    """A pre-filled, commented TOML form. Blank values mean 'not recorded'."""
+    lines: list[str] = []
+    if errors:
+        lines.append("# ---- Please fix these, then save and close (the note is kept) ----")
+        lines += [f"# ! {e}" for e in errors]
+        lines.append("# ------------------------------------------------------------------")
+    lines += [
+        "# otjournal session note. Lines starting with # are comments.",
+        "# Save and close the editor to validate and save; leave it empty to keep a draft.",
+        "",
+        _kv("client", note.get("client", "")),
+        _kv("start", note["start"])
+        if note.get("start")
+        else 'start = ""  # 2026-03-05T14:30:00+11:00',
+        _kv("duration_min", note.get("duration_min", 45)),
+        _kv("session_type", note.get("session_type", "therapy"))
+        + f"  # {' | '.join(SESSION_TYPES)}",
+        _kv("setting", note.get("setting", "")) + f"  # {' | '.join(SETTINGS)}",
+        _kv("attendees", note.get("attendees", [])) + f"  # {', '.join(ATTENDEE_ROLES)}",
+        _kv("written_by", note.get("written_by", "")),
+        "",
+    ]
+    rated = {g.get("goal"): g for g in note.get("goals", []) if isinstance(g, dict)}
+    goals = list(client.active_goals) if client else []
+    lines.append("# Goals addressed: gas = -2 | -1 | 0 | 1 | 2 (interim); leave blank if not.")
+    for g in goals:
+        r = rated.pop(g.id, {})
+        lines += ["[[goals]]", _kv("goal", g.id) + f"  # {g.text}"]
+        for level in (2, 1, 0, -1, -2):
+            if level in g.levels:
+                lines.append(f"#   {level:+d}: {g.levels[level]}".replace("+0", " 0"))
+        lines += [
+            _kv("gas", r["gas"]) if "gas" in r else 'gas = ""',
+            _kv("evidence", r.get("evidence", "")),
+            "",
+        ]
+    for r in rated.values():
+        lines += [
+            "[[goals]]",
+            _kv("goal", r.get("goal", "")),
+            _kv("gas", r["gas"]) if "gas" in r else 'gas = ""',
+            _kv("evidence", r.get("evidence", "")),
+            "",
+        ]
+    activities = note.get("activities") or [{}]
+    lines.append("# Activities: copy the block for more. Adapted in-session is a good sign.")
+    for a in activities:
+        lines += [
+            "[[activities]]",
+            _kv("name", a.get("name", "")),
+            _kv("minutes", a["minutes"]) if "minutes" in a else 'minutes = ""',
+            _kv("child_led", a.get("child_led", False)),
+            _kv("interest_based", a.get("interest_based", False)),
+            _kv("movement_sensory", a.get("movement_sensory", False)),
+            _kv("adapted", a.get("adapted", False)),
+            _kv("adaptation", a.get("adaptation", "")),
+            _kv("response", a.get("response", "")),
+            "",
+        ]
+    voice = note.get("child_voice", {})
+    care = note.get("caregiver", {})
+    reg = note.get("regulation", {})
+    framework = reg.get("framework") or (client.regulation_framework if client else "zones")
+    states = FRAMEWORKS.get(framework, ())
+    lines += [
+        "[child_voice]  # what the child said or showed, in any mode",
+        _kv("text", voice.get("text", "")),
+        _kv("modes", voice.get("modes", [])),
+        "",
+        "[caregiver]",
+        _kv("report", care.get("report", "")),
+        _kv("involvement", care.get("involvement", "")),
+        "",
+        "[regulation]",
+        _kv("framework", framework),
+        _kv("start", reg.get("start", ""))
+        + (f"  # {' | '.join(states)} (all OK)" if states else ""),
+        _kv("end", reg.get("end", "")),
+        _kv("helped", reg.get("helped", [])),
+        _kv("notes", reg.get("notes", "")),
+        "",
+        f"# The affirming checklist: answer = {' | '.join(CHECKLIST_ANSWERS)}",
+    ]
+    answered = {c.get("item"): c for c in note.get("checklist", []) if isinstance(c, dict)}
+    for key, text in items:
+        c = answered.get(key, {})
+        lines += [
+            "[[checklist]]",
+            _kv("item", key),
+            f"# {text}",
+            _kv("answer", c.get("answer", "")),
+            _kv("note", c.get("note", "")),
+            "",
+        ]
+    plan = note.get("plan", {})
+    lines += [
+        "[plan]",
+        _kv("summary", plan.get("summary", "")),
+        _kv("next_focus", plan.get("next_focus", "")),
+        "",
+        f"# Homework assigned: kind = {' | '.join(HOMEWORK_KINDS)}; per_week optional.",
+    ]
+    for h in plan.get("homework") or []:
+        lines += [
+            "[[plan.homework]]",
+            _kv("id", h.get("id", "")),
+            _kv("text", h.get("text", "")),
+            _kv("kind", h.get("kind", "practice")),
+        ]
+        if h.get("per_week"):
+            lines.append(_kv("per_week", h["per_week"]))
+        lines.append("")
+    if not plan.get("homework"):
+        lines += ["# [[plan.homework]]", '# text = ""', '# kind = "practice"', "# per_week = 5", ""]
+    return "\n".join(lines) + "\n"
+
+
+def form_to_note(data: dict[str, Any]) -> Note:
+    """The table read back from the form, blanks removed."""
+    note = prune(data)
+    note.pop("written_at", None)
+    return note

@@ -1,0 +1,513 @@
+"""The guided ``otj log`` flow: questions in the order a practitioner thinks.
+
+Every answer goes straight into the draft, and the draft is saved after each one
+(and after each line of a multi-line answer), so an interruption loses at most
+the line being typed. Validation goes through the model's vocabularies; nothing
+here invents its own rules. Prompts go to stderr, so stdout stays for results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from otjournal.errors import UsageError
+from otjournal.hints import language_hints
+from otjournal.model import Client, Session
+from otjournal.model.vocab import (
+    ATTENDEE_ROLES,
+    FRAMEWORK_NAMES,
+    FRAMEWORKS,
+    HOMEWORK_KINDS,
+    SESSION_TYPES,
+    SETTINGS,
+)
+from otjournal.noteform import (
+    ANSWER_LETTERS,
+    Note,
+    get,
+    parse_checklist_line,
+    parse_start,
+    parse_tags,
+    put,
+    set_checklist,
+)
+
+SKIP = "-"
+
+
+class InputEnded(Exception):
+    """Standard input closed before the note was finished."""
+
+
+@dataclass
+class Context:
+    client: Client
+    last: Session | None
+    items: list[tuple[str, str]]
+    hints: bool
+    now: Any  # the clock when the flow started (datetime)
+    duration_default: int
+
+
+class LogFlow:
+    """Ask for each section in turn; ``save`` is called after every answer."""
+
+    def __init__(
+        self,
+        console: Console,
+        note: Note,
+        partial: dict[str, Any],
+        ctx: Context,
+        save: Callable[[str], None],
+    ) -> None:
+        self.console = console
+        self.note = note
+        self.partial = partial
+        self.ctx = ctx
+        self._save = save
+        self.step = ""
+
+    # The sections, in the order a practitioner thinks. (name, title, method)
+    def sections(self) -> list[tuple[str, str, Callable[[], None]]]:
+        return [
+            ("when", "When", self.ask_when),
+            ("where", "Where and what kind", self.ask_where),
+            ("who", "Who attended", self.ask_who),
+            ("goals", "Goals addressed", self.ask_goals),
+            ("activities", "Activities", self.ask_activities),
+            ("voice", "The child's voice", self.ask_voice),
+            ("caregiver", "Caregiver", self.ask_caregiver),
+            ("regulation", "Regulation", self.ask_regulation),
+            ("checklist", "Affirming checklist", self.ask_checklist),
+            ("plan", "Plan", self.ask_plan),
+        ]
+
+    def run(self, from_step: str = "") -> None:
+        names = [n for n, _, _ in self.sections()]
+        start = names.index(from_step) if from_step in names else 0
+        if start:
+            self.say(
+                f"[dim]Resuming at: {dict((n, t) for n, t, _ in self.sections())[from_step]}[/]"
+            )
+        for name, title, method in self.sections()[start:]:
+            self.step = name
+            self.save()
+            self.console.rule(f"[bold]{title}", align="left", style="dim")
+            method()
+        self.step = "review"
+        self.save()
+
+    def redo(self, name: str) -> None:
+        for n, title, method in self.sections():
+            if n == name:
+                self.console.rule(f"[bold]{title}", align="left", style="dim")
+                method()
+                self.save()
+                return
+
+    # -- plumbing --------------------------------------------------------------
+    def save(self) -> None:
+        self._save(self.step)
+
+    def say(self, markup: str) -> None:
+        self.console.print(markup, highlight=False)
+
+    def read(self, prompt: str) -> str:
+        try:
+            return self.console.input(prompt)
+        except EOFError:
+            raise InputEnded() from None
+
+    def ask(self, label: str, default: str = "", hint: str = "") -> str:
+        shown = f" [dim]\\[{escape(default)}][/]" if default else ""
+        extra = f" [dim]({escape(hint)})[/]" if hint else ""
+        answer = self.read(f"{escape(label)}{extra}{shown}: ").strip()
+        return answer if answer else default
+
+    def ask_choice(
+        self, label: str, choices: tuple[str, ...], default: str = "", allow_blank: bool = False
+    ) -> str:
+        hint = " / ".join(choices)
+        while True:
+            answer = self.ask(label, default, hint).strip().lower()
+            if not answer and (allow_blank or not choices):
+                return ""
+            picked = pick(answer, choices)
+            if picked:
+                return picked
+            self.say(f"  [yellow]Please choose one of: {escape(hint)}[/]")
+
+    def ask_int(
+        self,
+        label: str,
+        lo: int,
+        hi: int,
+        default: int | None = None,
+        hint: str = "",
+        allow_blank: bool = True,
+    ) -> int | None:
+        while True:
+            raw = self.ask(label, "" if default is None else str(default), hint)
+            if not raw and allow_blank:
+                return None
+            try:
+                value = int(raw.replace("+", ""))
+            except ValueError:
+                value = None
+            if value is not None and lo <= value <= hi:
+                return value
+            self.say(f"  [yellow]Please give a whole number from {lo} to {hi}.[/]")
+
+    def ask_text(self, key: str, label: str, multiline: bool = True) -> str:
+        """Free text. Multi-line answers end with an empty line; each line is saved."""
+        existing = get(self.note, key) or ""
+        so_far = self.partial.get(key)
+        if so_far is not None:  # resumed in the middle of this answer
+            lines = [so_far] if so_far else []
+            self.say(f"[dim]Kept from before:[/]\n{escape(so_far)}")
+        else:
+            lines = []
+        if existing and not lines:
+            self.say(f"[dim]Now: {escape(existing)}  (Enter keeps it)[/]")
+        hint = "end with an empty line" if multiline else ""
+        first = True
+        while True:
+            prompt = f"{escape(label)}" + (f" [dim]({hint})[/]" if hint and first else "")
+            line = self.read(f"{prompt}: " if first else "  … ")
+            if not line.strip() and (first or not multiline):
+                if first and not lines:
+                    self.partial.pop(key, None)
+                    return existing
+                break
+            if not line.strip():
+                break
+            lines.append(line.rstrip())
+            first = False
+            self.partial[key] = "\n".join(lines)
+            self.save()
+            if not multiline:
+                break
+        text = "\n".join(lines)
+        self.partial.pop(key, None)
+        put(self.note, key, text)
+        self.save()
+        self.hint(text)
+        return text
+
+    def hint(self, text: str) -> None:
+        if not self.ctx.hints:
+            return
+        for h in language_hints(text):
+            self.say(f"  [cyan]hint:[/] {escape(h.message())}")
+
+    # -- sections --------------------------------------------------------------
+    def ask_when(self) -> None:
+        start = self.note.get("start")
+        now = self.ctx.now
+        duration = self.ask_int(
+            "Minutes",
+            0,
+            24 * 60,
+            self.note.get("duration_min", self.ctx.duration_default),
+            allow_blank=False,
+        )
+        self.note["duration_min"] = duration
+        default = start or parse_start(None, None, now, duration or 0)
+        while True:
+            try:
+                day = self.ask("Date", f"{default:%Y-%m-%d}")
+                at = self.ask("Start time", f"{default:%H:%M}")
+                self.note["start"] = parse_start(day, at, now, duration or 0)
+                break
+            except UsageError as exc:
+                self.say(f"  [yellow]{escape(exc.message)}[/]")
+        self.save()
+
+    def ask_where(self) -> None:
+        last = self.ctx.last
+        self.note["setting"] = self.ask_choice(
+            "Setting", SETTINGS, self.note.get("setting") or (last.setting if last else "clinic")
+        )
+        self.save()
+        default_type = "therapy" if last else "initial"
+        self.note["session_type"] = self.ask_choice(
+            "Kind of session", SESSION_TYPES, self.note.get("session_type") or default_type
+        )
+        self.save()
+
+    def ask_who(self) -> None:
+        last = self.ctx.last
+        default = self.note.get("attendees") or (
+            list(last.attendees) if last else ["child", "parent"]
+        )
+        while True:
+            raw = self.ask(
+                "Who attended", ", ".join(default), "comma-separated: " + ", ".join(ATTENDEE_ROLES)
+            )
+            roles = [pick(w.strip().lower(), ATTENDEE_ROLES) for w in raw.split(",") if w.strip()]
+            if roles and all(roles):
+                self.note["attendees"] = list(dict.fromkeys(roles))
+                break
+            self.say("  [yellow]Please name roles from the list, separated by commas.[/]")
+        self.save()
+
+    def ask_goals(self) -> None:
+        goals = self.ctx.client.active_goals
+        if not goals:
+            self.say("[dim]No active goals (add one with 'otj goal add').[/]")
+            return
+        self.say("[dim]Interim GAS: -2 … +2 (0 = expected outcome). Enter = not addressed.[/]")
+        rated = {g.get("goal"): g for g in self.note.get("goals", []) if isinstance(g, dict)}
+        out = []
+        for goal in goals:
+            self.say(f"[bold]{goal.id}[/] {escape(goal.text)}")
+            for level in (2, 1, 0, -1, -2):
+                if level in goal.levels:
+                    self.say(
+                        f"   [dim]{level:+d}[/] {escape(goal.levels[level])}".replace("+0", " 0")
+                    )
+            before = rated.get(goal.id, {})
+            value = self.ask_int("  GAS", -2, 2, before.get("gas"), allow_blank=True)
+            if value is None:
+                continue
+            entry = {"goal": goal.id, "gas": value}
+            out.append(entry)
+            self.note["goals"] = out
+            self.save()
+            entry["evidence"] = self.ask_text_into(
+                entry, "evidence", "  Evidence", before.get("evidence", "")
+            )
+            self.save()
+        self.note["goals"] = out
+        self.save()
+
+    def ask_text_into(self, table: dict[str, Any], key: str, label: str, default: str) -> str:
+        """A one-line answer stored in a nested table (not a dotted key of the note)."""
+        answer = self.ask(label, default)
+        table[key] = answer
+        self.hint(answer)
+        return answer
+
+    def ask_activities(self) -> None:
+        last = self.ctx.last
+        chosen: list[dict[str, Any]] = list(self.note.get("activities") or [])
+        if not chosen and last and last.activities:
+            self.say(
+                "Last time: "
+                + "  ".join(
+                    f"[bold]{i}[/] {escape(a.name)}" for i, a in enumerate(last.activities, 1)
+                )
+            )
+            raw = self.ask("Reuse which", "", "numbers, e.g. 1 3; Enter for none")
+            for token in raw.replace(",", " ").split():
+                if token.isdigit() and 1 <= int(token) <= len(last.activities):
+                    a = last.activities[int(token) - 1]
+                    chosen.append(
+                        {
+                            "name": a.name,
+                            "minutes": a.minutes,
+                            "child_led": a.child_led,
+                            "interest_based": a.interest_based,
+                            "movement_sensory": a.movement_sensory,
+                        }
+                    )
+        done: list[dict[str, Any]] = []
+        queue = list(chosen)
+        self.say(
+            "[dim]Tags: c child-led · i interest-based · m movement/sensory · "
+            "a adapted in-session (a good sign)[/]"
+        )
+        while True:
+            if queue:
+                activity = queue.pop(0)
+                self.say(f"[bold]{escape(activity['name'])}[/]")
+            else:
+                name = self.ask(
+                    "Activity" if not done else "Another activity", "", "Enter when done"
+                )
+                if not name:
+                    break
+                activity = {"name": name}
+            self.ask_activity_details(activity)
+            done.append(activity)
+            self.note["activities"] = done + queue
+            self.save()
+        self.note["activities"] = done
+        self.save()
+
+    def ask_activity_details(self, a: dict[str, Any]) -> None:
+        minutes = self.ask_int("  Minutes", 0, 24 * 60, a.get("minutes"))
+        if minutes is not None:
+            a["minutes"] = minutes
+        current = "".join(
+            letter
+            for letter, key in (
+                ("c", "child_led"),
+                ("i", "interest_based"),
+                ("m", "movement_sensory"),
+                ("a", "adapted"),
+            )
+            if a.get(key)
+        )
+        while True:
+            raw = self.ask("  Tags", current, "c i m a")
+            try:
+                a.update(parse_tags(raw) if raw else parse_tags(""))
+                break
+            except UsageError as exc:
+                self.say(f"  [yellow]{escape(exc.message)}[/]")
+        if a.get("adapted"):
+            self.ask_text_into(a, "adaptation", "  How was it adapted", a.get("adaptation", ""))
+        self.ask_text_into(a, "response", "  The child's response", a.get("response", ""))
+        for key in ("adaptation", "response"):
+            if not a.get(key):
+                a.pop(key, None)
+
+    def ask_voice(self) -> None:
+        self.ask_text("child_voice.text", "In their words or actions (speech, AAC, sign…)")
+        if get(self.note, "child_voice.text") and self.ctx.client.communication:
+            modes = get(self.note, "child_voice.modes") or list(self.ctx.client.communication[:1])
+            raw = self.ask("  Communication mode", ", ".join(modes))
+            put(self.note, "child_voice.modes", [m.strip() for m in raw.split(",") if m.strip()])
+            self.save()
+
+    def ask_caregiver(self) -> None:
+        attendees = self.note.get("attendees") or []
+        if not set(attendees) & {"parent", "carer"}:
+            self.say("[dim]No parent or carer attended: skipped.[/]")
+            return
+        self.ask_text("caregiver.report", "Caregiver's report")
+        self.ask_text("caregiver.involvement", "How they were involved", multiline=False)
+
+    def ask_regulation(self) -> None:
+        reg = self.note.setdefault("regulation", {})
+        framework = reg.get("framework") or self.ctx.client.regulation_framework
+        reg["framework"] = framework
+        states = FRAMEWORKS[framework]
+        self.say(
+            f"[dim]{FRAMEWORK_NAMES[framework]}"
+            + (f": {' / '.join(states)} — all states are OK" if states else "")
+            + ". Enter at the first question skips this section.[/]"
+        )
+        if states:
+            start = self.ask_choice(
+                "  At the start", states, reg.get("start", ""), allow_blank=True
+            )
+        else:
+            start = self.ask("  At the start", reg.get("start", ""))
+        if not start:
+            if not any(reg.get(k) for k in ("start", "end", "helped", "notes")):
+                self.note.pop("regulation", None)
+            self.save()
+            return
+        reg["start"] = start
+        self.save()
+        if states:
+            reg["end"] = self.ask_choice(
+                "  At the end", states, reg.get("end", ""), allow_blank=True
+            )
+        else:
+            reg["end"] = self.ask("  At the end", reg.get("end", ""))
+        self.save()
+        offer = reg.get("helped") or []
+        last = self.ctx.last
+        hint = "comma-separated"
+        if last and last.regulation and last.regulation.helped:
+            hint += "; last time: " + ", ".join(last.regulation.helped)
+        raw = self.ask("  What helped", ", ".join(offer), hint)
+        reg["helped"] = [h.strip() for h in raw.split(",") if h.strip()]
+        self.save()
+        self.ask_text("regulation.notes", "  Notes")
+
+    def ask_checklist(self) -> None:
+        items = self.ctx.items
+        for i, (_, text) in enumerate(items, 1):
+            self.say(f" [bold]{i}[/] {escape(text)}")
+        self.say(
+            "[dim]y yes · p partly · n no · u unsure · - n/a. Type one letter per item "
+            "(e.g. yyypyy-), Enter to go item by item, or s to skip.[/]"
+        )
+        while True:
+            raw = self.ask("Checklist").strip()
+            if raw.lower() == "s":
+                self.note.pop("checklist", None)
+                self.save()
+                return
+            if not raw:
+                break
+            try:
+                set_checklist(self.note, parse_checklist_line(raw, items), items)
+                self.save()
+                return
+            except UsageError as exc:
+                self.say(f"  [yellow]{escape(exc.message)}[/] [dim]{escape(exc.hint or '')}[/]")
+        answered = {c.get("item"): c for c in self.note.get("checklist", [])}
+        out = []
+        self.say(
+            "[dim]Answer with a letter; anything after it is kept as a note "
+            "(e.g. 'p mum arrived late').[/]"
+        )
+        for i, (key, text) in enumerate(items, 1):
+            self.say(f"[bold]{i}[/] {escape(text)}")
+            before = answered.get(key, {})
+            default = next((k for k, v in ANSWER_LETTERS.items() if v == before.get("answer")), "")
+            while True:
+                raw = self.ask("  Answer", default)
+                letter, note = (raw[:1].lower(), raw[1:].strip()) if raw else ("", "")
+                if letter in ANSWER_LETTERS:
+                    entry = {"item": key, "text": text, "answer": ANSWER_LETTERS[letter]}
+                    if note or before.get("note"):
+                        entry["note"] = note or before.get("note", "")
+                    out.append(entry)
+                    self.note["checklist"] = out
+                    self.save()
+                    self.hint(note)
+                    break
+                if not raw:
+                    break  # left unanswered
+                self.say("  [yellow]y, p, n, u or -[/]")
+        self.note["checklist"] = out
+        self.save()
+
+    def ask_plan(self) -> None:
+        while True:
+            summary = self.ask_text("plan.summary", "Closing summary")
+            if summary.strip():
+                break
+            self.say("  [yellow]A short summary is needed to save the note.[/]")
+        self.ask_text("plan.next_focus", "Next session's focus", multiline=False)
+        homework = list(get(self.note, "plan.homework") or [])
+        if homework:
+            self.say("Homework so far: " + "; ".join(escape(h.get("text", "")) for h in homework))
+        while True:
+            text = self.ask(
+                "Homework to assign" if not homework else "More homework", "", "Enter when none"
+            )
+            if not text:
+                break
+            self.hint(text)
+            item: dict[str, Any] = {"id": "", "text": text}
+            item["kind"] = self.ask_choice("  Kind", HOMEWORK_KINDS, "practice")
+            per_week = self.ask_int("  Times a week", 1, 50, None, "Enter to leave open")
+            if per_week:
+                item["per_week"] = per_week
+            homework.append(item)
+            put(self.note, "plan.homework", homework)
+            self.save()
+
+
+def pick(answer: str, choices: tuple[str, ...]) -> str:
+    """A choice by full word, unique prefix, or 1-based number; '' if none."""
+    if not answer:
+        return ""
+    if answer in choices:
+        return answer
+    if answer.isdigit() and 1 <= int(answer) <= len(choices):
+        return choices[int(answer) - 1]
+    matches = [c for c in choices if c.startswith(answer)]
+    return matches[0] if len(matches) == 1 else ""
