@@ -207,6 +207,9 @@ class LogFlow:
 
     # -- sections --------------------------------------------------------------
     def ask_when(self) -> None:
+        while not self.note.get("written_by"):
+            self.say("[dim]Tip: set practitioner.name with 'otj config edit' to skip this.[/]")
+            self.note["written_by"] = self.ask("Your name, as the note's author")
         start = self.note.get("start")
         now = self.ctx.now
         duration = self.ask_int(
@@ -417,10 +420,13 @@ class LogFlow:
         offer = reg.get("helped") or []
         last = self.ctx.last
         hint = "comma-separated"
-        if last and last.regulation and last.regulation.helped:
-            hint += "; last time: " + ", ".join(last.regulation.helped)
+        before = list(last.regulation.helped) if last and last.regulation else []
+        if before:
+            hint = "comma-separated; last time: " + "  ".join(
+                f"{i} {h}" for i, h in enumerate(before, 1)
+            )
         raw = self.ask("  What helped", ", ".join(offer), hint)
-        reg["helped"] = [h.strip() for h in raw.split(",") if h.strip()]
+        reg["helped"] = reuse(raw, before)
         self.save()
         self.ask_text("regulation.notes", "  Notes")
 
@@ -499,6 +505,18 @@ class LogFlow:
             homework.append(item)
             put(self.note, "plan.homework", homework)
             self.save()
+
+
+def reuse(raw: str, before: list[str]) -> list[str]:
+    """Comma-separated words; a number picks that item from last time's list."""
+    out: list[str] = []
+    for token in raw.split(","):
+        words = token.split()
+        if words and all(w.isdigit() and 1 <= int(w) <= len(before) for w in words):
+            out += [before[int(w) - 1] for w in words]
+        elif token.strip():
+            out.append(token.strip())
+    return list(dict.fromkeys(out))
 
 
 def pick(answer: str, choices: tuple[str, ...]) -> str:
