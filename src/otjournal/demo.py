@@ -310,7 +310,8 @@ def build_session(
     attendees = (("child",) if p.child else ("client",)) + (
         ("parent",) if caregiver_present else ()
     )
-    if p.child and rng.random() < 0.06:
+    coaching = p.child and not first and rng.random() < 0.06
+    if coaching:
         session_type, attendees = "caregiver-only", ("parent",)
     places = (
         ("clinic", "home", "school", "telehealth")
@@ -339,10 +340,20 @@ def build_session(
     ratings = tuple(
         GoalRating(gid, gas[gid], f"Observed during {activities[0].name.lower()}.")
         for gid in goal_ids
-        if not first and rng.random() < 0.85
+        if not first and not coaching and rng.random() < 0.85
     )
+    if coaching:  # coaching the parent: no child activities, voice or child-only items
+        activities = [
+            Activity(
+                "Coaching: the home routine and its visual supports",
+                40,
+                response="tried the strategies and planned the week",
+            )
+        ]
     states = FRAMEWORKS[p.framework]
-    if states:
+    if coaching:
+        regulation = None
+    elif states:
         regulation = Regulation(
             p.framework, rng.choice(states), rng.choice(states), tuple(rng.sample(p.helped, k=2))
         )
@@ -353,7 +364,7 @@ def build_session(
     checklist = []
     # The affirming checklist is written for sessions with a child.
     for key, text in CHECKLIST if p.child else ():
-        if key == "caregiver" and not caregiver_present:
+        if (key == "caregiver" and not caregiver_present) or (coaching and key != "caregiver"):
             answer = "n-a"
         else:
             answer = rng.choices(("yes", "partly", "no", "unsure"), (14, 4, 1, 1))[0]
@@ -386,7 +397,9 @@ def build_session(
         late_entry=late,
         goals=ratings,
         activities=tuple(activities),
-        child_voice=ChildVoice(rng.choice(p.voice), p.communication[:1]),
+        child_voice=ChildVoice()
+        if coaching
+        else ChildVoice(rng.choice(p.voice), p.communication[:1]),
         caregiver=CaregiverNote(
             rng.choice(CAREGIVER_REPORTS), "joined the activities and tried the strategies"
         )
@@ -493,7 +506,6 @@ def write_demo(
     for ci, q in enumerate(quota):
         plan += [(ci, k) for k in range(q)]
     paths = {ci: _gas_paths(rng, clients[ci][0], quota[ci]) for ci in range(n_clients)}
-    homework_budget = total  # about one entry per session, as in a busy practice
     for done, (ci, k) in enumerate(plan, start=1):
         client, persona = clients[ci]
         span = max(1, quota[ci])
@@ -506,11 +518,10 @@ def write_demo(
         counts["sessions"] += 1
         next_day = start + timedelta(days=int((k + 1) * weeks * 7 / span) + 1)
         until = min(_dt(next_day, 0, 0), _dt(end, 23, 59))
-        if homework_budget > 0 and k > 0:
-            for entry in build_homework(rng, client, persona, saved.record, until)[:3]:
+        if k > 0:  # about one entry per session for every client, as in a busy practice
+            for entry in build_homework(rng, client, persona, saved.record, until)[:1]:
                 journal.add_homework(entry, rng=rng, durable=durable)
                 counts["homework"] += 1
-                homework_budget -= 1
         if progress:
             progress(done, len(plan))
     return counts

@@ -233,6 +233,12 @@ def replace_checked(path: Path, data: bytes, expected: Fingerprint, limit: int) 
 
 def make_private_dir(path: Path, root: Path) -> None:
     """Create ``path`` (and parents up to ``root``) as 0700 folders, inside ``root``."""
+    if not root.parent.exists():
+        # Above the notes folder (e.g. ~/.local/share on a fresh account): plain user folders.
+        try:
+            root.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        except OSError as exc:
+            raise StoreError(f"could not create folder {root.parent}: {_describe(exc)}") from None
     missing = []
     p = path
     while not p.exists():

@@ -88,13 +88,13 @@ def sessions_table(sessions: Sequence[Session]) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
     table.add_column("id", no_wrap=True)
     table.add_column("client", no_wrap=True)
-    table.add_column("kind")
-    table.add_column("where")
+    table.add_column("kind", no_wrap=True)
+    table.add_column("where", no_wrap=True)
     table.add_column("min", justify="right")
     table.add_column("goals (GAS)", overflow="fold")
     for s in sessions:
         rated = " ".join(f"{g.goal} {gas(g.gas)}" for g in s.goals)
-        kind = s.session_type + (" · late entry" if s.late_entry else "")
+        kind = s.session_type + (" (late)" if s.late_entry else "")
         table.add_row(s.id, s.client, kind, s.setting, str(s.duration_min), rated or "–")
     return table
 
@@ -123,8 +123,9 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         f" ({s.client}) · {when(s)}–{s.end:%H:%M} · ",
         f"{s.duration_min} min · {s.session_type} · {s.setting}",
     )
+    shown_id = s.id if s.id != "new" else "(given when saved)"
     meta = Text(
-        f"id {s.id} · attended: {', '.join(s.attendees) or '–'} · "
+        f"id {shown_id} · attended: {', '.join(s.attendees) or '–'} · "
         f"written by {s.written_by} at {s.written_at:%Y-%m-%d %H:%M}"
     )
     if s.late_entry:

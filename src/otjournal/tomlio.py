@@ -29,9 +29,10 @@ class ParseError(OtjournalError):
 
 
 def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (in characters, as editors count) of a byte offset."""
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1
-    return line, offset - start + 1
+    return line, len(raw[start:offset].decode("utf-8", "replace")) + 1
 
 
 def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:

@@ -74,7 +74,9 @@ def out() -> Any:
     from rich.console import Console
 
     if "out" not in _consoles or _consoles["out"].file is not sys.stdout:
-        _consoles["out"] = Console(file=sys.stdout, highlight=False, soft_wrap=False)
+        # soft_wrap: lines of results (paths above all) are never broken to the width;
+        # tables still lay themselves out to it.
+        _consoles["out"] = Console(file=sys.stdout, highlight=False, soft_wrap=True)
     return _consoles["out"]
 
 

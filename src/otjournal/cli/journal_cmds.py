@@ -164,7 +164,7 @@ def demo_cmd(
     if dir is None:
         root = Path(tempfile.mkdtemp(prefix="otjournal-demo-"))
     else:
-        root = dir.expanduser()
+        root = dir.expanduser().absolute()
         if root.exists() and any(root.iterdir()):
             from otjournal.errors import UsageError
 

@@ -1,0 +1,323 @@
+"""Broken session files: a located message from `otj check`, never a traceback.
+
+Each file under ``tests/data/bad/`` is a would-be session of ``mia-k`` that is
+broken in one known way; ``tests/data/bad/expected.toml`` says what `otj check`
+must print for it (``path:line:col: error: message``). The files are committed
+byte for byte; :func:`bad_files` below is how they were made (a test keeps the
+two in step, so an editor that strips a BOM or rewrites line endings is caught).
+To regenerate after changing it::
+
+    python -c "from tests.test_bad_files import write_bad_files; write_bad_files()"
+
+Expected lines and columns were worked out from the files by hand (columns count
+characters, as tomllib's own do), not copied from the program's output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from otjournal.cli import app
+from otjournal.errors import Problem
+from otjournal.store import MAX_FILE_BYTES, Journal
+from tests.conftest import make_client, make_session
+
+BAD = Path(__file__).parent / "data" / "bad"
+MANIFEST = BAD / "expected.toml"
+SESSIONS = Path("clients") / "mia-k" / "sessions"
+
+# A valid session, written by hand so that line numbers are easy to read off.
+VALID = """\
+format_version = 1
+kind = "session"
+id = "2026-03-12_1430_bad00"
+client = "mia-k"
+start = 2026-03-12T14:30:00+10:00
+duration_min = 45
+session_type = "therapy"
+setting = "clinic"
+attendees = ["child", "parent"]
+written_by = "Alex Rivera"
+written_at = 2026-03-12T15:30:00+10:00
+
+[[goals]]
+goal = "g1"
+gas = 0
+evidence = "Laced two holes with the card"
+
+[[activities]]
+name = "Train obstacle course"
+minutes = 15
+child_led = true
+
+[regulation]
+framework = "zones"
+start = "yellow"
+end = "green"
+
+[[checklist]]
+item = "interests"
+answer = "yes"
+
+[[checklist]]
+item = "movement-play"
+answer = "yes"
+
+[[checklist]]
+item = "attuned"
+answer = "yes"
+
+[plan]
+summary = "Followed Mia's lead."
+"""
+
+
+def _swap(old: str, new: str, text: str = VALID) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def bad_files() -> dict[str, bytes]:
+    """Every committed bad file, as the exact bytes it holds."""
+    utf8 = VALID.encode()
+    conflict = _swap(
+        'summary = "Followed Mia\'s lead."\n',
+        "<<<<<<< HEAD\n"
+        'summary = "Followed Mia\'s lead."\n'
+        "=======\n"
+        'summary = "Mia chose the swing."\n'
+        ">>>>>>> other-laptop\n",
+    )
+    return {
+        "empty.toml": b"",
+        "whitespace-only.toml": b" \n\t\n   \r\n\n",
+        # Cut off in the middle of the evidence string (line 16): no closing quote.
+        "truncated.toml": utf8[: utf8.index(b"two holes") + len(b"two ho")],
+        "bom.toml": b"\xef\xbb\xbf" + utf8,
+        # A Latin-1 e-acute where UTF-8 was expected, on an ASCII line (line 41).
+        "invalid-utf8.toml": utf8.replace(b"Mia's lead", b"Mia\xe9s lead"),
+        # The same, after a real (two-byte) UTF-8 character on the same line: the
+        # column counts characters, as tomllib's columns do, not bytes.
+        "invalid-utf8-after-accent.toml": utf8.replace(
+            b"Followed Mia's lead.", "Café, then Mia".encode() + b"\xe9s lead."
+        ),
+        "nul-bytes.toml": utf8.replace(b"Alex Rivera", b"Alex\x00Rivera"),
+        "wrong-types.toml": _swap("duration_min = 45", 'duration_min = "45"')
+        .replace("gas = 0", "gas = 1.5")
+        .encode(),
+        "unknown-scale-values.toml": _swap(
+            'item = "attuned"\nanswer = "yes"', 'item = "attuned"\nanswer = "maybe"'
+        )
+        .replace('start = "yellow"', 'start = "purple"')
+        .replace("gas = 0", "gas = 3")
+        .replace('"child", "parent"', '"child", "uncle"')
+        .encode(),
+        "git-conflict-markers.toml": conflict.encode(),
+        "git-conflict-markers-crlf.toml": conflict.replace("\n", "\r\n").encode(),
+        "naive-datetime.toml": _swap(
+            "start = 2026-03-12T14:30:00+10:00", "start = 2026-03-12T14:30:00"
+        ).encode(),
+        "newer-format.toml": _swap("format_version = 1", "format_version = 2").encode(),
+        "missing-required.toml": _swap('written_by = "Alex Rivera"\n', "").encode(),
+        "client-mismatch.toml": _swap('client = "mia-k"', 'client = "noah-t"').encode(),
+        # 2,000 nested arrays: tomllib recurses once per level.
+        "deep-nesting.toml": b"deep = " + b"[" * 2000 + b"]" * 2000 + b"\n" + utf8,
+        "duplicate-key.toml": _swap("duration_min = 45\n", "duration_min = 45\nduration_min = 50\n")
+        .encode(),
+        "control-char.toml": utf8.replace(b"Mia's lead.", b"Mia's lead.\x07"),
+        "lone-cr.toml": utf8.replace(b'setting = "clinic"\n', b'setting = "clinic"\r'),
+        "checklist-twice.toml": _swap('item = "attuned"', 'item = "interests"').encode(),
+        # Only values inside [regulation] and [[plan.homework]] are wrong.
+        "nested-tables-only.toml": _swap('start = "yellow"', 'start = "purple"').encode()
+        + b'\n[[plan.homework]]\nid = "hw1"\ntext = "Lacing card"\nper_week = 99\n',
+    }
+
+
+def write_bad_files() -> None:
+    BAD.mkdir(parents=True, exist_ok=True)
+    for name, data in bad_files().items():
+        (BAD / name).write_bytes(data)
+
+
+def manifest() -> dict[str, list[dict]]:
+    with MANIFEST.open("rb") as fh:
+        return {name: entry["expect"] for name, entry in tomllib.load(fh).items()}
+
+
+CASES = sorted(manifest())
+
+
+# -- helpers ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def notes_with_one_session(journal: Journal) -> tuple[Journal, str]:
+    """A journal holding mia-k's client.toml and one valid session."""
+    journal.add_client(make_client())
+    saved = journal.add_session(make_session(), durable=False)
+    return journal, saved.record.id
+
+
+def _plant(journal: Journal, name: str, data: bytes) -> Path:
+    path = journal.root / SESSIONS / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return path
+
+
+def _no_crash(result) -> None:
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+
+
+def _listed_ids(runner, journal: Journal) -> list[str]:
+    result = runner.invoke(app, ["list", "--dir", str(journal.root), "--json"])
+    _no_crash(result)
+    assert result.exit_code == 0, result.output
+    return [s["id"] for s in json.loads(result.stdout)]
+
+
+# -- the committed files -----------------------------------------------------------
+
+
+def test_committed_files_are_exactly_the_generated_bytes():
+    on_disk = {p.name: p.read_bytes() for p in BAD.iterdir() if p.name != MANIFEST.name}
+    assert on_disk == bad_files()
+
+
+def test_every_bad_file_has_a_manifest_entry():
+    names = {p.name for p in BAD.iterdir() if p.name != MANIFEST.name}
+    assert names == set(manifest())
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_check_reports_the_bad_file_where_it_is_broken(name, runner, notes_with_one_session):
+    journal, good_id = notes_with_one_session
+    original = (BAD / name).read_bytes()
+    path = _plant(journal, name, original)
+
+    result = runner.invoke(app, ["check", "--dir", str(journal.root)])
+
+    _no_crash(result)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    for want in manifest()[name]:
+        prefix = f"{(SESSIONS / name).as_posix()}:{want['line']}:{want['column']}: error: "
+        hits = [ln for ln in lines if ln.startswith(prefix) and want["message"] in ln]
+        assert hits, f"wanted {prefix}...{want['message']}... in:\n{result.output}"
+    # Every error is about the bad file: the valid session and client are fine.
+    errors = [ln for ln in lines if ": error: " in ln]
+    assert all(ln.startswith(SESSIONS.as_posix() + "/" + name + ":") for ln in errors), errors
+    assert path.read_bytes() == original
+
+    assert _listed_ids(runner, journal) == [good_id]
+    assert path.read_bytes() == original
+
+
+def test_check_reports_every_bad_file_at_once(runner, notes_with_one_session):
+    journal, good_id = notes_with_one_session
+    for name in CASES:
+        _plant(journal, name, (BAD / name).read_bytes())
+
+    result = runner.invoke(app, ["check", "--dir", str(journal.root), "--json"])
+
+    _no_crash(result)
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["sessions"] == 1
+    bad_paths = {p["path"] for p in report["problems"] if p["severity"] == "error"}
+    assert bad_paths == {(SESSIONS / name).as_posix() for name in CASES}
+    assert _listed_ids(runner, journal) == [good_id]
+    for name in CASES:
+        assert (journal.root / SESSIONS / name).read_bytes() == (BAD / name).read_bytes()
+
+
+def test_the_hand_written_session_is_valid(notes_with_one_session):
+    """The base of every bad file loads, in LF and in CRLF form."""
+    journal, _ = notes_with_one_session
+    _plant(journal, "valid-lf.toml", VALID.encode())
+    _plant(journal, "valid-crlf.toml", VALID.replace("\n", "\r\n").encode().replace(b"bad00", b"crlf0"))
+    snap = journal.load()
+    assert snap.problems == []
+    assert len(snap.sessions) == 3
+
+
+# -- generated cases -------------------------------------------------------------
+
+
+def test_a_file_over_the_size_cap_is_reported_not_read(runner, notes_with_one_session):
+    journal, good_id = notes_with_one_session
+    data = VALID.encode() + b"# padding\n" * (MAX_FILE_BYTES // 10 + 1)
+    path = _plant(journal, "huge.toml", data)
+
+    result = runner.invoke(app, ["check", "--dir", str(journal.root)])
+
+    _no_crash(result)
+    assert result.exit_code == 1, result.output
+    assert f"{(SESSIONS / 'huge.toml').as_posix()}:1:1: error: larger than" in result.output
+    assert _listed_ids(runner, journal) == [good_id]
+    assert path.read_bytes() == data
+
+
+def test_deep_nesting_points_at_the_line_it_is_on(notes_with_one_session):
+    """Nesting that starts on line 12 should not be reported on line 1."""
+    journal, _ = notes_with_one_session
+    deep = "deep = " + "[" * 2000 + "]" * 2000 + "\n"
+    lines = VALID.splitlines(keepends=True)
+    _plant(journal, "deep-late.toml", "".join([*lines[:11], deep, *lines[11:]]).encode())
+
+    problems = [p for p in journal.load().problems if p.path.name == "deep-late.toml"]
+
+    assert [p.message for p in problems] == ["the file is nested too deeply to read"]
+    assert problems[0].line == 12
+
+
+# -- every prefix of a valid file ------------------------------------------------
+
+
+def _prefix_lengths(size: int) -> list[int]:
+    return sorted({*range(0, size, 7), *range(max(0, size - 12), size + 1)})
+
+
+@pytest.mark.parametrize("source", ["written-by-otj", "hand-written"])
+def test_every_prefix_of_a_valid_file_is_a_located_problem_or_loads(source, journal):
+    journal.add_client(make_client())
+    if source == "written-by-otj":
+        # What otj itself writes, with curly quotes and a dash: cuts fall inside them.
+        full = journal.add_session(make_session(), durable=False).path.read_bytes()
+        for p in (journal.root / SESSIONS).iterdir():
+            p.unlink()
+    else:
+        full = VALID.encode()
+        (journal.root / SESSIONS).mkdir(mode=0o700)
+    assert "’".encode() in full or source == "hand-written"
+    path = journal.root / SESSIONS / "cut.toml"
+    max_line = full.count(b"\n") + 1
+
+    outcomes = {"loaded": 0, "problem": 0}
+    for n in _prefix_lengths(len(full)):
+        prefix = full[:n]
+        path.write_bytes(prefix)
+        snap = journal.load()  # must not raise, whatever the cut
+        problems: list[Problem] = [p for p in snap.problems if p.path == path]
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            assert snap.sessions == [], n
+            for p in errors:
+                assert p.line is not None and 1 <= p.line <= max_line, (n, p)
+                assert p.column is not None and p.column >= 1, (n, p)
+            outcomes["problem"] += 1
+        else:
+            assert [s.path for s in snap.sessions] == [path], (n, problems)
+            outcomes["loaded"] += 1
+        assert path.read_bytes() == prefix
+    # The whole file loads; cutting it short mostly does not.
+    assert outcomes["loaded"] >= 1 and outcomes["problem"] > outcomes["loaded"]

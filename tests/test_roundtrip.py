@@ -1,0 +1,580 @@
+"""Any record, however hostile its text, survives to_dict -> TOML -> from_dict unchanged.
+
+What TOML can hold, and so what these strategies generate:
+
+* Text: a TOML basic string can hold every Unicode *scalar value*. Characters that
+  may not appear raw (U+0000-U+0008, U+000A-U+001F, U+007F, ``"`` and ``\\``) are
+  written as escapes by tomli-w, and tomllib reads them back. The only ``str``
+  values TOML cannot hold are lone surrogates (U+D800-U+DFFF): they are not
+  characters and cannot be encoded as UTF-8. So text here is any ``str`` without
+  category Cs, plus hand-picked hostile pieces. (tomlio.dumps writes multi-line
+  strings, which turn CRLF into LF, and falls back to one-line strings when that
+  would change the text: CRLF and lone CR must survive that dance.)
+* Date-times: TOML offsets are ``+HH:MM`` with HH from 00 to 23, so aware date-times
+  use fixed offsets in whole minutes under a day. Offsets with seconds (Python allows
+  them; old "local mean time" zones have them) cannot be written as TOML.
+* Integers: TOML guarantees 64-bit signed integers. Floats: NaN never equals itself,
+  so it cannot "survive equal"; infinities can.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import string
+import warnings
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from otjournal import model, tomlio
+from otjournal.errors import StoreError
+from otjournal.model import (
+    Activity,
+    Amendment,
+    Assignment,
+    Caregiver,
+    CaregiverNote,
+    ChecklistAnswer,
+    ChildVoice,
+    Client,
+    Copm,
+    Emotion,
+    Goal,
+    GoalRating,
+    HomeworkEntry,
+    MoodCheck,
+    Plan,
+    PlanPeriod,
+    Practice,
+    Regulation,
+    Relaxation,
+    Session,
+    Thought,
+    ThoughtRecord,
+)
+from otjournal.model.ids import handle_problem
+from otjournal.model.vocab import (
+    AMENDMENT_KINDS,
+    ATTENDEE_ROLES,
+    CHECKLIST_ANSWERS,
+    CHECKLIST_BY,
+    CHECKLIST_KEYS,
+    FRAMEWORKS,
+    GAS_LEVELS,
+    GOAL_STATUSES,
+    HOMEWORK_DONE,
+    HOMEWORK_KINDS,
+    SESSION_TYPES,
+    SETTINGS,
+)
+
+# When a property fails, hypothesis's pytest plugin imports its patch writer, which
+# imports libcst, which triggers a DeprecationWarning from mypy_extensions; under the
+# project's filterwarnings = "error" that turns a failing test into an INTERNALERROR
+# that stops the whole run. Import it once here, with that warning silenced.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    try:
+        import hypothesis.extra._patching  # noqa: F401
+    except ImportError:  # pragma: no cover - libcst is optional
+        pass
+
+PROPERTY = settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+# -- text --------------------------------------------------------------------------
+
+HOSTILE = [
+    '"',
+    '""',
+    '"""',
+    "'",
+    "'''",
+    "\\",
+    "\\n",
+    "\\u0041",
+    "\r\n",
+    "\r",
+    "\n",
+    "\n\n",
+    "\t",
+    " ",
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "😀",
+    "👩\u200d👧",  # zero-width joiner
+    "\u200f",  # right-to-left mark
+    "\u202e",  # right-to-left override
+    "\u200b",
+    "é",
+    "e\u0301",
+    "#",
+    "=",
+    "[[x]]\nkey = 1",
+    "[plan]\n",
+    "\n[[checklist]]\nanswer = \"no\"\n",
+    "<<<<<<< HEAD\n",
+]
+any_char_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=6)
+_pieces = st.lists(st.one_of(st.sampled_from(HOSTILE), any_char_text), max_size=6).map("".join)
+# Ends that trouble string writers: a trailing backslash, quote or newline.
+text = st.one_of(
+    _pieces,
+    _pieces.map(lambda s: s + "\\"),
+    _pieces.map(lambda s: s + '"'),
+    _pieces.map(lambda s: s + "\n"),
+)
+# Required text must hold something besides whitespace.
+required_text = st.tuples(text, st.sampled_from(["x", "😀", '"', "\\", "é", "[[x]]"]), text).map(
+    "".join
+)
+text_list = st.lists(text, max_size=3).map(tuple)
+
+slug = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,12}", fullmatch=True)
+handle = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True).filter(
+    lambda h: handle_problem(h) is None
+)
+
+# -- dates -------------------------------------------------------------------------
+
+offsets = st.one_of(
+    st.just(timezone.utc),
+    st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: timezone(timedelta(minutes=m))),
+)
+aware = st.datetimes(timezones=offsets)
+dates = st.dates()
+
+
+def opt(strategy: st.SearchStrategy) -> st.SearchStrategy:
+    return st.one_of(st.none(), strategy)
+
+
+# -- sessions ----------------------------------------------------------------------
+
+goal_ratings = st.builds(GoalRating, goal=slug, gas=opt(st.sampled_from(GAS_LEVELS)), evidence=text)
+activities = st.builds(
+    Activity,
+    name=required_text,
+    minutes=opt(st.integers(0, 24 * 60)),
+    child_led=st.booleans(),
+    interest_based=st.booleans(),
+    movement_sensory=st.booleans(),
+    adapted=st.booleans(),
+    adaptation=text,
+    response=text,
+    goals=text_list,
+)
+
+
+@st.composite
+def regulations(draw) -> Regulation:
+    framework = draw(st.sampled_from(sorted(FRAMEWORKS)))
+    states = FRAMEWORKS[framework]
+    state = st.sampled_from(("", *states)) if states else text
+    return Regulation(
+        framework,
+        start=draw(state),
+        end=draw(state),
+        helped=draw(text_list),
+        notes=draw(text),
+    )
+
+
+# A checklist answer's text is always written; an empty one would be read back as the
+# item's standard wording, so it is never empty here.
+checklist_answers = st.builds(
+    ChecklistAnswer,
+    item=st.one_of(st.sampled_from(CHECKLIST_KEYS), slug),
+    answer=st.sampled_from(CHECKLIST_ANSWERS),
+    text=st.one_of(required_text, st.sampled_from([" ", "\n", "\t"])),
+    note=text,
+    by=st.sampled_from(("", *CHECKLIST_BY)),
+)
+assignments = st.builds(
+    Assignment,
+    id=slug,
+    text=required_text,
+    kind=st.sampled_from(HOMEWORK_KINDS),
+    per_week=opt(st.integers(1, 50)),
+)
+amendments = st.builds(
+    Amendment,
+    at=aware,
+    by=required_text,
+    kind=st.sampled_from(AMENDMENT_KINDS),
+    text=required_text,
+    original=text,
+    previous_sha256=st.one_of(st.just(""), st.from_regex(r"[0-9a-f]{64}", fullmatch=True), text),
+)
+sessions = st.builds(
+    Session,
+    id=slug,
+    client=handle,
+    start=aware,
+    duration_min=st.integers(0, 24 * 60),
+    written_by=required_text,
+    written_at=aware,
+    session_type=st.sampled_from(SESSION_TYPES),
+    setting=st.sampled_from(SETTINGS),
+    attendees=st.lists(st.sampled_from(ATTENDEE_ROLES), max_size=3).map(tuple),
+    late_entry=st.booleans(),
+    goals=st.lists(goal_ratings, max_size=3).map(tuple),
+    activities=st.lists(activities, max_size=2).map(tuple),
+    child_voice=st.builds(ChildVoice, text=text, modes=text_list),
+    caregiver=st.builds(CaregiverNote, report=text, involvement=text),
+    regulation=opt(regulations()),
+    checklist=st.lists(checklist_answers, max_size=4, unique_by=lambda c: c.item).map(tuple),
+    plan=st.builds(
+        Plan,
+        summary=text,
+        next_focus=text,
+        homework=st.lists(assignments, max_size=2).map(tuple),
+    ),
+    amendments=st.lists(amendments, max_size=2).map(tuple),
+)
+
+# -- clients -----------------------------------------------------------------------
+
+goals = st.builds(
+    Goal,
+    id=slug,
+    text=required_text,
+    weight=st.one_of(
+        st.just(1),
+        st.integers(1, 100),
+        st.floats(min_value=0, max_value=100, exclude_min=True, allow_nan=False),
+    ),
+    status=st.sampled_from(GOAL_STATUSES),
+    set_on=opt(dates),
+    # An empty level description is no description: only non-empty ones are kept.
+    levels=st.dictionaries(st.sampled_from(GAS_LEVELS), required_text, max_size=5),
+    copm=opt(
+        st.builds(
+            Copm,
+            problem=required_text,
+            performance_t1=opt(st.integers(1, 10)),
+            satisfaction_t1=opt(st.integers(1, 10)),
+            performance_t2=opt(st.integers(1, 10)),
+            satisfaction_t2=opt(st.integers(1, 10)),
+        )
+    ),
+)
+
+
+@st.composite
+def plan_periods(draw) -> PlanPeriod:
+    start, end = sorted([draw(dates), draw(dates)])
+    return PlanPeriod(start, end, funder=draw(text))
+
+
+clients = st.builds(
+    Client,
+    handle=handle,
+    display_name=required_text,
+    date_of_birth=opt(dates),
+    regulation_framework=st.sampled_from(sorted(FRAMEWORKS)),
+    communication=text_list,
+    strengths=text_list,
+    caregivers=st.lists(
+        st.builds(Caregiver, name=required_text, relationship=text), max_size=2
+    ).map(tuple),
+    plan_period=opt(plan_periods()),
+    goals=st.lists(goals, max_size=3, unique_by=lambda g: g.id).map(tuple),
+)
+
+# -- homework ----------------------------------------------------------------------
+
+score = opt(st.integers(0, 10))
+practices = st.builds(
+    Practice,
+    done=st.sampled_from(HOMEWORK_DONE),
+    how_it_went=text,
+    mastery=score,
+    pleasure=score,
+    mood_before=score,
+    mood_after=score,
+)
+relaxations = st.builds(
+    Relaxation,
+    technique=required_text,
+    minutes=opt(st.integers(0, 600)),
+    tension_before=score,
+    tension_after=score,
+    anchor_low=required_text,
+    anchor_high=required_text,
+)
+percent = st.integers(0, 100)
+
+
+@st.composite
+def thought_records(draw) -> ThoughtRecord:
+    thoughts = draw(
+        st.lists(st.builds(Thought, text=required_text, belief=percent), min_size=1, max_size=3)
+    )
+    hot = draw(opt(st.integers(0, len(thoughts) - 1)))
+    thoughts = [dataclasses.replace(t, hot=i == hot) for i, t in enumerate(thoughts)]
+    return ThoughtRecord(
+        situation=draw(required_text),
+        emotions=tuple(
+            draw(
+                st.lists(
+                    st.builds(Emotion, name=required_text, before=percent, after=opt(percent)),
+                    min_size=1,
+                    max_size=3,
+                )
+            )
+        ),
+        thoughts=tuple(thoughts),
+        evidence_for=draw(text),
+        evidence_against=draw(text),
+        balanced_thought=draw(text),
+        balanced_belief=draw(opt(percent)),
+    )
+
+
+moods = st.builds(
+    MoodCheck,
+    mood=st.integers(0, 10),
+    sleep_hours=opt(st.floats(min_value=0, max_value=24, allow_nan=False)),
+)
+PARTS = {
+    "practice": ("practice", practices),
+    "relaxation": ("relaxation", relaxations),
+    "thought-record": ("thought_record", thought_records()),
+    "mood-check": ("mood", moods),
+    "journal": (None, None),
+}
+
+
+@st.composite
+def homework_entries(draw, kind: str | None = None) -> HomeworkEntry:
+    kind = kind or draw(st.sampled_from(HOMEWORK_KINDS))
+    key, part = PARTS[kind]
+    return HomeworkEntry(
+        id=draw(slug),
+        client=draw(handle),
+        entry_kind=kind,
+        at=draw(aware),
+        written_by=draw(required_text),
+        written_at=draw(aware),
+        assignment=draw(st.one_of(st.just(""), slug)),
+        text=draw(required_text if kind == "journal" else text),
+        **({key: draw(part)} if key else {}),
+    )
+
+
+# -- the round trip ------------------------------------------------------------------
+
+
+def through_toml(record: Any) -> Any:
+    raw = tomlio.dumps(record.to_dict())
+    assert isinstance(raw, bytes)
+    return type(record).from_dict(tomlio.parse(raw))
+
+
+@PROPERTY
+@given(sessions)
+def test_any_session_survives_a_round_trip(session):
+    assert through_toml(session) == session
+
+
+@PROPERTY
+@given(clients)
+def test_any_client_survives_a_round_trip(client):
+    assert through_toml(client) == client
+
+
+@pytest.mark.parametrize("kind", HOMEWORK_KINDS)
+@PROPERTY
+@given(data=st.data())
+def test_any_homework_entry_survives_a_round_trip(kind, data):
+    entry = data.draw(homework_entries(kind))
+    assert through_toml(entry) == entry
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("\r\n", id="crlf"),
+        pytest.param("line\r\nline\n", id="crlf-and-lf"),
+        pytest.param("a\rb\nc", id="lone-cr"),
+        pytest.param('ends in quote\n"', id="quote-at-end"),
+        pytest.param('\n""', id="two-quotes-at-end"),
+        pytest.param("x\n\\", id="backslash-at-end"),
+        pytest.param('"""\n\'\'\'', id="triple-quotes"),
+        pytest.param("\n[[x]]\nkey = 1\n", id="looks-like-toml"),
+        pytest.param("\x00\x01\x1f\x7f", id="control-chars"),
+        pytest.param("\u202e\u200f\u200d😀", id="bidi-zwj-emoji"),
+        pytest.param("\ufeffbom inside", id="bom-inside"),
+    ],
+)
+def test_dumps_keeps_these_strings_exactly(value):
+    assert tomlio.parse(tomlio.dumps({"note": value, "list": [value], "t": {value: value}})) == {
+        "note": value,
+        "list": [value],
+        "t": {value: value},
+    }
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("\udcff", id="lone-surrogate"),
+        pytest.param("ok \ud800 not ok", id="surrogate-inside"),
+        pytest.param(
+            datetime(1890, 1, 1, tzinfo=timezone(timedelta(minutes=39, seconds=52))),
+            id="offset-with-seconds",
+        ),
+        pytest.param(
+            datetime(2026, 1, 1, tzinfo=timezone(timedelta(microseconds=1))),
+            id="offset-with-microseconds",
+        ),
+    ],
+)
+def test_dumps_refuses_what_toml_cannot_hold_with_its_own_error(value):
+    """Not representable: a StoreError the CLI can print, never another exception."""
+    with pytest.raises(StoreError):
+        tomlio.dumps({"value": value})
+
+
+# -- unknown keys --------------------------------------------------------------------
+
+KNOWN_KEYS = {"format_version", "kind"} | {
+    f.name
+    for name in model.__all__
+    if dataclasses.is_dataclass(cls := getattr(model, name))
+    for f in dataclasses.fields(cls)
+}
+unknown_key = st.one_of(
+    st.text(string.ascii_lowercase + "_-", min_size=1, max_size=8),
+    text,
+).filter(lambda k: k not in KNOWN_KEYS)
+scalars = st.one_of(
+    text,
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    dates,
+    aware,
+    st.datetimes(),
+    st.times(),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(unknown_key, inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+extras = st.dictionaries(unknown_key, values, min_size=1, max_size=3)
+
+# Where a person may add keys of their own: each nested table the model reads.
+# (A goal's ``levels`` table is not one: its keys must be GAS levels.)
+NESTED = {
+    Session: [
+        "goals[]",
+        "activities[]",
+        "child_voice",
+        "caregiver",
+        "regulation",
+        "checklist[]",
+        "plan",
+        "plan.homework[]",
+        "amendments[]",
+    ],
+    Client: ["caregivers[]", "plan_period", "goals[]", "goals[].copm"],
+    HomeworkEntry: [
+        "practice",
+        "relaxation",
+        "thought_record",
+        "thought_record.emotions[]",
+        "thought_record.thoughts[]",
+        "mood",
+    ],
+}
+
+
+def _tables_at(data: dict, path: str) -> list[dict]:
+    """The tables at a path such as ``goals[].copm`` (every element of an array)."""
+    found = [data]
+    for part in path.split("."):
+        many = part.endswith("[]")
+        key = part.removesuffix("[]")
+        nxt: list[dict] = []
+        for table in found:
+            value = table.get(key)
+            if many and isinstance(value, list):
+                nxt.extend(v for v in value if isinstance(v, dict))
+            elif not many and isinstance(value, dict):
+                nxt.append(value)
+        found = nxt
+    return found
+
+
+@st.composite
+def with_unknown_keys(draw, records: st.SearchStrategy) -> tuple[type, dict, list[str]]:
+    """A record's table with unknown keys added at the top and in nested tables."""
+    record = draw(records)
+    data = record.to_dict()
+    data.update(draw(extras))
+    touched = ["(top level)"]
+    for path in NESTED[type(record)]:
+        for table in _tables_at(data, path):
+            if draw(st.booleans()):
+                table.update(draw(extras))
+                touched.append(path)
+    return type(record), data, touched
+
+
+KIND_OF_PART = {key: kind for kind, (key, _) in PARTS.items() if key}
+all_records = st.one_of(sessions, clients, homework_entries())
+
+
+@PROPERTY
+@given(with_unknown_keys(all_records))
+def test_unknown_keys_survive_a_round_trip(case):
+    """A person's own keys, anywhere, are read into ``extra`` and written back."""
+    cls, data, touched = case
+    back = cls.from_dict(tomlio.parse(tomlio.dumps(data)))
+    assert tomlio.parse(tomlio.dumps(back.to_dict())) == tomlio.parse(tomlio.dumps(data)), touched
+
+
+@pytest.mark.parametrize("path", [p for paths in NESTED.values() for p in paths])
+def test_unknown_keys_survive_in_each_nested_table(path):
+    """One example per nested table, so a failure names the table that loses keys."""
+    cls = next(c for c, paths in NESTED.items() if path in paths)
+    if cls is HomeworkEntry:
+        example = homework_entries(KIND_OF_PART[path.split(".")[0]])
+    else:
+        example = sessions if cls is Session else clients
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(example, extras)
+    def check(record, extra):
+        data = record.to_dict()
+        tables = _tables_at(data, path)
+        if not tables:
+            return
+        for table in tables:
+            table.update(extra)
+        back = cls.from_dict(tomlio.parse(tomlio.dumps(data)))
+        for table in _tables_at(back.to_dict(), path):
+            assert extra.items() <= _normal(table).items(), path
+
+    check()
+
+
+def _normal(table: dict) -> dict:
+    return tomlio.parse(tomlio.dumps({"t": table}))["t"]
