@@ -16,7 +16,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from otjournal.errors import UsageError
-from otjournal.hints import language_hints
 from otjournal.model import Client, Session
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
@@ -36,12 +35,7 @@ from otjournal.noteform import (
     put,
     set_checklist,
 )
-
-SKIP = "-"
-
-
-class InputEnded(Exception):
-    """Standard input closed before the note was finished."""
+from otjournal.prompts.base import Asker, pick, reuse
 
 
 @dataclass
@@ -54,7 +48,7 @@ class Context:
     duration_default: int
 
 
-class LogFlow:
+class LogFlow(Asker):
     """Ask for each section in turn; ``save`` is called after every answer."""
 
     def __init__(
@@ -65,12 +59,8 @@ class LogFlow:
         ctx: Context,
         save: Callable[[str], None],
     ) -> None:
-        self.console = console
-        self.note = note
-        self.partial = partial
+        super().__init__(console, note, partial, save, ctx.hints)
         self.ctx = ctx
-        self._save = save
-        self.step = ""
 
     # The sections, in the order a practitioner thinks. (name, title, method)
     def sections(self) -> list[tuple[str, str, Callable[[], None]]]:
@@ -109,101 +99,6 @@ class LogFlow:
                 method()
                 self.save()
                 return
-
-    # -- plumbing --------------------------------------------------------------
-    def save(self) -> None:
-        self._save(self.step)
-
-    def say(self, markup: str) -> None:
-        self.console.print(markup, highlight=False)
-
-    def read(self, prompt: str) -> str:
-        try:
-            return self.console.input(prompt)
-        except EOFError:
-            raise InputEnded() from None
-
-    def ask(self, label: str, default: str = "", hint: str = "") -> str:
-        shown = f" [dim]\\[{escape(default)}][/]" if default else ""
-        extra = f" [dim]({escape(hint)})[/]" if hint else ""
-        answer = self.read(f"{escape(label)}{extra}{shown}: ").strip()
-        return answer if answer else default
-
-    def ask_choice(
-        self, label: str, choices: tuple[str, ...], default: str = "", allow_blank: bool = False
-    ) -> str:
-        hint = " / ".join(choices)
-        while True:
-            answer = self.ask(label, default, hint).strip().lower()
-            if not answer and (allow_blank or not choices):
-                return ""
-            picked = pick(answer, choices)
-            if picked:
-                return picked
-            self.say(f"  [yellow]Please choose one of: {escape(hint)}[/]")
-
-    def ask_int(
-        self,
-        label: str,
-        lo: int,
-        hi: int,
-        default: int | None = None,
-        hint: str = "",
-        allow_blank: bool = True,
-    ) -> int | None:
-        while True:
-            raw = self.ask(label, "" if default is None else str(default), hint)
-            if not raw and allow_blank:
-                return None
-            try:
-                value = int(raw.replace("+", ""))
-            except ValueError:
-                value = None
-            if value is not None and lo <= value <= hi:
-                return value
-            self.say(f"  [yellow]Please give a whole number from {lo} to {hi}.[/]")
-
-    def ask_text(self, key: str, label: str, multiline: bool = True) -> str:
-        """Free text. Multi-line answers end with an empty line; each line is saved."""
-        existing = get(self.note, key) or ""
-        so_far = self.partial.get(key)
-        if so_far is not None:  # resumed in the middle of this answer
-            lines = [so_far] if so_far else []
-            self.say(f"[dim]Kept from before:[/]\n{escape(so_far)}")
-        else:
-            lines = []
-        if existing and not lines:
-            self.say(f"[dim]Now: {escape(existing)}  (Enter keeps it)[/]")
-        hint = "end with an empty line" if multiline else ""
-        first = True
-        while True:
-            prompt = f"{escape(label)}" + (f" [dim]({hint})[/]" if hint and first else "")
-            line = self.read(f"{prompt}: " if first else "  … ")
-            if not line.strip() and (first or not multiline):
-                if first and not lines:
-                    self.partial.pop(key, None)
-                    return existing
-                break
-            if not line.strip():
-                break
-            lines.append(line.rstrip())
-            first = False
-            self.partial[key] = "\n".join(lines)
-            self.save()
-            if not multiline:
-                break
-        text = "\n".join(lines)
-        self.partial.pop(key, None)
-        put(self.note, key, text)
-        self.save()
-        self.hint(text)
-        return text
-
-    def hint(self, text: str) -> None:
-        if not self.ctx.hints:
-            return
-        for h in language_hints(text):
-            self.say(f"  [cyan]hint:[/] {escape(h.message())}")
 
     # -- sections --------------------------------------------------------------
     def ask_when(self) -> None:
@@ -505,27 +400,3 @@ class LogFlow:
             homework.append(item)
             put(self.note, "plan.homework", homework)
             self.save()
-
-
-def reuse(raw: str, before: list[str]) -> list[str]:
-    """Comma-separated words; a number picks that item from last time's list."""
-    out: list[str] = []
-    for token in raw.split(","):
-        words = token.split()
-        if words and all(w.isdigit() and 1 <= int(w) <= len(before) for w in words):
-            out += [before[int(w) - 1] for w in words]
-        elif token.strip():
-            out.append(token.strip())
-    return list(dict.fromkeys(out))
-
-
-def pick(answer: str, choices: tuple[str, ...]) -> str:
-    """A choice by full word, unique prefix, or 1-based number; '' if none."""
-    if not answer:
-        return ""
-    if answer in choices:
-        return answer
-    if answer.isdigit() and 1 <= int(answer) <= len(choices):
-        return choices[int(answer) - 1]
-    matches = [c for c in choices if c.startswith(answer)]
-    return matches[0] if len(matches) == 1 else ""
