@@ -519,7 +519,7 @@ def write_demo(
         next_day = start + timedelta(days=int((k + 1) * weeks * 7 / span) + 1)
         until = min(_dt(next_day, 0, 0), _dt(end, 23, 59))
         if k > 0:  # about one entry per session for every client, as in a busy practice
-            for entry in build_homework(rng, client, persona, saved.record, until)[:1]:
+            for entry in build_homework(rng, client, persona, saved.record, until)[:3]:
                 journal.add_homework(entry, rng=rng, durable=durable)
                 counts["homework"] += 1
         if progress:

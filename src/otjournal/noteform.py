@@ -411,7 +411,26 @@ def editor_form(
 
 
 def form_to_note(data: dict[str, Any]) -> Note:
-    """The table read back from the form, blanks removed."""
+    """The table read back from the form, blanks removed: a goal with no rating or
+    evidence, an activity with no name and nothing ticked, a regulation with no
+    states, and an unanswered checklist item all mean 'not recorded'."""
     note = prune(data)
     note.pop("written_at", None)
+    goals = [g for g in note.get("goals", []) if not isinstance(g, dict) or set(g) - {"goal"}]
+    activities = [
+        a
+        for a in note.get("activities", [])
+        if not isinstance(a, dict)
+        or a.get("name")
+        or any(v not in (False, "", None) for k, v in a.items() if k != "name")
+    ]
+    checklist = [c for c in note.get("checklist", []) if not isinstance(c, dict) or c.get("answer")]
+    for key, items in (("goals", goals), ("activities", activities), ("checklist", checklist)):
+        if items:
+            note[key] = items
+        else:
+            note.pop(key, None)
+    reg = note.get("regulation")
+    if isinstance(reg, dict) and not set(reg) - {"framework"}:
+        note.pop("regulation")
     return note

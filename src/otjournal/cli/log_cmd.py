@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -23,6 +20,7 @@ from otjournal.cli.common import (
     out,
     print_json,
 )
+from otjournal.cli.drafting import DraftRun, missing_exit, read_source, run_editor, write_private
 
 drafts_app = typer.Typer(
     cls=BoundaryGroup, invoke_without_command=True, help="List, show and discard unfinished notes."
@@ -203,29 +201,10 @@ def _note_from_inputs(
 
 
 def _read_from(source: str) -> dict[str, Any]:
-    """A session table from a file or stdin, read tolerantly (a stray byte is replaced)."""
-    from otjournal import tomlio
-    from otjournal.errors import InvalidFile, Problem
-
-    if source == "-":
-        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-        name: Path | str = "<stdin>"
-    else:
-        name = Path(source)
-        try:
-            raw = Path(source).read_bytes()
-        except OSError as exc:
-            fail(f"cannot read {source}: {exc.strerror}")
-    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
-    try:
-        data = tomlio.parse(text.encode("utf-8"), name)
-    except tomlio.ParseError as exc:
-        raise InvalidFile(
-            [Problem(Path(name), exc.message, exc.line, exc.column, exc.hint)]
-        ) from None
+    """A session table from --from, without the keys the clock and the store decide."""
     from otjournal.noteform import form_to_note
 
-    note = form_to_note(data)
+    note = form_to_note(read_source(source))
     for key in ("format_version", "kind", "id", "client", "late_entry", "amendments"):
         note.pop(key, None)
     return note
@@ -234,15 +213,13 @@ def _read_from(source: str) -> dict[str, Any]:
 def _missing_exit(missing: list[str]) -> None:
     from otjournal.noteform import FIELD_FLAGS
 
-    lines = [f"  {m}  ({FIELD_FLAGS.get(m, '')})" for m in missing]
-    err().print(
-        "otj: error: cannot save without:\n" + "\n".join(lines), highlight=False, markup=False
-    )
-    raise typer.Exit(2)
+    missing_exit(missing, FIELD_FLAGS)
 
 
-class LogSession:
+class LogSession(DraftRun):
     """One run of ``otj log``: the draft, the flow, saving, and what happens on the way out."""
+
+    command = "log"
 
     def __init__(
         self,
@@ -253,29 +230,11 @@ class LogSession:
         client: Any,
         items: list[tuple[str, str]],
     ) -> None:
+        super().__init__(drafts, draft)
         self.j = j
-        self.drafts = drafts
-        self.draft = draft
         self.config = config
         self.client = client
         self.items = items
-
-    # -- saving ------------------------------------------------------------------
-    def keep(self, step: str | None = None) -> None:
-        if step is not None:
-            self.draft.step = step
-        self.drafts.save(self.draft, now())
-
-    def resume_hint(self) -> str:
-        return f"otj log --resume --draft {self.draft.id}"
-
-    def kept_message(self, why: str) -> None:
-        err().print(
-            f"\notj: {why}. Your note is kept as a draft:\n  {self.draft.path}\n"
-            f"Continue with: {self.resume_hint()}",
-            highlight=False,
-            markup=False,
-        )
 
     def finalize(self) -> Any:
         from otjournal import noteform
@@ -322,10 +281,8 @@ class LogSession:
 
     # -- interactive ---------------------------------------------------------------
     def interactive(self) -> None:
-        from otjournal.prompts import Context, InputEnded, LogFlow
+        from otjournal.prompts import Context, LogFlow
 
-        if hasattr(sys.stdin, "reconfigure"):
-            sys.stdin.reconfigure(errors="replace")  # a stray byte never costs the entry
         # No readline: with prompts on stderr it swallows the echoed newline.
         last = self._last_session()
         ctx = Context(
@@ -335,30 +292,16 @@ class LogSession:
         flow = LogFlow(
             console, self.draft.note, self.draft.partial, ctx, lambda step: self.keep(step)
         )
-        with _signals_exit():
-            try:
-                console.print(
-                    f"[bold]Session note for {self.client.display_name}[/] "
-                    f"[dim]({self.client.handle}) · Enter keeps the value in "
-                    f"\\[brackets]. Draft: {self.draft.id}[/]",
-                    highlight=False,
-                )
-                if self.draft.step != "review":
-                    flow.run(self.draft.step)
-                self.review(flow, console)
-            except KeyboardInterrupt:
-                self.keep()
-                self.kept_message("stopped")
-                raise typer.Exit(130) from None
-            except InputEnded:
-                self.keep()
-                self.kept_message("input ended before the note was finished")
-                raise typer.Exit(1) from None
-            except SystemExit as exc:
-                if isinstance(exc.code, int) and exc.code > 128:
-                    self.keep()
-                    self.kept_message("stopped by a signal")
-                raise
+        with self.guard():
+            console.print(
+                f"[bold]Session note for {self.client.display_name}[/] "
+                f"[dim]({self.client.handle}) · Enter keeps the value in "
+                f"\\[brackets]. Draft: {self.draft.id}[/]",
+                highlight=False,
+            )
+            if self.draft.step != "review":
+                flow.run(self.draft.step)
+            self.review(flow, console)
 
     def review(self, flow: Any, console: Any) -> None:
         from otjournal.errors import ValidationErrors
@@ -403,114 +346,20 @@ class LogSession:
 
     # -- editor ----------------------------------------------------------------
     def edit(self) -> None:
-        """Open $VISUAL/$EDITOR on the form; reopen with errors until it validates."""
-        from otjournal import noteform, tomlio
-        from otjournal.errors import ValidationErrors
+        """The note in $VISUAL/$EDITOR; reopened with the errors until it validates."""
+        from otjournal import noteform
 
-        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not command:
-            fail("set $EDITOR (or $VISUAL) to use --editor, e.g. export EDITOR=nano")
-        form = self.draft.path.with_suffix(".edit.toml")
-        if self.draft.step == "editor" and form.exists():
-            text = form.read_text(encoding="utf-8", errors="replace")
-        else:
-            text = noteform.editor_form(self.draft.note, self.client, self.items)
-        self.keep("editor")
-        while True:
-            _write_private(form, text)
-            code = _run_editor(command, form)
-            text = form.read_text(encoding="utf-8", errors="replace")
-            if code != 0:
-                self.kept_message(f"the editor exited with status {code}")
-                raise typer.Exit(1)
-            body = _strip_errors(text)
-            if not _has_content(body):
-                self.kept_message("the form was left empty")
-                raise typer.Exit(1)
-            try:
-                data = tomlio.parse(body.encode("utf-8"), form)
-                note = noteform.form_to_note(data)
-                note["client"] = self.client.handle
-                self.draft.note = note
-                self.keep("editor")
-                self.finalize()
-            except tomlio.ParseError as exc:
-                text = _with_errors(body, [f"line {exc.line}: {exc.message}"])
-                continue
-            except ValidationErrors as exc:
-                text = _with_errors(body, [e.message for e in exc.errors])
-                continue
-            self.save()
-            form.unlink(missing_ok=True)
-            return
+        def accept(data: dict[str, Any]) -> None:
+            note = noteform.form_to_note(data)
+            note["client"] = self.client.handle
+            self.draft.note = note
+            self.keep("editor")
+            self.finalize()
 
-
-_ERR_START = "# ---- Please fix these"
-_ERR_END = "# ------------------------------------------------------------------"
-
-
-def _strip_errors(text: str) -> str:
-    lines = text.splitlines()
-    if lines and lines[0].startswith(_ERR_START):
-        end = next((i for i, line in enumerate(lines) if line == _ERR_END), 0)
-        lines = lines[end + 1 :]
-    return "\n".join(lines) + "\n"
-
-
-def _with_errors(body: str, errors: list[str]) -> str:
-    head = [f"{_ERR_START}, then save and close (the note is kept) ----"]
-    head += [f"# ! {e}" for e in errors]
-    head.append(_ERR_END)
-    return "\n".join(head) + "\n" + body
-
-
-def _has_content(text: str) -> bool:
-    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
-
-
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _run_editor(command: str, path: Path) -> int:
-    import shlex
-    import subprocess
-
-    try:
-        return subprocess.call([*shlex.split(command), str(path)])
-    except OSError as exc:
-        err().print(
-            f"otj: cannot start the editor {command!r}: {exc.strerror}",
-            highlight=False,
-            markup=False,
-        )
-        return 127
-
-
-class _signals_exit:
-    """SIGHUP and SIGTERM raise SystemExit so the draft is kept and the path printed."""
-
-    SIGNALS = tuple(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s)
-
-    def __enter__(self) -> None:
-        self.old = {}
-        for sig in self.SIGNALS:
-            try:
-                self.old[sig] = signal.signal(sig, _raise_exit)
-            except ValueError:  # not the main thread (tests)
-                pass
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, handler in self.old.items():
-            signal.signal(sig, handler)
-
-
-def _raise_exit(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+        form = noteform.editor_form(self.draft.note, self.client, self.items)
+        with self.guard():
+            super().edit(form, accept)
+        self.save()
 
 
 # -- otj drafts -------------------------------------------------------------------
@@ -610,8 +459,8 @@ def config_edit() -> None:
     path = config_file()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        _write_private(path, TEMPLATE)
-    code = _run_editor(command, path)
+        write_private(path, TEMPLATE)
+    code = run_editor(command, path)
     load_config()  # report problems now, with line and column
     if code != 0:
         raise typer.Exit(1)

@@ -9,6 +9,7 @@ from typing import Any
 from otjournal.errors import ValidationError, ValidationErrors
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
+from otjournal.model.session import Assignment
 from otjournal.model.vocab import (
     FORMAT_VERSION,
     FRAMEWORKS,
@@ -167,6 +168,7 @@ class Client:
     caregivers: tuple[Caregiver, ...] = ()
     plan_period: PlanPeriod | None = None
     goals: tuple[Goal, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def goal(self, goal_id: str) -> Goal | None:
@@ -206,6 +208,7 @@ class Client:
         pp = f.table("plan_period")
         plan = PlanPeriod.read(pp) if pp is not None else None
         goals = tuple(Goal.read(g) for g in f.tables("goals"))
+        assignments = tuple(Assignment.read(a) for a in f.tables("assignments"))
         seen: set[str] = set()
         for i, g in enumerate(goals):
             if g.id and g.id in seen:
@@ -223,6 +226,7 @@ class Client:
             caregivers=caregivers,
             plan_period=plan,
             goals=goals,
+            assignments=assignments,
             extra=f.extra(),
         )
 
@@ -243,4 +247,5 @@ class Client:
             out["plan_period"] = self.plan_period.to_dict()
         out.update({k: v for k, v in self.extra.items() if is_table(v)})
         put(out, "goals", [g.to_dict() for g in self.goals])
+        put(out, "assignments", [a.to_dict() for a in self.assignments])
         return out

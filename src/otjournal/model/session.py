@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from otjournal.errors import ValidationError, ValidationErrors
@@ -206,12 +206,16 @@ class ChecklistAnswer:
 
 @dataclass(frozen=True)
 class Assignment:
-    """Homework assigned in a session; entries in the client's journal link to ``id``."""
+    """Homework, set in a session or added by hand (``client.toml``); journal entries
+    link to ``id``. ``since``/``until`` bound one added by hand (a session's starts
+    on the session's day and lasts until a later session sets new homework)."""
 
     id: str
     text: str
     kind: str = "practice"
     per_week: int | None = None
+    since: date | None = None
+    until: date | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -221,12 +225,16 @@ class Assignment:
             text=f.text("text", required=True),
             kind=f.choice("kind", HOMEWORK_KINDS, default="practice") or "practice",
             per_week=f.integer("per_week", 1, 50, unit="times a week"),
+            since=f.date("since"),
+            until=f.date("until"),
             extra=f.extra(),
         )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "text": self.text, "kind": self.kind}
         put(out, "per_week", self.per_week)
+        put(out, "since", self.since)
+        put(out, "until", self.until)
         out.update(self.extra)
         return out
 

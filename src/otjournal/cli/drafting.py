@@ -1,0 +1,211 @@
+"""What every note-writing command shares: the draft kept after each answer, reading
+``--from``, the editor loop, and keeping the draft on every way out (Ctrl-C, a signal,
+closed input, an editor failure, a failed save)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from otjournal.cli.common import err, fail, now
+
+
+class DraftRun:
+    """One run of a note-writing command around one draft."""
+
+    command = "log"  # how to resume: f"otj {command} --resume"
+
+    def __init__(self, drafts: Any, draft: Any) -> None:
+        self.drafts = drafts
+        self.draft = draft
+
+    def keep(self, step: str | None = None) -> None:
+        if step is not None:
+            self.draft.step = step
+        self.drafts.save(self.draft, now())
+
+    def resume_hint(self) -> str:
+        return f"otj {self.command} --resume --draft {self.draft.id}"
+
+    def kept_message(self, why: str) -> None:
+        err().print(
+            f"\notj: {why}. Your note is kept as a draft:\n  {self.draft.path}\n"
+            f"Continue with: {self.resume_hint()}",
+            highlight=False,
+            markup=False,
+        )
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Keep the draft and say how to resume, whatever stops the flow."""
+        from otjournal.prompts import InputEnded
+
+        if hasattr(sys.stdin, "reconfigure"):
+            sys.stdin.reconfigure(errors="replace")  # a stray byte never costs the entry
+        with signals_exit():
+            try:
+                yield
+            except KeyboardInterrupt:
+                self.keep()
+                self.kept_message("stopped")
+                raise typer.Exit(130) from None
+            except InputEnded:
+                self.keep()
+                self.kept_message("input ended before the note was finished")
+                raise typer.Exit(1) from None
+            except SystemExit as exc:
+                if isinstance(exc.code, int) and exc.code > 128:
+                    self.keep()
+                    self.kept_message("stopped by a signal")
+                raise
+
+    def edit(self, form_text: str, accept: Callable[[dict[str, Any]], None]) -> None:
+        """Open $VISUAL/$EDITOR on a form until ``accept`` takes it without error.
+
+        ``accept`` gets the parsed table, stores it in the draft and validates; it
+        raises ParseError or ValidationErrors to send the form back with the errors
+        at the top. The person's text is never lost: it stays in the form file."""
+        from otjournal import tomlio
+        from otjournal.errors import ValidationErrors
+
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not command:
+            fail("set $EDITOR (or $VISUAL) to use --editor, e.g. export EDITOR=nano")
+        form = self.draft.path.with_suffix(".edit.toml")
+        text = (
+            form.read_text("utf-8", "replace")
+            if self.draft.step == "editor" and form.exists()
+            else form_text
+        )
+        self.keep("editor")
+        while True:
+            write_private(form, text)
+            code = run_editor(command, form)
+            sent, text = text, form.read_text(encoding="utf-8", errors="replace")
+            if code != 0:
+                self.kept_message(f"the editor exited with status {code}")
+                raise typer.Exit(1)
+            body = _strip_errors(text)
+            if text == sent and sent.startswith(_ERR_START):
+                # Closed again without a change: stop asking rather than loop.
+                self.kept_message("the form still has errors")
+                raise typer.Exit(1)
+            if not _has_content(body):
+                self.kept_message("the form was left empty")
+                raise typer.Exit(1)
+            try:
+                accept(tomlio.parse(body.encode("utf-8"), form))
+            except tomlio.ParseError as exc:
+                text = _with_errors(body, [f"line {exc.line}: {exc.message}"])
+                continue
+            except ValidationErrors as exc:
+                text = _with_errors(body, [e.message for e in exc.errors])
+                continue
+            return  # the form goes with the draft, once the note is saved
+
+
+def read_source(source: str) -> dict[str, Any]:
+    """A table from a file or stdin (``-``), read tolerantly: a stray byte is replaced."""
+    from otjournal import tomlio
+    from otjournal.errors import InvalidFile, Problem
+
+    if source == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        raw = stream.read() if stream is not None else sys.stdin.read().encode()
+        name: Path | str = "<stdin>"
+    else:
+        name = Path(source)
+        try:
+            raw = Path(source).read_bytes()
+        except OSError as exc:
+            fail(f"cannot read {source}: {exc.strerror}")
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        return tomlio.parse(text.encode("utf-8"), name)
+    except tomlio.ParseError as exc:
+        raise InvalidFile(
+            [Problem(Path(name), exc.message, exc.line, exc.column, exc.hint)]
+        ) from None
+
+
+def missing_exit(missing: list[str], flags: dict[str, str]) -> None:
+    lines = [f"  {m}" + (f"  ({flags[m]})" if m in flags else "") for m in missing]
+    err().print(
+        "otj: error: cannot save without:\n" + "\n".join(lines), highlight=False, markup=False
+    )
+    raise typer.Exit(2)
+
+
+_ERR_START = "# ---- Please fix these"
+_ERR_END = "# ------------------------------------------------------------------"
+
+
+def _strip_errors(text: str) -> str:
+    lines = text.splitlines()
+    if lines and lines[0].startswith(_ERR_START):
+        end = next((i for i, line in enumerate(lines) if line == _ERR_END), 0)
+        lines = lines[end + 1 :]
+    return "\n".join(lines) + "\n"
+
+
+def _with_errors(body: str, errors: list[str]) -> str:
+    head = [f"{_ERR_START}, then save and close (the note is kept) ----"]
+    head += [f"# ! {e}" for e in errors]
+    head.append(_ERR_END)
+    return "\n".join(head) + "\n" + body
+
+
+def _has_content(text: str) -> bool:
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def run_editor(command: str, path: Path) -> int:
+    import shlex
+    import subprocess
+
+    try:
+        return subprocess.call([*shlex.split(command), str(path)])
+    except OSError as exc:
+        err().print(
+            f"otj: cannot start the editor {command!r}: {exc.strerror}",
+            highlight=False,
+            markup=False,
+        )
+        return 127
+
+
+class signals_exit:
+    """SIGHUP and SIGTERM raise SystemExit so the draft is kept and the path printed."""
+
+    SIGNALS = tuple(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s)
+
+    def __enter__(self) -> None:
+        self.old: dict[int, Any] = {}
+        for sig in self.SIGNALS:
+            try:
+                self.old[sig] = signal.signal(sig, _raise_exit)
+            except ValueError:  # not the main thread (tests)
+                pass
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self.old.items():
+            signal.signal(sig, handler)
+
+
+def _raise_exit(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)

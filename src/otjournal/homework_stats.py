@@ -1,0 +1,293 @@
+"""Homework numbers: what is assigned now, adherence, mood trend, before→after changes.
+
+Pure and deterministic: records in, numbers out, ``today`` always passed in. Trends
+and reports reuse these numbers, so each is computed here only.
+
+Words stay neutral: practice that did not happen is "not this time", and adherence
+is a count against what was planned, never a grade.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from statistics import mean
+from typing import Any
+
+from otjournal.model import Assignment, Client, HomeworkEntry, Session
+
+
+@dataclass(frozen=True)
+class Current:
+    """An assignment in force today, and where it came from."""
+
+    assignment: Assignment
+    since: date
+    source: str  # a session id, or "added by hand"
+    logged_this_week: int
+
+
+def week_start(day: date) -> date:
+    """Weeks run Monday to Sunday."""
+    return day - timedelta(days=day.weekday())
+
+
+def current_assignments(
+    client: Client,
+    sessions: Sequence[Session],
+    entries: Sequence[HomeworkEntry],
+    today: date,
+) -> list[Current]:
+    """The homework of the latest session that set any, plus hand-added homework in force.
+
+    A later session's homework replaces an earlier session's: that is how a plan moves on.
+    """
+    found: list[tuple[Assignment, date, str]] = []
+    with_homework = [s for s in sessions if s.plan.homework and s.start.date() <= today]
+    if with_homework:
+        latest = max(with_homework, key=lambda s: (s.start, s.id))
+        found += [(a, latest.start.date(), latest.id) for a in latest.plan.homework]
+    for a in client.assignments:
+        since = a.since or today
+        if since <= today and (a.until is None or a.until >= today):
+            found.append((a, since, "added by hand"))
+    monday = week_start(today)
+    return [
+        Current(
+            a,
+            since,
+            source,
+            sum(1 for e in entries if e.assignment == a.id and monday <= e.at.date() <= today),
+        )
+        for a, since, source in found
+    ]
+
+
+def all_assignments(
+    client: Client, sessions: Sequence[Session]
+) -> dict[str, tuple[Assignment, date]]:
+    """Every assignment ever set for the client, by id, with the day it was set."""
+    out: dict[str, tuple[Assignment, date]] = {}
+    for s in sorted(sessions, key=lambda s: s.start):
+        for a in s.plan.homework:
+            out[a.id] = (a, s.start.date())
+    for a in client.assignments:
+        out[a.id] = (a, a.since or date.min)
+    return out
+
+
+def practised(entry: HomeworkEntry) -> bool:
+    """An entry counts as practice unless it says 'not this time'."""
+    return not (entry.practice is not None and entry.practice.done == "not-this-time")
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    start: date  # the Monday
+    days: int  # days of this week inside the period
+    logged: int  # entries that were practice (yes or partly)
+    expected: float | None
+
+
+@dataclass(frozen=True)
+class Adherence:
+    id: str
+    text: str
+    kind: str
+    per_week: int | None
+    since: date
+    until: date
+    practised: int
+    partly: int
+    not_this_time: int
+    expected: float | None
+    rate: float | None  # practised / expected; may be above 1
+    weeks: tuple[WeekCount, ...] = field(default=())
+
+    def words(self) -> str:
+        """A neutral sentence: counts, never a verdict."""
+        done = f"practised {self.practised} time{'s' if self.practised != 1 else ''}"
+        if self.partly:
+            done += f" ({self.partly} partly)"
+        if self.expected is not None:
+            done += f" of about {self.expected:.0f} planned"
+        if self.not_this_time:
+            done += f"; {self.not_this_time} × not this time"
+        return done
+
+
+def adherence(
+    assignment: Assignment,
+    since: date,
+    entries: Iterable[HomeworkEntry],
+    today: date,
+    until: date | None = None,
+) -> Adherence:
+    """Entries logged against the expected frequency, week by week, from ``since`` to
+    ``until`` (default ``today``). Partial first and last weeks expect pro rata."""
+    end = min(until or today, today)
+    linked = [e for e in entries if e.assignment == assignment.id and since <= e.at.date() <= end]
+    practice = [e for e in linked if practised(e)]
+    partly = sum(1 for e in linked if e.practice is not None and e.practice.done == "partly")
+    not_this_time = len(linked) - len(practice)
+    per_week = assignment.per_week
+    days = (end - since).days + 1
+    expected = per_week * days / 7 if per_week and days > 0 else None
+    weeks = []
+    monday = week_start(since)
+    while days > 0 and monday <= end:
+        first, last = max(monday, since), min(monday + timedelta(days=6), end)
+        in_week = (last - first).days + 1
+        logged = sum(1 for e in practice if first <= e.at.date() <= last)
+        weeks.append(
+            WeekCount(monday, in_week, logged, per_week * in_week / 7 if per_week else None)
+        )
+        monday += timedelta(days=7)
+    return Adherence(
+        id=assignment.id,
+        text=assignment.text,
+        kind=assignment.kind,
+        per_week=per_week,
+        since=since,
+        until=end,
+        practised=len(practice),
+        partly=partly,
+        not_this_time=not_this_time,
+        expected=expected,
+        rate=len(practice) / expected if expected else None,
+        weeks=tuple(weeks),
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """Mean before → after over the entries that recorded both."""
+
+    count: int
+    before: float | None
+    after: float | None
+    change: float | None
+
+
+def _change(pairs: list[tuple[float, float]]) -> Change:
+    if not pairs:
+        return Change(0, None, None, None)
+    before = mean(p[0] for p in pairs)
+    after = mean(p[1] for p in pairs)
+    return Change(len(pairs), round(before, 2), round(after, 2), round(after - before, 2))
+
+
+def relaxation_change(entries: Iterable[HomeworkEntry]) -> Change:
+    """Tension before → after (0-10) across relaxation practice."""
+    return _change(
+        [
+            (e.relaxation.tension_before, e.relaxation.tension_after)
+            for e in entries
+            if e.relaxation is not None
+            and e.relaxation.tension_before is not None
+            and e.relaxation.tension_after is not None
+        ]
+    )
+
+
+def thought_record_change(entries: Iterable[HomeworkEntry]) -> Change:
+    """Emotion intensity before → after re-rating (0-100 %), each emotion counted once."""
+    return _change(
+        [
+            (em.before, em.after)
+            for e in entries
+            if e.thought_record is not None
+            for em in e.thought_record.emotions
+            if em.after is not None
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class MoodTrend:
+    points: tuple[tuple[date, int], ...]
+    earlier: float | None  # mean of the earlier half
+    recent: float | None  # mean of the recent half
+    direction: str  # "higher", "lower", "steady" or "" (too few points)
+
+
+def mood_trend(entries: Iterable[HomeworkEntry]) -> MoodTrend:
+    """Mood checks (0-10) in time order; earlier half against recent half."""
+    points = tuple(sorted((e.at.date(), e.mood.mood) for e in entries if e.mood is not None))
+    if len(points) < 2:
+        return MoodTrend(points, None, None, "")
+    half = len(points) // 2
+    earlier = mean(p[1] for p in points[:half])
+    recent = mean(p[1] for p in points[half:])
+    diff = recent - earlier
+    direction = "steady" if abs(diff) < 0.5 else ("higher" if diff > 0 else "lower")
+    return MoodTrend(points, round(earlier, 2), round(recent, 2), direction)
+
+
+@dataclass(frozen=True)
+class HomeworkSummary:
+    client: str
+    today: date
+    current: tuple[Current, ...]
+    adherence: tuple[Adherence, ...]
+    mood: MoodTrend
+    relaxation: Change
+    thought_records: Change
+    recent: tuple[HomeworkEntry, ...]
+    entries: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "client": self.client,
+            "today": self.today,
+            "entries": self.entries,
+            "current": [
+                {
+                    **c.assignment.to_dict(),
+                    "since": c.since,
+                    "source": c.source,
+                    "logged_this_week": c.logged_this_week,
+                }
+                for c in self.current
+            ],
+            "adherence": [asdict(a) for a in self.adherence],
+            "mood": asdict(self.mood),
+            "relaxation": asdict(self.relaxation),
+            "thought_records": asdict(self.thought_records),
+            "recent": [e.to_dict() for e in self.recent],
+        }
+
+
+def summarise(
+    client: Client,
+    sessions: Sequence[Session],
+    entries: Sequence[HomeworkEntry],
+    today: date,
+    since: date | None = None,
+    recent: int = 5,
+) -> HomeworkSummary:
+    """Everything ``otj homework summary`` shows, for one client."""
+    chosen = [e for e in entries if since is None or e.at.date() >= since]
+    assigned = all_assignments(client, sessions)
+    # An assignment runs until the next session that sets homework (or its own until).
+    setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
+    rows = []
+    for a, set_on in assigned.values():
+        start = max(set_on, since) if since else set_on
+        later = [d for d in setting_days if d > set_on]
+        end = a.until or ((later[0] - timedelta(days=1)) if later and a.since is None else today)
+        if start > today:
+            continue
+        rows.append(adherence(a, start, chosen, today, end))
+    return HomeworkSummary(
+        client=client.handle,
+        today=today,
+        current=tuple(current_assignments(client, sessions, entries, today)),
+        adherence=tuple(rows),
+        mood=mood_trend(chosen),
+        relaxation=relaxation_change(chosen),
+        thought_records=thought_record_change(chosen),
+        recent=tuple(sorted(chosen, key=lambda e: e.at)[-recent:]),
+        entries=len(chosen),
+    )
