@@ -19,6 +19,9 @@ from otjournal.model.vocab import CHECKLIST_TEXT, FRAMEWORKS
 TEMPLATE = """\
 # otjournal settings. Every key is optional; delete a line to get the default.
 
+# default_client = "mia-k"         # commands need no client handle
+# self_mode = false                # journaling for yourself: questions speak to you
+
 [practitioner]
 # name = "Alex Rivera (OT)"        # written into each note as written_by
 # registration = "OCC0001234567"   # shown on progress reports
@@ -35,7 +38,8 @@ TEMPLATE = """\
 # item = "sensory-diet"
 # text = "The sensory diet was reviewed with the family"
 
-# default_client = "mia-k"         # self mode: commands need no client handle
+# [deidentify]
+# names = ["Sarah", "Tom"]         # more names that --deidentify replaces in reports
 """
 
 
@@ -143,3 +147,47 @@ def load_config(path: Path) -> Config:
     except tomlio.ParseError as exc:
         raise InvalidFile([Problem(path, exc.message, exc.line, exc.column, exc.hint)]) from None
     return Config(**{**config.__dict__, "path": path})
+
+
+def set_top_level(path: Path, values: dict[str, Any]) -> None:
+    """Set top-level keys in the config file, keeping every comment and other line.
+
+    The file is checked first (a malformed config is reported, not overwritten) and
+    replaced atomically; it is created from the template if missing."""
+    import re
+
+    from otjournal import fsio
+
+    load_config(path)  # refuse to touch a file that does not read
+    try:
+        raw = path.read_bytes()
+        fingerprint = fsio.Fingerprint.of(raw, path.stat())
+    except FileNotFoundError:
+        raw, fingerprint = TEMPLATE.encode("utf-8"), None
+    lines = raw.decode("utf-8").splitlines()
+    first_table = next(
+        (i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines)
+    )
+    for key, value in values.items():
+        new = tomlio.dumps({key: value}).decode("utf-8").strip()
+        pattern = re.compile(rf"^\s*#?\s*{re.escape(key)}\s*=")
+        at = next((i for i in range(first_table) if pattern.match(lines[i])), None)
+        if at is None:
+            lines.insert(first_table, new)
+            first_table += 1
+        else:
+            lines[at] = new
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    parse_config(tomlio.parse(data, path))  # what is written must read back
+    fsio.make_private_dir(path.parent, path.parent)
+    if fingerprint is None:
+        if fsio.create_named(path.parent, path.name, data) is None:
+            raise InvalidFile(
+                [
+                    Problem(
+                        path, "the config appeared while it was being written; nothing was changed"
+                    )
+                ]
+            )
+    else:
+        fsio.replace_checked(path, data, fingerprint, 1024 * 1024)

@@ -123,6 +123,22 @@ def create_new(
     raise StoreError(f"could not find a free file name in {folder}", path=folder)
 
 
+def create_named(folder: Path, name: str, data: bytes) -> Path | None:
+    """Publish ``data`` as exactly ``folder/name``; None if that name is taken."""
+    try:
+        with _temp_file(folder, data, True) as tmp:
+            final = _publish(tmp, folder / name, data, True)
+        if final is not None:
+            _fsync_dir_or_withdraw(folder, final)
+        return final
+    except OSError as exc:
+        raise StoreError(
+            f"could not save in {folder}: {_describe(exc)}; nothing was written",
+            path=folder,
+            hint="check free space and permissions, then try again",
+        ) from None
+
+
 def _fsync_dir_or_withdraw(folder: Path, final: Path) -> None:
     """The new name must survive a power cut; if the folder cannot be flushed, take the
     name back so the caller's draft stays the only copy (no fsync retry)."""

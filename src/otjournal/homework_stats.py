@@ -160,6 +160,31 @@ def adherence(
     )
 
 
+def combine(parts: Sequence[Adherence]) -> Adherence:
+    """One homework set over several periods (each session re-setting it) as one row."""
+    if len(parts) == 1:
+        return parts[0]
+    ordered = sorted(parts, key=lambda p: p.since)
+    expected = [p.expected for p in ordered if p.expected is not None]
+    total = sum(expected) if expected else None
+    practised_n = sum(p.practised for p in ordered)
+    last = ordered[-1]
+    return Adherence(
+        id=last.id,
+        text=last.text,
+        kind=last.kind,
+        per_week=last.per_week,
+        since=ordered[0].since,
+        until=max(p.until for p in ordered),
+        practised=practised_n,
+        partly=sum(p.partly for p in ordered),
+        not_this_time=sum(p.not_this_time for p in ordered),
+        expected=total,
+        rate=practised_n / total if total else None,
+        weeks=tuple(w for p in ordered for w in p.weeks),
+    )
+
+
 @dataclass(frozen=True)
 class Change:
     """Mean before → after over the entries that recorded both."""
@@ -272,14 +297,17 @@ def summarise(
     assigned = all_assignments(client, sessions)
     # An assignment runs until the next session that sets homework (or its own until).
     setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
-    rows = []
+    # The same homework set again session after session is one line of practice.
+    groups: dict[tuple[str, str], list[Adherence]] = {}
     for a, set_on in assigned.values():
         start = max(set_on, since) if since else set_on
         later = [d for d in setting_days if d > set_on]
         end = a.until or ((later[0] - timedelta(days=1)) if later and a.since is None else today)
-        if start > today:
+        if start > today or end < start:
             continue
-        rows.append(adherence(a, start, chosen, today, end))
+        row = adherence(a, start, chosen, today, end)
+        groups.setdefault((" ".join(a.text.lower().split()), a.kind), []).append(row)
+    rows = [combine(parts) for parts in groups.values()]
     return HomeworkSummary(
         client=client.handle,
         today=today,

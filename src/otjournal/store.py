@@ -167,6 +167,22 @@ class Journal:
     ) -> Loaded[HomeworkEntry]:
         return self._add_record(entry, HOMEWORK, entry.at, rng, durable)
 
+    def import_homework(self, entry: HomeworkEntry) -> Loaded[HomeworkEntry] | None:
+        """Add an entry shared from elsewhere under its own id; None if it is already here
+        (under any file name). Never overwrites."""
+        handle = validate_handle(entry.client)
+        if not self.client_file(handle).is_file():
+            raise NotFoundError(
+                f"no client {handle!r} in {self.root}",
+                hint=f"add the client first: otj client add {handle}",
+            )
+        existing = {h.record.id for h in self.load([handle]).client_homework(handle)}
+        if entry.id in existing:
+            return None
+        folder = self._writable_dir(CLIENTS, handle, HOMEWORK)
+        path = fsio.create_named(folder, f"{entry.id}.toml", tomlio.dumps(entry.to_dict()))
+        return Loaded(entry, path) if path is not None else None
+
     def _add_record(
         self, record: Any, kind: str, when: Any, rng: Random | None, durable: bool
     ) -> Loaded[Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from otjournal.cli import clients, journal_cmds, log_cmd
+from otjournal.cli import clients, homework_cmd, journal_cmds, log_cmd
 from otjournal.cli.common import BoundaryGroup
 
 app = typer.Typer(
@@ -22,6 +22,7 @@ app.add_typer(clients.client_app, name="client")
 app.add_typer(clients.goal_app, name="goal")
 journal_cmds.register(app)
 log_cmd.register(app)
+homework_cmd.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,545 @@
+"""``otj homework list|add|log|export|import|summary`` and ``otj init --self``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from otjournal.cli.common import (
+    BoundaryGroup,
+    DirOpt,
+    JsonOpt,
+    OptClientArg,
+    err,
+    fail,
+    journal,
+    now,
+    out,
+    print_json,
+    today,
+)
+from otjournal.cli.drafting import DraftRun, missing_exit, read_source
+
+homework_app = typer.Typer(
+    cls=BoundaryGroup,
+    no_args_is_help=True,
+    help="The client's homework journal: assigned, logged, shared.",
+)
+Repeat = list[str] | None
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(homework_app, name="homework")
+    app.command("init")(init_cmd)
+
+
+def _config() -> Any:
+    from otjournal.cli.log_cmd import load_config
+
+    return load_config()
+
+
+def _client(handle: str | None, config: Any) -> str:
+    chosen = handle or config.default_client
+    if not chosen:
+        fail("name the client (or run 'otj init --self' / set default_client in the config)")
+    return chosen
+
+
+def _records(j: Any, handle: str) -> tuple[Any, list[Any], list[Any]]:
+    client, _ = j.read_client(handle)
+    snap = j.load([handle])
+    from otjournal.cli.problems import note_problems
+
+    note_problems(snap)
+    return (
+        client,
+        [s.record for s in snap.client_sessions(handle)],
+        [h.record for h in snap.client_homework(handle)],
+    )
+
+
+@homework_app.command("list")
+def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt = False) -> None:
+    """What is assigned now: how often, since when, and how many times logged this week."""
+    from otjournal.homework_stats import current_assignments
+    from otjournal.render_homework import current_table
+
+    config = _config()
+    handle = _client(client, config)
+    record, sessions, entries = _records(journal(dir), handle)
+    current = current_assignments(record, sessions, entries, today())
+    if json:
+        print_json(
+            [
+                {
+                    **c.assignment.to_dict(),
+                    "since": c.since,
+                    "source": c.source,
+                    "logged_this_week": c.logged_this_week,
+                }
+                for c in current
+            ]
+        )
+        return
+    if not current:
+        out().print(
+            "Nothing assigned right now. Add homework with: otj homework add", highlight=False
+        )
+        return
+    out().print(current_table(current))
+
+
+@homework_app.command("add")
+def homework_add(
+    client: OptClientArg = None,
+    text: Annotated[
+        str | None, typer.Option("--text", help="The homework (prompted if left out).")
+    ] = None,
+    kind: Annotated[
+        str, typer.Option(help="practice, relaxation, thought-record, mood-check or journal.")
+    ] = "practice",
+    per_week: Annotated[int | None, typer.Option(min=1, max=50, help="Times a week.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this day (default today).")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this day (default: open).")] = None,
+    dir: DirOpt = None,
+) -> None:
+    """Add homework by hand (kept in client.toml)."""
+    from dataclasses import replace
+
+    from otjournal.model import Assignment
+    from otjournal.model.ids import new_suffix
+    from otjournal.model.vocab import HOMEWORK_KINDS
+    from otjournal.query import parse_day
+
+    config = _config()
+    handle = _client(client, config)
+    if kind not in HOMEWORK_KINDS:
+        fail(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
+    j = journal(dir)
+    record, fingerprint = j.read_client(handle)
+    if text is None:
+        if not sys.stdin.isatty():
+            fail("--text is required without a terminal")
+        text = typer.prompt("Homework")
+    if not text.strip():
+        fail("the homework text must not be empty")
+    day = today()
+    start = parse_day(since, day) if since else day
+    end = parse_day(until, day) if until else None
+    if end and end < start:
+        fail("--until must not be before --since")
+    assignment = Assignment(f"hw-{new_suffix()}", text.strip(), kind, per_week, start, end)
+    j.save_client(replace(record, assignments=(*record.assignments, assignment)), fingerprint)
+    out().print(f"Added homework {assignment.id} for {handle}.", highlight=False)
+
+
+class HomeworkRun(DraftRun):
+    command = "homework log"
+
+    def __init__(self, j: Any, drafts: Any, draft: Any, client: Any) -> None:
+        super().__init__(drafts, draft)
+        self.j = j
+        self.client = client
+
+    def finalize(self) -> Any:
+        from otjournal import entryform
+
+        return entryform.finalize(self.draft.note, now=now())
+
+    def save(self) -> None:
+        from otjournal.errors import OtjournalError
+
+        self.keep()
+        try:
+            saved = self.j.add_homework(self.finalize())
+        except OtjournalError:
+            self.kept_message("the entry was not saved")
+            raise
+        self.drafts.discard(self.draft)
+        out().print(f"Saved {saved.record.entry_kind} entry {saved.record.id}.", highlight=False)
+
+    def save_or_exit_missing(self) -> None:
+        from otjournal import entryform
+
+        missing = entryform.missing_fields(self.draft.note, now())
+        if missing:
+            missing_exit(missing, entryform.FIELD_FLAGS)
+        self.save()
+
+    def interactive(self, ctx: Any) -> None:
+        from rich.markup import escape
+
+        from otjournal.errors import ValidationErrors
+        from otjournal.prompts.homework import HomeworkFlow
+
+        console = err()
+        flow = HomeworkFlow(
+            console, self.draft.note, self.draft.partial, ctx, lambda step: self.keep(step)
+        )
+        with self.guard():
+            you = "your" if ctx.self_mode else f"{self.client.display_name}'s"
+            console.print(
+                f"[bold]Homework journal[/] [dim]· {escape(you)} entry · Enter keeps "
+                f"the value in \\[brackets][/]",
+                highlight=False,
+            )
+            while True:
+                if self.draft.step != "review":
+                    flow.run(self.draft.step)
+                try:
+                    self.finalize()
+                except ValidationErrors as exc:
+                    for e in exc.errors:
+                        console.print(f"[yellow]needs fixing:[/] {escape(e.message)}")
+                    self.draft.step = "kind"
+                    continue
+                for line in flow.summary_lines():
+                    console.print(escape(line), highlight=False)
+                answer = flow.ask(
+                    "Save? y = save, e = start again, q = keep the draft", "y"
+                ).lower()
+                if answer.startswith("y"):
+                    self.save()
+                    return
+                if answer.startswith("q"):
+                    self.keep("review")
+                    self.kept_message("stopped before saving")
+                    raise typer.Exit(0)
+                if answer.startswith("e"):
+                    self.draft.step = "when"
+                else:
+                    self.draft.step = "review"
+
+    def edit(self, assignment_text: str) -> None:
+        from otjournal import entryform
+
+        def accept(data: dict[str, Any]) -> None:
+            entry = entryform.form_to_entry(data)
+            entry["client"] = self.client.handle
+            self.draft.note = entry
+            self.keep("editor")
+            self.finalize()
+
+        with self.guard():
+            super().edit(entryform.form(self.draft.note, assignment_text), accept)
+        self.save()
+
+
+@homework_app.command("log")
+def homework_log(
+    client: OptClientArg = None,
+    assignment: Annotated[
+        str | None,
+        typer.Argument(
+            help="The homework id from 'otj homework list' (or a number in that list).",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(help="practice, relaxation, thought-record, mood-check or journal."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", help="When: HH:MM, 'yesterday 19:30', YYYY-MM-DD HH:MM (default now)."
+        ),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who is writing.")] = None,
+    done: Annotated[str | None, typer.Option(help="yes, partly or not-this-time.")] = None,
+    how: Annotated[str | None, typer.Option(help="How it went.")] = None,
+    mastery: Annotated[int | None, typer.Option(min=0, max=10)] = None,
+    pleasure: Annotated[int | None, typer.Option(min=0, max=10)] = None,
+    mood_before: Annotated[int | None, typer.Option(min=0, max=10)] = None,
+    mood_after: Annotated[int | None, typer.Option(min=0, max=10)] = None,
+    technique: Annotated[str | None, typer.Option(help="Relaxation technique.")] = None,
+    minutes: Annotated[int | None, typer.Option(min=0, max=600)] = None,
+    tension_before: Annotated[int | None, typer.Option(min=0, max=10)] = None,
+    tension_after: Annotated[int | None, typer.Option(min=0, max=10)] = None,
+    mood: Annotated[int | None, typer.Option(min=0, max=10, help="Mood now, 0-10.")] = None,
+    sleep: Annotated[float | None, typer.Option(min=0, max=24, help="Hours of sleep.")] = None,
+    situation: Annotated[str | None, typer.Option(help="Thought record: the situation.")] = None,
+    emotion: Annotated[
+        Repeat, typer.Option("--emotion", help="NAME:BEFORE[:AFTER] (0-100); repeat.")
+    ] = None,
+    thought: Annotated[Repeat, typer.Option("--thought", help="TEXT:BELIEF[:hot]; repeat.")] = None,
+    evidence_for: Annotated[str | None, typer.Option()] = None,
+    evidence_against: Annotated[str | None, typer.Option()] = None,
+    balanced: Annotated[str | None, typer.Option(help="Balanced thought.")] = None,
+    balanced_belief: Annotated[int | None, typer.Option(min=0, max=100)] = None,
+    text: Annotated[str | None, typer.Option(help="Free text (a journal entry's body).")] = None,
+    from_file: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="Read the entry from a TOML file, or - for stdin (no prompts)."
+        ),
+    ] = None,
+    editor: Annotated[bool, typer.Option("--editor", help="Write it in $EDITOR.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the latest draft.")] = False,
+    draft_id: Annotated[str | None, typer.Option("--draft", help="The draft to resume.")] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; exit 2 naming missing fields.")
+    ] = False,
+    dir: DirOpt = None,
+) -> None:
+    """Log practice, relaxation, a thought record, a mood check or a free journal entry."""
+    from otjournal import entryform
+    from otjournal.drafts import default_drafts
+    from otjournal.homework_stats import current_assignments
+    from otjournal.model.vocab import HOMEWORK_KINDS
+    from otjournal.noteform import put
+
+    config = _config()
+    drafts = default_drafts()
+    j = journal(dir)
+    clock = now()
+    if resume or draft_id:
+        draft = drafts.load(draft_id, command="homework log")
+        handle = draft.client
+    else:
+        draft = None
+        handle = _client(client, config)
+    record, sessions, entries = _records(j, handle)
+    current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
+    if draft is None:
+        entry: dict[str, Any] = {}
+        if from_file:
+            entry = entryform.form_to_entry(read_source(from_file))
+            for key in ("id", "client"):
+                entry.pop(key, None)
+        if assignment:
+            chosen = next((a for a in current if a.id == assignment), None)
+            if chosen is None and assignment.isdigit() and 1 <= int(assignment) <= len(current):
+                chosen = current[int(assignment) - 1]
+            if chosen is None:
+                fail(f"no current homework {assignment[:30]!r}: see 'otj homework list'")
+            entry["assignment"] = chosen.id
+            entry["entry_kind"] = chosen.kind
+        if kind:
+            if kind not in HOMEWORK_KINDS:
+                fail(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
+            entry["entry_kind"] = kind
+        if at or ("at" not in entry and (no_input or from_file)):
+            entry["at"] = entryform.parse_when(at, clock)
+        values = {
+            "practice.done": done,
+            "practice.how_it_went": how,
+            "practice.mastery": mastery,
+            "practice.pleasure": pleasure,
+            "practice.mood_before": mood_before,
+            "practice.mood_after": mood_after,
+            "relaxation.technique": technique,
+            "relaxation.minutes": minutes,
+            "relaxation.tension_before": tension_before,
+            "relaxation.tension_after": tension_after,
+            "mood.mood": mood,
+            "mood.sleep_hours": sleep,
+            "thought_record.situation": situation,
+            "thought_record.evidence_for": evidence_for,
+            "thought_record.evidence_against": evidence_against,
+            "thought_record.balanced_thought": balanced,
+            "thought_record.balanced_belief": balanced_belief,
+            "text": text,
+        }
+        for key, value in values.items():
+            if value is not None:
+                put(entry, key, value)
+        if emotion:
+            put(entry, "thought_record.emotions", [entryform.parse_emotion(e) for e in emotion])
+        if thought:
+            put(entry, "thought_record.thoughts", [entryform.parse_thought(t) for t in thought])
+        if by:
+            entry["written_by"] = by
+        elif config.self_mode and not entry.get("written_by"):
+            entry["written_by"] = record.display_name
+        if not entry.get("entry_kind"):
+            guess = next((k for k, key in entryform.PART_KEYS.items() if key in entry), None)
+            if guess:
+                entry["entry_kind"] = guess
+        entry["client"] = handle
+        draft = drafts.new("homework log", handle, clock, entry)
+    run = HomeworkRun(j, drafts, draft, record)
+    if editor or draft.step == "editor":
+        text_of = next((a.text for a in current if a.id == draft.note.get("assignment")), "")
+        if not draft.note.get("entry_kind"):
+            draft.note["entry_kind"] = "journal"
+        run.edit(text_of)
+    elif (no_input or from_file) and not (resume or draft_id):
+        run.save_or_exit_missing()
+    else:
+        from otjournal.prompts.homework import HomeworkContext
+
+        last_writer = entries[-1].written_by if entries else ""
+        writer = (
+            record.display_name
+            if config.self_mode
+            else last_writer or (record.caregivers[0].name if record.caregivers else "")
+        )
+        ctx = HomeworkContext(record, current, config.self_mode, config.hints, clock, writer)
+        run.interactive(ctx)
+
+
+@homework_app.command("export")
+def homework_export(
+    client: OptClientArg = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            "-o", "--output", help="The file to write (never overwritten), or - for stdout."
+        ),
+    ] = "",
+    since: Annotated[str | None, typer.Option(help="Only entries from this day.")] = None,
+    entry_id: Annotated[Repeat, typer.Option("--id", help="Only this entry; repeat.")] = None,
+    dir: DirOpt = None,
+) -> None:
+    """Write the entries you choose to share into one file for your practitioner."""
+    from otjournal import fsio, tomlio
+    from otjournal.query import parse_day
+    from otjournal.sharing import build_export
+
+    if not output:
+        fail("name the file with -o FILE (or -o - for stdout)")
+    config = _config()
+    handle = _client(client, config)
+    record, _, entries = _records(journal(dir), handle)
+    day = parse_day(since, today()) if since else None
+    chosen = [
+        e
+        for e in entries
+        if (day is None or e.at.date() >= day)
+        and (not entry_id or any(e.id.endswith(i) or e.id == i for i in entry_id))
+    ]
+    if not chosen:
+        fail("no entries match: nothing to export", code=1)
+    data = tomlio.dumps(
+        build_export(handle, chosen, now(), config.practitioner or record.display_name)
+    )
+    if output == "-":
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    path = Path(output).expanduser().absolute()
+    if path.exists():
+        fail(f"{path} exists: otjournal never overwrites a file; choose another name")
+    if not path.parent.is_dir():
+        fail(f"no folder {path.parent}")
+    if fsio.create_named(path.parent, path.name, data) is None:
+        fail(f"{path} exists: otjournal never overwrites a file; choose another name")
+    out().print(
+        f"Exported {len(chosen)} entr{'y' if len(chosen) == 1 else 'ies'} to {path}",
+        highlight=False,
+    )
+
+
+@homework_app.command("import")
+def homework_import(
+    file: Annotated[
+        Path, typer.Argument(help="A file written by 'otj homework export'.", dir_okay=False)
+    ],
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="The client here (default: the handle in the file)."),
+    ] = None,
+    dir: DirOpt = None,
+) -> None:
+    """Add shared entries to a client's homework folder: never duplicated, never
+    overwritten; who wrote them and when is kept."""
+    from dataclasses import replace
+
+    from otjournal import tomlio
+    from otjournal.errors import InvalidFile, Problem, ValidationErrors
+    from otjournal.sharing import read_export
+
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror}", code=1)
+    try:
+        source, entries = read_export(tomlio.parse(raw, file))
+    except ValidationErrors as exc:
+        text = raw.decode("utf-8", "replace")
+        raise InvalidFile(
+            [Problem(file, e.message, *tomlio.locate(text, e.field), e.hint) for e in exc.errors]
+        ) from None
+    handle = client or source
+    j = journal(dir)
+    j.read_client(handle)  # the client must exist here: fails clearly before any write
+    stamp = now().replace(microsecond=0)
+    added = skipped = 0
+    for e in entries:
+        shared = {"imported_at": stamp, "from_file": file.name}
+        if e.client != handle:
+            shared["original_client"] = e.client
+        entry = replace(
+            e, client=handle, extra={**e.extra, "shared": {**e.extra.get("shared", {}), **shared}}
+        )
+        if j.import_homework(entry) is None:
+            skipped += 1
+        else:
+            added += 1
+    out().print(
+        f"Imported into {handle}: {added} added, {skipped} already here (skipped).", highlight=False
+    )
+
+
+@homework_app.command("summary")
+def homework_summary(
+    client: OptClientArg = None,
+    since: Annotated[str | None, typer.Option(help="From this day.")] = None,
+    dir: DirOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Practice against the plan, mood trend, before→after changes, the latest entries."""
+    from otjournal.homework_stats import summarise
+    from otjournal.query import parse_day
+    from otjournal.render_homework import summary
+
+    config = _config()
+    handle = _client(client, config)
+    record, sessions, entries = _records(journal(dir), handle)
+    day = today()
+    result = summarise(record, sessions, entries, day, parse_day(since, day) if since else None)
+    if json:
+        print_json(result.to_json())
+        return
+    name = "you" if config.self_mode and handle == config.default_client else record.display_name
+    out().print(summary(result, name))
+
+
+def init_cmd(
+    self_mode: Annotated[
+        bool, typer.Option("--self", help="Journal for yourself: your own client, used by default.")
+    ] = False,
+    name: Annotated[str | None, typer.Option(help="Your name (with --self).")] = None,
+    handle: Annotated[str, typer.Option(help="Your handle (with --self).")] = "me",
+    dir: DirOpt = None,
+) -> None:
+    """Set up the notes folder (and, with --self, your own journal and config)."""
+    from otjournal import fsio
+    from otjournal.config import set_top_level
+    from otjournal.model import Client
+    from otjournal.paths import config_file
+    from otjournal.store import validate_handle
+
+    j = journal(dir)
+    fsio.make_private_dir(j.root, j.root)
+    if not self_mode:
+        out().print(f"Notes folder ready: {j.root}", highlight=False)
+        return
+    validate_handle(handle)
+    if not j.client_file(handle).exists():
+        if name is None:
+            if not sys.stdin.isatty():
+                fail("--name is required without a terminal")
+            name = typer.prompt("Your name")
+        j.add_client(Client(handle, (name or handle).strip() or handle))
+    path = config_file()
+    set_top_level(path, {"default_client": handle, "self_mode": True})
+    out().print(
+        f"Your journal is ready: {j.root}\nCommands now need no client handle; "
+        f"try: otj homework log",
+        highlight=False,
+    )

@@ -1,0 +1,257 @@
+"""The guided ``otj homework log`` flow: short questions that depend on the entry's kind.
+
+A mood check or a practice log takes a handful of keys. In self mode the questions
+speak to the person ("you"); otherwise to the caregiver about the client by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+
+from otjournal.entryform import PART_KEYS, parse_when
+from otjournal.errors import UsageError
+from otjournal.model import Assignment, Client
+from otjournal.model.homework import DEFAULT_TENSION_ANCHORS
+from otjournal.model.vocab import HOMEWORK_KINDS
+from otjournal.prompts.base import Asker, pick
+
+DONE_CHOICES = {"y": "yes", "p": "partly", "n": "not-this-time"}
+
+
+@dataclass
+class HomeworkContext:
+    client: Client
+    current: list[Assignment]
+    self_mode: bool
+    hints: bool
+    now: Any
+    writer: str  # default author: last entry's, a caregiver, or the client in self mode
+
+
+class HomeworkFlow(Asker):
+    def __init__(
+        self,
+        console: Console,
+        entry: dict[str, Any],
+        partial: dict[str, Any],
+        ctx: HomeworkContext,
+        save: Callable[[str], None],
+    ) -> None:
+        super().__init__(console, entry, partial, save, ctx.hints)
+        self.ctx = ctx
+
+    @property
+    def who(self) -> str:
+        return "you" if self.ctx.self_mode else self.ctx.client.display_name.split()[0]
+
+    def steps(self) -> list[tuple[str, Callable[[], None]]]:
+        return [("what", self.ask_what), ("when", self.ask_when), ("kind", self.ask_kind_part)]
+
+    def run(self, from_step: str = "") -> None:
+        names = [n for n, _ in self.steps()]
+        start = names.index(from_step) if from_step in names else 0
+        for name, method in self.steps()[start:]:
+            self.step = name
+            self.save()
+            method()
+        self.step = "review"
+        self.save()
+
+    # -- steps -------------------------------------------------------------------
+    def ask_what(self) -> None:
+        if self.note.get("entry_kind"):
+            return
+        current = self.ctx.current
+        for i, a in enumerate(current, 1):
+            self.say(f" [bold]{i}[/] {escape(a.text)} [dim]({a.kind})[/]")
+        kinds = " / ".join(HOMEWORK_KINDS)
+        hint = f"a number above, or a kind: {kinds}" if current else kinds
+        while True:
+            raw = self.ask("What is this entry", "1" if current else "", hint).strip().lower()
+            if raw.isdigit() and 1 <= int(raw) <= len(current):
+                a = current[int(raw) - 1]
+                self.note["entry_kind"] = a.kind
+                self.note["assignment"] = a.id
+                break
+            kind = pick(raw, HOMEWORK_KINDS)
+            if kind:
+                self.note["entry_kind"] = kind
+                break
+            self.say(f"  [yellow]Please give a number or one of: {kinds}[/]")
+        self.save()
+
+    def ask_when(self) -> None:
+        while not self.note.get("written_by"):
+            self.note["written_by"] = self.ask("Who is writing", self.ctx.writer)
+        default = self.note.get("at")
+        while True:
+            raw = self.ask(
+                "When", f"{default:%Y-%m-%d %H:%M}" if default else "now", "HH:MM, yesterday 19:30"
+            )
+            try:
+                self.note["at"] = parse_when(raw, self.ctx.now)
+                break
+            except UsageError as exc:
+                self.say(f"  [yellow]{escape(exc.message)}[/]")
+        self.save()
+
+    def ask_kind_part(self) -> None:
+        kind = self.note["entry_kind"]
+        {
+            "practice": self.ask_practice,
+            "relaxation": self.ask_relaxation,
+            "thought-record": self.ask_thought_record,
+            "mood-check": self.ask_mood,
+            "journal": self.ask_journal,
+        }[kind]()
+
+    def _part(self) -> dict[str, Any]:
+        return self.note.setdefault(PART_KEYS[self.note["entry_kind"]], {})
+
+    def _rate(
+        self,
+        table: dict[str, Any],
+        key: str,
+        label: str,
+        lo: int,
+        hi: int,
+        hint: str = "",
+        required: bool = False,
+    ) -> None:
+        value = self.ask_int(label, lo, hi, table.get(key), hint, allow_blank=not required)
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
+        self.save()
+
+    def ask_practice(self) -> None:
+        p = self._part()
+        verb = "Did you do it" if self.who == "you" else f"Did {self.who} do it"
+        default = next((k for k, v in DONE_CHOICES.items() if v == p.get("done")), "y")
+        while True:
+            raw = self.ask(verb, default, "y yes · p partly · n not this time").lower()[:1]
+            if raw in DONE_CHOICES:
+                p["done"] = DONE_CHOICES[raw]
+                break
+        self.save()
+        self.ask_text("practice.how_it_went", "How did it go", multiline=False)
+        if p["done"] != "not-this-time":
+            self._rate(p, "mastery", "  Mastery, how well it went", 0, 10, "0-10, Enter to skip")
+            self._rate(p, "pleasure", "  Pleasure, how enjoyable", 0, 10, "0-10, Enter to skip")
+        self._rate(p, "mood_before", "  Mood before", 0, 10, "0-10, Enter to skip")
+        if "mood_before" in p:
+            self._rate(p, "mood_after", "  Mood after", 0, 10, "0-10")
+
+    def ask_relaxation(self) -> None:
+        r = self._part()
+        r.setdefault("anchor_low", DEFAULT_TENSION_ANCHORS[0])
+        r.setdefault("anchor_high", DEFAULT_TENSION_ANCHORS[1])
+        assignment = next(
+            (a for a in self.ctx.current if a.id == self.note.get("assignment")), None
+        )
+        while not r.get("technique"):
+            r["technique"] = self.ask(
+                "Technique", r.get("technique") or (assignment.text if assignment else "")
+            )
+        self.save()
+        self._rate(r, "minutes", "Minutes", 0, 600, "Enter to skip")
+        scale = f"{r['anchor_low']} … {r['anchor_high']}"
+        self._rate(r, "tension_before", "Tension before", 0, 10, scale)
+        self._rate(r, "tension_after", "Tension after", 0, 10, scale)
+
+    def ask_thought_record(self) -> None:
+        t = self._part()
+        while not t.get("situation"):
+            self.ask_text("thought_record.situation", "Situation: where, when, what happened")
+        emotions = t.setdefault("emotions", [])
+        if not emotions:
+            while True:
+                name = self.ask(
+                    "Emotion" if not emotions else "Another emotion",
+                    "",
+                    "e.g. anxious; Enter when done" if emotions else "e.g. anxious",
+                )
+                if not name:
+                    if emotions:
+                        break
+                    continue
+                before = self.ask_int("  How strong, 0-100 %", 0, 100, allow_blank=False)
+                emotions.append({"name": name, "before": before})
+                self.save()
+        thoughts = t.setdefault("thoughts", [])
+        if not thoughts:
+            while True:
+                text = self.ask(
+                    "Automatic thought" if not thoughts else "Another thought",
+                    "",
+                    "Enter when done" if thoughts else "",
+                )
+                if not text:
+                    if thoughts:
+                        break
+                    continue
+                belief = self.ask_int(
+                    "  How much do you believe it, 0-100 %", 0, 100, allow_blank=False
+                )
+                thoughts.append({"text": text, "belief": belief})
+                self.save()
+            if len(thoughts) > 1:
+                hot = self.ask_int(
+                    "Which is the hot thought (the strongest)",
+                    1,
+                    len(thoughts),
+                    1,
+                    allow_blank=False,
+                )
+                thoughts[(hot or 1) - 1]["hot"] = True
+            else:
+                thoughts[0]["hot"] = True
+            self.save()
+        self.ask_text("thought_record.evidence_for", "Evidence for the hot thought")
+        self.ask_text("thought_record.evidence_against", "Evidence against it")
+        self.ask_text("thought_record.balanced_thought", "A balanced thought")
+        if t.get("balanced_thought"):
+            self._rate(t, "balanced_belief", "  How much do you believe it, 0-100 %", 0, 100)
+        for e in emotions:
+            value = self.ask_int(f"Re-rate {e['name']} now, 0-100 %", 0, 100, e.get("after"))
+            if value is not None:
+                e["after"] = value
+            self.save()
+
+    def ask_mood(self) -> None:
+        m = self._part()
+        self._rate(m, "mood", "Mood now", 0, 10, "0 lowest, 10 best", required=True)
+        raw = self.ask("Hours of sleep last night", str(m.get("sleep_hours", "")), "Enter to skip")
+        try:
+            hours = float(raw) if raw else None
+        except ValueError:
+            hours = None
+        if hours is not None and 0 <= hours <= 24:
+            m["sleep_hours"] = hours
+        self.save()
+
+    def ask_journal(self) -> None:
+        while not self.note.get("text"):
+            self.ask_text("text", "Write as much or as little as you like")
+
+    def summary_lines(self) -> list[str]:
+        e = self.note
+        lines = [
+            f"{e.get('entry_kind')} · {e.get('at'):%Y-%m-%d %H:%M} · by {e.get('written_by', '')}"
+        ]
+        key = PART_KEYS.get(e.get("entry_kind", ""))
+        if key and isinstance(e.get(key), dict):
+            for k, v in e[key].items():
+                if not isinstance(v, list):
+                    lines.append(f"  {k}: {v}")
+                else:
+                    lines.append(f"  {k}: {len(v)}")
+        if e.get("text"):
+            lines.append(f"  text: {e['text']}")
+        return lines
