@@ -77,3 +77,37 @@ def summary(s: HomeworkSummary, name: str) -> RenderableType:
     if not s.entries and not s.current:
         parts.append(Text("No homework assigned or logged yet."))
     return Group(*parts)
+
+
+def compact(s: HomeworkSummary) -> RenderableType:
+    """Homework for the trends view: practice against the plan and the client's measures."""
+    parts: list[RenderableType] = [Text("Homework", style="bold")]
+    if not s.adherence and not s.entries:
+        parts.append(Text("No homework assigned or logged in this period."))
+        return Group(*parts)
+    for a in s.adherence:
+        parts.append(Text(f"{a.text[:38]}{'…' if len(a.text) > 38 else ''}: {a.words()}"))
+    if s.mood.direction:
+        parts.append(
+            Text(
+                f"Mood checks: {len(s.mood.points)}, earlier {s.mood.earlier:.1f} → "
+                f"recent {s.mood.recent:.1f} ({s.mood.direction})"
+            )
+        )
+    if s.relaxation.count:
+        r = s.relaxation
+        parts.append(
+            Text(
+                f"Relaxation: tension {r.before:.1f} → {r.after:.1f} on average "
+                f"({r.change:+.1f}, n={r.count})"
+            )
+        )
+    if s.thought_records.count:
+        t = s.thought_records
+        parts.append(
+            Text(
+                f"Thought records: emotion {t.before:.0f}% → {t.after:.0f}% on "
+                f"average ({t.change:+.0f}, n={t.count})"
+            )
+        )
+    return Group(*parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from otjournal.cli import clients, homework_cmd, journal_cmds, log_cmd
+from otjournal.cli import clients, homework_cmd, journal_cmds, log_cmd, trends_cmd
 from otjournal.cli.common import BoundaryGroup
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.add_typer(clients.goal_app, name="goal")
 journal_cmds.register(app)
 log_cmd.register(app)
 homework_cmd.register(app)
+trends_cmd.register(app)
 
 
 def main() -> None:

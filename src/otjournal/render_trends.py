@@ -1,0 +1,287 @@
+"""Trends rendered for an 80-column terminal, and the same numbers as JSON.
+
+Neutral by design: every regulation state gets the same colour, the checklist is
+seven separate bars, an adapted activity is counted as a good sign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from otjournal.model.vocab import FRAMEWORK_NAMES
+from otjournal.render import gas
+from otjournal.stats import COPM_CAVEAT, ClientTrends, ItemRate, lowest_item
+
+SPARK = {-2: "▁", -1: "▂", 0: "▄", 1: "▆", 2: "█"}
+BAR_WIDTH = 20
+STATE_STYLE = "cyan"  # one colour for every state: none is "good"
+
+
+def sparkline(points: Sequence[tuple[date, int]], width: int = 24) -> str:
+    values = [v for _, v in points][-width:]
+    return "".join(SPARK[v] for v in values)
+
+
+def bar(rate: float | None, width: int = BAR_WIDTH) -> str:
+    if rate is None:
+        return "·" * width
+    full = round(rate * width)
+    return "█" * full + "░" * (width - full)
+
+
+def pct(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.0f}%"
+
+
+def _title(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+def client_view(t: ClientTrends, homework_renderable: RenderableType | None = None) -> Group:
+    c = t.client
+    sup = t.supports
+    parts: list[RenderableType] = [
+        Text.assemble(
+            (c.display_name, "bold"),
+            f" ({c.handle}) · {t.since} to {t.until} · "
+            f"{sup.sessions} session{'s' if sup.sessions != 1 else ''}, "
+            f"{sup.hours:g} h",
+        ),
+        Text(""),
+    ]
+    if not t.sessions:
+        parts.append(Text("No sessions in this period."))
+        return Group(*parts)
+
+    parts.append(_title("Goals (interim GAS, -2 to +2; 0 = expected outcome)"))
+    goals = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
+    goals.add_column("goal", overflow="ellipsis", no_wrap=True, max_width=34)
+    goals.add_column("ratings", no_wrap=True)
+    goals.add_column("latest", justify="right", no_wrap=True)
+    goals.add_column("change", justify="right", no_wrap=True)
+    for g in t.goals:
+        change = "–" if g.change is None else f"{g.change:+d}"
+        goals.add_row(f"{g.goal} {g.text}", sparkline(g.points) or "–", gas(g.latest), change)
+    parts.append(goals)
+    if t.tscores:
+        first, last = t.tscores[0], t.tscores[-1]
+        parts.append(
+            Text(
+                f"GAS T-score (goals rated together, weighted): {first.tscore:.1f} on "
+                f"{first.day} → {last.tscore:.1f} on {last.day} "
+                f"({len(t.tscores)} sessions)"
+            )
+        )
+    for cp in t.copm:
+        perf, sat = cp.performance, cp.satisfaction
+        mark = " *" if cp.important else ""
+        parts.append(
+            Text(
+                f"COPM {cp.problem}: performance {perf[0] or '–'} → {perf[1] or '–'}"
+                f"{_delta(cp.performance_change)}, satisfaction {sat[0] or '–'} → "
+                f"{sat[1] or '–'}{_delta(cp.satisfaction_change)}{mark}"
+            )
+        )
+    if any(cp.important for cp in t.copm):
+        parts.append(Text(f"  * {COPM_CAVEAT}", style="dim"))
+    parts.append(Text(""))
+
+    parts.append(_title("Affirming checklist: each item on its own, (yes + ½ partly) / applicable"))
+    parts.append(checklist_table(t.checklist))
+    low = lowest_item(t.checklist)
+    if low is not None:
+        note = f"For reflection: “{_short(low.text, 48)}” ({pct(low.rate)})"
+        if low.no_sessions:
+            note += f"; “no” in {', '.join(low.no_sessions[:3])}"
+            note += f" and {len(low.no_sessions) - 3} more" if len(low.no_sessions) > 3 else ""
+        parts.append(Text(note, style="dim"))
+    others = [r for r in t.checklist if r is not low and r.no_sessions]
+    for r in others:
+        parts.append(
+            Text(
+                f"“no” for “{_short(r.text, 40)}” in {', '.join(r.no_sessions[:3])}"
+                + (f" and {len(r.no_sessions) - 3} more" if len(r.no_sessions) > 3 else ""),
+                style="dim",
+            )
+        )
+    parts.append(Text(""))
+
+    reg = t.regulation
+    if reg.sessions:
+        parts.append(
+            _title(
+                f"Regulation ({FRAMEWORK_NAMES.get(reg.framework, reg.framework)}; "
+                "all states are OK)"
+            )
+        )
+        parts.append(regulation_table(reg))
+        if reg.helped:
+            parts.append(Text("What helped: " + ", ".join(f"{h} ({n})" for h, n in reg.helped[:5])))
+        parts.append(Text(""))
+
+    a = t.activities
+    if a.total:
+        parts.append(_title("Activities"))
+        parts.append(Text("Most used: " + ", ".join(f"{n} ({k})" for n, k in a.most_used)))
+        parts.append(
+            Text(
+                f"Child-led or interest-based {pct(a.share(a.child_led_or_interest))} · "
+                f"movement/sensory {pct(a.share(a.movement_sensory))} · adapted in-session "
+                f"{a.adapted} of {a.total} (a good sign: plans that follow the child)"
+            )
+        )
+        parts.append(Text(""))
+
+    if homework_renderable is not None:
+        parts.append(homework_renderable)
+        parts.append(Text(""))
+
+    parts.append(_title("Sessions and hours"))
+    parts.append(
+        Text(
+            "By setting: "
+            + " · ".join(f"{k} {n} ({m / 60:g} h)" for k, (n, m) in sup.by_setting.items())
+        )
+    )
+    parts.append(
+        Text("By who attended: " + " · ".join(f"{k} {n}" for k, (n, _) in sup.by_role.items()))
+    )
+    return Group(*parts)
+
+
+def _delta(change: int | None) -> str:
+    return "" if change is None else f" ({change:+d})"
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def checklist_table(rates: Sequence[ItemRate]) -> Table:
+    table = Table(box=None, pad_edge=False, show_header=False)
+    table.add_column("item", no_wrap=True, overflow="ellipsis", max_width=40)
+    table.add_column("bar", no_wrap=True)
+    table.add_column("rate", justify="right", no_wrap=True)
+    table.add_column("n", justify="right", no_wrap=True, style="dim")
+    for r in rates:
+        table.add_row(_short(r.text, 40), bar(r.rate), pct(r.rate), f"n={r.applicable}")
+    return table
+
+
+def regulation_table(reg: Any) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="dim")
+    table.add_column("start → end", no_wrap=True)
+    for state in reg.states:
+        table.add_column(state, justify="right", no_wrap=True)
+    table.add_column("at start", justify="right", no_wrap=True, style="dim")
+    for start in reg.states:
+        row = [str(reg.transitions.get((start, end), "") or "·") for end in reg.states]
+        table.add_row(Text(start, style=STATE_STYLE), *row, str(reg.start.get(start, 0)))
+    table.add_row(Text("at end", style="dim"), *[str(reg.end.get(s, 0)) for s in reg.states], "")
+    return table
+
+
+def overview_table(rows: Sequence[dict[str, Any]]) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    table.add_column("client", no_wrap=True)
+    table.add_column("sessions", justify="right", no_wrap=True)
+    table.add_column("last seen", no_wrap=True)
+    table.add_column("goals", no_wrap=True)
+    table.add_column("lowest checklist item", overflow="ellipsis", no_wrap=True, max_width=30)
+    for r in rows:
+        low = r["lowest_item"]
+        table.add_row(
+            r["client"],
+            str(r["sessions"]),
+            str(r["last_seen"] or "–"),
+            r["goal_direction"],
+            f"{low['item']} {pct(low['rate'])}" if low else "–",
+        )
+    return table
+
+
+def trends_json(t: ClientTrends) -> dict[str, Any]:
+    """The numbers of the client view, for scripts."""
+    low = lowest_item(t.checklist)
+    return {
+        "client": t.client.handle,
+        "since": t.since,
+        "until": t.until,
+        "sessions": len(t.sessions),
+        "goals": [
+            {
+                "goal": g.goal,
+                "text": g.text,
+                "weight": g.weight,
+                "ratings": [{"date": d, "gas": v} for d, v in g.points],
+                "baseline": g.baseline,
+                "latest": g.latest,
+                "change": g.change,
+            }
+            for g in t.goals
+        ],
+        "gas_tscores": [asdict(p) for p in t.tscores],
+        "copm": [
+            {
+                "goal": c.goal,
+                "problem": c.problem,
+                "performance": list(c.performance),
+                "satisfaction": list(c.satisfaction),
+                "performance_change": c.performance_change,
+                "satisfaction_change": c.satisfaction_change,
+                "important_change": c.important,
+            }
+            for c in t.copm
+        ],
+        "copm_caveat": COPM_CAVEAT,
+        "checklist": [
+            {
+                "item": r.item,
+                "text": r.text,
+                "counts": r.counts,
+                "applicable": r.applicable,
+                "rate": r.rate,
+                "no_sessions": list(r.no_sessions),
+            }
+            for r in t.checklist
+        ],
+        "checklist_lowest": low.item if low else None,
+        "regulation": {
+            "framework": t.regulation.framework,
+            "states": list(t.regulation.states),
+            "transitions": [
+                {"start": s, "end": e, "count": n}
+                for (s, e), n in sorted(t.regulation.transitions.items())
+            ],
+            "start": t.regulation.start,
+            "end": t.regulation.end,
+            "helped": [{"strategy": h, "count": n} for h, n in t.regulation.helped],
+        },
+        "activities": {
+            "total": t.activities.total,
+            "most_used": [{"name": n, "count": k} for n, k in t.activities.most_used],
+            "child_led_or_interest_based": t.activities.child_led_or_interest,
+            "movement_sensory": t.activities.movement_sensory,
+            "adapted_in_session": t.activities.adapted,
+        },
+        "supports": {
+            "sessions": t.supports.sessions,
+            "hours": t.supports.hours,
+            "by_setting": {
+                k: {"sessions": n, "hours": round(m / 60, 2)}
+                for k, (n, m) in t.supports.by_setting.items()
+            },
+            "by_role": {
+                k: {"sessions": n, "hours": round(m / 60, 2)}
+                for k, (n, m) in t.supports.by_role.items()
+            },
+        },
+        "homework": t.homework.to_json() if t.homework is not None else None,  # type: ignore[attr-defined]
+    }

@@ -1,0 +1,330 @@
+"""The numbers behind trends, reports and exports: one source for each.
+
+Pure and deterministic: sessions in (already chosen for a period), numbers out. No
+clock inside; nothing here ranks a regulation state or folds the checklist into one
+score. Goal attainment uses Kiresuk & Sherman's T-score with rho = 0.3.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from otjournal.model import Client, Session
+from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
+
+RHO = 0.3
+COPM_IMPORTANT = 2
+COPM_CAVEAT = (
+    "a change of 2 or more points is conventionally called clinically "
+    "important; the evidence for this cut-off is debated"
+)
+
+
+def gas_tscore(ratings: Iterable[tuple[int, float]]) -> float:
+    """T = 50 + 10·Σwx / √((1−ρ)·Σw² + ρ·(Σw)²) for (rating, weight) pairs."""
+    pairs = list(ratings)
+    if not pairs:
+        raise ValueError("no ratings")
+    sw = sum(w for _, w in pairs)
+    sw2 = sum(w * w for _, w in pairs)
+    swx = sum(w * x for x, w in pairs)
+    return 50 + 10 * swx / math.sqrt((1 - RHO) * sw2 + RHO * sw * sw)
+
+
+@dataclass(frozen=True)
+class GoalTrend:
+    goal: str
+    text: str
+    weight: float
+    points: tuple[tuple[date, int], ...]  # (session day, interim GAS)
+
+    @property
+    def baseline(self) -> int | None:
+        return self.points[0][1] if self.points else None
+
+    @property
+    def latest(self) -> int | None:
+        return self.points[-1][1] if self.points else None
+
+    @property
+    def change(self) -> int | None:
+        if not self.points:
+            return None
+        return self.points[-1][1] - self.points[0][1]
+
+
+def goal_trends(client: Client, sessions: Sequence[Session]) -> list[GoalTrend]:
+    """Every goal of the client (active first) with its ratings in time order."""
+    by_goal: dict[str, list[tuple[date, int]]] = {}
+    for s in sorted(sessions, key=lambda s: s.start):
+        for r in s.goals:
+            if r.gas is not None:
+                by_goal.setdefault(r.goal, []).append((s.start.date(), r.gas))
+    goals = sorted(client.goals, key=lambda g: (not g.is_active, g.id))
+    return [
+        GoalTrend(g.id, g.text, g.weight, tuple(by_goal.get(g.id, ())))
+        for g in goals
+        if g.is_active or g.id in by_goal
+    ]
+
+
+@dataclass(frozen=True)
+class TScorePoint:
+    day: date
+    session: str
+    goals: int
+    tscore: float
+
+
+def tscore_series(client: Client, sessions: Sequence[Session]) -> list[TScorePoint]:
+    """A T-score for each session where two or more goals were rated together."""
+    weights = {g.id: g.weight for g in client.goals}
+    out = []
+    for s in sorted(sessions, key=lambda s: s.start):
+        rated = [(r.gas, weights.get(r.goal, 1)) for r in s.goals if r.gas is not None]
+        if len(rated) >= 2:
+            out.append(TScorePoint(s.start.date(), s.id, len(rated), round(gas_tscore(rated), 2)))
+    return out
+
+
+@dataclass(frozen=True)
+class CopmChange:
+    goal: str
+    problem: str
+    performance: tuple[int | None, int | None]
+    satisfaction: tuple[int | None, int | None]
+
+    @staticmethod
+    def _delta(pair: tuple[int | None, int | None]) -> int | None:
+        return pair[1] - pair[0] if None not in pair else None  # type: ignore[operator]
+
+    @property
+    def performance_change(self) -> int | None:
+        return self._delta(self.performance)
+
+    @property
+    def satisfaction_change(self) -> int | None:
+        return self._delta(self.satisfaction)
+
+    @property
+    def important(self) -> bool:
+        """≥ 2 points on either scale (see COPM_CAVEAT)."""
+        return any(
+            c is not None and c >= COPM_IMPORTANT
+            for c in (self.performance_change, self.satisfaction_change)
+        )
+
+
+def copm_changes(client: Client) -> list[CopmChange]:
+    return [
+        CopmChange(
+            g.id,
+            g.copm.problem,
+            (g.copm.performance_t1, g.copm.performance_t2),
+            (g.copm.satisfaction_t1, g.copm.satisfaction_t2),
+        )
+        for g in client.goals
+        if g.copm is not None
+    ]
+
+
+@dataclass(frozen=True)
+class ItemRate:
+    item: str
+    text: str
+    counts: dict[str, int]
+    no_sessions: tuple[str, ...]  # ids of sessions where it was "no"
+
+    @property
+    def applicable(self) -> int:
+        return sum(self.counts.get(a, 0) for a in ("yes", "partly", "no", "unsure"))
+
+    @property
+    def rate(self) -> float | None:
+        """(yes + ½·partly) / applicable; None when it never applied."""
+        if not self.applicable:
+            return None
+        return (self.counts.get("yes", 0) + 0.5 * self.counts.get("partly", 0)) / self.applicable
+
+
+def checklist_rates(
+    sessions: Sequence[Session], items: Sequence[tuple[str, str]] = CHECKLIST
+) -> list[ItemRate]:
+    """Each item on its own: there is no combined score."""
+    out = []
+    for key, text in items:
+        counts: Counter[str] = Counter()
+        no: list[str] = []
+        for s in sessions:
+            answer = s.answer(key)
+            if answer is None:
+                continue
+            counts[answer.answer] += 1
+            if answer.answer == "no":
+                no.append(s.id)
+        out.append(ItemRate(key, text, dict(counts), tuple(no)))
+    return out
+
+
+def lowest_item(rates: Sequence[ItemRate]) -> ItemRate | None:
+    """The item with the lowest hit rate, for reflection (ties: checklist order)."""
+    rated = [r for r in rates if r.rate is not None]
+    return min(rated, key=lambda r: r.rate) if rated else None  # type: ignore[arg-type,return-value]
+
+
+@dataclass(frozen=True)
+class RegulationSummary:
+    framework: str
+    states: tuple[str, ...]
+    transitions: dict[tuple[str, str], int]
+    start: dict[str, int]
+    end: dict[str, int]
+    helped: tuple[tuple[str, int], ...]  # strategies by how often they helped
+    sessions: int
+
+
+def regulation(sessions: Sequence[Session], framework: str) -> RegulationSummary:
+    """Start → end transitions and the distribution of states: counts, never a ranking."""
+    transitions: Counter[tuple[str, str]] = Counter()
+    start: Counter[str] = Counter()
+    end: Counter[str] = Counter()
+    helped: Counter[str] = Counter()
+    n = 0
+    for s in sessions:
+        r = s.regulation
+        if r is None or r.framework != framework:
+            continue
+        n += 1
+        if r.start:
+            start[r.start] += 1
+        if r.end:
+            end[r.end] += 1
+        if r.start and r.end:
+            transitions[(r.start, r.end)] += 1
+        helped.update(h.strip().lower() for h in r.helped if h.strip())
+    states = FRAMEWORKS.get(framework, ()) or tuple(sorted(set(start) | set(end)))
+    return RegulationSummary(
+        framework, states, dict(transitions), dict(start), dict(end), tuple(helped.most_common()), n
+    )
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    total: int
+    most_used: tuple[tuple[str, int], ...]
+    child_led_or_interest: int
+    movement_sensory: int
+    adapted: int
+
+    def share(self, n: int) -> float | None:
+        return n / self.total if self.total else None
+
+
+def activities(sessions: Sequence[Session], top: int = 5) -> ActivitySummary:
+    acts = [a for s in sessions for a in s.activities]
+    names = Counter(a.name.strip() for a in acts)
+    return ActivitySummary(
+        total=len(acts),
+        most_used=tuple(names.most_common(top)),
+        child_led_or_interest=sum(1 for a in acts if a.child_led or a.interest_based),
+        movement_sensory=sum(1 for a in acts if a.movement_sensory),
+        adapted=sum(1 for a in acts if a.adapted),
+    )
+
+
+@dataclass(frozen=True)
+class Supports:
+    sessions: int
+    minutes: int
+    by_setting: dict[str, tuple[int, int]]  # setting -> (sessions, minutes)
+    by_role: dict[str, tuple[int, int]]  # attendee role -> (sessions, minutes)
+    by_type: dict[str, int]
+    first: date | None
+    last: date | None
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+
+def supports(sessions: Sequence[Session]) -> Supports:
+    by_setting: dict[str, list[int]] = {}
+    by_role: dict[str, list[int]] = {}
+    for s in sessions:
+        row = by_setting.setdefault(s.setting, [0, 0])
+        row[0] += 1
+        row[1] += s.duration_min
+        for role in set(s.attendees):
+            r = by_role.setdefault(role, [0, 0])
+            r[0] += 1
+            r[1] += s.duration_min
+    days = sorted(s.start.date() for s in sessions)
+    return Supports(
+        sessions=len(sessions),
+        minutes=sum(s.duration_min for s in sessions),
+        by_setting={k: (v[0], v[1]) for k, v in sorted(by_setting.items())},
+        by_role={k: (v[0], v[1]) for k, v in sorted(by_role.items())},
+        by_type=dict(Counter(s.session_type for s in sessions)),
+        first=days[0] if days else None,
+        last=days[-1] if days else None,
+    )
+
+
+def direction(trends: Sequence[GoalTrend]) -> str:
+    """Goals overall, in neutral words: the mean change from first to latest rating."""
+    changes = [t.change for t in trends if t.change is not None and len(t.points) > 1]
+    if not changes:
+        return "not enough ratings yet"
+    mean = sum(changes) / len(changes)
+    if mean >= 0.5:
+        return "moving up"
+    if mean <= -0.5:
+        return "moving down"
+    return "steady"
+
+
+@dataclass(frozen=True)
+class ClientTrends:
+    client: Client
+    since: date
+    until: date
+    sessions: tuple[Session, ...]
+    goals: tuple[GoalTrend, ...]
+    tscores: tuple[TScorePoint, ...]
+    copm: tuple[CopmChange, ...]
+    checklist: tuple[ItemRate, ...]
+    regulation: RegulationSummary
+    activities: ActivitySummary
+    supports: Supports
+    homework: object | None = field(default=None)  # homework_stats.HomeworkSummary
+
+
+def client_trends(
+    client: Client,
+    sessions: Sequence[Session],
+    since: date,
+    until: date,
+    items: Sequence[tuple[str, str]] = CHECKLIST,
+    homework: object | None = None,
+) -> ClientTrends:
+    chosen = tuple(
+        sorted((s for s in sessions if since <= s.start.date() <= until), key=lambda s: s.start)
+    )
+    return ClientTrends(
+        client=client,
+        since=since,
+        until=until,
+        sessions=chosen,
+        goals=tuple(goal_trends(client, chosen)),
+        tscores=tuple(tscore_series(client, chosen)),
+        copm=tuple(copm_changes(client)),
+        checklist=tuple(checklist_rates(chosen, items)),
+        regulation=regulation(chosen, client.regulation_framework),
+        activities=activities(chosen),
+        supports=supports(chosen),
+        homework=homework,
+    )
