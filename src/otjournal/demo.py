@@ -207,6 +207,13 @@ PERSONAS = (
     ),
 )
 
+EVIDENCE = {
+    -2: "Needed support for each step",
+    -1: "Managed the first step with help",
+    0: "Reached the expected step with one prompt",
+    1: "Went a step beyond with the visual support",
+    2: "Did it independently and showed the next step",
+}
 SUMMARIES = (
     "Engaged and curious; we followed {name}'s lead for most of the session.",
     "A session with big feelings in the middle; co-regulation helped and we adapted the plan.",
@@ -338,7 +345,7 @@ def build_session(
             )
         )
     ratings = tuple(
-        GoalRating(gid, gas[gid], f"Observed during {activities[0].name.lower()}.")
+        GoalRating(gid, gas[gid], f"{EVIDENCE[gas[gid]]} during {activities[0].name.lower()}.")
         for gid in goal_ids
         if not first and not coaching and rng.random() < 0.85
     )

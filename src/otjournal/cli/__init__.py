@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import typer
 
-from otjournal.cli import clients, homework_cmd, journal_cmds, log_cmd, trends_cmd
+from otjournal.cli import (
+    clients,
+    homework_cmd,
+    journal_cmds,
+    log_cmd,
+    report_cmd,
+    trends_cmd,
+)
 from otjournal.cli.common import BoundaryGroup
 
 app = typer.Typer(
@@ -24,6 +31,7 @@ journal_cmds.register(app)
 log_cmd.register(app)
 homework_cmd.register(app)
 trends_cmd.register(app)
+report_cmd.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,135 @@
+"""``otj report`` (progress report) and ``otj export`` (CSV / JSON tables)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from otjournal.cli.common import ClientArg, DirOpt, fail, journal, out, today
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report_cmd)
+    app.command("export")(export_cmd)
+
+
+def _write_output(output: str, data: bytes, what: str) -> None:
+    """stdout for '-' or nothing; a file is created new, never overwritten."""
+    from otjournal import fsio
+
+    if not output or output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    path = Path(output).expanduser().absolute()
+    if path.exists() or not path.parent.is_dir():
+        fail(
+            f"{path} exists" if path.exists() else f"no folder {path.parent}",
+            hint="otjournal never overwrites a file: choose a new name",
+        )
+    if fsio.create_named(path.parent, path.name, data) is None:
+        fail(f"{path} exists", hint="otjournal never overwrites a file: choose a new name")
+    out().print(f"Wrote {what} to {path}", highlight=False)
+
+
+def report_cmd(
+    client: ClientArg,
+    from_day: Annotated[
+        str | None,
+        typer.Option("--from", help="Period start (default: the plan period, else 12 months ago)."),
+    ] = None,
+    to_day: Annotated[str | None, typer.Option("--to", help="Period end.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="File to write (new), or - for stdout.")
+    ] = "-",
+    deidentify: Annotated[
+        bool,
+        typer.Option(
+            "--deidentify",
+            help="Replace the client's, caregivers' and configured names with "
+            "codes; leave out the date of birth.",
+        ),
+    ] = False,
+    dir: DirOpt = None,
+) -> None:
+    """A progress report from the notes, with NDIS-style sections; the parts only you can
+    write are left as marked blanks."""
+    from otjournal import report
+    from otjournal.cli.log_cmd import load_config
+    from otjournal.cli.problems import note_problems
+    from otjournal.cli.trends_cmd import build, period
+
+    if fmt not in ("md", "html"):
+        fail("--format must be md or html")
+    config = load_config()
+    j = journal(dir)
+    record, _ = j.read_client(client)
+    if from_day or to_day or record.plan_period is None:
+        start, end = period(from_day, to_day, default_since="12m")
+    else:
+        start, end = record.plan_period.start, record.plan_period.end
+    snap = j.load([client])
+    note_problems(snap)
+    t = build(snap, client, start, end, config)
+    blocks = report.build(
+        t,
+        practitioner=config.practitioner,
+        registration=config.registration,
+        today=today(),
+        deidentified=deidentify,
+    )
+    text = (
+        report.to_markdown(blocks)
+        if fmt == "md"
+        else report.to_html(blocks, f"Progress report {start} to {end}")
+    )
+    if deidentify:
+        text = report.redact(text, report.pseudonyms(record, config.deidentify_names))
+    _write_output(output, text.encode("utf-8"), "the report")
+
+
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    table: Annotated[
+        str, typer.Option(help="sessions, goals, checklist or homework.")
+    ] = "sessions",
+    client: Annotated[str | None, typer.Option("--client", help="Only this client.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this day.")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this day.")] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="UTF-8 with BOM (for Excel).")] = False,
+    output: Annotated[
+        str, typer.Option("-o", "--output", help="File to write (new), or - for stdout.")
+    ] = "-",
+    dir: DirOpt = None,
+) -> None:
+    """Flat tables for a spreadsheet, pandas or R: one row per session (or per goal rating,
+    checklist answer or homework entry). Columns are documented in docs/export.md."""
+    from otjournal import exporting
+    from otjournal.cli.problems import note_problems
+    from otjournal.query import parse_day
+    from otjournal.store import validate_handle
+
+    if fmt not in ("csv", "json"):
+        fail("--format must be csv or json")
+    if table not in exporting.TABLES:
+        fail(f"--table must be one of {', '.join(exporting.TABLES)}")
+    j = journal(dir)
+    handles = [validate_handle(client)] if client else None
+    snap = j.load(handles)
+    note_problems(snap)
+    day = today()
+    columns, rows = exporting.rows(
+        table,
+        snap,
+        client=client,
+        since=parse_day(since, day) if since else None,
+        until=parse_day(until, day) if until else None,
+    )
+    data = (
+        exporting.to_csv(columns, rows, bom) if fmt == "csv" else exporting.to_json(columns, rows)
+    )
+    _write_output(output, data, f"{len(rows)} rows")

@@ -1,0 +1,267 @@
+"""Flat tables of the journal for spreadsheets, pandas and R. Pure: records in, rows out.
+
+Every column is described here once; docs/export.md lists the same (a test keeps them
+in step). Dates are ISO 8601; lists are joined with "; "; empty means not recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from otjournal.model import HomeworkEntry, Session
+from otjournal.model.vocab import CHECKLIST_KEYS
+
+SESSION_COLUMNS: list[tuple[str, str]] = [
+    ("session_id", "the session's id (its file name without .toml)"),
+    ("client", "client handle"),
+    ("date", "session date, YYYY-MM-DD (local to the session)"),
+    ("start", "start date-time with UTC offset, ISO 8601"),
+    ("duration_min", "minutes"),
+    ("session_type", "initial, therapy, review, caregiver-only or non-client"),
+    ("setting", "clinic, home, school, community, telehealth or other"),
+    ("attendees", "roles who attended, '; '-separated"),
+    ("written_by", "author"),
+    ("written_at", "when the note was saved, ISO 8601"),
+    ("late_entry", "true when written more than the late-entry threshold after the session"),
+    ("goals_rated", "number of goals with an interim GAS rating"),
+    ("gas_tscore", "GAS T-score of the goals rated together (2 or more), else empty"),
+    ("activities", "number of activities"),
+    ("activities_child_led_or_interest", "activities child-led or built on interests"),
+    ("activities_movement_sensory", "activities with movement or sensory input"),
+    ("activities_adapted", "activities adapted during the session"),
+    ("regulation_framework", "zones, engine, window or descriptive"),
+    ("regulation_start", "state at the start"),
+    ("regulation_end", "state at the end"),
+    *[
+        (
+            f"checklist_{k.replace('-', '_')}",
+            f"affirming checklist item '{k}': yes, partly, "
+            "no, unsure, n-a, or empty if not answered",
+        )
+        for k in CHECKLIST_KEYS
+    ],
+    ("homework_assigned", "number of homework assignments set"),
+    ("amendments", "number of amendments appended"),
+]
+GOAL_COLUMNS: list[tuple[str, str]] = [
+    ("session_id", "the session's id"),
+    ("client", "client handle"),
+    ("date", "session date"),
+    ("goal", "goal id"),
+    ("goal_text", "the goal, from client.toml"),
+    ("weight", "GAS weight"),
+    ("gas", "interim GAS rating, -2 to 2 (empty: addressed, not rated)"),
+    ("evidence", "the evidence written for the rating"),
+]
+CHECKLIST_COLUMNS: list[tuple[str, str]] = [
+    ("session_id", "the session's id"),
+    ("client", "client handle"),
+    ("date", "session date"),
+    ("item", "checklist item key"),
+    ("text", "the item's wording"),
+    ("answer", "yes, partly, no, unsure or n-a"),
+    ("by", "who answered: therapist, caregiver, child or client (optional)"),
+    ("note", "note on the answer"),
+]
+HOMEWORK_COLUMNS: list[tuple[str, str]] = [
+    ("entry_id", "the entry's id"),
+    ("client", "client handle"),
+    ("date", "date of the practice, YYYY-MM-DD"),
+    ("at", "date-time of the practice, ISO 8601"),
+    ("entry_kind", "practice, relaxation, thought-record, mood-check or journal"),
+    ("assignment", "the homework id it belongs to"),
+    ("written_by", "who wrote it"),
+    ("done", "practice: yes, partly or not-this-time"),
+    ("mastery", "practice: 0-10"),
+    ("pleasure", "practice: 0-10"),
+    ("mood_before", "practice: 0-10"),
+    ("mood_after", "practice: 0-10"),
+    ("technique", "relaxation technique"),
+    ("minutes", "relaxation minutes"),
+    ("tension_before", "relaxation: 0-10 (see tension_anchors)"),
+    ("tension_after", "relaxation: 0-10"),
+    ("tension_anchors", "relaxation: the scale's anchors, low / high"),
+    ("emotions", "thought record: emotions, '; '-separated"),
+    ("emotion_before_mean", "thought record: mean emotion rating before, 0-100"),
+    ("emotion_after_mean", "thought record: mean emotion re-rating after, 0-100"),
+    ("hot_thought_belief", "thought record: belief in the hot thought, 0-100"),
+    ("balanced_belief", "thought record: belief in the balanced thought, 0-100"),
+    ("mood", "mood check: 0-10"),
+    ("sleep_hours", "mood check: hours of sleep"),
+]
+TABLES = {
+    "sessions": SESSION_COLUMNS,
+    "goals": GOAL_COLUMNS,
+    "checklist": CHECKLIST_COLUMNS,
+    "homework": HOMEWORK_COLUMNS,
+}
+
+
+def _in(day: date, since: date | None, until: date | None) -> bool:
+    return (since is None or day >= since) and (until is None or day <= until)
+
+
+def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
+    from otjournal.stats import gas_tscore
+
+    rated = [(g.gas, weights.get(g.goal, 1)) for g in s.goals if g.gas is not None]
+    reg = s.regulation
+    row: dict[str, Any] = {
+        "session_id": s.id,
+        "client": s.client,
+        "date": s.start.date().isoformat(),
+        "start": s.start.isoformat(),
+        "duration_min": s.duration_min,
+        "session_type": s.session_type,
+        "setting": s.setting,
+        "attendees": "; ".join(s.attendees),
+        "written_by": s.written_by,
+        "written_at": s.written_at.isoformat(),
+        "late_entry": s.late_entry,
+        "goals_rated": len(rated),
+        "gas_tscore": round(gas_tscore(rated), 2) if len(rated) >= 2 else None,
+        "activities": len(s.activities),
+        "activities_child_led_or_interest": sum(
+            a.child_led or a.interest_based for a in s.activities
+        ),
+        "activities_movement_sensory": sum(a.movement_sensory for a in s.activities),
+        "activities_adapted": sum(a.adapted for a in s.activities),
+        "regulation_framework": reg.framework if reg else None,
+        "regulation_start": (reg.start or None) if reg else None,
+        "regulation_end": (reg.end or None) if reg else None,
+        "homework_assigned": len(s.plan.homework),
+        "amendments": len(s.amendments),
+    }
+    for key in CHECKLIST_KEYS:
+        answer = s.answer(key)
+        row[f"checklist_{key.replace('-', '_')}"] = answer.answer if answer else None
+    return row
+
+
+def homework_row(e: HomeworkEntry) -> dict[str, Any]:
+    p, r, t, m = e.practice, e.relaxation, e.thought_record, e.mood
+    row: dict[str, Any] = {
+        "entry_id": e.id,
+        "client": e.client,
+        "date": e.at.date().isoformat(),
+        "at": e.at.isoformat(),
+        "entry_kind": e.entry_kind,
+        "assignment": e.assignment or None,
+        "written_by": e.written_by,
+    }
+    if p:
+        row.update(
+            done=p.done,
+            mastery=p.mastery,
+            pleasure=p.pleasure,
+            mood_before=p.mood_before,
+            mood_after=p.mood_after,
+        )
+    if r:
+        row.update(
+            technique=r.technique,
+            minutes=r.minutes,
+            tension_before=r.tension_before,
+            tension_after=r.tension_after,
+            tension_anchors=f"{r.anchor_low} / {r.anchor_high}",
+        )
+    if t:
+        after = [em.after for em in t.emotions if em.after is not None]
+        hot = next((th for th in t.thoughts if th.hot), None)
+        row.update(
+            emotions="; ".join(em.name for em in t.emotions),
+            emotion_before_mean=round(sum(em.before for em in t.emotions) / len(t.emotions), 2),
+            emotion_after_mean=round(sum(after) / len(after), 2) if after else None,
+            hot_thought_belief=hot.belief if hot else None,
+            balanced_belief=t.balanced_belief,
+        )
+    if m:
+        row.update(mood=m.mood, sleep_hours=m.sleep_hours)
+    return row
+
+
+def rows(
+    table: str, snap: Any, *, client: str | None, since: date | None, until: date | None
+) -> tuple[list[str], list[dict[str, Any]]]:
+    columns = [c for c, _ in TABLES[table]]
+    sessions = [
+        s.record
+        for s in snap.sessions
+        if (client is None or s.record.client == client)
+        and _in(s.record.start.date(), since, until)
+    ]
+    out: list[dict[str, Any]] = []
+    if table == "sessions":
+        for s in sessions:
+            client_rec = snap.clients.get(s.client)
+            weights = {g.id: g.weight for g in client_rec.record.goals} if client_rec else {}
+            out.append(session_row(s, weights))
+    elif table == "goals":
+        for s in sessions:
+            client_rec = snap.clients.get(s.client)
+            for g in s.goals:
+                goal = client_rec.record.goal(g.goal) if client_rec else None
+                out.append(
+                    {
+                        "session_id": s.id,
+                        "client": s.client,
+                        "date": s.start.date().isoformat(),
+                        "goal": g.goal,
+                        "goal_text": goal.text if goal else None,
+                        "weight": goal.weight if goal else None,
+                        "gas": g.gas,
+                        "evidence": g.evidence or None,
+                    }
+                )
+    elif table == "checklist":
+        for s in sessions:
+            for c in s.checklist:
+                out.append(
+                    {
+                        "session_id": s.id,
+                        "client": s.client,
+                        "date": s.start.date().isoformat(),
+                        "item": c.item,
+                        "text": c.text,
+                        "answer": c.answer,
+                        "by": c.by or None,
+                        "note": c.note or None,
+                    }
+                )
+    else:
+        out = [
+            homework_row(h.record)
+            for h in snap.homework
+            if (client is None or h.record.client == client)
+            and _in(h.record.at.date(), since, until)
+        ]
+    return columns, [{c: row.get(c) for c in columns} for row in out]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def to_csv(columns: Sequence[str], data: Sequence[dict[str, Any]], bom: bool = False) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in data:
+        writer.writerow([_cell(row[c]) for c in columns])
+    return (("\ufeff" if bom else "") + buf.getvalue()).encode("utf-8")
+
+
+def to_json(columns: Sequence[str], data: Sequence[dict[str, Any]]) -> bytes:
+    return (
+        json.dumps({"columns": list(columns), "rows": list(data)}, ensure_ascii=False, indent=1)
+        + "\n"
+    ).encode("utf-8")
