@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from otjournal.errors import Problem
@@ -42,3 +43,75 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
 
 def _warn(path: Path, message: str, hint: str | None) -> Problem:
     return Problem(path, message, line=1, column=1, hint=hint, severity="warning")
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def retention_notes(
+    snap: Snapshot, today: date, adult_years: int = 7, child_until_age: int = 25
+) -> list[Problem]:
+    """Clients whose minimum retention period has passed, for the practitioner to decide.
+
+    Adults: ``adult_years`` after the last session. Children (a date of birth recorded
+    and a child at the last session): until they turn ``child_until_age``, or
+    ``adult_years`` after the last session if that is later. Nothing is ever deleted."""
+    last: dict[str, date] = {}
+    for item in snap.sessions:
+        day = item.record.start.date()
+        if day > last.get(item.record.client, date.min):
+            last[item.record.client] = day
+    notes = []
+    for handle, loaded in snap.clients.items():
+        if handle not in last:
+            continue
+        client = loaded.record
+        until = add_years(last[handle], adult_years)
+        if client.date_of_birth and add_years(client.date_of_birth, 18) > last[handle]:
+            until = max(until, add_years(client.date_of_birth, child_until_age))
+        if until <= today:
+            notes.append(
+                Problem(
+                    loaded.path,
+                    f"the minimum retention period for {handle} ended on {until} "
+                    "(last session " + str(last[handle]) + "): yours to decide; nothing is deleted",
+                    line=1,
+                    column=1,
+                    severity="note",
+                    hint="keep, archive or dispose of the record under your own policy",
+                )
+            )
+    return notes
+
+
+def chain_problems(j: object, snap: Snapshot) -> list[Problem]:
+    """Amended sessions whose earlier bytes changed after an amendment (a hand edit)."""
+    from otjournal import amend
+    from otjournal.errors import OtjournalError
+
+    problems = []
+    for item in snap.sessions:
+        if not item.record.amendments:
+            continue
+        try:
+            raw, _, session = j.read_session_file(item.path)  # type: ignore[attr-defined]
+        except OtjournalError:
+            continue
+        for brk in amend.verify(raw, session):
+            problems.append(
+                Problem(
+                    item.path,
+                    f"changed outside otjournal: the text before amendment "
+                    f"{brk.index + 1} no longer matches its recorded hash",
+                    line=brk.line,
+                    column=1,
+                    severity="warning",
+                    hint="corrections belong in a new amendment ('otj amend'); compare with a "
+                    "backup to see what changed",
+                )
+            )
+    return problems

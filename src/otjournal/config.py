@@ -38,6 +38,10 @@ TEMPLATE = """\
 # item = "sensory-diet"
 # text = "The sensory diet was reviewed with the family"
 
+# [retention]                      # check reminds you when these have passed
+# adult_years = 7                  # after the last session
+# child_until_age = 25             # for a client first seen as a child
+
 # [deidentify]
 # names = ["Sarah", "Tom"]         # more names that --deidentify replaces in reports
 """
@@ -61,6 +65,8 @@ class Config:
     default_client: str = ""
     self_mode: bool = False
     deidentify_names: tuple[str, ...] = ()
+    retention_adult_years: int = 7
+    retention_child_age: int = 25
     path: Path | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -76,6 +82,10 @@ class Config:
             "default_client": self.default_client,
             "self_mode": self.self_mode,
             "deidentify": {"names": list(self.deidentify_names)},
+            "retention": {
+                "adult_years": self.retention_adult_years,
+                "child_until_age": self.retention_child_age,
+            },
         }
 
 
@@ -113,6 +123,10 @@ def parse_config(data: dict[str, Any]) -> Config:
             elif key and text:
                 extra.append(ExtraItem(key, text))
         values["extra_items"] = tuple(extra)
+    r = f.table("retention")
+    if r:
+        values["retention_adult_years"] = r.integer("adult_years", 1, 100, default=7)
+        values["retention_child_age"] = r.integer("child_until_age", 18, 120, default=25)
     d = f.table("deidentify")
     if d:
         values["deidentify_names"] = d.text_list("names")

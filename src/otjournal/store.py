@@ -20,6 +20,7 @@ from random import Random
 from typing import Any, Generic, TypeVar
 
 from otjournal import fsio, tomlio
+from otjournal.conflicts import conflict_copy, has_git_markers
 from otjournal.errors import (
     InvalidFile,
     NotFoundError,
@@ -49,6 +50,15 @@ class Loaded(Generic[R]):
     path: Path
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A sync tool's conflict copy (or a file with git conflict markers) set aside."""
+
+    path: Path
+    original: Path
+    tool: str
+
+
 @dataclass
 class Snapshot:
     """Everything read from the folder, plus what could not be read."""
@@ -58,6 +68,7 @@ class Snapshot:
     sessions: list[Loaded[Session]] = field(default_factory=list)
     homework: list[Loaded[HomeworkEntry]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def client_sessions(self, handle: str) -> list[Loaded[Session]]:
         return [s for s in self.sessions if s.record.client == handle]
@@ -167,6 +178,45 @@ class Journal:
     ) -> Loaded[HomeworkEntry]:
         return self._add_record(entry, HOMEWORK, entry.at, rng, durable)
 
+    # -- whole files: amendments and conflict resolution ------------------------
+    def read_session_file(self, path: Path) -> tuple[bytes, fsio.Fingerprint, Session]:
+        try:
+            raw, fp = fsio.read_with_fingerprint(path, MAX_FILE_BYTES)
+        except OSError as exc:
+            raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
+        return raw, fp, _parse_one(raw, path, Session.from_dict)
+
+    def replace_file(self, path: Path, data: bytes, expected: fsio.Fingerprint) -> None:
+        """Replace a file inside the notes folder if it is unchanged since it was read."""
+        self._inside(path)
+        fsio.replace_checked(path, data, expected, MAX_FILE_BYTES)
+
+    def set_aside(self, path: Path, stamp: str) -> Path:
+        """Move a file out of the way into ``.otjournal/resolved/STAMP/`` (recoverable,
+        inside the notes folder, never loaded). Never deletes."""
+        self._inside(path)
+        rel = path.relative_to(self.root)
+        target_dir = self._writable_dir(".otjournal", "resolved", stamp, *rel.parts[:-1])
+        target = target_dir / rel.name
+        n = 1
+        while target.exists():
+            n += 1
+            target = target_dir / f"{path.stem}.{n}{path.suffix}"
+        try:
+            os.rename(path, target)
+            fsio.fsync_dir(target_dir)
+            fsio.fsync_dir(path.parent)
+        except OSError as exc:
+            raise StoreError(
+                f"could not move {path.name} aside: {exc.strerror}", path=path
+            ) from None
+        return target
+
+    def _inside(self, path: Path) -> None:
+        real_root = os.path.realpath(self.root)
+        if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+            raise StoreError("refusing to touch a file outside the notes folder", path=path)
+
     def import_homework(self, entry: HomeworkEntry) -> Loaded[HomeworkEntry] | None:
         """Add an entry shared from elsewhere under its own id; None if it is already here
         (under any file name). Never overwrites."""
@@ -253,6 +303,20 @@ class Journal:
 
     def _load_client(self, snap: Snapshot, handle: str, folder: Path) -> None:
         path = folder / CLIENT_FILE
+        try:
+            names = [
+                n
+                for n in os.listdir(folder)
+                if n.endswith(".toml") and n != CLIENT_FILE and not n.startswith(".")
+            ]
+        except OSError:
+            names = []
+        for name in sorted(names):
+            copy = conflict_copy(name[: -len(".toml")])
+            original = folder / f"{copy.original_stem}.toml" if copy else path
+            _set_aside(
+                snap, Conflict(folder / name, original, copy.tool if copy else "unknown tool")
+            )
         raw = _read(path, snap.problems, missing_ok=False)
         if raw is None:
             return
@@ -285,12 +349,18 @@ class Journal:
             if not _is_record_name(e.name):
                 continue
             path = Path(e.path)
+            copy = conflict_copy(e.name[: -len(".toml")])
+            if copy is not None:
+                _set_aside(snap, Conflict(path, folder / f"{copy.original_stem}.toml", copy.tool))
+                continue
             if e.is_symlink():
                 snap.problems.append(Problem(path, "not read: a symlink", severity="warning"))
                 continue
             raw = _read(path, snap.problems)
             if raw is None:
                 continue
+            if has_git_markers(raw):  # reported by the parser; listed for 'otj conflicts'
+                snap.conflicts.append(Conflict(path, path, "git"))
             record = _parse_collect(raw, path, parse, snap.problems)
             if record is None:
                 continue
@@ -331,6 +401,21 @@ class Journal:
                         )
                     )
         return problems
+
+
+def _set_aside(snap: Snapshot, conflict: Conflict) -> None:
+    """A conflict copy is never loaded (it would count twice) and never hidden."""
+    snap.conflicts.append(conflict)
+    snap.problems.append(
+        Problem(
+            conflict.path,
+            f"a sync conflict copy ({conflict.tool}) of {conflict.original.name}: it is not "
+            "counted until resolved",
+            line=1,
+            column=1,
+            hint="run 'otj conflicts' to compare and resolve",
+        )
+    )
 
 
 def _is_record_name(name: str) -> bool:

@@ -17,11 +17,11 @@ from typing import Any
 
 import tomli_w
 
+from otjournal.conflicts import GIT_MARKER
 from otjournal.errors import OtjournalError, StoreError
 
 _POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _END_RE = re.compile(r"\s*\(at end of document\)\s*$")
-_MARKER_RE = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)(?:[ \t].*)?\r?$", re.M)
 
 
 class ParseError(OtjournalError):
@@ -74,7 +74,7 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             column=col,
             hint="save it as UTF-8",
         ) from None
-    marker = _MARKER_RE.search(raw)
+    marker = GIT_MARKER.search(raw)
     if marker:
         line, _ = _line_col(raw, marker.start())
         raise ParseError(

@@ -10,6 +10,7 @@ from otjournal.cli import (
     homework_cmd,
     journal_cmds,
     log_cmd,
+    record_cmds,
     report_cmd,
     trends_cmd,
 )
@@ -32,6 +33,7 @@ log_cmd.register(app)
 homework_cmd.register(app)
 trends_cmd.register(app)
 report_cmd.register(app)
+record_cmds.register(app)
 
 
 def main() -> None:

@@ -109,11 +109,18 @@ def show_cmd(
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
-    from otjournal.checks import cross_checks
+    from otjournal.checks import chain_problems, cross_checks, retention_notes
 
     j = journal(dir)
     snap = j.load()
-    problems = snap.problems + cross_checks(snap) + j.permission_problems()
+    retention = _retention_settings()
+    problems = (
+        snap.problems
+        + cross_checks(snap)
+        + chain_problems(j, snap)
+        + j.permission_problems()
+        + retention_notes(snap, today(), *retention)
+    )
     problems.sort(key=lambda p: (str(p.path), p.line or 0, p.column or 0))
     errors = sum(p.severity == "error" for p in problems)
     if json:
@@ -131,6 +138,19 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
             typer.echo(p.format(j.root))
     if errors:
         raise typer.Exit(1)
+
+
+def _retention_settings() -> tuple[int, int]:
+    """From the config when it reads; a broken config never stops 'check'."""
+    from otjournal.config import load_config
+    from otjournal.errors import OtjournalError
+    from otjournal.paths import config_file
+
+    try:
+        c = load_config(config_file())
+    except OtjournalError:
+        return 7, 25
+    return c.retention_adult_years, c.retention_child_age
 
 
 def demo_cmd(

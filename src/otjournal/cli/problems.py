@@ -9,7 +9,14 @@ from otjournal.cli.common import warn
 
 def note_problems(snap: Any) -> None:
     """One line on stderr: read commands go on with every file that could be read."""
-    errors = [p for p in snap.problems if p.severity == "error"]
+    copies = {c.path for c in snap.conflicts if c.tool != "git"}
+    errors = [p for p in snap.problems if p.severity == "error" and p.path not in copies]
+    if copies:
+        n = len(copies)
+        warn(
+            f"{n} sync conflict cop{'ies' if n != 1 else 'y'} set aside (not counted); "
+            "'otj conflicts' shows and resolves them"
+        )
     if errors:
         files = len({p.path for p in errors})
         warn(

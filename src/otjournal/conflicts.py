@@ -1,0 +1,95 @@
+"""Recognising sync-conflict copies by name, and git conflict markers by content. Pure.
+
+Sync tools leave a copy beside the original when two devices changed one file, and
+most copies still end in ``.toml``. A copy must never count twice and never vanish:
+the loader sets it aside, ``check`` reports it, ``otj conflicts`` shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ID_PATTERN = r"\d{4}-\d\d-\d\d_\d{4}_[23456789a-hjkmnp-z]{5}"
+RECORD_ID = re.compile(rf"{ID_PATTERN}\Z")
+
+# (tool, pattern on the file stem); the group 'orig' is the original stem.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (tool, re.compile(p + r"\Z"))
+    for tool, p in (
+        ("Syncthing", r"(?P<orig>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}"),
+        ("Dropbox", r"(?P<orig>.+?) \(.+'s conflicted copy \d{4}-\d\d-\d\d(?: \d+)?\)"),
+        (
+            "Nextcloud/ownCloud",
+            r"(?P<orig>.+?) \(conflicted copy (?:.+ )?\d{4}-\d\d-\d\d "
+            r"\d{6}\)",
+        ),
+        ("Nextcloud/ownCloud (old)", r"(?P<orig>.+?)_conflict-\d{8}-\d{6}"),
+        ("Google Drive", r"(?P<orig>.+?) \(\d+\)"),
+        ("iCloud", r"(?P<orig>.+?) (?:\d+|[Cc]opy(?: \d+)?)"),
+    )
+)
+# OneDrive appends "-COMPUTERNAME" or "-2": only recognisable where the original's
+# name has a known shape (a record id, or "client").
+_ONEDRIVE = re.compile(rf"(?P<orig>{ID_PATTERN}|client)-(?P<tag>[A-Za-z0-9][A-Za-z0-9_-]*)\Z")
+GIT_MARKER = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)(?:[ \t].*)?\r?$", re.M)
+
+
+@dataclass(frozen=True)
+class CopyName:
+    tool: str
+    original_stem: str
+
+
+def conflict_copy(stem: str, known_original: bool = True) -> CopyName | None:
+    """If a file stem is a sync tool's conflict copy, the tool and the original's stem.
+
+    Only stems that are not themselves a plain record id or ``client`` can be copies;
+    a copy must name an original of a known shape (so a person's own ``notes (1).toml``
+    elsewhere is left alone)."""
+    if RECORD_ID.match(stem) or stem == "client":
+        return None
+    for tool, pattern in _PATTERNS:
+        m = pattern.match(stem)
+        if m and _known_shape(m.group("orig")):
+            return CopyName(tool, m.group("orig"))
+    m = _ONEDRIVE.match(stem)
+    if m:
+        return CopyName("OneDrive", m.group("orig"))
+    return None
+
+
+def _known_shape(stem: str) -> bool:
+    return bool(RECORD_ID.match(stem)) or stem == "client"
+
+
+def has_git_markers(raw: bytes) -> bool:
+    return bool(GIT_MARKER.search(raw))
+
+
+def git_sides(raw: bytes) -> tuple[bytes, bytes]:
+    """Split a file with git conflict markers into (ours, theirs), both complete files.
+
+    The base section of a diff3 conflict (``|||||||``) is dropped from both."""
+    ours: list[bytes] = []
+    theirs: list[bytes] = []
+    state = "both"
+    for line in raw.splitlines(keepends=True):
+        marker = line[:7]
+        if marker == b"<<<<<<<":
+            state = "ours"
+            continue
+        if marker == b"|||||||" and state == "ours":
+            state = "base"
+            continue
+        if marker == b"=======" and state in ("ours", "base"):
+            state = "theirs"
+            continue
+        if marker == b">>>>>>>" and state == "theirs":
+            state = "both"
+            continue
+        if state in ("both", "ours"):
+            ours.append(line)
+        if state in ("both", "theirs"):
+            theirs.append(line)
+    return b"".join(ours), b"".join(theirs)

@@ -1,0 +1,161 @@
+"""Resolving a conflict: decide first (a plan that says what it will do), then act.
+
+Nothing is deleted: whatever a resolution removes is moved to
+``.otjournal/resolved/<time>/`` inside the notes folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from otjournal import amend
+from otjournal.conflicts import git_sides
+from otjournal.errors import UsageError
+from otjournal.model import Client, HomeworkEntry, Session
+from otjournal.store import Conflict, Journal, parse_record_bytes
+
+CHOICES = ("original", "copy", "both", "merge")
+GIT_CHOICES = ("ours", "theirs", "both")
+
+
+@dataclass
+class Plan:
+    journal: Journal
+    conflict: Conflict
+    keep: str
+    lines: list[str] = field(default_factory=list)
+
+    def describe(self) -> list[str]:
+        rel = self.journal.root
+        c = self.conflict
+        what = {
+            "original": f"keep {c.original.name}; move the copy {c.path.name} aside",
+            "copy": f"keep the copy's content as {c.original.name}; move the old "
+            f"{c.original.name} aside",
+            "both": f"keep {c.original.name}, and save the copy as a session of its own "
+            "with a new id; move the copy file aside",
+            "merge": f"append to {c.original.name} the amendments only the copy has; move the "
+            "copy aside",
+            "ours": "keep our side of the merge; move the file with markers aside",
+            "theirs": "keep their side of the merge; move the file with markers aside",
+        }
+        if c.tool == "git" and self.keep == "both":
+            text = (
+                "keep our side here and their side as a session of its own; move the file "
+                "with markers aside"
+            )
+        else:
+            text = what[self.keep]
+        return [f"In {rel}: {text}.", "Moved files go to .otjournal/resolved/ (recoverable)."]
+
+    def apply(self, now: datetime) -> list[str]:
+        stamp = f"{now:%Y%m%d-%H%M%S}"
+        c, j = self.conflict, self.journal
+        if c.tool == "git":
+            return self._apply_git(stamp)
+        if self.keep == "original":
+            moved = j.set_aside(c.path, stamp)
+            return [f"Kept {c.original.name}; the copy is now {moved.relative_to(j.root)}."]
+        if self.keep == "copy":
+            data = c.path.read_bytes()
+            _parse(data, c.path, c.original)
+            moved = j.set_aside(c.original, stamp)
+            c.path.rename(c.original)
+            return [
+                f"Kept the copy as {c.original.name}; the old file is now "
+                f"{moved.relative_to(j.root)}."
+            ]
+        if self.keep == "both":
+            copy = _parse(c.path.read_bytes(), c.path, c.original)
+            saved = _add(j, copy)
+            moved = j.set_aside(c.path, stamp)
+            return [
+                f"Saved the copy as a session of its own: {saved.record.id}; the copy file "
+                f"is now {moved.relative_to(j.root)}."
+            ]
+        raw, fp, original = j.read_session_file(c.original)
+        copy = _parse(c.path.read_bytes(), c.path, c.original)
+        if not amend.same_note(original, copy):
+            raise UsageError(
+                "the two notes differ in more than their amendments: merge only joins amendments",
+                hint="keep one, or keep both",
+            )
+        have = {amend.amendment_key(a) for a in original.amendments}
+        new = raw
+        added = 0
+        for a in copy.amendments:
+            if amend.amendment_key(a) not in have:
+                extra = {**a.extra, "merged_from": c.path.name}
+                new = amend.append(new, replace(a, previous_sha256="", extra=extra))
+                added += 1
+        if added:
+            j.replace_file(c.original, new, fp)
+        moved = j.set_aside(c.path, stamp)
+        return [
+            f"Merged {added} amendment{'s' if added != 1 else ''} into {c.original.name}; "
+            f"the copy is now {moved.relative_to(j.root)}."
+        ]
+
+    def _apply_git(self, stamp: str) -> list[str]:
+        c, j = self.conflict, self.journal
+        raw = c.path.read_bytes()
+        ours, theirs = git_sides(raw)
+        kept = ours if self.keep in ("ours", "both") else theirs
+        _parse(kept, c.path, c.path)
+        if self.keep == "both":
+            other = _parse(theirs, c.path, c.path)
+        moved = j.set_aside(c.path, stamp)
+        from otjournal import fsio
+
+        if fsio.create_named(c.path.parent, c.path.name, kept) is None:
+            raise UsageError(
+                f"{c.path.name} appeared again while resolving; nothing lost: "
+                f"the file with markers is {moved}"
+            )
+        lines = [
+            f"Kept {self.keep if self.keep != 'both' else 'ours'} in {c.path.name}; the "
+            f"file with markers is now {moved.relative_to(j.root)}."
+        ]
+        if self.keep == "both":
+            saved = _add(j, other)
+            lines.append(f"Saved their side as a session of its own: {saved.record.id}.")
+        return lines
+
+
+def _parse(data: bytes, path: Path, original: Path) -> Any:
+    """The copy must be a valid record of its folder's kind before anything is kept."""
+    return parse_record_bytes(data, path, _model(original))
+
+
+def _model(path: Path) -> Any:
+    if path.name == "client.toml":
+        return Client.from_dict
+    return HomeworkEntry.from_dict if path.parent.name == "homework" else Session.from_dict
+
+
+def _add(j: Journal, record: Any) -> Any:
+    if isinstance(record, HomeworkEntry):
+        return j.import_homework(replace(record, id=_fresh_id(record)))
+    return j.add_session(replace(record, id=""))
+
+
+def _fresh_id(entry: HomeworkEntry) -> str:
+    from otjournal.model.ids import new_suffix, record_id
+
+    return record_id(entry.at, new_suffix())
+
+
+def plan_resolution(j: Journal, conflict: Conflict, keep: str) -> Plan:
+    choices = GIT_CHOICES if conflict.tool == "git" else CHOICES
+    if keep not in choices:
+        raise UsageError(f"--keep must be one of {', '.join(choices)} for this conflict")
+    if conflict.original.name == "client.toml" and keep in ("both", "merge"):
+        raise UsageError("for a client.toml copy, keep the original or the copy")
+    if conflict.original.parent.name == "homework" and keep == "merge":
+        raise UsageError("homework entries have no amendments to merge: keep one or both")
+    if conflict.tool != "git" and not conflict.original.exists() and keep != "copy":
+        raise UsageError(f"{conflict.original.name} is missing: keep the copy")
+    return Plan(j, conflict, keep)
