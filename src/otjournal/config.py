@@ -184,8 +184,11 @@ def set_top_level(path: Path, values: dict[str, Any]) -> None:
     )
     for key, value in values.items():
         new = tomlio.dumps({key: value}).decode("utf-8").strip()
-        pattern = re.compile(rf"^\s*#?\s*{re.escape(key)}\s*=")
-        at = next((i for i in range(first_table) if pattern.match(lines[i])), None)
+        real = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        commented = re.compile(rf"^\s*#\s*{re.escape(key)}\s*=")
+        at = next((i for i in range(first_table) if real.match(lines[i])), None)
+        if at is None:
+            at = next((i for i in range(first_table) if commented.match(lines[i])), None)
         if at is None:
             lines.insert(first_table, new)
             first_table += 1

@@ -121,6 +121,9 @@ def with_defaults(entry: Entry) -> Entry:
 def finalize(entry: Entry, *, now: datetime) -> HomeworkEntry:
     """The entry to save: ``written_at`` from the clock, never from input."""
     data = with_defaults(prune(entry))
+    thoughts = (data.get("thought_record") or {}).get("thoughts")
+    if isinstance(thoughts, list) and len(thoughts) == 1 and isinstance(thoughts[0], dict):
+        thoughts[0].setdefault("hot", True)  # a single automatic thought is the hot one
     data.update(
         format_version=FORMAT_VERSION,
         kind="homework",

@@ -65,15 +65,16 @@ def current_assignments(
 
 
 def all_assignments(
-    client: Client, sessions: Sequence[Session]
+    client: Client, sessions: Sequence[Session], today: date
 ) -> dict[str, tuple[Assignment, date]]:
-    """Every assignment ever set for the client, by id, with the day it was set."""
+    """Every assignment ever set for the client, by id, with the day it was set (one added
+    by hand without a start counts from today, as 'otj homework list' shows it)."""
     out: dict[str, tuple[Assignment, date]] = {}
     for s in sorted(sessions, key=lambda s: s.start):
         for a in s.plan.homework:
             out[a.id] = (a, s.start.date())
     for a in client.assignments:
-        out[a.id] = (a, a.since or date.min)
+        out[a.id] = (a, a.since or today)
     return out
 
 
@@ -111,7 +112,8 @@ class Adherence:
         if self.partly:
             done += f" ({self.partly} partly)"
         if self.expected is not None:
-            done += f" of about {self.expected:.0f} planned"
+            planned = "less than 1" if self.expected < 0.5 else f"about {self.expected:.0f}"
+            done += f" of {planned} planned"
         if self.not_this_time:
             done += f"; {self.not_this_time} × not this time"
         return done
@@ -181,8 +183,25 @@ def combine(parts: Sequence[Adherence]) -> Adherence:
         not_this_time=sum(p.not_this_time for p in ordered),
         expected=total,
         rate=practised_n / total if total else None,
-        weeks=tuple(w for p in ordered for w in p.weeks),
+        weeks=_merge_weeks(w for p in ordered for w in p.weeks),
     )
+
+
+def _merge_weeks(weeks: Iterable[WeekCount]) -> tuple[WeekCount, ...]:
+    """A week split where the homework was set again is one week."""
+    merged: dict[date, WeekCount] = {}
+    for w in weeks:
+        m = merged.get(w.start)
+        if m is None:
+            merged[w.start] = w
+        else:
+            expected = (
+                None
+                if m.expected is None and w.expected is None
+                else (m.expected or 0) + (w.expected or 0)
+            )
+            merged[w.start] = WeekCount(w.start, m.days + w.days, m.logged + w.logged, expected)
+    return tuple(merged[k] for k in sorted(merged))
 
 
 @dataclass(frozen=True)
@@ -239,7 +258,8 @@ class MoodTrend:
 
 def mood_trend(entries: Iterable[HomeworkEntry]) -> MoodTrend:
     """Mood checks (0-10) in time order; earlier half against recent half."""
-    points = tuple(sorted((e.at.date(), e.mood.mood) for e in entries if e.mood is not None))
+    moods = sorted((e for e in entries if e.mood is not None), key=lambda e: e.at)
+    points = tuple((e.at.date(), e.mood.mood) for e in moods if e.mood is not None)
     if len(points) < 2:
         return MoodTrend(points, None, None, "")
     half = len(points) // 2
@@ -294,7 +314,7 @@ def summarise(
 ) -> HomeworkSummary:
     """Everything ``otj homework summary`` shows, for one client."""
     chosen = [e for e in entries if since is None or e.at.date() >= since]
-    assigned = all_assignments(client, sessions)
+    assigned = all_assignments(client, sessions, today)
     # An assignment runs until the next session that sets homework (or its own until).
     setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
     # The same homework set again session after session is one line of practice.

@@ -267,6 +267,10 @@ def finalize(note: Note, *, now: datetime, late_hours: float) -> Session:
     data["checklist"] = [
         c for c in data.get("checklist", []) if not (isinstance(c, dict) and not c.get("answer"))
     ]
+    # Homework gets its random id when saved; a preview only needs a placeholder.
+    for n, h in enumerate(get(data, "plan.homework") or [], start=1):
+        if isinstance(h, dict) and not h.get("id"):
+            h["id"] = f"hw-new{n}"
     try:
         session = Session.from_dict(data)
     except ValidationErrors as exc:

@@ -200,7 +200,8 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
     plan = _para("summary", s.plan.summary) + _para("next session", s.plan.next_focus)
     for h in s.plan.homework:
         freq = f", {h.per_week}× a week" if h.per_week else ""
-        plan.append(Text(f"homework [{h.id}] ({h.kind}{freq}): {h.text}"))
+        label = f"homework [{h.id}]" if h.id else "homework"
+        plan.append(Text(f"{label} ({h.kind}{freq}): {h.text}"))
     out.append(_section("Plan", plan))
 
     amends = []
@@ -225,7 +226,9 @@ def homework_line(entry: HomeworkEntry) -> Text:
         detail = DONE_WORDS.get(e.practice.done, e.practice.done)
     elif e.relaxation:
         r = e.relaxation
-        detail = f"{r.technique}, tension {r.tension_before}→{r.tension_after}"
+        detail = r.technique
+        if r.tension_before is not None and r.tension_after is not None:
+            detail += f", tension {r.tension_before}→{r.tension_after}"
     elif e.mood:
         detail = f"mood {e.mood.mood}/10"
     elif e.thought_record:

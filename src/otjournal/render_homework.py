@@ -54,7 +54,7 @@ def summary(s: HomeworkSummary, name: str) -> RenderableType:
         parts += [Text("Practice against the plan", style="bold"), table, Text("")]
     if s.mood.points:
         m = s.mood
-        line = f"{len(m.points)} mood checks"
+        line = f"{len(m.points)} mood check{'s' if len(m.points) != 1 else ''}"
         if m.direction:
             line += f"; earlier average {m.earlier:.1f}, recent {m.recent:.1f} ({m.direction})"
         parts += [Text("Mood (0-10)", style="bold"), Text(line), Text("")]

@@ -42,6 +42,35 @@ class DraftRun:
             markup=False,
         )
 
+    def finalize(self) -> Any:  # pragma: no cover - each command defines its own
+        raise NotImplementedError
+
+    def save(self) -> None:  # pragma: no cover - each command defines its own
+        raise NotImplementedError
+
+    def save_unattended(
+        self, missing: list[str], flags: dict[str, str], *, from_stdin: bool, usage: bool
+    ) -> None:
+        """No prompts: save, or say what is missing (exit 2) or wrong (2 for flags, 1 for a
+        file). Text that came on stdin is kept as a draft, since it exists nowhere else."""
+        from otjournal.cli.common import report
+        from otjournal.errors import ValidationErrors
+
+        if missing:
+            if from_stdin:
+                self.keep()
+                self.kept_message("the note is not complete")
+            missing_exit(missing, flags)
+        try:
+            self.finalize()
+        except ValidationErrors as exc:
+            report(exc)
+            if from_stdin:
+                self.keep()
+                self.kept_message("the note was not saved")
+            raise typer.Exit(2 if usage else 1) from None
+        self.save()
+
     @contextlib.contextmanager
     def guard(self) -> Iterator[None]:
         """Keep the draft and say how to resume, whatever stops the flow."""
@@ -84,6 +113,8 @@ class DraftRun:
             if self.draft.step == "editor" and form.exists()
             else form_text
         )
+        if not _has_content(_strip_errors(text)):
+            text = form_text  # an emptied form: start again from the draft's answers
         self.keep("editor")
         while True:
             write_private(form, text)
@@ -103,7 +134,9 @@ class DraftRun:
             try:
                 accept(tomlio.parse(body.encode("utf-8"), form))
             except tomlio.ParseError as exc:
-                text = _with_errors(body, [f"line {exc.line}: {exc.message}"])
+                # Line numbers as shown in the reopened form, below the error header.
+                shown = (exc.line or 1) + 3
+                text = _with_errors(body, [f"line {shown}: {exc.message}"])
                 continue
             except ValidationErrors as exc:
                 text = _with_errors(body, [e.message for e in exc.errors])

@@ -21,7 +21,7 @@ from otjournal.cli.common import (
     print_json,
     today,
 )
-from otjournal.cli.drafting import DraftRun, missing_exit, read_source
+from otjournal.cli.drafting import DraftRun, read_source
 
 homework_app = typer.Typer(
     cls=BoundaryGroup,
@@ -162,13 +162,15 @@ class HomeworkRun(DraftRun):
         self.drafts.discard(self.draft)
         out().print(f"Saved {saved.record.entry_kind} entry {saved.record.id}.", highlight=False)
 
-    def save_or_exit_missing(self) -> None:
+    def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
         from otjournal import entryform
 
-        missing = entryform.missing_fields(self.draft.note, now())
-        if missing:
-            missing_exit(missing, entryform.FIELD_FLAGS)
-        self.save()
+        self.save_unattended(
+            entryform.missing_fields(self.draft.note, now()),
+            entryform.FIELD_FLAGS,
+            from_stdin=from_stdin,
+            usage=usage,
+        )
 
     def interactive(self, ctx: Any) -> None:
         from rich.markup import escape
@@ -252,16 +254,16 @@ def homework_log(
     by: Annotated[str | None, typer.Option("--by", help="Who is writing.")] = None,
     done: Annotated[str | None, typer.Option(help="yes, partly or not-this-time.")] = None,
     how: Annotated[str | None, typer.Option(help="How it went.")] = None,
-    mastery: Annotated[int | None, typer.Option(min=0, max=10)] = None,
-    pleasure: Annotated[int | None, typer.Option(min=0, max=10)] = None,
-    mood_before: Annotated[int | None, typer.Option(min=0, max=10)] = None,
-    mood_after: Annotated[int | None, typer.Option(min=0, max=10)] = None,
+    mastery: Annotated[int | None, typer.Option()] = None,
+    pleasure: Annotated[int | None, typer.Option()] = None,
+    mood_before: Annotated[int | None, typer.Option()] = None,
+    mood_after: Annotated[int | None, typer.Option()] = None,
     technique: Annotated[str | None, typer.Option(help="Relaxation technique.")] = None,
-    minutes: Annotated[int | None, typer.Option(min=0, max=600)] = None,
-    tension_before: Annotated[int | None, typer.Option(min=0, max=10)] = None,
-    tension_after: Annotated[int | None, typer.Option(min=0, max=10)] = None,
-    mood: Annotated[int | None, typer.Option(min=0, max=10, help="Mood now, 0-10.")] = None,
-    sleep: Annotated[float | None, typer.Option(min=0, max=24, help="Hours of sleep.")] = None,
+    minutes: Annotated[int | None, typer.Option()] = None,
+    tension_before: Annotated[int | None, typer.Option()] = None,
+    tension_after: Annotated[int | None, typer.Option()] = None,
+    mood: Annotated[int | None, typer.Option(help="Mood now, 0-10.")] = None,
+    sleep: Annotated[float | None, typer.Option(help="Hours of sleep, 0-24.")] = None,
     situation: Annotated[str | None, typer.Option(help="Thought record: the situation.")] = None,
     emotion: Annotated[
         Repeat, typer.Option("--emotion", help="NAME:BEFORE[:AFTER] (0-100); repeat.")
@@ -270,7 +272,7 @@ def homework_log(
     evidence_for: Annotated[str | None, typer.Option()] = None,
     evidence_against: Annotated[str | None, typer.Option()] = None,
     balanced: Annotated[str | None, typer.Option(help="Balanced thought.")] = None,
-    balanced_belief: Annotated[int | None, typer.Option(min=0, max=100)] = None,
+    balanced_belief: Annotated[int | None, typer.Option()] = None,
     text: Annotated[str | None, typer.Option(help="Free text (a journal entry's body).")] = None,
     from_file: Annotated[
         str | None,
@@ -302,6 +304,13 @@ def homework_log(
         handle = draft.client
     else:
         draft = None
+        if (
+            client
+            and assignment is None
+            and config.default_client
+            and (client not in j.client_handles())
+        ):
+            client, assignment = None, client  # 'otj homework log 1' in self mode
         handle = _client(client, config)
     record, sessions, entries = _records(j, handle)
     current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
@@ -326,7 +335,7 @@ def homework_log(
         if at or ("at" not in entry and (no_input or from_file)):
             entry["at"] = entryform.parse_when(at, clock)
         values = {
-            "practice.done": done,
+            "practice.done": _done_word(done) if done is not None else None,
             "practice.how_it_went": how,
             "practice.mastery": mastery,
             "practice.pleasure": pleasure,
@@ -369,7 +378,7 @@ def homework_log(
             draft.note["entry_kind"] = "journal"
         run.edit(text_of)
     elif (no_input or from_file) and not (resume or draft_id):
-        run.save_or_exit_missing()
+        run.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-")
     else:
         from otjournal.prompts.homework import HomeworkContext
 
@@ -383,6 +392,23 @@ def homework_log(
         run.interactive(ctx)
 
 
+def _done_word(value: str) -> str:
+    """--done takes what the prompt takes: y/yes, p/partly, n/no/not-this-time."""
+    words = {
+        "y": "yes",
+        "yes": "yes",
+        "p": "partly",
+        "partly": "partly",
+        "n": "not-this-time",
+        "no": "not-this-time",
+        "not-this-time": "not-this-time",
+    }
+    word = words.get(value.strip().lower())
+    if word is None:
+        fail("--done takes yes, partly or not-this-time (or y, p, n)")
+    return word
+
+
 @homework_app.command("export")
 def homework_export(
     client: OptClientArg = None,
@@ -393,7 +419,9 @@ def homework_export(
         ),
     ] = "",
     since: Annotated[str | None, typer.Option(help="Only entries from this day.")] = None,
-    entry_id: Annotated[Repeat, typer.Option("--id", help="Only this entry; repeat.")] = None,
+    entry_id: Annotated[
+        Repeat, typer.Option("--id", help="Only this entry (its id or 5-letter end); repeat.")
+    ] = None,
     dir: DirOpt = None,
 ) -> None:
     """Write the entries you choose to share into one file for your practitioner."""
@@ -411,7 +439,7 @@ def homework_export(
         e
         for e in entries
         if (day is None or e.at.date() >= day)
-        and (not entry_id or any(e.id.endswith(i) or e.id == i for i in entry_id))
+        and (not entry_id or any(e.id == i or e.id.endswith(f"_{i}") for i in entry_id))
     ]
     if not chosen:
         fail("no entries match: nothing to export", code=1)

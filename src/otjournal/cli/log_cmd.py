@@ -129,7 +129,7 @@ def log_cmd(
     j = journal(dir)
     clock = now()
     if resume or draft_id:
-        draft = drafts.load(draft_id, command="log")
+        draft = _pick_draft(drafts, draft_id, client)
         client = draft.client
         note = draft.note
     else:
@@ -143,6 +143,8 @@ def log_cmd(
     note["client"] = client
     client_record, _ = j.read_client(client)
     note.setdefault("written_by", by or config.practitioner)
+    if isinstance(note.get("regulation"), dict):  # flags and files speak the client's framework
+        note["regulation"].setdefault("framework", client_record.regulation_framework)
     items = noteform.checklist_items(config.extra_items)
     if draft is None:
         draft = drafts.new("log", client, clock, note)
@@ -150,9 +152,19 @@ def log_cmd(
     if editor or draft.step == "editor":
         session.edit()
     elif (no_input or from_file) and not (resume or draft_id):
-        session.save_or_exit_missing()
+        session.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-")
     else:
         session.interactive()
+
+
+def _pick_draft(drafts: Any, draft_id: str | None, client: str | None) -> Any:
+    """The named draft, else the newest one (for CLIENT, when one is named)."""
+    if draft_id or not client:
+        return drafts.load(draft_id, command="log")
+    mine = [d for d in drafts.entries() if d.command == "log" and d.client == client]
+    if not mine:
+        fail(f"no draft for {client} to resume; 'otj drafts' lists them", code=1)
+    return mine[-1]
 
 
 def _note_from_inputs(
@@ -271,13 +283,17 @@ class LogSession(DraftRun):
                 highlight=False,
             )
 
-    def save_or_exit_missing(self) -> None:
+    def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
         from otjournal import noteform
+        from otjournal.model.ids import new_suffix
 
-        missing = noteform.missing_fields(self.draft.note)
-        if missing:
-            _missing_exit(missing)
-        self.save()
+        noteform.assign_homework_ids(self.draft.note, new_suffix)
+        self.save_unattended(
+            noteform.missing_fields(self.draft.note),
+            noteform.FIELD_FLAGS,
+            from_stdin=from_stdin,
+            usage=usage,
+        )
 
     # -- interactive ---------------------------------------------------------------
     def interactive(self) -> None:
@@ -334,7 +350,7 @@ class LogSession(DraftRun):
             if answer in ("q", "quit"):
                 self.keep("review")
                 self.kept_message("stopped before saving")
-                raise typer.Exit(0)
+                raise typer.Exit(1)
             if answer.isdigit() and 1 <= int(answer) <= len(sections):
                 flow.redo(sections[int(answer) - 1][0])
                 self.keep("review")

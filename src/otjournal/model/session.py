@@ -355,7 +355,13 @@ class Session:
                 f.error(f"checklist[{i}].item", f"{c.item!r} is answered twice")
             seen.add(c.item)
         pl = f.table("plan")
+        # Every part is read before deciding: an error anywhere must be reported.
+        child_voice = ChildVoice.read(cv) if cv else ChildVoice()
+        caregiver = CaregiverNote.read(cg) if cg else CaregiverNote()
+        regulation = Regulation.read(rg) if rg else None
+        plan = Plan.read(pl) if pl else Plan()
         amendments = tuple(a for a in (Amendment.read(x) for x in f.tables("amendments")) if a)
+        extra = f.extra()
         if errors:
             raise ValidationErrors(errors)
         assert start is not None and written_at is not None and duration is not None
@@ -372,13 +378,13 @@ class Session:
             late_entry=late,
             goals=goals,
             activities=activities,
-            child_voice=ChildVoice.read(cv) if cv else ChildVoice(),
-            caregiver=CaregiverNote.read(cg) if cg else CaregiverNote(),
-            regulation=Regulation.read(rg) if rg else None,
+            child_voice=child_voice,
+            caregiver=caregiver,
+            regulation=regulation,
             checklist=checklist,
-            plan=Plan.read(pl) if pl else Plan(),
+            plan=plan,
             amendments=amendments,
-            extra=f.extra(),
+            extra=extra,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -105,6 +105,7 @@ class LogFlow(Asker):
         while not self.note.get("written_by"):
             self.say("[dim]Tip: set practitioner.name with 'otj config edit' to skip this.[/]")
             self.note["written_by"] = self.ask("Your name, as the note's author")
+            self.save()
         start = self.note.get("start")
         now = self.ctx.now
         duration = self.ask_int(
@@ -115,15 +116,21 @@ class LogFlow(Asker):
             allow_blank=False,
         )
         self.note["duration_min"] = duration
+        self.save()
         default = start or parse_start(None, None, now, duration or 0)
+        day = f"{default:%Y-%m-%d}"
         while True:
             try:
-                day = self.ask("Date", f"{default:%Y-%m-%d}")
+                day = self.ask("Date", day)
+                parse_start(day, None, now, duration or 0)  # a bad date is asked again
+                self.partial["when.date"] = day
+                self.save()
                 at = self.ask("Start time", f"{default:%H:%M}")
                 self.note["start"] = parse_start(day, at, now, duration or 0)
                 break
             except UsageError as exc:
                 self.say(f"  [yellow]{escape(exc.message)}[/]")
+        self.partial.pop("when.date", None)
         self.save()
 
     def ask_where(self) -> None:
@@ -231,17 +238,24 @@ class LogFlow(Asker):
                 if not name:
                     break
                 activity = {"name": name}
-            self.ask_activity_details(activity)
             done.append(activity)
-            self.note["activities"] = done + queue
-            self.save()
+
+            def sync(
+                done: list[dict[str, Any]] = done, queue: list[dict[str, Any]] = queue
+            ) -> None:
+                self.note["activities"] = done + queue
+                self.save()
+
+            sync()  # the name is kept before anything else is asked
+            self.ask_activity_details(activity, sync)
         self.note["activities"] = done
         self.save()
 
-    def ask_activity_details(self, a: dict[str, Any]) -> None:
+    def ask_activity_details(self, a: dict[str, Any], sync: Callable[[], None]) -> None:
         minutes = self.ask_int("  Minutes", 0, 24 * 60, a.get("minutes"))
         if minutes is not None:
             a["minutes"] = minutes
+        sync()
         current = "".join(
             letter
             for letter, key in (
@@ -259,12 +273,15 @@ class LogFlow(Asker):
                 break
             except UsageError as exc:
                 self.say(f"  [yellow]{escape(exc.message)}[/]")
+        sync()
         if a.get("adapted"):
             self.ask_text_into(a, "adaptation", "  How was it adapted", a.get("adaptation", ""))
+            sync()
         self.ask_text_into(a, "response", "  The child's response", a.get("response", ""))
         for key in ("adaptation", "response"):
             if not a.get(key):
                 a.pop(key, None)
+        sync()
 
     def ask_voice(self) -> None:
         self.ask_text("child_voice.text", "In their words or actions (speech, AAC, sign…)")
@@ -392,11 +409,13 @@ class LogFlow(Asker):
             if not text:
                 break
             self.hint(text)
-            item: dict[str, Any] = {"id": "", "text": text}
+            item: dict[str, Any] = {"id": "", "text": text, "kind": "practice"}
+            homework.append(item)
+            put(self.note, "plan.homework", homework)
+            self.save()
             item["kind"] = self.ask_choice("  Kind", HOMEWORK_KINDS, "practice")
+            self.save()
             per_week = self.ask_int("  Times a week", 1, 50, None, "Enter to leave open")
             if per_week:
                 item["per_week"] = per_week
-            homework.append(item)
-            put(self.note, "plan.homework", homework)
             self.save()
