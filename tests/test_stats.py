@@ -355,9 +355,7 @@ def test_regulation_transitions_and_distributions():
 def test_regulation_states_keep_the_framework_order_never_a_ranking():
     """However often a state occurs, the states are listed in the framework's own order:
     the summary never sorts states by a "better" or "worse"."""
-    many_red = [
-        sess(f"s{i}", i, regulation=Regulation("zones", "red", "red")) for i in range(1, 6)
-    ]
+    many_red = [sess(f"s{i}", i, regulation=Regulation("zones", "red", "red")) for i in range(1, 6)]
     one_green = [sess("s9", 9, regulation=Regulation("zones", "green", "green"))]
     for sessions in (many_red + one_green, one_green + many_red, one_green):
         assert regulation(sessions, "zones").states == FRAMEWORKS["zones"]

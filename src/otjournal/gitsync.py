@@ -79,24 +79,49 @@ class Git:
         said = []
         if not self.is_repo():
             self.run("init", "-q")
-            self.run("symbolic-ref", "HEAD", "refs/heads/main")
             said.append(f"Made {self.root} a git repository.")
-        ignore = self.root / ".gitignore"
-        if not ignore.exists():
-            from otjournal import fsio
-
-            fsio.create_named(self.root, ".gitignore", GITIGNORE.encode())
-            said.append("Wrote .gitignore (temp files and sync tools' folders).")
         if remote:
             if self.run("remote", check=False).stdout.split().count("origin"):
                 self.run("remote", "set-url", "origin", remote)
             else:
                 self.run("remote", "add", "origin", remote)
             said.append(f"Remote origin: {remote}")
+            said += self._adopt_remote_history()
+        ignore = self.root / ".gitignore"
+        if not ignore.exists():
+            from otjournal import fsio
+
+            fsio.create_named(self.root, ".gitignore", GITIGNORE.encode())
+            said.append("Wrote .gitignore (temp files and sync tools' folders).")
         committed = self.commit_all("otj init")
         if committed:
             said.append(f"Committed {committed} files.")
         return said
+
+    def _adopt_remote_history(self) -> list[str]:
+        """A new device joining: start from the remote's notes rather than a history of
+        its own (which could never rebase cleanly onto the other devices')."""
+        if self.head() is not None:
+            return []
+        if self.run("fetch", "-q", "origin", check=False).returncode != 0:
+            return ["Could not reach the remote yet; 'otj sync' will try again."]
+        branches = [
+            b.strip()
+            for b in self.run("branch", "-r").stdout.splitlines()
+            if b.strip() and "->" not in b
+        ]
+        if not branches:
+            return []
+        remote_branch = branches[0]
+        local = remote_branch.split("/", 1)[1]
+        checked = self.run("checkout", "-q", "-b", local, "--track", remote_branch, check=False)
+        if checked.returncode != 0:
+            raise GitError(
+                "the remote's notes would overwrite files here that git does "
+                "not track yet; nothing was changed",
+                hint="move those files out of the notes folder, or start in an empty folder",
+            )
+        return [f"Took the notes already on the remote ({remote_branch})."]
 
     def commit_all(self, message: str) -> int:
         self.run("add", "-A")

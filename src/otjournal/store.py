@@ -320,6 +320,8 @@ class Journal:
         raw = _read(path, snap.problems, missing_ok=False)
         if raw is None:
             return
+        if has_git_markers(raw):
+            snap.conflicts.append(Conflict(path, path, "git"))
         client = _parse_collect(raw, path, Client.from_dict, snap.problems)
         if client is None:
             return
@@ -377,30 +379,59 @@ class Journal:
             out.append(Loaded(record, path))
 
     def permission_problems(self) -> list[Problem]:
-        """Folders or files that others can read: health records must stay private."""
-        problems: list[Problem] = []
+        """Folders or files that others can read: health records must stay private.
+        A few are named one by one; many (after a git clone) are summed up in one line."""
+        wide: list[tuple[Path, bool, int]] = []
         if not self.exists():
-            return problems
+            return []
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = [d for d in dirnames if d not in {".git", ".stversions"}]
-            for name, is_dir in [(dirpath, True)] + [
-                (os.path.join(dirpath, f), False) for f in filenames if f.endswith(".toml")
-            ]:
+            entries = [(Path(dirpath), True)] + [
+                (Path(dirpath) / f, False) for f in filenames if f.endswith(".toml")
+            ]
+            for path, is_dir in entries:
                 try:
-                    mode = os.lstat(name).st_mode & 0o777
+                    mode = os.lstat(path).st_mode & 0o777
                 except OSError:
                     continue
                 if mode & 0o077:
-                    want = "700" if is_dir else "600"
-                    problems.append(
-                        Problem(
-                            Path(name),
-                            f"readable by others (mode {mode:o})",
-                            severity="warning",
-                            hint=f"chmod {want} '{name}'",
-                        )
-                    )
-        return problems
+                    wide.append((path, is_dir, mode))
+        if len(wide) > 3:
+            return [
+                Problem(
+                    self.root,
+                    f"{len(wide)} files and folders are readable by others "
+                    "(git and sync tools do not keep permissions)",
+                    severity="warning",
+                    hint=f"chmod -R go-rwx '{self.root}' (or 'otj doctor --fix')",
+                )
+            ]
+        return [
+            Problem(
+                path,
+                f"readable by others (mode {mode:o})",
+                severity="warning",
+                hint=f"chmod {'700' if is_dir else '600'} '{path}'",
+            )
+            for path, is_dir, mode in wide
+        ]
+
+    def make_private(self) -> int:
+        """Folders 0700, files 0600 throughout (after a git pull or a restore)."""
+        changed = 0
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = [d for d in dirnames if d != ".git"]
+            for path, mode in [(Path(dirpath), 0o700)] + [
+                (Path(dirpath) / f, 0o600) for f in filenames
+            ]:
+                try:
+                    st = os.lstat(path)
+                    if not os.path.islink(path) and (st.st_mode & 0o777) != mode:
+                        os.chmod(path, mode)
+                        changed += 1
+                except OSError:
+                    continue
+        return changed
 
 
 def _set_aside(snap: Snapshot, conflict: Conflict) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from otjournal.cli import (
+    care_cmds,
     clients,
     homework_cmd,
     journal_cmds,
@@ -34,6 +35,7 @@ homework_cmd.register(app)
 trends_cmd.register(app)
 report_cmd.register(app)
 record_cmds.register(app)
+care_cmds.register(app)
 
 
 def main() -> None:

@@ -538,6 +538,12 @@ def homework_summary(
 
 
 def init_cmd(
+    git: Annotated[
+        bool, typer.Option("--git", help="Make the notes folder a git repository (for 'otj sync').")
+    ] = False,
+    remote: Annotated[
+        str | None, typer.Option(help="With --git: the remote to sync with (a URL or a path).")
+    ] = None,
     self_mode: Annotated[
         bool, typer.Option("--self", help="Journal for yourself: your own client, used by default.")
     ] = False,
@@ -554,6 +560,14 @@ def init_cmd(
 
     j = journal(dir)
     fsio.make_private_dir(j.root, j.root)
+    if remote and not git:
+        fail("--remote goes with --git")
+    if git:
+        from otjournal.gitsync import Git
+
+        for line in Git(j.root).init(remote):
+            out().print(line, highlight=False, markup=False)
+        j.make_private()  # git does not keep permissions
     if not self_mode:
         out().print(f"Notes folder ready: {j.root}", highlight=False)
         return
