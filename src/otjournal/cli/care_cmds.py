@@ -25,7 +25,10 @@ def sync_cmd(dir: DirOpt = None) -> None:
     from otjournal.gitsync import Git
 
     j = journal(dir)
-    result = Git(j.root).sync()
+    try:
+        result = Git(j.root).sync()
+    finally:
+        j.make_private()  # git does not keep permissions: notes stay 0600 / 0700
     o = out()
     o.print(f"Synced with {result.remote}.", highlight=False, markup=False)
     o.print(
@@ -87,12 +90,11 @@ def doctor_cmd(
         perms = j.permission_problems()
         if perms:
             if fix:
-                for p in perms:
-                    os.chmod(p.path, 0o700 if p.path.is_dir() else 0o600)
+                n = j.make_private()
                 findings.append(
                     (
                         "fixed",
-                        f"{len(perms)} files or folders were readable by others",
+                        f"{n} files or folders were readable by others",
                         "made private (folders 700, files 600)",
                     )
                 )
