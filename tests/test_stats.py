@@ -163,8 +163,8 @@ def test_goal_trends_time_order_baseline_latest_change():
         ([[1, 0], [0, 0]], "moving down"),  # mean -0.5
         ([[2, -2]], "moving down"),
         ([[0, 0, 0]], "steady"),
-        ([[1]], "not enough ratings yet"),  # one rating is no change yet
-        ([], "not enough ratings yet"),
+        ([[1]], "too few ratings"),  # one rating is no change yet
+        ([], "too few ratings"),
     ],
 )
 def test_direction_words(per_goal, expected):

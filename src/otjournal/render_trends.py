@@ -175,7 +175,29 @@ def checklist_table(rates: Sequence[ItemRate]) -> Table:
     return table
 
 
-def regulation_table(reg: Any) -> Table:
+def regulation_table(reg: Any) -> RenderableType:
+    """A start × end grid for a framework's few states; many free-text (descriptive)
+    states are listed as 'start → end: n' instead, so nothing is cut at 80 columns."""
+    if len(reg.states) > 4:
+        table = Table(box=None, pad_edge=False, header_style="dim")
+        table.add_column("state", overflow="fold")
+        table.add_column("at start", justify="right", no_wrap=True)
+        table.add_column("at end", justify="right", no_wrap=True)
+        for state in reg.states:
+            table.add_row(
+                Text(state, style=STATE_STYLE),
+                str(reg.start.get(state, 0)),
+                str(reg.end.get(state, 0)),
+            )
+        moves = [
+            Text(f"{s} → {e}: {n}")
+            for (s, e), n in sorted(reg.transitions.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        return Group(table, Text("Start → end:", style="dim"), *moves)
+    return _regulation_grid(reg)
+
+
+def _regulation_grid(reg: Any) -> Table:
     table = Table(box=None, pad_edge=False, header_style="dim")
     table.add_column("start → end", no_wrap=True)
     for state in reg.states:
@@ -190,11 +212,12 @@ def regulation_table(reg: Any) -> Table:
 
 def overview_table(rows: Sequence[dict[str, Any]]) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("client", no_wrap=True)
-    table.add_column("sessions", justify="right", no_wrap=True)
-    table.add_column("last seen", no_wrap=True)
-    table.add_column("goals", no_wrap=True)
-    table.add_column("lowest checklist item", overflow="ellipsis", no_wrap=True, max_width=30)
+    # Long handles shorten; the numbers, dates and words beside them never do.
+    table.add_column("client", no_wrap=True, overflow="ellipsis", max_width=18)
+    table.add_column("sessions", justify="right", no_wrap=True, min_width=8)
+    table.add_column("last seen", no_wrap=True, min_width=10)
+    table.add_column("goals", no_wrap=True, min_width=15)
+    table.add_column("lowest item", overflow="ellipsis", no_wrap=True, max_width=20)
     for r in rows:
         low = r["lowest_item"]
         table.add_row(

@@ -166,13 +166,20 @@ def build(
         b.append(
             Block(
                 "p",
-                f"Recorded in {reg.sessions} sessions using the {name} framework. "
+                f"Recorded in {reg.sessions} session{'s' if reg.sessions != 1 else ''} "
+                f"using the {name} framework. "
                 "All states are OK; the counts show how sessions began and ended.",
             )
         )
         if reg.helped:
             b.append(
-                Block("ul", items=tuple(f"{h} (helped in {n} sessions)" for h, n in reg.helped[:8]))
+                Block(
+                    "ul",
+                    items=tuple(
+                        f"{h} (helped in {n} session{'s' if n != 1 else ''})"
+                        for h, n in reg.helped[:8]
+                    ),
+                )
             )
         if reg.states and reg.transitions:
             b.append(
@@ -202,7 +209,8 @@ def build(
         b.append(
             Block(
                 "p",
-                f"{a.total} activities; {share * 100:.0f}% child-led or built on "
+                f"{a.total} activit{'ies' if a.total != 1 else 'y'}; "
+                f"{share * 100:.0f}% child-led or built on "
                 f"the child's interests; {a.movement_sensory} with movement or "
                 f"sensory input; {a.adapted} adapted during the session to follow "
                 "the child.",
@@ -338,11 +346,11 @@ def to_markdown(blocks: Sequence[Block]) -> str:
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#202124;max-width:46rem;
 margin:2rem auto;padding:0 1rem;line-height:1.5}
-h1{font-size:1.6rem;border-bottom:2px solid #1f4e79;padding-bottom:.3rem}
+h1{font-size:1.6rem;border-block-end:2px solid #1f4e79;padding-block-end:.3rem}
 h2{font-size:1.2rem;color:#1f4e79;margin-top:2rem;break-after:avoid}
 h3{font-size:1rem;margin-bottom:.2rem}
 table{border-collapse:collapse;margin:.6rem 0;width:100%}
-td,th{border-bottom:1px solid #dadce0;padding:.25rem .5rem;text-align:left;vertical-align:top}
+td{border-block-end:1px solid #dadce0;padding:.25rem .5rem;vertical-align:top}
 blockquote{margin:.4rem 0;padding:.2rem .8rem;border-left:3px solid #9aa0a6;color:#3c4043}
 blockquote cite{display:block;font-size:.8rem;color:#5f6368}
 .blank{border:1px dashed #9aa0a6;padding:.8rem;min-height:3rem;color:#5f6368;font-style:italic}
@@ -378,7 +386,11 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
         elif blk.kind == "table":
             head, *rows = blk.items
             thead = (
-                ("<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr></thead>")
+                (
+                    "<thead><tr>"
+                    + "".join(f"<td><b>{escape(h)}</b></td>" for h in head)
+                    + "</tr></thead>"
+                )
                 if any(head)
                 else ""
             )
@@ -404,7 +416,7 @@ def pseudonyms(client: Any, extra_names: Sequence[str]) -> list[tuple[str, str]]
         if not name:
             return
         pairs.append((name, code))
-        for part in re.split(r"[\s.]+", name):
+        for part in re.split(r"[\s.\-'’]+", name):
             if len(part) >= 2:
                 pairs.append((part, code))
 
@@ -423,15 +435,43 @@ def pseudonyms(client: Any, extra_names: Sequence[str]) -> list[tuple[str, str]]
     return unique
 
 
+def _name_pattern(name: str, whole_word: bool) -> re.Pattern[str]:
+    # Straight and curly apostrophes are the same letter in a name.
+    body = "".join("['’]" if c in "'’" else re.escape(c) for c in name)
+    return re.compile(rf"(?<!\w){body}(?!\w)" if whole_word else body, re.IGNORECASE)
+
+
 def redact(text: str, pairs: Sequence[tuple[str, str]]) -> str:
-    """Replace each name (and its HTML-escaped form) wherever it stands as a word."""
+    """Replace each name wherever it stands as a word; then, so that nothing leaks, any
+    name of 3+ letters still inside a longer word (over-redacting rather than leaking)."""
     for name, code in pairs:
-        for form in {name, escape(name)}:
-            text = re.sub(rf"(?<![\w]){re.escape(form)}(?![\w])", code, text, flags=re.IGNORECASE)
-    # A name inside a longer word ("Sam" in "Samantha's") would still be there:
-    # over-redact rather than leak.
+        text = _name_pattern(name, True).sub(code, text)
     for name, code in pairs:
         if len(name) >= 3:
-            for form in {name, escape(name)}:
-                text = re.sub(re.escape(form), code, text, flags=re.IGNORECASE)
+            text = _name_pattern(name, False).sub(code, text)
     return text
+
+
+def redact_blocks(blocks: Sequence[Block], pairs: Sequence[tuple[str, str]]) -> list[Block]:
+    """De-identify the report's content before it is rendered: markup is never touched."""
+
+    def one(value: Any) -> Any:
+        if isinstance(value, str):
+            return redact(value, pairs)
+        if isinstance(value, tuple):
+            return tuple(one(v) for v in value)
+        return value
+
+    out = []
+    for b in blocks:
+        if b.kind == "svg":  # only the text between tags and the labels
+            text = re.sub(r">([^<]+)<", lambda m: ">" + redact(m.group(1), pairs) + "<", b.text)
+            text = re.sub(
+                r"aria-label='([^']*)'",
+                lambda m: "aria-label='" + redact(m.group(1), pairs) + "'",
+                text,
+            )
+            out.append(Block("svg", text))
+        else:
+            out.append(Block(b.kind, one(b.text), one(b.items), one(b.cite)))
+    return out

@@ -114,7 +114,7 @@ class CopmChange:
     def important(self) -> bool:
         """≥ 2 points on either scale (see COPM_CAVEAT)."""
         return any(
-            c is not None and c >= COPM_IMPORTANT
+            c is not None and abs(c) >= COPM_IMPORTANT
             for c in (self.performance_change, self.satisfaction_change)
         )
 
@@ -278,7 +278,7 @@ def direction(trends: Sequence[GoalTrend]) -> str:
     """Goals overall, in neutral words: the mean change from first to latest rating."""
     changes = [t.change for t in trends if t.change is not None and len(t.points) > 1]
     if not changes:
-        return "not enough ratings yet"
+        return "too few ratings"
     mean = sum(changes) / len(changes)
     if mean >= 0.5:
         return "moving up"

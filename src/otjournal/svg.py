@@ -38,10 +38,7 @@ def gas_chart(
     for level in (-2, -1, 0, 1, 2):
         yy = y(level)
         dash = "" if level == 0 else " stroke-dasharray='3 3'"
-        body.append(
-            f"<line x1='{left}' y1='{yy:.1f}' x2='{width - right}' y2='{yy:.1f}' "
-            f"stroke='{GRID}'{dash}/>"
-        )
+        body.append(f"<path d='M{left} {yy:.1f}H{width - right}' stroke='{GRID}'{dash}/>")
         label = f"+{level}" if level > 0 else str(level)
         body.append(
             f"<text x='{left - 6}' y='{yy + 4:.1f}' text-anchor='end' fill='{MUTED}' "
@@ -59,7 +56,7 @@ def gas_chart(
             )
 
         coords = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
-        body.append(f"<polyline points='{coords}' fill='none' stroke='{INK}' stroke-width='2'/>")
+        body.append(f"<path d='M{coords}' fill='none' stroke='{INK}' stroke-width='2'/>")
         body += [f"<circle cx='{x(d):.1f}' cy='{y(v):.1f}' r='3' fill='{INK}'/>" for d, v in points]
         body.append(f"<text x='{left}' y='{height - 8}' fill='{MUTED}' {FONT}>{first}</text>")
         body.append(

@@ -82,13 +82,14 @@ def report_cmd(
         today=today(),
         deidentified=deidentify,
     )
+    if deidentify:
+        names = report.pseudonyms(record, config.deidentify_names)
+        blocks = report.redact_blocks(blocks, names)
     text = (
         report.to_markdown(blocks)
         if fmt == "md"
         else report.to_html(blocks, f"Progress report {start} to {end}")
     )
-    if deidentify:
-        text = report.redact(text, report.pseudonyms(record, config.deidentify_names))
     _write_output(output, text.encode("utf-8"), "the report")
 
 
@@ -119,6 +120,8 @@ def export_cmd(
         fail(f"--table must be one of {', '.join(exporting.TABLES)}")
     j = journal(dir)
     handles = [validate_handle(client)] if client else None
+    if client:
+        j.read_client(client)  # an unknown client is an error, not an empty table
     snap = j.load(handles)
     note_problems(snap)
     day = today()

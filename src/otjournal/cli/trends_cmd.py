@@ -93,7 +93,9 @@ def trends_cmd(
         return
     from otjournal.render_trends import overview_table
 
-    out().print(f"{len(rows)} clients · {start} to {end}", highlight=False)
+    out().print(
+        f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}", highlight=False
+    )
     out().print(overview_table(rows))
 
 
