@@ -66,7 +66,7 @@ def test_check_on_the_repo_folder_passes_with_only_permission_warnings(runner):
     assert result.exit_code == 0, result.output
     # Files in git are 0644: otj check warns about that, and about nothing else.
     for line in result.output.splitlines():
-        assert ": warning: readable by others" in line, line
+        assert "readable by others" in line and ": warning: " in line, line
 
 
 # -- what the sample holds -------------------------------------------------------
@@ -171,12 +171,23 @@ def fill_placeholders(data: Any) -> Any:
     return data
 
 
+def whole_files() -> list[str]:
+    return [b for b in format_md_toml_blocks() if "kind" in tomllib.loads(b)]
+
+
 def test_format_md_has_one_toml_sample_per_kind():
-    kinds = sorted(tomllib.loads(block)["kind"] for block in format_md_toml_blocks())
+    kinds = sorted(tomllib.loads(block)["kind"] for block in whole_files())
     assert kinds == ["client", "homework", "session"]
 
 
-@pytest.mark.parametrize("block", format_md_toml_blocks(), ids=lambda b: b.split("\n")[1])
+def test_format_md_fragments_are_valid_toml():
+    fragments = [b for b in format_md_toml_blocks() if b not in whole_files()]
+    assert fragments  # [[assignments]] and [shared]
+    for block in fragments:
+        assert tomllib.loads(block)
+
+
+@pytest.mark.parametrize("block", whole_files(), ids=lambda b: b.split("\n")[1])
 def test_format_md_samples_validate(block):
     data = fill_placeholders(tomllib.loads(block))
     record = MODELS[data["kind"]].from_dict(data)
