@@ -114,7 +114,8 @@ def test_locate_with_crlf_line_endings():
     assert tomlio.locate(SESSION.replace("\n", "\r\n"), "checklist[2].answer") == (31, 1)
 
 
-# What otj itself writes: tomli-w puts short arrays of tables inline.
+# Short arrays of tables written inline, as people (and tomli-w, tomlio's fallback
+# writer) write them.
 WRITTEN = """\
 format_version = 1
 kind = "session"
@@ -167,9 +168,9 @@ thoughts = [
 def test_an_inline_array_inside_a_table_points_at_its_key_or_table(
     text, field, key_line, table_line
 ):
-    """``[plan]`` then ``homework = [ {...} ]`` is how otj (tomli-w) writes short arrays
-    of tables. The docstring promises "the nearest enclosing table" at worst; the line
-    of the array's key would be better. Either way, not line 1."""
+    """``[plan]`` then ``homework = [ {...} ]``: a short array of tables written inline,
+    as a person or tomli-w writes it. The docstring promises "the nearest enclosing
+    table" at worst; the line of the array's key would be better. Either way, not 1."""
     assert tomlio.locate(text, field) in {(key_line, 1), (table_line, 1)}
 
 

@@ -33,8 +33,8 @@ def append(raw: bytes, amendment: Amendment) -> bytes:
         amendment.extra,
     )
     table = tomlio.dumps({"amendments": [chained.to_dict()]}).decode("utf-8")
-    new = prefix + table.lstrip("\n").encode("utf-8")
-    return new
+    end = tomlio.RECORD_END if raw.startswith(tomlio.RECORD_HEAD) else b""
+    return prefix + table.lstrip("\n").encode("utf-8") + end
 
 
 @dataclass(frozen=True)

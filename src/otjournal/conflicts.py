@@ -41,7 +41,7 @@ class CopyName:
     original_stem: str
 
 
-def conflict_copy(stem: str, known_original: bool = True) -> CopyName | None:
+def conflict_copy(stem: str, client_folder: bool = False) -> CopyName | None:
     """If a file stem is a sync tool's conflict copy, the tool and the original's stem.
 
     Only stems that are not themselves a plain record id or ``client`` can be copies;
@@ -51,16 +51,17 @@ def conflict_copy(stem: str, known_original: bool = True) -> CopyName | None:
         return None
     for tool, pattern in _PATTERNS:
         m = pattern.match(stem)
-        if m and _known_shape(m.group("orig")):
+        if m and _known_shape(m.group("orig"), client_folder):
             return CopyName(tool, m.group("orig"))
     m = _ONEDRIVE.match(stem)
-    if m:
+    if m and _known_shape(m.group("orig"), client_folder):
         return CopyName("OneDrive", m.group("orig"))
     return None
 
 
-def _known_shape(stem: str) -> bool:
-    return bool(RECORD_ID.match(stem)) or stem == "client"
+def _known_shape(stem: str, client_folder: bool) -> bool:
+    """A record id in a records folder; ``client`` only beside client.toml."""
+    return stem == "client" if client_folder else bool(RECORD_ID.match(stem))
 
 
 def has_git_markers(raw: bytes) -> bool:

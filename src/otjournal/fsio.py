@@ -209,7 +209,7 @@ def replace_checked(path: Path, data: bytes, expected: Fingerprint, limit: int) 
     """Replace ``path`` with ``data`` if it is still exactly what was read."""
     folder = path.parent
     try:
-        _, now = read_with_fingerprint(path, limit)
+        before, now = read_with_fingerprint(path, limit)
     except FileNotFoundError:
         raise ConflictError(
             "the file was removed or renamed since it was read; nothing was changed",
@@ -239,9 +239,16 @@ def replace_checked(path: Path, data: bytes, expected: Fingerprint, limit: int) 
     try:
         fsync_dir(folder)
     except OSError as exc:
+        # Not durable: put the previous bytes back (no fsync retry), so that running
+        # the command again cannot apply the change twice.
+        try:
+            with _temp_file(folder, before, False) as tmp:
+                os.replace(tmp, path)
+            outcome = "the previous file was put back"
+        except OSError:
+            outcome = "the new file is in place but may not survive a power cut"
         raise StoreError(
-            f"{path.name} was replaced, but its folder could not be flushed to disk "
-            f"({_describe(exc)}): the change may not survive a power cut",
+            f"could not flush the folder of {path.name} to disk ({_describe(exc)}): {outcome}",
             path=path,
             hint="check the disk, then run 'otj check'",
         ) from None

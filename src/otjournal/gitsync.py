@@ -180,6 +180,13 @@ class Git:
         ).stdout.strip()
         result.outgoing = int(ahead or 0)
         pushed = self.run("push", "-q", "-u", "origin", f"HEAD:{branch}", check=False)
+        if pushed.returncode != 0 and _rejected(pushed.stderr):
+            # Another device pushed meanwhile: take its notes in and try once more.
+            self.run("fetch", "-q", "origin", check=False)
+            if self.run("rebase", "-q", f"origin/{branch}", check=False).returncode != 0:
+                self.run("rebase", "--abort", check=False)
+                result.conflicts += self._merge_keeping_both(branch)
+            pushed = self.run("push", "-q", "-u", "origin", f"HEAD:{branch}", check=False)
         if pushed.returncode != 0:
             raise GitError(
                 f"could not push: {_first_line(pushed.stderr)}",
@@ -211,11 +218,18 @@ class Git:
         return conflicted
 
 
+def _rejected(stderr: str) -> bool:
+    return "rejected" in stderr or "fetch first" in stderr or "non-fast-forward" in stderr
+
+
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:200]
-    return "no details"
+    """The line of git's output that says what went wrong."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for key in ("rejected", "fatal:", "error:", "hint:"):
+        for line in lines:
+            if key in line:
+                return line[:200]
+    return lines[0][:200] if lines else "no details"
 
 
 def _host() -> str:

@@ -62,12 +62,13 @@ class Plan:
         if self.keep == "copy":
             data = c.path.read_bytes()
             _parse(data, c.path, c.original)
-            moved = j.set_aside(c.original, stamp)
+            said = f"Kept the copy as {c.original.name}"
+            if c.original.exists():
+                moved = j.set_aside(c.original, stamp)
+                said += f"; the old file is now {moved.relative_to(j.root)}"
             c.path.rename(c.original)
-            return [
-                f"Kept the copy as {c.original.name}; the old file is now "
-                f"{moved.relative_to(j.root)}."
-            ]
+            c.original.chmod(0o600)  # a sync tool's copy may have come with wider access
+            return [said + "."]
         if self.keep == "both":
             copy = _parse(c.path.read_bytes(), c.path, c.original)
             saved = _add(j, copy)

@@ -170,8 +170,22 @@ class Journal:
     def add_session(
         self, session: Session, *, rng: Random | None = None, durable: bool = True
     ) -> Loaded[Session]:
-        """Save a new session under a fresh id; returns it with the id it was given."""
-        return self._add_record(session, SESSIONS, session.start, rng, durable)
+        """Save a new session under a fresh id; returns it with the id it was given.
+
+        Amendments it already carries (a copy kept as a session of its own) are appended
+        one by one, so their hash chain holds in the new file."""
+        if not session.amendments:
+            return self._add_record(session, SESSIONS, session.start, rng, durable)
+        from otjournal import amend
+
+        def finish(data: bytes) -> bytes:
+            for a in session.amendments:
+                data = amend.append(data, a)
+            return data
+
+        bare = replace(session, amendments=())
+        saved = self._add_record(bare, SESSIONS, session.start, rng, durable, finish)
+        return Loaded(replace(saved.record, amendments=session.amendments), saved.path)
 
     def add_homework(
         self, entry: HomeworkEntry, *, rng: Random | None = None, durable: bool = True
@@ -204,6 +218,8 @@ class Journal:
             target = target_dir / f"{path.stem}.{n}{path.suffix}"
         try:
             os.rename(path, target)
+            if not target.is_symlink():
+                os.chmod(target, 0o600)
             fsio.fsync_dir(target_dir)
             fsio.fsync_dir(path.parent)
         except OSError as exc:
@@ -230,11 +246,19 @@ class Journal:
         if entry.id in existing:
             return None
         folder = self._writable_dir(CLIENTS, handle, HOMEWORK)
-        path = fsio.create_named(folder, f"{entry.id}.toml", tomlio.dumps(entry.to_dict()))
+        path = fsio.create_named(
+            folder, f"{entry.id}.toml", tomlio.framed(tomlio.dumps(entry.to_dict()))
+        )
         return Loaded(entry, path) if path is not None else None
 
     def _add_record(
-        self, record: Any, kind: str, when: Any, rng: Random | None, durable: bool
+        self,
+        record: Any,
+        kind: str,
+        when: Any,
+        rng: Random | None,
+        durable: bool,
+        finish: Any = None,
     ) -> Loaded[Any]:
         handle = validate_handle(record.client)
         if not self.client_file(handle).is_file():
@@ -248,7 +272,8 @@ class Journal:
         def make(attempt: int) -> tuple[str, bytes]:
             rid = record_id(when, new_suffix(rng))
             made[attempt] = replace(record, id=rid)
-            return f"{rid}.toml", tomlio.dumps(made[attempt].to_dict())
+            data = tomlio.framed(tomlio.dumps(made[attempt].to_dict()))
+            return f"{rid}.toml", finish(data) if finish else data
 
         path = fsio.create_new(folder, make, durable=durable)
         saved = made[max(made)]
@@ -312,7 +337,7 @@ class Journal:
         except OSError:
             names = []
         for name in sorted(names):
-            copy = conflict_copy(name[: -len(".toml")])
+            copy = conflict_copy(name[: -len(".toml")], client_folder=True)
             original = folder / f"{copy.original_stem}.toml" if copy else path
             _set_aside(
                 snap, Conflict(folder / name, original, copy.tool if copy else "unknown tool")
@@ -351,12 +376,12 @@ class Journal:
             if not _is_record_name(e.name):
                 continue
             path = Path(e.path)
+            if e.is_symlink():
+                snap.problems.append(Problem(path, "not read: a symlink", severity="warning"))
+                continue
             copy = conflict_copy(e.name[: -len(".toml")])
             if copy is not None:
                 _set_aside(snap, Conflict(path, folder / f"{copy.original_stem}.toml", copy.tool))
-                continue
-            if e.is_symlink():
-                snap.problems.append(Problem(path, "not read: a symlink", severity="warning"))
                 continue
             raw = _read(path, snap.problems)
             if raw is None:
@@ -504,6 +529,7 @@ def _parse_collect(raw: bytes, path: Path, parse: Any, problems: list[Problem]) 
 
 
 def _parse_one(raw: bytes, path: Path, parse: Any) -> Any:
+    tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
     data = tomlio.parse(raw, path)
     try:
         return parse(data)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +85,16 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             hint="run 'otj conflicts' to see both sides and keep what is right",
         )
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
+        if not data:
+            raise ParseError(
+                "the file holds no values, only comments: it was emptied or cut short",
+                path=path,
+                line=1,
+                column=1,
+                hint="restore it from a backup or sync copy; otjournal never treats it as a note",
+            )
+        return data
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = col = None
@@ -106,12 +115,44 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             hint="see docs/format.md for the file format",
         ) from None
     except RecursionError:
+        deep = next(
+            (n for n, ln in enumerate(text.splitlines(), 1) if ln.count("[") + ln.count("{") >= 50),
+            1,
+        )
         raise ParseError(
             "the file is nested too deeply to read",
             path=path,
-            line=1,
+            line=deep,
             column=1,
         ) from None
+
+
+# Records otjournal writes open with RECORD_HEAD and close with RECORD_END (each
+# appended amendment too): a file that opens so but does not end so was cut short.
+RECORD_HEAD = b"# otjournal record: it ends with a '# end' line\n"
+RECORD_END = b"# end\n"
+
+
+def framed(data: bytes) -> bytes:
+    return RECORD_HEAD + data + RECORD_END
+
+
+def check_complete(raw: bytes, path: Path | str) -> None:
+    """A record that otjournal opened must be closed: otherwise it is cut short."""
+    if len(raw) < len(RECORD_HEAD) and RECORD_HEAD.startswith(raw) and raw:
+        pass  # the opening line itself was cut
+    elif not raw.startswith(RECORD_HEAD):
+        return  # written by hand: nothing promised
+    if raw.rstrip().endswith(RECORD_END.rstrip()):
+        return
+    raise ParseError(
+        "the file is cut short: it ends before its '# end' line",
+        path=path,
+        line=raw.count(b"\n") + 1,
+        column=1,
+        hint="restore it from a backup or sync copy; if you removed the line on purpose, "
+        "remove the first line too",
+    )
 
 
 def _normal(value: Any) -> Any:
@@ -122,18 +163,49 @@ def _normal(value: Any) -> Any:
     return value
 
 
+def _clean(value: Any) -> Any:
+    """Text from a command line may carry undecodable bytes (as lone surrogates): they
+    are written as U+FFFD rather than costing the note."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, Mapping):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(data: Mapping[str, Any]) -> bytes:
     """Serialise, then prove the output reads back to the same table."""
+    data = _clean(data)
     try:
         text = "".join(_table_lines(data, ()))
     except (TypeError, ValueError) as exc:
         raise StoreError(f"cannot write this record as TOML ({exc})") from None
-    if tomllib.loads(text) != _normal(data):
+    if not _reads_back(text, data):
         # Never expected; tomli-w's plainer output is the safe second choice.
-        text = tomli_w.dumps(data)
-        if tomllib.loads(text) != _normal(data):
-            raise StoreError("refusing to write: the TOML written would not read back the same")
+        try:
+            text = tomli_w.dumps(data)
+        except (TypeError, ValueError):
+            text = ""
+        if not _reads_back(text, data):
+            raise StoreError(
+                "refusing to write: the TOML written would not read back the same "
+                "(a value TOML cannot hold, such as a UTC offset with seconds?)"
+            )
     return text.encode("utf-8")
+
+
+def _reads_back(text: str, data: Mapping[str, Any]) -> bool:
+    try:
+        return bool(text) and tomllib.loads(text) == _normal(data)
+    except tomllib.TOMLDecodeError:
+        return False
 
 
 # A small emitter for otjournal's own shapes, so files read the same everywhere:
@@ -153,7 +225,9 @@ _ESCAPES = {
 
 
 def _key(k: str) -> str:
-    return k if _BARE_KEY.match(k) else _string(k)
+    if _BARE_KEY.match(k):
+        return k
+    return '"' + "".join(_escape_char(c, False) for c in k) + '"'  # keys stay on one line
 
 
 def _escape_char(c: str, multiline: bool) -> str:
@@ -166,8 +240,15 @@ def _escape_char(c: str, multiline: bool) -> str:
     return c
 
 
+# A line of note text must never look, at the start of a file line, like a git conflict
+# marker or an amendment header: such text is written on one line, escaped.
+_LINE_HAZARD = re.compile(
+    r"^(?:<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\||[ \t]*\[\[[ \t]*amendments)", re.M
+)
+
+
 def _string(value: str) -> str:
-    multiline = "\n" in value
+    multiline = "\n" in value and not _LINE_HAZARD.search(value)
     body = "".join(_escape_char(c, multiline) for c in value)
     return f'"""\n{body}"""' if multiline else f'"{body}"'
 
@@ -179,7 +260,7 @@ def _scalar(value: Any) -> str:
         return _string(value)
     if isinstance(value, int | float):
         return repr(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Mapping):
         return "{ " + ", ".join(f"{_key(k)} = {_scalar(v)}" for k, v in value.items()) + " }"
@@ -273,7 +354,11 @@ def locate(text: str, field: str) -> tuple[int, int]:
         return name == target_table
 
     in_section = not target_table
+    in_text = False  # inside a multi-line string: no headers or keys there
     for n, line in enumerate(lines, start=1):
+        if in_text:
+            in_text = _toggles_text(line, in_text)
+            continue
         header = _HEADER_RE.match(line)
         if header:
             table = [p.strip().strip('"') for p in header.group(2).split(".")]
@@ -295,14 +380,37 @@ def locate(text: str, field: str) -> tuple[int, int]:
             continue
         if in_section and isinstance(leaf, str) and _key_re(leaf).match(line):
             return n, len(line) - len(line.lstrip()) + 1
-    if not target_table and isinstance(leaf, str):
+        in_text = _toggles_text(line, in_text)
+    if best > 1 or (not target_table and isinstance(leaf, str)):
         return best, 1
-    # The array element or key may be an inline array: point at its key line.
-    if target_table and not best > 1:
-        head = target_table[0]
-        for n, line in enumerate(lines, start=1):
-            if _HEADER_RE.match(line):
-                break
-            if _key_re(head).match(line):
-                return n, 1
+    # An inline array or table: point at its key in the enclosing table.
+    for k in range(len(target_table) - 1, -1, -1):
+        found = _key_in_section(lines, target_table[:k], target_table[k])
+        if found:
+            return found, 1
     return best, 1
+
+
+def _toggles_text(line: str, in_text: bool) -> bool:
+    """Whether a multi-line string is open after this line."""
+    for quote in ('"""', "'''"):
+        if line.count(quote) % 2:
+            return not in_text
+    return in_text
+
+
+def _key_in_section(lines: list[str], section: list[str], key: str) -> int | None:
+    current: list[str] = []
+    in_text = False
+    for n, line in enumerate(lines, start=1):
+        if in_text:
+            in_text = _toggles_text(line, in_text)
+            continue
+        header = _HEADER_RE.match(line)
+        if header:
+            current = [p.strip().strip('"') for p in header.group(2).split(".")]
+            continue
+        if current == section and _key_re(key).match(line):
+            return n
+        in_text = _toggles_text(line, in_text)
+    return None

@@ -59,6 +59,26 @@ def sync_cmd(dir: DirOpt = None) -> None:
         raise typer.Exit(1)
 
 
+def _old_temps(folder: Path) -> list[Path]:
+    """otjournal's own temp files left by an interrupted save, older than an hour.
+    Never a symlink, and one that vanishes meanwhile (a save finishing) is skipped."""
+    from otjournal.fsio import is_temp_name
+
+    found = []
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            if not is_temp_name(name):
+                continue
+            path = Path(dirpath) / name
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            if not os.path.islink(path) and time.time() - st.st_mtime > TEMP_AGE_SECONDS:
+                found.append(path)
+    return found
+
+
 def doctor_cmd(
     fix: Annotated[
         bool,
@@ -73,7 +93,6 @@ def doctor_cmd(
     from otjournal.config import load_config
     from otjournal.drafts import default_drafts
     from otjournal.errors import OtjournalError
-    from otjournal.fsio import is_temp_name
     from otjournal.paths import config_file
 
     j = journal(dir)
@@ -94,7 +113,8 @@ def doctor_cmd(
                 findings.append(
                     (
                         "fixed",
-                        f"{n} files or folders were readable by others",
+                        f"{n} file{'s' if n != 1 else ''} or folder{'s' if n != 1 else ''} "
+                        "were readable by others",
                         "made private (folders 700, files 600)",
                     )
                 )
@@ -108,12 +128,7 @@ def doctor_cmd(
                 )
         else:
             findings.append(("ok", "permissions: private", ""))
-        old = [
-            Path(dp) / f
-            for dp, _, fs in os.walk(j.root / "clients")
-            for f in fs
-            if is_temp_name(f) and time.time() - os.stat(Path(dp) / f).st_mtime > TEMP_AGE_SECONDS
-        ]
+        old = _old_temps(j.root / "clients")
         if old:
             if fix:
                 stamp = f"{now():%Y%m%d-%H%M%S}"

@@ -123,6 +123,12 @@ class BoundaryGroup(TyperGroup):
     """The one error boundary: the project's own errors become a message and an exit code."""
 
     def invoke(self, ctx: Any) -> Any:
+        # Undecodable bytes on the command line arrive as lone surrogates: make them
+        # U+FFFD here, once, so no later print or write trips over them.
+        for name in ("protected_args", "_protected_args", "args"):
+            value = getattr(ctx, name, None)
+            if isinstance(value, list):
+                value[:] = [_clean_arg(a) for a in value]
         try:
             return super().invoke(ctx)
         except OtjournalError as exc:
@@ -131,3 +137,13 @@ class BoundaryGroup(TyperGroup):
         except KeyboardInterrupt:
             err().print("\notj: interrupted")
             raise typer.Exit(130) from None
+
+
+def _clean_arg(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

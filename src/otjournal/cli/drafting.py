@@ -31,6 +31,20 @@ class DraftRun:
             self.draft.step = step
         self.drafts.save(self.draft, now())
 
+    def keep_if_possible(self) -> None:
+        """Before saving: refresh the draft, but a failing drafts folder must not stop the
+        note itself from being saved."""
+        from otjournal.errors import StoreError
+
+        try:
+            self.keep()
+        except StoreError as exc:
+            err().print(
+                f"otj: note: {exc.message}; saving the note itself anyway",
+                highlight=False,
+                markup=False,
+            )
+
     def resume_hint(self) -> str:
         return f"otj {self.command} --resume --draft {self.draft.id}"
 

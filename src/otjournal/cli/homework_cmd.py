@@ -153,7 +153,7 @@ class HomeworkRun(DraftRun):
     def save(self) -> None:
         from otjournal.errors import OtjournalError
 
-        self.keep()
+        self.keep_if_possible()
         try:
             saved = self.j.add_homework(self.finalize())
         except OtjournalError:

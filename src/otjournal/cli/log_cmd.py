@@ -262,7 +262,7 @@ class LogSession(DraftRun):
         from otjournal.model.ids import new_suffix
 
         noteform.assign_homework_ids(self.draft.note, new_suffix)
-        self.keep()
+        self.keep_if_possible()
         try:
             session = self.finalize()
             saved = self.j.add_session(session)

@@ -87,6 +87,7 @@ class Emotion:
     name: str
     before: int
     after: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def read(cls, f: Fields) -> Emotion:
@@ -94,11 +95,13 @@ class Emotion:
             name=f.text("name", required=True),
             before=f.integer("before", 0, 100, required=True, unit="%") or 0,
             after=f.integer("after", 0, 100, unit="%"),
+            extra=f.extra(),
         )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "before": self.before}
         put(out, "after", self.after)
+        out.update(self.extra)
         return out
 
 
@@ -107,6 +110,7 @@ class Thought:
     text: str
     belief: int
     hot: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def read(cls, f: Fields) -> Thought:
@@ -114,12 +118,14 @@ class Thought:
             text=f.text("text", required=True),
             belief=f.integer("belief", 0, 100, required=True, unit="%") or 0,
             hot=f.boolean("hot"),
+            extra=f.extra(),
         )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"text": self.text, "belief": self.belief}
         if self.hot:
             out["hot"] = True
+        out.update(self.extra)
         return out
 
 

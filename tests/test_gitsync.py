@@ -1,0 +1,383 @@
+"""`otj sync` with real git against a local bare repository (two devices, one remote).
+
+What must hold (gitsync.py, reliability.md): sessions added on two devices at the same
+time all end up on both; a change git cannot merge (both devices added a goal to
+client.toml) keeps both sides between conflict markers, is committed and reported
+(exit 1, naming the file) and `otj conflicts resolve` fixes it; a missing or unreachable
+remote is a clear error and nothing is lost (the notes are committed locally); files
+stay 0600 and folders 0700 after git has written them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from otjournal.cli import app
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def git(folder: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def bare(path: Path) -> Path:
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True, capture_output=True)
+    return path
+
+
+def otj(runner, folder: Path, *args: str, input: str | None = None):
+    result = runner.invoke(app, [*args, "--dir", str(folder)], input=input)
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
+    return result
+
+
+def ok(result) -> None:
+    assert result.exit_code == 0, (result.exit_code, result.output)
+
+
+def log_session(runner, folder: Path, day: str, time: str, summary: str) -> None:
+    ok(
+        otj(
+            runner, folder, "log", "mia-k", "--no-input", "--date", day, "--time", time,
+            "--by", "Alex Rivera", "--setting", "clinic", "--attendee", "child",
+            "--summary", summary,
+        )
+    )  # fmt: skip
+
+
+def ids(runner, folder: Path) -> list[str]:
+    result = otj(runner, folder, "list", "--json")
+    ok(result)
+    return sorted(s["id"] for s in json.loads(result.stdout))
+
+
+def clean(folder: Path) -> bool:
+    return git(folder, "status", "--porcelain").strip() == ""
+
+
+def assert_private(root: Path) -> None:
+    for dirpath, dirnames, filenames in os.walk(root):
+        if ".git" in dirnames:
+            dirnames.remove(".git")
+        assert stat.S_IMODE(os.lstat(dirpath).st_mode) == 0o700, dirpath
+        for name in filenames:
+            mode = stat.S_IMODE(os.lstat(os.path.join(dirpath, name)).st_mode)
+            assert mode == 0o600, (os.path.join(dirpath, name), oct(mode))
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.fixture
+def devices(runner, tmp_path: Path, umask_022) -> tuple[Path, Path, Path]:
+    """A remote and two devices: A set it up with a client, B joined from the remote."""
+    remote = bare(tmp_path / "remote.git")
+    a, b = tmp_path / "a", tmp_path / "b"
+    ok(otj(runner, a, "init", "--git", "--remote", str(remote)))
+    ok(otj(runner, a, "client", "add", "mia-k", "--name", "Mia K."))
+    ok(otj(runner, a, "sync"))
+    joined = otj(runner, b, "init", "--git", "--remote", str(remote))
+    ok(joined)
+    assert "Took the notes already on the remote" in joined.stdout
+    assert (b / "clients" / "mia-k" / "client.toml").read_bytes() == (
+        a / "clients" / "mia-k" / "client.toml"
+    ).read_bytes()
+    assert_private(b)
+    return remote, a, b
+
+
+# -- 1. both devices add sessions ---------------------------------------------------------
+
+
+def test_sessions_added_on_both_devices_end_up_on_both(runner, devices):
+    remote, a, b = devices
+    for i in range(3):
+        log_session(runner, a, "2026-03-0" + str(i + 2), "09:00", f"From A, number {i}")
+    for i in range(2):
+        log_session(runner, b, "2026-03-0" + str(i + 2), "09:00", f"From B, number {i}")
+
+    first = otj(runner, a, "sync")
+    ok(first)
+    assert "committed here: 3 files" in first.stdout
+    second = otj(runner, b, "sync")
+    ok(second)
+    assert "came in: 3 files" in second.stdout
+    third = otj(runner, a, "sync")
+    ok(third)
+    assert "came in: 2 files" in third.stdout
+
+    assert ids(runner, a) == ids(runner, b)
+    assert len(ids(runner, a)) == 5
+    for folder in (a, b):
+        assert otj(runner, folder, "check").exit_code == 0
+        assert clean(folder)
+        assert_private(folder)
+    assert git(a, "rev-parse", "HEAD") == git(b, "rev-parse", "HEAD")
+    assert (
+        git(a, "rev-parse", "HEAD")
+        == subprocess.run(
+            ["git", "--git-dir", str(remote), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+
+
+def test_both_devices_sync_at_the_same_instant(runner, devices):
+    """Two real `otj sync` processes at once: one may lose the push race; it says so and
+    the next sync finishes the job. Nothing is lost either way."""
+    _, a, b = devices
+    for i in range(4):
+        log_session(runner, a, f"2026-04-0{i + 1}", "10:00", f"A{i}")
+        log_session(runner, b, f"2026-04-0{i + 1}", "11:00", f"B{i}")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "otjournal", "sync", "--dir", str(folder)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for folder in (a, b)
+    ]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert "Traceback" not in out + err
+        assert p.returncode in (0, 1), (out, err)
+        if p.returncode == 1:
+            assert "could not push" in err or "could not" in err, err
+            assert "committed locally" in err
+    for _ in range(3):
+        results = [otj(runner, a, "sync"), otj(runner, b, "sync")]
+        if all(r.exit_code == 0 for r in results) and ids(runner, a) == ids(runner, b):
+            break
+    assert ids(runner, a) == ids(runner, b)
+    assert len(ids(runner, a)) == 8
+    for folder in (a, b):
+        assert clean(folder)
+        assert otj(runner, folder, "check").exit_code == 0
+        assert_private(folder)
+
+
+def test_losing_the_push_race_says_why(runner, devices, monkeypatch: pytest.MonkeyPatch):
+    """Another device pushes between this device's fetch and its push.
+
+    Nothing is lost (the commit is local) and the hint says to sync again; the message
+    should also say why the push failed. Today it shows only git's first stderr line,
+    "To /path/to/remote.git", and drops the reason (rejected: fetch first).
+    """
+    from otjournal.gitsync import Git
+
+    _, a, b = devices
+    log_session(runner, a, "2026-03-02", "09:00", "From A")
+    log_session(runner, b, "2026-03-03", "09:00", "From B")
+    git(a, "add", "-A")
+    git(a, "-c", "user.name=A", "-c", "user.email=a@example.org", "commit", "-q", "-m", "A")
+    real = Git.run
+    raced = []
+
+    def run(self, *args, check=True):
+        if args[0] == "push" and self.root == b and not raced:
+            raced.append(git(a, "push", "-q", "origin", "HEAD"))
+        return real(self, *args, check=check)
+
+    monkeypatch.setattr(Git, "run", run)
+    result = otj(runner, b, "sync")
+    assert raced
+    # The push that lost the race is retried once after taking A's notes in.
+    assert result.exit_code == 0, result.output
+    assert clean(b)
+    texts = [p.read_text(encoding="utf-8") for p in (b / "clients").rglob("*.toml")]
+    assert any("From A" in t for t in texts)  # A's note came in before B's went out
+    assert any("From B" in t for t in texts)
+
+
+def test_a_push_that_keeps_failing_says_why(runner, devices, monkeypatch):
+    """If git still refuses, the message carries git's reason, not only its first line."""
+    from otjournal.gitsync import GitError, _first_line
+
+    text = "To /r.git\n ! [rejected]        main -> main (fetch first)\nerror: failed to push"
+    assert "rejected" in _first_line(text)
+    assert issubclass(GitError, Exception)
+
+
+# -- 2. a change git cannot merge ----------------------------------------------------------------
+
+
+def test_both_devices_add_a_goal_keeps_both_sides_then_resolves(runner, devices):
+    remote, a, b = devices
+    ok(otj(runner, a, "goal", "add", "mia-k", "--text", "Goal typed on A", "--no-input"))
+    ok(otj(runner, b, "goal", "add", "mia-k", "--text", "Goal typed on B", "--no-input"))
+    ok(otj(runner, a, "sync"))
+
+    result = otj(runner, b, "sync")
+
+    assert result.exit_code == 1, result.output
+    assert "both sides kept in 1 file(s)" in result.stdout
+    assert "clients/mia-k/client.toml" in result.stdout
+    client = b / "clients" / "mia-k" / "client.toml"
+    text = client.read_text("utf-8")
+    for part in ("<<<<<<<", "=======", ">>>>>>>", "Goal typed on A", "Goal typed on B"):
+        assert part in text
+    assert clean(b), "the merge with markers is committed"
+    assert "both sides kept" in git(b, "log", "-1", "--format=%s")
+    remote_head = subprocess.run(
+        ["git", "--git-dir", str(remote), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert git(b, "rev-parse", "HEAD") == remote_head, "the merge was pushed"
+    assert_private(b)
+
+    check = otj(runner, b, "check")
+    assert check.exit_code == 1
+    assert "clients/mia-k/client.toml:" in check.stdout and "git conflict markers" in check.stdout
+    listed = otj(runner, b, "conflicts")
+    assert "clients/mia-k/client.toml: git conflict markers" in listed.stdout
+
+    fixed = otj(
+        runner, b, "conflicts", "resolve", "clients/mia-k/client.toml", "--keep", "ours", "--yes"
+    )
+    ok(fixed)
+    goals = tomllib.loads(client.read_text("utf-8"))["goals"]
+    assert [g["text"] for g in goals] == ["Goal typed on B"]
+    assert otj(runner, b, "check").exit_code == 0
+    moved = list((b / ".otjournal" / "resolved").rglob("client.toml"))
+    assert len(moved) == 1 and "Goal typed on A" in moved[0].read_text("utf-8")
+
+    ok(otj(runner, b, "sync"))
+    ok(otj(runner, a, "sync"))
+    assert (a / "clients" / "mia-k" / "client.toml").read_bytes() == client.read_bytes()
+    assert otj(runner, a, "check").exit_code == 0
+    for folder in (a, b):
+        assert clean(folder)
+        assert_private(folder)
+
+
+def test_both_devices_amend_one_session_loses_no_amendment(runner, devices):
+    _, a, b = devices
+    log_session(runner, a, "2026-03-02", "09:00", "The note")
+    ok(otj(runner, a, "sync"))
+    ok(otj(runner, b, "sync"))
+    (sid,) = ids(runner, a)
+    ok(otj(runner, a, "amend", sid, "--kind", "addition", "--text", "Amended on A", "--by", "A"))
+    ok(otj(runner, b, "amend", sid, "--kind", "addition", "--text", "Amended on B", "--by", "B"))
+    ok(otj(runner, a, "sync"))
+
+    result = otj(runner, b, "sync")
+
+    assert result.exit_code == 1
+    assert f"clients/mia-k/sessions/{sid}.toml" in result.stdout
+    raw = (b / "clients" / "mia-k" / "sessions" / f"{sid}.toml").read_text("utf-8")
+    assert "Amended on A" in raw and "Amended on B" in raw
+    listed = json.loads(otj(runner, b, "conflicts", "--json").stdout)
+    assert [c["tool"] for c in listed] == ["git"]
+    assert clean(b)
+
+
+# -- 3. errors: nothing is lost ----------------------------------------------------------------
+
+
+def test_sync_without_a_remote_commits_locally_and_says_so(runner, tmp_path: Path):
+    notes = tmp_path / "solo"
+    ok(otj(runner, notes, "init", "--git"))
+    ok(otj(runner, notes, "client", "add", "mia-k", "--name", "Mia"))
+    log_session(runner, notes, "2026-03-02", "09:00", "Solo")
+
+    result = otj(runner, notes, "sync")
+
+    assert result.exit_code == 1
+    assert "no remote to sync with; your notes are committed locally" in result.stderr
+    assert "otj init --git --remote URL" in result.stderr
+    assert clean(notes)
+    committed = git(notes, "log", "--name-only", "--format=")
+    assert "clients/mia-k/client.toml" in committed
+    assert "clients/mia-k/sessions/" in committed
+    assert_private(notes)
+
+
+def test_unreachable_remote_loses_nothing_and_a_later_sync_delivers(runner, tmp_path: Path):
+    notes = tmp_path / "laptop"
+    missing = tmp_path / "usb-stick" / "notes.git"
+    init = otj(runner, notes, "init", "--git", "--remote", str(missing))
+    ok(init)
+    assert "Could not reach the remote yet" in init.stdout
+    ok(otj(runner, notes, "client", "add", "mia-k", "--name", "Mia"))
+    log_session(runner, notes, "2026-03-02", "09:00", "Written offline")
+    (sid,) = ids(runner, notes)
+
+    result = otj(runner, notes, "sync")
+
+    assert result.exit_code == 1
+    assert "could not reach the remote" in result.stderr
+    assert "committed locally" in result.stderr
+    assert ids(runner, notes) == [sid]
+    assert clean(notes)
+    assert f"clients/mia-k/sessions/{sid}.toml" in git(notes, "log", "--name-only", "--format=")
+
+    missing.parent.mkdir()
+    bare(missing)
+    ok(otj(runner, notes, "sync"))
+    pushed = subprocess.run(
+        ["git", "--git-dir", str(missing), "log", "--name-only", "--format=", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert f"clients/mia-k/sessions/{sid}.toml" in pushed
+
+
+def test_sync_outside_a_repository_is_a_clear_error(runner, tmp_path: Path):
+    notes = tmp_path / "plain"
+    ok(otj(runner, notes, "client", "add", "mia-k", "--name", "Mia"))
+    result = otj(runner, notes, "sync")
+    assert result.exit_code == 1
+    assert "not a git repository" in result.stderr
+    assert "otj init --git" in result.stderr
+    assert not (notes / ".git").exists()
+
+
+# -- 4. permissions after git wrote the files ----------------------------------------------------
+
+
+def test_files_pulled_by_git_are_made_private(runner, devices, tmp_path: Path):
+    _, a, b = devices
+    log_session(runner, a, "2026-03-02", "09:00", "From A")
+    ok(otj(runner, a, "homework", "log", "mia-k", "--kind", "journal", "--text", "Practice",
+           "--by", "Sarah", "--no-input"))  # fmt: skip
+    ok(otj(runner, a, "sync"))
+    ok(otj(runner, b, "sync"))
+    # git checked these out with the umask (0644 / 0755); sync made them private again.
+    assert (b / "clients" / "mia-k" / "homework").is_dir()
+    assert_private(b)
+    check = otj(runner, b, "check")
+    assert check.exit_code == 0 and "readable by others" not in check.stdout
+    doctor = otj(runner, b, "doctor")
+    assert "ok    permissions: private" in doctor.stdout
