@@ -59,8 +59,28 @@ class DraftRun:
     def finalize(self) -> Any:  # pragma: no cover - each command defines its own
         raise NotImplementedError
 
-    def save(self) -> None:  # pragma: no cover - each command defines its own
+    def write(self, record: Any) -> Any:  # pragma: no cover - each command defines its own
         raise NotImplementedError
+
+    def announce(self, saved: Any) -> None:  # pragma: no cover - each command defines its own
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Anything to settle in the draft just before saving (none by default)."""
+
+    def save(self) -> None:
+        """Validate, write the record durably, then (and only then) drop the draft."""
+        from otjournal.errors import OtjournalError
+
+        self.prepare()
+        self.keep_if_possible()
+        try:
+            saved = self.write(self.finalize())
+        except OtjournalError:
+            self.kept_message("it was not saved")
+            raise
+        self.drafts.discard(self.draft)
+        self.announce(saved)
 
     def save_unattended(
         self, missing: list[str], flags: dict[str, str], *, from_stdin: bool, usage: bool

@@ -150,16 +150,10 @@ class HomeworkRun(DraftRun):
 
         return entryform.finalize(self.draft.note, now=now())
 
-    def save(self) -> None:
-        from otjournal.errors import OtjournalError
+    def write(self, entry: Any) -> Any:
+        return self.j.add_homework(entry)
 
-        self.keep_if_possible()
-        try:
-            saved = self.j.add_homework(self.finalize())
-        except OtjournalError:
-            self.kept_message("the entry was not saved")
-            raise
-        self.drafts.discard(self.draft)
+    def announce(self, saved: Any) -> None:
         out().print(f"Saved {saved.record.entry_kind} entry {saved.record.id}.", highlight=False)
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:

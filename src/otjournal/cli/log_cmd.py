@@ -255,21 +255,16 @@ class LogSession(DraftRun):
             self.draft.note, now=now(), late_hours=self.config.late_entry_hours
         )
 
-    def save(self) -> None:
-        """Validate, write the session durably, then (and only then) drop the draft."""
+    def prepare(self) -> None:
         from otjournal import noteform
-        from otjournal.errors import OtjournalError
         from otjournal.model.ids import new_suffix
 
         noteform.assign_homework_ids(self.draft.note, new_suffix)
-        self.keep_if_possible()
-        try:
-            session = self.finalize()
-            saved = self.j.add_session(session)
-        except OtjournalError:
-            self.kept_message("the note was not saved")
-            raise
-        self.drafts.discard(self.draft)
+
+    def write(self, session: Any) -> Any:
+        return self.j.add_session(session)
+
+    def announce(self, saved: Any) -> None:
         rel = (
             saved.path.relative_to(self.j.root)
             if saved.path.is_relative_to(self.j.root)
@@ -285,9 +280,8 @@ class LogSession(DraftRun):
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
         from otjournal import noteform
-        from otjournal.model.ids import new_suffix
 
-        noteform.assign_homework_ids(self.draft.note, new_suffix)
+        self.prepare()
         self.save_unattended(
             noteform.missing_fields(self.draft.note),
             noteform.FIELD_FLAGS,
