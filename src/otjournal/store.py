@@ -87,8 +87,11 @@ def validate_handle(handle: str) -> str:
 class Journal:
     """One notes folder."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache_folder: Path | None = None) -> None:
         self.root = root
+        # Where a derived cache of parsed records may live (outside the notes folder);
+        # None: parse every file every time.
+        self.cache_folder = cache_folder
 
     # -- paths ----------------------------------------------------------------
     @property
@@ -291,17 +294,27 @@ class Journal:
     def load(self, handles: Iterable[str] | None = None, *, homework: bool = True) -> Snapshot:
         """Read every client, session and homework entry; collect problems, never stop."""
         snap = Snapshot(self.root)
+        complete = handles is None and homework
+        cache = None
+        if self.cache_folder is not None and self.exists():
+            from otjournal.cache import RecordCache
+
+            cache = RecordCache(self.cache_folder, self.root)
         if handles is None:
             self._scan_client_folders(snap)
             handles = self.client_handles()
         for handle in handles:
             folder = self.client_dir(handle)
             self._load_client(snap, handle, folder)
-            self._load_records(snap, handle, folder / SESSIONS, Session.from_dict, snap.sessions)
+            self._load_records(
+                snap, handle, folder / SESSIONS, Session.from_dict, snap.sessions, cache
+            )
             if homework:
                 self._load_records(
-                    snap, handle, folder / HOMEWORK, HomeworkEntry.from_dict, snap.homework
+                    snap, handle, folder / HOMEWORK, HomeworkEntry.from_dict, snap.homework, cache
                 )
+        if cache is not None:
+            cache.save(complete)
         snap.sessions.sort(key=lambda s: (s.record.start, s.record.id))
         snap.homework.sort(key=lambda h: (h.record.at, h.record.id))
         _check_ids(snap)
@@ -363,7 +376,13 @@ class Journal:
         snap.clients[handle] = Loaded(client, path)
 
     def _load_records(
-        self, snap: Snapshot, handle: str, folder: Path, parse: Any, out: list[Any]
+        self,
+        snap: Snapshot,
+        handle: str,
+        folder: Path,
+        parse: Any,
+        out: list[Any],
+        cache: Any = None,
     ) -> None:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -383,6 +402,18 @@ class Journal:
             if copy is not None:
                 _set_aside(snap, Conflict(path, folder / f"{copy.original_stem}.toml", copy.tool))
                 continue
+            key = None
+            if cache is not None:
+                from otjournal.cache import key_of
+
+                try:
+                    key = key_of(e.stat(follow_symlinks=False))
+                except OSError:
+                    key = None
+                cached = cache.get(e.path, key) if key else None
+                if cached is not None and cached.client == handle:
+                    out.append(Loaded(cached, path))
+                    continue
             raw = _read(path, snap.problems)
             if raw is None:
                 continue
@@ -401,6 +432,8 @@ class Journal:
                     )
                 )
                 continue
+            if cache is not None and key is not None:
+                cache.put(e.path, key, record)
             out.append(Loaded(record, path))
 
     def permission_problems(self) -> list[Problem]:

@@ -52,10 +52,11 @@ OptClientArg = Annotated[
 
 
 def journal(dir_option: Path | None) -> Any:
-    from otjournal.paths import notes_dir
+    from otjournal.paths import cache_dir, notes_dir
     from otjournal.store import Journal
 
-    return Journal(notes_dir(dir_option, os.environ))
+    # The CLI keeps a derived cache of parsed records (platformdirs' cache folder).
+    return Journal(notes_dir(dir_option, os.environ), cache_folder=cache_dir())
 
 
 def today() -> date:

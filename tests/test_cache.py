@@ -1,0 +1,166 @@
+"""The parse cache makes reading faster, never different: every change is seen."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from otjournal import tomlio
+from otjournal.cache import RecordCache
+from otjournal.store import Journal
+from tests.conftest import REPO, make_client, make_session
+
+
+@pytest.fixture
+def cached(tmp_path: Path) -> Journal:
+    j = Journal(tmp_path / "notes", cache_folder=tmp_path / "cache")
+    j.add_client(make_client())
+    j.add_client(make_client("noah-t", display_name="Noah T."))
+    for i in range(3):
+        j.add_session(make_session(start=make_session().start.replace(day=5 + i)))
+    j.add_session(make_session("noah-t"))
+    return j
+
+
+def summaries(j: Journal) -> dict[str, str]:
+    return {s.record.id: s.record.plan.summary for s in j.load().sessions}
+
+
+def cache_file(j: Journal) -> Path:
+    [path] = list(j.cache_folder.glob("records-*.sqlite"))  # type: ignore[union-attr]
+    return path
+
+
+def rewrite_keeping_size_and_mtime(path: Path, old: bytes, new: bytes) -> None:
+    raw = path.read_bytes()
+    assert len(old) == len(new) and old in raw
+    st = path.stat()
+    path.write_bytes(raw.replace(old, new))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime to the ns
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+
+
+def test_a_second_load_comes_from_the_cache_and_equals_the_first(cached: Journal, monkeypatch):
+    first = cached.load()
+    assert cache_file(cached).exists()
+    parsed = []
+    real = tomlio.parse
+    monkeypatch.setattr(
+        tomlio, "parse", lambda raw, path="": parsed.append(path) or real(raw, path)
+    )
+    second = cached.load()
+    assert [s.record for s in second.sessions] == [s.record for s in first.sessions]
+    assert all(not str(p).endswith(".toml") or p.name == "client.toml" for p in parsed), parsed
+
+
+def test_an_edit_keeping_size_and_modification_time_is_seen(cached: Journal):
+    cached.load()
+    target = cached.load().client_sessions("mia-k")[0].path
+    rewrite_keeping_size_and_mtime(target, b"Followed Mia's lead.", b"Followed Mia's pace.")
+    assert "Followed Mia's pace." in summaries(cached).values()
+
+
+def test_a_file_replaced_by_a_sync_is_seen(cached: Journal, tmp_path: Path):
+    cached.load()
+    target = cached.load().client_sessions("mia-k")[0].path
+    other = tmp_path / "incoming.toml"
+    other.write_bytes(target.read_bytes().replace(b"Followed Mia's lead.", b"Synced summary"))
+    os.replace(other, target)  # what a sync tool does: a new inode under the same name
+    assert "Synced summary" in summaries(cached).values()
+
+
+def test_a_deleted_client_folder_and_file_are_gone(cached: Journal):
+    cached.load()
+    shutil.rmtree(cached.client_dir("noah-t"))
+    snap = cached.load()
+    assert {s.record.client for s in snap.sessions} == {"mia-k"}
+    gone = snap.sessions[0].path
+    gone.unlink()
+    assert gone not in {s.path for s in cached.load().sessions}
+
+
+def test_a_corrupt_cache_is_rebuilt(cached: Journal):
+    expected = summaries(cached)
+    cache_file(cached).write_bytes(b"this is not a database" * 100)
+    assert summaries(cached) == expected
+    assert summaries(cached) == expected  # and the rebuilt cache works
+
+
+def test_a_cache_of_an_older_format_is_rebuilt(cached: Journal):
+    expected = summaries(cached)
+    with sqlite3.connect(cache_file(cached)) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'format'")
+    assert summaries(cached) == expected
+    with sqlite3.connect(cache_file(cached)) as db:
+        assert db.execute("SELECT value FROM meta").fetchone()[0] != "0"
+
+
+def test_a_damaged_row_is_only_a_miss(cached: Journal):
+    expected = summaries(cached)
+    with sqlite3.connect(cache_file(cached)) as db:
+        db.execute("UPDATE files SET data = x'00ff00'")
+    assert summaries(cached) == expected
+
+
+def test_a_file_with_a_problem_is_never_cached(cached: Journal):
+    cached.load()
+    target = cached.load().client_sessions("mia-k")[0].path
+    target.write_bytes(target.read_bytes().replace(b"duration_min = 45", b"duration_min = 9999"))
+    for _ in range(2):
+        snap = cached.load()
+        assert target not in {s.path for s in snap.sessions}
+        assert any(p.path == target for p in snap.problems)
+
+
+def test_the_cache_lives_outside_the_notes_folder_and_is_private(cached: Journal):
+    cached.load()
+    path = cache_file(cached)
+    assert cached.root not in path.parents
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_two_processes_reading_at_once_both_see_everything(cached: Journal):
+    cached.load()
+    cached.add_session(make_session(start=make_session().start.replace(day=20)))
+    code = (
+        "import sys; from pathlib import Path; from otjournal.store import Journal; "
+        "j = Journal(Path(sys.argv[1]), cache_folder=Path(sys.argv[2])); "
+        "print(len(j.load().sessions))"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(cached.root), str(cached.cache_folder)],
+            stdout=subprocess.PIPE,
+            cwd=REPO,
+        )
+        for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=60)[0].decode().strip() for p in procs]
+    assert outputs == ["5"] * 4
+    assert len(cached.load().sessions) == 5
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(tmp_path: Path):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder would be")
+    j = Journal(tmp_path / "notes", cache_folder=blocker)
+    j.add_client(make_client())
+    j.add_session(make_session())
+    assert len(j.load().sessions) == 1
+
+
+def test_record_cache_key_is_the_files_identity(tmp_path: Path):
+    cache = RecordCache(tmp_path / "c", tmp_path / "root")
+    cache.put("/x.toml", (1, 2, 3, 4), replace(make_session(), id="2026-03-05_1430_aaaaa"))
+    cache.save(complete=True)
+    again = RecordCache(tmp_path / "c", tmp_path / "root")
+    assert again.get("/x.toml", (1, 2, 3, 4)) is not None
+    for other in ((9, 2, 3, 4), (1, 9, 3, 4), (1, 2, 9, 4), (1, 2, 3, 9)):
+        assert again.get("/x.toml", other) is None
