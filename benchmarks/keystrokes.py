@@ -51,32 +51,61 @@ class Counter:
 
 def setup(root: Path, env: dict[str, str]) -> None:
     def otj(*args: str) -> None:
-        subprocess.run(["otj", *args, "--dir", str(root)], check=True, env=env,
-                       capture_output=True)
+        subprocess.run(["otj", *args, "--dir", str(root)], check=True, env=env, capture_output=True)
 
     otj("client", "add", "mia-k", "--name", "Mia K.", "--comm", "speech")
     for goal in ("Laces shoes before kinder", "Uses her calm-body plan", "Joins peer play"):
         otj("goal", "add", "mia-k", "--text", goal)
-    otj("log", "mia-k", "--no-input", "--by", "Alex Rivera (OT)", "--setting", "clinic",
-        "--attendee", "child", "--attendee", "parent", "--summary", "First session.",
-        "--activity", "Train obstacle course;min=15;tags=c,i,m",
-        "--activity", "Lacing card;min=10;tags=i",
-        "--reg-start", "yellow", "--reg-end", "green",
-        "--helped", "heavy work", "--helped", "a train song", "--date", "yesterday")
+    otj(
+        "log",
+        "mia-k",
+        "--no-input",
+        "--by",
+        "Alex Rivera (OT)",
+        "--setting",
+        "clinic",
+        "--attendee",
+        "child",
+        "--attendee",
+        "parent",
+        "--summary",
+        "First session.",
+        "--activity",
+        "Train obstacle course;min=15;tags=c,i,m",
+        "--activity",
+        "Lacing card;min=10;tags=i",
+        "--reg-start",
+        "yellow",
+        "--reg-end",
+        "green",
+        "--helped",
+        "heavy work",
+        "--helped",
+        "a train song",
+        "--date",
+        "yesterday",
+    )
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        env = {**os.environ, "OTJOURNAL_DIR": str(base / "notes"), "NO_COLOR": "1",
-               "XDG_STATE_HOME": str(base / "state"), "XDG_CONFIG_HOME": str(base / "cfg"),
-               "COLUMNS": "100"}
+        env = {
+            **os.environ,
+            "OTJOURNAL_DIR": str(base / "notes"),
+            "NO_COLOR": "1",
+            "XDG_STATE_HOME": str(base / "state"),
+            "XDG_CONFIG_HOME": str(base / "cfg"),
+            "COLUMNS": "100",
+        }
         (base / "cfg" / "otjournal").mkdir(parents=True)
         (base / "cfg" / "otjournal" / "config.toml").write_text(
-            '[practitioner]\nname = "Alex Rivera (OT)"\n', encoding="utf-8")
+            '[practitioner]\nname = "Alex Rivera (OT)"\n', encoding="utf-8"
+        )
         setup(base / "notes", env)
-        child = pexpect.spawn("otj", ["log", "mia-k"], env=env, encoding="utf-8",
-                              dimensions=(50, 100))
+        child = pexpect.spawn(
+            "otj", ["log", "mia-k"], env=env, encoding="utf-8", dimensions=(50, 100)
+        )
         c = Counter(child)
         c.key("Minutes")
         c.key("Date")
@@ -84,9 +113,11 @@ def main() -> int:
         c.key("Setting")
         c.key("Kind of session")
         c.key("Who attended")
-        for rating, evidence in (("+1", "Laced three holes with the card."),
-                                 ("0", "Chose the squeeze ball when the bell rang."),
-                                 ("-1", "Watched a peer's train game, then joined for a minute.")):
+        for rating, evidence in (
+            ("+1", "Laced three holes with the card."),
+            ("0", "Chose the squeeze ball when the bell rang."),
+            ("-1", "Watched a peer's train game, then joined for a minute."),
+        ):
             c.key("GAS", rating)
             c.text_line("Evidence", evidence)
         c.key("Reuse which", "1 2")
@@ -109,8 +140,7 @@ def main() -> int:
         c.key("What helped", "1 2")
         c.key("Notes")
         c.key("Checklist", "yyypyyy")
-        c.text_line("Closing summary", "Mia led the play; laces are coming along.",
-                    multiline=True)
+        c.text_line("Closing summary", "Mia led the play; laces are coming along.", multiline=True)
         c.text_line("Next session's focus", "Lacing with the card alone.")
         c.text_line("Homework to assign", "Lacing card after breakfast")
         c.key("Kind")
