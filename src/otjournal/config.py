@@ -154,13 +154,20 @@ def load_config(path: Path) -> Config:
         data = tomlio.parse(raw, path) if raw.strip() else {}
         config = parse_config(data)
     except ValidationErrors as exc:
-        text = raw.decode("utf-8", "replace")
-        raise InvalidFile(
-            [Problem(path, e.message, *tomlio.locate(text, e.field), e.hint) for e in exc.errors]
-        ) from None
+        raise tomlio.located(exc, raw, path) from None
     except tomlio.ParseError as exc:
         raise InvalidFile([Problem(path, exc.message, exc.line, exc.column, exc.hint)]) from None
     return Config(**{**config.__dict__, "path": path})
+
+
+def load_config_or_defaults(path: Path) -> Config:
+    """For commands that only read the notes: a broken config must never stop them."""
+    from otjournal.errors import OtjournalError
+
+    try:
+        return load_config(path)
+    except OtjournalError:
+        return Config(path=path)
 
 
 def set_top_level(path: Path, values: dict[str, Any]) -> None:

@@ -567,12 +567,7 @@ def _parse_one(raw: bytes, path: Path, parse: Any) -> Any:
     try:
         return parse(data)
     except ValidationErrors as exc:
-        text = raw.decode("utf-8", "replace")
-        problems = []
-        for err in exc.errors:
-            line, col = tomlio.locate(text, err.field)
-            problems.append(Problem(path, err.message, line, col, err.hint))
-        raise InvalidFile(problems) from None
+        raise tomlio.located(exc, raw, path) from None
 
 
 def _check_ids(snap: Snapshot) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import tomli_w
 
 from otjournal.conflicts import GIT_MARKER
-from otjournal.errors import OtjournalError, StoreError
+from otjournal.errors import InvalidFile, OtjournalError, Problem, StoreError
 
 _POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _END_RE = re.compile(r"\s*\(at end of document\)\s*$")
@@ -152,6 +152,14 @@ def check_complete(raw: bytes, path: Path | str) -> None:
         column=1,
         hint="restore it from a backup or sync copy; if you removed the line on purpose, "
         "remove the first line too",
+    )
+
+
+def located(errors: Any, raw: bytes, path: Path) -> InvalidFile:
+    """A model's ValidationErrors as problems at their lines in ``raw``."""
+    text = raw.decode("utf-8", "replace")
+    return InvalidFile(
+        [Problem(path, e.message, *locate(text, e.field), e.hint) for e in errors.errors]
     )
 
 

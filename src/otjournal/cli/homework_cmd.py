@@ -472,7 +472,7 @@ def homework_import(
     from dataclasses import replace
 
     from otjournal import tomlio
-    from otjournal.errors import InvalidFile, Problem, ValidationErrors
+    from otjournal.errors import ValidationErrors
     from otjournal.sharing import read_export
 
     try:
@@ -482,10 +482,7 @@ def homework_import(
     try:
         source, entries = read_export(tomlio.parse(raw, file))
     except ValidationErrors as exc:
-        text = raw.decode("utf-8", "replace")
-        raise InvalidFile(
-            [Problem(file, e.message, *tomlio.locate(text, e.field), e.hint) for e in exc.errors]
-        ) from None
+        raise tomlio.located(exc, raw, file) from None
     handle = client or source
     j = journal(dir)
     j.read_client(handle)  # the client must exist here: fails clearly before any write

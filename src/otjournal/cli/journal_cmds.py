@@ -113,7 +113,11 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
 
     j = journal(dir)
     snap = j.load()
-    retention = _retention_settings()
+    from otjournal.config import load_config_or_defaults
+    from otjournal.paths import config_file
+
+    settings = load_config_or_defaults(config_file())
+    retention = (settings.retention_adult_years, settings.retention_child_age)
     problems = (
         snap.problems
         + cross_checks(snap)
@@ -138,19 +142,6 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
             typer.echo(p.format(j.root))
     if errors:
         raise typer.Exit(1)
-
-
-def _retention_settings() -> tuple[int, int]:
-    """From the config when it reads; a broken config never stops 'check'."""
-    from otjournal.config import load_config
-    from otjournal.errors import OtjournalError
-    from otjournal.paths import config_file
-
-    try:
-        c = load_config(config_file())
-    except OtjournalError:
-        return 7, 25
-    return c.retention_adult_years, c.retention_child_age
 
 
 def demo_cmd(

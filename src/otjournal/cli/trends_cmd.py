@@ -57,9 +57,10 @@ def trends_cmd(
 ) -> None:
     """Goals, the affirming checklist, regulation, activities, homework and hours over time.
     Without a client: one line per client."""
-    from otjournal.cli.log_cmd import load_config
     from otjournal.cli.problems import note_problems
+    from otjournal.config import load_config_or_defaults
     from otjournal.errors import NotFoundError
+    from otjournal.paths import config_file
 
     start, end = period(since, until)
     j = journal(dir)
@@ -69,7 +70,7 @@ def trends_cmd(
         )
     snap = j.load([client] if client else None)
     note_problems(snap)
-    config = _config_or_defaults(load_config)
+    config = load_config_or_defaults(config_file())
     if client:
         if client not in snap.clients:
             raise NotFoundError(f"client {client!r} could not be read", hint="run 'otj check'")
@@ -120,14 +121,3 @@ def overview(snap: Any, start: date, end: date) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def _config_or_defaults(load: Any) -> Any:
-    """Trends only need the extra checklist items: a broken config must not stop them."""
-    from otjournal.config import Config
-    from otjournal.errors import OtjournalError
-
-    try:
-        return load()
-    except OtjournalError:
-        return Config()
