@@ -6,9 +6,10 @@ fill one table, and the model validates it. Pure: the clock is passed in.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
+from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.model import HomeworkEntry
 from otjournal.model.homework import DEFAULT_TENSION_ANCHORS
@@ -49,22 +50,15 @@ def parse_when(value: str | None, now: datetime) -> datetime:
     day = now.date()
     clock: time | None = None
     for word in words:
-        if word == "today":
-            continue
-        if word == "yesterday":
-            day = now.date() - timedelta(days=1)
-            continue
         try:
             if ":" in word:
                 clock = time.fromisoformat(word)
             else:
-                day = date.fromisoformat(word)
-            continue
-        except ValueError:
-            pass
-        raise UsageError(
-            f"{value[:30]!r} is not a time: use HH:MM, 'yesterday 19:30' or YYYY-MM-DD HH:MM"
-        )
+                day = parse_day(word, now.date())
+        except (ValueError, UsageError):
+            raise UsageError(
+                f"{value[:30]!r} is not a time: use HH:MM, 'yesterday 19:30' or YYYY-MM-DD HH:MM"
+            ) from None
     if clock is None:
         clock = now.time() if day == now.date() else time(12, 0)
     return datetime.combine(day, clock.replace(second=0, microsecond=0), now.tzinfo)

@@ -8,11 +8,12 @@ one set of rules: the model's. Pure: no I/O, the clock is passed in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
 import tomli_w
 
+from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.model import Client, Session
 from otjournal.model.vocab import (
@@ -119,14 +120,8 @@ def parse_start(day: str | None, at: str | None, now: datetime, duration_min: in
     tz: tzinfo = now.tzinfo or base.tzinfo  # type: ignore[assignment]
     d = base.date()
     t = base.timetz().replace(tzinfo=None)
-    if day:
-        try:
-            d = date.fromisoformat(day.strip()) if day.strip() not in ("today", "") else now.date()
-        except ValueError:
-            if day.strip() == "yesterday":
-                d = now.date() - timedelta(days=1)
-            else:
-                raise UsageError(f"{day[:20]!r} is not a date: use YYYY-MM-DD") from None
+    if day and day.strip():
+        d = parse_day(day, now.date())
     if at:
         try:
             t = time.fromisoformat(at.strip() if ":" in at else f"{at.strip()[:2]}:{at[2:]}")

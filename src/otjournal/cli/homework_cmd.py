@@ -110,10 +110,10 @@ def homework_add(
     """Add homework by hand (kept in client.toml)."""
     from dataclasses import replace
 
+    from otjournal.dates import parse_day
     from otjournal.model import Assignment
     from otjournal.model.ids import new_suffix
     from otjournal.model.vocab import HOMEWORK_KINDS
-    from otjournal.query import parse_day
 
     config = _config()
     handle = _client(client, config)
@@ -420,7 +420,7 @@ def homework_export(
 ) -> None:
     """Write the entries you choose to share into one file for your practitioner."""
     from otjournal import fsio, tomlio
-    from otjournal.query import parse_day
+    from otjournal.dates import parse_day
     from otjournal.sharing import build_export
 
     if not output:
@@ -512,8 +512,8 @@ def homework_summary(
     json: JsonOpt = False,
 ) -> None:
     """Practice against the plan, mood trend, before→after changes, the latest entries."""
+    from otjournal.dates import parse_day
     from otjournal.homework_stats import summarise
-    from otjournal.query import parse_day
     from otjournal.render_homework import summary
 
     config = _config()

@@ -49,7 +49,8 @@ def list_cmd(
 ) -> None:
     """List sessions, oldest first (filter by client and dates; -n for the latest N)."""
     from otjournal.cli.problems import note_problems
-    from otjournal.query import parse_day, select_sessions
+    from otjournal.dates import parse_day
+    from otjournal.query import select_sessions
     from otjournal.render import sessions_table
     from otjournal.store import validate_handle
 
@@ -168,8 +169,8 @@ def demo_cmd(
     """Write a realistic, fictional demo journal into a new folder, then show it."""
     import tempfile
 
+    from otjournal.dates import parse_day
     from otjournal.demo import write_demo
-    from otjournal.query import parse_day
     from otjournal.store import Journal
 
     if dir is None:

@@ -111,7 +111,7 @@ def export_cmd(
     checklist answer or homework entry). Columns are documented in docs/export.md."""
     from otjournal import exporting
     from otjournal.cli.problems import note_problems
-    from otjournal.query import parse_day
+    from otjournal.dates import parse_day
     from otjournal.store import validate_handle
 
     if fmt not in ("csv", "json"):

@@ -21,8 +21,8 @@ def register(app: typer.Typer) -> None:
 
 
 def period(since: str | None, until: str | None, default_since: str = "6m") -> tuple[date, date]:
+    from otjournal.dates import parse_day
     from otjournal.errors import UsageError
-    from otjournal.query import parse_day
 
     day = today()
     start = parse_day(since or default_since, day)

@@ -1,0 +1,39 @@
+"""Days as people type them: ISO dates, today, yesterday, or 30d / 8w / 6m / 1y ago. Pure."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from otjournal.errors import UsageError
+
+_RELATIVE = re.compile(r"(\d{1,4})([dwmy])")
+
+
+def parse_day(text: str, today: date) -> date:
+    """An ISO date, ``today``, ``yesterday``, or a relative ``30d`` / ``8w`` / ``6m`` ago."""
+    value = text.strip().lower()
+    if value == "today":
+        return today
+    if value == "yesterday":
+        return today - timedelta(days=1)
+    m = _RELATIVE.fullmatch(value)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        if unit in "dw":
+            return today - timedelta(days=n * (7 if unit == "w" else 1))
+        months = n * (12 if unit == "y" else 1)  # calendar months: 12m is a year ago
+        year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+        return _clamped(year, month + 1, today.day)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(
+            f"{text[:30]!r} is not a date: use YYYY-MM-DD, today, yesterday, or 30d / 8w / 6m"
+        ) from None
+
+
+def _clamped(year: int, month: int, day: int) -> date:
+    """The day in that month, or its last day (31 March less a month is 28/29 February)."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
