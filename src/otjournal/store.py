@@ -236,15 +236,19 @@ class Journal:
         if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
             raise StoreError("refusing to touch a file outside the notes folder", path=path)
 
-    def import_homework(self, entry: HomeworkEntry) -> Loaded[HomeworkEntry] | None:
-        """Add an entry shared from elsewhere under its own id; None if it is already here
-        (under any file name). Never overwrites."""
-        handle = validate_handle(entry.client)
-        if not self.client_file(handle).is_file():
+    def _existing_client(self, handle: str) -> str:
+        """Records are only ever added for a client that exists."""
+        if not self.client_file(validate_handle(handle)).is_file():
             raise NotFoundError(
                 f"no client {handle!r} in {self.root}",
                 hint=f"add the client first: otj client add {handle}",
             )
+        return handle
+
+    def import_homework(self, entry: HomeworkEntry) -> Loaded[HomeworkEntry] | None:
+        """Add an entry shared from elsewhere under its own id; None if it is already here
+        (under any file name). Never overwrites."""
+        handle = self._existing_client(entry.client)
         existing = {h.record.id for h in self.load([handle]).client_homework(handle)}
         if entry.id in existing:
             return None
@@ -263,12 +267,7 @@ class Journal:
         durable: bool,
         finish: Any = None,
     ) -> Loaded[Any]:
-        handle = validate_handle(record.client)
-        if not self.client_file(handle).is_file():
-            raise NotFoundError(
-                f"no client {handle!r} in {self.root}",
-                hint=f"add the client first: otj client add {handle}",
-            )
+        handle = self._existing_client(record.client)
         folder = self._writable_dir(CLIENTS, handle, kind)
         made: dict[int, Any] = {}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -362,16 +362,10 @@ def locate(text: str, field: str) -> tuple[int, int]:
         return name == target_table
 
     in_section = not target_table
-    in_text = False  # inside a multi-line string: no headers or keys there
-    for n, line in enumerate(lines, start=1):
-        if in_text:
-            in_text = _toggles_text(line, in_text)
-            continue
-        header = _HEADER_RE.match(line)
+    for n, line, header, table in _structure(lines):
         if header:
-            table = [p.strip().strip('"') for p in header.group(2).split(".")]
             name = ".".join(table)
-            if header.group(1) == "[[":
+            if header == "[[":
                 counts[name] = counts.get(name, -1) + 1
             # A prefix of the target table that is the wanted array element
             prefix_ok = all(
@@ -388,7 +382,6 @@ def locate(text: str, field: str) -> tuple[int, int]:
             continue
         if in_section and isinstance(leaf, str) and _key_re(leaf).match(line):
             return n, len(line) - len(line.lstrip()) + 1
-        in_text = _toggles_text(line, in_text)
     if best > 1 or (not target_table and isinstance(leaf, str)):
         return best, 1
     # An inline array or table: point at its key in the enclosing table.
@@ -407,8 +400,10 @@ def _toggles_text(line: str, in_text: bool) -> bool:
     return in_text
 
 
-def _key_in_section(lines: list[str], section: list[str], key: str) -> int | None:
-    current: list[str] = []
+def _structure(lines: list[str]) -> Iterator[tuple[int, str, str, list[str]]]:
+    """(line number, line, "[" / "[[" / "", current table) for every line that is not
+    inside a multi-line string: lines of note text are never taken for headers or keys."""
+    table: list[str] = []
     in_text = False
     for n, line in enumerate(lines, start=1):
         if in_text:
@@ -416,9 +411,15 @@ def _key_in_section(lines: list[str], section: list[str], key: str) -> int | Non
             continue
         header = _HEADER_RE.match(line)
         if header:
-            current = [p.strip().strip('"') for p in header.group(2).split(".")]
+            table = [p.strip().strip('"') for p in header.group(2).split(".")]
+            yield n, line, header.group(1), table
             continue
-        if current == section and _key_re(key).match(line):
-            return n
+        yield n, line, "", table
         in_text = _toggles_text(line, in_text)
+
+
+def _key_in_section(lines: list[str], section: list[str], key: str) -> int | None:
+    for n, line, header, table in _structure(lines):
+        if not header and table == section and _key_re(key).match(line):
+            return n
     return None
