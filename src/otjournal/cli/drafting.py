@@ -10,11 +10,25 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from otjournal.cli.common import err, fail, now
+
+# The options every note-writing command (otj log, otj homework log) offers alike.
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", help="Read it from a TOML file, or - for stdin (no prompts)."),
+]
+EditorOpt = Annotated[bool, typer.Option("--editor", help="Write it in $EDITOR.")]
+ResumeOpt = Annotated[
+    bool, typer.Option("--resume", help="Continue the latest draft (or --draft ID).")
+]
+DraftOpt = Annotated[str | None, typer.Option("--draft", help="The draft to resume.")]
+NoInputOpt = Annotated[
+    bool, typer.Option("--no-input", help="Never prompt; exit 2 naming missing fields.")
+]
 
 
 class DraftRun:

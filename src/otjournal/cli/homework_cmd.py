@@ -21,7 +21,15 @@ from otjournal.cli.common import (
     print_json,
     today,
 )
-from otjournal.cli.drafting import DraftRun, read_source
+from otjournal.cli.drafting import (
+    DraftOpt,
+    DraftRun,
+    EditorOpt,
+    FromOpt,
+    NoInputOpt,
+    ResumeOpt,
+    read_source,
+)
 
 homework_app = typer.Typer(
     cls=BoundaryGroup,
@@ -268,18 +276,11 @@ def homework_log(
     balanced: Annotated[str | None, typer.Option(help="Balanced thought.")] = None,
     balanced_belief: Annotated[int | None, typer.Option()] = None,
     text: Annotated[str | None, typer.Option(help="Free text (a journal entry's body).")] = None,
-    from_file: Annotated[
-        str | None,
-        typer.Option(
-            "--from", help="Read the entry from a TOML file, or - for stdin (no prompts)."
-        ),
-    ] = None,
-    editor: Annotated[bool, typer.Option("--editor", help="Write it in $EDITOR.")] = False,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue the latest draft.")] = False,
-    draft_id: Annotated[str | None, typer.Option("--draft", help="The draft to resume.")] = None,
-    no_input: Annotated[
-        bool, typer.Option("--no-input", help="Never prompt; exit 2 naming missing fields.")
-    ] = False,
+    from_file: FromOpt = None,
+    editor: EditorOpt = False,
+    resume: ResumeOpt = False,
+    draft_id: DraftOpt = None,
+    no_input: NoInputOpt = False,
     dir: DirOpt = None,
 ) -> None:
     """Log practice, relaxation, a thought record, a mood check or a free journal entry."""

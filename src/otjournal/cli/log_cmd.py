@@ -20,7 +20,18 @@ from otjournal.cli.common import (
     out,
     print_json,
 )
-from otjournal.cli.drafting import DraftRun, missing_exit, read_source, run_editor, write_private
+from otjournal.cli.drafting import (
+    DraftOpt,
+    DraftRun,
+    EditorOpt,
+    FromOpt,
+    NoInputOpt,
+    ResumeOpt,
+    missing_exit,
+    read_source,
+    run_editor,
+    write_private,
+)
 
 drafts_app = typer.Typer(
     cls=BoundaryGroup, invoke_without_command=True, help="List, show and discard unfinished notes."
@@ -102,18 +113,11 @@ def log_cmd(
     homework: Annotated[
         Repeat, typer.Option("--homework", help="TEXT[;kind=practice][;per_week=5]; repeat.")
     ] = None,
-    from_file: Annotated[
-        str | None,
-        typer.Option("--from", help="Read the note from a TOML file, or - for stdin (no prompts)."),
-    ] = None,
-    editor: Annotated[bool, typer.Option("--editor", help="Write the note in $EDITOR.")] = False,
-    resume: Annotated[
-        bool, typer.Option("--resume", help="Continue the latest draft (or --draft ID).")
-    ] = False,
-    draft_id: Annotated[str | None, typer.Option("--draft", help="The draft to resume.")] = None,
-    no_input: Annotated[
-        bool, typer.Option("--no-input", help="Never prompt; exit 2 naming missing fields.")
-    ] = False,
+    from_file: FromOpt = None,
+    editor: EditorOpt = False,
+    resume: ResumeOpt = False,
+    draft_id: DraftOpt = None,
+    no_input: NoInputOpt = False,
     dir: DirOpt = None,
 ) -> None:
     """Write a session note: guided prompts by default, or flags, --from, --editor.
