@@ -86,6 +86,14 @@ def _temp_file(folder: Path, data: bytes, durable: bool) -> Iterator[Path]:
             tmp.unlink()
 
 
+def _not_saved(folder: Path, exc: OSError) -> StoreError:
+    return StoreError(
+        f"could not save in {folder}: {_describe(exc)}; nothing was written",
+        path=folder,
+        hint="check free space and permissions, then try again",
+    )
+
+
 def _describe(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
@@ -115,11 +123,7 @@ def create_new(
     except StoreError:
         raise
     except OSError as exc:
-        raise StoreError(
-            f"could not save in {folder}: {_describe(exc)}; nothing was written",
-            path=folder,
-            hint="check free space and permissions, then try again",
-        ) from None
+        raise _not_saved(folder, exc) from None
     raise StoreError(f"could not find a free file name in {folder}", path=folder)
 
 
@@ -132,11 +136,7 @@ def create_named(folder: Path, name: str, data: bytes) -> Path | None:
             _fsync_dir_or_withdraw(folder, final)
         return final
     except OSError as exc:
-        raise StoreError(
-            f"could not save in {folder}: {_describe(exc)}; nothing was written",
-            path=folder,
-            hint="check free space and permissions, then try again",
-        ) from None
+        raise _not_saved(folder, exc) from None
 
 
 def _fsync_dir_or_withdraw(folder: Path, final: Path) -> None:
