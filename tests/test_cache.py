@@ -14,6 +14,7 @@ import pytest
 
 from otjournal import tomlio
 from otjournal.cache import RecordCache
+from otjournal.loading import meta_of
 from otjournal.store import Journal
 from tests.conftest import REPO, make_client, make_session
 
@@ -105,7 +106,7 @@ def test_a_cache_of_an_older_format_is_rebuilt(cached: Journal):
 def test_a_damaged_row_is_only_a_miss(cached: Journal):
     expected = summaries(cached)
     with sqlite3.connect(cache_file(cached)) as db:
-        db.execute("UPDATE files SET data = x'00ff00'")
+        db.execute("UPDATE records SET data = x'00ff00'")
     assert summaries(cached) == expected
 
 
@@ -156,11 +157,13 @@ def test_an_unwritable_cache_folder_only_costs_speed(tmp_path: Path):
     assert len(j.load().sessions) == 1
 
 
-def test_record_cache_key_is_the_files_identity(tmp_path: Path):
+def test_record_cache_remembers_each_files_identity_and_record(tmp_path: Path):
+    session = replace(make_session(), id="2026-03-05_1430_aaaaa")
     cache = RecordCache(tmp_path / "c", tmp_path / "root")
-    cache.put("/x.toml", (1, 2, 3, 4), replace(make_session(), id="2026-03-05_1430_aaaaa"))
-    cache.save(complete=True)
+    cache.put("/x.toml", (1, 2, 3, 4), meta_of("session", session), session)
+    cache.close()
     again = RecordCache(tmp_path / "c", tmp_path / "root")
-    assert again.get("/x.toml", (1, 2, 3, 4)) is not None
-    for other in ((9, 2, 3, 4), (1, 9, 3, 4), (1, 2, 9, 4), (1, 2, 3, 9)):
-        assert again.get("/x.toml", other) is None
+    [(key, meta)] = again.known("mia-k").values()
+    assert key == (1, 2, 3, 4) and meta.id == session.id and meta.day == "2026-03-05"
+    assert again.record("/x.toml") == session
+    assert again.known("noah-t") == {}

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from otjournal.errors import Problem
-from otjournal.store import Snapshot
+from otjournal.loading import Snapshot
 
 
 def cross_checks(snap: Snapshot) -> list[Problem]:

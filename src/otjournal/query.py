@@ -7,7 +7,7 @@ from datetime import date
 from typing import TypeVar
 
 from otjournal.errors import NotFoundError, UsageError
-from otjournal.store import Loaded
+from otjournal.loading import Loaded
 
 R = TypeVar("R")
 

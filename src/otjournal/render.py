@@ -15,13 +15,13 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from otjournal.loading import Loaded
 from otjournal.model import Client, Goal, HomeworkEntry, Session
 from otjournal.model.vocab import (
     CHECKLIST_KEYS,
     DONE_WORDS,
     FRAMEWORK_NAMES,
 )
-from otjournal.store import Loaded
 
 ANSWER_MARK = {"yes": "yes", "partly": "partly", "no": "no", "unsure": "unsure", "n-a": "n/a"}
 

@@ -14,8 +14,9 @@ from typing import Any
 from otjournal import amend
 from otjournal.conflicts import git_sides
 from otjournal.errors import UsageError
+from otjournal.loading import Conflict, parse_record_bytes
 from otjournal.model import Client, HomeworkEntry, Session
-from otjournal.store import Conflict, Journal, parse_record_bytes
+from otjournal.store import Journal
 
 CHOICES = ("original", "copy", "both", "merge")
 GIT_CHOICES = ("ours", "theirs", "both")

@@ -59,10 +59,10 @@ def amend_cmd(
     stay a prefix of the file, and the amendment records their hash."""
     from otjournal import amend
     from otjournal.cli.log_cmd import load_config
+    from otjournal.loading import parse_record_bytes
     from otjournal.model import Amendment, Session
     from otjournal.model.vocab import AMENDMENT_KINDS
     from otjournal.query import find_by_id
-    from otjournal.store import parse_record_bytes
 
     config = load_config()
     j = journal(dir)

@@ -1,0 +1,484 @@
+"""Reading the notes folder: which files there are, what they hold, what could not be read.
+
+Reading goes in two steps. ``Reader.scan`` lists and stats the files (no file is opened),
+setting aside sync-conflict copies and symlinks; then each client is read on its own
+(``Reader.snapshot``), or only the facts that order and select records are gathered
+(``Reader.index``) and just the records shown are read (``Reader.record``). A command
+holds one client's records at a time, so memory stays flat however large the folder.
+
+With a cache (cache.py) an unchanged file is never parsed again; without one every file is.
+A read never writes to the folder and never creates one; a file that fails to parse is
+reported with its place, never rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from otjournal import tomlio
+from otjournal.cache import Key, Meta, RecordCache, key_of
+from otjournal.conflicts import conflict_copy, has_git_markers
+from otjournal.errors import InvalidFile, OtjournalError, Problem, ValidationErrors
+from otjournal.model import Client, HomeworkEntry, Session
+from otjournal.model.ids import handle_problem
+
+MAX_FILE_BYTES = 1024 * 1024
+CLIENTS = "clients"
+CLIENT_FILE = "client.toml"
+SESSIONS = "sessions"
+HOMEWORK = "homework"
+FOLDERS = {"session": SESSIONS, "homework": HOMEWORK}
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "client": Client.from_dict,
+    "session": Session.from_dict,
+    "homework": HomeworkEntry.from_dict,
+}
+RECORD_KINDS = ("session", "homework")
+PROGRESS_FROM = 1000  # files to parse before a progress bar is worth showing
+
+R = TypeVar("R")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[R]):
+    """A record and the file it came from."""
+
+    record: R
+    path: Path
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A sync tool's conflict copy (or a file with git conflict markers) set aside."""
+
+    path: Path
+    original: Path
+    tool: str
+
+
+@dataclass
+class Snapshot:
+    """Everything read from the folder, plus what could not be read."""
+
+    root: Path
+    clients: dict[str, Loaded[Client]] = field(default_factory=dict)
+    sessions: list[Loaded[Session]] = field(default_factory=list)
+    homework: list[Loaded[HomeworkEntry]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def client_sessions(self, handle: str) -> list[Loaded[Session]]:
+        return [s for s in self.sessions if s.record.client == handle]
+
+    def client_homework(self, handle: str) -> list[Loaded[HomeworkEntry]]:
+        return [h for h in self.homework if h.record.client == handle]
+
+    def add(self, other: Snapshot) -> None:
+        self.clients.update(other.clients)
+        self.sessions += other.sessions
+        self.homework += other.homework
+        self.problems += other.problems
+        self.conflicts += other.conflicts
+
+    def settle(self) -> None:
+        """Records in time order; a second file with an id already seen is not counted."""
+        self.sessions.sort(key=lambda s: (s.record.start, s.record.id))
+        self.homework.sort(key=lambda h: (h.record.at, h.record.id))
+        self.sessions = first_of_each_id(self.sessions, lambda s: s.record.id, self.problems)
+        self.homework = first_of_each_id(self.homework, lambda h: h.record.id, self.problems)
+
+
+@dataclass
+class FileRef:
+    """A file found by a scan: its kind, identity, and what the cache knows of it."""
+
+    kind: str  # "client", "session" or "homework"
+    path: Path
+    key: Key | None
+    meta: Meta | None = None  # from the cache when the key matched, or once parsed
+    record: Any = None  # kept by ``index`` only when there is no cache to find it in
+
+
+@dataclass
+class ClientFiles:
+    """One client folder as a scan found it (client.toml first, records by name)."""
+
+    handle: str
+    files: list[FileRef]
+    problems: list[Problem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def fingerprint(self, *params: object) -> str | None:
+        """Changes whenever any file here changes (or one comes or goes); None when a file
+        could not be stat'ed or was set aside, so nothing derived is remembered."""
+        if self.problems or self.conflicts or any(f.key is None for f in self.files):
+            return None
+        h = hashlib.sha256(repr(params).encode())
+        for f in self.files:
+            h.update(f"{f.path.name}\0{f.kind}\0{f.key}\n".encode())
+        return h.hexdigest()
+
+    def misses(self) -> int:
+        return sum(f.meta is None and f.key is not None for f in self.files)
+
+
+@dataclass
+class Scan:
+    clients: list[ClientFiles]
+    problems: list[Problem]  # about the clients folder itself (misnamed folders)
+
+
+class Progress(Protocol):
+    def start(self, total: int) -> None: ...
+    def advance(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+def meta_of(kind: str, record: Any) -> Meta:
+    if kind == "client":
+        return Meta(kind, record.handle, record.handle, 0, "")
+    moment = record.start if kind == "session" else record.at
+    return Meta(
+        kind, record.client, record.id, (moment - _EPOCH) // _MICRO, moment.date().isoformat()
+    )
+
+
+class Reader:
+    """Reads one notes folder, through the cache when there is one. Use it in a ``with``:
+    closing commits what the cache learned."""
+
+    def __init__(
+        self, root: Path, cache_folder: Path | None = None, progress: Progress | None = None
+    ) -> None:
+        self.root = root
+        self.cache = (
+            RecordCache(cache_folder, root) if cache_folder is not None and root.is_dir() else None
+        )
+        self.progress = progress
+        self._showing = False
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._showing and self.progress is not None:
+            self.progress.stop()
+            self._showing = False
+        if self.cache is not None:
+            self.cache.close()
+
+    # -- step 1: which files there are ----------------------------------------------
+    def handles(self) -> list[str]:
+        """Handles of client folders, without reading any file."""
+        try:
+            entries = sorted(os.scandir(self.root / CLIENTS), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [e.name for e in entries if e.is_dir() and not handle_problem(e.name)]
+
+    def scan(
+        self, handles: Iterable[str] | None = None, kinds: Sequence[str] = RECORD_KINDS
+    ) -> Scan:
+        everyone = handles is None
+        problems = self._misnamed_folders() if everyone else []
+        chosen = self.handles() if handles is None else list(handles)
+        known: dict[str, tuple[Key, Meta]] = {}
+        if self.cache is not None:
+            if everyone:
+                known = self.cache.known()
+            else:
+                for handle in chosen:
+                    known.update(self.cache.known(handle))
+        wanted = {"client", *kinds}
+        clients = [self._scan_client(h, kinds, known) for h in chosen]
+        if self.cache is not None:
+            seen = {str(f.path) for c in clients for f in c.files}
+            self.cache.forget(
+                [p for p, (_, m) in known.items() if m.kind in wanted and p not in seen]
+            )
+            if everyone:
+                for gone in self.cache.clients() - set(chosen):
+                    self.cache.forget_client(gone)
+        misses = sum(c.misses() for c in clients)
+        if self.progress is not None and misses >= PROGRESS_FROM:
+            self.progress.start(misses)
+            self._showing = True
+        return Scan(clients, problems)
+
+    def _misnamed_folders(self) -> list[Problem]:
+        try:
+            entries = list(os.scandir(self.root / CLIENTS))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        problems = []
+        for e in entries:
+            if e.name.startswith(".") or not e.is_dir():
+                continue
+            problem = handle_problem(e.name)
+            if problem:
+                problems.append(
+                    Problem(
+                        Path(e.path),
+                        f"not read: {problem}",
+                        severity="warning",
+                        hint="rename the folder to a valid handle",
+                    )
+                )
+        return problems
+
+    def _scan_client(
+        self, handle: str, kinds: Sequence[str], known: dict[str, tuple[Key, Meta]]
+    ) -> ClientFiles:
+        folder = self.root / CLIENTS / handle
+        found = ClientFiles(handle, [])
+        path = folder / CLIENT_FILE
+        found.files.append(self._ref("client", path, handle, known))
+        try:
+            names = sorted(
+                n
+                for n in os.listdir(folder)
+                if n.endswith(".toml") and n != CLIENT_FILE and not n.startswith(".")
+            )
+        except OSError:
+            names = []
+        for name in names:
+            copy = conflict_copy(name[: -len(".toml")], client_folder=True)
+            original = folder / f"{copy.original_stem}.toml" if copy else path
+            set_aside(
+                found, Conflict(folder / name, original, copy.tool if copy else "unknown tool")
+            )
+        for kind in kinds:
+            self._scan_records(found, kind, folder / FOLDERS[kind], known)
+        return found
+
+    def _scan_records(
+        self, found: ClientFiles, kind: str, folder: Path, known: dict[str, tuple[Key, Meta]]
+    ) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError as exc:
+            found.problems.append(Problem(folder, f"cannot read folder: {exc.strerror}"))
+            return
+        for e in entries:
+            if not e.name.endswith(".toml") or e.name.startswith("."):
+                continue
+            path = Path(e.path)
+            if e.is_symlink():
+                found.problems.append(Problem(path, "not read: a symlink", severity="warning"))
+                continue
+            copy = conflict_copy(e.name[: -len(".toml")])
+            if copy is not None:
+                set_aside(found, Conflict(path, folder / f"{copy.original_stem}.toml", copy.tool))
+                continue
+            found.files.append(self._ref(kind, path, found.handle, known))
+
+    def _ref(
+        self, kind: str, path: Path, handle: str, known: dict[str, tuple[Key, Meta]]
+    ) -> FileRef:
+        try:
+            key: Key | None = key_of(os.lstat(path))
+        except OSError:
+            key = None  # missing or unreadable: reading it says which
+        hit = known.get(str(path))
+        meta = hit[1] if hit and hit[0] == key and hit[1][:2] == (kind, handle) else None
+        return FileRef(kind, path, key, meta)
+
+    # -- step 2: what they hold -------------------------------------------------------
+    def snapshot(self, found: ClientFiles) -> Snapshot:
+        """One client's records, all read (from the cache where unchanged)."""
+        snap = Snapshot(self.root, problems=list(found.problems), conflicts=list(found.conflicts))
+        for ref in found.files:
+            record = self._read_ref(ref, found.handle, snap)
+            if record is None:
+                continue
+            if ref.kind == "client":
+                snap.clients[found.handle] = Loaded(record, ref.path)
+            elif ref.kind == "session":
+                snap.sessions.append(Loaded(record, ref.path))
+            else:
+                snap.homework.append(Loaded(record, ref.path))
+        snap.settle()
+        return snap
+
+    def index(self, found: ClientFiles, into: Snapshot) -> list[FileRef]:
+        """The readable files of one client with their facts (``meta``), without holding
+        their records; problems go ``into`` the snapshot given."""
+        into.problems += found.problems
+        into.conflicts += found.conflicts
+        readable = []
+        for ref in found.files:
+            if ref.meta is None:
+                record = self._read_ref(ref, found.handle, into)
+                if record is None:
+                    continue
+                if self.cache is None:
+                    ref.record = record
+                ref.meta = meta_of(ref.kind, record)
+            readable.append(ref)
+        return readable
+
+    def record(self, ref: FileRef) -> Any:
+        """The record of a file ``index`` found readable."""
+        if ref.record is not None:
+            return ref.record
+        record = self.cache.record(str(ref.path)) if self.cache is not None else None
+        if record is None:
+            ref.meta = None  # the cache lost it: read the file again
+            record = self._read_ref(ref, _handle_of(ref), None)
+        return record
+
+    def _read_ref(self, ref: FileRef, handle: str, snap: Snapshot | None) -> Any:
+        if ref.meta is not None and self.cache is not None:
+            cached = self.cache.record(str(ref.path))
+            if cached is not None:
+                return cached
+        problems = snap.problems if snap is not None else []
+        raw = read_file(ref.path, problems, missing_ok=ref.kind != "client")
+        if self._showing and self.progress is not None:
+            self.progress.advance()
+        if raw is None:
+            return None
+        if has_git_markers(raw) and snap is not None:  # reported by the parser as well
+            snap.conflicts.append(Conflict(ref.path, ref.path, "git"))
+        record = parse_collect(raw, ref.path, PARSERS[ref.kind], problems)
+        if record is None:
+            return None
+        owner = record.handle if ref.kind == "client" else record.client
+        if owner != handle:
+            problems.append(_misplaced(ref, raw, owner, handle))
+            return None
+        if self.cache is not None and ref.key is not None:
+            ref.meta = meta_of(ref.kind, record)
+            self.cache.put(str(ref.path), ref.key, ref.meta, record)
+        return record
+
+
+def _handle_of(ref: FileRef) -> str:
+    return ref.path.parent.name if ref.kind == "client" else ref.path.parent.parent.name
+
+
+def _misplaced(ref: FileRef, raw: bytes, owner: str, handle: str) -> Problem:
+    if ref.kind == "client":
+        return Problem(
+            ref.path,
+            f"handle = {owner!r} does not match its folder {handle!r}",
+            *_pos(raw, "handle"),
+            hint="make the handle match the folder name",
+        )
+    return Problem(
+        ref.path,
+        f"client = {owner!r}, but the file is in clients/{handle}/",
+        *_pos(raw, "client"),
+        hint="move the file or fix the client key",
+    )
+
+
+def set_aside(found: ClientFiles, conflict: Conflict) -> None:
+    """A conflict copy is never loaded (it would count twice) and never hidden."""
+    found.conflicts.append(conflict)
+    found.problems.append(
+        Problem(
+            conflict.path,
+            f"a sync conflict copy ({conflict.tool}) of {conflict.original.name}: it is not "
+            "counted until resolved",
+            line=1,
+            column=1,
+            hint="run 'otj conflicts' to compare and resolve",
+        )
+    )
+
+
+def first_of_each_id(items: list[R], id_of: Callable[[R], str], problems: list[Problem]) -> list[R]:
+    """Two files with one id are copies (a sync conflict?): say so, count neither twice."""
+    seen: dict[str, Path] = {}
+    keep = []
+    for item in items:
+        path: Path = item.path  # type: ignore[attr-defined]
+        first = seen.get(id_of(item))
+        if first is not None:
+            problems.append(
+                Problem(
+                    path,
+                    f"has the same id as {first.name}: a copy (a sync conflict?)",
+                    line=1,
+                    column=1,
+                    hint="compare the two files and keep the right one; only the first counts",
+                )
+            )
+            continue
+        seen[id_of(item)] = path
+        keep.append(item)
+    return keep
+
+
+def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        if not missing_ok:
+            problems.append(
+                Problem(
+                    path,
+                    "missing: each client folder needs a client.toml",
+                    hint="otj client add HANDLE writes one",
+                )
+            )
+        return None
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(
+                path,
+                f"larger than {MAX_FILE_BYTES // 1024} KiB: not a note otjournal wrote",
+                line=1,
+                column=1,
+                hint="move it out of the notes folder",
+            )
+        )
+        return None
+    return raw
+
+
+def _pos(raw: bytes, field_name: str) -> tuple[int, int]:
+    return tomlio.locate(raw.decode("utf-8", "replace"), field_name)
+
+
+def parse_collect(raw: bytes, path: Path, parse: Any, problems: list[Problem]) -> Any:
+    try:
+        return parse_record_bytes(raw, path, parse)
+    except InvalidFile as exc:
+        problems.extend(exc.problems)
+    except OtjournalError as exc:
+        problems.append(Problem(path, exc.message, exc.line, exc.column, exc.hint))
+    return None
+
+
+def parse_record_bytes(raw: bytes, path: Path, parse: Any) -> Any:
+    """Parse one file's bytes (from the folder, ``--from`` or an import) with located errors."""
+    tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
+    data = tomlio.parse(raw, path)
+    try:
+        return parse(data)
+    except ValidationErrors as exc:
+        raise tomlio.located(exc, raw, path) from None
