@@ -157,13 +157,18 @@ def test_an_unwritable_cache_folder_only_costs_speed(tmp_path: Path):
     assert len(j.load().sessions) == 1
 
 
-def test_record_cache_remembers_each_files_identity_and_record(tmp_path: Path):
+def test_record_cache_gives_a_record_only_for_the_identity_it_was_read_with(tmp_path: Path):
     session = replace(make_session(), id="2026-03-05_1430_aaaaa")
     cache = RecordCache(tmp_path / "c", tmp_path / "root")
-    cache.put("/x.toml", (1, 2, 3, 4), meta_of("session", session), session)
+    cache.put("clients/mia-k/sessions/x.toml", (1, 2, 3, 4), session)
+    index = {"x.toml": ((1, 2, 3, 4), meta_of("session", session))}
+    cache.put_index("clients/mia-k/sessions", index, [])
     cache.close()
     again = RecordCache(tmp_path / "c", tmp_path / "root")
-    [(key, meta)] = again.known("mia-k").values()
-    assert key == (1, 2, 3, 4) and meta.id == session.id and meta.day == "2026-03-05"
-    assert again.record("/x.toml") == session
-    assert again.known("noah-t") == {}
+    again.preload("mia-k")
+    [(key, meta)] = again.index("clients/mia-k/sessions").values()
+    assert key == (1, 2, 3, 4) and meta[0] == session.id and meta[2] == "2026-03-05"
+    assert again.record("clients/mia-k/sessions/x.toml", (1, 2, 3, 4)) == session
+    for other in ((9, 2, 3, 4), (1, 9, 3, 4), (1, 2, 9, 4), (1, 2, 3, 9)):
+        assert again.record("clients/mia-k/sessions/x.toml", other) is None
+    assert again.index("clients/noah-t/sessions") == {}

@@ -6,11 +6,12 @@ changed file is always parsed again. Files with problems are never cached. A mis
 corrupt, locked or old-format cache is simply rebuilt (or skipped): it can make a command
 faster, never different.
 
-Three tables: ``files`` (each file's identity and the few facts that order and select
-records, read without unpickling anything), ``records`` (the validated record, pickled)
-and ``memos`` (per-client results, such as a trends row, keyed by a fingerprint of every
-file they were computed from). Writes are buffered and committed in batches, so memory
-stays flat however many files a first run parses.
+Three tables: ``folders`` (one row per folder: each file's key and the few facts that
+order and select records, so a scan reads one small row per folder, not one per file),
+``records`` (each validated record, pickled, with the key of the file it came from) and
+``memos`` (per-client results, such as a trends row, keyed by a fingerprint of every file
+they were computed from). Writes are buffered and committed in batches, so memory stays
+flat however many files a first run parses.
 """
 
 from __future__ import annotations
@@ -21,31 +22,27 @@ import os
 import pickle
 import sqlite3
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INT, mtime_ns INT, "
-    "ctime_ns INT, ino INT, kind TEXT, client TEXT, id TEXT, micros INT, day TEXT)",
-    "CREATE INDEX IF NOT EXISTS files_by_client ON files (client)",
-    "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INT, mtime_ns INT, "
+    "ctime_ns INT, ino INT, data BLOB)",
     "CREATE TABLE IF NOT EXISTS memos (name TEXT, client TEXT, fingerprint TEXT, data BLOB, "
     "PRIMARY KEY (name, client))",
 )
 
 
-class Meta(NamedTuple):
-    """What is known of a record without unpickling it."""
-
-    kind: str  # "client", "session" or "homework"
-    client: str
-    id: str
-    micros: int  # its moment in µs since the epoch: sorts instants across UTC offsets
-    day: str  # its local calendar day, ISO
+# What is known of a record without unpickling it: its id, its moment in µs since the
+# epoch (sorts instants across UTC offsets) and its local calendar day (ISO). A plain
+# tuple: a folder index holds thousands, and plain tuples unpickle fastest.
+Meta = tuple[str, int, str]
+Index = dict[str, tuple[Key, Meta]]  # one folder's files by name: key and facts
 
 
 def key_of(st: os.stat_result) -> Key:
@@ -54,12 +51,14 @@ def key_of(st: os.stat_result) -> Key:
 
 class RecordCache:
     def __init__(self, folder: Path, root: Path) -> None:
+        # Rows are keyed by paths inside the notes folder (``clients/…``).
         digest = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:20]
         self.path = folder / f"records-{digest}.sqlite"
         self.db: sqlite3.Connection | None = None
         self.usable = True
-        self._files: dict[str, tuple[Key, Meta]] = {}
-        self._records: dict[str, bytes] = {}
+        self._indexes: dict[str, bytes] = {}
+        self._records: dict[str, tuple[Key, bytes]] = {}
+        self._folders: dict[str, bytes] = {}
         self._memos: dict[tuple[str, str], tuple[str, bytes]] = {}
         self._gone: list[str] = []
         self._gone_clients: list[str] = []
@@ -116,20 +115,43 @@ class RecordCache:
             return []
 
     # -- reading -----------------------------------------------------------------
-    def known(self, client: str | None = None) -> dict[str, tuple[Key, Meta]]:
-        """Every file remembered (for one client, or all): its key and facts."""
-        sql = "SELECT path, size, mtime_ns, ctime_ns, ino, kind, client, id, micros, day FROM files"
-        rows = self._query(sql + " WHERE client = ?", (client,)) if client else self._query(sql)
-        return {r[0]: ((r[1], r[2], r[3], r[4]), Meta(*r[5:])) for r in rows}
+    def preload(self, client: str | None = None) -> None:
+        """Fetch the folder indexes of one client (or all) in one query."""
+        if client is None:
+            rows = self._query("SELECT folder, data FROM folders")
+        else:
+            rows = self._query(
+                "SELECT folder, data FROM folders WHERE folder = ? OR folder LIKE ?",
+                (f"clients/{client}", f"clients/{client}/%"),
+            )
+        self._indexes.update(rows)
 
-    def clients(self) -> set[str]:
-        return {c for (c,) in self._query("SELECT DISTINCT client FROM files")}
-
-    def record(self, path: str) -> Any | None:
-        """The record of a file whose key matched (see ``known``); None if unusable."""
-        blob = self._records.get(path)
+    def index(self, folder: str) -> Index:
+        """What was known of the files in one folder (after ``preload``): name → key, facts."""
+        blob = self._indexes.get(folder)
         if blob is None:
-            rows = self._query("SELECT data FROM records WHERE path = ?", (path,))
+            return {}
+        try:
+            index: Index = pickle.loads(blob)
+            return index
+        except Exception:  # a damaged row is only a miss
+            return {}
+
+    def handles(self) -> set[str]:
+        """Clients some folder index is remembered for."""
+        return {folder.split("/")[1] for folder in self._indexes}
+
+    def record(self, path: str, key: Key) -> Any | None:
+        """The record of a file with this key; None if not remembered or unusable."""
+        pending = self._records.get(path)
+        if pending is not None:
+            blob = pending[1] if pending[0] == key else None
+        else:
+            rows = self._query(
+                "SELECT data FROM records WHERE path = ? AND size = ? AND mtime_ns = ? "
+                "AND ctime_ns = ? AND ino = ?",
+                (path, *key),
+            )
             blob = rows[0][0] if rows else None
         if blob is None:
             return None
@@ -151,35 +173,36 @@ class RecordCache:
             return None
 
     # -- writing (buffered) --------------------------------------------------------
-    def put(self, path: str, key: Key, meta: Meta, record: Any) -> None:
-        self._files[path] = (key, meta)
-        self._records[path] = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+    def put(self, path: str, key: Key, record: Any) -> None:
+        self._records[path] = (key, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        self._maybe_flush()
+
+    def put_index(self, folder: str, index: Index, gone: list[str]) -> None:
+        """A folder's files as now known; ``gone``: paths of records no longer there."""
+        self._folders[folder] = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        self._gone += gone
         self._maybe_flush()
 
     def remember(self, name: str, client: str, fingerprint: str, value: Any) -> None:
         self._memos[(name, client)] = (fingerprint, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
         self._maybe_flush()
 
-    def forget(self, paths: list[str]) -> None:
-        """Files that are gone: their rows go."""
-        self._gone += paths
-        self._maybe_flush()
-
     def forget_client(self, client: str) -> None:
+        """A client folder that is gone: everything remembered of it goes."""
         self._gone_clients.append(client)
 
     def _maybe_flush(self) -> None:
-        if len(self._files) + len(self._memos) + len(self._gone) >= BATCH:
+        if len(self._records) + len(self._folders) + len(self._memos) + len(self._gone) >= BATCH:
             self.flush()
 
     def flush(self) -> None:
         """Commit what is buffered. A locked cache (another process writing) is skipped:
         the rows are dropped and simply written by a later run."""
-        pending = self._files or self._memos or self._gone or self._gone_clients
-        files, records, memos = self._files, self._records, self._memos
+        records, folders, memos = self._records, self._folders, self._memos
         gone, gone_clients = self._gone, self._gone_clients
-        self._files, self._records, self._memos, self._gone, self._gone_clients = {}, {}, {}, [], []
-        if not pending or not self.usable:
+        self._records, self._folders, self._memos = {}, {}, {}
+        self._gone, self._gone_clients = [], []
+        if not (records or folders or memos or gone or gone_clients) or not self.usable:
             return
         try:
             if self.db is None:
@@ -188,24 +211,22 @@ class RecordCache:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(p, *k, *m) for p, (k, m) in files.items()],
+                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
+                    [(p, *k, blob) for p, (k, blob) in records.items()],
                 )
-                db.executemany(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?)", list(records.items())
-                )
+                db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", folders.items())
                 db.executemany(
                     "INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?)",
                     [(n, c, fp, data) for (n, c), (fp, data) in memos.items()],
                 )
-                for table in ("files", "records"):
-                    db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in gone])
-                for table in ("files", "memos"):
-                    db.executemany(
-                        f"DELETE FROM {table} WHERE client = ?", [(c,) for c in gone_clients]
-                    )
-                if gone_clients:
-                    db.execute("DELETE FROM records WHERE path NOT IN (SELECT path FROM files)")
+                db.executemany("DELETE FROM records WHERE path = ?", [(p,) for p in gone])
+                for c in gone_clients:
+                    for table, column in (("folders", "folder"), ("records", "path")):
+                        db.execute(
+                            f"DELETE FROM {table} WHERE {column} = ? OR {column} LIKE ?",
+                            (f"clients/{c}", f"clients/{c}/%"),
+                        )
+                    db.execute("DELETE FROM memos WHERE client = ?", (c,))
                 db.execute("COMMIT")
             except sqlite3.Error:
                 with contextlib.suppress(sqlite3.Error):

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from otjournal import tomlio
-from otjournal.cache import Key, Meta, RecordCache, key_of
-from otjournal.conflicts import conflict_copy, has_git_markers
+from otjournal.cache import Index, Key, Meta, RecordCache, key_of
+from otjournal.conflicts import ID_PATTERN, conflict_copy, has_git_markers
 from otjournal.errors import InvalidFile, OtjournalError, Problem, ValidationErrors
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import handle_problem
@@ -40,6 +40,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "homework": HomeworkEntry.from_dict,
 }
 RECORD_KINDS = ("session", "homework")
+RECORD_NAME = re.compile(rf"{ID_PATTERN}\.toml\Z")  # the usual name: never a conflict copy
 PROGRESS_FROM = 1000  # files to parse before a progress bar is worth showing
 
 R = TypeVar("R")
@@ -96,15 +97,32 @@ class Snapshot:
         self.homework = first_of_each_id(self.homework, lambda h: h.record.id, self.problems)
 
 
-@dataclass
+@dataclass(slots=True)
 class FileRef:
     """A file found by a scan: its kind, identity, and what the cache knows of it."""
 
     kind: str  # "client", "session" or "homework"
-    path: Path
+    where: str  # the path as a string: a scan makes thousands, Path objects cost
     key: Key | None
     meta: Meta | None = None  # from the cache when the key matched, or once parsed
     record: Any = None  # kept by ``index`` only when there is no cache to find it in
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
+
+    @property
+    def id(self) -> str:
+        return self.meta[0]  # type: ignore[index]
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Sorts like records do: by moment, then id."""
+        return (self.meta[1], self.meta[0])  # type: ignore[index]
+
+    @property
+    def day(self) -> date:
+        return date.fromisoformat(self.meta[2])  # type: ignore[index]
 
 
 @dataclass
@@ -123,7 +141,7 @@ class ClientFiles:
             return None
         h = hashlib.sha256(repr(params).encode())
         for f in self.files:
-            h.update(f"{f.path.name}\0{f.kind}\0{f.key}\n".encode())
+            h.update(f"{f.where}\0{f.kind}\0{f.key}\n".encode())
         return h.hexdigest()
 
     def misses(self) -> int:
@@ -144,11 +162,9 @@ class Progress(Protocol):
 
 def meta_of(kind: str, record: Any) -> Meta:
     if kind == "client":
-        return Meta(kind, record.handle, record.handle, 0, "")
+        return (record.handle, 0, "")
     moment = record.start if kind == "session" else record.at
-    return Meta(
-        kind, record.client, record.id, (moment - _EPOCH) // _MICRO, moment.date().isoformat()
-    )
+    return (record.id, (moment - _EPOCH) // _MICRO, moment.date().isoformat())
 
 
 class Reader:
@@ -164,6 +180,9 @@ class Reader:
         )
         self.progress = progress
         self._showing = False
+        self._inside = len(str(root)) + 1  # cache rows are keyed by the path inside root
+        # Folders whose index in the cache is out of date: written back on close.
+        self._stale: list[tuple[str, list[FileRef], Index]] = []
 
     def __enter__(self) -> Reader:
         return self
@@ -176,6 +195,11 @@ class Reader:
             self.progress.stop()
             self._showing = False
         if self.cache is not None:
+            for folder, refs, known in self._stale:
+                now = {f.where.rsplit("/", 1)[1]: (f.key, f.meta) for f in refs if f.meta}
+                gone = [f"{folder}/{name}" for name in known if name not in now]
+                self.cache.put_index(folder, now, gone)  # type: ignore[arg-type]
+            self._stale = []
             self.cache.close()
 
     # -- step 1: which files there are ----------------------------------------------
@@ -193,23 +217,13 @@ class Reader:
         everyone = handles is None
         problems = self._misnamed_folders() if everyone else []
         chosen = self.handles() if handles is None else list(handles)
-        known: dict[str, tuple[Key, Meta]] = {}
         if self.cache is not None:
-            if everyone:
-                known = self.cache.known()
-            else:
-                for handle in chosen:
-                    known.update(self.cache.known(handle))
-        wanted = {"client", *kinds}
-        clients = [self._scan_client(h, kinds, known) for h in chosen]
-        if self.cache is not None:
-            seen = {str(f.path) for c in clients for f in c.files}
-            self.cache.forget(
-                [p for p, (_, m) in known.items() if m.kind in wanted and p not in seen]
-            )
-            if everyone:
-                for gone in self.cache.clients() - set(chosen):
-                    self.cache.forget_client(gone)
+            for handle in [None] if everyone else chosen:
+                self.cache.preload(handle)
+        clients = [self._scan_client(h, kinds) for h in chosen]
+        if self.cache is not None and everyone:
+            for gone in self.cache.handles() - set(chosen):
+                self.cache.forget_client(gone)
         misses = sum(c.misses() for c in clients)
         if self.progress is not None and misses >= PROGRESS_FROM:
             self.progress.start(misses)
@@ -237,13 +251,20 @@ class Reader:
                 )
         return problems
 
-    def _scan_client(
-        self, handle: str, kinds: Sequence[str], known: dict[str, tuple[Key, Meta]]
-    ) -> ClientFiles:
+    def _scan_client(self, handle: str, kinds: Sequence[str]) -> ClientFiles:
         folder = self.root / CLIENTS / handle
         found = ClientFiles(handle, [])
         path = folder / CLIENT_FILE
-        found.files.append(self._ref("client", path, handle, known))
+        known = self._known(f"{CLIENTS}/{handle}")
+        try:
+            key: Key | None = key_of(os.lstat(path))
+        except OSError:
+            key = None  # missing: reading it says so
+        hit = known.get(CLIENT_FILE)
+        found.files.append(
+            FileRef("client", str(path), key, hit[1] if hit and hit[0] == key else None)
+        )
+        self._note_folder(f"{CLIENTS}/{handle}", found, 0, known)
         try:
             names = sorted(
                 n
@@ -259,42 +280,53 @@ class Reader:
                 found, Conflict(folder / name, original, copy.tool if copy else "unknown tool")
             )
         for kind in kinds:
-            self._scan_records(found, kind, folder / FOLDERS[kind], known)
+            self._scan_records(found, kind, f"{CLIENTS}/{handle}/{FOLDERS[kind]}")
         return found
 
-    def _scan_records(
-        self, found: ClientFiles, kind: str, folder: Path, known: dict[str, tuple[Key, Meta]]
-    ) -> None:
+    def _known(self, folder: str) -> Index:
+        return self.cache.index(folder) if self.cache is not None else {}
+
+    def _note_folder(self, folder: str, found: ClientFiles, start: int, known: Index) -> None:
+        """Remember a folder whose index must be written back (files came, went or changed)."""
+        refs = found.files[start:]
+        hits = sum(f.meta is not None for f in refs)
+        if self.cache is not None and (hits < len(refs) or hits < len(known)):
+            self._stale.append((folder, refs, known))
+
+    def _scan_records(self, found: ClientFiles, kind: str, folder: str) -> None:
+        absolute = self.root / folder
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            entries = sorted(os.scandir(absolute), key=lambda e: e.name)
         except (FileNotFoundError, NotADirectoryError):
             return
         except OSError as exc:
-            found.problems.append(Problem(folder, f"cannot read folder: {exc.strerror}"))
+            found.problems.append(Problem(absolute, f"cannot read folder: {exc.strerror}"))
             return
-        for e in entries:
-            if not e.name.endswith(".toml") or e.name.startswith("."):
+        known = self._known(folder)
+        files, start = found.files, len(found.files)
+        for e in entries:  # the hot loop of every read: kept lean
+            name = e.name
+            if not name.endswith(".toml") or name.startswith("."):
                 continue
-            path = Path(e.path)
             if e.is_symlink():
-                found.problems.append(Problem(path, "not read: a symlink", severity="warning"))
+                found.problems.append(
+                    Problem(Path(e.path), "not read: a symlink", severity="warning")
+                )
                 continue
-            copy = conflict_copy(e.name[: -len(".toml")])
+            copy = None if RECORD_NAME.match(name) else conflict_copy(name[:-5])
             if copy is not None:
-                set_aside(found, Conflict(path, folder / f"{copy.original_stem}.toml", copy.tool))
+                original = absolute / f"{copy.original_stem}.toml"
+                set_aside(found, Conflict(Path(e.path), original, copy.tool))
                 continue
-            found.files.append(self._ref(kind, path, found.handle, known))
-
-    def _ref(
-        self, kind: str, path: Path, handle: str, known: dict[str, tuple[Key, Meta]]
-    ) -> FileRef:
-        try:
-            key: Key | None = key_of(os.lstat(path))
-        except OSError:
-            key = None  # missing or unreadable: reading it says which
-        hit = known.get(str(path))
-        meta = hit[1] if hit and hit[0] == key and hit[1][:2] == (kind, handle) else None
-        return FileRef(kind, path, key, meta)
+            try:
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                files.append(FileRef(kind, e.path, None))  # reading it says what is wrong
+                continue
+            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            hit = known.get(name)
+            files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
+        self._note_folder(folder, found, start, known)
 
     # -- step 2: what they hold -------------------------------------------------------
     def snapshot(self, found: ClientFiles) -> Snapshot:
@@ -334,15 +366,17 @@ class Reader:
         """The record of a file ``index`` found readable."""
         if ref.record is not None:
             return ref.record
-        record = self.cache.record(str(ref.path)) if self.cache is not None else None
+        record = None
+        if self.cache is not None and ref.key is not None:
+            record = self.cache.record(ref.where[self._inside :], ref.key)
         if record is None:
             ref.meta = None  # the cache lost it: read the file again
             record = self._read_ref(ref, _handle_of(ref), None)
         return record
 
     def _read_ref(self, ref: FileRef, handle: str, snap: Snapshot | None) -> Any:
-        if ref.meta is not None and self.cache is not None:
-            cached = self.cache.record(str(ref.path))
+        if ref.meta is not None and self.cache is not None and ref.key is not None:
+            cached = self.cache.record(ref.where[self._inside :], ref.key)
             if cached is not None:
                 return cached
         problems = snap.problems if snap is not None else []
@@ -362,7 +396,7 @@ class Reader:
             return None
         if self.cache is not None and ref.key is not None:
             ref.meta = meta_of(ref.kind, record)
-            self.cache.put(str(ref.path), ref.key, ref.meta, record)
+            self.cache.put(ref.where[self._inside :], ref.key, record)
         return record
 
 
@@ -403,23 +437,22 @@ def set_aside(found: ClientFiles, conflict: Conflict) -> None:
 
 def first_of_each_id(items: list[R], id_of: Callable[[R], str], problems: list[Problem]) -> list[R]:
     """Two files with one id are copies (a sync conflict?): say so, count neither twice."""
-    seen: dict[str, Path] = {}
+    seen: dict[str, R] = {}
     keep = []
     for item in items:
-        path: Path = item.path  # type: ignore[attr-defined]
         first = seen.get(id_of(item))
         if first is not None:
             problems.append(
                 Problem(
-                    path,
-                    f"has the same id as {first.name}: a copy (a sync conflict?)",
+                    item.path,  # type: ignore[attr-defined]
+                    f"has the same id as {first.path.name}: a copy (a sync conflict?)",  # type: ignore[attr-defined]
                     line=1,
                     column=1,
                     hint="compare the two files and keep the right one; only the first counts",
                 )
             )
             continue
-        seen[id_of(item)] = path
+        seen[id_of(item)] = item
         keep.append(item)
     return keep
 
@@ -461,6 +494,8 @@ def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> b
 
 
 def _pos(raw: bytes, field_name: str) -> tuple[int, int]:
+    from otjournal import tomlio
+
     return tomlio.locate(raw.decode("utf-8", "replace"), field_name)
 
 
@@ -476,6 +511,8 @@ def parse_collect(raw: bytes, path: Path, parse: Any, problems: list[Problem]) -
 
 def parse_record_bytes(raw: bytes, path: Path, parse: Any) -> Any:
     """Parse one file's bytes (from the folder, ``--from`` or an import) with located errors."""
+    from otjournal import tomlio  # not imported when every file comes from the cache
+
     tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
     data = tomlio.parse(raw, path)
     try:

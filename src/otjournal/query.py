@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -10,27 +10,23 @@ from otjournal.errors import NotFoundError, UsageError
 from otjournal.loading import Loaded
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 def in_range(day: date, since: date | None, until: date | None) -> bool:
     return (since is None or day >= since) and (until is None or day <= until)
 
 
-def select_sessions(
-    sessions: Sequence[Loaded[R]],
+def select(
+    items: Sequence[T],
+    day_of: Callable[[T], date],
     *,
-    client: str | None = None,
     since: date | None = None,
     until: date | None = None,
     last: int | None = None,
-) -> list[Loaded[R]]:
-    """Sessions in chronological order, filtered; ``last`` keeps the most recent N."""
-    chosen = [
-        s
-        for s in sessions
-        if (client is None or s.record.client == client)  # type: ignore[attr-defined]
-        and in_range(s.record.start.date(), since, until)  # type: ignore[attr-defined]
-    ]
+) -> list[T]:
+    """Items (already in time order) within the dates; ``last`` keeps the most recent N."""
+    chosen = [item for item in items if in_range(day_of(item), since, until)]
     if last is not None:
         chosen = chosen[-last:] if last > 0 else []
     return chosen

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from random import Random
 from typing import Any
@@ -32,6 +33,7 @@ from otjournal.loading import (
     Progress,
     Reader,
     Snapshot,
+    first_of_each_id,
     parse_record_bytes,
 )
 from otjournal.model import Client, HomeworkEntry, Session
@@ -266,6 +268,30 @@ class Journal:
                 snap.add(r.snapshot(found))
         snap.settle()
         return snap
+
+    def sessions(
+        self,
+        handles: Iterable[str] | None = None,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        last: int | None = None,
+    ) -> tuple[list[Loaded[Session]], int, Snapshot]:
+        """Sessions in time order within the dates (``last``: the latest N), the number
+        there are in all, and the problems met. Only the sessions returned are read in
+        full: the others are ordered and filtered by what the cache knows of them."""
+        from otjournal.query import select
+
+        report = Snapshot(self.root)
+        with self.reader() as r:
+            scan = r.scan(handles, ("session",))
+            report.problems += scan.problems
+            refs = [f for c in scan.clients for f in r.index(c, report) if f.kind == "session"]
+            refs.sort(key=lambda f: f.order)
+            refs = first_of_each_id(refs, lambda f: f.id, report.problems)
+            chosen = select(refs, lambda f: f.day, since=since, until=until, last=last)
+            loaded = [Loaded(r.record(f), f.path) for f in chosen]
+        return [s for s in loaded if s.record is not None], len(refs), report
 
     def permission_problems(self) -> list[Problem]:
         """Folders or files that others can read: health records must stay private.

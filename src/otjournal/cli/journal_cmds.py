@@ -50,7 +50,6 @@ def list_cmd(
     """List sessions, oldest first (filter by client and dates; -n for the latest N)."""
     from otjournal.cli.problems import note_problems
     from otjournal.dates import parse_day
-    from otjournal.query import select_sessions
     from otjournal.render import sessions_table
     from otjournal.store import validate_handle
 
@@ -62,21 +61,19 @@ def list_cmd(
         raise NotFoundError(
             f"no client {client!r} in {j.root}", hint="'otj client list' shows the clients"
         )
-    snap = j.load(handles, homework=False)
-    note_problems(snap)
     day = today()
-    chosen = select_sessions(
-        snap.sessions,
-        client=client,
+    chosen, total, report = j.sessions(
+        handles,
         since=parse_day(since, day) if since else None,
         until=parse_day(until, day) if until else None,
         last=last,
     )
+    note_problems(report)
     if json:
         print_json([{**s.record.to_dict(), "path": str(s.path)} for s in chosen])
         return
     if not chosen:
-        out().print("No sessions yet." if not snap.sessions else "No sessions match.")
+        out().print("No sessions yet." if not total else "No sessions match.")
         return
     out().print(sessions_table([s.record for s in chosen]))
 
