@@ -328,6 +328,16 @@ class Reader:
             files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
         self._note_folder(folder, found, start, known)
 
+    # -- results remembered per client (cache.py) -------------------------------------
+    def memo(self, name: str, handle: str, fingerprint: str | None) -> Any | None:
+        if self.cache is None or fingerprint is None:
+            return None
+        return self.cache.memo(name, handle, fingerprint)
+
+    def remember(self, name: str, handle: str, fingerprint: str, value: Any) -> None:
+        if self.cache is not None:
+            self.cache.remember(name, handle, fingerprint, value)
+
     # -- step 2: what they hold -------------------------------------------------------
     def snapshot(self, found: ClientFiles) -> Snapshot:
         """One client's records, all read (from the cache where unchanged)."""

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
@@ -328,3 +329,18 @@ def client_trends(
         supports=supports(chosen),
         homework=homework,
     )
+
+
+def overview_row(
+    client: Client, sessions: Sequence[Session], start: date, end: date
+) -> dict[str, Any]:
+    """One client's line of the trends overview; ``sessions`` in time order."""
+    within = [s for s in sessions if start <= s.start.date() <= end]
+    low = lowest_item(checklist_rates(within))
+    return {
+        "client": client.handle,
+        "sessions": len(within),
+        "last_seen": sessions[-1].start.date() if sessions else None,
+        "goal_direction": direction(goal_trends(client, within)),
+        "lowest_item": {"item": low.item, "rate": low.rate} if low else None,
+    }

@@ -13,12 +13,12 @@ creates a folder; a file that fails to parse is reported, never rewritten.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from random import Random
-from typing import Any
+from typing import Any, TypeVar
 
 from otjournal import fsio, tomlio
 from otjournal.errors import NotFoundError, Problem, StoreError, UsageError
@@ -38,6 +38,8 @@ from otjournal.loading import (
 )
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import handle_problem, new_suffix, record_id
+
+T = TypeVar("T")
 
 
 def validate_handle(handle: str) -> str:
@@ -268,6 +270,43 @@ class Journal:
                 snap.add(r.snapshot(found))
         snap.settle()
         return snap
+
+    def per_client(
+        self,
+        compute: Callable[[Snapshot], T],
+        *,
+        memo: str,
+        params: tuple[object, ...] = (),
+        homework: bool = True,
+    ) -> tuple[list[T], Snapshot]:
+        """``compute`` on each client's records, one client at a time (memory stays that of
+        the largest client), and what could not be read. A result is remembered in the
+        cache under ``memo`` with a fingerprint of every file of that client and ``params``;
+        while none of them changes, the client's files are not read again. Results are
+        only remembered for clients whose every file could be read, so a problem is
+        reported on every run until it is fixed."""
+        from otjournal import __version__
+        from otjournal.cache import CACHE_FORMAT
+
+        report = Snapshot(self.root)
+        results: list[T] = []
+        with self.reader() as r:
+            scan = r.scan(None, RECORD_KINDS if homework else ("session",))
+            report.problems += scan.problems
+            for found in scan.clients:
+                fingerprint = found.fingerprint(memo, __version__, CACHE_FORMAT, *params)
+                remembered = r.memo(memo, found.handle, fingerprint)
+                if remembered is not None:
+                    results.append(remembered[0])
+                    continue
+                snap = r.snapshot(found)
+                result = compute(snap)
+                if fingerprint and not snap.problems and not snap.conflicts:
+                    r.remember(memo, found.handle, fingerprint, (result,))
+                report.problems += snap.problems
+                report.conflicts += snap.conflicts
+                results.append(result)
+        return results, report
 
     def sessions(
         self,

@@ -64,60 +64,54 @@ def trends_cmd(
 
     start, end = period(since, until)
     j = journal(dir)
-    if client and client not in j.client_handles():
+    if not client:
+        _overview(j, start, end, json)
+        return
+    if client not in j.client_handles():
         raise NotFoundError(
             f"no client {client!r} in {j.root}", hint="'otj client list' shows the clients"
         )
-    snap = j.load([client] if client else None)
+    snap = j.load([client])
     note_problems(snap)
     config = load_config_or_defaults(config_file())
-    if client:
-        if client not in snap.clients:
-            raise NotFoundError(f"client {client!r} could not be read", hint="run 'otj check'")
-        t = build(snap, client, start, end, config)
-        if json:
-            from otjournal.render_trends import trends_json
+    if client not in snap.clients:
+        raise NotFoundError(f"client {client!r} could not be read", hint="run 'otj check'")
+    t = build(snap, client, start, end, config)
+    if json:
+        from otjournal.render_trends import trends_json
 
-            print_json(trends_json(t))
-            return
-        from otjournal.render_homework import compact
-        from otjournal.render_trends import client_view
-
-        out().print(client_view(t, compact(t.homework)), soft_wrap=False)
+        print_json(trends_json(t))
         return
-    rows = overview(snap, start, end)
+    from otjournal.render_homework import compact
+    from otjournal.render_trends import client_view
+
+    out().print(client_view(t, compact(t.homework)), soft_wrap=False)
+
+
+def _overview(j: Any, start: date, end: date, json: bool) -> None:
+    """One line per client, read one client at a time; a client whose files are unchanged
+    since the last run is not read again (the line is remembered in the cache)."""
+    from otjournal.cli.problems import note_problems
+    from otjournal.stats import overview_row
+
+    def row(snap: Any) -> dict[str, Any] | None:
+        if not snap.clients:
+            return None  # client.toml could not be read: note_problems says so
+        [loaded] = snap.clients.values()
+        return overview_row(loaded.record, [s.record for s in snap.sessions], start, end)
+
+    found, report = j.per_client(row, memo="trends-overview", params=(start, end), homework=False)
+    note_problems(report)
+    rows = [r for r in found if r is not None]
     if json:
         print_json({"since": start, "until": end, "clients": rows})
         return
     if not rows:
         out().print("No clients yet.")
         return
-    from otjournal.render_trends import overview_table
+    from otjournal.render_trends import overview
 
     out().print(
         f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}", highlight=False
     )
-    out().print(overview_table(rows))
-
-
-def overview(snap: Any, start: date, end: date) -> list[dict[str, Any]]:
-    from otjournal.stats import checklist_rates, direction, goal_trends, lowest_item
-
-    by_client: dict[str, list[Any]] = {}
-    for s in snap.sessions:
-        by_client.setdefault(s.record.client, []).append(s.record)
-    rows = []
-    for handle, loaded in snap.clients.items():
-        sessions = [s for s in by_client.get(handle, []) if start <= s.start.date() <= end]
-        everything = by_client.get(handle, [])
-        low = lowest_item(checklist_rates(sessions))
-        rows.append(
-            {
-                "client": handle,
-                "sessions": len(sessions),
-                "last_seen": everything[-1].start.date() if everything else None,
-                "goal_direction": direction(goal_trends(loaded.record, sessions)),
-                "lowest_item": {"item": low.item, "rate": low.rate} if low else None,
-            }
-        )
-    return rows
+    out().print(overview(rows, out().width))
