@@ -1,12 +1,13 @@
 """Time whole otjournal processes on demo journals of growing size.
 
-    python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--out FILE]
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--out FILE] [--work DIR]
 
-For each size it builds a journal with `otj demo --sessions N`, then times each
-command as a whole process over several runs (median, min-max) with its peak memory,
-next to the floor measured in the same run: a bare Python process that reads and
-parses every file of the journal with tomllib. Results go to stdout and to
-benchmarks/RESULTS.md (with the machine noted). Nothing here is a test: run it by hand.
+For each size it builds a journal with `otj demo --sessions N` (or reuses one already in
+--work), then times each command as a whole process over several runs (median, min-max)
+with its peak memory, next to the floor measured in the same run: a bare Python process
+that reads and parses every file of the journal with tomllib. Results go to stdout and
+into benchmarks/RESULTS.md between its result markers (the machine noted; the text around
+them is kept). Nothing here is a test: run it by hand.
 """
 
 from __future__ import annotations
@@ -60,11 +61,21 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def measure(cmd: list[str], env: dict[str, str], runs: int, cold: bool = False) -> dict[str, float]:
+def measure(
+    cmd: list[str],
+    env: dict[str, str],
+    runs: int,
+    cold: bool = False,
+    before: list[str] | None = None,
+) -> dict[str, float]:
+    if not cold:
+        timed(cmd, env)  # untimed: the cache as a person's would be after a first run
     times, peaks = [], []
     for _ in range(runs):
         if cold:  # no parse cache: what the first run after an upgrade or a sync costs
             shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
+        if before:  # untimed: e.g. a session added, so one client changed
+            timed(before, env)
         t, m = timed(cmd, env)
         times.append(t)
         peaks.append(m)
@@ -82,16 +93,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--keep", action="store_true", help="keep the journals built")
+    parser.add_argument("--work", help="folder for the journals: reused when already built")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     otj = otj_command()
     rows: list[tuple[int, str, dict[str, float]]] = []
-    work = Path(tempfile.mkdtemp(prefix="otj-bench-"))
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="otj-bench-"))
+    keep = args.keep or bool(args.work)
     try:
         for n in sizes:
             root = work / f"j{n}"
             env = {
-                **os.environ,
+                **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
                 "OTJOURNAL_DIR": str(root),
                 "NO_COLOR": "1",
                 "XDG_STATE_HOME": str(work / "state"),
@@ -100,16 +113,34 @@ def main() -> int:
                 "COLUMNS": "80",
             }
             t0 = time.perf_counter()
-            subprocess.run(
-                [*otj, "demo", "--dir", str(root), "--sessions", str(n), "--end", END, "-q"],
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+            if not (root / "clients").is_dir():
+                subprocess.run(
+                    [*otj, "demo", "--dir", str(root), "--sessions", str(n), "--end", END, "-q"],
+                    env=env,
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
             build = time.perf_counter() - t0
             files = sum(len(fs) for _, _, fs in os.walk(root))
             print(f"\n{n} sessions ({files} files), built in {build:.1f} s", flush=True)
+            log_one = [
+                *otj,
+                "log",
+                "mia-k",
+                "--no-input",
+                "--by",
+                "Bench",
+                "--setting",
+                "clinic",
+                "--attendee",
+                "child",
+                "--summary",
+                "Benchmark session",
+                "--checklist",
+                "yyyyyyy",
+            ]
             commands = {
+                "python start-up alone (no otj)": [sys.executable, "-c", "pass"],
                 "floor: parse every file (bare python)": [sys.executable, "-c", FLOOR, str(root)],
                 "otj --help": [*otj, "--help"],
                 "otj list -n 10": [*otj, "list", "-n", "10"],
@@ -118,22 +149,8 @@ def main() -> int:
                 "otj trends mia-k": [*otj, "trends", "mia-k"],
                 "otj check": [*otj, "check"],
                 "otj report mia-k": [*otj, "report", "mia-k"],
-                "otj log --no-input (add one)": [
-                    *otj,
-                    "log",
-                    "mia-k",
-                    "--no-input",
-                    "--by",
-                    "Bench",
-                    "--setting",
-                    "clinic",
-                    "--attendee",
-                    "child",
-                    "--summary",
-                    "Benchmark session",
-                    "--checklist",
-                    "yyyyyyy",
-                ],
+                "otj trends (all clients, one changed)": [*otj, "trends"],
+                "otj log --no-input (add one)": log_one,
                 "otj homework log --no-input": [
                     *otj,
                     "homework",
@@ -149,7 +166,13 @@ def main() -> int:
                 ],
             }
             for name, cmd in commands.items():
-                result = measure(cmd, env, args.runs, cold="no cache" in name)
+                result = measure(
+                    cmd,
+                    env,
+                    args.runs,
+                    cold="no cache" in name,
+                    before=log_one if "one changed" in name else None,
+                )
                 rows.append((n, name, result))
                 print(
                     f"  {name:<40} {result['median']:7.3f} s  "
@@ -157,24 +180,27 @@ def main() -> int:
                     flush=True,
                 )
     finally:
-        if not args.keep:
+        if not keep:
             shutil.rmtree(work, ignore_errors=True)
     write_results(Path(args.out), rows, args.runs)
     return 0
 
 
+START, END_MARK = "<!-- results: written by benchmarks/run.py -->", "<!-- /results -->"
+
+
 def write_results(path: Path, rows: list[tuple[int, str, dict[str, float]]], runs: int) -> None:
     cpu = platform.processor() or platform.machine()
     lines = [
-        "# Benchmark results",
-        "",
+        START,
         f"Measured {date.today()} with `python benchmarks/run.py`: {os.cpu_count()} cores, "
         f"{cpu}, {platform.system()} {platform.release()}, Python "
         f"{platform.python_version()}. Whole processes, {runs} runs each: median "
         "(min-max) seconds and peak resident memory. The floor is a bare Python process "
         "reading and parsing every file of the same journal with tomllib. Commands run with "
-        "the parse cache as a person's would (it exists after the first run), except the "
-        "one marked 'no cache', which starts without it every time.",
+        "the parse cache as a person's would (one untimed run first), except the one marked "
+        "'no cache', which starts without it every time; 'one changed' adds a session "
+        "(untimed) before each run.",
         "",
         "| sessions | command | median s | min-max s | peak MB |",
         "|---:|---|---:|---|---:|",
@@ -183,7 +209,15 @@ def write_results(path: Path, rows: list[tuple[int, str, dict[str, float]]], run
         lines.append(
             f"| {n} | {name} | {r['median']:.3f} | {r['min']:.3f}-{r['max']:.3f} | {r['mb']:.0f} |"
         )
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines.append(END_MARK)
+    block = "\n".join(lines)
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in old and END_MARK in old:
+        head, rest = old.split(START, 1)
+        text = head + block + rest.split(END_MARK, 1)[1]
+    else:
+        text = "# Benchmark results\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
     print(f"\nWrote {path}")
 
 

@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from otjournal.errors import Problem
 from otjournal.loading import Snapshot
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What ``check`` found for one client, beyond files that could not be read."""
+
+    problems: list[Problem]
+    clients: int
+    sessions: int
+    homework: int
+
+
+def client_checks(
+    j: object, snap: Snapshot, today: date, adult_years: int, child_until_age: int
+) -> Findings:
+    """The checks across one client's records (a snapshot of that client alone); files
+    that could not be read are the snapshot's own problems."""
+    problems = (
+        cross_checks(snap)
+        + chain_problems(j, snap)
+        + retention_notes(snap, today, adult_years, child_until_age)
+    )
+    return Findings(problems, len(snap.clients), len(snap.sessions), len(snap.homework))
 
 
 def cross_checks(snap: Snapshot) -> list[Problem]:

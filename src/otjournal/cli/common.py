@@ -55,8 +55,46 @@ def journal(dir_option: Path | None) -> Any:
     from otjournal.paths import cache_dir, notes_dir
     from otjournal.store import Journal
 
-    # The CLI keeps a derived cache of parsed records (platformdirs' cache folder).
-    return Journal(notes_dir(dir_option, os.environ), cache_folder=cache_dir())
+    # The CLI keeps a derived cache of parsed records (platformdirs' cache folder);
+    # OTJOURNAL_NO_CACHE=1 reads every file afresh.
+    no_cache = os.environ.get("OTJOURNAL_NO_CACHE", "").strip() not in ("", "0")
+    return Journal(
+        notes_dir(dir_option, os.environ),
+        cache_folder=None if no_cache else cache_dir(),
+        progress=ReadingProgress(),
+    )
+
+
+class ReadingProgress:
+    """A progress bar on stderr while a read parses thousands of files (a first run,
+    or after a sync changed many): only on a terminal, and gone once done."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        if not err().is_terminal:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._bar = Progress(
+            TextColumn("reading notes"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err(),
+            transient=True,
+        )
+        self._task = self._bar.add_task("read", total=total)
+        self._bar.start()
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 def today() -> date:

@@ -107,31 +107,31 @@ def show_cmd(
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
-    from otjournal.checks import chain_problems, cross_checks, retention_notes
-
-    j = journal(dir)
-    snap = j.load()
+    from otjournal.checks import client_checks
     from otjournal.config import load_config_or_defaults
     from otjournal.paths import config_file
 
+    j = journal(dir)
     settings = load_config_or_defaults(config_file())
     retention = (settings.retention_adult_years, settings.retention_child_age)
-    problems = (
-        snap.problems
-        + cross_checks(snap)
-        + chain_problems(j, snap)
-        + j.permission_problems()
-        + retention_notes(snap, today(), *retention)
+    day = today()
+    # One client at a time; an unchanged client's findings are remembered in the cache.
+    found, report = j.per_client(
+        lambda snap: client_checks(j, snap, day, *retention),
+        memo="check",
+        params=(day, retention),
     )
+    problems = report.problems + [p for f in found for p in f.problems]
+    problems += j.permission_problems()
     problems.sort(key=lambda p: (str(p.path), p.line or 0, p.column or 0))
     errors = sum(p.severity == "error" for p in problems)
     if json:
         print_json(
             {
                 "ok": errors == 0,
-                "clients": len(snap.clients),
-                "sessions": len(snap.sessions),
-                "homework": len(snap.homework),
+                "clients": sum(f.clients for f in found),
+                "sessions": sum(f.sessions for f in found),
+                "homework": sum(f.homework for f in found),
                 "problems": [p.to_json(j.root) for p in problems],
             }
         )
