@@ -1,0 +1,303 @@
+"""The fast paths of issue 7 give the same answers as reading every file.
+
+``list`` reads only the sessions it shows; ``trends`` (all clients) and ``check`` remember
+each unchanged client's result in the cache. Every change to a file must still be seen
+on the next run: a hand edit that keeps the size and the modification time, a file gone,
+a client folder gone, a file that stops parsing.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from random import Random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from otjournal.cli import app, keep_only_invoked
+from otjournal.render_trends import overview, overview_table
+from otjournal.store import Journal
+from tests.conftest import REPO, TZ, make_client, make_session
+from tests.test_cache import rewrite_keeping_size_and_mtime
+
+
+@pytest.fixture
+def three(notes: Path) -> Journal:
+    """Three clients, sessions interleaved in time, one at another UTC offset."""
+    j = Journal(notes)
+    for handle in ("mia-k", "noah-t", "ava-l"):
+        j.add_client(make_client(handle))
+    rng = Random(3)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
+    for i in range(18):
+        handle = ("mia-k", "noah-t", "ava-l")[i % 3]
+        when = start + timedelta(days=i, minutes=rng.choice((0, 30)))
+        if i == 7:  # written from another time zone: ordered by instant, not by wall clock
+            when = when.astimezone(timezone(timedelta(hours=-5)))
+        j.add_session(make_session(handle, start=when, plan=make_session().plan))
+    return j
+
+
+def run(runner, *args: str):
+    result = runner.invoke(app, list(args))
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+def listed(runner, *args: str) -> list[str]:
+    return [s["id"] for s in json.loads(run(runner, "list", "--json", *args).stdout)]
+
+
+# -- list ------------------------------------------------------------------------------
+
+
+def test_list_last_n_is_the_tail_of_the_full_list_and_of_a_full_read(runner, three: Journal):
+    everything = listed(runner)
+    assert everything == [s.record.id for s in three.load(homework=False).sessions]
+    for n in (0, 1, 5, 18, 40):
+        assert listed(runner, "-n", str(n)) == (everything[-n:] if n else [])
+    assert (
+        listed(runner, "noah-t", "-n", "2")
+        == [i for i in everything if i in {s.record.id for s in three.load(["noah-t"]).sessions}][
+            -2:
+        ]
+    )
+    days = listed(runner, "--since", "2026-03-05", "--until", "2026-03-08")
+    assert days and all("2026-03-05" <= i[:10] <= "2026-03-08" for i in days)
+
+
+def test_list_sees_a_hand_edit_that_moves_a_session_in_time(runner, three: Journal):
+    before = listed(runner, "-n", "1")
+    oldest = three.load(homework=False).sessions[0]
+    raw = oldest.path.read_bytes()
+    old_start = oldest.record.start.isoformat().encode()
+    new_start = (oldest.record.start + timedelta(days=300)).isoformat().encode()
+    assert len(old_start) == len(new_start) and old_start in raw
+    listed(runner)  # the cache now knows the file as it was
+    rewrite_keeping_size_and_mtime(oldest.path, old_start, new_start)
+    assert listed(runner, "-n", "1") == [oldest.record.id] != before
+
+
+def test_list_reports_a_broken_file_and_lists_the_rest(runner, three: Journal):
+    listed(runner)
+    victim = three.load(homework=False).sessions[-1].path
+    victim.write_bytes(victim.read_bytes()[:40])
+    result = run(runner, "list", "-n", "3")
+    assert "could not be read" in result.stderr
+    assert victim.stem not in result.stdout
+    assert len(listed(runner, "-n", "3")) == 3
+
+
+# -- trends overview -------------------------------------------------------------------
+
+
+def overview_json(runner) -> dict[str, dict]:
+    data = json.loads(run(runner, "trends", "--since", "2026-01-01", "--json").stdout)
+    return {row["client"]: row for row in data["clients"]}
+
+
+def test_overview_is_remembered_and_every_change_is_seen(runner, three: Journal):
+    first = overview_json(runner)
+    assert overview_json(runner) == first  # from the cache
+    snap = three.load(["mia-k"])
+    target = snap.sessions[0].path
+    # One checklist answer changes in place: same size, same modification time.
+    raw = target.read_bytes()
+    assert b'answer = "yes"' in raw
+    rewrite_keeping_size_and_mtime(target, b'answer = "yes"', b'answer = "no" ')
+    changed = overview_json(runner)
+    assert changed["mia-k"]["lowest_item"] != first["mia-k"]["lowest_item"]
+    assert changed["noah-t"] == first["noah-t"]
+    # A session deleted, then a whole client folder.
+    target.unlink()
+    assert overview_json(runner)["mia-k"]["sessions"] == first["mia-k"]["sessions"] - 1
+    shutil.rmtree(three.client_dir("ava-l"))
+    assert set(overview_json(runner)) == {"mia-k", "noah-t"}
+
+
+def test_a_problem_is_reported_on_every_run_not_remembered_away(runner, three: Journal):
+    overview_json(runner)
+    victim = three.load(["noah-t"]).sessions[0].path
+    victim.write_text("not = [toml", encoding="utf-8")
+    for _ in range(2):
+        result = run(runner, "trends", "--since", "2026-01-01")
+        assert "1 file could not be read" in result.stderr
+    victim.unlink()
+    assert "could not be read" not in run(runner, "trends").stderr
+
+
+def test_overview_with_and_without_the_cache_is_the_same_text(runner, three: Journal, monkeypatch):
+    cached = [run(runner, "trends", "--since", "2026-01-01").stdout for _ in range(2)]
+    monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
+    shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]))
+    fresh = run(runner, "trends", "--since", "2026-01-01").stdout
+    assert cached == [fresh, fresh]
+    assert not Path(os.environ["XDG_CACHE_HOME"]).exists()  # the cache was left alone
+
+
+rows_strategy = st.lists(
+    st.fixed_dictionaries(
+        {
+            "client": st.from_regex(r"[a-z][a-z0-9-]{0,39}", fullmatch=True),
+            "sessions": st.integers(0, 100_000),
+            "last_seen": st.none() | st.dates(date(2000, 1, 1), date(2100, 1, 1)),
+            "goal_direction": st.sampled_from(
+                ["moving up", "steady", "moving down", "mixed", "no ratings yet"]
+            ),
+            "lowest_item": st.none()
+            | st.fixed_dictionaries(
+                {
+                    "item": st.text(min_size=1, max_size=40).filter(str.isprintable),
+                    "rate": st.floats(0, 1),
+                }
+            ),
+        }
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=rows_strategy, width=st.sampled_from([40, 60, 80, 132]))
+def test_the_direct_overview_layout_prints_exactly_what_the_table_would(rows, width):
+    printed = []
+    for renderable in (overview(rows, width), overview_table(rows)):
+        console = Console(file=io.StringIO(), width=width, soft_wrap=True, color_system=None)
+        console.print(renderable)
+        printed.append(console.file.getvalue())  # type: ignore[attr-defined]
+    assert printed[0] == printed[1]
+
+
+# -- check -----------------------------------------------------------------------------
+
+
+def test_check_remembers_a_clean_client_and_still_sees_every_change(runner, three: Journal):
+    assert run(runner, "check").exit_code == 0
+    data = json.loads(run(runner, "check", "--json").stdout)
+    assert (data["clients"], data["sessions"]) == (3, 18)
+    victim = three.load(["ava-l"]).sessions[2].path
+    rewrite_keeping_size_and_mtime(victim, b"duration_min = 45", b"duration_min = 4x")
+    result = run(runner, "check")
+    assert result.exit_code == 1 and victim.name in result.stdout
+    victim.write_bytes(victim.read_bytes().replace(b"duration_min = 4x", b"duration_min = 45"))
+    assert run(runner, "check").exit_code == 0
+
+
+def test_check_sees_a_hand_edit_of_an_amended_note_after_a_clean_run(runner, three: Journal):
+    target = three.load(["mia-k"]).sessions[0]
+    run(runner, "amend", target.record.id, "--kind", "addition", "--text", "More.", "--by", "Al")
+    assert run(runner, "check").exit_code == 0
+    rewrite_keeping_size_and_mtime(target.path, b"Followed Mia's lead.", b"Followed Mia's pace.")
+    assert "changed outside otjournal" in run(runner, "check").stdout
+
+
+def test_the_cache_forgets_files_and_clients_that_are_gone(runner, three: Journal):
+    run(runner, "check")
+    [db_path] = list(Path(os.environ["XDG_CACHE_HOME"]).rglob("records-*.sqlite"))
+
+    def remembered() -> set[str]:
+        with sqlite3.connect(db_path) as db:
+            return {p for (p,) in db.execute("SELECT path FROM records")}
+
+    gone = three.load(["noah-t"]).sessions[0].path
+    assert f"clients/noah-t/sessions/{gone.name}" in remembered()
+    gone.unlink()
+    run(runner, "check")
+    assert f"clients/noah-t/sessions/{gone.name}" not in remembered()
+    shutil.rmtree(three.client_dir("ava-l"))
+    run(runner, "check")
+    assert not any(p.startswith("clients/ava-l/") for p in remembered())
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+def test_only_the_invoked_command_is_built_and_the_rest_stay_reachable():
+    import typer
+
+    def fresh() -> typer.Typer:
+        from importlib import reload
+
+        import otjournal.cli as cli
+
+        return reload(cli).app
+
+    full = fresh()
+    names = [c.name for c in full.registered_commands]
+    keep_only_invoked(full, ["list", "-n", "3"])
+    assert [c.name for c in full.registered_commands] == ["list"]
+    assert full.registered_groups == []
+    for args in ([], ["--help"], ["lst"], ["-h"]):
+        app_ = fresh()
+        keep_only_invoked(app_, args)
+        assert [c.name for c in app_.registered_commands] == names
+    app_ = fresh()
+    keep_only_invoked(app_, ["homework", "log"])
+    assert [g.name for g in app_.registered_groups] == ["homework"]
+
+
+def test_the_console_script_gives_the_same_help_and_suggestions(tmp_path: Path):
+    def otj(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "otjournal", *args],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "COLUMNS": "80"},
+        )
+
+    assert otj("list", "--help").stdout.startswith("Usage: otj list [OPTIONS] [client]")
+    mistyped = otj("lst")
+    assert mistyped.returncode == 2 and "Did you mean 'list'?" in mistyped.stderr
+    assert "trends" in otj("--help").stdout
+
+
+@pytest.mark.pty
+def test_a_first_run_over_thousands_of_files_shows_progress_on_a_terminal(tmp_path: Path):
+    """A progress bar on stderr while a first read parses 1,000 files or more; it is gone
+    when done, and never shown when stderr is not a terminal."""
+    import pexpect
+
+    root = tmp_path / "big"
+    env = {**os.environ, "TERM": "xterm", "OTJOURNAL_DIR": str(root)}
+    env.pop("NO_COLOR", None)
+    subprocess.run(
+        [sys.executable, "-m", "otjournal", "demo", "--dir", str(root), "--sessions", "320", "-q"],
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=REPO,
+    )
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "otjournal", "check"],
+        env=env,
+        cwd=str(REPO),
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(24, 100),
+    )
+    child.expect("reading notes")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus in (0, 1)
+    # Not a terminal: nothing but the findings, and the second run reads from the cache.
+    shutil.rmtree(Path(env["XDG_CACHE_HOME"]))
+    piped = subprocess.run(
+        [sys.executable, "-m", "otjournal", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+    assert "reading notes" not in piped.stderr + piped.stdout
