@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from otjournal.cache import Index, Key, Meta, RecordCache, key_of
-from otjournal.conflicts import ID_PATTERN, conflict_copy, has_git_markers
+from otjournal.conflicts import conflict_copy, has_git_markers
 from otjournal.errors import InvalidFile, OtjournalError, Problem, ValidationErrors
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import handle_problem
@@ -40,7 +39,6 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "homework": HomeworkEntry.from_dict,
 }
 RECORD_KINDS = ("session", "homework")
-RECORD_NAME = re.compile(rf"{ID_PATTERN}\.toml\Z")  # the usual name: never a conflict copy
 PROGRESS_FROM = 1000  # files to parse before a progress bar is worth showing
 
 R = TypeVar("R")
@@ -313,7 +311,7 @@ class Reader:
                     Problem(Path(e.path), "not read: a symlink", severity="warning")
                 )
                 continue
-            copy = None if RECORD_NAME.match(name) else conflict_copy(name[:-5])
+            copy = conflict_copy(name[:-5])
             if copy is not None:
                 original = absolute / f"{copy.original_stem}.toml"
                 set_aside(found, Conflict(Path(e.path), original, copy.tool))
@@ -376,13 +374,7 @@ class Reader:
         """The record of a file ``index`` found readable."""
         if ref.record is not None:
             return ref.record
-        record = None
-        if self.cache is not None and ref.key is not None:
-            record = self.cache.record(ref.where[self._inside :], ref.key)
-        if record is None:
-            ref.meta = None  # the cache lost it: read the file again
-            record = self._read_ref(ref, _handle_of(ref), None)
-        return record
+        return self._read_ref(ref, _handle_of(ref), None)  # the cache, else the file
 
     def _read_ref(self, ref: FileRef, handle: str, snap: Snapshot | None) -> Any:
         if ref.meta is not None and self.cache is not None and ref.key is not None:
