@@ -167,7 +167,7 @@ def test_record_cache_gives_a_record_only_for_the_identity_it_was_read_with(tmp_
     again = RecordCache(tmp_path / "c", tmp_path / "root")
     again.preload("mia-k")
     [(key, meta)] = again.index("clients/mia-k/sessions").values()
-    assert key == (1, 2, 3, 4) and meta[0] == session.id and meta[2] == "2026-03-05"
+    assert key == (1, 2, 3, 4) and meta[1] == session.id and meta[2] == "2026-03-05"
     assert again.record("clients/mia-k/sessions/x.toml", (1, 2, 3, 4)) == session
     for other in ((9, 2, 3, 4), (1, 9, 3, 4), (1, 2, 9, 4), (1, 2, 3, 9)):
         assert again.record("clients/mia-k/sessions/x.toml", other) is None

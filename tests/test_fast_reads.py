@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 from otjournal.cli import app, keep_only_invoked
-from otjournal.render_trends import overview, overview_table
+from otjournal import textgrid
+from otjournal.rows import OVERVIEW_COLUMNS, SESSION_COLUMNS, overview_cells
 from otjournal.store import Journal
 from tests.conftest import REPO, TZ, make_client, make_session
 from tests.test_cache import rewrite_keeping_size_and_mtime
@@ -167,15 +168,47 @@ rows_strategy = st.lists(
 )
 
 
+def printed(renderable, width: int) -> str:
+    console = Console(file=io.StringIO(), width=width, soft_wrap=True, color_system=None)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
 @settings(max_examples=150, deadline=None)
 @given(rows=rows_strategy, width=st.sampled_from([40, 60, 80, 132]))
 def test_the_direct_overview_layout_prints_exactly_what_the_table_would(rows, width):
-    printed = []
-    for renderable in (overview(rows, width), overview_table(rows)):
-        console = Console(file=io.StringIO(), width=width, soft_wrap=True, color_system=None)
-        console.print(renderable)
-        printed.append(console.file.getvalue())  # type: ignore[attr-defined]
-    assert printed[0] == printed[1]
+    cells = overview_cells(rows)
+    lines = textgrid.lines(OVERVIEW_COLUMNS, cells, width)
+    table = printed(textgrid.table(OVERVIEW_COLUMNS, cells), width)
+    if lines is not None:  # else it did not fit, and the table shrinks the columns
+        assert "\n".join(lines) + "\n" == table
+
+
+def test_the_direct_layout_gives_way_when_the_columns_do_not_fit():
+    row = ("mia-k", "12", "2026-03-05", "moving up", "–")
+    assert textgrid.lines(OVERVIEW_COLUMNS, [row], 80) is not None
+    assert textgrid.lines(OVERVIEW_COLUMNS, [row], 40) is None
+    assert textgrid.lines(OVERVIEW_COLUMNS, [("a\nb", *row[1:])], 80) is None  # a newline
+
+
+# Free text as a practitioner might type it, Rich markup and emoji codes included: the
+# cells are text, never markup.
+cell_text = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=30
+) | st.sampled_from(["[bold]x[/bold]", ":smile:", "a [red]b", "界界", "\\[x]"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(st.tuples(*[cell_text] * len(SESSION_COLUMNS)), max_size=6),
+    width=st.sampled_from([40, 80, 132, 200]),
+)
+def test_the_direct_session_layout_prints_exactly_what_the_table_would(rows, width):
+    lines = textgrid.lines(SESSION_COLUMNS, rows, width)
+    if lines is not None:
+        assert "\n".join(lines) + "\n" == printed(textgrid.table(SESSION_COLUMNS, rows), width)
+        for row, line in zip(rows, lines[1:], strict=True):
+            assert all(cell in line for cell in row)  # whole, as typed
 
 
 # -- check -----------------------------------------------------------------------------

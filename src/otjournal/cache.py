@@ -24,7 +24,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -38,10 +38,11 @@ SCHEMA = (
 )
 
 
-# What is known of a record without unpickling it: its id, its moment in µs since the
-# epoch (sorts instants across UTC offsets) and its local calendar day (ISO). A plain
-# tuple: a folder index holds thousands, and plain tuples unpickle fastest.
-Meta = tuple[str, int, str]
+# What is known of a record without unpickling it: its moment in µs since the epoch
+# (sorts instants across UTC offsets), its id and its local calendar day (ISO). A plain
+# tuple: a folder index holds thousands, plain tuples unpickle fastest, and records sort
+# by the tuple itself (moment, then id) without a Python call per record.
+Meta = tuple[int, str, str]
 Index = dict[str, tuple[Key, Meta]]  # one folder's files by name: key and facts
 
 

@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -44,6 +45,7 @@ PROGRESS_FROM = 1000  # files to parse before a progress bar is worth showing
 R = TypeVar("R")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
+_NAME = attrgetter("name")
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,7 @@ class FileRef:
 
     @property
     def id(self) -> str:
-        return self.meta[0]  # type: ignore[index]
-
-    @property
-    def order(self) -> tuple[int, str]:
-        """Sorts like records do: by moment, then id."""
-        return (self.meta[1], self.meta[0])  # type: ignore[index]
+        return self.meta[1]  # type: ignore[index]
 
     @property
     def day(self) -> date:
@@ -160,9 +157,9 @@ class Progress(Protocol):
 
 def meta_of(kind: str, record: Any) -> Meta:
     if kind == "client":
-        return (record.handle, 0, "")
+        return (0, record.handle, "")
     moment = record.start if kind == "session" else record.at
-    return (record.id, (moment - _EPOCH) // _MICRO, moment.date().isoformat())
+    return ((moment - _EPOCH) // _MICRO, record.id, moment.date().isoformat())
 
 
 class Reader:
@@ -178,7 +175,8 @@ class Reader:
         )
         self.progress = progress
         self._showing = False
-        self._inside = len(str(root)) + 1  # cache rows are keyed by the path inside root
+        self._base = str(root)
+        self._inside = len(self._base) + 1  # cache rows are keyed by the path inside root
         # Folders whose index in the cache is out of date: written back on close.
         self._stale: list[tuple[str, list[FileRef], Index]] = []
 
@@ -250,19 +248,18 @@ class Reader:
         return problems
 
     def _scan_client(self, handle: str, kinds: Sequence[str]) -> ClientFiles:
-        folder = self.root / CLIENTS / handle
+        inside = f"{CLIENTS}/{handle}"
+        folder = f"{self._base}/{inside}"  # strings, not Paths: a scan makes thousands
         found = ClientFiles(handle, [])
-        path = folder / CLIENT_FILE
-        known = self._known(f"{CLIENTS}/{handle}")
+        path = f"{folder}/{CLIENT_FILE}"
+        known = self._known(inside)
         try:
             key: Key | None = key_of(os.lstat(path))
         except OSError:
             key = None  # missing: reading it says so
         hit = known.get(CLIENT_FILE)
-        found.files.append(
-            FileRef("client", str(path), key, hit[1] if hit and hit[0] == key else None)
-        )
-        self._note_folder(f"{CLIENTS}/{handle}", found, 0, known)
+        found.files.append(FileRef("client", path, key, hit[1] if hit and hit[0] == key else None))
+        self._note_folder(inside, found, 0, known)
         try:
             names = sorted(
                 n
@@ -273,12 +270,12 @@ class Reader:
             names = []
         for name in names:
             copy = conflict_copy(name[: -len(".toml")], client_folder=True)
-            original = folder / f"{copy.original_stem}.toml" if copy else path
+            original = Path(folder, f"{copy.original_stem}.toml" if copy else CLIENT_FILE)
             set_aside(
-                found, Conflict(folder / name, original, copy.tool if copy else "unknown tool")
+                found, Conflict(Path(folder, name), original, copy.tool if copy else "unknown tool")
             )
         for kind in kinds:
-            self._scan_records(found, kind, f"{CLIENTS}/{handle}/{FOLDERS[kind]}")
+            self._scan_records(found, kind, f"{inside}/{FOLDERS[kind]}")
         return found
 
     def _known(self, folder: str) -> Index:
@@ -292,13 +289,13 @@ class Reader:
             self._stale.append((folder, refs, known))
 
     def _scan_records(self, found: ClientFiles, kind: str, folder: str) -> None:
-        absolute = self.root / folder
+        absolute = f"{self._base}/{folder}"
         try:
-            entries = sorted(os.scandir(absolute), key=lambda e: e.name)
+            entries = sorted(os.scandir(absolute), key=_NAME)
         except (FileNotFoundError, NotADirectoryError):
             return
         except OSError as exc:
-            found.problems.append(Problem(absolute, f"cannot read folder: {exc.strerror}"))
+            found.problems.append(Problem(Path(absolute), f"cannot read folder: {exc.strerror}"))
             return
         known = self._known(folder)
         files, start = found.files, len(found.files)
@@ -311,9 +308,11 @@ class Reader:
                     Problem(Path(e.path), "not read: a symlink", severity="warning")
                 )
                 continue
-            copy = conflict_copy(name[:-5])
-            if copy is not None:
-                original = absolute / f"{copy.original_stem}.toml"
+            hit = known.get(name)
+            # A name the index holds was a record's when indexed, and whether a name is a
+            # conflict copy depends on the name alone: only new names need the patterns.
+            if hit is None and (copy := conflict_copy(name[:-5])) is not None:
+                original = Path(absolute, f"{copy.original_stem}.toml")
                 set_aside(found, Conflict(Path(e.path), original, copy.tool))
                 continue
             try:
@@ -322,7 +321,6 @@ class Reader:
                 files.append(FileRef(kind, e.path, None))  # reading it says what is wrong
                 continue
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            hit = known.get(name)
             files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
         self._note_folder(folder, found, start, known)
 
@@ -439,6 +437,8 @@ def set_aside(found: ClientFiles, conflict: Conflict) -> None:
 
 def first_of_each_id(items: list[R], id_of: Callable[[R], str], problems: list[Problem]) -> list[R]:
     """Two files with one id are copies (a sync conflict?): say so, count neither twice."""
+    if len(set(map(id_of, items))) == len(items):
+        return items  # the usual case, found without a dict of every record
     seen: dict[str, R] = {}
     keep = []
     for item in items:

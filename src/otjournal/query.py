@@ -26,7 +26,10 @@ def select(
     last: int | None = None,
 ) -> list[T]:
     """Items (already in time order) within the dates; ``last`` keeps the most recent N."""
-    chosen = [item for item in items if in_range(day_of(item), since, until)]
+    if since is None and until is None:
+        chosen = list(items)
+    else:
+        chosen = [item for item in items if in_range(day_of(item), since, until)]
     if last is not None:
         chosen = chosen[-last:] if last > 0 else []
     return chosen

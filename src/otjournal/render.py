@@ -15,6 +15,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from otjournal import textgrid
 from otjournal.loading import Loaded
 from otjournal.model import Client, Goal, HomeworkEntry, Session
 from otjournal.model.vocab import (
@@ -22,14 +23,9 @@ from otjournal.model.vocab import (
     DONE_WORDS,
     FRAMEWORK_NAMES,
 )
+from otjournal.rows import SESSION_COLUMNS, gas, session_cells
 
 ANSWER_MARK = {"yes": "yes", "partly": "partly", "no": "no", "unsure": "unsure", "n-a": "n/a"}
-
-
-def gas(value: int | None) -> str:
-    if value is None:
-        return "–"
-    return f"+{value}" if value > 0 else str(value)
 
 
 def when(session: Session) -> str:
@@ -85,18 +81,7 @@ def goal_detail(goal: Goal) -> RenderableType:
 
 
 def sessions_table(sessions: Sequence[Session]) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("id", no_wrap=True)
-    table.add_column("client", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
-    table.add_column("where", no_wrap=True)
-    table.add_column("min", justify="right")
-    table.add_column("goals (GAS)", overflow="fold")
-    for s in sessions:
-        rated = " ".join(f"{g.goal} {gas(g.gas)}" for g in s.goals)
-        kind = s.session_type + (" (late)" if s.late_entry else "")
-        table.add_row(s.id, s.client, kind, s.setting, str(s.duration_min), rated or "–")
-    return table
+    return textgrid.table(SESSION_COLUMNS, [session_cells(s) for s in sessions])
 
 
 def _indent(renderable: RenderableType, pad: tuple[int, int, int, int]) -> Padding:

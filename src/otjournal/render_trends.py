@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
-from otjournal.render import gas
+from otjournal.rows import gas, pct
 from otjournal.stats import COPM_CAVEAT, ClientTrends, ItemRate, lowest_item
 
 SPARK = {-2: "▁", -1: "▂", 0: "▄", 1: "▆", 2: "█"}
@@ -34,10 +34,6 @@ def bar(rate: float | None, width: int = BAR_WIDTH) -> str:
         return "·" * width
     full = round(rate * width)
     return "█" * full + "░" * (width - full)
-
-
-def pct(rate: float | None) -> str:
-    return "n/a" if rate is None else f"{rate * 100:.0f}%"
 
 
 def _title(text: str) -> Text:
@@ -208,75 +204,6 @@ def _regulation_grid(reg: Any) -> Table:
         table.add_row(Text(start, style=STATE_STYLE), *row, str(reg.start.get(start, 0)))
     table.add_row(Text("at end", style="dim"), *[str(reg.end.get(s, 0)) for s in reg.states], "")
     return table
-
-
-# The overview's columns: header, justify, min width, max width. Long handles and items
-# shorten with an ellipsis; the numbers, dates and words beside them never do.
-OVERVIEW_COLUMNS: tuple[tuple[str, str, int, int | None], ...] = (
-    ("client", "left", 0, 18),
-    ("sessions", "right", 8, None),
-    ("last seen", "left", 10, None),
-    ("goals", "left", 15, None),
-    ("lowest item", "left", 0, 20),
-)
-
-
-def overview_cells(rows: Sequence[dict[str, Any]]) -> list[tuple[str, ...]]:
-    cells = []
-    for r in rows:
-        low = r["lowest_item"]
-        cells.append(
-            (
-                r["client"],
-                str(r["sessions"]),
-                str(r["last_seen"] or "–"),
-                r["goal_direction"],
-                f"{low['item']} {pct(low['rate'])}" if low else "–",
-            )
-        )
-    return cells
-
-
-def overview_table(rows: Sequence[dict[str, Any]]) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    for header, justify, least, most in OVERVIEW_COLUMNS:
-        table.add_column(
-            header,
-            justify=justify,  # type: ignore[arg-type]
-            no_wrap=True,
-            overflow="ellipsis",
-            min_width=least or None,
-            max_width=most,
-        )
-    for cells in overview_cells(rows):
-        table.add_row(*cells)
-    return table
-
-
-def overview(rows: Sequence[dict[str, Any]], width: int) -> RenderableType:
-    """The overview as the table above would print it, laid out directly: Rich takes
-    about 0.3 ms a row to lay out a table, too slow for hundreds of clients. When the
-    columns do not fit the width, the table itself shrinks them."""
-    from rich.cells import cell_len
-
-    cells = overview_cells(rows)
-    widths = []
-    for i, (header, _, least, most) in enumerate(OVERVIEW_COLUMNS):
-        w = max([cell_len(header), *(cell_len(c[i]) for c in cells)])
-        widths.append(max(least, min(w, most) if most else w))
-    if sum(widths) + 2 * (len(widths) - 1) > width:
-        return overview_table(rows)
-
-    def line(values: Sequence[str], style: str = "") -> Text:
-        text = Text(style=style, end="")
-        for i, (value, (_, justify, _, _)) in enumerate(zip(values, OVERVIEW_COLUMNS, strict=True)):
-            cell = Text(value)
-            cell.truncate(widths[i], overflow="ellipsis")
-            cell.align(justify, widths[i])  # type: ignore[arg-type]
-            text.append_text(cell if i == 0 else Text("  ").append_text(cell))
-        return text
-
-    return Text("\n").join([line([c[0] for c in OVERVIEW_COLUMNS], "bold"), *map(line, cells)])
 
 
 def trends_json(t: ClientTrends) -> dict[str, Any]:

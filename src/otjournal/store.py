@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from random import Random
 from typing import Any, TypeVar
@@ -40,6 +41,7 @@ from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import handle_problem, new_suffix, record_id
 
 T = TypeVar("T")
+_META = attrgetter("meta")  # (moment, id, day): see cache.Meta
 
 
 def validate_handle(handle: str) -> str:
@@ -326,7 +328,7 @@ class Journal:
             scan = r.scan(handles, ("session",))
             report.problems += scan.problems
             refs = [f for c in scan.clients for f in r.index(c, report) if f.kind == "session"]
-            refs.sort(key=lambda f: f.order)
+            refs.sort(key=_META)  # by moment, then id: as records sort
             refs = first_of_each_id(refs, lambda f: f.id, report.problems)
             chosen = select(refs, lambda f: f.day, since=since, until=until, last=last)
             loaded = [Loaded(r.record(f), f.path) for f in chosen]

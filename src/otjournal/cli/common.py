@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
 from otjournal.errors import InvalidFile, OtjournalError
+
+if TYPE_CHECKING:
+    from otjournal.textgrid import Column
 
 DirOpt = Annotated[
     Path | None,
@@ -126,6 +131,20 @@ def err() -> Any:
     if "err" not in _consoles or _consoles["err"].file is not sys.stderr:
         _consoles["err"] = Console(file=sys.stderr, highlight=False, soft_wrap=True)
     return _consoles["err"]
+
+
+def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
+    """A table of plain cells on stdout: laid out directly when it fits the terminal,
+    so a fast command never loads Rich's console (about 25 ms); else Rich fits it."""
+    from otjournal import textgrid
+
+    plain = textgrid.lines(columns, rows, shutil.get_terminal_size().columns)
+    if plain is None:
+        out().print(textgrid.table(columns, rows))
+        return
+    if sys.stdout.isatty() and os.environ.get("TERM") not in {"dumb", "unknown"}:
+        plain[0] = f"\x1b[1m{plain[0]}\x1b[0m"  # the header in bold, as Rich shows it
+    sys.stdout.write("\n".join(plain) + "\n")
 
 
 def print_json(data: Any) -> None:

@@ -14,6 +14,7 @@ from otjournal.cli.common import (
     journal,
     out,
     print_json,
+    print_table,
     today,
 )
 
@@ -50,7 +51,7 @@ def list_cmd(
     """List sessions, oldest first (filter by client and dates; -n for the latest N)."""
     from otjournal.cli.problems import note_problems
     from otjournal.dates import parse_day
-    from otjournal.render import sessions_table
+    from otjournal.rows import SESSION_COLUMNS, session_cells
     from otjournal.store import validate_handle
 
     j = journal(dir)
@@ -73,9 +74,9 @@ def list_cmd(
         print_json([{**s.record.to_dict(), "path": str(s.path)} for s in chosen])
         return
     if not chosen:
-        out().print("No sessions yet." if not total else "No sessions match.")
+        typer.echo("No sessions yet." if not total else "No sessions match.")
         return
-    out().print(sessions_table([s.record for s in chosen]))
+    print_table(SESSION_COLUMNS, [session_cells(s.record) for s in chosen])
 
 
 def show_cmd(

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from otjournal.cli.common import DirOpt, JsonOpt, OptClientArg, journal, out, print_json, today
+from otjournal.cli.common import (
+    DirOpt,
+    JsonOpt,
+    OptClientArg,
+    journal,
+    out,
+    print_json,
+    print_table,
+    today,
+)
 
 SinceOpt = Annotated[
     str | None,
@@ -109,9 +118,7 @@ def _overview(j: Any, start: date, end: date, json: bool) -> None:
     if not rows:
         out().print("No clients yet.")
         return
-    from otjournal.render_trends import overview
+    from otjournal.rows import OVERVIEW_COLUMNS, overview_cells
 
-    out().print(
-        f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}", highlight=False
-    )
-    out().print(overview(rows, out().width))
+    typer.echo(f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}")
+    print_table(OVERVIEW_COLUMNS, overview_cells(rows))

@@ -1,0 +1,63 @@
+"""Records as rows of plain text cells, for ``textgrid`` (no Rich needed to build them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from otjournal.textgrid import Column
+
+if TYPE_CHECKING:
+    from otjournal.model import Session
+
+SESSION_COLUMNS = (
+    Column("id"),
+    Column("client"),
+    Column("kind"),
+    Column("where"),
+    Column("min", justify="right"),
+    Column("goals (GAS)", fold=True),
+)
+
+
+def gas(value: int | None) -> str:
+    if value is None:
+        return "–"
+    return f"+{value}" if value > 0 else str(value)
+
+
+def session_cells(s: Session) -> tuple[str, ...]:
+    rated = " ".join(f"{g.goal} {gas(g.gas)}" for g in s.goals)
+    kind = s.session_type + (" (late)" if s.late_entry else "")
+    return (s.id, s.client, kind, s.setting, str(s.duration_min), rated or "–")
+
+
+def pct(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.0f}%"
+
+
+# Long handles and items shorten with an ellipsis; the numbers, dates and words beside
+# them never do.
+OVERVIEW_COLUMNS = (
+    Column("client", most=18),
+    Column("sessions", justify="right", least=8),
+    Column("last seen", least=10),
+    Column("goals", least=15),
+    Column("lowest item", most=20),
+)
+
+
+def overview_cells(rows: Sequence[dict[str, Any]]) -> list[tuple[str, ...]]:
+    cells = []
+    for r in rows:
+        low = r["lowest_item"]
+        cells.append(
+            (
+                r["client"],
+                str(r["sessions"]),
+                str(r["last_seen"] or "–"),
+                r["goal_direction"],
+                f"{low['item']} {pct(low['rate'])}" if low else "–",
+            )
+        )
+    return cells
