@@ -375,8 +375,10 @@ def test_a_removed_middle_amendment_is_reported(runner, saved):
 def test_a_hand_written_amendment_without_a_hash_is_not_a_break(runner, saved):
     _journal, sid, path = saved
     assert amend_cli(runner, sid, "Signed amendment").exit_code == 0
-    by_hand = (b'\n[[amendments]]\nat = 2026-03-09T10:00:00+10:00\nby = "Alex"\n'
-               b'kind = "addition"\ntext = "Typed by hand"\n')
+    by_hand = (
+        b'\n[[amendments]]\nat = 2026-03-09T10:00:00+10:00\nby = "Alex"\n'
+        b'kind = "addition"\ntext = "Typed by hand"\n'
+    )
     before = path.read_bytes()
     # Without its closing '# end' line the file looks cut short: said so, with the fix.
     put_same_mode(path, before + by_hand)

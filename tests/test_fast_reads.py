@@ -24,8 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from otjournal.cli import app, keep_only_invoked
 from otjournal import textgrid
+from otjournal.cli import app, keep_only_invoked
 from otjournal.rows import OVERVIEW_COLUMNS, SESSION_COLUMNS, overview_cells
 from otjournal.store import Journal
 from tests.conftest import REPO, TZ, make_client, make_session
@@ -334,3 +334,43 @@ def test_a_first_run_over_thousands_of_files_shows_progress_on_a_terminal(tmp_pa
         cwd=REPO,
     )
     assert "reading notes" not in piped.stderr + piped.stdout
+
+
+def test_list_on_a_terminal_fits_its_width_with_the_header_in_bold(tmp_path: Path):
+    """On a wide terminal the table is laid out directly, header in bold; on a narrow
+    one Rich shrinks it; on a dumb terminal nothing is styled."""
+    import pexpect
+
+    root = tmp_path / "notes"
+    env = {**os.environ, "TERM": "xterm", "OTJOURNAL_DIR": str(root)}
+    for name in ("NO_COLOR", "COLUMNS", "LINES"):
+        env.pop(name, None)
+    subprocess.run(
+        [sys.executable, "-m", "otjournal", "demo", "--dir", str(root), "-q"],
+        check=True,
+        capture_output=True,
+        env=env,
+        cwd=REPO,
+    )
+
+    def shown(columns: int, term: str = "xterm") -> str:
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "otjournal", "list", "-n", "3"],
+            env={**env, "TERM": term},
+            cwd=str(REPO),
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(24, columns),
+        )
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        return child.before.replace("\r\n", "\n")  # type: ignore[union-attr]
+
+    wide = shown(160)
+    assert "\x1b[1mid " in wide and len(wide.strip().splitlines()) == 4
+    assert all(len(line) <= 160 for line in wide.splitlines())
+    narrow = shown(50)  # Rich shrinks the columns to fit
+    assert "…" in narrow and all(len(line) <= 50 for line in narrow.splitlines()[1:])
+    assert "\x1b" not in shown(160, term="dumb")
