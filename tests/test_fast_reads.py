@@ -89,6 +89,19 @@ def test_list_sees_a_hand_edit_that_moves_a_session_in_time(runner, three: Journ
     assert listed(runner, "-n", "1") == [oldest.record.id] != before
 
 
+def test_list_counts_a_copied_note_once_and_says_so(runner, three: Journal):
+    everything = listed(runner)
+    original = three.load(["ava-l"], homework=False).sessions[-1].path
+    shutil.copy2(original, original.with_name("copied by hand.toml"))
+    for args in ((), ("-n", "3"), ("-n", "40"), ("--since", "2026-03-01")):
+        result = run(runner, "list", "--json", *args)
+        assert "1 file" in result.stderr  # 'otj check' says which, and why
+        ids = [s["id"] for s in json.loads(result.stdout)]
+        assert ids == [i for i in everything if i in ids] and len(set(ids)) == len(ids)
+    assert listed(runner, "-n", "3") == everything[-3:]
+    assert "same id" in run(runner, "check").stdout
+
+
 def test_list_reports_a_broken_file_and_lists_the_rest(runner, three: Journal):
     listed(runner)
     victim = three.load(homework=False).sessions[-1].path

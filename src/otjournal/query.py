@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from otjournal.errors import NotFoundError, UsageError
 from otjournal.loading import Loaded
@@ -18,21 +19,21 @@ def in_range(day: date, since: date | None, until: date | None) -> bool:
 
 
 def select(
-    items: Sequence[T],
+    items: Iterable[T],
     day_of: Callable[[T], date],
+    key: Callable[[T], Any],
     *,
     since: date | None = None,
     until: date | None = None,
     last: int | None = None,
 ) -> list[T]:
-    """Items (already in time order) within the dates; ``last`` keeps the most recent N."""
-    if since is None and until is None:
-        chosen = list(items)
-    else:
-        chosen = [item for item in items if in_range(day_of(item), since, until)]
-    if last is not None:
-        chosen = chosen[-last:] if last > 0 else []
-    return chosen
+    """Items within the dates in ``key`` order; ``last`` keeps the latest N, found with
+    a heap of N rather than by sorting every item."""
+    if since is not None or until is not None:
+        items = [item for item in items if in_range(day_of(item), since, until)]
+    if last is None:
+        return sorted(items, key=key)
+    return heapq.nlargest(last, items, key=key)[::-1]
 
 
 def find_by_id(records: Sequence[Loaded[R]], wanted: str) -> Loaded[R]:

@@ -41,7 +41,7 @@ from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import handle_problem, new_suffix, record_id
 
 T = TypeVar("T")
-_META = attrgetter("meta")  # (moment, id, day): see cache.Meta
+_META = attrgetter("meta")  # (moment, id, day): records sort by it, see cache.Meta
 
 
 def validate_handle(handle: str) -> str:
@@ -328,9 +328,10 @@ class Journal:
             scan = r.scan(handles, ("session",))
             report.problems += scan.problems
             refs = [f for c in scan.clients for f in r.index(c, report) if f.kind == "session"]
-            refs.sort(key=_META)  # by moment, then id: as records sort
-            refs = first_of_each_id(refs, lambda f: f.id, report.problems)
-            chosen = select(refs, lambda f: f.day, since=since, until=until, last=last)
+            if len({f.meta[1] for f in refs}) < len(refs):  # type: ignore[index]
+                refs.sort(key=_META)  # in time order, so the first copy of an id counts
+                refs = first_of_each_id(refs, lambda f: f.id, report.problems)
+            chosen = select(refs, lambda f: f.day, _META, since=since, until=until, last=last)
             loaded = [Loaded(r.record(f), f.path) for f in chosen]
         return [s for s in loaded if s.record is not None], len(refs), report
 
