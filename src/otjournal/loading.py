@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from otjournal.cache import Index, Key, Meta, RecordCache, key_of
-from otjournal.conflicts import conflict_copy, has_git_markers
 from otjournal.errors import InvalidFile, OtjournalError, Problem, ValidationErrors
-from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import handle_problem
+
+if TYPE_CHECKING:
+    from otjournal.model import Client, HomeworkEntry, Session
 
 MAX_FILE_BYTES = 1024 * 1024
 CLIENTS = "clients"
@@ -34,11 +35,6 @@ CLIENT_FILE = "client.toml"
 SESSIONS = "sessions"
 HOMEWORK = "homework"
 FOLDERS = {"session": SESSIONS, "homework": HOMEWORK}
-PARSERS: dict[str, Callable[[Any], Any]] = {
-    "client": Client.from_dict,
-    "session": Session.from_dict,
-    "homework": HomeworkEntry.from_dict,
-}
 RECORD_KINDS = ("session", "homework")
 PROGRESS_FROM = 1000  # files to parse before a progress bar is worth showing
 
@@ -269,6 +265,8 @@ class Reader:
         except OSError:
             names = []
         for name in names:
+            from otjournal.conflicts import conflict_copy  # only for a stray file: rare
+
             copy = conflict_copy(name[: -len(".toml")], client_folder=True)
             original = Path(folder, f"{copy.original_stem}.toml" if copy else CLIENT_FILE)
             set_aside(
@@ -311,10 +309,14 @@ class Reader:
             hit = known.get(name)
             # A name the index holds was a record's when indexed, and whether a name is a
             # conflict copy depends on the name alone: only new names need the patterns.
-            if hit is None and (copy := conflict_copy(name[:-5])) is not None:
-                original = Path(absolute, f"{copy.original_stem}.toml")
-                set_aside(found, Conflict(Path(e.path), original, copy.tool))
-                continue
+            if hit is None:
+                from otjournal.conflicts import conflict_copy
+
+                copy = conflict_copy(name[:-5])
+                if copy is not None:
+                    original = Path(absolute, f"{copy.original_stem}.toml")
+                    set_aside(found, Conflict(Path(e.path), original, copy.tool))
+                    continue
             try:
                 st = e.stat(follow_symlinks=False)
             except OSError:
@@ -385,9 +387,11 @@ class Reader:
             self.progress.advance()
         if raw is None:
             return None
-        if has_git_markers(raw) and snap is not None:  # reported by the parser as well
+        from otjournal.conflicts import has_git_markers
+
+        if snap is not None and has_git_markers(raw):  # reported by the parser as well
             snap.conflicts.append(Conflict(ref.path, ref.path, "git"))
-        record = parse_collect(raw, ref.path, PARSERS[ref.kind], problems)
+        record = parse_collect(raw, ref.path, parser(ref.kind), problems)
         if record is None:
             return None
         owner = record.handle if ref.kind == "client" else record.client
@@ -499,6 +503,15 @@ def _pos(raw: bytes, field_name: str) -> tuple[int, int]:
     from otjournal import tomlio
 
     return tomlio.locate(raw.decode("utf-8", "replace"), field_name)
+
+
+def parser(kind: str) -> Callable[[Any], Any]:
+    """The parser of a kind of file (the model's classes load only when one is needed)."""
+    from otjournal import model
+
+    return {"client": model.Client, "session": model.Session, "homework": model.HomeworkEntry}[
+        kind
+    ].from_dict
 
 
 def parse_collect(raw: bytes, path: Path, parse: Any, problems: list[Problem]) -> Any:

@@ -8,6 +8,9 @@ Layout (docs/format.md)::
 
 Only this module and loading.py open journal files. A read never writes and never
 creates a folder; a file that fails to parse is reported, never rewritten.
+
+The writing modules (fsio, tomlio) and the model's classes are imported by the methods
+that need them, so a command that only reads (``otj list``) never loads them.
 """
 
 from __future__ import annotations
@@ -19,9 +22,8 @@ from datetime import date
 from operator import attrgetter
 from pathlib import Path
 from random import Random
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from otjournal import fsio, tomlio
 from otjournal.errors import NotFoundError, Problem, StoreError, UsageError
 from otjournal.loading import (
     CLIENT_FILE,
@@ -37,8 +39,11 @@ from otjournal.loading import (
     first_of_each_id,
     parse_record_bytes,
 )
-from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import handle_problem, new_suffix, record_id
+
+if TYPE_CHECKING:
+    from otjournal.fsio import Fingerprint
+    from otjournal.model import Client, HomeworkEntry, Session
 
 T = TypeVar("T")
 _META = attrgetter("meta")  # (moment, id, day): records sort by it, see cache.Meta
@@ -79,6 +84,8 @@ class Journal:
 
     def _writable_dir(self, *parts: str) -> Path:
         """Create (0700) and return a folder inside the notes folder, refusing symlinks out."""
+        from otjournal import fsio
+
         folder = self.root.joinpath(*parts)
         self._refuse_symlinks(parts)  # before creating anything: mkdir follows links
         fsio.make_private_dir(folder, self.root)
@@ -105,6 +112,8 @@ class Journal:
 
     # -- writes ----------------------------------------------------------------
     def add_client(self, client: Client) -> Path:
+        from otjournal import fsio, tomlio
+
         validate_handle(client.handle)
         folder = self._writable_dir(CLIENTS, client.handle)
         data = tomlio.dumps(client.to_dict())
@@ -115,7 +124,10 @@ class Journal:
             raise UsageError(f"a client {client.handle!r} already exists")
         return path
 
-    def read_client(self, handle: str) -> tuple[Client, fsio.Fingerprint]:
+    def read_client(self, handle: str) -> tuple[Client, Fingerprint]:
+        from otjournal import fsio
+        from otjournal.model import Client
+
         path = self.client_file(handle)
         try:
             raw, fp = fsio.read_with_fingerprint(path, MAX_FILE_BYTES)
@@ -135,7 +147,9 @@ class Journal:
             )
         return client, fp
 
-    def save_client(self, client: Client, expected: fsio.Fingerprint) -> Path:
+    def save_client(self, client: Client, expected: Fingerprint) -> Path:
+        from otjournal import fsio, tomlio
+
         path = self.client_file(client.handle)
         fsio.replace_checked(path, tomlio.dumps(client.to_dict()), expected, MAX_FILE_BYTES)
         return path
@@ -166,21 +180,28 @@ class Journal:
         return self._add_record(entry, HOMEWORK, entry.at, rng, durable)
 
     # -- whole files: amendments and conflict resolution ------------------------
-    def read_session_file(self, path: Path) -> tuple[bytes, fsio.Fingerprint, Session]:
+    def read_session_file(self, path: Path) -> tuple[bytes, Fingerprint, Session]:
+        from otjournal import fsio
+        from otjournal.model import Session
+
         try:
             raw, fp = fsio.read_with_fingerprint(path, MAX_FILE_BYTES)
         except OSError as exc:
             raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
         return raw, fp, parse_record_bytes(raw, path, Session.from_dict)
 
-    def replace_file(self, path: Path, data: bytes, expected: fsio.Fingerprint) -> None:
+    def replace_file(self, path: Path, data: bytes, expected: Fingerprint) -> None:
         """Replace a file inside the notes folder if it is unchanged since it was read."""
+        from otjournal import fsio
+
         self._inside(path)
         fsio.replace_checked(path, data, expected, MAX_FILE_BYTES)
 
     def set_aside(self, path: Path, stamp: str) -> Path:
         """Move a file out of the way into ``.otjournal/resolved/STAMP/`` (recoverable,
         inside the notes folder, never loaded). Never deletes."""
+        from otjournal import fsio
+
         self._inside(path)
         rel = path.relative_to(self.root)
         target_dir = self._writable_dir(".otjournal", "resolved", stamp, *rel.parts[:-1])
@@ -218,6 +239,8 @@ class Journal:
     def import_homework(self, entry: HomeworkEntry) -> Loaded[HomeworkEntry] | None:
         """Add an entry shared from elsewhere under its own id; None if it is already here
         (under any file name). Never overwrites."""
+        from otjournal import fsio, tomlio
+
         handle = self._existing_client(entry.client)
         existing = {h.record.id for h in self.load([handle]).client_homework(handle)}
         if entry.id in existing:
@@ -237,6 +260,8 @@ class Journal:
         durable: bool,
         finish: Any = None,
     ) -> Loaded[Any]:
+        from otjournal import fsio, tomlio
+
         handle = self._existing_client(record.client)
         folder = self._writable_dir(CLIENTS, handle, kind)
         made: dict[int, Any] = {}

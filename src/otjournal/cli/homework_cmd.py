@@ -286,7 +286,6 @@ def homework_log(
     """Log practice, relaxation, a thought record, a mood check or a free journal entry."""
     from otjournal import entryform
     from otjournal.drafts import default_drafts
-    from otjournal.homework_stats import current_assignments
     from otjournal.model.vocab import HOMEWORK_KINDS
     from otjournal.noteform import put
 
@@ -307,8 +306,16 @@ def homework_log(
         ):
             client, assignment = None, client  # 'otj homework log 1' in self mode
         handle = _client(client, config)
-    record, sessions, entries = _records(j, handle)
-    current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
+    if (no_input or from_file) and not (assignment or editor or draft):
+        # Nothing to look up in the client's history: read client.toml alone, so adding
+        # an entry takes the same time however many notes the folder holds.
+        record, _ = j.read_client(handle)
+        entries, current = [], []
+    else:
+        from otjournal.homework_stats import current_assignments
+
+        record, sessions, entries = _records(j, handle)
+        current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
     if draft is None:
         entry: dict[str, Any] = {}
         if from_file:

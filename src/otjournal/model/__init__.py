@@ -1,27 +1,77 @@
-"""The pure model: frozen dataclasses, parsing and validation. No I/O here."""
+"""The pure model: frozen dataclasses, parsing and validation. No I/O here.
 
-from otjournal.model.client import Caregiver, Client, Copm, Goal, PlanPeriod
-from otjournal.model.homework import (
-    Emotion,
-    HomeworkEntry,
-    MoodCheck,
-    Practice,
-    Relaxation,
-    Thought,
-    ThoughtRecord,
-)
-from otjournal.model.session import (
-    Activity,
-    Amendment,
-    Assignment,
-    CaregiverNote,
-    ChecklistAnswer,
-    ChildVoice,
-    GoalRating,
-    Plan,
-    Regulation,
-    Session,
-)
+The classes load on first use (PEP 562): a command that reads only sessions from the
+cache never pays for building the client and homework classes.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from otjournal.model.client import (
+        Caregiver,
+        Client,
+        Copm,
+        Goal,
+        PlanPeriod,
+    )
+    from otjournal.model.homework import (
+        Emotion,
+        HomeworkEntry,
+        MoodCheck,
+        Practice,
+        Relaxation,
+        Thought,
+        ThoughtRecord,
+    )
+    from otjournal.model.session import (
+        Activity,
+        Amendment,
+        Assignment,
+        CaregiverNote,
+        ChecklistAnswer,
+        ChildVoice,
+        GoalRating,
+        Plan,
+        Regulation,
+        Session,
+    )
+
+_WHERE = {
+    "Caregiver": "client",
+    "Client": "client",
+    "Copm": "client",
+    "Goal": "client",
+    "PlanPeriod": "client",
+    "Emotion": "homework",
+    "HomeworkEntry": "homework",
+    "MoodCheck": "homework",
+    "Practice": "homework",
+    "Relaxation": "homework",
+    "Thought": "homework",
+    "ThoughtRecord": "homework",
+    "Activity": "session",
+    "Amendment": "session",
+    "Assignment": "session",
+    "CaregiverNote": "session",
+    "ChecklistAnswer": "session",
+    "ChildVoice": "session",
+    "GoalRating": "session",
+    "Plan": "session",
+    "Regulation": "session",
+    "Session": "session",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Activity",
