@@ -162,7 +162,7 @@ class HomeworkRun(DraftRun):
         return self.j.add_homework(entry)
 
     def announce(self, saved: Any) -> None:
-        out().print(f"Saved {saved.record.entry_kind} entry {saved.record.id}.", highlight=False)
+        typer.echo(f"Saved {saved.record.entry_kind} entry {saved.record.id}.")  # no Rich
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
         from otjournal import entryform

@@ -274,12 +274,12 @@ class LogSession(DraftRun):
             if saved.path.is_relative_to(self.j.root)
             else saved.path
         )
-        out().print(f"Saved {saved.record.id} ({rel})", highlight=False)
+        # Plain lines: adding a note never waits for Rich's console to load.
+        typer.echo(f"Saved {saved.record.id} ({rel})")
         if saved.record.late_entry:
             hours = (saved.record.written_at - saved.record.end).total_seconds() / 3600
-            err().print(
-                f"Marked as a late entry: written {hours:.0f} hours after the session.",
-                highlight=False,
+            typer.echo(
+                f"Marked as a late entry: written {hours:.0f} hours after the session.", err=True
             )
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
