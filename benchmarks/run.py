@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -190,28 +191,48 @@ START, END_MARK = "<!-- results: written by benchmarks/run.py -->", "<!-- /resul
 
 
 def write_results(path: Path, rows: list[tuple[int, str, dict[str, float]]], runs: int) -> None:
+    """Replace the block between the markers; rows for sizes not measured this time are
+    kept from the block already there, and the text says so."""
     cpu = platform.processor() or platform.machine()
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    measured = {n for n, _, _ in rows}
+    kept, earlier = [], ""
+    if START in old and END_MARK in old:
+        previous = old.split(START, 1)[1].split(END_MARK, 1)[0]
+        kept = [
+            line
+            for line in previous.splitlines()
+            if (m := re.match(r"\| (\d+) \|", line)) and int(m.group(1)) not in measured
+        ]
+        when = re.search(r"Measured (\S+) .*?(\d+) runs each", previous, re.S)
+        if kept and when:
+            sizes = sorted({int(line.split("|")[1]) for line in kept})
+            earlier = (
+                f" Rows for {', '.join(f'{n:,}' for n in sizes)} sessions are kept from the "
+                f"run before (measured {when.group(1)}, {when.group(2)} runs each)."
+            )
+    where = "a virtual environment" if sys.prefix != sys.base_prefix else "the base interpreter"
     lines = [
         START,
         f"Measured {date.today()} with `python benchmarks/run.py`: {os.cpu_count()} cores, "
         f"{cpu}, {platform.system()} {platform.release()}, Python "
-        f"{platform.python_version()}. Whole processes, {runs} runs each: median "
+        f"{platform.python_version()} in {where}. Whole processes, {runs} runs each: median "
         "(min-max) seconds and peak resident memory. The floor is a bare Python process "
         "reading and parsing every file of the same journal with tomllib. Commands run with "
         "the parse cache as a person's would (one untimed run first), except the one marked "
         "'no cache', which starts without it every time; 'one changed' adds a session "
-        "(untimed) before each run.",
+        f"(untimed) before each run.{earlier}",
         "",
         "| sessions | command | median s | min-max s | peak MB |",
         "|---:|---|---:|---|---:|",
     ]
-    for n, name, r in rows:
-        lines.append(
-            f"| {n} | {name} | {r['median']:.3f} | {r['min']:.3f}-{r['max']:.3f} | {r['mb']:.0f} |"
-        )
+    new = [
+        f"| {n} | {name} | {r['median']:.3f} | {r['min']:.3f}-{r['max']:.3f} | {r['mb']:.0f} |"
+        for n, name, r in rows
+    ]
+    lines += sorted(new + kept, key=lambda line: int(line.split("|")[1]))  # stable: by size
     lines.append(END_MARK)
     block = "\n".join(lines)
-    old = path.read_text(encoding="utf-8") if path.exists() else ""
     if START in old and END_MARK in old:
         head, rest = old.split(START, 1)
         text = head + block + rest.split(END_MARK, 1)[1]

@@ -899,3 +899,22 @@ def test_complete_client_without_a_folder(tmp_path, notes):
     assert complete_client(ctx, "") == []
     assert complete_client(SimpleNamespace(params={"dir": tmp_path / "none"}), "") == []
     assert not notes.exists()
+
+
+# -- notes are shown as written ------------------------------------------------------------
+
+
+def test_brackets_and_emoji_codes_in_notes_are_shown_as_written(runner, notes):
+    """Rich would read "[sic]" as a style tag (and drop it) and ":sob:" as an emoji: a
+    note must be shown exactly as it was written, wherever it appears."""
+    name, goal = "Mia [sic] :sob:", "Asks with [AAC] device [b]unprompted[/b] :smile:"
+    assert runner.invoke(app, ["client", "add", "mia-k", "--name", name]).exit_code == 0
+    assert runner.invoke(app, ["goal", "add", "mia-k", "--text", goal]).exit_code == 0
+    for args in (["client", "list"], ["client", "show", "mia-k"], ["goal", "list", "mia-k"]):
+        result = runner.invoke(app, args, env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+        shown = " ".join(result.stdout.split())
+        assert (goal if args[0] == "goal" else name) in shown, args
+        if args[1] == "show":
+            assert goal in shown
+        assert "😭" not in shown and "😄" not in shown

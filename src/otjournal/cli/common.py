@@ -111,6 +111,11 @@ def now() -> datetime:
 
 
 _consoles: dict[str, Any] = {}
+# Notes are printed as written: "[sic]" is not a style tag, ":sob:" not an emoji, and
+# nothing is coloured by guesswork. The tool's own styled lines ask for markup=True.
+# soft_wrap: lines of results (paths above all) are never broken to the width; tables
+# still lay themselves out to it.
+_PLAIN = {"highlight": False, "markup": False, "emoji": False, "soft_wrap": True}
 
 
 def out() -> Any:
@@ -118,9 +123,7 @@ def out() -> Any:
     from rich.console import Console
 
     if "out" not in _consoles or _consoles["out"].file is not sys.stdout:
-        # soft_wrap: lines of results (paths above all) are never broken to the width;
-        # tables still lay themselves out to it.
-        _consoles["out"] = Console(file=sys.stdout, highlight=False, soft_wrap=True)
+        _consoles["out"] = Console(file=sys.stdout, **_PLAIN)
     return _consoles["out"]
 
 
@@ -129,7 +132,7 @@ def err() -> Any:
     from rich.console import Console
 
     if "err" not in _consoles or _consoles["err"].file is not sys.stderr:
-        _consoles["err"] = Console(file=sys.stderr, highlight=False, soft_wrap=True)
+        _consoles["err"] = Console(file=sys.stderr, **_PLAIN)
     return _consoles["err"]
 
 
@@ -156,7 +159,7 @@ def print_json(data: Any) -> None:
 def warn(message: str) -> None:
     from rich.markup import escape
 
-    err().print(f"[yellow]otj:[/] {escape(message)}")
+    err().print(f"[yellow]otj:[/] {escape(message)}", markup=True)
 
 
 def fail(message: str, code: int = 2, hint: str | None = None) -> NoReturn:
@@ -170,11 +173,11 @@ def report(exc: OtjournalError) -> None:
     problems = exc.problems if isinstance(exc, InvalidFile) else None
     if problems:
         for p in problems:
-            err().print(f"[red]otj:[/] {escape(p.format())}")
+            err().print(f"[red]otj:[/] {escape(p.format())}", markup=True)
         return
-    err().print(f"[red]otj: error:[/] {escape(str(exc))}")
+    err().print(f"[red]otj: error:[/] {escape(str(exc))}", markup=True)
     if exc.hint:
-        err().print(f"  [dim]hint:[/] {escape(exc.hint)}")
+        err().print(f"  [dim]hint:[/] {escape(exc.hint)}", markup=True)
 
 
 class BoundaryGroup(TyperGroup):

@@ -190,6 +190,7 @@ class HomeworkRun(DraftRun):
                 f"[bold]Homework journal[/] [dim]· {escape(you)} entry · Enter keeps "
                 f"the value in \\[brackets][/]",
                 highlight=False,
+                markup=True,
             )
             while True:
                 if self.draft.step != "review":
@@ -198,7 +199,7 @@ class HomeworkRun(DraftRun):
                     self.finalize()
                 except ValidationErrors as exc:
                     for e in exc.errors:
-                        console.print(f"[yellow]needs fixing:[/] {escape(e.message)}")
+                        console.print(f"[yellow]needs fixing:[/] {escape(e.message)}", markup=True)
                     self.draft.step = "kind"
                     continue
                 for line in flow.summary_lines():

@@ -295,6 +295,8 @@ class LogSession(DraftRun):
 
     # -- interactive ---------------------------------------------------------------
     def interactive(self) -> None:
+        from rich.markup import escape
+
         from otjournal.prompts import Context, LogFlow
 
         # No readline: with prompts on stderr it swallows the echoed newline.
@@ -308,22 +310,26 @@ class LogSession(DraftRun):
         )
         with self.guard():
             console.print(
-                f"[bold]Session note for {self.client.display_name}[/] "
+                f"[bold]Session note for {escape(self.client.display_name)}[/] "
                 f"[dim]({self.client.handle}) · Enter keeps the value in "
                 f"\\[brackets]. Draft: {self.draft.id}[/]",
                 highlight=False,
+                markup=True,
             )
             if self.draft.step != "review":
                 flow.run(self.draft.step)
             self.review(flow, console)
 
     def review(self, flow: Any, console: Any) -> None:
+        from rich.markup import escape
+        from rich.text import Text
+
         from otjournal.errors import ValidationErrors
         from otjournal.render import session_detail
 
         sections = flow.sections()
         while True:
-            console.rule("[bold]Review", align="left", style="dim")
+            console.rule(Text("Review", style="bold"), align="left", style="dim")
             try:
                 preview = self.finalize()
                 console.print(session_detail(preview, self.client))
@@ -331,9 +337,9 @@ class LogSession(DraftRun):
             except ValidationErrors as exc:
                 problems = [e.message for e in exc.errors]
                 for p in problems:
-                    console.print(f"[yellow]needs fixing:[/] {p}", highlight=False)
+                    console.print(f"[yellow]needs fixing:[/] {escape(p)}", markup=True)
             menu = "  ".join(f"{i} {title.lower()}" for i, (_, title, _) in enumerate(sections, 1))
-            console.print(f"[dim]Change a part: {menu}[/]", highlight=False)
+            console.print(f"[dim]Change a part: {menu}[/]", markup=True)
             answer = (
                 flow.ask(
                     "Save? y = save, a number = change that part, q = stop and keep the draft",

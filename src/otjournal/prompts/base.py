@@ -43,11 +43,11 @@ class Asker:
         self._save(self.step)
 
     def say(self, markup: str) -> None:
-        self.console.print(markup, highlight=False)
+        self.console.print(markup, highlight=False, markup=True)
 
     def read(self, prompt: str) -> str:
         try:
-            return self.console.input(prompt)
+            return self.console.input(prompt, markup=True, emoji=False)
         except EOFError:
             raise InputEnded() from None
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from otjournal.errors import UsageError
 from otjournal.model import Client, Session
@@ -87,7 +88,7 @@ class LogFlow(Asker):
         for name, title, method in self.sections()[start:]:
             self.step = name
             self.save()
-            self.console.rule(f"[bold]{title}", align="left", style="dim")
+            self.console.rule(Text(title, style="bold"), align="left", style="dim")
             method()
         self.step = "review"
         self.save()
@@ -95,7 +96,7 @@ class LogFlow(Asker):
     def redo(self, name: str) -> None:
         for n, title, method in self.sections():
             if n == name:
-                self.console.rule(f"[bold]{title}", align="left", style="dim")
+                self.console.rule(Text(title, style="bold"), align="left", style="dim")
                 method()
                 self.save()
                 return
