@@ -387,3 +387,30 @@ def test_list_on_a_terminal_fits_its_width_with_the_header_in_bold(tmp_path: Pat
     narrow = shown(50)  # Rich shrinks the columns to fit
     assert "…" in narrow and all(len(line) <= 50 for line in narrow.splitlines()[1:])
     assert "\x1b" not in shown(160, term="dumb")
+
+
+def test_two_clients_notes_with_one_id_are_both_counted(runner, notes: Path):
+    """Ids are a minute and a random suffix: two clients seen in the same minute can, very
+    rarely, share one (the 100,000-session demo has such a pair). They are two notes, not
+    a copy: both are listed and counted, and 'show' asks which one is meant."""
+    j = Journal(notes)
+    start = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
+    saved = []
+    for handle in ("mia-k", "noah-t"):
+        j.add_client(make_client(handle))
+        saved.append(j.add_session(make_session(handle, start=start), rng=Random(7)))
+    assert saved[0].record.id == saved[1].record.id
+    same = saved[0].record.id
+    both = [("mia-k", same), ("noah-t", same)]
+    for args, expected in (((), both), (("-n", "1"), both[1:]), (("--since", "2026-03-01"), both)):
+        result = run(runner, "list", "--json", *args)
+        assert result.stderr == ""  # not reported as a copy
+        assert [(s["client"], s["id"]) for s in json.loads(result.stdout)] == expected
+    assert len(j.load().sessions) == 2
+    assert run(runner, "check").exit_code == 0
+    ambiguous = runner.invoke(app, ["show", same])
+    assert ambiguous.exit_code == 2 and "mia-k, noah-t" in ambiguous.stderr
+    shown = runner.invoke(app, ["show", f"noah-t/{same}", "--json"])
+    assert json.loads(shown.stdout)["client"] == "noah-t"
+    by_path = runner.invoke(app, ["show", str(saved[0].path), "--json"])
+    assert json.loads(by_path.stdout)["client"] == "mia-k"

@@ -86,11 +86,17 @@ class Snapshot:
         self.conflicts += other.conflicts
 
     def settle(self) -> None:
-        """Records in time order; a second file with an id already seen is not counted."""
+        """Records in time order; a second file of one client with an id already seen is
+        not counted. Two clients' notes may share an id (a random suffix per minute): they
+        are different notes, not copies."""
         self.sessions.sort(key=lambda s: (s.record.start, s.record.id))
         self.homework.sort(key=lambda h: (h.record.at, h.record.id))
-        self.sessions = first_of_each_id(self.sessions, lambda s: s.record.id, self.problems)
-        self.homework = first_of_each_id(self.homework, lambda h: h.record.id, self.problems)
+        self.sessions = first_of_each_id(self.sessions, _client_and_id, self.problems)
+        self.homework = first_of_each_id(self.homework, _client_and_id, self.problems)
+
+
+def _client_and_id(loaded: Loaded[Any]) -> tuple[str, str]:
+    return (loaded.record.client, loaded.record.id)
 
 
 @dataclass(slots=True)
@@ -439,11 +445,11 @@ def set_aside(found: ClientFiles, conflict: Conflict) -> None:
     )
 
 
-def first_of_each_id(items: list[R], id_of: Callable[[R], str], problems: list[Problem]) -> list[R]:
+def first_of_each_id(items: list[R], id_of: Callable[[R], Any], problems: list[Problem]) -> list[R]:
     """Two files with one id are copies (a sync conflict?): say so, count neither twice."""
     if len(set(map(id_of, items))) == len(items):
         return items  # the usual case, found without a dict of every record
-    seen: dict[str, R] = {}
+    seen: dict[Any, R] = {}
     keep = []
     for item in items:
         first = seen.get(id_of(item))

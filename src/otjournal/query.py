@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -19,7 +19,7 @@ def in_range(day: date, since: date | None, until: date | None) -> bool:
 
 
 def select(
-    items: Iterable[T],
+    items: Sequence[T],
     day_of: Callable[[T], date],
     key: Callable[[T], Any],
     *,
@@ -33,15 +33,32 @@ def select(
         items = [item for item in items if in_range(day_of(item), since, until)]
     if last is None:
         return sorted(items, key=key)
-    return heapq.nlargest(last, items, key=key)[::-1]
+    # Reversed, so that of items with equal keys the later ones are kept, as the tail of
+    # the sorted list would keep them.
+    return heapq.nlargest(last, reversed(items), key=key)[::-1]
 
 
 def find_by_id(records: Sequence[Loaded[R]], wanted: str) -> Loaded[R]:
-    """A record by its full id, or by a unique prefix or suffix of it."""
+    """A record by its full id, or by a unique prefix or suffix of it; ``CLIENT/ID`` or
+    the file's path for one of two clients' notes that share an id."""
     wanted = wanted.strip().removesuffix(".toml")
     if not wanted:
         raise UsageError("give a session id, e.g. 2026-03-05_1430_k3f9q (see 'otj list')")
-    exact = [r for r in records if r.record.id == wanted]  # type: ignore[attr-defined]
+    if "/" in wanted:
+        exact = [
+            r
+            for r in records
+            if f"{r.record.client}/{r.record.id}" == wanted  # type: ignore[attr-defined]
+            or str(r.path.with_suffix("")).endswith(wanted)
+        ]
+    else:
+        exact = [r for r in records if r.record.id == wanted]  # type: ignore[attr-defined]
+    if len(exact) > 1:  # two clients' notes written in the same minute, same suffix
+        owners = ", ".join(r.record.client for r in exact)  # type: ignore[attr-defined]
+        raise UsageError(
+            f"{wanted[:60]!r} is the id of {len(exact)} sessions (clients {owners})",
+            hint=f"name the client too, e.g. {exact[0].record.client}/{wanted}",  # type: ignore[attr-defined]
+        )
     if exact:
         return exact[0]
     matches = [

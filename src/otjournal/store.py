@@ -352,10 +352,13 @@ class Journal:
         with self.reader() as r:
             scan = r.scan(handles, ("session",))
             report.problems += scan.problems
-            refs = [f for c in scan.clients for f in r.index(c, report) if f.kind == "session"]
-            if len({f.meta[1] for f in refs}) < len(refs):  # type: ignore[index]
-                refs.sort(key=_META)  # in time order, so the first copy of an id counts
-                refs = first_of_each_id(refs, lambda f: f.id, report.problems)
+            refs = []
+            for c in scan.clients:  # copies are found within a client: see Snapshot.settle
+                mine = [f for f in r.index(c, report) if f.kind == "session"]
+                if len({f.meta[1] for f in mine}) < len(mine):  # type: ignore[index]
+                    mine.sort(key=_META)  # in time order, so the first copy of an id counts
+                    mine = first_of_each_id(mine, lambda f: f.id, report.problems)
+                refs += mine
             chosen = select(refs, lambda f: f.day, _META, since=since, until=until, last=last)
             loaded = [Loaded(r.record(f), f.path) for f in chosen]
         return [s for s in loaded if s.record is not None], len(refs), report
