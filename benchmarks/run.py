@@ -212,9 +212,10 @@ def write_results(path: Path, rows: list[tuple[int, str, dict[str, float]]], run
         ]
         when = re.search(r"Measured (\S+) .*?(\d+) runs each", previous, re.S)
         if kept and when:
-            sizes = sorted({int(line.split("|")[1]) for line in kept})
+            sizes = [f"{n:,}" for n in sorted({int(line.split("|")[1]) for line in kept})]
+            named = " and ".join([", ".join(sizes[:-1]), sizes[-1]] if len(sizes) > 1 else sizes)
             earlier = (
-                f" Rows for {', '.join(f'{n:,}' for n in sizes)} sessions are kept from the "
+                f" Rows for {named} sessions are kept from the "
                 f"run before (measured {when.group(1)}, {when.group(2)} runs each)."
             )
     where = "a virtual environment" if sys.prefix != sys.base_prefix else "the base interpreter"
