@@ -82,7 +82,7 @@ def hostile_note() -> Session:
         plan=Plan(
             f"Followed Mia's lead. She shouted {LONG_WORD}",
             "Lacing again | with the card",
-            (Assignment("hw1", "Lacing card\nafter breakfast", "practice", 5),),
+            (Assignment("hw1", "Lacing card\nafter breakfast", "practice", 5, date(2026, 3, 6)),),
         ),
         extra={"room": "3b"},
     )
@@ -213,6 +213,10 @@ def test_text_printout_holds_the_whole_note_in_order(runner, saved):
     )
     assert "Addition by Sam Lee, 2026-03-10 16:00 (UTC+10:00)\n  Text: Caregiver phoned:" in after
     assert "Other recorded fields\n---------------------\nroom: 3b" in text
+    assert (
+        "Homework: Lacing card\n    after breakfast\n  Kind: practice\n  Times a week: 5\n" in text
+    )
+    assert "  From: 2026-03-06\n  Id: hw1\n" in text
 
 
 def test_markdown_printout_renders_every_word_and_no_markup_from_the_note(runner, saved):

@@ -153,6 +153,8 @@ def build(
             _fields(
                 ("Kind", h.kind),
                 ("Times a week", str(h.per_week or "")),
+                ("From", str(h.since or "")),
+                ("Until", str(h.until or "")),
                 ("Id", h.id),
                 *_extras(h.extra),
             ),
