@@ -75,9 +75,12 @@ def build(
         header.append(("Practitioner", practitioner + reg))
     header.append(("Written by", f"{s.written_by}, {_when(s.written_at)}"))
     if s.late_entry:
-        days = (s.written_at.astimezone(s.start.tzinfo).date() - s.start.date()).days
-        after = f", {days} day{'s' * (days != 1)} after the session" if days > 0 else ""
-        header.append(("Late entry", f"yes: written {s.written_at:%Y-%m-%d}{after}"))
+        written = s.written_at.astimezone(s.start.tzinfo).date()  # days where it happened
+        days = (written - s.start.date()).days
+        after = ""
+        if days > 0:
+            after = f", {days} day{'' if days == 1 else 's'} after the session"
+        header.append(("Late entry", f"yes: written {written}{after}"))
     header.append(("Note id", s.id))
     if s.amendments:
         n = len(s.amendments)

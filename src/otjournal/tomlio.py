@@ -217,8 +217,8 @@ def _reads_back(text: str, data: Mapping[str, Any]) -> bool:
 
 
 # A small emitter for otjournal's own shapes, so files read the same everywhere:
-# arrays of tables always as [[name]] blocks, short arrays on one line, multi-line
-# text as triple-quoted strings.
+# arrays of tables always as [[name]] blocks, short arrays on one line, text as typed
+# (see _string), multi-line text as triple-quoted strings.
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 _ESCAPES = {
@@ -446,9 +446,8 @@ def locate(text: str, field: str) -> tuple[int, int]:
 def _open_after(line: str, open_: str) -> str:
     """The multi-line string delimiter (''' or \"\"\") still open after ``line``, or "".
 
-    Literal strings may now hold the other kind of quote (a triple double quote inside a
-    ``'...'`` line), so
-    quotes are read in order rather than counted."""
+    A string may hold the other kind of triple quote (``'He said \"\"\"'``), so quotes
+    are read in order, not counted."""
     i, n = 0, len(line)
     while i < n:
         if open_:
