@@ -359,18 +359,24 @@ svg{max-width:100%;height:auto;display:block;margin:.5rem 0}
 """
 
 
-def to_html(blocks: Sequence[Block], title: str) -> str:
-    out = [
+def html_page(title: str, body: Sequence[str], css: str = CSS) -> str:
+    """One self-contained HTML page: inline style, no script, nothing fetched."""
+    head = [
         "<!DOCTYPE html>",
         "<html lang='en'>",
         "<head>",
         "<meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{escape(title)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{css}</style>",
         "</head>",
         "<body>",
     ]
+    return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
+
+
+def to_html(blocks: Sequence[Block], title: str) -> str:
+    out: list[str] = []
     for blk in blocks:
         if blk.kind in ("h1", "h2", "h3"):
             out.append(f"<{blk.kind}>{escape(blk.text)}</{blk.kind}>")
@@ -400,8 +406,7 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
             out.append(f"<table>{thead}<tbody>{tbody}</tbody></table>")
         elif blk.kind == "svg":
             out.append(blk.text)
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
+    return html_page(title, out)
 
 
 # -- de-identification --------------------------------------------------------------

@@ -217,8 +217,8 @@ def _reads_back(text: str, data: Mapping[str, Any]) -> bool:
 
 
 # A small emitter for otjournal's own shapes, so files read the same everywhere:
-# arrays of tables always as [[name]] blocks, short arrays on one line, multi-line
-# text as triple-quoted strings.
+# arrays of tables always as [[name]] blocks, short arrays on one line, text as typed
+# (see _string), multi-line text as triple-quoted strings.
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+\Z")
 _ESCAPES = {
@@ -249,16 +249,67 @@ def _escape_char(c: str, multiline: bool) -> str:
 
 
 # A line of note text must never look, at the start of a file line, like a git conflict
-# marker or an amendment header: such text is written on one line, escaped.
+# marker or an amendment header: the first character of such a line is written escaped.
 _LINE_HAZARD = re.compile(
     r"^(?:<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\||[ \t]*\[\[[ \t]*amendments)", re.M
 )
+# TOML's control characters but tab and newline: no literal string can hold them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def _string(value: str) -> str:
-    multiline = "\n" in value and not _LINE_HAZARD.search(value)
-    body = "".join(_escape_char(c, multiline) for c in value)
-    return f'"""\n{body}"""' if multiline else f'"{body}"'
+    """Text in the TOML form that needs no escape, where one exists, so the file reads
+    and greps as typed: basic ``"…"``, literal ``'…'`` (a ``"`` but no ``'``),
+    ``'''…'''`` (both quotes), multi-line ``\"\"\"…\"\"\"`` or ``'''…'''``. Otherwise escaped."""
+    if _CONTROL.search(value):
+        return _escaped(value)
+    if "\n" in value:
+        if _LINE_HAZARD.search(value):
+            return _escaped(value)
+        # The newline right after the opening delimiter is not part of the text.
+        basic = "\\" not in value and '"""' not in value
+        if basic and not value.endswith('"'):
+            return f'"""\n{value}"""'
+        if "'''" not in value:
+            return f"'''\n{value}'''"
+        if basic:
+            return f'"""\n{value}"""'  # one or two quotes next to the delimiter are text
+        return _escaped(value)
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    if "'''" not in value:
+        return f"'''{value}'''"  # one or two quotes next to a delimiter are text
+    if '"""' not in value and "\\" not in value:
+        return f'"""{value}"""'
+    return _escaped(value)
+
+
+def _escaped(value: str) -> str:
+    """A basic string with the fewest escapes: multi-line text stays on its lines."""
+    if "\n" not in value:
+        return '"' + "".join(_escape_char(c, False) for c in value) + '"'
+    # The first character of a hazardous line (after its indent), as \uXXXX.
+    hazards = {
+        m.start() + len(m.group()) - len(m.group().lstrip(" \t"))
+        for m in _LINE_HAZARD.finditer(value)
+    }
+    out: list[str] = []
+    quotes = 0  # raw quotes just written: a third would close the string
+    for i, c in enumerate(value):
+        if i in hazards:
+            out.append(f"\\u{ord(c):04x}")
+        elif c == '"':
+            out.append('\\"' if quotes == 2 else c)
+            quotes = 0 if quotes == 2 else quotes + 1
+            continue
+        elif c == "\t":
+            out.append(c)
+        else:
+            out.append(_escape_char(c, True))
+        quotes = 0
+    return '"""\n' + "".join(out) + '"""'
 
 
 def _scalar(value: Any) -> str:
@@ -392,22 +443,61 @@ def locate(text: str, field: str) -> tuple[int, int]:
     return best, 1
 
 
-def _toggles_text(line: str, in_text: bool) -> bool:
-    """Whether a multi-line string is open after this line."""
-    for quote in ('"""', "'''"):
-        if line.count(quote) % 2:
-            return not in_text
-    return in_text
+def _open_after(line: str, open_: str) -> str:
+    """The multi-line string delimiter (''' or \"\"\") still open after ``line``, or "".
+
+    A string may hold the other kind of triple quote (``'He said \"\"\"'``), so quotes
+    are read in order, not counted."""
+    i, n = 0, len(line)
+    while i < n:
+        if open_:
+            end = _close(line, i, open_)
+            if end < 0:
+                return open_
+            i, open_ = end + 3, ""
+            while i < n and line[i] == line[end]:  # quotes next to the delimiter: text
+                i += 1
+            continue
+        c = line[i]
+        if c == "#":
+            return ""
+        if line.startswith('"""', i) or line.startswith("'''", i):
+            open_, i = line[i : i + 3], i + 3
+        elif c == '"':
+            i += 1
+            while i < n and line[i] != '"':
+                i += 2 if line[i] == "\\" else 1
+            i += 1
+        elif c == "'":
+            end = line.find("'", i + 1)
+            i = n if end < 0 else end + 1
+        else:
+            i += 1
+    return open_
+
+
+def _close(line: str, start: int, delimiter: str) -> int:
+    if delimiter == "'''":
+        return line.find(delimiter, start)
+    i = start
+    while i < len(line):
+        if line[i] == "\\":
+            i += 2
+        elif line.startswith(delimiter, i):
+            return i
+        else:
+            i += 1
+    return -1
 
 
 def _structure(lines: list[str]) -> Iterator[tuple[int, str, str, list[str]]]:
     """(line number, line, "[" / "[[" / "", current table) for every line that is not
     inside a multi-line string: lines of note text are never taken for headers or keys."""
     table: list[str] = []
-    in_text = False
+    open_ = ""
     for n, line in enumerate(lines, start=1):
-        if in_text:
-            in_text = _toggles_text(line, in_text)
+        if open_:
+            open_ = _open_after(line, open_)
             continue
         header = _HEADER_RE.match(line)
         if header:
@@ -415,7 +505,7 @@ def _structure(lines: list[str]) -> Iterator[tuple[int, str, str, list[str]]]:
             yield n, line, header.group(1), table
             continue
         yield n, line, "", table
-        in_text = _toggles_text(line, in_text)
+        open_ = _open_after(line, open_)
 
 
 def _key_in_section(lines: list[str], section: list[str], key: str) -> int | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,12 +11,16 @@ from otjournal.cli.common import (
     DirOpt,
     JsonOpt,
     OptClientArg,
+    fail,
     journal,
     out,
     print_json,
     print_table,
     today,
 )
+
+if TYPE_CHECKING:
+    from otjournal.model import Client, Session
 
 SinceOpt = Annotated[
     str | None,
@@ -88,8 +92,20 @@ def show_cmd(
     ],
     dir: DirOpt = None,
     json: JsonOpt = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="text, md or html: the whole note to print or to give the client."
+        ),
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="File to write (new), or - for stdout.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With -o: replace the file if it exists.")
+    ] = False,
 ) -> None:
-    """Show one session note in full, amendments after the note."""
+    """Show one session note in full, amendments after the note (--format for a printout)."""
     from otjournal.cli.problems import note_problems
     from otjournal.query import find_by_id
     from otjournal.render import session_detail
@@ -98,11 +114,41 @@ def show_cmd(
     note_problems(snap)
     found = find_by_id(snap.sessions, session_id)
     session = found.record
+    if fmt is not None or output is not None:
+        if json:
+            fail("--json cannot be combined with --format or -o", code=2)
+        client = snap.clients.get(session.client)
+        _printout(session, client.record if client else None, fmt, output, force)
+        return
     if json:
         print_json({**session.to_dict(), "path": str(found.path)})
         return
     client = snap.clients.get(session.client)
     out().print(session_detail(session, client.record if client else None))
+
+
+def _printout(
+    session: Session, client: Client | None, fmt: str | None, output: str | None, force: bool
+) -> None:
+    """The whole note as text, Markdown or one printable HTML page (otjournal.printout)."""
+    from otjournal import printout
+    from otjournal.cli.log_cmd import load_config
+    from otjournal.cli.report_cmd import _write_output
+
+    if fmt is None:  # -o alone: the file's name says which
+        fmt = {".md": "md", ".html": "html", ".htm": "html"}.get(Path(output or "").suffix, "text")
+    if fmt not in printout.FORMATS:
+        fail("--format must be text, md or html", code=2)
+    config = load_config()
+    doc = printout.build(
+        session,
+        client,
+        practitioner=config.practitioner,
+        registration=config.registration,
+        printed=today(),
+    )
+    data = printout.render(doc, fmt).encode("utf-8")
+    _write_output(output or "-", data, "the note", force=force)
 
 
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:

@@ -16,8 +16,14 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export_cmd)
 
 
-def _write_output(output: str, data: bytes, what: str) -> None:
-    """stdout for '-' or nothing; a file is created new, never overwritten."""
+# A file replaced by --force is read first, to replace only what was there.
+_REPLACE_LIMIT = 256 * 1024 * 1024
+
+
+def _write_output(output: str, data: bytes, what: str, force: bool | None = None) -> None:
+    """stdout for '-' or nothing; a file is created new, never overwritten (with
+    ``force``, replaced whole: a temp file in its folder, renamed over it). ``force``
+    None: the command offers no --force."""
     from otjournal import fsio
 
     if not output or output == "-":
@@ -25,13 +31,21 @@ def _write_output(output: str, data: bytes, what: str) -> None:
         sys.stdout.flush()
         return
     path = Path(output).expanduser().absolute()
+    if force and path.is_file() and not path.is_symlink():
+        try:
+            _, seen = fsio.read_with_fingerprint(path, _REPLACE_LIMIT)
+        except OSError as exc:
+            fail(f"cannot read {path} to replace it ({exc.strerror})", code=1)
+        fsio.replace_checked(path, data, seen, _REPLACE_LIMIT)
+        out().print(f"Wrote {what} to {path} (replacing the file there)", highlight=False)
+        return
+    hint = "otjournal never overwrites a file: choose a new name"
+    if force is not None and path.is_file() and not path.is_symlink():
+        hint += ", or add --force to replace it"
     if path.exists() or not path.parent.is_dir():
-        fail(
-            f"{path} exists" if path.exists() else f"no folder {path.parent}",
-            hint="otjournal never overwrites a file: choose a new name",
-        )
+        fail(f"{path} exists" if path.exists() else f"no folder {path.parent}", hint=hint)
     if fsio.create_named(path.parent, path.name, data) is None:
-        fail(f"{path} exists", hint="otjournal never overwrites a file: choose a new name")
+        fail(f"{path} exists", hint=hint)
     out().print(f"Wrote {what} to {path}", highlight=False)
 
 

@@ -1,0 +1,394 @@
+"""One session note, whole, as plain text, Markdown or a self-contained HTML page that
+prints on A4: what practice suites give as a "PDF of the note", and what a client who
+asks to see their record (APP 12) is given.
+
+Every word of the note appears as written, nothing summarised or left out; amendments
+follow the note with their kind, who, when and the corrected wording. Control characters
+and bidi overrides in the text are shown as visible escapes (``visible()``), never
+obeyed, in every format. Pure: the note, its client and the practitioner in, text out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+from typing import Any
+
+from otjournal.model import Client, Session
+from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
+from otjournal.report import CSS, html_page
+from otjournal.rows import gas
+from otjournal.visible import visible
+
+FORMATS = ("text", "md", "html")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a section: a heading line, then labelled pieces of text."""
+
+    head: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class NoteDoc:
+    """The note laid out for reading; every string already made safe with visible()."""
+
+    title: str
+    header: tuple[tuple[str, str], ...]
+    sections: tuple[Section, ...]
+    page_title: str
+
+
+def build(
+    session: Session,
+    client: Client | None,
+    *,
+    practitioner: str = "",
+    registration: str = "",
+    printed: date | None = None,
+) -> NoteDoc:
+    s = session
+    title = "Session note" + (" (late entry)" if s.late_entry else "")
+    name = f"{client.display_name} ({s.client})" if client else s.client
+    header: list[tuple[str, str]] = [("Client", name)]
+    if client and client.date_of_birth:
+        header.append(("Date of birth", str(client.date_of_birth)))
+    end = f"{s.end:%H:%M}" if s.end.date() == s.start.date() else f"{s.end:%Y-%m-%d %H:%M}"
+    header += [
+        ("Session", f"{s.start:%Y-%m-%d %H:%M}–{end} {_offset(s.start)}, {s.duration_min} min"),
+        ("Kind", f"{s.session_type}, {s.setting}"),
+        ("Attended", ", ".join(s.attendees) or "not recorded"),
+    ]
+    if practitioner:
+        reg = f" (registration {registration})" if registration else ""
+        header.append(("Practitioner", practitioner + reg))
+    header.append(("Written by", f"{s.written_by}, {_when(s.written_at)}"))
+    if s.late_entry:
+        written = s.written_at.astimezone(s.start.tzinfo).date()  # days where it happened
+        days = (written - s.start.date()).days
+        after = ""
+        if days > 0:
+            after = f", {days} day{'' if days == 1 else 's'} after the session"
+        header.append(("Late entry", f"yes: written {written}{after}"))
+    header.append(("Note id", s.id))
+    if s.amendments:
+        n = len(s.amendments)
+        header.append(("Amendments", f"{n}, shown after the note"))
+    if printed:
+        header.append(("Printed", str(printed)))
+
+    sections = [
+        Section("Goals addressed (interim GAS)", tuple(_goal(g, client) for g in s.goals)),
+        Section("Activities", tuple(_activity(a) for a in s.activities)),
+        Section(
+            "Child's voice",
+            _one(
+                ("In their words", s.child_voice.text),
+                ("Communication", ", ".join(s.child_voice.modes)),
+                *_extras(s.child_voice.extra),
+            ),
+        ),
+        Section(
+            "Caregiver",
+            _one(
+                ("Report", s.caregiver.report),
+                ("Involvement", s.caregiver.involvement),
+                *_extras(s.caregiver.extra),
+            ),
+        ),
+    ]
+    if s.regulation is not None:
+        r = s.regulation
+        sections.append(
+            Section(
+                "Regulation",
+                (
+                    Entry(
+                        FRAMEWORK_NAMES.get(r.framework, r.framework),
+                        _fields(
+                            ("Start", r.start),
+                            ("End", r.end),
+                            ("What helped", ", ".join(r.helped)),
+                            ("Notes", r.notes),
+                            *_extras(r.extra),
+                        ),
+                    ),
+                ),
+            )
+        )
+    checklist = sorted(s.checklist, key=_checklist_order)
+    sections.append(
+        Section(
+            "Affirming checklist",
+            tuple(
+                Entry(
+                    c.text or c.item,
+                    _fields(
+                        ("Answer", "n/a" if c.answer == "n-a" else c.answer),
+                        ("By", c.by),
+                        ("Note", c.note),
+                        *_extras(c.extra),
+                    ),
+                )
+                for c in checklist
+            ),
+        )
+    )
+    plan = _one(
+        ("Summary", s.plan.summary),
+        ("Next session", s.plan.next_focus),
+        *_extras(s.plan.extra),
+    )
+    homework = tuple(
+        Entry(
+            f"Homework: {h.text}",
+            _fields(
+                ("Kind", h.kind),
+                ("Times a week", str(h.per_week or "")),
+                ("From", str(h.since or "")),
+                ("Until", str(h.until or "")),
+                ("Id", h.id),
+                *_extras(h.extra),
+            ),
+        )
+        for h in s.plan.homework
+    )
+    sections.append(Section("Plan", plan + homework))
+    sections.append(Section("Other recorded fields", _one(*_extras(s.extra))))
+    sections.append(
+        Section(
+            "Amendments",
+            tuple(
+                Entry(
+                    f"{a.kind.capitalize().replace('-', ' ')} by {a.by}, {_when(a.at)}",
+                    _fields(
+                        ("Original wording", a.original),
+                        ("Corrected wording" if a.kind == "correction" else "Text", a.text),
+                        *_extras(a.extra),
+                    ),
+                )
+                for a in s.amendments
+            ),
+        )
+    )
+    return NoteDoc(
+        title=visible(title),
+        header=tuple((label, visible(value)) for label, value in header),
+        sections=tuple(
+            Section(sec.title, tuple(_safe(e) for e in sec.entries))
+            for sec in sections
+            if sec.entries
+        ),
+        page_title=visible(f"Session note {s.id}"),
+    )
+
+
+def _goal(g: Any, client: Client | None) -> Entry:
+    goal = client.goal(g.goal) if client else None
+    return Entry(
+        f"{g.goal}: {goal.text}" if goal else g.goal,
+        _fields(
+            ("Interim GAS", gas(g.gas) if g.gas is not None else ""),
+            ("Evidence", g.evidence),
+            *_extras(g.extra),
+        ),
+    )
+
+
+def _activity(a: Any) -> Entry:
+    ways = [
+        word
+        for word, on in (
+            ("child-led", a.child_led),
+            ("interest-based", a.interest_based),
+            ("movement/sensory", a.movement_sensory),
+            ("adapted in-session", a.adapted),
+        )
+        if on
+    ]
+    return Entry(
+        a.name,
+        _fields(
+            ("Minutes", "" if a.minutes is None else str(a.minutes)),
+            ("Approach", ", ".join(ways)),
+            ("Goals", ", ".join(a.goals)),
+            ("Adaptation", a.adaptation),
+            ("Response", a.response),
+            *_extras(a.extra),
+        ),
+    )
+
+
+def _fields(*pairs: tuple[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple((label, text) for label, text in pairs if text)
+
+
+def _one(*pairs: tuple[str, str]) -> tuple[Entry, ...]:
+    fields = _fields(*pairs)
+    return (Entry("", fields),) if fields else ()
+
+
+def _safe(e: Entry) -> Entry:
+    return Entry(visible(e.head), tuple((visible(k), visible(v)) for k, v in e.fields))
+
+
+def _extras(extra: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A person's own keys in the file are part of the note too."""
+    return [(str(k), _plain(v)) for k, v in extra.items()]
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
+def _when(at: datetime) -> str:
+    return f"{at:%Y-%m-%d %H:%M} {_offset(at)}"
+
+
+def _offset(at: datetime) -> str:
+    z = at.strftime("%z")
+    return f"(UTC{z[:3]}:{z[3:5]})" if z else ""
+
+
+def _checklist_order(answer: Any) -> int:
+    return (
+        CHECKLIST_KEYS.index(answer.item) if answer.item in CHECKLIST_KEYS else len(CHECKLIST_KEYS)
+    )
+
+
+def render(doc: NoteDoc, fmt: str) -> str:
+    if fmt == "text":
+        return to_text(doc)
+    if fmt == "md":
+        return to_markdown(doc)
+    if fmt == "html":
+        return to_html(doc)
+    raise ValueError(fmt)
+
+
+# -- plain text ------------------------------------------------------------------------
+
+
+def _lines(label: str, text: str, indent: str) -> list[str]:
+    """``label: first line``, later lines indented under it."""
+    first, *rest = text.split("\n")
+    return [f"{indent}{label}{first}".rstrip(), *(f"{indent}    {line}".rstrip() for line in rest)]
+
+
+def to_text(doc: NoteDoc) -> str:
+    out = [doc.title, "=" * len(doc.title), ""]
+    width = max(len(label) for label, _ in doc.header) + 2
+    out += [line for label, v in doc.header for line in _lines(f"{label}:".ljust(width), v, "")]
+    for sec in doc.sections:
+        out += ["", sec.title, "-" * len(sec.title)]
+        for i, e in enumerate(sec.entries):
+            if i:
+                out.append("")
+            if e.head:
+                out += _lines("", e.head, "")
+            for label, text in e.fields:
+                out += _lines(f"{label}: ", text, "  " if e.head else "")
+    return "\n".join(out) + "\n"
+
+
+# -- Markdown --------------------------------------------------------------------------
+
+# Intra-word underscores (note ids, handles) are not emphasis: left as they are.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>#|~&])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_MD_LINE_START = re.compile(r"^(\s*)(?:([-+=])|\d+([.)]))")
+
+
+def md_text(text: str, indent: str = "") -> str:
+    """Text that Markdown shows as written: its punctuation escaped, its lines kept
+    (hard breaks; later lines indented by ``indent`` to stay in a list item)."""
+    lines = []
+    for n, line in enumerate(text.rstrip("\n").split("\n")):
+        line = _MD_SPECIAL.sub(lambda m: "\\" + m.group(), line)
+        m = _MD_LINE_START.match(line)
+        if n and m:  # would start a list item or underline a heading
+            cut = m.start(2) if m.group(2) else m.start(3)
+            line = line[:cut] + "\\" + line[cut:]
+        lines.append(line)
+    return f"\\\n{indent}".join(lines)
+
+
+def to_markdown(doc: NoteDoc) -> str:
+    out = [f"# {md_text(doc.title)}", ""]
+    out += [f"- **{label}:** {md_text(value, '  ')}" for label, value in doc.header]
+    for sec in doc.sections:
+        out += ["", f"## {sec.title}", ""]
+        for e in sec.entries:
+            if e.head:
+                out.append(f"**{md_text(e.head)}**" + ("\n" if e.fields else ""))
+            out += [f"- *{label}:* {md_text(text, '  ')}" for label, text in e.fields]
+            out.append("")
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# -- HTML ------------------------------------------------------------------------------
+
+PRINT_CSS = (
+    CSS
+    + """
+@page{size:A4;margin:16mm 15mm}
+table.header th{text-align:left;font-weight:600;white-space:nowrap;padding:.2rem .8rem .2rem 0;
+vertical-align:top;border-block-end:1px solid #dadce0}
+table.header td{white-space:pre-wrap;overflow-wrap:anywhere}
+.entry{margin:.6rem 0 .9rem}
+.head{font-weight:600;margin:0 0 .2rem;white-space:pre-wrap;overflow-wrap:anywhere}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;margin:0}
+dt{color:#5f6368}
+dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+section.amendments .entry{border-left:3px solid #1f4e79;padding-left:.6rem}
+@media print{body{font-size:11pt}.entry{break-inside:avoid}}
+"""
+)
+
+
+def to_html(doc: NoteDoc) -> str:
+    body = [f"<h1>{escape(doc.title)}</h1>", "<table class='header'><tbody>"]
+    body += [
+        f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in doc.header
+    ]
+    body.append("</tbody></table>")
+    for sec in doc.sections:
+        cls = re.sub(r"[^a-z]+", "-", sec.title.lower()).strip("-")
+        body.append(f"<section class='{cls}'><h2>{escape(sec.title)}</h2>")
+        for e in sec.entries:
+            body.append("<div class='entry'>")
+            if e.head:
+                body.append(f"<p class='head'>{escape(e.head)}</p>")
+            if e.fields:
+                body.append(
+                    "<dl>"
+                    + "".join(
+                        f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>"
+                        for label, text in e.fields
+                    )
+                    + "</dl>"
+                )
+            body.append("</div>")
+        body.append("</section>")
+    return html_page(doc.page_title, body, PRINT_CSS)
