@@ -19,7 +19,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Where each joined file's path is written (one per line), so sync can say what it joined.
 LOG_ENV = "OTJOURNAL_MERGE_LOG"
@@ -40,24 +44,56 @@ def join(ours: bytes, theirs: bytes, path: Path) -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    from otjournal.errors import OtjournalError
-
     base, ours, theirs, name = argv[:4]
     try:
-        joined = join(Path(ours).read_bytes(), Path(theirs).read_bytes(), Path(name))
-    except (OtjournalError, OSError, UnicodeError, RecursionError):
-        joined = None
+        a, b = Path(ours).read_bytes(), Path(theirs).read_bytes()
+    except OSError:
+        return 1
+    joined = _or_none(lambda: join(a, b, Path(name)))
     if joined is None:
         labels = ["-L", "ours", "-L", "base", "-L", "theirs"]
         done = subprocess.run(["git", "merge-file", *labels, ours, base, theirs], check=False)
-        return 1 if done.returncode != 0 else 0
+        if done.returncode != 0:
+            return 1
+        # A clean line merge counts only if it reads as a note whose chain holds: an
+        # amendment joined to a note edited on the other side would be chained to bytes
+        # that are no longer there. Both whole sides then go between markers.
+        if _or_none(lambda: _holds(Path(ours).read_bytes(), Path(name))):
+            return 0
+        joined = b"<<<<<<< ours\n" + _ended(a) + b"=======\n" + _ended(b) + b">>>>>>> theirs\n"
+        code = 1
+    else:
+        code = 0
+        log = os.environ.get(LOG_ENV)
+        if log:
+            with open(log, "a", encoding="utf-8", errors="surrogateescape") as f:
+                f.write(name + "\n")
     with open(ours, "wb") as f:  # git's own temp file: git reads it back
         f.write(joined)
-    log = os.environ.get(LOG_ENV)
-    if log:
-        with open(log, "a", encoding="utf-8", errors="surrogateescape") as f:
-            f.write(name + "\n")
-    return 0
+    return code
+
+
+def _holds(raw: bytes, path: Path) -> bool:
+    from otjournal import amend
+    from otjournal.loading import parse_record_bytes
+    from otjournal.model import Session
+
+    note = parse_record_bytes(raw, path, Session.from_dict)
+    return len(amend.HEADER.findall(raw)) == len(note.amendments) and not amend.verify(raw, note)
+
+
+def _ended(raw: bytes) -> bytes:
+    return raw if raw.endswith(b"\n") else raw + b"\n"
+
+
+def _or_none(make: Callable[[], T]) -> T | None:
+    """The value, or None where the bytes are not a note otjournal can vouch for."""
+    from otjournal.errors import OtjournalError
+
+    try:
+        return make()
+    except (OtjournalError, UnicodeError, RecursionError, ValueError):
+        return None
 
 
 if __name__ == "__main__":

@@ -116,7 +116,7 @@ class Plan:
         c, j = self.conflict, self.journal
         raw = c.path.read_bytes()
         ours, theirs = git_sides(raw)
-        kept = ours if self.keep in ("ours", "both") else theirs
+        kept = theirs if self.keep == "theirs" else ours
         record = _parse(kept, c.path, c.path)
         other = _parse(theirs, c.path, c.path) if self.keep in ("both", "merge") else None
         if self.keep == "merge":
