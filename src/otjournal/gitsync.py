@@ -175,8 +175,11 @@ class Git:
         """git options naming otjournal's merge driver for session files, for this one
         command (the person's own .gitattributes and git config are left as they are)."""
         attributes = self.git_dir() / "otjournal-attributes"
-        if not attributes.exists() or attributes.read_text("utf-8") != ATTRIBUTES:
-            attributes.write_text(ATTRIBUTES, "utf-8")
+        try:
+            if not attributes.exists() or attributes.read_text("utf-8") != ATTRIBUTES:
+                attributes.write_text(ATTRIBUTES, "utf-8")
+        except OSError:
+            return []  # git's own line merge, as before: conflicts are kept, never lost
         driver = f"{shlex.quote(sys.executable)} -m otjournal.mergedriver %O %A %B %P"
         return [
             "-c",
@@ -220,11 +223,11 @@ class Git:
                 "--pathspec-file-nul",
                 stdin=b"\0".join(p.encode("utf-8", "surrogateescape") for p in new),
             )
-        tracked = self._paths("ls-files", "-z", "--cached")
-        owned = set(self._paths("ls-files", "-z", "--cached", "--", *specs))
         return Scope(
             left_out=self._paths("ls-files", "-z", "--others", "--exclude-standard"),
-            tracked_outside=[p for p in tracked if p not in owned],
+            tracked_outside=self._paths(
+                "ls-files", "-z", "--cached", "--", *syncscope.outside(specs)
+            ),
         )
 
     def commit_all(self, message: str, include: tuple[str, ...] = ()) -> int:

@@ -40,6 +40,11 @@ def pathspecs(root: Path, include: tuple[str, ...] = ()) -> list[str]:
     return [*OWNED, *(f":(glob){p}" for p in patterns), *NEVER]
 
 
+def outside(specs: list[str]) -> list[str]:
+    """Pathspecs for everything ``specs`` (from ``pathspecs``) does not stage."""
+    return [":(exclude," + s[2:] for s in specs if s.startswith(":(glob)")]
+
+
 def read_includes(root: Path) -> list[str]:
     """The patterns in ``.otjournal/sync-include``: one a line, '#' starts a comment."""
     path = root / INCLUDE_FILE
