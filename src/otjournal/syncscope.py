@@ -92,11 +92,15 @@ class Reported:
         return [p for p in sorted(paths) if p not in before]
 
     def save(self) -> None:
+        """Remember what was listed; if that fails, the list is shown again next time."""
         data = json.dumps({**self.seen, **self.now}, ensure_ascii=True).encode()
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
-        os.replace(tmp, self.path)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass

@@ -25,8 +25,9 @@ def sync_cmd(
         typer.Option(
             "--include",
             metavar="PATTERN",
-            help="Also sync files matching this glob (relative to the notes folder; "
-            "repeatable), this time only. To always sync them, add the pattern to "
+            help="Also sync the files matching this glob (relative to the notes folder; "
+            "repeatable). Once synced, git tracks them and later syncs carry their "
+            "changes; to take new matches every time, add the glob to "
             ".otjournal/sync-include.",
         ),
     ] = None,
