@@ -232,6 +232,18 @@ def test_a_file_tracked_before_stays_synced_and_is_listed_once(runner, devices):
     assert "legacy.txt" not in again.stdout
 
 
+def test_a_left_out_file_that_goes_and_comes_back_is_listed_again(tmp_path):
+    from otjournal.syncscope import Reported
+
+    first = Reported(tmp_path)
+    assert first.new("left_out", ["b.txt", "a.txt"]) == ["a.txt", "b.txt"]
+    first.save()
+    second = Reported(tmp_path)
+    assert second.new("left_out", ["a.txt"]) == []  # b.txt was moved away
+    second.save()
+    assert Reported(tmp_path).new("left_out", ["a.txt", "b.txt"]) == ["b.txt"]
+
+
 def test_a_merge_that_keeps_both_sides_stages_no_stray_file(runner, devices):
     """The merge keeping conflict markers used to 'git add -A' the whole folder."""
     remote, a, b = devices
