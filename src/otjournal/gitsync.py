@@ -5,16 +5,23 @@ aborted and a merge is made instead; files git cannot merge keep both sides betw
 conflict markers, are committed like that, and are left for ``otj conflicts``.
 Git's own errors (no remote, offline, authentication) are reported; local commits
 are never lost.
+
+Only otjournal's own files are staged (syncscope.py); a session file changed on two
+devices goes through otjournal's merge driver (mergedriver.py), which joins amendments
+made on both and leaves anything else to git's line merge.
 """
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import socket
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from otjournal import syncscope
 from otjournal.errors import OtjournalError, StoreError
 
 GITIGNORE = """\
@@ -39,11 +46,31 @@ class SyncResult:
     conflicts: list[str] = field(default_factory=list)
     pushed: bool = False
     remote: str = ""
+    merged: list[str] = field(default_factory=list)  # notes whose amendments were joined
+    left_out: list[str] = field(default_factory=list)  # not otjournal's, first time listed
+    left_out_count: int = 0  # all files left out, listed now or before
+    tracked_outside: list[str] = field(default_factory=list)  # tracked from before
+
+
+@dataclass
+class Scope:
+    """After staging: what stayed out, and what git tracks outside otjournal's own."""
+
+    left_out: list[str] = field(default_factory=list)
+    tracked_outside: list[str] = field(default_factory=list)
+
+
+# Session files changed on both sides go through mergedriver.py (see _merging).
+DRIVER = "otjournal-amendments"
+ATTRIBUTES = f"clients/*/sessions/*.toml merge={DRIVER}\n"
 
 
 class Git:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.scope = Scope()  # set by commit_all
+        self._dot_git: Path | None = None
+        self._ident: list[str] | None = None
         if shutil.which("git") is None:
             raise GitError("git is not installed", hint="install git, then try again")
 
@@ -61,6 +88,11 @@ class Git:
 
     def _identity(self) -> list[str]:
         # Commits need an author; use a neutral one when the person has not set any.
+        if self._ident is None:
+            self._ident = self._probe_identity()
+        return self._ident
+
+    def _probe_identity(self) -> list[str]:
         probe = subprocess.run(
             ["git", "config", "user.email"],
             cwd=self.root,
@@ -71,6 +103,13 @@ class Git:
         if probe.stdout.strip():
             return []
         return ["-c", "user.name=otjournal", "-c", f"user.email=otjournal@{_host()}"]
+
+    def git_dir(self) -> Path:
+        """This repository's own folder (``.git``, or where a ``.git`` file points)."""
+        if self._dot_git is None:
+            found = self.run("rev-parse", "--absolute-git-dir").stdout.strip()
+            self._dot_git = Path(found)
+        return self._dot_git
 
     def is_repo(self) -> bool:
         return (self.root / ".git").exists()
@@ -123,8 +162,76 @@ class Git:
             )
         return [f"Took the notes already on the remote ({remote_branch})."]
 
-    def commit_all(self, message: str) -> int:
-        self.run("add", "-A")
+    def merge_run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """A rebase or merge with otjournal's merge driver for session files (never
+        raises: the caller decides what a failure means)."""
+        from otjournal.mergedriver import LOG_ENV
+
+        cmd = ["git", *self._identity(), *self._merging(), *args]
+        env = {**_quiet_env(), LOG_ENV: str(self._merge_log())}
+        return subprocess.run(cmd, cwd=self.root, capture_output=True, text=True, env=env)
+
+    def _merging(self) -> list[str]:
+        """git options naming otjournal's merge driver for session files, for this one
+        command (the person's own .gitattributes and git config are left as they are)."""
+        attributes = self.git_dir() / "otjournal-attributes"
+        try:
+            if not attributes.exists() or attributes.read_text("utf-8") != ATTRIBUTES:
+                attributes.write_text(ATTRIBUTES, "utf-8")
+        except OSError:
+            return []  # git's own line merge, as before: conflicts are kept, never lost
+        driver = f"{shlex.quote(sys.executable)} -m otjournal.mergedriver %O %A %B %P"
+        return [
+            "-c",
+            f"core.attributesFile={attributes}",
+            "-c",
+            f"merge.{DRIVER}.name=otjournal: join amendments made on two devices",
+            "-c",
+            f"merge.{DRIVER}.driver={driver}",
+        ]
+
+    def _merge_log(self) -> Path:
+        return self.git_dir() / "otjournal-merged.log"
+
+    def _joined(self) -> list[str]:
+        try:
+            lines = self._merge_log().read_text("utf-8", "surrogateescape").splitlines()
+        except FileNotFoundError:
+            return []
+        return sorted(set(lines))
+
+    def _paths(self, *args: str, stdin: bytes | None = None) -> list[str]:
+        """``git ls-files -z``-style output as paths (any bytes a file name may hold)."""
+        done = subprocess.run(
+            ["git", *args], cwd=self.root, input=stdin, capture_output=True, env=_quiet_env()
+        )
+        if done.returncode != 0:
+            why = _first_line(done.stderr.decode("utf-8", "replace"))
+            raise GitError(f"git {args[0]} failed: {why}")
+        return [p.decode("utf-8", "surrogateescape") for p in done.stdout.split(b"\0") if p]
+
+    def stage(self, include: tuple[str, ...] = ()) -> Scope:
+        """Stage otjournal's own files (and what the person opted in); say what stayed out."""
+        specs = syncscope.pathspecs(self.root, include)
+        self.run("add", "-u")  # tracked files stay synced (syncscope.py says why)
+        new = self._paths("ls-files", "-z", "--others", "--exclude-standard", "--", *specs)
+        if new:
+            self._paths(
+                "--literal-pathspecs",
+                "add",
+                "--pathspec-from-file=-",
+                "--pathspec-file-nul",
+                stdin=b"\0".join(p.encode("utf-8", "surrogateescape") for p in new),
+            )
+        return Scope(
+            left_out=self._paths("ls-files", "-z", "--others", "--exclude-standard"),
+            tracked_outside=self._paths(
+                "ls-files", "-z", "--cached", "--", *syncscope.outside(specs)
+            ),
+        )
+
+    def commit_all(self, message: str, include: tuple[str, ...] = ()) -> int:
+        self.scope = self.stage(include)
         status = self.run("diff", "--cached", "--name-only").stdout.split("\n")
         files = [s for s in status if s.strip()]
         if not files:
@@ -136,14 +243,15 @@ class Git:
         r = self.run("rev-parse", "--verify", "-q", "HEAD", check=False)
         return r.stdout.strip() or None
 
-    def sync(self) -> SyncResult:
+    def sync(self, include: tuple[str, ...] = ()) -> SyncResult:
         if not self.is_repo():
             raise GitError(
                 "the notes folder is not a git repository",
                 hint="run 'otj init --git [--remote URL]' first",
             )
         result = SyncResult()
-        result.committed = self.commit_all(f"otj sync from {_host()}")
+        result.committed = self.commit_all(f"otj sync from {_host()}", include)
+        self._merge_log().unlink(missing_ok=True)
         remotes = self.run("remote").stdout.split()
         if "origin" not in remotes:
             raise GitError(
@@ -163,7 +271,7 @@ class Git:
             self.run("rev-parse", "--verify", "-q", f"origin/{branch}", check=False).returncode == 0
         )
         if has_remote_branch:
-            rebased = self.run("rebase", "-q", f"origin/{branch}", check=False)
+            rebased = self.merge_run("rebase", "-q", f"origin/{branch}")
             if rebased.returncode != 0:
                 self.run("rebase", "--abort", check=False)
                 result.conflicts = self._merge_keeping_both(branch)
@@ -183,7 +291,8 @@ class Git:
         if pushed.returncode != 0 and _rejected(pushed.stderr):
             # Another device pushed meanwhile: take its notes in and try once more.
             self.run("fetch", "-q", "origin", check=False)
-            if self.run("rebase", "-q", f"origin/{branch}", check=False).returncode != 0:
+            rebased = self.merge_run("rebase", "-q", f"origin/{branch}")
+            if rebased.returncode != 0:
                 self.run("rebase", "--abort", check=False)
                 result.conflicts += self._merge_keeping_both(branch)
             pushed = self.run("push", "-q", "-u", "origin", f"HEAD:{branch}", check=False)
@@ -193,11 +302,17 @@ class Git:
                 hint="your notes are committed locally; sync again later",
             )
         result.pushed = True
+        result.merged = [f for f in self._joined() if f not in result.conflicts]
+        reported = syncscope.Reported(self.git_dir())
+        result.left_out = reported.new("left_out", self.scope.left_out)
+        result.left_out_count = len(self.scope.left_out)
+        result.tracked_outside = reported.new("tracked_outside", self.scope.tracked_outside)
+        reported.save()  # only once the person has been told (sync reached its end)
         return result
 
     def _merge_keeping_both(self, branch: str) -> list[str]:
         """A merge where conflicting files keep both sides inside conflict markers."""
-        merged = self.run("merge", "--no-edit", "-q", f"origin/{branch}", check=False)
+        merged = self.merge_run("merge", "--no-edit", "-q", f"origin/{branch}")
         if merged.returncode == 0:
             return []
         conflicted = [
@@ -208,7 +323,8 @@ class Git:
         if not conflicted:
             self.run("merge", "--abort", check=False)
             raise GitError(f"git could not merge: {_first_line(merged.stderr)}")
-        self.run("add", "-A")
+        # Only the conflicted files: anything else in the folder stays out (syncscope).
+        self.run("add", "--", *(f":(literal){f}" for f in conflicted))
         self.run(
             "commit",
             "-q",

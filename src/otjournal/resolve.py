@@ -13,13 +13,13 @@ from typing import Any
 
 from otjournal import amend
 from otjournal.conflicts import git_sides
-from otjournal.errors import UsageError
+from otjournal.errors import OtjournalError, UsageError
 from otjournal.loading import Conflict, parse_record_bytes
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.store import Journal
 
 CHOICES = ("original", "copy", "both", "merge")
-GIT_CHOICES = ("ours", "theirs", "both")
+GIT_CHOICES = ("ours", "theirs", "both", "merge")
 
 
 @dataclass
@@ -45,8 +45,13 @@ class Plan:
         }
         if c.tool == "git" and self.keep == "both":
             text = (
-                "keep our side here and their side as a session of its own; move the file "
-                "with markers aside"
+                "keep our side here and their side as a session of its own (one, if the "
+                "two sides are the same); move the file with markers aside"
+            )
+        elif c.tool == "git" and self.keep == "merge":
+            text = (
+                "keep the note once with the amendments of both sides in time order, "
+                "re-chained; move the file with markers aside"
             )
         else:
             text = what[self.keep]
@@ -72,6 +77,12 @@ class Plan:
             return [said + "."]
         if self.keep == "both":
             copy = _parse(c.path.read_bytes(), c.path, c.original)
+            if c.original.exists() and _same_record(c.original, copy):
+                moved = j.set_aside(c.path, stamp)
+                return [
+                    f"The copy holds the same record as {c.original.name}: kept it once; the "
+                    f"copy is now {moved.relative_to(j.root)}."
+                ]
             saved = _add(j, copy)
             moved = j.set_aside(c.path, stamp)
             return [
@@ -105,10 +116,11 @@ class Plan:
         c, j = self.conflict, self.journal
         raw = c.path.read_bytes()
         ours, theirs = git_sides(raw)
-        kept = ours if self.keep in ("ours", "both") else theirs
-        _parse(kept, c.path, c.path)
-        if self.keep == "both":
-            other = _parse(theirs, c.path, c.path)
+        kept = theirs if self.keep == "theirs" else ours
+        record = _parse(kept, c.path, c.path)
+        other = _parse(theirs, c.path, c.path) if self.keep in ("both", "merge") else None
+        if self.keep == "merge":
+            kept = _merged(ours, record, theirs, other)
         moved = j.set_aside(c.path, stamp)
         from otjournal import fsio
 
@@ -117,14 +129,35 @@ class Plan:
                 f"{c.path.name} appeared again while resolving; nothing lost: "
                 f"the file with markers is {moved}"
             )
+        kept_what = {"both": "ours", "merge": "both sides' amendments"}.get(self.keep, self.keep)
         lines = [
-            f"Kept {self.keep if self.keep != 'both' else 'ours'} in {c.path.name}; the "
-            f"file with markers is now {moved.relative_to(j.root)}."
+            f"Kept {kept_what} in {c.path.name}; the file with markers is now "
+            f"{moved.relative_to(j.root)}."
         ]
-        if self.keep == "both":
+        if self.keep == "both" and other == record:
+            lines.append("Their side holds the same record as ours: kept it once.")
+        elif self.keep == "both":
             saved = _add(j, other)
             lines.append(f"Saved their side as a session of its own: {saved.record.id}.")
         return lines
+
+
+def _same_record(path: Path, record: Any) -> bool:
+    """Keeping both of two equal records would count one note twice."""
+    try:
+        return _parse(path.read_bytes(), path, path) == record
+    except (OSError, OtjournalError):
+        return False  # an unreadable original: the copy is kept as a record of its own
+
+
+def _merged(ours: bytes, a: Any, theirs: bytes, b: Any) -> bytes:
+    """Both sides' amendments joined (amend.merge), or why they cannot be."""
+    if not isinstance(a, Session):
+        raise UsageError("only session notes have amendments to merge: keep one or both")
+    try:
+        return amend.merge(ours, a, theirs, b)
+    except amend.CannotMerge as exc:
+        raise UsageError(f"cannot merge: {exc.message}", hint="keep ours, theirs or both") from None
 
 
 def _parse(data: bytes, path: Path, original: Path) -> Any:

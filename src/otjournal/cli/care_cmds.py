@@ -19,44 +19,92 @@ def register(app: typer.Typer) -> None:
     app.command("doctor")(doctor_cmd)
 
 
-def sync_cmd(dir: DirOpt = None) -> None:
+def sync_cmd(
+    include: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--include",
+            metavar="PATTERN",
+            help="Also sync the files matching this glob (relative to the notes folder; "
+            "repeatable). Once synced, git tracks them and later syncs carry their "
+            "changes; to take new matches every time, add the glob to "
+            ".otjournal/sync-include.",
+        ),
+    ] = None,
+    dir: DirOpt = None,
+) -> None:
     """Commit new and changed notes, pull with rebase, push, and say what came and went.
-    A conflict git cannot resolve keeps both sides for 'otj conflicts'."""
+
+    Only otjournal's own files are synced: client folders' .toml files, the .otjournal
+    folder and .gitignore. Anything else in the notes folder (a private file, a scan, an
+    office lock file) stays on this device and is listed once. Opt a file in with a glob
+    line in .otjournal/sync-include (e.g. 'scans/*.pdf'; '**' crosses folders) or with
+    --include. Files git already tracks stay synced.
+
+    Amendments made to one note on two devices are joined in time order. A conflict
+    git cannot resolve keeps both sides for 'otj conflicts'."""
     from otjournal.gitsync import Git
 
     j = journal(dir)
     try:
-        result = Git(j.root).sync()
+        result = Git(j.root).sync(tuple(include or ()))
     finally:
         j.make_private()  # git does not keep permissions: notes stay 0600 / 0700
-    o = out()
-    o.print(f"Synced with {result.remote}.", highlight=False, markup=False)
-    o.print(
-        f"  committed here: {result.committed} file{'s' if result.committed != 1 else ''}",
-        highlight=False,
-        markup=False,
-    )
-    o.print(
-        f"  came in: {len(result.incoming)} file{'s' if len(result.incoming) != 1 else ''}",
-        highlight=False,
-        markup=False,
-    )
+    say = _say
+    say(f"Synced with {result.remote}.")
+    say(f"  committed here: {_n(result.committed, 'file')}")
+    say(f"  came in: {_n(len(result.incoming), 'file')}")
     for line in result.incoming[:20]:
-        o.print(f"    {line}", highlight=False, markup=False)
-    o.print(
-        f"  went out: {result.outgoing} commit{'s' if result.outgoing != 1 else ''}",
-        highlight=False,
-        markup=False,
-    )
-    if result.conflicts:
-        o.print(
-            f"  both sides kept in {len(result.conflicts)} file(s): run 'otj conflicts'",
-            highlight=False,
-            markup=False,
+        say(f"    {line}")
+    say(f"  went out: {_n(result.outgoing, 'commit')}")
+    if result.merged:
+        say(f"  amendments from both sides joined in time order: {_n(len(result.merged), 'note')}")
+        for f in result.merged:
+            say(f"    {f}")
+    if result.left_out:
+        say(
+            f"  left out, staying on this device (not otjournal's): "
+            f"{_n(len(result.left_out), 'new file')}"
         )
+        for f in result.left_out[:LISTED]:
+            say(f"    {f}")
+        if len(result.left_out) > LISTED:
+            say(f"    and {len(result.left_out) - LISTED} more")
+        say("    to sync one: add a glob to .otjournal/sync-include, or otj sync --include GLOB")
+    elif result.left_out_count:
+        say(f"  left out (listed before): {_n(result.left_out_count, 'file')}")
+    if result.tracked_outside:
+        say(
+            f"  still synced because git tracked them before: "
+            f"{_n(len(result.tracked_outside), 'file')} not otjournal's"
+        )
+        for f in result.tracked_outside[:LISTED]:
+            say(f"    {f}")
+        if len(result.tracked_outside) > LISTED:
+            say(f"    and {len(result.tracked_outside) - LISTED} more")
+        say(
+            "    to stop: git rm --cached FILE (other devices then delete their copy "
+            "at their next sync; history keeps it)"
+        )
+    if result.conflicts:
+        say(f"  both sides kept in {len(result.conflicts)} file(s): run 'otj conflicts'")
         for f in result.conflicts:
-            o.print(f"    {f}", highlight=False, markup=False)
+            say(f"    {f}")
         raise typer.Exit(1)
+
+
+LISTED = 20  # file names listed at most; the rest are counted
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _say(line: str) -> None:
+    from otjournal.visible import visible
+
+    # A file name may hold a newline: it stays on its line.
+    out().print(visible(line.replace("\n", "\\n")), highlight=False, markup=False)
 
 
 def _old_temps(folder: Path) -> list[Path]:

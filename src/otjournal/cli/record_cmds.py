@@ -173,7 +173,7 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
             out().print("    " + line, highlight=False, markup=False)
     out().print(
         "\nResolve with: otj conflicts resolve COPY --keep original|copy|both|merge "
-        "(git: --keep ours|theirs|both)",
+        "(git: --keep ours|theirs|both|merge)",
         highlight=False,
         markup=False,
     )
@@ -186,7 +186,8 @@ def conflicts_resolve(
         str,
         typer.Option(
             help="original, copy, both or merge (amendments); "
-            "for git markers: ours, theirs or both."
+            "for git markers: ours, theirs, both or merge (amendments of both sides, "
+            "in time order)."
         ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
