@@ -262,6 +262,8 @@ def doctor_cmd(
                 )
             )
         fresh, old = _temps(j.root, below=True)
+        if not fresh and not old:
+            findings.append(("ok", "no leftover temp files", ""))
         if old and fix:
             stamp = f"{now():%Y%m%d-%H%M%S}"
             for path in old:
@@ -269,7 +271,8 @@ def doctor_cmd(
             findings.append(
                 (
                     "fixed",
-                    f"{len(old)} leftover temp file(s) from an interrupted save",
+                    f"{len(old)} leftover temp file(s) in the notes folder from an "
+                    "interrupted save",
                     "moved to .otjournal/resolved/",
                 )
             )
@@ -280,8 +283,6 @@ def doctor_cmd(
             old,
             "otj doctor --fix moves them to .otjournal/resolved/",
         )
-        if not fresh and not old:
-            findings.append(("ok", "no leftover temp files", ""))
         snap = j.load()
         if snap.conflicts:
             findings.append(
