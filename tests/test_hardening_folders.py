@@ -261,6 +261,15 @@ def test_a_linked_config_folder_is_refused(runner, notes: Path, tmp_path: Path):
     assert list(outside.iterdir()) == []
 
 
+def test_config_edit_refuses_a_linked_config_folder(runner, tmp_path: Path, monkeypatch):
+    outside = tmp_path / "elsewhere"
+    link_elsewhere(config_dir(), outside)
+    monkeypatch.setenv("EDITOR", "true")
+    result = invoke(runner, "config", "edit")
+    refused(result, config_dir())
+    assert list(outside.iterdir()) == []
+
+
 def test_a_config_folder_made_0755_is_fixed_on_write(runner, notes: Path):
     config_dir().mkdir(parents=True)
     os.chmod(config_dir(), 0o755)
