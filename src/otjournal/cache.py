@@ -63,6 +63,8 @@ class RecordCache:
         self._memos: dict[tuple[str, str], tuple[str, bytes]] = {}
         self._gone: list[str] = []
         self._gone_clients: list[str] = []
+        if not self._folder_ok(create=False):
+            return  # never opened through a symlink: reads simply parse the files
         try:
             self._open()
         except (sqlite3.Error, OSError):
@@ -85,8 +87,24 @@ class RecordCache:
             raise
         self.db = db
 
+    def _folder_ok(self, *, create: bool) -> bool:
+        """The cache folder is otjournal's own (fsio.private_folder): a symlinked one is
+        neither read nor written, and the cache goes unused (it only saves time)."""
+        from otjournal import fsio
+        from otjournal.errors import StoreError
+        from otjournal.paths import platform_split
+
+        base, parts = platform_split(self.path.parent)
+        try:
+            fsio.private_folder(base, *parts, create=create)
+            return True
+        except StoreError:
+            self.usable = False
+            return False
+
     def _create(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not self._folder_ok(create=True):
+            raise sqlite3.OperationalError("the cache folder is not otjournal's own")
         # Created private before SQLite opens it: nothing is ever readable by others.
         os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         db = self._connect()

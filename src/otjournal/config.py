@@ -170,6 +170,15 @@ def load_config_or_defaults(path: Path) -> Config:
         return Config(path=path)
 
 
+def config_folder(path: Path) -> Path:
+    """The folder of the config file, ready to be written into (fsio.private_folder)."""
+    from otjournal import fsio
+    from otjournal.paths import platform_split
+
+    base, parts = platform_split(path.parent)
+    return fsio.private_folder(base, *parts)
+
+
 def set_top_level(path: Path, values: dict[str, Any]) -> None:
     """Set top-level keys in the config file, keeping every comment and other line.
 
@@ -203,7 +212,7 @@ def set_top_level(path: Path, values: dict[str, Any]) -> None:
             lines[at] = new
     data = ("\n".join(lines) + "\n").encode("utf-8")
     parse_config(tomlio.parse(data, path))  # what is written must read back
-    fsio.make_private_dir(path.parent, path.parent)
+    config_folder(path)
     if fingerprint is None:
         if fsio.create_named(path.parent, path.name, data) is None:
             raise InvalidFile(

@@ -84,12 +84,11 @@ class Drafts:
             raise StoreError(f"could not save the draft: {exc.strerror}", path=draft.path) from None
 
     def _ensure_folder(self) -> None:
-        parent = self.folder.parent
-        parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        try:
-            os.mkdir(self.folder, 0o700)
-        except FileExistsError:
-            pass
+        """Drafts hold note text: their folder is otjournal's own, real and private."""
+        from otjournal.paths import platform_split
+
+        base, parts = platform_split(self.folder)
+        fsio.private_folder(base, *parts)
 
     def load(self, draft_id: str | None = None, command: str | None = None) -> Draft:
         """A draft by id (or a unique part of it); the newest one if none is named."""

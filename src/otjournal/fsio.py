@@ -12,6 +12,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -255,27 +256,162 @@ def replace_checked(path: Path, data: bytes, expected: Fingerprint, limit: int) 
 
 
 def make_private_dir(path: Path, root: Path) -> None:
-    """Create ``path`` (and parents up to ``root``) as 0700 folders, inside ``root``."""
-    if not root.parent.exists():
-        # Above the notes folder (e.g. ~/.local/share on a fresh account): plain user folders.
+    """Kept for callers written before ``private_folder``: ``path`` inside ``root``."""
+    private_folder(root, *path.relative_to(root).parts, private_base=True)
+
+
+def private_folder(
+    base: Path,
+    *parts: str,
+    create: bool = True,
+    private_base: bool = False,
+    created: list[Path] | None = None,
+) -> Path:
+    """The folder ``base/parts…`` that otjournal is about to write into, checked on the way down.
+
+    ``base`` is trusted as it is: the notes folder the person named (it may sit under a
+    symlinked home, or be a link into a synced folder) or the platform's own folder
+    (~/.cache, ~/.config). Every part below it is otjournal's own, so each must be a real
+    folder: a symlink there is none otjournal made (it never makes one), and writing
+    through it would put health records where nobody chose; it is refused, as is a file.
+    A missing folder is created 0700 (with ``create``; without it the walk stops there and
+    the caller's own read or replace says what is missing). A folder others may enter is
+    made private again, or refused when it cannot be. ``private_base``: ``base`` itself is
+    held to that too (the notes folder; never a platform folder). ``created`` collects
+    the folders made here, so that a failed write can take them back.
+    """
+    target = base.joinpath(*parts)
+    for part in parts:
+        if part in ("", ".", "..") or "/" in part or os.sep in part:
+            raise StoreError(f"refusing to write: {part!r} is not a folder name", path=target)
+    if not os.path.lexists(base):
+        if not create:
+            return target
+        _make_missing(base, created)
+    try:
+        st = os.stat(base)  # base is trusted: a link there is followed
+    except OSError as exc:
+        raise _unsafe(base, f"cannot be opened ({_describe(exc)})") from None
+    _check_folder(base, st, private=private_base)
+    folder = base
+    for part in parts:
+        folder = folder / part
         try:
-            root.parent.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+            st = os.lstat(folder)
+        except FileNotFoundError:
+            if not create:
+                return target
+            _make_missing(folder, created)
+            st = os.lstat(folder)
         except OSError as exc:
-            raise StoreError(f"could not create folder {root.parent}: {_describe(exc)}") from None
+            raise _unsafe(folder, f"cannot be opened ({_describe(exc)})") from None
+        _check_folder(folder, st, private=True)
+    return target
+
+
+def folder_problem(base: Path, *parts: str) -> tuple[Path, str, bool] | None:
+    """What ``private_folder(base, *parts)`` would refuse or fix, changing nothing: the
+    first folder on the way down that is a symlink, not a folder, or open to others, what
+    is wrong, and whether ``private_folder`` can fix it. None when all is well or missing."""
+    folder = base
+    for i, part in enumerate(("", *parts)):
+        folder = folder / part if part else folder
+        try:
+            st = os.stat(folder) if i == 0 else os.lstat(folder)
+        except OSError:
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            return folder, "is a symlink (otjournal does not write through it)", False
+        if not stat.S_ISDIR(st.st_mode):
+            return folder, "is not a folder", False
+        mode = stat.S_IMODE(st.st_mode)
+        if i > 0 and mode & 0o077:
+            return folder, f"is open to others (mode {mode:o})", True
+    return None
+
+
+def _make_missing(folder: Path, created: list[Path] | None) -> None:
+    """``folder`` and any missing parents, each 0700 (the XDG rule for a missing folder)."""
     missing = []
-    p = path
-    while not p.exists():
+    p = folder
+    while not os.path.lexists(p) and p.parent != p:
         missing.append(p)
-        if p == root or p.parent == p:
-            break
         p = p.parent
-    for folder in reversed(missing):
+    for f in reversed(missing):
         try:
-            os.mkdir(folder, DIR_MODE)
+            os.mkdir(f, DIR_MODE)
         except FileExistsError:
-            pass
+            continue  # made meanwhile by another otj: checked like any other
         except OSError as exc:
-            raise StoreError(f"could not create folder {folder}: {_describe(exc)}") from None
-        if folder.parent.exists():
+            raise StoreError(
+                f"could not create folder {f}: {_describe(exc)}; nothing was written", path=f
+            ) from None
+        if created is not None:
+            created.append(f)
+        with contextlib.suppress(OSError):
+            fsync_dir(f.parent)
+
+
+def _check_folder(folder: Path, st: os.stat_result, *, private: bool) -> None:
+    if stat.S_ISLNK(st.st_mode):
+        raise _unsafe(folder, "a symlink, not a folder of otjournal's own")
+    if not stat.S_ISDIR(st.st_mode):
+        raise _unsafe(folder, "not a folder")
+    mode = stat.S_IMODE(st.st_mode)
+    if private and mode & 0o077:
+        try:
+            os.chmod(folder, mode & DIR_MODE)
+        except OSError as exc:
+            raise StoreError(
+                f"refusing to write: the folder is open to others (mode {mode:o}) and could "
+                f"not be made private ({_describe(exc)}); nothing was written",
+                path=folder,
+                hint=f"chmod 700 '{folder}'",
+            ) from None
+
+
+def _unsafe(folder: Path, what: str) -> StoreError:
+    return StoreError(
+        f"refusing to write here: {what}; nothing was written",
+        path=folder,
+        hint="put the real folder in its place: otjournal never writes through a symlink "
+        "it did not make",
+    )
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Take back folders made for a write that failed: innermost first, only if empty."""
+    for folder in reversed(folders):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return  # not empty (something else arrived): it stays, and so do its parents
+        with contextlib.suppress(OSError):
+            fsync_dir(folder.parent)
+
+
+def open_to_others(folder: Path) -> list[Path]:
+    """Everything under ``folder`` (itself included) that others may read, write or
+    enter. Links are not followed; a folder that is itself a link yields nothing."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    wide = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in ("", *dirnames, *filenames):
+            path = Path(dirpath) / name if name else Path(dirpath)
             with contextlib.suppress(OSError):
-                fsync_dir(folder.parent)
+                st = os.lstat(path)
+                if not stat.S_ISLNK(st.st_mode) and st.st_mode & 0o077:
+                    wide.append(path)
+    return wide
+
+
+def close_to_others(folder: Path) -> int:
+    """Take the group and world bits off everything under ``folder`` (git writes with
+    the umask); the owner's bits stay as they are. Returns how many changed."""
+    changed = 0
+    for path in open_to_others(folder):
+        with contextlib.suppress(OSError):
+            os.chmod(path, stat.S_IMODE(os.lstat(path).st_mode) & 0o700)
+            changed += 1
+    return changed

@@ -116,8 +116,13 @@ class Git:
 
     def init(self, remote: str | None) -> list[str]:
         said = []
+        from otjournal import fsio
+
+        fsio.private_folder(self.root, private_base=True)
         if not self.is_repo():
-            self.run("init", "-q")
+            # git writes with the umask (000 makes .git world-writable); a shared mode of
+            # 0600 has it keep the repository private from now on, whatever the umask.
+            self.run("init", "-q", "--shared=0600")
             said.append(f"Made {self.root} a git repository.")
         if remote:
             if self.run("remote", check=False).stdout.split().count("origin"):
@@ -128,13 +133,12 @@ class Git:
             said += self._adopt_remote_history()
         ignore = self.root / ".gitignore"
         if not ignore.exists():
-            from otjournal import fsio
-
             fsio.create_named(self.root, ".gitignore", GITIGNORE.encode())
             said.append("Wrote .gitignore (temp files and sync tools' folders).")
         committed = self.commit_all("otj init")
         if committed:
             said.append(f"Committed {committed} files.")
+        fsio.close_to_others(self.root / ".git")  # what git made before the shared mode
         return said
 
     def _adopt_remote_history(self) -> list[str]:

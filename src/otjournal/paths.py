@@ -38,3 +38,15 @@ def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path(APP, appauthor=False)
+
+
+def platform_split(folder: Path) -> tuple[Path, tuple[str, ...]]:
+    """One of otjournal's own folders in the platform's (drafts, cache, config) split into
+    the platform's folder, trusted as it is (``~/.cache`` may well be a link), and the
+    parts from ``otjournal`` down, which otjournal made and checks on every write
+    (``fsio.private_folder``). A folder named elsewhere: its parent is trusted."""
+    parts = folder.parts
+    if APP in parts[1:]:
+        at = len(parts) - 1 - parts[::-1].index(APP)
+        return Path(*parts[:at]), parts[at:]
+    return folder.parent, (folder.name,)

@@ -82,47 +82,45 @@ class Journal:
     def exists(self) -> bool:
         return self.root.is_dir()
 
-    def _writable_dir(self, *parts: str) -> Path:
-        """Create (0700) and return a folder inside the notes folder, refusing symlinks out."""
+    def _writable_dir(
+        self, *parts: str, create: bool = True, created: list[Path] | None = None
+    ) -> Path:
+        """A folder inside the notes folder, ready to be written into: every folder on the
+        way down is a real folder (never a symlink out) and private (fsio.private_folder)."""
         from otjournal import fsio
 
-        folder = self.root.joinpath(*parts)
-        self._refuse_symlinks(parts)  # before creating anything: mkdir follows links
-        fsio.make_private_dir(folder, self.root)
-        self._refuse_symlinks(parts)
-        real_root = os.path.realpath(self.root)
-        if os.path.commonpath([real_root, os.path.realpath(folder)]) != real_root:
-            raise StoreError(
-                "refusing to write: the folder leads outside the notes folder", path=folder
-            )
-        return folder
+        return fsio.private_folder(
+            self.root, *parts, create=create, private_base=True, created=created
+        )
 
-    def _refuse_symlinks(self, parts: tuple[str, ...]) -> None:
-        path = self.root
-        for part in parts:
-            path = path / part
-            if path.is_symlink():
-                raise StoreError(
-                    "refusing to write through a symlink",
-                    path=path,
-                    hint="otjournal writes only inside the notes folder",
-                )
-            if not path.exists():
-                return
+    def _folder_of(self, path: Path) -> Path:
+        """The folder of a file inside the notes folder, checked on the way down like any
+        folder written into (never created here)."""
+        self._inside(path)
+        try:
+            rel = path.parent.relative_to(self.root)
+        except ValueError:  # the same file named another way (an absolute path)
+            real_root = os.path.realpath(self.root)
+            rel = Path(os.path.relpath(os.path.realpath(path.parent), real_root))
+        return self._writable_dir(*rel.parts, create=False)
 
     # -- writes ----------------------------------------------------------------
     def add_client(self, client: Client) -> Path:
         from otjournal import fsio, tomlio
 
         validate_handle(client.handle)
-        folder = self._writable_dir(CLIENTS, client.handle)
         data = tomlio.dumps(client.to_dict())
-        if (folder / CLIENT_FILE).exists():
-            raise UsageError(f"a client {client.handle!r} already exists")
-        path = fsio.create_new(folder, lambda attempt: (CLIENT_FILE, data))
-        if path is None:  # pragma: no cover - create_new raises instead
-            raise UsageError(f"a client {client.handle!r} already exists")
-        return path
+        created: list[Path] = []
+        folder = self._writable_dir(CLIENTS, client.handle, created=created)
+        try:
+            if (folder / CLIENT_FILE).exists():
+                raise UsageError(f"a client {client.handle!r} already exists")
+            return fsio.create_new(folder, lambda attempt: (CLIENT_FILE, data))
+        except BaseException:
+            # A client folder without client.toml is what 'check' rejects: take back the
+            # folders made here (only those, and only while empty).
+            fsio.remove_empty(created)
+            raise
 
     def read_client(self, handle: str) -> tuple[Client, Fingerprint]:
         from otjournal import fsio
@@ -151,6 +149,7 @@ class Journal:
         from otjournal import fsio, tomlio
 
         path = self.client_file(client.handle)
+        self._writable_dir(CLIENTS, client.handle, create=False)
         fsio.replace_checked(path, tomlio.dumps(client.to_dict()), expected, MAX_FILE_BYTES)
         return path
 
@@ -194,7 +193,7 @@ class Journal:
         """Replace a file inside the notes folder if it is unchanged since it was read."""
         from otjournal import fsio
 
-        self._inside(path)
+        self._folder_of(path)
         fsio.replace_checked(path, data, expected, MAX_FILE_BYTES)
 
     def set_aside(self, path: Path, stamp: str) -> Path:
@@ -202,7 +201,7 @@ class Journal:
         inside the notes folder, never loaded). Never deletes."""
         from otjournal import fsio
 
-        self._inside(path)
+        self._folder_of(path)
         rel = path.relative_to(self.root)
         target_dir = self._writable_dir(".otjournal", "resolved", stamp, *rel.parts[:-1])
         target = target_dir / rel.name
@@ -402,8 +401,12 @@ class Journal:
         ]
 
     def make_private(self) -> int:
-        """Folders 0700, files 0600 throughout (after a git pull or a restore)."""
-        changed = 0
+        """Folders 0700, files 0600 throughout (after a git pull or a restore); in ``.git``
+        the group and world bits go (git writes with the umask, and keeps its objects
+        read-only)."""
+        from otjournal import fsio
+
+        changed = fsio.close_to_others(self.root / ".git")
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = [d for d in dirnames if d != ".git"]
             for path, mode in [(Path(dirpath), 0o700)] + [

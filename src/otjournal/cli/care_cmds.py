@@ -107,13 +107,21 @@ def _say(line: str) -> None:
     out().print(visible(line.replace("\n", "\\n")), highlight=False, markup=False)
 
 
-def _old_temps(folder: Path) -> list[Path]:
-    """otjournal's own temp files left by an interrupted save, older than an hour.
-    Never a symlink, and one that vanishes meanwhile (a save finishing) is skipped."""
+# Folders of the notes folder that hold no save in progress: git's and Syncthing's own,
+# and otjournal's set-aside files (temps moved there are kept, not found again).
+_NOT_SAVED_IN = {".git", ".stversions", ".otjournal"}
+
+
+def _temps(folder: Path, *, below: bool) -> tuple[list[Path], list[Path]]:
+    """otjournal's own temp files (``.otj-*.part``) in ``folder`` (and the folders
+    ``below`` it): those of the last hour (a save may still be running) and older ones
+    (left by an interrupted save). Never a symlink; one that vanishes meanwhile (a save
+    finishing) is skipped."""
     from otjournal.fsio import is_temp_name
 
-    found = []
-    for dirpath, _, files in os.walk(folder):
+    fresh, old = [], []
+    for dirpath, dirnames, files in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if below and d not in _NOT_SAVED_IN]
         for name in files:
             if not is_temp_name(name):
                 continue
@@ -122,16 +130,114 @@ def _old_temps(folder: Path) -> list[Path]:
                 st = os.lstat(path)
             except OSError:
                 continue
-            if not os.path.islink(path) and time.time() - st.st_mtime > TEMP_AGE_SECONDS:
-                found.append(path)
+            if not os.path.islink(path):
+                aged = time.time() - st.st_mtime > TEMP_AGE_SECONDS
+                (old if aged else fresh).append(path)
+    return fresh, old
+
+
+def _linked_folders(root: Path) -> list[Path]:
+    """Symlinks in the notes folder where a folder would be (a client folder linked
+    elsewhere): read through, never written through (fsio.private_folder)."""
+    found = []
+    for dirpath, dirnames, _ in os.walk(root):
+        found += [Path(dirpath) / d for d in dirnames if os.path.islink(Path(dirpath) / d)]
+        dirnames[:] = [d for d in dirnames if d not in {".git", ".stversions"}]
+    return sorted(found)
+
+
+def _listed(what: str, paths: list[Path], limit: int = 10) -> str:
+    lines = [what] + [f"      {p}" for p in paths[:limit]]
+    if len(paths) > limit:
+        lines.append(f"      … and {len(paths) - limit} more")
+    return "\n".join(lines)
+
+
+def _temp_findings(
+    where: str, fresh: list[Path], old: list[Path], old_fix: str
+) -> list[tuple[str, str, str]]:
+    """Fresh temps are a note (a save may be running), old ones a warning; each listed."""
+    found = []
+    if fresh:
+        found.append(
+            (
+                "note",
+                _listed(
+                    f"{len(fresh)} temp file(s) in the {where} from the last hour "
+                    "(a save still running, or one that was stopped)",
+                    fresh,
+                ),
+                "nothing to do now; if they are still there in an hour, otj doctor says what to do",
+            )
+        )
+    if old:
+        found.append(
+            (
+                "warn",
+                _listed(
+                    f"{len(old)} leftover temp file(s) in the {where} from an interrupted "
+                    "save (never notes themselves)",
+                    old,
+                ),
+                old_fix,
+            )
+        )
     return found
+
+
+def _own_folders() -> list[tuple[str, Path, tuple[str, ...]]]:
+    """The drafts, cache and settings folders: otjournal's own, to be real and private."""
+    from otjournal.drafts import default_drafts
+    from otjournal.paths import cache_dir, config_file, platform_split
+
+    return [
+        (what, *platform_split(folder))
+        for what, folder in (
+            ("drafts folder", default_drafts().folder),
+            ("cache folder", cache_dir()),
+            ("settings folder", config_file().parent),
+        )
+    ]
+
+
+def _own_folder_findings(
+    seen: list[tuple[Path, str, bool] | None], fix: bool
+) -> list[tuple[str, str, str]]:
+    """What was ``seen`` before the read (which opens the cache, and so makes its folder
+    private), checked again now, and fixed where that is safe."""
+    from otjournal.errors import StoreError
+    from otjournal.fsio import folder_problem, private_folder
+
+    found = []
+    for (what, base, parts), before in zip(_own_folders(), seen, strict=True):
+        problem = folder_problem(base, *parts)
+        if problem is not None and fix and problem[2]:
+            try:
+                private_folder(base, *parts, create=False)
+                problem = None
+            except StoreError:
+                pass
+        if problem is None:
+            if before is not None:
+                found.append(("fixed", f"{what}: {before[0]} {before[1]}", "made private (700)"))
+            continue
+        path, wrong, fixable = problem
+        remedy = (
+            f"chmod 700 '{path}' (or otj doctor --fix)"
+            if fixable
+            else f"put a real folder at {path} (otjournal writes only into folders of its own)"
+        )
+        found.append(("warn", f"{what}: {path} {wrong}", remedy))
+    return found or [("ok", "folders for drafts, cache and settings: private", "")]
 
 
 def doctor_cmd(
     fix: Annotated[
         bool,
         typer.Option(
-            "--fix", help="Apply the safe fixes (permissions; move old temp files aside)."
+            "--fix",
+            help="Apply the safe fixes (permissions, .git's too; move old temp files "
+            "in the notes folder aside).",
         ),
     ] = False,
     dir: DirOpt = None,
@@ -141,9 +247,11 @@ def doctor_cmd(
     from otjournal.config import load_config
     from otjournal.drafts import default_drafts
     from otjournal.errors import OtjournalError
+    from otjournal.fsio import folder_problem, open_to_others
     from otjournal.paths import config_file
 
     j = journal(dir)
+    seen = [folder_problem(base, *parts) for _, base, parts in _own_folders()]
     findings: list[tuple[str, str, str]] = []  # (status, what, fix)
     if not j.exists():
         findings.append(
@@ -155,7 +263,8 @@ def doctor_cmd(
         )
     else:
         perms = j.permission_problems()
-        if perms:
+        git_wide = open_to_others(j.root / ".git")
+        if perms or git_wide:
             if fix:
                 n = j.make_private()
                 findings.append(
@@ -167,39 +276,61 @@ def doctor_cmd(
                     )
                 )
             else:
-                findings.append(
-                    (
-                        "warn",
-                        f"{len(perms)} files or folders readable by others",
-                        f"chmod -R go-rwx '{j.root}' (or otj doctor --fix)",
+                if perms:
+                    findings.append(
+                        (
+                            "warn",
+                            f"{len(perms)} files or folders readable by others",
+                            f"chmod -R go-rwx '{j.root}' (or otj doctor --fix)",
+                        )
                     )
-                )
+                if git_wide:
+                    findings.append(
+                        (
+                            "warn",
+                            f"{len(git_wide)} files or folders in .git open to others "
+                            "(git writes them with the umask)",
+                            f"chmod -R go-rwx '{j.root / '.git'}' (or otj doctor --fix)",
+                        )
+                    )
         else:
-            findings.append(("ok", "permissions: private", ""))
-        old = _old_temps(j.root / "clients")
-        if old:
-            if fix:
-                stamp = f"{now():%Y%m%d-%H%M%S}"
-                for path in old:
-                    j.set_aside(path, stamp)
-                findings.append(
-                    (
-                        "fixed",
-                        f"{len(old)} leftover temp file(s) from an interrupted save",
-                        "moved to .otjournal/resolved/",
-                    )
+            git = " (.git too)" if (j.root / ".git").is_dir() else ""
+            findings.append(("ok", f"permissions: private{git}", ""))
+        linked = _linked_folders(j.root)
+        if linked:
+            findings.append(
+                (
+                    "warn",
+                    _listed(
+                        f"{len(linked)} folder(s) in the notes folder are symlinks: "
+                        "otjournal reads through them but never writes there",
+                        linked,
+                    ),
+                    "put the real folder in its place (move it in, then remove the link)",
                 )
-            else:
-                findings.append(
-                    (
-                        "warn",
-                        f"{len(old)} leftover temp file(s) from an interrupted "
-                        "save (never notes themselves)",
-                        "otj doctor --fix moves them to .otjournal/resolved/",
-                    )
-                )
-        else:
+            )
+        fresh, old = _temps(j.root, below=True)
+        if not fresh and not old:
             findings.append(("ok", "no leftover temp files", ""))
+        if old and fix:
+            stamp = f"{now():%Y%m%d-%H%M%S}"
+            for path in old:
+                j.set_aside(path, stamp)
+            findings.append(
+                (
+                    "fixed",
+                    f"{len(old)} leftover temp file(s) in the notes folder from an "
+                    "interrupted save",
+                    "moved to .otjournal/resolved/",
+                )
+            )
+            old = []
+        findings += _temp_findings(
+            "notes folder",
+            fresh,
+            old,
+            "otj doctor --fix moves them to .otjournal/resolved/",
+        )
         snap = j.load()
         if snap.conflicts:
             findings.append(
@@ -230,7 +361,17 @@ def doctor_cmd(
                     "",
                 )
             )
-    drafts = default_drafts().entries()
+    drafts_folder = default_drafts()
+    fresh, old = _temps(drafts_folder.folder, below=False)
+    findings += _temp_findings(
+        "drafts folder",
+        fresh,
+        old,
+        "each may hold a draft's latest answer: see 'otj drafts' (resume or discard), "
+        "then delete them by hand",
+    )
+    findings += _own_folder_findings(seen, fix)
+    drafts = drafts_folder.entries()
     if drafts:
         findings.append(
             ("note", f"{len(drafts)} draft(s) waiting", "otj drafts (resume with otj log --resume)")

@@ -559,7 +559,7 @@ def init_cmd(
     from otjournal.store import validate_handle
 
     j = journal(dir)
-    fsio.make_private_dir(j.root, j.root)
+    fsio.private_folder(j.root, private_base=True)
     if remote and not git:
         fail("--remote goes with --git")
     if git:

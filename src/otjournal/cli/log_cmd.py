@@ -470,7 +470,7 @@ def config_show(ctx: typer.Context, json: JsonOpt = False) -> None:
 @config_app.command("edit")
 def config_edit() -> None:
     """Open the config in $EDITOR (written from a commented template if missing)."""
-    from otjournal.config import TEMPLATE
+    from otjournal.config import TEMPLATE, config_folder
     from otjournal.paths import config_file
 
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -478,7 +478,7 @@ def config_edit() -> None:
         fail("set $EDITOR (or $VISUAL), or edit the file directly: " + str(config_file()))
     path = config_file()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        config_folder(path)
         write_private(path, TEMPLATE)
     code = run_editor(command, path)
     load_config()  # report problems now, with line and column
