@@ -185,7 +185,7 @@ def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
             errors.append(
                 ValidationError(
                     f"goal {gid}",
-                    f"is not one of {client.handle}'s goals ({_goal_list(client)})",
+                    f"not a goal of {client.handle} (its goals: {_goal_list(client)})",
                     hint="add it with 'otj goal add'",
                 )
             )
