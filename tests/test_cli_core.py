@@ -709,7 +709,9 @@ def test_check_reports_every_invalid_field(runner, journal):
 def test_check_json(runner, journal):
     journal.add_client(make_client())
     journal.add_session(make_session())
-    saved = journal.add_session(make_session(goals=(GoalRating("g9", 1),)))
+    # The next day: two sessions at one time would add an overlap note (issue 12).
+    later = datetime(2026, 3, 6, 14, 30, tzinfo=TZ)
+    saved = journal.add_session(make_session(start=later, goals=(GoalRating("g9", 1),)))
     result = runner.invoke(app, ["check", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

@@ -759,7 +759,7 @@ def test_flow_when_reasks_bad_minutes_and_dates(runner, notes, mia, clock, pract
     when = ["abc", "5000", "50", "32/13", "", "2026-03-06", "0930"]
     result = log(runner, "mia-k", input=answers(when=when))
     ok(result)
-    assert result.stderr.count("Please give a whole number from 0 to 1440") == 2
+    assert result.stderr.count("Please give a whole number from 1 to 1440") == 2
     assert "is not a date" in result.stderr
     s = only_session(notes)
     assert s["duration_min"] == 50
@@ -979,7 +979,7 @@ def test_flow_checklist_one_liner_after_a_wrong_one(runner, notes, mia, clock, p
 
 
 def test_flow_checklist_item_by_item_with_notes(runner, notes, mia, clock, practitioner):
-    checklist = ["", "y", "p mum arrived late", "zz", "n", "", "u", "-", "y"]
+    checklist = ["i", "y", "p mum arrived late", "zz", "n", "", "u", "-", "y"]
     result = log(runner, "mia-k", input=answers(checklist=checklist))
     ok(result)
     assert "y, p, n, u or -" in result.stderr

@@ -7,7 +7,12 @@ from datetime import date
 from pathlib import Path
 
 from otjournal.errors import Problem
-from otjournal.loading import Snapshot
+from otjournal.loading import Loaded, Snapshot
+from otjournal.model import Session
+
+# Part of the cache key of remembered findings: a check added (overlaps: 2) must not
+# be hidden behind findings remembered by an older version.
+FINDINGS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ def client_checks(
         + chain_problems(j, snap)
         + retention_notes(snap, today, adult_years, child_until_age)
     )
+    problems += overlap_notes(snap)
     return Findings(problems, len(snap.clients), len(snap.sessions), len(snap.homework))
 
 
@@ -63,6 +69,43 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                 )
             )
     return problems
+
+
+def overlap_notes(snap: Snapshot) -> list[Problem]:
+    """Sessions of one client whose times overlap: both are counted in the totals. A
+    note, not an error: two practitioners may see a child together (co-treatment)."""
+    notes: list[Problem] = []
+    by_client: dict[str, list[Loaded[Session]]] = {}
+    for item in snap.sessions:
+        by_client.setdefault(item.record.client, []).append(item)
+    for items in by_client.values():
+        items.sort(key=lambda i: i.record.start)
+        for n, item in enumerate(items):
+            for later in items[n + 1 :]:
+                if later.record.start >= item.record.end:
+                    break  # sorted by start: no later one can overlap this one
+                if later.record.id != item.record.id and later.record.overlaps(item.record):
+                    notes.append(_overlap_note(later, item.record))
+    return notes
+
+
+def overlap_message(other: Session) -> str:
+    """How a note names the session it overlaps (shared with the warning on saving)."""
+    return (
+        f"overlaps {other.id} of {other.client} ({other.start:%Y-%m-%d %H:%M}, "
+        f"{other.duration_min} min): both are counted"
+    )
+
+
+def _overlap_note(item: Loaded[Session], other: Session) -> Problem:
+    return Problem(
+        item.path,
+        overlap_message(other),
+        line=1,
+        column=1,
+        severity="note",
+        hint="fine for co-treatment; if a time is wrong, correct it with 'otj amend'",
+    )
 
 
 def _warn(path: Path, message: str, hint: str | None) -> Problem:

@@ -16,6 +16,8 @@ import tomli_w
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.model import Client, Session
+from otjournal.model.ids import is_slug
+from otjournal.model.session import MAX_MINUTES
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     CHECKLIST,
@@ -40,6 +42,12 @@ FIELD_FLAGS = {
     "attendees": "--attendee",
     "plan.summary": "--summary, --from FILE|-, --editor or the prompts",
 }
+# A note is written about a session that has happened. A device whose clock runs a
+# little behind another's must still be able to log the session that just started.
+CLOCK_SKEW = timedelta(minutes=5)
+# A session lasts at least a minute and at most a day (the model reads 0 in old files).
+MIN_DURATION, MAX_DURATION = 1, MAX_MINUTES
+GAS_LEVELS = (-2, 2)
 ANSWER_LETTERS = {
     "y": "yes",
     "p": "partly",
@@ -128,6 +136,106 @@ def parse_start(day: str | None, at: str | None, now: datetime, duration_min: in
         except ValueError:
             raise UsageError(f"{at[:20]!r} is not a time: use HH:MM (24-hour)") from None
     return datetime.combine(d, t.replace(tzinfo=None, second=0, microsecond=0), tz)
+
+
+# -- the rules every new note meets, however it was written (prompts, flags, --from,
+# the editor form, --no-input): finalize() applies them, and `otj log` applies them to
+# the flags at once, before asking anything.
+
+
+def duration_problem(minutes: Any) -> str | None:
+    """Why ``minutes`` cannot be a session's length, or None. (Not a whole number at
+    all is the model's to say.)"""
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        return None
+    if MIN_DURATION <= minutes <= MAX_DURATION:
+        return None
+    return (
+        f"{minutes} minutes cannot be a session's length: "
+        f"must be a whole number from {MIN_DURATION} to {MAX_DURATION}"
+    )
+
+
+def start_problem(start: Any, now: datetime) -> str | None:
+    """Why ``start`` cannot be a logged session's start (it is later than now), or None."""
+    if not isinstance(start, datetime) or start.utcoffset() is None:
+        return None
+    if start <= now + CLOCK_SKEW:
+        return None
+    return (
+        f"{start:%Y-%m-%d %H:%M} is later than now ({now.astimezone(start.tzinfo):%Y-%m-%d %H:%M}):"
+        " a note is written about a session that has happened"
+    )
+
+
+def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
+    """Ratings of goals the client does not have, and ratings out of range, each named
+    by the goal's id (``goal g1``), never by its place in a list."""
+    errors: list[ValidationError] = []
+    goals = note.get("goals")
+    if not isinstance(goals, list):
+        return errors
+    for g in goals:
+        if not isinstance(g, dict) or not isinstance(g.get("goal"), str):
+            continue
+        gid = g["goal"]
+        if not is_slug(gid):
+            continue  # the model says what a goal id looks like
+        if client is not None and client.goal(gid) is None:
+            errors.append(
+                ValidationError(
+                    f"goal {gid}",
+                    f"not a goal of {client.handle} (its goals: {_goal_list(client)})",
+                    hint="add it with 'otj goal add'",
+                )
+            )
+            continue
+        gas = g.get("gas")
+        lo, hi = GAS_LEVELS
+        if isinstance(gas, int) and not isinstance(gas, bool) and not lo <= gas <= hi:
+            errors.append(
+                ValidationError(
+                    f"goal {gid}",
+                    f"the rating {gas:+d} is out of range: must be -2, -1, 0, +1 or +2",
+                )
+            )
+    return errors
+
+
+def _goal_list(client: Client) -> str:
+    if not client.goals:
+        return "none yet"
+    return ", ".join(g.id + ("" if g.is_active else " (not active)") for g in client.goals)
+
+
+def input_errors(note: Note, client: Client | None, now: datetime) -> list[ValidationError]:
+    """What a new note's values break of the rules above (the model checks the rest)."""
+    errors: list[ValidationError] = []
+    problem = duration_problem(note.get("duration_min"))
+    if problem:
+        errors.append(ValidationError("duration_min", problem))
+    problem = start_problem(note.get("start"), now)
+    if problem:
+        errors.append(ValidationError("start", problem))
+    return errors + goal_errors(note, client)
+
+
+def _goal_field(field: str, goals: Any) -> str:
+    """``goals[0].gas`` → ``goal g1.gas``: people know their goals by id."""
+    if not field.startswith("goals[") or not isinstance(goals, list):
+        return field
+    index, _, rest = field[len("goals[") :].partition("]")
+    if not index.isdigit() or int(index) >= len(goals):
+        return field
+    g = goals[int(index)]
+    gid = g.get("goal") if isinstance(g, dict) else None
+    if not isinstance(gid, str) or not is_slug(gid):
+        return field
+    return f"goal {gid}{rest}"
+
+
+def _covered(field: str, seen: set[str]) -> bool:
+    return any(field == s or field.startswith((s + ".", s + "[")) for s in seen)
 
 
 def parse_goal_flag(value: str) -> dict[str, Any]:
@@ -249,8 +357,11 @@ def prune(value: Any) -> Any:
     return value
 
 
-def finalize(note: Note, *, now: datetime, late_hours: float) -> Session:
-    """The session to save: written_at from the clock, late entry decided here."""
+def finalize(
+    note: Note, *, now: datetime, late_hours: float, client: Client | None = None
+) -> Session:
+    """The session to save: written_at from the clock, late entry decided here, and the
+    rules of a new note (``input_errors``) checked against ``client``'s goals."""
     data = prune(note)
     data["format_version"] = FORMAT_VERSION
     data["kind"] = "session"
@@ -259,6 +370,7 @@ def finalize(note: Note, *, now: datetime, late_hours: float) -> Session:
     data["written_at"] = now
     data.pop("late_entry", None)
     errors = [ValidationError(k, "is required") for k in missing_fields(data)]
+    errors += input_errors(data, client, now)
     data["checklist"] = [
         c for c in data.get("checklist", []) if not (isinstance(c, dict) and not c.get("answer"))
     ]
@@ -270,7 +382,12 @@ def finalize(note: Note, *, now: datetime, late_hours: float) -> Session:
         session = Session.from_dict(data)
     except ValidationErrors as exc:
         seen = {e.field for e in errors}
-        errors += [e for e in exc.errors if e.field not in seen]
+        for e in exc.errors:
+            field = _goal_field(e.field, data.get("goals"))
+            if not _covered(field, seen):
+                errors.append(
+                    e if field == e.field else ValidationError(field, e.detail, hint=e.hint)
+                )
         raise ValidationErrors(errors) from None
     if errors:
         raise ValidationErrors(errors)

@@ -55,6 +55,16 @@ OptClientArg = Annotated[
     ),
 ]
 
+# Commands about one client that fall back on the config's default_client.
+DefaultClientArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Client handle (default: default_client in the config).",
+        autocompletion=complete_client,
+        show_default=False,
+    ),
+]
+
 
 def journal(dir_option: Path | None) -> Any:
     from otjournal.paths import cache_dir, notes_dir

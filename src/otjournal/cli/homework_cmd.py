@@ -10,6 +10,7 @@ import typer
 
 from otjournal.cli.common import (
     BoundaryGroup,
+    DefaultClientArg,
     DirOpt,
     JsonOpt,
     OptClientArg,
@@ -76,22 +77,13 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
     from otjournal.homework_stats import current_assignments
     from otjournal.render_homework import current_table
 
-    config = _config()
-    handle = _client(client, config)
-    record, sessions, entries = _records(journal(dir), handle)
+    if client is None:
+        _list_all(journal(dir), json)
+        return
+    record, sessions, entries = _records(journal(dir), client)
     current = current_assignments(record, sessions, entries, today())
     if json:
-        print_json(
-            [
-                {
-                    **c.assignment.to_dict(),
-                    "since": c.since,
-                    "source": c.source,
-                    "logged_this_week": c.logged_this_week,
-                }
-                for c in current
-            ]
-        )
+        print_json([_current_json(c) for c in current])
         return
     if not current:
         out().print(
@@ -101,9 +93,54 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
     out().print(current_table(current))
 
 
+def _current_json(c: Any) -> dict[str, Any]:
+    return {
+        **c.assignment.to_dict(),
+        "since": c.since,
+        "source": c.source,
+        "logged_this_week": c.logged_this_week,
+    }
+
+
+def _list_all(j: Any, json: bool) -> None:
+    """Every client's current homework, read one client at a time."""
+    from otjournal.cli.problems import note_problems
+    from otjournal.homework_stats import current_assignments
+    from otjournal.render_homework import current_table
+
+    day = today()
+
+    def current(snap: Any) -> tuple[str, str, list[Any]] | None:
+        if not snap.clients:
+            return None  # client.toml could not be read: note_problems says so
+        [loaded] = snap.clients.values()
+        c = loaded.record
+        found = current_assignments(
+            c, [s.record for s in snap.sessions], [h.record for h in snap.homework], day
+        )
+        return c.handle, c.display_name, found
+
+    found, report = j.per_client(current, memo="homework-list", params=(day,))
+    note_problems(report)
+    rows = [r for r in found if r is not None and r[2]]
+    if json:
+        print_json([{"client": h, **_current_json(c)} for h, _, cs in rows for c in cs])
+        return
+    if not rows:
+        out().print(
+            "Nothing assigned right now. Add homework with: otj homework add", highlight=False
+        )
+        return
+    for n, (handle, name, cs) in enumerate(rows):
+        if n:
+            out().print()
+        out().print(f"{name} ({handle})", highlight=False, markup=False, style="bold")
+        out().print(current_table(cs))
+
+
 @homework_app.command("add")
 def homework_add(
-    client: OptClientArg = None,
+    client: DefaultClientArg = None,
     text: Annotated[
         str | None, typer.Option("--text", help="The homework (prompted if left out).")
     ] = None,
@@ -236,7 +273,7 @@ class HomeworkRun(DraftRun):
 
 @homework_app.command("log")
 def homework_log(
-    client: OptClientArg = None,
+    client: DefaultClientArg = None,
     assignment: Annotated[
         str | None,
         typer.Argument(
@@ -414,7 +451,7 @@ def _done_word(value: str) -> str:
 
 @homework_app.command("export")
 def homework_export(
-    client: OptClientArg = None,
+    client: DefaultClientArg = None,
     output: Annotated[
         str,
         typer.Option(
@@ -515,7 +552,7 @@ def homework_import(
 
 @homework_app.command("summary")
 def homework_summary(
-    client: OptClientArg = None,
+    client: DefaultClientArg = None,
     since: Annotated[str | None, typer.Option(help="From this day.")] = None,
     dir: DirOpt = None,
     json: JsonOpt = False,

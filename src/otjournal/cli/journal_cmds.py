@@ -154,7 +154,7 @@ def _printout(
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
-    from otjournal.checks import client_checks
+    from otjournal.checks import FINDINGS_VERSION, client_checks
     from otjournal.config import load_config_or_defaults
     from otjournal.paths import config_file
 
@@ -166,7 +166,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     found, report = j.per_client(
         lambda snap: client_checks(j, snap, day, *retention),
         memo="check",
-        params=(day, retention),
+        params=(day, retention, FINDINGS_VERSION),
     )
     problems = report.problems + [p for f in found for p in f.problems]
     problems += j.permission_problems()

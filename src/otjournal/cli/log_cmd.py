@@ -10,9 +10,9 @@ import typer
 
 from otjournal.cli.common import (
     BoundaryGroup,
+    DefaultClientArg,
     DirOpt,
     JsonOpt,
-    OptClientArg,
     err,
     fail,
     journal,
@@ -57,7 +57,7 @@ def load_config() -> Any:
 
 
 def log_cmd(
-    client: OptClientArg = None,
+    client: DefaultClientArg = None,
     date: Annotated[
         str | None, typer.Option("--date", help="Session date (default today).")
     ] = None,
@@ -69,7 +69,8 @@ def log_cmd(
     ] = None,
     duration: Annotated[
         int | None,
-        typer.Option("--duration", min=0, max=1440, help="Minutes (default from config)."),
+        # No range here: noteform's rule answers in every mode alike.
+        typer.Option("--duration", help="Minutes (default from config)."),
     ] = None,
     session_type: Annotated[
         str | None,
@@ -132,13 +133,16 @@ def log_cmd(
     drafts = default_drafts()
     j = journal(dir)
     clock = now()
+    given: frozenset[str] = frozenset()
     if resume or draft_id:
         draft = _pick_draft(drafts, draft_id, client)
         client = draft.client
         note = draft.note
     else:
         client = client or config.default_client or None
-        note = _note_from_inputs(locals(), config, clock, from_file)
+        args = locals()
+        given = frozenset(key for arg, key in GIVEN.items() if args[arg] not in (None, []))
+        note = _note_from_inputs(args, config, clock, from_file)
         draft = None
     if not client:
         if no_input or from_file:
@@ -150,15 +154,55 @@ def log_cmd(
     if isinstance(note.get("regulation"), dict):  # flags and files speak the client's framework
         note["regulation"].setdefault("framework", client_record.regulation_framework)
     items = noteform.checklist_items(config.extra_items)
+    if draft is None and not (no_input or from_file):
+        # Flags are checked before anything is asked: a goal the client does not have
+        # or a session in the future is refused at once, not dropped or found later.
+        # (--no-input and --from meet the same rules when saving.)
+        _refuse_now(noteform.input_errors(note, client_record, clock))
     if draft is None:
         draft = drafts.new("log", client, clock, note)
-    session = LogSession(j, drafts, draft, config, client_record, items)
+    session = LogSession(j, drafts, draft, config, client_record, items, given)
     if editor or draft.step == "editor":
         session.edit()
     elif (no_input or from_file) and not (resume or draft_id):
         session.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-")
     else:
         session.interactive()
+
+
+# Each option of `otj log` and the part of the note it gives: a value given on the
+# command line is not asked again (the review still shows it, and can change it).
+GIVEN = {
+    "date": "when.date",
+    "at": "when.time",
+    "duration": "duration_min",
+    "session_type": "session_type",
+    "setting": "setting",
+    "attendee": "attendees",
+    "by": "written_by",
+    "goal": "goals",
+    "activity": "activities",
+    "voice": "child_voice.text",
+    "caregiver_report": "caregiver.report",
+    "involvement": "caregiver.involvement",
+    "reg_start": "regulation.start",
+    "reg_end": "regulation.end",
+    "helped": "regulation.helped",
+    "reg_notes": "regulation.notes",
+    "checklist": "checklist",
+    "summary": "plan.summary",
+    "next_focus": "plan.next_focus",
+    "homework": "plan.homework",
+}
+
+
+def _refuse_now(errors: list[Any]) -> None:
+    from otjournal.cli.common import report
+    from otjournal.errors import ValidationErrors
+
+    if errors:
+        report(ValidationErrors(errors))
+        raise typer.Exit(2)
 
 
 def _pick_draft(drafts: Any, draft_id: str | None, client: str | None) -> Any:
@@ -178,10 +222,16 @@ def _note_from_inputs(
     from otjournal import noteform
 
     note: dict[str, Any] = _read_from(from_file) if from_file else {}
-    duration = args["duration"] or note.get("duration_min") or config.duration_min
+    duration = args["duration"]
+    if duration is None:  # 0 is a value given (and refused), not "not given"
+        duration = note.get("duration_min", config.duration_min)
     note["duration_min"] = duration
     if args["date"] or args["at"] or "start" not in note:
-        note["start"] = noteform.parse_start(args["date"], args["at"], clock, duration)
+        # An impossible length still leaves a start to report the length against.
+        length = config.duration_min if noteform.duration_problem(duration) else duration
+        if not isinstance(length, int):
+            length = config.duration_min
+        note["start"] = noteform.parse_start(args["date"], args["at"], clock, length)
     simple = {
         "session_type": args["session_type"],
         "setting": args["setting"],
@@ -245,18 +295,24 @@ class LogSession(DraftRun):
         config: Any,
         client: Any,
         items: list[tuple[str, str]],
+        given: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__(drafts, draft)
         self.j = j
         self.config = config
         self.client = client
         self.items = items
+        self.given = given
+        self.overlapping: list[Any] = []
 
     def finalize(self) -> Any:
         from otjournal import noteform
 
         return noteform.finalize(
-            self.draft.note, now=now(), late_hours=self.config.late_entry_hours
+            self.draft.note,
+            now=now(),
+            late_hours=self.config.late_entry_hours,
+            client=self.client,
         )
 
     def prepare(self) -> None:
@@ -266,7 +322,22 @@ class LogSession(DraftRun):
         noteform.assign_homework_ids(self.draft.note, new_suffix)
 
     def write(self, session: Any) -> Any:
+        self.overlapping = self._overlapping(session)
         return self.j.add_session(session)
+
+    def _overlapping(self, session: Any) -> list[Any]:
+        """The client's saved sessions this one overlaps in time (never stops a save)."""
+        from otjournal.errors import OtjournalError
+
+        try:
+            snap = self.j.load([self.client.handle], homework=False)
+        except OtjournalError:
+            return []
+        return [
+            s.record
+            for s in snap.client_sessions(self.client.handle)
+            if s.record.id != session.id and s.record.overlaps(session)
+        ]
 
     def announce(self, saved: Any) -> None:
         rel = (
@@ -281,6 +352,15 @@ class LogSession(DraftRun):
             typer.echo(
                 f"Marked as a late entry: written {hours:.0f} hours after the session.", err=True
             )
+        if self.overlapping:
+            from otjournal.checks import overlap_message
+
+            for other in self.overlapping:
+                typer.echo(
+                    f"otj: note: this session {overlap_message(other)} (fine for "
+                    "co-treatment; 'otj check' lists overlaps)",
+                    err=True,
+                )
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
         from otjournal import noteform
@@ -302,7 +382,13 @@ class LogSession(DraftRun):
         # No readline: with prompts on stderr it swallows the echoed newline.
         last = self._last_session()
         ctx = Context(
-            self.client, last, self.items, self.config.hints, now(), self.config.duration_min
+            self.client,
+            last,
+            self.items,
+            self.config.hints,
+            now(),
+            self.config.duration_min,
+            self.given,
         )
         console = err()
         flow = LogFlow(
@@ -417,10 +503,10 @@ def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
             f"(updated {d.updated:%Y-%m-%d %H:%M})",
             highlight=False,
         )
-    out().print(
-        "Resume with: otj log --resume --draft ID · discard with: otj drafts discard ID",
-        highlight=False,
-    )
+    # Each kind of draft resumes with the command that wrote it (log, homework log).
+    for command in dict.fromkeys(d.command for d in drafts):
+        out().print(f"Resume with: otj {command} --resume --draft ID", highlight=False)
+    out().print("Discard with: otj drafts discard ID", highlight=False)
 
 
 @drafts_app.command("discard")
@@ -474,12 +560,12 @@ def config_edit() -> None:
     from otjournal.paths import config_file
 
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not command:
-        fail("set $EDITOR (or $VISUAL), or edit the file directly: " + str(config_file()))
     path = config_file()
-    if not path.exists():
+    if not path.exists():  # before any message names it: the path must lead somewhere
         config_folder(path)
         write_private(path, TEMPLATE)
+    if not command:
+        fail(f"set $EDITOR (or $VISUAL), or edit the file directly: {path}")
     code = run_editor(command, path)
     load_config()  # report problems now, with line and column
     if code != 0:

@@ -41,7 +41,7 @@ def amend_cmd(
         ),
     ] = None,
     text: Annotated[
-        str | None, typer.Option(help="The amendment (else prompted, or --from -).")
+        str | None, typer.Option(help="The amendment (else prompted, or --stdin).")
     ] = None,
     original: Annotated[
         str | None, typer.Option(help="For a correction: the original wording being corrected.")

@@ -323,6 +323,10 @@ class Session:
     def end(self) -> datetime:
         return self.start + timedelta(minutes=self.duration_min)
 
+    def overlaps(self, other: Session) -> bool:
+        """Whether the two sessions' times [start, end) share a moment."""
+        return self.start < other.end and other.start < self.end
+
     def answer(self, item: str) -> ChecklistAnswer | None:
         return next((a for a in self.checklist if a.item == item), None)
 

@@ -37,6 +37,13 @@ class Asker:
         self._save = save
         self.hints = hints
         self.step = ""
+        # Parts of the note given on the command line (dotted keys): not asked again
+        # while ``skip_given`` holds; a part chosen at the review is asked in full.
+        self.given: frozenset[str] = frozenset()
+        self.skip_given = True
+
+    def is_given(self, key: str) -> bool:
+        return self.skip_given and key in self.given
 
     # -- plumbing --------------------------------------------------------------
     def save(self) -> None:
@@ -94,6 +101,8 @@ class Asker:
     def ask_text(self, key: str, label: str, multiline: bool = True) -> str:
         """Free text. Multi-line answers end with an empty line; each line is saved."""
         existing = get(self.note, key) or ""
+        if self.is_given(key):
+            return existing
         so_far = self.partial.get(key)
         if so_far is not None:  # resumed in the middle of this answer
             lines = [so_far] if so_far else []

@@ -28,6 +28,8 @@ from otjournal.model.vocab import (
 )
 from otjournal.noteform import (
     ANSWER_LETTERS,
+    MAX_DURATION,
+    MIN_DURATION,
     Note,
     get,
     parse_checklist_line,
@@ -35,6 +37,7 @@ from otjournal.noteform import (
     parse_tags,
     put,
     set_checklist,
+    start_problem,
 )
 from otjournal.prompts.base import Asker, pick, reuse
 
@@ -47,6 +50,7 @@ class Context:
     hints: bool
     now: Any  # the clock when the flow started (datetime)
     duration_default: int
+    given: frozenset[str] = frozenset()  # dotted keys given on the command line
 
 
 class LogFlow(Asker):
@@ -62,6 +66,7 @@ class LogFlow(Asker):
     ) -> None:
         super().__init__(console, note, partial, save, ctx.hints)
         self.ctx = ctx
+        self.given = ctx.given
 
     # The sections, in the order a practitioner thinks. (name, title, method)
     def sections(self) -> list[tuple[str, str, Callable[[], None]]]:
@@ -94,6 +99,7 @@ class LogFlow(Asker):
         self.save()
 
     def redo(self, name: str) -> None:
+        self.skip_given = False  # chosen at the review: every question, flags or not
         for n, title, method in self.sections():
             if n == name:
                 self.console.rule(Text(title, style="bold"), align="left", style="dim")
@@ -109,25 +115,35 @@ class LogFlow(Asker):
             self.save()
         start = self.note.get("start")
         now = self.ctx.now
-        duration = self.ask_int(
-            "Minutes",
-            0,
-            24 * 60,
-            self.note.get("duration_min", self.ctx.duration_default),
-            allow_blank=False,
-        )
+        if self.is_given("duration_min"):
+            duration = self.note["duration_min"]
+        else:
+            duration = self.ask_int(
+                "Minutes",
+                MIN_DURATION,
+                MAX_DURATION,
+                self.note.get("duration_min", self.ctx.duration_default),
+                allow_blank=False,
+            )
         self.note["duration_min"] = duration
         self.save()
         default = start or parse_start(None, None, now, duration or 0)
         day = f"{default:%Y-%m-%d}"
         while True:
             try:
-                day = self.ask("Date", day)
-                parse_start(day, None, now, duration or 0)  # a bad date is asked again
-                self.partial["when.date"] = day
-                self.save()
-                at = self.ask("Start time", f"{default:%H:%M}")
-                self.note["start"] = parse_start(day, at, now, duration or 0)
+                if not self.is_given("when.date"):
+                    day = self.ask("Date", day)
+                    parse_start(day, None, now, duration or 0)  # a bad date is asked again
+                    self.partial["when.date"] = day
+                    self.save()
+                at = f"{default:%H:%M}"
+                if not self.is_given("when.time"):
+                    at = self.ask("Start time", at)
+                chosen = parse_start(day, at, now, duration or 0)
+                problem = start_problem(chosen, now)
+                if problem:
+                    raise UsageError(problem)
+                self.note["start"] = chosen
                 break
             except UsageError as exc:
                 self.say(f"  [yellow]{escape(exc.message)}[/]")
@@ -136,17 +152,23 @@ class LogFlow(Asker):
 
     def ask_where(self) -> None:
         last = self.ctx.last
-        self.note["setting"] = self.ask_choice(
-            "Setting", SETTINGS, self.note.get("setting") or (last.setting if last else "clinic")
-        )
-        self.save()
+        if not self.is_given("setting"):
+            self.note["setting"] = self.ask_choice(
+                "Setting",
+                SETTINGS,
+                self.note.get("setting") or (last.setting if last else "clinic"),
+            )
+            self.save()
         default_type = "therapy" if last else "initial"
-        self.note["session_type"] = self.ask_choice(
-            "Kind of session", SESSION_TYPES, self.note.get("session_type") or default_type
-        )
-        self.save()
+        if not self.is_given("session_type"):
+            self.note["session_type"] = self.ask_choice(
+                "Kind of session", SESSION_TYPES, self.note.get("session_type") or default_type
+            )
+            self.save()
 
     def ask_who(self) -> None:
+        if self.is_given("attendees"):
+            return
         last = self.ctx.last
         default = self.note.get("attendees") or (
             list(last.attendees) if last else ["child", "parent"]
@@ -169,8 +191,13 @@ class LogFlow(Asker):
             return
         self.say("[dim]Interim GAS: -2 … +2 (0 = expected outcome). Enter = not addressed.[/]")
         rated = {g.get("goal"): g for g in self.note.get("goals", []) if isinstance(g, dict)}
-        out = []
+        # A rating given on the command line (or kept in a resumed draft) for a goal that
+        # is no longer active is kept: nothing typed is dropped without a word.
+        out = [g for gid, g in rated.items() if gid not in {x.id for x in goals}]
         for goal in goals:
+            if self.is_given("goals") and goal.id in rated:
+                out.append(rated[goal.id])  # rated on the command line: not asked again
+                continue
             self.say(f"[bold]{goal.id}[/] {escape(goal.text)}")
             for level in (2, 1, 0, -1, -2):
                 if level in goal.levels:
@@ -200,6 +227,8 @@ class LogFlow(Asker):
         return answer
 
     def ask_activities(self) -> None:
+        if self.is_given("activities"):
+            return
         last = self.ctx.last
         chosen: list[dict[str, Any]] = list(self.note.get("activities") or [])
         if not chosen and last and last.activities:
@@ -310,7 +339,9 @@ class LogFlow(Asker):
             + (f": {' / '.join(states)} — all states are OK" if states else "")
             + ". Enter at the first question skips this section.[/]"
         )
-        if states:
+        if self.is_given("regulation.start"):
+            start = reg.get("start", "")
+        elif states:
             start = self.ask_choice(
                 "  At the start", states, reg.get("start", ""), allow_blank=True
             )
@@ -323,13 +354,20 @@ class LogFlow(Asker):
             return
         reg["start"] = start
         self.save()
-        if states:
+        if self.is_given("regulation.end"):
+            pass
+        elif states:
             reg["end"] = self.ask_choice(
                 "  At the end", states, reg.get("end", ""), allow_blank=True
             )
         else:
             reg["end"] = self.ask("  At the end", reg.get("end", ""))
         self.save()
+        if not self.is_given("regulation.helped"):
+            self.ask_helped(reg)
+        self.ask_text("regulation.notes", "  Notes")
+
+    def ask_helped(self, reg: dict[str, Any]) -> None:
         offer = reg.get("helped") or []
         last = self.ctx.last
         hint = "comma-separated"
@@ -341,23 +379,24 @@ class LogFlow(Asker):
         raw = self.ask("  What helped", ", ".join(offer), hint)
         reg["helped"] = reuse(raw, before)
         self.save()
-        self.ask_text("regulation.notes", "  Notes")
 
     def ask_checklist(self) -> None:
+        if self.is_given("checklist"):
+            return
         items = self.ctx.items
         for i, (_, text) in enumerate(items, 1):
             self.say(f" [bold]{i}[/] {escape(text)}")
+        # Enter alone skips, as in every other section (and keeps any answers already
+        # given); going item by item is asked for with i.
         self.say(
             "[dim]y yes · p partly · n no · u unsure · - n/a. Type one letter per item "
-            "(e.g. yyypyy-), Enter to go item by item, or s to skip.[/]"
+            "(e.g. yyypyy-), i to go item by item, or Enter to skip.[/]"
         )
         while True:
             raw = self.ask("Checklist").strip()
-            if raw.lower() == "s":
-                self.note.pop("checklist", None)
-                self.save()
+            if not raw or raw.lower() == "s":
                 return
-            if not raw:
+            if raw.lower() == "i":
                 break
             try:
                 set_checklist(self.note, parse_checklist_line(raw, items), items)
@@ -400,6 +439,8 @@ class LogFlow(Asker):
                 break
             self.say("  [yellow]A short summary is needed to save the note.[/]")
         self.ask_text("plan.next_focus", "Next session's focus", multiline=False)
+        if self.is_given("plan.homework"):
+            return
         homework = list(get(self.note, "plan.homework") or [])
         if homework:
             self.say("Homework so far: " + "; ".join(escape(h.get("text", "")) for h in homework))
