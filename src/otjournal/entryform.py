@@ -50,14 +50,15 @@ def parse_when(value: str | None, now: datetime) -> datetime:
     day = now.date()
     clock: time | None = None
     for word in words:
+        if ":" not in word:
+            day = parse_day(word, now.date())  # says what is wrong with the day
+            continue
         try:
-            if ":" in word:
-                clock = time.fromisoformat(word)
-            else:
-                day = parse_day(word, now.date())
-        except (ValueError, UsageError):
+            clock = time.fromisoformat(word)
+        except ValueError:
+            # What was typed is not echoed: it may be a note in the wrong place.
             raise UsageError(
-                f"{value[:30]!r} is not a time: use HH:MM, 'yesterday 19:30' or YYYY-MM-DD HH:MM"
+                "that is not a time: use HH:MM, 'yesterday 19:30' or YYYY-MM-DD HH:MM"
             ) from None
     if clock is None:
         clock = now.time() if day == now.date() else time(12, 0)

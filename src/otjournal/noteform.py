@@ -16,6 +16,7 @@ import tomli_w
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.model import Client, Session
+from otjournal.model.ids import shown
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     CHECKLIST,
@@ -126,7 +127,7 @@ def parse_start(day: str | None, at: str | None, now: datetime, duration_min: in
         try:
             t = time.fromisoformat(at.strip() if ":" in at else f"{at.strip()[:2]}:{at[2:]}")
         except ValueError:
-            raise UsageError(f"{at[:20]!r} is not a time: use HH:MM (24-hour)") from None
+            raise UsageError("that is not a time: use HH:MM (24-hour)") from None
     return datetime.combine(d, t.replace(tzinfo=None, second=0, microsecond=0), tz)
 
 
@@ -176,7 +177,7 @@ def parse_tags(value: str) -> dict[str, bool]:
         key = _TAGS.get(word.lower())
         if key is None:
             raise UsageError(
-                f"unknown activity tag {word[:20]!r}",
+                f"unknown activity tag {shown(word)}",
                 hint="c child-led · i interest-based · m movement/sensory · a adapted",
             )
         flags[key] = True
@@ -191,7 +192,7 @@ def parse_activity_flag(value: str) -> dict[str, Any]:
         key, sep, val = pair.partition("=")
         key = key.strip()
         if not sep:
-            raise UsageError(f"--activity: expected key=value after ';', got {key[:20]!r}")
+            raise UsageError(f"--activity: expected key=value after ';', got {shown(key)}")
         if key in ("min", "minutes"):
             try:
                 out["minutes"] = int(val)
@@ -207,7 +208,7 @@ def parse_activity_flag(value: str) -> dict[str, Any]:
             out["goals"] = [g.strip() for g in val.split(",") if g.strip()]
         else:
             raise UsageError(
-                f"--activity: unknown key {key[:20]!r} (min, tags, adaptation, response, goals)"
+                f"--activity: unknown key {shown(key)} (min, tags, adaptation, response, goals)"
             )
     return out
 
@@ -227,7 +228,7 @@ def parse_homework_flag(value: str, existing: int = 0) -> dict[str, Any]:
             except ValueError:
                 raise UsageError("--homework: per_week= takes a whole number") from None
         else:
-            raise UsageError(f"--homework: unknown key {key[:20]!r} (kind, per_week)")
+            raise UsageError(f"--homework: unknown key {shown(key)} (kind, per_week)")
     return out
 
 

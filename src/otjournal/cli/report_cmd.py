@@ -129,8 +129,8 @@ def export_cmd(
         table,
         snap,
         client=client,
-        since=parse_day(since, day) if since else None,
-        until=parse_day(until, day) if until else None,
+        since=parse_day(since, day, "--since") if since else None,
+        until=parse_day(until, day, "--until") if until else None,
     )
     data = (
         exporting.to_csv(columns, rows, bom) if fmt == "csv" else exporting.to_json(columns, rows)

@@ -34,8 +34,8 @@ def period(since: str | None, until: str | None, default_since: str = "6m") -> t
     from otjournal.errors import UsageError
 
     day = today()
-    start = parse_day(since or default_since, day)
-    end = parse_day(until, day) if until else day
+    start = parse_day(since or default_since, day, "--since")
+    end = parse_day(until, day, "--until") if until else day
     if end < start:
         raise UsageError("--until is before --since")
     return start, end
@@ -70,13 +70,14 @@ def trends_cmd(
     from otjournal.config import load_config_or_defaults
     from otjournal.errors import NotFoundError
     from otjournal.paths import config_file
+    from otjournal.store import validate_handle
 
     start, end = period(since, until)
     j = journal(dir)
     if not client:
         _overview(j, start, end, json)
         return
-    if client not in j.client_handles():
+    if validate_handle(client) not in j.client_handles():
         raise NotFoundError(
             f"no client {client!r} in {j.root}", hint="'otj client list' shows the clients"
         )
