@@ -28,7 +28,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Google Drive", r"(?P<orig>.+?) \(\d+\)"),
         ("iCloud", r"(?P<orig>.+?) (?:\d+|[Cc]opy(?: \d+)?)"),
         # Written by 'otj homework import' when an entry here already has the id.
-        ("otj homework import", r"(?P<orig>.+?)\.import-conflict-\d{8}-\d{6}(?:-\d+)?"),
+        ("homework import", r"(?P<orig>.+?)\.import-conflict-\d{8}-\d{6}(?:-\d+)?"),
     )
 )
 # OneDrive appends "-COMPUTERNAME" or "-2": only recognisable where the original's

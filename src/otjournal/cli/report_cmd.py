@@ -69,7 +69,7 @@ def report_cmd(
     j = journal(dir)
     record, _ = j.read_client(client)
     if from_day or to_day or record.plan_period is None:
-        start, end = period(from_day, to_day, default_since="12m")
+        start, end = period(from_day, to_day, default_since="12m", flags=("--from", "--to"))
     else:
         start, end = record.plan_period.start, record.plan_period.end
     snap = j.load([client])

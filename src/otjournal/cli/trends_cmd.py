@@ -29,15 +29,20 @@ def register(app: typer.Typer) -> None:
     app.command("trends")(trends_cmd)
 
 
-def period(since: str | None, until: str | None, default_since: str = "6m") -> tuple[date, date]:
+def period(
+    since: str | None,
+    until: str | None,
+    default_since: str = "6m",
+    flags: tuple[str, str] = ("--since", "--until"),
+) -> tuple[date, date]:
     from otjournal.dates import parse_day
     from otjournal.errors import UsageError
 
     day = today()
-    start = parse_day(since or default_since, day, "--since")
-    end = parse_day(until, day, "--until") if until else day
+    start = parse_day(since or default_since, day, flags[0])
+    end = parse_day(until, day, flags[1]) if until else day
     if end < start:
-        raise UsageError("--until is before --since")
+        raise UsageError(f"{flags[1]} is before {flags[0]}")
     return start, end
 
 
