@@ -10,6 +10,11 @@ from otjournal.errors import UsageError
 from otjournal.model.fields import YEARS_ALLOWED as YEARS
 from otjournal.model.fields import year_problem
 
+
+class OutOfRange(UsageError):
+    """A day that parses but lies outside the years every date must be in."""
+
+
 _RELATIVE = re.compile(r"(\d{1,4})([dwmy])")
 
 
@@ -22,14 +27,14 @@ def parse_day(text: str, today: date, flag: str = "") -> date:
     try:
         day = _day(text.strip().lower(), today)
     except (ValueError, OverflowError):  # a relative day before year 1
-        raise UsageError(f"{where}that day is out of range: dates must be {YEARS}") from None
+        raise OutOfRange(f"{where}that day is out of range: dates must be {YEARS}") from None
     if day is None:
         raise UsageError(
             f"{where}that is not a date: use YYYY-MM-DD, today, yesterday, or 30d / 8w / 6m"
         )
     problem = year_problem(day)
     if problem:
-        raise UsageError(where + problem)
+        raise OutOfRange(where + problem)
     return day
 
 
