@@ -557,7 +557,7 @@ def test_the_last_day_of_the_range_works_everywhere(runner, journal):
             "--at",
             "9999-12-31 10:00",
             "--no-input",
-        ],  # fmt: skip
+        ],
         ["client", "add", "noah-t", "--name", "Noah", "--dob", "9999-01-01"],
     ],
     ids=" ".join,
