@@ -280,6 +280,8 @@ FLAG_CASES = [
     ["log", "mia-k", "--attendee", SENTINEL, "--summary", "x", "--no-input"],
     ["log", "mia-k", "--goal", f"g1:{SENTINEL}", "--no-input"],
     ["log", "mia-k", "--goal", f"{SENTINEL}:+1", "--summary", "x", "--no-input"],
+    ["log", "mia-k", "--goal", f"{SENTINEL}:{SENTINEL}", "--no-input"],
+    ["log", "mia-k", "--checklist", "yyyyyyq", "--no-input"],
     ["log", "mia-k", "--activity", f"Swing;{SENTINEL}", "--no-input"],
     ["log", "mia-k", "--activity", f"Swing;{SENTINEL}=1", "--no-input"],
     ["log", "mia-k", "--activity", f"Swing;tags={SENTINEL}", "--no-input"],

@@ -141,7 +141,7 @@ def parse_goal_flag(value: str) -> dict[str, Any]:
             out["gas"] = int(rating.strip())
         except ValueError:
             raise UsageError(
-                f"--goal {goal.strip()}: the rating must be -2, -1, 0, +1 or +2"
+                f"--goal {shown(goal.strip())}: the rating must be -2, -1, 0, +1 or +2"
             ) from None
     if evidence.strip():
         out["evidence"] = evidence.strip()
