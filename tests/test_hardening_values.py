@@ -576,3 +576,14 @@ def test_a_flag_out_of_range_is_a_usage_error(runner, journal, args):
     flag = next((a for a in args if a.startswith("--") and a != "--no-input"), None)
     if flag in ("--since", "--until", "--dob", "--from", "--to"):
         assert f"{flag}: " in result.stderr
+
+
+@pytest.mark.parametrize("end", ["1900-03-01", "2999-06-30"])
+def test_the_demo_never_writes_dates_the_loader_refuses(runner, tmp_path, end):
+    """The demo's sessions start 26 weeks before --end and its plans run a year past it."""
+    folder = tmp_path / "demo"
+    result = run(runner, "demo", "--dir", folder, "--end", end, "-q", "--sessions", "4")
+    no_traceback(result)
+    assert result.exit_code == 2, result.output
+    assert "--end: " in result.stderr and "out of range" in result.stderr
+    assert not folder.exists() or not any(folder.iterdir())
