@@ -440,6 +440,11 @@ def test_a_known_id_with_other_content_is_a_conflict_and_both_are_kept(runner, s
     assert kept.exit_code == 0, kept.output
     moods = sorted(h.record.mood.mood for h in Journal(clinic).load().homework)
     assert moods == [5, 7]
+    # And now that both are entries of their own, importing either again adds nothing.
+    for source in (share, changed):
+        again = run(runner, "homework", "import", source, "--client", "mia", "--dir", clinic)
+        assert "0 added, 1 already here (skipped)." in again.stdout, again.output
+    assert len(Journal(clinic).load().homework) == 2
 
 
 def test_the_same_entry_is_still_already_here(runner, shared):

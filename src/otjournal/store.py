@@ -61,12 +61,13 @@ class Imported:
 
 
 def _content(entry: HomeworkEntry) -> Any:
-    """An entry as written, less what an import adds (the client here, the [shared] note)."""
+    """An entry as written, less what an import or 'keep both' changes: the id, the
+    client's handle here, the [shared] note. Two entries alike in all else are one."""
     from otjournal.tomlio import to_json_value
 
     table = entry.to_dict()
-    table.pop("client", None)
-    table.pop("shared", None)
+    for key in ("id", "client", "shared"):
+        table.pop(key, None)
     return to_json_value(table)
 
 
@@ -289,27 +290,27 @@ class Journal:
 
     def import_homework(self, entry: HomeworkEntry, now: datetime | None = None) -> Imported:
         """Add an entry shared from elsewhere under its own id. Never overwrites, never
-        drops: an entry already here with the same content is skipped ("same"); one
-        with the same id but other content is kept beside it as a conflict copy that
-        ``otj conflicts`` shows and resolves ("conflict")."""
+        drops: an entry already here (under any id or file name, as after 'keep both')
+        is skipped ("same"); one whose id is taken by other content is kept beside it as
+        a conflict copy that ``otj conflicts`` shows and resolves ("conflict")."""
         from otjournal import fsio
 
         data = self.import_bytes(entry)
         handle = self._existing_client(entry.client)
         snap = self.load([handle])
-        here = [h.record for h in snap.client_homework(handle) if h.record.id == entry.id]
+        records = [h.record for h in snap.client_homework(handle)]
         copies = [c.path for c in snap.conflicts if c.original.name == f"{entry.id}.toml"]
-        folder = self._writable_dir(CLIENTS, handle, HOMEWORK)
-        if not here and not copies:
-            path = fsio.create_named(folder, f"{entry.id}.toml", data)
-            if path is not None:
-                return Imported("added", Loaded(entry, path))
-        # Same id: the same entry (already imported), or another one to keep beside it.
         mine = _content(entry)
-        if any(_content(r) == mine for r in here) or any(
+        if any(_content(r) == mine for r in records) or any(
             _content_of_file(p) == mine for p in copies
         ):
             return Imported("same", None)
+        folder = self._writable_dir(CLIENTS, handle, HOMEWORK)
+        if not copies and all(r.id != entry.id for r in records):
+            path = fsio.create_named(folder, f"{entry.id}.toml", data)
+            if path is not None:
+                return Imported("added", Loaded(entry, path))
+        # The id is taken (by another entry, or a file that could not be read): keep both.
         stamp = f"{now or datetime.now():%Y%m%d-%H%M%S}"
         for n in range(1, fsio.MAX_NAME_TRIES + 1):
             name = f"{entry.id}.{IMPORT_CONFLICT}-{stamp}{'' if n == 1 else f'-{n}'}.toml"
