@@ -592,3 +592,33 @@ def test_the_demo_never_writes_dates_the_loader_refuses(runner, tmp_path, end):
     assert result.exit_code == 2, result.output
     assert "--end: " in result.stderr and "out of range" in result.stderr
     assert not folder.exists() or not any(folder.iterdir())
+
+
+# -- the corpus: no traceback from any command ------------------------------------------------
+
+
+def test_no_command_tracebacks_on_the_bad_file_corpus(runner, journal):
+    """Every file of tests/data/bad/ at once, read by every reading command."""
+    from tests.test_bad_files import BAD, MANIFEST
+
+    journal.add_client(make_client())
+    good = journal.add_session(make_session(), durable=False).record.id
+    folder = journal.root / SESSIONS
+    for path in BAD.iterdir():
+        if path != MANIFEST:
+            (folder / path.name).write_bytes(path.read_bytes())
+    commands = [
+        *COMMANDS,
+        ["show", good],
+        ["check", "--json"],
+        ["doctor"],
+        ["conflicts"],
+        ["list", "--since", "1900-01-01", "--until", "2999-12-31"],
+        ["export", "--table", "goals", "--format", "json"],
+        ["trends", "mia-k", "--json"],
+    ]
+    for args in commands:
+        result = run(runner, *args)
+        no_traceback(result)
+        assert result.exit_code in (0, 1), (args, result.output)
+        assert SENTINEL not in all_output(result), args
