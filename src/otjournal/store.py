@@ -60,22 +60,12 @@ class Imported:
     saved: Loaded[HomeworkEntry] | None
 
 
-def _content(entry: HomeworkEntry) -> Any:
-    """An entry as written, less what an import or 'keep both' changes: the id, the
-    client's handle here, the [shared] note. Two entries alike in all else are one."""
-    from otjournal.tomlio import to_json_value
-
-    table = entry.to_dict()
-    for key in ("id", "client", "shared"):
-        table.pop(key, None)
-    return to_json_value(table)
-
-
 def _content_of_file(path: Path) -> Any:
     from otjournal.model import HomeworkEntry
+    from otjournal.sharing import content
 
     try:
-        return _content(parse_record_bytes(path.read_bytes(), path, HomeworkEntry.from_dict))
+        return content(parse_record_bytes(path.read_bytes(), path, HomeworkEntry.from_dict))
     except (OSError, OtjournalError):
         return None  # unreadable: not the same; check reports it
 
@@ -294,6 +284,7 @@ class Journal:
         is skipped ("same"); one whose id is taken by other content is kept beside it as
         a conflict copy that ``otj conflicts`` shows and resolves ("conflict")."""
         from otjournal import fsio
+        from otjournal.sharing import content as _content
 
         data = self.import_bytes(entry)
         handle = self._existing_client(entry.client)
