@@ -30,6 +30,7 @@ from tests.conftest import make_client, make_session
 BAD = Path(__file__).parent / "data" / "bad"
 MANIFEST = BAD / "expected.toml"
 SESSIONS = Path("clients") / "mia-k" / "sessions"
+SENTINEL = "Mia disclosed abuse"
 
 # A valid session, written by hand so that line numbers are easy to read off.
 VALID = """\
@@ -136,6 +137,15 @@ def bad_files() -> dict[str, bytes]:
         # Only values inside [regulation] and [[plan.homework]] are wrong.
         "nested-tables-only.toml": _swap('start = "yellow"', 'start = "purple"').encode()
         + b'\n[[plan.homework]]\nid = "hw1"\ntext = "Lacing card"\nper_week = 99\n',
+        # Python's dates end in 9999: a year this late crashed check, show and trends.
+        "year-out-of-range.toml": _swap(
+            "start = 2026-03-12T14:30:00+10:00", "start = 9993-03-12T14:30:00+10:00"
+        ).encode(),
+        # A note typed into fields that hold a number or a code: never echoed back.
+        "note-in-coded-fields.toml": _swap("duration_min = 45", f'duration_min = "{SENTINEL}"')
+        .replace('setting = "clinic"', f'setting = "{SENTINEL}"')
+        .replace('start = "yellow"', f'start = "{SENTINEL}"')
+        .encode(),
     }
 
 
@@ -215,7 +225,7 @@ def test_check_reports_the_bad_file_where_it_is_broken(name, runner, notes_with_
         hits = [ln for ln in lines if ln.startswith(prefix) and want["message"] in ln]
         assert hits, f"wanted {prefix}...{want['message']}... in:\n{result.output}"
     # Note text is never echoed in an error.
-    for note in ("Laced two", "Followed Mia", "Mia chose the swing", "obstacle course"):
+    for note in ("Laced two", "Followed Mia", "Mia chose the swing", "obstacle course", SENTINEL):
         assert note not in result.output
     # Every error is about the bad file: the valid session and client are fine.
     errors = [ln for ln in lines if ": error: " in ln]

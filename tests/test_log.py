@@ -448,7 +448,8 @@ def test_regulation_flags_are_in_the_clients_framework(
 def test_regulation_flag_outside_the_clients_framework_exits_2(runner, notes, mia, clock):
     result = log(runner, *flags_for("2026-03-07", "09:00", "--reg-start", "purple"))
     assert result.exit_code == 2, result.output
-    assert "purple" in result.stderr or "blue / green / yellow / red" in result.stderr
+    # Issue 12: the value typed is not echoed; the field and its choices are named.
+    assert "regulation.start: not an allowed value: must be one of blue, green" in result.stderr
     assert session_files(notes) == []
 
 

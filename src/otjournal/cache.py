@@ -24,7 +24,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-CACHE_FORMAT = "4"  # bump when what is stored, or the conflict-copy patterns, change
+CACHE_FORMAT = "5"  # bump when what is stored, what is valid, or the conflict-copy patterns, change
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 

@@ -27,6 +27,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Nextcloud/ownCloud (old)", r"(?P<orig>.+?)_conflict-\d{8}-\d{6}"),
         ("Google Drive", r"(?P<orig>.+?) \(\d+\)"),
         ("iCloud", r"(?P<orig>.+?) (?:\d+|[Cc]opy(?: \d+)?)"),
+        # Written by 'otj homework import' when an entry here already has the id.
+        ("homework import", r"(?P<orig>.+?)\.import-conflict-\d{8}-\d{6}(?:-\d+)?"),
     )
 )
 # OneDrive appends "-COMPUTERNAME" or "-2": only recognisable where the original's

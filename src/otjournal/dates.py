@@ -7,13 +7,38 @@ import re
 from datetime import date, timedelta
 
 from otjournal.errors import UsageError
+from otjournal.model.fields import YEARS_ALLOWED as YEARS
+from otjournal.model.fields import year_problem
+
+
+class OutOfRange(UsageError):
+    """A day that parses but lies outside the years every date must be in."""
+
 
 _RELATIVE = re.compile(r"(\d{1,4})([dwmy])")
 
 
-def parse_day(text: str, today: date) -> date:
-    """An ISO date, ``today``, ``yesterday``, or a relative ``30d`` / ``8w`` / ``6m`` ago."""
-    value = text.strip().lower()
+def parse_day(text: str, today: date, flag: str = "") -> date:
+    """An ISO date, ``today``, ``yesterday``, or a relative ``30d`` / ``8w`` / ``6m`` ago.
+
+    ``flag`` names the option in messages. What was typed is never echoed: a note pasted
+    into the wrong option must not come back in an error."""
+    where = f"{flag}: " if flag else ""
+    try:
+        day = _day(text.strip().lower(), today)
+    except (ValueError, OverflowError):  # a relative day before year 1
+        raise OutOfRange(f"{where}that day is out of range: dates must be {YEARS}") from None
+    if day is None:
+        raise UsageError(
+            f"{where}that is not a date: use YYYY-MM-DD, today, yesterday, or 30d / 8w / 6m"
+        )
+    problem = year_problem(day)
+    if problem:
+        raise OutOfRange(where + problem)
+    return day
+
+
+def _day(value: str, today: date) -> date | None:
     if value == "today":
         return today
     if value == "yesterday":
@@ -29,9 +54,7 @@ def parse_day(text: str, today: date) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise UsageError(
-            f"{text[:30]!r} is not a date: use YYYY-MM-DD, today, yesterday, or 30d / 8w / 6m"
-        ) from None
+        return None
 
 
 def _clamped(year: int, month: int, day: int) -> date:

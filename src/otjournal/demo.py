@@ -502,6 +502,17 @@ def write_demo(
     n_clients = max(len(PERSONAS), -(-total // per_client))
     weeks = 26
     start = end - timedelta(weeks=weeks)
+    # Sessions start 26 weeks before the end; plan periods run a year past it. All of it
+    # must be in the years the loader reads, or the demo writes notes it then refuses.
+    from otjournal.dates import OutOfRange
+    from otjournal.model.fields import year_problem
+
+    for day in (start, end + timedelta(days=366)):
+        if year_problem(day):
+            raise OutOfRange(
+                f"--end: the demo spans {weeks} weeks before it and a year after; "
+                f"{year_problem(day)}"
+            )
     clients = build_clients(n_clients, rng, start)
     # Demo data is regenerable, so bulk writes skip fsync; every other write is durable.
     durable = total <= 500

@@ -16,7 +16,7 @@ from typing import Any
 
 from otjournal import fsio, tomlio
 from otjournal.errors import NotFoundError, StoreError
-from otjournal.model.ids import new_suffix
+from otjournal.model.ids import new_suffix, shown
 
 DRAFT_SUFFIX = ".toml"
 
@@ -100,7 +100,7 @@ class Drafts:
         matches = [d for d in drafts if draft_id in d.id]
         if len(matches) != 1:
             raise NotFoundError(
-                f"no single draft matches {draft_id[:30]!r}", hint="'otj drafts' lists them"
+                f"no single draft matches {shown(draft_id)}", hint="'otj drafts' lists them"
             )
         return matches[0]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-from otjournal.dates import parse_day
+from otjournal.dates import OutOfRange, parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.model import HomeworkEntry
 from otjournal.model.homework import DEFAULT_TENSION_ANCHORS
@@ -55,9 +55,12 @@ def parse_when(value: str | None, now: datetime) -> datetime:
                 clock = time.fromisoformat(word)
             else:
                 day = parse_day(word, now.date())
+        except OutOfRange:
+            raise
         except (ValueError, UsageError):
+            # What was typed is not echoed: it may be a note in the wrong place.
             raise UsageError(
-                f"{value[:30]!r} is not a time: use HH:MM, 'yesterday 19:30' or YYYY-MM-DD HH:MM"
+                "that is not a time: use HH:MM, 'yesterday 19:30' or YYYY-MM-DD HH:MM"
             ) from None
     if clock is None:
         clock = now.time() if day == now.date() else time(12, 0)

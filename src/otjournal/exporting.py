@@ -243,12 +243,21 @@ def rows(
     return columns, [{c: row.get(c) for c in columns} for row in out]
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+# OWASP's rule: prefix such a text cell with a single quote. Numbers are left as numbers:
+# a GAS rating of -1 is written -1, and a number cannot carry a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def to_csv(columns: Sequence[str], data: Sequence[dict[str, Any]], bom: bool = False) -> bytes:

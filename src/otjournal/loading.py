@@ -415,16 +415,18 @@ def _handle_of(ref: FileRef) -> str:
 
 
 def _misplaced(ref: FileRef, raw: bytes, owner: str, handle: str) -> Problem:
+    from otjournal.model.ids import shown  # rare: only for a file in the wrong folder
+
     if ref.kind == "client":
         return Problem(
             ref.path,
-            f"handle = {owner!r} does not match its folder {handle!r}",
+            f"handle = {shown(owner)} does not match its folder {handle!r}",
             *_pos(raw, "handle"),
             hint="make the handle match the folder name",
         )
     return Problem(
         ref.path,
-        f"client = {owner!r}, but the file is in clients/{handle}/",
+        f"client = {shown(owner)}, but the file is in clients/{handle}/",
         *_pos(raw, "client"),
         hint="move the file or fix the client key",
     )
@@ -469,6 +471,12 @@ def first_of_each_id(items: list[R], id_of: Callable[[R], Any], problems: list[P
     return keep
 
 
+def too_large(size: int) -> str | None:
+    """The loader's size rule, for a file read and for one about to be written (an import
+    must not write what the loader then refuses)."""
+    return f"larger than {MAX_FILE_BYTES // 1024} KiB" if size > MAX_FILE_BYTES else None
+
+
 def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -491,11 +499,11 @@ def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> b
     except OSError as exc:
         problems.append(Problem(path, f"cannot read: {exc.strerror}"))
         return None
-    if len(raw) > MAX_FILE_BYTES:
+    if too_large(len(raw)):
         problems.append(
             Problem(
                 path,
-                f"larger than {MAX_FILE_BYTES // 1024} KiB: not a note otjournal wrote",
+                f"{too_large(len(raw))}: not a note otjournal wrote",
                 line=1,
                 column=1,
                 hint="move it out of the notes folder",

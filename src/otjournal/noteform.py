@@ -16,7 +16,7 @@ import tomli_w
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.model import Client, Session
-from otjournal.model.ids import is_slug
+from otjournal.model.ids import is_slug, shown
 from otjournal.model.session import MAX_MINUTES
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
@@ -134,7 +134,7 @@ def parse_start(day: str | None, at: str | None, now: datetime, duration_min: in
         try:
             t = time.fromisoformat(at.strip() if ":" in at else f"{at.strip()[:2]}:{at[2:]}")
         except ValueError:
-            raise UsageError(f"{at[:20]!r} is not a time: use HH:MM (24-hour)") from None
+            raise UsageError("that is not a time: use HH:MM (24-hour)") from None
     return datetime.combine(d, t.replace(tzinfo=None, second=0, microsecond=0), tz)
 
 
@@ -248,7 +248,7 @@ def parse_goal_flag(value: str) -> dict[str, Any]:
             out["gas"] = int(rating.strip())
         except ValueError:
             raise UsageError(
-                f"--goal {goal.strip()}: the rating must be -2, -1, 0, +1 or +2"
+                f"--goal {shown(goal.strip())}: the rating must be -2, -1, 0, +1 or +2"
             ) from None
     if evidence.strip():
         out["evidence"] = evidence.strip()
@@ -284,7 +284,7 @@ def parse_tags(value: str) -> dict[str, bool]:
         key = _TAGS.get(word.lower())
         if key is None:
             raise UsageError(
-                f"unknown activity tag {word[:20]!r}",
+                f"unknown activity tag {shown(word)}",
                 hint="c child-led · i interest-based · m movement/sensory · a adapted",
             )
         flags[key] = True
@@ -299,7 +299,7 @@ def parse_activity_flag(value: str) -> dict[str, Any]:
         key, sep, val = pair.partition("=")
         key = key.strip()
         if not sep:
-            raise UsageError(f"--activity: expected key=value after ';', got {key[:20]!r}")
+            raise UsageError(f"--activity: expected key=value after ';', got {shown(key)}")
         if key in ("min", "minutes"):
             try:
                 out["minutes"] = int(val)
@@ -315,7 +315,7 @@ def parse_activity_flag(value: str) -> dict[str, Any]:
             out["goals"] = [g.strip() for g in val.split(",") if g.strip()]
         else:
             raise UsageError(
-                f"--activity: unknown key {key[:20]!r} (min, tags, adaptation, response, goals)"
+                f"--activity: unknown key {shown(key)} (min, tags, adaptation, response, goals)"
             )
     return out
 
@@ -335,7 +335,7 @@ def parse_homework_flag(value: str, existing: int = 0) -> dict[str, Any]:
             except ValueError:
                 raise UsageError("--homework: per_week= takes a whole number") from None
         else:
-            raise UsageError(f"--homework: unknown key {key[:20]!r} (kind, per_week)")
+            raise UsageError(f"--homework: unknown key {shown(key)} (kind, per_week)")
     return out
 
 

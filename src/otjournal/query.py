@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from otjournal.errors import NotFoundError, UsageError
 from otjournal.loading import Loaded
+from otjournal.model.ids import shown
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -56,7 +57,7 @@ def find_by_id(records: Sequence[Loaded[R]], wanted: str) -> Loaded[R]:
     if len(exact) > 1:  # two clients' notes written in the same minute, same suffix
         owners = ", ".join(r.record.client for r in exact)  # type: ignore[attr-defined]
         raise UsageError(
-            f"{wanted[:60]!r} is the id of {len(exact)} sessions (clients {owners})",
+            f"{shown(wanted)} is the id of {len(exact)} sessions (clients {owners})",
             hint=f"name the client too, e.g. {exact[0].record.client}/{wanted}",  # type: ignore[attr-defined]
         )
     if exact:
@@ -70,7 +71,7 @@ def find_by_id(records: Sequence[Loaded[R]], wanted: str) -> Loaded[R]:
         return matches[0]
     if not matches:
         raise NotFoundError(
-            f"no session with id {wanted[:40]!r}", hint="'otj list' shows session ids"
+            f"no session with id {shown(wanted)}", hint="'otj list' shows session ids"
         )
-    shown = ", ".join(m.record.id for m in matches[:5])  # type: ignore[attr-defined]
-    raise UsageError(f"{wanted[:40]!r} matches {len(matches)} sessions ({shown}…): be more exact")
+    listed = ", ".join(m.record.id for m in matches[:5])  # type: ignore[attr-defined]
+    raise UsageError(f"{shown(wanted)} matches {len(matches)} sessions ({listed}…): be more exact")

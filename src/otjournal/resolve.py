@@ -173,7 +173,7 @@ def _model(path: Path) -> Any:
 
 def _add(j: Journal, record: Any) -> Any:
     if isinstance(record, HomeworkEntry):
-        return j.import_homework(replace(record, id=_fresh_id(record)))
+        return j.import_homework(replace(record, id=_fresh_id(record))).saved
     return j.add_session(replace(record, id=""))
 
 

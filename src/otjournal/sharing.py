@@ -29,6 +29,15 @@ def checksum(entries: Sequence[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def content(entry: HomeworkEntry) -> Any:
+    """An entry as written, less what an import or 'keep both' changes: the id, the
+    client's handle here, the [shared] note. Two entries alike in all else are one."""
+    table = entry.to_dict()
+    for key in ("id", "client", "shared"):
+        table.pop(key, None)
+    return to_json_value(table)
+
+
 def build_export(
     client: str, entries: Sequence[HomeworkEntry], exported_at: datetime, exported_by: str
 ) -> dict[str, Any]:

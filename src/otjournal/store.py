@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from otjournal.errors import NotFoundError, Problem, StoreError, UsageError
+from otjournal.errors import NotFoundError, OtjournalError, Problem, StoreError, UsageError
 from otjournal.loading import (
     CLIENT_FILE,
     CLIENTS,
@@ -38,21 +38,45 @@ from otjournal.loading import (
     Snapshot,
     first_of_each_id,
     parse_record_bytes,
+    too_large,
 )
-from otjournal.model.ids import handle_problem, new_suffix, record_id
+from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
 
 if TYPE_CHECKING:
     from otjournal.fsio import Fingerprint
     from otjournal.model import Client, HomeworkEntry, Session
 
 T = TypeVar("T")
+# The name part of an imported entry kept beside one with its id (conflicts.py knows it).
+IMPORT_CONFLICT = "import-conflict"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What became of one imported entry: "added", "same" (already here, skipped) or
+    "conflict" (another entry here has its id: kept beside it, see ``otj conflicts``)."""
+
+    outcome: str
+    saved: Loaded[HomeworkEntry] | None
+
+
+def _content_of_file(path: Path) -> Any:
+    from otjournal.model import HomeworkEntry
+    from otjournal.sharing import content
+
+    try:
+        return content(parse_record_bytes(path.read_bytes(), path, HomeworkEntry.from_dict))
+    except (OSError, OtjournalError):
+        return None  # unreadable: not the same; check reports it
+
+
 _META = attrgetter("meta")  # (moment, id, day): records sort by it, see cache.Meta
 
 
 def validate_handle(handle: str) -> str:
     problem = handle_problem(handle)
     if problem:
-        raise UsageError(f"{problem}: {handle[:60]!r}")
+        raise UsageError(problem)  # the value is not echoed: it may be note text
     return handle
 
 
@@ -126,7 +150,7 @@ class Journal:
         from otjournal import fsio
         from otjournal.model import Client
 
-        path = self.client_file(handle)
+        path = self.client_file(validate_handle(handle))  # a handle is only echoed if valid
         try:
             raw, fp = fsio.read_with_fingerprint(path, MAX_FILE_BYTES)
         except FileNotFoundError:
@@ -139,7 +163,8 @@ class Journal:
         client = parse_record_bytes(raw, path, Client.from_dict)
         if client.handle != handle:
             raise StoreError(
-                f"the file says handle = {client.handle!r}, but it is in the folder {handle!r}",
+                f"the file says handle = {shown(client.handle)}, but it is in the folder "
+                f"{handle!r}",
                 path=path,
                 hint="make the handle match its folder name",
             )
@@ -235,20 +260,54 @@ class Journal:
             )
         return handle
 
-    def import_homework(self, entry: HomeworkEntry) -> Loaded[HomeworkEntry] | None:
-        """Add an entry shared from elsewhere under its own id; None if it is already here
-        (under any file name). Never overwrites."""
-        from otjournal import fsio, tomlio
+    def import_bytes(self, entry: HomeworkEntry) -> bytes:
+        """The file an imported entry becomes, checked by the loader's own rules (its size
+        cap, then a parse of the very bytes) before anything is written."""
+        from otjournal import tomlio
+        from otjournal.model import HomeworkEntry
 
+        data = tomlio.framed(tomlio.dumps(entry.to_dict()))
+        big = too_large(len(data))
+        if big:
+            raise StoreError(
+                f"this entry would be a file {big}, which otjournal does not read",
+                hint="ask for an export without it, or shorten it where it was written",
+            )
+        folder = self.client_dir(validate_handle(entry.client)) / HOMEWORK
+        parse_record_bytes(data, folder / f"{entry.id}.toml", HomeworkEntry.from_dict)
+        return data
+
+    def import_homework(self, entry: HomeworkEntry, now: datetime | None = None) -> Imported:
+        """Add an entry shared from elsewhere under its own id. Never overwrites, never
+        drops: an entry already here (under any id or file name, as after 'keep both')
+        is skipped ("same"); one whose id is taken by other content is kept beside it as
+        a conflict copy that ``otj conflicts`` shows and resolves ("conflict")."""
+        from otjournal import fsio
+        from otjournal.sharing import content as _content
+
+        data = self.import_bytes(entry)
         handle = self._existing_client(entry.client)
-        existing = {h.record.id for h in self.load([handle]).client_homework(handle)}
-        if entry.id in existing:
-            return None
+        snap = self.load([handle])
+        records = [h.record for h in snap.client_homework(handle)]
+        copies = [c.path for c in snap.conflicts if c.original.name == f"{entry.id}.toml"]
+        mine = _content(entry)
+        if any(_content(r) == mine for r in records) or any(
+            _content_of_file(p) == mine for p in copies
+        ):
+            return Imported("same", None)
         folder = self._writable_dir(CLIENTS, handle, HOMEWORK)
-        path = fsio.create_named(
-            folder, f"{entry.id}.toml", tomlio.framed(tomlio.dumps(entry.to_dict()))
-        )
-        return Loaded(entry, path) if path is not None else None
+        if not copies and all(r.id != entry.id for r in records):
+            path = fsio.create_named(folder, f"{entry.id}.toml", data)
+            if path is not None:
+                return Imported("added", Loaded(entry, path))
+        # The id is taken (by another entry, or a file that could not be read): keep both.
+        stamp = f"{now or datetime.now():%Y%m%d-%H%M%S}"
+        for n in range(1, fsio.MAX_NAME_TRIES + 1):
+            name = f"{entry.id}.{IMPORT_CONFLICT}-{stamp}{'' if n == 1 else f'-{n}'}.toml"
+            path = fsio.create_named(folder, name, data)
+            if path is not None:
+                return Imported("conflict", Loaded(entry, path))
+        raise StoreError(f"could not find a free file name in {folder}", path=folder)
 
     def _add_record(
         self,

@@ -30,10 +30,16 @@ goal_app = typer.Typer(
 def _date(value: str | None, option: str) -> date | None:
     if not value:
         return None
+    from otjournal.model.fields import year_problem
+
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         fail(f"{option} must be a date such as 2018-04-30")
+    problem = year_problem(day)
+    if problem:
+        fail(f"{option}: {problem}")
+    return day
 
 
 @client_app.command("add")

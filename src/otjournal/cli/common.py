@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from otjournal.errors import InvalidFile, OtjournalError
@@ -205,9 +207,42 @@ class BoundaryGroup(TyperGroup):
         except OtjournalError as exc:
             report(exc)
             raise typer.Exit(exc.exit_code) from None
+        except ClickUsageError as exc:
+            exc.message = unechoed(exc.message)
+            raise
         except KeyboardInterrupt:
             err().print("\notj: interrupted")
             raise typer.Exit(130) from None
+
+
+# Click's own messages repeat what was typed: a value that does not fit an option, an
+# argument too many, an unknown command. It may be a note typed in the wrong place
+# (`otj log mia --sumary "…"`), so it is replaced by what was expected.
+_CLICK_ECHOES = (
+    (re.compile(r"(['\"]).*\1 (is not|does not)( .*)", re.S), r"the value given \2\3"),
+    (
+        re.compile(r"Got unexpected extra argument\(s\) \(.*\)", re.S),
+        "got more arguments than this command takes (not shown: they may be note text); "
+        "put quotes around a value with spaces, after its option",
+    ),
+)
+
+
+def unechoed(message: str) -> str:
+    """A Click usage message without the value that was typed (numbers and command names
+    that are identifiers are kept: they cannot carry a note)."""
+    from otjournal.model.ids import shown
+
+    m = re.fullmatch(r"No such command (['\"])(.*)\1\.", message, re.S)
+    if m:
+        return f"No such command {shown(m.group(2))}."
+    for pattern, replacement in _CLICK_ECHOES:
+        if pattern.fullmatch(message):
+            message = pattern.sub(replacement, message)
+            break
+    return re.sub(r"not a valid (int range|integer)", "not a whole number", message).replace(
+        "not a valid float range", "not a number"
+    )
 
 
 def _clean_arg(value: Any) -> Any:

@@ -173,8 +173,8 @@ def homework_add(
     if not text.strip():
         fail("the homework text must not be empty")
     day = today()
-    start = parse_day(since, day) if since else day
-    end = parse_day(until, day) if until else None
+    start = parse_day(since, day, "--since") if since else day
+    end = parse_day(until, day, "--until") if until else None
     if end and end < start:
         fail("--until must not be before --since")
     assignment = Assignment(f"hw-{new_suffix()}", text.strip(), kind, per_week, start, end)
@@ -324,6 +324,7 @@ def homework_log(
     """Log practice, relaxation, a thought record, a mood check or a free journal entry."""
     from otjournal import entryform
     from otjournal.drafts import default_drafts
+    from otjournal.model.ids import shown
     from otjournal.model.vocab import HOMEWORK_KINDS
     from otjournal.noteform import put
 
@@ -365,7 +366,7 @@ def homework_log(
             if chosen is None and assignment.isdigit() and 1 <= int(assignment) <= len(current):
                 chosen = current[int(assignment) - 1]
             if chosen is None:
-                fail(f"no current homework {assignment[:30]!r}: see 'otj homework list'")
+                fail(f"no current homework {shown(assignment)}: see 'otj homework list'")
             entry["assignment"] = chosen.id
             entry["entry_kind"] = chosen.kind
         if kind:
@@ -474,7 +475,7 @@ def homework_export(
     config = _config()
     handle = _client(client, config)
     record, _, entries = _records(journal(dir), handle)
-    day = parse_day(since, today()) if since else None
+    day = parse_day(since, today(), "--since") if since else None
     chosen = [
         e
         for e in entries
@@ -514,11 +515,12 @@ def homework_import(
     dir: DirOpt = None,
 ) -> None:
     """Add shared entries to a client's homework folder: never duplicated, never
-    overwritten; who wrote them and when is kept."""
+    overwritten, never dropped (an entry whose id is taken by another is kept beside it,
+    for 'otj conflicts'); who wrote them and when is kept."""
     from dataclasses import replace
 
     from otjournal import tomlio
-    from otjournal.errors import ValidationErrors
+    from otjournal.errors import OtjournalError, ValidationErrors
     from otjournal.sharing import read_export
 
     try:
@@ -533,21 +535,44 @@ def homework_import(
     j = journal(dir)
     j.read_client(handle)  # the client must exist here: fails clearly before any write
     stamp = now().replace(microsecond=0)
-    added = skipped = 0
-    for e in entries:
+    ready = []
+    for i, e in enumerate(entries):
         shared = {"imported_at": stamp, "from_file": file.name}
         if e.client != handle:
             shared["original_client"] = e.client
         entry = replace(
             e, client=handle, extra={**e.extra, "shared": {**e.extra.get("shared", {}), **shared}}
         )
-        if j.import_homework(entry) is None:
-            skipped += 1
-        else:
-            added += 1
-    out().print(
-        f"Imported into {handle}: {added} added, {skipped} already here (skipped).", highlight=False
+        try:  # every entry passes the loader's own checks before any is written
+            j.import_bytes(entry)
+        except OtjournalError as exc:
+            fail(f"entries[{i}]: {exc.message}; nothing was imported", code=1, hint=exc.hint)
+        ready.append(entry)
+    outcomes: dict[str, int] = {"added": 0, "same": 0, "conflict": 0}
+    kept = []
+    for entry in ready:
+        result = j.import_homework(entry, stamp)
+        outcomes[result.outcome] += 1
+        if result.outcome == "conflict" and result.saved is not None:
+            kept.append(result.saved.path.name)
+    said = (
+        f"Imported into {handle}: {outcomes['added']} added, "
+        f"{outcomes['same']} already here (skipped)"
     )
+    if kept:
+        said += (
+            f", {len(kept)} conflict{'s' if len(kept) != 1 else ''}: an entry here has the "
+            "same id but different content; both are kept"
+        )
+    out().print(said + ".", highlight=False, markup=False)
+    for name in kept:
+        out().print(f"  kept beside it: {name}", highlight=False, markup=False)
+    if kept:
+        out().print(
+            "  'otj conflicts' shows the two side by side and resolves them.",
+            highlight=False,
+            markup=False,
+        )
 
 
 @homework_app.command("summary")
@@ -566,7 +591,8 @@ def homework_summary(
     handle = _client(client, config)
     record, sessions, entries = _records(journal(dir), handle)
     day = today()
-    result = summarise(record, sessions, entries, day, parse_day(since, day) if since else None)
+    start = parse_day(since, day, "--since") if since else None
+    result = summarise(record, sessions, entries, day, start)
     if json:
         print_json(result.to_json())
         return

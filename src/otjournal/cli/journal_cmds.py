@@ -69,8 +69,8 @@ def list_cmd(
     day = today()
     chosen, total, report = j.sessions(
         handles,
-        since=parse_day(since, day) if since else None,
-        until=parse_day(until, day) if until else None,
+        since=parse_day(since, day, "--since") if since else None,
+        until=parse_day(until, day, "--until") if until else None,
         last=last,
     )
     note_problems(report)
@@ -228,7 +228,7 @@ def demo_cmd(
                 f"{root} is not empty: the demo writes only into a new or empty folder",
                 hint="pick another --dir",
             )
-    last_day = parse_day(end, today()) if end else today()
+    last_day = parse_day(end, today(), "--end") if end else today()
     counts = write_demo(
         Journal(root),
         seed=seed,

@@ -195,11 +195,13 @@ def conflicts_resolve(
 ) -> None:
     """Keep one, keep both (the copy becomes a session of its own), or merge amendments.
     Whatever is removed goes to .otjournal/resolved/ inside the notes folder."""
+    from otjournal.model.ids import shown
+
     j = journal(dir)
     snap = j.load()
     matches = [c for c in snap.conflicts if str(c.path).endswith(copy) or c.path.name == copy]
     if len(matches) != 1:
-        fail(f"no single conflict copy matches {copy[:60]!r}: see 'otj conflicts'", code=1)
+        fail(f"no single conflict copy matches {shown(copy)}: see 'otj conflicts'", code=1)
     c = matches[0]
     from otjournal.resolve import plan_resolution
 

@@ -83,7 +83,7 @@ def report_cmd(
     j = journal(dir)
     record, _ = j.read_client(client)
     if from_day or to_day or record.plan_period is None:
-        start, end = period(from_day, to_day, default_since="12m")
+        start, end = period(from_day, to_day, default_since="12m", flags=("--from", "--to"))
     else:
         start, end = record.plan_period.start, record.plan_period.end
     snap = j.load([client])
@@ -143,8 +143,8 @@ def export_cmd(
         table,
         snap,
         client=client,
-        since=parse_day(since, day) if since else None,
-        until=parse_day(until, day) if until else None,
+        since=parse_day(since, day, "--since") if since else None,
+        until=parse_day(until, day, "--until") if until else None,
     )
     data = (
         exporting.to_csv(columns, rows, bom) if fmt == "csv" else exporting.to_json(columns, rows)

@@ -29,15 +29,20 @@ def register(app: typer.Typer) -> None:
     app.command("trends")(trends_cmd)
 
 
-def period(since: str | None, until: str | None, default_since: str = "6m") -> tuple[date, date]:
+def period(
+    since: str | None,
+    until: str | None,
+    default_since: str = "6m",
+    flags: tuple[str, str] = ("--since", "--until"),
+) -> tuple[date, date]:
     from otjournal.dates import parse_day
     from otjournal.errors import UsageError
 
     day = today()
-    start = parse_day(since or default_since, day)
-    end = parse_day(until, day) if until else day
+    start = parse_day(since or default_since, day, flags[0])
+    end = parse_day(until, day, flags[1]) if until else day
     if end < start:
-        raise UsageError("--until is before --since")
+        raise UsageError(f"{flags[1]} is before {flags[0]}")
     return start, end
 
 
@@ -70,13 +75,14 @@ def trends_cmd(
     from otjournal.config import load_config_or_defaults
     from otjournal.errors import NotFoundError
     from otjournal.paths import config_file
+    from otjournal.store import validate_handle
 
     start, end = period(since, until)
     j = journal(dir)
     if not client:
         _overview(j, start, end, json)
         return
-    if client not in j.client_handles():
+    if validate_handle(client) not in j.client_handles():
         raise NotFoundError(
             f"no client {client!r} in {j.root}", hint="'otj client list' shows the clients"
         )

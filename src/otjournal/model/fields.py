@@ -5,8 +5,10 @@ A ``Fields`` reader wraps one table. Each accessor checks one key, records a
 value is wrong, and remembers which keys it consumed; whatever is left over is
 returned by :meth:`Fields.extra` so that a person's own keys survive a rewrite.
 
-Error messages echo a value only when it is short and was meant to be a code
-(an enum value or a number); free text is never repeated back.
+Error messages name the field and what it must hold. They echo a value only when it
+is a number (it cannot carry a disclosure); text is never repeated back, not even a
+short word in a field meant for a code: a note typed in the wrong place would be
+printed, logged or pasted into a bug report.
 """
 
 from __future__ import annotations
@@ -19,19 +21,30 @@ from typing import Any
 from otjournal.errors import ValidationError
 from otjournal.model.vocab import FORMAT_VERSION
 
-_MAX_ECHO = 24
+# Every date in a file or a flag lies in these years. Python's dates end at 9999-12-31, so
+# a session near that end crashed arithmetic downstream (a UTC conversion, a retention
+# period added to it); one rule here, where dates are read, keeps every later step in range.
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+YEARS_ALLOWED = f"from {FIRST_YEAR} to {LAST_YEAR}"
+
+
+def year_problem(day: date) -> str | None:
+    """Why a date cannot be used (its year is out of range), or None."""
+    if FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    return f"year {day.year} is out of range: dates must be {YEARS_ALLOWED}"
 
 
 def describe(value: Any) -> str:
-    """A short, safe description of a wrong value for an error message."""
+    """A safe description of a wrong value for an error message: a number as itself,
+    anything else by its kind ("a text", "an array")."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        if len(value) <= _MAX_ECHO and "\n" not in value and value.isprintable():
-            return repr(value)
-        return "a longer text"
+        return "a text"
     return _type_name(value)
 
 
@@ -43,7 +56,7 @@ def _type_name(value: Any) -> str:
     if isinstance(value, float):
         return "a number"
     if isinstance(value, str):
-        return "a string"
+        return "a text"
     if isinstance(value, datetime):
         return "a date-time"
     if isinstance(value, date):
@@ -115,7 +128,7 @@ class Fields:
 
         value = self.text(key, required=required, default=default)
         if value and not is_slug(value):
-            self.error(key, f"{describe(value)} is not a valid identifier", hint=SLUG_HINT)
+            self.error(key, "is not a valid identifier", hint=SLUG_HINT)
             return default
         return value
 
@@ -189,8 +202,11 @@ class Fields:
         if value is None:
             self._missing(key, required, allowed)
             return default
-        if not isinstance(value, str) or value not in options:
-            self.error(key, f"{describe(value)} is not allowed: must be {allowed}")
+        if not isinstance(value, str):
+            self.error(key, f"must be {allowed}, not {describe(value)}")
+            return default
+        if value not in options:
+            self.error(key, f"not an allowed value: must be {allowed}")
             return default
         return value
 
@@ -206,7 +222,7 @@ class Fields:
         if value.tzinfo is None or value.utcoffset() is None:
             self.error(key, f"has no UTC offset: must be {example}")
             return None
-        return value
+        return self._in_range(key, value)
 
     def date(self, key: str, *, required: bool = False) -> date | None:
         value = self._get(key)
@@ -215,6 +231,13 @@ class Fields:
             return None
         if isinstance(value, datetime) or not isinstance(value, date):
             self.error(key, f"must be a date such as 2018-04-30, not {_type_name(value)}")
+            return None
+        return self._in_range(key, value)
+
+    def _in_range(self, key: str, value: Any) -> Any:
+        problem = year_problem(value)
+        if problem:
+            self.error(key, problem)
             return None
         return value
 
@@ -237,7 +260,7 @@ class Fields:
             else:
                 self.error(
                     f"{key}[{i}]",
-                    f"{describe(v)} is not allowed: each must be one of {', '.join(options)}",
+                    f"not an allowed value: each must be one of {', '.join(options)}",
                 )
         return tuple(good)
 

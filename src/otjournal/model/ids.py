@@ -25,6 +25,20 @@ SUFFIX_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 SUFFIX_LEN = 5
 
 
+_TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9_./-]{0,79}\Z")
+
+
+def shown(value: object) -> str:
+    """A value for an error message. Only a number or an identifier (a handle, an id, a
+    name without spaces) is repeated, quoted; anything else may be note text typed in the
+    wrong place, so it is never echoed."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, str) and _TOKEN_RE.match(value):
+        return repr(value)
+    return "(not shown: not an identifier)"
+
+
 def is_slug(value: str) -> bool:
     return bool(_ID_RE.match(value))
 
