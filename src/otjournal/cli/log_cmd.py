@@ -154,10 +154,10 @@ def log_cmd(
     if isinstance(note.get("regulation"), dict):  # flags and files speak the client's framework
         note["regulation"].setdefault("framework", client_record.regulation_framework)
     items = noteform.checklist_items(config.extra_items)
-    if draft is None and not (no_input or from_file):
-        # Flags are checked before anything is asked: a goal the client does not have
-        # or a session in the future is refused at once, not dropped or found later.
-        # (--no-input and --from meet the same rules when saving.)
+    if draft is None and not from_file:
+        # Flags are checked before anything is asked or found missing: a goal the client
+        # does not have or a session in the future is refused at once, not dropped or
+        # found later. (--from meets the same rules when saving.)
         _refuse_now(noteform.input_errors(note, client_record, clock))
     if draft is None:
         draft = drafts.new("log", client, clock, note)
