@@ -19,6 +19,7 @@ from otjournal.cli.common import (
     now,
     out,
     print_json,
+    print_wrapped,
     today,
 )
 from otjournal.cli.drafting import (
@@ -98,7 +99,7 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
             "Nothing assigned right now. Add homework with: otj homework add", highlight=False
         )
         return
-    out().print(current_table(current))
+    print_wrapped(current_table(current))
 
 
 @homework_app.command("add")
@@ -176,6 +177,8 @@ class HomeworkRun(DraftRun):
 
     def interactive(self, ctx: Any) -> None:
         from rich.markup import escape
+        from rich.padding import Padding
+        from rich.text import Text
 
         from otjournal.errors import ValidationErrors
         from otjournal.prompts.homework import HomeworkFlow
@@ -203,7 +206,9 @@ class HomeworkRun(DraftRun):
                     self.draft.step = "kind"
                     continue
                 for line in flow.summary_lines():
-                    console.print(escape(line), highlight=False)
+                    # Wrapped under its own indent: the whole entry is there to approve.
+                    text = line.lstrip()
+                    print_wrapped(Padding(Text(text), (0, 0, 0, len(line) - len(text))), console)
                 answer = flow.ask(
                     "Save? y = save, e = start again, q = keep the draft", "y"
                 ).lower()
@@ -534,7 +539,7 @@ def homework_summary(
         print_json(result.to_json())
         return
     name = "you" if config.self_mode and handle == config.default_client else record.display_name
-    out().print(summary(result, name))
+    print_wrapped(summary(result, name))
 
 
 def init_cmd(

@@ -15,6 +15,7 @@ from otjournal.cli.common import (
     out,
     print_json,
     print_table,
+    print_wrapped,
     today,
 )
 
@@ -102,7 +103,7 @@ def show_cmd(
         print_json({**session.to_dict(), "path": str(found.path)})
         return
     client = snap.clients.get(session.client)
-    out().print(session_detail(session, client.record if client else None))
+    print_wrapped(session_detail(session, client.record if client else None))
 
 
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:

@@ -19,6 +19,7 @@ from otjournal.cli.common import (
     now,
     out,
     print_json,
+    print_wrapped,
 )
 from otjournal.cli.drafting import (
     DraftOpt,
@@ -332,7 +333,7 @@ class LogSession(DraftRun):
             console.rule(Text("Review", style="bold"), align="left", style="dim")
             try:
                 preview = self.finalize()
-                console.print(session_detail(preview, self.client))
+                print_wrapped(session_detail(preview, self.client), console)
                 problems: list[str] = []
             except ValidationErrors as exc:
                 problems = [e.message for e in exc.errors]
@@ -412,15 +413,11 @@ def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
         out().print("No drafts.")
         return
     for d in drafts:
-        out().print(
+        print_wrapped(
             f"{d.id}  {d.command} {d.client}  stopped at: {d.step or 'start'}  "
-            f"(updated {d.updated:%Y-%m-%d %H:%M})",
-            highlight=False,
+            f"(updated {d.updated:%Y-%m-%d %H:%M})"
         )
-    out().print(
-        "Resume with: otj log --resume --draft ID · discard with: otj drafts discard ID",
-        highlight=False,
-    )
+    print_wrapped("Resume with: otj log --resume --draft ID · discard with: otj drafts discard ID")
 
 
 @drafts_app.command("discard")

@@ -15,6 +15,7 @@ from otjournal.cli.common import (
     out,
     print_json,
     print_table,
+    print_wrapped,
     today,
 )
 
@@ -94,7 +95,7 @@ def trends_cmd(
     from otjournal.render_homework import compact
     from otjournal.render_trends import client_view
 
-    out().print(client_view(t, compact(t.homework)), soft_wrap=False)
+    print_wrapped(client_view(t, compact(t.homework)))
 
 
 def _overview(j: Any, start: date, end: date, json: bool) -> None:
