@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from otjournal import textgrid
+from otjournal import render_controls, textgrid
 from otjournal.loading import Loaded
 from otjournal.model import Client, Goal, HomeworkEntry, Session
 from otjournal.model.vocab import (
@@ -24,6 +24,8 @@ from otjournal.model.vocab import (
 )
 from otjournal.rows import SESSION_COLUMNS, gas, session_cells
 from otjournal.textgrid import Column
+
+render_controls.show_control_characters()  # before any Text holds note text
 
 ANSWER_MARK = {"yes": "yes", "partly": "partly", "no": "no", "unsure": "unsure", "n-a": "n/a"}
 

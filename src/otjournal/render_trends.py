@@ -19,9 +19,12 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from otjournal import render_controls
 from otjournal.model.vocab import FRAMEWORK_NAMES
 from otjournal.rows import gas, pct
 from otjournal.stats import COPM_CAVEAT, ClientTrends, ItemRate, lowest_item
+
+render_controls.show_control_characters()  # before any Text holds note text
 
 SPARK = {-2: "▁", -1: "▂", 0: "▄", 1: "▆", 2: "█"}
 BAR_WIDTH = 20
@@ -233,7 +236,9 @@ def checklist_table(
     lines: list[RenderableType] = []
     for r in rates:
         lines.append(Text(r.text))
-        lines.append(Text(f"  {bar(r.rate)}  {pct(r.rate)}  ").append(f"n={r.applicable}", "dim"))
+        lines.append(
+            Text(f"  {bar(r.rate)}  {pct(r.rate):>4}  ").append(f"n={r.applicable}", "dim")
+        )
     return Group(*lines)
 
 

@@ -75,7 +75,7 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int)
         return Laid(direct, True)
     folded = [i for i, c in enumerate(columns) if c.fold]
     kept = [i for i in range(len(columns)) if i not in folded]
-    if folded and kept:
+    if folded and kept and kept[0] == 0:  # each row still starts with what it is
         head = lines([columns[i] for i in kept], [[row[i] for i in kept] for row in rows], width)
         if head is not None:
             out = [head[0]]

@@ -151,7 +151,10 @@ def _console(file: Any) -> Any:
     from rich.console import Console
     from rich.text import Text
 
+    from otjournal.render_controls import show_control_characters
     from otjournal.visible import is_visible, visible
+
+    show_control_characters()
 
     class Screen(Console):
         def render_str(self, text: str, **kwargs: Any) -> Any:

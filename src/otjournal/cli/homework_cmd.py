@@ -194,6 +194,7 @@ class HomeworkRun(DraftRun):
                 f"the value in \\[brackets][/]",
                 highlight=False,
                 markup=True,
+                soft_wrap=False,
             )
             while True:
                 if self.draft.step != "review":

@@ -138,8 +138,10 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
             }
         )
     else:
+        from otjournal.visible import visible
+
         for p in problems:
-            typer.echo(p.format(j.root))
+            typer.echo(visible(p.format(j.root)))  # a file name may hold ESC or U+202E
     if errors:
         raise typer.Exit(1)
 

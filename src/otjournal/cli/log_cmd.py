@@ -316,6 +316,7 @@ class LogSession(DraftRun):
                 f"\\[brackets]. Draft: {self.draft.id}[/]",
                 highlight=False,
                 markup=True,
+                soft_wrap=False,
             )
             if self.draft.step != "review":
                 flow.run(self.draft.step)
@@ -340,7 +341,7 @@ class LogSession(DraftRun):
                 for p in problems:
                     console.print(f"[yellow]needs fixing:[/] {escape(p)}", markup=True)
             menu = "  ".join(f"{i} {title.lower()}" for i, (_, title, _) in enumerate(sections, 1))
-            console.print(f"[dim]Change a part: {menu}[/]", markup=True)
+            console.print(f"[dim]Change a part: {menu}[/]", markup=True, soft_wrap=False)
             answer = (
                 flow.ask(
                     "Save? y = save, a number = change that part, q = stop and keep the draft",
