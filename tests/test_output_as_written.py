@@ -520,3 +520,44 @@ def test_version_is_printed_fast_without_loading_rich(runner):
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
     )
     assert done.stdout.splitlines() == [f"otj {version('otjournal')}", "[]"]
+
+
+def test_a_shortened_handle_says_which_command_shows_it_whole(runner, notes):
+    handle = "a-very-long-client-handle-indeed"
+    Journal(notes).add_client(make_client(handle))
+    overview = at(runner, 80, "trends")
+    assert "a-very-long-clien…" in overview
+    assert overview.endswith("(… shortened: 'otj client list' shows it in full)\n")
+    assert handle in at(runner, 40, "client", "list")
+
+
+@pytest.mark.pty
+def test_on_a_terminal_a_note_wraps_to_its_width_and_no_color_means_no_codes(demo_root):
+    import pexpect
+
+    root, session = demo_root
+    env = {**os.environ, "TERM": "xterm", "OTJOURNAL_DIR": str(root)}
+    for name in ("NO_COLOR", "COLUMNS", "LINES", "FORCE_COLOR"):
+        env.pop(name, None)
+
+    def shown(*args: str, **extra: str) -> str:
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "otjournal", *args],
+            env={**env, **extra},
+            cwd=str(REPO),
+            encoding="utf-8",
+            timeout=60,
+            dimensions=(24, 60),
+        )
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        return child.before.replace("\r\n", "\n")  # type: ignore[union-attr]
+
+    note = shown("show", session)
+    plain = note.replace("\x1b[1m", "").replace("\x1b[3m", "").replace("\x1b[0m", "")
+    assert "\x1b[1m" in note  # styled on a terminal
+    lines_fit(plain, 60)
+    for args in (["show", session], ["list", "-n", "3"], ["trends"]):
+        assert "\x1b" not in shown(*args, NO_COLOR="1"), args

@@ -63,6 +63,7 @@ def lines(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) 
 class Laid(NamedTuple):
     lines: list[str]
     header: bool  # the first line is a header row (shown in bold on a terminal)
+    shortened: bool = False  # a cell of a ``most`` column ends in "…"
 
 
 def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> Laid:
@@ -72,7 +73,7 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int)
     rows = [[visible(c).replace("\t", " ") for c in row] for row in rows]
     direct = lines(columns, rows, width)
     if direct is not None:
-        return Laid(direct, True)
+        return Laid(direct, True, _shortened(columns, rows))
     folded = [i for i, c in enumerate(columns) if c.fold]
     kept = [i for i in range(len(columns)) if i not in folded]
     if folded and kept and kept[0] == 0:  # each row still starts with what it is
@@ -82,12 +83,19 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int)
             for row, line in zip(rows, head[1:], strict=True):
                 out.append(line)
                 out += fields([(columns[i].header, row[i]) for i in folded], width)
-            return Laid(out, True)
+            return Laid(out, True, _shortened(columns, rows))
     out = []
     for row in rows:
         out += wrap(row[0], width)
         out += fields([(c.header, v) for c, v in zip(columns[1:], row[1:], strict=True)], width)
     return Laid(out, False)
+
+
+def _shortened(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> bool:
+    from rich.cells import cell_len
+
+    limits = [(i, max(c.most, c.least)) for i, c in enumerate(columns) if c.most]
+    return any(cell_len(row[i]) > most for row in rows for i, most in limits)
 
 
 def fields(pairs: Sequence[tuple[str, str]], width: int, indent: int = 2) -> list[str]:

@@ -214,9 +214,10 @@ def print_wrapped(renderable: Any, console: Any = None) -> None:
     (console or out()).print(renderable, soft_wrap=False)
 
 
-def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
+def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], whole: str = "") -> None:
     """A table of plain cells on stdout, laid out directly (Rich's console, about 25 ms,
-    is never loaded): a table too wide for the terminal reflows, never hides a cell."""
+    is never loaded): a table too wide for the terminal reflows, never hides a cell.
+    ``whole`` names the command that shows a shortened ("…") cell in full."""
     from otjournal import textgrid
 
     # layout() has made every cell's control characters visible.
@@ -224,6 +225,8 @@ def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> Non
     lines = laid.lines
     if laid.header and styled(sys.stdout):
         lines[0] = f"\x1b[1m{lines[0]}\x1b[0m"  # the header in bold, as Rich shows it
+    if laid.shortened and whole:
+        lines.append(f"(… shortened: {whole} shows it in full)")
     sys.stdout.write("\n".join(lines) + "\n")
 
 

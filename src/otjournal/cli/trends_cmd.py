@@ -122,4 +122,4 @@ def _overview(j: Any, start: date, end: date, json: bool) -> None:
     from otjournal.rows import OVERVIEW_COLUMNS, overview_cells
 
     typer.echo(f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}")
-    print_table(OVERVIEW_COLUMNS, overview_cells(rows))
+    print_table(OVERVIEW_COLUMNS, overview_cells(rows), whole="'otj client list'")
