@@ -531,6 +531,28 @@ def test_a_shortened_handle_says_which_command_shows_it_whole(runner, notes):
     assert handle in at(runner, 40, "client", "list")
 
 
+def test_the_homework_review_screen_wraps_every_word_and_keeps_brackets(runner, notes):
+    """The summary to approve before saving a homework entry: the whole text, wrapped
+    under its label at 40 columns, "[sic]" as typed (not "\\[sic]")."""
+    from tests.test_homework import LACE, Caregiver
+
+    Journal(notes).add_client(
+        make_client(caregivers=(Caregiver("Sarah", "mother"),), assignments=(LACE,))
+    )
+    how = "tired after school [sic] " + "and then we tried again after dinner " * 4 + "done"
+    result = runner.invoke(
+        app,
+        ["homework", "log", "mia-k", "--kind", "practice"],
+        input="\n".join(["", "", "n", how, "", "y"]) + "\n",
+        env={"COLUMNS": "40"},
+    )
+    assert result.exit_code == 0, result.output
+    screen = result.stderr.split("how_it_went")[1].split("Save?")[0]
+    lines_fit(screen, 40)
+    words_in_order(screen, how, 40)
+    assert "[sic]" in screen and "\\[sic]" not in screen
+
+
 @pytest.mark.pty
 def test_on_a_terminal_a_note_wraps_to_its_width_and_no_color_means_no_codes(demo_root):
     import pexpect
