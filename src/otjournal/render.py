@@ -12,10 +12,9 @@ from datetime import date
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
-from otjournal import textgrid
+from otjournal import render_controls, textgrid
 from otjournal.loading import Loaded
 from otjournal.model import Client, Goal, HomeworkEntry, Session
 from otjournal.model.vocab import (
@@ -24,6 +23,9 @@ from otjournal.model.vocab import (
     FRAMEWORK_NAMES,
 )
 from otjournal.rows import SESSION_COLUMNS, gas, session_cells
+from otjournal.textgrid import Column
+
+render_controls.show_control_characters()  # before any Text holds note text
 
 ANSWER_MARK = {"yes": "yes", "partly": "partly", "no": "no", "unsure": "unsure", "n-a": "n/a"}
 
@@ -32,35 +34,45 @@ def when(session: Session) -> str:
     return f"{session.start:%Y-%m-%d %H:%M}"
 
 
-def clients_table(clients: Iterable[Client], sessions_by_client: dict[str, list[Session]]) -> Table:
-    table = Table(title=None, expand=False, pad_edge=False, box=None, header_style="bold")
-    table.add_column("client")
-    table.add_column("name")
-    table.add_column("goals", justify="right")
-    table.add_column("sessions", justify="right")
-    table.add_column("last seen")
+# Tables of free text are textgrid Grids: at any width every cell is shown whole (a
+# narrow terminal puts the text column under its row, or stacks the row).
+CLIENT_COLUMNS = (
+    Column("client"),
+    Column("name", fold=True),
+    Column("goals", justify="right"),
+    Column("sessions", justify="right"),
+    Column("last seen"),
+)
+GOAL_COLUMNS = (
+    Column("id"),
+    Column("goal", fold=True),
+    Column("weight", justify="right"),
+    Column("status"),
+    Column("latest GAS", justify="right"),
+)
+
+
+def clients_table(
+    clients: Iterable[Client], sessions_by_client: dict[str, list[Session]]
+) -> textgrid.Grid:
+    rows = []
     for c in clients:
         sessions = sessions_by_client.get(c.handle, [])
         last = f"{sessions[-1].start:%Y-%m-%d}" if sessions else "–"
-        table.add_row(c.handle, c.display_name, str(len(c.active_goals)), str(len(sessions)), last)
-    return table
+        rows.append((c.handle, c.display_name, str(len(c.active_goals)), str(len(sessions)), last))
+    return textgrid.Grid(CLIENT_COLUMNS, rows)
 
 
 def goals_table(
     client: Client, latest: dict[str, int | None] | None = None, show_all: bool = False
-) -> Table:
+) -> textgrid.Grid:
     latest = latest or {}
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("id")
-    table.add_column("goal", overflow="fold")
-    table.add_column("weight", justify="right")
-    table.add_column("status")
-    table.add_column("latest GAS", justify="right")
-    for g in client.goals:
-        if not show_all and not g.is_active:
-            continue
-        table.add_row(g.id, g.text, f"{g.weight:g}", g.status, gas(latest.get(g.id)))
-    return table
+    rows = [
+        (g.id, g.text, f"{g.weight:g}", g.status, gas(latest.get(g.id)))
+        for g in client.goals
+        if show_all or g.is_active
+    ]
+    return textgrid.Grid(GOAL_COLUMNS, rows)
 
 
 def goal_detail(goal: Goal) -> RenderableType:
@@ -80,8 +92,8 @@ def goal_detail(goal: Goal) -> RenderableType:
     return Group(*parts)
 
 
-def sessions_table(sessions: Sequence[Session]) -> Table:
-    return textgrid.table(SESSION_COLUMNS, [session_cells(s) for s in sessions])
+def sessions_table(sessions: Sequence[Session]) -> textgrid.Grid:
+    return textgrid.Grid(SESSION_COLUMNS, [session_cells(s) for s in sessions])
 
 
 def _indent(renderable: RenderableType, pad: tuple[int, int, int, int]) -> Padding:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from otjournal.homework_stats import Current, HomeworkSummary
 from otjournal.render import homework_line
+from otjournal.textgrid import Column, Grid
 
 
 def per_week(n: int | None) -> str:
@@ -18,20 +18,30 @@ def per_week(n: int | None) -> str:
     return "daily" if n == 7 else f"{n}× a week"
 
 
-def current_table(current: Sequence[Current]) -> Table:
-    table = Table(box=None, pad_edge=False, header_style="bold")
-    table.add_column("id", no_wrap=True)
-    table.add_column("homework", overflow="fold")
-    table.add_column("kind", no_wrap=True)
-    table.add_column("how often", no_wrap=True)
-    table.add_column("since", no_wrap=True)
-    table.add_column("this week", justify="right", no_wrap=True)
+# Grids: the homework's text goes under its row on a narrow terminal; no figure is cut.
+CURRENT_COLUMNS = (
+    Column("id"),
+    Column("homework", fold=True),
+    Column("kind"),
+    Column("how often"),
+    Column("since"),
+    Column("this week", justify="right"),
+)
+ADHERENCE_COLUMNS = (
+    Column("homework", fold=True),
+    Column("from"),
+    Column("practice", fold=True),
+)
+
+
+def current_table(current: Sequence[Current]) -> Grid:
+    rows = []
     for c in current:
         a = c.assignment
-        table.add_row(
-            a.id, a.text, a.kind, per_week(a.per_week), f"{c.since}", str(c.logged_this_week)
+        rows.append(
+            (a.id, a.text, a.kind, per_week(a.per_week), f"{c.since}", str(c.logged_this_week))
         )
-    return table
+    return Grid(CURRENT_COLUMNS, rows)
 
 
 def summary(s: HomeworkSummary, name: str) -> RenderableType:
@@ -45,12 +55,9 @@ def summary(s: HomeworkSummary, name: str) -> RenderableType:
     if s.current:
         parts += [Text("Assigned now", style="bold"), current_table(s.current), Text("")]
     if s.adherence:
-        table = Table(box=None, pad_edge=False, header_style="bold")
-        table.add_column("homework", overflow="fold")
-        table.add_column("from", no_wrap=True)
-        table.add_column("practice", overflow="fold")
-        for a in s.adherence:
-            table.add_row(a.text, f"{a.since:%d %b}", a.words())
+        table = Grid(
+            ADHERENCE_COLUMNS, [(a.text, f"{a.since:%d %b}", a.words()) for a in s.adherence]
+        )
         parts += [Text("Practice against the plan", style="bold"), table, Text("")]
     if s.mood.points:
         m = s.mood
@@ -86,7 +93,7 @@ def compact(s: HomeworkSummary) -> RenderableType:
         parts.append(Text("No homework assigned or logged in this period."))
         return Group(*parts)
     for a in s.adherence:
-        parts.append(Text(f"{a.text[:38]}{'…' if len(a.text) > 38 else ''}: {a.words()}"))
+        parts.append(Text(f"{a.text}: {a.words()}"))
     if s.mood.direction:
         parts.append(
             Text(

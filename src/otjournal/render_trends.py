@@ -1,4 +1,7 @@
-"""Trends rendered for an 80-column terminal, and the same numbers as JSON.
+"""Trends rendered for the terminal's width, and the same numbers as JSON.
+
+At any width every figure is shown: a table that would not fit is laid out as stacked
+lines instead (``ByWidth``), and text wraps rather than being cut.
 
 Neutral by design: every regulation state gets the same colour, the checklist is
 seven separate bars, an adapted activity is counted as a good sign.
@@ -11,13 +14,17 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from otjournal import render_controls
 from otjournal.model.vocab import FRAMEWORK_NAMES
 from otjournal.rows import gas, pct
 from otjournal.stats import COPM_CAVEAT, ClientTrends, ItemRate, lowest_item
+
+render_controls.show_control_characters()  # before any Text holds note text
 
 SPARK = {-2: "▁", -1: "▂", 0: "▄", 1: "▆", 2: "█"}
 BAR_WIDTH = 20
@@ -34,6 +41,36 @@ def bar(rate: float | None, width: int = BAR_WIDTH) -> str:
         return "·" * width
     full = round(rate * width)
     return "█" * full + "░" * (width - full)
+
+
+class ByWidth:
+    """A renderable built for the width it is given: a table where it fits, stacked
+    lines where it would not (a squeezed Rich table cuts numbers to "…")."""
+
+    def __init__(self, build: Any) -> None:
+        self.build = build  # (console, options) -> RenderableType
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.build(console, options)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, options.max_width)
+
+
+def _fits(console: Console, options: ConsoleOptions, table: Table) -> bool:
+    """Whether ``table`` fits without cutting a cell: its no_wrap columns at their
+    widest, the wrapping ones at their min_width (or their longest word)."""
+    from rich.cells import cell_len
+
+    total = 0
+    for col in table.columns:
+        cells = [str(c) for c in col.cells] + ([str(col.header)] if table.show_header else [])
+        if col.no_wrap:
+            total += max((cell_len(c) for c in cells), default=0)
+        else:
+            words = [cell_len(w) for c in cells for w in c.split()]
+            total += max([col.min_width or 0, *words])
+    return total + 2 * (len(table.columns) - 1) <= options.max_width
 
 
 def _title(text: str) -> Text:
@@ -57,15 +94,7 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
         return Group(*parts)
 
     parts.append(_title("Goals (interim GAS, -2 to +2; 0 = expected outcome)"))
-    goals = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
-    goals.add_column("goal", overflow="ellipsis", no_wrap=True, max_width=34)
-    goals.add_column("ratings", no_wrap=True)
-    goals.add_column("latest", justify="right", no_wrap=True)
-    goals.add_column("change", justify="right", no_wrap=True)
-    for g in t.goals:
-        change = "–" if g.change is None else f"{g.change:+d}"
-        goals.add_row(f"{g.goal} {g.text}", sparkline(g.points) or "–", gas(g.latest), change)
-    parts.append(goals)
+    parts.append(ByWidth(lambda console, options: goals_table(t.goals, console, options)))
     if t.tscores:
         first, last = t.tscores[0], t.tscores[-1]
         parts.append(
@@ -90,7 +119,7 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
     parts.append(Text(""))
 
     parts.append(_title("Affirming checklist: each item on its own, (yes + ½ partly) / applicable"))
-    parts.append(checklist_table(t.checklist))
+    parts.append(ByWidth(lambda console, options: checklist_table(t.checklist, console, options)))
     low = lowest_item(t.checklist)
     if low is not None:
         note = f"For reflection: “{_short(low.text, 48)}” ({pct(low.rate)})"
@@ -117,7 +146,7 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
                 "all states are OK)"
             )
         )
-        parts.append(regulation_table(reg))
+        parts.append(ByWidth(lambda console, options: regulation_table(reg, console, options)))
         if reg.helped:
             parts.append(Text("What helped: " + ", ".join(f"{h} ({n})" for h, n in reg.helped[:5])))
         parts.append(Text(""))
@@ -160,37 +189,83 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def checklist_table(rates: Sequence[ItemRate]) -> Table:
+# The goal and checklist tables keep at least this many cells for their text column;
+# narrower, each row is stacked: the text wrapped on its own line(s), the figures below.
+TEXT_LEAST = 24
+ITEM_LEAST = 36  # a checklist item is a sentence: fewer cells would take four lines
+
+
+def goals_table(goals: Sequence[Any], console: Console, options: ConsoleOptions) -> RenderableType:
+    """Each goal's text in full (wrapped), its ratings, latest and change."""
+    rows = [
+        (f"{g.goal} {g.text}", sparkline(g.points) or "–", gas(g.latest), _change(g.change))
+        for g in goals
+    ]
+    table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
+    table.add_column("goal", overflow="fold", min_width=TEXT_LEAST)
+    table.add_column("ratings", no_wrap=True)
+    table.add_column("latest", justify="right", no_wrap=True)
+    table.add_column("change", justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(*row)
+    if _fits(console, options, table):
+        return table
+    lines: list[RenderableType] = []
+    for text, spark, latest, change in rows:
+        lines += [Text(text), Text(f"  {spark}"), Text(f"  latest {latest} · change {change}")]
+    return Group(*lines)
+
+
+def _change(change: int | None) -> str:
+    return "–" if change is None else f"{change:+d}"
+
+
+def checklist_table(
+    rates: Sequence[ItemRate], console: Console, options: ConsoleOptions
+) -> RenderableType:
+    """Each item in full (wrapped) with its bar, rate and n."""
     table = Table(box=None, pad_edge=False, show_header=False)
-    table.add_column("item", no_wrap=True, overflow="ellipsis", max_width=40)
+    table.add_column("item", overflow="fold", min_width=ITEM_LEAST, max_width=40)
     table.add_column("bar", no_wrap=True)
     table.add_column("rate", justify="right", no_wrap=True)
     table.add_column("n", justify="right", no_wrap=True, style="dim")
     for r in rates:
-        table.add_row(_short(r.text, 40), bar(r.rate), pct(r.rate), f"n={r.applicable}")
-    return table
+        table.add_row(r.text, bar(r.rate), pct(r.rate), f"n={r.applicable}")
+    if _fits(console, options, table):
+        return table
+    lines: list[RenderableType] = []
+    for r in rates:
+        lines.append(Text(r.text))
+        lines.append(
+            Text(f"  {bar(r.rate)}  {pct(r.rate):>4}  ").append(f"n={r.applicable}", "dim")
+        )
+    return Group(*lines)
 
 
-def regulation_table(reg: Any) -> RenderableType:
+def regulation_table(
+    reg: Any, console: Console | None = None, options: ConsoleOptions | None = None
+) -> RenderableType:
     """A start × end grid for a framework's few states; many free-text (descriptive)
-    states are listed as 'start → end: n' instead, so nothing is cut at 80 columns."""
-    if len(reg.states) > 4:
-        table = Table(box=None, pad_edge=False, header_style="dim")
-        table.add_column("state", overflow="fold")
-        table.add_column("at start", justify="right", no_wrap=True)
-        table.add_column("at end", justify="right", no_wrap=True)
-        for state in reg.states:
-            table.add_row(
-                Text(state, style=STATE_STYLE),
-                str(reg.start.get(state, 0)),
-                str(reg.end.get(state, 0)),
-            )
-        moves = [
-            Text(f"{s} → {e}: {n}")
-            for (s, e), n in sorted(reg.transitions.items(), key=lambda kv: (-kv[1], kv[0]))
-        ]
-        return Group(table, Text("Start → end:", style="dim"), *moves)
-    return _regulation_grid(reg)
+    states, or a grid wider than the terminal, are listed as 'start → end: n' instead,
+    so no count is ever cut."""
+    grid = _regulation_grid(reg) if len(reg.states) <= 4 else None
+    if grid is not None and (console is None or options is None or _fits(console, options, grid)):
+        return grid
+    table = Table(box=None, pad_edge=False, header_style="dim")
+    table.add_column("state", overflow="fold")
+    table.add_column("at start", justify="right", no_wrap=True)
+    table.add_column("at end", justify="right", no_wrap=True)
+    for state in reg.states:
+        table.add_row(
+            Text(state, style=STATE_STYLE),
+            str(reg.start.get(state, 0)),
+            str(reg.end.get(state, 0)),
+        )
+    moves = [
+        Text(f"{s} → {e}: {n}")
+        for (s, e), n in sorted(reg.transitions.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return Group(table, Text("Start → end:", style="dim"), *moves)
 
 
 def _regulation_grid(reg: Any) -> Table:

@@ -36,14 +36,15 @@ def pct(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.0f}%"
 
 
-# Long handles and items shorten with an ellipsis; the numbers, dates and words beside
-# them never do.
+# A long handle shortens with an ellipsis (the command then says where it is whole); the
+# numbers, dates and words beside it never do. The lowest item (its rate with it) goes
+# under its row rather than be cut.
 OVERVIEW_COLUMNS = (
     Column("client", most=18),
     Column("sessions", justify="right", least=8),
     Column("last seen", least=10),
     Column("goals", least=15),
-    Column("lowest item", most=20),
+    Column("lowest item", fold=True),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 
@@ -18,7 +19,7 @@ from otjournal.cli import (
     report_cmd,
     trends_cmd,
 )
-from otjournal.cli.common import BoundaryGroup
+from otjournal.cli.common import BoundaryGroup, tolerant_output
 
 app = typer.Typer(
     name="otj",
@@ -41,12 +42,28 @@ record_cmds.register(app)
 care_cmds.register(app)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from otjournal import __version__
+
+        typer.echo(f"otj {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """Makes the app a group even when ``main`` leaves a single command in it."""
 
 
 def main() -> None:
+    tolerant_output()
     keep_only_invoked(app, sys.argv[1:])
     app(prog_name="otj")
 
@@ -55,6 +72,9 @@ def keep_only_invoked(typer_app: typer.Typer, args: list[str]) -> None:
     """Typer turns every command into a click command before it dispatches (about 35 ms
     for ours); only the one invoked is needed, so the others are left out first. Not for
     the overall help, shell completion or a mistyped name, which need them all."""
+    if args[:1] in (["--version"], ["-V"]):
+        typer_app.registered_commands, typer_app.registered_groups = [], []
+        return
     if not args or args[0].startswith("-") or any(k.endswith("_COMPLETE") for k in os.environ):
         return
     commands = [c for c in typer_app.registered_commands if c.name == args[0]]

@@ -17,6 +17,7 @@ from otjournal.cli.common import (
     journal,
     out,
     print_json,
+    print_wrapped,
 )
 
 client_app = typer.Typer(
@@ -137,7 +138,7 @@ def client_list(dir: DirOpt = None, json: JsonOpt = False) -> None:
     if not clients:
         out().print("No clients yet. Add one with: otj client add HANDLE --name NAME")
         return
-    out().print(clients_table(clients, by_client))
+    print_wrapped(clients_table(clients, by_client))
 
 
 @client_app.command("show")
@@ -195,7 +196,7 @@ def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) ->
                 f"{latest.get(g.id, '–')}"
             )
         )
-    out().print(Group(*lines))
+    print_wrapped(Group(*lines))
 
 
 @goal_app.command("add")
@@ -283,4 +284,4 @@ def goal_list(
     if not goals:
         out().print(f"No {'' if all_goals else 'active '}goals yet: otj goal add {handle}")
         return
-    out().print(goals_table(client, latest, show_all=all_goals))
+    print_wrapped(goals_table(client, latest, show_all=all_goals))

@@ -126,40 +126,131 @@ _consoles: dict[str, Any] = {}
 # Notes are printed as written: "[sic]" is not a style tag, ":sob:" not an emoji, and
 # nothing is coloured by guesswork. The tool's own styled lines ask for markup=True.
 # soft_wrap: lines of results (paths above all) are never broken to the width; tables
-# still lay themselves out to it.
+# still lay themselves out to it. A note or a screen of free text is printed with
+# soft_wrap=False (``print_wrapped``) so it wraps at word boundaries instead.
 _PLAIN = {"highlight": False, "markup": False, "emoji": False, "soft_wrap": True}
+# Trailing spaces (and the style codes around them) before each line end: Rich pads
+# table cells and indented blocks to their width; a copied line should not carry them.
+_LINE_END = re.compile(r"(?:[ ]|\x1b\[[0-9;]*m)+\n")
+
+
+def styled(stream: Any) -> bool:
+    """Whether ``stream`` gets bold and colour, decided as Rich decides for the consoles:
+    NO_COLOR (not empty) never; TTY_COMPATIBLE or FORCE_COLOR as set; else a terminal
+    that is not TERM=dumb."""
+    env = os.environ
+    if env.get("NO_COLOR", ""):
+        return False
+    compatible = env.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        terminal = compatible == "1"
+    elif env.get("FORCE_COLOR") is not None:
+        terminal = env["FORCE_COLOR"] != ""
+    else:
+        try:
+            terminal = stream.isatty()
+        except (AttributeError, ValueError):
+            terminal = False
+    return terminal and env.get("TERM", "").lower() not in ("dumb", "unknown")
+
+
+def _console(file: Any) -> Any:
+    """A console that shows note text as written and never lets it drive the terminal:
+    every string and Text it renders passes through ``visible`` (ESC, BEL, C1 controls
+    and bidi overrides become escapes such as ``\\x1b``), and no line ends in padding.
+    NO_COLOR means no style codes at all, bold included."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from otjournal.render_controls import show_control_characters
+    from otjournal.visible import is_visible, visible
+
+    show_control_characters()
+
+    class Screen(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            return super().render_str(visible(text), **kwargs)
+
+        def render(self, renderable: Any, options: Any = None) -> Any:
+            if isinstance(renderable, Text) and not is_visible(renderable.plain):
+                renderable = visible_text(renderable)
+            return super().render(renderable, options)
+
+        def _render_buffer(self, buffer: Any) -> str:
+            rendered = super()._render_buffer(buffer)
+            return _LINE_END.sub(lambda m: m.group().replace(" ", ""), rendered)
+
+    no_color = os.environ.get("NO_COLOR", "") != ""
+    return Screen(file=file, color_system=None if no_color else "auto", **_PLAIN)
+
+
+def visible_text(text: Any) -> Any:
+    """A copy of a Rich Text with each control character shown as its escape, styles kept."""
+    from rich.text import Span, Text
+
+    from otjournal.visible import is_visible, visible
+
+    cuts = sorted({o for i, ch in enumerate(text.plain) if not is_visible(ch) for o in (i, i + 1)})
+    result = text.blank_copy()
+    for piece in text.divide(cuts):
+        if len(piece.plain) == 1 and not is_visible(piece.plain):
+            shown = visible(piece.plain)
+            piece = Text(
+                shown,
+                style=piece.style,
+                spans=[Span(0, len(shown), span.style) for span in piece.spans],
+            )
+        result.append_text(piece)
+    return result
 
 
 def out() -> Any:
-    """The console for results (stdout). Rich honours NO_COLOR and non-TTY output."""
-    from rich.console import Console
-
+    """The console for results (stdout). NO_COLOR, FORCE_COLOR and non-TTY output are
+    honoured; note text is shown, never obeyed."""
     if "out" not in _consoles or _consoles["out"].file is not sys.stdout:
-        _consoles["out"] = Console(file=sys.stdout, **_PLAIN)
+        _consoles["out"] = _console(sys.stdout)
     return _consoles["out"]
 
 
 def err() -> Any:
-    """The console for warnings and errors (stderr)."""
-    from rich.console import Console
-
+    """The console for warnings, errors and the guided questions (stderr)."""
     if "err" not in _consoles or _consoles["err"].file is not sys.stderr:
-        _consoles["err"] = Console(file=sys.stderr, **_PLAIN)
+        _consoles["err"] = _console(sys.stderr)
     return _consoles["err"]
 
 
-def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> None:
-    """A table of plain cells on stdout: laid out directly when it fits the terminal,
-    so a fast command never loads Rich's console (about 25 ms); else Rich fits it."""
+def print_wrapped(renderable: Any, console: Any = None) -> None:
+    """A note, a profile, a review screen: wrapped at word boundaries to the width (80
+    when piped), nothing cut, no padding at the line ends."""
+    (console or out()).print(renderable, soft_wrap=False)
+
+
+def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], whole: str = "") -> None:
+    """A table of plain cells on stdout, laid out directly (Rich's console, about 25 ms,
+    is never loaded): a table too wide for the terminal reflows, never hides a cell.
+    ``whole`` names the command that shows a shortened ("…") cell in full."""
     from otjournal import textgrid
 
-    plain = textgrid.lines(columns, rows, shutil.get_terminal_size().columns)
-    if plain is None:
-        out().print(textgrid.table(columns, rows))
-        return
-    if sys.stdout.isatty() and os.environ.get("TERM") not in {"dumb", "unknown"}:
-        plain[0] = f"\x1b[1m{plain[0]}\x1b[0m"  # the header in bold, as Rich shows it
-    sys.stdout.write("\n".join(plain) + "\n")
+    # layout() has made every cell's control characters visible.
+    laid = textgrid.layout(columns, rows, shutil.get_terminal_size().columns)
+    lines = laid.lines
+    if laid.header and styled(sys.stdout):
+        lines[0] = f"\x1b[1m{lines[0]}\x1b[0m"  # the header in bold, as Rich shows it
+    if laid.shortened and whole:
+        lines.append(f"(… shortened: {whole} shows it in full)")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def tolerant_output() -> None:
+    """Any output encoding: a character stdout or stderr cannot encode (ascii, latin-1,
+    a C locale without UTF-8 mode) is replaced, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") != "replace":
+            try:
+                reconfigure(errors="replace")
+            except (OSError, ValueError):
+                pass
 
 
 def print_json(data: Any) -> None:

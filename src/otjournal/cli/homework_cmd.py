@@ -20,6 +20,7 @@ from otjournal.cli.common import (
     now,
     out,
     print_json,
+    print_wrapped,
     today,
 )
 from otjournal.cli.drafting import (
@@ -90,7 +91,7 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
             "Nothing assigned right now. Add homework with: otj homework add", highlight=False
         )
         return
-    out().print(current_table(current))
+    print_wrapped(current_table(current))
 
 
 def _current_json(c: Any) -> dict[str, Any]:
@@ -213,6 +214,8 @@ class HomeworkRun(DraftRun):
 
     def interactive(self, ctx: Any) -> None:
         from rich.markup import escape
+        from rich.padding import Padding
+        from rich.text import Text
 
         from otjournal.errors import ValidationErrors
         from otjournal.prompts.homework import HomeworkFlow
@@ -228,6 +231,7 @@ class HomeworkRun(DraftRun):
                 f"the value in \\[brackets][/]",
                 highlight=False,
                 markup=True,
+                soft_wrap=False,
             )
             while True:
                 if self.draft.step != "review":
@@ -240,7 +244,9 @@ class HomeworkRun(DraftRun):
                     self.draft.step = "kind"
                     continue
                 for line in flow.summary_lines():
-                    console.print(escape(line), highlight=False)
+                    # Wrapped under its own indent: the whole entry is there to approve.
+                    text = line.lstrip()
+                    print_wrapped(Padding(Text(text), (0, 0, 0, len(line) - len(text))), console)
                 answer = flow.ask(
                     "Save? y = save, e = start again, q = keep the draft", "y"
                 ).lower()
@@ -597,7 +603,7 @@ def homework_summary(
         print_json(result.to_json())
         return
     name = "you" if config.self_mode and handle == config.default_client else record.display_name
-    out().print(summary(result, name))
+    print_wrapped(summary(result, name))
 
 
 def init_cmd(

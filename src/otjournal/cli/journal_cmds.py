@@ -16,6 +16,7 @@ from otjournal.cli.common import (
     out,
     print_json,
     print_table,
+    print_wrapped,
     today,
 )
 
@@ -124,7 +125,7 @@ def show_cmd(
         print_json({**session.to_dict(), "path": str(found.path)})
         return
     client = snap.clients.get(session.client)
-    out().print(session_detail(session, client.record if client else None))
+    print_wrapped(session_detail(session, client.record if client else None))
 
 
 def _printout(
@@ -183,8 +184,10 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
             }
         )
     else:
+        from otjournal.visible import visible
+
         for p in problems:
-            typer.echo(p.format(j.root))
+            typer.echo(visible(p.format(j.root)))  # a file name may hold ESC or U+202E
     if errors:
         raise typer.Exit(1)
 

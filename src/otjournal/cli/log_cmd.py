@@ -19,6 +19,7 @@ from otjournal.cli.common import (
     now,
     out,
     print_json,
+    print_wrapped,
 )
 from otjournal.cli.drafting import (
     DraftOpt,
@@ -401,6 +402,7 @@ class LogSession(DraftRun):
                 f"\\[brackets]. Draft: {self.draft.id}[/]",
                 highlight=False,
                 markup=True,
+                soft_wrap=False,
             )
             if self.draft.step != "review":
                 flow.run(self.draft.step)
@@ -418,14 +420,14 @@ class LogSession(DraftRun):
             console.rule(Text("Review", style="bold"), align="left", style="dim")
             try:
                 preview = self.finalize()
-                console.print(session_detail(preview, self.client))
+                print_wrapped(session_detail(preview, self.client), console)
                 problems: list[str] = []
             except ValidationErrors as exc:
                 problems = [e.message for e in exc.errors]
                 for p in problems:
                     console.print(f"[yellow]needs fixing:[/] {escape(p)}", markup=True)
             menu = "  ".join(f"{i} {title.lower()}" for i, (_, title, _) in enumerate(sections, 1))
-            console.print(f"[dim]Change a part: {menu}[/]", markup=True)
+            console.print(f"[dim]Change a part: {menu}[/]", markup=True, soft_wrap=False)
             answer = (
                 flow.ask(
                     "Save? y = save, a number = change that part, q = stop and keep the draft",
@@ -498,15 +500,14 @@ def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
         out().print("No drafts.")
         return
     for d in drafts:
-        out().print(
+        print_wrapped(
             f"{d.id}  {d.command} {d.client}  stopped at: {d.step or 'start'}  "
-            f"(updated {d.updated:%Y-%m-%d %H:%M})",
-            highlight=False,
+            f"(updated {d.updated:%Y-%m-%d %H:%M})"
         )
     # Each kind of draft resumes with the command that wrote it (log, homework log).
     for command in dict.fromkeys(d.command for d in drafts):
-        out().print(f"Resume with: otj {command} --resume --draft ID", highlight=False)
-    out().print("Discard with: otj drafts discard ID", highlight=False)
+        print_wrapped(f"Resume with: otj {command} --resume --draft ID")
+    print_wrapped("Discard with: otj drafts discard ID")
 
 
 @drafts_app.command("discard")

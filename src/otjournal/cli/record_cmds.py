@@ -17,6 +17,7 @@ from otjournal.cli.common import (
     now,
     out,
     print_json,
+    print_wrapped,
 )
 
 conflicts_app = typer.Typer(
@@ -125,6 +126,9 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
         return
     import difflib
 
+    from rich.padding import Padding
+    from rich.text import Text
+
     j = journal(dir)
     snap = j.load()
     if json:
@@ -170,7 +174,8 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
             )
         )
         for line in diff or ["  (the two files are the same)"]:
-            out().print("    " + line, highlight=False, markup=False)
+            # A long line of note text wraps under itself, never cut.
+            print_wrapped(Padding(Text(line), (0, 0, 0, 4)))
     out().print(
         "\nResolve with: otj conflicts resolve COPY --keep original|copy|both|merge "
         "(git: --keep ours|theirs|both|merge)",

@@ -104,7 +104,11 @@ def report_cmd(
         if fmt == "md"
         else report.to_html(blocks, f"Progress report {start} to {end}")
     )
-    _write_output(output, text.encode("utf-8"), "the report")
+    from otjournal.visible import visible
+
+    # A report is read in a terminal (cat, less) as often as in an editor: control
+    # characters from the notes are shown as escapes, never obeyed.
+    _write_output(output, visible(text).encode("utf-8"), "the report")
 
 
 def export_cmd(

@@ -15,6 +15,7 @@ from otjournal.cli.common import (
     out,
     print_json,
     print_table,
+    print_wrapped,
     today,
 )
 
@@ -100,7 +101,7 @@ def trends_cmd(
     from otjournal.render_homework import compact
     from otjournal.render_trends import client_view
 
-    out().print(client_view(t, compact(t.homework)), soft_wrap=False)
+    print_wrapped(client_view(t, compact(t.homework)))
 
 
 def _overview(j: Any, start: date, end: date, json: bool) -> None:
@@ -127,4 +128,4 @@ def _overview(j: Any, start: date, end: date, json: bool) -> None:
     from otjournal.rows import OVERVIEW_COLUMNS, overview_cells
 
     typer.echo(f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}")
-    print_table(OVERVIEW_COLUMNS, overview_cells(rows))
+    print_table(OVERVIEW_COLUMNS, overview_cells(rows), whole="'otj client list'")
