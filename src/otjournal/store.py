@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from otjournal.model import Client, HomeworkEntry, Session
 
 T = TypeVar("T")
+BeforePublish = Callable[[Path, bytes], None]
 _META = attrgetter("meta")  # (moment, id, day): records sort by it, see cache.Meta
 
 
@@ -155,14 +156,23 @@ class Journal:
         return path
 
     def add_session(
-        self, session: Session, *, rng: Random | None = None, durable: bool = True
+        self,
+        session: Session,
+        *,
+        rng: Random | None = None,
+        durable: bool = True,
+        before_publish: BeforePublish | None = None,
     ) -> Loaded[Session]:
         """Save a new session under a fresh id; returns it with the id it was given.
+        ``before_publish(path, data)`` is told each name and its bytes just before they
+        are published (a draft records them).
 
         Amendments it already carries (a copy kept as a session of its own) are appended
         one by one, so their hash chain holds in the new file."""
         if not session.amendments:
-            return self._add_record(session, SESSIONS, session.start, rng, durable)
+            return self._add_record(
+                session, SESSIONS, session.start, rng, durable, before_publish=before_publish
+            )
         from otjournal import amend
 
         def finish(data: bytes) -> bytes:
@@ -171,13 +181,22 @@ class Journal:
             return data
 
         bare = replace(session, amendments=())
-        saved = self._add_record(bare, SESSIONS, session.start, rng, durable, finish)
+        saved = self._add_record(
+            bare, SESSIONS, session.start, rng, durable, finish, before_publish
+        )
         return Loaded(replace(saved.record, amendments=session.amendments), saved.path)
 
     def add_homework(
-        self, entry: HomeworkEntry, *, rng: Random | None = None, durable: bool = True
+        self,
+        entry: HomeworkEntry,
+        *,
+        rng: Random | None = None,
+        durable: bool = True,
+        before_publish: BeforePublish | None = None,
     ) -> Loaded[HomeworkEntry]:
-        return self._add_record(entry, HOMEWORK, entry.at, rng, durable)
+        return self._add_record(
+            entry, HOMEWORK, entry.at, rng, durable, before_publish=before_publish
+        )
 
     # -- whole files: amendments and conflict resolution ------------------------
     def read_session_file(self, path: Path) -> tuple[bytes, Fingerprint, Session]:
@@ -259,6 +278,7 @@ class Journal:
         rng: Random | None,
         durable: bool,
         finish: Any = None,
+        before_publish: BeforePublish | None = None,
     ) -> Loaded[Any]:
         from otjournal import fsio, tomlio
 
@@ -270,7 +290,11 @@ class Journal:
             rid = record_id(when, new_suffix(rng))
             made[attempt] = replace(record, id=rid)
             data = tomlio.framed(tomlio.dumps(made[attempt].to_dict()))
-            return f"{rid}.toml", finish(data) if finish else data
+            if finish:
+                data = finish(data)
+            if before_publish:
+                before_publish(folder / f"{rid}.toml", data)
+            return f"{rid}.toml", data
 
         path = fsio.create_new(folder, make, durable=durable)
         saved = made[max(made)]

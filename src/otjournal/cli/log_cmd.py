@@ -27,6 +27,8 @@ from otjournal.cli.drafting import (
     FromOpt,
     NoInputOpt,
     ResumeOpt,
+    drop_if_published,
+    editor_table,
     missing_exit,
     read_source,
     run_editor,
@@ -132,10 +134,16 @@ def log_cmd(
     drafts = default_drafts()
     j = journal(dir)
     clock = now()
-    if resume or draft_id:
+    resumed = bool(resume or draft_id)
+    if resumed:
         draft = _pick_draft(drafts, draft_id, client)
+        drop_if_published(drafts, draft, j.root)
         client = draft.client
-        note = draft.note
+        form = editor_table(draft) if no_input or from_file else None
+        if form is not None:
+            draft.note = {**noteform.form_to_note(form), "client": client}
+        # The flags (and --from) given now are honoured: they win over the draft.
+        note = draft.note = _resumed_note(draft.note, locals(), config, clock, from_file)
     else:
         client = client or config.default_client or None
         note = _note_from_inputs(locals(), config, clock, from_file)
@@ -153,22 +161,62 @@ def log_cmd(
     if draft is None:
         draft = drafts.new("log", client, clock, note)
     session = LogSession(j, drafts, draft, config, client_record, items)
-    if editor or draft.step == "editor":
+    if editor or (draft.step == "editor" and not (no_input or from_file)):
         session.edit()
-    elif (no_input or from_file) and not (resume or draft_id):
-        session.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-")
+    elif no_input or from_file:
+        # Never a prompt: save, or keep the draft (a resumed one with what was given now)
+        # and name what is missing.
+        session.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-" or resumed)
     else:
         session.interactive()
 
 
-def _pick_draft(drafts: Any, draft_id: str | None, client: str | None) -> Any:
+def _pick_draft(drafts: Any, draft_id: str | None, client: str | None, command: str = "log") -> Any:
     """The named draft, else the newest one (for CLIENT, when one is named)."""
     if draft_id or not client:
-        return drafts.load(draft_id, command="log")
-    mine = [d for d in drafts.entries() if d.command == "log" and d.client == client]
+        return drafts.load(draft_id, command=command)
+    mine = [d for d in drafts.entries() if d.command == command and d.client == client]
     if not mine:
         fail(f"no draft for {client} to resume; 'otj drafts' lists them", code=1)
     return mine[-1]
+
+
+def _resumed_note(
+    kept: dict[str, Any], args: dict[str, Any], config: Any, clock: Any, from_file: str | None
+) -> dict[str, Any]:
+    """A resumed draft's note with --from and the flags given now on top (flags win).
+    The date and time are changed only as far as --date/--time say, in the kept offset."""
+    from otjournal import noteform
+
+    note = _merged(kept, _read_from(from_file)) if from_file else dict(kept)
+    flags = _note_from_inputs(args, config, clock, None)
+    if not args["duration"]:
+        flags.pop("duration_min", None)
+    flags.pop("start", None)
+    note = _merged(note, flags)
+    start = note.get("start")
+    if (args["date"] or args["at"]) and hasattr(start, "tzinfo"):
+        note["start"] = noteform.parse_start(
+            args["date"] or f"{start:%Y-%m-%d}",
+            args["at"] or f"{start:%H:%M}",
+            clock.astimezone(start.tzinfo),
+            int(note.get("duration_min") or 0),
+        )
+    elif args["date"] or args["at"]:
+        duration = int(note.get("duration_min") or config.duration_min)
+        note["start"] = noteform.parse_start(args["date"], args["at"], clock, duration)
+    return note
+
+
+def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``top`` over ``base``, table by table (a list or a value is replaced whole)."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def _note_from_inputs(
@@ -266,7 +314,7 @@ class LogSession(DraftRun):
         noteform.assign_homework_ids(self.draft.note, new_suffix)
 
     def write(self, session: Any) -> Any:
-        return self.j.add_session(session)
+        return self.j.add_session(session, before_publish=self.planned)
 
     def announce(self, saved: Any) -> None:
         rel = (
