@@ -138,4 +138,72 @@ def chain_problems(j: object, snap: Snapshot) -> list[Problem]:
                     "backup to see what changed",
                 )
             )
+        for i, a in enumerate(session.amendments):
+            if a.extra.get("over_broken_chain"):
+                problems.append(
+                    Problem(
+                        item.path,
+                        f"amendment {i + 1} was added when the note had already been changed "
+                        "outside otjournal (recorded as over_broken_chain)",
+                        line=1,
+                        column=1,
+                        severity="note",
+                        hint="what it amends may differ from what was first written",
+                    )
+                )
+    return problems
+
+
+def seal_problems(j: object) -> list[Problem]:
+    """Sessions whose bytes differ from their latest seal (seals.py): an edited note, an
+    edited or removed amendment (the last one too, which the hash chain cannot see), or
+    amendments added by hand; and, as a note, how many sessions have no seal yet. Only
+    reads: sealing is left to the writes and to 'otj doctor --fix'."""
+    from otjournal import seals
+    from otjournal.loading import MAX_FILE_BYTES
+
+    root: Path = j.root  # type: ignore[attr-defined]
+    latest = seals.latest(j.seal_logs())  # type: ignore[attr-defined]
+    problems: list[Problem] = []
+    with j.reader() as r:  # type: ignore[attr-defined]
+        scan = r.scan(None, ("session",))
+    on_disk = {
+        Path(f.where).relative_to(root).as_posix()
+        for c in scan.clients
+        for f in c.files
+        if f.kind == "session"
+    }
+    for rel in sorted(on_disk & latest.keys()):
+        path = root / rel
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            continue  # reported where the file is read
+        found = seals.mismatch(latest[rel], raw)
+        if found:
+            problems.append(
+                Problem(
+                    path,
+                    found[1],
+                    line=1,
+                    column=1,
+                    severity=found[0],
+                    hint="corrections belong in a new amendment ('otj amend'); compare with a "
+                    "backup or the sync history to see what changed"
+                    if found[0] == "warning"
+                    else "otjournal did not write it: check who added it",
+                )
+            )
+    unsealed = len(on_disk - latest.keys())
+    if unsealed:
+        problems.append(
+            Problem(
+                root,
+                f"{unsealed} session(s) have no seal yet (written before otjournal kept "
+                "seals, or their seal could not be recorded): changes to them cannot be seen",
+                severity="note",
+                hint="'otj doctor --fix' seals them as they are now",
+            )
+        )
     return problems

@@ -140,6 +140,9 @@ class DraftRun:
             raise
         self.drafts.discard(self.draft)
         self.announce(saved)
+        for failure in getattr(getattr(self, "j", None), "seal_failures", []):
+            # Saved, but without its witness: 'otj check' lists it as unsealed.
+            err().print(f"otj: note: {failure}", highlight=False, markup=False)
 
     def save_unattended(
         self, missing: list[str], flags: dict[str, str], *, from_stdin: bool, usage: bool

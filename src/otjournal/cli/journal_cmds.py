@@ -108,7 +108,7 @@ def show_cmd(
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
-    from otjournal.checks import client_checks
+    from otjournal.checks import client_checks, seal_problems
     from otjournal.config import load_config_or_defaults
     from otjournal.paths import config_file
 
@@ -124,6 +124,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     )
     problems = report.problems + [p for f in found for p in f.problems]
     problems += j.permission_problems()
+    problems += seal_problems(j)  # outside the memo: a seal log changes on every write
     problems.sort(key=lambda p: (str(p.path), p.line or 0, p.column or 0))
     errors = sum(p.severity == "error" for p in problems)
     if json:
