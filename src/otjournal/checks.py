@@ -154,11 +154,11 @@ def chain_problems(j: object, snap: Snapshot) -> list[Problem]:
     return problems
 
 
-def seal_problems(j: object) -> list[Problem]:
+def seal_problems(j: object) -> tuple[list[Problem], int]:
     """Sessions whose bytes differ from their latest seal (seals.py): an edited note, an
     edited or removed amendment (the last one too, which the hash chain cannot see), or
-    amendments added by hand; and, as a note, how many sessions have no seal yet. Only
-    reads: sealing is left to the writes and to 'otj doctor --fix'."""
+    amendments added by hand; and how many sessions have no seal yet (written before
+    seals were kept: 'otj doctor' names them, --fix seals them). Only reads."""
     from otjournal import seals
     from otjournal.loading import MAX_FILE_BYTES
 
@@ -195,15 +195,4 @@ def seal_problems(j: object) -> list[Problem]:
                     else "otjournal did not write it: check who added it",
                 )
             )
-    unsealed = len(on_disk - latest.keys())
-    if unsealed:
-        problems.append(
-            Problem(
-                root,
-                f"{unsealed} session(s) have no seal yet (written before otjournal kept "
-                "seals, or their seal could not be recorded): changes to them cannot be seen",
-                severity="note",
-                hint="'otj doctor --fix' seals them as they are now",
-            )
-        )
-    return problems
+    return problems, len(on_disk - latest.keys())

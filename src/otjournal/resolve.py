@@ -69,6 +69,8 @@ class Plan:
                 said += f"; the old file is now {moved.relative_to(j.root)}"
             c.path.rename(c.original)
             c.original.chmod(0o600)  # a sync tool's copy may have come with wider access
+            if c.original.parent.name == "sessions":
+                j.seal(c.original, "resolved")  # the kept copy is now the note
             return [said + "."]
         if self.keep == "both":
             copy = _parse(c.path.read_bytes(), c.path, c.original)
@@ -94,7 +96,7 @@ class Plan:
                 new = amend.append(new, replace(a, previous_sha256="", extra=extra))
                 added += 1
         if added:
-            j.replace_file(c.original, new, fp)
+            j.replace_file(c.original, new, fp, why="merged")
         moved = j.set_aside(c.path, stamp)
         return [
             f"Merged {added} amendment{'s' if added != 1 else ''} into {c.original.name}; "
@@ -117,6 +119,8 @@ class Plan:
                 f"{c.path.name} appeared again while resolving; nothing lost: "
                 f"the file with markers is {moved}"
             )
+        if c.path.parent.name == "sessions":
+            j.seal(c.path, "resolved", data=kept)
         lines = [
             f"Kept {self.keep if self.keep != 'both' else 'ours'} in {c.path.name}; the "
             f"file with markers is now {moved.relative_to(j.root)}."

@@ -7,13 +7,13 @@ when, which file, how many amendments, and the size and SHA-256 of every byte. `
 check`` compares each session with its latest seal.
 
 The logs live in ``<notes>/.otjournal/seals/`` (never read as records), one file per
-device (``<device-id>.log``, the id kept in the private state folder). Only its own
-device ever writes a log, so git merges them cleanly and Syncthing or Dropbox never
-makes a conflict copy; every device reads them all. Lines are only ever appended, each
-with one ``write`` on an ``O_APPEND`` descriptor, then fsynced; a line torn by a crash
-is skipped on reading. It is a witness, not a signature: someone who edits a note and
-its seal line by hand is not stopped, but nothing changes silently by accident, sync or
-a plain edit.
+device and folder (``<device-id>-<folder hash>.log``, the id kept in the private state
+folder). Only its own device ever writes a log, so git merges them cleanly and
+Syncthing or Dropbox never makes a conflict copy; every device reads them all. Lines
+are only ever appended, each with one ``write`` on an ``O_APPEND`` descriptor, then
+fsynced; a line torn by a crash is skipped on reading. It is a witness, not a
+signature: someone who edits a note and its seal line by hand is not stopped, but
+nothing changes silently by accident, sync or a plain edit.
 """
 
 from __future__ import annotations
@@ -167,6 +167,13 @@ def device_id(state: Path) -> str:
         fh.flush()
         os.fsync(fh.fileno())
     return made
+
+
+def log_name(device: str, root: Path) -> str:
+    """This device's log for this notes folder: the device id, and a short hash of the
+    folder's real path (two clones on one machine are two writers too)."""
+    where = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:6]
+    return f"{device}-{where}{SUFFIX}"
 
 
 def append(log: Path, seal: Seal, durable: bool = True) -> None:

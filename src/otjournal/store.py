@@ -244,7 +244,7 @@ class Journal:
             rel = path.relative_to(self.root).as_posix()
             if self._seal_log is None:
                 folder = self._writable_dir(*seals.FOLDER)
-                self._seal_log = folder / f"{seals.device_id(state_dir())}{seals.SUFFIX}"
+                self._seal_log = folder / seals.log_name(seals.device_id(state_dir()), self.root)
             seals.append(self._seal_log, seals.seal_of(rel, data, why), durable=durable)
         except (OSError, ValueError) as exc:
             self.seal_failures.append(f"could not record the seal of {path.name}: {exc}")
