@@ -131,6 +131,34 @@ def test_a_draft_left_by_a_kill_after_publishing_is_not_saved_twice(
     assert SECRET not in result.output
 
 
+def test_a_real_sigkill_between_publishing_and_deleting_the_draft(
+    runner, seeded: Journal, notes: Path
+):
+    """The same with a real SIGKILL, in a process of its own, at that very point."""
+    code = (
+        "import os, signal, sys\n"
+        "from otjournal.drafts import Drafts\n"
+        "Drafts.discard = lambda self, d: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "from otjournal.cli import main\n"
+        "sys.argv = ['otj', 'log', 'mia-k', '--from', '-']\n"
+        "main()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        input=NOTE.encode(),
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        timeout=60,
+    )
+    assert result.returncode == -9, result.stderr
+    (published,) = sessions(notes)
+    assert len(draft_files()) == 1
+    result = runner.invoke(app, ["log", "--resume"], input="\n" * 80)
+    ok(result)
+    assert "Already saved" in result.stdout
+    assert sessions(notes) == [published] and draft_files() == []
+
+
 def test_the_draft_is_recognised_after_its_note_was_amended(
     runner, seeded: Journal, notes: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -466,7 +466,8 @@ def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
             highlight=False,
         )
     out().print(
-        "Resume with: otj log --resume --draft ID · discard with: otj drafts discard ID",
+        "Resume with: otj COMMAND --resume --draft ID (log, homework log, amend) · "
+        "discard with: otj drafts discard ID",
         highlight=False,
     )
 
