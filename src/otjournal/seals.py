@@ -116,8 +116,10 @@ def mismatch(seal: Seal, raw: bytes) -> tuple[str, str] | None:
     text); None if it does not. Changed or removed bytes are a warning; amendments
     appended after the seal (by hand, or before that device's log synced) a note."""
     day = seal.at[:10]
-    now_count = amendment_count(raw)
     sealed = f"its seal of {day} ({seal.amendments} amendment(s))"
+    if len(raw) == seal.size and hashlib.sha256(raw).hexdigest() == seal.sha256:
+        return None  # the usual case, without counting amendments
+    now_count = amendment_count(raw)
     if len(raw) < seal.size or hashlib.sha256(raw[: seal.size]).hexdigest() != seal.sha256:
         if now_count < seal.amendments:
             what = f"it now has {now_count} amendment(s): an amendment was removed"
@@ -134,6 +136,53 @@ def mismatch(seal: Seal, raw: bytes) -> tuple[str, str] | None:
             "or that device's seal log has not synced yet)"
         )
     return None
+
+
+# -- remembering what was verified (in the cache folder, never the notes folder) ----
+
+
+def verified_file(cache_folder: Path | None, root: Path) -> Path | None:
+    if cache_folder is None:
+        return None
+    where = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:16]
+    return cache_folder / f"seals-verified-{where}.json"
+
+
+def load_verified(path: Path | None) -> dict[str, list[object]]:
+    """Files that matched their seal, by (size, mtime_ns, ctime_ns, inode, seal size,
+    seal hash). Data only; anything unexpected means nothing is remembered."""
+    import json
+
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != 1:
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def save_verified(path: Path | None, files: dict[str, list[object]]) -> None:
+    """Best effort (a derived cache): temp, replace; any failure is ignored."""
+    import contextlib
+    import json
+    import tempfile
+
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".otj-", suffix=".part", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                json.dump({"version": 1, "files": files}, fh)
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
 
 
 # -- writing ------------------------------------------------------------------------
