@@ -240,6 +240,27 @@ class DraftRun:
             return  # the form goes with the draft, once the note is saved
 
 
+def pick_draft(drafts: Any, draft_id: str | None, client: str | None, command: str = "log") -> Any:
+    """The named draft, else the newest one (for CLIENT, when one is named)."""
+    if draft_id or not client:
+        return drafts.load(draft_id, command=command)
+    mine = [d for d in drafts.entries() if d.command == command and d.client == client]
+    if not mine:
+        fail(f"no draft for {client} to resume; 'otj drafts' lists them", code=1)
+    return mine[-1]
+
+
+def merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``top`` over ``base``, table by table (a list or a value is replaced whole)."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
 def drop_if_published(drafts: Any, draft: Any, root: Path | None = None) -> None:
     """A draft whose record is already in the notes folder (otj was stopped after
     publishing, before the draft was deleted): say so, discard it, and stop (exit 0).

@@ -30,6 +30,8 @@ from otjournal.cli.drafting import (
     ResumeOpt,
     drop_if_published,
     editor_table,
+    merged,
+    pick_draft,
     read_source,
 )
 
@@ -298,10 +300,8 @@ def homework_log(
     clock = now()
     resumed = bool(resume or draft_id)
     if resumed:
-        from otjournal.cli.log_cmd import _pick_draft
-
         mine = client if client and client in j.client_handles() else None
-        draft = _pick_draft(drafts, draft_id, mine, "homework log")
+        draft = pick_draft(drafts, draft_id, mine, "homework log")
         drop_if_published(drafts, draft, j.root)
         handle = draft.client
         form = editor_table(draft) if no_input or from_file else None
@@ -380,9 +380,7 @@ def homework_log(
     if by:
         entry["written_by"] = by
     if draft is not None:  # resuming: what is given now wins over the draft
-        from otjournal.cli.log_cmd import _merged
-
-        entry = _merged(draft.note, entry)
+        entry = merged(draft.note, entry)
     if "at" not in entry and (no_input or from_file):
         entry["at"] = entryform.parse_when(None, clock)
     if config.self_mode and not entry.get("written_by"):

@@ -29,7 +29,9 @@ from otjournal.cli.drafting import (
     ResumeOpt,
     drop_if_published,
     editor_table,
+    merged,
     missing_exit,
+    pick_draft,
     read_source,
     run_editor,
     write_private,
@@ -136,7 +138,7 @@ def log_cmd(
     clock = now()
     resumed = bool(resume or draft_id)
     if resumed:
-        draft = _pick_draft(drafts, draft_id, client)
+        draft = pick_draft(drafts, draft_id, client)
         drop_if_published(drafts, draft, j.root)
         client = draft.client
         form = editor_table(draft) if no_input or from_file else None
@@ -171,16 +173,6 @@ def log_cmd(
         session.interactive()
 
 
-def _pick_draft(drafts: Any, draft_id: str | None, client: str | None, command: str = "log") -> Any:
-    """The named draft, else the newest one (for CLIENT, when one is named)."""
-    if draft_id or not client:
-        return drafts.load(draft_id, command=command)
-    mine = [d for d in drafts.entries() if d.command == command and d.client == client]
-    if not mine:
-        fail(f"no draft for {client} to resume; 'otj drafts' lists them", code=1)
-    return mine[-1]
-
-
 def _resumed_note(
     kept: dict[str, Any], args: dict[str, Any], config: Any, clock: Any, from_file: str | None
 ) -> dict[str, Any]:
@@ -188,12 +180,12 @@ def _resumed_note(
     The date and time are changed only as far as --date/--time say, in the kept offset."""
     from otjournal import noteform
 
-    note = _merged(kept, _read_from(from_file)) if from_file else dict(kept)
+    note = merged(kept, _read_from(from_file)) if from_file else dict(kept)
     flags = _note_from_inputs(args, config, clock, None)
     if not args["duration"]:
         flags.pop("duration_min", None)
     flags.pop("start", None)
-    note = _merged(note, flags)
+    note = merged(note, flags)
     start = note.get("start")
     if (args["date"] or args["at"]) and hasattr(start, "tzinfo"):
         note["start"] = noteform.parse_start(
@@ -206,17 +198,6 @@ def _resumed_note(
         duration = int(note.get("duration_min") or config.duration_min)
         note["start"] = noteform.parse_start(args["date"], args["at"], clock, duration)
     return note
-
-
-def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    """``top`` over ``base``, table by table (a list or a value is replaced whole)."""
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merged(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def _note_from_inputs(

@@ -19,7 +19,7 @@ from otjournal.cli.common import (
     out,
     print_json,
 )
-from otjournal.cli.drafting import DraftOpt, DraftRun, ResumeOpt, drop_if_published
+from otjournal.cli.drafting import DraftOpt, DraftRun, ResumeOpt, drop_if_published, pick_draft
 
 conflicts_app = typer.Typer(
     cls=BoundaryGroup,
@@ -65,7 +65,7 @@ def amend_cmd(
     """Append a dated, attributed amendment. The note itself is never rewritten: its bytes
     stay a prefix of the file, and the amendment records their hash. Text typed at the
     prompt or read from stdin is kept as a draft until the amendment is saved."""
-    from otjournal.cli.log_cmd import _pick_draft, load_config
+    from otjournal.cli.log_cmd import load_config
     from otjournal.drafts import default_drafts
     from otjournal.model.vocab import AMENDMENT_KINDS
     from otjournal.query import find_by_id
@@ -75,7 +75,7 @@ def amend_cmd(
     drafts = default_drafts()
     draft = None
     if resume or draft_id:
-        draft = _pick_draft(drafts, draft_id, None, "amend")
+        draft = pick_draft(drafts, draft_id, None, "amend")
         drop_if_published(drafts, draft, j.root)
         session_id = session_id or str(draft.note.get("session", ""))
     if not session_id:
@@ -117,13 +117,11 @@ class AmendRun(DraftRun):
         session: Any,
     ) -> None:
         super().__init__(drafts, draft)
-        self.j, self.path, self.raw, self.fingerprint, self.session = (
-            j,
-            path,
-            raw,
-            fingerprint,
-            session,
-        )
+        self.j = j
+        self.path = path
+        self.raw = raw  # the file as read: the amendment is appended to exactly these bytes
+        self.fingerprint = fingerprint
+        self.session = session
         self.broken: list[str] = []
 
     def ask_missing(self, interactive: bool, author: str, kinds: tuple[str, ...]) -> None:
@@ -135,37 +133,34 @@ class AmendRun(DraftRun):
         try:
             if note.get("kind") is None:
                 if not interactive:
-                    self.stop_unless_nothing_typed(f"--kind is required: one of {', '.join(kinds)}")
+                    self.stop(f"--kind is required: one of {', '.join(kinds)}")
                 while not note.get("kind"):
                     answer = typer.prompt(f"Kind ({', '.join(kinds)})").strip().lower()
                     note["kind"] = pick(answer, kinds) or None
             if note["kind"] not in kinds:
-                self.stop_unless_nothing_typed(f"--kind must be one of {', '.join(kinds)}")
+                self.stop(f"--kind must be one of {', '.join(kinds)}")
             if note["kind"] == "correction" and note.get("original") is None and interactive:
                 note["original"] = typer.prompt(
                     "The original wording being corrected", default="", show_default=False
                 )
-                self.keep()
+                self.keep_if_possible()
             if not note.get("text"):
                 if not interactive:
-                    self.stop_unless_nothing_typed(
-                        "give the amendment's text with --text or --stdin"
-                    )
+                    self.stop("give the amendment's text with --text or --stdin")
                 note["text"] = typer.prompt("Amendment")
-                self.keep()
+                self.keep_if_possible()
             note.setdefault("by", author or None)
             if not note.get("by"):
                 if not interactive:
-                    self.stop_unless_nothing_typed(
-                        "--by is required (or set practitioner.name in the config)"
-                    )
+                    self.stop("--by is required (or set practitioner.name in the config)")
                 note["by"] = typer.prompt("Your name")
-                self.keep()
+                self.keep_if_possible()
         except typer.Abort:  # Ctrl-C or end of input at a prompt
             raise KeyboardInterrupt from None
 
-    def stop_unless_nothing_typed(self, message: str) -> None:
-        """A usage error (exit 2); text from stdin or a resumed draft is kept first."""
+    def stop(self, message: str) -> None:
+        """A usage error (exit 2); a draft already kept (text from stdin, a resumed
+        draft) is kept with what was given now, and the message says where."""
         if self.kept is not None:
             self.keep_quietly()
             self.kept_message(f"the {self.noun} is not complete")
