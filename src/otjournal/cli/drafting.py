@@ -62,9 +62,12 @@ class DraftRun:
         note itself from being saved."""
         from otjournal.errors import StoreError
 
+        before = (self.kept, self.keep_failure)
         try:
             self.keep()
         except StoreError as exc:
+            if before == (False, exc.message):
+                return  # said already
             err().print(
                 f"otj: note: {exc.message}; saving the {self.noun} itself anyway",
                 highlight=False,
