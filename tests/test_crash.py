@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import amend, tomlio
+from otjournal import amend, seals, tomlio
 from otjournal.cli import app
 from otjournal.conflicts import RECORD_ID
 from otjournal.errors import Problem
@@ -125,6 +125,11 @@ from datetime import datetime
 from otjournal import tomlio
 from otjournal.store import Journal
 from tests.conftest import TZ, make_session
+
+# What the first save of each writer would otherwise import after the fork (the seal
+# log's modules), so the kills still land inside the saving loop.
+from otjournal import amend, paths, seals
+seals.device_id(paths.state_dir())
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
 root = Path(sys.argv[1])
@@ -235,6 +240,11 @@ def test_writer_killed_at_random_points_loses_nothing_reported(journal: Journal,
     assert snap.problems == []
     assert len(snap.sessions) == len(finals)
     assert {s.path for s in snap.sessions} >= set(reported)
+    # Every session reported as saved was sealed, and the seal log still reads (a line
+    # torn by a kill is skipped): its seal is the saved bytes.
+    sealed = seals.latest(journal.seal_logs())
+    for path, digest in reported.items():
+        assert sealed[path.relative_to(notes).as_posix()].sha256 == digest, path.name
     # Temps a kill left behind are never read; at most one per kill.
     assert len(temps) <= kills
     print(

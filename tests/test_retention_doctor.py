@@ -212,7 +212,7 @@ def test_doctor_on_a_healthy_folder(runner, healthy: Journal):
     result = invoke(runner, "doctor")
     assert result.exit_code == 0, result.output
     rows = findings(result.stdout)
-    assert [r[0] for r in rows] == ["ok"] * 7, rows
+    assert [r[0] for r in rows] == ["ok"] * 8, rows  # folders and seals included
     assert finding(result.stdout, "permissions")[1] == "permissions: private"
     assert finding(result.stdout, "sessions and")[1] == "1 sessions and 0 homework entries read"
     assert finding(result.stdout, "config:")[1].endswith("(defaults)")

@@ -586,7 +586,8 @@ def test_private_modes_whatever_the_umask(
         else:
             seen["file"] += 1
             assert entry[0] == "file" and entry[2] == 0o600, rel
-    assert seen == {"dir": 4, "file": 3}  # clients, mia-k, sessions, homework
+    # clients, mia-k, sessions, homework; .otjournal/seals and the session's seal log
+    assert seen == {"dir": 6, "file": 4}
     assert journal.permission_problems() == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -181,4 +182,77 @@ def chain_problems(j: object, snap: Snapshot) -> list[Problem]:
                     "backup to see what changed",
                 )
             )
+        for i, a in enumerate(session.amendments):
+            if a.extra.get("over_broken_chain"):
+                problems.append(
+                    Problem(
+                        item.path,
+                        f"amendment {i + 1} was added when the note had already been changed "
+                        "outside otjournal (recorded as over_broken_chain)",
+                        line=1,
+                        column=1,
+                        severity="note",
+                        hint="what it amends may differ from what was first written",
+                    )
+                )
     return problems
+
+
+def seal_problems(j: object) -> tuple[list[Problem], int]:
+    """Sessions whose bytes differ from their latest seal (seals.py): an edited note, an
+    edited or removed amendment (the last one too, which the hash chain cannot see), or
+    amendments added by hand; and how many sessions have no seal yet (written before
+    seals were kept: 'otj doctor' names them, --fix seals them). Never writes in the
+    notes folder; a file that matched its seal is not read again while its size, times
+    and inode stay the same (remembered in the cache folder, like parsed records)."""
+    from otjournal import seals
+    from otjournal.loading import MAX_FILE_BYTES
+
+    root: Path = j.root  # type: ignore[attr-defined]
+    latest = seals.latest(j.seal_logs())  # type: ignore[attr-defined]
+    with j.reader() as r:  # type: ignore[attr-defined]
+        scan = r.scan(None, ("session",))
+    cut = len(str(root)) + 1
+    on_disk = {
+        f.where[cut:].replace(os.sep, "/"): f
+        for c in scan.clients
+        for f in c.files
+        if f.kind == "session"
+    }
+    memo_file = seals.verified_file(j.cache_folder, root)  # type: ignore[attr-defined]
+    verified = seals.load_verified(memo_file)
+    still: dict[str, list[object]] = {}
+    problems: list[Problem] = []
+    for rel in sorted(on_disk.keys() & latest.keys()):
+        seal, ref = latest[rel], on_disk[rel]
+        mark = [*(ref.key or ()), seal.size, seal.sha256]
+        if ref.key is not None and verified.get(rel) == mark:
+            still[rel] = mark
+            continue
+        try:
+            fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as fh:
+                raw = fh.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            continue  # reported where the file is read
+        found = seals.mismatch(seal, raw)
+        if found is None:
+            if ref.key is not None:
+                still[rel] = mark
+            continue
+        problems.append(
+            Problem(
+                ref.path,
+                found[1],
+                line=1,
+                column=1,
+                severity=found[0],
+                hint="corrections belong in a new amendment ('otj amend'); compare with a "
+                "backup or the sync history to see what changed"
+                if found[0] == "warning"
+                else "otjournal did not write it: check who added it",
+            )
+        )
+    if still != verified:
+        seals.save_verified(memo_file, still)
+    return problems, len(on_disk.keys() - latest.keys())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,10 @@ class Draft:
     step: str
     note: dict[str, Any]
     partial: dict[str, Any]
+    # Where the finished record is about to be published: its path, and the size and
+    # SHA-256 of the bytes written there. Recorded (and fsynced) before publishing, so a
+    # draft left behind by a kill after publishing is known for what it is on resume.
+    target: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +50,7 @@ class Draft:
             "step": self.step,
             "note": self.note,
             "partial": self.partial,
+            "target": self.target or None,
         }
 
 
@@ -132,11 +137,38 @@ class Drafts:
                         step=str(data.get("step", "")),
                         note=dict(data.get("note", {})),
                         partial=dict(data.get("partial", {})),
+                        target=dict(data.get("target", {})),
                     )
                 )
             except (OSError, KeyError, tomlio.ParseError):
                 continue
         return out
+
+    def published(self, draft: Draft) -> Path | None:
+        """The file this draft was published as, if it is there: a file at the recorded
+        target whose first ``size`` bytes hash to the recorded SHA-256 (a later amendment
+        only appends, so an amended note still matches). None otherwise."""
+        import hashlib
+
+        target = draft.target
+        try:
+            path, size, digest = Path(target["path"]), int(target["size"]), target["sha256"]
+        except (KeyError, TypeError, ValueError):
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "rb", closefd=False) as fh:
+                head = fh.read(size)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
+        if len(head) == size and hashlib.sha256(head).hexdigest() == digest:
+            return path
+        return None
 
     def discard(self, draft: Draft) -> None:
         with contextlib.suppress(FileNotFoundError):

@@ -74,6 +74,8 @@ class Plan:
                 said += f"; the old file is now {moved.relative_to(j.root)}"
             c.path.rename(c.original)
             c.original.chmod(0o600)  # a sync tool's copy may have come with wider access
+            if c.original.parent.name == "sessions":
+                j.seal(c.original, "resolved")  # the kept copy is now the note
             return [said + "."]
         if self.keep == "both":
             copy = _parse(c.path.read_bytes(), c.path, c.original)
@@ -105,7 +107,7 @@ class Plan:
                 new = amend.append(new, replace(a, previous_sha256="", extra=extra))
                 added += 1
         if added:
-            j.replace_file(c.original, new, fp)
+            j.replace_file(c.original, new, fp, why="merged")
         moved = j.set_aside(c.path, stamp)
         return [
             f"Merged {added} amendment{'s' if added != 1 else ''} into {c.original.name}; "
@@ -129,6 +131,8 @@ class Plan:
                 f"{c.path.name} appeared again while resolving; nothing lost: "
                 f"the file with markers is {moved}"
             )
+        if c.path.parent.name == "sessions":
+            j.seal(c.path, "resolved", data=kept)
         kept_what = {"both": "ours", "merge": "both sides' amendments"}.get(self.keep, self.keep)
         lines = [
             f"Kept {kept_what} in {c.path.name}; the file with markers is now "

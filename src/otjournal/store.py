@@ -70,6 +70,7 @@ def _content_of_file(path: Path) -> Any:
         return None  # unreadable: not the same; check reports it
 
 
+BeforePublish = Callable[[Path, bytes], None]
 _META = attrgetter("meta")  # (moment, id, day): records sort by it, see cache.Meta
 
 
@@ -91,6 +92,10 @@ class Journal:
         # None: parse every file every time.
         self.cache_folder = cache_folder
         self.progress = progress  # shown when a read must parse thousands of files
+        # Seals that could not be recorded after a write (the note itself was saved):
+        # the command says so; 'otj check' then lists the note as unsealed.
+        self.seal_failures: list[str] = []
+        self._seal_log: Path | None = None  # this device's seal log, once known
 
     # -- paths ----------------------------------------------------------------
     @property
@@ -179,14 +184,25 @@ class Journal:
         return path
 
     def add_session(
-        self, session: Session, *, rng: Random | None = None, durable: bool = True
+        self,
+        session: Session,
+        *,
+        rng: Random | None = None,
+        durable: bool = True,
+        before_publish: BeforePublish | None = None,
     ) -> Loaded[Session]:
         """Save a new session under a fresh id; returns it with the id it was given.
+        ``before_publish(path, data)`` is told each name and its bytes just before they
+        are published (a draft records them).
 
         Amendments it already carries (a copy kept as a session of its own) are appended
         one by one, so their hash chain holds in the new file."""
         if not session.amendments:
-            return self._add_record(session, SESSIONS, session.start, rng, durable)
+            saved = self._add_record(
+                session, SESSIONS, session.start, rng, durable, before_publish=before_publish
+            )
+            self.seal(saved.path, "saved", durable=durable)
+            return saved
         from otjournal import amend
 
         def finish(data: bytes) -> bytes:
@@ -195,13 +211,23 @@ class Journal:
             return data
 
         bare = replace(session, amendments=())
-        saved = self._add_record(bare, SESSIONS, session.start, rng, durable, finish)
+        saved = self._add_record(
+            bare, SESSIONS, session.start, rng, durable, finish, before_publish
+        )
+        self.seal(saved.path, "saved", durable=durable)
         return Loaded(replace(saved.record, amendments=session.amendments), saved.path)
 
     def add_homework(
-        self, entry: HomeworkEntry, *, rng: Random | None = None, durable: bool = True
+        self,
+        entry: HomeworkEntry,
+        *,
+        rng: Random | None = None,
+        durable: bool = True,
+        before_publish: BeforePublish | None = None,
     ) -> Loaded[HomeworkEntry]:
-        return self._add_record(entry, HOMEWORK, entry.at, rng, durable)
+        return self._add_record(
+            entry, HOMEWORK, entry.at, rng, durable, before_publish=before_publish
+        )
 
     # -- whole files: amendments and conflict resolution ------------------------
     def read_session_file(self, path: Path) -> tuple[bytes, Fingerprint, Session]:
@@ -214,12 +240,49 @@ class Journal:
             raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
         return raw, fp, parse_record_bytes(raw, path, Session.from_dict)
 
-    def replace_file(self, path: Path, data: bytes, expected: Fingerprint) -> None:
-        """Replace a file inside the notes folder if it is unchanged since it was read."""
+    def replace_file(
+        self, path: Path, data: bytes, expected: Fingerprint, why: str = "amended"
+    ) -> None:
+        """Replace a file inside the notes folder if it is unchanged since it was read
+        (a session is sealed again: ``why`` says what changed)."""
         from otjournal import fsio
 
         self._folder_of(path)
         fsio.replace_checked(path, data, expected, MAX_FILE_BYTES)
+        if path.parent.name == SESSIONS:
+            self.seal(path, why, data=data)
+
+    # -- seals: a witness of each finished session (seals.py) ---------------------
+    def seal(
+        self, path: Path, why: str, *, data: bytes | None = None, durable: bool = True
+    ) -> bool:
+        """Record a session file's bytes in this device's seal log (after every write).
+        A failure does not undo the write: it is noted in ``seal_failures``."""
+        from otjournal import seals
+        from otjournal.paths import state_dir
+
+        try:
+            if data is None:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+            rel = path.relative_to(self.root).as_posix()
+            if self._seal_log is None:
+                folder = self._writable_dir(*seals.FOLDER)
+                self._seal_log = folder / seals.log_name(seals.device_id(state_dir()), self.root)
+            seals.append(self._seal_log, seals.seal_of(rel, data, why), durable=durable)
+        except (OSError, ValueError) as exc:
+            self.seal_failures.append(f"could not record the seal of {path.name}: {exc}")
+            return False
+        except StoreError as exc:
+            self.seal_failures.append(exc.message)
+            return False
+        return True
+
+    def seal_logs(self) -> list[Any]:
+        """Every device's seals (a read: nothing is created)."""
+        from otjournal import seals
+
+        return seals.read_all(self.root)
 
     def set_aside(self, path: Path, stamp: str) -> Path:
         """Move a file out of the way into ``.otjournal/resolved/STAMP/`` (recoverable,
@@ -317,6 +380,7 @@ class Journal:
         rng: Random | None,
         durable: bool,
         finish: Any = None,
+        before_publish: BeforePublish | None = None,
     ) -> Loaded[Any]:
         from otjournal import fsio, tomlio
 
@@ -328,7 +392,11 @@ class Journal:
             rid = record_id(when, new_suffix(rng))
             made[attempt] = replace(record, id=rid)
             data = tomlio.framed(tomlio.dumps(made[attempt].to_dict()))
-            return f"{rid}.toml", finish(data) if finish else data
+            if finish:
+                data = finish(data)
+            if before_publish:
+                before_publish(folder / f"{rid}.toml", data)
+            return f"{rid}.toml", data
 
         path = fsio.create_new(folder, make, durable=durable)
         saved = made[max(made)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -361,6 +361,7 @@ def doctor_cmd(
                     "",
                 )
             )
+        findings.append(_seal_finding(j, snap, fix))
     drafts_folder = default_drafts()
     fresh, old = _temps(drafts_folder.folder, below=False)
     findings += _temp_findings(
@@ -373,9 +374,8 @@ def doctor_cmd(
     findings += _own_folder_findings(seen, fix)
     drafts = drafts_folder.entries()
     if drafts:
-        findings.append(
-            ("note", f"{len(drafts)} draft(s) waiting", "otj drafts (resume with otj log --resume)")
-        )
+        resume = " or ".join(f"otj {c} --resume" for c in dict.fromkeys(d.command for d in drafts))
+        findings.append(("note", f"{len(drafts)} draft(s) waiting", f"otj drafts ({resume})"))
     else:
         findings.append(("ok", "no drafts waiting", ""))
     try:
@@ -398,3 +398,27 @@ def doctor_cmd(
         )
     if any(status == "warn" for status, _, _ in findings):
         raise typer.Exit(1)
+
+
+def _seal_finding(j: Any, snap: Any, fix: bool) -> tuple[str, str, str]:
+    """Sessions with no seal yet (written before seals were kept): --fix seals them as
+    they are now. A session whose seal no longer matches is never re-sealed: that is
+    for 'otj check' to report, and a person to look into."""
+    from otjournal import seals
+
+    sealed = seals.latest(j.seal_logs())
+    unsealed = [
+        s.path for s in snap.sessions if s.path.relative_to(j.root).as_posix() not in sealed
+    ]
+    if not unsealed:
+        return ("ok", "every session is sealed", "")
+    if not fix:
+        return (
+            "note",
+            f"{len(unsealed)} session(s) have no seal yet (later changes to them cannot be seen)",
+            "otj doctor --fix seals them as they are now",
+        )
+    done = sum(j.seal(path, "sealed") for path in unsealed)
+    if done < len(unsealed):
+        return ("warn", f"sealed {done} of {len(unsealed)} session(s)", j.seal_failures[0])
+    return ("fixed", f"{done} session(s) had no seal", "sealed as they are now")

@@ -35,40 +35,88 @@ class DraftRun:
     """One run of a note-writing command around one draft."""
 
     command = "log"  # how to resume: f"otj {command} --resume"
+    noun = "note"  # what the draft holds, in the messages
 
     def __init__(self, drafts: Any, draft: Any) -> None:
         self.drafts = drafts
         self.draft = draft
+        # Whether the last attempt to write the draft worked, and why not: the messages
+        # must only ever claim a draft that is really there.
+        self.kept: bool | None = None
+        self.keep_failure = ""
 
     def keep(self, step: str | None = None) -> None:
+        from otjournal.errors import StoreError
+
         if step is not None:
             self.draft.step = step
-        self.drafts.save(self.draft, now())
+        try:
+            self.drafts.save(self.draft, now())
+        except StoreError as exc:
+            self.kept, self.keep_failure = False, exc.message
+            raise
+        self.kept = True
 
     def keep_if_possible(self) -> None:
         """Before saving: refresh the draft, but a failing drafts folder must not stop the
         note itself from being saved."""
         from otjournal.errors import StoreError
 
+        before = (self.kept, self.keep_failure)
         try:
             self.keep()
         except StoreError as exc:
+            if before == (False, exc.message):
+                return  # said already
             err().print(
-                f"otj: note: {exc.message}; saving the note itself anyway",
+                f"otj: note: {exc.message}; saving the {self.noun} itself anyway",
                 highlight=False,
                 markup=False,
             )
+
+    def keep_quietly(self, step: str | None = None) -> None:
+        """On the way out: try to keep the draft; kept_message then says how it went."""
+        from otjournal.errors import StoreError
+
+        with contextlib.suppress(StoreError):
+            self.keep(step)
+
+    def planned(self, path: Path, data: bytes) -> None:
+        """Just before publishing: record in the draft where the record goes and what its
+        bytes are, so a draft outliving its published record (a kill between the two) is
+        recognised on resume instead of being saved a second time."""
+        import hashlib
+
+        self.draft.target = {
+            "path": str(path),
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        self.keep_if_possible()
 
     def resume_hint(self) -> str:
         return f"otj {self.command} --resume --draft {self.draft.id}"
 
     def kept_message(self, why: str) -> None:
-        err().print(
-            f"\notj: {why}. Your note is kept as a draft:\n  {self.draft.path}\n"
-            f"Continue with: {self.resume_hint()}",
-            highlight=False,
-            markup=False,
-        )
+        """Where the draft is and how to continue: only what is true (the draft may not
+        have been written, e.g. with the disk full or the file-size limit reached)."""
+        if self.kept is False and self.draft.path.exists():
+            text = (
+                f"\notj: {why}. The latest answers could not be kept ({self.keep_failure}); "
+                f"the draft holds your {self.noun} as it was kept before:\n  {self.draft.path}\n"
+                f"Continue with: {self.resume_hint()}"
+            )
+        elif self.kept is False:
+            text = (
+                f"\notj: {why}. The draft could not be written either "
+                f"({self.keep_failure}): your {self.noun} was not kept."
+            )
+        else:
+            text = (
+                f"\notj: {why}. Your {self.noun} is kept as a draft:\n  {self.draft.path}\n"
+                f"Continue with: {self.resume_hint()}"
+            )
+        err().print(text, highlight=False, markup=False)
 
     def finalize(self) -> Any:  # pragma: no cover - each command defines its own
         raise NotImplementedError
@@ -95,6 +143,9 @@ class DraftRun:
             raise
         self.drafts.discard(self.draft)
         self.announce(saved)
+        for failure in getattr(getattr(self, "j", None), "seal_failures", []):
+            # Saved, but without its witness: 'otj check' lists it as unsealed.
+            err().print(f"otj: note: {failure}", highlight=False, markup=False)
 
     def save_unattended(
         self, missing: list[str], flags: dict[str, str], *, from_stdin: bool, usage: bool
@@ -106,16 +157,16 @@ class DraftRun:
 
         if missing:
             if from_stdin:
-                self.keep()
-                self.kept_message("the note is not complete")
+                self.keep_quietly()
+                self.kept_message(f"the {self.noun} is not complete")
             missing_exit(missing, flags)
         try:
             self.finalize()
         except ValidationErrors as exc:
             report(exc)
             if from_stdin:
-                self.keep()
-                self.kept_message("the note was not saved")
+                self.keep_quietly()
+                self.kept_message(f"the {self.noun} was not saved")
             raise typer.Exit(2 if usage else 1) from None
         self.save()
 
@@ -130,16 +181,16 @@ class DraftRun:
             try:
                 yield
             except KeyboardInterrupt:
-                self.keep()
+                self.keep_quietly()
                 self.kept_message("stopped")
                 raise typer.Exit(130) from None
             except InputEnded:
-                self.keep()
-                self.kept_message("input ended before the note was finished")
+                self.keep_quietly()
+                self.kept_message(f"input ended before the {self.noun} was finished")
                 raise typer.Exit(1) from None
             except SystemExit as exc:
                 if isinstance(exc.code, int) and exc.code > 128:
-                    self.keep()
+                    self.keep_quietly()
                     self.kept_message("stopped by a signal")
                 raise
 
@@ -190,6 +241,69 @@ class DraftRun:
                 text = _with_errors(body, [e.message for e in exc.errors])
                 continue
             return  # the form goes with the draft, once the note is saved
+
+
+def pick_draft(drafts: Any, draft_id: str | None, client: str | None, command: str = "log") -> Any:
+    """The named draft, else the newest one (for CLIENT, when one is named)."""
+    if draft_id or not client:
+        return drafts.load(draft_id, command=command)
+    mine = [d for d in drafts.entries() if d.command == command and d.client == client]
+    if not mine:
+        fail(f"no draft for {client} to resume; 'otj drafts' lists them", code=1)
+    return mine[-1]
+
+
+def merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    """``top`` over ``base``, table by table (a list or a value is replaced whole)."""
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merged(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def drop_if_published(drafts: Any, draft: Any, root: Path | None = None) -> None:
+    """A draft whose record is already in the notes folder (otj was stopped after
+    publishing, before the draft was deleted): say so, discard it, and stop (exit 0).
+    Resuming it would save the same record a second time."""
+    path = drafts.published(draft)
+    if path is None:
+        return
+    shown = path.relative_to(root) if root is not None and path.is_relative_to(root) else path
+    drafts.discard(draft)
+    typer.echo(
+        f"Already saved as {shown}: draft {draft.id} was left behind when otj was stopped "
+        "after saving it; it is now discarded. Nothing was saved twice."
+    )
+    raise typer.Exit(0)
+
+
+def editor_table(draft: Any) -> dict[str, Any] | None:
+    """For a draft stopped in the editor: the form as last saved there (it may be newer
+    than the draft's answers), as a table; None if there is none. Resuming without the
+    editor (--no-input, --from) works from it; a form that does not parse stops (exit 2)
+    rather than lose what was typed."""
+    from otjournal import tomlio
+
+    form = draft.path.with_suffix(".edit.toml")
+    if draft.step != "editor" or not form.exists():
+        return None
+    body = _strip_errors(form.read_text("utf-8", "replace"))
+    if not _has_content(body):
+        return None
+    try:
+        return tomlio.parse(body.encode("utf-8"), form)
+    except tomlio.ParseError as exc:
+        err().print(
+            f"otj: error: the draft's editor form does not read (line {exc.line}: "
+            f"{exc.message}); continue with: otj {draft.command} --resume --draft {draft.id} "
+            "--editor",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(2) from None
 
 
 def read_source(source: str) -> dict[str, Any]:

@@ -30,6 +30,10 @@ from otjournal.cli.drafting import (
     FromOpt,
     NoInputOpt,
     ResumeOpt,
+    drop_if_published,
+    editor_table,
+    merged,
+    pick_draft,
     read_source,
 )
 
@@ -197,7 +201,7 @@ class HomeworkRun(DraftRun):
         return entryform.finalize(self.draft.note, now=now())
 
     def write(self, entry: Any) -> Any:
-        return self.j.add_homework(entry)
+        return self.j.add_homework(entry, before_publish=self.planned)
 
     def announce(self, saved: Any) -> None:
         typer.echo(f"Saved {saved.record.entry_kind} entry {saved.record.id}.")  # no Rich
@@ -338,9 +342,15 @@ def homework_log(
     drafts = default_drafts()
     j = journal(dir)
     clock = now()
-    if resume or draft_id:
-        draft = drafts.load(draft_id, command="homework log")
+    resumed = bool(resume or draft_id)
+    if resumed:
+        mine = client if client and client in j.client_handles() else None
+        draft = pick_draft(drafts, draft_id, mine, "homework log")
+        drop_if_published(drafts, draft, j.root)
         handle = draft.client
+        form = editor_table(draft) if no_input or from_file else None
+        if form is not None:
+            draft.note = {**entryform.form_to_entry(form), "client": handle}
     else:
         draft = None
         if (
@@ -361,71 +371,81 @@ def homework_log(
 
         record, sessions, entries = _records(j, handle)
         current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
+    entry: dict[str, Any] = {}
+    if from_file:
+        entry = entryform.form_to_entry(read_source(from_file))
+        for key in ("id", "client"):
+            entry.pop(key, None)
+    if assignment:
+        chosen = next((a for a in current if a.id == assignment), None)
+        if chosen is None and assignment.isdigit() and 1 <= int(assignment) <= len(current):
+            chosen = current[int(assignment) - 1]
+        if chosen is None:
+            fail(f"no current homework {shown(assignment)}: see 'otj homework list'")
+        entry["assignment"] = chosen.id
+        entry["entry_kind"] = chosen.kind
+    if kind:
+        if kind not in HOMEWORK_KINDS:
+            fail(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
+        entry["entry_kind"] = kind
+    if at:
+        # Read in the offset of the time kept in a resumed draft (a kept value keeps it).
+        kept_at = draft.note.get("at") if draft is not None else None
+        entry["at"] = entryform.parse_when(
+            at, clock.astimezone(kept_at.tzinfo) if hasattr(kept_at, "tzinfo") else clock
+        )
+    values = {
+        "practice.done": _done_word(done) if done is not None else None,
+        "practice.how_it_went": how,
+        "practice.mastery": mastery,
+        "practice.pleasure": pleasure,
+        "practice.mood_before": mood_before,
+        "practice.mood_after": mood_after,
+        "relaxation.technique": technique,
+        "relaxation.minutes": minutes,
+        "relaxation.tension_before": tension_before,
+        "relaxation.tension_after": tension_after,
+        "mood.mood": mood,
+        "mood.sleep_hours": sleep,
+        "thought_record.situation": situation,
+        "thought_record.evidence_for": evidence_for,
+        "thought_record.evidence_against": evidence_against,
+        "thought_record.balanced_thought": balanced,
+        "thought_record.balanced_belief": balanced_belief,
+        "text": text,
+    }
+    for key, value in values.items():
+        if value is not None:
+            put(entry, key, value)
+    if emotion:
+        put(entry, "thought_record.emotions", [entryform.parse_emotion(e) for e in emotion])
+    if thought:
+        put(entry, "thought_record.thoughts", [entryform.parse_thought(t) for t in thought])
+    if by:
+        entry["written_by"] = by
+    if draft is not None:  # resuming: what is given now wins over the draft
+        entry = merged(draft.note, entry)
+    if "at" not in entry and (no_input or from_file):
+        entry["at"] = entryform.parse_when(None, clock)
+    if config.self_mode and not entry.get("written_by"):
+        entry["written_by"] = record.display_name
+    if not entry.get("entry_kind"):
+        guess = next((k for k, key in entryform.PART_KEYS.items() if key in entry), None)
+        if guess:
+            entry["entry_kind"] = guess
+    entry["client"] = handle
     if draft is None:
-        entry: dict[str, Any] = {}
-        if from_file:
-            entry = entryform.form_to_entry(read_source(from_file))
-            for key in ("id", "client"):
-                entry.pop(key, None)
-        if assignment:
-            chosen = next((a for a in current if a.id == assignment), None)
-            if chosen is None and assignment.isdigit() and 1 <= int(assignment) <= len(current):
-                chosen = current[int(assignment) - 1]
-            if chosen is None:
-                fail(f"no current homework {shown(assignment)}: see 'otj homework list'")
-            entry["assignment"] = chosen.id
-            entry["entry_kind"] = chosen.kind
-        if kind:
-            if kind not in HOMEWORK_KINDS:
-                fail(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
-            entry["entry_kind"] = kind
-        if at or ("at" not in entry and (no_input or from_file)):
-            entry["at"] = entryform.parse_when(at, clock)
-        values = {
-            "practice.done": _done_word(done) if done is not None else None,
-            "practice.how_it_went": how,
-            "practice.mastery": mastery,
-            "practice.pleasure": pleasure,
-            "practice.mood_before": mood_before,
-            "practice.mood_after": mood_after,
-            "relaxation.technique": technique,
-            "relaxation.minutes": minutes,
-            "relaxation.tension_before": tension_before,
-            "relaxation.tension_after": tension_after,
-            "mood.mood": mood,
-            "mood.sleep_hours": sleep,
-            "thought_record.situation": situation,
-            "thought_record.evidence_for": evidence_for,
-            "thought_record.evidence_against": evidence_against,
-            "thought_record.balanced_thought": balanced,
-            "thought_record.balanced_belief": balanced_belief,
-            "text": text,
-        }
-        for key, value in values.items():
-            if value is not None:
-                put(entry, key, value)
-        if emotion:
-            put(entry, "thought_record.emotions", [entryform.parse_emotion(e) for e in emotion])
-        if thought:
-            put(entry, "thought_record.thoughts", [entryform.parse_thought(t) for t in thought])
-        if by:
-            entry["written_by"] = by
-        elif config.self_mode and not entry.get("written_by"):
-            entry["written_by"] = record.display_name
-        if not entry.get("entry_kind"):
-            guess = next((k for k, key in entryform.PART_KEYS.items() if key in entry), None)
-            if guess:
-                entry["entry_kind"] = guess
-        entry["client"] = handle
         draft = drafts.new("homework log", handle, clock, entry)
+    else:
+        draft.note = entry
     run = HomeworkRun(j, drafts, draft, record)
-    if editor or draft.step == "editor":
+    if editor or (draft.step == "editor" and not (no_input or from_file)):
         text_of = next((a.text for a in current if a.id == draft.note.get("assignment")), "")
         if not draft.note.get("entry_kind"):
             draft.note["entry_kind"] = "journal"
         run.edit(text_of)
-    elif (no_input or from_file) and not (resume or draft_id):
-        run.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-")
+    elif no_input or from_file:  # never a prompt (a resumed draft keeps what was given now)
+        run.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-" or resumed)
     else:
         from otjournal.prompts.homework import HomeworkContext
 

@@ -155,7 +155,7 @@ def _printout(
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
-    from otjournal.checks import FINDINGS_VERSION, client_checks
+    from otjournal.checks import FINDINGS_VERSION, client_checks, seal_problems
     from otjournal.config import load_config_or_defaults
     from otjournal.paths import config_file
 
@@ -171,6 +171,10 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     )
     problems = report.problems + [p for f in found for p in f.problems]
     problems += j.permission_problems()
+    # Outside the memo: a seal log changes on every write. Sessions with no seal yet are
+    # counted (JSON; 'otj doctor' names them): not a problem with any file.
+    sealed, unsealed = seal_problems(j)
+    problems += sealed
     problems.sort(key=lambda p: (str(p.path), p.line or 0, p.column or 0))
     errors = sum(p.severity == "error" for p in problems)
     if json:
@@ -180,6 +184,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
                 "clients": sum(f.clients for f in found),
                 "sessions": sum(f.sessions for f in found),
                 "homework": sum(f.homework for f in found),
+                "unsealed": unsealed,
                 "problems": [p.to_json(j.root) for p in problems],
             }
         )

@@ -28,7 +28,11 @@ from otjournal.cli.drafting import (
     FromOpt,
     NoInputOpt,
     ResumeOpt,
+    drop_if_published,
+    editor_table,
+    merged,
     missing_exit,
+    pick_draft,
     read_source,
     run_editor,
     write_private,
@@ -134,15 +138,21 @@ def log_cmd(
     drafts = default_drafts()
     j = journal(dir)
     clock = now()
-    given: frozenset[str] = frozenset()
-    if resume or draft_id:
-        draft = _pick_draft(drafts, draft_id, client)
+    args = locals()
+    # A value given on the command line is not asked again, resumed or not.
+    given = frozenset(key for arg, key in GIVEN.items() if args[arg] not in (None, []))
+    resumed = bool(resume or draft_id)
+    if resumed:
+        draft = pick_draft(drafts, draft_id, client)
+        drop_if_published(drafts, draft, j.root)
         client = draft.client
-        note = draft.note
+        form = editor_table(draft) if no_input or from_file else None
+        if form is not None:
+            draft.note = {**noteform.form_to_note(form), "client": client}
+        # The flags (and --from) given now are honoured: they win over the draft.
+        note = draft.note = _resumed_note(draft.note, locals(), config, clock, from_file)
     else:
         client = client or config.default_client or None
-        args = locals()
-        given = frozenset(key for arg, key in GIVEN.items() if args[arg] not in (None, []))
         note = _note_from_inputs(args, config, clock, from_file)
         draft = None
     if not client:
@@ -163,10 +173,12 @@ def log_cmd(
     if draft is None:
         draft = drafts.new("log", client, clock, note)
     session = LogSession(j, drafts, draft, config, client_record, items, given)
-    if editor or draft.step == "editor":
+    if editor or (draft.step == "editor" and not (no_input or from_file)):
         session.edit()
-    elif (no_input or from_file) and not (resume or draft_id):
-        session.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-")
+    elif no_input or from_file:
+        # Never a prompt: save, or keep the draft (a resumed one with what was given now)
+        # and name what is missing.
+        session.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-" or resumed)
     else:
         session.interactive()
 
@@ -206,14 +218,31 @@ def _refuse_now(errors: list[Any]) -> None:
         raise typer.Exit(2)
 
 
-def _pick_draft(drafts: Any, draft_id: str | None, client: str | None) -> Any:
-    """The named draft, else the newest one (for CLIENT, when one is named)."""
-    if draft_id or not client:
-        return drafts.load(draft_id, command="log")
-    mine = [d for d in drafts.entries() if d.command == "log" and d.client == client]
-    if not mine:
-        fail(f"no draft for {client} to resume; 'otj drafts' lists them", code=1)
-    return mine[-1]
+def _resumed_note(
+    kept: dict[str, Any], args: dict[str, Any], config: Any, clock: Any, from_file: str | None
+) -> dict[str, Any]:
+    """A resumed draft's note with --from and the flags given now on top (flags win).
+    The date and time are changed only as far as --date/--time say, in the kept offset."""
+    from otjournal import noteform
+
+    note = merged(kept, _read_from(from_file)) if from_file else dict(kept)
+    flags = _note_from_inputs(args, config, clock, None)
+    if not args["duration"]:
+        flags.pop("duration_min", None)
+    flags.pop("start", None)
+    note = merged(note, flags)
+    start = note.get("start")
+    if (args["date"] or args["at"]) and hasattr(start, "tzinfo"):
+        note["start"] = noteform.parse_start(
+            args["date"] or f"{start:%Y-%m-%d}",
+            args["at"] or f"{start:%H:%M}",
+            clock.astimezone(start.tzinfo),
+            int(note.get("duration_min") or 0),
+        )
+    elif args["date"] or args["at"]:
+        duration = int(note.get("duration_min") or config.duration_min)
+        note["start"] = noteform.parse_start(args["date"], args["at"], clock, duration)
+    return note
 
 
 def _note_from_inputs(
@@ -324,7 +353,7 @@ class LogSession(DraftRun):
 
     def write(self, session: Any) -> Any:
         self.overlapping = self._overlapping(session)
-        return self.j.add_session(session)
+        return self.j.add_session(session, before_publish=self.planned)
 
     def _overlapping(self, session: Any) -> list[Any]:
         """The client's saved sessions this one overlaps in time (never stops a save)."""
@@ -504,7 +533,7 @@ def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
             f"{d.id}  {d.command} {d.client}  stopped at: {d.step or 'start'}  "
             f"(updated {d.updated:%Y-%m-%d %H:%M})"
         )
-    # Each kind of draft resumes with the command that wrote it (log, homework log).
+    # Each kind of draft resumes with the command that wrote it (log, homework log, amend).
     for command in dict.fromkeys(d.command for d in drafts):
         print_wrapped(f"Resume with: otj {command} --resume --draft ID")
     print_wrapped("Discard with: otj drafts discard ID")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +20,7 @@ from otjournal.cli.common import (
     print_json,
     print_wrapped,
 )
+from otjournal.cli.drafting import DraftOpt, DraftRun, ResumeOpt, drop_if_published, pick_draft
 
 conflicts_app = typer.Typer(
     cls=BoundaryGroup,
@@ -33,7 +35,10 @@ def register(app: typer.Typer) -> None:
 
 
 def amend_cmd(
-    session_id: Annotated[str, typer.Argument(metavar="ID", help="The session to amend.")],
+    session_id: Annotated[
+        str | None,
+        typer.Argument(metavar="ID", help="The session to amend (not needed with --resume)."),
+    ] = None,
     kind: Annotated[
         str | None,
         typer.Option(
@@ -54,66 +59,178 @@ def amend_cmd(
         str | None, typer.Option("--by", help="Who amends it (default: practitioner.name).")
     ] = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
+    resume: ResumeOpt = False,
+    draft_id: DraftOpt = None,
     dir: DirOpt = None,
 ) -> None:
     """Append a dated, attributed amendment. The note itself is never rewritten: its bytes
-    stay a prefix of the file, and the amendment records their hash."""
-    from otjournal import amend
+    stay a prefix of the file, and the amendment records their hash. Text typed at the
+    prompt or read from stdin is kept as a draft until the amendment is saved."""
     from otjournal.cli.log_cmd import load_config
-    from otjournal.loading import parse_record_bytes
-    from otjournal.model import Amendment, Session
+    from otjournal.drafts import default_drafts
     from otjournal.model.vocab import AMENDMENT_KINDS
     from otjournal.query import find_by_id
 
     config = load_config()
     j = journal(dir)
+    drafts = default_drafts()
+    draft = None
+    if resume or draft_id:
+        draft = pick_draft(drafts, draft_id, None, "amend")
+        drop_if_published(drafts, draft, j.root)
+        session_id = session_id or str(draft.note.get("session", ""))
+    if not session_id:
+        fail("name the session to amend: otj amend ID (or --resume a kept amendment)")
     found = find_by_id(j.load(homework=False).sessions, session_id)
     raw, fingerprint, session = j.read_session_file(found.path)
+    given = {"kind": kind, "text": text, "original": original, "by": by}
+    if from_stdin:
+        given["text"] = sys.stdin.buffer.read().decode("utf-8", "replace").strip()
+    note = {**(draft.note if draft else {}), "session": session.id}
+    note.update({k: v for k, v in given.items() if v is not None})
+    if draft is None:
+        draft = drafts.new("amend", session.client, now(), note)
+    draft.note = note
+    run = AmendRun(j, drafts, draft, found.path, raw, fingerprint, session)
+    if note.get("text") and (from_stdin or resume or draft_id):
+        run.keep_if_possible()  # text read from stdin exists nowhere else
     interactive = not no_input and sys.stdin.isatty()
-    if kind is None:
-        if not interactive:
-            fail(f"--kind is required: one of {', '.join(AMENDMENT_KINDS)}")
+    with run.guard():
+        run.ask_missing(interactive, config.practitioner, AMENDMENT_KINDS)
+    run.warn_if_broken()
+    run.save()
+
+
+class AmendRun(DraftRun):
+    """One ``otj amend``: the amendment kept as a draft, written once, sealed."""
+
+    command = "amend"
+    noun = "amendment"
+
+    def __init__(
+        self,
+        j: Any,
+        drafts: Any,
+        draft: Any,
+        path: Path,
+        raw: bytes,
+        fingerprint: Any,
+        session: Any,
+    ) -> None:
+        super().__init__(drafts, draft)
+        self.j = j
+        self.path = path
+        self.raw = raw  # the file as read: the amendment is appended to exactly these bytes
+        self.fingerprint = fingerprint
+        self.session = session
+        self.broken: list[str] = []
+
+    def ask_missing(self, interactive: bool, author: str, kinds: tuple[str, ...]) -> None:
+        """Prompt for what the flags did not give (each answer kept in the draft), or
+        stop naming it. A kept amendment says how to resume."""
         from otjournal.prompts.base import pick
 
-        while not kind:
-            kind = (
-                pick(
-                    typer.prompt(f"Kind ({', '.join(AMENDMENT_KINDS)})").strip().lower(),
-                    AMENDMENT_KINDS,
+        note = self.draft.note
+        try:
+            if note.get("kind") is None:
+                if not interactive:
+                    self.stop(f"--kind is required: one of {', '.join(kinds)}")
+                while not note.get("kind"):
+                    answer = typer.prompt(f"Kind ({', '.join(kinds)})").strip().lower()
+                    note["kind"] = pick(answer, kinds) or None
+            if note["kind"] not in kinds:
+                self.stop(f"--kind must be one of {', '.join(kinds)}")
+            if note["kind"] == "correction" and note.get("original") is None and interactive:
+                note["original"] = typer.prompt(
+                    "The original wording being corrected", default="", show_default=False
                 )
-                or None
+                self.keep_if_possible()
+            if not note.get("text"):
+                if not interactive:
+                    self.stop("give the amendment's text with --text or --stdin")
+                note["text"] = typer.prompt("Amendment")
+                self.keep_if_possible()
+            note.setdefault("by", author or None)
+            if not note.get("by"):
+                if not interactive:
+                    self.stop("--by is required (or set practitioner.name in the config)")
+                note["by"] = typer.prompt("Your name")
+                self.keep_if_possible()
+        except typer.Abort:  # Ctrl-C or end of input at a prompt
+            raise KeyboardInterrupt from None
+
+    def stop(self, message: str) -> None:
+        """A usage error (exit 2); a draft already kept (text from stdin, a resumed
+        draft) is kept with what was given now, and the message says where."""
+        if self.kept is not None:
+            self.keep_quietly()
+            self.kept_message(f"the {self.noun} is not complete")
+        fail(message)
+
+    def warn_if_broken(self) -> None:
+        """Amending a note already changed outside otjournal hides nothing: say so, and
+        the amendment records it (``over_broken_chain``)."""
+        from otjournal import amend, seals
+
+        self.broken = [
+            f"the text before amendment {b.index + 1} no longer matches its recorded hash"
+            for b in amend.verify(self.raw, self.session)
+        ]
+        rel = self.path.relative_to(self.j.root).as_posix()
+        sealed = seals.latest(s for s in self.j.seal_logs() if s.path == rel).get(rel)
+        found = seals.mismatch(sealed, self.raw) if sealed else None
+        if found and found[0] == "warning":
+            self.broken.append(f"the note {found[1]}")
+        for why in self.broken:
+            err().print(
+                f"otj: warning: {self.path.name} was changed outside otjournal before this "
+                f"amendment: {why}. The amendment is added and records this.",
+                highlight=False,
+                markup=False,
             )
-    if kind not in AMENDMENT_KINDS:
-        fail(f"--kind must be one of {', '.join(AMENDMENT_KINDS)}")
-    if from_stdin:
-        text = sys.stdin.buffer.read().decode("utf-8", "replace").strip()
-    if kind == "correction" and original is None and interactive:
-        original = typer.prompt(
-            "The original wording being corrected", default="", show_default=False
+
+    def finalize(self) -> Any:
+        from otjournal.model import Amendment
+
+        note = self.draft.note
+        extra = {"over_broken_chain": True} if self.broken else {}
+        return Amendment(
+            now().replace(microsecond=0),
+            str(note["by"]).strip(),
+            str(note["kind"]),
+            str(note["text"]).strip(),
+            str(note.get("original") or "").strip(),
+            extra=extra,
         )
-    if not text:
-        if not interactive:
-            fail("give the amendment's text with --text or --stdin")
-        text = typer.prompt("Amendment")
-    author = by or config.practitioner
-    if not author:
-        if not interactive:
-            fail("--by is required (or set practitioner.name in the config)")
-        author = typer.prompt("Your name")
-    amendment = Amendment(
-        now().replace(microsecond=0), author, kind, text.strip(), (original or "").strip()
-    )
-    new = amend.append(raw, amendment)
-    assert new.startswith(raw)
-    # What is written must read back as the same note plus this amendment.
-    after = parse_record_bytes(new, found.path, Session.from_dict)
-    if not amend.same_note(after, session) or len(after.amendments) != len(session.amendments) + 1:
-        fail("refusing to write: the amended file would not read back as the same note", code=1)
-    j.replace_file(found.path, new, fingerprint)
-    out().print(
-        f"Amended {session.id}: {kind} by {author} at {amendment.at:%Y-%m-%d %H:%M}.",
-        highlight=False,
-    )
+
+    def write(self, amendment: Any) -> Any:
+        from otjournal import amend
+        from otjournal.errors import StoreError
+        from otjournal.loading import parse_record_bytes
+        from otjournal.model import Session
+
+        new = amend.append(self.raw, amendment)
+        assert new.startswith(self.raw)
+        # What is written must read back as the same note plus this amendment.
+        after = parse_record_bytes(new, self.path, Session.from_dict)
+        if (
+            not amend.same_note(after, self.session)
+            or len(after.amendments) != len(self.session.amendments) + 1
+        ):
+            raise StoreError(
+                "refusing to write: the amended file would not read back as the same note",
+                path=self.path,
+            )
+        self.planned(self.path, new)
+        self.j.replace_file(self.path, new, self.fingerprint)
+        return amendment
+
+    def announce(self, amendment: Any) -> None:
+        out().print(
+            f"Amended {self.session.id}: {amendment.kind} by {amendment.by} at "
+            f"{amendment.at:%Y-%m-%d %H:%M}.",
+            highlight=False,
+        )
 
 
 # -- otj conflicts ---------------------------------------------------------------------

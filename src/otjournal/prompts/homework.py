@@ -94,7 +94,9 @@ class HomeworkFlow(Asker):
                 "When", f"{default:%Y-%m-%d %H:%M}" if default else "now", "HH:MM, yesterday 19:30"
             )
             try:
-                self.note["at"] = parse_when(raw, self.ctx.now)
+                # A kept time keeps its own offset (see LogFlow.ask_when).
+                now = self.ctx.now.astimezone(default.tzinfo) if default else self.ctx.now
+                self.note["at"] = parse_when(raw, now)
                 break
             except UsageError as exc:
                 self.say(f"  [yellow]{escape(exc.message)}[/]")

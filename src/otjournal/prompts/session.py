@@ -128,6 +128,9 @@ class LogFlow(Asker):
         self.note["duration_min"] = duration
         self.save()
         default = start or parse_start(None, None, now, duration or 0)
+        # A kept start keeps its own offset (a draft begun at +10:00 stays at +10:00 when
+        # resumed on a machine at +00:00): times typed here are read in that offset.
+        now = now.astimezone(default.tzinfo)
         day = f"{default:%Y-%m-%d}"
         while True:
             try:
