@@ -300,7 +300,9 @@ def test_sync_joins_amendments_from_two_clones_in_time_order(runner, devices, mo
         assert note.amendments[0].previous_sha256 == hashlib.sha256(original + b"\n").hexdigest()
         chain_holds(path)
         assert len(sessions(runner, folder)) == 1
-        ok(otj(runner, folder, "check"))
+        check = otj(runner, folder, "check")
+        ok(check)
+        assert check.output == ""  # the joined bytes are sealed: no edit from outside
         assert clean(folder)
     assert session_file(a, sid).read_bytes() == session_file(b, sid).read_bytes()
 
@@ -501,5 +503,6 @@ def test_ten_clones_converge_with_every_note_and_amendment_once(runner, tmp_path
             chain_holds(path)
         check = otj(runner, clone, "check")
         assert check.exit_code == 0, check.output
+        assert check.output == "", check.output  # every joined note is sealed
         assert clean(clone)
         assert git(clone, "rev-parse", "HEAD").strip() == remote_head(remote)

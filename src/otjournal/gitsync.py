@@ -18,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,7 +248,23 @@ class Git:
         r = self.run("rev-parse", "--verify", "-q", "HEAD", check=False)
         return r.stdout.strip() or None
 
-    def sync(self, include: tuple[str, ...] = ()) -> SyncResult:
+    def _seal_joined(
+        self, result: SyncResult, seal: Callable[[list[str]], None] | None, include: tuple[str, ...]
+    ) -> None:
+        """Joined notes hold bytes no device has sealed: seal them and commit the seals
+        before pushing, so no device's check takes a join for an outside edit."""
+        joined = [f for f in self._joined() if f not in result.conflicts]
+        fresh = [f for f in joined if f not in result.merged]
+        result.merged = joined
+        if seal is not None and fresh:
+            seal(fresh)
+            self.commit_all(f"otj sync from {_host()}: seals of joined notes", include)
+
+    def sync(
+        self, include: tuple[str, ...] = (), seal: Callable[[list[str]], None] | None = None
+    ) -> SyncResult:
+        """Commit, pull with rebase, push. ``seal`` is given the notes whose amendments
+        were joined (paths relative to the folder)."""
         if not self.is_repo():
             raise GitError(
                 "the notes folder is not a git repository",
@@ -284,6 +301,7 @@ class Git:
                     "diff", "--name-status", f"{before}...origin/{branch}", check=False
                 ).stdout
                 result.incoming = [line for line in diff.splitlines() if line.strip()]
+            self._seal_joined(result, seal, include)
         ahead = self.run(
             "rev-list",
             "--count",
@@ -299,6 +317,7 @@ class Git:
             if rebased.returncode != 0:
                 self.run("rebase", "--abort", check=False)
                 result.conflicts += self._merge_keeping_both(branch)
+            self._seal_joined(result, seal, include)
             pushed = self.run("push", "-q", "-u", "origin", f"HEAD:{branch}", check=False)
         if pushed.returncode != 0:
             raise GitError(
@@ -306,7 +325,6 @@ class Git:
                 hint="your notes are committed locally; sync again later",
             )
         result.pushed = True
-        result.merged = [f for f in self._joined() if f not in result.conflicts]
         reported = syncscope.Reported(self.git_dir())
         result.left_out = reported.new("left_out", self.scope.left_out)
         result.left_out_count = len(self.scope.left_out)

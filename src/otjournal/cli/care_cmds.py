@@ -47,7 +47,9 @@ def sync_cmd(
 
     j = journal(dir)
     try:
-        result = Git(j.root).sync(tuple(include or ()))
+        result = Git(j.root).sync(
+            tuple(include or ()), seal=lambda files: [j.seal(j.root / f, "merged") for f in files]
+        )
     finally:
         j.make_private()  # git does not keep permissions: notes stay 0600 / 0700
     say = _say
