@@ -8,46 +8,91 @@ faster, never different.
 
 Three tables: ``folders`` (one row per folder: each file's key and the few facts that
 order and select records, so a scan reads one small row per folder, not one per file),
-``records`` (each validated record, pickled, with the key of the file it came from) and
-``memos`` (per-client results, such as a trends row, keyed by a fingerprint of every file
-they were computed from). Writes are buffered and committed in batches, so memory stays
-flat however many files a first run parses.
+``records`` (the table each valid file parsed to, with the key of the file it came from)
+and ``memos`` (per-client results, such as a trends row, keyed by a fingerprint of every
+file they were computed from). Writes are buffered and committed in batches, so memory
+stays flat however many files a first run parses.
+
+Nothing read back is ever run: every row is JSON text of plain values (no pickle, no
+marshal), checked as it is read. A row that is not what this module writes is only a
+miss; records are rebuilt by the model's own validating parser (``loading.py``) and
+results by their command's own checked decoder (``store.Journal.per_client``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-import pickle
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-CACHE_FORMAT = "4"  # bump when what is stored, or the conflict-copy patterns, change
+from otjournal import plain
+
+CACHE_FORMAT = "5"  # bump when what is stored, or the conflict-copy patterns, change
+# (5: JSON text, no pickle; an older cache is deleted unread)
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, data TEXT)",
     "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INT, mtime_ns INT, "
-    "ctime_ns INT, ino INT, data BLOB)",
-    "CREATE TABLE IF NOT EXISTS memos (name TEXT, client TEXT, fingerprint TEXT, data BLOB, "
+    "ctime_ns INT, ino INT, kind TEXT, data TEXT)",
+    "CREATE TABLE IF NOT EXISTS memos (name TEXT, client TEXT, fingerprint TEXT, data TEXT, "
     "PRIMARY KEY (name, client))",
 )
 
 
-# What is known of a record without unpickling it: its moment in µs since the epoch
-# (sorts instants across UTC offsets), its id and its local calendar day (ISO). A plain
-# tuple: a folder index holds thousands, plain tuples unpickle fastest, and records sort
-# by the tuple itself (moment, then id) without a Python call per record.
+# What is known of a record without reading it: its moment in µs since the epoch (sorts
+# instants across UTC offsets), its id and its local calendar day (ISO; "" for
+# client.toml). A plain tuple: records sort by the tuple itself (moment, then id)
+# without a Python call per record.
 Meta = tuple[int, str, str]
 Index = dict[str, tuple[Key, Meta]]  # one folder's files by name: key and facts
 
 
 def key_of(st: os.stat_result) -> Key:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+# A folder index is stored as columns (names, the four parts of each key, the three facts),
+# so that checking and rebuilding thousands of entries runs in C, not one Python step each.
+def dump_index(index: Index) -> str:
+    names = list(index)
+    parts = [[k for k, _ in index.values()], [m for _, m in index.values()]]
+    columns = [list(c) for rows in parts for c in zip(*rows, strict=True)] if names else []
+    return json.dumps([names, *columns] if names else [[]] * 8, separators=(",", ":"))
+
+
+def load_index(text: Any) -> Index:
+    """The index ``dump_index`` wrote; ValueError for anything else."""
+    if type(text) is not str:
+        raise ValueError("not text")
+    columns = json.loads(text)
+    if (
+        type(columns) is not list
+        or len(columns) != 8
+        or any(type(c) is not list for c in columns)
+        or len(set(map(len, columns))) != 1
+    ):
+        raise ValueError("not a folder index")
+    names, size, mtime, ctime, ino, moment, ids, days = columns
+    if not set(map(type, names + ids + days)) <= {str}:
+        raise ValueError("not a folder index")
+    if not set(map(type, size + mtime + ctime + ino + moment)) <= {int}:
+        raise ValueError("not a folder index")
+    if not set(map(len, days)) <= {0, 10}:
+        raise ValueError("not a folder index")
+    for _ in map(date.fromisoformat, filter(None, days)):  # ValueError if one is not a day
+        pass
+    keys = zip(size, mtime, ctime, ino, strict=True)
+    return dict(
+        zip(names, zip(keys, zip(moment, ids, days, strict=True), strict=True), strict=True)
+    )
 
 
 class RecordCache:
@@ -57,10 +102,10 @@ class RecordCache:
         self.path = folder / f"records-{digest}.sqlite"
         self.db: sqlite3.Connection | None = None
         self.usable = True
-        self._indexes: dict[str, bytes] = {}
-        self._records: dict[str, tuple[Key, bytes]] = {}
-        self._folders: dict[str, bytes] = {}
-        self._memos: dict[tuple[str, str], tuple[str, bytes]] = {}
+        self._indexes: dict[str, str] = {}
+        self._records: dict[str, tuple[Key, str, str]] = {}
+        self._folders: dict[str, str] = {}
+        self._memos: dict[tuple[str, str], tuple[str, str]] = {}
         self._gone: list[str] = []
         self._gone_clients: list[str] = []
         try:
@@ -129,63 +174,75 @@ class RecordCache:
 
     def index(self, folder: str) -> Index:
         """What was known of the files in one folder (after ``preload``): name → key, facts."""
-        blob = self._indexes.get(folder)
-        if blob is None:
+        text = self._indexes.get(folder)
+        if text is None:
             return {}
         try:
-            index: Index = pickle.loads(blob)
-            return index
-        except Exception:  # a damaged row is only a miss
+            return load_index(text)
+        except ValueError:  # a damaged or foreign row is only a miss
             return {}
 
     def handles(self) -> set[str]:
         """Clients some folder index is remembered for."""
         return {folder.split("/")[1] for folder in self._indexes}
 
-    def record(self, path: str, key: Key) -> Any | None:
-        """The record of a file with this key; None if not remembered or unusable."""
+    def record(self, path: str, key: Key) -> tuple[str, dict[str, Any]] | None:
+        """The kind and TOML table of a file with this key, as plain data (the caller
+        rebuilds the record through the model's parser); None if not remembered or not
+        readable as a table."""
         pending = self._records.get(path)
         if pending is not None:
-            blob = pending[1] if pending[0] == key else None
+            row = pending[1:] if pending[0] == key else None
         else:
             rows = self._query(
-                "SELECT data FROM records WHERE path = ? AND size = ? AND mtime_ns = ? "
+                "SELECT kind, data FROM records WHERE path = ? AND size = ? AND mtime_ns = ? "
                 "AND ctime_ns = ? AND ino = ?",
                 (path, *key),
             )
-            blob = rows[0][0] if rows else None
-        if blob is None:
+            row = rows[0] if rows else None
+        if row is None or type(row[0]) is not str:
             return None
         try:
-            return pickle.loads(blob)
-        except Exception:  # a damaged row is only a miss
+            return row[0], plain.loads(row[1])
+        except ValueError:  # a damaged or foreign row is only a miss
             return None
 
     def memo(self, name: str, client: str, fingerprint: str) -> Any | None:
+        """A result remembered as plain JSON values (the caller checks its shape)."""
         rows = self._query(
             "SELECT data FROM memos WHERE name = ? AND client = ? AND fingerprint = ?",
             (name, client, fingerprint),
         )
-        if not rows:
+        if not rows or type(rows[0][0]) is not str:
             return None
         try:
-            return pickle.loads(rows[0][0])
-        except Exception:
+            return json.loads(rows[0][0])
+        except (ValueError, RecursionError):
             return None
 
     # -- writing (buffered) --------------------------------------------------------
-    def put(self, path: str, key: Key, record: Any) -> None:
-        self._records[path] = (key, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    def put(self, path: str, key: Key, kind: str, table: dict[str, Any]) -> None:
+        """The table a file of this kind parsed to (what ``tomllib`` gave)."""
+        try:
+            text = plain.dumps(table)
+        except ValueError:  # not a table from TOML: not remembered, read again next time
+            return
+        self._records[path] = (key, kind, text)
         self._maybe_flush()
 
     def put_index(self, folder: str, index: Index, gone: list[str]) -> None:
         """A folder's files as now known; ``gone``: paths of records no longer there."""
-        self._folders[folder] = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        self._folders[folder] = dump_index(index)
         self._gone += gone
         self._maybe_flush()
 
     def remember(self, name: str, client: str, fingerprint: str, value: Any) -> None:
-        self._memos[(name, client)] = (fingerprint, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        """``value``: plain JSON values (lists, objects, text, numbers, booleans, null)."""
+        try:
+            text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            return  # not plain data: not remembered
+        self._memos[(name, client)] = (fingerprint, text)
         self._maybe_flush()
 
     def forget_client(self, client: str) -> None:
@@ -212,8 +269,8 @@ class RecordCache:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.executemany(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
-                    [(p, *k, blob) for p, (k, blob) in records.items()],
+                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(p, *k, kind, text) for p, (k, kind, text) in records.items()],
                 )
                 db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", folders.items())
                 db.executemany(
