@@ -113,6 +113,10 @@ def cache_db() -> Path:
     return path
 
 
+# What each table stores (the other columns are keys).
+COLUMNS = {"records": ("data",), "folders": ("numbers", "text"), "memos": ("data",)}
+
+
 def rows(table: str) -> int:
     with sqlite3.connect(cache_db()) as db:
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -131,12 +135,15 @@ def test_a_planted_pickle_runs_nothing_and_changes_nothing(
     assert rows("records") and rows("folders") and rows("memos")
     with sqlite3.connect(cache_db()) as db:
         for name in ("records", "folders", "memos") if table == "all" else (table,):
-            db.execute(f"UPDATE {name} SET data = ?", (payload,))
+            sets = ", ".join(f"{c} = ?" for c in COLUMNS[name])
+            db.execute(f"UPDATE {name} SET {sets}", (payload,) * len(COLUMNS[name]))
     assert outputs(runner, show) == expected
     assert not marker.exists()
     with sqlite3.connect(cache_db()) as db:  # and the planted rows are replaced
-        for name in ("records", "folders", "memos"):
-            assert not db.execute(f"SELECT 1 FROM {name} WHERE data = ?", (payload,)).fetchall()
+        for name, columns in COLUMNS.items():
+            for column in columns:
+                planted = f"SELECT 1 FROM {name} WHERE {column} = ?"
+                assert not db.execute(planted, (payload,)).fetchall()
     assert outputs(runner, show) == expected
 
 
@@ -144,11 +151,15 @@ def test_a_planted_pickle_runs_nothing_and_changes_nothing(
 
 
 def edit_rows(table: str, change) -> int:
-    """Rewrite every row's data with ``change`` (JSON-decoded value → new text)."""
+    """Rewrite every row's stored data with ``change`` (old column values → new ones)."""
+    columns = COLUMNS[table]
     with sqlite3.connect(cache_db()) as db:
-        found = db.execute(f"SELECT rowid, data FROM {table}").fetchall()
-        for rowid, data in found:
-            db.execute(f"UPDATE {table} SET data = ? WHERE rowid = ?", (change(data), rowid))
+        found = db.execute(f"SELECT rowid, {', '.join(columns)} FROM {table}").fetchall()
+        for rowid, *old in found:
+            new = change(*old)
+            new = new if isinstance(new, tuple) else (new,)
+            sets = ", ".join(f"{c} = ?" for c in columns)
+            db.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", (*new, rowid))
     return len(found)
 
 
@@ -193,23 +204,42 @@ RECORD_EDITS = [
     lambda text: text[: len(text) // 2],
     lambda text: "[]",
 ]
+
+
+def _index_text(edit):
+    """A change to the names, ids and days of a folder index (NUL-joined, n of each)."""
+
+    def change(numbers: bytes, text: str) -> tuple[bytes, str]:
+        parts = text.split("\0")
+        n = len(parts) // 3
+        edit(parts, n)
+        return numbers, "\0".join(parts)
+
+    return change
+
+
+def _days(value):
+    def edit(parts, n):
+        parts[2 * n :] = [value] * n
+
+    return edit
+
+
+def _names(parts, n):  # names of no file there: every entry a miss
+    parts[:n] = [f"x{i}.toml" for i in range(n)]
+
+
 INDEX_EDITS = [
-    lambda text: json.dumps(
-        [c if i != 5 else [str(v) for v in c] for i, c in enumerate(json.loads(text))]
-    ),
-    lambda text: json.dumps(
-        [c if i != 7 else ["2026-13-45"] * len(c) for i, c in enumerate(json.loads(text))]
-    ),
-    lambda text: json.dumps(
-        [c if i != 7 else [7] * len(c) for i, c in enumerate(json.loads(text))]
-    ),
-    lambda text: json.dumps(
-        [c if i != 0 else [[n] for n in c] for i, c in enumerate(json.loads(text))]
-    ),
-    lambda text: json.dumps(json.loads(text)[:-1]),
-    lambda text: json.dumps([c[:-1] if i == 3 else c for i, c in enumerate(json.loads(text))]),
-    lambda text: json.dumps({"clients": 1}),
-    lambda text: "[" * 100_000,
+    _index_text(_days("2026-13-45")),
+    _index_text(_days("7")),
+    _index_text(_names),
+    _index_text(lambda parts, n: parts.append("x")),
+    lambda numbers, text: (numbers[:-1], text),
+    lambda numbers, text: (numbers[:-40], text),
+    lambda numbers, text: (bytes(len(numbers)), text),  # keys of no file there
+    lambda numbers, text: (text, text),
+    lambda numbers, text: (numbers, numbers),
+    lambda numbers, text: (b"", ""),  # an empty folder: the files are new
 ]
 
 
@@ -402,6 +432,8 @@ def test_an_old_format_cache_is_deleted_unread(runner, small, monkeypatch, marke
         assert db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == (
             CACHE_FORMAT,
         )
-        for name in ("records", "folders", "memos"):
-            assert not db.execute(f"SELECT 1 FROM {name} WHERE data = ?", (payload,)).fetchall()
+        for name, columns in COLUMNS.items():
+            for column in columns:
+                planted = f"SELECT 1 FROM {name} WHERE {column} = ?"
+                assert not db.execute(planted, (payload,)).fetchall()
     assert outputs(runner, show) == expected

@@ -26,8 +26,9 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
+from array import array
 from datetime import date
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, data TEXT)",
+    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, numbers BLOB, text TEXT)",
     "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INT, mtime_ns INT, "
     "ctime_ns INT, ino INT, kind TEXT, data TEXT)",
     "CREATE TABLE IF NOT EXISTS memos (name TEXT, client TEXT, fingerprint TEXT, data TEXT, "
@@ -60,40 +61,62 @@ def key_of(st: os.stat_result) -> Key:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-# A folder index is stored as columns (names, the four parts of each key, the three facts),
-# so that checking and rebuilding thousands of entries runs in C, not one Python step each.
-def dump_index(index: Index) -> str:
-    names = list(index)
-    parts = [[k for k, _ in index.values()], [m for _, m in index.values()]]
-    columns = [list(c) for rows in parts for c in zip(*rows, strict=True)] if names else []
-    return json.dumps([names, *columns] if names else [[]] * 8, separators=(",", ":"))
+# A folder index is stored as columns, so that thousands of entries are checked and
+# rebuilt in C, not one Python step each: the numbers (each key's four parts and each
+# record's moment) as arrays of 64-bit integers, little-endian, then the names, ids and
+# days as text joined by NUL (which no file name, id or day holds).
+_INT_COLUMNS = "QqqQq"  # size, mtime_ns, ctime_ns, inode, moment (times may be negative)
+_ROW_BYTES = 8 * len(_INT_COLUMNS)
 
 
-def load_index(text: Any) -> Index:
+def dump_index(index: Index) -> tuple[bytes, str] | None:
+    """The index as (numbers, text); None if a value does not fit (left unremembered)."""
+    n = len(index)
+    numbers = [array(code) for code in _INT_COLUMNS]
+    texts: list[list[str]] = [list(index), [], []]
+    try:
+        for (size, mtime, ctime, ino), (moment, rid, day) in index.values():
+            for column, value in zip(numbers, (size, mtime, ctime, ino, moment), strict=True):
+                column.append(value)
+            texts[1].append(rid)
+            texts[2].append(day)
+    except (OverflowError, TypeError):
+        return None
+    if sys.byteorder != "little":
+        for column in numbers:
+            column.byteswap()
+    text = "\0".join(texts[0] + texts[1] + texts[2])
+    if (text.split("\0") if n else []) != texts[0] + texts[1] + texts[2]:
+        return None  # a NUL in an id: not stored, rather than read back wrong
+    return b"".join(column.tobytes() for column in numbers), text
+
+
+def load_index(numbers: Any, text: Any) -> Index:
     """The index ``dump_index`` wrote; ValueError for anything else. A key is only ever
-    compared with a file's own stat (anything else in it is a miss); the facts order and
-    select records, so they are checked: an integer moment, text ids, ISO days."""
-    if type(text) is not str:
-        raise ValueError("not text")
-    columns = json.loads(text)
-    if (
-        type(columns) is not list
-        or len(columns) != 8
-        or any(type(c) is not list for c in columns)
-        or len(set(map(len, columns))) != 1
-    ):
+    compared with a file's own stat; the facts order and select records, and are checked
+    (the moment is an integer by construction): the ids text, the days ISO days."""
+    if type(numbers) is not bytes or type(text) is not str:
         raise ValueError("not a folder index")
-    names, size, mtime, ctime, ino, moment, ids, days = columns
-    if not set(map(type, moment)) <= {int} or not set(map(type, chain(names, ids, days))) <= {str}:
+    n, rest = divmod(len(numbers), _ROW_BYTES)
+    parts = text.split("\0") if n else []
+    if rest or len(parts) != 3 * n or (not n and text):
         raise ValueError("not a folder index")
+    columns = []
+    for i, code in enumerate(_INT_COLUMNS):
+        column = array(code)
+        column.frombytes(numbers[8 * n * i : 8 * n * (i + 1)])
+        if sys.byteorder != "little":
+            column.byteswap()
+        columns.append(column)
+    names, ids, days = parts[:n], parts[n : 2 * n], parts[2 * n :]
     if not set(map(len, days)) <= {0, 10}:  # "" for client.toml
         raise ValueError("not a folder index")
     for _ in map(date.fromisoformat, filter(None, days)):  # ValueError if one is not a day
         pass
-    keys = zip(size, mtime, ctime, ino, strict=False)  # lengths checked above
-    return dict(
-        zip(names, zip(keys, zip(moment, ids, days, strict=False), strict=False), strict=False)
-    )
+    size, mtime, ctime, ino, moment = columns
+    keys = zip(size, mtime, ctime, ino, strict=True)
+    facts = zip(moment, ids, days, strict=True)
+    return dict(zip(names, zip(keys, facts, strict=True), strict=True))
 
 
 class RecordCache:
@@ -103,9 +126,9 @@ class RecordCache:
         self.path = folder / f"records-{digest}.sqlite"
         self.db: sqlite3.Connection | None = None
         self.usable = True
-        self._indexes: dict[str, str] = {}
+        self._indexes: dict[str, tuple[bytes, str]] = {}
         self._records: dict[str, tuple[Key, str, str]] = {}
-        self._folders: dict[str, str] = {}
+        self._folders: dict[str, tuple[bytes, str]] = {}
         self._memos: dict[tuple[str, str], tuple[str, str]] = {}
         self._gone: list[str] = []
         self._gone_clients: list[str] = []
@@ -165,21 +188,21 @@ class RecordCache:
     def preload(self, client: str | None = None) -> None:
         """Fetch the folder indexes of one client (or all) in one query."""
         if client is None:
-            rows = self._query("SELECT folder, data FROM folders")
+            rows = self._query("SELECT folder, numbers, text FROM folders")
         else:
             rows = self._query(
-                "SELECT folder, data FROM folders WHERE folder = ? OR folder LIKE ?",
+                "SELECT folder, numbers, text FROM folders WHERE folder = ? OR folder LIKE ?",
                 (f"clients/{client}", f"clients/{client}/%"),
             )
-        self._indexes.update(rows)
+        self._indexes.update((folder, (numbers, text)) for folder, numbers, text in rows)
 
     def index(self, folder: str) -> Index:
         """What was known of the files in one folder (after ``preload``): name → key, facts."""
-        text = self._indexes.get(folder)
-        if text is None:
+        row = self._indexes.get(folder)
+        if row is None:
             return {}
         try:
-            return load_index(text)
+            return load_index(*row)
         except (ValueError, RecursionError):  # a damaged or foreign row is only a miss
             return {}
 
@@ -233,7 +256,9 @@ class RecordCache:
 
     def put_index(self, folder: str, index: Index, gone: list[str]) -> None:
         """A folder's files as now known; ``gone``: paths of records no longer there."""
-        self._folders[folder] = dump_index(index)
+        row = dump_index(index)
+        if row is not None:
+            self._folders[folder] = row
         self._gone += gone
         self._maybe_flush()
 
@@ -273,7 +298,10 @@ class RecordCache:
                     "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(p, *k, kind, text) for p, (k, kind, text) in records.items()],
                 )
-                db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", folders.items())
+                db.executemany(
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
+                    [(folder, *row) for folder, row in folders.items()],
+                )
                 db.executemany(
                     "INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?)",
                     [(n, c, fp, data) for (n, c), (fp, data) in memos.items()],
