@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -168,7 +169,7 @@ def test_record_cache_gives_a_record_only_for_the_identity_it_was_read_with(tmp_
     again = RecordCache(tmp_path / "c", tmp_path / "root")
     again.preload("mia-k")
     [(key, meta)] = again.index("clients/mia-k/sessions").values()
-    assert key == (1, 2, 3, 4) and meta[1] == session.id and meta[2] == "2026-03-05"
+    assert key == (1, 2, 3, 4) and meta[1] == session.id and meta[2] == date(2026, 3, 5).toordinal()
     # Plain data back (the table, never an object): the reader rebuilds the record.
     assert again.record("clients/mia-k/sessions/x.toml", (1, 2, 3, 4)) == ("session", table)
     for other in ((9, 2, 3, 4), (1, 9, 3, 4), (1, 2, 9, 4), (1, 2, 3, 9)):

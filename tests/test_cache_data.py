@@ -207,22 +207,24 @@ RECORD_EDITS = [
 
 
 def _index_text(edit):
-    """A change to the names, ids and days of a folder index (NUL-joined, n of each)."""
+    """A change to the names and ids of a folder index (NUL-joined, n of each)."""
 
     def change(numbers: bytes, text: str) -> tuple[bytes, str]:
         parts = text.split("\0")
-        n = len(parts) // 3
-        edit(parts, n)
+        edit(parts, len(parts) // 2)
         return numbers, "\0".join(parts)
 
     return change
 
 
-def _days(value):
-    def edit(parts, n):
-        parts[2 * n :] = [value] * n
+def _days(day: int):
+    """Every day of a folder index (its last column of 64-bit integers) set to ``day``."""
 
-    return edit
+    def change(numbers: bytes, text: str) -> tuple[bytes, str]:
+        n = len(numbers) // 48
+        return numbers[: 40 * n] + day.to_bytes(8, "little", signed=True) * n, text
+
+    return change
 
 
 def _names(parts, n):  # names of no file there: every entry a miss
@@ -230,8 +232,8 @@ def _names(parts, n):  # names of no file there: every entry a miss
 
 
 INDEX_EDITS = [
-    _index_text(_days("2026-13-45")),
-    _index_text(_days("7")),
+    _days(-1),
+    _days(2**62),
     _index_text(_names),
     _index_text(lambda parts, n: parts.append("x")),
     lambda numbers, text: (numbers[:-1], text),

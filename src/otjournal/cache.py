@@ -50,11 +50,12 @@ SCHEMA = (
 
 
 # What is known of a record without reading it: its moment in µs since the epoch (sorts
-# instants across UTC offsets), its id and its local calendar day (ISO; "" for
-# client.toml). A plain tuple: records sort by the tuple itself (moment, then id)
+# instants across UTC offsets), its id and its local calendar day (``date.toordinal``; 0
+# for client.toml). A plain tuple: records sort by the tuple itself (moment, then id)
 # without a Python call per record.
-Meta = tuple[int, str, str]
+Meta = tuple[int, str, int]
 Index = dict[str, tuple[Key, Meta]]  # one folder's files by name: key and facts
+_LAST_DAY = date.max.toordinal()
 
 
 def key_of(st: os.stat_result) -> Key:
@@ -62,61 +63,52 @@ def key_of(st: os.stat_result) -> Key:
 
 
 # A folder index is stored as columns, so that thousands of entries are checked and
-# rebuilt in C, not one Python step each: the numbers (each key's four parts and each
-# record's moment) as arrays of 64-bit integers, little-endian, then the names, ids and
-# days as text joined by NUL (which no file name, id or day holds).
-_INT_COLUMNS = "QqqQq"  # size, mtime_ns, ctime_ns, inode, moment (times may be negative)
-_ROW_BYTES = 8 * len(_INT_COLUMNS)
-
-
+# rebuilt in C, not one Python step each: its numbers as arrays of 64-bit integers,
+# little-endian (sizes and inodes unsigned; then modification and change times, moments
+# and days), and its names and ids as text joined by NUL (which neither can hold).
 def dump_index(index: Index) -> tuple[bytes, str] | None:
     """The index as (numbers, text); None if a value does not fit (left unremembered)."""
-    n = len(index)
-    numbers = [array(code) for code in _INT_COLUMNS]
-    texts: list[list[str]] = [list(index), [], []]
+    keys = [k for k, _ in index.values()]
+    facts = [m for _, m in index.values()]
+    size, mtime, ctime, ino = zip(*keys, strict=True) if keys else ((),) * 4
+    moment, ids, day = zip(*facts, strict=True) if facts else ((),) * 3
     try:
-        for (size, mtime, ctime, ino), (moment, rid, day) in index.values():
-            for column, value in zip(numbers, (size, mtime, ctime, ino, moment), strict=True):
-                column.append(value)
-            texts[1].append(rid)
-            texts[2].append(day)
+        unsigned = array("Q", size + ino)
+        signed = array("q", mtime + ctime + moment + day)
     except (OverflowError, TypeError):
         return None
-    if sys.byteorder != "little":
-        for column in numbers:
-            column.byteswap()
-    text = "\0".join(texts[0] + texts[1] + texts[2])
-    if (text.split("\0") if n else []) != texts[0] + texts[1] + texts[2]:
+    names = list(index)
+    text = "\0".join(names + list(ids))
+    if (text.split("\0") if names else []) != names + list(ids):
         return None  # a NUL in an id: not stored, rather than read back wrong
-    return b"".join(column.tobytes() for column in numbers), text
+    if sys.byteorder != "little":
+        unsigned.byteswap()
+        signed.byteswap()
+    return unsigned.tobytes() + signed.tobytes(), text
 
 
 def load_index(numbers: Any, text: Any) -> Index:
-    """The index ``dump_index`` wrote; ValueError for anything else. A key is only ever
-    compared with a file's own stat; the facts order and select records, and are checked
-    (the moment is an integer by construction): the ids text, the days ISO days."""
+    """The index ``dump_index`` wrote; ValueError for anything else. Every value is of its
+    type by construction; a key is only ever compared with a file's own stat, and a day
+    must be one (the moment only orders records)."""
     if type(numbers) is not bytes or type(text) is not str:
         raise ValueError("not a folder index")
-    n, rest = divmod(len(numbers), _ROW_BYTES)
+    n, rest = divmod(len(numbers), 48)
     parts = text.split("\0") if n else []
-    if rest or len(parts) != 3 * n or (not n and text):
+    if rest or len(parts) != 2 * n or (not n and text):
         raise ValueError("not a folder index")
-    columns = []
-    for i, code in enumerate(_INT_COLUMNS):
-        column = array(code)
-        column.frombytes(numbers[8 * n * i : 8 * n * (i + 1)])
-        if sys.byteorder != "little":
-            column.byteswap()
-        columns.append(column)
-    names, ids, days = parts[:n], parts[n : 2 * n], parts[2 * n :]
-    if not set(map(len, days)) <= {0, 10}:  # "" for client.toml
+    unsigned, signed = array("Q"), array("q")
+    unsigned.frombytes(numbers[: 16 * n])
+    signed.frombytes(numbers[16 * n :])
+    if sys.byteorder != "little":
+        unsigned.byteswap()
+        signed.byteswap()
+    day = signed[3 * n :]
+    if n and (min(day) < 0 or max(day) > _LAST_DAY):
         raise ValueError("not a folder index")
-    for _ in map(date.fromisoformat, filter(None, days)):  # ValueError if one is not a day
-        pass
-    size, mtime, ctime, ino, moment = columns
-    keys = zip(size, mtime, ctime, ino, strict=True)
-    facts = zip(moment, ids, days, strict=True)
-    return dict(zip(names, zip(keys, facts, strict=True), strict=True))
+    keys = zip(unsigned[:n], signed[:n], signed[n : 2 * n], unsigned[n:], strict=True)
+    facts = zip(signed[2 * n : 3 * n], parts[n:], day, strict=True)
+    return dict(zip(parts[:n], zip(keys, facts, strict=True), strict=True))
 
 
 class RecordCache:

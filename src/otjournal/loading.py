@@ -119,7 +119,7 @@ class FileRef:
 
     @property
     def day(self) -> date:
-        return date.fromisoformat(self.meta[2])  # type: ignore[index]
+        return date.fromordinal(self.meta[2])  # type: ignore[index]
 
 
 @dataclass
@@ -159,9 +159,9 @@ class Progress(Protocol):
 
 def meta_of(kind: str, record: Any) -> Meta:
     if kind == "client":
-        return (0, record.handle, "")
+        return (0, record.handle, 0)
     moment = record.start if kind == "session" else record.at
-    return ((moment - _EPOCH) // _MICRO, record.id, moment.date().isoformat())
+    return ((moment - _EPOCH) // _MICRO, record.id, moment.toordinal())
 
 
 class Reader:
