@@ -13,10 +13,12 @@ and ``memos`` (per-client results, such as a trends row, keyed by a fingerprint 
 file they were computed from). Writes are buffered and committed in batches, so memory
 stays flat however many files a first run parses.
 
-Nothing read back is ever run: every row is JSON text of plain values (no pickle, no
-marshal), checked as it is read. A row that is not what this module writes is only a
-miss; records are rebuilt by the model's own validating parser (``loading.py``) and
-results by their command's own checked decoder (``store.Journal.per_client``).
+Nothing read back is ever run: rows hold plain data only (JSON text, arrays of integers,
+text; no pickle, no marshal), checked as they are read. A row that is not what this
+module writes is only a miss: records are rebuilt by the model's own validating parser
+(``loading.py``), results by their command's own checked decoder
+(``store.Journal.per_client``). A row that is well formed but false cannot be told from
+a true one: the cache folder being the user's own, private, is what guards that.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from typing import Any
 from otjournal import plain
 
 CACHE_FORMAT = "5"  # bump when what is stored, or the conflict-copy patterns, change
-# (5: JSON text, no pickle; an older cache is deleted unread)
+# (5: plain data, no pickle; an older cache is deleted unread, see _open)
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
