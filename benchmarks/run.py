@@ -105,7 +105,9 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     otj = otj_command()
     rows: list[tuple[int, str, dict[str, float]]] = []
-    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="otj-bench-"))
+    # Absolute: a relative XDG_CACHE_HOME is ignored (XDG spec), so the cache would land
+    # in ~/.cache and the 'no cache' row would not start without one.
+    work = Path(args.work).resolve() if args.work else Path(tempfile.mkdtemp(prefix="otj-bench-"))
     keep = args.keep or bool(args.work)
     try:
         for n in sizes:

@@ -8,46 +8,111 @@ faster, never different.
 
 Three tables: ``folders`` (one row per folder: each file's key and the few facts that
 order and select records, so a scan reads one small row per folder, not one per file),
-``records`` (each validated record, pickled, with the key of the file it came from) and
-``memos`` (per-client results, such as a trends row, keyed by a fingerprint of every file
-they were computed from). Writes are buffered and committed in batches, so memory stays
-flat however many files a first run parses.
+``records`` (the table each valid file parsed to, with the key of the file it came from)
+and ``memos`` (per-client results, such as a trends row, keyed by a fingerprint of every
+file they were computed from). Writes are buffered and committed in batches, so memory
+stays flat however many files a first run parses.
+
+Nothing read back is ever run: rows hold plain data only (JSON text, arrays of integers,
+text; no pickle, no marshal), checked as they are read. A row that is not what this
+module writes is only a miss: records are rebuilt by the model's own validating parser
+(``loading.py``), results by their command's own checked decoder
+(``store.Journal.per_client``). A row that is well formed but false cannot be told from
+a true one: the cache folder being the user's own, private, is what guards that.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
-import pickle
 import sqlite3
+import sys
+from array import array
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-CACHE_FORMAT = "5"  # bump when what is stored, what is valid, or the conflict-copy patterns, change
+from otjournal import plain
+
+# Bump when what is stored, what is valid, or the conflict-copy patterns change.
+# (5: plain data, no pickle, an older cache is deleted unread, see _open; 6: dates
+# outside 1900-2999 are problems, so no cached record may hold one.)
+CACHE_FORMAT = "6"
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, data BLOB)",
+    "CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, numbers BLOB, text TEXT)",
     "CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, size INT, mtime_ns INT, "
-    "ctime_ns INT, ino INT, data BLOB)",
-    "CREATE TABLE IF NOT EXISTS memos (name TEXT, client TEXT, fingerprint TEXT, data BLOB, "
+    "ctime_ns INT, ino INT, kind TEXT, data TEXT)",
+    "CREATE TABLE IF NOT EXISTS memos (name TEXT, client TEXT, fingerprint TEXT, data TEXT, "
     "PRIMARY KEY (name, client))",
 )
 
 
-# What is known of a record without unpickling it: its moment in µs since the epoch
-# (sorts instants across UTC offsets), its id and its local calendar day (ISO). A plain
-# tuple: a folder index holds thousands, plain tuples unpickle fastest, and records sort
-# by the tuple itself (moment, then id) without a Python call per record.
-Meta = tuple[int, str, str]
+# What is known of a record without reading it: its moment in µs since the epoch (sorts
+# instants across UTC offsets), its id and its local calendar day (``date.toordinal``; 0
+# for client.toml). A plain tuple: records sort by the tuple itself (moment, then id)
+# without a Python call per record.
+Meta = tuple[int, str, int]
 Index = dict[str, tuple[Key, Meta]]  # one folder's files by name: key and facts
+_LAST_DAY = date.max.toordinal()
 
 
 def key_of(st: os.stat_result) -> Key:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+# A folder index is stored as columns, so that thousands of entries are checked and
+# rebuilt in C, not one Python step each: its numbers as arrays of 64-bit integers,
+# little-endian (sizes and inodes unsigned; then modification and change times, moments
+# and days), and its names and ids as text joined by NUL (which neither can hold).
+def dump_index(index: Index) -> tuple[bytes, str] | None:
+    """The index as (numbers, text); None if a value does not fit (left unremembered)."""
+    keys = [k for k, _ in index.values()]
+    facts = [m for _, m in index.values()]
+    size, mtime, ctime, ino = zip(*keys, strict=True) if keys else ((),) * 4
+    moment, ids, day = zip(*facts, strict=True) if facts else ((),) * 3
+    try:
+        unsigned = array("Q", size + ino)
+        signed = array("q", mtime + ctime + moment + day)
+    except (OverflowError, TypeError):
+        return None
+    names = list(index)
+    text = "\0".join(names + list(ids))
+    if (text.split("\0") if names else []) != names + list(ids):
+        return None  # a NUL in an id: not stored, rather than read back wrong
+    if sys.byteorder != "little":
+        unsigned.byteswap()
+        signed.byteswap()
+    return unsigned.tobytes() + signed.tobytes(), text
+
+
+def load_index(numbers: Any, text: Any) -> Index:
+    """The index ``dump_index`` wrote; ValueError for anything else. Every value is of its
+    type by construction; a key is only ever compared with a file's own stat, and a day
+    must be one (the moment only orders records)."""
+    if type(numbers) is not bytes or type(text) is not str:
+        raise ValueError("not a folder index")
+    n, rest = divmod(len(numbers), 48)
+    parts = text.split("\0") if n else []
+    if rest or len(parts) != 2 * n or (not n and text):
+        raise ValueError("not a folder index")
+    unsigned, signed = array("Q"), array("q")
+    unsigned.frombytes(numbers[: 16 * n])
+    signed.frombytes(numbers[16 * n :])
+    if sys.byteorder != "little":
+        unsigned.byteswap()
+        signed.byteswap()
+    day = signed[3 * n :]
+    if n and (min(day) < 0 or max(day) > _LAST_DAY):
+        raise ValueError("not a folder index")
+    keys = zip(unsigned[:n], signed[:n], signed[n : 2 * n], unsigned[n:], strict=True)
+    facts = zip(signed[2 * n : 3 * n], parts[n:], day, strict=True)
+    return dict(zip(parts[:n], zip(keys, facts, strict=True), strict=True))
 
 
 class RecordCache:
@@ -57,10 +122,10 @@ class RecordCache:
         self.path = folder / f"records-{digest}.sqlite"
         self.db: sqlite3.Connection | None = None
         self.usable = True
-        self._indexes: dict[str, bytes] = {}
-        self._records: dict[str, tuple[Key, bytes]] = {}
-        self._folders: dict[str, bytes] = {}
-        self._memos: dict[tuple[str, str], tuple[str, bytes]] = {}
+        self._indexes: dict[str, tuple[bytes, str]] = {}
+        self._records: dict[str, tuple[Key, str, str]] = {}
+        self._folders: dict[str, tuple[bytes, str]] = {}
+        self._memos: dict[tuple[str, str], tuple[str, str]] = {}
         self._gone: list[str] = []
         self._gone_clients: list[str] = []
         if not self._folder_ok(create=False):
@@ -137,73 +202,87 @@ class RecordCache:
     def preload(self, client: str | None = None) -> None:
         """Fetch the folder indexes of one client (or all) in one query."""
         if client is None:
-            rows = self._query("SELECT folder, data FROM folders")
+            rows = self._query("SELECT folder, numbers, text FROM folders")
         else:
             rows = self._query(
-                "SELECT folder, data FROM folders WHERE folder = ? OR folder LIKE ?",
+                "SELECT folder, numbers, text FROM folders WHERE folder = ? OR folder LIKE ?",
                 (f"clients/{client}", f"clients/{client}/%"),
             )
-        self._indexes.update(rows)
+        self._indexes.update((folder, (numbers, text)) for folder, numbers, text in rows)
 
     def index(self, folder: str) -> Index:
         """What was known of the files in one folder (after ``preload``): name → key, facts."""
-        blob = self._indexes.get(folder)
-        if blob is None:
+        row = self._indexes.get(folder)
+        if row is None:
             return {}
         try:
-            index: Index = pickle.loads(blob)
-            return index
-        except Exception:  # a damaged row is only a miss
+            return load_index(*row)
+        except (ValueError, RecursionError):  # a damaged or foreign row is only a miss
             return {}
 
     def handles(self) -> set[str]:
         """Clients some folder index is remembered for."""
         return {folder.split("/")[1] for folder in self._indexes}
 
-    def record(self, path: str, key: Key) -> Any | None:
-        """The record of a file with this key; None if not remembered or unusable."""
+    def record(self, path: str, key: Key) -> tuple[str, dict[str, Any]] | None:
+        """The kind and TOML table of a file with this key, as plain data (the caller
+        rebuilds the record through the model's parser); None if not remembered or not
+        readable as a table."""
         pending = self._records.get(path)
         if pending is not None:
-            blob = pending[1] if pending[0] == key else None
+            row = pending[1:] if pending[0] == key else None
         else:
             rows = self._query(
-                "SELECT data FROM records WHERE path = ? AND size = ? AND mtime_ns = ? "
+                "SELECT kind, data FROM records WHERE path = ? AND size = ? AND mtime_ns = ? "
                 "AND ctime_ns = ? AND ino = ?",
                 (path, *key),
             )
-            blob = rows[0][0] if rows else None
-        if blob is None:
+            row = rows[0] if rows else None
+        if row is None or type(row[0]) is not str:
             return None
         try:
-            return pickle.loads(blob)
-        except Exception:  # a damaged row is only a miss
+            return row[0], plain.loads(row[1])
+        except ValueError:  # a damaged or foreign row is only a miss
             return None
 
     def memo(self, name: str, client: str, fingerprint: str) -> Any | None:
+        """A result remembered as plain JSON values (the caller checks its shape)."""
         rows = self._query(
             "SELECT data FROM memos WHERE name = ? AND client = ? AND fingerprint = ?",
             (name, client, fingerprint),
         )
-        if not rows:
+        if not rows or type(rows[0][0]) is not str:
             return None
         try:
-            return pickle.loads(rows[0][0])
-        except Exception:
+            return json.loads(rows[0][0])
+        except (ValueError, RecursionError):
             return None
 
     # -- writing (buffered) --------------------------------------------------------
-    def put(self, path: str, key: Key, record: Any) -> None:
-        self._records[path] = (key, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+    def put(self, path: str, key: Key, kind: str, table: dict[str, Any]) -> None:
+        """The table a file of this kind parsed to (what ``tomllib`` gave)."""
+        try:
+            text = plain.dumps(table)
+        except ValueError:  # not a table from TOML: not remembered, read again next time
+            return
+        self._records[path] = (key, kind, text)
         self._maybe_flush()
 
     def put_index(self, folder: str, index: Index, gone: list[str]) -> None:
         """A folder's files as now known; ``gone``: paths of records no longer there."""
-        self._folders[folder] = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+        row = dump_index(index)
+        if row is not None:
+            self._folders[folder] = row
         self._gone += gone
         self._maybe_flush()
 
     def remember(self, name: str, client: str, fingerprint: str, value: Any) -> None:
-        self._memos[(name, client)] = (fingerprint, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        """``value``: plain JSON values (lists, objects, text, numbers, booleans, null)."""
+        try:
+            text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            return  # not plain data: not remembered
+        self._memos[(name, client)] = (fingerprint, text)
         self._maybe_flush()
 
     def forget_client(self, client: str) -> None:
@@ -230,10 +309,13 @@ class RecordCache:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.executemany(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)",
-                    [(p, *k, blob) for p, (k, blob) in records.items()],
+                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(p, *k, kind, text) for p, (k, kind, text) in records.items()],
                 )
-                db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", folders.items())
+                db.executemany(
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
+                    [(folder, *row) for folder, row in folders.items()],
+                )
                 db.executemany(
                     "INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?)",
                     [(n, c, fp, data) for (n, c), (fp, data) in memos.items()],

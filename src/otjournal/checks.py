@@ -256,3 +256,42 @@ def seal_problems(j: object) -> tuple[list[Problem], int]:
     if still != verified:
         seals.save_verified(memo_file, still)
     return problems, len(on_disk.keys() - latest.keys())
+
+
+# ``check`` remembers each clean client's findings in the cache as plain data (JSON): a
+# row read back is checked field by field before it becomes Findings again.
+SEVERITIES = ("error", "warning", "note")
+
+
+def findings_to_plain(found: Findings) -> dict[str, object]:
+    return {
+        "problems": [
+            [str(p.path), p.message, p.line, p.column, p.hint, p.severity] for p in found.problems
+        ],
+        "counts": [found.clients, found.sessions, found.homework],
+    }
+
+
+def findings_from_plain(plain: object) -> Findings:
+    """The Findings ``findings_to_plain`` gave; ValueError for anything else."""
+    if type(plain) is not dict or set(plain) != {"problems", "counts"}:
+        raise ValueError("not check findings")
+    counts, rows = plain["counts"], plain["problems"]
+    if type(rows) is not list or type(counts) is not list or len(counts) != 3:
+        raise ValueError("not check findings")
+    if any(type(n) is not int or n < 0 for n in counts):
+        raise ValueError("not check findings")
+    return Findings([_problem(row) for row in rows], *counts)
+
+
+def _problem(row: object) -> Problem:
+    if type(row) is not list or len(row) != 6:
+        raise ValueError("not a problem")
+    path, message, line, column, hint, severity = row
+    if type(path) is not str or not path or type(message) is not str:
+        raise ValueError("not a problem")
+    if any(n is not None and (type(n) is not int or n < 1) for n in (line, column)):
+        raise ValueError("not a problem")
+    if (hint is not None and type(hint) is not str) or severity not in SEVERITIES:
+        raise ValueError("not a problem")
+    return Problem(Path(path), message, line, column, hint, severity)

@@ -119,7 +119,7 @@ class FileRef:
 
     @property
     def day(self) -> date:
-        return date.fromisoformat(self.meta[2])  # type: ignore[index]
+        return date.fromordinal(self.meta[2])  # type: ignore[index]
 
 
 @dataclass
@@ -159,9 +159,9 @@ class Progress(Protocol):
 
 def meta_of(kind: str, record: Any) -> Meta:
     if kind == "client":
-        return (0, record.handle, "")
+        return (0, record.handle, 0)
     moment = record.start if kind == "session" else record.at
-    return ((moment - _EPOCH) // _MICRO, record.id, moment.date().isoformat())
+    return ((moment - _EPOCH) // _MICRO, record.id, moment.toordinal())
 
 
 class Reader:
@@ -194,7 +194,7 @@ class Reader:
             self._showing = False
         if self.cache is not None:
             for folder, refs, known in self._stale:
-                now = {f.where.rsplit("/", 1)[1]: (f.key, f.meta) for f in refs if f.meta}
+                now = {f.where.rsplit("/", 1)[1]: (f.key, f.meta) for f in refs if f.meta and f.key}
                 gone = [f"{folder}/{name}" for name in known if name not in now]
                 self.cache.put_index(folder, now, gone)  # type: ignore[arg-type]
             self._stale = []
@@ -384,7 +384,7 @@ class Reader:
 
     def _read_ref(self, ref: FileRef, handle: str, snap: Snapshot | None) -> Any:
         if ref.meta is not None and self.cache is not None and ref.key is not None:
-            cached = self.cache.record(ref.where[self._inside :], ref.key)
+            cached = self._cached(ref, handle)
             if cached is not None:
                 return cached
         problems = snap.problems if snap is not None else []
@@ -397,16 +397,34 @@ class Reader:
 
         if snap is not None and has_git_markers(raw):  # reported by the parser as well
             snap.conflicts.append(Conflict(ref.path, ref.path, "git"))
-        record = parse_collect(raw, ref.path, parser(ref.kind), problems)
-        if record is None:
+        parsed = parse_collect(raw, ref.path, parser(ref.kind), problems)
+        if parsed is None:
             return None
+        table, record = parsed
         owner = record.handle if ref.kind == "client" else record.client
         if owner != handle:
             problems.append(_misplaced(ref, raw, owner, handle))
             return None
         if self.cache is not None and ref.key is not None:
             ref.meta = meta_of(ref.kind, record)
-            self.cache.put(ref.where[self._inside :], ref.key, record)
+            self.cache.put(ref.where[self._inside :], ref.key, ref.kind, table)
+        return record
+
+    def _cached(self, ref: FileRef, handle: str) -> Any:
+        """A file's record rebuilt from the table the cache holds, through the same parser
+        as the file itself, so it is exactly what parsing the file gives; None (read the
+        file) for a row that is not such a table, or whose record is not of this file's
+        kind, client and index facts."""
+        row = self.cache.record(ref.where[self._inside :], ref.key)  # type: ignore[union-attr,arg-type]
+        if row is None or row[0] != ref.kind:
+            return None
+        try:
+            record = parser(ref.kind)(row[1])
+        except OtjournalError:  # not valid: a row this cache did not write
+            return None
+        owner = record.handle if ref.kind == "client" else record.client
+        if owner != handle or meta_of(ref.kind, record) != ref.meta:
+            return None
         return record
 
 
@@ -528,9 +546,12 @@ def parser(kind: str) -> Callable[[Any], Any]:
     ].from_dict
 
 
-def parse_collect(raw: bytes, path: Path, parse: Any, problems: list[Problem]) -> Any:
+def parse_collect(
+    raw: bytes, path: Path, parse: Any, problems: list[Problem]
+) -> tuple[dict[str, Any], Any] | None:
+    """The table and record a file's bytes parse to; None (problems noted) if they do not."""
     try:
-        return parse_record_bytes(raw, path, parse)
+        return parse_table_and_record(raw, path, parse)
     except InvalidFile as exc:
         problems.extend(exc.problems)
     except OtjournalError as exc:
@@ -540,11 +561,16 @@ def parse_collect(raw: bytes, path: Path, parse: Any, problems: list[Problem]) -
 
 def parse_record_bytes(raw: bytes, path: Path, parse: Any) -> Any:
     """Parse one file's bytes (from the folder, ``--from`` or an import) with located errors."""
+    return parse_table_and_record(raw, path, parse)[1]
+
+
+def parse_table_and_record(raw: bytes, path: Path, parse: Any) -> tuple[dict[str, Any], Any]:
+    """The TOML table of a file's bytes and the record it makes (the cache keeps the table)."""
     from otjournal import tomlio  # not imported when every file comes from the cache
 
     tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
     data = tomlio.parse(raw, path)
     try:
-        return parse(data)
+        return data, parse(data)
     except ValidationErrors as exc:
         raise tomlio.located(exc, raw, path) from None

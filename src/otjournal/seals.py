@@ -171,10 +171,16 @@ def save_verified(path: Path | None, files: dict[str, list[object]]) -> None:
     import json
     import tempfile
 
+    from otjournal import fsio
+    from otjournal.errors import OtjournalError
+    from otjournal.paths import platform_split
+
     if path is None:
         return
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(OSError, OtjournalError):
+        # The cache folder is otjournal's own: never written through a link.
+        base, parts = platform_split(path.parent)
+        fsio.private_folder(base, *parts)
         fd, tmp = tempfile.mkstemp(prefix=".otj-", suffix=".part", dir=path.parent)
         try:
             with os.fdopen(fd, "w") as fh:

@@ -344,3 +344,43 @@ def overview_row(
         "goal_direction": direction(goal_trends(client, within)),
         "lowest_item": {"item": low.item, "rate": low.rate} if low else None,
     }
+
+
+# The trends overview remembers each client's row in the cache as plain data (JSON): a
+# row read back is checked field by field before it is shown.
+DIRECTIONS = ("moving up", "moving down", "steady", "too few ratings")
+_ROW_KEYS = ("client", "sessions", "last_seen", "goal_direction", "lowest_item")
+
+
+def overview_row_to_plain(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    last = row["last_seen"]
+    return {**row, "last_seen": last.isoformat() if last is not None else None}
+
+
+def overview_row_from_plain(plain: Any) -> dict[str, Any] | None:
+    """The row ``overview_row_to_plain`` gave; ValueError for anything else."""
+    if plain is None:
+        return None
+    if type(plain) is not dict or set(plain) != set(_ROW_KEYS):
+        raise ValueError("not an overview row")
+    client, sessions, last, trend, low = (plain[k] for k in _ROW_KEYS)
+    if type(client) is not str or type(sessions) is not int or sessions < 0:
+        raise ValueError("not an overview row")
+    if trend not in DIRECTIONS or (last is not None and type(last) is not str):
+        raise ValueError("not an overview row")
+    if low is not None:
+        if type(low) is not dict or set(low) != {"item", "rate"} or type(low["item"]) is not str:
+            raise ValueError("not an overview row")
+        rate = low["rate"]
+        if type(rate) is not float or not 0 <= rate <= 1:
+            raise ValueError("not an overview row")
+        low = {"item": low["item"], "rate": rate}
+    return {
+        "client": client,
+        "sessions": sessions,
+        "last_seen": date.fromisoformat(last) if last is not None else None,
+        "goal_direction": trend,
+        "lowest_item": low,
+    }

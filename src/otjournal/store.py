@@ -429,6 +429,8 @@ class Journal:
         compute: Callable[[Snapshot], T],
         *,
         memo: str,
+        dump: Callable[[T], Any],
+        load: Callable[[Any], T],
         params: tuple[object, ...] = (),
         homework: bool = True,
     ) -> tuple[list[T], Snapshot]:
@@ -437,7 +439,9 @@ class Journal:
         cache under ``memo`` with a fingerprint of every file of that client and ``params``;
         while none of them changes, the client's files are not read again. Results are
         only remembered for clients whose every file could be read, so a problem is
-        reported on every run until it is fixed."""
+        reported on every run until it is fixed. The cache holds plain data only:
+        ``dump`` makes it of a result, ``load`` checks it and rebuilds the result
+        (ValueError, TypeError or KeyError for anything else: then the client is read)."""
         from otjournal import __version__
         from otjournal.cache import CACHE_FORMAT
 
@@ -448,14 +452,14 @@ class Journal:
             report.problems += scan.problems
             for found in scan.clients:
                 fingerprint = found.fingerprint(memo, __version__, CACHE_FORMAT, *params)
-                remembered = r.memo(memo, found.handle, fingerprint)
-                if remembered is not None:
+                remembered = _checked(r.memo(memo, found.handle, fingerprint), load)
+                if remembered:
                     results.append(remembered[0])
                     continue
                 snap = r.snapshot(found)
                 result = compute(snap)
                 if fingerprint and not snap.problems and not snap.conflicts:
-                    r.remember(memo, found.handle, fingerprint, (result,))
+                    r.remember(memo, found.handle, fingerprint, [dump(result)])
                 report.problems += snap.problems
                 report.conflicts += snap.conflicts
                 results.append(result)
@@ -547,3 +551,14 @@ class Journal:
                 except OSError:
                     continue
         return changed
+
+
+def _checked(remembered: Any, load: Callable[[Any], T]) -> tuple[T] | None:
+    """A remembered result, rebuilt by ``load``; None (compute it again) for anything that
+    is not what ``per_client`` wrote."""
+    if type(remembered) is not list or len(remembered) != 1:
+        return None
+    try:
+        return (load(remembered[0]),)
+    except (ValueError, TypeError, KeyError):
+        return None

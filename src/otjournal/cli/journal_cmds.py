@@ -155,7 +155,13 @@ def _printout(
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
-    from otjournal.checks import FINDINGS_VERSION, client_checks, seal_problems
+    from otjournal.checks import (
+        FINDINGS_VERSION,
+        client_checks,
+        findings_from_plain,
+        findings_to_plain,
+        seal_problems,
+    )
     from otjournal.config import load_config_or_defaults
     from otjournal.paths import config_file
 
@@ -167,6 +173,8 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     found, report = j.per_client(
         lambda snap: client_checks(j, snap, day, *retention),
         memo="check",
+        dump=findings_to_plain,
+        load=findings_from_plain,
         params=(day, retention, FINDINGS_VERSION),
     )
     problems = report.problems + [p for f in found for p in f.problems]

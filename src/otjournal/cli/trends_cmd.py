@@ -108,7 +108,7 @@ def _overview(j: Any, start: date, end: date, json: bool) -> None:
     """One line per client, read one client at a time; a client whose files are unchanged
     since the last run is not read again (the line is remembered in the cache)."""
     from otjournal.cli.problems import note_problems
-    from otjournal.stats import overview_row
+    from otjournal.stats import overview_row, overview_row_from_plain, overview_row_to_plain
 
     def row(snap: Any) -> dict[str, Any] | None:
         if not snap.clients:
@@ -116,7 +116,14 @@ def _overview(j: Any, start: date, end: date, json: bool) -> None:
         [loaded] = snap.clients.values()
         return overview_row(loaded.record, [s.record for s in snap.sessions], start, end)
 
-    found, report = j.per_client(row, memo="trends-overview", params=(start, end), homework=False)
+    found, report = j.per_client(
+        row,
+        memo="trends-overview",
+        dump=overview_row_to_plain,
+        load=overview_row_from_plain,
+        params=(start, end),
+        homework=False,
+    )
     note_problems(report)
     rows = [r for r in found if r is not None]
     if json:
