@@ -447,6 +447,7 @@ def test_ten_clones_converge_with_every_note_and_amendment_once(runner, tmp_path
     first = clones[0]
     ok(otj(runner, first, "init", "--git", "--remote", str(remote)))
     ok(otj(runner, first, "client", "add", "mia-k", "--name", "Mia K."))
+    ok(otj(runner, first, "goal", "add", "mia-k", "--text", "Laces shoes"))  # g1, rated below
     for n in range(SHARED):
         log_session(runner, first, f"2026-02-0{n + 1}", "09:00", f"Shared note {n}")
     ok(otj(runner, first, "sync"))
