@@ -418,3 +418,33 @@ def test_two_clients_notes_with_one_id_are_both_counted(runner, notes: Path):
     assert json.loads(shown.stdout)["client"] == "noah-t"
     by_path = runner.invoke(app, ["show", str(saved[0].path), "--json"])
     assert json.loads(by_path.stdout)["client"] == "mia-k"
+
+
+def test_show_and_amend_read_only_the_client_whose_file_names_match(
+    runner, journal, monkeypatch
+):
+    """A session is found by its file name first: other clients are never parsed."""
+    from otjournal.cli import app
+    from otjournal.store import Journal as J
+
+    for handle in ("mia-k", "noah-t"):
+        journal.add_client(make_client(handle))
+    mine = journal.add_session(make_session())
+    journal.add_session(make_session(client="noah-t"))
+    loaded: list[object] = []
+    real = J.load
+
+    def spy(self, handles=None, **kw):
+        loaded.append(None if handles is None else sorted(handles))
+        return real(self, handles, **kw)
+
+    monkeypatch.setattr(J, "load", spy)
+    shown = runner.invoke(app, ["show", mine.record.id[-5:]])
+    assert shown.exit_code == 0, shown.output
+    assert "Mia K." in shown.output
+    assert loaded == [["mia-k"]]
+    # Not found by name (a file renamed by hand): every client is read, as before.
+    loaded.clear()
+    missing = runner.invoke(app, ["show", "zzzzz"])
+    assert missing.exit_code == 1
+    assert loaded == [None]

@@ -424,6 +424,35 @@ class Journal:
         snap.settle()
         return snap
 
+    def find_session(self, wanted: str) -> tuple[Snapshot, Loaded[Session]]:
+        """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
+        and the snapshot it was found in. Session files are named by their id, so only the
+        clients with a file name that could match are read (flat in the journal's size);
+        every client is read when none matches there (a file renamed by hand)."""
+        from otjournal.query import find_by_id
+
+        key = wanted.strip().removesuffix(".toml")
+        handles = self._clients_with_session_named(key) if key and "/" not in key else []
+        if handles:
+            snap = self.load(handles, homework=False)
+            try:
+                return snap, find_by_id(snap.sessions, wanted)
+            except NotFoundError:
+                pass
+        snap = self.load(homework=False)
+        return snap, find_by_id(snap.sessions, wanted)
+
+    def _clients_with_session_named(self, key: str) -> list[str]:
+        found = []
+        for handle in self.client_handles():
+            try:
+                names = os.listdir(os.path.join(self.root, CLIENTS, handle, SESSIONS))
+            except OSError:
+                continue
+            if any(n.startswith(key) or n.removesuffix(".toml").endswith(key) for n in names):
+                found.append(handle)
+        return found
+
     def per_client(
         self,
         compute: Callable[[Snapshot], T],

@@ -108,12 +108,10 @@ def show_cmd(
 ) -> None:
     """Show one session note in full, amendments after the note (--format for a printout)."""
     from otjournal.cli.problems import note_problems
-    from otjournal.query import find_by_id
     from otjournal.render import session_detail
 
-    snap = journal(dir).load(homework=False)
+    snap, found = journal(dir).find_session(session_id)
     note_problems(snap)
-    found = find_by_id(snap.sessions, session_id)
     session = found.record
     if fmt is not None or output is not None:
         if json:

@@ -69,7 +69,6 @@ def amend_cmd(
     from otjournal.cli.log_cmd import load_config
     from otjournal.drafts import default_drafts
     from otjournal.model.vocab import AMENDMENT_KINDS
-    from otjournal.query import find_by_id
 
     config = load_config()
     j = journal(dir)
@@ -81,7 +80,7 @@ def amend_cmd(
         session_id = session_id or str(draft.note.get("session", ""))
     if not session_id:
         fail("name the session to amend: otj amend ID (or --resume a kept amendment)")
-    found = find_by_id(j.load(homework=False).sessions, session_id)
+    _, found = j.find_session(session_id)
     raw, fingerprint, session = j.read_session_file(found.path)
     given = {"kind": kind, "text": text, "original": original, "by": by}
     if from_stdin:
