@@ -424,7 +424,6 @@ def test_show_and_amend_read_only_the_client_whose_file_names_match(
     runner, journal, monkeypatch
 ):
     """A session is found by its file name first: other clients are never parsed."""
-    from otjournal.cli import app
     from otjournal.store import Journal as J
 
     for handle in ("mia-k", "noah-t"):

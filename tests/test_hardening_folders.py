@@ -187,9 +187,12 @@ def test_a_linked_drafts_folder_is_refused_and_nothing_written(runner, mia, tmp_
     draft = drafts.new("log", "mia-k", datetime.now().astimezone(), {"plan": {"summary": "x"}})
     with pytest.raises(StoreError, match="symlink"):
         drafts.save(draft, datetime.now().astimezone())
-    # Through the CLI: text on stdin would be kept as a draft; here it is refused instead.
+    # Through the CLI: an incomplete note on stdin would be kept as a draft; here the draft
+    # is refused, and the message says so truly (exit 2: the note itself is incomplete).
     result = invoke(runner, "log", "mia-k", "--from", "-", input='[plan]\nsummary = "x"\n')
-    refused(result, drafts_dir())
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    assert "The draft could not be written either" in result.stderr
+    assert "refusing to write here" in result.stderr and "symlink" in result.stderr
     assert list(outside.iterdir()) == []
 
 

@@ -33,6 +33,7 @@ from otjournal.drafts import Drafts, default_drafts
 from otjournal.errors import StoreError
 from otjournal.store import Journal
 from tests.conftest import TZ, make_client, make_session
+from tests.test_log import draft_files
 
 SECRET = "Mia laced both shoes, beaming"  # note text: never in a message
 NOTE = f"""\
@@ -54,19 +55,6 @@ summary = "{SECRET}"
 def seeded(journal: Journal) -> Journal:
     journal.add_client(make_client())
     return journal
-
-
-def drafts_dir() -> Path:
-    return Path(os.environ["XDG_STATE_HOME"]) / "otjournal" / "drafts"
-
-
-def draft_files() -> list[Path]:
-    folder = drafts_dir()
-    if not folder.exists():
-        return []
-    return sorted(
-        p for p in folder.iterdir() if p.suffix == ".toml" and not p.name.endswith(".edit.toml")
-    )
 
 
 def sessions(notes: Path) -> list[Path]:

@@ -161,8 +161,9 @@ offsets = st.one_of(
     st.just(UTC),
     st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: timezone(timedelta(minutes=m))),
 )
-aware = st.datetimes(timezones=offsets)
-dates = st.dates()
+# Dates lie in the years 1900-2999 (docs/format.md); a day's margin keeps any offset inside.
+aware = st.datetimes(datetime(1900, 1, 2), datetime(2999, 12, 30), timezones=offsets)
+dates = st.dates(date(1900, 1, 1), date(2999, 12, 31))
 
 
 def opt(strategy: st.SearchStrategy) -> st.SearchStrategy:

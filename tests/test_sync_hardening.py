@@ -24,27 +24,17 @@ from pathlib import Path
 import pytest
 
 from otjournal import amend
-from otjournal.cli import app
 from otjournal.loading import parse_record_bytes
 from otjournal.model import Session
 from otjournal.store import Journal
 from tests.conftest import make_session
+from tests.test_gitsync import bare, clean, git, log_session, ok, otj
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 TZ = timezone(timedelta(hours=10))
 
 
-# -- helpers (as in test_gitsync.py) ------------------------------------------------------
-
-
-def git(folder: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=True)
-    return result.stdout
-
-
-def bare(path: Path) -> Path:
-    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True, capture_output=True)
-    return path
+# -- helpers (git, bare, otj, ok, log_session and clean come from test_gitsync.py) ----
 
 
 def on_remote(remote: Path) -> set[str]:
@@ -67,37 +57,10 @@ def remote_head(remote: Path) -> str:
     ).stdout.strip()
 
 
-def otj(runner, folder: Path, *args: str, input: str | None = None):
-    result = runner.invoke(app, [*args, "--dir", str(folder)], input=input)
-    assert "Traceback" not in result.output, result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
-        result.exception
-    )
-    return result
-
-
-def ok(result) -> None:
-    assert result.exit_code == 0, (result.exit_code, result.output)
-
-
-def log_session(runner, folder: Path, day: str, time: str, summary: str) -> None:
-    ok(
-        otj(
-            runner, folder, "log", "mia-k", "--no-input", "--date", day, "--time", time,
-            "--by", "Alex Rivera", "--setting", "clinic", "--attendee", "child",
-            "--summary", summary,
-        )
-    )  # fmt: skip
-
-
 def sessions(runner, folder: Path) -> list[dict]:
     result = otj(runner, folder, "list", "--json")
     ok(result)
     return json.loads(result.stdout)
-
-
-def clean(folder: Path) -> bool:
-    return git(folder, "status", "--porcelain", "--untracked-files=no").strip() == ""
 
 
 def session_file(folder: Path, sid: str) -> Path:

@@ -458,8 +458,8 @@ class Journal:
         compute: Callable[[Snapshot], T],
         *,
         memo: str,
-        dump: Callable[[T], Any],
-        load: Callable[[Any], T],
+        dump: Callable[[T], Any] | None = None,
+        load: Callable[[Any], T] | None = None,
         params: tuple[object, ...] = (),
         homework: bool = True,
     ) -> tuple[list[T], Snapshot]:
@@ -470,7 +470,8 @@ class Journal:
         only remembered for clients whose every file could be read, so a problem is
         reported on every run until it is fixed. The cache holds plain data only:
         ``dump`` makes it of a result, ``load`` checks it and rebuilds the result
-        (ValueError, TypeError or KeyError for anything else: then the client is read)."""
+        (ValueError, TypeError or KeyError for anything else: then the client is read).
+        Without them nothing is remembered: each client is read every time."""
         from otjournal import __version__
         from otjournal.cache import CACHE_FORMAT
 
@@ -481,13 +482,15 @@ class Journal:
             report.problems += scan.problems
             for found in scan.clients:
                 fingerprint = found.fingerprint(memo, __version__, CACHE_FORMAT, *params)
-                remembered = _checked(r.memo(memo, found.handle, fingerprint), load)
+                remembered = (
+                    _checked(r.memo(memo, found.handle, fingerprint), load) if load else None
+                )
                 if remembered:
                     results.append(remembered[0])
                     continue
                 snap = r.snapshot(found)
                 result = compute(snap)
-                if fingerprint and not snap.problems and not snap.conflicts:
+                if dump and fingerprint and not snap.problems and not snap.conflicts:
                     r.remember(memo, found.handle, fingerprint, [dump(result)])
                 report.problems += snap.problems
                 report.conflicts += snap.conflicts

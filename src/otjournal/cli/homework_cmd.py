@@ -125,6 +125,7 @@ def _list_all(j: Any, json: bool) -> None:
         )
         return c.handle, c.display_name, found
 
+    # Not remembered in the cache: a client's current homework is quick to find.
     found, report = j.per_client(current, memo="homework-list", params=(day,))
     note_problems(report)
     rows = [r for r in found if r is not None and r[2]]
