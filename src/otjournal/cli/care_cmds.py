@@ -68,10 +68,7 @@ def sync_cmd(
             f"  left out, staying on this device (not otjournal's): "
             f"{_n(len(result.left_out), 'new file')}"
         )
-        for f in result.left_out[:LISTED]:
-            say(f"    {f}")
-        if len(result.left_out) > LISTED:
-            say(f"    and {len(result.left_out) - LISTED} more")
+        _list_files(result.left_out)
         say("    to sync one: add a glob to .otjournal/sync-include, or otj sync --include GLOB")
     elif result.left_out_count:
         say(f"  left out (listed before): {_n(result.left_out_count, 'file')}")
@@ -80,10 +77,7 @@ def sync_cmd(
             f"  still synced because git tracked them before: "
             f"{_n(len(result.tracked_outside), 'file')} not otjournal's"
         )
-        for f in result.tracked_outside[:LISTED]:
-            say(f"    {f}")
-        if len(result.tracked_outside) > LISTED:
-            say(f"    and {len(result.tracked_outside) - LISTED} more")
+        _list_files(result.tracked_outside)
         say(
             "    to stop: git rm --cached FILE (other devices then delete their copy "
             "at their next sync; history keeps it)"
@@ -96,6 +90,14 @@ def sync_cmd(
 
 
 LISTED = 20  # file names listed at most; the rest are counted
+
+
+def _list_files(files: list[str]) -> None:
+    """The first LISTED file names, one a line; the rest counted."""
+    for f in files[:LISTED]:
+        _say(f"    {f}")
+    if len(files) > LISTED:
+        _say(f"    and {len(files) - LISTED} more")
 
 
 def _n(count: int, noun: str) -> str:
