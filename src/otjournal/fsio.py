@@ -255,11 +255,6 @@ def replace_checked(path: Path, data: bytes, expected: Fingerprint, limit: int) 
         ) from None
 
 
-def make_private_dir(path: Path, root: Path) -> None:
-    """Kept for callers written before ``private_folder``: ``path`` inside ``root``."""
-    private_folder(root, *path.relative_to(root).parts, private_base=True)
-
-
 def private_folder(
     base: Path,
     *parts: str,
