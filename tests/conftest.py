@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from otjournal.disk.store import Journal
 from otjournal.model import (
     Activity,
     Assignment,
@@ -20,7 +21,6 @@ from otjournal.model import (
     Session,
 )
 from otjournal.model.vocab import CHECKLIST
-from otjournal.store import Journal
 
 TZ = timezone(timedelta(hours=10))
 REPO = Path(__file__).resolve().parent.parent

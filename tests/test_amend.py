@@ -23,12 +23,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from otjournal import amend, tomlio
 from otjournal.cli import app
-from otjournal.fsio import Fingerprint
+from otjournal.disk import amend, tomlio
+from otjournal.disk.fsio import Fingerprint
+from otjournal.disk.store import Journal
 from otjournal.model import Amendment, Plan, Session
 from otjournal.model.vocab import AMENDMENT_KINDS
-from otjournal.store import Journal
 from tests.conftest import TZ, make_client, make_session
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)

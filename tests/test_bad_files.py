@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from otjournal.cli import app
+from otjournal.disk.store import MAX_FILE_BYTES, Journal
 from otjournal.errors import Problem
-from otjournal.store import MAX_FILE_BYTES, Journal
 from tests.conftest import make_client, make_session
 
 BAD = Path(__file__).parent / "data" / "bad"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import tomlio
-from otjournal.cache import RecordCache
-from otjournal.loading import meta_of
-from otjournal.store import Journal
+from otjournal.disk import tomlio
+from otjournal.disk.cache import RecordCache
+from otjournal.disk.loading import meta_of
+from otjournal.disk.store import Journal
 from tests.conftest import REPO, make_client, make_session
 
 
@@ -132,7 +132,7 @@ def test_two_processes_reading_at_once_both_see_everything(cached: Journal):
     cached.load()
     cached.add_session(make_session(start=make_session().start.replace(day=20)))
     code = (
-        "import sys; from pathlib import Path; from otjournal.store import Journal; "
+        "import sys; from pathlib import Path; from otjournal.disk.store import Journal; "
         "j = Journal(Path(sys.argv[1]), cache_folder=Path(sys.argv[2])); "
         "print(len(j.load().sessions))"
     )

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import plain, tomlio
-from otjournal.cache import CACHE_FORMAT
 from otjournal.cli import app
+from otjournal.disk import plain, tomlio
+from otjournal.disk.cache import CACHE_FORMAT
+from otjournal.disk.store import Journal
 from otjournal.model import HomeworkEntry
-from otjournal.store import Journal
 from tests.conftest import REPO, TZ, make_client, make_session
 
 
@@ -284,7 +284,7 @@ MEMO_EDITS = [
 
 def counting(monkeypatch) -> dict[str, int]:
     """How often a file is parsed and a client's records are read (from files or cache)."""
-    from otjournal.loading import Reader
+    from otjournal.disk.loading import Reader
 
     counts = {"parsed": 0, "read": 0}
     parse, snapshot = tomlio.parse, Reader.snapshot

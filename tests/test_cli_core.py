@@ -21,9 +21,9 @@ import typer.main
 
 from otjournal.cli import app
 from otjournal.cli.common import complete_client
+from otjournal.disk.store import Journal
+from otjournal.disk.tomlio import to_json_value
 from otjournal.model import Goal, GoalRating
-from otjournal.store import Journal
-from otjournal.tomlio import to_json_value
 from tests.conftest import TZ, make_client, make_session
 
 FULL_CLIENT = [

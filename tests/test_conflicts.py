@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import amend, tomlio
 from otjournal.cli import app
+from otjournal.disk import amend, tomlio
+from otjournal.disk.store import Journal
 from otjournal.model import Amendment, HomeworkEntry, Session
-from otjournal.store import Journal
 from tests.conftest import TZ, make_client, make_session
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)

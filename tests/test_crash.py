@@ -28,13 +28,13 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import amend, seals, tomlio
 from otjournal.cli import app
-from otjournal.conflicts import RECORD_ID
+from otjournal.disk import amend, seals, tomlio
+from otjournal.disk.conflicts import RECORD_ID
+from otjournal.disk.fsio import is_temp_name
+from otjournal.disk.store import MAX_FILE_BYTES, Journal
 from otjournal.errors import Problem
-from otjournal.fsio import is_temp_name
 from otjournal.model import Amendment, Session
-from otjournal.store import MAX_FILE_BYTES, Journal
 from tests.conftest import REPO, TZ, make_client, make_session
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
@@ -122,13 +122,14 @@ from pathlib import Path
 
 from datetime import datetime
 
-from otjournal import tomlio
-from otjournal.store import Journal
+from otjournal.disk import tomlio
+from otjournal.disk.store import Journal
 from tests.conftest import TZ, make_session
 
 # What the first save of each writer would otherwise import after the fork (the seal
 # log's modules), so the kills still land inside the saving loop.
-from otjournal import amend, paths, seals
+from otjournal import paths
+from otjournal.disk import amend, seals
 seals.device_id(paths.state_dir())
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
@@ -261,7 +262,7 @@ import os, sys
 from datetime import datetime
 from pathlib import Path
 
-from otjournal.store import Journal
+from otjournal.disk.store import Journal
 from tests.conftest import TZ, make_session
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)

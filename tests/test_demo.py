@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from otjournal.cli import app
-from otjournal.store import Journal
+from otjournal.disk.store import Journal
 
 END = "2026-06-30"
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from otjournal.cli import app
+from otjournal.disk.store import Journal
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import SUFFIX_ALPHABET
 from otjournal.model.vocab import CHECKLIST, HOMEWORK_KINDS
-from otjournal.store import Journal
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples"

@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from otjournal.cli import app
+from otjournal.disk.store import Journal
 from otjournal.model import (
     Activity,
     ChecklistAnswer,
@@ -31,7 +32,6 @@ from otjournal.model import (
     ThoughtRecord,
 )
 from otjournal.model.vocab import CHECKLIST
-from otjournal.store import Journal
 from tests.conftest import REPO, TZ, make_client, make_session
 
 BOM = b"\xef\xbb\xbf"

@@ -24,10 +24,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from otjournal import textgrid
 from otjournal.cli import app, keep_only_invoked
-from otjournal.rows import OVERVIEW_COLUMNS, SESSION_COLUMNS, overview_cells
-from otjournal.store import Journal
+from otjournal.disk.store import Journal
+from otjournal.views import textgrid
+from otjournal.views.rows import OVERVIEW_COLUMNS, SESSION_COLUMNS, overview_cells
 from tests.conftest import REPO, TZ, make_client, make_session
 from tests.test_cache import rewrite_keeping_size_and_mtime
 
@@ -424,7 +424,7 @@ def test_show_and_amend_read_only_the_client_whose_file_names_match(
     runner, journal, monkeypatch
 ):
     """A session is found by its file name first: other clients are never parsed."""
-    from otjournal.store import Journal as J
+    from otjournal.disk.store import Journal as J
 
     for handle in ("mia-k", "noah-t"):
         journal.add_client(make_client(handle))

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 
 from otjournal.cli import app
-from otjournal.store import Journal
+from otjournal.disk.store import Journal
 from tests.conftest import TZ, make_client, make_session
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)

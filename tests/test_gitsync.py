@@ -193,7 +193,7 @@ def test_losing_the_push_race_says_why(runner, devices, monkeypatch: pytest.Monk
     should also say why the push failed. Today it shows only git's first stderr line,
     "To /path/to/remote.git", and drops the reason (rejected: fetch first).
     """
-    from otjournal.gitsync import Git
+    from otjournal.sync.gitsync import Git
 
     _, a, b = devices
     log_session(runner, a, "2026-03-02", "09:00", "From A")
@@ -221,7 +221,7 @@ def test_losing_the_push_race_says_why(runner, devices, monkeypatch: pytest.Monk
 
 def test_a_push_that_keeps_failing_says_why(runner, devices, monkeypatch):
     """If git still refuses, the message carries git's reason, not only its first line."""
-    from otjournal.gitsync import GitError, _first_line
+    from otjournal.sync.gitsync import GitError, _first_line
 
     text = "To /r.git\n ! [rejected]        main -> main (fetch first)\nerror: failed to push"
     assert "rejected" in _first_line(text)

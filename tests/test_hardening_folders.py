@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import fsio
 from otjournal.cli import app
-from otjournal.drafts import default_drafts
+from otjournal.disk import fsio
+from otjournal.disk.store import Journal
 from otjournal.errors import StoreError
-from otjournal.store import Journal
+from otjournal.forms.drafts import default_drafts
 from tests.conftest import make_client, make_session
 
 FULL_LOG = ("--no-input", "--by", "Alex (OT)", "--setting", "home", "--attendee", "child")
@@ -326,7 +326,7 @@ def test_init_git_under_umask_000_keeps_git_private(runner, notes: Path):
         assert result.exit_code == 0, result.output
         assert invoke(runner, "client", "add", "mia-k", "--name", "Mia").exit_code == 0
         # A later commit (as 'otj sync' makes) under the same umask stays private too.
-        from otjournal.gitsync import Git
+        from otjournal.sync.gitsync import Git
 
         Git(notes).commit_all("test")
     finally:

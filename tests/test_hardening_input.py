@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import noteform
 from otjournal.cli import app
 from otjournal.errors import ValidationErrors
+from otjournal.forms import session as noteform
 from otjournal.model.vocab import CHECKLIST
 from tests.conftest import TZ, make_client
 from tests.test_log import (
@@ -356,8 +356,8 @@ def test_check_reports_overlaps_as_notes_and_still_exits_0(runner, notes, mia, c
 
 
 def test_check_overlap_notes_pure(tmp_path):
-    from otjournal.checks import overlap_notes
-    from otjournal.loading import Loaded, Snapshot
+    from otjournal.disk.checks import overlap_notes
+    from otjournal.disk.loading import Loaded, Snapshot
     from tests.conftest import make_session
 
     start = datetime(2026, 3, 5, 9, 0, tzinfo=TZ)

@@ -27,11 +27,11 @@ from typing import Any
 
 import pytest
 
-from otjournal import amend, seals
 from otjournal.cli import app
-from otjournal.drafts import Drafts, default_drafts
+from otjournal.disk import amend, seals
+from otjournal.disk.store import Journal
 from otjournal.errors import StoreError
-from otjournal.store import Journal
+from otjournal.forms.drafts import Drafts, default_drafts
 from tests.conftest import TZ, make_client, make_session
 from tests.test_log import draft_files
 
@@ -125,7 +125,7 @@ def test_a_real_sigkill_between_publishing_and_deleting_the_draft(
     """The same with a real SIGKILL, in a process of its own, at that very point."""
     code = (
         "import os, signal, sys\n"
-        "from otjournal.drafts import Drafts\n"
+        "from otjournal.forms.drafts import Drafts\n"
         "Drafts.discard = lambda self, d: os.kill(os.getpid(), signal.SIGKILL)\n"
         "from otjournal.cli import main\n"
         "sys.argv = ['otj', 'log', 'mia-k', '--from', '-']\n"

@@ -18,15 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import tomlio
 from otjournal.cli import app
-from otjournal.exporting import to_csv, to_json
-from otjournal.loading import MAX_FILE_BYTES
+from otjournal.disk import tomlio
+from otjournal.disk.loading import MAX_FILE_BYTES
+from otjournal.disk.sharing import checksum
+from otjournal.disk.store import Journal
 from otjournal.model import ChecklistAnswer, Goal, GoalRating
 from otjournal.model.fields import describe
 from otjournal.model.vocab import CHECKLIST
-from otjournal.sharing import checksum
-from otjournal.store import Journal
+from otjournal.numbers.export import to_csv, to_json
 from tests.conftest import TZ, make_client, make_session
 from tests.test_bad_files import _swap
 

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import tomlio
 from otjournal.cli import app
+from otjournal.disk import tomlio
+from otjournal.disk.sharing import checksum
+from otjournal.disk.store import Journal
 from otjournal.model import Assignment, Caregiver, Plan
 from otjournal.model.vocab import HOMEWORK_DONE, HOMEWORK_KINDS
-from otjournal.sharing import checksum
-from otjournal.store import Journal
 from tests.conftest import make_client, make_session
 
 PARTS = {

@@ -13,8 +13,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from otjournal.disk.store import Journal
 from otjournal.model import Assignment, Caregiver
-from otjournal.store import Journal
 from tests.conftest import make_client
 
 pytestmark = pytest.mark.pty

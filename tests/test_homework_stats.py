@@ -11,16 +11,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from otjournal.homework_stats import (
-    adherence,
-    combine,
-    current_assignments,
-    mood_trend,
-    relaxation_change,
-    summarise,
-    thought_record_change,
-    week_start,
-)
+from otjournal.disk.tomlio import to_json_value
 from otjournal.model import Assignment, HomeworkEntry, Plan
 from otjournal.model.homework import (
     Emotion,
@@ -30,7 +21,16 @@ from otjournal.model.homework import (
     Thought,
     ThoughtRecord,
 )
-from otjournal.tomlio import to_json_value
+from otjournal.numbers.homework import (
+    adherence,
+    combine,
+    current_assignments,
+    mood_trend,
+    relaxation_change,
+    summarise,
+    thought_record_change,
+    week_start,
+)
 from tests.conftest import TZ, make_client, make_session
 
 MON = date(2026, 3, 2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from otjournal import tomlio
+from otjournal.disk import tomlio
 
 # Hand-written, numbered so that expectations read off directly.
 SESSION = """\

@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
-from otjournal import noteform
 from otjournal.cli import app
 from otjournal.errors import UsageError
+from otjournal.forms import session as noteform
 from otjournal.model.vocab import CHECKLIST
 from tests.conftest import TZ
 

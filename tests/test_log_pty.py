@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from otjournal import noteform
 from otjournal.cli import app
+from otjournal.forms import session as noteform
 from otjournal.model.vocab import CHECKLIST
 
 pexpect = pytest.importorskip("pexpect")

@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from otjournal import textgrid
 from otjournal.cli import app
 from otjournal.cli.common import _console, print_wrapped, styled
-from otjournal.drafts import default_drafts
+from otjournal.disk.store import Journal
+from otjournal.forms.drafts import default_drafts
 from otjournal.model import (
     Activity,
     Amendment,
@@ -32,9 +32,9 @@ from otjournal.model import (
     Plan,
     Regulation,
 )
-from otjournal.render import session_detail
-from otjournal.rows import SESSION_COLUMNS
-from otjournal.store import Journal
+from otjournal.views import textgrid
+from otjournal.views.rows import SESSION_COLUMNS
+from otjournal.views.session import session_detail
 from tests.conftest import TZ, make_client, make_session
 from tests.test_trends_render import build_small_journal
 
@@ -514,7 +514,7 @@ def test_version_is_printed_fast_without_loading_rich(runner):
     probe = (
         "import sys\nfrom otjournal.cli import main\nsys.argv = ['otj', '--version']\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('rich', 'otjournal.store'))))"
+        "print(sorted(m for m in sys.modules if m.startswith(('rich', 'otjournal.disk.store'))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True

@@ -21,8 +21,9 @@ import pytest
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
-from otjournal import amend, printout
 from otjournal.cli import app
+from otjournal.disk import amend
+from otjournal.disk.store import Journal
 from otjournal.model import (
     Activity,
     Amendment,
@@ -36,8 +37,8 @@ from otjournal.model import (
     Session,
 )
 from otjournal.model.vocab import CHECKLIST
-from otjournal.store import Journal
-from otjournal.visible import is_visible, visible
+from otjournal.views import printout
+from otjournal.views.visible import is_visible, visible
 from tests.conftest import TZ, make_client, make_session
 from tests.test_report import DevTools, assert_self_contained, chromium, needs_chromium
 

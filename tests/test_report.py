@@ -20,8 +20,8 @@ from random import Random
 import pytest
 from typer.testing import CliRunner
 
-from otjournal import report
 from otjournal.cli import app
+from otjournal.disk.store import Journal
 from otjournal.model import (
     Activity,
     Assignment,
@@ -37,7 +37,7 @@ from otjournal.model import (
     Regulation,
 )
 from otjournal.model.vocab import CHECKLIST
-from otjournal.store import Journal
+from otjournal.views import report
 from tests.conftest import REPO, TZ, make_client, make_session
 
 BLANK = "[To be completed by the practitioner]"

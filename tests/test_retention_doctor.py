@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from otjournal.checks import add_years
 from otjournal.cli import app
-from otjournal.store import Journal
+from otjournal.disk.checks import add_years
+from otjournal.disk.store import Journal
 from tests.conftest import TZ, make_client, make_session
 
 TODAY = datetime.now().astimezone().date()

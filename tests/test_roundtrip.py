@@ -35,7 +35,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from otjournal import model, tomlio
+from otjournal import model
+from otjournal.disk import tomlio
 from otjournal.errors import StoreError
 from otjournal.model import (
     Activity,

@@ -1,4 +1,4 @@
-from otjournal import tomlio
+from otjournal.disk import tomlio
 from otjournal.model import Session
 from tests.conftest import make_client, make_session
 

@@ -1,4 +1,4 @@
-"""The pure numbers behind trends, reports and exports (otjournal.stats).
+"""The pure numbers behind trends, reports and exports (otjournal.numbers.session).
 
 Every expected value here is worked out by hand from constructed sessions, never
 read back from the code under test.
@@ -19,7 +19,7 @@ from otjournal.model import (
     Regulation,
 )
 from otjournal.model.vocab import CHECKLIST, CHECKLIST_TEXT, FRAMEWORKS
-from otjournal.stats import (
+from otjournal.numbers.session import (
     COPM_CAVEAT,
     activities,
     checklist_rates,

@@ -22,12 +22,12 @@ from typing import Any
 
 import pytest
 
-from otjournal import tomlio
 from otjournal.cli import app
+from otjournal.disk import tomlio
+from otjournal.disk.store import Journal, validate_handle
 from otjournal.errors import ConflictError, NotFoundError, StoreError, UsageError
 from otjournal.model import HomeworkEntry, Session
 from otjournal.model.ids import new_suffix, record_id
-from otjournal.store import Journal, validate_handle
 from tests.conftest import TZ, make_client, make_session
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)

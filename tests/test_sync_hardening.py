@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from otjournal import amend
-from otjournal.loading import parse_record_bytes
+from otjournal.disk import amend
+from otjournal.disk.loading import parse_record_bytes
+from otjournal.disk.store import Journal
 from otjournal.model import Session
-from otjournal.store import Journal
 from tests.conftest import make_session
 from tests.test_gitsync import bare, clean, git, log_session, ok, otj
 
@@ -196,7 +196,7 @@ def test_a_file_tracked_before_stays_synced_and_is_listed_once(runner, devices):
 
 
 def test_a_left_out_file_that_goes_and_comes_back_is_listed_again(tmp_path):
-    from otjournal.syncscope import Reported
+    from otjournal.sync.syncscope import Reported
 
     first = Reported(tmp_path)
     assert first.new("left_out", ["b.txt", "a.txt"]) == ["a.txt", "b.txt"]
@@ -371,7 +371,7 @@ def test_keep_both_on_git_sides_holding_one_record_makes_no_duplicate(runner, no
 def test_merge_is_the_same_whichever_side_is_ours():
     """Two devices joining the same amendments must write the same bytes (or git would
     see two different changes and conflict again)."""
-    from otjournal import tomlio
+    from otjournal.disk import tomlio
 
     base = tomlio.framed(tomlio.dumps(make_session(id="2026-03-05_1430_abcde").to_dict()))
     from otjournal.model import Amendment

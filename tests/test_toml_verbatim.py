@@ -21,9 +21,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from otjournal import amend, tomlio
+from otjournal.disk import amend, tomlio
+from otjournal.disk.store import Journal
 from otjournal.model import Amendment, ChildVoice, Plan
-from otjournal.store import Journal
 from tests.conftest import REPO, TZ, make_client, make_session
 
 WHEN = datetime(2026, 3, 6, 9, 0, tzinfo=TZ)

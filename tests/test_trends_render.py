@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from otjournal.cli import app
+from otjournal.disk.store import Journal
 from otjournal.model import (
     Activity,
     Assignment,
@@ -22,7 +23,7 @@ from otjournal.model import (
     Regulation,
 )
 from otjournal.model.vocab import CHECKLIST
-from otjournal.stats import (
+from otjournal.numbers.session import (
     activities,
     checklist_rates,
     client_trends,
@@ -33,7 +34,6 @@ from otjournal.stats import (
     supports,
     tscore_series,
 )
-from otjournal.store import Journal
 from tests.conftest import TZ, make_client, make_session
 
 DEMO_END = "2026-06-30"
@@ -412,7 +412,7 @@ def test_regulation_counts_stay_visible_with_many_descriptive_states(runner, not
 
 
 def test_every_regulation_state_gets_the_same_style():
-    from otjournal.render_trends import STATE_STYLE, regulation_table
+    from otjournal.views.trends import STATE_STYLE, regulation_table
 
     reg = regulation(
         [

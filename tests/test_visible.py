@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from otjournal.visible import is_visible, visible
+from otjournal.views.visible import is_visible, visible
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from otjournal import tomlio
+from otjournal.disk import tomlio
 from otjournal.errors import InvalidFile, Problem, ValidationError
 from otjournal.model.fields import Fields
 from otjournal.model.ids import handle_problem, is_slug
@@ -172,7 +172,7 @@ def load_config_or_defaults(path: Path) -> Config:
 
 def config_folder(path: Path) -> Path:
     """The folder of the config file, ready to be written into (fsio.private_folder)."""
-    from otjournal import fsio
+    from otjournal.disk import fsio
     from otjournal.paths import platform_split
 
     base, parts = platform_split(path.parent)
@@ -186,7 +186,7 @@ def set_top_level(path: Path, values: dict[str, Any]) -> None:
     replaced atomically; it is created from the template if missing."""
     import re
 
-    from otjournal import fsio
+    from otjournal.disk import fsio
 
     load_config(path)  # refuse to touch a file that does not read
     try:

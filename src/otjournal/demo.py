@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from random import Random
 
+from otjournal.disk.store import Journal
 from otjournal.model import (
     Activity,
     Assignment,
@@ -36,7 +37,6 @@ from otjournal.model import (
     ThoughtRecord,
 )
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
-from otjournal.store import Journal
 
 TZ = timezone(timedelta(hours=10))
 PRACTITIONER = "Alex Rivera (OT)"

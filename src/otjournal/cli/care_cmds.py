@@ -43,7 +43,7 @@ def sync_cmd(
 
     Amendments made to one note on two devices are joined in time order. A conflict
     git cannot resolve keeps both sides for 'otj conflicts'."""
-    from otjournal.gitsync import Git
+    from otjournal.sync.gitsync import Git
 
     j = journal(dir)
     try:
@@ -105,7 +105,7 @@ def _n(count: int, noun: str) -> str:
 
 
 def _say(line: str) -> None:
-    from otjournal.visible import visible
+    from otjournal.views.visible import visible
 
     # A file name may hold a newline: it stays on its line.
     out().print(visible(line.replace("\n", "\\n")), highlight=False, markup=False)
@@ -121,7 +121,7 @@ def _temps(folder: Path, *, below: bool) -> tuple[list[Path], list[Path]]:
     ``below`` it): those of the last hour (a save may still be running) and older ones
     (left by an interrupted save). Never a symlink; one that vanishes meanwhile (a save
     finishing) is skipped."""
-    from otjournal.fsio import is_temp_name
+    from otjournal.disk.fsio import is_temp_name
 
     fresh, old = [], []
     for dirpath, dirnames, files in os.walk(folder):
@@ -191,7 +191,7 @@ def _temp_findings(
 
 def _own_folders() -> list[tuple[str, Path, tuple[str, ...]]]:
     """The drafts, cache and settings folders: otjournal's own, to be real and private."""
-    from otjournal.drafts import default_drafts
+    from otjournal.forms.drafts import default_drafts
     from otjournal.paths import cache_dir, config_file, platform_split
 
     return [
@@ -209,8 +209,8 @@ def _own_folder_findings(
 ) -> list[tuple[str, str, str]]:
     """What was ``seen`` before the read (which opens the cache, and so makes its folder
     private), checked again now, and fixed where that is safe."""
+    from otjournal.disk.fsio import folder_problem, private_folder
     from otjournal.errors import StoreError
-    from otjournal.fsio import folder_problem, private_folder
 
     found = []
     for (what, base, parts), before in zip(_own_folders(), seen, strict=True):
@@ -249,9 +249,9 @@ def doctor_cmd(
     """One screen on the notes folder: permissions, leftover temp files, drafts waiting,
     conflicts and the config, each with its fix."""
     from otjournal.config import load_config
-    from otjournal.drafts import default_drafts
+    from otjournal.disk.fsio import folder_problem, open_to_others
     from otjournal.errors import OtjournalError
-    from otjournal.fsio import folder_problem, open_to_others
+    from otjournal.forms.drafts import default_drafts
     from otjournal.paths import config_file
 
     j = journal(dir)
@@ -408,7 +408,7 @@ def _seal_finding(j: Any, snap: Any, fix: bool) -> tuple[str, str, str]:
     """Sessions with no seal yet (written before seals were kept): --fix seals them as
     they are now. A session whose seal no longer matches is never re-sealed: that is
     for 'otj check' to report, and a person to look into."""
-    from otjournal import seals
+    from otjournal.disk import seals
 
     sealed = seals.latest(j.seal_logs())
     unsealed = [

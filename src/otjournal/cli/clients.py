@@ -67,9 +67,9 @@ def client_add(
     dir: DirOpt = None,
 ) -> None:
     """Add a client: writes clients/HANDLE/client.toml."""
+    from otjournal.disk.store import validate_handle
     from otjournal.model import Caregiver, Client, PlanPeriod
     from otjournal.model.vocab import FRAMEWORKS
-    from otjournal.store import validate_handle
 
     validate_handle(handle)
     if framework not in FRAMEWORKS:
@@ -110,7 +110,7 @@ def client_add(
 def client_list(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """List clients with their active goals, sessions and when last seen."""
     from otjournal.cli.problems import note_problems
-    from otjournal.render import clients_table
+    from otjournal.views.session import clients_table
 
     snap = journal(dir).load(homework=False)
     note_problems(snap)
@@ -147,7 +147,7 @@ def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) ->
     from rich.console import Group
     from rich.text import Text
 
-    from otjournal.render import age, goal_detail, latest_ratings
+    from otjournal.views.session import age, goal_detail, latest_ratings
 
     j = journal(dir)
     client, _ = j.read_client(handle)
@@ -272,7 +272,7 @@ def goal_list(
     json: JsonOpt = False,
 ) -> None:
     """List a client's goals with their latest interim GAS rating."""
-    from otjournal.render import goals_table, latest_ratings
+    from otjournal.views.session import goals_table, latest_ratings
 
     j = journal(dir)
     client, _ = j.read_client(handle)

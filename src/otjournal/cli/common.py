@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from otjournal.errors import InvalidFile, OtjournalError
 
 if TYPE_CHECKING:
-    from otjournal.textgrid import Column
+    from otjournal.views.textgrid import Column
 
 DirOpt = Annotated[
     Path | None,
@@ -35,8 +35,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 
 def complete_client(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion: client handles in the notes folder (reads folder names only)."""
+    from otjournal.disk.store import Journal
     from otjournal.paths import notes_dir
-    from otjournal.store import Journal
 
     try:
         root = notes_dir(ctx.params.get("dir"), os.environ)
@@ -69,8 +69,8 @@ DefaultClientArg = Annotated[
 
 
 def journal(dir_option: Path | None) -> Any:
+    from otjournal.disk.store import Journal
     from otjournal.paths import cache_dir, notes_dir
-    from otjournal.store import Journal
 
     # The CLI keeps a derived cache of parsed records (platformdirs' cache folder);
     # OTJOURNAL_NO_CACHE=1 reads every file afresh.
@@ -162,8 +162,8 @@ def _console(file: Any) -> Any:
     from rich.console import Console
     from rich.text import Text
 
-    from otjournal.render_controls import show_control_characters
-    from otjournal.visible import is_visible, visible
+    from otjournal.views.controls import show_control_characters
+    from otjournal.views.visible import is_visible, visible
 
     show_control_characters()
 
@@ -188,7 +188,7 @@ def visible_text(text: Any) -> Any:
     """A copy of a Rich Text with each control character shown as its escape, styles kept."""
     from rich.text import Span, Text
 
-    from otjournal.visible import is_visible, visible
+    from otjournal.views.visible import is_visible, visible
 
     cuts = sorted({o for i, ch in enumerate(text.plain) if not is_visible(ch) for o in (i, i + 1)})
     result = text.blank_copy()
@@ -229,7 +229,7 @@ def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], whole:
     """A table of plain cells on stdout, laid out directly (Rich's console, about 25 ms,
     is never loaded): a table too wide for the terminal reflows, never hides a cell.
     ``whole`` names the command that shows a shortened ("…") cell in full."""
-    from otjournal import textgrid
+    from otjournal.views import textgrid
 
     # layout() has made every cell's control characters visible.
     laid = textgrid.layout(columns, rows, shutil.get_terminal_size().columns)
@@ -254,7 +254,7 @@ def tolerant_output() -> None:
 
 
 def print_json(data: Any) -> None:
-    from otjournal.tomlio import to_json_value
+    from otjournal.disk.tomlio import to_json_value
 
     sys.stdout.write(json.dumps(to_json_value(data), ensure_ascii=False, indent=2) + "\n")
 

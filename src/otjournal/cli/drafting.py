@@ -200,7 +200,7 @@ class DraftRun:
         ``accept`` gets the parsed table, stores it in the draft and validates; it
         raises ParseError or ValidationErrors to send the form back with the errors
         at the top. The person's text is never lost: it stays in the form file."""
-        from otjournal import tomlio
+        from otjournal.disk import tomlio
         from otjournal.errors import ValidationErrors
 
         command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -285,7 +285,7 @@ def editor_table(draft: Any) -> dict[str, Any] | None:
     than the draft's answers), as a table; None if there is none. Resuming without the
     editor (--no-input, --from) works from it; a form that does not parse stops (exit 2)
     rather than lose what was typed."""
-    from otjournal import tomlio
+    from otjournal.disk import tomlio
 
     form = draft.path.with_suffix(".edit.toml")
     if draft.step != "editor" or not form.exists():
@@ -308,7 +308,7 @@ def editor_table(draft: Any) -> dict[str, Any] | None:
 
 def read_source(source: str) -> dict[str, Any]:
     """A table from a file or stdin (``-``), read tolerantly: a stray byte is replaced."""
-    from otjournal import tomlio
+    from otjournal.disk import tomlio
     from otjournal.errors import InvalidFile, Problem
 
     if source == "-":

@@ -79,8 +79,8 @@ def _records(j: Any, handle: str) -> tuple[Any, list[Any], list[Any]]:
 @homework_app.command("list")
 def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt = False) -> None:
     """What is assigned now: how often, since when, and how many times logged this week."""
-    from otjournal.homework_stats import current_assignments
-    from otjournal.render_homework import current_table
+    from otjournal.numbers.homework import current_assignments
+    from otjournal.views.homework import current_table
 
     if client is None:
         _list_all(journal(dir), json)
@@ -110,8 +110,8 @@ def _current_json(c: Any) -> dict[str, Any]:
 def _list_all(j: Any, json: bool) -> None:
     """Every client's current homework, read one client at a time."""
     from otjournal.cli.problems import note_problems
-    from otjournal.homework_stats import current_assignments
-    from otjournal.render_homework import current_table
+    from otjournal.numbers.homework import current_assignments
+    from otjournal.views.homework import current_table
 
     day = today()
 
@@ -197,7 +197,7 @@ class HomeworkRun(DraftRun):
         self.client = client
 
     def finalize(self) -> Any:
-        from otjournal import entryform
+        from otjournal.forms import homework as entryform
 
         return entryform.finalize(self.draft.note, now=now())
 
@@ -208,7 +208,7 @@ class HomeworkRun(DraftRun):
         typer.echo(f"Saved {saved.record.entry_kind} entry {saved.record.id}.")  # no Rich
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
-        from otjournal import entryform
+        from otjournal.forms import homework as entryform
 
         self.save_unattended(
             entryform.missing_fields(self.draft.note, now()),
@@ -268,7 +268,7 @@ class HomeworkRun(DraftRun):
                     self.draft.step = "review"
 
     def edit(self, assignment_text: str) -> None:
-        from otjournal import entryform
+        from otjournal.forms import homework as entryform
 
         def accept(data: dict[str, Any]) -> None:
             entry = entryform.form_to_entry(data)
@@ -333,11 +333,11 @@ def homework_log(
     dir: DirOpt = None,
 ) -> None:
     """Log practice, relaxation, a thought record, a mood check or a free journal entry."""
-    from otjournal import entryform
-    from otjournal.drafts import default_drafts
+    from otjournal.forms import homework as entryform
+    from otjournal.forms.drafts import default_drafts
+    from otjournal.forms.session import put
     from otjournal.model.ids import shown
     from otjournal.model.vocab import HOMEWORK_KINDS
-    from otjournal.noteform import put
 
     config = _config()
     drafts = default_drafts()
@@ -368,7 +368,7 @@ def homework_log(
         record, _ = j.read_client(handle)
         entries, current = [], []
     else:
-        from otjournal.homework_stats import current_assignments
+        from otjournal.numbers.homework import current_assignments
 
         record, sessions, entries = _records(j, handle)
         current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
@@ -493,9 +493,9 @@ def homework_export(
     dir: DirOpt = None,
 ) -> None:
     """Write the entries you choose to share into one file for your practitioner."""
-    from otjournal import fsio, tomlio
     from otjournal.dates import parse_day
-    from otjournal.sharing import build_export
+    from otjournal.disk import fsio, tomlio
+    from otjournal.disk.sharing import build_export
 
     if not output:
         fail("name the file with -o FILE (or -o - for stdout)")
@@ -546,9 +546,9 @@ def homework_import(
     for 'otj conflicts'); who wrote them and when is kept."""
     from dataclasses import replace
 
-    from otjournal import tomlio
+    from otjournal.disk import tomlio
+    from otjournal.disk.sharing import read_export
     from otjournal.errors import OtjournalError, ValidationErrors
-    from otjournal.sharing import read_export
 
     try:
         raw = file.read_bytes()
@@ -611,8 +611,8 @@ def homework_summary(
 ) -> None:
     """Practice against the plan, mood trend, before→after changes, the latest entries."""
     from otjournal.dates import parse_day
-    from otjournal.homework_stats import summarise
-    from otjournal.render_homework import summary
+    from otjournal.numbers.homework import summarise
+    from otjournal.views.homework import summary
 
     config = _config()
     handle = _client(client, config)
@@ -642,18 +642,18 @@ def init_cmd(
     dir: DirOpt = None,
 ) -> None:
     """Set up the notes folder (and, with --self, your own journal and config)."""
-    from otjournal import fsio
     from otjournal.config import set_top_level
+    from otjournal.disk import fsio
+    from otjournal.disk.store import validate_handle
     from otjournal.model import Client
     from otjournal.paths import config_file
-    from otjournal.store import validate_handle
 
     j = journal(dir)
     fsio.private_folder(j.root, private_base=True)
     if remote and not git:
         fail("--remote goes with --git")
     if git:
-        from otjournal.gitsync import Git
+        from otjournal.sync.gitsync import Git
 
         for line in Git(j.root).init(remote):
             out().print(line, highlight=False, markup=False)

@@ -56,8 +56,8 @@ def list_cmd(
     """List sessions, oldest first (filter by client and dates; -n for the latest N)."""
     from otjournal.cli.problems import note_problems
     from otjournal.dates import parse_day
-    from otjournal.rows import SESSION_COLUMNS, session_cells
-    from otjournal.store import validate_handle
+    from otjournal.disk.store import validate_handle
+    from otjournal.views.rows import SESSION_COLUMNS, session_cells
 
     j = journal(dir)
     handles = [validate_handle(client)] if client else None
@@ -108,7 +108,7 @@ def show_cmd(
 ) -> None:
     """Show one session note in full, amendments after the note (--format for a printout)."""
     from otjournal.cli.problems import note_problems
-    from otjournal.render import session_detail
+    from otjournal.views.session import session_detail
 
     snap, found = journal(dir).find_session(session_id)
     note_problems(snap)
@@ -129,10 +129,10 @@ def show_cmd(
 def _printout(
     session: Session, client: Client | None, fmt: str | None, output: str | None, force: bool
 ) -> None:
-    """The whole note as text, Markdown or one printable HTML page (otjournal.printout)."""
-    from otjournal import printout
+    """The whole note as text, Markdown or one printable HTML page (otjournal.views.printout)."""
     from otjournal.cli.log_cmd import load_config
     from otjournal.cli.report_cmd import _write_output
+    from otjournal.views import printout
 
     if fmt is None:  # -o alone: the file's name says which
         fmt = {".md": "md", ".html": "html", ".htm": "html"}.get(Path(output or "").suffix, "text")
@@ -153,14 +153,14 @@ def _printout(
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
-    from otjournal.checks import (
+    from otjournal.config import load_config_or_defaults
+    from otjournal.disk.checks import (
         FINDINGS_VERSION,
         client_checks,
         findings_from_plain,
         findings_to_plain,
         seal_problems,
     )
-    from otjournal.config import load_config_or_defaults
     from otjournal.paths import config_file
 
     j = journal(dir)
@@ -195,7 +195,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
             }
         )
     else:
-        from otjournal.visible import visible
+        from otjournal.views.visible import visible
 
         for p in problems:
             typer.echo(visible(p.format(j.root)))  # a file name may hold ESC or U+202E
@@ -229,7 +229,7 @@ def demo_cmd(
 
     from otjournal.dates import parse_day
     from otjournal.demo import write_demo
-    from otjournal.store import Journal
+    from otjournal.disk.store import Journal
 
     if dir is None:
         root = Path(tempfile.mkdtemp(prefix="otjournal-demo-"))
@@ -275,8 +275,8 @@ def _progress():  # type: ignore[no-untyped-def]
 def _show_demo(root: Path, counts: dict[str, int]) -> None:
     from rich.text import Text
 
-    from otjournal.render import clients_table, sessions_table
-    from otjournal.store import Journal
+    from otjournal.disk.store import Journal
+    from otjournal.views.session import clients_table, sessions_table
 
     console = out()
     snap = Journal(root).load()

@@ -131,8 +131,8 @@ def log_cmd(
     Note text never has to go on the command line: prompts, stdin (--from -) and the
     editor always work. After every answer the note is kept as a draft; Ctrl-C keeps it
     and 'otj log --resume' continues."""
-    from otjournal import noteform
-    from otjournal.drafts import default_drafts
+    from otjournal.forms import session as noteform
+    from otjournal.forms.drafts import default_drafts
 
     config = load_config()
     drafts = default_drafts()
@@ -223,7 +223,7 @@ def _resumed_note(
 ) -> dict[str, Any]:
     """A resumed draft's note with --from and the flags given now on top (flags win).
     The date and time are changed only as far as --date/--time say, in the kept offset."""
-    from otjournal import noteform
+    from otjournal.forms import session as noteform
 
     note = merged(kept, _read_from(from_file)) if from_file else dict(kept)
     flags = _note_from_inputs(args, config, clock, None)
@@ -249,7 +249,7 @@ def _note_from_inputs(
     args: dict[str, Any], config: Any, clock: Any, from_file: str | None
 ) -> dict[str, Any]:
     """The note as far as --from and the flags give it; flags win over the file."""
-    from otjournal import noteform
+    from otjournal.forms import session as noteform
 
     note: dict[str, Any] = _read_from(from_file) if from_file else {}
     duration = args["duration"]
@@ -298,7 +298,7 @@ def _note_from_inputs(
 
 def _read_from(source: str) -> dict[str, Any]:
     """A session table from --from, without the keys the clock and the store decide."""
-    from otjournal.noteform import form_to_note
+    from otjournal.forms.session import form_to_note
 
     note = form_to_note(read_source(source))
     for key in ("format_version", "kind", "id", "client", "late_entry", "amendments"):
@@ -307,7 +307,7 @@ def _read_from(source: str) -> dict[str, Any]:
 
 
 def _missing_exit(missing: list[str]) -> None:
-    from otjournal.noteform import FIELD_FLAGS
+    from otjournal.forms.session import FIELD_FLAGS
 
     missing_exit(missing, FIELD_FLAGS)
 
@@ -336,7 +336,7 @@ class LogSession(DraftRun):
         self.overlapping: list[Any] = []
 
     def finalize(self) -> Any:
-        from otjournal import noteform
+        from otjournal.forms import session as noteform
 
         return noteform.finalize(
             self.draft.note,
@@ -346,7 +346,7 @@ class LogSession(DraftRun):
         )
 
     def prepare(self) -> None:
-        from otjournal import noteform
+        from otjournal.forms import session as noteform
         from otjournal.model.ids import new_suffix
 
         noteform.assign_homework_ids(self.draft.note, new_suffix)
@@ -383,7 +383,7 @@ class LogSession(DraftRun):
                 f"Marked as a late entry: written {hours:.0f} hours after the session.", err=True
             )
         if self.overlapping:
-            from otjournal.checks import overlap_message
+            from otjournal.disk.checks import overlap_message
 
             for other in self.overlapping:
                 typer.echo(
@@ -393,7 +393,7 @@ class LogSession(DraftRun):
                 )
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
-        from otjournal import noteform
+        from otjournal.forms import session as noteform
 
         self.prepare()
         self.save_unattended(
@@ -442,7 +442,7 @@ class LogSession(DraftRun):
         from rich.text import Text
 
         from otjournal.errors import ValidationErrors
-        from otjournal.render import session_detail
+        from otjournal.views.session import session_detail
 
         sections = flow.sections()
         while True:
@@ -484,7 +484,7 @@ class LogSession(DraftRun):
     # -- editor ----------------------------------------------------------------
     def edit(self) -> None:
         """The note in $VISUAL/$EDITOR; reopened with the errors until it validates."""
-        from otjournal import noteform
+        from otjournal.forms import session as noteform
 
         def accept(data: dict[str, Any]) -> None:
             note = noteform.form_to_note(data)
@@ -507,7 +507,7 @@ def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
     """List unfinished notes (kept in a private folder, never synced)."""
     if ctx.invoked_subcommand:
         return
-    from otjournal.drafts import default_drafts
+    from otjournal.forms.drafts import default_drafts
 
     drafts = default_drafts().entries()
     if json:
@@ -545,7 +545,7 @@ def drafts_discard(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
 ) -> None:
     """Discard a draft for good."""
-    from otjournal.drafts import default_drafts
+    from otjournal.forms.drafts import default_drafts
 
     drafts = default_drafts()
     draft = drafts.load(draft_id)

@@ -67,7 +67,7 @@ def amend_cmd(
     stay a prefix of the file, and the amendment records their hash. Text typed at the
     prompt or read from stdin is kept as a draft until the amendment is saved."""
     from otjournal.cli.log_cmd import load_config
-    from otjournal.drafts import default_drafts
+    from otjournal.forms.drafts import default_drafts
     from otjournal.model.vocab import AMENDMENT_KINDS
 
     config = load_config()
@@ -169,7 +169,7 @@ class AmendRun(DraftRun):
     def warn_if_broken(self) -> None:
         """Amending a note already changed outside otjournal hides nothing: say so, and
         the amendment records it (``over_broken_chain``)."""
-        from otjournal import amend, seals
+        from otjournal.disk import amend, seals
 
         self.broken = [
             f"the text before amendment {b.index + 1} no longer matches its recorded hash"
@@ -203,9 +203,9 @@ class AmendRun(DraftRun):
         )
 
     def write(self, amendment: Any) -> Any:
-        from otjournal import amend
+        from otjournal.disk import amend
+        from otjournal.disk.loading import parse_record_bytes
         from otjournal.errors import StoreError
-        from otjournal.loading import parse_record_bytes
         from otjournal.model import Session
 
         new = amend.append(self.raw, amendment)
@@ -270,7 +270,7 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
                 highlight=False,
                 markup=False,
             )
-            from otjournal.conflicts import git_sides
+            from otjournal.disk.conflicts import git_sides
 
             ours, theirs = git_sides(c.path.read_bytes())
             a, b = ours.decode("utf-8", "replace"), theirs.decode("utf-8", "replace")
@@ -324,7 +324,7 @@ def conflicts_resolve(
     if len(matches) != 1:
         fail(f"no single conflict copy matches {shown(copy)}: see 'otj conflicts'", code=1)
     c = matches[0]
-    from otjournal.resolve import plan_resolution
+    from otjournal.sync.resolve import plan_resolution
 
     plan = plan_resolution(j, c, keep)
     for line in plan.describe():

@@ -24,7 +24,7 @@ def _write_output(output: str, data: bytes, what: str, force: bool | None = None
     """stdout for '-' or nothing; a file is created new, never overwritten (with
     ``force``, replaced whole: a temp file in its folder, renamed over it). ``force``
     None: the command offers no --force."""
-    from otjournal import fsio
+    from otjournal.disk import fsio
 
     if not output or output == "-":
         sys.stdout.buffer.write(data)
@@ -72,10 +72,10 @@ def report_cmd(
 ) -> None:
     """A progress report from the notes, with NDIS-style sections; the parts only you can
     write are left as marked blanks."""
-    from otjournal import report
     from otjournal.cli.log_cmd import load_config
     from otjournal.cli.problems import note_problems
     from otjournal.cli.trends_cmd import build, period
+    from otjournal.views import report
 
     if fmt not in ("md", "html"):
         fail("--format must be md or html")
@@ -104,7 +104,7 @@ def report_cmd(
         if fmt == "md"
         else report.to_html(blocks, f"Progress report {start} to {end}")
     )
-    from otjournal.visible import visible
+    from otjournal.views.visible import visible
 
     # A report is read in a terminal (cat, less) as often as in an editor: control
     # characters from the notes are shown as escapes, never obeyed.
@@ -127,10 +127,10 @@ def export_cmd(
 ) -> None:
     """Flat tables for a spreadsheet, pandas or R: one row per session (or per goal rating,
     checklist answer or homework entry). Columns are documented in docs/export.md."""
-    from otjournal import exporting
     from otjournal.cli.problems import note_problems
     from otjournal.dates import parse_day
-    from otjournal.store import validate_handle
+    from otjournal.disk.store import validate_handle
+    from otjournal.numbers import export as exporting
 
     if fmt not in ("csv", "json"):
         fail("--format must be csv or json")

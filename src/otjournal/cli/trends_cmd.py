@@ -49,9 +49,9 @@ def period(
 
 def build(snap: Any, handle: str, start: date, end: date, config: Any) -> Any:
     """One client's trends, homework included: the shared entry point for trends/report."""
-    from otjournal.homework_stats import summarise
-    from otjournal.noteform import checklist_items
-    from otjournal.stats import client_trends
+    from otjournal.forms.session import checklist_items
+    from otjournal.numbers.homework import summarise
+    from otjournal.numbers.session import client_trends
 
     client = snap.clients[handle].record
     sessions = [s.record for s in snap.client_sessions(handle)]
@@ -74,9 +74,9 @@ def trends_cmd(
     Without a client: one line per client."""
     from otjournal.cli.problems import note_problems
     from otjournal.config import load_config_or_defaults
+    from otjournal.disk.store import validate_handle
     from otjournal.errors import NotFoundError
     from otjournal.paths import config_file
-    from otjournal.store import validate_handle
 
     start, end = period(since, until)
     j = journal(dir)
@@ -94,12 +94,12 @@ def trends_cmd(
         raise NotFoundError(f"client {client!r} could not be read", hint="run 'otj check'")
     t = build(snap, client, start, end, config)
     if json:
-        from otjournal.render_trends import trends_json
+        from otjournal.views.trends import trends_json
 
         print_json(trends_json(t))
         return
-    from otjournal.render_homework import compact
-    from otjournal.render_trends import client_view
+    from otjournal.views.homework import compact
+    from otjournal.views.trends import client_view
 
     print_wrapped(client_view(t, compact(t.homework)))
 
@@ -108,7 +108,11 @@ def _overview(j: Any, start: date, end: date, json: bool) -> None:
     """One line per client, read one client at a time; a client whose files are unchanged
     since the last run is not read again (the line is remembered in the cache)."""
     from otjournal.cli.problems import note_problems
-    from otjournal.stats import overview_row, overview_row_from_plain, overview_row_to_plain
+    from otjournal.numbers.session import (
+        overview_row,
+        overview_row_from_plain,
+        overview_row_to_plain,
+    )
 
     def row(snap: Any) -> dict[str, Any] | None:
         if not snap.clients:
@@ -132,7 +136,7 @@ def _overview(j: Any, start: date, end: date, json: bool) -> None:
     if not rows:
         out().print("No clients yet.")
         return
-    from otjournal.rows import OVERVIEW_COLUMNS, overview_cells
+    from otjournal.views.rows import OVERVIEW_COLUMNS, overview_cells
 
     typer.echo(f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}")
     print_table(OVERVIEW_COLUMNS, overview_cells(rows), whole="'otj client list'")

@@ -12,8 +12,8 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from otjournal.hints import language_hints
-from otjournal.noteform import get, put
+from otjournal.forms.hints import language_hints
+from otjournal.forms.session import get, put
 
 
 class InputEnded(Exception):

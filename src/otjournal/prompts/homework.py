@@ -13,8 +13,8 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from otjournal.entryform import PART_KEYS, parse_when
 from otjournal.errors import UsageError
+from otjournal.forms.homework import PART_KEYS, parse_when
 from otjournal.model import Assignment, Client
 from otjournal.model.homework import DEFAULT_TENSION_ANCHORS
 from otjournal.model.vocab import HOMEWORK_KINDS

@@ -17,16 +17,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from otjournal.errors import UsageError
-from otjournal.model import Client, Session
-from otjournal.model.vocab import (
-    ATTENDEE_ROLES,
-    FRAMEWORK_NAMES,
-    FRAMEWORKS,
-    HOMEWORK_KINDS,
-    SESSION_TYPES,
-    SETTINGS,
-)
-from otjournal.noteform import (
+from otjournal.forms.session import (
     ANSWER_LETTERS,
     MAX_DURATION,
     MIN_DURATION,
@@ -38,6 +29,15 @@ from otjournal.noteform import (
     put,
     set_checklist,
     start_problem,
+)
+from otjournal.model import Client, Session
+from otjournal.model.vocab import (
+    ATTENDEE_ROLES,
+    FRAMEWORK_NAMES,
+    FRAMEWORKS,
+    HOMEWORK_KINDS,
+    SESSION_TYPES,
+    SETTINGS,
 )
 from otjournal.prompts.base import Asker, pick, reuse
 

@@ -107,7 +107,7 @@ def _in(day: date, since: date | None, until: date | None) -> bool:
 
 
 def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
-    from otjournal.stats import gas_tscore
+    from otjournal.numbers.session import gas_tscore
 
     rated = [(g.gas, weights.get(g.goal, 1)) for g in s.goals if g.gas is not None]
     reg = s.regulation

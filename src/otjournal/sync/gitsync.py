@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from otjournal import syncscope
 from otjournal.errors import OtjournalError, StoreError
+from otjournal.sync import syncscope
 
 GITIGNORE = """\
 # otjournal: temp files while saving, and sync tools' own folders
@@ -117,7 +117,7 @@ class Git:
 
     def init(self, remote: str | None) -> list[str]:
         said = []
-        from otjournal import fsio
+        from otjournal.disk import fsio
 
         fsio.private_folder(self.root, private_base=True)
         if not self.is_repo():
@@ -170,7 +170,7 @@ class Git:
     def merge_run(self, *args: str) -> subprocess.CompletedProcess[str]:
         """A rebase or merge with otjournal's merge driver for session files (never
         raises: the caller decides what a failure means)."""
-        from otjournal.mergedriver import LOG_ENV
+        from otjournal.sync.mergedriver import LOG_ENV
 
         cmd = ["git", *self._identity(), *self._merging(), *args]
         env = {**_quiet_env(), LOG_ENV: str(self._merge_log())}
@@ -185,7 +185,7 @@ class Git:
                 attributes.write_text(ATTRIBUTES, "utf-8")
         except OSError:
             return []  # git's own line merge, as before: conflicts are kept, never lost
-        driver = f"{shlex.quote(sys.executable)} -m otjournal.mergedriver %O %A %B %P"
+        driver = f"{shlex.quote(sys.executable)} -m otjournal.sync.mergedriver %O %A %B %P"
         return [
             "-c",
             f"core.attributesFile={attributes}",

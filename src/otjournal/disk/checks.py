@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from otjournal.disk.loading import Loaded, Snapshot
 from otjournal.errors import Problem
-from otjournal.loading import Loaded, Snapshot
 from otjournal.model import Session
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
@@ -158,7 +158,7 @@ def retention_notes(
 
 def chain_problems(j: object, snap: Snapshot) -> list[Problem]:
     """Amended sessions whose earlier bytes changed after an amendment (a hand edit)."""
-    from otjournal import amend
+    from otjournal.disk import amend
     from otjournal.errors import OtjournalError
 
     problems = []
@@ -205,8 +205,8 @@ def seal_problems(j: object) -> tuple[list[Problem], int]:
     seals were kept: 'otj doctor' names them, --fix seals them). Never writes in the
     notes folder; a file that matched its seal is not read again while its size, times
     and inode stay the same (remembered in the cache folder, like parsed records)."""
-    from otjournal import seals
-    from otjournal.loading import MAX_FILE_BYTES
+    from otjournal.disk import seals
+    from otjournal.disk.loading import MAX_FILE_BYTES
 
     root: Path = j.root  # type: ignore[attr-defined]
     latest = seals.latest(j.seal_logs())  # type: ignore[attr-defined]

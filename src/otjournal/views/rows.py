@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from otjournal.textgrid import Column
+from otjournal.views.textgrid import Column
 
 if TYPE_CHECKING:
     from otjournal.model import Session

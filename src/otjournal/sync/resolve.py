@@ -11,12 +11,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from otjournal import amend
-from otjournal.conflicts import git_sides
+from otjournal.disk import amend
+from otjournal.disk.conflicts import git_sides
+from otjournal.disk.loading import Conflict, parse_record_bytes
+from otjournal.disk.store import Journal
 from otjournal.errors import OtjournalError, UsageError
-from otjournal.loading import Conflict, parse_record_bytes
 from otjournal.model import Client, HomeworkEntry, Session
-from otjournal.store import Journal
 
 CHOICES = ("original", "copy", "both", "merge")
 GIT_CHOICES = ("ours", "theirs", "both", "merge")
@@ -124,7 +124,7 @@ class Plan:
         if self.keep == "merge":
             kept = _merged(ours, record, theirs, other)
         moved = j.set_aside(c.path, stamp)
-        from otjournal import fsio
+        from otjournal.disk import fsio
 
         if fsio.create_named(c.path.parent, c.path.name, kept) is None:
             raise UsageError(

@@ -19,9 +19,9 @@ from typing import Any
 
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
-from otjournal.report import CSS, html_page
-from otjournal.rows import gas
-from otjournal.visible import visible
+from otjournal.views.report import CSS, html_page
+from otjournal.views.rows import gas
+from otjournal.views.visible import visible
 
 FORMATS = ("text", "md", "html")
 

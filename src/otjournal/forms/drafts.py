@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from otjournal import fsio, tomlio
+from otjournal.disk import fsio, tomlio
 from otjournal.errors import NotFoundError, StoreError
 from otjournal.model.ids import new_suffix, shown
 

@@ -22,7 +22,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
-from otjournal.cache import Index, Key, Meta, RecordCache, key_of
+from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of
 from otjournal.errors import InvalidFile, OtjournalError, Problem, ValidationErrors
 from otjournal.model.ids import handle_problem
 
@@ -271,7 +271,7 @@ class Reader:
         except OSError:
             names = []
         for name in names:
-            from otjournal.conflicts import conflict_copy  # only for a stray file: rare
+            from otjournal.disk.conflicts import conflict_copy  # only for a stray file: rare
 
             copy = conflict_copy(name[: -len(".toml")], client_folder=True)
             original = Path(folder, f"{copy.original_stem}.toml" if copy else CLIENT_FILE)
@@ -316,7 +316,7 @@ class Reader:
             # A name the index holds was a record's when indexed, and whether a name is a
             # conflict copy depends on the name alone: only new names need the patterns.
             if hit is None:
-                from otjournal.conflicts import conflict_copy
+                from otjournal.disk.conflicts import conflict_copy
 
                 copy = conflict_copy(name[:-5])
                 if copy is not None:
@@ -393,7 +393,7 @@ class Reader:
             self.progress.advance()
         if raw is None:
             return None
-        from otjournal.conflicts import has_git_markers
+        from otjournal.disk.conflicts import has_git_markers
 
         if snap is not None and has_git_markers(raw):  # reported by the parser as well
             snap.conflicts.append(Conflict(ref.path, ref.path, "git"))
@@ -532,7 +532,7 @@ def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> b
 
 
 def _pos(raw: bytes, field_name: str) -> tuple[int, int]:
-    from otjournal import tomlio
+    from otjournal.disk import tomlio
 
     return tomlio.locate(raw.decode("utf-8", "replace"), field_name)
 
@@ -566,7 +566,7 @@ def parse_record_bytes(raw: bytes, path: Path, parse: Any) -> Any:
 
 def parse_table_and_record(raw: bytes, path: Path, parse: Any) -> tuple[dict[str, Any], Any]:
     """The TOML table of a file's bytes and the record it makes (the cache keeps the table)."""
-    from otjournal import tomlio  # not imported when every file comes from the cache
+    from otjournal.disk import tomlio  # not imported when every file comes from the cache
 
     tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
     data = tomlio.parse(raw, path)

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from otjournal.disk.tomlio import to_json_value
 from otjournal.errors import ValidationError, ValidationErrors
 from otjournal.model import HomeworkEntry
 from otjournal.model.fields import Fields, check_header
-from otjournal.tomlio import to_json_value
 
 EXPORT_KIND = "homework-export"
 

@@ -34,7 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from otjournal import plain
+from otjournal.disk import plain
 
 # Bump when what is stored, what is valid, or the conflict-copy patterns change.
 # (5: plain data, no pickle, an older cache is deleted unread, see _open; 6: dates
@@ -155,7 +155,7 @@ class RecordCache:
     def _folder_ok(self, *, create: bool) -> bool:
         """The cache folder is otjournal's own (fsio.private_folder): a symlinked one is
         neither read nor written, and the cache goes unused (it only saves time)."""
-        from otjournal import fsio
+        from otjournal.disk import fsio
         from otjournal.errors import StoreError
         from otjournal.paths import platform_split
 

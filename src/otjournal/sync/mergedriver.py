@@ -4,7 +4,7 @@
 git's ``-c`` options: nothing is written into the person's own files). git calls it for
 a session file changed on both sides, in a rebase as in a merge::
 
-    python -m otjournal.mergedriver BASE OURS THEIRS PATH
+    python -m otjournal.sync.mergedriver BASE OURS THEIRS PATH
 
 When both sides are the same note with different amendments (``amend.merge``), OURS
 becomes the note with every amendment of both, in time order and re-chained, and the
@@ -31,9 +31,9 @@ LOG_ENV = "OTJOURNAL_MERGE_LOG"
 
 def join(ours: bytes, theirs: bytes, path: Path) -> bytes:
     """The joined file, or ``OtjournalError`` (amend.CannotMerge, a parse error)."""
-    from otjournal import amend
+    from otjournal.disk import amend
+    from otjournal.disk.loading import MAX_FILE_BYTES, parse_record_bytes
     from otjournal.errors import OtjournalError
-    from otjournal.loading import MAX_FILE_BYTES, parse_record_bytes
     from otjournal.model import Session
 
     if max(len(ours), len(theirs)) > MAX_FILE_BYTES:
@@ -74,8 +74,8 @@ def main(argv: list[str]) -> int:
 
 
 def _holds(raw: bytes, path: Path) -> bool:
-    from otjournal import amend
-    from otjournal.loading import parse_record_bytes
+    from otjournal.disk import amend
+    from otjournal.disk.loading import parse_record_bytes
     from otjournal.model import Session
 
     note = parse_record_bytes(raw, path, Session.from_dict)

@@ -14,16 +14,17 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from otjournal import render_controls, textgrid
-from otjournal.loading import Loaded
+from otjournal.disk.loading import Loaded
 from otjournal.model import Client, Goal, HomeworkEntry, Session
 from otjournal.model.vocab import (
     CHECKLIST_KEYS,
     DONE_WORDS,
     FRAMEWORK_NAMES,
 )
-from otjournal.rows import SESSION_COLUMNS, gas, session_cells
-from otjournal.textgrid import Column
+from otjournal.views import controls as render_controls
+from otjournal.views import textgrid
+from otjournal.views.rows import SESSION_COLUMNS, gas, session_cells
+from otjournal.views.textgrid import Column
 
 render_controls.show_control_characters()  # before any Text holds note text
 

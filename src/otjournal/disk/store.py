@@ -24,8 +24,7 @@ from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from otjournal.errors import NotFoundError, OtjournalError, Problem, StoreError, UsageError
-from otjournal.loading import (
+from otjournal.disk.loading import (
     CLIENT_FILE,
     CLIENTS,
     HOMEWORK,
@@ -40,10 +39,11 @@ from otjournal.loading import (
     parse_record_bytes,
     too_large,
 )
+from otjournal.errors import NotFoundError, OtjournalError, Problem, StoreError, UsageError
 from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
 
 if TYPE_CHECKING:
-    from otjournal.fsio import Fingerprint
+    from otjournal.disk.fsio import Fingerprint
     from otjournal.model import Client, HomeworkEntry, Session
 
 T = TypeVar("T")
@@ -61,8 +61,8 @@ class Imported:
 
 
 def _content_of_file(path: Path) -> Any:
+    from otjournal.disk.sharing import content
     from otjournal.model import HomeworkEntry
-    from otjournal.sharing import content
 
     try:
         return content(parse_record_bytes(path.read_bytes(), path, HomeworkEntry.from_dict))
@@ -116,7 +116,7 @@ class Journal:
     ) -> Path:
         """A folder inside the notes folder, ready to be written into: every folder on the
         way down is a real folder (never a symlink out) and private (fsio.private_folder)."""
-        from otjournal import fsio
+        from otjournal.disk import fsio
 
         return fsio.private_folder(
             self.root, *parts, create=create, private_base=True, created=created
@@ -135,7 +135,7 @@ class Journal:
 
     # -- writes ----------------------------------------------------------------
     def add_client(self, client: Client) -> Path:
-        from otjournal import fsio, tomlio
+        from otjournal.disk import fsio, tomlio
 
         validate_handle(client.handle)
         data = tomlio.dumps(client.to_dict())
@@ -152,7 +152,7 @@ class Journal:
             raise
 
     def read_client(self, handle: str) -> tuple[Client, Fingerprint]:
-        from otjournal import fsio
+        from otjournal.disk import fsio
         from otjournal.model import Client
 
         path = self.client_file(validate_handle(handle))  # a handle is only echoed if valid
@@ -176,7 +176,7 @@ class Journal:
         return client, fp
 
     def save_client(self, client: Client, expected: Fingerprint) -> Path:
-        from otjournal import fsio, tomlio
+        from otjournal.disk import fsio, tomlio
 
         path = self.client_file(client.handle)
         self._writable_dir(CLIENTS, client.handle, create=False)
@@ -203,7 +203,7 @@ class Journal:
             )
             self.seal(saved.path, "saved", durable=durable)
             return saved
-        from otjournal import amend
+        from otjournal.disk import amend
 
         def finish(data: bytes) -> bytes:
             for a in session.amendments:
@@ -231,7 +231,7 @@ class Journal:
 
     # -- whole files: amendments and conflict resolution ------------------------
     def read_session_file(self, path: Path) -> tuple[bytes, Fingerprint, Session]:
-        from otjournal import fsio
+        from otjournal.disk import fsio
         from otjournal.model import Session
 
         try:
@@ -245,7 +245,7 @@ class Journal:
     ) -> None:
         """Replace a file inside the notes folder if it is unchanged since it was read
         (a session is sealed again: ``why`` says what changed)."""
-        from otjournal import fsio
+        from otjournal.disk import fsio
 
         self._folder_of(path)
         fsio.replace_checked(path, data, expected, MAX_FILE_BYTES)
@@ -258,7 +258,7 @@ class Journal:
     ) -> bool:
         """Record a session file's bytes in this device's seal log (after every write).
         A failure does not undo the write: it is noted in ``seal_failures``."""
-        from otjournal import seals
+        from otjournal.disk import seals
         from otjournal.paths import state_dir
 
         try:
@@ -280,14 +280,14 @@ class Journal:
 
     def seal_logs(self) -> list[Any]:
         """Every device's seals (a read: nothing is created)."""
-        from otjournal import seals
+        from otjournal.disk import seals
 
         return seals.read_all(self.root)
 
     def set_aside(self, path: Path, stamp: str) -> Path:
         """Move a file out of the way into ``.otjournal/resolved/STAMP/`` (recoverable,
         inside the notes folder, never loaded). Never deletes."""
-        from otjournal import fsio
+        from otjournal.disk import fsio
 
         self._folder_of(path)
         rel = path.relative_to(self.root)
@@ -326,7 +326,7 @@ class Journal:
     def import_bytes(self, entry: HomeworkEntry) -> bytes:
         """The file an imported entry becomes, checked by the loader's own rules (its size
         cap, then a parse of the very bytes) before anything is written."""
-        from otjournal import tomlio
+        from otjournal.disk import tomlio
         from otjournal.model import HomeworkEntry
 
         data = tomlio.framed(tomlio.dumps(entry.to_dict()))
@@ -345,8 +345,8 @@ class Journal:
         drops: an entry already here (under any id or file name, as after 'keep both')
         is skipped ("same"); one whose id is taken by other content is kept beside it as
         a conflict copy that ``otj conflicts`` shows and resolves ("conflict")."""
-        from otjournal import fsio
-        from otjournal.sharing import content as _content
+        from otjournal.disk import fsio
+        from otjournal.disk.sharing import content as _content
 
         data = self.import_bytes(entry)
         handle = self._existing_client(entry.client)
@@ -382,7 +382,7 @@ class Journal:
         finish: Any = None,
         before_publish: BeforePublish | None = None,
     ) -> Loaded[Any]:
-        from otjournal import fsio, tomlio
+        from otjournal.disk import fsio, tomlio
 
         handle = self._existing_client(record.client)
         folder = self._writable_dir(CLIENTS, handle, kind)
@@ -429,7 +429,7 @@ class Journal:
         and the snapshot it was found in. Session files are named by their id, so only the
         clients with a file name that could match are read (flat in the journal's size);
         every client is read when none matches there (a file renamed by hand)."""
-        from otjournal.query import find_by_id
+        from otjournal.disk.query import find_by_id
 
         key = wanted.strip().removesuffix(".toml")
         handles = self._clients_with_session_named(key) if key and "/" not in key else []
@@ -473,7 +473,7 @@ class Journal:
         (ValueError, TypeError or KeyError for anything else: then the client is read).
         Without them nothing is remembered: each client is read every time."""
         from otjournal import __version__
-        from otjournal.cache import CACHE_FORMAT
+        from otjournal.disk.cache import CACHE_FORMAT
 
         report = Snapshot(self.root)
         results: list[T] = []
@@ -508,7 +508,7 @@ class Journal:
         """Sessions in time order within the dates (``last``: the latest N), the number
         there are in all, and the problems met. Only the sessions returned are read in
         full: the others are ordered and filtered by what the cache knows of them."""
-        from otjournal.query import select
+        from otjournal.disk.query import select
 
         report = Snapshot(self.root)
         with self.reader() as r:
@@ -567,7 +567,7 @@ class Journal:
         """Folders 0700, files 0600 throughout (after a git pull or a restore); in ``.git``
         the group and world bits go (git writes with the umask, and keeps its objects
         read-only)."""
-        from otjournal import fsio
+        from otjournal.disk import fsio
 
         changed = fsio.close_to_others(self.root / ".git")
         for dirpath, dirnames, filenames in os.walk(self.root):

@@ -15,9 +15,9 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from otjournal import svg
 from otjournal.model.vocab import FRAMEWORK_NAMES
-from otjournal.stats import COPM_CAVEAT, ClientTrends, lowest_item
+from otjournal.numbers.session import COPM_CAVEAT, ClientTrends, lowest_item
+from otjournal.views import svg
 
 BLANK = "[To be completed by the practitioner]"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import rich.text
 
-from otjournal.visible import visible
+from otjournal.views.visible import visible
 
 
 def show_control_characters() -> None:

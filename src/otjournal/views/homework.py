@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from otjournal.homework_stats import Current, HomeworkSummary
-from otjournal.render import homework_line
-from otjournal.textgrid import Column, Grid
+from otjournal.numbers.homework import Current, HomeworkSummary
+from otjournal.views.session import homework_line
+from otjournal.views.textgrid import Column, Grid
 
 
 def per_week(n: int | None) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from otjournal import tomlio
+from otjournal.disk import tomlio
 from otjournal.errors import OtjournalError
 from otjournal.model import Amendment, Session
 

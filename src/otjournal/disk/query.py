@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from otjournal.disk.loading import Loaded
 from otjournal.errors import NotFoundError, UsageError
-from otjournal.loading import Loaded
 from otjournal.model.ids import shown
 
 R = TypeVar("R")

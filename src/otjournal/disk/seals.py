@@ -49,7 +49,7 @@ class Seal:
 
 
 def amendment_count(raw: bytes) -> int:
-    from otjournal.amend import HEADER
+    from otjournal.disk.amend import HEADER
 
     return len(HEADER.findall(raw))
 
@@ -171,7 +171,7 @@ def save_verified(path: Path | None, files: dict[str, list[object]]) -> None:
     import json
     import tempfile
 
-    from otjournal import fsio
+    from otjournal.disk import fsio
     from otjournal.errors import OtjournalError
     from otjournal.paths import platform_split
 
@@ -235,7 +235,7 @@ def append(log: Path, seal: Seal, durable: bool = True) -> None:
     """One line at the end of ``log`` (created 0600 if new): one write on an O_APPEND
     descriptor, then fsync (and the folder, for a new file). After a torn last line the
     new one starts on a line of its own."""
-    from otjournal import fsio
+    from otjournal.disk import fsio
 
     flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     try:

@@ -19,10 +19,10 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from otjournal import render_controls
 from otjournal.model.vocab import FRAMEWORK_NAMES
-from otjournal.rows import gas, pct
-from otjournal.stats import COPM_CAVEAT, ClientTrends, ItemRate, lowest_item
+from otjournal.numbers.session import COPM_CAVEAT, ClientTrends, ItemRate, lowest_item
+from otjournal.views import controls as render_controls
+from otjournal.views.rows import gas, pct
 
 render_controls.show_control_characters()  # before any Text holds note text
 

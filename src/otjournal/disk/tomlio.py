@@ -17,7 +17,7 @@ from typing import Any
 
 import tomli_w
 
-from otjournal.conflicts import GIT_MARKER
+from otjournal.disk.conflicts import GIT_MARKER
 from otjournal.errors import InvalidFile, OtjournalError, Problem, StoreError
 
 _POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")

@@ -1,6 +1,6 @@
 """A homework journal entry being written: answers as a table in the file format.
 
-Like :mod:`otjournal.noteform` for sessions: prompts, flags, ``--from`` and the editor
+Like :mod:`otjournal.forms.session` for sessions: prompts, flags, ``--from`` and the editor
 fill one table, and the model validates it. Pure: the clock is passed in.
 """
 
@@ -11,10 +11,10 @@ from typing import Any
 
 from otjournal.dates import OutOfRange, parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
+from otjournal.forms.session import prune
 from otjournal.model import HomeworkEntry
 from otjournal.model.homework import DEFAULT_TENSION_ANCHORS
 from otjournal.model.vocab import FORMAT_VERSION, HOMEWORK_DONE, HOMEWORK_KINDS
-from otjournal.noteform import prune
 
 Entry = dict[str, Any]
 PART_KEYS = {
@@ -146,7 +146,7 @@ def missing_fields(entry: Entry, now: datetime) -> list[str]:
 
 def form(entry: Entry, assignment_text: str = "") -> str:
     """A commented TOML form for $EDITOR, pre-filled."""
-    from otjournal.tomlio import dumps
+    from otjournal.disk.tomlio import dumps
 
     kind = entry.get("entry_kind", "practice")
     body = dict(with_defaults({k: v for k, v in entry.items() if k not in ("written_at",)}))

@@ -1,0 +1,1 @@
+"""The notes on disk: the TOML format, safe writes, reading, the cache, checks."""

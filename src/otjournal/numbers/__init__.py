@@ -1,0 +1,1 @@
+"""Pure numbers from records: trends, homework summaries, exports."""

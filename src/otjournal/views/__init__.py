@@ -1,0 +1,1 @@
+"""How records and numbers become lines, tables, SVG and printable pages."""
