@@ -13,6 +13,7 @@ from otjournal.cli import (
     care_cmds,
     clients,
     homework_cmd,
+    init_cmd,
     journal_cmds,
     log_cmd,
     record_cmds,
@@ -36,6 +37,7 @@ app.add_typer(clients.goal_app, name="goal")
 journal_cmds.register(app)
 log_cmd.register(app)
 homework_cmd.register(app)
+init_cmd.register(app)
 trends_cmd.register(app)
 report_cmd.register(app)
 record_cmds.register(app)

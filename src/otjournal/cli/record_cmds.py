@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -13,14 +13,15 @@ from otjournal.cli.common import (
     DirOpt,
     JsonOpt,
     err,
-    fail,
     journal,
     now,
     out,
     print_json,
     print_wrapped,
+    read_config,
 )
 from otjournal.cli.drafting import DraftOpt, DraftRun, ResumeOpt, drop_if_published, pick_draft
+from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
 
 conflicts_app = typer.Typer(
     cls=BoundaryGroup,
@@ -66,11 +67,10 @@ def amend_cmd(
     """Append a dated, attributed amendment. The note itself is never rewritten: its bytes
     stay a prefix of the file, and the amendment records their hash. Text typed at the
     prompt or read from stdin is kept as a draft until the amendment is saved."""
-    from otjournal.cli.log_cmd import load_config
     from otjournal.forms.drafts import default_drafts
     from otjournal.model.vocab import AMENDMENT_KINDS
 
-    config = load_config()
+    config = read_config()
     j = journal(dir)
     drafts = default_drafts()
     draft = None
@@ -79,7 +79,7 @@ def amend_cmd(
         drop_if_published(drafts, draft, j.root)
         session_id = session_id or str(draft.note.get("session", ""))
     if not session_id:
-        fail("name the session to amend: otj amend ID (or --resume a kept amendment)")
+        raise UsageError("name the session to amend: otj amend ID (or --resume a kept amendment)")
     _, found = j.find_session(session_id)
     raw, fingerprint, session = j.read_session_file(found.path)
     given = {"kind": kind, "text": text, "original": original, "by": by}
@@ -158,13 +158,13 @@ class AmendRun(DraftRun):
         except typer.Abort:  # Ctrl-C or end of input at a prompt
             raise KeyboardInterrupt from None
 
-    def stop(self, message: str) -> None:
+    def stop(self, message: str) -> NoReturn:
         """A usage error (exit 2); a draft already kept (text from stdin, a resumed
         draft) is kept with what was given now, and the message says where."""
         if self.kept is not None:
             self.keep_quietly()
             self.kept_message(f"the {self.noun} is not complete")
-        fail(message)
+        raise UsageError(message)
 
     def warn_if_broken(self) -> None:
         """Amending a note already changed outside otjournal hides nothing: say so, and
@@ -322,7 +322,7 @@ def conflicts_resolve(
     snap = j.load()
     matches = [c for c in snap.conflicts if str(c.path).endswith(copy) or c.path.name == copy]
     if len(matches) != 1:
-        fail(f"no single conflict copy matches {shown(copy)}: see 'otj conflicts'", code=1)
+        raise NotFoundError(f"no single conflict copy matches {shown(copy)}: see 'otj conflicts'")
     c = matches[0]
     from otjournal.sync.resolve import plan_resolution
 
@@ -330,6 +330,6 @@ def conflicts_resolve(
     for line in plan.describe():
         err().print(line, highlight=False, markup=False)
     if not yes and not typer.confirm("Go ahead?"):
-        raise typer.Exit(1)
+        raise Stopped(ExitCode.PROBLEM)
     for line in plan.apply(now()):
         out().print(line, highlight=False, markup=False)
