@@ -3,22 +3,16 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Any
 
 import typer
 
 from otjournal.cli.common import (
-    BoundaryGroup,
     DefaultClientArg,
     DirOpt,
-    JsonOpt,
     err,
-    fail,
     journal,
     now,
-    out,
-    print_json,
     print_wrapped,
     read_config,
 )
@@ -32,27 +26,16 @@ from otjournal.cli.drafting import (
     drop_if_published,
     editor_table,
     merged,
-    missing_exit,
     pick_draft,
     read_source,
-    run_editor,
-    write_private,
 )
-
-drafts_app = typer.Typer(
-    cls=BoundaryGroup, invoke_without_command=True, help="List, show and discard unfinished notes."
-)
-config_app = typer.Typer(
-    cls=BoundaryGroup, invoke_without_command=True, help="Show or edit the settings (config.toml)."
-)
+from otjournal.errors import ExitCode, FlagErrors, MissingFields, UsageError
 
 Repeat = list[str] | None
 
 
 def register(app: typer.Typer) -> None:
     app.command("log")(log_cmd)
-    app.add_typer(drafts_app, name="drafts")
-    app.add_typer(config_app, name="config")
 
 
 # homework_cmd still imports this name (another change converts it): then it goes.
@@ -155,8 +138,8 @@ def log_cmd(
         draft = None
     if not client:
         if no_input or from_file:
-            _missing_exit(["client"])
-        fail("name the client: otj log CLIENT (or set default_client in the config)")
+            raise MissingFields(["client"], noteform.FIELD_FLAGS)
+        raise UsageError("name the client: otj log CLIENT (or set default_client in the config)")
     note["client"] = client
     client_record, _ = j.read_client(client)
     note.setdefault("written_by", by or config.practitioner)
@@ -208,12 +191,8 @@ GIVEN = {
 
 
 def _refuse_now(errors: list[Any]) -> None:
-    from otjournal.cli.common import report
-    from otjournal.errors import ValidationErrors
-
     if errors:
-        report(ValidationErrors(errors))
-        raise typer.Exit(2)
+        raise FlagErrors(errors)
 
 
 def _resumed_note(
@@ -302,12 +281,6 @@ def _read_from(source: str) -> dict[str, Any]:
     for key in ("format_version", "kind", "id", "client", "late_entry", "amendments"):
         note.pop(key, None)
     return note
-
-
-def _missing_exit(missing: list[str]) -> None:
-    from otjournal.forms.session import FIELD_FLAGS
-
-    missing_exit(missing, FIELD_FLAGS)
 
 
 class LogSession(DraftRun):
@@ -467,9 +440,9 @@ class LogSession(DraftRun):
                 self.save()
                 return
             if answer in ("q", "quit"):
+                # Asked for, not a failure: exit 0, as in 'otj homework log'.
                 self.keep("review")
-                self.kept_message("stopped before saving")
-                raise typer.Exit(1)
+                raise self.stopped("stopped before saving", ExitCode.OK)
             if answer.isdigit() and 1 <= int(answer) <= len(sections):
                 flow.redo(sections[int(answer) - 1][0])
                 self.keep("review")
@@ -495,107 +468,3 @@ class LogSession(DraftRun):
         with self.guard():
             super().edit(form, accept)
         self.save()
-
-
-# -- otj drafts -------------------------------------------------------------------
-
-
-@drafts_app.callback()
-def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """List unfinished notes (kept in a private folder, never synced)."""
-    if ctx.invoked_subcommand:
-        return
-    from otjournal.forms.drafts import default_drafts
-
-    drafts = default_drafts().entries()
-    if json:
-        print_json(
-            [
-                {
-                    "id": d.id,
-                    "command": d.command,
-                    "client": d.client,
-                    "step": d.step,
-                    "updated": d.updated,
-                    "path": str(d.path),
-                }
-                for d in drafts
-            ]
-        )
-        return
-    if not drafts:
-        out().print("No drafts.")
-        return
-    for d in drafts:
-        print_wrapped(
-            f"{d.id}  {d.command} {d.client}  stopped at: {d.step or 'start'}  "
-            f"(updated {d.updated:%Y-%m-%d %H:%M})"
-        )
-    # Each kind of draft resumes with the command that wrote it (log, homework log, amend).
-    for command in dict.fromkeys(d.command for d in drafts):
-        print_wrapped(f"Resume with: otj {command} --resume --draft ID")
-    print_wrapped("Discard with: otj drafts discard ID")
-
-
-@drafts_app.command("discard")
-def drafts_discard(
-    draft_id: Annotated[str, typer.Argument(metavar="ID", help="The draft (or a unique part).")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
-) -> None:
-    """Discard a draft for good."""
-    from otjournal.forms.drafts import default_drafts
-
-    drafts = default_drafts()
-    draft = drafts.load(draft_id)
-    if not yes and not typer.confirm(f"Discard draft {draft.id} for {draft.client}?"):
-        raise typer.Exit(1)
-    drafts.discard(draft)
-    out().print(f"Discarded draft {draft.id}.", highlight=False)
-
-
-# -- otj config ---------------------------------------------------------------------
-
-
-@config_app.callback()
-def config_show(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """Show the config file's path and the values in force."""
-    if ctx.invoked_subcommand:
-        return
-    from otjournal.paths import config_file
-
-    config = read_config()
-    if json:
-        print_json({"path": str(config_file()), **config.as_dict()})
-        return
-    path = config_file()
-    out().print(
-        f"{path}{'' if path.exists() else '  (not created yet: defaults)'}",
-        highlight=False,
-        markup=False,
-    )
-    for section, values in config.as_dict().items():
-        if isinstance(values, dict):
-            for key, value in values.items():
-                out().print(f"  {section}.{key} = {value!r}", highlight=False, markup=False)
-        else:
-            out().print(f"  {section} = {values!r}", highlight=False, markup=False)
-
-
-@config_app.command("edit")
-def config_edit() -> None:
-    """Open the config in $EDITOR (written from a commented template if missing)."""
-    from otjournal.config import TEMPLATE, config_folder
-    from otjournal.paths import config_file
-
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    path = config_file()
-    if not path.exists():  # before any message names it: the path must lead somewhere
-        config_folder(path)
-        write_private(path, TEMPLATE)
-    if not command:
-        fail(f"set $EDITOR (or $VISUAL), or edit the file directly: {path}")
-    code = run_editor(command, path)
-    read_config()  # report problems now, with line and column
-    if code != 0:
-        raise typer.Exit(1)
-    out().print(f"Saved {path}", highlight=False, markup=False)
