@@ -1,9 +1,8 @@
-"""``otj log``: write a session note by prompts, flags, a file, stdin or the editor;
-``otj drafts`` and ``otj config``."""
+"""``otj log``: write a session note by prompts, flags, a file, stdin or the editor."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
@@ -29,9 +28,29 @@ from otjournal.cli.drafting import (
     pick_draft,
     read_source,
 )
+from otjournal.cli.log_options import (
+    ActivityOpt,
+    AttendeeOpt,
+    ByOpt,
+    CaregiverReportOpt,
+    ChecklistOpt,
+    DateOpt,
+    DurationOpt,
+    GoalOpt,
+    HelpedOpt,
+    HomeworkOpt,
+    InvolvementOpt,
+    NextOpt,
+    RegEndOpt,
+    RegNotesOpt,
+    RegStartOpt,
+    SettingOpt,
+    SummaryOpt,
+    TimeOpt,
+    TypeOpt,
+    VoiceOpt,
+)
 from otjournal.errors import ExitCode, FlagErrors, MissingFields, UsageError
-
-Repeat = list[str] | None
 
 
 def register(app: typer.Typer) -> None:
@@ -44,62 +63,26 @@ load_config = read_config
 
 def log_cmd(
     client: DefaultClientArg = None,
-    date: Annotated[
-        str | None, typer.Option("--date", help="Session date (default today).")
-    ] = None,
-    at: Annotated[
-        str | None,
-        typer.Option(
-            "--time", help="Start time HH:MM (default: it started one session length ago)."
-        ),
-    ] = None,
-    duration: Annotated[
-        int | None,
-        # No range here: noteform's rule answers in every mode alike.
-        typer.Option("--duration", help="Minutes (default from config)."),
-    ] = None,
-    session_type: Annotated[
-        str | None,
-        typer.Option("--type", help="initial, therapy, review, caregiver-only or non-client."),
-    ] = None,
-    setting: Annotated[
-        str | None, typer.Option(help="clinic, home, school, community, telehealth or other.")
-    ] = None,
-    attendee: Annotated[
-        Repeat,
-        typer.Option("--attendee", help="A role who attended (child, parent, teacher…); repeat."),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", help="Who wrote it (default: practitioner.name in the config)."),
-    ] = None,
-    goal: Annotated[
-        Repeat, typer.Option("--goal", help="GOAL:RATING[:evidence], e.g. 'g1:+1'; repeat.")
-    ] = None,
-    activity: Annotated[
-        Repeat,
-        typer.Option(
-            "--activity", help="NAME[;min=15][;tags=c,i,m,a][;adaptation=…][;response=…]; repeat."
-        ),
-    ] = None,
-    voice: Annotated[str | None, typer.Option(help="The child's voice.")] = None,
-    caregiver_report: Annotated[str | None, typer.Option(help="Caregiver's report.")] = None,
-    involvement: Annotated[str | None, typer.Option(help="Caregiver involvement.")] = None,
-    reg_start: Annotated[str | None, typer.Option(help="Regulation at the start.")] = None,
-    reg_end: Annotated[str | None, typer.Option(help="Regulation at the end.")] = None,
-    helped: Annotated[
-        Repeat, typer.Option("--helped", help="What helped regulation; repeat.")
-    ] = None,
-    reg_notes: Annotated[str | None, typer.Option(help="Regulation notes.")] = None,
-    checklist: Annotated[
-        str | None,
-        typer.Option(help="All checklist answers in one line, e.g. yyypyy- (y p n u -)."),
-    ] = None,
-    summary: Annotated[str | None, typer.Option(help="Closing summary.")] = None,
-    next_focus: Annotated[str | None, typer.Option("--next", help="Next session's focus.")] = None,
-    homework: Annotated[
-        Repeat, typer.Option("--homework", help="TEXT[;kind=practice][;per_week=5]; repeat.")
-    ] = None,
+    date: DateOpt = None,
+    at: TimeOpt = None,
+    duration: DurationOpt = None,
+    session_type: TypeOpt = None,
+    setting: SettingOpt = None,
+    attendee: AttendeeOpt = None,
+    by: ByOpt = None,
+    goal: GoalOpt = None,
+    activity: ActivityOpt = None,
+    voice: VoiceOpt = None,
+    caregiver_report: CaregiverReportOpt = None,
+    involvement: InvolvementOpt = None,
+    reg_start: RegStartOpt = None,
+    reg_end: RegEndOpt = None,
+    helped: HelpedOpt = None,
+    reg_notes: RegNotesOpt = None,
+    checklist: ChecklistOpt = None,
+    summary: SummaryOpt = None,
+    next_focus: NextOpt = None,
+    homework: HomeworkOpt = None,
     from_file: FromOpt = None,
     editor: EditorOpt = False,
     resume: ResumeOpt = False,
@@ -115,32 +98,14 @@ def log_cmd(
     from otjournal.forms import session as noteform
     from otjournal.forms.drafts import default_drafts
 
+    args = dict(locals())
     config = read_config()
     drafts = default_drafts()
     j = journal(dir)
     clock = now()
-    args = locals()
     # A value given on the command line is not asked again, resumed or not.
     given = frozenset(key for arg, key in GIVEN.items() if args[arg] not in (None, []))
-    resumed = bool(resume or draft_id)
-    if resumed:
-        draft = pick_draft(drafts, draft_id, client)
-        drop_if_published(drafts, draft, j.root)
-        client = draft.client
-        form = editor_table(draft) if no_input or from_file else None
-        if form is not None:
-            draft.note = {**noteform.form_to_note(form), "client": client}
-        # The flags (and --from) given now are honoured: they win over the draft.
-        note = draft.note = _resumed_note(draft.note, locals(), config, clock, from_file)
-    else:
-        client = client or config.default_client or None
-        note = _note_from_inputs(args, config, clock, from_file)
-        draft = None
-    if not client:
-        if no_input or from_file:
-            raise MissingFields(["client"], noteform.FIELD_FLAGS)
-        raise UsageError("name the client: otj log CLIENT (or set default_client in the config)")
-    note["client"] = client
+    draft, client, note = _begin(args, drafts, j.root, config, clock)
     client_record, _ = j.read_client(client)
     note.setdefault("written_by", by or config.practitioner)
     if isinstance(note.get("regulation"), dict):  # flags and files speak the client's framework
@@ -159,9 +124,38 @@ def log_cmd(
     elif no_input or from_file:
         # Never a prompt: save, or keep the draft (a resumed one with what was given now)
         # and name what is missing.
+        resumed = bool(resume or draft_id)
         session.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-" or resumed)
     else:
         session.interactive()
+
+
+def _begin(
+    args: dict[str, Any], drafts: Any, root: Any, config: Any, clock: Any
+) -> tuple[Any, str, dict[str, Any]]:
+    """The draft resumed (None for a new note), the client, and the note so far."""
+    from otjournal.forms import session as noteform
+
+    client, no_input, from_file = args["client"], args["no_input"], args["from_file"]
+    draft = None
+    if args["resume"] or args["draft_id"]:
+        draft = pick_draft(drafts, args["draft_id"], client)
+        drop_if_published(drafts, draft, root)
+        client = draft.client
+        form = editor_table(draft) if no_input or from_file else None
+        if form is not None:
+            draft.note = {**noteform.form_to_note(form), "client": client}
+        # The flags (and --from) given now are honoured: they win over the draft.
+        note = draft.note = _resumed_note(draft.note, args, config, clock, from_file)
+    else:
+        client = client or config.default_client or None
+        note = _note_from_inputs(args, config, clock, from_file)
+    if not client:
+        if no_input or from_file:
+            raise MissingFields(["client"], noteform.FIELD_FLAGS)
+        raise UsageError("name the client: otj log CLIENT (or set default_client in the config)")
+    note["client"] = client
+    return draft, client, note
 
 
 # Each option of `otj log` and the part of the note it gives: a value given on the
