@@ -48,6 +48,13 @@ def sync_cmd(
         )
     finally:
         j.make_private()  # git does not keep permissions: notes stay 0600 / 0700
+    _tell(result)
+    if result.conflicts:
+        raise Stopped(ExitCode.PROBLEM)  # listed, with what to run
+
+
+def _tell(result: Any) -> None:
+    """What the sync did, one line a part; file names listed up to LISTED."""
     say = _say
     say(f"Synced with {result.remote}.")
     say(f"  committed here: {_n(result.committed, 'file')}")
@@ -82,7 +89,6 @@ def sync_cmd(
         say(f"  both sides kept in {len(result.conflicts)} file(s): run 'otj conflicts'")
         for f in result.conflicts:
             say(f"    {f}")
-        raise Stopped(ExitCode.PROBLEM)
 
 
 LISTED = 20  # file names listed at most; the rest are counted

@@ -323,7 +323,7 @@ class BoundaryGroup(TyperGroup):
             raise
         except KeyboardInterrupt:
             err().print("\notj: interrupted")
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
 # Click's own messages repeat what was typed: a value that does not fit an option, an

@@ -105,19 +105,10 @@ def log_cmd(
     clock = now()
     # A value given on the command line is not asked again, resumed or not.
     given = frozenset(key for arg, key in GIVEN.items() if args[arg] not in (None, []))
-    draft, client, note = _begin(args, drafts, j.root, config, clock)
-    client_record, _ = j.read_client(client)
-    note.setdefault("written_by", by or config.practitioner)
-    if isinstance(note.get("regulation"), dict):  # flags and files speak the client's framework
-        note["regulation"].setdefault("framework", client_record.regulation_framework)
-    items = noteform.checklist_items(config.extra_items)
-    if draft is None and not from_file:
-        # Flags are checked before anything is asked or found missing: a goal the client
-        # does not have or a session in the future is refused at once, not dropped or
-        # found later. (--from meets the same rules when saving.)
-        _refuse_now(noteform.input_errors(note, client_record, clock))
+    draft, client_record, note = _begin(args, drafts, j, config, clock)
     if draft is None:
-        draft = drafts.new("log", client, clock, note)
+        draft = drafts.new("log", client_record.handle, clock, note)
+    items = noteform.checklist_items(config.extra_items)
     session = LogSession(j, drafts, draft, config, client_record, items, given)
     if editor or (draft.step == "editor" and not (no_input or from_file)):
         session.edit()
@@ -131,8 +122,8 @@ def log_cmd(
 
 
 def _begin(
-    args: dict[str, Any], drafts: Any, root: Any, config: Any, clock: Any
-) -> tuple[Any, str, dict[str, Any]]:
+    args: dict[str, Any], drafts: Any, j: Any, config: Any, clock: Any
+) -> tuple[Any, Any, dict[str, Any]]:
     """The draft resumed (None for a new note), the client, and the note so far."""
     from otjournal.forms import session as noteform
 
@@ -140,7 +131,7 @@ def _begin(
     draft = None
     if args["resume"] or args["draft_id"]:
         draft = pick_draft(drafts, args["draft_id"], client)
-        drop_if_published(drafts, draft, root)
+        drop_if_published(drafts, draft, j.root)
         client = draft.client
         form = editor_table(draft) if no_input or from_file else None
         if form is not None:
@@ -155,7 +146,16 @@ def _begin(
             raise MissingFields(["client"], noteform.FIELD_FLAGS)
         raise UsageError("name the client: otj log CLIENT (or set default_client in the config)")
     note["client"] = client
-    return draft, client, note
+    client_record, _ = j.read_client(client)
+    note.setdefault("written_by", args["by"] or config.practitioner)
+    if isinstance(note.get("regulation"), dict):  # flags and files speak the client's framework
+        note["regulation"].setdefault("framework", client_record.regulation_framework)
+    if draft is None and not from_file:
+        # Flags are checked before anything is asked or found missing: a goal the client
+        # does not have or a session in the future is refused at once, not dropped or
+        # found later. (--from meets the same rules when saving.)
+        _refuse_now(noteform.input_errors(note, client_record, clock))
+    return draft, client_record, note
 
 
 # Each option of `otj log` and the part of the note it gives: a value given on the

@@ -240,11 +240,6 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
     """Each conflict copy beside its original, with what differs."""
     if ctx.invoked_subcommand:
         return
-    import difflib
-
-    from rich.padding import Padding
-    from rich.text import Text
-
     j = journal(dir)
     snap = j.load()
     if json:
@@ -263,41 +258,49 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
         out().print("No conflicts.")
         return
     for c in snap.conflicts:
-        rel = c.path.relative_to(j.root)
-        if c.tool == "git":
-            out().print(
-                f"{rel}: git conflict markers (both sides inside the file)",
-                highlight=False,
-                markup=False,
-            )
-            from otjournal.disk.conflicts import git_sides
-
-            ours, theirs = git_sides(c.path.read_bytes())
-            a, b = ours.decode("utf-8", "replace"), theirs.decode("utf-8", "replace")
-            labels = ("ours", "theirs")
-        else:
-            out().print(
-                f"{rel}: a {c.tool} conflict copy of {c.original.name}",
-                highlight=False,
-                markup=False,
-            )
-            a = c.original.read_text("utf-8", "replace") if c.original.exists() else ""
-            b = c.path.read_text("utf-8", "replace")
-            labels = (c.original.name, c.path.name)
-        diff = list(
-            difflib.unified_diff(
-                a.splitlines(), b.splitlines(), labels[0], labels[1], lineterm="", n=1
-            )
-        )
-        for line in diff or ["  (the two files are the same)"]:
-            # A long line of note text wraps under itself, never cut.
-            print_wrapped(Padding(Text(line), (0, 0, 0, 4)))
+        _show_conflict(c, j.root)
     out().print(
         "\nResolve with: otj conflicts resolve COPY --keep original|copy|both|merge "
         "(git: --keep ours|theirs|both|merge)",
         highlight=False,
         markup=False,
     )
+
+
+def _show_conflict(c: Any, root: Path) -> None:
+    """One conflict copy beside its original (git: the two sides), with what differs."""
+    import difflib
+
+    from rich.padding import Padding
+    from rich.text import Text
+
+    rel = c.path.relative_to(root)
+    if c.tool == "git":
+        out().print(
+            f"{rel}: git conflict markers (both sides inside the file)",
+            highlight=False,
+            markup=False,
+        )
+        from otjournal.disk.conflicts import git_sides
+
+        ours, theirs = git_sides(c.path.read_bytes())
+        a, b = ours.decode("utf-8", "replace"), theirs.decode("utf-8", "replace")
+        labels = ("ours", "theirs")
+    else:
+        out().print(
+            f"{rel}: a {c.tool} conflict copy of {c.original.name}",
+            highlight=False,
+            markup=False,
+        )
+        a = c.original.read_text("utf-8", "replace") if c.original.exists() else ""
+        b = c.path.read_text("utf-8", "replace")
+        labels = (c.original.name, c.path.name)
+    diff = list(
+        difflib.unified_diff(a.splitlines(), b.splitlines(), labels[0], labels[1], lineterm="", n=1)
+    )
+    for line in diff or ["  (the two files are the same)"]:
+        # A long line of note text wraps under itself, never cut.
+        print_wrapped(Padding(Text(line), (0, 0, 0, 4)))
 
 
 @conflicts_app.command("resolve")

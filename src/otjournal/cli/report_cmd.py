@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -78,7 +78,6 @@ def report_cmd(
     from otjournal.cli.problems import note_problems
     from otjournal.cli.trends_cmd import client_trends
     from otjournal.numbers.trends import period
-    from otjournal.views import report
 
     if fmt not in ("md", "html"):
         raise UsageError("--format must be md or html")
@@ -94,6 +93,18 @@ def report_cmd(
     snap = j.load([client])
     note_problems(snap)
     t = client_trends(snap, client, start, end, config)
+    text = _report_text(t, record, config, fmt, deidentify)
+    from otjournal.views.visible import visible
+
+    # A report is read in a terminal (cat, less) as often as in an editor: control
+    # characters from the notes are shown as escapes, never obeyed.
+    _write_output(output, visible(text).encode("utf-8"), "the report")
+
+
+def _report_text(t: Any, record: Any, config: Any, fmt: str, deidentify: bool) -> str:
+    """The report on one client's trends, as Markdown or one HTML page."""
+    from otjournal.views import report
+
     blocks = report.build(
         t,
         practitioner=config.practitioner,
@@ -104,16 +115,9 @@ def report_cmd(
     if deidentify:
         names = report.pseudonyms(record, config.deidentify_names)
         blocks = report.redact_blocks(blocks, names)
-    text = (
-        report.to_markdown(blocks)
-        if fmt == "md"
-        else report.to_html(blocks, f"Progress report {start} to {end}")
-    )
-    from otjournal.views.visible import visible
-
-    # A report is read in a terminal (cat, less) as often as in an editor: control
-    # characters from the notes are shown as escapes, never obeyed.
-    _write_output(output, visible(text).encode("utf-8"), "the report")
+    if fmt == "md":
+        return report.to_markdown(blocks)
+    return report.to_html(blocks, f"Progress report {t.since} to {t.until}")
 
 
 def export_cmd(

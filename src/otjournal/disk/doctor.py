@@ -242,7 +242,8 @@ def _temps(folder: Path, *, below: bool) -> tuple[list[Path], list[Path]]:
     ``below`` it): those of the last hour (a save may still be running) and older ones
     (left by an interrupted save). Never a symlink; one that vanishes meanwhile (a save
     finishing) is skipped."""
-    fresh, old = [], []
+    fresh: list[Path] = []
+    old: list[Path] = []
     for dirpath, dirnames, files in os.walk(folder):
         dirnames[:] = [d for d in dirnames if below and d not in _NOT_SAVED_IN]
         for name in files:
