@@ -82,9 +82,9 @@ def amend_cmd(
         raise UsageError("name the session to amend: otj amend ID (or --resume a kept amendment)")
     _, found = j.find_session(session_id)
     raw, fingerprint, session = j.read_session_file(found.path)
-    given = {"kind": kind, "text": text, "original": original, "by": by}
     if from_stdin:
-        given["text"] = sys.stdin.buffer.read().decode("utf-8", "replace").strip()
+        text = sys.stdin.buffer.read().decode("utf-8", "replace").strip()
+    given = {"kind": kind, "text": text, "original": original, "by": by}
     note = {**(draft.note if draft else {}), "session": session.id}
     note.update({k: v for k, v in given.items() if v is not None})
     if draft is None:
