@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError
-from otjournal.model import Client, HomeworkEntry, Session
-from otjournal.numbers.homework import summarise
-from otjournal.numbers.session import ClientTrends, client_trends
+
+if TYPE_CHECKING:
+    from otjournal.model import Client, HomeworkEntry, Session
+    from otjournal.numbers.session import ClientTrends
 
 
 def period(
@@ -39,6 +41,10 @@ def build(
 ) -> ClientTrends:
     """One client's trends from all of their sessions and homework entries (the period
     is chosen here); ``items`` are the checklist's items, the practice's own included."""
+    # Here, not at the top: 'otj trends' over all clients needs the period, not these.
+    from otjournal.numbers.homework import summarise
+    from otjournal.numbers.session import client_trends
+
     entries = [h for h in homework if start <= h.at.date() <= end]
     in_period = [s for s in sessions if s.start.date() <= end]
     summary = summarise(client, in_period, entries, end, start)
