@@ -8,13 +8,26 @@ allowed values and files, not what a person wrote.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 
 
-class OtjournalError(Exception):
-    """Base class: anything the CLI boundary turns into a readable message."""
+class ExitCode(IntEnum):
+    """How every command ends (the README's table): one meaning per number."""
 
-    exit_code = 1
+    OK = 0
+    # A data problem: a file that cannot be read, a client that does not exist, a file
+    # changed on disk since it was read; also a check that found something to fix.
+    PROBLEM = 1
+    USAGE = 2  # a bad option, a value missing with --no-input
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+
+
+class OtjournalError(Exception):
+    """Base class: anything the CLI boundary turns into a readable message and an exit
+    code. Each subclass carries its code; raise, never print and exit on the spot."""
+
+    exit_code: ExitCode = ExitCode.PROBLEM
 
     def __init__(
         self,
@@ -50,7 +63,17 @@ class OtjournalError(Exception):
 class UsageError(OtjournalError):
     """The command was asked for something that cannot be done as asked (exit 2)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
+
+
+class Stopped(OtjournalError):
+    """The command ends here, having said why (findings listed, a draft kept, a question
+    answered no): the boundary shows ``text`` as it is, if any, and exits with ``code``."""
+
+    def __init__(self, code: ExitCode, text: str = "") -> None:
+        super().__init__(text)
+        self.exit_code = code
+        self.text = text
 
 
 class ValidationError(OtjournalError):
@@ -72,6 +95,23 @@ class ValidationErrors(OtjournalError):
     def __init__(self, errors: list[ValidationError]) -> None:
         self.errors = errors
         super().__init__("; ".join(e.message for e in errors))
+
+
+class FlagErrors(ValidationErrors):
+    """Values given as options that cannot be saved: a usage problem (exit 2), where the
+    same values read from a file are a data problem (exit 1)."""
+
+    exit_code = ExitCode.USAGE
+
+
+class MissingFields(UsageError):
+    """A note cannot be saved without these fields (``--no-input``, ``--from``): each named
+    with the option that gives it."""
+
+    def __init__(self, missing: list[str], flags: dict[str, str]) -> None:
+        lines = [f"  {m}" + (f"  ({flags[m]})" if m in flags else "") for m in missing]
+        super().__init__("cannot save without:\n" + "\n".join(lines))
+        self.missing = missing
 
 
 class StoreError(OtjournalError):

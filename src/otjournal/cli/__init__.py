@@ -12,7 +12,10 @@ import typer
 from otjournal.cli import (
     care_cmds,
     clients,
+    config_cmd,
+    drafts_cmd,
     homework_cmd,
+    init_cmd,
     journal_cmds,
     log_cmd,
     record_cmds,
@@ -35,7 +38,10 @@ app.add_typer(clients.client_app, name="client")
 app.add_typer(clients.goal_app, name="goal")
 journal_cmds.register(app)
 log_cmd.register(app)
+drafts_cmd.register(app)
+config_cmd.register(app)
 homework_cmd.register(app)
+init_cmd.register(app)
 trends_cmd.register(app)
 report_cmd.register(app)
 record_cmds.register(app)

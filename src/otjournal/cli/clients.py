@@ -13,12 +13,12 @@ from otjournal.cli.common import (
     ClientArg,
     DirOpt,
     JsonOpt,
-    fail,
     journal,
     out,
     print_json,
     print_wrapped,
 )
+from otjournal.errors import UsageError
 
 client_app = typer.Typer(
     cls=BoundaryGroup, no_args_is_help=True, help="Add, list and show clients."
@@ -36,10 +36,10 @@ def _date(value: str | None, option: str) -> date | None:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        fail(f"{option} must be a date such as 2018-04-30")
+        raise UsageError(f"{option} must be a date such as 2018-04-30") from None
     problem = year_problem(day)
     if problem:
-        fail(f"{option}: {problem}")
+        raise UsageError(f"{option}: {problem}")
     return day
 
 
@@ -73,24 +73,24 @@ def client_add(
 
     validate_handle(handle)
     if framework not in FRAMEWORKS:
-        fail(f"--framework must be one of {', '.join(FRAMEWORKS)}")
+        raise UsageError(f"--framework must be one of {', '.join(FRAMEWORKS)}")
     if name is None:
         if not sys.stdin.isatty():
-            fail("--name is required (the client's display name)")
+            raise UsageError("--name is required (the client's display name)")
         name = typer.prompt("Display name")
     carers = []
     for c in caregiver or []:
         person, _, relation = c.partition(":")
         if not person.strip():
-            fail("--caregiver needs a name, e.g. 'Sarah:mother'")
+            raise UsageError("--caregiver needs a name, e.g. 'Sarah:mother'")
         carers.append(Caregiver(person.strip(), relation.strip()))
     plan = None
     if plan_start or plan_end:
         start, end = _date(plan_start, "--plan-start"), _date(plan_end, "--plan-end")
         if not (start and end):
-            fail("give both --plan-start and --plan-end")
+            raise UsageError("give both --plan-start and --plan-end")
         if end < start:
-            fail("--plan-end must not be before --plan-start")
+            raise UsageError("--plan-end must not be before --plan-start")
         plan = PlanPeriod(start, end, funder)
     client = Client(
         handle=handle,
@@ -233,25 +233,16 @@ def goal_add(
     client, fingerprint = j.read_client(handle)
     if text is None:
         if no_input or not sys.stdin.isatty():
-            fail("--text is required with --no-input or without a terminal")
+            raise UsageError("--text is required with --no-input or without a terminal")
         text = typer.prompt("Goal")
     if not text.strip():
-        fail("the goal text must not be empty")
-    levels: dict[int, str] = {}
-    for item in level or []:
-        key, sep, desc = item.partition("=")
-        try:
-            value = int(key.strip())
-        except ValueError:
-            value = 99
-        if not sep or value not in (-2, -1, 0, 1, 2) or not desc.strip():
-            fail("--level takes LEVEL=DESCRIPTION with LEVEL one of -2, -1, 0, +1, +2")
-        levels[value] = desc.strip()
+        raise UsageError("the goal text must not be empty")
+    levels = _levels(level or [])
     copm = None
     if copm_problem:
         copm = Copm(copm_problem, copm_performance, copm_satisfaction)
     elif copm_performance or copm_satisfaction:
-        fail("--copm-performance and --copm-satisfaction need --copm-problem")
+        raise UsageError("--copm-performance and --copm-satisfaction need --copm-problem")
     goal = Goal(
         id=client.next_goal_id(),
         text=text.strip(),
@@ -262,6 +253,25 @@ def goal_add(
     )
     j.save_client(client.with_goal(goal), fingerprint)
     out().print(f"Added goal {goal.id} for {handle}.")
+
+
+def _levels(given: list[str]) -> dict[int, str]:
+    """``--level`` values (``-2=…``, ``+1=…``) as the goal's level descriptions."""
+    from otjournal.model.vocab import GAS_LEVEL_KEYS, GAS_LEVELS
+
+    levels: dict[int, str] = {}
+    for item in given:
+        key, sep, desc = item.partition("=")
+        try:
+            value: int | None = int(key.strip())
+        except ValueError:
+            value = None
+        if not sep or value is None or value not in GAS_LEVELS or not desc.strip():
+            raise UsageError(
+                "--level takes LEVEL=DESCRIPTION with LEVEL one of " + ", ".join(GAS_LEVEL_KEYS)
+            )
+        levels[value] = desc.strip()
+    return levels
 
 
 @goal_app.command("list")

@@ -16,9 +16,10 @@ import typer
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
-from otjournal.errors import InvalidFile, OtjournalError
+from otjournal.errors import ExitCode, InvalidFile, OtjournalError, Stopped
 
 if TYPE_CHECKING:
+    from otjournal.config import Config
     from otjournal.views.textgrid import Column
 
 DirOpt = Annotated[
@@ -112,6 +113,16 @@ class ReadingProgress:
         if self._bar is not None:
             self._bar.stop()
             self._bar = None
+
+
+def read_config(*, strict: bool = True) -> Config:
+    """The settings in force (defaults where config.toml is missing or silent): every
+    command asks here. A file that does not read is an error naming its line, or, with
+    ``strict=False`` (commands that only read the notes), the defaults."""
+    from otjournal.config import load_config, load_config_or_defaults
+    from otjournal.paths import config_file
+
+    return (load_config if strict else load_config_or_defaults)(config_file())
 
 
 def today() -> date:
@@ -266,13 +277,21 @@ def warn(message: str) -> None:
 
 
 def fail(message: str, code: int = 2, hint: str | None = None) -> NoReturn:
+    """Old style, kept only for homework_cmd until it raises its errors like the rest:
+    raise UsageError / NotFoundError / … instead, and let the boundary report it."""
     report(OtjournalError(message, hint=hint))
     raise typer.Exit(code)
 
 
 def report(exc: OtjournalError) -> None:
+    """An error as the person reads it on stderr: every problem of a file that does not
+    read, or one line with its hint. A stop says its own text, or nothing."""
     from rich.markup import escape
 
+    if isinstance(exc, Stopped):
+        if exc.text:
+            err().print(exc.text, highlight=False, markup=False)
+        return
     problems = exc.problems if isinstance(exc, InvalidFile) else None
     if problems:
         for p in problems:
@@ -284,7 +303,8 @@ def report(exc: OtjournalError) -> None:
 
 
 class BoundaryGroup(TyperGroup):
-    """The one error boundary: the project's own errors become a message and an exit code."""
+    """The one error boundary: the project's own errors become a message and an exit code
+    (each error class carries its code: ``errors.ExitCode``); Ctrl-C exits 130."""
 
     def invoke(self, ctx: Any) -> Any:
         # Undecodable bytes on the command line arrive as lone surrogates: make them
@@ -297,13 +317,13 @@ class BoundaryGroup(TyperGroup):
             return super().invoke(ctx)
         except OtjournalError as exc:
             report(exc)
-            raise typer.Exit(exc.exit_code) from None
+            raise typer.Exit(int(exc.exit_code)) from None
         except ClickUsageError as exc:
             exc.message = unechoed(exc.message)
             raise
         except KeyboardInterrupt:
             err().print("\notj: interrupted")
-            raise typer.Exit(130) from None
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
 # Click's own messages repeat what was typed: a value that does not fit an option, an

@@ -14,7 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
-from otjournal.cli.common import err, fail, now
+from otjournal.cli.common import err, now
+from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
 
 # The options every note-writing command (otj log, otj homework log) offers alike.
 FromOpt = Annotated[
@@ -98,6 +99,15 @@ class DraftRun:
         return f"otj {self.command} --resume --draft {self.draft.id}"
 
     def kept_message(self, why: str) -> None:
+        """Say where the draft is, and go on (an error follows, or the note is saved)."""
+        err().print(self.kept_text(why), highlight=False, markup=False)
+
+    def stopped(self, why: str, code: ExitCode) -> Stopped:
+        """The way out of the command when it stops here: the boundary says where the
+        draft is and exits with ``code``."""
+        return Stopped(code, self.kept_text(why))
+
+    def kept_text(self, why: str) -> str:
         """Where the draft is and how to continue: only what is true (the draft may not
         have been written, e.g. with the disk full or the file-size limit reached)."""
         if self.kept is False and self.draft.path.exists():
@@ -116,7 +126,7 @@ class DraftRun:
                 f"\notj: {why}. Your {self.noun} is kept as a draft:\n  {self.draft.path}\n"
                 f"Continue with: {self.resume_hint()}"
             )
-        err().print(text, highlight=False, markup=False)
+        return text
 
     def finalize(self) -> Any:  # pragma: no cover - each command defines its own
         raise NotImplementedError
@@ -152,22 +162,20 @@ class DraftRun:
     ) -> None:
         """No prompts: save, or say what is missing (exit 2) or wrong (2 for flags, 1 for a
         file). Text that came on stdin is kept as a draft, since it exists nowhere else."""
-        from otjournal.cli.common import report
-        from otjournal.errors import ValidationErrors
+        from otjournal.errors import FlagErrors, MissingFields, ValidationErrors
 
         if missing:
             if from_stdin:
                 self.keep_quietly()
                 self.kept_message(f"the {self.noun} is not complete")
-            missing_exit(missing, flags)
+            raise MissingFields(missing, flags)
         try:
             self.finalize()
         except ValidationErrors as exc:
-            report(exc)
             if from_stdin:
                 self.keep_quietly()
                 self.kept_message(f"the {self.noun} was not saved")
-            raise typer.Exit(2 if usage else 1) from None
+            raise (FlagErrors(exc.errors) if usage else exc) from None
         self.save()
 
     @contextlib.contextmanager
@@ -182,12 +190,11 @@ class DraftRun:
                 yield
             except KeyboardInterrupt:
                 self.keep_quietly()
-                self.kept_message("stopped")
-                raise typer.Exit(130) from None
+                raise self.stopped("stopped", ExitCode.INTERRUPTED) from None
             except InputEnded:
                 self.keep_quietly()
-                self.kept_message(f"input ended before the {self.noun} was finished")
-                raise typer.Exit(1) from None
+                why = f"input ended before the {self.noun} was finished"
+                raise self.stopped(why, ExitCode.PROBLEM) from None
             except SystemExit as exc:
                 if isinstance(exc.code, int) and exc.code > 128:
                     self.keep_quietly()
@@ -205,7 +212,7 @@ class DraftRun:
 
         command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not command:
-            fail("set $EDITOR (or $VISUAL) to use --editor, e.g. export EDITOR=nano")
+            raise UsageError("set $EDITOR (or $VISUAL) to use --editor, e.g. export EDITOR=nano")
         form = self.draft.path.with_suffix(".edit.toml")
         text = (
             form.read_text("utf-8", "replace")
@@ -220,16 +227,13 @@ class DraftRun:
             code = run_editor(command, form)
             sent, text = text, form.read_text(encoding="utf-8", errors="replace")
             if code != 0:
-                self.kept_message(f"the editor exited with status {code}")
-                raise typer.Exit(1)
+                raise self.stopped(f"the editor exited with status {code}", ExitCode.PROBLEM)
             body = _strip_errors(text)
             if text == sent and sent.startswith(_ERR_START):
                 # Closed again without a change: stop asking rather than loop.
-                self.kept_message("the form still has errors")
-                raise typer.Exit(1)
+                raise self.stopped("the form still has errors", ExitCode.PROBLEM)
             if not _has_content(body):
-                self.kept_message("the form was left empty")
-                raise typer.Exit(1)
+                raise self.stopped("the form was left empty", ExitCode.PROBLEM)
             try:
                 accept(tomlio.parse(body.encode("utf-8"), form))
             except tomlio.ParseError as exc:
@@ -249,7 +253,7 @@ def pick_draft(drafts: Any, draft_id: str | None, client: str | None, command: s
         return drafts.load(draft_id, command=command)
     mine = [d for d in drafts.entries() if d.command == command and d.client == client]
     if not mine:
-        fail(f"no draft for {client} to resume; 'otj drafts' lists them", code=1)
+        raise NotFoundError(f"no draft for {client} to resume; 'otj drafts' lists them")
     return mine[-1]
 
 
@@ -277,7 +281,7 @@ def drop_if_published(drafts: Any, draft: Any, root: Path | None = None) -> None
         f"Already saved as {shown}: draft {draft.id} was left behind when otj was stopped "
         "after saving it; it is now discarded. Nothing was saved twice."
     )
-    raise typer.Exit(0)
+    raise Stopped(ExitCode.OK)
 
 
 def editor_table(draft: Any) -> dict[str, Any] | None:
@@ -296,14 +300,11 @@ def editor_table(draft: Any) -> dict[str, Any] | None:
     try:
         return tomlio.parse(body.encode("utf-8"), form)
     except tomlio.ParseError as exc:
-        err().print(
-            f"otj: error: the draft's editor form does not read (line {exc.line}: "
+        raise UsageError(
+            f"the draft's editor form does not read (line {exc.line}: "
             f"{exc.message}); continue with: otj {draft.command} --resume --draft {draft.id} "
-            "--editor",
-            highlight=False,
-            markup=False,
-        )
-        raise typer.Exit(2) from None
+            "--editor"
+        ) from None
 
 
 def read_source(source: str) -> dict[str, Any]:
@@ -320,7 +321,7 @@ def read_source(source: str) -> dict[str, Any]:
         try:
             raw = Path(source).read_bytes()
         except OSError as exc:
-            fail(f"cannot read {source}: {exc.strerror}")
+            raise UsageError(f"cannot read {source}: {exc.strerror}") from None
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     try:
         return tomlio.parse(text.encode("utf-8"), name)
@@ -328,14 +329,6 @@ def read_source(source: str) -> dict[str, Any]:
         raise InvalidFile(
             [Problem(Path(name), exc.message, exc.line, exc.column, exc.hint)]
         ) from None
-
-
-def missing_exit(missing: list[str], flags: dict[str, str]) -> None:
-    lines = [f"  {m}" + (f"  ({flags[m]})" if m in flags else "") for m in missing]
-    err().print(
-        "otj: error: cannot save without:\n" + "\n".join(lines), highlight=False, markup=False
-    )
-    raise typer.Exit(2)
 
 
 _ERR_START = "# ---- Please fix these"

@@ -11,14 +11,15 @@ from otjournal.cli.common import (
     DirOpt,
     JsonOpt,
     OptClientArg,
-    fail,
     journal,
     out,
     print_json,
     print_table,
     print_wrapped,
+    read_config,
     today,
 )
+from otjournal.errors import ExitCode, Stopped, UsageError
 
 if TYPE_CHECKING:
     from otjournal.model import Client, Session
@@ -115,7 +116,7 @@ def show_cmd(
     session = found.record
     if fmt is not None or output is not None:
         if json:
-            fail("--json cannot be combined with --format or -o", code=2)
+            raise UsageError("--json cannot be combined with --format or -o")
         client = snap.clients.get(session.client)
         _printout(session, client.record if client else None, fmt, output, force)
         return
@@ -130,15 +131,14 @@ def _printout(
     session: Session, client: Client | None, fmt: str | None, output: str | None, force: bool
 ) -> None:
     """The whole note as text, Markdown or one printable HTML page (otjournal.views.printout)."""
-    from otjournal.cli.log_cmd import load_config
     from otjournal.cli.report_cmd import _write_output
     from otjournal.views import printout
 
     if fmt is None:  # -o alone: the file's name says which
         fmt = {".md": "md", ".html": "html", ".htm": "html"}.get(Path(output or "").suffix, "text")
     if fmt not in printout.FORMATS:
-        fail("--format must be text, md or html", code=2)
-    config = load_config()
+        raise UsageError("--format must be text, md or html")
+    config = read_config()
     doc = printout.build(
         session,
         client,
@@ -153,7 +153,6 @@ def _printout(
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
-    from otjournal.config import load_config_or_defaults
     from otjournal.disk.checks import (
         FINDINGS_VERSION,
         client_checks,
@@ -161,10 +160,9 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
         findings_to_plain,
         seal_problems,
     )
-    from otjournal.paths import config_file
 
     j = journal(dir)
-    settings = load_config_or_defaults(config_file())
+    settings = read_config(strict=False)
     retention = (settings.retention_adult_years, settings.retention_child_age)
     day = today()
     # One client at a time; an unchanged client's findings are remembered in the cache.
@@ -200,7 +198,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
         for p in problems:
             typer.echo(visible(p.format(j.root)))  # a file name may hold ESC or U+202E
     if errors:
-        raise typer.Exit(1)
+        raise Stopped(ExitCode.PROBLEM)  # each one is listed above
 
 
 def demo_cmd(
@@ -236,8 +234,6 @@ def demo_cmd(
     else:
         root = dir.expanduser().absolute()
         if root.exists() and any(root.iterdir()):
-            from otjournal.errors import UsageError
-
             raise UsageError(
                 f"{root} is not empty: the demo writes only into a new or empty folder",
                 hint="pick another --dir",

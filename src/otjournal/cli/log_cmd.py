@@ -1,25 +1,19 @@
-"""``otj log``: write a session note by prompts, flags, a file, stdin or the editor;
-``otj drafts`` and ``otj config``."""
+"""``otj log``: write a session note by prompts, flags, a file, stdin or the editor."""
 
 from __future__ import annotations
 
-import os
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
 from otjournal.cli.common import (
-    BoundaryGroup,
     DefaultClientArg,
     DirOpt,
-    JsonOpt,
     err,
-    fail,
     journal,
     now,
-    out,
-    print_json,
     print_wrapped,
+    read_config,
 )
 from otjournal.cli.drafting import (
     DraftOpt,
@@ -31,94 +25,64 @@ from otjournal.cli.drafting import (
     drop_if_published,
     editor_table,
     merged,
-    missing_exit,
     pick_draft,
     read_source,
-    run_editor,
-    write_private,
 )
-
-drafts_app = typer.Typer(
-    cls=BoundaryGroup, invoke_without_command=True, help="List, show and discard unfinished notes."
+from otjournal.cli.log_options import (
+    ActivityOpt,
+    AttendeeOpt,
+    ByOpt,
+    CaregiverReportOpt,
+    ChecklistOpt,
+    DateOpt,
+    DurationOpt,
+    GoalOpt,
+    HelpedOpt,
+    HomeworkOpt,
+    InvolvementOpt,
+    NextOpt,
+    RegEndOpt,
+    RegNotesOpt,
+    RegStartOpt,
+    SettingOpt,
+    SummaryOpt,
+    TimeOpt,
+    TypeOpt,
+    VoiceOpt,
 )
-config_app = typer.Typer(
-    cls=BoundaryGroup, invoke_without_command=True, help="Show or edit the settings (config.toml)."
-)
-
-Repeat = list[str] | None
+from otjournal.errors import ExitCode, FlagErrors, MissingFields, UsageError
 
 
 def register(app: typer.Typer) -> None:
     app.command("log")(log_cmd)
-    app.add_typer(drafts_app, name="drafts")
-    app.add_typer(config_app, name="config")
 
 
-def load_config() -> Any:
-    from otjournal.config import load_config as _load
-    from otjournal.paths import config_file
-
-    return _load(config_file())
+# homework_cmd still imports this name (another change converts it): then it goes.
+load_config = read_config
 
 
 def log_cmd(
     client: DefaultClientArg = None,
-    date: Annotated[
-        str | None, typer.Option("--date", help="Session date (default today).")
-    ] = None,
-    at: Annotated[
-        str | None,
-        typer.Option(
-            "--time", help="Start time HH:MM (default: it started one session length ago)."
-        ),
-    ] = None,
-    duration: Annotated[
-        int | None,
-        # No range here: noteform's rule answers in every mode alike.
-        typer.Option("--duration", help="Minutes (default from config)."),
-    ] = None,
-    session_type: Annotated[
-        str | None,
-        typer.Option("--type", help="initial, therapy, review, caregiver-only or non-client."),
-    ] = None,
-    setting: Annotated[
-        str | None, typer.Option(help="clinic, home, school, community, telehealth or other.")
-    ] = None,
-    attendee: Annotated[
-        Repeat,
-        typer.Option("--attendee", help="A role who attended (child, parent, teacher…); repeat."),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", help="Who wrote it (default: practitioner.name in the config)."),
-    ] = None,
-    goal: Annotated[
-        Repeat, typer.Option("--goal", help="GOAL:RATING[:evidence], e.g. 'g1:+1'; repeat.")
-    ] = None,
-    activity: Annotated[
-        Repeat,
-        typer.Option(
-            "--activity", help="NAME[;min=15][;tags=c,i,m,a][;adaptation=…][;response=…]; repeat."
-        ),
-    ] = None,
-    voice: Annotated[str | None, typer.Option(help="The child's voice.")] = None,
-    caregiver_report: Annotated[str | None, typer.Option(help="Caregiver's report.")] = None,
-    involvement: Annotated[str | None, typer.Option(help="Caregiver involvement.")] = None,
-    reg_start: Annotated[str | None, typer.Option(help="Regulation at the start.")] = None,
-    reg_end: Annotated[str | None, typer.Option(help="Regulation at the end.")] = None,
-    helped: Annotated[
-        Repeat, typer.Option("--helped", help="What helped regulation; repeat.")
-    ] = None,
-    reg_notes: Annotated[str | None, typer.Option(help="Regulation notes.")] = None,
-    checklist: Annotated[
-        str | None,
-        typer.Option(help="All checklist answers in one line, e.g. yyypyy- (y p n u -)."),
-    ] = None,
-    summary: Annotated[str | None, typer.Option(help="Closing summary.")] = None,
-    next_focus: Annotated[str | None, typer.Option("--next", help="Next session's focus.")] = None,
-    homework: Annotated[
-        Repeat, typer.Option("--homework", help="TEXT[;kind=practice][;per_week=5]; repeat.")
-    ] = None,
+    date: DateOpt = None,
+    at: TimeOpt = None,
+    duration: DurationOpt = None,
+    session_type: TypeOpt = None,
+    setting: SettingOpt = None,
+    attendee: AttendeeOpt = None,
+    by: ByOpt = None,
+    goal: GoalOpt = None,
+    activity: ActivityOpt = None,
+    voice: VoiceOpt = None,
+    caregiver_report: CaregiverReportOpt = None,
+    involvement: InvolvementOpt = None,
+    reg_start: RegStartOpt = None,
+    reg_end: RegEndOpt = None,
+    helped: HelpedOpt = None,
+    reg_notes: RegNotesOpt = None,
+    checklist: ChecklistOpt = None,
+    summary: SummaryOpt = None,
+    next_focus: NextOpt = None,
+    homework: HomeworkOpt = None,
     from_file: FromOpt = None,
     editor: EditorOpt = False,
     resume: ResumeOpt = False,
@@ -134,53 +98,64 @@ def log_cmd(
     from otjournal.forms import session as noteform
     from otjournal.forms.drafts import default_drafts
 
-    config = load_config()
+    args = dict(locals())
+    config = read_config()
     drafts = default_drafts()
     j = journal(dir)
     clock = now()
-    args = locals()
     # A value given on the command line is not asked again, resumed or not.
     given = frozenset(key for arg, key in GIVEN.items() if args[arg] not in (None, []))
-    resumed = bool(resume or draft_id)
-    if resumed:
-        draft = pick_draft(drafts, draft_id, client)
-        drop_if_published(drafts, draft, j.root)
-        client = draft.client
-        form = editor_table(draft) if no_input or from_file else None
-        if form is not None:
-            draft.note = {**noteform.form_to_note(form), "client": client}
-        # The flags (and --from) given now are honoured: they win over the draft.
-        note = draft.note = _resumed_note(draft.note, locals(), config, clock, from_file)
-    else:
-        client = client or config.default_client or None
-        note = _note_from_inputs(args, config, clock, from_file)
-        draft = None
-    if not client:
-        if no_input or from_file:
-            _missing_exit(["client"])
-        fail("name the client: otj log CLIENT (or set default_client in the config)")
-    note["client"] = client
-    client_record, _ = j.read_client(client)
-    note.setdefault("written_by", by or config.practitioner)
-    if isinstance(note.get("regulation"), dict):  # flags and files speak the client's framework
-        note["regulation"].setdefault("framework", client_record.regulation_framework)
-    items = noteform.checklist_items(config.extra_items)
-    if draft is None and not from_file:
-        # Flags are checked before anything is asked or found missing: a goal the client
-        # does not have or a session in the future is refused at once, not dropped or
-        # found later. (--from meets the same rules when saving.)
-        _refuse_now(noteform.input_errors(note, client_record, clock))
+    draft, client_record, note = _begin(args, drafts, j, config, clock)
     if draft is None:
-        draft = drafts.new("log", client, clock, note)
+        draft = drafts.new("log", client_record.handle, clock, note)
+    items = noteform.checklist_items(config.extra_items)
     session = LogSession(j, drafts, draft, config, client_record, items, given)
     if editor or (draft.step == "editor" and not (no_input or from_file)):
         session.edit()
     elif no_input or from_file:
         # Never a prompt: save, or keep the draft (a resumed one with what was given now)
         # and name what is missing.
+        resumed = bool(resume or draft_id)
         session.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-" or resumed)
     else:
         session.interactive()
+
+
+def _begin(
+    args: dict[str, Any], drafts: Any, j: Any, config: Any, clock: Any
+) -> tuple[Any, Any, dict[str, Any]]:
+    """The draft resumed (None for a new note), the client, and the note so far."""
+    from otjournal.forms import session as noteform
+
+    client, no_input, from_file = args["client"], args["no_input"], args["from_file"]
+    draft = None
+    if args["resume"] or args["draft_id"]:
+        draft = pick_draft(drafts, args["draft_id"], client)
+        drop_if_published(drafts, draft, j.root)
+        client = draft.client
+        form = editor_table(draft) if no_input or from_file else None
+        if form is not None:
+            draft.note = {**noteform.form_to_note(form), "client": client}
+        # The flags (and --from) given now are honoured: they win over the draft.
+        note = draft.note = _resumed_note(draft.note, args, config, clock, from_file)
+    else:
+        client = client or config.default_client or None
+        note = _note_from_inputs(args, config, clock, from_file)
+    if not client:
+        if no_input or from_file:
+            raise MissingFields(["client"], noteform.FIELD_FLAGS)
+        raise UsageError("name the client: otj log CLIENT (or set default_client in the config)")
+    note["client"] = client
+    client_record, _ = j.read_client(client)
+    note.setdefault("written_by", args["by"] or config.practitioner)
+    if isinstance(note.get("regulation"), dict):  # flags and files speak the client's framework
+        note["regulation"].setdefault("framework", client_record.regulation_framework)
+    if draft is None and not from_file:
+        # Flags are checked before anything is asked or found missing: a goal the client
+        # does not have or a session in the future is refused at once, not dropped or
+        # found later. (--from meets the same rules when saving.)
+        _refuse_now(noteform.input_errors(note, client_record, clock))
+    return draft, client_record, note
 
 
 # Each option of `otj log` and the part of the note it gives: a value given on the
@@ -210,12 +185,8 @@ GIVEN = {
 
 
 def _refuse_now(errors: list[Any]) -> None:
-    from otjournal.cli.common import report
-    from otjournal.errors import ValidationErrors
-
     if errors:
-        report(ValidationErrors(errors))
-        raise typer.Exit(2)
+        raise FlagErrors(errors)
 
 
 def _resumed_note(
@@ -304,12 +275,6 @@ def _read_from(source: str) -> dict[str, Any]:
     for key in ("format_version", "kind", "id", "client", "late_entry", "amendments"):
         note.pop(key, None)
     return note
-
-
-def _missing_exit(missing: list[str]) -> None:
-    from otjournal.forms.session import FIELD_FLAGS
-
-    missing_exit(missing, FIELD_FLAGS)
 
 
 class LogSession(DraftRun):
@@ -469,9 +434,9 @@ class LogSession(DraftRun):
                 self.save()
                 return
             if answer in ("q", "quit"):
+                # Asked for, not a failure: exit 0, as in 'otj homework log'.
                 self.keep("review")
-                self.kept_message("stopped before saving")
-                raise typer.Exit(1)
+                raise self.stopped("stopped before saving", ExitCode.OK)
             if answer.isdigit() and 1 <= int(answer) <= len(sections):
                 flow.redo(sections[int(answer) - 1][0])
                 self.keep("review")
@@ -497,107 +462,3 @@ class LogSession(DraftRun):
         with self.guard():
             super().edit(form, accept)
         self.save()
-
-
-# -- otj drafts -------------------------------------------------------------------
-
-
-@drafts_app.callback()
-def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """List unfinished notes (kept in a private folder, never synced)."""
-    if ctx.invoked_subcommand:
-        return
-    from otjournal.forms.drafts import default_drafts
-
-    drafts = default_drafts().entries()
-    if json:
-        print_json(
-            [
-                {
-                    "id": d.id,
-                    "command": d.command,
-                    "client": d.client,
-                    "step": d.step,
-                    "updated": d.updated,
-                    "path": str(d.path),
-                }
-                for d in drafts
-            ]
-        )
-        return
-    if not drafts:
-        out().print("No drafts.")
-        return
-    for d in drafts:
-        print_wrapped(
-            f"{d.id}  {d.command} {d.client}  stopped at: {d.step or 'start'}  "
-            f"(updated {d.updated:%Y-%m-%d %H:%M})"
-        )
-    # Each kind of draft resumes with the command that wrote it (log, homework log, amend).
-    for command in dict.fromkeys(d.command for d in drafts):
-        print_wrapped(f"Resume with: otj {command} --resume --draft ID")
-    print_wrapped("Discard with: otj drafts discard ID")
-
-
-@drafts_app.command("discard")
-def drafts_discard(
-    draft_id: Annotated[str, typer.Argument(metavar="ID", help="The draft (or a unique part).")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
-) -> None:
-    """Discard a draft for good."""
-    from otjournal.forms.drafts import default_drafts
-
-    drafts = default_drafts()
-    draft = drafts.load(draft_id)
-    if not yes and not typer.confirm(f"Discard draft {draft.id} for {draft.client}?"):
-        raise typer.Exit(1)
-    drafts.discard(draft)
-    out().print(f"Discarded draft {draft.id}.", highlight=False)
-
-
-# -- otj config ---------------------------------------------------------------------
-
-
-@config_app.callback()
-def config_show(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """Show the config file's path and the values in force."""
-    if ctx.invoked_subcommand:
-        return
-    from otjournal.paths import config_file
-
-    config = load_config()
-    if json:
-        print_json({"path": str(config_file()), **config.as_dict()})
-        return
-    path = config_file()
-    out().print(
-        f"{path}{'' if path.exists() else '  (not created yet: defaults)'}",
-        highlight=False,
-        markup=False,
-    )
-    for section, values in config.as_dict().items():
-        if isinstance(values, dict):
-            for key, value in values.items():
-                out().print(f"  {section}.{key} = {value!r}", highlight=False, markup=False)
-        else:
-            out().print(f"  {section} = {values!r}", highlight=False, markup=False)
-
-
-@config_app.command("edit")
-def config_edit() -> None:
-    """Open the config in $EDITOR (written from a commented template if missing)."""
-    from otjournal.config import TEMPLATE, config_folder
-    from otjournal.paths import config_file
-
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    path = config_file()
-    if not path.exists():  # before any message names it: the path must lead somewhere
-        config_folder(path)
-        write_private(path, TEMPLATE)
-    if not command:
-        fail(f"set $EDITOR (or $VISUAL), or edit the file directly: {path}")
-    code = run_editor(command, path)
-    load_config()  # report problems now, with line and column
-    if code != 0:
-        raise typer.Exit(1)
-    out().print(f"Saved {path}", highlight=False, markup=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -13,14 +13,15 @@ from otjournal.cli.common import (
     DirOpt,
     JsonOpt,
     err,
-    fail,
     journal,
     now,
     out,
     print_json,
     print_wrapped,
+    read_config,
 )
 from otjournal.cli.drafting import DraftOpt, DraftRun, ResumeOpt, drop_if_published, pick_draft
+from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
 
 conflicts_app = typer.Typer(
     cls=BoundaryGroup,
@@ -66,11 +67,10 @@ def amend_cmd(
     """Append a dated, attributed amendment. The note itself is never rewritten: its bytes
     stay a prefix of the file, and the amendment records their hash. Text typed at the
     prompt or read from stdin is kept as a draft until the amendment is saved."""
-    from otjournal.cli.log_cmd import load_config
     from otjournal.forms.drafts import default_drafts
     from otjournal.model.vocab import AMENDMENT_KINDS
 
-    config = load_config()
+    config = read_config()
     j = journal(dir)
     drafts = default_drafts()
     draft = None
@@ -79,12 +79,12 @@ def amend_cmd(
         drop_if_published(drafts, draft, j.root)
         session_id = session_id or str(draft.note.get("session", ""))
     if not session_id:
-        fail("name the session to amend: otj amend ID (or --resume a kept amendment)")
+        raise UsageError("name the session to amend: otj amend ID (or --resume a kept amendment)")
     _, found = j.find_session(session_id)
     raw, fingerprint, session = j.read_session_file(found.path)
-    given = {"kind": kind, "text": text, "original": original, "by": by}
     if from_stdin:
-        given["text"] = sys.stdin.buffer.read().decode("utf-8", "replace").strip()
+        text = sys.stdin.buffer.read().decode("utf-8", "replace").strip()
+    given = {"kind": kind, "text": text, "original": original, "by": by}
     note = {**(draft.note if draft else {}), "session": session.id}
     note.update({k: v for k, v in given.items() if v is not None})
     if draft is None:
@@ -158,13 +158,13 @@ class AmendRun(DraftRun):
         except typer.Abort:  # Ctrl-C or end of input at a prompt
             raise KeyboardInterrupt from None
 
-    def stop(self, message: str) -> None:
+    def stop(self, message: str) -> NoReturn:
         """A usage error (exit 2); a draft already kept (text from stdin, a resumed
         draft) is kept with what was given now, and the message says where."""
         if self.kept is not None:
             self.keep_quietly()
             self.kept_message(f"the {self.noun} is not complete")
-        fail(message)
+        raise UsageError(message)
 
     def warn_if_broken(self) -> None:
         """Amending a note already changed outside otjournal hides nothing: say so, and
@@ -240,11 +240,6 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
     """Each conflict copy beside its original, with what differs."""
     if ctx.invoked_subcommand:
         return
-    import difflib
-
-    from rich.padding import Padding
-    from rich.text import Text
-
     j = journal(dir)
     snap = j.load()
     if json:
@@ -263,41 +258,49 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
         out().print("No conflicts.")
         return
     for c in snap.conflicts:
-        rel = c.path.relative_to(j.root)
-        if c.tool == "git":
-            out().print(
-                f"{rel}: git conflict markers (both sides inside the file)",
-                highlight=False,
-                markup=False,
-            )
-            from otjournal.disk.conflicts import git_sides
-
-            ours, theirs = git_sides(c.path.read_bytes())
-            a, b = ours.decode("utf-8", "replace"), theirs.decode("utf-8", "replace")
-            labels = ("ours", "theirs")
-        else:
-            out().print(
-                f"{rel}: a {c.tool} conflict copy of {c.original.name}",
-                highlight=False,
-                markup=False,
-            )
-            a = c.original.read_text("utf-8", "replace") if c.original.exists() else ""
-            b = c.path.read_text("utf-8", "replace")
-            labels = (c.original.name, c.path.name)
-        diff = list(
-            difflib.unified_diff(
-                a.splitlines(), b.splitlines(), labels[0], labels[1], lineterm="", n=1
-            )
-        )
-        for line in diff or ["  (the two files are the same)"]:
-            # A long line of note text wraps under itself, never cut.
-            print_wrapped(Padding(Text(line), (0, 0, 0, 4)))
+        _show_conflict(c, j.root)
     out().print(
         "\nResolve with: otj conflicts resolve COPY --keep original|copy|both|merge "
         "(git: --keep ours|theirs|both|merge)",
         highlight=False,
         markup=False,
     )
+
+
+def _show_conflict(c: Any, root: Path) -> None:
+    """One conflict copy beside its original (git: the two sides), with what differs."""
+    import difflib
+
+    from rich.padding import Padding
+    from rich.text import Text
+
+    rel = c.path.relative_to(root)
+    if c.tool == "git":
+        out().print(
+            f"{rel}: git conflict markers (both sides inside the file)",
+            highlight=False,
+            markup=False,
+        )
+        from otjournal.disk.conflicts import git_sides
+
+        ours, theirs = git_sides(c.path.read_bytes())
+        a, b = ours.decode("utf-8", "replace"), theirs.decode("utf-8", "replace")
+        labels = ("ours", "theirs")
+    else:
+        out().print(
+            f"{rel}: a {c.tool} conflict copy of {c.original.name}",
+            highlight=False,
+            markup=False,
+        )
+        a = c.original.read_text("utf-8", "replace") if c.original.exists() else ""
+        b = c.path.read_text("utf-8", "replace")
+        labels = (c.original.name, c.path.name)
+    diff = list(
+        difflib.unified_diff(a.splitlines(), b.splitlines(), labels[0], labels[1], lineterm="", n=1)
+    )
+    for line in diff or ["  (the two files are the same)"]:
+        # A long line of note text wraps under itself, never cut.
+        print_wrapped(Padding(Text(line), (0, 0, 0, 4)))
 
 
 @conflicts_app.command("resolve")
@@ -322,7 +325,7 @@ def conflicts_resolve(
     snap = j.load()
     matches = [c for c in snap.conflicts if str(c.path).endswith(copy) or c.path.name == copy]
     if len(matches) != 1:
-        fail(f"no single conflict copy matches {shown(copy)}: see 'otj conflicts'", code=1)
+        raise NotFoundError(f"no single conflict copy matches {shown(copy)}: see 'otj conflicts'")
     c = matches[0]
     from otjournal.sync.resolve import plan_resolution
 
@@ -330,6 +333,6 @@ def conflicts_resolve(
     for line in plan.describe():
         err().print(line, highlight=False, markup=False)
     if not yes and not typer.confirm("Go ahead?"):
-        raise typer.Exit(1)
+        raise Stopped(ExitCode.PROBLEM)
     for line in plan.apply(now()):
         out().print(line, highlight=False, markup=False)

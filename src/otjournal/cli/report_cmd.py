@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from otjournal.cli.common import ClientArg, DirOpt, fail, journal, out, today
+from otjournal.cli.common import ClientArg, DirOpt, journal, out, read_config, today
+from otjournal.errors import StoreError, UsageError
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +36,7 @@ def _write_output(output: str, data: bytes, what: str, force: bool | None = None
         try:
             _, seen = fsio.read_with_fingerprint(path, _REPLACE_LIMIT)
         except OSError as exc:
-            fail(f"cannot read {path} to replace it ({exc.strerror})", code=1)
+            raise StoreError(f"cannot read {path} to replace it ({exc.strerror})") from None
         fsio.replace_checked(path, data, seen, _REPLACE_LIMIT)
         out().print(f"Wrote {what} to {path} (replacing the file there)", highlight=False)
         return
@@ -43,9 +44,11 @@ def _write_output(output: str, data: bytes, what: str, force: bool | None = None
     if force is not None and path.is_file() and not path.is_symlink():
         hint += ", or add --force to replace it"
     if path.exists() or not path.parent.is_dir():
-        fail(f"{path} exists" if path.exists() else f"no folder {path.parent}", hint=hint)
+        raise UsageError(
+            f"{path} exists" if path.exists() else f"no folder {path.parent}", hint=hint
+        )
     if fsio.create_named(path.parent, path.name, data) is None:
-        fail(f"{path} exists", hint=hint)
+        raise UsageError(f"{path} exists", hint=hint)
     out().print(f"Wrote {what} to {path}", highlight=False)
 
 
@@ -72,23 +75,36 @@ def report_cmd(
 ) -> None:
     """A progress report from the notes, with NDIS-style sections; the parts only you can
     write are left as marked blanks."""
-    from otjournal.cli.log_cmd import load_config
     from otjournal.cli.problems import note_problems
-    from otjournal.cli.trends_cmd import build, period
-    from otjournal.views import report
+    from otjournal.cli.trends_cmd import client_trends
+    from otjournal.numbers.trends import period
 
     if fmt not in ("md", "html"):
-        fail("--format must be md or html")
-    config = load_config()
+        raise UsageError("--format must be md or html")
+    config = read_config()
     j = journal(dir)
     record, _ = j.read_client(client)
     if from_day or to_day or record.plan_period is None:
-        start, end = period(from_day, to_day, default_since="12m", flags=("--from", "--to"))
+        start, end = period(
+            from_day, to_day, today(), default_since="12m", flags=("--from", "--to")
+        )
     else:
         start, end = record.plan_period.start, record.plan_period.end
     snap = j.load([client])
     note_problems(snap)
-    t = build(snap, client, start, end, config)
+    t = client_trends(snap, client, start, end, config)
+    text = _report_text(t, record, config, fmt, deidentify)
+    from otjournal.views.visible import visible
+
+    # A report is read in a terminal (cat, less) as often as in an editor: control
+    # characters from the notes are shown as escapes, never obeyed.
+    _write_output(output, visible(text).encode("utf-8"), "the report")
+
+
+def _report_text(t: Any, record: Any, config: Any, fmt: str, deidentify: bool) -> str:
+    """The report on one client's trends, as Markdown or one HTML page."""
+    from otjournal.views import report
+
     blocks = report.build(
         t,
         practitioner=config.practitioner,
@@ -99,16 +115,9 @@ def report_cmd(
     if deidentify:
         names = report.pseudonyms(record, config.deidentify_names)
         blocks = report.redact_blocks(blocks, names)
-    text = (
-        report.to_markdown(blocks)
-        if fmt == "md"
-        else report.to_html(blocks, f"Progress report {start} to {end}")
-    )
-    from otjournal.views.visible import visible
-
-    # A report is read in a terminal (cat, less) as often as in an editor: control
-    # characters from the notes are shown as escapes, never obeyed.
-    _write_output(output, visible(text).encode("utf-8"), "the report")
+    if fmt == "md":
+        return report.to_markdown(blocks)
+    return report.to_html(blocks, f"Progress report {t.since} to {t.until}")
 
 
 def export_cmd(
@@ -133,9 +142,9 @@ def export_cmd(
     from otjournal.numbers import export as exporting
 
     if fmt not in ("csv", "json"):
-        fail("--format must be csv or json")
+        raise UsageError("--format must be csv or json")
     if table not in exporting.TABLES:
-        fail(f"--table must be one of {', '.join(exporting.TABLES)}")
+        raise UsageError(f"--table must be one of {', '.join(exporting.TABLES)}")
     j = journal(dir)
     handles = [validate_handle(client)] if client else None
     if client:

@@ -16,6 +16,7 @@ from otjournal.cli.common import (
     print_json,
     print_table,
     print_wrapped,
+    read_config,
     today,
 )
 
@@ -30,36 +31,18 @@ def register(app: typer.Typer) -> None:
     app.command("trends")(trends_cmd)
 
 
-def period(
-    since: str | None,
-    until: str | None,
-    default_since: str = "6m",
-    flags: tuple[str, str] = ("--since", "--until"),
-) -> tuple[date, date]:
-    from otjournal.dates import parse_day
-    from otjournal.errors import UsageError
-
-    day = today()
-    start = parse_day(since or default_since, day, flags[0])
-    end = parse_day(until, day, flags[1]) if until else day
-    if end < start:
-        raise UsageError(f"{flags[1]} is before {flags[0]}")
-    return start, end
-
-
-def build(snap: Any, handle: str, start: date, end: date, config: Any) -> Any:
-    """One client's trends, homework included: the shared entry point for trends/report."""
+def client_trends(snap: Any, handle: str, start: date, end: date, config: Any) -> Any:
+    """One client's trends from a snapshot holding them (trends and report alike)."""
     from otjournal.forms.session import checklist_items
-    from otjournal.numbers.homework import summarise
-    from otjournal.numbers.session import client_trends
+    from otjournal.numbers import trends
 
-    client = snap.clients[handle].record
-    sessions = [s.record for s in snap.client_sessions(handle)]
-    entries = [h.record for h in snap.client_homework(handle) if start <= h.record.at.date() <= end]
-    in_period = [s for s in sessions if s.start.date() <= end]
-    homework = summarise(client, in_period, entries, end, start)
-    return client_trends(
-        client, sessions, start, end, checklist_items(config.extra_items), homework
+    return trends.build(
+        snap.clients[handle].record,
+        [s.record for s in snap.client_sessions(handle)],
+        [h.record for h in snap.client_homework(handle)],
+        start,
+        end,
+        checklist_items(config.extra_items),
     )
 
 
@@ -73,12 +56,11 @@ def trends_cmd(
     """Goals, the affirming checklist, regulation, activities, homework and hours over time.
     Without a client: one line per client."""
     from otjournal.cli.problems import note_problems
-    from otjournal.config import load_config_or_defaults
     from otjournal.disk.store import validate_handle
     from otjournal.errors import NotFoundError
-    from otjournal.paths import config_file
+    from otjournal.numbers.trends import period
 
-    start, end = period(since, until)
+    start, end = period(since, until, today())
     j = journal(dir)
     if not client:
         _overview(j, start, end, json)
@@ -89,10 +71,10 @@ def trends_cmd(
         )
     snap = j.load([client])
     note_problems(snap)
-    config = load_config_or_defaults(config_file())
+    config = read_config(strict=False)
     if client not in snap.clients:
         raise NotFoundError(f"client {client!r} could not be read", hint="run 'otj check'")
-    t = build(snap, client, start, end, config)
+    t = client_trends(snap, client, start, end, config)
     if json:
         from otjournal.views.trends import trends_json
 

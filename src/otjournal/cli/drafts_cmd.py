@@ -1,0 +1,71 @@
+"""``otj drafts``: the unfinished notes of every note-writing command (list, discard)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from otjournal.cli.common import BoundaryGroup, JsonOpt, out, print_json, print_wrapped
+from otjournal.errors import ExitCode, Stopped
+
+drafts_app = typer.Typer(
+    cls=BoundaryGroup, invoke_without_command=True, help="List, show and discard unfinished notes."
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(drafts_app, name="drafts")
+
+
+@drafts_app.callback()
+def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """List unfinished notes (kept in a private folder, never synced)."""
+    if ctx.invoked_subcommand:
+        return
+    from otjournal.forms.drafts import default_drafts
+
+    drafts = default_drafts().entries()
+    if json:
+        print_json(
+            [
+                {
+                    "id": d.id,
+                    "command": d.command,
+                    "client": d.client,
+                    "step": d.step,
+                    "updated": d.updated,
+                    "path": str(d.path),
+                }
+                for d in drafts
+            ]
+        )
+        return
+    if not drafts:
+        out().print("No drafts.")
+        return
+    for d in drafts:
+        print_wrapped(
+            f"{d.id}  {d.command} {d.client}  stopped at: {d.step or 'start'}  "
+            f"(updated {d.updated:%Y-%m-%d %H:%M})"
+        )
+    # Each kind of draft resumes with the command that wrote it (log, homework log, amend).
+    for command in dict.fromkeys(d.command for d in drafts):
+        print_wrapped(f"Resume with: otj {command} --resume --draft ID")
+    print_wrapped("Discard with: otj drafts discard ID")
+
+
+@drafts_app.command("discard")
+def drafts_discard(
+    draft_id: Annotated[str, typer.Argument(metavar="ID", help="The draft (or a unique part).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+) -> None:
+    """Discard a draft for good."""
+    from otjournal.forms.drafts import default_drafts
+
+    drafts = default_drafts()
+    draft = drafts.load(draft_id)
+    if not yes and not typer.confirm(f"Discard draft {draft.id} for {draft.client}?"):
+        raise Stopped(ExitCode.PROBLEM)
+    drafts.discard(draft)
+    out().print(f"Discarded draft {draft.id}.", highlight=False)

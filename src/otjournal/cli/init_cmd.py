@@ -1,0 +1,66 @@
+"""``otj init``: the notes folder made ready (with --git, a repository for ``otj sync``;
+with --self, your own journal and the config that makes it the default)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from otjournal.cli.common import DirOpt, journal, out
+from otjournal.errors import UsageError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init_cmd)
+
+
+def init_cmd(
+    git: Annotated[
+        bool, typer.Option("--git", help="Make the notes folder a git repository (for 'otj sync').")
+    ] = False,
+    remote: Annotated[
+        str | None, typer.Option(help="With --git: the remote to sync with (a URL or a path).")
+    ] = None,
+    self_mode: Annotated[
+        bool, typer.Option("--self", help="Journal for yourself: your own client, used by default.")
+    ] = False,
+    name: Annotated[str | None, typer.Option(help="Your name (with --self).")] = None,
+    handle: Annotated[str, typer.Option(help="Your handle (with --self).")] = "me",
+    dir: DirOpt = None,
+) -> None:
+    """Set up the notes folder (and, with --self, your own journal and config)."""
+    from otjournal.config import set_top_level
+    from otjournal.disk import fsio
+    from otjournal.disk.store import validate_handle
+    from otjournal.model import Client
+    from otjournal.paths import config_file
+
+    j = journal(dir)
+    fsio.private_folder(j.root, private_base=True)
+    if remote and not git:
+        raise UsageError("--remote goes with --git")
+    if git:
+        from otjournal.sync.gitsync import Git
+
+        for line in Git(j.root).init(remote):
+            out().print(line, highlight=False, markup=False)
+        j.make_private()  # git does not keep permissions
+    if not self_mode:
+        out().print(f"Notes folder ready: {j.root}", highlight=False)
+        return
+    validate_handle(handle)
+    if not j.client_file(handle).exists():
+        if name is None:
+            if not sys.stdin.isatty():
+                raise UsageError("--name is required without a terminal")
+            name = typer.prompt("Your name")
+        j.add_client(Client(handle, (name or handle).strip() or handle))
+    path = config_file()
+    set_top_level(path, {"default_client": handle, "self_mode": True})
+    out().print(
+        f"Your journal is ready: {j.root}\nCommands now need no client handle; "
+        f"try: otj homework log",
+        highlight=False,
+    )
