@@ -11,7 +11,6 @@ outside the folder, never following a planted symlink.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -27,6 +26,7 @@ from otjournal.disk import amend, tomlio
 from otjournal.disk.store import Journal
 from otjournal.model import Amendment, HomeworkEntry, Session
 from tests.conftest import TZ, make_client, make_session
+from tests.helpers import tree
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
 FIXED_NOW = datetime(2026, 3, 10, 12, 0, 0, tzinfo=TZ)
@@ -50,23 +50,6 @@ PATTERNS: dict[str, tuple[str, str]] = {
 
 
 # -- helpers ---------------------------------------------------------------------------
-
-
-def tree(root: Path) -> dict[str, tuple]:
-    out: dict[str, tuple] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in [*dirnames, *filenames]:
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, root)
-            st = os.lstat(full)
-            if stat.S_ISLNK(st.st_mode):
-                out[rel] = ("link", os.readlink(full))
-            elif stat.S_ISDIR(st.st_mode):
-                out[rel] = ("dir",)
-            else:
-                with open(full, "rb") as fh:
-                    out[rel] = ("file", hashlib.sha256(fh.read()).hexdigest())
-    return out
 
 
 def plant(path: Path, data: bytes, mode: int = 0o600) -> Path:
