@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from otjournal.disk.store import Journal
 from otjournal.model import (
@@ -21,6 +20,7 @@ from otjournal.model import (
     Session,
 )
 from otjournal.model.vocab import CHECKLIST
+from tests.helpers import Runner
 
 TZ = timezone(timedelta(hours=10))
 REPO = Path(__file__).resolve().parent.parent
@@ -58,8 +58,9 @@ def journal(notes: Path) -> Journal:
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
+def runner() -> Runner:
+    """Invokes the CLI in-process; an exception other than an exit fails the test."""
+    return Runner()
 
 
 def make_client(handle: str = "mia-k", **kw) -> Client:

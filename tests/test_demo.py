@@ -8,23 +8,22 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from otjournal.cli import app
 from otjournal.disk.store import Journal
-from tests.helpers import tree
+from tests.helpers import Runner, tree
 
 END = "2026-06-30"
 
 
-def demo(runner: CliRunner, root: Path, *args: str) -> Path:
+def demo(runner: Runner, root: Path, *args: str) -> Path:
     result = runner.invoke(app, ["demo", "--dir", str(root), "--end", END, "-q", *args])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{root}\n"
     return root
 
 
-def assert_check_is_silent(runner: CliRunner, root: Path) -> None:
+def assert_check_is_silent(runner: Runner, root: Path) -> None:
     result = runner.invoke(app, ["check", "--dir", str(root)])
     assert result.exit_code == 0, result.output
     assert result.output == ""
@@ -36,7 +35,7 @@ def seed3(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("demo")
     env = {"OTJOURNAL_DIR": str(base / "unused"), "HOME": str(base)}
     root = base / "seed3"
-    result = CliRunner().invoke(
+    result = Runner().invoke(
         app, ["demo", "--dir", str(root), "--seed", "3", "--end", END, "-q"], env=env
     )
     assert result.exit_code == 0, result.output
