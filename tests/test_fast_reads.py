@@ -314,7 +314,7 @@ def test_the_console_script_gives_the_same_help_and_suggestions(tmp_path: Path):
 def test_a_first_run_over_thousands_of_files_shows_progress_on_a_terminal(tmp_path: Path):
     """A progress bar on stderr while a first read parses 1,000 files or more; it is gone
     when done, and never shown when stderr is not a terminal."""
-    import pexpect
+    from tests.terminal import Pty
 
     root = tmp_path / "big"
     env = {**os.environ, "TERM": "xterm", "OTJOURNAL_DIR": str(root)}
@@ -326,19 +326,9 @@ def test_a_first_run_over_thousands_of_files_shows_progress_on_a_terminal(tmp_pa
         env=env,
         cwd=REPO,
     )
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "otjournal", "check"],
-        env=env,
-        cwd=str(REPO),
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(24, 100),
-    )
+    child = Pty("check", env=env, cwd=REPO, timeout=60, size=(24, 100))
     child.expect("reading notes")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus in (0, 1)
+    assert child.wait() in (0, 1), child.output
     # Not a terminal: nothing but the findings, and the second run reads from the cache.
     shutil.rmtree(Path(env["XDG_CACHE_HOME"]))
     piped = subprocess.run(
@@ -354,7 +344,7 @@ def test_a_first_run_over_thousands_of_files_shows_progress_on_a_terminal(tmp_pa
 def test_list_on_a_terminal_fits_its_width_with_the_header_in_bold(tmp_path: Path):
     """On a wide terminal the table is laid out directly, header in bold; on a narrow
     one the rows reflow; on a dumb terminal nothing is styled."""
-    import pexpect
+    from tests.terminal import Pty
 
     root = tmp_path / "notes"
     env = {**os.environ, "TERM": "xterm", "OTJOURNAL_DIR": str(root)}
@@ -369,19 +359,9 @@ def test_list_on_a_terminal_fits_its_width_with_the_header_in_bold(tmp_path: Pat
     )
 
     def shown(columns: int, term: str = "xterm") -> str:
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "otjournal", "list", "-n", "3"],
-            env={**env, "TERM": term},
-            cwd=str(REPO),
-            encoding="utf-8",
-            timeout=60,
-            dimensions=(24, columns),
-        )
-        child.expect(pexpect.EOF)
-        child.close()
-        assert child.exitstatus == 0
-        return child.before.replace("\r\n", "\n")  # type: ignore[union-attr]
+        on = {**env, "TERM": term}
+        child = Pty("list", "-n", "3", env=on, cwd=REPO, timeout=60, size=(24, columns))
+        return child.finish(0)
 
     wide = shown(160)
     assert "\x1b[1mid " in wide and len(wide.strip().splitlines()) == 4
