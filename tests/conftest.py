@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import otjournal.clock
 from otjournal.disk.store import Journal
 from otjournal.model import (
     Activity,
@@ -55,6 +56,35 @@ def notes(tmp_path: Path) -> Path:
 @pytest.fixture
 def journal(notes: Path) -> Journal:
     return Journal(notes)
+
+
+class Clock:
+    """The commands' clock, stopped: ``otjournal.clock.now()`` (and so ``today()`` and
+    ``cli.common.now()``/``today()``) returns ``at`` until the test moves it."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = self.set(at)
+
+    def set(self, at: datetime) -> datetime:
+        """Stop the clock at ``at`` (aware: the commands compare it with stored times)."""
+        assert at.tzinfo is not None, "the commands' clock is aware"
+        self.at = at
+        return at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+CLOCK = datetime(2026, 3, 7, 16, 0, tzinfo=TZ)  # two days after make_session's start
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Stops the commands' clock at CLOCK, once for every module that reads it;
+    ``clock.set(at)`` moves it."""
+    stopped = Clock(CLOCK)
+    monkeypatch.setattr(otjournal.clock, "now", stopped.now)
+    return stopped
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from otjournal.cli import app
 from otjournal.disk import amend, tomlio
 from otjournal.disk.store import Journal
 from otjournal.model import Amendment, HomeworkEntry, Session
-from tests.conftest import TZ, make_client, make_session
+from tests.conftest import TZ, Clock, make_client, make_session
 from tests.helpers import tree
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
@@ -124,8 +124,8 @@ class Pair:
 
 
 @pytest.fixture
-def pair(journal: Journal, monkeypatch: pytest.MonkeyPatch) -> Pair:
-    monkeypatch.setattr("otjournal.cli.record_cmds.now", lambda: FIXED_NOW)
+def pair(journal: Journal, clock: Clock) -> Pair:
+    clock.set(FIXED_NOW)
     journal.add_client(make_client())
     s1 = journal.add_session(make_session(), durable=False).path
     s2 = journal.add_session(make_session(start=START + timedelta(days=7)), durable=False).path
@@ -526,12 +526,13 @@ def test_resolve_git_markers_in_client_toml(runner, pair: Pair, keep: str):
     assert invoke(runner, "check").exit_code == 0
 
 
-def test_marker_like_lines_in_a_note_are_not_a_conflict(runner, pair: Pair):
+def test_marker_like_lines_in_a_note_are_not_a_conflict(runner, pair: Pair, clock: Clock):
     """A note that uses a line of seven '=' (or '<<<<<<< ') as a separator is still a note.
 
     Today `otj log` saves it, and from then on every command reports it as an
     unresolved git merge and leaves it out of lists and trends.
     """
+    clock.set(datetime(2026, 3, 21, 9, 0, tzinfo=TZ))  # the day after the session logged
     summary = "Two parts today:\n=======\nswing, then laces"
     result = invoke(
         runner, "log", "mia-k", "--no-input", "--date", "2026-03-20", "--time", "10:00",

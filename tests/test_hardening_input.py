@@ -44,12 +44,6 @@ NEEDED = ["--setting", "home", "--attendee", "child", "--by", "Alex Rivera", "--
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
-    monkeypatch.setattr("otjournal.cli.log_cmd.now", lambda: CLOCK)
-    return CLOCK
-
-
-@pytest.fixture
 def mia(runner) -> str:
     ok(runner.invoke(app, ["client", "add", "mia-k", "--name", "Mia K."]))
     ok(runner.invoke(app, ["goal", "add", "mia-k", "--text", "Laces shoes before kinder"]))

@@ -16,6 +16,7 @@ import typer
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
+from otjournal import clock
 from otjournal.errors import InvalidFile, OtjournalError
 
 if TYPE_CHECKING:
@@ -115,11 +116,11 @@ class ReadingProgress:
 
 
 def today() -> date:
-    return datetime.now().astimezone().date()
+    return clock.today()
 
 
 def now() -> datetime:
-    return datetime.now().astimezone()
+    return clock.now()
 
 
 _consoles: dict[str, Any] = {}
