@@ -256,16 +256,20 @@ def test_session_rows_carry_the_notes_values(runner, small):
 
 
 def test_dates_are_iso_8601(runner, small):
+    moments = set()
     for table in TABLES:
         _, rows = read_csv(export(runner, "--table", table).stdout_bytes)
+        assert rows, table
         for row in rows:
             assert re.fullmatch(r"\d{4}-\d\d-\d\d", row["date"])
             date.fromisoformat(row["date"])
             for key in ("start", "written_at", "at"):
                 if key in row:
+                    moments.add(key)
                     moment = datetime.fromisoformat(row[key])
                     assert moment.tzinfo is not None
                     assert moment.date().isoformat() == row["date"] or key == "written_at"
+    assert moments == {"start", "written_at", "at"}, "every time column was checked"
 
 
 def test_goal_checklist_and_homework_rows(runner, small):

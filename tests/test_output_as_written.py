@@ -464,6 +464,7 @@ def demo_root(tmp_path: Path) -> tuple[Path, str]:
 def test_every_reading_command_prints_in_any_encoding(demo_root, env):
     root, session = demo_root
     commands = READING if env.get("PYTHONIOENCODING") == "ascii" else READING[:4]
+    assert commands
     for args in commands:
         args = [session if a == "SESSION" else a for a in args]
         result = otj(root, *args, **env)
