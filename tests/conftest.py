@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,7 +107,7 @@ def make_client(handle: str = "mia-k", **kw) -> Client:
 
 def make_session(client: str = "mia-k", start: datetime | None = None, **kw) -> Session:
     start = start or datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
-    base = dict(
+    base: dict[str, Any] = dict(
         id="",
         client=client,
         start=start,
