@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
+import otjournal.clock
 from otjournal.disk.store import Journal
 from otjournal.model import (
     Activity,
@@ -21,6 +22,7 @@ from otjournal.model import (
     Session,
 )
 from otjournal.model.vocab import CHECKLIST
+from tests.helpers import Runner
 
 TZ = timezone(timedelta(hours=10))
 REPO = Path(__file__).resolve().parent.parent
@@ -57,9 +59,39 @@ def journal(notes: Path) -> Journal:
     return Journal(notes)
 
 
+class Clock:
+    """The commands' clock, stopped: ``otjournal.clock.now()`` (and so ``today()`` and
+    ``cli.common.now()``/``today()``) returns ``at`` until the test moves it."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = self.set(at)
+
+    def set(self, at: datetime) -> datetime:
+        """Stop the clock at ``at`` (aware: the commands compare it with stored times)."""
+        assert at.tzinfo is not None, "the commands' clock is aware"
+        self.at = at
+        return at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+CLOCK = datetime(2026, 3, 7, 16, 0, tzinfo=TZ)  # two days after make_session's start
+
+
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Stops the commands' clock at CLOCK, once for every module that reads it;
+    ``clock.set(at)`` moves it."""
+    stopped = Clock(CLOCK)
+    monkeypatch.setattr(otjournal.clock, "now", stopped.now)
+    return stopped
+
+
+@pytest.fixture
+def runner() -> Runner:
+    """Invokes the CLI in-process; an exception other than an exit fails the test."""
+    return Runner()
 
 
 def make_client(handle: str = "mia-k", **kw) -> Client:
@@ -75,7 +107,7 @@ def make_client(handle: str = "mia-k", **kw) -> Client:
 
 def make_session(client: str = "mia-k", start: datetime | None = None, **kw) -> Session:
     start = start or datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
-    base = dict(
+    base: dict[str, Any] = dict(
         id="",
         client=client,
         start=start,

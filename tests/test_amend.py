@@ -30,18 +30,13 @@ from otjournal.disk.store import Journal
 from otjournal.model import Amendment, Plan, Session
 from otjournal.model.vocab import AMENDMENT_KINDS
 from tests.conftest import TZ, make_client, make_session
+from tests.helpers import tree
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
 BASE = replace(make_session(), id="2026-03-05_1430_amd22")
 
 
 # -- helpers -------------------------------------------------------------------------
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def temps(root: Path) -> list[Path]:

@@ -11,7 +11,6 @@ outside the folder, never following a planted symlink.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -26,7 +25,8 @@ from otjournal.cli import app
 from otjournal.disk import amend, tomlio
 from otjournal.disk.store import Journal
 from otjournal.model import Amendment, HomeworkEntry, Session
-from tests.conftest import TZ, make_client, make_session
+from tests.conftest import TZ, Clock, make_client, make_session
+from tests.helpers import tree
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
 FIXED_NOW = datetime(2026, 3, 10, 12, 0, 0, tzinfo=TZ)
@@ -50,23 +50,6 @@ PATTERNS: dict[str, tuple[str, str]] = {
 
 
 # -- helpers ---------------------------------------------------------------------------
-
-
-def tree(root: Path) -> dict[str, tuple]:
-    out: dict[str, tuple] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in [*dirnames, *filenames]:
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, root)
-            st = os.lstat(full)
-            if stat.S_ISLNK(st.st_mode):
-                out[rel] = ("link", os.readlink(full))
-            elif stat.S_ISDIR(st.st_mode):
-                out[rel] = ("dir",)
-            else:
-                with open(full, "rb") as fh:
-                    out[rel] = ("file", hashlib.sha256(fh.read()).hexdigest())
-    return out
 
 
 def plant(path: Path, data: bytes, mode: int = 0o600) -> Path:
@@ -141,8 +124,8 @@ class Pair:
 
 
 @pytest.fixture
-def pair(journal: Journal, monkeypatch: pytest.MonkeyPatch) -> Pair:
-    monkeypatch.setattr("otjournal.cli.record_cmds.now", lambda: FIXED_NOW)
+def pair(journal: Journal, clock: Clock) -> Pair:
+    clock.set(FIXED_NOW)
     journal.add_client(make_client())
     s1 = journal.add_session(make_session(), durable=False).path
     s2 = journal.add_session(make_session(start=START + timedelta(days=7)), durable=False).path
@@ -543,12 +526,13 @@ def test_resolve_git_markers_in_client_toml(runner, pair: Pair, keep: str):
     assert invoke(runner, "check").exit_code == 0
 
 
-def test_marker_like_lines_in_a_note_are_not_a_conflict(runner, pair: Pair):
+def test_marker_like_lines_in_a_note_are_not_a_conflict(runner, pair: Pair, clock: Clock):
     """A note that uses a line of seven '=' (or '<<<<<<< ') as a separator is still a note.
 
     Today `otj log` saves it, and from then on every command reports it as an
     unresolved git merge and leaves it out of lists and trends.
     """
+    clock.set(datetime(2026, 3, 21, 9, 0, tzinfo=TZ))  # the day after the session logged
     summary = "Two parts today:\n=======\nswing, then laces"
     result = invoke(
         runner, "log", "mia-k", "--no-input", "--date", "2026-03-20", "--time", "10:00",

@@ -457,11 +457,13 @@ def test_check_locates_cut_short_files(runner, two_sessions: Journal):
     full = amended_bytes()
     name = "2026-03-05_1430_cut22.toml"
     path = two_sessions.root / SESSIONS / name
+    located = 0
     for n in sorted({0, 1, *range(2, len(full) - 1, 97), len(full) - 40}):
         put(path, full[:n])
         snap = two_sessions.load(["mia-k"], homework=False)
         if not [p for p in problems_for(snap, path) if p.severity == "error"]:
             continue  # loads (see the test above)
+        located += 1
         result = runner.invoke(app, ["check", "--dir", str(two_sessions.root)])
         assert "Traceback" not in result.output
         assert result.exit_code == 1, (n, result.output)
@@ -469,6 +471,7 @@ def test_check_locates_cut_short_files(runner, two_sessions: Journal):
         assert int(line.split(":")[1]) <= full[:n].count(b"\n") + 1
         assert listed_count(runner, two_sessions.root) == 2
         assert path.read_bytes() == full[:n]
+    assert located, "no cut was a problem: nothing was checked"
 
 
 def _nul_middle() -> bytes:

@@ -8,31 +8,22 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from otjournal.cli import app
 from otjournal.disk.store import Journal
+from tests.helpers import Runner, tree
 
 END = "2026-06-30"
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under ``root``, by relative path, with its bytes."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
-
-
-def demo(runner: CliRunner, root: Path, *args: str) -> Path:
+def demo(runner: Runner, root: Path, *args: str) -> Path:
     result = runner.invoke(app, ["demo", "--dir", str(root), "--end", END, "-q", *args])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{root}\n"
     return root
 
 
-def assert_check_is_silent(runner: CliRunner, root: Path) -> None:
+def assert_check_is_silent(runner: Runner, root: Path) -> None:
     result = runner.invoke(app, ["check", "--dir", str(root)])
     assert result.exit_code == 0, result.output
     assert result.output == ""
@@ -44,7 +35,7 @@ def seed3(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("demo")
     env = {"OTJOURNAL_DIR": str(base / "unused"), "HOME": str(base)}
     root = base / "seed3"
-    result = CliRunner().invoke(
+    result = Runner().invoke(
         app, ["demo", "--dir", str(root), "--seed", "3", "--end", END, "-q"], env=env
     )
     assert result.exit_code == 0, result.output
@@ -110,11 +101,13 @@ def test_refuses_a_folder_that_is_not_empty(runner, tmp_path):
     root = tmp_path / "busy"
     root.mkdir()
     (root / "keep.txt").write_text("mine", encoding="utf-8")
+    before = tree(root)
+    assert before["keep.txt"][:2] == ("file", b"mine")
     result = runner.invoke(app, ["demo", "--dir", str(root), "--end", END])
     assert result.exit_code == 2, result.output
     assert "is not empty" in result.stderr
     assert "hint: pick another --dir" in result.stderr
-    assert tree(root) == {"keep.txt": b"mine"}
+    assert tree(root) == before
 
 
 def test_accepts_an_empty_folder(runner, tmp_path):

@@ -95,6 +95,7 @@ def test_examples_hold_a_small_varied_journal(tmp_path):
 
 def test_every_homework_entry_links_to_an_assignment_of_its_client(tmp_path):
     snap = Journal(private_copy(tmp_path)).load()
+    assert snap.homework, "examples/ holds homework entries to check"
     for handle in snap.clients:
         assigned = {h.id for s in snap.client_sessions(handle) for h in s.record.plan.homework}
         for entry in snap.client_homework(handle):
@@ -115,18 +116,23 @@ def test_file_names_match_ids_folders_and_times(kind):
 
 
 def test_client_files_match_their_folders():
+    assert client_dirs()
     for folder in client_dirs():
         assert load_toml(folder / "client.toml")["handle"] == folder.name
 
 
 def test_late_entries_are_marked_exactly_when_written_a_day_later():
+    seen = set()
     for path in records("sessions"):
         data = load_toml(path)
         late = data["written_at"] - data["start"] > timedelta(hours=24)
         assert data.get("late_entry", False) == late, path.name
+        seen.add(late)
+    assert seen == {True, False}, "the examples hold a late entry and one on time"
 
 
 def test_every_session_stores_the_seven_checklist_items_word_for_word():
+    assert client_dirs()
     for folder in client_dirs():
         sessions = sorted((folder / "sessions").glob("*.toml"))
         assert sessions, folder.name
@@ -136,14 +142,19 @@ def test_every_session_stores_the_seven_checklist_items_word_for_word():
 
 
 def test_caregiver_item_is_n_a_when_no_caregiver_attended():
-    for path in records("sessions"):
-        data = load_toml(path)
-        if not {"parent", "carer"} & set(data["attendees"]):
-            answer = next(c for c in data["checklist"] if c["item"] == "caregiver")
-            assert answer["answer"] == "n-a", path.name
+    without = [
+        data
+        for data in map(load_toml, records("sessions"))
+        if not {"parent", "carer"} & set(data["attendees"])
+    ]
+    assert without, "the examples hold a session no caregiver attended"
+    for data in without:
+        answer = next(c for c in data["checklist"] if c["item"] == "caregiver")
+        assert answer["answer"] == "n-a", data["id"]
 
 
 def test_notes_use_strengths_based_language():
+    assert records("sessions") and records("homework")
     for path in EXAMPLES.rglob("*.toml"):
         found = DEFICIT_WORDS.search(path.read_text(encoding="utf-8"))
         assert found is None, f"{path.name}: {found and found.group()!r}"

@@ -12,7 +12,6 @@ from pathlib import Path
 from random import Random
 
 import pytest
-from typer.testing import CliRunner
 
 from otjournal.cli import app
 from otjournal.disk.store import Journal
@@ -33,6 +32,7 @@ from otjournal.model import (
 )
 from otjournal.model.vocab import CHECKLIST
 from tests.conftest import REPO, TZ, make_client, make_session
+from tests.helpers import Runner
 
 BOM = b"\xef\xbb\xbf"
 TABLES = ("sessions", "goals", "checklist", "homework")
@@ -57,7 +57,7 @@ def test_the_doc_lists_four_tables():
     assert cols["sessions"][:3] == ["session_id", "client", "date"]
 
 
-def export(runner: CliRunner, *args: str):
+def export(runner: Runner, *args: str):
     result = runner.invoke(app, ["export", *args])
     assert "Traceback" not in result.output
     return result
@@ -256,16 +256,20 @@ def test_session_rows_carry_the_notes_values(runner, small):
 
 
 def test_dates_are_iso_8601(runner, small):
+    moments = set()
     for table in TABLES:
         _, rows = read_csv(export(runner, "--table", table).stdout_bytes)
+        assert rows, table
         for row in rows:
             assert re.fullmatch(r"\d{4}-\d\d-\d\d", row["date"])
             date.fromisoformat(row["date"])
             for key in ("start", "written_at", "at"):
                 if key in row:
+                    moments.add(key)
                     moment = datetime.fromisoformat(row[key])
                     assert moment.tzinfo is not None
                     assert moment.date().isoformat() == row["date"] or key == "written_at"
+    assert moments == {"start", "written_at", "at"}, "every time column was checked"
 
 
 def test_goal_checklist_and_homework_rows(runner, small):
@@ -381,7 +385,7 @@ def test_an_unknown_client_is_an_error_not_an_empty_table(runner, small):
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("export-demo")
     root = base / "demo"
-    result = CliRunner().invoke(
+    result = Runner().invoke(
         app,
         ["demo", "-q", "--dir", str(root), "--seed", "3", "--end", DEMO_END],
         env={"HOME": str(base), "OTJOURNAL_DIR": str(base / "unused")},

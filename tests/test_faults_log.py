@@ -32,6 +32,7 @@ import pytest
 from otjournal.cli import app
 from otjournal.disk.store import Journal
 from tests.conftest import TZ, make_client, make_session
+from tests.helpers import tree
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
 SECRET = "Mia laced both shoes, beaming"  # note text: never in an error message
@@ -70,24 +71,6 @@ LOG_FLAGS = [
 
 
 # -- helpers -------------------------------------------------------------------------
-
-
-def tree(root: Path) -> dict[str, Any]:
-    """Every entry under root: folders (mode), files (bytes, mode), symlinks (target)."""
-    out: dict[str, Any] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in [*dirnames, *filenames]:
-            full = os.path.join(dirpath, name)
-            st = os.lstat(full)
-            rel = os.path.relpath(full, root)
-            if stat.S_ISLNK(st.st_mode):
-                out[rel] = ("link", os.readlink(full))
-            elif stat.S_ISDIR(st.st_mode):
-                out[rel] = ("dir", stat.S_IMODE(st.st_mode))
-            else:
-                with open(full, "rb") as fh:
-                    out[rel] = ("file", fh.read(), stat.S_IMODE(st.st_mode))
-    return out
 
 
 def temps(root: Path) -> list[str]:

@@ -8,7 +8,6 @@ sessions, 10 flags pre-filling the prompts and the checklist's Enter, 11 help te
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shlex
@@ -42,12 +41,6 @@ from tests.test_log import (
 
 # The flags a note needs to be saved with --no-input (mia-k, the clock at CLOCK).
 NEEDED = ["--setting", "home", "--attendee", "child", "--by", "Alex Rivera", "--summary", "Ok"]
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
-    monkeypatch.setattr("otjournal.cli.log_cmd.now", lambda: CLOCK)
-    return CLOCK
 
 
 @pytest.fixture
@@ -524,7 +517,8 @@ def test_config_edit_without_an_editor_creates_the_file_it_names(runner):
 
 @pytest.mark.pty
 def test_pty_flags_are_not_asked_again_and_enter_skips_the_checklist(runner, notes):
-    pexpect = pytest.importorskip("pexpect")
+    from tests.terminal import Pty
+
     for args in (
         ["client", "add", "mia-k", "--name", "Mia K."],
         ["goal", "add", "mia-k", "--text", "Laces shoes"],
@@ -534,47 +528,28 @@ def test_pty_flags_are_not_asked_again_and_enter_skips_the_checklist(runner, not
     config.parent.mkdir(parents=True)
     config.write_text('[practitioner]\nname = "Alex Rivera"\n', encoding="utf-8")
     env = {**os.environ, "TERM": "dumb", "NO_COLOR": "1", "COLUMNS": "200", "TZ": "UTC"}
-    transcript = io.StringIO()
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "otjournal", "log", "mia-k", "--setting", "home", "--duration", "50"],
-        env=env,
-        encoding="utf-8",
-        timeout=10,
-        dimensions=(50, 200),
+    child = Pty("log", "mia-k", "--setting", "home", "--duration", "50", env=env)
+    child.run(
+        [
+            ("Date", "2026-03-05"),  # the first question: Minutes was given
+            ("Start time", "14:30"),
+            ("Kind of session", ""),  # Setting was given
+            ("Who attended (", ""),
+            ("  GAS: ", ""),
+            ("Activity (", ""),
+            ("In their words", ""),
+            ("Caregiver's report", ""),
+            ("How they were involved", ""),
+            ("At the start", ""),
+            ("Checklist: ", ""),  # Enter alone skips it
+            ("Closing summary", "Done"),
+            ("  … ", ""),
+            ("Next session's focus", ""),
+            ("Homework to assign", ""),
+            ("Save?", ""),
+        ]
     )
-    child.logfile_read = transcript
-
-    def answer(prompt: str, text: str = "") -> None:
-        try:
-            child.expect_exact(prompt)
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            pytest.fail(f"no prompt {prompt!r}; the terminal showed:\n{transcript.getvalue()}")
-        child.sendline(text)
-
-    for prompt, text in [
-        ("Date", "2026-03-05"),  # the first question: Minutes was given
-        ("Start time", "14:30"),
-        ("Kind of session", ""),  # Setting was given
-        ("Who attended (", ""),
-        ("  GAS: ", ""),
-        ("Activity (", ""),
-        ("In their words", ""),
-        ("Caregiver's report", ""),
-        ("How they were involved", ""),
-        ("At the start", ""),
-        ("Checklist: ", ""),  # Enter alone skips it
-        ("Closing summary", "Done"),
-        ("  … ", ""),
-        ("Next session's focus", ""),
-        ("Homework to assign", ""),
-        ("Save?", ""),
-    ]:
-        answer(prompt, text)
-    child.expect(pexpect.EOF)
-    child.close()
-    shown = transcript.getvalue()
-    assert child.exitstatus == 0, shown
+    shown = child.finish(0)
     assert "Minutes" not in shown.split("Date")[0]
     assert "Setting (" not in shown
     assert "  Answer" not in shown

@@ -33,6 +33,7 @@ from otjournal.disk.store import Journal
 from otjournal.errors import StoreError
 from otjournal.forms.drafts import Drafts, default_drafts
 from tests.conftest import TZ, make_client, make_session
+from tests.helpers import tree
 from tests.test_log import draft_files
 
 SECRET = "Mia laced both shoes, beaming"  # note text: never in a message
@@ -64,10 +65,6 @@ def sessions(notes: Path) -> list[Path]:
 def homework(notes: Path) -> list[Path]:
     folder = notes / "clients" / "mia-k" / "homework"
     return sorted(folder.glob("*.toml")) if folder.exists() else []
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def ok(result) -> None:

@@ -604,9 +604,10 @@ def test_no_command_tracebacks_on_the_bad_file_corpus(runner, journal):
     journal.add_client(make_client())
     good = journal.add_session(make_session(), durable=False).record.id
     folder = journal.root / SESSIONS
-    for path in BAD.iterdir():
-        if path != MANIFEST:
-            (folder / path.name).write_bytes(path.read_bytes())
+    planted = [path for path in BAD.iterdir() if path != MANIFEST]
+    assert planted, "tests/data/bad/ holds the corpus"
+    for path in planted:
+        (folder / path.name).write_bytes(path.read_bytes())
     commands = [
         *COMMANDS,
         ["show", good],

@@ -25,6 +25,7 @@ from otjournal.disk.store import Journal
 from otjournal.model import Assignment, Caregiver, Plan
 from otjournal.model.vocab import HOMEWORK_DONE, HOMEWORK_KINDS
 from tests.conftest import make_client, make_session
+from tests.helpers import tree
 
 PARTS = {
     "practice": "practice",
@@ -56,15 +57,6 @@ def local_now() -> datetime:
 
 def local_today() -> date:
     return local_now().date()
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    """Every file under root with its bytes: compare before and after a refused command."""
-    if not root.exists():
-        return {}
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def homework_files(notes: Path, handle: str = "mia-k") -> list[Path]:

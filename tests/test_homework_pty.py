@@ -5,47 +5,30 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 import tomllib
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-import pexpect
 import pytest
 
 from otjournal.disk.store import Journal
 from otjournal.model import Assignment, Caregiver
 from tests.conftest import make_client
+from tests.terminal import Pty
 
 pytestmark = pytest.mark.pty
 
 
-def spawn(*args: str) -> pexpect.spawn:
+def spawn(*args: str) -> Pty:
     env = dict(os.environ)  # the isolated HOME, XDG folders and OTJOURNAL_DIR from conftest
     env["TERM"] = "xterm"
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "otjournal", *args],
-        env=env,
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(40, 200),
-    )
+    return Pty(*args, env=env, timeout=20, size=(40, 200))
 
 
-def answer(child: pexpect.spawn, prompt: str, reply: str) -> None:
-    child.expect_exact(prompt)
-    child.sendline(reply)
-
-
-def finish(child: pexpect.spawn, kind: str) -> str:
-    child.expect_exact("Save?")
-    child.sendline("y")
-    child.expect(rf"Saved {kind} entry (\S+)\.")
-    entry_id = child.match.group(1)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0, child.before
+def finish(child: Pty, kind: str) -> str:
+    child.answer("Save?", "y")
+    entry_id = child.expect_re(rf"Saved {kind} entry (\S+)\.").group(1)
+    child.finish(0)
     return entry_id
 
 
@@ -66,13 +49,13 @@ def test_mood_check_and_practice_log_in_a_terminal(journal, notes, isolated_home
 
     # A quick mood check: one out-of-range answer, asked again.
     child = spawn("homework", "log", "mia-k", "--kind", "mood-check")
-    child.expect_exact("Mia K.'s entry")
-    answer(child, "Who is writing", "")  # Sarah, the caregiver, by default
-    answer(child, "When", "")
-    answer(child, "Mood now", "11")
-    child.expect_exact("Please give a whole number from 0 to 10.")
-    answer(child, "Mood now", "7")
-    answer(child, "Hours of sleep last night", "")
+    child.expect("Mia K.'s entry")
+    child.answer("Who is writing", "")  # Sarah, the caregiver, by default
+    child.answer("When", "")
+    child.answer("Mood now", "11")
+    child.expect("Please give a whole number from 0 to 10.")
+    child.answer("Mood now", "7")
+    child.answer("Hours of sleep last night", "")
     mood_id = finish(child, "mood-check")
 
     mood = read_entry(notes, mood_id)
@@ -84,14 +67,14 @@ def test_mood_check_and_practice_log_in_a_terminal(journal, notes, isolated_home
 
     # A practice log against the homework in the list, for yesterday evening.
     child = spawn("homework", "log", "mia-k")
-    answer(child, "What is this entry", "1")
-    answer(child, "Who is writing", "")
-    answer(child, "When", "yesterday 19:30")
-    answer(child, "Did Mia do it", "p")
-    answer(child, "How did it go", "three holes, then a break")
-    answer(child, "Mastery", "6")
-    answer(child, "Pleasure", "7")
-    answer(child, "Mood before", "")
+    child.answer("What is this entry", "1")
+    child.answer("Who is writing", "")
+    child.answer("When", "yesterday 19:30")
+    child.answer("Did Mia do it", "p")
+    child.answer("How did it go", "three holes, then a break")
+    child.answer("Mastery", "6")
+    child.answer("Pleasure", "7")
+    child.answer("Mood before", "")
     practice_id = finish(child, "practice")
 
     practice = read_entry(notes, practice_id)

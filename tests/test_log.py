@@ -2,8 +2,8 @@
 the editor with a fake $EDITOR), ``otj drafts``, ``otj config``, and the pure helpers
 behind them (noteform: the checklist one-liner, the late-entry rule, finalize).
 
-The clock is pinned by patching ``otjournal.cli.log_cmd.now`` (log_cmd imports ``now``
-from otjournal.cli.common at import time, so that is the name every use in log_cmd sees).
+The tests that take the ``clock`` fixture (tests/conftest.py) run with the commands' clock
+stopped at CLOCK.
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from otjournal.cli import app
 from otjournal.errors import UsageError
 from otjournal.forms import session as noteform
 from otjournal.model.vocab import CHECKLIST
-from tests.conftest import TZ
+from tests.conftest import CLOCK, TZ
 
-CLOCK = datetime(2026, 3, 7, 16, 0, 0, tzinfo=TZ)
 # With the default 45 minutes, a note written at CLOCK is for a session that started at:
 DEFAULT_START = datetime(2026, 3, 7, 15, 15, tzinfo=TZ)
 SEVEN = "yyypyn-"
@@ -123,12 +122,6 @@ def answers(**sections: list[str]) -> str:
     assert not unknown, unknown
     merged = {**DEFAULTS, **sections}
     return "".join(line + "\n" for key in ORDER for line in merged[key])
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
-    monkeypatch.setattr("otjournal.cli.log_cmd.now", lambda: CLOCK)
-    return CLOCK
 
 
 @pytest.fixture
@@ -694,11 +687,10 @@ def test_a_note_for_today_is_not_a_late_entry(runner, notes, mia, clock):
 
 @pytest.mark.parametrize(("extra_seconds", "late"), [(0, False), (1, True)])
 def test_the_late_entry_boundary_through_the_command(
-    runner, notes, mia, monkeypatch, extra_seconds, late
+    runner, notes, mia, clock, extra_seconds, late
 ):
     # The session 2026-03-05 14:30 + 45 min ends 15:15; exactly 24 h later is not late.
-    written = datetime(2026, 3, 6, 15, 15, extra_seconds, tzinfo=TZ)
-    monkeypatch.setattr("otjournal.cli.log_cmd.now", lambda: written)
+    written = clock.set(datetime(2026, 3, 6, 15, 15, extra_seconds, tzinfo=TZ))
     ok(log(runner, *flags_for("2026-03-05", "14:30")))
     s = only_session(notes)
     assert s.get("late_entry", False) is late

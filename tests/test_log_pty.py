@@ -9,10 +9,8 @@ prompt's text, never on a sleep.
 
 from __future__ import annotations
 
-import io
 import os
 import signal
-import sys
 import tomllib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,12 +22,9 @@ import pytest
 from otjournal.cli import app
 from otjournal.forms import session as noteform
 from otjournal.model.vocab import CHECKLIST
-
-pexpect = pytest.importorskip("pexpect")
+from tests.terminal import Pty
 
 pytestmark = pytest.mark.pty
-
-TIMEOUT = 10
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -71,51 +66,6 @@ def tables_with(value: Any, key: str, wanted: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(value, list):
         for v in value:
             yield from tables_with(v, key, wanted)
-
-
-class Otj:
-    """One ``otj`` child on a pseudo-terminal."""
-
-    def __init__(self, env: dict[str, str], *args: str) -> None:
-        self.transcript = io.StringIO()
-        self.child = pexpect.spawn(
-            sys.executable,
-            ["-m", "otjournal", *args],
-            env=env,
-            encoding="utf-8",
-            codec_errors="replace",
-            timeout=TIMEOUT,
-            dimensions=(50, 200),
-        )
-        self.child.logfile_read = self.transcript
-
-    def answer(self, prompt: str, text: str = "") -> None:
-        """Wait for ``prompt``, then type ``text`` and Enter."""
-        try:
-            self.child.expect_exact(prompt)
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            pytest.fail(f"no prompt {prompt!r}; the terminal showed:\n{self.output}")
-        self.child.sendline(text)
-
-    def run(self, steps: list[tuple[str, str]]) -> None:
-        for prompt, text in steps:
-            self.answer(prompt, text)
-
-    def expect(self, text: str) -> None:
-        try:
-            self.child.expect_exact(text)
-        except (pexpect.TIMEOUT, pexpect.EOF):
-            pytest.fail(f"never showed {text!r}; the terminal showed:\n{self.output}")
-
-    def wait(self) -> int | None:
-        """Read to the end; the exit status (None if killed by a signal)."""
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        return self.child.exitstatus
-
-    @property
-    def output(self) -> str:
-        return self.transcript.getvalue() + str(self.child.before or "")
 
 
 @pytest.fixture
@@ -181,7 +131,7 @@ REST_AFTER_VOICE = [
 
 def test_a_whole_session_with_defaults_and_answers(env, notes):
     before = datetime.now(UTC).replace(microsecond=0)
-    otj = Otj(env, "log", "mia-k")
+    otj = Pty("log", "mia-k", env=env)
     otj.run(
         WHEN + WHERE_WHO + GOAL + ACTIVITY + VOICE_FIRST_TWO + [("  … ", "")] + REST_AFTER_VOICE
     )
@@ -246,7 +196,7 @@ def test_a_whole_session_with_defaults_and_answers(env, notes):
 
 
 def test_ctrl_c_mid_answer_keeps_every_line_and_resume_completes(env, notes):
-    otj = Otj(env, "log", "mia-k")
+    otj = Pty("log", "mia-k", env=env)
     otj.run([*ALL_DEFAULTS_TO_VOICE, ("In their words", "line one"), ("  … ", "line two")])
     otj.expect("  … ")
     otj.child.send("half a li")
@@ -262,7 +212,7 @@ def test_ctrl_c_mid_answer_keeps_every_line_and_resume_completes(env, notes):
     assert draft["note"]["attendees"] == ["child", "parent"]
     assert session_files(notes) == []
 
-    resumed = Otj(env, "log", "--resume")
+    resumed = Pty("log", "--resume", env=env)
     resumed.expect("Resuming at: The child's voice")
     resumed.expect("Kept from before")
     resumed.run([("In their words", "line three"), ("  … ", "")])
@@ -289,7 +239,7 @@ def test_ctrl_c_mid_answer_keeps_every_line_and_resume_completes(env, notes):
 
 
 def test_ctrl_c_mid_activity_keeps_its_answers(env, notes):
-    otj = Otj(env, "log", "mia-k")
+    otj = Pty("log", "mia-k", env=env)
     otj.run([*ALL_DEFAULTS_TO_VOICE[:-1], ("Activity (", "Train course"), ("Minutes", "15")])
     otj.expect("Tags (c i m a)")
     otj.child.sendcontrol("c")
@@ -304,7 +254,7 @@ def test_ctrl_c_mid_activity_keeps_its_answers(env, notes):
 
 
 def test_sighup_keeps_the_answers_so_far(env, notes):
-    otj = Otj(env, "log", "mia-k")
+    otj = Pty("log", "mia-k", env=env)
     otj.run(WHEN + WHERE_WHO + GOAL + ACTIVITY + VOICE_FIRST_TWO)
     otj.expect("  … ")
     otj.child.kill(signal.SIGHUP)
@@ -385,7 +335,7 @@ KILL_POINTS = {
 @pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_sigkill_keeps_every_completed_answer(env, notes, point):
     steps, check = KILL_POINTS[point]
-    otj = Otj(env, "log", "mia-k")
+    otj = Pty("log", "mia-k", env=env)
     otj.run(steps[:-1])  # each answered, and the next question shown
     last_prompt, last_text = steps[-1]
     otj.answer(last_prompt, last_text)  # typed, and killed straight away

@@ -464,6 +464,7 @@ def demo_root(tmp_path: Path) -> tuple[Path, str]:
 def test_every_reading_command_prints_in_any_encoding(demo_root, env):
     root, session = demo_root
     commands = READING if env.get("PYTHONIOENCODING") == "ascii" else READING[:4]
+    assert commands
     for args in commands:
         args = [session if a == "SESSION" else a for a in args]
         result = otj(root, *args, **env)
@@ -555,7 +556,7 @@ def test_the_homework_review_screen_wraps_every_word_and_keeps_brackets(runner, 
 
 @pytest.mark.pty
 def test_on_a_terminal_a_note_wraps_to_its_width_and_no_color_means_no_codes(demo_root):
-    import pexpect
+    from tests.terminal import Pty
 
     root, session = demo_root
     env = {**os.environ, "TERM": "xterm", "OTJOURNAL_DIR": str(root)}
@@ -563,19 +564,8 @@ def test_on_a_terminal_a_note_wraps_to_its_width_and_no_color_means_no_codes(dem
         env.pop(name, None)
 
     def shown(*args: str, **extra: str) -> str:
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "otjournal", *args],
-            env={**env, **extra},
-            cwd=str(REPO),
-            encoding="utf-8",
-            timeout=60,
-            dimensions=(24, 60),
-        )
-        child.expect(pexpect.EOF)
-        child.close()
-        assert child.exitstatus == 0
-        return child.before.replace("\r\n", "\n")  # type: ignore[union-attr]
+        child = Pty(*args, env={**env, **extra}, cwd=REPO, timeout=60, size=(24, 60))
+        return child.finish(0)
 
     note = shown("show", session)
     plain = note.replace("\x1b[1m", "").replace("\x1b[3m", "").replace("\x1b[0m", "")

@@ -19,7 +19,6 @@ from random import Random
 
 import pytest
 from markdown_it import MarkdownIt
-from typer.testing import CliRunner
 
 from otjournal.cli import app
 from otjournal.disk import amend
@@ -40,6 +39,7 @@ from otjournal.model.vocab import CHECKLIST
 from otjournal.views import printout
 from otjournal.views.visible import is_visible, visible
 from tests.conftest import TZ, make_client, make_session
+from tests.helpers import Runner
 from tests.test_report import DevTools, assert_self_contained, chromium, needs_chromium
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
@@ -174,7 +174,7 @@ def saved(journal: Journal, isolated_home: Path) -> Session:
     return save(journal)
 
 
-def show(runner: CliRunner, *args: str):
+def show(runner: Runner, *args: str):
     result = runner.invoke(app, ["show", *args])
     assert "Traceback" not in result.output
     return result
@@ -339,9 +339,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Session, Path]:
     }
     session = save(Journal(base / "notes"))
     out = base / "note.html"
-    result = CliRunner().invoke(
-        app, ["show", session.id, "--format", "html", "-o", str(out)], env=env
-    )
+    result = Runner().invoke(app, ["show", session.id, "--format", "html", "-o", str(out)], env=env)
     assert result.exit_code == 0, result.output
     return session, out
 

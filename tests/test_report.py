@@ -18,7 +18,6 @@ from pathlib import Path
 from random import Random
 
 import pytest
-from typer.testing import CliRunner
 
 from otjournal.cli import app
 from otjournal.disk.store import Journal
@@ -39,6 +38,7 @@ from otjournal.model import (
 from otjournal.model.vocab import CHECKLIST
 from otjournal.views import report
 from tests.conftest import REPO, TZ, make_client, make_session
+from tests.helpers import Runner
 
 BLANK = "[To be completed by the practitioner]"
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -60,7 +60,7 @@ def write_config(home: Path, text: str) -> None:
     (folder / "config.toml").write_text(text, encoding="utf-8")
 
 
-def invoke(runner: CliRunner, *args: str):
+def invoke(runner: Runner, *args: str):
     result = runner.invoke(app, ["report", *args])
     assert "Traceback" not in result.output
     return result
@@ -488,7 +488,7 @@ def demo_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "XDG_CONFIG_HOME": str(base / "config"),
         "OTJOURNAL_DIR": str(base / "unused"),
     }
-    runner = CliRunner()
+    runner = Runner()
     result = runner.invoke(
         app, ["demo", "-q", "--dir", str(root), "--seed", "3", "--end", DEMO_END], env=env
     )
@@ -706,7 +706,7 @@ def markup_names(notes: Path, isolated_home: Path) -> tuple[str, str]:
         ),
         make_session("ava-l", datetime(2026, 3, 12, 10, tzinfo=TZ), goals=(GoalRating("g1", 0),)),
     )
-    runner = CliRunner()
+    runner = Runner()
     plain = invoke(runner, "ava-l", "--format", "html", *period()).stdout
     deid = invoke(runner, "ava-l", "--format", "html", "--deidentify", *period()).stdout
     for name in ("Tom", "Lin", "Ali"):

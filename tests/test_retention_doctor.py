@@ -28,6 +28,7 @@ from otjournal.cli import app
 from otjournal.disk.checks import add_years
 from otjournal.disk.store import Journal
 from tests.conftest import TZ, make_client, make_session
+from tests.helpers import tree
 
 TODAY = datetime.now().astimezone().date()
 
@@ -46,27 +47,9 @@ def write_config(text: str) -> Path:
     return path
 
 
-def tree(root: Path) -> dict[str, tuple]:
-    out: dict[str, tuple] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in [*dirnames, *filenames]:
-            full = os.path.join(dirpath, name)
-            st = os.lstat(full)
-            rel = os.path.relpath(full, root)
-            if stat.S_ISLNK(st.st_mode):
-                out[rel] = ("link", os.readlink(full))
-            elif stat.S_ISDIR(st.st_mode):
-                out[rel] = ("dir", stat.S_IMODE(st.st_mode))
-            else:
-                with open(full, "rb") as fh:
-                    digest = hashlib.sha256(fh.read()).hexdigest()
-                out[rel] = ("file", digest, stat.S_IMODE(st.st_mode))
-    return out
-
-
 def contents(root: Path) -> list[str]:
     """The hashes of every file's bytes, wherever it is: nothing may disappear."""
-    return sorted(v[1] for v in tree(root).values() if v[0] == "file")
+    return sorted(hashlib.sha256(v[1]).hexdigest() for v in tree(root).values() if v[0] == "file")
 
 
 def invoke(runner, *args: str, input: str | None = None):

@@ -29,32 +29,13 @@ from otjournal.errors import ConflictError, NotFoundError, StoreError, UsageErro
 from otjournal.model import HomeworkEntry, Session
 from otjournal.model.ids import new_suffix, record_id
 from tests.conftest import TZ, make_client, make_session
+from tests.helpers import tree
 
 START = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
 NOTE_TEXT = "Laced two holes with the card"  # must never appear in an error message
 
 
 # -- helpers -------------------------------------------------------------------
-
-
-def tree(root: Path) -> dict[str, tuple[Any, ...]]:
-    """Every entry under ``root``: folders, files (bytes and mode) and symlinks (target)."""
-    out: dict[str, tuple[Any, ...]] = {}
-    if not os.path.lexists(root):
-        return out
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        for name in [*dirnames, *filenames]:
-            full = os.path.join(dirpath, name)
-            rel = os.path.relpath(full, root)
-            st = os.lstat(full)
-            if stat.S_ISLNK(st.st_mode):
-                out[rel] = ("link", os.readlink(full))
-            elif stat.S_ISDIR(st.st_mode):
-                out[rel] = ("dir", stat.S_IMODE(st.st_mode))
-            else:
-                with open(full, "rb") as fh:
-                    out[rel] = ("file", fh.read(), stat.S_IMODE(st.st_mode))
-    return out
 
 
 def temp_leftovers(root: Path) -> list[str]:
@@ -496,17 +477,13 @@ HOSTILE = [
 ]
 
 
-def _listing(root: Path) -> dict[str, tuple[Any, ...]]:
-    return tree(root)
-
-
 def handle_id(handle: str) -> str:
     return repr(handle) if len(handle) <= 20 else f"{len(handle)}-chars"
 
 
 @pytest.mark.parametrize("handle", HOSTILE, ids=handle_id)
 def test_hostile_handle_refused_by_store(journal: Journal, tmp_path: Path, handle: str) -> None:
-    before = _listing(tmp_path)
+    before = tree(tmp_path)
     passwd = os.stat("/etc/passwd") if os.path.exists("/etc/passwd") else None
     with pytest.raises(UsageError):
         validate_handle(handle)
@@ -516,7 +493,7 @@ def test_hostile_handle_refused_by_store(journal: Journal, tmp_path: Path, handl
         journal.add_session(make_session(client=handle))
     with pytest.raises(UsageError):
         journal.read_client(handle)
-    assert _listing(tmp_path) == before
+    assert tree(tmp_path) == before
     assert not (tmp_path.parent / "x").exists()
     if passwd is not None:
         assert os.stat("/etc/passwd").st_mtime_ns == passwd.st_mtime_ns
@@ -525,7 +502,7 @@ def test_hostile_handle_refused_by_store(journal: Journal, tmp_path: Path, handl
 @pytest.mark.parametrize("style", ["plain", "after-double-dash"])
 @pytest.mark.parametrize("handle", HOSTILE, ids=handle_id)
 def test_hostile_handle_refused_by_cli(runner, tmp_path: Path, handle: str, style: str) -> None:
-    before = _listing(tmp_path)
+    before = tree(tmp_path)
     if style == "plain":
         argv = ["client", "add", handle, "--name", "X"]
     else:
@@ -535,7 +512,7 @@ def test_hostile_handle_refused_by_cli(runner, tmp_path: Path, handle: str, styl
     if style == "after-double-dash":  # our own refusal, not Click's
         assert "client handle" in result.output or "reserved" in result.output
     assert "Traceback" not in result.output
-    assert _listing(tmp_path) == before
+    assert tree(tmp_path) == before
 
 
 @pytest.mark.parametrize("handle", ["mia-k", "0", "a" * 40, "k9-2"])

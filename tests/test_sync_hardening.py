@@ -27,7 +27,7 @@ from otjournal.disk import amend
 from otjournal.disk.loading import parse_record_bytes
 from otjournal.disk.store import Journal
 from otjournal.model import Session
-from tests.conftest import make_session
+from tests.conftest import Clock, make_session
 from tests.test_gitsync import bare, clean, git, log_session, ok, otj
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
@@ -73,9 +73,9 @@ def read_note(path: Path) -> tuple[bytes, Session]:
     return raw, parse_record_bytes(raw, path, Session.from_dict)
 
 
-def amend_at(runner, monkeypatch, folder: Path, sid: str, at: datetime, by: str, text: str):
+def amend_at(runner, clock: Clock, folder: Path, sid: str, at: datetime, by: str, text: str):
     """`otj amend` as if run at ``at`` (amendments are ordered by their time)."""
-    monkeypatch.setattr("otjournal.cli.record_cmds.now", lambda: at)
+    clock.set(at)
     ok(otj(runner, folder, "amend", sid, "--kind", "addition", "--text", text, "--by", by))
 
 
@@ -240,14 +240,14 @@ def shared_note(runner, a: Path, b: Path) -> str:
     return sid
 
 
-def test_sync_joins_amendments_from_two_clones_in_time_order(runner, devices, monkeypatch):
+def test_sync_joins_amendments_from_two_clones_in_time_order(runner, devices, clock):
     _, a, b = devices
     sid = shared_note(runner, a, b)
     original = session_file(a, sid).read_bytes()
     # B's amendment is written later in the day than A's, but A syncs first and B second:
     # the order in the file is the amendments' own time, whoever syncs first.
-    amend_at(runner, monkeypatch, b, sid, datetime(2026, 3, 3, 8, 0, tzinfo=TZ), "B", "From B")
-    amend_at(runner, monkeypatch, a, sid, datetime(2026, 3, 3, 17, 0, tzinfo=TZ), "A", "From A")
+    amend_at(runner, clock, b, sid, datetime(2026, 3, 3, 8, 0, tzinfo=TZ), "B", "From B")
+    amend_at(runner, clock, a, sid, datetime(2026, 3, 3, 17, 0, tzinfo=TZ), "A", "From A")
     ok(otj(runner, b, "sync"))
 
     result = otj(runner, a, "sync")
@@ -270,13 +270,11 @@ def test_sync_joins_amendments_from_two_clones_in_time_order(runner, devices, mo
     assert session_file(a, sid).read_bytes() == session_file(b, sid).read_bytes()
 
 
-def test_a_note_changed_in_more_than_its_amendments_is_left_for_conflicts(
-    runner, devices, monkeypatch
-):
+def test_a_note_changed_in_more_than_its_amendments_is_left_for_conflicts(runner, devices, clock):
     """Only amendment-only divergence is joined; a hand edit keeps both sides (markers)."""
     _, a, b = devices
     sid = shared_note(runner, a, b)
-    amend_at(runner, monkeypatch, a, sid, datetime(2026, 3, 3, 8, 0, tzinfo=TZ), "A", "From A")
+    amend_at(runner, clock, a, sid, datetime(2026, 3, 3, 8, 0, tzinfo=TZ), "A", "From A")
     path = session_file(b, sid)
     path.write_bytes(path.read_bytes().replace(b"The note", b"The note, edited by hand"))
     ok(otj(runner, a, "sync"))
@@ -291,13 +289,13 @@ def test_a_note_changed_in_more_than_its_amendments_is_left_for_conflicts(
     assert b"<<<<<<<" in path.read_bytes(), "a refused merge changes nothing"
 
 
-def test_keep_merge_joins_amendments_in_a_file_with_git_markers(runner, devices, monkeypatch):
+def test_keep_merge_joins_amendments_in_a_file_with_git_markers(runner, devices, clock):
     """A merge made outside otj (plain 'git pull') leaves markers; --keep merge joins."""
     _, a, b = devices
     sid = shared_note(runner, a, b)
     original = session_file(a, sid).read_bytes()
-    amend_at(runner, monkeypatch, a, sid, datetime(2026, 3, 4, 9, 0, tzinfo=TZ), "A", "From A")
-    amend_at(runner, monkeypatch, b, sid, datetime(2026, 3, 3, 9, 0, tzinfo=TZ), "B", "From B")
+    amend_at(runner, clock, a, sid, datetime(2026, 3, 4, 9, 0, tzinfo=TZ), "A", "From A")
+    amend_at(runner, clock, b, sid, datetime(2026, 3, 3, 9, 0, tzinfo=TZ), "B", "From B")
     ok(otj(runner, a, "sync"))
     git(b, "add", "-A")
     ident = ("-c", "user.name=B", "-c", "user.email=b@example.org")
@@ -403,7 +401,7 @@ SHARED = 3
 
 
 @pytest.mark.slow
-def test_ten_clones_converge_with_every_note_and_amendment_once(runner, tmp_path, monkeypatch):
+def test_ten_clones_converge_with_every_note_and_amendment_once(runner, tmp_path, clock):
     rng = random.Random(12)
     remote = bare(tmp_path / "remote.git")
     clones = [tmp_path / f"clone{i}" for i in range(CLONES)]
@@ -432,7 +430,7 @@ def test_ten_clones_converge_with_every_note_and_amendment_once(runner, tmp_path
             for sid in rng.sample(shared, 2):
                 at = datetime(2026, 3, 25, tzinfo=TZ) + timedelta(minutes=rng.randrange(5000))
                 text = f"clone {i}, {round_}"
-                amend_at(runner, monkeypatch, clone, sid, at, f"clone {i}", text)
+                amend_at(runner, clock, clone, sid, at, f"clone {i}", text)
                 expected_amendments[sid].add((f"clone {i}", text))
 
     def sync_round(order: list[Path]) -> bool:

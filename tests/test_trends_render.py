@@ -9,7 +9,6 @@ from pathlib import Path
 from random import Random
 
 import pytest
-from typer.testing import CliRunner
 
 from otjournal.cli import app
 from otjournal.disk.store import Journal
@@ -35,6 +34,7 @@ from otjournal.numbers.session import (
     tscore_series,
 )
 from tests.conftest import TZ, make_client, make_session
+from tests.helpers import Runner
 
 DEMO_END = "2026-06-30"
 
@@ -186,7 +186,7 @@ EXPECTED_CLIENT_VIEW = "\n".join(
 )
 
 
-def trends(runner: CliRunner, *args: str):
+def trends(runner: Runner, *args: str):
     return runner.invoke(app, ["trends", *args], env={"COLUMNS": "80", "NO_COLOR": "1"})
 
 
@@ -311,7 +311,7 @@ def test_overview_json_lists_every_client(runner, small):
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("trends-demo")
     root = base / "demo"
-    result = CliRunner().invoke(
+    result = Runner().invoke(
         app,
         ["demo", "-q", "--dir", str(root), "--seed", "3", "--end", DEMO_END],
         env={"HOME": str(base), "OTJOURNAL_DIR": str(base / "unused")},

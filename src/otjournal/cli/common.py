@@ -16,6 +16,7 @@ import typer
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
+from otjournal import clock
 from otjournal.errors import ExitCode, InvalidFile, OtjournalError, Stopped
 
 if TYPE_CHECKING:
@@ -126,11 +127,11 @@ def read_config(*, strict: bool = True) -> Config:
 
 
 def today() -> date:
-    return datetime.now().astimezone().date()
+    return clock.today()
 
 
 def now() -> datetime:
-    return datetime.now().astimezone()
+    return clock.now()
 
 
 _consoles: dict[str, Any] = {}

@@ -1,0 +1,63 @@
+"""Helpers every test file shares: a snapshot of a folder, and a CLI runner that never lets
+a traceback pass for a clean exit. (Fixtures are in conftest.py; the pseudo-terminal
+child is in tests/terminal.py, which needs pexpect.)"""
+
+from __future__ import annotations
+
+import os
+import stat
+import traceback
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+Entry = tuple[Any, ...]
+
+
+def tree(root: Path) -> dict[str, Entry]:
+    """Every entry under ``root`` by relative path: ``("dir", mode)``, ``("file", bytes,
+    mode)`` or ``("link", target)``; symlinks are not followed, a missing root is ``{}``.
+
+    Compare one snapshot before a command with one after to prove it wrote nothing:
+    a new empty folder, a changed mode or a moved byte all show."""
+    out: dict[str, Entry] = {}
+    if not os.path.lexists(root):
+        return out
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in [*dirnames, *filenames]:
+            full = os.path.join(dirpath, name)
+            rel = os.path.relpath(full, root)
+            st = os.lstat(full)
+            if stat.S_ISLNK(st.st_mode):
+                out[rel] = ("link", os.readlink(full))
+            elif stat.S_ISDIR(st.st_mode):
+                out[rel] = ("dir", stat.S_IMODE(st.st_mode))
+            else:
+                with open(full, "rb") as fh:
+                    out[rel] = ("file", fh.read(), stat.S_IMODE(st.st_mode))
+    return out
+
+
+class Runner(CliRunner):
+    """A CliRunner whose ``invoke`` fails the test, traceback shown, when the command
+    raised anything but an exit: a crash is never mistaken for exit code 1.
+
+    A test that means the command to crash says so with ``invoke_crashing``."""
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Result:  # type: ignore[override]
+        result = super().invoke(*args, **kwargs)
+        crash = result.exception
+        if crash is not None and not isinstance(crash, SystemExit):
+            shown = "".join(traceback.format_exception(crash))
+            pytest.fail(
+                f"the command crashed (exit code {result.exit_code}):\n{shown}\n"
+                f"its output:\n{result.output}",
+                pytrace=False,
+            )
+        return result
+
+    def invoke_crashing(self, *args: Any, **kwargs: Any) -> Result:
+        """``invoke`` for a test that expects an exception and checks it itself."""
+        return super().invoke(*args, **kwargs)

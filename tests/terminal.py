@@ -1,0 +1,94 @@
+"""The real command on a pseudo-terminal (pexpect), for every pty test.
+
+Import it inside the test (or after ``pytest.importorskip("pexpect")``): a test module
+that imports it at the top is skipped as a whole where pexpect is missing."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+
+class Pty:
+    """One ``python -m otjournal ARGS`` child on a pseudo-terminal of ``size`` (rows,
+    columns). Everything it showed is kept, so a wait that fails says what was on screen.
+
+    ``env`` defaults to the test's own (conftest's isolated HOME, XDG folders and notes
+    folder); every wait is on text the child prints, never on a sleep."""
+
+    def __init__(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        size: tuple[int, int] = (50, 200),
+        timeout: float = 10,
+        cwd: str | os.PathLike[str] | None = None,
+        codec_errors: str = "strict",
+    ) -> None:
+        self.transcript = io.StringIO()
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "otjournal", *args],
+            env=dict(os.environ) if env is None else env,
+            cwd=None if cwd is None else str(cwd),
+            encoding="utf-8",
+            codec_errors=codec_errors,
+            timeout=timeout,
+            dimensions=size,
+        )
+        self.child.logfile_read = self.transcript
+
+    @property
+    def output(self) -> str:
+        """All the child printed so far, as the terminal got it (``\\r\\n`` line ends)."""
+        return self.transcript.getvalue()
+
+    def expect(self, text: str) -> None:
+        """Wait until the child prints ``text``."""
+        try:
+            self.child.expect_exact(text)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            pytest.fail(f"never showed {text!r}; the terminal showed:\n{self.output}")
+
+    def expect_re(self, pattern: str) -> re.Match[str]:
+        """Wait until the child prints a match of ``pattern``; the match."""
+        try:
+            self.child.expect(pattern)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            pytest.fail(f"never matched {pattern!r}; the terminal showed:\n{self.output}")
+        return self.child.match
+
+    def answer(self, prompt: str, text: str = "") -> None:
+        """Wait for ``prompt``, then type ``text`` and Enter."""
+        try:
+            self.child.expect_exact(prompt)
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            pytest.fail(f"no prompt {prompt!r}; the terminal showed:\n{self.output}")
+        self.child.sendline(text)
+
+    def run(self, steps: list[tuple[str, str]]) -> None:
+        """Answer each (prompt, text) in order."""
+        for prompt, text in steps:
+            self.answer(prompt, text)
+
+    def wait(self) -> int | None:
+        """Read to the end; the exit status (None if a signal killed it)."""
+        try:
+            self.child.expect(pexpect.EOF)
+        except pexpect.TIMEOUT:
+            pytest.fail(f"still running; the terminal showed:\n{self.output}")
+        self.child.close()
+        return self.child.exitstatus
+
+    def finish(self, status: int | None = 0) -> str:
+        """Read to the end, check the exit status, and return the output with ``\\n``
+        line ends."""
+        got = self.wait()
+        assert got == status, (got, self.output)
+        return self.output.replace("\r\n", "\n")
