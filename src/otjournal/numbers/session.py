@@ -12,10 +12,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
+
+if TYPE_CHECKING:  # trends without homework never load the homework numbers
+    from otjournal.numbers.homework import HomeworkSummary
 
 RHO = 0.3
 COPM_IMPORTANT = 2
@@ -301,7 +304,7 @@ class ClientTrends:
     regulation: RegulationSummary
     activities: ActivitySummary
     supports: Supports
-    homework: object | None = field(default=None)  # homework_stats.HomeworkSummary
+    homework: HomeworkSummary | None = field(default=None)
 
 
 def client_trends(
@@ -310,7 +313,7 @@ def client_trends(
     since: date,
     until: date,
     items: Sequence[tuple[str, str]] = CHECKLIST,
-    homework: object | None = None,
+    homework: HomeworkSummary | None = None,
 ) -> ClientTrends:
     chosen = tuple(
         sorted((s for s in sessions if since <= s.start.date() <= until), key=lambda s: s.start)
