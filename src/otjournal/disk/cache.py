@@ -245,7 +245,7 @@ class RecordCache:
         except ValueError:  # a damaged or foreign row is only a miss
             return None
 
-    def memo(self, name: str, client: str, fingerprint: str) -> Any | None:
+    def memo(self, name: str, client: str, fingerprint: str) -> object:
         """A result remembered as plain JSON values (the caller checks its shape)."""
         rows = self._query(
             "SELECT data FROM memos WHERE name = ? AND client = ? AND fingerprint = ?",
@@ -276,7 +276,7 @@ class RecordCache:
         self._gone += gone
         self._maybe_flush()
 
-    def remember(self, name: str, client: str, fingerprint: str, value: Any) -> None:
+    def remember(self, name: str, client: str, fingerprint: str, value: object) -> None:
         """``value``: plain JSON values (lists, objects, text, numbers, booleans, null)."""
         try:
             text = json.dumps(value, separators=(",", ":"), allow_nan=False)
