@@ -474,16 +474,16 @@ class Journal:
         ``dump`` makes it of a result, ``load`` checks it and rebuilds the result
         (ValueError, TypeError or KeyError for anything else: then the client is read).
         Without them nothing is remembered: each client is read every time."""
-        from otjournal import __version__
-        from otjournal.disk.cache import CACHE_FORMAT
+        from otjournal.disk.cache import cache_key
 
         report = Snapshot(self.root)
         results: list[T] = []
+        under = tuple(cache_key().values())
         with self.reader() as r:
             scan = r.scan(None, RECORD_KINDS if homework else ("session",))
             report.problems += scan.problems
             for found in scan.clients:
-                fingerprint = found.fingerprint(memo, __version__, CACHE_FORMAT, *params)
+                fingerprint = found.fingerprint(memo, *under, *params)
                 remembered = (
                     _checked(r.memo(memo, found.handle, fingerprint), load) if load else None
                 )
