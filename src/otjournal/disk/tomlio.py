@@ -18,7 +18,7 @@ from typing import Any
 import tomli_w
 
 from otjournal.disk.conflicts import GIT_MARKER
-from otjournal.errors import InvalidFile, OtjournalError, Problem, StoreError
+from otjournal.errors import InvalidFile, OtjournalError, Problem, StoreError, ValidationErrors
 
 _POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _END_RE = re.compile(r"\s*\(at end of document\)\s*$")
@@ -154,7 +154,7 @@ def check_complete(raw: bytes, path: Path | str) -> None:
     )
 
 
-def located(errors: Any, raw: bytes, path: Path) -> InvalidFile:
+def located(errors: ValidationErrors, raw: bytes, path: Path) -> InvalidFile:
     """A model's ValidationErrors as problems at their lines in ``raw``."""
     text = raw.decode("utf-8", "replace")
     return InvalidFile(
