@@ -14,6 +14,7 @@ from otjournal.model import Session
 
 if TYPE_CHECKING:
     from otjournal.disk.seals import Seal
+    from otjournal.disk.store import Journal
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
 # be hidden behind findings remembered by an older version.
@@ -31,6 +32,12 @@ class Store(Protocol):
     def read_session_file(self, path: Path) -> tuple[bytes, object, Session]: ...
     def seal_logs(self) -> list[Seal]: ...
     def reader(self) -> Reader: ...
+
+
+if TYPE_CHECKING:  # mypy holds the notes folder to this interface; nothing runs here
+
+    def _a_journal_is_a_store(j: Journal) -> Store:
+        return j
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,8 @@ class CopmChange:
 
     @staticmethod
     def _delta(pair: tuple[int | None, int | None]) -> int | None:
-        return pair[1] - pair[0] if None not in pair else None  # type: ignore[operator]
+        before, after = pair
+        return after - before if before is not None and after is not None else None
 
     @property
     def performance_change(self) -> int | None:
@@ -177,7 +178,7 @@ def checklist_rates(
 def lowest_item(rates: Sequence[ItemRate]) -> ItemRate | None:
     """The item with the lowest hit rate, for reflection (ties: checklist order)."""
     rated = [r for r in rates if r.rate is not None]
-    return min(rated, key=lambda r: r.rate) if rated else None  # type: ignore[arg-type,return-value]
+    return min(rated, key=lambda r: r.rate or 0.0) if rated else None  # (no None left)
 
 
 @dataclass(frozen=True)
