@@ -80,7 +80,7 @@ def goals_table(
     return textgrid.Grid(GOAL_COLUMNS, rows)
 
 
-def goal_detail(goal: Goal) -> RenderableType:
+def goal_detail(goal: Goal) -> Group:
     parts: list[RenderableType] = [Text.assemble((goal.id, "bold"), "  ", goal.text)]
     for level in (2, 1, 0, -1, -2):
         if level in goal.levels:
