@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from otjournal.disk import tomlio
-from otjournal.disk.cache import RecordCache
-from otjournal.disk.loading import meta_of
+import otjournal
+from otjournal.disk import conflicts, tomlio
+from otjournal.disk.cache import RecordCache, cache_key
+from otjournal.disk.loading import Snapshot, meta_of
 from otjournal.disk.store import Journal
 from tests.conftest import REPO, make_client, make_session
 
@@ -102,6 +103,68 @@ def test_a_cache_of_an_older_format_is_rebuilt(cached: Journal):
     assert summaries(cached) == expected
     with sqlite3.connect(cache_file(cached)) as db:
         assert db.execute("SELECT value FROM meta").fetchone()[0] != "0"
+
+
+def parses_on_next_load(j: Journal, monkeypatch) -> tuple[Snapshot, list[str]]:
+    """The next load, and the names of the record files it parsed (not from the cache)."""
+    parsed: list[str] = []
+    real = tomlio.parse
+
+    def counting(raw: bytes, path: Path | str = "<input>") -> dict[str, object]:
+        parsed.append(Path(path).name)
+        return real(raw, path)
+
+    monkeypatch.setattr(tomlio, "parse", counting)
+    snap = j.load()
+    monkeypatch.setattr(tomlio, "parse", real)
+    return snap, [name for name in parsed if name != "client.toml"]
+
+
+def a_new_release(monkeypatch) -> None:
+    monkeypatch.setattr(otjournal, "__version__", otjournal.__version__ + ".post1")
+
+
+def a_new_copy_pattern(monkeypatch) -> None:
+    laptop = ("a laptop's sync", r"(?P<orig>.+?)\.laptop-conflict")
+    monkeypatch.setattr(conflicts, "COPY_PATTERNS", (*conflicts.COPY_PATTERNS, laptop))
+
+
+@pytest.mark.parametrize("change", [a_new_release, a_new_copy_pattern])
+def test_a_new_release_or_new_copy_patterns_make_the_cache_a_miss(
+    cached: Journal, monkeypatch, change
+):
+    """The cache key holds the package version and a hash of the conflict-copy patterns:
+    a cache written under others is rebuilt (every file parsed again), never an error."""
+    first = cached.load()
+    _, parsed = parses_on_next_load(cached, monkeypatch)
+    assert parsed == []  # warm: nothing parsed
+    change(monkeypatch)
+    again, parsed = parses_on_next_load(cached, monkeypatch)
+    assert sorted(parsed) == sorted(s.path.name for s in first.sessions)
+    assert [s.record for s in again.sessions] == [s.record for s in first.sessions]
+    assert again.problems == first.problems == []
+    with sqlite3.connect(cache_file(cached)) as db:
+        assert dict(db.execute("SELECT key, value FROM meta")) == cache_key()
+    assert parses_on_next_load(cached, monkeypatch)[1] == []  # and warm again
+
+
+def test_a_name_a_new_pattern_calls_a_copy_is_set_aside_though_the_cache_knew_it(
+    cached: Journal, monkeypatch
+):
+    """A folder index skips the patterns for names it knows: were they not part of the
+    key, a file it knew as a record would still count after a pattern took it for a copy."""
+    original = cached.load().client_sessions("mia-k")[0].path
+    copy = original.with_name(f"{original.stem}.laptop-conflict.toml")
+    copy.write_bytes(original.read_bytes())
+    before = cached.load()
+    assert any("same id" in p.message for p in before.problems)  # a record: counted once
+    assert not before.conflicts
+    a_new_copy_pattern(monkeypatch)
+    after = cached.load()
+    assert [(c.path, c.original, c.tool) for c in after.conflicts] == [
+        (copy, original, "a laptop's sync")
+    ]
+    assert [s.record for s in after.sessions] == [s.record for s in before.sessions]
 
 
 def test_a_damaged_row_is_only_a_miss(cached: Journal):

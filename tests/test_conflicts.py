@@ -477,6 +477,30 @@ def test_homework_copy_keep_both_gets_a_new_id(runner, pair: Pair):
     assert invoke(runner, "check").exit_code == 0
 
 
+def test_homework_copy_keep_both_of_an_entry_already_here_keeps_it_once(runner, pair: Pair):
+    """The copy differs from its original but is another entry already here: keeping
+    both would count that entry twice, so it is kept once (and said), never a traceback."""
+    journal = Journal(pair.root)
+    made = [
+        journal.add_homework(
+            HomeworkEntry("", "mia-k", "journal", START, "Sarah", START, text=text)
+        )
+        for text in ("Practised lacing", "Practised laces")
+    ]
+    original = made[0].path
+    copy = plant(
+        original.with_name(original.stem + " (1).toml"),
+        original.read_bytes().replace(b"lacing", b"laces"),
+    )
+    result = invoke(runner, "conflicts", "resolve", copy.name, "--keep", "both", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "the same entry as one already here: kept it once" in result.stdout
+    homework = journal.load().homework
+    assert sorted(h.record.text for h in homework) == ["Practised laces", "Practised lacing"]
+    assert not copy.exists()  # moved aside, recoverable
+    assert invoke(runner, "check").exit_code == 0
+
+
 # -- 3. git markers: ours, theirs, both -------------------------------------------------------
 
 

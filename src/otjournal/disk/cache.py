@@ -36,9 +36,10 @@ from typing import Any
 
 from otjournal.disk import plain
 
-# Bump when what is stored, what is valid, or the conflict-copy patterns change.
-# (5: plain data, no pickle, an older cache is deleted unread, see _open; 6: dates
-# outside 1900-2999 are problems, so no cached record may hold one.)
+# Bump when what is stored changes (5: plain data, no pickle, an older cache is deleted
+# unread, see _open; 6: dates outside 1900-2999 are problems, so no cached record may
+# hold one). A new release and changed conflict-copy patterns need no bump: ``cache_key``
+# holds the package version and a hash of the patterns as well.
 CACHE_FORMAT = "6"
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
@@ -60,6 +61,16 @@ SCHEMA = (
 Meta = tuple[int, str, int]
 Index = dict[str, tuple[Key, Meta]]  # one folder's files by name: key and facts
 _LAST_DAY = date.max.toordinal()
+
+
+def cache_key() -> dict[str, str]:
+    """What a cache is written under (its ``meta`` rows): a cache written under any other
+    is deleted unread and rebuilt. The version covers what is valid (it changes with the
+    code); the patterns decide which known names are records (a folder index skips them)."""
+    from otjournal import __version__
+    from otjournal.disk.conflicts import patterns_digest
+
+    return {"format": CACHE_FORMAT, "version": __version__, "patterns": patterns_digest()}
 
 
 def key_of(st: os.stat_result) -> Key:
@@ -144,9 +155,10 @@ class RecordCache:
             return
         db = self._connect()
         try:
-            version = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-            if not version or version[0] != CACHE_FORMAT:
-                raise sqlite3.DatabaseError("old cache format")
+            wanted = cache_key()
+            found = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if any(found.get(name) != value for name, value in wanted.items()):
+                raise sqlite3.DatabaseError("another format, version or set of patterns")
         except sqlite3.Error:
             db.close()
             raise
@@ -175,7 +187,7 @@ class RecordCache:
         db = self._connect()
         for statement in SCHEMA:
             db.execute(statement)
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(cache_key().items()))
         return db
 
     def _reset(self) -> None:
@@ -245,7 +257,7 @@ class RecordCache:
         except ValueError:  # a damaged or foreign row is only a miss
             return None
 
-    def memo(self, name: str, client: str, fingerprint: str) -> Any | None:
+    def memo(self, name: str, client: str, fingerprint: str) -> object:
         """A result remembered as plain JSON values (the caller checks its shape)."""
         rows = self._query(
             "SELECT data FROM memos WHERE name = ? AND client = ? AND fingerprint = ?",
@@ -276,7 +288,7 @@ class RecordCache:
         self._gone += gone
         self._maybe_flush()
 
-    def remember(self, name: str, client: str, fingerprint: str, value: Any) -> None:
+    def remember(self, name: str, client: str, fingerprint: str, value: object) -> None:
         """``value``: plain JSON values (lists, objects, text, numbers, booleans, null)."""
         try:
             text = json.dumps(value, separators=(",", ":"), allow_nan=False)

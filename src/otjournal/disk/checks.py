@@ -6,14 +6,38 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from otjournal.disk.loading import Loaded, Snapshot
+from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.errors import Problem
 from otjournal.model import Session
+
+if TYPE_CHECKING:
+    from otjournal.disk.seals import Seal
+    from otjournal.disk.store import Journal
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
 # be hidden behind findings remembered by an older version.
 FINDINGS_VERSION = 2
+
+
+class Store(Protocol):
+    """What the checks read through the notes folder (``store.Journal`` is one): named
+    here, so a check cannot reach for a write without this saying so."""
+
+    @property
+    def root(self) -> Path: ...
+    @property
+    def cache_folder(self) -> Path | None: ...
+    def read_session_file(self, path: Path) -> tuple[bytes, object, Session]: ...
+    def seal_logs(self) -> list[Seal]: ...
+    def reader(self) -> Reader: ...
+
+
+if TYPE_CHECKING:  # mypy holds the notes folder to this interface; nothing runs here
+
+    def _a_journal_is_a_store(j: Journal) -> Store:
+        return j
 
 
 @dataclass(frozen=True)
@@ -27,7 +51,7 @@ class Findings:
 
 
 def client_checks(
-    j: object, snap: Snapshot, today: date, adult_years: int, child_until_age: int
+    j: Store, snap: Snapshot, today: date, adult_years: int, child_until_age: int
 ) -> Findings:
     """The checks across one client's records (a snapshot of that client alone); files
     that could not be read are the snapshot's own problems."""
@@ -59,12 +83,12 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                 )
         for h in s.plan.homework:
             assignments.setdefault(s.client, set()).add(h.id)
-    for item in snap.homework:
-        e = item.record
+    for entry in snap.homework:
+        e = entry.record
         if e.assignment and e.assignment not in assignments.get(e.client, set()):
             problems.append(
                 _warn(
-                    item.path,
+                    entry.path,
                     f"assignment: {e.assignment!r} was not assigned in any session of this client",
                     None,
                 )
@@ -156,7 +180,7 @@ def retention_notes(
     return notes
 
 
-def chain_problems(j: object, snap: Snapshot) -> list[Problem]:
+def chain_problems(j: Store, snap: Snapshot) -> list[Problem]:
     """Amended sessions whose earlier bytes changed after an amendment (a hand edit)."""
     from otjournal.disk import amend
     from otjournal.errors import OtjournalError
@@ -166,7 +190,7 @@ def chain_problems(j: object, snap: Snapshot) -> list[Problem]:
         if not item.record.amendments:
             continue
         try:
-            raw, _, session = j.read_session_file(item.path)  # type: ignore[attr-defined]
+            raw, _, session = j.read_session_file(item.path)
         except OtjournalError:
             continue
         for brk in amend.verify(raw, session):
@@ -198,7 +222,7 @@ def chain_problems(j: object, snap: Snapshot) -> list[Problem]:
     return problems
 
 
-def seal_problems(j: object) -> tuple[list[Problem], int]:
+def seal_problems(j: Store) -> tuple[list[Problem], int]:
     """Sessions whose bytes differ from their latest seal (seals.py): an edited note, an
     edited or removed amendment (the last one too, which the hash chain cannot see), or
     amendments added by hand; and how many sessions have no seal yet (written before
@@ -208,9 +232,9 @@ def seal_problems(j: object) -> tuple[list[Problem], int]:
     from otjournal.disk import seals
     from otjournal.disk.loading import MAX_FILE_BYTES
 
-    root: Path = j.root  # type: ignore[attr-defined]
-    latest = seals.latest(j.seal_logs())  # type: ignore[attr-defined]
-    with j.reader() as r:  # type: ignore[attr-defined]
+    root = j.root
+    latest = seals.latest(j.seal_logs())
+    with j.reader() as r:
         scan = r.scan(None, ("session",))
     cut = len(str(root)) + 1
     on_disk = {
@@ -219,7 +243,7 @@ def seal_problems(j: object) -> tuple[list[Problem], int]:
         for f in c.files
         if f.kind == "session"
     }
-    memo_file = seals.verified_file(j.cache_folder, root)  # type: ignore[attr-defined]
+    memo_file = seals.verified_file(j.cache_folder, root)
     verified = seals.load_verified(memo_file)
     still: dict[str, list[object]] = {}
     problems: list[Problem] = []

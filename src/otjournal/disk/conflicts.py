@@ -7,33 +7,34 @@ the loader sets it aside, ``check`` reports it, ``otj conflicts`` shows it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
 
 ID_PATTERN = r"\d{4}-\d\d-\d\d_\d{4}_[23456789a-hjkmnp-z]{5}"
 RECORD_ID = re.compile(rf"{ID_PATTERN}\Z")
 
-# (tool, pattern on the file stem); the group 'orig' is the original stem.
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (tool, re.compile(p + r"\Z"))
-    for tool, p in (
-        ("Syncthing", r"(?P<orig>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}"),
-        ("Dropbox", r"(?P<orig>.+?) \(.+'s conflicted copy \d{4}-\d\d-\d\d(?: \d+)?\)"),
-        (
-            "Nextcloud/ownCloud",
-            r"(?P<orig>.+?) \(conflicted copy (?:.+ )?\d{4}-\d\d-\d\d "
-            r"\d{6}\)",
-        ),
-        ("Nextcloud/ownCloud (old)", r"(?P<orig>.+?)_conflict-\d{8}-\d{6}"),
-        ("Google Drive", r"(?P<orig>.+?) \(\d+\)"),
-        ("iCloud", r"(?P<orig>.+?) (?:\d+|[Cc]opy(?: \d+)?)"),
-        # Written by 'otj homework import' when an entry here already has the id.
-        ("homework import", r"(?P<orig>.+?)\.import-conflict-\d{8}-\d{6}(?:-\d+)?"),
-    )
+# (tool, pattern on the whole file stem); the group 'orig' is the original stem. Compiled
+# on first use (most reads meet no new file name). A change here changes
+# ``patterns_digest``, so the cache (which skips these for names it knows) is rebuilt.
+COPY_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("Syncthing", r"(?P<orig>.+?)\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]{7}"),
+    ("Dropbox", r"(?P<orig>.+?) \(.+'s conflicted copy \d{4}-\d\d-\d\d(?: \d+)?\)"),
+    (
+        "Nextcloud/ownCloud",
+        r"(?P<orig>.+?) \(conflicted copy (?:.+ )?\d{4}-\d\d-\d\d "
+        r"\d{6}\)",
+    ),
+    ("Nextcloud/ownCloud (old)", r"(?P<orig>.+?)_conflict-\d{8}-\d{6}"),
+    ("Google Drive", r"(?P<orig>.+?) \(\d+\)"),
+    ("iCloud", r"(?P<orig>.+?) (?:\d+|[Cc]opy(?: \d+)?)"),
+    # Written by 'otj homework import' when an entry here already has the id.
+    ("homework import", r"(?P<orig>.+?)\.import-conflict-\d{8}-\d{6}(?:-\d+)?"),
+    # OneDrive appends "-COMPUTERNAME" or "-2": only recognisable where the original's
+    # name has a known shape (a record id, or "client"), so it is tried last.
+    ("OneDrive", rf"(?P<orig>{ID_PATTERN}|client)-(?P<tag>[A-Za-z0-9][A-Za-z0-9_-]*)"),
 )
-# OneDrive appends "-COMPUTERNAME" or "-2": only recognisable where the original's
-# name has a known shape (a record id, or "client").
-_ONEDRIVE = re.compile(rf"(?P<orig>{ID_PATTERN}|client)-(?P<tag>[A-Za-z0-9][A-Za-z0-9_-]*)\Z")
 GIT_MARKER = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)(?:[ \t].*)?\r?$", re.M)
 
 
@@ -51,14 +52,22 @@ def conflict_copy(stem: str, client_folder: bool = False) -> CopyName | None:
     elsewhere is left alone)."""
     if RECORD_ID.match(stem) or stem == "client":
         return None
-    for tool, pattern in _PATTERNS:
+    for tool, pattern in _compiled(COPY_PATTERNS):
         m = pattern.match(stem)
         if m and _known_shape(m.group("orig"), client_folder):
             return CopyName(tool, m.group("orig"))
-    m = _ONEDRIVE.match(stem)
-    if m and _known_shape(m.group("orig"), client_folder):
-        return CopyName("OneDrive", m.group("orig"))
     return None
+
+
+@cache
+def _compiled(patterns: tuple[tuple[str, str], ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((tool, re.compile(p + r"\Z")) for tool, p in patterns)
+
+
+def patterns_digest() -> str:
+    """A hash of every rule that makes a file name a copy: part of the cache's key."""
+    rules = repr((ID_PATTERN, COPY_PATTERNS)).encode()
+    return hashlib.sha256(rules).hexdigest()[:16]
 
 
 def _known_shape(stem: str, client_folder: bool) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
 from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of
 from otjournal.errors import InvalidFile, OtjournalError, Problem, ValidationErrors
@@ -28,6 +28,9 @@ from otjournal.model.ids import handle_problem
 
 if TYPE_CHECKING:
     from otjournal.model import Client, HomeworkEntry, Session
+
+    # What one file holds; a ref's ``kind`` says which (the casts below rely on it).
+    Record: TypeAlias = Client | Session | HomeworkEntry
 
 MAX_FILE_BYTES = 1024 * 1024
 CLIENTS = "clients"
@@ -39,6 +42,7 @@ RECORD_KINDS = ("session", "homework")
 PROGRESS_FROM = 1000  # files to parse before a progress bar is worth showing
 
 R = TypeVar("R")
+Parse: TypeAlias = Callable[[dict[str, Any]], R]  # a model class's ``from_dict``
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 _NAME = attrgetter("name")
@@ -95,7 +99,7 @@ class Snapshot:
         self.homework = first_of_each_id(self.homework, _client_and_id, self.problems)
 
 
-def _client_and_id(loaded: Loaded[Any]) -> tuple[str, str]:
+def _client_and_id(loaded: Loaded[Session] | Loaded[HomeworkEntry]) -> tuple[str, str]:
     return (loaded.record.client, loaded.record.id)
 
 
@@ -107,7 +111,7 @@ class FileRef:
     where: str  # the path as a string: a scan makes thousands, Path objects cost
     key: Key | None
     meta: Meta | None = None  # from the cache when the key matched, or once parsed
-    record: Any = None  # kept by ``index`` only when there is no cache to find it in
+    record: Record | None = None  # kept by ``index`` only when no cache can find it
 
     @property
     def path(self) -> Path:
@@ -115,11 +119,12 @@ class FileRef:
 
     @property
     def id(self) -> str:
+        # Only asked of a ref ``index`` gave (its meta is set); no check in this hot path.
         return self.meta[1]  # type: ignore[index]
 
     @property
     def day(self) -> date:
-        return date.fromordinal(self.meta[2])  # type: ignore[index]
+        return date.fromordinal(self.meta[2])  # type: ignore[index]  # as ``id``
 
 
 @dataclass
@@ -157,11 +162,24 @@ class Progress(Protocol):
     def stop(self) -> None: ...
 
 
-def meta_of(kind: str, record: Any) -> Meta:
+def meta_of(kind: str, record: Record) -> Meta:
     if kind == "client":
-        return (0, record.handle, 0)
-    moment = record.start if kind == "session" else record.at
-    return ((moment - _EPOCH) // _MICRO, record.id, moment.toordinal())
+        return (0, cast("Client", record).handle, 0)
+    moment = (
+        cast("Session", record).start if kind == "session" else cast("HomeworkEntry", record).at
+    )
+    return (
+        (moment - _EPOCH) // _MICRO,
+        cast("Session | HomeworkEntry", record).id,
+        moment.toordinal(),
+    )
+
+
+def owner_of(kind: str, record: Record) -> str:
+    """The client a record belongs to: the folder it must be in."""
+    if kind == "client":
+        return cast("Client", record).handle
+    return cast("Session | HomeworkEntry", record).client
 
 
 class Reader:
@@ -196,7 +214,7 @@ class Reader:
             for folder, refs, known in self._stale:
                 now = {f.where.rsplit("/", 1)[1]: (f.key, f.meta) for f in refs if f.meta and f.key}
                 gone = [f"{folder}/{name}" for name in known if name not in now]
-                self.cache.put_index(folder, now, gone)  # type: ignore[arg-type]
+                self.cache.put_index(folder, now, gone)
             self._stale = []
             self.cache.close()
 
@@ -333,12 +351,12 @@ class Reader:
         self._note_folder(folder, found, start, known)
 
     # -- results remembered per client (cache.py) -------------------------------------
-    def memo(self, name: str, handle: str, fingerprint: str | None) -> Any | None:
+    def memo(self, name: str, handle: str, fingerprint: str | None) -> object:
         if self.cache is None or fingerprint is None:
             return None
         return self.cache.memo(name, handle, fingerprint)
 
-    def remember(self, name: str, handle: str, fingerprint: str, value: Any) -> None:
+    def remember(self, name: str, handle: str, fingerprint: str, value: object) -> None:
         if self.cache is not None:
             self.cache.remember(name, handle, fingerprint, value)
 
@@ -351,11 +369,11 @@ class Reader:
             if record is None:
                 continue
             if ref.kind == "client":
-                snap.clients[found.handle] = Loaded(record, ref.path)
+                snap.clients[found.handle] = Loaded(cast("Client", record), ref.path)
             elif ref.kind == "session":
-                snap.sessions.append(Loaded(record, ref.path))
+                snap.sessions.append(Loaded(cast("Session", record), ref.path))
             else:
-                snap.homework.append(Loaded(record, ref.path))
+                snap.homework.append(Loaded(cast("HomeworkEntry", record), ref.path))
         snap.settle()
         return snap
 
@@ -376,13 +394,13 @@ class Reader:
             readable.append(ref)
         return readable
 
-    def record(self, ref: FileRef) -> Any:
+    def record(self, ref: FileRef) -> Record | None:
         """The record of a file ``index`` found readable."""
         if ref.record is not None:
             return ref.record
         return self._read_ref(ref, _handle_of(ref), None)  # the cache, else the file
 
-    def _read_ref(self, ref: FileRef, handle: str, snap: Snapshot | None) -> Any:
+    def _read_ref(self, ref: FileRef, handle: str, snap: Snapshot | None) -> Record | None:
         if ref.meta is not None and self.cache is not None and ref.key is not None:
             cached = self._cached(ref, handle)
             if cached is not None:
@@ -401,7 +419,7 @@ class Reader:
         if parsed is None:
             return None
         table, record = parsed
-        owner = record.handle if ref.kind == "client" else record.client
+        owner = owner_of(ref.kind, record)
         if owner != handle:
             problems.append(_misplaced(ref, raw, owner, handle))
             return None
@@ -410,20 +428,21 @@ class Reader:
             self.cache.put(ref.where[self._inside :], ref.key, ref.kind, table)
         return record
 
-    def _cached(self, ref: FileRef, handle: str) -> Any:
+    def _cached(self, ref: FileRef, handle: str) -> Record | None:
         """A file's record rebuilt from the table the cache holds, through the same parser
         as the file itself, so it is exactly what parsing the file gives; None (read the
         file) for a row that is not such a table, or whose record is not of this file's
         kind, client and index facts."""
-        row = self.cache.record(ref.where[self._inside :], ref.key)  # type: ignore[union-attr,arg-type]
+        if self.cache is None or ref.key is None:
+            return None  # not asked: the caller has checked both
+        row = self.cache.record(ref.where[self._inside :], ref.key)
         if row is None or row[0] != ref.kind:
             return None
         try:
             record = parser(ref.kind)(row[1])
         except OtjournalError:  # not valid: a row this cache did not write
             return None
-        owner = record.handle if ref.kind == "client" else record.client
-        if owner != handle or meta_of(ref.kind, record) != ref.meta:
+        if owner_of(ref.kind, record) != handle or meta_of(ref.kind, record) != ref.meta:
             return None
         return record
 
@@ -465,19 +484,27 @@ def set_aside(found: ClientFiles, conflict: Conflict) -> None:
     )
 
 
-def first_of_each_id(items: list[R], id_of: Callable[[R], Any], problems: list[Problem]) -> list[R]:
+class Filed(Protocol):
+    @property
+    def path(self) -> Path: ...
+
+
+F = TypeVar("F", bound=Filed)
+
+
+def first_of_each_id(items: list[F], id_of: Callable[[F], Any], problems: list[Problem]) -> list[F]:
     """Two files with one id are copies (a sync conflict?): say so, count neither twice."""
     if len(set(map(id_of, items))) == len(items):
         return items  # the usual case, found without a dict of every record
-    seen: dict[Any, R] = {}
+    seen: dict[Any, F] = {}
     keep = []
     for item in items:
         first = seen.get(id_of(item))
         if first is not None:
             problems.append(
                 Problem(
-                    item.path,  # type: ignore[attr-defined]
-                    f"has the same id as {first.path.name}: a copy (a sync conflict?)",  # type: ignore[attr-defined]
+                    item.path,
+                    f"has the same id as {first.path.name}: a copy (a sync conflict?)",
                     line=1,
                     column=1,
                     hint="compare the two files and keep the right one; only the first counts",
@@ -537,18 +564,21 @@ def _pos(raw: bytes, field_name: str) -> tuple[int, int]:
     return tomlio.locate(raw.decode("utf-8", "replace"), field_name)
 
 
-def parser(kind: str) -> Callable[[Any], Any]:
+def parser(kind: str) -> Parse[Record]:
     """The parser of a kind of file (the model's classes load only when one is needed)."""
     from otjournal import model
 
-    return {"client": model.Client, "session": model.Session, "homework": model.HomeworkEntry}[
-        kind
-    ].from_dict
+    parsers: dict[str, Parse[Record]] = {
+        "client": model.Client.from_dict,
+        "session": model.Session.from_dict,
+        "homework": model.HomeworkEntry.from_dict,
+    }
+    return parsers[kind]
 
 
 def parse_collect(
-    raw: bytes, path: Path, parse: Any, problems: list[Problem]
-) -> tuple[dict[str, Any], Any] | None:
+    raw: bytes, path: Path, parse: Parse[R], problems: list[Problem]
+) -> tuple[dict[str, Any], R] | None:
     """The table and record a file's bytes parse to; None (problems noted) if they do not."""
     try:
         return parse_table_and_record(raw, path, parse)
@@ -559,12 +589,12 @@ def parse_collect(
     return None
 
 
-def parse_record_bytes(raw: bytes, path: Path, parse: Any) -> Any:
+def parse_record_bytes(raw: bytes, path: Path, parse: Parse[R]) -> R:
     """Parse one file's bytes (from the folder, ``--from`` or an import) with located errors."""
     return parse_table_and_record(raw, path, parse)[1]
 
 
-def parse_table_and_record(raw: bytes, path: Path, parse: Any) -> tuple[dict[str, Any], Any]:
+def parse_table_and_record(raw: bytes, path: Path, parse: Parse[R]) -> tuple[dict[str, Any], R]:
     """The TOML table of a file's bytes and the record it makes (the cache keeps the table)."""
     from otjournal.disk import tomlio  # not imported when every file comes from the cache
 

@@ -5,13 +5,23 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from otjournal.disk.loading import Loaded
 from otjournal.errors import NotFoundError, UsageError
 from otjournal.model.ids import shown
 
-R = TypeVar("R")
+
+class Owned(Protocol):
+    """A record found by id: a session or a homework entry."""
+
+    @property
+    def client(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+
+
+R = TypeVar("R", bound=Owned)
 T = TypeVar("T")
 
 
@@ -49,29 +59,25 @@ def find_by_id(records: Sequence[Loaded[R]], wanted: str) -> Loaded[R]:
         exact = [
             r
             for r in records
-            if f"{r.record.client}/{r.record.id}" == wanted  # type: ignore[attr-defined]
+            if f"{r.record.client}/{r.record.id}" == wanted
             or str(r.path.with_suffix("")).endswith(wanted)
         ]
     else:
-        exact = [r for r in records if r.record.id == wanted]  # type: ignore[attr-defined]
+        exact = [r for r in records if r.record.id == wanted]
     if len(exact) > 1:  # two clients' notes written in the same minute, same suffix
-        owners = ", ".join(r.record.client for r in exact)  # type: ignore[attr-defined]
+        owners = ", ".join(r.record.client for r in exact)
         raise UsageError(
             f"{shown(wanted)} is the id of {len(exact)} sessions (clients {owners})",
-            hint=f"name the client too, e.g. {exact[0].record.client}/{wanted}",  # type: ignore[attr-defined]
+            hint=f"name the client too, e.g. {exact[0].record.client}/{wanted}",
         )
     if exact:
         return exact[0]
-    matches = [
-        r
-        for r in records
-        if r.record.id.startswith(wanted) or r.record.id.endswith(wanted)  # type: ignore[attr-defined]
-    ]
+    matches = [r for r in records if r.record.id.startswith(wanted) or r.record.id.endswith(wanted)]
     if len(matches) == 1:
         return matches[0]
     if not matches:
         raise NotFoundError(
             f"no session with id {shown(wanted)}", hint="'otj list' shows session ids"
         )
-    listed = ", ".join(m.record.id for m in matches[:5])  # type: ignore[attr-defined]
+    listed = ", ".join(m.record.id for m in matches[:5])
     raise UsageError(f"{shown(wanted)} matches {len(matches)} sessions ({listed}…): be more exact")

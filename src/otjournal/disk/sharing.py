@@ -29,7 +29,7 @@ def checksum(entries: Sequence[dict[str, Any]]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def content(entry: HomeworkEntry) -> Any:
+def content(entry: HomeworkEntry) -> object:
     """An entry as written, less what an import or 'keep both' changes: the id, the
     client's handle here, the [shared] note. Two entries alike in all else are one."""
     table = entry.to_dict()

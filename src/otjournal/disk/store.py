@@ -22,7 +22,7 @@ from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
 from random import Random
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from otjournal.disk.loading import (
     CLIENT_FILE,
@@ -44,9 +44,11 @@ from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
 
 if TYPE_CHECKING:
     from otjournal.disk.fsio import Fingerprint
+    from otjournal.disk.seals import Seal
     from otjournal.model import Client, HomeworkEntry, Session
 
 T = TypeVar("T")
+W = TypeVar("W", "Session", "HomeworkEntry")  # a record written under a fresh id
 # The name part of an imported entry kept beside one with its id (conflicts.py knows it).
 IMPORT_CONFLICT = "import-conflict"
 
@@ -60,7 +62,7 @@ class Imported:
     saved: Loaded[HomeworkEntry] | None
 
 
-def _content_of_file(path: Path) -> Any:
+def _content_of_file(path: Path) -> object:
     from otjournal.disk.sharing import content
     from otjournal.model import HomeworkEntry
 
@@ -278,7 +280,7 @@ class Journal:
             return False
         return True
 
-    def seal_logs(self) -> list[Any]:
+    def seal_logs(self) -> list[Seal]:
         """Every device's seals (a read: nothing is created)."""
         from otjournal.disk import seals
 
@@ -374,19 +376,19 @@ class Journal:
 
     def _add_record(
         self,
-        record: Any,
+        record: W,
         kind: str,
-        when: Any,
+        when: datetime,
         rng: Random | None,
         durable: bool,
-        finish: Any = None,
+        finish: Callable[[bytes], bytes] | None = None,
         before_publish: BeforePublish | None = None,
-    ) -> Loaded[Any]:
+    ) -> Loaded[W]:
         from otjournal.disk import fsio, tomlio
 
         handle = self._existing_client(record.client)
         folder = self._writable_dir(CLIENTS, handle, kind)
-        made: dict[int, Any] = {}
+        made: dict[int, W] = {}
 
         def make(attempt: int) -> tuple[str, bytes]:
             rid = record_id(when, new_suffix(rng))
@@ -458,8 +460,8 @@ class Journal:
         compute: Callable[[Snapshot], T],
         *,
         memo: str,
-        dump: Callable[[T], Any] | None = None,
-        load: Callable[[Any], T] | None = None,
+        dump: Callable[[T], object] | None = None,
+        load: Callable[[object], T] | None = None,
         params: tuple[object, ...] = (),
         homework: bool = True,
     ) -> tuple[list[T], Snapshot]:
@@ -472,16 +474,16 @@ class Journal:
         ``dump`` makes it of a result, ``load`` checks it and rebuilds the result
         (ValueError, TypeError or KeyError for anything else: then the client is read).
         Without them nothing is remembered: each client is read every time."""
-        from otjournal import __version__
-        from otjournal.disk.cache import CACHE_FORMAT
+        from otjournal.disk.cache import cache_key
 
         report = Snapshot(self.root)
         results: list[T] = []
+        under = tuple(cache_key().values())
         with self.reader() as r:
             scan = r.scan(None, RECORD_KINDS if homework else ("session",))
             report.problems += scan.problems
             for found in scan.clients:
-                fingerprint = found.fingerprint(memo, __version__, CACHE_FORMAT, *params)
+                fingerprint = found.fingerprint(memo, *under, *params)
                 remembered = (
                     _checked(r.memo(memo, found.handle, fingerprint), load) if load else None
                 )
@@ -517,13 +519,16 @@ class Journal:
             refs = []
             for c in scan.clients:  # copies are found within a client: see Snapshot.settle
                 mine = [f for f in r.index(c, report) if f.kind == "session"]
+                # index() set every meta; f.meta[1] is f.id without a call per file
                 if len({f.meta[1] for f in mine}) < len(mine):  # type: ignore[index]
                     mine.sort(key=_META)  # in time order, so the first copy of an id counts
                     mine = first_of_each_id(mine, lambda f: f.id, report.problems)
                 refs += mine
             chosen = select(refs, lambda f: f.day, _META, since=since, until=until, last=last)
-            loaded = [Loaded(r.record(f), f.path) for f in chosen]
-        return [s for s in loaded if s.record is not None], len(refs), report
+            loaded = [(r.record(f), f.path) for f in chosen]
+        # Every ref chosen is a session's (only those were kept above).
+        found = [Loaded(cast("Session", s), path) for s, path in loaded if s is not None]
+        return found, len(refs), report
 
     def permission_problems(self) -> list[Problem]:
         """Folders or files that others can read: health records must stay private.
@@ -585,7 +590,7 @@ class Journal:
         return changed
 
 
-def _checked(remembered: Any, load: Callable[[Any], T]) -> tuple[T] | None:
+def _checked(remembered: object, load: Callable[[object], T]) -> tuple[T] | None:
     """A remembered result, rebuilt by ``load``; None (compute it again) for anything that
     is not what ``per_client`` wrote."""
     if type(remembered) is not list or len(remembered) != 1:

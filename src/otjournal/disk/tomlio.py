@@ -18,7 +18,7 @@ from typing import Any
 import tomli_w
 
 from otjournal.disk.conflicts import GIT_MARKER
-from otjournal.errors import InvalidFile, OtjournalError, Problem, StoreError
+from otjournal.errors import InvalidFile, OtjournalError, Problem, StoreError, ValidationErrors
 
 _POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _END_RE = re.compile(r"\s*\(at end of document\)\s*$")
@@ -97,21 +97,20 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
         return data
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        line = col = None
+        at: tuple[int | None, int | None] = (None, None)  # line, column: when the message says
         m = _POS_RE.search(message)
         if m:
-            line, col = int(m.group(1)), int(m.group(2))
+            at = (int(m.group(1)), int(m.group(2)))
             message = message[: m.start()]
         elif _END_RE.search(message):
             message = _END_RE.sub("", message)
-            line = text.count("\n") + 1
-            col = len(text) - (text.rfind("\n") + 1) + 1
+            at = (text.count("\n") + 1, len(text) - (text.rfind("\n") + 1) + 1)
             message += " (the file may be cut short)"
         raise ParseError(
             f"not valid TOML: {message[:1].lower()}{message[1:]}",
             path=path,
-            line=line,
-            column=col,
+            line=at[0],
+            column=at[1],
             hint="see docs/format.md for the file format",
         ) from None
     except RecursionError:
@@ -155,7 +154,7 @@ def check_complete(raw: bytes, path: Path | str) -> None:
     )
 
 
-def located(errors: Any, raw: bytes, path: Path) -> InvalidFile:
+def located(errors: ValidationErrors, raw: bytes, path: Path) -> InvalidFile:
     """A model's ValidationErrors as problems at their lines in ``raw``."""
     text = raw.decode("utf-8", "replace")
     return InvalidFile(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from otjournal.errors import ValidationError
 from otjournal.model.vocab import FORMAT_VERSION
@@ -27,6 +27,7 @@ from otjournal.model.vocab import FORMAT_VERSION
 FIRST_YEAR = 1900
 LAST_YEAR = 2999
 YEARS_ALLOWED = f"from {FIRST_YEAR} to {LAST_YEAR}"
+D = TypeVar("D", bound=date)  # a date or a date-time, kept as it came
 
 
 def year_problem(day: date) -> str | None:
@@ -234,7 +235,7 @@ class Fields:
             return None
         return self._in_range(key, value)
 
-    def _in_range(self, key: str, value: Any) -> Any:
+    def _in_range(self, key: str, value: D) -> D | None:
         problem = year_problem(value)
         if problem:
             self.error(key, problem)

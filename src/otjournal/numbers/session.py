@@ -12,10 +12,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
+
+if TYPE_CHECKING:  # trends without homework never load the homework numbers
+    from otjournal.numbers.homework import HomeworkSummary
 
 RHO = 0.3
 COPM_IMPORTANT = 2
@@ -101,7 +104,8 @@ class CopmChange:
 
     @staticmethod
     def _delta(pair: tuple[int | None, int | None]) -> int | None:
-        return pair[1] - pair[0] if None not in pair else None  # type: ignore[operator]
+        before, after = pair
+        return after - before if before is not None and after is not None else None
 
     @property
     def performance_change(self) -> int | None:
@@ -174,7 +178,7 @@ def checklist_rates(
 def lowest_item(rates: Sequence[ItemRate]) -> ItemRate | None:
     """The item with the lowest hit rate, for reflection (ties: checklist order)."""
     rated = [r for r in rates if r.rate is not None]
-    return min(rated, key=lambda r: r.rate) if rated else None  # type: ignore[arg-type,return-value]
+    return min(rated, key=lambda r: r.rate or 0.0) if rated else None  # (no None left)
 
 
 @dataclass(frozen=True)
@@ -301,7 +305,7 @@ class ClientTrends:
     regulation: RegulationSummary
     activities: ActivitySummary
     supports: Supports
-    homework: object | None = field(default=None)  # homework_stats.HomeworkSummary
+    homework: HomeworkSummary | None = field(default=None)
 
 
 def client_trends(
@@ -310,7 +314,7 @@ def client_trends(
     since: date,
     until: date,
     items: Sequence[tuple[str, str]] = CHECKLIST,
-    homework: object | None = None,
+    homework: HomeworkSummary | None = None,
 ) -> ClientTrends:
     chosen = tuple(
         sorted((s for s in sessions if since <= s.start.date() <= until), key=lambda s: s.start)

@@ -249,7 +249,10 @@ class Git:
         return r.stdout.strip() or None
 
     def _seal_joined(
-        self, result: SyncResult, seal: Callable[[list[str]], None] | None, include: tuple[str, ...]
+        self,
+        result: SyncResult,
+        seal: Callable[[list[str]], object] | None,
+        include: tuple[str, ...],
     ) -> None:
         """Joined notes hold bytes no device has sealed: seal them and commit the seals
         before pushing, so no device's check takes a join for an outside edit."""
@@ -261,7 +264,7 @@ class Git:
             self.commit_all(f"otj sync from {_host()}: seals of joined notes", include)
 
     def sync(
-        self, include: tuple[str, ...] = (), seal: Callable[[list[str]], None] | None = None
+        self, include: tuple[str, ...] = (), seal: Callable[[list[str]], object] | None = None
     ) -> SyncResult:
         """Commit, pull with rebase, push. ``seal`` is given the notes whose amendments
         were joined (paths relative to the folder)."""

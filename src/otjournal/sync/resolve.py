@@ -6,10 +6,11 @@ Nothing is deleted: whatever a resolution removes is moved to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from otjournal.disk import amend
 from otjournal.disk.conflicts import git_sides
@@ -18,6 +19,7 @@ from otjournal.disk.store import Journal
 from otjournal.errors import OtjournalError, UsageError
 from otjournal.model import Client, HomeworkEntry, Session
 
+Record: TypeAlias = Client | Session | HomeworkEntry  # what a conflicting file holds
 CHOICES = ("original", "copy", "both", "merge")
 GIT_CHOICES = ("ours", "theirs", "both", "merge")
 
@@ -87,13 +89,19 @@ class Plan:
                 ]
             saved = _add(j, copy)
             moved = j.set_aside(c.path, stamp)
+            if saved is None:
+                return [
+                    f"The copy holds the same entry as one already here: kept it once; the "
+                    f"copy is now {moved.relative_to(j.root)}."
+                ]
             return [
-                f"Saved the copy as a session of its own: {saved.record.id}; the copy file "
+                f"Saved the copy as a session of its own: {saved}; the copy file "
                 f"is now {moved.relative_to(j.root)}."
             ]
         raw, fp, original = j.read_session_file(c.original)
-        copy = _parse(c.path.read_bytes(), c.path, c.original)
-        if not amend.same_note(original, copy):
+        # merge: plan_resolution allows it for session notes only
+        copy_note = parse_record_bytes(c.path.read_bytes(), c.path, Session.from_dict)
+        if not amend.same_note(original, copy_note):
             raise UsageError(
                 "the two notes differ in more than their amendments: merge only joins amendments",
                 hint="keep one, or keep both",
@@ -101,7 +109,7 @@ class Plan:
         have = {amend.amendment_key(a) for a in original.amendments}
         new = raw
         added = 0
-        for a in copy.amendments:
+        for a in copy_note.amendments:
             if amend.amendment_key(a) not in have:
                 extra = {**a.extra, "merged_from": c.path.name}
                 new = amend.append(new, replace(a, previous_sha256="", extra=extra))
@@ -140,13 +148,17 @@ class Plan:
         ]
         if self.keep == "both" and other == record:
             lines.append("Their side holds the same record as ours: kept it once.")
-        elif self.keep == "both":
+        elif self.keep == "both" and other is not None:
             saved = _add(j, other)
-            lines.append(f"Saved their side as a session of its own: {saved.record.id}.")
+            lines.append(
+                f"Saved their side as a session of its own: {saved}."
+                if saved is not None
+                else "Their side holds the same entry as one already here: kept it once."
+            )
         return lines
 
 
-def _same_record(path: Path, record: Any) -> bool:
+def _same_record(path: Path, record: Record) -> bool:
     """Keeping both of two equal records would count one note twice."""
     try:
         return _parse(path.read_bytes(), path, path) == record
@@ -154,9 +166,9 @@ def _same_record(path: Path, record: Any) -> bool:
         return False  # an unreadable original: the copy is kept as a record of its own
 
 
-def _merged(ours: bytes, a: Any, theirs: bytes, b: Any) -> bytes:
+def _merged(ours: bytes, a: Record, theirs: bytes, b: Record | None) -> bytes:
     """Both sides' amendments joined (amend.merge), or why they cannot be."""
-    if not isinstance(a, Session):
+    if not isinstance(a, Session) or not isinstance(b, Session):  # both sides: one kind
         raise UsageError("only session notes have amendments to merge: keep one or both")
     try:
         return amend.merge(ours, a, theirs, b)
@@ -164,21 +176,25 @@ def _merged(ours: bytes, a: Any, theirs: bytes, b: Any) -> bytes:
         raise UsageError(f"cannot merge: {exc.message}", hint="keep ours, theirs or both") from None
 
 
-def _parse(data: bytes, path: Path, original: Path) -> Any:
+def _parse(data: bytes, path: Path, original: Path) -> Record:
     """The copy must be a valid record of its folder's kind before anything is kept."""
     return parse_record_bytes(data, path, _model(original))
 
 
-def _model(path: Path) -> Any:
+def _model(path: Path) -> Callable[[dict[str, Any]], Record]:
     if path.name == "client.toml":
         return Client.from_dict
     return HomeworkEntry.from_dict if path.parent.name == "homework" else Session.from_dict
 
 
-def _add(j: Journal, record: Any) -> Any:
+def _add(j: Journal, record: Record) -> str | None:
+    """The id a record is saved under; None for an entry one already here holds."""
     if isinstance(record, HomeworkEntry):
-        return j.import_homework(replace(record, id=_fresh_id(record))).saved
-    return j.add_session(replace(record, id=""))
+        saved = j.import_homework(replace(record, id=_fresh_id(record))).saved
+        return saved.record.id if saved is not None else None
+    if isinstance(record, Client):  # plan_resolution refuses "both" for client.toml
+        raise UsageError("for a client.toml copy, keep the original or the copy")
+    return j.add_session(replace(record, id="")).record.id
 
 
 def _fresh_id(entry: HomeworkEntry) -> str:

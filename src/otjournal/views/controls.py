@@ -18,7 +18,9 @@ from otjournal.views.visible import visible
 def show_control_characters() -> None:
     """Idempotent. Kept as a module attribute swap: Text looks the name up at each call."""
     if getattr(rich.text, "strip_control_codes", None) is not visible:
-        rich.text.strip_control_codes = visible  # type: ignore[assignment]
+        # A deliberate swap of a name Rich imports but does not export; Rich calls it with
+        # the text alone, so its second, defaulted parameter is never missed.
+        rich.text.strip_control_codes = visible  # type: ignore[attr-defined,assignment]
 
 
 show_control_characters()

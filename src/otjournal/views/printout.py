@@ -15,13 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
 from otjournal.views.report import CSS, html_page
 from otjournal.views.rows import gas
 from otjournal.views.visible import visible
+
+if TYPE_CHECKING:
+    from otjournal.model import Activity, ChecklistAnswer, GoalRating
 
 FORMATS = ("text", "md", "html")
 
@@ -194,7 +197,7 @@ def build(
     )
 
 
-def _goal(g: Any, client: Client | None) -> Entry:
+def _goal(g: GoalRating, client: Client | None) -> Entry:
     goal = client.goal(g.goal) if client else None
     return Entry(
         f"{g.goal}: {goal.text}" if goal else g.goal,
@@ -206,7 +209,7 @@ def _goal(g: Any, client: Client | None) -> Entry:
     )
 
 
-def _activity(a: Any) -> Entry:
+def _activity(a: Activity) -> Entry:
     ways = [
         word
         for word, on in (
@@ -271,7 +274,7 @@ def _offset(at: datetime) -> str:
     return f"(UTC{z[:3]}:{z[3:5]})" if z else ""
 
 
-def _checklist_order(answer: Any) -> int:
+def _checklist_order(answer: ChecklistAnswer) -> int:
     return (
         CHECKLIST_KEYS.index(answer.item) if answer.item in CHECKLIST_KEYS else len(CHECKLIST_KEYS)
     )

@@ -13,11 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
 from otjournal.numbers.session import COPM_CAVEAT, ClientTrends, lowest_item
 from otjournal.views import svg
+from otjournal.views.rows import gas
+
+if TYPE_CHECKING:
+    from otjournal.model import Client
 
 BLANK = "[To be completed by the practitioner]"
 
@@ -28,10 +32,6 @@ class Block:
     text: str = ""
     items: tuple[Any, ...] = ()
     cite: str = ""
-
-
-def _gas(v: int | None) -> str:
-    return "–" if v is None else (f"+{v}" if v > 0 else str(v))
 
 
 def build(
@@ -112,8 +112,8 @@ def build(
             b.append(
                 Block(
                     "p",
-                    f"{len(g.points)} ratings; first {_gas(g.baseline)} on "
-                    f"{g.points[0][0]}, latest {_gas(g.latest)} on {g.points[-1][0]}"
+                    f"{len(g.points)} ratings; first {gas(g.baseline)} on "
+                    f"{g.points[0][0]}, latest {gas(g.latest)} on {g.points[-1][0]}"
                     f" (change {g.change:+d}).",
                 )
             )
@@ -125,7 +125,7 @@ def build(
                 Block(
                     "ul",
                     items=tuple(
-                        f"{_gas(level)}: {goal.levels[level]}"
+                        f"{gas(level)}: {goal.levels[level]}"
                         for level in (2, 1, 0, -1, -2)
                         if level in goal.levels
                     ),
@@ -260,18 +260,18 @@ def build(
 
     b.append(Block("h2", "Homework and engagement at home"))
     hw = t.homework
-    if hw is not None and (getattr(hw, "adherence", ()) or getattr(hw, "entries", 0)):
-        items = [f"{x.text}: {x.words()}" for x in hw.adherence]  # type: ignore[attr-defined]
-        mood = hw.mood  # type: ignore[attr-defined]
+    if hw is not None and (hw.adherence or hw.entries):
+        items = [f"{x.text}: {x.words()}" for x in hw.adherence]
+        mood = hw.mood
         if mood.direction:
             items.append(
                 f"Mood checks: {len(mood.points)}, average {mood.earlier:.1f} earlier "
                 f"and {mood.recent:.1f} recently ({mood.direction})."
             )
         for label, ch, unit in (
-            ("Relaxation, tension", hw.relaxation, "/10"),  # type: ignore[attr-defined]
+            ("Relaxation, tension", hw.relaxation, "/10"),
             ("Thought records, emotion", hw.thought_records, "%"),
-        ):  # type: ignore[attr-defined]
+        ):
             if ch.count:
                 items.append(
                     f"{label}: {ch.before:.1f}{unit} before, {ch.after:.1f}{unit} after"
@@ -412,7 +412,7 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
 # -- de-identification --------------------------------------------------------------
 
 
-def pseudonyms(client: Any, extra_names: Sequence[str]) -> list[tuple[str, str]]:
+def pseudonyms(client: Client, extra_names: Sequence[str]) -> list[tuple[str, str]]:
     """(name, code) pairs, longest first so a full name goes before its parts."""
     pairs: list[tuple[str, str]] = []
 

@@ -49,7 +49,7 @@ OVERVIEW_COLUMNS = (
 
 
 def overview_cells(rows: Sequence[dict[str, Any]]) -> list[tuple[str, ...]]:
-    cells = []
+    cells: list[tuple[str, ...]] = []
     for r in rows:
         low = r["lowest_item"]
         cells.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
@@ -25,6 +26,9 @@ from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.rows import SESSION_COLUMNS, gas, session_cells
 from otjournal.views.textgrid import Column
+
+if TYPE_CHECKING:
+    from otjournal.model import ChecklistAnswer
 
 render_controls.show_control_characters()  # before any Text holds note text
 
@@ -76,7 +80,7 @@ def goals_table(
     return textgrid.Grid(GOAL_COLUMNS, rows)
 
 
-def goal_detail(goal: Goal) -> RenderableType:
+def goal_detail(goal: Goal) -> Group:
     parts: list[RenderableType] = [Text.assemble((goal.id, "bold"), "  ", goal.text)]
     for level in (2, 1, 0, -1, -2):
         if level in goal.levels:
@@ -130,7 +134,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         meta.append(" · late entry", style="bold")
     out: list[RenderableType] = [header, meta, Text("")]
 
-    goals = []
+    goals: list[RenderableType] = []
     for g in s.goals:
         goal = client.goal(g.goal) if client else None
         title = goal.text if goal else g.goal
@@ -139,7 +143,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
             goals.append(_indent(Text(g.evidence), (0, 0, 0, 4)))
     out.append(_section("Goals addressed (interim GAS)", goals))
 
-    acts = []
+    acts: list[RenderableType] = []
     for a in s.activities:
         tags = [
             t
@@ -185,7 +189,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         reg += _para("notes", r.notes)
         out.append(_section("Regulation", reg))
 
-    checks = []
+    checks: list[RenderableType] = []
     for c in sorted(s.checklist, key=_checklist_order):
         checks.append(
             Text.assemble((f"{ANSWER_MARK.get(c.answer, c.answer):>6}  ", "bold"), c.text)
@@ -202,18 +206,18 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         plan.append(Text(f"{label} ({h.kind}{freq}): {h.text}"))
     out.append(_section("Plan", plan))
 
-    amends = []
-    for a in s.amendments:
-        amends.append(Text.assemble((f"{a.at:%Y-%m-%d %H:%M} {a.kind} by {a.by}", "bold")))
-        if a.original:
-            amends.append(_indent(Text(f"original: {a.original}", style="italic"), (0, 0, 0, 2)))
-        amends.append(_indent(Text(a.text), (0, 0, 0, 2)))
+    amends: list[RenderableType] = []
+    for am in s.amendments:
+        amends.append(Text.assemble((f"{am.at:%Y-%m-%d %H:%M} {am.kind} by {am.by}", "bold")))
+        if am.original:
+            amends.append(_indent(Text(f"original: {am.original}", style="italic"), (0, 0, 0, 2)))
+        amends.append(_indent(Text(am.text), (0, 0, 0, 2)))
     out.append(_section("Amendments", amends))
     return Group(*out)
 
 
-def _checklist_order(answer: object) -> int:
-    item = getattr(answer, "item", "")
+def _checklist_order(answer: ChecklistAnswer) -> int:
+    item = answer.item
     return CHECKLIST_KEYS.index(item) if item in CHECKLIST_KEYS else len(CHECKLIST_KEYS)
 
 

@@ -14,7 +14,7 @@ obeyed (``visible``). No line ends in padding.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from otjournal.views.visible import visible
 
@@ -27,7 +27,7 @@ GAP = 2  # spaces between columns, as in a Rich table without a box
 
 class Column(NamedTuple):
     header: str
-    justify: str = "left"  # or "right"
+    justify: Literal["left", "right"] = "left"
     least: int = 0  # minimum width
     most: int | None = None  # a longer cell ends in "…"
     fold: bool = False  # in a narrow table, wrap this column's cells rather than shorten
@@ -180,7 +180,7 @@ def table(
     for col in columns:
         grid.add_column(
             col.header,
-            justify=col.justify,  # type: ignore[arg-type]
+            justify=col.justify,
             no_wrap=not col.fold,
             overflow="fold" if col.fold else "ellipsis",
             min_width=col.least or None,

@@ -9,7 +9,7 @@ seven separate bars, an adapted activity is counted as a good sign.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -20,7 +20,14 @@ from rich.table import Table
 from rich.text import Text
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
-from otjournal.numbers.session import COPM_CAVEAT, ClientTrends, ItemRate, lowest_item
+from otjournal.numbers.session import (
+    COPM_CAVEAT,
+    ClientTrends,
+    GoalTrend,
+    ItemRate,
+    RegulationSummary,
+    lowest_item,
+)
 from otjournal.views import controls as render_controls
 from otjournal.views.rows import gas, pct
 
@@ -47,8 +54,8 @@ class ByWidth:
     """A renderable built for the width it is given: a table where it fits, stacked
     lines where it would not (a squeezed Rich table cuts numbers to "…")."""
 
-    def __init__(self, build: Any) -> None:
-        self.build = build  # (console, options) -> RenderableType
+    def __init__(self, build: Callable[[Console, ConsoleOptions], RenderableType]) -> None:
+        self.build = build
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.build(console, options)
@@ -195,7 +202,9 @@ TEXT_LEAST = 24
 ITEM_LEAST = 36  # a checklist item is a sentence: fewer cells would take four lines
 
 
-def goals_table(goals: Sequence[Any], console: Console, options: ConsoleOptions) -> RenderableType:
+def goals_table(
+    goals: Sequence[GoalTrend], console: Console, options: ConsoleOptions
+) -> RenderableType:
     """Each goal's text in full (wrapped), its ratings, latest and change."""
     rows = [
         (f"{g.goal} {g.text}", sparkline(g.points) or "–", gas(g.latest), _change(g.change))
@@ -243,7 +252,7 @@ def checklist_table(
 
 
 def regulation_table(
-    reg: Any, console: Console | None = None, options: ConsoleOptions | None = None
+    reg: RegulationSummary, console: Console | None = None, options: ConsoleOptions | None = None
 ) -> RenderableType:
     """A start × end grid for a framework's few states; many free-text (descriptive)
     states, or a grid wider than the terminal, are listed as 'start → end: n' instead,
@@ -268,7 +277,7 @@ def regulation_table(
     return Group(table, Text("Start → end:", style="dim"), *moves)
 
 
-def _regulation_grid(reg: Any) -> Table:
+def _regulation_grid(reg: RegulationSummary) -> Table:
     table = Table(box=None, pad_edge=False, header_style="dim")
     table.add_column("start → end", no_wrap=True)
     for state in reg.states:
@@ -357,5 +366,5 @@ def trends_json(t: ClientTrends) -> dict[str, Any]:
                 for k, (n, m) in t.supports.by_role.items()
             },
         },
-        "homework": t.homework.to_json() if t.homework is not None else None,  # type: ignore[attr-defined]
+        "homework": t.homework.to_json() if t.homework is not None else None,
     }
