@@ -18,13 +18,13 @@ from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.model import Client, Session
 from otjournal.model.ids import is_slug, shown
 from otjournal.model.session import MAX_MINUTES
+from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     CHECKLIST,
     CHECKLIST_ANSWERS,
     FORMAT_VERSION,
     FRAMEWORKS,
-    HOMEWORK_KINDS,
     SESSION_TYPES,
     SETTINGS,
 )
