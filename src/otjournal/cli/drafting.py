@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from otjournal.cli.common import err, fail, now
+from otjournal.forms.common import ERROR_START, merged, strip_errors, with_errors  # noqa: F401
 
 # The options every note-writing command (otj log, otj homework log) offers alike.
 FromOpt = Annotated[
@@ -253,17 +254,6 @@ def pick_draft(drafts: Any, draft_id: str | None, client: str | None, command: s
     return mine[-1]
 
 
-def merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    """``top`` over ``base``, table by table (a list or a value is replaced whole)."""
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merged(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
 def drop_if_published(drafts: Any, draft: Any, root: Path | None = None) -> None:
     """A draft whose record is already in the notes folder (otj was stopped after
     publishing, before the draft was deleted): say so, discard it, and stop (exit 0).
@@ -338,23 +328,10 @@ def missing_exit(missing: list[str], flags: dict[str, str]) -> None:
     raise typer.Exit(2)
 
 
-_ERR_START = "# ---- Please fix these"
-_ERR_END = "# ------------------------------------------------------------------"
-
-
-def _strip_errors(text: str) -> str:
-    lines = text.splitlines()
-    if lines and lines[0].startswith(_ERR_START):
-        end = next((i for i, line in enumerate(lines) if line == _ERR_END), 0)
-        lines = lines[end + 1 :]
-    return "\n".join(lines) + "\n"
-
-
-def _with_errors(body: str, errors: list[str]) -> str:
-    head = [f"{_ERR_START}, then save and close (the note is kept) ----"]
-    head += [f"# ! {e}" for e in errors]
-    head.append(_ERR_END)
-    return "\n".join(head) + "\n" + body
+# The error header and the merge are the forms' own (one source for both commands).
+_ERR_START = ERROR_START
+_strip_errors = strip_errors
+_with_errors = with_errors
 
 
 def _has_content(text: str) -> bool:

@@ -7,16 +7,13 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
+from otjournal.dates import in_range
 from otjournal.disk.loading import Loaded
 from otjournal.errors import NotFoundError, UsageError
 from otjournal.model.ids import shown
 
 R = TypeVar("R")
 T = TypeVar("T")
-
-
-def in_range(day: date, since: date | None, until: date | None) -> bool:
-    return (since is None or day >= since) and (until is None or day <= until)
 
 
 def select(

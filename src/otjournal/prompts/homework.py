@@ -16,8 +16,13 @@ from rich.markup import escape
 from otjournal.errors import UsageError
 from otjournal.forms.homework import PART_KEYS, parse_when
 from otjournal.model import Assignment, Client
-from otjournal.model.homework import DEFAULT_TENSION_ANCHORS
-from otjournal.model.vocab import HOMEWORK_KINDS
+from otjournal.model.kinds import (
+    DEFAULT_TENSION_ANCHORS,
+    HOMEWORK_BY_NAME,
+    HOMEWORK_KINDS,
+    FieldSpec,
+    RecordKind,
+)
 from otjournal.prompts.base import Asker, pick
 
 DONE_CHOICES = {"y": "yes", "p": "partly", "n": "not-this-time"}
@@ -104,13 +109,17 @@ class HomeworkFlow(Asker):
 
     def ask_kind_part(self) -> None:
         kind = self.note["entry_kind"]
-        {
+        # Kinds whose questions depend on earlier answers keep a flow of their own; every
+        # other kind is asked its spec's fields in order (model.kinds).
+        own = {
             "practice": self.ask_practice,
             "relaxation": self.ask_relaxation,
             "thought-record": self.ask_thought_record,
-            "mood-check": self.ask_mood,
-            "journal": self.ask_journal,
-        }[kind]()
+        }
+        if kind in own:
+            own[kind]()
+        else:
+            self.ask_fields(HOMEWORK_BY_NAME[kind])
 
     def _part(self) -> dict[str, Any]:
         return self.note.setdefault(PART_KEYS[self.note["entry_kind"]], {})
@@ -226,21 +235,56 @@ class HomeworkFlow(Asker):
                 e["after"] = value
             self.save()
 
-    def ask_mood(self) -> None:
-        m = self._part()
-        self._rate(m, "mood", "Mood now", 0, 10, "0 lowest, 10 best", required=True)
-        raw = self.ask("Hours of sleep last night", str(m.get("sleep_hours", "")), "Enter to skip")
+    def ask_fields(self, spec: RecordKind) -> None:
+        """Each field of the kind, in the spec's order, with the spec's words."""
+        for f in spec.fields:
+            table = self.note if f.top else self._part()
+            if f.type == "int":
+                lo, hi = int(f.low or 0), int(f.high or 0)
+                self._rate(table, f.key, f.label, lo, hi, f.hint, required=f.required)
+            elif f.type == "number":
+                self.ask_number(table, f)
+            elif f.type == "choice":
+                chosen = self.ask_choice(
+                    f.label, f.choices, table.get(f.key, ""), allow_blank=not f.required
+                )
+                if chosen:
+                    table[f.key] = chosen
+                self.save()
+            elif f.type == "texts":
+                self.ask_texts(table, f)
+            else:
+                key = spec.dotted(f)
+                self.ask_text(key, f.label)
+                while f.required and not table.get(f.key):
+                    self.ask_text(key, f.label)
+
+    def ask_number(self, table: dict[str, Any], f: FieldSpec) -> None:
+        raw = self.ask(f.label, str(table.get(f.key, "")), f.hint)
         try:
-            hours = float(raw) if raw else None
+            value = float(raw) if raw else None
         except ValueError:
-            hours = None
-        if hours is not None and 0 <= hours <= 24:
-            m["sleep_hours"] = hours
+            value = None
+        if value is not None and (f.low or 0) <= value <= (f.high or 0):
+            table[f.key] = value
         self.save()
 
-    def ask_journal(self) -> None:
-        while not self.note.get("text"):
-            self.ask_text("text", "Write as much or as little as you like")
+    def ask_texts(self, table: dict[str, Any], f: FieldSpec) -> None:
+        """A short list, one item a line; Enter when done."""
+        items = list(table.get(f.key) or [])
+        if items:
+            return
+        while not f.max_items or len(items) < f.max_items:
+            done = bool(items) or not f.required
+            raw = self.ask(f.label if not items else "Another", "", f.hint if done else "")
+            if not raw:
+                if done:
+                    break
+                continue
+            items.append(raw)
+            table[f.key] = items
+            self.save()
+            self.hint(raw)
 
     def summary_lines(self) -> list[str]:
         e = self.note
@@ -252,6 +296,8 @@ class HomeworkFlow(Asker):
             for k, v in e[key].items():
                 if not isinstance(v, list):
                     lines.append(f"  {k}: {v}")
+                elif all(isinstance(x, str) for x in v):
+                    lines.append(f"  {k}: {'; '.join(v)}")
                 else:
                     lines.append(f"  {k}: {len(v)}")
         if e.get("text"):
