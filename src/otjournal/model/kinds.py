@@ -50,6 +50,7 @@ class FieldSpec:
     from_assignment: bool = False  # the editor form starts it with the homework's text
     suggest: bool = False  # named with the required flags when the whole part is missing
     max_items: int | None = None  # texts: at most this many
+    example: str = ""  # a value the flag takes, for help and tests ("anxious:80:40")
     top: bool = False  # a key of the entry itself, not of the kind's table
 
     @property
@@ -121,7 +122,11 @@ class RecordKind:
         """The editor's comment: declared, or the fields with their scales."""
         if self.form_hint:
             return self.form_hint
-        said = [f"{f.key} {f.scale}".rstrip() for f in self.fields if not f.top]
+        said = [
+            f"{f.key} (up to {f.max_items})" if f.max_items else f"{f.key} {f.scale}".rstrip()
+            for f in self.fields
+            if not f.top
+        ]
         return f"[{self.part_key}] " + "; ".join(said)
 
     def skeleton(self, assignment_text: str = "") -> dict[str, Any]:
@@ -331,6 +336,7 @@ THOUGHT_RECORD = RecordKind(
             flag_help="NAME:BEFORE[:AFTER] (0-100); repeat.",
             metavar="NAME:BEFORE[:AFTER]",
             parse=parse_emotion,
+            example="anxious:80:40",
             skeleton=[{"name": "", "before": ""}],
         ),
         FieldSpec(
@@ -342,6 +348,7 @@ THOUGHT_RECORD = RecordKind(
             flag_help="TEXT:BELIEF[:hot]; repeat.",
             metavar="TEXT:BELIEF[:hot]",
             parse=parse_thought,
+            example="I won't cope:75:hot",
             skeleton=[{"text": "", "belief": ""}],
         ),
         FieldSpec(
