@@ -269,7 +269,7 @@ class HomeworkRun(DraftRun):
                 else:
                     self.draft.step = "review"
 
-    def edit(self, assignment_text: str) -> None:
+    def edit_entry(self, assignment_text: str) -> None:
         from otjournal.forms import homework as entryform
 
         def accept(data: dict[str, Any]) -> None:
@@ -280,7 +280,7 @@ class HomeworkRun(DraftRun):
             self.finalize()
 
         with self.guard():
-            super().edit(entryform.form(self.draft.note, assignment_text), accept)
+            self.edit(entryform.form(self.draft.note, assignment_text), accept)
         self.save()
 
 
@@ -317,37 +317,30 @@ def homework_log(
     j = journal(dir)
     unattended = bool(no_input or from_file)
     drafts = default_drafts()
-    draft, handle, assignment = _log_target(j, drafts, config, client, assignment, resume, draft_id)
-    if draft is not None and unattended:
-        form = editor_table(draft)
-        if form is not None:
-            draft.note = {**entryform.form_to_entry(form), "client": handle}
+    draft, handle, assignment = _log_target(
+        j, drafts, config, client, assignment, draft_id if draft_id else resume, unattended
+    )
     look_up = not unattended or bool(assignment or editor or draft)
     record, entries, current = _log_context(j, handle, look_up)
     given = entryform.LogAnswers(_given(from_file), assignment, kind, at, by, text, flags)
-    clock = now()
+    clock, kept = now(), (draft.note if draft is not None else None)
+    writer = record.display_name if config.self_mode else ""
     entry = entryform.log_entry(
-        given,
-        current=current,
-        kept=draft.note if draft is not None else None,
-        now=clock,
-        unattended=unattended,
-        self_writer=record.display_name if config.self_mode else "",
+        given, current=current, kept=kept, now=clock, unattended=unattended, self_writer=writer
     )
     entry["client"] = handle
     if draft is None:
         draft = drafts.new("homework log", handle, clock, entry)
-    else:
-        draft.note = entry
+    draft.note = entry
     run = HomeworkRun(j, drafts, draft, record)
     if editor or (draft.step == "editor" and not unattended):
         text_of = next((a.text for a in current if a.id == draft.note.get("assignment")), "")
         if not draft.note.get("entry_kind"):
             draft.note["entry_kind"] = "journal"
-        run.edit(text_of)
+        run.edit_entry(text_of)
     elif unattended:  # never a prompt (a resumed draft keeps what was given now)
-        resumed = bool(resume or draft_id)
-        run.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-" or resumed)
+        stdin = from_file == "-" or bool(resume or draft_id)
+        run.save_or_exit_missing(usage=not from_file, from_stdin=stdin)
     else:
         run.interactive(_log_prompts(config, record, entries, current, clock))
 
@@ -358,14 +351,21 @@ def _log_target(
     config: Any,
     client: str | None,
     assignment: str | None,
-    resume: bool,
-    draft_id: str | None,
+    resume: str | bool,
+    unattended: bool,
 ) -> tuple[Any, str, str | None]:
-    """The draft resumed (if any), the client's handle, and the assignment named."""
-    if resume or draft_id:
+    """The draft resumed (``resume``: a draft id, or True for the latest), the client's
+    handle, and the assignment named."""
+    if resume:
+        from otjournal.forms import homework as entryform
+
         mine = client if client and client in j.client_handles() else None
+        draft_id = resume if isinstance(resume, str) else None
         draft = pick_draft(drafts, draft_id, mine, "homework log")
         drop_if_published(drafts, draft, j.root)
+        form = editor_table(draft) if unattended else None
+        if form is not None:  # the editor form left behind, as it was last saved
+            draft.note = {**entryform.form_to_entry(form), "client": draft.client}
         return draft, draft.client, assignment
     if client and assignment is None and config.default_client and client not in j.client_handles():
         client, assignment = None, client  # 'otj homework log 1' in self mode
@@ -423,9 +423,9 @@ def _with_spec_options(command: Callable[..., None]) -> Callable[..., None]:
     spec: list[inspect.Parameter] = []
     for _, f in homework_flags():
         value: Any = {"int": int, "number": float}.get(f.type, str)
-        annotation = Annotated[
-            list[str] | None if f.repeats else value | None, typer.Option(f.flag, help=f.flag_help)
-        ]
+        python_type: Any = list[str] | None if f.repeats else value | None
+        # Built at run time from the spec, so not a static type mypy can check.
+        annotation = Annotated[python_type, typer.Option(f.flag, help=f.flag_help)]  # type: ignore[valid-type]
         spec.append(
             inspect.Parameter(
                 option_name(f), inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
@@ -508,11 +508,26 @@ def homework_import(
     """Add shared entries to a client's homework folder: never duplicated, never
     overwritten, never dropped (an entry whose id is taken by another is kept beside it,
     for 'otj conflicts'); who wrote them and when is kept."""
-    from dataclasses import replace
+    source, entries = _read_shared(file)
+    handle = client or source
+    j = journal(dir)
+    j.read_client(handle)  # the client must exist here: fails clearly before any write
+    stamp = now().replace(microsecond=0)
+    ready = _ready_to_import(j, entries, handle, stamp, file.name)
+    outcomes: dict[str, int] = {"added": 0, "same": 0, "conflict": 0}
+    kept = []
+    for entry in ready:
+        result = j.import_homework(entry, stamp)
+        outcomes[result.outcome] += 1
+        if result.outcome == "conflict" and result.saved is not None:
+            kept.append(result.saved.path.name)
+    _say_imported(handle, outcomes, kept)
 
+
+def _read_shared(file: Path) -> tuple[str, list[Any]]:
     from otjournal.disk import tomlio
     from otjournal.disk.sharing import read_export
-    from otjournal.errors import OtjournalError, ValidationErrors
+    from otjournal.errors import ValidationErrors
 
     try:
         raw = file.read_bytes()
@@ -522,30 +537,33 @@ def homework_import(
         source, entries = read_export(tomlio.parse(raw, file))
     except ValidationErrors as exc:
         raise tomlio.located(exc, raw, file) from None
-    handle = client or source
-    j = journal(dir)
-    j.read_client(handle)  # the client must exist here: fails clearly before any write
-    stamp = now().replace(microsecond=0)
+    return source, list(entries)
+
+
+def _ready_to_import(j: Any, entries: list[Any], handle: str, stamp: Any, name: str) -> list[Any]:
+    """Each entry marked as shared, for this client; every one passes the loader's own
+    checks before any is written."""
+    from dataclasses import replace
+
+    from otjournal.errors import OtjournalError
+
     ready = []
     for i, e in enumerate(entries):
-        shared = {"imported_at": stamp, "from_file": file.name}
+        shared = {"imported_at": stamp, "from_file": name}
         if e.client != handle:
             shared["original_client"] = e.client
         entry = replace(
             e, client=handle, extra={**e.extra, "shared": {**e.extra.get("shared", {}), **shared}}
         )
-        try:  # every entry passes the loader's own checks before any is written
+        try:
             j.import_bytes(entry)
         except OtjournalError as exc:
             fail(f"entries[{i}]: {exc.message}; nothing was imported", code=1, hint=exc.hint)
         ready.append(entry)
-    outcomes: dict[str, int] = {"added": 0, "same": 0, "conflict": 0}
-    kept = []
-    for entry in ready:
-        result = j.import_homework(entry, stamp)
-        outcomes[result.outcome] += 1
-        if result.outcome == "conflict" and result.saved is not None:
-            kept.append(result.saved.path.name)
+    return ready
+
+
+def _say_imported(handle: str, outcomes: dict[str, int], kept: list[str]) -> None:
     said = (
         f"Imported into {handle}: {outcomes['added']} added, "
         f"{outcomes['same']} already here (skipped)"

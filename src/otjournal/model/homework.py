@@ -73,8 +73,8 @@ class HomeworkEntry:
                 )
                 continue
             parts[spec.attr] = spec.read(table)
-        spec = HOMEWORK_BY_NAME.get(kind or "")
-        text = f.text("text", required=spec is not None and _needs_text(spec))
+        own = HOMEWORK_BY_NAME.get(kind or "")
+        text = f.text("text", required=own is not None and _needs_text(own))
         if errors:
             raise ValidationErrors(errors)
         assert kind is not None and at is not None and written_at is not None

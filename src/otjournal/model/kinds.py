@@ -25,7 +25,7 @@ from otjournal.model.parts import (
     Relaxation,
     ThoughtRecord,
 )
-from otjournal.model.vocab import DONE_WORDS, HOMEWORK_DONE
+from otjournal.model.vocab import CHECKLIST_KEYS, DONE_WORDS, HOMEWORK_DONE
 
 
 @dataclass(frozen=True)
@@ -502,3 +502,50 @@ def kinds_words(names: tuple[str, ...] = HOMEWORK_KINDS) -> str:
 def homework_flags() -> list[tuple[RecordKind, FieldSpec]]:
     """Every field of every homework kind that has a flag of its own, in spec order."""
     return [(k, f) for k in HOMEWORK for f in k.fields if f.flag]
+
+
+# -- the session -------------------------------------------------------------------------
+# Its fields and rules are still the session form's own (forms.session); its name, folder
+# and export columns are declared here, like the homework kinds'. Each column's value is
+# computed in numbers.export.session_row.
+
+_SESSION_COLUMNS: list[tuple[str, str]] = [
+    ("session_id", "the session's id (its file name without .toml)"),
+    ("client", "client handle"),
+    ("date", "session date, YYYY-MM-DD (local to the session)"),
+    ("start", "start date-time with UTC offset, ISO 8601"),
+    ("duration_min", "minutes"),
+    ("session_type", "initial, therapy, review, caregiver-only or non-client"),
+    ("setting", "clinic, home, school, community, telehealth or other"),
+    ("attendees", "roles who attended, '; '-separated"),
+    ("written_by", "author"),
+    ("written_at", "when the note was saved, ISO 8601"),
+    ("late_entry", "true when written more than the late-entry threshold after the session"),
+    ("goals_rated", "number of goals with an interim GAS rating"),
+    ("gas_tscore", "GAS T-score of the goals rated together (2 or more), else empty"),
+    ("activities", "number of activities"),
+    ("activities_child_led_or_interest", "activities child-led or built on interests"),
+    ("activities_movement_sensory", "activities with movement or sensory input"),
+    ("activities_adapted", "activities adapted during the session"),
+    ("regulation_framework", "zones, engine, window or descriptive"),
+    ("regulation_start", "state at the start"),
+    ("regulation_end", "state at the end"),
+    *[
+        (
+            f"checklist_{k.replace('-', '_')}",
+            f"affirming checklist item '{k}': yes, partly, "
+            "no, unsure, n-a, or empty if not answered",
+        )
+        for k in CHECKLIST_KEYS
+    ],
+    ("homework_assigned", "number of homework assignments set"),
+    ("amendments", "number of amendments appended"),
+]
+
+SESSION = RecordKind(
+    name="session",
+    title="session note",
+    family="session",
+    folder="sessions",
+    columns=tuple(Column(name, help) for name, help in _SESSION_COLUMNS),
+)

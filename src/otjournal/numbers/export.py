@@ -15,41 +15,10 @@ from typing import Any
 
 from otjournal.dates import in_range
 from otjournal.model import HomeworkEntry, Session
-from otjournal.model.kinds import HOMEWORK, homework_kind, kinds_words
+from otjournal.model.kinds import HOMEWORK, SESSION, homework_kind, kinds_words
 from otjournal.model.vocab import CHECKLIST_KEYS
 
-SESSION_COLUMNS: list[tuple[str, str]] = [
-    ("session_id", "the session's id (its file name without .toml)"),
-    ("client", "client handle"),
-    ("date", "session date, YYYY-MM-DD (local to the session)"),
-    ("start", "start date-time with UTC offset, ISO 8601"),
-    ("duration_min", "minutes"),
-    ("session_type", "initial, therapy, review, caregiver-only or non-client"),
-    ("setting", "clinic, home, school, community, telehealth or other"),
-    ("attendees", "roles who attended, '; '-separated"),
-    ("written_by", "author"),
-    ("written_at", "when the note was saved, ISO 8601"),
-    ("late_entry", "true when written more than the late-entry threshold after the session"),
-    ("goals_rated", "number of goals with an interim GAS rating"),
-    ("gas_tscore", "GAS T-score of the goals rated together (2 or more), else empty"),
-    ("activities", "number of activities"),
-    ("activities_child_led_or_interest", "activities child-led or built on interests"),
-    ("activities_movement_sensory", "activities with movement or sensory input"),
-    ("activities_adapted", "activities adapted during the session"),
-    ("regulation_framework", "zones, engine, window or descriptive"),
-    ("regulation_start", "state at the start"),
-    ("regulation_end", "state at the end"),
-    *[
-        (
-            f"checklist_{k.replace('-', '_')}",
-            f"affirming checklist item '{k}': yes, partly, "
-            "no, unsure, n-a, or empty if not answered",
-        )
-        for k in CHECKLIST_KEYS
-    ],
-    ("homework_assigned", "number of homework assignments set"),
-    ("amendments", "number of amendments appended"),
-]
+SESSION_COLUMNS: list[tuple[str, str]] = [(c.name, c.help) for c in SESSION.columns]
 GOAL_COLUMNS: list[tuple[str, str]] = [
     ("session_id", "the session's id"),
     ("client", "client handle"),

@@ -242,8 +242,8 @@ class HomeworkFlow(Asker):
         for key in ("evidence_for", "evidence_against", "balanced_thought"):
             self.ask_text(f"thought_record.{key}", _label(THOUGHT_RECORD, key))
         if t.get("balanced_thought"):
-            belief = THOUGHT_RECORD.spec_of("balanced_belief")
-            self._rate(t, belief.key, "  " + belief.label, 0, 100)
+            balanced = THOUGHT_RECORD.spec_of("balanced_belief")
+            self._rate(t, balanced.key, "  " + balanced.label, 0, 100)
         for e in emotions:
             value = self.ask_int(f"Re-rate {e['name']} now, 0-100 %", 0, 100, e.get("after"))
             if value is not None:
