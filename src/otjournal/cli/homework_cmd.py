@@ -414,7 +414,6 @@ def _log_prompts(
 def _with_spec_options(command: Callable[..., None]) -> Callable[..., None]:
     """One option per flag the kinds declare (model.kinds), after --by: a new kind gets its
     flags from its spec. Typer reads the signature, so the built one is what it sees."""
-    from otjournal.forms.homework import option_name
     from otjournal.model.kinds import homework_flags
 
     fixed = list(inspect.signature(command, eval_str=True).parameters.values())
@@ -428,7 +427,7 @@ def _with_spec_options(command: Callable[..., None]) -> Callable[..., None]:
         annotation = Annotated[python_type, typer.Option(f.flag, help=f.flag_help)]  # type: ignore[valid-type]
         spec.append(
             inspect.Parameter(
-                option_name(f), inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+                f.option_name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
             )
         )
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in fixed]

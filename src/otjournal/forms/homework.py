@@ -168,15 +168,10 @@ class LogAnswers:
     flags: dict[str, Any] = field(default_factory=dict)  # option name -> value, per the spec
 
 
-def option_name(f: kinds.FieldSpec) -> str:
-    """The Python name of a field's flag: ``--mood-before`` -> ``mood_before``."""
-    return f.flag.removeprefix("--").replace("-", "_")
-
-
 def flag_values(flags: dict[str, Any]) -> Entry:
     """The spec's flags as dotted keys and stored values (single values before lists, as a
     form lists them)."""
-    found = [(k, f, flags.get(option_name(f))) for k, f in kinds.homework_flags()]
+    found = [(k, f, flags.get(f.option_name)) for k, f in kinds.homework_flags()]
     out: Entry = {}
     for k, f, value in sorted(found, key=lambda x: x[1].repeats):
         if value is None or (f.repeats and not value):

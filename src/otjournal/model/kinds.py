@@ -14,18 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otjournal.errors import UsageError
-from otjournal.model.parts import (
-    DEFAULT_TENSION_ANCHORS,
-    Answers,
-    MoodCheck,
-    Practice,
-    Relaxation,
-    ThoughtRecord,
-)
 from otjournal.model.vocab import CHECKLIST_KEYS, DONE_WORDS, HOMEWORK_DONE
+
+if TYPE_CHECKING:  # the parts load when a table is read: `otj --help` never pays for them
+    from otjournal.model.parts import Answers, Relaxation, ThoughtRecord
+
+DEFAULT_TENSION_ANCHORS = ("0 = completely relaxed", "10 = the most tense I have felt")
 
 
 @dataclass(frozen=True)
@@ -67,6 +64,11 @@ class FieldSpec:
         return f"{self.flag} {takes}".rstrip() if self.flag else ""
 
     @property
+    def option_name(self) -> str:
+        """The Python name of the flag: ``--mood-before`` -> ``mood_before``."""
+        return self.flag.removeprefix("--").replace("-", "_")
+
+    @property
     def repeats(self) -> bool:
         return self.type in ("texts", "tables")
 
@@ -99,7 +101,7 @@ class RecordKind:
     folder: str = "homework"  # the client's folder its files go in
     part_key: str = ""  # its TOML table ("" = no table of its own, like journal)
     attr: str = "answers"  # the HomeworkEntry attribute that holds the part
-    model: Any = None  # the dataclass reading the table; None = Answers, by the fields
+    model: str = ""  # the class in model.parts reading the table; "" = Answers, by the fields
     fields: tuple[FieldSpec, ...] = ()
     form_hint: str = ""  # the editor form's comment line for this kind
     line: Callable[[Any], str] | None = None  # the part -> its one-line detail
@@ -114,9 +116,11 @@ class RecordKind:
         return f.key if f.top or not self.part_key else f"{self.part_key}.{f.key}"
 
     def read(self, table: Any) -> Any:
-        if self.model is not None:
-            return self.model.read(table)
-        return Answers.read(table, [f for f in self.fields if not f.top])
+        from otjournal.model import parts
+
+        if self.model:
+            return getattr(parts, self.model).read(table)
+        return parts.Answers.read(table, [f for f in self.fields if not f.top])
 
     def hint(self) -> str:
         """The editor's comment: declared, or the fields with their scales."""
@@ -242,7 +246,7 @@ PRACTICE = RecordKind(
     title="practice",
     part_key="practice",
     attr="practice",
-    model=Practice,
+    model="Practice",
     fields=(
         FieldSpec(
             "done",
@@ -281,7 +285,7 @@ RELAXATION = RecordKind(
     title="relaxation",
     part_key="relaxation",
     attr="relaxation",
-    model=Relaxation,
+    model="Relaxation",
     fields=(
         FieldSpec(
             "technique",
@@ -317,7 +321,7 @@ THOUGHT_RECORD = RecordKind(
     title="thought record",
     part_key="thought_record",
     attr="thought_record",
-    model=ThoughtRecord,
+    model="ThoughtRecord",
     fields=(
         FieldSpec(
             "situation",
@@ -401,7 +405,7 @@ MOOD_CHECK = RecordKind(
     title="mood check",
     part_key="mood",
     attr="mood",
-    model=MoodCheck,
+    model="MoodCheck",
     fields=(
         _scale(
             "mood",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from otjournal.model.fields import Fields, put
+from otjournal.model.kinds import DEFAULT_TENSION_ANCHORS
 from otjournal.model.vocab import HOMEWORK_DONE
 
 if TYPE_CHECKING:
@@ -48,9 +49,6 @@ class Practice:
             put(out, k, getattr(self, k))
         out.update(self.extra)
         return out
-
-
-DEFAULT_TENSION_ANCHORS = ("0 = completely relaxed", "10 = the most tense I have felt")
 
 
 @dataclass(frozen=True)
