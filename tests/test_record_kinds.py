@@ -387,3 +387,46 @@ def test_gratitude_in_a_terminal(mia, notes):
     [e] = entries(notes)
     assert e["gratitude"] == {"items": ["Sun on the balcony", "Warm socks"], "mood": 7}
     assert e["at"] <= datetime.now().astimezone()
+
+
+# -- the flag rules, pure (the clock passed in) -------------------------------------------
+
+
+def test_log_entry_is_pure_and_reads_the_spec_flags():
+    clock = datetime(2026, 3, 7, 19, 45, 30, tzinfo=datetime.now().astimezone().tzinfo)
+    given = entryform.LogAnswers(
+        assignment="1",
+        at="yesterday 19:30",
+        by="Sarah",
+        flags={"done": "p", "mastery": 6, "grateful": None, "emotion": None},
+    )
+    entry = entryform.log_entry(given, current=[LACE], kept=None, now=clock, unattended=True)
+    assert entry == {
+        "assignment": "hw-lace",
+        "entry_kind": "practice",
+        "at": datetime(2026, 3, 6, 19, 30, tzinfo=clock.tzinfo),
+        "practice": {"done": "partly", "mastery": 6},
+        "written_by": "Sarah",
+    }
+    kept = {"entry_kind": "gratitude", "gratitude": {"items": ["Tea"]}, "written_by": "Sam"}
+    again = entryform.LogAnswers(flags={"gratitude_mood": 7})
+    merged = entryform.log_entry(again, current=[], kept=kept, now=clock, unattended=False)
+    assert merged == {
+        "entry_kind": "gratitude",
+        "gratitude": {"items": ["Tea"], "mood": 7},
+        "written_by": "Sam",
+    }
+
+
+def test_log_entry_says_what_is_wrong_without_echoing_it():
+    from otjournal.errors import UsageError
+
+    clock = datetime.now().astimezone()
+    for given, said in (
+        (entryform.LogAnswers(kind="homework"), "--kind must be one of"),
+        (entryform.LogAnswers(assignment="9"), "no current homework"),
+        (entryform.LogAnswers(flags={"done": "maybe"}), "--done takes yes, partly"),
+    ):
+        with pytest.raises(UsageError) as caught:
+            entryform.log_entry(given, current=[LACE], kept=None, now=clock, unattended=True)
+        assert said in caught.value.message
