@@ -430,3 +430,36 @@ def test_log_entry_says_what_is_wrong_without_echoing_it():
         with pytest.raises(UsageError) as caught:
             entryform.log_entry(given, current=[LACE], kept=None, now=clock, unattended=True)
         assert said in caught.value.message
+
+
+def prompt_answers(kind: RecordKind) -> list[str]:
+    """What a person types for each field the spec's flow asks, in order."""
+    typed: list[str] = []
+    for f in kind.fields:
+        if f.type in ("int", "number"):
+            typed.append(f"{f.high or 0:g}")
+        elif f.type == "choice":
+            typed.append(f.choices[0])
+        elif f.type == "texts":
+            typed += ["Sun on the balcony"] + ([""] if f.max_items != 1 else [])
+        else:
+            typed += ["Wrote it down tonight.", ""]  # free text ends with an empty line
+    return typed
+
+
+SPEC_FLOWS = [k for k in HOMEWORK if k.name not in ("practice", "relaxation", "thought-record")]
+
+
+@pytest.mark.parametrize("kind", SPEC_FLOWS, ids=lambda k: k.name)
+def test_a_kind_without_a_flow_of_its_own_is_asked_its_spec_fields(runner, mia, notes, kind):
+    assert SPEC_FLOWS, "no kind is asked by its spec alone"
+    typed = ["", "", *prompt_answers(kind), "y"]  # who (Sarah), when (now), fields, save
+    result = log(runner, "--kind", kind.name, input=lines(*typed))
+    assert result.exit_code == 0, result.output
+    for f in kind.fields:
+        assert f.label in result.stderr
+    [e] = entries(notes)
+    assert e["entry_kind"] == kind.name
+    for f in kind.fields:
+        stored = e.get(f.key) if f.top else e[kind.part_key].get(f.key)
+        assert stored not in (None, "", []), f.key
