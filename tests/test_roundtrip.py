@@ -63,6 +63,8 @@ from otjournal.model import (
     ThoughtRecord,
 )
 from otjournal.model.ids import handle_problem
+from otjournal.model.kinds import HOMEWORK_BY_NAME, FieldSpec, RecordKind
+from otjournal.model.parts import Answers
 from otjournal.model.vocab import (
     AMENDMENT_KINDS,
     ATTENDEE_ROLES,
@@ -367,6 +369,32 @@ moods = st.builds(
     mood=st.integers(0, 10),
     sleep_hours=opt(st.floats(min_value=0, max_value=24, allow_nan=False)),
 )
+
+
+def _value(f: FieldSpec) -> st.SearchStrategy[Any]:
+    """Any value a field declared in the spec may hold (optional ones may be left out)."""
+    if f.type == "int":
+        value = st.integers(int(f.low or 0), int(f.high or 0))
+    elif f.type == "number":
+        value = st.floats(min_value=f.low or 0, max_value=f.high or 0, allow_nan=False)
+    elif f.type == "choice":
+        value = st.sampled_from(f.choices)
+    elif f.type == "texts":
+        value = st.lists(
+            required_text, min_size=1 if f.required else 0, max_size=f.max_items or 3
+        ).map(tuple)
+    else:
+        value = required_text if f.required else text
+    return value if f.required else opt(value)
+
+
+@st.composite
+def spec_answers(draw, kind: RecordKind) -> Answers:
+    """A part of a kind declared by its fields alone, drawn from those fields."""
+    values = [(f.key, draw(_value(f))) for f in kind.fields if not f.top]
+    return Answers(tuple((k, v) for k, v in values if v not in (None, "", ())))
+
+
 PARTS = {
     "practice": ("practice", practices),
     "relaxation": ("relaxation", relaxations),
@@ -379,7 +407,8 @@ PARTS = {
 @st.composite
 def homework_entries(draw, kind: str | None = None) -> HomeworkEntry:
     kind = kind or draw(st.sampled_from(HOMEWORK_KINDS))
-    key, part = PARTS[kind]
+    spec = HOMEWORK_BY_NAME[kind]
+    key, part = PARTS.get(kind) or (spec.attr or None, spec_answers(spec) if spec.attr else None)
     return HomeworkEntry(
         id=draw(slug),
         client=draw(handle),
@@ -388,7 +417,7 @@ def homework_entries(draw, kind: str | None = None) -> HomeworkEntry:
         written_by=draw(required_text),
         written_at=draw(aware),
         assignment=draw(st.one_of(st.just(""), slug)),
-        text=draw(required_text if kind == "journal" else text),
+        text=draw(required_text if any(f.top and f.required for f in spec.fields) else text),
         **({key: draw(part)} if key else {}),
     )
 

@@ -60,3 +60,8 @@ def _day(value: str, today: date) -> date | None:
 def _clamped(year: int, month: int, day: int) -> date:
     """The day in that month, or its last day (31 March less a month is 28/29 February)."""
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def in_range(day: date, since: date | None, until: date | None) -> bool:
+    """Whether ``day`` is within the dates (either end open when None)."""
+    return (since is None or day >= since) and (until is None or day <= until)

@@ -16,6 +16,7 @@ import typer
 
 from otjournal.cli.common import err, now
 from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
+from otjournal.forms.common import ERROR_START, strip_errors, with_errors
 
 # The options every note-writing command (otj log, otj homework log) offers alike.
 FromOpt = Annotated[
@@ -219,7 +220,7 @@ class DraftRun:
             if self.draft.step == "editor" and form.exists()
             else form_text
         )
-        if not _has_content(_strip_errors(text)):
+        if not _has_content(strip_errors(text)):
             text = form_text  # an emptied form: start again from the draft's answers
         self.keep("editor")
         while True:
@@ -228,8 +229,8 @@ class DraftRun:
             sent, text = text, form.read_text(encoding="utf-8", errors="replace")
             if code != 0:
                 raise self.stopped(f"the editor exited with status {code}", ExitCode.PROBLEM)
-            body = _strip_errors(text)
-            if text == sent and sent.startswith(_ERR_START):
+            body = strip_errors(text)
+            if text == sent and sent.startswith(ERROR_START):
                 # Closed again without a change: stop asking rather than loop.
                 raise self.stopped("the form still has errors", ExitCode.PROBLEM)
             if not _has_content(body):
@@ -239,10 +240,10 @@ class DraftRun:
             except tomlio.ParseError as exc:
                 # Line numbers as shown in the reopened form, below the error header.
                 shown = (exc.line or 1) + 3
-                text = _with_errors(body, [f"line {shown}: {exc.message}"])
+                text = with_errors(body, [f"line {shown}: {exc.message}"])
                 continue
             except ValidationErrors as exc:
-                text = _with_errors(body, [e.message for e in exc.errors])
+                text = with_errors(body, [e.message for e in exc.errors])
                 continue
             return  # the form goes with the draft, once the note is saved
 
@@ -255,17 +256,6 @@ def pick_draft(drafts: Any, draft_id: str | None, client: str | None, command: s
     if not mine:
         raise NotFoundError(f"no draft for {client} to resume; 'otj drafts' lists them")
     return mine[-1]
-
-
-def merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
-    """``top`` over ``base``, table by table (a list or a value is replaced whole)."""
-    out = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merged(out[key], value)
-        else:
-            out[key] = value
-    return out
 
 
 def drop_if_published(drafts: Any, draft: Any, root: Path | None = None) -> None:
@@ -294,7 +284,7 @@ def editor_table(draft: Any) -> dict[str, Any] | None:
     form = draft.path.with_suffix(".edit.toml")
     if draft.step != "editor" or not form.exists():
         return None
-    body = _strip_errors(form.read_text("utf-8", "replace"))
+    body = strip_errors(form.read_text("utf-8", "replace"))
     if not _has_content(body):
         return None
     try:
@@ -331,23 +321,6 @@ def read_source(source: str) -> dict[str, Any]:
         ) from None
 
 
-_ERR_START = "# ---- Please fix these"
-_ERR_END = "# ------------------------------------------------------------------"
-
-
-def _strip_errors(text: str) -> str:
-    lines = text.splitlines()
-    if lines and lines[0].startswith(_ERR_START):
-        end = next((i for i, line in enumerate(lines) if line == _ERR_END), 0)
-        lines = lines[end + 1 :]
-    return "\n".join(lines) + "\n"
-
-
-def _with_errors(body: str, errors: list[str]) -> str:
-    head = [f"{_ERR_START}, then save and close (the note is kept) ----"]
-    head += [f"# ! {e}" for e in errors]
-    head.append(_ERR_END)
-    return "\n".join(head) + "\n" + body
 
 
 def _has_content(text: str) -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,10 +34,10 @@ from otjournal.cli.drafting import (
     ResumeOpt,
     drop_if_published,
     editor_table,
-    merged,
     pick_draft,
     read_source,
 )
+from otjournal.model.kinds import HOMEWORK, kinds_words
 
 homework_app = typer.Typer(
     cls=BoundaryGroup,
@@ -43,6 +45,8 @@ homework_app = typer.Typer(
     help="The client's homework journal: assigned, logged, shared.",
 )
 Repeat = list[str] | None
+KIND_HELP = kinds_words() + "."
+LOG_HELP = "Log a homework journal entry: " + kinds_words(tuple(k.title for k in HOMEWORK)) + "."
 
 
 def register(app: typer.Typer) -> None:
@@ -149,9 +153,7 @@ def homework_add(
     text: Annotated[
         str | None, typer.Option("--text", help="The homework (prompted if left out).")
     ] = None,
-    kind: Annotated[
-        str, typer.Option(help="practice, relaxation, thought-record, mood-check or journal.")
-    ] = "practice",
+    kind: Annotated[str, typer.Option(help=KIND_HELP)] = "practice",
     per_week: Annotated[int | None, typer.Option(min=1, max=50, help="Times a week.")] = None,
     since: Annotated[str | None, typer.Option(help="From this day (default today).")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this day (default: open).")] = None,
@@ -163,7 +165,7 @@ def homework_add(
     from otjournal.dates import parse_day
     from otjournal.model import Assignment
     from otjournal.model.ids import new_suffix
-    from otjournal.model.vocab import HOMEWORK_KINDS
+    from otjournal.model.kinds import HOMEWORK_KINDS
 
     config = _config()
     handle = _client(client, config)
@@ -266,7 +268,7 @@ class HomeworkRun(DraftRun):
                 else:
                     self.draft.step = "review"
 
-    def edit(self, assignment_text: str) -> None:
+    def edit_entry(self, assignment_text: str) -> None:
         from otjournal.forms import homework as entryform
 
         def accept(data: dict[str, Any]) -> None:
@@ -277,11 +279,10 @@ class HomeworkRun(DraftRun):
             self.finalize()
 
         with self.guard():
-            super().edit(entryform.form(self.draft.note, assignment_text), accept)
+            self.edit(entryform.form(self.draft.note, assignment_text), accept)
         self.save()
 
 
-@homework_app.command("log")
 def homework_log(
     client: DefaultClientArg = None,
     assignment: Annotated[
@@ -291,10 +292,7 @@ def homework_log(
             show_default=False,
         ),
     ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(help="practice, relaxation, thought-record, mood-check or journal."),
-    ] = None,
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
     at: Annotated[
         str | None,
         typer.Option(
@@ -302,27 +300,6 @@ def homework_log(
         ),
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Who is writing.")] = None,
-    done: Annotated[str | None, typer.Option(help="yes, partly or not-this-time.")] = None,
-    how: Annotated[str | None, typer.Option(help="How it went.")] = None,
-    mastery: Annotated[int | None, typer.Option()] = None,
-    pleasure: Annotated[int | None, typer.Option()] = None,
-    mood_before: Annotated[int | None, typer.Option()] = None,
-    mood_after: Annotated[int | None, typer.Option()] = None,
-    technique: Annotated[str | None, typer.Option(help="Relaxation technique.")] = None,
-    minutes: Annotated[int | None, typer.Option()] = None,
-    tension_before: Annotated[int | None, typer.Option()] = None,
-    tension_after: Annotated[int | None, typer.Option()] = None,
-    mood: Annotated[int | None, typer.Option(help="Mood now, 0-10.")] = None,
-    sleep: Annotated[float | None, typer.Option(help="Hours of sleep, 0-24.")] = None,
-    situation: Annotated[str | None, typer.Option(help="Thought record: the situation.")] = None,
-    emotion: Annotated[
-        Repeat, typer.Option("--emotion", help="NAME:BEFORE[:AFTER] (0-100); repeat.")
-    ] = None,
-    thought: Annotated[Repeat, typer.Option("--thought", help="TEXT:BELIEF[:hot]; repeat.")] = None,
-    evidence_for: Annotated[str | None, typer.Option()] = None,
-    evidence_against: Annotated[str | None, typer.Option()] = None,
-    balanced: Annotated[str | None, typer.Option(help="Balanced thought.")] = None,
-    balanced_belief: Annotated[int | None, typer.Option()] = None,
     text: Annotated[str | None, typer.Option(help="Free text (a journal entry's body).")] = None,
     from_file: FromOpt = None,
     editor: EditorOpt = False,
@@ -330,150 +307,136 @@ def homework_log(
     draft_id: DraftOpt = None,
     no_input: NoInputOpt = False,
     dir: DirOpt = None,
+    **flags: Any,
 ) -> None:
-    """Log practice, relaxation, a thought record, a mood check or a free journal entry."""
     from otjournal.forms import homework as entryform
     from otjournal.forms.drafts import default_drafts
-    from otjournal.forms.session import put
-    from otjournal.model.ids import shown
-    from otjournal.model.vocab import HOMEWORK_KINDS
 
     config = _config()
-    drafts = default_drafts()
     j = journal(dir)
-    clock = now()
-    resumed = bool(resume or draft_id)
-    if resumed:
-        mine = client if client and client in j.client_handles() else None
-        draft = pick_draft(drafts, draft_id, mine, "homework log")
-        drop_if_published(drafts, draft, j.root)
-        handle = draft.client
-        form = editor_table(draft) if no_input or from_file else None
-        if form is not None:
-            draft.note = {**entryform.form_to_entry(form), "client": handle}
-    else:
-        draft = None
-        if (
-            client
-            and assignment is None
-            and config.default_client
-            and (client not in j.client_handles())
-        ):
-            client, assignment = None, client  # 'otj homework log 1' in self mode
-        handle = _client(client, config)
-    if (no_input or from_file) and not (assignment or editor or draft):
-        # Nothing to look up in the client's history: read client.toml alone, so adding
-        # an entry takes the same time however many notes the folder holds.
-        record, _ = j.read_client(handle)
-        entries, current = [], []
-    else:
-        from otjournal.numbers.homework import current_assignments
-
-        record, sessions, entries = _records(j, handle)
-        current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
-    entry: dict[str, Any] = {}
-    if from_file:
-        entry = entryform.form_to_entry(read_source(from_file))
-        for key in ("id", "client"):
-            entry.pop(key, None)
-    if assignment:
-        chosen = next((a for a in current if a.id == assignment), None)
-        if chosen is None and assignment.isdigit() and 1 <= int(assignment) <= len(current):
-            chosen = current[int(assignment) - 1]
-        if chosen is None:
-            fail(f"no current homework {shown(assignment)}: see 'otj homework list'")
-        entry["assignment"] = chosen.id
-        entry["entry_kind"] = chosen.kind
-    if kind:
-        if kind not in HOMEWORK_KINDS:
-            fail(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
-        entry["entry_kind"] = kind
-    if at:
-        # Read in the offset of the time kept in a resumed draft (a kept value keeps it).
-        kept_at = draft.note.get("at") if draft is not None else None
-        entry["at"] = entryform.parse_when(
-            at, clock.astimezone(kept_at.tzinfo) if hasattr(kept_at, "tzinfo") else clock
-        )
-    values = {
-        "practice.done": _done_word(done) if done is not None else None,
-        "practice.how_it_went": how,
-        "practice.mastery": mastery,
-        "practice.pleasure": pleasure,
-        "practice.mood_before": mood_before,
-        "practice.mood_after": mood_after,
-        "relaxation.technique": technique,
-        "relaxation.minutes": minutes,
-        "relaxation.tension_before": tension_before,
-        "relaxation.tension_after": tension_after,
-        "mood.mood": mood,
-        "mood.sleep_hours": sleep,
-        "thought_record.situation": situation,
-        "thought_record.evidence_for": evidence_for,
-        "thought_record.evidence_against": evidence_against,
-        "thought_record.balanced_thought": balanced,
-        "thought_record.balanced_belief": balanced_belief,
-        "text": text,
-    }
-    for key, value in values.items():
-        if value is not None:
-            put(entry, key, value)
-    if emotion:
-        put(entry, "thought_record.emotions", [entryform.parse_emotion(e) for e in emotion])
-    if thought:
-        put(entry, "thought_record.thoughts", [entryform.parse_thought(t) for t in thought])
-    if by:
-        entry["written_by"] = by
-    if draft is not None:  # resuming: what is given now wins over the draft
-        entry = merged(draft.note, entry)
-    if "at" not in entry and (no_input or from_file):
-        entry["at"] = entryform.parse_when(None, clock)
-    if config.self_mode and not entry.get("written_by"):
-        entry["written_by"] = record.display_name
-    if not entry.get("entry_kind"):
-        guess = next((k for k, key in entryform.PART_KEYS.items() if key in entry), None)
-        if guess:
-            entry["entry_kind"] = guess
+    unattended = bool(no_input or from_file)
+    drafts = default_drafts()
+    draft, handle, assignment = _log_target(
+        j, drafts, config, client, assignment, draft_id if draft_id else resume, unattended
+    )
+    look_up = not unattended or bool(assignment or editor or draft)
+    record, entries, current = _log_context(j, handle, look_up)
+    given = entryform.LogAnswers(_given(from_file), assignment, kind, at, by, text, flags)
+    clock, kept = now(), (draft.note if draft is not None else None)
+    writer = record.display_name if config.self_mode else ""
+    entry = entryform.log_entry(
+        given, current=current, kept=kept, now=clock, unattended=unattended, self_writer=writer
+    )
     entry["client"] = handle
     if draft is None:
         draft = drafts.new("homework log", handle, clock, entry)
-    else:
-        draft.note = entry
+    draft.note = entry
     run = HomeworkRun(j, drafts, draft, record)
-    if editor or (draft.step == "editor" and not (no_input or from_file)):
+    if editor or (draft.step == "editor" and not unattended):
         text_of = next((a.text for a in current if a.id == draft.note.get("assignment")), "")
         if not draft.note.get("entry_kind"):
             draft.note["entry_kind"] = "journal"
-        run.edit(text_of)
-    elif no_input or from_file:  # never a prompt (a resumed draft keeps what was given now)
-        run.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-" or resumed)
+        run.edit_entry(text_of)
+    elif unattended:  # never a prompt (a resumed draft keeps what was given now)
+        stdin = from_file == "-" or bool(resume or draft_id)
+        run.save_or_exit_missing(usage=not from_file, from_stdin=stdin)
     else:
-        from otjournal.prompts.homework import HomeworkContext
+        run.interactive(_log_prompts(config, record, entries, current, clock))
 
-        last_writer = entries[-1].written_by if entries else ""
-        writer = (
-            record.display_name
-            if config.self_mode
-            else last_writer or (record.caregivers[0].name if record.caregivers else "")
+
+def _log_target(
+    j: Any,
+    drafts: Any,
+    config: Any,
+    client: str | None,
+    assignment: str | None,
+    resume: str | bool,
+    unattended: bool,
+) -> tuple[Any, str, str | None]:
+    """The draft resumed (``resume``: a draft id, or True for the latest), the client's
+    handle, and the assignment named."""
+    if resume:
+        from otjournal.forms import homework as entryform
+
+        mine = client if client and client in j.client_handles() else None
+        draft_id = resume if isinstance(resume, str) else None
+        draft = pick_draft(drafts, draft_id, mine, "homework log")
+        drop_if_published(drafts, draft, j.root)
+        form = editor_table(draft) if unattended else None
+        if form is not None:  # the editor form left behind, as it was last saved
+            draft.note = {**entryform.form_to_entry(form), "client": draft.client}
+        return draft, draft.client, assignment
+    if client and assignment is None and config.default_client and client not in j.client_handles():
+        client, assignment = None, client  # 'otj homework log 1' in self mode
+    return None, _client(client, config), assignment
+
+
+def _log_context(j: Any, handle: str, look_up: bool) -> tuple[Any, list[Any], list[Any]]:
+    """The client, their entries and current homework (not looked up when nothing needs
+    them: adding an entry then takes the same time however many notes the folder holds)."""
+    if not look_up:
+        record, _ = j.read_client(handle)
+        return record, [], []
+    from otjournal.numbers.homework import current_assignments
+
+    record, sessions, entries = _records(j, handle)
+    current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
+    return record, entries, current
+
+
+def _given(from_file: str | None) -> dict[str, Any]:
+    """The entry read from --from, without the id and client it may carry."""
+    if not from_file:
+        return {}
+    from otjournal.forms import homework as entryform
+
+    entry = entryform.form_to_entry(read_source(from_file))
+    for key in ("id", "client"):
+        entry.pop(key, None)
+    return entry
+
+
+def _log_prompts(
+    config: Any, record: Any, entries: list[Any], current: list[Any], clock: Any
+) -> Any:
+    from otjournal.prompts.homework import HomeworkContext
+
+    last_writer = entries[-1].written_by if entries else ""
+    writer = (
+        record.display_name
+        if config.self_mode
+        else last_writer or (record.caregivers[0].name if record.caregivers else "")
+    )
+    return HomeworkContext(record, current, config.self_mode, config.hints, clock, writer)
+
+
+def _with_spec_options(command: Callable[..., None]) -> Callable[..., None]:
+    """One option per flag the kinds declare (model.kinds), after --by: a new kind gets its
+    flags from its spec. Typer reads the signature, so the built one is what it sees."""
+    from otjournal.model.kinds import homework_flags
+
+    fixed = list(inspect.signature(command, eval_str=True).parameters.values())
+    fixed = [p for p in fixed if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    cut = [p.name for p in fixed].index("by") + 1
+    spec: list[inspect.Parameter] = []
+    for _, f in homework_flags():
+        value: Any = {"int": int, "number": float}.get(f.type, str)
+        python_type: Any = list[str] | None if f.repeats else value | None
+        # Built at run time from the spec, so not a static type mypy can check.
+        annotation = Annotated[python_type, typer.Option(f.flag, help=f.flag_help)]  # type: ignore[valid-type]
+        spec.append(
+            inspect.Parameter(
+                f.option_name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+            )
         )
-        ctx = HomeworkContext(record, current, config.self_mode, config.hints, clock, writer)
-        run.interactive(ctx)
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in fixed]
+    params = params[:cut] + spec + params[cut:]
+    command.__signature__ = inspect.Signature(params, return_annotation=None)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command
 
 
-def _done_word(value: str) -> str:
-    """--done takes what the prompt takes: y/yes, p/partly, n/no/not-this-time."""
-    words = {
-        "y": "yes",
-        "yes": "yes",
-        "p": "partly",
-        "partly": "partly",
-        "n": "not-this-time",
-        "no": "not-this-time",
-        "not-this-time": "not-this-time",
-    }
-    word = words.get(value.strip().lower())
-    if word is None:
-        fail("--done takes yes, partly or not-this-time (or y, p, n)")
-    return word
+homework_app.command("log", help=LOG_HELP)(_with_spec_options(homework_log))
 
 
 @homework_app.command("export")
@@ -543,11 +506,26 @@ def homework_import(
     """Add shared entries to a client's homework folder: never duplicated, never
     overwritten, never dropped (an entry whose id is taken by another is kept beside it,
     for 'otj conflicts'); who wrote them and when is kept."""
-    from dataclasses import replace
+    source, entries = _read_shared(file)
+    handle = client or source
+    j = journal(dir)
+    j.read_client(handle)  # the client must exist here: fails clearly before any write
+    stamp = now().replace(microsecond=0)
+    ready = _ready_to_import(j, entries, handle, stamp, file.name)
+    outcomes: dict[str, int] = {"added": 0, "same": 0, "conflict": 0}
+    kept = []
+    for entry in ready:
+        result = j.import_homework(entry, stamp)
+        outcomes[result.outcome] += 1
+        if result.outcome == "conflict" and result.saved is not None:
+            kept.append(result.saved.path.name)
+    _say_imported(handle, outcomes, kept)
 
+
+def _read_shared(file: Path) -> tuple[str, list[Any]]:
     from otjournal.disk import tomlio
     from otjournal.disk.sharing import read_export
-    from otjournal.errors import OtjournalError, ValidationErrors
+    from otjournal.errors import ValidationErrors
 
     try:
         raw = file.read_bytes()
@@ -557,30 +535,33 @@ def homework_import(
         source, entries = read_export(tomlio.parse(raw, file))
     except ValidationErrors as exc:
         raise tomlio.located(exc, raw, file) from None
-    handle = client or source
-    j = journal(dir)
-    j.read_client(handle)  # the client must exist here: fails clearly before any write
-    stamp = now().replace(microsecond=0)
+    return source, list(entries)
+
+
+def _ready_to_import(j: Any, entries: list[Any], handle: str, stamp: Any, name: str) -> list[Any]:
+    """Each entry marked as shared, for this client; every one passes the loader's own
+    checks before any is written."""
+    from dataclasses import replace
+
+    from otjournal.errors import OtjournalError
+
     ready = []
     for i, e in enumerate(entries):
-        shared = {"imported_at": stamp, "from_file": file.name}
+        shared = {"imported_at": stamp, "from_file": name}
         if e.client != handle:
             shared["original_client"] = e.client
         entry = replace(
             e, client=handle, extra={**e.extra, "shared": {**e.extra.get("shared", {}), **shared}}
         )
-        try:  # every entry passes the loader's own checks before any is written
+        try:
             j.import_bytes(entry)
         except OtjournalError as exc:
             fail(f"entries[{i}]: {exc.message}; nothing was imported", code=1, hint=exc.hint)
         ready.append(entry)
-    outcomes: dict[str, int] = {"added": 0, "same": 0, "conflict": 0}
-    kept = []
-    for entry in ready:
-        result = j.import_homework(entry, stamp)
-        outcomes[result.outcome] += 1
-        if result.outcome == "conflict" and result.saved is not None:
-            kept.append(result.saved.path.name)
+    return ready
+
+
+def _say_imported(handle: str, outcomes: dict[str, int], kept: list[str]) -> None:
     said = (
         f"Imported into {handle}: {outcomes['added']} added, "
         f"{outcomes['same']} already here (skipped)"

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
+from otjournal.dates import in_range
 from otjournal.disk.loading import Loaded
 from otjournal.errors import NotFoundError, UsageError
 from otjournal.model.ids import shown
@@ -23,10 +24,6 @@ class Owned(Protocol):
 
 R = TypeVar("R", bound=Owned)
 T = TypeVar("T")
-
-
-def in_range(day: date, since: date | None, until: date | None) -> bool:
-    return (since is None or day >= since) and (until is None or day <= until)
 
 
 def select(

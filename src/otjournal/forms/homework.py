@@ -6,39 +6,42 @@ fill one table, and the model validates it. Pure: the clock is passed in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 
 from otjournal.dates import OutOfRange, parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
-from otjournal.forms.session import prune
-from otjournal.model import HomeworkEntry
-from otjournal.model.homework import DEFAULT_TENSION_ANCHORS
-from otjournal.model.vocab import FORMAT_VERSION, HOMEWORK_DONE, HOMEWORK_KINDS
+from otjournal.forms.common import merged
+from otjournal.forms.session import prune, put
+from otjournal.model import Assignment, HomeworkEntry, kinds
+from otjournal.model.ids import shown
+from otjournal.model.kinds import HOMEWORK_KINDS, parse_emotion, parse_thought  # noqa: F401
+from otjournal.model.vocab import FORMAT_VERSION
 
 Entry = dict[str, Any]
-PART_KEYS = {
-    "practice": "practice",
-    "relaxation": "relaxation",
-    "thought-record": "thought_record",
-    "mood-check": "mood",
-}
-FIELD_FLAGS = {
-    "client": "CLIENT argument or default_client in the config",
-    "entry_kind": "--kind or an ASSIGNMENT",
-    "written_by": "--by",
-    "practice.done": "--done yes|partly|not-this-time",
-    "relaxation.technique": "--technique",
-    "thought_record.situation": "--situation",
-    "thought_record.emotions": "--emotion NAME:BEFORE[:AFTER]",
-    "thought_record.thoughts": "--thought TEXT:BELIEF[:hot]",
-    "mood.mood": "--mood 0-10",
-    "text": "--text, --from or the prompt",
-    "practice": "--done yes|partly|not-this-time",
-    "relaxation": "--technique, --tension-before, --tension-after",
-    "thought_record": "--situation, --emotion NAME:BEFORE[:AFTER], --thought TEXT:BELIEF[:hot]",
-    "mood": "--mood 0-10",
-}
+PART_KEYS = kinds.PART_KEYS
+
+
+def _field_flags() -> dict[str, str]:
+    """What --no-input names for each required field (and each whole part) left out."""
+    flags = {
+        "client": "CLIENT argument or default_client in the config",
+        "entry_kind": "--kind or an ASSIGNMENT",
+        "written_by": "--by",
+    }
+    for k in kinds.HOMEWORK:
+        flags.update({k.dotted(f): f.option for f in k.fields if f.required and f.flag})
+    flags["text"] = "--text, --from or the prompt"
+    for k in kinds.HOMEWORK:
+        named = [f.option if f.required else f.flag for f in k.fields if f.required or f.suggest]
+        if k.part_key:
+            flags[k.part_key] = ", ".join(n for n in named if n)
+    return flags
+
+
+FIELD_FLAGS = _field_flags()
 
 
 def parse_when(value: str | None, now: datetime) -> datetime:
@@ -67,39 +70,6 @@ def parse_when(value: str | None, now: datetime) -> datetime:
     return datetime.combine(day, clock.replace(second=0, microsecond=0), now.tzinfo)
 
 
-def parse_emotion(value: str) -> dict[str, Any]:
-    """``anxious:80`` or ``anxious:80:40`` (before, re-rated after, 0-100 %)."""
-    parts = [p.strip() for p in value.split(":")]
-    if len(parts) not in (2, 3) or not parts[0]:
-        raise UsageError("--emotion takes NAME:BEFORE or NAME:BEFORE:AFTER, e.g. anxious:80:40")
-    out: dict[str, Any] = {"name": parts[0]}
-    for key, raw in zip(("before", "after"), parts[1:], strict=False):
-        try:
-            out[key] = int(raw.rstrip("%"))
-        except ValueError:
-            raise UsageError("--emotion ratings are whole percentages 0-100") from None
-    return out
-
-
-def parse_thought(value: str) -> dict[str, Any]:
-    """``TEXT:BELIEF`` or ``TEXT:BELIEF:hot`` (belief 0-100 %)."""
-    text, _, rest = value.rpartition(":")
-    hot = False
-    if rest.strip().lower() == "hot":
-        hot = True
-        text, _, rest = text.rpartition(":")
-    try:
-        belief = int(rest.strip().rstrip("%"))
-    except ValueError:
-        raise UsageError("--thought takes TEXT:BELIEF[:hot], e.g. 'I won't cope:75:hot'") from None
-    if not text.strip():
-        raise UsageError("--thought needs the thought's text before the belief rating")
-    out: dict[str, Any] = {"text": text.strip(), "belief": belief}
-    if hot:
-        out["hot"] = True
-    return out
-
-
 def part(entry: Entry) -> dict[str, Any]:
     """The kind's own table (created on demand)."""
     key = PART_KEYS.get(entry.get("entry_kind", ""), "")
@@ -107,11 +77,14 @@ def part(entry: Entry) -> dict[str, Any]:
 
 
 def with_defaults(entry: Entry) -> Entry:
-    """Relaxation entries carry the tension scale's anchors: sheets differ in direction."""
-    if entry.get("entry_kind") == "relaxation":
-        rel = entry.setdefault("relaxation", {})
-        rel.setdefault("anchor_low", DEFAULT_TENSION_ANCHORS[0])
-        rel.setdefault("anchor_high", DEFAULT_TENSION_ANCHORS[1])
+    """Fields the spec fills when left out (the relaxation scale's anchors: sheets differ
+    in direction)."""
+    spec = kinds.homework_kind(entry.get("entry_kind", ""))
+    defaults = {f.key: f.default for f in spec.fields if f.default is not None} if spec else {}
+    if spec is not None and defaults:
+        table = entry.setdefault(spec.part_key, {})
+        for key, value in defaults.items():
+            table.setdefault(key, value)
     return entry
 
 
@@ -151,37 +124,15 @@ def form(entry: Entry, assignment_text: str = "") -> str:
     kind = entry.get("entry_kind", "practice")
     body = dict(with_defaults({k: v for k, v in entry.items() if k not in ("written_at",)}))
     body.setdefault("entry_kind", kind)
-    hints = {
-        "practice": f"done = {' | '.join(HOMEWORK_DONE)}; mastery, pleasure, mood_before, "
-        "mood_after 0-10",
-        "relaxation": "technique; minutes; tension_before/after 0-10 (see the anchors)",
-        "thought-record": "situation; [[thought_record.emotions]] name, before, after 0-100; "
-        "[[thought_record.thoughts]] text, belief 0-100, hot = true on one",
-        "mood-check": "[mood] mood 0-10 (0 lowest, 10 best); sleep_hours",
-        "journal": 'text = """..."""',
-    }
-    skeleton = {
-        "practice": {"done": "", "how_it_went": ""},
-        "relaxation": {"technique": assignment_text},
-        "thought-record": {
-            "situation": "",
-            "emotions": [{"name": "", "before": ""}],
-            "thoughts": [{"text": "", "belief": ""}],
-            "evidence_for": "",
-            "evidence_against": "",
-            "balanced_thought": "",
-        },
-        "mood-check": {"mood": ""},
-    }
-    key = PART_KEYS.get(kind)
-    if key and key not in body:
-        body[key] = skeleton[kind]
-    if kind == "journal":
+    spec = kinds.homework_kind(kind)
+    if spec is not None and spec.part_key and spec.part_key not in body:
+        body[spec.part_key] = spec.skeleton(assignment_text)
+    if spec is not None and any(f.top and f.required for f in spec.fields):
         body.setdefault("text", "")
     head = [
         "# otjournal homework journal entry. Lines starting with # are comments.",
         f"# entry_kind = {' | '.join(HOMEWORK_KINDS)}",
-        f"# {hints.get(kind, '')}",
+        f"# {spec.hint() if spec else ''}",
         "# Save and close to keep it; leave the file empty to keep a draft instead.",
         "",
     ]
@@ -199,3 +150,89 @@ def form_to_entry(data: dict[str, Any]) -> Entry:
 
 def required_error(field: str) -> ValidationErrors:
     return ValidationErrors([ValidationError(field, "is required")])
+
+
+# -- the flags of `otj homework log` -----------------------------------------------------
+
+
+@dataclass
+class LogAnswers:
+    """What ``otj homework log`` was given: its options, its ASSIGNMENT and ``--from``."""
+
+    given: Entry = field(default_factory=dict)  # read from --from (id and client dropped)
+    assignment: str | None = None  # an id, or a number in 'otj homework list'
+    kind: str | None = None
+    at: str | None = None
+    by: str | None = None
+    text: str | None = None
+    flags: dict[str, Any] = field(default_factory=dict)  # option name -> value, per the spec
+
+
+def flag_values(flags: dict[str, Any]) -> Entry:
+    """The spec's flags as dotted keys and stored values (single values before lists, as a
+    form lists them)."""
+    found = [(k, f, flags.get(f.option_name)) for k, f in kinds.homework_flags()]
+    out: Entry = {}
+    for k, f, value in sorted(found, key=lambda x: x[1].repeats):
+        if value is None or (f.repeats and not value):
+            continue
+        if f.repeats:
+            value = [f.parse(v) if f.parse else v for v in value]
+        elif f.parse:
+            value = f.parse(value)
+        out[k.dotted(f)] = value
+    return out
+
+
+def pick_assignment(ref: str, current: Sequence[Assignment]) -> Assignment:
+    """The current homework named by its id or its number in 'otj homework list'."""
+    chosen = next((a for a in current if a.id == ref), None)
+    if chosen is None and ref.isdigit() and 1 <= int(ref) <= len(current):
+        chosen = current[int(ref) - 1]
+    if chosen is None:
+        raise UsageError(f"no current homework {shown(ref)}: see 'otj homework list'")
+    return chosen
+
+
+def log_entry(
+    given: LogAnswers,
+    *,
+    current: Sequence[Assignment],
+    kept: Entry | None,
+    now: datetime,
+    unattended: bool,
+    self_writer: str = "",
+) -> Entry:
+    """The entry the flags describe, laid over a resumed draft's (``kept``): what is given
+    now wins. ``self_writer`` signs an entry in self mode when --by is not given."""
+    entry: Entry = dict(given.given)
+    if given.assignment:
+        chosen = pick_assignment(given.assignment, current)
+        entry["assignment"] = chosen.id
+        entry["entry_kind"] = chosen.kind
+    if given.kind:
+        if given.kind not in HOMEWORK_KINDS:
+            raise UsageError(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
+        entry["entry_kind"] = given.kind
+    if given.at:
+        # Read in the offset of the time kept in a resumed draft (a kept value keeps it).
+        kept_at = kept.get("at") if kept is not None else None
+        clock = now.astimezone(kept_at.tzinfo) if isinstance(kept_at, datetime) else now
+        entry["at"] = parse_when(given.at, clock)
+    for dotted, value in flag_values(given.flags).items():
+        put(entry, dotted, value)
+    if given.text is not None:
+        put(entry, "text", given.text)
+    if given.by:
+        entry["written_by"] = given.by
+    if kept is not None:
+        entry = merged(kept, entry)
+    if "at" not in entry and unattended:
+        entry["at"] = parse_when(None, now)
+    if self_writer and not entry.get("written_by"):
+        entry["written_by"] = self_writer
+    if not entry.get("entry_kind"):
+        guess = next((k for k, key in PART_KEYS.items() if key in entry), None)
+        if guess:
+            entry["entry_kind"] = guess
+    return entry

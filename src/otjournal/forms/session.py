@@ -15,8 +15,10 @@ import tomli_w
 
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
+from otjournal.forms.common import error_header
 from otjournal.model import Client, Session
 from otjournal.model.ids import is_slug, shown
+from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.session import MAX_MINUTES
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
@@ -24,7 +26,6 @@ from otjournal.model.vocab import (
     CHECKLIST_ANSWERS,
     FORMAT_VERSION,
     FRAMEWORKS,
-    HOMEWORK_KINDS,
     SESSION_TYPES,
     SETTINGS,
 )
@@ -412,9 +413,7 @@ def editor_form(
     """A pre-filled, commented TOML form. Blank values mean 'not recorded'."""
     lines: list[str] = []
     if errors:
-        lines.append("# ---- Please fix these, then save and close (the note is kept) ----")
-        lines += [f"# ! {e}" for e in errors]
-        lines.append("# ------------------------------------------------------------------")
+        lines += error_header(errors)
     lines += [
         "# otjournal session note. Lines starting with # are comments.",
         "# Save and close the editor to validate and save; leave it empty to keep a draft.",

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
         Goal,
         PlanPeriod,
     )
-    from otjournal.model.homework import (
+    from otjournal.model.homework import HomeworkEntry
+    from otjournal.model.parts import (
+        Answers,
         Emotion,
-        HomeworkEntry,
         MoodCheck,
         Practice,
         Relaxation,
@@ -45,13 +46,14 @@ _WHERE = {
     "Copm": "client",
     "Goal": "client",
     "PlanPeriod": "client",
-    "Emotion": "homework",
+    "Answers": "parts",
+    "Emotion": "parts",
     "HomeworkEntry": "homework",
-    "MoodCheck": "homework",
-    "Practice": "homework",
-    "Relaxation": "homework",
-    "Thought": "homework",
-    "ThoughtRecord": "homework",
+    "MoodCheck": "parts",
+    "Practice": "parts",
+    "Relaxation": "parts",
+    "Thought": "parts",
+    "ThoughtRecord": "parts",
     "Activity": "session",
     "Amendment": "session",
     "Assignment": "session",
@@ -77,6 +79,7 @@ def __getattr__(name: str) -> type:
 __all__ = [
     "Activity",
     "Amendment",
+    "Answers",
     "Assignment",
     "Caregiver",
     "CaregiverNote",

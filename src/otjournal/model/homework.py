@@ -9,200 +9,22 @@ from typing import Any
 from otjournal.errors import ValidationError, ValidationErrors
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
-from otjournal.model.vocab import FORMAT_VERSION, HOMEWORK_DONE, HOMEWORK_KINDS
+from otjournal.model.kinds import HOMEWORK, HOMEWORK_BY_NAME, HOMEWORK_KINDS, RecordKind
+from otjournal.model.parts import (  # noqa: F401  (the parts' old home, still imported from)
+    DEFAULT_TENSION_ANCHORS,
+    Answers,
+    Emotion,
+    MoodCheck,
+    Practice,
+    Relaxation,
+    Thought,
+    ThoughtRecord,
+)
+from otjournal.model.vocab import FORMAT_VERSION
 
 
-@dataclass(frozen=True)
-class Practice:
-    """A practice / activity log (behavioural activation scales)."""
-
-    done: str
-    how_it_went: str = ""
-    mastery: int | None = None
-    pleasure: int | None = None
-    mood_before: int | None = None
-    mood_after: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def read(cls, f: Fields) -> Practice:
-        return cls(
-            done=f.choice("done", HOMEWORK_DONE, required=True) or "",
-            how_it_went=f.text("how_it_went"),
-            mastery=f.integer("mastery", 0, 10),
-            pleasure=f.integer("pleasure", 0, 10),
-            mood_before=f.integer("mood_before", 0, 10),
-            mood_after=f.integer("mood_after", 0, 10),
-            extra=f.extra(),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"done": self.done}
-        put(out, "how_it_went", self.how_it_went)
-        for k in ("mastery", "pleasure", "mood_before", "mood_after"):
-            put(out, k, getattr(self, k))
-        out.update(self.extra)
-        return out
-
-
-DEFAULT_TENSION_ANCHORS = ("0 = completely relaxed", "10 = the most tense I have felt")
-
-
-@dataclass(frozen=True)
-class Relaxation:
-    """Relaxation practice. The scale's anchors are stored: sheets differ in direction."""
-
-    technique: str
-    minutes: int | None = None
-    tension_before: int | None = None
-    tension_after: int | None = None
-    anchor_low: str = DEFAULT_TENSION_ANCHORS[0]
-    anchor_high: str = DEFAULT_TENSION_ANCHORS[1]
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def read(cls, f: Fields) -> Relaxation:
-        return cls(
-            technique=f.text("technique", required=True),
-            minutes=f.integer("minutes", 0, 600, unit="minutes"),
-            tension_before=f.integer("tension_before", 0, 10),
-            tension_after=f.integer("tension_after", 0, 10),
-            anchor_low=f.text("anchor_low", required=True),
-            anchor_high=f.text("anchor_high", required=True),
-            extra=f.extra(),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"technique": self.technique}
-        for k in ("minutes", "tension_before", "tension_after"):
-            put(out, k, getattr(self, k))
-        out["anchor_low"] = self.anchor_low
-        out["anchor_high"] = self.anchor_high
-        out.update(self.extra)
-        return out
-
-
-@dataclass(frozen=True)
-class Emotion:
-    name: str
-    before: int
-    after: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def read(cls, f: Fields) -> Emotion:
-        return cls(
-            name=f.text("name", required=True),
-            before=f.integer("before", 0, 100, required=True, unit="%") or 0,
-            after=f.integer("after", 0, 100, unit="%"),
-            extra=f.extra(),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "before": self.before}
-        put(out, "after", self.after)
-        out.update(self.extra)
-        return out
-
-
-@dataclass(frozen=True)
-class Thought:
-    text: str
-    belief: int
-    hot: bool = False
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def read(cls, f: Fields) -> Thought:
-        return cls(
-            text=f.text("text", required=True),
-            belief=f.integer("belief", 0, 100, required=True, unit="%") or 0,
-            hot=f.boolean("hot"),
-            extra=f.extra(),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"text": self.text, "belief": self.belief}
-        if self.hot:
-            out["hot"] = True
-        out.update(self.extra)
-        return out
-
-
-@dataclass(frozen=True)
-class ThoughtRecord:
-    """The classic seven-column CBT thought record, ratings 0-100 %."""
-
-    situation: str
-    emotions: tuple[Emotion, ...]
-    thoughts: tuple[Thought, ...]
-    evidence_for: str = ""
-    evidence_against: str = ""
-    balanced_thought: str = ""
-    balanced_belief: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def read(cls, f: Fields) -> ThoughtRecord:
-        situation = f.text("situation", required=True)
-        emotions = tuple(Emotion.read(e) for e in f.tables("emotions"))
-        thoughts = tuple(Thought.read(t) for t in f.tables("thoughts"))
-        if not emotions:
-            f.error("emotions", "needs at least one [[thought_record.emotions]] with a rating")
-        if not thoughts:
-            f.error("thoughts", "needs at least one [[thought_record.thoughts]] with a belief")
-        if sum(t.hot for t in thoughts) > 1:
-            f.error("thoughts", "only one automatic thought can be marked hot")
-        return cls(
-            situation=situation,
-            emotions=emotions,
-            thoughts=thoughts,
-            evidence_for=f.text("evidence_for"),
-            evidence_against=f.text("evidence_against"),
-            balanced_thought=f.text("balanced_thought"),
-            balanced_belief=f.integer("balanced_belief", 0, 100, unit="%"),
-            extra=f.extra(),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"situation": self.situation}
-        put(out, "evidence_for", self.evidence_for)
-        put(out, "evidence_against", self.evidence_against)
-        put(out, "balanced_thought", self.balanced_thought)
-        put(out, "balanced_belief", self.balanced_belief)
-        out.update(self.extra)
-        out["emotions"] = [e.to_dict() for e in self.emotions]
-        out["thoughts"] = [t.to_dict() for t in self.thoughts]
-        return out
-
-
-@dataclass(frozen=True)
-class MoodCheck:
-    mood: int
-    sleep_hours: float | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def read(cls, f: Fields) -> MoodCheck:
-        return cls(
-            mood=f.integer("mood", 0, 10, required=True) or 0,
-            sleep_hours=f.number("sleep_hours", 0, 24),
-            extra=f.extra(),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"mood": self.mood}
-        put(out, "sleep_hours", self.sleep_hours)
-        out.update(self.extra)
-        return out
-
-
-_PARTS = {
-    "practice": ("practice", Practice),
-    "relaxation": ("relaxation", Relaxation),
-    "thought-record": ("thought_record", ThoughtRecord),
-    "mood-check": ("mood", MoodCheck),
-}
+def _needs_text(spec: RecordKind) -> bool:
+    return any(f.top and f.key == "text" and f.required for f in spec.fields)
 
 
 @dataclass(frozen=True)
@@ -220,6 +42,7 @@ class HomeworkEntry:
     relaxation: Relaxation | None = None
     thought_record: ThoughtRecord | None = None
     mood: MoodCheck | None = None
+    answers: Answers | None = None  # a kind declared by its fields alone (model.kinds)
     text: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -238,15 +61,20 @@ class HomeworkEntry:
         written_at = f.aware_datetime("written_at", required=True)
         assignment = f.slug("assignment")
         parts: dict[str, Any] = {}
-        for part_kind, (key, part_cls) in _PARTS.items():
-            table = f.table(key, required=kind == part_kind)
+        for spec in HOMEWORK:
+            if not spec.part_key:
+                continue
+            table = f.table(spec.part_key, required=kind == spec.name)
             if table is None:
                 continue
-            if kind != part_kind:
-                f.error(key, f"belongs to a {part_kind} entry, but entry_kind is {kind!r}")
+            if kind != spec.name:
+                f.error(
+                    spec.part_key, f"belongs to a {spec.name} entry, but entry_kind is {kind!r}"
+                )
                 continue
-            parts[key] = part_cls.read(table)
-        text = f.text("text", required=kind == "journal")
+            parts[spec.attr] = spec.read(table)
+        own = HOMEWORK_BY_NAME.get(kind or "")
+        text = f.text("text", required=own is not None and _needs_text(own))
         if errors:
             raise ValidationErrors(errors)
         assert kind is not None and at is not None and written_at is not None
@@ -263,6 +91,12 @@ class HomeworkEntry:
             **parts,
         )
 
+    @property
+    def part(self) -> Any:
+        """The table of the entry's kind (None for a journal entry)."""
+        spec = HOMEWORK_BY_NAME.get(self.entry_kind)
+        return getattr(self, spec.attr) if spec is not None and spec.attr else None
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
@@ -277,9 +111,9 @@ class HomeworkEntry:
         put(out, "assignment", self.assignment)
         put(out, "text", self.text)
         out.update({k: v for k, v in self.extra.items() if not is_table(v)})
-        for key, _ in _PARTS.values():
-            part = getattr(self, key)
-            if part is not None:
-                out[key] = part.to_dict()
+        spec = HOMEWORK_BY_NAME.get(self.entry_kind)
+        part = self.part
+        if spec is not None and part is not None:
+            out[spec.part_key] = part.to_dict()
         out.update({k: v for k, v in self.extra.items() if is_table(v)})
         return out

@@ -9,6 +9,7 @@ from typing import Any
 from otjournal.errors import ValidationError, ValidationErrors
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
+from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.vocab import (
     AMENDMENT_KINDS,
     ATTENDEE_ROLES,
@@ -17,7 +18,6 @@ from otjournal.model.vocab import (
     CHECKLIST_TEXT,
     FORMAT_VERSION,
     FRAMEWORKS,
-    HOMEWORK_KINDS,
     SESSION_TYPES,
     SETTINGS,
 )

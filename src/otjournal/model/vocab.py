@@ -67,7 +67,6 @@ GAS_LEVELS = (-2, -1, 0, 1, 2)
 GAS_LEVEL_KEYS = ("-2", "-1", "0", "+1", "+2")
 GOAL_STATUSES = ("active", "achieved", "on-hold", "closed")
 
-HOMEWORK_KINDS = ("practice", "relaxation", "thought-record", "mood-check", "journal")
 HOMEWORK_DONE = ("yes", "partly", "not-this-time")
 DONE_WORDS = {"yes": "done", "partly": "partly", "not-this-time": "not this time"}
 
@@ -79,3 +78,13 @@ AMENDMENT_KINDS = (
     "client-requested-correction",
     "statement-of-disagreement",
 )
+
+
+def __getattr__(name: str) -> object:
+    # The homework kinds are declared in model.kinds (one spec per kind); this name stays
+    # importable from here, where the other vocabularies are.
+    if name == "HOMEWORK_KINDS":
+        from otjournal.model.kinds import HOMEWORK_KINDS
+
+        return HOMEWORK_KINDS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,41 +13,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from otjournal.dates import in_range
 from otjournal.model import HomeworkEntry, Session
+from otjournal.model.kinds import HOMEWORK, SESSION, homework_kind, kinds_words
 from otjournal.model.vocab import CHECKLIST_KEYS
 
-SESSION_COLUMNS: list[tuple[str, str]] = [
-    ("session_id", "the session's id (its file name without .toml)"),
-    ("client", "client handle"),
-    ("date", "session date, YYYY-MM-DD (local to the session)"),
-    ("start", "start date-time with UTC offset, ISO 8601"),
-    ("duration_min", "minutes"),
-    ("session_type", "initial, therapy, review, caregiver-only or non-client"),
-    ("setting", "clinic, home, school, community, telehealth or other"),
-    ("attendees", "roles who attended, '; '-separated"),
-    ("written_by", "author"),
-    ("written_at", "when the note was saved, ISO 8601"),
-    ("late_entry", "true when written more than the late-entry threshold after the session"),
-    ("goals_rated", "number of goals with an interim GAS rating"),
-    ("gas_tscore", "GAS T-score of the goals rated together (2 or more), else empty"),
-    ("activities", "number of activities"),
-    ("activities_child_led_or_interest", "activities child-led or built on interests"),
-    ("activities_movement_sensory", "activities with movement or sensory input"),
-    ("activities_adapted", "activities adapted during the session"),
-    ("regulation_framework", "zones, engine, window or descriptive"),
-    ("regulation_start", "state at the start"),
-    ("regulation_end", "state at the end"),
-    *[
-        (
-            f"checklist_{k.replace('-', '_')}",
-            f"affirming checklist item '{k}': yes, partly, "
-            "no, unsure, n-a, or empty if not answered",
-        )
-        for k in CHECKLIST_KEYS
-    ],
-    ("homework_assigned", "number of homework assignments set"),
-    ("amendments", "number of amendments appended"),
-]
+SESSION_COLUMNS: list[tuple[str, str]] = [(c.name, c.help) for c in SESSION.columns]
 GOAL_COLUMNS: list[tuple[str, str]] = [
     ("session_id", "the session's id"),
     ("client", "client handle"),
@@ -73,26 +44,11 @@ HOMEWORK_COLUMNS: list[tuple[str, str]] = [
     ("client", "client handle"),
     ("date", "date of the practice, YYYY-MM-DD"),
     ("at", "date-time of the practice, ISO 8601"),
-    ("entry_kind", "practice, relaxation, thought-record, mood-check or journal"),
+    ("entry_kind", kinds_words()),
     ("assignment", "the homework id it belongs to"),
     ("written_by", "who wrote it"),
-    ("done", "practice: yes, partly or not-this-time"),
-    ("mastery", "practice: 0-10"),
-    ("pleasure", "practice: 0-10"),
-    ("mood_before", "practice: 0-10"),
-    ("mood_after", "practice: 0-10"),
-    ("technique", "relaxation technique"),
-    ("minutes", "relaxation minutes"),
-    ("tension_before", "relaxation: 0-10 (see tension_anchors)"),
-    ("tension_after", "relaxation: 0-10"),
-    ("tension_anchors", "relaxation: the scale's anchors, low / high"),
-    ("emotions", "thought record: emotions, '; '-separated"),
-    ("emotion_before_mean", "thought record: mean emotion rating before, 0-100"),
-    ("emotion_after_mean", "thought record: mean emotion re-rating after, 0-100"),
-    ("hot_thought_belief", "thought record: belief in the hot thought, 0-100"),
-    ("balanced_belief", "thought record: belief in the balanced thought, 0-100"),
-    ("mood", "mood check: 0-10"),
-    ("sleep_hours", "mood check: hours of sleep"),
+    # Then each kind's own columns, in the order the kinds are declared (model.kinds).
+    *[(c.name, c.help) for k in HOMEWORK for c in k.columns],
 ]
 TABLES = {
     "sessions": SESSION_COLUMNS,
@@ -100,10 +56,6 @@ TABLES = {
     "checklist": CHECKLIST_COLUMNS,
     "homework": HOMEWORK_COLUMNS,
 }
-
-
-def _in(day: date, since: date | None, until: date | None) -> bool:
-    return (since is None or day >= since) and (until is None or day <= until)
 
 
 def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
@@ -144,7 +96,6 @@ def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
 
 
 def homework_row(e: HomeworkEntry) -> dict[str, Any]:
-    p, r, t, m = e.practice, e.relaxation, e.thought_record, e.mood
     row: dict[str, Any] = {
         "entry_id": e.id,
         "client": e.client,
@@ -154,34 +105,9 @@ def homework_row(e: HomeworkEntry) -> dict[str, Any]:
         "assignment": e.assignment or None,
         "written_by": e.written_by,
     }
-    if p:
-        row.update(
-            done=p.done,
-            mastery=p.mastery,
-            pleasure=p.pleasure,
-            mood_before=p.mood_before,
-            mood_after=p.mood_after,
-        )
-    if r:
-        row.update(
-            technique=r.technique,
-            minutes=r.minutes,
-            tension_before=r.tension_before,
-            tension_after=r.tension_after,
-            tension_anchors=f"{r.anchor_low} / {r.anchor_high}",
-        )
-    if t:
-        after = [em.after for em in t.emotions if em.after is not None]
-        hot = next((th for th in t.thoughts if th.hot), None)
-        row.update(
-            emotions="; ".join(em.name for em in t.emotions),
-            emotion_before_mean=round(sum(em.before for em in t.emotions) / len(t.emotions), 2),
-            emotion_after_mean=round(sum(after) / len(after), 2) if after else None,
-            hot_thought_belief=hot.belief if hot else None,
-            balanced_belief=t.balanced_belief,
-        )
-    if m:
-        row.update(mood=m.mood, sleep_hours=m.sleep_hours)
+    spec, part = homework_kind(e.entry_kind), e.part
+    if spec is not None and part is not None:
+        row.update({c.name: c.value(part) for c in spec.columns if c.value is not None})
     return row
 
 
@@ -193,7 +119,7 @@ def rows(
         s.record
         for s in snap.sessions
         if (client is None or s.record.client == client)
-        and _in(s.record.start.date(), since, until)
+        and in_range(s.record.start.date(), since, until)
     ]
     out: list[dict[str, Any]] = []
     if table == "sessions":
@@ -238,7 +164,7 @@ def rows(
             homework_row(h.record)
             for h in snap.homework
             if (client is None or h.record.client == client)
-            and _in(h.record.at.date(), since, until)
+            and in_range(h.record.at.date(), since, until)
         ]
     return columns, [{c: row.get(c) for c in columns} for row in out]
 

@@ -16,6 +16,7 @@ from statistics import mean
 from typing import Any
 
 from otjournal.model import Assignment, Client, HomeworkEntry, Session
+from otjournal.model.kinds import HOMEWORK
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,40 @@ def mood_trend(entries: Iterable[HomeworkEntry]) -> MoodTrend:
 
 
 @dataclass(frozen=True)
+class KindNumbers:
+    """A kind's summary numbers declared in its spec: how many entries, and the mean of
+    each measure over the entries that recorded it."""
+
+    kind: str
+    title: str
+    count: int
+    means: tuple[tuple[str, float, str], ...]  # label, mean, unit
+
+    def words(self) -> str:
+        said = f"{self.count} entr{'y' if self.count == 1 else 'ies'}"
+        for label, value, unit in self.means:
+            said += f"; {label} {value:.1f}{unit} on average"
+        return said
+
+
+def kind_numbers(entries: Iterable[HomeworkEntry]) -> tuple[KindNumbers, ...]:
+    """The numbers of every kind whose spec declares measures (model.kinds)."""
+    chosen = list(entries)
+    out = []
+    for spec in HOMEWORK:
+        mine = [e.part for e in chosen if e.entry_kind == spec.name and e.part is not None]
+        if not spec.measures or not mine:
+            continue
+        means = []
+        for m in spec.measures:
+            values = [v for v in (m.value(p) for p in mine) if v is not None]
+            if values:
+                means.append((m.label, round(mean(values), 2), m.unit))
+        out.append(KindNumbers(spec.name, spec.title, len(mine), tuple(means)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class HomeworkSummary:
     client: str
     today: date
@@ -281,9 +316,10 @@ class HomeworkSummary:
     thought_records: Change
     recent: tuple[HomeworkEntry, ...]
     entries: int
+    kinds: tuple[KindNumbers, ...] = ()  # the numbers the kinds' specs declare
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "client": self.client,
             "today": self.today,
             "entries": self.entries,
@@ -302,6 +338,9 @@ class HomeworkSummary:
             "thought_records": asdict(self.thought_records),
             "recent": [e.to_dict() for e in self.recent],
         }
+        if self.kinds:  # only when there are some: the JSON of the kinds before stays as it was
+            out["kinds"] = [asdict(k) for k in self.kinds]
+        return out
 
 
 def summarise(
@@ -338,4 +377,5 @@ def summarise(
         thought_records=thought_record_change(chosen),
         recent=tuple(sorted(chosen, key=lambda e: e.at)[-recent:]),
         entries=len(chosen),
+        kinds=kind_numbers(chosen),
     )

@@ -16,11 +16,24 @@ from rich.markup import escape
 from otjournal.errors import UsageError
 from otjournal.forms.homework import PART_KEYS, parse_when
 from otjournal.model import Assignment, Client
-from otjournal.model.homework import DEFAULT_TENSION_ANCHORS
-from otjournal.model.vocab import HOMEWORK_KINDS
+from otjournal.model.kinds import (
+    DEFAULT_TENSION_ANCHORS,
+    HOMEWORK_BY_NAME,
+    HOMEWORK_KINDS,
+    PRACTICE,
+    RELAXATION,
+    THOUGHT_RECORD,
+    FieldSpec,
+    RecordKind,
+)
 from otjournal.prompts.base import Asker, pick
 
 DONE_CHOICES = {"y": "yes", "p": "partly", "n": "not-this-time"}
+
+
+def _label(kind: RecordKind, key: str) -> str:
+    """The question the spec gives a field."""
+    return kind.spec_of(key).label
 
 
 @dataclass
@@ -104,13 +117,17 @@ class HomeworkFlow(Asker):
 
     def ask_kind_part(self) -> None:
         kind = self.note["entry_kind"]
-        {
+        # Kinds whose questions depend on earlier answers keep a flow of their own; every
+        # other kind is asked its spec's fields in order (model.kinds).
+        own = {
             "practice": self.ask_practice,
             "relaxation": self.ask_relaxation,
             "thought-record": self.ask_thought_record,
-            "mood-check": self.ask_mood,
-            "journal": self.ask_journal,
-        }[kind]()
+        }
+        if kind in own:
+            own[kind]()
+        else:
+            self.ask_fields(HOMEWORK_BY_NAME[kind])
 
     def _part(self) -> dict[str, Any]:
         return self.note.setdefault(PART_KEYS[self.note["entry_kind"]], {})
@@ -132,23 +149,29 @@ class HomeworkFlow(Asker):
             table[key] = value
         self.save()
 
+    def _rate_field(self, table: dict[str, Any], f: FieldSpec, more: str = "") -> None:
+        """A 0-10 rating asked under the question before it (indented)."""
+        lo, hi = int(f.low or 0), int(f.high or 0)
+        self._rate(table, f.key, "  " + f.label, lo, hi, f.scale + more)
+
     def ask_practice(self) -> None:
         p = self._part()
-        verb = "Did you do it" if self.who == "you" else f"Did {self.who} do it"
+        done = PRACTICE.spec_of("done")
+        verb = done.label if self.who == "you" else done.label.replace("you", self.who, 1)
         default = next((k for k, v in DONE_CHOICES.items() if v == p.get("done")), "y")
         while True:
-            raw = self.ask(verb, default, "y yes · p partly · n not this time").lower()[:1]
+            raw = self.ask(verb, default, done.hint).lower()[:1]
             if raw in DONE_CHOICES:
                 p["done"] = DONE_CHOICES[raw]
                 break
         self.save()
-        self.ask_text("practice.how_it_went", "How did it go", multiline=False)
+        self.ask_text("practice.how_it_went", _label(PRACTICE, "how_it_went"), multiline=False)
         if p["done"] != "not-this-time":
-            self._rate(p, "mastery", "  Mastery, how well it went", 0, 10, "0-10, Enter to skip")
-            self._rate(p, "pleasure", "  Pleasure, how enjoyable", 0, 10, "0-10, Enter to skip")
-        self._rate(p, "mood_before", "  Mood before", 0, 10, "0-10, Enter to skip")
+            self._rate_field(p, PRACTICE.spec_of("mastery"), ", Enter to skip")
+            self._rate_field(p, PRACTICE.spec_of("pleasure"), ", Enter to skip")
+        self._rate_field(p, PRACTICE.spec_of("mood_before"), ", Enter to skip")
         if "mood_before" in p:
-            self._rate(p, "mood_after", "  Mood after", 0, 10, "0-10")
+            self._rate_field(p, PRACTICE.spec_of("mood_after"))
 
     def ask_relaxation(self) -> None:
         r = self._part()
@@ -159,23 +182,24 @@ class HomeworkFlow(Asker):
         )
         while not r.get("technique"):
             r["technique"] = self.ask(
-                "Technique", r.get("technique") or (assignment.text if assignment else "")
+                _label(RELAXATION, "technique"),
+                r.get("technique") or (assignment.text if assignment else ""),
             )
         self.save()
-        self._rate(r, "minutes", "Minutes", 0, 600, "Enter to skip")
+        self._rate(r, "minutes", _label(RELAXATION, "minutes"), 0, 600, "Enter to skip")
         scale = f"{r['anchor_low']} … {r['anchor_high']}"
-        self._rate(r, "tension_before", "Tension before", 0, 10, scale)
-        self._rate(r, "tension_after", "Tension after", 0, 10, scale)
+        for key in ("tension_before", "tension_after"):
+            self._rate(r, key, _label(RELAXATION, key), 0, 10, scale)
 
     def ask_thought_record(self) -> None:
         t = self._part()
         while not t.get("situation"):
-            self.ask_text("thought_record.situation", "Situation: where, when, what happened")
+            self.ask_text("thought_record.situation", _label(THOUGHT_RECORD, "situation"))
         emotions = t.setdefault("emotions", [])
         if not emotions:
             while True:
                 name = self.ask(
-                    "Emotion" if not emotions else "Another emotion",
+                    _label(THOUGHT_RECORD, "emotions") if not emotions else "Another emotion",
                     "",
                     "e.g. anxious; Enter when done" if emotions else "e.g. anxious",
                 )
@@ -190,7 +214,7 @@ class HomeworkFlow(Asker):
         if not thoughts:
             while True:
                 text = self.ask(
-                    "Automatic thought" if not thoughts else "Another thought",
+                    _label(THOUGHT_RECORD, "thoughts") if not thoughts else "Another thought",
                     "",
                     "Enter when done" if thoughts else "",
                 )
@@ -215,32 +239,67 @@ class HomeworkFlow(Asker):
             else:
                 thoughts[0]["hot"] = True
             self.save()
-        self.ask_text("thought_record.evidence_for", "Evidence for the hot thought")
-        self.ask_text("thought_record.evidence_against", "Evidence against it")
-        self.ask_text("thought_record.balanced_thought", "A balanced thought")
+        for key in ("evidence_for", "evidence_against", "balanced_thought"):
+            self.ask_text(f"thought_record.{key}", _label(THOUGHT_RECORD, key))
         if t.get("balanced_thought"):
-            self._rate(t, "balanced_belief", "  How much do you believe it, 0-100 %", 0, 100)
+            balanced = THOUGHT_RECORD.spec_of("balanced_belief")
+            self._rate(t, balanced.key, "  " + balanced.label, 0, 100)
         for e in emotions:
             value = self.ask_int(f"Re-rate {e['name']} now, 0-100 %", 0, 100, e.get("after"))
             if value is not None:
                 e["after"] = value
             self.save()
 
-    def ask_mood(self) -> None:
-        m = self._part()
-        self._rate(m, "mood", "Mood now", 0, 10, "0 lowest, 10 best", required=True)
-        raw = self.ask("Hours of sleep last night", str(m.get("sleep_hours", "")), "Enter to skip")
+    def ask_fields(self, spec: RecordKind) -> None:
+        """Each field of the kind, in the spec's order, with the spec's words."""
+        for f in spec.fields:
+            table = self.note if f.top else self._part()
+            if f.type == "int":
+                lo, hi = int(f.low or 0), int(f.high or 0)
+                self._rate(table, f.key, f.label, lo, hi, f.hint, required=f.required)
+            elif f.type == "number":
+                self.ask_number(table, f)
+            elif f.type == "choice":
+                chosen = self.ask_choice(
+                    f.label, f.choices, table.get(f.key, ""), allow_blank=not f.required
+                )
+                if chosen:
+                    table[f.key] = chosen
+                self.save()
+            elif f.type == "texts":
+                self.ask_texts(table, f)
+            else:
+                key = spec.dotted(f)
+                self.ask_text(key, f.label)
+                while f.required and not table.get(f.key):
+                    self.ask_text(key, f.label)
+
+    def ask_number(self, table: dict[str, Any], f: FieldSpec) -> None:
+        raw = self.ask(f.label, str(table.get(f.key, "")), f.hint)
         try:
-            hours = float(raw) if raw else None
+            value = float(raw) if raw else None
         except ValueError:
-            hours = None
-        if hours is not None and 0 <= hours <= 24:
-            m["sleep_hours"] = hours
+            value = None
+        if value is not None and (f.low or 0) <= value <= (f.high or 0):
+            table[f.key] = value
         self.save()
 
-    def ask_journal(self) -> None:
-        while not self.note.get("text"):
-            self.ask_text("text", "Write as much or as little as you like")
+    def ask_texts(self, table: dict[str, Any], f: FieldSpec) -> None:
+        """A short list, one item a line; Enter when done."""
+        items = list(table.get(f.key) or [])
+        if items:
+            return
+        while not f.max_items or len(items) < f.max_items:
+            done = bool(items) or not f.required
+            raw = self.ask(f.label if not items else "Another", "", f.hint if done else "")
+            if not raw:
+                if done:
+                    break
+                continue
+            items.append(raw)
+            table[f.key] = items
+            self.save()
+            self.hint(raw)
 
     def summary_lines(self) -> list[str]:
         e = self.note
@@ -252,6 +311,8 @@ class HomeworkFlow(Asker):
             for k, v in e[key].items():
                 if not isinstance(v, list):
                     lines.append(f"  {k}: {v}")
+                elif all(isinstance(x, str) for x in v):
+                    lines.append(f"  {k}: {'; '.join(v)}")
                 else:
                     lines.append(f"  {k}: {len(v)}")
         if e.get("text"):

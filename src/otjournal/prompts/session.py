@@ -31,11 +31,11 @@ from otjournal.forms.session import (
     start_problem,
 )
 from otjournal.model import Client, Session
+from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     FRAMEWORK_NAMES,
     FRAMEWORKS,
-    HOMEWORK_KINDS,
     SESSION_TYPES,
     SETTINGS,
 )

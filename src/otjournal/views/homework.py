@@ -78,6 +78,8 @@ def summary(s: HomeworkSummary, name: str) -> RenderableType:
                 ),
                 Text(""),
             ]
+    for k in s.kinds:
+        parts += [Text(k.title.capitalize(), style="bold"), Text(k.words()), Text("")]
     if s.recent:
         parts.append(Text("Most recent", style="bold"))
         parts += [homework_line(e) for e in reversed(s.recent)]
@@ -117,4 +119,5 @@ def compact(s: HomeworkSummary) -> RenderableType:
                 f"average ({t.change:+.0f}, n={t.count})"
             )
         )
+    parts += [Text(f"{k.title.capitalize()}: {k.words()}") for k in s.kinds]
     return Group(*parts)

@@ -17,9 +17,9 @@ from rich.text import Text
 
 from otjournal.disk.loading import Loaded
 from otjournal.model import Client, Goal, HomeworkEntry, Session
+from otjournal.model.kinds import homework_kind
 from otjournal.model.vocab import (
     CHECKLIST_KEYS,
-    DONE_WORDS,
     FRAMEWORK_NAMES,
 )
 from otjournal.views import controls as render_controls
@@ -222,20 +222,10 @@ def _checklist_order(answer: ChecklistAnswer) -> int:
 
 
 def homework_line(entry: HomeworkEntry) -> Text:
-    e = entry
-    detail = ""
-    if e.practice:
-        detail = DONE_WORDS.get(e.practice.done, e.practice.done)
-    elif e.relaxation:
-        r = e.relaxation
-        detail = r.technique
-        if r.tension_before is not None and r.tension_after is not None:
-            detail += f", tension {r.tension_before}→{r.tension_after}"
-    elif e.mood:
-        detail = f"mood {e.mood.mood}/10"
-    elif e.thought_record:
-        detail = "thought record"
-    return Text(f"{e.at:%Y-%m-%d} {e.entry_kind}: {detail}".rstrip(": "))
+    """``2026-03-07 practice: done``: the kind's one line, as its spec draws it."""
+    spec = homework_kind(entry.entry_kind)
+    detail = spec.one_line(entry.part) if spec is not None else ""
+    return Text(f"{entry.at:%Y-%m-%d} {entry.entry_kind}: {detail}".rstrip(": "))
 
 
 def latest_ratings(sessions: Iterable[Loaded[Session]]) -> dict[str, int | None]:

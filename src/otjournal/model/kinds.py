@@ -1,0 +1,555 @@
+"""Each record kind, declared once: its fields, flags, prompts, form, one line, columns, numbers.
+
+Every layer reads these specs instead of restating them: the model reads a kind's table
+(``HomeworkEntry``), the forms build the editor skeleton and name the flags a missing field
+needs, ``homework log`` gets one option per flag, the prompts ask the fields in order, the
+views draw the one-line summary, the export has the columns and the summary the numbers.
+A new homework kind is one ``RecordKind`` in ``HOMEWORK`` below (plus its docs and tests).
+
+Pure: no Typer, no Rich. The words here are user-facing and strengths-based: homework not
+done is "not this time".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from otjournal.errors import UsageError
+from otjournal.model.vocab import CHECKLIST_KEYS, DONE_WORDS, HOMEWORK_DONE
+
+if TYPE_CHECKING:  # the parts load when a table is read: `otj --help` never pays for them
+    from otjournal.model.parts import Answers, Relaxation, ThoughtRecord
+
+DEFAULT_TENSION_ANCHORS = ("0 = completely relaxed", "10 = the most tense I have felt")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One key of a kind's table (or of the entry itself, for ``text``)."""
+
+    key: str
+    label: str  # the prompt's question, and the field's name for people
+    type: str = "text"  # text | int | number | choice | texts | tables
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""  # "%", "minutes"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    flag: str = ""  # the `otj homework log` option that fills it; "" = none of its own
+    flag_help: str | None = None
+    metavar: str = ""  # what the flag takes, named when it is missing under --no-input
+    parse: Callable[[str], Any] | None = None  # flag text -> the stored value
+    hint: str = ""  # shown beside the prompt
+    skeleton: Any = None  # the blank in the editor form; None = not in the form
+    default: Any = None  # filled in when left out (the relaxation scale's anchors)
+    from_assignment: bool = False  # the editor form starts it with the homework's text
+    suggest: bool = False  # named with the required flags when the whole part is missing
+    max_items: int | None = None  # texts: at most this many
+    example: str = ""  # a value the flag takes, for help and tests ("anxious:80:40")
+    top: bool = False  # a key of the entry itself, not of the kind's table
+
+    @property
+    def scale(self) -> str:
+        """``0-10``, ``0-100 %``: the range as people read it ("" when there is none)."""
+        if self.low is None or self.high is None:
+            return ""
+        return f"{self.low:g}-{self.high:g}" + (f" {self.unit}" if self.unit == "%" else "")
+
+    @property
+    def option(self) -> str:
+        """The flag as the --no-input message names it: ``--mood 0-10``."""
+        takes = self.metavar or ("|".join(self.choices) if self.choices else self.scale)
+        return f"{self.flag} {takes}".rstrip() if self.flag else ""
+
+    @property
+    def option_name(self) -> str:
+        """The Python name of the flag: ``--mood-before`` -> ``mood_before``."""
+        return self.flag.removeprefix("--").replace("-", "_")
+
+    @property
+    def repeats(self) -> bool:
+        return self.type in ("texts", "tables")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One export column: its name, its description (docs/export.md) and its value."""
+
+    name: str
+    help: str
+    value: Callable[[Any], Any] | None = None  # the kind's part -> the cell
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A summary number: the mean of one value over a kind's entries."""
+
+    label: str
+    unit: str  # "/10", "%"
+    value: Callable[[Any], float | None]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of record: a session, or one kind of homework journal entry."""
+
+    name: str  # as stored: entry_kind = "thought-record"
+    title: str  # for people: "thought record"
+    family: str = "homework"  # homework | session (later: intake, review, discharge)
+    folder: str = "homework"  # the client's folder its files go in
+    part_key: str = ""  # its TOML table ("" = no table of its own, like journal)
+    attr: str = "answers"  # the HomeworkEntry attribute that holds the part
+    model: str = ""  # the class in model.parts reading the table; "" = Answers, by the fields
+    fields: tuple[FieldSpec, ...] = ()
+    form_hint: str = ""  # the editor form's comment line for this kind
+    line: Callable[[Any], str] | None = None  # the part -> its one-line detail
+    columns: tuple[Column, ...] = ()
+    measures: tuple[Measure, ...] = ()  # summary numbers beyond the kind's own trend
+
+    def spec_of(self, key: str) -> FieldSpec:
+        return next(f for f in self.fields if f.key == key)
+
+    def dotted(self, f: FieldSpec) -> str:
+        """Where a field lives in an entry: ``mood.mood``, ``text``."""
+        return f.key if f.top or not self.part_key else f"{self.part_key}.{f.key}"
+
+    def read(self, table: Any) -> Any:
+        from otjournal.model import parts
+
+        if self.model:
+            return getattr(parts, self.model).read(table)
+        return parts.Answers.read(table, [f for f in self.fields if not f.top])
+
+    def hint(self) -> str:
+        """The editor's comment: declared, or the fields with their scales."""
+        if self.form_hint:
+            return self.form_hint
+        said = [
+            f"{f.key} (up to {f.max_items})" if f.max_items else f"{f.key} {f.scale}".rstrip()
+            for f in self.fields
+            if not f.top
+        ]
+        return f"[{self.part_key}] " + "; ".join(said)
+
+    def skeleton(self, assignment_text: str = "") -> dict[str, Any]:
+        from copy import deepcopy
+
+        return {
+            f.key: assignment_text if f.from_assignment else deepcopy(f.skeleton)
+            for f in self.fields
+            if not f.top and (f.skeleton is not None or f.from_assignment)
+        }
+
+    def one_line(self, part: Any) -> str:
+        return self.line(part) if self.line is not None and part is not None else ""
+
+
+# -- flag values -----------------------------------------------------------------------
+
+_DONE_ALIASES = {
+    "y": "yes",
+    "yes": "yes",
+    "p": "partly",
+    "partly": "partly",
+    "n": "not-this-time",
+    "no": "not-this-time",
+    "not-this-time": "not-this-time",
+}
+
+
+def done_word(value: str) -> str:
+    """--done takes what the prompt takes: y/yes, p/partly, n/no/not-this-time."""
+    word = _DONE_ALIASES.get(value.strip().lower())
+    if word is None:
+        raise UsageError("--done takes yes, partly or not-this-time (or y, p, n)")
+    return word
+
+
+def parse_emotion(value: str) -> dict[str, Any]:
+    """``anxious:80`` or ``anxious:80:40`` (before, re-rated after, 0-100 %)."""
+    parts = [p.strip() for p in value.split(":")]
+    if len(parts) not in (2, 3) or not parts[0]:
+        raise UsageError("--emotion takes NAME:BEFORE or NAME:BEFORE:AFTER, e.g. anxious:80:40")
+    out: dict[str, Any] = {"name": parts[0]}
+    for key, raw in zip(("before", "after"), parts[1:], strict=False):
+        try:
+            out[key] = int(raw.rstrip("%"))
+        except ValueError:
+            raise UsageError("--emotion ratings are whole percentages 0-100") from None
+    return out
+
+
+def parse_thought(value: str) -> dict[str, Any]:
+    """``TEXT:BELIEF`` or ``TEXT:BELIEF:hot`` (belief 0-100 %)."""
+    text, _, rest = value.rpartition(":")
+    hot = False
+    if rest.strip().lower() == "hot":
+        hot = True
+        text, _, rest = text.rpartition(":")
+    try:
+        belief = int(rest.strip().rstrip("%"))
+    except ValueError:
+        raise UsageError("--thought takes TEXT:BELIEF[:hot], e.g. 'I won't cope:75:hot'") from None
+    if not text.strip():
+        raise UsageError("--thought needs the thought's text before the belief rating")
+    out: dict[str, Any] = {"text": text.strip(), "belief": belief}
+    if hot:
+        out["hot"] = True
+    return out
+
+
+def _scale(key: str, label: str, flag: str, **more: Any) -> FieldSpec:
+    """A 0-10 rating."""
+    return FieldSpec(key, label, "int", 0, 10, flag=flag, **more)
+
+
+def _percent(key: str, label: str, flag: str = "", **more: Any) -> FieldSpec:
+    return FieldSpec(key, label, "int", 0, 100, "%", flag=flag, **more)
+
+
+# -- the one-line details and the export's values --------------------------------------
+
+
+def _relaxation_line(r: Relaxation) -> str:
+    detail = r.technique
+    if r.tension_before is not None and r.tension_after is not None:
+        detail += f", tension {r.tension_before}→{r.tension_after}"
+    return detail
+
+
+def _emotion_after_mean(t: ThoughtRecord) -> float | None:
+    after = [em.after for em in t.emotions if em.after is not None]
+    return round(sum(after) / len(after), 2) if after else None
+
+
+def _hot_belief(t: ThoughtRecord) -> int | None:
+    hot = next((th for th in t.thoughts if th.hot), None)
+    return hot.belief if hot else None
+
+
+def _gratitude_line(g: Answers) -> str:
+    detail = "; ".join(g.get("items", ()))
+    mood = g.get("mood")
+    return detail + (f", mood {mood}/10" if mood is not None else "")
+
+
+def _attr(name: str) -> Callable[[Any], Any]:
+    return lambda part: getattr(part, name)
+
+
+# -- the homework kinds ----------------------------------------------------------------
+
+PRACTICE = RecordKind(
+    name="practice",
+    title="practice",
+    part_key="practice",
+    attr="practice",
+    model="Practice",
+    fields=(
+        FieldSpec(
+            "done",
+            "Did you do it",
+            "choice",
+            required=True,
+            choices=HOMEWORK_DONE,
+            flag="--done",
+            flag_help="yes, partly or not-this-time.",
+            parse=done_word,
+            hint="y yes · p partly · n not this time",
+            skeleton="",
+        ),
+        FieldSpec(
+            "how_it_went", "How did it go", flag="--how", flag_help="How it went.", skeleton=""
+        ),
+        _scale("mastery", "Mastery, how well it went", "--mastery"),
+        _scale("pleasure", "Pleasure, how enjoyable", "--pleasure"),
+        _scale("mood_before", "Mood before", "--mood-before"),
+        _scale("mood_after", "Mood after", "--mood-after"),
+    ),
+    form_hint=f"done = {' | '.join(HOMEWORK_DONE)}; mastery, pleasure, mood_before, "
+    "mood_after 0-10",
+    line=lambda p: DONE_WORDS.get(p.done, p.done),
+    columns=(
+        Column("done", "practice: yes, partly or not-this-time", _attr("done")),
+        Column("mastery", "practice: 0-10", _attr("mastery")),
+        Column("pleasure", "practice: 0-10", _attr("pleasure")),
+        Column("mood_before", "practice: 0-10", _attr("mood_before")),
+        Column("mood_after", "practice: 0-10", _attr("mood_after")),
+    ),
+)
+
+RELAXATION = RecordKind(
+    name="relaxation",
+    title="relaxation",
+    part_key="relaxation",
+    attr="relaxation",
+    model="Relaxation",
+    fields=(
+        FieldSpec(
+            "technique",
+            "Technique",
+            required=True,
+            flag="--technique",
+            flag_help="Relaxation technique.",
+            from_assignment=True,
+        ),
+        FieldSpec("minutes", "Minutes", "int", 0, 600, "minutes", flag="--minutes"),
+        _scale("tension_before", "Tension before", "--tension-before", suggest=True),
+        _scale("tension_after", "Tension after", "--tension-after", suggest=True),
+        FieldSpec("anchor_low", "Low anchor", required=True, default=DEFAULT_TENSION_ANCHORS[0]),
+        FieldSpec("anchor_high", "High anchor", required=True, default=DEFAULT_TENSION_ANCHORS[1]),
+    ),
+    form_hint="technique; minutes; tension_before/after 0-10 (see the anchors)",
+    line=_relaxation_line,
+    columns=(
+        Column("technique", "relaxation technique", _attr("technique")),
+        Column("minutes", "relaxation minutes", _attr("minutes")),
+        Column("tension_before", "relaxation: 0-10 (see tension_anchors)", _attr("tension_before")),
+        Column("tension_after", "relaxation: 0-10", _attr("tension_after")),
+        Column(
+            "tension_anchors",
+            "relaxation: the scale's anchors, low / high",
+            lambda r: f"{r.anchor_low} / {r.anchor_high}",
+        ),
+    ),
+)
+
+THOUGHT_RECORD = RecordKind(
+    name="thought-record",
+    title="thought record",
+    part_key="thought_record",
+    attr="thought_record",
+    model="ThoughtRecord",
+    fields=(
+        FieldSpec(
+            "situation",
+            "Situation: where, when, what happened",
+            required=True,
+            flag="--situation",
+            flag_help="Thought record: the situation.",
+            skeleton="",
+        ),
+        FieldSpec(
+            "emotions",
+            "Emotion",
+            "tables",
+            required=True,
+            flag="--emotion",
+            flag_help="NAME:BEFORE[:AFTER] (0-100); repeat.",
+            metavar="NAME:BEFORE[:AFTER]",
+            parse=parse_emotion,
+            example="anxious:80:40",
+            skeleton=[{"name": "", "before": ""}],
+        ),
+        FieldSpec(
+            "thoughts",
+            "Automatic thought",
+            "tables",
+            required=True,
+            flag="--thought",
+            flag_help="TEXT:BELIEF[:hot]; repeat.",
+            metavar="TEXT:BELIEF[:hot]",
+            parse=parse_thought,
+            example="I won't cope:75:hot",
+            skeleton=[{"text": "", "belief": ""}],
+        ),
+        FieldSpec(
+            "evidence_for", "Evidence for the hot thought", flag="--evidence-for", skeleton=""
+        ),
+        FieldSpec(
+            "evidence_against", "Evidence against it", flag="--evidence-against", skeleton=""
+        ),
+        FieldSpec(
+            "balanced_thought",
+            "A balanced thought",
+            flag="--balanced",
+            flag_help="Balanced thought.",
+            skeleton="",
+        ),
+        _percent("balanced_belief", "How much do you believe it, 0-100 %", "--balanced-belief"),
+    ),
+    form_hint="situation; [[thought_record.emotions]] name, before, after 0-100; "
+    "[[thought_record.thoughts]] text, belief 0-100, hot = true on one",
+    line=lambda t: "thought record",
+    columns=(
+        Column(
+            "emotions",
+            "thought record: emotions, '; '-separated",
+            lambda t: "; ".join(em.name for em in t.emotions),
+        ),
+        Column(
+            "emotion_before_mean",
+            "thought record: mean emotion rating before, 0-100",
+            lambda t: round(sum(em.before for em in t.emotions) / len(t.emotions), 2),
+        ),
+        Column(
+            "emotion_after_mean",
+            "thought record: mean emotion re-rating after, 0-100",
+            _emotion_after_mean,
+        ),
+        Column(
+            "hot_thought_belief", "thought record: belief in the hot thought, 0-100", _hot_belief
+        ),
+        Column(
+            "balanced_belief",
+            "thought record: belief in the balanced thought, 0-100",
+            _attr("balanced_belief"),
+        ),
+    ),
+)
+
+MOOD_CHECK = RecordKind(
+    name="mood-check",
+    title="mood check",
+    part_key="mood",
+    attr="mood",
+    model="MoodCheck",
+    fields=(
+        _scale(
+            "mood",
+            "Mood now",
+            "--mood",
+            required=True,
+            flag_help="Mood now, 0-10.",
+            hint="0 lowest, 10 best",
+            skeleton="",
+        ),
+        FieldSpec(
+            "sleep_hours",
+            "Hours of sleep last night",
+            "number",
+            0,
+            24,
+            flag="--sleep",
+            flag_help="Hours of sleep, 0-24.",
+            hint="Enter to skip",
+        ),
+    ),
+    form_hint="[mood] mood 0-10 (0 lowest, 10 best); sleep_hours",
+    line=lambda m: f"mood {m.mood}/10",
+    columns=(
+        Column("mood", "mood check: 0-10", _attr("mood")),
+        Column("sleep_hours", "mood check: hours of sleep", _attr("sleep_hours")),
+    ),
+)
+
+JOURNAL = RecordKind(
+    name="journal",
+    title="journal entry",
+    attr="",
+    fields=(FieldSpec("text", "Write as much or as little as you like", required=True, top=True),),
+    form_hint='text = """..."""',
+)
+
+GRATITUDE = RecordKind(
+    name="gratitude",
+    title="gratitude",
+    part_key="gratitude",
+    fields=(
+        FieldSpec(
+            "items",
+            "Something you are grateful for",
+            "texts",
+            required=True,
+            flag="--grateful",
+            flag_help="Something you are grateful for; repeat, up to three.",
+            metavar="TEXT",
+            hint="Enter when done",
+            skeleton=[""],
+            max_items=3,
+        ),
+        _scale(
+            "mood",
+            "Mood now",
+            "--gratitude-mood",
+            flag_help="Gratitude entry: mood now, 0-10.",
+            hint="0 lowest, 10 best; Enter to skip",
+        ),
+    ),
+    line=_gratitude_line,
+    columns=(
+        Column(
+            "grateful_for",
+            "gratitude: what the person is grateful for, '; '-separated",
+            lambda g: "; ".join(g.get("items", ())),
+        ),
+        Column("gratitude_mood", "gratitude: mood, 0-10", lambda g: g.get("mood")),
+    ),
+    measures=(Measure("mood", "/10", lambda g: g.get("mood")),),
+)
+
+HOMEWORK: tuple[RecordKind, ...] = (
+    PRACTICE,
+    RELAXATION,
+    THOUGHT_RECORD,
+    MOOD_CHECK,
+    JOURNAL,
+    GRATITUDE,
+)
+HOMEWORK_BY_NAME = {k.name: k for k in HOMEWORK}
+HOMEWORK_KINDS = tuple(k.name for k in HOMEWORK)
+# The kinds that keep a table of their own, by name: entry_kind -> its TOML table.
+PART_KEYS = {k.name: k.part_key for k in HOMEWORK if k.part_key}
+
+
+def homework_kind(name: str) -> RecordKind | None:
+    return HOMEWORK_BY_NAME.get(name)
+
+
+def kinds_words(names: tuple[str, ...] = HOMEWORK_KINDS) -> str:
+    """``practice, relaxation, … or journal``: the kinds in a sentence."""
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def homework_flags() -> list[tuple[RecordKind, FieldSpec]]:
+    """Every field of every homework kind that has a flag of its own, in spec order."""
+    return [(k, f) for k in HOMEWORK for f in k.fields if f.flag]
+
+
+# -- the session -------------------------------------------------------------------------
+# Its fields and rules are still the session form's own (forms.session); its name, folder
+# and export columns are declared here, like the homework kinds'. Each column's value is
+# computed in numbers.export.session_row.
+
+_SESSION_COLUMNS: list[tuple[str, str]] = [
+    ("session_id", "the session's id (its file name without .toml)"),
+    ("client", "client handle"),
+    ("date", "session date, YYYY-MM-DD (local to the session)"),
+    ("start", "start date-time with UTC offset, ISO 8601"),
+    ("duration_min", "minutes"),
+    ("session_type", "initial, therapy, review, caregiver-only or non-client"),
+    ("setting", "clinic, home, school, community, telehealth or other"),
+    ("attendees", "roles who attended, '; '-separated"),
+    ("written_by", "author"),
+    ("written_at", "when the note was saved, ISO 8601"),
+    ("late_entry", "true when written more than the late-entry threshold after the session"),
+    ("goals_rated", "number of goals with an interim GAS rating"),
+    ("gas_tscore", "GAS T-score of the goals rated together (2 or more), else empty"),
+    ("activities", "number of activities"),
+    ("activities_child_led_or_interest", "activities child-led or built on interests"),
+    ("activities_movement_sensory", "activities with movement or sensory input"),
+    ("activities_adapted", "activities adapted during the session"),
+    ("regulation_framework", "zones, engine, window or descriptive"),
+    ("regulation_start", "state at the start"),
+    ("regulation_end", "state at the end"),
+    *[
+        (
+            f"checklist_{k.replace('-', '_')}",
+            f"affirming checklist item '{k}': yes, partly, "
+            "no, unsure, n-a, or empty if not answered",
+        )
+        for k in CHECKLIST_KEYS
+    ],
+    ("homework_assigned", "number of homework assignments set"),
+    ("amendments", "number of amendments appended"),
+]
+
+SESSION = RecordKind(
+    name="session",
+    title="session note",
+    family="session",
+    folder="sessions",
+    columns=tuple(Column(name, help) for name, help in _SESSION_COLUMNS),
+)
