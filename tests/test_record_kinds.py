@@ -158,6 +158,7 @@ def test_every_kind_has_its_editor_form_and_its_flags(runner, kind):
 
 def test_the_prompts_offer_every_kind(runner, mia):
     result = log(runner, input="\n")  # input ends at the first question: the draft is kept
+    assert "gratitude" in HOMEWORK_KINDS
     for name in HOMEWORK_KINDS:
         assert name in result.stderr
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer._click.exceptions import UsageError as ClickUsageError
@@ -275,13 +275,6 @@ def warn(message: str) -> None:
     from rich.markup import escape
 
     err().print(f"[yellow]otj:[/] {escape(message)}", markup=True)
-
-
-def fail(message: str, code: int = 2, hint: str | None = None) -> NoReturn:
-    """Old style, kept only for homework_cmd until it raises its errors like the rest:
-    raise UsageError / NotFoundError / … instead, and let the boundary report it."""
-    report(OtjournalError(message, hint=hint))
-    raise typer.Exit(code)
 
 
 def report(exc: OtjournalError) -> None:

@@ -6,7 +6,7 @@ import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,12 +17,12 @@ from otjournal.cli.common import (
     JsonOpt,
     OptClientArg,
     err,
-    fail,
     journal,
     now,
     out,
     print_json,
     print_wrapped,
+    read_config,
     today,
 )
 from otjournal.cli.drafting import (
@@ -37,7 +37,11 @@ from otjournal.cli.drafting import (
     pick_draft,
     read_source,
 )
+from otjournal.errors import ExitCode, OtjournalError, UsageError
 from otjournal.model.kinds import HOMEWORK, kinds_words
+
+if TYPE_CHECKING:
+    from otjournal.config import Config
 
 homework_app = typer.Typer(
     cls=BoundaryGroup,
@@ -53,16 +57,16 @@ def register(app: typer.Typer) -> None:
     app.add_typer(homework_app, name="homework")
 
 
-def _config() -> Any:
-    from otjournal.cli.log_cmd import load_config
-
-    return load_config()
+def _config() -> Config:
+    return read_config()
 
 
 def _client(handle: str | None, config: Any) -> str:
     chosen = handle or config.default_client
     if not chosen:
-        fail("name the client (or run 'otj init --self' / set default_client in the config)")
+        raise UsageError(
+            "name the client (or run 'otj init --self' / set default_client in the config)"
+        )
     return chosen
 
 
@@ -170,20 +174,20 @@ def homework_add(
     config = _config()
     handle = _client(client, config)
     if kind not in HOMEWORK_KINDS:
-        fail(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
+        raise UsageError(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
     j = journal(dir)
     record, fingerprint = j.read_client(handle)
     if text is None:
         if not sys.stdin.isatty():
-            fail("--text is required without a terminal")
+            raise UsageError("--text is required without a terminal")
         text = typer.prompt("Homework")
     if not text.strip():
-        fail("the homework text must not be empty")
+        raise UsageError("the homework text must not be empty")
     day = today()
     start = parse_day(since, day, "--since") if since else day
     end = parse_day(until, day, "--until") if until else None
     if end and end < start:
-        fail("--until must not be before --since")
+        raise UsageError("--until must not be before --since")
     assignment = Assignment(f"hw-{new_suffix()}", text.strip(), kind, per_week, start, end)
     j.save_client(replace(record, assignments=(*record.assignments, assignment)), fingerprint)
     out().print(f"Added homework {assignment.id} for {handle}.", highlight=False)
@@ -261,8 +265,7 @@ class HomeworkRun(DraftRun):
                     return
                 if answer.startswith("q"):
                     self.keep("review")
-                    self.kept_message("stopped before saving")
-                    raise typer.Exit(0)
+                    raise self.stopped("stopped before saving", ExitCode.OK)
                 if answer.startswith("e"):
                     self.draft.step = "when"
                 else:
@@ -460,7 +463,7 @@ def homework_export(
     from otjournal.disk.sharing import build_export
 
     if not output:
-        fail("name the file with -o FILE (or -o - for stdout)")
+        raise UsageError("name the file with -o FILE (or -o - for stdout)")
     config = _config()
     handle = _client(client, config)
     record, _, entries = _records(journal(dir), handle)
@@ -472,7 +475,7 @@ def homework_export(
         and (not entry_id or any(e.id == i or e.id.endswith(f"_{i}") for i in entry_id))
     ]
     if not chosen:
-        fail("no entries match: nothing to export", code=1)
+        raise OtjournalError("no entries match: nothing to export")
     data = tomlio.dumps(
         build_export(handle, chosen, now(), config.practitioner or record.display_name)
     )
@@ -481,11 +484,11 @@ def homework_export(
         return
     path = Path(output).expanduser().absolute()
     if path.exists():
-        fail(f"{path} exists: otjournal never overwrites a file; choose another name")
+        raise UsageError(f"{path} exists: otjournal never overwrites a file; choose another name")
     if not path.parent.is_dir():
-        fail(f"no folder {path.parent}")
+        raise UsageError(f"no folder {path.parent}")
     if fsio.create_named(path.parent, path.name, data) is None:
-        fail(f"{path} exists: otjournal never overwrites a file; choose another name")
+        raise UsageError(f"{path} exists: otjournal never overwrites a file; choose another name")
     out().print(
         f"Exported {len(chosen)} entr{'y' if len(chosen) == 1 else 'ies'} to {path}",
         highlight=False,
@@ -530,7 +533,7 @@ def _read_shared(file: Path) -> tuple[str, list[Any]]:
     try:
         raw = file.read_bytes()
     except OSError as exc:
-        fail(f"cannot read {file}: {exc.strerror}", code=1)
+        raise OtjournalError(f"cannot read {file}: {exc.strerror}") from None
     try:
         source, entries = read_export(tomlio.parse(raw, file))
     except ValidationErrors as exc:
@@ -556,7 +559,9 @@ def _ready_to_import(j: Any, entries: list[Any], handle: str, stamp: Any, name: 
         try:
             j.import_bytes(entry)
         except OtjournalError as exc:
-            fail(f"entries[{i}]: {exc.message}; nothing was imported", code=1, hint=exc.hint)
+            raise OtjournalError(
+                f"entries[{i}]: {exc.message}; nothing was imported", hint=exc.hint
+            ) from None
         ready.append(entry)
     return ready
 

@@ -24,7 +24,6 @@ from otjournal.cli.drafting import (
     ResumeOpt,
     drop_if_published,
     editor_table,
-    merged,
     pick_draft,
     read_source,
 )
@@ -51,14 +50,12 @@ from otjournal.cli.log_options import (
     VoiceOpt,
 )
 from otjournal.errors import ExitCode, FlagErrors, MissingFields, UsageError
+from otjournal.forms.common import merged
 
 
 def register(app: typer.Typer) -> None:
     app.command("log")(log_cmd)
 
-
-# homework_cmd still imports this name (another change converts it): then it goes.
-load_config = read_config
 
 
 def log_cmd(
