@@ -13,7 +13,7 @@ import pytest
 
 from otjournal.disk.tomlio import to_json_value
 from otjournal.model import Assignment, HomeworkEntry, Plan
-from otjournal.model.homework import (
+from otjournal.model.parts import (
     Emotion,
     MoodCheck,
     Practice,

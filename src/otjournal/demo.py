@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from random import Random
+from typing import Any
 
 from otjournal.disk.store import Journal
 from otjournal.model import (
@@ -436,7 +437,7 @@ def build_homework(
 
 
 def _entry(rng: Random, client: Client, a: Assignment, at: datetime, writer: str) -> HomeworkEntry:
-    base = {
+    base: dict[str, Any] = {
         "id": "",
         "client": client.handle,
         "entry_kind": a.kind,

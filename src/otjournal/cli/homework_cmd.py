@@ -426,7 +426,7 @@ def _with_spec_options(command: Callable[..., None]) -> Callable[..., None]:
         value: Any = {"int": int, "number": float}.get(f.type, str)
         python_type: Any = list[str] | None if f.repeats else value | None
         # Built at run time from the spec, so not a static type mypy can check.
-        annotation = Annotated[python_type, typer.Option(f.flag, help=f.flag_help)]  # type: ignore[valid-type]
+        annotation = Annotated[python_type, typer.Option(f.flag, help=f.flag_help)]
         spec.append(
             inspect.Parameter(
                 f.option_name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation

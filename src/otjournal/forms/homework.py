@@ -142,7 +142,7 @@ def form(entry: Entry, assignment_text: str = "") -> str:
 
 
 def form_to_entry(data: dict[str, Any]) -> Entry:
-    entry = prune(data)
+    entry: Entry = prune(data)
     for key in ("written_at", "format_version", "kind"):
         entry.pop(key, None)
     return entry

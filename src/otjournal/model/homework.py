@@ -10,16 +10,7 @@ from otjournal.errors import ValidationError, ValidationErrors
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
 from otjournal.model.kinds import HOMEWORK, HOMEWORK_BY_NAME, HOMEWORK_KINDS, RecordKind
-from otjournal.model.parts import (  # noqa: F401  (the parts' old home, still imported from)
-    DEFAULT_TENSION_ANCHORS,
-    Answers,
-    Emotion,
-    MoodCheck,
-    Practice,
-    Relaxation,
-    Thought,
-    ThoughtRecord,
-)
+from otjournal.model.parts import Answers, MoodCheck, Practice, Relaxation, ThoughtRecord
 from otjournal.model.vocab import FORMAT_VERSION
 
 

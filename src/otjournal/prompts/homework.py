@@ -130,7 +130,8 @@ class HomeworkFlow(Asker):
             self.ask_fields(HOMEWORK_BY_NAME[kind])
 
     def _part(self) -> dict[str, Any]:
-        return self.note.setdefault(PART_KEYS[self.note["entry_kind"]], {})
+        part: dict[str, Any] = self.note.setdefault(PART_KEYS[self.note["entry_kind"]], {})
+        return part
 
     def _rate(
         self,

@@ -277,7 +277,7 @@ def build(
                     f"{label}: {ch.before:.1f}{unit} before, {ch.after:.1f}{unit} after"
                     f" on average ({ch.count} entries)."
                 )
-        items += [f"{k.title.capitalize()}: {k.words()}." for k in hw.kinds]  # type: ignore[attr-defined]
+        items += [f"{k.title.capitalize()}: {k.words()}." for k in hw.kinds]
         b.append(Block("ul", items=tuple(items)))
     else:
         b.append(Block("p", "No homework journal entries in this period."))
