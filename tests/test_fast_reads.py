@@ -280,11 +280,9 @@ def test_only_the_invoked_command_is_built_and_the_rest_stay_reachable():
     import typer
 
     def fresh() -> typer.Typer:
-        from importlib import reload
+        from otjournal.cli import build
 
-        import otjournal.cli as cli
-
-        return reload(cli).app
+        return build()
 
     full = fresh()
     names = [c.name for c in full.registered_commands]
@@ -298,6 +296,38 @@ def test_only_the_invoked_command_is_built_and_the_rest_stay_reachable():
     app_ = fresh()
     keep_only_invoked(app_, ["homework", "log"])
     assert [g.name for g in app_.registered_groups] == ["homework"]
+
+
+def test_each_command_is_found_in_the_module_that_registers_it():
+    """`otj NAME` imports only WHERE[NAME]: the map must name every command and group
+    each module registers, and a single command's app holds exactly that command."""
+    import typer
+
+    from otjournal import cli
+
+    for module in cli.MODULES:
+        app_ = typer.Typer()
+        __import__(f"otjournal.cli.{module}", fromlist=["register"]).register(app_)
+        names = [c.name for c in app_.registered_commands] + [
+            g.name for g in app_.registered_groups
+        ]
+        assert names, module
+        assert {n: cli.WHERE.get(n) for n in names} == dict.fromkeys(names, module)
+    assert set(cli.WHERE.values()) == set(cli.MODULES)
+    for name in cli.WHERE:
+        one = cli.build([name, "--help"])
+        held = [c.name for c in one.registered_commands] + [g.name for g in one.registered_groups]
+        assert held == [name]
+    assert cli.build(["--version"]).registered_commands == []
+
+
+def test_a_single_command_imports_only_its_own_module():
+    code = (
+        "import sys\nfrom otjournal.cli import build\nbuild(['trends'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('otjournal.cli.')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['otjournal.cli.common', 'otjournal.cli.trends_cmd']"
 
 
 def test_the_console_script_gives_the_same_help_and_suggestions(tmp_path: Path):

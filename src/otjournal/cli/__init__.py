@@ -9,43 +9,91 @@ from typing import Annotated
 
 import typer
 
-from otjournal.cli import (
-    care_cmds,
-    clients,
-    config_cmd,
-    drafts_cmd,
-    homework_cmd,
-    init_cmd,
-    journal_cmds,
-    log_cmd,
-    record_cmds,
-    report_cmd,
-    trends_cmd,
-)
 from otjournal.cli.common import BoundaryGroup, tolerant_output
 
-app = typer.Typer(
-    name="otj",
-    cls=BoundaryGroup,
-    help="otjournal: a session journal for therapy, kept as plain TOML files.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,  # locals would hold clients' notes
-    context_settings={"help_option_names": ["-h", "--help"]},
-    rich_markup_mode=None,
+# The command modules, in the order their commands are listed by --help. Each has
+# register(app).
+MODULES = (
+    "clients",
+    "journal_cmds",
+    "log_cmd",
+    "drafts_cmd",
+    "config_cmd",
+    "homework_cmd",
+    "init_cmd",
+    "trends_cmd",
+    "report_cmd",
+    "record_cmds",
+    "care_cmds",
 )
+# Which module registers each command or group: `otj NAME` imports only that module
+# (tests/test_fast_reads.py checks this map against what the modules register).
+WHERE = {
+    "client": "clients",
+    "goal": "clients",
+    "path": "journal_cmds",
+    "list": "journal_cmds",
+    "show": "journal_cmds",
+    "check": "journal_cmds",
+    "demo": "journal_cmds",
+    "log": "log_cmd",
+    "drafts": "drafts_cmd",
+    "config": "config_cmd",
+    "homework": "homework_cmd",
+    "init": "init_cmd",
+    "trends": "trends_cmd",
+    "report": "report_cmd",
+    "export": "report_cmd",
+    "amend": "record_cmds",
+    "conflicts": "record_cmds",
+    "sync": "care_cmds",
+    "doctor": "care_cmds",
+}
 
-app.add_typer(clients.client_app, name="client")
-app.add_typer(clients.goal_app, name="goal")
-journal_cmds.register(app)
-log_cmd.register(app)
-drafts_cmd.register(app)
-config_cmd.register(app)
-homework_cmd.register(app)
-init_cmd.register(app)
-trends_cmd.register(app)
-report_cmd.register(app)
-record_cmds.register(app)
-care_cmds.register(app)
+
+def build(args: list[str] | None = None) -> typer.Typer:
+    """A new app holding every command, or only what ``args`` invoke: the command
+    modules import Typer options, Rich types and record specs that a single command does
+    not need, and Typer turns every registered command into a click command before it
+    dispatches. Everything for the overall help, completion or a mistyped name."""
+    from importlib import import_module
+
+    root = typer.Typer(
+        name="otj",
+        cls=BoundaryGroup,
+        help="otjournal: a session journal for therapy, kept as plain TOML files.",
+        no_args_is_help=True,
+        pretty_exceptions_show_locals=False,  # locals would hold clients' notes
+        context_settings={"help_option_names": ["-h", "--help"]},
+        rich_markup_mode=None,
+    )
+    root.callback()(_root)
+    for name in _modules_for(args):
+        import_module(f"otjournal.cli.{name}").register(root)
+    if args is not None:
+        keep_only_invoked(root, args)
+    return root
+
+
+def _modules_for(args: list[str] | None) -> tuple[str, ...]:
+    if args is None or _wants_everything(args):
+        return MODULES
+    if args[:1] in (["--version"], ["-V"]):
+        return ()
+    return (WHERE[args[0]],) if args[0] in WHERE else MODULES
+
+
+def _wants_everything(args: list[str]) -> bool:
+    return not args or args[0].startswith("-") or any(k.endswith("_COMPLETE") for k in os.environ)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``otjournal.cli.app``: the whole app, built on first use (tests, embedding)."""
+    if name == "app":
+        whole = build()
+        globals()["app"] = whole
+        return whole
+    raise AttributeError(name)
 
 
 def _version(value: bool) -> None:
@@ -56,7 +104,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -70,8 +117,7 @@ def _root(
 
 def main() -> None:
     tolerant_output()
-    keep_only_invoked(app, sys.argv[1:])
-    app(prog_name="otj")
+    build(sys.argv[1:])(prog_name="otj")
 
 
 def keep_only_invoked(typer_app: typer.Typer, args: list[str]) -> None:
@@ -81,7 +127,7 @@ def keep_only_invoked(typer_app: typer.Typer, args: list[str]) -> None:
     if args[:1] in (["--version"], ["-V"]):
         typer_app.registered_commands, typer_app.registered_groups = [], []
         return
-    if not args or args[0].startswith("-") or any(k.endswith("_COMPLETE") for k in os.environ):
+    if _wants_everything(args):
         return
     commands = [c for c in typer_app.registered_commands if c.name == args[0]]
     groups = [g for g in typer_app.registered_groups if g.name == args[0]]

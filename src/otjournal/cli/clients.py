@@ -43,6 +43,11 @@ def _date(value: str | None, option: str) -> date | None:
     return day
 
 
+def register(app: typer.Typer) -> None:
+    app.add_typer(client_app, name="client")
+    app.add_typer(goal_app, name="goal")
+
+
 @client_app.command("add")
 def client_add(
     handle: Annotated[str, typer.Argument(help="Short handle: lower-case letters, digits, '-'.")],
