@@ -63,8 +63,9 @@ from otjournal.model import (
     ThoughtRecord,
 )
 from otjournal.model.ids import handle_problem
-from otjournal.model.kinds import HOMEWORK_BY_NAME, FieldSpec, RecordKind
+from otjournal.model.kinds import HOMEWORK_BY_NAME
 from otjournal.model.parts import Answers
+from otjournal.model.spec import FieldSpec, RecordKind
 from otjournal.model.vocab import (
     AMENDMENT_KINDS,
     ATTENDEE_ROLES,

@@ -9,8 +9,9 @@ from typing import Any
 from otjournal.errors import ValidationError, ValidationErrors
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
-from otjournal.model.kinds import HOMEWORK, HOMEWORK_BY_NAME, HOMEWORK_KINDS, RecordKind
+from otjournal.model.kinds import HOMEWORK, HOMEWORK_BY_NAME, HOMEWORK_KINDS
 from otjournal.model.parts import Answers, MoodCheck, Practice, Relaxation, ThoughtRecord
+from otjournal.model.spec import RecordKind
 from otjournal.model.vocab import FORMAT_VERSION
 
 

@@ -15,7 +15,7 @@ from otjournal.model.kinds import DEFAULT_TENSION_ANCHORS
 from otjournal.model.vocab import HOMEWORK_DONE
 
 if TYPE_CHECKING:
-    from otjournal.model.kinds import FieldSpec
+    from otjournal.model.spec import FieldSpec
 
 
 @dataclass(frozen=True)

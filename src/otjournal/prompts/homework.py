@@ -23,9 +23,8 @@ from otjournal.model.kinds import (
     PRACTICE,
     RELAXATION,
     THOUGHT_RECORD,
-    FieldSpec,
-    RecordKind,
 )
+from otjournal.model.spec import FieldSpec, RecordKind
 from otjournal.prompts.base import Asker, pick
 
 DONE_CHOICES = {"y": "yes", "p": "partly", "n": "not-this-time"}

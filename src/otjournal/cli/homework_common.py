@@ -1,0 +1,42 @@
+"""What the homework commands share: the settings, the client meant, its records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from otjournal.cli.common import read_config
+from otjournal.errors import UsageError
+from otjournal.model.kinds import kinds_words
+
+if TYPE_CHECKING:
+    from otjournal.config import Config
+
+
+def settings() -> Config:
+    return read_config()
+
+
+def pick_client(handle: str | None, config: Any) -> str:
+    chosen = handle or config.default_client
+    if not chosen:
+        raise UsageError(
+            "name the client (or run 'otj init --self' / set default_client in the config)"
+        )
+    return chosen
+
+
+def client_records(j: Any, handle: str) -> tuple[Any, list[Any], list[Any]]:
+    client, _ = j.read_client(handle)
+    snap = j.load([handle])
+    from otjournal.cli.problems import note_problems
+
+    note_problems(snap)
+    return (
+        client,
+        [s.record for s in snap.client_sessions(handle)],
+        [h.record for h in snap.client_homework(handle)],
+    )
+
+
+Repeat = list[str] | None
+KIND_HELP = kinds_words() + "."

@@ -1,0 +1,284 @@
+"""``otj homework log``: one entry through prompts, flags, ``--from`` or the editor,
+kept as a draft until saved; its options are built from the kinds' specs."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from otjournal.cli.common import (
+    DefaultClientArg,
+    DirOpt,
+    err,
+    journal,
+    now,
+    print_wrapped,
+    today,
+)
+from otjournal.cli.drafting import (
+    DraftOpt,
+    DraftRun,
+    EditorOpt,
+    FromOpt,
+    NoInputOpt,
+    ResumeOpt,
+    drop_if_published,
+    editor_table,
+    pick_draft,
+    read_source,
+)
+from otjournal.errors import ExitCode
+
+if TYPE_CHECKING:
+    pass
+
+from otjournal.cli.homework_common import KIND_HELP, client_records, pick_client, settings
+
+
+class HomeworkRun(DraftRun):
+    command = "homework log"
+
+    def __init__(self, j: Any, drafts: Any, draft: Any, client: Any) -> None:
+        super().__init__(drafts, draft)
+        self.j = j
+        self.client = client
+
+    def finalize(self) -> Any:
+        from otjournal.forms import homework as entryform
+
+        return entryform.finalize(self.draft.note, now=now())
+
+    def write(self, entry: Any) -> Any:
+        return self.j.add_homework(entry, before_publish=self.planned)
+
+    def announce(self, saved: Any) -> None:
+        typer.echo(f"Saved {saved.record.entry_kind} entry {saved.record.id}.")  # no Rich
+
+    def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
+        from otjournal.forms import homework as entryform
+
+        self.save_unattended(
+            entryform.missing_fields(self.draft.note, now()),
+            entryform.FIELD_FLAGS,
+            from_stdin=from_stdin,
+            usage=usage,
+        )
+
+    def interactive(self, ctx: Any) -> None:
+        from rich.markup import escape
+        from rich.padding import Padding
+        from rich.text import Text
+
+        from otjournal.errors import ValidationErrors
+        from otjournal.prompts.homework import HomeworkFlow
+
+        console = err()
+        flow = HomeworkFlow(
+            console, self.draft.note, self.draft.partial, ctx, lambda step: self.keep(step)
+        )
+        with self.guard():
+            you = "your" if ctx.self_mode else f"{self.client.display_name}'s"
+            console.print(
+                f"[bold]Homework journal[/] [dim]· {escape(you)} entry · Enter keeps "
+                f"the value in \\[brackets][/]",
+                highlight=False,
+                markup=True,
+                soft_wrap=False,
+            )
+            while True:
+                if self.draft.step != "review":
+                    flow.run(self.draft.step)
+                try:
+                    self.finalize()
+                except ValidationErrors as exc:
+                    for e in exc.errors:
+                        console.print(f"[yellow]needs fixing:[/] {escape(e.message)}", markup=True)
+                    self.draft.step = "kind"
+                    continue
+                for line in flow.summary_lines():
+                    # Wrapped under its own indent: the whole entry is there to approve.
+                    text = line.lstrip()
+                    print_wrapped(Padding(Text(text), (0, 0, 0, len(line) - len(text))), console)
+                answer = flow.ask(
+                    "Save? y = save, e = start again, q = keep the draft", "y"
+                ).lower()
+                if answer.startswith("y"):
+                    self.save()
+                    return
+                if answer.startswith("q"):
+                    self.keep("review")
+                    raise self.stopped("stopped before saving", ExitCode.OK)
+                if answer.startswith("e"):
+                    self.draft.step = "when"
+                else:
+                    self.draft.step = "review"
+
+    def edit_entry(self, assignment_text: str) -> None:
+        from otjournal.forms import homework as entryform
+
+        def accept(data: dict[str, Any]) -> None:
+            entry = entryform.form_to_entry(data)
+            entry["client"] = self.client.handle
+            self.draft.note = entry
+            self.keep("editor")
+            self.finalize()
+
+        with self.guard():
+            self.edit(entryform.form(self.draft.note, assignment_text), accept)
+        self.save()
+
+
+def homework_log(
+    client: DefaultClientArg = None,
+    assignment: Annotated[
+        str | None,
+        typer.Argument(
+            help="The homework id from 'otj homework list' (or a number in that list).",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[str | None, typer.Option(help=KIND_HELP)] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at", help="When: HH:MM, 'yesterday 19:30', YYYY-MM-DD HH:MM (default now)."
+        ),
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who is writing.")] = None,
+    text: Annotated[str | None, typer.Option(help="Free text (a journal entry's body).")] = None,
+    from_file: FromOpt = None,
+    editor: EditorOpt = False,
+    resume: ResumeOpt = False,
+    draft_id: DraftOpt = None,
+    no_input: NoInputOpt = False,
+    dir: DirOpt = None,
+    **flags: Any,
+) -> None:
+    from otjournal.forms import homework as entryform
+    from otjournal.forms.drafts import default_drafts
+
+    config = settings()
+    j = journal(dir)
+    unattended = bool(no_input or from_file)
+    drafts = default_drafts()
+    draft, handle, assignment = _log_target(
+        j, drafts, config, client, assignment, draft_id if draft_id else resume, unattended
+    )
+    look_up = not unattended or bool(assignment or editor or draft)
+    record, entries, current = _log_context(j, handle, look_up)
+    given = entryform.LogAnswers(_given(from_file), assignment, kind, at, by, text, flags)
+    clock, kept = now(), (draft.note if draft is not None else None)
+    writer = record.display_name if config.self_mode else ""
+    entry = entryform.log_entry(
+        given, current=current, kept=kept, now=clock, unattended=unattended, self_writer=writer
+    )
+    entry["client"] = handle
+    if draft is None:
+        draft = drafts.new("homework log", handle, clock, entry)
+    draft.note = entry
+    run = HomeworkRun(j, drafts, draft, record)
+    if editor or (draft.step == "editor" and not unattended):
+        text_of = next((a.text for a in current if a.id == draft.note.get("assignment")), "")
+        if not draft.note.get("entry_kind"):
+            draft.note["entry_kind"] = "journal"
+        run.edit_entry(text_of)
+    elif unattended:  # never a prompt (a resumed draft keeps what was given now)
+        stdin = from_file == "-" or bool(resume or draft_id)
+        run.save_or_exit_missing(usage=not from_file, from_stdin=stdin)
+    else:
+        run.interactive(_log_prompts(config, record, entries, current, clock))
+
+
+def _log_target(
+    j: Any,
+    drafts: Any,
+    config: Any,
+    client: str | None,
+    assignment: str | None,
+    resume: str | bool,
+    unattended: bool,
+) -> tuple[Any, str, str | None]:
+    """The draft resumed (``resume``: a draft id, or True for the latest), the client's
+    handle, and the assignment named."""
+    if resume:
+        from otjournal.forms import homework as entryform
+
+        mine = client if client and client in j.client_handles() else None
+        draft_id = resume if isinstance(resume, str) else None
+        draft = pick_draft(drafts, draft_id, mine, "homework log")
+        drop_if_published(drafts, draft, j.root)
+        form = editor_table(draft) if unattended else None
+        if form is not None:  # the editor form left behind, as it was last saved
+            draft.note = {**entryform.form_to_entry(form), "client": draft.client}
+        return draft, draft.client, assignment
+    if client and assignment is None and config.default_client and client not in j.client_handles():
+        client, assignment = None, client  # 'otj homework log 1' in self mode
+    return None, pick_client(client, config), assignment
+
+
+def _log_context(j: Any, handle: str, look_up: bool) -> tuple[Any, list[Any], list[Any]]:
+    """The client, their entries and current homework (not looked up when nothing needs
+    them: adding an entry then takes the same time however many notes the folder holds)."""
+    if not look_up:
+        record, _ = j.read_client(handle)
+        return record, [], []
+    from otjournal.numbers.homework import current_assignments
+
+    record, sessions, entries = client_records(j, handle)
+    current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
+    return record, entries, current
+
+
+def _given(from_file: str | None) -> dict[str, Any]:
+    """The entry read from --from, without the id and client it may carry."""
+    if not from_file:
+        return {}
+    from otjournal.forms import homework as entryform
+
+    entry = entryform.form_to_entry(read_source(from_file))
+    for key in ("id", "client"):
+        entry.pop(key, None)
+    return entry
+
+
+def _log_prompts(
+    config: Any, record: Any, entries: list[Any], current: list[Any], clock: Any
+) -> Any:
+    from otjournal.prompts.homework import HomeworkContext
+
+    last_writer = entries[-1].written_by if entries else ""
+    writer = (
+        record.display_name
+        if config.self_mode
+        else last_writer or (record.caregivers[0].name if record.caregivers else "")
+    )
+    return HomeworkContext(record, current, config.self_mode, config.hints, clock, writer)
+
+
+def with_spec_options(command: Callable[..., None]) -> Callable[..., None]:
+    """One option per flag the kinds declare (model.kinds), after --by: a new kind gets its
+    flags from its spec. Typer reads the signature, so the built one is what it sees."""
+    from otjournal.model.kinds import homework_flags
+
+    fixed = list(inspect.signature(command, eval_str=True).parameters.values())
+    fixed = [p for p in fixed if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    cut = [p.name for p in fixed].index("by") + 1
+    spec: list[inspect.Parameter] = []
+    for _, f in homework_flags():
+        value: Any = {"int": int, "number": float}.get(f.type, str)
+        python_type: Any = list[str] | None if f.repeats else value | None
+        # Built at run time from the spec, so not a static type mypy can check.
+        annotation = Annotated[python_type, typer.Option(f.flag, help=f.flag_help)]
+        spec.append(
+            inspect.Parameter(
+                f.option_name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation
+            )
+        )
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in fixed]
+    params = params[:cut] + spec + params[cut:]
+    command.__signature__ = inspect.Signature(params, return_annotation=None)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command

@@ -1,0 +1,167 @@
+"""``otj homework export|import``: entries shared as a file, without a shared folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from otjournal.cli.common import (
+    DefaultClientArg,
+    DirOpt,
+    journal,
+    now,
+    out,
+    today,
+)
+from otjournal.errors import OtjournalError, UsageError
+
+if TYPE_CHECKING:
+    pass
+
+from otjournal.cli.homework_common import Repeat, client_records, pick_client, settings
+
+
+def homework_export(
+    client: DefaultClientArg = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            "-o", "--output", help="The file to write (never overwritten), or - for stdout."
+        ),
+    ] = "",
+    since: Annotated[str | None, typer.Option(help="Only entries from this day.")] = None,
+    entry_id: Annotated[
+        Repeat, typer.Option("--id", help="Only this entry (its id or 5-letter end); repeat.")
+    ] = None,
+    dir: DirOpt = None,
+) -> None:
+    """Write the entries you choose to share into one file for your practitioner."""
+    from otjournal.dates import parse_day
+    from otjournal.disk import fsio, tomlio
+    from otjournal.disk.sharing import build_export
+
+    if not output:
+        raise UsageError("name the file with -o FILE (or -o - for stdout)")
+    config = settings()
+    handle = pick_client(client, config)
+    record, _, entries = client_records(journal(dir), handle)
+    day = parse_day(since, today(), "--since") if since else None
+    chosen = [
+        e
+        for e in entries
+        if (day is None or e.at.date() >= day)
+        and (not entry_id or any(e.id == i or e.id.endswith(f"_{i}") for i in entry_id))
+    ]
+    if not chosen:
+        raise OtjournalError("no entries match: nothing to export")
+    data = tomlio.dumps(
+        build_export(handle, chosen, now(), config.practitioner or record.display_name)
+    )
+    if output == "-":
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    path = Path(output).expanduser().absolute()
+    if path.exists():
+        raise UsageError(f"{path} exists: otjournal never overwrites a file; choose another name")
+    if not path.parent.is_dir():
+        raise UsageError(f"no folder {path.parent}")
+    if fsio.create_named(path.parent, path.name, data) is None:
+        raise UsageError(f"{path} exists: otjournal never overwrites a file; choose another name")
+    out().print(
+        f"Exported {len(chosen)} entr{'y' if len(chosen) == 1 else 'ies'} to {path}",
+        highlight=False,
+    )
+
+
+def homework_import(
+    file: Annotated[
+        Path, typer.Argument(help="A file written by 'otj homework export'.", dir_okay=False)
+    ],
+    client: Annotated[
+        str | None,
+        typer.Option("--client", help="The client here (default: the handle in the file)."),
+    ] = None,
+    dir: DirOpt = None,
+) -> None:
+    """Add shared entries to a client's homework folder: never duplicated, never
+    overwritten, never dropped (an entry whose id is taken by another is kept beside it,
+    for 'otj conflicts'); who wrote them and when is kept."""
+    source, entries = _read_shared(file)
+    handle = client or source
+    j = journal(dir)
+    j.read_client(handle)  # the client must exist here: fails clearly before any write
+    stamp = now().replace(microsecond=0)
+    ready = _ready_to_import(j, entries, handle, stamp, file.name)
+    outcomes: dict[str, int] = {"added": 0, "same": 0, "conflict": 0}
+    kept = []
+    for entry in ready:
+        result = j.import_homework(entry, stamp)
+        outcomes[result.outcome] += 1
+        if result.outcome == "conflict" and result.saved is not None:
+            kept.append(result.saved.path.name)
+    _say_imported(handle, outcomes, kept)
+
+
+def _read_shared(file: Path) -> tuple[str, list[Any]]:
+    from otjournal.disk import tomlio
+    from otjournal.disk.sharing import read_export
+    from otjournal.errors import ValidationErrors
+
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise OtjournalError(f"cannot read {file}: {exc.strerror}") from None
+    try:
+        source, entries = read_export(tomlio.parse(raw, file))
+    except ValidationErrors as exc:
+        raise tomlio.located(exc, raw, file) from None
+    return source, list(entries)
+
+
+def _ready_to_import(j: Any, entries: list[Any], handle: str, stamp: Any, name: str) -> list[Any]:
+    """Each entry marked as shared, for this client; every one passes the loader's own
+    checks before any is written."""
+    from dataclasses import replace
+
+    from otjournal.errors import OtjournalError
+
+    ready = []
+    for i, e in enumerate(entries):
+        shared = {"imported_at": stamp, "from_file": name}
+        if e.client != handle:
+            shared["original_client"] = e.client
+        entry = replace(
+            e, client=handle, extra={**e.extra, "shared": {**e.extra.get("shared", {}), **shared}}
+        )
+        try:
+            j.import_bytes(entry)
+        except OtjournalError as exc:
+            raise OtjournalError(
+                f"entries[{i}]: {exc.message}; nothing was imported", hint=exc.hint
+            ) from None
+        ready.append(entry)
+    return ready
+
+
+def _say_imported(handle: str, outcomes: dict[str, int], kept: list[str]) -> None:
+    said = (
+        f"Imported into {handle}: {outcomes['added']} added, "
+        f"{outcomes['same']} already here (skipped)"
+    )
+    if kept:
+        said += (
+            f", {len(kept)} conflict{'s' if len(kept) != 1 else ''}: an entry here has the "
+            "same id but different content; both are kept"
+        )
+    out().print(said + ".", highlight=False, markup=False)
+    for name in kept:
+        out().print(f"  kept beside it: {name}", highlight=False, markup=False)
+    if kept:
+        out().print(
+            "  'otj conflicts' shows the two side by side and resolves them.",
+            highlight=False,
+            markup=False,
+        )
