@@ -10,13 +10,19 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import typer
 
 from otjournal.cli.common import err, now
 from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
 from otjournal.forms.common import ERROR_START, strip_errors, with_errors
+
+if TYPE_CHECKING:
+    from otjournal.forms.drafts import Draft, Drafts
+
+R = TypeVar("R")  # the record a run writes (a session, a homework entry, an amendment)
+S = TypeVar("S")  # what writing it returns, for the announcement
 
 # The options every note-writing command (otj log, otj homework log) offers alike.
 FromOpt = Annotated[
@@ -33,13 +39,13 @@ NoInputOpt = Annotated[
 ]
 
 
-class DraftRun:
+class DraftRun(Generic[R, S]):
     """One run of a note-writing command around one draft."""
 
     command = "log"  # how to resume: f"otj {command} --resume"
     noun = "note"  # what the draft holds, in the messages
 
-    def __init__(self, drafts: Any, draft: Any) -> None:
+    def __init__(self, drafts: Drafts, draft: Draft) -> None:
         self.drafts = drafts
         self.draft = draft
         # Whether the last attempt to write the draft worked, and why not: the messages
@@ -129,13 +135,13 @@ class DraftRun:
             )
         return text
 
-    def finalize(self) -> Any:  # pragma: no cover - each command defines its own
+    def finalize(self) -> R:  # pragma: no cover - each command defines its own
         raise NotImplementedError
 
-    def write(self, record: Any) -> Any:  # pragma: no cover - each command defines its own
+    def write(self, record: R) -> S:  # pragma: no cover - each command defines its own
         raise NotImplementedError
 
-    def announce(self, saved: Any) -> None:  # pragma: no cover - each command defines its own
+    def announce(self, saved: S) -> None:  # pragma: no cover - each command defines its own
         raise NotImplementedError
 
     def prepare(self) -> None:
@@ -248,7 +254,9 @@ class DraftRun:
             return  # the form goes with the draft, once the note is saved
 
 
-def pick_draft(drafts: Any, draft_id: str | None, client: str | None, command: str = "log") -> Any:
+def pick_draft(
+    drafts: Drafts, draft_id: str | None, client: str | None, command: str = "log"
+) -> Draft:
     """The named draft, else the newest one (for CLIENT, when one is named)."""
     if draft_id or not client:
         return drafts.load(draft_id, command=command)
@@ -258,7 +266,7 @@ def pick_draft(drafts: Any, draft_id: str | None, client: str | None, command: s
     return mine[-1]
 
 
-def drop_if_published(drafts: Any, draft: Any, root: Path | None = None) -> None:
+def drop_if_published(drafts: Drafts, draft: Draft, root: Path | None = None) -> None:
     """A draft whose record is already in the notes folder (otj was stopped after
     publishing, before the draft was deleted): say so, discard it, and stop (exit 0).
     Resuming it would save the same record a second time."""
@@ -319,8 +327,6 @@ def read_source(source: str) -> dict[str, Any]:
         raise InvalidFile(
             [Problem(Path(name), exc.message, exc.line, exc.column, exc.hint)]
         ) from None
-
-
 
 
 def _has_content(text: str) -> bool:

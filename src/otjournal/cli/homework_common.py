@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from otjournal.cli.common import read_config
 from otjournal.errors import UsageError
@@ -10,13 +10,15 @@ from otjournal.model.kinds import kinds_words
 
 if TYPE_CHECKING:
     from otjournal.config import Config
+    from otjournal.disk.store import Journal
+    from otjournal.model import Client, HomeworkEntry, Session
 
 
 def settings() -> Config:
     return read_config()
 
 
-def pick_client(handle: str | None, config: Any) -> str:
+def pick_client(handle: str | None, config: Config) -> str:
     chosen = handle or config.default_client
     if not chosen:
         raise UsageError(
@@ -25,7 +27,7 @@ def pick_client(handle: str | None, config: Any) -> str:
     return chosen
 
 
-def client_records(j: Any, handle: str) -> tuple[Any, list[Any], list[Any]]:
+def client_records(j: Journal, handle: str) -> tuple[Client, list[Session], list[HomeworkEntry]]:
     client, _ = j.read_client(handle)
     snap = j.load([handle])
     from otjournal.cli.problems import note_problems

@@ -33,28 +33,35 @@ from otjournal.cli.drafting import (
 from otjournal.errors import ExitCode
 
 if TYPE_CHECKING:
-    pass
+    from datetime import datetime
+
+    from otjournal.config import Config
+    from otjournal.disk.loading import Loaded
+    from otjournal.disk.store import Journal
+    from otjournal.forms.drafts import Draft, Drafts
+    from otjournal.model import Assignment, Client, HomeworkEntry
+    from otjournal.prompts.homework import HomeworkContext
 
 from otjournal.cli.homework_common import KIND_HELP, client_records, pick_client, settings
 
 
-class HomeworkRun(DraftRun):
+class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
     command = "homework log"
 
-    def __init__(self, j: Any, drafts: Any, draft: Any, client: Any) -> None:
+    def __init__(self, j: Journal, drafts: Drafts, draft: Draft, client: Client) -> None:
         super().__init__(drafts, draft)
         self.j = j
         self.client = client
 
-    def finalize(self) -> Any:
+    def finalize(self) -> HomeworkEntry:
         from otjournal.forms import homework as entryform
 
         return entryform.finalize(self.draft.note, now=now())
 
-    def write(self, entry: Any) -> Any:
+    def write(self, entry: HomeworkEntry) -> Loaded[HomeworkEntry]:
         return self.j.add_homework(entry, before_publish=self.planned)
 
-    def announce(self, saved: Any) -> None:
+    def announce(self, saved: Loaded[HomeworkEntry]) -> None:
         typer.echo(f"Saved {saved.record.entry_kind} entry {saved.record.id}.")  # no Rich
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
@@ -193,14 +200,14 @@ def homework_log(
 
 
 def _log_target(
-    j: Any,
-    drafts: Any,
-    config: Any,
+    j: Journal,
+    drafts: Drafts,
+    config: Config,
     client: str | None,
     assignment: str | None,
     resume: str | bool,
     unattended: bool,
-) -> tuple[Any, str, str | None]:
+) -> tuple[Draft | None, str, str | None]:
     """The draft resumed (``resume``: a draft id, or True for the latest), the client's
     handle, and the assignment named."""
     if resume:
@@ -219,7 +226,9 @@ def _log_target(
     return None, pick_client(client, config), assignment
 
 
-def _log_context(j: Any, handle: str, look_up: bool) -> tuple[Any, list[Any], list[Any]]:
+def _log_context(
+    j: Journal, handle: str, look_up: bool
+) -> tuple[Client, list[HomeworkEntry], list[Assignment]]:
     """The client, their entries and current homework (not looked up when nothing needs
     them: adding an entry then takes the same time however many notes the folder holds)."""
     if not look_up:
@@ -245,8 +254,12 @@ def _given(from_file: str | None) -> dict[str, Any]:
 
 
 def _log_prompts(
-    config: Any, record: Any, entries: list[Any], current: list[Any], clock: Any
-) -> Any:
+    config: Config,
+    record: Client,
+    entries: list[HomeworkEntry],
+    current: list[Assignment],
+    clock: datetime,
+) -> HomeworkContext:
     from otjournal.prompts.homework import HomeworkContext
 
     last_writer = entries[-1].written_by if entries else ""
