@@ -26,7 +26,9 @@ from otjournal.errors import UsageError
 from otjournal.model.kinds import HOMEWORK, kinds_words
 
 if TYPE_CHECKING:
-    pass
+    from otjournal.disk.loading import Snapshot
+    from otjournal.disk.store import Journal
+    from otjournal.numbers.homework import Current
 
 homework_app = typer.Typer(
     cls=BoundaryGroup,
@@ -62,7 +64,7 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
     print_wrapped(current_table(current))
 
 
-def _current_json(c: Any) -> dict[str, Any]:
+def _current_json(c: Current) -> dict[str, Any]:
     return {
         **c.assignment.to_dict(),
         "since": c.since,
@@ -71,7 +73,7 @@ def _current_json(c: Any) -> dict[str, Any]:
     }
 
 
-def _list_all(j: Any, json: bool) -> None:
+def _list_all(j: Journal, json: bool) -> None:
     """Every client's current homework, read one client at a time."""
     from otjournal.cli.problems import note_problems
     from otjournal.numbers.homework import current_assignments
@@ -79,7 +81,7 @@ def _list_all(j: Any, json: bool) -> None:
 
     day = today()
 
-    def current(snap: Any) -> tuple[str, str, list[Any]] | None:
+    def current(snap: Snapshot) -> tuple[str, str, list[Current]] | None:
         if not snap.clients:
             return None  # client.toml could not be read: note_problems says so
         [loaded] = snap.clients.values()
