@@ -18,7 +18,7 @@ from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.forms.common import error_header
 from otjournal.model import Client, Session
 from otjournal.model.ids import is_slug, shown
-from otjournal.model.kinds import HOMEWORK_KINDS
+from otjournal.model.kinds import HOMEWORK_KINDS, SESSION
 from otjournal.model.session import MAX_MINUTES
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
@@ -26,29 +26,22 @@ from otjournal.model.vocab import (
     CHECKLIST_ANSWERS,
     FORMAT_VERSION,
     FRAMEWORKS,
+    GAS_LEVELS,
     SESSION_TYPES,
     SETTINGS,
 )
 
 Note = dict[str, Any]
 
-# What a note cannot be saved without, as dotted keys (start and duration have defaults).
-REQUIRED = ("client", "start", "duration_min", "written_by", "setting", "attendees", "plan.summary")
-FIELD_FLAGS = {
-    "client": "CLIENT argument",
-    "start": "--date/--time",
-    "duration_min": "--duration",
-    "written_by": "--by or practitioner.name in the config",
-    "setting": "--setting",
-    "attendees": "--attendee",
-    "plan.summary": "--summary, --from FILE|-, --editor or the prompts",
-}
+# What a note cannot be saved without, as dotted keys (start and duration have defaults),
+# and how each is given: declared with the session kind.
+REQUIRED = tuple(SESSION.dotted(f) for f in SESSION.fields if f.required)
+FIELD_FLAGS = {SESSION.dotted(f): f.option for f in SESSION.fields}
 # A note is written about a session that has happened. A device whose clock runs a
 # little behind another's must still be able to log the session that just started.
 CLOCK_SKEW = timedelta(minutes=5)
 # A session lasts at least a minute and at most a day (the model reads 0 in old files).
 MIN_DURATION, MAX_DURATION = 1, MAX_MINUTES
-GAS_LEVELS = (-2, 2)
 ANSWER_LETTERS = {
     "y": "yes",
     "p": "partly",
@@ -192,7 +185,7 @@ def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
             )
             continue
         gas = g.get("gas")
-        lo, hi = GAS_LEVELS
+        lo, hi = min(GAS_LEVELS), max(GAS_LEVELS)
         if isinstance(gas, int) and not isinstance(gas, bool) and not lo <= gas <= hi:
             errors.append(
                 ValidationError(

@@ -388,9 +388,40 @@ def homework_flags() -> list[tuple[RecordKind, FieldSpec]]:
 
 
 # -- the session -------------------------------------------------------------------------
-# Its fields and rules are still the session form's own (forms.session); its name, folder
-# and export columns are declared here, like the homework kinds'. Each column's value is
-# computed in numbers.export.session_row.
+# Its name, folder, export columns and the fields a note cannot be saved without (with how
+# each is given) are declared here, like the homework kinds'; its other parts and their
+# rules are still the session form's own (forms.session). Each column's value is computed
+# in numbers.export.session_row.
+
+_SESSION_REQUIRED = (
+    FieldSpec("client", "client", required=True, top=True, given_by="CLIENT argument"),
+    FieldSpec("start", "date and time", required=True, top=True, given_by="--date/--time"),
+    FieldSpec(
+        "duration_min",
+        "minutes",
+        type="int",  # 1 to model.session.MAX_MINUTES (forms.session checks it)
+        unit="minutes",
+        required=True,
+        top=True,
+        given_by="--duration",
+    ),
+    FieldSpec(
+        "written_by",
+        "written by",
+        required=True,
+        top=True,
+        given_by="--by or practitioner.name in the config",
+    ),
+    FieldSpec("setting", "setting", type="choice", required=True, top=True, given_by="--setting"),
+    FieldSpec("attendees", "who attended", required=True, top=True, given_by="--attendee"),
+    FieldSpec(
+        "plan.summary",
+        "summary",
+        required=True,
+        top=True,
+        given_by="--summary, --from FILE|-, --editor or the prompts",
+    ),
+)
 
 _SESSION_COLUMNS: list[tuple[str, str]] = [
     ("session_id", "the session's id (its file name without .toml)"),
@@ -430,5 +461,6 @@ SESSION = RecordKind(
     title="session note",
     family="session",
     folder="sessions",
+    fields=_SESSION_REQUIRED,
     columns=tuple(Column(name, help) for name, help in _SESSION_COLUMNS),
 )

@@ -33,6 +33,7 @@ class FieldSpec:
     max_items: int | None = None  # texts: at most this many
     example: str = ""  # a value the flag takes, for help and tests ("anxious:80:40")
     top: bool = False  # a key of the entry itself, not of the kind's table
+    given_by: str = ""  # how a person gives it when no one flag does ("--date/--time")
 
     @property
     def scale(self) -> str:
@@ -44,6 +45,8 @@ class FieldSpec:
     @property
     def option(self) -> str:
         """The flag as the --no-input message names it: ``--mood 0-10``."""
+        if self.given_by:
+            return self.given_by
         takes = self.metavar or ("|".join(self.choices) if self.choices else self.scale)
         return f"{self.flag} {takes}".rstrip() if self.flag else ""
 
