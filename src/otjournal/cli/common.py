@@ -284,7 +284,7 @@ def tolerant_output() -> None:
                 pass
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     from otjournal.disk.tomlio import to_json_value
 
     sys.stdout.write(json.dumps(to_json_value(data), ensure_ascii=False, indent=2) + "\n")
