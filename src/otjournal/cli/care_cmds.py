@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from otjournal.cli.common import DirOpt, journal, now, out, read_config
 from otjournal.errors import ExitCode, OtjournalError, Stopped
+
+if TYPE_CHECKING:
+    from otjournal.disk.doctor import Around
+    from otjournal.sync.gitsync import SyncResult
 
 
 def register(app: typer.Typer) -> None:
@@ -53,7 +57,7 @@ def sync_cmd(
         raise Stopped(ExitCode.PROBLEM)  # listed, with what to run
 
 
-def _tell(result: Any) -> None:
+def _tell(result: SyncResult) -> None:
     """What the sync did, one line a part; file names listed up to LISTED."""
     say = _say
     say(f"Synced with {result.remote}.")
@@ -141,7 +145,7 @@ def doctor_cmd(
         raise Stopped(ExitCode.PROBLEM)  # the warnings are on the screen
 
 
-def _around() -> Any:
+def _around() -> Around:
     """What doctor needs from the layers above the notes on disk: the drafts and the
     settings (their folders, the drafts waiting, whether the config reads)."""
     from otjournal.disk.doctor import Around

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,11 @@ from otjournal.cli.common import (
     print_wrapped,
 )
 from otjournal.errors import UsageError
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from otjournal.model import Session
 
 client_app = typer.Typer(
     cls=BoundaryGroup, no_args_is_help=True, help="Add, list and show clients."
@@ -119,7 +124,7 @@ def client_list(dir: DirOpt = None, json: JsonOpt = False) -> None:
 
     snap = journal(dir).load(homework=False)
     note_problems(snap)
-    by_client: dict[str, list] = {}
+    by_client: dict[str, list[Session]] = {}
     for s in snap.sessions:
         by_client.setdefault(s.record.client, []).append(s.record)
     clients = [c.record for c in snap.clients.values()]
@@ -160,7 +165,9 @@ def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) ->
         print_json(client.to_dict())
         return
     snap = j.load([handle], homework=False)
-    lines = [Text.assemble((client.display_name, "bold"), f" ({client.handle})")]
+    lines: list[RenderableType] = [
+        Text.assemble((client.display_name, "bold"), f" ({client.handle})")
+    ]
     if client.date_of_birth:
         from otjournal.cli.common import today
 

@@ -7,12 +7,13 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer import _click
 from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
@@ -20,7 +21,15 @@ from otjournal import clock
 from otjournal.errors import ExitCode, InvalidFile, OtjournalError, Stopped
 
 if TYPE_CHECKING:
+    from typing import IO
+
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.progress import Progress, TaskID
+    from rich.segment import Segment
+    from rich.text import Text
+
     from otjournal.config import Config
+    from otjournal.disk.store import Journal
     from otjournal.views.textgrid import Column
 
 DirOpt = Annotated[
@@ -70,7 +79,7 @@ DefaultClientArg = Annotated[
 ]
 
 
-def journal(dir_option: Path | None) -> Any:
+def journal(dir_option: Path | None) -> Journal:
     from otjournal.disk.store import Journal
     from otjournal.paths import cache_dir, notes_dir
 
@@ -89,7 +98,8 @@ class ReadingProgress:
     or after a sync changed many): only on a terminal, and gone once done."""
 
     def __init__(self) -> None:
-        self._bar: Any = None
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
 
     def start(self, total: int) -> None:
         if not err().is_terminal:
@@ -107,7 +117,7 @@ class ReadingProgress:
         self._bar.start()
 
     def advance(self) -> None:
-        if self._bar is not None:
+        if self._bar is not None and self._task is not None:
             self._bar.advance(self._task)
 
     def stop(self) -> None:
@@ -134,19 +144,14 @@ def now() -> datetime:
     return clock.now()
 
 
-_consoles: dict[str, Any] = {}
-# Notes are printed as written: "[sic]" is not a style tag, ":sob:" not an emoji, and
-# nothing is coloured by guesswork. The tool's own styled lines ask for markup=True.
-# soft_wrap: lines of results (paths above all) are never broken to the width; tables
-# still lay themselves out to it. A note or a screen of free text is printed with
-# soft_wrap=False (``print_wrapped``) so it wraps at word boundaries instead.
-_PLAIN = {"highlight": False, "markup": False, "emoji": False, "soft_wrap": True}
+_consoles: dict[str, Console] = {}
+
 # Trailing spaces (and the style codes around them) before each line end: Rich pads
 # table cells and indented blocks to their width; a copied line should not carry them.
 _LINE_END = re.compile(r"(?:[ ]|\x1b\[[0-9;]*m)+\n")
 
 
-def styled(stream: Any) -> bool:
+def styled(stream: IO[str]) -> bool:
     """Whether ``stream`` gets bold and colour, decided as Rich decides for the consoles:
     NO_COLOR (not empty) never; TTY_COMPATIBLE or FORCE_COLOR as set; else a terminal
     that is not TERM=dumb."""
@@ -166,7 +171,7 @@ def styled(stream: Any) -> bool:
     return terminal and env.get("TERM", "").lower() not in ("dumb", "unknown")
 
 
-def _console(file: Any) -> Any:
+def _console(file: IO[str]) -> Console:
     """A console that shows note text as written and never lets it drive the terminal:
     every string and Text it renders passes through ``visible`` (ESC, BEL, C1 controls
     and bidi overrides become escapes such as ``\\x1b``), and no line ends in padding.
@@ -180,23 +185,37 @@ def _console(file: Any) -> Any:
     show_control_characters()
 
     class Screen(Console):
-        def render_str(self, text: str, **kwargs: Any) -> Any:
+        def render_str(self, text: str, **kwargs: Any) -> Text:
             return super().render_str(visible(text), **kwargs)
 
-        def render(self, renderable: Any, options: Any = None) -> Any:
+        def render(
+            self, renderable: RenderableType, options: ConsoleOptions | None = None
+        ) -> Iterable[Segment]:
             if isinstance(renderable, Text) and not is_visible(renderable.plain):
                 renderable = visible_text(renderable)
             return super().render(renderable, options)
 
-        def _render_buffer(self, buffer: Any) -> str:
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
             rendered = super()._render_buffer(buffer)
             return _LINE_END.sub(lambda m: m.group().replace(" ", ""), rendered)
 
     no_color = os.environ.get("NO_COLOR", "") != ""
-    return Screen(file=file, color_system=None if no_color else "auto", **_PLAIN)
+    # Notes are printed as written: "[sic]" is not a style tag, ":sob:" not an emoji, and
+    # nothing is coloured by guesswork. The tool's own styled lines ask for markup=True.
+    # soft_wrap: lines of results (paths above all) are never broken to the width; tables
+    # still lay themselves out to it. A note or a screen of free text is printed with
+    # soft_wrap=False (``print_wrapped``) so it wraps at word boundaries instead.
+    return Screen(
+        file=file,
+        color_system=None if no_color else "auto",
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+    )
 
 
-def visible_text(text: Any) -> Any:
+def visible_text(text: Text) -> Text:
     """A copy of a Rich Text with each control character shown as its escape, styles kept."""
     from rich.text import Span, Text
 
@@ -216,7 +235,7 @@ def visible_text(text: Any) -> Any:
     return result
 
 
-def out() -> Any:
+def out() -> Console:
     """The console for results (stdout). NO_COLOR, FORCE_COLOR and non-TTY output are
     honoured; note text is shown, never obeyed."""
     if "out" not in _consoles or _consoles["out"].file is not sys.stdout:
@@ -224,14 +243,14 @@ def out() -> Any:
     return _consoles["out"]
 
 
-def err() -> Any:
+def err() -> Console:
     """The console for warnings, errors and the guided questions (stderr)."""
     if "err" not in _consoles or _consoles["err"].file is not sys.stderr:
         _consoles["err"] = _console(sys.stderr)
     return _consoles["err"]
 
 
-def print_wrapped(renderable: Any, console: Any = None) -> None:
+def print_wrapped(renderable: RenderableType, console: Console | None = None) -> None:
     """A note, a profile, a review screen: wrapped at word boundaries to the width (80
     when piped), nothing cut, no padding at the line ends."""
     (console or out()).print(renderable, soft_wrap=False)
@@ -265,7 +284,7 @@ def tolerant_output() -> None:
                 pass
 
 
-def print_json(data: Any) -> None:
+def print_json(data: object) -> None:
     from otjournal.disk.tomlio import to_json_value
 
     sys.stdout.write(json.dumps(to_json_value(data), ensure_ascii=False, indent=2) + "\n")
@@ -300,7 +319,7 @@ class BoundaryGroup(TyperGroup):
     """The one error boundary: the project's own errors become a message and an exit code
     (each error class carries its code: ``errors.ExitCode``); Ctrl-C exits 130."""
 
-    def invoke(self, ctx: Any) -> Any:
+    def invoke(self, ctx: _click.Context) -> Any:
         # Undecodable bytes on the command line arrive as lone surrogates: make them
         # U+FFFD here, once, so no later print or write trips over them.
         for name in ("protected_args", "_protected_args", "args"):
@@ -350,7 +369,7 @@ def unechoed(message: str) -> str:
     )
 
 
-def _clean_arg(value: Any) -> Any:
+def _clean_arg(value: object) -> object:
     if not isinstance(value, str):
         return value
     try:

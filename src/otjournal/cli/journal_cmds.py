@@ -22,6 +22,8 @@ from otjournal.cli.common import (
 from otjournal.errors import ExitCode, Stopped, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from otjournal.model import Client, Session
 
 SinceOpt = Annotated[
@@ -252,7 +254,7 @@ def demo_cmd(
     _show_demo(root, counts)
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Callable[[int, int], None] | None:
     from otjournal.cli.common import err
 
     console = err()
@@ -276,7 +278,7 @@ def _show_demo(root: Path, counts: dict[str, int]) -> None:
 
     console = out()
     snap = Journal(root).load()
-    by_client: dict[str, list] = {}
+    by_client: dict[str, list[Session]] = {}
     for s in snap.sessions:
         by_client.setdefault(s.record.client, []).append(s.record)
     console.print(Text.assemble(("Demo journal", "bold"), f" (fictional) written to {root}"))

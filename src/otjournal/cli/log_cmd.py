@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -51,6 +51,19 @@ from otjournal.cli.log_options import (
 )
 from otjournal.errors import ExitCode, FlagErrors, MissingFields, UsageError
 from otjournal.forms.common import merged
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rich.console import Console
+
+    from otjournal.config import Config
+    from otjournal.disk.loading import Loaded
+    from otjournal.disk.store import Journal
+    from otjournal.errors import ValidationError
+    from otjournal.forms.drafts import Draft, Drafts
+    from otjournal.model import Client, Session
+    from otjournal.prompts import LogFlow
 
 
 def register(app: typer.Typer) -> None:
@@ -108,7 +121,7 @@ def log_cmd(
     items = noteform.checklist_items(config.extra_items)
     session = LogSession(j, drafts, draft, config, client_record, items, given)
     if editor or (draft.step == "editor" and not (no_input or from_file)):
-        session.edit()
+        session.in_editor()
     elif no_input or from_file:
         # Never a prompt: save, or keep the draft (a resumed one with what was given now)
         # and name what is missing.
@@ -119,8 +132,8 @@ def log_cmd(
 
 
 def _begin(
-    args: dict[str, Any], drafts: Any, j: Any, config: Any, clock: Any
-) -> tuple[Any, Any, dict[str, Any]]:
+    args: dict[str, Any], drafts: Drafts, j: Journal, config: Config, clock: datetime
+) -> tuple[Draft | None, Client, dict[str, Any]]:
     """The draft resumed (None for a new note), the client, and the note so far."""
     from otjournal.forms import session as noteform
 
@@ -181,13 +194,17 @@ GIVEN = {
 }
 
 
-def _refuse_now(errors: list[Any]) -> None:
+def _refuse_now(errors: list[ValidationError]) -> None:
     if errors:
         raise FlagErrors(errors)
 
 
 def _resumed_note(
-    kept: dict[str, Any], args: dict[str, Any], config: Any, clock: Any, from_file: str | None
+    kept: dict[str, Any],
+    args: dict[str, Any],
+    config: Config,
+    clock: datetime,
+    from_file: str | None,
 ) -> dict[str, Any]:
     """A resumed draft's note with --from and the flags given now on top (flags win).
     The date and time are changed only as far as --date/--time say, in the kept offset."""
@@ -200,7 +217,7 @@ def _resumed_note(
     flags.pop("start", None)
     note = merged(note, flags)
     start = note.get("start")
-    if (args["date"] or args["at"]) and hasattr(start, "tzinfo"):
+    if (args["date"] or args["at"]) and start is not None and hasattr(start, "tzinfo"):
         note["start"] = noteform.parse_start(
             args["date"] or f"{start:%Y-%m-%d}",
             args["at"] or f"{start:%H:%M}",
@@ -214,7 +231,7 @@ def _resumed_note(
 
 
 def _note_from_inputs(
-    args: dict[str, Any], config: Any, clock: Any, from_file: str | None
+    args: dict[str, Any], config: Config, clock: datetime, from_file: str | None
 ) -> dict[str, Any]:
     """The note as far as --from and the flags give it; flags win over the file."""
     from otjournal.forms import session as noteform
@@ -281,11 +298,11 @@ class LogSession(DraftRun):
 
     def __init__(
         self,
-        j: Any,
-        drafts: Any,
-        draft: Any,
-        config: Any,
-        client: Any,
+        j: Journal,
+        drafts: Drafts,
+        draft: Draft,
+        config: Config,
+        client: Client,
         items: list[tuple[str, str]],
         given: frozenset[str] = frozenset(),
     ) -> None:
@@ -295,9 +312,9 @@ class LogSession(DraftRun):
         self.client = client
         self.items = items
         self.given = given
-        self.overlapping: list[Any] = []
+        self.overlapping: list[Session] = []
 
-    def finalize(self) -> Any:
+    def finalize(self) -> Session:
         from otjournal.forms import session as noteform
 
         return noteform.finalize(
@@ -313,11 +330,11 @@ class LogSession(DraftRun):
 
         noteform.assign_homework_ids(self.draft.note, new_suffix)
 
-    def write(self, session: Any) -> Any:
+    def write(self, session: Session) -> Loaded[Session]:
         self.overlapping = self._overlapping(session)
         return self.j.add_session(session, before_publish=self.planned)
 
-    def _overlapping(self, session: Any) -> list[Any]:
+    def _overlapping(self, session: Session) -> list[Session]:
         """The client's saved sessions this one overlaps in time (never stops a save)."""
         from otjournal.errors import OtjournalError
 
@@ -331,7 +348,7 @@ class LogSession(DraftRun):
             if s.record.id != session.id and s.record.overlaps(session)
         ]
 
-    def announce(self, saved: Any) -> None:
+    def announce(self, saved: Loaded[Session]) -> None:
         rel = (
             saved.path.relative_to(self.j.root)
             if saved.path.is_relative_to(self.j.root)
@@ -399,7 +416,7 @@ class LogSession(DraftRun):
                 flow.run(self.draft.step)
             self.review(flow, console)
 
-    def review(self, flow: Any, console: Any) -> None:
+    def review(self, flow: LogFlow, console: Console) -> None:
         from rich.markup import escape
         from rich.text import Text
 
@@ -438,14 +455,15 @@ class LogSession(DraftRun):
                 flow.redo(sections[int(answer) - 1][0])
                 self.keep("review")
 
-    def _last_session(self) -> Any:
+    def _last_session(self) -> Session | None:
         snap = self.j.load([self.client.handle], homework=False)
         sessions = snap.client_sessions(self.client.handle)
         return sessions[-1].record if sessions else None
 
     # -- editor ----------------------------------------------------------------
-    def edit(self) -> None:
-        """The note in $VISUAL/$EDITOR; reopened with the errors until it validates."""
+    def in_editor(self) -> None:
+        """The note in $VISUAL/$EDITOR; reopened with the errors until it validates.
+        (Not named ``edit``: that is DraftRun's editor loop, which this one drives.)"""
         from otjournal.forms import session as noteform
 
         def accept(data: dict[str, Any]) -> None:
@@ -457,5 +475,5 @@ class LogSession(DraftRun):
 
         form = noteform.editor_form(self.draft.note, self.client, self.items)
         with self.guard():
-            super().edit(form, accept)
+            self.edit(form, accept)
         self.save()

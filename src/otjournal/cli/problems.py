@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from otjournal.cli.common import warn
 
+if TYPE_CHECKING:
+    from otjournal.disk.loading import Snapshot
 
-def note_problems(snap: Any) -> None:
+
+def note_problems(snap: Snapshot) -> None:
     """One line on stderr: read commands go on with every file that could be read."""
     copies = {c.path for c in snap.conflicts if c.tool != "git"}
     errors = [p for p in snap.problems if p.severity == "error" and p.path not in copies]

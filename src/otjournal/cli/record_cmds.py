@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -22,6 +22,13 @@ from otjournal.cli.common import (
 )
 from otjournal.cli.drafting import DraftOpt, DraftRun, ResumeOpt, drop_if_published, pick_draft
 from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
+
+if TYPE_CHECKING:
+    from otjournal.disk.fsio import Fingerprint
+    from otjournal.disk.loading import Conflict
+    from otjournal.disk.store import Journal
+    from otjournal.forms.drafts import Draft, Drafts
+    from otjournal.model import Amendment, Session
 
 conflicts_app = typer.Typer(
     cls=BoundaryGroup,
@@ -108,13 +115,13 @@ class AmendRun(DraftRun):
 
     def __init__(
         self,
-        j: Any,
-        drafts: Any,
-        draft: Any,
+        j: Journal,
+        drafts: Drafts,
+        draft: Draft,
         path: Path,
         raw: bytes,
-        fingerprint: Any,
-        session: Any,
+        fingerprint: Fingerprint,
+        session: Session,
     ) -> None:
         super().__init__(drafts, draft)
         self.j = j
@@ -188,7 +195,7 @@ class AmendRun(DraftRun):
                 markup=False,
             )
 
-    def finalize(self) -> Any:
+    def finalize(self) -> Amendment:
         from otjournal.model import Amendment
 
         note = self.draft.note
@@ -202,7 +209,7 @@ class AmendRun(DraftRun):
             extra=extra,
         )
 
-    def write(self, amendment: Any) -> Any:
+    def write(self, amendment: Amendment) -> Amendment:
         from otjournal.disk import amend
         from otjournal.disk.loading import parse_record_bytes
         from otjournal.errors import StoreError
@@ -224,7 +231,7 @@ class AmendRun(DraftRun):
         self.j.replace_file(self.path, new, self.fingerprint)
         return amendment
 
-    def announce(self, amendment: Any) -> None:
+    def announce(self, amendment: Amendment) -> None:
         out().print(
             f"Amended {self.session.id}: {amendment.kind} by {amendment.by} at "
             f"{amendment.at:%Y-%m-%d %H:%M}.",
@@ -267,7 +274,7 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
     )
 
 
-def _show_conflict(c: Any, root: Path) -> None:
+def _show_conflict(c: Conflict, root: Path) -> None:
     """One conflict copy beside its original (git: the two sides), with what differs."""
     import difflib
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from otjournal.cli.common import ClientArg, DirOpt, journal, out, read_config, today
 from otjournal.errors import StoreError, UsageError
+
+if TYPE_CHECKING:
+    from otjournal.config import Config
+    from otjournal.model import Client
+    from otjournal.numbers.session import ClientTrends
 
 
 def register(app: typer.Typer) -> None:
@@ -101,7 +106,9 @@ def report_cmd(
     _write_output(output, visible(text).encode("utf-8"), "the report")
 
 
-def _report_text(t: Any, record: Any, config: Any, fmt: str, deidentify: bool) -> str:
+def _report_text(
+    t: ClientTrends, record: Client, config: Config, fmt: str, deidentify: bool
+) -> str:
     """The report on one client's trends, as Markdown or one HTML page."""
     from otjournal.views import report
 

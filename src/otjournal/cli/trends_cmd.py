@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,12 @@ from otjournal.cli.common import (
     today,
 )
 
+if TYPE_CHECKING:
+    from otjournal.config import Config
+    from otjournal.disk.loading import Snapshot
+    from otjournal.disk.store import Journal
+    from otjournal.numbers.session import ClientTrends
+
 SinceOpt = Annotated[
     str | None,
     typer.Option("--since", help="From this day (default: 6 months ago): YYYY-MM-DD, 30d, 8w, 6m."),
@@ -31,7 +37,9 @@ def register(app: typer.Typer) -> None:
     app.command("trends")(trends_cmd)
 
 
-def client_trends(snap: Any, handle: str, start: date, end: date, config: Any) -> Any:
+def client_trends(
+    snap: Snapshot, handle: str, start: date, end: date, config: Config
+) -> ClientTrends:
     """One client's trends from a snapshot holding them (trends and report alike)."""
     from otjournal.forms.session import checklist_items
     from otjournal.numbers import trends
@@ -83,10 +91,11 @@ def trends_cmd(
     from otjournal.views.homework import compact
     from otjournal.views.trends import client_view
 
-    print_wrapped(client_view(t, compact(t.homework)))
+    # build() always sums the homework up; only a ClientTrends made elsewhere lacks it.
+    print_wrapped(client_view(t, compact(t.homework) if t.homework else None))
 
 
-def _overview(j: Any, start: date, end: date, json: bool) -> None:
+def _overview(j: Journal, start: date, end: date, json: bool) -> None:
     """One line per client, read one client at a time; a client whose files are unchanged
     since the last run is not read again (the line is remembered in the cache)."""
     from otjournal.cli.problems import note_problems
@@ -96,7 +105,7 @@ def _overview(j: Any, start: date, end: date, json: bool) -> None:
         overview_row_to_plain,
     )
 
-    def row(snap: Any) -> dict[str, Any] | None:
+    def row(snap: Snapshot) -> dict[str, Any] | None:
         if not snap.clients:
             return None  # client.toml could not be read: note_problems says so
         [loaded] = snap.clients.values()

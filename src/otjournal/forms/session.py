@@ -522,7 +522,7 @@ def form_to_note(data: dict[str, Any]) -> Note:
     """The table read back from the form, blanks removed: a goal with no rating or
     evidence, an activity with no name and nothing ticked, a regulation with no
     states, and an unanswered checklist item all mean 'not recorded'."""
-    note = prune(data)
+    note: Note = prune(data)  # a table pruned is a table
     note.pop("written_at", None)
     goals = [g for g in note.get("goals", []) if not isinstance(g, dict) or set(g) - {"goal"}]
     activities = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
@@ -48,7 +49,7 @@ class Context:
     last: Session | None
     items: list[tuple[str, str]]
     hints: bool
-    now: Any  # the clock when the flow started (datetime)
+    now: datetime  # the clock when the flow started
     duration_default: int
     given: frozenset[str] = frozenset()  # dotted keys given on the command line
 
