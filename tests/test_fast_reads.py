@@ -437,9 +437,7 @@ def test_two_clients_notes_with_one_id_are_both_counted(runner, notes: Path):
     assert json.loads(by_path.stdout)["client"] == "mia-k"
 
 
-def test_show_and_amend_read_only_the_client_whose_file_names_match(
-    runner, journal, monkeypatch
-):
+def test_show_and_amend_read_only_the_client_whose_file_names_match(runner, journal, monkeypatch):
     """A session is found by its file name first: other clients are never parsed."""
     from otjournal.disk.store import Journal as J
 

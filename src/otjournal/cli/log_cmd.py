@@ -70,7 +70,6 @@ def register(app: typer.Typer) -> None:
     app.command("log")(log_cmd)
 
 
-
 def log_cmd(
     client: DefaultClientArg = None,
     date: DateOpt = None,
@@ -291,7 +290,7 @@ def _read_from(source: str) -> dict[str, Any]:
     return note
 
 
-class LogSession(DraftRun):
+class LogSession(DraftRun["Session", "Loaded[Session]"]):
     """One run of ``otj log``: the draft, the flow, saving, and what happens on the way out."""
 
     command = "log"

@@ -107,7 +107,7 @@ def amend_cmd(
     run.save()
 
 
-class AmendRun(DraftRun):
+class AmendRun(DraftRun["Amendment", "Amendment"]):
     """One ``otj amend``: the amendment kept as a draft, written once, sealed."""
 
     command = "amend"
