@@ -76,10 +76,10 @@ def build(args: list[str] | None = None) -> typer.Typer:
 
 
 def _modules_for(args: list[str] | None) -> tuple[str, ...]:
+    if args is not None and args[:1] in (["--version"], ["-V"]):
+        return ()
     if args is None or _wants_everything(args):
         return MODULES
-    if args[:1] in (["--version"], ["-V"]):
-        return ()
     return (WHERE[args[0]],) if args[0] in WHERE else MODULES
 
 
