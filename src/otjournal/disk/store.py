@@ -1,4 +1,5 @@
-"""The notes folder: layout, file naming and safe writes. Reading is in loading.py.
+"""The notes folder: layout, file naming and safe writes. Reading is in loading.py (files)
+and reads.py (the folder as a whole); who may read it in permissions.py.
 
 Layout (docs/format.md)::
 
@@ -16,29 +17,26 @@ that need them, so a command that only reads (``otj list``) never loads them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
 from random import Random
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar
 
 from otjournal.disk.loading import (
     CLIENT_FILE,
     CLIENTS,
     HOMEWORK,
     MAX_FILE_BYTES,
-    RECORD_KINDS,
     SESSIONS,
     Loaded,
     Progress,
-    Reader,
-    Snapshot,
-    first_of_each_id,
     parse_record_bytes,
     too_large,
 )
+from otjournal.disk.reads import Reads
 from otjournal.errors import NotFoundError, OtjournalError, Problem, StoreError, UsageError
 from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
 
@@ -47,7 +45,6 @@ if TYPE_CHECKING:
     from otjournal.disk.seals import Seal
     from otjournal.model import Client, HomeworkEntry, Session
 
-T = TypeVar("T")
 W = TypeVar("W", "Session", "HomeworkEntry")  # a record written under a fresh id
 # The name part of an imported entry kept beside one with its id (conflicts.py knows it).
 IMPORT_CONFLICT = "import-conflict"
@@ -83,7 +80,7 @@ def validate_handle(handle: str) -> str:
     return handle
 
 
-class Journal:
+class Journal(Reads):
     """One notes folder."""
 
     def __init__(
@@ -404,198 +401,13 @@ class Journal:
         saved = made[max(made)]
         return Loaded(saved, path)
 
-    # -- reads -----------------------------------------------------------------
-    def reader(self) -> Reader:
-        """Reads the folder (loading.py), through the derived cache when there is one."""
-        return Reader(self.root, self.cache_folder, self.progress)
-
-    def client_handles(self) -> list[str]:
-        """Handles of client folders, without reading any file."""
-        return Reader(self.root).handles()
-
-    def load(self, handles: Iterable[str] | None = None, *, homework: bool = True) -> Snapshot:
-        """Read every client, session and homework entry (of the clients given, or all);
-        collect problems, never stop. Commands over many clients read one at a time
-        with ``reader()`` instead, so as not to hold every record at once."""
-        snap = Snapshot(self.root)
-        with self.reader() as r:
-            scan = r.scan(handles, RECORD_KINDS if homework else ("session",))
-            snap.problems += scan.problems
-            for found in scan.clients:
-                snap.add(r.snapshot(found))
-        snap.settle()
-        return snap
-
-    def find_session(self, wanted: str) -> tuple[Snapshot, Loaded[Session]]:
-        """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
-        and the snapshot it was found in. Session files are named by their id, so only the
-        clients with a file name that could match are read (flat in the journal's size);
-        every client is read when none matches there (a file renamed by hand)."""
-        from otjournal.disk.query import find_by_id
-
-        key = wanted.strip().removesuffix(".toml")
-        handles = self._clients_with_session_named(key) if key and "/" not in key else []
-        if handles:
-            snap = self.load(handles, homework=False)
-            try:
-                return snap, find_by_id(snap.sessions, wanted)
-            except NotFoundError:
-                pass
-        snap = self.load(homework=False)
-        return snap, find_by_id(snap.sessions, wanted)
-
-    def _clients_with_session_named(self, key: str) -> list[str]:
-        found = []
-        for handle in self.client_handles():
-            try:
-                names = os.listdir(os.path.join(self.root, CLIENTS, handle, SESSIONS))
-            except OSError:
-                continue
-            if any(n.startswith(key) or n.removesuffix(".toml").endswith(key) for n in names):
-                found.append(handle)
-        return found
-
-    def per_client(
-        self,
-        compute: Callable[[Snapshot], T],
-        *,
-        memo: str,
-        dump: Callable[[T], object] | None = None,
-        load: Callable[[object], T] | None = None,
-        params: tuple[object, ...] = (),
-        homework: bool = True,
-    ) -> tuple[list[T], Snapshot]:
-        """``compute`` on each client's records, one client at a time (memory stays that of
-        the largest client), and what could not be read. A result is remembered in the
-        cache under ``memo`` with a fingerprint of every file of that client and ``params``;
-        while none of them changes, the client's files are not read again. Results are
-        only remembered for clients whose every file could be read, so a problem is
-        reported on every run until it is fixed. The cache holds plain data only:
-        ``dump`` makes it of a result, ``load`` checks it and rebuilds the result
-        (ValueError, TypeError or KeyError for anything else: then the client is read).
-        Without them nothing is remembered: each client is read every time."""
-        from otjournal.disk.cache import cache_key
-
-        report = Snapshot(self.root)
-        results: list[T] = []
-        under = tuple(cache_key().values())
-        with self.reader() as r:
-            scan = r.scan(None, RECORD_KINDS if homework else ("session",))
-            report.problems += scan.problems
-            for found in scan.clients:
-                fingerprint = found.fingerprint(memo, *under, *params)
-                remembered = (
-                    _checked(r.memo(memo, found.handle, fingerprint), load) if load else None
-                )
-                if remembered:
-                    results.append(remembered[0])
-                    continue
-                snap = r.snapshot(found)
-                result = compute(snap)
-                if dump and fingerprint and not snap.problems and not snap.conflicts:
-                    r.remember(memo, found.handle, fingerprint, [dump(result)])
-                report.problems += snap.problems
-                report.conflicts += snap.conflicts
-                results.append(result)
-        return results, report
-
-    def sessions(
-        self,
-        handles: Iterable[str] | None = None,
-        *,
-        since: date | None = None,
-        until: date | None = None,
-        last: int | None = None,
-    ) -> tuple[list[Loaded[Session]], int, Snapshot]:
-        """Sessions in time order within the dates (``last``: the latest N), the number
-        there are in all, and the problems met. Only the sessions returned are read in
-        full: the others are ordered and filtered by what the cache knows of them."""
-        from otjournal.disk.query import select
-
-        report = Snapshot(self.root)
-        with self.reader() as r:
-            scan = r.scan(handles, ("session",))
-            report.problems += scan.problems
-            refs = []
-            for c in scan.clients:  # copies are found within a client: see Snapshot.settle
-                mine = [f for f in r.index(c, report) if f.kind == "session"]
-                # index() set every meta; f.meta[1] is f.id without a call per file
-                if len({f.meta[1] for f in mine}) < len(mine):  # type: ignore[index]
-                    mine.sort(key=_META)  # in time order, so the first copy of an id counts
-                    mine = first_of_each_id(mine, lambda f: f.id, report.problems)
-                refs += mine
-            chosen = select(refs, lambda f: f.day, _META, since=since, until=until, last=last)
-            loaded = [(r.record(f), f.path) for f in chosen]
-        # Every ref chosen is a session's (only those were kept above).
-        found = [Loaded(cast("Session", s), path) for s, path in loaded if s is not None]
-        return found, len(refs), report
-
+    # -- privacy ---------------------------------------------------------------
     def permission_problems(self) -> list[Problem]:
-        """Folders or files that others can read: health records must stay private.
-        A few are named one by one; many (after a git clone) are summed up in one line."""
-        wide: list[tuple[Path, bool, int]] = []
-        if not self.exists():
-            return []
-        for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = [d for d in dirnames if d not in {".git", ".stversions"}]
-            entries = [(Path(dirpath), True)] + [
-                (Path(dirpath) / f, False) for f in filenames if f.endswith(".toml")
-            ]
-            for path, is_dir in entries:
-                try:
-                    mode = os.lstat(path).st_mode & 0o777
-                except OSError:
-                    continue
-                if mode & 0o077:
-                    wide.append((path, is_dir, mode))
-        if len(wide) > 3:
-            return [
-                Problem(
-                    self.root,
-                    f"{len(wide)} files and folders are readable by others "
-                    "(git and sync tools do not keep permissions)",
-                    severity="warning",
-                    hint=f"chmod -R go-rwx '{self.root}' (or 'otj doctor --fix')",
-                )
-            ]
-        return [
-            Problem(
-                path,
-                f"readable by others (mode {mode:o})",
-                severity="warning",
-                hint=f"chmod {'700' if is_dir else '600'} '{path}'",
-            )
-            for path, is_dir, mode in wide
-        ]
+        from otjournal.disk.permissions import permission_problems
+
+        return permission_problems(self.root)
 
     def make_private(self) -> int:
-        """Folders 0700, files 0600 throughout (after a git pull or a restore); in ``.git``
-        the group and world bits go (git writes with the umask, and keeps its objects
-        read-only)."""
-        from otjournal.disk import fsio
+        from otjournal.disk.permissions import make_private
 
-        changed = fsio.close_to_others(self.root / ".git")
-        for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = [d for d in dirnames if d != ".git"]
-            for path, mode in [(Path(dirpath), 0o700)] + [
-                (Path(dirpath) / f, 0o600) for f in filenames
-            ]:
-                try:
-                    st = os.lstat(path)
-                    if not os.path.islink(path) and (st.st_mode & 0o777) != mode:
-                        os.chmod(path, mode)
-                        changed += 1
-                except OSError:
-                    continue
-        return changed
-
-
-def _checked(remembered: object, load: Callable[[object], T]) -> tuple[T] | None:
-    """A remembered result, rebuilt by ``load``; None (compute it again) for anything that
-    is not what ``per_client`` wrote."""
-    if type(remembered) is not list or len(remembered) != 1:
-        return None
-    try:
-        return (load(remembered[0]),)
-    except (ValueError, TypeError, KeyError):
-        return None
+        return make_private(self.root)

@@ -1,0 +1,175 @@
+"""The notes folder read as a whole: every record (small journals, one client), one
+session by id, a result per client (remembered in the cache), the latest sessions. The
+files themselves are read by loading.Reader; :class:`otjournal.disk.store.Journal` gets
+these methods from :class:`Reads`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from datetime import date
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from otjournal.disk.loading import (
+    CLIENTS,
+    RECORD_KINDS,
+    SESSIONS,
+    Loaded,
+    Progress,
+    Reader,
+    Snapshot,
+    first_of_each_id,
+)
+from otjournal.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from otjournal.model import Session
+
+T = TypeVar("T")
+_META = attrgetter("meta")  # (moment, id, day): records sort by it, see cache.Meta
+
+
+class Reads:
+    """What a notes folder answers when read (mixed into Journal)."""
+
+    root: Path
+    cache_folder: Path | None
+    progress: Progress | None
+
+    def reader(self) -> Reader:
+        """Reads the folder (loading.py), through the derived cache when there is one."""
+        return Reader(self.root, self.cache_folder, self.progress)
+
+    def client_handles(self) -> list[str]:
+        """Handles of client folders, without reading any file."""
+        return Reader(self.root).handles()
+
+    def load(self, handles: Iterable[str] | None = None, *, homework: bool = True) -> Snapshot:
+        """Read every client, session and homework entry (of the clients given, or all);
+        collect problems, never stop. Commands over many clients read one at a time
+        with ``reader()`` instead, so as not to hold every record at once."""
+        snap = Snapshot(self.root)
+        with self.reader() as r:
+            scan = r.scan(handles, RECORD_KINDS if homework else ("session",))
+            snap.problems += scan.problems
+            for found in scan.clients:
+                snap.add(r.snapshot(found))
+        snap.settle()
+        return snap
+
+    def find_session(self, wanted: str) -> tuple[Snapshot, Loaded[Session]]:
+        """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
+        and the snapshot it was found in. Session files are named by their id, so only the
+        clients with a file name that could match are read (flat in the journal's size);
+        every client is read when none matches there (a file renamed by hand)."""
+        from otjournal.disk.query import find_by_id
+
+        key = wanted.strip().removesuffix(".toml")
+        handles = self._clients_with_session_named(key) if key and "/" not in key else []
+        if handles:
+            snap = self.load(handles, homework=False)
+            try:
+                return snap, find_by_id(snap.sessions, wanted)
+            except NotFoundError:
+                pass
+        snap = self.load(homework=False)
+        return snap, find_by_id(snap.sessions, wanted)
+
+    def _clients_with_session_named(self, key: str) -> list[str]:
+        found = []
+        for handle in self.client_handles():
+            try:
+                names = os.listdir(os.path.join(self.root, CLIENTS, handle, SESSIONS))
+            except OSError:
+                continue
+            if any(n.startswith(key) or n.removesuffix(".toml").endswith(key) for n in names):
+                found.append(handle)
+        return found
+
+    def per_client(
+        self,
+        compute: Callable[[Snapshot], T],
+        *,
+        memo: str,
+        dump: Callable[[T], object] | None = None,
+        load: Callable[[object], T] | None = None,
+        params: tuple[object, ...] = (),
+        homework: bool = True,
+    ) -> tuple[list[T], Snapshot]:
+        """``compute`` on each client's records, one client at a time (memory stays that of
+        the largest client), and what could not be read. A result is remembered in the
+        cache under ``memo`` with a fingerprint of every file of that client and ``params``;
+        while none of them changes, the client's files are not read again. Results are
+        only remembered for clients whose every file could be read, so a problem is
+        reported on every run until it is fixed. The cache holds plain data only:
+        ``dump`` makes it of a result, ``load`` checks it and rebuilds the result
+        (ValueError, TypeError or KeyError for anything else: then the client is read).
+        Without them nothing is remembered: each client is read every time."""
+        from otjournal.disk.cache import cache_key
+
+        report = Snapshot(self.root)
+        results: list[T] = []
+        under = tuple(cache_key().values())
+        with self.reader() as r:
+            scan = r.scan(None, RECORD_KINDS if homework else ("session",))
+            report.problems += scan.problems
+            for found in scan.clients:
+                fingerprint = found.fingerprint(memo, *under, *params)
+                remembered = (
+                    _checked(r.memo(memo, found.handle, fingerprint), load) if load else None
+                )
+                if remembered:
+                    results.append(remembered[0])
+                    continue
+                snap = r.snapshot(found)
+                result = compute(snap)
+                if dump and fingerprint and not snap.problems and not snap.conflicts:
+                    r.remember(memo, found.handle, fingerprint, [dump(result)])
+                report.problems += snap.problems
+                report.conflicts += snap.conflicts
+                results.append(result)
+        return results, report
+
+    def sessions(
+        self,
+        handles: Iterable[str] | None = None,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        last: int | None = None,
+    ) -> tuple[list[Loaded[Session]], int, Snapshot]:
+        """Sessions in time order within the dates (``last``: the latest N), the number
+        there are in all, and the problems met. Only the sessions returned are read in
+        full: the others are ordered and filtered by what the cache knows of them."""
+        from otjournal.disk.query import select
+
+        report = Snapshot(self.root)
+        with self.reader() as r:
+            scan = r.scan(handles, ("session",))
+            report.problems += scan.problems
+            refs = []
+            for c in scan.clients:  # copies are found within a client: see Snapshot.settle
+                mine = [f for f in r.index(c, report) if f.kind == "session"]
+                # index() set every meta; f.meta[1] is f.id without a call per file
+                if len({f.meta[1] for f in mine}) < len(mine):  # type: ignore[index]
+                    mine.sort(key=_META)  # in time order, so the first copy of an id counts
+                    mine = first_of_each_id(mine, lambda f: f.id, report.problems)
+                refs += mine
+            chosen = select(refs, lambda f: f.day, _META, since=since, until=until, last=last)
+            loaded = [(r.record(f), f.path) for f in chosen]
+        # Every ref chosen is a session's (only those were kept above).
+        found = [Loaded(cast("Session", s), path) for s, path in loaded if s is not None]
+        return found, len(refs), report
+
+
+def _checked(remembered: object, load: Callable[[object], T]) -> tuple[T] | None:
+    """A remembered result, rebuilt by ``load``; None (compute it again) for anything that
+    is not what ``per_client`` wrote."""
+    if type(remembered) is not list or len(remembered) != 1:
+        return None
+    try:
+        return (load(remembered[0]),)
+    except (ValueError, TypeError, KeyError):
+        return None
