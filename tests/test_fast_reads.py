@@ -330,7 +330,9 @@ def test_a_single_command_imports_only_its_own_module():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['otjournal.cli.common', 'otjournal.cli.trends_cmd']"
     version = code.replace("['trends']", "['--version']")
-    out = subprocess.run([sys.executable, "-c", version], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", version], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "['otjournal.cli.common']"
 
 

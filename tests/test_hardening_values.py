@@ -20,7 +20,7 @@ import pytest
 
 from otjournal.cli import app
 from otjournal.disk import tomlio
-from otjournal.disk.loading import MAX_FILE_BYTES
+from otjournal.disk.parsing import MAX_FILE_BYTES
 from otjournal.disk.sharing import checksum
 from otjournal.disk.store import Journal
 from otjournal.model import ChecklistAnswer, Goal, GoalRating

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from otjournal.disk import amend
-from otjournal.disk.loading import parse_record_bytes
+from otjournal.disk.parsing import parse_record_bytes
 from otjournal.disk.store import Journal
 from otjournal.model import Session
 from tests.conftest import Clock, make_session

@@ -211,7 +211,7 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
 
     def write(self, amendment: Amendment) -> Amendment:
         from otjournal.disk import amend
-        from otjournal.disk.loading import parse_record_bytes
+        from otjournal.disk.parsing import parse_record_bytes
         from otjournal.errors import StoreError
         from otjournal.model import Session
 

@@ -230,7 +230,7 @@ def seal_problems(j: Store) -> tuple[list[Problem], int]:
     notes folder; a file that matched its seal is not read again while its size, times
     and inode stay the same (remembered in the cache folder, like parsed records)."""
     from otjournal.disk import seals
-    from otjournal.disk.loading import MAX_FILE_BYTES
+    from otjournal.disk.parsing import MAX_FILE_BYTES
 
     root = j.root
     latest = seals.latest(j.seal_logs())

@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
 from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of
-from otjournal.errors import InvalidFile, OtjournalError, Problem, ValidationErrors
+from otjournal.disk.parsing import (
+    parse_collect,
+    parser,
+    position,
+    read_file,
+)
+from otjournal.errors import OtjournalError, Problem
 from otjournal.model.ids import handle_problem
 
 if TYPE_CHECKING:
@@ -32,7 +38,6 @@ if TYPE_CHECKING:
     # What one file holds; a ref's ``kind`` says which (the casts below rely on it).
     Record: TypeAlias = Client | Session | HomeworkEntry
 
-MAX_FILE_BYTES = 1024 * 1024
 CLIENTS = "clients"
 CLIENT_FILE = "client.toml"
 SESSIONS = "sessions"
@@ -42,7 +47,6 @@ RECORD_KINDS = ("session", "homework")
 PROGRESS_FROM = 1000  # files to parse before a progress bar is worth showing
 
 R = TypeVar("R")
-Parse: TypeAlias = Callable[[dict[str, Any]], R]  # a model class's ``from_dict``
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 _NAME = attrgetter("name")
@@ -458,13 +462,13 @@ def _misplaced(ref: FileRef, raw: bytes, owner: str, handle: str) -> Problem:
         return Problem(
             ref.path,
             f"handle = {shown(owner)} does not match its folder {handle!r}",
-            *_pos(raw, "handle"),
+            *position(raw, "handle"),
             hint="make the handle match the folder name",
         )
     return Problem(
         ref.path,
         f"client = {shown(owner)}, but the file is in clients/{handle}/",
-        *_pos(raw, "client"),
+        *position(raw, "client"),
         hint="move the file or fix the client key",
     )
 
@@ -514,93 +518,3 @@ def first_of_each_id(items: list[F], id_of: Callable[[F], Any], problems: list[P
         seen[id_of(item)] = item
         keep.append(item)
     return keep
-
-
-def too_large(size: int) -> str | None:
-    """The loader's size rule, for a file read and for one about to be written (an import
-    must not write what the loader then refuses)."""
-    return f"larger than {MAX_FILE_BYTES // 1024} KiB" if size > MAX_FILE_BYTES else None
-
-
-def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except FileNotFoundError:
-        if not missing_ok:
-            problems.append(
-                Problem(
-                    path,
-                    "missing: each client folder needs a client.toml",
-                    hint="otj client add HANDLE writes one",
-                )
-            )
-        return None
-    except OSError as exc:
-        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
-        return None
-    try:
-        with os.fdopen(fd, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
-        return None
-    if too_large(len(raw)):
-        problems.append(
-            Problem(
-                path,
-                f"{too_large(len(raw))}: not a note otjournal wrote",
-                line=1,
-                column=1,
-                hint="move it out of the notes folder",
-            )
-        )
-        return None
-    return raw
-
-
-def _pos(raw: bytes, field_name: str) -> tuple[int, int]:
-    from otjournal.disk import tomlio
-
-    return tomlio.locate(raw.decode("utf-8", "replace"), field_name)
-
-
-def parser(kind: str) -> Parse[Record]:
-    """The parser of a kind of file (the model's classes load only when one is needed)."""
-    from otjournal import model
-
-    parsers: dict[str, Parse[Record]] = {
-        "client": model.Client.from_dict,
-        "session": model.Session.from_dict,
-        "homework": model.HomeworkEntry.from_dict,
-    }
-    return parsers[kind]
-
-
-def parse_collect(
-    raw: bytes, path: Path, parse: Parse[R], problems: list[Problem]
-) -> tuple[dict[str, Any], R] | None:
-    """The table and record a file's bytes parse to; None (problems noted) if they do not."""
-    try:
-        return parse_table_and_record(raw, path, parse)
-    except InvalidFile as exc:
-        problems.extend(exc.problems)
-    except OtjournalError as exc:
-        problems.append(Problem(path, exc.message, exc.line, exc.column, exc.hint))
-    return None
-
-
-def parse_record_bytes(raw: bytes, path: Path, parse: Parse[R]) -> R:
-    """Parse one file's bytes (from the folder, ``--from`` or an import) with located errors."""
-    return parse_table_and_record(raw, path, parse)[1]
-
-
-def parse_table_and_record(raw: bytes, path: Path, parse: Parse[R]) -> tuple[dict[str, Any], R]:
-    """The TOML table of a file's bytes and the record it makes (the cache keeps the table)."""
-    from otjournal.disk import tomlio  # not imported when every file comes from the cache
-
-    tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
-    data = tomlio.parse(raw, path)
-    try:
-        return data, parse(data)
-    except ValidationErrors as exc:
-        raise tomlio.located(exc, raw, path) from None

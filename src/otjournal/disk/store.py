@@ -29,13 +29,11 @@ from otjournal.disk.loading import (
     CLIENT_FILE,
     CLIENTS,
     HOMEWORK,
-    MAX_FILE_BYTES,
     SESSIONS,
     Loaded,
     Progress,
-    parse_record_bytes,
-    too_large,
 )
+from otjournal.disk.parsing import MAX_FILE_BYTES, parse_record_bytes, too_large
 from otjournal.disk.reads import Reads
 from otjournal.errors import NotFoundError, OtjournalError, Problem, StoreError, UsageError
 from otjournal.model.ids import handle_problem, new_suffix, record_id, shown

@@ -32,7 +32,7 @@ LOG_ENV = "OTJOURNAL_MERGE_LOG"
 def join(ours: bytes, theirs: bytes, path: Path) -> bytes:
     """The joined file, or ``OtjournalError`` (amend.CannotMerge, a parse error)."""
     from otjournal.disk import amend
-    from otjournal.disk.loading import MAX_FILE_BYTES, parse_record_bytes
+    from otjournal.disk.parsing import MAX_FILE_BYTES, parse_record_bytes
     from otjournal.errors import OtjournalError
     from otjournal.model import Session
 
@@ -75,7 +75,7 @@ def main(argv: list[str]) -> int:
 
 def _holds(raw: bytes, path: Path) -> bool:
     from otjournal.disk import amend
-    from otjournal.disk.loading import parse_record_bytes
+    from otjournal.disk.parsing import parse_record_bytes
     from otjournal.model import Session
 
     note = parse_record_bytes(raw, path, Session.from_dict)

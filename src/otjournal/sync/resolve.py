@@ -14,7 +14,8 @@ from typing import Any, TypeAlias
 
 from otjournal.disk import amend
 from otjournal.disk.conflicts import git_sides
-from otjournal.disk.loading import Conflict, parse_record_bytes
+from otjournal.disk.loading import Conflict
+from otjournal.disk.parsing import parse_record_bytes
 from otjournal.disk.store import Journal
 from otjournal.errors import OtjournalError, UsageError
 from otjournal.model import Client, HomeworkEntry, Session

@@ -1,0 +1,109 @@
+"""One file's bytes read safely and parsed into a record, with located errors: the size
+rule, no symlink followed, the parser of each kind. Used by the folder's reader
+(loading.py), ``--from``, imports and the merge driver."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+from otjournal.errors import InvalidFile, OtjournalError, Problem, ValidationErrors
+
+if TYPE_CHECKING:
+    from otjournal.disk.loading import Record
+
+MAX_FILE_BYTES = 1024 * 1024
+R = TypeVar("R")
+Parse: TypeAlias = Callable[[dict[str, Any]], R]  # a model class's ``from_dict``
+
+
+def too_large(size: int) -> str | None:
+    """The loader's size rule, for a file read and for one about to be written (an import
+    must not write what the loader then refuses)."""
+    return f"larger than {MAX_FILE_BYTES // 1024} KiB" if size > MAX_FILE_BYTES else None
+
+
+def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        if not missing_ok:
+            problems.append(
+                Problem(
+                    path,
+                    "missing: each client folder needs a client.toml",
+                    hint="otj client add HANDLE writes one",
+                )
+            )
+        return None
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
+        return None
+    if too_large(len(raw)):
+        problems.append(
+            Problem(
+                path,
+                f"{too_large(len(raw))}: not a note otjournal wrote",
+                line=1,
+                column=1,
+                hint="move it out of the notes folder",
+            )
+        )
+        return None
+    return raw
+
+
+def position(raw: bytes, field_name: str) -> tuple[int, int]:
+    from otjournal.disk import tomlio
+
+    return tomlio.locate(raw.decode("utf-8", "replace"), field_name)
+
+
+def parser(kind: str) -> Parse[Record]:
+    """The parser of a kind of file (the model's classes load only when one is needed)."""
+    from otjournal import model
+
+    parsers: dict[str, Parse[Record]] = {
+        "client": model.Client.from_dict,
+        "session": model.Session.from_dict,
+        "homework": model.HomeworkEntry.from_dict,
+    }
+    return parsers[kind]
+
+
+def parse_collect(
+    raw: bytes, path: Path, parse: Parse[R], problems: list[Problem]
+) -> tuple[dict[str, Any], R] | None:
+    """The table and record a file's bytes parse to; None (problems noted) if they do not."""
+    try:
+        return parse_table_and_record(raw, path, parse)
+    except InvalidFile as exc:
+        problems.extend(exc.problems)
+    except OtjournalError as exc:
+        problems.append(Problem(path, exc.message, exc.line, exc.column, exc.hint))
+    return None
+
+
+def parse_record_bytes(raw: bytes, path: Path, parse: Parse[R]) -> R:
+    """Parse one file's bytes (from the folder, ``--from`` or an import) with located errors."""
+    return parse_table_and_record(raw, path, parse)[1]
+
+
+def parse_table_and_record(raw: bytes, path: Path, parse: Parse[R]) -> tuple[dict[str, Any], R]:
+    """The TOML table of a file's bytes and the record it makes (the cache keeps the table)."""
+    from otjournal.disk import tomlio  # not imported when every file comes from the cache
+
+    tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
+    data = tomlio.parse(raw, path)
+    try:
+        return data, parse(data)
+    except ValidationErrors as exc:
+        raise tomlio.located(exc, raw, path) from None
