@@ -17,7 +17,8 @@ from otjournal.cli import app
 from otjournal.disk.store import Journal
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import SUFFIX_ALPHABET
-from otjournal.model.vocab import CHECKLIST, HOMEWORK_KINDS
+from otjournal.model.kinds import HOMEWORK_KINDS
+from otjournal.model.vocab import CHECKLIST
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "examples"

@@ -23,7 +23,8 @@ from otjournal.disk import tomlio
 from otjournal.disk.sharing import checksum
 from otjournal.disk.store import Journal
 from otjournal.model import Assignment, Caregiver, Plan
-from otjournal.model.vocab import HOMEWORK_DONE, HOMEWORK_KINDS
+from otjournal.model.kinds import HOMEWORK_KINDS
+from otjournal.model.vocab import HOMEWORK_DONE
 from tests.conftest import make_client, make_session
 from tests.helpers import tree
 

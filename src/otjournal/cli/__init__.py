@@ -124,9 +124,6 @@ def keep_only_invoked(typer_app: typer.Typer, args: list[str]) -> None:
     """Typer turns every command into a click command before it dispatches (about 35 ms
     for ours); only the one invoked is needed, so the others are left out first. Not for
     the overall help, shell completion or a mistyped name, which need them all."""
-    if args[:1] in (["--version"], ["-V"]):
-        typer_app.registered_commands, typer_app.registered_groups = [], []
-        return
     if _wants_everything(args):
         return
     commands = [c for c in typer_app.registered_commands if c.name == args[0]]

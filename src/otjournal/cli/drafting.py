@@ -19,6 +19,7 @@ from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
 from otjournal.forms.common import ERROR_START, strip_errors, with_errors
 
 if TYPE_CHECKING:
+    from otjournal.disk.store import Journal
     from otjournal.forms.drafts import Draft, Drafts
 
 R = TypeVar("R")  # the record a run writes (a session, a homework entry, an amendment)
@@ -44,6 +45,7 @@ class DraftRun(Generic[R, S]):
 
     command = "log"  # how to resume: f"otj {command} --resume"
     noun = "note"  # what the draft holds, in the messages
+    j: Journal  # the notes folder written to (each command sets it)
 
     def __init__(self, drafts: Drafts, draft: Draft) -> None:
         self.drafts = drafts
@@ -160,7 +162,7 @@ class DraftRun(Generic[R, S]):
             raise
         self.drafts.discard(self.draft)
         self.announce(saved)
-        for failure in getattr(getattr(self, "j", None), "seal_failures", []):
+        for failure in self.j.seal_failures:
             # Saved, but without its witness: 'otj check' lists it as unsealed.
             err().print(f"otj: note: {failure}", highlight=False, markup=False)
 

@@ -19,9 +19,10 @@ from otjournal.cli.common import (
     out,
     print_json,
     print_wrapped,
+    read_config,
     today,
 )
-from otjournal.cli.homework_common import KIND_HELP, client_records, pick_client, settings
+from otjournal.cli.homework_common import KIND_HELP, client_records, pick_client
 from otjournal.errors import UsageError
 from otjournal.model.kinds import HOMEWORK, kinds_words
 
@@ -130,7 +131,7 @@ def homework_add(
     from otjournal.model.ids import new_suffix
     from otjournal.model.kinds import HOMEWORK_KINDS
 
-    config = settings()
+    config = read_config()
     handle = pick_client(client, config)
     if kind not in HOMEWORK_KINDS:
         raise UsageError(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
@@ -171,7 +172,7 @@ def homework_summary(
     from otjournal.numbers.homework import summarise
     from otjournal.views.homework import summary
 
-    config = settings()
+    config = read_config()
     handle = pick_client(client, config)
     record, sessions, entries = client_records(journal(dir), handle)
     day = today()

@@ -1,10 +1,9 @@
-"""What the homework commands share: the settings, the client meant, its records."""
+"""What the homework commands share: the client meant, its records, the kinds' help."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from otjournal.cli.common import read_config
 from otjournal.errors import UsageError
 from otjournal.model.kinds import kinds_words
 
@@ -12,10 +11,6 @@ if TYPE_CHECKING:
     from otjournal.config import Config
     from otjournal.disk.store import Journal
     from otjournal.model import Client, HomeworkEntry, Session
-
-
-def settings() -> Config:
-    return read_config()
 
 
 def pick_client(handle: str | None, config: Config) -> str:

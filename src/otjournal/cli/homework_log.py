@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from otjournal.model import Assignment, Client, HomeworkEntry
     from otjournal.prompts.homework import HomeworkContext
 
-from otjournal.cli.homework_common import KIND_HELP, client_records, pick_client, settings
+from otjournal.cli.common import read_config
+from otjournal.cli.homework_common import KIND_HELP, client_records, pick_client
 
 
 class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
@@ -167,7 +168,7 @@ def homework_log(
     from otjournal.forms import homework as entryform
     from otjournal.forms.drafts import default_drafts
 
-    config = settings()
+    config = read_config()
     j = journal(dir)
     unattended = bool(no_input or from_file)
     drafts = default_drafts()

@@ -21,7 +21,8 @@ from otjournal.errors import OtjournalError, UsageError
 if TYPE_CHECKING:
     pass
 
-from otjournal.cli.homework_common import Repeat, client_records, pick_client, settings
+from otjournal.cli.common import read_config
+from otjournal.cli.homework_common import Repeat, client_records, pick_client
 
 
 def homework_export(
@@ -45,7 +46,7 @@ def homework_export(
 
     if not output:
         raise UsageError("name the file with -o FILE (or -o - for stdout)")
-    config = settings()
+    config = read_config()
     handle = pick_client(client, config)
     record, _, entries = client_records(journal(dir), handle)
     day = parse_day(since, today(), "--since") if since else None

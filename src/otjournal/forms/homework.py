@@ -17,7 +17,7 @@ from otjournal.forms.common import merged
 from otjournal.forms.session import prune, put
 from otjournal.model import Assignment, HomeworkEntry, kinds
 from otjournal.model.ids import shown
-from otjournal.model.kinds import HOMEWORK_KINDS, parse_emotion, parse_thought  # noqa: F401
+from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.vocab import FORMAT_VERSION
 
 Entry = dict[str, Any]

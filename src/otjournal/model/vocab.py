@@ -78,13 +78,3 @@ AMENDMENT_KINDS = (
     "client-requested-correction",
     "statement-of-disagreement",
 )
-
-
-def __getattr__(name: str) -> object:
-    # The homework kinds are declared in model.kinds (one spec per kind); this name stays
-    # importable from here, where the other vocabularies are.
-    if name == "HOMEWORK_KINDS":
-        from otjournal.model.kinds import HOMEWORK_KINDS
-
-        return HOMEWORK_KINDS
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
