@@ -63,7 +63,7 @@ from otjournal.model import (
     ThoughtRecord,
 )
 from otjournal.model.ids import handle_problem
-from otjournal.model.kinds import HOMEWORK_BY_NAME
+from otjournal.model.kinds import HOMEWORK_BY_NAME, HOMEWORK_KINDS
 from otjournal.model.parts import Answers
 from otjournal.model.spec import FieldSpec, RecordKind
 from otjournal.model.vocab import (
@@ -76,7 +76,6 @@ from otjournal.model.vocab import (
     GAS_LEVELS,
     GOAL_STATUSES,
     HOMEWORK_DONE,
-    HOMEWORK_KINDS,
     SESSION_TYPES,
     SETTINGS,
 )
