@@ -27,7 +27,7 @@ from otjournal.model.vocab import (
     FORMAT_VERSION,
     FRAMEWORKS,
     GAS_LEVELS,
-    SESSION_TYPES,
+    LOGGED_TYPES,
     SETTINGS,
 )
 
@@ -417,7 +417,7 @@ def editor_form(
         else 'start = ""  # 2026-03-05T14:30:00+11:00',
         _kv("duration_min", note.get("duration_min", 45)),
         _kv("session_type", note.get("session_type", "therapy"))
-        + f"  # {' | '.join(SESSION_TYPES)}",
+        + f"  # {' | '.join(LOGGED_TYPES)}",
         _kv("setting", note.get("setting", "")) + f"  # {' | '.join(SETTINGS)}",
         _kv("attendees", note.get("attendees", [])) + f"  # {', '.join(ATTENDEE_ROLES)}",
         _kv("written_by", note.get("written_by", "")),

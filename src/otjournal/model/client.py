@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from otjournal.errors import ValidationError, ValidationErrors
@@ -16,6 +16,12 @@ from otjournal.model.vocab import (
     GAS_LEVEL_KEYS,
     GOAL_STATUSES,
 )
+
+
+class AmbiguousGoal(ValueError):
+    def __init__(self, key: str, ids: tuple[str, ...]) -> None:
+        super().__init__(f"{key} names {len(ids)} goals: use the full id ({', '.join(ids)})")
+        self.ids = ids
 
 
 @dataclass(frozen=True)
@@ -78,25 +84,80 @@ class Copm:
     satisfaction_t2: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    t1_on: date | None = None
+    t2_on: date | None = None
+
     SCORE_KEYS = ("performance_t1", "satisfaction_t1", "performance_t2", "satisfaction_t2")
 
     @classmethod
     def read(cls, f: Fields) -> Copm:
         problem = f.text("problem", required=True)
         scores = {k: f.integer(k, 1, 10) for k in cls.SCORE_KEYS}
-        return cls(problem=problem, **scores, extra=f.extra())
+        t1_on, t2_on = f.date("t1_on"), f.date("t2_on")
+        return cls(problem=problem, **scores, t1_on=t1_on, t2_on=t2_on, extra=f.extra())
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"problem": self.problem}
         for k in self.SCORE_KEYS:
             put(out, k, getattr(self, k))
+        put(out, "t1_on", self.t1_on)
+        put(out, "t2_on", self.t2_on)
         out.update(self.extra)
         return out
 
 
 @dataclass(frozen=True)
+class GoalChange:
+    """A later, dated entry on a goal, amendment-style: the goal's table holds the
+    values now; a change keeps what they were (``previous``) and, for a status change,
+    the new status, the day it took effect and why."""
+
+    at: datetime
+    by: str
+    status: str = ""  # the new status, for a status change
+    on: date | None = None  # the day a status change took effect
+    reason: str = ""
+    previous: dict[str, Any] = field(default_factory=dict)  # the values this replaced
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> GoalChange | None:
+        at = f.aware_datetime("at", required=True)
+        by = f.text("by")
+        status = f.choice("status", GOAL_STATUSES) or ""
+        on = f.date("on")
+        reason = f.text("reason")
+        prev = f.table("previous")
+        previous = dict(prev.data) if prev is not None else {}
+        if prev is not None:
+            for key in prev.data:
+                if key not in CHANGEABLE:
+                    prev.error(key, "is not a goal's field: " + ", ".join(CHANGEABLE))
+        if at is None:
+            return None
+        return cls(at, by, status, on, reason, previous, extra=f.extra())
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"at": self.at}
+        put(out, "by", self.by)
+        put(out, "status", self.status)
+        put(out, "on", self.on)
+        put(out, "reason", self.reason)
+        out.update({k: v for k, v in self.extra.items() if not isinstance(v, dict)})
+        put(out, "previous", dict(self.previous))
+        out.update({k: v for k, v in self.extra.items() if isinstance(v, dict)})
+        return out
+
+
+# A goal's fields a change may replace (its id and the day it was set never change).
+CHANGEABLE = ("text", "weight", "levels", "status", "baseline", "baseline_on", "copm")
+
+
+@dataclass(frozen=True)
 class Goal:
-    """A goal with optional GAS level descriptions (keys -2..+2) and weight."""
+    """A goal with optional GAS level descriptions (keys -2..+2) and weight, its GAS
+    baseline (the level when set, and the day: explicit, never assumed) and its changes
+    (``changes``: every edit and status change, dated, the old values kept)."""
 
     id: str
     text: str
@@ -105,6 +166,9 @@ class Goal:
     set_on: date | None = None
     levels: dict[int, str] = field(default_factory=dict)
     copm: Copm | None = None
+    baseline: int | None = None
+    baseline_on: date | None = None
+    changes: tuple[GoalChange, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -114,6 +178,10 @@ class Goal:
         weight = f.number("weight", 0, 100, default=1, lo_open=True)
         status = f.choice("status", GOAL_STATUSES, default="active")
         set_on = f.date("set_on")
+        baseline = f.integer("baseline", -2, 2)
+        baseline_on = f.date("baseline_on")
+        if baseline is not None and baseline_on is None and f.has("baseline"):
+            f.error("baseline_on", "is required with baseline (the day it was rated)")
         levels: dict[int, str] = {}
         lv = f.table("levels")
         if lv is not None:
@@ -125,6 +193,7 @@ class Goal:
                 lv.error(key, 'is not a GAS level: use "-2", "-1", "0", "+1" or "+2"')
         copm_f = f.table("copm")
         copm = Copm.read(copm_f) if copm_f is not None else None
+        changes = tuple(c for c in (GoalChange.read(x) for x in f.tables("changes")) if c)
         return cls(
             id=gid,
             text=text,
@@ -133,6 +202,9 @@ class Goal:
             set_on=set_on,
             levels=levels,
             copm=copm,
+            baseline=baseline,
+            baseline_on=baseline_on,
+            changes=changes,
             extra=f.extra(),
         )
 
@@ -142,19 +214,63 @@ class Goal:
             out["weight"] = self.weight
         out["status"] = self.status
         put(out, "set_on", self.set_on)
-        out.update({k: v for k, v in self.extra.items() if not isinstance(v, dict)})
-        if self.levels:
-            out["levels"] = {
-                key: self.levels[int(key)] for key in GAS_LEVEL_KEYS if int(key) in self.levels
-            }
+        put(out, "baseline", self.baseline)
+        put(out, "baseline_on", self.baseline_on)
+        out.update({k: v for k, v in self.extra.items() if not is_table(v)})
+        put(out, "levels", self.levels_table())
         if self.copm is not None:
             out["copm"] = self.copm.to_dict()
-        out.update({k: v for k, v in self.extra.items() if isinstance(v, dict)})
+        out.update({k: v for k, v in self.extra.items() if is_table(v)})
+        put(out, "changes", [c.to_dict() for c in self.changes])
         return out
+
+    def levels_table(self) -> dict[str, str]:
+        return {key: self.levels[int(key)] for key in GAS_LEVEL_KEYS if int(key) in self.levels}
 
     @property
     def is_active(self) -> bool:
         return self.status == "active"
+
+    @property
+    def number(self) -> str:
+        """The short name a person types: ``g3`` for ``g3`` and for ``g3-k7q``."""
+        return self.id.partition("-")[0]
+
+    @property
+    def status_on(self) -> date | None:
+        """The day the goal took its present status (the last status change, else the
+        day it was set)."""
+        for c in reversed(self.changes):
+            if c.status:
+                return c.on or c.at.date()
+        return self.set_on
+
+    def changed(self, at: datetime, by: str, **new: Any) -> Goal:
+        """This goal with ``new`` values, the old ones kept in a dated change. A status
+        change takes ``on`` (the day it took effect) and ``reason``."""
+        on, reason = new.pop("on", None), new.pop("reason", "")
+        fields = {k: v for k, v in new.items() if getattr(self, k) != v}
+        if not fields and "status" not in new:
+            return self
+        previous = {k: _plain(getattr(self, k)) for k in fields}
+        change = GoalChange(
+            at=at,
+            by=by,
+            status=new.get("status", ""),
+            on=on if "status" in new else None,
+            reason=reason,
+            previous={k: v for k, v in previous.items() if v is not None},
+        )
+        return replace(self, **fields, changes=(*self.changes, change))
+
+
+def _plain(value: Any) -> Any:
+    """A goal's value as it is written in a file (for a change's ``previous``)."""
+    if isinstance(value, dict):
+        return {key: value[int(key)] for key in GAS_LEVEL_KEYS if int(key) in value}
+    if isinstance(value, Copm):
+        return value.to_dict()
+    return value
 
 
 @dataclass(frozen=True)
@@ -174,16 +290,34 @@ class Client:
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.id == goal_id), None)
 
+    def find_goal(self, key: str) -> Goal | None:
+        """The goal a person means by ``key``: its id, or its short name (``g3`` for
+        ``g3-k7q``) when one goal alone has it. ``AmbiguousGoal`` when two do (two
+        devices each added a third goal)."""
+        exact = self.goal(key)
+        if exact is not None:
+            return exact
+        same = [g for g in self.goals if g.number == key]
+        if len(same) > 1:
+            raise AmbiguousGoal(key, tuple(g.id for g in same))
+        return same[0] if same else None
+
     @property
     def active_goals(self) -> tuple[Goal, ...]:
         return tuple(g for g in self.goals if g.is_active)
 
-    def next_goal_id(self) -> str:
-        used = {g.id for g in self.goals}
-        n = len(self.goals) + 1
-        while f"g{n}" in used:
-            n += 1
-        return f"g{n}"
+    def next_goal_id(self, suffix: str | None = None) -> str:
+        """``g<n>-<suffix>``: the number counts on from the highest here; the random
+        suffix keeps two devices adding a goal at once apart (both would make ``g4``),
+        so a sync joins both goals and no session's rating points at the wrong one."""
+        from otjournal.model.ids import new_suffix
+
+        numbers = [int(g.number[1:]) for g in self.goals if g.number[1:].isdigit()]
+        n = max(numbers, default=0) + 1
+        return f"g{n}-{suffix or new_suffix()[:3]}"
+
+    def with_goal_changed(self, goal: Goal) -> Client:
+        return replace(self, goals=tuple(goal if g.id == goal.id else g for g in self.goals))
 
     def with_goal(self, goal: Goal) -> Client:
         if self.goal(goal.id) is not None:

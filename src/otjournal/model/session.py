@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from otjournal.errors import ValidationError, ValidationErrors
+from otjournal.model.episode import Discharge, Intake
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
 from otjournal.model.kinds import HOMEWORK_KINDS
@@ -27,11 +28,14 @@ MAX_MINUTES = 24 * 60
 
 @dataclass(frozen=True)
 class GoalRating:
-    """A goal addressed in the session, with an interim GAS rating (-2..+2)."""
+    """A goal addressed in the session, with a GAS rating (-2..+2): interim in a session,
+    the follow-up score in a review, where COPM at T2 (1-10) may be scored too."""
 
     goal: str
     gas: int | None = None
     evidence: str = ""
+    copm_performance: int | None = None
+    copm_satisfaction: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -40,6 +44,8 @@ class GoalRating:
             goal=f.slug("goal", required=True),
             gas=f.integer("gas", -2, 2),
             evidence=f.text("evidence"),
+            copm_performance=f.integer("copm_performance", 1, 10),
+            copm_satisfaction=f.integer("copm_satisfaction", 1, 10),
             extra=f.extra(),
         )
 
@@ -47,6 +53,8 @@ class GoalRating:
         out: dict[str, Any] = {"goal": self.goal}
         put(out, "gas", self.gas)
         put(out, "evidence", self.evidence)
+        put(out, "copm_performance", self.copm_performance)
+        put(out, "copm_satisfaction", self.copm_satisfaction)
         out.update(self.extra)
         return out
 
@@ -316,6 +324,8 @@ class Session:
     regulation: Regulation | None = None
     checklist: tuple[ChecklistAnswer, ...] = ()
     plan: Plan = field(default_factory=Plan)
+    intake: Intake | None = None  # on an "initial" session: the episode's groundwork
+    discharge: Discharge | None = None  # on a "discharge" session: the episode's close
     amendments: tuple[Amendment, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -359,11 +369,25 @@ class Session:
                 f.error(f"checklist[{i}].item", f"{c.item!r} is answered twice")
             seen.add(c.item)
         pl = f.table("plan")
+        it = f.table("intake")
+        ds = f.table("discharge")
+        if it is not None and session_type != "initial":
+            f.error("intake", 'belongs on a session of type "initial"')
+        if ds is not None and session_type != "discharge":
+            f.error("discharge", 'belongs on a session of type "discharge"')
+        if ds is None and session_type == "discharge":
+            f.error("discharge", 'is required on a session of type "discharge" (otj discharge)')
+        if session_type != "review" and any(
+            g.copm_performance is not None or g.copm_satisfaction is not None for g in goals
+        ):
+            f.error("goals", 'COPM scores in a note belong to a session of type "review"')
         # Every part is read before deciding: an error anywhere must be reported.
         child_voice = ChildVoice.read(cv) if cv else ChildVoice()
         caregiver = CaregiverNote.read(cg) if cg else CaregiverNote()
         regulation = Regulation.read(rg) if rg else None
         plan = Plan.read(pl) if pl else Plan()
+        intake = Intake.read(it) if it is not None else None
+        discharge = Discharge.read(ds) if ds is not None else None
         amendments = tuple(a for a in (Amendment.read(x) for x in f.tables("amendments")) if a)
         extra = f.extra()
         if errors:
@@ -387,6 +411,8 @@ class Session:
             regulation=regulation,
             checklist=checklist,
             plan=plan,
+            intake=intake,
+            discharge=discharge,
             amendments=amendments,
             extra=extra,
         )
@@ -418,6 +444,10 @@ class Session:
             out["regulation"] = self.regulation.to_dict()
         put(out, "checklist", [c.to_dict() for c in self.checklist])
         put(out, "plan", self.plan.to_dict())
+        if self.intake is not None:
+            out["intake"] = self.intake.to_dict()
+        if self.discharge is not None:
+            out["discharge"] = self.discharge.to_dict()
         out.update({k: v for k, v in self.extra.items() if is_table(v)})
         put(out, "amendments", [a.to_dict() for a in self.amendments])
         return out

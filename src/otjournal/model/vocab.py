@@ -34,7 +34,10 @@ CHECKLIST_TEXT = dict(CHECKLIST)
 CHECKLIST_ANSWERS = ("yes", "partly", "no", "unsure", "n-a")
 CHECKLIST_BY = ("therapist", "caregiver", "child", "client")
 
-SESSION_TYPES = ("initial", "therapy", "review", "caregiver-only", "non-client")
+SESSION_TYPES = ("initial", "therapy", "review", "caregiver-only", "non-client", "discharge")
+# What `otj log` offers: an episode's close is written by `otj discharge` (it carries a
+# [discharge] table), not typed as a kind of session.
+LOGGED_TYPES = tuple(t for t in SESSION_TYPES if t != "discharge")
 SETTINGS = ("clinic", "home", "school", "community", "telehealth", "other")
 ATTENDEE_ROLES = (
     "child",
@@ -65,7 +68,19 @@ FRAMEWORK_NAMES = {
 
 GAS_LEVELS = (-2, -1, 0, 1, 2)
 GAS_LEVEL_KEYS = ("-2", "-1", "0", "+1", "+2")
-GOAL_STATUSES = ("active", "achieved", "on-hold", "closed")
+# A goal's life: set (active), on hold, achieved, discontinued. "closed" is the word of
+# files written before goals had a life; it is read and shown, never offered.
+GOAL_STATUSES = ("active", "on-hold", "achieved", "discontinued", "closed")
+GOAL_SET_STATUSES = ("active", "on-hold", "achieved", "discontinued")
+# Why an episode of care ends (domain.md, "Closing / discharge").
+DISCHARGE_REASONS = (
+    "goals-met",
+    "family-choice",
+    "moved",
+    "funding-ended",
+    "referred-on",
+    "other",
+)
 
 HOMEWORK_DONE = ("yes", "partly", "not-this-time")
 DONE_WORDS = {"yes": "done", "partly": "partly", "not-this-time": "not this time"}

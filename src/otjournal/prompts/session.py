@@ -37,7 +37,7 @@ from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     FRAMEWORK_NAMES,
     FRAMEWORKS,
-    SESSION_TYPES,
+    LOGGED_TYPES,
     SETTINGS,
 )
 from otjournal.prompts.base import Asker, pick, reuse
@@ -166,7 +166,7 @@ class LogFlow(Asker):
         default_type = "therapy" if last else "initial"
         if not self.is_given("session_type"):
             self.note["session_type"] = self.ask_choice(
-                "Kind of session", SESSION_TYPES, self.note.get("session_type") or default_type
+                "Kind of session", LOGGED_TYPES, self.note.get("session_type") or default_type
             )
             self.save()
 

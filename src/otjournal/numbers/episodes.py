@@ -1,0 +1,71 @@
+"""Episodes of care, read from a client's notes: an intake opens one, a discharge closes
+it, another intake opens the next. Nothing about an episode is stored twice: the two
+session files are the record, and a client is discharged when their last episode is
+closed. Pure: sessions in, episodes out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from otjournal.model import Client, Goal, Session
+
+
+@dataclass(frozen=True)
+class Episode:
+    intake: Session | None  # None: notes written before any intake was recorded
+    discharge: Session | None  # None: the episode is open
+
+    @property
+    def start(self) -> date | None:
+        return self.intake.start.date() if self.intake is not None else None
+
+    @property
+    def end(self) -> date | None:
+        return self.discharge.start.date() if self.discharge is not None else None
+
+    @property
+    def is_open(self) -> bool:
+        return self.discharge is None
+
+    def holds(self, day: date) -> bool:
+        """Whether ``day`` falls in this episode (from its intake to its discharge)."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+def episodes(sessions: Iterable[Session]) -> list[Episode]:
+    """The client's episodes, oldest first. An intake while an episode is open starts a
+    new one (the earlier stays open-ended: nothing closed it); a discharge with no intake
+    before it closes the notes before it."""
+    out: list[Episode] = []
+    current: Episode | None = None
+    for s in sorted(sessions, key=lambda s: s.start):
+        if s.intake is not None:
+            if current is not None:
+                out.append(current)
+            current = Episode(s, None)
+        elif s.discharge is not None:
+            out.append(Episode(current.intake if current else None, s))
+            current = None
+    if current is not None:
+        out.append(current)
+    return out
+
+
+def discharged(sessions: Iterable[Session]) -> Session | None:
+    """The discharge that closed the client's last episode, or None (still in care)."""
+    eps = episodes(sessions)
+    return eps[-1].discharge if eps and eps[-1].discharge is not None else None
+
+
+def episode_goals(client: Client, episode: Episode) -> list[Goal]:
+    """The goals of an episode: those set at its intake, and those set during it."""
+    named = set(episode.intake.intake.goals) if episode.intake and episode.intake.intake else set()
+    return [
+        g
+        for g in client.goals
+        if g.id in named or (g.set_on is not None and episode.holds(g.set_on))
+    ]
