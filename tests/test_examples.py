@@ -189,7 +189,12 @@ def whole_files() -> list[str]:
 
 def test_format_md_has_one_toml_sample_per_kind():
     kinds = sorted(tomllib.loads(block)["kind"] for block in whole_files())
-    assert kinds == ["client", "homework", "session"]
+    assert kinds == ["client", "homework", "session", "session", "session"]
+    sessions = [tomllib.loads(b) for b in whole_files() if tomllib.loads(b)["kind"] == "session"]
+    # A therapy note, an intake and a discharge: the episode's three kinds of record.
+    assert sorted(s["session_type"] for s in sessions) == ["discharge", "initial", "therapy"]
+    assert [s["session_type"] for s in sessions if "intake" in s] == ["initial"]
+    assert [s["session_type"] for s in sessions if "discharge" in s] == ["discharge"]
 
 
 def test_format_md_fragments_are_valid_toml():
