@@ -152,6 +152,27 @@ def test_ratings_are_gas_levels_and_each_client_starts_with_an_initial_session(
         first.setdefault(s.record.client, s.record)
     assert set(first) == set(snap.clients)
     assert {c: s.session_type for c, s in first.items()} == dict.fromkeys(first, "initial")
+    # The first note is the intake, naming the goals set together (with their baselines).
+    for c, s in first.items():
+        goals = snap.clients[c].record.goals
+        assert s.intake is not None and s.intake.goals == tuple(g.id for g in goals)
+        assert all(g.baseline == -2 and g.baseline_on == s.start.date() for g in goals)
+
+
+def test_an_episode_runs_intake_reviews_discharge(seed3):
+    snap = Journal(seed3).load()
+    reviews = [s.record for s in snap.sessions if s.record.session_type == "review"]
+    assert reviews
+    for r in reviews:  # a review rates every goal active then
+        goals = snap.clients[r.client].record.goals
+        assert {g.goal for g in r.goals} == {g.id for g in goals}
+    assert any(g.copm_performance for r in reviews for g in r.goals)
+    noah = [s.record for s in snap.client_sessions("noah-t")]
+    assert noah[-1].session_type == "discharge" and noah[-1].discharge is not None
+    assert [s.discharge for s in noah[:-1]] == [None] * (len(noah) - 1)
+    statuses = {g.status for g in snap.clients["noah-t"].record.goals}
+    assert statuses <= {"achieved", "discontinued"}
+    assert all(g.changes[-1].reason == "discharge" for g in snap.clients["noah-t"].record.goals)
 
 
 def test_homework_of_every_kind_that_was_assigned(seed3):
@@ -182,13 +203,21 @@ def test_output_shows_the_clients_and_what_to_try(runner, tmp_path, monkeypatch)
     ]
     recent = lines.index("Most recent sessions")
     assert lines[recent + 1].split()[:2] == ["id", "client"]
-    shown = [line.split()[0] for line in lines[recent + 2 : recent + 8]]
-    assert shown == [s.record.id for s in snap.sessions[-6:]]
+    trends_at = next(i for i, line in enumerate(lines) if line.startswith("What it is for"))
+    rows = [line.split()[0] for line in lines[recent + 2 : trends_at] if line[:2] == "20"]
+    assert rows == [s.record.id for s in snap.sessions[-6:]]
+    # It ends with what otjournal is for: one client's trends, over the demo's six months.
+    assert lines[trends_at] == (
+        f"What it is for: one client's six months (otj trends mia-k --until {END} --dir {d})"
+    )
+    assert lines[trends_at + 2].startswith("Mia K. (mia-k) · ")
+    assert "GAS" in result.stdout[result.stdout.index("What it is for") :]
     try_at = lines.index("Try:  otj --help")
     assert lines[try_at:] == [
         "Try:  otj --help",
         f"      otj list --dir {d} -n 10",
         f"      otj show --dir {d} {snap.sessions[-1].record.id}",
+        f"      otj client list --all --dir {d}   # the discharged client too",
         f"      export OTJOURNAL_DIR={d}   # then leave out --dir",
     ]
 

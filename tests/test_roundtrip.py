@@ -62,6 +62,8 @@ from otjournal.model import (
     Thought,
     ThoughtRecord,
 )
+from otjournal.model.client import GoalChange
+from otjournal.model.episode import Assessment, Consent, Discharge, GoalOutcome, Intake
 from otjournal.model.ids import handle_problem
 from otjournal.model.kinds import HOMEWORK_BY_NAME, HOMEWORK_KINDS
 from otjournal.model.parts import Answers
@@ -72,6 +74,7 @@ from otjournal.model.vocab import (
     CHECKLIST_ANSWERS,
     CHECKLIST_BY,
     CHECKLIST_KEYS,
+    DISCHARGE_REASONS,
     FRAMEWORKS,
     GAS_LEVELS,
     GOAL_STATUSES,
@@ -181,7 +184,57 @@ def newer(cls: type, **fields: st.SearchStrategy) -> dict[str, st.SearchStrategy
 
 # -- sessions ----------------------------------------------------------------------
 
-goal_ratings = st.builds(GoalRating, goal=slug, gas=opt(st.sampled_from(GAS_LEVELS)), evidence=text)
+goal_ratings = st.builds(
+    GoalRating,
+    goal=slug,
+    gas=opt(st.sampled_from(GAS_LEVELS)),
+    evidence=text,
+    copm_performance=opt(st.integers(1, 10)),
+    copm_satisfaction=opt(st.integers(1, 10)),
+)
+intakes = st.builds(
+    Intake,
+    referral_source=text,
+    referral_reason=text,
+    background=text,
+    diagnoses=text_list,
+    what_matters=text,
+    strengths=text_list,
+    communication=text_list,
+    goals=st.lists(slug, max_size=2).map(tuple),
+    consent=st.lists(
+        st.builds(
+            Consent, who=required_text, purpose=required_text, on=opt(dates), share_with=text_list
+        ),
+        max_size=2,
+    ).map(tuple),
+    assessments=st.lists(
+        st.builds(
+            Assessment,
+            name=required_text,
+            on=opt(dates),
+            scores=st.dictionaries(
+                st.text(_ALNUM, min_size=1, max_size=8),
+                st.one_of(st.integers(-1000, 1000), st.floats(-1e5, 1e5, allow_nan=False)),
+                max_size=3,
+            ),
+        ),
+        max_size=2,
+    ).map(tuple),
+)
+discharges = st.builds(
+    Discharge,
+    reason=st.sampled_from(DISCHARGE_REASONS),
+    reason_note=text,
+    recommendations=text,
+    maintenance=text,
+    told=text_list,
+    goals=st.lists(
+        st.builds(GoalOutcome, goal=slug, status=st.sampled_from(GOAL_STATUSES), summary=text),
+        max_size=3,
+        unique_by=lambda g: g.goal,
+    ).map(tuple),
+)
 activities = st.builds(
     Activity,
     name=required_text,
@@ -237,7 +290,24 @@ amendments = st.builds(
     original=text,
     previous_sha256=st.one_of(st.just(""), st.text("0123456789abcdef", min_size=64, max_size=64)),
 )
-sessions = st.builds(
+
+
+@st.composite
+def sessions_of_a_kind(draw, base: st.SearchStrategy) -> Session:
+    """A session whose parts fit its kind: an intake only on an initial session, a
+    discharge on (and only on) a discharge, COPM scores only in a review."""
+    s = draw(base)
+    goals = s.goals
+    if s.session_type != "review":
+        goals = tuple(
+            dataclasses.replace(g, copm_performance=None, copm_satisfaction=None) for g in goals
+        )
+    intake = draw(opt(intakes)) if s.session_type == "initial" else None
+    discharge = draw(discharges) if s.session_type == "discharge" else None
+    return dataclasses.replace(s, goals=goals, intake=intake, discharge=discharge)
+
+
+_any_sessions = st.builds(
     Session,
     id=slug,
     client=handle,
@@ -263,6 +333,7 @@ sessions = st.builds(
     ),
     amendments=st.lists(amendments, max_size=2).map(tuple),
 )
+sessions = sessions_of_a_kind(_any_sessions)
 
 # -- clients -----------------------------------------------------------------------
 
@@ -287,8 +358,26 @@ goals = st.builds(
             satisfaction_t1=opt(st.integers(1, 10)),
             performance_t2=opt(st.integers(1, 10)),
             satisfaction_t2=opt(st.integers(1, 10)),
+            t1_on=opt(dates),
+            t2_on=opt(dates),
         )
     ),
+    baseline=opt(st.sampled_from(GAS_LEVELS)),
+    baseline_on=dates,
+    changes=st.lists(
+        st.builds(
+            GoalChange,
+            at=aware,
+            by=text,
+            status=st.one_of(st.just(""), st.sampled_from(GOAL_STATUSES)),
+            on=opt(dates),
+            reason=text,
+            previous=st.fixed_dictionaries(
+                {}, optional={"text": required_text, "weight": st.integers(1, 9)}
+            ),
+        ),
+        max_size=2,
+    ).map(tuple),
 )
 
 
@@ -585,8 +674,13 @@ NESTED = {
         "plan",
         "plan.homework[]",
         "amendments[]",
+        "intake",
+        "intake.consent[]",
+        "intake.assessments[]",
+        "discharge",
+        "discharge.goals[]",
     ],
-    Client: ["caregivers[]", "plan_period", "goals[]", "goals[].copm"],
+    Client: ["caregivers[]", "plan_period", "goals[]", "goals[].copm", "goals[].changes[]"],
     HomeworkEntry: [
         "practice",
         "relaxation",
@@ -658,15 +752,23 @@ def _full_examples() -> dict[str, Any]:
         caregivers=(Caregiver("Sam", "parent"),),
         plan_period=PlanPeriod(date(2026, 1, 1), date(2026, 12, 31), "NDIS"),
     )
-    client = dataclasses.replace(
-        client, goals=(dataclasses.replace(client.goals[0], copm=Copm("Dressing", 3, 4)),)
+    goal = dataclasses.replace(client.goals[0], copm=Copm("Dressing", 3, 4))
+    client = dataclasses.replace(client, goals=(goal.changed(at, "Alex", text="Dressing on"),))
+    day = date(2026, 3, 5)
+    intake = Intake(
+        referral_reason="Dressing",
+        consent=(Consent("Sarah (mother)", "therapy", day),),
+        assessments=(Assessment("SP2", day, {"seeking": 52}),),
     )
+    discharge = Discharge("moved", goals=(GoalOutcome("g1", "achieved"),))
 
     def entry(kind: str, **part: Any) -> HomeworkEntry:
         return HomeworkEntry("2026-03-06_1900_abcde", "mia-k", kind, at, "Sam", at, **part)
 
     return {
         "session": session,
+        "intake": dataclasses.replace(session, session_type="initial", intake=intake),
+        "discharge": dataclasses.replace(session, session_type="discharge", discharge=discharge),
         "client": client,
         "practice": entry("practice", practice=Practice("yes", "fine", 5, 6)),
         "relaxation": entry("relaxation", relaxation=Relaxation("breathing", 10, 6, 3)),
@@ -696,7 +798,7 @@ PLAIN_EXTRA = {
 def test_unknown_keys_survive_in_each_nested_table(cls, path):
     """One plain example per nested table, so a failure names the table that loses keys."""
     examples = _full_examples()
-    if cls is HomeworkEntry:
+    if cls is HomeworkEntry or path.split(".")[0] in ("intake", "discharge"):
         record = examples[path.split(".")[0]]
     else:
         record = examples["session" if cls is Session else "client"]

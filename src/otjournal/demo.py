@@ -37,6 +37,8 @@ from otjournal.model import (
     Thought,
     ThoughtRecord,
 )
+from otjournal.model.episode import Assessment, Consent, Discharge, GoalOutcome, Intake
+from otjournal.model.ids import SUFFIX_ALPHABET
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
 
 TZ = timezone(timedelta(hours=10))
@@ -265,6 +267,7 @@ def _dt(day: date, hour: int, minute: int) -> datetime:
 
 def build_clients(n_clients: int, rng: Random, start: date) -> list[tuple[Client, Persona]]:
     clients = []
+    intake_day = start + timedelta(days=1)  # each client's first note: the intake
     for i in range(n_clients):
         p = PERSONAS[i % len(PERSONAS)]
         handle = p.handle if i < len(PERSONAS) else f"{p.handle}-{i // len(PERSONAS) + 1}"
@@ -272,21 +275,23 @@ def build_clients(n_clients: int, rng: Random, start: date) -> list[tuple[Client
         for gi, (text, levels) in enumerate(p.goals, start=1):
             copm = None
             if gi == 1:
+                # T1 at intake; T2 is scored at the reviews (the review notes hold it).
                 copm = Copm(
                     text.split(" ", 1)[1][:60],
                     rng.randint(2, 4),
                     rng.randint(1, 4),
-                    rng.randint(5, 8),
-                    rng.randint(5, 9),
+                    t1_on=intake_day,
                 )
             goals.append(
                 Goal(
-                    f"g{gi}",
+                    f"g{gi}-{''.join(rng.choice(SUFFIX_ALPHABET) for _ in range(3))}",
                     text,
                     weight=1 if gi > 1 else 2,
-                    set_on=start,
+                    set_on=intake_day,
                     levels=levels,
                     copm=copm,
+                    baseline=-2,  # the paediatric convention: -2 is the present level
+                    baseline_on=intake_day,
                 )
             )
         plan = PlanPeriod(start, start + timedelta(days=364), "NDIS") if p.child else None
@@ -345,10 +350,16 @@ def build_session(
                 (rng.choice(goal_ids),) if goal_ids else (),
             )
         )
+    review = session_type == "review"
     ratings = tuple(
-        GoalRating(gid, gas[gid], f"{EVIDENCE[gas[gid]]} during {activities[0].name.lower()}.")
+        GoalRating(
+            gid,
+            gas[gid],
+            f"{EVIDENCE[gas[gid]]} during {activities[0].name.lower()}.",
+            *(_copm_t2(rng, client, gid) if review else (None, None)),
+        )
         for gid in goal_ids
-        if not first and not coaching and rng.random() < 0.85
+        if not first and not coaching and (review or rng.random() < 0.85)
     )
     if coaching:  # coaching the parent: no child activities, voice or child-only items
         activities = [
@@ -416,6 +427,87 @@ def build_session(
         regulation=regulation,
         checklist=tuple(checklist),
         plan=Plan(rng.choice(SUMMARIES).format(name=first_name), rng.choice(NEXT_FOCUS), homework),
+        intake=_intake(rng, client, p, start.date()) if first else None,
+    )
+
+
+def _copm_t2(rng: Random, client: Client, gid: str) -> tuple[int | None, int | None]:
+    """COPM at T2 for a goal with a COPM problem, scored at a review."""
+    goal = client.goal(gid)
+    if goal is None or goal.copm is None:
+        return None, None
+    return rng.randint(5, 8), rng.randint(5, 9)
+
+
+def _intake(rng: Random, client: Client, p: Persona, day: date) -> Intake:
+    """The groundwork of the episode, on its first session."""
+    who = f"{p.caregivers[0].name} ({p.caregivers[0].relationship})" if p.caregivers else p.name
+    return Intake(
+        referral_source=rng.choice(("paediatrician", "GP", "school", "self-referral")),
+        referral_reason=REFERRALS[p.handle],
+        background=f"Loves {p.strengths[0]}; the family describe the hardest times of day.",
+        diagnoses=DIAGNOSES[p.handle],
+        what_matters=f"Everyday routines that feel good for {client.display_name.split()[0]}.",
+        strengths=p.strengths,
+        communication=p.communication,
+        goals=tuple(g.id for g in client.goals),
+        consent=(Consent(who, "assessment and therapy", day, ("school",) if p.child else ()),),
+        assessments=(
+            Assessment("Sensory Profile 2", day, {"seeking": 52, "avoiding": 61})
+            if p.child
+            else Assessment("DASS-21", day, {"depression": 8, "anxiety": 14, "stress": 12}),
+        ),
+    )
+
+
+REFERRALS = {
+    "mia-k": "Dressing and getting ready for kinder take a long time.",
+    "noah-t": "Handwriting and getting ready for school.",
+    "sam-r": "Getting back to cooking and travelling to work after a hard year.",
+    "ava-l": "Mealtimes and new textures.",
+}
+DIAGNOSES = {
+    "mia-k": ("autistic (as the family says it)",),
+    "noah-t": ("ADHD",),
+    "sam-r": ("anxiety",),
+    "ava-l": ("global developmental delay",),
+}
+# The client whose trends `otj demo` ends with.
+SHOWCASE = "mia-k"
+# The demo's one closed episode: this persona's last note is a discharge.
+DISCHARGED = "noah-t"
+
+
+def build_discharge(client: Client, when: datetime, gas: dict[str, int]) -> Session:
+    """The close of an episode: the family moved, the work goes on with another OT."""
+    outcomes = tuple(
+        GoalOutcome(
+            g.id,
+            "achieved" if gas.get(g.id, -2) >= 0 else "discontinued",
+            f"From {g.baseline:+d} at baseline to {gas.get(g.id, -2):+d} at the last rating.",
+        )
+        for g in client.active_goals
+        if g.baseline is not None
+    )
+    return Session(
+        id="",
+        client=client.handle,
+        start=when,
+        duration_min=30,
+        written_by=PRACTITIONER,
+        written_at=when + timedelta(minutes=60),
+        session_type="discharge",
+        setting="clinic",
+        attendees=("child", "parent"),
+        discharge=Discharge(
+            "referred-on",
+            reason_note="The family moved interstate; an OT near their new home takes over.",
+            recommendations="Keep weekly sessions for a term with the new OT; start with "
+            "the visual schedule, which works.",
+            maintenance="Keep the visual schedule by the door; movement breaks before writing.",
+            told=(client.caregivers[0].name, "school") if client.caregivers else ("school",),
+            goals=outcomes,
+        ),
     )
 
 
@@ -531,6 +623,11 @@ def write_demo(
         day = start + timedelta(days=int(k * weeks * 7 / span) + 1)
         when = _dt(day, rng.choice((9, 10, 11, 13, 14, 15, 16)), rng.choice((0, 30)))
         gas = {gid: series[k] for gid, series in paths[ci].items()}
+        if client.handle == DISCHARGED and k == quota[ci] - 1 and k > 0:
+            last = {gid: series[k - 1] for gid, series in paths[ci].items()}
+            _discharge(journal, build_discharge(client, when, last), rng, durable)
+            counts["sessions"] += 1
+            continue
         saved = journal.add_session(
             build_session(rng, client, persona, when, k, gas), rng=rng, durable=durable
         )
@@ -544,6 +641,25 @@ def write_demo(
         if progress:
             progress(done, len(plan))
     return counts
+
+
+def _discharge(journal: Journal, note: Session, rng: Random, durable: bool) -> None:
+    """Write the discharge note, then each goal's final status (a dated change)."""
+    assert note.discharge is not None
+    journal.add_session(note, rng=rng, durable=durable)
+    client, fingerprint = journal.read_client(note.client)
+    for outcome in note.discharge.goals:
+        goal = client.goal(outcome.goal)
+        if goal is not None and goal.status != outcome.status:
+            changed = goal.changed(
+                note.written_at,
+                note.written_by,
+                status=outcome.status,
+                on=note.start.date(),
+                reason="discharge",
+            )
+            client = client.with_goal_changed(changed)
+    journal.save_client(client, fingerprint)
 
 
 def _gas_paths(rng: Random, client: Client, n: int) -> dict[str, list[int]]:

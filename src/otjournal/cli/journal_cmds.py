@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,6 +25,7 @@ from otjournal.errors import ExitCode, Stopped, UsageError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from otjournal.disk.loading import Snapshot
     from otjournal.model import Client, Session
 
 SinceOpt = Annotated[
@@ -251,7 +253,7 @@ def demo_cmd(
     if quiet:
         typer.echo(str(root))
         return
-    _show_demo(root, counts)
+    _show_demo(root, counts, last_day)
 
 
 def _progress() -> Callable[[int, int], None] | None:
@@ -270,7 +272,7 @@ def _progress() -> Callable[[int, int], None] | None:
     return step
 
 
-def _show_demo(root: Path, counts: dict[str, int]) -> None:
+def _show_demo(root: Path, counts: dict[str, int], end: date) -> None:
     from rich.text import Text
 
     from otjournal.disk.store import Journal
@@ -292,12 +294,39 @@ def _show_demo(root: Path, counts: dict[str, int]) -> None:
         console.print(f"… and {len(clients) - 12} more clients")
     console.print(Text("\nMost recent sessions", style="bold"))
     console.print(sessions_table([s.record for s in snap.sessions[-6:]]))
+    from otjournal.demo import SHOWCASE
+
+    _show_trends(root, snap, SHOWCASE if SHOWCASE in snap.clients else None, end)
     q = _quote(root)
     console.print(
         f"\nTry:  otj --help\n      otj list --dir {q} -n 10\n"
         f"      otj show --dir {q} {snap.sessions[-1].record.id}\n"
+        f"      otj client list --all --dir {q}   # the discharged client too\n"
         f"      export OTJOURNAL_DIR={q}   # then leave out --dir"
     )
+
+
+def _show_trends(root: Path, snap: Snapshot, handle: str | None, end: date) -> None:
+    """What otjournal is for: one client's goals, checklist and regulation over time."""
+    from rich.text import Text
+
+    from otjournal.cli.trends_cmd import client_trends
+    from otjournal.numbers.trends import period
+    from otjournal.views.homework import compact
+    from otjournal.views.trends import client_view
+
+    if handle is None or handle not in snap.clients:
+        return
+    start, end = period(None, None, end)
+    t = client_trends(snap, handle, start, end, read_config(strict=False))
+    until = "" if end == today() else f" --until {end}"
+    out().print(
+        Text.assemble(
+            ("\nWhat it is for: ", "bold"),
+            f"one client's six months (otj trends {handle}{until} --dir {_quote(root)})\n",
+        )
+    )
+    print_wrapped(client_view(t, compact(t.homework) if t.homework else None))
 
 
 def _quote(path: Path) -> str:
