@@ -198,3 +198,28 @@ def test_an_episodes_goals_are_those_set_at_or_during_it():
     )
     (ep,) = episodes(notes)
     assert [g.id for g in episode_goals(c, ep)] == ["g1", "g2-abc"]
+
+
+def test_check_names_an_intake_or_discharge_goal_the_client_does_not_have(runner, notes):
+    from otjournal.cli import app
+    from otjournal.disk import tomlio
+    from otjournal.disk.store import Journal
+    from tests.conftest import make_client
+
+    j = Journal(notes)
+    j.add_client(make_client())
+    intake = session_table("2026-03-01", "initial", intake={"goals": ["g1", "g7-abc"]})
+    discharge = session_table(
+        "2026-03-02",
+        "discharge",
+        discharge={"reason": "moved", "goals": [{"goal": "g8", "status": "achieved"}]},
+    )
+    folder = notes / "clients" / "mia-k" / "sessions"
+    folder.mkdir(mode=0o700)
+    for data in (intake, discharge):
+        data["id"] = data["id"].replace("t7hcm", "abcde" if data is intake else "fghjk")
+        (folder / f"{data['id']}.toml").write_bytes(tomlio.dumps(data))
+    result = runner.invoke(app, ["check", "--dir", str(notes)])
+    assert "intake.goals[1]: 'g7-abc' is not a goal of mia-k" in result.output
+    assert "discharge.goals[0].goal: 'g8' is not a goal of mia-k" in result.output
+    assert "intake.goals[0]" not in result.output

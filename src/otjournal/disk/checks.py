@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from otjournal.disk.store import Journal
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
-# be hidden behind findings remembered by an older version.
-FINDINGS_VERSION = 2
+# be hidden behind findings remembered by an older version (episode goal links: 3).
+FINDINGS_VERSION = 3
 
 
 class Store(Protocol):
@@ -72,12 +72,12 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
     for item in snap.sessions:
         s = item.record
         client = snap.clients.get(s.client)
-        for i, g in enumerate(s.goals):
-            if client is not None and client.record.goal(g.goal) is None:
+        for field, gid in _goal_links(s):
+            if client is not None and client.record.goal(gid) is None:
                 problems.append(
                     _warn(
                         item.path,
-                        f"goals[{i}].goal: {g.goal!r} is not a goal of {s.client}",
+                        f"{field}: {gid!r} is not a goal of {s.client}",
                         "add it with 'otj goal add'",
                     )
                 )
@@ -94,6 +94,17 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _goal_links(s: Session) -> list[tuple[str, str]]:
+    """Every goal id a note names, with its field: ratings, an intake's goals set
+    together, a discharge's outcomes."""
+    links = [(f"goals[{i}].goal", g.goal) for i, g in enumerate(s.goals)]
+    if s.intake is not None:
+        links += [(f"intake.goals[{i}]", gid) for i, gid in enumerate(s.intake.goals)]
+    if s.discharge is not None:
+        links += [(f"discharge.goals[{i}].goal", g.goal) for i, g in enumerate(s.discharge.goals)]
+    return links
 
 
 def overlap_notes(snap: Snapshot) -> list[Problem]:
