@@ -199,7 +199,10 @@ def test_from_a_file_with_short_ids_and_a_goal_not_rated(runner, notes, mia, clo
 
 
 def test_from_stdin_missing_a_goal_is_a_data_error_and_keeps_a_draft(runner, notes, mia, clock):
-    text = 'setting = "home"\nattendees = ["child"]\nwritten_by = "A"\n[[goals]]\ngoal = "g1"\ngas = 0\n'
+    text = (
+        'setting = "home"\nattendees = ["child"]\nwritten_by = "A"\n'
+        '[[goals]]\ngoal = "g1"\ngas = 0\n'
+    )
     result = runner.invoke(app, ["review", "mia-k", "--from", "-"], input=text)
     assert result.exit_code == 1, result.output
     assert "not rated yet: g2-m4p" in result.output
