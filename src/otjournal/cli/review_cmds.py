@@ -30,7 +30,14 @@ from otjournal.cli.log_options import (
     SettingOpt,
     TimeOpt,
 )
-from otjournal.errors import ExitCode, FlagErrors, OtjournalError, Stopped, UsageError
+from otjournal.errors import (
+    ConflictError,
+    ExitCode,
+    FlagErrors,
+    OtjournalError,
+    Stopped,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -44,38 +51,21 @@ if TYPE_CHECKING:
     from otjournal.prompts.review import ClosingFlow
 
 Repeat = list[str] | None
+Opt = str | None
 RateOpt = Annotated[
-    Repeat,
-    typer.Option(
-        "--goal",
-        help="GOAL:RATING[:evidence] (-2 … +2), or GOAL:not-rated[:why]; g1 for g1-k3x; repeat.",
-    ),
+    Repeat, typer.Option("--goal", help="GOAL:RATING[:evidence] or GOAL:not-rated[:why]; repeat.")
 ]
-CopmOpt = Annotated[
-    Repeat, typer.Option("--copm", help="COPM at T2: GOAL=PERFORMANCE/SATISFACTION (1-10); repeat.")
-]
-NoteOpt = Annotated[str | None, typer.Option("--summary", help="A note on the review.")]
+CopmOpt = Annotated[Repeat, typer.Option("--copm", help="COPM at T2, e.g. g1=7/8; repeat.")]
+NoteOpt = Annotated[Opt, typer.Option("--summary", help="A note on the review.")]
 ReasonOpt = Annotated[
-    str | None,
-    typer.Option(
-        help="goals-met, family-choice, moved, funding-ended, referred-on or other.",
-    ),
+    Opt, typer.Option(help="goals-met, family-choice, moved, funding-ended, referred-on, other.")
 ]
-ReasonNoteOpt = Annotated[str | None, typer.Option(help="About the reason.")]
-StatusOpt = Annotated[
-    Repeat,
-    typer.Option(
-        "--goal-status", help="A goal's final status, e.g. g1=achieved (prefilled); repeat."
-    ),
-]
-SummaryOpt = Annotated[
-    Repeat, typer.Option("--goal-summary", help="A goal's progress, 'g1=text' (prefilled); repeat.")
-]
-RecommendOpt = Annotated[str | None, typer.Option(help="Recommendations.")]
-MaintenanceOpt = Annotated[
-    str | None, typer.Option(help="The maintenance or relapse-prevention plan.")
-]
-ToldOpt = Annotated[Repeat, typer.Option("--told", help="Who was told (family, school…); repeat.")]
+ReasonNoteOpt = Annotated[Opt, typer.Option(help="About the reason.")]
+StatusOpt = Annotated[Repeat, typer.Option(help="A final status, e.g. g1=achieved; repeat.")]
+SummaryOpt = Annotated[Repeat, typer.Option(help="A goal's progress, 'g1=text'; repeat.")]
+RecommendOpt = Annotated[Opt, typer.Option(help="Recommendations.")]
+MaintenanceOpt = Annotated[Opt, typer.Option(help="The maintenance or relapse-prevention plan.")]
+ToldOpt = Annotated[Repeat, typer.Option("--told", help="Who was told (family, GP…); repeat.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -213,7 +203,14 @@ class ClosingRun(LogSession):
         raise NotImplementedError
 
     def flow(self) -> ClosingFlow:
-        raise NotImplementedError
+        """The kind's questions (prompts.review: ReviewFlow, DischargeFlow)."""
+        from otjournal.prompts import review as flows
+
+        flow = flows.DischargeFlow if self.kind == "discharge" else flows.ReviewFlow
+        keep = self.keep
+        return flow(
+            err(), self.draft.note, self.draft.partial, self.prompt_context(), keep, self.context()
+        )
 
     # -- begin ---------------------------------------------------------------------------
     @classmethod
@@ -227,12 +224,12 @@ class ClosingRun(LogSession):
             draft = pick_draft(drafts, args["draft_id"], args["client"], command=cls.kind)
             drop_if_published(drafts, draft, j.root)
             handle, base = draft.client, draft.note
-            table = editor_table(draft) if args["no_input"] or args["from_file"] else None
-            if table is not None:
-                base = cls.form_to_note(table, None)
         if not handle:
             raise UsageError(f"name the client: otj {cls.kind} CLIENT")
         client, fingerprint = j.read_client(handle)
+        table = editor_table(draft) if draft and (args["no_input"] or args["from_file"]) else None
+        if table is not None:  # stopped in the editor: the form as last saved there
+            base = cls.form_to_note(table, client)
         sessions = _episode_sessions(j, client, cls.kind)
         if args["from_file"]:
             from otjournal.forms.common import merged
@@ -247,8 +244,9 @@ class ClosingRun(LogSession):
         draft.note = note
         run = cls(j, drafts, draft, config, client, given, sessions, fingerprint)
         run.add_flags(args, fresh=not (args["resume"] or args["draft_id"]))
-        if not (args["resume"] or args["draft_id"] or args["from_file"]):
-            _refuse(run.flag_errors())
+        errors = run.flag_errors()
+        if errors and not (args["resume"] or args["draft_id"] or args["from_file"]):
+            raise FlagErrors(errors)  # before anything is asked (otj log's rule)
         return run
 
     # -- saving --------------------------------------------------------------------------
@@ -297,11 +295,6 @@ class ClosingRun(LogSession):
         with self.guard():
             self.edit(self.editor_form(), accept)
         self.save()
-
-
-def _refuse(errors: list[Any]) -> None:
-    if errors:
-        raise FlagErrors(errors)
 
 
 def _timed(
@@ -388,18 +381,6 @@ class ReviewRun(ClosingRun):
 
         return review.editor_form(self.draft.note, self.client, self.context())
 
-    def flow(self) -> ClosingFlow:
-        from otjournal.prompts.review import ReviewFlow
-
-        return ReviewFlow(
-            err(),
-            self.draft.note,
-            self.draft.partial,
-            self.prompt_context(),
-            lambda step: self.keep(step),
-            self.context(),
-        )
-
 
 class DischargeRun(ClosingRun):
     kind = command = "discharge"
@@ -484,18 +465,6 @@ class DischargeRun(ClosingRun):
 
         return discharge.editor_form(self.draft.note, self.client)
 
-    def flow(self) -> ClosingFlow:
-        from otjournal.prompts.review import DischargeFlow
-
-        return DischargeFlow(
-            err(),
-            self.draft.note,
-            self.draft.partial,
-            self.prompt_context(),
-            lambda step: self.keep(step),
-            self.context(),
-        )
-
     def announce(self, saved: Loaded[Session]) -> None:
         super().announce(saved)
         self.close_goals(saved.record)
@@ -510,11 +479,13 @@ class DischargeRun(ClosingRun):
             try:
                 self.j.save_client(client, self.fingerprint)
             except OtjournalError as exc:
+                why = exc.message
+                if isinstance(exc, ConflictError):
+                    why = "client.toml changed since it was read; nothing was overwritten"
                 commands = discharge.goal_set_commands(client.handle, changes, session.start.date())
                 raise Stopped(
                     ExitCode.PROBLEM,
-                    f"otj: the discharge is saved, but the goals' statuses were not: {exc.message}"
-                    " (client.toml changed since it was read: nothing was overwritten).\n"
+                    f"otj: the discharge is saved, but the goals' statuses were not ({why}).\n"
                     "Finish with:\n" + "\n".join(f"  {c}" for c in commands),
                 ) from None
             typer.echo(
