@@ -25,6 +25,7 @@ MODULES = (
     "report_cmd",
     "record_cmds",
     "care_cmds",
+    "review_cmds",
 )
 # Which module registers each command or group: `otj NAME` imports only that module
 # (tests/test_fast_reads.py checks this map against what the modules register).
@@ -48,6 +49,8 @@ WHERE = {
     "conflicts": "record_cmds",
     "sync": "care_cmds",
     "doctor": "care_cmds",
+    "review": "review_cmds",
+    "discharge": "review_cmds",
 }
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
+from otjournal.views.closing import printout_sections
 from otjournal.views.report import CSS, html_page
 from otjournal.views.rows import gas
 from otjournal.views.visible import visible
@@ -168,6 +169,7 @@ def build(
         for h in s.plan.homework
     )
     sections.append(Section("Plan", plan + homework))
+    sections += printout_sections(s, client)  # a review's COPM at T2, a discharge's table
     sections.append(Section("Other recorded fields", _one(*_extras(s.extra))))
     sections.append(
         Section(

@@ -24,6 +24,7 @@ from otjournal.model.vocab import (
 )
 from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
+from otjournal.views.closing import closing_detail
 from otjournal.views.rows import SESSION_COLUMNS, gas, session_cells
 from otjournal.views.textgrid import Column
 
@@ -205,6 +206,8 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         label = f"homework [{h.id}]" if h.id else "homework"
         plan.append(Text(f"{label} ({h.kind}{freq}): {h.text}"))
     out.append(_section("Plan", plan))
+
+    out += closing_detail(s, client)  # a review's COPM at T2, a discharge's [discharge]
 
     amends: list[RenderableType] = []
     for am in s.amendments:

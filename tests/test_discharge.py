@@ -1,0 +1,493 @@
+"""``otj discharge``: the close of an episode, its goals' outcomes prefilled from the data
+and editable (flags, --from, the editor, the prompts), the statuses dated in client.toml,
+the refusals, and how a discharge reads (``otj show`` at 40 and 200 columns, the
+printout). The commands' clock is stopped at conftest.CLOCK (2026-03-07 16:00 +10:00)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from otjournal.cli import app
+from otjournal.forms import discharge
+from otjournal.model import Client, Copm, Goal, GoalRating, Session
+from otjournal.model.episode import Discharge, GoalOutcome
+from tests.conftest import CLOCK, TZ, make_client, make_session
+from tests.helpers import tree
+from tests.test_review import GOALS, drafts, ok, only
+
+REVIEW_DAY = datetime(2026, 2, 27, 10, 0, tzinfo=TZ)
+INTERIM_DAY = datetime(2026, 3, 3, 10, 0, tzinfo=TZ)
+BASE = ["--by", "Alex Rivera", "--setting", "clinic", "--no-input"]
+
+
+@pytest.fixture
+def mia(journal) -> str:
+    """g1 reviewed at +1 (then an interim 0), g2 reviewed at -1, g3 on hold, g4 achieved
+    last year (another episode: not summarised again)."""
+    old = Goal("g4-z9z", "Old goal", status="achieved", set_on=date(2025, 1, 5))
+    journal.add_client(make_client(goals=(*GOALS, old)))
+    journal.add_session(
+        make_session(
+            start=REVIEW_DAY,
+            session_type="review",
+            goals=(
+                GoalRating("g1-k3x", 1, copm_performance=7, copm_satisfaction=8),
+                GoalRating("g2-m4p", -1),
+            ),
+        ),
+        durable=False,
+    )
+    journal.add_session(
+        make_session(start=INTERIM_DAY, goals=(GoalRating("g1-k3x", 0),)), durable=False
+    )
+    intake = make_session(
+        start=datetime(2026, 1, 10, 9, tzinfo=TZ), session_type="initial", goals=()
+    )
+    from otjournal.model.episode import Intake
+
+    journal.add_session(
+        Session(**{**intake.__dict__, "intake": Intake(referral_source="GP")}), durable=False
+    )
+    return "mia-k"
+
+
+def client_toml(notes: Path) -> Client:
+    return Client.from_dict(
+        tomllib.loads((notes / "clients" / "mia-k" / "client.toml").read_text("utf-8"))
+    )
+
+
+# -- pure: the outcomes prefilled from the data ----------------------------------------------
+
+
+def _review(day: int, gas: int | None) -> Session:
+    start = datetime(2026, 3, day, 10, tzinfo=TZ)
+    return make_session(start=start, session_type="review", goals=(GoalRating("g1", gas),))
+
+
+def _interim(day: int, gas: int) -> Session:
+    start = datetime(2026, 3, day, 10, tzinfo=TZ)
+    return make_session(start=start, goals=(GoalRating("g1", gas),))
+
+
+G1 = Goal("g1", "Laces", baseline=-2, baseline_on=date(2026, 1, 2))
+
+
+@pytest.mark.parametrize(
+    ("goal", "notes_", "status", "summary"),
+    [
+        (G1, [], "discontinued", "baseline -2 on 2026-01-02, not rated in a session"),
+        (
+            G1,
+            [_review(5, 1)],
+            "achieved",
+            "baseline -2 on 2026-01-02, last review +1 on 2026-03-05",
+        ),
+        (
+            G1,
+            [_review(5, 0), _interim(6, -1)],
+            "achieved",
+            "baseline -2 on 2026-01-02, last review 0 on 2026-03-05, "
+            "last interim rating -1 on 2026-03-06",
+        ),
+        (
+            G1,
+            [_review(5, 1), _review(9, -1)],
+            "discontinued",
+            "baseline -2 on 2026-01-02, last review -1 on 2026-03-09",
+        ),
+        (
+            Goal("g1", "Laces", status="on-hold"),
+            [_interim(6, 2)],
+            "discontinued",
+            "no baseline recorded, last interim rating +2 on 2026-03-06",
+        ),
+        (
+            Goal("g1", "Laces", status="achieved"),
+            [_review(5, -2)],
+            "achieved",
+            "no baseline recorded, last review -2 on 2026-03-05",
+        ),
+    ],
+)
+def test_each_goal_is_prefilled_from_its_ratings(goal, notes_, status, summary):
+    assert discharge.prefilled([goal], notes_) == [
+        {"goal": "g1", "status": status, "summary": summary}
+    ]
+
+
+def test_copm_from_t1_to_the_review_is_part_of_the_summary():
+    goal = Goal("g1", "Laces", copm=Copm("dressing", 3, 2))
+    review = make_session(session_type="review", goals=(GoalRating("g1", 0, copm_performance=7),))
+    assert discharge.progress_summary(goal, [review]) == (
+        "no baseline recorded, last review 0 on 2026-03-05, "
+        "COPM performance 3 to 7, satisfaction 2 to –"
+    )
+
+
+# -- flags and --no-input ---------------------------------------------------------------------
+
+
+def test_no_input_saves_the_prefilled_outcomes_and_dates_the_statuses(runner, notes, mia, clock):
+    result = runner.invoke(
+        app,
+        [
+            "discharge",
+            "mia-k",
+            *BASE,
+            "--reason",
+            "goals-met",
+            "--reason-note",
+            "Family happy with progress",
+            "--recommendations",
+            "Keep the lacing card by the door",
+            "--maintenance",
+            "Practise twice a week",
+            "--told",
+            "family",
+            "--told",
+            "kinder teacher",
+        ],
+    )
+    ok(result)
+    assert "Goal statuses in client.toml: g1-k3x achieved, g2-m4p discontinued, g3-q7r " in (
+        result.output
+    )
+    assert "otj intake mia-k" in result.output
+    s = only(notes, "discharge")
+    assert s.attendees == ()  # not face to face
+    assert s.plan.summary == ""
+    assert s.discharge == Discharge(
+        reason="goals-met",
+        reason_note="Family happy with progress",
+        recommendations="Keep the lacing card by the door",
+        maintenance="Practise twice a week",
+        told=("family", "kinder teacher"),
+        goals=(
+            GoalOutcome(
+                "g1-k3x",
+                "achieved",
+                "baseline -2 on 2026-01-10, last review +1 on 2026-02-27, last interim rating "
+                "0 on 2026-03-03, COPM performance 3 to 7, satisfaction 2 to 8",
+            ),
+            GoalOutcome(
+                "g2-m4p",
+                "discontinued",
+                "no baseline recorded, last review -1 on 2026-02-27",
+            ),
+            GoalOutcome("g3-q7r", "discontinued", "no baseline recorded, not rated in a session"),
+        ),
+    )
+    client = client_toml(notes)
+    day = s.start.date()
+    for gid, status, previous in (
+        ("g1-k3x", "achieved", "active"),
+        ("g2-m4p", "discontinued", "active"),
+        ("g3-q7r", "discontinued", "on-hold"),
+    ):
+        goal = client.goal(gid)
+        assert goal is not None
+        assert goal.status == status
+        change = goal.changes[-1]
+        assert (change.status, change.on, change.reason) == (status, day, "discharge")
+        assert change.previous == {"status": previous}
+        assert (change.at, change.by) == (CLOCK, "Alex Rivera")
+    old = client.goal("g4-z9z")
+    assert old is not None and old.changes == ()  # another episode's goal, untouched
+
+
+def test_flags_change_a_status_and_a_summary(runner, notes, mia, clock):
+    ok(
+        runner.invoke(
+            app,
+            [
+                "discharge",
+                "mia-k",
+                *BASE,
+                "--reason",
+                "moved",
+                "--attendee",
+                "parent",
+                "--goal-status",
+                "g2=achieved",
+                "--goal-summary",
+                "g2=Uses the plan at home and kinder",
+                "--goal-status",
+                "g3=on-hold",
+            ],
+        )
+    )
+    outcomes = only(notes, "discharge").discharge
+    assert outcomes is not None
+    assert outcomes.outcome("g2-m4p") == GoalOutcome(
+        "g2-m4p", "achieved", "Uses the plan at home and kinder"
+    )
+    g3 = outcomes.outcome("g3-q7r")
+    assert g3 is not None and g3.status == "on-hold"
+    client = client_toml(notes)
+    assert [(g.id, g.status, len(g.changes)) for g in client.goals] == [
+        ("g1-k3x", "achieved", 1),
+        ("g2-m4p", "achieved", 1),
+        ("g3-q7r", "on-hold", 0),  # unchanged: no change recorded
+        ("g4-z9z", "achieved", 0),
+    ]
+
+
+def test_without_a_reason_no_input_names_the_flag_and_writes_nothing(runner, notes, mia, clock):
+    before = tree(notes)
+    result = runner.invoke(app, ["discharge", "mia-k", *BASE])
+    assert result.exit_code == 2, result.output
+    assert "discharge.reason  (--reason)" in result.output
+    assert tree(notes) == before
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--reason", "bored"], "discharge.reason"),
+        (["--reason", "moved", "--goal-status", "g1=closed"], "must be one of active"),
+        (["--reason", "moved", "--goal-status", "g9=achieved"], "not a goal of mia-k"),
+        (["--reason", "moved", "--goal-summary", "nothing"], "GOAL=VALUE"),
+    ],
+)
+def test_refused_flags_exit_2(runner, notes, mia, clock, flags, message):
+    before = tree(notes)
+    result = runner.invoke(app, ["discharge", "mia-k", *BASE, *flags])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert tree(notes) == before
+
+
+def test_an_already_discharged_client_is_refused(runner, notes, mia, clock):
+    ok(runner.invoke(app, ["discharge", "mia-k", *BASE, "--reason", "moved"]))
+    before = tree(notes)
+    result = runner.invoke(app, ["discharge", "mia-k", *BASE, "--reason", "moved"])
+    assert result.exit_code == 1, result.output
+    assert "mia-k was discharged on 2026-03-07" in result.output
+    assert "a new episode starts with: otj intake mia-k" in result.output
+    assert tree(notes) == before
+
+
+# -- --from and the editor ----------------------------------------------------------------------
+
+
+def test_from_a_file_with_its_own_outcomes(runner, notes, mia, clock, tmp_path):
+    source = tmp_path / "d.toml"
+    source.write_text(
+        'setting = "telehealth"\nwritten_by = "Alex Rivera"\n'
+        '[discharge]\nreason = "funding-ended"\ntold = ["GP"]\n'
+        '[[discharge.goals]]\ngoal = "g1"\nstatus = "achieved"\nsummary = "Laces alone"\n'
+        '[[discharge.goals]]\ngoal = "g2"\nstatus = "discontinued"\n'
+        '[[discharge.goals]]\ngoal = "g3"\nstatus = "on-hold"\n',
+        encoding="utf-8",
+    )
+    ok(runner.invoke(app, ["discharge", "mia-k", "--from", str(source)]))
+    d = only(notes, "discharge").discharge
+    assert d is not None
+    assert (d.reason, d.told) == ("funding-ended", ("GP",))
+    assert [(g.goal, g.status, g.summary) for g in d.goals] == [
+        ("g1-k3x", "achieved", "Laces alone"),
+        ("g2-m4p", "discontinued", ""),
+        ("g3-q7r", "on-hold", ""),
+    ]
+
+
+def test_from_a_file_that_leaves_a_goal_out_is_refused(runner, notes, mia, clock, tmp_path):
+    source = tmp_path / "d.toml"
+    source.write_text(
+        'setting = "clinic"\nwritten_by = "A"\n[discharge]\nreason = "moved"\n'
+        '[[discharge.goals]]\ngoal = "g1"\nstatus = "achieved"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["discharge", "mia-k", "--from", str(source)])
+    assert result.exit_code == 1, result.output
+    assert "no final status for: g2-m4p, g3-q7r" in result.output
+
+
+EDITOR = """
+import json, os, pathlib, sys
+form = pathlib.Path(sys.argv[1])
+here = pathlib.Path(__file__).parent
+(here / "seen.toml").write_text(form.read_text(encoding="utf-8"), encoding="utf-8")
+text = form.read_text(encoding="utf-8")
+for old, new in json.loads((here / "plan.json").read_text(encoding="utf-8")):
+    text = text.replace(old, new, 1)
+form.write_text(text, encoding="utf-8")
+touch = os.environ.get("TOUCH_CLIENT")
+if touch:  # someone else changes client.toml while the form is open
+    with open(touch, "a", encoding="utf-8") as fh:
+        fh.write("\\n# changed on another device\\n")
+"""
+
+
+@pytest.fixture
+def editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    folder = tmp_path / "editor"
+    folder.mkdir()
+    (folder / "fake.py").write_text(EDITOR, encoding="utf-8")
+    monkeypatch.setenv(
+        "EDITOR", f"{shlex.quote(sys.executable)} {shlex.quote(str(folder / 'fake.py'))}"
+    )
+
+    def plan(*replacements: tuple[str, str]) -> Path:
+        (folder / "plan.json").write_text(json.dumps(replacements), encoding="utf-8")
+        return folder / "seen.toml"
+
+    return plan
+
+
+FILL = (
+    ('setting = ""', 'setting = "clinic"'),
+    ('reason = ""', 'reason = "goals-met"'),
+    ('status = "discontinued"', 'status = "achieved"'),  # g2, as the form suggested it
+)
+
+
+def test_editor_shows_the_prefilled_outcomes_and_saves_the_edits(runner, notes, mia, clock, editor):
+    seen = editor(*FILL)
+    ok(runner.invoke(app, ["discharge", "mia-k", "--editor", "--by", "Alex Rivera"]))
+    form = seen.read_text("utf-8")
+    assert 'summary = "baseline -2 on 2026-01-10, last review +1 on 2026-02-27' in form
+    assert 'goal = "g1-k3x"  # Laces shoes before kinder' in form
+    d = only(notes, "discharge").discharge
+    assert d is not None
+    assert [(g.goal, g.status) for g in d.goals] == [
+        ("g1-k3x", "achieved"),
+        ("g2-m4p", "achieved"),
+        ("g3-q7r", "discontinued"),
+    ]
+    assert client_toml(notes).goal("g2-m4p").status == "achieved"  # type: ignore[union-attr]
+
+
+def test_client_toml_changed_meanwhile_is_said_with_the_commands_to_finish(
+    runner, notes, mia, clock, editor, monkeypatch
+):
+    path = notes / "clients" / "mia-k" / "client.toml"
+    monkeypatch.setenv("TOUCH_CLIENT", str(path))
+    editor(*FILL)
+    result = runner.invoke(app, ["discharge", "mia-k", "--editor", "--by", "Alex Rivera"])
+    assert result.exit_code == 1, result.output
+    assert "the discharge is saved, but the goals' statuses were not" in result.output
+    for line in (
+        "otj goal set mia-k g1-k3x --status achieved --on 2026-03-07 --reason discharge",
+        "otj goal set mia-k g2-m4p --status achieved --on 2026-03-07 --reason discharge",
+        "otj goal set mia-k g3-q7r --status discontinued --on 2026-03-07 --reason discharge",
+    ):
+        assert line in result.output
+    assert only(notes, "discharge").discharge is not None  # the note itself is kept
+    assert path.read_text("utf-8").endswith("# changed on another device\n")
+    assert [g.status for g in client_toml(notes).goals] == [
+        "active",
+        "active",
+        "on-hold",
+        "achieved",
+    ]
+    assert drafts() == []
+
+
+# -- the prompts, fed by stdin ----------------------------------------------------------------
+
+
+def test_the_prompts_walk_each_goal_with_its_suggestion(runner, notes, mia, clock):
+    typed = [
+        "",  # minutes
+        "",  # date
+        "",  # start time
+        "",  # setting
+        "-",  # nobody attended
+        "fam",  # reason: a unique prefix
+        "",  # about the reason
+        "",  # g1 status: keeps the suggestion (achieved)
+        "+ laces at kinder too",  # adds to the prefilled summary
+        "achieved",  # g2
+        "Uses the plan",  # replaces the summary
+        "d",  # g3 discontinued
+        "",  # keeps the summary
+        "Keep the card",  # recommendations
+        "",
+        "",  # maintenance: none
+        "family, school",
+        "y",
+    ]
+    result = runner.invoke(
+        app, ["discharge", "mia-k", "--by", "Alex Rivera"], input="\n".join(typed) + "\n"
+    )
+    ok(result)
+    d = only(notes, "discharge").discharge
+    assert d is not None
+    assert d.reason == "family-choice"
+    assert d.told == ("family", "school")
+    assert d.recommendations == "Keep the card"
+    assert d.goals[0].status == "achieved"
+    assert d.goals[0].summary.endswith("satisfaction 2 to 8; laces at kinder too")
+    assert d.goals[1] == GoalOutcome("g2-m4p", "achieved", "Uses the plan")
+    assert d.goals[2].status == "discontinued"
+    assert "Discharge" in result.output  # the preview shows the table before saving
+
+
+# -- how a discharge reads ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def saved(runner, notes, mia, clock) -> str:
+    ok(
+        runner.invoke(
+            app,
+            [
+                "discharge",
+                "mia-k",
+                *BASE,
+                "--reason",
+                "referred-on",
+                "--recommendations",
+                "See the school OT each term",
+                "--maintenance",
+                "Lacing card by the door",
+                "--told",
+                "family",
+            ],
+        )
+    )
+    return only(notes, "discharge").id
+
+
+WORDS = [
+    "Discharge",
+    "referred on",
+    "See the school OT each term",
+    "Lacing card by the door",
+    "family",
+    "g1-k3x Laces shoes before kinder",
+    "achieved",
+    "last review +1 on 2026-02-27",
+]
+
+
+@pytest.mark.parametrize("width", [40, 200])
+def test_show_reads_at_any_width(runner, saved, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = runner.invoke(app, ["show", saved])
+    ok(result)
+    lines = result.output.splitlines()
+    assert lines
+    assert max(len(line) for line in lines) <= width
+    joined = " ".join(line.strip() for line in lines)
+    for word in WORDS:
+        assert word in joined, word
+
+
+def test_the_printout_holds_the_discharge(runner, saved):
+    result = runner.invoke(app, ["show", saved, "--format", "text"])
+    ok(result)
+    text = result.output
+    assert "Discharge\n---------" in text
+    assert "Reason: referred on" in text
+    assert "Maintenance plan: Lacing card by the door" in text
+    assert "g2-m4p Uses a calm-body plan\n  Final status: discontinued" in text
