@@ -19,6 +19,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from otjournal.disk import tomlio
 from otjournal.disk.store import Journal
@@ -174,6 +176,46 @@ def test_homework_is_joined_by_id():
     assert join(a, changed, a).assignments[0].per_week == 3
     with pytest.raises(CannotMerge, match="homework hw-aaaaaa"):
         join(changed, replace(a, assignments=(replace(hw_a, per_week=4),)), a)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    adds_a=st.integers(0, 2),
+    adds_b=st.integers(0, 2),
+    paused=st.sampled_from([None, 0, 1]),
+    reworded=st.sampled_from([None, 0, 1]),
+    paused_first=st.booleans(),
+)
+def test_the_join_does_not_depend_on_which_device_synced_first(
+    adds_a: int, adds_b: int, paused: int | None, reworded: int | None, paused_first: bool
+):
+    """Device A adds goals and pauses one; device B adds goals and rewords one (the
+    same goal, or another): every goal of both, each change once, either way round."""
+    base = make_client(goals=(goal("g1-abc"), goal("g2-abc", "Calm body")))
+    pause_at, reword_at = (AT, AT + timedelta(hours=1))[:: 1 if paused_first else -1]
+    a, b = base, base
+    for n in range(adds_a):
+        a = a.with_goal(goal(a.next_goal_id(f"a{n}x"), f"A's goal {n}", date(2026, 3, 3)))
+    for n in range(adds_b):
+        b = b.with_goal(goal(b.next_goal_id(f"b{n}x"), f"B's goal {n}", date(2026, 3, 3)))
+    if paused is not None:
+        g = a.goals[paused]
+        a = a.with_goal_changed(g.changed(pause_at, "A", status="on-hold", on=date(2026, 3, 1)))
+    if reworded is not None:
+        g = b.goals[reworded]
+        b = b.with_goal_changed(g.changed(reword_at, "B", text="Reworded"))
+
+    results = [plain(join(x, y, known)) for x, y in ((a, b), (b, a)) for known in (None, base)]
+
+    assert all(r == results[0] for r in results)
+    joined = join(a, b)
+    assert len(joined.goals) == 2 + adds_a + adds_b
+    statuses = [g.status for g in joined.goals[:2]]
+    texts = [g.text for g in joined.goals[:2]]
+    assert statuses == ["on-hold" if paused == i else "active" for i in range(2)]
+    assert texts[reworded or 0] == ("Reworded" if reworded is not None else "Laces shoes")
+    changes = [c.at for g in joined.goals for c in g.changes]
+    assert len(changes) == (paused is not None) + (reworded is not None)
 
 
 # -- 2. the git merge driver -----------------------------------------------------------------

@@ -272,6 +272,13 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
         highlight=False,
         markup=False,
     )
+    if any(c.original.name == "client.toml" for c in snap.conflicts):
+        out().print(
+            "client.toml: --keep merge joins the goals and homework of both sides "
+            "(keeping both is not offered: a client has one client.toml)",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _show_conflict(c: Conflict, root: Path) -> None:

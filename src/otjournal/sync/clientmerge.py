@@ -23,15 +23,19 @@ synced first. Messages name fields and ids only, never note text.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias, TypeVar
 
 from otjournal.errors import OtjournalError
 from otjournal.model import Client
 from otjournal.model.client import CHANGEABLE, Goal, GoalChange
 from otjournal.model.ids import shown
 from otjournal.model.session import Assignment
+
+R = TypeVar("R", Goal, Assignment)
+JoinOne: TypeAlias = Callable[[R, R, R | None], R]
 
 
 class CannotMerge(OtjournalError):
@@ -102,8 +106,6 @@ def added(before: Client, after: Client) -> tuple[list[str], list[str]]:
 
 def plain(value: Any) -> Any:
     """A value as it is written in the file (so ``extra`` and nested tables count)."""
-    if isinstance(value, Goal):
-        return value.to_dict()
     if hasattr(value, "to_dict"):
         return plain(value.to_dict())
     if isinstance(value, dict):
@@ -157,13 +159,16 @@ def _join_extra(
 
 
 def _join_by_id(
-    a: dict[str, Any], b: dict[str, Any], base: dict[str, Any] | None, join_one: Any
-) -> list[Any]:
-    """Records by id: one side only is kept; both sides are joined by ``join_one``."""
+    a: dict[str, R], b: dict[str, R], base: dict[str, R] | None, join_one: JoinOne[R]
+) -> list[R]:
+    """Records by id: one side only is kept (a device added it; a record deleted on one
+    side comes back); both sides are joined by ``join_one``."""
     out = []
     for key in sorted(a.keys() | b.keys()):
-        if key not in b or key not in a:
-            out.append(a.get(key) or b[key])
+        if key not in b:
+            out.append(a[key])
+        elif key not in a:
+            out.append(b[key])
         else:
             out.append(join_one(a[key], b[key], None if base is None else base.get(key)))
     return out
