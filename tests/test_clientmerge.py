@@ -351,6 +351,33 @@ def test_a_client_file_changed_after_the_plan_is_not_overwritten(journal: Journa
     assert copy.exists(), "the copy stays for the next try"
 
 
+def test_a_client_copy_that_is_not_a_client_keeps_both_files(runner, folder: Path):
+    a, _ = two_new_goals()
+    folder.write_bytes(tomlio.dumps(a.to_dict()))
+    plant(folder.with_name(COPY), b"format_version = 1\nkind = 'client'\nhandle = 3\n")
+    before = tree(folder.parents[2])
+    refused = invoke(runner, "conflicts", "resolve", COPY, "--keep", "merge", "--yes")
+    assert refused.exit_code == 1 and "handle" in refused.stderr
+    assert tree(folder.parents[2]) == before
+
+
+def test_git_markers_changed_after_the_plan_are_not_overwritten(journal: Journal, folder: Path):
+    from otjournal.disk.loading import Conflict
+    from otjournal.sync.resolve import plan_resolution
+
+    a, b = two_new_goals()
+    folder.write_bytes(git_marked(tomlio.dumps(a.to_dict()), tomlio.dumps(b.to_dict())))
+    plan = plan_resolution(journal, Conflict(folder, folder, "git"), "merge")
+    assert "join their side into client.toml" in " ".join(plan.describe())
+    later = folder.read_bytes().replace(b"Goal typed on A", b"Goal retyped on A")
+    folder.write_bytes(later)
+
+    with pytest.raises(StoreError, match="changed since it was read"):
+        plan.apply(AT)
+
+    assert folder.read_bytes() == later and resolved_files(folder.parents[2]) == []
+
+
 def test_git_markers_in_client_toml_resolve_with_keep_merge(runner, folder: Path):
     a, b = two_new_goals()
     folder.write_bytes(git_marked(tomlio.dumps(a.to_dict()), tomlio.dumps(b.to_dict())))
@@ -363,6 +390,7 @@ def test_git_markers_in_client_toml_resolve_with_keep_merge(runner, folder: Path
     )
 
     assert result.exit_code == 0, result.output
+    assert "Kept both sides' goals and homework (goals added: g2-zzt)" in result.stdout
     assert [g[0] for g in read_goals(folder)] == ["g1-abc", "g2-kqx", "g2-zzt"]
     (moved,) = resolved_files(folder.parents[2])
     assert b"<<<<<<<" in moved.read_bytes()

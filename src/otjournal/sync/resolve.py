@@ -2,6 +2,10 @@
 
 Nothing is deleted: whatever a resolution removes is moved to
 ``.otjournal/resolved/<time>/`` inside the notes folder.
+
+``--keep merge`` joins a session's amendments (amend.merge) or, for a client.toml, the
+two versions (clientmerge.join: the goals and homework of both). A client.toml join is
+decided in the plan, so a refusal comes before the question and nothing is touched.
 """
 
 from __future__ import annotations
@@ -242,7 +246,7 @@ def _add(j: Journal, record: Record) -> str | None:
         saved = j.import_homework(replace(record, id=_fresh_id(record))).saved
         return saved.record.id if saved is not None else None
     if isinstance(record, Client):  # plan_resolution refuses "both" for client.toml
-        raise UsageError("for a client.toml copy, keep the original or the copy")
+        raise UsageError("a client has one client.toml: keeping both is not possible")
     return j.add_session(replace(record, id="")).record.id
 
 
