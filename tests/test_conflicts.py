@@ -211,7 +211,10 @@ def test_client_toml_copy_is_reported_and_resolvable(runner, pair: Pair, name: s
     assert listed_ids(runner) == pair.ids
 
     refused = invoke(runner, "conflicts", "resolve", name, "--keep", "both", "--yes")
-    assert refused.exit_code == 2 and "keep the original or the copy" in refused.stderr
+    assert refused.exit_code == 2 and "a client has one client.toml" in refused.stderr
+    assert "--keep merge joins the two" in refused.stderr
+    merge = invoke(runner, "conflicts", "resolve", name, "--keep", "merge", "--yes")
+    assert merge.exit_code == 2 and "display_name differs on the two devices" in merge.stderr
 
     done = invoke(runner, "conflicts", "resolve", name, "--keep", "copy", "--yes")
     assert done.exit_code == 0, done.output
@@ -536,7 +539,7 @@ def test_resolve_git_markers_in_client_toml(runner, pair: Pair, keep: str):
     ours = client.read_bytes()
     theirs = ours.replace(b'"Mia K."', b'"Mia Kowalski"')
     plant_over(client, git_marked(ours, theirs))
-    for refused_keep in ("both", "merge", "original"):
+    for refused_keep in ("both", "merge", "original"):  # merge: display_name differs
         refused = invoke(
             runner, "conflicts", "resolve", "clients/mia-k/client.toml", "--keep", refused_keep,
             "--yes",

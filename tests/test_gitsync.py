@@ -1,9 +1,10 @@
 """`otj sync` with real git against a local bare repository (two devices, one remote).
 
 What must hold (gitsync.py, reliability.md): sessions added on two devices at the same
-time all end up on both; a change git cannot merge (both devices added a goal to
-client.toml) keeps both sides between conflict markers, is committed and reported
-(exit 1, naming the file) and `otj conflicts resolve` fixes it; a missing or unreachable
+time all end up on both; goals added to client.toml on both are joined by the sync; a
+change that cannot be joined (both devices renamed the client) keeps both sides between
+conflict markers, is committed and reported (exit 1, naming the file) and `otj conflicts
+resolve` fixes it; a missing or unreachable
 remote is a clear error and nothing is lost (the notes are committed locally); files
 stay 0600 and folders 0700 after git has written them.
 """
@@ -231,10 +232,38 @@ def test_a_push_that_keeps_failing_says_why(runner, devices, monkeypatch):
 # -- 2. a change git cannot merge ----------------------------------------------------------------
 
 
-def test_both_devices_add_a_goal_keeps_both_sides_then_resolves(runner, devices):
-    remote, a, b = devices
+def test_both_devices_add_a_goal_and_sync_joins_them(runner, devices):
+    """client.toml goes through otjournal's merge driver (clientmerge.py): goals added on
+    two devices at once (ids unique across devices) are both kept, no conflict left."""
+    _, a, b = devices
     ok(otj(runner, a, "goal", "add", "mia-k", "--text", "Goal typed on A", "--no-input"))
     ok(otj(runner, b, "goal", "add", "mia-k", "--text", "Goal typed on B", "--no-input"))
+    ok(otj(runner, a, "sync"))
+
+    result = otj(runner, b, "sync")
+
+    ok(result)
+    assert "both sides kept" not in result.stdout
+    ok(otj(runner, a, "sync"))
+    client = b / "clients" / "mia-k" / "client.toml"
+    goals = tomllib.loads(client.read_text("utf-8"))["goals"]
+    assert sorted(g["text"] for g in goals) == ["Goal typed on A", "Goal typed on B"]
+    assert (a / "clients" / "mia-k" / "client.toml").read_bytes() == client.read_bytes()
+    for folder in (a, b):
+        assert otj(runner, folder, "check").exit_code == 0
+        assert clean(folder)
+        assert_private(folder)
+
+
+def rename_client(folder: Path, name: str) -> None:
+    path = folder / "clients" / "mia-k" / "client.toml"
+    path.write_bytes(path.read_bytes().replace(b'"Mia K."', f'"{name}"'.encode()))
+
+
+def test_both_devices_rename_a_client_keeps_both_sides_then_resolves(runner, devices):
+    remote, a, b = devices
+    rename_client(a, "Name typed on A")
+    rename_client(b, "Name typed on B")
     ok(otj(runner, a, "sync"))
 
     result = otj(runner, b, "sync")
@@ -244,7 +273,7 @@ def test_both_devices_add_a_goal_keeps_both_sides_then_resolves(runner, devices)
     assert "clients/mia-k/client.toml" in result.stdout
     client = b / "clients" / "mia-k" / "client.toml"
     text = client.read_text("utf-8")
-    for part in ("<<<<<<<", "=======", ">>>>>>>", "Goal typed on A", "Goal typed on B"):
+    for part in ("<<<<<<<", "=======", ">>>>>>>", "Name typed on A", "Name typed on B"):
         assert part in text
     assert clean(b), "the merge with markers is committed"
     assert "both sides kept" in git(b, "log", "-1", "--format=%s")
@@ -262,16 +291,19 @@ def test_both_devices_add_a_goal_keeps_both_sides_then_resolves(runner, devices)
     assert "clients/mia-k/client.toml:" in check.stdout and "git conflict markers" in check.stdout
     listed = otj(runner, b, "conflicts")
     assert "clients/mia-k/client.toml: git conflict markers" in listed.stdout
+    merge = otj(
+        runner, b, "conflicts", "resolve", "clients/mia-k/client.toml", "--keep", "merge", "--yes"
+    )
+    assert merge.exit_code == 2 and "display_name differs on the two devices" in merge.stderr
 
     fixed = otj(
         runner, b, "conflicts", "resolve", "clients/mia-k/client.toml", "--keep", "ours", "--yes"
     )
     ok(fixed)
-    goals = tomllib.loads(client.read_text("utf-8"))["goals"]
-    assert [g["text"] for g in goals] == ["Goal typed on B"]
+    assert tomllib.loads(client.read_text("utf-8"))["display_name"] == "Name typed on B"
     assert otj(runner, b, "check").exit_code == 0
     moved = list((b / ".otjournal" / "resolved").rglob("client.toml"))
-    assert len(moved) == 1 and "Goal typed on A" in moved[0].read_text("utf-8")
+    assert len(moved) == 1 and "Name typed on A" in moved[0].read_text("utf-8")
 
     ok(otj(runner, b, "sync"))
     ok(otj(runner, a, "sync"))

@@ -272,6 +272,13 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
         highlight=False,
         markup=False,
     )
+    if any(c.original.name == "client.toml" for c in snap.conflicts):
+        out().print(
+            "client.toml: --keep merge joins the goals and homework of both sides "
+            "(keeping both is not offered: a client has one client.toml)",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _show_conflict(c: Conflict, root: Path) -> None:
@@ -318,13 +325,15 @@ def conflicts_resolve(
         typer.Option(
             help="original, copy, both or merge (amendments); "
             "for git markers: ours, theirs, both or merge (amendments of both sides, "
-            "in time order)."
+            "in time order). For client.toml, merge joins the goals and homework of "
+            "both; both is not offered (a client has one client.toml)."
         ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
     dir: DirOpt = None,
 ) -> None:
-    """Keep one, keep both (the copy becomes a session of its own), or merge amendments.
+    """Keep one, keep both (the copy becomes a session of its own), or merge amendments
+    (client.toml: the goals and homework of both sides, joined by id).
     Whatever is removed goes to .otjournal/resolved/ inside the notes folder."""
     from otjournal.model.ids import shown
 

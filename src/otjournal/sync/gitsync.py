@@ -6,9 +6,10 @@ conflict markers, are committed like that, and are left for ``otj conflicts``.
 Git's own errors (no remote, offline, authentication) are reported; local commits
 are never lost.
 
-Only otjournal's own files are staged (syncscope.py); a session file changed on two
-devices goes through otjournal's merge driver (mergedriver.py), which joins amendments
-made on both and leaves anything else to git's line merge.
+Only otjournal's own files are staged (syncscope.py); a session file or a client.toml
+changed on two devices goes through otjournal's merge driver (mergedriver.py), which
+joins amendments made on both (a client.toml: the goals and homework of both, see
+clientmerge.py) and leaves anything else to git's line merge.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class SyncResult:
     pushed: bool = False
     remote: str = ""
     merged: list[str] = field(default_factory=list)  # notes whose amendments were joined
+    clients_joined: list[str] = field(default_factory=list)  # client.toml changed on both
     left_out: list[str] = field(default_factory=list)  # not otjournal's, first time listed
     left_out_count: int = 0  # all files left out, listed now or before
     tracked_outside: list[str] = field(default_factory=list)  # tracked from before
@@ -61,9 +63,10 @@ class Scope:
     tracked_outside: list[str] = field(default_factory=list)
 
 
-# Session files changed on both sides go through mergedriver.py (see _merging).
+# Session files and client.toml changed on both sides go through mergedriver.py (see
+# _merging).
 DRIVER = "otjournal-amendments"
-ATTRIBUTES = f"clients/*/sessions/*.toml merge={DRIVER}\n"
+ATTRIBUTES = f"clients/*/sessions/*.toml merge={DRIVER}\nclients/*/client.toml merge={DRIVER}\n"
 
 
 class Git:
@@ -168,8 +171,8 @@ class Git:
         return [f"Took the notes already on the remote ({remote_branch})."]
 
     def merge_run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """A rebase or merge with otjournal's merge driver for session files (never
-        raises: the caller decides what a failure means)."""
+        """A rebase or merge with otjournal's merge driver for session files and
+        client.toml (never raises: the caller decides what a failure means)."""
         from otjournal.sync.mergedriver import LOG_ENV
 
         cmd = ["git", *self._identity(), *self._merging(), *args]
@@ -177,8 +180,9 @@ class Git:
         return subprocess.run(cmd, cwd=self.root, capture_output=True, text=True, env=env)
 
     def _merging(self) -> list[str]:
-        """git options naming otjournal's merge driver for session files, for this one
-        command (the person's own .gitattributes and git config are left as they are)."""
+        """git options naming otjournal's merge driver for session files and client.toml,
+        for this one command (the person's own .gitattributes and git config are left as
+        they are)."""
         attributes = self.git_dir() / "otjournal-attributes"
         try:
             if not attributes.exists() or attributes.read_text("utf-8") != ATTRIBUTES:
@@ -190,7 +194,7 @@ class Git:
             "-c",
             f"core.attributesFile={attributes}",
             "-c",
-            f"merge.{DRIVER}.name=otjournal: join amendments made on two devices",
+            f"merge.{DRIVER}.name=otjournal: join what two devices changed",
             "-c",
             f"merge.{DRIVER}.driver={driver}",
         ]
@@ -255,8 +259,13 @@ class Git:
         include: tuple[str, ...],
     ) -> None:
         """Joined notes hold bytes no device has sealed: seal them and commit the seals
-        before pushing, so no device's check takes a join for an outside edit."""
+        before pushing, so no device's check takes a join for an outside edit. (A joined
+        client.toml is listed apart: only session notes are sealed.)"""
+        from otjournal.sync.mergedriver import is_client_file
+
         joined = [f for f in self._joined() if f not in result.conflicts]
+        result.clients_joined = [f for f in joined if is_client_file(f)]
+        joined = [f for f in joined if not is_client_file(f)]
         fresh = [f for f in joined if f not in result.merged]
         result.merged = joined
         if seal is not None and fresh:

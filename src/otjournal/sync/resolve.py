@@ -2,6 +2,10 @@
 
 Nothing is deleted: whatever a resolution removes is moved to
 ``.otjournal/resolved/<time>/`` inside the notes folder.
+
+``--keep merge`` joins a session's amendments (amend.merge) or, for a client.toml, the
+two versions (clientmerge.join: the goals and homework of both). A client.toml join is
+decided in the plan, so a refusal comes before the question and nothing is touched.
 """
 
 from __future__ import annotations
@@ -10,19 +14,37 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from otjournal.disk import amend
 from otjournal.disk.conflicts import git_sides
 from otjournal.disk.loading import Conflict
 from otjournal.disk.parsing import parse_record_bytes
 from otjournal.disk.store import Journal
-from otjournal.errors import OtjournalError, UsageError
+from otjournal.errors import OtjournalError, StoreError, UsageError
 from otjournal.model import Client, HomeworkEntry, Session
+from otjournal.sync import clientmerge
+
+if TYPE_CHECKING:
+    from otjournal.disk.fsio import Fingerprint
 
 Record: TypeAlias = Client | Session | HomeworkEntry  # what a conflicting file holds
 CHOICES = ("original", "copy", "both", "merge")
 GIT_CHOICES = ("ours", "theirs", "both", "merge")
+
+
+@dataclass
+class ClientJoin:
+    """Two versions of a client.toml joined, decided before anything is written: the
+    bytes it was joined from are checked again before writing."""
+
+    joined: Client
+    data: bytes  # the joined file
+    read: bytes  # what was read: the copy, or the file with markers
+    added_goals: list[str]  # ids the first version (the original, ours) did not have
+    added_homework: list[str]
+    original: Client | None = None  # a sync tool's copy: the original, and its fingerprint
+    fingerprint: Fingerprint | None = None
 
 
 @dataclass
@@ -31,6 +53,7 @@ class Plan:
     conflict: Conflict
     keep: str
     lines: list[str] = field(default_factory=list)
+    client: ClientJoin | None = None  # --keep merge of a client.toml
 
     def describe(self) -> list[str]:
         rel = self.journal.root
@@ -46,7 +69,15 @@ class Plan:
             "ours": "keep our side of the merge; move the file with markers aside",
             "theirs": "keep their side of the merge; move the file with markers aside",
         }
-        if c.tool == "git" and self.keep == "both":
+        if self.client is not None:
+            side = "their side" if c.tool == "git" else "the copy"
+            text = (
+                f"join {side} into client.toml: the goals and homework of both, each "
+                f"change kept ({_listed(self.client)}); move "
+                + ("the file with markers" if c.tool == "git" else "the copy")
+                + " aside"
+            )
+        elif c.tool == "git" and self.keep == "both":
             text = (
                 "keep our side here and their side as a session of its own (one, if the "
                 "two sides are the same); move the file with markers aside"
@@ -65,6 +96,8 @@ class Plan:
         c, j = self.conflict, self.journal
         if c.tool == "git":
             return self._apply_git(stamp)
+        if self.client is not None:
+            return self._apply_client(self.client, stamp)
         if self.keep == "original":
             moved = j.set_aside(c.path, stamp)
             return [f"Kept {c.original.name}; the copy is now {moved.relative_to(j.root)}."]
@@ -123,6 +156,20 @@ class Plan:
             f"the copy is now {moved.relative_to(j.root)}."
         ]
 
+    def _apply_client(self, join: ClientJoin, stamp: str) -> list[str]:
+        """A sync tool's copy of client.toml joined into the original (safe write with
+        the fingerprint read at the plan: a change since then stops it, nothing lost)."""
+        c, j = self.conflict, self.journal
+        _unchanged(c.path, join.read, "the copy")
+        assert join.original is not None and join.fingerprint is not None  # a copy's join
+        changed = clientmerge.plain(join.joined) != clientmerge.plain(join.original)
+        if changed:
+            j.save_client(join.joined, join.fingerprint)
+        moved = j.set_aside(c.path, stamp).relative_to(j.root)
+        if not changed:
+            return [f"client.toml already holds all the copy holds; the copy is now {moved}."]
+        return [f"Joined the copy into client.toml ({_listed(join)}); the copy is now {moved}."]
+
     def _apply_git(self, stamp: str) -> list[str]:
         c, j = self.conflict, self.journal
         raw = c.path.read_bytes()
@@ -130,7 +177,10 @@ class Plan:
         kept = theirs if self.keep == "theirs" else ours
         record = _parse(kept, c.path, c.path)
         other = _parse(theirs, c.path, c.path) if self.keep in ("both", "merge") else None
-        if self.keep == "merge":
+        if self.client is not None:  # joined at the plan: only if the file is as read then
+            _unchanged(c.path, self.client.read, "the file with markers")
+            kept = self.client.data
+        elif self.keep == "merge":
             kept = _merged(ours, record, theirs, other)
         moved = j.set_aside(c.path, stamp)
         from otjournal.disk import fsio
@@ -143,6 +193,8 @@ class Plan:
         if c.path.parent.name == "sessions":
             j.seal(c.path, "resolved", data=kept)
         kept_what = {"both": "ours", "merge": "both sides' amendments"}.get(self.keep, self.keep)
+        if self.client is not None:
+            kept_what = f"both sides' goals and homework ({_listed(self.client)})"
         lines = [
             f"Kept {kept_what} in {c.path.name}; the file with markers is now "
             f"{moved.relative_to(j.root)}."
@@ -194,7 +246,7 @@ def _add(j: Journal, record: Record) -> str | None:
         saved = j.import_homework(replace(record, id=_fresh_id(record))).saved
         return saved.record.id if saved is not None else None
     if isinstance(record, Client):  # plan_resolution refuses "both" for client.toml
-        raise UsageError("for a client.toml copy, keep the original or the copy")
+        raise UsageError("a client has one client.toml: keeping both is not possible")
     return j.add_session(replace(record, id="")).record.id
 
 
@@ -208,10 +260,73 @@ def plan_resolution(j: Journal, conflict: Conflict, keep: str) -> Plan:
     choices = GIT_CHOICES if conflict.tool == "git" else CHOICES
     if keep not in choices:
         raise UsageError(f"--keep must be one of {', '.join(choices)} for this conflict")
-    if conflict.original.name == "client.toml" and keep in ("both", "merge"):
-        raise UsageError("for a client.toml copy, keep the original or the copy")
+    is_client = conflict.original.name == "client.toml"
+    if is_client and keep == "both":
+        one = "ours or theirs" if conflict.tool == "git" else "the original or the copy"
+        raise UsageError(
+            "a client has one client.toml: keeping both is not possible",
+            hint=f"--keep merge joins the two (the goals and homework of both), or keep {one}",
+        )
     if conflict.original.parent.name == "homework" and keep == "merge":
         raise UsageError("homework entries have no amendments to merge: keep one or both")
     if conflict.tool != "git" and not conflict.original.exists() and keep != "copy":
         raise UsageError(f"{conflict.original.name} is missing: keep the copy")
+    if is_client and keep == "merge":
+        return Plan(j, conflict, keep, client=_join_client(j, conflict))
     return Plan(j, conflict, keep)
+
+
+def _join_client(j: Journal, c: Conflict) -> ClientJoin:
+    """The two versions of a client.toml joined (clientmerge.join, no base: a field
+    changed on both sides stays a conflict), or a UsageError saying why not."""
+    from otjournal.disk import fsio, tomlio
+    from otjournal.disk.parsing import MAX_FILE_BYTES
+
+    try:
+        read, _ = fsio.read_with_fingerprint(c.path, MAX_FILE_BYTES)
+    except OSError as exc:
+        raise StoreError(f"cannot read: {exc.strerror}", path=c.path) from None
+    original: Client | None = None
+    fingerprint: Fingerprint | None = None
+    if c.tool == "git":
+        ours, theirs = git_sides(read)
+        a = parse_record_bytes(ours, c.path, Client.from_dict)
+        b = parse_record_bytes(theirs, c.path, Client.from_dict)
+    else:
+        original, fingerprint = j.read_client(c.original.parent.name)
+        a, b = original, parse_record_bytes(read, c.path, Client.from_dict)
+    try:
+        joined = clientmerge.join(a, b)
+    except clientmerge.CannotMerge as exc:
+        one = "ours or theirs" if c.tool == "git" else "the original or the copy"
+        raise UsageError(
+            f"cannot merge: {exc.message}",
+            hint=f"keep {one} (the other is kept in .otjournal/resolved/), then make "
+            "the change again",
+        ) from None
+    goals, homework = clientmerge.added(a, joined)
+    data = tomlio.dumps(joined.to_dict())
+    return ClientJoin(joined, data, read, goals, homework, original, fingerprint)
+
+
+def _listed(join: ClientJoin) -> str:
+    """What the join adds, by id (never text)."""
+    parts = []
+    if join.added_goals:
+        parts.append("goals added: " + ", ".join(join.added_goals))
+    if join.added_homework:
+        parts.append("homework added: " + ", ".join(join.added_homework))
+    return "; ".join(parts) or "no goal or homework added"
+
+
+def _unchanged(path: Path, read: bytes, what: str) -> None:
+    try:
+        same = path.read_bytes() == read
+    except OSError:
+        same = False
+    if not same:
+        raise StoreError(
+            f"{what} changed since it was read: nothing was changed",
+            path=path,
+            hint="run the command again",
+        )
