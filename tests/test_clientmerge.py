@@ -429,6 +429,8 @@ def test_goals_added_on_two_devices_both_arrive_through_sync(runner, devices):
 
     ok(result)
     assert "both sides kept" not in result.stdout
+    assert "client files changed on both devices, joined: 1 file" in result.stdout
+    assert "clients/mia-k/client.toml" in result.stdout
     ok(otj(runner, a, "sync"))
     texts = sorted(g[1] for g in read_goals(client_file(a)))
     assert texts == ["Goal typed on A", "Goal typed on B", "Laces shoes"]

@@ -70,6 +70,11 @@ def _tell(result: SyncResult) -> None:
         say(f"  amendments from both sides joined in time order: {_n(len(result.merged), 'note')}")
         for f in result.merged:
             say(f"    {f}")
+    if result.clients_joined:
+        joined = _n(len(result.clients_joined), "file")
+        say(f"  client files changed on both devices, joined: {joined}")
+        for f in result.clients_joined:
+            say(f"    {f}")
     if result.left_out:
         say(
             f"  left out, staying on this device (not otjournal's): "
