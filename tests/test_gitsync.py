@@ -233,8 +233,34 @@ def test_a_push_that_keeps_failing_says_why(runner, devices, monkeypatch):
 
 def test_both_devices_add_a_goal_keeps_both_sides_then_resolves(runner, devices):
     remote, a, b = devices
-    ok(otj(runner, a, "goal", "add", "mia-k", "--text", "Goal typed on A", "--no-input"))
-    ok(otj(runner, b, "goal", "add", "mia-k", "--text", "Goal typed on B", "--no-input"))
+    ok(
+        otj(
+            runner,
+            a,
+            "goal",
+            "add",
+            "mia-k",
+            "--text",
+            "Goal typed on A",
+            "--baseline",
+            "-2",
+            "--no-input",
+        )
+    )
+    ok(
+        otj(
+            runner,
+            b,
+            "goal",
+            "add",
+            "mia-k",
+            "--text",
+            "Goal typed on B",
+            "--baseline",
+            "-2",
+            "--no-input",
+        )
+    )
     ok(otj(runner, a, "sync"))
 
     result = otj(runner, b, "sync")
