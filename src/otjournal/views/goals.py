@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 
 from otjournal.numbers.episodes import discharged, episodes
@@ -215,19 +216,17 @@ def goal_lines(state: GoalState) -> Group:
     for level in (2, 1, 0, -1, -2):
         if level in g.levels:
             parts.append(Text(f"  {gas(level):>3}  {g.levels[level]}"))
-    parts.append(
-        Text(f"      weight {g.weight:g} · {status_text(g)} · baseline {baseline_text(g)}")
-    )
-    parts.append(
-        Text(
-            f"      latest interim GAS {rating_text(state.interim)} · "
-            f"last review {rating_text(state.review)}"
-        )
-    )
+    facts = [
+        f"weight {g.weight:g} · {status_text(g)} · baseline {baseline_text(g)}",
+        f"latest interim GAS {rating_text(state.interim)} · "
+        f"last review {rating_text(state.review)}",
+    ]
     if g.copm is not None:
-        parts.append(Text(f"      COPM: {g.copm.problem} — {copm_text(g.copm)}"))
+        facts.append(f"COPM: {g.copm.problem} — {copm_text(g.copm)}")
     if g.changes:
-        parts.append(Text(f"      {len(g.changes)} earlier change(s) kept in client.toml"))
+        facts.append(f"{len(g.changes)} earlier change(s) kept in client.toml")
+    # Indented as a block: a line wrapped on a narrow terminal keeps its indent.
+    parts += [Padding(Text(line), (0, 0, 0, 6), expand=False) for line in facts]
     return Group(*parts)
 
 
