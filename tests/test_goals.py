@@ -354,6 +354,13 @@ def test_goal_copm_same_scores_again_writes_nothing(runner, journal, notes, cloc
     ok(result)
     assert "nothing was changed" in result.stdout
     assert tree(notes) == before
+    result = otj(
+        runner,
+        *("goal", "copm", "mia-k", "g1", "--t2", "--performance", "5", "--satisfaction", "5"),
+        *("--date", "2026-03-01"),
+    )
+    assert result.exit_code == 2 and "T2 cannot be before T1 (2026-03-07)" in result.stderr
+    assert tree(notes) == before
 
 
 # -- goal list --------------------------------------------------------------------------------

@@ -337,7 +337,7 @@ def goal_copm(
     j = journal(dir)
     client, fingerprint = j.read_client(handle)
     goal = find(client, goal_key)
-    day = day_option(on, "--date", not_before=goal.set_on)
+    day = day_option(on, "--date")  # T1 may come before the goal is written
     time = "T1" if t1 else "T2" if t2 or _has_t1(goal) else "T1"
     copm = rescored(goal, problem, performance, satisfaction, day, time)
     if copm == goal.copm:
