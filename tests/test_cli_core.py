@@ -206,6 +206,8 @@ def test_client_list_json(runner, journal):
             "active_goals": 2,
             "sessions": 2,
             "last_session": "2026-03-12T14:30:00+10:00",
+            "status": "in care",
+            "discharged": None,
         },
         {
             "handle": "noah-t",
@@ -214,6 +216,8 @@ def test_client_list_json(runner, journal):
             "active_goals": 0,
             "sessions": 0,
             "last_session": None,
+            "status": "in care",
+            "discharged": None,
         },
     ]
 
@@ -246,8 +250,10 @@ def test_client_show_with_goals_and_sessions(runner, journal):
     assert "sessions: 2, last 2026-03-12" in result.stdout
     assert "g1  Laces shoes before kinder" in result.stdout
     assert "-2  hand-over-hand" in result.stdout
-    assert "weight 1 · active · latest interim GAS 1" in result.stdout
-    assert "weight 2 · active · latest interim GAS –" in result.stdout
+    assert "weight 1 · active · baseline not recorded" in result.stdout
+    assert "latest interim GAS +1 on 2026-03-12 · last review –" in result.stdout
+    assert "weight 2 · active · baseline not recorded" in result.stdout
+    assert "episode: no intake recorded · no review yet · in care" in result.stdout
 
 
 def test_client_show_json(runner, journal):
@@ -256,9 +262,23 @@ def test_client_show_json(runner, journal):
     result = runner.invoke(app, ["client", "show", "mia-k", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data == to_json_value(client.to_dict())
+    written = to_json_value(client.to_dict())
+    # The file's tables, each goal with every key and its ratings, and the episode.
+    assert {k: v for k, v in data.items() if k not in ("goals", "episode")} == {
+        k: v for k, v in written.items() if k != "goals"
+    }
+    for shown, kept in zip(data["goals"], written["goals"], strict=True):
+        assert shown.items() >= {k: v for k, v in kept.items() if k != "weight"}.items()
+        assert shown["weight"] == kept.get("weight", 1) and shown["latest_interim"] is None
     assert data["date_of_birth"] == "2019-06-12"
     assert [g["id"] for g in data["goals"]] == ["g1", "g2"]
+    assert data["episode"] == {
+        "status": "in care",
+        "intake": None,
+        "last_review": None,
+        "discharged": None,
+        "discharge_reason": None,
+    }
 
 
 @pytest.mark.parametrize("cmd", [["client", "show"], ["goal", "list"], ["goal", "add"]])
@@ -283,6 +303,8 @@ def test_goal_add_numbers_goals_and_saves_levels_and_copm(runner, notes):
             "mia-k",
             "--text",
             "  Mia laces her shoes before kinder  ",
+            "--baseline",
+            "-2",
             "--weight",
             "2",
             "--level",
@@ -298,14 +320,18 @@ def test_goal_add_numbers_goals_and_saves_levels_and_copm(runner, notes):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Added goal g1 for mia-k.\n"
-    result = runner.invoke(app, ["goal", "add", "mia-k", "--text", "Calm-body plan at the bell"])
+    assert re.fullmatch(r"Added goal g1-[a-z2-9]{3} \(g1\) for mia-k\.\n", result.stdout)
+    result = runner.invoke(
+        app, ["goal", "add", "mia-k", "--text", "Calm-body plan at the bell", "--baseline", "-2"]
+    )
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Added goal g2 for mia-k.\n"
+    assert re.fullmatch(r"Added goal g2-[a-z2-9]{3} \(g2\) for mia-k\.\n", result.stdout)
 
     data = tomllib.loads((notes / "clients" / "mia-k" / "client.toml").read_text("utf-8"))
     g1, g2 = data["goals"]
-    assert g1["id"] == "g1" and g2["id"] == "g2"
+    assert g1["id"].startswith("g1-") and g2["id"].startswith("g2-")
+    assert (g1["baseline"], g2["baseline"]) == (-2, -2)
+    assert g1["baseline_on"] == g1["set_on"]
     assert g1["text"] == "Mia laces her shoes before kinder"
     assert g1["weight"] == 2
     assert g1["status"] == "active"
@@ -315,6 +341,7 @@ def test_goal_add_numbers_goals_and_saves_levels_and_copm(runner, notes):
         "problem": "getting ready for kinder",
         "performance_t1": 3,
         "satisfaction_t1": 2,
+        "t1_on": g1["set_on"],
     }
     assert g2["text"] == "Calm-body plan at the bell"
     assert "weight" not in g2 and "levels" not in g2 and "copm" not in g2
@@ -323,10 +350,12 @@ def test_goal_add_numbers_goals_and_saves_levels_and_copm(runner, notes):
 
 def test_goal_add_skips_ids_in_use(runner, journal):
     journal.add_client(make_client(goals=(Goal("g2", "Uses calm-body plan"),)))
-    result = runner.invoke(app, ["goal", "add", "mia-k", "--text", "Joins peer play"])
+    result = runner.invoke(
+        app, ["goal", "add", "mia-k", "--text", "Joins peer play", "--baseline", "-2"]
+    )
     assert result.exit_code == 0, result.output
     client, _ = journal.read_client("mia-k")
-    assert [g.id for g in client.goals] == ["g2", "g3"]
+    assert [g.number for g in client.goals] == ["g2", "g3"]
 
 
 @pytest.mark.parametrize(
@@ -334,6 +363,9 @@ def test_goal_add_skips_ids_in_use(runner, journal):
     [
         (["--no-input"], "--text is required"),
         ([], "--text is required"),  # CliRunner's stdin is not a terminal
+        (["--text", "x"], "--baseline is required"),
+        (["--text", "x", "--no-input"], "--baseline is required"),
+        (["--text", "x", "--baseline", "3"], "--baseline"),
         (["--text", "   "], "must not be empty"),
         (["--text", "x", "--level", "3=too high"], "--level takes LEVEL=DESCRIPTION"),
         (["--text", "x", "--level", "+1"], "--level takes LEVEL=DESCRIPTION"),
@@ -366,7 +398,9 @@ def test_goal_add_refuses_when_client_toml_changed_on_disk(runner, journal, monk
         return client, fingerprint
 
     monkeypatch.setattr(Journal, "read_client", read_then_someone_edits)
-    result = runner.invoke(app, ["goal", "add", "mia-k", "--text", "Joins peer play"])
+    result = runner.invoke(
+        app, ["goal", "add", "mia-k", "--text", "Joins peer play", "--baseline", "-2"]
+    )
     assert result.exit_code == 1, result.output
     assert "changed on disk" in result.stderr
     assert "nothing was changed" in result.stderr
@@ -393,18 +427,31 @@ def rated(journal):
 
 
 def test_goal_list_shows_active_goals_with_the_latest_rating(runner, rated):
-    result = runner.invoke(app, ["goal", "list", "mia-k"])
+    result = runner.invoke(app, ["goal", "list", "mia-k"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     rows = [line.split() for line in result.stdout.splitlines()]
     assert rows == [
-        ["id", "goal", "weight", "status", "latest", "GAS"],
-        ["g1", "Laces", "shoes", "1", "active", "+1"],
-        ["g2", "Calm-body", "plan", "2", "active", "–"],
+        ["id", "goal", "weight", "status", "baseline", "interim", "review", "COPM"],
+        [
+            "g1",
+            "Laces",
+            "shoes",
+            "1",
+            "active",
+            "not",
+            "recorded",
+            "+1",
+            "on",
+            "2026-03-19",
+            "–",
+            "–",
+        ],
+        ["g2", "Calm-body", "plan", "2", "active", "not", "recorded", "–", "–", "–"],
     ]
 
 
 def test_goal_list_all_includes_goals_not_active(runner, rated):
-    result = runner.invoke(app, ["goal", "list", "mia-k", "--all"])
+    result = runner.invoke(app, ["goal", "list", "mia-k", "--all"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert [line.split()[0] for line in result.stdout.splitlines()] == ["id", "g1", "g2", "g3"]
     assert "achieved" in result.stdout
@@ -911,7 +958,10 @@ def test_brackets_and_emoji_codes_in_notes_are_shown_as_written(runner, notes):
     note must be shown exactly as it was written, wherever it appears."""
     name, goal = "Mia [sic] :sob:", "Asks with [AAC] device [b]unprompted[/b] :smile:"
     assert runner.invoke(app, ["client", "add", "mia-k", "--name", name]).exit_code == 0
-    assert runner.invoke(app, ["goal", "add", "mia-k", "--text", goal]).exit_code == 0
+    assert (
+        runner.invoke(app, ["goal", "add", "mia-k", "--text", goal, "--baseline", "-2"]).exit_code
+        == 0
+    )
     for args in (["client", "list"], ["client", "show", "mia-k"], ["goal", "list", "mia-k"]):
         result = runner.invoke(app, args, env={"COLUMNS": "200"})
         assert result.exit_code == 0, result.output

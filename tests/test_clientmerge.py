@@ -408,7 +408,20 @@ def devices(runner, tmp_path: Path) -> tuple[Path, Path]:
     a, b = tmp_path / "a", tmp_path / "b"
     ok(otj(runner, a, "init", "--git", "--remote", str(remote)))
     ok(otj(runner, a, "client", "add", "mia-k", "--name", "Mia K."))
-    ok(otj(runner, a, "goal", "add", "mia-k", "--text", "Laces shoes", "--no-input"))
+    ok(
+        otj(
+            runner,
+            a,
+            "goal",
+            "add",
+            "mia-k",
+            "--text",
+            "Laces shoes",
+            "--baseline",
+            "-2",
+            "--no-input",
+        )
+    )
     ok(otj(runner, a, "sync"))
     ok(otj(runner, b, "init", "--git", "--remote", str(remote)))
     return a, b
@@ -421,8 +434,34 @@ def client_file(folder: Path) -> Path:
 @needs_git
 def test_goals_added_on_two_devices_both_arrive_through_sync(runner, devices):
     a, b = devices
-    ok(otj(runner, a, "goal", "add", "mia-k", "--text", "Goal typed on A", "--no-input"))
-    ok(otj(runner, b, "goal", "add", "mia-k", "--text", "Goal typed on B", "--no-input"))
+    ok(
+        otj(
+            runner,
+            a,
+            "goal",
+            "add",
+            "mia-k",
+            "--text",
+            "Goal typed on A",
+            "--baseline",
+            "-2",
+            "--no-input",
+        )
+    )
+    ok(
+        otj(
+            runner,
+            b,
+            "goal",
+            "add",
+            "mia-k",
+            "--text",
+            "Goal typed on B",
+            "--baseline",
+            "-2",
+            "--no-input",
+        )
+    )
     ok(otj(runner, a, "sync"))
 
     result = otj(runner, b, "sync")

@@ -232,12 +232,15 @@ def test_a_push_that_keeps_failing_says_why(runner, devices, monkeypatch):
 # -- 2. a change git cannot merge ----------------------------------------------------------------
 
 
+BASELINE = ("--baseline", "-2", "--no-input")
+
+
 def test_both_devices_add_a_goal_and_sync_joins_them(runner, devices):
     """client.toml goes through otjournal's merge driver (clientmerge.py): goals added on
     two devices at once (ids unique across devices) are both kept, no conflict left."""
     _, a, b = devices
-    ok(otj(runner, a, "goal", "add", "mia-k", "--text", "Goal typed on A", "--no-input"))
-    ok(otj(runner, b, "goal", "add", "mia-k", "--text", "Goal typed on B", "--no-input"))
+    ok(otj(runner, a, "goal", "add", "mia-k", "--text", "Goal typed on A", *BASELINE))
+    ok(otj(runner, b, "goal", "add", "mia-k", "--text", "Goal typed on B", *BASELINE))
     ok(otj(runner, a, "sync"))
 
     result = otj(runner, b, "sync")

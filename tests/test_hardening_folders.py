@@ -90,7 +90,7 @@ def mia(journal: Journal) -> Journal:
 @pytest.mark.parametrize(
     "command",
     [
-        ("goal", "add", "mia-k", "--text", "Ties laces", "--no-input"),
+        ("goal", "add", "mia-k", "--text", "Ties laces", "--baseline", "-2", "--no-input"),
         ("homework", "add", "mia-k", "--text", "Practise the bow"),
         ("log", "mia-k", *FULL_LOG, "--summary", "Followed her lead"),
     ],
@@ -158,7 +158,9 @@ def test_a_client_folder_open_to_others_is_made_private_on_write(runner, mia: Jo
     os.chmod(folder, 0o755)
     os.chmod(mia.clients_dir, 0o775)
     os.chmod(mia.root, 0o777)
-    result = invoke(runner, "goal", "add", "mia-k", "--text", "Ties laces", "--no-input")
+    result = invoke(
+        runner, "goal", "add", "mia-k", "--text", "Ties laces", "--baseline", "-2", "--no-input"
+    )
     assert result.exit_code == 0, result.output
     assert [mode(p) for p in (mia.root, mia.clients_dir, folder)] == [0o700] * 3
 

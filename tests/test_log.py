@@ -22,6 +22,7 @@ import pytest
 from otjournal.cli import app
 from otjournal.errors import UsageError
 from otjournal.forms import session as noteform
+from otjournal.model import Client, Goal
 from otjournal.model.vocab import CHECKLIST
 from tests.conftest import CLOCK, TZ
 
@@ -125,25 +126,32 @@ def answers(**sections: list[str]) -> str:
 
 
 @pytest.fixture
-def mia(runner) -> str:
-    ok(runner.invoke(app, ["client", "add", "mia-k", "--name", "Mia K."]))
-    ok(
-        runner.invoke(
-            app,
-            [
-                "goal",
-                "add",
-                "mia-k",
-                "--text",
-                "Laces shoes before kinder",
-                "--level",
-                "-2=with hand-over-hand",
-                "--level",
-                "0=with the picture card",
-            ],
+def mia(journal) -> str:
+    # Goals with fixed ids (as files from before random suffixes have them), so the notes
+    # below can be compared whole; `otj goal add` itself is tested in test_goals.py.
+    journal.add_client(
+        Client(
+            "mia-k",
+            "Mia K.",
+            goals=(
+                Goal(
+                    "g1",
+                    "Laces shoes before kinder",
+                    levels={-2: "with hand-over-hand", 0: "with the picture card"},
+                    set_on=CLOCK.date(),
+                    baseline=-2,
+                    baseline_on=CLOCK.date(),
+                ),
+                Goal(
+                    "g2",
+                    "Uses a calm-body plan",
+                    set_on=CLOCK.date(),
+                    baseline=-2,
+                    baseline_on=CLOCK.date(),
+                ),
+            ),
         )
     )
-    ok(runner.invoke(app, ["goal", "add", "mia-k", "--text", "Uses a calm-body plan"]))
     return "mia-k"
 
 

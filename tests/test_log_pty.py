@@ -68,11 +68,29 @@ def tables_with(value: Any, key: str, wanted: Any) -> Iterator[dict[str, Any]]:
             yield from tables_with(v, key, wanted)
 
 
+def first_goal_id() -> str:
+    """The id ``otj goal add`` gave the env fixture's goal (``g1-`` and a random suffix)."""
+    path = Path(os.environ["OTJOURNAL_DIR"]) / "clients" / "mia-k" / "client.toml"
+    goal_id = str(tomllib.loads(path.read_text("utf-8"))["goals"][0]["id"])
+    assert goal_id.startswith("g1-")
+    return goal_id
+
+
 @pytest.fixture
 def env(runner) -> dict[str, str]:
     for args in (
         ["client", "add", "mia-k", "--name", "Mia K."],
-        ["goal", "add", "mia-k", "--text", "Laces shoes", "--level", "-2=with hand-over-hand"],
+        [
+            "goal",
+            "add",
+            "mia-k",
+            "--text",
+            "Laces shoes",
+            "--baseline",
+            "-2",
+            "--level",
+            "-2=with hand-over-hand",
+        ],
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
@@ -154,7 +172,7 @@ def test_a_whole_session_with_defaults_and_answers(env, notes):
     assert before <= s["written_at"] <= after
     late = noteform.is_late(s["start"], 50, s["written_at"], 24)
     assert s.get("late_entry", False) is late
-    assert s["goals"] == [{"goal": "g1", "gas": 1, "evidence": "Laced two holes"}]
+    assert s["goals"] == [{"goal": first_goal_id(), "gas": 1, "evidence": "Laced two holes"}]
     assert s["activities"] == [
         {
             "name": "Train course",
@@ -267,7 +285,7 @@ def test_sighup_keeps_the_answers_so_far(env, notes):
     assert note["start"] == datetime(2026, 3, 5, 14, 30, tzinfo=UTC)
     assert note["setting"] == "home"
     assert note["attendees"] == ["child", "parent"]
-    assert note["goals"] == [{"goal": "g1", "gas": 1, "evidence": "Laced two holes"}]
+    assert note["goals"] == [{"goal": first_goal_id(), "gas": 1, "evidence": "Laced two holes"}]
     assert [a["name"] for a in note["activities"]] == ["Train course"]
     assert draft["partial"]["child_voice.text"] == "Said 'go fast'\nand 'again'"
     assert session_files(notes) == []
@@ -280,7 +298,7 @@ def check_voice(draft: dict[str, Any]) -> None:
     note = draft["note"]
     assert note["duration_min"] == 50
     assert note["setting"] == "home"
-    assert note["goals"] == [{"goal": "g1", "gas": 1, "evidence": "Laced two holes"}]
+    assert note["goals"] == [{"goal": first_goal_id(), "gas": 1, "evidence": "Laced two holes"}]
     assert [a["name"] for a in note["activities"]] == ["Train course"]
     # The line being typed at the kill may or may not have made it; the two before did.
     assert draft["partial"]["child_voice.text"].startswith("Said 'go fast'\nand 'again'")

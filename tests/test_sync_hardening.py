@@ -26,7 +26,7 @@ import pytest
 from otjournal.disk import amend
 from otjournal.disk.parsing import parse_record_bytes
 from otjournal.disk.store import Journal
-from otjournal.model import Session
+from otjournal.model import Goal, Session
 from tests.conftest import Clock, make_session
 from tests.test_gitsync import bare, clean, git, log_session, ok, otj
 
@@ -409,7 +409,8 @@ def test_ten_clones_converge_with_every_note_and_amendment_once(runner, tmp_path
     first = clones[0]
     ok(otj(runner, first, "init", "--git", "--remote", str(remote)))
     ok(otj(runner, first, "client", "add", "mia-k", "--name", "Mia K."))
-    ok(otj(runner, first, "goal", "add", "mia-k", "--text", "Laces shoes"))  # g1, rated below
+    mia, fingerprint = Journal(first).read_client("mia-k")  # g1, rated by make_session below
+    Journal(first).save_client(mia.with_goal(Goal("g1", "Laces shoes")), fingerprint)
     for n in range(SHARED):
         log_session(runner, first, f"2026-02-0{n + 1}", "09:00", f"Shared note {n}")
     ok(otj(runner, first, "sync"))

@@ -94,6 +94,8 @@ def test_doctor_returns_findings_and_prints_nothing(tmp_path, capsys):
 
 def test_goal_levels_are_the_vocabularys(runner, journal):
     journal.add_client(make_client())
-    result = runner.invoke(app, ["goal", "add", "mia-k", "--text", "x", "--level", "3=too high"])
+    result = runner.invoke(
+        app, ["goal", "add", "mia-k", "--text", "x", "--baseline", "-2", "--level", "3=too high"]
+    )
     assert result.exit_code == 2, result.output
     assert "one of " + ", ".join(GAS_LEVEL_KEYS) in result.output

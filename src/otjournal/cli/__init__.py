@@ -15,6 +15,7 @@ from otjournal.cli.common import BoundaryGroup, tolerant_output
 # register(app).
 MODULES = (
     "clients",
+    "goal_cmds",
     "journal_cmds",
     "log_cmd",
     "drafts_cmd",
@@ -31,7 +32,7 @@ MODULES = (
 # (tests/test_fast_reads.py checks this map against what the modules register).
 WHERE = {
     "client": "clients",
-    "goal": "clients",
+    "goal": "goal_cmds",
     "path": "journal_cmds",
     "list": "journal_cmds",
     "show": "journal_cmds",

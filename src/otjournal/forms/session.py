@@ -17,6 +17,7 @@ from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.forms.common import error_header
 from otjournal.model import Client, Session
+from otjournal.model.client import AmbiguousGoal
 from otjournal.model.ids import is_slug, shown
 from otjournal.model.kinds import HOMEWORK_KINDS, SESSION
 from otjournal.model.session import MAX_MINUTES
@@ -162,6 +163,49 @@ def start_problem(start: Any, now: datetime) -> str | None:
     )
 
 
+def resolve_goal_ids(note: Note, client: Client | None) -> list[ValidationError]:
+    """Write each goal id typed short (``g3``, in a rating or an activity's ``goals``) as
+    the goal's full id (``g3-k7q``), in place. A short id two goals share is an error
+    listing their ids; an id the client does not have is left for ``goal_errors``."""
+    errors: list[ValidationError] = []
+    if client is None:
+        return errors
+
+    def full(gid: Any, where: str) -> Any:
+        if not isinstance(gid, str) or not is_slug(gid):
+            return gid
+        try:
+            goal = client.find_goal(gid)
+        except AmbiguousGoal as exc:
+            errors.append(
+                ValidationError(
+                    where,
+                    f"{gid} names {len(exc.ids)} goals of {client.handle}: "
+                    f"use the full id ({', '.join(exc.ids)})",
+                )
+            )
+            return gid
+        return goal.id if goal is not None else gid
+
+    goals = note.get("goals")
+    for g in goals if isinstance(goals, list) else []:
+        if isinstance(g, dict) and "goal" in g:
+            g["goal"] = full(g["goal"], f"goal {g['goal']}")
+    activities = note.get("activities")
+    for i, a in enumerate(activities if isinstance(activities, list) else []):
+        if isinstance(a, dict) and isinstance(a.get("goals"), list):
+            a["goals"] = [full(gid, f"activities[{i}].goals") for gid in a["goals"]]
+    return errors
+
+
+def _ambiguous(client: Client, gid: str) -> bool:
+    try:
+        client.find_goal(gid)
+    except AmbiguousGoal:
+        return True
+    return False
+
+
 def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
     """Ratings of goals the client does not have, and ratings out of range, each named
     by the goal's id (``goal g1``), never by its place in a list."""
@@ -176,6 +220,8 @@ def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
         if not is_slug(gid):
             continue  # the model says what a goal id looks like
         if client is not None and client.goal(gid) is None:
+            if _ambiguous(client, gid):
+                continue  # resolve_goal_ids has said so
             errors.append(
                 ValidationError(
                     f"goal {gid}",
@@ -203,8 +249,10 @@ def _goal_list(client: Client) -> str:
 
 
 def input_errors(note: Note, client: Client | None, now: datetime) -> list[ValidationError]:
-    """What a new note's values break of the rules above (the model checks the rest)."""
-    errors: list[ValidationError] = []
+    """What a new note's values break of the rules above (the model checks the rest).
+    Goal ids typed short are written in full first (``resolve_goal_ids``, in place): the
+    flags before any prompt, and the note being saved, store each goal's full id."""
+    errors = resolve_goal_ids(note, client)
     problem = duration_problem(note.get("duration_min"))
     if problem:
         errors.append(ValidationError("duration_min", problem))
@@ -423,7 +471,9 @@ def editor_form(
         _kv("written_by", note.get("written_by", "")),
         "",
     ]
-    rated = {g.get("goal"): g for g in note.get("goals", []) if isinstance(g, dict)}
+    rated = {
+        _full_id(client, g.get("goal")): g for g in note.get("goals", []) if isinstance(g, dict)
+    }
     goals = list(client.active_goals) if client else []
     lines.append("# Goals addressed: gas = -2 | -1 | 0 | 1 | 2 (interim); leave blank if not.")
     for g in goals:
@@ -516,6 +566,17 @@ def editor_form(
     if not plan.get("homework"):
         lines += ["# [[plan.homework]]", '# text = ""', '# kind = "practice"', "# per_week = 5", ""]
     return "\n".join(lines) + "\n"
+
+
+def _full_id(client: Client | None, gid: Any) -> Any:
+    """A goal id as the form lists it: the full id of a goal named short (``g3``)."""
+    if client is None or not isinstance(gid, str):
+        return gid
+    try:
+        goal = client.find_goal(gid)
+    except AmbiguousGoal:
+        return gid
+    return goal.id if goal is not None else gid
 
 
 def form_to_note(data: dict[str, Any]) -> Note:

@@ -1,0 +1,349 @@
+"""A client's goals and episode of care, as rows, lines and JSON-ready tables.
+
+``goal_states`` reads each goal's ratings from the notes: the latest interim rating
+(any note but a review) and the last review's (a session of type "review": the
+outcome). ``episode_facts`` gives the episode at a glance (intake, last review,
+discharge). Both are plain data; the renderers below turn them into text. Never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from otjournal.numbers.episodes import discharged, episodes
+from otjournal.views import textgrid
+from otjournal.views.rows import gas
+from otjournal.views.textgrid import Column
+
+if TYPE_CHECKING:
+    from otjournal.model import Client, Copm, Goal, Session
+
+
+@dataclass(frozen=True)
+class Rating:
+    gas: int
+    on: date
+
+    def to_json(self) -> dict[str, Any]:
+        return {"gas": self.gas, "on": self.on}
+
+
+@dataclass(frozen=True)
+class GoalState:
+    """A goal with what the notes say of it."""
+
+    goal: Goal
+    interim: Rating | None  # the latest rating in a note that is not a review
+    review: Rating | None  # the rating at the last review that rated it
+
+
+def goal_states(
+    client: Client, sessions: Iterable[Session], *, show_all: bool = True
+) -> list[GoalState]:
+    """The client's goals (only the active ones unless ``show_all``) with their latest
+    interim rating and last review rating, read from ``sessions``."""
+    interim: dict[str, Rating] = {}
+    review: dict[str, Rating] = {}
+    for s in sorted(sessions, key=lambda s: s.start):
+        into = review if s.session_type == "review" else interim
+        for r in s.goals:
+            if r.gas is not None:
+                into[r.goal] = Rating(r.gas, s.start.date())
+    return [
+        GoalState(g, interim.get(g.id), review.get(g.id))
+        for g in client.goals
+        if show_all or g.is_active
+    ]
+
+
+def last_review(sessions: Iterable[Session]) -> date | None:
+    days = [s.start.date() for s in sessions if s.session_type == "review"]
+    return max(days, default=None)
+
+
+@dataclass(frozen=True)
+class EpisodeFacts:
+    intake: date | None  # the latest episode's intake, None: no intake recorded
+    last_review: date | None  # in the latest episode
+    discharged: date | None  # the discharge that closed the last episode
+    reason: str  # why it closed ("" while in care)
+
+    @property
+    def status(self) -> str:
+        return "discharged" if self.discharged else "in care"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "intake": self.intake,
+            "last_review": self.last_review,
+            "discharged": self.discharged,
+            "discharge_reason": self.reason or None,
+        }
+
+
+def episode_facts(sessions: Sequence[Session]) -> EpisodeFacts:
+    """The client's latest episode of care at a glance (numbers.episodes)."""
+    eps = episodes(sessions)
+    latest = eps[-1] if eps else None
+    reviews = [s for s in sessions if latest is None or latest.holds(s.start.date())]
+    closed = discharged(sessions)
+    reason = closed.discharge.reason if closed is not None and closed.discharge else ""
+    return EpisodeFacts(
+        intake=latest.start if latest is not None else None,
+        last_review=last_review(reviews),
+        discharged=closed.start.date() if closed is not None else None,
+        reason=reason,
+    )
+
+
+# -- JSON ---------------------------------------------------------------------------------
+
+_GOAL_KEYS = ("text", "weight", "status", "set_on", "baseline", "baseline_on")
+_COPM_KEYS = (
+    "problem",
+    "performance_t1",
+    "satisfaction_t1",
+    "t1_on",
+    "performance_t2",
+    "satisfaction_t2",
+    "t2_on",
+)
+
+
+def goal_json(state: GoalState) -> dict[str, Any]:
+    """A goal for ``goal list --json``: every key present, null when empty; the
+    changes keep each earlier value as written."""
+    g = state.goal
+    data: dict[str, Any] = {"id": g.id, "number": g.number}
+    data.update({k: getattr(g, k) for k in _GOAL_KEYS})
+    data["status_on"] = g.status_on
+    data["levels"] = g.levels_table()
+    data["copm"] = copm_json(g.copm)
+    data["latest_interim"] = state.interim.to_json() if state.interim else None
+    data["last_review"] = state.review.to_json() if state.review else None
+    data["latest_gas"] = state.interim.gas if state.interim else None  # as before
+    data["changes"] = [c.to_dict() for c in g.changes]
+    return data
+
+
+def copm_json(copm: Copm | None) -> dict[str, Any] | None:
+    if copm is None:
+        return None
+    return {k: getattr(copm, k) for k in _COPM_KEYS}
+
+
+# -- text ---------------------------------------------------------------------------------
+
+GOAL_COLUMNS = (
+    Column("id"),
+    Column("goal", fold=True),
+    Column("weight", justify="right"),
+    Column("status"),
+    Column("baseline"),
+    Column("interim"),
+    Column("review"),
+    Column("COPM"),
+)
+
+
+def shown_id(goal: Goal) -> str:
+    """``g4 (g4-k7q)``: the short name a person types, then the full id."""
+    return goal.id if goal.number == goal.id else f"{goal.number} ({goal.id})"
+
+
+def status_text(goal: Goal) -> str:
+    since = goal.status_on
+    return f"{goal.status} since {since}" if since else goal.status
+
+
+def baseline_text(goal: Goal) -> str:
+    if goal.baseline is None:
+        return "not recorded"
+    return f"{gas(goal.baseline)} on {goal.baseline_on}" if goal.baseline_on else gas(goal.baseline)
+
+
+def rating_text(rating: Rating | None) -> str:
+    return f"{gas(rating.gas)} on {rating.on}" if rating else "–"
+
+
+def copm_text(copm: Copm | None) -> str:
+    """``P 3→5 · S 2→6`` (T1→T2), or "–"."""
+    if copm is None:
+        return "–"
+
+    def score(value: int | None) -> str:
+        return "–" if value is None else str(value)
+
+    if all(getattr(copm, k) is None for k in copm.SCORE_KEYS):
+        return "–"
+    return (
+        f"P {score(copm.performance_t1)}→{score(copm.performance_t2)} · "
+        f"S {score(copm.satisfaction_t1)}→{score(copm.satisfaction_t2)}"
+    )
+
+
+def goal_cells(state: GoalState) -> tuple[str, ...]:
+    g = state.goal
+    return (
+        shown_id(g),
+        g.text,
+        f"{g.weight:g}",
+        status_text(g),
+        baseline_text(g),
+        rating_text(state.interim),
+        rating_text(state.review),
+        copm_text(g.copm),
+    )
+
+
+def goals_grid(states: Sequence[GoalState]) -> textgrid.Grid:
+    return textgrid.Grid(GOAL_COLUMNS, [goal_cells(s) for s in states])
+
+
+def goal_lines(state: GoalState) -> Group:
+    """A goal in ``client show``: its id and words, its levels, then one line each for
+    its status and baseline, its ratings, and COPM."""
+    g = state.goal
+    parts: list[RenderableType] = [Text.assemble((shown_id(g), "bold"), "  ", g.text)]
+    for level in (2, 1, 0, -1, -2):
+        if level in g.levels:
+            parts.append(Text(f"  {gas(level):>3}  {g.levels[level]}"))
+    facts = [
+        f"weight {g.weight:g} · {status_text(g)} · baseline {baseline_text(g)}",
+        f"latest interim GAS {rating_text(state.interim)} · "
+        f"last review {rating_text(state.review)}",
+    ]
+    if g.copm is not None:
+        facts.append(f"COPM: {g.copm.problem} — {copm_text(g.copm)}")
+    if g.changes:
+        facts.append(f"{len(g.changes)} earlier change(s) kept in client.toml")
+    # Indented as a block: a line wrapped on a narrow terminal keeps its indent.
+    parts += [Padding(Text(line), (0, 0, 0, 6), expand=False) for line in facts]
+    return Group(*parts)
+
+
+def episode_lines(facts: EpisodeFacts) -> list[Text]:
+    intake = f"intake {facts.intake}" if facts.intake else "no intake recorded"
+    review = f"last review {facts.last_review}" if facts.last_review else "no review yet"
+    care = (
+        f"discharged {facts.discharged}" + (f" ({facts.reason})" if facts.reason else "")
+        if facts.discharged
+        else "in care"
+    )
+    return [Text(f"episode: {intake} · {review} · {care}")]
+
+
+# -- clients ------------------------------------------------------------------------------
+
+CLIENT_COLUMNS = (
+    Column("client"),
+    Column("name", fold=True),
+    Column("goals", justify="right"),
+    Column("sessions", justify="right"),
+    Column("last seen"),
+)
+CARE_COLUMN = Column("care")
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    client: Client
+    sessions: int
+    last_session: Session | None
+    discharge: Session | None
+
+    @property
+    def discharged(self) -> date | None:
+        return self.discharge.start.date() if self.discharge is not None else None
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.client
+        return {
+            "handle": c.handle,
+            "display_name": c.display_name,
+            "regulation_framework": c.regulation_framework,
+            "active_goals": len(c.active_goals),
+            "sessions": self.sessions,
+            "last_session": self.last_session.start if self.last_session else None,
+            "status": "discharged" if self.discharge else "in care",
+            "discharged": self.discharged,
+        }
+
+
+def client_rows(
+    clients: Iterable[Client], sessions_by_client: dict[str, list[Session]], *, show_all: bool
+) -> list[ClientRow]:
+    """Clients in care (and, ``show_all``, the discharged too), each with their count of
+    sessions, the last, and the discharge that closed their last episode."""
+    rows = []
+    for c in clients:
+        sessions = sorted(sessions_by_client.get(c.handle, []), key=lambda s: s.start)
+        row = ClientRow(c, len(sessions), sessions[-1] if sessions else None, discharged(sessions))
+        if show_all or row.discharge is None:
+            rows.append(row)
+    return rows
+
+
+def clients_grid(rows: Sequence[ClientRow], *, show_all: bool) -> textgrid.Grid:
+    cells = []
+    for r in rows:
+        last = f"{r.last_session.start:%Y-%m-%d}" if r.last_session else "–"
+        line = [
+            r.client.handle,
+            r.client.display_name,
+            str(len(r.client.active_goals)),
+            str(r.sessions),
+            last,
+        ]
+        if show_all:
+            line.append(f"discharged {r.discharged}" if r.discharged else "in care")
+        cells.append(tuple(line))
+    columns = (*CLIENT_COLUMNS, CARE_COLUMN) if show_all else CLIENT_COLUMNS
+    return textgrid.Grid(columns, cells)
+
+
+# -- a client's page ----------------------------------------------------------------------
+
+
+def client_page(client: Client, sessions: Sequence[Session], today: date) -> Group:
+    """``client show``: the profile, the episode of care at a glance, then each goal with
+    its status, baseline and ratings."""
+    from otjournal.views.session import age
+
+    lines: list[RenderableType] = [
+        Text.assemble((client.display_name, "bold"), f" ({client.handle})")
+    ]
+    if client.date_of_birth:
+        born = client.date_of_birth
+        lines.append(Text(f"born {born} (age {age(born, today)})"))
+    lines.append(Text(f"regulation framework: {client.regulation_framework}"))
+    if client.communication:
+        lines.append(Text(f"communication: {', '.join(client.communication)}"))
+    if client.strengths:
+        lines.append(Text(f"interests and strengths: {', '.join(client.strengths)}"))
+    for c in client.caregivers:
+        lines.append(
+            Text(f"caregiver: {c.name}" + (f" ({c.relationship})" if c.relationship else ""))
+        )
+    if client.plan_period:
+        p = client.plan_period
+        lines.append(
+            Text(f"plan period: {p.start} to {p.end}" + (f" ({p.funder})" if p.funder else ""))
+        )
+    ordered = sorted(sessions, key=lambda s: s.start)
+    last = f", last {ordered[-1].start:%Y-%m-%d}" if ordered else ""
+    lines.append(Text(f"sessions: {len(ordered)}{last}"))
+    lines += episode_lines(episode_facts(ordered))
+    lines += [Text(""), Text("Goals", style="bold")]
+    if not client.goals:
+        lines.append(Text(f"  none yet: otj goal add {client.handle}"))
+    lines += [goal_lines(s) for s in goal_states(client, ordered)]
+    return Group(*lines)
