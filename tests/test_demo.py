@@ -194,7 +194,7 @@ def test_output_shows_the_clients_and_what_to_try(runner, tmp_path, monkeypatch)
     assert lines[0] == f"Demo journal (fictional) written to {d}"
     assert lines[1] == f"4 clients, 104 sessions, {len(snap.homework)} homework entries."
     header = lines.index(next(line for line in lines if line.startswith("client ")))
-    assert lines[header].split() == ["client", "name", "goals", "sessions", "last", "seen"]
+    assert lines[header].split() == ["client", "name", "goals", "sessions", "last", "seen", "care"]
     assert [line.split()[0] for line in lines[header + 1 : header + 5]] == [
         "ava-l",
         "mia-k",

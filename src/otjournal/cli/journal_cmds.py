@@ -276,7 +276,8 @@ def _show_demo(root: Path, counts: dict[str, int], end: date) -> None:
     from rich.text import Text
 
     from otjournal.disk.store import Journal
-    from otjournal.views.session import clients_table, sessions_table
+    from otjournal.views.goals import client_rows, clients_grid
+    from otjournal.views.session import sessions_table
 
     console = out()
     snap = Journal(root).load()
@@ -289,7 +290,8 @@ def _show_demo(root: Path, counts: dict[str, int], end: date) -> None:
         f"{counts['homework']} homework entries.\n"
     )
     clients = [c.record for c in snap.clients.values()]
-    console.print(clients_table(clients[:12], by_client))
+    # Every client with their care status, as 'otj client list --all' shows them.
+    console.print(clients_grid(client_rows(clients[:12], by_client, show_all=True), show_all=True))
     if len(clients) > 12:
         console.print(f"… and {len(clients) - 12} more clients")
     console.print(Text("\nMost recent sessions", style="bold"))

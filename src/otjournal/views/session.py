@@ -15,8 +15,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from otjournal.disk.loading import Loaded
-from otjournal.model import Client, Goal, HomeworkEntry, Session
+from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.kinds import homework_kind
 from otjournal.model.vocab import (
     CHECKLIST_KEYS,
@@ -26,7 +25,6 @@ from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.closing import closing_detail
 from otjournal.views.rows import SESSION_COLUMNS, gas, session_cells
-from otjournal.views.textgrid import Column
 
 if TYPE_CHECKING:
     from otjournal.model import ChecklistAnswer
@@ -42,62 +40,6 @@ def when(session: Session) -> str:
 
 # Tables of free text are textgrid Grids: at any width every cell is shown whole (a
 # narrow terminal puts the text column under its row, or stacks the row).
-CLIENT_COLUMNS = (
-    Column("client"),
-    Column("name", fold=True),
-    Column("goals", justify="right"),
-    Column("sessions", justify="right"),
-    Column("last seen"),
-)
-GOAL_COLUMNS = (
-    Column("id"),
-    Column("goal", fold=True),
-    Column("weight", justify="right"),
-    Column("status"),
-    Column("latest GAS", justify="right"),
-)
-
-
-def clients_table(
-    clients: Iterable[Client], sessions_by_client: dict[str, list[Session]]
-) -> textgrid.Grid:
-    rows = []
-    for c in clients:
-        sessions = sessions_by_client.get(c.handle, [])
-        last = f"{sessions[-1].start:%Y-%m-%d}" if sessions else "–"
-        rows.append((c.handle, c.display_name, str(len(c.active_goals)), str(len(sessions)), last))
-    return textgrid.Grid(CLIENT_COLUMNS, rows)
-
-
-def goals_table(
-    client: Client, latest: dict[str, int | None] | None = None, show_all: bool = False
-) -> textgrid.Grid:
-    latest = latest or {}
-    rows = [
-        (g.id, g.text, f"{g.weight:g}", g.status, gas(latest.get(g.id)))
-        for g in client.goals
-        if show_all or g.is_active
-    ]
-    return textgrid.Grid(GOAL_COLUMNS, rows)
-
-
-def goal_detail(goal: Goal) -> Group:
-    parts: list[RenderableType] = [Text.assemble((goal.id, "bold"), "  ", goal.text)]
-    for level in (2, 1, 0, -1, -2):
-        if level in goal.levels:
-            parts.append(Text(f"  {gas(level):>3}  {goal.levels[level]}"))
-    if goal.copm:
-        c = goal.copm
-        parts.append(
-            Text(
-                f"  COPM: {c.problem} — performance {c.performance_t1 or '–'}→"
-                f"{c.performance_t2 or '–'}, satisfaction {c.satisfaction_t1 or '–'}→"
-                f"{c.satisfaction_t2 or '–'}"
-            )
-        )
-    return Group(*parts)
-
-
 def sessions_table(sessions: Sequence[Session]) -> textgrid.Grid:
     return textgrid.Grid(SESSION_COLUMNS, [session_cells(s) for s in sessions])
 
@@ -229,15 +171,6 @@ def homework_line(entry: HomeworkEntry) -> Text:
     spec = homework_kind(entry.entry_kind)
     detail = spec.one_line(entry.part) if spec is not None else ""
     return Text(f"{entry.at:%Y-%m-%d} {entry.entry_kind}: {detail}".rstrip(": "))
-
-
-def latest_ratings(sessions: Iterable[Loaded[Session]]) -> dict[str, int | None]:
-    latest: dict[str, int | None] = {}
-    for s in sessions:
-        for g in s.record.goals:
-            if g.gas is not None:
-                latest[g.goal] = g.gas
-    return latest
 
 
 def age(born: date, today: date) -> int:
