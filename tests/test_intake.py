@@ -202,9 +202,10 @@ def test_refusals_name_the_field_and_write_nothing(runner, mia, args, field):
     assert drafts() == []
 
 
-def test_no_input_names_what_is_missing(runner, mia):
+@pytest.mark.parametrize("reason", [[], ["--referral-reason", "  "]])
+def test_no_input_names_what_is_missing(runner, mia, reason):
     before = tree(mia.root)
-    result = intake(runner, "--summary", "Met them", "--setting", "home", "--no-input")
+    result = intake(runner, "--summary", "Met them", "--setting", "home", *reason, "--no-input")
     assert result.exit_code == 2
     assert "intake.referral_reason  (--referral-reason" in result.stderr
     assert tree(mia.root) == before
@@ -435,3 +436,34 @@ def test_an_intake_note_is_amendable(runner, mia):
     assert s.intake is not None and s.intake.referral_reason == "dressing and play"
     assert [a.text for a in s.amendments] == ["Dad agreed too"]
     assert runner.invoke(app, ["check"]).exit_code == 0
+
+
+# -- the prompts, in process -------------------------------------------------------------------
+
+
+def test_prompts_and_a_goal_changed_at_the_review(runner, mia):
+    typed = [
+        "Alex Rivera",  # no practitioner in the config: asked once
+        *["", "", ""],  # minutes, date, start time: the defaults
+        *["", ""],  # setting, who attended
+        *["", "Dressing", ""],  # referred by, the reason (two lines' end)
+        *["", "", ""],  # background, diagnoses, what matters
+        *["", ""],  # strengths, communication
+        "",  # no consent recorded
+        "",  # no assessment
+        *["Laces shoes", "-2", "", "", ""],  # a goal, its baseline, weight, levels, no more
+        "",  # the child's voice
+        *["Met them", "", "", ""],  # summary, next focus, homework
+        "9",  # at the review: the goals again
+        *["1", "Buttons coat", "+3", "-1", "2", "n", ""],  # drop the first, one more
+        "y",
+    ]
+    result = intake(runner, input="\n".join(typed) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Please give a whole number from -2 to 2" in result.output
+    s = only_session(mia)
+    (goal,) = client(mia).goals
+    assert (goal.text, goal.baseline, goal.weight, goal.number) == ("Buttons coat", -1, 2, "g1")
+    assert s.intake is not None and s.intake.goals == (goal.id,)
+    assert s.intake.referral_reason == "Dressing"
+    assert s.intake.consent == ()

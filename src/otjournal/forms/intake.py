@@ -53,8 +53,12 @@ def intake_day(note: Note, today: date) -> date:
 
 def missing_fields(note: Note) -> list[str]:
     return noteform.missing_fields(note) + [
-        k for k in REQUIRED if noteform.get(note, k) in (None, "", [], {})
+        k for k in REQUIRED if not _given(noteform.get(note, k))
     ]
+
+
+def _given(value: Any) -> bool:
+    return bool(value.strip()) if isinstance(value, str) else value not in (None, [], {})
 
 
 # -- flags ------------------------------------------------------------------------------
