@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
 from otjournal.views.closing import printout_sections
+from otjournal.views.intake import intake_sections
 from otjournal.views.report import CSS, html_page
 from otjournal.views.rows import gas
 from otjournal.views.visible import visible
@@ -93,6 +94,7 @@ def build(
         header.append(("Printed", str(printed)))
 
     sections = [
+        *intake_sections(s, client),
         Section("Goals addressed (interim GAS)", tuple(_goal(g, client) for g in s.goals)),
         Section("Activities", tuple(_activity(a) for a in s.activities)),
         Section(

@@ -24,6 +24,7 @@ from otjournal.model.vocab import (
 from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.closing import closing_detail
+from otjournal.views.intake import intake_detail
 from otjournal.views.rows import SESSION_COLUMNS, gas, session_cells
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
     )
     if s.late_entry:
         meta.append(" · late entry", style="bold")
-    out: list[RenderableType] = [header, meta, Text("")]
+    out: list[RenderableType] = [header, meta, Text(""), intake_detail(s, client)]
 
     goals: list[RenderableType] = []
     for g in s.goals:
