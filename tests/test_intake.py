@@ -357,9 +357,7 @@ def test_the_editor_form_lists_every_intake_part():
 # -- client.toml changed meanwhile -------------------------------------------------------------
 
 
-def test_client_file_changed_meanwhile_the_note_is_kept_and_the_commands_given(
-    runner, mia, monkeypatch
-):
+def test_client_file_changed_meanwhile_the_goals_join_it_as_it_is_now(runner, mia, monkeypatch):
     original = Journal.add_session
 
     def add_and_touch(self: Journal, *args: Any, **kw: Any) -> Any:
@@ -370,10 +368,28 @@ def test_client_file_changed_meanwhile_the_note_is_kept_and_the_commands_given(
 
     monkeypatch.setattr(Journal, "add_session", add_and_touch)
     result = intake(runner, *FLAGS, "--no-input")
+    assert result.exit_code == 0, result.output
+    s = only_session(mia)
+    assert s.intake is not None and len(s.intake.goals) == 2
+    # Theirs kept, ours added under the ids the intake names.
+    assert [g.id for g in client(mia).goals] == ["g7-abc", *s.intake.goals]
+    assert drafts() == []
+
+
+def test_client_file_that_cannot_be_saved_keeps_the_note_and_gives_the_commands(
+    runner, mia, monkeypatch
+):
+    from otjournal.errors import StoreError
+
+    def refuse(self: Journal, *args: Any, **kw: Any) -> Any:
+        raise StoreError("client.toml changed on disk since it was read")
+
+    monkeypatch.setattr(Journal, "save_client", refuse)
+    result = intake(runner, *FLAGS, "--no-input")
     assert result.exit_code == 1, result.output
     s = only_session(mia)
     assert s.intake is not None and len(s.intake.goals) == 2
-    assert [g.id for g in client(mia).goals] == ["g7-abc"]  # theirs kept, ours not written
+    assert client(mia).goals == ()  # nothing written
     assert "its goals were not added" in result.stderr
     assert "Laces" not in result.stderr  # the goals' text goes to stdout only
     assert (

@@ -260,14 +260,23 @@ class IntakeRun(LogSession):
 
     def write(self, session: Session) -> Loaded[Session]:
         """The note first; then the goals into client.toml, if it is still as read."""
+        from dataclasses import replace
+
         from otjournal.errors import StoreError
 
         saved = super().write(session)
         if self.goals and self.fingerprint is not None:
             try:
                 self.j.save_client(self.client, self.fingerprint)
-            except StoreError as exc:
-                self.unsaved = (exc.message, str(self.j.client_file(self.base.handle)))
+            except StoreError:
+                # Changed since it was read (a sync, another command): the goals' ids are
+                # unique across devices, so they join the file as it is now, once more.
+                try:
+                    fresh, fingerprint = self.j.read_client(self.base.handle)
+                    new = tuple(g for g in self.goals if fresh.goal(g.id) is None)
+                    self.j.save_client(replace(fresh, goals=(*fresh.goals, *new)), fingerprint)
+                except StoreError as exc:
+                    self.unsaved = (exc.message, str(self.j.client_file(self.base.handle)))
         return saved
 
     def announce(self, saved: Loaded[Session]) -> None:
