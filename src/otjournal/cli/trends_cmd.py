@@ -113,7 +113,7 @@ def _overview(j: Journal, start: date, end: date, json: bool) -> None:
 
     found, report = j.per_client(
         row,
-        memo="trends-overview",
+        memo="trends-overview-2",  # 2: goal direction from recorded baselines
         dump=overview_row_to_plain,
         load=overview_row_from_plain,
         params=(start, end),

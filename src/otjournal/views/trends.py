@@ -10,7 +10,6 @@ seven separate bars, an adapted activity is counted as a good sign.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -20,8 +19,14 @@ from rich.table import Table
 from rich.text import Text
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
-from otjournal.numbers.session import (
+from otjournal.numbers.outcomes import (
     COPM_CAVEAT,
+    CopmSummary,
+    Mean,
+    ReviewScore,
+    baseline_hint,
+)
+from otjournal.numbers.session import (
     ClientTrends,
     GoalTrend,
     ItemRate,
@@ -100,29 +105,7 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
         parts.append(Text("No sessions in this period."))
         return Group(*parts)
 
-    parts.append(_title("Goals (interim GAS, -2 to +2; 0 = expected outcome)"))
-    parts.append(ByWidth(lambda console, options: goals_table(t.goals, console, options)))
-    if t.tscores:
-        first, last = t.tscores[0], t.tscores[-1]
-        parts.append(
-            Text(
-                f"GAS T-score (goals rated together, weighted): {first.tscore:.1f} on "
-                f"{first.day} → {last.tscore:.1f} on {last.day} "
-                f"({len(t.tscores)} sessions)"
-            )
-        )
-    for cp in t.copm:
-        perf, sat = cp.performance, cp.satisfaction
-        mark = " *" if cp.important else ""
-        parts.append(
-            Text(
-                f"COPM {cp.problem}: performance {perf[0] or '–'} → {perf[1] or '–'}"
-                f"{_delta(cp.performance_change)}, satisfaction {sat[0] or '–'} → "
-                f"{sat[1] or '–'}{_delta(cp.satisfaction_change)}{mark}"
-            )
-        )
-    if any(cp.important for cp in t.copm):
-        parts.append(Text(f"  * {COPM_CAVEAT}", style="dim"))
+    parts += goal_parts(t)
     parts.append(Text(""))
 
     parts.append(_title("Affirming checklist: each item on its own, (yes + ½ partly) / applicable"))
@@ -202,26 +185,120 @@ TEXT_LEAST = 24
 ITEM_LEAST = 36  # a checklist item is a sentence: fewer cells would take four lines
 
 
+def goal_parts(t: ClientTrends) -> list[RenderableType]:
+    """The goals: each against its recorded baseline, the reviews' T-scores on the same
+    goals, the interim path, COPM; every figure says which ratings it uses."""
+    parts: list[RenderableType] = [
+        _title("Goals (GAS, -2 to +2; 0 = expected outcome)"),
+        ByWidth(lambda console, options: goals_table(t.goals, console, options)),
+    ]
+    missing = [g.goal for g in t.goals if g.baseline is None]
+    if missing:
+        parts.append(
+            Text(
+                f"Baseline not recorded for {', '.join(missing)}; to add it: "
+                + baseline_hint(t.client.handle, missing[0]),
+                style="dim",
+            )
+        )
+    for r in t.reviews:
+        parts.append(Text(r.uses))
+    if not t.reviews:
+        parts.append(Text("No review in this period: the ratings above are interim."))
+    if t.tscores:
+        first, last = t.tscores[0], t.tscores[-1]
+        parts.append(
+            Text(
+                f"Interim path, GAS T-score of each session's own rated goals (the sets "
+                f"differ): {first.tscore:.1f} on {first.day} → {last.tscore:.1f} on "
+                f"{last.day} ({len(t.tscores)} session{'s' if len(t.tscores) != 1 else ''})"
+            )
+        )
+    parts += copm_lines(t.copm)
+    return parts
+
+
+def copm_lines(c: CopmSummary) -> list[RenderableType]:
+    lines: list[RenderableType] = []
+    for cp in c.problems:
+        perf, sat = cp.performance, cp.satisfaction
+        mark = " *" if cp.important else ""
+        lines.append(
+            Text(
+                f"COPM {cp.problem}: performance {_score(perf[0])} → {_score(perf[1])}"
+                f"{_delta(cp.performance_change)}, satisfaction {_score(sat[0])} → "
+                f"{_score(sat[1])}{_delta(cp.satisfaction_change)}{mark}"
+            )
+        )
+        lines.append(Text(f"  {cp.uses}", style="dim"))
+    for name, mean in (("performance", c.performance), ("satisfaction", c.satisfaction)):
+        if mean is not None:
+            lines.append(Text(_mean_line(name, mean)))
+    if any(cp.important for cp in c.problems) or any(
+        m is not None and m.important for m in (c.performance, c.satisfaction)
+    ):
+        lines.append(Text(f"  * {COPM_CAVEAT}", style="dim"))
+    return lines
+
+
+def _mean_line(name: str, m: Mean) -> str:
+    mark = " *" if m.important else ""
+    return (
+        f"COPM mean {name} ({m.n} problem{'s' if m.n != 1 else ''} scored at T1 and T2): "
+        f"{m.t1:g} → {m.t2:g} ({m.change:+g}){mark}"
+    )
+
+
+def _score(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _goal_label(g: GoalTrend) -> str:
+    if g.status == "active":
+        return f"{g.goal} {g.text}"
+    since = f" since {g.status_on}" if g.status_on else ""
+    return f"{g.goal} {g.text} ({g.status}{since})"
+
+
+def _outcome(g: GoalTrend) -> str:
+    rating = g.outcome
+    if rating is None:
+        return "–"
+    return f"{gas(rating[1])} {'at review' if rating[2] == 'review' else 'interim'}"
+
+
 def goals_table(
     goals: Sequence[GoalTrend], console: Console, options: ConsoleOptions
 ) -> RenderableType:
-    """Each goal's text in full (wrapped), its ratings, latest and change."""
+    """Each goal's text in full (wrapped), its baseline, interim path, its rating at the
+    latest review (else the latest interim one, said so) and the change from baseline."""
     rows = [
-        (f"{g.goal} {g.text}", sparkline(g.points) or "–", gas(g.latest), _change(g.change))
+        (
+            _goal_label(g),
+            "not recorded" if g.baseline is None else gas(g.baseline),
+            sparkline(g.points) or "–",
+            _outcome(g),
+            _change(g.change),
+        )
         for g in goals
     ]
     table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
     table.add_column("goal", overflow="fold", min_width=TEXT_LEAST)
-    table.add_column("ratings", no_wrap=True)
-    table.add_column("latest", justify="right", no_wrap=True)
+    table.add_column("baseline", justify="right", no_wrap=True)
+    table.add_column("interim", no_wrap=True)
+    table.add_column("rating", justify="right", no_wrap=True)
     table.add_column("change", justify="right", no_wrap=True)
     for row in rows:
         table.add_row(*row)
     if _fits(console, options, table):
         return table
     lines: list[RenderableType] = []
-    for text, spark, latest, change in rows:
-        lines += [Text(text), Text(f"  {spark}"), Text(f"  latest {latest} · change {change}")]
+    for text, base, spark, rating, change in rows:
+        lines += [
+            Text(text),
+            Text(f"  interim {spark}"),
+            Text(f"  baseline {base} · rated {rating} · change {change}"),
+        ]
     return Group(*lines)
 
 
@@ -290,6 +367,91 @@ def _regulation_grid(reg: RegulationSummary) -> Table:
     return table
 
 
+INTERIM_USES = (
+    "interim path: the GAS T-score of each session other than a review, over the goals "
+    "rated in that session (the sets differ from session to session)"
+)
+
+
+def goal_uses(handle: str, g: GoalTrend) -> str:
+    """Which ratings a goal's change compares."""
+    rating = g.outcome
+    if g.baseline is None:
+        return "baseline not recorded; to add it: " + baseline_hint(handle, g.goal)
+    if rating is None:
+        return f"baseline on {g.baseline_on}; not rated in this period"
+    day, _, kind = rating
+    what = "the review on" if kind == "review" else "the latest interim rating (no review), on"
+    return f"change: {what} {day} against the baseline on {g.baseline_on}"
+
+
+def goal_json(handle: str, g: GoalTrend) -> dict[str, Any]:
+    rating, outcome = g.latest_rating, g.outcome
+    return {
+        "goal": g.goal,
+        "text": g.text,
+        "weight": g.weight,
+        "status": g.status,
+        "status_on": g.status_on,
+        "baseline": None if g.baseline is None else {"level": g.baseline, "on": g.baseline_on},
+        "interim": [{"date": d, "gas": v} for d, v in g.points],
+        "reviews": [{"date": d, "gas": v} for d, v in g.reviews],
+        "latest": None
+        if rating is None
+        else {"date": rating[0], "gas": rating[1], "from": rating[2]},
+        "outcome": None
+        if outcome is None
+        else {"date": outcome[0], "gas": outcome[1], "from": outcome[2]},
+        "change": g.change,
+        "uses": goal_uses(handle, g),
+    }
+
+
+def review_json(r: ReviewScore) -> dict[str, Any]:
+    return {
+        "date": r.day,
+        "session": r.session,
+        "goals": [
+            {"goal": g, "gas": x, "baseline": b, "weight": w}
+            for g, x, b, w in zip(r.goals, r.ratings, r.baselines, r.weights, strict=True)
+        ],
+        "tscore": r.tscore,
+        "baseline_tscore": r.baseline_tscore,
+        "missing_baseline": list(r.missing_baseline),
+        "uses": r.uses,
+    }
+
+
+def _mean_json(m: Mean | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {"t1": m.t1, "t2": m.t2, "problems": m.n, "change": m.change, "important": m.important}
+
+
+def copm_json(c: CopmSummary) -> dict[str, Any]:
+    return {
+        "problems": [
+            {
+                "goal": p.goal,
+                "problem": p.problem,
+                "performance": list(p.performance),
+                "satisfaction": list(p.satisfaction),
+                "t1_on": p.t1_on,
+                "t2_on": p.t2_on,
+                "t2_from": p.t2_from or None,
+                "performance_change": p.performance_change,
+                "satisfaction_change": p.satisfaction_change,
+                "important_change": p.important,
+                "uses": p.uses,
+            }
+            for p in c.problems
+        ],
+        "mean_performance": _mean_json(c.performance),
+        "mean_satisfaction": _mean_json(c.satisfaction),
+        "caveat": COPM_CAVEAT,
+    }
+
+
 def trends_json(t: ClientTrends) -> dict[str, Any]:
     """The numbers of the client view, for scripts."""
     low = lowest_item(t.checklist)
@@ -298,32 +460,14 @@ def trends_json(t: ClientTrends) -> dict[str, Any]:
         "since": t.since,
         "until": t.until,
         "sessions": len(t.sessions),
-        "goals": [
-            {
-                "goal": g.goal,
-                "text": g.text,
-                "weight": g.weight,
-                "ratings": [{"date": d, "gas": v} for d, v in g.points],
-                "baseline": g.baseline,
-                "latest": g.latest,
-                "change": g.change,
-            }
-            for g in t.goals
+        "goals": [goal_json(t.client.handle, g) for g in t.goals],
+        "reviews": [review_json(r) for r in t.reviews],
+        "interim": [
+            {"date": p.day, "session": p.session, "goals": p.goals, "tscore": p.tscore}
+            for p in t.tscores
         ],
-        "gas_tscores": [asdict(p) for p in t.tscores],
-        "copm": [
-            {
-                "goal": c.goal,
-                "problem": c.problem,
-                "performance": list(c.performance),
-                "satisfaction": list(c.satisfaction),
-                "performance_change": c.performance_change,
-                "satisfaction_change": c.satisfaction_change,
-                "important_change": c.important,
-            }
-            for c in t.copm
-        ],
-        "copm_caveat": COPM_CAVEAT,
+        "interim_uses": INTERIM_USES,
+        "copm": copm_json(t.copm),
         "checklist": [
             {
                 "item": r.item,
