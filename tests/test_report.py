@@ -189,7 +189,7 @@ def test_markdown_supports_goals_evidence_regulation_and_homework(runner, planne
     # the baseline recorded when the goal was set (not the first rating in the period, -1)
     assert (
         "GAS baseline -2 (recorded 2025-11-20) → 0, the latest interim rating, on 2026-04-16 "
-        "(no review in this period) (change +2). 2 interim ratings in this period." in goals
+        "(not rated at a review) (change +2). 2 interim ratings in this period." in goals
     )
     assert "Status: active." in goals
     assert "GAS baseline not recorded (otj goal edit jo-b g2 --baseline N" in goals

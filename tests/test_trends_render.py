@@ -260,7 +260,7 @@ def test_json_carries_the_numbers_of_the_pure_functions(runner, small):
     assert g1["baseline"] == {"level": -1, "on": "2026-02-26"}
     assert g1["outcome"] == {"date": "2026-03-19", "gas": 1, "from": "interim"}
     assert g1["uses"] == (
-        "change: the latest interim rating (no review), on 2026-03-19 against the "
+        "change: the latest interim rating (not rated at a review), on 2026-03-19 against the "
         "baseline on 2026-02-26"
     )
     assert (g1["change"], g2["change"]) == (2, 1)  # +1 - (-1), -1 - (-2)

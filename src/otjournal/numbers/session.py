@@ -75,9 +75,12 @@ class GoalTrend:
         return outcome[1] - self.baseline
 
 
+CURRENT = ("active", "on-hold")  # shown even when not rated in the period
+
+
 def goal_trends(client: Client, sessions: Sequence[Session]) -> list[GoalTrend]:
-    """Every goal of the client (active first) with its ratings in time order: interim
-    ratings and review ratings apart."""
+    """The client's current goals (active first, then on hold) and any other goal rated
+    in ``sessions``, each with its ratings in time order: interim and review apart."""
     interim: dict[str, list[tuple[date, int]]] = {}
     reviews: dict[str, list[tuple[date, int]]] = {}
     for s in sorted(sessions, key=lambda s: s.start):
@@ -85,7 +88,7 @@ def goal_trends(client: Client, sessions: Sequence[Session]) -> list[GoalTrend]:
         for r in s.goals:
             if r.gas is not None:
                 into.setdefault(r.goal, []).append((s.start.date(), r.gas))
-    goals = sorted(client.goals, key=lambda g: (not g.is_active, g.id))
+    goals = sorted(client.goals, key=lambda g: (not g.is_active, g.status != "on-hold", g.id))
     return [
         GoalTrend(
             g.id,
@@ -99,7 +102,7 @@ def goal_trends(client: Client, sessions: Sequence[Session]) -> list[GoalTrend]:
             g.status_on,
         )
         for g in goals
-        if g.is_active or g.id in interim or g.id in reviews
+        if g.status in CURRENT or g.id in interim or g.id in reviews
     ]
 
 

@@ -292,16 +292,21 @@ def _goal_blocks(t: ClientTrends) -> list[Block]:
                 f"{first.tscore:.1f} on {first.day}, {last.tscore:.1f} on {last.day}.",
             )
         )
-    for name, mean in (("performance", t.copm.performance), ("satisfaction", t.copm.satisfaction)):
-        if mean is not None:
-            mark = f" Note: {COPM_CAVEAT}." if mean.important else ""
-            b.append(
-                Block(
-                    "p",
-                    f"COPM mean {name} over the {mean.n} problem{'s' if mean.n != 1 else ''} "
-                    f"scored at T1 and T2: {mean.t1:g} → {mean.t2:g} ({mean.change:+g}).{mark}",
-                )
+    means = [
+        (n, m)
+        for n, m in (("performance", t.copm.performance), ("satisfaction", t.copm.satisfaction))
+        if m is not None
+    ]
+    for name, mean in means:
+        b.append(
+            Block(
+                "p",
+                f"COPM mean {name} over the {mean.n} problem{'s' if mean.n != 1 else ''} "
+                f"scored at T1 and T2: {mean.t1:g} → {mean.t2:g} ({mean.change:+g}).",
             )
+        )
+    if any(m.important for _, m in means):
+        b.append(Block("p", f"Note on the COPM means: {COPM_CAVEAT}."))
     return b
 
 
@@ -318,7 +323,7 @@ def gas_words(handle: str, g: GoalTrend) -> str:
     if kind == "review":
         then = f"{gas(level)} at review on {day}"
     else:
-        then = f"{gas(level)}, the latest interim rating, on {day} (no review in this period)"
+        then = f"{gas(level)}, the latest interim rating, on {day} (not rated at a review)"
     change = f" (change {g.change:+d})" if g.change is not None else ""
     n = len(g.points)
     path = f" {n} interim rating{'s' if n != 1 else ''} in this period." if n else ""

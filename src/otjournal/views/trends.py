@@ -381,7 +381,11 @@ def goal_uses(handle: str, g: GoalTrend) -> str:
     if rating is None:
         return f"baseline on {g.baseline_on}; not rated in this period"
     day, _, kind = rating
-    what = "the review on" if kind == "review" else "the latest interim rating (no review), on"
+    what = (
+        "the review on"
+        if kind == "review"
+        else "the latest interim rating (not rated at a review), on"
+    )
     return f"change: {what} {day} against the baseline on {g.baseline_on}"
 
 
