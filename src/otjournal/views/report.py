@@ -16,9 +16,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
-from otjournal.numbers.outcomes import COPM_CAVEAT, baseline_hint
-from otjournal.numbers.session import ClientTrends, GoalTrend, lowest_item
+from otjournal.numbers.outcomes import COPM_CAVEAT
+from otjournal.numbers.session import ClientTrends, lowest_item
 from otjournal.views import svg
+from otjournal.views.outcomes import gas_words
 from otjournal.views.rows import gas
 
 if TYPE_CHECKING:
@@ -308,28 +309,6 @@ def _goal_blocks(t: ClientTrends) -> list[Block]:
     if any(m.important for _, m in means):
         b.append(Block("p", f"Note on the COPM means: {COPM_CAVEAT}."))
     return b
-
-
-def gas_words(handle: str, g: GoalTrend) -> str:
-    """The goal's GAS in a sentence: baseline → review, or the latest interim, said so."""
-    rating = g.outcome
-    if g.baseline is None:
-        head = "GAS baseline not recorded (" + baseline_hint(handle, g.goal) + " adds it)"
-    else:
-        head = f"GAS baseline {gas(g.baseline)} (recorded {g.baseline_on})"
-    if rating is None:
-        return head + "; not rated in this period."
-    day, level, kind = rating
-    if kind == "review":
-        then = f"{gas(level)} at review on {day}"
-    else:
-        then = f"{gas(level)}, the latest interim rating, on {day} (not rated at a review)"
-    change = f" (change {g.change:+d})" if g.change is not None else ""
-    n = len(g.points)
-    path = f" {n} interim rating{'s' if n != 1 else ''} in this period." if n else ""
-    if g.baseline is None:
-        return f"{head}; latest rating {then}.{path}"
-    return f"{head} → {then}{change}.{path}"
 
 
 def _evidence(t: ClientTrends, goal: str, keep: int = 4) -> list[tuple[date, str]]:

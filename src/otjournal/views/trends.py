@@ -19,13 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
-from otjournal.numbers.outcomes import (
-    COPM_CAVEAT,
-    CopmSummary,
-    Mean,
-    ReviewScore,
-    baseline_hint,
-)
+from otjournal.numbers.outcomes import COPM_CAVEAT, CopmSummary, Mean, baseline_hint
 from otjournal.numbers.session import (
     ClientTrends,
     GoalTrend,
@@ -34,6 +28,7 @@ from otjournal.numbers.session import (
     lowest_item,
 )
 from otjournal.views import controls as render_controls
+from otjournal.views.outcomes import INTERIM_USES, copm_json, goal_json, review_json
 from otjournal.views.rows import gas, pct
 
 render_controls.show_control_characters()  # before any Text holds note text
@@ -365,95 +360,6 @@ def _regulation_grid(reg: RegulationSummary) -> Table:
         table.add_row(Text(start, style=STATE_STYLE), *row, str(reg.start.get(start, 0)))
     table.add_row(Text("at end", style="dim"), *[str(reg.end.get(s, 0)) for s in reg.states], "")
     return table
-
-
-INTERIM_USES = (
-    "interim path: the GAS T-score of each session other than a review, over the goals "
-    "rated in that session (the sets differ from session to session)"
-)
-
-
-def goal_uses(handle: str, g: GoalTrend) -> str:
-    """Which ratings a goal's change compares."""
-    rating = g.outcome
-    if g.baseline is None:
-        return "baseline not recorded; to add it: " + baseline_hint(handle, g.goal)
-    if rating is None:
-        return f"baseline on {g.baseline_on}; not rated in this period"
-    day, _, kind = rating
-    what = (
-        "the review on"
-        if kind == "review"
-        else "the latest interim rating (not rated at a review), on"
-    )
-    return f"change: {what} {day} against the baseline on {g.baseline_on}"
-
-
-def goal_json(handle: str, g: GoalTrend) -> dict[str, Any]:
-    rating, outcome = g.latest_rating, g.outcome
-    return {
-        "goal": g.goal,
-        "text": g.text,
-        "weight": g.weight,
-        "status": g.status,
-        "status_on": g.status_on,
-        "baseline": None if g.baseline is None else {"level": g.baseline, "on": g.baseline_on},
-        "interim": [{"date": d, "gas": v} for d, v in g.points],
-        "reviews": [{"date": d, "gas": v} for d, v in g.reviews],
-        "latest": None
-        if rating is None
-        else {"date": rating[0], "gas": rating[1], "from": rating[2]},
-        "outcome": None
-        if outcome is None
-        else {"date": outcome[0], "gas": outcome[1], "from": outcome[2]},
-        "change": g.change,
-        "uses": goal_uses(handle, g),
-    }
-
-
-def review_json(r: ReviewScore) -> dict[str, Any]:
-    return {
-        "date": r.day,
-        "session": r.session,
-        "goals": [
-            {"goal": g, "gas": x, "baseline": b, "weight": w}
-            for g, x, b, w in zip(r.goals, r.ratings, r.baselines, r.weights, strict=True)
-        ],
-        "tscore": r.tscore,
-        "baseline_tscore": r.baseline_tscore,
-        "missing_baseline": list(r.missing_baseline),
-        "uses": r.uses,
-    }
-
-
-def _mean_json(m: Mean | None) -> dict[str, Any] | None:
-    if m is None:
-        return None
-    return {"t1": m.t1, "t2": m.t2, "problems": m.n, "change": m.change, "important": m.important}
-
-
-def copm_json(c: CopmSummary) -> dict[str, Any]:
-    return {
-        "problems": [
-            {
-                "goal": p.goal,
-                "problem": p.problem,
-                "performance": list(p.performance),
-                "satisfaction": list(p.satisfaction),
-                "t1_on": p.t1_on,
-                "t2_on": p.t2_on,
-                "t2_from": p.t2_from or None,
-                "performance_change": p.performance_change,
-                "satisfaction_change": p.satisfaction_change,
-                "important_change": p.important,
-                "uses": p.uses,
-            }
-            for p in c.problems
-        ],
-        "mean_performance": _mean_json(c.performance),
-        "mean_satisfaction": _mean_json(c.satisfaction),
-        "caveat": COPM_CAVEAT,
-    }
 
 
 def trends_json(t: ClientTrends) -> dict[str, Any]:
