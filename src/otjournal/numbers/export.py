@@ -27,7 +27,7 @@ GOAL_COLUMNS: list[tuple[str, str]] = [
     ("goal", "goal id"),
     ("goal_text", "the goal, from client.toml"),
     ("weight", "GAS weight"),
-    ("gas", "interim GAS rating, -2 to 2 (empty: addressed, not rated)"),
+    ("gas", "GAS rating, -2 to 2: interim, or the follow-up in a review (empty: not rated)"),
     ("evidence", "the evidence written for the rating"),
 ]
 CHECKLIST_COLUMNS: list[tuple[str, str]] = [
