@@ -35,7 +35,8 @@ from tests.conftest import REPO, TZ, make_client, make_session
 from tests.helpers import Runner
 
 BOM = b"\xef\xbb\xbf"
-TABLES = ("sessions", "goals", "checklist", "homework")
+TABLES = ("sessions", "goals", "checklist", "homework")  # one row per dated record
+OUTCOME_TABLES = ("goal-list", "reviews", "assessments")  # tests/test_outcomes.py too
 DEMO_END = "2026-06-30"
 
 
@@ -50,10 +51,10 @@ def doc_columns() -> dict[str, list[str]]:
     return out
 
 
-def test_the_doc_lists_four_tables():
+def test_the_doc_lists_the_seven_tables():
     cols = doc_columns()
-    assert list(cols) == list(TABLES)
-    assert all(len(c) >= 8 for c in cols.values())
+    assert list(cols) == [*TABLES, *OUTCOME_TABLES]
+    assert all(len(c) >= 7 for c in cols.values())
     assert cols["sessions"][:3] == ["session_id", "client", "date"]
 
 
@@ -182,10 +183,18 @@ def small(notes: Path) -> Journal:
     return j
 
 
-EXPECTED_ROWS = {"sessions": 5, "goals": 7, "checklist": 7 + 5 + 0 + 7 + 7, "homework": 4}
+EXPECTED_ROWS = {
+    "sessions": 5,
+    "goals": 7,
+    "checklist": 7 + 5 + 0 + 7 + 7,
+    "homework": 4,
+    "goal-list": 2 + 1,  # mia-k g1, g2; sam-r g1
+    "reviews": 1,  # sam-r's review rated g1
+    "assessments": 0,  # no intake recorded
+}
 
 
-@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("table", [*TABLES, *OUTCOME_TABLES])
 def test_csv_columns_are_the_documented_ones_and_rows_as_many_as_records(runner, small, table):
     result = export(runner, "--table", table)
     assert result.exit_code == 0, result.output
@@ -196,7 +205,7 @@ def test_csv_columns_are_the_documented_ones_and_rows_as_many_as_records(runner,
     assert result.stdout_bytes.count(b"\r\n") >= len(rows) + 1
 
 
-@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("table", [*TABLES, *OUTCOME_TABLES])
 def test_json_has_the_same_columns_and_rows_as_csv(runner, small, table):
     data = json.loads(export(runner, "--table", table, "--format", "json").stdout)
     assert list(data) == ["columns", "rows"]
@@ -208,7 +217,7 @@ def test_json_has_the_same_columns_and_rows_as_csv(runner, small, table):
         assert {k: cell(v) for k, v in from_json.items()} == from_csv
 
 
-@pytest.mark.parametrize("table", TABLES)
+@pytest.mark.parametrize("table", [*TABLES, *OUTCOME_TABLES])
 def test_bom_for_excel_and_read_back(runner, small, table):
     result = export(runner, "--table", table, "--bom")
     assert result.exit_code == 0, result.output
@@ -241,8 +250,8 @@ def test_session_rows_carry_the_notes_values(runner, small):
     assert (first["checklist_agile"], first["checklist_caregiver"]) == ("no", "partly")
     assert (first["regulation_start"], first["regulation_end"]) == ("yellow", "green")
     assert first["homework_assigned"] == "1"
-    # one rated goal (g2 addressed, not rated): no T-score; nothing recorded is empty
-    assert (second["goals_rated"], second["gas_tscore"]) == ("1", "")
+    # one rated goal (g2 addressed, not rated): T = 50 + 10·0 = 50; nothing recorded is empty
+    assert (second["goals_rated"], second["gas_tscore"]) == ("1", "50.0")
     assert second["attendees"] == "child; parent; sibling"
     assert (second["regulation_framework"], second["regulation_start"]) == ("", "")
     assert (second["checklist_caregiver"], second["checklist_safety"]) == ("n-a", "")
@@ -401,6 +410,13 @@ def records(root: Path, kind: str, client: str = "*") -> list[dict]:
     ]
 
 
+def clients(root: Path) -> list[dict]:
+    return [
+        tomllib.loads(p.read_text(encoding="utf-8"))
+        for p in sorted(root.glob("clients/*/client.toml"))
+    ]
+
+
 def test_demo_row_counts_match_the_files(runner, demo):
     sessions = records(demo, "sessions")
     homework = records(demo, "homework")
@@ -409,9 +425,16 @@ def test_demo_row_counts_match_the_files(runner, demo):
         "goals": sum(len(s.get("goals", [])) for s in sessions),
         "checklist": sum(len(s.get("checklist", [])) for s in sessions),
         "homework": len(homework),
+        "goal-list": sum(len(c.get("goals", [])) for c in clients(demo)),
+        "reviews": sum(len(s.get("goals", [])) for s in sessions if s["session_type"] == "review"),
+        "assessments": sum(
+            max(1, len(a.get("scores", {})))
+            for s in sessions
+            for a in s.get("intake", {}).get("assessments", [])
+        ),
     }
     assert expected["sessions"] > 50 and expected["homework"] > 50
-    for table in TABLES:
+    for table in [*TABLES, *OUTCOME_TABLES]:
         result = export(runner, "--dir", str(demo), "--table", table)
         assert result.exit_code == 0, result.output
         header, rows = read_csv(result.stdout_bytes)

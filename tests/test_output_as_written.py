@@ -178,12 +178,17 @@ TRENDS_AT_60 = """\
 Jo Bloggs (jo-b) · 2026-03-01 to 2026-03-31 · 3 sessions,
 2.25 h
 
-Goals (interim GAS, -2 to +2; 0 = expected outcome)
-goal                                ratings  latest  change
-g1 Laces shoes before kinder        ▂▄▆          +1      +2
-g2 Uses calm-body plan at the bell  ▁▂           -1      +1
-GAS T-score (goals rated together, weighted): 29.9 on
-2026-03-05 → 42.0 on 2026-03-12 (2 sessions)
+Goals (GAS, -2 to +2; 0 = expected outcome)
+g1 Laces shoes before kinder
+  interim ▂▄▆
+  baseline -1 · rated +1 interim · change +2
+g2 Uses calm-body plan at the bell
+  interim ▁▂
+  baseline -2 · rated -1 interim · change +1
+No review in this period: the ratings above are interim.
+Interim path, GAS T-score of each session's own rated goals
+(the sets differ): 29.9 on 2026-03-05 → 60.0 on 2026-03-19
+(3 sessions)
 
 Affirming checklist: each item on its own, (yes + ½ partly)
 / applicable
@@ -266,7 +271,7 @@ def figures(data: dict) -> list[str]:
     """Every figure the client view shows, from its JSON."""
     out = []
     for g in data["goals"]:
-        latest = g["ratings"][-1]["gas"]
+        latest = g["outcome"]["gas"]
         out += [f"+{latest}" if latest > 0 else str(latest), f"{g['change']:+d}"]
     for c in data["checklist"]:
         out += [f"{c['rate'] * 100:.0f}%", f"n={c['applicable']}"]

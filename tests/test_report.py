@@ -93,6 +93,8 @@ def planned(notes: Path) -> Journal:
                     "Laces shoes before kinder",
                     levels={-2: "hand-over-hand", 0: "laces with the card"},
                     copm=Copm("laces shoes", 3, 4, 6, 5),
+                    baseline=-2,
+                    baseline_on=date(2025, 11, 20),
                 ),
                 Goal("g2", "Uses calm-body plan at the bell", weight=2),
             ),
@@ -184,7 +186,14 @@ def test_markdown_supports_goals_evidence_regulation_and_homework(runner, planne
 
     goals = s["Goals and progress"]
     assert "### g1: Laces shoes before kinder" in goals
-    assert "2 ratings; first -1 on 2026-03-05, latest 0 on 2026-04-16 (change +1)." in goals
+    # the baseline recorded when the goal was set (not the first rating in the period, -1)
+    assert (
+        "GAS baseline -2 (recorded 2025-11-20) → 0, the latest interim rating, on 2026-04-16 "
+        "(not rated at a review) (change +2). 2 interim ratings in this period." in goals
+    )
+    assert "Status: active." in goals
+    assert "GAS baseline not recorded (otj goal edit jo-b g2 --baseline N" in goals
+    assert "No review in this period: the GAS ratings above are interim." in goals
     assert "- 0: laces with the card\n- -2: hand-over-hand" in goals
     # evidence is quoted word for word from the notes, with the day of the note
     assert "> Laced two holes with the card\n> — note of 2026-03-05" in goals
@@ -194,8 +203,8 @@ def test_markdown_supports_goals_evidence_regulation_and_homework(runner, planne
     # COPM: +3 performance, +1 satisfaction, with the caveat
     assert "performance 3 → 6, satisfaction 4 → 5 (a change of 2 or more points)" in goals
     assert "debated" in goals
-    # T-score: 5 Mar g1 -1 (w 1), g2 -2 (w 2): 50 - 50/√6.2 = 29.92; 16 Apr: all 0 → 50
-    assert "29.9 on 2026-03-05, 50.0 on 2026-04-16" in goals
+    # interim T-score: 5 Mar g1 -1 (w 1), g2 -2 (w 2): 50 - 50/√6.2 = 29.92; 16 Apr: all 0 → 50
+    assert "Interim path" in goals and "29.9 on 2026-03-05, 50.0 on 2026-04-16" in goals
 
     reg = s["Strategies that helped regulation"]
     assert "Recorded in 2 sessions using the Zones of Regulation framework." in reg

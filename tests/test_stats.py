@@ -19,14 +19,12 @@ from otjournal.model import (
     Regulation,
 )
 from otjournal.model.vocab import CHECKLIST, CHECKLIST_TEXT, FRAMEWORKS
+from otjournal.numbers.outcomes import COPM_CAVEAT, copm, gas_tscore
 from otjournal.numbers.session import (
-    COPM_CAVEAT,
     activities,
     checklist_rates,
     client_trends,
-    copm_changes,
     direction,
-    gas_tscore,
     goal_trends,
     lowest_item,
     regulation,
@@ -96,7 +94,7 @@ def test_gas_tscore_refuses_no_ratings():
         gas_tscore([])
 
 
-def test_tscore_series_only_for_sessions_with_two_or_more_rated_goals():
+def test_tscore_series_is_the_interim_path_one_goal_or_more_reviews_apart():
     client = make_client(
         goals=(Goal("g1", "Laces"), Goal("g2", "Calm plan", weight=2), Goal("g3", "Peer play"))
     )
@@ -104,10 +102,14 @@ def test_tscore_series_only_for_sessions_with_two_or_more_rated_goals():
         # two rated goals, weights 1 and 2: Σwx = -1 + 2·0 = -1; Σw² = 5; Σw = 3
         # T = 50 - 10/√(3.5 + 2.7) = 50 - 10/2.48998 = 45.98
         sess("s1", 5, goals=(GoalRating("g1", -1), GoalRating("g2", 0))),
-        # one rated, one addressed but not rated: no T-score
+        # one rated, one addressed but not rated: T over g1 alone = 50 + 10·0 = 50
         sess("s2", 12, goals=(GoalRating("g1", 0), GoalRating("g2", None))),
-        # only one goal: no T-score
+        # only one goal: T = 50 + 10·1 = 60 (one goal, any weight)
         sess("s3", 19, goals=(GoalRating("g3", 1),)),
+        # a review is the outcome, not the path: left out
+        sess("r1", 20, session_type="review", goals=(GoalRating("g3", 2),)),
+        # nothing rated: no point
+        sess("s5", 21, goals=(GoalRating("g1", None),)),
         # three unweighted... g2 has weight 2: Σwx = 1 + 2 + 1 = 4; Σw² = 6; Σw = 4
         # T = 50 + 40/√(4.2 + 4.8) = 50 + 40/3 = 63.33
         sess("s4", 26, goals=(GoalRating("g1", 1), GoalRating("g2", 1), GoalRating("g3", 1))),
@@ -115,6 +117,8 @@ def test_tscore_series_only_for_sessions_with_two_or_more_rated_goals():
     series = tscore_series(client, list(reversed(sessions)))  # order of input does not matter
     assert [(p.session, p.day, p.goals, p.tscore) for p in series] == [
         ("s1", date(2026, 3, 5), 2, 45.98),
+        ("s2", date(2026, 3, 12), 1, 50.0),
+        ("s3", date(2026, 3, 19), 1, 60.0),
         ("s4", date(2026, 3, 26), 3, 63.33),
     ]
 
@@ -129,13 +133,13 @@ def test_tscore_series_rounds_to_two_decimals():
 # -- goals --------------------------------------------------------------------------
 
 
-def test_goal_trends_time_order_baseline_latest_change():
+def test_goal_trends_baseline_is_the_goals_own_never_the_first_rating():
     client = make_client(
         goals=(
-            Goal("g1", "Laces"),
+            Goal("g1", "Laces", baseline=-1, baseline_on=date(2026, 2, 1)),
             Goal("g2", "Calm plan", status="achieved"),
             Goal("g3", "Closed, never rated", status="closed"),
-            Goal("g4", "Active, not rated yet"),
+            Goal("g4", "Active, not rated yet", baseline=-2, baseline_on=date(2026, 2, 1)),
         )
     )
     sessions = [
@@ -148,52 +152,65 @@ def test_goal_trends_time_order_baseline_latest_change():
     assert [t.goal for t in trends] == ["g1", "g4", "g2"]
     g1, g4, g2 = trends
     assert g1.points == ((date(2026, 3, 5), -2), (date(2026, 3, 19), 1))
-    assert (g1.baseline, g1.latest, g1.change) == (-2, 1, 3)
-    assert (g2.baseline, g2.latest, g2.change) == (0, 2, 2)
+    # the baseline recorded for g1 is -1 (the first rating, -2, is not it): 1 - (-1) = +2
+    assert (g1.baseline, g1.baseline_on, g1.latest, g1.change) == (-1, date(2026, 2, 1), 1, 2)
+    assert g1.outcome == (date(2026, 3, 19), 1, "interim")
+    # no baseline recorded: no change, whatever the ratings
+    assert (g2.baseline, g2.latest, g2.change, g2.status) == (None, 2, None, "achieved")
     assert g4.points == ()
-    assert (g4.baseline, g4.latest, g4.change) == (None, None, None)
+    assert (g4.baseline, g4.latest, g4.change) == (-2, None, None)
+
+
+def test_goal_trends_keep_review_ratings_apart_and_the_review_is_the_outcome():
+    client = make_client(goals=(Goal("g1", "Laces", baseline=-2, baseline_on=date(2026, 2, 1)),))
+    sessions = [
+        sess("s1", 5, goals=(GoalRating("g1", -1),)),
+        sess("r1", 12, session_type="review", goals=(GoalRating("g1", 1),)),
+        sess("s2", 19, goals=(GoalRating("g1", 0),)),
+    ]
+    (g1,) = goal_trends(client, sessions)
+    assert g1.points == ((date(2026, 3, 5), -1), (date(2026, 3, 19), 0))
+    assert g1.reviews == ((date(2026, 3, 12), 1),)
+    assert g1.latest_rating == (date(2026, 3, 19), 0, "interim")  # the latest of all
+    assert g1.outcome == (date(2026, 3, 12), 1, "review")  # the review, when there is one
+    assert g1.change == 1 - (-2)
+
+
+BASE = date(2026, 2, 1)
 
 
 @pytest.mark.parametrize(
-    ("per_goal", "expected"),
+    ("baselines", "latest", "expected"),
     [
-        ([[-2, 0], [-1, 0]], "moving up"),  # mean change (2 + 1) / 2 = 1.5
-        ([[0, 1], [0, 0]], "moving up"),  # mean 0.5: the boundary counts as up
-        ([[0, 1], [0, 0], [0, 0]], "steady"),  # mean 1/3
-        ([[1, 0], [0, 0]], "moving down"),  # mean -0.5
-        ([[2, -2]], "moving down"),
-        ([[0, 0, 0]], "steady"),
-        ([[1]], "too few ratings"),  # one rating is no change yet
-        ([], "too few ratings"),
+        ([-2, -1], [0, 0], "moving up"),  # mean change (2 + 1) / 2 = 1.5
+        ([0, 0], [1, 0], "moving up"),  # mean 0.5: the boundary counts as up
+        ([0, 0, 0], [1, 0, 0], "steady"),  # mean 1/3
+        ([1, 0], [0, 0], "moving down"),  # mean -0.5
+        ([2], [-2], "moving down"),
+        ([0], [0], "steady"),
+        ([-1, None], [1, -2], "moving up"),  # g2 has no baseline: left out; g1 +2
+        ([None, None], [1, 0], "no baseline recorded"),
+        ([-2, -2], [None, None], "too few ratings"),
+        ([], [], "too few ratings"),
     ],
 )
-def test_direction_words(per_goal, expected):
-    goals = tuple(Goal(f"g{i}", f"goal {i}") for i in range(1, len(per_goal) + 1))
+def test_direction_words_from_each_goals_baseline_to_its_latest_rating(baselines, latest, expected):
+    goals = tuple(
+        Goal(f"g{i}", f"goal {i}", baseline=b, baseline_on=BASE if b is not None else None)
+        for i, b in enumerate(baselines, 1)
+    )
     client = make_client(goals=goals)
-    n = max((len(r) for r in per_goal), default=0)
-    sessions = [
-        sess(
-            f"s{k}",
-            1 + k,
-            goals=tuple(
-                GoalRating(f"g{i}", ratings[k])
-                for i, ratings in enumerate(per_goal, 1)
-                if k < len(ratings)
-            ),
-        )
-        for k in range(n)
-    ]
+    rated = tuple(GoalRating(f"g{i}", x) for i, x in enumerate(latest, 1) if x is not None)
+    sessions = [sess("s1", 1, goals=rated)] if rated else []
     assert direction(goal_trends(client, sessions)) == expected
 
 
-def test_direction_ignores_goals_rated_only_once():
-    client = make_client(goals=(Goal("g1", "a"), Goal("g2", "b")))
-    sessions = [
-        sess("s1", 1, goals=(GoalRating("g1", -2), GoalRating("g2", 2))),
-        sess("s2", 2, goals=(GoalRating("g1", -1),)),
-    ]
-    # g2 has one rating and does not count; g1 changed +1
-    assert direction(goal_trends(client, sessions)) == "moving up"
+def test_direction_takes_the_latest_rating_whether_review_or_interim():
+    client = make_client(goals=(Goal("g1", "a", baseline=0, baseline_on=BASE),))
+    review = sess("r1", 1, session_type="review", goals=(GoalRating("g1", 2),))
+    later = sess("s2", 2, goals=(GoalRating("g1", 0),))
+    assert direction(goal_trends(client, [review])) == "moving up"
+    assert direction(goal_trends(client, [review, later])) == "steady"  # 0 - 0
 
 
 # -- COPM ---------------------------------------------------------------------------
@@ -213,7 +230,7 @@ def test_copm_change_and_the_two_point_flag():
         Copm("lunch", 3, 3),  # no T2 yet
         None,  # a goal without COPM is not listed
     )
-    changes = copm_changes(client)
+    changes = copm(client).problems
     assert [c.goal for c in changes] == ["g1", "g2", "g3", "g4"]
     laces, dressing, bedtime, lunch = changes
     assert (laces.performance_change, laces.satisfaction_change, laces.important) == (5, 7, True)
@@ -237,7 +254,7 @@ def test_copm_a_drop_of_two_or_more_points_is_also_flagged():
     """Domain: "a change of 2+ points is conventionally clinically important"; the report
     marks it "(a change of 2 or more points)". A fall from 7 to 4 is such a change and
     must not pass unmarked."""
-    (drop,) = copm_changes(copm_client(Copm("shopping", 7, 8, 4, 8)))
+    (drop,) = copm(copm_client(Copm("shopping", 7, 8, 4, 8))).problems
     assert drop.performance_change == -3
     assert drop.important is True
 

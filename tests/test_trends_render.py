@@ -22,11 +22,11 @@ from otjournal.model import (
     Regulation,
 )
 from otjournal.model.vocab import CHECKLIST
+from otjournal.numbers.outcomes import copm
 from otjournal.numbers.session import (
     activities,
     checklist_rates,
     client_trends,
-    copm_changes,
     goal_trends,
     lowest_item,
     regulation,
@@ -54,6 +54,9 @@ def answers(**over: str) -> tuple[ChecklistAnswer, ...]:
     return tuple(ChecklistAnswer(k, over.get(k.replace("-", "_"), "yes"), t) for k, t in CHECKLIST)
 
 
+SET_ON = date(2026, 2, 26)
+
+
 def build_small_journal(root: Path) -> Journal:
     """One client, three sessions in March 2026, every number checkable by hand."""
     j = Journal(root)
@@ -62,8 +65,14 @@ def build_small_journal(root: Path) -> Journal:
             "jo-b",
             display_name="Jo Bloggs",
             goals=(
-                Goal("g1", "Laces shoes before kinder"),
-                Goal("g2", "Uses calm-body plan at the bell", weight=2),
+                Goal("g1", "Laces shoes before kinder", baseline=-1, baseline_on=SET_ON),
+                Goal(
+                    "g2",
+                    "Uses calm-body plan at the bell",
+                    weight=2,
+                    baseline=-2,
+                    baseline_on=SET_ON,
+                ),
             ),
         )
     )
@@ -121,9 +130,11 @@ def small(notes: Path) -> Path:
 
 # Worked by hand from build_small_journal:
 # - hours: 45 + 60 + 30 = 135 min = 2.25 h
-# - g1: -1, 0, +1 → ▂▄▆, latest +1, change +2; g2: -2, -1 → ▁▂, latest -1, change +1
-# - T-score 5 Mar: g1 -1 (w 1), g2 -2 (w 2): Σwx = -5, Σw² = 5, Σw = 3
-#   T = 50 - 50/√(3.5 + 2.7) = 29.92; 12 Mar: Σwx = -2 → 50 - 20/2.48998 = 41.97
+# - g1: baseline -1; interim -1, 0, +1 → ▂▄▆, latest +1, change +1 - (-1) = +2
+#   g2: baseline -2; interim -2, -1 → ▁▂, latest -1, change -1 - (-2) = +1
+# - interim T-score 5 Mar: g1 -1 (w 1), g2 -2 (w 2): Σwx = -5, Σw² = 5, Σw = 3
+#   T = 50 - 50/√(3.5 + 2.7) = 29.92; 12 Mar: Σwx = -2 → 50 - 20/2.48998 = 41.97;
+#   19 Mar: g1 +1 alone → 50 + 10 = 60
 # - interests yes, yes, partly = 2.5/3 = 83%; agile yes, no, no = 33%;
 #   caregiver partly, n/a, n/a = 0.5/1 = 50%; feels-good yes, unsure, yes = 67%
 # - regulation yellow→green, red→green, blue→blue; helped: heavy work 2, swing 2
@@ -133,12 +144,13 @@ EXPECTED_CLIENT_VIEW = "\n".join(
     [
         "Jo Bloggs (jo-b) · 2026-03-01 to 2026-03-31 · 3 sessions, 2.25 h",
         "",
-        "Goals (interim GAS, -2 to +2; 0 = expected outcome)",
-        "goal                                ratings  latest  change",
-        "g1 Laces shoes before kinder        ▂▄▆          +1      +2",
-        "g2 Uses calm-body plan at the bell  ▁▂           -1      +1",
-        "GAS T-score (goals rated together, weighted): 29.9 on 2026-03-05 → 42.0 on",
-        "2026-03-12 (2 sessions)",
+        "Goals (GAS, -2 to +2; 0 = expected outcome)",
+        "goal                                baseline  interim      rating  change",
+        "g1 Laces shoes before kinder              -1  ▂▄▆      +1 interim      +2",
+        "g2 Uses calm-body plan at the bell        -2  ▁▂       -1 interim      +1",
+        "No review in this period: the ratings above are interim.",
+        "Interim path, GAS T-score of each session's own rated goals (the sets differ):",
+        "29.9 on 2026-03-05 → 60.0 on 2026-03-19 (3 sessions)",
         "",
         "Affirming checklist: each item on its own, (yes + ½ partly) / applicable",
         "The child’s interests and preferences     █████████████████░░░   83%  n=3",
@@ -241,13 +253,24 @@ def test_json_carries_the_numbers_of_the_pure_functions(runner, small):
 
     gts = goal_trends(client, chosen)
     assert [
-        (g["goal"], g["weight"], [(r["date"], r["gas"]) for r in g["ratings"]], g["change"])
+        (g["goal"], g["weight"], [(r["date"], r["gas"]) for r in g["interim"]], g["change"])
         for g in data["goals"]
     ] == [(g.goal, g.weight, [(str(d), v) for d, v in g.points], g.change) for g in gts]
-    assert [(p["session"], p["day"], p["tscore"]) for p in data["gas_tscores"]] == [
+    g1, g2 = data["goals"]
+    assert g1["baseline"] == {"level": -1, "on": "2026-02-26"}
+    assert g1["outcome"] == {"date": "2026-03-19", "gas": 1, "from": "interim"}
+    assert g1["uses"] == (
+        "change: the latest interim rating (not rated at a review), on 2026-03-19 against the "
+        "baseline on 2026-02-26"
+    )
+    assert (g1["change"], g2["change"]) == (2, 1)  # +1 - (-1), -1 - (-2)
+    assert data["reviews"] == []
+    assert [(p["session"], p["date"], p["tscore"]) for p in data["interim"]] == [
         (p.session, str(p.day), p.tscore) for p in tscore_series(client, chosen)
     ]
-    assert [p["tscore"] for p in data["gas_tscores"]] == [29.92, 41.97]
+    # 5 Mar 29.92 and 12 Mar 41.97 as before; 19 Mar g1 +1 alone: 50 + 10 = 60
+    assert [p["tscore"] for p in data["interim"]] == [29.92, 41.97, 60.0]
+    assert "interim" in data["interim_uses"]
 
     rates = checklist_rates(chosen)
     assert [(c["item"], c["counts"], c["applicable"], c["rate"]) for c in data["checklist"]] == [
@@ -280,7 +303,7 @@ def test_json_carries_the_numbers_of_the_pure_functions(runner, small):
         k: {"sessions": n, "hours": round(m / 60, 2)} for k, (n, m) in sup.by_setting.items()
     }
     assert data["supports"]["by_role"]["parent"] == {"sessions": 2, "hours": 1.75}
-    assert data["copm"] == [] and copm_changes(client) == []
+    assert data["copm"]["problems"] == [] and copm(client).problems == ()
 
     # The same numbers through the one function that assembles them all.
     t = client_trends(client, [s.record for s in snap.client_sessions("jo-b")], since, until)
@@ -329,7 +352,7 @@ def test_demo_client_views_fit_80_columns(runner, demo):
                 runner, handle, "--dir", str(demo), "--since", since, "--until", DEMO_END
             )
             assert result.exit_code == 0, result.output
-            assert "Goals (interim GAS" in result.output
+            assert "Goals (GAS" in result.output and "interim" in result.output
             assert not long_lines(result.output), (handle, long_lines(result.output))
 
 
@@ -353,7 +376,7 @@ def test_overview_keeps_dates_and_words_whole_with_the_longest_handle(runner, no
     handle = "a-very-long-client-handle-forty-chars-xx"
     assert len(handle) == 40
     j = Journal(notes)
-    j.add_client(make_client(handle, goals=(Goal("g1", "Laces"),)))
+    j.add_client(make_client(handle, goals=(Goal("g1", "Laces", baseline=-1, baseline_on=SET_ON),)))
     for day, gas in ((2, -1), (9, 1)):
         j.add_session(
             make_session(

@@ -130,7 +130,11 @@ def _report_text(
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
     table: Annotated[
-        str, typer.Option(help="sessions, goals, checklist or homework.")
+        str,
+        typer.Option(
+            help="sessions, goals (ratings), checklist, homework, goal-list, reviews or "
+            "assessments."
+        ),
     ] = "sessions",
     client: Annotated[str | None, typer.Option("--client", help="Only this client.")] = None,
     since: Annotated[str | None, typer.Option(help="From this day.")] = None,
@@ -142,7 +146,8 @@ def export_cmd(
     dir: DirOpt = None,
 ) -> None:
     """Flat tables for a spreadsheet, pandas or R: one row per session (or per goal rating,
-    checklist answer or homework entry). Columns are documented in docs/export.md."""
+    checklist answer, homework entry, goal, goal rated at a review or assessment score).
+    Columns are documented in docs/export.md."""
     from otjournal.cli.problems import note_problems
     from otjournal.dates import parse_day
     from otjournal.disk.store import validate_handle

@@ -61,8 +61,9 @@ def trends_cmd(
     dir: DirOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Goals, the affirming checklist, regulation, activities, homework and hours over time.
-    Without a client: one line per client."""
+    """Goals (each against its recorded baseline; reviews' T-scores on the same goals;
+    session ratings as the interim path), the affirming checklist, regulation, activities,
+    homework and hours over time. Without a client: one line per client."""
     from otjournal.cli.problems import note_problems
     from otjournal.disk.store import validate_handle
     from otjournal.errors import NotFoundError
@@ -113,7 +114,7 @@ def _overview(j: Journal, start: date, end: date, json: bool) -> None:
 
     found, report = j.per_client(
         row,
-        memo="trends-overview",
+        memo="trends-overview-2",  # 2: goal direction from recorded baselines
         dump=overview_row_to_plain,
         load=overview_row_from_plain,
         params=(start, end),

@@ -14,9 +14,10 @@ from datetime import date
 from typing import Any
 
 from otjournal.dates import in_range
-from otjournal.model import HomeworkEntry, Session
+from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.kinds import HOMEWORK, SESSION, homework_kind, kinds_words
 from otjournal.model.vocab import CHECKLIST_KEYS
+from otjournal.numbers.outcomes import copm, gas_tscore, is_review, review_score
 
 SESSION_COLUMNS: list[tuple[str, str]] = [(c.name, c.help) for c in SESSION.columns]
 GOAL_COLUMNS: list[tuple[str, str]] = [
@@ -26,7 +27,7 @@ GOAL_COLUMNS: list[tuple[str, str]] = [
     ("goal", "goal id"),
     ("goal_text", "the goal, from client.toml"),
     ("weight", "GAS weight"),
-    ("gas", "interim GAS rating, -2 to 2 (empty: addressed, not rated)"),
+    ("gas", "GAS rating, -2 to 2: interim, or the follow-up in a review (empty: not rated)"),
     ("evidence", "the evidence written for the rating"),
 ]
 CHECKLIST_COLUMNS: list[tuple[str, str]] = [
@@ -50,17 +51,63 @@ HOMEWORK_COLUMNS: list[tuple[str, str]] = [
     # Then each kind's own columns, in the order the kinds are declared (model.kinds).
     *[(c.name, c.help) for k in HOMEWORK for c in k.columns],
 ]
+GOAL_LIST_COLUMNS: list[tuple[str, str]] = [
+    ("client", "client handle"),
+    ("goal", "goal id"),
+    ("text", "the goal, from client.toml"),
+    ("status", "active, on-hold, achieved, discontinued or closed"),
+    ("status_on", "the day the goal took its present status (its last status change, else set_on)"),
+    ("weight", "GAS weight"),
+    ("set_on", "the day the goal was set"),
+    ("baseline", "GAS baseline, -2 to 2, the level when set (empty: not recorded)"),
+    ("baseline_on", "the day the baseline was rated"),
+    ("copm_problem", "the COPM problem this goal addresses"),
+    ("copm_performance_t1", "COPM performance at T1, 1-10"),
+    ("copm_satisfaction_t1", "COPM satisfaction at T1, 1-10"),
+    ("copm_t1_on", "the day of T1"),
+    ("copm_performance_t2", "COPM performance at T2, 1-10 (as of --until)"),
+    ("copm_satisfaction_t2", "COPM satisfaction at T2, 1-10 (as of --until)"),
+    ("copm_t2_on", "the day of T2"),
+    ("copm_t2_from", "where T2 comes from: 'review SESSION_ID' or 'client.toml'"),
+]
+REVIEW_COLUMNS: list[tuple[str, str]] = [
+    ("session_id", "the review session's id"),
+    ("client", "client handle"),
+    ("date", "review date"),
+    ("goal", "goal id"),
+    ("gas", "GAS follow-up rating at the review, -2 to 2 (empty: addressed, not rated)"),
+    ("baseline", "the goal's GAS baseline from client.toml (empty: not recorded)"),
+    ("weight", "GAS weight (the goal's present weight)"),
+    ("copm_performance", "COPM performance at T2 scored at this review, 1-10"),
+    ("copm_satisfaction", "COPM satisfaction at T2 scored at this review, 1-10"),
+    ("review_goals", "the goals rated at this review, '; '-separated: the T-scores' goal set"),
+    ("review_tscore", "GAS T-score at this review over review_goals (the same on each row)"),
+    (
+        "baseline_tscore",
+        "GAS T-score of the same goals' baselines (empty: a goal of the set has none)",
+    ),
+]
+ASSESSMENT_COLUMNS: list[tuple[str, str]] = [
+    ("session_id", "the intake (initial) session's id"),
+    ("client", "client handle"),
+    ("date", "the intake session's date"),
+    ("assessment", "the standardised assessment's name"),
+    ("given_on", "the day it was given (empty: not recorded)"),
+    ("score_name", "the score's name (empty: no scores recorded)"),
+    ("score", "the score, a number"),
+]
 TABLES = {
     "sessions": SESSION_COLUMNS,
     "goals": GOAL_COLUMNS,
     "checklist": CHECKLIST_COLUMNS,
     "homework": HOMEWORK_COLUMNS,
+    "goal-list": GOAL_LIST_COLUMNS,
+    "reviews": REVIEW_COLUMNS,
+    "assessments": ASSESSMENT_COLUMNS,
 }
 
 
 def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
-    from otjournal.numbers.session import gas_tscore
-
     rated = [(g.gas, weights.get(g.goal, 1)) for g in s.goals if g.gas is not None]
     reg = s.regulation
     row: dict[str, Any] = {
@@ -76,7 +123,7 @@ def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
         "written_at": s.written_at.isoformat(),
         "late_entry": s.late_entry,
         "goals_rated": len(rated),
-        "gas_tscore": round(gas_tscore(rated), 2) if len(rated) >= 2 else None,
+        "gas_tscore": round(gas_tscore(rated), 2) if rated else None,
         "activities": len(s.activities),
         "activities_child_led_or_interest": sum(
             a.child_led or a.interest_based for a in s.activities
@@ -109,6 +156,87 @@ def homework_row(e: HomeworkEntry) -> dict[str, Any]:
     if spec is not None and part is not None:
         row.update({c.name: c.value(part) for c in spec.columns if c.value is not None})
     return row
+
+
+def goal_list_rows(
+    client: Client, sessions: Sequence[Session], until: date | None
+) -> list[dict[str, Any]]:
+    """One row per goal in client.toml; COPM T2 as the trends take it (as of ``until``)."""
+    problems = {p.goal: p for p in copm(client, sessions, until).problems}
+    out = []
+    for g in client.goals:
+        p = problems.get(g.id)
+        out.append(
+            {
+                "client": client.handle,
+                "goal": g.id,
+                "text": g.text,
+                "status": g.status,
+                "status_on": _iso(g.status_on),
+                "weight": g.weight,
+                "set_on": _iso(g.set_on),
+                "baseline": g.baseline,
+                "baseline_on": _iso(g.baseline_on),
+                "copm_problem": p.problem if p else None,
+                "copm_performance_t1": p.performance[0] if p else None,
+                "copm_satisfaction_t1": p.satisfaction[0] if p else None,
+                "copm_t1_on": _iso(p.t1_on) if p else None,
+                "copm_performance_t2": p.performance[1] if p else None,
+                "copm_satisfaction_t2": p.satisfaction[1] if p else None,
+                "copm_t2_on": _iso(p.t2_on) if p else None,
+                "copm_t2_from": (p.t2_from or None) if p else None,
+            }
+        )
+    return out
+
+
+def review_rows(client: Client, review: Session) -> list[dict[str, Any]]:
+    """One row per goal in a review, each with the review's T-scores (the same numbers
+    as ``otj trends`` and ``otj report``)."""
+    score = review_score(client, review)
+    out = []
+    for r in review.goals:
+        goal = client.goal(r.goal)
+        out.append(
+            {
+                "session_id": review.id,
+                "client": review.client,
+                "date": review.start.date().isoformat(),
+                "goal": r.goal,
+                "gas": r.gas,
+                "baseline": goal.baseline if goal else None,
+                "weight": goal.weight if goal else None,
+                "copm_performance": r.copm_performance,
+                "copm_satisfaction": r.copm_satisfaction,
+                "review_goals": "; ".join(score.goals) if score else None,
+                "review_tscore": score.tscore if score else None,
+                "baseline_tscore": score.baseline_tscore if score else None,
+            }
+        )
+    return out
+
+
+def assessment_rows(s: Session) -> list[dict[str, Any]]:
+    """One row per score of each assessment recorded at an intake (one row with no score
+    for an assessment given without scores)."""
+    if s.intake is None:
+        return []
+    out = []
+    for a in s.intake.assessments:
+        head = {
+            "session_id": s.id,
+            "client": s.client,
+            "date": s.start.date().isoformat(),
+            "assessment": a.name,
+            "given_on": _iso(a.on),
+        }
+        scores: list[tuple[str | None, float | None]] = [*a.scores.items()] or [(None, None)]
+        out += [{**head, "score_name": name, "score": value} for name, value in scores]
+    return out
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def rows(
@@ -159,13 +287,25 @@ def rows(
                         "note": c.note or None,
                     }
                 )
-    else:
+    elif table == "homework":
         out = [
             homework_row(h.record)
             for h in snap.homework
             if (client is None or h.record.client == client)
             and in_range(h.record.at.date(), since, until)
         ]
+    elif table == "goal-list":
+        for handle in sorted(snap.clients):
+            if client is None or handle == client:
+                owned = [s.record for s in snap.client_sessions(handle)]
+                out += goal_list_rows(snap.clients[handle].record, owned, until)
+    elif table == "reviews":
+        for s in sessions:
+            client_rec = snap.clients.get(s.client)
+            if client_rec is not None and is_review(s):
+                out += review_rows(client_rec.record, s)
+    else:
+        out = [row for s in sessions for row in assessment_rows(s)]
     return columns, [{c: row.get(c) for c in columns} for row in out]
 
 

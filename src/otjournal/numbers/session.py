@@ -7,72 +7,102 @@ score. Goal attainment uses Kiresuk & Sherman's T-score with rho = 0.3.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
+from otjournal.numbers.outcomes import (
+    CopmSummary,
+    ReviewScore,
+    copm,
+    gas_tscore,
+    is_review,
+    review_scores,
+)
 
 if TYPE_CHECKING:  # trends without homework never load the homework numbers
     from otjournal.numbers.homework import HomeworkSummary
 
-RHO = 0.3
-COPM_IMPORTANT = 2
-COPM_CAVEAT = (
-    "a change of 2 or more points is conventionally called clinically "
-    "important; the evidence for this cut-off is debated"
-)
-
-
-def gas_tscore(ratings: Iterable[tuple[int, float]]) -> float:
-    """T = 50 + 10·Σwx / √((1−ρ)·Σw² + ρ·(Σw)²) for (rating, weight) pairs."""
-    pairs = list(ratings)
-    if not pairs:
-        raise ValueError("no ratings")
-    sw = sum(w for _, w in pairs)
-    sw2 = sum(w * w for _, w in pairs)
-    swx = sum(w * x for x, w in pairs)
-    return 50 + 10 * swx / math.sqrt((1 - RHO) * sw2 + RHO * sw * sw)
-
 
 @dataclass(frozen=True)
 class GoalTrend:
+    """A goal over a period: its baseline (from client.toml, whatever the period), the
+    interim ratings of the period's sessions (the path) and its review ratings."""
+
     goal: str
     text: str
     weight: float
     points: tuple[tuple[date, int], ...]  # (session day, interim GAS)
+    reviews: tuple[tuple[date, int], ...] = ()  # (review day, follow-up GAS)
+    baseline: int | None = None
+    baseline_on: date | None = None
+    status: str = "active"
+    status_on: date | None = None
 
     @property
-    def baseline(self) -> int | None:
-        return self.points[0][1] if self.points else None
+    def latest_rating(self) -> tuple[date, int, str] | None:
+        """(day, level, "review" or "interim") of the latest rating; a review wins a tie."""
+        last = [(d, 1, v) for d, v in self.reviews[-1:]] + [(d, 0, v) for d, v in self.points[-1:]]
+        if not last:
+            return None
+        day, review, value = max(last)
+        return day, value, "review" if review else "interim"
+
+    @property
+    def outcome(self) -> tuple[date, int, str] | None:
+        """(day, level, "review" or "interim"): the latest review rating, else (said so)
+        the latest interim rating."""
+        if self.reviews:
+            day, value = self.reviews[-1]
+            return day, value, "review"
+        return self.latest_rating
 
     @property
     def latest(self) -> int | None:
-        return self.points[-1][1] if self.points else None
+        rating = self.latest_rating
+        return rating[1] if rating is not None else None
 
     @property
     def change(self) -> int | None:
-        if not self.points:
+        """The outcome (review, else latest interim) minus the recorded baseline."""
+        outcome = self.outcome
+        if self.baseline is None or outcome is None:
             return None
-        return self.points[-1][1] - self.points[0][1]
+        return outcome[1] - self.baseline
+
+
+CURRENT = ("active", "on-hold")  # shown even when not rated in the period
 
 
 def goal_trends(client: Client, sessions: Sequence[Session]) -> list[GoalTrend]:
-    """Every goal of the client (active first) with its ratings in time order."""
-    by_goal: dict[str, list[tuple[date, int]]] = {}
+    """The client's current goals (active first, then on hold) and any other goal rated
+    in ``sessions``, each with its ratings in time order: interim and review apart."""
+    interim: dict[str, list[tuple[date, int]]] = {}
+    reviews: dict[str, list[tuple[date, int]]] = {}
     for s in sorted(sessions, key=lambda s: s.start):
+        into = reviews if is_review(s) else interim
         for r in s.goals:
             if r.gas is not None:
-                by_goal.setdefault(r.goal, []).append((s.start.date(), r.gas))
-    goals = sorted(client.goals, key=lambda g: (not g.is_active, g.id))
+                into.setdefault(r.goal, []).append((s.start.date(), r.gas))
+    goals = sorted(client.goals, key=lambda g: (not g.is_active, g.status != "on-hold", g.id))
     return [
-        GoalTrend(g.id, g.text, g.weight, tuple(by_goal.get(g.id, ())))
+        GoalTrend(
+            g.id,
+            g.text,
+            g.weight,
+            tuple(interim.get(g.id, ())),
+            tuple(reviews.get(g.id, ())),
+            g.baseline,
+            g.baseline_on,
+            g.status,
+            g.status_on,
+        )
         for g in goals
-        if g.is_active or g.id in by_goal
+        if g.status in CURRENT or g.id in interim or g.id in reviews
     ]
 
 
@@ -85,56 +115,15 @@ class TScorePoint:
 
 
 def tscore_series(client: Client, sessions: Sequence[Session]) -> list[TScorePoint]:
-    """A T-score for each session where two or more goals were rated together."""
+    """The interim path: a T-score for each session other than a review where one or
+    more goals were rated (each over its own goals: the sets differ)."""
     weights = {g.id: g.weight for g in client.goals}
     out = []
     for s in sorted(sessions, key=lambda s: s.start):
         rated = [(r.gas, weights.get(r.goal, 1)) for r in s.goals if r.gas is not None]
-        if len(rated) >= 2:
+        if rated and not is_review(s):
             out.append(TScorePoint(s.start.date(), s.id, len(rated), round(gas_tscore(rated), 2)))
     return out
-
-
-@dataclass(frozen=True)
-class CopmChange:
-    goal: str
-    problem: str
-    performance: tuple[int | None, int | None]
-    satisfaction: tuple[int | None, int | None]
-
-    @staticmethod
-    def _delta(pair: tuple[int | None, int | None]) -> int | None:
-        before, after = pair
-        return after - before if before is not None and after is not None else None
-
-    @property
-    def performance_change(self) -> int | None:
-        return self._delta(self.performance)
-
-    @property
-    def satisfaction_change(self) -> int | None:
-        return self._delta(self.satisfaction)
-
-    @property
-    def important(self) -> bool:
-        """≥ 2 points on either scale (see COPM_CAVEAT)."""
-        return any(
-            c is not None and abs(c) >= COPM_IMPORTANT
-            for c in (self.performance_change, self.satisfaction_change)
-        )
-
-
-def copm_changes(client: Client) -> list[CopmChange]:
-    return [
-        CopmChange(
-            g.id,
-            g.copm.problem,
-            (g.copm.performance_t1, g.copm.performance_t2),
-            (g.copm.satisfaction_t1, g.copm.satisfaction_t2),
-        )
-        for g in client.goals
-        if g.copm is not None
-    ]
 
 
 @dataclass(frozen=True)
@@ -279,11 +268,19 @@ def supports(sessions: Sequence[Session]) -> Supports:
     )
 
 
+NO_BASELINE = "no baseline recorded"
+
+
 def direction(trends: Sequence[GoalTrend]) -> str:
-    """Goals overall, in neutral words: the mean change from first to latest rating."""
-    changes = [t.change for t in trends if t.change is not None and len(t.points) > 1]
+    """Goals overall, in neutral words: the mean change from each goal's recorded
+    baseline to its latest rating (review or interim); goals without a baseline are
+    left out (none is ever assumed)."""
+    changes = [
+        t.latest - t.baseline for t in trends if t.latest is not None and t.baseline is not None
+    ]
     if not changes:
-        return "too few ratings"
+        rated = any(t.latest is not None for t in trends)
+        return NO_BASELINE if rated else "too few ratings"
     mean = sum(changes) / len(changes)
     if mean >= 0.5:
         return "moving up"
@@ -299,8 +296,9 @@ class ClientTrends:
     until: date
     sessions: tuple[Session, ...]
     goals: tuple[GoalTrend, ...]
-    tscores: tuple[TScorePoint, ...]
-    copm: tuple[CopmChange, ...]
+    tscores: tuple[TScorePoint, ...]  # the interim path
+    reviews: tuple[ReviewScore, ...]
+    copm: CopmSummary
     checklist: tuple[ItemRate, ...]
     regulation: RegulationSummary
     activities: ActivitySummary
@@ -326,7 +324,8 @@ def client_trends(
         sessions=chosen,
         goals=tuple(goal_trends(client, chosen)),
         tscores=tuple(tscore_series(client, chosen)),
-        copm=tuple(copm_changes(client)),
+        reviews=tuple(review_scores(client, chosen)),
+        copm=copm(client, sessions, until),
         checklist=tuple(checklist_rates(chosen, items)),
         regulation=regulation(chosen, client.regulation_framework),
         activities=activities(chosen),
@@ -352,7 +351,7 @@ def overview_row(
 
 # The trends overview remembers each client's row in the cache as plain data (JSON): a
 # row read back is checked field by field before it is shown.
-DIRECTIONS = ("moving up", "moving down", "steady", "too few ratings")
+DIRECTIONS = ("moving up", "moving down", "steady", "too few ratings", NO_BASELINE)
 _ROW_KEYS = ("client", "sessions", "last_seen", "goal_direction", "lowest_item")
 
 

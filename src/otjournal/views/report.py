@@ -16,8 +16,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
-from otjournal.numbers.session import COPM_CAVEAT, ClientTrends, lowest_item
+from otjournal.numbers.outcomes import COPM_CAVEAT
+from otjournal.numbers.session import ClientTrends, lowest_item
 from otjournal.views import svg
+from otjournal.views.outcomes import gas_words
 from otjournal.views.rows import gas
 
 if TYPE_CHECKING:
@@ -96,68 +98,7 @@ def build(
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(t.supports.by_type.items()))
         b.append(Block("p", f"Kinds of session: {kinds}."))
 
-    b.append(Block("h2", "Goals and progress"))
-    b.append(
-        Block(
-            "p",
-            "Interim Goal Attainment Scaling ratings from session notes "
-            "(-2 to +2; 0 is the expected outcome). Formal scoring happens at "
-            "review.",
-        )
-    )
-    for g in t.goals:
-        goal = c.goal(g.goal)
-        b.append(Block("h3", f"{g.goal}: {g.text}"))
-        if g.points:
-            b.append(
-                Block(
-                    "p",
-                    f"{len(g.points)} ratings; first {gas(g.baseline)} on "
-                    f"{g.points[0][0]}, latest {gas(g.latest)} on {g.points[-1][0]}"
-                    f" (change {g.change:+d}).",
-                )
-            )
-            b.append(Block("svg", svg.gas_chart(g.points, f"Interim GAS for {g.goal}")))
-        else:
-            b.append(Block("p", "Not rated in this period."))
-        if goal and goal.levels:
-            b.append(
-                Block(
-                    "ul",
-                    items=tuple(
-                        f"{gas(level)}: {goal.levels[level]}"
-                        for level in (2, 1, 0, -1, -2)
-                        if level in goal.levels
-                    ),
-                )
-            )
-        for cp in t.copm:
-            if cp.goal == g.goal:
-                mark = " (a change of 2 or more points)" if cp.important else ""
-                b.append(
-                    Block(
-                        "p",
-                        f"COPM, {cp.problem}: performance {cp.performance[0] or '–'}"
-                        f" → {cp.performance[1] or '–'}, satisfaction "
-                        f"{cp.satisfaction[0] or '–'} → "
-                        f"{cp.satisfaction[1] or '–'}{mark}. Note: {COPM_CAVEAT}.",
-                    )
-                )
-        quotes = _evidence(t, g.goal)
-        if quotes:
-            b.append(Block("p", "Evidence from session notes:"))
-            b += [Block("quote", text, cite=str(day)) for day, text in quotes]
-    if t.tscores:
-        first, last = t.tscores[0], t.tscores[-1]
-        b.append(
-            Block(
-                "p",
-                f"GAS T-score across goals rated together (Kiresuk & Sherman, "
-                f"ρ = 0.3, weighted): {first.tscore:.1f} on {first.day}, "
-                f"{last.tscore:.1f} on {last.day}. 50 means goals met as "
-                "expected.",
-            )
-        )
+    b += _goal_blocks(t)
 
     b.append(Block("h2", "Strategies that helped regulation"))
     reg = t.regulation
@@ -288,6 +229,85 @@ def build(
     b.append(Block("blank", BLANK + "."))
     b.append(Block("h2", "Recommendations and justification"))
     b.append(Block("blank", BLANK + "."))
+    return b
+
+
+def _goal_blocks(t: ClientTrends) -> list[Block]:
+    """Each goal: its status, GAS baseline → review (or the latest interim rating, said
+    so), COPM, the evidence; then the reviews' T-scores on the same goals."""
+    c = t.client
+    b = [
+        Block("h2", "Goals and progress"),
+        Block(
+            "p",
+            "Goal Attainment Scaling (-2 to +2; 0 is the expected outcome): each goal's "
+            "baseline, recorded when it was set, against its rating at review. Ratings in "
+            "session notes are interim: the path, not the outcome.",
+        ),
+    ]
+    for g in t.goals:
+        goal = c.goal(g.goal)
+        b.append(Block("h3", f"{g.goal}: {g.text}"))
+        since = f" since {g.status_on}" if g.status_on else ""
+        b.append(Block("p", f"Status: {g.status}{since}."))
+        b.append(Block("p", gas_words(c.handle, g)))
+        if g.points:
+            b.append(Block("svg", svg.gas_chart(g.points, f"Interim GAS for {g.goal}")))
+        if goal and goal.levels:
+            b.append(
+                Block(
+                    "ul",
+                    items=tuple(
+                        f"{gas(level)}: {goal.levels[level]}"
+                        for level in (2, 1, 0, -1, -2)
+                        if level in goal.levels
+                    ),
+                )
+            )
+        for cp in t.copm.problems:
+            if cp.goal == g.goal:
+                mark = " (a change of 2 or more points)" if cp.important else ""
+                b.append(
+                    Block(
+                        "p",
+                        f"COPM, {cp.problem}: performance {cp.performance[0] or '–'}"
+                        f" → {cp.performance[1] or '–'}, satisfaction "
+                        f"{cp.satisfaction[0] or '–'} → "
+                        f"{cp.satisfaction[1] or '–'}{mark} ({cp.uses}). Note: {COPM_CAVEAT}.",
+                    )
+                )
+        quotes = _evidence(t, g.goal)
+        if quotes:
+            b.append(Block("p", "Evidence from session notes:"))
+            b += [Block("quote", text, cite=str(day)) for day, text in quotes]
+    b += [Block("p", r.uses + ". 50 means goals met as expected.") for r in t.reviews]
+    if not t.reviews:
+        b.append(Block("p", "No review in this period: the GAS ratings above are interim."))
+    if t.tscores:
+        first, last = t.tscores[0], t.tscores[-1]
+        b.append(
+            Block(
+                "p",
+                f"Interim path: the GAS T-score of each session's own rated goals "
+                f"(Kiresuk & Sherman, ρ = 0.3, weighted; the sets differ): "
+                f"{first.tscore:.1f} on {first.day}, {last.tscore:.1f} on {last.day}.",
+            )
+        )
+    means = [
+        (n, m)
+        for n, m in (("performance", t.copm.performance), ("satisfaction", t.copm.satisfaction))
+        if m is not None
+    ]
+    for name, mean in means:
+        b.append(
+            Block(
+                "p",
+                f"COPM mean {name} over the {mean.n} problem{'s' if mean.n != 1 else ''} "
+                f"scored at T1 and T2: {mean.t1:g} → {mean.t2:g} ({mean.change:+g}).",
+            )
+        )
+    if any(m.important for _, m in means):
+        b.append(Block("p", f"Note on the COPM means: {COPM_CAVEAT}."))
     return b
 
 

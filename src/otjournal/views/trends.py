@@ -10,7 +10,6 @@ seven separate bars, an adapted activity is counted as a good sign.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -20,8 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
+from otjournal.numbers.outcomes import COPM_CAVEAT, CopmSummary, Mean, baseline_hint
 from otjournal.numbers.session import (
-    COPM_CAVEAT,
     ClientTrends,
     GoalTrend,
     ItemRate,
@@ -29,6 +28,7 @@ from otjournal.numbers.session import (
     lowest_item,
 )
 from otjournal.views import controls as render_controls
+from otjournal.views.outcomes import INTERIM_USES, copm_json, goal_json, review_json
 from otjournal.views.rows import gas, pct
 
 render_controls.show_control_characters()  # before any Text holds note text
@@ -100,29 +100,7 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
         parts.append(Text("No sessions in this period."))
         return Group(*parts)
 
-    parts.append(_title("Goals (interim GAS, -2 to +2; 0 = expected outcome)"))
-    parts.append(ByWidth(lambda console, options: goals_table(t.goals, console, options)))
-    if t.tscores:
-        first, last = t.tscores[0], t.tscores[-1]
-        parts.append(
-            Text(
-                f"GAS T-score (goals rated together, weighted): {first.tscore:.1f} on "
-                f"{first.day} → {last.tscore:.1f} on {last.day} "
-                f"({len(t.tscores)} sessions)"
-            )
-        )
-    for cp in t.copm:
-        perf, sat = cp.performance, cp.satisfaction
-        mark = " *" if cp.important else ""
-        parts.append(
-            Text(
-                f"COPM {cp.problem}: performance {perf[0] or '–'} → {perf[1] or '–'}"
-                f"{_delta(cp.performance_change)}, satisfaction {sat[0] or '–'} → "
-                f"{sat[1] or '–'}{_delta(cp.satisfaction_change)}{mark}"
-            )
-        )
-    if any(cp.important for cp in t.copm):
-        parts.append(Text(f"  * {COPM_CAVEAT}", style="dim"))
+    parts += goal_parts(t)
     parts.append(Text(""))
 
     parts.append(_title("Affirming checklist: each item on its own, (yes + ½ partly) / applicable"))
@@ -202,26 +180,120 @@ TEXT_LEAST = 24
 ITEM_LEAST = 36  # a checklist item is a sentence: fewer cells would take four lines
 
 
+def goal_parts(t: ClientTrends) -> list[RenderableType]:
+    """The goals: each against its recorded baseline, the reviews' T-scores on the same
+    goals, the interim path, COPM; every figure says which ratings it uses."""
+    parts: list[RenderableType] = [
+        _title("Goals (GAS, -2 to +2; 0 = expected outcome)"),
+        ByWidth(lambda console, options: goals_table(t.goals, console, options)),
+    ]
+    missing = [g.goal for g in t.goals if g.baseline is None]
+    if missing:
+        parts.append(
+            Text(
+                f"Baseline not recorded for {', '.join(missing)}; to add it: "
+                + baseline_hint(t.client.handle, missing[0]),
+                style="dim",
+            )
+        )
+    for r in t.reviews:
+        parts.append(Text(r.uses))
+    if not t.reviews:
+        parts.append(Text("No review in this period: the ratings above are interim."))
+    if t.tscores:
+        first, last = t.tscores[0], t.tscores[-1]
+        parts.append(
+            Text(
+                f"Interim path, GAS T-score of each session's own rated goals (the sets "
+                f"differ): {first.tscore:.1f} on {first.day} → {last.tscore:.1f} on "
+                f"{last.day} ({len(t.tscores)} session{'s' if len(t.tscores) != 1 else ''})"
+            )
+        )
+    parts += copm_lines(t.copm)
+    return parts
+
+
+def copm_lines(c: CopmSummary) -> list[RenderableType]:
+    lines: list[RenderableType] = []
+    for cp in c.problems:
+        perf, sat = cp.performance, cp.satisfaction
+        mark = " *" if cp.important else ""
+        lines.append(
+            Text(
+                f"COPM {cp.problem}: performance {_score(perf[0])} → {_score(perf[1])}"
+                f"{_delta(cp.performance_change)}, satisfaction {_score(sat[0])} → "
+                f"{_score(sat[1])}{_delta(cp.satisfaction_change)}{mark}"
+            )
+        )
+        lines.append(Text(f"  {cp.uses}", style="dim"))
+    for name, mean in (("performance", c.performance), ("satisfaction", c.satisfaction)):
+        if mean is not None:
+            lines.append(Text(_mean_line(name, mean)))
+    if any(cp.important for cp in c.problems) or any(
+        m is not None and m.important for m in (c.performance, c.satisfaction)
+    ):
+        lines.append(Text(f"  * {COPM_CAVEAT}", style="dim"))
+    return lines
+
+
+def _mean_line(name: str, m: Mean) -> str:
+    mark = " *" if m.important else ""
+    return (
+        f"COPM mean {name} ({m.n} problem{'s' if m.n != 1 else ''} scored at T1 and T2): "
+        f"{m.t1:g} → {m.t2:g} ({m.change:+g}){mark}"
+    )
+
+
+def _score(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _goal_label(g: GoalTrend) -> str:
+    if g.status == "active":
+        return f"{g.goal} {g.text}"
+    since = f" since {g.status_on}" if g.status_on else ""
+    return f"{g.goal} {g.text} ({g.status}{since})"
+
+
+def _outcome(g: GoalTrend) -> str:
+    rating = g.outcome
+    if rating is None:
+        return "–"
+    return f"{gas(rating[1])} {'at review' if rating[2] == 'review' else 'interim'}"
+
+
 def goals_table(
     goals: Sequence[GoalTrend], console: Console, options: ConsoleOptions
 ) -> RenderableType:
-    """Each goal's text in full (wrapped), its ratings, latest and change."""
+    """Each goal's text in full (wrapped), its baseline, interim path, its rating at the
+    latest review (else the latest interim one, said so) and the change from baseline."""
     rows = [
-        (f"{g.goal} {g.text}", sparkline(g.points) or "–", gas(g.latest), _change(g.change))
+        (
+            _goal_label(g),
+            "not recorded" if g.baseline is None else gas(g.baseline),
+            sparkline(g.points) or "–",
+            _outcome(g),
+            _change(g.change),
+        )
         for g in goals
     ]
     table = Table(box=None, pad_edge=False, show_header=True, header_style="dim")
     table.add_column("goal", overflow="fold", min_width=TEXT_LEAST)
-    table.add_column("ratings", no_wrap=True)
-    table.add_column("latest", justify="right", no_wrap=True)
+    table.add_column("baseline", justify="right", no_wrap=True)
+    table.add_column("interim", no_wrap=True)
+    table.add_column("rating", justify="right", no_wrap=True)
     table.add_column("change", justify="right", no_wrap=True)
     for row in rows:
         table.add_row(*row)
     if _fits(console, options, table):
         return table
     lines: list[RenderableType] = []
-    for text, spark, latest, change in rows:
-        lines += [Text(text), Text(f"  {spark}"), Text(f"  latest {latest} · change {change}")]
+    for text, base, spark, rating, change in rows:
+        lines += [
+            Text(text),
+            Text(f"  interim {spark}"),
+            Text(f"  baseline {base} · rated {rating} · change {change}"),
+        ]
     return Group(*lines)
 
 
@@ -298,32 +370,14 @@ def trends_json(t: ClientTrends) -> dict[str, Any]:
         "since": t.since,
         "until": t.until,
         "sessions": len(t.sessions),
-        "goals": [
-            {
-                "goal": g.goal,
-                "text": g.text,
-                "weight": g.weight,
-                "ratings": [{"date": d, "gas": v} for d, v in g.points],
-                "baseline": g.baseline,
-                "latest": g.latest,
-                "change": g.change,
-            }
-            for g in t.goals
+        "goals": [goal_json(t.client.handle, g) for g in t.goals],
+        "reviews": [review_json(r) for r in t.reviews],
+        "interim": [
+            {"date": p.day, "session": p.session, "goals": p.goals, "tscore": p.tscore}
+            for p in t.tscores
         ],
-        "gas_tscores": [asdict(p) for p in t.tscores],
-        "copm": [
-            {
-                "goal": c.goal,
-                "problem": c.problem,
-                "performance": list(c.performance),
-                "satisfaction": list(c.satisfaction),
-                "performance_change": c.performance_change,
-                "satisfaction_change": c.satisfaction_change,
-                "important_change": c.important,
-            }
-            for c in t.copm
-        ],
-        "copm_caveat": COPM_CAVEAT,
+        "interim_uses": INTERIM_USES,
+        "copm": copm_json(t.copm),
         "checklist": [
             {
                 "item": r.item,
