@@ -223,3 +223,25 @@ def test_check_names_an_intake_or_discharge_goal_the_client_does_not_have(runner
     assert "intake.goals[1]: 'g7-abc' is not a goal of mia-k" in result.output
     assert "discharge.goals[0].goal: 'g8' is not a goal of mia-k" in result.output
     assert "intake.goals[0]" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("kind", "heading", "label"),
+    [
+        ("review", "Goals at review (GAS follow-up)", "GAS at review"),
+        ("therapy", "Goals addressed (interim GAS)", "Interim GAS"),
+    ],
+)
+def test_show_names_a_reviews_ratings_as_the_follow_up(runner, notes, kind, heading, label):
+    from otjournal.cli import app
+    from otjournal.disk.store import Journal
+    from otjournal.model import GoalRating
+    from tests.conftest import make_client, make_session
+
+    j = Journal(notes)
+    j.add_client(make_client())
+    saved = j.add_session(make_session(session_type=kind, goals=(GoalRating("g1", 1),)))
+    text = runner.invoke(app, ["show", saved.record.id])
+    assert heading in text.stdout
+    md = runner.invoke(app, ["show", saved.record.id, "--format", "md"])
+    assert f"*{label}:* +1" in md.stdout

@@ -22,7 +22,7 @@ from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
 from otjournal.views.closing import printout_sections
 from otjournal.views.intake import intake_sections
 from otjournal.views.report import CSS, html_page
-from otjournal.views.rows import gas
+from otjournal.views.rows import gas, goals_heading
 from otjournal.views.visible import visible
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def build(
 
     sections = [
         *intake_sections(s, client),
-        Section("Goals addressed (interim GAS)", tuple(_goal(g, client) for g in s.goals)),
+        Section(goals_heading(s), tuple(_goal(g, client, _gas_label(s)) for g in s.goals)),
         Section("Activities", tuple(_activity(a) for a in s.activities)),
         Section(
             "Child's voice",
@@ -201,12 +201,16 @@ def build(
     )
 
 
-def _goal(g: GoalRating, client: Client | None) -> Entry:
+def _gas_label(s: Session) -> str:
+    return "GAS at review" if s.session_type == "review" else "Interim GAS"
+
+
+def _goal(g: GoalRating, client: Client | None, label: str) -> Entry:
     goal = client.goal(g.goal) if client else None
     return Entry(
         f"{g.goal}: {goal.text}" if goal else g.goal,
         _fields(
-            ("Interim GAS", gas(g.gas) if g.gas is not None else ""),
+            (label, gas(g.gas) if g.gas is not None else ""),
             ("Evidence", g.evidence),
             *_extras(g.extra),
         ),

@@ -62,3 +62,10 @@ def overview_cells(rows: Sequence[dict[str, Any]]) -> list[tuple[str, ...]]:
             )
         )
     return cells
+
+
+def goals_heading(s: Session) -> str:
+    """A review's ratings are the follow-up scores; every other note's are interim."""
+    if s.session_type == "review":
+        return "Goals at review (GAS follow-up)"
+    return "Goals addressed (interim GAS)"

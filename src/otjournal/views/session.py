@@ -25,7 +25,7 @@ from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.closing import closing_detail
 from otjournal.views.intake import intake_detail
-from otjournal.views.rows import SESSION_COLUMNS, gas, session_cells
+from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_cells
 
 if TYPE_CHECKING:
     from otjournal.model import ChecklistAnswer
@@ -85,7 +85,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         goals.append(Text.assemble((f"{gas(g.gas):>3} ", "bold"), f"{g.goal} {title}"))
         if g.evidence:
             goals.append(_indent(Text(g.evidence), (0, 0, 0, 4)))
-    out.append(_section("Goals addressed (interim GAS)", goals))
+    out.append(_section(goals_heading(s), goals))
 
     acts: list[RenderableType] = []
     for a in s.activities:
