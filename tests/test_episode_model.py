@@ -245,3 +245,30 @@ def test_show_names_a_reviews_ratings_as_the_follow_up(runner, notes, kind, head
     assert heading in text.stdout
     md = runner.invoke(app, ["show", saved.record.id, "--format", "md"])
     assert f"*{label}:* +1" in md.stdout
+
+
+def test_log_leaves_a_discharge_to_its_own_command(runner, notes, tmp_path):
+    from otjournal.cli import app
+    from otjournal.disk.store import Journal
+    from tests.conftest import make_client
+    from tests.helpers import tree
+
+    Journal(notes).add_client(make_client())
+    before = tree(notes)
+    flags = runner.invoke(app, ["log", "mia-k", "--type", "discharge", "--no-input"])
+    assert flags.exit_code == 2
+    assert "'discharge' is not written here: 'otj discharge CLIENT'" in flags.stderr
+    note = session_table("2026-03-01", "discharge", discharge={"reason": "moved"})
+    note["attendees"] = ["child"]
+    note["setting"] = "clinic"
+    note["plan"] = {"summary": "Closing"}
+    for key in ("id", "client", "written_by", "written_at"):
+        note.pop(key)
+    from otjournal.disk import tomlio
+
+    path = tmp_path / "note.toml"
+    path.write_bytes(tomlio.dumps(note))
+    given = runner.invoke(app, ["log", "mia-k", "--from", str(path), "--by", "Al", "--no-input"])
+    assert given.exit_code == 1, given.output
+    assert "'otj discharge CLIENT' closes the episode" in given.stderr
+    assert tree(notes) == before

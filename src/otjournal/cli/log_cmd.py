@@ -163,7 +163,9 @@ def _begin(
         # Flags are checked before anything is asked or found missing: a goal the client
         # does not have or a session in the future is refused at once, not dropped or
         # found later. (--from meets the same rules when saving.)
-        _refuse_now(noteform.input_errors(note, client_record, clock))
+        _refuse_now(
+            noteform.log_kind_errors(note) + noteform.input_errors(note, client_record, clock)
+        )
     return draft, client_record, note
 
 
@@ -314,14 +316,22 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
         self.overlapping: list[Session] = []
 
     def finalize(self) -> Session:
+        from otjournal.errors import ValidationErrors
         from otjournal.forms import session as noteform
 
-        return noteform.finalize(
-            self.draft.note,
-            now=now(),
-            late_hours=self.config.late_entry_hours,
-            client=self.client,
-        )
+        wrong_kind = noteform.log_kind_errors(self.draft.note)
+        try:
+            session = noteform.finalize(
+                self.draft.note,
+                now=now(),
+                late_hours=self.config.late_entry_hours,
+                client=self.client,
+            )
+        except ValidationErrors as exc:
+            raise ValidationErrors(wrong_kind + exc.errors) from None
+        if wrong_kind:
+            raise ValidationErrors(wrong_kind)
+        return session
 
     def prepare(self) -> None:
         from otjournal.forms import session as noteform

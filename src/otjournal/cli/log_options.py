@@ -20,7 +20,11 @@ DurationOpt = Annotated[
 ]
 TypeOpt = Annotated[
     str | None,
-    typer.Option("--type", help="initial, therapy, review, caregiver-only or non-client."),
+    typer.Option(
+        "--type",
+        help="initial, therapy, review, caregiver-only or non-client (a review that rates "
+        "every goal: otj review; a discharge: otj discharge).",
+    ),
 ]
 SettingOpt = Annotated[
     str | None, typer.Option(help="clinic, home, school, community, telehealth or other.")

@@ -262,6 +262,21 @@ def input_errors(note: Note, client: Client | None, now: datetime) -> list[Valid
     return errors + goal_errors(note, client)
 
 
+# The kinds of note written by their own command, not by `otj log`: a discharge also sets
+# each goal's final status in client.toml.
+OWN_COMMAND = {"discharge": "'otj discharge CLIENT' closes the episode"}
+
+
+def log_kind_errors(note: Note) -> list[ValidationError]:
+    """A discharge typed into `otj log`: named, with the command that writes it."""
+    kind = note.get("session_type")
+    if isinstance(kind, str) and kind in OWN_COMMAND:
+        return [
+            ValidationError("session_type", f"{kind!r} is not written here: {OWN_COMMAND[kind]}")
+        ]
+    return []
+
+
 def _goal_field(field: str, goals: Any) -> str:
     """``goals[0].gas`` → ``goal g1.gas``: people know their goals by id."""
     if not field.startswith("goals[") or not isinstance(goals, list):

@@ -35,8 +35,8 @@ CHECKLIST_ANSWERS = ("yes", "partly", "no", "unsure", "n-a")
 CHECKLIST_BY = ("therapist", "caregiver", "child", "client")
 
 SESSION_TYPES = ("initial", "therapy", "review", "caregiver-only", "non-client", "discharge")
-# What `otj log` offers: an episode's close is written by `otj discharge` (it carries a
-# [discharge] table), not typed as a kind of session.
+# What `otj log` offers: an episode's close is written by `otj discharge` (it also sets
+# each goal's final status). A review may be logged; `otj review` rates every goal.
 LOGGED_TYPES = tuple(t for t in SESSION_TYPES if t != "discharge")
 SETTINGS = ("clinic", "home", "school", "community", "telehealth", "other")
 ATTENDEE_ROLES = (
