@@ -10,9 +10,7 @@ and the session form's rules (``forms.session.finalize``) apply to it. Pure: no 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +19,7 @@ import tomli_w
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.forms import session as noteform
 from otjournal.forms.common import error_header
-from otjournal.forms.session import Note, get, prune, put
+from otjournal.forms.session import Note, prune
 from otjournal.model import Client, Goal, Session
 from otjournal.model.client import AmbiguousGoal
 from otjournal.model.ids import shown
@@ -37,7 +35,7 @@ DECIDED = ("format_version", "kind", "id", "client", "late_entry", "amendments",
 
 
 def missing_fields(note: Note, optional: Iterable[str] = OPTIONAL) -> list[str]:
-    return [k for k in noteform.missing_fields(note) if k not in optional]
+    return noteform.missing_fields(note, optional)
 
 
 # -- goals, as typed ---------------------------------------------------------------------
@@ -177,23 +175,17 @@ def finalize_with(
     optional: Iterable[str],
     errors: list[ValidationError],
 ) -> Session:
-    """``forms.session.finalize`` for a note that may leave out some of what a session
-    note needs (``optional``: ``plan.summary``, ``attendees``), with ``errors`` found by
-    the kind's own rules reported with the session's."""
-    data = copy.deepcopy(note)
-    stood_in = [k for k in optional if get(data, k) in (None, "", [], {})]
-    for key in stood_in:  # the session form's required-field rule is not this kind's
-        put(data, key, ["other"] if key == "attendees" else "-")
+    """``forms.session.finalize`` for a kind of note that may leave out some of what a
+    session note needs (``optional``), with ``errors`` found by the kind's own rules
+    reported with the session's."""
     try:
-        session = noteform.finalize(data, now=now, late_hours=late_hours, client=client)
+        session = noteform.finalize(
+            note, now=now, late_hours=late_hours, client=client, optional=optional
+        )
     except ValidationErrors as exc:
         raise ValidationErrors(errors + exc.errors) from None
     if errors:
         raise ValidationErrors(errors)
-    if "plan.summary" in stood_in:
-        session = replace(session, plan=replace(session.plan, summary=""))
-    if "attendees" in stood_in:
-        session = replace(session, attendees=())
     return session
 
 

@@ -7,7 +7,7 @@ one set of rules: the model's. Pure: no I/O, the clock is passed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -72,8 +72,10 @@ def put(note: Note, dotted: str, value: Any) -> None:
     table[parts[-1]] = value
 
 
-def missing_fields(note: Note) -> list[str]:
-    return [k for k in REQUIRED if get(note, k) in (None, "", [], {})]
+def missing_fields(note: Note, optional: Iterable[str] = ()) -> list[str]:
+    """The required parts a note lacks; ``optional`` are required of a session but not of
+    this kind of note (a review's summary, a discharge's attendees)."""
+    return [k for k in REQUIRED if k not in optional and get(note, k) in (None, "", [], {})]
 
 
 def checklist_items(extra: tuple[Any, ...] = ()) -> list[tuple[str, str]]:
@@ -415,10 +417,16 @@ def prune(value: Any) -> Any:
 
 
 def finalize(
-    note: Note, *, now: datetime, late_hours: float, client: Client | None = None
+    note: Note,
+    *,
+    now: datetime,
+    late_hours: float,
+    client: Client | None = None,
+    optional: Iterable[str] = (),
 ) -> Session:
     """The session to save: written_at from the clock, late entry decided here, and the
-    rules of a new note (``input_errors``) checked against ``client``'s goals."""
+    rules of a new note (``input_errors``) checked against ``client``'s goals. Parts
+    named in ``optional`` may be left out (see ``missing_fields``)."""
     data = prune(note)
     data["format_version"] = FORMAT_VERSION
     data["kind"] = "session"
@@ -426,7 +434,7 @@ def finalize(
     now = now.replace(microsecond=0)
     data["written_at"] = now
     data.pop("late_entry", None)
-    errors = [ValidationError(k, "is required") for k in missing_fields(data)]
+    errors = [ValidationError(k, "is required") for k in missing_fields(data, optional)]
     errors += input_errors(data, client, now)
     data["checklist"] = [
         c for c in data.get("checklist", []) if not (isinstance(c, dict) and not c.get("answer"))
