@@ -22,7 +22,7 @@ from otjournal.cli.drafting import (
     pick_draft,
 )
 from otjournal.cli.log_cmd import GIVEN as LOG_GIVEN
-from otjournal.cli.log_cmd import LogSession, _note_from_inputs, _refuse_now, _resumed_note
+from otjournal.cli.log_cmd import LogSession, note_from_inputs, refuse_now, resumed_note
 from otjournal.cli.log_options import (
     AttendeeOpt,
     ByOpt,
@@ -202,11 +202,11 @@ def _begin(
         form = editor_table(draft) if no_input or from_file else None
         if form is not None:
             draft.note = {**intakeform.form_to_note(form), "client": client}
-        kept = _resumed_note(draft.note, log_args, config, clock, from_file)
+        kept = resumed_note(draft.note, log_args, config, clock, from_file)
         note = draft.note = merged(kept, flags)
     else:
         client = client or config.default_client or None
-        note = merged(_note_from_inputs(log_args, config, clock, from_file), flags)
+        note = merged(note_from_inputs(log_args, config, clock, from_file), flags)
     if not client:
         if no_input or from_file:
             raise MissingFields(["client"], intakeform.FIELD_FLAGS)
@@ -218,7 +218,7 @@ def _begin(
     if draft is None and not from_file:
         # The flags are checked before anything is asked (--from meets the rules on saving).
         errors = noteform.input_errors(note, client_record, clock)
-        _refuse_now(errors + intakeform.checked_goals(note, client_record, today)[1])
+        refuse_now(errors + intakeform.checked_goals(note, client_record, today)[1])
     return draft, client_record, note
 
 

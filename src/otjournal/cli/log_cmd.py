@@ -146,10 +146,10 @@ def _begin(
         if form is not None:
             draft.note = {**noteform.form_to_note(form), "client": client}
         # The flags (and --from) given now are honoured: they win over the draft.
-        note = draft.note = _resumed_note(draft.note, args, config, clock, from_file)
+        note = draft.note = resumed_note(draft.note, args, config, clock, from_file)
     else:
         client = client or config.default_client or None
-        note = _note_from_inputs(args, config, clock, from_file)
+        note = note_from_inputs(args, config, clock, from_file)
     if not client:
         if no_input or from_file:
             raise MissingFields(["client"], noteform.FIELD_FLAGS)
@@ -163,7 +163,7 @@ def _begin(
         # Flags are checked before anything is asked or found missing: a goal the client
         # does not have or a session in the future is refused at once, not dropped or
         # found later. (--from meets the same rules when saving.)
-        _refuse_now(
+        refuse_now(
             noteform.log_kind_errors(note) + noteform.input_errors(note, client_record, clock)
         )
     return draft, client_record, note
@@ -195,12 +195,12 @@ GIVEN = {
 }
 
 
-def _refuse_now(errors: list[ValidationError]) -> None:
+def refuse_now(errors: list[ValidationError]) -> None:
     if errors:
         raise FlagErrors(errors)
 
 
-def _resumed_note(
+def resumed_note(
     kept: dict[str, Any],
     args: dict[str, Any],
     config: Config,
@@ -212,7 +212,7 @@ def _resumed_note(
     from otjournal.forms import session as noteform
 
     note = merged(kept, _read_from(from_file)) if from_file else dict(kept)
-    flags = _note_from_inputs(args, config, clock, None)
+    flags = note_from_inputs(args, config, clock, None)
     if not args["duration"]:
         flags.pop("duration_min", None)
     flags.pop("start", None)
@@ -231,7 +231,7 @@ def _resumed_note(
     return note
 
 
-def _note_from_inputs(
+def note_from_inputs(
     args: dict[str, Any], config: Config, clock: datetime, from_file: str | None
 ) -> dict[str, Any]:
     """The note as far as --from and the flags give it; flags win over the file."""

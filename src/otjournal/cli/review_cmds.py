@@ -21,7 +21,7 @@ from otjournal.cli.drafting import (
     pick_draft,
     read_source,
 )
-from otjournal.cli.log_cmd import GIVEN, LogSession, _resumed_note
+from otjournal.cli.log_cmd import GIVEN, LogSession, resumed_note
 from otjournal.cli.log_options import (
     AttendeeOpt,
     ByOpt,
@@ -307,7 +307,7 @@ def _timed(
     log_args: dict[str, Any] = {**dict.fromkeys(GIVEN), "summary": args.get("summary")}
     for key in ("date", "at", "duration", "setting", "attendee", "by"):
         log_args[key] = args[key]
-    note = _resumed_note(dict(base), log_args, config, clock, None)
+    note = resumed_note(dict(base), log_args, config, clock, None)
     duration = note.setdefault("duration_min", config.duration_min)
     if "start" not in note:
         length = duration if isinstance(duration, int) else config.duration_min
