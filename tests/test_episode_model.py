@@ -272,3 +272,32 @@ def test_log_leaves_a_discharge_to_its_own_command(runner, notes, tmp_path):
     assert given.exit_code == 1, given.output
     assert "'otj discharge CLIENT' closes the episode" in given.stderr
     assert tree(notes) == before
+
+
+def test_goal_list_and_trends_agree_on_copm_at_t2_from_a_review(runner, notes):
+    import json
+
+    from otjournal.cli import app
+    from otjournal.disk.store import Journal
+    from otjournal.model import Copm, GoalRating
+    from tests.conftest import make_client, make_session
+
+    j = Journal(notes)
+    j.add_client(make_client(goals=(goal("g1-k3x", copm=Copm("Dressing", 3, 2)),)))
+    j.add_session(
+        make_session(
+            start=datetime(2026, 3, 1, 10, tzinfo=TZ),
+            session_type="review",
+            goals=(GoalRating("g1-k3x", 1, copm_performance=7, copm_satisfaction=8),),
+        )
+    )
+    listed = json.loads(runner.invoke(app, ["goal", "list", "mia-k", "--json"]).stdout)
+    copm = listed[0]["copm"]
+    assert (copm["performance_t1"], copm["performance_t2"], copm["satisfaction_t2"]) == (3, 7, 8)
+    assert copm["t2_on"] == "2026-03-01" and copm["t2_from"].startswith("review ")
+    trends = runner.invoke(
+        app, ["trends", "mia-k", "--since", "2026-01-01", "--until", "2026-03-07", "--json"]
+    )
+    (problem,) = json.loads(trends.stdout)["copm"]["problems"]
+    assert (problem["performance"], problem["satisfaction"]) == ([3, 7], [2, 8])
+    assert "P 3→7 · S 2→8" in runner.invoke(app, ["goal", "list", "mia-k"]).stdout

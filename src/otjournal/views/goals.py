@@ -18,12 +18,14 @@ from rich.padding import Padding
 from rich.text import Text
 
 from otjournal.numbers.episodes import discharged, episodes
+from otjournal.numbers.outcomes import is_review
 from otjournal.views import textgrid
 from otjournal.views.rows import gas
 from otjournal.views.textgrid import Column
 
 if TYPE_CHECKING:
     from otjournal.model import Client, Copm, Goal, Session
+    from otjournal.numbers.outcomes import CopmChange
 
 
 @dataclass(frozen=True)
@@ -42,29 +44,33 @@ class GoalState:
     goal: Goal
     interim: Rating | None  # the latest rating in a note that is not a review
     review: Rating | None  # the rating at the last review that rated it
+    copm: CopmChange | None = None  # T1 → T2 as trends has it (T2 from a review or the file)
 
 
 def goal_states(
-    client: Client, sessions: Iterable[Session], *, show_all: bool = True
+    client: Client, sessions: Sequence[Session], *, show_all: bool = True
 ) -> list[GoalState]:
     """The client's goals (only the active ones unless ``show_all``) with their latest
-    interim rating and last review rating, read from ``sessions``."""
+    interim rating, last review rating and COPM, read from ``sessions``."""
+    from otjournal.numbers.outcomes import copm
+
     interim: dict[str, Rating] = {}
     review: dict[str, Rating] = {}
     for s in sorted(sessions, key=lambda s: s.start):
-        into = review if s.session_type == "review" else interim
+        into = review if is_review(s) else interim
         for r in s.goals:
             if r.gas is not None:
                 into[r.goal] = Rating(r.gas, s.start.date())
+    scored = {c.goal: c for c in copm(client, sessions).problems}
     return [
-        GoalState(g, interim.get(g.id), review.get(g.id))
+        GoalState(g, interim.get(g.id), review.get(g.id), scored.get(g.id))
         for g in client.goals
         if show_all or g.is_active
     ]
 
 
 def last_review(sessions: Iterable[Session]) -> date | None:
-    days = [s.start.date() for s in sessions if s.session_type == "review"]
+    days = [s.start.date() for s in sessions if is_review(s)]
     return max(days, default=None)
 
 
@@ -126,7 +132,7 @@ def goal_json(state: GoalState) -> dict[str, Any]:
     data.update({k: getattr(g, k) for k in _GOAL_KEYS})
     data["status_on"] = g.status_on
     data["levels"] = g.levels_table()
-    data["copm"] = copm_json(g.copm)
+    data["copm"] = copm_json(g.copm, state.copm)
     data["latest_interim"] = state.interim.to_json() if state.interim else None
     data["last_review"] = state.review.to_json() if state.review else None
     data["latest_gas"] = state.interim.gas if state.interim else None  # as before
@@ -134,10 +140,20 @@ def goal_json(state: GoalState) -> dict[str, Any]:
     return data
 
 
-def copm_json(copm: Copm | None) -> dict[str, Any] | None:
+def copm_json(copm: Copm | None, scored: CopmChange | None) -> dict[str, Any] | None:
+    """The goal's COPM as client.toml holds it, with T2 as used (``t2_from``: a review
+    that scored it, or client.toml)."""
     if copm is None:
         return None
-    return {k: getattr(copm, k) for k in _COPM_KEYS}
+    data = {k: getattr(copm, k) for k in _COPM_KEYS}
+    if scored is not None and scored.t2_from:
+        data["performance_t2"], data["satisfaction_t2"] = (
+            scored.performance[1],
+            scored.satisfaction[1],
+        )
+        data["t2_on"] = scored.t2_on
+    data["t2_from"] = (scored.t2_from or None) if scored is not None else None
+    return data
 
 
 # -- text ---------------------------------------------------------------------------------
@@ -174,20 +190,19 @@ def rating_text(rating: Rating | None) -> str:
     return f"{gas(rating.gas)} on {rating.on}" if rating else "–"
 
 
-def copm_text(copm: Copm | None) -> str:
-    """``P 3→5 · S 2→6`` (T1→T2), or "–"."""
+def copm_text(copm: CopmChange | None) -> str:
+    """``P 3→5 · S 2→6`` (T1→T2, T2 from the latest review that scored it or the file),
+    or "–"."""
     if copm is None:
         return "–"
 
     def score(value: int | None) -> str:
         return "–" if value is None else str(value)
 
-    if all(getattr(copm, k) is None for k in copm.SCORE_KEYS):
+    (p1, p2), (s1, s2) = copm.performance, copm.satisfaction
+    if (p1, p2, s1, s2) == (None, None, None, None):
         return "–"
-    return (
-        f"P {score(copm.performance_t1)}→{score(copm.performance_t2)} · "
-        f"S {score(copm.satisfaction_t1)}→{score(copm.satisfaction_t2)}"
-    )
+    return f"P {score(p1)}→{score(p2)} · S {score(s1)}→{score(s2)}"
 
 
 def goal_cells(state: GoalState) -> tuple[str, ...]:
@@ -200,7 +215,7 @@ def goal_cells(state: GoalState) -> tuple[str, ...]:
         baseline_text(g),
         rating_text(state.interim),
         rating_text(state.review),
-        copm_text(g.copm),
+        copm_text(state.copm),
     )
 
 
@@ -222,7 +237,7 @@ def goal_lines(state: GoalState) -> Group:
         f"last review {rating_text(state.review)}",
     ]
     if g.copm is not None:
-        facts.append(f"COPM: {g.copm.problem} — {copm_text(g.copm)}")
+        facts.append(f"COPM: {g.copm.problem} — {copm_text(state.copm)}")
     if g.changes:
         facts.append(f"{len(g.changes)} earlier change(s) kept in client.toml")
     # Indented as a block: a line wrapped on a narrow terminal keeps its indent.
