@@ -343,7 +343,7 @@ class IntakeRun(LogSession):
     def in_editor(self) -> None:
         """The note in $VISUAL/$EDITOR: `otj log`'s form, then the intake's part."""
         from otjournal.forms import intake as intakeform
-        from otjournal.forms import session as noteform
+        from otjournal.forms import session_form as sessionform
 
         def accept(data: dict[str, Any]) -> None:
             note = intakeform.form_to_note(data)
@@ -352,7 +352,7 @@ class IntakeRun(LogSession):
             self.keep("editor")
             self.finalize()
 
-        form = noteform.editor_form(self.draft.note, self.base, self.items)
+        form = sessionform.editor_form(self.draft.note, self.base, self.items)
         form += "\n" + intakeform.editor_section(self.draft.note)
         with self.guard():
             self.edit(form, accept)

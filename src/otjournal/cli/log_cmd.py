@@ -135,6 +135,7 @@ def _begin(
 ) -> tuple[Draft | None, Client, dict[str, Any]]:
     """The draft resumed (None for a new note), the client, and the note so far."""
     from otjournal.forms import session as noteform
+    from otjournal.forms import session_form as sessionform
 
     client, no_input, from_file = args["client"], args["no_input"], args["from_file"]
     draft = None
@@ -144,7 +145,7 @@ def _begin(
         client = draft.client
         form = editor_table(draft) if no_input or from_file else None
         if form is not None:
-            draft.note = {**noteform.form_to_note(form), "client": client}
+            draft.note = {**sessionform.form_to_note(form), "client": client}
         # The flags (and --from) given now are honoured: they win over the draft.
         note = draft.note = resumed_note(draft.note, args, config, clock, from_file)
     else:
@@ -284,7 +285,7 @@ def note_from_inputs(
 
 def _read_from(source: str) -> dict[str, Any]:
     """A session table from --from, without the keys the clock and the store decide."""
-    from otjournal.forms.session import form_to_note
+    from otjournal.forms.session_form import form_to_note
 
     note = form_to_note(read_source(source))
     for key in ("format_version", "kind", "id", "client", "late_entry", "amendments"):
@@ -473,16 +474,16 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
     def in_editor(self) -> None:
         """The note in $VISUAL/$EDITOR; reopened with the errors until it validates.
         (Not named ``edit``: that is DraftRun's editor loop, which this one drives.)"""
-        from otjournal.forms import session as noteform
+        from otjournal.forms import session_form as sessionform
 
         def accept(data: dict[str, Any]) -> None:
-            note = noteform.form_to_note(data)
+            note = sessionform.form_to_note(data)
             note["client"] = self.client.handle
             self.draft.note = note
             self.keep("editor")
             self.finalize()
 
-        form = noteform.editor_form(self.draft.note, self.client, self.items)
+        form = sessionform.editor_form(self.draft.note, self.client, self.items)
         with self.guard():
             self.edit(form, accept)
         self.save()

@@ -20,6 +20,8 @@ from typing import Any
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.forms import session as noteform
+from otjournal.forms import session_form as sessionform
+from otjournal.forms.session_form import kv
 from otjournal.model import Client, Goal, Session
 from otjournal.model.episode import SCORE_MAX
 from otjournal.model.fields import Fields
@@ -339,10 +341,6 @@ def goal_add_command(handle: str, goal: Goal) -> str:
 # -- the editor form -------------------------------------------------------------------
 
 
-def _kv(key: str, value: Any) -> str:
-    return noteform._kv(key, value)
-
-
 def editor_section(note: Note) -> str:
     """The ``[intake]`` part of the editor form, filled from the draft; blank = not
     recorded. Goes after the session's form."""
@@ -351,34 +349,34 @@ def editor_section(note: Note) -> str:
     lines = [
         "# ---- The intake: referral, background, consent, assessments, goals set together.",
         "[intake]",
-        _kv("referral_source", t.get("referral_source", "")),
-        _kv("referral_reason", t.get("referral_reason", "")) + "  # required",
-        _kv("background", t.get("background", "")),
-        _kv("diagnoses", t.get("diagnoses", [])) + "  # as the person or family names them",
-        _kv("what_matters", t.get("what_matters", "")),
-        _kv("strengths", t.get("strengths", [])),
-        _kv("communication", t.get("communication", [])),
+        kv("referral_source", t.get("referral_source", "")),
+        kv("referral_reason", t.get("referral_reason", "")) + "  # required",
+        kv("background", t.get("background", "")),
+        kv("diagnoses", t.get("diagnoses", [])) + "  # as the person or family names them",
+        kv("what_matters", t.get("what_matters", "")),
+        kv("strengths", t.get("strengths", [])),
+        kv("communication", t.get("communication", [])),
         "",
         "# Consent: copy the block for more. on = the day given (blank: the intake day).",
     ]
     for c in t.get("consent") or [{}]:
         lines += [
             "[[intake.consent]]",
-            _kv("who", c.get("who", "")),
-            _kv("purpose", c.get("purpose", "")),
-            _kv("on", c.get("on", "")),
-            _kv("share_with", c.get("share_with", [])),
+            kv("who", c.get("who", "")),
+            kv("purpose", c.get("purpose", "")),
+            kv("on", c.get("on", "")),
+            kv("share_with", c.get("share_with", [])),
             "",
         ]
     lines.append("# Standardised assessments: scores as numbers only, never the items.")
     for a in t.get("assessments") or [{}]:
         lines += [
             "[[intake.assessments]]",
-            _kv("name", a.get("name", "")),
-            _kv("on", a.get("on", "")),
+            kv("name", a.get("name", "")),
+            kv("on", a.get("on", "")),
         ]
         lines += ["[intake.assessments.scores]  # e.g. total = 52"]
-        lines += [_kv(k, v) for k, v in (a.get("scores") or {}).items()] + [""]
+        lines += [kv(k, v) for k, v in (a.get("scores") or {}).items()] + [""]
     lines += [
         "# The goals set together: baseline = the level now (-2..+2, required; -2 = present",
         "# level by the paediatric convention), weight (blank: 1), baseline_on (blank: the",
@@ -387,21 +385,21 @@ def editor_section(note: Note) -> str:
     for g in t.get("goals") or [{}]:
         lines += [
             "[[intake.goals]]",
-            _kv("text", g.get("text", "")),
-            _kv("baseline", g["baseline"]) if "baseline" in g else 'baseline = ""',
-            _kv("weight", g["weight"]) if "weight" in g else 'weight = ""',
-            _kv("baseline_on", g.get("baseline_on", "")),
+            kv("text", g.get("text", "")),
+            kv("baseline", g["baseline"]) if "baseline" in g else 'baseline = ""',
+            kv("weight", g["weight"]) if "weight" in g else 'weight = ""',
+            kv("baseline_on", g.get("baseline_on", "")),
             "[intake.goals.levels]",
         ]
         levels = g.get("levels") or {}
-        lines += [_kv(k, levels.get(k, "")) for k in GAS_LEVEL_KEYS] + [""]
+        lines += [kv(k, levels.get(k, "")) for k in GAS_LEVEL_KEYS] + [""]
     return "\n".join(lines) + "\n"
 
 
 def form_to_note(data: dict[str, Any]) -> Note:
     """The form read back: the session's parts as ``otj log`` reads them, and the
     intake's blanks removed (a goal, consent or assessment left empty is not recorded)."""
-    note = noteform.form_to_note(data)
+    note = sessionform.form_to_note(data)
     note.pop("id", None)
     forget_goal_ids(note)
     return note

@@ -11,25 +11,17 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
-import tomli_w
-
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
-from otjournal.forms.common import error_header
 from otjournal.model import Client, Session
 from otjournal.model.client import AmbiguousGoal
 from otjournal.model.ids import is_slug, shown
-from otjournal.model.kinds import HOMEWORK_KINDS, SESSION
+from otjournal.model.kinds import SESSION
 from otjournal.model.session import MAX_MINUTES
 from otjournal.model.vocab import (
-    ATTENDEE_ROLES,
     CHECKLIST,
-    CHECKLIST_ANSWERS,
     FORMAT_VERSION,
-    FRAMEWORKS,
     GAS_LEVELS,
-    LOGGED_TYPES,
-    SETTINGS,
 )
 
 Note = dict[str, Any]
@@ -465,164 +457,3 @@ def finalize(
 
 
 # -- the editor form ----------------------------------------------------------------
-
-
-def _kv(key: str, value: Any) -> str:
-    return tomli_w.dumps({key: value}, multiline_strings=True).rstrip("\n")
-
-
-def editor_form(
-    note: Note, client: Client | None, items: list[tuple[str, str]], errors: list[str] | None = None
-) -> str:
-    """A pre-filled, commented TOML form. Blank values mean 'not recorded'."""
-    lines: list[str] = []
-    if errors:
-        lines += error_header(errors)
-    lines += [
-        "# otjournal session note. Lines starting with # are comments.",
-        "# Save and close the editor to validate and save; leave it empty to keep a draft.",
-        "",
-        _kv("client", note.get("client", "")),
-        _kv("start", note["start"])
-        if note.get("start")
-        else 'start = ""  # 2026-03-05T14:30:00+11:00',
-        _kv("duration_min", note.get("duration_min", 45)),
-        _kv("session_type", note.get("session_type", "therapy"))
-        + f"  # {' | '.join(LOGGED_TYPES)}",
-        _kv("setting", note.get("setting", "")) + f"  # {' | '.join(SETTINGS)}",
-        _kv("attendees", note.get("attendees", [])) + f"  # {', '.join(ATTENDEE_ROLES)}",
-        _kv("written_by", note.get("written_by", "")),
-        "",
-    ]
-    rated = {
-        _full_id(client, g.get("goal")): g for g in note.get("goals", []) if isinstance(g, dict)
-    }
-    goals = list(client.active_goals) if client else []
-    lines.append("# Goals addressed: gas = -2 | -1 | 0 | 1 | 2 (interim); leave blank if not.")
-    for g in goals:
-        r = rated.pop(g.id, {})
-        lines += ["[[goals]]", _kv("goal", g.id) + f"  # {g.text}"]
-        for level in (2, 1, 0, -1, -2):
-            if level in g.levels:
-                lines.append(f"#   {level:+d}: {g.levels[level]}".replace("+0", " 0"))
-        lines += [
-            _kv("gas", r["gas"]) if "gas" in r else 'gas = ""',
-            _kv("evidence", r.get("evidence", "")),
-            "",
-        ]
-    for r in rated.values():
-        lines += [
-            "[[goals]]",
-            _kv("goal", r.get("goal", "")),
-            _kv("gas", r["gas"]) if "gas" in r else 'gas = ""',
-            _kv("evidence", r.get("evidence", "")),
-            "",
-        ]
-    activities = note.get("activities") or [{}]
-    lines.append("# Activities: copy the block for more. Adapted in-session is a good sign.")
-    for a in activities:
-        lines += [
-            "[[activities]]",
-            _kv("name", a.get("name", "")),
-            _kv("minutes", a["minutes"]) if "minutes" in a else 'minutes = ""',
-            _kv("child_led", a.get("child_led", False)),
-            _kv("interest_based", a.get("interest_based", False)),
-            _kv("movement_sensory", a.get("movement_sensory", False)),
-            _kv("adapted", a.get("adapted", False)),
-            _kv("adaptation", a.get("adaptation", "")),
-            _kv("response", a.get("response", "")),
-            "",
-        ]
-    voice = note.get("child_voice", {})
-    care = note.get("caregiver", {})
-    reg = note.get("regulation", {})
-    framework = reg.get("framework") or (client.regulation_framework if client else "zones")
-    states = FRAMEWORKS.get(framework, ())
-    lines += [
-        "[child_voice]  # what the child said or showed, in any mode",
-        _kv("text", voice.get("text", "")),
-        _kv("modes", voice.get("modes", [])),
-        "",
-        "[caregiver]",
-        _kv("report", care.get("report", "")),
-        _kv("involvement", care.get("involvement", "")),
-        "",
-        "[regulation]",
-        _kv("framework", framework),
-        _kv("start", reg.get("start", ""))
-        + (f"  # {' | '.join(states)} (all OK)" if states else ""),
-        _kv("end", reg.get("end", "")),
-        _kv("helped", reg.get("helped", [])),
-        _kv("notes", reg.get("notes", "")),
-        "",
-        f"# The affirming checklist: answer = {' | '.join(CHECKLIST_ANSWERS)}",
-    ]
-    answered = {c.get("item"): c for c in note.get("checklist", []) if isinstance(c, dict)}
-    for key, text in items:
-        c = answered.get(key, {})
-        lines += [
-            "[[checklist]]",
-            _kv("item", key),
-            f"# {text}",
-            _kv("answer", c.get("answer", "")),
-            _kv("note", c.get("note", "")),
-            "",
-        ]
-    plan = note.get("plan", {})
-    lines += [
-        "[plan]",
-        _kv("summary", plan.get("summary", "")),
-        _kv("next_focus", plan.get("next_focus", "")),
-        "",
-        f"# Homework assigned: kind = {' | '.join(HOMEWORK_KINDS)}; per_week optional.",
-    ]
-    for h in plan.get("homework") or []:
-        lines += [
-            "[[plan.homework]]",
-            _kv("id", h.get("id", "")),
-            _kv("text", h.get("text", "")),
-            _kv("kind", h.get("kind", "practice")),
-        ]
-        if h.get("per_week"):
-            lines.append(_kv("per_week", h["per_week"]))
-        lines.append("")
-    if not plan.get("homework"):
-        lines += ["# [[plan.homework]]", '# text = ""', '# kind = "practice"', "# per_week = 5", ""]
-    return "\n".join(lines) + "\n"
-
-
-def _full_id(client: Client | None, gid: Any) -> Any:
-    """A goal id as the form lists it: the full id of a goal named short (``g3``)."""
-    if client is None or not isinstance(gid, str):
-        return gid
-    try:
-        goal = client.find_goal(gid)
-    except AmbiguousGoal:
-        return gid
-    return goal.id if goal is not None else gid
-
-
-def form_to_note(data: dict[str, Any]) -> Note:
-    """The table read back from the form, blanks removed: a goal with no rating or
-    evidence, an activity with no name and nothing ticked, a regulation with no
-    states, and an unanswered checklist item all mean 'not recorded'."""
-    note: Note = prune(data)  # a table pruned is a table
-    note.pop("written_at", None)
-    goals = [g for g in note.get("goals", []) if not isinstance(g, dict) or set(g) - {"goal"}]
-    activities = [
-        a
-        for a in note.get("activities", [])
-        if not isinstance(a, dict)
-        or a.get("name")
-        or any(v not in (False, "", None) for k, v in a.items() if k != "name")
-    ]
-    checklist = [c for c in note.get("checklist", []) if not isinstance(c, dict) or c.get("answer")]
-    for key, items in (("goals", goals), ("activities", activities), ("checklist", checklist)):
-        if items:
-            note[key] = items
-        else:
-            note.pop(key, None)
-    reg = note.get("regulation")
-    if isinstance(reg, dict) and not set(reg) - {"framework"}:
-        note.pop("regulation")
-    return note
