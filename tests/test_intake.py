@@ -4,6 +4,7 @@ refusals name fields, never text; ``otj show`` and the printout show it."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -174,6 +175,40 @@ def test_a_second_intake_adds_new_goals_and_leaves_the_old_ones(runner, mia, clo
         tuple(g.id for g in first),
         (new.id,),
     ]
+    # The first episode was never closed: said, since this intake starts another.
+    assert "the episode that began 2026-03-07 was not closed" in result.stderr
+
+
+def test_an_intake_after_a_discharge_says_nothing_of_an_open_episode(runner, mia, clock):
+    assert intake(runner, *FLAGS, "--no-input").exit_code == 0
+    clock.set(clock.at.replace(month=6))
+    closed = runner.invoke(
+        app,
+        [
+            "discharge",
+            "mia-k",
+            "--reason",
+            "moved",
+            "--attendee",
+            "parent",
+            "--setting",
+            "home",
+            "--by",
+            "Alex Rivera",
+            "--no-input",
+        ],
+    )
+    assert closed.exit_code == 0, closed.output
+    clock.set(clock.at.replace(month=9))
+    again = intake(
+        runner,
+        *("--referral-reason", "back again", "--summary", "New episode"),
+        *("--setting", "home", "--attendee", "parent", "--by", "Alex Rivera", "--no-input"),
+    )
+    assert again.exit_code == 0, again.output
+    assert "not closed" not in again.stderr
+    listed = runner.invoke(app, ["client", "list", "--json"])
+    assert [c["status"] for c in json.loads(listed.stdout)] == ["in care"]
 
 
 @pytest.mark.parametrize(

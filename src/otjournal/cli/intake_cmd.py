@@ -286,6 +286,21 @@ class IntakeRun(LogSession):
             typer.echo(f"Goals set together, added to {self.base.handle}'s file: {ids}")
         elif self.goals:
             _say_unsaved(self.base.handle, self.goals, *(self.unsaved or ("", "")))
+        self._note_open_episode(saved.record)
+
+    def _note_open_episode(self, intake: Session) -> None:
+        """An intake while an episode is open starts a new one: said, since the open one
+        stays unclosed (a discharge closes an episode)."""
+        from otjournal.numbers.episodes import episodes
+
+        notes = [s.record for s in self.j.load([self.base.handle], homework=False).sessions]
+        before = [e for e in episodes(notes) if e.intake is not None and e.intake.id != intake.id]
+        if before and before[-1].is_open:
+            typer.echo(
+                f"otj: note: the episode that began {before[-1].start} was not closed; this "
+                "intake starts a new one ('otj discharge' closes an episode)",
+                err=True,
+            )
 
     def save(self) -> None:
         super().save()
