@@ -52,6 +52,7 @@ from otjournal.model import (
     Goal,
     GoalRating,
     HomeworkEntry,
+    Person,
     MoodCheck,
     Plan,
     PlanPeriod,
@@ -400,6 +401,9 @@ clients = st.builds(
     ).map(tuple),
     plan_period=opt(plan_periods()),
     goals=st.lists(goals, max_size=2, unique_by=lambda g: g.id).map(tuple),
+    ndis_number=text,
+    primary_disability=text,
+    people=st.lists(st.builds(Person, name=required_text, role=text), max_size=2).map(tuple),
     **newer(Client, assignments=st.lists(assignments, max_size=2).map(tuple)),
 )
 
@@ -680,7 +684,14 @@ NESTED = {
         "discharge",
         "discharge.goals[]",
     ],
-    Client: ["caregivers[]", "plan_period", "goals[]", "goals[].copm", "goals[].changes[]"],
+    Client: [
+        "caregivers[]",
+        "people[]",
+        "plan_period",
+        "goals[]",
+        "goals[].copm",
+        "goals[].changes[]",
+    ],
     HomeworkEntry: [
         "practice",
         "relaxation",
@@ -750,6 +761,7 @@ def _full_examples() -> dict[str, Any]:
     client = dataclasses.replace(
         make_client(),
         caregivers=(Caregiver("Sam", "parent"),),
+        people=(Person("Ben", "brother"),),
         plan_period=PlanPeriod(date(2026, 1, 1), date(2026, 12, 31), "NDIS"),
     )
     goal = dataclasses.replace(client.goals[0], copm=Copm("Dressing", 3, 4))

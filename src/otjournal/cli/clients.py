@@ -21,7 +21,7 @@ from otjournal.cli.common import (
 from otjournal.errors import UsageError
 
 if TYPE_CHECKING:
-    from otjournal.model import Session
+    from otjournal.model import PlanPeriod, Session
 
 client_app = typer.Typer(
     cls=BoundaryGroup, no_args_is_help=True, help="Add, list and show clients."
@@ -68,11 +68,23 @@ def client_add(
     plan_start: Annotated[str | None, typer.Option(help="Funded plan start, YYYY-MM-DD.")] = None,
     plan_end: Annotated[str | None, typer.Option(help="Funded plan end, YYYY-MM-DD.")] = None,
     funder: Annotated[str, typer.Option(help="Funder of the plan, e.g. NDIS.")] = "",
+    ndis_number: Annotated[str, typer.Option(help="NDIS number (for a funder's report).")] = "",
+    disability: Annotated[
+        str, typer.Option(help="Primary disability, as the person or family names it.")
+    ] = "",
+    person: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--person",
+            help="Someone named in notes, 'Name:role' (sibling, teacher, school…): "
+            "replaced in de-identified copies; repeat.",
+        ),
+    ] = None,
     dir: DirOpt = None,
 ) -> None:
     """Add a client: writes clients/HANDLE/client.toml."""
     from otjournal.disk.store import validate_handle
-    from otjournal.model import Caregiver, Client, PlanPeriod
+    from otjournal.model import Caregiver, Client, Person
     from otjournal.model.vocab import FRAMEWORKS
 
     validate_handle(handle)
@@ -82,20 +94,9 @@ def client_add(
         if not sys.stdin.isatty():
             raise UsageError("--name is required (the client's display name)")
         name = typer.prompt("Display name")
-    carers = []
-    for c in caregiver or []:
-        person, _, relation = c.partition(":")
-        if not person.strip():
-            raise UsageError("--caregiver needs a name, e.g. 'Sarah:mother'")
-        carers.append(Caregiver(person.strip(), relation.strip()))
-    plan = None
-    if plan_start or plan_end:
-        start, end = _date(plan_start, "--plan-start"), _date(plan_end, "--plan-end")
-        if not (start and end):
-            raise UsageError("give both --plan-start and --plan-end")
-        if end < start:
-            raise UsageError("--plan-end must not be before --plan-start")
-        plan = PlanPeriod(start, end, funder)
+    plan = _plan(plan_start, plan_end, funder)
+    carers = [Caregiver(*pair) for pair in _named(caregiver, "--caregiver", "Sarah:mother")]
+    people = [Person(*pair) for pair in _named(person, "--person", "Ben:brother")]
     client = Client(
         handle=handle,
         display_name=name.strip() or handle,
@@ -105,9 +106,36 @@ def client_add(
         strengths=tuple(strength or ()),
         caregivers=tuple(carers),
         plan_period=plan,
+        ndis_number=ndis_number.strip(),
+        primary_disability=disability.strip(),
+        people=tuple(people),
     )
     path = journal(dir).add_client(client)
     out().print(f"Added client {handle}: {path}")
+
+
+def _plan(plan_start: str | None, plan_end: str | None, funder: str) -> PlanPeriod | None:
+    from otjournal.model import PlanPeriod
+
+    if not (plan_start or plan_end):
+        return None
+    start, end = _date(plan_start, "--plan-start"), _date(plan_end, "--plan-end")
+    if not (start and end):
+        raise UsageError("give both --plan-start and --plan-end")
+    if end < start:
+        raise UsageError("--plan-end must not be before --plan-start")
+    return PlanPeriod(start, end, funder)
+
+
+def _named(values: list[str] | None, option: str, example: str) -> list[tuple[str, str]]:
+    """``Name:role`` values as (name, role) pairs; a value without a name is refused."""
+    pairs = []
+    for value in values or []:
+        who, _, role = value.partition(":")
+        if not who.strip():
+            raise UsageError(f"{option} needs a name, e.g. '{example}'")
+        pairs.append((who.strip(), role.strip()))
+    return pairs
 
 
 @client_app.command("list")

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         Client,
         Copm,
         Goal,
+        Person,
         PlanPeriod,
     )
     from otjournal.model.homework import HomeworkEntry
@@ -46,6 +47,7 @@ _WHERE = {
     "Copm": "client",
     "Goal": "client",
     "PlanPeriod": "client",
+    "Person": "client",
     "Answers": "parts",
     "Emotion": "parts",
     "HomeworkEntry": "homework",
@@ -92,6 +94,7 @@ __all__ = [
     "GoalRating",
     "HomeworkEntry",
     "MoodCheck",
+    "Person",
     "Plan",
     "PlanPeriod",
     "Practice",

@@ -46,6 +46,26 @@ class Caregiver:
 
 
 @dataclass(frozen=True)
+class Person:
+    """Someone in the client's life named in notes (a sibling, a teacher, the school):
+    kept so a de-identified copy can replace their name."""
+
+    name: str
+    role: str = ""
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def read(cls, f: Fields) -> Person:
+        return cls(name=f.text("name", required=True), role=f.text("role"), extra=f.extra())
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name}
+        put(out, "role", self.role)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
 class PlanPeriod:
     """A funded plan period (e.g. NDIS): the default range of a progress report."""
 
@@ -285,6 +305,9 @@ class Client:
     plan_period: PlanPeriod | None = None
     goals: tuple[Goal, ...] = ()
     assignments: tuple[Assignment, ...] = ()
+    ndis_number: str = ""  # for a funder's report; dropped from de-identified copies
+    primary_disability: str = ""  # as the person or family names it
+    people: tuple[Person, ...] = ()  # others named in notes (siblings, teachers, school…)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def goal(self, goal_id: str) -> Goal | None:
@@ -338,7 +361,10 @@ class Client:
         framework = f.choice("regulation_framework", FRAMEWORKS, default="zones") or "zones"
         communication = f.text_list("communication")
         strengths = f.text_list("strengths")
+        ndis_number = f.text("ndis_number")
+        primary_disability = f.text("primary_disability")
         caregivers = tuple(Caregiver.read(c) for c in f.tables("caregivers"))
+        people = tuple(Person.read(p) for p in f.tables("people"))
         pp = f.table("plan_period")
         plan = PlanPeriod.read(pp) if pp is not None else None
         goals = tuple(Goal.read(g) for g in f.tables("goals"))
@@ -361,6 +387,9 @@ class Client:
             plan_period=plan,
             goals=goals,
             assignments=assignments,
+            ndis_number=ndis_number,
+            primary_disability=primary_disability,
+            people=people,
             extra=f.extra(),
         )
 
@@ -375,8 +404,11 @@ class Client:
         out["regulation_framework"] = self.regulation_framework
         put(out, "communication", self.communication)
         put(out, "strengths", self.strengths)
+        put(out, "ndis_number", self.ndis_number)
+        put(out, "primary_disability", self.primary_disability)
         out.update({k: v for k, v in self.extra.items() if not is_table(v)})
         put(out, "caregivers", [c.to_dict() for c in self.caregivers])
+        put(out, "people", [p.to_dict() for p in self.people])
         if self.plan_period is not None:
             out["plan_period"] = self.plan_period.to_dict()
         out.update({k: v for k, v in self.extra.items() if is_table(v)})
