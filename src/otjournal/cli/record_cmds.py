@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -25,7 +25,7 @@ from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
 
 if TYPE_CHECKING:
     from otjournal.disk.fsio import Fingerprint
-    from otjournal.disk.loading import Conflict
+    from otjournal.disk.loading import Conflict, Snapshot
     from otjournal.disk.store import Journal
     from otjournal.forms.drafts import Draft, Drafts
     from otjournal.model import Amendment, Session
@@ -35,6 +35,25 @@ conflicts_app = typer.Typer(
     invoke_without_command=True,
     help="Sync conflict copies: compare and resolve (nothing is deleted).",
 )
+
+
+FieldOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--field",
+        help="For a correction: the text field it corrects, e.g. goals[g1].evidence, "
+        "child_voice.text, caregiver.report, plan.summary, activities[2].response.",
+    ),
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="For a correction: a corrected value (repeat it): goals.g1.gas=+1, "
+        "checklist.agile=partly, duration_min=50, attendees=child,parent.",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -66,32 +85,33 @@ def amend_cmd(
     by: Annotated[
         str | None, typer.Option("--by", help="Who amends it (default: practitioner.name).")
     ] = None,
+    field: FieldOpt = None,
+    sets: SetOpt = None,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
     resume: ResumeOpt = False,
     draft_id: DraftOpt = None,
     dir: DirOpt = None,
 ) -> None:
     """Append a dated, attributed amendment. The note itself is never rewritten: its bytes
-    stay a prefix of the file, and the amendment records their hash. Text typed at the
-    prompt or read from stdin is kept as a draft until the amendment is saved."""
+    stay a prefix of the file, and the amendment records their hash. A correction may name
+    the field it corrects (--field) and corrected values (--set); reports then quote the
+    note as amended. Text typed at the prompt or read from stdin is kept as a draft until
+    the amendment is saved."""
     from otjournal.forms.drafts import default_drafts
     from otjournal.model.vocab import AMENDMENT_KINDS
 
     config = read_config()
     j = journal(dir)
     drafts = default_drafts()
-    draft = None
-    if resume or draft_id:
-        draft = pick_draft(drafts, draft_id, None, "amend")
-        drop_if_published(drafts, draft, j.root)
-        session_id = session_id or str(draft.note.get("session", ""))
+    draft, session_id = _resumed(j, drafts, resume, draft_id, session_id)
     if not session_id:
         raise UsageError("name the session to amend: otj amend ID (or --resume a kept amendment)")
-    _, found = j.find_session(session_id)
+    snap, found = j.find_session(session_id)
     raw, fingerprint, session = j.read_session_file(found.path)
+    targets = _targets(snap, session, field, sets or [])  # refused here: nothing kept
     if from_stdin:
         text = sys.stdin.buffer.read().decode("utf-8", "replace").strip()
-    given = {"kind": kind, "text": text, "original": original, "by": by}
+    given = {"kind": kind, "text": text, "original": original, "by": by, **targets}
     note = {**(draft.note if draft else {}), "session": session.id}
     note.update({k: v for k, v in given.items() if v is not None})
     if draft is None:
@@ -105,6 +125,33 @@ def amend_cmd(
         run.ask_missing(interactive, config.practitioner, AMENDMENT_KINDS)
     run.warn_if_broken()
     run.save()
+
+
+def _resumed(
+    j: Journal, drafts: Drafts, resume: bool, draft_id: str | None, session_id: str | None
+) -> tuple[Draft | None, str]:
+    """The kept amendment to go on with (--resume, --draft), and the session it amends."""
+    if not (resume or draft_id):
+        return None, session_id or ""
+    draft = pick_draft(drafts, draft_id, None, "amend")
+    drop_if_published(drafts, draft, j.root)
+    return draft, session_id or str(draft.note.get("session", ""))
+
+
+def _targets(
+    snap: Snapshot, session: Session, field: str | None, sets: list[str]
+) -> dict[str, Any]:
+    """``--field`` and ``--set`` checked against the note (short goal ids made full)."""
+    from otjournal.numbers import amended
+
+    filed = snap.clients.get(session.client)
+    client = filed.record if filed else None
+    out: dict[str, Any] = {}
+    if field is not None:
+        out["field"] = amended.field_for(session, client, field)
+    if sets:
+        out["values"] = amended.values_from(session, client, sets)
+    return out
 
 
 class AmendRun(DraftRun["Amendment", "Amendment"]):
@@ -130,6 +177,7 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
         self.fingerprint = fingerprint
         self.session = session
         self.broken: list[str] = []
+        self.placed: tuple[str, ...] = ()  # where the amendment applies in the note
 
     def ask_missing(self, interactive: bool, author: str, kinds: tuple[str, ...]) -> None:
         """Prompt for what the flags did not give (each answer kept in the draft), or
@@ -147,10 +195,15 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
             if note["kind"] not in kinds:
                 self.stop(f"--kind must be one of {', '.join(kinds)}")
             if note["kind"] == "correction" and note.get("original") is None and interactive:
-                note["original"] = typer.prompt(
-                    "The original wording being corrected", default="", show_default=False
+                where = note.get("field")
+                question = (
+                    f"The words being corrected in {where} (Enter: all of it)"
+                    if where
+                    else "The original wording being corrected"
                 )
-                self.keep_if_possible()
+                if where or not note.get("values"):
+                    note["original"] = typer.prompt(question, default="", show_default=False)
+                    self.keep_if_possible()
             if not note.get("text"):
                 if not interactive:
                     self.stop("give the amendment's text with --text or --stdin")
@@ -199,7 +252,9 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
         from otjournal.model import Amendment
 
         note = self.draft.note
-        extra = {"over_broken_chain": True} if self.broken else {}
+        extra: dict[str, Any] = {k: note[k] for k in ("field", "values") if note.get(k)}
+        if self.broken:
+            extra["over_broken_chain"] = True
         return Amendment(
             now().replace(microsecond=0),
             str(note["by"]).strip(),
@@ -208,6 +263,18 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
             str(note.get("original") or "").strip(),
             extra=extra,
         )
+
+    def prepare(self) -> None:
+        """What the amendment corrects must be in the note as it reads now (exit 2)."""
+        from otjournal.numbers import amended
+
+        try:
+            self.placed = amended.check_new(self.session, self.finalize())
+        except UsageError:
+            if self.kept is not None:
+                self.keep_quietly()
+                self.kept_message(f"the {self.noun} was not saved")
+            raise
 
     def write(self, amendment: Amendment) -> Amendment:
         from otjournal.disk import amend
@@ -237,6 +304,17 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
             f"{amendment.at:%Y-%m-%d %H:%M}.",
             highlight=False,
         )
+        from otjournal.numbers.amended import WHOLE_NOTE
+
+        if WHOLE_NOTE in self.placed:
+            say = "It corrects the note as a whole (name the field with --field)."
+        elif self.placed:
+            say = (
+                f"It {'corrects' if amendment.corrects else 'is about'}: {', '.join(self.placed)}."
+            )
+        else:
+            return
+        out().print(say, highlight=False, markup=False)
 
 
 # -- otj conflicts ---------------------------------------------------------------------

@@ -1,0 +1,436 @@
+"""The notes as they read now: a session with its amendments' corrections applied.
+
+An amendment never rewrites the file (disk/amend.py): the note stays as written, the
+corrections follow it. What the note says *now* is read here: each correction's wording
+in place of the text it corrects (the whole field, or only its ``original`` span), each
+corrected value applied, in the order the amendments were made. ``amended_fields`` says
+which fields were amended and when, so a quote can be marked "amended DATE".
+
+Pure: a session in, a session out. Field paths are the ones people read and type
+(``goals[g1-k3x].evidence``, ``activities[2].response``, ``checklist[agile].answer``,
+``duration_min``); activities are counted from 1, as listed.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import weakref
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from otjournal.errors import UsageError, ValidationError, ValidationErrors
+from otjournal.model.ids import shown
+from otjournal.model.session import Amendment, Session
+
+if TYPE_CHECKING:
+    from otjournal.model import Client
+
+WHOLE_NOTE = "*"  # a correction whose place in the note is not known: the note as a whole
+REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a note: how its rows are named in brackets (``None`` for a table, ``#``
+    by their number from 1) and the fields in it a correction may name."""
+
+    rows: str | None
+    texts: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+
+
+PARTS: dict[str, Part] = {
+    "": Part(None, (), ("duration_min", "attendees")),
+    "goals": Part("goal", ("evidence",), ("gas", "copm_performance", "copm_satisfaction")),
+    "activities": Part("#", ("name", "adaptation", "response")),
+    "child_voice": Part(None, ("text",)),
+    "caregiver": Part(None, ("report", "involvement")),
+    "regulation": Part(None, ("notes",)),
+    "checklist": Part("item", ("note",), ("answer",)),
+    "plan": Part(None, ("summary", "next_focus")),
+    "plan.homework": Part("id", ("text",)),
+    "intake": Part(None, ("referral_source", "referral_reason", "background", "what_matters")),
+    "discharge": Part(None, ("reason_note", "recommendations", "maintenance")),
+    "discharge.goals": Part("goal", ("summary",)),
+}
+ALWAYS = ("child_voice", "caregiver", "plan")  # every note has them, even when empty
+_SEGMENT = re.compile(r"([a-z_]+)(?:\[([a-z0-9][a-z0-9_-]*)\])?\Z")
+
+
+@dataclass(frozen=True)
+class Change:
+    """A field as it reads now: the amendment that last changed (or named) it, what the
+    note said and what holds now (the same, when an amendment only names the field)."""
+
+    path: str
+    at: datetime
+    kind: str
+    was: Any
+    now: Any
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.was != self.now)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A note as it reads now, what changed, and what could not be placed."""
+
+    session: Session
+    changes: dict[str, Change]
+    placed: tuple[tuple[str, ...], ...]  # per amendment (file order): the paths it touched
+    problems: tuple[tuple[int, str], ...]  # (amendment index, why a part did not apply)
+
+
+# An amended session remembers the reading it came from, so reading it again (a caller
+# that amends twice, or asks amended_fields of the amended copy) gives the same answer.
+_READ: dict[int, Reading] = {}
+
+
+def as_amended(session: Session) -> Session:
+    """The session as it reads now (the note itself, unchanged, when nothing applies)."""
+    return read_now(session).session
+
+
+def amended_fields(session: Session) -> dict[str, date]:
+    """Each field an amendment corrected or named, with the day of the latest one
+    (``WHOLE_NOTE`` for a correction whose place in the note is not known)."""
+    return {path: c.at.date() for path, c in read_now(session).changes.items()}
+
+
+def changes(session: Session) -> dict[str, Change]:
+    return read_now(session).changes
+
+
+def problems(session: Session) -> list[str]:
+    """Parts of amendments that name something this note does not have (shown beside the
+    note only): one line each, no note text."""
+    return [f"amendment {i + 1}: {why}" for i, why in read_now(session).problems]
+
+
+def read_now(session: Session) -> Reading:
+    known = _READ.get(id(session))
+    if known is not None and known.session is session:
+        return known
+    amendments = session.amendments
+    if not amendments:
+        return Reading(session, {}, (), ())
+    written = session.to_dict()
+    data = copy.deepcopy(written)
+    found: dict[str, Change] = {}
+    placed: list[tuple[str, ...]] = [() for _ in amendments]
+    why: list[tuple[int, str]] = []
+    for i in sorted(range(len(amendments)), key=lambda n: (amendments[n].at, n)):
+        a = amendments[i]
+        trial = copy.deepcopy(data)
+        touched, problems_here = _apply(trial, a)
+        if trial != data:
+            try:
+                Session.from_dict(trial)
+            except ValidationErrors:
+                problems_here.append("its corrections do not fit this note")
+                trial, touched = data, [WHOLE_NOTE]
+        data = trial
+        why += [(i, p) for p in problems_here]
+        placed[i] = tuple(dict.fromkeys(touched))
+        for path in placed[i]:
+            found[path] = Change(path, a.at, a.kind, _value(written, path), _value(data, path))
+    result = session if data == written else Session.from_dict(data)
+    reading = Reading(result, found, tuple(placed), tuple(why))
+    if result is not session:
+        _READ[id(result)] = reading
+        weakref.finalize(result, _READ.pop, id(result), None)
+    return reading
+
+
+# -- applying one amendment -----------------------------------------------------------
+
+
+def _apply(data: dict[str, Any], a: Amendment) -> tuple[list[str], list[str]]:
+    """Apply ``a`` to a note's table in place: the paths it touched, and what did not fit."""
+    touched: list[str] = []
+    why: list[str] = []
+    if a.field_path:
+        spot = locate(data, a.field_path, text=True, create=a.corrects)
+        if isinstance(spot, str):
+            why.append(spot)
+            if a.corrects:
+                touched.append(WHOLE_NOTE)
+        else:
+            if a.corrects:
+                why += _correct(spot, a)
+            touched.append(spot.path)
+    elif a.corrects and a.original:
+        spots = [s for s in text_spots(data) for _ in range(s.current.count(a.original))]
+        if len(spots) == 1:  # written before fields were named: placed when unambiguous
+            why += _correct(spots[0], a)
+            touched.append(spots[0].path)
+        else:
+            touched.append(WHOLE_NOTE)
+    elif a.corrects and not a.values:
+        touched.append(WHOLE_NOTE)
+    if a.corrects:
+        for path, value in value_items(a.values):
+            spot = locate(data, path, text=False, create=True)
+            if isinstance(spot, str):
+                why.append(spot)
+            elif (
+                path.startswith("goals[") and ".copm" in path and data.get("session_type") != REVIEW
+            ):
+                why.append(f"{spot.path}: COPM is corrected only in a review")
+            else:
+                spot.table[spot.leaf] = value
+                touched.append(spot.path)
+    return touched, why
+
+
+def _correct(spot: Spot, a: Amendment) -> list[str]:
+    current = spot.current
+    if not a.original:
+        spot.table[spot.leaf] = a.text
+        return []
+    count = current.count(a.original)
+    if count != 1:
+        where = "is not in" if count == 0 else f"is {count} times in"
+        return [f"its original wording {where} {spot.path} (the field is marked, not changed)"]
+    spot.table[spot.leaf] = current.replace(a.original, a.text)
+    return []
+
+
+def value_items(values: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """``[amendments.values]`` as (path, value) pairs: ``goals[g1-k3x].gas``, ..."""
+    goals = values.get("goals")
+    for gid, one in goals.items() if isinstance(goals, dict) else ():
+        for key, value in one.items() if isinstance(one, dict) else ():
+            yield f"goals[{gid}].{key}", value
+    checklist = values.get("checklist")
+    for item, answer in checklist.items() if isinstance(checklist, dict) else ():
+        yield f"checklist[{item}].answer", answer
+    if "duration_min" in values:
+        yield "duration_min", values["duration_min"]
+    if "attendees" in values:
+        yield "attendees", list(values["attendees"])
+
+
+# -- field paths ------------------------------------------------------------------------
+
+
+@dataclass
+class Spot:
+    """A field found in a note's table: its path (rows named as in the file), the table
+    holding it and its key there."""
+
+    path: str
+    table: dict[str, Any]
+    leaf: str
+
+    @property
+    def current(self) -> str:
+        value = self.table.get(self.leaf, "")
+        return value if isinstance(value, str) else ""
+
+
+def locate(data: dict[str, Any], path: str, *, text: bool, create: bool = False) -> Spot | str:
+    """The field ``path`` names in a note's table, or why it names none (no note text:
+    a path that is not one is not repeated)."""
+    if not Amendment.FIELD_PATH.match(path):
+        return "not a field path (" + Amendment.FIELD_HINT + ")"
+    *parts, leaf = path.split(".")
+    last = _SEGMENT.match(leaf)
+    if last is None or last.group(2) is not None:
+        return f"{path}: names a row, not a field in it"
+    table, names, shown_parts = data, [], []
+    for segment in parts:
+        m = _SEGMENT.match(segment)
+        assert m is not None  # FIELD_PATH matched
+        name, key = m.groups()
+        names.append(name)
+        part = PARTS.get(".".join(names))
+        if part is None or (part.rows is None) != (key is None):
+            return f"{path}: not a field an amendment can correct"
+        if key is None:
+            below = table.get(name)
+            if below is None and ".".join(names) in ALWAYS:
+                below = {}
+                if create:
+                    table[name] = below
+            if not isinstance(below, dict):
+                return f"{path}: the note has no {'.'.join(names)}"
+            table = below
+            shown_parts.append(name)
+            continue
+        row, label = _row(table.get(name), part, key)
+        if row is None:
+            return f"{path}: the note has no {'.'.join(names)}[{key}]"
+        table = row
+        shown_parts.append(f"{name}[{label}]")
+    part = PARTS.get(".".join(names))
+    allowed = (part.texts if text else part.values) if part else ()
+    if leaf not in allowed:
+        what = "text field" if text else "value"
+        return f"{path}: not a {what} an amendment can correct"
+    return Spot(".".join([*shown_parts, leaf]), table, leaf)
+
+
+def _row(rows: Any, part: Part, key: str) -> tuple[dict[str, Any] | None, str]:
+    if not isinstance(rows, list):
+        return None, key
+    if part.rows == "#":
+        n = int(key) if key.isdigit() else 0
+        return (rows[n - 1], key) if 1 <= n <= len(rows) else (None, key)
+    exact = [r for r in rows if r.get(part.rows) == key]
+    if exact:
+        return exact[0], key
+    short = [r for r in rows if str(r.get(part.rows, "")).partition("-")[0] == key]
+    if part.rows == "goal" and len(short) == 1:
+        return short[0], str(short[0]["goal"])
+    return None, key
+
+
+def text_spots(data: dict[str, Any]) -> Iterator[Spot]:
+    """Every text field of a note's table that a correction may name."""
+    for name, part in PARTS.items():
+        if not part.texts:
+            continue
+        *up, last = name.split(".")
+        tables: list[tuple[str, dict[str, Any]]] = [("", data)]
+        for segment in up:
+            tables = [
+                (f"{p}{segment}.", t[segment])
+                for p, t in tables
+                if isinstance(t.get(segment), dict)
+            ]
+        for prefix, table in tables:
+            below = table.get(last)
+            if part.rows is None and isinstance(below, dict):
+                rows = [(f"{prefix}{last}", below)]
+            elif part.rows is not None and isinstance(below, list):
+                rows = [
+                    (f"{prefix}{last}[{n + 1 if part.rows == '#' else r.get(part.rows)}]", r)
+                    for n, r in enumerate(below)
+                    if isinstance(r, dict)
+                ]
+            else:
+                rows = []
+            for head, row in rows:
+                for leaf in part.texts:
+                    if isinstance(row.get(leaf), str):
+                        yield Spot(f"{head}.{leaf}", row, leaf)
+
+
+def _value(data: dict[str, Any], path: str) -> Any:
+    if path == WHOLE_NOTE:
+        return None
+    spot = locate(data, path, text=True)
+    if isinstance(spot, str):
+        spot = locate(data, path, text=False)
+    return None if isinstance(spot, str) else spot.table.get(spot.leaf)
+
+
+# -- for otj amend: flags checked against the note, before anything is written ---------
+
+
+def field_for(session: Session, client: Client | None, path: str) -> str:
+    """The path of the text field ``--field`` names in this note (a goal's short id made
+    its full id), or a UsageError saying why it names none."""
+    path = _full_goal_ids(path.strip(), client, "--field")
+    spot = locate(session.to_dict(), path, text=True, create=True)
+    if isinstance(spot, str):
+        raise UsageError(f"--field: {spot}", hint=Amendment.FIELD_HINT)
+    return spot.path
+
+
+SET_HINT = (
+    "goals.ID.gas, goals.ID.copm_performance, goals.ID.copm_satisfaction, checklist.ITEM, "
+    "duration_min or attendees, e.g. --set goals.g1.gas=+1 --set attendees=child,parent"
+)
+
+
+def values_from(session: Session, client: Client | None, sets: list[str]) -> dict[str, Any]:
+    """``--set PATH=VALUE`` options as ``[amendments.values]``, checked by the note's own
+    rules and against this note; a UsageError names the first that does not fit."""
+    values: dict[str, Any] = {}
+    for given in sets:
+        raw_path, eq, raw = given.partition("=")
+        path = raw_path.strip().replace("[", ".").replace("]", "")
+        if not eq or not Amendment.FIELD_PATH.match(path):
+            raise UsageError("--set takes PATH=VALUE", hint=SET_HINT)
+        names = path.split(".")
+        if names[0] == "goals" and len(names) == 3:
+            gid = _full_goal_ids(f"goals[{names[1]}].x", client, "--set").split("]")[0][6:]
+            values.setdefault("goals", {}).setdefault(gid, {})[names[2]] = _number(raw)
+        elif names[0] == "checklist" and (len(names) == 2 or names[2:] == ["answer"]):
+            values.setdefault("checklist", {})[names[1]] = raw.strip()
+        elif names == ["duration_min"]:
+            values["duration_min"] = _number(raw)
+        elif names == ["attendees"]:
+            values["attendees"] = [r.strip() for r in raw.split(",") if r.strip()]
+        else:
+            raise UsageError(
+                f"--set {shown(raw_path)}: not a value an amendment can correct", hint=SET_HINT
+            )
+    errors: list[ValidationError] = []
+    Amendment.check_targets({"values": values}, "", errors, "correction")
+    if errors:
+        raise UsageError("--set " + "; ".join(e.message for e in errors), hint=SET_HINT)
+    data = session.to_dict()
+    for path, _ in value_items(values):
+        spot = locate(data, path, text=False)
+        if isinstance(spot, str):
+            raise UsageError(f"--set {spot}")
+        if ".copm" in path and session.session_type != REVIEW:
+            raise UsageError(f"--set {spot.path}: COPM is corrected only in a review")
+    return values
+
+
+def check_new(session: Session, amendment: Amendment) -> tuple[str, ...]:
+    """Where a new amendment applies in the note as it reads now (its paths, or
+    ``WHOLE_NOTE``); a UsageError when a part of it would not apply."""
+    if amendment.values and not amendment.corrects:
+        raise UsageError(
+            "--set belongs to a correction: --kind " + " or ".join(Amendment.CORRECTING)
+        )
+    errors: list[ValidationError] = []
+    Amendment.check_targets(amendment.extra, "", errors, amendment.kind)
+    if errors:
+        raise UsageError("; ".join(e.message for e in errors))
+    with_it = replace(session, amendments=(*session.amendments, amendment))
+    reading = read_now(with_it)
+    last = len(with_it.amendments) - 1
+    why = [w for i, w in reading.problems if i == last]
+    if why and amendment.field_path and amendment.original:
+        raise UsageError(
+            f"--original: {why[0]}", hint="quote the words exactly as the field reads now"
+        )
+    if why:
+        raise UsageError(why[0])
+    return reading.placed[last]
+
+
+def _number(raw: str) -> Any:
+    text = raw.strip()
+    try:
+        return int(text)
+    except ValueError:
+        return text  # the note's rules say what it must be, without repeating it
+
+
+def _full_goal_ids(path: str, client: Client | None, flag: str) -> str:
+    """``goals[g1]`` as ``goals[g1-k3x]`` when the client has one goal g1."""
+    from otjournal.model.client import AmbiguousGoal
+
+    if client is None:
+        return path
+
+    def full(m: re.Match[str]) -> str:
+        try:
+            goal = client.find_goal(m.group(2))
+        except AmbiguousGoal as exc:
+            raise UsageError(f"{flag}: {exc}") from None
+        return f"{m.group(1)}[{goal.id if goal else m.group(2)}]"
+
+    return re.sub(r"(goals)\[([a-z0-9][a-z0-9_-]*)\]", full, path)
