@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import re
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -329,6 +329,45 @@ def _value(data: dict[str, Any], path: str) -> Any:
     if isinstance(spot, str):
         spot = locate(data, path, text=False)
     return None if isinstance(spot, str) else spot.table.get(spot.leaf)
+
+
+# -- words for a reader -----------------------------------------------------------------
+
+
+def was(change: Change | None, shown: Callable[[Any], str] = str) -> str:
+    """`` (amended 2026-03-06; was 0)`` after a corrected value, or nothing."""
+    if change is None or not change.changed:
+        return ""
+    before = "not recorded" if change.was in (None, "", []) else shown(change.was)
+    return f" (amended {change.at:%Y-%m-%d}; was {before})"
+
+
+def corrects_line(reading: Reading, index: int) -> str:
+    """What amendment ``index`` corrects or names: its fields, a value as was → now."""
+    paths = reading.placed[index] if index < len(reading.placed) else ()
+    parts = []
+    for path in paths:
+        c = reading.changes.get(path)
+        if path == WHOLE_NOTE:
+            parts.append("the note as a whole (no field named)")
+        elif c is not None and not isinstance(c.now, str) and c.changed:
+            parts.append(f"{path}: {_value_word(c.was)} → {_value_word(c.now)}")
+        else:
+            parts.append(path)
+    return (
+        ("corrects: " if reading.session.amendments[index].corrects else "about: ")
+        + ("; ".join(parts))
+        if parts
+        else ""
+    )
+
+
+def _value_word(value: Any) -> str:
+    if value is None:
+        return "not recorded"
+    if isinstance(value, list | tuple):
+        return ", ".join(value) or "none"
+    return str(value)
 
 
 # -- for otj amend: flags checked against the note, before anything is written ---------

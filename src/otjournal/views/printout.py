@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
+from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
 from otjournal.views.closing import printout_sections
 from otjournal.views.intake import intake_sections
 from otjournal.views.report import CSS, html_page
@@ -64,16 +65,21 @@ def build(
     printed: date | None = None,
 ) -> NoteDoc:
     s = session
+    reading = read_now(s)
+    now, ch = reading.session, reading.changes
     title = "Session note" + (" (late entry)" if s.late_entry else "")
     name = f"{client.display_name} ({s.client})" if client else s.client
     header: list[tuple[str, str]] = [("Client", name)]
     if client and client.date_of_birth:
         header.append(("Date of birth", str(client.date_of_birth)))
-    end = f"{s.end:%H:%M}" if s.end.date() == s.start.date() else f"{s.end:%Y-%m-%d %H:%M}"
+    e = now.end
+    end = f"{e:%H:%M}" if e.date() == s.start.date() else f"{e:%Y-%m-%d %H:%M}"
+    minutes = f"{now.duration_min} min{was(ch.get('duration_min'))}"
+    attended = ", ".join(now.attendees) or "not recorded"
     header += [
-        ("Session", f"{s.start:%Y-%m-%d %H:%M}–{end} {_offset(s.start)}, {s.duration_min} min"),
+        ("Session", f"{s.start:%Y-%m-%d %H:%M}–{end} {_offset(s.start)}, {minutes}"),
         ("Kind", f"{s.session_type}, {s.setting}"),
-        ("Attended", ", ".join(s.attendees) or "not recorded"),
+        ("Attended", attended + was(ch.get("attendees"), lambda v: ", ".join(v))),
     ]
     if practitioner:
         reg = f" (registration {registration})" if registration else ""
@@ -90,17 +96,30 @@ def build(
     if s.amendments:
         n = len(s.amendments)
         header.append(("Amendments", f"{n}, shown after the note"))
+    if WHOLE_NOTE in ch:
+        day = f"{ch[WHOLE_NOTE].at:%Y-%m-%d}"
+        header.append(("Corrected", f"{day}, no field named: see Amendments"))
     if printed:
         header.append(("Printed", str(printed)))
 
     sections = [
         *intake_sections(s, client),
-        Section(goals_heading(s), tuple(_goal(g, client, _gas_label(s)) for g in s.goals)),
-        Section("Activities", tuple(_activity(a) for a in s.activities)),
+        Section(
+            goals_heading(s),
+            tuple(
+                _goal(g, ng, client, _gas_label(s), reading)
+                for g, ng in zip(s.goals, now.goals, strict=True)
+            ),
+        ),
+        Section(
+            "Activities",
+            tuple(_activity(a, n, reading) for n, a in enumerate(s.activities, start=1)),
+        ),
         Section(
             "Child's voice",
             _one(
                 ("In their words", s.child_voice.text),
+                *_amended(reading, "child_voice.text", "In their words"),
                 ("Communication", ", ".join(s.child_voice.modes)),
                 *_extras(s.child_voice.extra),
             ),
@@ -109,7 +128,9 @@ def build(
             "Caregiver",
             _one(
                 ("Report", s.caregiver.report),
+                *_amended(reading, "caregiver.report", "Report"),
                 ("Involvement", s.caregiver.involvement),
+                *_amended(reading, "caregiver.involvement", "Involvement"),
                 *_extras(s.caregiver.extra),
             ),
         ),
@@ -127,6 +148,7 @@ def build(
                             ("End", r.end),
                             ("What helped", ", ".join(r.helped)),
                             ("Notes", r.notes),
+                            *_amended(reading, "regulation.notes", "Notes"),
                             *_extras(r.extra),
                         ),
                     ),
@@ -141,9 +163,10 @@ def build(
                 Entry(
                     c.text or c.item,
                     _fields(
-                        ("Answer", "n/a" if c.answer == "n-a" else c.answer),
+                        ("Answer", _answer(c, reading)),
                         ("By", c.by),
                         ("Note", c.note),
+                        *_amended(reading, f"checklist[{c.item}].note", "Note"),
                         *_extras(c.extra),
                     ),
                 )
@@ -153,13 +176,16 @@ def build(
     )
     plan = _one(
         ("Summary", s.plan.summary),
+        *_amended(reading, "plan.summary", "Summary"),
         ("Next session", s.plan.next_focus),
+        *_amended(reading, "plan.next_focus", "Next session"),
         *_extras(s.plan.extra),
     )
     homework = tuple(
         Entry(
             f"Homework: {h.text}",
             _fields(
+                *_amended(reading, f"plan.homework[{h.id}].text", "Homework"),
                 ("Kind", h.kind),
                 ("Times a week", str(h.per_week or "")),
                 ("From", str(h.since or "")),
@@ -182,10 +208,11 @@ def build(
                     _fields(
                         ("Original wording", a.original),
                         ("Corrected wording" if a.kind == "correction" else "Text", a.text),
-                        *_extras(a.extra),
+                        ("Corrects" if a.corrects else "About", _where(reading, i)),
+                        *_extras({k: v for k, v in a.extra.items() if k not in TARGET_KEYS}),
                     ),
                 )
-                for a in s.amendments
+                for i, a in enumerate(s.amendments)
             ),
         )
     )
@@ -201,23 +228,64 @@ def build(
     )
 
 
+TARGET_KEYS = ("field", "values")  # shown as what the amendment corrects
+
+
+def _where(reading: Reading, index: int) -> str:
+    return corrects_line(reading, index).partition(": ")[2]
+
+
+def _amended(reading: Reading, path: str, label: str) -> list[tuple[str, str]]:
+    """After a text field as written: what it reads now, or which amendment names it."""
+    c = reading.changes.get(path)
+    if c is None:
+        return []
+    if c.changed:
+        return [(f"{label}, as amended {c.at:%Y-%m-%d}", str(c.now))]
+    return [(f"{label}, amended", f"see the {c.kind} of {c.at:%Y-%m-%d}, after the note")]
+
+
+def _answer(c: ChecklistAnswer, reading: Reading) -> str:
+    change = reading.changes.get(f"checklist[{c.item}].answer")
+    answer = str(change.now) if change is not None else c.answer
+    return _word(answer) + was(change, _word)
+
+
+def _word(answer: str) -> str:
+    return "n/a" if answer == "n-a" else answer
+
+
 def _gas_label(s: Session) -> str:
     return "GAS at review" if s.session_type == "review" else "Interim GAS"
 
 
-def _goal(g: GoalRating, client: Client | None, label: str) -> Entry:
+def _goal(
+    g: GoalRating, now: GoalRating, client: Client | None, label: str, reading: Reading
+) -> Entry:
     goal = client.goal(g.goal) if client else None
+    at = f"goals[{g.goal}]"
+    rated = gas(now.gas) + was(reading.changes.get(f"{at}.gas"), gas) if now.gas is not None else ""
+    copm = [
+        (name, f"{value}{was(reading.changes.get(f'{at}.{key}'))}")
+        for key, name, value in (
+            ("copm_performance", "COPM performance", now.copm_performance),
+            ("copm_satisfaction", "COPM satisfaction", now.copm_satisfaction),
+        )
+        if reading.changes.get(f"{at}.{key}") is not None
+    ]
     return Entry(
         f"{g.goal}: {goal.text}" if goal else g.goal,
         _fields(
-            (label, gas(g.gas) if g.gas is not None else ""),
+            (label, rated),
             ("Evidence", g.evidence),
+            *_amended(reading, f"{at}.evidence", "Evidence"),
+            *copm,
             *_extras(g.extra),
         ),
     )
 
 
-def _activity(a: Activity) -> Entry:
+def _activity(a: Activity, n: int, reading: Reading) -> Entry:
     ways = [
         word
         for word, on in (
@@ -234,8 +302,11 @@ def _activity(a: Activity) -> Entry:
             ("Minutes", "" if a.minutes is None else str(a.minutes)),
             ("Approach", ", ".join(ways)),
             ("Goals", ", ".join(a.goals)),
+            *_amended(reading, f"activities[{n}].name", "Name"),
             ("Adaptation", a.adaptation),
+            *_amended(reading, f"activities[{n}].adaptation", "Adaptation"),
             ("Response", a.response),
+            *_amended(reading, f"activities[{n}].response", "Response"),
             *_extras(a.extra),
         ),
     )

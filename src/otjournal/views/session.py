@@ -21,6 +21,7 @@ from otjournal.model.vocab import (
     CHECKLIST_KEYS,
     FRAMEWORK_NAMES,
 )
+from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
 from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.closing import closing_detail
@@ -28,6 +29,8 @@ from otjournal.views.intake import intake_detail
 from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_cells
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from otjournal.model import ChecklistAnswer
 
 render_controls.show_control_characters()  # before any Text holds note text
@@ -61,34 +64,68 @@ def _para(label: str, value: str) -> list[RenderableType]:
     return [Text.assemble((f"{label}: ", "italic"), value)] if value else []
 
 
+def _amended(reading: Reading, path: str) -> list[RenderableType]:
+    """Under a text field as written: what it reads now, or which amendment names it."""
+    c = reading.changes.get(path)
+    if c is None:
+        return []
+    if c.changed:
+        return [Text.assemble((f"amended {c.at:%Y-%m-%d}, now reads: ", "italic"), str(c.now))]
+    return [Text(f"(see the {c.kind} of {c.at:%Y-%m-%d} below)", style="italic")]
+
+
+def _people(value: Any) -> str:
+    return ", ".join(value) if isinstance(value, list | tuple) else str(value)
+
+
 def session_detail(session: Session, client: Client | None) -> RenderableType:
+    """The note as written; a corrected value shows what holds now (and what it was), a
+    corrected text what it reads now, below it; the amendments follow the note."""
     s = session
+    reading = read_now(s)
+    now, ch = reading.session, reading.changes
     name = client.display_name if client else s.client
     header = Text.assemble(
         (f"{name}", "bold"),
-        f" ({s.client}) · {when(s)}–{s.end:%H:%M} · ",
-        f"{s.duration_min} min · {s.session_type} · {s.setting}",
+        f" ({s.client}) · {when(s)}–{now.end:%H:%M} · ",
+        f"{now.duration_min} min{was(ch.get('duration_min'))} · {s.session_type} · {s.setting}",
     )
     shown_id = s.id if s.id != "new" else "(given when saved)"
     meta = Text(
-        f"id {shown_id} · attended: {', '.join(s.attendees) or '–'} · "
+        f"id {shown_id} · attended: {', '.join(now.attendees) or '–'}"
+        f"{was(ch.get('attendees'), _people)} · "
         f"written by {s.written_by} at {s.written_at:%Y-%m-%d %H:%M}"
     )
     if s.late_entry:
         meta.append(" · late entry", style="bold")
+    if WHOLE_NOTE in ch:
+        meta.append(f" · corrected {ch[WHOLE_NOTE].at:%Y-%m-%d} (see the amendments)", style="bold")
     out: list[RenderableType] = [header, meta, Text(""), intake_detail(s, client)]
 
     goals: list[RenderableType] = []
-    for g in s.goals:
+    for g, ng in zip(s.goals, now.goals, strict=True):
         goal = client.goal(g.goal) if client else None
         title = goal.text if goal else g.goal
-        goals.append(Text.assemble((f"{gas(g.gas):>3} ", "bold"), f"{g.goal} {title}"))
-        if g.evidence:
-            goals.append(_indent(Text(g.evidence), (0, 0, 0, 4)))
+        at = f"goals[{g.goal}]"
+        goals.append(
+            Text.assemble(
+                (f"{gas(ng.gas):>3} ", "bold"),
+                f"{g.goal} {title}",
+                (was(ch.get(f"{at}.gas"), gas).replace(" (", " (GAS ", 1), "italic"),
+            )
+        )
+        below: list[RenderableType] = [Text(g.evidence)] if g.evidence else []
+        below += _amended(reading, f"{at}.evidence")
+        for key, label in (("performance", "COPM performance"), ("satisfaction", "satisfaction")):
+            copm = ch.get(f"{at}.copm_{key}")
+            if copm is not None and copm.changed:
+                below.append(Text(f"{label} {copm.now}{was(copm)}", style="italic"))
+        if below:
+            goals.append(_indent(Group(*below), (0, 0, 0, 4)))
     out.append(_section(goals_heading(s), goals))
 
     acts: list[RenderableType] = []
-    for a in s.activities:
+    for n, a in enumerate(s.activities, start=1):
         tags = [
             t
             for t, on in (
@@ -105,19 +142,28 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         if tags:
             line.append(" · " + ", ".join(tags))
         acts.append(line)
-        sub = _para("adapted", a.adaptation) + _para("response", a.response)
+        sub = [
+            *_amended(reading, f"activities[{n}].name"),
+            *_para("adapted", a.adaptation),
+            *_amended(reading, f"activities[{n}].adaptation"),
+            *_para("response", a.response),
+            *_amended(reading, f"activities[{n}].response"),
+        ]
         if sub:
             acts.append(_indent(Group(*sub), (0, 0, 0, 2)))
     out.append(_section("Activities", acts))
 
-    voice = _para("in their words", s.child_voice.text)
+    voice = _para("in their words", s.child_voice.text) + _amended(reading, "child_voice.text")
     if s.child_voice.modes:
         voice.append(Text(f"communication: {', '.join(s.child_voice.modes)}"))
     out.append(_section("Child's voice", voice))
     out.append(
         _section(
             "Caregiver",
-            _para("report", s.caregiver.report) + _para("involvement", s.caregiver.involvement),
+            _para("report", s.caregiver.report)
+            + _amended(reading, "caregiver.report")
+            + _para("involvement", s.caregiver.involvement)
+            + _amended(reading, "caregiver.involvement"),
         )
     )
     if s.regulation is not None:
@@ -130,34 +176,50 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         ]
         if r.helped:
             reg.append(Text(f"what helped: {', '.join(r.helped)}"))
-        reg += _para("notes", r.notes)
+        reg += _para("notes", r.notes) + _amended(reading, "regulation.notes")
         out.append(_section("Regulation", reg))
 
     checks: list[RenderableType] = []
     for c in sorted(s.checklist, key=_checklist_order):
+        answer = ch.get(f"checklist[{c.item}].answer")
+        shown = str(answer.now) if answer is not None else c.answer
         checks.append(
-            Text.assemble((f"{ANSWER_MARK.get(c.answer, c.answer):>6}  ", "bold"), c.text)
+            Text.assemble(
+                (f"{ANSWER_MARK.get(shown, shown):>6}  ", "bold"),
+                c.text,
+                (was(answer, lambda v: ANSWER_MARK.get(v, v)), "italic"),
+            )
         )
         if c.note or c.by:
             extra = c.note + (f" ({c.by})" if c.by else "")
             checks.append(_indent(Text(extra.strip(), style="italic"), (0, 0, 0, 8)))
+        checks += [_indent(t, (0, 0, 0, 8)) for t in _amended(reading, f"checklist[{c.item}].note")]
     out.append(_section("Affirming checklist", checks))
 
-    plan = _para("summary", s.plan.summary) + _para("next session", s.plan.next_focus)
+    plan = [
+        *_para("summary", s.plan.summary),
+        *_amended(reading, "plan.summary"),
+        *_para("next session", s.plan.next_focus),
+        *_amended(reading, "plan.next_focus"),
+    ]
     for h in s.plan.homework:
         freq = f", {h.per_week}× a week" if h.per_week else ""
         label = f"homework [{h.id}]" if h.id else "homework"
         plan.append(Text(f"{label} ({h.kind}{freq}): {h.text}"))
+        plan += _amended(reading, f"plan.homework[{h.id}].text")
     out.append(_section("Plan", plan))
 
     out += closing_detail(s, client)  # a review's COPM at T2, a discharge's [discharge]
 
     amends: list[RenderableType] = []
-    for am in s.amendments:
+    for i, am in enumerate(s.amendments):
         amends.append(Text.assemble((f"{am.at:%Y-%m-%d %H:%M} {am.kind} by {am.by}", "bold")))
         if am.original:
             amends.append(_indent(Text(f"original: {am.original}", style="italic"), (0, 0, 0, 2)))
         amends.append(_indent(Text(am.text), (0, 0, 0, 2)))
+        where = corrects_line(reading, i)
+        if where:
+            amends.append(_indent(Text(where, style="italic"), (0, 0, 0, 2)))
     out.append(_section("Amendments", amends))
     return Group(*out)
 
