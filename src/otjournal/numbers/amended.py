@@ -389,28 +389,33 @@ SET_HINT = (
 )
 
 
+_SET_GOAL = re.compile(r"goals(?:\.|\[)([a-z0-9][a-z0-9_-]*)\]?\.([a-z_]+)\Z")
+_SET_ITEM = re.compile(r"checklist(?:\.|\[)([a-z0-9][a-z0-9_-]*)\]?(?:\.answer)?\Z")
+
+
 def values_from(session: Session, client: Client | None, sets: list[str]) -> dict[str, Any]:
     """``--set PATH=VALUE`` options as ``[amendments.values]``, checked by the note's own
     rules and against this note; a UsageError names the first that does not fit."""
     values: dict[str, Any] = {}
     for given in sets:
         raw_path, eq, raw = given.partition("=")
-        path = raw_path.strip().replace("[", ".").replace("]", "")
-        if not eq or not Amendment.FIELD_PATH.match(path):
+        path = raw_path.strip()
+        goal = _SET_GOAL.match(path)
+        item = _SET_ITEM.match(path)
+        if not eq:
             raise UsageError("--set takes PATH=VALUE", hint=SET_HINT)
-        names = path.split(".")
-        if names[0] == "goals" and len(names) == 3:
-            gid = _full_goal_ids(f"goals[{names[1]}].x", client, "--set").split("]")[0][6:]
-            values.setdefault("goals", {}).setdefault(gid, {})[names[2]] = _number(raw)
-        elif names[0] == "checklist" and (len(names) == 2 or names[2:] == ["answer"]):
-            values.setdefault("checklist", {})[names[1]] = raw.strip()
-        elif names == ["duration_min"]:
+        if goal:
+            gid = _full_goal_ids(f"goals[{goal.group(1)}]", client, "--set")[6:-1]
+            values.setdefault("goals", {}).setdefault(gid, {})[goal.group(2)] = _number(raw)
+        elif item:
+            values.setdefault("checklist", {})[item.group(1)] = raw.strip()
+        elif path == "duration_min":
             values["duration_min"] = _number(raw)
-        elif names == ["attendees"]:
+        elif path == "attendees":
             values["attendees"] = [r.strip() for r in raw.split(",") if r.strip()]
         else:
             raise UsageError(
-                f"--set {shown(raw_path)}: not a value an amendment can correct", hint=SET_HINT
+                f"--set {shown(path)}: not a value an amendment can correct", hint=SET_HINT
             )
     errors: list[ValidationError] = []
     Amendment.check_targets({"values": values}, "", errors, "correction")

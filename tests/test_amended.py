@@ -1,0 +1,395 @@
+"""What the notes say now (issue 15, item 2): an amendment names what it corrects.
+
+A correction may name the text field it corrects (``field``) and carry corrected values
+(``[amendments.values]``); ``numbers.amended.as_amended`` reads the note as it reads
+now, ``amended_fields`` says which fields and when. The file is never rewritten: the
+chain and the seals hold, and two devices' amendments with values still join.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from otjournal.cli import app
+from otjournal.disk import amend, tomlio
+from otjournal.disk.store import Journal
+from otjournal.errors import ValidationErrors
+from otjournal.model import Amendment, ChildVoice, Goal, GoalRating, Session
+from otjournal.numbers import amended
+from otjournal.numbers.amended import WHOLE_NOTE, amended_fields, as_amended
+from tests.conftest import TZ, make_client, make_session
+from tests.helpers import tree
+
+AT = datetime(2026, 3, 6, 9, 10, tzinfo=TZ)
+TODAY = date(2026, 3, 7)  # conftest.CLOCK: what `otj amend` stamps
+EVIDENCE = "Laced two holes with the card; the left shoe first."
+
+
+@pytest.fixture
+def saved(journal: Journal, clock) -> tuple[Journal, str, Path]:
+    journal.add_client(make_client(goals=(Goal("g1-k3x", "Laces shoes before kinder"),)))
+    note = make_session(
+        goals=(GoalRating("g1-k3x", 0, EVIDENCE),),
+        child_voice=ChildVoice("the train goes in the tunnel"),
+    )
+    s = journal.add_session(note, durable=False)
+    return journal, s.record.id, s.path
+
+
+def amend_cli(runner, sid: str, *args: str, text: str = "It was her right shoe."):
+    return runner.invoke(
+        app, ["amend", sid, "--kind", "correction", "--text", text, "--by", "Alex", *args]
+    )
+
+
+def read(journal: Journal, path: Path) -> Session:
+    return journal.read_session_file(path)[2]
+
+
+def parse(raw: bytes) -> Session:
+    return Session.from_dict(tomlio.parse(raw))
+
+
+def base(**kw) -> Session:
+    return make_session(id="2026-03-05_1430_amd33", **kw)
+
+
+def correction(text: str, original: str = "", at: datetime = AT, **extra) -> Amendment:
+    return Amendment(at, "Alex", "correction", text, original, extra=extra)
+
+
+# -- 1. as_amended: the wording and the values as they hold now --------------------------
+
+
+def test_a_corrected_evidence_is_quoted_as_amended_and_marked(runner, saved):
+    journal, sid, path = saved
+    result = amend_cli(
+        runner, sid, "--field", "goals[g1].evidence", "--original", "left shoe", text="right shoe"
+    )
+    assert result.exit_code == 0, result.output
+    assert "It corrects: goals[g1-k3x].evidence." in result.stdout  # the short id made full
+    session = read(journal, path)
+    assert session.goals[0].evidence == EVIDENCE  # the note as written, untouched
+    now = as_amended(session)
+    assert now.goals[0].evidence == "Laced two holes with the card; the right shoe first."
+    assert amended_fields(session) == {"goals[g1-k3x].evidence": TODAY}
+    assert amended_fields(now) == amended_fields(session)  # asked of the amended copy too
+    assert as_amended(now) is now
+
+
+def test_a_whole_field_is_replaced_when_no_original_is_given(runner, saved):
+    journal, sid, path = saved
+    result = amend_cli(runner, sid, "--field", "child_voice.text", text="“the tunnel is dark”")
+    assert result.exit_code == 0, result.output
+    assert as_amended(read(journal, path)).child_voice.text == "“the tunnel is dark”"
+
+
+def test_a_corrected_gas_changes_the_rating_read_now(runner, saved):
+    journal, sid, path = saved
+    result = amend_cli(
+        runner, sid, "--set", "goals.g1.gas=+1", "--set", "checklist.agile=partly",
+        "--set", "duration_min=50", "--set", "attendees=child,parent,sibling",
+        "--no-input", text="Rated against the wrong level; 50 minutes; her brother joined.",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    session = read(journal, path)
+    assert (session.goals[0].gas, session.duration_min) == (0, 45)
+    now = as_amended(session)
+    assert now.goals[0].gas == 1
+    assert now.answer("agile") is not None and now.answer("agile").answer == "partly"  # type: ignore[union-attr]
+    assert (now.duration_min, now.attendees) == (50, ("child", "parent", "sibling"))
+    assert now.amendments == session.amendments  # counted as before (export's column)
+    assert set(amended_fields(session)) == {
+        "goals[g1-k3x].gas",
+        "checklist[agile].answer",
+        "duration_min",
+        "attendees",
+    }
+    change = amended.changes(session)["goals[g1-k3x].gas"]
+    assert (change.was, change.now, change.at.date()) == (0, 1, TODAY)
+    # The file holds them as a table of the amendment, full goal id, numbers as numbers.
+    raw = path.read_text("utf-8")
+    assert "[amendments.values]" in raw and "[amendments.values.goals.g1-k3x]" in raw
+    (a,) = session.amendments
+    assert a.values == {
+        "goals": {"g1-k3x": {"gas": 1}},
+        "checklist": {"agile": "partly"},
+        "duration_min": 50,
+        "attendees": ["child", "parent", "sibling"],
+    }
+
+
+def test_corrections_apply_in_time_order_the_latest_holding():
+    s = base(
+        amendments=(
+            correction("to +2", at=AT + timedelta(days=1), values={"goals": {"g1": {"gas": 2}}}),
+            correction("to +1", at=AT, values={"goals": {"g1": {"gas": 1}}}),
+        )
+    )
+    assert as_amended(s).goals[0].gas == 2
+    assert amended_fields(s) == {"goals[g1].gas": date(2026, 3, 7)}
+    assert amended.changes(s)["goals[g1].gas"].was == 0
+
+
+def test_a_statement_of_disagreement_changes_nothing_but_is_marked():
+    s = base(
+        amendments=(
+            Amendment(AT, "Sarah K.", "statement-of-disagreement", "We saw it differently.",
+                      extra={"field": "plan.summary"}),
+        )
+    )  # fmt: skip
+    assert as_amended(s) is s
+    assert amended_fields(s) == {"plan.summary": AT.date()}
+
+
+# -- 2. amendments written before fields were named ---------------------------------------
+
+
+def test_an_old_correction_applies_where_its_original_is_found_once():
+    s = base(amendments=(correction("Three holes", "two holes"),))
+    assert as_amended(s).goals[0].evidence == "Laced Three holes with the card"
+    assert amended_fields(s) == {"goals[g1].evidence": AT.date()}
+    assert amended.problems(s) == []
+
+
+@pytest.mark.parametrize("original", ["the", "not in the note at all", ""])
+def test_an_old_correction_that_cannot_be_placed_marks_the_whole_note(original):
+    # "the" is in several fields; the second is nowhere; the third names nothing.
+    s = base(
+        plan=replace(base().plan, summary="Followed the lead."),
+        amendments=(correction("It was her right shoe, not the left", original),),
+    )
+    assert as_amended(s) == s  # nothing guessed
+    assert amended_fields(s) == {WHOLE_NOTE: AT.date()}
+
+
+def test_an_old_style_file_still_reads(saved, runner):
+    journal, sid, path = saved
+    assert (
+        runner.invoke(
+            app,
+            ["amend", sid, "--kind", "correction", "--text", "the tunnel",
+             "--original", "in the tunnel", "--by", "Alex"],
+        ).exit_code
+        == 0
+    )  # fmt: skip
+    raw = path.read_text("utf-8")
+    assert "field" not in raw and "values" not in raw
+    assert as_amended(read(journal, path)).child_voice.text == "the train goes the tunnel"
+
+
+# -- 3. the file: validation, the chain, the seals -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra, where, words",
+    [
+        ({"values": {"goals": {"g1": {"gas": 3}}}}, "values.goals.g1.gas", "-2 to 2"),
+        ({"values": {"goals": {"g1": {"copm_performance": 0}}}}, "copm_performance", "1 to 10"),
+        ({"values": {"checklist": {"agile": "sometimes"}}}, "values.checklist.agile", "partly"),
+        ({"values": {"duration_min": 2000}}, "values.duration_min", "0 to 1440"),
+        ({"values": {"attendees": ["dog"]}}, "values.attendees[0]", "child"),
+        ({"values": {"mood": 3}}, "values.mood", "not a value an amendment can correct"),
+        ({"values": {}}, "values", "names no value"),
+        ({"field": "goals[g1].Evidence!"}, "field", "not a field path"),
+    ],
+)
+def test_a_wrong_target_in_a_file_is_a_located_error_without_note_text(extra, where, words):
+    data = base().to_dict()
+    a = correction("Secret wording here").to_dict()
+    a.update(extra)
+    data["amendments"] = [a]
+    with pytest.raises(ValidationErrors) as caught:
+        Session.from_dict(data)
+    (error,) = caught.value.errors
+    assert error.field.startswith("amendments[0].") and error.field.endswith(where)
+    assert words in error.message
+    assert "Secret" not in str(caught.value) and "sometimes" not in str(caught.value)
+
+
+def test_values_belong_to_a_correction():
+    data = base().to_dict()
+    add = Amendment(AT, "A", "addition", "x", extra={"values": {"duration_min": 5}}).to_dict()
+    data["amendments"] = [add]
+    with pytest.raises(ValidationErrors, match="belong to a correction"):
+        Session.from_dict(data)
+
+
+def test_the_chain_and_the_seals_hold_after_amendments_with_values(runner, saved):
+    _journal, sid, path = saved
+    before = path.read_bytes()
+    assert amend_cli(runner, sid, "--set", "goals.g1.gas=1").exit_code == 0
+    assert amend_cli(runner, sid, "--field", "child_voice.text", text="the tunnel").exit_code == 0
+    raw = path.read_bytes()
+    assert raw.startswith(before)
+    session = parse(raw)
+    assert amend.verify(raw, session) == []
+    assert len(amend.HEADER.findall(raw)) == 2  # the values' tables are not headers
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0 and result.output == "", result.output
+
+
+def test_hand_written_values_for_a_goal_not_in_the_note_are_shown_not_applied():
+    s = base(amendments=(correction("g2 too", values={"goals": {"g2": {"gas": 1}}}),))
+    assert as_amended(s) is s
+    (problem,) = amended.problems(s)
+    assert problem.startswith("amendment 1: goals[g2].gas: the note has no goals[g2]")
+
+
+def test_copm_is_corrected_only_in_a_review():
+    review = base(
+        session_type="review",
+        goals=(GoalRating("g1", 1, "Laced", copm_performance=6, copm_satisfaction=5),),
+        amendments=(correction("7", values={"goals": {"g1": {"copm_performance": 7}}}),),
+    )
+    assert as_amended(review).goals[0].copm_performance == 7
+    therapy = base(amendments=review.amendments)
+    assert as_amended(therapy) is therapy
+    assert "COPM is corrected only in a review" in amended.problems(therapy)[0]
+
+
+# -- 4. refusals: exit 2, nothing written -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--field", "goals[g9].evidence"], "the note has no goals[g9]"),
+        (["--field", "plan.colour"], "not a text field an amendment can correct"),
+        (["--field", "my secret words"], "not a field path"),
+        (["--set", "goals.g1.gas=3"], "3 is out of range: must be a whole number from -2 to 2"),
+        (["--set", "goals.g1.gas=lots"], "must be a whole number from -2 to 2, not a text"),
+        (["--set", "goals.g9.gas=1"], "the note has no goals[g9]"),
+        (["--set", "checklist.agile=maybe"], "not an allowed value"),
+        (["--set", "checklist.unknown-item=yes"], "the note has no checklist[unknown-item]"),
+        (["--set", "duration_min=-5"], "out of range"),
+        (["--set", "attendees=child,dog"], "not an allowed value"),
+        (["--set", "mood=5"], "not a value an amendment can correct"),
+        (["--set", "goals.g1.gas"], "--set takes PATH=VALUE"),
+        (["--set", "goals.g1.copm_performance=7"], "COPM is corrected only in a review"),
+        (["--field", "child_voice.text", "--original", "not there"], "--original"),
+    ],
+)
+def test_refusals_exit_2_and_write_nothing(runner, saved, args, words):
+    journal, sid, _ = saved
+    before = tree(journal.root)
+    result = amend_cli(runner, sid, *args, "--no-input")
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr
+    assert "secret" not in result.stderr and "lots" not in result.stderr
+    assert tree(journal.root) == before
+
+
+def test_values_need_a_correction(runner, saved):
+    journal, sid, _ = saved
+    before = tree(journal.root)
+    result = runner.invoke(
+        app,
+        ["amend", sid, "--kind", "addition", "--text", "x", "--by", "A", "--set", "duration_min=5"],
+    )
+    assert result.exit_code == 2, result.output
+    assert "--set belongs to a correction" in result.stderr
+    assert tree(journal.root) == before
+
+
+def test_a_short_goal_id_two_goals_share_is_refused(runner, journal: Journal, clock):
+    goals = (Goal("g1-aaa", "One"), Goal("g1-bbb", "Other"))
+    journal.add_client(make_client(goals=goals))
+    s = journal.add_session(
+        make_session(goals=(GoalRating("g1-aaa", 0, "x"),), activities=()), durable=False
+    )
+    before = tree(journal.root)
+    result = amend_cli(runner, s.record.id, "--set", "goals.g1.gas=1")
+    assert result.exit_code == 2
+    assert "g1 names 2 goals" in result.stderr
+    assert tree(journal.root) == before
+    assert amend_cli(runner, s.record.id, "--set", "goals.g1-aaa.gas=1").exit_code == 0
+
+
+# -- 5. otj show and the printout --------------------------------------------------------------
+
+
+def test_show_marks_what_holds_now(runner, saved):
+    _journal, sid, _ = saved
+    assert (
+        amend_cli(runner, sid, "--set", "goals.g1.gas=+1", "--set", "duration_min=50").exit_code
+        == 0
+    )
+    assert (
+        amend_cli(
+            runner, sid, "--field", "goals[g1].evidence", "--original", "left", text="right"
+        ).exit_code
+        == 0
+    )
+    text = " ".join(runner.invoke(app, ["show", sid]).stdout.split())  # as one line
+    assert f"+1 g1-k3x Laces shoes before kinder (GAS amended {TODAY}; was 0)" in text
+    assert f"50 min (amended {TODAY}; was 45)" in text
+    assert EVIDENCE in text  # as written
+    assert f"amended {TODAY}, now reads: Laced two holes with the card; the right shoe" in text
+    assert "corrects: goals[g1-k3x].gas: 0 → 1; duration_min: 45 → 50" in text
+    assert "corrects: goals[g1-k3x].evidence" in text
+    assert text.index("amended 2026-03-07, now reads") < text.index("Amendments")
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "text"])
+def test_the_printout_marks_what_holds_now(runner, saved, fmt):
+    _journal, sid, _ = saved
+    assert amend_cli(runner, sid, "--set", "goals.g1.gas=+1").exit_code == 0
+    assert amend_cli(runner, sid, "--field", "child_voice.text", text="the tunnel").exit_code == 0
+    out = runner.invoke(app, ["show", sid, "--format", fmt]).stdout
+    assert f"+1 (amended {TODAY}; was 0)" in out
+    assert f"In their words, as amended {TODAY}" in out
+    assert "values" not in out.replace("Values", "")  # the raw table is not shown as an extra
+    assert "goals[g1-k3x].gas: 0 → 1" in out.replace("&gt;", ">").replace("\\[", "[").replace(
+        "\\]", "]"
+    )
+
+
+def test_show_json_keeps_the_amendments_targets(runner, saved):
+    _journal, sid, _ = saved
+    assert (
+        amend_cli(runner, sid, "--set", "goals.g1.gas=1", "--field", "child_voice.text").exit_code
+        == 0
+    )
+    (a,) = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)["amendments"]
+    assert a["field"] == "child_voice.text"
+    assert a["values"] == {"goals": {"g1-k3x": {"gas": 1}}}
+
+
+# -- 6. two devices --------------------------------------------------------------------------
+
+
+def test_two_devices_amendments_with_values_join(runner, tmp_path: Path):
+    from tests.test_gitsync import bare, clean, ids, log_session, ok, otj
+
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    remote = bare(tmp_path / "remote.git")
+    a, b = tmp_path / "a", tmp_path / "b"
+    ok(otj(runner, a, "init", "--git", "--remote", str(remote)))
+    ok(otj(runner, a, "client", "add", "mia-k", "--name", "Mia K."))
+    log_session(runner, a, "2026-03-02", "09:00", "The note")
+    ok(otj(runner, a, "sync"))
+    ok(otj(runner, b, "init", "--git", "--remote", str(remote)))
+    (sid,) = ids(runner, a)
+    ok(otj(runner, a, "amend", sid, "--kind", "correction", "--text", "50 minutes", "--by", "A",
+           "--set", "duration_min=50"))  # fmt: skip
+    ok(otj(runner, b, "amend", sid, "--kind", "correction", "--text", "Plan as said", "--by",
+           "B", "--field", "plan.summary"))  # fmt: skip
+    ok(otj(runner, a, "sync"))
+    ok(otj(runner, b, "sync"))
+    raw = (b / "clients" / "mia-k" / "sessions" / f"{sid}.toml").read_bytes()
+    session = parse(raw)
+    assert amend.verify(raw, session) == []
+    now = as_amended(session)
+    assert (now.duration_min, now.plan.summary) == (50, "Plan as said")
+    assert otj(runner, b, "check").exit_code == 0
+    ok(otj(runner, a, "sync"))
+    assert (a / "clients" / "mia-k" / "sessions" / f"{sid}.toml").read_bytes() == raw
+    assert clean(a) and clean(b)
