@@ -135,6 +135,10 @@ def test_corrections_apply_in_time_order_the_latest_holding():
     assert as_amended(s).goals[0].gas == 2
     assert amended_fields(s) == {"goals[g1].gas": date(2026, 3, 7)}
     assert amended.changes(s)["goals[g1].gas"].was == 0
+    # Each amendment says what it changed from what the note said just before it.
+    reading = amended.read_now(s)
+    assert amended.corrects_line(reading, 0) == "corrects: goals[g1].gas: 1 → 2"
+    assert amended.corrects_line(reading, 1) == "corrects: goals[g1].gas: 0 → 1"
 
 
 def test_a_statement_of_disagreement_changes_nothing_but_is_marked():

@@ -82,7 +82,8 @@ class Reading:
 
     session: Session
     changes: dict[str, Change]
-    placed: tuple[tuple[str, ...], ...]  # per amendment (file order): the paths it touched
+    # Per amendment (file order): each field it touched, as it was before it and after it.
+    placed: tuple[tuple[Change, ...], ...]
     problems: tuple[tuple[int, str], ...]  # (amendment index, why a part did not apply)
 
 
@@ -122,7 +123,7 @@ def read_now(session: Session) -> Reading:
     written = session.to_dict()
     data = copy.deepcopy(written)
     found: dict[str, Change] = {}
-    placed: list[tuple[str, ...]] = [() for _ in amendments]
+    placed: list[tuple[Change, ...]] = [() for _ in amendments]
     why: list[tuple[int, str]] = []
     for i in sorted(range(len(amendments)), key=lambda n: (amendments[n].at, n)):
         a = amendments[i]
@@ -134,11 +135,14 @@ def read_now(session: Session) -> Reading:
             except ValidationErrors:
                 problems_here.append("its corrections do not fit this note")
                 trial, touched = data, [WHOLE_NOTE]
+        placed[i] = tuple(
+            Change(path, a.at, a.kind, _value(data, path), _value(trial, path))
+            for path in dict.fromkeys(touched)
+        )
         data = trial
         why += [(i, p) for p in problems_here]
-        placed[i] = tuple(dict.fromkeys(touched))
-        for path in placed[i]:
-            found[path] = Change(path, a.at, a.kind, _value(written, path), _value(data, path))
+        for c in placed[i]:
+            found[c.path] = Change(c.path, a.at, a.kind, _value(written, c.path), c.now)
     result = session if data == written else Session.from_dict(data)
     reading = Reading(result, found, tuple(placed), tuple(why))
     if result is not session:
@@ -344,16 +348,14 @@ def was(change: Change | None, shown: Callable[[Any], str] = str) -> str:
 
 def corrects_line(reading: Reading, index: int) -> str:
     """What amendment ``index`` corrects or names: its fields, a value as was → now."""
-    paths = reading.placed[index] if index < len(reading.placed) else ()
     parts = []
-    for path in paths:
-        c = reading.changes.get(path)
-        if path == WHOLE_NOTE:
+    for c in reading.placed[index] if index < len(reading.placed) else ():
+        if c.path == WHOLE_NOTE:
             parts.append("the note as a whole (no field named)")
-        elif c is not None and not isinstance(c.now, str) and c.changed:
-            parts.append(f"{path}: {_value_word(c.was)} → {_value_word(c.now)}")
+        elif not isinstance(c.now, str) and c.changed:
+            parts.append(f"{c.path}: {_value_word(c.was)} → {_value_word(c.now)}")
         else:
-            parts.append(path)
+            parts.append(c.path)
     return (
         ("corrects: " if reading.session.amendments[index].corrects else "about: ")
         + ("; ".join(parts))
@@ -452,7 +454,7 @@ def check_new(session: Session, amendment: Amendment) -> tuple[str, ...]:
         )
     if why:
         raise UsageError(why[0])
-    return reading.placed[last]
+    return tuple(c.path for c in reading.placed[last])
 
 
 def _number(raw: str) -> Any:
