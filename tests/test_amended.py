@@ -397,3 +397,20 @@ def test_two_devices_amendments_with_values_join(runner, tmp_path: Path):
     ok(otj(runner, a, "sync"))
     assert (a / "clients" / "mia-k" / "sessions" / f"{sid}.toml").read_bytes() == raw
     assert clean(a) and clean(b)
+
+
+@pytest.mark.pty
+def test_a_correction_of_a_named_field_asks_which_words_on_a_terminal(journal: Journal):
+    from tests.terminal import Pty
+
+    journal.add_client(make_client(goals=(Goal("g1-k3x", "Laces shoes before kinder"),)))
+    note = make_session(goals=(GoalRating("g1-k3x", 0, EVIDENCE),), activities=())
+    s = journal.add_session(note, durable=False)
+    args = ("amend", s.record.id, "--kind", "correction", "--by", "Alex")
+    otj_ = Pty(*args, "--field", "goals[g1].evidence", "--set", "goals.g1.gas=1")
+    otj_.answer("The words being corrected in goals[g1-k3x].evidence (Enter: all of it)", "left")
+    otj_.answer("Amendment", "right")
+    otj_.expect("It corrects: goals[g1-k3x].evidence, goals[g1-k3x].gas.")
+    otj_.finish()
+    now = as_amended(read(journal, s.path))
+    assert (now.goals[0].gas, now.goals[0].evidence) == (1, EVIDENCE.replace("left", "right"))
