@@ -68,6 +68,12 @@ def test_codes_by_role_stable_and_numbered(d):
     assert [n.code for n in again.names] == [n.code for n in d.names]
 
 
+def test_role_words_on_the_profile_are_not_names():
+    client = make_client("kid", display_name="Kid", caregivers=(Caregiver("Mum"),))
+    d = Deidentifier.for_client(client, ("therapist", "child"))
+    assert d.text("Mum and the therapist saw the child") == "Mum and the therapist saw the child"
+
+
 def test_a_name_first_met_later_gets_the_next_person_code():
     d = Deidentifier.for_client(CLIENT, EXTRA)
     assert d.code("Kirra Lee") == "Person 3"
@@ -141,6 +147,7 @@ CORPUS = [
     ("Lives at 12 Smith St, Carlton VIC 3053.", "Lives at [address]."),
     ("Unit 3, 45A Grace Road and 7 Long Way", "[address] and [address]"),
     ("PO Box 123 then", "[address] then"),
+    ("at 12 Smith St, Then home; 4 Long Rd Carlton 3053", "at [address], Then home; [address]"),
     # what must stay
     (
         "On 2026-03-07 at 16:00 she did 10 of 12 (3.5 min), 30 reps.",

@@ -29,12 +29,25 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from otjournal.views import identifiers as found
+from otjournal.views.identifiers import Replacement, random_shift
+
+__all__ = [
+    "Deidentifier",
+    "Name",
+    "Replacement",
+    "deidentify_rows",
+    "fold",
+    "for_note",
+    "random_shift",
+    "without_identifiers",
+]
 
 if TYPE_CHECKING:
     from otjournal.model import Client, Session
@@ -88,57 +101,6 @@ COMMON_WORDS = frozenset(
         reed dean don bud red"""
     )
 )
-_MONTHS = _words(
-    "january february march april may june july august september october november december"
-)
-_MONTH_RE = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
-)
-
-EMAIL = "[email]"
-PHONE = "[phone]"
-NDIS = "[NDIS number]"
-DOB = "[date of birth]"
-ADDRESS = "[address]"
-
-_EMAIL_RE = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
-_NDIS_RE = re.compile(r"(?<![\w+])43\d(?:[ -]?\d){6}(?![\w])")
-_PHONE_RE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d(?:[ .-]?\d){5,13}(?![\w])"
-)
-_DATE_LIKE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[.-]\d{1,2}[.-]\d{2,4}|\d{1,2}:\d{2}")
-_STREET = (
-    r"(?:St|Street|Rd|Road|Ave|Avenue|Dr|Drive|Ct|Court|Pl|Place|Cres|Crescent|Bvd|Blvd|"
-    r"Boulevard|Ln|Lane|Tce|Terrace|Pde|Parade|Hwy|Highway|Way|Cl|Close|Gr|Grove|Cct|"
-    r"Circuit|Sq|Square|Esp|Esplanade|Rise|Walk|Mews|Row)"
-)
-_ADDRESS_RE = re.compile(
-    r"(?:(?:Unit|Apt|Flat|Level)\s+\d+[A-Za-z]?,?\s+)?\b\d+[A-Za-z]?(?:[/-]\d+[A-Za-z]?)?\s+"
-    r"(?:[A-Z][\w'’.-]*\s+){1,3}" + _STREET + r"\b\.?"
-    r"(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)?"
-    r"(?:,?\s+(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT))?(?:\s+\d{4}\b)?"
-    r"|\bP\.?\s?O\.?\s+Box\s+\d+\b"
-)
-_TIME_RE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
-_ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_DMY_RE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")
-_DAY_MONTH_RE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + _MONTH_RE + r")(?:,?\s+(\d{4}))?\b", re.IGNORECASE
-)
-_MONTH_DAY_RE = re.compile(
-    r"\b(" + _MONTH_RE + r")\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b", re.IGNORECASE
-)
-_DOB_CUE = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\s*[:\-–]?\s*", re.IGNORECASE)
-
-
-def random_shift() -> int:
-    """A random offset for ``--shift-dates``: 5 to 52 whole weeks, back or forward.
-    Whole weeks keep intervals and weekdays ("every Tuesday") true."""
-    weeks = 5 + secrets.randbelow(48)
-    return weeks * 7 * (1 if secrets.randbelow(2) else -1)
-
-
 # -- folding: case and accents ---------------------------------------------------------
 
 _FOLD_EXTRA = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "’": "'", "‘": "'"}
@@ -158,8 +120,13 @@ def fold(text: str) -> str:
     return "".join(fold_char(c) for c in text)
 
 
-def _folded(text: str) -> tuple[str, list[int]]:
+_DIGIT = re.compile(r"\d")
+
+
+def _folded(text: str) -> tuple[str, Sequence[int]]:
     """The folded text and, for each of its characters, the index in ``text``."""
+    if text.isascii():
+        return text.lower(), range(len(text))
     out: list[str] = []
     where: list[int] = []
     for i, c in enumerate(text):
@@ -179,15 +146,6 @@ class Name:
     text: str
     code: str
     capital_only: bool = False
-
-
-@dataclass(frozen=True)
-class Replacement:
-    """Characters ``start:end`` of the input become ``new``."""
-
-    start: int
-    end: int
-    new: str
 
 
 def _parts(name: str) -> list[str]:
@@ -225,11 +183,14 @@ class Deidentifier:
     ) -> None:
         self.shift_days = shift_days
         self._names: dict[str, Name] = {}
+        self._sorted: tuple[Name, ...] | None = None
+        self._any: re.Pattern[str] | None = None  # any name at all: most text has none
+        self._memo: dict[str, str] = {}
         self._counts: dict[str, int] = {}
         for n in names:
             self._add(n)
-        self._ndis = _digits_pattern(ndis_number) if ndis_number.strip() else None
-        self._dob = _dob_pattern(date_of_birth) if date_of_birth else None
+        self._ndis = found.digits_pattern(ndis_number) if ndis_number.strip() else None
+        self._dob = found.dob_pattern(date_of_birth) if date_of_birth else None
 
     # -- building ----------------------------------------------------------------------
 
@@ -266,11 +227,16 @@ class Deidentifier:
         key = fold(n.text.strip())
         if len(re.sub(r"\W", "", key)) >= 1 and key not in self._names:
             self._names[key] = n
+            self._sorted = self._any = None
+            self._memo.clear()
 
     @property
     def names(self) -> tuple[Name, ...]:
         """Every written form replaced, longest first."""
-        return tuple(sorted(self._names.values(), key=lambda n: (-len(fold(n.text)), n.text)))
+        if self._sorted is None:
+            by_length = sorted(self._names.values(), key=lambda n: (-len(fold(n.text)), n.text))
+            self._sorted = tuple(by_length)
+        return self._sorted
 
     def code(self, name: str) -> str:
         """The code for ``name``; a name not known yet becomes the next "Person N" (and is
@@ -298,6 +264,15 @@ class Deidentifier:
 
     def text(self, s: str) -> str:
         """``s`` with names replaced, identifiers masked and (with a shift) dates moved."""
+        done = self._memo.get(s)
+        if done is not None:
+            return done
+        if len(self._memo) > 100_000:
+            self._memo.clear()
+        self._memo[s] = done = self._text(s)
+        return done
+
+    def _text(self, s: str) -> str:
         out: list[str] = []
         at = 0
         for r in self.replacements(s):
@@ -315,19 +290,16 @@ class Deidentifier:
                 if all(r.end <= t.start or r.start >= t.end for t in taken):
                     taken.append(r)
 
-        take(Replacement(*m.span(), EMAIL) for m in _EMAIL_RE.finditer(s))
-        take(self._dob_spans(s))
-        take(self._ndis_spans(s))
-        take(Replacement(*m.span(), ADDRESS) for m in _ADDRESS_RE.finditer(s))
-        # Dates (moved, or kept as they are) and times before phones: "2026-03-07 14:30"
-        # is not a phone number.
-        take(self._date_spans(s, shift=bool(self.shift_days)))
-        take(Replacement(*m.span(), m.group()) for m in _TIME_RE.finditer(s))
-        take(
-            Replacement(*m.span(), PHONE)
-            for m in _PHONE_RE.finditer(s)
-            if not _DATE_LIKE.fullmatch(m.group()) and _phone_digits(m.group())
-        )
+        take(found.emails(s))
+        if _DIGIT.search(s):  # every other identifier has a digit
+            take(found.births(s, self._dob))
+            take(found.ndis_numbers(s, self._ndis))
+            take(found.addresses(s))
+            # Dates (moved, or kept as they are) and times before phones: "2026-03-07
+            # 14:30" is not a phone number.
+            take(found.dates(s, self.shift_days))
+            take(found.times(s))
+            take(found.phones(s))
         take(self._name_spans(s))
         changed = [r for r in taken if r.new != s[r.start : r.end]]
         return sorted(changed, key=lambda r: r.start)
@@ -354,6 +326,11 @@ class Deidentifier:
 
     def _name_spans(self, s: str) -> list[Replacement]:
         folded, where = _folded(s)
+        if self._any is None:
+            bodies = [_name_regex(fold(n.text)).pattern for n in self.names]
+            self._any = re.compile("|".join(bodies) or r"(?!)")
+        if not self._any.search(folded):
+            return []
         found: list[Replacement] = []
         busy: list[tuple[int, int]] = []
         for n in self.names:
@@ -370,62 +347,6 @@ class Deidentifier:
                 busy.append((a, b))
                 found.append(Replacement(start, end, n.code))
         return found
-
-    def _ndis_spans(self, s: str) -> Iterable[Replacement]:
-        if self._ndis is not None:
-            yield from (Replacement(*m.span(), NDIS) for m in self._ndis.finditer(s))
-        yield from (Replacement(*m.span(), NDIS) for m in _NDIS_RE.finditer(s))
-
-    def _dob_spans(self, s: str) -> Iterable[Replacement]:
-        if self._dob is not None:
-            yield from (Replacement(*m.span(), DOB) for m in self._dob.finditer(s))
-        for cue in _DOB_CUE.finditer(s):
-            for r in self._date_spans(s[cue.end() : cue.end() + 40], shift=False):
-                if r.start == 0:
-                    yield Replacement(cue.end(), cue.end() + r.end, DOB)
-
-    def _date_spans(self, s: str, shift: bool = True) -> list[Replacement]:
-        found: list[Replacement | None] = []
-        for m in _ISO_RE.finditer(s):
-            found.append(self._moved(m, int(m[1]), int(m[2]), int(m[3]), "iso", shift))
-        for m in _DMY_RE.finditer(s):
-            found.append(self._moved(m, int(m[3]), int(m[2]), int(m[1]), "dmy", shift))
-        for m in _DAY_MONTH_RE.finditer(s):
-            found.append(self._moved(m, m[3], _month(m[2]), int(m[1]), "dm", shift))
-        for m in _MONTH_DAY_RE.finditer(s):
-            found.append(self._moved(m, m[3], _month(m[1]), int(m[2]), "md", shift))
-        return [r for r in found if r is not None]
-
-    def _moved(
-        self,
-        m: re.Match[str],
-        year: int | str | None,
-        month: int | None,
-        dd: int,
-        form: str,
-        shift: bool,
-    ) -> Replacement | None:
-        if form in ("dm", "md") and not _capitalised_month(m.group()):
-            return None  # "she may 5 times": a month is written with a capital
-        y = int(year) if year else 2000  # no year written: a leap year takes 29 February
-        try:
-            d = date(y, month or 0, dd)
-        except ValueError:
-            return None
-        if not shift:
-            return Replacement(*m.span(), m.group())
-        new = self.day(d)
-        if form == "iso":
-            text = new.isoformat()
-        elif form == "dmy":
-            day_w, month_w = (2 if len(m[i]) == 2 else 1 for i in (1, 2))
-            text = f"{new.day:0{day_w}d}/{new.month:0{month_w}d}/{new.year}"
-        else:
-            month_word = _month_word(m.group(), new.month)
-            text = f"{new.day} {month_word}" if form == "dm" else f"{month_word} {new.day}"
-            if year:
-                text += f"{',' if ',' in m.group() else ''} {new.year}"
-        return Replacement(*m.span(), text)
 
 
 class _Builder:
@@ -444,8 +365,8 @@ class _Builder:
         text = text.strip()
         key = fold(text)
         letters = re.sub(r"\W", "", key)
-        if not letters or key in self.seen:
-            return
+        if not letters or key in self.seen or key in _ROLE_CODES or key in _NOT_NAMES:
+            return  # a caregiver named "Mum" on the profile: "mum" stays a word
         self.seen.add(key)
         common = len(letters) <= 2 or key in COMMON_WORDS
         self.names.append(Name(text, code, capital_only=common))
@@ -476,12 +397,7 @@ def _name_regex(folded_name: str) -> re.Pattern[str]:
     return re.compile(body)
 
 
-def _capitalised_month(written: str) -> bool:
-    m = re.search(_MONTH_RE, written, re.IGNORECASE)
-    return bool(m and m.group()[0].isupper())
-
-
-def _bounded(s: str, folded: str, where: list[int], a: int, b: int) -> bool:
+def _bounded(s: str, folded: str, where: Sequence[int], a: int, b: int) -> bool:
     """Is folded[a:b] a whole word (or words) of ``s``? A possessive or plural 's' may
     follow; a hyphen joins it to another capitalised name (then it is not this name)."""
     if a > 0:
@@ -503,53 +419,11 @@ def _bounded(s: str, folded: str, where: list[int], a: int, b: int) -> bool:
     return True
 
 
-def _word_start_upper(s: str, where: list[int], i: int) -> bool:
+def _word_start_upper(s: str, where: Sequence[int], i: int) -> bool:
     j = where[i]
     while j > 0 and s[j - 1].isalnum():
         j -= 1
     return s[j].isupper()
-
-
-def _digits_pattern(number: str) -> re.Pattern[str]:
-    digits = re.sub(r"\D", "", number)
-    if not digits:
-        return re.compile(re.escape(number.strip()))
-    return re.compile(r"(?<!\d)" + r"[ -]?".join(digits) + r"(?!\d)")
-
-
-def _dob_pattern(d: date) -> re.Pattern[str]:
-    month = _MONTHS[d.month - 1]
-    mon = month[:3] + r"[a-z]*\.?"
-    forms = [
-        rf"{d.year}-0?{d.month}-0?{d.day}",
-        rf"0?{d.day}[/.-]0?{d.month}[/.-](?:{d.year}|{d.year % 100:02d})",
-        rf"0?{d.day}(?:st|nd|rd|th)?\s+{mon},?\s+{d.year}",
-        rf"{mon}\s+0?{d.day}(?:st|nd|rd|th)?,?\s+{d.year}",
-    ]
-    return re.compile(r"(?<!\d)(?:" + "|".join(forms) + r")(?!\d)", re.IGNORECASE)
-
-
-def _phone_digits(text: str) -> bool:
-    n = sum(c.isdigit() for c in text)
-    return 8 <= n <= 15 or (text.startswith("+") and n >= 7)
-
-
-def _month(word: str) -> int | None:
-    w = word.lower().rstrip(".")
-    return next((i for i, m in enumerate(_MONTHS, 1) if m.startswith(w[:3])), None)
-
-
-def _month_word(written: str, month: int) -> str:
-    """The new month in the way the old one was written (full or short, its case)."""
-    found = re.search(_MONTH_RE, written, re.IGNORECASE)
-    old = found.group() if found else ""
-    full = _MONTHS[month - 1]
-    word = full if len(old.rstrip(".")) > 4 or old.lower() in _MONTHS else full[:3]
-    if old.endswith(".") and len(word) == 3:
-        word += "."
-    if old.isupper():
-        return word.upper()
-    return word.capitalize() if old[:1].isupper() else word
 
 
 def without_identifiers(client: Client) -> Client:
