@@ -204,6 +204,14 @@ def test_deep_goes_through_dataclasses_tuples_and_dicts():
     assert d.deep({"a": ("Zoë", 3, None)}) == {"a": ("Participant", 3, None)}
 
 
+def test_markup_touches_only_the_text_between_tags(d):
+    svg = "<svg><path d='M 10 20 30 40 50 60 70 80'/><text x='1'>Zoë 0412 345 678</text></svg>"
+    assert d.markup(svg) == (
+        "<svg><path d='M 10 20 30 40 50 60 70 80'/><text x='1'>Participant [phone]</text></svg>"
+    )
+    assert d.markup("Zoë <b>Tom</b>") == "Participant <b>Sibling 1</b>"
+
+
 # -- properties ---------------------------------------------------------------------------
 
 # The names a property draws, each with ways it is written, and its code.
@@ -395,3 +403,14 @@ def test_export_csv_deidentified_keeps_every_other_cell(runner, clock, isolated_
             k: v for k, v in b.items() if k not in ("client", "evidence")
         }
     assert runner.invoke(app, [*args, "--shift-dates"]).exit_code == 2
+
+
+def test_show_html_deidentified_to_a_file(runner, clock, isolated_home, notes, tmp_path):
+    sid = _journal(isolated_home, notes)[1]
+    target = tmp_path / "note.html"
+    result = runner.invoke(app, ["show", sid, "--deidentify", "--shift-dates", "-o", str(target)])
+    assert result.exit_code == 0
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") or "<html" in page
+    assert_nothing_identifies(page)
+    assert "Participant" in page and "2026-02-09" not in page

@@ -13,7 +13,7 @@ Pure text: a client (and more names) in, one ``Deidentifier`` out; text in, text
   or has two letters is replaced only where it is written with a capital: "Will came"
   and a sentence's first "Will" are replaced (safer to over-replace), "she will" is
   not.
-- **Identifiers** are masked: the date of birth (in any usual form, and any date after
+- **Identifiers** are masked (found by ``views/identifiers.py``): the date of birth (in any usual form, and any date after
   "DOB", "date of birth" or "born"), the NDIS number as written in the profile and any
   NDIS-like number (43 and seven more digits), phone numbers (Australian and
   international), e-mail addresses and street addresses.
@@ -21,7 +21,10 @@ Pure text: a client (and more names) in, one ``Deidentifier`` out; text in, text
   intervals and weekdays stay true): ISO dates (also inside note ids and date-times),
   d/m/yyyy and "7 March 2026" / "March 7, 2026".
 
-Every other character stays as it was.
+Every other character stays as it was. ``text`` for plain text, ``markup`` for HTML or SVG
+(text between tags only), ``deep`` for records, blocks and rows (every string and date
+inside). The participant's code is "Participant" wherever they are named (mid-sentence
+too), like the other codes.
 """
 
 from __future__ import annotations
@@ -121,6 +124,7 @@ def fold(text: str) -> str:
 
 
 _DIGIT = re.compile(r"\d")
+_TAG_TEXT = re.compile(r"(\A|>)([^<]+)")
 
 
 def _folded(text: str) -> tuple[str, Sequence[int]]:
@@ -303,6 +307,11 @@ class Deidentifier:
         take(self._name_spans(s))
         changed = [r for r in taken if r.new != s[r.start : r.end]]
         return sorted(changed, key=lambda r: r.start)
+
+    def markup(self, page: str) -> str:
+        """HTML or SVG with only the text between its tags de-identified (never a tag: an
+        SVG path's numbers are not a phone number). Entities stay as written."""
+        return _TAG_TEXT.sub(lambda m: m[1] + self.text(m[2]), page)
 
     def deep(self, value: Any) -> Any:
         """``value`` with every string de-identified and every date moved: through
