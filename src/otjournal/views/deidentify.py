@@ -13,10 +13,10 @@ Pure text: a client (and more names) in, one ``Deidentifier`` out; text in, text
   or has two letters is replaced only where it is written with a capital: "Will came"
   and a sentence's first "Will" are replaced (safer to over-replace), "she will" is
   not.
-- **Identifiers** are masked (found by ``views/identifiers.py``): the date of birth (in any usual form, and any date after
-  "DOB", "date of birth" or "born"), the NDIS number as written in the profile and any
-  NDIS-like number (43 and seven more digits), phone numbers (Australian and
-  international), e-mail addresses and street addresses.
+- **Identifiers** are masked (``views/identifiers.py`` finds them): the date of birth
+  (in any usual form, and any date after "DOB", "date of birth" or "born"), the NDIS
+  number as written in the profile and any NDIS-like number (43 and seven more digits),
+  phone numbers (Australian and international), e-mail addresses and street addresses.
 - **Dates** move by ``shift_days`` when given (``random_shift()``: whole weeks, so
   intervals and weekdays stay true): ISO dates (also inside note ids and date-times),
   d/m/yyyy and "7 March 2026" / "March 7, 2026".
