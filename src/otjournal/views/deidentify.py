@@ -123,6 +123,7 @@ def fold(text: str) -> str:
     return "".join(fold_char(c) for c in text)
 
 
+_CONTRACTIONS = {"s", "ll", "d", "ve", "re", "m"}
 _DIGIT = re.compile(r"\d")
 _TAG_TEXT = re.compile(r"(\A|>)([^<]+)")
 
@@ -382,6 +383,9 @@ class _Builder:
 
     def person(self, name: str, code: str) -> None:
         self.add(name, code)
+        words = name.split()
+        if len(words) > 2 and fold(words[0].strip(".")) in _TITLES:
+            self.add(" ".join(words[1:]), code)  # "Grace O'Brien" of "Ms Grace O'Brien"
         for form in _initial_forms(name):
             self.add(form, code)
         for part in _parts(name):
@@ -425,6 +429,9 @@ def _bounded(s: str, folded: str, where: Sequence[int], a: int, b: int) -> bool:
             return False
         if after == "-" and nxt.isalnum() and s[where[b + 1]].isupper():
             return False
+        if after == "'" and nxt.isalnum():  # Zoë's, Zoë'll; never O'Brien's "O"
+            tail = re.match(r"[^\W_]*", folded[b + 1 :])
+            return tail is not None and tail.group() in _CONTRACTIONS
     return True
 
 
