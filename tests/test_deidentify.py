@@ -418,3 +418,22 @@ def test_show_html_deidentified_to_a_file(runner, clock, isolated_home, notes, t
     assert page.startswith("<!DOCTYPE html>") or "<html" in page
     assert_nothing_identifies(page)
     assert "Participant" in page and "2026-02-09" not in page
+
+
+def test_rows_of_two_clients_keep_each_clients_codes_and_one_shift():
+    from otjournal.views.deidentify import deidentify_rows
+
+    sam = make_client("sam-r", display_name="Sam Reid", caregivers=(Caregiver("Lena Reid"),))
+    rows = [
+        {"client": "zoe-ns", "date": "2026-03-07", "text": "Zoë and Tom", "gas": -1},
+        {"client": "sam-r", "date": "2026-03-14", "text": "Sam and Lena", "gas": 2},
+        {"client": "zoe-ns", "date": "2026-03-21", "text": "Mary-Jane", "gas": None},
+        {"client": "gone", "date": "2026-03-28", "text": "gone away", "gas": 0},
+    ]
+    out = deidentify_rows(rows, {"zoe-ns": CLIENT, "sam-r": sam}, ("Bill",), 7)
+    assert [tuple(r.values()) for r in out] == [
+        ("participant-1", "2026-03-14", "Participant and Sibling 1", -1),
+        ("participant-2", "2026-03-21", "Participant and Caregiver 1", 2),
+        ("participant-1", "2026-03-28", "Caregiver 1", None),
+        ("participant-3", "2026-04-04", "Participant away", 0),  # its handle is a name
+    ]
