@@ -110,19 +110,36 @@ def show_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="With -o: replace the file if it exists.")
     ] = False,
+    deidentify: Annotated[
+        bool,
+        typer.Option(
+            "--deidentify",
+            help="A printout with every name of the client's people replaced by a code "
+            "and the date of birth, NDIS number, addresses, phones and e-mails left out.",
+        ),
+    ] = False,
+    shift_dates: Annotated[
+        bool,
+        typer.Option(
+            "--shift-dates", help="With --deidentify: move every date by one random offset."
+        ),
+    ] = False,
 ) -> None:
     """Show one session note in full, amendments after the note (--format for a printout)."""
     from otjournal.cli.problems import note_problems
     from otjournal.views.session import session_detail
 
+    if shift_dates and not deidentify:
+        raise UsageError("--shift-dates goes with --deidentify")
     snap, found = journal(dir).find_session(session_id)
     note_problems(snap)
     session = found.record
-    if fmt is not None or output is not None:
+    if fmt is not None or output is not None or deidentify:
         if json:
-            raise UsageError("--json cannot be combined with --format or -o")
+            raise UsageError("--json cannot be combined with --format, -o or --deidentify")
         client = snap.clients.get(session.client)
-        _printout(session, client.record if client else None, fmt, output, force)
+        hide = (shift_dates,) if deidentify else None
+        _printout(session, client.record if client else None, fmt, output, force, hide)
         return
     if json:
         print_json({**session.to_dict(), "path": str(found.path)})
@@ -132,11 +149,17 @@ def show_cmd(
 
 
 def _printout(
-    session: Session, client: Client | None, fmt: str | None, output: str | None, force: bool
+    session: Session,
+    client: Client | None,
+    fmt: str | None,
+    output: str | None,
+    force: bool,
+    hide: tuple[bool] | None = None,
 ) -> None:
-    """The whole note as text, Markdown or one printable HTML page (otjournal.views.printout)."""
+    """The whole note as text, Markdown or one printable HTML page (otjournal.views.printout);
+    with ``hide`` = (shift_dates,), de-identified (otjournal.views.deidentify)."""
     from otjournal.cli.report_cmd import _write_output
-    from otjournal.views import printout
+    from otjournal.views import deidentify, printout
 
     if fmt is None:  # -o alone: the file's name says which
         fmt = {".md": "md", ".html": "html", ".htm": "html"}.get(Path(output or "").suffix, "text")
@@ -145,11 +168,15 @@ def _printout(
     config = read_config()
     doc = printout.build(
         session,
-        client,
+        deidentify.without_identifiers(client) if hide and client else client,
         practitioner=config.practitioner,
-        registration=config.registration,
+        registration="" if hide else config.registration,
         printed=today(),
     )
+    if hide is not None:
+        shift = deidentify.random_shift() if hide[0] else None
+        names = (*config.deidentify_names, config.practitioner)
+        doc = deidentify.for_note(session, client, names, shift).deep(doc)
     data = printout.render(doc, fmt).encode("utf-8")
     _write_output(output or "-", data, "the note", force=force)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,8 +13,26 @@ from otjournal.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
     from otjournal.config import Config
+    from otjournal.disk.loading import Snapshot
     from otjournal.model import Client
     from otjournal.numbers.session import ClientTrends
+
+
+ExportDeidentifyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--deidentify",
+        help="Names in text cells become codes (the client column participant-N); the "
+        "date of birth, NDIS number, addresses, phones and e-mails are left out.",
+    ),
+]
+ShiftDatesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--shift-dates",
+        help="With --deidentify: move every date by one random offset (whole weeks).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -127,6 +145,18 @@ def _report_text(
     return report.to_html(blocks, f"Progress report {t.since} to {t.until}")
 
 
+def _deidentified(
+    rows: list[dict[str, Any]], snap: Snapshot, shift_dates: bool
+) -> list[dict[str, Any]]:
+    from otjournal.views import deidentify
+
+    config = read_config()
+    clients = {h: c.record for h, c in snap.clients.items()}
+    names = (*config.deidentify_names, config.practitioner)
+    shift = deidentify.random_shift() if shift_dates else None
+    return deidentify.deidentify_rows(rows, clients, names, shift)
+
+
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
     table: Annotated[
@@ -143,6 +173,8 @@ def export_cmd(
     output: Annotated[
         str, typer.Option("-o", "--output", help="File to write (new), or - for stdout.")
     ] = "-",
+    deidentify: ExportDeidentifyOpt = False,
+    shift_dates: ShiftDatesOpt = False,
     dir: DirOpt = None,
 ) -> None:
     """Flat tables for a spreadsheet, pandas or R: one row per session (or per goal rating,
@@ -157,6 +189,8 @@ def export_cmd(
         raise UsageError("--format must be csv or json")
     if table not in exporting.TABLES:
         raise UsageError(f"--table must be one of {', '.join(exporting.TABLES)}")
+    if shift_dates and not deidentify:
+        raise UsageError("--shift-dates goes with --deidentify")
     j = journal(dir)
     handles = [validate_handle(client)] if client else None
     if client:
@@ -171,6 +205,8 @@ def export_cmd(
         since=parse_day(since, day, "--since") if since else None,
         until=parse_day(until, day, "--until") if until else None,
     )
+    if deidentify:
+        rows = _deidentified(rows, snap, shift_dates)
     data = (
         exporting.to_csv(columns, rows, bom) if fmt == "csv" else exporting.to_json(columns, rows)
     )

@@ -1,0 +1,499 @@
+"""A de-identified copy of a client's text: for supervision, research or a case study.
+
+Pure text: a client (and more names) in, one ``Deidentifier`` out; text in, text out.
+
+- **Names** (the client's, caregivers', ``client.people``'s and the config's) become
+  codes by role, stable for one Deidentifier: "Participant", "Caregiver 1", "Sibling 1",
+  "Teacher 1", "School 1", "Kinder 1", "Doctor 1", "Person 1"... A name matches as a
+  whole word only (never inside "tomorrow" or "benchmark"), ignoring case and accents
+  (Zoë = Zoe = ZOE = Zoé), across a line break ("Mary\\nJane"), before a possessive
+  ("Zoë's", "James'", "Zoës'"); a full name goes before its parts, and a name never
+  eats part of another double-barrelled name ("Anne" leaves "Anne-Marie" and "Smith"
+  leaves "Nguyen-Smith"). A name that is also a common word (Will, Grace, Rose, Bill…)
+  or has two letters is replaced only where it is written with a capital: "Will came"
+  and a sentence's first "Will" are replaced (safer to over-replace), "she will" is
+  not.
+- **Identifiers** are masked (``views/identifiers.py`` finds them): the date of birth
+  (in any usual form, and any date after "DOB", "date of birth" or "born"), the NDIS
+  number as written in the profile and any NDIS-like number (43 and seven more digits),
+  phone numbers (Australian and international), e-mail addresses and street addresses.
+- **Dates** move by ``shift_days`` when given (``random_shift()``: whole weeks, so
+  intervals and weekdays stay true): ISO dates (also inside note ids and date-times),
+  d/m/yyyy and "7 March 2026" / "March 7, 2026".
+
+Every other character stays as it was. ``text`` for plain text, ``markup`` for HTML or SVG
+(text between tags only), ``deep`` for records, blocks and rows (every string and date
+inside). The participant's code is "Participant" wherever they are named (mid-sentence
+too), like the other codes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from otjournal.views import identifiers as found
+from otjournal.views.identifiers import Replacement, random_shift
+
+__all__ = [
+    "Deidentifier",
+    "Name",
+    "Replacement",
+    "deidentify_rows",
+    "fold",
+    "for_note",
+    "random_shift",
+    "without_identifiers",
+]
+
+if TYPE_CHECKING:
+    from otjournal.model import Client, Session
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Role words (as typed on the profile, lower case) and the code they give.
+_ROLE_CODES: dict[str, str] = {
+    **dict.fromkeys(("sibling", "brother", "sister", "twin", "step-sibling"), "Sibling"),
+    **dict.fromkeys(
+        ("teacher", "educator", "aide", "teacher aide", "ea", "lsa", "principal"), "Teacher"
+    ),
+    **dict.fromkeys(("school", "primary school", "high school", "college"), "School"),
+    **dict.fromkeys(
+        ("kinder", "kindergarten", "preschool", "childcare", "daycare", "early learning"),
+        "Kinder",
+    ),
+    **dict.fromkeys(("gp", "doctor", "paediatrician", "pediatrician", "psychiatrist"), "Doctor"),
+    **dict.fromkeys(
+        ("therapist", "ot", "speech", "speech pathologist", "physio", "psychologist"),
+        "Therapist",
+    ),
+    **dict.fromkeys(("caregiver", "parent", "mother", "father", "mum", "dad"), "Caregiver"),
+    **dict.fromkeys(("grandparent", "grandmother", "grandfather", "nan", "pop"), "Grandparent"),
+    **dict.fromkeys(("place", "suburb", "town", "club", "clinic", "service"), "Place"),
+}
+# Words that stand where a name would ("written by: therapist"): never taken as names.
+_NOT_NAMES = {"child", "client", "participant", "family", "practitioner", "me", "self"}
+# Places: their name is replaced whole (and without its generic last words), never split.
+_PLACES = {"School", "Kinder", "Place"}
+_GENERIC_TAIL = re.compile(
+    r"\s+(?:primary|secondary|high|public|state|grammar|college|school|kindergarten|kinder|"
+    r"preschool|childcare|centre|center|early|learning|clinic)\s*$",
+    re.IGNORECASE,
+)
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "jr"}
+_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin"}
+# Given names that are also everyday words: replaced only where capitalised.
+COMMON_WORDS = frozenset(
+    _words(
+        """will grace rose bill mark may june april august hope joy faith art sky summer dawn
+        amber ruby pearl jack frank sue pat rich bob ray guy max rob drew gene holly ivy lily
+        iris daisy violet jade crystal sandy rusty chase hunter brook river storm sunny honey
+        cherry ginger penny heather harmony melody destiny patience prudence charity mercy
+        earl king lane wade cliff dale glen heath forest grant miles rocky skip buck fox hart
+        bishop baker cook mason carter taylor page mercer fisher hill wood wells marsh young
+        green brown white black gray grey long short bell star autumn winter spring rain
+        reed dean don bud red"""
+    )
+)
+# -- folding: case and accents ---------------------------------------------------------
+
+_FOLD_EXTRA = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "’": "'", "‘": "'"}
+_FOLD_EXTRA |= {"ʼ": "'", "‐": "-", "‑": "-", "\u00a0": " "}
+
+
+def fold_char(c: str) -> str:
+    """``c`` without case or accents (may be empty for a combining mark, or longer: ß)."""
+    if c.isascii():
+        return c.lower()
+    c = _FOLD_EXTRA.get(c.lower(), c)
+    base = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
+    return base.casefold()
+
+
+def fold(text: str) -> str:
+    return "".join(fold_char(c) for c in text)
+
+
+_CONTRACTIONS = {"s", "ll", "d", "ve", "re", "m"}
+_DIGIT = re.compile(r"\d")
+_TAG_TEXT = re.compile(r"(\A|>)([^<]+)")
+
+
+def _folded(text: str) -> tuple[str, Sequence[int]]:
+    """The folded text and, for each of its characters, the index in ``text``."""
+    if text.isascii():
+        return text.lower(), range(len(text))
+    out: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(text):
+        f = fold_char(c)
+        out.append(f)
+        where += [i] * len(f)
+    return "".join(out), where
+
+
+# -- names -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Name:
+    """One written form of a name and the code it becomes."""
+
+    text: str
+    code: str
+    capital_only: bool = False
+
+
+def _parts(name: str) -> list[str]:
+    """The parts of a person's name worth replacing on their own."""
+    words = [w.strip(".,") for w in name.split()]
+    out = []
+    for w in words:
+        pieces = [w, *w.split("-")] if "-" in w.strip("-") else [w]
+        for p in pieces:
+            letters = re.sub(r"\W", "", p)
+            if len(letters) >= 2 and fold(letters) not in _TITLES | _PARTICLES:
+                out.append(p)
+    return out
+
+
+def _initial_forms(name: str) -> list[str]:
+    """'Mia T.'-like forms: 'Mia T', 'M. Tran', 'M.T' (a trailing full stop is kept)."""
+    words = [w for w in name.split() if fold(w.strip(".")) not in _TITLES]
+    if len(words) < 2:
+        return []
+    first, last = words[0], words[-1]
+    return [f"{first} {last[0]}", f"{first[0]}. {last}", ".".join(w[0] for w in words)]
+
+
+class Deidentifier:
+    """Names to codes and identifiers masked, for one client's text (one report)."""
+
+    def __init__(
+        self,
+        names: Sequence[Name],
+        *,
+        shift_days: int | None = None,
+        ndis_number: str = "",
+        date_of_birth: date | None = None,
+    ) -> None:
+        self.shift_days = shift_days
+        self._names: dict[str, Name] = {}
+        self._sorted: tuple[Name, ...] | None = None
+        self._any: re.Pattern[str] | None = None  # any name at all: most text has none
+        self._memo: dict[str, str] = {}
+        self._counts: dict[str, int] = {}
+        for n in names:
+            self._add(n)
+        self._ndis = found.digits_pattern(ndis_number) if ndis_number.strip() else None
+        self._dob = found.dob_pattern(date_of_birth) if date_of_birth else None
+
+    # -- building ----------------------------------------------------------------------
+
+    @classmethod
+    def for_client(
+        cls, client: Client, extra_names: Sequence[str] = (), shift_days: int | None = None
+    ) -> Deidentifier:
+        b = _Builder()
+        b.person(client.display_name, "Participant")
+        b.add(client.handle, "Participant")
+        for cg in client.caregivers:
+            b.person(cg.name, b.next_code("Caregiver"))
+        for p in client.people:
+            role = _ROLE_CODES.get(p.role.strip().lower(), "Person")
+            code = b.next_code(role)
+            if role in _PLACES:
+                b.place(p.name, code)
+            else:
+                b.person(p.name, code)
+        for name in extra_names:
+            key = fold(name.strip())
+            if key and key not in b.seen and key not in _ROLE_CODES and key not in _NOT_NAMES:
+                b.person(name, b.next_code("Person"))
+        d = cls(
+            b.names,
+            shift_days=shift_days,
+            ndis_number=client.ndis_number,
+            date_of_birth=client.date_of_birth,
+        )
+        d._counts = b.counts
+        return d
+
+    def _add(self, n: Name) -> None:
+        key = fold(n.text.strip())
+        if len(re.sub(r"\W", "", key)) >= 1 and key not in self._names:
+            self._names[key] = n
+            self._sorted = self._any = None
+            self._memo.clear()
+
+    @property
+    def names(self) -> tuple[Name, ...]:
+        """Every written form replaced, longest first."""
+        if self._sorted is None:
+            by_length = sorted(self._names.values(), key=lambda n: (-len(fold(n.text)), n.text))
+            self._sorted = tuple(by_length)
+        return self._sorted
+
+    def code(self, name: str) -> str:
+        """The code for ``name``; a name not known yet becomes the next "Person N" (and is
+        replaced in text from then on)."""
+        key = fold(name.strip())
+        known = self._names.get(key)
+        if known is not None:
+            return known.code
+        n = self._counts.get("Person", 0) + 1
+        self._counts["Person"] = n
+        code = f"Person {n}"
+        b = _Builder(seen=set(self._names))
+        b.person(name, code)
+        for one in b.names:
+            self._add(one)
+        return code
+
+    # -- using -------------------------------------------------------------------------
+
+    def day(self, d: date) -> date:
+        return d + timedelta(days=self.shift_days) if self.shift_days else d
+
+    def datetime(self, dt: datetime) -> datetime:
+        return dt + timedelta(days=self.shift_days) if self.shift_days else dt
+
+    def text(self, s: str) -> str:
+        """``s`` with names replaced, identifiers masked and (with a shift) dates moved."""
+        done = self._memo.get(s)
+        if done is not None:
+            return done
+        if len(self._memo) > 100_000:
+            self._memo.clear()
+        self._memo[s] = done = self._text(s)
+        return done
+
+    def _text(self, s: str) -> str:
+        out: list[str] = []
+        at = 0
+        for r in self.replacements(s):
+            out += [s[at : r.start], r.new]
+            at = r.end
+        out.append(s[at:])
+        return "".join(out)
+
+    def replacements(self, s: str) -> list[Replacement]:
+        """What ``text`` changes, in order, never overlapping."""
+        taken: list[Replacement] = []
+
+        def take(found: Iterable[Replacement]) -> None:
+            for r in found:
+                if all(r.end <= t.start or r.start >= t.end for t in taken):
+                    taken.append(r)
+
+        take(found.emails(s))
+        if _DIGIT.search(s):  # every other identifier has a digit
+            take(found.births(s, self._dob))
+            take(found.ndis_numbers(s, self._ndis))
+            take(found.addresses(s))
+            # Dates (moved, or kept as they are) and times before phones: "2026-03-07
+            # 14:30" is not a phone number.
+            take(found.dates(s, self.shift_days))
+            take(found.times(s))
+            take(found.phones(s))
+        take(self._name_spans(s))
+        changed = [r for r in taken if r.new != s[r.start : r.end]]
+        return sorted(changed, key=lambda r: r.start)
+
+    def markup(self, page: str) -> str:
+        """HTML or SVG with only the text between its tags de-identified (never a tag: an
+        SVG path's numbers are not a phone number). Entities stay as written."""
+        return _TAG_TEXT.sub(lambda m: m[1] + self.text(m[2]), page)
+
+    def deep(self, value: Any) -> Any:
+        """``value`` with every string de-identified and every date moved: through
+        tuples, lists, dicts (values) and frozen dataclasses."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, datetime):
+            return self.datetime(value)
+        if isinstance(value, date):
+            return self.day(value)
+        if isinstance(value, tuple | list):
+            return type(value)(self.deep(v) for v in value)
+        if isinstance(value, Mapping):
+            return {k: self.deep(v) for k, v in value.items()}
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {f.name: self.deep(getattr(value, f.name)) for f in dataclasses.fields(value)}
+            return dataclasses.replace(value, **changes)
+        return value
+
+    # -- finders -----------------------------------------------------------------------
+
+    def _name_spans(self, s: str) -> list[Replacement]:
+        folded, where = _folded(s)
+        if self._any is None:
+            bodies = [_name_regex(fold(n.text)).pattern for n in self.names]
+            self._any = re.compile("|".join(bodies) or r"(?!)")
+        if not self._any.search(folded):
+            return []
+        found: list[Replacement] = []
+        busy: list[tuple[int, int]] = []
+        for n in self.names:
+            for m in _name_regex(fold(n.text)).finditer(folded):
+                a, b = m.span()
+                if any(a < e and b > st for st, e in busy) or not _bounded(s, folded, where, a, b):
+                    continue
+                start = where[a]
+                if n.capital_only and not s[start].isupper():
+                    continue
+                end = where[b - 1] + 1
+                while end < len(s) and unicodedata.combining(s[end]):
+                    end += 1
+                busy.append((a, b))
+                found.append(Replacement(start, end, n.code))
+        return found
+
+
+class _Builder:
+    """Collects a client's names: full names first, then their parts and short forms."""
+
+    def __init__(self, seen: set[str] | None = None) -> None:
+        self.names: list[Name] = []
+        self.seen: set[str] = set(seen or ())
+        self.counts: dict[str, int] = {}
+
+    def next_code(self, role: str) -> str:
+        self.counts[role] = self.counts.get(role, 0) + 1
+        return f"{role} {self.counts[role]}"
+
+    def add(self, text: str, code: str) -> None:
+        text = text.strip()
+        key = fold(text)
+        letters = re.sub(r"\W", "", key)
+        if not letters or key in self.seen or key in _ROLE_CODES or key in _NOT_NAMES:
+            return  # a caregiver named "Mum" on the profile: "mum" stays a word
+        self.seen.add(key)
+        common = len(letters) <= 2 or key in COMMON_WORDS
+        self.names.append(Name(text, code, capital_only=common))
+
+    def person(self, name: str, code: str) -> None:
+        self.add(name, code)
+        words = name.split()
+        if len(words) > 2 and fold(words[0].strip(".")) in _TITLES:
+            self.add(" ".join(words[1:]), code)  # "Grace O'Brien" of "Ms Grace O'Brien"
+        for form in _initial_forms(name):
+            self.add(form, code)
+        for part in _parts(name):
+            self.add(part, code)
+
+    def place(self, name: str, code: str) -> None:
+        self.add(name, code)
+        short = name.strip()
+        while (shorter := _GENERIC_TAIL.sub("", short)) != short and shorter:
+            short = shorter
+            self.add(short, code)
+
+
+@functools.lru_cache(maxsize=1024)
+def _name_regex(folded_name: str) -> re.Pattern[str]:
+    """Spaces match any run of white space (a line break too), a hyphen a hyphen, a space
+    or nothing (Mary-Jane, Mary Jane, MaryJane), an apostrophe one or none (O'Brien)."""
+    tokens = folded_name.split()
+    body = r"\s+".join(
+        re.escape(t).replace("'", "'?").replace(r"\-", r"(?:-|\s+)?") for t in tokens
+    )
+    return re.compile(body)
+
+
+def _bounded(s: str, folded: str, where: Sequence[int], a: int, b: int) -> bool:
+    """Is folded[a:b] a whole word (or words) of ``s``? A possessive or plural 's' may
+    follow; a hyphen joins it to another capitalised name (then it is not this name)."""
+    if a > 0:
+        before = folded[a - 1]
+        if before.isalnum():
+            return False
+        joined = before in "-'" and a > 1 and folded[a - 2].isalnum()
+        if joined and (before == "'" or _word_start_upper(s, where, a - 2)):
+            return False  # O'Brien's "Brien", Marie-Anne's "Anne"
+    if b < len(folded):
+        after = folded[b]
+        nxt = folded[b + 1] if b + 1 < len(folded) else ""
+        if after == "s" and folded[b - 1] != "s" and not nxt.isalnum():
+            return nxt == "'" or s[where[a]].isupper()
+        if after.isalnum():
+            return False
+        if after == "-" and nxt.isalnum() and s[where[b + 1]].isupper():
+            return False
+        if after == "'" and nxt.isalnum():  # Zoë's, Zoë'll; never O'Brien's "O"
+            tail = re.match(r"[^\W_]*", folded[b + 1 :])
+            return tail is not None and tail.group() in _CONTRACTIONS
+    return True
+
+
+def _word_start_upper(s: str, where: Sequence[int], i: int) -> bool:
+    j = where[i]
+    while j > 0 and s[j - 1].isalnum():
+        j -= 1
+    return s[j].isupper()
+
+
+def without_identifiers(client: Client) -> Client:
+    """The client with no date of birth or NDIS number to show."""
+    return dataclasses.replace(client, date_of_birth=None, ndis_number="")
+
+
+def for_note(
+    session: Session,
+    client: Client | None,
+    extra_names: Sequence[str] = (),
+    shift_days: int | None = None,
+) -> Deidentifier:
+    """A Deidentifier for one note: its client's names, the config's, and the names of
+    whoever wrote the note or its amendments."""
+    if client is None:
+        client = _bare(session.client)
+    names = [*extra_names, session.written_by, *(a.by for a in session.amendments)]
+    return Deidentifier.for_client(client, [n for n in names if n.strip()], shift_days)
+
+
+def deidentify_rows(
+    rows: Sequence[dict[str, Any]],
+    clients: Mapping[str, Client],
+    extra_names: Sequence[str] = (),
+    shift_days: int | None = None,
+) -> list[dict[str, Any]]:
+    """Export rows de-identified: each row's text cells by its client's Deidentifier
+    (names, identifiers; with a shift, ISO dates, date-times and the dates in ids moved,
+    the one offset for every client); the ``client`` column becomes "participant-N",
+    numbered as first seen. The authors in ``written_by`` are names too."""
+    authors = sorted({r["written_by"] for r in rows if isinstance(r.get("written_by"), str)})
+    names = [*extra_names, *authors]
+    by_client = {
+        h: Deidentifier.for_client(c, names, shift_days) for h, c in sorted(clients.items())
+    }
+    numbers: dict[str, str] = {}
+    out = []
+    for row in rows:
+        handle = row.get("client")
+        d = by_client.get(handle) if isinstance(handle, str) else None
+        if d is None:  # a note whose client.toml is missing: its handle is all we know
+            d = Deidentifier.for_client(_bare(str(handle)), names, shift_days)
+        new = {}
+        for col, value in row.items():
+            if col == "client" and isinstance(value, str):
+                new[col] = numbers.setdefault(value, f"participant-{len(numbers) + 1}")
+            else:
+                new[col] = d.deep(value)
+        out.append(new)
+    return out
+
+
+def _bare(handle: str) -> Client:
+    from otjournal.model import Client
+
+    return Client(handle=handle, display_name=handle)
