@@ -17,6 +17,7 @@ from typing import Any
 
 from otjournal.model import Assignment, Client, HomeworkEntry, Session
 from otjournal.model.kinds import HOMEWORK
+from otjournal.model.vocab import NOT_HELD_TYPES
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,11 @@ def current_assignments(
     A later session's homework replaces an earlier session's: that is how a plan moves on.
     """
     found: list[tuple[Assignment, date, str]] = []
-    with_homework = [s for s in sessions if s.plan.homework and s.start.date() <= today]
+    with_homework = [
+        s
+        for s in sessions
+        if s.plan.homework and s.start.date() <= today and s.session_type not in NOT_HELD_TYPES
+    ]
     if with_homework:
         latest = max(with_homework, key=lambda s: (s.start, s.id))
         found += [(a, latest.start.date(), latest.id) for a in latest.plan.homework]
@@ -370,8 +375,10 @@ def planned_practice(
     ``report`` and ``export``. Each assignment counts from the day it was set (or
     ``since``) to the earliest of: ``until`` (the period's end), today, its own
     ``until``, and the day before the next session that set homework (which replaces
-    it); only the days that have passed are planned over (see ``adherence``)."""
+    it); only the days that have passed are planned over (see ``adherence``). A session
+    that did not take place (cancelled, did-not-attend) sets no homework."""
     end = min(until or today, today)
+    sessions = [s for s in sessions if s.session_type not in NOT_HELD_TYPES]  # set nothing
     assigned = all_assignments(client, sessions, today)
     # An assignment runs until the next session that sets homework (or its own until).
     setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
