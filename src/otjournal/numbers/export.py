@@ -105,7 +105,7 @@ HOMEWORK_PLAN_COLUMNS: list[tuple[str, str]] = [
     ("since", "the first day counted (set on, or --since)"),
     ("until", "the last day counted (never after today)"),
     ("days", "days that have passed while it was assigned (today is not over yet)"),
-    ("planned", "per_week × days / 7: practice planned over the days passed (empty: open)"),
+    ("planned", "per_week × days / 7, to 2 decimals: planned over the days passed (empty: open)"),
     ("practised", "entries logged as practice (yes or partly)"),
     ("partly", "of which partly"),
     ("not_this_time", "entries logged as not this time"),
