@@ -255,7 +255,7 @@ def note_from_inputs(
         note["session_type"] = kind
     duration = args["duration"]
     if duration is None:  # 0 is a value given (and refused), not "not given"
-        zero = not_held(note) or args["session_type"] in NOT_HELD_TYPES
+        zero = not_held(note) or args.get("session_type") in NOT_HELD_TYPES
         duration = note.get("duration_min", 0 if zero else config.duration_min)
     note["duration_min"] = duration
     if args["date"] or args["at"] or "start" not in note:
@@ -274,7 +274,7 @@ def note_from_inputs(
         "regulation.start": args["reg_start"],
         "regulation.end": args["reg_end"],
         "regulation.notes": args["reg_notes"],
-        "plan.summary": args["summary"] or args["reason"],
+        "plan.summary": args["summary"] or args.get("reason"),
         "plan.next_focus": args["next_focus"],
     }
     for key, value in simple.items():

@@ -110,12 +110,14 @@ def not_held_flag(args: dict[str, Any]) -> str | None:
     """The session type --cancelled or --dna gives (None without them); --type, if
     given as well, must say the same."""
     flags = [
-        t for t, on in (("cancelled", args["cancelled"]), ("did-not-attend", args["dna"])) if on
+        t
+        for t, on in (("cancelled", args.get("cancelled")), ("did-not-attend", args.get("dna")))
+        if on
     ]
     if len(flags) > 1:
         raise UsageError("--cancelled and --dna: a session is one or the other")
-    given = args["session_type"]
+    given = args.get("session_type")
     if flags and given and given != flags[0]:
-        flag = "--dna" if args["dna"] else "--cancelled"
+        flag = "--dna" if args.get("dna") else "--cancelled"
         raise UsageError(f"--type {shown(given)} and {flag} say different things")
     return flags[0] if flags else None
