@@ -37,6 +37,7 @@ from tests.helpers import Runner
 BOM = b"\xef\xbb\xbf"
 TABLES = ("sessions", "goals", "checklist", "homework")  # one row per dated record
 OUTCOME_TABLES = ("goal-list", "reviews", "assessments")  # tests/test_outcomes.py too
+PER_CLIENT_TABLES = ("homework-plan", "supports")  # tests/test_counts.py too
 DEMO_END = "2026-06-30"
 
 
@@ -51,11 +52,20 @@ def doc_columns() -> dict[str, list[str]]:
     return out
 
 
-def test_the_doc_lists_the_seven_tables():
+def test_the_doc_lists_the_nine_tables():
     cols = doc_columns()
-    assert list(cols) == [*TABLES, *OUTCOME_TABLES]
+    assert list(cols) == [*TABLES, *OUTCOME_TABLES, *PER_CLIENT_TABLES]
     assert all(len(c) >= 7 for c in cols.values())
     assert cols["sessions"][:3] == ["session_id", "client", "date"]
+
+
+def test_the_per_client_tables_have_the_documented_columns():
+    from otjournal.numbers.export import TABLES as CODE
+
+    cols = doc_columns()
+    assert [t for t in CODE if t in PER_CLIENT_TABLES] == list(PER_CLIENT_TABLES)
+    for table in PER_CLIENT_TABLES:
+        assert cols[table] == [c for c, _ in CODE[table]], table
 
 
 def export(runner: Runner, *args: str):

@@ -123,19 +123,21 @@ def test_adherence_weeks_with_none_some_and_more_than_planned():
     assert (a.since, a.until) == (d(2), d(22))
     assert a.practised == 7
     assert (a.partly, a.not_this_time) == (0, 0)
-    assert a.expected == pytest.approx(9.0)
-    assert a.rate == pytest.approx(7 / 9)
+    # Planned over the 20 days that have passed (Mar 2-21): today is not over yet.
+    assert a.days == 20
+    assert a.expected == pytest.approx(3 * 20 / 7)
+    assert a.rate == pytest.approx(7 / (3 * 20 / 7))
     assert [(w.start, w.days, w.logged, w.expected) for w in a.weeks] == [
         (d(2), 7, 0, pytest.approx(3.0)),
         (d(9), 7, 2, pytest.approx(3.0)),
-        (d(16), 7, 5, pytest.approx(3.0)),
+        (d(16), 6, 5, pytest.approx(3 * 6 / 7)),
     ]
     assert a.words() == "practised 7 times of about 9 planned"
 
 
 def test_over_complete_practice_gives_a_rate_above_one():
     entries = [practice(day, hour=h) for day in (2, 3, 4) for h in (8, 18)]
-    a = adherence(LACING, d(2), entries, today=d(8))
+    a = adherence(LACING, d(2), entries, today=d(9), until=d(8))  # the week is over
     assert a.practised == 6
     assert a.expected == pytest.approx(3.0)
     assert a.rate == pytest.approx(2.0)
@@ -149,7 +151,7 @@ def test_not_this_time_is_counted_as_not_practised_but_reported():
         practice(5, done="not-this-time"),
         practice(6, done="not-this-time"),
     ]
-    a = adherence(LACING, d(2), entries, today=d(8))
+    a = adherence(LACING, d(2), entries, today=d(9), until=d(8))
     assert a.practised == 2  # yes and partly
     assert a.partly == 1
     assert a.not_this_time == 2
@@ -171,17 +173,18 @@ def test_only_not_this_time_still_reports_each_one():
 def test_partial_first_and_last_weeks_are_pro_rated():
     # Thursday Mar 5 to Tuesday Mar 17: 4 days, 7 days, 2 days.
     a5 = Assignment("hw-a", "Lacing card", "practice", 5)
+    # Today (the 17th) is not over: the 16th is the last day planned over.
     a = adherence(a5, d(5), [practice(6), practice(17)], today=d(17))
-    assert [(w.start, w.days) for w in a.weeks] == [(d(2), 4), (d(9), 7), (d(16), 2)]
+    assert [(w.start, w.days) for w in a.weeks] == [(d(2), 4), (d(9), 7), (d(16), 1)]
     assert [w.expected for w in a.weeks] == [
         pytest.approx(5 * 4 / 7),
         pytest.approx(5.0),
-        pytest.approx(5 * 2 / 7),
+        pytest.approx(5 * 1 / 7),
     ]
-    assert a.expected == pytest.approx(5 * 13 / 7)
+    assert a.expected == pytest.approx(5 * 12 / 7)
     assert sum(w.expected for w in a.weeks) == pytest.approx(a.expected)
-    assert [w.logged for w in a.weeks] == [1, 0, 1]
-    assert a.rate == pytest.approx(2 / (5 * 13 / 7))
+    assert [w.logged for w in a.weeks] == [1, 0, 1]  # today's practice counts
+    assert a.rate == pytest.approx(2 / (5 * 12 / 7))
 
 
 def test_until_ends_the_period_and_never_runs_past_today():
@@ -193,7 +196,7 @@ def test_until_ends_the_period_and_never_runs_past_today():
     assert [(w.start, w.days) for w in ended.weeks] == [(d(2), 7), (d(9), 2)]
     capped = adherence(LACING, d(2), entries, today=d(10), until=d(30))
     assert capped.until == d(10)
-    assert capped.expected == pytest.approx(3 * 9 / 7)
+    assert capped.expected == pytest.approx(3 * 8 / 7)  # the 10th, today, is not over
 
 
 def test_no_frequency_means_no_expectation_and_no_rate():
@@ -225,8 +228,8 @@ def test_combine_adds_the_parts_of_one_homework():
     assert (row.since, row.until) == (d(2), d(22))
     assert row.practised == 3
     assert row.not_this_time == 1
-    assert row.expected == pytest.approx(3.0 + 4 * 14 / 7)
-    assert row.rate == pytest.approx(3 / 11)
+    assert row.expected == pytest.approx(3.0 + 4 * 13 / 7)  # Mar 9-21: today is not over
+    assert row.rate == pytest.approx(3 / (3.0 + 4 * 13 / 7))
     assert combine([first]) is first
 
 
@@ -250,9 +253,9 @@ def test_summary_combines_homework_re_set_session_after_session():
     assert (row.since, row.until) == (d(5), d(18))
     assert row.practised == 5
     assert row.not_this_time == 1
-    # hw-a ran Mar 5-11 (7 days, 5 expected), hw-b Mar 12-18 (7 days, 5 expected)
-    assert row.expected == pytest.approx(10.0)
-    assert row.rate == pytest.approx(0.5)
+    # hw-a ran Mar 5-11 (7 days, 5 expected), hw-b Mar 12-17 passed (6 days, 30/7)
+    assert row.expected == pytest.approx(5 + 30 / 7)
+    assert row.rate == pytest.approx(5 / (5 + 30 / 7))
 
 
 def test_the_combined_row_has_one_week_count_per_week():
@@ -285,7 +288,7 @@ def test_different_homework_stays_in_separate_rows_and_a_new_plan_ends_the_old()
     assert rows["hw-a"].practised == 1  # logged on the 13th, after the plan moved on
     assert rows["hw-a"].expected == pytest.approx(5.0)
     assert (rows["hw-c"].since, rows["hw-c"].until) == (d(12), d(18))
-    assert rows["hw-c"].expected == pytest.approx(3.0)
+    assert rows["hw-c"].expected == pytest.approx(3 * 6 / 7)  # Mar 12-17 passed
 
 
 # -- current_assignments -----------------------------------------------------------------
@@ -449,9 +452,9 @@ def test_summarise_brings_it_together_and_since_filters():
     rows = {r.id: r for r in s.adherence}
     assert rows["hw-a"].practised == 3
     assert rows["hw-a"].not_this_time == 1
-    assert rows["hw-a"].expected == pytest.approx(3 * 17 / 7)
+    assert rows["hw-a"].expected == pytest.approx(3 * 16 / 7)  # Mar 2-17: today is not over
     assert rows["hw-r"].practised == 2
-    assert rows["hw-r"].expected == pytest.approx(17.0)
+    assert rows["hw-r"].expected == pytest.approx(16.0)
     assert s.mood.direction == "higher"
     assert (s.relaxation.count, s.relaxation.before, s.relaxation.after) == (2, 7.0, 3.0)
     assert (s.thought_records.count, s.thought_records.change) == (1, -40.0)
@@ -464,7 +467,7 @@ def test_summarise_brings_it_together_and_since_filters():
     assert rows["hw-a"].since == d(9)
     assert rows["hw-a"].practised == 2
     assert rows["hw-a"].not_this_time == 0
-    assert rows["hw-a"].expected == pytest.approx(3 * 10 / 7)
+    assert rows["hw-a"].expected == pytest.approx(3 * 9 / 7)
     assert [p[1] for p in since.mood.points] == [5, 7, 8]
     assert since.relaxation.count == 2
     assert since.current == s.current  # what is assigned now does not depend on --since

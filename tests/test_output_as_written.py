@@ -175,8 +175,8 @@ def small(notes: Path) -> Path:
 PERIOD = ["--since", "2026-03-01", "--until", "2026-03-31"]
 
 TRENDS_AT_60 = """\
-Jo Bloggs (jo-b) · 2026-03-01 to 2026-03-31 · 3 sessions,
-2.25 h
+Jo Bloggs (jo-b) · 2026-03-01 to 2026-03-31 · 3 sessions
+attended, 2.25 h direct
 
 Goals (GAS, -2 to +2; 0 = expected outcome)
 g1 Laces shoes before kinder
@@ -235,6 +235,8 @@ Lacing card after breakfast: practised 0 times of about 19
 planned
 
 Sessions and hours
+3 attended, 2.25 h direct · 0 non-face-to-face, 0 h (hours
+to the quarter hour)
 By setting: clinic 1 (0.75 h) · home 1 (1 h) · school 1 (0.5
 h)
 By who attended: child 3 · parent 2 · teacher 1

@@ -142,7 +142,7 @@ def small(notes: Path) -> Path:
 # - homework hw1 5 a week from 5 Mar to 31 Mar: 27 days · 5/7 = 19.3 → about 19
 EXPECTED_CLIENT_VIEW = "\n".join(
     [
-        "Jo Bloggs (jo-b) · 2026-03-01 to 2026-03-31 · 3 sessions, 2.25 h",
+        "Jo Bloggs (jo-b) · 2026-03-01 to 2026-03-31 · 3 sessions attended, 2.25 h direct",
         "",
         "Goals (GAS, -2 to +2; 0 = expected outcome)",
         "goal                                baseline  interim      rating  change",
@@ -191,6 +191,7 @@ EXPECTED_CLIENT_VIEW = "\n".join(
         "Lacing card after breakfast: practised 0 times of about 19 planned",
         "",
         "Sessions and hours",
+        "3 attended, 2.25 h direct · 0 non-face-to-face, 0 h (hours to the quarter hour)",
         "By setting: clinic 1 (0.75 h) · home 1 (1 h) · school 1 (0.5 h)",
         "By who attended: child 3 · parent 2 · teacher 1",
         "",
@@ -218,7 +219,7 @@ def test_client_view_with_no_sessions_in_the_period(runner, small):
     result = trends(runner, "jo-b", "--since", "2025-01-01", "--until", "2025-01-31")
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "Jo Bloggs (jo-b) · 2025-01-01 to 2025-01-31 · 0 sessions, 0 h\n"
+        "Jo Bloggs (jo-b) · 2025-01-01 to 2025-01-31 · 0 sessions attended, 0 h direct\n"
         "\n"
         "No sessions in this period.\n"
     )

@@ -164,10 +164,14 @@ homework_app.command("import")(homework_share.homework_import)
 def homework_summary(
     client: DefaultClientArg = None,
     since: Annotated[str | None, typer.Option(help="From this day.")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Up to this day (default today; never past it).")
+    ] = None,
     dir: DirOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Practice against the plan, mood trend, before→after changes, the latest entries."""
+    """Practice against the plan (planned over the days that have passed), mood trend,
+    before→after changes, the latest entries."""
     from otjournal.dates import parse_day
     from otjournal.numbers.homework import summarise
     from otjournal.views.homework import summary
@@ -177,7 +181,10 @@ def homework_summary(
     record, sessions, entries = client_records(journal(dir), handle)
     day = today()
     start = parse_day(since, day, "--since") if since else None
-    result = summarise(record, sessions, entries, day, start)
+    end = parse_day(until, day, "--until") if until else None
+    if start and end and end < start:
+        raise UsageError("--until is before --since")
+    result = summarise(record, sessions, entries, day, start, until=end)
     if json:
         print_json(result.to_json())
         return

@@ -31,15 +31,18 @@ from otjournal.cli.log_options import (
     ActivityOpt,
     AttendeeOpt,
     ByOpt,
+    CancelledOpt,
     CaregiverReportOpt,
     ChecklistOpt,
     DateOpt,
+    DnaOpt,
     DurationOpt,
     GoalOpt,
     HelpedOpt,
     HomeworkOpt,
     InvolvementOpt,
     NextOpt,
+    ReasonOpt,
     RegEndOpt,
     RegNotesOpt,
     RegStartOpt,
@@ -48,9 +51,13 @@ from otjournal.cli.log_options import (
     TimeOpt,
     TypeOpt,
     VoiceOpt,
+    not_held,
+    not_held_flag,
+    optional_parts,
 )
 from otjournal.errors import ExitCode, FlagErrors, MissingFields, UsageError
 from otjournal.forms.common import merged
+from otjournal.model.vocab import NOT_HELD_TYPES
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -92,6 +99,9 @@ def log_cmd(
     summary: SummaryOpt = None,
     next_focus: NextOpt = None,
     homework: HomeworkOpt = None,
+    cancelled: CancelledOpt = False,
+    dna: DnaOpt = False,
+    reason: ReasonOpt = None,
     from_file: FromOpt = None,
     editor: EditorOpt = False,
     resume: ResumeOpt = False,
@@ -121,7 +131,7 @@ def log_cmd(
     session = LogSession(j, drafts, draft, config, client_record, items, given)
     if editor or (draft.step == "editor" and not (no_input or from_file)):
         session.in_editor()
-    elif no_input or from_file:
+    elif no_input or from_file or not_held(note):  # (not held: nothing to ask)
         # Never a prompt: save, or keep the draft (a resumed one with what was given now)
         # and name what is missing.
         resumed = bool(resume or draft_id)
@@ -193,6 +203,7 @@ GIVEN = {
     "summary": "plan.summary",
     "next_focus": "plan.next_focus",
     "homework": "plan.homework",
+    "reason": "plan.summary",
 }
 
 
@@ -239,9 +250,13 @@ def note_from_inputs(
     from otjournal.forms import session as noteform
 
     note: dict[str, Any] = _read_from(from_file) if from_file else {}
+    kind = not_held_flag(args)
+    if kind:
+        note["session_type"] = kind
     duration = args["duration"]
     if duration is None:  # 0 is a value given (and refused), not "not given"
-        duration = note.get("duration_min", config.duration_min)
+        zero = not_held(note) or args.get("session_type") in NOT_HELD_TYPES
+        duration = note.get("duration_min", 0 if zero else config.duration_min)
     note["duration_min"] = duration
     if args["date"] or args["at"] or "start" not in note:
         # An impossible length still leaves a start to report the length against.
@@ -259,7 +274,7 @@ def note_from_inputs(
         "regulation.start": args["reg_start"],
         "regulation.end": args["reg_end"],
         "regulation.notes": args["reg_notes"],
-        "plan.summary": args["summary"],
+        "plan.summary": args["summary"] or args.get("reason"),
         "plan.next_focus": args["next_focus"],
     }
     for key, value in simple.items():
@@ -327,6 +342,7 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
                 now=now(),
                 late_hours=self.config.late_entry_hours,
                 client=self.client,
+                optional=optional_parts(self.draft.note),
             )
         except ValidationErrors as exc:
             raise ValidationErrors(wrong_kind + exc.errors) from None
@@ -386,7 +402,7 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
 
         self.prepare()
         self.save_unattended(
-            noteform.missing_fields(self.draft.note),
+            noteform.missing_fields(self.draft.note, optional_parts(self.draft.note)),
             noteform.FIELD_FLAGS,
             from_stdin=from_stdin,
             usage=usage,

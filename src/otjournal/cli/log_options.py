@@ -3,9 +3,13 @@ every note-writing command shares are drafting's)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+from otjournal.errors import UsageError
+from otjournal.model.ids import shown
+from otjournal.model.vocab import NON_CLIENT_TYPES, NOT_HELD_TYPES
 
 Repeat = list[str] | None
 
@@ -22,8 +26,9 @@ TypeOpt = Annotated[
     str | None,
     typer.Option(
         "--type",
-        help="initial, therapy, review, caregiver-only or non-client (a review that rates "
-        "every goal: otj review; a discharge: otj discharge).",
+        help="initial, therapy, review, caregiver-only, non-client (report writing, liaison), "
+        "cancelled or did-not-attend (a review that rates every goal: otj review; a "
+        "discharge: otj discharge).",
     ),
 ]
 SettingOpt = Annotated[
@@ -64,3 +69,55 @@ RegStartOpt = Annotated[str | None, typer.Option(help="Regulation at the start."
 RegEndOpt = Annotated[str | None, typer.Option(help="Regulation at the end.")]
 RegNotesOpt = Annotated[str | None, typer.Option(help="Regulation notes.")]
 SummaryOpt = Annotated[str | None, typer.Option(help="Closing summary.")]
+
+# A session that did not take place, in a few keys: `otj log mia --cancelled` (or --dna),
+# with --date/--time and --reason if wanted. Saved at once: no prompt, no attendee, 0 min.
+CancelledOpt = Annotated[
+    bool,
+    typer.Option(
+        "--cancelled", help="A session that was cancelled: saved at once (type cancelled, 0 min)."
+    ),
+]
+DnaOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dna",
+        "--did-not-attend",
+        help="A session the client did not attend: saved at once (type did-not-attend, 0 min).",
+    ),
+]
+ReasonOpt = Annotated[
+    str | None,
+    typer.Option("--reason", help="Why it did not take place (kept as the note's summary)."),
+]
+
+
+def not_held(note: dict[str, Any]) -> bool:
+    """A note of a session that did not take place (cancelled, did-not-attend)."""
+    return note.get("session_type") in NOT_HELD_TYPES
+
+
+def optional_parts(note: dict[str, Any]) -> tuple[str, ...]:
+    """What a note may leave out by its type: a session that did not take place, who
+    attended (no one), the summary (the reason, if any) and the setting (the model's
+    default: clinic); non-client time (report writing, liaison), who attended."""
+    if not_held(note):
+        return ("attendees", "plan.summary", "setting")
+    return ("attendees",) if note.get("session_type") in NON_CLIENT_TYPES else ()
+
+
+def not_held_flag(args: dict[str, Any]) -> str | None:
+    """The session type --cancelled or --dna gives (None without them); --type, if
+    given as well, must say the same."""
+    flags = [
+        t
+        for t, on in (("cancelled", args.get("cancelled")), ("did-not-attend", args.get("dna")))
+        if on
+    ]
+    if len(flags) > 1:
+        raise UsageError("--cancelled and --dna: a session is one or the other")
+    given = args.get("session_type")
+    if flags and given and given != flags[0]:
+        flag = "--dna" if args.get("dna") else "--cancelled"
+        raise UsageError(f"--type {shown(given)} and {flag} say different things")
+    return flags[0] if flags else None

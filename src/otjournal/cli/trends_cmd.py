@@ -40,7 +40,8 @@ def register(app: typer.Typer) -> None:
 def client_trends(
     snap: Snapshot, handle: str, start: date, end: date, config: Config
 ) -> ClientTrends:
-    """One client's trends from a snapshot holding them (trends and report alike)."""
+    """One client's trends from a snapshot holding them (trends and report alike), the
+    period cut at today (``ClientTrends.asked_until`` keeps an end asked past it)."""
     from otjournal.forms.session import checklist_items
     from otjournal.numbers import trends
 
@@ -51,6 +52,7 @@ def client_trends(
         start,
         end,
         checklist_items(config.extra_items),
+        today=today(),
     )
 
 
@@ -67,12 +69,13 @@ def trends_cmd(
     from otjournal.cli.problems import note_problems
     from otjournal.disk.store import validate_handle
     from otjournal.errors import NotFoundError
-    from otjournal.numbers.trends import period
+    from otjournal.numbers.trends import span
 
-    start, end = period(since, until, today())
+    asked = span(since, until, today())
+    start, end = asked.start, asked.end
     j = journal(dir)
     if not client:
-        _overview(j, start, end, json)
+        _overview(j, start, end, json, asked.note())
         return
     if validate_handle(client) not in j.client_handles():
         raise NotFoundError(
@@ -83,7 +86,7 @@ def trends_cmd(
     config = read_config(strict=False)
     if client not in snap.clients:
         raise NotFoundError(f"client {client!r} could not be read", hint="run 'otj check'")
-    t = client_trends(snap, client, start, end, config)
+    t = client_trends(snap, client, start, asked.asked_end, config)  # cut at today there
     if json:
         from otjournal.views.trends import trends_json
 
@@ -96,7 +99,7 @@ def trends_cmd(
     print_wrapped(client_view(t, compact(t.homework) if t.homework else None))
 
 
-def _overview(j: Journal, start: date, end: date, json: bool) -> None:
+def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> None:
     """One line per client, read one client at a time; a client whose files are unchanged
     since the last run is not read again (the line is remembered in the cache)."""
     from otjournal.cli.problems import note_problems
@@ -114,7 +117,7 @@ def _overview(j: Journal, start: date, end: date, json: bool) -> None:
 
     found, report = j.per_client(
         row,
-        memo="trends-overview-2",  # 2: goal direction from recorded baselines
+        memo="trends-overview-3",  # 3: cancelled and did-not-attend not counted
         dump=overview_row_to_plain,
         load=overview_row_from_plain,
         params=(start, end),
@@ -130,5 +133,8 @@ def _overview(j: Journal, start: date, end: date, json: bool) -> None:
         return
     from otjournal.views.rows import OVERVIEW_COLUMNS, overview_cells
 
-    typer.echo(f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}")
+    typer.echo(
+        f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}"
+        + (f" ({cut})" if cut else "")
+    )
     print_table(OVERVIEW_COLUMNS, overview_cells(rows), whole="'otj client list'")

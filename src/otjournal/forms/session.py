@@ -22,6 +22,7 @@ from otjournal.model.vocab import (
     CHECKLIST,
     FORMAT_VERSION,
     GAS_LEVELS,
+    NOT_HELD_TYPES,
 )
 
 Note = dict[str, Any]
@@ -132,12 +133,14 @@ def parse_start(day: str | None, at: str | None, now: datetime, duration_min: in
 # the flags at once, before asking anything.
 
 
-def duration_problem(minutes: Any) -> str | None:
+def duration_problem(minutes: Any, session_type: Any = None) -> str | None:
     """Why ``minutes`` cannot be a session's length, or None. (Not a whole number at
-    all is the model's to say.)"""
+    all is the model's to say.) A session that did not take place (cancelled,
+    did-not-attend) may be 0 minutes long: it is never counted in hours."""
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         return None
-    if MIN_DURATION <= minutes <= MAX_DURATION:
+    least = 0 if session_type in NOT_HELD_TYPES else MIN_DURATION
+    if least <= minutes <= MAX_DURATION:
         return None
     return (
         f"{minutes} minutes cannot be a session's length: "
@@ -247,7 +250,7 @@ def input_errors(note: Note, client: Client | None, now: datetime) -> list[Valid
     Goal ids typed short are written in full first (``resolve_goal_ids``, in place): the
     flags before any prompt, and the note being saved, store each goal's full id."""
     errors = resolve_goal_ids(note, client)
-    problem = duration_problem(note.get("duration_min"))
+    problem = duration_problem(note.get("duration_min"), note.get("session_type"))
     if problem:
         errors.append(ValidationError("duration_min", problem))
     problem = start_problem(note.get("start"), now)

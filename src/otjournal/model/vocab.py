@@ -34,7 +34,22 @@ CHECKLIST_TEXT = dict(CHECKLIST)
 CHECKLIST_ANSWERS = ("yes", "partly", "no", "unsure", "n-a")
 CHECKLIST_BY = ("therapist", "caregiver", "child", "client")
 
-SESSION_TYPES = ("initial", "therapy", "review", "caregiver-only", "non-client", "discharge")
+SESSION_TYPES = (
+    "initial",
+    "therapy",
+    "review",
+    "caregiver-only",
+    "non-client",
+    "discharge",
+    "cancelled",
+    "did-not-attend",
+)
+# Sessions booked that did not take place: logged (duration 0 allowed, no attendees
+# needed), counted apart, never in hours nor in sessions attended.
+NOT_HELD_TYPES = ("cancelled", "did-not-attend")
+# Time for the client without the client (report writing, liaison): non-face-to-face,
+# as is any session with no attendee.
+NON_CLIENT_TYPES = ("non-client",)
 # What `otj log` offers: an episode's close is written by `otj discharge` (it also sets
 # each goal's final status). A review may be logged; `otj review` rates every goal.
 LOGGED_TYPES = tuple(t for t in SESSION_TYPES if t != "discharge")

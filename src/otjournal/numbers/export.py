@@ -96,6 +96,34 @@ ASSESSMENT_COLUMNS: list[tuple[str, str]] = [
     ("score_name", "the score's name (empty: no scores recorded)"),
     ("score", "the score, a number"),
 ]
+HOMEWORK_PLAN_COLUMNS: list[tuple[str, str]] = [
+    ("client", "client handle"),
+    ("homework", "the homework's id (the latest setting, when set again session after session)"),
+    ("text", "the homework"),
+    ("kind", "its kind (practice, relaxation, mood-check…)"),
+    ("per_week", "times a week planned (empty: open)"),
+    ("since", "the first day counted (set on, or --since)"),
+    ("until", "the last day counted (never after today)"),
+    ("days", "days that have passed while it was assigned (today is not over yet)"),
+    ("planned", "per_week × days / 7, to 2 decimals: planned over the days passed (empty: open)"),
+    ("practised", "entries logged as practice (yes or partly)"),
+    ("partly", "of which partly"),
+    ("not_this_time", "entries logged as not this time"),
+]
+SUPPORTS_COLUMNS: list[tuple[str, str]] = [
+    ("client", "client handle"),
+    ("since", "the period's first day (--since; empty: from the first note)"),
+    ("until", "the period's last day (--until, never after today)"),
+    ("attended", "face-to-face sessions that took place"),
+    ("direct_minutes", "their minutes (exact)"),
+    (
+        "non_face_to_face",
+        "notes of non-face-to-face time: type non-client (report writing, liaison) or no attendee",
+    ),
+    ("non_face_to_face_minutes", "their minutes (exact)"),
+    ("cancelled", "sessions logged as cancelled (never in hours)"),
+    ("did_not_attend", "sessions logged as did-not-attend (never in hours)"),
+]
 TABLES = {
     "sessions": SESSION_COLUMNS,
     "goals": GOAL_COLUMNS,
@@ -104,6 +132,8 @@ TABLES = {
     "goal-list": GOAL_LIST_COLUMNS,
     "reviews": REVIEW_COLUMNS,
     "assessments": ASSESSMENT_COLUMNS,
+    "homework-plan": HOMEWORK_PLAN_COLUMNS,
+    "supports": SUPPORTS_COLUMNS,
 }
 
 
@@ -235,14 +265,82 @@ def assessment_rows(s: Session) -> list[dict[str, Any]]:
     return out
 
 
+def homework_plan_rows(
+    client: Client,
+    sessions: Sequence[Session],
+    entries: Sequence[HomeworkEntry],
+    today: date,
+    since: date | None,
+    until: date | None,
+) -> list[dict[str, Any]]:
+    """One row per homework: the numbers of ``trends``, ``homework summary`` and
+    ``report`` (numbers.homework.planned_practice) over the same period."""
+    from otjournal.numbers.homework import planned_practice
+
+    end = min(until or today, today)
+    chosen = [e for e in entries if in_range(e.at.date(), since, end)]
+    known = [s for s in sessions if s.start.date() <= end]
+    return [
+        {
+            "client": client.handle,
+            "homework": a.id,
+            "text": a.text,
+            "kind": a.kind,
+            "per_week": a.per_week,
+            "since": a.since.isoformat(),
+            "until": a.until.isoformat(),
+            "days": a.days,
+            "planned": round(a.expected, 2) if a.expected is not None else None,
+            "practised": a.practised,
+            "partly": a.partly,
+            "not_this_time": a.not_this_time,
+        }
+        for a in planned_practice(client, known, chosen, today, since, end)
+    ]
+
+
+def supports_row(
+    handle: str, sessions: Sequence[Session], today: date, since: date | None, until: date | None
+) -> dict[str, Any]:
+    """A client's supports over the period (numbers.session.supports, as trends)."""
+    from otjournal.numbers.session import supports
+
+    end = min(until or today, today)
+    sup = supports([s for s in sessions if in_range(s.start.date(), since, end)])
+    return {
+        "client": handle,
+        "since": _iso(since),
+        "until": end.isoformat(),
+        "attended": sup.attended,
+        "direct_minutes": sup.direct_minutes,
+        "non_face_to_face": sup.non_face_to_face,
+        "non_face_to_face_minutes": sup.non_face_to_face_minutes,
+        "cancelled": sup.cancelled,
+        "did_not_attend": sup.did_not_attend,
+    }
+
+
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
 def rows(
-    table: str, snap: Any, *, client: str | None, since: date | None, until: date | None
+    table: str,
+    snap: Any,
+    *,
+    client: str | None,
+    since: date | None,
+    until: date | None,
+    today: date | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
+    """A table's columns and rows. The per-client tables (``homework-plan``,
+    ``supports``) count up to ``today`` at most (the clock's day when not given)."""
     columns = [c for c, _ in TABLES[table]]
+    if table in ("homework-plan", "supports"):
+        from otjournal.clock import today as clock_today
+
+        day = today or clock_today()
+        return columns, _per_client(table, snap, client, since, until, day)
     sessions = [
         s.record
         for s in snap.sessions
@@ -307,6 +405,23 @@ def rows(
     else:
         out = [row for s in sessions for row in assessment_rows(s)]
     return columns, [{c: row.get(c) for c in columns} for row in out]
+
+
+def _per_client(
+    table: str, snap: Any, client: str | None, since: date | None, until: date | None, today: date
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for handle in sorted(snap.clients):
+        if client is not None and handle != client:
+            continue
+        owned = [s.record for s in snap.client_sessions(handle)]
+        if table == "supports":
+            out.append(supports_row(handle, owned, today, since, until))
+        else:
+            entries = [h.record for h in snap.client_homework(handle)]
+            record = snap.clients[handle].record
+            out += homework_plan_rows(record, owned, entries, today, since, until)
+    return out
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).

@@ -17,6 +17,7 @@ from typing import Any
 
 from otjournal.model import Assignment, Client, HomeworkEntry, Session
 from otjournal.model.kinds import HOMEWORK
+from otjournal.model.vocab import NOT_HELD_TYPES
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,11 @@ def current_assignments(
     A later session's homework replaces an earlier session's: that is how a plan moves on.
     """
     found: list[tuple[Assignment, date, str]] = []
-    with_homework = [s for s in sessions if s.plan.homework and s.start.date() <= today]
+    with_homework = [
+        s
+        for s in sessions
+        if s.plan.homework and s.start.date() <= today and s.session_type not in NOT_HELD_TYPES
+    ]
     if with_homework:
         latest = max(with_homework, key=lambda s: (s.start, s.id))
         found += [(a, latest.start.date(), latest.id) for a in latest.plan.homework]
@@ -87,7 +92,7 @@ def practised(entry: HomeworkEntry) -> bool:
 @dataclass(frozen=True)
 class WeekCount:
     start: date  # the Monday
-    days: int  # days of this week inside the period
+    days: int  # days of this week that have passed inside the period (planned over)
     logged: int  # entries that were practice (yes or partly)
     expected: float | None
 
@@ -99,13 +104,14 @@ class Adherence:
     kind: str
     per_week: int | None
     since: date
-    until: date
+    until: date  # the last day whose practice is counted (never after today)
     practised: int
     partly: int
     not_this_time: int
-    expected: float | None
-    rate: float | None  # practised / expected; may be above 1
+    expected: float | None  # per_week × days / 7 over the days that have passed
+    rate: float | None  # practised / expected; may be above 1; None when nothing planned yet
     weeks: tuple[WeekCount, ...] = field(default=())
+    days: int = 0  # days that have passed while it was assigned (today is not over yet)
 
     def words(self) -> str:
         """A neutral sentence: counts, never a verdict."""
@@ -113,8 +119,11 @@ class Adherence:
         if self.partly:
             done += f" ({self.partly} partly)"
         if self.expected is not None:
-            planned = "less than 1" if self.expected < 0.5 else f"about {self.expected:.0f}"
-            done += f" of {planned} planned"
+            if self.days == 0:
+                done += "; none planned yet (set today)"
+            else:
+                planned = "less than 1" if self.expected < 0.5 else f"about {self.expected:.0f}"
+                done += f" of {planned} planned"
         if self.not_this_time:
             done += f"; {self.not_this_time} × not this time"
         return done
@@ -127,21 +136,25 @@ def adherence(
     today: date,
     until: date | None = None,
 ) -> Adherence:
-    """Entries logged against the expected frequency, week by week, from ``since`` to
-    ``until`` (default ``today``). Partial first and last weeks expect pro rata."""
+    """Entries logged from ``since`` to ``until`` (default and at most ``today``) against
+    the plan over the days that have PASSED: from ``since`` up to ``until`` (a past day is
+    over) but never today itself (it is not over yet), so homework set today plans 0 and
+    homework set 3 weeks ago at 5 a week plans 15. Partial weeks plan pro rata
+    (per_week × days / 7); practice logged today counts, so a rate may be above 1."""
     end = min(until or today, today)
+    stop = min(end + timedelta(days=1), today)  # the first day not planned over
     linked = [e for e in entries if e.assignment == assignment.id and since <= e.at.date() <= end]
     practice = [e for e in linked if practised(e)]
     partly = sum(1 for e in linked if e.practice is not None and e.practice.done == "partly")
     not_this_time = len(linked) - len(practice)
     per_week = assignment.per_week
-    days = (end - since).days + 1
-    expected = per_week * days / 7 if per_week and days > 0 else None
+    days = max((stop - since).days, 0)
+    expected = per_week * days / 7 if per_week and end >= since else None
     weeks = []
     monday = week_start(since)
-    while days > 0 and monday <= end:
+    while end >= since and monday <= end:
         first, last = max(monday, since), min(monday + timedelta(days=6), end)
-        in_week = (last - first).days + 1
+        in_week = max((min(last + timedelta(days=1), stop) - first).days, 0)
         logged = sum(1 for e in practice if first <= e.at.date() <= last)
         weeks.append(
             WeekCount(monday, in_week, logged, per_week * in_week / 7 if per_week else None)
@@ -160,6 +173,7 @@ def adherence(
         expected=expected,
         rate=len(practice) / expected if expected else None,
         weeks=tuple(weeks),
+        days=days if end >= since else 0,
     )
 
 
@@ -185,6 +199,7 @@ def combine(parts: Sequence[Adherence]) -> Adherence:
         expected=total,
         rate=practised_n / total if total else None,
         weeks=_merge_weeks(w for p in ordered for w in p.weeks),
+        days=sum(p.days for p in ordered),
     )
 
 
@@ -317,11 +332,15 @@ class HomeworkSummary:
     recent: tuple[HomeworkEntry, ...]
     entries: int
     kinds: tuple[KindNumbers, ...] = ()  # the numbers the kinds' specs declare
+    since: date | None = None  # the period (None: from when each homework was set)
+    until: date | None = None  # the period's last day (never after today)
 
     def to_json(self) -> dict[str, Any]:
         out = {
             "client": self.client,
             "today": self.today,
+            "since": self.since,
+            "until": self.until,
             "entries": self.entries,
             "current": [
                 {
@@ -343,6 +362,43 @@ class HomeworkSummary:
         return out
 
 
+def planned_practice(
+    client: Client,
+    sessions: Sequence[Session],
+    entries: Sequence[HomeworkEntry],
+    today: date,
+    since: date | None = None,
+    until: date | None = None,
+) -> tuple[Adherence, ...]:
+    """Practice against the plan, one row per homework (the same homework set again
+    session after session is one row): THE numbers of ``trends``, ``homework summary``,
+    ``report`` and ``export``. Each assignment counts from the day it was set (or
+    ``since``) to the earliest of: ``until`` (the period's end), today, its own
+    ``until``, and the day before the next session that set homework (which replaces
+    it); only the days that have passed are planned over (see ``adherence``). A session
+    that did not take place (cancelled, did-not-attend) sets no homework."""
+    end = min(until or today, today)
+    sessions = [s for s in sessions if s.session_type not in NOT_HELD_TYPES]  # set nothing
+    assigned = all_assignments(client, sessions, today)
+    # An assignment runs until the next session that sets homework (or its own until).
+    setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
+    groups: dict[tuple[str, str], list[Adherence]] = {}
+    for a, set_on in assigned.values():
+        start = max(set_on, since) if since else set_on
+        stops = [end]
+        if a.until is not None:
+            stops.append(a.until)
+        later = [d for d in setting_days if d > set_on]
+        if later and a.since is None:  # set at a session: the next plan replaces it
+            stops.append(later[0] - timedelta(days=1))
+        last = min(stops)
+        if start > last:
+            continue
+        row = adherence(a, start, entries, today, last)
+        groups.setdefault((" ".join(a.text.lower().split()), a.kind), []).append(row)
+    return tuple(combine(parts) for parts in groups.values())
+
+
 def summarise(
     client: Client,
     sessions: Sequence[Session],
@@ -350,32 +406,23 @@ def summarise(
     today: date,
     since: date | None = None,
     recent: int = 5,
+    until: date | None = None,
 ) -> HomeworkSummary:
-    """Everything ``otj homework summary`` shows, for one client."""
-    chosen = [e for e in entries if since is None or e.at.date() >= since]
-    assigned = all_assignments(client, sessions, today)
-    # An assignment runs until the next session that sets homework (or its own until).
-    setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
-    # The same homework set again session after session is one line of practice.
-    groups: dict[tuple[str, str], list[Adherence]] = {}
-    for a, set_on in assigned.values():
-        start = max(set_on, since) if since else set_on
-        later = [d for d in setting_days if d > set_on]
-        end = a.until or ((later[0] - timedelta(days=1)) if later and a.since is None else today)
-        if start > today or end < start:
-            continue
-        row = adherence(a, start, chosen, today, end)
-        groups.setdefault((" ".join(a.text.lower().split()), a.kind), []).append(row)
-    rows = [combine(parts) for parts in groups.values()]
+    """Everything ``otj homework summary`` shows, for one client, from ``since`` to
+    ``until`` (default and at most ``today``)."""
+    end = min(until or today, today)
+    chosen = [e for e in entries if (since is None or e.at.date() >= since) and e.at.date() <= end]
     return HomeworkSummary(
         client=client.handle,
         today=today,
         current=tuple(current_assignments(client, sessions, entries, today)),
-        adherence=tuple(rows),
+        adherence=planned_practice(client, sessions, chosen, today, since, end),
         mood=mood_trend(chosen),
         relaxation=relaxation_change(chosen),
         thought_records=thought_record_change(chosen),
         recent=tuple(sorted(chosen, key=lambda e: e.at)[-recent:]),
         entries=len(chosen),
         kinds=kind_numbers(chosen),
+        since=since,
+        until=end,
     )

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
-from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
+from otjournal.model.vocab import CHECKLIST, FRAMEWORKS, NON_CLIENT_TYPES, NOT_HELD_TYPES
 from otjournal.numbers.outcomes import (
     CopmSummary,
     ReviewScore,
@@ -230,25 +230,63 @@ def activities(sessions: Sequence[Session], top: int = 5) -> ActivitySummary:
     )
 
 
+def held(s: Session) -> bool:
+    """Whether the session took place (not cancelled, not a did-not-attend)."""
+    return s.session_type not in NOT_HELD_TYPES
+
+
+def face_to_face(s: Session) -> bool:
+    """A session held with someone attending, of a type other than non-client. Report
+    writing, liaison and any note without an attendee are non-face-to-face."""
+    return held(s) and bool(s.attendees) and s.session_type not in NON_CLIENT_TYPES
+
+
+def quarter_hours(minutes: int) -> float:
+    """Minutes as hours to the nearest quarter hour (half a quarter rounds up): 50 →
+    0.75, 52 → 0.75, 53 → 1.0, 0 → 0.0. For views: the numbers keep exact minutes."""
+    quarters = (int(minutes) * 4 + 30) // 60
+    return quarters / 4
+
+
 @dataclass(frozen=True)
 class Supports:
-    sessions: int
-    minutes: int
-    by_setting: dict[str, tuple[int, int]]  # setting -> (sessions, minutes)
-    by_role: dict[str, tuple[int, int]]  # attendee role -> (sessions, minutes)
-    by_type: dict[str, int]
-    first: date | None
+    """The supports of a period. Sessions that did not take place (cancelled,
+    did-not-attend) are counted apart: never in hours, attended or the tables by
+    setting and role. Minutes are exact; round in the views (``quarter_hours``)."""
+
+    sessions: int  # notes of supports provided: attended + non-face-to-face
+    minutes: int  # direct + non-face-to-face
+    by_setting: dict[str, tuple[int, int]]  # setting -> (sessions, minutes), held only
+    by_role: dict[str, tuple[int, int]]  # attendee role -> (sessions, minutes), held only
+    by_type: dict[str, int]  # every note, cancelled and did-not-attend included
+    first: date | None  # first and last supports provided
     last: date | None
+    attended: int = 0  # face-to-face sessions that took place
+    cancelled: int = 0
+    did_not_attend: int = 0
+    non_face_to_face: int = 0  # notes of non-face-to-face time (report writing, liaison)
+    direct_minutes: int = 0
+    non_face_to_face_minutes: int = 0
 
     @property
     def hours(self) -> float:
-        return round(self.minutes / 60, 2)
+        """Direct and non-face-to-face hours together, exact."""
+        return self.minutes / 60
+
+    @property
+    def direct_hours(self) -> float:
+        return self.direct_minutes / 60
+
+    @property
+    def non_face_to_face_hours(self) -> float:
+        return self.non_face_to_face_minutes / 60
 
 
 def supports(sessions: Sequence[Session]) -> Supports:
     by_setting: dict[str, list[int]] = {}
     by_role: dict[str, list[int]] = {}
-    for s in sessions:
+    provided = [s for s in sessions if held(s)]
+    for s in provided:
         row = by_setting.setdefault(s.setting, [0, 0])
         row[0] += 1
         row[1] += s.duration_min
@@ -256,15 +294,23 @@ def supports(sessions: Sequence[Session]) -> Supports:
             r = by_role.setdefault(role, [0, 0])
             r[0] += 1
             r[1] += s.duration_min
-    days = sorted(s.start.date() for s in sessions)
+    direct = [s for s in provided if face_to_face(s)]
+    other = [s for s in provided if not face_to_face(s)]
+    days = sorted(s.start.date() for s in provided)
     return Supports(
-        sessions=len(sessions),
-        minutes=sum(s.duration_min for s in sessions),
+        sessions=len(provided),
+        minutes=sum(s.duration_min for s in provided),
         by_setting={k: (v[0], v[1]) for k, v in sorted(by_setting.items())},
         by_role={k: (v[0], v[1]) for k, v in sorted(by_role.items())},
         by_type=dict(Counter(s.session_type for s in sessions)),
         first=days[0] if days else None,
         last=days[-1] if days else None,
+        attended=len(direct),
+        cancelled=sum(1 for s in sessions if s.session_type == "cancelled"),
+        did_not_attend=sum(1 for s in sessions if s.session_type == "did-not-attend"),
+        non_face_to_face=len(other),
+        direct_minutes=sum(s.duration_min for s in direct),
+        non_face_to_face_minutes=sum(s.duration_min for s in other),
     )
 
 
@@ -304,6 +350,8 @@ class ClientTrends:
     activities: ActivitySummary
     supports: Supports
     homework: HomeworkSummary | None = field(default=None)
+    # The end asked for when it ran past today (the period was cut at today), else None.
+    asked_until: date | None = None
 
 
 def client_trends(
@@ -340,10 +388,11 @@ def overview_row(
     """One client's line of the trends overview; ``sessions`` in time order."""
     within = [s for s in sessions if start <= s.start.date() <= end]
     low = lowest_item(checklist_rates(within))
+    seen = [s for s in sessions if held(s)]  # a cancelled session is not a session seen
     return {
         "client": client.handle,
-        "sessions": len(within),
-        "last_seen": sessions[-1].start.date() if sessions else None,
+        "sessions": sum(1 for s in within if held(s)),
+        "last_seen": seen[-1].start.date() if seen else None,
         "goal_direction": direction(goal_trends(client, within)),
         "lowest_item": {"item": low.item, "rate": low.rate} if low else None,
     }

@@ -58,7 +58,8 @@ def summary(s: HomeworkSummary, name: str) -> RenderableType:
         table = Grid(
             ADHERENCE_COLUMNS, [(a.text, f"{a.since:%d %b}", a.words()) for a in s.adherence]
         )
-        parts += [Text("Practice against the plan", style="bold"), table, Text("")]
+        title = "Practice against the plan" + (f" (to {s.until})" if s.until else "")
+        parts += [Text(title, style="bold"), table, Text("")]
     if s.mood.points:
         m = s.mood
         line = f"{len(m.points)} mood check{'s' if len(m.points) != 1 else ''}"

@@ -25,7 +25,9 @@ from otjournal.numbers.session import (
     GoalTrend,
     ItemRate,
     RegulationSummary,
+    Supports,
     lowest_item,
+    quarter_hours,
 )
 from otjournal.views import controls as render_controls
 from otjournal.views.outcomes import INTERIM_USES, copm_json, goal_json, review_json
@@ -91,11 +93,13 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
         Text.assemble(
             (c.display_name, "bold"),
             f" ({c.handle}) · {t.since} to {t.until} · "
-            f"{sup.sessions} session{'s' if sup.sessions != 1 else ''}, "
-            f"{sup.hours:g} h",
+            f"{sup.attended} session{'s' if sup.attended != 1 else ''} attended, "
+            f"{hours(sup.direct_minutes)} h direct",
         ),
-        Text(""),
     ]
+    if t.asked_until is not None:
+        parts.append(Text(f"Cut at today: the period asked for runs to {t.asked_until}."))
+    parts.append(Text(""))
     if not t.sessions:
         parts.append(Text("No sessions in this period."))
         return Group(*parts)
@@ -154,16 +158,33 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
         parts.append(Text(""))
 
     parts.append(_title("Sessions and hours"))
+    parts.append(Text(supports_line(sup)))
     parts.append(
         Text(
             "By setting: "
-            + " · ".join(f"{k} {n} ({m / 60:g} h)" for k, (n, m) in sup.by_setting.items())
+            + " · ".join(f"{k} {n} ({hours(m)} h)" for k, (n, m) in sup.by_setting.items())
         )
     )
     parts.append(
         Text("By who attended: " + " · ".join(f"{k} {n}" for k, (n, _) in sup.by_role.items()))
     )
     return Group(*parts)
+
+
+def hours(minutes: int) -> str:
+    """Hours to the quarter hour, as few digits as needed: 50 min → 0.75, 120 → 2."""
+    return f"{quarter_hours(minutes):g}"
+
+
+def supports_line(sup: Supports) -> str:
+    """Sessions attended and the hours apart; sessions that did not take place beside."""
+    line = (
+        f"{sup.attended} attended, {hours(sup.direct_minutes)} h direct · "
+        f"{sup.non_face_to_face} non-face-to-face, {hours(sup.non_face_to_face_minutes)} h"
+    )
+    if sup.cancelled or sup.did_not_attend:
+        line += f" · {sup.cancelled} cancelled · {sup.did_not_attend} did not attend"
+    return line + " (hours to the quarter hour)"
 
 
 def _delta(change: int | None) -> str:
@@ -369,6 +390,7 @@ def trends_json(t: ClientTrends) -> dict[str, Any]:
         "client": t.client.handle,
         "since": t.since,
         "until": t.until,
+        "asked_until": t.asked_until,
         "sessions": len(t.sessions),
         "goals": [goal_json(t.client.handle, g) for g in t.goals],
         "reviews": [review_json(r) for r in t.reviews],
@@ -410,7 +432,13 @@ def trends_json(t: ClientTrends) -> dict[str, Any]:
         },
         "supports": {
             "sessions": t.supports.sessions,
-            "hours": t.supports.hours,
+            "hours": round(t.supports.hours, 2),
+            "attended": t.supports.attended,
+            "cancelled": t.supports.cancelled,
+            "did_not_attend": t.supports.did_not_attend,
+            "non_face_to_face": t.supports.non_face_to_face,
+            "direct_minutes": t.supports.direct_minutes,
+            "non_face_to_face_minutes": t.supports.non_face_to_face_minutes,
             "by_setting": {
                 k: {"sessions": n, "hours": round(m / 60, 2)}
                 for k, (n, m) in t.supports.by_setting.items()
