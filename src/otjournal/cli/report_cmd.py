@@ -162,8 +162,8 @@ def export_cmd(
     table: Annotated[
         str,
         typer.Option(
-            help="sessions, goals (ratings), checklist, homework, goal-list, reviews or "
-            "assessments."
+            help="sessions, goals (ratings), checklist, homework, goal-list, reviews, "
+            "assessments, homework-plan or supports."
         ),
     ] = "sessions",
     client: Annotated[str | None, typer.Option("--client", help="Only this client.")] = None,
@@ -178,7 +178,8 @@ def export_cmd(
     dir: DirOpt = None,
 ) -> None:
     """Flat tables for a spreadsheet, pandas or R: one row per session (or per goal rating,
-    checklist answer, homework entry, goal, goal rated at a review or assessment score).
+    checklist answer, homework entry, goal, goal rated at a review, assessment score,
+    homework assigned against its plan, or client's supports).
     Columns are documented in docs/export.md."""
     from otjournal.cli.problems import note_problems
     from otjournal.dates import parse_day
@@ -204,6 +205,7 @@ def export_cmd(
         client=client,
         since=parse_day(since, day, "--since") if since else None,
         until=parse_day(until, day, "--until") if until else None,
+        today=day,
     )
     if deidentify:
         rows = _deidentified(rows, snap, shift_dates)

@@ -429,7 +429,10 @@ _SESSION_COLUMNS: list[tuple[str, str]] = [
     ("date", "session date, YYYY-MM-DD (local to the session)"),
     ("start", "start date-time with UTC offset, ISO 8601"),
     ("duration_min", "minutes"),
-    ("session_type", "initial, therapy, review, caregiver-only, non-client or discharge"),
+    (
+        "session_type",
+        "initial, therapy, review, caregiver-only, non-client, discharge, cancelled or did-not-attend",
+    ),
     ("setting", "clinic, home, school, community, telehealth or other"),
     ("attendees", "roles who attended, '; '-separated"),
     ("written_by", "author"),
