@@ -431,7 +431,7 @@ _SESSION_COLUMNS: list[tuple[str, str]] = [
     ("duration_min", "minutes"),
     (
         "session_type",
-        "initial, therapy, review, caregiver-only, non-client, discharge, cancelled or did-not-attend",
+        "initial, therapy, review, caregiver-only, non-client, discharge, cancelled, did-not-attend",
     ),
     ("setting", "clinic, home, school, community, telehealth or other"),
     ("attendees", "roles who attended, '; '-separated"),
