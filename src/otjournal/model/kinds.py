@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from otjournal.errors import UsageError
 from otjournal.model.spec import Column, FieldSpec, Measure, RecordKind
-from otjournal.model.vocab import CHECKLIST_KEYS, DONE_WORDS, HOMEWORK_DONE
+from otjournal.model.vocab import CHECKLIST_KEYS, DONE_WORDS, HOMEWORK_DONE, SESSION_TYPES
 
 if TYPE_CHECKING:  # the parts load when a table is read: `otj --help` never pays for them
     from otjournal.model.parts import Answers, Relaxation, ThoughtRecord
@@ -429,10 +429,7 @@ _SESSION_COLUMNS: list[tuple[str, str]] = [
     ("date", "session date, YYYY-MM-DD (local to the session)"),
     ("start", "start date-time with UTC offset, ISO 8601"),
     ("duration_min", "minutes"),
-    (
-        "session_type",
-        "initial, therapy, review, caregiver-only, non-client, discharge, cancelled, did-not-attend",
-    ),
+    ("session_type", ", ".join(SESSION_TYPES)),
     ("setting", "clinic, home, school, community, telehealth or other"),
     ("attendees", "roles who attended, '; '-separated"),
     ("written_by", "author"),
