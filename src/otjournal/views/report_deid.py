@@ -91,7 +91,7 @@ def redact_blocks(blocks: Sequence[Block], text: Callable[[str], str]) -> list[B
             svg = re.sub(
                 r"aria-label='([^']*)'", lambda m: "aria-label='" + text(m.group(1)) + "'", svg
             )
-            out.append(Block("svg", svg))
+            out.append(Block("svg", svg, cite=text(b.cite)))
         else:
             out.append(Block(b.kind, one(b.text), one(b.items), one(b.cite)))
     return out

@@ -47,7 +47,7 @@ def to_markdown(blocks: Sequence[Block]) -> str:
         elif blk.kind == "p":
             out.append(f"{blk.text}\n")
         elif blk.kind == "blank":
-            out.append(f"**{blk.text}**\n\n> \n")
+            out.append(f"**{blk.text}**\n\n>\n")
         elif blk.kind == "ul":
             out.append("\n".join(f"- {item}" for item in blk.items) + "\n")
         elif blk.kind == "quote":
@@ -75,6 +75,7 @@ blockquote cite{display:block;font-size:.8rem;color:#5f6368}
 break-inside:avoid}
 .goal{break-inside:avoid;page-break-inside:avoid}
 svg{max-width:100%;height:auto;display:block;margin:.5rem 0}
+figure{margin:.5rem 0}figcaption{font-size:.8rem;color:#5f6368}
 @page{size:A4;margin:18mm 16mm}
 @media print{body{margin:0;max-width:none;padding:0}h2,h3{break-after:avoid}
 svg,table{break-inside:avoid}}
@@ -124,6 +125,8 @@ def _html_block(blk: Block) -> str:
         return (
             "<section class='goal'>" + "\n".join(_html_block(b) for b in blk.items) + "</section>"
         )
+    if blk.kind == "svg" and blk.cite:
+        return f"<figure>{blk.text}<figcaption>{escape(blk.cite)}</figcaption></figure>"
     if blk.kind == "svg":
         return blk.text
     return ""

@@ -144,7 +144,10 @@ def goals(t: ClientTrends) -> list[Block]:
         ]
         points = sorted((*g.points, *g.reviews))
         if points:
-            keep.append(Block("svg", svg.gas_chart(points, f"GAS ratings for {g.goal}")))
+            title = f"GAS ratings for {g.goal}"
+            keep.append(
+                Block("svg", svg.gas_chart(points, title), cite=f"{title}, interim and review.")
+            )
         b.append(Block("keep", items=tuple(keep)))
         goal = c.goal(g.goal)
         if goal and goal.levels:
