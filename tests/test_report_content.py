@@ -85,7 +85,7 @@ def ava(notes: Path, clock, isolated_home: Path, runner: Runner) -> Journal:
         goals=(GoalRating("g1", -1, "Laced two holes with the card"),),
         activities=(Activity("Train lacing game", 20, True, True, False, True, "fewer holes"),),
         child_voice=ChildVoice("I did it!", ("speech",)),
-        caregiver=CaregiverNote("Practised at breakfast"),
+        caregiver=CaregiverNote("Practised at breakfast with Noah"),
         regulation=Regulation("zones", "yellow", "green", ("heavy work",)),
         checklist=answers(agile="unsure", caregiver="n-a", attuned="partly"),
         plan=Plan("s", "n"),
@@ -218,7 +218,7 @@ What the family reported (most recent first):
 > Mornings are easier
 > — note of 2026-09-10, amended 2026-09-12
 
-> Practised at breakfast
+> Practised at breakfast with Noah
 > — note of 2026-07-02
 
 ## Strengths and interests
@@ -428,9 +428,22 @@ def test_o_refuses_an_existing_file_unless_force(runner, ava, tmp_path):
 
 
 def test_deidentify_leaves_out_the_ndis_number_and_the_profile_people(runner, ava, notes):
-    from otjournal.model import Session  # noqa: F401  (the record the notes hold)
-
+    assert "Noah" in report(runner)
     md = report(runner, "--deidentify")
     assert "430000001" not in md and "NDIS number" not in md and "2019-05-01" not in md
-    assert "Ava" not in md
+    assert "Ava" not in md and "Noah" not in md
+    assert "> Practised at breakfast with Person 1" in md
     assert "| Participant | Participant |" in md
+
+
+def test_html_prints_on_a4_with_each_goal_heading_kept_with_its_chart(runner, ava):
+    html = report(runner, "--format", "html")
+    assert "@page{size:A4;margin:18mm 16mm}" in html
+    assert ".goal{break-inside:avoid;page-break-inside:avoid}" in html
+    block = html.partition("<section class='goal'>")[2].partition("</section>")[0]
+    assert block.startswith("<h3>g1: Laces her shoes before school</h3>")
+    assert "<figure><svg" in block
+    assert block.endswith(
+        "<figcaption>GAS ratings for g1, interim and review.</figcaption></figure>"
+    )
+    assert "checklist" not in html.lower()

@@ -107,6 +107,7 @@ def report_cmd(
         until or to_day,
         "json" if json else fmt,
         dir=dir,
+        flags=("--from" if from_day else "--since", "--to" if to_day else "--until"),
         deidentify=deidentify,
         reflection=reflection,
     )
@@ -127,6 +128,7 @@ def report_text(
     dir: Path | None = None,
     deidentify: bool = False,
     reflection: bool = False,
+    flags: tuple[str, str] = ("--since", "--until"),
 ) -> str:
     """One client's report over its period (numbers/period), as md, html or json."""
     from otjournal.cli.problems import note_problems
@@ -137,7 +139,7 @@ def report_text(
     config = read_config()
     j = journal(dir)
     record, _ = j.read_client(handle)
-    period = report_period(record.plan_period, since, until, today())
+    period = report_period(record.plan_period, since, until, today(), flags=flags)
     snap = j.load([handle])
     note_problems(snap)
     t = client_trends(snap, handle, period.start, period.end, config)
