@@ -64,7 +64,10 @@ def report_cmd(
     ] = None,
     until: Annotated[
         str | None,
-        typer.Option("--until", help="Period end (default today; never past today)."),
+        typer.Option(
+            "--until",
+            help="Period end (default: today, or the plan's end if it is over; never past today).",
+        ),
     ] = None,
     from_day: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
     to_day: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
