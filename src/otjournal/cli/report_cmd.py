@@ -52,23 +52,43 @@ def _write_output(output: str, data: bytes, what: str, force: bool | None = None
     out().print(f"Wrote {what} to {path}", highlight=False)
 
 
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Period start (default: the plan's start, else 12 months ago): "
+        "YYYY-MM-DD, 30d, 8w, 6m.",
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        help="Period end (default: today, or the plan's end if it is over; never past today).",
+    ),
+]
+ReflectionOpt = Annotated[
+    bool,
+    typer.Option(
+        "--reflection",
+        help="Add the affirming checklist (your reflective practice; not for a funder "
+        "unless you choose).",
+    ),
+]
+DeidentifyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--deidentify",
+        help="Replace the names of the client, caregivers, the profile's people and "
+        "the config's names with codes; leave out the date of birth and NDIS number.",
+    ),
+]
+
+
 def report_cmd(
     client: ClientArg,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since",
-            help="Period start (default: the plan's start, else 12 months ago): "
-            "YYYY-MM-DD, 30d, 8w, 6m.",
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            "--until",
-            help="Period end (default: today, or the plan's end if it is over; never past today).",
-        ),
-    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     from_day: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
     to_day: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     fmt: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
@@ -79,22 +99,8 @@ def report_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the -o file if it exists.")
     ] = False,
-    reflection: Annotated[
-        bool,
-        typer.Option(
-            "--reflection",
-            help="Add the affirming checklist (your reflective practice; not for a funder "
-            "unless you choose).",
-        ),
-    ] = False,
-    deidentify: Annotated[
-        bool,
-        typer.Option(
-            "--deidentify",
-            help="Replace the names of the client, caregivers, the profile's people and "
-            "the config's names with codes; leave out the date of birth and NDIS number.",
-        ),
-    ] = False,
+    reflection: ReflectionOpt = False,
+    deidentify: DeidentifyOpt = False,
     dir: DirOpt = None,
 ) -> None:
     """A progress report from the notes, in the order a plan reviewer reads; the parts
