@@ -157,18 +157,20 @@ def test_markdown_has_the_ndis_sections_in_order(runner, planned):
     assert list(sections(md)) == [
         "Supports provided",
         "Goals and progress",
-        "Strategies that helped regulation",
-        "Approach and activities",
-        "Barriers and strategies used",
-        "Homework and engagement at home",
-        "Links to informal, community and mainstream supports",
+        "The participant's and family's perspective",
+        "Strengths and interests",
+        "Barriers and strategies that helped",
+        "Homework and home programme",
         "Risks",
+        "Links to informal, community and mainstream supports",
         "Recommendations and justification",
+        "Sign-off",
     ]
     # header: participant, reporting period, practitioner (blank without a config)
     assert "| Participant | Jo Bloggs |" in md
     assert "| Reporting period | 2026-01-01 to 2026-06-30 |" in md
     assert f"| Practitioner | {BLANK} |" in md
+    assert f"| NDIS number | {BLANK} |" in md
     assert "| Funded plan | NDIS, 2026-01-01 to 2026-06-30 |" in md
 
 
@@ -177,7 +179,8 @@ def test_markdown_supports_goals_evidence_regulation_and_homework(runner, planne
     s = sections(md)
 
     supports = s["Supports provided"]
-    assert "2 sessions, 1.75 hours in all, from 2026-03-05 to 2026-04-16." in supports
+    assert "- Sessions attended: 2, from 2026-03-05 to 2026-04-16." in supports
+    assert "- Direct hours (face to face or telehealth): 1.75." in supports
     assert "| clinic | 1 | 0.75 |" in supports
     assert "| school | 1 | 1 |" in supports
     assert "| child | 2 | 1.75 |" in supports
@@ -206,40 +209,47 @@ def test_markdown_supports_goals_evidence_regulation_and_homework(runner, planne
     # interim T-score: 5 Mar g1 -1 (w 1), g2 -2 (w 2): 50 - 50/√6.2 = 29.92; 16 Apr: all 0 → 50
     assert "Interim path" in goals and "29.9 on 2026-03-05, 50.0 on 2026-04-16" in goals
 
-    reg = s["Strategies that helped regulation"]
-    assert "Recorded in 2 sessions using the Zones of Regulation framework." in reg
+    reg = s["Barriers and strategies that helped"]
+    assert "Regulation was recorded in 2 sessions using the Zones of Regulation framework." in reg
     assert "- heavy work (helped in 2 sessions)" in reg
     assert "- a train song (helped in 1 session" in reg
     assert "| yellow → green | 1 |" in reg and "| red → green | 1 |" in reg
     assert "%" not in reg  # counts, never "% of sessions ending green"
 
-    barriers = s["Barriers and strategies used"]
+    barriers = s["Barriers and strategies that helped"]
     assert "> Train obstacle course: made it shorter\n> — note of 2026-03-05" in barriers
     assert f"**{BLANK}: barriers to progress.**" in barriers
 
-    homework = s["Homework and engagement at home"]
+    homework = s["Homework and home programme"]
     assert "- Lacing card after breakfast: practised 0 times" in homework
 
 
 def test_practitioner_only_sections_are_marked_blanks_never_invented(runner, planned):
     s = sections(invoke(runner, "jo-b").stdout)
-    for title in (
-        "Links to informal, community and mainstream supports",
-        "Risks",
-        "Recommendations and justification",
+    for title, what in (
+        ("Links to informal, community and mainstream supports", "other supports"),
+        ("Risks", "risks and how they are managed."),
+        ("Recommendations and justification", "recommended supports, frequency and hours"),
     ):
-        assert s[title].strip() == f"**{BLANK}.**\n\n>", title
+        assert s[title].strip().startswith(f"**{BLANK}: {what}"), title
+        assert s[title].strip().endswith("**\n\n>"), title
     # barriers: what the notes say (adaptations), then the blank for the practitioner
-    barriers = s["Barriers and strategies used"].strip()
+    barriers = s["Barriers and strategies that helped"].strip()
     assert barriers.endswith(f"**{BLANK}: barriers to progress.**\n\n>")
 
 
 def test_practitioner_and_registration_from_the_config(runner, planned, isolated_home):
     write_config(
-        isolated_home, '[practitioner]\nname = "Alex Rivera (OT)"\nregistration = "OCC0001234567"\n'
+        isolated_home,
+        '[practitioner]\nname = "Alex Rivera"\nregistration = "OCC0001234567"\n'
+        'profession = "Occupational therapist"\n',
     )
     md = invoke(runner, "jo-b").stdout
-    assert "| Practitioner | Alex Rivera (OT) (registration OCC0001234567) |" in md
+    assert "| Practitioner | Alex Rivera |" in md
+    assert "| Profession | Occupational therapist |" in md
+    assert "| Registration | OCC0001234567 |" in md
+    sign = sections(md)["Sign-off"]
+    assert "| Name | Alex Rivera |" in sign and "| Registration | OCC0001234567 |" in sign
 
 
 def test_from_and_to_override_the_plan_period(runner, planned):
@@ -247,7 +257,8 @@ def test_from_and_to_override_the_plan_period(runner, planned):
     assert result.exit_code == 0, result.output
     md = result.stdout
     assert "| Reporting period | 2026-04-01 to 2026-07-31 |" in md
-    assert "2 sessions, 1.75 hours in all, from 2026-04-16 to 2026-07-20." in md
+    assert "- Sessions attended: 2, from 2026-04-16 to 2026-07-20." in md
+    assert "- Direct hours (face to face or telehealth): 1.75." in md
     assert "> Laced alone in July" in md
     assert "Laced two holes" not in md
 
@@ -331,13 +342,14 @@ def test_html_is_self_contained_with_valid_svgs(runner, planned):
     assert "<meta charset='utf-8'>" in html
     assert_self_contained(html)
     charts = svgs(html)
-    # one chart per rated goal, the transitions grid, the checklist bars
-    assert len(charts) == 4
+    # one chart per rated goal, the transitions grid (the checklist only with --reflection)
+    assert len(charts) == 3
     for chart in charts:
         root = ET.fromstring(chart)
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
         assert root.find("{http://www.w3.org/2000/svg}title") is not None
-    assert f"<div class='blank'>{BLANK}.</div>" in html
+    assert f"<div class='blank'>{BLANK}: risks and how they are managed.</div>" in html
+    assert html.count("<section class='goal'>") == 2
     for title in ("Risks", "Recommendations and justification", "Supports provided"):
         assert f"<h2>{title}</h2>" in html
 
@@ -519,7 +531,7 @@ def test_demo_html_is_self_contained_and_its_svgs_are_xml(demo_html):
     html = demo_html.read_text(encoding="utf-8")
     assert_self_contained(html)
     charts = svgs(html)
-    assert len(charts) >= 5  # three goals, the transitions grid, the checklist bars
+    assert len(charts) >= 4  # three goals, the transitions grid
     for chart in charts:
         ET.fromstring(chart)
 

@@ -25,6 +25,7 @@ TEMPLATE = """\
 [practitioner]
 # name = "Alex Rivera (OT)"        # written into each note as written_by
 # registration = "OCC0001234567"   # shown on progress reports
+# profession = "Occupational therapist"  # shown on progress reports
 
 [session]
 # duration_min = 45                # default session length
@@ -57,6 +58,7 @@ class ExtraItem:
 class Config:
     practitioner: str = ""
     registration: str = ""
+    profession: str = ""
     duration_min: int = 45
     regulation_framework: str = "zones"
     late_entry_hours: float = 24
@@ -71,7 +73,11 @@ class Config:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "practitioner": {"name": self.practitioner, "registration": self.registration},
+            "practitioner": {
+                "name": self.practitioner,
+                "registration": self.registration,
+                "profession": self.profession,
+            },
             "session": {
                 "duration_min": self.duration_min,
                 "regulation_framework": self.regulation_framework,
@@ -100,6 +106,7 @@ def parse_config(data: dict[str, Any]) -> Config:
     if p:
         values["practitioner"] = p.text("name").strip()
         values["registration"] = p.text("registration").strip()
+        values["profession"] = p.text("profession").strip()
     s = f.table("session")
     if s:
         values["duration_min"] = s.integer("duration_min", 1, 600, default=45, unit="minutes")

@@ -12,10 +12,7 @@ from otjournal.cli.common import ClientArg, DirOpt, journal, out, read_config, t
 from otjournal.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
-    from otjournal.config import Config
     from otjournal.disk.loading import Snapshot
-    from otjournal.model import Client
-    from otjournal.numbers.session import ClientTrends
 
 
 ExportDeidentifyOpt = Annotated[
@@ -75,74 +72,124 @@ def _write_output(output: str, data: bytes, what: str, force: bool | None = None
     out().print(f"Wrote {what} to {path}", highlight=False)
 
 
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        help="Period start (default: the plan's start, else 12 months ago): "
+        "YYYY-MM-DD, 30d, 8w, 6m.",
+    ),
+]
+UntilOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--until",
+        help="Period end (default: today, or the plan's end if it is over; never past today).",
+    ),
+]
+ReflectionOpt = Annotated[
+    bool,
+    typer.Option(
+        "--reflection",
+        help="Add the affirming checklist (your reflective practice; not for a funder "
+        "unless you choose).",
+    ),
+]
+DeidentifyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--deidentify",
+        help="Replace the names of the client, caregivers, the profile's people and "
+        "the config's names with codes; leave out the date of birth and NDIS number.",
+    ),
+]
+
+
 def report_cmd(
     client: ClientArg,
-    from_day: Annotated[
-        str | None,
-        typer.Option("--from", help="Period start (default: the plan period, else 12 months ago)."),
-    ] = None,
-    to_day: Annotated[str | None, typer.Option("--to", help="Period end.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    from_day: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
+    to_day: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     fmt: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
+    json: Annotated[bool, typer.Option("--json", help="The same content as JSON data.")] = False,
     output: Annotated[
         str, typer.Option("-o", "--output", help="File to write (new), or - for stdout.")
     ] = "-",
-    deidentify: Annotated[
-        bool,
-        typer.Option(
-            "--deidentify",
-            help="Replace the client's, caregivers' and configured names with "
-            "codes; leave out the date of birth.",
-        ),
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the -o file if it exists.")
     ] = False,
+    reflection: ReflectionOpt = False,
+    deidentify: DeidentifyOpt = False,
     dir: DirOpt = None,
 ) -> None:
-    """A progress report from the notes, with NDIS-style sections; the parts only you can
-    write are left as marked blanks."""
-    from otjournal.cli.problems import note_problems
-    from otjournal.cli.trends_cmd import client_trends
-    from otjournal.numbers.trends import period
-
+    """A progress report from the notes, in the order a plan reviewer reads; the parts
+    only you can write are left as marked blanks."""
     if fmt not in ("md", "html"):
         raise UsageError("--format must be md or html")
-    config = read_config()
-    j = journal(dir)
-    record, _ = j.read_client(client)
-    if from_day or to_day or record.plan_period is None:
-        start, end = period(
-            from_day, to_day, today(), default_since="12m", flags=("--from", "--to")
-        )
-    else:
-        start, end = record.plan_period.start, record.plan_period.end
-    snap = j.load([client])
-    note_problems(snap)
-    t = client_trends(snap, client, start, end, config)
-    text = _report_text(t, record, config, fmt, deidentify)
+    for new, old, names in ((since, from_day, "--since"), (until, to_day, "--until")):
+        if new and old:
+            raise UsageError(f"{names} is given twice (--from/--to are its old names)")
+    text = report_text(
+        client,
+        since or from_day,
+        until or to_day,
+        "json" if json else fmt,
+        dir=dir,
+        flags=("--from" if from_day else "--since", "--to" if to_day else "--until"),
+        deidentify=deidentify,
+        reflection=reflection,
+    )
     from otjournal.views.visible import visible
 
     # A report is read in a terminal (cat, less) as often as in an editor: control
-    # characters from the notes are shown as escapes, never obeyed.
-    _write_output(output, visible(text).encode("utf-8"), "the report")
+    # characters from the notes are shown as escapes, never obeyed (JSON escapes them).
+    data = text if json else visible(text)
+    _write_output(output, data.encode("utf-8"), "the report", force=force)
 
 
-def _report_text(
-    t: ClientTrends, record: Client, config: Config, fmt: str, deidentify: bool
+def report_text(
+    handle: str,
+    since: str | None,
+    until: str | None,
+    fmt: str,
+    *,
+    dir: Path | None = None,
+    deidentify: bool = False,
+    reflection: bool = False,
+    flags: tuple[str, str] = ("--since", "--until"),
 ) -> str:
-    """The report on one client's trends, as Markdown or one HTML page."""
-    from otjournal.views import report
+    """One client's report over its period (numbers/period), as md, html or json."""
+    from otjournal.cli.problems import note_problems
+    from otjournal.cli.trends_cmd import client_trends
+    from otjournal.numbers.period import report_period
+    from otjournal.views import report, report_render
 
+    config = read_config()
+    j = journal(dir)
+    record, _ = j.read_client(handle)
+    period = report_period(record.plan_period, since, until, today(), flags=flags)
+    snap = j.load([handle])
+    note_problems(snap)
+    t = client_trends(snap, handle, period.start, period.end, config)
+    who = report.Practitioner(config.practitioner, config.profession, config.registration)
     blocks = report.build(
-        t,
-        practitioner=config.practitioner,
-        registration=config.registration,
-        today=today(),
-        deidentified=deidentify,
+        t, period, practitioner=who, today=today(), deidentified=deidentify, reflection=reflection
     )
     if deidentify:
-        names = report.pseudonyms(record, config.deidentify_names)
-        blocks = report.redact_blocks(blocks, names)
+        from otjournal.views.report_deid import deidentify as deidentified
+
+        blocks = deidentified(blocks, record, config.deidentify_names)
+    if fmt == "json":
+        import json
+
+        from otjournal.disk.tomlio import to_json_value
+
+        data = to_json_value(report_render.to_data(blocks, period.to_json()))
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "md":
-        return report.to_markdown(blocks)
-    return report.to_html(blocks, f"Progress report {t.since} to {t.until}")
+        return report_render.to_markdown(blocks)
+    return report_render.to_html(blocks, f"Progress report {period.start} to {period.end}")
 
 
 def _deidentified(

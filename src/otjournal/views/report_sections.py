@@ -1,0 +1,410 @@
+"""The progress report's sections, one function each (``views/report.build`` orders them).
+
+Adapters the lead switches when the other parts of issue 15 land are marked
+``ADAPTER``: quarter hours and cancelled sessions (numbers/session), amended wording
+(numbers/amended), notes that recorded risk (a session's risk field).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from otjournal.model.vocab import FRAMEWORK_NAMES, FRAMEWORKS
+from otjournal.numbers.outcomes import COPM_CAVEAT
+from otjournal.numbers.session import supports as count_supports
+from otjournal.views import svg
+from otjournal.views.outcomes import gas_words
+from otjournal.views.report import Block, blank
+from otjournal.views.rows import gas
+
+if TYPE_CHECKING:
+    from otjournal.model import Session
+    from otjournal.numbers.session import ClientTrends, ItemRate
+
+NON_FACE_TO_FACE = ("non-client",)  # report writing, liaison: no attendee
+QUOTES = 5  # the most recent, per kind of quote
+
+
+# -- ADAPTER: numbers/session (another helper adds quarter_hours and cancelled counts) ---
+
+
+def quarter_hours(minutes: int) -> float:
+    """ADAPTER: hours to the nearest quarter hour (switch to numbers.session's)."""
+    return round(minutes / 15) / 4
+
+
+def cancelled(t: ClientTrends) -> int | None:
+    """ADAPTER: cancelled or did-not-attend sessions in the period; None while the notes
+    cannot record one (switch to numbers/session's count)."""
+    return None
+
+
+def _as_written(session: Session) -> Session:
+    """ADAPTER: the note as amended (switch to numbers.amended.as_amended)."""
+    return session
+
+
+def risk_notes(t: ClientTrends) -> list[tuple[date, str]] | None:
+    """ADAPTER: (day, what was recorded) for each note that recorded risk; None while a
+    note has no risk field."""
+    return None
+
+
+# -----------------------------------------------------------------------------------
+
+
+def hours(minutes: int) -> str:
+    return f"{quarter_hours(minutes):g}"
+
+
+def _cite(s: Session, extra: str = "") -> str:
+    """ "note of DAY", with "amended DAY" when a later entry amended it."""
+    cite = f"note of {s.start.date()}" + (f" ({extra})" if extra else "")
+    if s.amendments:
+        cite += f", amended {max(a.at for a in s.amendments).date()}"
+    return cite
+
+
+def _plural(n: int, one: str, many: str = "") -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def supports(t: ClientTrends) -> list[Block]:
+    direct = [s for s in t.sessions if s.session_type not in NON_FACE_TO_FACE]
+    other = [s for s in t.sessions if s.session_type in NON_FACE_TO_FACE]
+    b = [Block("h2", "Supports provided")]
+    if not t.sessions:
+        return [*b, Block("p", "No sessions were recorded in this period.")]
+    sup = count_supports(direct)
+    said = f"Sessions attended: {len(direct)}"
+    if sup.first and sup.last:
+        said += f", from {sup.first} to {sup.last}"
+    lines = [
+        said + ".",
+        f"Direct hours (face to face or telehealth): {hours(sup.minutes)}.",
+        "Non-face-to-face hours (report writing, liaison): "
+        f"{hours(sum(s.duration_min for s in other))}"
+        + (f", over {_plural(len(other), 'entry', 'entries')}." if other else "."),
+    ]
+    n = cancelled(t)
+    if n is not None:
+        lines.insert(1, f"Cancelled or did not attend: {n}.")
+    b.append(Block("ul", items=tuple(lines)))
+    b.append(Block("p", "Hours are rounded to the quarter hour."))
+    if direct:
+        for head, rows in (("Setting", sup.by_setting), ("Who took part", sup.by_role)):
+            b.append(
+                Block(
+                    "table",
+                    items=(
+                        (head, "Sessions", "Hours"),
+                        *((k, str(c), hours(m)) for k, (c, m) in rows.items()),
+                    ),
+                )
+            )
+        kinds = ", ".join(f"{k} {c}" for k, c in sorted(sup.by_type.items()))
+        b.append(Block("p", f"Kinds of session: {kinds}."))
+    a = t.activities
+    if a.total:
+        share = (a.share(a.child_led_or_interest) or 0) * 100
+        b.append(
+            Block(
+                "p",
+                f"{_plural(a.total, 'activity', 'activities')}: {share:.0f}% child-led or "
+                f"built on the participant's interests; {a.movement_sensory} with movement "
+                f"or sensory input; {a.adapted} adapted during the session to follow them.",
+            )
+        )
+    return b
+
+
+def goals(t: ClientTrends) -> list[Block]:
+    """Each goal: status, GAS baseline → review (or latest interim, said so), its chart
+    (kept with its heading on a page), functional impact (a blank), COPM, evidence."""
+    c = t.client
+    b = [
+        Block("h2", "Goals and progress"),
+        Block(
+            "p",
+            "Goal Attainment Scaling (-2 to +2; 0 is the expected outcome): each goal's "
+            "baseline, recorded when it was set, against its rating at review. Ratings in "
+            "session notes are interim: the path, not the outcome.",
+        ),
+    ]
+    if not t.goals:
+        b.append(Block("p", "No goals are recorded for this period."))
+    for g in t.goals:
+        since = f" since {g.status_on}" if g.status_on else ""
+        keep = [
+            Block("h3", f"{g.goal}: {g.text}"),
+            Block("p", f"Status: {g.status}{since}."),
+            Block("p", gas_words(c.handle, g)),
+        ]
+        points = sorted((*g.points, *g.reviews))
+        if points:
+            title = f"GAS ratings for {g.goal}"
+            keep.append(
+                Block("svg", svg.gas_chart(points, title), cite=f"{title}, interim and review.")
+            )
+        b.append(Block("keep", items=tuple(keep)))
+        goal = c.goal(g.goal)
+        if goal and goal.levels:
+            b.append(
+                Block(
+                    "ul",
+                    items=tuple(
+                        f"{gas(level)}: {goal.levels[level]}"
+                        for level in (2, 1, 0, -1, -2)
+                        if level in goal.levels
+                    ),
+                )
+            )
+        b += _copm(t, g.goal)
+        b.append(blank("functional impact (the change in daily life)."))
+        quotes = _evidence(t, g.goal)
+        if quotes:
+            b.append(Block("p", "Evidence from session notes:"))
+            b += quotes
+    b += [Block("p", r.uses + ". 50 means goals met as expected.") for r in t.reviews]
+    if t.goals and not t.reviews:
+        b.append(Block("p", "No review in this period: the GAS ratings above are interim."))
+    if t.tscores:
+        first, last = t.tscores[0], t.tscores[-1]
+        b.append(
+            Block(
+                "p",
+                "Interim path: the GAS T-score of each session's own rated goals "
+                "(Kiresuk & Sherman, ρ = 0.3, weighted; the sets differ): "
+                f"{first.tscore:.1f} on {first.day}, {last.tscore:.1f} on {last.day}.",
+            )
+        )
+    for name, mean in (("performance", t.copm.performance), ("satisfaction", t.copm.satisfaction)):
+        if mean is not None:
+            b.append(
+                Block(
+                    "p",
+                    f"COPM mean {name} over the {_plural(mean.n, 'problem')} scored at T1 "
+                    f"and T2: {mean.t1:g} → {mean.t2:g} ({mean.change:+g}).",
+                )
+            )
+    return b
+
+
+def _copm(t: ClientTrends, goal: str) -> list[Block]:
+    out = []
+    for cp in t.copm.problems:
+        if cp.goal == goal:
+            mark = " (a change of 2 or more points)" if cp.important else ""
+            out.append(
+                Block(
+                    "p",
+                    f"COPM, {cp.problem}: performance {cp.performance[0] or '–'}"
+                    f" → {cp.performance[1] or '–'}, satisfaction {cp.satisfaction[0] or '–'}"
+                    f" → {cp.satisfaction[1] or '–'}{mark} ({cp.uses}). Note: {COPM_CAVEAT}.",
+                )
+            )
+    return out
+
+
+def _evidence(t: ClientTrends, goal: str, keep: int = 4) -> list[Block]:
+    found = []
+    for s in t.sessions:
+        note = _as_written(s)
+        found += [
+            Block("quote", r.evidence, cite=_cite(s))
+            for r in note.goals
+            if r.goal == goal and r.evidence.strip()
+        ]
+    return found[-keep:]
+
+
+def _recent_unique(quotes: Iterable[tuple[str, str]], keep: int = QUOTES) -> list[Block]:
+    """The most recent first, each wording once."""
+    seen: set[str] = set()
+    out = []
+    for text, cite in quotes:
+        key = " ".join(text.lower().split())
+        if key and key not in seen:
+            seen.add(key)
+            out.append(Block("quote", text, cite=cite))
+        if len(out) == keep:
+            break
+    return out
+
+
+def perspective(t: ClientTrends) -> list[Block]:
+    """The participant's and family's words, quoted from the notes."""
+    notes = [(s, _as_written(s)) for s in reversed(t.sessions)]
+    voice = _recent_unique(
+        (n.child_voice.text, _cite(s, ", ".join(n.child_voice.modes))) for s, n in notes
+    )
+    family = _recent_unique((n.caregiver.report, _cite(s)) for s, n in notes)
+    b = [Block("h2", "The participant's and family's perspective")]
+    if voice:
+        b += [Block("p", "In the participant's own words (most recent first):"), *voice]
+    if family:
+        b += [Block("p", "What the family reported (most recent first):"), *family]
+    if not voice and not family:
+        b.append(Block("p", "No words of the participant or family were recorded."))
+    return b
+
+
+def strengths(t: ClientTrends) -> list[Block]:
+    c = t.client
+    b = [Block("h2", "Strengths and interests")]
+    if c.strengths:
+        b.append(Block("ul", items=c.strengths))
+    liked = {
+        a.name.strip()
+        for s in t.sessions
+        for a in s.activities
+        if (a.interest_based or a.child_led) and a.name.strip()
+    }
+    if liked:
+        b.append(
+            Block(
+                "p",
+                "Activities led by the participant or built on their interests: "
+                + ", ".join(sorted(liked))
+                + ".",
+            )
+        )
+    if not c.strengths and not liked:
+        b.append(blank("strengths and interests."))
+    return b
+
+
+def barriers(t: ClientTrends) -> list[Block]:
+    """Regulation in neutral words (counts, never a ranking), what helped, adaptations."""
+    b = [Block("h2", "Barriers and strategies that helped")]
+    reg = t.regulation
+    if reg.sessions:
+        name = FRAMEWORK_NAMES.get(reg.framework, reg.framework)
+        b.append(
+            Block(
+                "p",
+                f"Regulation was recorded in {_plural(reg.sessions, 'session')} using the "
+                f"{name} framework. All states are OK; the counts show how sessions began "
+                "and ended.",
+            )
+        )
+        if reg.helped:
+            helped = (f"{h} (helped in {_plural(n, 'session')})" for h, n in reg.helped[:8])
+            b += [Block("p", "Strategies that helped:"), Block("ul", items=tuple(helped))]
+        if reg.states and reg.transitions:
+            b.append(
+                Block(
+                    "svg",
+                    svg.transitions_grid(
+                        reg.states, reg.transitions, "Regulation at start and end"
+                    ),
+                )
+            )
+            order = {s: i for i, s in enumerate(FRAMEWORKS.get(reg.framework, ()))}
+            rows = sorted(reg.transitions.items(), key=lambda kv: [order.get(x, 99) for x in kv[0]])
+            b.append(
+                Block(
+                    "table",
+                    items=(
+                        ("Start → end", "Sessions"),
+                        *((f"{s} → {e}", str(n)) for (s, e), n in rows),
+                    ),
+                )
+            )
+    adaptations = [
+        Block("quote", f"{act.name}: {act.adaptation}", cite=_cite(s))
+        for s in t.sessions
+        for act in _as_written(s).activities
+        if act.adapted and act.adaptation
+    ][-6:]
+    if adaptations:
+        b += [Block("p", "Adaptations made in sessions:"), *adaptations]
+    b.append(blank("barriers to progress."))
+    return b
+
+
+def homework(t: ClientTrends) -> list[Block]:
+    b = [Block("h2", "Homework and home programme")]
+    hw = t.homework
+    if hw is None or not (hw.adherence or hw.entries):
+        return [*b, Block("p", "No homework journal entries in this period.")]
+    items = [f"{x.text}: {x.words()}" for x in hw.adherence]
+    mood = hw.mood
+    if mood.direction:
+        items.append(
+            f"Mood checks: {len(mood.points)}, average {mood.earlier:.1f} earlier "
+            f"and {mood.recent:.1f} recently ({mood.direction})."
+        )
+    for label, ch, unit in (
+        ("Relaxation, tension", hw.relaxation, "/10"),
+        ("Thought records, emotion", hw.thought_records, "%"),
+    ):
+        if ch.count:
+            items.append(
+                f"{label}: {ch.before:.1f}{unit} before, {ch.after:.1f}{unit} after"
+                f" on average ({ch.count} entries)."
+            )
+    items += [f"{k.title.capitalize()}: {k.words()}." for k in hw.kinds]
+    b.append(Block("ul", items=tuple(items)))
+    return b
+
+
+def risks(t: ClientTrends) -> list[Block]:
+    b = [Block("h2", "Risks")]
+    found = risk_notes(t)
+    if found:
+        b.append(Block("p", "Notes that recorded risk, for the practitioner to summarise:"))
+        b += [Block("quote", text, cite=f"note of {day}") for day, text in found]
+    elif found is not None:
+        b.append(Block("p", "No note in this period recorded a risk."))
+    b.append(blank("risks and how they are managed."))
+    return b
+
+
+# -- the practitioner's reflective practice (only with --reflection) ------------------------
+
+
+def item_rate(r: ItemRate) -> float | None:
+    """(yes + ½·partly) / (yes + partly + no): unsure and n/a are left out."""
+    yes, partly, no = (r.counts.get(k, 0) for k in ("yes", "partly", "no"))
+    return (yes + 0.5 * partly) / (yes + partly + no) if yes + partly + no else None
+
+
+def for_reflection(rates: Iterable[ItemRate]) -> ItemRate | None:
+    """The item whose rate is below every other's and below 100 %; else none."""
+    rated = sorted(((v, r) for r in rates if (v := item_rate(r)) is not None), key=lambda x: x[0])
+    if not rated or rated[0][0] >= 1 or (len(rated) > 1 and rated[1][0] == rated[0][0]):
+        return None
+    return rated[0][1]
+
+
+def reflection(t: ClientTrends) -> list[Block]:
+    b = [
+        Block("h2", "Reflective practice: the affirming checklist"),
+        Block(
+            "p",
+            "The practitioner's own reflection, each item on its own: (yes + ½ partly) / "
+            "(yes + partly + no); unsure and n/a are counted beside the rate, not in it.",
+        ),
+    ]
+    rates = [(r.text, item_rate(r)) for r in t.checklist]
+    if not any(v is not None for _, v in rates):
+        return [*b, Block("p", "No checklist answers in this period.")]
+    b.append(Block("svg", svg.rate_bars(rates, "Affirming checklist rates")))
+    rows = [
+        (
+            r.text,
+            "–" if (v := item_rate(r)) is None else f"{v * 100:.0f}%",
+            str(sum(r.counts.get(k, 0) for k in ("yes", "partly", "no"))),
+            str(r.counts.get("unsure", 0)),
+            str(r.counts.get("n-a", 0)),
+        )
+        for r in t.checklist
+    ]
+    b.append(Block("table", items=(("Item", "Rate", "Answered", "Unsure", "n/a"), *rows)))
+    low = for_reflection(t.checklist)
+    if low is not None:
+        b.append(Block("p", f"For reflection: “{low.text}” had the lowest rate."))
+    return b
