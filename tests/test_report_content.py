@@ -432,7 +432,7 @@ def test_deidentify_leaves_out_the_ndis_number_and_the_profile_people(runner, av
     md = report(runner, "--deidentify")
     assert "430000001" not in md and "NDIS number" not in md and "2019-05-01" not in md
     assert "Ava" not in md and "Noah" not in md
-    assert "> Practised at breakfast with Person 1" in md
+    assert "> Practised at breakfast with Sibling 1" in md
     assert "| Participant | Participant |" in md
 
 
@@ -447,3 +447,17 @@ def test_html_prints_on_a4_with_each_goal_heading_kept_with_its_chart(runner, av
         "<figcaption>GAS ratings for g1, interim and review.</figcaption></figure>"
     )
     assert "checklist" not in html.lower()
+
+
+def test_deidentify_with_shift_dates_moves_every_date_by_one_offset(runner, ava):
+    import re
+    from datetime import date as day
+
+    assert runner.invoke(app, ["report", "ava-t", "--shift-dates"]).exit_code == 2
+    md = report(runner, "--deidentify", "--shift-dates")
+    assert "2026-07-02" not in md and "2026-09-10" not in md
+    found = re.search(r"Sessions attended: 2, from (\S+) to (\S+)\.", md)
+    assert found is not None
+    first, last = (day.fromisoformat(d) for d in found.groups())
+    assert (last - first).days == (day(2026, 9, 10) - day(2026, 7, 2)).days  # intervals kept
+    assert "Ava" not in md and "Noah" not in md

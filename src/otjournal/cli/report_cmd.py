@@ -121,12 +121,15 @@ def report_cmd(
     ] = False,
     reflection: ReflectionOpt = False,
     deidentify: DeidentifyOpt = False,
+    shift_dates: ShiftDatesOpt = False,
     dir: DirOpt = None,
 ) -> None:
     """A progress report from the notes, in the order a plan reviewer reads; the parts
     only you can write are left as marked blanks."""
     if fmt not in ("md", "html"):
         raise UsageError("--format must be md or html")
+    if shift_dates and not deidentify:
+        raise UsageError("--shift-dates goes with --deidentify")
     for new, old, names in ((since, from_day, "--since"), (until, to_day, "--until")):
         if new and old:
             raise UsageError(f"{names} is given twice (--from/--to are its old names)")
@@ -138,6 +141,7 @@ def report_cmd(
         dir=dir,
         flags=("--from" if from_day else "--since", "--to" if to_day else "--until"),
         deidentify=deidentify,
+        shift_dates=shift_dates,
         reflection=reflection,
     )
     from otjournal.views.visible import visible
@@ -156,6 +160,7 @@ def report_text(
     *,
     dir: Path | None = None,
     deidentify: bool = False,
+    shift_dates: bool = False,
     reflection: bool = False,
     flags: tuple[str, str] = ("--since", "--until"),
 ) -> str:
@@ -177,9 +182,12 @@ def report_text(
         t, period, practitioner=who, today=today(), deidentified=deidentify, reflection=reflection
     )
     if deidentify:
-        from otjournal.views.report_deid import deidentify as deidentified
+        from otjournal.views import deidentify as deid
+        from otjournal.views.report_deid import deidentified
 
-        blocks = deidentified(blocks, record, config.deidentify_names)
+        names = (*config.deidentify_names, config.practitioner)
+        shift = deid.random_shift() if shift_dates else None
+        blocks = deidentified(blocks, deid.Deidentifier.for_client(record, names, shift))
     if fmt == "json":
         import json
 

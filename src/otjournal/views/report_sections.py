@@ -1,8 +1,8 @@
 """The progress report's sections, one function each (``views/report.build`` orders them).
 
 Adapters the lead switches when the other parts of issue 15 land are marked
-``ADAPTER``: quarter hours and cancelled sessions (numbers/session), amended wording
-(numbers/amended), notes that recorded risk (a session's risk field).
+Notes are quoted as they read now (numbers/amended); a note that records risk has no
+field yet, so Risks stays a marked blank (``risk_notes``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from otjournal.model.vocab import FRAMEWORK_NAMES, FRAMEWORKS
+from otjournal.numbers.amended import as_amended
 from otjournal.numbers.outcomes import COPM_CAVEAT
+from otjournal.numbers.session import face_to_face, quarter_hours
 from otjournal.numbers.session import supports as count_supports
 from otjournal.views import svg
 from otjournal.views.outcomes import gas_words
@@ -23,31 +25,16 @@ if TYPE_CHECKING:
     from otjournal.model import Session
     from otjournal.numbers.session import ClientTrends, ItemRate
 
-NON_FACE_TO_FACE = ("non-client",)  # report writing, liaison: no attendee
 QUOTES = 5  # the most recent, per kind of quote
 
 
-# -- ADAPTER: numbers/session (another helper adds quarter_hours and cancelled counts) ---
-
-
-def quarter_hours(minutes: int) -> float:
-    """ADAPTER: hours to the nearest quarter hour (switch to numbers.session's)."""
-    return round(minutes / 15) / 4
-
-
-def cancelled(t: ClientTrends) -> int | None:
-    """ADAPTER: cancelled or did-not-attend sessions in the period; None while the notes
-    cannot record one (switch to numbers/session's count)."""
-    return None
-
-
 def _as_written(session: Session) -> Session:
-    """ADAPTER: the note as amended (switch to numbers.amended.as_amended)."""
-    return session
+    """The note as it reads now: every correction applied (numbers/amended)."""
+    return as_amended(session)
 
 
 def risk_notes(t: ClientTrends) -> list[tuple[date, str]] | None:
-    """ADAPTER: (day, what was recorded) for each note that recorded risk; None while a
+    """(day, what was recorded) for each note that recorded risk; None while a
     note has no risk field."""
     return None
 
@@ -72,29 +59,34 @@ def _plural(n: int, one: str, many: str = "") -> str:
 
 
 def supports(t: ClientTrends) -> list[Block]:
-    direct = [s for s in t.sessions if s.session_type not in NON_FACE_TO_FACE]
-    other = [s for s in t.sessions if s.session_type in NON_FACE_TO_FACE]
+    """Sessions attended, cancelled and did-not-attend apart; direct and
+    non-face-to-face hours apart, to the quarter hour (numbers/session.supports)."""
+    sup = t.supports
     b = [Block("h2", "Supports provided")]
     if not t.sessions:
         return [*b, Block("p", "No sessions were recorded in this period.")]
-    sup = count_supports(direct)
-    said = f"Sessions attended: {len(direct)}"
-    if sup.first and sup.last:
-        said += f", from {sup.first} to {sup.last}"
+    said = f"Sessions attended: {sup.attended}"
+    direct = [s for s in t.sessions if face_to_face(s)]
+    if direct:
+        said += f", from {direct[0].start.date()} to {direct[-1].start.date()}"
     lines = [
         said + ".",
-        f"Direct hours (face to face or telehealth): {hours(sup.minutes)}.",
+        f"Direct hours (face to face or telehealth): {hours(sup.direct_minutes)}.",
         "Non-face-to-face hours (report writing, liaison): "
-        f"{hours(sum(s.duration_min for s in other))}"
-        + (f", over {_plural(len(other), 'entry', 'entries')}." if other else "."),
+        f"{hours(sup.non_face_to_face_minutes)}"
+        + (
+            f", over {_plural(sup.non_face_to_face, 'entry', 'entries')}."
+            if sup.non_face_to_face
+            else "."
+        ),
     ]
-    n = cancelled(t)
-    if n is not None:
-        lines.insert(1, f"Cancelled or did not attend: {n}.")
+    if sup.cancelled or sup.did_not_attend:
+        lines.insert(1, f"Cancelled: {sup.cancelled}. Did not attend: {sup.did_not_attend}.")
     b.append(Block("ul", items=tuple(lines)))
     b.append(Block("p", "Hours are rounded to the quarter hour."))
     if direct:
-        for head, rows in (("Setting", sup.by_setting), ("Who took part", sup.by_role)):
+        seen = count_supports(direct)  # the tables: face-to-face sessions only
+        for head, rows in (("Setting", seen.by_setting), ("Who took part", seen.by_role)):
             b.append(
                 Block(
                     "table",
@@ -104,7 +96,7 @@ def supports(t: ClientTrends) -> list[Block]:
                     ),
                 )
             )
-        kinds = ", ".join(f"{k} {c}" for k, c in sorted(sup.by_type.items()))
+        kinds = ", ".join(f"{k} {c}" for k, c in sorted(seen.by_type.items()))
         b.append(Block("p", f"Kinds of session: {kinds}."))
     a = t.activities
     if a.total:
