@@ -103,6 +103,7 @@ def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> 
     """One line per client, read one client at a time; a client whose files are unchanged
     since the last run is not read again (the line is remembered in the cache)."""
     from otjournal.cli.problems import note_problems
+    from otjournal.numbers.amended import as_amended
     from otjournal.numbers.session import (
         overview_row,
         overview_row_from_plain,
@@ -113,11 +114,12 @@ def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> 
         if not snap.clients:
             return None  # client.toml could not be read: note_problems says so
         [loaded] = snap.clients.values()
-        return overview_row(loaded.record, [s.record for s in snap.sessions], start, end)
+        notes = [as_amended(s.record) for s in snap.sessions]  # as they read now
+        return overview_row(loaded.record, notes, start, end)
 
     found, report = j.per_client(
         row,
-        memo="trends-overview-3",  # 3: cancelled and did-not-attend not counted
+        memo="trends-overview-4",  # 3: cancelled and did-not-attend not counted; 4: as amended
         dump=overview_row_to_plain,
         load=overview_row_from_plain,
         params=(start, end),

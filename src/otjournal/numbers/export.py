@@ -17,6 +17,7 @@ from otjournal.dates import in_range
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.kinds import HOMEWORK, SESSION, homework_kind, kinds_words
 from otjournal.model.vocab import CHECKLIST_KEYS
+from otjournal.numbers.amended import as_amended
 from otjournal.numbers.outcomes import copm, gas_tscore, is_review, review_score
 
 SESSION_COLUMNS: list[tuple[str, str]] = [(c.name, c.help) for c in SESSION.columns]
@@ -342,7 +343,7 @@ def rows(
         day = today or clock_today()
         return columns, _per_client(table, snap, client, since, until, day)
     sessions = [
-        s.record
+        as_amended(s.record)  # the notes as they read now: corrected values and wording
         for s in snap.sessions
         if (client is None or s.record.client == client)
         and in_range(s.record.start.date(), since, until)
@@ -395,7 +396,7 @@ def rows(
     elif table == "goal-list":
         for handle in sorted(snap.clients):
             if client is None or handle == client:
-                owned = [s.record for s in snap.client_sessions(handle)]
+                owned = [as_amended(s.record) for s in snap.client_sessions(handle)]
                 out += goal_list_rows(snap.clients[handle].record, owned, until)
     elif table == "reviews":
         for s in sessions:
@@ -414,7 +415,7 @@ def _per_client(
     for handle in sorted(snap.clients):
         if client is not None and handle != client:
             continue
-        owned = [s.record for s in snap.client_sessions(handle)]
+        owned = [as_amended(s.record) for s in snap.client_sessions(handle)]
         if table == "supports":
             out.append(supports_row(handle, owned, today, since, until))
         else:

@@ -90,9 +90,11 @@ def build(
     # Here, not at the top: 'otj trends' over all clients needs the period, not these.
     from dataclasses import replace
 
+    from otjournal.numbers.amended import as_amended
     from otjournal.numbers.homework import summarise
     from otjournal.numbers.session import client_trends
 
+    sessions = [as_amended(s) for s in sessions]  # the notes as they read now
     day = today or end
     last = min(end, day)
     entries = [h for h in homework if start <= h.at.date() <= last]

@@ -52,8 +52,10 @@ def goal_states(
 ) -> list[GoalState]:
     """The client's goals (only the active ones unless ``show_all``) with their latest
     interim rating, last review rating and COPM, read from ``sessions``."""
+    from otjournal.numbers.amended import as_amended
     from otjournal.numbers.outcomes import copm
 
+    sessions = [as_amended(s) for s in sessions]  # ratings as corrected
     interim: dict[str, Rating] = {}
     review: dict[str, Rating] = {}
     for s in sorted(sessions, key=lambda s: s.start):

@@ -1,0 +1,75 @@
+"""What a report, trends and export say is what the notes say now: an amended note is
+quoted as amended, and a rating corrected by an amendment is the rating counted."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from otjournal.cli import app
+from otjournal.disk.store import Journal
+from otjournal.model import Goal, GoalRating, PlanPeriod
+from tests.conftest import make_client, make_session
+
+TZ = timezone(timedelta(hours=10))
+NOW = datetime(2026, 11, 30, 16, 0, tzinfo=TZ)
+
+
+@pytest.fixture
+def mia(notes, clock) -> str:
+    clock.set(NOW)
+    j = Journal(notes)
+    goal = Goal(
+        "g1-k3x", "Laces shoes", set_on=date(2026, 6, 1), baseline=-2, baseline_on=date(2026, 6, 1)
+    )
+    j.add_client(
+        make_client(goals=(goal,), plan_period=PlanPeriod(date(2026, 6, 1), date(2027, 5, 31)))
+    )
+    saved = j.add_session(
+        make_session(
+            start=datetime(2026, 11, 2, 10, tzinfo=TZ),
+            goals=(GoalRating("g1-k3x", 0, "Laced her left shoe with the card"),),
+        )
+    )
+    return saved.record.id
+
+
+def amend(runner, sid: str, *args: str) -> None:
+    result = runner.invoke(
+        app,
+        ["amend", sid, "--kind", "correction", "--by", "Alex Rivera", "--no-input", *args],
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_the_default_report_quotes_an_amended_note_as_amended(runner, mia, clock):
+    clock.set(NOW + timedelta(hours=1))
+    amend(runner, mia, "--field", "goals[g1].evidence", "--original", "left", "--text", "right")
+    report = runner.invoke(app, ["report", "mia-k"]).stdout
+    assert "2026-06-01 to 2026-11-30" in report  # never past today, though the plan runs on
+    assert "cut at 2026-11-30" in report
+    assert "Laced her right shoe with the card" in report
+    assert "left shoe" not in report
+    assert "amended 2026-11-30" in report
+
+
+def test_a_corrected_rating_is_the_rating_counted_everywhere(runner, mia, clock):
+    clock.set(NOW + timedelta(hours=1))
+    amend(runner, mia, "--set", "goals.g1.gas=+1", "--text", "The rating was +1")
+    trends = json.loads(
+        runner.invoke(app, ["trends", "mia-k", "--since", "2026-06-01", "--json"]).stdout
+    )
+    (goal,) = trends["goals"]
+    assert [p["gas"] for p in goal["interim"]] == [1]
+    rows = list(
+        csv.DictReader(io.StringIO(runner.invoke(app, ["export", "--table", "goals"]).stdout))
+    )
+    assert [r["gas"] for r in rows] == ["1"]
+    listed = json.loads(runner.invoke(app, ["goal", "list", "mia-k", "--json"]).stdout)
+    assert listed[0]["latest_interim"]["gas"] == 1
+    shown = runner.invoke(app, ["show", mia]).stdout
+    assert "was 0" in shown  # the note as written stays readable
