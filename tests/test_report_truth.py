@@ -73,3 +73,26 @@ def test_a_corrected_rating_is_the_rating_counted_everywhere(runner, mia, clock)
     assert listed[0]["latest_interim"]["gas"] == 1
     shown = runner.invoke(app, ["show", mia]).stdout
     assert "was 0" in shown  # the note as written stays readable
+
+
+def test_the_next_report_starts_the_day_after_the_last_one_filed(
+    runner, mia, clock, tmp_path, notes
+):
+    first = runner.invoke(app, ["report", "mia-k", "-o", str(tmp_path / "nov.md")])
+    assert first.exit_code == 0, first.output
+    (log,) = (notes / ".otjournal" / "reports").glob("mia-k-*.log")
+    assert log.read_text("utf-8") == "v1\t2026-06-01\t2026-11-30\t2026-11-30\n"
+    assert oct(log.stat().st_mode & 0o777) == "0o600"
+    # Redone the same day: the same period (a report filed today does not move the start).
+    again = runner.invoke(app, ["report", "mia-k", "-o", str(tmp_path / "nov2.md")])
+    assert again.exit_code == 0, again.output
+    assert "2026-06-01 to 2026-11-30" in (tmp_path / "nov2.md").read_text("utf-8")
+    # A de-identified copy is not a report filed.
+    clock.set(NOW + timedelta(days=10))
+    copy = runner.invoke(app, ["report", "mia-k", "--deidentify", "-o", str(tmp_path / "d.md")])
+    assert copy.exit_code == 0, copy.output
+    clock.set(NOW + timedelta(days=46))  # 2027-01-15
+    nxt = runner.invoke(app, ["report", "mia-k"]).stdout
+    assert "2026-12-01 to 2027-01-15 (from the day after the last report)" in nxt
+    since = runner.invoke(app, ["report", "mia-k", "--since", "2026-06-01"]).stdout
+    assert "2026-06-01 to 2027-01-15" in since

@@ -13,6 +13,7 @@ from otjournal.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import Snapshot
+    from otjournal.numbers.period import ReportPeriod
 
 
 ExportDeidentifyOpt = Annotated[
@@ -133,7 +134,7 @@ def report_cmd(
     for new, old, names in ((since, from_day, "--since"), (until, to_day, "--until")):
         if new and old:
             raise UsageError(f"{names} is given twice (--from/--to are its old names)")
-    text = report_text(
+    text, period = report_text(
         client,
         since or from_day,
         until or to_day,
@@ -150,6 +151,9 @@ def report_cmd(
     # characters from the notes are shown as escapes, never obeyed (JSON escapes them).
     data = text if json else visible(text)
     _write_output(output, data.encode("utf-8"), "the report", force=force)
+    if output and output != "-" and not deidentify:
+        # A report filed (not a de-identified copy): the next one starts after it.
+        journal(dir).record_report(client, period.start, period.end, today())
 
 
 def report_text(
@@ -163,8 +167,9 @@ def report_text(
     shift_dates: bool = False,
     reflection: bool = False,
     flags: tuple[str, str] = ("--since", "--until"),
-) -> str:
-    """One client's report over its period (numbers/period), as md, html or json."""
+) -> tuple[str, ReportPeriod]:
+    """One client's report over its period (numbers/period), as md, html or json. The
+    period starts after the last report filed before today (``report -o``)."""
     from otjournal.cli.problems import note_problems
     from otjournal.cli.trends_cmd import client_trends
     from otjournal.numbers.period import report_period
@@ -173,7 +178,8 @@ def report_text(
     config = read_config()
     j = journal(dir)
     record, _ = j.read_client(handle)
-    period = report_period(record.plan_period, since, until, today(), flags=flags)
+    last = j.last_report_end(handle, before=today())
+    period = report_period(record.plan_period, since, until, today(), last, flags=flags)
     snap = j.load([handle])
     note_problems(snap)
     t = client_trends(snap, handle, period.start, period.end, config)
@@ -194,10 +200,11 @@ def report_text(
         from otjournal.disk.tomlio import to_json_value
 
         data = to_json_value(report_render.to_data(blocks, period.to_json()))
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n", period
     if fmt == "md":
-        return report_render.to_markdown(blocks)
-    return report_render.to_html(blocks, f"Progress report {period.start} to {period.end}")
+        return report_render.to_markdown(blocks), period
+    title = f"Progress report {period.start} to {period.end}"
+    return report_render.to_html(blocks, title), period
 
 
 def _deidentified(

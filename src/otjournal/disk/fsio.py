@@ -54,6 +54,27 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def append_line(log: Path, line: bytes, durable: bool = True) -> None:
+    """One line at the end of ``log`` (created 0600 if new, never through a symlink): one
+    write on an O_APPEND descriptor, then fsync (and the folder, for a new file). After
+    a torn last line the new one starts on a line of its own. OSError on failure."""
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+    new = not log.exists()
+    fd = os.open(log, flags, 0o600)
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line
+        if os.write(fd, line) != len(line):
+            raise OSError(5, "short write")
+        if durable:
+            fsync_file(fd)
+    finally:
+        os.close(fd)
+    if new and durable:
+        fsync_dir(log.parent)
+
+
 def is_temp_name(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
 

@@ -232,28 +232,11 @@ def log_name(device: str, root: Path) -> str:
 
 
 def append(log: Path, seal: Seal, durable: bool = True) -> None:
-    """One line at the end of ``log`` (created 0600 if new): one write on an O_APPEND
-    descriptor, then fsync (and the folder, for a new file). After a torn last line the
-    new one starts on a line of its own."""
+    """One seal at the end of ``log`` (``fsio.append_line``)."""
     from otjournal.disk import fsio
 
-    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     try:
-        new = not log.exists()
-        fd = os.open(log, flags, 0o600)
-        try:
-            line = seal.line()
-            size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
-                line = b"\n" + line
-            if os.write(fd, line) != len(line):
-                raise OSError(5, "short write")
-            if durable:
-                fsio.fsync_file(fd)
-        finally:
-            os.close(fd)
-        if new and durable:
-            fsio.fsync_dir(log.parent)
+        fsio.append_line(log, seal.line(), durable=durable)
     except OSError as exc:
         raise StoreError(
             f"could not record the note's seal: {exc.strerror or exc}", path=log

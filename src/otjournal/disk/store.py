@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
 from random import Random
@@ -274,6 +274,28 @@ class Journal(Reads):
             self.seal_failures.append(exc.message)
             return False
         return True
+
+    def record_report(self, handle: str, start: date, end: date, prepared: date) -> None:
+        """Remember that a report on ``handle`` covered start..end (disk/reports.py)."""
+        from otjournal.disk import fsio, reports, seals
+        from otjournal.paths import state_dir
+
+        folder = self._writable_dir(*reports.FOLDER)
+        log = folder / reports.log_name(self._existing_client(handle), seals.device_id(state_dir()))
+        try:
+            fsio.append_line(log, reports.line(start, end, prepared))
+        except OSError as exc:
+            raise StoreError(
+                f"the report was written, but could not be remembered: {exc.strerror or exc}",
+                path=log,
+            ) from None
+
+    def last_report_end(self, handle: str, before: date) -> date | None:
+        """The end of the last report on ``handle`` filed before the day ``before`` (one
+        filed that day is being redone: it does not move the start)."""
+        from otjournal.disk import reports
+
+        return reports.last_end(self.root, handle, before)
 
     def seal_logs(self) -> list[Seal]:
         """Every device's seals (a read: nothing is created)."""

@@ -36,6 +36,8 @@ class ReportPeriod:
     def words(self) -> str:
         """The period as the report's header says it."""
         said = f"{self.start} to {self.end}"
+        if self.start_from == "last report":
+            said += " (from the day after the last report)"
         if self.cut:
             said += (
                 f" (the period asked for runs to {self.asked_end}: cut at {self.end}, "
