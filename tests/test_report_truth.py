@@ -96,3 +96,17 @@ def test_the_next_report_starts_the_day_after_the_last_one_filed(
     assert "2026-12-01 to 2027-01-15 (from the day after the last report)" in nxt
     since = runner.invoke(app, ["report", "mia-k", "--since", "2026-06-01"]).stdout
     assert "2026-06-01 to 2027-01-15" in since
+
+
+def test_a_cancelled_session_overlaps_nothing_and_is_not_offered_at_the_prompt():
+    from otjournal.model.vocab import ASKED_TYPES
+
+    held = make_session(start=datetime(2026, 11, 2, 10, tzinfo=TZ), duration_min=60)
+    cancelled = make_session(
+        start=datetime(2026, 11, 2, 10, 30, tzinfo=TZ),
+        duration_min=0,
+        session_type="cancelled",
+        attendees=(),
+    )
+    assert not cancelled.overlaps(held) and not held.overlaps(cancelled)
+    assert "cancelled" not in ASKED_TYPES and "did-not-attend" not in ASKED_TYPES

@@ -427,7 +427,10 @@ class Session:
         return self.start + timedelta(minutes=self.duration_min)
 
     def overlaps(self, other: Session) -> bool:
-        """Whether the two sessions' times [start, end) share a moment."""
+        """Whether the two sessions' times [start, end) share a moment (an empty one, a
+        cancelled session's 0 minutes, shares none)."""
+        if not (self.duration_min and other.duration_min):
+            return False
         return self.start < other.end and other.start < self.end
 
     def answer(self, item: str) -> ChecklistAnswer | None:

@@ -53,6 +53,9 @@ NON_CLIENT_TYPES = ("non-client",)
 # What `otj log` offers: an episode's close is written by `otj discharge` (it also sets
 # each goal's final status). A review may be logged; `otj review` rates every goal.
 LOGGED_TYPES = tuple(t for t in SESSION_TYPES if t != "discharge")
+# What the prompts offer: a session that did not take place is logged with
+# `otj log --cancelled` / `--dna` in a few keys, not walked through every part.
+ASKED_TYPES = tuple(t for t in LOGGED_TYPES if t not in NOT_HELD_TYPES)
 SETTINGS = ("clinic", "home", "school", "community", "telehealth", "other")
 ATTENDEE_ROLES = (
     "child",

@@ -34,10 +34,10 @@ from otjournal.forms.session import (
 from otjournal.model import Client, Session
 from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.vocab import (
+    ASKED_TYPES,
     ATTENDEE_ROLES,
     FRAMEWORK_NAMES,
     FRAMEWORKS,
-    LOGGED_TYPES,
     SETTINGS,
 )
 from otjournal.prompts.base import Asker, pick, reuse
@@ -166,7 +166,7 @@ class LogFlow(Asker):
         default_type = "therapy" if last else "initial"
         if not self.is_given("session_type"):
             self.note["session_type"] = self.ask_choice(
-                "Kind of session", LOGGED_TYPES, self.note.get("session_type") or default_type
+                "Kind of session", ASKED_TYPES, self.note.get("session_type") or default_type
             )
             self.save()
 
