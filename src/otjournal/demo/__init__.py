@@ -18,6 +18,7 @@ from otjournal.demo.personas import (
     DIAGNOSES,
     EVIDENCE,
     NEXT_FOCUS,
+    PEOPLE,
     PERSONAS,
     REFERRALS,
     RESPONSES,
@@ -113,6 +114,9 @@ def build_clients(n_clients: int, rng: Random, start: date) -> list[tuple[Client
                     p.caregivers,
                     plan,
                     tuple(goals),
+                    ndis_number=f"43{rng.randint(1000000, 9999999)}" if p.child else "",
+                    primary_disability=DIAGNOSES[p.handle][0],
+                    people=PEOPLE.get(p.handle, ()),
                 ),
                 p,
             )

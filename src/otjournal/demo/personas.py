@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from otjournal.model import Caregiver
+from otjournal.model import Caregiver, Person
 
 
 @dataclass(frozen=True)
@@ -223,4 +223,10 @@ DIAGNOSES = {
     "noah-t": ("ADHD",),
     "sam-r": ("anxiety",),
     "ava-l": ("global developmental delay",),
+}
+
+# Others named in the notes: what a de-identified copy replaces, by role.
+PEOPLE = {
+    "mia-k": (Person("Leo K.", "brother"), Person("Ms Tan", "kinder teacher")),
+    "noah-t": (Person("Mr Okafor", "teacher"), Person("Riverside Primary School", "school")),
 }
