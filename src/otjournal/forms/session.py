@@ -17,11 +17,11 @@ from otjournal.model import Client, Session
 from otjournal.model.client import AmbiguousGoal
 from otjournal.model.ids import is_slug, shown
 from otjournal.model.kinds import SESSION
-from otjournal.model.session import MAX_MINUTES
 from otjournal.model.vocab import (
     CHECKLIST,
     FORMAT_VERSION,
     GAS_LEVELS,
+    MAX_MINUTES,
     NOT_HELD_TYPES,
 )
 

@@ -10,6 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from otjournal.model.amendment import Amendment
     from otjournal.model.client import (
         Caregiver,
         Client,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     )
     from otjournal.model.session import (
         Activity,
-        Amendment,
         Assignment,
         CaregiverNote,
         ChecklistAnswer,
@@ -57,7 +57,7 @@ _WHERE = {
     "Thought": "parts",
     "ThoughtRecord": "parts",
     "Activity": "session",
-    "Amendment": "session",
+    "Amendment": "amendment",
     "Assignment": "session",
     "CaregiverNote": "session",
     "ChecklistAnswer": "session",

@@ -399,7 +399,7 @@ _SESSION_REQUIRED = (
     FieldSpec(
         "duration_min",
         "minutes",
-        type="int",  # 1 to model.session.MAX_MINUTES (forms.session checks it)
+        type="int",  # 1 to model.vocab.MAX_MINUTES (forms.session checks it)
         unit="minutes",
         required=True,
         top=True,

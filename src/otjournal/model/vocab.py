@@ -34,6 +34,8 @@ CHECKLIST_TEXT = dict(CHECKLIST)
 CHECKLIST_ANSWERS = ("yes", "partly", "no", "unsure", "n-a")
 CHECKLIST_BY = ("therapist", "caregiver", "child", "client")
 
+MAX_MINUTES = 24 * 60  # a session lasts at most a day
+
 SESSION_TYPES = (
     "initial",
     "therapy",

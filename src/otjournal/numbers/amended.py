@@ -22,8 +22,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
+from otjournal.model.amendment import Amendment
 from otjournal.model.ids import shown
-from otjournal.model.session import Amendment, Session
+from otjournal.model.session import Session
 
 if TYPE_CHECKING:
     from otjournal.model import Client
