@@ -471,7 +471,13 @@ def test_goal_list_without_goals(runner, journal):
     journal.add_client(make_client(goals=()))
     result = runner.invoke(app, ["goal", "list", "mia-k"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "No active goals yet: otj goal add mia-k\n"
+    assert result.stdout == "No goals yet: otj goal add mia-k\n"
+
+
+def test_goal_list_when_no_goal_is_active_points_to_the_others(runner, journal):
+    journal.add_client(make_client(goals=(Goal("g1", "Laces", status="achieved"),)))
+    result = runner.invoke(app, ["goal", "list", "mia-k"])
+    assert result.stdout == "No active goals (1 not active: otj goal list mia-k --all)\n"
 
 
 # -- list ---------------------------------------------------------------------------------

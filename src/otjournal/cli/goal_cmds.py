@@ -401,6 +401,11 @@ def goal_list(
         print_json([goal_json(s) for s in states])
         return
     if not states:
-        out().print(f"No {'' if all_goals else 'active '}goals yet: otj goal add {handle}")
+        others = len(client.goals)
+        out().print(
+            f"No active goals ({others} not active: otj goal list {handle} --all)"
+            if others
+            else f"No goals yet: otj goal add {handle}"
+        )
         return
     print_wrapped(goals_grid(states))
