@@ -110,3 +110,9 @@ def test_a_cancelled_session_overlaps_nothing_and_is_not_offered_at_the_prompt()
     )
     assert not cancelled.overlaps(held) and not held.overlaps(cancelled)
     assert "cancelled" not in ASKED_TYPES and "did-not-attend" not in ASKED_TYPES
+
+
+def test_a_report_that_would_start_after_today_says_so(runner, mia):
+    result = runner.invoke(app, ["report", "mia-k", "--since", "2027-01-01"])
+    assert result.exit_code == 2
+    assert "--since is after today: a report covers days that have passed" in result.stderr

@@ -75,6 +75,10 @@ def report_period(
         start, start_from = plan.start, "plan"
     else:
         start, start_from = parse_day(DEFAULT_SINCE, today), "12 months"
+    if start > today:
+        raise UsageError(
+            f"{flags[0]} is after today: a report covers days that have passed",
+        )
     if until:
         asked = parse_day(until, today, flags[1])
     elif plan is not None and plan.end >= start:
