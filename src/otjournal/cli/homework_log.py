@@ -269,7 +269,7 @@ def _log_prompts(
         if config.self_mode
         else last_writer or (record.caregivers[0].name if record.caregivers else "")
     )
-    return HomeworkContext(record, current, config.self_mode, config.hints, clock, writer)
+    return HomeworkContext(record, current, config.self_mode, clock, writer)
 
 
 def with_spec_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -322,13 +322,14 @@ class IntakeRun(LogSession):
         from rich.markup import escape
 
         from otjournal.cli.common import err
+        from otjournal.forms.hints import for_practitioner
         from otjournal.prompts import Context
 
         ctx = Context(
             self.base,
             self._last_session(),
             self.items,
-            self.config.hints,
+            for_practitioner(self.config),
             now(),
             self.config.duration_min,
             self.given,

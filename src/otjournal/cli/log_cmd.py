@@ -412,6 +412,7 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
     def interactive(self) -> None:
         from rich.markup import escape
 
+        from otjournal.forms.hints import for_practitioner
         from otjournal.prompts import Context, LogFlow
 
         # No readline: with prompts on stderr it swallows the echoed newline.
@@ -420,7 +421,7 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
             self.client,
             last,
             self.items,
-            self.config.hints,
+            for_practitioner(self.config),
             now(),
             self.config.duration_min,
             self.given,

@@ -277,12 +277,12 @@ class ClosingRun(LogSession):
         return {g.id: goal_context(g, self.sessions) for g in self.client.goals}
 
     def prompt_context(self) -> Any:
+        from otjournal.forms.hints import for_practitioner
         from otjournal.prompts import Context
 
         last = self.sessions[-1] if self.sessions else None
-        return Context(
-            self.client, last, [], self.config.hints, now(), self.config.duration_min, self.given
-        )
+        hints = for_practitioner(self.config)
+        return Context(self.client, last, [], hints, now(), self.config.duration_min, self.given)
 
     def in_editor(self) -> None:
         def accept(data: dict[str, Any]) -> None:

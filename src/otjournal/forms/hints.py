@@ -1,12 +1,22 @@
 """Gentle language hints: compliance and deficit words, with strengths-based alternatives.
 
 Non-blocking: a hint is shown, the text is saved exactly as typed.
+
+Hints are for a practitioner's session notes only. A client's words are theirs: nothing a
+client or caregiver writes (homework entries of every kind, however written or imported,
+and anything written in self mode) is ever hinted at. An automatic thought is written as
+it came; correcting it would undo the exercise. So the homework flow never asks for
+hints, and ``for_practitioner`` is the one switch the session flows read.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from otjournal.config import Config
 
 # (pattern, the word as found, a suggestion). Patterns are whole words, any case.
 _RULES: tuple[tuple[str, str], ...] = (
@@ -66,3 +76,9 @@ def language_hints(text: str) -> list[Hint]:
                 seen.add(word)
                 found.append(Hint(m.group(0), suggestion))
     return found
+
+
+def for_practitioner(config: Config) -> bool:
+    """Whether a session note's flow shows hints: ``hints.language`` (on by default), and
+    never in self mode, where the one writing is the client."""
+    return config.hints and not config.self_mode

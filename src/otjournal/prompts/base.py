@@ -29,8 +29,10 @@ class Asker:
         note: dict[str, Any],
         partial: dict[str, Any],
         save: Callable[[str], None],
-        hints: bool,
+        hints: bool = False,
     ) -> None:
+        # Language hints on free text: only a practitioner's session flows turn them on
+        # (forms.hints.for_practitioner); a client's words are theirs.
         self.console = console
         self.note = note
         self.partial = partial

@@ -40,7 +40,6 @@ class HomeworkContext:
     client: Client
     current: list[Assignment]
     self_mode: bool
-    hints: bool
     now: Any
     writer: str  # default author: last entry's, a caregiver, or the client in self mode
 
@@ -54,7 +53,9 @@ class HomeworkFlow(Asker):
         ctx: HomeworkContext,
         save: Callable[[str], None],
     ) -> None:
-        super().__init__(console, entry, partial, save, ctx.hints)
+        # No language hints here: what a client or caregiver writes is saved and shown
+        # as they wrote it (forms/hints.py).
+        super().__init__(console, entry, partial, save)
         self.ctx = ctx
 
     @property
@@ -299,7 +300,6 @@ class HomeworkFlow(Asker):
             items.append(raw)
             table[f.key] = items
             self.save()
-            self.hint(raw)
 
     def summary_lines(self) -> list[str]:
         e = self.note
