@@ -122,6 +122,19 @@ def test_the_flags_reach_a_text_of_every_kind_that_has_one():
     assert {"practice", "relaxation", "thought-record", "gratitude"} <= with_texts
 
 
+def test_a_thought_record_from_flags_keeps_every_column_word_for_word(runner, mia, notes):
+    balanced = "I rested when I was tired; that is not lazy"
+    args = ["--kind", "thought-record", "--situation", SAM, "--emotion", "ashamed:90:60"]
+    args += ["--thought", f"{REFUSED}:95:hot", "--evidence-for", SAM]
+    args += ["--evidence-against", REFUSED, "--balanced", balanced, "--balanced-belief", "40"]
+    no_hint(run(runner, "homework", "log", "mia-k", *args, "--by", "Sam", "--no-input"))
+    t = only_entry(notes)["thought_record"]
+    assert t["situation"] == SAM
+    assert t["thoughts"] == [{"text": REFUSED, "belief": 95, "hot": True}]
+    assert (t["evidence_for"], t["evidence_against"]) == (SAM, REFUSED)
+    assert (t["balanced_thought"], t["balanced_belief"]) == (balanced, 40)
+
+
 # -- --from and --editor -------------------------------------------------------------------
 
 THOUGHT_RECORD_FORM = f"""\
@@ -394,3 +407,13 @@ def test_the_rule_lives_in_one_place():
     assert for_practitioner(Config())
     assert not for_practitioner(Config(hints=False))
     assert not for_practitioner(Config(self_mode=True))
+
+
+def test_the_hints_speak_of_any_client_never_of_the_child():
+    from otjournal.forms.hints import language_hints
+
+    words = "non-compliant, did not comply, complied, refused, tolerated, poor, defiant, "
+    words += "manipulative, lazy, failed, deficits, low-functioning, meltdown"
+    messages = [h.message() for h in language_hints(words)]
+    assert len(messages) == 13, messages
+    assert [m for m in messages if "child" in m] == []

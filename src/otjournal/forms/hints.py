@@ -25,15 +25,15 @@ _RULES: tuple[tuple[str, str], ...] = (
         "describe what happened and what helped, e.g. "
         "'chose a different activity; joined in once it was his idea'",
     ),
-    (r"(?:did not|didn't) comply", "describe the child's choice and what helped"),
+    (r"(?:did not|didn't) comply", "describe the choice made and what helped"),
     (
         r"compl(?:y|ied|iant|iance)",
-        "say what the child did and what made it possible, "
+        "say what the person did and what made it possible, "
         "e.g. 'joined the task when it included trains'",
     ),
     (
         r"refus(?:ed|es|al|ing)",
-        "say what the child communicated, e.g. 'said no to the swing and chose the trampoline'",
+        "say what the person communicated, e.g. 'said no to the swing and chose the trampoline'",
     ),
     (
         r"tolerat(?:ed|es|e|ing)",
@@ -41,7 +41,7 @@ _RULES: tuple[tuple[str, str], ...] = (
         "'stayed with the messy play for 3 minutes with a towel nearby'",
     ),
     (r"poor", "describe what worked, e.g. 'attended best when the task involved trains'"),
-    (r"defiant|oppositional", "describe the child's communication and the need behind it"),
+    (r"defiant|oppositional", "describe the communication and the need behind it"),
     (r"manipulative|attention[- ]seeking", "consider 'connection-seeking' or describe the need"),
     (r"lazy|unmotivated", "describe when motivation was high, e.g. 'engaged with Lego tasks'"),
     (r"fail(?:ed|s)?", "describe the step reached, e.g. 'laced two holes with the card'"),
