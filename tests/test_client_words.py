@@ -286,7 +286,7 @@ def test_self_mode_journal_through_the_prompts_hints_nothing(runner, notes, self
     assert only_entry(notes, self_mode)["text"] == SAM
 
 
-def test_hints_off_or_on_in_the_config_changes_nothing_for_homework(runner, mia, notes):
+def test_hints_switched_on_in_the_config_still_leave_homework_alone(runner, mia, notes):
     path = Path(os.environ["XDG_CONFIG_HOME"]) / "otjournal" / "config.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("[hints]\nlanguage = true\n", encoding="utf-8")
