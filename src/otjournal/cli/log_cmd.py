@@ -28,6 +28,7 @@ from otjournal.cli.drafting import (
     read_source,
 )
 from otjournal.cli.log_options import (
+    MEASURES_GIVEN,
     ActivityOpt,
     AttendeeOpt,
     ByOpt,
@@ -42,15 +43,18 @@ from otjournal.cli.log_options import (
     HomeworkOpt,
     InvolvementOpt,
     NextOpt,
+    OrsOpt,
     ReasonOpt,
     RegEndOpt,
     RegNotesOpt,
     RegStartOpt,
     SettingOpt,
+    SrsOpt,
     SummaryOpt,
     TimeOpt,
     TypeOpt,
     VoiceOpt,
+    measures_to_note,
     not_held,
     not_held_flag,
     optional_parts,
@@ -99,6 +103,8 @@ def log_cmd(
     summary: SummaryOpt = None,
     next_focus: NextOpt = None,
     homework: HomeworkOpt = None,
+    ors: OrsOpt = None,
+    srs: SrsOpt = None,
     cancelled: CancelledOpt = False,
     dna: DnaOpt = False,
     reason: ReasonOpt = None,
@@ -204,6 +210,7 @@ GIVEN = {
     "next_focus": "plan.next_focus",
     "homework": "plan.homework",
     "reason": "plan.summary",
+    **MEASURES_GIVEN,
 }
 
 
@@ -295,6 +302,7 @@ def note_from_inputs(
     if args["checklist"]:
         items = noteform.checklist_items(config.extra_items)
         noteform.set_checklist(note, noteform.parse_checklist_line(args["checklist"], items), items)
+    measures_to_note(args, note)
     return note
 
 

@@ -121,3 +121,54 @@ def not_held_flag(args: dict[str, Any]) -> str | None:
         flag = "--dna" if args.get("dna") else "--cancelled"
         raise UsageError(f"--type {shown(given)} and {flag} say different things")
     return flags[0] if flags else None
+
+
+# The session measures (model/measures.py): four numbers 0-10 in the items' order.
+OrsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ors",
+        help="Outcome Rating Scale, four numbers 0-10: individually, interpersonally, "
+        "socially, overall (e.g. 7,6,8,7).",
+    ),
+]
+SrsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--srs",
+        help="Session Rating Scale (or the child version), four numbers 0-10: relationship, "
+        "goals and topics, approach or method, overall (e.g. 9,9,8,9).",
+    ),
+]
+MEASURES_GIVEN = {"ors": "ors", "srs": "srs"}
+
+
+def measure_table(flag: str, value: str) -> dict[str, Any]:
+    """``7,6,8,7`` → the scale's table; a wrong count or a word is a usage error, a
+    number outside 0-10 an error located at the item (as in a file)."""
+    from otjournal.errors import FlagErrors, ValidationError
+    from otjournal.model.fields import Fields
+    from otjournal.model.measures import Ors, Srs
+
+    scale = Ors if flag == "ors" else Srs
+    parts = [p.strip() for p in value.split(",")]
+    usage = f"--{flag} takes four whole numbers 0-10, comma-separated ({', '.join(scale.ITEMS)})"
+    if len(parts) != len(scale.ITEMS):
+        raise UsageError(f"{usage}: {len(parts)} given")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        raise UsageError(usage) from None
+    table: dict[str, Any] = dict(zip(scale.ITEMS, numbers, strict=True))
+    errors: list[ValidationError] = []
+    scale.read(Fields(table, flag, errors))
+    if errors:
+        raise FlagErrors(errors)
+    return table
+
+
+def measures_to_note(args: dict[str, Any], note: dict[str, Any]) -> None:
+    """--ors and --srs into the note (flags win over --from)."""
+    for flag in MEASURES_GIVEN:
+        if args.get(flag):
+            note[flag] = measure_table(flag, args[flag])

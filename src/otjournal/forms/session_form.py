@@ -8,6 +8,7 @@ from typing import Any
 import tomli_w
 
 from otjournal.forms.common import error_header
+from otjournal.forms.measures import measure_sections
 from otjournal.forms.session import Note, prune
 from otjournal.model import Client
 from otjournal.model.client import AmbiguousGoal
@@ -142,6 +143,7 @@ def editor_form(
         lines.append("")
     if not plan.get("homework"):
         lines += ["# [[plan.homework]]", '# text = ""', '# kind = "practice"', "# per_week = 5", ""]
+    lines += measure_sections(note)
     return "\n".join(lines) + "\n"
 
 

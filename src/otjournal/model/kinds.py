@@ -441,6 +441,8 @@ _SESSION_COLUMNS: list[tuple[str, str]] = [
         "GAS T-score of the goals rated in this session (1 or more; weighted), else empty; "
         "interim except on a review, where it is the review T-score",
     ),
+    ("ors_total", "Outcome Rating Scale total 0-40 (four items 0-10), empty if not recorded"),
+    ("srs_total", "Session Rating Scale total 0-40 (four items 0-10), empty if not recorded"),
     ("activities", "number of activities"),
     ("activities_child_led_or_interest", "activities child-led or built on interests"),
     ("activities_movement_sensory", "activities with movement or sensory input"),

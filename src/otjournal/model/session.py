@@ -12,6 +12,7 @@ from otjournal.model.episode import Discharge, Intake
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
 from otjournal.model.kinds import HOMEWORK_KINDS
+from otjournal.model.measures import Ors, Srs
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     CHECKLIST_ANSWERS,
@@ -292,6 +293,8 @@ class Session:
     plan: Plan = field(default_factory=Plan)
     intake: Intake | None = None  # on an "initial" session: the episode's groundwork
     discharge: Discharge | None = None  # on a "discharge" session: the episode's close
+    ors: Ors | None = None  # optional session measures (model/measures.py)
+    srs: Srs | None = None
     amendments: tuple[Amendment, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -357,6 +360,9 @@ class Session:
         plan = Plan.read(pl) if pl else Plan()
         intake = Intake.read(it) if it is not None else None
         discharge = Discharge.read(ds) if ds is not None else None
+        ors, srs = (f.table(k) for k in ("ors", "srs"))
+        ors_read = Ors.read(ors) if ors is not None else None
+        srs_read = Srs.read(srs) if srs is not None else None
         amendments = tuple(a for a in (Amendment.read(x) for x in f.tables("amendments")) if a)
         extra = f.extra()
         if errors:
@@ -382,6 +388,8 @@ class Session:
             plan=plan,
             intake=intake,
             discharge=discharge,
+            ors=ors_read,
+            srs=srs_read,
             amendments=amendments,
             extra=extra,
         )
@@ -417,6 +425,9 @@ class Session:
             out["intake"] = self.intake.to_dict()
         if self.discharge is not None:
             out["discharge"] = self.discharge.to_dict()
+        for key, scale in (("ors", self.ors), ("srs", self.srs)):
+            if scale is not None:
+                out[key] = scale.to_dict()
         out.update({k: v for k, v in self.extra.items() if is_table(v)})
         put(out, "amendments", [a.to_dict() for a in self.amendments])
         return out

@@ -155,6 +155,8 @@ def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
         "late_entry": s.late_entry,
         "goals_rated": len(rated),
         "gas_tscore": round(gas_tscore(rated), 2) if rated else None,
+        "ors_total": s.ors.total if s.ors else None,
+        "srs_total": s.srs.total if s.srs else None,
         "activities": len(s.activities),
         "activities_child_led_or_interest": sum(
             a.child_led or a.interest_based for a in s.activities

@@ -26,6 +26,7 @@ from otjournal.numbers.outcomes import (
 
 if TYPE_CHECKING:  # trends without homework never load the homework numbers
     from otjournal.numbers.homework import HomeworkSummary
+    from otjournal.numbers.measures import MeasuresSummary
 
 
 @dataclass(frozen=True)
@@ -352,6 +353,7 @@ class ClientTrends:
     homework: HomeworkSummary | None = field(default=None)
     # The end asked for when it ran past today (the period was cut at today), else None.
     asked_until: date | None = None
+    measures: MeasuresSummary | None = None  # ORS and SRS (numbers/measures.py)
 
 
 def client_trends(

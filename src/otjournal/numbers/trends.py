@@ -92,6 +92,7 @@ def build(
 
     from otjournal.numbers.amended import as_amended
     from otjournal.numbers.homework import summarise
+    from otjournal.numbers.measures import summarise as measures
     from otjournal.numbers.session import client_trends
 
     sessions = [as_amended(s) for s in sessions]  # the notes as they read now
@@ -101,4 +102,5 @@ def build(
     in_period = [s for s in sessions if s.start.date() <= last]
     summary = summarise(client, in_period, entries, day, start, until=last)
     t = client_trends(client, sessions, start, last, items, summary)
+    t = replace(t, measures=measures(t.sessions))
     return replace(t, asked_until=end) if end > last else t

@@ -22,6 +22,7 @@ from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
 from otjournal.views.closing import printout_sections
 from otjournal.views.intake import intake_sections
+from otjournal.views.measures import session_pairs
 from otjournal.views.report import CSS, html_page
 from otjournal.views.rows import gas, goals_heading
 from otjournal.views.visible import visible
@@ -197,6 +198,7 @@ def build(
         for h in s.plan.homework
     )
     sections.append(Section("Plan", plan + homework))
+    sections.append(Section("Session measures", _one(*session_pairs(s))))
     sections += printout_sections(s, client)  # a review's COPM at T2, a discharge's table
     sections.append(Section("Other recorded fields", _one(*_extras(s.extra))))
     sections.append(

@@ -17,6 +17,7 @@ from otjournal.numbers.outcomes import COPM_CAVEAT
 from otjournal.numbers.session import face_to_face, quarter_hours
 from otjournal.numbers.session import supports as count_supports
 from otjournal.views import svg
+from otjournal.views.measures import report_blocks
 from otjournal.views.outcomes import gas_words
 from otjournal.views.report import Block, blank
 from otjournal.views.rows import gas
@@ -181,7 +182,7 @@ def goals(t: ClientTrends) -> list[Block]:
                     f"and T2: {mean.t1:g} → {mean.t2:g} ({mean.change:+g}).",
                 )
             )
-    return b
+    return b + report_blocks(t.measures)  # ORS and SRS, when recorded
 
 
 def _copm(t: ClientTrends, goal: str) -> list[Block]:

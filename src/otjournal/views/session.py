@@ -26,6 +26,7 @@ from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.closing import closing_detail
 from otjournal.views.intake import intake_detail
+from otjournal.views.measures import session_pairs
 from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_cells
 
 if TYPE_CHECKING:
@@ -209,6 +210,8 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         plan += _amended(reading, f"plan.homework[{h.id}].text")
     out.append(_section("Plan", plan))
 
+    measures = [Text.assemble((f"{name}: ", "italic"), v) for name, v in session_pairs(s)]
+    out.append(_section("Session measures", measures))
     out += closing_detail(s, client)  # a review's COPM at T2, a discharge's [discharge]
 
     amends: list[RenderableType] = []

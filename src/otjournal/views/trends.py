@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
+from otjournal.numbers.measures import MeasuresSummary
 from otjournal.numbers.outcomes import COPM_CAVEAT, CopmSummary, Mean, baseline_hint
 from otjournal.numbers.session import (
     ClientTrends,
@@ -30,6 +31,8 @@ from otjournal.numbers.session import (
     quarter_hours,
 )
 from otjournal.views import controls as render_controls
+from otjournal.views.measures import SECTION as MEASURES
+from otjournal.views.measures import period_lines
 from otjournal.views.outcomes import INTERIM_USES, copm_json, goal_json, review_json
 from otjournal.views.rows import gas, pct
 
@@ -152,6 +155,10 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
             )
         )
         parts.append(Text(""))
+
+    measures = period_lines(t.measures)
+    if measures:
+        parts += [_title(MEASURES), *(Text(line) for line in measures), Text("")]
 
     if homework_renderable is not None:
         parts.append(homework_renderable)
@@ -449,4 +456,5 @@ def trends_json(t: ClientTrends) -> dict[str, Any]:
             },
         },
         "homework": t.homework.to_json() if t.homework is not None else None,
+        "measures": (t.measures or MeasuresSummary()).to_json(),
     }
