@@ -46,6 +46,10 @@ from otjournal.cli.log_options import (
     RegEndOpt,
     RegNotesOpt,
     RegStartOpt,
+    RiskActionOpt,
+    RiskOpt,
+    RiskToldOpt,
+    RiskWhatOpt,
     SettingOpt,
     SummaryOpt,
     TimeOpt,
@@ -54,6 +58,7 @@ from otjournal.cli.log_options import (
     not_held,
     not_held_flag,
     optional_parts,
+    risk_part,
 )
 from otjournal.errors import ExitCode, FlagErrors, MissingFields, UsageError
 from otjournal.forms.common import merged
@@ -99,6 +104,10 @@ def log_cmd(
     summary: SummaryOpt = None,
     next_focus: NextOpt = None,
     homework: HomeworkOpt = None,
+    risk: RiskOpt = None,
+    risk_what: RiskWhatOpt = None,
+    risk_action: RiskActionOpt = None,
+    risk_told: RiskToldOpt = None,
     cancelled: CancelledOpt = False,
     dna: DnaOpt = False,
     reason: ReasonOpt = None,
@@ -204,6 +213,7 @@ GIVEN = {
     "next_focus": "plan.next_focus",
     "homework": "plan.homework",
     "reason": "plan.summary",
+    "risk": "risk",
 }
 
 
@@ -295,6 +305,7 @@ def note_from_inputs(
     if args["checklist"]:
         items = noteform.checklist_items(config.extra_items)
         noteform.set_checklist(note, noteform.parse_checklist_line(args["checklist"], items), items)
+    note.update(risk_part(args))
     return note
 
 

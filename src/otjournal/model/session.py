@@ -12,6 +12,7 @@ from otjournal.model.episode import Discharge, Intake
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
 from otjournal.model.kinds import HOMEWORK_KINDS
+from otjournal.model.risk import Risk
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     CHECKLIST_ANSWERS,
@@ -292,6 +293,7 @@ class Session:
     plan: Plan = field(default_factory=Plan)
     intake: Intake | None = None  # on an "initial" session: the episode's groundwork
     discharge: Discharge | None = None  # on a "discharge" session: the episode's close
+    risk: Risk | None = None  # none identified, or identified: what, action, who was told
     amendments: tuple[Amendment, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -340,6 +342,7 @@ class Session:
         pl = f.table("plan")
         it = f.table("intake")
         ds = f.table("discharge")
+        rk = f.table("risk")
         if it is not None and session_type != "initial":
             f.error("intake", 'belongs on a session of type "initial"')
         if ds is not None and session_type != "discharge":
@@ -357,6 +360,7 @@ class Session:
         plan = Plan.read(pl) if pl else Plan()
         intake = Intake.read(it) if it is not None else None
         discharge = Discharge.read(ds) if ds is not None else None
+        risk = Risk.read(rk) if rk is not None else None
         amendments = tuple(a for a in (Amendment.read(x) for x in f.tables("amendments")) if a)
         extra = f.extra()
         if errors:
@@ -382,6 +386,7 @@ class Session:
             plan=plan,
             intake=intake,
             discharge=discharge,
+            risk=risk,
             amendments=amendments,
             extra=extra,
         )
@@ -417,6 +422,8 @@ class Session:
             out["intake"] = self.intake.to_dict()
         if self.discharge is not None:
             out["discharge"] = self.discharge.to_dict()
+        if self.risk is not None:
+            out["risk"] = self.risk.to_dict()
         out.update({k: v for k, v in self.extra.items() if is_table(v)})
         put(out, "amendments", [a.to_dict() for a in self.amendments])
         return out

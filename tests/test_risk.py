@@ -1,0 +1,196 @@
+"""Risk and safety (issue 16, item 7): ``[risk]`` in a session note (model, ``otj log``
+flags, ``otj show``), the report's risks section, and the support lines a self-journal
+shows once after a very low mood."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from otjournal.cli import app
+from otjournal.errors import ValidationErrors
+from otjournal.model import Session
+from otjournal.model.risk import Risk
+from otjournal.views.report_sections import risks
+from tests.conftest import TZ, make_client, make_session
+
+SECRET = "a note-text detail never echoed"
+
+
+def session_dict(**risk: Any) -> dict[str, Any]:
+    data = make_session().to_dict()
+    data["id"] = "s-1"
+    if risk:
+        data["risk"] = risk
+    return data
+
+
+# -- the model --------------------------------------------------------------------------
+
+
+def test_risk_round_trips_and_sits_before_the_amendments():
+    identified = Risk("identified", "Said she felt unsafe at home", "Safety plan made", ("GP",))
+    for risk in (identified, Risk("none-identified")):
+        s = Session.from_dict({**session_dict(), "risk": risk.to_dict()})
+        assert s.risk == risk
+        assert Session.from_dict(s.to_dict()) == s
+        keys = list(s.to_dict())
+        assert keys.index("risk") > keys.index("plan")
+    assert Session.from_dict(session_dict()).risk is None
+    assert "risk" not in Session.from_dict(session_dict()).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("risk", "field", "words"),
+    [
+        ({}, "risk.status", "is required"),
+        ({"status": "maybe"}, "risk.status", "not an allowed value"),
+        ({"status": "identified", "action": SECRET}, "risk.what", "is required when"),
+        ({"status": "identified", "what": SECRET}, "risk.action", "is required when"),
+        ({"status": "none-identified", "what": SECRET}, "risk.what", "only when"),
+        ({"status": "none-identified", "told": ["GP"]}, "risk.told", "only when"),
+        ({"status": "identified", "what": "x", "action": "y", "told": "GP"}, "risk.told", "array"),
+    ],
+)
+def test_risk_errors_are_located_and_never_echo_the_note(risk, field, words):
+    data = session_dict()
+    data["risk"] = risk
+    with pytest.raises(ValidationErrors) as info:
+        Session.from_dict(data)
+    errors = info.value.errors
+    assert errors
+    assert any(e.field == field and words in e.message for e in errors), errors
+    assert all(SECRET not in str(e) for e in errors)
+
+
+# -- otj log --------------------------------------------------------------------------------
+
+
+def only_session(notes: Path) -> dict[str, Any]:
+    files = sorted((notes / "clients" / "mia-k" / "sessions").glob("*.toml"))
+    assert len(files) == 1, files
+    return tomllib.loads(files[0].read_text("utf-8"))
+
+
+BASE = ["log", "mia-k", "--no-input", "--by", "Alex", "--setting", "clinic"]
+BASE += ["--attendee", "child", "--summary", "Played trains"]
+
+
+@pytest.fixture
+def mia(journal) -> None:
+    journal.add_client(make_client())
+
+
+def test_log_risk_identified_with_flags(runner, notes, mia, clock):
+    result = runner.invoke(
+        app,
+        [
+            *BASE,
+            "--risk",
+            "identified",
+            "--risk-what",
+            "Talked of running away",
+            "--risk-action",
+            "Safety plan with mum",
+            "--risk-told",
+            "mum",
+            "--risk-told",
+            "GP",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert only_session(notes)["risk"] == {
+        "status": "identified",
+        "what": "Talked of running away",
+        "action": "Safety plan with mum",
+        "told": ["mum", "GP"],
+    }
+
+
+def test_log_risk_none(runner, notes, mia, clock):
+    result = runner.invoke(app, [*BASE, "--risk", "none"])
+    assert result.exit_code == 0, result.output
+    assert only_session(notes)["risk"] == {"status": "none-identified"}
+
+
+def test_log_without_risk_records_none(runner, notes, mia, clock):
+    assert runner.invoke(app, BASE).exit_code == 0
+    assert "risk" not in only_session(notes)
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--risk", "perhaps"],
+        ["--risk-what", SECRET],
+        ["--risk", "none", "--risk-what", SECRET],
+        ["--risk", "identified", "--risk-what", SECRET],  # no --risk-action
+    ],
+)
+def test_log_risk_flags_that_do_not_fit_are_refused(runner, notes, mia, clock, flags):
+    result = runner.invoke(app, [*BASE, *flags])
+    assert result.exit_code == 2, result.output
+    assert SECRET not in result.output
+    assert not (notes / "clients" / "mia-k" / "sessions").exists() or not list(
+        (notes / "clients" / "mia-k" / "sessions").glob("*.toml")
+    )
+
+
+# -- otj show -------------------------------------------------------------------------------
+
+
+def test_show_has_a_risk_section_when_recorded(runner, journal, clock):
+    journal.add_client(make_client())
+    risk = Risk("identified", "Talked of running away", "Safety plan with mum", ("mum", "GP"))
+    saved = journal.add_session(make_session(risk=risk)).record
+    plain = journal.add_session(make_session(start=datetime(2026, 3, 6, 9, 0, tzinfo=TZ))).record
+    out = " ".join(runner.invoke(app, ["show", saved.id]).stdout.split())
+    assert "Risk identified" in out
+    for words in ("Talked of running away", "Safety plan with mum", "mum, GP"):
+        assert words in out
+    for fmt in ("text", "md", "html"):
+        printed = runner.invoke(app, ["show", saved.id, "--format", fmt]).stdout
+        assert "Talked of running away" in printed and "mum, GP" in printed
+    assert "Risk" not in runner.invoke(app, ["show", plain.id]).stdout
+
+
+# -- the report's risks section ----------------------------------------------------------
+
+
+def section(*sessions: Session) -> list[tuple[str, str, str]]:
+    blocks = risks(SimpleNamespace(sessions=list(sessions)))  # type: ignore[arg-type]
+    return [(b.kind, b.text, b.cite) for b in blocks]
+
+
+def on(day: int, risk: Risk | None) -> Session:
+    return make_session(start=datetime(2026, 7, day, 10, 0, tzinfo=TZ), risk=risk)
+
+
+def test_report_lists_the_notes_that_identified_risk_above_the_blank():
+    found = Risk("identified", "Climbed the fence", "Talked with mum about the gate", ("mum",))
+    got = section(on(1, Risk("none-identified")), on(2, found), on(3, None))
+    assert got[0] == ("h2", "Risks", "")
+    assert got[1][0] == "p" and "identified risk" in got[1][1]
+    assert got[2] == (
+        "quote",
+        "Climbed the fence Action: Talked with mum about the gate. Told: mum.",
+        "note of 2026-07-02",
+    )
+    assert got[3][0] == "blank" and len(got) == 4
+
+
+def test_report_says_none_was_identified_when_notes_recorded_none():
+    got = section(on(1, Risk("none-identified")), on(2, None))
+    assert got[1] == ("p", "No risk was identified in the notes of this period.", "")
+    assert got[2][0] == "blank" and len(got) == 3
+
+
+def test_report_leaves_the_blank_alone_when_no_note_recorded_risk():
+    got = section(on(1, None))
+    assert [k for k, _, _ in got] == ["h2", "blank"]
+    assert [k for k, _, _ in section()] == ["h2", "blank"]
