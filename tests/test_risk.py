@@ -18,6 +18,7 @@ from otjournal.model import Session
 from otjournal.model.risk import Risk
 from otjournal.views.report_sections import risks
 from tests.conftest import TZ, make_client, make_session
+from tests.test_log import answers, write_config
 
 SECRET = "a note-text detail never echoed"
 
@@ -141,6 +142,30 @@ def test_log_risk_flags_that_do_not_fit_are_refused(runner, notes, mia, clock, f
     )
 
 
+@pytest.mark.parametrize(
+    ("typed", "risk"),
+    [
+        ([""], None),
+        (["x", "n"], {"status": "none-identified"}),
+        (
+            ["i", "", "Climbed the fence", "Talked with mum about the gate", "mum, GP"],
+            {
+                "status": "identified",
+                "what": "Climbed the fence",
+                "action": "Talked with mum about the gate",
+                "told": ["mum", "GP"],
+            },
+        ),
+    ],
+)
+def test_the_guided_flow_asks_about_risk_after_the_plan(runner, notes, mia, clock, typed, risk):
+    write_config('[practitioner]\nname = "Alex Rivera"\n')
+    result = runner.invoke(app, ["log", "mia-k"], input=answers(risk=typed))
+    assert result.exit_code == 0, result.output
+    assert "Risk (Enter: not recorded, n: none identified, i: identified)" in result.stderr
+    assert only_session(notes).get("risk") == risk
+
+
 # -- otj show -------------------------------------------------------------------------------
 
 
@@ -194,3 +219,15 @@ def test_report_leaves_the_blank_alone_when_no_note_recorded_risk():
     got = section(on(1, None))
     assert [k for k, _, _ in got] == ["h2", "blank"]
     assert [k for k, _, _ in section()] == ["h2", "blank"]
+
+
+def test_the_editor_form_has_a_risk_section_and_blank_means_not_recorded():
+    from otjournal.forms.session_form import editor_form, form_to_note
+
+    start = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
+    blank = editor_form({"client": "mia-k", "start": start}, make_client(), [])
+    assert "[risk]" in blank and "none-identified | identified" in blank
+    assert "risk" not in form_to_note(tomllib.loads(blank))
+    risk = {"status": "identified", "what": "w", "action": "a", "told": ["GP"]}
+    filled = editor_form({"client": "mia-k", "start": start, "risk": risk}, make_client(), [])
+    assert form_to_note(tomllib.loads(filled))["risk"] == risk
