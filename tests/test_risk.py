@@ -231,3 +231,58 @@ def test_the_editor_form_has_a_risk_section_and_blank_means_not_recorded():
     risk = {"status": "identified", "what": "w", "action": "a", "told": ["GP"]}
     filled = editor_form({"client": "mia-k", "start": start, "risk": risk}, make_client(), [])
     assert form_to_note(tomllib.loads(filled))["risk"] == risk
+
+
+# -- where help is, after a very low mood in a self-journal --------------------------------
+
+MOOD = ["homework", "log", "--kind", "mood-check", "--no-input", "--mood"]
+DEFAULT_LINES = ("Lifeline 13 11 14 (24/7)", "000 in an emergency")
+
+
+@pytest.fixture
+def me(runner, notes) -> None:
+    result = runner.invoke(app, ["init", "--self", "--name", "Sam"])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_very_low_mood_in_self_mode_shows_where_help_is_once(runner, notes, me):
+    result = runner.invoke(app, [*MOOD, "2"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Saved mood-check entry")  # stdout stays for results
+    for line in DEFAULT_LINES:
+        assert result.stderr.count(line) == 1, result.stderr
+    [path] = (notes / "clients" / "me" / "homework").rglob("*.toml")
+    saved = path.read_text("utf-8")
+    assert "Lifeline" not in saved and "support" not in saved  # nothing stored about it
+    later = runner.invoke(app, ["homework", "list"])
+    assert later.exit_code == 0, later.output
+    assert "Lifeline" not in later.output + later.stderr  # once: not on later commands
+
+
+def test_a_mood_of_3_shows_nothing(runner, notes, me):
+    result = runner.invoke(app, [*MOOD, "3"])
+    assert result.exit_code == 0, result.output
+    assert "Lifeline" not in result.output + result.stderr
+
+
+def test_the_configured_lines_are_shown(runner, notes, me, isolated_home):
+    config = isolated_home / "config" / "otjournal" / "config.toml"  # written by init
+    config.write_text(
+        config.read_text("utf-8") + '\n[support]\nlines = ["Call Jo on 0400 000 000"]\n'
+    )
+    result = runner.invoke(app, [*MOOD, "0"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Call Jo on 0400 000 000") == 1
+    assert "Lifeline" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("by", "shown"), [("Alex Rivera", False), ("Sarah", False), ("Mia K.", True)]
+)
+def test_in_a_practitioners_journal_only_an_entry_the_client_wrote_shows_it(
+    runner, notes, mia, by, shown
+):
+    write_config('[practitioner]\nname = "Alex Rivera"\n')
+    result = runner.invoke(app, [*MOOD, "1", "mia-k", "--by", by])
+    assert result.exit_code == 0, result.output
+    assert ("Lifeline 13 11 14 (24/7)" in result.stderr) is shown
