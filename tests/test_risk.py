@@ -286,3 +286,27 @@ def test_in_a_practitioners_journal_only_an_entry_the_client_wrote_shows_it(
     result = runner.invoke(app, [*MOOD, "1", "mia-k", "--by", by])
     assert result.exit_code == 0, result.output
     assert ("Lifeline 13 11 14 (24/7)" in result.stderr) is shown
+
+
+AMEND_WHAT = ["--field", "risk.what", "--text", "Climbed the school fence"]
+
+
+def test_the_report_and_show_read_risk_as_amended(runner, journal, clock):
+    journal.add_client(make_client())
+    risk = Risk("identified", "Climbed the fence", "Talked with mum", ("mum",))
+    sid = journal.add_session(make_session(risk=risk)).record.id
+    clock.set(datetime(2026, 3, 9, 9, 0, tzinfo=TZ))
+    done = runner.invoke(
+        app,
+        ["amend", sid, "--kind", "correction", "--by", "Alex", *AMEND_WHAT],
+    )
+    assert done.exit_code == 0, done.output
+    [loaded] = journal.load(["mia-k"], homework=False).client_sessions("mia-k")
+    got = section(loaded.record)
+    assert got[2] == (
+        "quote",
+        "Climbed the school fence Action: Talked with mum. Told: mum.",
+        "note of 2026-03-05, amended 2026-03-09",
+    )
+    shown = " ".join(runner.invoke(app, ["show", sid]).stdout.split())
+    assert "now reads: Climbed the school fence" in shown
