@@ -150,6 +150,7 @@ def session_at_the_prompts(env: dict[str, str], g1: str, g2: str) -> None:
             ("  … ", ""),
             ("Next session's focus", ""),
             ("Homework to assign", ""),
+            ("Risk (", ""),
             ("Save?", ""),
         ]
     )

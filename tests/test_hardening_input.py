@@ -552,6 +552,7 @@ def test_pty_flags_are_not_asked_again_and_enter_skips_the_checklist(runner, not
             ("  … ", ""),
             ("Next session's focus", ""),
             ("Homework to assign", ""),
+            ("Risk (", ""),
             ("Save?", ""),
         ]
     )

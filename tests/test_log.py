@@ -100,6 +100,7 @@ ORDER = (
     "regulation",
     "checklist",
     "plan",
+    "risk",
     "review",
 )
 DEFAULTS: dict[str, list[str]] = {
@@ -114,6 +115,7 @@ DEFAULTS: dict[str, list[str]] = {
     "regulation": [""],  # Enter at the first question skips it
     "checklist": ["s"],
     "plan": ["Followed her lead", "", "", ""],  # summary + end, next focus, homework
+    "risk": [""],  # Enter: not recorded
     "review": ["y"],
 }
 

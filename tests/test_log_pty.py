@@ -140,6 +140,7 @@ REST_AFTER_VOICE = [
     ("  Kind (", ""),
     ("Times a week", "5"),
     ("More homework", ""),
+    ("Risk (", ""),
     ("Save?", ""),
 ]
 
@@ -244,6 +245,7 @@ def test_ctrl_c_mid_answer_keeps_every_line_and_resume_completes(env, notes):
             ("  … ", ""),
             ("Next session's focus", ""),
             ("Homework to assign", ""),
+            ("Risk (", ""),
             ("Save?", "y"),
         ]
     )

@@ -45,7 +45,13 @@ TEMPLATE = """\
 
 # [deidentify]
 # names = ["Sarah", "Tom"]         # more names that --deidentify replaces in reports
+
+# [support]                        # where help is: shown once, gently, after a very low
+# lines = ["Lifeline 13 11 14 (24/7)", "000 in an emergency"]  # mood in a self-journal
 """
+
+# Where help is, in Australia (config [support] lines; an empty list shows none).
+SUPPORT_LINES = ("Lifeline 13 11 14 (24/7)", "000 in an emergency")
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class Config:
     deidentify_names: tuple[str, ...] = ()
     retention_adult_years: int = 7
     retention_child_age: int = 25
+    support_lines: tuple[str, ...] = SUPPORT_LINES
     path: Path | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -92,6 +99,7 @@ class Config:
                 "adult_years": self.retention_adult_years,
                 "child_until_age": self.retention_child_age,
             },
+            "support": {"lines": list(self.support_lines)},
         }
 
 
@@ -137,6 +145,9 @@ def parse_config(data: dict[str, Any]) -> Config:
     d = f.table("deidentify")
     if d:
         values["deidentify_names"] = d.text_list("names")
+    sp = f.table("support")
+    if sp and sp.has("lines"):
+        values["support_lines"] = tuple(x.strip() for x in sp.text_list("lines") if x.strip())
     client = f.text("default_client")
     if client and handle_problem(client):
         f.error("default_client", handle_problem(client) or "")

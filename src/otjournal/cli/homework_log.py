@@ -49,10 +49,13 @@ from otjournal.cli.homework_common import KIND_HELP, client_records, pick_client
 class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
     command = "homework log"
 
-    def __init__(self, j: Journal, drafts: Drafts, draft: Draft, client: Client) -> None:
+    def __init__(
+        self, j: Journal, drafts: Drafts, draft: Draft, client: Client, config: Config
+    ) -> None:
         super().__init__(drafts, draft)
         self.j = j
         self.client = client
+        self.config = config
 
     def finalize(self) -> HomeworkEntry:
         from otjournal.forms import homework as entryform
@@ -63,7 +66,12 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         return self.j.add_homework(entry, before_publish=self.planned)
 
     def announce(self, saved: Loaded[HomeworkEntry]) -> None:
+        from otjournal.forms.support import support_message
+
         typer.echo(f"Saved {saved.record.entry_kind} entry {saved.record.id}.")  # no Rich
+        support = support_message(saved.record, self.client, self.config)
+        if support:  # once, after this save; nothing about it is stored
+            typer.echo(support, err=True)
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
         from otjournal.forms import homework as entryform
@@ -187,7 +195,7 @@ def homework_log(
     if draft is None:
         draft = drafts.new("homework log", handle, clock, entry)
     draft.note = entry
-    run = HomeworkRun(j, drafts, draft, record)
+    run = HomeworkRun(j, drafts, draft, record, config)
     if editor or (draft.step == "editor" and not unattended):
         text_of = next((a.text for a in current if a.id == draft.note.get("assignment")), "")
         if not draft.note.get("entry_kind"):

@@ -48,6 +48,10 @@ from otjournal.cli.log_options import (
     RegEndOpt,
     RegNotesOpt,
     RegStartOpt,
+    RiskActionOpt,
+    RiskOpt,
+    RiskToldOpt,
+    RiskWhatOpt,
     SettingOpt,
     SrsOpt,
     SummaryOpt,
@@ -58,6 +62,7 @@ from otjournal.cli.log_options import (
     not_held,
     not_held_flag,
     optional_parts,
+    risk_part,
 )
 from otjournal.errors import ExitCode, FlagErrors, MissingFields, UsageError
 from otjournal.forms.common import merged
@@ -105,6 +110,10 @@ def log_cmd(
     homework: HomeworkOpt = None,
     ors: OrsOpt = None,
     srs: SrsOpt = None,
+    risk: RiskOpt = None,
+    risk_what: RiskWhatOpt = None,
+    risk_action: RiskActionOpt = None,
+    risk_told: RiskToldOpt = None,
     cancelled: CancelledOpt = False,
     dna: DnaOpt = False,
     reason: ReasonOpt = None,
@@ -134,13 +143,19 @@ def log_cmd(
     if draft is None:
         draft = drafts.new("log", client_record.handle, clock, note)
     items = noteform.checklist_items(config.extra_items)
-    session = LogSession(j, drafts, draft, config, client_record, items, given)
-    if editor or (draft.step == "editor" and not (no_input or from_file)):
+    _write(LogSession(j, drafts, draft, config, client_record, items, given), args, note)
+
+
+def _write(session: LogSession, args: dict[str, Any], note: dict[str, Any]) -> None:
+    """In the editor, unattended (flags, --from, --no-input, a session not held: nothing
+    to ask), or at the prompts."""
+    from_file, no_input = args["from_file"], args["no_input"]
+    if args["editor"] or (session.draft.step == "editor" and not (no_input or from_file)):
         session.in_editor()
-    elif no_input or from_file or not_held(note):  # (not held: nothing to ask)
+    elif no_input or from_file or not_held(note):
         # Never a prompt: save, or keep the draft (a resumed one with what was given now)
         # and name what is missing.
-        resumed = bool(resume or draft_id)
+        resumed = bool(args["resume"] or args["draft_id"])
         session.save_or_exit_missing(usage=not from_file, from_stdin=from_file == "-" or resumed)
     else:
         session.interactive()
@@ -211,6 +226,7 @@ GIVEN = {
     "homework": "plan.homework",
     "reason": "plan.summary",
     **MEASURES_GIVEN,
+    "risk": "risk",
 }
 
 
@@ -303,6 +319,7 @@ def note_from_inputs(
         items = noteform.checklist_items(config.extra_items)
         noteform.set_checklist(note, noteform.parse_checklist_line(args["checklist"], items), items)
     measures_to_note(args, note)
+    note.update(risk_part(args))
     return note
 
 

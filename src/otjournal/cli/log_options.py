@@ -172,3 +172,46 @@ def measures_to_note(args: dict[str, Any], note: dict[str, Any]) -> None:
     for flag in MEASURES_GIVEN:
         if args.get(flag):
             note[flag] = measure_table(flag, args[flag])
+
+
+# Risk recorded in the note ([risk]): --risk none, or --risk identified with what was
+# identified, what was done and who was told (repeat --risk-told).
+RiskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--risk", help="none (none identified) or identified (with --risk-what, --risk-action)."
+    ),
+]
+RiskWhatOpt = Annotated[
+    str | None, typer.Option("--risk-what", help="The risk identified (with --risk identified).")
+]
+RiskActionOpt = Annotated[str | None, typer.Option("--risk-action", help="What was done about it.")]
+RiskToldOpt = Annotated[Repeat, typer.Option("--risk-told", help="Who was told; repeat.")]
+
+RISK_WORDS = {
+    "none": "none-identified",
+    "none-identified": "none-identified",
+    "identified": "identified",
+}
+
+
+def risk_part(args: dict[str, Any]) -> dict[str, Any]:
+    """``{"risk": {...}}`` as --risk and its details give it, or ``{}`` without them.
+    The details without --risk identified are refused (the model names what is missing)."""
+    given = args.get("risk")
+    details = {
+        "what": args.get("risk_what"),
+        "action": args.get("risk_action"),
+        "told": list(args.get("risk_told") or []),
+    }
+    details = {k: v for k, v in details.items() if v}
+    if given is None:
+        if details:
+            raise UsageError("--risk-what, --risk-action and --risk-told go with --risk identified")
+        return {}
+    status = RISK_WORDS.get(given.strip().lower())
+    if status is None:
+        raise UsageError(f"--risk {shown(given)}: say none or identified")
+    if status != "identified" and details:
+        raise UsageError("--risk-what, --risk-action and --risk-told go with --risk identified")
+    return {"risk": {"status": status, **details}}

@@ -144,7 +144,23 @@ def editor_form(
     if not plan.get("homework"):
         lines += ["# [[plan.homework]]", '# text = ""', '# kind = "practice"', "# per_week = 5", ""]
     lines += measure_sections(note)
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + risk_form(note)) + "\n"
+
+
+def risk_form(note: Note) -> list[str]:
+    """The [risk] section: blank status means not recorded."""
+    found = note.get("risk")
+    risk: dict[str, Any] = found if isinstance(found, dict) else {}
+    return [
+        "# Risk: status = none-identified | identified; leave it blank if not recorded.",
+        "# When identified: what was identified, what was done (action), who was told.",
+        "[risk]",
+        kv("status", risk.get("status", "")),
+        kv("what", risk.get("what", "")),
+        kv("action", risk.get("action", "")),
+        kv("told", risk.get("told", [])),
+        "",
+    ]
 
 
 def _full_id(client: Client | None, gid: Any) -> Any:

@@ -13,6 +13,7 @@ from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
 from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.measures import Ors, Srs
+from otjournal.model.risk import Risk
 from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     CHECKLIST_ANSWERS,
@@ -295,6 +296,7 @@ class Session:
     discharge: Discharge | None = None  # on a "discharge" session: the episode's close
     ors: Ors | None = None  # optional session measures (model/measures.py)
     srs: Srs | None = None
+    risk: Risk | None = None  # none identified, or identified: what, action, who was told
     amendments: tuple[Amendment, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -343,6 +345,7 @@ class Session:
         pl = f.table("plan")
         it = f.table("intake")
         ds = f.table("discharge")
+        rk = f.table("risk")
         if it is not None and session_type != "initial":
             f.error("intake", 'belongs on a session of type "initial"')
         if ds is not None and session_type != "discharge":
@@ -363,6 +366,7 @@ class Session:
         ors, srs = (f.table(k) for k in ("ors", "srs"))
         ors_read = Ors.read(ors) if ors is not None else None
         srs_read = Srs.read(srs) if srs is not None else None
+        risk = Risk.read(rk) if rk is not None else None
         amendments = tuple(a for a in (Amendment.read(x) for x in f.tables("amendments")) if a)
         extra = f.extra()
         if errors:
@@ -390,6 +394,7 @@ class Session:
             discharge=discharge,
             ors=ors_read,
             srs=srs_read,
+            risk=risk,
             amendments=amendments,
             extra=extra,
         )
@@ -428,6 +433,8 @@ class Session:
         for key, scale in (("ors", self.ors), ("srs", self.srs)):
             if scale is not None:
                 out[key] = scale.to_dict()
+        if self.risk is not None:
+            out["risk"] = self.risk.to_dict()
         out.update({k: v for k, v in self.extra.items() if is_table(v)})
         put(out, "amendments", [a.to_dict() for a in self.amendments])
         return out

@@ -56,6 +56,7 @@ PARTS: dict[str, Part] = {
     "intake": Part(None, ("referral_source", "referral_reason", "background", "what_matters")),
     "discharge": Part(None, ("reason_note", "recommendations", "maintenance")),
     "discharge.goals": Part("goal", ("summary",)),
+    "risk": Part(None, ("what", "action")),
 }
 ALWAYS = ("child_voice", "caregiver", "plan")  # every note has them, even when empty
 _SEGMENT = re.compile(r"([a-z_]+)(?:\[([a-z0-9][a-z0-9_-]*)\])?\Z")

@@ -38,6 +38,7 @@ from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     FRAMEWORK_NAMES,
     FRAMEWORKS,
+    NON_CLIENT_TYPES,
     SETTINGS,
 )
 from otjournal.prompts.base import Asker, pick, reuse
@@ -82,6 +83,7 @@ class LogFlow(Asker):
             ("regulation", "Regulation", self.ask_regulation),
             ("checklist", "Affirming checklist", self.ask_checklist),
             ("plan", "Plan", self.ask_plan),
+            ("risk", "Risk", self.ask_risk),
         ]
 
     def run(self, from_step: str = "") -> None:
@@ -465,3 +467,31 @@ class LogFlow(Asker):
             if per_week:
                 item["per_week"] = per_week
             self.save()
+
+    def ask_risk(self) -> None:
+        """Optional: Enter leaves risk not recorded (or as it was)."""
+        if self.is_given("risk") or self.note.get("session_type") in NON_CLIENT_TYPES:
+            return
+        found = self.note.get("risk")
+        before: dict[str, Any] = found if isinstance(found, dict) else {}
+        was = {"none-identified": "n", "identified": "i"}.get(before.get("status", ""), "")
+        hint = "Enter: not recorded, n: none identified, i: identified"
+        while (answer := self.ask("Risk", was, hint).lower()) not in ("", "n", "i"):
+            self.say("  [yellow]Please answer n, i, or Enter to leave it not recorded.[/]")
+        if not answer:
+            return
+        if answer == "n":
+            self.note["risk"] = {"status": "none-identified"}
+            self.save()
+            return
+        self.note["risk"] = {**before, "status": "identified"}
+        self.save()
+        for key, label in (
+            ("risk.what", "  What was identified"),
+            ("risk.action", "  What was done"),
+        ):
+            while not self.ask_text(key, label, multiline=False).strip():
+                self.say("  [yellow]A few words are needed to save the note.[/]")
+        told = self.ask("  Who was told", ", ".join(before.get("told", [])), "comma-separated")
+        put(self.note, "risk.told", [t.strip() for t in told.split(",") if t.strip()])
+        self.save()

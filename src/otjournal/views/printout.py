@@ -199,6 +199,18 @@ def build(
     )
     sections.append(Section("Plan", plan + homework))
     sections.append(Section("Session measures", _one(*session_pairs(s))))
+    if s.risk is not None:
+        rk = s.risk
+        risk = _one(
+            ("Risk", "identified" if rk.identified else "none identified"),
+            ("What was identified", rk.what),
+            *_amended(reading, "risk.what", "What was identified"),
+            ("What was done", rk.action),
+            *_amended(reading, "risk.action", "What was done"),
+            ("Who was told", ", ".join(rk.told)),
+            *_extras(rk.extra),
+        )
+        sections.append(Section("Risk", risk))
     sections += printout_sections(s, client)  # a review's COPM at T2, a discharge's table
     sections.append(Section("Other recorded fields", _one(*_extras(s.extra))))
     sections.append(

@@ -1,14 +1,13 @@
 """The progress report's sections, one function each (``views/report.build`` orders them).
 
 Adapters the lead switches when the other parts of issue 15 land are marked
-Notes are quoted as they read now (numbers/amended); a note that records risk has no
-field yet, so Risks stays a marked blank (``risk_notes``).
+Notes are quoted as they read now (numbers/amended); Risks lists the notes that
+identified risk (``risk_notes``) above the marked blank for the practitioner's summary.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from typing import TYPE_CHECKING
 
 from otjournal.model.vocab import FRAMEWORK_NAMES, FRAMEWORKS
@@ -34,10 +33,19 @@ def _as_written(session: Session) -> Session:
     return as_amended(session)
 
 
-def risk_notes(t: ClientTrends) -> list[tuple[date, str]] | None:
-    """(day, what was recorded) for each note that recorded risk; None while a
-    note has no risk field."""
-    return None
+def risk_notes(t: ClientTrends) -> list[tuple[Session, str]] | None:
+    """(note, what it records) for each note of the period that identified risk, as the
+    note reads now: what, what was done, who was told. [] when the notes recorded none
+    identified only; None when no note recorded risk either way."""
+    recorded = [(s, _as_written(s).risk) for s in t.sessions]
+    if all(r is None for _, r in recorded):
+        return None
+    found = []
+    for s, r in recorded:
+        if r is not None and r.identified:
+            told = f" Told: {', '.join(r.told)}." if r.told else " Told: no one recorded."
+            found.append((s, f"{r.what.strip()} Action: {r.action.strip()}.{told}"))
+    return found
 
 
 # -----------------------------------------------------------------------------------
@@ -348,10 +356,10 @@ def risks(t: ClientTrends) -> list[Block]:
     b = [Block("h2", "Risks")]
     found = risk_notes(t)
     if found:
-        b.append(Block("p", "Notes that recorded risk, for the practitioner to summarise:"))
-        b += [Block("quote", text, cite=f"note of {day}") for day, text in found]
+        b.append(Block("p", "Notes that identified risk, for the practitioner to summarise:"))
+        b += [Block("quote", text, cite=_cite(s)) for s, text in found]
     elif found is not None:
-        b.append(Block("p", "No note in this period recorded a risk."))
+        b.append(Block("p", "No risk was identified in the notes of this period."))
     b.append(blank("risks and how they are managed."))
     return b
 

@@ -209,6 +209,17 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         plan.append(Text(f"{label} ({h.kind}{freq}): {h.text}"))
         plan += _amended(reading, f"plan.homework[{h.id}].text")
     out.append(_section("Plan", plan))
+    if s.risk is not None:
+        rk = s.risk
+        risk = [
+            Text("identified" if rk.identified else "none identified"),
+            *_para("what", rk.what),
+            *_amended(reading, "risk.what"),
+            *_para("what was done", rk.action),
+            *_amended(reading, "risk.action"),
+            *_para("who was told", ", ".join(rk.told)),
+        ]
+        out.append(_section("Risk", risk))
 
     measures = [Text.assemble((f"{name}: ", "italic"), v) for name, v in session_pairs(s)]
     out.append(_section("Session measures", measures))
