@@ -19,6 +19,7 @@ MODULES = (
     "journal_cmds",
     "log_cmd",
     "intake_cmd",
+    "review_cmds",
     "drafts_cmd",
     "config_cmd",
     "homework_cmd",
@@ -27,7 +28,6 @@ MODULES = (
     "report_cmd",
     "record_cmds",
     "care_cmds",
-    "review_cmds",
 )
 # Which module registers each command or group: `otj NAME` imports only that module
 # (tests/test_fast_reads.py checks this map against what the modules register).
