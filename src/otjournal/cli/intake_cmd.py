@@ -40,13 +40,15 @@ from otjournal.forms.common import merged
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from rich.console import Console
+
     from otjournal.config import Config
     from otjournal.disk.fsio import Fingerprint
     from otjournal.disk.loading import Loaded
     from otjournal.disk.store import Journal
     from otjournal.forms.drafts import Draft, Drafts
     from otjournal.model import Client, Goal, Session
-    from otjournal.prompts import Context, LogFlow
+    from otjournal.prompts import LogFlow
 
 Repeat = list[str] | None
 Text = str | None
@@ -307,54 +309,21 @@ class IntakeRun(LogSession):
         if self.unsaved is not None:
             raise Stopped(ExitCode.PROBLEM)
 
-    def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
+    def missing(self) -> tuple[list[str], dict[str, str]]:
         from otjournal.forms import intake as intakeform
 
-        self.prepare()
-        self.save_unattended(
-            intakeform.missing_fields(self.draft.note),
-            intakeform.FIELD_FLAGS,
-            from_stdin=from_stdin,
-            usage=usage,
-        )
+        return intakeform.missing_fields(self.draft.note), intakeform.FIELD_FLAGS
 
-    def interactive(self) -> None:
-        from rich.markup import escape
+    title = "Intake"
 
-        from otjournal.cli.common import err
-        from otjournal.forms.hints import for_practitioner
-        from otjournal.prompts import Context
+    def subject(self) -> Client:
+        return self.base  # client.toml as read: the new goals join it when saved
 
-        ctx = Context(
-            self.base,
-            self._last_session(),
-            self.items,
-            for_practitioner(self.config),
-            now(),
-            self.config.duration_min,
-            self.given,
-        )
-        console = err()
-        flow = self.flow(console, ctx)
-        with self.guard():
-            console.print(
-                f"[bold]Intake for {escape(self.base.display_name)}[/] "
-                f"[dim]({self.base.handle}) · Enter keeps the value in "
-                f"\\[brackets]. Draft: {self.draft.id}[/]",
-                highlight=False,
-                markup=True,
-                soft_wrap=False,
-            )
-            if self.draft.step != "review":
-                flow.run(self.draft.step)
-            self.review(flow, console)
-
-    def flow(self, console: Any, ctx: Context) -> LogFlow:
+    def flow(self, console: Console) -> LogFlow:
         from otjournal.prompts.intake import IntakeFlow
 
-        return IntakeFlow(
-            console, self.draft.note, self.draft.partial, ctx, lambda step: self.keep(step)
-        )
+        keep = self.keep
+        return IntakeFlow(console, self.draft.note, self.draft.partial, self.prompt_context(), keep)
 
     def in_editor(self) -> None:
         """The note in $VISUAL/$EDITOR: `otj log`'s form, then the intake's part."""

@@ -79,7 +79,7 @@ if TYPE_CHECKING:
     from otjournal.errors import ValidationError
     from otjournal.forms.drafts import Draft, Drafts
     from otjournal.model import Client, Session
-    from otjournal.prompts import LogFlow
+    from otjournal.prompts import Context, LogFlow
 
 
 def register(app: typer.Typer) -> None:
@@ -422,43 +422,56 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
                     err=True,
                 )
 
-    def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
+    def missing(self) -> tuple[list[str], dict[str, str]]:
+        """What the note cannot be saved without, and the option that gives each (a kind
+        of note built on this one names its own)."""
         from otjournal.forms import session as noteform
 
+        note = self.draft.note
+        return noteform.missing_fields(note, optional_parts(note)), noteform.FIELD_FLAGS
+
+    def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
         self.prepare()
-        self.save_unattended(
-            noteform.missing_fields(self.draft.note, optional_parts(self.draft.note)),
-            noteform.FIELD_FLAGS,
-            from_stdin=from_stdin,
-            usage=usage,
-        )
+        missing, flags = self.missing()
+        self.save_unattended(missing, flags, from_stdin=from_stdin, usage=usage)
 
     # -- interactive ---------------------------------------------------------------
-    def interactive(self) -> None:
-        from rich.markup import escape
+    title = "Session note"  # the first line of the prompts: "Session note for Mia K."
 
+    def subject(self) -> Client:
+        """The client the prompts are about."""
+        return self.client
+
+    def prompt_context(self) -> Context:
         from otjournal.forms.hints import for_practitioner
-        from otjournal.prompts import Context, LogFlow
+        from otjournal.prompts import Context
 
-        # No readline: with prompts on stderr it swallows the echoed newline.
-        last = self._last_session()
-        ctx = Context(
-            self.client,
-            last,
+        return Context(
+            self.subject(),
+            self._last_session(),
             self.items,
             for_practitioner(self.config),
             now(),
             self.config.duration_min,
             self.given,
         )
-        console = err()
-        flow = LogFlow(
-            console, self.draft.note, self.draft.partial, ctx, lambda step: self.keep(step)
-        )
+
+    def flow(self, console: Console) -> LogFlow:
+        from otjournal.prompts import LogFlow
+
+        keep = self.keep
+        return LogFlow(console, self.draft.note, self.draft.partial, self.prompt_context(), keep)
+
+    def interactive(self) -> None:
+        from rich.markup import escape
+
+        # No readline: with prompts on stderr it swallows the echoed newline.
+        client, console = self.subject(), err()
+        flow = self.flow(console)
         with self.guard():
             console.print(
-                f"[bold]Session note for {escape(self.client.display_name)}[/] "
-                f"[dim]({self.client.handle}) · Enter keeps the value in "
+                f"[bold]{self.title} for {escape(client.display_name)}[/] "
+                f"[dim]({client.handle}) · Enter keeps the value in "
                 f"\\[brackets]. Draft: {self.draft.id}[/]",
                 highlight=False,
                 markup=True,

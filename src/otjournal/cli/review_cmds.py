@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import typer
 
-from otjournal.cli.common import DefaultClientArg, DirOpt, err, journal, now, read_config
+from otjournal.cli.common import DefaultClientArg, DirOpt, journal, now, read_config
 from otjournal.cli.drafting import (
     DraftOpt,
     EditorOpt,
@@ -41,6 +41,8 @@ from otjournal.errors import (
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from rich.console import Console
 
     from otjournal.config import Config
     from otjournal.disk.fsio import Fingerprint
@@ -189,10 +191,13 @@ class ClosingRun(LogSession):
     def flag_errors(self) -> list[Any]:
         return []
 
-    def missing(self) -> list[str]:
+    def missing_fields(self) -> list[str]:
         from otjournal.forms import review
 
         return review.missing_fields(self.draft.note)
+
+    def missing(self) -> tuple[list[str], dict[str, str]]:
+        return self.missing_fields(), self.field_flags()
 
     def field_flags(self) -> dict[str, str]:
         from otjournal.forms.review import FIELD_FLAGS
@@ -202,15 +207,13 @@ class ClosingRun(LogSession):
     def editor_form(self) -> str:
         raise NotImplementedError
 
-    def flow(self) -> ClosingFlow:
+    def flow(self, console: Console) -> ClosingFlow:
         """The kind's questions (prompts.review: ReviewFlow, DischargeFlow)."""
         from otjournal.prompts import review as flows
 
         flow = flows.DischargeFlow if self.kind == "discharge" else flows.ReviewFlow
-        keep = self.keep
-        return flow(
-            err(), self.draft.note, self.draft.partial, self.prompt_context(), keep, self.context()
-        )
+        context, keep = self.prompt_context(), self.keep
+        return flow(console, self.draft.note, self.draft.partial, context, keep, self.context())
 
     # -- begin ---------------------------------------------------------------------------
     @classmethod
@@ -248,28 +251,6 @@ class ClosingRun(LogSession):
         if errors and not (args["resume"] or args["draft_id"] or args["from_file"]):
             raise FlagErrors(errors)  # before anything is asked (otj log's rule)
         return run
-
-    # -- saving --------------------------------------------------------------------------
-    def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
-        self.save_unattended(self.missing(), self.field_flags(), from_stdin=from_stdin, usage=usage)
-
-    def interactive(self) -> None:
-        from rich.markup import escape
-
-        flow = self.flow()
-        console = err()
-        with self.guard():
-            console.print(
-                f"[bold]{self.title} for {escape(self.client.display_name)}[/] "
-                f"[dim]({self.client.handle}) · Enter keeps the value in "
-                f"\\[brackets]. Draft: {self.draft.id}[/]",
-                highlight=False,
-                markup=True,
-                soft_wrap=False,
-            )
-            if self.draft.step != "review":
-                flow.run(self.draft.step)
-            self.review(flow, console)
 
     def context(self) -> dict[str, str]:
         from otjournal.forms.review import goal_context
@@ -444,7 +425,7 @@ class DischargeRun(ClosingRun):
     def expected(self) -> list[str]:
         return [g.id for g in self.episode_goals()]
 
-    def missing(self) -> list[str]:
+    def missing_fields(self) -> list[str]:
         from otjournal.forms import discharge
 
         return discharge.missing_fields(self.draft.note)
