@@ -302,7 +302,14 @@ def test_the_report_and_show_read_risk_as_amended(runner, journal, clock):
     )
     assert done.exit_code == 0, done.output
     [loaded] = journal.load(["mia-k"], homework=False).client_sessions("mia-k")
-    got = section(loaded.record)
+    from otjournal.numbers.amended import as_amended
+
+    # The report's sessions read as amended (numbers.trends.build): so does the section.
+    got = section(as_amended(loaded.record))
+    report = " ".join(
+        runner.invoke(app, ["report", "mia-k", "--since", "2026-03-01"]).stdout.split()
+    )
+    assert "Climbed the school fence Action: Talked with mum. Told: mum." in report
     assert got[2] == (
         "quote",
         "Climbed the school fence Action: Talked with mum. Told: mum.",

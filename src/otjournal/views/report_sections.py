@@ -1,8 +1,8 @@
 """The progress report's sections, one function each (``views/report.build`` orders them).
 
-Adapters the lead switches when the other parts of issue 15 land are marked
-Notes are quoted as they read now (numbers/amended); Risks lists the notes that
-identified risk (``risk_notes``) above the marked blank for the practitioner's summary.
+The sessions of ``ClientTrends`` read as amended (``numbers/trends.build`` applies
+``numbers/amended.as_amended``), so every quote is the note as it reads now; Risks lists
+the notes that identified risk (``risk_notes``) above the blank for the practitioner.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from otjournal.model.vocab import FRAMEWORK_NAMES, FRAMEWORKS
-from otjournal.numbers.amended import as_amended
 from otjournal.numbers.outcomes import COPM_CAVEAT
 from otjournal.numbers.session import face_to_face, quarter_hours
 from otjournal.numbers.session import supports as count_supports
@@ -28,16 +27,11 @@ if TYPE_CHECKING:
 QUOTES = 5  # the most recent, per kind of quote
 
 
-def _as_written(session: Session) -> Session:
-    """The note as it reads now: every correction applied (numbers/amended)."""
-    return as_amended(session)
-
-
 def risk_notes(t: ClientTrends) -> list[tuple[Session, str]] | None:
     """(note, what it records) for each note of the period that identified risk, as the
     note reads now: what, what was done, who was told. [] when the notes recorded none
     identified only; None when no note recorded risk either way."""
-    recorded = [(s, _as_written(s).risk) for s in t.sessions]
+    recorded = [(s, s.risk) for s in t.sessions]
     if all(r is None for _, r in recorded):
         return None
     found = []
@@ -212,10 +206,9 @@ def _copm(t: ClientTrends, goal: str) -> list[Block]:
 def _evidence(t: ClientTrends, goal: str, keep: int = 4) -> list[Block]:
     found = []
     for s in t.sessions:
-        note = _as_written(s)
         found += [
             Block("quote", r.evidence, cite=_cite(s))
-            for r in note.goals
+            for r in s.goals
             if r.goal == goal and r.evidence.strip()
         ]
     return found[-keep:]
@@ -237,11 +230,11 @@ def _recent_unique(quotes: Iterable[tuple[str, str]], keep: int = QUOTES) -> lis
 
 def perspective(t: ClientTrends) -> list[Block]:
     """The participant's and family's words, quoted from the notes."""
-    notes = [(s, _as_written(s)) for s in reversed(t.sessions)]
+    notes = list(reversed(t.sessions))
     voice = _recent_unique(
-        (n.child_voice.text, _cite(s, ", ".join(n.child_voice.modes))) for s, n in notes
+        (s.child_voice.text, _cite(s, ", ".join(s.child_voice.modes))) for s in notes
     )
-    family = _recent_unique((n.caregiver.report, _cite(s)) for s, n in notes)
+    family = _recent_unique((s.caregiver.report, _cite(s)) for s in notes)
     b = [Block("h2", "The participant's and family's perspective")]
     if voice:
         b += [Block("p", "In the participant's own words (most recent first):"), *voice]
@@ -317,7 +310,7 @@ def barriers(t: ClientTrends) -> list[Block]:
     adaptations = [
         Block("quote", f"{act.name}: {act.adaptation}", cite=_cite(s))
         for s in t.sessions
-        for act in _as_written(s).activities
+        for act in s.activities
         if act.adapted and act.adaptation
     ][-6:]
     if adaptations:
