@@ -13,7 +13,6 @@ blocks into Markdown, HTML or JSON.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -126,7 +125,3 @@ def _sign_off(who: Practitioner) -> list[Block]:
             ),
         ),
     ]
-
-
-def section_titles(blocks: Sequence[Block]) -> list[str]:
-    return [b.text for b in blocks if b.kind == "h2"]
