@@ -4,6 +4,8 @@ shows once after a very low mood."""
 
 from __future__ import annotations
 
+import csv
+import io
 import tomllib
 from datetime import datetime
 from pathlib import Path
@@ -182,6 +184,27 @@ def test_show_has_a_risk_section_when_recorded(runner, journal, clock):
         printed = runner.invoke(app, ["show", saved.id, "--format", fmt]).stdout
         assert "Talked of running away" in printed and "mum, GP" in printed
     assert "Risk" not in runner.invoke(app, ["show", plain.id]).stdout
+
+
+def test_the_export_has_the_risk_status_and_never_its_words(runner, journal, clock):
+    journal.add_client(make_client())
+    risk = Risk("identified", "Talked of running away", "Safety plan with mum", ("mum",))
+    journal.add_session(make_session(risk=risk))
+    journal.add_session(make_session(start=datetime(2026, 3, 2, 9, 0, tzinfo=TZ)))
+    journal.add_session(
+        make_session(start=datetime(2026, 3, 4, 9, 0, tzinfo=TZ), risk=Risk("none-identified"))
+    )
+    for fmt in ("csv", "json"):
+        result = runner.invoke(app, ["export", "--format", fmt])
+        assert result.exit_code == 0, result.output
+        for words in ("Talked of running away", "Safety plan", "mum"):
+            assert words not in result.stdout
+    rows = csv.DictReader(io.StringIO(runner.invoke(app, ["export"]).stdout.lstrip("\ufeff")))
+    assert [(r["date"], r["risk"]) for r in rows] == [
+        ("2026-03-02", ""),
+        ("2026-03-04", "none-identified"),
+        ("2026-03-05", "identified"),
+    ]
 
 
 # -- the report's risks section ----------------------------------------------------------

@@ -443,6 +443,7 @@ _SESSION_COLUMNS: list[tuple[str, str]] = [
     ),
     ("ors_total", "Outcome Rating Scale total 0-40 (four items 0-10), empty if not recorded"),
     ("srs_total", "Session Rating Scale total 0-40 (four items 0-10), empty if not recorded"),
+    ("risk", "none-identified or identified, empty if not recorded (what and who: see the note)"),
     ("activities", "number of activities"),
     ("activities_child_led_or_interest", "activities child-led or built on interests"),
     ("activities_movement_sensory", "activities with movement or sensory input"),

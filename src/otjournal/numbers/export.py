@@ -157,6 +157,7 @@ def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
         "gas_tscore": round(gas_tscore(rated), 2) if rated else None,
         "ors_total": s.ors.total if s.ors else None,
         "srs_total": s.srs.total if s.srs else None,
+        "risk": s.risk.status if s.risk else None,
         "activities": len(s.activities),
         "activities_child_led_or_interest": sum(
             a.child_led or a.interest_based for a in s.activities
