@@ -4,9 +4,12 @@ child is in tests/terminal.py, which needs pexpect.)"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import stat
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +64,15 @@ class Runner(CliRunner):
     def invoke_crashing(self, *args: Any, **kwargs: Any) -> Result:
         """``invoke`` for a test that expects an exception and checks it itself."""
         return super().invoke(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def sqlite(path: Path | str) -> Iterator[sqlite3.Connection]:
+    """A connection committed and closed on leaving (``with sqlite3.connect()`` only
+    commits: Python 3.13 warns about the connection left open)."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            yield db
+    finally:
+        db.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
@@ -19,6 +18,7 @@ from otjournal.disk.cache import RecordCache, cache_key
 from otjournal.disk.loading import Snapshot, meta_of
 from otjournal.disk.store import Journal
 from tests.conftest import REPO, make_client, make_session
+from tests.helpers import sqlite
 
 
 @pytest.fixture
@@ -98,10 +98,10 @@ def test_a_corrupt_cache_is_rebuilt(cached: Journal):
 
 def test_a_cache_of_an_older_format_is_rebuilt(cached: Journal):
     expected = summaries(cached)
-    with sqlite3.connect(cache_file(cached)) as db:
+    with sqlite(cache_file(cached)) as db:
         db.execute("UPDATE meta SET value = '0' WHERE key = 'format'")
     assert summaries(cached) == expected
-    with sqlite3.connect(cache_file(cached)) as db:
+    with sqlite(cache_file(cached)) as db:
         assert db.execute("SELECT value FROM meta").fetchone()[0] != "0"
 
 
@@ -143,7 +143,7 @@ def test_a_new_release_or_new_copy_patterns_make_the_cache_a_miss(
     assert sorted(parsed) == sorted(s.path.name for s in first.sessions)
     assert [s.record for s in again.sessions] == [s.record for s in first.sessions]
     assert again.problems == first.problems == []
-    with sqlite3.connect(cache_file(cached)) as db:
+    with sqlite(cache_file(cached)) as db:
         assert dict(db.execute("SELECT key, value FROM meta")) == cache_key()
     assert parses_on_next_load(cached, monkeypatch)[1] == []  # and warm again
 
@@ -169,7 +169,7 @@ def test_a_name_a_new_pattern_calls_a_copy_is_set_aside_though_the_cache_knew_it
 
 def test_a_damaged_row_is_only_a_miss(cached: Journal):
     expected = summaries(cached)
-    with sqlite3.connect(cache_file(cached)) as db:
+    with sqlite(cache_file(cached)) as db:
         db.execute("UPDATE records SET data = x'00ff00'")
     assert summaries(cached) == expected
 

@@ -11,7 +11,6 @@ import ast
 import json
 import os
 import pickle
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from otjournal.disk.cache import CACHE_FORMAT
 from otjournal.disk.store import Journal
 from otjournal.model import HomeworkEntry
 from tests.conftest import REPO, TZ, make_client, make_session
+from tests.helpers import sqlite
 
 
 class Planted:
@@ -118,7 +118,7 @@ COLUMNS = {"records": ("data",), "folders": ("numbers", "text"), "memos": ("data
 
 
 def rows(table: str) -> int:
-    with sqlite3.connect(cache_db()) as db:
+    with sqlite(cache_db()) as db:
         return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
@@ -133,13 +133,13 @@ def test_a_planted_pickle_runs_nothing_and_changes_nothing(
     expected = uncached(runner, monkeypatch, show)
     outputs(runner, show)  # the cache is built
     assert rows("records") and rows("folders") and rows("memos")
-    with sqlite3.connect(cache_db()) as db:
+    with sqlite(cache_db()) as db:
         for name in ("records", "folders", "memos") if table == "all" else (table,):
             sets = ", ".join(f"{c} = ?" for c in COLUMNS[name])
             db.execute(f"UPDATE {name} SET {sets}", (payload,) * len(COLUMNS[name]))
     assert outputs(runner, show) == expected
     assert not marker.exists()
-    with sqlite3.connect(cache_db()) as db:  # and the planted rows are replaced
+    with sqlite(cache_db()) as db:  # and the planted rows are replaced
         for name, columns in COLUMNS.items():
             for column in columns:
                 planted = f"SELECT 1 FROM {name} WHERE {column} = ?"
@@ -153,7 +153,7 @@ def test_a_planted_pickle_runs_nothing_and_changes_nothing(
 def edit_rows(table: str, change) -> int:
     """Rewrite every row's stored data with ``change`` (old column values → new ones)."""
     columns = COLUMNS[table]
-    with sqlite3.connect(cache_db()) as db:
+    with sqlite(cache_db()) as db:
         found = db.execute(f"SELECT rowid, {', '.join(columns)} FROM {table}").fetchall()
         for rowid, *old in found:
             new = change(*old)
@@ -333,7 +333,7 @@ def test_a_planted_record_of_another_kind_is_a_miss(runner, small, monkeypatch):
     show = show_one(runner)
     expected = uncached(runner, monkeypatch, show)
     outputs(runner, show)
-    with sqlite3.connect(cache_db()) as db:
+    with sqlite(cache_db()) as db:
         db.execute("UPDATE records SET kind = 'homework' WHERE kind = 'session'")
     assert outputs(runner, show) == expected
 
@@ -415,12 +415,12 @@ def test_an_old_format_cache_is_deleted_unread(runner, small, monkeypatch, marke
     expected = uncached(runner, monkeypatch, show)
     outputs(runner, show)
     path = cache_db()
-    with sqlite3.connect(path) as db:  # every row the old format would have loaded
+    with sqlite(path) as db:  # every row the old format would have loaded
         records = db.execute("SELECT path, size, mtime_ns, ctime_ns, ino FROM records").fetchall()
         folders = db.execute("SELECT folder FROM folders").fetchall()
         memos = db.execute("SELECT name, client, fingerprint FROM memos").fetchall()
     path.unlink()
-    with sqlite3.connect(path) as db:
+    with sqlite(path) as db:
         for statement in OLD_SCHEMA:
             db.execute(statement)
         db.execute("INSERT INTO meta VALUES ('format', '4')")
@@ -432,7 +432,7 @@ def test_an_old_format_cache_is_deleted_unread(runner, small, monkeypatch, marke
     os.chmod(path, 0o600)
     assert outputs(runner, show) == expected
     assert not marker.exists()
-    with sqlite3.connect(cache_db()) as db:
+    with sqlite(cache_db()) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == (
             CACHE_FORMAT,
         )

@@ -12,7 +12,6 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
@@ -29,6 +28,7 @@ from otjournal.disk.store import Journal
 from otjournal.views import textgrid
 from otjournal.views.rows import OVERVIEW_COLUMNS, SESSION_COLUMNS, overview_cells
 from tests.conftest import REPO, TZ, make_client, make_session
+from tests.helpers import sqlite
 from tests.test_cache import rewrite_keeping_size_and_mtime
 
 
@@ -261,7 +261,7 @@ def test_the_cache_forgets_files_and_clients_that_are_gone(runner, three: Journa
     [db_path] = list(Path(os.environ["XDG_CACHE_HOME"]).rglob("records-*.sqlite"))
 
     def remembered() -> set[str]:
-        with sqlite3.connect(db_path) as db:
+        with sqlite(db_path) as db:
             return {p for (p,) in db.execute("SELECT path FROM records")}
 
     gone = three.load(["noah-t"]).sessions[0].path
