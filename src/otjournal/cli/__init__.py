@@ -16,6 +16,7 @@ from otjournal.cli.common import BoundaryGroup, tolerant_output
 MODULES = (
     "clients",
     "goal_cmds",
+    "exposure_cmds",
     "journal_cmds",
     "log_cmd",
     "intake_cmd",
@@ -34,6 +35,7 @@ MODULES = (
 WHERE = {
     "client": "clients",
     "goal": "goal_cmds",
+    "hierarchy": "exposure_cmds",
     "path": "journal_cmds",
     "list": "journal_cmds",
     "show": "journal_cmds",

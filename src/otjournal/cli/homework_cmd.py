@@ -173,7 +173,9 @@ def homework_summary(
     """Practice against the plan (planned over the days that have passed), mood trend,
     before→after changes, the latest entries."""
     from otjournal.dates import parse_day
+    from otjournal.numbers.exposure import by_step, exposure_json
     from otjournal.numbers.homework import summarise
+    from otjournal.views.exposure import steps_view
     from otjournal.views.homework import summary
 
     config = read_config()
@@ -185,8 +187,10 @@ def homework_summary(
     if start and end and end < start:
         raise UsageError("--until is before --since")
     result = summarise(record, sessions, entries, day, start, until=end)
+    steps = by_step(record, entries, start, end)  # graded exposure (numbers/exposure.py)
     if json:
-        print_json(result.to_json())
+        print_json({**result.to_json(), **exposure_json(steps)})
         return
     name = "you" if config.self_mode and handle == config.default_client else record.display_name
     print_wrapped(summary(result, name))
+    print_wrapped(steps_view(steps))

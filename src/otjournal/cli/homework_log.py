@@ -59,7 +59,9 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
 
     def finalize(self) -> HomeworkEntry:
         from otjournal.forms import homework as entryform
+        from otjournal.model.hierarchy import name_step
 
+        name_step(self.draft.note, self.client.hierarchy)  # s2 -> s2-k7q (exposure)
         return entryform.finalize(self.draft.note, now=now())
 
     def write(self, entry: HomeworkEntry) -> Loaded[HomeworkEntry]:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from otjournal.config import Config
     from otjournal.disk.loading import Snapshot
     from otjournal.disk.store import Journal
+    from otjournal.numbers.exposure import StepPractices
     from otjournal.numbers.session import ClientTrends
 
 SinceOpt = Annotated[
@@ -54,6 +55,16 @@ def client_trends(
         checklist_items(config.extra_items),
         today=today(),
     )
+
+
+def exposure_steps(
+    snap: Snapshot, handle: str, start: date, end: date
+) -> tuple[StepPractices, ...]:
+    """The graded-exposure steps practised in the period (numbers/exposure.py)."""
+    from otjournal.numbers.exposure import by_step
+
+    homework = [h.record for h in snap.client_homework(handle)]
+    return by_step(snap.clients[handle].record, homework, start, end)
 
 
 def trends_cmd(
@@ -87,16 +98,20 @@ def trends_cmd(
     if client not in snap.clients:
         raise NotFoundError(f"client {client!r} could not be read", hint="run 'otj check'")
     t = client_trends(snap, client, start, asked.asked_end, config)  # cut at today there
+    steps = exposure_steps(snap, client, t.since, t.until)
     if json:
+        from otjournal.numbers.exposure import exposure_json
         from otjournal.views.trends import trends_json
 
-        print_json(trends_json(t))
+        print_json({**trends_json(t), **exposure_json(steps)})
         return
+    from otjournal.views.exposure import steps_view
     from otjournal.views.homework import compact
     from otjournal.views.trends import client_view
 
     # build() always sums the homework up; only a ClientTrends made elsewhere lacks it.
     print_wrapped(client_view(t, compact(t.homework) if t.homework else None))
+    print_wrapped(steps_view(steps))
 
 
 def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> None:

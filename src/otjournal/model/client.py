@@ -8,6 +8,7 @@ from typing import Any
 
 from otjournal.errors import ValidationError, ValidationErrors
 from otjournal.model.fields import Fields, check_header, is_table, put
+from otjournal.model.hierarchy import Step, read_hierarchy
 from otjournal.model.ids import handle_problem
 from otjournal.model.session import Assignment
 from otjournal.model.vocab import (
@@ -308,6 +309,7 @@ class Client:
     ndis_number: str = ""  # for a funder's report; dropped from de-identified copies
     primary_disability: str = ""  # as the person or family names it
     people: tuple[Person, ...] = ()  # others named in notes (siblings, teachers, school…)
+    hierarchy: tuple[Step, ...] = ()  # graded exposure steps (model.hierarchy)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def goal(self, goal_id: str) -> Goal | None:
@@ -342,6 +344,14 @@ class Client:
     def with_goal_changed(self, goal: Goal) -> Client:
         return replace(self, goals=tuple(goal if g.id == goal.id else g for g in self.goals))
 
+    def with_step(self, step: Step) -> Client:
+        """The hierarchy with ``step`` put in place of the one with its id, or added."""
+        if any(s.id == step.id for s in self.hierarchy):
+            return replace(
+                self, hierarchy=tuple(step if s.id == step.id else s for s in self.hierarchy)
+            )
+        return replace(self, hierarchy=(*self.hierarchy, step))
+
     def with_goal(self, goal: Goal) -> Client:
         if self.goal(goal.id) is not None:
             raise ValidationErrors([ValidationError("goals", f"a goal {goal.id!r} exists")])
@@ -369,6 +379,7 @@ class Client:
         plan = PlanPeriod.read(pp) if pp is not None else None
         goals = tuple(Goal.read(g) for g in f.tables("goals"))
         assignments = tuple(Assignment.read(a) for a in f.tables("assignments"))
+        hierarchy = read_hierarchy(f)
         seen: set[str] = set()
         for i, g in enumerate(goals):
             if g.id and g.id in seen:
@@ -390,6 +401,7 @@ class Client:
             ndis_number=ndis_number,
             primary_disability=primary_disability,
             people=people,
+            hierarchy=hierarchy,
             extra=f.extra(),
         )
 
@@ -414,4 +426,5 @@ class Client:
         out.update({k: v for k, v in self.extra.items() if is_table(v)})
         put(out, "goals", [g.to_dict() for g in self.goals])
         put(out, "assignments", [a.to_dict() for a in self.assignments])
+        put(out, "hierarchy", [s.to_dict() for s in self.hierarchy])
         return out

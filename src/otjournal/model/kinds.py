@@ -114,6 +114,15 @@ def _gratitude_line(g: Answers) -> str:
     return detail + (f", mood {mood}/10" if mood is not None else "")
 
 
+def _exposure_line(e: Answers) -> str:
+    suds = [e.get(k) for k in ("suds_before", "suds_peak", "suds_after")]
+    detail = str(e.get("step", ""))
+    if any(v is not None for v in suds):
+        detail += ", SUDS " + "/".join("–" if v is None else str(v) for v in suds)
+    minutes = e.get("minutes")
+    return detail + (f", {minutes} min" if minutes is not None else "")
+
+
 def _attr(name: str) -> Callable[[Any], Any]:
     return lambda part: getattr(part, name)
 
@@ -359,6 +368,70 @@ GRATITUDE = RecordKind(
     measures=(Measure("mood", "/10", lambda g: g.get("mood")),),
 )
 
+
+def _suds(key: str, label: str, flag: str) -> FieldSpec:
+    """A SUDS rating, 0-100: the person's own number (no order between them is checked)."""
+    return FieldSpec(
+        key,
+        label,
+        "int",
+        0,
+        100,
+        flag=flag,
+        flag_help=f"Exposure: {label}, 0-100.",
+        hint="0-100; Enter to skip",
+    )
+
+
+EXPOSURE = RecordKind(
+    name="exposure",
+    title="exposure practice",
+    part_key="exposure",
+    fields=(
+        FieldSpec(
+            "step",
+            "Which step of the hierarchy",
+            required=True,
+            flag="--step",
+            flag_help="Exposure: the hierarchy step practised (its id or short name, s2; "
+            "the step's words when the client has no hierarchy).",
+            metavar="STEP",
+            skeleton="",
+        ),
+        _suds("suds_before", "SUDS before", "--suds-before"),
+        _suds("suds_peak", "SUDS at the peak", "--suds-peak"),
+        _suds("suds_after", "SUDS after", "--suds-after"),
+        FieldSpec(
+            "minutes",
+            "Minutes",
+            "int",
+            0,
+            600,
+            "minutes",
+            flag="--exposure-minutes",
+            flag_help="Exposure: how many minutes.",
+            hint="Enter to skip",
+        ),
+        FieldSpec(
+            "helped",
+            "What helped",
+            flag="--helped",
+            flag_help="Exposure: what helped.",
+            skeleton="",
+        ),
+    ),
+    line=_exposure_line,
+    columns=(
+        Column(
+            "exposure_step", "exposure: the hierarchy step's id (or words)", lambda e: e.get("step")
+        ),
+        Column("suds_before", "exposure: SUDS before, 0-100", lambda e: e.get("suds_before")),
+        Column("suds_peak", "exposure: SUDS at the peak, 0-100", lambda e: e.get("suds_peak")),
+        Column("suds_after", "exposure: SUDS after, 0-100", lambda e: e.get("suds_after")),
+        Column("exposure_minutes", "exposure: minutes", lambda e: e.get("minutes")),
+    ),
+)
+
 HOMEWORK: tuple[RecordKind, ...] = (
     PRACTICE,
     RELAXATION,
@@ -366,6 +439,7 @@ HOMEWORK: tuple[RecordKind, ...] = (
     MOOD_CHECK,
     JOURNAL,
     GRATITUDE,
+    EXPOSURE,
 )
 HOMEWORK_BY_NAME = {k.name: k for k in HOMEWORK}
 HOMEWORK_KINDS = tuple(k.name for k in HOMEWORK)

@@ -123,6 +123,7 @@ class HomeworkFlow(Asker):
             "practice": self.ask_practice,
             "relaxation": self.ask_relaxation,
             "thought-record": self.ask_thought_record,
+            "exposure": self.ask_exposure,
         }
         if kind in own:
             own[kind]()
@@ -251,9 +252,39 @@ class HomeworkFlow(Asker):
                 e["after"] = value
             self.save()
 
-    def ask_fields(self, spec: RecordKind) -> None:
+    def ask_exposure(self) -> None:
+        """The step chosen from the client's hierarchy by number (least SUDS first), then
+        the spec's other fields; without a hierarchy, every field as the spec says."""
+        from otjournal.model.hierarchy import by_suds, find_step
+        from otjournal.model.kinds import EXPOSURE
+
+        steps = [s for s in by_suds(self.ctx.client.hierarchy) if s.is_active]
+        part = self._part()
+        if not steps:
+            self.ask_fields(EXPOSURE)
+            return
+        for i, s in enumerate(steps, 1):
+            self.say(f" [bold]{i}[/] {escape(s.step)} [dim](SUDS {s.suds}, {s.number})[/]")
+        chosen = next((i for i, s in enumerate(steps, 1) if s.id == part.get("step")), 1)
+        while True:
+            raw = self.ask(EXPOSURE.spec_of("step").label, str(chosen), "a number above")
+            found = steps[int(raw) - 1] if raw.isdigit() and 1 <= int(raw) <= len(steps) else None
+            try:
+                found = found or find_step(tuple(steps), raw.strip())
+            except ValueError:  # two steps share that short name: the number tells them apart
+                found = None
+            if found is not None:
+                part["step"] = found.id
+                break
+            self.say(f"  [yellow]Please give a number from 1 to {len(steps)}.[/]")
+        self.save()
+        self.ask_fields(EXPOSURE, skip=("step",))
+
+    def ask_fields(self, spec: RecordKind, skip: tuple[str, ...] = ()) -> None:
         """Each field of the kind, in the spec's order, with the spec's words."""
         for f in spec.fields:
+            if f.key in skip:
+                continue
             table = self.note if f.top else self._part()
             if f.type == "int":
                 lo, hi = int(f.low or 0), int(f.high or 0)

@@ -10,6 +10,10 @@ The git merge driver (mergedriver.py) and ``otj conflicts resolve --keep merge``
   share a start: the changes made after it on either side are kept once, in time order,
   and each field takes the value of the side that changed it. A field both sides
   changed to different values, or a value no recorded change explains, is a conflict.
+- The hierarchy's steps (graded exposure) are joined by id the same way: a step on both
+  sides joins when the two are equal, when one equals the base, or when one side's
+  changes (``[[hierarchy.changes]]``) start with all of the other's (only that side
+  edited it since); otherwise it is a conflict.
 - The profile (display name, date of birth, framework, communication, strengths,
   caregivers, plan period, any other key) must be the same on both sides, or one side
   must still hold the common base's value (git gives the base; a sync tool's copy has
@@ -31,10 +35,11 @@ from typing import Any, TypeAlias, TypeVar
 from otjournal.errors import OtjournalError
 from otjournal.model import Client
 from otjournal.model.client import CHANGEABLE, Goal, GoalChange
+from otjournal.model.hierarchy import Step
 from otjournal.model.ids import shown
 from otjournal.model.session import Assignment
 
-R = TypeVar("R", Goal, Assignment)
+R = TypeVar("R", Goal, Assignment, Step)
 JoinOne: TypeAlias = Callable[[R, R, R | None], R]
 
 
@@ -85,12 +90,19 @@ def join(a: Client, b: Client, base: Client | None = None) -> Client:
         {h.id: h for h in base.assignments} if base is not None else None,
         _join_assignment,
     )
+    steps = _join_by_id(
+        {s.id: s for s in a.hierarchy},
+        {s.id: s for s in b.hierarchy},
+        {s.id: s for s in base.hierarchy} if base is not None else None,
+        _join_step,
+    )
     return replace(
         a,
         **picked,
         extra=extra,
         goals=tuple(sorted(goals, key=_goal_order)),
         assignments=tuple(sorted(assignments, key=_assignment_order)),
+        hierarchy=tuple(sorted(steps, key=_step_order)),
     )
 
 
@@ -180,6 +192,29 @@ def _goal_order(goal: Goal) -> tuple[bool, date, str]:
 
 def _assignment_order(h: Assignment) -> tuple[bool, date, str]:
     return (h.since is not None, h.since or date.min, h.id)
+
+
+def _step_order(s: Step) -> tuple[bool, date, str]:
+    return (s.added_on is not None, s.added_on or date.min, s.id)
+
+
+def _join_step(a: Step, b: Step, base: Step | None) -> Step:
+    if same(a, b):
+        return a
+    if base is not None and same(a, base):
+        return b
+    if base is not None and same(b, base):
+        return a
+    # No base (a sync tool's copy): the side whose changes extend the other's edited it.
+    shorter, longer = sorted((a, b), key=lambda s: len(s.changes))
+    if len(shorter.changes) < len(longer.changes):
+        head = longer.changes[: len(shorter.changes)]
+        was = longer.changes[len(shorter.changes)].previous  # what the first new change replaced
+        if all(same(x, y) for x, y in zip(head, shorter.changes, strict=True)) and all(
+            same(getattr(shorter, k), v) for k, v in was.items()
+        ):
+            return longer
+    raise CannotMerge(f"hierarchy step {a.id} was changed on both devices, differently")
 
 
 def _join_assignment(a: Assignment, b: Assignment, base: Assignment | None) -> Assignment:
