@@ -20,6 +20,7 @@ from otjournal.model.vocab import (
     LOGGED_TYPES,
     SETTINGS,
 )
+from otjournal.model.words import CHILD, Words
 
 
 def kv(key: str, value: Any) -> str:
@@ -28,7 +29,11 @@ def kv(key: str, value: Any) -> str:
 
 
 def editor_form(
-    note: Note, client: Client | None, items: list[tuple[str, str]], errors: list[str] | None = None
+    note: Note,
+    client: Client | None,
+    items: list[tuple[str, str]],
+    words: Words = CHILD,
+    errors: list[str] | None = None,
 ) -> str:
     """A pre-filled, commented TOML form. Blank values mean 'not recorded'."""
     lines: list[str] = []
@@ -94,7 +99,7 @@ def editor_form(
     framework = reg.get("framework") or (client.regulation_framework if client else "zones")
     states = FRAMEWORKS.get(framework, ())
     lines += [
-        "[child_voice]  # what the child said or showed, in any mode",
+        f"[child_voice]  # what {words.follow} said or showed, in any mode",
         kv("text", voice.get("text", "")),
         kv("modes", voice.get("modes", [])),
         "",
