@@ -162,3 +162,18 @@ def test_client_add_child_overrides_an_adult_date_of_birth(runner, notes, clock)
     shown = json.loads(runner.invoke(app, ["client", "show", "jo", "--json"]).stdout)
     assert shown["age_group"] == "child"
     assert not Client.from_dict(data).is_adult(CLOCK.date())
+
+
+def test_the_editor_form_for_an_adult_says_client():
+    from otjournal.forms.session_form import editor_form
+
+    note = {"client": "sam", "activities": [{"name": "Walk"}]}
+    adult = make_client("sam", age_group="adult")
+    form = editor_form(note, adult, items_for(Config(), adult, CLOCK.date()), CLIENT)
+    # The keys child_voice and child_led are the file format; no other word says child.
+    words = form.replace("[child_voice]", "").replace("child_led =", "")
+    assert "child" not in words.lower(), form
+    assert "what the client said" in form and "[[checklist]]" not in form
+    child = editor_form(note, make_client(), list(CHECKLIST))
+    assert "[child_voice]  # what the child said or showed, in any mode" in child
+    assert child.count("[[checklist]]") == len(CHECKLIST) == 7

@@ -136,7 +136,7 @@ SrsOpt = Annotated[
     str | None,
     typer.Option(
         "--srs",
-        help="Session Rating Scale (or the child version), four numbers 0-10: relationship, "
+        help="Session Rating Scale (or CSRS for young people), four numbers 0-10: relationship, "
         "goals and topics, approach or method, overall (e.g. 9,9,8,9).",
     ),
 ]

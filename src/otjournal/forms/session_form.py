@@ -14,7 +14,6 @@ from otjournal.model import Client
 from otjournal.model.client import AmbiguousGoal
 from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.vocab import (
-    ATTENDEE_ROLES,
     CHECKLIST_ANSWERS,
     FRAMEWORKS,
     LOGGED_TYPES,
@@ -50,7 +49,7 @@ def editor_form(
         kv("duration_min", note.get("duration_min", 45)),
         kv("session_type", note.get("session_type", "therapy")) + f"  # {' | '.join(LOGGED_TYPES)}",
         kv("setting", note.get("setting", "")) + f"  # {' | '.join(SETTINGS)}",
-        kv("attendees", note.get("attendees", [])) + f"  # {', '.join(ATTENDEE_ROLES)}",
+        kv("attendees", note.get("attendees", [])) + f"  # {', '.join(words.roles)}",
         kv("written_by", note.get("written_by", "")),
         "",
     ]
@@ -115,8 +114,9 @@ def editor_form(
         kv("helped", reg.get("helped", [])),
         kv("notes", reg.get("notes", "")),
         "",
-        f"# The affirming checklist: answer = {' | '.join(CHECKLIST_ANSWERS)}",
     ]
+    if items:  # none for an adult when the seven are skipped and there are no own items
+        lines.append(f"# The affirming checklist: answer = {' | '.join(CHECKLIST_ANSWERS)}")
     answered = {c.get("item"): c for c in note.get("checklist", []) if isinstance(c, dict)}
     for key, text in items:
         c = answered.get(key, {})

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from otjournal.model.vocab import ATTENDEE_ROLES
+
 if TYPE_CHECKING:
     from otjournal.model.client import Client
 
@@ -26,6 +28,12 @@ class Words:
     led_share: str  # trends: "Child-led or interest-based …"
     follow: str  # trends: "(a good sign: plans that follow …)"
     attendees: tuple[str, ...]  # who attended, by default, at a first session
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The attendee roles offered: an adult's list leaves out "child" (which is still
+        understood if typed)."""
+        return tuple(r for r in ATTENDEE_ROLES if not (self.adult and r == "child"))
 
 
 CHILD = Words(

@@ -188,11 +188,11 @@ class LogFlow(Asker):
         default = self.note.get("attendees") or (
             list(last.attendees) if last else list(self.ctx.words.attendees)
         )
-        # An adult's list leaves out "child" (still understood if typed).
-        roles_shown = [r for r in ATTENDEE_ROLES if not (self.ctx.words.adult and r == "child")]
         while True:
             raw = self.ask(
-                "Who attended", ", ".join(default), "comma-separated: " + ", ".join(roles_shown)
+                "Who attended",
+                ", ".join(default),
+                "comma-separated: " + ", ".join(self.ctx.words.roles),
             )
             roles = [pick(w.strip().lower(), ATTENDEE_ROLES) for w in raw.split(",") if w.strip()]
             if roles and all(roles):
