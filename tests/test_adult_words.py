@@ -177,3 +177,12 @@ def test_the_editor_form_for_an_adult_says_client():
     child = editor_form(note, make_client(), list(CHECKLIST))
     assert "[child_voice]  # what the child said or showed, in any mode" in child
     assert child.count("[[checklist]]") == len(CHECKLIST) == 7
+
+
+def test_no_input_saves_an_adults_note_without_a_checklist(runner, journal, clock):
+    journal.add_client(make_client("sam", display_name="Sam T.", goals=(), age_group="adult"))
+    args = ["log", "sam", "--no-input", "--by", "Alex", "--setting", "clinic"]
+    result = runner.invoke(app, [*args, "--attendee", "client", "--summary", "Step one"])
+    assert result.exit_code == 0, result.output
+    (path,) = (journal.root / "clients" / "sam" / "sessions").glob("*.toml")
+    assert "checklist" not in tomllib.loads(path.read_text("utf-8"))
