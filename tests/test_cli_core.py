@@ -203,6 +203,7 @@ def test_client_list_json(runner, journal):
             "handle": "mia-k",
             "display_name": "Mia K.",
             "regulation_framework": "zones",
+            "age_group": "child",
             "active_goals": 2,
             "sessions": 2,
             "last_session": "2026-03-12T14:30:00+10:00",
@@ -213,6 +214,7 @@ def test_client_list_json(runner, journal):
             "handle": "noah-t",
             "display_name": "Noah T.",
             "regulation_framework": "zones",
+            "age_group": "child",
             "active_goals": 0,
             "sessions": 0,
             "last_session": None,
@@ -264,9 +266,11 @@ def test_client_show_json(runner, journal):
     data = json.loads(result.stdout)
     written = to_json_value(client.to_dict())
     # The file's tables, each goal with every key and its ratings, and the episode.
-    assert {k: v for k, v in data.items() if k not in ("goals", "episode")} == {
+    # ... and age_group as the tool decides it (here from the date of birth: a child).
+    assert {k: v for k, v in data.items() if k not in ("goals", "episode", "age_group")} == {
         k: v for k, v in written.items() if k != "goals"
     }
+    assert data["age_group"] == "child" and "age_group" not in written
     for shown, kept in zip(data["goals"], written["goals"], strict=True):
         assert shown.items() >= {k: v for k, v in kept.items() if k != "weight"}.items()
         assert shown["weight"] == kept.get("weight", 1) and shown["latest_interim"] is None

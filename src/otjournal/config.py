@@ -35,7 +35,11 @@ TEMPLATE = """\
 [hints]
 # language = true                  # gentle strengths-based language hints in `otj log`
 
-# [[checklist.extra]]              # your own checklist items (the seven always stay)
+# [checklist]
+# adults = "skip"                  # the seven items for adult clients: ask | skip
+#                                  # (written for sessions with a child; your own stay)
+
+# [[checklist.extra]]              # your own checklist items (the seven stay for children)
 # item = "sensory-diet"
 # text = "The sensory diet was reviewed with the family"
 
@@ -49,6 +53,8 @@ TEMPLATE = """\
 # [support]                        # where help is: shown once, gently, after a very low
 # lines = ["Lifeline 13 11 14 (24/7)", "000 in an emergency"]  # mood in a self-journal
 """
+
+CHECKLIST_ADULTS = ("ask", "skip")
 
 # Where help is, in Australia (config [support] lines; an empty list shows none).
 SUPPORT_LINES = ("Lifeline 13 11 14 (24/7)", "000 in an emergency")
@@ -70,6 +76,7 @@ class Config:
     late_entry_hours: float = 24
     hints: bool = True
     extra_items: tuple[ExtraItem, ...] = ()
+    checklist_adults: str = "skip"  # ask | skip: the seven items for an adult client
     default_client: str = ""
     self_mode: bool = False
     deidentify_names: tuple[str, ...] = ()
@@ -77,6 +84,11 @@ class Config:
     retention_child_age: int = 25
     support_lines: tuple[str, ...] = SUPPORT_LINES
     path: Path | None = field(default=None, compare=False)
+
+    def asks_the_seven(self, adult: bool) -> bool:
+        """Whether the seven checklist items are asked: always for a child; for an
+        adult client as ``[checklist] adults`` says."""
+        return not adult or self.checklist_adults == "ask"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -91,7 +103,10 @@ class Config:
                 "late_entry_hours": self.late_entry_hours,
             },
             "hints": {"language": self.hints},
-            "checklist": {"extra": [{"item": e.item, "text": e.text} for e in self.extra_items]},
+            "checklist": {
+                "adults": self.checklist_adults,
+                "extra": [{"item": e.item, "text": e.text} for e in self.extra_items],
+            },
             "default_client": self.default_client,
             "self_mode": self.self_mode,
             "deidentify": {"names": list(self.deidentify_names)},
@@ -138,6 +153,7 @@ def parse_config(data: dict[str, Any]) -> Config:
             elif key and text:
                 extra.append(ExtraItem(key, text))
         values["extra_items"] = tuple(extra)
+        values["checklist_adults"] = c.choice("adults", CHECKLIST_ADULTS, default="skip")
     r = f.table("retention")
     if r:
         values["retention_adult_years"] = r.integer("adult_years", 1, 100, default=7)

@@ -43,6 +43,24 @@ def _date(value: str | None, option: str) -> date | None:
     return day
 
 
+PersonOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--person",
+        help="Someone named in notes, 'Name:role' (sibling, teacher, school…): "
+        "replaced in de-identified copies; repeat.",
+    ),
+]
+AdultOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--adult/--child",
+        help="Speak of the client as an adult or a child, whatever the date of birth "
+        "(without either: 18 or older by --dob is an adult; no --dob, a child).",
+    ),
+]
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(client_app, name="client")
 
@@ -72,14 +90,8 @@ def client_add(
     disability: Annotated[
         str, typer.Option(help="Primary disability, as the person or family names it.")
     ] = "",
-    person: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--person",
-            help="Someone named in notes, 'Name:role' (sibling, teacher, school…): "
-            "replaced in de-identified copies; repeat.",
-        ),
-    ] = None,
+    person: PersonOpt = None,
+    adult: AdultOpt = None,
     dir: DirOpt = None,
 ) -> None:
     """Add a client: writes clients/HANDLE/client.toml."""
@@ -109,6 +121,7 @@ def client_add(
         ndis_number=ndis_number.strip(),
         primary_disability=disability.strip(),
         people=tuple(people),
+        age_group={None: "", True: "adult", False: "child"}[adult],
     )
     path = journal(dir).add_client(client)
     out().print(f"Added client {handle}: {path}")
@@ -147,6 +160,7 @@ def client_list(
     json: JsonOpt = False,
 ) -> None:
     """List clients in care with their active goals, sessions and when last seen."""
+    from otjournal.cli.common import today
     from otjournal.cli.problems import note_problems
     from otjournal.views.goals import client_rows, clients_grid
 
@@ -156,7 +170,7 @@ def client_list(
     for s in snap.sessions:
         by_client.setdefault(s.record.client, []).append(s.record)
     clients = [c.record for c in snap.clients.values()]
-    rows = client_rows(clients, by_client, show_all=all_clients)
+    rows = client_rows(clients, by_client, show_all=all_clients, today=today())
     if json:
         print_json([r.to_json() for r in rows])
         return
@@ -181,6 +195,7 @@ def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) ->
     if json:
         states = {s.goal.id: s for s in goal_states(client, sessions)}
         data = client.to_dict()
+        data["age_group"] = "adult" if client.is_adult(today()) else "child"
         data["goals"] = [{**g, **goal_json(states[g["id"]])} for g in data.get("goals", [])]
         print_json({**data, "episode": episode_facts(sessions).to_json()})
         return

@@ -170,7 +170,7 @@ def run_intake(args: dict[str, Any]) -> None:
     draft, client_record, note = _begin(args, drafts, j, config, clock)
     if draft is None:
         draft = drafts.new("intake", client_record.handle, clock, note)
-    items = noteform.checklist_items(config.extra_items)
+    items = noteform.items_for(config, client_record, clock.date())
     run = IntakeRun(
         j, drafts, draft, config, client_record, items, frozenset({"session_type", *given})
     )
@@ -337,7 +337,7 @@ class IntakeRun(LogSession):
             self.keep("editor")
             self.finalize()
 
-        form = sessionform.editor_form(self.draft.note, self.base, self.items)
+        form = sessionform.editor_form(self.draft.note, self.base, self.items, self.words())
         form += "\n" + intakeform.editor_section(self.draft.note)
         with self.guard():
             self.edit(form, accept)

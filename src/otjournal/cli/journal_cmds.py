@@ -168,7 +168,7 @@ def _printout(
     config = read_config()
     doc = printout.build(
         session,
-        deidentify.without_identifiers(client) if hide and client else client,
+        deidentify.without_identifiers(client, session.start.date()) if hide and client else client,
         practitioner=config.practitioner,
         registration="" if hide else config.registration,
         printed=today(),

@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     from otjournal.errors import ValidationError
     from otjournal.forms.drafts import Draft, Drafts
     from otjournal.model import Client, Session
+    from otjournal.model.words import Words
     from otjournal.prompts import Context, LogFlow
 
 
@@ -142,7 +143,7 @@ def log_cmd(
     draft, client_record, note = _begin(args, drafts, j, config, clock)
     if draft is None:
         draft = drafts.new("log", client_record.handle, clock, note)
-    items = noteform.checklist_items(config.extra_items)
+    items = noteform.items_for(config, client_record, clock.date())
     _write(LogSession(j, drafts, draft, config, client_record, items, given), args, note)
 
 
@@ -454,7 +455,18 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
             now(),
             self.config.duration_min,
             self.given,
+            self.self_mode,
         )
+
+    @property
+    def self_mode(self) -> bool:
+        """The client is the one writing (self mode, their own journal)."""
+        return self.config.self_mode and self.client.handle == self.config.default_client
+
+    def words(self) -> Words:
+        from otjournal.model.words import words_for
+
+        return words_for(self.subject(), now().date(), self.self_mode)
 
     def flow(self, console: Console) -> LogFlow:
         from otjournal.prompts import LogFlow
@@ -538,7 +550,7 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
             self.keep("editor")
             self.finalize()
 
-        form = sessionform.editor_form(self.draft.note, self.client, self.items)
+        form = sessionform.editor_form(self.draft.note, self.client, self.items, self.words())
         with self.guard():
             self.edit(form, accept)
         self.save()

@@ -36,7 +36,7 @@ SettingOpt = Annotated[
 ]
 AttendeeOpt = Annotated[
     Repeat,
-    typer.Option("--attendee", help="A role who attended (child, parent, teacher…); repeat."),
+    typer.Option("--attendee", help="A role who attended (client, parent, teacher…); repeat."),
 ]
 ByOpt = Annotated[
     str | None,
@@ -62,7 +62,7 @@ HomeworkOpt = Annotated[
 ]
 
 
-VoiceOpt = Annotated[str | None, typer.Option(help="The child's voice.")]
+VoiceOpt = Annotated[str | None, typer.Option(help="In the client's words (or actions).")]
 CaregiverReportOpt = Annotated[str | None, typer.Option(help="Caregiver's report.")]
 InvolvementOpt = Annotated[str | None, typer.Option(help="Caregiver involvement.")]
 RegStartOpt = Annotated[str | None, typer.Option(help="Regulation at the start.")]
@@ -136,7 +136,7 @@ SrsOpt = Annotated[
     str | None,
     typer.Option(
         "--srs",
-        help="Session Rating Scale (or the child version), four numbers 0-10: relationship, "
+        help="Session Rating Scale (or CSRS for young people), four numbers 0-10: relationship, "
         "goals and topics, approach or method, overall (e.g. 9,9,8,9).",
     ),
 ]

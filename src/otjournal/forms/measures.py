@@ -18,7 +18,7 @@ _SCALES = (
     (
         "srs",
         SRS_ITEMS,
-        "# Session Rating Scale or the child version (optional): each item 0-10; a total of\n"
+        "# Session Rating Scale, or CSRS for young people (optional): each item 0-10; a total of\n"
         "# 36 or less is worth talking about together.",
     ),
 )

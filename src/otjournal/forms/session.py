@@ -8,8 +8,8 @@ one set of rules: the model's. Pure: no I/O, the clock is passed in.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, time, timedelta, tzinfo
-from typing import Any
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
@@ -24,6 +24,9 @@ from otjournal.model.vocab import (
     MAX_MINUTES,
     NOT_HELD_TYPES,
 )
+
+if TYPE_CHECKING:
+    from otjournal.config import Config
 
 Note = dict[str, Any]
 
@@ -71,9 +74,15 @@ def missing_fields(note: Note, optional: Iterable[str] = ()) -> list[str]:
     return [k for k in REQUIRED if k not in optional and get(note, k) in (None, "", [], {})]
 
 
-def checklist_items(extra: tuple[Any, ...] = ()) -> list[tuple[str, str]]:
-    """The seven items of the seed, word for word, then the practice's own."""
-    return list(CHECKLIST) + [(e.item, e.text) for e in extra]
+def checklist_items(extra: tuple[Any, ...] = (), seven: bool = True) -> list[tuple[str, str]]:
+    """The seven items of the seed, word for word (unless ``seven`` is off: an adult
+    client, see Config.asks_the_seven), then the practice's own."""
+    return (list(CHECKLIST) if seven else []) + [(e.item, e.text) for e in extra]
+
+
+def items_for(config: Config, client: Client, on: date) -> list[tuple[str, str]]:
+    """The checklist items asked in a note for ``client`` written on ``on``."""
+    return checklist_items(config.extra_items, config.asks_the_seven(client.is_adult(on)))
 
 
 def parse_checklist_line(line: str, items: list[tuple[str, str]]) -> list[str]:
@@ -311,6 +320,7 @@ def parse_goal_flag(value: str) -> dict[str, Any]:
 
 _TAGS = {
     "child-led": "child_led",
+    "client-led": "child_led",  # the same flag, in an adult's words
     "c": "child_led",
     "interest": "interest_based",
     "interest-based": "interest_based",
@@ -339,7 +349,7 @@ def parse_tags(value: str) -> dict[str, bool]:
         if key is None:
             raise UsageError(
                 f"unknown activity tag {shown(word)}",
-                hint="c child-led · i interest-based · m movement/sensory · a adapted",
+                hint="c child- or client-led · i interest-based · m movement/sensory · a adapted",
             )
         flags[key] = True
     return flags

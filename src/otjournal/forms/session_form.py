@@ -14,12 +14,12 @@ from otjournal.model import Client
 from otjournal.model.client import AmbiguousGoal
 from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.vocab import (
-    ATTENDEE_ROLES,
     CHECKLIST_ANSWERS,
     FRAMEWORKS,
     LOGGED_TYPES,
     SETTINGS,
 )
+from otjournal.model.words import CHILD, Words
 
 
 def kv(key: str, value: Any) -> str:
@@ -28,7 +28,11 @@ def kv(key: str, value: Any) -> str:
 
 
 def editor_form(
-    note: Note, client: Client | None, items: list[tuple[str, str]], errors: list[str] | None = None
+    note: Note,
+    client: Client | None,
+    items: list[tuple[str, str]],
+    words: Words = CHILD,
+    errors: list[str] | None = None,
 ) -> str:
     """A pre-filled, commented TOML form. Blank values mean 'not recorded'."""
     lines: list[str] = []
@@ -45,7 +49,7 @@ def editor_form(
         kv("duration_min", note.get("duration_min", 45)),
         kv("session_type", note.get("session_type", "therapy")) + f"  # {' | '.join(LOGGED_TYPES)}",
         kv("setting", note.get("setting", "")) + f"  # {' | '.join(SETTINGS)}",
-        kv("attendees", note.get("attendees", [])) + f"  # {', '.join(ATTENDEE_ROLES)}",
+        kv("attendees", note.get("attendees", [])) + f"  # {', '.join(words.roles)}",
         kv("written_by", note.get("written_by", "")),
         "",
     ]
@@ -94,7 +98,7 @@ def editor_form(
     framework = reg.get("framework") or (client.regulation_framework if client else "zones")
     states = FRAMEWORKS.get(framework, ())
     lines += [
-        "[child_voice]  # what the child said or showed, in any mode",
+        f"[child_voice]  # what {words.follow} said or showed, in any mode",
         kv("text", voice.get("text", "")),
         kv("modes", voice.get("modes", [])),
         "",
@@ -110,8 +114,9 @@ def editor_form(
         kv("helped", reg.get("helped", [])),
         kv("notes", reg.get("notes", "")),
         "",
-        f"# The affirming checklist: answer = {' | '.join(CHECKLIST_ANSWERS)}",
     ]
+    if items:  # none for an adult when the seven are skipped and there are no own items
+        lines.append(f"# The affirming checklist: answer = {' | '.join(CHECKLIST_ANSWERS)}")
     answered = {c.get("item"): c for c in note.get("checklist", []) if isinstance(c, dict)}
     for key, text in items:
         c = answered.get(key, {})

@@ -18,6 +18,9 @@ from otjournal.model.vocab import (
     GOAL_STATUSES,
 )
 
+AGE_GROUPS = ("child", "adult")  # client.toml age_group: overrides the date of birth
+ADULT_AGE = 18
+
 
 class AmbiguousGoal(ValueError):
     def __init__(self, key: str, ids: tuple[str, ...]) -> None:
@@ -310,7 +313,20 @@ class Client:
     primary_disability: str = ""  # as the person or family names it
     people: tuple[Person, ...] = ()  # others named in notes (siblings, teachers, school…)
     hierarchy: tuple[Step, ...] = ()  # graded exposure steps (model.hierarchy)
+    age_group: str = ""  # "adult" or "child" when set on the profile; else from the birth date
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def is_adult(self, on: date) -> bool:
+        """Whether the tool speaks of this client as an adult on ``on``: the profile's
+        ``age_group`` when set; else 18 or older that day by the date of birth; else a
+        child (the first users are paediatric practices, so no birth date means child)."""
+        if self.age_group:
+            return self.age_group == "adult"
+        if self.date_of_birth is None:
+            return False
+        born = self.date_of_birth
+        years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+        return years >= ADULT_AGE
 
     def goal(self, goal_id: str) -> Goal | None:
         return next((g for g in self.goals if g.id == goal_id), None)
@@ -368,6 +384,7 @@ class Client:
             f.error("handle", problem)
         name = f.text("display_name", required=True)
         dob = f.date("date_of_birth")
+        age_group = f.choice("age_group", AGE_GROUPS) or ""
         framework = f.choice("regulation_framework", FRAMEWORKS, default="zones") or "zones"
         communication = f.text_list("communication")
         strengths = f.text_list("strengths")
@@ -402,6 +419,7 @@ class Client:
             primary_disability=primary_disability,
             people=people,
             hierarchy=hierarchy,
+            age_group=age_group,
             extra=f.extra(),
         )
 
@@ -413,6 +431,7 @@ class Client:
             "display_name": self.display_name,
         }
         put(out, "date_of_birth", self.date_of_birth)
+        put(out, "age_group", self.age_group)
         out["regulation_framework"] = self.regulation_framework
         put(out, "communication", self.communication)
         put(out, "strengths", self.strengths)

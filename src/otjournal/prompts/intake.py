@@ -1,5 +1,5 @@
 """The guided ``otj intake`` flow: the session's when, where and who (as ``otj log``
-asks them), then the groundwork of the episode, then the child's voice and the plan.
+asks them), then the groundwork of the episode, then the client's voice and the plan.
 
 Every answer goes into the draft at once (a repeated part, such as a consent or a goal,
 is kept from its first answer on), so an interruption loses at most the line typed.
@@ -40,7 +40,7 @@ class IntakeFlow(LogFlow):
             ("consent", "Consent", self.ask_consent),
             ("assessments", "Standardised assessments", self.ask_assessments),
             ("goals", "Goals set together", self.ask_new_goals),
-            ("voice", "The child's voice", self.ask_voice),
+            ("voice", self.ctx.words.voice_title, self.ask_voice),
             ("plan", "Plan", self.ask_plan),
         ]
 

@@ -41,6 +41,7 @@ from otjournal.model.vocab import (
     NON_CLIENT_TYPES,
     SETTINGS,
 )
+from otjournal.model.words import Words, words_for
 from otjournal.prompts.base import Asker, pick, reuse
 
 
@@ -53,6 +54,12 @@ class Context:
     now: datetime  # the clock when the flow started
     duration_default: int
     given: frozenset[str] = frozenset()  # dotted keys given on the command line
+    self_mode: bool = False  # the client is the one writing: the questions say "you"
+
+    @property
+    def words(self) -> Words:
+        """The words for this client ("the child", "the client" or "you")."""
+        return words_for(self.client, self.now.date(), self.self_mode)
 
 
 class LogFlow(Asker):
@@ -78,10 +85,12 @@ class LogFlow(Asker):
             ("who", "Who attended", self.ask_who),
             ("goals", "Goals addressed", self.ask_goals),
             ("activities", "Activities", self.ask_activities),
-            ("voice", "The child's voice", self.ask_voice),
+            ("voice", self.ctx.words.voice_title, self.ask_voice),
             ("caregiver", "Caregiver", self.ask_caregiver),
             ("regulation", "Regulation", self.ask_regulation),
-            ("checklist", "Affirming checklist", self.ask_checklist),
+            # No items: the seven are skipped for an adult ([checklist] adults) and
+            # the practitioner has none of their own.
+            *([("checklist", "Affirming checklist", self.ask_checklist)] if self.ctx.items else []),
             ("plan", "Plan", self.ask_plan),
             ("risk", "Risk", self.ask_risk),
         ]
@@ -177,11 +186,13 @@ class LogFlow(Asker):
             return
         last = self.ctx.last
         default = self.note.get("attendees") or (
-            list(last.attendees) if last else ["child", "parent"]
+            list(last.attendees) if last else list(self.ctx.words.attendees)
         )
         while True:
             raw = self.ask(
-                "Who attended", ", ".join(default), "comma-separated: " + ", ".join(ATTENDEE_ROLES)
+                "Who attended",
+                ", ".join(default),
+                "comma-separated: " + ", ".join(self.ctx.words.roles),
             )
             roles = [pick(w.strip().lower(), ATTENDEE_ROLES) for w in raw.split(",") if w.strip()]
             if roles and all(roles):
@@ -260,7 +271,7 @@ class LogFlow(Asker):
         done: list[dict[str, Any]] = []
         queue = list(chosen)
         self.say(
-            "[dim]Tags: c child-led · i interest-based · m movement/sensory · "
+            f"[dim]Tags: c {self.ctx.words.led} · i interest-based · m movement/sensory · "
             "a adapted in-session (a good sign)[/]"
         )
         while True:
@@ -313,7 +324,7 @@ class LogFlow(Asker):
         if a.get("adapted"):
             self.ask_text_into(a, "adaptation", "  How was it adapted", a.get("adaptation", ""))
             sync()
-        self.ask_text_into(a, "response", "  The child's response", a.get("response", ""))
+        self.ask_text_into(a, "response", self.ctx.words.response, a.get("response", ""))
         for key in ("adaptation", "response"):
             if not a.get(key):
                 a.pop(key, None)

@@ -62,6 +62,7 @@ PROFILE = (
     ("handle", "handle"),
     ("display_name", "display_name"),
     ("date_of_birth", "date_of_birth"),
+    ("age_group", "age_group"),
     ("regulation_framework", "regulation_framework"),
     ("communication", "communication"),
     ("strengths", "strengths"),

@@ -276,6 +276,7 @@ class ClientRow:
     sessions: int
     last_session: Session | None
     discharge: Session | None
+    adult: bool = False  # as the tool speaks of them today (Client.is_adult)
 
     @property
     def discharged(self) -> date | None:
@@ -287,6 +288,7 @@ class ClientRow:
             "handle": c.handle,
             "display_name": c.display_name,
             "regulation_framework": c.regulation_framework,
+            "age_group": "adult" if self.adult else "child",
             "active_goals": len(c.active_goals),
             "sessions": self.sessions,
             "last_session": self.last_session.start if self.last_session else None,
@@ -296,14 +298,20 @@ class ClientRow:
 
 
 def client_rows(
-    clients: Iterable[Client], sessions_by_client: dict[str, list[Session]], *, show_all: bool
+    clients: Iterable[Client],
+    sessions_by_client: dict[str, list[Session]],
+    *,
+    show_all: bool,
+    today: date | None = None,
 ) -> list[ClientRow]:
     """Clients in care (and, ``show_all``, the discharged too), each with their count of
     sessions, the last, and the discharge that closed their last episode."""
     rows = []
     for c in clients:
         sessions = sorted(sessions_by_client.get(c.handle, []), key=lambda s: s.start)
-        row = ClientRow(c, len(sessions), sessions[-1] if sessions else None, discharged(sessions))
+        last = sessions[-1] if sessions else None
+        adult = c.is_adult(today) if today else False
+        row = ClientRow(c, len(sessions), last, discharged(sessions), adult)
         if show_all or row.discharge is None:
             rows.append(row)
     return rows
@@ -330,6 +338,16 @@ def clients_grid(rows: Sequence[ClientRow], *, show_all: bool) -> textgrid.Grid:
 # -- a client's page ----------------------------------------------------------------------
 
 
+def age_group_line(client: Client, today: date) -> str:
+    """Adult or child, and why: the profile's age_group, the date of birth, or neither."""
+    group = "adult" if client.is_adult(today) else "child"
+    if client.age_group:
+        return f"{group} (set on the profile)"
+    if client.date_of_birth:
+        return f"{group} (from the date of birth)"
+    return f"{group} (no date of birth or age group recorded)"
+
+
 def client_page(client: Client, sessions: Sequence[Session], today: date) -> Group:
     """``client show``: the profile, the episode of care at a glance, then each goal with
     its status, baseline and ratings."""
@@ -341,6 +359,7 @@ def client_page(client: Client, sessions: Sequence[Session], today: date) -> Gro
     if client.date_of_birth:
         born = client.date_of_birth
         lines.append(Text(f"born {born} (age {age(born, today)})"))
+    lines.append(Text(f"age group: {age_group_line(client, today)}"))
     lines.append(Text(f"regulation framework: {client.regulation_framework}"))
     if client.communication:
         lines.append(Text(f"communication: {', '.join(client.communication)}"))

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
+from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
 from otjournal.views.closing import printout_sections
 from otjournal.views.intake import intake_sections
@@ -70,6 +71,7 @@ def build(
     now, ch = reading.session, reading.changes
     title = "Session note" + (" (late entry)" if s.late_entry else "")
     name = f"{client.display_name} ({s.client})" if client else s.client
+    words = words_for(client, s.start.date())  # the client's age on the session's day
     header: list[tuple[str, str]] = [("Client", name)]
     if client and client.date_of_birth:
         header.append(("Date of birth", str(client.date_of_birth)))
@@ -114,10 +116,10 @@ def build(
         ),
         Section(
             "Activities",
-            tuple(_activity(a, n, reading) for n, a in enumerate(s.activities, start=1)),
+            tuple(_activity(a, n, reading, words.led) for n, a in enumerate(s.activities, start=1)),
         ),
         Section(
-            "Child's voice",
+            words.voice_heading,
             _one(
                 ("In their words", s.child_voice.text),
                 *_amended(reading, "child_voice.text", "In their words"),
@@ -299,11 +301,11 @@ def _goal(
     )
 
 
-def _activity(a: Activity, n: int, reading: Reading) -> Entry:
+def _activity(a: Activity, n: int, reading: Reading, led: str) -> Entry:
     ways = [
         word
         for word, on in (
-            ("child-led", a.child_led),
+            (led, a.child_led),
             ("interest-based", a.interest_based),
             ("movement/sensory", a.movement_sensory),
             ("adapted in-session", a.adapted),

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from otjournal.model.vocab import FRAMEWORK_NAMES, FRAMEWORKS
+from otjournal.model.words import words_for
 from otjournal.numbers.outcomes import COPM_CAVEAT
 from otjournal.numbers.session import face_to_face, quarter_hours
 from otjournal.numbers.session import supports as count_supports
@@ -104,10 +105,11 @@ def supports(t: ClientTrends) -> list[Block]:
     a = t.activities
     if a.total:
         share = (a.share(a.child_led_or_interest) or 0) * 100
+        led = words_for(t.client, t.until).led
         b.append(
             Block(
                 "p",
-                f"{_plural(a.total, 'activity', 'activities')}: {share:.0f}% child-led or "
+                f"{_plural(a.total, 'activity', 'activities')}: {share:.0f}% {led} or "
                 f"built on the participant's interests; {a.movement_sensory} with movement "
                 f"or sensory input; {a.adapted} adapted during the session to follow them.",
             )

@@ -21,6 +21,7 @@ from otjournal.model.vocab import (
     CHECKLIST_KEYS,
     FRAMEWORK_NAMES,
 )
+from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
 from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
@@ -86,6 +87,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
     reading = read_now(s)
     now, ch = reading.session, reading.changes
     name = client.display_name if client else s.client
+    words = words_for(client, s.start.date())  # the client's age on the session's day
     header = Text.assemble(
         (f"{name}", "bold"),
         f" ({s.client}) · {when(s)}–{now.end:%H:%M} · ",
@@ -130,7 +132,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         tags = [
             t
             for t, on in (
-                ("child-led", a.child_led),
+                (words.led, a.child_led),
                 ("interest-based", a.interest_based),
                 ("movement/sensory", a.movement_sensory),
                 ("adapted in-session", a.adapted),
@@ -157,7 +159,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
     voice = _para("in their words", s.child_voice.text) + _amended(reading, "child_voice.text")
     if s.child_voice.modes:
         voice.append(Text(f"communication: {', '.join(s.child_voice.modes)}"))
-    out.append(_section("Child's voice", voice))
+    out.append(_section(words.voice_heading, voice))
     out.append(
         _section(
             "Caregiver",

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from otjournal.model.vocab import FRAMEWORK_NAMES
+from otjournal.model.words import words_for
 from otjournal.numbers.measures import MeasuresSummary
 from otjournal.numbers.outcomes import COPM_CAVEAT, CopmSummary, Mean, baseline_hint
 from otjournal.numbers.session import (
@@ -110,25 +111,7 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
     parts += goal_parts(t)
     parts.append(Text(""))
 
-    parts.append(_title("Affirming checklist: each item on its own, (yes + ½ partly) / applicable"))
-    parts.append(ByWidth(lambda console, options: checklist_table(t.checklist, console, options)))
-    low = lowest_item(t.checklist)
-    if low is not None:
-        note = f"For reflection: “{_short(low.text, 48)}” ({pct(low.rate)})"
-        if low.no_sessions:
-            note += f"; “no” in {', '.join(low.no_sessions[:3])}"
-            note += f" and {len(low.no_sessions) - 3} more" if len(low.no_sessions) > 3 else ""
-        parts.append(Text(note, style="dim"))
-    others = [r for r in t.checklist if r is not low and r.no_sessions]
-    for r in others:
-        parts.append(
-            Text(
-                f"“no” for “{_short(r.text, 40)}” in {', '.join(r.no_sessions[:3])}"
-                + (f" and {len(r.no_sessions) - 3} more" if len(r.no_sessions) > 3 else ""),
-                style="dim",
-            )
-        )
-    parts.append(Text(""))
+    parts += checklist_parts(t)
 
     reg = t.regulation
     if reg.sessions:
@@ -145,13 +128,14 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
 
     a = t.activities
     if a.total:
+        words = words_for(t.client, t.until)
         parts.append(_title("Activities"))
         parts.append(Text("Most used: " + ", ".join(f"{n} ({k})" for n, k in a.most_used)))
         parts.append(
             Text(
-                f"Child-led or interest-based {pct(a.share(a.child_led_or_interest))} · "
+                f"{words.led_share} or interest-based {pct(a.share(a.child_led_or_interest))} · "
                 f"movement/sensory {pct(a.share(a.movement_sensory))} · adapted in-session "
-                f"{a.adapted} of {a.total} (a good sign: plans that follow the child)"
+                f"{a.adapted} of {a.total} (a good sign: plans that follow {words.follow})"
             )
         )
         parts.append(Text(""))
@@ -176,6 +160,34 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
         Text("By who attended: " + " · ".join(f"{k} {n}" for k, (n, _) in sup.by_role.items()))
     )
     return Group(*parts)
+
+
+def checklist_parts(t: ClientTrends) -> list[RenderableType]:
+    """Each item's rate, and the lowest for reflection; one line when none was answered."""
+    parts: list[RenderableType] = []
+    if not any(r.counts for r in t.checklist):
+        # Not asked (an adult client, by default): no table of blank rates.
+        return [_title("Affirming checklist"), Text("Not recorded in this period."), Text("")]
+    parts.append(_title("Affirming checklist: each item on its own, (yes + ½ partly) / applicable"))
+    parts.append(ByWidth(lambda console, options: checklist_table(t.checklist, console, options)))
+    low = lowest_item(t.checklist)
+    if low is not None:
+        note = f"For reflection: “{_short(low.text, 48)}” ({pct(low.rate)})"
+        if low.no_sessions:
+            note += f"; “no” in {', '.join(low.no_sessions[:3])}"
+            note += f" and {len(low.no_sessions) - 3} more" if len(low.no_sessions) > 3 else ""
+        parts.append(Text(note, style="dim"))
+    others = [r for r in t.checklist if r is not low and r.no_sessions]
+    for r in others:
+        parts.append(
+            Text(
+                f"“no” for “{_short(r.text, 40)}” in {', '.join(r.no_sessions[:3])}"
+                + (f" and {len(r.no_sessions) - 3} more" if len(r.no_sessions) > 3 else ""),
+                style="dim",
+            )
+        )
+    parts.append(Text(""))
+    return parts
 
 
 def hours(minutes: int) -> str:
