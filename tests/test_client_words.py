@@ -204,8 +204,8 @@ def test_the_editor_hints_nothing(runner, mia, notes, tmp_path, monkeypatch, for
 # must be saved (dotted keys). The order follows prompts/homework.py.
 PROMPTED: dict[str, tuple[list[str], list[str], dict[str, Any]]] = {
     "practice": (
-        ["hw-lace"],  # the assignment, so the entry asks nothing about what was practised
-        ["p", SAM, "", "", "", "y"],
+        ["hw-lace"],  # the assignment: what was practised defaults to its name
+        ["", "p", SAM, "", "", "", "y"],
         {"practice.how_it_went": SAM},
     ),
     "relaxation": (
@@ -317,6 +317,7 @@ def test_a_thought_record_in_a_terminal_in_self_mode_hints_nothing(runner, notes
     child.answer("…", "")
     child.answer("balanced thought", "")
     child.answer("Re-rate ashamed", "")
+    child.answer("Would you like to see where support is", "")  # a self-journal: offered
     child.answer("Save?", "y")
     child.expect_re(r"Saved thought-record entry \S+\.")
     child.finish(0)

@@ -487,7 +487,7 @@ def test_interactive_practice_for_a_child(runner, mia, notes):
         "homework",
         "log",
         "mia-k",
-        input=lines("1", "", "yesterday 19:30", "p", "three holes", "6", "7", "4", "6", "y"),
+        input=lines("1", "", "yesterday 19:30", "", "p", "three holes", "6", "7", "4", "6", "y"),
     )
     assert result.exit_code == 0, result.output
     prompts = result.stderr
@@ -519,13 +519,16 @@ def test_interactive_not_this_time_skips_mastery_and_pleasure(runner, mia, notes
         "mia-k",
         "--kind",
         "practice",
-        input=lines("", "", "n", "tired after school", "", "y"),
+        input=lines("", "", "", "n", "y"),
     )
     assert result.exit_code == 0, result.output
+    assert "What did Mia practise" in result.stderr  # nothing assigned picked: asked
     assert "Mastery" not in result.stderr
+    assert "How did it go" not in result.stderr  # "not this time": nothing to rate
+    assert "Did Mia do it: not this time" in result.stderr  # the review, in words
     assert not any(w in result.output.lower() for w in NEUTRAL_BANNED)
     e = only_entry(notes)
-    assert e["practice"] == {"done": "not-this-time", "how_it_went": "tired after school"}
+    assert e["practice"] == {"done": "not-this-time"}
     assert wall(e["at"]) <= wall(local_now())
 
 
@@ -1103,9 +1106,10 @@ def test_self_mode_questions_say_you(runner, notes, config_path):
     assert run(runner, "init", "--self", "--name", "Sam Lee").exit_code == 0
     added = run(runner, *sh("homework add --text 'Walk 10 minutes' --per-week 3"))
     assert added.exit_code == 0, added.output
-    result = run(runner, "homework", "log", input=lines("1", "", "y", "", "", "", "", "y"))
+    result = run(runner, "homework", "log", input=lines("1", "", "", "y", "", "", "", "", "y"))
     assert result.exit_code == 0, result.output
     assert "your entry" in result.stderr
+    assert "What did you practise (Enter to skip) [Walk 10 minutes]" in result.stderr
     assert "Did you do it" in result.stderr
     assert "Did Sam" not in result.stderr
     assert "Who is writing" not in result.stderr  # it is you

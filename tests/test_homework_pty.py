@@ -70,6 +70,7 @@ def test_mood_check_and_practice_log_in_a_terminal(journal, notes, isolated_home
     child.answer("What is this entry", "1")
     child.answer("Who is writing", "")
     child.answer("When", "yesterday 19:30")
+    child.answer("What did Mia practise", "")  # the homework's name by default
     child.answer("Did Mia do it", "p")
     child.answer("How did it go", "three holes, then a break")
     child.answer("Mastery", "6")
@@ -93,3 +94,116 @@ def test_mood_check_and_practice_log_in_a_terminal(journal, notes, isolated_home
     drafts = isolated_home / "state" / "otjournal" / "drafts"
     assert not drafts.exists() or not list(drafts.glob("*.toml"))
     assert len(list(Journal(notes).load().homework)) == 2
+
+
+# -- issue 16, item 6: the review screen in words, "not this time", change one answer -----
+
+RAW_NAMES = ("how_it_went", "done:", "what:", "anchor_", "tension_", "emotions", "thoughts:")
+
+
+def review_screen(child: Pty) -> str:
+    """What the last review screen showed, from its title to its question."""
+    child.expect("Save? y = save, c = change one answer, e = start again, q = keep the draft")
+    return "1 When:" + child.output.replace("\r\n", "\n").rsplit("1 When:", 1)[1]
+
+
+def test_practice_not_this_time_asks_what_and_skips_how_it_went(journal, notes):
+    journal.add_client(
+        make_client(
+            caregivers=(Caregiver("Sarah", "mother"),),
+            assignments=(Assignment("hw-lace", "Lacing card", "practice", 5, date(2020, 1, 1)),),
+        )
+    )
+    child = spawn("homework", "log", "mia-k", "--kind", "practice")
+    child.answer("Who is writing", "")
+    child.answer("When", "")
+    child.answer("What did Mia practise", "buttons")  # nothing assigned picked: asked
+    child.answer("Did Mia do it", "n")
+    screen = review_screen(child)
+    assert "How did it go" not in child.output  # "not this time": not asked
+    assert "Mastery" not in child.output
+    for shown in ("1 When:", "2 Who is writing: Sarah", "3 What did Mia practise: buttons"):
+        assert shown in screen, screen
+    assert "4 Did Mia do it: not this time" in screen
+    assert not any(raw in screen for raw in RAW_NAMES), screen
+
+    # Change one answer: only that question is asked again, then the screen again.
+    child.child.sendline("c")
+    child.answer("Which answer (its number)", "3")
+    child.answer("What did Mia practise", "doing up buttons")
+    screen = review_screen(child)
+    assert "3 What did Mia practise: doing up buttons" in screen
+    assert screen.count("Did Mia do it") == 1  # shown, not asked again
+    child.child.sendline("y")
+    entry_id = child.expect_re(r"Saved practice entry (\S+)\.").group(1)
+    child.finish(0)
+    assert read_entry(notes, entry_id)["practice"] == {
+        "done": "not-this-time",
+        "what": "doing up buttons",
+    }
+
+
+def test_a_thought_record_review_in_words_and_support_when_asked(runner, notes):
+    from otjournal.cli import app
+
+    assert runner.invoke(app, ["init", "--self", "--name", "Sam Lee"]).exit_code == 0
+    child = spawn("homework", "log", "--kind", "thought-record")
+    child.answer("When", "")
+    child.answer("Situation", "Meeting at work")
+    child.answer("…", "")
+    child.answer("Emotion", "anxious")
+    child.answer("How strong", "80")
+    child.answer("Another emotion", "sad")
+    child.answer("How strong", "50")
+    child.answer("Another emotion", "")
+    child.answer("Automatic thought", "I will get it wrong")
+    child.answer("How much do you believe it", "75")
+    child.answer("Another thought", "")
+    for prompt in ("Evidence for", "Evidence against", "A balanced thought"):
+        child.answer(prompt, "")
+    child.answer("Re-rate anxious now", "40")
+    child.answer("Re-rate sad now", "30")
+    child.answer("Would you like to see where support is (y/N)", "y")
+    screen = review_screen(child)
+    assert "Who is writing" not in screen  # a self-journal: it is you
+    for shown in (
+        "2 Situation: where, when, what happened: Meeting at work",
+        "3 Emotion: anxious 80 → 40",
+        "4 Emotion: sad 50 → 30",
+        "5 Automatic thought: I will get it wrong (believed 75 %, the hot thought)",
+    ):
+        assert shown in screen, screen
+    assert "support" not in screen.lower()  # the person's request is not part of the entry
+    assert not any(raw in screen for raw in RAW_NAMES), screen
+
+    child.child.sendline("c")
+    child.answer("Which answer (its number)", "4")
+    child.answer("Emotion", "")  # Enter keeps "sad"
+    child.answer("How strong", "")
+    child.answer("Re-rate sad now", "20")
+    screen = review_screen(child)
+    assert "4 Emotion: sad 50 → 20" in screen, screen
+    child.child.sendline("y")
+    entry_id = child.expect_re(r"Saved thought-record entry (\S+)\.").group(1)
+    child.expect("000 in an emergency")
+    child.finish(0)
+    assert child.output.count("Lifeline 13 11 14") == 1  # once
+    path = notes / "clients" / "me" / "homework" / f"{entry_id}.toml"
+    saved = path.read_text("utf-8")
+    assert "Lifeline" not in saved and "support" not in saved  # nothing stored about it
+    record = tomllib.loads(saved)["thought_record"]
+    assert [(e["name"], e["before"], e["after"]) for e in record["emotions"]] == [
+        ("anxious", 80, 40),
+        ("sad", 50, 20),
+    ]
+
+    # Not asked for: not shown.
+    child = spawn("homework", "log", "--kind", "thought-record")
+    child.answer("When", "")
+    child.run([("Situation", "Bus"), ("…", ""), ("Emotion", "tense"), ("How strong", "60")])
+    child.run([("Another emotion", ""), ("Automatic thought", "late"), ("believe it", "50")])
+    child.run([("Another thought", ""), ("Evidence for", ""), ("Evidence against", "")])
+    child.run([("A balanced thought", ""), ("Re-rate tense now", "")])
+    child.answer("Would you like to see where support is (y/N)", "")
+    finish(child, "thought-record")
+    assert "Lifeline" not in child.output

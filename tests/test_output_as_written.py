@@ -551,11 +551,11 @@ def test_the_homework_review_screen_wraps_every_word_and_keeps_brackets(runner, 
     result = runner.invoke(
         app,
         ["homework", "log", "mia-k", "--kind", "practice"],
-        input="\n".join(["", "", "n", how, "", "y"]) + "\n",
+        input="\n".join(["", "", "", "p", how, "", "", "", "y"]) + "\n",
         env={"COLUMNS": "40"},
     )
     assert result.exit_code == 0, result.output
-    screen = result.stderr.split("how_it_went")[1].split("Save?")[0]
+    screen = result.stderr.rsplit("How did it go: ", 1)[1].split("Save?")[0]
     lines_fit(screen, 40)
     words_in_order(screen, how, 40)
     assert "[sic]" in screen and "\\[sic]" not in screen

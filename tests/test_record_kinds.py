@@ -234,7 +234,9 @@ def test_gratitude_through_the_prompts(runner, mia, notes):
     prompts = result.stderr
     assert "Something you are grateful for" in prompts
     assert "Another" in prompts
-    assert "items: Sun on the balcony; Tea with Nan" in prompts  # the review before saving
+    # the review before saving, in the question's words
+    assert "Something you are grateful for: Sun on the balcony; Tea with Nan" in prompts
+    assert "Mood now: 8 (0-10)" in prompts
     [e] = entries(notes)
     assert e["written_by"] == "Sarah"
     assert e["gratitude"] == {"items": ["Sun on the balcony", "Tea with Nan"], "mood": 8}
@@ -312,21 +314,23 @@ def test_gratitude_in_the_summary(runner, grateful):
     result = run(runner, "homework", "summary", "mia-k")
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Gratitude\n2 entries; mood 7.0/10 on average" in out
+    assert "Gratitude\n2 gratitude entries; mood 7.0/10 on average" in out
     assert "gratitude: Sun; Tea, mood 6/10" in out
     assert "practice: not this time" in out
     assert not any(w in out.lower() for w in NOT_STRENGTHS_BASED)
     data = json.loads(run(runner, "homework", "summary", "mia-k", "--json").output)
-    [numbers] = data["kinds"]
-    assert numbers["kind"] == "gratitude" and numbers["count"] == 2
+    numbers = {k["kind"]: k for k in data["kinds"]}["gratitude"]
+    assert numbers["count"] == 2
     assert numbers["means"] == [["mood", 7.0, "/10"]]
+    assert numbers["words"] == "2 gratitude entries; mood 7.0/10 on average"
 
 
-def test_a_summary_without_gratitude_has_no_kinds_key(runner, mia):
+def test_a_summary_has_one_kind_row_per_kind_logged(runner, mia):
     ok = log(runner, "hw-lace", "--by", "Sarah", "--done", "yes", "--no-input")
     assert ok.exit_code == 0, ok.output
     data = json.loads(run(runner, "homework", "summary", "mia-k", "--json").output)
-    assert "kinds" not in data  # the JSON of the kinds before stays as it was
+    assert [k["kind"] for k in data["kinds"]] == ["practice"]
+    assert data["kinds"][0]["words"] == "1 practice entry: Lacing card ×1"
 
 
 def test_gratitude_in_the_export(runner, grateful):
@@ -347,7 +351,7 @@ def test_gratitude_in_the_export(runner, grateful):
 def test_gratitude_in_the_progress_report(runner, grateful):
     result = run(runner, "report", "mia-k")
     assert result.exit_code == 0, result.output
-    assert "Gratitude: 2 entries; mood 7.0/10 on average." in result.stdout
+    assert "Gratitude: 2 gratitude entries; mood 7.0/10 on average." in result.stdout
 
 
 def test_gratitude_in_the_trends_view(runner, grateful, mia):
@@ -355,7 +359,7 @@ def test_gratitude_in_the_trends_view(runner, grateful, mia):
     mia.add_session(make_session(start=a_week_ago, plan=Plan("Followed Mia's lead.", "")))
     result = run(runner, "trends", "mia-k")
     assert result.exit_code == 0, result.output
-    assert "Gratitude: 2 entries; mood 7.0/10 on average" in result.output
+    assert "Gratitude: 2 gratitude entries; mood 7.0/10 on average" in result.output
 
 
 @pytest.mark.pty

@@ -15,7 +15,6 @@ from otjournal.cli.common import (
     err,
     journal,
     now,
-    print_wrapped,
     today,
 )
 from otjournal.cli.drafting import (
@@ -56,6 +55,7 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         self.j = j
         self.client = client
         self.config = config
+        self.wants_support = False  # asked for in a thought record; never stored
 
     def finalize(self) -> HomeworkEntry:
         from otjournal.forms import homework as entryform
@@ -71,7 +71,7 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         from otjournal.forms.support import support_message
 
         typer.echo(f"Saved {saved.record.entry_kind} entry {saved.record.id}.")  # no Rich
-        support = support_message(saved.record, self.client, self.config)
+        support = support_message(saved.record, self.client, self.config, self.wants_support)
         if support:  # once, after this save; nothing about it is stored
             typer.echo(support, err=True)
 
@@ -87,8 +87,6 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
 
     def interactive(self, ctx: Any) -> None:
         from rich.markup import escape
-        from rich.padding import Padding
-        from rich.text import Text
 
         from otjournal.errors import ValidationErrors
         from otjournal.prompts.homework import HomeworkFlow
@@ -116,23 +114,15 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
                         console.print(f"[yellow]needs fixing:[/] {escape(e.message)}", markup=True)
                     self.draft.step = "kind"
                     continue
-                for line in flow.summary_lines():
-                    # Wrapped under its own indent: the whole entry is there to approve.
-                    text = line.lstrip()
-                    print_wrapped(Padding(Text(text), (0, 0, 0, len(line) - len(text))), console)
-                answer = flow.ask(
-                    "Save? y = save, e = start again, q = keep the draft", "y"
-                ).lower()
-                if answer.startswith("y"):
+                answer = flow.review()
+                if answer == "save":
+                    self.wants_support = flow.wants_support
                     self.save()
                     return
-                if answer.startswith("q"):
+                if answer == "quit":
                     self.keep("review")
                     raise self.stopped("stopped before saving", ExitCode.OK)
-                if answer.startswith("e"):
-                    self.draft.step = "when"
-                else:
-                    self.draft.step = "review"
+                self.draft.step = "when" if answer == "again" else "review"
 
     def edit_entry(self, assignment_text: str) -> None:
         from otjournal.forms import homework as entryform
@@ -279,7 +269,8 @@ def _log_prompts(
         if config.self_mode
         else last_writer or (record.caregivers[0].name if record.caregivers else "")
     )
-    return HomeworkContext(record, current, config.self_mode, clock, writer)
+    support = config.self_mode and bool(config.support_lines)
+    return HomeworkContext(record, current, config.self_mode, clock, writer, support)
 
 
 def with_spec_options(command: Callable[..., None]) -> Callable[..., None]:

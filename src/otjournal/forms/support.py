@@ -1,6 +1,7 @@
-"""Where help is, shown once and gently after a self-journal entry with a very low mood
-(issue 16, item 7). Never blocking, nothing stored about it, and never shown for a
-practitioner's own entries: only in self mode, or for an entry the client wrote."""
+"""Where help is, shown once and gently after a self-journal entry with a very low mood,
+or after a thought record whose writer asked to see it (issue 16, item 7). Never
+blocking, nothing stored about it, and never shown for a practitioner's own entries:
+only in self mode, or for an entry the client wrote."""
 
 from __future__ import annotations
 
@@ -26,10 +27,13 @@ def by_the_person(entry: HomeworkEntry, client: Client, config: Config) -> bool:
     )
 
 
-def support_message(entry: HomeworkEntry, client: Client, config: Config) -> str | None:
-    """The few lines to show after saving ``entry``, or None."""
+def support_message(
+    entry: HomeworkEntry, client: Client, config: Config, asked: bool = False
+) -> str | None:
+    """The few lines to show after saving ``entry``, or None. ``asked``: the person asked
+    to see them (a thought record's question); the asking is not kept anywhere."""
     low = entry.mood is not None and entry.mood.mood <= LOW_MOOD
-    if not (low and config.support_lines and by_the_person(entry, client, config)):
+    if not ((low or asked) and config.support_lines and by_the_person(entry, client, config)):
         return None
     lines = "\n".join(f"  {line}" for line in config.support_lines)
     return (

@@ -98,6 +98,20 @@ def _relaxation_line(r: Relaxation) -> str:
     return detail
 
 
+def emotion_words(name: str, before: Any, after: Any = None) -> str:
+    """``anxious 80 → 40`` (or ``anxious 80`` when not re-rated), as the person rated it."""
+    return f"{name} {before}" + (f" → {after}" if after is not None else "")
+
+
+def _thought_record_line(t: ThoughtRecord) -> str:
+    return ", ".join(emotion_words(em.name, em.before, em.after) for em in t.emotions)
+
+
+def _practice_line(p: Any) -> str:
+    done = DONE_WORDS.get(p.done, p.done)
+    return f"{p.what} ({done})" if p.what else done
+
+
 def _emotion_after_mean(t: ThoughtRecord) -> float | None:
     after = [em.after for em in t.emotions if em.after is not None]
     return round(sum(after) / len(after), 2) if after else None
@@ -137,6 +151,13 @@ PRACTICE = RecordKind(
     model="Practice",
     fields=(
         FieldSpec(
+            "what",
+            "What did you practise",
+            flag="--what",
+            flag_help="What was practised (the homework's name when left out).",
+            from_assignment=True,
+        ),
+        FieldSpec(
             "done",
             "Did you do it",
             "choice",
@@ -158,7 +179,7 @@ PRACTICE = RecordKind(
     ),
     form_hint=f"done = {' | '.join(HOMEWORK_DONE)}; mastery, pleasure, mood_before, "
     "mood_after 0-10",
-    line=lambda p: DONE_WORDS.get(p.done, p.done),
+    line=_practice_line,
     columns=(
         Column("done", "practice: yes, partly or not-this-time", _attr("done")),
         Column("mastery", "practice: 0-10", _attr("mastery")),
@@ -256,11 +277,16 @@ THOUGHT_RECORD = RecordKind(
             flag_help="Balanced thought.",
             skeleton="",
         ),
-        _percent("balanced_belief", "How much do you believe it, 0-100 %", "--balanced-belief"),
+        _percent(
+            "balanced_belief",
+            "How much do you believe it, 0-100 %",
+            "--balanced-belief",
+            shown="Belief in the balanced thought",
+        ),
     ),
     form_hint="situation; [[thought_record.emotions]] name, before, after 0-100; "
     "[[thought_record.thoughts]] text, belief 0-100, hot = true on one",
-    line=lambda t: "thought record",
+    line=_thought_record_line,
     columns=(
         Column(
             "emotions",
@@ -327,7 +353,15 @@ JOURNAL = RecordKind(
     name="journal",
     title="journal entry",
     attr="",
-    fields=(FieldSpec("text", "Write as much or as little as you like", required=True, top=True),),
+    fields=(
+        FieldSpec(
+            "text",
+            "Write as much or as little as you like",
+            required=True,
+            top=True,
+            shown="What you wrote",
+        ),
+    ),
     form_hint='text = """..."""',
 )
 

@@ -28,6 +28,7 @@ class Practice:
     pleasure: int | None = None
     mood_before: int | None = None
     mood_after: int | None = None
+    what: str = ""  # what was practised, when the homework's name does not say it
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -35,6 +36,7 @@ class Practice:
         return cls(
             done=f.choice("done", HOMEWORK_DONE, required=True) or "",
             how_it_went=f.text("how_it_went"),
+            what=f.text("what"),
             mastery=f.integer("mastery", 0, 10),
             pleasure=f.integer("pleasure", 0, 10),
             mood_before=f.integer("mood_before", 0, 10),
@@ -44,6 +46,7 @@ class Practice:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"done": self.done}
+        put(out, "what", self.what)
         put(out, "how_it_went", self.how_it_went)
         for k in ("mastery", "pleasure", "mood_before", "mood_after"):
             put(out, k, getattr(self, k))

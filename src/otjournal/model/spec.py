@@ -34,6 +34,12 @@ class FieldSpec:
     example: str = ""  # a value the flag takes, for help and tests ("anxious:80:40")
     top: bool = False  # a key of the entry itself, not of the kind's table
     given_by: str = ""  # how a person gives it when no one flag does ("--date/--time")
+    shown: str = ""  # its name on the review screen, where the question would read oddly
+
+    @property
+    def name(self) -> str:
+        """What the review screen calls it: ``shown``, else the question."""
+        return self.shown or self.label
 
     @property
     def scale(self) -> str:

@@ -9,15 +9,24 @@ is a count against what was planned, never a grade.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
-from statistics import mean
 from typing import Any
 
 from otjournal.model import Assignment, Client, HomeworkEntry, Session
 from otjournal.model.kinds import HOMEWORK
+from otjournal.model.spec import RecordKind
 from otjournal.model.vocab import NOT_HELD_TYPES
+from otjournal.numbers import kind_summary
+from otjournal.numbers.kind_summary import Change as Change
+from otjournal.numbers.kind_summary import Given, KindSummary
+from otjournal.numbers.kind_summary import MoodTrend as MoodTrend
+from otjournal.numbers.kind_summary import mood_trend as mood_trend
+from otjournal.numbers.kind_summary import relaxation_change as relaxation_change
+from otjournal.numbers.kind_summary import thought_record_change as thought_record_change
+
+Summariser = Callable[[RecordKind, Sequence[HomeworkEntry], Given], KindSummary]
 
 
 @dataclass(frozen=True)
@@ -220,103 +229,23 @@ def _merge_weeks(weeks: Iterable[WeekCount]) -> tuple[WeekCount, ...]:
     return tuple(merged[k] for k in sorted(merged))
 
 
-@dataclass(frozen=True)
-class Change:
-    """Mean before → after over the entries that recorded both."""
-
-    count: int
-    before: float | None
-    after: float | None
-    change: float | None
-
-
-def _change(pairs: list[tuple[float, float]]) -> Change:
-    if not pairs:
-        return Change(0, None, None, None)
-    before = mean(p[0] for p in pairs)
-    after = mean(p[1] for p in pairs)
-    return Change(len(pairs), round(before, 2), round(after, 2), round(after - before, 2))
+# Each kind's summary, by name: a kind not here gets kind_summary.generic. A new kind's
+# summary (exposure, say) is one function taking (kind, entries, given) and one row here.
+SUMMARISERS: dict[str, Summariser] = {
+    "practice": kind_summary.practice,
+    "relaxation": kind_summary.relaxation,
+    "thought-record": kind_summary.thought_record,
+    "mood-check": kind_summary.mood_check,
+}
 
 
-def relaxation_change(entries: Iterable[HomeworkEntry]) -> Change:
-    """Tension before → after (0-10) across relaxation practice."""
-    return _change(
-        [
-            (e.relaxation.tension_before, e.relaxation.tension_after)
-            for e in entries
-            if e.relaxation is not None
-            and e.relaxation.tension_before is not None
-            and e.relaxation.tension_after is not None
-        ]
-    )
-
-
-def thought_record_change(entries: Iterable[HomeworkEntry]) -> Change:
-    """Emotion intensity before → after re-rating (0-100 %), each emotion counted once."""
-    return _change(
-        [
-            (em.before, em.after)
-            for e in entries
-            if e.thought_record is not None
-            for em in e.thought_record.emotions
-            if em.after is not None
-        ]
-    )
-
-
-@dataclass(frozen=True)
-class MoodTrend:
-    points: tuple[tuple[date, int], ...]
-    earlier: float | None  # mean of the earlier half
-    recent: float | None  # mean of the recent half
-    direction: str  # "higher", "lower", "steady" or "" (too few points)
-
-
-def mood_trend(entries: Iterable[HomeworkEntry]) -> MoodTrend:
-    """Mood checks (0-10) in time order; earlier half against recent half."""
-    moods = sorted((e for e in entries if e.mood is not None), key=lambda e: e.at)
-    points = tuple((e.at.date(), e.mood.mood) for e in moods if e.mood is not None)
-    if len(points) < 2:
-        return MoodTrend(points, None, None, "")
-    half = len(points) // 2
-    earlier = mean(p[1] for p in points[:half])
-    recent = mean(p[1] for p in points[half:])
-    diff = recent - earlier
-    direction = "steady" if abs(diff) < 0.5 else ("higher" if diff > 0 else "lower")
-    return MoodTrend(points, round(earlier, 2), round(recent, 2), direction)
-
-
-@dataclass(frozen=True)
-class KindNumbers:
-    """A kind's summary numbers declared in its spec: how many entries, and the mean of
-    each measure over the entries that recorded it."""
-
-    kind: str
-    title: str
-    count: int
-    means: tuple[tuple[str, float, str], ...]  # label, mean, unit
-
-    def words(self) -> str:
-        said = f"{self.count} entr{'y' if self.count == 1 else 'ies'}"
-        for label, value, unit in self.means:
-            said += f"; {label} {value:.1f}{unit} on average"
-        return said
-
-
-def kind_numbers(entries: Iterable[HomeworkEntry]) -> tuple[KindNumbers, ...]:
-    """The numbers of every kind whose spec declares measures (model.kinds)."""
-    chosen = list(entries)
+def kind_summaries(entries: Sequence[HomeworkEntry], given: Given) -> tuple[KindSummary, ...]:
+    """One summary for every kind with entries, in the kinds' order (model.kinds)."""
     out = []
     for spec in HOMEWORK:
-        mine = [e.part for e in chosen if e.entry_kind == spec.name and e.part is not None]
-        if not spec.measures or not mine:
-            continue
-        means = []
-        for m in spec.measures:
-            values = [v for v in (m.value(p) for p in mine) if v is not None]
-            if values:
-                means.append((m.label, round(mean(values), 2), m.unit))
-        out.append(KindNumbers(spec.name, spec.title, len(mine), tuple(means)))
+        mine = [e for e in entries if e.entry_kind == spec.name]
+        if mine:
+            out.append(SUMMARISERS.get(spec.name, kind_summary.generic)(spec, mine, given))
     return tuple(out)
 
 
@@ -331,7 +260,7 @@ class HomeworkSummary:
     thought_records: Change
     recent: tuple[HomeworkEntry, ...]
     entries: int
-    kinds: tuple[KindNumbers, ...] = ()  # the numbers the kinds' specs declare
+    kinds: tuple[KindSummary, ...] = ()  # one per kind with entries, in words and numbers
     since: date | None = None  # the period (None: from when each homework was set)
     until: date | None = None  # the period's last day (never after today)
 
@@ -356,10 +285,15 @@ class HomeworkSummary:
             "relaxation": asdict(self.relaxation),
             "thought_records": asdict(self.thought_records),
             "recent": [e.to_dict() for e in self.recent],
+            "kinds": [k.to_json() for k in self.kinds],
         }
-        if self.kinds:  # only when there are some: the JSON of the kinds before stays as it was
-            out["kinds"] = [asdict(k) for k in self.kinds]
         return out
+
+
+def assigned_by_id(
+    client: Client, sessions: Sequence[Session], today: date
+) -> dict[str, Assignment]:
+    return {k: a for k, (a, _) in all_assignments(client, sessions, today).items()}
 
 
 def planned_practice(
@@ -422,7 +356,7 @@ def summarise(
         thought_records=thought_record_change(chosen),
         recent=tuple(sorted(chosen, key=lambda e: e.at)[-recent:]),
         entries=len(chosen),
-        kinds=kind_numbers(chosen),
+        kinds=kind_summaries(chosen, Given(client, assigned_by_id(client, sessions, today))),
         since=since,
         until=end,
     )

@@ -27,7 +27,10 @@ from otjournal.model.kinds import (
 from otjournal.model.spec import FieldSpec, RecordKind
 from otjournal.prompts.base import Asker, pick
 
+SUPPORT_QUESTION = "Would you like to see where support is"
 DONE_CHOICES = {"y": "yes", "p": "partly", "n": "not-this-time"}
+# The questions about how practice went: not asked, nor kept, when it was "not this time".
+HOW_IT_WENT = ("how_it_went", "mastery", "pleasure", "mood_before", "mood_after")
 
 
 def _label(kind: RecordKind, key: str) -> str:
@@ -42,6 +45,7 @@ class HomeworkContext:
     self_mode: bool
     now: Any
     writer: str  # default author: last entry's, a caregiver, or the client in self mode
+    support: bool = False  # a self-journal with support lines: a thought record may ask
 
 
 class HomeworkFlow(Asker):
@@ -57,6 +61,7 @@ class HomeworkFlow(Asker):
         # as they wrote it (forms/hints.py).
         super().__init__(console, entry, partial, save)
         self.ctx = ctx
+        self.wants_support = False  # asked in a thought record; never written to the entry
 
     @property
     def who(self) -> str:
@@ -101,6 +106,14 @@ class HomeworkFlow(Asker):
     def ask_when(self) -> None:
         while not self.note.get("written_by"):
             self.note["written_by"] = self.ask("Who is writing", self.ctx.writer)
+        self.ask_at()
+
+    def ask_writer(self) -> None:
+        """Asked again at the review: Enter keeps who it is."""
+        self.note["written_by"] = self.ask("Who is writing", self.note.get("written_by", ""))
+        self.save()
+
+    def ask_at(self) -> None:
         default = self.note.get("at")
         while True:
             raw = self.ask(
@@ -156,32 +169,56 @@ class HomeworkFlow(Asker):
         lo, hi = int(f.low or 0), int(f.high or 0)
         self._rate(table, f.key, "  " + f.label, lo, hi, f.scale + more)
 
+    def question(self, f: FieldSpec) -> str:
+        """A practice question about the person writing, or about the client by name."""
+        return f.label if self.who == "you" else f.label.replace("you", self.who, 1)
+
+    def assignment(self) -> Assignment | None:
+        return next((a for a in self.ctx.current if a.id == self.note.get("assignment")), None)
+
     def ask_practice(self) -> None:
         p = self._part()
+        self.ask_practised()
+        self.ask_done()
+        if p["done"] == "not-this-time":
+            return  # "not this time": how it went is not asked (nothing to rate)
+        self.ask_text("practice.how_it_went", _label(PRACTICE, "how_it_went"), multiline=False)
+        for key in HOW_IT_WENT[1:]:
+            if key != "mood_after" or "mood_before" in p:
+                self._rate_field(p, PRACTICE.spec_of(key), ", Enter to skip")
+
+    def ask_practised(self) -> None:
+        """What was practised: the homework's name is the default; kept only when the
+        person's words say more than the homework's name does."""
+        p = self._part()
+        named = self.assignment()
+        default = p.get("what") or (named.text if named else "")
+        what = self.ask(self.question(PRACTICE.spec_of("what")), default, "Enter to skip")
+        if what and not (named and what == named.text):
+            p["what"] = what
+        else:
+            p.pop("what", None)
+        self.save()
+
+    def ask_done(self) -> None:
+        p = self._part()
         done = PRACTICE.spec_of("done")
-        verb = done.label if self.who == "you" else done.label.replace("you", self.who, 1)
         default = next((k for k, v in DONE_CHOICES.items() if v == p.get("done")), "y")
         while True:
-            raw = self.ask(verb, default, done.hint).lower()[:1]
+            raw = self.ask(self.question(done), default, done.hint).lower()[:1]
             if raw in DONE_CHOICES:
                 p["done"] = DONE_CHOICES[raw]
                 break
+        if p["done"] == "not-this-time":  # how it went goes with it
+            for key in HOW_IT_WENT:
+                p.pop(key, None)
         self.save()
-        self.ask_text("practice.how_it_went", _label(PRACTICE, "how_it_went"), multiline=False)
-        if p["done"] != "not-this-time":
-            self._rate_field(p, PRACTICE.spec_of("mastery"), ", Enter to skip")
-            self._rate_field(p, PRACTICE.spec_of("pleasure"), ", Enter to skip")
-        self._rate_field(p, PRACTICE.spec_of("mood_before"), ", Enter to skip")
-        if "mood_before" in p:
-            self._rate_field(p, PRACTICE.spec_of("mood_after"))
 
     def ask_relaxation(self) -> None:
         r = self._part()
         r.setdefault("anchor_low", DEFAULT_TENSION_ANCHORS[0])
         r.setdefault("anchor_high", DEFAULT_TENSION_ANCHORS[1])
-        assignment = next(
-            (a for a in self.ctx.current if a.id == self.note.get("assignment")), None
-        )
+        assignment = self.assignment()
         while not r.get("technique"):
             r["technique"] = self.ask(
                 _label(RELAXATION, "technique"),
@@ -251,6 +288,15 @@ class HomeworkFlow(Asker):
             if value is not None:
                 e["after"] = value
             self.save()
+        self.offer_support()
+
+    def offer_support(self) -> None:
+        """In a self-journal with support lines set, the person may ask to see where help
+        is; shown once after saving. The answer is theirs and is not stored: it is asked
+        again on the next record, and nothing in the entry marks it."""
+        if self.ctx.support and not self.wants_support:
+            answer = self.ask(SUPPORT_QUESTION, "", "y/N").strip().lower()
+            self.wants_support = answer.startswith("y")
 
     def ask_exposure(self) -> None:
         """The step chosen from the client's hierarchy by number (least SUDS first), then
@@ -285,26 +331,32 @@ class HomeworkFlow(Asker):
         for f in spec.fields:
             if f.key in skip:
                 continue
-            table = self.note if f.top else self._part()
-            if f.type == "int":
-                lo, hi = int(f.low or 0), int(f.high or 0)
-                self._rate(table, f.key, f.label, lo, hi, f.hint, required=f.required)
-            elif f.type == "number":
-                self.ask_number(table, f)
-            elif f.type == "choice":
-                chosen = self.ask_choice(
-                    f.label, f.choices, table.get(f.key, ""), allow_blank=not f.required
-                )
-                if chosen:
-                    table[f.key] = chosen
-                self.save()
-            elif f.type == "texts":
-                self.ask_texts(table, f)
-            else:
-                key = spec.dotted(f)
+            self.ask_field(spec, f)
+
+    def ask_field(self, spec: RecordKind, f: FieldSpec) -> None:
+        table = self.note if f.top else self._part()
+        if f.type == "int":
+            lo, hi = int(f.low or 0), int(f.high or 0)
+            hint = f.hint
+            if spec is RELAXATION:  # the entry's own anchors
+                hint = f"{table['anchor_low']} … {table['anchor_high']}"
+            self._rate(table, f.key, f.label, lo, hi, hint, required=f.required)
+        elif f.type == "number":
+            self.ask_number(table, f)
+        elif f.type == "choice":
+            chosen = self.ask_choice(
+                f.label, f.choices, table.get(f.key, ""), allow_blank=not f.required
+            )
+            if chosen:
+                table[f.key] = chosen
+            self.save()
+        elif f.type == "texts":
+            self.ask_texts(table, f)
+        else:
+            key = spec.dotted(f)
+            self.ask_text(key, f.label)
+            while f.required and not table.get(f.key):
                 self.ask_text(key, f.label)
-                while f.required and not table.get(f.key):
-                    self.ask_text(key, f.label)
 
     def ask_number(self, table: dict[str, Any], f: FieldSpec) -> None:
         raw = self.ask(f.label, str(table.get(f.key, "")), f.hint)
@@ -332,20 +384,9 @@ class HomeworkFlow(Asker):
             table[f.key] = items
             self.save()
 
-    def summary_lines(self) -> list[str]:
-        e = self.note
-        lines = [
-            f"{e.get('entry_kind')} · {e.get('at'):%Y-%m-%d %H:%M} · by {e.get('written_by', '')}"
-        ]
-        key = PART_KEYS.get(e.get("entry_kind", ""))
-        if key and isinstance(e.get(key), dict):
-            for k, v in e[key].items():
-                if not isinstance(v, list):
-                    lines.append(f"  {k}: {v}")
-                elif all(isinstance(x, str) for x in v):
-                    lines.append(f"  {k}: {'; '.join(v)}")
-                else:
-                    lines.append(f"  {k}: {len(v)}")
-        if e.get("text"):
-            lines.append(f"  text: {e['text']}")
-        return lines
+    def review(self) -> str:
+        """The review screen (prompts.homework_review): 'save', 'quit', 'again' (start
+        again), 'changed' (one answer asked again) or 'review' (show it again)."""
+        from otjournal.prompts.homework_review import review
+
+        return review(self)

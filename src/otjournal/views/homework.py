@@ -8,6 +8,8 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from otjournal.numbers.homework import Current, HomeworkSummary
+from otjournal.numbers.kind_summary import KindSummary
+from otjournal.views.rows import spark
 from otjournal.views.session import homework_line
 from otjournal.views.textgrid import Column, Grid
 
@@ -44,6 +46,13 @@ def current_table(current: Sequence[Current]) -> Grid:
     return Grid(CURRENT_COLUMNS, rows)
 
 
+def kind_words(k: KindSummary) -> str:
+    """The kind's sentence, with a sparkline of its values when it has a series."""
+    if len(k.series) < 2:
+        return k.words
+    return f"{k.words} {spark(k.series, *k.scale)}"
+
+
 def summary(s: HomeworkSummary, name: str) -> RenderableType:
     parts: list[RenderableType] = [
         Text.assemble(
@@ -60,27 +69,8 @@ def summary(s: HomeworkSummary, name: str) -> RenderableType:
         )
         title = "Practice against the plan" + (f" (to {s.until})" if s.until else "")
         parts += [Text(title, style="bold"), table, Text("")]
-    if s.mood.points:
-        m = s.mood
-        line = f"{len(m.points)} mood check{'s' if len(m.points) != 1 else ''}"
-        if m.direction:
-            line += f"; earlier average {m.earlier:.1f}, recent {m.recent:.1f} ({m.direction})"
-        parts += [Text("Mood (0-10)", style="bold"), Text(line), Text("")]
-    for title, c, unit in (
-        ("Relaxation: tension before → after", s.relaxation, "/10"),
-        ("Thought records: emotion before → after", s.thought_records, "%"),
-    ):
-        if c.count:
-            parts += [
-                Text(title, style="bold"),
-                Text(
-                    f"{c.before:.1f}{unit} → {c.after:.1f}{unit} on average "
-                    f"({c.change:+.1f}) over {c.count}"
-                ),
-                Text(""),
-            ]
     for k in s.kinds:
-        parts += [Text(k.title.capitalize(), style="bold"), Text(k.words()), Text("")]
+        parts += [Text(k.title.capitalize(), style="bold"), Text(kind_words(k)), Text("")]
     if s.recent:
         parts.append(Text("Most recent", style="bold"))
         parts += [homework_line(e) for e in reversed(s.recent)]
@@ -97,28 +87,5 @@ def compact(s: HomeworkSummary) -> RenderableType:
         return Group(*parts)
     for a in s.adherence:
         parts.append(Text(f"{a.text}: {a.words()}"))
-    if s.mood.direction:
-        parts.append(
-            Text(
-                f"Mood checks: {len(s.mood.points)}, earlier {s.mood.earlier:.1f} → "
-                f"recent {s.mood.recent:.1f} ({s.mood.direction})"
-            )
-        )
-    if s.relaxation.count:
-        r = s.relaxation
-        parts.append(
-            Text(
-                f"Relaxation: tension {r.before:.1f} → {r.after:.1f} on average "
-                f"({r.change:+.1f}, n={r.count})"
-            )
-        )
-    if s.thought_records.count:
-        t = s.thought_records
-        parts.append(
-            Text(
-                f"Thought records: emotion {t.before:.0f}% → {t.after:.0f}% on "
-                f"average ({t.change:+.0f}, n={t.count})"
-            )
-        )
-    parts += [Text(f"{k.title.capitalize()}: {k.words()}") for k in s.kinds]
+    parts += [Text(f"{k.title.capitalize()}: {kind_words(k)}") for k in s.kinds]
     return Group(*parts)

@@ -327,22 +327,7 @@ def homework(t: ClientTrends) -> list[Block]:
     if hw is None or not (hw.adherence or hw.entries):
         return [*b, Block("p", "No homework journal entries in this period.")]
     items = [f"{x.text}: {x.words()}" for x in hw.adherence]
-    mood = hw.mood
-    if mood.direction:
-        items.append(
-            f"Mood checks: {len(mood.points)}, average {mood.earlier:.1f} earlier "
-            f"and {mood.recent:.1f} recently ({mood.direction})."
-        )
-    for label, ch, unit in (
-        ("Relaxation, tension", hw.relaxation, "/10"),
-        ("Thought records, emotion", hw.thought_records, "%"),
-    ):
-        if ch.count:
-            items.append(
-                f"{label}: {ch.before:.1f}{unit} before, {ch.after:.1f}{unit} after"
-                f" on average ({ch.count} entries)."
-            )
-    items += [f"{k.title.capitalize()}: {k.words()}." for k in hw.kinds]
+    items += [f"{k.title.capitalize()}: {k.words}." for k in hw.kinds]
     b.append(Block("ul", items=tuple(items)))
     return b
 

@@ -26,6 +26,18 @@ def gas(value: int | None) -> str:
     return f"+{value}" if value > 0 else str(value)
 
 
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: Sequence[int], low: int, high: int, width: int = 24) -> str:
+    """A sparkline of values on a ``low``-``high`` scale (the most recent ``width``)."""
+    steps = len(BLOCKS) - 1
+    span = (high - low) or 1
+    return "".join(
+        BLOCKS[round((min(max(v, low), high) - low) * steps / span)] for v in values[-width:]
+    )
+
+
 def session_cells(s: Session) -> tuple[str, ...]:
     rated = " ".join(f"{g.goal} {gas(g.gas)}" for g in s.goals)
     kind = s.session_type + (" (late)" if s.late_entry else "")

@@ -1,0 +1,144 @@
+"""The review screen of ``otj homework log``: the entry as the person wrote it, each
+answer under its question's words (never a field name or a count), then save, change
+one answer, start again, or keep the draft and stop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from rich.padding import Padding
+from rich.text import Text
+
+from otjournal.model.kinds import HOMEWORK_BY_NAME, PRACTICE, RELAXATION, emotion_words
+
+if TYPE_CHECKING:
+    from otjournal.model.spec import FieldSpec, RecordKind
+    from otjournal.prompts.homework import HomeworkFlow
+
+CHOICES = "Save? y = save, c = change one answer, e = start again, q = keep the draft"
+
+
+@dataclass(frozen=True)
+class Answer:
+    name: str  # the question's words
+    value: str  # what the person wrote, in words
+    change: Callable[[], None]  # asks this one question again
+
+
+def value_words(f: FieldSpec, value: Any, scale: str = "") -> str:
+    """A stored value as the person gave it: ``not this time``, ``60 %``, ``7 (0-10)``."""
+    if f.type == "choice":  # "not-this-time" -> "not this time"
+        return str(value).replace("-", " ")
+    if f.type == "texts":
+        return "; ".join(str(v) for v in value)
+    if f.unit == "%":
+        return f"{value} %"
+    if f.unit:
+        return f"{value} {f.unit}"
+    if f.type == "number":
+        return f"{value:g}"
+    if f.type == "int" and (scale or f.scale):
+        return f"{value} ({scale or f.scale})"
+    return str(value)
+
+
+def item_words(key: str, item: dict[str, Any]) -> str:
+    """One emotion or thought of a thought record, as written: ``anxious 80 → 40``."""
+    if key == "emotions":
+        return emotion_words(item.get("name", ""), item.get("before"), item.get("after"))
+    said = f"{item.get('text', '')} (believed {item.get('belief')} %"
+    return said + (", the hot thought)" if item.get("hot") else ")")
+
+
+def answers(flow: HomeworkFlow) -> list[Answer]:
+    """Every answer given, in the order asked, each with how to ask it again."""
+    e = flow.note
+    rows = [Answer("When", f"{e['at']:%Y-%m-%d %H:%M}", flow.ask_at)]
+    if not flow.ctx.self_mode:  # in a self-journal it is the person, never asked
+        rows.append(Answer("Who is writing", str(e.get("written_by", "")), flow.ask_writer))
+    kind = HOMEWORK_BY_NAME[e["entry_kind"]]
+    table = e.get(kind.part_key, {}) if kind.part_key else {}
+    scale = ""
+    if kind is RELAXATION:
+        scale = f"{table.get('anchor_low', '')} … {table.get('anchor_high', '')}"
+    for f in kind.fields:
+        value = (e if f.top else table).get(f.key)
+        if f.default is not None or value in (None, "", []):
+            continue  # the anchors are shown with the ratings they belong to
+        name = flow.question(f) if kind is PRACTICE else f.name
+        if f.type == "tables":
+            rows += [
+                Answer(name, item_words(f.key, item), partial(change_item, flow, f.key, i))
+                for i, item in enumerate(value)
+            ]
+        else:
+            shown = value_words(f, value, scale if f.key.startswith("tension") else "")
+            rows.append(Answer(name, shown, partial(change_field, flow, kind, f)))
+    return rows
+
+
+def change_field(flow: HomeworkFlow, kind: RecordKind, f: FieldSpec) -> None:
+    if kind is PRACTICE and f.key == "what":
+        flow.ask_practised()
+    elif kind is PRACTICE and f.key == "done":
+        flow.ask_done()
+    else:
+        if f.type == "texts":  # the list is asked afresh
+            (flow.note if f.top else flow._part()).pop(f.key, None)
+        flow.ask_field(kind, f)
+
+
+def change_item(flow: HomeworkFlow, key: str, i: int) -> None:
+    """One emotion (name, how strong, re-rated) or one thought (words, belief)."""
+    item = flow._part()[key][i]
+    if key == "emotions":
+        item["name"] = flow.ask("Emotion", item.get("name", ""))
+        item["before"] = flow.ask_int("  How strong, 0-100 %", 0, 100, item.get("before"))
+        after = flow.ask_int(f"Re-rate {item['name']} now, 0-100 %", 0, 100, item.get("after"))
+        if after is None:
+            item.pop("after", None)
+        else:
+            item["after"] = after
+    else:
+        item["text"] = flow.ask("Automatic thought", item.get("text", ""))
+        item["belief"] = flow.ask_int(
+            "  How much do you believe it, 0-100 %", 0, 100, item.get("belief")
+        )
+    for k in ("before", "belief"):  # a blank answer keeps the rating it had
+        if k in item and item[k] is None:
+            item.pop(k)
+    flow.save()
+
+
+def show(flow: HomeworkFlow, rows: list[Answer]) -> None:
+    kind = HOMEWORK_BY_NAME[flow.note["entry_kind"]]
+    named = flow.assignment()
+    title = kind.title.capitalize() + (f" · {named.text}" if named else "")
+    flow.console.print(Text(title, style="bold"), soft_wrap=False)
+    for n, row in enumerate(rows, 1):
+        line = Text.assemble((f"{n:>2} ", "bold"), (f"{row.name}: ", "dim"), row.value)
+        # Wrapped under its own indent: the whole entry is there to approve.
+        flow.console.print(Padding(line, (0, 0, 0, 1)), soft_wrap=False)
+
+
+def review(flow: HomeworkFlow) -> str:
+    rows = answers(flow)
+    show(flow, rows)
+    answer = flow.ask(CHOICES, "y").lower()
+    if answer.startswith("y"):
+        return "save"
+    if answer.startswith("q"):
+        return "quit"
+    if answer.startswith("e"):
+        return "again"
+    if answer.startswith("c"):
+        n = flow.ask_int("Which answer (its number)", 1, len(rows), hint="Enter: none")
+        if n is not None:
+            flow.skip_given = False  # chosen here: asked even if given as a flag
+            rows[n - 1].change()
+            flow.skip_given = True
+        return "changed"
+    return "review"
