@@ -28,9 +28,14 @@ def kv(key: str, value: Any) -> str:
 
 
 def editor_form(
-    note: Note, client: Client | None, items: list[tuple[str, str]], errors: list[str] | None = None
+    note: Note,
+    client: Client | None,
+    items: list[tuple[str, str]],
+    errors: list[str] | None = None,
+    techniques: tuple[str, ...] = (),
 ) -> str:
-    """A pre-filled, commented TOML form. Blank values mean 'not recorded'."""
+    """A pre-filled, commented TOML form. Blank values mean 'not recorded'; ``techniques``
+    are the practitioner's list, named in a comment."""
     lines: list[str] = []
     if errors:
         lines += error_header(errors)
@@ -47,6 +52,8 @@ def editor_form(
         kv("setting", note.get("setting", "")) + f"  # {' | '.join(SETTINGS)}",
         kv("attendees", note.get("attendees", [])) + f"  # {', '.join(ATTENDEE_ROLES)}",
         kv("written_by", note.get("written_by", "")),
+        kv("techniques", note.get("techniques", []))
+        + (f"  # e.g. {', '.join(techniques)}" if techniques else "  # techniques used"),
         "",
     ]
     rated = {

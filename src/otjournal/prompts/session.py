@@ -42,6 +42,7 @@ from otjournal.model.vocab import (
     SETTINGS,
 )
 from otjournal.prompts.base import Asker, pick, reuse
+from otjournal.prompts.techniques import ask_techniques
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Context:
     now: datetime  # the clock when the flow started
     duration_default: int
     given: frozenset[str] = frozenset()  # dotted keys given on the command line
+    techniques: tuple[str, ...] = ()  # the practitioner's list (config), offered by number
 
 
 class LogFlow(Asker):
@@ -78,6 +80,7 @@ class LogFlow(Asker):
             ("who", "Who attended", self.ask_who),
             ("goals", "Goals addressed", self.ask_goals),
             ("activities", "Activities", self.ask_activities),
+            ("techniques", "Techniques", self.ask_techniques),
             ("voice", "The child's voice", self.ask_voice),
             ("caregiver", "Caregiver", self.ask_caregiver),
             ("regulation", "Regulation", self.ask_regulation),
@@ -286,6 +289,10 @@ class LogFlow(Asker):
             self.ask_activity_details(activity, sync)
         self.note["activities"] = done
         self.save()
+
+    def ask_techniques(self) -> None:
+        last = self.ctx.last
+        ask_techniques(self, self.ctx.techniques, last.techniques if last else ())
 
     def ask_activity_details(self, a: dict[str, Any], sync: Callable[[], None]) -> None:
         minutes = self.ask_int("  Minutes", 0, 24 * 60, a.get("minutes"))
