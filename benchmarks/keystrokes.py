@@ -8,7 +8,7 @@ every key sent that is not part of a free-text answer. Run:
 
 A typical note here: defaults accepted for time, place and who attended; three goals
 rated with a line of evidence each; two activities reused from last time and one new;
-the child's voice and the caregiver's report; regulation start/end and two strategies
+last time's techniques kept with Enter; the child's voice and the caregiver's report; regulation start/end and two strategies
 reused; the checklist on one line; summary, next focus and one homework assignment.
 """
 
@@ -55,7 +55,7 @@ def setup(root: Path, env: dict[str, str]) -> None:
 
     otj("client", "add", "mia-k", "--name", "Mia K.", "--comm", "speech")
     for goal in ("Laces shoes before kinder", "Uses her calm-body plan", "Joins peer play"):
-        otj("goal", "add", "mia-k", "--text", goal)
+        otj("goal", "add", "mia-k", "--text", goal, "--baseline", "-2")
     otj(
         "log",
         "mia-k",
@@ -74,6 +74,10 @@ def setup(root: Path, env: dict[str, str]) -> None:
         "Train obstacle course;min=15;tags=c,i,m",
         "--activity",
         "Lacing card;min=10;tags=i",
+        "--technique",
+        "sensory-based strategies",
+        "--technique",
+        "parent coaching",
         "--reg-start",
         "yellow",
         "--reg-end",
@@ -131,6 +135,7 @@ def main() -> int:
         c.text_line("How was it adapted", "Shorter, with a countdown song.")
         c.text_line("response", "Laughed; asked for 'again'.")
         c.key("Another activity")
+        c.key("Techniques")  # Enter: last time's
         c.text_line("In their words", "\u201cthe train goes in the tunnel\u201d", multiline=True)
         c.key("Communication mode")
         c.text_line("Caregiver's report", "Mornings are smoother this week.", multiline=True)
@@ -146,6 +151,7 @@ def main() -> int:
         c.key("Kind")
         c.key("Times a week", "5")
         c.key("More homework")
+        c.key("Risk")  # Enter: not recorded
         c.key("Save?")
         child.expect_exact("Saved", timeout=15)
         child.expect(pexpect.EOF, timeout=15)

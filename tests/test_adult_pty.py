@@ -63,6 +63,7 @@ TYPED = [
     ("Tags (c i m a)", "ci"),
     ("  The client's response", "calmer than expected"),
     ("Another activity (", ""),
+    ("Techniques (", "4"),  # graded exposure, from the practitioner's list
     ("In their words", "Easier than I thought"),
     ("  … ", ""),
     ("At the start", ""),
@@ -94,7 +95,7 @@ def test_an_adult_client_end_to_end(env, notes, runner):
     assert "Affirming checklist" not in shown  # skipped for an adult, by default
     (path,) = (notes / "clients" / "sam" / "sessions").glob("*.toml")
     s = tomllib.loads(path.read_text("utf-8"))
-    assert s["attendees"] == ["client"]
+    assert s["attendees"] == ["client"] and s["techniques"] == ["graded exposure"]
     assert s["activities"][0]["child_led"] is True  # the stored key is the format's
     assert "checklist" not in s
 

@@ -108,10 +108,11 @@ def practitioner(tmp_path) -> None:
     config.write_text('[practitioner]\nname = "Alex Rivera"\n', encoding="utf-8")
 
 
-# when (3), where (2), who, one activity (name, minutes, tags, response, end), voice,
+# when (3), where (2), who, one activity (name, minutes, tags, response, end), techniques
+# (Enter: none), voice,
 # caregiver (2) or none, regulation skipped, then the rest.
-CHILD_FLOW = "\n\n\n\n\n\nTrains\n10\nc\nsmiled\n\nSaid 'go'\n\n\n\n\ns\nDone\n\n\n\n\ny\n"
-ADULT_FLOW = "\n\n\n\n\n\nWalk\n10\nc\ncalm\n\nEasier\n\n\nDone\n\n\n\n\ny\n"
+CHILD_FLOW = "\n\n\n\n\n\nTrains\n10\nc\nsmiled\n\n\nSaid 'go'\n\n\n\n\ns\nDone\n\n\n\n\ny\n"
+ADULT_FLOW = "\n\n\n\n\n\nWalk\n10\nc\ncalm\n\n\nEasier\n\n\nDone\n\n\n\n\ny\n"
 
 
 def test_a_childs_words_are_unchanged(runner, journal, clock, practitioner):

@@ -141,6 +141,7 @@ def session_at_the_prompts(env: dict[str, str], g1: str, g2: str) -> None:
             ("Tags (c i m a)", "cim"),
             ("The child's response", "stomped and laughed"),
             ("Another activity (", ""),
+            ("Techniques (", ""),
             ("In their words", ""),
             ("Caregiver's report", ""),
             ("How they were involved", ""),

@@ -450,8 +450,8 @@ def test_enter_skips_the_checklist(runner, notes, mia, clock, practitioner):
 def test_enter_at_the_checklist_keeps_answers_already_given(
     runner, notes, mia, clock, practitioner
 ):
-    # Changed at the review (9 = the checklist), Enter skips and keeps what was there.
-    ok(log(runner, "mia-k", input=answers(checklist=[SEVEN], review=["9", "", "y"])))
+    # Changed at the review (10 = the checklist), Enter skips and keeps what was there.
+    ok(log(runner, "mia-k", input=answers(checklist=[SEVEN], review=["10", "", "y"])))
     assert [c["item"] for c in only_session(notes)["checklist"]] == [k for k, _ in CHECKLIST]
 
 
@@ -543,6 +543,7 @@ def test_pty_flags_are_not_asked_again_and_enter_skips_the_checklist(runner, not
             ("Who attended (", ""),
             ("  GAS: ", ""),
             ("Activity (", ""),
+            ("Techniques (", ""),
             ("In their words", ""),
             ("Caregiver's report", ""),
             ("How they were involved", ""),

@@ -95,6 +95,7 @@ ORDER = (
     "who",
     "goals",
     "activities",
+    "techniques",
     "voice",
     "caregiver",
     "regulation",
@@ -110,6 +111,7 @@ DEFAULTS: dict[str, list[str]] = {
     "who": [""],
     "goals": ["", ""],  # g1, g2: Enter = not addressed
     "activities": [""],
+    "techniques": [""],  # Enter: last time's (none on a first note)
     "voice": [""],
     "caregiver": ["", ""],  # report (multi-line), involvement (one line)
     "regulation": [""],  # Enter at the first question skips it
@@ -1047,7 +1049,7 @@ def test_flow_plan_needs_a_summary_and_takes_homework(runner, notes, mia, clock,
 
 
 def test_flow_review_changes_a_part_then_saves(runner, notes, mia, clock, practitioner):
-    review = ["6", "Said 'again!'", "", "y"]  # 6 = the child's voice
+    review = ["7", "Said 'again!'", "", "y"]  # 7 = the child's voice
     result = log(runner, "mia-k", input=answers(voice=["Said 'go'", ""], review=review))
     ok(result)
     assert "Change a part: 1 when" in result.stderr

@@ -111,6 +111,7 @@ ACTIVITY = [
     ("How was it adapted", "shorter track"),
     ("The child's response", "smiled"),
     ("Another activity (", ""),
+    ("Techniques (", "2, play therapy"),
 ]
 VOICE_FIRST_TWO = [("In their words", "Said 'go fast'"), ("  … ", "and 'again'")]
 ALL_DEFAULTS_TO_VOICE = [
@@ -122,6 +123,7 @@ ALL_DEFAULTS_TO_VOICE = [
     ("Who attended (", ""),
     ("  GAS: ", ""),
     ("Activity (", ""),
+    ("Techniques (", ""),
 ]
 REST_AFTER_VOICE = [
     ("Caregiver's report", "Practised lacing at breakfast"),
@@ -186,6 +188,7 @@ def test_a_whole_session_with_defaults_and_answers(env, notes):
             "response": "smiled",
         }
     ]
+    assert s["techniques"] == ["parent coaching", "play therapy"]  # a number and a name
     assert s["child_voice"]["text"] == "Said 'go fast'\nand 'again'"
     assert s["caregiver"] == {
         "report": "Practised lacing at breakfast",
@@ -260,7 +263,7 @@ def test_ctrl_c_mid_answer_keeps_every_line_and_resume_completes(env, notes):
 
 def test_ctrl_c_mid_activity_keeps_its_answers(env, notes):
     otj = Pty("log", "mia-k", env=env)
-    otj.run([*ALL_DEFAULTS_TO_VOICE[:-1], ("Activity (", "Train course"), ("Minutes", "15")])
+    otj.run([*ALL_DEFAULTS_TO_VOICE[:-2], ("Activity (", "Train course"), ("Minutes", "15")])
     otj.expect("Tags (c i m a)")
     otj.child.sendcontrol("c")
     assert otj.wait() == 130, otj.output
@@ -334,7 +337,7 @@ KILL_POINTS = {
     "when": ([("Minutes", "50"), ("Date", "2026-03-05")], check_when),
     "activity": (
         [
-            *ALL_DEFAULTS_TO_VOICE[:-1],
+            *ALL_DEFAULTS_TO_VOICE[:-2],
             ("Activity (", "Train course"),
             ("Minutes", "15"),
             ("Tags (c i m a)", "cm"),

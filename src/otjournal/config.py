@@ -26,6 +26,10 @@ TEMPLATE = """\
 # name = "Alex Rivera (OT)"        # written into each note as written_by
 # registration = "OCC0001234567"   # shown on progress reports
 # profession = "Occupational therapist"  # shown on progress reports
+# techniques = [                  # offered by number in `otj log` (any name can be typed)
+#   "sensory-based strategies", "parent coaching", "CBT", "graded exposure",
+#   "behavioural activation",
+# ]
 
 [session]
 # duration_min = 45                # default session length
@@ -55,6 +59,15 @@ TEMPLATE = """\
 """
 
 CHECKLIST_ADULTS = ("ask", "skip")
+# Offered at the Techniques question of `otj log` (config [practitioner] techniques): a few
+# common to OT and psychology practice, so a number picks one from the first note on.
+TECHNIQUES = (
+    "sensory-based strategies",
+    "parent coaching",
+    "CBT",
+    "graded exposure",
+    "behavioural activation",
+)
 
 # Where help is, in Australia (config [support] lines; an empty list shows none).
 SUPPORT_LINES = ("Lifeline 13 11 14 (24/7)", "000 in an emergency")
@@ -71,6 +84,7 @@ class Config:
     practitioner: str = ""
     registration: str = ""
     profession: str = ""
+    techniques: tuple[str, ...] = TECHNIQUES
     duration_min: int = 45
     regulation_framework: str = "zones"
     late_entry_hours: float = 24
@@ -96,6 +110,7 @@ class Config:
                 "name": self.practitioner,
                 "registration": self.registration,
                 "profession": self.profession,
+                "techniques": list(self.techniques),
             },
             "session": {
                 "duration_min": self.duration_min,
@@ -130,6 +145,8 @@ def parse_config(data: dict[str, Any]) -> Config:
         values["practitioner"] = p.text("name").strip()
         values["registration"] = p.text("registration").strip()
         values["profession"] = p.text("profession").strip()
+        if p.has("techniques"):
+            values["techniques"] = p.name_list("techniques")
     s = f.table("session")
     if s:
         values["duration_min"] = s.integer("duration_min", 1, 600, default=45, unit="minutes")

@@ -55,6 +55,7 @@ from otjournal.cli.log_options import (
     SettingOpt,
     SrsOpt,
     SummaryOpt,
+    TechniqueOpt,
     TimeOpt,
     TypeOpt,
     VoiceOpt,
@@ -98,6 +99,7 @@ def log_cmd(
     by: ByOpt = None,
     goal: GoalOpt = None,
     activity: ActivityOpt = None,
+    technique: TechniqueOpt = None,
     voice: VoiceOpt = None,
     caregiver_report: CaregiverReportOpt = None,
     involvement: InvolvementOpt = None,
@@ -214,6 +216,7 @@ GIVEN = {
     "by": "written_by",
     "goal": "goals",
     "activity": "activities",
+    "technique": "techniques",
     "voice": "child_voice.text",
     "caregiver_report": "caregiver.report",
     "involvement": "caregiver.involvement",
@@ -272,6 +275,7 @@ def note_from_inputs(
 ) -> dict[str, Any]:
     """The note as far as --from and the flags give it; flags win over the file."""
     from otjournal.forms import session as noteform
+    from otjournal.forms.techniques import as_listed
 
     note: dict[str, Any] = _read_from(from_file) if from_file else {}
     kind = not_held_flag(args)
@@ -312,6 +316,8 @@ def note_from_inputs(
         note["goals"] = [noteform.parse_goal_flag(g) for g in args["goal"]]
     if args["activity"]:
         note["activities"] = [noteform.parse_activity_flag(a) for a in args["activity"]]
+    if args["technique"]:
+        note["techniques"] = as_listed(args["technique"], config.techniques)
     if args["homework"]:
         noteform.put(
             note, "plan.homework", [noteform.parse_homework_flag(h) for h in args["homework"]]
@@ -455,7 +461,8 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
             now(),
             self.config.duration_min,
             self.given,
-            self.self_mode,
+            self_mode=self.self_mode,
+            techniques=self.config.techniques,
         )
 
     @property
@@ -550,7 +557,13 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
             self.keep("editor")
             self.finalize()
 
-        form = sessionform.editor_form(self.draft.note, self.client, self.items, self.words())
+        form = sessionform.editor_form(
+            self.draft.note,
+            self.client,
+            self.items,
+            self.words(),
+            techniques=self.config.techniques,
+        )
         with self.guard():
             self.edit(form, accept)
         self.save()

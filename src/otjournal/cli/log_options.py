@@ -51,6 +51,12 @@ ActivityOpt = Annotated[
         "--activity", help="NAME[;min=15][;tags=c,i,m,a][;adaptation=…][;response=…]; repeat."
     ),
 ]
+TechniqueOpt = Annotated[
+    Repeat,
+    typer.Option(
+        "--technique", help="A technique used (CBT, parent coaching…; config list or any); repeat."
+    ),
+]
 HelpedOpt = Annotated[Repeat, typer.Option("--helped", help="What helped regulation; repeat.")]
 ChecklistOpt = Annotated[
     str | None,

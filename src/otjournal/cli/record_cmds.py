@@ -51,7 +51,8 @@ SetOpt = Annotated[
         "--set",
         metavar="PATH=VALUE",
         help="For a correction: a corrected value (repeat it): goals.g1.gas=+1, "
-        "checklist.agile=partly, duration_min=50, attendees=child,parent.",
+        "checklist.agile=partly, duration_min=50, attendees=child,parent, "
+        "'techniques=CBT,graded exposure' (the whole list).",
     ),
 ]
 

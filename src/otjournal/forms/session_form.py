@@ -33,8 +33,10 @@ def editor_form(
     items: list[tuple[str, str]],
     words: Words = CHILD,
     errors: list[str] | None = None,
+    techniques: tuple[str, ...] = (),
 ) -> str:
-    """A pre-filled, commented TOML form. Blank values mean 'not recorded'."""
+    """A pre-filled, commented TOML form. Blank values mean 'not recorded'; ``techniques``
+    are the practitioner's list, named in a comment."""
     lines: list[str] = []
     if errors:
         lines += error_header(errors)
@@ -51,6 +53,8 @@ def editor_form(
         kv("setting", note.get("setting", "")) + f"  # {' | '.join(SETTINGS)}",
         kv("attendees", note.get("attendees", [])) + f"  # {', '.join(words.roles)}",
         kv("written_by", note.get("written_by", "")),
+        kv("techniques", note.get("techniques", []))
+        + (f"  # e.g. {', '.join(techniques)}" if techniques else "  # techniques used"),
         "",
     ]
     rated = {

@@ -28,8 +28,8 @@ class Amendment:
     and joining, disk/amend.py, carry it unchanged): ``field``, the text field a
     correction replaces (``goals[g1-k3x].evidence``), and ``values``, the corrected
     ratings (``[amendments.values]``: ``goals.<id>.gas``, COPM at review, ``checklist.<item>``,
-    ``duration_min``, ``attendees``). Both are checked here with the note's own rules;
-    whether they name something in this note is numbers/amended.py's question."""
+    ``duration_min``, ``attendees``, ``techniques``). Both are checked here with the note's
+    own rules; whether they name something in this note is numbers/amended.py's question."""
 
     at: datetime
     by: str
@@ -47,7 +47,13 @@ class Amendment:
         r"[a-z_]+(?:\[[a-z0-9][a-z0-9_-]{0,63}\])?(?:\.[a-z_]+(?:\[[a-z0-9][a-z0-9_-]{0,63}\])?)*\Z"
     )
     FIELD_HINT: ClassVar[str] = "e.g. goals[g1].evidence, child_voice.text or plan.summary"
-    VALUE_KEYS: ClassVar[tuple[str, ...]] = ("goals", "checklist", "duration_min", "attendees")
+    VALUE_KEYS: ClassVar[tuple[str, ...]] = (
+        "goals",
+        "checklist",
+        "duration_min",
+        "attendees",
+        "techniques",
+    )
     GOAL_VALUES: ClassVar[dict[str, tuple[int, int]]] = {
         "gas": (-2, 2),
         "copm_performance": (1, 10),
@@ -72,7 +78,8 @@ class Amendment:
         cls, data: Mapping[str, Any], prefix: str, errors: list[ValidationError], kind: str | None
     ) -> None:
         """Errors in ``field`` and ``values`` (located under ``prefix``), by the note's
-        own rules: GAS -2..2, COPM 1..10, a checklist answer, whole minutes, attendees."""
+        own rules: GAS -2..2, COPM 1..10, a checklist answer, whole minutes, attendees,
+        techniques."""
         if "field" in data:
             f = Fields({"field": data["field"]}, prefix, errors)
             path = f.text("field", required=True)
@@ -113,6 +120,7 @@ class Amendment:
             checklist.choice(item, CHECKLIST_ANSWERS, required=True)
         values.integer("duration_min", 0, MAX_MINUTES, unit="minutes")
         values.choice_list("attendees", ATTENDEE_ROLES)
+        values.name_list("techniques")  # the whole list, as the note's own is read
         for key in values.extra():
             values.error(
                 key, "is not a value an amendment can correct: " + ", ".join(cls.VALUE_KEYS)

@@ -251,6 +251,22 @@ class Fields:
             return ()
         return tuple(value)
 
+    def name_list(self, key: str) -> tuple[str, ...]:
+        """Short names (techniques): text, trimmed, none empty, none twice (letter case
+        aside: "CBT" and "cbt" are one name)."""
+        good: list[str] = []
+        seen: dict[str, int] = {}
+        for i, raw in enumerate(self.text_list(key)):
+            name = " ".join(raw.split())
+            if not name:
+                self.error(f"{key}[{i}]", "is empty: give a name or leave it out")
+            elif name.casefold() in seen:
+                self.error(f"{key}[{i}]", f"repeats {key}[{seen[name.casefold()]}]")
+            else:
+                seen[name.casefold()] = i
+                good.append(name)
+        return tuple(good)
+
     def choice_list(self, key: str, choices: Iterable[str]) -> tuple[str, ...]:
         options = tuple(choices)
         values = self.text_list(key)

@@ -556,6 +556,7 @@ _SESSION_COLUMNS: list[tuple[str, str]] = [
     ("activities_child_led_or_interest", "activities child-led or built on interests"),
     ("activities_movement_sensory", "activities with movement or sensory input"),
     ("activities_adapted", "activities adapted during the session"),
+    ("techniques", "techniques used, '; '-separated, as amended"),
     ("regulation_framework", "zones, engine, window or descriptive"),
     ("regulation_start", "state at the start"),
     ("regulation_end", "state at the end"),

@@ -287,6 +287,7 @@ class Session:
     late_entry: bool = False
     goals: tuple[GoalRating, ...] = ()
     activities: tuple[Activity, ...] = ()
+    techniques: tuple[str, ...] = ()  # the practitioner's words (CBT, parent coaching…)
     child_voice: ChildVoice = field(default_factory=ChildVoice)
     caregiver: CaregiverNote = field(default_factory=CaregiverNote)
     regulation: Regulation | None = None
@@ -333,6 +334,7 @@ class Session:
         late = f.boolean("late_entry")
         goals = tuple(GoalRating.read(g) for g in f.tables("goals"))
         activities = tuple(Activity.read(a) for a in f.tables("activities"))
+        techniques = f.name_list("techniques")
         cv = f.table("child_voice")
         cg = f.table("caregiver")
         rg = f.table("regulation")
@@ -385,6 +387,7 @@ class Session:
             late_entry=late,
             goals=goals,
             activities=activities,
+            techniques=techniques,
             child_voice=child_voice,
             caregiver=caregiver,
             regulation=regulation,
@@ -417,6 +420,7 @@ class Session:
         }
         if self.late_entry:
             out["late_entry"] = True
+        put(out, "techniques", list(self.techniques))
         out.update({k: v for k, v in self.extra.items() if not is_table(v)})
         put(out, "goals", [g.to_dict() for g in self.goals])
         put(out, "activities", [a.to_dict() for a in self.activities])

@@ -44,7 +44,7 @@ class Part:
 
 
 PARTS: dict[str, Part] = {
-    "": Part(None, (), ("duration_min", "attendees")),
+    "": Part(None, (), ("duration_min", "attendees", "techniques")),
     "goals": Part("goal", ("evidence",), ("gas", "copm_performance", "copm_satisfaction")),
     "activities": Part("#", ("name", "adaptation", "response")),
     "child_voice": Part(None, ("text",)),
@@ -220,6 +220,8 @@ def value_items(values: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
         yield "duration_min", values["duration_min"]
     if "attendees" in values:
         yield "attendees", list(values["attendees"])
+    if "techniques" in values:
+        yield "techniques", list(values["techniques"])
 
 
 # -- field paths ------------------------------------------------------------------------
@@ -389,7 +391,8 @@ def field_for(session: Session, client: Client | None, path: str) -> str:
 
 SET_HINT = (
     "goals.ID.gas, goals.ID.copm_performance, goals.ID.copm_satisfaction, checklist.ITEM, "
-    "duration_min or attendees, e.g. --set goals.g1.gas=+1 --set attendees=child,parent"
+    "duration_min, attendees or techniques, e.g. --set goals.g1.gas=+1 "
+    "--set attendees=child,parent --set 'techniques=CBT,graded exposure'"
 )
 
 
@@ -417,6 +420,8 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
             values["duration_min"] = _number(raw)
         elif path == "attendees":
             values["attendees"] = [r.strip() for r in raw.split(",") if r.strip()]
+        elif path == "techniques":  # the whole list; an empty one: none recorded
+            values["techniques"] = [t.strip() for t in raw.split(",") if t.strip()]
         else:
             raise UsageError(
                 f"--set {shown(path)}: not a value an amendment can correct", hint=SET_HINT

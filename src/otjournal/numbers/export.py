@@ -164,6 +164,7 @@ def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
         ),
         "activities_movement_sensory": sum(a.movement_sensory for a in s.activities),
         "activities_adapted": sum(a.adapted for a in s.activities),
+        "techniques": "; ".join(s.techniques),
         "regulation_framework": reg.framework if reg else None,
         "regulation_start": (reg.start or None) if reg else None,
         "regulation_end": (reg.end or None) if reg else None,

@@ -354,6 +354,7 @@ class ClientTrends:
     # The end asked for when it ran past today (the period was cut at today), else None.
     asked_until: date | None = None
     measures: MeasuresSummary | None = None  # ORS and SRS (numbers/measures.py)
+    techniques: tuple[tuple[str, int], ...] = ()  # (name, held sessions): numbers/techniques
 
 
 def client_trends(

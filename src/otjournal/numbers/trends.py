@@ -94,6 +94,7 @@ def build(
     from otjournal.numbers.homework import summarise
     from otjournal.numbers.measures import summarise as measures
     from otjournal.numbers.session import client_trends
+    from otjournal.numbers.techniques import count as count_techniques
 
     sessions = [as_amended(s) for s in sessions]  # the notes as they read now
     day = today or end
@@ -103,4 +104,5 @@ def build(
     summary = summarise(client, in_period, entries, day, start, until=last)
     t = client_trends(client, sessions, start, last, items, summary)
     t = replace(t, measures=measures(t.sessions))
+    t = replace(t, techniques=count_techniques(t.sessions))
     return replace(t, asked_until=end) if end > last else t

@@ -43,6 +43,7 @@ from otjournal.model.vocab import (
 )
 from otjournal.model.words import Words, words_for
 from otjournal.prompts.base import Asker, pick, reuse
+from otjournal.prompts.techniques import ask_techniques
 
 
 @dataclass
@@ -55,6 +56,7 @@ class Context:
     duration_default: int
     given: frozenset[str] = frozenset()  # dotted keys given on the command line
     self_mode: bool = False  # the client is the one writing: the questions say "you"
+    techniques: tuple[str, ...] = ()  # the practitioner's list (config), offered by number
 
     @property
     def words(self) -> Words:
@@ -85,6 +87,7 @@ class LogFlow(Asker):
             ("who", "Who attended", self.ask_who),
             ("goals", "Goals addressed", self.ask_goals),
             ("activities", "Activities", self.ask_activities),
+            ("techniques", "Techniques", self.ask_techniques),
             ("voice", self.ctx.words.voice_title, self.ask_voice),
             ("caregiver", "Caregiver", self.ask_caregiver),
             ("regulation", "Regulation", self.ask_regulation),
@@ -297,6 +300,10 @@ class LogFlow(Asker):
             self.ask_activity_details(activity, sync)
         self.note["activities"] = done
         self.save()
+
+    def ask_techniques(self) -> None:
+        last = self.ctx.last
+        ask_techniques(self, self.ctx.techniques, last.techniques if last else ())
 
     def ask_activity_details(self, a: dict[str, Any], sync: Callable[[], None]) -> None:
         minutes = self.ask_int("  Minutes", 0, 24 * 60, a.get("minutes"))

@@ -84,6 +84,9 @@ def build(
         ("Kind", f"{s.session_type}, {s.setting}"),
         ("Attended", attended + was(ch.get("attendees"), lambda v: ", ".join(v))),
     ]
+    if now.techniques or "techniques" in ch:
+        used = ", ".join(now.techniques) or "none"
+        header.append(("Techniques", used + was(ch.get("techniques"), lambda v: ", ".join(v))))
     if practitioner:
         reg = f" (registration {registration})" if registration else ""
         header.append(("Practitioner", practitioner + reg))

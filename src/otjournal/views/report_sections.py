@@ -7,7 +7,7 @@ the notes that identified risk (``risk_notes``) above the blank for the practiti
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from otjournal.model.vocab import FRAMEWORK_NAMES, FRAMEWORKS
@@ -114,7 +114,17 @@ def supports(t: ClientTrends) -> list[Block]:
                 f"or sensory input; {a.adapted} adapted during the session to follow them.",
             )
         )
+    if t.techniques:
+        b.append(Block("p", techniques_sentence(t.techniques)))
     return b
+
+
+def techniques_sentence(counts: Sequence[tuple[str, int]]) -> str:
+    """``Techniques used: CBT in 5 sessions; graded exposure in 3.`` (held sessions)."""
+    said = [f"{name} in {n}" for name, n in counts]
+    if said:  # the unit once, on the first
+        said[0] += " session" if counts[0][1] == 1 else " sessions"
+    return "Techniques used: " + "; ".join(said) + "."
 
 
 def goals(t: ClientTrends) -> list[Block]:

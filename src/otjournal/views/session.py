@@ -155,6 +155,9 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         if sub:
             acts.append(_indent(Group(*sub), (0, 0, 0, 2)))
     out.append(_section("Activities", acts))
+    if now.techniques or "techniques" in ch:
+        used = ", ".join(now.techniques) or "none"
+        out.append(_section("Techniques", [Text(used + was(ch.get("techniques"), _people))]))
 
     voice = _para("in their words", s.child_voice.text) + _amended(reading, "child_voice.text")
     if s.child_voice.modes:

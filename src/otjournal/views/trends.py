@@ -140,6 +140,9 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
         )
         parts.append(Text(""))
 
+    if t.techniques:
+        parts += [Text(techniques_line(t.techniques)), Text("")]
+
     measures = period_lines(t.measures)
     if measures:
         parts += [_title(MEASURES), *(Text(line) for line in measures), Text("")]
@@ -188,6 +191,14 @@ def checklist_parts(t: ClientTrends) -> list[RenderableType]:
         )
     parts.append(Text(""))
     return parts
+
+
+def techniques_line(counts: Sequence[tuple[str, int]]) -> str:
+    """``Techniques: CBT 5 sessions · graded exposure 3`` (sessions that took place)."""
+    shown = [f"{name} {n}" for name, n in counts]
+    if shown:  # the unit once, on the first
+        shown[0] += " session" if counts[0][1] == 1 else " sessions"
+    return "Techniques: " + " · ".join(shown)
 
 
 def hours(minutes: int) -> str:
@@ -469,4 +480,5 @@ def trends_json(t: ClientTrends) -> dict[str, Any]:
         },
         "homework": t.homework.to_json() if t.homework is not None else None,
         "measures": (t.measures or MeasuresSummary()).to_json(),
+        "techniques": dict(t.techniques),  # name -> sessions that took place with it
     }
