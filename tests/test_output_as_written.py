@@ -340,6 +340,12 @@ def test_layout_reflows_instead_of_cutting():
         "  where: clinic  min: 45",
         "  goals (GAS): g1 +2 g2 0 g3 -1",
     ]
+    blank = textgrid.layout(SESSION_COLUMNS, [(*row[:4], "", "")], 40)
+    assert blank.lines == [  # a blank cell says nothing: no "min:" with nothing after it
+        "2026-11-25_1100_fbb7p",
+        "  client: noah-t  kind: therapy",
+        "  where: clinic",
+    ]
     assert textgrid.wrap("a " + "x" * 12 + " 界界界", 6, "", "  ") == [
         "a",
         "  xxxx",

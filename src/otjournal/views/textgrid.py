@@ -99,12 +99,15 @@ def _shortened(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> bool
 
 
 def fields(pairs: Sequence[tuple[str, str]], width: int, indent: int = 2) -> list[str]:
-    """ "header: value" pairs, indented, as many to a line as fit; a long one wraps."""
+    """ "header: value" pairs, indented, as many to a line as fit; a long one wraps. An
+    empty value is left out (a row's blank cell says nothing)."""
     from rich.cells import cell_len
 
     out: list[str] = []
     line = ""
     for header, value in pairs:
+        if not value.strip():
+            continue
         item = f"{header}: {value}"
         if "\n" not in item and line and cell_len(line) + GAP + cell_len(item) <= width:
             line += " " * GAP + item
