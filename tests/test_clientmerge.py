@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from otjournal.disk.store import Journal
 from otjournal.errors import OtjournalError, StoreError
 from otjournal.model import Assignment, Client, Goal
 from otjournal.sync import mergedriver
-from otjournal.sync.clientmerge import CannotMerge, join, plain
+from otjournal.sync.clientmerge import PROFILE, CannotMerge, join, plain
 from tests.conftest import TZ, Clock, make_client
 from tests.helpers import tree
 from tests.test_conflicts import git_marked, invoke, plant, resolved_files
@@ -153,6 +153,26 @@ def test_profile_fields_must_agree_unless_one_side_is_the_base():
     for field, value in (("strengths", ("climbing",)), ("regulation_framework", "none")):
         with pytest.raises(CannotMerge, match=field):
             join(replace(base, **{field: value}), base)
+
+
+def test_every_profile_field_is_joined_none_takes_one_sides_value():
+    """ndis_number, primary_disability and people once took side a's value silently."""
+    from otjournal.model.client import Person
+
+    base = base_client()
+    changed = {
+        "ndis_number": "431234567",
+        "primary_disability": "autism",
+        "people": (Person("Zoë", "sibling"),),
+    }
+    for field, value in changed.items():
+        one = replace(base, **{field: value})
+        assert getattr(join(base, one, base), field) == value, field
+        assert getattr(join(one, base, base), field) == value, field
+        with pytest.raises(CannotMerge, match=field):
+            join(base, one)  # no base: the two devices disagree, neither is guessed
+    every = {f.name for f in fields(Client)} - {"goals", "assignments", "hierarchy", "extra"}
+    assert {attr for attr, _ in PROFILE} == every
 
 
 def test_keys_otjournal_does_not_know_are_joined_like_the_profile():

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import date
 from typing import Any, TypeAlias, TypeVar
 
@@ -57,18 +57,11 @@ class _Absent:
 ABSENT: Any = _Absent()
 NO_BASE: Any = _Absent()  # no common base is known (a sync tool's copy)
 
-# The profile: (attribute, the name a person sees in the file).
-PROFILE = (
-    ("handle", "handle"),
-    ("display_name", "display_name"),
-    ("date_of_birth", "date_of_birth"),
-    ("age_group", "age_group"),
-    ("regulation_framework", "regulation_framework"),
-    ("communication", "communication"),
-    ("strengths", "strengths"),
-    ("caregivers", "caregivers"),
-    ("plan_period", "plan_period"),
-)
+# The profile: (attribute, the name a person sees in the file). Every field of Client
+# but those joined by id and the unknown keys, so a field added later is never left out
+# (it would silently take one side's value).
+_BY_ID = ("goals", "assignments", "hierarchy", "extra")
+PROFILE = tuple((f.name, f.name) for f in fields(Client) if f.name not in _BY_ID)
 
 
 def join(a: Client, b: Client, base: Client | None = None) -> Client:
