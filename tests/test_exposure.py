@@ -351,6 +351,11 @@ def test_the_summary_and_the_trends_show_each_steps_peaks(runner, laddered, note
         "exposure"
     ]
     assert [p["suds_peak"] for p in recent[0]["practices"]] == [40]
+    # the kinds' line: in the summary, and the report's homework section (same sentence)
+    said = "3 exposure practices on 1 step; peak SUDS on s2 from 70 to 40"
+    assert said in out
+    report = run(runner, "report", "sam-r", "--since", "2026-01-01")
+    assert f"- Exposure practice: {said}." in report.output
 
 
 def test_without_exposure_entries_nothing_is_added(runner, laddered):

@@ -7,16 +7,18 @@ judged here: the views say what went from what to what. Pure: records in, number
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from otjournal.model.hierarchy import by_suds
+from otjournal.numbers.kind_summary import Given, KindSummary
 
 if TYPE_CHECKING:
     from otjournal.model import Client, HomeworkEntry
     from otjournal.model.hierarchy import Step
+    from otjournal.model.spec import RecordKind
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,46 @@ def by_step(
     for key, practised in found.items():  # insertion order: by first practice
         out.append(StepPractices(key, None, tuple(practice(e) for e in practised)))
     return tuple(out)
+
+
+def practices_words(n: int) -> str:
+    return f"{n} practice{'s' if n != 1 else ''}"
+
+
+def went(s: StepPractices) -> str:
+    """``peak SUDS went from 70 to 40 over 3 practices`` (or what there is to say)."""
+    change = s.peak_change
+    n = len(s.practices)
+    if change is None:
+        return ""
+    first, latest = change
+    if first == latest:
+        return f"peak SUDS {first} at the first and the latest of {practices_words(n)}"
+    return f"peak SUDS went from {first} to {latest} over {practices_words(n)}"
+
+
+def summary(kind: RecordKind, entries: Sequence[HomeworkEntry], given: Given) -> KindSummary:
+    """The kinds' line (homework summary, trends, report): ``3 exposure practices on 2
+    steps; peak SUDS on s2 from 70 to 40``. Each step's own line is views.exposure's."""
+    steps = by_step(given.client, entries)
+    practised = len(entries)
+    words = f"{practised} exposure practice{'s' if practised != 1 else ''}"
+    if steps:
+        words += f" on {len(steps)} step{'s' if len(steps) != 1 else ''}"
+    moved = [
+        f"{s.name or '“' + s.text + '”'} from {c[0]} to {c[1]}"
+        for s in steps
+        if (c := s.peak_change) is not None
+    ]
+    if moved:
+        words += "; peak SUDS on " + ", ".join(moved)
+    return KindSummary(
+        kind.name,
+        kind.title,
+        len(entries),
+        words,
+        {"steps": len(steps), "practices": practised},
+    )
 
 
 def exposure_json(steps: tuple[StepPractices, ...]) -> dict[str, Any]:

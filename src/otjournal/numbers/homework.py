@@ -18,7 +18,7 @@ from otjournal.model import Assignment, Client, HomeworkEntry, Session
 from otjournal.model.kinds import HOMEWORK
 from otjournal.model.spec import RecordKind
 from otjournal.model.vocab import NOT_HELD_TYPES
-from otjournal.numbers import kind_summary
+from otjournal.numbers import exposure, kind_summary
 from otjournal.numbers.kind_summary import Change as Change
 from otjournal.numbers.kind_summary import Given, KindSummary
 from otjournal.numbers.kind_summary import MoodTrend as MoodTrend
@@ -236,6 +236,7 @@ SUMMARISERS: dict[str, Summariser] = {
     "relaxation": kind_summary.relaxation,
     "thought-record": kind_summary.thought_record,
     "mood-check": kind_summary.mood_check,
+    "exposure": exposure.summary,
 }
 
 

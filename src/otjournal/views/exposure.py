@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from otjournal.numbers.exposure import Practice, StepPractices
+from otjournal.numbers.exposure import Practice, StepPractices, practices_words, went
 from otjournal.views.textgrid import Column, Grid
 from otjournal.views.trends import sparkline
 
@@ -30,22 +30,6 @@ def peak_path(peaks: Sequence[int]) -> str:
     if len(said) > SHOWN_PEAKS:
         said = [*said[:2], "…", *said[-3:]]
     return " → ".join(said)
-
-
-def practices_words(n: int) -> str:
-    return f"{n} practice{'s' if n != 1 else ''}"
-
-
-def went(s: StepPractices) -> str:
-    """``peak SUDS went from 70 to 40 over 3 practices`` (or what there is to say)."""
-    change = s.peak_change
-    n = len(s.practices)
-    if change is None:
-        return ""
-    first, latest = change
-    if first == latest:
-        return f"peak SUDS {first} at the first and the latest of {practices_words(n)}"
-    return f"peak SUDS went from {first} to {latest} over {practices_words(n)}"
 
 
 def name_of(s: StepPractices) -> str:
