@@ -256,3 +256,28 @@ def test_the_review_screen_shows_answers_in_words(runner, journal, kind, typed, 
     for raw in ("sleep_hours", "anchor_low", "anchor_high", "tension_before", "text:", "mood:"):
         assert raw not in screen, screen
     assert "c = change one answer" in screen
+
+
+def test_what_was_practised_is_saved_and_exported(runner, journal, clock):
+    import csv
+    import io
+
+    from otjournal.cli import app
+
+    journal.add_client(make_client())
+    logged = runner.invoke(
+        app,
+        ["homework", "log", "mia-k", "--kind", "practice", "--what", "quiet walk",
+         "--done", "yes", "--mastery", "6", "--by", "Mia", "--no-input"],
+    )  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    out = runner.invoke(app, ["export", "--table", "homework"]).stdout.lstrip("\ufeff")
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert (row["entry_kind"], row["done"], row["what"], row["mastery"]) == (
+        "practice",
+        "yes",
+        "quiet walk",
+        "6",
+    )
+    summary = runner.invoke(app, ["homework", "summary", "mia-k"]).stdout
+    assert "1 practice entry: quiet walk ×1; mastery 6.0 on average" in " ".join(summary.split())

@@ -182,6 +182,7 @@ PRACTICE = RecordKind(
     line=_practice_line,
     columns=(
         Column("done", "practice: yes, partly or not-this-time", _attr("done")),
+        Column("what", "practice: what was practised, when not the homework's name", _attr("what")),
         Column("mastery", "practice: 0-10", _attr("mastery")),
         Column("pleasure", "practice: 0-10", _attr("pleasure")),
         Column("mood_before", "practice: 0-10", _attr("mood_before")),
