@@ -49,7 +49,9 @@ from otjournal.model import (
     ThoughtRecord,
 )
 from otjournal.model.episode import Assessment, Consent, Discharge, GoalOutcome, Intake
+from otjournal.model.hierarchy import Step
 from otjournal.model.ids import SUFFIX_ALPHABET
+from otjournal.model.parts import Answers
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS
 
 TZ = timezone(timedelta(hours=10))
@@ -117,11 +119,73 @@ def build_clients(n_clients: int, rng: Random, start: date) -> list[tuple[Client
                     ndis_number=f"43{rng.randint(1000000, 9999999)}" if p.child else "",
                     primary_disability=DIAGNOSES[p.handle][0],
                     people=PEOPLE.get(p.handle, ()),
+                    hierarchy=_hierarchy(handle, p, intake_day),
                 ),
                 p,
             )
         )
     return clients
+
+
+def _hierarchy(handle: str, p: Persona, intake_day: date) -> tuple[Step, ...]:
+    """The persona's graded exposure steps, set two weeks after the intake. Drawn from
+    their own random stream, so adding them changed no other part of the demo."""
+    own = Random(f"{handle}-hierarchy")
+    return tuple(
+        Step(
+            f"s{i}-{''.join(own.choice(SUFFIX_ALPHABET) for _ in range(3))}",
+            text,
+            suds,
+            added_on=intake_day + timedelta(days=14),
+        )
+        for i, (text, suds) in enumerate(p.hierarchy, start=1)
+    )
+
+
+def _techniques(
+    client: Client, p: Persona, index: int, with_parent: bool, coaching: bool
+) -> tuple[str, ...]:
+    """The techniques a session used (its own random stream, like ``_hierarchy``)."""
+    own = Random(f"{client.handle}-{index}-techniques")
+    if coaching:
+        return ("parent coaching",)
+    if p.child:
+        return (*p.techniques, *(("parent coaching",) if with_parent else ()))
+    return tuple(sorted(own.sample(p.techniques, k=own.randint(1, 2)), key=p.techniques.index))
+
+
+def build_exposure(client: Client, k: int, after: datetime, until: datetime) -> list[HomeworkEntry]:
+    """One exposure practice after session ``k``: the steps climbed a few sessions each,
+    the peak SUDS easing with practice on a step (habituation), with some noise."""
+    steps = sorted(client.hierarchy, key=lambda s: s.suds)
+    if not steps or k < 2:
+        return []
+    own = Random(f"{client.handle}-{k}-exposure")
+    at = (after + timedelta(days=own.randint(1, 4))).replace(hour=own.choice((7, 17, 18)))
+    if at >= until:
+        return []
+    step = steps[min(len(steps) - 1, (k - 2) // 5)]
+    practised = (k - 2) % 5  # earlier practices of this step
+    peak = max(15, min(100, step.suds + 10 - 8 * practised + own.randint(-5, 5)))
+    part = {
+        "step": step.id,
+        "suds_before": max(0, peak - own.randint(5, 20)),
+        "suds_peak": peak,
+        "suds_after": max(0, peak - own.randint(20, 40)),
+        "minutes": own.choice((10, 15, 20, 30)),
+        "helped": own.choice(("paced breathing", "grounding 5-4-3-2-1", "music")),
+    }
+    return [
+        HomeworkEntry(
+            "",
+            client.handle,
+            "exposure",
+            at,
+            client.display_name,
+            at + timedelta(minutes=own.randint(5, 60)),
+            answers=Answers(tuple(part.items())),
+        )
+    ]
 
 
 def build_session(
@@ -190,6 +254,7 @@ def build_session(
         regulation = Regulation(
             p.framework, "wriggly and curious", "settled, singing", tuple(rng.sample(p.helped, k=2))
         )
+    techniques = _techniques(client, p, index, caregiver_present, coaching)
     checklist = []
     # The affirming checklist is written for sessions with a child.
     for key, text in CHECKLIST if p.child else ():
@@ -238,6 +303,7 @@ def build_session(
         checklist=tuple(checklist),
         plan=Plan(rng.choice(SUMMARIES).format(name=first_name), rng.choice(NEXT_FOCUS), homework),
         intake=_intake(rng, client, p, start.date()) if first else None,
+        techniques=techniques,
     )
 
 
@@ -338,14 +404,11 @@ def _entry(rng: Random, client: Client, a: Assignment, at: datetime, writer: str
     }
     if a.kind == "practice":
         done = rng.choices(("yes", "partly", "not-this-time"), (6, 3, 2))[0]
+        mastery, pleasure = rng.randint(3, 9), rng.randint(4, 10)
+        if done == "not-this-time":  # nothing to rate: how it went is not asked
+            return HomeworkEntry(**base, practice=Practice(done))
         return HomeworkEntry(
-            **base,
-            practice=Practice(
-                done,
-                "" if done == "not-this-time" else "went better with the song",
-                rng.randint(3, 9),
-                rng.randint(4, 10),
-            ),
+            **base, practice=Practice(done, "went better with the song", mastery, pleasure)
         )
     if a.kind == "relaxation":
         before = rng.randint(5, 9)
@@ -435,6 +498,9 @@ def write_demo(
         if k > 0:  # about one entry per session for every client, as in a busy practice
             for entry in build_homework(rng, client, persona, saved.record, until)[:3]:
                 journal.add_homework(entry, rng=rng, durable=durable)
+                counts["homework"] += 1
+            for entry in build_exposure(client, k, when, until):
+                journal.add_homework(entry, rng=Random(f"{entry.at}"), durable=durable)
                 counts["homework"] += 1
         if progress:
             progress(done, len(plan))

@@ -24,6 +24,8 @@ class Persona:
     voice: tuple[str, ...]
     homework: tuple[tuple[str, str, int], ...]  # text, kind, per week
     child: bool = True
+    techniques: tuple[str, ...] = ("sensory-based strategies",)  # besides parent coaching
+    hierarchy: tuple[tuple[str, int], ...] = ()  # graded exposure: step, expected SUDS
 
 
 PERSONAS = (
@@ -150,6 +152,13 @@ PERSONAS = (
             ("Cook one meal from the plan", "practice", 3),
         ),
         child=False,
+        techniques=("CBT", "graded exposure", "behavioural activation"),
+        hierarchy=(
+            ("Stand on the station platform for five minutes", 30),
+            ("Ride one stop off-peak", 50),
+            ("Ride to work off-peak", 65),
+            ("Ride to work at peak hour", 85),
+        ),
     ),
     Persona(
         "ava-l",
