@@ -30,7 +30,7 @@ import json
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import date
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar, cast
 
 from otjournal.errors import OtjournalError
 from otjournal.model import Client
@@ -143,13 +143,22 @@ def _pick(what: str, a: Any, b: Any, base: Any) -> Any:
     """``a`` and ``b`` where they agree; the side that changed, when the other still
     holds the base's value (``NO_BASE``: none is known); otherwise a conflict naming
     ``what``."""
+    side = _one_side(a, b, base)
+    if side is NO_BASE:
+        raise CannotMerge(f"{what} differs on the two devices")
+    return side
+
+
+def _one_side(a: Any, b: Any, base: Any) -> Any:
+    """``a`` when the two agree, else the side that changed while the other still holds
+    ``base`` (``NO_BASE``: none known); ``NO_BASE`` when both changed."""
     if same(a, b):
         return a
     if base is not NO_BASE and same(a, base):
         return b
     if base is not NO_BASE and same(b, base):
         return a
-    raise CannotMerge(f"{what} differs on the two devices")
+    return NO_BASE
 
 
 def _join_extra(
@@ -193,12 +202,9 @@ def _step_order(s: Step) -> tuple[bool, date, str]:
 
 
 def _join_step(a: Step, b: Step, base: Step | None) -> Step:
-    if same(a, b):
-        return a
-    if base is not None and same(a, base):
-        return b
-    if base is not None and same(b, base):
-        return a
+    side = _one_side(a, b, NO_BASE if base is None else base)
+    if side is not NO_BASE:
+        return cast("Step", side)
     # No base (a sync tool's copy): the side whose changes extend the other's edited it.
     shorter, longer = sorted((a, b), key=lambda s: len(s.changes))
     if len(shorter.changes) < len(longer.changes):
@@ -212,12 +218,9 @@ def _join_step(a: Step, b: Step, base: Step | None) -> Step:
 
 
 def _join_assignment(a: Assignment, b: Assignment, base: Assignment | None) -> Assignment:
-    if same(a, b):
-        return a
-    if base is not None and same(a, base):
-        return b
-    if base is not None and same(b, base):
-        return a
+    side = _one_side(a, b, NO_BASE if base is None else base)
+    if side is not NO_BASE:
+        return cast("Assignment", side)
     raise CannotMerge(f"homework {a.id} was changed on both devices, differently")
 
 
@@ -225,12 +228,9 @@ def _join_assignment(a: Assignment, b: Assignment, base: Assignment | None) -> A
 
 
 def _join_goal(a: Goal, b: Goal, base: Goal | None) -> Goal:
-    if same(a, b):
-        return a
-    if base is not None and same(a, base):
-        return b
-    if base is not None and same(b, base):
-        return a
+    side = _one_side(a, b, NO_BASE if base is None else base)
+    if side is not NO_BASE:
+        return cast("Goal", side)
     what = f"goal {a.id}"
     n = _shared(a.changes, b.changes)
     tail_a, tail_b = a.changes[n:], b.changes[n:]
