@@ -193,7 +193,9 @@ def parse_config(data: dict[str, Any]) -> Config:
         values["review_every_weeks"] = cl.integer(
             "review_every_weeks", 1, 520, default=12, unit="weeks"
         )
-        values["report_lead_weeks"] = cl.integer("report_lead_weeks", 0, 52, default=4, unit="weeks")
+        values["report_lead_weeks"] = cl.integer(
+            "report_lead_weeks", 0, 52, default=4, unit="weeks"
+        )
         values["not_seen_weeks"] = cl.integer("not_seen_weeks", 1, 520, default=4, unit="weeks")
     d = f.table("deidentify")
     if d:

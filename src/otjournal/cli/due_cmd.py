@@ -4,6 +4,7 @@ only: the notes folder is never written (the derived cache outside it may be).""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -110,10 +111,11 @@ def drafts() -> list[DraftFact]:
 def _conflict(c: Conflict, j: Journal) -> ConflictFact:
     from otjournal.numbers.due import ConflictFact
 
-    rel = c.path.relative_to(j.root)
-    handle = rel.parts[1] if len(rel.parts) > 2 and rel.parts[0] == "clients" else None
+    rel = c.original.relative_to(j.root)
+    inside = len(rel.parts) > 2 and rel.parts[0] == "clients"
     try:
         since: date | None = datetime.fromtimestamp(c.path.stat().st_mtime).date()
     except OSError:
         since = None
-    return ConflictFact(handle, rel.as_posix(), c.original.name, c.tool, since)
+    shown = Path(*rel.parts[2:]) if inside else rel
+    return ConflictFact(rel.parts[1] if inside else None, shown.as_posix(), c.tool, since)

@@ -114,8 +114,7 @@ class DraftFact:
 @dataclass(frozen=True)
 class ConflictFact:
     client: str | None  # None: not inside a client's folder
-    copy: str  # the copy's path in the notes folder
-    original: str
+    original: str  # its path in the client's folder (in the notes folder outside one)
     tool: str
     since: date | None  # when the copy was last changed
 
@@ -176,6 +175,7 @@ def client_facts(client: Client, sessions: Sequence[Session]) -> ClientFacts:
         for s in notes
         if s.session_type == "review" and (start is None or s.start.date() >= start)
     ]
+    review_from: date | None
     if reviews:
         review_from, review_is = reviews[-1], "review"
     elif start is not None:
@@ -225,9 +225,11 @@ def review_due(f: ClientFacts, s: Settings, today: date) -> Due | None:
     due = f.review_from + timedelta(weeks=s.review_every_weeks)
     if today < due:
         return None
-    last = {"review": "last review", "intake": "no review yet; intake", "first session": (
-        "no review yet; first session"
-    )}[f.review_from_is]
+    last = {
+        "review": "last review",
+        "intake": "no review yet; intake",
+        "first session": ("no review yet; first session"),
+    }[f.review_from_is]
     return Due(
         f.handle,
         "review",
@@ -299,8 +301,7 @@ def retention(f: ClientFacts, s: Settings, today: date) -> Due | None:
         f"retention period ended {until}",
         until,
         f.last_session,
-        f"last session {f.last_session}; keep, archive or dispose of the record under "
-        "your own policy (nothing is deleted)",
+        f"last session {f.last_session}; yours to decide, nothing is deleted",
         "otj check",
     )
 
@@ -312,14 +313,14 @@ def draft_due(d: DraftFact) -> Due:
         f"draft waiting since {d.updated}",
         None,
         d.updated,
-        f"otj {d.command}, stopped at: {d.step or 'start'}",
+        f"from otj {d.command}, stopped at: {d.step or 'start'}",
         f"otj {d.command} --resume --draft {d.id}",
     )
 
 
 def conflict_due(c: ConflictFact) -> Due:
     said = (
-        "git conflict markers inside the file"
+        f"git conflict markers inside {c.original}"
         if c.tool == "git"
         else f"a {c.tool} conflict copy of {c.original}"
     )
@@ -329,7 +330,7 @@ def conflict_due(c: ConflictFact) -> Due:
         "sync conflict" + (f" since {c.since}" if c.since else ""),
         None,
         c.since,
-        f"{c.copy}: {said}",
+        said,
         "otj conflicts",
     )
 

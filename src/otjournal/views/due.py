@@ -1,8 +1,7 @@
 """``otj due`` on screen: a heading, then each item as a line naming the client, what is
-due and when, its detail after a colon, and the command that deals with it indented
-under it. Plain lines laid out for the width (no Rich console: nothing here is styled),
-in the tool's own words only, ASCII, so any terminal and any output encoding shows them
-whole."""
+due and when, with its detail and the command that deals with it indented under it.
+Plain lines laid out for the width (no Rich console: nothing here is styled), in the
+tool's own words only, ASCII, so any terminal and any output encoding shows them whole."""
 
 from __future__ import annotations
 
@@ -39,9 +38,12 @@ def heading(c: Caseload) -> str:
 
 
 def item_lines(d: Due, width: int) -> list[str]:
-    who = d.client or "(no client)"
-    lines = wrap(f"{who}: {d.headline} - {d.detail}", width, "", INDENT)
-    return lines + wrap(d.command, width, INDENT, INDENT + "  ")
+    """The client and what is due on the first line, so the eye runs down them; the
+    detail and the command under it."""
+    out = wrap(f"{d.client or '(no client)'}: {d.headline}", width, "", INDENT)
+    if d.detail:
+        out += wrap(d.detail, width, INDENT)
+    return out + wrap(d.command, width, INDENT, INDENT + "  ")
 
 
 def lines(c: Caseload, width: int) -> list[str]:
