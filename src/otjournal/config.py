@@ -51,6 +51,11 @@ TEMPLATE = """\
 # adult_years = 7                  # after the last session
 # child_until_age = 25             # for a client first seen as a child
 
+# [caseload]                       # what `otj due` lists
+# review_every_weeks = 12          # a review this long after the last (or the intake)
+# report_lead_weeks = 4            # a progress report this long before the plan ends
+# not_seen_weeks = 4               # an active client with no session this long
+
 # [deidentify]
 # names = ["Sarah", "Tom"]         # more names that --deidentify replaces in reports
 
@@ -97,6 +102,9 @@ class Config:
     retention_adult_years: int = 7
     retention_child_age: int = 25
     support_lines: tuple[str, ...] = SUPPORT_LINES
+    review_every_weeks: int = 12
+    report_lead_weeks: int = 4
+    not_seen_weeks: int = 4
     path: Path | None = field(default=None, compare=False)
 
     def asks_the_seven(self, adult: bool) -> bool:
@@ -130,6 +138,11 @@ class Config:
                 "child_until_age": self.retention_child_age,
             },
             "support": {"lines": list(self.support_lines)},
+            "caseload": {
+                "review_every_weeks": self.review_every_weeks,
+                "report_lead_weeks": self.report_lead_weeks,
+                "not_seen_weeks": self.not_seen_weeks,
+            },
         }
 
 
@@ -175,6 +188,15 @@ def parse_config(data: dict[str, Any]) -> Config:
     if r:
         values["retention_adult_years"] = r.integer("adult_years", 1, 100, default=7)
         values["retention_child_age"] = r.integer("child_until_age", 18, 120, default=25)
+    cl = f.table("caseload")
+    if cl:
+        values["review_every_weeks"] = cl.integer(
+            "review_every_weeks", 1, 520, default=12, unit="weeks"
+        )
+        values["report_lead_weeks"] = cl.integer(
+            "report_lead_weeks", 0, 52, default=4, unit="weeks"
+        )
+        values["not_seen_weeks"] = cl.integer("not_seen_weeks", 1, 520, default=4, unit="weeks")
     d = f.table("deidentify")
     if d:
         values["deidentify_names"] = d.text_list("names")

@@ -65,3 +65,22 @@ def _clamped(year: int, month: int, day: int) -> date:
 def in_range(day: date, since: date | None, until: date | None) -> bool:
     """Whether ``day`` is within the dates (either end open when None)."""
     return (since is None or day >= since) and (until is None or day <= until)
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def retention_ends(
+    last_session: date, date_of_birth: date | None, adult_years: int, child_until_age: int
+) -> date:
+    """The day a client's minimum retention period ends (`otj check` and `otj due` both
+    ask here). Adults: ``adult_years`` after the last session. A child at the last
+    session: until they turn ``child_until_age``, or the adult period if that is later."""
+    until = add_years(last_session, adult_years)
+    if date_of_birth and add_years(date_of_birth, 18) > last_session:
+        until = max(until, add_years(date_of_birth, child_until_age))
+    return until

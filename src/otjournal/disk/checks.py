@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from otjournal.dates import add_years as add_years  # here before dates had it
+from otjournal.dates import retention_ends
 from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.errors import Problem
 from otjournal.model import Session
@@ -148,13 +150,6 @@ def _warn(path: Path, message: str, hint: str | None) -> Problem:
     return Problem(path, message, line=1, column=1, hint=hint, severity="warning")
 
 
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def retention_notes(
     snap: Snapshot, today: date, adult_years: int = 7, child_until_age: int = 25
 ) -> list[Problem]:
@@ -173,9 +168,7 @@ def retention_notes(
         if handle not in last:
             continue
         client = loaded.record
-        until = add_years(last[handle], adult_years)
-        if client.date_of_birth and add_years(client.date_of_birth, 18) > last[handle]:
-            until = max(until, add_years(client.date_of_birth, child_until_age))
+        until = retention_ends(last[handle], client.date_of_birth, adult_years, child_until_age)
         if until <= today:
             notes.append(
                 Problem(

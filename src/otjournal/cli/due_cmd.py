@@ -1,0 +1,121 @@
+"""``otj due``: what needs the practitioner across the caseload, on one screen. Reads
+only: the notes folder is never written (the derived cache outside it may be)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from otjournal.cli.common import DirOpt, JsonOpt, journal, print_json, read_config, today
+
+if TYPE_CHECKING:
+    from otjournal.disk.loading import Conflict, Snapshot
+    from otjournal.disk.store import Journal
+    from otjournal.numbers.due import Caseload, ClientFacts, ConflictFact, DraftFact, Settings
+
+EXAMPLES = """Examples:
+
+\b
+  otj due                  what needs you today, most pressing first
+  otj due --json | jq -r '.items[] | select(.what == "review") | .client'
+  otj due --dir ~/clinic-notes
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("due", epilog=EXAMPLES)(due_cmd)
+
+
+def due_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
+    """What needs you: reviews and progress reports due, active clients not seen for a
+    while, drafts waiting, sync conflicts, retention periods ended. Each with the
+    command that deals with it. The intervals are in config.toml, [caseload]."""
+    import shutil
+
+    from otjournal.cli.problems import note_problems
+
+    found, problems = caseload(journal(dir), today())
+    note_problems(problems)
+    if json:
+        print_json(found.to_json())
+        return
+    from otjournal.views.due import lines
+
+    typer.echo("\n".join(lines(found, shutil.get_terminal_size().columns)))
+
+
+def settings() -> Settings:
+    from otjournal.numbers.due import Settings
+
+    c = read_config(strict=False)
+    return Settings(
+        c.review_every_weeks,
+        c.report_lead_weeks,
+        c.not_seen_weeks,
+        c.retention_adult_years,
+        c.retention_child_age,
+    )
+
+
+def caseload(j: Journal, day: date) -> tuple[Caseload, Snapshot]:
+    """Everything ``otj due`` shows, and what could not be read. Each client is read
+    through ``Journal.per_client`` (remembered in the cache while their files stay the
+    same); the report logs, drafts and conflicts are looked at every time."""
+    from dataclasses import replace
+
+    from otjournal.numbers import due
+
+    def facts(snap: Snapshot) -> ClientFacts | None:
+        if not snap.clients:
+            return None  # client.toml could not be read: note_problems says so
+        [loaded] = snap.clients.values()
+        return due.client_facts(loaded.record, [s.record for s in snap.sessions])
+
+    found, report = j.per_client(
+        facts,
+        memo="due-facts-1",
+        dump=lambda f: f.to_plain() if f else None,
+        load=_facts_or_none,
+        homework=False,
+    )
+    after = day + timedelta(days=1)  # a report filed today counts
+    clients = [
+        replace(f, last_report_end=j.last_report_end(f.handle, after)) if f.active and f.plan else f
+        for f in found
+        if f is not None
+    ]
+    conflicts = [_conflict(c, j) for c in report.conflicts]
+    return due.caseload(clients, drafts(), conflicts, settings(), day), report
+
+
+def _facts_or_none(plain: object) -> ClientFacts | None:
+    from otjournal.numbers.due import ClientFacts
+
+    return None if plain is None else ClientFacts.from_plain(plain)
+
+
+def drafts() -> list[DraftFact]:
+    """The drafts ``otj drafts`` lists."""
+    from otjournal.forms.drafts import default_drafts
+    from otjournal.numbers.due import DraftFact
+
+    return [
+        DraftFact(d.id, d.command, d.client, d.step, d.updated.date())
+        for d in default_drafts().entries()
+    ]
+
+
+def _conflict(c: Conflict, j: Journal) -> ConflictFact:
+    from otjournal.numbers.due import ConflictFact
+
+    rel = c.original.relative_to(j.root)
+    inside = len(rel.parts) > 2 and rel.parts[0] == "clients"
+    try:
+        since: date | None = datetime.fromtimestamp(c.path.stat().st_mtime).date()
+    except OSError:
+        since = None
+    shown = Path(*rel.parts[2:]) if inside else rel
+    return ConflictFact(rel.parts[1] if inside else None, shown.as_posix(), c.tool, since)
