@@ -29,6 +29,7 @@ MODULES = (
     "report_cmd",
     "record_cmds",
     "care_cmds",
+    "search_cmd",
 )
 # Which module registers each command or group: `otj NAME` imports only that module
 # (tests/test_fast_reads.py checks this map against what the modules register).
@@ -56,6 +57,7 @@ WHERE = {
     "doctor": "care_cmds",
     "review": "review_cmds",
     "discharge": "review_cmds",
+    "search": "search_cmd",
 }
 
 
