@@ -25,54 +25,67 @@ def register(app: typer.Typer) -> None:
     app.command("search", epilog=_EXAMPLES)(search_cmd)
 
 
+TextArg = Annotated[
+    str | None,
+    typer.Argument(
+        help='Words to find, all in one field; "a phrase" in quotes. Whole words, any case or '
+        "accent (zoe finds Zoë; swing does not find swings). May be left out when a filter is "
+        "given.",
+        show_default=False,
+        metavar="TEXT",
+    ),
+]
+ClientOpt = Annotated[
+    str | None,
+    typer.Option("--client", "-c", help="Only this client.", autocompletion=complete_client),
+]
+FieldOpt = Annotated[str | None, typer.Option("--field", "-f", help=f"Only this field: {_FIELDS}.")]
+GoalOpt = Annotated[
+    str | None, typer.Option("--goal", help="Sessions that rate this goal (g1 or its id).")
+]
+ActivityOpt = Annotated[
+    str | None, typer.Option("--activity", help="Sessions with an activity named so (words).")
+]
+TechniqueOpt = Annotated[
+    str | None, typer.Option("--technique", help="Sessions that used this technique.")
+]
+ChecklistOpt = Annotated[
+    str | None,
+    typer.Option("--checklist", help="Sessions with this answer, ITEM=ANSWER (agile=no)."),
+]
+SettingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--setting",
+        help="Sessions in this setting: clinic, home, school, community, telehealth, other.",
+    ),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help="From this day: YYYY-MM-DD, today, yesterday, 30d, 8w, 6m."),
+]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to and including this day.")]
+LastOpt = Annotated[
+    int | None, typer.Option("-n", "--last", min=0, help="Only the newest N results.")
+]
+PathsOpt = Annotated[
+    bool, typer.Option("-l", "--paths", help="Print only the files' paths, one a line.")
+]
+
+
 def search_cmd(
-    text: Annotated[
-        str | None,
-        typer.Argument(
-            help='Words to find, all in one field; "a phrase" in quotes. Whole words, any '
-            "case or accent (zoe finds Zoë). May be left out when a filter is given.",
-            show_default=False,
-        ),
-    ] = None,
-    client: Annotated[
-        str | None,
-        typer.Option("--client", "-c", help="Only this client.", autocompletion=complete_client),
-    ] = None,
-    field: Annotated[
-        str | None, typer.Option("--field", "-f", help=f"Only this field: {_FIELDS}.")
-    ] = None,
-    goal: Annotated[
-        str | None, typer.Option("--goal", help="Sessions that rate this goal (g1 or its id).")
-    ] = None,
-    activity: Annotated[
-        str | None, typer.Option("--activity", help="Sessions with an activity named so (words).")
-    ] = None,
-    technique: Annotated[
-        str | None, typer.Option("--technique", help="Sessions that used this technique.")
-    ] = None,
-    checklist: Annotated[
-        str | None,
-        typer.Option("--checklist", help="Sessions with this answer, ITEM=ANSWER (agile=no)."),
-    ] = None,
-    setting: Annotated[
-        str | None,
-        typer.Option(
-            "--setting", help="Sessions in this setting: clinic, home, school, community, ..."
-        ),
-    ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option("--since", help="From this day: YYYY-MM-DD, today, yesterday, 30d, 8w, 6m."),
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option("--until", help="Up to and including this day.")
-    ] = None,
-    last: Annotated[
-        int | None, typer.Option("-n", "--last", min=0, help="Only the newest N results.")
-    ] = None,
-    paths: Annotated[
-        bool, typer.Option("-l", "--paths", help="Print only the files' paths, one a line.")
-    ] = False,
+    text: TextArg = None,
+    client: ClientOpt = None,
+    field: FieldOpt = None,
+    goal: GoalOpt = None,
+    activity: ActivityOpt = None,
+    technique: TechniqueOpt = None,
+    checklist: ChecklistOpt = None,
+    setting: SettingOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    last: LastOpt = None,
+    paths: PathsOpt = False,
     dir: DirOpt = None,
     json: JsonOpt = False,
 ) -> None:
@@ -87,18 +100,15 @@ def search_cmd(
     from otjournal.dates import parse_day
     from otjournal.disk.search import describe, make_query, search
     from otjournal.disk.store import validate_handle
+    from otjournal.errors import NotFoundError
     from otjournal.numbers.search import FIELDS, parts_of
     from otjournal.views import search as view
 
     j = journal(dir)
-    if client is not None:
-        validate_handle(client)
-        if client not in j.client_handles():
-            from otjournal.errors import NotFoundError
-
-            raise NotFoundError(
-                f"no client {client!r} in {j.root}", hint="'otj client list' shows the clients"
-            )
+    if client is not None and validate_handle(client) not in j.client_handles():
+        raise NotFoundError(
+            f"no client {client!r} in {j.root}", hint="'otj client list' shows the clients"
+        )
     day = today()
     query = make_query(
         text,
