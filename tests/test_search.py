@@ -338,3 +338,14 @@ def test_relative_days_count_from_today(runner, small):
         "2026-03-06",
         "2026-03-05",
     ]
+
+
+def test_a_technique_or_activity_with_accents_is_found_without_them(runner, notes, clock):
+    j = Journal(notes)
+    j.add_client(make_client())
+    j.add_session(
+        make_session(techniques=("Thérapie par le jeu",), activities=(Activity("Crème à raser"),))
+    )
+    for args in (("--technique", "therapie par le jeu"), ("--activity", "creme")):
+        assert [r["kind"] for r in search(runner, *args)] == ["session"]
+        assert [r["field"] for r in search(runner, "raser", *args)] == ["activities[1].name"]

@@ -234,15 +234,38 @@ class Index:
             sql += " JOIN search_words w ON w.rowid = p.n"
             where.append("search_words MATCH ?")
             args.append(match)
+        narrow, more = _facts_sql(q)
+        if not q.phrases:
+            where += narrow
+            args += more
         rows = self.db.execute(sql + " WHERE " + " AND ".join(where), args).fetchall()
         if q.about_sessions and q.phrases:  # the facts are on each record's own row
             facts = dict(
                 self.db.execute(
-                    "SELECT path, facts FROM search_parts WHERE name = '' AND kind = 'session'"
+                    "SELECT path, facts FROM search_parts p WHERE name = '' AND "
+                    + " AND ".join(narrow),
+                    more,
                 ).fetchall()
             )
             rows = [(*r[:-1], facts.get(r[1])) for r in rows]
         return rows
+
+
+def _facts_sql(q: Query) -> tuple[list[str], list[str]]:
+    """Clauses that narrow the records' own rows to those whose facts (JSON, as
+    json.dumps writes them) may meet the filters: LIKE on words that must be there
+    (slugs and fixed words only: a technique or an activity may be written with accents,
+    which json.dumps escapes). _facts_match decides."""
+    if not q.about_sessions:
+        return [], []
+    needles = []
+    if q.setting is not None:
+        needles.append(f'"setting": "{q.setting}"')
+    if q.checklist is not None:
+        needles.append(f'"{q.checklist[0]}": "{q.checklist[1]}"')
+    if q.goal is not None and q.goal.isascii():
+        needles.append(f'"{q.goal}')
+    return ["p.kind = 'session'"] + ["p.facts LIKE ?"] * len(needles), [f"%{n}%" for n in needles]
 
 
 def _tokens(row: Row) -> str:
@@ -306,7 +329,7 @@ def search(reader: Reader, q: Query, parts_of: PartsOf) -> tuple[list[Result], S
     fresh: set[str] = set()
     stale = []
     for found in scan.clients:
-        fingerprint = found.fingerprint(*params)
+        fingerprint = _fingerprint(found, params)
         if (
             index is not None
             and fingerprint is not None

@@ -13,8 +13,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from otjournal.numbers.amended import amended_fields, as_amended, text_spots
-
 if TYPE_CHECKING:
     from otjournal.model import HomeworkEntry, Session
 
@@ -73,6 +71,9 @@ def field_name(path: str) -> str:
 
 def session_parts(session: Session) -> tuple[dict[str, Any], list[Part]]:
     """The facts the filters read (as the note reads now) and the text parts."""
+    # Here, not at the top: a search the index answers never reads a record.
+    from otjournal.numbers.amended import amended_fields, as_amended, text_spots
+
     now = as_amended(session)
     amended = amended_fields(session)
     day, moment = _when(session.start)
