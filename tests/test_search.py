@@ -349,3 +349,14 @@ def test_a_technique_or_activity_with_accents_is_found_without_them(runner, note
     for args in (("--technique", "therapie par le jeu"), ("--activity", "creme")):
         assert [r["kind"] for r in search(runner, *args)] == ["session"]
         assert [r["field"] for r in search(runner, "raser", *args)] == ["activities[1].name"]
+
+
+def test_paths_are_absolute_whatever_the_folder_was_called(runner, small, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OTJOURNAL_DIR")
+    for _ in range(2):  # as indexed, then from the index
+        result = runner.invoke(app, ["search", "-l", "zoe", "--dir", "notes"])
+        assert result.stdout == f"{small['zoe']}\n"
+    monkeypatch.chdir(small["zoe"].parent)
+    result = runner.invoke(app, ["search", "-l", "zoe", "--dir", "../../.."])
+    assert result.stdout == f"{small['zoe']}\n"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -36,7 +37,7 @@ from otjournal.disk.search_text import Phrase, Snippet, Span, find, fold, phrase
 from otjournal.errors import UsageError
 from otjournal.model.vocab import CHECKLIST_ANSWERS, CHECKLIST_KEYS, SETTINGS
 
-SEARCH_FORMAT = "1"  # bump when what a part holds changes: every client is indexed again
+SEARCH_FORMAT = "2"  # bump when what a part holds changes: every client is indexed again
 KINDS = ("session", "homework", "amendment")
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS search_clients (client TEXT PRIMARY KEY, fingerprint TEXT)",
@@ -296,7 +297,7 @@ def rows_of(snap: Snapshot, parts_of: PartsOf) -> list[Row]:
             rows.append(
                 (
                     record.client,
-                    str(loaded.path),
+                    os.path.relpath(loaded.path, snap.root),  # the cache's own form
                     pkind,
                     record.id,
                     seq,
@@ -360,7 +361,7 @@ def search(reader: Reader, q: Query, parts_of: PartsOf) -> tuple[list[Result], S
     for found in scan.clients:  # the index could not answer for them: read the files
         if found.handle in fresh:
             rows += rows_of(reader.snapshot(found), parts_of)
-    return select(rows, q), report
+    return select(rows, q, os.path.abspath(reader.root)), report
 
 
 def _fingerprint(found: ClientFiles, params: tuple[object, ...]) -> str | None:
@@ -417,8 +418,9 @@ def _newest(row: Row) -> tuple[int, str, str, int]:
     return (-row[10], row[0], row[3], row[4])
 
 
-def select(rows: Iterable[Row], q: Query) -> list[Result]:
-    """The rows that match, as results, newest first (a record's parts in their order)."""
+def select(rows: Iterable[Row], q: Query, root: str) -> list[Result]:
+    """The rows that match, as results, newest first (a record's parts in their order);
+    their paths absolute, under ``root``."""
     chosen = []
     for row in rows:
         _, _, kind, _, _, name, _, _, _, day, _, facts = row
@@ -442,7 +444,7 @@ def select(rows: Iterable[Row], q: Query) -> list[Result]:
             client=row[0],
             kind=row[2],
             id=row[3],
-            path=row[1],
+            path=os.path.join(root, row[1]),
             field=row[6],
             name=row[5],
             amended=row[7],
