@@ -153,6 +153,15 @@ def main() -> int:
                 "floor: parse every file (bare python)": [sys.executable, "-c", FLOOR, str(root)],
                 "otj --help": [*otj, "--help"],
                 "otj list -n 10": [*otj, "list", "-n", "10"],
+                # Warm: the search index is in the cache after the untimed warm-up runs.
+                "otj search swing (warm)": [*otj, "search", "swing"],
+                "otj search '\"crash mat\"' -n 10 (warm)": [
+                    *otj,
+                    "search",
+                    '"crash mat"',
+                    "-n",
+                    "10",
+                ],
                 "otj trends (all clients, no cache)": [*otj, "trends"],
                 "otj trends (all clients)": [*otj, "trends"],
                 "otj trends mia-k": [*otj, "trends", "mia-k"],

@@ -30,6 +30,7 @@ MODULES = (
     "record_cmds",
     "care_cmds",
     "due_cmd",
+    "search_cmd",
 )
 # Which module registers each command or group: `otj NAME` imports only that module
 # (tests/test_fast_reads.py checks this map against what the modules register).
@@ -58,6 +59,7 @@ WHERE = {
     "review": "review_cmds",
     "discharge": "review_cmds",
     "due": "due_cmd",
+    "search": "search_cmd",
 }
 
 

@@ -38,9 +38,10 @@ from otjournal.disk import plain
 
 # Bump when what is stored changes (5: plain data, no pickle, an older cache is deleted
 # unread, see _open; 6: dates outside 1900-2999 are problems, so no cached record may
-# hold one). A new release and changed conflict-copy patterns need no bump: ``cache_key``
-# holds the package version and a hash of the patterns as well.
-CACHE_FORMAT = "6"
+# hold one; 7: the search tables, disk/search.py). A new release and changed
+# conflict-copy patterns need no bump: ``cache_key`` holds the package version and a
+# hash of the patterns as well.
+CACHE_FORMAT = "7"
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -209,6 +210,19 @@ class RecordCache:
         except sqlite3.Error:
             self._reset()
             return []
+
+    def connection(self) -> sqlite3.Connection | None:
+        """The cache's database, created if need be: other derived tables live in it too
+        (disk/search.py). None when the cache cannot be used."""
+        if not self.usable:
+            return None
+        if self.db is None:
+            try:
+                self.db = self._create()
+            except (sqlite3.Error, OSError):
+                self._reset()
+                return None
+        return self.db
 
     # -- reading -----------------------------------------------------------------
     def preload(self, client: str | None = None) -> None:

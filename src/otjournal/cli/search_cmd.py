@@ -1,0 +1,137 @@
+"""``otj search``: find words in every note, homework entry and amendment."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from otjournal.cli.common import DirOpt, JsonOpt, complete_client, journal, print_json, today
+
+_FIELDS = (
+    "evidence, activity, voice, caregiver, regulation, checklist, summary, next-focus, "
+    "plan-homework, technique, intake, discharge, risk, amendment, homework"
+)
+_EXAMPLES = """\b
+Examples:
+  otj search swing                       every note that says "swing" (not "swings")
+  otj search '"fine motor"' --client mia-k --since 8w
+  otj search --technique CBT --checklist agile=no -l | xargs grep -l sleep
+"""
+
+
+def register(app: typer.Typer) -> None:
+    app.command("search", epilog=_EXAMPLES)(search_cmd)
+
+
+TextArg = Annotated[
+    str | None,
+    typer.Argument(
+        help='Words to find, all in one field; "a phrase" in quotes. Whole words, any case or '
+        "accent (zoe finds Zoë; swing does not find swings). May be left out when a filter is "
+        "given.",
+        show_default=False,
+        metavar="TEXT",
+    ),
+]
+ClientOpt = Annotated[
+    str | None,
+    typer.Option("--client", "-c", help="Only this client.", autocompletion=complete_client),
+]
+FieldOpt = Annotated[str | None, typer.Option("--field", "-f", help=f"Only this field: {_FIELDS}.")]
+GoalOpt = Annotated[
+    str | None, typer.Option("--goal", help="Sessions that rate this goal (g1 or its id).")
+]
+ActivityOpt = Annotated[
+    str | None, typer.Option("--activity", help="Sessions with an activity named so (words).")
+]
+TechniqueOpt = Annotated[
+    str | None, typer.Option("--technique", help="Sessions that used this technique.")
+]
+ChecklistOpt = Annotated[
+    str | None,
+    typer.Option("--checklist", help="Sessions with this answer, ITEM=ANSWER (agile=no)."),
+]
+SettingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--setting",
+        help="Sessions in this setting: clinic, home, school, community, telehealth, other.",
+    ),
+]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option("--since", help="From this day: YYYY-MM-DD, today, yesterday, 30d, 8w, 6m."),
+]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Up to and including this day.")]
+LastOpt = Annotated[
+    int | None, typer.Option("-n", "--last", min=0, help="Only the newest N results.")
+]
+PathsOpt = Annotated[
+    bool, typer.Option("-l", "--paths", help="Print only the files' paths, one a line.")
+]
+
+
+def search_cmd(
+    text: TextArg = None,
+    client: ClientOpt = None,
+    field: FieldOpt = None,
+    goal: GoalOpt = None,
+    activity: ActivityOpt = None,
+    technique: TechniqueOpt = None,
+    checklist: ChecklistOpt = None,
+    setting: SettingOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    last: LastOpt = None,
+    paths: PathsOpt = False,
+    dir: DirOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Find words in notes, homework entries and amendments, newest first.
+
+    Each result names the client, the day, the record and the field, with a short piece
+    of it: the match is bold on a terminal, between « » when piped. A note that was
+    amended is found by its words as amended, and each amendment by its own words.
+    """
+    from otjournal.cli.common import styled
+    from otjournal.cli.problems import note_problems
+    from otjournal.dates import parse_day
+    from otjournal.disk.search import describe, make_query, search
+    from otjournal.disk.store import validate_handle
+    from otjournal.errors import NotFoundError
+    from otjournal.numbers.search import FIELDS, parts_of
+    from otjournal.views import search as view
+
+    j = journal(dir)
+    if client is not None and validate_handle(client) not in j.client_handles():
+        raise NotFoundError(
+            f"no client {client!r} in {j.root}", hint="'otj client list' shows the clients"
+        )
+    day = today()
+    query = make_query(
+        text,
+        fields=tuple(FIELDS),
+        client=client,
+        field=field,
+        goal=goal,
+        activity=activity,
+        technique=technique,
+        checklist=checklist,
+        setting=setting,
+        since=parse_day(since, day, "--since") if since else None,
+        until=parse_day(until, day, "--until") if until else None,
+        last=last,
+    )
+    with j.reader() as reader:
+        results, report = search(reader, query, parts_of)
+    note_problems(report)
+    if json:
+        print_json(view.as_json(describe(query), results))
+    elif paths:
+        sys.stdout.write("".join(f"{p}\n" for p in view.paths(results)))
+    elif results:
+        sys.stdout.write("\n".join(view.lines(results, styled(sys.stdout))) + "\n")
+    else:
+        typer.echo("No notes match.")

@@ -1,0 +1,362 @@
+"""``otj search``: words found as a person means them (whole words, any case or accent,
+phrases), filters on the notes' structure, amendments, and an index that stays in step
+with the files (the same changes tests/test_cache.py makes) and never changes what is
+found (no cache, the plain scan and FTS5 give the same results)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from otjournal.cli import app
+from otjournal.disk import search as search_module
+from otjournal.disk.store import Journal
+from otjournal.model.amendment import Amendment
+from otjournal.model.homework import HomeworkEntry
+from otjournal.model.session import Activity, ChecklistAnswer, ChildVoice, GoalRating, Plan
+from otjournal.model.vocab import CHECKLIST
+from tests.conftest import REPO, TZ, make_client, make_session
+from tests.test_cache import rewrite_keeping_size_and_mtime
+
+SCHEMA = json.loads((REPO / "docs" / "schemas" / "search.json").read_text(encoding="utf-8"))
+
+
+def _at(day: int, hour: int = 10) -> datetime:
+    return datetime(2026, 3, day, hour, 0, tzinfo=TZ)
+
+
+def _checklist(**answers: str) -> tuple[ChecklistAnswer, ...]:
+    return tuple(ChecklistAnswer(k, answers.get(k, "yes"), t) for k, t in CHECKLIST)
+
+
+@pytest.fixture
+def small(notes: Path, clock) -> dict[str, Path]:
+    """Two clients, five sessions, one homework entry; one note amended twice."""
+    j = Journal(notes)
+    j.add_client(make_client())
+    j.add_client(make_client("noah-t", display_name="Noah T."))
+    paths = {}
+    paths["zoe"] = j.add_session(
+        make_session(
+            start=_at(2),
+            child_voice=ChildVoice("Zoë chose the swing first"),
+            activities=(Activity("Swing and crash-mat", 15),),
+            techniques=("CBT",),
+            goals=(GoalRating("g1", 0, "Laced two holes"),),
+            plan=Plan("Worked on fine motor skills with lacing."),
+        )
+    ).path
+    paths["swings"] = j.add_session(
+        make_session(
+            start=_at(4),
+            setting="home",
+            child_voice=ChildVoice("asked for the swings"),
+            techniques=("Parent coaching",),
+            goals=(GoalRating("g2", 1, "Used the calm-body plan"),),
+            checklist=_checklist(agile="no"),
+            plan=Plan("Fine-motor games, then motor fine tuning."),
+        )
+    ).path
+    paths["reverse"] = j.add_session(
+        make_session(start=_at(5), plan=Plan("Motor fine: the words the other way round."))
+    ).path
+    corrected = Amendment(
+        _at(9), "Alex Rivera", "correction", "Played on the swing", extra={"field": "plan.summary"}
+    )
+    added = Amendment(_at(10), "Alex Rivera", "addition", "Mum phoned about the swing later.")
+    paths["amended"] = j.add_session(
+        make_session(
+            start=_at(6), plan=Plan("Played on the trampoline"), amendments=(corrected, added)
+        )
+    ).path
+    paths["noah"] = j.add_session(
+        make_session("noah-t", start=_at(5, 9), setting="school", plan=Plan("Swing at school"))
+    ).path
+    entry = HomeworkEntry("", "mia-k", "journal", _at(7), "Sam", _at(7), text="Park: the swing!")
+    paths["homework"] = j.add_homework(entry).path
+    return paths
+
+
+def search(runner, *args: str, code: int = 0) -> list[dict]:
+    result = runner.invoke(app, ["search", "--json", *args])
+    assert result.exit_code == code, result.output
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, SCHEMA)
+    return document["results"]
+
+
+def found(runner, *args: str) -> list[tuple[str, str, str]]:
+    """(kind, day, field) of each result, in order."""
+    return [(r["kind"], r["date"], r["field"]) for r in search(runner, *args)]
+
+
+def test_whole_words_any_case_newest_first_with_amendments_and_homework(runner, small):
+    results = found(runner, "swing")
+    assert results == [
+        ("amendment", "2026-03-10", "amendments[2] (addition)"),
+        ("amendment", "2026-03-09", "amendments[1] (correction)"),
+        ("homework", "2026-03-07", "text"),
+        ("session", "2026-03-06", "plan.summary"),
+        ("session", "2026-03-05", "plan.summary"),
+        ("session", "2026-03-02", "activities[1].name"),
+        ("session", "2026-03-02", "child_voice.text"),
+    ]
+    assert not [r for r in results if r[1] == "2026-03-04"], "swings is another word"
+    assert [r["client"] for r in search(runner, "SWING", "--field", "summary")] == [
+        "mia-k",
+        "noah-t",
+    ]
+
+
+def test_an_amended_field_is_found_by_its_amended_words_and_says_so(runner, small):
+    [summary] = search(runner, "swing", "--field", "summary", "--client", "mia-k")
+    assert summary["amended"] == "2026-03-09" and summary["field_name"] == "summary"
+    assert summary["snippet"] == "Played on the swing"
+    assert summary["path"] == str(small["amended"])
+    assert search(runner, "trampoline") == []  # the words the correction replaced
+    [own] = search(runner, "phoned")
+    assert own["kind"] == "amendment" and own["field_name"] == "amendment"
+    assert own["id"] == small["amended"].stem
+
+
+def test_accents_fold_both_ways(runner, small):
+    [voice] = search(runner, "zoe")
+    assert voice["field"] == "child_voice.text"
+    start, end = voice["match"]
+    assert voice["snippet"][start:end] == "Zoë"
+    assert [r["field"] for r in search(runner, "ZOË")] == ["child_voice.text"]
+
+
+def test_phrases_are_words_in_a_row(runner, small):
+    fields = [(r["date"], r["snippet"]) for r in search(runner, '"fine motor"')]
+    assert fields == [
+        ("2026-03-04", "Fine-motor games, then motor fine tuning."),
+        ("2026-03-02", "Worked on fine motor skills with lacing."),
+    ]
+    # Two words apart: both in the field, any order.
+    assert len(search(runner, "motor fine")) == 3
+    assert search(runner, "fine-motor") == search(runner, '"fine motor"')
+
+
+TWICE = ["2026-03-02", "2026-03-02"]  # that note says swing in two fields
+
+
+@pytest.mark.parametrize(
+    ("args", "days"),
+    [
+        (("--client", "noah-t"), ["2026-03-05"]),
+        (("--client", "mia-k", "--field", "amendment"), ["2026-03-10", "2026-03-09"]),
+        (("--field", "voice"), ["2026-03-02"]),
+        (("--field", "activity"), ["2026-03-02"]),
+        (("--goal", "g1"), ["2026-03-10", "2026-03-09", "2026-03-06", "2026-03-05", *TWICE]),
+        (("--activity", "crash mat"), TWICE),
+        (("--technique", "cbt"), TWICE),
+        (("--setting", "school"), ["2026-03-05"]),
+        (
+            ("--since", "2026-03-05", "--until", "2026-03-07"),
+            ["2026-03-07", "2026-03-06", "2026-03-05"],
+        ),
+    ],
+)
+def test_each_filter_with_words(runner, small, args, days):
+    assert [r["date"] for r in search(runner, "swing", *args)] == days
+
+
+def test_filters_alone_list_the_records(runner, small):
+    [coached] = search(runner, "--checklist", "agile=no")
+    assert coached["date"] == "2026-03-04" and coached["field"] is None
+    assert coached["match"] is None and coached["matches"] == []
+    assert [r["date"] for r in search(runner, "--technique", "Parent Coaching")] == ["2026-03-04"]
+    assert [r["date"] for r in search(runner, "--goal", "g2")] == ["2026-03-04"]
+    assert [r["kind"] for r in search(runner, "--client", "mia-k", "--since", "2026-03-06")] == [
+        "homework",
+        "session",
+    ]
+    assert search(runner, "swing", "--checklist", "agile=no") == []
+
+
+def test_paths_one_a_line_newest_first_each_once(runner, small):
+    result = runner.invoke(app, ["search", "-l", "swing"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines == [str(small[k]) for k in ("amended", "homework", "noah", "zoe")]
+    assert all(Path(line).is_absolute() and Path(line).exists() for line in lines)
+
+
+def test_piped_output_marks_matches_in_plain_characters(runner, small):
+    result = runner.invoke(app, ["search", "zoe"])
+    assert result.stdout == (
+        "2026-03-02  mia-k  session "
+        f"{small['zoe'].stem}  child_voice.text\n  «Zoë» chose the swing first\n"
+    )
+    assert "\x1b" not in result.stdout
+    assert runner.invoke(app, ["search", "nothing-here"]).stdout == "No notes match.\n"
+
+
+def test_a_terminal_gets_bold_underline_unless_no_color(runner, small, monkeypatch):
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    monkeypatch.setenv("TERM", "xterm")
+    styled = runner.invoke(app, ["search", "zoe"]).stdout
+    assert "\x1b[1;4mZoë\x1b[0m chose" in styled and "«" not in styled
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "«Zoë»" in runner.invoke(app, ["search", "zoe"]).stdout
+
+
+def test_note_text_cannot_drive_the_terminal(runner, notes, clock):
+    j = Journal(notes)
+    j.add_client(make_client())
+    j.add_session(make_session(plan=Plan("swing \x1b]52;c;aGk=\x07 here")))
+    shown = runner.invoke(app, ["search", "swing"]).stdout
+    assert "\x1b" not in shown and "\\x1b" in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--field", "secret-words"), "--field: not a field name"),
+        (("--checklist", "secret=words"), "--checklist takes ITEM=ANSWER"),
+        (("--setting", "secret-words"), "--setting: not a setting"),
+        (("--since", "secret-words"), "--since: that is not a date"),
+        (("!!! ???",), "no words in it"),
+        ((), "give words to search for, or a filter"),
+        (("--field", "voice"), "--field needs words"),
+    ],
+)
+def test_bad_values_exit_2_without_echoing_them(runner, small, args, words):
+    result = runner.invoke(app, ["search", *args])
+    assert result.exit_code == 2
+    assert words in result.stderr and "secret" not in result.stderr
+
+
+def _every_way(runner) -> list:
+    return [search(runner, *q) for q in (("swing",), ('"fine motor"',), ("--goal", "g1"))]
+
+
+def test_the_index_follows_a_hand_edit_a_deletion_and_a_sync(runner, small, tmp_path):
+    assert search(runner, "swing", "--client", "noah-t")
+    rewrite_keeping_size_and_mtime(small["noah"], b"Swing at school", b"Slide at school")
+    assert search(runner, "swing", "--client", "noah-t") == []
+    assert [r["snippet"] for r in search(runner, "slide")] == ["Slide at school"]
+    small["homework"].unlink()
+    assert "homework" not in {r["kind"] for r in search(runner, "swing")}
+    incoming = tmp_path / "incoming.toml"
+    incoming.write_bytes(small["zoe"].read_bytes().replace(b"chose the swing", b"chose the ropes"))
+    os.replace(incoming, small["zoe"])  # a sync tool: a new inode under the same name
+    assert [r["field"] for r in search(runner, "ropes")] == ["child_voice.text"]
+    assert "child_voice.text" not in {r["field"] for r in search(runner, "swing")}
+    client_toml = small["noah"].parent.parent
+    for f in sorted(client_toml.rglob("*"), reverse=True):
+        f.rmdir() if f.is_dir() else f.unlink()
+    client_toml.rmdir()
+    assert search(runner, "slide") == []
+
+
+def test_the_index_is_used_and_holds_fts5(runner, small, tmp_path):
+    from tests.helpers import sqlite
+
+    search(runner, "swing")
+    [cache] = list((tmp_path / "home").rglob("records-*.sqlite"))
+    with sqlite(cache) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        assert {"search_parts", "search_clients", "search_words"} <= tables
+        assert db.execute("SELECT count(*) FROM search_clients").fetchone() == (2,)
+
+
+def test_no_cache_and_the_plain_scan_find_the_same(runner, small, monkeypatch, tmp_path):
+    with_fts = _every_way(runner)
+    assert with_fts[0] and with_fts[1] and with_fts[2]
+    assert _every_way(runner) == with_fts  # warm: from the index
+    monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
+    assert _every_way(runner) == with_fts
+    monkeypatch.delenv("OTJOURNAL_NO_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "plain-cache"))
+    monkeypatch.setattr(search_module, "fts5_available", lambda db: False)
+    assert _every_way(runner) == with_fts  # built without FTS5
+    assert _every_way(runner) == with_fts  # and read back without it
+
+
+def test_homework_entries_are_found_by_their_kinds_text_fields(runner, notes, clock):
+    from otjournal.model.parts import Emotion, Thought, ThoughtRecord
+
+    j = Journal(notes)
+    j.add_client(make_client())
+    record = ThoughtRecord(
+        "At the bus stop",
+        (Emotion("anxious", 80, 40),),
+        (Thought("I won't cope", 75, True),),
+        balanced_thought="I can cope, I have before",
+    )
+    at = _at(3)
+    j.add_homework(
+        HomeworkEntry("", "mia-k", "thought-record", at, "Mia", at, thought_record=record)
+    )
+    assert [r["field"] for r in search(runner, "cope")] == [
+        "thought_record.thoughts[1].text",
+        "thought_record.balanced_thought",
+    ]
+    assert [r["field"] for r in search(runner, "bus stop", "--field", "homework")] == [
+        "thought_record.situation"
+    ]
+
+
+def test_a_session_filter_leaves_homework_out(runner, small):
+    assert "homework" not in {r["kind"] for r in search(runner, "swing", "--setting", "clinic")}
+    assert {r["kind"] for r in search(runner, "swing", "--setting", "clinic")} == {
+        "session",
+        "amendment",
+    }
+
+
+def test_last_keeps_the_newest(runner, small):
+    assert search(runner, "swing", "-n", "2") == search(runner, "swing")[:2]
+    assert search(runner, "swing", "-n", "0") == []
+
+
+def test_a_snippet_is_short_and_keeps_its_mark(runner, notes, clock):
+    j = Journal(notes)
+    j.add_client(make_client())
+    long = " ".join(["word"] * 60 + ["swing"] + ["after"] * 60)
+    j.add_session(make_session(plan=replace(make_session().plan, summary=long)))
+    [r] = search(runner, "swing")
+    assert len(r["snippet"]) < 120 and r["snippet"].startswith("…") and r["snippet"].endswith("…")
+    start, end = r["match"]
+    assert r["snippet"][start:end] == "swing"
+
+
+def test_relative_days_count_from_today(runner, small):
+    assert [r["date"] for r in search(runner, "swing", "--since", "2d")] == [
+        "2026-03-10",
+        "2026-03-09",
+        "2026-03-07",
+        "2026-03-06",
+        "2026-03-05",
+    ]
+
+
+def test_a_technique_or_activity_with_accents_is_found_without_them(runner, notes, clock):
+    j = Journal(notes)
+    j.add_client(make_client())
+    j.add_session(
+        make_session(techniques=("Thérapie par le jeu",), activities=(Activity("Crème à raser"),))
+    )
+    for args in (("--technique", "therapie par le jeu"), ("--activity", "creme")):
+        assert [r["kind"] for r in search(runner, *args)] == ["session"]
+        assert [r["field"] for r in search(runner, "raser", *args)] == ["activities[1].name"]
+
+
+def test_paths_are_absolute_whatever_the_folder_was_called(runner, small, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OTJOURNAL_DIR")
+    for _ in range(2):  # as indexed, then from the index
+        result = runner.invoke(app, ["search", "-l", "zoe", "--dir", "notes"])
+        assert result.stdout == f"{small['zoe']}\n"
+    monkeypatch.chdir(small["zoe"].parent)
+    result = runner.invoke(app, ["search", "-l", "zoe", "--dir", "../../.."])
+    assert result.stdout == f"{small['zoe']}\n"
