@@ -199,6 +199,29 @@ def test_piped_output_marks_matches_in_plain_characters(runner, small):
     assert runner.invoke(app, ["search", "nothing-here"]).stdout == "No notes match.\n"
 
 
+def test_results_fold_at_spaces_to_the_width_and_fit_unfolded(runner, small, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = runner.invoke(app, ["search", "zoe"]).stdout.splitlines()
+    assert narrow == [
+        "2026-03-02 mia-k session",
+        f"    {small['zoe'].stem}",
+        "    child_voice.text",
+        "  «Zoë» chose the swing first",
+    ]
+    for width in (40, 60, 80, 200):
+        monkeypatch.setenv("COLUMNS", str(width))
+        for line in runner.invoke(app, ["search", "swing"]).stdout.splitlines():
+            assert len(line) <= width, (width, line)
+
+
+def test_a_private_use_mark_typed_in_a_note_is_shown_not_taken_as_a_mark(runner, notes, clock):
+    j = Journal(notes)
+    j.add_client(make_client())
+    j.add_session(make_session(plan=Plan("swing \ue000here\ue001")))
+    out = runner.invoke(app, ["search", "swing"]).stdout
+    assert "«swing» \\ue000here\\ue001" in out
+
+
 def test_a_terminal_gets_bold_underline_unless_no_color(runner, small, monkeypatch):
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setenv("TTY_COMPATIBLE", "1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from typing import Annotated
 
@@ -132,6 +133,7 @@ def search_cmd(
     elif paths:
         sys.stdout.write("".join(f"{p}\n" for p in view.paths(results)))
     elif results:
-        sys.stdout.write("\n".join(view.lines(results, styled(sys.stdout))) + "\n")
+        width = shutil.get_terminal_size().columns
+        sys.stdout.write("\n".join(view.lines(results, styled(sys.stdout), width)) + "\n")
     else:
         typer.echo("No notes match.")

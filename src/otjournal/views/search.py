@@ -27,26 +27,51 @@ def where(r: Result) -> str:
     return r.field + (f" (amended {r.amended})" if r.amended else "")
 
 
+# Marks while wrapping: one cell each, never in note text after visible(); replaced by
+# the styles or « » once the lines are cut, so a style never counts as width.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
 def marked(s: Snippet, styled: bool) -> str:
     """The snippet with each match between the marks (styles, or « »)."""
-    start, end = STYLED if styled else PLAIN
+    return _marks(_placed(s), styled)
+
+
+def _placed(s: Snippet) -> str:
+    def shown(text: str) -> str:  # a mark typed into a note is shown, not taken as one
+        return visible(text).translate({ord(_OPEN): "\\ue000", ord(_CLOSE): "\\ue001"})
+
     out, at = [], 0
     for a, b in s.spans:
-        out += [visible(s.text[at:a]), start, visible(s.text[a:b]), end]
+        out += [shown(s.text[at:a]), _OPEN, shown(s.text[a:b]), _CLOSE]
         at = b
-    out.append(visible(s.text[at:]))
+    out.append(shown(s.text[at:]))
     return "".join(out)
 
 
-def lines(results: Sequence[Result], styled: bool) -> list[str]:
+def _marks(text: str, styled: bool) -> str:
+    start, end = STYLED if styled else PLAIN
+    return text.replace(_OPEN, start).replace(_CLOSE, end)
+
+
+def lines(results: Sequence[Result], styled: bool, width: int = 80) -> list[str]:
+    """Each result's place, then its snippet, both folded at spaces to ``width``."""
+    from rich.cells import cell_len
+
+    from otjournal.views.textgrid import wrap
+
+    def fold(text: str, first: str, rest: str) -> list[str]:  # as it is, when it fits
+        fits = cell_len(first + text) <= width
+        return [first + text] if fits else wrap(text, width, first, rest)
+
     out = []
     for r in results:
         head = f"{r.day.isoformat()}  {r.client}  {r.kind} {r.id}"
         field = where(r)
-        out.append(visible(f"{head}  {field}" if field else head))
-        body = marked(r.snippet, styled)
+        out += fold(visible(f"{head}  {field}" if field else head), "", "    ")
+        body = _placed(r.snippet)
         if body:
-            out.append(f"  {body}")
+            out += [_marks(line, styled) for line in fold(body, "  ", "  ")]
     return out
 
 
