@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from otjournal.cli.common import BoundaryGroup, tolerant_output
-from otjournal.cli.examples import add_epilogs
 
 # The command modules, in the order their commands are listed by --help. Each has
 # register(app).
@@ -80,7 +79,10 @@ def build(args: list[str] | None = None) -> typer.Typer:
     root.callback()(_root)
     for name in _modules_for(args):
         import_module(f"otjournal.cli.{name}").register(root)
-    add_epilogs(root)
+    if args is None or not args or "--help" in args or "-h" in args:
+        from otjournal.cli.examples import add_epilogs  # only help shows them
+
+        add_epilogs(root)
     if args is not None:
         keep_only_invoked(root, args)
     return root

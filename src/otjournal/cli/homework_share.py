@@ -108,12 +108,12 @@ def homework_import(
 
 
 def _read_shared(file: str) -> tuple[str, list[Any], Path]:
-    from otjournal.cli.stdio import read_input
+    from otjournal.cli import stdio
     from otjournal.disk import tomlio
     from otjournal.disk.sharing import read_export
     from otjournal.errors import ValidationErrors
 
-    raw, name = read_input(file)
+    raw, name = stdio.read_input(file, stdio.SHARED_LIMIT)
     try:
         source, entries = read_export(tomlio.parse(raw, name))
     except ValidationErrors as exc:

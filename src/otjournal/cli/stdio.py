@@ -8,30 +8,35 @@ from pathlib import Path
 from otjournal.errors import InvalidFile, Problem, UsageError
 
 STDIN = "-"
+# A shared homework file holds many entries, each up to the loader's size (1 MiB): it is
+# capped well above that, each entry then checked on its own, but never read unbounded.
+SHARED_LIMIT = 32 * 1024 * 1024
 
 
-def read_input(source: str | Path) -> tuple[bytes, Path]:
+def read_input(source: str | Path, limit: int | None = None) -> tuple[bytes, Path]:
     """The bytes of a file, or of stdin for ``-``, and the name to say in errors. Input
-    larger than the loader reads is refused the same way (``disk.parsing.too_large``)
-    rather than held in memory; NUL bytes and the rest are the parser's to refuse."""
+    larger than the loader reads (or ``limit``) is refused the way the loader refuses a
+    file (``disk.parsing.too_large``), not held in memory; NUL bytes and the rest are
+    the parser's to refuse."""
     from otjournal.disk.parsing import MAX_FILE_BYTES, too_large
 
+    limit = MAX_FILE_BYTES if limit is None else limit
     name = Path("<stdin>") if str(source) == STDIN else Path(source)
     try:
         if str(source) == STDIN:
             stream = getattr(sys.stdin, "buffer", None)
             raw = (
-                stream.read(MAX_FILE_BYTES + 1)
+                stream.read(limit + 1)
                 if stream is not None
-                else sys.stdin.read(MAX_FILE_BYTES + 1).encode("utf-8", "replace")
+                else sys.stdin.read(limit + 1).encode("utf-8", "replace")
             )
         else:
             with open(name, "rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
+                raw = fh.read(limit + 1)
     except OSError as exc:
         raise UsageError(f"cannot read {name}: {exc.strerror}") from None
-    big = too_large(len(raw))
-    if big:
+    if len(raw) > limit:
+        big = too_large(len(raw)) if limit == MAX_FILE_BYTES else f"larger than {limit >> 20} MiB"
         raise InvalidFile(
             [Problem(name, f"{big}: not a file otjournal wrote", 1, 1, "check what was given")]
         )
