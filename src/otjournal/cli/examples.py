@@ -214,10 +214,12 @@ _WORD = re.compile(r"""(?:[^\s'"]+|'[^']*'|"[^"]*")+""")
 
 
 def _units(line: str) -> list[str]:
-    """The words of ``line``, an option kept with its value (``--by 'Jo OT'``)."""
+    """The words of ``line``, an option kept with its value (``--by 'Jo OT'``) and a
+    pipe with what comes before it."""
     units: list[str] = []
     for word in _WORD.findall(line):
-        if units and units[-1].startswith("-") and " " not in units[-1] and word[0] != "-":
+        last = units[-1] if units else ""
+        if word == "|" or (last.startswith("-") and " " not in last and word[0] != "-"):
             units[-1] += f" {word}"
         else:
             units.append(word)
@@ -226,12 +228,18 @@ def _units(line: str) -> list[str]:
 
 def _broken(line: str, width: int) -> list[str]:
     """``line``'s words in lines of at most ``width`` (a word longer stays whole), each
-    but the last ending in `` \\``, the ones after the first indented."""
+    but the last ending in `` \\``, the ones after the first indented; a line that
+    ends a pipe's first half is broken there if the second half does not fit."""
+    units = _units(line)
     lines: list[str] = []
     current = ""
-    for word in _units(line):
+    for i, word in enumerate(units):
         room = width - (4 if lines else 2) - 2  # the indent, and " \\" at the end
-        if current and len(current) + 1 + len(word) > room:
+        rest = " ".join(units[i:])
+        if current and (
+            len(current) + 1 + len(word) > room
+            or (current.endswith("|") and len(current) + 1 + len(rest) > room)
+        ):
             lines.append(current)
             current = word
         else:
