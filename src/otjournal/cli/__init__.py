@@ -78,17 +78,27 @@ def build(args: list[str] | None = None) -> typer.Typer:
         pretty_exceptions_show_locals=False,  # locals would hold clients' notes
         context_settings={"help_option_names": ["-h", "--help"]},
         rich_markup_mode=None,
+        add_completion=False,  # ours below: Typer's ignores a shell named after it
     )
     root.callback()(_root)
     for name in _modules_for(args):
         import_module(f"otjournal.cli.{name}").register(root)
+    if args is None or not args or "--help" in args or "-h" in args:
+        from otjournal.cli.examples import add_epilogs  # only help shows them
+
+        add_epilogs(root)
     if args is not None:
         keep_only_invoked(root, args)
     return root
 
 
 def _modules_for(args: list[str] | None) -> tuple[str, ...]:
-    if args is not None and args[:1] in (["--version"], ["-V"]):
+    if args is not None and args[:1] in (
+        ["--version"],
+        ["-V"],
+        ["--show-completion"],
+        ["--install-completion"],
+    ):
         return ()
     if args is None or _wants_everything(args):
         return MODULES
@@ -116,6 +126,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _show_completion(shell: str | None) -> None:
+    if shell is not None:
+        from otjournal.cli.completion import script
+
+        typer.echo(script(shell))
+        raise typer.Exit()
+
+
+def _install_completion(shell: str | None) -> None:
+    if shell is not None:
+        from otjournal.cli.completion import install
+
+        path = install(shell)
+        typer.echo(f"{shell} completion installed in {path}; it works in new terminals.")
+        raise typer.Exit()
+
+
 def _root(
     version: Annotated[
         bool,
@@ -123,13 +150,45 @@ def _root(
             "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="[SHELL]",
+            callback=_show_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Print the completion script for bash, zsh, fish or powershell "
+            "(default: the shell in use).",
+        ),
+    ] = None,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[SHELL]",
+            callback=_install_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Install completion for that shell (default: the shell in use).",
+        ),
+    ] = None,
 ) -> None:
     """Makes the app a group even when ``main`` leaves a single command in it."""
 
 
 def main() -> None:
     tolerant_output()
-    build(sys.argv[1:])(prog_name="otj")
+    if "_OTJ_COMPLETE" in os.environ:  # a shell asking what TAB offers
+        from otjournal.cli.completion import run
+
+        run(build())
+    args = sys.argv[1:]
+    if args[:1] in (["--show-completion"], ["--install-completion"]):
+        from otjournal.cli.completion import with_shell
+
+        args = with_shell(args)
+    build(args)(args, prog_name="otj")
 
 
 def keep_only_invoked(typer_app: typer.Typer, args: list[str]) -> None:

@@ -309,19 +309,11 @@ def editor_table(draft: Any) -> dict[str, Any] | None:
 
 def read_source(source: str) -> dict[str, Any]:
     """A table from a file or stdin (``-``), read tolerantly: a stray byte is replaced."""
+    from otjournal.cli.stdio import read_input
     from otjournal.disk import tomlio
     from otjournal.errors import InvalidFile, Problem
 
-    if source == "-":
-        stream = getattr(sys.stdin, "buffer", None)
-        raw = stream.read() if stream is not None else sys.stdin.read().encode()
-        name: Path | str = "<stdin>"
-    else:
-        name = Path(source)
-        try:
-            raw = Path(source).read_bytes()
-        except OSError as exc:
-            raise UsageError(f"cannot read {source}: {exc.strerror}") from None
+    raw, name = read_input(source)
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     try:
         return tomlio.parse(text.encode("utf-8"), name)

@@ -79,7 +79,8 @@ def homework_export(
 
 def homework_import(
     file: Annotated[
-        Path, typer.Argument(help="A file written by 'otj homework export'.", dir_okay=False)
+        str,
+        typer.Argument(help="A file written by 'otj homework export', or - for stdin."),
     ],
     client: Annotated[
         str | None,
@@ -90,12 +91,12 @@ def homework_import(
     """Add shared entries to a client's homework folder: never duplicated, never
     overwritten, never dropped (an entry whose id is taken by another is kept beside it,
     for 'otj conflicts'); who wrote them and when is kept."""
-    source, entries = _read_shared(file)
+    source, entries, name = _read_shared(file)
     handle = client or source
     j = journal(dir)
     j.read_client(handle)  # the client must exist here: fails clearly before any write
     stamp = now().replace(microsecond=0)
-    ready = _ready_to_import(j, entries, handle, stamp, file.name)
+    ready = _ready_to_import(j, entries, handle, stamp, name.name)
     outcomes: dict[str, int] = {"added": 0, "same": 0, "conflict": 0}
     kept = []
     for entry in ready:
@@ -106,20 +107,18 @@ def homework_import(
     _say_imported(handle, outcomes, kept)
 
 
-def _read_shared(file: Path) -> tuple[str, list[Any]]:
+def _read_shared(file: str) -> tuple[str, list[Any], Path]:
+    from otjournal.cli import stdio
     from otjournal.disk import tomlio
     from otjournal.disk.sharing import read_export
     from otjournal.errors import ValidationErrors
 
+    raw, name = stdio.read_input(file, stdio.SHARED_LIMIT)
     try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise OtjournalError(f"cannot read {file}: {exc.strerror}") from None
-    try:
-        source, entries = read_export(tomlio.parse(raw, file))
+        source, entries = read_export(tomlio.parse(raw, name))
     except ValidationErrors as exc:
-        raise tomlio.located(exc, raw, file) from None
-    return source, list(entries)
+        raise tomlio.located(exc, raw, name) from None
+    return source, list(entries), name
 
 
 def _ready_to_import(j: Any, entries: list[Any], handle: str, stamp: Any, name: str) -> list[Any]:
