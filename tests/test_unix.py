@@ -230,6 +230,8 @@ def test_offers_come_from_the_journal(demo: Path) -> None:
     assert ask("bash", "otj goal set mia-k ").split() == ["g1-ep3", "g2-4vk", "g3-5dm"]
     assert ask("bash", "otj log mia-k --goal g2").split() == ["g2-4vk"]
     assert ask("bash", "otj amend 2026-03").split() == [s for s in stems if s.startswith("2026-03")]
+    assert ask("bash", "otj search --field ev").split() == ["evidence"]
+    assert "graded exposure" in ask("bash", "otj log sam-r --technique ").splitlines()
 
 
 def test_offers_never_read_note_text(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -292,6 +294,10 @@ def test_every_offer_is_attached_where_it_belongs() -> None:
         "report:fmt",
         "log:session_type",
         "conflicts resolve:keep",
+        "search:field",
+        "search:technique",
+        "log:technique",
+        "search:client",
     }
     assert expected <= attached, expected - attached
     assert "log:reason" not in attached  # free text there; a choice in discharge

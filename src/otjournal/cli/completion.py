@@ -201,6 +201,19 @@ def _risks() -> Iterable[str]:
     return tuple(RISK_WORDS)
 
 
+def _search_fields() -> Iterable[str]:
+    from otjournal.numbers.search import FIELDS
+
+    return tuple(FIELDS)
+
+
+def _techniques() -> Iterable[str]:
+    """The practitioner's list (config; the defaults when it does not read)."""
+    from otjournal.cli.common import read_config
+
+    return read_config(strict=False).techniques
+
+
 def _frameworks() -> Iterable[str]:
     from otjournal.model.vocab import FRAMEWORKS
 
@@ -235,6 +248,8 @@ OFFERS: dict[str, Offer] = {
     "keep": _choices(_keeps),
     "risk": _choices(_risks),
     "framework": _choices(_frameworks),
+    "search:field": _choices(_search_fields),
+    "technique": _choices(_techniques),
 }
 
 

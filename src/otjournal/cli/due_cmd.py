@@ -16,17 +16,8 @@ if TYPE_CHECKING:
     from otjournal.disk.store import Journal
     from otjournal.numbers.due import Caseload, ClientFacts, ConflictFact, DraftFact, Settings
 
-EXAMPLES = """Examples:
-
-\b
-  otj due                  what needs you today, most pressing first
-  otj due --json | jq -r '.items[] | select(.what == "review") | .client'
-  otj due --dir ~/clinic-notes
-"""
-
-
 def register(app: typer.Typer) -> None:
-    app.command("due", epilog=EXAMPLES)(due_cmd)
+    app.command("due")(due_cmd)
 
 
 def due_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:

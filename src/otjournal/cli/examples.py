@@ -65,6 +65,18 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         E("otj init", "Set up the notes folder"),
         E("otj init --self --name 'Sam' --handle sam", "Your own journal, used by default"),
     ),
+    "search": (
+        E("otj search swing", "Every note that says swing (a whole word: not swings)"),
+        E(
+            "otj search '\"felt less loud\"' --client sam-r --since 8w",
+            "A phrase, one client, the last eight weeks",
+        ),
+        E("otj search --technique CBT -l", "The files of the sessions that used CBT"),
+    ),
+    "due": (
+        E("otj due", "What needs you today, most pressing first"),
+        E("otj due --json", "The same for a script"),
+    ),
     "trends": (
         E("otj trends mia-k", "One client's goals and measures"),
         E("otj trends --since 8w --json", "Everyone's last eight weeks, as JSON"),

@@ -14,16 +14,8 @@ _FIELDS = (
     "evidence, activity, voice, caregiver, regulation, checklist, summary, next-focus, "
     "plan-homework, technique, intake, discharge, risk, amendment, homework"
 )
-_EXAMPLES = """\b
-Examples:
-  otj search swing                       every note that says "swing" (not "swings")
-  otj search '"fine motor"' --client mia-k --since 8w
-  otj search --technique CBT --checklist agile=no -l | xargs grep -l sleep
-"""
-
-
 def register(app: typer.Typer) -> None:
-    app.command("search", epilog=_EXAMPLES)(search_cmd)
+    app.command("search")(search_cmd)
 
 
 TextArg = Annotated[
