@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from otjournal.disk.store import Journal
     from otjournal.numbers.due import Caseload, ClientFacts, ConflictFact, DraftFact, Settings
 
+
 def register(app: typer.Typer) -> None:
     app.command("due")(due_cmd)
 

@@ -14,6 +14,8 @@ _FIELDS = (
     "evidence, activity, voice, caregiver, regulation, checklist, summary, next-focus, "
     "plan-homework, technique, intake, discharge, risk, amendment, homework"
 )
+
+
 def register(app: typer.Typer) -> None:
     app.command("search")(search_cmd)
 
