@@ -55,7 +55,8 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
     record, sessions, entries = client_records(journal(dir), client)
     current = current_assignments(record, sessions, entries, today())
     if json:
-        print_json([_current_json(c) for c in current])
+        rows = [{"client": client, **_current_json(c)} for c in current]
+        print_json("homework-list", {"homework": rows})
         return
     if not current:
         out().print(
@@ -66,8 +67,10 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
 
 
 def _current_json(c: Current) -> dict[str, Any]:
+    from otjournal.model.fields import whole
+
     return {
-        **c.assignment.to_dict(),
+        **whole(c.assignment),
         "since": c.since,
         "source": c.source,
         "logged_this_week": c.logged_this_week,
@@ -97,7 +100,8 @@ def _list_all(j: Journal, json: bool) -> None:
     note_problems(report)
     rows = [r for r in found if r is not None and r[2]]
     if json:
-        print_json([{"client": h, **_current_json(c)} for h, _, cs in rows for c in cs])
+        listed = [{"client": h, **_current_json(c)} for h, _, cs in rows for c in cs]
+        print_json("homework-list", {"homework": listed})
         return
     if not rows:
         out().print(
@@ -189,7 +193,7 @@ def homework_summary(
     result = summarise(record, sessions, entries, day, start, until=end)
     steps = by_step(record, entries, start, end)  # graded exposure (numbers/exposure.py)
     if json:
-        print_json({**result.to_json(), **exposure_json(steps)})
+        print_json("homework-summary", {**result.to_json(), **exposure_json(steps)})
         return
     name = "you" if config.self_mode and handle == config.default_client else record.display_name
     print_wrapped(summary(result, name))

@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from otjournal.cli.common import ClientArg, DirOpt, journal, out, read_config, today
+from otjournal.cli.common import (
+    ClientArg,
+    DirOpt,
+    journal,
+    json_document,
+    out,
+    read_config,
+    today,
+)
 from otjournal.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
@@ -195,12 +203,7 @@ def report_text(
         shift = deid.random_shift() if shift_dates else None
         blocks = deidentified(blocks, deid.Deidentifier.for_client(record, names, shift))
     if fmt == "json":
-        import json
-
-        from otjournal.disk.tomlio import to_json_value
-
-        data = to_json_value(report_render.to_data(blocks, period.to_json()))
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n", period
+        return json_document("report", report_render.to_data(blocks, period.to_json())), period
     if fmt == "md":
         return report_render.to_markdown(blocks), period
     title = f"Progress report {period.start} to {period.end}"

@@ -127,5 +127,5 @@ def by_step(
 
 
 def exposure_json(steps: tuple[StepPractices, ...]) -> dict[str, Any]:
-    """The ``exposure`` key of a summary's or the trends' JSON (empty: no key at all)."""
-    return {"exposure": [s.to_json() for s in steps]} if steps else {}
+    """The ``exposure`` key of a summary's or the trends' JSON (none practised: [])."""
+    return {"exposure": [s.to_json() for s in steps]}
