@@ -63,9 +63,6 @@ RUNS: dict[str, tuple[list[list[str]], list[str] | None]] = {
 }
 EXIT_1_WHEN = {"check", "doctor"}  # exit 1 with ok false: the document is still printed
 MIXED_ROWS = (".blocks", ".recent")  # report blocks, homework entries: each kind its keys
-MIXED_ROWS = (
-    ".blocks",
-)  # a report's blocks: a paragraph, a table, a chart… each its own  # exit 1 with ok false: the document is still printed
 
 
 # -- the journals ---------------------------------------------------------------------
