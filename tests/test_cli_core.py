@@ -69,7 +69,7 @@ def local_days_ago(n: int) -> datetime:
 
 
 def ids(result) -> list[str]:
-    return [s["id"] for s in json.loads(result.stdout)]
+    return [s["id"] for s in json.loads(result.stdout)["sessions"]]
 
 
 # -- client add -------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_client_list_json(runner, journal):
     journal.add_session(make_session(start=day(5)))
     result = runner.invoke(app, ["client", "list", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == [
+    assert json.loads(result.stdout)["clients"] == [
         {
             "handle": "mia-k",
             "display_name": "Mia K.",
@@ -267,8 +267,20 @@ def test_client_show_json(runner, journal):
     written = to_json_value(client.to_dict())
     # The file's tables, each goal with every key and its ratings, and the episode.
     # ... and age_group as the tool decides it (here from the date of birth: a child).
-    assert {k: v for k, v in data.items() if k not in ("goals", "episode", "age_group")} == {
-        k: v for k, v in written.items() if k != "goals"
+    assert next(iter(data)) == "schema" and data["schema"] == "otjournal.client-show/1"
+    shown = {k: v for k, v in data.items() if k not in ("schema", "goals", "episode", "age_group")}
+    assert shown.items() >= {k: v for k, v in written.items() if k != "goals"}.items()
+    # What the file leaves out because it is empty is there all the same, empty.
+    assert {k: v for k, v in shown.items() if k not in written} == {
+        "communication": [],
+        "strengths": [],
+        "caregivers": [],
+        "people": [],
+        "plan_period": None,
+        "assignments": [],
+        "hierarchy": [],
+        "ndis_number": "",
+        "primary_disability": "",
     }
     assert data["age_group"] == "child" and "age_group" not in written
     for shown, kept in zip(data["goals"], written["goals"], strict=True):
@@ -464,11 +476,11 @@ def test_goal_list_all_includes_goals_not_active(runner, rated):
 def test_goal_list_json(runner, rated):
     result = runner.invoke(app, ["goal", "list", "mia-k", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["goals"]
     assert [(g["id"], g["latest_gas"]) for g in data] == [("g1", 1), ("g2", None)]
     assert data[1]["weight"] == 2
     result = runner.invoke(app, ["goal", "list", "mia-k", "--all", "--json"])
-    assert [g["id"] for g in json.loads(result.stdout)] == ["g1", "g2", "g3"]
+    assert [g["id"] for g in json.loads(result.stdout)["goals"]] == ["g1", "g2", "g3"]
 
 
 def test_goal_list_without_goals(runner, journal):
@@ -546,7 +558,7 @@ def test_list_all_sessions_oldest_first(runner, two_clients):
 def test_list_json_has_ids_and_paths(runner, notes, two_clients):
     result = runner.invoke(app, ["list", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["sessions"]
     assert len(data) == 5
     for item in data:
         path = Path(item["path"])
