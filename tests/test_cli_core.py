@@ -23,7 +23,8 @@ from otjournal.cli import app
 from otjournal.cli.common import complete_client
 from otjournal.disk.store import Journal
 from otjournal.disk.tomlio import to_json_value
-from otjournal.model import Goal, GoalRating
+from otjournal.model import Goal, GoalRating, Session
+from otjournal.model.fields import whole
 from tests.conftest import TZ, make_client, make_session
 
 FULL_CLIENT = [
@@ -710,11 +711,25 @@ def test_show_json_round_trips_the_session(runner, shown):
     result = runner.invoke(app, ["show", b.record.id, "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
+    assert data.pop("schema") == "otjournal.show/1"
     assert Path(data.pop("path")) == b.path
-    assert data == to_json_value(b.record.to_dict())
+    # The note's table with every key: what the file leaves out is there, empty.
+    assert data == to_json_value(whole(b.record))
     assert data["start"] == "2026-03-12T14:30:00+10:00"
-    assert data["goals"] == [{"goal": "g2", "gas": 2, "evidence": "alone"}]
-    assert data == to_json_value(tomllib.loads(b.path.read_text("utf-8")))
+    assert data["goals"] == [
+        {
+            "goal": "g2",
+            "gas": 2,
+            "evidence": "alone",
+            "copm_performance": None,
+            "copm_satisfaction": None,
+        }
+    ]
+    assert data["risk"] is None and data["techniques"] == [] and data["late_entry"] is False
+    written = tomllib.loads(b.path.read_text("utf-8"))
+    assert data == to_json_value(whole(Session.from_dict(written)))
+    scalars = {k: v for k, v in to_json_value(written).items() if not isinstance(v, list | dict)}
+    assert scalars and all(data[k] == v for k, v in scalars.items())
 
 
 # -- check --------------------------------------------------------------------------------

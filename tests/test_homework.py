@@ -763,10 +763,12 @@ def test_list_json(runner, planned):
     assert result.exit_code == 0, result.output
     data = {row["id"]: row for row in json.loads(result.stdout)["homework"]}
     assert data["hw-lace"] == {
+        "client": "mia-k",
         "id": "hw-lace",
         "text": "Lacing card",
         "kind": "practice",
         "per_week": 5,
+        "until": None,
         "since": "2020-01-01",
         "source": "added by hand",
         "logged_this_week": 2,
