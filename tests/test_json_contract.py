@@ -277,6 +277,18 @@ def test_every_json_command_has_a_schema_and_a_section_and_back():
     assert set(sections) - files <= pending, f"no schema file: {set(sections) - files - pending}"
 
 
+def test_each_section_names_every_key_of_its_schema():
+    """docs/json.md's table for a document lists each top-level key its schema has."""
+    text = JSON_MD.read_text("utf-8")
+    parts = re.split(r"^## `otjournal\.([a-z-]+)/1`.*$", text, flags=re.M)
+    sections = dict(zip(parts[1::2], parts[2::2], strict=True))
+    assert sections
+    for name in schema_files():
+        keys = [k for k in schema(name)["properties"] if k != "schema"]
+        missing = [k for k in keys if f"| `{k}` |" not in sections[name]]
+        assert not missing, f"docs/json.md, {name}: {missing}"
+
+
 def test_the_versioning_rule_is_written_down():
     text = JSON_MD.read_text("utf-8")
     assert "## Versions" in text and "/2" in text
