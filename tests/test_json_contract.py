@@ -26,7 +26,10 @@ import typer
 
 from otjournal.cli import app
 from otjournal.forms.drafts import default_drafts
-from tests.conftest import REPO, TZ
+from otjournal.model import GoalRating, Plan
+from otjournal.model.fields import whole
+from otjournal.model.measures import ORS_ITEMS, Ors
+from tests.conftest import REPO, TZ, make_session
 from tests.helpers import Runner
 
 SCHEMAS = REPO / "docs" / "schemas"
@@ -229,6 +232,32 @@ def assert_rows_alike(node: Any, where: str = "") -> None:
                 assert set(row) == first, f"{where}[{i}]: {sorted(set(row) ^ first)}"
         for i, value in enumerate(node):
             assert_rows_alike(value, f"{where}[{i}]")
+
+
+def test_whole_puts_back_what_the_file_leaves_out_and_nothing_else():
+    note = make_session(
+        goals=(GoalRating("g1"),),
+        plan=Plan("Followed the lead."),
+        ors=Ors((1, 2, 3, 4)),
+        extra={"room": "3"},
+    )
+    written, full = note.to_dict(), whole(note)
+    assert "risk" not in written and full["risk"] is None
+    assert "techniques" not in written and full["techniques"] == []
+    assert written["goals"] == [{"goal": "g1"}]
+    assert full["goals"] == [
+        {
+            "goal": "g1",
+            "gas": None,
+            "evidence": "",
+            "copm_performance": None,
+            "copm_satisfaction": None,
+        }
+    ]
+    assert full["plan"] == {"summary": "Followed the lead.", "next_focus": "", "homework": []}
+    assert full["ors"] == dict(zip(ORS_ITEMS, (1, 2, 3, 4), strict=True)), "no items key"
+    assert full["room"] == "3", "a hand-added key comes along"
+    assert full["late_entry"] is False and full["regulation"]["framework"] == "zones"
 
 
 def test_the_full_journal_fills_the_rows_that_matter(runner, journals):
