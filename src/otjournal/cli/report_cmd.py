@@ -121,7 +121,9 @@ def report_cmd(
     from_day: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
     to_day: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     fmt: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
-    json: Annotated[bool, typer.Option("--json", help="The same content as JSON data.")] = False,
+    json: Annotated[
+        bool, typer.Option("--json", help="The same content as one JSON document (docs/json.md).")
+    ] = False,
     output: Annotated[
         str, typer.Option("-o", "--output", help="File to write (new), or - for stdout.")
     ] = "-",
