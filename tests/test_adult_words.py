@@ -151,7 +151,7 @@ def test_an_adult_by_the_profile_in_the_commands(runner, journal, clock, practit
     assert (s["activities"][0]["response"], s["child_voice"]["text"]) == ("calm", "Easier")
     shown = runner.invoke(app, ["client", "show", "sam"]).stdout
     assert "age group: adult (set on the profile)" in shown
-    listed = json.loads(runner.invoke(app, ["client", "list", "--json"]).stdout)
+    listed = json.loads(runner.invoke(app, ["client", "list", "--json"]).stdout)["clients"]
     assert [(c["handle"], c["age_group"]) for c in listed] == [("sam", "adult")]
 
 

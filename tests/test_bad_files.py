@@ -193,7 +193,7 @@ def _listed_ids(runner, journal: Journal) -> list[str]:
     result = runner.invoke(app, ["list", "--dir", str(journal.root), "--json"])
     _no_crash(result)
     assert result.exit_code == 0, result.output
-    return [s["id"] for s in json.loads(result.stdout)]
+    return [s["id"] for s in json.loads(result.stdout)["sessions"]]
 
 
 # -- the committed files -----------------------------------------------------------

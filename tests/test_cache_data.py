@@ -104,7 +104,7 @@ def uncached(runner, monkeypatch, *extra: tuple[str, ...]) -> dict:
 
 
 def show_one(runner) -> tuple[str, ...]:
-    [first] = json.loads(runner.invoke(app, ["list", "--json", "-n", "1"]).stdout)
+    [first] = json.loads(runner.invoke(app, ["list", "--json", "-n", "1"]).stdout)["sessions"]
     return ("show", first["id"])
 
 

@@ -23,7 +23,8 @@ from otjournal.cli import app
 from otjournal.cli.common import complete_client
 from otjournal.disk.store import Journal
 from otjournal.disk.tomlio import to_json_value
-from otjournal.model import Goal, GoalRating
+from otjournal.model import Goal, GoalRating, Session
+from otjournal.model.fields import whole
 from tests.conftest import TZ, make_client, make_session
 
 FULL_CLIENT = [
@@ -69,7 +70,7 @@ def local_days_ago(n: int) -> datetime:
 
 
 def ids(result) -> list[str]:
-    return [s["id"] for s in json.loads(result.stdout)]
+    return [s["id"] for s in json.loads(result.stdout)["sessions"]]
 
 
 # -- client add -------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def test_client_list_json(runner, journal):
     journal.add_session(make_session(start=day(5)))
     result = runner.invoke(app, ["client", "list", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == [
+    assert json.loads(result.stdout)["clients"] == [
         {
             "handle": "mia-k",
             "display_name": "Mia K.",
@@ -267,8 +268,20 @@ def test_client_show_json(runner, journal):
     written = to_json_value(client.to_dict())
     # The file's tables, each goal with every key and its ratings, and the episode.
     # ... and age_group as the tool decides it (here from the date of birth: a child).
-    assert {k: v for k, v in data.items() if k not in ("goals", "episode", "age_group")} == {
-        k: v for k, v in written.items() if k != "goals"
+    assert next(iter(data)) == "schema" and data["schema"] == "otjournal.client-show/1"
+    shown = {k: v for k, v in data.items() if k not in ("schema", "goals", "episode", "age_group")}
+    assert shown.items() >= {k: v for k, v in written.items() if k != "goals"}.items()
+    # What the file leaves out because it is empty is there all the same, empty.
+    assert {k: v for k, v in shown.items() if k not in written} == {
+        "communication": [],
+        "strengths": [],
+        "caregivers": [],
+        "people": [],
+        "plan_period": None,
+        "assignments": [],
+        "hierarchy": [],
+        "ndis_number": "",
+        "primary_disability": "",
     }
     assert data["age_group"] == "child" and "age_group" not in written
     for shown, kept in zip(data["goals"], written["goals"], strict=True):
@@ -464,11 +477,11 @@ def test_goal_list_all_includes_goals_not_active(runner, rated):
 def test_goal_list_json(runner, rated):
     result = runner.invoke(app, ["goal", "list", "mia-k", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["goals"]
     assert [(g["id"], g["latest_gas"]) for g in data] == [("g1", 1), ("g2", None)]
     assert data[1]["weight"] == 2
     result = runner.invoke(app, ["goal", "list", "mia-k", "--all", "--json"])
-    assert [g["id"] for g in json.loads(result.stdout)] == ["g1", "g2", "g3"]
+    assert [g["id"] for g in json.loads(result.stdout)["goals"]] == ["g1", "g2", "g3"]
 
 
 def test_goal_list_without_goals(runner, journal):
@@ -546,7 +559,7 @@ def test_list_all_sessions_oldest_first(runner, two_clients):
 def test_list_json_has_ids_and_paths(runner, notes, two_clients):
     result = runner.invoke(app, ["list", "--json"])
     assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = json.loads(result.stdout)["sessions"]
     assert len(data) == 5
     for item in data:
         path = Path(item["path"])
@@ -698,11 +711,25 @@ def test_show_json_round_trips_the_session(runner, shown):
     result = runner.invoke(app, ["show", b.record.id, "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
+    assert data.pop("schema") == "otjournal.show/1"
     assert Path(data.pop("path")) == b.path
-    assert data == to_json_value(b.record.to_dict())
+    # The note's table with every key: what the file leaves out is there, empty.
+    assert data == to_json_value(whole(b.record))
     assert data["start"] == "2026-03-12T14:30:00+10:00"
-    assert data["goals"] == [{"goal": "g2", "gas": 2, "evidence": "alone"}]
-    assert data == to_json_value(tomllib.loads(b.path.read_text("utf-8")))
+    assert data["goals"] == [
+        {
+            "goal": "g2",
+            "gas": 2,
+            "evidence": "alone",
+            "copm_performance": None,
+            "copm_satisfaction": None,
+        }
+    ]
+    assert data["risk"] is None and data["techniques"] == [] and data["late_entry"] is False
+    written = tomllib.loads(b.path.read_text("utf-8"))
+    assert data == to_json_value(whole(Session.from_dict(written)))
+    scalars = {k: v for k, v in to_json_value(written).items() if not isinstance(v, list | dict)}
+    assert scalars and all(data[k] == v for k, v in scalars.items())
 
 
 # -- check --------------------------------------------------------------------------------

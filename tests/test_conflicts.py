@@ -79,7 +79,7 @@ def invoke(runner, *args: str, input: str | None = None):
 def listed_ids(runner) -> list[str]:
     result = invoke(runner, "list", "--json")
     assert result.exit_code == 0, result.output
-    return [s["id"] for s in json.loads(result.stdout)]
+    return [s["id"] for s in json.loads(result.stdout)["sessions"]]
 
 
 def trend_sessions(runner) -> tuple[int, int]:
@@ -176,7 +176,7 @@ def test_copy_is_reported_listed_and_not_counted(runner, pair: Pair, pattern: st
     assert listed.exit_code == 0
     assert f"{rel}: a {tool} conflict copy of {pair.s1.name}" in listed.stdout
     assert f'+text = "{LAPTOP_TEXT}"' in listed.stdout  # what differs is shown
-    as_json = json.loads(invoke(runner, "conflicts", "--json").stdout)
+    as_json = json.loads(invoke(runner, "conflicts", "--json").stdout)["conflicts"]
     assert as_json == [
         {"copy": rel, "original": pair.s1.relative_to(pair.root).as_posix(), "tool": tool}
     ]
@@ -255,7 +255,7 @@ def test_git_markers_in_client_toml_are_reported_and_listed(runner, pair: Pair):
     check = invoke(runner, "check")
     assert check.exit_code == 1
     assert "clients/mia-k/client.toml:" in check.stdout and "git conflict markers" in check.stdout
-    listed = json.loads(invoke(runner, "conflicts", "--json").stdout)
+    listed = json.loads(invoke(runner, "conflicts", "--json").stdout)["conflicts"]
     assert listed == [
         {
             "copy": "clients/mia-k/client.toml",

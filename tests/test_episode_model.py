@@ -291,7 +291,7 @@ def test_goal_list_and_trends_agree_on_copm_at_t2_from_a_review(runner, notes):
             goals=(GoalRating("g1-k3x", 1, copm_performance=7, copm_satisfaction=8),),
         )
     )
-    listed = json.loads(runner.invoke(app, ["goal", "list", "mia-k", "--json"]).stdout)
+    listed = json.loads(runner.invoke(app, ["goal", "list", "mia-k", "--json"]).stdout)["goals"]
     copm = listed[0]["copm"]
     assert (copm["performance_t1"], copm["performance_t2"], copm["satisfaction_t2"]) == (3, 7, 8)
     assert copm["t2_on"] == "2026-03-01" and copm["t2_from"].startswith("review ")

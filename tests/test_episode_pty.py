@@ -282,7 +282,7 @@ def test_a_whole_episode_from_intake_to_discharge(env, notes, runner):
     listed = runner.invoke(app, ["client", "list"])
     assert listed.exit_code == 0 and "kai-m" not in listed.stdout
     everyone = runner.invoke(app, ["client", "list", "--all", "--json"])
-    (row,) = json.loads(everyone.stdout)
+    (row,) = json.loads(everyone.stdout)["clients"]
     assert (row["handle"], row["status"], row["discharged"]) == ("kai-m", "discharged", str(CLOSE))
     shown = runner.invoke(app, ["client", "show", "kai-m"], env={"COLUMNS": "80"})
     assert f"discharged {CLOSE}" in shown.stdout

@@ -183,7 +183,7 @@ def test_hierarchy_add_edit_list(runner, journal, notes, clock):
     listed = run(runner, "hierarchy", "list", "sam-r")
     assert listed.exit_code == 0, listed.output
     assert listed.output.index("Stand at the bus stop") < listed.output.index("one stop")
-    data = json.loads(run(runner, "hierarchy", "list", "sam-r", "--json").output)
+    data = json.loads(run(runner, "hierarchy", "list", "sam-r", "--json").output)["steps"]
     assert [(s["number"], s["expected_suds"], s["practices"]) for s in data] == [
         ("s2", 30, []),
         ("s1", 55, []),
@@ -287,7 +287,7 @@ def test_each_steps_practices_in_time_order_by_hand():
     # every step: those not practised too, in SUDS order
     every = by_step(client, practised(), every_step=True)
     assert [s.key for s in every] == ["s1-abc", "s2-def", "s3-ghi", "Walk past the dog"]
-    assert exposure_json(()) == {}
+    assert exposure_json(()) == {"exposure": []}
     [first, *_] = exposure_json(steps)["exposure"]
     assert first["step"] == "s1-abc" and first["practices"][0]["suds_before"] == 30
 
@@ -363,10 +363,10 @@ def test_without_exposure_entries_nothing_is_added(runner, laddered):
     assert summary.exit_code == 0, summary.output
     assert "Graded exposure" not in summary.output
     assert not summary.output.endswith("\n\n")
-    assert "exposure" not in json.loads(
-        run(runner, "homework", "summary", "sam-r", "--json").output
-    )
-    assert "exposure" not in json.loads(run(runner, "trends", "sam-r", "--json").output)
+    # The key is there all the same (no key is left out because it is empty).
+    summary_json = json.loads(run(runner, "homework", "summary", "sam-r", "--json").output)
+    assert summary_json["exposure"] == []
+    assert json.loads(run(runner, "trends", "sam-r", "--json").output)["exposure"] == []
 
 
 # -- 4. two devices -------------------------------------------------------------------------

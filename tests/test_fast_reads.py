@@ -56,7 +56,7 @@ def run(runner, *args: str):
 
 
 def listed(runner, *args: str) -> list[str]:
-    return [s["id"] for s in json.loads(run(runner, "list", "--json", *args).stdout)]
+    return [s["id"] for s in json.loads(run(runner, "list", "--json", *args).stdout)["sessions"]]
 
 
 # -- list ------------------------------------------------------------------------------
@@ -96,7 +96,7 @@ def test_list_counts_a_copied_note_once_and_says_so(runner, three: Journal):
     for args in ((), ("-n", "3"), ("-n", "40"), ("--since", "2026-03-01")):
         result = run(runner, "list", "--json", *args)
         assert "1 file" in result.stderr  # 'otj check' says which, and why
-        ids = [s["id"] for s in json.loads(result.stdout)]
+        ids = [s["id"] for s in json.loads(result.stdout)["sessions"]]
         assert ids == [i for i in everything if i in ids] and len(set(ids)) == len(ids)
     assert listed(runner, "-n", "3") == everything[-3:]
     assert "same id" in run(runner, "check").stdout
@@ -431,7 +431,7 @@ def test_two_clients_notes_with_one_id_are_both_counted(runner, notes: Path):
     for args, expected in (((), both), (("-n", "1"), both[1:]), (("--since", "2026-03-01"), both)):
         result = run(runner, "list", "--json", *args)
         assert result.stderr == ""  # not reported as a copy
-        assert [(s["client"], s["id"]) for s in json.loads(result.stdout)] == expected
+        assert [(s["client"], s["id"]) for s in json.loads(result.stdout)["sessions"]] == expected
     assert len(j.load().sessions) == 2
     assert run(runner, "check").exit_code == 0
     ambiguous = runner.invoke(app, ["show", same])

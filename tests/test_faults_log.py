@@ -457,7 +457,7 @@ def test_every_writing_command_keeps_notes_private(
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["log", "mia-k", "--from", "-"], input=FROM_STDIN)
     assert result.exit_code == 0, result.output
-    sid = json.loads(runner.invoke(app, ["list", "--json"]).stdout)[0]["id"]
+    sid = json.loads(runner.invoke(app, ["list", "--json"]).stdout)["sessions"][0]["id"]
 
     # otj amend
     result = runner.invoke(

@@ -67,7 +67,7 @@ def log_session(runner, folder: Path, day: str, time: str, summary: str) -> None
 def ids(runner, folder: Path) -> list[str]:
     result = otj(runner, folder, "list", "--json")
     ok(result)
-    return sorted(s["id"] for s in json.loads(result.stdout))
+    return sorted(s["id"] for s in json.loads(result.stdout)["sessions"])
 
 
 def clean(folder: Path) -> bool:
@@ -336,7 +336,7 @@ def test_both_devices_amend_one_session_loses_no_amendment(runner, devices):
     raw = (b / "clients" / "mia-k" / "sessions" / f"{sid}.toml").read_text("utf-8")
     assert raw.count("Amended on A") == 1 and raw.count("Amended on B") == 1
     assert raw.index("Amended on A") < raw.index("Amended on B")
-    assert json.loads(otj(runner, b, "conflicts", "--json").stdout) == []
+    assert json.loads(otj(runner, b, "conflicts", "--json").stdout)["conflicts"] == []
     assert otj(runner, b, "check").exit_code == 0
     ok(otj(runner, a, "sync"))
     assert (a / "clients" / "mia-k" / "sessions" / f"{sid}.toml").read_text("utf-8") == raw

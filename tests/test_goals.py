@@ -155,7 +155,7 @@ def test_goal_edit_keeps_the_old_wording_readable(runner, mia, notes, clock):
         "by": "Alex Rivera (OT)",
         "previous": {"text": "Laces shoes before kinder", "weight": 1},
     }
-    listed = json.loads(otj(runner, "goal", "list", "mia-k", "--json").stdout)[0]
+    listed = json.loads(otj(runner, "goal", "list", "mia-k", "--json").stdout)["goals"][0]
     assert listed["changes"][0]["previous"]["text"] == "Laces shoes before kinder"
     shown = json.loads(otj(runner, "client", "show", "mia-k", "--json").stdout)
     assert shown["goals"][0]["changes"][0]["previous"]["text"] == "Laces shoes before kinder"
@@ -314,7 +314,7 @@ def test_goal_copm_scores_t1_then_t2_keeping_earlier_scores(runner, mia, notes, 
     goal = client_file(notes)["goals"][0]
     assert goal["copm"]["performance_t1"] == 4
     assert goal["changes"][-1]["previous"]["copm"]["performance_t1"] == 3
-    listed = json.loads(otj(runner, "goal", "list", "mia-k", "--json").stdout)[0]
+    listed = json.loads(otj(runner, "goal", "list", "mia-k", "--json").stdout)["goals"][0]
     assert listed["copm"]["performance_t2"] == 6
     table = otj(runner, "goal", "list", "mia-k", env={"COLUMNS": "200"}).stdout
     assert "P 4→6 · S 2→7" in table
@@ -399,7 +399,7 @@ def test_goal_list_tells_interim_ratings_from_the_review(runner, rated):
 
 
 def test_goal_list_json_keeps_every_key(runner, rated):
-    data = json.loads(otj(runner, "goal", "list", "mia-k", "--json").stdout)
+    data = json.loads(otj(runner, "goal", "list", "mia-k", "--json").stdout)["goals"]
     assert [g["id"] for g in data] == ["g1-k3x", "g2-m7p"]
     g1, g2 = data
     assert g1["latest_interim"] == {"gas": 1, "on": "2026-03-05"}
@@ -499,11 +499,11 @@ def test_client_list_hides_discharged_clients_unless_asked(runner, episodes):
 
 
 def test_client_list_json_says_who_is_discharged(runner, episodes):
-    data = json.loads(otj(runner, "client", "list", "--json").stdout)
+    data = json.loads(otj(runner, "client", "list", "--json").stdout)["clients"]
     assert [(c["handle"], c["status"], c["discharged"]) for c in data] == [
         ("noah-t", "in care", None)
     ]
-    data = json.loads(otj(runner, "client", "list", "--all", "--json").stdout)
+    data = json.loads(otj(runner, "client", "list", "--all", "--json").stdout)["clients"]
     assert [(c["handle"], c["status"], c["discharged"]) for c in data] == [
         ("mia-k", "discharged", "2026-03-06"),
         ("noah-t", "in care", None),

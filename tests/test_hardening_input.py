@@ -497,7 +497,7 @@ def test_homework_list_without_a_client_lists_every_client(runner, notes, mia):
     ok(result)
     assert "Mia K. (mia-k)" in result.stdout and "Lacing card" in result.stdout
     assert "Leo B. (leo-b)" in result.stdout and "Heavy work" in result.stdout
-    rows = json.loads(runner.invoke(app, ["homework", "list", "--json"]).stdout)
+    rows = json.loads(runner.invoke(app, ["homework", "list", "--json"]).stdout)["homework"]
     assert sorted((r["client"], r["text"]) for r in rows) == [
         ("leo-b", "Heavy work"),
         ("mia-k", "Lacing card"),

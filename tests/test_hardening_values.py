@@ -497,7 +497,7 @@ def test_a_session_dated_out_of_range_is_a_located_problem(runner, journal, when
         f"{(SESSIONS / 'far.toml').as_posix()}:5:1: error: start: year {year} is out of range: "
         "dates must be from 1900 to 2999"
     ) in check.output
-    listed = json.loads(run(runner, "list", "--json").stdout)
+    listed = json.loads(run(runner, "list", "--json").stdout)["sessions"]
     assert [s["id"] for s in listed] == [good]
 
 

@@ -761,12 +761,14 @@ def test_list_table_shows_id_frequency_since_and_this_week(runner, planned):
 def test_list_json(runner, planned):
     result = run(runner, "homework", "list", "mia-k", "--json")
     assert result.exit_code == 0, result.output
-    data = {row["id"]: row for row in json.loads(result.stdout)}
+    data = {row["id"]: row for row in json.loads(result.stdout)["homework"]}
     assert data["hw-lace"] == {
+        "client": "mia-k",
         "id": "hw-lace",
         "text": "Lacing card",
         "kind": "practice",
         "per_week": 5,
+        "until": None,
         "since": "2020-01-01",
         "source": "added by hand",
         "logged_this_week": 2,
@@ -782,7 +784,8 @@ def test_list_with_nothing_assigned(runner, journal):
     result = run(runner, "homework", "list", "mia-k")
     assert result.exit_code == 0
     assert "Nothing assigned right now" in result.stdout
-    assert json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout) == []
+    listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
+    assert listed == {"schema": "otjournal.homework-list/1", "homework": []}
 
 
 def test_summary_words_stay_neutral(runner, mia, notes):
@@ -1116,7 +1119,7 @@ def test_self_mode_questions_say_you(runner, notes, config_path):
     e = only_entry(notes, "me")
     check_common(e, "practice", by="Sam Lee", client="me")
     assert e["practice"] == {"done": "yes"}
-    listed = json.loads(run(runner, "homework", "list", "--json").stdout)
+    listed = json.loads(run(runner, "homework", "list", "--json").stdout)["homework"]
     assert listed[0]["logged_this_week"] == 1
     summary = run(runner, "homework", "summary")
     assert summary.exit_code == 0

@@ -208,7 +208,7 @@ def test_an_intake_after_a_discharge_says_nothing_of_an_open_episode(runner, mia
     assert again.exit_code == 0, again.output
     assert "not closed" not in again.stderr
     listed = runner.invoke(app, ["client", "list", "--json"])
-    assert [c["status"] for c in json.loads(listed.stdout)] == ["in care"]
+    assert [c["status"] for c in json.loads(listed.stdout)["clients"]] == ["in care"]
 
 
 @pytest.mark.parametrize(

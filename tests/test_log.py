@@ -1344,7 +1344,7 @@ def test_drafts_lists_a_kept_draft_and_discard_removes_it(runner, notes, mia, cl
     assert draft_id in result.stdout
     assert "mia-k" in result.stdout
     assert "review" in result.stdout
-    listed = json.loads(runner.invoke(app, ["drafts", "--json"]).stdout)
+    listed = json.loads(runner.invoke(app, ["drafts", "--json"]).stdout)["drafts"]
     assert [(d["id"], d["client"], d["path"]) for d in listed] == [(draft_id, "mia-k", str(path))]
     result = runner.invoke(app, ["drafts", "discard", draft_id, "--yes"])
     ok(result)

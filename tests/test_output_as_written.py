@@ -462,7 +462,7 @@ def demo_root(tmp_path: Path) -> tuple[Path, str]:
     done = otj(root, "demo", "--dir", str(root), "-q")
     assert done.returncode == 0, done.stderr
     listed = otj(root, "list", "mia-k", "--json")
-    return root, json.loads(listed.stdout)[-1]["id"]
+    return root, json.loads(listed.stdout)["sessions"][-1]["id"]
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,7 @@ def test_a_corrected_rating_is_the_rating_counted_everywhere(runner, mia, clock)
         csv.DictReader(io.StringIO(runner.invoke(app, ["export", "--table", "goals"]).stdout))
     )
     assert [r["gas"] for r in rows] == ["1"]
-    listed = json.loads(runner.invoke(app, ["goal", "list", "mia-k", "--json"]).stdout)
+    listed = json.loads(runner.invoke(app, ["goal", "list", "mia-k", "--json"]).stdout)["goals"]
     assert listed[0]["latest_interim"]["gas"] == 1
     shown = runner.invoke(app, ["show", mia]).stdout
     assert "was 0" in shown  # the note as written stays readable

@@ -60,7 +60,7 @@ def remote_head(remote: Path) -> str:
 def sessions(runner, folder: Path) -> list[dict]:
     result = otj(runner, folder, "list", "--json")
     ok(result)
-    return json.loads(result.stdout)
+    return json.loads(result.stdout)["sessions"]
 
 
 def session_file(folder: Path, sid: str) -> Path:
@@ -310,7 +310,7 @@ def test_keep_merge_joins_amendments_in_a_file_with_git_markers(runner, devices,
     git(b, *ident, "commit", "-q", "-m", "markers kept")
     path = session_file(b, sid)
     assert b"<<<<<<<" in path.read_bytes()
-    listed = json.loads(otj(runner, b, "conflicts", "--json").stdout)
+    listed = json.loads(otj(runner, b, "conflicts", "--json").stdout)["conflicts"]
     assert [c["tool"] for c in listed] == ["git"]
 
     resolved = otj(runner, b, "conflicts", "resolve", path.name, "--keep", "merge", "--yes")

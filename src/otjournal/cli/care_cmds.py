@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from otjournal.cli.common import DirOpt, journal, now, out, read_config
+from otjournal.cli.common import DirOpt, JsonOpt, journal, now, out, print_json, read_config
 from otjournal.errors import ExitCode, OtjournalError, Stopped
 
 if TYPE_CHECKING:
@@ -132,6 +132,7 @@ def doctor_cmd(
         ),
     ] = False,
     dir: DirOpt = None,
+    json: JsonOpt = False,
 ) -> None:
     """One screen on the notes folder: permissions, leftover temp files, drafts waiting,
     conflicts and the config, each with its fix."""
@@ -139,15 +140,22 @@ def doctor_cmd(
 
     j = journal(dir)
     findings = examine(j, _around(), fix=fix, now=now())
-    marks = {"ok": "ok   ", "warn": "warn ", "note": "note ", "fixed": "fixed"}
-    for f in findings:
-        out().print(
-            f"{marks[f.status]} {f.what}" + (f"\n      fix: {f.fix}" if f.fix else ""),
-            highlight=False,
-            markup=False,
+    if json:
+        rows = [{"status": f.status, "what": f.what, "fix": f.fix or None} for f in findings]
+        print_json(
+            "doctor",
+            {"ok": not needs_attention(findings), "root": str(j.root), "findings": rows},
         )
+    else:
+        marks = {"ok": "ok   ", "warn": "warn ", "note": "note ", "fixed": "fixed"}
+        for f in findings:
+            out().print(
+                f"{marks[f.status]} {f.what}" + (f"\n      fix: {f.fix}" if f.fix else ""),
+                highlight=False,
+                markup=False,
+            )
     if needs_attention(findings):
-        raise Stopped(ExitCode.PROBLEM)  # the warnings are on the screen
+        raise Stopped(ExitCode.PROBLEM)  # the warnings are shown, or ok is false
 
 
 def _around() -> Around:

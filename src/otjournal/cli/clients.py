@@ -172,7 +172,7 @@ def client_list(
     clients = [c.record for c in snap.clients.values()]
     rows = client_rows(clients, by_client, show_all=all_clients, today=today())
     if json:
-        print_json([r.to_json() for r in rows])
+        print_json("client-list", {"clients": [r.to_json() for r in rows]})
         return
     if not clients:
         out().print("No clients yet. Add one with: otj client add HANDLE --name NAME")
@@ -187,6 +187,7 @@ def client_list(
 def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Show a client's profile, episode of care and goals."""
     from otjournal.cli.common import today
+    from otjournal.model.fields import whole
     from otjournal.views.goals import client_page, episode_facts, goal_json, goal_states
 
     j = journal(dir)
@@ -194,9 +195,9 @@ def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) ->
     sessions = [s.record for s in j.load([handle], homework=False).client_sessions(handle)]
     if json:
         states = {s.goal.id: s for s in goal_states(client, sessions)}
-        data = client.to_dict()
+        data = whole(client)
         data["age_group"] = "adult" if client.is_adult(today()) else "child"
-        data["goals"] = [{**g, **goal_json(states[g["id"]])} for g in data.get("goals", [])]
-        print_json({**data, "episode": episode_facts(sessions).to_json()})
+        data["goals"] = [{**g, **goal_json(states[g["id"]])} for g in data["goals"]]
+        print_json("client-show", {**data, "episode": episode_facts(sessions).to_json()})
         return
     print_wrapped(client_page(client, sessions, today()))

@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -41,7 +41,12 @@ DirOpt = Annotated[
         file_okay=False,
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document instead (docs/json.md).")
+]
+# The version in every --json document's ``schema``: an added key keeps it; a key
+# removed or changed in meaning raises it (docs/json.md).
+JSON_VERSION = 1
 
 
 def complete_client(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -284,10 +289,19 @@ def tolerant_output() -> None:
                 pass
 
 
-def print_json(data: object) -> None:
+def json_document(name: str, data: Mapping[str, object]) -> str:
+    """One ``--json`` document as text (docs/json.md): an object whose first key,
+    ``schema``, names its shape and version (``otjournal.NAME/1``), then ``data``;
+    dates and times in ISO 8601."""
     from otjournal.disk.tomlio import to_json_value
 
-    sys.stdout.write(json.dumps(to_json_value(data), ensure_ascii=False, indent=2) + "\n")
+    document = {"schema": f"otjournal.{name}/{JSON_VERSION}", **to_json_value(data)}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def print_json(name: str, data: Mapping[str, object]) -> None:
+    """Print the ``--json`` document ``name`` (a rows list goes under a plural key)."""
+    sys.stdout.write(json_document(name, data))
 
 
 def warn(message: str) -> None:

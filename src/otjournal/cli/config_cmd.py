@@ -28,7 +28,7 @@ def config_show(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     config = read_config()
     if json:
-        print_json({"path": str(config_file()), **config.as_dict()})
+        print_json("config", {"path": str(config_file()), **config.as_dict()})
         return
     path = config_file()
     out().print(

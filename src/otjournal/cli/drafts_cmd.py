@@ -27,19 +27,18 @@ def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
 
     drafts = default_drafts().entries()
     if json:
-        print_json(
-            [
-                {
-                    "id": d.id,
-                    "command": d.command,
-                    "client": d.client,
-                    "step": d.step,
-                    "updated": d.updated,
-                    "path": str(d.path),
-                }
-                for d in drafts
-            ]
-        )
+        rows = [
+            {
+                "id": d.id,
+                "command": d.command,
+                "client": d.client,
+                "step": d.step,
+                "updated": d.updated,
+                "path": str(d.path),
+            }
+            for d in drafts
+        ]
+        print_json("drafts", {"drafts": rows})
         return
     if not drafts:
         out().print("No drafts.")

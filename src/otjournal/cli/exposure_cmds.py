@@ -172,7 +172,8 @@ def hierarchy_list(
     client, _, entries = client_records(journal(dir), handle)
     steps = by_step(client, entries, every_step=True)
     if json:
-        print_json([{"id": s.key, "number": s.name, **s.to_json()} for s in steps])
+        rows = [{"id": s.key, "number": s.name, **s.to_json()} for s in steps]
+        print_json("hierarchy-list", {"client": handle, "steps": rows})
         return
     if not steps:
         out().print(f'No hierarchy yet: otj hierarchy add {handle} "STEP" --suds N')

@@ -398,7 +398,7 @@ def goal_list(
     sessions = [s.record for s in j.load([handle], homework=False).client_sessions(handle)]
     states = goal_states(client, sessions, show_all=all_goals)
     if json:
-        print_json([goal_json(s) for s in states])
+        print_json("goal-list", {"client": handle, "goals": [goal_json(s) for s in states]})
         return
     if not states:
         others = len(client.goals)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -46,7 +46,7 @@ def register(app: typer.Typer) -> None:
 @homework_app.command("list")
 def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt = False) -> None:
     """What is assigned now: how often, since when, and how many times logged this week."""
-    from otjournal.numbers.homework import current_assignments
+    from otjournal.numbers.homework import current_assignments, current_json
     from otjournal.views.homework import current_table
 
     if client is None:
@@ -55,7 +55,8 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
     record, sessions, entries = client_records(journal(dir), client)
     current = current_assignments(record, sessions, entries, today())
     if json:
-        print_json([_current_json(c) for c in current])
+        rows = [{"client": client, **current_json(c)} for c in current]
+        print_json("homework-list", {"homework": rows})
         return
     if not current:
         out().print(
@@ -65,19 +66,10 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
     print_wrapped(current_table(current))
 
 
-def _current_json(c: Current) -> dict[str, Any]:
-    return {
-        **c.assignment.to_dict(),
-        "since": c.since,
-        "source": c.source,
-        "logged_this_week": c.logged_this_week,
-    }
-
-
 def _list_all(j: Journal, json: bool) -> None:
     """Every client's current homework, read one client at a time."""
     from otjournal.cli.problems import note_problems
-    from otjournal.numbers.homework import current_assignments
+    from otjournal.numbers.homework import current_assignments, current_json
     from otjournal.views.homework import current_table
 
     day = today()
@@ -97,7 +89,8 @@ def _list_all(j: Journal, json: bool) -> None:
     note_problems(report)
     rows = [r for r in found if r is not None and r[2]]
     if json:
-        print_json([{"client": h, **_current_json(c)} for h, _, cs in rows for c in cs])
+        listed = [{"client": h, **current_json(c)} for h, _, cs in rows for c in cs]
+        print_json("homework-list", {"homework": listed})
         return
     if not rows:
         out().print(
@@ -189,7 +182,7 @@ def homework_summary(
     result = summarise(record, sessions, entries, day, start, until=end)
     steps = by_step(record, entries, start, end)  # graded exposure (numbers/exposure.py)
     if json:
-        print_json({**result.to_json(), **exposure_json(steps)})
+        print_json("homework-summary", {**result.to_json(), **exposure_json(steps)})
         return
     name = "you" if config.self_mode and handle == config.default_client else record.display_name
     print_wrapped(summary(result, name))

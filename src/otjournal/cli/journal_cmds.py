@@ -43,9 +43,13 @@ def register(app: typer.Typer) -> None:
     app.command("demo")(demo_cmd)
 
 
-def path_cmd(dir: DirOpt = None) -> None:
+def path_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Print the notes folder (it is created by the first write, never by a read)."""
-    typer.echo(str(journal(dir).root))
+    j = journal(dir)
+    if json:
+        print_json("path", {"path": str(j.root), "exists": j.exists()})
+        return
+    typer.echo(str(j.root))
 
 
 def list_cmd(
@@ -81,7 +85,9 @@ def list_cmd(
     )
     note_problems(report)
     if json:
-        print_json([{**s.record.to_dict(), "path": str(s.path)} for s in chosen])
+        from otjournal.model.fields import whole
+
+        print_json("list", {"sessions": [{**whole(s.record), "path": str(s.path)} for s in chosen]})
         return
     if not chosen:
         typer.echo("No sessions yet." if not total else "No sessions match.")
@@ -142,7 +148,9 @@ def show_cmd(
         _printout(session, client.record if client else None, fmt, output, force, hide)
         return
     if json:
-        print_json({**session.to_dict(), "path": str(found.path)})
+        from otjournal.model.fields import whole
+
+        print_json("show", {**whole(session), "path": str(found.path)})
         return
     client = snap.clients.get(session.client)
     print_wrapped(session_detail(session, client.record if client else None))
@@ -214,6 +222,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     errors = sum(p.severity == "error" for p in problems)
     if json:
         print_json(
+            "check",
             {
                 "ok": errors == 0,
                 "clients": sum(f.clients for f in found),
@@ -221,7 +230,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
                 "homework": sum(f.homework for f in found),
                 "unsealed": unsealed,
                 "problems": [p.to_json(j.root) for p in problems],
-            }
+            },
         )
     else:
         from otjournal.views.visible import visible

@@ -329,16 +329,15 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
     j = journal(dir)
     snap = j.load()
     if json:
-        print_json(
-            [
-                {
-                    "copy": str(c.path.relative_to(j.root)),
-                    "original": str(c.original.relative_to(j.root)),
-                    "tool": c.tool,
-                }
-                for c in snap.conflicts
-            ]
-        )
+        rows = [
+            {
+                "copy": str(c.path.relative_to(j.root)),
+                "original": str(c.original.relative_to(j.root)),
+                "tool": c.tool,
+            }
+            for c in snap.conflicts
+        ]
+        print_json("conflicts", {"conflicts": rows})
         return
     if not snap.conflicts:
         out().print("No conflicts.")

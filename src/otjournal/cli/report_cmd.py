@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from otjournal.cli.common import ClientArg, DirOpt, journal, out, read_config, today
+from otjournal.cli.common import (
+    ClientArg,
+    DirOpt,
+    journal,
+    json_document,
+    out,
+    read_config,
+    today,
+)
 from otjournal.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
@@ -113,7 +121,9 @@ def report_cmd(
     from_day: Annotated[str | None, typer.Option("--from", hidden=True)] = None,
     to_day: Annotated[str | None, typer.Option("--to", hidden=True)] = None,
     fmt: Annotated[str, typer.Option("--format", help="md or html.")] = "md",
-    json: Annotated[bool, typer.Option("--json", help="The same content as JSON data.")] = False,
+    json: Annotated[
+        bool, typer.Option("--json", help="The same content as one JSON document (docs/json.md).")
+    ] = False,
     output: Annotated[
         str, typer.Option("-o", "--output", help="File to write (new), or - for stdout.")
     ] = "-",
@@ -195,12 +205,7 @@ def report_text(
         shift = deid.random_shift() if shift_dates else None
         blocks = deidentified(blocks, deid.Deidentifier.for_client(record, names, shift))
     if fmt == "json":
-        import json
-
-        from otjournal.disk.tomlio import to_json_value
-
-        data = to_json_value(report_render.to_data(blocks, period.to_json()))
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n", period
+        return json_document("report", report_render.to_data(blocks, period.to_json())), period
     if fmt == "md":
         return report_render.to_markdown(blocks), period
     title = f"Progress report {period.start} to {period.end}"

@@ -103,7 +103,7 @@ def trends_cmd(
         from otjournal.numbers.exposure import exposure_json
         from otjournal.views.trends import trends_json
 
-        print_json({**trends_json(t), **exposure_json(steps)})
+        print_json("trends", {**trends_json(t), **exposure_json(steps)})
         return
     from otjournal.views.exposure import steps_view
     from otjournal.views.homework import compact
@@ -143,7 +143,7 @@ def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> 
     note_problems(report)
     rows = [r for r in found if r is not None]
     if json:
-        print_json({"since": start, "until": end, "clients": rows})
+        print_json("trends-overview", {"since": start, "until": end, "clients": rows})
         return
     if not rows:
         out().print("No clients yet.")

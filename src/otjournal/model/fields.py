@@ -13,6 +13,7 @@ printed, logged or pasted into a bug report.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -309,6 +310,37 @@ def put(out: dict[str, Any], key: str, value: Any) -> None:
     if isinstance(value, tuple):
         value = list(value)
     out[key] = value
+
+
+def whole(record: Any) -> dict[str, Any]:
+    """A record's table (``to_dict``) with the keys ``put`` left out put back: for
+    ``--json``, where a reader wants one shape in every row (docs/json.md). An empty
+    list is ``[]``, an unknown value ``null``, an empty text ``""``. A field written
+    under other names (``JSON_OMITS``, e.g. a scale's items) is not added again."""
+    table: dict[str, Any] = record.to_dict()
+    omit = getattr(type(record), "JSON_OMITS", ())
+    for f in dataclasses.fields(record):
+        if f.name == "extra" or f.name in omit:
+            continue
+        value = getattr(record, f.name)
+        if f.name in table:
+            table[f.name] = _whole_in(value, table[f.name])
+        elif dataclasses.is_dataclass(value):
+            table[f.name] = whole(value)
+        elif isinstance(value, tuple):
+            table[f.name] = [whole(v) if dataclasses.is_dataclass(v) else v for v in value]
+        else:
+            table[f.name] = value  # None, "", False or a default such as weight 1
+    return table
+
+
+def _whole_in(value: Any, written: Any) -> Any:
+    """A value ``to_dict`` wrote, its nested records made whole too."""
+    if dataclasses.is_dataclass(value) and isinstance(written, dict):
+        return whole(value)
+    if isinstance(value, tuple) and isinstance(written, list) and len(value) == len(written):
+        return [_whole_in(v, w) for v, w in zip(value, written, strict=True)]
+    return written
 
 
 def is_table(value: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from otjournal.errors import ValidationError, ValidationErrors
 from otjournal.model.fields import Fields, check_header, is_table, put
@@ -37,6 +37,15 @@ class HomeworkEntry:
     answers: Answers | None = None  # a kind declared by its fields alone (model.kinds)
     text: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    # The one part present is written under its kind's key (``part_key``), not these.
+    JSON_OMITS: ClassVar[tuple[str, ...]] = (
+        "practice",
+        "relaxation",
+        "thought_record",
+        "mood",
+        "answers",
+    )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HomeworkEntry:

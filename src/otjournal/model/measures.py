@@ -21,6 +21,7 @@ class _Scale:
     """Four items 0-10, each required when the table is there."""
 
     ITEMS: ClassVar[tuple[str, ...]] = ()
+    JSON_OMITS: ClassVar[tuple[str, ...]] = ("items",)  # written under the ITEMS' names
     items: tuple[int, int, int, int]
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 

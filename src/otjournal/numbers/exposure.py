@@ -169,5 +169,5 @@ def summary(kind: RecordKind, entries: Sequence[HomeworkEntry], given: Given) ->
 
 
 def exposure_json(steps: tuple[StepPractices, ...]) -> dict[str, Any]:
-    """The ``exposure`` key of a summary's or the trends' JSON (empty: no key at all)."""
-    return {"exposure": [s.to_json() for s in steps]} if steps else {}
+    """The ``exposure`` key of a summary's or the trends' JSON (none practised: [])."""
+    return {"exposure": [s.to_json() for s in steps]}

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from otjournal.model import Assignment, Client, HomeworkEntry, Session
+from otjournal.model.fields import whole
 from otjournal.model.kinds import HOMEWORK
 from otjournal.model.spec import RecordKind
 from otjournal.model.vocab import NOT_HELD_TYPES
@@ -272,23 +273,26 @@ class HomeworkSummary:
             "since": self.since,
             "until": self.until,
             "entries": self.entries,
-            "current": [
-                {
-                    **c.assignment.to_dict(),
-                    "since": c.since,
-                    "source": c.source,
-                    "logged_this_week": c.logged_this_week,
-                }
-                for c in self.current
-            ],
+            "current": [current_json(c) for c in self.current],
             "adherence": [asdict(a) for a in self.adherence],
             "mood": asdict(self.mood),
             "relaxation": asdict(self.relaxation),
             "thought_records": asdict(self.thought_records),
-            "recent": [e.to_dict() for e in self.recent],
+            "recent": [whole(e) for e in self.recent],
             "kinds": [k.to_json() for k in self.kinds],
         }
         return out
+
+
+def current_json(c: Current) -> dict[str, Any]:
+    """A homework assigned now, for ``--json``: the assignment's keys, then since when,
+    from which session (or ``client.toml``) and how many times logged this week."""
+    return {
+        **whole(c.assignment),
+        "since": c.since,
+        "source": c.source,
+        "logged_this_week": c.logged_this_week,
+    }
 
 
 def assigned_by_id(
