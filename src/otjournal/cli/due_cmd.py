@@ -32,7 +32,7 @@ def due_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     found, problems = caseload(journal(dir), today())
     note_problems(problems)
     if json:
-        print_json(found.to_json())
+        print_json("due", found.to_json())
         return
     from otjournal.views.due import lines
 

@@ -123,7 +123,7 @@ def search_cmd(
         results, report = search(reader, query, parts_of)
     note_problems(report)
     if json:
-        print_json(view.as_json(describe(query), results))
+        print_json("search", view.as_json(describe(query), results))
     elif paths:
         sys.stdout.write("".join(f"{p}\n" for p in view.paths(results)))
     elif results:

@@ -364,7 +364,6 @@ class Caseload:
 
     def to_json(self) -> dict[str, object]:
         return {
-            "schema": "otjournal.due/1",
             "today": self.today,
             "settings": self.settings.to_json(),
             "active_clients": self.active_clients,

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from otjournal.disk.search import Result
     from otjournal.disk.search_text import Snippet
 
-SCHEMA = "otjournal.search/1"
 STYLED = ("\x1b[1;4m", "\x1b[0m")
 PLAIN = ("«", "»")
 
@@ -85,7 +84,6 @@ def as_json(query: dict[str, Any], results: Sequence[Result]) -> dict[str, Any]:
     snippet (code points), ``matches`` every one; both empty for a record found by its
     filters alone."""
     return {
-        "schema": SCHEMA,
         "query": query,
         "results": [
             {
