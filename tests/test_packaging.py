@@ -60,6 +60,8 @@ def test_the_sdist_carries_its_tests_and_passes_them(tmp_path: Path):
     run(sys.executable, "-m", "build", "--sdist", "--outdir", out, REPO, cwd=tmp_path)
     (sdist,) = out.glob("otjournal-*.tar.gz")
     assert sdist.name == f"otjournal-{__version__}.tar.gz"
+    checked = run(sys.executable, "-m", "twine", "check", "--strict", sdist, cwd=tmp_path)
+    assert "PASSED" in checked
     with tarfile.open(sdist) as tar:
         tar.extractall(tmp_path, filter="data")
     unpacked = tmp_path / f"otjournal-{__version__}"
