@@ -186,9 +186,13 @@ class RecordCache:
         # Created private before SQLite opens it: nothing is ever readable by others.
         os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         db = self._connect()
-        for statement in SCHEMA:
-            db.execute(statement)
-        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(cache_key().items()))
+        try:
+            for statement in SCHEMA:
+                db.execute(statement)
+            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(cache_key().items()))
+        except sqlite3.Error:
+            db.close()  # never left for the garbage collector (Python 3.13 warns)
+            raise
         return db
 
     def _reset(self) -> None:
