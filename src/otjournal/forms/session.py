@@ -16,7 +16,7 @@ from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.model import Client, Session
 from otjournal.model.client import AmbiguousGoal
 from otjournal.model.ids import is_slug, shown
-from otjournal.model.kinds import SESSION
+from otjournal.model.session_kind import SESSION
 from otjournal.model.vocab import (
     CHECKLIST,
     FORMAT_VERSION,

@@ -15,68 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from otjournal.errors import UsageError
+from otjournal.model.flag_values import done_word, parse_emotion, parse_thought
 from otjournal.model.spec import Column, FieldSpec, Measure, RecordKind
-from otjournal.model.vocab import CHECKLIST_KEYS, DONE_WORDS, HOMEWORK_DONE, SESSION_TYPES
+from otjournal.model.vocab import DONE_WORDS, HOMEWORK_DONE
 
 if TYPE_CHECKING:  # the parts load when a table is read: `otj --help` never pays for them
     from otjournal.model.parts import Answers, Relaxation, ThoughtRecord
 
 DEFAULT_TENSION_ANCHORS = ("0 = completely relaxed", "10 = the most tense I have felt")
-
-
-# -- flag values -----------------------------------------------------------------------
-
-_DONE_ALIASES = {
-    "y": "yes",
-    "yes": "yes",
-    "p": "partly",
-    "partly": "partly",
-    "n": "not-this-time",
-    "no": "not-this-time",
-    "not-this-time": "not-this-time",
-}
-
-
-def done_word(value: str) -> str:
-    """--done takes what the prompt takes: y/yes, p/partly, n/no/not-this-time."""
-    word = _DONE_ALIASES.get(value.strip().lower())
-    if word is None:
-        raise UsageError("--done takes yes, partly or not-this-time (or y, p, n)")
-    return word
-
-
-def parse_emotion(value: str) -> dict[str, Any]:
-    """``anxious:80`` or ``anxious:80:40`` (before, re-rated after, 0-100 %)."""
-    parts = [p.strip() for p in value.split(":")]
-    if len(parts) not in (2, 3) or not parts[0]:
-        raise UsageError("--emotion takes NAME:BEFORE or NAME:BEFORE:AFTER, e.g. anxious:80:40")
-    out: dict[str, Any] = {"name": parts[0]}
-    for key, raw in zip(("before", "after"), parts[1:], strict=False):
-        try:
-            out[key] = int(raw.rstrip("%"))
-        except ValueError:
-            raise UsageError("--emotion ratings are whole percentages 0-100") from None
-    return out
-
-
-def parse_thought(value: str) -> dict[str, Any]:
-    """``TEXT:BELIEF`` or ``TEXT:BELIEF:hot`` (belief 0-100 %)."""
-    text, _, rest = value.rpartition(":")
-    hot = False
-    if rest.strip().lower() == "hot":
-        hot = True
-        text, _, rest = text.rpartition(":")
-    try:
-        belief = int(rest.strip().rstrip("%"))
-    except ValueError:
-        raise UsageError("--thought takes TEXT:BELIEF[:hot], e.g. 'I won't cope:75:hot'") from None
-    if not text.strip():
-        raise UsageError("--thought needs the thought's text before the belief rating")
-    out: dict[str, Any] = {"text": text.strip(), "belief": belief}
-    if hot:
-        out["hot"] = True
-    return out
 
 
 def _scale(key: str, label: str, flag: str, **more: Any) -> FieldSpec:
@@ -494,90 +440,3 @@ def kinds_words(names: tuple[str, ...] = HOMEWORK_KINDS) -> str:
 def homework_flags() -> list[tuple[RecordKind, FieldSpec]]:
     """Every field of every homework kind that has a flag of its own, in spec order."""
     return [(k, f) for k in HOMEWORK for f in k.fields if f.flag]
-
-
-# -- the session -------------------------------------------------------------------------
-# Its name, folder, export columns and the fields a note cannot be saved without (with how
-# each is given) are declared here, like the homework kinds'; its other parts and their
-# rules are still the session form's own (forms.session). Each column's value is computed
-# in numbers.export.session_row.
-
-_SESSION_REQUIRED = (
-    FieldSpec("client", "client", required=True, top=True, given_by="CLIENT argument"),
-    FieldSpec("start", "date and time", required=True, top=True, given_by="--date/--time"),
-    FieldSpec(
-        "duration_min",
-        "minutes",
-        type="int",  # 1 to model.vocab.MAX_MINUTES (forms.session checks it)
-        unit="minutes",
-        required=True,
-        top=True,
-        given_by="--duration",
-    ),
-    FieldSpec(
-        "written_by",
-        "written by",
-        required=True,
-        top=True,
-        given_by="--by or practitioner.name in the config",
-    ),
-    FieldSpec("setting", "setting", type="choice", required=True, top=True, given_by="--setting"),
-    FieldSpec("attendees", "who attended", required=True, top=True, given_by="--attendee"),
-    FieldSpec(
-        "plan.summary",
-        "summary",
-        required=True,
-        top=True,
-        given_by="--summary, --from FILE|-, --editor or the prompts",
-    ),
-)
-
-_SESSION_COLUMNS: list[tuple[str, str]] = [
-    ("session_id", "the session's id (its file name without .toml)"),
-    ("client", "client handle"),
-    ("date", "session date, YYYY-MM-DD (local to the session)"),
-    ("start", "start date-time with UTC offset, ISO 8601"),
-    ("duration_min", "minutes"),
-    ("session_type", ", ".join(SESSION_TYPES)),
-    ("setting", "clinic, home, school, community, telehealth or other"),
-    ("attendees", "roles who attended, '; '-separated"),
-    ("written_by", "author"),
-    ("written_at", "when the note was saved, ISO 8601"),
-    ("late_entry", "true when written more than the late-entry threshold after the session"),
-    ("goals_rated", "number of goals with a GAS rating (interim; at a review, the follow-up)"),
-    (
-        "gas_tscore",
-        "GAS T-score of the goals rated in this session (1 or more; weighted), else empty; "
-        "interim except on a review, where it is the review T-score",
-    ),
-    ("ors_total", "Outcome Rating Scale total 0-40 (four items 0-10), empty if not recorded"),
-    ("srs_total", "Session Rating Scale total 0-40 (four items 0-10), empty if not recorded"),
-    ("risk", "none-identified or identified, empty if not recorded (what and who: see the note)"),
-    ("activities", "number of activities"),
-    ("activities_child_led_or_interest", "activities child-led or built on interests"),
-    ("activities_movement_sensory", "activities with movement or sensory input"),
-    ("activities_adapted", "activities adapted during the session"),
-    ("techniques", "techniques used, '; '-separated, as amended"),
-    ("regulation_framework", "zones, engine, window or descriptive"),
-    ("regulation_start", "state at the start"),
-    ("regulation_end", "state at the end"),
-    *[
-        (
-            f"checklist_{k.replace('-', '_')}",
-            f"affirming checklist item '{k}': yes, partly, "
-            "no, unsure, n-a, or empty if not answered",
-        )
-        for k in CHECKLIST_KEYS
-    ],
-    ("homework_assigned", "number of homework assignments set"),
-    ("amendments", "number of amendments appended"),
-]
-
-SESSION = RecordKind(
-    name="session",
-    title="session note",
-    family="session",
-    folder="sessions",
-    fields=_SESSION_REQUIRED,
-    columns=tuple(Column(name, help) for name, help in _SESSION_COLUMNS),
-)

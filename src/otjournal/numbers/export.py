@@ -15,7 +15,8 @@ from typing import Any
 
 from otjournal.dates import in_range
 from otjournal.model import Client, HomeworkEntry, Session
-from otjournal.model.kinds import HOMEWORK, SESSION, homework_kind, kinds_words
+from otjournal.model.kinds import HOMEWORK, homework_kind, kinds_words
+from otjournal.model.session_kind import SESSION
 from otjournal.model.vocab import CHECKLIST_KEYS
 from otjournal.numbers.amended import as_amended
 from otjournal.numbers.outcomes import copm, gas_tscore, is_review, review_score
