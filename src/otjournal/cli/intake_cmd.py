@@ -22,7 +22,7 @@ from otjournal.cli.drafting import (
     pick_draft,
 )
 from otjournal.cli.log_cmd import GIVEN as LOG_GIVEN
-from otjournal.cli.log_cmd import LogSession, note_from_inputs, refuse_now, resumed_note
+from otjournal.cli.log_cmd import note_from_inputs, refuse_now, resumed_note
 from otjournal.cli.log_options import (
     AttendeeOpt,
     ByOpt,
@@ -34,6 +34,7 @@ from otjournal.cli.log_options import (
     TimeOpt,
     VoiceOpt,
 )
+from otjournal.cli.log_session import LogSession
 from otjournal.errors import ExitCode, MissingFields, Stopped, UsageError
 from otjournal.forms.common import merged
 

@@ -9,15 +9,12 @@ import typer
 from otjournal.cli.common import (
     DefaultClientArg,
     DirOpt,
-    err,
     journal,
     now,
-    print_wrapped,
     read_config,
 )
 from otjournal.cli.drafting import (
     DraftOpt,
-    DraftRun,
     EditorOpt,
     FromOpt,
     NoInputOpt,
@@ -62,26 +59,21 @@ from otjournal.cli.log_options import (
     measures_to_note,
     not_held,
     not_held_flag,
-    optional_parts,
     risk_part,
 )
-from otjournal.errors import ExitCode, FlagErrors, MissingFields, UsageError
+from otjournal.cli.log_session import LogSession
+from otjournal.errors import FlagErrors, MissingFields, UsageError
 from otjournal.forms.common import merged
 from otjournal.model.vocab import NOT_HELD_TYPES
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from rich.console import Console
-
     from otjournal.config import Config
-    from otjournal.disk.loading import Loaded
     from otjournal.disk.store import Journal
     from otjournal.errors import ValidationError
     from otjournal.forms.drafts import Draft, Drafts
-    from otjournal.model import Client, Session
-    from otjournal.model.words import Words
-    from otjournal.prompts import Context, LogFlow
+    from otjournal.model import Client
 
 
 def register(app: typer.Typer) -> None:
@@ -338,232 +330,3 @@ def _read_from(source: str) -> dict[str, Any]:
     for key in ("format_version", "kind", "id", "client", "late_entry", "amendments"):
         note.pop(key, None)
     return note
-
-
-class LogSession(DraftRun["Session", "Loaded[Session]"]):
-    """One run of ``otj log``: the draft, the flow, saving, and what happens on the way out."""
-
-    command = "log"
-
-    def __init__(
-        self,
-        j: Journal,
-        drafts: Drafts,
-        draft: Draft,
-        config: Config,
-        client: Client,
-        items: list[tuple[str, str]],
-        given: frozenset[str] = frozenset(),
-    ) -> None:
-        super().__init__(drafts, draft)
-        self.j = j
-        self.config = config
-        self.client = client
-        self.items = items
-        self.given = given
-        self.overlapping: list[Session] = []
-
-    def finalize(self) -> Session:
-        from otjournal.errors import ValidationErrors
-        from otjournal.forms import session as noteform
-
-        wrong_kind = noteform.log_kind_errors(self.draft.note)
-        try:
-            session = noteform.finalize(
-                self.draft.note,
-                now=now(),
-                late_hours=self.config.late_entry_hours,
-                client=self.client,
-                optional=optional_parts(self.draft.note),
-            )
-        except ValidationErrors as exc:
-            raise ValidationErrors(wrong_kind + exc.errors) from None
-        if wrong_kind:
-            raise ValidationErrors(wrong_kind)
-        return session
-
-    def prepare(self) -> None:
-        from otjournal.forms import session as noteform
-        from otjournal.model.ids import new_suffix
-
-        noteform.assign_homework_ids(self.draft.note, new_suffix)
-
-    def write(self, session: Session) -> Loaded[Session]:
-        self.overlapping = self._overlapping(session)
-        return self.j.add_session(session, before_publish=self.planned)
-
-    def _overlapping(self, session: Session) -> list[Session]:
-        """The client's saved sessions this one overlaps in time (never stops a save)."""
-        from otjournal.errors import OtjournalError
-
-        try:
-            snap = self.j.load([self.client.handle], homework=False)
-        except OtjournalError:
-            return []
-        return [
-            s.record
-            for s in snap.client_sessions(self.client.handle)
-            if s.record.id != session.id and s.record.overlaps(session)
-        ]
-
-    def announce(self, saved: Loaded[Session]) -> None:
-        rel = (
-            saved.path.relative_to(self.j.root)
-            if saved.path.is_relative_to(self.j.root)
-            else saved.path
-        )
-        # Plain lines: adding a note never waits for Rich's console to load.
-        typer.echo(f"Saved {saved.record.id} ({rel})")
-        if saved.record.late_entry:
-            hours = (saved.record.written_at - saved.record.end).total_seconds() / 3600
-            typer.echo(
-                f"Marked as a late entry: written {hours:.0f} hours after the session.", err=True
-            )
-        if self.overlapping:
-            from otjournal.disk.checks import overlap_message
-
-            for other in self.overlapping:
-                typer.echo(
-                    f"otj: note: this session {overlap_message(other)} (fine for "
-                    "co-treatment; 'otj check' lists overlaps)",
-                    err=True,
-                )
-
-    def missing(self) -> tuple[list[str], dict[str, str]]:
-        """What the note cannot be saved without, and the option that gives each (a kind
-        of note built on this one names its own)."""
-        from otjournal.forms import session as noteform
-
-        note = self.draft.note
-        return noteform.missing_fields(note, optional_parts(note)), noteform.FIELD_FLAGS
-
-    def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
-        self.prepare()
-        missing, flags = self.missing()
-        self.save_unattended(missing, flags, from_stdin=from_stdin, usage=usage)
-
-    # -- interactive ---------------------------------------------------------------
-    title = "Session note"  # the first line of the prompts: "Session note for Mia K."
-
-    def subject(self) -> Client:
-        """The client the prompts are about."""
-        return self.client
-
-    def prompt_context(self) -> Context:
-        from otjournal.forms.hints import for_practitioner
-        from otjournal.prompts import Context
-
-        return Context(
-            self.subject(),
-            self._last_session(),
-            self.items,
-            for_practitioner(self.config),
-            now(),
-            self.config.duration_min,
-            self.given,
-            self_mode=self.self_mode,
-            techniques=self.config.techniques,
-        )
-
-    @property
-    def self_mode(self) -> bool:
-        """The client is the one writing (self mode, their own journal)."""
-        return self.config.self_mode and self.client.handle == self.config.default_client
-
-    def words(self) -> Words:
-        from otjournal.model.words import words_for
-
-        return words_for(self.subject(), now().date(), self.self_mode)
-
-    def flow(self, console: Console) -> LogFlow:
-        from otjournal.prompts import LogFlow
-
-        keep = self.keep
-        return LogFlow(console, self.draft.note, self.draft.partial, self.prompt_context(), keep)
-
-    def interactive(self) -> None:
-        from rich.markup import escape
-
-        # No readline: with prompts on stderr it swallows the echoed newline.
-        client, console = self.subject(), err()
-        flow = self.flow(console)
-        with self.guard():
-            console.print(
-                f"[bold]{self.title} for {escape(client.display_name)}[/] "
-                f"[dim]({client.handle}) · Enter keeps the value in "
-                f"\\[brackets]. Draft: {self.draft.id}[/]",
-                highlight=False,
-                markup=True,
-                soft_wrap=False,
-            )
-            if self.draft.step != "review":
-                flow.run(self.draft.step)
-            self.review(flow, console)
-
-    def review(self, flow: LogFlow, console: Console) -> None:
-        from rich.markup import escape
-        from rich.text import Text
-
-        from otjournal.errors import ValidationErrors
-        from otjournal.views.session import session_detail
-
-        sections = flow.sections()
-        while True:
-            console.rule(Text("Review", style="bold"), align="left", style="dim")
-            try:
-                preview = self.finalize()
-                print_wrapped(session_detail(preview, self.client), console)
-                problems: list[str] = []
-            except ValidationErrors as exc:
-                problems = [e.message for e in exc.errors]
-                for p in problems:
-                    console.print(f"[yellow]needs fixing:[/] {escape(p)}", markup=True)
-            menu = "  ".join(f"{i} {title.lower()}" for i, (_, title, _) in enumerate(sections, 1))
-            console.print(f"[dim]Change a part: {menu}[/]", markup=True, soft_wrap=False)
-            answer = (
-                flow.ask(
-                    "Save? y = save, a number = change that part, q = stop and keep the draft",
-                    "" if problems else "y",
-                )
-                .strip()
-                .lower()
-            )
-            if answer in ("y", "yes") and not problems:
-                self.save()
-                return
-            if answer in ("q", "quit"):
-                # Asked for, not a failure: exit 0, as in 'otj homework log'.
-                self.keep("review")
-                raise self.stopped("stopped before saving", ExitCode.OK)
-            if answer.isdigit() and 1 <= int(answer) <= len(sections):
-                flow.redo(sections[int(answer) - 1][0])
-                self.keep("review")
-
-    def _last_session(self) -> Session | None:
-        snap = self.j.load([self.client.handle], homework=False)
-        sessions = snap.client_sessions(self.client.handle)
-        return sessions[-1].record if sessions else None
-
-    # -- editor ----------------------------------------------------------------
-    def in_editor(self) -> None:
-        """The note in $VISUAL/$EDITOR; reopened with the errors until it validates.
-        (Not named ``edit``: that is DraftRun's editor loop, which this one drives.)"""
-        from otjournal.forms import session_form as sessionform
-
-        def accept(data: dict[str, Any]) -> None:
-            note = sessionform.form_to_note(data)
-            note["client"] = self.client.handle
-            self.draft.note = note
-            self.keep("editor")
-            self.finalize()
-
-        form = sessionform.editor_form(
-            self.draft.note,
-            self.client,
-            self.items,
-            self.words(),
-            techniques=self.config.techniques,
-        )
-        with self.guard():
-            self.edit(form, accept)
-        self.save()

@@ -21,7 +21,7 @@ from otjournal.cli.drafting import (
     pick_draft,
     read_source,
 )
-from otjournal.cli.log_cmd import GIVEN, LogSession, resumed_note
+from otjournal.cli.log_cmd import GIVEN, resumed_note
 from otjournal.cli.log_options import (
     AttendeeOpt,
     ByOpt,
@@ -30,6 +30,7 @@ from otjournal.cli.log_options import (
     SettingOpt,
     TimeOpt,
 )
+from otjournal.cli.log_session import LogSession
 from otjournal.errors import (
     ConflictError,
     ExitCode,
