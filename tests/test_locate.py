@@ -1,10 +1,10 @@
-"""tomlio.locate: from a field path in an error to a (line, column) in the file."""
+"""tomllocate.locate: from a field path in an error to a (line, column) in the file."""
 
 from __future__ import annotations
 
 import pytest
 
-from otjournal.disk import tomlio
+from otjournal.disk import tomllocate
 
 # Hand-written, numbered so that expectations read off directly.
 SESSION = """\
@@ -85,7 +85,7 @@ per_week = 99
     ],
 )
 def test_locate_finds_the_field(field, where):
-    assert tomlio.locate(SESSION, field) == where
+    assert tomllocate.locate(SESSION, field) == where
 
 
 @pytest.mark.parametrize(
@@ -103,15 +103,15 @@ def test_locate_finds_the_field(field, where):
     ],
 )
 def test_locate_falls_back_to_the_enclosing_table_then_line_1(field, where):
-    assert tomlio.locate(SESSION, field) == where
+    assert tomllocate.locate(SESSION, field) == where
 
 
 def test_locate_on_empty_text_is_line_1():
-    assert tomlio.locate("", "checklist[2].answer") == (1, 1)
+    assert tomllocate.locate("", "checklist[2].answer") == (1, 1)
 
 
 def test_locate_with_crlf_line_endings():
-    assert tomlio.locate(SESSION.replace("\n", "\r\n"), "checklist[2].answer") == (31, 1)
+    assert tomllocate.locate(SESSION.replace("\n", "\r\n"), "checklist[2].answer") == (31, 1)
 
 
 # Short arrays of tables written inline, as people (and tomli-w, tomlio's fallback
@@ -136,8 +136,8 @@ homework = [
 
 
 def test_an_inline_array_of_tables_points_at_its_key():
-    assert tomlio.locate(WRITTEN, "goals[0].gas") == (3, 1)
-    assert tomlio.locate(WRITTEN, "checklist[0].answer") == (9, 1)
+    assert tomllocate.locate(WRITTEN, "goals[0].gas") == (3, 1)
+    assert tomllocate.locate(WRITTEN, "checklist[0].answer") == (9, 1)
 
 
 HOMEWORK = """\
@@ -171,7 +171,7 @@ def test_an_inline_array_inside_a_table_points_at_its_key_or_table(
     """``[plan]`` then ``homework = [ {...} ]``: a short array of tables written inline,
     as a person or tomli-w writes it. The docstring promises "the nearest enclosing
     table" at worst; the line of the array's key would be better. Either way, not 1."""
-    assert tomlio.locate(text, field) in {(key_line, 1), (table_line, 1)}
+    assert tomllocate.locate(text, field) in {(key_line, 1), (table_line, 1)}
 
 
 CLIENT = """\
@@ -196,8 +196,8 @@ text = "Calm-body plan"
 
 
 def test_locate_in_a_client_file_picks_the_right_goals_subtable():
-    assert tomlio.locate(CLIENT, "goals[1].levels.+3") == (17, 1)
-    assert tomlio.locate(CLIENT, "goals[0].text") == (7, 1)
+    assert tomllocate.locate(CLIENT, "goals[1].levels.+3") == (17, 1)
+    assert tomllocate.locate(CLIENT, "goals[0].text") == (7, 1)
 
 
 def test_a_bracketed_line_inside_a_multiline_string_is_not_a_header():
@@ -218,5 +218,5 @@ answer = "maybe"
 item = "attuned"
 answer = "nope"
 """
-    assert tomlio.locate(text, "checklist[0].answer") == (9, 1)
-    assert tomlio.locate(text, "checklist[1].answer") == (13, 1)
+    assert tomllocate.locate(text, "checklist[0].answer") == (9, 1)
+    assert tomllocate.locate(text, "checklist[1].answer") == (13, 1)

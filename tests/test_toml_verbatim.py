@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from otjournal.disk import amend, tomlio
+from otjournal.disk import amend, tomlio, tomllocate
 from otjournal.disk.store import Journal
 from otjournal.model import Amendment, ChildVoice, Plan
 from tests.conftest import REPO, TZ, make_client, make_session
@@ -225,7 +225,7 @@ def test_a_field_after_a_literal_holding_triple_quotes_is_located():
     text = tomlio.dumps(data).decode()
     lines = text.splitlines()
     for field, key in (("d", "d ="), ("t.e", "e =")):
-        line, _ = tomlio.locate(text, field)
+        line, _ = tomllocate.locate(text, field)
         assert lines[line - 1].startswith(key), (field, text)
 
 

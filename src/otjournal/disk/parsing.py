@@ -62,9 +62,9 @@ def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> b
 
 
 def position(raw: bytes, field_name: str) -> tuple[int, int]:
-    from otjournal.disk import tomlio
+    from otjournal.disk import tomllocate
 
-    return tomlio.locate(raw.decode("utf-8", "replace"), field_name)
+    return tomllocate.locate(raw.decode("utf-8", "replace"), field_name)
 
 
 def parser(kind: str) -> Parse[Record]:
