@@ -19,16 +19,13 @@ from rich.text import Text
 
 from otjournal.errors import UsageError
 from otjournal.forms.session import (
-    ANSWER_LETTERS,
     MAX_DURATION,
     MIN_DURATION,
     Note,
     get,
-    parse_checklist_line,
     parse_start,
     parse_tags,
     put,
-    set_checklist,
     start_problem,
 )
 from otjournal.model import Client, Session
@@ -38,11 +35,12 @@ from otjournal.model.vocab import (
     ATTENDEE_ROLES,
     FRAMEWORK_NAMES,
     FRAMEWORKS,
-    NON_CLIENT_TYPES,
     SETTINGS,
 )
 from otjournal.model.words import Words, words_for
 from otjournal.prompts.base import Asker, pick, reuse
+from otjournal.prompts.checklist import ask_checklist
+from otjournal.prompts.risk import ask_risk
 from otjournal.prompts.techniques import ask_techniques
 
 
@@ -404,58 +402,6 @@ class LogFlow(Asker):
         reg["helped"] = reuse(raw, before)
         self.save()
 
-    def ask_checklist(self) -> None:
-        if self.is_given("checklist"):
-            return
-        items = self.ctx.items
-        for i, (_, text) in enumerate(items, 1):
-            self.say(f" [bold]{i}[/] {escape(text)}")
-        # Enter alone skips, as in every other section (and keeps any answers already
-        # given); going item by item is asked for with i.
-        self.say(
-            "[dim]y yes · p partly · n no · u unsure · - n/a. Type one letter per item "
-            "(e.g. yyypyy-), i to go item by item, or Enter to skip.[/]"
-        )
-        while True:
-            raw = self.ask("Checklist").strip()
-            if not raw or raw.lower() == "s":
-                return
-            if raw.lower() == "i":
-                break
-            try:
-                set_checklist(self.note, parse_checklist_line(raw, items), items)
-                self.save()
-                return
-            except UsageError as exc:
-                self.say(f"  [yellow]{escape(exc.message)}[/] [dim]{escape(exc.hint or '')}[/]")
-        answered = {c.get("item"): c for c in self.note.get("checklist", [])}
-        out = []
-        self.say(
-            "[dim]Answer with a letter; anything after it is kept as a note "
-            "(e.g. 'p mum arrived late').[/]"
-        )
-        for i, (key, text) in enumerate(items, 1):
-            self.say(f"[bold]{i}[/] {escape(text)}")
-            before = answered.get(key, {})
-            default = next((k for k, v in ANSWER_LETTERS.items() if v == before.get("answer")), "")
-            while True:
-                raw = self.ask("  Answer", default)
-                letter, note = (raw[:1].lower(), raw[1:].strip()) if raw else ("", "")
-                if letter in ANSWER_LETTERS:
-                    entry = {"item": key, "text": text, "answer": ANSWER_LETTERS[letter]}
-                    if note or before.get("note"):
-                        entry["note"] = note or before.get("note", "")
-                    out.append(entry)
-                    self.note["checklist"] = out
-                    self.save()
-                    self.hint(note)
-                    break
-                if not raw:
-                    break  # left unanswered
-                self.say("  [yellow]y, p, n, u or -[/]")
-        self.note["checklist"] = out
-        self.save()
-
     def ask_plan(self) -> None:
         while True:
             summary = self.ask_text("plan.summary", "Closing summary")
@@ -486,30 +432,8 @@ class LogFlow(Asker):
                 item["per_week"] = per_week
             self.save()
 
+    def ask_checklist(self) -> None:
+        ask_checklist(self, self.ctx.items)
+
     def ask_risk(self) -> None:
-        """Optional: Enter leaves risk not recorded (or as it was)."""
-        if self.is_given("risk") or self.note.get("session_type") in NON_CLIENT_TYPES:
-            return
-        found = self.note.get("risk")
-        before: dict[str, Any] = found if isinstance(found, dict) else {}
-        was = {"none-identified": "n", "identified": "i"}.get(before.get("status", ""), "")
-        hint = "Enter: not recorded, n: none identified, i: identified"
-        while (answer := self.ask("Risk", was, hint).lower()) not in ("", "n", "i"):
-            self.say("  [yellow]Please answer n, i, or Enter to leave it not recorded.[/]")
-        if not answer:
-            return
-        if answer == "n":
-            self.note["risk"] = {"status": "none-identified"}
-            self.save()
-            return
-        self.note["risk"] = {**before, "status": "identified"}
-        self.save()
-        for key, label in (
-            ("risk.what", "  What was identified"),
-            ("risk.action", "  What was done"),
-        ):
-            while not self.ask_text(key, label, multiline=False).strip():
-                self.say("  [yellow]A few words are needed to save the note.[/]")
-        told = self.ask("  Who was told", ", ".join(before.get("told", [])), "comma-separated")
-        put(self.note, "risk.told", [t.strip() for t in told.split(",") if t.strip()])
-        self.save()
+        ask_risk(self)
