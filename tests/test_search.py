@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -192,8 +194,7 @@ def test_paths_one_a_line_newest_first_each_once(runner, small):
 def test_piped_output_marks_matches_in_plain_characters(runner, small):
     result = runner.invoke(app, ["search", "zoe"])
     assert result.stdout == (
-        "2026-03-02  mia-k  session "
-        f"{small['zoe'].stem}  child_voice.text\n  «Zoë» chose the swing first\n"
+        f"2026-03-02  mia-k  session {small['zoe'].stem}  voice\n  «Zoë» chose the swing first\n"
     )
     assert "\x1b" not in result.stdout
     assert runner.invoke(app, ["search", "nothing-here"]).stdout == "No notes match.\n"
@@ -204,8 +205,7 @@ def test_results_fold_at_spaces_to_the_width_and_fit_unfolded(runner, small, mon
     narrow = runner.invoke(app, ["search", "zoe"]).stdout.splitlines()
     assert narrow == [
         "2026-03-02 mia-k session",
-        f"    {small['zoe'].stem}",
-        "    child_voice.text",
+        f"    {small['zoe'].stem} voice",
         "  «Zoë» chose the swing first",
     ]
     for width in (40, 60, 80, 200):
@@ -383,3 +383,44 @@ def test_paths_are_absolute_whatever_the_folder_was_called(runner, small, tmp_pa
     monkeypatch.chdir(small["zoe"].parent)
     result = runner.invoke(app, ["search", "-l", "zoe", "--dir", "../../.."])
     assert result.stdout == f"{small['zoe']}\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("child_voice.text", "voice"),  # an adult's note has the same key: never "child"
+        ("activities[2].name", "activity 2 name"),
+        ("goals[1].evidence", "goal 1 evidence"),
+        ("plan.next_focus", "next focus"),
+        ("plan.homework[1].text", "homework 1"),
+        ("checklist[agile].note", "checklist agile note"),
+        ("amendments[1] (correction)", "amendment 1 (correction)"),
+        ("thought_record.situation", "thought record situation"),
+        ("", ""),
+    ],
+)
+def test_a_field_is_named_in_words_not_by_its_path_in_the_file(path, words):
+    from otjournal.views.search import field_words
+
+    assert field_words(path) == words
+
+
+def test_a_field_name_folds_as_one_and_json_keeps_the_path(runner, small, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "30")
+    lines = runner.invoke(app, ["search", "swing"]).stdout.splitlines()
+    assert "    activity 1 name" in lines
+    assert all(len(line) <= 30 for line in lines)
+    found = json.loads(runner.invoke(app, ["search", "zoe", "--json"]).stdout)
+    assert found["results"][0]["field"] == "child_voice.text"
+
+
+def test_an_ascii_output_marks_matches_with_ascii_not_question_marks(tmp_path, small):
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "80"}
+    out = subprocess.run(
+        [sys.executable, "-m", "otjournal", "search", "zoe"],
+        env=env,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("ascii")
+    assert "<<Zo?>> chose the swing first" in out
+    assert "?Zo" not in out

@@ -128,6 +128,8 @@ def search_cmd(
         sys.stdout.write("".join(f"{p}\n" for p in view.paths(results)))
     elif results:
         width = shutil.get_terminal_size().columns
-        sys.stdout.write("\n".join(view.lines(results, styled(sys.stdout), width)) + "\n")
+        marks = view.plain_marks(getattr(sys.stdout, "encoding", None))
+        shown = view.lines(results, styled(sys.stdout), width, marks)
+        sys.stdout.write("\n".join(shown) + "\n")
     else:
         typer.echo("No notes match.")

@@ -8,6 +8,7 @@ never lost. Note text is shown, never obeyed (views/visible.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,21 +20,53 @@ if TYPE_CHECKING:
 
 STYLED = ("\x1b[1;4m", "\x1b[0m")
 PLAIN = ("«", "»")
+ASCII = ("<<", ">>")  # where the output cannot encode « » (an ASCII locale)
+
+# A field's path read aloud: the file's keys are for the file, a person reads words.
+# ``child_voice`` is "voice": an adult's note has the same key (docs/format.md).
+_SINGULAR = {
+    "goals": "goal",
+    "activities": "activity",
+    "amendments": "amendment",
+    "techniques": "technique",
+    "people": "person",
+}
+_PATH_PART = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
+
+
+def field_words(path: str) -> str:
+    """``activities[2].name`` -> "activity 2 name", ``child_voice.text`` -> "voice",
+    ``plan.next_focus`` -> "next focus", ``checklist[agile].note`` -> "checklist agile
+    note"; anything after the path (`` (correction)``) is kept."""
+    head, space, rest = path.partition(" ")
+    words = []
+    for index, key in _PATH_PART.findall(head.removeprefix("plan.")):
+        if index:
+            words.append(index)
+            if words[-2:-1] and words[-2] in _SINGULAR:
+                words[-2] = _SINGULAR[words[-2]]
+        elif key not in ("text",) or not words:
+            words.append("voice" if key == "child_voice" else key)
+    return " ".join(w.replace("_", " ") for w in words) + space + rest
 
 
 def where(r: Result) -> str:
-    """``plan.summary (amended 2026-03-09)``; a record found by its filters alone: ""."""
-    return r.field + (f" (amended {r.amended})" if r.amended else "")
+    """``summary (amended 2026-03-09)``; a record found by its filters alone: ""."""
+    return field_words(r.field) + (f" (amended {r.amended})" if r.amended else "")
+
+
+def plain_marks(encoding: str | None) -> tuple[str, str]:
+    """« » where the output can show them, else << >> (never a "?" in their place)."""
+    try:
+        "".join(PLAIN).encode(encoding or "utf-8")
+    except (LookupError, UnicodeEncodeError):
+        return ASCII
+    return PLAIN
 
 
 # Marks while wrapping: one cell each, never in note text after visible(); replaced by
 # the styles or « » once the lines are cut, so a style never counts as width.
-_OPEN, _CLOSE = "\ue000", "\ue001"
-
-
-def marked(s: Snippet, styled: bool) -> str:
-    """The snippet with each match between the marks (styles, or « »)."""
-    return _marks(_placed(s), styled)
+_OPEN, _CLOSE, _KEEP = "\ue000", "\ue001", "\ue002"
 
 
 def _placed(s: Snippet) -> str:
@@ -48,12 +81,13 @@ def _placed(s: Snippet) -> str:
     return "".join(out)
 
 
-def _marks(text: str, styled: bool) -> str:
-    start, end = STYLED if styled else PLAIN
-    return text.replace(_OPEN, start).replace(_CLOSE, end)
+def _marks(text: str, marks: tuple[str, str]) -> str:
+    return text.replace(_OPEN, marks[0]).replace(_CLOSE, marks[1])
 
 
-def lines(results: Sequence[Result], styled: bool, width: int = 80) -> list[str]:
+def lines(
+    results: Sequence[Result], styled: bool, width: int = 80, plain: tuple[str, str] = PLAIN
+) -> list[str]:
     """Each result's place, then its snippet, both folded at spaces to ``width``."""
     from rich.cells import cell_len
 
@@ -66,11 +100,12 @@ def lines(results: Sequence[Result], styled: bool, width: int = 80) -> list[str]
     out = []
     for r in results:
         head = f"{r.day.isoformat()}  {r.client}  {r.kind} {r.id}"
-        field = where(r)
-        out += fold(visible(f"{head}  {field}" if field else head), "", "    ")
+        field = where(r).replace(" ", _KEEP)  # a field's words fold as one
+        place = visible(f"{head}  {field}" if field else head)
+        out += [line.replace(_KEEP, " ") for line in fold(place, "", "    ")]
         body = _placed(r.snippet)
         if body:
-            out += [_marks(line, styled) for line in fold(body, "  ", "  ")]
+            out += [_marks(line, STYLED if styled else plain) for line in fold(body, "  ", "  ")]
     return out
 
 
