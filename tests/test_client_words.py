@@ -418,3 +418,32 @@ def test_the_hints_speak_of_any_client_never_of_the_child():
     messages = [h.message() for h in language_hints(words)]
     assert len(messages) == 13, messages
     assert [m for m in messages if "child" in m] == []
+
+
+def test_trends_in_self_mode_speak_to_you(runner, clock, self_mode):
+    logged = run(
+        runner,
+        "log",
+        self_mode,
+        "--no-input",
+        "--date",
+        "2026-03-05",
+        "--time",
+        "10:00",
+        "--duration",
+        "30",
+        "--summary",
+        "Walked",
+        "--activity",
+        "walk;tags=c,a",
+        "--setting",
+        "home",
+        "--attendee",
+        "client",
+        "--by",
+        "Sam",
+    )
+    assert logged.exit_code == 0, logged.output
+    shown = runner.invoke(app, ["trends", self_mode], env={"COLUMNS": "200"}).stdout
+    assert "Client-led or interest-based 100%" in shown
+    assert "plans that follow you" in shown and "child" not in shown.lower()

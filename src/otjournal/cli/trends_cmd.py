@@ -110,7 +110,8 @@ def trends_cmd(
     from otjournal.views.trends import client_view
 
     # build() always sums the homework up; only a ClientTrends made elsewhere lacks it.
-    print_wrapped(client_view(t, compact(t.homework) if t.homework else None))
+    you = config.self_mode and client == config.default_client
+    print_wrapped(client_view(t, compact(t.homework) if t.homework else None, self_mode=you))
     print_wrapped(steps_view(steps))
 
 

@@ -90,7 +90,9 @@ def _title(text: str) -> Text:
     return Text(text, style="bold")
 
 
-def client_view(t: ClientTrends, homework_renderable: RenderableType | None = None) -> Group:
+def client_view(
+    t: ClientTrends, homework_renderable: RenderableType | None = None, *, self_mode: bool = False
+) -> Group:
     c = t.client
     sup = t.supports
     parts: list[RenderableType] = [
@@ -128,7 +130,7 @@ def client_view(t: ClientTrends, homework_renderable: RenderableType | None = No
 
     a = t.activities
     if a.total:
-        words = words_for(t.client, t.until)
+        words = words_for(t.client, t.until, self_mode)  # "plans that follow you"
         parts.append(_title("Activities"))
         parts.append(Text("Most used: " + ", ".join(f"{n} ({k})" for n, k in a.most_used)))
         parts.append(
