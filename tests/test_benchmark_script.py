@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
-sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH))  # the script's folder, as when it runs; only while importing
 import peers  # noqa: E402
 import run  # noqa: E402
 import targets  # noqa: E402
 from targets import Row  # noqa: E402
+
+sys.path.remove(str(BENCH))
 
 
 def row(size: int, name: str, median: float, mb: float = 30) -> Row:
