@@ -100,7 +100,7 @@ def install(work: Path) -> Path:
     return bin_dir
 
 
-def build(work: Path, n: int, env: dict[str, str]) -> dict[str, str]:
+def build(work: Path, n: int, env: dict[str, str], bin_dir: Path | None = None) -> dict[str, str]:
     """Write both peers' journals of n sessions (once) and return their environment."""
     home = work / f"peers{n}"
     config, data = home / ".config", home / ".local" / "share"
@@ -113,7 +113,7 @@ def build(work: Path, n: int, env: dict[str, str]) -> dict[str, str]:
         journal.write_text(jrnl_text(n), encoding="utf-8")
         # Written last: its presence says the journals are complete.
         (watson / "frames").write_text(json.dumps(watson_frames(n)), encoding="utf-8")
-    return {
+    peer_env = {
         **env,
         "HOME": str(home),
         "XDG_CONFIG_HOME": str(config),
@@ -124,6 +124,10 @@ def build(work: Path, n: int, env: dict[str, str]) -> dict[str, str]:
         "EDITOR": "true",
         "VISUAL": "true",
     }
+    if bin_dir is not None:  # jrnl rewrites an older config once: not in a timed run
+        settle = [str(bin_dir / "jrnl"), "-n", "1"]
+        subprocess.run(settle, env=peer_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return peer_env
 
 
 def commands(bin_dir: Path) -> dict[str, list[str]]:

@@ -251,7 +251,7 @@ def main() -> int:
             build(otj, root, n, env)
             todo = cases(otj, root, env, tables)
             if peer_bin is not None:
-                peer_env = peers.build(work, n, env)
+                peer_env = peers.build(work, n, env, peer_bin)
                 todo += [Case(k, c, env=peer_env) for k, c in peers.commands(peer_bin).items()]
             files = sum(len(fs) for _, _, fs in os.walk(root))
             print(f"\n{n} sessions ({files} files), ready in {time.perf_counter() - t0:.1f} s")
