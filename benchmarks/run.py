@@ -84,19 +84,34 @@ def otj_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "otjournal"]
 
 
+# Peak memory through GNU time when there is one: a child's own ru_maxrss counts the
+# memory of the process it was forked from (Linux keeps the pre-exec high-water mark), so
+# this script's memory would be the least any row could show (it showed 14 MB for
+# `python -c pass`, which peaks at 9 MB).
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time (s) and peak resident memory (MB) of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
+    with tempfile.NamedTemporaryFile(prefix="otj-bench-rss-") as said:
+        full = [GNU_TIME, "-f", "%M", "-o", said.name, *cmd] if GNU_TIME else cmd
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            full,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        # GNU time puts a line before the figure when the command's exit status is not 0.
+        kb = int(Path(said.name).read_text().split()[-1]) if GNU_TIME else usage.ru_maxrss
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[:400]}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, kb // 1024
 
 
 def measure(case: Case, env: dict[str, str], runs: int, warm_up: int) -> tuple[float, ...]:
@@ -289,7 +304,8 @@ def write_results(path: Path, new: list[Row], runs: int, warm_up: int = WARM_UP)
         f"Measured {date.today()} with `python benchmarks/run.py`: {os.cpu_count()} cores, "
         f"{cpu}, {platform.system()} {platform.release()}, Python "
         f"{platform.python_version()} in {where}. Whole processes, {runs} runs each: median "
-        "(min-max) seconds and peak resident memory. The floor is a bare Python process "
+        "(min-max) seconds and peak resident memory (by GNU time, whose own start is in "
+        "the seconds: about 1 ms). The floor is a bare Python process "
         "reading and parsing every file of the same journal with tomllib. Commands run with "
         f"the parse cache as a person's would ({warm_up} untimed runs first), except those "
         "marked 'no cache' or 'after a cold …', which start without it every time (the "
