@@ -93,24 +93,25 @@ GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time (s) and peak resident memory (MB) of one process."""
-    with tempfile.NamedTemporaryFile(prefix="otj-bench-rss-") as said:
+    # stderr to a file, not a pipe: a pipe nobody reads until the end blocks a chatty child.
+    with (
+        tempfile.NamedTemporaryFile(prefix="otj-bench-rss-") as said,
+        tempfile.TemporaryFile() as err,
+    ):
         full = [GNU_TIME, "-f", "%M", "-o", said.name, *cmd] if GNU_TIME else cmd
         start = time.perf_counter()
         proc = subprocess.Popen(
-            full,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            full, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
         )
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
         # GNU time puts a line before the figure when the command's exit status is not 0.
         kb = int(Path(said.name).read_text().split()[-1]) if GNU_TIME else usage.ru_maxrss
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[:400]}")
+        code = proc.returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen must know
+        if code not in (0, 1):
+            err.seek(0)
+            said_err = err.read().decode("utf-8", "replace")
+            raise SystemExit(f"{' '.join(cmd)} failed ({code}): {said_err[:400]}")
     return elapsed, kb // 1024
 
 
