@@ -129,7 +129,7 @@ def judge(row: Row, rows: list[Row]) -> tuple[str, str]:
 
 def table(rows: list[Row]) -> list[str]:
     lines = [
-        "| sessions | command | median s | min-max s | peak MB | target | |",
+        "| sessions | command | median s | min-max s | peak MB | target | met? |",
         "|---:|---|---:|---|---:|---|---|",
     ]
     for r in sorted(rows, key=lambda r: r.size):  # stable: the run's order within a size
