@@ -1,33 +1,58 @@
-"""Time whole otjournal processes on demo journals of growing size.
+"""Time whole otjournal processes on demo journals of growing size, against issue 19's targets.
 
-    python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--out FILE] [--work DIR]
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--warm-up 3]
+                             [--tables sessions,goals | --quick] [--peers]
+                             [--out FILE] [--work DIR] [--keep]
 
 For each size it builds a journal with `otj demo --sessions N` (or reuses one already in
---work), then times each command as a whole process over several runs (median, min-max)
-with its peak memory, next to the floor measured in the same run: a bare Python process
-that reads and parses every file of the journal with tomllib. Results go to stdout and
-into benchmarks/RESULTS.md between its result markers (the machine noted; the text around
-them is kept). Nothing here is a test: run it by hand.
+--work), makes it a git repository with a local bare remote (for `otj sync`; skipped
+without git), then times each command as a whole process over several runs (median,
+min-max) with its peak memory, next to what the targets are measured against, in the same
+run: `python -c pass` and the floor, a bare Python process that reads and parses every file
+of the journal with tomllib. Each row shows its target from issue 19 (issue 17 for search)
+and whether it is met, computed from the rows (benchmarks/targets.py).
+
+Commands: start-up (--help, --version), list -n 10, search, trends and check with no cache,
+the next command of another kind after a cold one (does it parse again?), the warm
+whole-journal commands, one client's trends and report, show ID, conflicts, doctor, due,
+adding a session and a homework entry, `export` for every table in csv and json
+(--tables or --quick to limit them), and `sync` with nothing to push.
+
+--peers installs jrnl and td-watson from PyPI into a venv under --work (once), writes
+journals of the same size in their own formats (benchmarks/peers.py says how), times them
+with HOME and XDG folders inside --work, and prints otj/peer time and memory ratios.
+
+Results go to stdout and into benchmarks/RESULTS.md between its result markers (the
+machine noted; the text around them is kept; rows for sizes not run this time are kept from
+the block already there, e.g. a 100,000 run done once). `otj` is the one installed beside
+this interpreter (run it from a venv with `pip install .`), else the one on PATH. Nothing
+here is a test: run it by hand.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import peers
+from targets import END_MARK, FLAT, MEMORY_MB, START, Row, merge, replace_block, sizes_named
+from targets import table as results_table
+
 HERE = Path(__file__).resolve().parent
 END = "2026-11-20"  # the demo's last day: same journals on every run
-WARM_UP = 3  # untimed runs before the timed ones (none for the 'no cache' row)
+WARM_UP = 3  # untimed runs before the timed ones (none for the 'no cache' rows)
+TABLES = "sessions,goals,checklist,homework,goal-list,reviews,assessments,homework-plan,supports"
 FLOOR = """
 import sys, tomllib, os
 n = 0
@@ -41,6 +66,15 @@ print(n)
 """
 
 
+@dataclass
+class Case:
+    name: str
+    cmd: list[str]
+    cold: bool = False  # the cache removed before each run, no warm-up
+    before: list[list[str]] = field(default_factory=list)  # untimed, before each timed run
+    env: dict[str, str] | None = None  # the peers' own
+
+
 def otj_command() -> list[str]:
     found = shutil.which("otj")
     # A pyenv shim is a shell script that costs ~40 ms: prefer the interpreter's own.
@@ -50,66 +84,166 @@ def otj_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "otjournal"]
 
 
+# Peak memory through GNU time when there is one: a child's own ru_maxrss counts the
+# memory of the process it was forked from (Linux keeps the pre-exec high-water mark), so
+# this script's memory would be the least any row could show (it showed 14 MB for
+# `python -c pass`, which peaks at 9 MB).
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time (s) and peak resident memory (MB) of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[:400]}")
-    return elapsed, usage.ru_maxrss // 1024
+    # stderr to a file, not a pipe: a pipe nobody reads until the end blocks a chatty child.
+    with (
+        tempfile.NamedTemporaryFile(prefix="otj-bench-rss-") as said,
+        tempfile.TemporaryFile() as err,
+    ):
+        full = [GNU_TIME, "-f", "%M", "-o", said.name, *cmd] if GNU_TIME else cmd
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            full, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        # GNU time puts a line before the figure when the command's exit status is not 0.
+        kb = int(Path(said.name).read_text().split()[-1]) if GNU_TIME else usage.ru_maxrss
+        code = proc.returncode = os.waitstatus_to_exitcode(status)  # reaped: Popen must know
+        if code not in (0, 1):
+            err.seek(0)
+            said_err = err.read().decode("utf-8", "replace")
+            raise SystemExit(f"{' '.join(cmd)} failed ({code}): {said_err[:400]}")
+    return elapsed, kb // 1024
 
 
-def measure(
-    cmd: list[str],
-    env: dict[str, str],
-    runs: int,
-    cold: bool = False,
-    before: list[str] | None = None,
-) -> dict[str, float]:
-    if not cold:
+def measure(case: Case, env: dict[str, str], runs: int, warm_up: int) -> tuple[float, ...]:
+    env = case.env or env
+    if not case.cold:
         # Untimed: the parse cache, and the system's own file caches, as a person's would
         # be after using otj a little. One run was not enough here: right after a command
         # that reads every file, a virtual machine's kernel is still reclaiming memory
         # and the next few runs of anything that stats every file are 50% slower.
-        for _ in range(WARM_UP):
-            timed(cmd, env)
+        for _ in range(warm_up):
+            timed(case.cmd, env)
     times, peaks = [], []
     for _ in range(runs):
-        if cold:  # no parse cache: what the first run after an upgrade or a sync costs
+        if case.cold:  # no parse cache: what the first run after an upgrade or a sync costs
             shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
-        if before:  # untimed: e.g. a session added, so one client changed
-            timed(before, env)
-        t, m = timed(cmd, env)
+        for cmd in case.before:  # e.g. a session added, so one client changed
+            timed(cmd, env)
+        t, m = timed(case.cmd, env)
         times.append(t)
         peaks.append(m)
-    return {
-        "median": statistics.median(times),
-        "min": min(times),
-        "max": max(times),
-        "mb": max(peaks),
-    }
+    return statistics.median(times), min(times), max(times), max(peaks)
+
+
+def build(otj: list[str], root: Path, n: int, env: dict[str, str]) -> None:
+    """The demo journal of n sessions, and a git repository with a bare remote beside it
+    (what `otj sync` needs), unless already there."""
+    if not (root / "clients").is_dir():
+        demo = [*otj, "demo", "--dir", str(root), "--sessions", str(n), "--end", END, "-q"]
+        subprocess.run(demo, env=env, check=True, stdout=subprocess.DEVNULL)
+    if shutil.which("git") and not (root / ".git").exists():
+        remote = root.parent / f"remote{n}.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(remote)], env=env, check=True)
+        for cmd in (["init", "--git", "--remote", str(remote)], ["sync"]):
+            subprocess.run([*otj, *cmd], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def cases(otj: list[str], root: Path, env: dict[str, str], tables: list[str]) -> list[Case]:
+    listed = subprocess.run(
+        [*otj, "list", "-n", "1", "--json"], env=env, check=True, capture_output=True, text=True
+    )
+    session_id = json.loads(listed.stdout)["sessions"][0]["id"]
+    log_one = [
+        *otj,
+        "log",
+        "mia-k",
+        "--no-input",
+        "--by",
+        "Bench",
+        "--setting",
+        "clinic",
+        "--attendee",
+        "child",
+        "--summary",
+        "Benchmark session",
+        "--checklist",
+        "yyyyyyy",
+    ]
+    homework = [
+        *otj,
+        "homework",
+        "log",
+        "mia-k",
+        "--kind",
+        "mood-check",
+        "--mood",
+        "6",
+        "--by",
+        "Bench",
+        "--no-input",
+    ]
+    trends, check = [*otj, "trends"], [*otj, "check"]
+    out = [
+        Case("python start-up alone (no otj)", [sys.executable, "-c", "pass"]),
+        Case("floor: parse every file (bare python)", [sys.executable, "-c", FLOOR, str(root)]),
+        Case("otj --version", [*otj, "--version"]),
+        Case("otj --help", [*otj, "--help"]),
+        Case("otj list -n 10", [*otj, "list", "-n", "10"]),
+        # Warm: the search index is in the cache after the untimed warm-up runs.
+        Case("otj search swing (warm)", [*otj, "search", "swing"]),
+        Case(
+            "otj search '\"crash mat\"' -n 10 (warm)", [*otj, "search", '"crash mat"', "-n", "10"]
+        ),
+        Case("otj trends (all clients, no cache)", trends, cold=True),
+        Case("otj check (no cache)", check, cold=True),
+        # A cold run of one kind, then the next command of another: does it parse again?
+        Case("otj check after a cold trends", check, cold=True, before=[trends]),
+        Case("otj trends after a cold check", trends, cold=True, before=[check]),
+        Case("otj trends (all clients)", trends),
+        Case("otj trends mia-k", [*otj, "trends", "mia-k"]),
+        Case("otj check", check),
+        Case("otj report mia-k", [*otj, "report", "mia-k"]),
+        Case("otj show ID", [*otj, "show", session_id]),
+        Case("otj conflicts", [*otj, "conflicts"]),
+        Case("otj doctor", [*otj, "doctor"]),
+        Case("otj due", [*otj, "due"]),
+        Case("otj trends (all clients, one changed)", trends, before=[log_one]),
+        Case("otj log --no-input (add one)", log_one),
+        Case("otj homework log --no-input", homework),
+    ]
+    for table in tables:
+        for fmt in ("csv", "json"):
+            cmd = [*otj, "export", "--format", fmt, "--table", table, "-o", "-"]
+            out.append(Case(f"otj export --format {fmt} --table {table}", cmd))
+    if (root / ".git").exists():  # last: the warm-up runs commit what the rows above added
+        out.append(Case("otj sync (nothing to push)", [*otj, "sync"]))
+    return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="session counts, comma-separated")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warm-up", type=int, default=WARM_UP, help="untimed runs first")
+    parser.add_argument("--tables", default=TABLES, help="export tables, comma-separated")
+    parser.add_argument("--quick", action="store_true", help="export the sessions table only")
+    parser.add_argument("--peers", action="store_true", help="jrnl and Watson, same size")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--keep", action="store_true", help="keep the journals built")
     parser.add_argument("--work", help="folder for the journals: reused when already built")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    tables = ["sessions"] if args.quick else [t for t in args.tables.split(",") if t.strip()]
     otj = otj_command()
-    rows: list[tuple[int, str, dict[str, float]]] = []
+    rows: list[Row] = []
     # Absolute: a relative XDG_CACHE_HOME is ignored (XDG spec), so the cache would land
-    # in ~/.cache and the 'no cache' row would not start without one.
+    # in ~/.cache and the 'no cache' rows would not start without one.
     work = Path(args.work).resolve() if args.work else Path(tempfile.mkdtemp(prefix="otj-bench-"))
     keep = args.keep or bool(args.work)
     try:
+        peer_bin = peers.install(work) if args.peers else None
+        (work / "gitconfig").touch()
         for n in sizes:
             root = work / f"j{n}"
             env = {
@@ -120,144 +254,84 @@ def main() -> int:
                 "XDG_CONFIG_HOME": str(work / "cfg"),
                 "XDG_CACHE_HOME": str(work / "cache"),
                 "COLUMNS": "80",
+                # sync's commits: an identity of its own, none of the user's git config
+                "GIT_CONFIG_GLOBAL": str(work / "gitconfig"),
+                "GIT_CONFIG_NOSYSTEM": "1",
+                **{
+                    f"GIT_{who}_{what}": value
+                    for who in ("AUTHOR", "COMMITTER")
+                    for what, value in (("NAME", "Bench"), ("EMAIL", "bench@example.invalid"))
+                },
             }
             t0 = time.perf_counter()
-            if not (root / "clients").is_dir():
-                subprocess.run(
-                    [*otj, "demo", "--dir", str(root), "--sessions", str(n), "--end", END, "-q"],
-                    env=env,
-                    check=True,
-                    stdout=subprocess.DEVNULL,
-                )
-            build = time.perf_counter() - t0
+            build(otj, root, n, env)
+            todo = cases(otj, root, env, tables)
+            if peer_bin is not None:
+                peer_env = peers.build(work, n, env, peer_bin)
+                todo += [Case(k, c, env=peer_env) for k, c in peers.commands(peer_bin).items()]
             files = sum(len(fs) for _, _, fs in os.walk(root))
-            print(f"\n{n} sessions ({files} files), built in {build:.1f} s", flush=True)
-            log_one = [
-                *otj,
-                "log",
-                "mia-k",
-                "--no-input",
-                "--by",
-                "Bench",
-                "--setting",
-                "clinic",
-                "--attendee",
-                "child",
-                "--summary",
-                "Benchmark session",
-                "--checklist",
-                "yyyyyyy",
-            ]
-            commands = {
-                "python start-up alone (no otj)": [sys.executable, "-c", "pass"],
-                "floor: parse every file (bare python)": [sys.executable, "-c", FLOOR, str(root)],
-                "otj --help": [*otj, "--help"],
-                "otj list -n 10": [*otj, "list", "-n", "10"],
-                # Warm: the search index is in the cache after the untimed warm-up runs.
-                "otj search swing (warm)": [*otj, "search", "swing"],
-                "otj search '\"crash mat\"' -n 10 (warm)": [
-                    *otj,
-                    "search",
-                    '"crash mat"',
-                    "-n",
-                    "10",
-                ],
-                "otj trends (all clients, no cache)": [*otj, "trends"],
-                "otj trends (all clients)": [*otj, "trends"],
-                "otj trends mia-k": [*otj, "trends", "mia-k"],
-                "otj check": [*otj, "check"],
-                "otj report mia-k": [*otj, "report", "mia-k"],
-                "otj trends (all clients, one changed)": [*otj, "trends"],
-                "otj log --no-input (add one)": log_one,
-                "otj homework log --no-input": [
-                    *otj,
-                    "homework",
-                    "log",
-                    "mia-k",
-                    "--kind",
-                    "mood-check",
-                    "--mood",
-                    "6",
-                    "--by",
-                    "Bench",
-                    "--no-input",
-                ],
-            }
-            for name, cmd in commands.items():
-                result = measure(
-                    cmd,
-                    env,
-                    args.runs,
-                    cold="no cache" in name,
-                    before=log_one if "one changed" in name else None,
-                )
-                rows.append((n, name, result))
+            print(f"\n{n} sessions ({files} files), ready in {time.perf_counter() - t0:.1f} s")
+            for case in todo:
+                median, low, high, mb = measure(case, env, args.runs, args.warm_up)
+                rows.append(Row(n, case.name, median, low, high, mb))
                 print(
-                    f"  {name:<40} {result['median']:7.3f} s  "
-                    f"({result['min']:.3f}-{result['max']:.3f})  {result['mb']:4.0f} MB",
+                    f"  {case.name:<44} {median:7.3f} s  ({low:.3f}-{high:.3f})  {mb:4.0f} MB",
                     flush=True,
                 )
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
-    write_results(Path(args.out), rows, args.runs)
+    write_results(Path(args.out), rows, args.runs, args.warm_up)
     return 0
 
 
-START, END_MARK = "<!-- results: written by benchmarks/run.py -->", "<!-- /results -->"
-
-
-def write_results(path: Path, rows: list[tuple[int, str, dict[str, float]]], runs: int) -> None:
-    """Replace the block between the markers; rows for sizes not measured this time are
-    kept from the block already there, and the text says so."""
+def write_results(path: Path, new: list[Row], runs: int, warm_up: int = WARM_UP) -> str:
+    """Replace the block between the markers (rows for sizes not measured this time are
+    kept from the block already there, and the text says so); print the tables too."""
     cpu = platform.processor() or platform.machine()
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    measured = {n for n, _, _ in rows}
-    kept, earlier = [], ""
-    if START in old and END_MARK in old:
-        previous = old.split(START, 1)[1].split(END_MARK, 1)[0]
-        kept = [
-            line
-            for line in previous.splitlines()
-            if (m := re.match(r"\| (\d+) \|", line)) and int(m.group(1)) not in measured
-        ]
-        when = re.search(r"Measured (\S+) .*?(\d+) runs each", previous, re.S)
-        if kept and when:
-            sizes = [f"{n:,}" for n in sorted({int(line.split("|")[1]) for line in kept})]
-            named = " and ".join([", ".join(sizes[:-1]), sizes[-1]] if len(sizes) > 1 else sizes)
-            earlier = (
-                f" Rows for {named} sessions are kept from the "
-                f"run before (measured {when.group(1)}, {when.group(2)} runs each)."
-            )
+    rows, kept_from = merge(old, new)
+    measured = {r.size for r in new}
+    kept = sorted({r.size for r in rows} - measured)
+    earlier = (
+        f" Rows for {sizes_named(kept)} sessions are kept from the run before "
+        f"(measured {kept_from})."
+        if kept and kept_from
+        else ""
+    )
     where = "a virtual environment" if sys.prefix != sys.base_prefix else "the base interpreter"
     lines = [
         START,
         f"Measured {date.today()} with `python benchmarks/run.py`: {os.cpu_count()} cores, "
         f"{cpu}, {platform.system()} {platform.release()}, Python "
         f"{platform.python_version()} in {where}. Whole processes, {runs} runs each: median "
-        "(min-max) seconds and peak resident memory. The floor is a bare Python process "
+        "(min-max) seconds and peak resident memory (by GNU time, whose own start is in "
+        "the seconds: about 1 ms). The floor is a bare Python process "
         "reading and parsing every file of the same journal with tomllib. Commands run with "
-        f"the parse cache as a person's would ({WARM_UP} untimed runs first), except the one "
-        "marked 'no cache', which starts without it every time; 'one changed' adds a session "
-        f"(untimed) before each run.{earlier}",
+        f"the parse cache as a person's would ({warm_up} untimed runs first), except those "
+        "marked 'no cache' or 'after a cold …', which start without it every time (the "
+        "latter after the untimed cold command named); 'one changed' adds a session "
+        "(untimed) before each run. Targets are issue 19's (issue 17's for search), given "
+        f"at 10,000 sessions (used for smaller journals too) and 100,000; peak memory ≤ "
+        f"{MEMORY_MB} MB; 'flat' is at most {FLAT:g}× the same command at the smallest size "
+        f"in the table; a target missed is in bold.{earlier}",
         "",
-        "| sessions | command | median s | min-max s | peak MB |",
-        "|---:|---|---:|---|---:|",
+        *results_table(rows),
     ]
-    new = [
-        f"| {n} | {name} | {r['median']:.3f} | {r['min']:.3f}-{r['max']:.3f} | {r['mb']:.0f} |"
-        for n, name, r in rows
-    ]
-    lines += sorted(new + kept, key=lambda line: int(line.split("|")[1]))  # stable: by size
+    ratios = peers.ratios(rows)
+    if ratios:
+        lines += [
+            "",
+            "Peers, journals of the same size in their own formats (benchmarks/peers.py), "
+            "timed in the same run: otj/peer ratios of the median time and of peak memory.",
+            "",
+            *ratios,
+        ]
     lines.append(END_MARK)
     block = "\n".join(lines)
-    if START in old and END_MARK in old:
-        head, rest = old.split(START, 1)
-        text = head + block + rest.split(END_MARK, 1)[1]
-    else:
-        text = "# Benchmark results\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
-    print(f"\nWrote {path}")
+    path.write_text(replace_block(old, block), encoding="utf-8")
+    print("\n" + block + f"\n\nWrote {path}")
+    return block
 
 
 if __name__ == "__main__":
