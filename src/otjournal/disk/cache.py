@@ -229,16 +229,15 @@ class RecordCache:
         return self.db
 
     # -- reading -----------------------------------------------------------------
-    def preload(self, client: str | None = None) -> None:
-        """Fetch the folder indexes of one client (or all) in one query."""
-        if client is None:
-            rows = self._query("SELECT folder, numbers, text FROM folders")
-        else:
-            rows = self._query(
-                "SELECT folder, numbers, text FROM folders WHERE folder = ? OR folder LIKE ?",
-                (f"clients/{client}", f"clients/{client}/%"),
-            )
-        self._indexes.update((folder, (numbers, text)) for folder, numbers, text in rows)
+    def preload(self, client: str) -> None:
+        """Fetch the folder indexes of one client (in place of the last client's, so that
+        a scan holds one client's at a time)."""
+        inside = f"clients/{client}"
+        rows = self._query(
+            "SELECT folder, numbers, text FROM folders WHERE folder IN (?, ?, ?)",
+            (inside, f"{inside}/sessions", f"{inside}/homework"),
+        )
+        self._indexes = {folder: (numbers, text) for folder, numbers, text in rows}
 
     def index(self, folder: str) -> Index:
         """What was known of the files in one folder (after ``preload``): name → key, facts."""
@@ -252,7 +251,8 @@ class RecordCache:
 
     def handles(self) -> set[str]:
         """Clients some folder index is remembered for."""
-        return {folder.split("/")[1] for folder in self._indexes}
+        rows = self._query("SELECT folder FROM folders")
+        return {folder.split("/")[1] for (folder,) in rows if str(folder).count("/") >= 1}
 
     def record(self, path: str, key: Key) -> tuple[str, dict[str, Any]] | None:
         """The kind and TOML table of a file with this key, as plain data (the caller

@@ -15,6 +15,7 @@ from otjournal.errors import Problem
 from otjournal.model import Session
 
 if TYPE_CHECKING:
+    from otjournal.disk.scan import FileRef
     from otjournal.disk.seals import Seal
     from otjournal.disk.store import Journal
 
@@ -234,56 +235,68 @@ def seal_problems(j: Store) -> tuple[list[Problem], int]:
     notes folder; a file that matched its seal is not read again while its size, times
     and inode stay the same (remembered in the cache folder, like parsed records)."""
     from otjournal.disk import seals
-    from otjournal.disk.parsing import MAX_FILE_BYTES
 
     root = j.root
     latest = seals.latest(j.seal_logs())
-    with j.reader() as r:
-        scan = r.scan(None, ("session",))
-    cut = len(str(root)) + 1
-    on_disk = {
-        f.where[cut:].replace(os.sep, "/"): f
-        for c in scan.clients
-        for f in c.files
-        if f.kind == "session"
-    }
     memo_file = seals.verified_file(j.cache_folder, root)
     verified = seals.load_verified(memo_file)
     still: dict[str, list[object]] = {}
     problems: list[Problem] = []
-    for rel in sorted(on_disk.keys() & latest.keys()):
-        seal, ref = latest[rel], on_disk[rel]
-        mark = [*(ref.key or ()), seal.size, seal.sha256]
-        if ref.key is not None and verified.get(rel) == mark:
-            still[rel] = mark
-            continue
-        try:
-            fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
-        except OSError:
-            continue  # reported where the file is read
-        found = seals.mismatch(seal, raw)
-        if found is None:
-            if ref.key is not None:
-                still[rel] = mark
-            continue
-        problems.append(
-            Problem(
-                ref.path,
-                found[1],
-                line=1,
-                column=1,
-                severity=found[0],
-                hint="corrections belong in a new amendment ('otj amend'); compare with a "
-                "backup or the sync history to see what changed"
-                if found[0] == "warning"
-                else "otjournal did not write it: check who added it",
-            )
-        )
+    unsealed = 0
+    cut = len(str(root)) + 1
+    with j.reader() as r:
+        for c in r.scan(None, ("session",)).clients:  # one client's files at a time
+            for ref in c.files:
+                if ref.kind != "session":
+                    continue
+                rel = ref.where[cut:].replace(os.sep, "/")
+                seal = latest.get(rel)
+                if seal is None:
+                    unsealed += 1
+                    continue
+                found = _seal_mismatch(seal, ref, verified.get(rel), still, rel)
+                if found is not None:
+                    problems.append(
+                        Problem(
+                            ref.path,
+                            found[1],
+                            line=1,
+                            column=1,
+                            severity=found[0],
+                            hint="corrections belong in a new amendment ('otj amend'); compare "
+                            "with a backup or the sync history to see what changed"
+                            if found[0] == "warning"
+                            else "otjournal did not write it: check who added it",
+                        )
+                    )
     if still != verified:
         seals.save_verified(memo_file, still)
-    return problems, len(on_disk.keys() - latest.keys())
+    return problems, unsealed
+
+
+def _seal_mismatch(
+    seal: Seal, ref: FileRef, known: object, still: dict[str, list[object]], rel: str
+) -> tuple[str, str] | None:
+    """What differs between a session file and its seal (seals.mismatch), None when they
+    agree or the file cannot be read (reported where it is read); a match is noted in
+    ``still`` with the file's key, so it is not read again while unchanged."""
+    from otjournal.disk import seals
+    from otjournal.disk.parsing import MAX_FILE_BYTES
+
+    mark = [*(ref.key or ()), seal.size, seal.sha256]
+    if ref.key is not None and known == mark:
+        still[rel] = mark
+        return None
+    try:
+        fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    found = seals.mismatch(seal, raw)
+    if found is None and ref.key is not None:
+        still[rel] = mark
+    return found
 
 
 # ``check`` remembers each clean client's findings in the cache as plain data (JSON): a

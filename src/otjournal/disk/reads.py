@@ -16,6 +16,7 @@ from otjournal.disk.loading import (
     CLIENTS,
     RECORD_KINDS,
     SESSIONS,
+    FileRef,
     Loaded,
     Progress,
     Reader,
@@ -146,22 +147,31 @@ class Reads:
         from otjournal.disk.query import select
 
         report = Snapshot(self.root)
+        kept: list[FileRef] = []  # ``last``: the latest N so far, not every session
+        total = 0
         with self.reader() as r:
             scan = r.scan(handles, ("session",))
             report.problems += scan.problems
-            refs = []
             for c in scan.clients:  # copies are found within a client: see Snapshot.settle
                 mine = [f for f in r.index(c, report) if f.kind == "session"]
                 # index() set every meta; f.meta[1] is f.id without a call per file
                 if len({f.meta[1] for f in mine}) < len(mine):  # type: ignore[index]
                     mine.sort(key=_META)  # in time order, so the first copy of an id counts
                     mine = first_of_each_id(mine, lambda f: f.id, report.problems)
-                refs += mine
-            chosen = select(refs, lambda f: f.day, _META, since=since, until=until, last=last)
-            loaded = [(r.record(f), f.path) for f in chosen]
-        # Every ref chosen is a session's (only those were kept above).
+                total += len(mine)
+                kept += select(mine, _day, _META, since=since, until=until, last=last)
+                if last is not None:  # the latest N of all are among the latest N so far
+                    kept = select(kept, _day, _META, last=last)
+            if last is None:
+                kept.sort(key=_META)
+            loaded = [(r.record(f), f.path) for f in kept]
+        # Every ref kept is a session's (only those were kept above).
         found = [Loaded(cast("Session", s), path) for s, path in loaded if s is not None]
-        return found, len(refs), report
+        return found, total, report
+
+
+def _day(ref: FileRef) -> date:
+    return ref.day
 
 
 def _checked(remembered: object, load: Callable[[object], T]) -> tuple[T] | None:

@@ -327,40 +327,39 @@ def search(reader: Reader, q: Query, parts_of: PartsOf) -> tuple[list[Result], S
     except sqlite3.Error:
         index, stored = None, {}
     params = ("search", SEARCH_FORMAT, *cache_key().values())
-    fresh: set[str] = set()
-    stale = []
-    for found in scan.clients:
+    fresh: list[str] = []
+    seen: set[str] = set()
+    rows: list[Row] = []
+    for found in scan.clients:  # one client at a time; only its matching rows are kept
+        seen.add(found.handle)
         fingerprint = _fingerprint(found, params)
         if (
             index is not None
             and fingerprint is not None
             and stored.get(found.handle) == fingerprint
         ):
-            fresh.add(found.handle)
-        else:
-            stale.append((found, fingerprint))
-    rows: list[Row] = []
-    for found, fingerprint in stale:
+            fresh.append(found.handle)
+            continue
         snap = reader.snapshot(found)
         report.problems += snap.problems
         report.conflicts += snap.conflicts
         mine = rows_of(snap, parts_of)
-        rows += mine
+        rows += [row for row in mine if _wanted(row, q)]
         keep = fingerprint if not (snap.problems or snap.conflicts) else None
         index = _stored(index, found.handle, keep, mine)
     if index is not None and q.client is None:
-        gone = set(stored) - {c.handle for c in scan.clients}
         with contextlib.suppress(sqlite3.Error):
-            index.forget(gone)
+            index.forget(set(stored) - seen)
     if fresh and index is not None:
         try:
-            rows += [r for r in index.candidates(q) if r[0] in fresh]
-            fresh = set()
+            wanted = set(fresh)
+            rows += [r for r in index.candidates(q) if r[0] in wanted]
+            fresh = []
         except sqlite3.Error:
             pass
-    for found in scan.clients:  # the index could not answer for them: read the files
-        if found.handle in fresh:
-            rows += rows_of(reader.snapshot(found), parts_of)
+    if fresh:  # the index could not answer for them: read the files
+        for found in reader.scan(fresh).clients:
+            rows += [row for row in rows_of(reader.snapshot(found), parts_of) if _wanted(row, q)]
     return select(rows, q, os.path.abspath(reader.root)), report
 
 
@@ -421,16 +420,7 @@ def _newest(row: Row) -> tuple[int, str, str, int]:
 def select(rows: Iterable[Row], q: Query, root: str) -> list[Result]:
     """The rows that match, as results, newest first (a record's parts in their order);
     their paths absolute, under ``root``."""
-    chosen = []
-    for row in rows:
-        _, _, kind, _, _, name, _, _, _, day, _, facts = row
-        if bool(name) != bool(q.phrases) or (q.field is not None and name != q.field):
-            continue
-        if (q.since and day < q.since.toordinal()) or (q.until and day > q.until.toordinal()):
-            continue
-        if q.about_sessions and (kind == "homework" or not _facts_match(facts, q)):
-            continue
-        chosen.append(row)
+    chosen = [row for row in rows if _kept(row, q)]
     chosen.sort(key=_newest)
     hits: list[tuple[Row, list[Span]]] = []
     for row in chosen:  # newest first, so that --last stops reading early
@@ -453,6 +443,21 @@ def select(rows: Iterable[Row], q: Query, root: str) -> list[Result]:
         )
         for row, spans in hits
     ]
+
+
+def _kept(row: Row, q: Query) -> bool:
+    """Whether a row passes the query's filters (its text is matched by ``select``)."""
+    _, _, kind, _, _, name, _, _, _, day, _, facts = row
+    if bool(name) != bool(q.phrases) or (q.field is not None and name != q.field):
+        return False
+    if (q.since and day < q.since.toordinal()) or (q.until and day > q.until.toordinal()):
+        return False
+    return not (q.about_sessions and (kind == "homework" or not _facts_match(facts, q)))
+
+
+def _wanted(row: Row, q: Query) -> bool:
+    """A row ``select`` could choose: read files keep only these, not every row."""
+    return _kept(row, q) and (not q.phrases or find(row[8], q.phrases) is not None)
 
 
 def _facts_match(facts: str | None, q: Query) -> bool:
