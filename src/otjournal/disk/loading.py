@@ -214,6 +214,16 @@ class Reader:
             readable.append(ref)
         return readable
 
+    def warm(self, handle: str, kinds: Sequence[str]) -> None:
+        """Parse into the cache the files of one client of these kinds that it lacks,
+        keeping nothing: a first run of a command that reads only sessions leaves the
+        client's homework parsed too, for the next command that reads it."""
+        if self.cache is None:
+            return
+        for found in self.scan([handle], kinds).clients:
+            if found.misses():
+                self.index(found, Snapshot(self.root))
+
     def record(self, ref: FileRef) -> Record | None:
         """The record of a file ``index`` found readable."""
         if ref.record is not None:

@@ -107,7 +107,10 @@ class Reads:
         reported on every run until it is fixed. The cache holds plain data only:
         ``dump`` makes it of a result, ``load`` checks it and rebuilds the result
         (ValueError, TypeError or KeyError for anything else: then the client is read).
-        Without them nothing is remembered: each client is read every time."""
+        Without them nothing is remembered: each client is read every time. Without
+        ``homework``, a client whose sessions had to be parsed has its homework parsed
+        into the cache as well (``Reader.warm``): a first run of any whole-journal
+        command leaves the next one, of another kind, nothing to parse."""
         from otjournal.disk.cache import cache_key
 
         report = Snapshot(self.root)
@@ -124,7 +127,10 @@ class Reads:
                 if remembered:
                     results.append(remembered[0])
                     continue
+                parsing = found.misses()
                 snap = r.snapshot(found)
+                if parsing and not homework:  # so that the next command need not parse
+                    r.warm(found.handle, ("homework",))
                 result = compute(snap)
                 if dump and fingerprint and not snap.problems and not snap.conflicts:
                     r.remember(memo, found.handle, fingerprint, [dump(result)])
