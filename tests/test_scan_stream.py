@@ -32,6 +32,8 @@ COMMANDS = (
     ["search", "the", "--json"],
     ["conflicts"],
     ["due"],
+    ["doctor"],
+    ["conflicts", "--json"],
 )
 
 

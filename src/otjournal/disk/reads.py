@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
@@ -59,6 +60,32 @@ class Reads:
                 snap.add(r.snapshot(found))
         snap.settle()
         return snap
+
+    def survey(self, wanted: Callable[[str], bool] | None = None) -> Survey:
+        """What ``load`` finds (problems and conflicts, the same), how many sessions and
+        homework entries read, and the sessions ``wanted`` picks (by path inside the
+        folder, '/'-separated), without holding any record: one client at a time, from
+        the cache's index where files are unchanged."""
+        found = Survey(Snapshot(self.root))
+        report = found.report
+        cut = len(str(self.root)) + 1
+        with self.reader() as r:
+            scan = r.scan()
+            report.problems += scan.problems
+            for c in scan.clients:
+                readable = r.index(c, report)
+                for kind in RECORD_KINDS:
+                    mine = [f for f in readable if f.kind == kind]
+                    mine.sort(key=_META)  # in time order: the first copy of an id counts
+                    mine = first_of_each_id(mine, lambda f: f.id, report.problems)
+                    if kind == "homework":
+                        found.homework += len(mine)
+                        continue
+                    found.sessions += len(mine)
+                    if wanted is not None:
+                        rel = (f.where[cut:].replace(os.sep, "/") for f in mine)
+                        found.picked += [Path(self.root, p) for p in rel if wanted(p)]
+        return found
 
     def find_session(self, wanted: str) -> tuple[Snapshot, Loaded[Session]]:
         """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
@@ -174,6 +201,16 @@ class Reads:
         # Every ref kept is a session's (only those were kept above).
         found = [Loaded(cast("Session", s), path) for s, path in loaded if s is not None]
         return found, total, report
+
+
+@dataclass
+class Survey:
+    """The whole folder read without its records (``Reads.survey``)."""
+
+    report: Snapshot  # problems and conflicts only
+    sessions: int = 0
+    homework: int = 0
+    picked: list[Path] = field(default_factory=list)
 
 
 def _day(ref: FileRef) -> date:
