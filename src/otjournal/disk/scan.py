@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from array import array
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -30,6 +32,7 @@ SESSIONS = "sessions"
 HOMEWORK = "homework"
 FOLDERS = {"session": SESSIONS, "homework": HOMEWORK}
 RECORD_KINDS = ("session", "homework")
+PRELOAD = 50  # clients whose folder indexes are fetched in one query (and held at once)
 PROGRESS_FROM = 1000  # files to parse (estimated) before a progress bar is worth showing
 
 _NAME = attrgetter("name")
@@ -79,12 +82,16 @@ class ClientFiles:
 
     def fingerprint(self, *params: object) -> str | None:
         """Changes whenever any file here changes (or one comes or goes); None when a file
-        could not be stat'ed or was set aside, so nothing derived is remembered."""
+        could not be stat'ed or was set aside, so nothing derived is remembered. Built in
+        a few calls per client, not a few per file (every warm read makes one)."""
         if self.problems or self.conflicts or any(f.key is None for f in self.files):
             return None
         h = hashlib.sha256(repr(params).encode())
-        for f in self.files:
-            h.update(f"{f.where}\0{f.kind}\0{f.key}\n".encode())
+        h.update("\0".join(f"{f.where}\0{f.kind}" for f in self.files).encode())
+        try:
+            h.update(array("Q", chain.from_iterable(f.key or () for f in self.files)).tobytes())
+        except OverflowError:  # a time before 1970: the slower, general form
+            h.update(repr([f.key for f in self.files]).encode())
         return h.hexdigest()
 
     def misses(self) -> int:
@@ -159,8 +166,8 @@ class Scanner:
         showing, misses = False, 0
         try:
             for n, handle in enumerate(chosen, 1):
-                if self.cache is not None:
-                    self.cache.preload(handle)
+                if self.cache is not None and handle not in self.cache.preloaded:
+                    self.cache.preload(*chosen[n - 1 : n - 1 + PRELOAD])
                 found = self.client(handle, kinds)
                 if progress is not None and not showing:
                     misses += found.misses()

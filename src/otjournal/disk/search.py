@@ -21,18 +21,15 @@ checked one by one: slower, the same results.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
-from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 from typing import Any
 
-from otjournal.disk.loading import ClientFiles, Reader, Snapshot
+from otjournal.disk.loading import Reader, Snapshot
 from otjournal.disk.search_text import Phrase, Snippet, Span, find, fold, phrases, snippet, words
 from otjournal.errors import UsageError
 from otjournal.model.vocab import CHECKLIST_ANSWERS, CHECKLIST_KEYS, SETTINGS
@@ -332,7 +329,7 @@ def search(reader: Reader, q: Query, parts_of: PartsOf) -> tuple[list[Result], S
     rows: list[Row] = []
     for found in scan.clients:  # one client at a time; only its matching rows are kept
         seen.add(found.handle)
-        fingerprint = _fingerprint(found, params)
+        fingerprint = found.fingerprint(*params)
         if (
             index is not None
             and fingerprint is not None
@@ -361,21 +358,6 @@ def search(reader: Reader, q: Query, parts_of: PartsOf) -> tuple[list[Result], S
         for found in reader.scan(fresh).clients:
             rows += [row for row in rows_of(reader.snapshot(found), parts_of) if _wanted(row, q)]
     return select(rows, q, os.path.abspath(reader.root)), report
-
-
-def _fingerprint(found: ClientFiles, params: tuple[object, ...]) -> str | None:
-    """``found.fingerprint``, in a few calls per client rather than a few per file (the
-    index answers for a client only while this is unchanged)."""
-    if found.problems or found.conflicts or any(f.key is None for f in found.files):
-        return None
-    try:
-        keys = array("Q", chain.from_iterable(f.key or () for f in found.files))
-    except OverflowError:  # a time before 1970: the slower, general form
-        return found.fingerprint(*params)
-    h = hashlib.sha256(repr(params).encode())
-    h.update("\0".join(f"{f.where}\0{f.kind}" for f in found.files).encode())
-    h.update(keys.tobytes())
-    return h.hexdigest()
 
 
 def _index(reader: Reader) -> Index | None:
