@@ -15,7 +15,7 @@ from otjournal.errors import Problem
 from otjournal.model import Session
 
 if TYPE_CHECKING:
-    from otjournal.disk.scan import FileRef
+    from otjournal.disk.scan import ClientFiles, FileRef
     from otjournal.disk.seals import Seal
     from otjournal.disk.store import Journal
 
@@ -227,51 +227,58 @@ def chain_problems(j: Store, snap: Snapshot) -> list[Problem]:
     return problems
 
 
-def seal_problems(j: Store) -> tuple[list[Problem], int]:
+class SealCheck:
     """Sessions whose bytes differ from their latest seal (seals.py): an edited note, an
     edited or removed amendment (the last one too, which the hash chain cannot see), or
     amendments added by hand; and how many sessions have no seal yet (written before
     seals were kept: 'otj doctor' names them, --fix seals them). Never writes in the
     notes folder; a file that matched its seal is not read again while its size, times
-    and inode stay the same (remembered in the cache folder, like parsed records)."""
-    from otjournal.disk import seals
+    and inode stay the same (remembered in the cache folder, like parsed records).
+    Fed each client's files by a scan a command makes anyway (``client``), so the
+    folder is not listed twice; ``finish`` gives the problems and the unsealed count."""
 
-    root = j.root
-    latest = seals.latest(j.seal_logs())
-    memo_file = seals.verified_file(j.cache_folder, root)
-    verified = seals.load_verified(memo_file)
-    still: dict[str, list[object]] = {}
-    problems: list[Problem] = []
-    unsealed = 0
-    cut = len(str(root)) + 1
-    with j.reader() as r:
-        for c in r.scan(None, ("session",)).clients:  # one client's files at a time
-            for ref in c.files:
-                if ref.kind != "session":
-                    continue
-                rel = ref.where[cut:].replace(os.sep, "/")
-                seal = latest.get(rel)
-                if seal is None:
-                    unsealed += 1
-                    continue
-                found = _seal_mismatch(seal, ref, verified.get(rel), still, rel)
-                if found is not None:
-                    problems.append(
-                        Problem(
-                            ref.path,
-                            found[1],
-                            line=1,
-                            column=1,
-                            severity=found[0],
-                            hint="corrections belong in a new amendment ('otj amend'); compare "
-                            "with a backup or the sync history to see what changed"
-                            if found[0] == "warning"
-                            else "otjournal did not write it: check who added it",
-                        )
+    def __init__(self, j: Store) -> None:
+        from otjournal.disk import seals
+
+        self.latest = seals.latest(j.seal_logs())
+        self.memo_file = seals.verified_file(j.cache_folder, j.root)
+        self.verified = seals.load_verified(self.memo_file)
+        self.still: dict[str, list[object]] = {}
+        self.problems: list[Problem] = []
+        self.unsealed = 0
+        self.cut = len(str(j.root)) + 1
+
+    def client(self, files: ClientFiles) -> None:
+        for ref in files.files:
+            if ref.kind != "session":
+                continue
+            rel = ref.where[self.cut :].replace(os.sep, "/")
+            seal = self.latest.get(rel)
+            if seal is None:
+                self.unsealed += 1
+                continue
+            found = _seal_mismatch(seal, ref, self.verified.get(rel), self.still, rel)
+            if found is not None:
+                self.problems.append(
+                    Problem(
+                        ref.path,
+                        found[1],
+                        line=1,
+                        column=1,
+                        severity=found[0],
+                        hint="corrections belong in a new amendment ('otj amend'); compare "
+                        "with a backup or the sync history to see what changed"
+                        if found[0] == "warning"
+                        else "otjournal did not write it: check who added it",
                     )
-    if still != verified:
-        seals.save_verified(memo_file, still)
-    return problems, unsealed
+                )
+
+    def finish(self) -> tuple[list[Problem], int]:
+        from otjournal.disk import seals
+
+        if self.still != self.verified:
+            seals.save_verified(self.memo_file, self.still)
+        return self.problems, self.unsealed
 
 
 def _seal_mismatch(

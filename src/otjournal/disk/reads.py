@@ -17,6 +17,7 @@ from otjournal.disk.loading import (
     CLIENTS,
     RECORD_KINDS,
     SESSIONS,
+    ClientFiles,
     FileRef,
     Loaded,
     Progress,
@@ -125,6 +126,7 @@ class Reads:
         load: Callable[[object], T] | None = None,
         params: tuple[object, ...] = (),
         homework: bool = True,
+        each: Callable[[ClientFiles], None] | None = None,
     ) -> tuple[list[T], Snapshot]:
         """``compute`` on each client's records, one client at a time (memory stays that of
         the largest client), and what could not be read. A result is remembered in the
@@ -137,7 +139,8 @@ class Reads:
         Without them nothing is remembered: each client is read every time. Without
         ``homework``, a client whose sessions had to be parsed has its homework parsed
         into the cache as well (``Reader.warm``): a first run of any whole-journal
-        command leaves the next one, of another kind, nothing to parse."""
+        command leaves the next one, of another kind, nothing to parse. ``each`` is shown
+        every client's files as scanned (a check of its own that needs no second scan)."""
         from otjournal.disk.cache import cache_key
 
         report = Snapshot(self.root)
@@ -147,6 +150,8 @@ class Reads:
             scan = r.scan(None, RECORD_KINDS if homework else ("session",))
             report.problems += scan.problems
             for found in scan.clients:
+                if each is not None:
+                    each(found)
                 fingerprint = found.fingerprint(memo, *under, *params)
                 remembered = (
                     _checked(r.memo(memo, found.handle, fingerprint), load) if load else None
