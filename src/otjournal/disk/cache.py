@@ -306,6 +306,11 @@ class RecordCache:
         self._records[path] = (key, kind, text)
         self._maybe_flush()
 
+    def put_text(self, path: str, key: Key, kind: str, text: str) -> None:
+        """A table already in the form ``put`` stores (``plain.dumps``, made in a worker)."""
+        self._records[path] = (key, kind, text)
+        self._maybe_flush()
+
     def put_index(self, folder: str, index: Index, gone: list[str]) -> None:
         """A folder's files as now known; ``gone``: paths of records no longer there."""
         row = dump_index(index)

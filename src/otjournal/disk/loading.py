@@ -44,6 +44,7 @@ from otjournal.disk.scan import set_aside as set_aside
 from otjournal.errors import OtjournalError, Problem
 
 if TYPE_CHECKING:
+    from otjournal.disk.pool import Learned
     from otjournal.model import Client, HomeworkEntry, Session
 
     # What one file holds; a ref's ``kind`` says which (the casts below rely on it).
@@ -136,6 +137,8 @@ class Reader:
         self._inside = len(self._base) + 1  # cache rows are keyed by the path inside root
         self._scanner = Scanner(root, self.cache)
         self._scans: list[Generator[ClientFiles, None, None]] = []
+        # In a worker (pool.py): what each parse gave, for the parent to cache.
+        self.learned: list[Learned] | None = None
 
     def __enter__(self) -> Reader:
         return self
@@ -254,7 +257,39 @@ class Reader:
         if self.cache is not None and ref.key is not None:
             ref.meta = meta_of(ref.kind, record)
             self.cache.put(ref.where[self._inside :], ref.key, ref.kind, table)
+        elif self.learned is not None and ref.key is not None:
+            from otjournal.disk.pool import learned_row
+
+            ref.meta = meta_of(ref.kind, record)
+            row = learned_row(ref.where[self._inside :], ref.key, ref.kind, table, ref.meta)
+            if row is not None:
+                self.learned.append(row)
         return record
+
+    def learn_files(self, handle: str, kinds: Sequence[str]) -> None:
+        """In a worker: parse one client's files of these kinds, keeping only what the
+        parent is to cache (``warm``'s work, done where the parsing is)."""
+        for found in self.scan([handle], kinds).clients:
+            for ref in found.files:
+                self._read_ref(ref, handle, None)
+
+    def absorb(self, found: ClientFiles, learned: list[Learned], warm: Sequence[str]) -> None:
+        """In the parent: what a worker parsed of this client goes into the cache, as if
+        read here (records, and each folder's index when the reader closes); a file
+        changed since the worker read it (another key) is left to be read next time."""
+        if self.cache is None:
+            return
+        rows = {row[0]: row for row in learned}
+        refs = list(found.files)
+        if warm:
+            for more in self.scan([found.handle], warm).clients:
+                refs += more.files
+        for ref in refs:
+            row = rows.get(ref.where[self._inside :])
+            if ref.meta is None and row is not None and row[1] == ref.key:
+                ref.meta = row[4]
+                self.cache.put_text(row[0], row[1], row[2], row[3])
+        self._scanner.reindex(refs)
 
     def _cached(self, ref: FileRef, handle: str) -> Record | None:
         """A file's record rebuilt from the table the cache holds, through the same parser

@@ -28,6 +28,8 @@ from otjournal.disk.loading import (
 from otjournal.errors import NotFoundError
 
 if TYPE_CHECKING:
+    from otjournal.disk.loading import ClientFiles
+    from otjournal.disk.pool import Done
     from otjournal.model import Session
 
 T = TypeVar("T")
@@ -146,7 +148,19 @@ class Reads:
         report = Snapshot(self.root)
         results: list[T] = []
         under = tuple(cache_key().values())
-        with self.reader() as r:
+        from otjournal.disk.pool import Farm
+
+        def finish(taken: list[tuple[ClientFiles, str | None, Done[T]]]) -> None:
+            for found, fingerprint, done in taken:
+                clean = not done.problems and not done.conflicts
+                if dump and fingerprint and clean:
+                    r.remember(memo, found.handle, fingerprint, [dump(done.result)])
+                report.problems += done.problems
+                report.conflicts += done.conflicts
+                results[slots.pop(found.handle)] = done.result
+
+        slots: dict[str, int] = {}  # where a client read in a worker goes in the results
+        with self.reader() as r, Farm(r, compute, () if homework else ("homework",)) as farm:
             scan = r.scan(None, RECORD_KINDS if homework else ("session",))
             report.problems += scan.problems
             for found in scan.clients:
@@ -159,16 +173,11 @@ class Reads:
                 if remembered:
                     results.append(remembered[0])
                     continue
-                parsing = found.misses()
-                snap = r.snapshot(found)
-                if parsing and not homework:  # so that the next command need not parse
-                    r.warm(found.handle, ("homework",))
-                result = compute(snap)
-                if dump and fingerprint and not snap.problems and not snap.conflicts:
-                    r.remember(memo, found.handle, fingerprint, [dump(result)])
-                report.problems += snap.problems
-                report.conflicts += snap.conflicts
-                results.append(result)
+                slots[found.handle] = len(results)
+                results.append(cast("T", None))  # filled in order as clients finish
+                farm.submit(found, fingerprint)
+                finish(farm.take())
+            finish(farm.take(everything=True))
         return results, report
 
     def sessions(

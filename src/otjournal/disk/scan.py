@@ -155,6 +155,7 @@ class Scanner:
     def __init__(self, root: Path, cache: RecordCache | None) -> None:
         self.cache = cache
         self._base = str(root)
+        self._inside = len(self._base) + 1  # cache rows are keyed by the path inside root
         # Folders whose index in the cache is out of date: written back after the client.
         self._stale: list[tuple[str, list[FileRef], Index]] = []
 
@@ -189,9 +190,26 @@ class Scanner:
         if self.cache is not None:
             for folder, refs, known in self._stale:
                 now = {f.where.rsplit("/", 1)[1]: (f.key, f.meta) for f in refs if f.meta and f.key}
-                gone = [f"{folder}/{name}" for name in known if name not in now]
+                # A file still there but not read yet (a worker has it, pool.py) keeps
+                # its row: the row's key says whether it is still the file's.
+                there = {f.where.rsplit("/", 1)[1] for f in refs}
+                gone = [f"{folder}/{name}" for name in known if name not in there]
                 self.cache.put_index(folder, now, gone)
         self._stale = []
+
+    def reindex(self, refs: list[FileRef]) -> None:
+        """The indexes of the folders these refs fill (every file of each), written again
+        once their facts are known: a worker's client is read after its scan moved on."""
+        if self.cache is None:
+            return
+        folders: dict[str, Index] = {}
+        for f in refs:
+            folder, _, name = f.where[self._inside :].rpartition("/")
+            entries = folders.setdefault(folder, {})
+            if f.meta and f.key:
+                entries[name] = (f.key, f.meta)
+        for folder, index in folders.items():
+            self.cache.put_index(folder, index, [])
 
     def client(self, handle: str, kinds: Sequence[str]) -> ClientFiles:
         inside = f"{CLIENTS}/{handle}"
