@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -105,6 +106,7 @@ class ReadingProgress:
     def __init__(self) -> None:
         self._bar: Progress | None = None
         self._task: TaskID | None = None
+        self._drawn = 0.0
 
     def start(self, total: int) -> None:
         if not err().is_terminal:
@@ -117,13 +119,21 @@ class ReadingProgress:
             MofNCompleteColumn(),
             console=err(),
             transient=True,
+            # Drawn on each step, with no thread of its own: a first run forks its
+            # workers (disk/pool.py), and a fork beside a running thread is unsafe.
+            auto_refresh=False,
         )
         self._task = self._bar.add_task("read", total=total)
         self._bar.start()
+        self._bar.refresh()
 
     def advance(self) -> None:
         if self._bar is not None and self._task is not None:
             self._bar.advance(self._task)
+            now = time.monotonic()
+            if now - self._drawn >= 0.1:  # ten times a second at most
+                self._bar.refresh()
+                self._drawn = now
 
     def stop(self) -> None:
         if self._bar is not None:

@@ -194,16 +194,18 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     'path:line:col: message' line each, and exit 1 if any is an error."""
     from otjournal.disk.checks import (
         FINDINGS_VERSION,
+        SealCheck,
         client_checks,
         findings_from_plain,
         findings_to_plain,
-        seal_problems,
     )
 
     j = journal(dir)
     settings = read_config(strict=False)
     retention = (settings.retention_adult_years, settings.retention_child_age)
     day = today()
+    # Outside the memo (a seal log changes on every write), fed by the same scan.
+    seals = SealCheck(j)
     # One client at a time; an unchanged client's findings are remembered in the cache.
     found, report = j.per_client(
         lambda snap: client_checks(j, snap, day, *retention),
@@ -211,12 +213,13 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
         dump=findings_to_plain,
         load=findings_from_plain,
         params=(day, retention, FINDINGS_VERSION),
+        each=seals.client,
     )
     problems = report.problems + [p for f in found for p in f.problems]
     problems += j.permission_problems()
-    # Outside the memo: a seal log changes on every write. Sessions with no seal yet are
-    # counted (JSON; 'otj doctor' names them): not a problem with any file.
-    sealed, unsealed = seal_problems(j)
+    # Sessions with no seal yet are counted (JSON; 'otj doctor' names them): not a
+    # problem with any file.
+    sealed, unsealed = seals.finish()
     problems += sealed
     problems.sort(key=lambda p: (str(p.path), p.line or 0, p.column or 0))
     errors = sum(p.severity == "error" for p in problems)

@@ -327,7 +327,7 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
     if ctx.invoked_subcommand:
         return
     j = journal(dir)
-    snap = j.load()
+    snap = j.survey().report  # every client read, no record held
     if json:
         rows = [
             {

@@ -135,9 +135,11 @@ class RecordCache:
         self.db: sqlite3.Connection | None = None
         self.usable = True
         self._indexes: dict[str, tuple[bytes, str]] = {}
+        self.preloaded: set[str] = set()  # the clients whose indexes are held
         self._records: dict[str, tuple[Key, str, str]] = {}
         self._folders: dict[str, tuple[bytes, str]] = {}
         self._memos: dict[tuple[str, str], tuple[str, str]] = {}
+        self._memo_rows: dict[str, dict[Any, tuple[Any, Any]]] = {}
         self._gone: list[str] = []
         self._gone_clients: list[str] = []
         if not self._folder_ok(create=False):
@@ -229,16 +231,17 @@ class RecordCache:
         return self.db
 
     # -- reading -----------------------------------------------------------------
-    def preload(self, client: str | None = None) -> None:
-        """Fetch the folder indexes of one client (or all) in one query."""
-        if client is None:
-            rows = self._query("SELECT folder, numbers, text FROM folders")
-        else:
-            rows = self._query(
-                "SELECT folder, numbers, text FROM folders WHERE folder = ? OR folder LIKE ?",
-                (f"clients/{client}", f"clients/{client}/%"),
-            )
-        self._indexes.update((folder, (numbers, text)) for folder, numbers, text in rows)
+    def preload(self, *clients: str) -> None:
+        """Fetch the folder indexes of these clients in one query, in place of those
+        fetched before (a scan holds a few clients' at a time, never every one)."""
+        folders = [f"clients/{c}{sub}" for c in clients for sub in ("", "/sessions", "/homework")]
+        rows = self._query(
+            "SELECT folder, numbers, text FROM folders WHERE folder IN "
+            f"({', '.join('?' * len(folders))})",
+            tuple(folders),
+        )
+        self._indexes = {folder: (numbers, text) for folder, numbers, text in rows}
+        self.preloaded = set(clients)
 
     def index(self, folder: str) -> Index:
         """What was known of the files in one folder (after ``preload``): name → key, facts."""
@@ -252,7 +255,8 @@ class RecordCache:
 
     def handles(self) -> set[str]:
         """Clients some folder index is remembered for."""
-        return {folder.split("/")[1] for folder in self._indexes}
+        rows = self._query("SELECT folder FROM folders")
+        return {folder.split("/")[1] for (folder,) in rows if str(folder).count("/") >= 1}
 
     def record(self, path: str, key: Key) -> tuple[str, dict[str, Any]] | None:
         """The kind and TOML table of a file with this key, as plain data (the caller
@@ -276,15 +280,19 @@ class RecordCache:
             return None
 
     def memo(self, name: str, client: str, fingerprint: str) -> object:
-        """A result remembered as plain JSON values (the caller checks its shape)."""
-        rows = self._query(
-            "SELECT data FROM memos WHERE name = ? AND client = ? AND fingerprint = ?",
-            (name, client, fingerprint),
-        )
-        if not rows or type(rows[0][0]) is not str:
+        """A result remembered as plain JSON values (the caller checks its shape). Every
+        client's row of ``name`` is fetched in one query, and each handed out once."""
+        rows = self._memo_rows.get(name)
+        if rows is None:
+            found = self._query(
+                "SELECT client, fingerprint, data FROM memos WHERE name = ?", (name,)
+            )
+            rows = self._memo_rows[name] = {c: (fp, data) for c, fp, data in found}
+        row = rows.pop(client, None)
+        if row is None or row[0] != fingerprint or type(row[1]) is not str:
             return None
         try:
-            return json.loads(rows[0][0])
+            return json.loads(row[1])
         except (ValueError, RecursionError):
             return None
 
@@ -295,6 +303,11 @@ class RecordCache:
             text = plain.dumps(table)
         except ValueError:  # not a table from TOML: not remembered, read again next time
             return
+        self._records[path] = (key, kind, text)
+        self._maybe_flush()
+
+    def put_text(self, path: str, key: Key, kind: str, text: str) -> None:
+        """A table already in the form ``put`` stores (``plain.dumps``, made in a worker)."""
         self._records[path] = (key, kind, text)
         self._maybe_flush()
 

@@ -15,6 +15,7 @@ from otjournal.errors import Problem
 from otjournal.model import Session
 
 if TYPE_CHECKING:
+    from otjournal.disk.scan import ClientFiles, FileRef
     from otjournal.disk.seals import Seal
     from otjournal.disk.store import Journal
 
@@ -226,64 +227,83 @@ def chain_problems(j: Store, snap: Snapshot) -> list[Problem]:
     return problems
 
 
-def seal_problems(j: Store) -> tuple[list[Problem], int]:
+class SealCheck:
     """Sessions whose bytes differ from their latest seal (seals.py): an edited note, an
     edited or removed amendment (the last one too, which the hash chain cannot see), or
     amendments added by hand; and how many sessions have no seal yet (written before
     seals were kept: 'otj doctor' names them, --fix seals them). Never writes in the
     notes folder; a file that matched its seal is not read again while its size, times
-    and inode stay the same (remembered in the cache folder, like parsed records)."""
+    and inode stay the same (remembered in the cache folder, like parsed records).
+    Fed each client's files by a scan a command makes anyway (``client``), so the
+    folder is not listed twice; ``finish`` gives the problems and the unsealed count."""
+
+    def __init__(self, j: Store) -> None:
+        from otjournal.disk import seals
+
+        self.latest = seals.latest(j.seal_logs())
+        self.memo_file = seals.verified_file(j.cache_folder, j.root)
+        self.verified = seals.load_verified(self.memo_file)
+        self.still: dict[str, list[object]] = {}
+        self.problems: list[Problem] = []
+        self.unsealed = 0
+        self.cut = len(str(j.root)) + 1
+
+    def client(self, files: ClientFiles) -> None:
+        for ref in files.files:
+            if ref.kind != "session":
+                continue
+            rel = ref.where[self.cut :].replace(os.sep, "/")
+            seal = self.latest.get(rel)
+            if seal is None:
+                self.unsealed += 1
+                continue
+            found = _seal_mismatch(seal, ref, self.verified.get(rel), self.still, rel)
+            if found is not None:
+                self.problems.append(
+                    Problem(
+                        ref.path,
+                        found[1],
+                        line=1,
+                        column=1,
+                        severity=found[0],
+                        hint="corrections belong in a new amendment ('otj amend'); compare "
+                        "with a backup or the sync history to see what changed"
+                        if found[0] == "warning"
+                        else "otjournal did not write it: check who added it",
+                    )
+                )
+
+    def finish(self) -> tuple[list[Problem], int]:
+        from otjournal.disk import seals
+
+        if self.still != self.verified:
+            seals.save_verified(self.memo_file, self.still)
+        return self.problems, self.unsealed
+
+
+def _seal_mismatch(
+    seal: Seal, ref: FileRef, known: object, still: dict[str, list[object]], rel: str
+) -> tuple[str, str] | None:
+    """What differs between a session file and its seal (seals.mismatch), None when they
+    agree or the file cannot be read (reported where it is read); a match is noted in
+    ``still`` with the file's key, so it is not read again while unchanged."""
     from otjournal.disk import seals
     from otjournal.disk.parsing import MAX_FILE_BYTES
 
-    root = j.root
-    latest = seals.latest(j.seal_logs())
-    with j.reader() as r:
-        scan = r.scan(None, ("session",))
-    cut = len(str(root)) + 1
-    on_disk = {
-        f.where[cut:].replace(os.sep, "/"): f
-        for c in scan.clients
-        for f in c.files
-        if f.kind == "session"
-    }
-    memo_file = seals.verified_file(j.cache_folder, root)
-    verified = seals.load_verified(memo_file)
-    still: dict[str, list[object]] = {}
-    problems: list[Problem] = []
-    for rel in sorted(on_disk.keys() & latest.keys()):
-        seal, ref = latest[rel], on_disk[rel]
-        mark = [*(ref.key or ()), seal.size, seal.sha256]
-        if ref.key is not None and verified.get(rel) == mark:
-            still[rel] = mark
-            continue
-        try:
-            fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
-        except OSError:
-            continue  # reported where the file is read
-        found = seals.mismatch(seal, raw)
-        if found is None:
-            if ref.key is not None:
-                still[rel] = mark
-            continue
-        problems.append(
-            Problem(
-                ref.path,
-                found[1],
-                line=1,
-                column=1,
-                severity=found[0],
-                hint="corrections belong in a new amendment ('otj amend'); compare with a "
-                "backup or the sync history to see what changed"
-                if found[0] == "warning"
-                else "otjournal did not write it: check who added it",
-            )
-        )
-    if still != verified:
-        seals.save_verified(memo_file, still)
-    return problems, len(on_disk.keys() - latest.keys())
+    mark = [*(ref.key or ()), seal.size, seal.sha256]
+    if ref.key is not None and known == mark:
+        still[rel] = mark
+        return None
+    try:
+        fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    found = seals.mismatch(seal, raw)
+    if found is None and ref.key is not None:
+        still[rel] = mark
+    return found
 
 
 # ``check`` remembers each clean client's findings in the cache as plain data (JSON): a

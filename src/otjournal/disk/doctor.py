@@ -14,12 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from otjournal.disk.fsio import folder_problem, is_temp_name, open_to_others, private_folder
-from otjournal.disk.loading import Snapshot
 from otjournal.disk.store import Journal
 from otjournal.errors import StoreError
 from otjournal.paths import platform_split
+
+if TYPE_CHECKING:
+    from otjournal.disk.reads import Survey
 
 TEMP_AGE_SECONDS = 3600
 
@@ -93,9 +96,12 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
             )
         )
     findings += _notes_temps(j, fix, now)
-    snap = j.load()
-    findings += _read_findings(snap)
-    findings.append(_seal_finding(j, snap, fix))
+    from otjournal.disk import seals
+
+    sealed = seals.latest(j.seal_logs())
+    survey = j.survey(lambda rel: rel not in sealed)  # no record held: memory stays flat
+    findings += _read_findings(survey)
+    findings.append(_seal_finding(j, survey.picked, fix))
     return findings
 
 
@@ -167,8 +173,9 @@ def _notes_temps(j: Journal, fix: bool, now: datetime) -> list[Finding]:
     )
 
 
-def _read_findings(snap: Snapshot) -> list[Finding]:
+def _read_findings(survey: Survey) -> list[Finding]:
     """Conflict copies and files that do not read, as reading every file found them."""
+    snap = survey.report
     found = []
     if snap.conflicts:
         found.append(
@@ -194,22 +201,16 @@ def _read_findings(snap: Snapshot) -> list[Finding]:
         found.append(
             Finding(
                 "ok",
-                f"{len(snap.sessions)} sessions and {len(snap.homework)} homework entries read",
+                f"{survey.sessions} sessions and {survey.homework} homework entries read",
             )
         )
     return found
 
 
-def _seal_finding(j: Journal, snap: Snapshot, fix: bool) -> Finding:
+def _seal_finding(j: Journal, unsealed: list[Path], fix: bool) -> Finding:
     """Sessions with no seal yet (written before seals were kept): --fix seals them as
     they are now. A session whose seal no longer matches is never re-sealed: that is
     for 'otj check' to report, and a person to look into."""
-    from otjournal.disk import seals
-
-    sealed = seals.latest(j.seal_logs())
-    unsealed = [
-        s.path for s in snap.sessions if s.path.relative_to(j.root).as_posix() not in sealed
-    ]
     if not unsealed:
         return Finding("ok", "every session is sealed")
     if not fix:

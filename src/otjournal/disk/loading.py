@@ -1,7 +1,8 @@
 """Reading the notes folder: which files there are, what they hold, what could not be read.
 
-Reading goes in two steps. ``Reader.scan`` lists and stats the files (no file is opened),
-setting aside sync-conflict copies and symlinks; then each client is read on its own
+Reading goes in two steps. ``Reader.scan`` (scan.py) lists and stats the files of one
+client at a time (no file is opened), setting aside sync-conflict copies and symlinks;
+then each client is read on its own
 (``Reader.snapshot``), or only the facts that order and select records are gathered
 (``Reader.index``) and just the records shown are read (``Reader.record``). A command
 holds one client's records at a time, so memory stays flat however large the folder.
@@ -13,43 +14,45 @@ reported with its place, never rewritten.
 
 from __future__ import annotations
 
-import hashlib
-import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from operator import attrgetter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
-from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of
+from otjournal.disk.cache import Meta, RecordCache
 from otjournal.disk.parsing import (
     parse_collect,
     parser,
     position,
     read_file,
 )
+
+# Where callers have always found the names a read is made of (they live in scan.py).
+from otjournal.disk.scan import CLIENT_FILE as CLIENT_FILE
+from otjournal.disk.scan import CLIENTS as CLIENTS
+from otjournal.disk.scan import FOLDERS as FOLDERS
+from otjournal.disk.scan import HOMEWORK as HOMEWORK
+from otjournal.disk.scan import RECORD_KINDS as RECORD_KINDS
+from otjournal.disk.scan import SESSIONS as SESSIONS
+from otjournal.disk.scan import ClientFiles as ClientFiles
+from otjournal.disk.scan import Conflict as Conflict
+from otjournal.disk.scan import FileRef as FileRef
+from otjournal.disk.scan import Progress as Progress
+from otjournal.disk.scan import Scan, Scanner, handles, misnamed_folders
+from otjournal.disk.scan import set_aside as set_aside
 from otjournal.errors import OtjournalError, Problem
-from otjournal.model.ids import handle_problem
 
 if TYPE_CHECKING:
+    from otjournal.disk.pool import Learned
     from otjournal.model import Client, HomeworkEntry, Session
 
     # What one file holds; a ref's ``kind`` says which (the casts below rely on it).
     Record: TypeAlias = Client | Session | HomeworkEntry
 
-CLIENTS = "clients"
-CLIENT_FILE = "client.toml"
-SESSIONS = "sessions"
-HOMEWORK = "homework"
-FOLDERS = {"session": SESSIONS, "homework": HOMEWORK}
-RECORD_KINDS = ("session", "homework")
-PROGRESS_FROM = 1000  # files to parse before a progress bar is worth showing
-
 R = TypeVar("R")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
-_NAME = attrgetter("name")
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,6 @@ class Loaded(Generic[R]):
 
     record: R
     path: Path
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A sync tool's conflict copy (or a file with git conflict markers) set aside."""
-
-    path: Path
-    original: Path
-    tool: str
 
 
 @dataclass
@@ -107,65 +101,6 @@ def _client_and_id(loaded: Loaded[Session] | Loaded[HomeworkEntry]) -> tuple[str
     return (loaded.record.client, loaded.record.id)
 
 
-@dataclass(slots=True)
-class FileRef:
-    """A file found by a scan: its kind, identity, and what the cache knows of it."""
-
-    kind: str  # "client", "session" or "homework"
-    where: str  # the path as a string: a scan makes thousands, Path objects cost
-    key: Key | None
-    meta: Meta | None = None  # from the cache when the key matched, or once parsed
-    record: Record | None = None  # kept by ``index`` only when no cache can find it
-
-    @property
-    def path(self) -> Path:
-        return Path(self.where)
-
-    @property
-    def id(self) -> str:
-        # Only asked of a ref ``index`` gave (its meta is set); no check in this hot path.
-        return self.meta[1]  # type: ignore[index]
-
-    @property
-    def day(self) -> date:
-        return date.fromordinal(self.meta[2])  # type: ignore[index]  # as ``id``
-
-
-@dataclass
-class ClientFiles:
-    """One client folder as a scan found it (client.toml first, records by name)."""
-
-    handle: str
-    files: list[FileRef]
-    problems: list[Problem] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-
-    def fingerprint(self, *params: object) -> str | None:
-        """Changes whenever any file here changes (or one comes or goes); None when a file
-        could not be stat'ed or was set aside, so nothing derived is remembered."""
-        if self.problems or self.conflicts or any(f.key is None for f in self.files):
-            return None
-        h = hashlib.sha256(repr(params).encode())
-        for f in self.files:
-            h.update(f"{f.where}\0{f.kind}\0{f.key}\n".encode())
-        return h.hexdigest()
-
-    def misses(self) -> int:
-        return sum(f.meta is None and f.key is not None for f in self.files)
-
-
-@dataclass
-class Scan:
-    clients: list[ClientFiles]
-    problems: list[Problem]  # about the clients folder itself (misnamed folders)
-
-
-class Progress(Protocol):
-    def start(self, total: int) -> None: ...
-    def advance(self) -> None: ...
-    def stop(self) -> None: ...
-
-
 def meta_of(kind: str, record: Record) -> Meta:
     if kind == "client":
         return (0, cast("Client", record).handle, 0)
@@ -198,11 +133,12 @@ class Reader:
             RecordCache(cache_folder, root) if cache_folder is not None and root.is_dir() else None
         )
         self.progress = progress
-        self._showing = False
         self._base = str(root)
         self._inside = len(self._base) + 1  # cache rows are keyed by the path inside root
-        # Folders whose index in the cache is out of date: written back on close.
-        self._stale: list[tuple[str, list[FileRef], Index]] = []
+        self._scanner = Scanner(root, self.cache)
+        self._scans: list[Generator[ClientFiles, None, None]] = []
+        # In a worker (pool.py): what each parse gave, for the parent to cache.
+        self.learned: list[Learned] | None = None
 
     def __enter__(self) -> Reader:
         return self
@@ -211,148 +147,31 @@ class Reader:
         self.close()
 
     def close(self) -> None:
-        if self._showing and self.progress is not None:
-            self.progress.stop()
-            self._showing = False
+        for scan in self._scans:
+            scan.close()  # a scan left before its last client: its bar goes
+        self._scanner.write_back()
         if self.cache is not None:
-            for folder, refs, known in self._stale:
-                now = {f.where.rsplit("/", 1)[1]: (f.key, f.meta) for f in refs if f.meta and f.key}
-                gone = [f"{folder}/{name}" for name in known if name not in now]
-                self.cache.put_index(folder, now, gone)
-            self._stale = []
             self.cache.close()
 
-    # -- step 1: which files there are ----------------------------------------------
+    # -- step 1: which files there are (scan.py) ----------------------------------------
     def handles(self) -> list[str]:
         """Handles of client folders, without reading any file."""
-        try:
-            entries = sorted(os.scandir(self.root / CLIENTS), key=lambda e: e.name)
-        except (FileNotFoundError, NotADirectoryError):
-            return []
-        return [e.name for e in entries if e.is_dir() and not handle_problem(e.name)]
+        return handles(self.root)
 
     def scan(
-        self, handles: Iterable[str] | None = None, kinds: Sequence[str] = RECORD_KINDS
+        self, chosen: Iterable[str] | None = None, kinds: Sequence[str] = RECORD_KINDS
     ) -> Scan:
-        everyone = handles is None
-        problems = self._misnamed_folders() if everyone else []
-        chosen = self.handles() if handles is None else list(handles)
-        if self.cache is not None:
-            for handle in [None] if everyone else chosen:
-                self.cache.preload(handle)
-        clients = [self._scan_client(h, kinds) for h in chosen]
+        """The clients given (or all), one at a time: read each client's files (with
+        ``snapshot``, ``index`` or ``record``) before asking for the next."""
+        everyone = chosen is None
+        problems = misnamed_folders(self.root) if everyone else []
+        listed = self.handles() if chosen is None else list(chosen)
         if self.cache is not None and everyone:
-            for gone in self.cache.handles() - set(chosen):
+            for gone in self.cache.handles() - set(listed):
                 self.cache.forget_client(gone)
-        misses = sum(c.misses() for c in clients)
-        if self.progress is not None and misses >= PROGRESS_FROM:
-            self.progress.start(misses)
-            self._showing = True
-        return Scan(clients, problems)
-
-    def _misnamed_folders(self) -> list[Problem]:
-        try:
-            entries = list(os.scandir(self.root / CLIENTS))
-        except (FileNotFoundError, NotADirectoryError):
-            return []
-        problems = []
-        for e in entries:
-            if e.name.startswith(".") or not e.is_dir():
-                continue
-            problem = handle_problem(e.name)
-            if problem:
-                problems.append(
-                    Problem(
-                        Path(e.path),
-                        f"not read: {problem}",
-                        severity="warning",
-                        hint="rename the folder to a valid handle",
-                    )
-                )
-        return problems
-
-    def _scan_client(self, handle: str, kinds: Sequence[str]) -> ClientFiles:
-        inside = f"{CLIENTS}/{handle}"
-        folder = f"{self._base}/{inside}"  # strings, not Paths: a scan makes thousands
-        found = ClientFiles(handle, [])
-        path = f"{folder}/{CLIENT_FILE}"
-        known = self._known(inside)
-        try:
-            key: Key | None = key_of(os.lstat(path))
-        except OSError:
-            key = None  # missing: reading it says so
-        hit = known.get(CLIENT_FILE)
-        found.files.append(FileRef("client", path, key, hit[1] if hit and hit[0] == key else None))
-        self._note_folder(inside, found, 0, known)
-        try:
-            names = sorted(
-                n
-                for n in os.listdir(folder)
-                if n.endswith(".toml") and n != CLIENT_FILE and not n.startswith(".")
-            )
-        except OSError:
-            names = []
-        for name in names:
-            from otjournal.disk.conflicts import conflict_copy  # only for a stray file: rare
-
-            copy = conflict_copy(name[: -len(".toml")], client_folder=True)
-            original = Path(folder, f"{copy.original_stem}.toml" if copy else CLIENT_FILE)
-            set_aside(
-                found, Conflict(Path(folder, name), original, copy.tool if copy else "unknown tool")
-            )
-        for kind in kinds:
-            self._scan_records(found, kind, f"{inside}/{FOLDERS[kind]}")
-        return found
-
-    def _known(self, folder: str) -> Index:
-        return self.cache.index(folder) if self.cache is not None else {}
-
-    def _note_folder(self, folder: str, found: ClientFiles, start: int, known: Index) -> None:
-        """Remember a folder whose index must be written back (files came, went or changed)."""
-        refs = found.files[start:]
-        hits = sum(f.meta is not None for f in refs)
-        if self.cache is not None and (hits < len(refs) or hits < len(known)):
-            self._stale.append((folder, refs, known))
-
-    def _scan_records(self, found: ClientFiles, kind: str, folder: str) -> None:
-        absolute = f"{self._base}/{folder}"
-        try:
-            entries = sorted(os.scandir(absolute), key=_NAME)
-        except (FileNotFoundError, NotADirectoryError):
-            return
-        except OSError as exc:
-            found.problems.append(Problem(Path(absolute), f"cannot read folder: {exc.strerror}"))
-            return
-        known = self._known(folder)
-        files, start = found.files, len(found.files)
-        for e in entries:  # the hot loop of every read: kept lean
-            name = e.name
-            if not name.endswith(".toml") or name.startswith("."):
-                continue
-            if e.is_symlink():
-                found.problems.append(
-                    Problem(Path(e.path), "not read: a symlink", severity="warning")
-                )
-                continue
-            hit = known.get(name)
-            # A name the index holds was a record's when indexed, and whether a name is a
-            # conflict copy depends on the name alone: only new names need the patterns.
-            if hit is None:
-                from otjournal.disk.conflicts import conflict_copy
-
-                copy = conflict_copy(name[:-5])
-                if copy is not None:
-                    original = Path(absolute, f"{copy.original_stem}.toml")
-                    set_aside(found, Conflict(Path(e.path), original, copy.tool))
-                    continue
-            try:
-                st = e.stat(follow_symlinks=False)
-            except OSError:
-                files.append(FileRef(kind, e.path, None))  # reading it says what is wrong
-                continue
-            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
-        self._note_folder(folder, found, start, known)
+        each = self._scanner.each(listed, kinds, self.progress)
+        self._scans.append(each)
+        return Scan(each, problems, len(listed))
 
     # -- results remembered per client (cache.py) -------------------------------------
     def memo(self, name: str, handle: str, fingerprint: str | None) -> object:
@@ -398,6 +217,16 @@ class Reader:
             readable.append(ref)
         return readable
 
+    def warm(self, handle: str, kinds: Sequence[str]) -> None:
+        """Parse into the cache the files of one client of these kinds that it lacks,
+        keeping nothing: a first run of a command that reads only sessions leaves the
+        client's homework parsed too, for the next command that reads it."""
+        if self.cache is None:
+            return
+        for found in self.scan([handle], kinds).clients:
+            if found.misses():
+                self.index(found, Snapshot(self.root))
+
     def record(self, ref: FileRef) -> Record | None:
         """The record of a file ``index`` found readable."""
         if ref.record is not None:
@@ -411,8 +240,6 @@ class Reader:
                 return cached
         problems = snap.problems if snap is not None else []
         raw = read_file(ref.path, problems, missing_ok=ref.kind != "client")
-        if self._showing and self.progress is not None:
-            self.progress.advance()
         if raw is None:
             return None
         from otjournal.disk.conflicts import has_git_markers
@@ -430,7 +257,39 @@ class Reader:
         if self.cache is not None and ref.key is not None:
             ref.meta = meta_of(ref.kind, record)
             self.cache.put(ref.where[self._inside :], ref.key, ref.kind, table)
+        elif self.learned is not None and ref.key is not None:
+            from otjournal.disk.pool import learned_row
+
+            ref.meta = meta_of(ref.kind, record)
+            row = learned_row(ref.where[self._inside :], ref.key, ref.kind, table, ref.meta)
+            if row is not None:
+                self.learned.append(row)
         return record
+
+    def learn_files(self, handle: str, kinds: Sequence[str]) -> None:
+        """In a worker: parse one client's files of these kinds, keeping only what the
+        parent is to cache (``warm``'s work, done where the parsing is)."""
+        for found in self.scan([handle], kinds).clients:
+            for ref in found.files:
+                self._read_ref(ref, handle, None)
+
+    def absorb(self, found: ClientFiles, learned: list[Learned], warm: Sequence[str]) -> None:
+        """In the parent: what a worker parsed of this client goes into the cache, as if
+        read here (records, and each folder's index when the reader closes); a file
+        changed since the worker read it (another key) is left to be read next time."""
+        if self.cache is None:
+            return
+        rows = {row[0]: row for row in learned}
+        refs = list(found.files)
+        if warm:
+            for more in self.scan([found.handle], warm).clients:
+                refs += more.files
+        for ref in refs:
+            row = rows.get(ref.where[self._inside :])
+            if ref.meta is None and row is not None and row[1] == ref.key:
+                ref.meta = row[4]
+                self.cache.put_text(row[0], row[1], row[2], row[3])
+        self._scanner.reindex(refs)
 
     def _cached(self, ref: FileRef, handle: str) -> Record | None:
         """A file's record rebuilt from the table the cache holds, through the same parser
@@ -470,21 +329,6 @@ def _misplaced(ref: FileRef, raw: bytes, owner: str, handle: str) -> Problem:
         f"client = {shown(owner)}, but the file is in clients/{handle}/",
         *position(raw, "client"),
         hint="move the file or fix the client key",
-    )
-
-
-def set_aside(found: ClientFiles, conflict: Conflict) -> None:
-    """A conflict copy is never loaded (it would count twice) and never hidden."""
-    found.conflicts.append(conflict)
-    found.problems.append(
-        Problem(
-            conflict.path,
-            f"a sync conflict copy ({conflict.tool}) of {conflict.original.name}: it is not "
-            "counted until resolved",
-            line=1,
-            column=1,
-            hint="run 'otj conflicts' to compare and resolve",
-        )
     )
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from otjournal.errors import Problem
 
+_NOT_NOTES = {".git", ".stversions"}  # folders whose files are not notes
+
 
 def permission_problems(root: Path) -> list[Problem]:
     """Folders or files that others can read: health records must stay private.
@@ -14,18 +16,7 @@ def permission_problems(root: Path) -> list[Problem]:
     wide: list[tuple[Path, bool, int]] = []
     if not root.is_dir():
         return []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in {".git", ".stversions"}]
-        entries = [(Path(dirpath), True)] + [
-            (Path(dirpath) / f, False) for f in filenames if f.endswith(".toml")
-        ]
-        for path, is_dir in entries:
-            try:
-                mode = os.lstat(path).st_mode & 0o777
-            except OSError:
-                continue
-            if mode & 0o077:
-                wide.append((path, is_dir, mode))
+    _open_in(str(root), wide)
     if len(wide) > 3:
         return [
             Problem(
@@ -45,6 +36,45 @@ def permission_problems(root: Path) -> list[Problem]:
         )
         for path, is_dir, mode in wide
     ]
+
+
+def _open_in(folder: str, wide: list[tuple[Path, bool, int]]) -> None:
+    """Add ``folder`` and the .toml files in and below it that others can read, in the
+    order ``os.walk`` gives (a symlink counts by its own mode and is not followed). One
+    ``os.scandir`` per folder: its entries carry their types, and only files that may be
+    notes are stat'ed."""
+    try:
+        listing = os.scandir(folder)
+    except OSError:
+        return  # as os.walk: a folder that cannot be listed is passed over
+    below = []
+    with listing:
+        try:
+            mode = os.lstat(folder).st_mode & 0o777
+            if mode & 0o077:
+                wide.append((Path(folder), True, mode))
+        except OSError:
+            pass
+        for e in listing:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if e.name not in _NOT_NOTES:
+                    below.append(e)
+                continue
+            if not e.name.endswith(".toml"):
+                continue
+            try:
+                mode = e.stat(follow_symlinks=False).st_mode & 0o777
+            except OSError:
+                continue
+            if mode & 0o077:
+                wide.append((Path(e.path), False, mode))
+    for e in below:
+        if not e.is_symlink():
+            _open_in(e.path, wide)
 
 
 def make_private(root: Path) -> int:

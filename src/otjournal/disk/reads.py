@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
@@ -16,6 +17,8 @@ from otjournal.disk.loading import (
     CLIENTS,
     RECORD_KINDS,
     SESSIONS,
+    ClientFiles,
+    FileRef,
     Loaded,
     Progress,
     Reader,
@@ -25,6 +28,8 @@ from otjournal.disk.loading import (
 from otjournal.errors import NotFoundError
 
 if TYPE_CHECKING:
+    from otjournal.disk.loading import ClientFiles
+    from otjournal.disk.pool import Done
     from otjournal.model import Session
 
 T = TypeVar("T")
@@ -58,6 +63,32 @@ class Reads:
                 snap.add(r.snapshot(found))
         snap.settle()
         return snap
+
+    def survey(self, wanted: Callable[[str], bool] | None = None) -> Survey:
+        """What ``load`` finds (problems and conflicts, the same), how many sessions and
+        homework entries read, and the sessions ``wanted`` picks (by path inside the
+        folder, '/'-separated), without holding any record: one client at a time, from
+        the cache's index where files are unchanged."""
+        found = Survey(Snapshot(self.root))
+        report = found.report
+        cut = len(str(self.root)) + 1
+        with self.reader() as r:
+            scan = r.scan()
+            report.problems += scan.problems
+            for c in scan.clients:
+                readable = r.index(c, report)
+                for kind in RECORD_KINDS:
+                    mine = [f for f in readable if f.kind == kind]
+                    mine.sort(key=_META)  # in time order: the first copy of an id counts
+                    mine = first_of_each_id(mine, lambda f: f.id, report.problems)
+                    if kind == "homework":
+                        found.homework += len(mine)
+                        continue
+                    found.sessions += len(mine)
+                    if wanted is not None:
+                        rel = (f.where[cut:].replace(os.sep, "/") for f in mine)
+                        found.picked += [Path(self.root, p) for p in rel if wanted(p)]
+        return found
 
     def find_session(self, wanted: str) -> tuple[Snapshot, Loaded[Session]]:
         """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
@@ -97,6 +128,7 @@ class Reads:
         load: Callable[[object], T] | None = None,
         params: tuple[object, ...] = (),
         homework: bool = True,
+        each: Callable[[ClientFiles], None] | None = None,
     ) -> tuple[list[T], Snapshot]:
         """``compute`` on each client's records, one client at a time (memory stays that of
         the largest client), and what could not be read. A result is remembered in the
@@ -106,16 +138,34 @@ class Reads:
         reported on every run until it is fixed. The cache holds plain data only:
         ``dump`` makes it of a result, ``load`` checks it and rebuilds the result
         (ValueError, TypeError or KeyError for anything else: then the client is read).
-        Without them nothing is remembered: each client is read every time."""
+        Without them nothing is remembered: each client is read every time. Without
+        ``homework``, a client whose sessions had to be parsed has its homework parsed
+        into the cache as well (``Reader.warm``): a first run of any whole-journal
+        command leaves the next one, of another kind, nothing to parse. ``each`` is shown
+        every client's files as scanned (a check of its own that needs no second scan)."""
         from otjournal.disk.cache import cache_key
 
         report = Snapshot(self.root)
         results: list[T] = []
         under = tuple(cache_key().values())
-        with self.reader() as r:
+        from otjournal.disk.pool import Farm
+
+        def finish(taken: list[tuple[ClientFiles, str | None, Done[T]]]) -> None:
+            for found, fingerprint, done in taken:
+                clean = not done.problems and not done.conflicts
+                if dump and fingerprint and clean:
+                    r.remember(memo, found.handle, fingerprint, [dump(done.result)])
+                report.problems += done.problems
+                report.conflicts += done.conflicts
+                results[slots.pop(found.handle)] = done.result
+
+        slots: dict[str, int] = {}  # where a client read in a worker goes in the results
+        with self.reader() as r, Farm(r, compute, () if homework else ("homework",)) as farm:
             scan = r.scan(None, RECORD_KINDS if homework else ("session",))
             report.problems += scan.problems
             for found in scan.clients:
+                if each is not None:
+                    each(found)
                 fingerprint = found.fingerprint(memo, *under, *params)
                 remembered = (
                     _checked(r.memo(memo, found.handle, fingerprint), load) if load else None
@@ -123,13 +173,11 @@ class Reads:
                 if remembered:
                     results.append(remembered[0])
                     continue
-                snap = r.snapshot(found)
-                result = compute(snap)
-                if dump and fingerprint and not snap.problems and not snap.conflicts:
-                    r.remember(memo, found.handle, fingerprint, [dump(result)])
-                report.problems += snap.problems
-                report.conflicts += snap.conflicts
-                results.append(result)
+                slots[found.handle] = len(results)
+                results.append(cast("T", None))  # filled in order as clients finish
+                farm.submit(found, fingerprint)
+                finish(farm.take())
+            finish(farm.take(everything=True))
         return results, report
 
     def sessions(
@@ -146,22 +194,41 @@ class Reads:
         from otjournal.disk.query import select
 
         report = Snapshot(self.root)
+        kept: list[FileRef] = []  # ``last``: the latest N so far, not every session
+        total = 0
         with self.reader() as r:
             scan = r.scan(handles, ("session",))
             report.problems += scan.problems
-            refs = []
             for c in scan.clients:  # copies are found within a client: see Snapshot.settle
                 mine = [f for f in r.index(c, report) if f.kind == "session"]
                 # index() set every meta; f.meta[1] is f.id without a call per file
                 if len({f.meta[1] for f in mine}) < len(mine):  # type: ignore[index]
                     mine.sort(key=_META)  # in time order, so the first copy of an id counts
                     mine = first_of_each_id(mine, lambda f: f.id, report.problems)
-                refs += mine
-            chosen = select(refs, lambda f: f.day, _META, since=since, until=until, last=last)
-            loaded = [(r.record(f), f.path) for f in chosen]
-        # Every ref chosen is a session's (only those were kept above).
+                total += len(mine)
+                kept += select(mine, _day, _META, since=since, until=until, last=last)
+                if last is not None:  # the latest N of all are among the latest N so far
+                    kept = select(kept, _day, _META, last=last)
+            if last is None:
+                kept.sort(key=_META)
+            loaded = [(r.record(f), f.path) for f in kept]
+        # Every ref kept is a session's (only those were kept above).
         found = [Loaded(cast("Session", s), path) for s, path in loaded if s is not None]
-        return found, len(refs), report
+        return found, total, report
+
+
+@dataclass
+class Survey:
+    """The whole folder read without its records (``Reads.survey``)."""
+
+    report: Snapshot  # problems and conflicts only
+    sessions: int = 0
+    homework: int = 0
+    picked: list[Path] = field(default_factory=list)
+
+
+def _day(ref: FileRef) -> date:
+    return ref.day
 
 
 def _checked(remembered: object, load: Callable[[object], T]) -> tuple[T] | None:

@@ -21,18 +21,15 @@ checked one by one: slower, the same results.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
-from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 from typing import Any
 
-from otjournal.disk.loading import ClientFiles, Reader, Snapshot
+from otjournal.disk.loading import Reader, Snapshot
 from otjournal.disk.search_text import Phrase, Snippet, Span, find, fold, phrases, snippet, words
 from otjournal.errors import UsageError
 from otjournal.model.vocab import CHECKLIST_ANSWERS, CHECKLIST_KEYS, SETTINGS
@@ -327,56 +324,40 @@ def search(reader: Reader, q: Query, parts_of: PartsOf) -> tuple[list[Result], S
     except sqlite3.Error:
         index, stored = None, {}
     params = ("search", SEARCH_FORMAT, *cache_key().values())
-    fresh: set[str] = set()
-    stale = []
-    for found in scan.clients:
-        fingerprint = _fingerprint(found, params)
+    fresh: list[str] = []
+    seen: set[str] = set()
+    rows: list[Row] = []
+    for found in scan.clients:  # one client at a time; only its matching rows are kept
+        seen.add(found.handle)
+        fingerprint = found.fingerprint(*params)
         if (
             index is not None
             and fingerprint is not None
             and stored.get(found.handle) == fingerprint
         ):
-            fresh.add(found.handle)
-        else:
-            stale.append((found, fingerprint))
-    rows: list[Row] = []
-    for found, fingerprint in stale:
+            fresh.append(found.handle)
+            continue
         snap = reader.snapshot(found)
         report.problems += snap.problems
         report.conflicts += snap.conflicts
         mine = rows_of(snap, parts_of)
-        rows += mine
+        rows += [row for row in mine if _wanted(row, q)]
         keep = fingerprint if not (snap.problems or snap.conflicts) else None
         index = _stored(index, found.handle, keep, mine)
     if index is not None and q.client is None:
-        gone = set(stored) - {c.handle for c in scan.clients}
         with contextlib.suppress(sqlite3.Error):
-            index.forget(gone)
+            index.forget(set(stored) - seen)
     if fresh and index is not None:
         try:
-            rows += [r for r in index.candidates(q) if r[0] in fresh]
-            fresh = set()
+            wanted = set(fresh)
+            rows += [r for r in index.candidates(q) if r[0] in wanted]
+            fresh = []
         except sqlite3.Error:
             pass
-    for found in scan.clients:  # the index could not answer for them: read the files
-        if found.handle in fresh:
-            rows += rows_of(reader.snapshot(found), parts_of)
+    if fresh:  # the index could not answer for them: read the files
+        for found in reader.scan(fresh).clients:
+            rows += [row for row in rows_of(reader.snapshot(found), parts_of) if _wanted(row, q)]
     return select(rows, q, os.path.abspath(reader.root)), report
-
-
-def _fingerprint(found: ClientFiles, params: tuple[object, ...]) -> str | None:
-    """``found.fingerprint``, in a few calls per client rather than a few per file (the
-    index answers for a client only while this is unchanged)."""
-    if found.problems or found.conflicts or any(f.key is None for f in found.files):
-        return None
-    try:
-        keys = array("Q", chain.from_iterable(f.key or () for f in found.files))
-    except OverflowError:  # a time before 1970: the slower, general form
-        return found.fingerprint(*params)
-    h = hashlib.sha256(repr(params).encode())
-    h.update("\0".join(f"{f.where}\0{f.kind}" for f in found.files).encode())
-    h.update(keys.tobytes())
-    return h.hexdigest()
 
 
 def _index(reader: Reader) -> Index | None:
@@ -421,16 +402,7 @@ def _newest(row: Row) -> tuple[int, str, str, int]:
 def select(rows: Iterable[Row], q: Query, root: str) -> list[Result]:
     """The rows that match, as results, newest first (a record's parts in their order);
     their paths absolute, under ``root``."""
-    chosen = []
-    for row in rows:
-        _, _, kind, _, _, name, _, _, _, day, _, facts = row
-        if bool(name) != bool(q.phrases) or (q.field is not None and name != q.field):
-            continue
-        if (q.since and day < q.since.toordinal()) or (q.until and day > q.until.toordinal()):
-            continue
-        if q.about_sessions and (kind == "homework" or not _facts_match(facts, q)):
-            continue
-        chosen.append(row)
+    chosen = [row for row in rows if _kept(row, q)]
     chosen.sort(key=_newest)
     hits: list[tuple[Row, list[Span]]] = []
     for row in chosen:  # newest first, so that --last stops reading early
@@ -453,6 +425,21 @@ def select(rows: Iterable[Row], q: Query, root: str) -> list[Result]:
         )
         for row, spans in hits
     ]
+
+
+def _kept(row: Row, q: Query) -> bool:
+    """Whether a row passes the query's filters (its text is matched by ``select``)."""
+    _, _, kind, _, _, name, _, _, _, day, _, facts = row
+    if bool(name) != bool(q.phrases) or (q.field is not None and name != q.field):
+        return False
+    if (q.since and day < q.since.toordinal()) or (q.until and day > q.until.toordinal()):
+        return False
+    return not (q.about_sessions and (kind == "homework" or not _facts_match(facts, q)))
+
+
+def _wanted(row: Row, q: Query) -> bool:
+    """A row ``select`` could choose: read files keep only these, not every row."""
+    return _kept(row, q) and (not q.phrases or find(row[8], q.phrases) is not None)
 
 
 def _facts_match(facts: str | None, q: Query) -> bool:

@@ -1,0 +1,194 @@
+"""A first run uses both cores: clients whose files must be parsed go to worker processes,
+one client per task, while the parent scans, answers unchanged clients from the cache
+and writes everything the workers learned (records, folder indexes, results) to the
+cache. Only the parent ever writes.
+
+Workers are forked, so the command's own function (often a closure over its options)
+runs in them as it is, with nothing to pickle but a client's file list going in and its
+result, problems and parsed tables coming out. Where ``fork`` is not offered (Windows,
+or ``OTJOURNAL_WORKERS=1``), or while too few files need parsing to pay for the workers'
+start, clients are read in this process as before: the output is the same either way
+(tests/test_pool.py compares them byte for byte).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from otjournal.disk import plain
+from otjournal.errors import OtjournalError
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
+
+    from otjournal.disk.cache import Key, Meta
+    from otjournal.disk.loading import Conflict, Reader, Snapshot
+    from otjournal.disk.scan import ClientFiles
+    from otjournal.errors import Problem
+
+T = TypeVar("T")
+
+START_FROM = 400  # files to parse before workers are worth their start (~30 ms each)
+AHEAD = 4  # clients in flight per worker: enough to keep each busy, few held at once
+
+
+# What a worker learned of one file: the path inside the notes folder, the file's key,
+# its kind, the table as the cache stores it (JSON text) and its index facts.
+Learned = tuple[str, "Key", str, str, "Meta"]
+
+
+@dataclass
+class Done(Generic[T]):
+    """One client read in a worker."""
+
+    result: T
+    problems: list[Problem]
+    conflicts: list[Conflict]
+    learned: list[Learned]
+
+
+# The job the workers run, set in the parent just before they are forked (a fork copies
+# it; nothing here is pickled). One job at a time: per_client is not re-entered.
+_JOB: tuple[Path, Callable[[Snapshot], Any], bool, tuple[str, ...]] | None = None
+
+
+def workers_wanted() -> int:
+    """How many workers a first run may start: OTJOURNAL_WORKERS, else the cores this
+    process may use; 1 (none) where processes cannot be forked."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = os.environ.get("OTJOURNAL_WORKERS", "")
+    if wanted.isdigit() and int(wanted) >= 1:
+        return int(wanted)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _quiet() -> None:
+    """A worker leaves Ctrl-C to the parent, which stops them all and says so once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _work(found: ClientFiles) -> Done[Any]:
+    """In a worker: one client's records read from its files, the job's result on them,
+    and every table parsed (for the parent to cache). Also parses the client's files of
+    the kinds the command does not read (``warm``), so the next command need not."""
+    from otjournal.disk.loading import Reader
+
+    assert _JOB is not None  # set before the fork
+    root, compute, learn, warm = _JOB
+    reader = Reader(root)  # no cache here: the parent writes what was learned
+    reader.learned = [] if learn else None
+    snap = reader.snapshot(found)
+    result = compute(snap)
+    if learn and warm:
+        reader.learn_files(found.handle, warm)
+    return Done(result, snap.problems, snap.conflicts, reader.learned or [])
+
+
+class Farm(Generic[T]):
+    """Clients handed out in scan order and their results taken back in the same order.
+    ``submit`` reads a client here until enough files wait to be parsed, then in workers;
+    ``take`` yields each finished client (found, fingerprint, result, problems,
+    conflicts) in the order submitted."""
+
+    def __init__(
+        self, reader: Reader, compute: Callable[[Snapshot], T], warm: tuple[str, ...]
+    ) -> None:
+        self.reader = reader
+        self.compute = compute
+        self.warm = warm
+        self.workers = workers_wanted()
+        self.waiting = 0  # files to parse, counted until the workers start
+        self.pool: Pool | None = None
+        self.pids: set[int | None] = set()
+        self.flight: deque[tuple[ClientFiles, str | None, AsyncResult[Done[T]] | Done[T]]] = deque()
+
+    def __enter__(self) -> Farm[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _JOB
+        if self.pool is not None:
+            self.pool.terminate()  # after an error, or done: no worker outlives the command
+            self.pool.join()
+            self.pool = None
+            _JOB = None
+
+    def submit(self, found: ClientFiles, fingerprint: str | None) -> None:
+        misses = found.misses()
+        if self.pool is None and misses and self.workers > 1:
+            self.waiting += misses
+            if self.waiting >= START_FROM:
+                self._start()
+        if self.pool is not None and misses:
+            self.flight.append((found, fingerprint, self.pool.apply_async(_work, (found,))))
+        else:
+            self.flight.append((found, fingerprint, self._here(found)))
+
+    def _start(self) -> None:
+        global _JOB
+        _JOB = (self.reader.root, self.compute, self.reader.cache is not None, self.warm)
+        self.pool = multiprocessing.get_context("fork").Pool(self.workers, _quiet)
+        self.pids = {p.pid for p in multiprocessing.active_children()}
+
+    def _result(self, job: AsyncResult[Done[T]]) -> Done[T]:
+        """A worker's answer. A worker that died (killed, out of memory) loses its task,
+        and a pool would wait for it for ever: that is an error instead."""
+        while True:
+            try:
+                return job.get(timeout=0.5)
+            except multiprocessing.TimeoutError:
+                if not self.pids <= {p.pid for p in multiprocessing.active_children()}:
+                    raise OtjournalError(
+                        "a worker reading the notes stopped unexpectedly; nothing was changed",
+                        hint="run the command again, or with OTJOURNAL_WORKERS=1",
+                    ) from None
+
+    def _here(self, found: ClientFiles) -> Done[T]:
+        """A client read in this process, through the cache (as before the workers)."""
+        parsing = found.misses()  # before the read, which sets what it parses
+        snap = self.reader.snapshot(found)
+        result = self.compute(snap)
+        if self.warm and parsing:
+            self.reader.warm(found.handle, self.warm)
+        return Done(result, snap.problems, snap.conflicts, [])
+
+    def full(self) -> bool:
+        return len(self.flight) >= AHEAD * self.workers
+
+    def take(self, everything: bool = False) -> list[tuple[ClientFiles, str | None, Done[T]]]:
+        """The clients finished at the front (all of them with ``everything``; else only
+        while more than a few are in flight, oldest first)."""
+        out = []
+        while self.flight and (everything or self.full() or not _pending(self.flight[0][2])):
+            found, fingerprint, job = self.flight.popleft()
+            done = job if isinstance(job, Done) else self._result(job)
+            if done.learned:
+                self.reader.absorb(found, done.learned, self.warm)
+            out.append((found, fingerprint, done))
+        return out
+
+
+def _pending(job: object) -> bool:
+    return not isinstance(job, Done) and not job.ready()  # type: ignore[attr-defined]
+
+
+def learned_row(
+    inside: str, key: Key, kind: str, table: dict[str, Any], meta: Meta
+) -> Learned | None:
+    """What a worker sends back for one parsed file (the cache's own JSON form); None for
+    a table the cache would not keep."""
+    try:
+        return (inside, key, kind, plain.dumps(table), meta)
+    except ValueError:
+        return None

@@ -1,0 +1,312 @@
+"""Which files a notes folder holds, one client at a time: step 1 of a read (loading.py).
+
+A scan lists and stats the files (no file is opened) and sets aside sync-conflict copies
+and symlinks. It yields one client's files at a time, so a command over the whole
+journal holds one client's file list (and one client's folder indexes from the cache),
+never every file at once: memory stays flat however large the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from array import array
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
+from operator import attrgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of
+from otjournal.errors import Problem
+from otjournal.model.ids import handle_problem
+
+if TYPE_CHECKING:
+    from otjournal.disk.loading import Record
+
+CLIENTS = "clients"
+CLIENT_FILE = "client.toml"
+SESSIONS = "sessions"
+HOMEWORK = "homework"
+FOLDERS = {"session": SESSIONS, "homework": HOMEWORK}
+RECORD_KINDS = ("session", "homework")
+PRELOAD = 50  # clients whose folder indexes are fetched in one query (and held at once)
+PROGRESS_FROM = 1000  # files to parse (estimated) before a progress bar is worth showing
+
+_NAME = attrgetter("name")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A sync tool's conflict copy (or a file with git conflict markers) set aside."""
+
+    path: Path
+    original: Path
+    tool: str
+
+
+@dataclass(slots=True)
+class FileRef:
+    """A file found by a scan: its kind, identity, and what the cache knows of it."""
+
+    kind: str  # "client", "session" or "homework"
+    where: str  # the path as a string: a scan makes thousands, Path objects cost
+    key: Key | None
+    meta: Meta | None = None  # from the cache when the key matched, or once parsed
+    record: Record | None = None  # kept by ``index`` only when no cache can find it
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
+
+    @property
+    def id(self) -> str:
+        # Only asked of a ref ``index`` gave (its meta is set); no check in this hot path.
+        return self.meta[1]  # type: ignore[index]
+
+    @property
+    def day(self) -> date:
+        return date.fromordinal(self.meta[2])  # type: ignore[index]  # as ``id``
+
+
+@dataclass
+class ClientFiles:
+    """One client folder as a scan found it (client.toml first, records by name)."""
+
+    handle: str
+    files: list[FileRef]
+    problems: list[Problem] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def fingerprint(self, *params: object) -> str | None:
+        """Changes whenever any file here changes (or one comes or goes); None when a file
+        could not be stat'ed or was set aside, so nothing derived is remembered. Built in
+        a few calls per client, not a few per file (every warm read makes one)."""
+        if self.problems or self.conflicts or any(f.key is None for f in self.files):
+            return None
+        h = hashlib.sha256(repr(params).encode())
+        h.update("\0".join(f"{f.where}\0{f.kind}" for f in self.files).encode())
+        try:
+            h.update(array("Q", chain.from_iterable(f.key or () for f in self.files)).tobytes())
+        except OverflowError:  # a time before 1970: the slower, general form
+            h.update(repr([f.key for f in self.files]).encode())
+        return h.hexdigest()
+
+    def misses(self) -> int:
+        return sum(f.meta is None and f.key is not None for f in self.files)
+
+
+@dataclass
+class Scan:
+    """A scan under way: ``clients`` yields one client's files at a time (once: read each
+    client before asking for the next); ``count`` of them in all."""
+
+    clients: Iterator[ClientFiles]
+    problems: list[Problem]  # about the clients folder itself (misnamed folders)
+    count: int
+
+
+class Progress(Protocol):
+    """A progress bar counting clients (shown when many files must be parsed)."""
+
+    def start(self, total: int) -> None: ...
+    def advance(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+def handles(root: Path) -> list[str]:
+    """Handles of client folders, without reading any file."""
+    try:
+        entries = sorted(os.scandir(root / CLIENTS), key=_NAME)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [e.name for e in entries if e.is_dir() and not handle_problem(e.name)]
+
+
+def misnamed_folders(root: Path) -> list[Problem]:
+    try:
+        entries = list(os.scandir(root / CLIENTS))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    problems = []
+    for e in entries:
+        if e.name.startswith(".") or not e.is_dir():
+            continue
+        problem = handle_problem(e.name)
+        if problem:
+            problems.append(
+                Problem(
+                    Path(e.path),
+                    f"not read: {problem}",
+                    severity="warning",
+                    hint="rename the folder to a valid handle",
+                )
+            )
+    return problems
+
+
+class Scanner:
+    """Stats one client folder at a time against the folder indexes the cache holds,
+    and writes back the indexes that changed once the client has been read (its
+    records' facts are known then)."""
+
+    def __init__(self, root: Path, cache: RecordCache | None) -> None:
+        self.cache = cache
+        self._base = str(root)
+        self._inside = len(self._base) + 1  # cache rows are keyed by the path inside root
+        # Folders whose index in the cache is out of date: written back after the client.
+        self._stale: list[tuple[str, list[FileRef], Index]] = []
+
+    def each(
+        self, chosen: list[str], kinds: Sequence[str], progress: Progress | None
+    ) -> Generator[ClientFiles, None, None]:
+        """Each client's files in turn. The progress bar counts clients; it starts once
+        the files to parse so far, scaled to every client, reach ``PROGRESS_FROM``."""
+        showing, misses = False, 0
+        try:
+            for n, handle in enumerate(chosen, 1):
+                if self.cache is not None and handle not in self.cache.preloaded:
+                    self.cache.preload(*chosen[n - 1 : n - 1 + PRELOAD])
+                found = self.client(handle, kinds)
+                if progress is not None and not showing:
+                    misses += found.misses()
+                    if misses * len(chosen) >= PROGRESS_FROM * n:
+                        progress.start(len(chosen))
+                        showing = True
+                        for _ in range(n - 1):
+                            progress.advance()
+                yield found
+                self.write_back()
+                if showing and progress is not None:
+                    progress.advance()
+        finally:  # run out, or closed by the reader
+            if showing and progress is not None:
+                progress.stop()
+
+    def write_back(self) -> None:
+        """The indexes of folders whose files came, went or changed, as now known."""
+        if self.cache is not None:
+            for folder, refs, known in self._stale:
+                now = {f.where.rsplit("/", 1)[1]: (f.key, f.meta) for f in refs if f.meta and f.key}
+                # A file still there but not read yet (a worker has it, pool.py) keeps
+                # its row: the row's key says whether it is still the file's.
+                there = {f.where.rsplit("/", 1)[1] for f in refs}
+                gone = [f"{folder}/{name}" for name in known if name not in there]
+                self.cache.put_index(folder, now, gone)
+        self._stale = []
+
+    def reindex(self, refs: list[FileRef]) -> None:
+        """The indexes of the folders these refs fill (every file of each), written again
+        once their facts are known: a worker's client is read after its scan moved on."""
+        if self.cache is None:
+            return
+        folders: dict[str, Index] = {}
+        for f in refs:
+            folder, _, name = f.where[self._inside :].rpartition("/")
+            entries = folders.setdefault(folder, {})
+            if f.meta and f.key:
+                entries[name] = (f.key, f.meta)
+        for folder, index in folders.items():
+            self.cache.put_index(folder, index, [])
+
+    def client(self, handle: str, kinds: Sequence[str]) -> ClientFiles:
+        inside = f"{CLIENTS}/{handle}"
+        folder = f"{self._base}/{inside}"  # strings, not Paths: a scan makes thousands
+        found = ClientFiles(handle, [])
+        path = f"{folder}/{CLIENT_FILE}"
+        known = self._known(inside)
+        try:
+            key: Key | None = key_of(os.lstat(path))
+        except OSError:
+            key = None  # missing: reading it says so
+        hit = known.get(CLIENT_FILE)
+        found.files.append(FileRef("client", path, key, hit[1] if hit and hit[0] == key else None))
+        self._note_folder(inside, found, 0, known)
+        try:
+            names = sorted(
+                n
+                for n in os.listdir(folder)
+                if n.endswith(".toml") and n != CLIENT_FILE and not n.startswith(".")
+            )
+        except OSError:
+            names = []
+        for name in names:
+            from otjournal.disk.conflicts import conflict_copy  # only for a stray file: rare
+
+            copy = conflict_copy(name[: -len(".toml")], client_folder=True)
+            original = Path(folder, f"{copy.original_stem}.toml" if copy else CLIENT_FILE)
+            set_aside(
+                found, Conflict(Path(folder, name), original, copy.tool if copy else "unknown tool")
+            )
+        for kind in kinds:
+            self._records(found, kind, f"{inside}/{FOLDERS[kind]}")
+        return found
+
+    def _known(self, folder: str) -> Index:
+        return self.cache.index(folder) if self.cache is not None else {}
+
+    def _note_folder(self, folder: str, found: ClientFiles, start: int, known: Index) -> None:
+        """Remember a folder whose index must be written back (files came, went or changed)."""
+        refs = found.files[start:]
+        hits = sum(f.meta is not None for f in refs)
+        if self.cache is not None and (hits < len(refs) or hits < len(known)):
+            self._stale.append((folder, refs, known))
+
+    def _records(self, found: ClientFiles, kind: str, folder: str) -> None:
+        absolute = f"{self._base}/{folder}"
+        try:
+            with os.scandir(absolute) as listing:
+                entries = list(listing)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError as exc:
+            found.problems.append(Problem(Path(absolute), f"cannot read folder: {exc.strerror}"))
+            return
+        entries.sort(key=_NAME)
+        known = self._known(folder)
+        files, start = found.files, len(found.files)
+        for e in entries:  # the hot loop of every read: kept lean
+            name = e.name
+            if not name.endswith(".toml") or name.startswith("."):
+                continue
+            if e.is_symlink():
+                found.problems.append(
+                    Problem(Path(e.path), "not read: a symlink", severity="warning")
+                )
+                continue
+            hit = known.get(name)
+            # A name the index holds was a record's when indexed, and whether a name is a
+            # conflict copy depends on the name alone: only new names need the patterns.
+            if hit is None:
+                from otjournal.disk.conflicts import conflict_copy
+
+                copy = conflict_copy(name[:-5])
+                if copy is not None:
+                    original = Path(absolute, f"{copy.original_stem}.toml")
+                    set_aside(found, Conflict(Path(e.path), original, copy.tool))
+                    continue
+            try:
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                files.append(FileRef(kind, e.path, None))  # reading it says what is wrong
+                continue
+            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
+        self._note_folder(folder, found, start, known)
+
+
+def set_aside(found: ClientFiles, conflict: Conflict) -> None:
+    """A conflict copy is never loaded (it would count twice) and never hidden."""
+    found.conflicts.append(conflict)
+    found.problems.append(
+        Problem(
+            conflict.path,
+            f"a sync conflict copy ({conflict.tool}) of {conflict.original.name}: it is not "
+            "counted until resolved",
+            line=1,
+            column=1,
+            hint="run 'otj conflicts' to compare and resolve",
+        )
+    )

@@ -1,0 +1,143 @@
+"""A first run parses in worker processes (disk/pool.py): what every command says is
+byte for byte what one process says, warm or without a cache, on a journal with bad
+files, conflict copies, a symlink, a misnamed folder, git markers and shared ids; what
+the workers parsed lands in the cache, so the next command parses nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from otjournal.cli import app
+from otjournal.disk import pool, tomlio
+from tests import test_scan_stream
+
+# The commands that read every client through Reads.per_client.
+COMMANDS = (
+    ["trends"],
+    ["trends", "--json"],
+    ["check"],
+    ["check", "--json"],
+    ["due"],
+    ["due", "--json"],
+    ["homework", "list"],
+)
+messy = test_scan_stream.messy  # the same troubled journal
+BAD = ("bad00", "bad01", "marks")  # files that never read, so are parsed every time
+
+
+@pytest.fixture
+def workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Workers from the first file to parse; the starts are counted."""
+    started: list[int] = []
+    real = pool.Farm._start
+
+    def start(self: pool.Farm[object]) -> None:
+        started.append(self.workers)
+        real(self)
+
+    monkeypatch.setattr(pool, "START_FROM", 1)
+    monkeypatch.setattr(pool.Farm, "_start", start)
+    monkeypatch.setenv("OTJOURNAL_WORKERS", "2")
+    return started
+
+
+def run(runner, args: list[str]) -> tuple[int, str]:
+    result = runner.invoke(app, args)
+    return result.exit_code, result.output
+
+
+def test_workers_say_exactly_what_one_process_says(
+    runner, messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    for args in COMMANDS:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "-".join(args)))
+        monkeypatch.setenv("OTJOURNAL_WORKERS", "2")
+        cold = run(runner, args)
+        warm = run(runner, args)
+        monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
+        bare_in_workers = run(runner, args)
+        monkeypatch.setenv("OTJOURNAL_WORKERS", "1")
+        bare = run(runner, args)
+        monkeypatch.delenv("OTJOURNAL_NO_CACHE")
+        assert cold == warm == bare_in_workers == bare, args
+    assert workers and set(workers) == {2}  # the cold runs did use workers
+
+
+def test_what_workers_parse_lands_in_the_cache(
+    runner, messy: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    parsed: list[str] = []
+    real = tomlio.parse
+    monkeypatch.setattr(
+        tomlio, "parse", lambda raw, path="": parsed.append(path) or real(raw, path)
+    )
+    files = [p for p in messy.rglob("*.toml") if "clients" in p.parts]
+    run(runner, ["trends"])  # sessions only: the workers parse homework for the cache too
+    assert workers == [2]
+    assert len(parsed) < len(files) / 2  # most of the parsing happened in the workers
+    parsed.clear()
+    monkeypatch.setattr(pool, "START_FROM", 50)  # more than the files that never read
+    run(runner, ["check"])
+    run(runner, ["search", "laces"])
+    run(runner, ["list", "-n", "3"])
+    assert parsed and all(Path(p).stem.endswith(BAD) for p in parsed)
+    assert workers == [2]  # nothing left to parse but the bad files: no second start
+
+
+def test_a_warm_run_starts_no_worker(
+    runner, messy: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    monkeypatch.setattr(pool, "START_FROM", 50)  # more than the files that never read
+    run(runner, ["check"])
+    assert workers == [2]
+    run(runner, ["check"])
+    run(runner, ["trends"])
+    assert workers == [2]
+
+
+def test_one_worker_wanted_reads_in_this_process(
+    runner, messy: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    monkeypatch.setenv("OTJOURNAL_WORKERS", "1")
+    assert pool.workers_wanted() == 1
+    assert run(runner, ["trends"])[0] == 0
+    assert workers == []
+
+
+def test_a_failure_in_a_worker_is_the_commands_failure(
+    runner, messy: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    from otjournal.numbers import session
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("a bug in a worker")
+
+    monkeypatch.setattr(session, "overview_row", broken)
+    result = runner.invoke_crashing(app, ["trends"])
+    assert isinstance(result.exception, RuntimeError)
+    assert workers == [2]
+
+
+def test_a_worker_killed_is_an_error_not_a_wait(
+    runner, messy: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    import os
+    import signal
+
+    from otjournal.numbers import session
+
+    parent = os.getpid()
+    real = session.overview_row
+
+    def killed(*args: object, **kwargs: object) -> object:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(session, "overview_row", killed)
+    result = runner.invoke(app, ["trends"])
+    assert result.exit_code == 1
+    assert "a worker reading the notes stopped unexpectedly" in result.output
+    assert workers == [2]
