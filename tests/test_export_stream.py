@@ -14,6 +14,7 @@ from random import Random
 import pytest
 
 from otjournal.cli import app
+from otjournal.disk.loading import Snapshot
 from otjournal.disk.store import Journal
 from otjournal.numbers import export as exporting
 from otjournal.numbers.export_write import write_csv, write_json
@@ -25,11 +26,11 @@ DEMO_END = "2026-06-30"
 NO_CACHE = {"OTJOURNAL_NO_CACHE": "1"}
 
 
-def in_memory(root: Path, table: str, day: date, *args: str) -> tuple[bytes, bytes]:
+def in_memory(root: Path | Snapshot, table: str, day: date, *args: str) -> tuple[bytes, bytes]:
     """Today's whole-journal path: every record loaded, rows made, then written."""
     client = args[args.index("--client") + 1] if "--client" in args else None
     since = date.fromisoformat(args[args.index("--since") + 1]) if "--since" in args else None
-    snap = Journal(root).load([client] if client else None)
+    snap = root if isinstance(root, Snapshot) else Journal(root).load()
     columns, rows = exporting.rows(table, snap, client=client, since=since, until=None, today=day)
     return exporting.to_csv(columns, rows), exporting.to_json(columns, rows)
 
@@ -59,10 +60,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def whole(demo: Path) -> Snapshot:
+    """The demo read whole, once for the module (it is never changed)."""
+    return Journal(demo).load()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("table", TABLES)
-def test_a_2000_session_journal_streams_what_the_whole_journal_gives(runner, clock, demo, table):
+def test_a_2000_session_journal_streams_what_the_whole_journal_gives(
+    runner, clock, demo, whole, table
+):
     day = clock.now().date()
-    want_csv, want_json = in_memory(demo, table, day)
+    want_csv, want_json = in_memory(whole, table, day)
     assert want_csv.count(b"\r\n") > 20  # rows, not only a header
     for run in ("cold", "warm"):
         assert streamed(runner, demo, table, "csv")[0] == want_csv, run
@@ -72,11 +82,12 @@ def test_a_2000_session_journal_streams_what_the_whole_journal_gives(runner, clo
     # A period and one client: filtered from the rows kept, as the whole journal filters.
     handle = sorted(p.name for p in (demo / "clients").iterdir())[1]
     for args in (("--since", "2026-05-01"), ("--client", handle)):
-        want_csv, want_json = in_memory(demo, table, day, *args)
+        want_csv, want_json = in_memory(whole, table, day, *args)
         assert streamed(runner, demo, table, "csv", *args)[0] == want_csv, args
         assert streamed(runner, demo, table, "json", *args)[0] == want_json, args
 
 
+@pytest.mark.slow
 def test_after_one_session_changed_only_its_rows_change(runner, clock, demo, tmp_path):
     root = tmp_path / "demo"
     shutil.copytree(demo, root)
@@ -91,9 +102,9 @@ def test_after_one_session_changed_only_its_rows_change(runner, clock, demo, tmp
     target.write_text(
         text.replace("duration_min = ", "duration_min = 1", 1), encoding="utf-8"
     )  # 45 becomes 145: a longer session, the same file otherwise
-    changed = 0
+    changed, snap = 0, Journal(root).load()
     for table in TABLES:
-        want_csv, want_json = in_memory(root, table, day)
+        want_csv, want_json = in_memory(snap, table, day)
         assert streamed(runner, root, table, "csv")[0] == want_csv, table
         assert streamed(runner, root, table, "json")[0] == want_json, table
         changed += b",145," in want_csv
@@ -170,13 +181,16 @@ def test_a_client_gone_takes_its_kept_rows_along(runner, clock, troubled):
     assert streamed(runner, troubled, "sessions", "csv")[0] == want_csv
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table", ["sessions", "homework-plan"])
-def test_deidentified_rows_stream_as_the_whole_journal_gives_them(runner, clock, demo, table):
+def test_deidentified_rows_stream_as_the_whole_journal_gives_them(
+    runner, clock, demo, whole, table
+):
     from otjournal.cli.common import read_config
     from otjournal.views.deidentify import deidentify_rows
 
     day = clock.now().date()
-    snap = Journal(demo).load()
+    snap = whole
     columns, rows = exporting.rows(table, snap, client=None, since=None, until=None, today=day)
     config = read_config()
     names = (*config.deidentify_names, config.practitioner)

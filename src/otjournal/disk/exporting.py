@@ -45,7 +45,7 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS export_rows_order ON export_rows (name, moment, id, client, seq)",
     "CREATE INDEX IF NOT EXISTS export_rows_client ON export_rows (name, client)",
 )
-BATCH = 2000  # rows made before they are written: bounds memory on a first run
+BATCH = 500  # rows made before they are written: bounds memory on a first run
 ORDER = " ORDER BY moment, id, client, seq"
 # A client's stored rows as this module writes them: anything else is a miss.
 _CHECK = (
@@ -56,7 +56,7 @@ _CHECK = (
     "THEN json_type(data) != 'array' OR json_array_length(data) != ? ELSE 1 END) "
     "FROM export_rows WHERE name = ? GROUP BY client"
 )
-_SCALARS = (str, int, float, bool, type(None))
+_SCALARS = frozenset((str, int, float, bool, type(None)))  # what json.loads gives, less list, dict
 Row = tuple[int, str, int, int, str | None, str]  # moment, id, day, seq, author, data
 
 
@@ -142,7 +142,7 @@ class Export:
         if (
             type(values) is not list
             or len(values) != len(self.columns)
-            or not all(isinstance(v, _SCALARS) for v in values)
+            or not _SCALARS.issuperset(map(type, values))
         ):
             raise StoreError(
                 "the export's rows in the cache changed while being read; nothing more was written",
