@@ -28,10 +28,10 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from otjournal.disk.loading import RECORD_KINDS, Reader, Scan, Snapshot, meta_of
-from otjournal.errors import StoreError
+from otjournal.disk.loading import RECORD_KINDS, ClientFiles, Reader, Snapshot, meta_of
+from otjournal.errors import Problem, StoreError
 
 if TYPE_CHECKING:
     from otjournal.disk.reads import Reads
@@ -58,6 +58,17 @@ _CHECK = (
 )
 _SCALARS = frozenset((str, int, float, bool, type(None)))  # what json.loads gives, less list, dict
 Row = tuple[int, str, int, int, str | None, str]  # moment, id, day, seq, author, data
+
+
+class Scanned(Protocol):
+    """What ``Reader.scan`` gives: each client's files (asked for once, in turn) and the
+    problems of the clients folder itself."""
+
+    @property
+    def clients(self) -> Iterable[ClientFiles]: ...
+
+    @property
+    def problems(self) -> list[Problem]: ...
 
 
 @dataclass
@@ -233,7 +244,7 @@ class _Maker:
     params: tuple[object, ...]
 
     def build(
-        self, db: sqlite3.Connection, scan: Scan, *, everyone: bool = False, memo: bool = True
+        self, db: sqlite3.Connection, scan: Scanned, *, everyone: bool = False, memo: bool = True
     ) -> Snapshot:
         """Make the rows of every client the scan finds (in turn, each read before the
         next is asked for) that are not already kept under its fingerprint; what could
