@@ -17,7 +17,7 @@ from otjournal.cli import app
 from otjournal.disk.loading import Snapshot
 from otjournal.disk.store import Journal
 from otjournal.numbers import export as exporting
-from otjournal.numbers.export_write import write_csv, write_json
+from otjournal.numbers.export_write import CsvLine, json_object, write_csv, write_json
 from tests.conftest import TZ, make_client, make_session
 from tests.helpers import Runner, sqlite
 
@@ -163,14 +163,16 @@ def test_rows_in_the_cache_that_are_not_what_was_written_are_made_again(
     runner, clock, troubled, isolated_home
 ):
     day = clock.now().date()
-    want_csv, _ = in_memory(troubled, "goals", day)
+    want_csv, want_json = in_memory(troubled, "goals", day)
     assert streamed(runner, troubled, "goals", "csv")[0] == want_csv
     [cache] = list((isolated_home / "cache").rglob("records-*.sqlite"))
-    with sqlite(cache) as db:
-        n = db.execute("UPDATE export_rows SET data = '[1' WHERE client = 'noah-t'").rowcount
-        db.execute("UPDATE export_rows SET data = '[[1]]' WHERE client = 'mia-k'")
-    assert n
-    assert streamed(runner, troubled, "goals", "csv")[0] == want_csv
+    # noah-t is the one client without a problem: its rows are kept, the others made again
+    for damage in ("data = '[1'", "data = '[[1]]'", "csv = 1", "json = NULL", "json = '[]'"):
+        with sqlite(cache) as db:
+            n = db.execute(f"UPDATE export_rows SET {damage} WHERE client = 'noah-t'").rowcount
+        assert n, damage
+        assert streamed(runner, troubled, "goals", "csv")[0] == want_csv, damage
+        assert streamed(runner, troubled, "goals", "json")[0] == want_json, damage
 
 
 def test_a_client_gone_takes_its_kept_rows_along(runner, clock, troubled):
@@ -226,10 +228,11 @@ def test_a_file_is_written_whole_and_says_how_many_rows(runner, clock, troubled,
 def test_the_writers_lay_out_what_to_csv_and_to_json_do(rows):
     columns = ["text", "number", "flag"]
     as_dicts = [dict(zip(columns, r, strict=True)) for r in rows]
+    line = CsvLine()
     for bom in (False, True):
         out = io.BytesIO()
-        assert write_csv(out, columns, iter(rows), bom) == len(rows)
+        assert write_csv(out, columns, (line(r) for r in rows), bom) == len(rows)
         assert out.getvalue() == exporting.to_csv(columns, as_dicts, bom)
     out = io.BytesIO()
-    assert write_json(out, columns, iter(rows)) == len(rows)
+    assert write_json(out, columns, (json_object(columns, r) for r in rows)) == len(rows)
     assert out.getvalue() == exporting.to_json(columns, as_dicts)

@@ -270,13 +270,15 @@ def _exported(
     streamed in order (disk/exporting.py)."""
     from otjournal.disk.exporting import exported
     from otjournal.numbers import export as exporting
+    from otjournal.numbers.export_write import CsvLine, json_object
 
-    kind = exporting.record_kind(table)
+    kind, columns, csv_line = exporting.record_kind(table), exporting.columns(table), CsvLine()
     return exported(
         j,
         table,
-        [c for c, _ in exporting.TABLES[table]],
+        columns,
         lambda snap, handle: exporting.by_record(table, snap, handle, since, until, day),
+        lambda values: (csv_line(values), json_object(columns, values)),
         dated=kind,
         # A per-client table counts over the period up to today: kept for those only.
         params=() if kind else tuple(d.isoformat() if d else None for d in (since, until, day)),
@@ -286,18 +288,20 @@ def _exported(
     )
 
 
-def _export_rows(ex: Export, deidentify: bool, shift_dates: bool) -> Iterator[list[Any]]:
-    """The rows in order; de-identified, the client column numbered as first seen."""
+def _export_lines(ex: Export, fmt: str, deidentify: bool, shift_dates: bool) -> Iterator[str]:
+    """The rows in order, each a CSV line or JSON object: as rendered when made, or
+    de-identified (the client column numbered as first seen) and rendered here."""
     if not deidentify:
-        yield from ex.rows()
+        yield from ex.lines(fmt)
         return
+    from otjournal.numbers.export_write import CsvLine, json_object
     from otjournal.views.export_deid import ParticipantCodes
 
-    codes, at = ParticipantCodes(), ex.columns.index("client")
+    codes, at, csv_line = ParticipantCodes(), ex.columns.index("client"), CsvLine()
     for values in ex.rows(_deidentifying(ex, shift_dates)):
         if isinstance(values[at], str):
             values[at] = codes.code(values[at])
-        yield values
+        yield csv_line(values) if fmt == "csv" else json_object(ex.columns, values)
 
 
 def export_cmd(
@@ -346,8 +350,8 @@ def export_cmd(
     last = parse_day(until, day, "--until") if until else None
     with _exported(j, table, client, first, last, day) as ex:
         note_problems(ex.report)
-        rows = _export_rows(ex, deidentify, shift_dates)
+        lines = _export_lines(ex, fmt, deidentify, shift_dates)
         if fmt == "csv":
-            _write_streamed(output, lambda fh: write_csv(fh, ex.columns, rows, bom), "{n} rows")
+            _write_streamed(output, lambda fh: write_csv(fh, ex.columns, lines, bom), "{n} rows")
         else:
-            _write_streamed(output, lambda fh: write_json(fh, ex.columns, rows), "{n} rows")
+            _write_streamed(output, lambda fh: write_json(fh, ex.columns, lines), "{n} rows")

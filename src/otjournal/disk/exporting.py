@@ -41,7 +41,7 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS export_clients (name TEXT, client TEXT, fingerprint TEXT, "
     "rows INT, PRIMARY KEY (name, client))",
     "CREATE TABLE IF NOT EXISTS export_rows (name TEXT, client TEXT, moment INT, id TEXT, "
-    "day INT, seq INT, author TEXT, data TEXT)",
+    "day INT, seq INT, author TEXT, data TEXT, csv TEXT, json TEXT)",
     "CREATE INDEX IF NOT EXISTS export_rows_order ON export_rows (name, moment, id, client, seq)",
     "CREATE INDEX IF NOT EXISTS export_rows_client ON export_rows (name, client)",
 )
@@ -53,11 +53,16 @@ _CHECK = (
     "OR typeof(day) != 'integer' OR typeof(seq) != 'integer' "
     "OR (author IS NOT NULL AND typeof(author) != 'text') "
     "OR CASE WHEN typeof(data) = 'text' AND json_valid(data) "
-    "THEN json_type(data) != 'array' OR json_array_length(data) != ? ELSE 1 END) "
+    "THEN json_type(data) != 'array' OR json_array_length(data) != ? ELSE 1 END "
+    "OR typeof(csv) != 'text' OR substr(csv, -2) != char(13, 10) "
+    "OR CASE WHEN typeof(json) = 'text' AND json_valid(json) "
+    "THEN json_type(json) != 'object' ELSE 1 END) "
     "FROM export_rows WHERE name = ? GROUP BY client"
 )
 _SCALARS = frozenset((str, int, float, bool, type(None)))  # what json.loads gives, less list, dict
-Row = tuple[int, str, int, int, str | None, str]  # moment, id, day, seq, author, data
+# moment, id, day, seq, author; the values (a JSON array), the CSV line, the JSON object
+Row = tuple[int, str, int, int, str | None, str, str, str]
+Render = Callable[[list[Any]], tuple[str, str]]  # a row's CSV line and JSON object
 
 
 class Scanned(Protocol):
@@ -104,6 +109,17 @@ class Export:
             if ref is not None and ref.kind == "client":
                 record = self.reader.record(ref)
         return cast("Client | None", record)
+
+    def lines(self, fmt: str) -> Iterator[str]:
+        """Each row as rendered when made, in the table's order: its CSV line ("csv")
+        or JSON object ("json")."""
+        try:
+            for (text,) in self._select("csv" if fmt == "csv" else "json", ORDER):
+                if type(text) is not str:
+                    raise _changed()
+                yield text
+        except sqlite3.Error as exc:
+            raise _unreadable(exc) from None
 
     def rows(
         self, per_client: Callable[[str], Callable[[dict[str, Any]], dict[str, Any]]] | None = None
@@ -162,6 +178,13 @@ class Export:
         return values
 
 
+def _changed() -> StoreError:
+    return StoreError(
+        "the export's rows in the cache changed while being read; nothing more was written",
+        hint="run the command again (or with OTJOURNAL_NO_CACHE=1)",
+    )
+
+
 def _unreadable(exc: sqlite3.Error) -> StoreError:
     return StoreError(
         f"the export's rows could not be read back ({exc}); nothing more was written",
@@ -192,6 +215,7 @@ def exported(
     table: str,
     columns: list[str],
     make: Make,
+    render: Render,
     *,
     dated: str | None,
     params: tuple[object, ...] = (),
@@ -200,12 +224,12 @@ def exported(
     until: date | None,
 ) -> Iterator[Export]:
     """``table``'s rows (of ``client`` only, when given) within the dates, made one client
-    at a time by ``make`` and kept where they can be streamed in order (see the module's
-    doc). ``dated``: the kind of record the rows are of ("session" or "homework"; None:
-    one client's rows, by client, never filtered by date); ``params``: what else the rows
-    depend on (a per-client table's period)."""
+    at a time by ``make``, rendered by ``render`` and kept where they can be streamed in
+    order (see the module's doc). ``dated``: the kind of record the rows are of
+    ("session" or "homework"; None: one client's rows, by client, never filtered by
+    date); ``params``: what else the rows depend on (a per-client table's period)."""
     with journal.reader() as r:
-        maker = _Maker(r, table, columns, make, dated, params)
+        maker = _Maker(r, table, columns, make, render, dated, params)
         handles, everyone = ([client] if client else None), client is None
         shared = r.cache.connection() if r.cache is not None else None
         db, report = None, Snapshot(r.root)
@@ -240,6 +264,7 @@ class _Maker:
     table: str
     columns: list[str]
     make: Make
+    render: Render
     dated: str | None
     params: tuple[object, ...]
 
@@ -309,9 +334,17 @@ class _Maker:
                 moment, rid, day = meta_of(self.dated, record)
             for seq, row in enumerate(made):
                 author = row.get("written_by")
-                data = _dumps([row[c] for c in self.columns])
+                values = [row[c] for c in self.columns]
                 out.append(
-                    (moment, rid, day, seq, author if isinstance(author, str) else None, data)
+                    (
+                        moment,
+                        rid,
+                        day,
+                        seq,
+                        author if isinstance(author, str) else None,
+                        _dumps(values),
+                        *self.render(values),
+                    )
                 )
         return out
 
@@ -332,7 +365,7 @@ def _write(
         for handle, fingerprint, made in pending:
             db.execute("DELETE FROM export_rows WHERE name = ? AND client = ?", (name, handle))
             db.executemany(
-                "INSERT INTO export_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO export_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(name, handle, *row) for row in made],
             )
             db.execute(

@@ -141,6 +141,10 @@ TABLES = {
 PER_CLIENT = ("goal-list", "homework-plan", "supports")  # one client's rows, by client
 
 
+def columns(table: str) -> list[str]:
+    return [c for c, _ in TABLES[table]]
+
+
 def record_kind(table: str) -> str | None:
     """The kind of record a table's rows are of, in time order (None: by client)."""
     return None if table in PER_CLIENT else "homework" if table == "homework" else "session"
