@@ -1,11 +1,11 @@
 """``otj export`` streamed: rows written as they go, memory flat in the journal's size.
 
-Each client's rows are made on its own (numbers/export.py, from that client's records
-only) and kept in SQLite with the facts that order them: the record's moment and id,
-then the client and the row's place. One ``SELECT … ORDER BY moment, id, client, seq``
-then gives them in the order of the whole journal read at once (``Snapshot.settle``
-sorts by start and id; two clients' notes sharing both keep the clients' order), or by
-client for the per-client tables (every row's moment is 0 there).
+Each client's rows are made on its own (by the caller: numbers/export.by_record, from
+that client's records only) and kept in SQLite with the facts that order them: the
+record's moment and id, then the client and the row's place. One ``SELECT … ORDER BY
+moment, id, client, seq`` then gives them in the order of the whole journal read at once
+(``Snapshot.settle`` sorts by start and id; two clients' notes sharing both keep the
+clients' order), or by client for the per-client tables (every row's moment is 0 there).
 
 With the derived cache (cache.py) the rows live in its database (``export_rows``, with
 ``export_clients`` holding each client's fingerprint: every file of that client, and for
@@ -16,8 +16,10 @@ a symlinked folder) the same rows go into a private temporary SQLite file that i
 when the export ends: the same code, the same order, the same bytes, at the cost of
 making every client's rows again (memory: SQLite's page cache, about 2 MB).
 
-Rows are stored as JSON arrays (plain data, no pickle); one that is not what this module
-writes makes its client a miss, and is made again.
+A row is stored as plain text (no pickle): its values as a JSON array (read back for
+``--deidentify``), and its CSV line and JSON object as rendered when it was made, so a
+warm export only copies text out. A row that is not of the shape this module writes
+(checked in one query before streaming) makes its client a miss, made again.
 """
 
 from __future__ import annotations
