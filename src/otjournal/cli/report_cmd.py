@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 
@@ -20,8 +21,15 @@ from otjournal.cli.common import (
 from otjournal.errors import StoreError, UsageError
 
 if TYPE_CHECKING:
-    from otjournal.disk.loading import Snapshot
+    from contextlib import AbstractContextManager
+    from datetime import date
+
+    from otjournal.disk.exporting import Export
+    from otjournal.disk.store import Journal
     from otjournal.numbers.period import ReportPeriod
+
+# Each client's row changer, made once per client (see disk/exporting.Export.rows).
+PerClient = Callable[[str], Callable[[dict[str, Any]], dict[str, Any]]]
 
 
 ExportDeidentifyOpt = Annotated[
@@ -69,6 +77,14 @@ def _write_output(output: str, data: bytes, what: str, force: bool | None = None
         fsio.replace_checked(path, data, seen, _REPLACE_LIMIT)
         out().print(f"Wrote {what} to {path} (replacing the file there)", highlight=False)
         return
+    hint = _new_file(path, force)
+    if fsio.create_named(path.parent, path.name, data) is None:
+        raise UsageError(f"{path} exists", hint=hint)
+    out().print(f"Wrote {what} to {path}", highlight=False)
+
+
+def _new_file(path: Path, force: bool | None) -> str:
+    """Refuse a name taken or a folder missing; the hint for a name taken later."""
     hint = "otjournal never overwrites a file: choose a new name"
     if force is not None and path.is_file() and not path.is_symlink():
         hint += ", or add --force to replace it"
@@ -76,9 +92,28 @@ def _write_output(output: str, data: bytes, what: str, force: bool | None = None
         raise UsageError(
             f"{path} exists" if path.exists() else f"no folder {path.parent}", hint=hint
         )
-    if fsio.create_named(path.parent, path.name, data) is None:
+    return hint
+
+
+def _write_streamed(output: str, fill: Callable[[BinaryIO], int], what: str) -> None:
+    """As ``_write_output`` (no --force), the bytes written by ``fill`` as they come:
+    to stdout, or to a temp file beside the new one, named only once complete.
+    ``fill`` returns how many rows it wrote; ``what``: the message, with {n}."""
+    from otjournal.disk import fsio
+
+    if not output or output == "-":
+        fill(sys.stdout.buffer)
+        sys.stdout.flush()
+        return
+    path = Path(output).expanduser().absolute()
+    hint = _new_file(path, None)
+    written = []
+    if (
+        fsio.create_named_streamed(path.parent, path.name, lambda fh: written.append(fill(fh)))
+        is None
+    ):
         raise UsageError(f"{path} exists", hint=hint)
-    out().print(f"Wrote {what} to {path}", highlight=False)
+    out().print(f"Wrote {what.format(n=written[0])} to {path}", highlight=False)
 
 
 SinceOpt = Annotated[
@@ -212,16 +247,61 @@ def report_text(
     return report_render.to_html(blocks, title), period
 
 
-def _deidentified(
-    rows: list[dict[str, Any]], snap: Snapshot, shift_dates: bool
-) -> list[dict[str, Any]]:
-    from otjournal.views import deidentify
+def _deidentifying(ex: Export, shift_dates: bool) -> PerClient:
+    """Each client's rows by its Deidentifier (views/export_deid.py), the names cleared
+    being the config's and the authors of the rows exported."""
+    from otjournal.views import deidentify, export_deid
 
     config = read_config()
-    clients = {h: c.record for h, c in snap.clients.items()}
-    names = (*config.deidentify_names, config.practitioner)
+    names = export_deid.export_names((*config.deidentify_names, config.practitioner), ex.authors())
     shift = deidentify.random_shift() if shift_dates else None
-    return deidentify.deidentify_rows(rows, clients, names, shift)
+
+    def per_client(handle: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        d = export_deid.row_deidentifier(handle, ex.client_record(handle), names, shift)
+        return lambda row: export_deid.deidentify_cells(row, d)
+
+    return per_client
+
+
+def _exported(
+    j: Journal, table: str, client: str | None, since: date | None, until: date | None, day: date
+) -> AbstractContextManager[Export]:
+    """The table's rows made one client at a time (numbers/export.by_record), kept and
+    streamed in order (disk/exporting.py)."""
+    from otjournal.disk.exporting import exported
+    from otjournal.numbers import export as exporting
+    from otjournal.numbers.export_write import CsvLine, json_object
+
+    kind, columns, csv_line = exporting.record_kind(table), exporting.columns(table), CsvLine()
+    return exported(
+        j,
+        table,
+        columns,
+        lambda snap, handle: exporting.by_record(table, snap, handle, since, until, day),
+        lambda values: (csv_line(values), json_object(columns, values)),
+        dated=kind,
+        # A per-client table counts over the period up to today: kept for those only.
+        params=() if kind else tuple(d.isoformat() if d else None for d in (since, until, day)),
+        client=client,
+        since=since,
+        until=until,
+    )
+
+
+def _export_lines(ex: Export, fmt: str, deidentify: bool, shift_dates: bool) -> Iterator[str]:
+    """The rows in order, each a CSV line or JSON object: as rendered when made, or
+    de-identified (the client column numbered as first seen) and rendered here."""
+    if not deidentify:
+        yield from ex.lines(fmt)
+        return
+    from otjournal.numbers.export_write import CsvLine, json_object
+    from otjournal.views.export_deid import ParticipantCodes
+
+    codes, at, csv_line = ParticipantCodes(), ex.columns.index("client"), CsvLine()
+    for values in ex.rows(_deidentifying(ex, shift_dates)):
+        if isinstance(values[at], str):
+            values[at] = codes.code(values[at])
+        yield csv_line(values) if fmt == "csv" else json_object(ex.columns, values)
 
 
 def export_cmd(
@@ -252,6 +332,7 @@ def export_cmd(
     from otjournal.dates import parse_day
     from otjournal.disk.store import validate_handle
     from otjournal.numbers import export as exporting
+    from otjournal.numbers.export_write import write_csv, write_json
 
     if fmt not in ("csv", "json"):
         raise UsageError("--format must be csv or json")
@@ -259,24 +340,18 @@ def export_cmd(
         raise UsageError(f"--table must be one of {', '.join(exporting.TABLES)}")
     if shift_dates and not deidentify:
         raise UsageError("--shift-dates goes with --deidentify")
+    if client:
+        validate_handle(client)
     j = journal(dir)
-    handles = [validate_handle(client)] if client else None
     if client:
         j.read_client(client)  # an unknown client is an error, not an empty table
-    snap = j.load(handles)
-    note_problems(snap)
     day = today()
-    columns, rows = exporting.rows(
-        table,
-        snap,
-        client=client,
-        since=parse_day(since, day, "--since") if since else None,
-        until=parse_day(until, day, "--until") if until else None,
-        today=day,
-    )
-    if deidentify:
-        rows = _deidentified(rows, snap, shift_dates)
-    data = (
-        exporting.to_csv(columns, rows, bom) if fmt == "csv" else exporting.to_json(columns, rows)
-    )
-    _write_output(output, data, f"{len(rows)} rows")
+    first = parse_day(since, day, "--since") if since else None
+    last = parse_day(until, day, "--until") if until else None
+    with _exported(j, table, client, first, last, day) as ex:
+        note_problems(ex.report)
+        lines = _export_lines(ex, fmt, deidentify, shift_dates)
+        if fmt == "csv":
+            _write_streamed(output, lambda fh: write_csv(fh, ex.columns, lines, bom), "{n} rows")
+        else:
+            _write_streamed(output, lambda fh: write_json(fh, ex.columns, lines), "{n} rows")

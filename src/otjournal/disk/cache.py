@@ -38,10 +38,10 @@ from otjournal.disk import plain
 
 # Bump when what is stored changes (5: plain data, no pickle, an older cache is deleted
 # unread, see _open; 6: dates outside 1900-2999 are problems, so no cached record may
-# hold one; 7: the search tables, disk/search.py). A new release and changed
-# conflict-copy patterns need no bump: ``cache_key`` holds the package version and a
-# hash of the patterns as well.
-CACHE_FORMAT = "7"
+# hold one; 7: the search tables, disk/search.py; 8: the export tables,
+# disk/exporting.py). A new release and changed conflict-copy patterns need no bump:
+# ``cache_key`` holds the package version and a hash of the patterns as well.
+CACHE_FORMAT = "8"
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 Key = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from otjournal.errors import ConflictError, StoreError
 
@@ -156,6 +157,53 @@ def create_named(folder: Path, name: str, data: bytes) -> Path | None:
             final = _publish(tmp, folder / name, data, True)
         if final is not None:
             _fsync_dir_or_withdraw(folder, final)
+        return final
+    except OSError as exc:
+        raise _not_saved(folder, exc) from None
+
+
+def create_named_streamed(folder: Path, name: str, fill: Callable[[BinaryIO], None]) -> Path | None:
+    """As ``create_named``, with the bytes ``fill`` writes (never held whole: an export
+    of any size); None if the name is taken. Whatever ``fill`` raises leaves nothing."""
+    import shutil
+    import tempfile
+
+    try:
+        fd, name_tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+        tmp = Path(name_tmp)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fill(fh)
+                fh.flush()
+                fsync_file(fh.fileno())
+            final = folder / name
+            try:
+                os.link(tmp, final, follow_symlinks=False)
+            except FileExistsError:
+                return None
+            except OSError as exc:
+                if exc.errno not in _NO_LINK:
+                    raise
+                # No hard links on this filesystem: exclusive create, then copy in place.
+                try:
+                    out = os.open(
+                        final, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, FILE_MODE
+                    )
+                except FileExistsError:
+                    return None
+                try:
+                    with os.fdopen(out, "wb") as dst, tmp.open("rb") as src:
+                        shutil.copyfileobj(src, dst)
+                        dst.flush()
+                        fsync_file(dst.fileno())
+                except OSError:
+                    with contextlib.suppress(OSError):
+                        final.unlink()
+                    raise
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        _fsync_dir_or_withdraw(folder, final)
         return final
     except OSError as exc:
         raise _not_saved(folder, exc) from None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -137,6 +137,18 @@ TABLES = {
     "homework-plan": HOMEWORK_PLAN_COLUMNS,
     "supports": SUPPORTS_COLUMNS,
 }
+
+
+PER_CLIENT = ("goal-list", "homework-plan", "supports")  # one client's rows, by client
+
+
+def columns(table: str) -> list[str]:
+    return [c for c, _ in TABLES[table]]
+
+
+def record_kind(table: str) -> str | None:
+    """The kind of record a table's rows are of, in time order (None: by client)."""
+    return None if table in PER_CLIENT else "homework" if table == "homework" else "session"
 
 
 def session_row(s: Session, weights: dict[str, float]) -> dict[str, Any]:
@@ -342,92 +354,109 @@ def rows(
     """A table's columns and rows. The per-client tables (``homework-plan``,
     ``supports``) count up to ``today`` at most (the clock's day when not given)."""
     columns = [c for c, _ in TABLES[table]]
-    if table in ("homework-plan", "supports"):
+    out: list[dict[str, Any]] = []
+    for record, made in by_record(table, snap, client, since, until, today):
+        if record is None or (
+            (client is None or record.client == client) and in_range(dated(record), since, until)
+        ):
+            out += made
+    return columns, out
+
+
+def dated(record: Session | HomeworkEntry) -> date:
+    """The day a dated record is filtered by (--since, --until): as written, not amended."""
+    return record.start.date() if isinstance(record, Session) else record.at.date()
+
+
+def by_record(
+    table: str,
+    snap: Any,
+    client: str | None,
+    since: date | None,
+    until: date | None,
+    today: date | None = None,
+) -> Iterator[tuple[Session | HomeworkEntry | None, list[dict[str, Any]]]]:
+    """Each dated record of the snapshot in its order with its rows (every column, in
+    order), unfiltered; for the per-client tables (goal-list, homework-plan, supports)
+    each client's rows (of ``client`` only when given) with None for the record. Rows of
+    dated records never depend on the period, so they can be kept and filtered later."""
+    columns = [c for c, _ in TABLES[table]]
+
+    def full(made: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{c: row.get(c) for c in columns} for row in made]
+
+    if table in PER_CLIENT:
         from otjournal.clock import today as clock_today
 
         day = today or clock_today()
-        return columns, _per_client(table, snap, client, since, until, day)
-    sessions = [
-        as_amended(s.record)  # the notes as they read now: corrected values and wording
-        for s in snap.sessions
-        if (client is None or s.record.client == client)
-        and in_range(s.record.start.date(), since, until)
-    ]
-    out: list[dict[str, Any]] = []
-    if table == "sessions":
-        for s in sessions:
-            client_rec = snap.clients.get(s.client)
-            weights = {g.id: g.weight for g in client_rec.record.goals} if client_rec else {}
-            out.append(session_row(s, weights))
-    elif table == "goals":
-        for s in sessions:
-            client_rec = snap.clients.get(s.client)
-            for g in s.goals:
-                goal = client_rec.record.goal(g.goal) if client_rec else None
-                out.append(
-                    {
-                        "session_id": s.id,
-                        "client": s.client,
-                        "date": s.start.date().isoformat(),
-                        "goal": g.goal,
-                        "goal_text": goal.text if goal else None,
-                        "weight": goal.weight if goal else None,
-                        "gas": g.gas,
-                        "evidence": g.evidence or None,
-                    }
-                )
-    elif table == "checklist":
-        for s in sessions:
-            for c in s.checklist:
-                out.append(
-                    {
-                        "session_id": s.id,
-                        "client": s.client,
-                        "date": s.start.date().isoformat(),
-                        "item": c.item,
-                        "text": c.text,
-                        "answer": c.answer,
-                        "by": c.by or None,
-                        "note": c.note or None,
-                    }
-                )
-    elif table == "homework":
-        out = [
-            homework_row(h.record)
-            for h in snap.homework
-            if (client is None or h.record.client == client)
-            and in_range(h.record.at.date(), since, until)
-        ]
-    elif table == "goal-list":
         for handle in sorted(snap.clients):
             if client is None or handle == client:
-                owned = [as_amended(s.record) for s in snap.client_sessions(handle)]
-                out += goal_list_rows(snap.clients[handle].record, owned, until)
-    elif table == "reviews":
-        for s in sessions:
-            client_rec = snap.clients.get(s.client)
-            if client_rec is not None and is_review(s):
-                out += review_rows(client_rec.record, s)
-    else:
-        out = [row for s in sessions for row in assessment_rows(s)]
-    return columns, [{c: row.get(c) for c in columns} for row in out]
+                yield None, full(_per_client(table, snap, handle, since, until, day))
+        return
+    if table == "homework":
+        for h in snap.homework:
+            yield h.record, full([homework_row(h.record)])
+        return
+    for loaded in snap.sessions:
+        s = as_amended(loaded.record)  # the notes as they read now: corrected values and wording
+        client_rec = snap.clients.get(s.client)
+        yield (
+            loaded.record,
+            full(_session_rows(table, s, client_rec.record if client_rec else None)),
+        )
+
+
+def _session_rows(table: str, s: Session, client_rec: Client | None) -> list[dict[str, Any]]:
+    if table == "sessions":
+        weights = {g.id: g.weight for g in client_rec.goals} if client_rec else {}
+        return [session_row(s, weights)]
+    if table == "goals":
+        out = []
+        for g in s.goals:
+            goal = client_rec.goal(g.goal) if client_rec else None
+            out.append(
+                {
+                    "session_id": s.id,
+                    "client": s.client,
+                    "date": s.start.date().isoformat(),
+                    "goal": g.goal,
+                    "goal_text": goal.text if goal else None,
+                    "weight": goal.weight if goal else None,
+                    "gas": g.gas,
+                    "evidence": g.evidence or None,
+                }
+            )
+        return out
+    if table == "checklist":
+        return [
+            {
+                "session_id": s.id,
+                "client": s.client,
+                "date": s.start.date().isoformat(),
+                "item": c.item,
+                "text": c.text,
+                "answer": c.answer,
+                "by": c.by or None,
+                "note": c.note or None,
+            }
+            for c in s.checklist
+        ]
+    if table == "reviews":
+        return review_rows(client_rec, s) if client_rec is not None and is_review(s) else []
+    return assessment_rows(s)
 
 
 def _per_client(
-    table: str, snap: Any, client: str | None, since: date | None, until: date | None, today: date
+    table: str, snap: Any, handle: str, since: date | None, until: date | None, today: date
 ) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for handle in sorted(snap.clients):
-        if client is not None and handle != client:
-            continue
-        owned = [as_amended(s.record) for s in snap.client_sessions(handle)]
-        if table == "supports":
-            out.append(supports_row(handle, owned, today, since, until))
-        else:
-            entries = [h.record for h in snap.client_homework(handle)]
-            record = snap.clients[handle].record
-            out += homework_plan_rows(record, owned, entries, today, since, until)
-    return out
+    owned = [as_amended(s.record) for s in snap.client_sessions(handle)]
+    record = snap.clients[handle].record
+    if table == "goal-list":
+        return goal_list_rows(record, owned, until)
+    if table == "supports":
+        return [supports_row(handle, owned, today, since, until)]
+    entries = [h.record for h in snap.client_homework(handle)]
+    return homework_plan_rows(record, owned, entries, today, since, until)
 
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
@@ -437,6 +466,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> str:
+    if type(value) is str:  # most cells: the last line below, without the checks first
+        return "'" + value if value.startswith(FORMULA_START) else value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -469,30 +469,11 @@ def deidentify_rows(
     extra_names: Sequence[str] = (),
     shift_days: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Export rows de-identified: each row's text cells by its client's Deidentifier
-    (names, identifiers; with a shift, ISO dates, date-times and the dates in ids moved,
-    the one offset for every client); the ``client`` column becomes "participant-N",
-    numbered as first seen. The authors in ``written_by`` are names too."""
-    authors = sorted({r["written_by"] for r in rows if isinstance(r.get("written_by"), str)})
-    names = [*extra_names, *authors]
-    by_client = {
-        h: Deidentifier.for_client(c, names, shift_days) for h, c in sorted(clients.items())
-    }
-    numbers: dict[str, str] = {}
-    out = []
-    for row in rows:
-        handle = row.get("client")
-        d = by_client.get(handle) if isinstance(handle, str) else None
-        if d is None:  # a note whose client.toml is missing: its handle is all we know
-            d = Deidentifier.for_client(_bare(str(handle)), names, shift_days)
-        new = {}
-        for col, value in row.items():
-            if col == "client" and isinstance(value, str):
-                new[col] = numbers.setdefault(value, f"participant-{len(numbers) + 1}")
-            else:
-                new[col] = d.deep(value)
-        out.append(new)
-    return out
+    """Export rows de-identified (views/export_deid.py, where the streamed export's
+    pieces are)."""
+    from otjournal.views import export_deid
+
+    return export_deid.deidentify_rows(rows, clients, extra_names, shift_days)
 
 
 def _bare(handle: str) -> Client:
