@@ -117,7 +117,7 @@ def test_the_overall_help_is_the_typer_apps_at_every_width(
         st.lists(st.text("abc.,", min_size=1, max_size=14), max_size=12).map(" ".join),
         st.text(alphabet="ab -.\t\u00a0", max_size=90),
     ),
-    width=st.integers(10, 80),
+    width=st.integers(20, 80),  # wider than the indents: Click loops forever otherwise
     first=st.sampled_from(["", "  ", "Usage: otj "]),
     rest=st.sampled_from(["", "  ", "           "]),
 )
