@@ -1,15 +1,12 @@
-"""The Typer app. Each command: resolve the inputs, call the store or a pure module,
-render, print. Heavy imports happen inside commands so ``--help`` stays fast."""
-
-from __future__ import annotations
+"""The command line. ``main`` answers ``--version`` and the overall help by itself, before
+Typer or any command module is imported (issue 19: they were most of the start-up);
+everything else goes to the Typer app (cli.root), which imports only the module of the
+command invoked."""
 
 import os
 import sys
-from typing import Annotated
 
-import typer
-
-from otjournal.cli.common import BoundaryGroup, tolerant_output
+from otjournal.cli import catalog
 
 # The command modules, in the order their commands are listed by --help. Each has
 # register(app).
@@ -34,171 +31,66 @@ MODULES = (
 )
 # Which module registers each command or group: `otj NAME` imports only that module
 # (tests/test_fast_reads.py checks this map against what the modules register).
-WHERE = {
-    "client": "clients",
-    "goal": "goal_cmds",
-    "hierarchy": "exposure_cmds",
-    "path": "journal_cmds",
-    "list": "journal_cmds",
-    "show": "journal_cmds",
-    "check": "journal_cmds",
-    "demo": "journal_cmds",
-    "log": "log_cmd",
-    "intake": "intake_cmd",
-    "drafts": "drafts_cmd",
-    "config": "config_cmd",
-    "homework": "homework_cmd",
-    "init": "init_cmd",
-    "trends": "trends_cmd",
-    "report": "report_cmd",
-    "export": "report_cmd",
-    "amend": "record_cmds",
-    "conflicts": "record_cmds",
-    "sync": "care_cmds",
-    "doctor": "care_cmds",
-    "review": "review_cmds",
-    "discharge": "review_cmds",
-    "due": "due_cmd",
-    "search": "search_cmd",
-}
+WHERE = {c[0]: c[1] for c in catalog.COMMANDS}
+
+_LAZY = ("build", "keep_only_invoked")  # cli.root's, importable from here as before
 
 
-def build(args: list[str] | None = None) -> typer.Typer:
-    """A new app holding every command, or only what ``args`` invoke: the command
-    modules import Typer options, Rich types and record specs that a single command does
-    not need, and Typer turns every registered command into a click command before it
-    dispatches. Everything for the overall help, completion or a mistyped name."""
-    from importlib import import_module
-
-    root = typer.Typer(
-        name="otj",
-        cls=BoundaryGroup,
-        help="otjournal: a session journal for therapy, kept as plain TOML files.",
-        no_args_is_help=True,
-        pretty_exceptions_show_locals=False,  # locals would hold clients' notes
-        context_settings={"help_option_names": ["-h", "--help"]},
-        rich_markup_mode=None,
-        add_completion=False,  # ours below: Typer's ignores a shell named after it
-    )
-    root.callback()(_root)
-    for name in _modules_for(args):
-        import_module(f"otjournal.cli.{name}").register(root)
-    if args is None or not args or "--help" in args or "-h" in args:
-        from otjournal.cli.examples import add_epilogs  # only help shows them
-
-        add_epilogs(root)
-    if args is not None:
-        keep_only_invoked(root, args)
-    return root
-
-
-def _modules_for(args: list[str] | None) -> tuple[str, ...]:
-    if args is not None and args[:1] in (
-        ["--version"],
-        ["-V"],
-        ["--show-completion"],
-        ["--install-completion"],
-    ):
-        return ()
-    if args is None or _wants_everything(args):
-        return MODULES
-    return (WHERE[args[0]],) if args[0] in WHERE else MODULES
-
-
-def _wants_everything(args: list[str]) -> bool:
-    return not args or args[0].startswith("-") or any(k.endswith("_COMPLETE") for k in os.environ)
-
-
-def __getattr__(name: str) -> typer.Typer:
-    """``otjournal.cli.app``: the whole app, built on first use (tests, embedding)."""
+def __getattr__(name: str) -> object:
+    """``otjournal.cli.app``: the whole app, built on first use (tests, embedding); and
+    cli.root's ``build`` and ``keep_only_invoked``, imported only when asked for."""
     if name == "app":
+        from otjournal.cli.root import build
+
         whole = build()
         globals()["app"] = whole
         return whole
+    if name in _LAZY:
+        from otjournal.cli import root
+
+        return getattr(root, name)
     raise AttributeError(name)
-
-
-def _version(value: bool) -> None:
-    if value:
-        from otjournal import __version__
-
-        typer.echo(f"otj {__version__}")
-        raise typer.Exit()
-
-
-def _show_completion(shell: str | None) -> None:
-    if shell is not None:
-        from otjournal.cli.completion import script
-
-        typer.echo(script(shell))
-        raise typer.Exit()
-
-
-def _install_completion(shell: str | None) -> None:
-    if shell is not None:
-        from otjournal.cli.completion import install
-
-        path = install(shell)
-        typer.echo(f"{shell} completion installed in {path}; it works in new terminals.")
-        raise typer.Exit()
-
-
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-    show_completion: Annotated[
-        str | None,
-        typer.Option(
-            "--show-completion",
-            metavar="[SHELL]",
-            callback=_show_completion,
-            is_eager=True,
-            expose_value=False,
-            help="Print the completion script for bash, zsh, fish or powershell "
-            "(default: the shell in use).",
-        ),
-    ] = None,
-    install_completion: Annotated[
-        str | None,
-        typer.Option(
-            "--install-completion",
-            metavar="[SHELL]",
-            callback=_install_completion,
-            is_eager=True,
-            expose_value=False,
-            help="Install completion for that shell (default: the shell in use).",
-        ),
-    ] = None,
-) -> None:
-    """Makes the app a group even when ``main`` leaves a single command in it."""
 
 
 def main() -> None:
     tolerant_output()
-    if "_OTJ_COMPLETE" in os.environ:  # a shell asking what TAB offers
-        from otjournal.cli.completion import run
-
-        run(build())
     args = sys.argv[1:]
-    if args[:1] in (["--show-completion"], ["--install-completion"]):
-        from otjournal.cli.completion import with_shell
+    if "_OTJ_COMPLETE" not in os.environ:  # a shell asking what TAB offers: cli.root
+        if args in (["--version"], ["-V"]):
+            from otjournal import __version__
 
-        args = with_shell(args)
-    build(args)(args, prog_name="otj")
+            _say(f"otj {__version__}", to_stderr=False)
+            return
+        if args in ([], ["--help"], ["-h"]):
+            from otjournal.cli.roothelp import text, width
+
+            _say(text(width()), to_stderr=not args)
+            # Click's "no arguments is help" is a usage error: exit 2
+            raise SystemExit(0 if args else 2)
+    from otjournal.cli.root import run
+
+    run(args)
 
 
-def keep_only_invoked(typer_app: typer.Typer, args: list[str]) -> None:
-    """Typer turns every command into a click command before it dispatches (about 35 ms
-    for ours); only the one invoked is needed, so the others are left out first. Not for
-    the overall help, shell completion or a mistyped name, which need them all."""
-    if _wants_everything(args):
-        return
-    commands = [c for c in typer_app.registered_commands if c.name == args[0]]
-    groups = [g for g in typer_app.registered_groups if g.name == args[0]]
-    if commands or groups:
-        typer_app.registered_commands = commands
-        typer_app.registered_groups = groups
+def _say(line: str, to_stderr: bool) -> None:
+    """Print as Click's echo would; a reader gone (``otj --help | head -1``) ends the run
+    with 1 and no traceback, as the Typer app does."""
+    stream = sys.stderr if to_stderr else sys.stdout
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())  # nothing left to flush
+        raise SystemExit(1) from None
+
+
+def tolerant_output() -> None:
+    """Any output encoding: a character stdout or stderr cannot encode (ascii, latin-1,
+    a C locale without UTF-8 mode) is replaced, never a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "") != "replace":
+            try:
+                reconfigure(errors="replace")
+            except (OSError, ValueError):
+                pass

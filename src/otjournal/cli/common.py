@@ -287,18 +287,6 @@ def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], whole:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def tolerant_output() -> None:
-    """Any output encoding: a character stdout or stderr cannot encode (ascii, latin-1,
-    a C locale without UTF-8 mode) is replaced, never a traceback."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and getattr(stream, "errors", "") != "replace":
-            try:
-                reconfigure(errors="replace")
-            except (OSError, ValueError):
-                pass
-
-
 def json_document(name: str, data: Mapping[str, object]) -> str:
     """One ``--json`` document as text (docs/json.md): an object whose first key,
     ``schema``, names its shape and version (``otjournal.NAME/1``), then ``data``;
