@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from otjournal.cli import app
-from otjournal.disk import tomlio
+from otjournal.disk import fsio, tomlio
 from otjournal.disk.store import Journal, validate_handle
 from otjournal.errors import ConflictError, NotFoundError, StoreError, UsageError
 from otjournal.model import HomeworkEntry, Session
@@ -740,3 +740,28 @@ def test_read_commands_create_nothing(runner, notes: Path, argv: list[str]) -> N
     result = runner.invoke(app, argv)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     assert not os.path.lexists(notes)
+
+
+@pytest.mark.parametrize("fallback", [False, True], ids=["link", "no-hard-links"])
+def test_a_streamed_file_is_published_whole_or_not_at_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fallback: bool
+) -> None:
+    """``create_named_streamed`` (export -o): the bytes are never held whole, the name is
+    never overwritten, and no temporary file is left, with or without hard links."""
+    if fallback:
+        link_fails(errno.EPERM)(monkeypatch, [])
+    chunk = bytes(range(256)) * 4096  # 1 MiB, written five times
+
+    def fill(fh: Any) -> None:
+        for _ in range(5):
+            fh.write(chunk)
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    made = fsio.create_named_streamed(folder, "out.csv", fill)
+    assert made == folder / "out.csv"
+    assert made.read_bytes() == chunk * 5
+    assert stat.S_IMODE(made.stat().st_mode) == 0o600
+    assert fsio.create_named_streamed(folder, "out.csv", fill) is None  # taken
+    assert made.read_bytes() == chunk * 5
+    assert sorted(p.name for p in folder.iterdir()) == ["out.csv"]

@@ -165,7 +165,6 @@ def create_named(folder: Path, name: str, data: bytes) -> Path | None:
 def create_named_streamed(folder: Path, name: str, fill: Callable[[BinaryIO], None]) -> Path | None:
     """As ``create_named``, with the bytes ``fill`` writes (never held whole: an export
     of any size); None if the name is taken. Whatever ``fill`` raises leaves nothing."""
-    import shutil
     import tempfile
 
     try:
@@ -176,30 +175,9 @@ def create_named_streamed(folder: Path, name: str, fill: Callable[[BinaryIO], No
                 fill(fh)
                 fh.flush()
                 fsync_file(fh.fileno())
-            final = folder / name
-            try:
-                os.link(tmp, final, follow_symlinks=False)
-            except FileExistsError:
+            final = _publish(tmp, folder / name, None, True)
+            if final is None:
                 return None
-            except OSError as exc:
-                if exc.errno not in _NO_LINK:
-                    raise
-                # No hard links on this filesystem: exclusive create, then copy in place.
-                try:
-                    out = os.open(
-                        final, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _NOFOLLOW, FILE_MODE
-                    )
-                except FileExistsError:
-                    return None
-                try:
-                    with os.fdopen(out, "wb") as dst, tmp.open("rb") as src:
-                        shutil.copyfileobj(src, dst)
-                        dst.flush()
-                        fsync_file(dst.fileno())
-                except OSError:
-                    with contextlib.suppress(OSError):
-                        final.unlink()
-                    raise
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
@@ -220,8 +198,10 @@ def _fsync_dir_or_withdraw(folder: Path, final: Path) -> None:
         raise
 
 
-def _publish(tmp: Path, final: Path, data: bytes, durable: bool) -> Path | None:
-    """Give ``tmp`` the name ``final``; None if that name is taken."""
+def _publish(tmp: Path, final: Path, data: bytes | None, durable: bool) -> Path | None:
+    """Give ``tmp`` the name ``final``; None if that name is taken. Where the filesystem
+    has no hard links, ``final`` is created exclusively and ``data`` written into it
+    (``None``: copied from ``tmp``, for bytes never held whole)."""
     try:
         os.link(tmp, final, follow_symlinks=False)
         return final
@@ -236,7 +216,10 @@ def _publish(tmp: Path, final: Path, data: bytes, durable: bool) -> Path | None:
     except FileExistsError:
         return None
     try:
-        _write_all(fd, data)
+        if data is None:
+            _copy_into(fd, tmp)
+        else:
+            _write_all(fd, data)
         if durable:
             fsync_file(fd)
     except OSError:
@@ -246,6 +229,12 @@ def _publish(tmp: Path, final: Path, data: bytes, durable: bool) -> Path | None:
         raise
     os.close(fd)
     return final
+
+
+def _copy_into(fd: int, source: Path) -> None:
+    with source.open("rb") as src:
+        while chunk := src.read(1 << 20):
+            _write_all(fd, chunk)
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
