@@ -421,7 +421,7 @@ def test_show_html_deidentified_to_a_file(runner, clock, isolated_home, notes, t
 
 
 def test_rows_of_two_clients_keep_each_clients_codes_and_one_shift():
-    from otjournal.views.deidentify import deidentify_rows
+    from otjournal.views.export_deid import deidentify_rows
 
     sam = make_client("sam-r", display_name="Sam Reid", caregivers=(Caregiver("Lena Reid"),))
     rows = [

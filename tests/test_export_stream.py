@@ -189,7 +189,7 @@ def test_deidentified_rows_stream_as_the_whole_journal_gives_them(
     runner, clock, demo, whole, table
 ):
     from otjournal.cli.common import read_config
-    from otjournal.views.deidentify import deidentify_rows
+    from otjournal.views.export_deid import deidentify_rows
 
     day = clock.now().date()
     snap = whole

@@ -45,7 +45,6 @@ __all__ = [
     "Deidentifier",
     "Name",
     "Replacement",
-    "deidentify_rows",
     "fold",
     "for_note",
     "random_shift",
@@ -461,19 +460,6 @@ def for_note(
         client = _bare(session.client)
     names = [*extra_names, session.written_by, *(a.by for a in session.amendments)]
     return Deidentifier.for_client(client, [n for n in names if n.strip()], shift_days)
-
-
-def deidentify_rows(
-    rows: Sequence[dict[str, Any]],
-    clients: Mapping[str, Client],
-    extra_names: Sequence[str] = (),
-    shift_days: int | None = None,
-) -> list[dict[str, Any]]:
-    """Export rows de-identified (views/export_deid.py, where the streamed export's
-    pieces are)."""
-    from otjournal.views import export_deid
-
-    return export_deid.deidentify_rows(rows, clients, extra_names, shift_days)
 
 
 def _bare(handle: str) -> Client:
