@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from otjournal.dates import add_years as add_years  # here before dates had it
 from otjournal.dates import retention_ends
+from otjournal.disk import seals
 from otjournal.disk.loading import Loaded, Reader, Snapshot
+from otjournal.disk.parsing import MAX_FILE_BYTES
 from otjournal.errors import Problem
 from otjournal.model import Session
 
 if TYPE_CHECKING:
     from otjournal.disk.scan import ClientFiles, FileRef
     from otjournal.disk.sealindex import SealIndex
-    from otjournal.disk.seals import Seal
     from otjournal.disk.store import Journal
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
@@ -253,15 +254,15 @@ class SealCheck:
                 rel = ref.where[self.cut :].replace(os.sep, "/")
                 folders.setdefault(rel[: rel.rfind("/") + 1], []).append((rel, ref))
         for prefix, refs in folders.items():
-            latest = self.index.under(prefix)
+            latest = self.index.rows(prefix)
             verified = self.index.verified(prefix)
             still: dict[str, str] = {}
             for rel, ref in refs:
-                seal = latest.get(rel)
-                if seal is None:
+                row = latest.get(rel)
+                if row is None:
                     self.unsealed += 1
                     continue
-                found = _seal_mismatch(seal, ref, verified.get(rel), still, rel)
+                found = _seal_mismatch(row, ref, verified.get(rel), still, rel)
                 if found is not None:
                     self.problems.append(_seal_problem(ref.path, *found))
             if still != verified:
@@ -287,17 +288,19 @@ def _seal_problem(path: Path, severity: str, what: str) -> Problem:
 
 
 def _seal_mismatch(
-    seal: Seal, ref: FileRef, known: str | None, still: dict[str, str], rel: str
+    row: tuple[str, str, int, int, str, str],
+    ref: FileRef,
+    known: str | None,
+    still: dict[str, str],
+    rel: str,
 ) -> tuple[str, str] | None:
-    """What differs between a session file and its seal (seals.mismatch), None when they
-    agree or the file cannot be read (reported where it is read); a match is noted in
-    ``still`` with the file's key and the seal's, so it is not read again while both
-    stay the same."""
-    from otjournal.disk import seals
-    from otjournal.disk.parsing import MAX_FILE_BYTES
-
-    mark = " ".join(map(str, (*(ref.key or ()), seal.size, seal.sha256)))
-    if ref.key is not None and known == mark:
+    """What differs between a session file and its seal (``row``: a Seal's fields;
+    seals.mismatch), None when they agree or the file cannot be read (reported where it
+    is read); a match is noted in ``still`` with the file's key and the seal's, so it is
+    not read again while both stay the same."""
+    key = ref.key
+    mark = None if key is None else f"{key[0]} {key[1]} {key[2]} {key[3]} {row[3]} {row[4]}"
+    if mark is not None and known == mark:
         still[rel] = mark
         return None
     try:
@@ -306,8 +309,8 @@ def _seal_mismatch(
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError:
         return None
-    found = seals.mismatch(seal, raw)
-    if found is None and ref.key is not None:
+    found = seals.mismatch(seals.Seal(*row), raw)
+    if found is None and mark is not None:
         still[rel] = mark
     return found
 

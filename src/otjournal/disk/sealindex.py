@@ -42,6 +42,7 @@ SCHEMA = (
     "amendments INT, size INT, sha256 TEXT, why TEXT)",
     "CREATE TABLE IF NOT EXISTS verified (path TEXT PRIMARY KEY, mark TEXT)",
 )
+_TYPES = (str, str, int, int, str, str)
 _UPSERT = (
     "INSERT INTO seals VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(path) DO UPDATE SET "
     "at = excluded.at, log = excluded.log, pos = excluded.pos, amendments = "
@@ -157,12 +158,17 @@ class SealIndex:
 
     def under(self, prefix: str) -> dict[str, Seal]:
         """The latest seals of every path that starts with ``prefix`` (one folder's)."""
+        return {path: Seal(*row) for path, row in self.rows(prefix).items()}
+
+    def rows(self, prefix: str) -> dict[str, tuple[str, str, int, int, str, str]]:
+        """``under`` as the fields of each Seal (made only where one is needed)."""
         rows = self.db.execute(
             "SELECT at, path, amendments, size, sha256, why FROM seals "
             "WHERE path >= ? AND path < ?",
             (prefix, _after(prefix)),
         )
-        return {row[1]: Seal(*row) for row in rows}
+        # Plain data, checked as read: a damaged row is left out, never used.
+        return {row[1]: row for row in rows if tuple(map(type, row)) == _TYPES}
 
     def unsealed(self) -> Callable[[str], bool]:
         """A test of a path having no seal, fetching one folder's seals at a time."""
@@ -172,7 +178,7 @@ class SealIndex:
             prefix = rel[: rel.rfind("/") + 1]
             if prefix not in held:
                 held.clear()
-                held[prefix] = set(self.under(prefix))
+                held[prefix] = set(self.rows(prefix))
             return rel not in held[prefix]
 
         return test
