@@ -178,7 +178,13 @@ class SealIndex:
             prefix = rel[: rel.rfind("/") + 1]
             if prefix not in held:
                 held.clear()
-                held[prefix] = set(self.rows(prefix))
+                held[prefix] = {
+                    path
+                    for (path,) in self.db.execute(
+                        "SELECT path FROM seals WHERE path >= ? AND path < ?",
+                        (prefix, _after(prefix)),
+                    )
+                }
             return rel not in held[prefix]
 
         return test
