@@ -39,8 +39,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS logs (name TEXT PRIMARY KEY, ino INT, size INT, "
     "mtime_ns INT, done INT, digest TEXT)",
     "CREATE TABLE IF NOT EXISTS seals (path TEXT PRIMARY KEY, at TEXT, log TEXT, pos INT, "
-    "amendments INT, size INT, sha256 TEXT, why TEXT)",
-    "CREATE TABLE IF NOT EXISTS verified (path TEXT PRIMARY KEY, mark TEXT)",
+    "amendments INT, size INT, sha256 TEXT, why TEXT) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS verified (path TEXT PRIMARY KEY, mark TEXT) WITHOUT ROWID",
 )
 _TYPES = (str, str, int, int, str, str)
 _UPSERT = (
