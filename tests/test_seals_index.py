@@ -237,3 +237,25 @@ def test_check_and_doctor_say_the_same_with_and_without_the_cache(
     assert sum("an amendment was removed" in w for w in words) == 1
     assert sum("added after its seal" in w for w in words) == 1
     assert "1 session(s) have no seal yet" in cold[2][1]
+
+
+def test_a_damaged_or_foreign_index_is_made_again(two_logs: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    index_of(two_logs, cache)
+    (made,) = cache.glob("seals-*.sqlite")
+    made.write_bytes(b"not a database" * 100)
+    assert index_of(two_logs, cache) == expected(two_logs)
+    with SealIndex(two_logs, cache) as index:
+        assert index.remembers  # a new file took its place
+        index.db.execute("UPDATE seals SET size = 'x'")  # a row that is not what was written
+        assert "clients/a/sessions/x.toml" not in index.under("clients/a/")
+
+
+def test_a_symlinked_cache_folder_is_not_used(two_logs: Path, tmp_path: Path):
+    real = tmp_path / "elsewhere"
+    real.mkdir()
+    (tmp_path / "cache").symlink_to(real)
+    with SealIndex(two_logs, tmp_path / "cache") as index:
+        assert not index.remembers
+        assert index.under("c") == expected(two_logs)
+    assert list(real.iterdir()) == []
