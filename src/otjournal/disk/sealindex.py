@@ -74,10 +74,11 @@ class SealIndex:
                 self._update(db)
                 self.remembers = True
             except sqlite3.Error:  # locked by another run, or damaged: built in memory
-                with contextlib.suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
                 db.close()
                 db = None
+            except BaseException:  # the logs cannot be read: said by the caller
+                db.close()
+                raise
         if db is None:
             db = sqlite3.connect(":memory:", isolation_level=None)
             for statement in SCHEMA:
@@ -95,9 +96,10 @@ class SealIndex:
     # -- reading the logs ---------------------------------------------------------
     def _update(self, db: sqlite3.Connection) -> None:
         db.execute("BEGIN IMMEDIATE")
-        known = {row[0]: row[1:] for row in db.execute("SELECT * FROM logs")}
-        opened = list(self._open_logs())
+        opened: list[tuple[str, BinaryIO, os.stat_result]] = []
         try:
+            known = {row[0]: row[1:] for row in db.execute("SELECT * FROM logs")}
+            opened += self._open_logs()
             names = {name for name, _, _ in opened}
             again = bool(set(known) - names)
             starts: dict[str, tuple[int, hashlib._Hash]] = {}
