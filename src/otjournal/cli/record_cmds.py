@@ -237,7 +237,8 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
             for b in amend.verify(self.raw, self.session)
         ]
         rel = self.path.relative_to(self.j.root).as_posix()
-        sealed = seals.latest(s for s in self.j.seal_logs() if s.path == rel).get(rel)
+        with self.j.seal_index() as index:
+            sealed = index.get(rel)
         found = seals.mismatch(sealed, self.raw) if sealed else None
         if found and found[0] == "warning":
             self.broken.append(f"the note {found[1]}")

@@ -387,3 +387,54 @@ class RecordCache:
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()
             self.db = None
+
+
+# -- other derived files beside the records cache (disk/sealindex.py) --------------------
+
+
+def derived_db(
+    folder: Path, root: Path, stem: str, schema: tuple[str, ...], fmt: str
+) -> sqlite3.Connection | None:
+    """A derived SQLite file of its own in the cache folder (``<stem>-<root hash>.sqlite``),
+    private, created if need be; one written under another format or version is deleted
+    and made again. None when it cannot be used (a symlinked cache folder, a damaged or
+    locked file): the caller then works without it."""
+    from otjournal import __version__
+    from otjournal.disk import fsio
+    from otjournal.errors import StoreError
+    from otjournal.paths import platform_split
+
+    digest = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:20]
+    path = folder / f"{stem}-{digest}.sqlite"
+    wanted = {"format": fmt, "version": __version__}
+    base, parts = platform_split(folder)
+    for attempt in range(2):
+        db = None
+        try:
+            fsio.private_folder(base, *parts)
+            # Created private before SQLite opens it: nothing is ever readable by others.
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            db = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            found = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if found and found != wanted:
+                raise sqlite3.DatabaseError("another format or version")
+            if not found:
+                for statement in schema:
+                    db.execute(statement)
+                db.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", list(wanted.items()))
+            return db
+        except (StoreError, OSError, sqlite3.OperationalError):
+            if db is not None:
+                db.close()
+            return None  # not ours, or locked: only costs speed
+        except sqlite3.Error:
+            if db is not None:
+                db.close()
+            if attempt:
+                return None
+            try:
+                path.unlink(missing_ok=True)  # derived data: thrown away, made again
+            except OSError:
+                return None
+    return None

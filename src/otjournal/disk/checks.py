@@ -10,13 +10,15 @@ from typing import TYPE_CHECKING, Protocol
 
 from otjournal.dates import add_years as add_years  # here before dates had it
 from otjournal.dates import retention_ends
+from otjournal.disk import seals
 from otjournal.disk.loading import Loaded, Reader, Snapshot
+from otjournal.disk.parsing import MAX_FILE_BYTES
 from otjournal.errors import Problem
 from otjournal.model import Session
 
 if TYPE_CHECKING:
     from otjournal.disk.scan import ClientFiles, FileRef
-    from otjournal.disk.seals import Seal
+    from otjournal.disk.sealindex import SealIndex
     from otjournal.disk.store import Journal
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
@@ -33,7 +35,7 @@ class Store(Protocol):
     @property
     def cache_folder(self) -> Path | None: ...
     def read_session_file(self, path: Path) -> tuple[bytes, object, Session]: ...
-    def seal_logs(self) -> list[Seal]: ...
+    def seal_index(self) -> SealIndex: ...
     def reader(self) -> Reader: ...
 
 
@@ -235,63 +237,70 @@ class SealCheck:
     notes folder; a file that matched its seal is not read again while its size, times
     and inode stay the same (remembered in the cache folder, like parsed records).
     Fed each client's files by a scan a command makes anyway (``client``), so the
-    folder is not listed twice; ``finish`` gives the problems and the unsealed count."""
+    folder is not listed twice; each folder's seals are looked up in the seal index
+    (sealindex.py) as it comes, none held for the whole journal; ``finish`` gives the
+    problems and the unsealed count."""
 
     def __init__(self, j: Store) -> None:
-        from otjournal.disk import seals
-
-        self.latest = seals.latest(j.seal_logs())
-        self.memo_file = seals.verified_file(j.cache_folder, j.root)
-        self.verified = seals.load_verified(self.memo_file)
-        self.still: dict[str, list[object]] = {}
+        self.index = j.seal_index()
         self.problems: list[Problem] = []
         self.unsealed = 0
         self.cut = len(str(j.root)) + 1
 
     def client(self, files: ClientFiles) -> None:
+        folders: dict[str, list[tuple[str, FileRef]]] = {}
         for ref in files.files:
-            if ref.kind != "session":
-                continue
-            rel = ref.where[self.cut :].replace(os.sep, "/")
-            seal = self.latest.get(rel)
-            if seal is None:
-                self.unsealed += 1
-                continue
-            found = _seal_mismatch(seal, ref, self.verified.get(rel), self.still, rel)
-            if found is not None:
-                self.problems.append(
-                    Problem(
-                        ref.path,
-                        found[1],
-                        line=1,
-                        column=1,
-                        severity=found[0],
-                        hint="corrections belong in a new amendment ('otj amend'); compare "
-                        "with a backup or the sync history to see what changed"
-                        if found[0] == "warning"
-                        else "otjournal did not write it: check who added it",
-                    )
-                )
+            if ref.kind == "session":
+                rel = ref.where[self.cut :].replace(os.sep, "/")
+                folders.setdefault(rel[: rel.rfind("/") + 1], []).append((rel, ref))
+        for prefix, refs in folders.items():
+            latest = self.index.rows(prefix)
+            verified = self.index.verified(prefix)
+            still: dict[str, str] = {}
+            for rel, ref in refs:
+                row = latest.get(rel)
+                if row is None:
+                    self.unsealed += 1
+                    continue
+                found = _seal_mismatch(row, ref, verified.get(rel), still, rel)
+                if found is not None:
+                    self.problems.append(_seal_problem(ref.path, *found))
+            if still != verified:
+                self.index.set_verified(prefix, still)
 
     def finish(self) -> tuple[list[Problem], int]:
-        from otjournal.disk import seals
-
-        if self.still != self.verified:
-            seals.save_verified(self.memo_file, self.still)
+        self.index.close()
         return self.problems, self.unsealed
 
 
-def _seal_mismatch(
-    seal: Seal, ref: FileRef, known: object, still: dict[str, list[object]], rel: str
-) -> tuple[str, str] | None:
-    """What differs between a session file and its seal (seals.mismatch), None when they
-    agree or the file cannot be read (reported where it is read); a match is noted in
-    ``still`` with the file's key, so it is not read again while unchanged."""
-    from otjournal.disk import seals
-    from otjournal.disk.parsing import MAX_FILE_BYTES
+def _seal_problem(path: Path, severity: str, what: str) -> Problem:
+    return Problem(
+        path,
+        what,
+        line=1,
+        column=1,
+        severity=severity,
+        hint="corrections belong in a new amendment ('otj amend'); compare "
+        "with a backup or the sync history to see what changed"
+        if severity == "warning"
+        else "otjournal did not write it: check who added it",
+    )
 
-    mark = [*(ref.key or ()), seal.size, seal.sha256]
-    if ref.key is not None and known == mark:
+
+def _seal_mismatch(
+    row: tuple[str, str, int, int, str, str],
+    ref: FileRef,
+    known: str | None,
+    still: dict[str, str],
+    rel: str,
+) -> tuple[str, str] | None:
+    """What differs between a session file and its seal (``row``: a Seal's fields;
+    seals.mismatch), None when they agree or the file cannot be read (reported where it
+    is read); a match is noted in ``still`` with the file's key and the seal's, so it is
+    not read again while both stay the same."""
+    key = ref.key
+    mark = None if key is None else f"{key[0]} {key[1]} {key[2]} {key[3]} {row[3]} {row[4]}"
+    if mark is not None and known == mark:
         still[rel] = mark
         return None
     try:
@@ -300,8 +309,8 @@ def _seal_mismatch(
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError:
         return None
-    found = seals.mismatch(seal, raw)
-    if found is None and ref.key is not None:
+    found = seals.mismatch(seals.Seal(*row), raw)
+    if found is None and mark is not None:
         still[rel] = mark
     return found
 

@@ -96,10 +96,8 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
             )
         )
     findings += _notes_temps(j, fix, now)
-    from otjournal.disk import seals
-
-    sealed = seals.latest(j.seal_logs())
-    survey = j.survey(lambda rel: rel not in sealed)  # no record held: memory stays flat
+    with j.seal_index() as index:  # one folder's seals at a time: memory stays flat
+        survey = j.survey(index.unsealed())
     findings += _read_findings(survey)
     findings.append(_seal_finding(j, survey.picked, fix))
     return findings

@@ -138,59 +138,6 @@ def mismatch(seal: Seal, raw: bytes) -> tuple[str, str] | None:
     return None
 
 
-# -- remembering what was verified (in the cache folder, never the notes folder) ----
-
-
-def verified_file(cache_folder: Path | None, root: Path) -> Path | None:
-    if cache_folder is None:
-        return None
-    where = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:16]
-    return cache_folder / f"seals-verified-{where}.json"
-
-
-def load_verified(path: Path | None) -> dict[str, list[object]]:
-    """Files that matched their seal, by (size, mtime_ns, ctime_ns, inode, seal size,
-    seal hash). Data only; anything unexpected means nothing is remembered."""
-    import json
-
-    if path is None:
-        return {}
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != 1:
-        return {}
-    files = data.get("files")
-    return files if isinstance(files, dict) else {}
-
-
-def save_verified(path: Path | None, files: dict[str, list[object]]) -> None:
-    """Best effort (a derived cache): temp, replace; any failure is ignored."""
-    import contextlib
-    import json
-    import tempfile
-
-    from otjournal.disk import fsio
-    from otjournal.errors import OtjournalError
-    from otjournal.paths import platform_split
-
-    if path is None:
-        return
-    with contextlib.suppress(OSError, OtjournalError):
-        # The cache folder is otjournal's own: never written through a link.
-        base, parts = platform_split(path.parent)
-        fsio.private_folder(base, *parts)
-        fd, tmp = tempfile.mkstemp(prefix=".otj-", suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w") as fh:
-                json.dump({"version": 1, "files": files}, fh)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-
-
 # -- writing ------------------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
 
 if TYPE_CHECKING:
     from otjournal.disk.fsio import Fingerprint
+    from otjournal.disk.sealindex import SealIndex
     from otjournal.disk.seals import Seal
     from otjournal.model import Client, HomeworkEntry, Session
 
@@ -302,6 +303,13 @@ class Journal(Reads):
         from otjournal.disk import seals
 
         return seals.read_all(self.root)
+
+    def seal_index(self) -> SealIndex:
+        """Each file's latest seal, looked up as needed (sealindex.py; a read: nothing
+        is created in the notes folder). Use it in a ``with``."""
+        from otjournal.disk.sealindex import SealIndex
+
+        return SealIndex(self.root, self.cache_folder)
 
     def set_aside(self, path: Path, stamp: str) -> Path:
         """Move a file out of the way into ``.otjournal/resolved/STAMP/`` (recoverable,

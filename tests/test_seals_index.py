@@ -1,0 +1,261 @@
+"""The seal index (disk/sealindex.py): the same latest seals as ``seals.latest`` over
+every log, kept in the cache and read incrementally; check and doctor say the same
+with and without it."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from otjournal.cli import app
+from otjournal.disk import amend, sealindex, seals
+from otjournal.disk.sealindex import SealIndex
+from otjournal.disk.store import Journal
+from tests.conftest import make_client, make_session
+
+
+def seal(path: str, at: str, why: str, size: int = 3) -> seals.Seal:
+    return seals.Seal(at, path, 0, size, "ab" * 32, why)
+
+
+def write_log(notes: Path, name: str, *lines: seals.Seal, tail: bytes = b"") -> Path:
+    folder = notes.joinpath(*seals.FOLDER)
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / name
+    log.write_bytes(b"".join(s.line() for s in lines) + tail)
+    return log
+
+
+def append(log: Path, data: bytes) -> None:
+    with log.open("ab") as fh:
+        fh.write(data)
+
+
+def expected(notes: Path) -> dict[str, seals.Seal]:
+    return seals.latest(seals.read_all(notes))
+
+
+def index_of(notes: Path, cache: Path | None) -> dict[str, seals.Seal]:
+    with SealIndex(notes, cache) as index:
+        return index.under("c")
+
+
+T1, T2, T3 = (
+    "2026-01-01T10:00:00.000000Z",
+    "2026-01-02T10:00:00.000000Z",
+    "2026-01-03T10:00:00.000000Z",
+)
+
+
+@pytest.fixture
+def two_logs(tmp_path: Path) -> Path:
+    """Two devices' logs with ties and times out of order, across and within logs."""
+    notes = tmp_path / "notes"
+    write_log(
+        notes,
+        "aaaaaa-111111.log",
+        seal("clients/a/sessions/x.toml", T2, "saved"),
+        seal("clients/a/sessions/y.toml", T3, "saved"),
+        seal("clients/a/sessions/x.toml", T1, "amended"),  # older, later line: loses
+        seal("clients/a/sessions/z.toml", T2, "saved"),
+        seal("clients/a/sessions/z.toml", T2, "amended"),  # a tie in one log: later wins
+    )
+    write_log(
+        notes,
+        "bbbbbb-222222.log",
+        seal("clients/a/sessions/x.toml", T2, "merged"),  # a tie across logs: b wins
+        seal("clients/a/sessions/y.toml", T2, "merged"),  # older: a's T3 stays
+        seal("clients/b/sessions/w.toml", T1, "saved"),
+    )
+    return notes
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_latest_by_time_and_a_later_line_wins_a_tie_across_logs(
+    two_logs: Path, tmp_path: Path, cached: bool
+):
+    found = index_of(two_logs, tmp_path / "cache" if cached else None)
+    assert found == expected(two_logs)
+    assert {p: s.why for p, s in found.items()} == {
+        "clients/a/sessions/x.toml": "merged",
+        "clients/a/sessions/y.toml": "saved",
+        "clients/a/sessions/z.toml": "amended",
+        "clients/b/sessions/w.toml": "saved",
+    }
+
+
+def test_an_appended_tie_in_an_earlier_log_does_not_win(two_logs: Path, tmp_path: Path):
+    """Read incrementally, a line appended to the log that sorts first still loses a tie
+    to a later log's line, as reading every log in order does."""
+    cache = tmp_path / "cache"
+    index_of(two_logs, cache)
+    log = two_logs.joinpath(*seals.FOLDER, "aaaaaa-111111.log")
+    append(log, seal("clients/a/sessions/x.toml", T2, "resolved").line())
+    append(log, seal("clients/b/sessions/w.toml", T1, "resolved").line())
+    found = index_of(two_logs, cache)
+    assert found == expected(two_logs)
+    assert found["clients/a/sessions/x.toml"].why == "merged"
+    assert found["clients/b/sessions/w.toml"].why == "saved"
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The lines the index parses."""
+    seen: list[bytes] = []
+    real = seals.parse
+
+    def parse(data: bytes) -> list[seals.Seal]:
+        seen.append(data)
+        return real(data)
+
+    monkeypatch.setattr(sealindex.seals, "parse", parse)
+    return seen
+
+
+def test_only_appended_lines_are_read(two_logs: Path, tmp_path: Path, monkeypatch):
+    cache = tmp_path / "cache"
+    seen = counting(monkeypatch)
+    index_of(two_logs, cache)
+    assert len(seen) == 8
+    seen.clear()
+    index_of(two_logs, cache)
+    assert seen == []  # unchanged logs are not read at all
+    new = seal("clients/a/sessions/x.toml", T3, "amended")
+    append(two_logs.joinpath(*seals.FOLDER, "aaaaaa-111111.log"), new.line())
+    found = index_of(two_logs, cache)
+    assert seen == [new.line()[:-1]]
+    assert found == expected(two_logs) and found["clients/a/sessions/x.toml"] == new
+
+
+@pytest.mark.parametrize("how", ["replaced", "shrunk", "edited", "removed"])
+def test_a_log_changed_otherwise_is_read_again_whole(
+    two_logs: Path, tmp_path: Path, monkeypatch, how: str
+):
+    cache = tmp_path / "cache"
+    index_of(two_logs, cache)
+    log = two_logs.joinpath(*seals.FOLDER, "bbbbbb-222222.log")
+    lines = log.read_bytes().splitlines(keepends=True)
+    if how == "replaced":  # a sync tool's or git's new file in its place
+        tmp = log.with_suffix(".tmp")
+        tmp.write_bytes(lines[1] + lines[2] + seal("clients/c/s/v.toml", T1, "saved").line())
+        os.replace(tmp, log)
+    elif how == "shrunk":
+        log.write_bytes(lines[1])
+    elif how == "edited":  # the read part changed in place, and the log grew
+        with log.open("r+b") as fh:
+            fh.write(lines[0].replace(b"merged", b"sealed"))
+        append(log, seal("clients/c/s/v.toml", T1, "saved").line())
+    else:
+        log.unlink()
+    seen = counting(monkeypatch)
+    found = index_of(two_logs, cache)
+    assert found == expected(two_logs)
+    assert len(seen) >= 5  # both logs read again
+    if how != "removed":
+        assert found["clients/a/sessions/x.toml"].why != "merged"
+
+
+def test_a_line_is_taken_only_once_it_ends(two_logs: Path, tmp_path: Path):
+    """A last line without its newline is torn (or still being written): skipped, and
+    its completion read as the whole line it then is, never the torn part."""
+    cache = tmp_path / "cache"
+    log = two_logs.joinpath(*seals.FOLDER, "bbbbbb-222222.log")
+    whole = seal("clients/b/sessions/w.toml", T3, "amended").line()
+    append(log, whole[:-4])
+    for where in (cache, None):
+        assert index_of(two_logs, where)["clients/b/sessions/w.toml"].why == "saved"
+    append(log, whole[-4:])
+    for where in (cache, None):
+        assert index_of(two_logs, where)["clients/b/sessions/w.toml"].why == "amended"
+
+
+def test_the_index_never_writes_in_the_notes_folder(two_logs: Path, tmp_path: Path):
+    before = {p: p.read_bytes() for p in two_logs.rglob("*") if p.is_file()}
+    index_of(two_logs, tmp_path / "cache")
+    assert {p: p.read_bytes() for p in two_logs.rglob("*") if p.is_file()} == before
+
+
+# -- check and doctor: the same words, cached (cold and warm) or not ------------------
+
+
+@pytest.fixture
+def mixed(runner, journal: Journal, notes: Path) -> Journal:
+    """Sealed, unsealed, edited, amended by hand and removed-amendment sessions."""
+    journal.add_client(make_client())
+    journal.add_client(make_client("tom-b"))
+    saved = [
+        journal.add_session(make_session(start=datetime(2026, 3, d, 10, tzinfo=UTC)))
+        for d in range(2, 9)
+    ]
+    journal.add_session(make_session(client="tom-b"))
+    for s in saved[2:4]:
+        for text in ("First.", "Second."):
+            args = ["amend", s.record.id, "--kind", "addition", "--text", text, "--by", "A"]
+            assert runner.invoke(app, args).exit_code == 0
+    # Unsealed: its seal lines taken out of the log.
+    log = next(notes.joinpath(*seals.FOLDER).iterdir())
+    name = saved[0].path.name.encode()
+    log.write_bytes(b"".join(x for x in log.read_bytes().splitlines(True) if name not in x))
+    edited = saved[1].path
+    edited.write_bytes(
+        edited.read_bytes().replace(b"Followed Mia's lead.", b"Followed Tom's lead.")
+    )
+    raw = saved[2].path.read_bytes()  # the last amendment removed
+    starts = [m.start() for m in amend.HEADER.finditer(raw)]
+    saved[2].path.write_bytes(raw[: starts[1]].rstrip(b"\n") + b"\n# end\n")
+    # Amended by hand: an amendment whose seal line is not there.
+    args = ["amend", saved[4].record.id, "--kind", "addition", "--text", "Hand.", "--by", "A"]
+    assert runner.invoke(app, args).exit_code == 0
+    lines = log.read_bytes().splitlines(True)
+    assert saved[4].path.name.encode() in lines[-1]
+    log.write_bytes(b"".join(lines[:-1]))
+    return journal
+
+
+def outputs(runner) -> list[tuple[int, str]]:
+    return [
+        (r.exit_code, r.stdout)
+        for r in (runner.invoke(app, args) for args in (["check"], ["check", "--json"], ["doctor"]))
+    ]
+
+
+def test_check_and_doctor_say_the_same_with_and_without_the_cache(
+    runner, mixed: Journal, monkeypatch
+):
+    cold = outputs(runner)
+    warm = outputs(runner)
+    monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
+    uncached = outputs(runner)
+    assert cold == warm == uncached
+    report = json.loads(cold[1][1])
+    assert report["unsealed"] == 1
+    words = [p["message"] for p in report["problems"]]
+    assert sum("what was sealed was edited" in w for w in words) == 1, words
+    assert sum("an amendment was removed" in w for w in words) == 1
+    assert sum("added after its seal" in w for w in words) == 1
+    assert "1 session(s) have no seal yet" in cold[2][1]
+
+
+def test_a_damaged_or_foreign_index_is_made_again(two_logs: Path, tmp_path: Path):
+    cache = tmp_path / "cache"
+    index_of(two_logs, cache)
+    (made,) = cache.glob("seals-*.sqlite")
+    made.write_bytes(b"not a database" * 100)
+    assert index_of(two_logs, cache) == expected(two_logs)
+    with SealIndex(two_logs, cache) as index:
+        assert index.remembers  # a new file took its place
+        index.db.execute("UPDATE seals SET size = 'x'")  # a row that is not what was written
+        assert "clients/a/sessions/x.toml" not in index.under("clients/a/")
+
+
+def test_a_symlinked_cache_folder_is_not_used(two_logs: Path, tmp_path: Path):
+    real = tmp_path / "elsewhere"
+    real.mkdir()
+    (tmp_path / "cache").symlink_to(real)
+    with SealIndex(two_logs, tmp_path / "cache") as index:
+        assert not index.remembers
+        assert index.under("c") == expected(two_logs)
+    assert list(real.iterdir()) == []
