@@ -135,7 +135,7 @@ def sessions(ctx: Any, _: str) -> list[str]:
 
 def _client_ids(ctx: Any, table: str) -> list[str]:
     """The ids of ``[[goals]]`` or ``[[hierarchy]]`` in the client's client.toml."""
-    import tomllib
+    import tomli
 
     from otjournal.disk.loading import CLIENTS
     from otjournal.disk.parsing import MAX_FILE_BYTES
@@ -144,7 +144,7 @@ def _client_ids(ctx: Any, table: str) -> list[str]:
     if not handle:
         return []
     with open(_root(ctx) / CLIENTS / handle / "client.toml", "rb") as fh:
-        data = tomllib.loads(fh.read(MAX_FILE_BYTES).decode("utf-8"))
+        data = tomli.loads(fh.read(MAX_FILE_BYTES).decode("utf-8"))
     rows = data.get(table)
     ids = [r.get("id") for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
     return [i for i in ids if isinstance(i, str)]

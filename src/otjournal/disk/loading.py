@@ -239,14 +239,15 @@ class Reader:
             if cached is not None:
                 return cached
         problems = snap.problems if snap is not None else []
-        raw = read_file(ref.path, problems, missing_ok=ref.kind != "client")
+        path = ref.path  # made once: a Path costs more than reading a small file's bytes
+        raw = read_file(path, problems, missing_ok=ref.kind != "client")
         if raw is None:
             return None
         from otjournal.disk.conflicts import has_git_markers
 
         if snap is not None and has_git_markers(raw):  # reported by the parser as well
-            snap.conflicts.append(Conflict(ref.path, ref.path, "git"))
-        parsed = parse_collect(raw, ref.path, parser(ref.kind), problems)
+            snap.conflicts.append(Conflict(path, path, "git"))
+        parsed = parse_collect(raw, path, parser(ref.kind), problems)
         if parsed is None:
             return None
         table, record = parsed

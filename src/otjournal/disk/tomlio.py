@@ -9,12 +9,15 @@ and compares before anything touches disk.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+# tomli below 2.4 is the standard library's tomllib (TOML 1.0, the same parser and
+# messages), built with mypyc where a wheel exists: about 3 times faster, and parsing is
+# most of a first read (benchmarks/RESULTS.md).
+import tomli
 import tomli_w
 
 from otjournal.disk.conflicts import GIT_MARKER
@@ -86,7 +89,7 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             hint="run 'otj conflicts' to see both sides and keep what is right",
         )
     try:
-        data = tomllib.loads(text)
+        data = tomli.loads(text)
         if not data:
             raise ParseError(
                 "the file holds no values, only comments: it was emptied or cut short",
@@ -96,7 +99,7 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
                 hint="restore it from a backup or sync copy; otjournal never treats it as a note",
             )
         return data
-    except tomllib.TOMLDecodeError as exc:
+    except tomli.TOMLDecodeError as exc:
         message = str(exc)
         at: tuple[int | None, int | None] = (None, None)  # line, column: when the message says
         m = _POS_RE.search(message)
@@ -211,8 +214,8 @@ def dumps(data: Mapping[str, Any]) -> bytes:
 
 def _reads_back(text: str, data: Mapping[str, Any]) -> bool:
     try:
-        return bool(text) and tomllib.loads(text) == _normal(data)
-    except tomllib.TOMLDecodeError:
+        return bool(text) and tomli.loads(text) == _normal(data)
+    except tomli.TOMLDecodeError:
         return False
 
 

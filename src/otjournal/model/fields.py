@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from otjournal.errors import ValidationError
+from otjournal.model.ids import SLUG_HINT, is_slug
 from otjournal.model.vocab import FORMAT_VERSION
 
 # Every date in a file or a flag lies in these years. Python's dates end at 9999-12-31, so
@@ -126,8 +127,6 @@ class Fields:
         return value
 
     def slug(self, key: str, *, required: bool = False, default: str = "") -> str:
-        from otjournal.model.ids import SLUG_HINT, is_slug
-
         value = self.text(key, required=required, default=default)
         if value and not is_slug(value):
             self.error(key, "is not a valid identifier", hint=SLUG_HINT)
@@ -145,6 +144,8 @@ class Fields:
         unit: str = "",
     ) -> int | None:
         value = self._get(key)
+        if type(value) is int and lo <= value <= hi:  # nearly always: no words to build
+            return value
         allowed = f"a whole number from {lo} to {hi}{(' ' + unit) if unit else ''}"
         if value is None:
             self._missing(key, required, allowed)
@@ -198,9 +199,11 @@ class Fields:
         required: bool = False,
         default: str | None = None,
     ) -> str | None:
-        options = tuple(choices)
-        allowed = "one of " + ", ".join(options)
         value = self._get(key)
+        options = choices if isinstance(choices, tuple | frozenset) else tuple(choices)
+        if type(value) is str and value in options:  # nearly always: no words to build
+            return value
+        allowed = "one of " + ", ".join(options)
         if value is None:
             self._missing(key, required, allowed)
             return default
