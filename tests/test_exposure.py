@@ -233,6 +233,28 @@ def test_a_step_an_entry_names_is_retired_not_removed(runner, laddered, notes):
     assert "(retired)" in listed and "–/60/–" in listed
 
 
+def test_check_names_an_entry_whose_step_is_none_of_the_hierarchys(runner, laddered, notes):
+    """A step id mistyped by hand, or a step cut out of client.toml by hand: the entry
+    links to nothing, and ``check`` says so (a warning, at the entry's file). A retired
+    step is still a step; a step in words predates the hierarchy and links nothing."""
+    for at, step in [
+        (AT, "s2-def"),  # a step of the hierarchy
+        (AT + timedelta(hours=1), "s9-zzz"),  # none of its steps
+        (AT + timedelta(hours=2), "Ride the bus alone"),  # words, from before the hierarchy
+    ]:
+        path = laddered.add_homework(exposure(at, "s1-abc")).path
+        path.write_bytes(path.read_bytes().replace(b'"s1-abc"', f'"{step}"'.encode()))  # by hand
+    result = run(runner, "check")
+    assert result.exit_code == 0, result.output
+    said = [line for line in result.output.splitlines() if "exposure.step" in line]
+    assert len(said) == 1, result.output
+    assert "'s9-zzz' is none of the steps of sam-r's hierarchy" in said[0]
+    assert "_1000_" in said[0]  # the entry's own file
+
+    run(runner, "hierarchy", "remove", "sam-r", "s2", "--by", "Alex")  # retired: still a step
+    assert sum("exposure.step" in line for line in run(runner, "check").output.splitlines()) == 1
+
+
 def test_logging_names_a_step_of_the_hierarchy_or_says_which_there_are(runner, laddered, notes):
     wrong = run(
         runner, "homework", "log", "sam-r", "--kind", "exposure", "--step", "s9",

@@ -14,7 +14,8 @@ from otjournal.disk import seals
 from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.disk.parsing import MAX_FILE_BYTES
 from otjournal.errors import Problem
-from otjournal.model import Session
+from otjournal.model import Client, HomeworkEntry, Session
+from otjournal.model.ids import is_slug
 
 if TYPE_CHECKING:
     from otjournal.disk.scan import ClientFiles, FileRef
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
 # be hidden behind findings remembered by an older version (episode goal links: 3).
-FINDINGS_VERSION = 3
+FINDINGS_VERSION = 4  # 4: an exposure entry naming no step of the hierarchy
 
 
 class Store(Protocol):
@@ -98,7 +99,30 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                     None,
                 )
             )
+        client = snap.clients.get(e.client)
+        step = _unknown_step(e, client.record if client is not None else None)
+        if step:
+            problems.append(
+                _warn(
+                    entry.path,
+                    f"exposure.step: {step!r} is none of the steps of {e.client}'s hierarchy",
+                    f"'otj hierarchy list {e.client}' shows them (a step is retired, not removed)",
+                )
+            )
     return problems
+
+
+def _unknown_step(entry: HomeworkEntry, client: Client | None) -> str | None:
+    """The step id an exposure entry names that the client's hierarchy does not hold (an
+    id mistyped by hand, or a step removed from client.toml by hand). A step in words
+    (``Ride the bus``) is how an entry named one before the client had a hierarchy: not a
+    link, so not checked; only an id's form (``s2-k7q``, any identifier) is."""
+    if entry.entry_kind != "exposure" or entry.answers is None or client is None:
+        return None
+    step = entry.answers.get("step")
+    if not client.hierarchy or not isinstance(step, str) or not is_slug(step):
+        return None
+    return None if any(s.id == step for s in client.hierarchy) else step
 
 
 def _goal_links(s: Session) -> list[tuple[str, str]]:
