@@ -15,7 +15,8 @@ import pytest
 
 from otjournal.cli import app
 from otjournal.disk import tomlio
-from otjournal.disk.permissions import permission_problems
+from otjournal.disk.permissions import Covered, permission_problems
+from otjournal.disk.scan import HOMEWORK, RECORD_KINDS, SESSIONS
 from otjournal.disk.store import Journal
 from tests.conftest import Clock
 
@@ -207,3 +208,45 @@ def test_the_permission_walk_finds_what_os_walk_found(messy: Path, how_many: int
             (path, f"readable by others (mode {mode:o})") for path, _, mode in expected
         ]
     assert stat.S_IMODE(os.lstat(messy / ".git" / "x.toml").st_mode) == 0o666
+
+
+def covered_by_a_scan(root: Path) -> Covered:
+    """What ``check`` hands the permission walk: each record folder its scan listed, with
+    the files there that others can read."""
+    covered = Covered(str(root), (SESSIONS, HOMEWORK))
+    with Journal(root, cache_folder=None).reader() as r:
+        for found in r.scan(None, RECORD_KINDS).clients:
+            covered.add(found)
+    return covered
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_the_walk_after_a_scan_finds_what_the_walk_alone_finds(messy: Path, many: bool) -> None:
+    """``check`` does not stat each record file twice: the scan notes the ones others can
+    read, and the walk skips the files of the folders the scan listed. Both ways find
+    the same files and folders, whatever sits in a record folder: a note, a conflict
+    copy, a symlink (by its own mode), a hidden file, a folder named like a note, a
+    symlink to a folder."""
+    sessions = messy / "clients" / "mia-k" / "sessions"
+    os.chmod(next(iter(sorted(sessions.glob("2026-0*.toml")))), 0o640)
+    os.chmod(next(iter(sessions.glob("*.sync-conflict-*.toml"))), 0o644)  # + the symlink: 3
+    if many:
+        (sessions / ".hidden.toml").write_text("")
+        os.chmod(sessions / ".hidden.toml", 0o604)
+        (sessions / "folder.toml").mkdir(mode=0o755)
+        os.chmod(sessions / "folder.toml", 0o755)
+        (sessions / "folder.toml" / "inner.toml").write_text("")
+        os.chmod(sessions / "folder.toml" / "inner.toml", 0o660)
+        os.symlink(messy / "clients" / "noah-t", sessions / "to-a-folder.toml")
+        homework = next(iter(sorted((messy / "clients" / "noah-t" / "homework").glob("*.toml"))))
+        os.chmod(homework, 0o664)
+    alone = permission_problems(messy)
+    after_scan = permission_problems(messy, covered_by_a_scan(messy))
+    key = lambda p: (str(p.path), p.message)  # noqa: E731
+    assert sorted(after_scan, key=key) == sorted(alone, key=key)
+    expected = reference_walk(messy)
+    if many:
+        assert len(alone) == 1 and alone[0].message.startswith(f"{len(expected)} files")
+        assert len(expected) == 7  # the 3, the hidden file, the folder, its file, the entry
+    else:
+        assert len(alone) == len(expected) == 3

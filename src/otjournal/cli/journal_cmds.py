@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from otjournal.disk.loading import Snapshot
+    from otjournal.disk.scan import ClientFiles
     from otjournal.model import Client, Session
 
 SinceOpt = Annotated[
@@ -199,13 +200,22 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
         findings_from_plain,
         findings_to_plain,
     )
+    from otjournal.disk.permissions import Covered
+    from otjournal.disk.scan import HOMEWORK, SESSIONS
 
     j = journal(dir)
     settings = read_config(strict=False)
     retention = (settings.retention_adult_years, settings.retention_child_age)
     day = today()
-    # Outside the memo (a seal log changes on every write), fed by the same scan.
+    # Outside the memo (a seal log changes on every write), fed by the same scan; so is
+    # the permission walk, which then need not stat each record file again.
     seals = SealCheck(j)
+    covered = Covered(str(j.root), (SESSIONS, HOMEWORK))
+
+    def each(found: ClientFiles) -> None:
+        seals.client(found)
+        covered.add(found)
+
     # One client at a time; an unchanged client's findings are remembered in the cache.
     found, report = j.per_client(
         lambda snap: client_checks(j, snap, day, *retention),
@@ -213,10 +223,10 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
         dump=findings_to_plain,
         load=findings_from_plain,
         params=(day, retention, FINDINGS_VERSION),
-        each=seals.client,
+        each=each,
     )
     problems = report.problems + [p for f in found for p in f.problems]
-    problems += j.permission_problems()
+    problems += j.permission_problems(covered)
     # Sessions with no seal yet are counted (JSON; 'otj doctor' names them): not a
     # problem with any file.
     sealed, unsealed = seals.finish()

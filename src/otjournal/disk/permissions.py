@@ -3,20 +3,51 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from otjournal.errors import Problem
+
+if TYPE_CHECKING:
+    from otjournal.disk.scan import ClientFiles
 
 _NOT_NOTES = {".git", ".stversions"}  # folders whose files are not notes
 
 
-def permission_problems(root: Path) -> list[Problem]:
+@dataclass
+class Covered:
+    """The record folders a scan has listed, with the files in them that others can
+    read: the scan stat'ed every file there already (``ClientFiles.wide``), so the walk
+    looks at those folders' own modes but not again at their files."""
+
+    root: str
+    folders: tuple[str, ...]  # the record folders' names in a client folder
+    handles: set[str] = field(default_factory=set)
+    wide: list[tuple[str, int]] = field(default_factory=list)
+
+    def add(self, found: ClientFiles) -> None:
+        self.handles.add(found.handle)
+        self.wide += found.wide
+
+    def holds(self, folder: str) -> bool:
+        handle, _, name = folder[len(self.root) + len("/clients/") :].partition("/")
+        return (
+            folder.startswith(f"{self.root}/clients/")
+            and name in self.folders
+            and handle in self.handles
+        )
+
+
+def permission_problems(root: Path, covered: Covered | None = None) -> list[Problem]:
     """Folders or files that others can read: health records must stay private.
     A few are named one by one; many (after a git clone) are summed up in one line."""
     wide: list[tuple[Path, bool, int]] = []
     if not root.is_dir():
         return []
-    _open_in(str(root), wide)
+    _open_in(str(root), wide, covered)
+    if covered is not None:
+        wide += [(Path(path), False, mode) for path, mode in covered.wide]
     if len(wide) > 3:
         return [
             Problem(
@@ -38,11 +69,12 @@ def permission_problems(root: Path) -> list[Problem]:
     ]
 
 
-def _open_in(folder: str, wide: list[tuple[Path, bool, int]]) -> None:
+def _open_in(folder: str, wide: list[tuple[Path, bool, int]], covered: Covered | None) -> None:
     """Add ``folder`` and the .toml files in and below it that others can read, in the
     order ``os.walk`` gives (a symlink counts by its own mode and is not followed). One
     ``os.scandir`` per folder: its entries carry their types, and only files that may be
-    notes are stat'ed."""
+    notes are stat'ed (and not those a scan ``covered``)."""
+    scanned = covered is not None and covered.holds(folder)
     try:
         listing = os.scandir(folder)
     except OSError:
@@ -64,7 +96,7 @@ def _open_in(folder: str, wide: list[tuple[Path, bool, int]]) -> None:
                 if e.name not in _NOT_NOTES:
                     below.append(e)
                 continue
-            if not e.name.endswith(".toml"):
+            if scanned or not e.name.endswith(".toml"):
                 continue
             try:
                 mode = e.stat(follow_symlinks=False).st_mode & 0o777
@@ -74,7 +106,7 @@ def _open_in(folder: str, wide: list[tuple[Path, bool, int]]) -> None:
                 wide.append((Path(e.path), False, mode))
     for e in below:
         if not e.is_symlink():
-            _open_in(e.path, wide)
+            _open_in(e.path, wide, covered)
 
 
 def make_private(root: Path) -> int:

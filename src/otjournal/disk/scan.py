@@ -17,6 +17,7 @@ from datetime import date
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
+from stat import S_ISDIR
 from typing import TYPE_CHECKING, Protocol
 
 from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of
@@ -79,6 +80,9 @@ class ClientFiles:
     files: list[FileRef]
     problems: list[Problem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    # Files in the record folders that others can read (mode & 0o077), with their mode:
+    # the scan stats them anyway, so 'check' need not again (permissions.Covered).
+    wide: list[tuple[str, int]] = field(default_factory=list)
 
     def fingerprint(self, *params: object) -> str | None:
         """Changes whenever any file here changes (or one comes or goes); None when a file
@@ -269,12 +273,16 @@ class Scanner:
         files, start = found.files, len(found.files)
         for e in entries:  # the hot loop of every read: kept lean
             name = e.name
-            if not name.endswith(".toml") or name.startswith("."):
+            if not name.endswith(".toml"):
+                continue
+            if name.startswith("."):
+                _note_mode(e, found)  # not read, but private all the same
                 continue
             if e.is_symlink():
                 found.problems.append(
                     Problem(Path(e.path), "not read: a symlink", severity="warning")
                 )
+                _note_mode(e, found)
                 continue
             hit = known.get(name)
             # A name the index holds was a record's when indexed, and whether a name is a
@@ -286,15 +294,36 @@ class Scanner:
                 if copy is not None:
                     original = Path(absolute, f"{copy.original_stem}.toml")
                     set_aside(found, Conflict(Path(e.path), original, copy.tool))
+                    _note_mode(e, found)
                     continue
             try:
                 st = e.stat(follow_symlinks=False)
             except OSError:
                 files.append(FileRef(kind, e.path, None))  # reading it says what is wrong
                 continue
+            if st.st_mode & 0o077 and not S_ISDIR(st.st_mode):
+                found.wide.append((e.path, st.st_mode & 0o777))
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
         self._note_folder(folder, found, start, known)
+
+
+def _note_mode(e: os.DirEntry[str], found: ClientFiles) -> None:
+    """A file the scan does not read still counts for who may read the folder, exactly as
+    ``permissions`` counts it: by its own mode (a symlink is not followed), unless it is
+    a folder or leads to one."""
+    try:
+        is_dir = e.is_dir()
+    except OSError:
+        is_dir = False
+    if is_dir:
+        return
+    try:
+        st = e.stat(follow_symlinks=False)
+    except OSError:
+        return
+    if st.st_mode & 0o077:
+        found.wide.append((e.path, st.st_mode & 0o777))
 
 
 def set_aside(found: ClientFiles, conflict: Conflict) -> None:

@@ -40,6 +40,7 @@ from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
 
 if TYPE_CHECKING:
     from otjournal.disk.fsio import Fingerprint
+    from otjournal.disk.permissions import Covered
     from otjournal.disk.sealindex import SealIndex
     from otjournal.disk.seals import Seal
     from otjournal.model import Client, HomeworkEntry, Session
@@ -430,10 +431,10 @@ class Journal(Reads):
         return Loaded(saved, path)
 
     # -- privacy ---------------------------------------------------------------
-    def permission_problems(self) -> list[Problem]:
+    def permission_problems(self, covered: Covered | None = None) -> list[Problem]:
         from otjournal.disk.permissions import permission_problems
 
-        return permission_problems(self.root)
+        return permission_problems(self.root, covered)
 
     def make_private(self) -> int:
         from otjournal.disk.permissions import make_private
