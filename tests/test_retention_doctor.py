@@ -238,6 +238,23 @@ def test_doctor_finds_and_fixes_permissions(runner, healthy: Journal):
     assert again.exit_code == 0 and finding(again.stdout, "permissions")[0] == "ok"
 
 
+def test_doctor_counts_every_file_others_can_read_not_the_lines_check_prints(
+    runner, healthy: Journal
+):
+    """More than three are one line in 'check' (after a git clone, every file): doctor
+    still says how many there are."""
+    clients = healthy.root / "clients"
+    opened = [clients, *sorted(clients.rglob("*"))]  # every folder and file below it
+    assert len(opened) > 4 and all(p.is_dir() or p.suffix == ".toml" for p in opened)
+    for path in opened:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+    result = invoke(runner, "doctor")
+    status, what, _fix = finding(result.stdout, "readable by others")
+    assert (status, what) == ("warn", f"{len(opened)} files or folders readable by others")
+    check = invoke(runner, "check")
+    assert f"{len(opened)} files and folders are readable by others" in check.stdout
+
+
 def plant_temp(folder: Path, name: str, age_seconds: float, data: bytes = b"half a note") -> Path:
     path = folder / name
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

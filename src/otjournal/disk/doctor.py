@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from otjournal.disk.fsio import folder_problem, is_temp_name, open_to_others, private_folder
+from otjournal.disk.permissions import Covered, open_paths
+from otjournal.disk.scan import HOMEWORK, SESSIONS
 from otjournal.disk.store import Journal
 from otjournal.errors import StoreError
 from otjournal.paths import platform_split
@@ -81,7 +83,11 @@ def needs_attention(findings: Sequence[Finding]) -> bool:
 def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
     """The notes folder itself: permissions, linked folders, temps, then what reading
     every file finds (conflicts, files that do not read, sessions without a seal)."""
-    findings = _permissions(j, fix)
+    # The survey's scan stats every record file: the permission walk then need not.
+    covered = Covered(str(j.root), (SESSIONS, HOMEWORK))
+    with j.seal_index() as index:  # one folder's seals at a time: memory stays flat
+        survey = j.survey(index.unsealed(), each=covered.add)
+    findings = _permissions(j, fix, covered)
     linked = _linked_folders(j.root)
     if linked:
         findings.append(
@@ -96,8 +102,6 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
             )
         )
     findings += _notes_temps(j, fix, now)
-    with j.seal_index() as index:  # one folder's seals at a time: memory stays flat
-        survey = j.survey(index.unsealed())
     findings += _read_findings(survey)
     findings.append(_seal_finding(j, survey.picked, fix))
     return findings
@@ -111,10 +115,10 @@ def _no_notes_folder(root: Path) -> Finding:
     )
 
 
-def _permissions(j: Journal, fix: bool) -> list[Finding]:
-    perms = j.permission_problems()
+def _permissions(j: Journal, fix: bool, covered: Covered) -> list[Finding]:
+    wide = len(open_paths(j.root, covered))
     git_wide = open_to_others(j.root / ".git")
-    if not perms and not git_wide:
+    if not wide and not git_wide:
         git = " (.git too)" if (j.root / ".git").is_dir() else ""
         return [Finding("ok", f"permissions: private{git}")]
     if fix:
@@ -128,11 +132,12 @@ def _permissions(j: Journal, fix: bool) -> list[Finding]:
             )
         ]
     found = []
-    if perms:
+    if wide:
         found.append(
             Finding(
                 "warn",
-                f"{len(perms)} files or folders readable by others",
+                f"{wide} file{'s' if wide != 1 else ''} or folder{'s' if wide != 1 else ''} "
+                "readable by others",
                 f"chmod -R go-rwx '{j.root}' (or otj doctor --fix)",
             )
         )

@@ -39,15 +39,22 @@ class Covered:
         )
 
 
-def permission_problems(root: Path, covered: Covered | None = None) -> list[Problem]:
-    """Folders or files that others can read: health records must stay private.
-    A few are named one by one; many (after a git clone) are summed up in one line."""
+def open_paths(root: Path, covered: Covered | None = None) -> list[tuple[Path, bool, int]]:
+    """Every folder in the notes folder and .toml file that others can read: its path,
+    whether it is a folder, its mode."""
     wide: list[tuple[Path, bool, int]] = []
     if not root.is_dir():
         return []
     _open_in(str(root), wide, covered)
     if covered is not None:
         wide += [(Path(path), False, mode) for path, mode in covered.wide]
+    return wide
+
+
+def permission_problems(root: Path, covered: Covered | None = None) -> list[Problem]:
+    """Folders or files that others can read: health records must stay private.
+    A few are named one by one; many (after a git clone) are summed up in one line."""
+    wide = open_paths(root, covered)
     if len(wide) > 3:
         return [
             Problem(

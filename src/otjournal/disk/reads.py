@@ -64,11 +64,16 @@ class Reads:
         snap.settle()
         return snap
 
-    def survey(self, wanted: Callable[[str], bool] | None = None) -> Survey:
+    def survey(
+        self,
+        wanted: Callable[[str], bool] | None = None,
+        each: Callable[[ClientFiles], None] | None = None,
+    ) -> Survey:
         """What ``load`` finds (problems and conflicts, the same), how many sessions and
         homework entries read, and the sessions ``wanted`` picks (by path inside the
         folder, '/'-separated), without holding any record: one client at a time, from
-        the cache's index where files are unchanged."""
+        the cache's index where files are unchanged. ``each`` is shown every client's
+        files as scanned."""
         found = Survey(Snapshot(self.root))
         report = found.report
         cut = len(str(self.root)) + 1
@@ -76,6 +81,8 @@ class Reads:
             scan = r.scan()
             report.problems += scan.problems
             for c in scan.clients:
+                if each is not None:
+                    each(c)
                 readable = r.index(c, report)
                 for kind in RECORD_KINDS:
                     mine = [f for f in readable if f.kind == kind]
