@@ -463,8 +463,37 @@ def test_show_and_amend_read_only_the_client_whose_file_names_match(runner, jour
     assert shown.exit_code == 0, shown.output
     assert "Mia K." in shown.output
     assert loaded == [["mia-k"]]
-    # Not found by name (a file renamed by hand): every client is read, as before.
+    loaded.clear()
+    by_client = runner.invoke(app, ["show", f"mia-k/{mine.record.id}", "--json"])
+    assert json.loads(by_client.stdout)["id"] == mine.record.id
+    assert loaded == [["mia-k"]]
+    outside = journal.root.parent / "outside" / "sessions"  # never a client folder
+    outside.mkdir(parents=True)
+    (outside / mine.path.name).write_bytes(mine.path.read_bytes())
+    loaded.clear()
+    escaped = runner.invoke(app, ["show", f"../outside/{mine.record.id}"])
+    assert escaped.exit_code == 1 and "no session with id" in escaped.stderr
+    assert loaded == [[]]
+    # Not found by name: the clients whose sessions' ids could match, by what the cache
+    # (or each file) says, one client at a time; none here, so no client is read.
     loaded.clear()
     missing = runner.invoke(app, ["show", "zzzzz"])
-    assert missing.exit_code == 1
-    assert loaded == [None]
+    assert missing.exit_code == 1 and "no session with id 'zzzzz'" in missing.stderr
+    assert loaded == [[]]
+    # A file renamed by hand is still found by its id, reading its client only.
+    renamed = mine.path.with_name("renamed-by-hand.toml")
+    mine.path.rename(renamed)
+    for wanted in (mine.record.id, mine.record.id[-5:], f"mia-k/{mine.record.id}"):
+        loaded.clear()
+        shown = runner.invoke(app, ["show", wanted, "--json"])
+        assert shown.exit_code == 0, (wanted, shown.output)
+        assert json.loads(shown.stdout)["id"] == mine.record.id
+        assert loaded[-1] == ["mia-k"], wanted
+    # Both renamed: both clients' ids could match the start typed, both are read, and it
+    # is as ambiguous as in the whole journal.
+    theirs = next((journal.root / "clients" / "noah-t" / "sessions").glob("*.toml"))
+    theirs.rename(theirs.with_name("also-renamed.toml"))
+    loaded.clear()
+    both = runner.invoke(app, ["show", mine.record.id[:10]])
+    assert both.exit_code == 2 and "matches 2 sessions" in both.stderr
+    assert loaded[-1] == ["mia-k", "noah-t"]

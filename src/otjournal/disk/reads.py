@@ -26,6 +26,7 @@ from otjournal.disk.loading import (
     first_of_each_id,
 )
 from otjournal.errors import NotFoundError
+from otjournal.model.ids import handle_problem
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import ClientFiles
@@ -100,20 +101,47 @@ class Reads:
     def find_session(self, wanted: str) -> tuple[Snapshot, Loaded[Session]]:
         """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
         and the snapshot it was found in. Session files are named by their id, so only the
-        clients with a file name that could match are read (flat in the journal's size);
-        every client is read when none matches there (a file renamed by hand)."""
+        clients with a file name that could match are read (flat in the journal's size), or
+        for CLIENT/ID that client; when no name matches (a file renamed by hand), the
+        clients whose sessions' ids could match, found one client at a time from what the
+        cache knows."""
         from otjournal.disk.query import find_by_id
 
         key = wanted.strip().removesuffix(".toml")
         handles = self._clients_with_session_named(key) if key and "/" not in key else []
+        client, _, named = key.rpartition("/")
+        if (
+            client
+            and not handle_problem(client)
+            and os.path.isfile(os.path.join(self.root, CLIENTS, client, SESSIONS, f"{named}.toml"))
+        ):
+            handles = [client]  # CLIENT/ID, as the file is named
         if handles:
             snap = self.load(handles, homework=False)
             try:
                 return snap, find_by_id(snap.sessions, wanted)
             except NotFoundError:
                 pass
-        snap = self.load(homework=False)
+        snap = self.load(self._clients_with_session_id(key) if key else [], homework=False)
         return snap, find_by_id(snap.sessions, wanted)
+
+    def _clients_with_session_id(self, key: str) -> list[str]:
+        """The clients holding a session that ``find_by_id`` could pick for ``key``, by the
+        ids in the files (not their names): a superset of its matches, so it finds in them
+        what it would find in the whole journal. No client's records are held."""
+
+        def could_be(handle: str, ref: FileRef) -> bool:
+            if "/" not in key:
+                return ref.id.startswith(key) or ref.id.endswith(key)
+            return f"{handle}/{ref.id}" == key or ref.where[: -len(".toml")].endswith(key)
+
+        found = []
+        with self.reader() as r:
+            for c in r.scan(None, ("session",)).clients:
+                refs = r.index(c, Snapshot(self.root))
+                if any(f.kind == "session" and could_be(c.handle, f) for f in refs):
+                    found.append(c.handle)
+        return found
 
     def _clients_with_session_named(self, key: str) -> list[str]:
         found = []
