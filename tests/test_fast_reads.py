@@ -497,3 +497,32 @@ def test_show_and_amend_read_only_the_client_whose_file_names_match(runner, jour
     both = runner.invoke(app, ["show", mine.record.id[:10]])
     assert both.exit_code == 2 and "matches 2 sessions" in both.stderr
     assert loaded[-1] == ["mia-k", "noah-t"]
+
+
+def test_a_client_row_is_remembered_as_plain_values_and_nothing_else_is_taken():
+    """``otj client list`` remembers each client's row in the cache: what it reads back is
+    the row it wrote, and anything else (an older shape, a hand-edited cache) is read
+    again from the notes."""
+    from datetime import date, datetime
+
+    from otjournal.views.goals import ClientRow
+    from tests.conftest import TZ
+
+    row = ClientRow("mia-k", "Mia K.", "zones", 2, 14, datetime(2026, 3, 5, 14, 30, tzinfo=TZ),
+                    date(2026, 6, 1), adult=False)  # fmt: skip
+    assert ClientRow.from_plain(json.loads(json.dumps(row.to_plain()))) == row
+    empty = ClientRow("noah-t", "Noah T.", "zones", 0, 0, None, None, adult=True)
+    assert ClientRow.from_plain(empty.to_plain()) == empty
+    plain = row.to_plain()
+    bad_ones = (
+        None,
+        {},
+        [],
+        plain[:7],
+        [*plain[:3], "2", *plain[4:]],
+        [*plain[:7], 1],
+        [*plain[:5], 20260305, None, False],
+    )
+    for bad in bad_ones:
+        with pytest.raises(ValueError):
+            ClientRow.from_plain(bad)

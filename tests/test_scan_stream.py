@@ -35,6 +35,8 @@ COMMANDS = (
     ["due"],
     ["doctor"],
     ["conflicts", "--json"],
+    ["client", "list", "--all"],
+    ["client", "list", "--json"],
 )
 
 

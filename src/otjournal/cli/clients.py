@@ -21,7 +21,9 @@ from otjournal.cli.common import (
 from otjournal.errors import UsageError
 
 if TYPE_CHECKING:
-    from otjournal.model import PlanPeriod, Session
+    from otjournal.disk.loading import Snapshot
+    from otjournal.model import PlanPeriod
+    from otjournal.views.goals import ClientRow
 
 client_app = typer.Typer(
     cls=BoundaryGroup, no_args_is_help=True, help="Add, list and show clients."
@@ -162,15 +164,24 @@ def client_list(
     """List clients in care with their active goals, sessions and when last seen."""
     from otjournal.cli.common import today
     from otjournal.cli.problems import note_problems
-    from otjournal.views.goals import client_rows, clients_grid
+    from otjournal.views.goals import client_row, clients_grid
 
-    snap = journal(dir).load(homework=False)
-    note_problems(snap)
-    by_client: dict[str, list[Session]] = {}
-    for s in snap.sessions:
-        by_client.setdefault(s.record.client, []).append(s.record)
-    clients = [c.record for c in snap.clients.values()]
-    rows = client_rows(clients, by_client, show_all=all_clients, today=today())
+    day = today()
+
+    def row_of(snap: Snapshot) -> ClientRow | None:  # one client's (None: no client.toml)
+        client = next(iter(snap.clients.values()), None)
+        if client is None:
+            return None
+        return client_row(client.record, [s.record for s in snap.sessions], day)
+
+    # One client at a time, each row remembered until one of the client's files changes.
+    each, report = journal(dir).per_client(
+        row_of, memo="client-list", dump=_plain_row, load=_row_from_plain, params=(day,),
+        homework=False,
+    )  # fmt: skip
+    note_problems(report)
+    clients = sum(row is not None for row in each)
+    rows = [r for r in each if r is not None and (all_clients or r.discharged is None)]
     if json:
         print_json("client-list", {"clients": [r.to_json() for r in rows]})
         return
@@ -201,3 +212,13 @@ def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) ->
         print_json("client-show", {**data, "episode": episode_facts(sessions).to_json()})
         return
     print_wrapped(client_page(client, sessions, today()))
+
+
+def _plain_row(row: ClientRow | None) -> object:
+    return None if row is None else row.to_plain()
+
+
+def _row_from_plain(plain: object) -> ClientRow | None:
+    from otjournal.views.goals import ClientRow
+
+    return None if plain is None else ClientRow.from_plain(plain)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
@@ -272,29 +272,83 @@ CARE_COLUMN = Column("care")
 
 @dataclass(frozen=True)
 class ClientRow:
-    client: Client
+    """One client's line, in plain values: a list of every client holds one row each,
+    read one client at a time, and each is remembered in the cache (``to_plain``)."""
+
+    handle: str
+    display_name: str
+    regulation_framework: str
+    active_goals: int
     sessions: int
-    last_session: Session | None
-    discharge: Session | None
+    last_session: datetime | None  # when the last session started
+    discharged: date | None  # the day of the discharge that closed the last episode
     adult: bool = False  # as the tool speaks of them today (Client.is_adult)
 
-    @property
-    def discharged(self) -> date | None:
-        return self.discharge.start.date() if self.discharge is not None else None
-
     def to_json(self) -> dict[str, Any]:
-        c = self.client
         return {
-            "handle": c.handle,
-            "display_name": c.display_name,
-            "regulation_framework": c.regulation_framework,
+            "handle": self.handle,
+            "display_name": self.display_name,
+            "regulation_framework": self.regulation_framework,
             "age_group": "adult" if self.adult else "child",
-            "active_goals": len(c.active_goals),
+            "active_goals": self.active_goals,
             "sessions": self.sessions,
-            "last_session": self.last_session.start if self.last_session else None,
-            "status": "discharged" if self.discharge else "in care",
+            "last_session": self.last_session,
+            "status": "discharged" if self.discharged else "in care",
             "discharged": self.discharged,
         }
+
+    def to_plain(self) -> list[object]:
+        last, closed = self.last_session, self.discharged
+        return [
+            self.handle,
+            self.display_name,
+            self.regulation_framework,
+            self.active_goals,
+            self.sessions,
+            last.isoformat() if last else None,
+            closed.isoformat() if closed else None,
+            self.adult,
+        ]
+
+    @classmethod
+    def from_plain(cls, plain: object) -> ClientRow:
+        """The row ``to_plain`` gave; ValueError for anything else."""
+        if type(plain) is not list or len(plain) != 8:
+            raise ValueError("not a client row")
+        handle, name, framework, goals, sessions, last, closed, adult = plain
+        if not all(type(v) is str for v in (handle, name, framework)):
+            raise ValueError("not a client row")
+        if type(goals) is not int or type(sessions) is not int or type(adult) is not bool:
+            raise ValueError("not a client row")
+        if not all(v is None or type(v) is str for v in (last, closed)):
+            raise ValueError("not a client row")
+        return cls(
+            handle,
+            name,
+            framework,
+            goals,
+            sessions,
+            datetime.fromisoformat(last) if last else None,
+            date.fromisoformat(closed) if closed else None,
+            adult,
+        )
+
+
+def client_row(client: Client, sessions: Iterable[Session], today: date | None) -> ClientRow:
+    """A client's count of sessions, the last, and the discharge that closed their last
+    episode (if it is closed)."""
+    ordered = sorted(sessions, key=lambda s: s.start)
+    closed = discharged(ordered)
+    return ClientRow(
+        client.handle,
+        client.display_name,
+        client.regulation_framework,
+        len(client.active_goals),
+        len(ordered),
+        ordered[-1].start if ordered else None,
+        closed.start.date() if closed else None,
+        client.is_adult(today) if today else False,
+    )
 
 
 def client_rows(
@@ -306,28 +360,15 @@ def client_rows(
 ) -> list[ClientRow]:
     """Clients in care (and, ``show_all``, the discharged too), each with their count of
     sessions, the last, and the discharge that closed their last episode."""
-    rows = []
-    for c in clients:
-        sessions = sorted(sessions_by_client.get(c.handle, []), key=lambda s: s.start)
-        last = sessions[-1] if sessions else None
-        adult = c.is_adult(today) if today else False
-        row = ClientRow(c, len(sessions), last, discharged(sessions), adult)
-        if show_all or row.discharge is None:
-            rows.append(row)
-    return rows
+    rows = [client_row(c, sessions_by_client.get(c.handle, []), today) for c in clients]
+    return [r for r in rows if show_all or r.discharged is None]
 
 
 def clients_grid(rows: Sequence[ClientRow], *, show_all: bool) -> textgrid.Grid:
     cells = []
     for r in rows:
-        last = f"{r.last_session.start:%Y-%m-%d}" if r.last_session else "–"
-        line = [
-            r.client.handle,
-            r.client.display_name,
-            str(len(r.client.active_goals)),
-            str(r.sessions),
-            last,
-        ]
+        last = f"{r.last_session:%Y-%m-%d}" if r.last_session else "–"
+        line = [r.handle, r.display_name, str(r.active_goals), str(r.sessions), last]
         if show_all:
             line.append(f"discharged {r.discharged}" if r.discharged else "in care")
         cells.append(tuple(line))
