@@ -324,12 +324,16 @@ def _progress() -> Callable[[int, int], None] | None:
 def _show_demo(root: Path, counts: dict[str, int], end: date) -> None:
     from rich.text import Text
 
+    from otjournal.demo import SHOWCASE
     from otjournal.disk.store import Journal
     from otjournal.views.goals import client_rows, clients_grid
     from otjournal.views.session import sessions_table
 
     console = out()
-    snap = Journal(root).load()
+    handles = Journal(root).client_handles()
+    # The clients shown (and the one whose trends are), not every session of a large demo.
+    shown = handles[:12] + [h for h in handles[12:] if h == SHOWCASE]
+    snap = Journal(root).load(shown)
     by_client: dict[str, list[Session]] = {}
     for s in snap.sessions:
         by_client.setdefault(s.record.client, []).append(s.record)
@@ -341,17 +345,16 @@ def _show_demo(root: Path, counts: dict[str, int], end: date) -> None:
     clients = [c.record for c in snap.clients.values()]
     # Every client with their care status, as 'otj client list --all' shows them.
     console.print(clients_grid(client_rows(clients[:12], by_client, show_all=True), show_all=True))
-    if len(clients) > 12:
-        console.print(f"… and {len(clients) - 12} more clients")
+    if len(handles) > 12:
+        console.print(f"… and {len(handles) - 12} more clients")
     console.print(Text("\nMost recent sessions", style="bold"))
-    console.print(sessions_table([s.record for s in snap.sessions[-6:]]))
-    from otjournal.demo import SHOWCASE
-
+    latest, _, _ = Journal(root).sessions(last=6)  # of every client, not only those shown
+    console.print(sessions_table([s.record for s in latest]))
     _show_trends(root, snap, SHOWCASE if SHOWCASE in snap.clients else None, end)
     q = _quote(root)
     console.print(
         f"\nTry:  otj --help\n      otj list --dir {q} -n 10\n"
-        f"      otj show --dir {q} {snap.sessions[-1].record.id}\n"
+        f"      otj show --dir {q} {latest[-1].record.id}\n"
         f"      otj client list --all --dir {q}   # the discharged client too\n"
         f"      export OTJOURNAL_DIR={q}   # then leave out --dir"
     )
