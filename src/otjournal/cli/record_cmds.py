@@ -417,8 +417,8 @@ def conflicts_resolve(
     from otjournal.model.ids import shown
 
     j = journal(dir)
-    snap = j.load()
-    matches = [c for c in snap.conflicts if str(c.path).endswith(copy) or c.path.name == copy]
+    conflicts = j.survey().report.conflicts  # as 'otj conflicts' lists them: no record held
+    matches = [c for c in conflicts if str(c.path).endswith(copy) or c.path.name == copy]
     if len(matches) != 1:
         raise NotFoundError(f"no single conflict copy matches {shown(copy)}: see 'otj conflicts'")
     c = matches[0]
