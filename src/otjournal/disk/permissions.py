@@ -46,8 +46,13 @@ def open_paths(root: Path, covered: Covered | None = None) -> list[tuple[Path, b
     if not root.is_dir():
         return []
     _open_in(str(root), wide, covered)
-    if covered is not None:
-        wide += [(Path(path), False, mode) for path, mode in covered.wide]
+    if covered is not None:  # each once, should the walk have seen one too (path forms)
+        walked = {os.path.normcase(os.path.normpath(p)) for p, _, _ in wide}
+        wide += [
+            (Path(path), False, mode)
+            for path, mode in covered.wide
+            if os.path.normcase(os.path.normpath(path)) not in walked
+        ]
     return wide
 
 
