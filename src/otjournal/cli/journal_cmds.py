@@ -330,10 +330,11 @@ def _show_demo(root: Path, counts: dict[str, int], end: date) -> None:
     from otjournal.views.session import sessions_table
 
     console = out()
-    handles = Journal(root).client_handles()
+    j = Journal(root)
+    handles = j.client_handles()
     # The clients shown (and the one whose trends are), not every session of a large demo.
     shown = handles[:12] + [h for h in handles[12:] if h == SHOWCASE]
-    snap = Journal(root).load(shown)
+    snap = j.load(shown)
     by_client: dict[str, list[Session]] = {}
     for s in snap.sessions:
         by_client.setdefault(s.record.client, []).append(s.record)
@@ -348,7 +349,7 @@ def _show_demo(root: Path, counts: dict[str, int], end: date) -> None:
     if len(handles) > 12:
         console.print(f"… and {len(handles) - 12} more clients")
     console.print(Text("\nMost recent sessions", style="bold"))
-    latest, _, _ = Journal(root).sessions(last=6)  # of every client, not only those shown
+    latest, _, _ = j.sessions(last=6)  # of every client, not only those shown
     console.print(sessions_table([s.record for s in latest]))
     _show_trends(root, snap, SHOWCASE if SHOWCASE in snap.clients else None, end)
     q = _quote(root)

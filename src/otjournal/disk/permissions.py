@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from otjournal.disk.scan import CLIENTS
 from otjournal.errors import Problem
 
 if TYPE_CHECKING:
@@ -31,12 +32,9 @@ class Covered:
         self.wide += found.wide
 
     def holds(self, folder: str) -> bool:
-        handle, _, name = folder[len(self.root) + len("/clients/") :].partition("/")
-        return (
-            folder.startswith(f"{self.root}/clients/")
-            and name in self.folders
-            and handle in self.handles
-        )
+        clients = f"{self.root}/{CLIENTS}/"  # as the scan spells its folders
+        handle, _, name = folder[len(clients) :].partition("/")
+        return folder.startswith(clients) and name in self.folders and handle in self.handles
 
 
 def open_paths(root: Path, covered: Covered | None = None) -> list[tuple[Path, bool, int]]:

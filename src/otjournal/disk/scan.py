@@ -302,7 +302,7 @@ class Scanner:
                 files.append(FileRef(kind, e.path, None))  # reading it says what is wrong
                 continue
             if st.st_mode & 0o077 and not S_ISDIR(st.st_mode):
-                found.wide.append((e.path, st.st_mode & 0o777))
+                _note_open(found, e.path, st)
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
         self._note_folder(folder, found, start, known)
@@ -322,8 +322,12 @@ def _note_mode(e: os.DirEntry[str], found: ClientFiles) -> None:
         st = e.stat(follow_symlinks=False)
     except OSError:
         return
-    if st.st_mode & 0o077:
-        found.wide.append((e.path, st.st_mode & 0o777))
+    _note_open(found, e.path, st)
+
+
+def _note_open(found: ClientFiles, path: str, st: os.stat_result) -> None:
+    if st.st_mode & 0o077:  # group or others may read or write it
+        found.wide.append((path, st.st_mode & 0o777))
 
 
 def set_aside(found: ClientFiles, conflict: Conflict) -> None:
