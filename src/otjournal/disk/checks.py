@@ -106,7 +106,7 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                 _warn(
                     entry.path,
                     f"exposure.step: {step!r} is none of the steps of {e.client}'s hierarchy",
-                    f"'otj hierarchy list {e.client}' shows them (a step is retired, not removed)",
+                    f"'otj hierarchy list {e.client}' shows them",
                 )
             )
     return problems
