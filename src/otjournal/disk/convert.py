@@ -21,10 +21,11 @@ conversion changes nothing. Nothing here prints: the caller gets a Summary.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from otjournal.disk import agefile, fsio
@@ -54,6 +55,10 @@ class Summary:
     settled: int = 0  # found in both forms, equal (an interrupted run): the old one removed
     already: int = 0  # already in the new form only
     conflict_copies: int = 0  # sync tools' copies among them: 'otj conflicts' resolves them
+    # otjournal's temp files (.otj-*.part) in the note folders: an interrupted save's (or
+    # decryption's) may hold plaintext, so encrypting removes them (a save running at that
+    # moment then fails safely: "nothing was written", its draft kept); decrypting lists them.
+    temps: list[Path] = field(default_factory=list)
 
     @property
     def notes(self) -> int:
@@ -113,8 +118,8 @@ def decrypt_folder(
 def _convert(
     root: Path, encrypting: bool, unlock: Open, make: Callable[[bytes], bytes], step: Step | None
 ) -> Summary:
-    notes, problems = _find(root, encrypting)
     summary = Summary()
+    notes, problems = _find(root, encrypting, summary.temps)
     todo: list[_Note] = []
     for note in notes:
         if note.has_plain and note.has_age:
@@ -130,16 +135,18 @@ def _convert(
         else:
             summary.already += 1
         summary.conflict_copies += _is_copy(root, note.plain)
-    folders: dict[Path, Path] = {}
-    for note in todo:
-        try:
-            folders.setdefault(note.plain.parent, _writable(root, note.plain.parent))
-        except OtjournalError as exc:
-            problems.append(Problem(note.plain.parent, exc.message, hint=exc.hint))
+    for folder in sorted({note.plain.parent for note in todo}):
+        found = fsio.folder_problem(root, *folder.relative_to(root).parts)
+        if found and not found[2]:  # one open to others is made private when written into
+            problems.append(_linked(found[0]))
     if problems:
         raise CipherErrors(problems)
+    checked: set[Path] = set()
     for note in todo:
         src, dst = (note.plain, note.age) if encrypting else (note.age, note.plain)
+        if src.parent not in checked:
+            _writable(root, src.parent)
+            checked.add(src.parent)
         try:
             if encrypting:
                 made = _move(src, dst, _same, make, unlock, step)
@@ -156,7 +163,18 @@ def _convert(
             summary.converted += 1
         else:
             summary.settled += 1
+    if encrypting:
+        _remove_temps(summary.temps)
     return summary
+
+
+def _remove_temps(temps: list[Path]) -> None:
+    for folder in sorted({t.parent for t in temps}):
+        for temp in temps:
+            if temp.parent == folder:
+                with contextlib.suppress(FileNotFoundError):  # a save finished meanwhile
+                    os.unlink(temp)
+        fsio.fsync_dir(folder)
 
 
 def _move(
@@ -199,7 +217,7 @@ def _same(raw: bytes, path: Path) -> bytes:
     return raw
 
 
-def _find(root: Path, encrypting: bool) -> tuple[list[_Note], list[Problem]]:
+def _find(root: Path, encrypting: bool, temps: list[Path]) -> tuple[list[_Note], list[Problem]]:
     """Every note-like file under the note trees, by its plaintext name, in both forms."""
     found: dict[Path, _Note] = {}
     problems: list[Problem] = []
@@ -218,6 +236,8 @@ def _find(root: Path, encrypting: bool) -> tuple[list[_Note], list[Problem]]:
                     continue
                 if stat.S_ISLNK(st.st_mode):
                     problems.append(_linked(path))
+                elif stat.S_ISREG(st.st_mode) and fsio.is_temp_name(name):
+                    temps.append(path)
                 elif stat.S_ISREG(st.st_mode) and not name.startswith("."):
                     _note_file(found, path, encrypting, problems)
     return [found[k] for k in sorted(found)], problems
