@@ -171,6 +171,21 @@ def test_recipients_refused_when_missing_or_empty(notes: Path) -> None:
     assert path.read_text() == "# nobody yet\n"
 
 
+def test_a_key_without_a_label_is_removed_alone(clock: Clock, notes: Path) -> None:
+    a, b = _identity(clock, "a"), _identity(clock, "b")
+    path = agefile.recipients_path(notes)
+    with pytest.raises(KeyFileError, match="no recipients file"):
+        agefile.remove_recipient(notes, a.public[0])
+    agefile.add_recipient(notes, a.public[0], "laptop")
+    with path.open("a") as fh:
+        fh.write(f"\n{b.public[0]}\n# a note of my own\n")
+    assert [r.label for r in agefile.read_recipients(path)] == ["laptop", ""]
+    agefile.remove_recipient(notes, b.public[0])
+    assert path.read_text().endswith("laptop\n" + a.public[0] + "\n\n# a note of my own\n")
+    with pytest.raises(KeyFileError, match="not listed"):
+        agefile.remove_recipient(notes, b.public[0])
+
+
 def test_a_device_name_is_one_line(clock: Clock, notes: Path) -> None:
     me = _identity(clock)
     with pytest.raises(KeyFileError, match="needs a name"):

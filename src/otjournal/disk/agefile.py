@@ -196,20 +196,24 @@ def read_recipients(path: Path) -> list[Recipient]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise KeyFileError(
-            "no recipients file: this journal lists no keys",
-            path=path,
-            hint="add this device's key first",
-        ) from None
+        raise _no_recipients(path) from None
     except OSError as exc:
         raise KeyFileError(f"cannot read: {exc.strerror}", path=path) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise KeyFileError("not text (UTF-8)", path=path) from None
+    return parse_recipients(data, path)
+
+
+def _no_recipients(path: Path) -> KeyFileError:
+    return KeyFileError(
+        "no recipients file: this journal lists no keys",
+        path=path,
+        hint="add this device's key first",
+    )
+
+
+def parse_recipients(data: bytes, path: Path) -> list[Recipient]:
     found: list[Recipient] = []
     label = ""
-    for n, raw in enumerate(text.splitlines(), start=1):
+    for n, raw in enumerate(_lines(data, path), start=1):
         line = raw.strip()
         if not line:
             label = ""
@@ -229,6 +233,14 @@ def read_recipients(path: Path) -> list[Recipient]:
             "the recipients file lists no key", path=path, hint="add this device's key"
         )
     return found
+
+
+def _lines(data: bytes, path: Path) -> list[str]:
+    """The file's lines as an editor numbers them (only ``\n`` ends a line)."""
+    try:
+        return data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        raise KeyFileError("not text (UTF-8)", path=path) from None
 
 
 def add_recipient(root: Path, key: str, label: str) -> Recipient:
@@ -252,16 +264,15 @@ def add_recipient(root: Path, key: str, label: str) -> Recipient:
         text = f"{RECIPIENTS_HEADER}\n# {label}\n{key}\n"
         if fsio.create_named(folder, path.name, text.encode("utf-8")) is None:
             raise _changed(path) from None
-        return Recipient(key, label, text.count("\n") - 1)
-    current = read_recipients(path)
-    if any(r.key == key for r in current):
+        return Recipient(key, label, text.count("\n"))
+    if any(r.key == key for r in parse_recipients(old, path)):
         raise KeyFileError("this key is listed already", path=path)
     body = old.decode("utf-8")
     if body and not body.endswith("\n"):
         body += "\n"
     body += f"\n# {label}\n{key}\n"
     fsio.replace_checked(path, body.encode("utf-8"), seen, MAX_KEY_FILE)
-    return Recipient(key, label, body.count("\n") - 1)
+    return Recipient(key, label, body.count("\n"))
 
 
 def remove_recipient(root: Path, key: str) -> Recipient:
@@ -270,7 +281,12 @@ def remove_recipient(root: Path, key: str) -> Recipient:
     from otjournal.disk import fsio
 
     path = recipients_path(root)
-    current = read_recipients(path)
+    fsio.private_folder(root, *RECIPIENTS[:-1], create=False, private_base=True)
+    try:
+        old, seen = fsio.read_with_fingerprint(path, MAX_KEY_FILE)
+    except FileNotFoundError:
+        raise _no_recipients(path) from None
+    current = parse_recipients(old, path)
     gone = next((r for r in current if r.key == key.strip()), None)
     if gone is None:
         raise KeyFileError("this key is not listed", path=path, hint="'otj keys list' shows them")
@@ -280,13 +296,11 @@ def remove_recipient(root: Path, key: str) -> Recipient:
             path=path,
             hint="add another key first",
         )
-    fsio.private_folder(root, *RECIPIENTS[:-1], create=False, private_base=True)
-    old, seen = fsio.read_with_fingerprint(path, MAX_KEY_FILE)
-    lines = old.decode("utf-8").splitlines(keepends=True)
+    lines = _lines(old, path)
     drop = {gone.line - 1}
-    if gone.label and gone.line >= 2 and lines[gone.line - 2].lstrip().startswith("#"):
+    if gone.label and lines[gone.line - 2].lstrip().startswith("#"):
         drop.add(gone.line - 2)
-    kept = "".join(line for i, line in enumerate(lines) if i not in drop)
+    kept = "\n".join(line for i, line in enumerate(lines) if i not in drop)
     fsio.replace_checked(path, kept.encode("utf-8"), seen, MAX_KEY_FILE)
     return gone
 
