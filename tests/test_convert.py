@@ -20,7 +20,7 @@ from otjournal.demo import write_demo
 from otjournal.disk import agefile, convert
 from otjournal.disk.agefile import Identity
 from otjournal.disk.store import Journal
-from otjournal.errors import CipherErrors, KeyFileError
+from otjournal.errors import CipherError, CipherErrors, KeyFileError
 from tests.conftest import Clock
 from tests.helpers import tree
 
@@ -205,6 +205,56 @@ def test_temp_files_are_removed_when_encrypting_listed_when_decrypting(
     assert mine.read_bytes() == b"not otjournal's"
     temp.write_bytes(b"x")
     assert convert.decrypt_folder(notes, [me]).temps == [temp] and temp.exists()
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_removed_key_opens_nothing_once_reencrypted(clock: Clock, notes: Path) -> None:
+    files = _journal(notes)
+    me, _ = _start(clock, notes)
+    old = _identity(clock, "old-laptop")
+    agefile.add_recipient(notes, old.public[0], "old laptop")
+    both = [r.key for r in agefile.read_recipients(agefile.recipients_path(notes))]
+    convert.encrypt_folder(notes, both, [me])
+    agefile.remove_recipient(notes, old.public[0])
+    keys = [r.key for r in agefile.read_recipients(agefile.recipients_path(notes))]
+    assert keys == [me.public[0]]
+    done: list[Path] = []
+
+    def interrupt(what: str, path: Path) -> None:
+        done.append(path)
+        if len(done) == 3:
+            raise _Stop
+
+    with pytest.raises(_Stop):  # interrupted: each note opens, in its old or new form
+        convert.reencrypt_folder(notes, keys, [me], interrupt)
+    sealed = sorted(notes.rglob("*.age"))
+    assert len(sealed) == len(files)
+    opens_old = 0
+    for path in sealed:
+        rel = str(path.relative_to(notes))[: -len(".age")]
+        assert agefile.decrypt(path.read_bytes(), [me], path) == files[rel]
+        opens_old += _opens(path, old)
+    assert opens_old == len(files) - 3
+    summary = convert.reencrypt_folder(notes, keys, [me])
+    assert summary.converted == len(files)
+    assert not any(_opens(path, old) for path in sealed)
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in sealed)
+    # A note still in plaintext (an interrupted encryption) is finished first.
+    (notes / sorted(files)[0]).write_bytes(files[sorted(files)[0]])
+    _refused(notes, lambda: convert.reencrypt_folder(notes, keys, [me]), "not encrypted yet")
+    with pytest.raises(KeyFileError, match="none of this device's keys"):
+        convert.reencrypt_folder(notes, keys, [old])
+
+
+def _opens(path: Path, who: Identity) -> bool:
+    try:
+        agefile.decrypt(path.read_bytes(), [who], path)
+    except CipherError:
+        return False
+    return True
 
 
 # -- killed at random moments -----------------------------------------------------------

@@ -14,6 +14,9 @@ Decrypting walks the same states the other way. A rerun after a crash finds each
 state 1, 2 or 3 and carries on; both forms holding *different* bytes is never a state of
 this code (someone changed one of them): it stops the run before anything changes.
 
+``reencrypt_folder`` (a key added or removed) replaces each age file in one atomic step
+by one to the new recipients: old or new, every note opens at every moment.
+
 Every problem that would stop the run is found first, before any file changes (a key
 that does not fit, a damaged age file, two different forms, a symlink): a refused
 conversion changes nothing. Nothing here prints: the caller gets a Summary.
@@ -47,6 +50,7 @@ NOTE_TREES: tuple[tuple[str, ...], ...] = ((CLIENTS,), (".otjournal", "resolved"
 # a test that kills the process in between.
 Step = Callable[[str, Path], None]
 Open = Callable[[bytes, Path], bytes]
+MAX_AGE_FILE = 64 * 1024 * 1024  # far above any note (the loader stops at 1 MiB)
 
 
 @dataclass
@@ -85,6 +89,63 @@ def encrypt_folder(
     """Every note under ``root`` as an age file to ``recipients``. ``identities`` must
     hold a key among them: each file is decrypted again and compared before its
     plaintext is removed (and a journal nobody here can read is refused)."""
+    _readable_here(recipients, identities)
+
+    def lock(plain: bytes) -> bytes:
+        return agefile.encrypt(plain, recipients)
+
+    def unlock(raw: bytes, path: Path) -> bytes:
+        return agefile.decrypt(raw, identities, path)
+
+    return _convert(root, True, unlock, lock, on_step)
+
+
+def reencrypt_folder(
+    root: Path,
+    recipients: Sequence[str],
+    identities: Sequence[Identity],
+    on_step: Step | None = None,
+) -> Summary:
+    """Every age note under ``root`` encrypted again, to ``recipients`` (a key was added
+    or removed). Each file is replaced in one step (``fsio.replace_checked``: temp file,
+    fsync, rename) by one that decrypts to the same bytes, so a crash leaves each note in
+    its old or its new encryption, both readable; a rerun finishes. Refused, changing
+    nothing, while any note is still plaintext (finish ``encrypt_folder`` first) or any
+    file does not open here. Its ``converted`` counts the files encrypted again."""
+    _readable_here(recipients, identities)
+    summary = Summary()
+    notes, problems = _find(root, False, summary.temps)
+
+    def unlock(raw: bytes, path: Path) -> bytes:
+        return agefile.decrypt(raw, identities, path)
+
+    for note in notes:
+        if note.has_plain:
+            problems.append(
+                Problem(
+                    note.plain,
+                    "not encrypted yet: an encryption was interrupted here",
+                    hint="finish encrypting the journal, then run this again",
+                )
+            )
+        elif problem := _unreadable(note.age, unlock):
+            problems.append(problem)
+    _check_folders(root, notes, problems)
+    for note in notes:
+        _writable(root, note.age.parent)
+        raw, seen = fsio.read_with_fingerprint(note.age, MAX_AGE_FILE)
+        plain = unlock(raw, note.age)
+        again = agefile.encrypt(plain, recipients)
+        if unlock(again, note.age) != plain:  # never expected: then nothing is replaced
+            raise StoreError("encrypting again did not give the same note back", path=note.age)
+        fsio.replace_checked(note.age, again, seen, MAX_AGE_FILE)
+        if on_step:
+            on_step("replaced", note.age)
+        summary.converted += 1
+    return summary
+
+
+def _readable_here(recipients: Sequence[str], identities: Sequence[Identity]) -> None:
     mine = {p for identity in identities for p in identity.public}
     if not mine & {r.strip() for r in recipients}:
         raise KeyFileError(
@@ -94,14 +155,6 @@ def encrypt_folder(
         )
     for r in recipients:
         agefile.parse_recipient(r)
-
-    def lock(plain: bytes) -> bytes:
-        return agefile.encrypt(plain, recipients)
-
-    def unlock(raw: bytes, path: Path) -> bytes:
-        return agefile.decrypt(raw, identities, path)
-
-    return _convert(root, True, unlock, lock, on_step)
 
 
 def decrypt_folder(
@@ -135,12 +188,7 @@ def _convert(
         else:
             summary.already += 1
         summary.conflict_copies += _is_copy(root, note.plain)
-    for folder in sorted({note.plain.parent for note in todo}):
-        found = fsio.folder_problem(root, *folder.relative_to(root).parts)
-        if found and not found[2]:  # one open to others is made private when written into
-            problems.append(_linked(found[0]))
-    if problems:
-        raise CipherErrors(problems)
+    _check_folders(root, todo, problems)
     checked: set[Path] = set()
     for note in todo:
         src, dst = (note.plain, note.age) if encrypting else (note.age, note.plain)
@@ -166,6 +214,17 @@ def _convert(
     if encrypting:
         _remove_temps(summary.temps)
     return summary
+
+
+def _check_folders(root: Path, notes: list[_Note], problems: list[Problem]) -> None:
+    """Stop here, before any change, if anything was found wrong or a folder to write
+    into is a symlink (one open to others is made private when written into)."""
+    for folder in sorted({note.plain.parent for note in notes}):
+        found = fsio.folder_problem(root, *folder.relative_to(root).parts)
+        if found and not found[2]:
+            problems.append(_linked(found[0]))
+    if problems:
+        raise CipherErrors(problems)
 
 
 def _remove_temps(temps: list[Path]) -> None:
