@@ -188,6 +188,7 @@ def test_symlinks_and_stray_age_copies_are_refused(clock: Clock, notes: Path) ->
     stray = notes / "clients/mia-k/sessions/2026-03-05_1430_k3f9q.toml.sync-conflict-x.age"
     stray.write_bytes(agefile.encrypt(b"x", keys))
     _refused(notes, lambda: convert.decrypt_folder(notes, [me]), "not named like a note")
+    _refused(notes, lambda: convert.reencrypt_folder(notes, keys, [me]), "not named like")
     assert convert.encrypt_folder(notes, keys, [me]).already == len(files)
 
 

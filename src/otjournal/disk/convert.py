@@ -133,7 +133,10 @@ def reencrypt_folder(
     _check_folders(root, notes, problems)
     for note in notes:
         _writable(root, note.age.parent)
-        raw, seen = fsio.read_with_fingerprint(note.age, MAX_AGE_FILE)
+        try:
+            raw, seen = fsio.read_with_fingerprint(note.age, MAX_AGE_FILE)
+        except OSError as exc:
+            raise StoreError(f"cannot read: {exc.strerror}", path=note.age) from None
         plain = unlock(raw, note.age)
         again = agefile.encrypt(plain, recipients)
         if unlock(again, note.age) != plain:  # never expected: then nothing is replaced
@@ -229,11 +232,18 @@ def _check_folders(root: Path, notes: list[_Note], problems: list[Problem]) -> N
 
 def _remove_temps(temps: list[Path]) -> None:
     for folder in sorted({t.parent for t in temps}):
-        for temp in temps:
-            if temp.parent == folder:
-                with contextlib.suppress(FileNotFoundError):  # a save finished meanwhile
-                    os.unlink(temp)
-        fsio.fsync_dir(folder)
+        try:
+            for temp in temps:
+                if temp.parent == folder:
+                    with contextlib.suppress(FileNotFoundError):  # a save finished meanwhile
+                        os.unlink(temp)
+            fsio.fsync_dir(folder)
+        except OSError as exc:
+            raise StoreError(
+                f"every note is encrypted, but a temp file could not be removed: {exc.strerror}",
+                path=folder,
+                hint="remove the '.otj-*.part' files there ('otj doctor --fix')",
+            ) from None
 
 
 def _move(
@@ -284,7 +294,11 @@ def _find(root: Path, encrypting: bool, temps: list[Path]) -> tuple[list[_Note],
         top = root.joinpath(*parts)
         if not top.is_dir():
             continue
-        for folder, dirnames, filenames in os.walk(top):
+
+        def unlisted(exc: OSError) -> None:  # a folder not read would stay as it is
+            problems.append(Problem(Path(exc.filename), f"cannot read folder: {exc.strerror}"))
+
+        for folder, dirnames, filenames in os.walk(top, onerror=unlisted):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in (*dirnames, *filenames):
                 path = Path(folder, name)
