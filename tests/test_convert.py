@@ -311,7 +311,7 @@ def test_conversion_killed_at_random_moments_loses_nothing(
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     kills = finished = mixed = both = 0  # kills mid-way; kills between publish and remove
     direction = "encrypt"
-    deadline = time.monotonic() + 100
+    deadline = time.monotonic() + 105
     while kills < 120 and time.monotonic() < deadline:
         child = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(notes), direction, str(me.path), "0.002"],
