@@ -177,3 +177,24 @@ class Problem:
             "message": self.message,
             "hint": self.hint,
         }
+
+
+class KeyFileError(OtjournalError):
+    """An age identity (secret key) or a journal's recipients file that cannot be used:
+    missing, unreadable, open to others or malformed. The message names the file and the
+    line, never a key's secret."""
+
+
+class CipherError(OtjournalError):
+    """An encrypted file that cannot be opened: none of the keys fits, it was cut short
+    or changed, or it is not an age file. Named by path; its content is never shown."""
+
+
+class CipherErrors(OtjournalError):
+    """Several files that stop a conversion before it changes anything, each a problem."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(first.message + more, path=first.path, line=first.line, hint=first.hint)
+        self.problems = problems

@@ -34,6 +34,11 @@ def config_file() -> Path:
     return user_config_path(APP, appauthor=False) / "config.toml"
 
 
+def identities_dir() -> Path:
+    """This device's age identities (secret keys): the config folder, never the notes."""
+    return config_file().parent / "identities"
+
+
 def cache_dir() -> Path:
     from platformdirs import user_cache_path
 
