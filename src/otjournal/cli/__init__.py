@@ -28,6 +28,7 @@ MODULES = (
     "care_cmds",
     "due_cmd",
     "search_cmd",
+    "crypt_cmds",
 )
 # Which module registers each command or group: `otj NAME` imports only that module
 # (tests/test_fast_reads.py checks this map against what the modules register).

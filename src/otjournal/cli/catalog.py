@@ -120,6 +120,18 @@ COMMANDS = (
         "search_cmd",
         "Find words in notes, homework entries and amendments, newest first.",
     ),
+    (
+        "encrypt",
+        "crypt_cmds",
+        "Encrypt the journal: every note becomes an age file that only the journal's keys "
+        "open (this device's key is made if there is none).",
+    ),
+    (
+        "decrypt",
+        "crypt_cmds",
+        "Turn an encrypted journal back into plaintext notes (grep reads them again), and "
+        "stop encrypting new ones.",
+    ),
     ("client", "clients", "Add, list and show clients."),
     ("goal", "goal_cmds", "Add, edit, list a client's goals; set their status; score COPM."),
     (
@@ -134,6 +146,12 @@ COMMANDS = (
         "conflicts",
         "record_cmds",
         "Sync conflict copies: compare and resolve (nothing is deleted).",
+    ),
+    (
+        "keys",
+        "crypt_cmds",
+        "This device's key, and the keys an encrypted journal opens with: new, show, list, "
+        "add, remove.",
     ),
 )
 

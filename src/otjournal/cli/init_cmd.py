@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from otjournal.cli.common import DirOpt, journal, out
+from otjournal.cli.common import DirOpt, journal, now, out
 from otjournal.errors import UsageError
 
 
@@ -28,6 +28,14 @@ def init_cmd(
     ] = False,
     name: Annotated[str | None, typer.Option(help="Your name (with --self).")] = None,
     handle: Annotated[str, typer.Option(help="Your handle (with --self).")] = "me",
+    encrypt: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt",
+            help="Keep every note encrypted (age files only this device's key, and the "
+            "keys you add, open; see 'otj keys').",
+        ),
+    ] = False,
     dir: DirOpt = None,
 ) -> None:
     """Set up the notes folder (and, with --self, your own journal and config)."""
@@ -38,6 +46,8 @@ def init_cmd(
     from otjournal.paths import config_file
 
     j = journal(dir)
+    if encrypt and any((j.root / "clients").glob("*")):
+        raise UsageError("this notes folder holds clients already: 'otj encrypt' encrypts them")
     fsio.private_folder(j.root, private_base=True)
     if remote and not git:
         raise UsageError("--remote goes with --git")
@@ -47,6 +57,19 @@ def init_cmd(
         for line in Git(j.root).init(remote):
             out().print(line, highlight=False, markup=False)
         j.make_private()  # git does not keep permissions
+    if encrypt:
+        from otjournal.cli.crypt_cmds import device_name
+
+        from otjournal.disk import encryption
+
+        started = encryption.start(j.root, device_name(None), now())
+        if started.made_key:
+            out().print(
+                f"Made this device's key: {started.identity.path} (back it up)",
+                highlight=False,
+                markup=False,
+            )
+        out().print("New notes are encrypted (see 'otj keys').", highlight=False)
     if not self_mode:
         out().print(f"Notes folder ready: {j.root}", highlight=False)
         return

@@ -32,9 +32,12 @@ import sys
 from array import array
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otjournal.disk import plain
+
+if TYPE_CHECKING:
+    from otjournal.disk.keys import Lock
 
 # Bump when what is stored changes (5: plain data, no pickle, an older cache is deleted
 # unread, see _open; 6: dates outside 1900-2999 are problems, so no cached record may
@@ -64,14 +67,17 @@ Index = dict[str, tuple[Key, Meta]]  # one folder's files by name: key and facts
 _LAST_DAY = date.max.toordinal()
 
 
-def cache_key() -> dict[str, str]:
+def cache_key(locked: bool = False) -> dict[str, str]:
     """What a cache is written under (its ``meta`` rows): a cache written under any other
     is deleted unread and rebuilt. The version covers what is valid (it changes with the
-    code); the patterns decide which known names are records (a folder index skips them)."""
+    code); the patterns decide which known names are records (a folder index skips them).
+    A journal's mode is part of it: the cache of a journal that was plaintext (records,
+    search words, export rows) is deleted once the journal is encrypted."""
     from otjournal import __version__
     from otjournal.disk.conflicts import patterns_digest
 
-    return {"format": CACHE_FORMAT, "version": __version__, "patterns": patterns_digest()}
+    key = {"format": CACHE_FORMAT, "version": __version__, "patterns": patterns_digest()}
+    return key | {"encrypted": "yes"} if locked else key
 
 
 def key_of(st: os.stat_result) -> Key:
@@ -127,18 +133,29 @@ def load_index(numbers: Any, text: Any) -> Index:
     return dict(zip(parts[:n], zip(keys, facts, strict=True), strict=True))
 
 
+def cache_file(folder: Path, root: Path) -> Path:
+    """The cache of the notes folder ``root`` in the cache folder ``folder``."""
+    digest = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:20]
+    return folder / f"records-{digest}.sqlite"
+
+
 class RecordCache:
-    def __init__(self, folder: Path, root: Path) -> None:
+    """The cache of one notes folder. For an encrypted journal (``lock``) it keeps no note
+    text on disk: no records (each is read from its file), each memo encrypted to this
+    device's own key, and the search and export tables in memory only (``connection``)."""
+
+    def __init__(self, folder: Path, root: Path, lock: Lock | None = None) -> None:
         # Rows are keyed by paths inside the notes folder (``clients/…``).
-        digest = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:20]
-        self.path = folder / f"records-{digest}.sqlite"
+        self.path = cache_file(folder, root)
+        self.lock = lock
         self.db: sqlite3.Connection | None = None
+        self._memory: sqlite3.Connection | None = None
         self.usable = True
         self._indexes: dict[str, tuple[bytes, str]] = {}
         self.preloaded: set[str] = set()  # the clients whose indexes are held
         self._records: dict[str, tuple[Key, str, str]] = {}
         self._folders: dict[str, tuple[bytes, str]] = {}
-        self._memos: dict[tuple[str, str], tuple[str, str]] = {}
+        self._memos: dict[tuple[str, str], tuple[str, str | bytes]] = {}
         self._memo_rows: dict[str, dict[Any, tuple[Any, Any]]] = {}
         self._gone: list[str] = []
         self._gone_clients: list[str] = []
@@ -158,7 +175,7 @@ class RecordCache:
             return
         db = self._connect()
         try:
-            wanted = cache_key()
+            wanted = cache_key(self.lock is not None)
             found = dict(db.execute("SELECT key, value FROM meta").fetchall())
             if any(found.get(name) != value for name, value in wanted.items()):
                 raise sqlite3.DatabaseError("another format, version or set of patterns")
@@ -191,7 +208,10 @@ class RecordCache:
         try:
             for statement in SCHEMA:
                 db.execute(statement)
-            db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(cache_key().items()))
+            db.executemany(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                list(cache_key(self.lock is not None).items()),
+            )
         except sqlite3.Error:
             db.close()  # never left for the garbage collector (Python 3.13 warns)
             raise
@@ -219,7 +239,12 @@ class RecordCache:
 
     def connection(self) -> sqlite3.Connection | None:
         """The cache's database, created if need be: other derived tables live in it too
-        (disk/search.py). None when the cache cannot be used."""
+        (disk/search.py). None when the cache cannot be used. For an encrypted journal
+        it is a database in memory, gone when the command ends: those tables hold text."""
+        if self.lock is not None:
+            if self._memory is None:
+                self._memory = sqlite3.connect(":memory:", isolation_level=None)
+            return self._memory
         if not self.usable:
             return None
         if self.db is None:
@@ -262,6 +287,8 @@ class RecordCache:
         """The kind and TOML table of a file with this key, as plain data (the caller
         rebuilds the record through the model's parser); None if not remembered or not
         readable as a table."""
+        if self.lock is not None:
+            return None  # never kept: a record's table is its text
         pending = self._records.get(path)
         if pending is not None:
             row = pending[1:] if pending[0] == key else None
@@ -289,16 +316,35 @@ class RecordCache:
             )
             rows = self._memo_rows[name] = {c: (fp, data) for c, fp, data in found}
         row = rows.pop(client, None)
-        if row is None or row[0] != fingerprint or type(row[1]) is not str:
+        if row is None or row[0] != fingerprint:
+            return None
+        data = self._unsealed(row[1])
+        if data is None:
             return None
         try:
-            return json.loads(row[1])
+            return json.loads(data)
         except (ValueError, RecursionError):
             return None
+
+    def _unsealed(self, data: object) -> str | None:
+        """A memo's text: as stored, or decrypted (encrypted journal); None if neither."""
+        if self.lock is None:
+            return data if type(data) is str else None
+        if type(data) is not bytes:
+            return None
+        from otjournal.disk import keys
+        from otjournal.errors import OtjournalError
+
+        try:
+            return keys.plaintext(data, Path("memo.age")).decode("utf-8")
+        except (OtjournalError, UnicodeDecodeError):
+            return None  # another key's, or damaged: only a miss
 
     # -- writing (buffered) --------------------------------------------------------
     def put(self, path: str, key: Key, kind: str, table: dict[str, Any]) -> None:
         """The table a file of this kind parsed to (what ``tomllib`` gave)."""
+        if self.lock is not None:
+            return
         try:
             text = plain.dumps(table)
         except ValueError:  # not a table from TOML: not remembered, read again next time
@@ -308,6 +354,8 @@ class RecordCache:
 
     def put_text(self, path: str, key: Key, kind: str, text: str) -> None:
         """A table already in the form ``put`` stores (``plain.dumps``, made in a worker)."""
+        if self.lock is not None:
+            return
         self._records[path] = (key, kind, text)
         self._maybe_flush()
 
@@ -325,7 +373,12 @@ class RecordCache:
             text = json.dumps(value, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError):
             return  # not plain data: not remembered
-        self._memos[(name, client)] = (fingerprint, text)
+        stored: str | bytes = text
+        if self.lock is not None:  # a memo may hold text (a goal's words): to this device
+            from otjournal.disk import agefile
+
+            stored = agefile.encrypt(text.encode("utf-8"), [self.lock.mine])
+        self._memos[(name, client)] = (fingerprint, stored)
         self._maybe_flush()
 
     def forget_client(self, client: str) -> None:
@@ -383,6 +436,9 @@ class RecordCache:
 
     def close(self) -> None:
         self.flush()
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
         if self.db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.db.close()

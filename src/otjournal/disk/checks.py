@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Protocol
 from otjournal.dates import add_years as add_years  # here before dates had it
 from otjournal.dates import retention_ends
 from otjournal.disk import seals
+from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import Loaded, Reader, Snapshot
-from otjournal.disk.parsing import MAX_FILE_BYTES
-from otjournal.errors import Problem
+from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES
+from otjournal.errors import OtjournalError, Problem
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import is_slug
 
@@ -275,7 +276,8 @@ class SealCheck:
         folders: dict[str, list[tuple[str, FileRef]]] = {}
         for ref in files.files:
             if ref.kind == "session":
-                rel = ref.where[self.cut :].replace(os.sep, "/")
+                # A seal names the note's plaintext form: encrypting it keeps its seal.
+                rel = ref.where[self.cut :].replace(os.sep, "/").removesuffix(".age")
                 folders.setdefault(rel[: rel.rfind("/") + 1], []).append((rel, ref))
         for prefix, refs in folders.items():
             latest = self.index.rows(prefix)
@@ -330,8 +332,9 @@ def _seal_mismatch(
     try:
         fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except OSError:
+            raw = fh.read(MAX_FILE_BYTES + 1 + AGE_OVERHEAD)
+        raw = plaintext(raw, ref.path)
+    except (OSError, OtjournalError):  # unreadable or not opened: reported where read
         return None
     found = seals.mismatch(seals.Seal(*row), raw)
     if found is None and mark is not None:

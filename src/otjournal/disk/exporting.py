@@ -36,6 +36,8 @@ from otjournal.disk.loading import RECORD_KINDS, ClientFiles, Reader, Snapshot, 
 from otjournal.errors import Problem, StoreError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from otjournal.disk.reads import Reads
     from otjournal.model import Client, HomeworkEntry, Session
 
@@ -135,7 +137,7 @@ class Export:
                 for (data,) in self._select("data", ORDER):
                     yield self._values(data)
                 return
-            with contextlib.closing(_temporary()) as staged:
+            with contextlib.closing(_temporary(self.reader.root)) as staged:
                 self._stage(staged, per_client)
                 for (data,) in staged.execute(f"SELECT data FROM export_rows{ORDER}"):
                     yield self._values(data)
@@ -198,9 +200,12 @@ def _dumps(values: list[Any]) -> str:
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
-def _temporary() -> sqlite3.Connection:
-    """A private SQLite file of its own, deleted when closed (SQLite's "" database)."""
-    return sqlite3.connect("", isolation_level=None)
+def _temporary(root: Path) -> sqlite3.Connection:
+    """A private SQLite file of its own, deleted when closed (SQLite's "" database); in
+    memory for an encrypted journal, whose rows must never reach the disk in plaintext."""
+    from otjournal.disk.keys import encrypted
+
+    return sqlite3.connect(":memory:" if encrypted(root) else "", isolation_level=None)
 
 
 # Each client's records (``None`` for a per-client table's rows) and their rows: made by
@@ -239,7 +244,7 @@ def exported(
             with contextlib.suppress(sqlite3.Error):  # locked or damaged: a temporary file
                 report = maker.build(shared, r.scan(handles, RECORD_KINDS), everyone=everyone)
                 db = shared
-        temporary = _temporary() if db is None else None
+        temporary = _temporary(r.root) if db is None else None
         try:
             if temporary is not None:  # every client made again, from a scan of its own
                 db = temporary

@@ -29,6 +29,7 @@ from otjournal.disk.parsing import (
 )
 
 # Where callers have always found the names a read is made of (they live in scan.py).
+from otjournal.disk.scan import CLIENT_AGE as CLIENT_AGE
 from otjournal.disk.scan import CLIENT_FILE as CLIENT_FILE
 from otjournal.disk.scan import CLIENTS as CLIENTS
 from otjournal.disk.scan import FOLDERS as FOLDERS
@@ -128,14 +129,21 @@ class Reader:
     def __init__(
         self, root: Path, cache_folder: Path | None = None, progress: Progress | None = None
     ) -> None:
+        from otjournal.disk.keys import encrypted, lock_of
+
         self.root = root
+        # An encrypted journal is read only by a device that holds one of its keys (told
+        # so at once, before any file is read), and its cache keeps no note text.
+        lock = lock_of(root) if encrypted(root) else None
         self.cache = (
-            RecordCache(cache_folder, root) if cache_folder is not None and root.is_dir() else None
+            RecordCache(cache_folder, root, lock)
+            if cache_folder is not None and root.is_dir()
+            else None
         )
         self.progress = progress
         self._base = str(root)
         self._inside = len(self._base) + 1  # cache rows are keyed by the path inside root
-        self._scanner = Scanner(root, self.cache)
+        self._scanner = Scanner(root, self.cache, locked=lock is not None)
         self._scans: list[Generator[ClientFiles, None, None]] = []
         # In a worker (pool.py): what each parse gave, for the parent to cache.
         self.learned: list[Learned] | None = None

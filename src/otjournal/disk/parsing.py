@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from otjournal.disk.loading import Record
 
 MAX_FILE_BYTES = 1024 * 1024
+# Room for age's header (about 200 bytes per recipient) and its tags (16 bytes per 64 KiB)
+# on an encrypted note.
+AGE_OVERHEAD = 64 * 1024
 R = TypeVar("R")
 Parse: TypeAlias = Callable[[dict[str, Any]], R]  # a model class's ``from_dict``
 
@@ -41,12 +44,18 @@ def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> b
     except OSError as exc:
         problems.append(Problem(path, f"cannot read: {exc.strerror}"))
         return None
+    sealed = path.name.endswith(".age")
     try:
         with os.fdopen(fd, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
+            raw = fh.read(MAX_FILE_BYTES + 1 + (AGE_OVERHEAD if sealed else 0))
     except OSError as exc:
         problems.append(Problem(path, f"cannot read: {exc.strerror}"))
         return None
+    if sealed:
+        opened = _opened(raw, path, problems)
+        if opened is None:
+            return None
+        raw = opened
     if too_large(len(raw)):
         problems.append(
             Problem(
@@ -59,6 +68,22 @@ def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> b
         )
         return None
     return raw
+
+
+def _opened(raw: bytes, path: Path, problems: list[Problem]) -> bytes | None:
+    """An age file's plaintext; a file no key here opens (or changed) is a located
+    problem, so every other note still counts."""
+    from otjournal.disk import keys
+    from otjournal.errors import CipherError
+
+    if len(raw) > MAX_FILE_BYTES + AGE_OVERHEAD:
+        problems.append(Problem(path, f"{too_large(len(raw))}: not a note otjournal wrote"))
+        return None
+    try:
+        return keys.plaintext(raw, path)
+    except CipherError as exc:
+        problems.append(Problem(path, exc.message, hint=exc.hint))
+        return None
 
 
 def position(raw: bytes, field_name: str) -> tuple[int, int]:

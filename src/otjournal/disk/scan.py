@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 CLIENTS = "clients"
 CLIENT_FILE = "client.toml"
+CLIENT_AGE = "client.toml.age"
 SESSIONS = "sessions"
 HOMEWORK = "homework"
 FOLDERS = {"session": SESSIONS, "homework": HOMEWORK}
@@ -156,8 +157,9 @@ class Scanner:
     and writes back the indexes that changed once the client has been read (its
     records' facts are known then)."""
 
-    def __init__(self, root: Path, cache: RecordCache | None) -> None:
+    def __init__(self, root: Path, cache: RecordCache | None, locked: bool = False) -> None:
         self.cache = cache
+        self.locked = locked  # an encrypted journal: notes are X.toml.age (disk/keys.py)
         self._base = str(root)
         self._inside = len(self._base) + 1  # cache rows are keyed by the path inside root
         # Folders whose index in the cache is out of date: written back after the client.
@@ -219,34 +221,78 @@ class Scanner:
         inside = f"{CLIENTS}/{handle}"
         folder = f"{self._base}/{inside}"  # strings, not Paths: a scan makes thousands
         found = ClientFiles(handle, [])
-        path = f"{folder}/{CLIENT_FILE}"
         known = self._known(inside)
-        try:
-            key: Key | None = key_of(os.lstat(path))
-        except OSError:
-            key = None  # missing: reading it says so
-        hit = known.get(CLIENT_FILE)
-        found.files.append(FileRef("client", path, key, hit[1] if hit and hit[0] == key else None))
+        own = CLIENT_FILE
+        key: Key | None = None
+        for own in (CLIENT_AGE, CLIENT_FILE) if self.locked else (CLIENT_FILE,):
+            try:
+                key = key_of(os.lstat(f"{folder}/{own}"))
+                break
+            except OSError:
+                key = None  # missing: reading it says so
+        hit = known.get(own)
+        found.files.append(
+            FileRef("client", f"{folder}/{own}", key, hit[1] if hit and hit[0] == key else None)
+        )
         self._note_folder(inside, found, 0, known)
         try:
             names = sorted(
                 n
                 for n in os.listdir(folder)
-                if n.endswith(".toml") and n != CLIENT_FILE and not n.startswith(".")
+                if n.endswith((".toml", ".age")) and n != own and not n.startswith(".")
             )
         except OSError:
             names = []
         for name in names:
+            if self._unread(found, folder, name, own):
+                continue
             from otjournal.disk.conflicts import conflict_copy  # only for a stray file: rare
 
-            copy = conflict_copy(name[: -len(".toml")], client_folder=True)
-            original = Path(folder, f"{copy.original_stem}.toml" if copy else CLIENT_FILE)
+            stem, age = note_stem(name)
+            copy = conflict_copy(stem, client_folder=True)
+            original = f"{copy.original_stem}.toml" if copy else CLIENT_FILE
             set_aside(
-                found, Conflict(Path(folder, name), original, copy.tool if copy else "unknown tool")
+                found,
+                Conflict(
+                    Path(folder, name),
+                    Path(folder, original + (".age" if age else "")),
+                    copy.tool if copy else "unknown tool",
+                ),
             )
         for kind in kinds:
             self._records(found, kind, f"{inside}/{FOLDERS[kind]}")
         return found
+
+    def _unread(self, found: ClientFiles, folder: str, name: str, own: str) -> bool:
+        """A note in the other mode's form, not read (and said so): an encrypted note in
+        a journal that lists no recipients, or a plaintext note beside its encrypted
+        form (an interrupted conversion). True when ``name`` is such a file."""
+        if name.endswith(".age") and not self.locked:
+            found.problems.append(
+                Problem(
+                    Path(folder, name),
+                    "not read: an encrypted note, and this journal lists no recipients",
+                    severity="warning",
+                    hint="restore .otjournal/recipients.txt (from a synced copy or backup)",
+                )
+            )
+            return True
+        if (
+            self.locked
+            and name.endswith(".toml")
+            and (name + ".age" == own or os.path.lexists(f"{folder}/{name}.age"))
+        ):
+            found.problems.append(
+                Problem(
+                    Path(folder, name),
+                    "not read: a plaintext form of an encrypted note (an encryption was "
+                    "interrupted)",
+                    severity="warning",
+                    hint="'otj encrypt' finishes it",
+                )
+            )
+            return True
+        return False
 
     def _known(self, folder: str) -> Index:
         return self.cache.index(folder) if self.cache is not None else {}
@@ -273,10 +319,13 @@ class Scanner:
         files, start = found.files, len(found.files)
         for e in entries:  # the hot loop of every read: kept lean
             name = e.name
-            if not name.endswith(".toml"):
+            if not name.endswith((".toml", ".age")):
                 continue
             if name.startswith("."):
                 _note_mode(e, found)  # not read, but private all the same
+                continue
+            if (self.locked or name[-1] == "e") and self._unread(found, absolute, name, ""):
+                _note_mode(e, found)
                 continue
             if e.is_symlink():
                 found.problems.append(
@@ -290,10 +339,23 @@ class Scanner:
             if hit is None:
                 from otjournal.disk.conflicts import conflict_copy
 
-                copy = conflict_copy(name[:-5])
+                stem, age = note_stem(name)
+                copy = conflict_copy(stem)
                 if copy is not None:
-                    original = Path(absolute, f"{copy.original_stem}.toml")
+                    original = Path(absolute, f"{copy.original_stem}.toml{'.age' * age}")
                     set_aside(found, Conflict(Path(e.path), original, copy.tool))
+                    _note_mode(e, found)
+                    continue
+                if age and not name.endswith(".toml.age"):
+                    found.problems.append(
+                        Problem(
+                            Path(e.path),
+                            "not read: an encrypted file not named like a note",
+                            severity="warning",
+                            hint="a note is named ID.toml.age; a sync tool's copy is "
+                            "resolved with 'otj conflicts'",
+                        )
+                    )
                     _note_mode(e, found)
                     continue
             try:
@@ -306,6 +368,17 @@ class Scanner:
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
         self._note_folder(folder, found, start, known)
+
+
+def note_stem(name: str) -> tuple[str, bool]:
+    """A note file's name without its ending, and whether it is encrypted. A sync tool's
+    copy of ``X.toml.age`` may put its mark after ``.toml`` (Syncthing:
+    ``X.toml.sync-conflict-….age``): the ``.toml`` is then taken out where it is."""
+    if name.endswith(".toml"):
+        return name[:-5], False
+    if name.endswith(".toml.age"):
+        return name[:-9], True
+    return name.removesuffix(".age").replace(".toml", "", 1), True
 
 
 def _note_mode(e: os.DirEntry[str], found: ClientFiles) -> None:

@@ -25,7 +25,9 @@ from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING, TypeVar
 
+from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import (
+    CLIENT_AGE,
     CLIENT_FILE,
     CLIENTS,
     HOMEWORK,
@@ -33,13 +35,14 @@ from otjournal.disk.loading import (
     Loaded,
     Progress,
 )
-from otjournal.disk.parsing import MAX_FILE_BYTES, parse_record_bytes, too_large
+from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, parse_record_bytes, too_large
 from otjournal.disk.reads import Reads
 from otjournal.errors import NotFoundError, OtjournalError, Problem, StoreError, UsageError
 from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
 
 if TYPE_CHECKING:
     from otjournal.disk.fsio import Fingerprint
+    from otjournal.disk.keys import Lock
     from otjournal.disk.permissions import Covered
     from otjournal.disk.sealindex import SealIndex
     from otjournal.disk.seals import Seal
@@ -64,7 +67,8 @@ def _content_of_file(path: Path) -> object:
     from otjournal.model import HomeworkEntry
 
     try:
-        return content(parse_record_bytes(path.read_bytes(), path, HomeworkEntry.from_dict))
+        raw = plaintext(path.read_bytes(), path)
+        return content(parse_record_bytes(raw, path, HomeworkEntry.from_dict))
     except (OSError, OtjournalError):
         return None  # unreadable: not the same; check reports it
 
@@ -105,7 +109,35 @@ class Journal(Reads):
         return self.clients_dir / validate_handle(handle)
 
     def client_file(self, handle: str) -> Path:
-        return self.client_dir(handle) / CLIENT_FILE
+        """The client's own file: ``client.toml``, or ``client.toml.age`` in an encrypted
+        journal (unless only the plaintext form is there: a conversion not finished)."""
+        folder = self.client_dir(handle)
+        if self.lock is not None and not (
+            (folder / CLIENT_FILE).exists() and not (folder / CLIENT_AGE).exists()
+        ):
+            return folder / CLIENT_AGE
+        return folder / CLIENT_FILE
+
+    @property
+    def lock(self) -> Lock | None:
+        """What new files are encrypted to (None: a plaintext journal). A device that
+        cannot open an encrypted journal is told so here (KeyFileError, exit 1)."""
+        from otjournal.disk.keys import lock_of
+
+        return lock_of(self.root)
+
+    def _sealed(self, path: Path, data: bytes) -> bytes:
+        """The bytes to write at ``path``: encrypted when its name says age."""
+        if not path.name.endswith(".age"):
+            return data
+        lock = self.lock
+        if lock is None:
+            raise StoreError(
+                "an encrypted note in a journal that lists no recipients: nothing was written",
+                path=path,
+                hint="restore .otjournal/recipients.txt",
+            )
+        return lock.seal(data)
 
     def exists(self) -> bool:
         return self.root.is_dir()
@@ -137,13 +169,14 @@ class Journal(Reads):
         from otjournal.disk import fsio, tomlio
 
         validate_handle(client.handle)
-        data = tomlio.dumps(client.to_dict())
+        name = CLIENT_AGE if self.lock is not None else CLIENT_FILE
+        data = self._sealed(Path(name), tomlio.dumps(client.to_dict()))
         created: list[Path] = []
         folder = self._writable_dir(CLIENTS, client.handle, created=created)
         try:
-            if (folder / CLIENT_FILE).exists():
+            if (folder / CLIENT_FILE).exists() or (folder / CLIENT_AGE).exists():
                 raise UsageError(f"a client {client.handle!r} already exists")
-            return fsio.create_new(folder, lambda attempt: (CLIENT_FILE, data))
+            return fsio.create_new(folder, lambda attempt: (name, data))
         except BaseException:
             # A client folder without client.toml is what 'check' rejects: take back the
             # folders made here (only those, and only while empty).
@@ -156,7 +189,7 @@ class Journal(Reads):
 
         path = self.client_file(validate_handle(handle))  # a handle is only echoed if valid
         try:
-            raw, fp = fsio.read_with_fingerprint(path, MAX_FILE_BYTES)
+            raw, fp = fsio.read_with_fingerprint(path, MAX_FILE_BYTES + AGE_OVERHEAD)
         except FileNotFoundError:
             raise NotFoundError(
                 f"no client {handle!r} in {self.root}",
@@ -164,7 +197,7 @@ class Journal(Reads):
             ) from None
         except OSError as exc:
             raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
-        client = parse_record_bytes(raw, path, Client.from_dict)
+        client = parse_record_bytes(plaintext(raw, path), path, Client.from_dict)
         if client.handle != handle:
             raise StoreError(
                 f"the file says handle = {shown(client.handle)}, but it is in the folder "
@@ -179,7 +212,8 @@ class Journal(Reads):
 
         path = self.client_file(client.handle)
         self._writable_dir(CLIENTS, client.handle, create=False)
-        fsio.replace_checked(path, tomlio.dumps(client.to_dict()), expected, MAX_FILE_BYTES)
+        data = self._sealed(path, tomlio.dumps(client.to_dict()))
+        fsio.replace_checked(path, data, expected, MAX_FILE_BYTES + AGE_OVERHEAD)
         return path
 
     def add_session(
@@ -234,20 +268,24 @@ class Journal(Reads):
         from otjournal.model import Session
 
         try:
-            raw, fp = fsio.read_with_fingerprint(path, MAX_FILE_BYTES)
+            raw, fp = fsio.read_with_fingerprint(path, MAX_FILE_BYTES + AGE_OVERHEAD)
         except OSError as exc:
             raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
+        raw = plaintext(raw, path)  # the chain and the append-only rule hold for the text
         return raw, fp, parse_record_bytes(raw, path, Session.from_dict)
 
     def replace_file(
         self, path: Path, data: bytes, expected: Fingerprint, why: str = "amended"
     ) -> None:
         """Replace a file inside the notes folder if it is unchanged since it was read
-        (a session is sealed again: ``why`` says what changed)."""
+        (a session is sealed again: ``why`` says what changed). ``data`` is the note's
+        text; ``expected`` the fingerprint of the file as it is on disk."""
         from otjournal.disk import fsio
 
         self._folder_of(path)
-        fsio.replace_checked(path, data, expected, MAX_FILE_BYTES)
+        fsio.replace_checked(
+            path, self._sealed(path, data), expected, MAX_FILE_BYTES + AGE_OVERHEAD
+        )
         if path.parent.name == SESSIONS:
             self.seal(path, why, data=data)
 
@@ -263,8 +301,8 @@ class Journal(Reads):
         try:
             if data is None:
                 with open(path, "rb") as fh:
-                    data = fh.read()
-            rel = path.relative_to(self.root).as_posix()
+                    data = plaintext(fh.read(), path)  # a seal is of the text, not its lock
+            rel = path.relative_to(self.root).as_posix().removesuffix(".age")  # as checks
             if self._seal_log is None:
                 folder = self._writable_dir(*seals.FOLDER)
                 self._seal_log = folder / seals.log_name(seals.device_id(state_dir()), self.root)
@@ -368,6 +406,9 @@ class Journal(Reads):
         parse_record_bytes(data, folder / f"{entry.id}.toml", HomeworkEntry.from_dict)
         return data
 
+    def _note_name(self, stem: str) -> str:
+        return stem + (".toml.age" if self.lock is not None else ".toml")
+
     def import_homework(self, entry: HomeworkEntry, now: datetime | None = None) -> Imported:
         """Add an entry shared from elsewhere under its own id. Never overwrites, never
         drops: an entry already here (under any id or file name, as after 'keep both')
@@ -380,7 +421,11 @@ class Journal(Reads):
         handle = self._existing_client(entry.client)
         snap = self.load([handle])
         records = [h.record for h in snap.client_homework(handle)]
-        copies = [c.path for c in snap.conflicts if c.original.name == f"{entry.id}.toml"]
+        copies = [
+            c.path
+            for c in snap.conflicts
+            if c.original.name in (f"{entry.id}.toml", f"{entry.id}.toml.age")
+        ]
         mine = _content(entry)
         if any(_content(r) == mine for r in records) or any(
             _content_of_file(p) == mine for p in copies
@@ -388,14 +433,17 @@ class Journal(Reads):
             return Imported("same", None)
         folder = self._writable_dir(CLIENTS, handle, HOMEWORK)
         if not copies and all(r.id != entry.id for r in records):
-            path = fsio.create_named(folder, f"{entry.id}.toml", data)
+            name = self._note_name(entry.id)
+            path = fsio.create_named(folder, name, self._sealed(Path(name), data))
             if path is not None:
                 return Imported("added", Loaded(entry, path))
         # The id is taken (by another entry, or a file that could not be read): keep both.
         stamp = f"{now or datetime.now():%Y%m%d-%H%M%S}"
         for n in range(1, fsio.MAX_NAME_TRIES + 1):
-            name = f"{entry.id}.{IMPORT_CONFLICT}-{stamp}{'' if n == 1 else f'-{n}'}.toml"
-            path = fsio.create_named(folder, name, data)
+            name = self._note_name(
+                f"{entry.id}.{IMPORT_CONFLICT}-{stamp}{'' if n == 1 else f'-{n}'}"
+            )
+            path = fsio.create_named(folder, name, self._sealed(Path(name), data))
             if path is not None:
                 return Imported("conflict", Loaded(entry, path))
         raise StoreError(f"could not find a free file name in {folder}", path=folder)
@@ -422,9 +470,10 @@ class Journal(Reads):
             data = tomlio.framed(tomlio.dumps(made[attempt].to_dict()))
             if finish:
                 data = finish(data)
-            if before_publish:
-                before_publish(folder / f"{rid}.toml", data)
-            return f"{rid}.toml", data
+            name = self._note_name(rid)
+            if before_publish:  # told the text: a draft knows its note by the text
+                before_publish(folder / name, data)
+            return name, self._sealed(Path(name), data)
 
         path = fsio.create_new(folder, make, durable=durable)
         saved = made[max(made)]

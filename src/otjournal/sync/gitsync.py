@@ -66,7 +66,12 @@ class Scope:
 # Session files and client.toml changed on both sides go through mergedriver.py (see
 # _merging).
 DRIVER = "otjournal-amendments"
-ATTRIBUTES = f"clients/*/sessions/*.toml merge={DRIVER}\nclients/*/client.toml merge={DRIVER}\n"
+# An encrypted note (X.toml.age) is binary to git: never merged line by line, never shown
+# as a diff; changed on both sides, both are kept for 'otj conflicts'.
+ATTRIBUTES = (
+    f"clients/*/sessions/*.toml merge={DRIVER}\nclients/*/client.toml merge={DRIVER}\n"
+    "*.age binary\n"
+)
 
 
 class Git:
