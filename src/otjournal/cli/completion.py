@@ -130,6 +130,7 @@ def sessions(ctx: Any, _: str) -> list[str]:
     found: list[str] = []
     for handle in chosen:
         found += _names(clients / handle / SESSIONS, ".toml")
+        found += _names(clients / handle / SESSIONS, ".toml.age")  # an encrypted journal's
     return sorted(found, reverse=True)
 
 
@@ -143,8 +144,16 @@ def _client_ids(ctx: Any, table: str) -> list[str]:
     handle = _client_of(ctx)
     if not handle:
         return []
-    with open(_root(ctx) / CLIENTS / handle / "client.toml", "rb") as fh:
-        data = tomli.loads(fh.read(MAX_FILE_BYTES).decode("utf-8"))
+    from otjournal.disk.keys import plaintext
+    from otjournal.disk.parsing import AGE_OVERHEAD
+
+    folder = _root(ctx) / CLIENTS / handle
+    path = folder / "client.toml.age"  # an encrypted journal's (opened with this device's key)
+    if not path.exists():
+        path = folder / "client.toml"
+    with open(path, "rb") as fh:
+        raw = plaintext(fh.read(MAX_FILE_BYTES + AGE_OVERHEAD), path)
+    data = tomli.loads(raw.decode("utf-8"))
     rows = data.get(table)
     ids = [r.get("id") for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
     return [i for i in ids if isinstance(i, str)]

@@ -158,15 +158,13 @@ def keys_list(json: JsonOpt = False, dir: DirOpt = None) -> None:
 
     j = journal(dir)
     listed = recipients(j.root)
-    mine = {p for identity in keys.identities() for p in identity.public}
+    mine = {p for identity in keys.identities(fresh=True) for p in identity.public}
     if json:
         rows = [{"key": r.key, "name": r.label, "this_device": r.key in mine} for r in listed]
         print_json("keys", {"keys": rows})
         return
-    for r in listed:
-        print_wrapped(
-            f"{r.key}  {r.label or '(no name)'}{'  (this device)' if r.key in mine else ''}"
-        )
+    for r in listed:  # never wrapped: a key is copied whole
+        typer.echo(f"{r.key}  {r.label or '(no name)'}{'  (this device)' if r.key in mine else ''}")
 
 
 @keys_app.command("add")

@@ -59,7 +59,6 @@ def init_cmd(
         j.make_private()  # git does not keep permissions
     if encrypt:
         from otjournal.cli.crypt_cmds import device_name
-
         from otjournal.disk import encryption
 
         started = encryption.start(j.root, device_name(None), now())

@@ -164,8 +164,8 @@ def run_intake(args: dict[str, Any]) -> None:
     from otjournal.forms.drafts import default_drafts
 
     config = read_config()
-    drafts = default_drafts()
     j = journal(args["dir"])
+    drafts = default_drafts(j.lock)
     clock = now()
     given = {key for arg, key in GIVEN.items() if args[arg] not in (None, [])}
     draft, client_record, note = _begin(args, drafts, j, config, clock)

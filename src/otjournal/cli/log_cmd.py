@@ -129,8 +129,8 @@ def log_cmd(
 
     args = dict(locals())
     config = read_config()
-    drafts = default_drafts()
     j = journal(dir)
+    drafts = default_drafts(j.lock)
     clock = now()
     # A value given on the command line is not asked again, resumed or not.
     given = frozenset(key for arg, key in GIVEN.items() if args[arg] not in (None, []))

@@ -103,7 +103,7 @@ def amend_cmd(
 
     config = read_config()
     j = journal(dir)
-    drafts = default_drafts()
+    drafts = default_drafts(j.lock)
     draft, session_id = _resumed(j, drafts, resume, draft_id, session_id)
     if not session_id:
         raise UsageError("name the session to amend: otj amend ID (or --resume a kept amendment)")
@@ -351,7 +351,7 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
         highlight=False,
         markup=False,
     )
-    if any(c.original.name == "client.toml" for c in snap.conflicts):
+    if any(c.original.name in ("client.toml", "client.toml.age") for c in snap.conflicts):
         out().print(
             "client.toml: --keep merge joins the goals and homework of both sides "
             "(keeping both is not offered: a client has one client.toml)",

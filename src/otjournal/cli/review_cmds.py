@@ -222,7 +222,8 @@ class ClosingRun(LogSession):
         """The draft (resumed or new) with --from and the flags given now on top."""
         from otjournal.forms.drafts import default_drafts
 
-        config, drafts, j, clock = read_config(), default_drafts(), journal(args["dir"]), now()
+        config, j, clock = read_config(), journal(args["dir"]), now()
+        drafts = default_drafts(j.lock)
         draft, handle, base = None, args["client"] or config.default_client, {}
         if args["resume"] or args["draft_id"]:
             draft = pick_draft(drafts, args["draft_id"], args["client"], command=cls.kind)

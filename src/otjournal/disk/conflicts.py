@@ -31,6 +31,9 @@ COPY_PATTERNS: tuple[tuple[str, str], ...] = (
     ("iCloud", r"(?P<orig>.+?) (?:\d+|[Cc]opy(?: \d+)?)"),
     # Written by 'otj homework import' when an entry here already has the id.
     ("homework import", r"(?P<orig>.+?)\.import-conflict-\d{8}-\d{6}(?:-\d+)?"),
+    # Written by 'otj sync' for an encrypted note changed on both sides (git cannot
+    # merge an age file): the other side's version.
+    ("otj sync (encrypted)", r"(?P<orig>.+?)\.git-conflict-\d{8}-\d{6}(?:-\d+)?"),
     # OneDrive appends "-COMPUTERNAME" or "-2": only recognisable where the original's
     # name has a known shape (a record id, or "client"), so it is tried last.
     ("OneDrive", rf"(?P<orig>{ID_PATTERN}|client)-(?P<tag>[A-Za-z0-9][A-Za-z0-9_-]*)"),

@@ -29,7 +29,7 @@ def own_identity(now: datetime, *, create: bool) -> tuple[Identity, bool]:
     none and ``create``; and whether it was made."""
     from otjournal.paths import identities_dir
 
-    found = keys.identities()
+    found = keys.identities(fresh=True)
     if found:
         return found[0], False
     if not create:
@@ -69,9 +69,9 @@ def encrypt(
         keys.lock_of(root)  # a device that cannot read the journal changes nothing
     started = start(root, device, now)
     recipients = [r.key for r in agefile.read_recipients(agefile.recipients_path(root))]
-    summary = convert.encrypt_folder(root, recipients, keys.identities(), on_step)
+    summary = convert.encrypt_folder(root, recipients, keys.identities(fresh=True), on_step)
     if was:  # notes from before may be encrypted to keys since added or removed
-        convert.reencrypt_folder(root, recipients, keys.identities(), on_step)
+        convert.reencrypt_folder(root, recipients, keys.identities(fresh=True), on_step)
     forget_cache(root)
     return started, summary
 
@@ -80,7 +80,7 @@ def decrypt(root: Path, on_step: convert.Step | None = None) -> convert.Summary:
     """Every note back to plaintext, then the recipients file removed (only after a run
     that finished: until then the journal stays encrypted and a rerun finishes)."""
     keys.lock_of(root)  # this device must be able to read the journal at all
-    summary = convert.decrypt_folder(root, keys.identities(), on_step)
+    summary = convert.decrypt_folder(root, keys.identities(fresh=True), on_step)
     path = agefile.recipients_path(root)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
@@ -120,7 +120,7 @@ def _again(root: Path) -> convert.Summary:
     lock = keys.lock_of(root)
     if lock is None:
         raise KeyFileError("this journal is not encrypted", hint="'otj encrypt' encrypts it")
-    return convert.reencrypt_folder(root, lock.recipients, keys.identities())
+    return convert.reencrypt_folder(root, lock.recipients, keys.identities(fresh=True))
 
 
 def forget_cache(root: Path) -> list[Path]:

@@ -24,8 +24,10 @@ from otjournal.errors import KeyFileError
 NOTE = ".toml"
 AGE_NOTE = NOTE + AGE_SUFFIX  # ".toml.age"
 
-_identities: list[Identity] | None = None
-_locks: dict[str, Lock] = {}
+# Loaded once per process; ``lock_of`` (once per command) loads them again if a file
+# changed since (a key made, added or its mode changed: tests run many in one process).
+_identities: tuple[object, list[Identity]] | None = None
+_locks: dict[tuple[str, tuple[int, int, int]], Lock] = {}
 
 
 def encrypted(root: Path) -> bool:
@@ -37,26 +39,39 @@ def is_age(name: str) -> bool:
     return name.endswith(AGE_SUFFIX)
 
 
+def bare(name: str) -> str:
+    """A note's name (or path) without ``.toml`` or ``.toml.age``: its id, as typed."""
+    return name.removesuffix(AGE_SUFFIX).removesuffix(NOTE)
+
+
 def note_name(stem: str, locked: bool) -> str:
     """The file name of a note (``client``, an id…) in a journal of this mode."""
     return stem + (AGE_NOTE if locked else NOTE)
 
 
-def identities() -> list[Identity]:
-    """This device's identities (every ``*.txt`` of the identities folder), loaded once.
-    An identity file that cannot be used (open to others, damaged) is an error: it is
-    the person's to fix, never skipped in silence."""
+def identities(fresh: bool = False) -> list[Identity]:
+    """This device's identities (every ``*.txt`` of the identities folder). An identity
+    file that cannot be used (open to others, damaged) is an error: it is the person's
+    to fix, never skipped in silence. ``fresh``: checked against the files again (what
+    a command does once, before it reads any note; decrypting each note does not)."""
     global _identities
-    if _identities is None:
-        from otjournal.paths import identities_dir
+    if _identities is not None and not fresh:
+        return _identities[1]
+    from otjournal.paths import identities_dir
 
-        folder = identities_dir()
-        try:
-            names = sorted(n for n in os.listdir(folder) if n.endswith(".txt"))
-        except (FileNotFoundError, NotADirectoryError):
-            names = []
-        _identities = [agefile.load_identity(folder / n) for n in names]
-    return _identities
+    folder = identities_dir()
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".txt"))
+        seen: object = (str(folder), [(n, _signature(os.stat(folder / n))) for n in names])
+    except OSError:
+        names, seen = [], None
+    if _identities is None or _identities[0] != seen or seen is None:
+        _identities = (seen, [agefile.load_identity(folder / n) for n in names])
+    return _identities[1]
+
+
+def _signature(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_ino, st.st_size, st.st_mode, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def forget() -> None:
@@ -92,12 +107,17 @@ def lock_of(root: Path) -> Lock | None:
     before anything is read or written (exit 1, nothing changed)."""
     if not encrypted(root):
         return None
-    found = _locks.get(str(root))
-    if found is not None:
-        return found
     path = agefile.recipients_path(root)
+    try:
+        st = os.stat(path)
+    except OSError:
+        st = None
+    seen = (str(root), (st.st_mtime_ns, st.st_size, st.st_ino) if st else (0, 0, 0))
+    mine = [p for identity in identities(fresh=True) for p in identity.public]
+    found = _locks.get(seen)
+    if found is not None and found.mine in mine:
+        return found
     listed = tuple(r.key for r in agefile.read_recipients(path))
-    mine = [p for identity in identities() for p in identity.public]
     if not mine:
         from otjournal.paths import identities_dir
 
@@ -116,5 +136,5 @@ def lock_of(root: Path) -> Lock | None:
             hint="on a device that can open it: 'otj keys add KEY --name DEVICE' with "
             "this device's key ('otj keys show' prints it)",
         )
-    lock = _locks[str(root)] = Lock(root, listed, ours)
+    lock = _locks[seen] = Lock(root, listed, ours)
     return lock

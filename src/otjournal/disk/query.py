@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from otjournal.dates import in_range
+from otjournal.disk.keys import bare
 from otjournal.disk.loading import Loaded
 from otjournal.errors import NotFoundError, UsageError
 from otjournal.model.ids import shown
@@ -49,15 +50,14 @@ def select(
 def find_by_id(records: Sequence[Loaded[R]], wanted: str) -> Loaded[R]:
     """A record by its full id, or by a unique prefix or suffix of it; ``CLIENT/ID`` or
     the file's path for one of two clients' notes that share an id."""
-    wanted = wanted.strip().removesuffix(".toml")
+    wanted = bare(wanted.strip())
     if not wanted:
         raise UsageError("give a session id, e.g. 2026-03-05_1430_k3f9q (see 'otj list')")
     if "/" in wanted:
         exact = [
             r
             for r in records
-            if f"{r.record.client}/{r.record.id}" == wanted
-            or str(r.path.with_suffix("")).endswith(wanted)
+            if f"{r.record.client}/{r.record.id}" == wanted or bare(str(r.path)).endswith(wanted)
         ]
     else:
         exact = [r for r in records if r.record.id == wanted]

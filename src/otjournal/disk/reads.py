@@ -13,6 +13,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
+from otjournal.disk.keys import bare
 from otjournal.disk.loading import (
     CLIENTS,
     RECORD_KINDS,
@@ -107,13 +108,16 @@ class Reads:
         cache knows."""
         from otjournal.disk.query import find_by_id
 
-        key = wanted.strip().removesuffix(".toml")
+        key = bare(wanted.strip())
         handles = self._clients_with_session_named(key) if key and "/" not in key else []
         client, _, named = key.rpartition("/")
         if (
             client
             and not handle_problem(client)
-            and os.path.isfile(os.path.join(self.root, CLIENTS, client, SESSIONS, f"{named}.toml"))
+            and any(
+                os.path.isfile(os.path.join(self.root, CLIENTS, client, SESSIONS, named + end))
+                for end in (".toml", ".toml.age")
+            )
         ):
             handles = [client]  # CLIENT/ID, as the file is named
         if handles:
@@ -133,7 +137,7 @@ class Reads:
         def could_be(handle: str, ref: FileRef) -> bool:
             if "/" not in key:
                 return ref.id.startswith(key) or ref.id.endswith(key)
-            return f"{handle}/{ref.id}" == key or ref.where[: -len(".toml")].endswith(key)
+            return f"{handle}/{ref.id}" == key or bare(ref.where).endswith(key)
 
         found = []
         with self.reader() as r:
@@ -150,7 +154,7 @@ class Reads:
                 names = os.listdir(os.path.join(self.root, CLIENTS, handle, SESSIONS))
             except OSError:
                 continue
-            if any(n.startswith(key) or n.removesuffix(".toml").endswith(key) for n in names):
+            if any(n.startswith(key) or bare(n).endswith(key) for n in names):
                 found.append(handle)
         return found
 

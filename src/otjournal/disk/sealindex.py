@@ -152,9 +152,11 @@ class SealIndex:
 
     # -- looking up ---------------------------------------------------------------
     def get(self, rel: str) -> Seal | None:
-        """The latest seal of one file (by its path inside the notes folder, '/')."""
+        """The latest seal of one file (by its path inside the notes folder, '/'; an
+        encrypted note's seal is its plaintext form's: the seal is of the text)."""
         row = self.db.execute(
-            "SELECT at, path, amendments, size, sha256, why FROM seals WHERE path = ?", (rel,)
+            "SELECT at, path, amendments, size, sha256, why FROM seals WHERE path = ?",
+            (rel.removesuffix(".age"),),
         ).fetchone()
         return Seal(*row) if row else None
 
@@ -177,6 +179,7 @@ class SealIndex:
         held: dict[str, set[str]] = {}
 
         def test(rel: str) -> bool:
+            rel = rel.removesuffix(".age")  # a seal names a note's plaintext form
             prefix = rel[: rel.rfind("/") + 1]
             if prefix not in held:
                 held.clear()

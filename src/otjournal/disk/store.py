@@ -25,7 +25,7 @@ from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING, TypeVar
 
-from otjournal.disk.keys import plaintext
+from otjournal.disk.keys import note_name, plaintext
 from otjournal.disk.loading import (
     CLIENT_AGE,
     CLIENT_FILE,
@@ -407,7 +407,7 @@ class Journal(Reads):
         return data
 
     def _note_name(self, stem: str) -> str:
-        return stem + (".toml.age" if self.lock is not None else ".toml")
+        return note_name(stem, self.lock is not None)
 
     def import_homework(self, entry: HomeworkEntry, now: datetime | None = None) -> Imported:
         """Add an entry shared from elsewhere under its own id. Never overwrites, never

@@ -12,13 +12,19 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from otjournal.disk import fsio, tomlio
-from otjournal.errors import NotFoundError, StoreError
+from otjournal.disk.keys import plaintext
+from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES
+from otjournal.errors import NotFoundError, OtjournalError, StoreError
 from otjournal.model.ids import new_suffix, shown
 
+if TYPE_CHECKING:
+    from otjournal.disk.keys import Lock
+
 DRAFT_SUFFIX = ".toml"
+SEALED_SUFFIX = ".toml.age"  # a draft of a note for an encrypted journal
 
 
 @dataclass
@@ -55,19 +61,29 @@ class Draft:
 
 
 class Drafts:
-    def __init__(self, folder: Path) -> None:
+    """The drafts folder. With ``lock`` (the journal is encrypted), each draft written is
+    an age file to the journal's recipients: a note is never on disk in plaintext."""
+
+    def __init__(self, folder: Path, lock: Lock | None = None) -> None:
         self.folder = folder
+        self.lock = lock
 
     def new(self, command: str, client: str, now: datetime, note: dict[str, Any]) -> Draft:
         did = f"{now:%Y%m%d-%H%M%S}-{new_suffix()}"
-        return Draft(
-            did, self.folder / f"{did}{DRAFT_SUFFIX}", command, client, now, now, "", note, {}
-        )
+        suffix = SEALED_SUFFIX if self.lock is not None else DRAFT_SUFFIX
+        return Draft(did, self.folder / f"{did}{suffix}", command, client, now, now, "", note, {})
 
     def save(self, draft: Draft, now: datetime) -> None:
         """Atomically replace the draft file (temp, fsync, rename, folder fsync)."""
         draft.updated = now
         data = tomlio.dumps(_strip_none(draft.to_dict()))
+        if draft.path.name.endswith(".age"):
+            if self.lock is None:  # resumed where the journal is not known as encrypted
+                raise StoreError(
+                    "this draft is encrypted: resume it with the journal it belongs to",
+                    path=draft.path,
+                )
+            data = self.lock.seal(data)
         self._ensure_folder()
         import tempfile
 
@@ -115,7 +131,7 @@ class Drafts:
             names = sorted(
                 n
                 for n in os.listdir(self.folder)
-                if n.endswith(DRAFT_SUFFIX)
+                if n.endswith((DRAFT_SUFFIX, SEALED_SUFFIX))
                 and not n.startswith(".")
                 and not n.endswith(".edit.toml")
             )
@@ -125,10 +141,10 @@ class Drafts:
         for name in names:
             path = self.folder / name
             try:
-                data = tomlio.parse(path.read_bytes(), path)
+                data = tomlio.parse(plaintext(path.read_bytes(), path), path)
                 out.append(
                     Draft(
-                        id=name.removesuffix(DRAFT_SUFFIX),
+                        id=name.removesuffix(".age").removesuffix(DRAFT_SUFFIX),
                         path=path,
                         command=str(data.get("command", "log")),
                         client=str(data.get("client", "")),
@@ -140,8 +156,8 @@ class Drafts:
                         target=dict(data.get("target", {})),
                     )
                 )
-            except (OSError, KeyError, tomlio.ParseError):
-                continue
+            except (OSError, KeyError, tomlio.ParseError, OtjournalError):
+                continue  # no key here opens it, or damaged: left as it is
         return out
 
     def published(self, draft: Draft) -> Path | None:
@@ -161,8 +177,13 @@ class Drafts:
             return None
         try:
             with os.fdopen(fd, "rb", closefd=False) as fh:
-                head = fh.read(size)
-        except OSError:
+                # An encrypted note is known by its text: amendments change all its bytes.
+                head = (
+                    plaintext(fh.read(MAX_FILE_BYTES + AGE_OVERHEAD), path)[:size]
+                    if path.name.endswith(".age")
+                    else fh.read(size)
+                )
+        except (OSError, OtjournalError):
             return None
         finally:
             os.close(fd)
@@ -187,7 +208,8 @@ def _strip_none(value: Any) -> Any:
     return value
 
 
-def default_drafts() -> Drafts:
+def default_drafts(lock: Lock | None = None) -> Drafts:
+    """The drafts folder; ``lock``: the journal's (drafts written for it are encrypted)."""
     from otjournal.paths import state_dir
 
-    return Drafts(state_dir() / "drafts")
+    return Drafts(state_dir() / "drafts", lock)

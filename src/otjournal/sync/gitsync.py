@@ -362,6 +362,7 @@ class Git:
         if not conflicted:
             self.run("merge", "--abort", check=False)
             raise GitError(f"git could not merge: {_first_line(merged.stderr)}")
+        conflicted += [copy for f in conflicted if (copy := self._keep_theirs(f))]
         # Only the conflicted files: anything else in the folder stays out (syncscope).
         self.run("add", "--", *(f":(literal){f}" for f in conflicted))
         self.run(
@@ -371,6 +372,34 @@ class Git:
             "otj sync: both sides kept in conflicting files (resolve with otj conflicts)",
         )
         return conflicted
+
+    def _keep_theirs(self, conflicted: str) -> str | None:
+        """An encrypted note changed on both sides has no conflict markers (git keeps
+        ours in the folder): theirs is written beside it as a conflict copy
+        (``X.git-conflict-STAMP.toml.age``, still encrypted) that ``otj conflicts``
+        compares and resolves. Returns its path, or None when there is nothing to keep."""
+        from datetime import datetime
+
+        from otjournal.disk import fsio
+
+        if not conflicted.endswith(".toml.age"):
+            return None
+        theirs = subprocess.run(
+            ["git", "show", f":3:{conflicted}"],
+            cwd=self.root,
+            capture_output=True,
+            env=_quiet_env(),
+        )
+        if theirs.returncode != 0:  # removed on their side: ours is all there is
+            return None
+        path = self.root / conflicted
+        stem = path.name.removesuffix(".toml.age")
+        stamp = f"{datetime.now():%Y%m%d-%H%M%S}"
+        for n in range(1, fsio.MAX_NAME_TRIES + 1):
+            name = f"{stem}.git-conflict-{stamp}{'' if n == 1 else f'-{n}'}.toml.age"
+            if fsio.create_named(path.parent, name, theirs.stdout) is not None:
+                return str(Path(conflicted).parent / name)
+        return None
 
 
 def _rejected(stderr: str) -> bool:

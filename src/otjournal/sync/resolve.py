@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from otjournal.disk import amend
 from otjournal.disk.conflicts import git_sides
+from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import Conflict
 from otjournal.disk.parsing import parse_record_bytes
 from otjournal.disk.store import Journal
@@ -102,8 +103,7 @@ class Plan:
             moved = j.set_aside(c.path, stamp)
             return [f"Kept {c.original.name}; the copy is now {moved.relative_to(j.root)}."]
         if self.keep == "copy":
-            data = c.path.read_bytes()
-            _parse(data, c.path, c.original)
+            _parse(_text(c.path), c.path, c.original)
             said = f"Kept the copy as {c.original.name}"
             if c.original.exists():
                 moved = j.set_aside(c.original, stamp)
@@ -114,7 +114,7 @@ class Plan:
                 j.seal(c.original, "resolved")  # the kept copy is now the note
             return [said + "."]
         if self.keep == "both":
-            copy = _parse(c.path.read_bytes(), c.path, c.original)
+            copy = _parse(_text(c.path), c.path, c.original)
             if c.original.exists() and _same_record(c.original, copy):
                 moved = j.set_aside(c.path, stamp)
                 return [
@@ -134,7 +134,7 @@ class Plan:
             ]
         raw, fp, original = j.read_session_file(c.original)
         # merge: plan_resolution allows it for session notes only
-        copy_note = parse_record_bytes(c.path.read_bytes(), c.path, Session.from_dict)
+        copy_note = parse_record_bytes(_text(c.path), c.path, Session.from_dict)
         if not amend.same_note(original, copy_note):
             raise UsageError(
                 "the two notes differ in more than their amendments: merge only joins amendments",
@@ -211,10 +211,15 @@ class Plan:
         return lines
 
 
+def _text(path: Path) -> bytes:
+    """A note's text (decrypted when it is an age file)."""
+    return plaintext(path.read_bytes(), path)
+
+
 def _same_record(path: Path, record: Record) -> bool:
     """Keeping both of two equal records would count one note twice."""
     try:
-        return _parse(path.read_bytes(), path, path) == record
+        return _parse(_text(path), path, path) == record
     except (OSError, OtjournalError):
         return False  # an unreadable original: the copy is kept as a record of its own
 
@@ -235,7 +240,7 @@ def _parse(data: bytes, path: Path, original: Path) -> Record:
 
 
 def _model(path: Path) -> Callable[[dict[str, Any]], Record]:
-    if path.name == "client.toml":
+    if path.name in ("client.toml", "client.toml.age"):
         return Client.from_dict
     return HomeworkEntry.from_dict if path.parent.name == "homework" else Session.from_dict
 
@@ -260,7 +265,7 @@ def plan_resolution(j: Journal, conflict: Conflict, keep: str) -> Plan:
     choices = GIT_CHOICES if conflict.tool == "git" else CHOICES
     if keep not in choices:
         raise UsageError(f"--keep must be one of {', '.join(choices)} for this conflict")
-    is_client = conflict.original.name == "client.toml"
+    is_client = conflict.original.name in ("client.toml", "client.toml.age")
     if is_client and keep == "both":
         one = "ours or theirs" if conflict.tool == "git" else "the original or the copy"
         raise UsageError(
@@ -280,10 +285,10 @@ def _join_client(j: Journal, c: Conflict) -> ClientJoin:
     """The two versions of a client.toml joined (clientmerge.join, no base: a field
     changed on both sides stays a conflict), or a UsageError saying why not."""
     from otjournal.disk import fsio, tomlio
-    from otjournal.disk.parsing import MAX_FILE_BYTES
+    from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES
 
     try:
-        read, _ = fsio.read_with_fingerprint(c.path, MAX_FILE_BYTES)
+        read, _ = fsio.read_with_fingerprint(c.path, MAX_FILE_BYTES + AGE_OVERHEAD)
     except OSError as exc:
         raise StoreError(f"cannot read: {exc.strerror}", path=c.path) from None
     original: Client | None = None
@@ -294,7 +299,7 @@ def _join_client(j: Journal, c: Conflict) -> ClientJoin:
         b = parse_record_bytes(theirs, c.path, Client.from_dict)
     else:
         original, fingerprint = j.read_client(c.original.parent.name)
-        a, b = original, parse_record_bytes(read, c.path, Client.from_dict)
+        a, b = original, parse_record_bytes(plaintext(read, c.path), c.path, Client.from_dict)
     try:
         joined = clientmerge.join(a, b)
     except clientmerge.CannotMerge as exc:

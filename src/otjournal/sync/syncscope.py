@@ -24,6 +24,7 @@ from otjournal.errors import UsageError
 # folder, '**' crosses folders.
 OWNED = (
     ":(glob)clients/**/*.toml",  # client.toml, sessions, homework, sync tools' copies of them
+    ":(glob)clients/**/*.age",  # the same in an encrypted journal (.toml.age), and copies
     ":(glob).otjournal/**",  # otjournal's own records: resolved/, sync-include, seal log…
     ":(glob).gitignore",  # written by 'otj init --git'
 )
