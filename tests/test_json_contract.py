@@ -60,6 +60,7 @@ RUNS: dict[str, tuple[list[list[str]], list[str] | None]] = {
     "drafts": ([["drafts"]], ["drafts"]),
     "config": ([["config"]], ["config"]),
     "conflicts": ([["conflicts"]], ["conflicts"]),
+    "keys": ([["keys", "list"]], ["keys", "list"]),
     # Built on their own branches: run once the command is there.
     "search": ([["search", "calm"]], ["search", "calm"]),
     "due": ([["due"]], ["due"]),

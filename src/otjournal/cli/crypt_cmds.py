@@ -53,11 +53,6 @@ def encrypt_cmd(name: DeviceOpt = None, dir: DirOpt = None) -> None:
     """Encrypt the journal: every note becomes an age file that only the journal's keys
     open (this device's key is made if there is none). Safe to interrupt: a rerun
     finishes.
-
-    \b
-    Examples:
-      otj encrypt
-      otj encrypt --name "clinic laptop"
     """
     from otjournal.disk import encryption
 
@@ -76,14 +71,13 @@ def encrypt_cmd(name: DeviceOpt = None, dir: DirOpt = None) -> None:
 def decrypt_cmd(dir: DirOpt = None) -> None:
     """Turn an encrypted journal back into plaintext notes (grep reads them again), and
     stop encrypting new ones. Safe to interrupt: a rerun finishes.
-
-    \b
-    Examples:
-      otj decrypt
     """
-    from otjournal.disk import encryption
+    from otjournal.disk import encryption, keys
 
     j = journal(dir)
+    if not keys.encrypted(j.root):
+        print_wrapped("This journal is not encrypted: nothing to do.")
+        return
     summary = encryption.decrypt(j.root)
     print_wrapped(f"Decrypted: {_counted(summary)}. New notes are written in plaintext.")
     _copies(summary)
@@ -113,10 +107,6 @@ def _copies(summary: Summary) -> None:
 def keys_new() -> None:
     """Make this device's key (an age identity in the config folder, readable by you
     alone) and print its public key, the one another device adds.
-
-    \b
-    Examples:
-      otj keys new
     """
     from otjournal.disk.encryption import own_identity
 
@@ -131,12 +121,7 @@ def keys_new() -> None:
 
 @keys_app.command("show")
 def keys_show() -> None:
-    """Print this device's public key (for 'otj keys add' on another device).
-
-    \b
-    Examples:
-      otj keys show
-    """
+    """Print this device's public key (for 'otj keys add' on another device)."""
     from otjournal.disk.encryption import own_identity
 
     identity, _ = own_identity(now(), create=False)
@@ -146,22 +131,22 @@ def keys_show() -> None:
 
 @keys_app.command("list")
 def keys_list(json: JsonOpt = False, dir: DirOpt = None) -> None:
-    """The keys every note of the journal is encrypted to, with their devices' names.
-
-    \b
-    Examples:
-      otj keys list
-      otj keys list --json
-    """
+    """The keys every note of the journal is encrypted to, with their devices' names."""
     from otjournal.disk import keys
     from otjournal.disk.encryption import recipients
 
     j = journal(dir)
+    if not keys.encrypted(j.root):
+        if json:
+            print_json("keys", {"encrypted": False, "keys": []})
+        else:
+            print_wrapped("This journal is not encrypted ('otj encrypt' encrypts it).")
+        return
     listed = recipients(j.root)
     mine = {p for identity in keys.identities(fresh=True) for p in identity.public}
     if json:
         rows = [{"key": r.key, "name": r.label, "this_device": r.key in mine} for r in listed]
-        print_json("keys", {"keys": rows})
+        print_json("keys", {"encrypted": True, "keys": rows})
         return
     for r in listed:  # never wrapped: a key is copied whole
         typer.echo(f"{r.key}  {r.label or '(no name)'}{'  (this device)' if r.key in mine else ''}")
@@ -177,11 +162,6 @@ def keys_add(
 ) -> None:
     """Let another device (or an offline backup key) open the journal: its key is listed,
     and every note is encrypted again to every key.
-
-    \b
-    Examples:
-      otj keys add age1… --name "clinic tablet"
-      otj keys add "$(cat backup.pub)" --name "backup key, kept offline"
     """
     from otjournal.disk.encryption import add_key
 
@@ -199,10 +179,6 @@ def keys_remove(
 ) -> None:
     """Take a key out of the journal's list and encrypt every note again without it.
     What that key could already open (old copies, backups, history) stays open to it.
-
-    \b
-    Examples:
-      otj keys remove age1…
     """
     from otjournal.disk.encryption import remove_key
 

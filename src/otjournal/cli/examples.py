@@ -197,6 +197,28 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         E("otj homework summary sam-r --since 8w --json", "The last eight weeks, as JSON"),
     ),
     "conflicts": (E("otj conflicts", "Sync conflict copies, side by side"),),
+    "encrypt": (
+        E("otj encrypt", "Every note as an age file (this device's key made if need be)"),
+        E("otj encrypt --name 'clinic laptop'", "Again: it finishes an interrupted run"),
+    ),
+    "decrypt": (E("otj decrypt", "Every note back to plaintext, new ones too"),),
+    "keys new": (E("otj keys new", "This device's key, made once; prints its public key"),),
+    "keys show": (E("otj keys show", "The public key to add on another device", ASKS),),
+    "keys list": (
+        E("otj keys list", "The keys the journal opens with"),
+        E("otj keys list --json", "The same, as JSON"),
+    ),
+    "keys add": (
+        E("otj keys add age1… --name tablet", "Let another device open it", ASKS),
+        E(
+            "otj keys add \"$(cat backup.pub)\" --name 'backup key, kept offline'",
+            "An offline backup key",
+            ASKS,
+        ),
+    ),
+    "keys remove": (
+        E("otj keys remove age1…", "Take a key out; every note encrypted again", ASKS),
+    ),
     "conflicts resolve": (
         E("otj conflicts resolve COPY --keep both", "Keep both (COPY from otj conflicts)", ASKS),
     ),

@@ -4,6 +4,7 @@ with --self, your own journal and the config that makes it the default)."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -58,17 +59,7 @@ def init_cmd(
             out().print(line, highlight=False, markup=False)
         j.make_private()  # git does not keep permissions
     if encrypt:
-        from otjournal.cli.crypt_cmds import device_name
-        from otjournal.disk import encryption
-
-        started = encryption.start(j.root, device_name(None), now())
-        if started.made_key:
-            out().print(
-                f"Made this device's key: {started.identity.path} (back it up)",
-                highlight=False,
-                markup=False,
-            )
-        out().print("New notes are encrypted (see 'otj keys').", highlight=False)
+        _start_encrypting(j.root)
     if not self_mode:
         out().print(f"Notes folder ready: {j.root}", highlight=False)
         return
@@ -86,3 +77,18 @@ def init_cmd(
         f"try: otj homework log",
         highlight=False,
     )
+
+
+def _start_encrypting(root: Path) -> None:
+    """From now on every note is written encrypted (this device's key made if need be)."""
+    from otjournal.cli.crypt_cmds import device_name
+    from otjournal.disk import encryption
+
+    started = encryption.start(root, device_name(None), now())
+    if started.made_key:
+        out().print(
+            f"Made this device's key: {started.identity.path} (back it up)",
+            highlight=False,
+            markup=False,
+        )
+    out().print("New notes are encrypted (see 'otj keys').", highlight=False)

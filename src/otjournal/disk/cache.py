@@ -133,6 +133,14 @@ def load_index(numbers: Any, text: Any) -> Index:
     return dict(zip(parts[:n], zip(keys, facts, strict=True), strict=True))
 
 
+def memory_db() -> sqlite3.Connection:
+    """A database held in memory only, its sorts and temporary tables too (never spilled
+    to a temporary file): for rows that hold an encrypted journal's text."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.execute("PRAGMA temp_store = MEMORY")
+    return db
+
+
 def cache_file(folder: Path, root: Path) -> Path:
     """The cache of the notes folder ``root`` in the cache folder ``folder``."""
     digest = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:20]
@@ -243,7 +251,7 @@ class RecordCache:
         it is a database in memory, gone when the command ends: those tables hold text."""
         if self.lock is not None:
             if self._memory is None:
-                self._memory = sqlite3.connect(":memory:", isolation_level=None)
+                self._memory = memory_db()
             return self._memory
         if not self.usable:
             return None

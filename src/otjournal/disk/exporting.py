@@ -203,9 +203,10 @@ def _dumps(values: list[Any]) -> str:
 def _temporary(root: Path) -> sqlite3.Connection:
     """A private SQLite file of its own, deleted when closed (SQLite's "" database); in
     memory for an encrypted journal, whose rows must never reach the disk in plaintext."""
+    from otjournal.disk.cache import memory_db
     from otjournal.disk.keys import encrypted
 
-    return sqlite3.connect(":memory:" if encrypted(root) else "", isolation_level=None)
+    return memory_db() if encrypted(root) else sqlite3.connect("", isolation_level=None)
 
 
 # Each client's records (``None`` for a per-client table's rows) and their rows: made by
