@@ -48,7 +48,6 @@ READS = (
     ["due", "--json"],
     ["client", "list"],
     ["conflicts"],
-    ["doctor"],
 )
 
 
@@ -122,6 +121,8 @@ def test_an_encrypted_journal_reads_exactly_as_its_plaintext(runner, demo: Path,
         now = otj(runner, *args)
         assert now.exit_code == was.exit_code, (args, now.output)
         assert _same_names(now.stdout) == was.stdout, _diff(args, was.stdout, now.stdout)
+    said = ok(otj(runner, "doctor"))
+    assert "ok    encrypted: every note opens with 1 key, this device's among them" in said
     monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
     for args, was in zip(reads, before, strict=True):
         now = otj(runner, *args)
@@ -235,6 +236,26 @@ def test_no_note_text_reaches_the_disk(runner, notes: Path, tmp_path: Path, monk
     assert found == []
     cache = list((tmp_path / "home" / "cache").rglob("records-*.sqlite"))
     assert cache, "the cache is still used (folder indexes, encrypted memos)"
+
+
+def test_a_draft_takes_its_journals_mode_when_saved_again(runner, notes: Path):
+    from otjournal.clock import now
+
+    plain = default_drafts()
+    draft = plain.new("log", "mia-k", now(), {"plan": {"summary": PHRASE}})
+    plain.save(draft, now())
+    before = draft.path
+    assert before.name.endswith(".toml") and PHRASE.encode() in before.read_bytes()
+    ok(otj(runner, "init", "--encrypt"))
+
+    default_drafts(keys.lock_of(notes)).save(draft, now())
+
+    assert not before.exists() and draft.path.name == f"{draft.id}.toml.age"
+    assert PHRASE.encode() not in draft.path.read_bytes()
+    (again,) = default_drafts().entries()
+    assert again.id == draft.id and again.note == draft.note
+    default_drafts().save(again, now())  # the journal decrypted since: plaintext again
+    assert again.path.name == f"{draft.id}.toml" and not draft.path.exists()
 
 
 def test_encrypting_deletes_a_cache_that_held_note_text(runner, demo: Path, tmp_path: Path):
@@ -429,6 +450,23 @@ def test_a_plaintext_form_beside_its_encrypted_one_counts_once(runner, locked: P
     assert ok(otj(runner, "list")).count("mia-k") == 1
     ok(otj(runner, "encrypt"))
     assert not plain.exists() and ok(otj(runner, "check")) == ""
+
+
+def test_a_plaintext_note_in_an_encrypted_journal_is_read_and_named(runner, locked: Path):
+    (note,) = (locked / "clients" / "mia-k" / "sessions").iterdir()
+    text = agefile.decrypt(note.read_bytes(), keys.identities(), note)
+    stray = note.with_name("2026-03-01_0900_abcde.toml")
+    stray.write_bytes(text.replace(note.name.split(".")[0].encode(), b"2026-03-01_0900_abcde"))
+    stray.chmod(0o600)
+
+    checked = otj(runner, "check")
+
+    assert checked.exit_code == 0  # a warning: the note is read and counted
+    assert f"{stray.name}:" in checked.output and "not encrypted" in checked.output
+    assert ok(otj(runner, "list")).count("mia-k") == 2
+    ok(otj(runner, "encrypt"))
+    assert not stray.exists() and stray.with_name(stray.name + ".age").exists()
+    assert "not encrypted" not in ok(otj(runner, "check"))  # (the copy overlaps its note)
 
 
 # -- two devices, one git remote ----------------------------------------------------------------

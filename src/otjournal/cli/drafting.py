@@ -222,7 +222,7 @@ class DraftRun(Generic[R, S]):
         command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not command:
             raise UsageError("set $EDITOR (or $VISUAL) to use --editor, e.g. export EDITOR=nano")
-        form = self.draft.path.with_suffix(".edit.toml")
+        form = self.draft.form
         text = (
             form.read_text("utf-8", "replace")
             if self.draft.step == "editor" and form.exists()
@@ -291,7 +291,7 @@ def editor_table(draft: Any) -> dict[str, Any] | None:
     rather than lose what was typed."""
     from otjournal.disk import tomlio
 
-    form = draft.path.with_suffix(".edit.toml")
+    form = draft.form
     if draft.step != "editor" or not form.exists():
         return None
     body = strip_errors(form.read_text("utf-8", "replace"))

@@ -316,13 +316,22 @@ class RecordCache:
 
     def memo(self, name: str, client: str, fingerprint: str) -> object:
         """A result remembered as plain JSON values (the caller checks its shape). Every
-        client's row of ``name`` is fetched in one query, and each handed out once."""
-        rows = self._memo_rows.get(name)
-        if rows is None:
-            found = self._query(
-                "SELECT client, fingerprint, data FROM memos WHERE name = ?", (name,)
+        client's row of ``name`` is fetched in one query, and each handed out once (in an
+        encrypted journal, one client's row per query)."""
+        rows: dict[Any, tuple[Any, Any]] | None
+        if self.lock is not None:  # one client's at a time: an encrypted memo may be large
+            got = self._query(
+                "SELECT fingerprint, data FROM memos WHERE name = ? AND client = ?",
+                (name, client),
             )
-            rows = self._memo_rows[name] = {c: (fp, data) for c, fp, data in found}
+            rows = {client: (got[0][0], got[0][1])} if got else {}
+        else:
+            rows = self._memo_rows.get(name)
+            if rows is None:
+                found = self._query(
+                    "SELECT client, fingerprint, data FROM memos WHERE name = ?", (name,)
+                )
+                rows = self._memo_rows[name] = {c: (fp, data) for c, fp, data in found}
         row = rows.pop(client, None)
         if row is None or row[0] != fingerprint:
             return None

@@ -104,6 +104,16 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
     findings += _notes_temps(j, fix, now)
     findings += _read_findings(survey)
     findings.append(_seal_finding(j, survey.picked, fix))
+    lock = j.lock  # a device that cannot open an encrypted journal was told by the survey
+    if lock is not None:
+        n = len(lock.recipients)
+        findings.append(
+            Finding(
+                "ok",
+                f"encrypted: every note opens with {n} key{'s' * (n != 1)}, "
+                "this device's among them",
+            )
+        )
     return findings
 
 

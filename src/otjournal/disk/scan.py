@@ -230,6 +230,8 @@ class Scanner:
                 break
             except OSError:
                 key = None  # missing: reading it says so
+        if self.locked and own == CLIENT_FILE and key is not None:
+            found.problems.append(_not_encrypted(Path(folder, own)))
         hit = known.get(own)
         found.files.append(
             FileRef("client", f"{folder}/{own}", key, hit[1] if hit and hit[0] == key else None)
@@ -292,6 +294,8 @@ class Scanner:
                 )
             )
             return True
+        if self.locked and name.endswith(".toml"):  # read, and said so
+            found.problems.append(_not_encrypted(Path(folder, name)))
         return False
 
     def _known(self, folder: str) -> Index:
@@ -368,6 +372,15 @@ class Scanner:
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
         self._note_folder(folder, found, start, known)
+
+
+def _not_encrypted(path: Path) -> Problem:
+    return Problem(
+        path,
+        "not encrypted, in an encrypted journal",
+        severity="warning",
+        hint="'otj encrypt' encrypts it",
+    )
 
 
 def note_stem(name: str) -> tuple[str, bool]:

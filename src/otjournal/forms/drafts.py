@@ -45,6 +45,11 @@ class Draft:
     # draft left behind by a kill after publishing is known for what it is on resume.
     target: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def form(self) -> Path:
+        """The form ``--editor`` writes the note into (plaintext while the editor has it)."""
+        return self.path.with_name(f"{self.id}.edit.toml")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "format_version": 1,
@@ -77,12 +82,11 @@ class Drafts:
         """Atomically replace the draft file (temp, fsync, rename, folder fsync)."""
         draft.updated = now
         data = tomlio.dumps(_strip_none(draft.to_dict()))
-        if draft.path.name.endswith(".age"):
-            if self.lock is None:  # resumed where the journal is not known as encrypted
-                raise StoreError(
-                    "this draft is encrypted: resume it with the journal it belongs to",
-                    path=draft.path,
-                )
+        # A draft takes its journal's mode (encrypted or decrypted since it was begun):
+        # written under its new name, then the old file is removed.
+        old = draft.path
+        draft.path = old.with_name(draft.id + (SEALED_SUFFIX if self.lock else DRAFT_SUFFIX))
+        if self.lock is not None:
             data = self.lock.seal(data)
         self._ensure_folder()
         import tempfile
@@ -100,6 +104,9 @@ class Drafts:
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
+            if old != draft.path:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(old)
             fsio.fsync_dir(self.folder)
         except OSError as exc:
             raise StoreError(f"could not save the draft: {exc.strerror}", path=draft.path) from None
@@ -195,7 +202,7 @@ class Drafts:
         with contextlib.suppress(FileNotFoundError):
             draft.path.unlink()
         with contextlib.suppress(FileNotFoundError):
-            draft.path.with_suffix(".edit.toml").unlink()
+            draft.form.unlink()
         with contextlib.suppress(OSError):
             fsio.fsync_dir(self.folder)
 
