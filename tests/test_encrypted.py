@@ -400,6 +400,58 @@ def test_keys_add_and_remove_encrypt_every_note_again(runner, locked: Path):
     assert ok(otj(runner, "list")).count("mia-k") == 1
 
 
+def test_a_key_added_behind_this_devices_back_stops_every_write(runner, locked: Path):
+    """Anyone who can write to the synced folder can add a key to recipients.txt: this
+    device then writes nothing (a new note would open with that key) until told."""
+    stranger = _new_identity(locked.parent / "stranger")
+    with agefile.recipients_path(locked).open("a") as fh:
+        fh.write(f"\n# looks harmless\n{stranger.public[0]}\n")
+    before = tree(locked)
+
+    for args in (
+        ["log", "mia-k", *LOG, "--summary", "more"],
+        ["goal", "add", "mia-k", "--text", "Climb", "--baseline", "-1"],
+        ["encrypt"],
+        ["keys", "add", _new_identity(locked.parent / "t").public[0], "--name", "t"],
+    ):
+        result = otj(runner, *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "not agreed to" in " ".join(result.output.split()), result.output
+    assert tree(locked) == before
+    assert ok(otj(runner, "list")).count("mia-k") == 1  # reading goes on
+    listed = json.loads(ok(otj(runner, "keys", "list", "--json")))["keys"]
+    assert [(k["name"], k["agreed"]) for k in listed] == [
+        (listed[0]["name"], True),
+        ("looks harmless", False),
+    ]
+    assert "not agreed to here" in ok(otj(runner, "keys", "list"))
+
+    ok(otj(runner, "keys", "trust", stranger.public[0]))
+
+    ok(otj(runner, "log", "mia-k", *LOG, "--summary", "more", "--time", "08:00"))
+    newest = max((locked / "clients" / "mia-k" / "sessions").iterdir(), key=os.path.getmtime)
+    assert agefile.decrypt(newest.read_bytes(), [stranger], newest)
+
+
+def test_a_device_joining_agrees_to_the_keys_listed_then(runner, locked: Path, monkeypatch):
+    other = locked.parent / "other-config"
+    ok(
+        otj(
+            runner,
+            "keys",
+            "add",
+            _new_identity(other / "otjournal" / "identities", "default").public[0],
+            "--name",
+            "tablet",
+        )
+    )
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(other))
+
+    ok(otj(runner, "log", "mia-k", *LOG, "--summary", "from the tablet", "--time", "08:00"))
+
+    assert "not agreed" not in ok(otj(runner, "keys", "list"))
+
+
 def test_this_devices_own_key_is_not_removed_here(runner, locked: Path):
     before = tree(locked)
     result = otj(runner, "keys", "remove", _own_key())
@@ -427,6 +479,9 @@ def test_a_sync_tools_copy_of_an_encrypted_note_is_set_aside_and_resolved(runner
     checked = otj(runner, "check")
 
     assert [c["tool"] for c in listed] == ["Syncthing"]
+    shown = ok(otj(runner, "conflicts"))
+    assert "+  summary = 'Edited on the other device'" in shown or "Edited on the other" in shown
+    assert "age-encryption.org" not in shown and PHRASE in shown  # compared as text
     assert checked.exit_code == 1 and "sync conflict copy" in checked.output
     assert ok(otj(runner, "list")).count("mia-k") == 1  # never counted twice
 
@@ -467,6 +522,30 @@ def test_a_plaintext_note_in_an_encrypted_journal_is_read_and_named(runner, lock
     ok(otj(runner, "encrypt"))
     assert not stray.exists() and stray.with_name(stray.name + ".age").exists()
     assert "not encrypted" not in ok(otj(runner, "check"))  # (the copy overlaps its note)
+
+
+def test_homework_imported_into_an_encrypted_journal_is_encrypted(runner, tmp_path: Path):
+    elsewhere = tmp_path / "elsewhere"
+    ok(otj(runner, "client", "add", "mia-k", "--name", "Mia K", "--dir", str(elsewhere)))
+    ok(
+        otj(
+            runner, "homework", "log", "mia-k", "--no-input", "--kind", "journal", "--by",
+            "Mia", "--text", HW_PHRASE, "--dir", str(elsewhere),
+        )
+    )  # fmt: skip
+    shared = tmp_path / "shared.toml"
+    ok(otj(runner, "homework", "export", "mia-k", "-o", str(shared), "--dir", str(elsewhere)))
+    ok(otj(runner, "init", "--encrypt"))
+    ok(otj(runner, "client", "add", "mia-k", "--name", "Mia K"))
+
+    ok(otj(runner, "homework", "import", str(shared)))
+    again = ok(otj(runner, "homework", "import", str(shared)))
+
+    (entry,) = (tmp_path / "notes" / "clients" / "mia-k" / "homework").iterdir()
+    assert entry.name.endswith(".toml.age") and HW_PHRASE.encode() not in entry.read_bytes()
+    assert HW_PHRASE.encode() in agefile.decrypt(entry.read_bytes(), keys.identities(), entry)
+    assert "0 added, 1 already here" in again  # recognised through its encryption
+    assert len(list(entry.parent.iterdir())) == 1
 
 
 # -- two devices, one git remote ----------------------------------------------------------------

@@ -151,7 +151,7 @@ COMMANDS = (
         "keys",
         "crypt_cmds",
         "This device's key, and the keys an encrypted journal opens with: new, show, list, "
-        "add, remove.",
+        "add, remove, trust.",
     ),
 )
 

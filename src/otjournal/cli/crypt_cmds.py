@@ -13,6 +13,7 @@ from otjournal.cli.common import (
     JsonOpt,
     journal,
     now,
+    out,
     print_json,
     print_wrapped,
 )
@@ -24,7 +25,7 @@ keys_app = typer.Typer(
     cls=BoundaryGroup,
     no_args_is_help=True,
     help="This device's key, and the keys an encrypted journal opens with: new, show, list, "
-    "add, remove.",
+    "add, remove, trust.",
 )
 
 DeviceOpt = Annotated[
@@ -57,7 +58,7 @@ def encrypt_cmd(name: DeviceOpt = None, dir: DirOpt = None) -> None:
     from otjournal.disk import encryption
 
     j = journal(dir)
-    started, summary = encryption.encrypt(j.root, device_name(name), now())
+    started, summary, again = encryption.encrypt(j.root, device_name(name), now())
     if started.made_key:
         print_wrapped(
             f"Made this device's key: {started.identity.path} (back it up: see 'otj keys')"
@@ -65,6 +66,8 @@ def encrypt_cmd(name: DeviceOpt = None, dir: DirOpt = None) -> None:
     if started.listed:
         print_wrapped(f"Listed this device's key in {j.root / '.otjournal' / 'recipients.txt'}")
     print_wrapped(f"Encrypted: {_counted(summary)}.")
+    if again is not None:
+        print_wrapped(f"Every note encrypted again to the journal's keys: {again.converted}.")
     _copies(summary)
 
 
@@ -144,12 +147,38 @@ def keys_list(json: JsonOpt = False, dir: DirOpt = None) -> None:
         return
     listed = recipients(j.root)
     mine = {p for identity in keys.identities(fresh=True) for p in identity.public}
+    lock = keys.lock_of(j.root)
+    new = set(keys.unagreed(lock)) if lock is not None else set()
     if json:
-        rows = [{"key": r.key, "name": r.label, "this_device": r.key in mine} for r in listed]
+        rows = [
+            {
+                "key": r.key,
+                "name": r.label,
+                "this_device": r.key in mine,
+                "agreed": r.key not in new,
+            }
+            for r in listed
+        ]
         print_json("keys", {"encrypted": True, "keys": rows})
         return
-    for r in listed:  # never wrapped: a key is copied whole
-        typer.echo(f"{r.key}  {r.label or '(no name)'}{'  (this device)' if r.key in mine else ''}")
+    for r in listed:  # never wrapped (a key is copied whole); a name shown, never obeyed
+        marks = "  (this device)" if r.key in mine else ""
+        marks += "  (not agreed to here: otj keys trust KEY)" if r.key in new else ""
+        out().print(f"{r.key}  {r.label or '(no name)'}{marks}")
+
+
+@keys_app.command("trust")
+def keys_trust(
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A key the journal lists (age1…).")],
+    dir: DirOpt = None,
+) -> None:
+    """Agree to a key added to the journal on another device. Until then this device
+    writes nothing: someone who can write to the synced folder could have added it."""
+    from otjournal.disk.encryption import trust_key
+
+    j = journal(dir)
+    found = trust_key(j.root, key)
+    print_wrapped(f"This device now writes to the key of {found.label or 'an unnamed device'} too.")
 
 
 @keys_app.command("add")

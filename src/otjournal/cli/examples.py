@@ -216,6 +216,7 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
             ASKS,
         ),
     ),
+    "keys trust": (E("otj keys trust age1…", "Agree to a key another device added", ASKS),),
     "keys remove": (
         E("otj keys remove age1…", "Take a key out; every note encrypted again", ASKS),
     ),

@@ -385,8 +385,8 @@ def _show_conflict(c: Conflict, root: Path) -> None:
             highlight=False,
             markup=False,
         )
-        a = c.original.read_text("utf-8", "replace") if c.original.exists() else ""
-        b = c.path.read_text("utf-8", "replace")
+        a = _text(c.original) if c.original.exists() else ""
+        b = _text(c.path)
         labels = (c.original.name, c.path.name)
     diff = list(
         difflib.unified_diff(a.splitlines(), b.splitlines(), labels[0], labels[1], lineterm="", n=1)
@@ -394,6 +394,20 @@ def _show_conflict(c: Conflict, root: Path) -> None:
     for line in diff or ["  (the two files are the same)"]:
         # A long line of note text wraps under itself, never cut.
         print_wrapped(Padding(Text(line), (0, 0, 0, 4)))
+
+
+def _text(path: Path) -> str:
+    """A file's text to compare (an encrypted note's decrypted; one that does not open
+    here is said so, never shown as bytes)."""
+    from otjournal.disk.keys import plaintext
+    from otjournal.errors import CipherError
+
+    try:
+        return plaintext(path.read_bytes(), path).decode("utf-8", "replace")
+    except CipherError as exc:
+        return f"(cannot be opened here: {exc.message})"
+    except OSError as exc:
+        return f"(cannot be read: {exc.strerror})"
 
 
 @conflicts_app.command("resolve")

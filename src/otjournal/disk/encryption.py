@@ -51,29 +51,34 @@ def start(root: Path, device: str, now: datetime) -> Started:
     path = agefile.recipients_path(root)
     listed = [r.key for r in agefile.read_recipients(path)] if path.exists() else []
     added = False
+    if listed:
+        keys.writable(root)  # a journal encrypted already: only to keys agreed to here
     if not set(identity.public) & set(listed):
         agefile.add_recipient(root, identity.public[0], device)
         added = True
     keys.forget()
+    keys.agree(root, [r.key for r in agefile.read_recipients(path)])
     return Started(identity, made, added)
 
 
 def encrypt(
     root: Path, device: str, now: datetime, on_step: convert.Step | None = None
-) -> tuple[Started, convert.Summary]:
-    """Every note of the journal as an age file to its recipients, every age file
-    encrypted again to them (a key added or removed since: a rerun finishes), and the
-    derived cache, which held note text, deleted."""
+) -> tuple[Started, convert.Summary, convert.Summary | None]:
+    """Every note of the journal as an age file to its recipients, and the derived cache,
+    which held note text, deleted. In a journal already encrypted, every age file is
+    also encrypted again to the keys listed now (an interrupted ``keys add`` or ``keys
+    remove``, or a key added by hand): that summary is the third value, else None."""
     was = keys.encrypted(root)
-    if was:
-        keys.lock_of(root)  # a device that cannot read the journal changes nothing
+    if was:  # a device that cannot read the journal, or lists keys it never agreed to,
+        keys.writable(root)  # changes nothing
     started = start(root, device, now)
     recipients = [r.key for r in agefile.read_recipients(agefile.recipients_path(root))]
     summary = convert.encrypt_folder(root, recipients, keys.identities(fresh=True), on_step)
+    again = None
     if was:  # notes from before may be encrypted to keys since added or removed
-        convert.reencrypt_folder(root, recipients, keys.identities(fresh=True), on_step)
+        again = convert.reencrypt_folder(root, recipients, keys.identities(fresh=True), on_step)
     forget_cache(root)
-    return started, summary
+    return started, summary, again
 
 
 def decrypt(root: Path, on_step: convert.Step | None = None) -> convert.Summary:
@@ -96,8 +101,10 @@ def recipients(root: Path) -> list[Recipient]:
 def add_key(root: Path, key: str, device: str) -> convert.Summary:
     """A recipient added, then every note encrypted again so that it opens the notes
     already written too."""
-    keys.lock_of(root)  # only a device that can read the journal lets another in
+    keys.writable(root)  # only a device that can read the journal lets another in
     agefile.add_recipient(root, key, device)
+    keys.forget()
+    keys.agree(root, [r.key for r in recipients(root)])
     return _again(root)
 
 
@@ -112,12 +119,33 @@ def remove_key(root: Path, key: str) -> tuple[Recipient, convert.Summary]:
             hint="remove it from another device",
         )
     gone = agefile.remove_recipient(root, key)
+    keys.forget()
+    lock = keys.lock_of(root)
+    if lock is not None:  # what is left: agreed to as far as it was before
+        keys.agree(root, [k for k in lock.recipients if k not in keys.unagreed(lock)])
     return gone, _again(root)
+
+
+def trust_key(root: Path, key: str) -> Recipient:
+    """Agree to a key the journal lists (added on another device): this device then
+    writes again, encrypting to it too."""
+    lock = keys.lock_of(root)
+    listed = recipients(root)
+    found = next((r for r in listed if r.key == key.strip()), None)
+    if lock is None or found is None:
+        raise KeyFileError(
+            "this key is not listed in the journal",
+            path=agefile.recipients_path(root),
+            hint="'otj keys list' shows the keys listed",
+        )
+    new = set(keys.unagreed(lock)) - {found.key}
+    keys.agree(root, [k for k in lock.recipients if k not in new])
+    return found
 
 
 def _again(root: Path) -> convert.Summary:
     keys.forget()
-    lock = keys.lock_of(root)
+    lock = keys.writable(root)
     if lock is None:
         raise KeyFileError("this journal is not encrypted", hint="'otj encrypt' encrypts it")
     return convert.reencrypt_folder(root, lock.recipients, keys.identities(fresh=True))

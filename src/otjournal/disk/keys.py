@@ -138,3 +138,72 @@ def lock_of(root: Path) -> Lock | None:
         )
     lock = _locks[seen] = Lock(root, listed, ours)
     return lock
+
+
+# -- which keys this device agreed to -----------------------------------------------------
+# The recipients file travels with the notes, so anyone who can write to the synced folder
+# could add a key of their own and read every note written after. Each device keeps, in
+# its config folder, the keys it agreed to for each journal; it writes (encrypts) only
+# while the journal lists no other. A device's first use of a journal agrees to the keys
+# listed then; 'otj encrypt', 'otj keys add|remove|trust' agree to the list they leave.
+
+
+def trusted_path(root: Path) -> Path:
+    import hashlib
+
+    from otjournal.paths import config_file
+
+    digest = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:20]
+    return config_file().parent / "trusted" / f"{digest}.txt"
+
+
+def unagreed(lock: Lock) -> list[str]:
+    """The journal's keys this device has not agreed to (none on its first use here,
+    which agrees to every key listed then)."""
+    path = trusted_path(lock.root)
+    if not path.exists():
+        agree(lock.root, lock.recipients)
+        return []
+    agreed = {r.key for r in agefile.read_recipients(path)}
+    return [k for k in lock.recipients if k not in agreed]
+
+
+def agree(root: Path, listed: tuple[str, ...] | list[str]) -> None:
+    """Remember ``listed`` as the keys this device agreed to for the journal in root."""
+    from otjournal.disk import fsio
+    from otjournal.paths import platform_split
+
+    path = trusted_path(root)
+    base, parts = platform_split(path.parent)
+    folder = fsio.private_folder(base, *parts)
+    text = (
+        f"# The keys this device agreed to for the journal in {os.path.realpath(root)}\n"
+        "# (otjournal writes there only while it lists no other key).\n"
+        + "".join(f"{key}\n" for key in listed)
+    ).encode("utf-8")
+    try:
+        _, seen = fsio.read_with_fingerprint(path, agefile.MAX_KEY_FILE)
+    except FileNotFoundError:
+        if fsio.create_named(folder, path.name, text) is None:
+            raise KeyFileError("the list of agreed keys changed meanwhile", path=path) from None
+        return
+    fsio.replace_checked(path, text, seen, agefile.MAX_KEY_FILE)
+
+
+def writable(root: Path) -> Lock | None:
+    """``lock_of``, for a write: refused (KeyFileError, nothing written) while the journal
+    lists a key this device has not agreed to."""
+    lock = lock_of(root)
+    if lock is None:
+        return None
+    new = unagreed(lock)
+    if new:
+        raise KeyFileError(
+            f"the journal lists {len(new)} key{'s' * (len(new) != 1)} this device has not "
+            f"agreed to ({new[0][:16]}…): notes written now would open with "
+            f"{'them' if len(new) != 1 else 'it'}; nothing was written",
+            path=agefile.recipients_path(root),
+            hint="'otj keys list' shows them; if you added it on another device, "
+            "'otj keys trust KEY'; if not, 'otj keys remove KEY'",
+        )
+    return lock

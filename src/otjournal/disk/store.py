@@ -130,7 +130,9 @@ class Journal(Reads):
         """The bytes to write at ``path``: encrypted when its name says age."""
         if not path.name.endswith(".age"):
             return data
-        lock = self.lock
+        from otjournal.disk.keys import writable
+
+        lock = writable(self.root)  # never to a key this device has not agreed to
         if lock is None:
             raise StoreError(
                 "an encrypted note in a journal that lists no recipients: nothing was written",
