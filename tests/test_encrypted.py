@@ -21,6 +21,7 @@ from otjournal.disk import agefile, keys
 from otjournal.forms.drafts import default_drafts
 from otjournal.paths import identities_dir
 from tests.helpers import tree
+from tests.test_conflicts import PATTERNS
 
 needs_age = pytest.mark.skipif(
     shutil.which("age") is None,
@@ -491,6 +492,32 @@ def test_a_sync_tools_copy_of_an_encrypted_note_is_set_aside_and_resolved(runner
     assert agefile.decrypt(note.read_bytes(), keys.identities(), note) == changed
     assert "Edited on the other device" in ok(otj(runner, "show", note.name.split(".")[0]))
     assert ok(otj(runner, "check")) == ""
+
+
+@pytest.mark.parametrize("where", ["before .toml.age", "before .age"])
+@pytest.mark.parametrize("kind", sorted(PATTERNS))
+def test_every_sync_tools_copy_of_an_encrypted_note_is_recognised(
+    runner, locked: Path, kind: str, where: str
+):
+    """A tool may put its mark before the whole ending (``X (1).toml.age``) or before the
+    last extension only (``X.toml (1).age``): either way the copy is set aside, never
+    counted as a second note."""
+    template, tool = PATTERNS[kind]
+    (note,) = (locked / "clients" / "mia-k" / "sessions").iterdir()
+    stem = note.name.removesuffix(".toml.age")
+    if where == "before .toml.age":
+        name = template.format(stem=stem) + ".toml.age"
+    else:
+        name = template.format(stem=f"{stem}.toml") + ".age"
+    copy = note.with_name(name)
+    copy.write_bytes(note.read_bytes())
+    copy.chmod(0o600)
+
+    listed = json.loads(ok(otj(runner, "conflicts", "--json")))["conflicts"]
+
+    assert [(c["copy"].rsplit("/", 1)[1], c["tool"]) for c in listed] == [(name, tool)]
+    assert listed[0]["original"].endswith(note.name)
+    assert ok(otj(runner, "list")).count("mia-k") == 1
 
 
 def test_a_plaintext_form_beside_its_encrypted_one_counts_once(runner, locked: Path):
