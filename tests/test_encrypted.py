@@ -8,6 +8,7 @@ test_convert.py; the identity and recipients files in test_agefile.py."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -270,6 +271,31 @@ def test_encrypting_deletes_a_cache_that_held_note_text(runner, demo: Path, tmp_
     ok(otj(runner, "search", "swing"))
     ok(otj(runner, "trends"))
     assert b"swing" not in cache.read_bytes()
+
+
+def test_a_foreign_memo_is_only_a_miss(runner, demo: Path, tmp_path: Path):
+    """A memo row of the wrong shape (well encrypted: anyone can encrypt to a public key)
+    is never used: the client is read from its files and the answer is the same."""
+    import sqlite3
+
+    ok(otj(runner, "encrypt"))
+    first = [
+        ok(otj(runner, *args)) for args in (["search", "swing"], ["export", "--format", "csv"])
+    ]
+    (cache,) = (tmp_path / "home" / "cache").rglob("records-*.sqlite")
+    forged = agefile.encrypt(json.dumps([[1, "x", 2]]).encode(), [_own_key()])
+    with contextlib.closing(sqlite3.connect(cache)) as db, db:
+        changed = db.execute(
+            "UPDATE memos SET data = ? WHERE name IN ('search-rows', 'export:sessions')",
+            (forged,),
+        ).rowcount
+    assert changed > 0
+
+    again = [
+        ok(otj(runner, *args)) for args in (["search", "swing"], ["export", "--format", "csv"])
+    ]
+
+    assert again == first
 
 
 # -- a device that cannot open it -----------------------------------------------------------
@@ -625,38 +651,28 @@ def test_two_devices_with_their_own_keys_sync_notes_each_can_read(
 
     # Both amend one note: git cannot merge age files, so both sides are kept.
     sid = _ids(runner, a)[0]
-    ok(
-        otj(
-            runner,
-            "amend",
-            sid,
-            "--kind",
-            "addition",
-            "--text",
-            "On A",
-            "--by",
-            "A",
-            "--dir",
-            str(a),
+
+    def amend(folder: Path, text: str) -> None:
+        ok(
+            otj(
+                runner,
+                "amend",
+                sid,
+                "--kind",
+                "addition",
+                "--text",
+                text,
+                "--by",
+                text,
+                "--dir",
+                str(folder),
+            )
         )
-    )
+
+    amend(a, "On A")
     ok(otj(runner, "sync", "--dir", str(a)))
     _device(monkeypatch, home, "b")
-    ok(
-        otj(
-            runner,
-            "amend",
-            sid,
-            "--kind",
-            "addition",
-            "--text",
-            "On B",
-            "--by",
-            "B",
-            "--dir",
-            str(b),
-        )
-    )
+    amend(b, "On B")
     synced = otj(runner, "sync", "--dir", str(b))
     assert synced.exit_code in (0, 1), synced.output
     copies = json.loads(ok(otj(runner, "conflicts", "--json", "--dir", str(b))))["conflicts"]

@@ -379,14 +379,11 @@ _SHAPES = {(int, str, int, int, author, str, str, str) for author in (str, type(
 
 
 def _checked_rows(value: object) -> list[Row] | None:
-    """Rows as ``rows_of`` made them (a memo read back), each checked field by field (by
-    type, in one C call a row); None for anything else."""
-    if type(value) is not list:
-        return None
-    for item in value:
-        if type(item) is not list or tuple(map(type, item)) not in _SHAPES:
-            return None
-    return [tuple(item) for item in value]
+    """Rows as ``rows_of`` made them (a memo read back), each checked field by field; None
+    for anything else."""
+    from otjournal.disk import plain
+
+    return plain.rows(value, _SHAPES)
 
 
 def _write(

@@ -10,7 +10,7 @@ can ever be taken for one. JSON's ``null`` has no TOML counterpart and is refuse
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, datetime, time
 from typing import Any
 
@@ -91,3 +91,15 @@ def loads(text: Any) -> dict[str, Any]:
     if type(table) is not dict:
         raise ValueError("not a table")
     return table
+
+
+def rows(value: object, shapes: Collection[tuple[object, ...]]) -> list[tuple[Any, ...]] | None:
+    """Rows read back from JSON (a list of lists), each of one of ``shapes`` (the type of
+    each field: ``tuple(map(type, row))``, one C call a row, for hundreds of thousands of
+    rows); None for anything else."""
+    if type(value) is not list:
+        return None
+    for item in value:
+        if type(item) is not list or tuple(map(type, item)) not in shapes:
+            return None
+    return [tuple(item) for item in value]
