@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from otjournal.disk.keys import AGE_SUFFIX as AGE_SUFFIX
+from otjournal.disk.keys import RECIPIENTS as RECIPIENTS
 from otjournal.errors import CipherError, KeyFileError
 
-AGE_SUFFIX = ".age"
 MAGIC = b"age-encryption.org/v1\n"
 ARMOR = b"-----BEGIN AGE ENCRYPTED FILE-----"
-RECIPIENTS = (".otjournal", "recipients.txt")  # inside the notes folder
 SECRET_PREFIX = "AGE-SECRET-KEY-1"
 PUBLIC_PREFIX = "age1"
 MAX_KEY_FILE = 64 * 1024

@@ -14,15 +14,20 @@ per process and only when an encrypted file is met.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from otjournal.disk import agefile
-from otjournal.disk.agefile import AGE_SUFFIX, Identity
 from otjournal.errors import KeyFileError
 
+if TYPE_CHECKING:
+    from otjournal.disk.agefile import Identity
+
+# agefile (and pyrage) are imported by the functions that need them: a plaintext
+# journal's commands never load them (each frozen dataclass costs start-up time).
 NOTE = ".toml"
+AGE_SUFFIX = ".age"
 AGE_NOTE = NOTE + AGE_SUFFIX  # ".toml.age"
+RECIPIENTS = (".otjournal", "recipients.txt")  # inside the notes folder
 
 # Loaded once per process; ``lock_of`` (once per command) loads them again if a file
 # changed since (a key made, added or its mode changed: tests run many in one process).
@@ -32,7 +37,7 @@ _locks: dict[tuple[str, tuple[int, int, int]], Lock] = {}
 
 def encrypted(root: Path) -> bool:
     """Whether the journal in ``root`` is encrypted (one stat)."""
-    return os.path.exists(agefile.recipients_path(root))
+    return os.path.exists(os.path.join(root, *RECIPIENTS))
 
 
 def is_age(name: str) -> bool:
@@ -54,6 +59,8 @@ def identities(fresh: bool = False) -> list[Identity]:
     file that cannot be used (open to others, damaged) is an error: it is the person's
     to fix, never skipped in silence. ``fresh``: checked against the files again (what
     a command does once, before it reads any note; decrypting each note does not)."""
+    from otjournal.disk import agefile
+
     global _identities
     if _identities is not None and not fresh:
         return _identities[1]
@@ -84,20 +91,26 @@ def forget() -> None:
 def plaintext(raw: bytes, path: Path) -> bytes:
     """A note's bytes as read from ``path``: decrypted when its name says age
     (CipherError, located at the path, when no key here opens it or it was changed)."""
+    from otjournal.disk import agefile
+
     if not is_age(path.name):
         return raw
     return agefile.decrypt(raw, identities(), path)
 
 
-@dataclass(frozen=True)
 class Lock:
     """What a write to an encrypted journal encrypts to: every recipient listed."""
 
-    root: Path
-    recipients: tuple[str, ...]
-    mine: str  # this device's public key among them
+    __slots__ = ("mine", "recipients", "root")
+
+    def __init__(self, root: Path, recipients: tuple[str, ...], mine: str) -> None:
+        self.root = root
+        self.recipients = recipients
+        self.mine = mine  # this device's public key among them
 
     def seal(self, data: bytes) -> bytes:
+        from otjournal.disk import agefile
+
         return agefile.encrypt(data, self.recipients)
 
 
@@ -105,6 +118,8 @@ def lock_of(root: Path) -> Lock | None:
     """The journal's lock (None when it is not encrypted), once this device is known to
     be able to read it: a device that holds no key, or none the journal lists, is told so
     before anything is read or written (exit 1, nothing changed)."""
+    from otjournal.disk import agefile
+
     if not encrypted(root):
         return None
     path = agefile.recipients_path(root)
@@ -160,6 +175,8 @@ def trusted_path(root: Path) -> Path:
 def unagreed(lock: Lock) -> list[str]:
     """The journal's keys this device has not agreed to (none on its first use here,
     which agrees to every key listed then)."""
+    from otjournal.disk import agefile
+
     path = trusted_path(lock.root)
     if not path.exists():
         agree(lock.root, lock.recipients)
@@ -170,7 +187,7 @@ def unagreed(lock: Lock) -> list[str]:
 
 def agree(root: Path, listed: tuple[str, ...] | list[str]) -> None:
     """Remember ``listed`` as the keys this device agreed to for the journal in root."""
-    from otjournal.disk import fsio
+    from otjournal.disk import agefile, fsio
     from otjournal.paths import platform_split
 
     path = trusted_path(root)
@@ -193,6 +210,8 @@ def agree(root: Path, listed: tuple[str, ...] | list[str]) -> None:
 def writable(root: Path) -> Lock | None:
     """``lock_of``, for a write: refused (KeyFileError, nothing written) while the journal
     lists a key this device has not agreed to."""
+    from otjournal.disk import agefile
+
     lock = lock_of(root)
     if lock is None:
         return None
