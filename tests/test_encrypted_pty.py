@@ -12,7 +12,7 @@ import pytest
 from otjournal.cli import app
 from otjournal.disk import agefile, keys
 from tests.terminal import Pty
-from tests.test_log_pty import ALL_DEFAULTS_TO_VOICE
+from tests.test_log_pty import AFTER_VOICE_TO_SAVE, ALL_DEFAULTS_TO_VOICE
 
 pytestmark = pytest.mark.pty
 
@@ -60,20 +60,7 @@ def test_a_note_typed_stopped_and_resumed_never_reaches_the_disk_in_plaintext(
 
     resumed = Pty("log", "--resume", env=env)
     resumed.expect("Resuming at")
-    resumed.run(
-        [
-            ("Caregiver's report", ""),
-            ("How they were involved", ""),
-            ("At the start", ""),
-            ("Checklist: ", "s"),
-            ("Closing summary", "Done"),
-            ("  … ", ""),
-            ("Next session's focus", ""),
-            ("Homework to assign", ""),
-            ("Risk (", ""),
-            ("Save?", "y"),
-        ]
-    )
+    resumed.run(AFTER_VOICE_TO_SAVE)
     resumed.expect("Saved ")
     assert resumed.wait() == 0, resumed.output
 

@@ -125,6 +125,19 @@ ALL_DEFAULTS_TO_VOICE = [
     ("Activity (", ""),
     ("Techniques (", ""),
 ]
+# From the caregiver's report to saving, every answer left empty but the summary "Done".
+AFTER_VOICE_TO_SAVE = [
+    ("Caregiver's report", ""),
+    ("How they were involved", ""),
+    ("At the start", ""),
+    ("Checklist: ", "s"),
+    ("Closing summary", "Done"),
+    ("  … ", ""),
+    ("Next session's focus", ""),
+    ("Homework to assign", ""),
+    ("Risk (", ""),
+    ("Save?", "y"),
+]
 REST_AFTER_VOICE = [
     ("Caregiver's report", "Practised lacing at breakfast"),
     ("  … ", ""),
@@ -238,20 +251,7 @@ def test_ctrl_c_mid_answer_keeps_every_line_and_resume_completes(env, notes):
     resumed.expect("Resuming at: The child's voice")
     resumed.expect("Kept from before")
     resumed.run([("In their words", "line three"), ("  … ", "")])
-    resumed.run(
-        [
-            ("Caregiver's report", ""),
-            ("How they were involved", ""),
-            ("At the start", ""),
-            ("Checklist: ", "s"),
-            ("Closing summary", "Done"),
-            ("  … ", ""),
-            ("Next session's focus", ""),
-            ("Homework to assign", ""),
-            ("Risk (", ""),
-            ("Save?", "y"),
-        ]
-    )
+    resumed.run(AFTER_VOICE_TO_SAVE)
     resumed.expect("Saved ")
     assert resumed.wait() == 0, resumed.output
     (saved,) = session_files(notes)
