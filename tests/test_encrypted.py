@@ -479,6 +479,21 @@ def test_a_device_joining_agrees_to_the_keys_listed_then(runner, locked: Path, m
     assert "not agreed" not in ok(otj(runner, "keys", "list"))
 
 
+def test_keys_on_a_plaintext_journal_change_nothing(runner, demo: Path):
+    other = _new_identity(demo.parent / "elsewhere")
+    before = tree(demo)
+    for args, code, words in (
+        (["keys", "add", other.public[0], "--name", "tablet"], 1, "not encrypted"),
+        (["keys", "remove", other.public[0]], 1, "not encrypted"),
+        (["keys", "trust", other.public[0]], 1, "not encrypted"),
+        (["decrypt"], 0, "not encrypted: nothing to do"),
+        (["keys", "list"], 0, "not encrypted"),
+    ):
+        result = otj(runner, *args)
+        assert (result.exit_code, words in result.output) == (code, True), (args, result.output)
+    assert tree(demo) == before
+
+
 def test_this_devices_own_key_is_not_removed_here(runner, locked: Path):
     before = tree(locked)
     result = otj(runner, "keys", "remove", _own_key())

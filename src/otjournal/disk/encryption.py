@@ -101,7 +101,8 @@ def recipients(root: Path) -> list[Recipient]:
 def add_key(root: Path, key: str, device: str) -> convert.Summary:
     """A recipient added, then every note encrypted again so that it opens the notes
     already written too."""
-    keys.writable(root)  # only a device that can read the journal lets another in
+    if keys.writable(root) is None:  # only a device that can read the journal lets another in
+        raise _not_encrypted()
     agefile.add_recipient(root, key, device)
     keys.forget()
     keys.agree(root, [r.key for r in recipients(root)])
@@ -112,7 +113,9 @@ def remove_key(root: Path, key: str) -> tuple[Recipient, convert.Summary]:
     """A recipient removed, then every note encrypted again without it. This device's own
     key is never removed here (it could no longer read the journal)."""
     lock = keys.lock_of(root)
-    if lock is not None and key.strip() == lock.mine:
+    if lock is None:
+        raise _not_encrypted()
+    if key.strip() == lock.mine:
         raise KeyFileError(
             "this is this device's own key: removing it here would lock this device out",
             path=agefile.recipients_path(root),
@@ -130,9 +133,10 @@ def trust_key(root: Path, key: str) -> Recipient:
     """Agree to a key the journal lists (added on another device): this device then
     writes again, encrypting to it too."""
     lock = keys.lock_of(root)
-    listed = recipients(root)
-    found = next((r for r in listed if r.key == key.strip()), None)
-    if lock is None or found is None:
+    if lock is None:
+        raise _not_encrypted()
+    found = next((r for r in recipients(root) if r.key == key.strip()), None)
+    if found is None:
         raise KeyFileError(
             "this key is not listed in the journal",
             path=agefile.recipients_path(root),
@@ -143,11 +147,18 @@ def trust_key(root: Path, key: str) -> Recipient:
     return found
 
 
+def _not_encrypted() -> KeyFileError:
+    return KeyFileError(
+        "this journal is not encrypted: no key opens it, none is needed",
+        hint="'otj encrypt' encrypts it (with this device's key); then add others",
+    )
+
+
 def _again(root: Path) -> convert.Summary:
     keys.forget()
     lock = keys.writable(root)
     if lock is None:
-        raise KeyFileError("this journal is not encrypted", hint="'otj encrypt' encrypts it")
+        raise _not_encrypted()
     return convert.reencrypt_folder(root, lock.recipients, keys.identities(fresh=True))
 
 
