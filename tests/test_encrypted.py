@@ -437,6 +437,8 @@ def test_a_key_added_behind_this_devices_back_stops_every_write(runner, locked: 
 
     for args in (
         ["log", "mia-k", *LOG, "--summary", "more"],
+        ["log", "mia-k"],  # the guided prompts: stopped before the first question
+        ["homework", "log", "mia-k"],
         ["goal", "add", "mia-k", "--text", "Climb", "--baseline", "-1"],
         ["encrypt"],
         ["keys", "add", _new_identity(locked.parent / "t").public[0], "--name", "t"],

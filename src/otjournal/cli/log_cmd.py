@@ -130,7 +130,7 @@ def log_cmd(
     args = dict(locals())
     config = read_config()
     j = journal(dir)
-    drafts = default_drafts(j.lock)
+    drafts = default_drafts(j.write_lock())
     clock = now()
     # A value given on the command line is not asked again, resumed or not.
     given = frozenset(key for arg, key in GIVEN.items() if args[arg] not in (None, []))

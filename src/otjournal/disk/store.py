@@ -126,13 +126,19 @@ class Journal(Reads):
 
         return lock_of(self.root)
 
+    def write_lock(self) -> Lock | None:
+        """``lock``, for a command that will write: refused at once (KeyFileError) while
+        the journal lists a key this device has not agreed to, before anyone types a note
+        that could not be saved."""
+        from otjournal.disk.keys import writable
+
+        return writable(self.root)
+
     def _sealed(self, path: Path, data: bytes) -> bytes:
         """The bytes to write at ``path``: encrypted when its name says age."""
         if not path.name.endswith(".age"):
             return data
-        from otjournal.disk.keys import writable
-
-        lock = writable(self.root)  # never to a key this device has not agreed to
+        lock = self.write_lock()  # never to a key this device has not agreed to
         if lock is None:
             raise StoreError(
                 "an encrypted note in a journal that lists no recipients: nothing was written",
