@@ -27,10 +27,17 @@ import pytest
 from otjournal.cli import app
 from otjournal.disk.checks import add_years
 from otjournal.disk.store import Journal
-from tests.conftest import TZ, make_client, make_session
+from tests.conftest import TZ, Clock, make_client, make_session
 from tests.helpers import tree
 
 TODAY = datetime.now().astimezone().date()
+
+
+@pytest.fixture(autouse=True)
+def _stopped_today(clock: Clock) -> None:
+    """The commands' day is TODAY, the day the dates below were made from: a run that
+    crosses midnight must not move one (it did, at 00:07, in a slow CI run)."""
+    clock.set(datetime.combine(TODAY, dtime(12, 0)).astimezone())
 
 
 # -- helpers ---------------------------------------------------------------------------
