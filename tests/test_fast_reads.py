@@ -19,7 +19,7 @@ from pathlib import Path
 from random import Random
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -171,7 +171,16 @@ rows_strategy = st.lists(
             "lowest_item": st.none()
             | st.fixed_dictionaries(
                 {
-                    "item": st.text(min_size=1, max_size=40).filter(str.isprintable),
+                    # Printable text, drawn as such (a filter threw most draws away and
+                    # tripped Hypothesis's health check in a CI run).
+                    "item": st.text(
+                        st.characters(
+                            exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"),
+                            include_characters=" ",
+                        ),
+                        min_size=1,
+                        max_size=40,
+                    ),
                     "rate": st.floats(0, 1),
                 }
             ),
@@ -189,7 +198,8 @@ def printed(renderable, width: int) -> str:
     return "".join(line.rstrip() + "\n" for line in text.split("\n")[:-1])
 
 
-@settings(max_examples=150, deadline=None)
+# A table that does not fit is left out (assume): the table shrinks its columns there.
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(rows=rows_strategy, width=st.sampled_from([40, 60, 80, 132]))
 def test_the_direct_overview_layout_prints_exactly_what_the_table_would(rows, width):
     cells = overview_cells(rows)
