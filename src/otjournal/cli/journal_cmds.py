@@ -216,20 +216,22 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
         seals.client(found)
         covered.add(found)
 
-    # One client at a time; an unchanged client's findings are remembered in the cache.
-    found, report = j.per_client(
-        lambda snap: client_checks(j, snap, day, *retention),
-        memo="check",
-        dump=findings_to_plain,
-        load=findings_from_plain,
-        params=(day, retention, FINDINGS_VERSION),
-        each=each,
-    )
-    problems = report.problems + [p for f in found for p in f.problems]
-    problems += j.permission_problems(covered)
-    # Sessions with no seal yet are counted (JSON; 'otj doctor' names them): not a
-    # problem with any file.
-    sealed, unsealed = seals.finish()
+    try:  # the seal index is closed whatever stops the read (a device with no key…)
+        # One client at a time; an unchanged client's findings are remembered in the cache.
+        found, report = j.per_client(
+            lambda snap: client_checks(j, snap, day, *retention),
+            memo="check",
+            dump=findings_to_plain,
+            load=findings_from_plain,
+            params=(day, retention, FINDINGS_VERSION),
+            each=each,
+        )
+        problems = report.problems + [p for f in found for p in f.problems]
+        problems += j.permission_problems(covered)
+    finally:
+        # Sessions with no seal yet are counted (JSON; 'otj doctor' names them): not a
+        # problem with any file.
+        sealed, unsealed = seals.finish()
     problems += sealed
     problems.sort(key=lambda p: (str(p.path), p.line or 0, p.column or 0))
     errors = sum(p.severity == "error" for p in problems)
