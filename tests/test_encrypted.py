@@ -457,7 +457,20 @@ def test_a_key_added_behind_this_devices_back_stops_every_write(runner, locked: 
 
     ok(otj(runner, "keys", "trust", stranger.public[0]))
 
-    ok(otj(runner, "log", "mia-k", *LOG, "--summary", "more", "--time", "08:00"))
+    ok(
+        otj(
+            runner,
+            "log",
+            "mia-k",
+            *LOG,
+            "--summary",
+            "more",
+            "--date",
+            "2026-03-02",
+            "--time",
+            "08:00",
+        )
+    )
     newest = max((locked / "clients" / "mia-k" / "sessions").iterdir(), key=os.path.getmtime)
     assert agefile.decrypt(newest.read_bytes(), [stranger], newest)
 
@@ -476,7 +489,20 @@ def test_a_device_joining_agrees_to_the_keys_listed_then(runner, locked: Path, m
     )
     monkeypatch.setenv("XDG_CONFIG_HOME", str(other))
 
-    ok(otj(runner, "log", "mia-k", *LOG, "--summary", "from the tablet", "--time", "08:00"))
+    ok(
+        otj(
+            runner,
+            "log",
+            "mia-k",
+            *LOG,
+            "--summary",
+            "from the tablet",
+            "--date",
+            "2026-03-02",
+            "--time",
+            "08:00",
+        )
+    )
 
     assert "not agreed" not in ok(otj(runner, "keys", "list"))
 
@@ -652,7 +678,22 @@ def test_two_devices_with_their_own_keys_sync_notes_each_can_read(
     _device(monkeypatch, home, "b")
     ok(otj(runner, "init", "--git", "--remote", str(remote), "--dir", str(b)))
     assert "From A" in ok(otj(runner, "show", "--dir", str(b), _ids(runner, b)[0]))
-    ok(otj(runner, "log", "mia-k", *LOG, "--summary", "From B", "--time", "08:00", "--dir", str(b)))
+    ok(
+        otj(
+            runner,
+            "log",
+            "mia-k",
+            *LOG,
+            "--summary",
+            "From B",
+            "--date",
+            "2026-03-02",
+            "--time",
+            "08:00",
+            "--dir",
+            str(b),
+        )
+    )
     ok(otj(runner, "sync", "--dir", str(b)))
 
     _device(monkeypatch, home, "a")
