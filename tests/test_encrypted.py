@@ -36,6 +36,7 @@ HW_PHRASE = "Quokka lanterns"
 AMEND_PHRASE = "Narwhal cartography"
 
 LOG = ("--no-input", "--by", "Sam", "--setting", "clinic", "--attendee", "child")
+PAST = ("--date", "2026-03-02", "--time", "08:00")  # a second session, long done
 
 # What a person reads back, by command: the encrypted journal must print the same.
 READS = (
@@ -457,20 +458,7 @@ def test_a_key_added_behind_this_devices_back_stops_every_write(runner, locked: 
 
     ok(otj(runner, "keys", "trust", stranger.public[0]))
 
-    ok(
-        otj(
-            runner,
-            "log",
-            "mia-k",
-            *LOG,
-            "--summary",
-            "more",
-            "--date",
-            "2026-03-02",
-            "--time",
-            "08:00",
-        )
-    )
+    ok(otj(runner, "log", "mia-k", *LOG, "--summary", "more", *PAST))
     newest = max((locked / "clients" / "mia-k" / "sessions").iterdir(), key=os.path.getmtime)
     assert agefile.decrypt(newest.read_bytes(), [stranger], newest)
 
@@ -489,20 +477,7 @@ def test_a_device_joining_agrees_to_the_keys_listed_then(runner, locked: Path, m
     )
     monkeypatch.setenv("XDG_CONFIG_HOME", str(other))
 
-    ok(
-        otj(
-            runner,
-            "log",
-            "mia-k",
-            *LOG,
-            "--summary",
-            "from the tablet",
-            "--date",
-            "2026-03-02",
-            "--time",
-            "08:00",
-        )
-    )
+    ok(otj(runner, "log", "mia-k", *LOG, "--summary", "from the tablet", *PAST))
 
     assert "not agreed" not in ok(otj(runner, "keys", "list"))
 
@@ -686,10 +661,7 @@ def test_two_devices_with_their_own_keys_sync_notes_each_can_read(
             *LOG,
             "--summary",
             "From B",
-            "--date",
-            "2026-03-02",
-            "--time",
-            "08:00",
+            *PAST,
             "--dir",
             str(b),
         )
