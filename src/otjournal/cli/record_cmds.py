@@ -351,7 +351,9 @@ def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False
         highlight=False,
         markup=False,
     )
-    if any(c.original.name in ("client.toml", "client.toml.age") for c in snap.conflicts):
+    from otjournal.disk.loading import CLIENT_AGE, CLIENT_FILE
+
+    if any(c.original.name in (CLIENT_FILE, CLIENT_AGE) for c in snap.conflicts):
         out().print(
             "client.toml: --keep merge joins the goals and homework of both sides "
             "(keeping both is not offered: a client has one client.toml)",

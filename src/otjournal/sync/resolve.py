@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from otjournal.disk import amend
 from otjournal.disk.conflicts import git_sides
 from otjournal.disk.keys import plaintext
-from otjournal.disk.loading import Conflict
+from otjournal.disk.loading import CLIENT_AGE, CLIENT_FILE, Conflict
 from otjournal.disk.parsing import parse_record_bytes
 from otjournal.disk.store import Journal
 from otjournal.errors import OtjournalError, StoreError, UsageError
@@ -240,7 +240,7 @@ def _parse(data: bytes, path: Path, original: Path) -> Record:
 
 
 def _model(path: Path) -> Callable[[dict[str, Any]], Record]:
-    if path.name in ("client.toml", "client.toml.age"):
+    if path.name in (CLIENT_FILE, CLIENT_AGE):
         return Client.from_dict
     return HomeworkEntry.from_dict if path.parent.name == "homework" else Session.from_dict
 
@@ -265,7 +265,7 @@ def plan_resolution(j: Journal, conflict: Conflict, keep: str) -> Plan:
     choices = GIT_CHOICES if conflict.tool == "git" else CHOICES
     if keep not in choices:
         raise UsageError(f"--keep must be one of {', '.join(choices)} for this conflict")
-    is_client = conflict.original.name in ("client.toml", "client.toml.age")
+    is_client = conflict.original.name in (CLIENT_FILE, CLIENT_AGE)
     if is_client and keep == "both":
         one = "ours or theirs" if conflict.tool == "git" else "the original or the copy"
         raise UsageError(
