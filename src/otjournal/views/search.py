@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from otjournal.views.textgrid import MARKS, cells, wrap
 from otjournal.views.visible import visible
 
 if TYPE_CHECKING:
@@ -66,12 +67,16 @@ def plain_marks(encoding: str | None) -> tuple[str, str]:
 
 # Marks while wrapping: one cell each, never in note text after visible(); replaced by
 # the styles or « » once the lines are cut, so a style never counts as width.
-_OPEN, _CLOSE, _KEEP = "\ue000", "\ue001", "\ue002"
+_OPEN, _CLOSE, _KEEP = MARKS
+
+
+_TYPED_MARKS = {ord(_OPEN): "\\ue000", ord(_CLOSE): "\\ue001"}
 
 
 def _placed(s: Snippet) -> str:
     def shown(text: str) -> str:  # a mark typed into a note is shown, not taken as one
-        return visible(text).translate({ord(_OPEN): "\\ue000", ord(_CLOSE): "\\ue001"})
+        text = visible(text)
+        return text.translate(_TYPED_MARKS) if _OPEN in text or _CLOSE in text else text
 
     out, at = [], 0
     for a, b in s.spans:
@@ -89,12 +94,9 @@ def lines(
     results: Sequence[Result], styled: bool, width: int = 80, plain: tuple[str, str] = PLAIN
 ) -> list[str]:
     """Each result's place, then its snippet, both folded at spaces to ``width``."""
-    from rich.cells import cell_len
-
-    from otjournal.views.textgrid import wrap
 
     def fold(text: str, first: str, rest: str) -> list[str]:  # as it is, when it fits
-        fits = cell_len(first + text) <= width
+        fits = cells(first + text) <= width
         return [first + text] if fits else wrap(text, width, first, rest)
 
     out = []

@@ -14,7 +14,7 @@ obeyed (``visible``). No line ends in padding.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple
 
 from otjournal.views.visible import visible
 
@@ -23,6 +23,24 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 GAP = 2  # spaces between columns, as in a Rich table without a box
+
+# Marks a view may put in a text while wrapping it and replace once the lines are cut
+# (the matches of ``otj search``): one cell each, private-use characters that visible()
+# text never holds as marks (views/search.py shows a typed one as an escape).
+MARKS: Final = ("\ue000", "\ue001", "\ue002")
+# Characters one cell wide on every terminal, as Rich counts them: printable ASCII, the
+# tool's own marks and punctuation. Text of these alone (most notes) is measured by its
+# length, at C speed; any other text by Rich's tables, which cost a step per character.
+ONE_CELL: Final = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("…«»" + "".join(MARKS))
+
+
+def cells(text: str) -> int:
+    """The cells ``text`` takes on a terminal (wide characters count two)."""
+    if ONE_CELL.issuperset(text):
+        return len(text)
+    from rich.cells import cell_len  # no console: a few ms, and only for such text
+
+    return cell_len(text)
 
 
 class Column(NamedTuple):
@@ -36,27 +54,27 @@ class Column(NamedTuple):
 def lines(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[str] | None:
     """The header and each row as a line, or None when they need more than ``width``
     cells or a cell holds a control character (a newline, a tab)."""
-    from rich.cells import cell_len, set_cell_size  # no console: a few ms
-
     if not all(c.isprintable() for row in rows for c in row):
         return None
     widths = []
     for i, col in enumerate(columns):
-        w = max([cell_len(col.header), *(cell_len(row[i]) for row in rows)])
+        w = max([cells(col.header), *(cells(row[i]) for row in rows)])
         widths.append(max(col.least, min(w, col.most) if col.most else w))
     if sum(widths) + GAP * (len(widths) - 1) > width:
         return None
     out = []
     for row in [[c.header for c in columns], *rows]:
-        cells = []
+        laid = []
         for value, col, w in zip(row, columns, widths, strict=True):
-            size = cell_len(value)
+            size = cells(value)
             if size > w:
+                from rich.cells import set_cell_size
+
                 value = set_cell_size(value, w - 1) + "…"
                 size = w
             pad = " " * (w - size)
-            cells.append(pad + value if col.justify == "right" else value + pad)
-        out.append((" " * GAP).join(cells).rstrip())
+            laid.append(pad + value if col.justify == "right" else value + pad)
+        out.append((" " * GAP).join(laid).rstrip())
     return out
 
 
@@ -92,29 +110,25 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int)
 
 
 def _shortened(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> bool:
-    from rich.cells import cell_len
-
     limits = [(i, max(c.most, c.least)) for i, c in enumerate(columns) if c.most]
-    return any(cell_len(row[i]) > most for row in rows for i, most in limits)
+    return any(cells(row[i]) > most for row in rows for i, most in limits)
 
 
 def fields(pairs: Sequence[tuple[str, str]], width: int, indent: int = 2) -> list[str]:
     """ "header: value" pairs, indented, as many to a line as fit; a long one wraps. An
     empty value is left out (a row's blank cell says nothing)."""
-    from rich.cells import cell_len
-
     out: list[str] = []
     line = ""
     for header, value in pairs:
         if not value.strip():
             continue
         item = f"{header}: {value}"
-        if "\n" not in item and line and cell_len(line) + GAP + cell_len(item) <= width:
+        if "\n" not in item and line and cells(line) + GAP + cells(item) <= width:
             line += " " * GAP + item
             continue
         if line:
             out.append(line)
-        if "\n" not in item and indent + cell_len(item) <= width:
+        if "\n" not in item and indent + cells(item) <= width:
             line = " " * indent + item
         else:
             out += wrap(item, width, " " * indent, " " * (indent + 2))
@@ -128,30 +142,31 @@ def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> lis
     """``text`` in lines of at most ``width`` cells (wide characters count two), broken
     at spaces; a word longer than a line is folded. Each paragraph (a newline) starts
     a line; ``first`` and ``rest`` are the prefixes of the first and following lines."""
-    from rich.cells import cell_len, chop_cells
-
     rest = first if rest is None else rest
     out: list[str] = []
-
-    def room() -> int:
-        return max(1, width - cell_len(rest if out else first))
+    rooms = (max(1, width - cells(first)), max(1, width - cells(rest)))
 
     def emit(line: str) -> None:
         out.append(((rest if out else first) + line).rstrip())
 
     for para in text.split("\n"):
-        line = ""
+        line, size = "", 0  # the line so far and its cells, kept as it grows
         for word in para.split():
-            if line and cell_len(line) + 1 + cell_len(word) <= room():
-                line += " " + word
+            room, n = rooms[bool(out)], cells(word)
+            if line and size + 1 + n <= room:
+                line, size = f"{line} {word}", size + 1 + n
                 continue
             if line:
                 emit(line)
-            while cell_len(word) > room():
-                piece = chop_cells(word, room())[0] or word[0]
+                room = rooms[1]
+            while n > room:
+                from rich.cells import chop_cells
+
+                piece = chop_cells(word, room)[0] or word[0]
                 emit(piece)
-                word = word[len(piece) :]
-            line = word
+                room, word = rooms[1], word[len(piece) :]
+                n = cells(word)
+            line, size = word, n
         emit(line)
     return out
 

@@ -73,7 +73,7 @@ class ByWidth:
 def _fits(console: Console, options: ConsoleOptions, table: Table) -> bool:
     """Whether ``table`` fits without cutting a cell: its no_wrap columns at their
     widest, the wrapping ones at their min_width (or their longest word)."""
-    from rich.cells import cell_len
+    from otjournal.views.textgrid import cells as cell_len
 
     total = 0
     for col in table.columns:

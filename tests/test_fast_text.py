@@ -1,0 +1,89 @@
+"""The fast paths for measuring, wrapping and searching text give exactly what the
+general ones give (views/textgrid.py ``cells`` and ``wrap``, disk/search_text.py
+``find``): most notes are ASCII, and these paths are what every search and table pays."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len, chop_cells
+
+from otjournal.disk.search_text import find, find_by_words, phrases
+from otjournal.views.textgrid import MARKS, ONE_CELL, cells, wrap
+
+# Letters of every width and kind a note may hold: ASCII, accents (composed and not),
+# wide CJK, an emoji with a joiner, the view's own marks, punctuation, controls.
+PIECES = [
+    "a", "swing", "Swing", "crash", "mat", "x1", "a_b", " ", "  ", "\n", "-", "'", ".", ",",
+    "…", "«", "»", "é", "e\u0301", "Zoë", "界", "界界", "👩\u200d👧", "\x07", "\t", *MARKS,
+]  # fmt: skip
+texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+def test_every_one_cell_character_is_one_cell_to_rich():
+    assert ONE_CELL  # the loop below runs
+    for c in ONE_CELL:
+        assert cell_len(c) == 1, repr(c)
+
+
+@given(texts)
+def test_cells_counts_as_rich_does(text: str):
+    assert cells(text) == cell_len(text)
+
+
+def wrap_by_rich(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
+    """The wrap of session 10: every measure asked of Rich, the line measured again at
+    each word. The new one must lay out the same lines."""
+    rest = first if rest is None else rest
+    out: list[str] = []
+
+    def room() -> int:
+        return max(1, width - cell_len(rest if out else first))
+
+    def emit(line: str) -> None:
+        out.append(((rest if out else first) + line).rstrip())
+
+    for para in text.split("\n"):
+        line = ""
+        for word in para.split():
+            if line and cell_len(line) + 1 + cell_len(word) <= room():
+                line += " " + word
+                continue
+            if line:
+                emit(line)
+            while cell_len(word) > room():
+                piece = chop_cells(word, room())[0] or word[0]
+                emit(piece)
+                word = word[len(piece) :]
+            line = word
+        emit(line)
+    return out
+
+
+@settings(max_examples=300)
+@given(texts, st.integers(1, 30), st.sampled_from(["", "  ", "界"]), st.sampled_from(["", "    "]))
+def test_wrap_lays_out_what_rich_measures(text: str, width: int, first: str, rest: str):
+    assert wrap(text, width, first, rest) == wrap_by_rich(text, width, first, rest)
+
+
+ascii_texts = st.lists(
+    st.sampled_from(["a", "swing", "SWING", "swings", "crash", "mat", "x1", "a_b", "fine",
+                     "motor", " ", "  ", ", ", "\n", "-", "'", ".", "_", "..."]),
+    max_size=25,
+).map("".join)  # fmt: skip
+queries = st.sampled_from(
+    ["swing", "a a", '"crash mat"', "fine-motor", "a", "x1 a", "swing a", "a_b", '"a a a"']
+)
+
+
+@settings(max_examples=500)
+@given(ascii_texts, queries)
+def test_ascii_text_is_found_as_word_by_word(text: str, query: str):
+    wanted = phrases(query)
+    assert find(text, wanted) == find_by_words(text, wanted)
+
+
+def test_overlapping_phrases_are_each_found():
+    wanted = phrases('"a a"')
+    assert find("a a a", wanted) == find_by_words("a a a", wanted) == [(0, 3), (2, 5)]
+    assert find("Swings swing, SWING!", phrases("swing")) == [(7, 12), (14, 19)]
