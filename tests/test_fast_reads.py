@@ -454,7 +454,9 @@ def test_two_clients_notes_with_one_id_are_both_counted(runner, notes: Path):
 
 
 def test_show_and_amend_read_only_the_client_whose_file_names_match(runner, journal, monkeypatch):
-    """A session is found by its file name first: other clients are never parsed."""
+    """A session is found by its file name first: other clients are never parsed. It is
+    picked from the facts of the files (their ids), so only its own client's records are
+    loaded, and none when the id is missing or matches more than one session."""
     from otjournal.disk.store import Journal as J
 
     for handle in ("mia-k", "noah-t"):
@@ -483,13 +485,13 @@ def test_show_and_amend_read_only_the_client_whose_file_names_match(runner, jour
     loaded.clear()
     escaped = runner.invoke(app, ["show", f"../outside/{mine.record.id}"])
     assert escaped.exit_code == 1 and "no session with id" in escaped.stderr
-    assert loaded == [[]]
-    # Not found by name: the clients whose sessions' ids could match, by what the cache
-    # (or each file) says, one client at a time; none here, so no client is read.
+    assert loaded == []
+    # Not found by name: the ids of every client's sessions, by what the cache (or each
+    # file) says, one client at a time; none matches here, so no client is loaded.
     loaded.clear()
     missing = runner.invoke(app, ["show", "zzzzz"])
     assert missing.exit_code == 1 and "no session with id 'zzzzz'" in missing.stderr
-    assert loaded == [[]]
+    assert loaded == []
     # A file renamed by hand is still found by its id, reading its client only.
     renamed = mine.path.with_name("renamed-by-hand.toml")
     mine.path.rename(renamed)
@@ -499,14 +501,64 @@ def test_show_and_amend_read_only_the_client_whose_file_names_match(runner, jour
         assert shown.exit_code == 0, (wanted, shown.output)
         assert json.loads(shown.stdout)["id"] == mine.record.id
         assert loaded[-1] == ["mia-k"], wanted
-    # Both renamed: both clients' ids could match the start typed, both are read, and it
-    # is as ambiguous as in the whole journal.
+    # Both renamed: both clients' ids match the start typed, as ambiguous as in the whole
+    # journal, and told from the ids alone: no client is loaded.
     theirs = next((journal.root / "clients" / "noah-t" / "sessions").glob("*.toml"))
     theirs.rename(theirs.with_name("also-renamed.toml"))
     loaded.clear()
     both = runner.invoke(app, ["show", mine.record.id[:10]])
     assert both.exit_code == 2 and "matches 2 sessions" in both.stderr
-    assert loaded[-1] == ["mia-k", "noah-t"]
+    assert loaded == []
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_session_picked_by_its_files_facts_is_the_one_the_whole_journal_gives(
+    notes: Path, tmp_path: Path, cached: bool
+):
+    """``find_session`` decides from the ids of the files and loads one client; the
+    answer (the session, or the error and its words) is ``find_by_id`` over every
+    session of the journal, for ids shared by two clients, a copy of a note, a file
+    renamed by hand, starts and ends of ids, CLIENT/ID, paths and nothing at all."""
+    from otjournal.disk.query import find_by_id
+    from otjournal.errors import OtjournalError
+
+    j = Journal(notes, cache_folder=tmp_path / "cache" if cached else None)
+    rng = Random(11)
+    ids: list[str] = []
+    for n, handle in enumerate(("mia-k", "noah-t", "ava-l")):
+        j.add_client(make_client(handle))
+        for day in range(1, 4):
+            start = datetime(2026, 3, day, 9 + n, 0, tzinfo=TZ)
+            ids.append(j.add_session(make_session(handle, start=start), rng=rng).record.id)
+    shared = datetime(2026, 3, 9, 14, 30, tzinfo=TZ)  # one id, two clients
+    for handle in ("mia-k", "noah-t"):
+        ids.append(j.add_session(make_session(handle, start=shared), rng=Random(7)).record.id)
+    sessions = notes / "clients" / "ava-l" / "sessions"
+    first = sorted(sessions.glob("*.toml"))[0]
+    shutil.copy(first, sessions / "a-copy-by-hand.toml")  # a second file with one id
+    # Renamed by hand: found by its id alone. (Its id's start is no other id's: a start
+    # that another client's file name matches picks that note, a known gap.)
+    alone = j.add_session(make_session("ava-l", start=datetime(2026, 3, 20, 8, 0, tzinfo=TZ)))
+    ids.append(alone.record.id)
+    alone.path.rename(alone.path.with_name("renamed-by-hand.toml"))
+    asked = {"", " ", "zzzzz", "2026", "2026-03-0", "../x", "noah-t/zzzzz", str(first)}
+    for i in ids:
+        asked |= {i, i[:12], i[:16], i[-5:], i[-3:], f"mia-k/{i}", f"ava-l/{i}"}
+    assert len(asked) > 40
+    for _ in range(2):  # the second pass reads the cache's facts, when there is one
+        whole = j.load().sessions
+        for wanted in sorted(asked):
+            try:
+                expected: object = find_by_id(whole, wanted)
+                expected = (expected.record.client, expected.record.id)  # type: ignore[attr-defined]
+            except OtjournalError as exc:
+                expected = (type(exc), str(exc), exc.hint)
+            try:
+                _, found = j.find_session(wanted)
+                got: object = (found.record.client, found.record.id)
+            except OtjournalError as exc:
+                got = (type(exc), str(exc), exc.hint)
+            assert got == expected, wanted
 
 
 def test_a_client_row_is_remembered_as_plain_values_and_nothing_else_is_taken():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from otjournal.dates import in_range
 from otjournal.disk.keys import bare
@@ -50,31 +50,50 @@ def select(
 def find_by_id(records: Sequence[Loaded[R]], wanted: str) -> Loaded[R]:
     """A record by its full id, or by a unique prefix or suffix of it; ``CLIENT/ID`` or
     the file's path for one of two clients' notes that share an id."""
+    return pick_by_id(records, wanted, _named)
+
+
+def _named(loaded: Loaded[R]) -> Named:
+    return Named(loaded.record.client, loaded.record.id, str(loaded.path))
+
+
+class Named(NamedTuple):
+    """What an id is matched against: a record's client and id, and its file."""
+
+    client: str
+    id: str
+    path: str
+
+
+def pick_by_id(items: Sequence[T], wanted: str, name: Callable[[T], Named]) -> T:
+    """``find_by_id`` on anything ``name`` tells the client, id and file of (records, or
+    the facts of their files), with the same answer and the same messages."""
     wanted = bare(wanted.strip())
     if not wanted:
         raise UsageError("give a session id, e.g. 2026-03-05_1430_k3f9q (see 'otj list')")
+    named = [(item, name(item)) for item in items]
     if "/" in wanted:
         exact = [
-            r
-            for r in records
-            if f"{r.record.client}/{r.record.id}" == wanted or bare(str(r.path)).endswith(wanted)
+            (item, n)
+            for item, n in named
+            if f"{n.client}/{n.id}" == wanted or bare(n.path).endswith(wanted)
         ]
     else:
-        exact = [r for r in records if r.record.id == wanted]
+        exact = [(item, n) for item, n in named if n.id == wanted]
     if len(exact) > 1:  # two clients' notes written in the same minute, same suffix
-        owners = ", ".join(r.record.client for r in exact)
+        owners = ", ".join(n.client for _, n in exact)
         raise UsageError(
             f"{shown(wanted)} is the id of {len(exact)} sessions (clients {owners})",
-            hint=f"name the client too, e.g. {exact[0].record.client}/{wanted}",
+            hint=f"name the client too, e.g. {exact[0][1].client}/{wanted}",
         )
     if exact:
-        return exact[0]
-    matches = [r for r in records if r.record.id.startswith(wanted) or r.record.id.endswith(wanted)]
+        return exact[0][0]
+    matches = [(item, n) for item, n in named if n.id.startswith(wanted) or n.id.endswith(wanted)]
     if len(matches) == 1:
-        return matches[0]
+        return matches[0][0]
     if not matches:
         raise NotFoundError(
             f"no session with id {shown(wanted)}", hint="'otj list' shows session ids"
         )
-    listed = ", ".join(m.record.id for m in matches[:5])
+    listed = ", ".join(n.id for _, n in matches[:5])
     raise UsageError(f"{shown(wanted)} matches {len(matches)} sessions ({listed}…): be more exact")

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _META = attrgetter("meta")  # (moment, id, day): records sort by it, see cache.Meta
+_ID = attrgetter("id")
 
 
 class Reads:
@@ -101,15 +102,18 @@ class Reads:
 
     def find_session(self, wanted: str) -> tuple[Snapshot, Loaded[Session]]:
         """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
-        and the snapshot it was found in. Session files are named by their id, so only the
-        clients with a file name that could match are read (flat in the journal's size), or
-        for CLIENT/ID that client; when no name matches (a file renamed by hand), the
-        clients whose sessions' ids could match, found one client at a time from what the
-        cache knows."""
-        from otjournal.disk.query import find_by_id
+        and the snapshot of its client. The session is picked from the facts of the files
+        (their ids, from the cache where unchanged), never from records, and only its
+        client is loaded. Session files are named by their id, so the clients with a file
+        name that could match are asked first (flat in the journal's size), or for
+        CLIENT/ID that client; when none of them holds it (a file renamed by hand), every
+        client, which gives what the whole journal would."""
+        from otjournal.disk.query import Named, find_by_id, pick_by_id
 
         key = bare(wanted.strip())
-        handles = self._clients_with_session_named(key) if key and "/" not in key else []
+        if not key:
+            return Snapshot(self.root), find_by_id([], wanted)  # says what to give
+        handles = self._clients_with_session_named(key) if "/" not in key else []
         client, _, named = key.rpartition("/")
         if (
             client
@@ -120,31 +124,32 @@ class Reads:
             )
         ):
             handles = [client]  # CLIENT/ID, as the file is named
-        if handles:
-            snap = self.load(handles, homework=False)
+
+        def name(item: tuple[str, FileRef]) -> Named:
+            return Named(item[0], item[1].id, item[1].where)
+
+        for chosen in [handles, None] if handles else [None]:
             try:
-                return snap, find_by_id(snap.sessions, wanted)
+                handle = pick_by_id(self._session_facts(chosen), wanted, name)[0]
             except NotFoundError:
-                pass
-        snap = self.load(self._clients_with_session_id(key) if key else [], homework=False)
-        return snap, find_by_id(snap.sessions, wanted)
+                if chosen is None:
+                    raise
+                continue
+            snap = self.load([handle], homework=False)
+            return snap, find_by_id(snap.sessions, wanted)
+        raise AssertionError("the last pass raises or returns")  # pragma: no cover
 
-    def _clients_with_session_id(self, key: str) -> list[str]:
-        """The clients holding a session that ``find_by_id`` could pick for ``key``, by the
-        ids in the files (not their names): a superset of its matches, so it finds in them
-        what it would find in the whole journal. No client's records are held."""
-
-        def could_be(handle: str, ref: FileRef) -> bool:
-            if "/" not in key:
-                return ref.id.startswith(key) or ref.id.endswith(key)
-            return f"{handle}/{ref.id}" == key or bare(ref.where).endswith(key)
-
-        found = []
+    def _session_facts(self, handles: list[str] | None) -> list[tuple[str, FileRef]]:
+        """The sessions of these clients (or of every client) as the facts of their files,
+        in the order ``load`` holds them and without the copies it leaves out, each with
+        its client; no record is held."""
+        found: list[tuple[str, FileRef]] = []
         with self.reader() as r:
-            for c in r.scan(None, ("session",)).clients:
-                refs = r.index(c, Snapshot(self.root))
-                if any(f.kind == "session" and could_be(c.handle, f) for f in refs):
-                    found.append(c.handle)
+            for c in r.scan(handles, ("session",)).clients:
+                refs = [f for f in r.index(c, Snapshot(self.root)) if f.kind == "session"]
+                refs.sort(key=_META)
+                found += [(c.handle, f) for f in first_of_each_id(refs, _ID, [])]
+        found.sort(key=lambda item: _META(item[1]))  # stable: clients stay in scan order
         return found
 
     def _clients_with_session_named(self, key: str) -> list[str]:
