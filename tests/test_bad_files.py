@@ -269,6 +269,33 @@ def test_the_hand_written_session_is_valid(notes_with_one_session):
 # -- generated cases -------------------------------------------------------------
 
 
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 65_537, 99, 100, 101, 250_000])
+@pytest.mark.parametrize("grew", [0, 1, 70_000])
+def test_a_capped_read_gives_the_file_up_to_one_byte_past_the_cap(
+    tmp_path, monkeypatch, size, grew
+):
+    """``read_capped`` sizes its read by the file's length: it still gives every byte up
+    to the cap (one byte more than the size rule allows), also when the file grew after
+    its length was taken (``grew``: the length it is told is that much short)."""
+    from otjournal.disk import parsing
+
+    cap = 100 if size <= 101 else 200_000
+    path = tmp_path / "note.toml"
+    data = bytes(i % 251 for i in range(size))
+    path.write_bytes(data)
+    real = os.fstat
+    monkeypatch.setattr(
+        parsing.os,
+        "fstat",
+        lambda fd: os.stat_result((0, 0, 0, 0, 0, 0, max(0, real(fd).st_size - grew), 0, 0, 0)),
+    )
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert parsing.read_capped(fd, cap) == data[:cap]
+    finally:
+        os.close(fd)
+
+
 def test_a_file_over_the_size_cap_is_reported_not_read(runner, notes_with_one_session):
     journal, good_id = notes_with_one_session
     data = VALID.encode() + b"# padding\n" * (MAX_FILE_BYTES // 10 + 1)

@@ -13,7 +13,7 @@ from otjournal.dates import retention_ends
 from otjournal.disk import seals
 from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import Loaded, Reader, Snapshot
-from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES
+from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
 from otjournal.errors import OtjournalError, Problem
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import is_slug
@@ -331,8 +331,10 @@ def _seal_mismatch(
         return None
     try:
         fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1 + AGE_OVERHEAD)
+        try:
+            raw = read_capped(fd, MAX_FILE_BYTES + 1 + AGE_OVERHEAD)
+        finally:
+            os.close(fd)
         raw = plaintext(raw, ref.path)
     except (OSError, OtjournalError):  # unreadable or not opened: reported where read
         return None
