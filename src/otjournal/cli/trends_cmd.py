@@ -119,14 +119,13 @@ def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> 
     """One line per client, read one client at a time; a client whose files are unchanged
     since the last run is not read again (the line is remembered in the cache)."""
     from otjournal.cli.problems import note_problems
-    from otjournal.numbers.amended import as_amended
-    from otjournal.numbers.session import (
-        overview_row,
-        overview_row_from_plain,
-        overview_row_to_plain,
-    )
+    from otjournal.numbers.session import overview_row_from_plain, overview_row_to_plain
 
     def row(snap: Snapshot) -> dict[str, Any] | None:
+        # Imported here: a client whose line is remembered needs no record class.
+        from otjournal.numbers.amended import as_amended
+        from otjournal.numbers.session import overview_row
+
         if not snap.clients:
             return None  # client.toml could not be read: note_problems says so
         [loaded] = snap.clients.values()

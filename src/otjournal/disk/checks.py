@@ -15,13 +15,13 @@ from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
 from otjournal.errors import OtjournalError, Problem
-from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.ids import is_slug
 
 if TYPE_CHECKING:
     from otjournal.disk.scan import ClientFiles, FileRef
     from otjournal.disk.sealindex import SealIndex
     from otjournal.disk.store import Journal
+    from otjournal.model import Client, HomeworkEntry, Session
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
 # be hidden behind findings remembered by an older version (episode goal links: 3).

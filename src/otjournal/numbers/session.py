@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from otjournal.model import Client, Session
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS, NON_CLIENT_TYPES, NOT_HELD_TYPES
 from otjournal.numbers.outcomes import (
     CopmSummary,
@@ -25,6 +24,7 @@ from otjournal.numbers.outcomes import (
 )
 
 if TYPE_CHECKING:  # trends without homework never load the homework numbers
+    from otjournal.model import Client, Session
     from otjournal.numbers.homework import HomeworkSummary
     from otjournal.numbers.measures import MeasuresSummary
 
