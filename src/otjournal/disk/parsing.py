@@ -110,16 +110,16 @@ def position(raw: bytes, field_name: str) -> tuple[int, int]:
     return tomllocate.locate(raw.decode("utf-8", "replace"), field_name)
 
 
+_PARSED = {"client": "Client", "session": "Session", "homework": "HomeworkEntry"}
+
+
 def parser(kind: str) -> Parse[Record]:
-    """The parser of a kind of file (the model's classes load only when one is needed)."""
+    """The parser of a kind of file. Only that kind's classes are loaded (the model loads
+    each on first use): ``list`` builds sessions alone, and need not build the rest."""
     from otjournal import model
 
-    parsers: dict[str, Parse[Record]] = {
-        "client": model.Client.from_dict,
-        "session": model.Session.from_dict,
-        "homework": model.HomeworkEntry.from_dict,
-    }
-    return parsers[kind]
+    parse: Parse[Record] = getattr(model, _PARSED[kind]).from_dict
+    return parse
 
 
 def parse_collect(
