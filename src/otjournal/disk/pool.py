@@ -13,7 +13,6 @@ start, clients are read in this process as before: the output is the same either
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import deque
@@ -62,6 +61,8 @@ _JOB: tuple[Path, Callable[[Snapshot], Any], bool, tuple[str, ...]] | None = Non
 def workers_wanted() -> int:
     """How many workers a first run may start: OTJOURNAL_WORKERS, else the cores this
     process may use; 1 (none) where processes cannot be forked."""
+    import multiprocessing  # here: a warm run starts no worker and need not load it
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     wanted = os.environ.get("OTJOURNAL_WORKERS", "")
@@ -107,7 +108,7 @@ class Farm(Generic[T]):
         self.reader = reader
         self.compute = compute
         self.warm = warm
-        self.workers = workers_wanted()
+        self.workers = 0  # asked once a client has files to parse (workers_wanted)
         self.waiting = 0  # files to parse, counted until the workers start
         self.pool: Pool | None = None
         self.pids: set[int | None] = set()
@@ -126,6 +127,8 @@ class Farm(Generic[T]):
 
     def submit(self, found: ClientFiles, fingerprint: str | None) -> None:
         misses = found.misses()
+        if misses and not self.workers:
+            self.workers = workers_wanted()
         if self.pool is None and misses and self.workers > 1:
             self.waiting += misses
             if self.waiting >= START_FROM:
@@ -137,6 +140,8 @@ class Farm(Generic[T]):
 
     def _start(self) -> None:
         global _JOB
+        import multiprocessing
+
         _JOB = (self.reader.root, self.compute, self.reader.cache is not None, self.warm)
         self.pool = multiprocessing.get_context("fork").Pool(self.workers, _quiet)
         self.pids = {p.pid for p in multiprocessing.active_children()}
@@ -144,6 +149,8 @@ class Farm(Generic[T]):
     def _result(self, job: AsyncResult[Done[T]]) -> Done[T]:
         """A worker's answer. A worker that died (killed, out of memory) loses its task,
         and a pool would wait for it for ever: that is an error instead."""
+        import multiprocessing
+
         while True:
             try:
                 return job.get(timeout=0.5)
@@ -164,7 +171,7 @@ class Farm(Generic[T]):
         return Done(result, snap.problems, snap.conflicts, [])
 
     def full(self) -> bool:
-        return len(self.flight) >= AHEAD * self.workers
+        return len(self.flight) >= AHEAD * max(1, self.workers)
 
     def take(self, everything: bool = False) -> list[tuple[ClientFiles, str | None, Done[T]]]:
         """The clients finished at the front (all of them with ``everything``; else only
