@@ -128,16 +128,17 @@ class Reads:
         def name(item: tuple[str, FileRef]) -> Named:
             return Named(item[0], item[1].id, item[1].where)
 
-        for chosen in [handles, None] if handles else [None]:
-            try:
-                handle = pick_by_id(self._session_facts(chosen), wanted, name)[0]
-            except NotFoundError:
-                if chosen is None:
-                    raise
-                continue
-            snap = self.load([handle], homework=False)
-            return snap, find_by_id(snap.sessions, wanted)
-        raise AssertionError("the last pass raises or returns")  # pragma: no cover
+        def pick(among: list[str] | None) -> str:
+            return pick_by_id(self._session_facts(among), wanted, name)[0]
+
+        try:
+            handle = pick(handles or None)
+        except NotFoundError:
+            if not handles:
+                raise
+            handle = pick(None)  # not among the files named like it: one renamed by hand
+        snap = self.load([handle], homework=False)
+        return snap, find_by_id(snap.sessions, wanted)
 
     def _session_facts(self, handles: list[str] | None) -> list[tuple[str, FileRef]]:
         """The sessions of these clients (or of every client) as the facts of their files,
