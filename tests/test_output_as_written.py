@@ -486,6 +486,29 @@ def test_every_reading_command_prints_in_any_encoding(demo_root, env):
         assert result.stdout or args[0] in ("check", "drafts"), args
 
 
+def test_an_ascii_output_writes_the_tools_own_marks_in_ascii(demo_root):
+    """Under an ASCII locale the tool's typography is spelt out ("…" as "...", "→" as
+    "->", a sparkline as a ramp of ASCII marks), not turned into "?", which would read
+    as part of a note; a note's own letters that ASCII lacks are still "?". (What goes
+    out through Click's echo, such as a report, Click writes as UTF-8 itself.)"""
+    import codecs
+
+    from otjournal.cli import ERRORS, _in_ascii
+
+    root, session = demo_root
+    for args in (["trends", "mia-k"], ["show", session], ["client", "show", "mia-k"]):
+        result = otj(root, *args, PYTHONIOENCODING="ascii", COLUMNS="80")
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stdout.isascii() and "?" not in result.stdout, args
+    rated = otj(root, "trends", "mia-k", PYTHONIOENCODING="ascii").stdout
+    assert " -> " in rated and any(mark in rated for mark in ".,:-=+*#")
+    codecs.register_error(ERRORS, _in_ascii)  # as tolerant_output does, streams untouched
+    said = "Zoë · 3 → 4 … ▁▄█".encode("ascii", ERRORS)
+    assert said == b"Zo? - 3 -> 4 ... .-#"
+    with pytest.raises(UnicodeDecodeError):
+        _in_ascii(UnicodeDecodeError("ascii", b"\xff", 0, 1, "no"))
+
+
 def test_force_color_and_no_color_on_every_path(demo_root):
     root, session = demo_root
     for args in (["list", "-n", "3"], ["trends"], ["show", session], ["client", "list"]):

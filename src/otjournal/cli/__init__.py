@@ -85,13 +85,35 @@ def _say(line: str, to_stderr: bool) -> None:
         raise SystemExit(1) from None
 
 
+# The tool's own typography in ASCII, for an output that cannot encode it: "…" reads
+# "...", "·" "-", a sparkline a ramp of ASCII marks. Anything else (a note's "é") is "?".
+_IN_ASCII = {
+    "…": "...", "·": "-", "→": "->", "–": "-", "—": "--", "−": "-", "‐": "-", "‑": "-",
+    "“": '"', "”": '"', "‘": "'", "’": "'", "«": "<<", "»": ">>", "×": "x", "≥": ">=",
+    "≤": "<=", "↓": "v", "↑": "^", "½": "1/2", "•": "*", "░": " ",
+    "▁": ".", "▂": ",", "▃": ":", "▄": "-", "▅": "=", "▆": "+", "▇": "*", "█": "#",
+}  # fmt: skip
+ERRORS = "otjournal-ascii"
+
+
+def _in_ascii(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    unsaid = exc.object[exc.start : exc.end]
+    return "".join(_IN_ASCII.get(c, "?") for c in unsaid), exc.end
+
+
 def tolerant_output() -> None:
     """Any output encoding: a character stdout or stderr cannot encode (ascii, latin-1,
-    a C locale without UTF-8 mode) is replaced, never a traceback."""
+    a C locale without UTF-8 mode) is written in ASCII where it is the tool's own
+    (``_IN_ASCII``), else as "?", never a traceback."""
+    import codecs
+
+    codecs.register_error(ERRORS, _in_ascii)
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and getattr(stream, "errors", "") != "replace":
+        if reconfigure is not None and getattr(stream, "errors", "") != ERRORS:
             try:
-                reconfigure(errors="replace")
+                reconfigure(errors=ERRORS)
             except (OSError, ValueError):
                 pass
