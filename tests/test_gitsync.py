@@ -346,6 +346,24 @@ def test_both_devices_amend_one_session_loses_no_amendment(runner, devices):
 # -- 3. errors: nothing is lost ----------------------------------------------------------------
 
 
+def test_new_files_are_staged_by_their_exact_names(runner, devices):
+    """New files go into the index as a list of paths (update-index), not as pathspecs:
+    names that a pathspec would read as a pattern or magic ("[1]", "*", a leading ":")
+    are staged as they are, and only they; a file outside the owned scope stays out."""
+    _, a, _ = devices
+    sessions = a / "clients" / "mia-k" / "sessions"
+    sessions.mkdir(exist_ok=True)
+    odd = ["copy [1].toml", "*.toml", ":(glob)x.toml", "with space.toml", "né.toml"]
+    for name in odd:
+        (sessions / name).write_text('format = 1\nkind = "session"\n', encoding="utf-8")
+    (a / "clients" / "mia-k" / "notes.docx").write_bytes(b"not ours")
+    otj(runner, a, "sync")  # check may report the stray files: staging is what is tested
+    tracked = set(git(a, "-c", "core.quotepath=off", "ls-files").splitlines())
+    assert {f"clients/mia-k/sessions/{name}" for name in odd} <= tracked
+    assert "clients/mia-k/notes.docx" not in tracked
+    assert "clients/mia-k/sessions/copy 1.toml" not in tracked
+
+
 def test_sync_without_a_remote_commits_locally_and_says_so(runner, tmp_path: Path):
     notes = tmp_path / "solo"
     ok(otj(runner, notes, "init", "--git"))

@@ -230,11 +230,15 @@ class Git:
         self.run("add", "-u")  # tracked files stay synced (syncscope.py says why)
         new = self._paths("ls-files", "-z", "--others", "--exclude-standard", "--", *specs)
         if new:
+            # Into the index as a list of paths, not pathspecs: `git add` matches every path
+            # it walks against every pathspec given (29 s for the 38,000 files of a
+            # 10,000-session journal's first sync; hours at 100,000). update-index takes
+            # each path as it is, with the same attributes and filters (0.6 s).
             self._paths(
-                "--literal-pathspecs",
-                "add",
-                "--pathspec-from-file=-",
-                "--pathspec-file-nul",
+                "update-index",
+                "--add",
+                "-z",
+                "--stdin",
                 stdin=b"\0".join(p.encode("utf-8", "surrogateescape") for p in new),
             )
         return Scope(
