@@ -26,6 +26,7 @@ def test_every_one_cell_character_is_one_cell_to_rich():
         assert cell_len(c) == 1, repr(c)
 
 
+@settings(deadline=None)  # the first measure loads Rich's tables
 @given(texts)
 def test_cells_counts_as_rich_does(text: str):
     assert cells(text) == cell_len(text)
@@ -60,7 +61,7 @@ def wrap_by_rich(text: str, width: int, first: str = "", rest: str | None = None
     return out
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(texts, st.integers(1, 30), st.sampled_from(["", "  ", "界"]), st.sampled_from(["", "    "]))
 def test_wrap_lays_out_what_rich_measures(text: str, width: int, first: str, rest: str):
     assert wrap(text, width, first, rest) == wrap_by_rich(text, width, first, rest)
@@ -76,7 +77,7 @@ queries = st.sampled_from(
 )
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(ascii_texts, queries)
 def test_ascii_text_is_found_as_word_by_word(text: str, query: str):
     wanted = phrases(query)
