@@ -422,7 +422,10 @@ def _bounded(s: str, folded: str, where: Sequence[int], a: int, b: int) -> bool:
     if b < len(folded):
         after = folded[b]
         nxt = folded[b + 1] if b + 1 < len(folded) else ""
-        if after == "s" and folded[b - 1] != "s" and not nxt.isalnum():
+        # An "s" ends a plural or possessive in the name's own case: "Nguyens", "NGUYENS";
+        # "Grace OS" is "Grace" and another word, not "Grace O" made plural.
+        plural = s[where[b]] == "s" or s[where[a] : where[b - 1] + 1].isupper()
+        if after == "s" and folded[b - 1] != "s" and not nxt.isalnum() and plural:
             return nxt == "'" or s[where[a]].isupper()
         if after.isalnum():
             return False
