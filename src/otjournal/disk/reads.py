@@ -90,7 +90,7 @@ class Reads:
                 for kind in RECORD_KINDS:
                     mine = [f for f in readable if f.kind == kind]
                     mine.sort(key=_META)  # in time order: the first copy of an id counts
-                    mine = first_of_each_id(mine, lambda f: f.id, report.problems)
+                    mine = first_of_each_id(mine, _ID, report.problems)
                     if kind == "homework":
                         found.homework += len(mine)
                         continue
@@ -249,7 +249,7 @@ class Reads:
                 # index() set every meta; f.meta[1] is f.id without a call per file
                 if len({f.meta[1] for f in mine}) < len(mine):  # type: ignore[index]
                     mine.sort(key=_META)  # in time order, so the first copy of an id counts
-                    mine = first_of_each_id(mine, lambda f: f.id, report.problems)
+                    mine = first_of_each_id(mine, _ID, report.problems)
                 total += len(mine)
                 kept += select(mine, _day, _META, since=since, until=until, last=last)
                 if last is not None:  # the latest N of all are among the latest N so far

@@ -73,15 +73,15 @@ class ByWidth:
 def _fits(console: Console, options: ConsoleOptions, table: Table) -> bool:
     """Whether ``table`` fits without cutting a cell: its no_wrap columns at their
     widest, the wrapping ones at their min_width (or their longest word)."""
-    from otjournal.views.textgrid import cells as cell_len
+    from otjournal.views.textgrid import cells as width
 
     total = 0
     for col in table.columns:
         cells = [str(c) for c in col.cells] + ([str(col.header)] if table.show_header else [])
         if col.no_wrap:
-            total += max((cell_len(c) for c in cells), default=0)
+            total += max((width(c) for c in cells), default=0)
         else:
-            words = [cell_len(w) for c in cells for w in c.split()]
+            words = [width(w) for c in cells for w in c.split()]
             total += max([col.min_width or 0, *words])
     return total + 2 * (len(table.columns) - 1) <= options.max_width
 
