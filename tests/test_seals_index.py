@@ -259,3 +259,77 @@ def test_a_symlinked_cache_folder_is_not_used(two_logs: Path, tmp_path: Path):
         assert not index.remembers
         assert index.under("c") == expected(two_logs)
     assert list(real.iterdir()) == []
+
+
+# -- folder marks: an unchanged folder whose seals are unchanged is one look-up --------
+
+
+def check_json(runner) -> dict:
+    result = runner.invoke(app, ["check", "--json"])
+    return json.loads(result.stdout)
+
+
+def test_an_unchanged_folder_is_checked_by_its_mark_until_a_seal_under_it_changes(
+    runner, journal: Journal, notes: Path, monkeypatch
+):
+    from otjournal.disk import checks
+
+    journal.add_client(make_client())
+    saved = [
+        journal.add_session(make_session(start=datetime(2026, 3, d, 10, tzinfo=UTC)))
+        for d in range(2, 6)
+    ]
+    log = next(notes.joinpath(*seals.FOLDER).iterdir())
+    lines = log.read_bytes().splitlines(True)
+    name = saved[0].path.name.encode()
+    log.write_bytes(b"".join(x for x in lines if name not in x))  # one session unsealed
+    compared: list[str] = []
+    real = checks._seal_mismatch
+    monkeypatch.setattr(
+        checks,
+        "_seal_mismatch",
+        lambda row, ref, *a: compared.append(ref.where) or real(row, ref, *a),
+    )
+    first = check_json(runner)
+    assert (first["unsealed"], first["problems"]) == (1, [])
+    assert len(compared) == 3
+    compared.clear()
+    assert check_json(runner) == first
+    assert compared == []  # the folder's mark stood for its sessions
+    # A later seal that the note does not match: the folder's mark goes with it.
+    rel = saved[1].path.relative_to(notes).as_posix()
+    at = "2099-01-01T00:00:00.000000Z"
+    append(log, seals.Seal(at, rel, 0, 3, "ab" * 32, "amended").line())
+    words = [p["message"] for p in check_json(runner)["problems"]]
+    assert len(words) == 1 and "sealed" in words[0], words
+    assert len(compared) == 3
+    # Its seal back (as written then, so matched by the note again): nothing unsealed.
+    log.write_bytes(b"".join(lines))
+    compared.clear()
+    again = check_json(runner)
+    assert (again["unsealed"], again["problems"]) == (0, [])
+    assert len(compared) == 4  # every log read again whole: every mark went
+    compared.clear()
+    assert check_json(runner) == again
+    assert compared == []
+
+
+def test_a_folder_mark_is_not_written_once_another_run_has_indexed_more(
+    two_logs: Path, tmp_path: Path
+):
+    cache = tmp_path / "cache"
+    prefix = "clients/a/sessions/"
+    with SealIndex(two_logs, cache) as index:  # this run's view of the seals
+        log = two_logs.joinpath(*seals.FOLDER, "aaaaaa-111111.log")
+        append(log, seal(f"{prefix}x.toml", T3, "amended").line())
+        with SealIndex(two_logs, cache):  # another run indexes the new line meanwhile
+            pass
+        index.set_folder(prefix, "mark", 0)
+    with SealIndex(two_logs, cache) as index:
+        assert index.folder_mark(prefix) is None
+        index.set_folder(prefix, "mark", 0)  # its view is the latest: kept
+    with SealIndex(two_logs, cache) as index:
+        assert index.folder_mark(prefix) == ("mark", 0)
+        append(log, seal(f"{prefix}y.toml", T3, "amended").line())
+    with SealIndex(two_logs, cache) as index:  # indexing the seal took the mark away
+        assert index.folder_mark(prefix) is None

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from array import array
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -280,23 +283,46 @@ class SealCheck:
                 rel = ref.where[self.cut :].replace(os.sep, "/").removesuffix(".age")
                 folders.setdefault(rel[: rel.rfind("/") + 1], []).append((rel, ref))
         for prefix, refs in folders.items():
+            mark = _folder_mark(refs)
+            held = self.index.folder_mark(prefix)
+            if held is not None and held[0] == mark:  # unchanged, and so are its seals
+                self.unsealed += held[1]
+                continue
             latest = self.index.rows(prefix)
             verified = self.index.verified(prefix)
             still: dict[str, str] = {}
+            unsealed = 0
             for rel, ref in refs:
                 row = latest.get(rel)
                 if row is None:
-                    self.unsealed += 1
+                    unsealed += 1
                     continue
                 found = _seal_mismatch(row, ref, verified.get(rel), still, rel)
                 if found is not None:
                     self.problems.append(_seal_problem(ref.path, *found))
+            self.unsealed += unsealed
             if still != verified:
                 self.index.set_verified(prefix, still)
+            if mark is not None and len(still) + unsealed == len(refs):
+                self.index.set_folder(prefix, mark, unsealed)
 
     def finish(self) -> tuple[list[Problem], int]:
         self.index.close()
         return self.problems, self.unsealed
+
+
+def _folder_mark(refs: list[tuple[str, FileRef]]) -> str | None:
+    """A digest of a folder's session files (names and stat keys); None when one could
+    not be stat'ed."""
+    keys = [ref.key for _, ref in refs if ref.key is not None]
+    if len(keys) < len(refs):
+        return None
+    h = hashlib.sha256("\0".join(rel for rel, _ in refs).encode())
+    try:
+        h.update(array("q", chain.from_iterable(keys)).tobytes())
+    except OverflowError:  # a number past 2**63: the slower, general form
+        h.update(repr(keys).encode())
+    return h.hexdigest()
 
 
 def _seal_problem(path: Path, severity: str, what: str) -> Problem:

@@ -6,7 +6,11 @@ its inode, size, modification time, how many bytes were read and a hash of them;
 path, its latest seal. A later run reads only the lines appended since; a log that
 shrank, changed inode, had its read part changed or went away is read again whole (every
 log is, then). Files that matched their seal are remembered there too (``verified``,
-each with the seal it matched, so a mark outlives a re-read of the logs safely).
+each with the seal it matched, so a mark outlives a re-read of the logs safely), and so
+is each folder whose every session matched its seal or had none (``folders``: a digest of
+its files' names and stat keys, and how many had no seal), so that an unchanged folder
+costs ``check`` one look-up. A folder's mark goes as soon as a seal under it is indexed,
+and is only written while the logs are as indexed when the check began.
 Without a usable cache folder the same index is built in memory from the logs, so the
 answers are the same either way. Only the logs are read: nothing is written in the notes
 folder.
@@ -32,7 +36,7 @@ from otjournal.disk import seals
 from otjournal.disk.seals import Seal
 from otjournal.errors import StoreError
 
-FORMAT = "1"
+FORMAT = "2"
 CHUNK = 1 << 20
 BATCH = 2000  # seals upserted per statement batch: memory stays flat on a first read
 SCHEMA = (
@@ -41,6 +45,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS seals (path TEXT PRIMARY KEY, at TEXT, log TEXT, pos INT, "
     "amendments INT, size INT, sha256 TEXT, why TEXT) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS verified (path TEXT PRIMARY KEY, mark TEXT) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS folders (prefix TEXT PRIMARY KEY, mark TEXT, unsealed INT) "
+    "WITHOUT ROWID",
 )
 _TYPES = (str, str, int, int, str, str)
 _UPSERT = (
@@ -86,6 +92,8 @@ class SealIndex:
             self._update(db)
         self.db = db
         self._marks: list[tuple[str, dict[str, str]]] = []
+        self._folders: dict[str, tuple[str, int]] | None = None  # read on first use
+        self._folder_marks: dict[str, tuple[str, int]] = {}
 
     def __enter__(self) -> SealIndex:
         return self
@@ -115,6 +123,7 @@ class SealIndex:
             if again:  # a log went, shrank or changed: every log is read whole
                 db.execute("DELETE FROM seals")
                 db.execute("DELETE FROM logs")
+                db.execute("DELETE FROM folders")
                 starts = {name: (0, hashlib.sha256()) for name, _, _ in opened}
             for name, fh, st in opened:
                 if name in starts:
@@ -123,6 +132,7 @@ class SealIndex:
                         "INSERT OR REPLACE INTO logs VALUES (?, ?, ?, ?, ?, ?)",
                         (name, st.st_ino, st.st_size, st.st_mtime_ns, done, digest),
                     )
+            self._logs = _logs_state(db)
             db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -211,9 +221,28 @@ class SealIndex:
             if len(self._marks) >= 100:
                 self.flush()
 
+    def folder_mark(self, prefix: str) -> tuple[str, int] | None:
+        """The mark of a folder whose every session matched its seal or had none, and how
+        many had none (``set_folder``); None when there is none."""
+        if self._folders is None:
+            rows = self.db.execute("SELECT prefix, mark, unsealed FROM folders")
+            self._folders = {
+                p: (m, n)
+                for p, m, n in rows
+                if type(p) is str and type(m) is str and type(n) is int and n >= 0
+            }
+        return self._folders.get(prefix)
+
+    def set_folder(self, prefix: str, mark: str, unsealed: int) -> None:
+        if self.remembers:
+            self._folder_marks[prefix] = (mark, unsealed)
+            if len(self._folder_marks) >= 100:
+                self.flush()
+
     def flush(self) -> None:
         pending, self._marks = self._marks, []
-        if not pending:
+        folders, self._folder_marks = self._folder_marks, {}
+        if not pending and not folders:
             return
         try:
             self.db.execute("BEGIN IMMEDIATE")
@@ -222,6 +251,13 @@ class SealIndex:
                     "DELETE FROM verified WHERE path >= ? AND path < ?", (prefix, _after(prefix))
                 )
                 self.db.executemany("INSERT OR REPLACE INTO verified VALUES (?, ?)", marks.items())
+            # A folder's mark holds for the seals indexed when this run began: written only
+            # if no run has indexed more since (that run cleared the marks of its folders).
+            if folders and _logs_state(self.db) == self._logs:
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO folders VALUES (?, ?, ?)",
+                    [(p, m, n) for p, (m, n) in folders.items()],
+                )
             self.db.execute("COMMIT")
         except sqlite3.Error:  # locked or full: the marks are only a saving of time
             with contextlib.suppress(sqlite3.Error):
@@ -271,7 +307,20 @@ def _read_from(
             hasher.update(raw + b"\n")
             done += len(raw) + 1
         if len(batch) >= BATCH:
-            db.executemany(_UPSERT, batch)
+            _upsert(db, batch)
             batch = []
-    db.executemany(_UPSERT, batch)
+    _upsert(db, batch)
     return done, hasher.hexdigest()
+
+
+def _upsert(
+    db: sqlite3.Connection, batch: list[tuple[str, str, str, int, int, int, str, str]]
+) -> None:
+    """Seals into the index; the folders they are in lose their marks (seals changed)."""
+    db.executemany(_UPSERT, batch)
+    prefixes = {path[: path.rfind("/") + 1] for path, *_ in batch}
+    db.executemany("DELETE FROM folders WHERE prefix = ?", [(p,) for p in prefixes])
+
+
+def _logs_state(db: sqlite3.Connection) -> list[tuple[object, ...]]:
+    return db.execute("SELECT * FROM logs ORDER BY name").fetchall()
