@@ -166,13 +166,22 @@ def test_rows_in_the_cache_that_are_not_what_was_written_are_made_again(
     want_csv, want_json = in_memory(troubled, "goals", day)
     assert streamed(runner, troubled, "goals", "csv")[0] == want_csv
     [cache] = list((isolated_home / "cache").rglob("records-*.sqlite"))
-    # noah-t is the one client without a problem: its rows are kept, the others made again
-    for damage in ("data = '[1'", "data = '[[1]]'", "csv = 1", "json = NULL", "json = '[]'"):
-        with sqlite(cache) as db:
-            n = db.execute(f"UPDATE export_rows SET {damage} WHERE client = 'noah-t'").rowcount
-        assert n, damage
-        assert streamed(runner, troubled, "goals", "csv")[0] == want_csv, damage
-        assert streamed(runner, troubled, "goals", "json")[0] == want_json, damage
+    hidden = ("--deidentify",)
+    want_hidden = streamed(runner, troubled, "goals", "json", *hidden, env=NO_CACHE)[0]
+    # noah-t is the one client without a problem: its rows are kept, the others made again.
+    # An export checks the part of each row it reads (the CSV line, the JSON object, or
+    # the values to de-identify): whichever part was damaged, each output is right.
+    damages = ("data = '[1'", "data = '[[1]]'", "csv = 1", "csv = 'a,b'", "json = NULL")
+    for damage in (*damages, "json = '[]'", "moment = 'x'", "author = 1"):
+        for fmt, args, want in (
+            ("csv", (), want_csv),
+            ("json", (), want_json),
+            ("json", hidden, want_hidden),
+        ):
+            with sqlite(cache) as db:
+                n = db.execute(f"UPDATE export_rows SET {damage} WHERE client = 'noah-t'").rowcount
+            assert n, damage
+            assert streamed(runner, troubled, "goals", fmt, *args)[0] == want, (damage, fmt, args)
 
 
 def test_a_client_gone_takes_its_kept_rows_along(runner, clock, troubled):

@@ -264,10 +264,17 @@ def _deidentifying(ex: Export, shift_dates: bool) -> PerClient:
 
 
 def _exported(
-    j: Journal, table: str, client: str | None, since: date | None, until: date | None, day: date
+    j: Journal,
+    table: str,
+    client: str | None,
+    since: date | None,
+    until: date | None,
+    day: date,
+    reads: str,
 ) -> AbstractContextManager[Export]:
     """The table's rows made one client at a time (numbers/export.by_record), kept and
-    streamed in order (disk/exporting.py)."""
+    streamed in order (disk/exporting.py); ``reads``: "csv", "json" or "data" (each
+    row's values, to de-identify)."""
     from otjournal.disk.exporting import exported
     from otjournal.numbers import export as exporting
     from otjournal.numbers.export_write import CsvLine, json_object
@@ -285,6 +292,7 @@ def _exported(
         client=client,
         since=since,
         until=until,
+        reads=reads,
     )
 
 
@@ -348,7 +356,7 @@ def export_cmd(
     day = today()
     first = parse_day(since, day, "--since") if since else None
     last = parse_day(until, day, "--until") if until else None
-    with _exported(j, table, client, first, last, day) as ex:
+    with _exported(j, table, client, first, last, day, "data" if deidentify else fmt) as ex:
         note_problems(ex.report)
         lines = _export_lines(ex, fmt, deidentify, shift_dates)
         if fmt == "csv":

@@ -51,18 +51,31 @@ SCHEMA = (
 )
 BATCH = 500  # rows made before they are written: bounds memory on a first run
 ORDER = " ORDER BY moment, id, client, seq"
-# A client's stored rows as this module writes them: anything else is a miss.
-_CHECK = (
-    "SELECT client, count(*), total(typeof(moment) != 'integer' OR typeof(id) != 'text' "
+# A client's stored rows as this module writes them: anything else is a miss. Only what
+# an export reads is checked (the CSV line, the JSON object, or the values): a JSON
+# check of every row costs a warm export more than streaming them.
+_SHAPE = (
+    "typeof(moment) != 'integer' OR typeof(id) != 'text' "
     "OR typeof(day) != 'integer' OR typeof(seq) != 'integer' "
-    "OR (author IS NOT NULL AND typeof(author) != 'text') "
-    "OR CASE WHEN typeof(data) = 'text' AND json_valid(data) "
-    "THEN json_type(data) != 'array' OR json_array_length(data) != ? ELSE 1 END "
-    "OR typeof(csv) != 'text' OR substr(csv, -2) != char(13, 10) "
-    "OR CASE WHEN typeof(json) = 'text' AND json_valid(json) "
-    "THEN json_type(json) != 'object' ELSE 1 END) "
-    "FROM export_rows WHERE name = ? GROUP BY client"
+    "OR (author IS NOT NULL AND typeof(author) != 'text')"
 )
+_READ = {
+    "csv": "typeof(csv) != 'text' OR substr(csv, -2) != char(13, 10)",
+    "json": "CASE WHEN typeof(json) = 'text' AND json_valid(json) "
+    "THEN json_type(json) != 'object' ELSE 1 END",
+    "data": "CASE WHEN typeof(data) = 'text' AND json_valid(data) "
+    "THEN json_type(data) != 'array' OR json_array_length(data) != :columns ELSE 1 END",
+}
+READS = tuple(_READ)
+
+
+def _check(reads: str) -> str:
+    return (
+        f"SELECT client, count(*), total({_SHAPE} OR {_READ[reads]}) "
+        "FROM export_rows WHERE name = :name GROUP BY client"
+    )
+
+
 _SCALARS = frozenset((str, int, float, bool, type(None)))  # what json.loads gives, less list, dict
 # moment, id, day, seq, author; the values (a JSON array), the CSV line, the JSON object
 Row = tuple[int, str, int, int, str | None, str, str, str]
@@ -91,6 +104,7 @@ class Export:
     reader: Reader
     where: str
     args: tuple[object, ...]
+    reads: str  # the one part of each row checked before streaming (``exported``)
 
     def _select(self, what: str, extra: str = "", args: tuple[object, ...] = ()) -> sqlite3.Cursor:
         sql = f"SELECT {what} FROM export_rows WHERE {self.where}{extra}"
@@ -116,9 +130,11 @@ class Export:
 
     def lines(self, fmt: str) -> Iterator[str]:
         """Each row as rendered when made, in the table's order: its CSV line ("csv")
-        or JSON object ("json")."""
+        or JSON object ("json"), as checked (``reads``)."""
+        if fmt != self.reads:
+            raise ValueError(f"an export checked for {self.reads!r} cannot read {fmt!r}")
         try:
-            for (text,) in self._select("csv" if fmt == "csv" else "json", ORDER):
+            for (text,) in self._select(fmt, ORDER):
                 if type(text) is not str:
                     raise _changed()
                 yield text
@@ -132,6 +148,8 @@ class Export:
         ``per_client``, each row passed through the function made for its client (made
         once per client: every client's rows are passed through in turn, set aside in a
         private temporary SQLite file, then streamed in order)."""
+        if self.reads != "data":
+            raise ValueError(f"an export checked for {self.reads!r} cannot read its values")
         try:
             if per_client is None:
                 for (data,) in self._select("data", ORDER):
@@ -230,14 +248,17 @@ def exported(
     client: str | None,
     since: date | None,
     until: date | None,
+    reads: str,
 ) -> Iterator[Export]:
     """``table``'s rows (of ``client`` only, when given) within the dates, made one client
     at a time by ``make``, rendered by ``render`` and kept where they can be streamed in
     order (see the module's doc). ``dated``: the kind of record the rows are of
     ("session" or "homework"; None: one client's rows, by client, never filtered by
-    date); ``params``: what else the rows depend on (a per-client table's period)."""
+    date); ``params``: what else the rows depend on (a per-client table's period);
+    ``reads``: what will be read of each row (``Export.lines`` of "csv" or "json", or
+    ``Export.rows``: "data"), which is what a kept row is checked for."""
     with journal.reader() as r:
-        maker = _Maker(r, table, columns, make, render, dated, params)
+        maker = _Maker(r, table, columns, make, render, dated, params, reads)
         handles, everyone = ([client] if client else None), client is None
         shared = r.cache.connection() if r.cache is not None else None
         db, report = None, Snapshot(r.root)
@@ -260,7 +281,7 @@ def exported(
                 for bound, op in ((since, ">="), (until, "<=")):
                     if bound is not None:
                         where, args = f"{where} AND day {op} ?", [*args, bound.toordinal()]
-            yield Export(table, columns, report, db, r, where, tuple(args))
+            yield Export(table, columns, report, db, r, where, tuple(args), reads)
         finally:
             if temporary is not None:
                 temporary.close()
@@ -275,6 +296,7 @@ class _Maker:
     render: Render
     dated: str | None
     params: tuple[object, ...]
+    reads: str  # what the export will read of each row: "csv", "json" or "data"
 
     def build(
         self, db: sqlite3.Connection, scan: Scanned, *, everyone: bool = False, memo: bool = True
@@ -297,7 +319,8 @@ class _Maker:
                     "SELECT client, fingerprint, rows FROM export_clients WHERE name = ?", (name,)
                 )
             }
-            checked = {c: (n, bad) for c, n, bad in db.execute(_CHECK, (len(self.columns), name))}
+            rows = db.execute(_check(self.reads), {"columns": len(self.columns), "name": name})
+            checked = {c: (n, bad) for c, n, bad in rows}
         under = (*cache_key().values(), name, *self.params)
         pending: list[tuple[str, str | None, list[Row]]] = []
         size = 0
