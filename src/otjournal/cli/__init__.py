@@ -68,6 +68,10 @@ def main() -> None:
             _say(text(width()), to_stderr=not args)
             # Click's "no arguments is help" is a usage error: exit 2
             raise SystemExit(0 if args else 2)
+        # The other core lists and stats the notes while this one loads the command.
+        from otjournal.disk import prefetch
+
+        prefetch.start(args)
     from otjournal.cli.root import run
 
     run(args)

@@ -21,19 +21,20 @@ from stat import S_ISDIR
 from typing import TYPE_CHECKING, Protocol
 
 from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of
+from otjournal.disk.layout import CLIENT_AGE as CLIENT_AGE
+from otjournal.disk.layout import CLIENT_FILE as CLIENT_FILE
+from otjournal.disk.layout import CLIENTS as CLIENTS
+from otjournal.disk.layout import FOLDERS as FOLDERS
+from otjournal.disk.layout import HOMEWORK as HOMEWORK
+from otjournal.disk.layout import RECORD_KINDS as RECORD_KINDS
+from otjournal.disk.layout import SESSIONS as SESSIONS
 from otjournal.errors import Problem
 from otjournal.model.ids import handle_problem
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import Record
+    from otjournal.disk.prefetch import Prefetched, Stated
 
-CLIENTS = "clients"
-CLIENT_FILE = "client.toml"
-CLIENT_AGE = "client.toml.age"
-SESSIONS = "sessions"
-HOMEWORK = "homework"
-FOLDERS = {"session": SESSIONS, "homework": HOMEWORK}
-RECORD_KINDS = ("session", "homework")
 PRELOAD = 50  # clients whose folder indexes are fetched in one query (and held at once)
 PROGRESS_FROM = 1000  # files to parse (estimated) before a progress bar is worth showing
 
@@ -170,12 +171,15 @@ class Scanner:
     ) -> Generator[ClientFiles, None, None]:
         """Each client's files in turn. The progress bar counts clients; it starts once
         the files to parse so far, scaled to every client, reach ``PROGRESS_FROM``."""
+        from otjournal.disk import prefetch
+
         showing, misses = False, 0
+        ahead = prefetch.claim(self._base, chosen, kinds)  # None unless one was started
         try:
             for n, handle in enumerate(chosen, 1):
                 if self.cache is not None and handle not in self.cache.preloaded:
                     self.cache.preload(*chosen[n - 1 : n - 1 + PRELOAD])
-                found = self.client(handle, kinds)
+                found = self.client(handle, kinds, ahead.take(handle) if ahead else None)
                 if progress is not None and not showing:
                     misses += found.misses()
                     if misses * len(chosen) >= PROGRESS_FROM * n:
@@ -188,6 +192,8 @@ class Scanner:
                 if showing and progress is not None:
                     progress.advance()
         finally:  # run out, or closed by the reader
+            if ahead is not None:
+                ahead.close()
             if showing and progress is not None:
                 progress.stop()
 
@@ -217,7 +223,11 @@ class Scanner:
         for folder, index in folders.items():
             self.cache.put_index(folder, index, [])
 
-    def client(self, handle: str, kinds: Sequence[str]) -> ClientFiles:
+    def client(
+        self, handle: str, kinds: Sequence[str], pre: Prefetched | None = None
+    ) -> ClientFiles:
+        """One client's files; ``pre``: what a prefetch (prefetch.py) found of them, so
+        that no folder is listed and no file stat'ed again here."""
         inside = f"{CLIENTS}/{handle}"
         folder = f"{self._base}/{inside}"  # strings, not Paths: a scan makes thousands
         found = ClientFiles(handle, [])
@@ -225,6 +235,11 @@ class Scanner:
         own = CLIENT_FILE
         key: Key | None = None
         for own in (CLIENT_AGE, CLIENT_FILE) if self.locked else (CLIENT_FILE,):
+            if pre is not None:
+                key = pre.age_key if own == CLIENT_AGE else pre.toml_key
+                if key is not None:
+                    break
+                continue
             try:
                 key = key_of(os.lstat(f"{folder}/{own}"))
                 break
@@ -238,13 +253,14 @@ class Scanner:
         )
         self._note_folder(inside, found, 0, known)
         try:
-            names = sorted(
-                n
-                for n in os.listdir(folder)
-                if n.endswith((".toml", ".age")) and n != own and not n.startswith(".")
-            )
+            listed = os.listdir(folder) if pre is None else pre.listing
         except OSError:
-            names = []
+            listed = None
+        names = sorted(
+            n
+            for n in listed or ()
+            if n.endswith((".toml", ".age")) and n != own and not n.startswith(".")
+        )
         for name in names:
             if self._unread(found, folder, name, own):
                 continue
@@ -262,7 +278,8 @@ class Scanner:
                 ),
             )
         for kind in kinds:
-            self._records(found, kind, f"{inside}/{FOLDERS[kind]}")
+            stated = None if pre is None else pre.records.get(kind)
+            self._records(found, kind, f"{inside}/{FOLDERS[kind]}", stated)
         return found
 
     def _unread(self, found: ClientFiles, folder: str, name: str, own: str) -> bool:
@@ -308,8 +325,29 @@ class Scanner:
         if self.cache is not None and (hits < len(refs) or hits < len(known)):
             self._stale.append((folder, refs, known))
 
-    def _records(self, found: ClientFiles, kind: str, folder: str) -> None:
+    def _records(
+        self, found: ClientFiles, kind: str, folder: str, stated: list[Stated] | None = None
+    ) -> None:
+        """The notes of one records folder. ``stated``: the folder as a prefetch found it
+        (each a regular file, none hidden; a folder holding anything else is not
+        prefetched), so it is neither listed nor stat'ed here."""
         absolute = f"{self._base}/{folder}"
+        known = self._known(folder)
+        files, start = found.files, len(found.files)
+        if stated is not None:
+            for name, key, mode in stated:
+                path = f"{absolute}/{name}"
+                hit = known.get(name)
+                if (
+                    (self.locked or name[-1] == "e") and self._unread(found, absolute, name, "")
+                ) or (hit is None and self._not_a_note(found, absolute, name, path)):
+                    _note_open(found, path, mode)
+                    continue
+                if mode & 0o077:
+                    _note_open(found, path, mode)
+                files.append(FileRef(kind, path, key, hit[1] if hit and hit[0] == key else None))
+            self._note_folder(folder, found, start, known)
+            return
         try:
             with os.scandir(absolute) as listing:
                 entries = list(listing)
@@ -319,8 +357,6 @@ class Scanner:
             found.problems.append(Problem(Path(absolute), f"cannot read folder: {exc.strerror}"))
             return
         entries.sort(key=_NAME)
-        known = self._known(folder)
-        files, start = found.files, len(found.files)
         for e in entries:  # the hot loop of every read: kept lean
             name = e.name
             if not name.endswith((".toml", ".age")):
@@ -338,40 +374,45 @@ class Scanner:
                 _note_mode(e, found)
                 continue
             hit = known.get(name)
-            # A name the index holds was a record's when indexed, and whether a name is a
-            # conflict copy depends on the name alone: only new names need the patterns.
-            if hit is None:
-                from otjournal.disk.conflicts import conflict_copy
-
-                stem, age = note_stem(name)
-                copy = conflict_copy(stem)
-                if copy is not None:
-                    original = Path(absolute, f"{copy.original_stem}.toml{'.age' * age}")
-                    set_aside(found, Conflict(Path(e.path), original, copy.tool))
-                    _note_mode(e, found)
-                    continue
-                if age and not name.endswith(".toml.age"):
-                    found.problems.append(
-                        Problem(
-                            Path(e.path),
-                            "not read: an encrypted file not named like a note",
-                            severity="warning",
-                            hint="a note is named ID.toml.age; a sync tool's copy is "
-                            "resolved with 'otj conflicts'",
-                        )
-                    )
-                    _note_mode(e, found)
-                    continue
+            if hit is None and self._not_a_note(found, absolute, name, e.path):
+                _note_mode(e, found)
+                continue
             try:
                 st = e.stat(follow_symlinks=False)
             except OSError:
                 files.append(FileRef(kind, e.path, None))  # reading it says what is wrong
                 continue
             if st.st_mode & 0o077 and not S_ISDIR(st.st_mode):
-                _note_open(found, e.path, st)
+                _note_open(found, e.path, st.st_mode)
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
         self._note_folder(folder, found, start, known)
+
+    def _not_a_note(self, found: ClientFiles, absolute: str, name: str, path: str) -> bool:
+        """A name new to the folder's index that is a sync tool's copy (set aside) or an
+        encrypted file not named like a note (said so): True when it is not read. A name
+        the index holds was a record's when indexed, and whether a name is a conflict
+        copy depends on the name alone: only new names need the patterns."""
+        from otjournal.disk.conflicts import conflict_copy
+
+        stem, age = note_stem(name)
+        copy = conflict_copy(stem)
+        if copy is not None:
+            original = Path(absolute, f"{copy.original_stem}.toml{'.age' * age}")
+            set_aside(found, Conflict(Path(path), original, copy.tool))
+            return True
+        if age and not name.endswith(".toml.age"):
+            found.problems.append(
+                Problem(
+                    Path(path),
+                    "not read: an encrypted file not named like a note",
+                    severity="warning",
+                    hint="a note is named ID.toml.age; a sync tool's copy is "
+                    "resolved with 'otj conflicts'",
+                )
+            )
+            return True
+        return False
 
 
 def _not_encrypted(path: Path) -> Problem:
@@ -408,12 +449,12 @@ def _note_mode(e: os.DirEntry[str], found: ClientFiles) -> None:
         st = e.stat(follow_symlinks=False)
     except OSError:
         return
-    _note_open(found, e.path, st)
+    _note_open(found, e.path, st.st_mode)
 
 
-def _note_open(found: ClientFiles, path: str, st: os.stat_result) -> None:
-    if st.st_mode & 0o077:  # group or others may read or write it
-        found.wide.append((path, st.st_mode & 0o777))
+def _note_open(found: ClientFiles, path: str, mode: int) -> None:
+    if mode & 0o077:  # group or others may read or write it
+        found.wide.append((path, mode & 0o777))
 
 
 def set_aside(found: ClientFiles, conflict: Conflict) -> None:

@@ -1,0 +1,10 @@
+"""The names of a notes folder's parts (docs/format.md): plain constants, importable by
+anything at no cost (prefetch.py runs them before the command has loaded)."""
+
+CLIENTS = "clients"
+CLIENT_FILE = "client.toml"
+CLIENT_AGE = "client.toml.age"
+SESSIONS = "sessions"
+HOMEWORK = "homework"
+FOLDERS = {"session": SESSIONS, "homework": HOMEWORK}
+RECORD_KINDS = ("session", "homework")

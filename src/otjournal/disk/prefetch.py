@@ -1,0 +1,325 @@
+"""A whole-journal scan's listing and stats, made ahead by a second process while the
+command starts up: the other core does the system calls (issue 19).
+
+A command that reads every client (``check``, ``search``, ``list``, ``export``, ``due``,
+the trends overview, ``client list``) spends its first tenth of a second loading code,
+and its scan makes one stat per note (38,000 at 10,000 sessions). ``start``, called
+first by ``cli.main``, forks a child that lists the clients folder and stats each
+client's notes, and streams what it found through a pipe, one client at a time
+(marshal: plain data). The scan (scan.py) takes each client's part from the pipe as it
+comes to that client, in place of listing and stat'ing it. The child is never more than
+a pipe's worth ahead, so memory stays flat however large the journal.
+
+The child sends only what the scan would find itself, and only where that is plain: a
+records folder holding a hidden note, a symlink, anything but a regular file, or a
+file that could not be stat'ed is sent as "not prefetched", and the scan reads that
+folder itself. The scan takes the prefetch only if it reads exactly the clients the
+child listed, of kinds the child stat'ed, in the same notes folder; otherwise, or if
+the child fails in any way, it reads as before. What the child found is as of the
+start of the command: a note changed since is a cache miss on a later run, never a
+wrong hit. ``OTJOURNAL_NO_PREFETCH=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+# Only what Python has loaded already, or nearly: this runs before the command loads.
+import marshal
+import os
+import struct
+from stat import S_ISREG
+
+from otjournal.disk.layout import CLIENT_AGE, CLIENT_FILE, CLIENTS, FOLDERS
+
+TYPE_CHECKING = False  # as typing's (mypy reads it so), without loading typing first
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+ENV_OFF = "OTJOURNAL_NO_PREFETCH"
+SESSION_ONLY = ("session",)
+BOTH = ("session", "homework")
+# The commands whose first read is a scan of every client, and the kinds it reads.
+COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("check",): BOTH,
+    ("search",): BOTH,
+    ("export",): BOTH,
+    ("list",): SESSION_ONLY,
+    ("due",): SESSION_ONLY,
+    ("trends",): SESSION_ONLY,  # the overview; ``trends CLIENT`` reads one client
+    ("client", "list"): SESSION_ONLY,
+}
+_VALUED = ("--dir", "--since", "--until")  # trends' options that take a value
+_HEADER = struct.Struct("<I")
+PIPE_SIZE = 1 << 20  # Linux's largest for anyone; the child holds the rest itself
+
+Key = tuple[int, int, int, int]
+# A note as the child found it: name, stat key, mode.
+Stated = tuple[str, Key, int]
+# The first message: the notes folder and the names of the folders in its clients folder.
+# Then one per client: handle, the two client-file keys, the listing, each kind's notes.
+_Message = tuple[str, Key | None, Key | None, list[str] | None, list[list[Stated] | None]]
+
+
+class Prefetched:
+    """One client's folder as the child found it: the stat key of client.toml.age and of
+    client.toml (None: could not be stat'ed), the names in the client's folder (None: it
+    could not be listed), and each records folder's notes by kind (absent: not
+    prefetched, the scan reads that folder itself)."""
+
+    __slots__ = ("age_key", "listing", "records", "toml_key")
+
+    def __init__(
+        self,
+        age_key: Key | None,
+        toml_key: Key | None,
+        listing: list[str] | None,
+        records: dict[str, list[Stated]],
+    ) -> None:
+        self.age_key: Key | None = age_key
+        self.toml_key: Key | None = toml_key
+        self.listing: list[str] | None = listing
+        self.records: dict[str, list[Stated]] = records
+
+
+class _Started:
+    """A child at work: the kinds it stats and the pipe it writes."""
+
+    def __init__(self, kinds: tuple[str, ...], fd: int, pid: int) -> None:
+        self.kinds, self.fd, self.pid = kinds, fd, pid
+
+    def receive(self) -> object:
+        (size,) = _HEADER.unpack(self._exactly(_HEADER.size))
+        return marshal.loads(self._exactly(size))
+
+    def _exactly(self, n: int) -> bytes:
+        parts, left = [], n
+        while left:
+            part = os.read(self.fd, min(left, PIPE_SIZE))
+            if not part:
+                raise EOFError("the prefetch ended early")
+            parts.append(part)
+            left -= len(part)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        """The pipe closed (a child still writing then stops) and the child reaped if
+        it has ended; one still ending is reaped with the command's own end."""
+        if self.fd < 0:
+            return
+        os.close(self.fd)
+        self.fd = -1
+        try:
+            os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+
+
+class Ahead:
+    """A prefetch a scan has claimed: ``take`` each client's part, in the listed order."""
+
+    def __init__(self, started: _Started) -> None:
+        self._started: _Started | None = started
+
+    def take(self, handle: str) -> Prefetched | None:
+        started = self._started
+        if started is None:
+            return None
+        try:
+            while True:  # past folders the scan does not read (not a valid handle)
+                got: _Message = started.receive()  # type: ignore[assignment]
+                name, age_key, toml_key, listing, records = got
+                if name == handle:
+                    break
+                if name > handle:
+                    raise ValueError("not listed")
+            part = Prefetched(
+                age_key,
+                toml_key,
+                listing,
+                {k: v for k, v in zip(started.kinds, records, strict=True) if v is not None},
+            )
+        except (OSError, EOFError, ValueError, TypeError):
+            self.close()  # the rest are read as before
+            return None
+        return part
+
+    def close(self) -> None:
+        if self._started is not None:
+            self._started.close()
+            self._started = None
+
+
+_started: _Started | None = None
+
+
+def start(args: Sequence[str]) -> None:
+    """Start a prefetch if ``args`` name a command that scans every client first."""
+    global _started
+    if os.environ.get(ENV_OFF, "").strip() not in ("", "0") or not hasattr(os, "fork"):
+        return
+    wanted = _wanted(list(args))
+    if wanted is None:
+        return
+    option, kinds = wanted
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return
+    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+        try:
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: gone, no traceback
+            os.close(read)
+            _walk(option, kinds, _Sender(write))
+        finally:
+            os._exit(0)
+    os.close(write)
+    _started = _Started(kinds, read, pid)
+
+
+def claim(root: str, chosen: list[str], kinds: Sequence[str]) -> Ahead | None:
+    """The prefetch for a scan of these clients and kinds in ``root``, if one was started
+    for exactly that (the first scan to ask takes it, or it is dropped)."""
+    from otjournal.model.ids import handle_problem
+
+    global _started
+    started, _started = _started, None
+    if started is None:
+        return None
+    try:
+        if set(kinds) <= set(started.kinds):
+            header: tuple[str, list[str]] = started.receive()  # type: ignore[assignment]
+            where, folders = header
+            readable = [name for name in folders if not handle_problem(name)]
+            if where == root and readable == chosen:
+                return Ahead(started)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    started.close()
+    return None
+
+
+def _wanted(args: list[str]) -> tuple[str | None, tuple[str, ...]] | None:
+    """The ``--dir`` given (or None) and the kinds to stat, when ``args`` run a command
+    whose first read is every client's; None otherwise. A wrong guess costs only the
+    child's work: the scan checks what it is given."""
+    if "--help" in args or "--client" in args or any(a.startswith("--client=") for a in args):
+        return None
+    matched = [words for words in COMMANDS if tuple(args[: len(words)]) == words]
+    if not matched:
+        return None
+    words = matched[0]
+    kinds, rest = COMMANDS[words], args[len(words) :]
+    option = None
+    skip = False
+    for i, arg in enumerate(rest):
+        if skip:
+            skip = False
+            continue
+        if arg == "--dir" and i + 1 < len(rest):
+            option = rest[i + 1]
+        elif arg.startswith("--dir="):
+            option = arg.removeprefix("--dir=")
+        if arg in _VALUED:
+            skip = True
+        elif words == ("trends",) and not arg.startswith("-"):
+            return None  # one client's trends
+    return option, kinds
+
+
+class _Sender:
+    """The child's end of the pipe. It never waits for the parent, which is still
+    loading the command: what the pipe cannot take yet is held (as bytes: 17 MB at
+    100,000 sessions) and written as the parent reads."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.held: list[memoryview] = []
+        os.set_blocking(fd, False)
+        try:
+            import fcntl
+
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+        except (ImportError, AttributeError, OSError):
+            pass  # not Linux, or a lower limit: only a smaller pipe
+
+    def send(self, value: list[str] | tuple[object, ...]) -> None:
+        data = marshal.dumps(value)  # type: ignore[arg-type]  # plain data by construction
+        self.held.append(memoryview(_HEADER.pack(len(data)) + data))
+        self.flush()
+
+    def flush(self) -> None:
+        while self.held:
+            try:
+                n = os.write(self.fd, self.held[0])
+            except BlockingIOError:
+                return
+            rest = self.held[0][n:]
+            if rest:
+                self.held[0] = rest
+            else:
+                self.held.pop(0)
+
+    def finish(self) -> None:
+        os.set_blocking(self.fd, True)
+        self.flush()
+
+
+def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender) -> None:
+    from otjournal.paths import notes_dir
+
+    root = str(notes_dir(option, os.environ))
+    try:
+        with os.scandir(f"{root}/{CLIENTS}") as listing:
+            folders = sorted(e.name for e in listing if e.is_dir())
+    except OSError:
+        folders = []  # the scan says what is wrong
+    out.send((root, folders))
+    for handle in folders:
+        folder = f"{root}/{CLIENTS}/{handle}"
+        try:
+            names: list[str] | None = os.listdir(folder)
+        except OSError:
+            names = None
+        records = [_stated(f"{folder}/{FOLDERS[kind]}") for kind in kinds]
+        age, toml = _key(f"{folder}/{CLIENT_AGE}"), _key(f"{folder}/{CLIENT_FILE}")
+        out.send((handle, age, toml, names, records))
+    out.finish()
+
+
+def _key(path: str) -> Key | None:
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _stated(folder: str) -> list[Stated] | None:
+    """A records folder's notes, by name; None when the scan must read it itself."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except (FileNotFoundError, NotADirectoryError):
+        return []  # as the scan takes it: no notes, nothing to say
+    except OSError:
+        return None
+    found = []
+    for e in entries:
+        name = e.name
+        if not name.endswith((".toml", ".age")):
+            continue
+        if name.startswith("."):
+            return None
+        try:
+            st = e.stat(follow_symlinks=False)
+        except OSError:
+            return None
+        if not S_ISREG(st.st_mode):
+            return None
+        found.append((name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), st.st_mode))
+    found.sort()
+    return found

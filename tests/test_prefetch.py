@@ -1,0 +1,245 @@
+"""The prefetch (disk/prefetch.py): a second process lists and stats the notes while the
+command loads, and a scan given its findings finds exactly what it finds on its own, in
+a folder holding every kind of odd file; the commands that use it say the same with it
+and without it, run as a person runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from otjournal.disk import prefetch
+from otjournal.disk.layout import CLIENT_AGE, CLIENT_FILE, CLIENTS, FOLDERS, RECORD_KINDS
+from otjournal.disk.scan import ClientFiles, Scanner, handles
+from otjournal.disk.store import Journal
+from tests.conftest import make_client, make_session
+
+COPY = "2026-03-02_1000_abcde.sync-conflict-20260302-101500-ABCDEFG.toml"
+
+
+def odd_journal(notes: Path, locked: bool) -> None:
+    """Clients whose folders hold a hidden note, a symlink, a folder named like a note,
+    a sync tool's copy, a note others may read, encrypted files in a plaintext journal
+    (or plaintext ones in an encrypted journal), a records folder that is a file, and
+    a client with no client.toml; and plain ones."""
+    journal = Journal(notes)
+    for handle in ("mia-k", "tom-b", "ada-c", "zed-d", "eve-h", "ian-s", "kim-f"):
+        journal.add_client(make_client(handle))
+        journal.add_session(make_session(client=handle))
+    ending = ".toml.age" if locked else ".toml"
+    plain = notes / CLIENTS / "tom-b" / "sessions"
+    for n in range(3):
+        (plain / f"2026-03-0{n + 3}_1000_xy{n}ab{ending}").write_text("x")
+    # Each of these alone makes its folder one the scan reads itself.
+    (notes / CLIENTS / "eve-h" / "sessions" / f".hidden{ending}").write_text("x")
+    (notes / CLIENTS / "ian-s" / "sessions" / f"link{ending}").symlink_to(next(plain.iterdir()))
+    (notes / CLIENTS / "kim-f" / "sessions" / f"folder{ending}").mkdir()
+    # These are prefetched, and the scan sets them aside or says so as it would.
+    odd = notes / CLIENTS / "mia-k" / "sessions"
+    (odd / COPY).write_text("x")
+    (odd / "2026-03-09_1000_wide1.toml").write_text("x")
+    (odd / "2026-03-09_1000_wide1.toml").chmod(0o644)
+    (odd / "2026-03-10_1000_enc01.toml.age").write_text("x")
+    (odd / "2026-03-11_1000_enc02.toml").write_text("x")
+    (odd / "odd.age").write_text("x")
+    (odd / "notes.txt").write_text("not a note")
+    ada = notes / CLIENTS / "ada-c"
+    (ada / "homework").write_text("a file where a folder should be")
+    (ada / "2026-01-01_0900_stray.toml").write_text("x")
+    (ada / "client.toml.sync-conflict-20260302-101500-ABCDEFG.toml").write_text("x")
+    (notes / CLIENTS / "zed-d" / CLIENT_FILE).unlink()
+    (notes / CLIENTS / "zed-d" / CLIENT_AGE).write_text("x")
+    (notes / CLIENTS / "Not A Handle").mkdir()
+
+
+def as_found(found: ClientFiles) -> tuple[object, ...]:
+    return (
+        found.handle,
+        [(f.kind, f.where, f.key, f.meta) for f in found.files],
+        [(str(p.path), p.message, p.severity, p.hint) for p in found.problems],
+        [(c.path, c.original, c.tool) for c in found.conflicts],
+        sorted(found.wide),
+    )
+
+
+def prefetched(root: Path, handle: str) -> prefetch.Prefetched:
+    """What the child sends of one client (its own functions, without the fork)."""
+    folder = f"{root}/{CLIENTS}/{handle}"
+    stated = {k: prefetch._stated(f"{folder}/{FOLDERS[k]}") for k in RECORD_KINDS}
+    return prefetch.Prefetched(
+        prefetch._key(f"{folder}/{CLIENT_AGE}"),
+        prefetch._key(f"{folder}/{CLIENT_FILE}"),
+        os.listdir(folder),
+        {k: v for k, v in stated.items() if v is not None},
+    )
+
+
+@pytest.mark.parametrize("locked", [False, True])
+@pytest.mark.parametrize("kinds", [RECORD_KINDS, ("session",)])
+def test_a_scan_given_a_prefetch_finds_what_it_finds_alone(
+    notes: Path, locked: bool, kinds: tuple[str, ...]
+):
+    odd_journal(notes, locked)
+    taken = 0
+    for handle in handles(notes):
+        alone = Scanner(notes, None, locked).client(handle, kinds)
+        part = prefetched(notes, handle)
+        taken += len(part.records)
+        given = Scanner(notes, None, locked).client(handle, kinds, part)
+        assert as_found(given) == as_found(alone), handle
+    # The odd folders were left to the scan; the others came from the prefetch.
+    for handle in ("eve-h", "ian-s", "kim-f"):
+        assert prefetched(notes, handle).records.get("session") is None, handle
+    assert len(prefetched(notes, "mia-k").records["session"]) == 6
+    assert prefetched(notes, "ada-c").records.get("homework") == []  # as a missing one
+    assert taken == 2 * len(handles(notes)) - 3
+
+
+# -- the commands, as a person runs them ------------------------------------------
+
+COUNTING = """
+import sys
+from otjournal.disk import prefetch
+taken = []
+real = prefetch.Ahead.take
+def take(self, handle):
+    part = real(self, handle)
+    taken.append(part is not None)
+    return part
+prefetch.Ahead.take = take
+import atexit
+atexit.register(lambda: print("TAKEN", sum(taken), len(taken), file=sys.stderr))
+sys.argv = ["otj", *sys.argv[1:]]
+from otjournal.cli import main
+main()
+"""
+
+COMMANDS = [
+    ["check", "--json"],
+    ["list", "-n", "5"],
+    ["trends"],
+    ["trends", "--since", "2026-01-01"],
+    ["search", "swing"],
+    ["export", "--format", "csv"],
+    ["export", "--format", "json", "--table", "homework"],
+    ["due", "--json"],
+    ["client", "list"],
+]
+
+
+def run(args: list[str], **env: str) -> tuple[int, str, str, str]:
+    done = subprocess.run(
+        [sys.executable, "-c", COUNTING, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    lines = done.stderr.splitlines()
+    counts = [line for line in lines if line.startswith("TAKEN ")]
+    said = "\n".join(line for line in lines if not line.startswith("TAKEN "))
+    return done.returncode, done.stdout, said, counts[0] if counts else "TAKEN 0 0"
+
+
+@pytest.fixture(scope="module")
+def demo_notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("prefetch") / "notes"
+    done = subprocess.run(
+        [sys.executable, "-m", "otjournal", "demo", "--dir", str(root), "--end", "2026-11-30"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    sessions = next((root / CLIENTS).iterdir()) / "sessions"
+    (sessions / COPY).write_text("x")  # a conflict copy: a problem every command reports
+    return root
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("cache", ["cold", "warm"])
+def test_each_command_says_the_same_with_and_without_the_prefetch(
+    demo_notes: Path, args: list[str], cache: str, monkeypatch, tmp_path: Path
+):
+    monkeypatch.setenv("OTJOURNAL_DIR", str(demo_notes))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    if cache == "warm":
+        run(args)
+    code, out, said, taken = run(args)
+    clients = len(handles(demo_notes))
+    assert taken == f"TAKEN {clients} {clients}", said  # every client's part was used
+    off = run(args, OTJOURNAL_NO_PREFETCH="1")
+    assert off[3] == "TAKEN 0 0"
+    assert (code, out, said) == off[:3]
+    assert out
+
+
+def test_one_clients_trends_and_a_named_client_start_no_prefetch(demo_notes: Path, monkeypatch):
+    monkeypatch.setenv("OTJOURNAL_DIR", str(demo_notes))
+    handle = handles(demo_notes)[0]
+    for args in (["trends", handle], ["list", "--client", handle], ["doctor"]):
+        assert run(args)[3] == "TAKEN 0 0", args
+
+
+def test_what_is_prefetched_for_which_command():
+    both, sessions = prefetch.BOTH, prefetch.SESSION_ONLY
+    assert prefetch._wanted(["check"]) == (None, both)
+    assert prefetch._wanted(["check", "--dir", "x"]) == ("x", both)
+    assert prefetch._wanted(["export", "--dir=y", "--format", "csv"]) == ("y", both)
+    assert prefetch._wanted(["trends", "--since", "2026-01-01"]) == (None, sessions)
+    assert prefetch._wanted(["client", "list", "--json"]) == (None, sessions)
+    for args in (["trends", "mia-k"], ["list", "--client", "a"], ["search", "--client=a", "x"]):
+        assert prefetch._wanted(args) is None
+    for args in (["check", "--help"], ["log"], ["client", "show"], [], ["--dir", "x", "check"]):
+        assert prefetch._wanted(args) is None
+
+
+def test_a_scan_takes_a_prefetch_only_of_its_own_folder_clients_and_kinds(notes: Path, monkeypatch):
+    odd_journal(notes, locked=False)
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    everyone = handles(notes)
+    cases = [
+        (str(notes), everyone, ("session",), prefetch.BOTH, True),
+        (str(notes), everyone, prefetch.BOTH, prefetch.BOTH, True),
+        (str(notes), everyone, prefetch.BOTH, ("session",), False),  # homework not stat'ed
+        (str(notes), everyone[1:], ("session",), prefetch.BOTH, False),  # other clients
+        (str(notes / "elsewhere"), [], ("session",), prefetch.BOTH, False),  # another folder
+    ]
+    for root, chosen, kinds, stated, taken in cases:
+        prefetch.start(["check"] if stated == prefetch.BOTH else ["list"])
+        ahead = prefetch.claim(root, chosen, kinds)
+        assert (ahead is not None) == taken, (root, chosen, kinds, stated)
+        if ahead is not None:
+            parts = [ahead.take(h) for h in chosen]
+            assert all(p is not None for p in parts)
+            ahead.close()
+        assert prefetch.claim(root, chosen, kinds) is None  # the first scan took it
+
+
+def test_a_child_that_ends_early_leaves_the_scan_to_read_alone(notes: Path, monkeypatch):
+    odd_journal(notes, locked=False)
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    monkeypatch.setattr(prefetch, "_stated", lambda folder: os._exit(0))  # dies mid-walk
+    prefetch.start(["check"])
+    ahead = prefetch.claim(str(notes), handles(notes), prefetch.BOTH)
+    assert ahead is not None  # the header came before the walk
+    assert ahead.take(handles(notes)[0]) is None
+    assert ahead.take(handles(notes)[1]) is None  # and stays so
+
+
+def test_the_prefetch_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("OTJOURNAL_NO_PREFETCH", "1")
+    prefetch.start(["check"])
+    assert prefetch._started is None
+
+
+def test_check_json_counts_agree(demo_notes: Path, monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("OTJOURNAL_DIR", str(demo_notes))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    found = json.loads(run(["check", "--json"])[1])
+    assert found["sessions"] > 100 and found["clients"] == len(handles(demo_notes))
