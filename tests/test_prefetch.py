@@ -68,14 +68,23 @@ def as_found(found: ClientFiles) -> tuple[object, ...]:
 
 
 def prefetched(root: Path, handle: str) -> prefetch.Prefetched:
-    """What the child sends of one client (its own functions, without the fork)."""
+    """What the child sends of one client and the scan is given, through the same
+    encoding (its own functions, without the fork)."""
     folder = f"{root}/{CLIENTS}/{handle}"
-    stated = {k: prefetch._stated(f"{folder}/{FOLDERS[k]}") for k in RECORD_KINDS}
+    records = {}
+    for kind in RECORD_KINDS:
+        stated = prefetch._stated(f"{folder}/{FOLDERS[kind]}")
+        frames = None if stated is None else prefetch._frames(stated)
+        if stated is not None and frames is not None:
+            records[kind] = prefetch._notes(len(stated), *frames)
+            assert records[kind] == stated
+    keys = [prefetch._key(f"{folder}/{name}") for name in (CLIENT_AGE, CLIENT_FILE)]
+    age, toml = json.loads(json.dumps(keys))
     return prefetch.Prefetched(
-        prefetch._key(f"{folder}/{CLIENT_AGE}"),
-        prefetch._key(f"{folder}/{CLIENT_FILE}"),
-        os.listdir(folder),
-        {k: v for k, v in stated.items() if v is not None},
+        None if age is None else tuple(age),
+        None if toml is None else tuple(toml),
+        json.loads(json.dumps(os.listdir(folder))),
+        records,
     )
 
 
@@ -230,6 +239,16 @@ def test_a_child_that_ends_early_leaves_the_scan_to_read_alone(notes: Path, monk
     assert ahead is not None  # the header came before the walk
     assert ahead.take(handles(notes)[0]) is None
     assert ahead.take(handles(notes)[1]) is None  # and stays so
+
+
+def test_a_folders_numbers_that_do_not_fit_leave_it_to_the_scan():
+    far = 2**63 + 5  # a time no signed 64-bit integer holds
+    assert prefetch._frames([("a.toml", (1, far, 0, 9), 0o100600)]) is None
+    notes = [("a.toml", (1, -5, 7, 2**64 - 1), 0o100600), ("é\udcff.toml", (0, 1, 2, 3), 0o100644)]
+    assert prefetch._notes(2, *prefetch._frames(notes)) == notes  # type: ignore[misc]
+    assert prefetch._notes(0, *prefetch._frames([])) == []  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        prefetch._notes(3, *prefetch._frames(notes))  # type: ignore[misc]
 
 
 def test_the_prefetch_can_be_turned_off(monkeypatch):

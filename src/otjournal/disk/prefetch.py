@@ -6,7 +6,8 @@ the trends overview, ``client list``) spends its first tenth of a second loading
 and its scan makes one stat per note (38,000 at 10,000 sessions). ``start``, called
 first by ``cli.main``, forks a child that lists the clients folder and stats each
 client's notes, and streams what it found through a pipe, one client at a time
-(marshal: plain data). The scan (scan.py) takes each client's part from the pipe as it
+(plain data: JSON, and each folder's names and numbers as text and arrays, as the
+cache's folder indexes are kept). The scan (scan.py) takes each client's part from the pipe as it
 comes to that client, in place of listing and stat'ing it. The child is never more than
 a pipe's worth ahead, so memory stays flat however large the journal.
 
@@ -23,9 +24,10 @@ wrong hit. ``OTJOURNAL_NO_PREFETCH=1`` turns it off.
 from __future__ import annotations
 
 # Only what Python has loaded already, or nearly: this runs before the command loads.
-import marshal
+import json
 import os
 import struct
+from array import array
 from stat import S_ISREG
 
 from otjournal.disk.layout import CLIENT_AGE, CLIENT_FILE, CLIENTS, FOLDERS
@@ -55,8 +57,9 @@ Key = tuple[int, int, int, int]
 # A note as the child found it: name, stat key, mode.
 Stated = tuple[str, Key, int]
 # The first message: the notes folder and the names of the folders in its clients folder.
-# Then one per client: handle, the two client-file keys, the listing, each kind's notes.
-_Message = tuple[str, Key | None, Key | None, list[str] | None, list[list[Stated] | None]]
+# Then one per client: handle, the two client-file keys, the listing, and for each kind
+# the number of notes (then sent as ``_Sender.notes``), or None: not prefetched.
+_Message = tuple[str, list[int] | None, list[int] | None, list[str] | None, list[int | None]]
 
 
 class Prefetched:
@@ -87,8 +90,16 @@ class _Started:
         self.kinds, self.fd, self.pid = kinds, fd, pid
 
     def receive(self) -> object:
+        """The next message's JSON part."""
+        return json.loads(self.frame())
+
+    def frame(self) -> bytes:
         (size,) = _HEADER.unpack(self._exactly(_HEADER.size))
-        return marshal.loads(self._exactly(size))
+        return self._exactly(size)
+
+    def notes(self, count: int) -> list[Stated]:
+        """A records folder's notes, sent as ``_frames`` makes them."""
+        return _notes(count, self.frame(), self.frame())
 
     def _exactly(self, n: int) -> bytes:
         parts, left = [], n
@@ -126,16 +137,21 @@ class Ahead:
         try:
             while True:  # past folders the scan does not read (not a valid handle)
                 got: _Message = started.receive()  # type: ignore[assignment]
-                name, age_key, toml_key, listing, records = got
+                name, age_key, toml_key, listing, counts = got
+                records = {
+                    kind: started.notes(count)
+                    for kind, count in zip(started.kinds, counts, strict=True)
+                    if count is not None
+                }
                 if name == handle:
                     break
                 if name > handle:
                     raise ValueError("not listed")
             part = Prefetched(
-                age_key,
-                toml_key,
+                None if age_key is None else tuple(age_key),  # type: ignore[arg-type]
+                None if toml_key is None else tuple(toml_key),  # type: ignore[arg-type]
                 listing,
-                {k: v for k, v in zip(started.kinds, records, strict=True) if v is not None},
+                records,
             )
         except (OSError, EOFError, ValueError, TypeError):
             self.close()  # the rest are read as before
@@ -183,15 +199,15 @@ def start(args: Sequence[str]) -> None:
 def claim(root: str, chosen: list[str], kinds: Sequence[str]) -> Ahead | None:
     """The prefetch for a scan of these clients and kinds in ``root``, if one was started
     for exactly that (the first scan to ask takes it, or it is dropped)."""
-    from otjournal.model.ids import handle_problem
-
     global _started
     started, _started = _started, None
     if started is None:
         return None
+    from otjournal.model.ids import handle_problem
+
     try:
         if set(kinds) <= set(started.kinds):
-            header: tuple[str, list[str]] = started.receive()  # type: ignore[assignment]
+            header: list[str | list[str]] = started.receive()  # type: ignore[assignment]
             where, folders = header
             readable = [name for name in folders if not handle_problem(name)]
             if where == root and readable == chosen:
@@ -246,8 +262,10 @@ class _Sender:
         except (ImportError, AttributeError, OSError):
             pass  # not Linux, or a lower limit: only a smaller pipe
 
-    def send(self, value: list[str] | tuple[object, ...]) -> None:
-        data = marshal.dumps(value)  # type: ignore[arg-type]  # plain data by construction
+    def send(self, value: object) -> None:
+        self.frame(json.dumps(value).encode())
+
+    def frame(self, data: bytes) -> None:
         self.held.append(memoryview(_HEADER.pack(len(data)) + data))
         self.flush()
 
@@ -277,17 +295,51 @@ def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender) -> None:
             folders = sorted(e.name for e in listing if e.is_dir())
     except OSError:
         folders = []  # the scan says what is wrong
-    out.send((root, folders))
+    out.send([root, folders])
     for handle in folders:
         folder = f"{root}/{CLIENTS}/{handle}"
         try:
             names: list[str] | None = os.listdir(folder)
         except OSError:
             names = None
-        records = [_stated(f"{folder}/{FOLDERS[kind]}") for kind in kinds]
+        found = [_stated(f"{folder}/{FOLDERS[kind]}") for kind in kinds]
+        frames = [None if notes is None else _frames(notes) for notes in found]
+        counts = [
+            None if f is None or n is None else len(n) for f, n in zip(frames, found, strict=True)
+        ]
         age, toml = _key(f"{folder}/{CLIENT_AGE}"), _key(f"{folder}/{CLIENT_FILE}")
-        out.send((handle, age, toml, names, records))
+        out.send([handle, age, toml, names, counts])
+        for pair in frames:
+            if pair is not None:
+                out.frame(pair[0])
+                out.frame(pair[1])
     out.finish()
+
+
+def _frames(notes: list[Stated]) -> tuple[bytes, bytes] | None:
+    """A folder's notes as two frames: their names joined by NUL (which no name holds),
+    then sizes, inodes and modes, and modification and change times, as arrays of 64-bit
+    integers; None if a number does not fit (the scan then reads the folder itself)."""
+    names, keys, modes = zip(*notes, strict=True) if notes else ((), (), ())
+    size, mtime, ctime, ino = zip(*keys, strict=True) if keys else ((),) * 4
+    try:
+        numbers = array("Q", size + ino + modes).tobytes() + array("q", mtime + ctime).tobytes()
+    except OverflowError:
+        return None
+    return "\0".join(names).encode("utf-8", "surrogateescape"), numbers
+
+
+def _notes(count: int, text: bytes, numbers: bytes) -> list[Stated]:
+    """The notes ``_frames`` sent; ValueError for anything else."""
+    names = text.decode("utf-8", "surrogateescape").split("\0") if count else []
+    unsigned, signed = array("Q"), array("q")
+    unsigned.frombytes(numbers[: 24 * count])
+    signed.frombytes(numbers[24 * count :])
+    if len(names) != count or len(unsigned) != 3 * count or len(signed) != 2 * count:
+        raise ValueError("not a prefetched folder")
+    n = count
+    keys = zip(unsigned[:n], signed[:n], signed[n:], unsigned[n : 2 * n], strict=True)
+    return list(zip(names, keys, unsigned[2 * n :], strict=True))
 
 
 def _key(path: str) -> Key | None:
