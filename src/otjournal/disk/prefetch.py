@@ -5,11 +5,11 @@ A command that reads every client (``check``, ``search``, ``list``, ``export``, 
 the trends overview, ``client list``) spends its first tenth of a second loading code,
 and its scan makes one stat per note (38,000 at 10,000 sessions). ``start``, called
 first by ``cli.main``, forks a child that lists the clients folder and stats each
-client's notes, and streams what it found through a pipe, one client at a time
-(plain data: JSON, and each folder's names and numbers as text and arrays, as the
-cache's folder indexes are kept). The scan (scan.py) takes each client's part from the pipe as it
-comes to that client, in place of listing and stat'ing it. The child is never more than
-a pipe's worth ahead, so memory stays flat however large the journal.
+client's notes, and streams what it found through a pipe, one client at a time (plain
+data: JSON, and each folder's names and numbers as text and arrays, as the cache keeps
+its folder indexes). The scan (scan.py) takes each client's part from the pipe as it
+comes to that client, in place of listing and stat'ing it. The child never waits for
+the parent: what the pipe cannot take yet it holds, as those bytes (about 70 a note).
 
 The child sends only what the scan would find itself, and only where that is plain: a
 records folder holding a hidden note, a symlink, anything but a regular file, or a
@@ -58,7 +58,7 @@ Key = tuple[int, int, int, int]
 Stated = tuple[str, Key, int]
 # The first message: the notes folder and the names of the folders in its clients folder.
 # Then one per client: handle, the two client-file keys, the listing, and for each kind
-# the number of notes (then sent as ``_Sender.notes``), or None: not prefetched.
+# the number of notes (then sent as ``_frames`` makes them), or None: not prefetched.
 _Message = tuple[str, list[int] | None, list[int] | None, list[str] | None, list[int | None]]
 
 
@@ -248,8 +248,8 @@ def _wanted(args: list[str]) -> tuple[str | None, tuple[str, ...]] | None:
 
 class _Sender:
     """The child's end of the pipe. It never waits for the parent, which is still
-    loading the command: what the pipe cannot take yet is held (as bytes: 17 MB at
-    100,000 sessions) and written as the parent reads."""
+    loading the command: what the pipe cannot take yet is held, and written as the
+    parent reads."""
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
