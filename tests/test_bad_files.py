@@ -364,3 +364,26 @@ def test_every_prefix_of_a_valid_file_is_a_located_problem_or_loads(source, jour
         assert path.read_bytes() == prefix
     # The whole file loads; cutting it short mostly does not.
     assert outcomes["loaded"] >= 1 and outcomes["problem"] > outcomes["loaded"]
+
+
+def test_a_file_whose_name_is_not_utf8_is_reported_cold_and_warm(journal: Journal, notes):
+    """The fingerprint of a client (and of a seal folder) holds every name the folder
+    lists, as the bytes it has: such a name crashed `check` on its fingerprint. Run as
+    a person runs it (the name is printed as the terminal's encoding allows)."""
+    import subprocess
+    import sys
+
+    journal.add_client(make_client())
+    journal.add_session(make_session())
+    folder = os.fsencode(notes / "clients" / "mia-k" / "sessions")
+    with open(os.path.join(folder, b"\xff.toml"), "wb") as fh:
+        fh.write(b"x")
+    said = []
+    for _ in ("cold", "warm"):
+        done = subprocess.run(
+            [sys.executable, "-m", "otjournal", "check"], capture_output=True, timeout=120
+        )
+        said.append((done.returncode, done.stdout, done.stderr))
+    assert said[0] == said[1]
+    assert said[0][0] == 1 and b"not valid TOML" in said[0][1], said
+    assert b"Traceback" not in said[0][2]

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-from array import array
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -17,6 +14,7 @@ from otjournal.disk import seals
 from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
+from otjournal.disk.scan import keys_digest
 from otjournal.errors import OtjournalError, Problem
 from otjournal.model.ids import is_slug
 
@@ -317,12 +315,7 @@ def _folder_mark(refs: list[tuple[str, FileRef]]) -> str | None:
     keys = [ref.key for _, ref in refs if ref.key is not None]
     if len(keys) < len(refs):
         return None
-    h = hashlib.sha256("\0".join(rel for rel, _ in refs).encode())
-    try:
-        h.update(array("q", chain.from_iterable(keys)).tobytes())
-    except OverflowError:  # a number past 2**63: the slower, general form
-        h.update(repr(keys).encode())
-    return h.hexdigest()
+    return keys_digest((rel for rel, _ in refs), keys)
 
 
 def _seal_problem(path: Path, severity: str, what: str) -> Problem:

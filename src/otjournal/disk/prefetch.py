@@ -24,7 +24,6 @@ wrong hit. ``OTJOURNAL_NO_PREFETCH=1`` turns it off.
 from __future__ import annotations
 
 # Only what Python has loaded already, or nearly: this runs before the command loads.
-import json
 import os
 import struct
 from array import array
@@ -91,6 +90,8 @@ class _Started:
 
     def receive(self) -> object:
         """The next message's JSON part."""
+        import json  # here, not at start-up: most commands never prefetch
+
         return json.loads(self.frame())
 
     def frame(self) -> bytes:
@@ -263,6 +264,8 @@ class _Sender:
             pass  # not Linux, or a lower limit: only a smaller pipe
 
     def send(self, value: object) -> None:
+        import json
+
         self.frame(json.dumps(value).encode())
 
     def frame(self, data: bytes) -> None:
@@ -343,11 +346,12 @@ def _notes(count: int, text: bytes, numbers: bytes) -> list[Stated]:
 
 
 def _key(path: str) -> Key | None:
+    from otjournal.disk.cache import key_of  # in the child, which has the time
+
     try:
-        st = os.lstat(path)
+        return key_of(os.lstat(path))
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def _stated(folder: str) -> list[Stated] | None:
@@ -359,6 +363,8 @@ def _stated(folder: str) -> list[Stated] | None:
         return []  # as the scan takes it: no notes, nothing to say
     except OSError:
         return None
+    from otjournal.disk.cache import key_of
+
     found = []
     for e in entries:
         name = e.name
@@ -372,6 +378,6 @@ def _stated(folder: str) -> list[Stated] | None:
             return None
         if not S_ISREG(st.st_mode):
             return None
-        found.append((name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), st.st_mode))
+        found.append((name, key_of(st), st.st_mode))
     found.sort()
     return found

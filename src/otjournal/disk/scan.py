@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -90,18 +90,25 @@ class ClientFiles:
         """Changes whenever any file here changes (or one comes or goes); None when a file
         could not be stat'ed or was set aside, so nothing derived is remembered. Built in
         a few calls per client, not a few per file (every warm read makes one)."""
-        if self.problems or self.conflicts or any(f.key is None for f in self.files):
+        keys = [f.key for f in self.files if f.key is not None]
+        if self.problems or self.conflicts or len(keys) < len(self.files):
             return None
-        h = hashlib.sha256(repr(params).encode())
-        h.update("\0".join(f"{f.where}\0{f.kind}" for f in self.files).encode())
-        try:
-            h.update(array("Q", chain.from_iterable(f.key or () for f in self.files)).tobytes())
-        except OverflowError:  # a time before 1970: the slower, general form
-            h.update(repr([f.key for f in self.files]).encode())
-        return h.hexdigest()
+        return keys_digest((f"{f.where}\0{f.kind}" for f in self.files), keys, *params)
 
     def misses(self) -> int:
         return sum(f.meta is None and f.key is not None for f in self.files)
+
+
+def keys_digest(texts: Iterable[str], keys: list[Key], *params: object) -> str:
+    """A digest of names (and what goes with them) and their files' stat keys: made in a
+    few calls, not a few per file (every warm read makes them)."""
+    h = hashlib.sha256(repr(params).encode())
+    h.update("\0".join(texts).encode("utf-8", "surrogateescape"))  # any name a folder holds
+    try:
+        h.update(array("Q", chain.from_iterable(keys)).tobytes())
+    except OverflowError:  # a time before 1970: the slower, general form
+        h.update(repr(keys).encode())
+    return h.hexdigest()
 
 
 @dataclass
