@@ -26,6 +26,8 @@ the reader, and tomli-w, which tomlio.dumps falls back to):
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 import string
 import warnings
 from datetime import UTC, date, datetime, time, timedelta, timezone
@@ -635,12 +637,22 @@ def test_dumps_handles_lone_surrogates_without_crashing(value):
 
 # -- unknown keys --------------------------------------------------------------------
 
-KNOWN_KEYS = {"format_version", "kind"} | {
-    f.name
-    for name in model.__all__
-    if dataclasses.is_dataclass(cls := getattr(model, name))
-    for f in dataclasses.fields(cls)
-}
+
+def _model_field_names() -> set[str]:
+    """Every field name of every record class in the model package, exported or not: a
+    class such as ``Intake`` is not in ``model.__all__`` but its keys are still known."""
+    names = set()
+    for found in pkgutil.iter_modules(model.__path__):
+        module = importlib.import_module(f"{model.__name__}.{found.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and dataclasses.is_dataclass(value):
+                names.update(f.name for f in dataclasses.fields(value))
+    return names
+
+
+# An "unknown" key that is a known one (``consent`` inside ``intake``) is not the user's
+# own key: it is read as the model's field, so it must never be drawn.
+KNOWN_KEYS = {"format_version", "kind"} | _model_field_names()
 unknown_key = st.one_of(
     st.text(string.ascii_lowercase + "_-", min_size=1, max_size=8),
     text,
