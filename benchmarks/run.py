@@ -241,6 +241,7 @@ def main() -> int:
     # in ~/.cache and the 'no cache' rows would not start without one.
     work = Path(args.work).resolve() if args.work else Path(tempfile.mkdtemp(prefix="otj-bench-"))
     keep = args.keep or bool(args.work)
+    work.mkdir(parents=True, exist_ok=True)  # a --work folder that does not exist yet
     try:
         peer_bin = peers.install(work) if args.peers else None
         (work / "gitconfig").touch()

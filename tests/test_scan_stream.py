@@ -15,6 +15,7 @@ import pytest
 
 from otjournal.cli import app
 from otjournal.disk import tomlio
+from otjournal.disk.memo import Memo
 from otjournal.disk.permissions import Covered, permission_problems
 from otjournal.disk.scan import HOMEWORK, RECORD_KINDS, SESSIONS
 from otjournal.disk.store import Journal
@@ -163,11 +164,11 @@ def test_the_progress_bar_counts_clients(messy: Path, tmp_path: Path, monkeypatc
 
     j = Journal(messy, cache_folder=tmp_path / "c", progress=Bar())
     clients = len(j.client_handles())
-    j.per_client(lambda snap: len(snap.sessions), memo="count")
+    j.per_client(Memo("count", lambda snap: len(snap.sessions)))
     assert seen[0] == ("start", clients)
     assert seen.count("advance") == clients and seen[-1] == "stop"
     seen.clear()
-    j.per_client(lambda snap: len(snap.sessions), memo="count")
+    j.per_client(Memo("count", lambda snap: len(snap.sessions)))
     assert seen == []  # warm: nothing to parse, no bar
 
 

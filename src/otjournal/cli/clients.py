@@ -21,9 +21,7 @@ from otjournal.cli.common import (
 from otjournal.errors import UsageError
 
 if TYPE_CHECKING:
-    from otjournal.disk.loading import Snapshot
     from otjournal.model import PlanPeriod
-    from otjournal.views.goals import ClientRow
 
 client_app = typer.Typer(
     cls=BoundaryGroup, no_args_is_help=True, help="Add, list and show clients."
@@ -162,23 +160,14 @@ def client_list(
     json: JsonOpt = False,
 ) -> None:
     """List clients in care with their active goals, sessions and when last seen."""
+    from otjournal.cli import memos
     from otjournal.cli.common import today
     from otjournal.cli.problems import note_problems
-    from otjournal.views.goals import client_row, clients_grid
-
-    day = today()
-
-    def row_of(snap: Snapshot) -> ClientRow | None:  # one client's (None: no client.toml)
-        client = next(iter(snap.clients.values()), None)
-        if client is None:
-            return None
-        return client_row(client.record, [s.record for s in snap.sessions], day)
+    from otjournal.views.goals import clients_grid
 
     # One client at a time, each row remembered until one of the client's files changes.
-    each, report = journal(dir).per_client(
-        row_of, memo="client-list", dump=_plain_row, load=_row_from_plain, params=(day,),
-        homework=False,
-    )  # fmt: skip
+    j = journal(dir)
+    each, report = j.per_client(memos.client_list(today()), also=lambda: memos.companions(j))
     note_problems(report)
     clients = sum(row is not None for row in each)
     rows = [r for r in each if r is not None and (all_clients or r.discharged is None)]
@@ -212,13 +201,3 @@ def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) ->
         print_json("client-show", {**data, "episode": episode_facts(sessions).to_json()})
         return
     print_wrapped(client_page(client, sessions, today()))
-
-
-def _plain_row(row: ClientRow | None) -> object:
-    return None if row is None else row.to_plain()
-
-
-def _row_from_plain(plain: object) -> ClientRow | None:
-    from otjournal.views.goals import ClientRow
-
-    return None if plain is None else ClientRow.from_plain(plain)

@@ -14,7 +14,7 @@ from otjournal.cli.common import DirOpt, JsonOpt, journal, print_json, read_conf
 if TYPE_CHECKING:
     from otjournal.disk.loading import Conflict, Snapshot
     from otjournal.disk.store import Journal
-    from otjournal.numbers.due import Caseload, ClientFacts, ConflictFact, DraftFact, Settings
+    from otjournal.numbers.due import Caseload, ConflictFact, DraftFact, Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -58,21 +58,10 @@ def caseload(j: Journal, day: date) -> tuple[Caseload, Snapshot]:
     same); the report logs, drafts and conflicts are looked at every time."""
     from dataclasses import replace
 
+    from otjournal.cli import memos
     from otjournal.numbers import due
 
-    def facts(snap: Snapshot) -> ClientFacts | None:
-        if not snap.clients:
-            return None  # client.toml could not be read: note_problems says so
-        [loaded] = snap.clients.values()
-        return due.client_facts(loaded.record, [s.record for s in snap.sessions])
-
-    found, report = j.per_client(
-        facts,
-        memo="due-facts-1",
-        dump=lambda f: f.to_plain() if f else None,
-        load=_facts_or_none,
-        homework=False,
-    )
+    found, report = j.per_client(memos.due_facts(), also=lambda: memos.companions(j))
     after = day + timedelta(days=1)  # a report filed today counts
     clients = [
         replace(f, last_report_end=j.last_report_end(f.handle, after)) if f.active and f.plan else f
@@ -81,12 +70,6 @@ def caseload(j: Journal, day: date) -> tuple[Caseload, Snapshot]:
     ]
     conflicts = [_conflict(c, j) for c in report.conflicts]
     return due.caseload(clients, drafts(), conflicts, settings(), day), report
-
-
-def _facts_or_none(plain: object) -> ClientFacts | None:
-    from otjournal.numbers.due import ClientFacts
-
-    return None if plain is None else ClientFacts.from_plain(plain)
 
 
 def drafts() -> list[DraftFact]:

@@ -68,7 +68,9 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
 
 def _list_all(j: Journal, json: bool) -> None:
     """Every client's current homework, read one client at a time."""
+    from otjournal.cli import memos
     from otjournal.cli.problems import note_problems
+    from otjournal.disk.memo import Memo
     from otjournal.numbers.homework import current_assignments, current_json
     from otjournal.views.homework import current_table
 
@@ -85,7 +87,9 @@ def _list_all(j: Journal, json: bool) -> None:
         return c.handle, c.display_name, found
 
     # Not remembered in the cache: a client's current homework is quick to find.
-    found, report = j.per_client(current, memo="homework-list", params=(day,))
+    found, report = j.per_client(
+        Memo("homework-list", current, params=(day,)), also=lambda: memos.companions(j)
+    )
     note_problems(report)
     rows = [r for r in found if r is not None and r[2]]
     if json:

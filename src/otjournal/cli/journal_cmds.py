@@ -193,13 +193,8 @@ def _printout(
 def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
-    from otjournal.disk.checks import (
-        FINDINGS_VERSION,
-        SealCheck,
-        client_checks,
-        findings_from_plain,
-        findings_to_plain,
-    )
+    from otjournal.cli import memos
+    from otjournal.disk.checks import SealCheck
     from otjournal.disk.permissions import Covered
     from otjournal.disk.scan import HOMEWORK, SESSIONS
 
@@ -219,12 +214,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     try:  # the seal index is closed whatever stops the read (a device with no key…)
         # One client at a time; an unchanged client's findings are remembered in the cache.
         found, report = j.per_client(
-            lambda snap: client_checks(j, snap, day, *retention),
-            memo="check",
-            dump=findings_to_plain,
-            load=findings_from_plain,
-            params=(day, retention, FINDINGS_VERSION),
-            each=each,
+            memos.check(j, day, retention), each=each, also=lambda: memos.companions(j)
         )
         problems = report.problems + [p for f in found for p in f.problems]
         problems += j.permission_problems(covered)

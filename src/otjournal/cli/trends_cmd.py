@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -118,28 +118,10 @@ def trends_cmd(
 def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> None:
     """One line per client, read one client at a time; a client whose files are unchanged
     since the last run is not read again (the line is remembered in the cache)."""
+    from otjournal.cli import memos
     from otjournal.cli.problems import note_problems
-    from otjournal.numbers.session import overview_row_from_plain, overview_row_to_plain
 
-    def row(snap: Snapshot) -> dict[str, Any] | None:
-        # Imported here: a client whose line is remembered needs no record class.
-        from otjournal.numbers.amended import as_amended
-        from otjournal.numbers.session import overview_row
-
-        if not snap.clients:
-            return None  # client.toml could not be read: note_problems says so
-        [loaded] = snap.clients.values()
-        notes = [as_amended(s.record) for s in snap.sessions]  # as they read now
-        return overview_row(loaded.record, notes, start, end)
-
-    found, report = j.per_client(
-        row,
-        memo="trends-overview-4",  # 3: cancelled and did-not-attend not counted; 4: as amended
-        dump=overview_row_to_plain,
-        load=overview_row_from_plain,
-        params=(start, end),
-        homework=False,
-    )
+    found, report = j.per_client(memos.overview(start, end), also=lambda: memos.companions(j))
     note_problems(report)
     rows = [r for r in found if r is not None]
     if json:

@@ -165,6 +165,7 @@ class RecordCache:
         self._folders: dict[str, tuple[bytes, str]] = {}
         self._memos: dict[tuple[str, str], tuple[str, str | bytes]] = {}
         self._memo_rows: dict[str, dict[Any, tuple[Any, Any]]] = {}
+        self._memo_marks: dict[str, dict[Any, Any]] = {}
         self._gone: list[str] = []
         self._gone_clients: list[str] = []
         if not self._folder_ok(create=False):
@@ -342,6 +343,15 @@ class RecordCache:
             return json.loads(data)
         except (ValueError, RecursionError):
             return None
+
+    def has_memo(self, name: str, client: str, fingerprint: str) -> bool:
+        """Whether a result is remembered under this fingerprint (its data not read):
+        every client's fingerprint of ``name`` in one query."""
+        marks = self._memo_marks.get(name)
+        if marks is None:
+            rows = self._query("SELECT client, fingerprint FROM memos WHERE name = ?", (name,))
+            marks = self._memo_marks[name] = dict(rows)
+        return marks.get(client) == fingerprint
 
     def _unsealed(self, data: object) -> str | None:
         """A memo's text: as stored, or decrypted (encrypted journal); None if neither."""

@@ -45,6 +45,7 @@ from otjournal.disk.scan import set_aside as set_aside
 from otjournal.errors import OtjournalError, Problem
 
 if TYPE_CHECKING:
+    from otjournal.disk.memo import Companions
     from otjournal.disk.pool import Learned
     from otjournal.model import Client, HomeworkEntry, Session
 
@@ -181,7 +182,19 @@ class Reader:
         self._scans.append(each)
         return Scan(each, problems, len(listed))
 
+    def rescan(self, handle: str, kinds: Sequence[str]) -> ClientFiles | None:
+        """One client scanned again for other kinds, during a scan (no progress bar);
+        None if the client is gone. Its folders' indexes are written with the scan's
+        next ones (``Scanner.write_back``), once what is read of them is known."""
+        each = self._scanner.each([handle], kinds, None)
+        found = next(each, None)
+        each.close()  # before its own write-back: the files are not read yet
+        return found
+
     # -- results remembered per client (cache.py) -------------------------------------
+    def has_memo(self, name: str, handle: str, fingerprint: str) -> bool:
+        return self.cache is not None and self.cache.has_memo(name, handle, fingerprint)
+
     def memo(self, name: str, handle: str, fingerprint: str | None) -> object:
         if self.cache is None or fingerprint is None:
             return None
@@ -231,9 +244,9 @@ class Reader:
         client's homework parsed too, for the next command that reads it."""
         if self.cache is None:
             return
-        for found in self.scan([handle], kinds).clients:
-            if found.misses():
-                self.index(found, Snapshot(self.root))
+        found = self.rescan(handle, kinds)
+        if found is not None and found.misses():
+            self.index(found, Snapshot(self.root))
 
     def record(self, ref: FileRef) -> Record | None:
         """The record of a file ``index`` found readable."""
@@ -278,21 +291,29 @@ class Reader:
     def learn_files(self, handle: str, kinds: Sequence[str]) -> None:
         """In a worker: parse one client's files of these kinds, keeping only what the
         parent is to cache (``warm``'s work, done where the parsing is)."""
-        for found in self.scan([handle], kinds).clients:
-            for ref in found.files:
-                self._read_ref(ref, handle, None)
+        found = self.rescan(handle, kinds)
+        for ref in found.files if found is not None else ():
+            self._read_ref(ref, handle, None)
 
-    def absorb(self, found: ClientFiles, learned: list[Learned], warm: Sequence[str]) -> None:
+    def absorb(
+        self,
+        found: ClientFiles,
+        learned: list[Learned],
+        warm: Sequence[str],
+        whole: Companions | None = None,
+    ) -> None:
         """In the parent: what a worker parsed of this client goes into the cache, as if
         read here (records, and each folder's index when the reader closes); a file
-        changed since the worker read it (another key) is left to be read next time."""
+        changed since the worker read it (another key) is left to be read next time.
+        ``whole``: the worker read the client's files of every kind, as scanned there."""
         if self.cache is None:
             return
         rows = {row[0]: row for row in learned}
         refs = list(found.files)
-        if warm:
-            for more in self.scan([found.handle], warm).clients:
-                refs += more.files
+        if whole is not None:
+            refs += whole.files.files
+        elif warm and (more := self.rescan(found.handle, warm)) is not None:
+            refs += more.files
         for ref in refs:
             row = rows.get(ref.where[self._inside :])
             if ref.meta is None and row is not None and row[1] == ref.key:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import signal
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from otjournal.disk.cache import Key, Meta
     from otjournal.disk.loading import Conflict, Reader, Snapshot
+    from otjournal.disk.memo import Companions, Memo
     from otjournal.disk.scan import ClientFiles
     from otjournal.errors import Problem
 
@@ -51,11 +52,22 @@ class Done(Generic[T]):
     problems: list[Problem]
     conflicts: list[Conflict]
     learned: list[Learned]
+    made: dict[str, object]  # the companions made (memo.py), dumped, by name
 
 
-# The job the workers run, set in the parent just before they are forked (a fork copies
-# it; nothing here is pickled). One job at a time: per_client is not re-entered.
-_JOB: tuple[Path, Callable[[Snapshot], Any], bool, tuple[str, ...]] | None = None
+@dataclass
+class _Job:
+    """What the workers run, set in the parent just before they are forked (a fork copies
+    it; nothing here is pickled). One job at a time: per_client is not re-entered."""
+
+    root: Path
+    compute: Callable[[Snapshot], Any]
+    learn: bool  # send back what was parsed, for the parent's cache
+    warm: tuple[str, ...]  # kinds the command does not read, parsed for the next one
+    others: Sequence[Memo[Any]]  # the companions a client may be asked for (memo.py)
+
+
+_JOB: _Job | None = None
 
 
 def workers_wanted() -> int:
@@ -79,21 +91,23 @@ def _quiet() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _work(found: ClientFiles) -> Done[Any]:
-    """In a worker: one client's records read from its files, the job's result on them,
-    and every table parsed (for the parent to cache). Also parses the client's files of
-    the kinds the command does not read (``warm``), so the next command need not."""
+def _work(found: ClientFiles, also: Companions | None) -> Done[Any]:
+    """In a worker: one client's records read from its files, the job's result on them
+    (and the companions asked for), and every table parsed (for the parent to cache).
+    Also parses the client's files of the kinds the command does not read (``warm``),
+    so the next command need not."""
     from otjournal.disk.loading import Reader
+    from otjournal.disk.memo import read_client
 
-    assert _JOB is not None  # set before the fork
-    root, compute, learn, warm = _JOB
-    reader = Reader(root)  # no cache here: the parent writes what was learned
-    reader.learned = [] if learn else None
-    snap = reader.snapshot(found)
-    result = compute(snap)
-    if learn and warm:
-        reader.learn_files(found.handle, warm)
-    return Done(result, snap.problems, snap.conflicts, reader.learned or [])
+    job = _JOB
+    assert job is not None  # set before the fork
+    reader = Reader(job.root)  # no cache here: the parent writes what was learned
+    reader.learned = [] if job.learn else None
+    homework = not job.warm
+    result, snap, made = read_client(reader, found, job.compute, homework, also, job.others)
+    if job.learn and job.warm and also is None:
+        reader.learn_files(found.handle, job.warm)
+    return Done(result, snap.problems, snap.conflicts, reader.learned or [], made)
 
 
 class Farm(Generic[T]):
@@ -103,16 +117,21 @@ class Farm(Generic[T]):
     conflicts) in the order submitted."""
 
     def __init__(
-        self, reader: Reader, compute: Callable[[Snapshot], T], warm: tuple[str, ...]
+        self,
+        reader: Reader,
+        compute: Callable[[Snapshot], T],
+        warm: tuple[str, ...],
+        others: Sequence[Memo[Any]] = (),
     ) -> None:
         self.reader = reader
         self.compute = compute
         self.warm = warm
+        self.others = others
         self.workers = 0  # asked once a client has files to parse (workers_wanted)
         self.waiting = 0  # files to parse, counted until the workers start
         self.pool: Pool | None = None
         self.pids: set[int | None] = set()
-        self.flight: deque[tuple[ClientFiles, str | None, AsyncResult[Done[T]] | Done[T]]] = deque()
+        self.flight: deque[_Flight[T]] = deque()
 
     def __enter__(self) -> Farm[T]:
         return self
@@ -125,7 +144,9 @@ class Farm(Generic[T]):
             self.pool = None
             _JOB = None
 
-    def submit(self, found: ClientFiles, fingerprint: str | None) -> None:
+    def submit(
+        self, found: ClientFiles, fingerprint: str | None, also: Companions | None = None
+    ) -> None:
         misses = found.misses()
         if misses and not self.workers:
             self.workers = workers_wanted()
@@ -133,16 +154,19 @@ class Farm(Generic[T]):
             self.waiting += misses
             if self.waiting >= START_FROM:
                 self._start()
+        job: AsyncResult[Done[T]] | Done[T]
         if self.pool is not None and misses:
-            self.flight.append((found, fingerprint, self.pool.apply_async(_work, (found,))))
+            job = self.pool.apply_async(_work, (found, also))
         else:
-            self.flight.append((found, fingerprint, self._here(found)))
+            job = self._here(found, also)
+        self.flight.append(_Flight(found, fingerprint, also, job))
 
     def _start(self) -> None:
         global _JOB
         import multiprocessing
 
-        _JOB = (self.reader.root, self.compute, self.reader.cache is not None, self.warm)
+        learn = self.reader.cache is not None
+        _JOB = _Job(self.reader.root, self.compute, learn, self.warm, self.others)
         self.pool = multiprocessing.get_context("fork").Pool(self.workers, _quiet)
         self.pids = {p.pid for p in multiprocessing.active_children()}
 
@@ -161,29 +185,48 @@ class Farm(Generic[T]):
                         hint="run the command again, or with OTJOURNAL_WORKERS=1",
                     ) from None
 
-    def _here(self, found: ClientFiles) -> Done[T]:
+    def _here(self, found: ClientFiles, also: Companions | None) -> Done[T]:
         """A client read in this process, through the cache (as before the workers)."""
+        from otjournal.disk.memo import read_client
+
         parsing = found.misses()  # before the read, which sets what it parses
-        snap = self.reader.snapshot(found)
-        result = self.compute(snap)
-        if self.warm and parsing:
+        homework = not self.warm
+        result, snap, made = read_client(
+            self.reader, found, self.compute, homework, also, self.others
+        )
+        if self.warm and parsing and also is None:
             self.reader.warm(found.handle, self.warm)
-        return Done(result, snap.problems, snap.conflicts, [])
+        return Done(result, snap.problems, snap.conflicts, [], made)
 
     def full(self) -> bool:
         return len(self.flight) >= AHEAD * max(1, self.workers)
 
     def take(self, everything: bool = False) -> list[tuple[ClientFiles, str | None, Done[T]]]:
         """The clients finished at the front (all of them with ``everything``; else only
-        while more than a few are in flight, oldest first)."""
+        while more than a few are in flight, oldest first). The companions made are
+        remembered here."""
         out = []
-        while self.flight and (everything or self.full() or not _pending(self.flight[0][2])):
-            found, fingerprint, job = self.flight.popleft()
+        while self.flight and (everything or self.full() or not _pending(self.flight[0].job)):
+            flight = self.flight.popleft()
+            job, found, also = flight.job, flight.found, flight.also
             done = job if isinstance(job, Done) else self._result(job)
             if done.learned:
-                self.reader.absorb(found, done.learned, self.warm)
-            out.append((found, fingerprint, done))
+                self.reader.absorb(found, done.learned, self.warm, also)
+            if also is not None:
+                for name, value in done.made.items():
+                    self.reader.remember(name, found.handle, also.wanted[name], [value])
+            out.append((found, flight.fingerprint, done))
         return out
+
+
+@dataclass
+class _Flight(Generic[T]):
+    """A client handed out: its files, its own fingerprint, the companions asked for."""
+
+    found: ClientFiles
+    fingerprint: str | None
+    also: Companions | None
+    job: AsyncResult[Done[T]] | Done[T]
 
 
 def _pending(job: object) -> bool:

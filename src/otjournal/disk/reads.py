@@ -6,12 +6,12 @@ these methods from :class:`Reads`."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from otjournal.disk.keys import bare
 from otjournal.disk.loading import (
@@ -31,6 +31,7 @@ from otjournal.model.ids import handle_problem
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import ClientFiles
+    from otjournal.disk.memo import Memo
     from otjournal.disk.pool import Done
     from otjournal.model import Session
 
@@ -166,61 +167,65 @@ class Reads:
 
     def per_client(
         self,
-        compute: Callable[[Snapshot], T],
+        memo: Memo[T],
         *,
-        memo: str,
-        dump: Callable[[T], object] | None = None,
-        load: Callable[[object], T] | None = None,
-        params: tuple[object, ...] = (),
-        homework: bool = True,
         each: Callable[[ClientFiles], None] | None = None,
+        also: Callable[[], Sequence[Memo[Any]]] | None = None,
     ) -> tuple[list[T], Snapshot]:
-        """``compute`` on each client's records, one client at a time (memory stays that of
-        the largest client), and what could not be read. A result is remembered in the
-        cache under ``memo`` with a fingerprint of every file of that client and ``params``;
-        while none of them changes, the client's files are not read again. Results are
-        only remembered for clients whose every file could be read, so a problem is
-        reported on every run until it is fixed. The cache holds plain data only:
-        ``dump`` makes it of a result, ``load`` checks it and rebuilds the result
-        (ValueError, TypeError or KeyError for anything else: then the client is read).
-        Without them nothing is remembered: each client is read every time. Without
-        ``homework``, a client whose sessions had to be parsed has its homework parsed
-        into the cache as well (``Reader.warm``): a first run of any whole-journal
-        command leaves the next one, of another kind, nothing to parse. ``each`` is shown
-        every client's files as scanned (a check of its own that needs no second scan)."""
+        """``memo.compute`` on each client's records, one client at a time (memory stays
+        that of the largest client), and what could not be read. A result is remembered
+        in the cache (``Memo``) with a fingerprint of every file of that client; while
+        none of them changes, the client's files are not read again. Results are only
+        remembered for clients whose every file could be read, so a problem is reported
+        on every run until it is fixed. A client whose files must be parsed has the
+        other commands' results made as well where missing (``also``: memo.py), and
+        without ``memo.homework`` its homework parsed into the cache all the same
+        (``Reader.warm``): a first run of any whole-journal command leaves the next one,
+        of another kind, nothing to parse. ``each`` is shown every client's files as
+        scanned (a check of its own that needs no second scan)."""
         from otjournal.disk.cache import cache_key
+        from otjournal.disk.memo import companions
 
         report = Snapshot(self.root)
         results: list[T] = []
         under = tuple(cache_key().values())
+        name, load = memo.name, memo.load
+        others: Sequence[Memo[Any]] | None = None  # made once a client must be parsed
         from otjournal.disk.pool import Farm
 
         def finish(taken: list[tuple[ClientFiles, str | None, Done[T]]]) -> None:
             for found, fingerprint, done in taken:
                 clean = not done.problems and not done.conflicts
-                if dump and fingerprint and clean:
-                    r.remember(memo, found.handle, fingerprint, [dump(done.result)])
+                if memo.dump and fingerprint and clean:
+                    r.remember(name, found.handle, fingerprint, [memo.dump(done.result)])
                 report.problems += done.problems
                 report.conflicts += done.conflicts
                 results[slots.pop(found.handle)] = done.result
 
         slots: dict[str, int] = {}  # where a client read in a worker goes in the results
-        with self.reader() as r, Farm(r, compute, () if homework else ("homework",)) as farm:
-            scan = r.scan(None, RECORD_KINDS if homework else ("session",))
+        warm = () if memo.homework else ("homework",)
+        with self.reader() as r, Farm(r, memo.compute, warm) as farm:
+            scan = r.scan(None, memo.kinds())
             report.problems += scan.problems
             for found in scan.clients:
                 if each is not None:
                     each(found)
-                fingerprint = found.fingerprint(memo, *under, *params)
+                fingerprint = found.fingerprint(name, *under, *memo.params)
                 remembered = (
-                    _checked(r.memo(memo, found.handle, fingerprint), load) if load else None
+                    _checked(r.memo(name, found.handle, fingerprint), load) if load else None
                 )
                 if remembered:
                     results.append(remembered[0])
                     continue
                 slots[found.handle] = len(results)
                 results.append(cast("T", None))  # filled in order as clients finish
-                farm.submit(found, fingerprint)
+                extra = None
+                if also is not None and r.cache is not None and found.misses():
+                    if others is None:  # before any worker is forked: they run these too
+                        others = farm.others = also()
+                    if fingerprint:
+                        extra = companions(r, found, memo, others, under)
+                farm.submit(found, fingerprint, extra)
                 finish(farm.take())
             finish(farm.take(everything=True))
         return results, report

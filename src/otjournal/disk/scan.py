@@ -205,13 +205,21 @@ class Scanner:
                 progress.stop()
 
     def write_back(self) -> None:
-        """The indexes of folders whose files came, went or changed, as now known."""
+        """The indexes of folders whose files came, went or changed, as now known. A
+        folder scanned twice (``Reader.rescan``) is written once, with what either scan's
+        files are known to hold."""
         if self.cache is not None:
+            folders: dict[str, tuple[Index, set[str], Index]] = {}
             for folder, refs, known in self._stale:
-                now = {f.where.rsplit("/", 1)[1]: (f.key, f.meta) for f in refs if f.meta and f.key}
-                # A file still there but not read yet (a worker has it, pool.py) keeps
-                # its row: the row's key says whether it is still the file's.
-                there = {f.where.rsplit("/", 1)[1] for f in refs}
+                now, there, _ = folders.setdefault(folder, ({}, set(), known))
+                for f in refs:
+                    name = f.where.rsplit("/", 1)[1]
+                    if f.meta and f.key:
+                        now[name] = (f.key, f.meta)
+                    # A file still there but not read yet (a worker has it, pool.py)
+                    # keeps its row: the row's key says whether it is still the file's.
+                    there.add(name)
+            for folder, (now, there, known) in folders.items():
                 gone = [f"{folder}/{name}" for name in known if name not in there]
                 self.cache.put_index(folder, now, gone)
         self._stale = []
