@@ -25,10 +25,10 @@ COPY = "2026-03-02_1000_abcde.sync-conflict-20260302-101500-ABCDEFG.toml"
 def odd_journal(notes: Path, locked: bool) -> None:
     """Clients whose folders hold a hidden note, a symlink, a folder named like a note,
     a sync tool's copy, a note others may read, encrypted files in a plaintext journal
-    (or plaintext ones in an encrypted journal), a records folder that is a file, and
-    a client with no client.toml; and plain ones."""
+    (or plaintext ones in an encrypted journal), a records folder that is a file, a
+    folder in a records folder, and a client with no client.toml; and plain ones."""
     journal = Journal(notes)
-    for handle in ("mia-k", "tom-b", "ada-c", "zed-d", "eve-h", "ian-s", "kim-f"):
+    for handle in ("mia-k", "tom-b", "ada-c", "zed-d", "eve-h", "ian-s", "kim-f", "lou-g"):
         journal.add_client(make_client(handle))
         journal.add_session(make_session(client=handle))
     ending = ".toml.age" if locked else ".toml"
@@ -39,6 +39,8 @@ def odd_journal(notes: Path, locked: bool) -> None:
     (notes / CLIENTS / "eve-h" / "sessions" / f".hidden{ending}").write_text("x")
     (notes / CLIENTS / "ian-s" / "sessions" / f"link{ending}").symlink_to(next(plain.iterdir()))
     (notes / CLIENTS / "kim-f" / "sessions" / f"folder{ending}").mkdir()
+    (notes / CLIENTS / "lou-g" / "sessions" / "old").mkdir()  # 'check' must look inside
+    (notes / CLIENTS / "lou-g" / "sessions" / "old" / f"kept{ending}").write_text("x")
     # These are prefetched, and the scan sets them aside or says so as it would.
     odd = notes / CLIENTS / "mia-k" / "sessions"
     (odd / COPY).write_text("x")
@@ -64,6 +66,7 @@ def as_found(found: ClientFiles) -> tuple[object, ...]:
         [(str(p.path), p.message, p.severity, p.hint) for p in found.problems],
         [(c.path, c.original, c.tool) for c in found.conflicts],
         sorted(found.wide),
+        sorted(found.listed),
     )
 
 
@@ -102,11 +105,12 @@ def test_a_scan_given_a_prefetch_finds_what_it_finds_alone(
         given = Scanner(notes, None, locked).client(handle, kinds, part)
         assert as_found(given) == as_found(alone), handle
     # The odd folders were left to the scan; the others came from the prefetch.
-    for handle in ("eve-h", "ian-s", "kim-f"):
+    odd = ("eve-h", "ian-s", "kim-f", "lou-g")
+    for handle in odd:
         assert prefetched(notes, handle).records.get("session") is None, handle
     assert len(prefetched(notes, "mia-k").records["session"]) == 6
     assert prefetched(notes, "ada-c").records.get("homework") == []  # as a missing one
-    assert taken == 2 * len(handles(notes)) - 3
+    assert taken == 2 * len(handles(notes)) - len(odd)
 
 
 # -- the commands, as a person runs them ------------------------------------------

@@ -243,6 +243,11 @@ def test_the_walk_after_a_scan_finds_what_the_walk_alone_finds(messy: Path, many
         os.symlink(messy / "clients" / "noah-t", sessions / "to-a-folder.toml")
         homework = next(iter(sorted((messy / "clients" / "noah-t" / "homework").glob("*.toml"))))
         os.chmod(homework, 0o664)
+        # A folder not named like a note, in a records folder the scan lists: the walk
+        # must still go into it (the scan does not read it).
+        (homework.parent / "old").mkdir(mode=0o700)
+        (homework.parent / "old" / "kept.toml").write_text("")
+        os.chmod(homework.parent / "old" / "kept.toml", 0o640)
     alone = permission_problems(messy)
     after_scan = permission_problems(messy, covered_by_a_scan(messy))
     key = lambda p: (str(p.path), p.message)  # noqa: E731
@@ -250,6 +255,30 @@ def test_the_walk_after_a_scan_finds_what_the_walk_alone_finds(messy: Path, many
     expected = reference_walk(messy)
     if many:
         assert len(alone) == 1 and alone[0].message.startswith(f"{len(expected)} files")
-        assert len(expected) == 7  # the 3, the hidden file, the folder, its file, the entry
+        # the 3, the hidden file, the folder, its file, the entry, the file in "old"
+        assert len(expected) == 8
     else:
         assert len(alone) == len(expected) == 3
+
+
+def test_the_walk_does_not_list_again_a_records_folder_the_scan_listed(
+    messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a records folder holding a folder is listed by the walk after a scan."""
+    homework = messy / "clients" / "noah-t" / "homework"
+    (homework / "old").mkdir(mode=0o700)
+    covered = covered_by_a_scan(messy)
+    listed: list[str] = []
+    real = os.scandir
+
+    def scandir(path):  # type: ignore[no-untyped-def]
+        listed.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    permission_problems(messy, covered)
+    records = [p for p in listed if p.endswith(("/sessions", "/homework"))]
+    assert records == [str(homework)]
+    listed.clear()
+    permission_problems(messy)
+    assert len([p for p in listed if p.endswith(("/sessions", "/homework"))]) > 2

@@ -26,10 +26,12 @@ class Covered:
     folders: tuple[str, ...]  # the record folders' names in a client folder
     handles: set[str] = field(default_factory=set)
     wide: list[tuple[str, int]] = field(default_factory=list)
+    listed: set[str] = field(default_factory=set)  # of those, the ones holding no folder
 
     def add(self, found: ClientFiles) -> None:
         self.handles.add(found.handle)
         self.wide += found.wide
+        self.listed.update(found.listed)
 
     def holds(self, folder: str) -> bool:
         clients = f"{self.root}/{CLIENTS}/"  # as the scan spells its folders
@@ -85,18 +87,16 @@ def _open_in(folder: str, wide: list[tuple[Path, bool, int]], covered: Covered |
     ``os.scandir`` per folder: its entries carry their types, and only files that may be
     notes are stat'ed (and not those a scan ``covered``)."""
     scanned = covered is not None and covered.holds(folder)
+    if scanned and covered is not None and folder in covered.listed:
+        _open_folder(folder, wide)  # its files were seen by the scan; it holds no folder
+        return
     try:
         listing = os.scandir(folder)
     except OSError:
         return  # as os.walk: a folder that cannot be listed is passed over
     below = []
     with listing:
-        try:
-            mode = os.lstat(folder).st_mode & 0o777
-            if mode & 0o077:
-                wide.append((Path(folder), True, mode))
-        except OSError:
-            pass
+        _open_folder(folder, wide)
         for e in listing:
             try:
                 is_dir = e.is_dir()
@@ -117,6 +117,15 @@ def _open_in(folder: str, wide: list[tuple[Path, bool, int]], covered: Covered |
     for e in below:
         if not e.is_symlink():
             _open_in(e.path, wide, covered)
+
+
+def _open_folder(folder: str, wide: list[tuple[Path, bool, int]]) -> None:
+    try:
+        mode = os.lstat(folder).st_mode & 0o777
+    except OSError:
+        return
+    if mode & 0o077:
+        wide.append((Path(folder), True, mode))
 
 
 def make_private(root: Path) -> int:

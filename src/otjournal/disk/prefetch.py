@@ -355,7 +355,8 @@ def _key(path: str) -> Key | None:
 
 
 def _stated(folder: str) -> list[Stated] | None:
-    """A records folder's notes, by name; None when the scan must read it itself."""
+    """A records folder's notes, by name; None when the scan must read it itself (a
+    hidden note, a symlink, a folder or anything but a regular file in it)."""
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
@@ -369,6 +370,11 @@ def _stated(folder: str) -> list[Stated] | None:
     for e in entries:
         name = e.name
         if not name.endswith((".toml", ".age")):
+            try:
+                if e.is_dir(follow_symlinks=False):
+                    return None  # the scan says which folders the walk need not list
+            except OSError:
+                return None
             continue
         if name.startswith("."):
             return None

@@ -85,6 +85,8 @@ class ClientFiles:
     # Files in the record folders that others can read (mode & 0o077), with their mode:
     # the scan stats them anyway, so 'check' need not again (permissions.Covered).
     wide: list[tuple[str, int]] = field(default_factory=list)
+    # Record folders listed whole that hold no folder: 'check' need not list them again.
+    listed: list[str] = field(default_factory=list)
 
     def fingerprint(self, *params: object) -> str | None:
         """Changes whenever any file here changes (or one comes or goes); None when a file
@@ -362,6 +364,8 @@ class Scanner:
                     _note_open(found, path, mode)
                 files.append(FileRef(kind, path, key, hit[1] if hit and hit[0] == key else None))
             self._note_folder(folder, found, start, known)
+            if stated:  # a prefetched folder holds no folder (an empty one may be a file)
+                found.listed.append(absolute)
             return
         try:
             with os.scandir(absolute) as listing:
@@ -372,6 +376,8 @@ class Scanner:
             found.problems.append(Problem(Path(absolute), f"cannot read folder: {exc.strerror}"))
             return
         entries.sort(key=_NAME)
+        if entries and not _any_folder(entries):
+            found.listed.append(absolute)
         for e in entries:  # the hot loop of every read: kept lean
             name = e.name
             if not name.endswith((".toml", ".age")):
@@ -465,6 +471,14 @@ def _note_mode(e: os.DirEntry[str], found: ClientFiles) -> None:
     except OSError:
         return
     _note_open(found, e.path, st.st_mode)
+
+
+def _any_folder(entries: list[os.DirEntry[str]]) -> bool:
+    """Whether a listing holds a folder (not a symlink to one), or may."""
+    try:
+        return any(e.is_dir(follow_symlinks=False) for e in entries)
+    except OSError:
+        return True
 
 
 def _note_open(found: ClientFiles, path: str, mode: int) -> None:
