@@ -97,7 +97,7 @@ def test_a_first_run_leaves_every_other_commands_result(
 
 
 def test_a_warm_run_makes_no_companion(
-    runner, clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    runner, clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reads: list[str]
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     asked: list[int] = []
@@ -113,9 +113,12 @@ def test_a_warm_run_makes_no_companion(
     # are made again too, so the next check reads nothing.
     note = sorted((clean / "clients" / "mia-k" / "sessions").glob("*.toml"))[-1]
     note.write_text(note.read_text().replace("duration_min = ", "duration_min = 1"))
-    os.utime(note, ns=(1, 1))
+    reads.clear()
     run(runner, ["trends"])
-    assert asked == [1]
+    assert asked == [1] and reads == ["mia-k"]
+    reads.clear()
+    assert run(runner, ["check"])[0] == 0
+    assert reads == []
 
 
 def test_a_client_with_trouble_in_its_homework_keeps_it_out_of_trends(

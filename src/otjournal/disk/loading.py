@@ -311,7 +311,8 @@ class Reader:
         rows = {row[0]: row for row in learned}
         refs = list(found.files)
         if whole is not None:
-            refs += whole.files.files
+            if whole.files is not found:  # else the same files
+                refs += whole.files.files
         elif warm and (more := self.rescan(found.handle, warm)) is not None:
             refs += more.files
         for ref in refs:

@@ -117,16 +117,14 @@ class Farm(Generic[T]):
     conflicts) in the order submitted."""
 
     def __init__(
-        self,
-        reader: Reader,
-        compute: Callable[[Snapshot], T],
-        warm: tuple[str, ...],
-        others: Sequence[Memo[Any]] = (),
+        self, reader: Reader, compute: Callable[[Snapshot], T], warm: tuple[str, ...]
     ) -> None:
         self.reader = reader
         self.compute = compute
         self.warm = warm
-        self.others = others
+        # The companions a client may be asked for (memo.py): set by per_client before
+        # the first client is submitted with any, so before the workers are forked.
+        self.others: Sequence[Memo[Any]] = ()
         self.workers = 0  # asked once a client has files to parse (workers_wanted)
         self.waiting = 0  # files to parse, counted until the workers start
         self.pool: Pool | None = None
