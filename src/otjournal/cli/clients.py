@@ -167,7 +167,7 @@ def client_list(
 
     # One client at a time, each row remembered until one of the client's files changes.
     j = journal(dir)
-    each, report = j.per_client(memos.client_list(today()), also=lambda: memos.companions(j))
+    each, report = memos.per_client(j, memos.client_list(today()))
     note_problems(report)
     clients = sum(row is not None for row in each)
     rows = [r for r in each if r is not None and (all_clients or r.discharged is None)]

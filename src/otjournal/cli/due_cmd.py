@@ -61,7 +61,7 @@ def caseload(j: Journal, day: date) -> tuple[Caseload, Snapshot]:
     from otjournal.cli import memos
     from otjournal.numbers import due
 
-    found, report = j.per_client(memos.due_facts(), also=lambda: memos.companions(j))
+    found, report = memos.per_client(j, memos.due_facts())
     after = day + timedelta(days=1)  # a report filed today counts
     clients = [
         replace(f, last_report_end=j.last_report_end(f.handle, after)) if f.active and f.plan else f

@@ -87,9 +87,7 @@ def _list_all(j: Journal, json: bool) -> None:
         return c.handle, c.display_name, found
 
     # Not remembered in the cache: a client's current homework is quick to find.
-    found, report = j.per_client(
-        Memo("homework-list", current, params=(day,)), also=lambda: memos.companions(j)
-    )
+    found, report = memos.per_client(j, Memo("homework-list", current, params=(day,)))
     note_problems(report)
     rows = [r for r in found if r is not None and r[2]]
     if json:

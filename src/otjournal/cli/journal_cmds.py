@@ -213,9 +213,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
 
     try:  # the seal index is closed whatever stops the read (a device with no key…)
         # One client at a time; an unchanged client's findings are remembered in the cache.
-        found, report = j.per_client(
-            memos.check(j, day, retention), each=each, also=lambda: memos.companions(j)
-        )
+        found, report = memos.per_client(j, memos.check(j, day, retention), each)
         problems = report.problems + [p for f in found for p in f.problems]
         problems += j.permission_problems(covered)
     finally:

@@ -8,16 +8,28 @@ only when a client is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from otjournal.disk.memo import Memo
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import Snapshot
+    from otjournal.disk.scan import ClientFiles
     from otjournal.disk.store import Journal
     from otjournal.numbers.due import ClientFacts
     from otjournal.views.goals import ClientRow
+
+T = TypeVar("T")
+
+
+def per_client(
+    j: Journal, memo: Memo[T], each: Callable[[ClientFiles], None] | None = None
+) -> tuple[list[T], Snapshot]:
+    """``Journal.per_client`` for a whole-journal command: a client whose files it must
+    parse has the other commands' results made as well (``companions``)."""
+    return j.per_client(memo, each=each, also=lambda: companions(j))
 
 
 def check(j: Journal, day: date, retention: tuple[int, int]) -> Memo[Any]:

@@ -121,7 +121,7 @@ def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> 
     from otjournal.cli import memos
     from otjournal.cli.problems import note_problems
 
-    found, report = j.per_client(memos.overview(start, end), also=lambda: memos.companions(j))
+    found, report = memos.per_client(j, memos.overview(start, end))
     note_problems(report)
     rows = [r for r in found if r is not None]
     if json:

@@ -96,12 +96,13 @@ def read_client(
     so it reports exactly what it would have (a problem in homework is not trends')."""
     if also is not None:
         whole = reader.snapshot(also.files)
+        clean = not whole.problems and not whole.conflicts
+        made = _made(whole, also, others) if clean else {}
         if also.files is found:  # the command reads every kind itself: nothing to redo
-            made = {} if whole.problems or whole.conflicts else _made(whole, also, others)
             return compute(whole), whole, made
-        if not whole.problems and not whole.conflicts:
+        if clean:
             mine = whole if homework else without_homework(whole)
-            return compute(mine), mine, _made(whole, also, others)
+            return compute(mine), mine, made
     snap = reader.snapshot(found)
     return compute(snap), snap, {}
 

@@ -86,10 +86,10 @@ def _open_in(folder: str, wide: list[tuple[Path, bool, int]], covered: Covered |
     order ``os.walk`` gives (a symlink counts by its own mode and is not followed). One
     ``os.scandir`` per folder: its entries carry their types, and only files that may be
     notes are stat'ed (and not those a scan ``covered``)."""
-    scanned = covered is not None and covered.holds(folder)
-    if scanned and covered is not None and folder in covered.listed:
+    if covered is not None and folder in covered.listed:
         _open_folder(folder, wide)  # its files were seen by the scan; it holds no folder
         return
+    scanned = covered is not None and covered.holds(folder)
     try:
         listing = os.scandir(folder)
     except OSError:
