@@ -67,6 +67,7 @@ def as_found(found: ClientFiles) -> tuple[object, ...]:
         [(c.path, c.original, c.tool) for c in found.conflicts],
         sorted(found.wide),
         sorted(found.listed),
+        found.parts,  # so the two make the same fingerprints
     )
 
 
@@ -79,8 +80,8 @@ def prefetched(root: Path, handle: str) -> prefetch.Prefetched:
         stated = prefetch._stated(f"{folder}/{FOLDERS[kind]}")
         frames = None if stated is None else prefetch._frames(stated)
         if stated is not None and frames is not None:
-            records[kind] = prefetch._notes(len(stated), *frames)
-            assert records[kind] == stated
+            records[kind] = prefetch.Frames(len(stated), *frames)
+            assert records[kind].notes() == stated
     keys = [prefetch._key(f"{folder}/{name}") for name in (CLIENT_AGE, CLIENT_FILE)]
     age, toml = json.loads(json.dumps(keys))
     return prefetch.Prefetched(
@@ -108,8 +109,8 @@ def test_a_scan_given_a_prefetch_finds_what_it_finds_alone(
     odd = ("eve-h", "ian-s", "kim-f", "lou-g")
     for handle in odd:
         assert prefetched(notes, handle).records.get("session") is None, handle
-    assert len(prefetched(notes, "mia-k").records["session"]) == 6
-    assert prefetched(notes, "ada-c").records.get("homework") == []  # as a missing one
+    assert prefetched(notes, "mia-k").records["session"].count == 6
+    assert prefetched(notes, "ada-c").records["homework"].count == 0  # as a missing one
     assert taken == 2 * len(handles(notes)) - len(odd)
 
 
@@ -268,3 +269,47 @@ def test_check_json_counts_agree(demo_notes: Path, monkeypatch, tmp_path: Path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     found = json.loads(run(["check", "--json"])[1])
     assert found["sessions"] > 100 and found["clients"] == len(handles(demo_notes))
+
+
+def test_each_child_stats_its_part_and_a_part_missing_leaves_the_rest_to_the_scan(
+    notes: Path, monkeypatch
+):
+    odd_journal(notes, locked=False)
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    monkeypatch.setattr(prefetch, "_cores", lambda: 2)
+    everyone = handles(notes)
+    prefetch.start(["check"])
+    ahead = prefetch.claim(str(notes), everyone, prefetch.BOTH)
+    assert ahead is not None
+    assert all(ahead.take(h) is not None for h in everyone)  # from both children, in order
+    ahead.close()
+
+    walk = prefetch._walk
+
+    def second_dies(option, kinds, out, part, parts):  # type: ignore[no-untyped-def]
+        if part == 1:
+            os._exit(0)  # before its header
+        walk(option, kinds, out, part, parts)
+
+    monkeypatch.setattr(prefetch, "_walk", second_dies)
+    prefetch.start(["check"])
+    ahead = prefetch.claim(str(notes), everyone, prefetch.BOTH)
+    assert ahead is not None
+    taken = [ahead.take(h) is not None for h in everyone]
+    folders = sorted(p.name for p in (notes / CLIENTS).iterdir())  # misnamed ones too
+    first = set(folders[: len(folders) // 2])
+    assert taken == [h in first for h in everyone]
+    assert 0 < sum(taken) < len(everyone)
+
+
+def test_one_core_starts_one_child(notes: Path, monkeypatch):
+    odd_journal(notes, locked=False)
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    monkeypatch.setattr(prefetch, "_cores", lambda: 1)
+    prefetch.start(["list"])
+    started = prefetch._started
+    assert started is not None and len(started.children) == 1
+    ahead = prefetch.claim(str(notes), handles(notes), ("session",))
+    assert ahead is not None
+    assert all(ahead.take(h) is not None for h in handles(notes))
+    ahead.close()

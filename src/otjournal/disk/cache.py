@@ -35,8 +35,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from otjournal.disk import plain
+from otjournal.disk.layout import FOLDERS, RECORD_KINDS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from otjournal.disk.keys import Lock
 
 # Bump when what is stored changes (5: plain data, no pickle, an older cache is deleted
@@ -64,7 +67,7 @@ SCHEMA = (
 # without a Python call per record.
 Meta = tuple[int, str, int]
 Index = dict[str, tuple[Key, Meta]]  # one folder's files by name: key and facts
-_LAST_DAY = date.max.toordinal()
+LAST_DAY = date.max.toordinal()
 
 
 def cache_key(locked: bool = False) -> dict[str, str]:
@@ -126,7 +129,7 @@ def load_index(numbers: Any, text: Any) -> Index:
         unsigned.byteswap()
         signed.byteswap()
     day = signed[3 * n :]
-    if n and (min(day) < 0 or max(day) > _LAST_DAY):
+    if n and (min(day) < 0 or max(day) > LAST_DAY):
         raise ValueError("not a folder index")
     keys = zip(unsigned[:n], signed[:n], signed[n : 2 * n], unsigned[n:], strict=True)
     facts = zip(signed[2 * n : 3 * n], parts[n:], day, strict=True)
@@ -160,7 +163,7 @@ class RecordCache:
         self._memory: sqlite3.Connection | None = None
         self.usable = True
         self._indexes: dict[str, tuple[bytes, str]] = {}
-        self.preloaded: set[str] = set()  # the clients whose indexes are held
+        self.preloaded: set[str] = set()  # the folders whose indexes are held, as "handle/sessions"
         self._records: dict[str, tuple[Key, str, str]] = {}
         self._folders: dict[str, tuple[bytes, str]] = {}
         self._memos: dict[tuple[str, str], tuple[str, str | bytes]] = {}
@@ -265,17 +268,30 @@ class RecordCache:
         return self.db
 
     # -- reading -----------------------------------------------------------------
-    def preload(self, *clients: str) -> None:
-        """Fetch the folder indexes of these clients in one query, in place of those
-        fetched before (a scan holds a few clients' at a time, never every one)."""
-        folders = [f"clients/{c}{sub}" for c in clients for sub in ("", "/sessions", "/homework")]
+    def preload(self, *clients: str, kinds: Sequence[str] = RECORD_KINDS) -> None:
+        """Fetch the folder indexes of these clients (their own folder and the records
+        folders of ``kinds``) in one query. A batch replaces those fetched before (a scan
+        holds a few clients' at a time, never every one); one client's are added to them
+        (a client scanned again for other kinds, ``Reader.rescan``, within a batch)."""
+        subs = ("", *(f"/{FOLDERS[kind]}" for kind in kinds))
+        folders = [f"clients/{c}{sub}" for c in clients for sub in subs]
         rows = self._query(
             "SELECT folder, numbers, text FROM folders WHERE folder IN "
             f"({', '.join('?' * len(folders))})",
             tuple(folders),
         )
-        self._indexes = {folder: (numbers, text) for folder, numbers, text in rows}
-        self.preloaded = set(clients)
+        fetched = {folder: (numbers, text) for folder, numbers, text in rows}
+        held = {f"{c}{sub}" for c in clients for sub in subs}
+        if len(clients) == 1:
+            self._indexes.update(fetched)
+            self.preloaded |= held
+        else:
+            self._indexes, self.preloaded = fetched, held
+
+    def row(self, folder: str) -> tuple[bytes, str] | None:
+        """A folder's index as stored (after ``preload``), not taken apart: the columns
+        ``dump_index`` wrote, or None."""
+        return self._indexes.get(folder)
 
     def index(self, folder: str) -> Index:
         """What was known of the files in one folder (after ``preload``): name → key, facts."""

@@ -14,7 +14,6 @@ from otjournal.disk import seals
 from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
-from otjournal.disk.scan import keys_digest
 from otjournal.errors import OtjournalError, Problem
 from otjournal.model.ids import is_slug
 
@@ -274,18 +273,23 @@ class SealCheck:
         self.cut = len(str(j.root)) + 1
 
     def client(self, files: ClientFiles) -> None:
-        folders: dict[str, list[tuple[str, FileRef]]] = {}
-        for ref in files.files:
-            if ref.kind == "session":
-                # A seal names the note's plaintext form: encrypting it keeps its seal.
-                rel = ref.where[self.cut :].replace(os.sep, "/").removesuffix(".age")
-                folders.setdefault(rel[: rel.rfind("/") + 1], []).append((rel, ref))
-        for prefix, refs in folders.items():
-            mark = _folder_mark(refs)
+        for kind, folder, part in files.parts:
+            if kind != "session":
+                continue
+            prefix = folder[self.cut :].replace(os.sep, "/") + "/"
+            # A folder's part (folderparts.py) digests its notes' names and stat keys.
+            mark = part.hex() if part is not None else None
             held = self.index.folder_mark(prefix)
             if held is not None and held[0] == mark:  # unchanged, and so are its seals
                 self.unsealed += held[1]
                 continue
+            inside = folder + "/"
+            # A seal names the note's plaintext form: encrypting it keeps its seal.
+            refs = [
+                (ref.where[self.cut :].replace(os.sep, "/").removesuffix(".age"), ref)
+                for ref in files.files
+                if ref.kind == "session" and ref.where.startswith(inside)
+            ]
             latest = self.index.rows(prefix)
             verified = self.index.verified(prefix)
             still: dict[str, str] = {}
@@ -307,15 +311,6 @@ class SealCheck:
     def finish(self) -> tuple[list[Problem], int]:
         self.index.close()
         return self.problems, self.unsealed
-
-
-def _folder_mark(refs: list[tuple[str, FileRef]]) -> str | None:
-    """A digest of a folder's session files (names and stat keys); None when one could
-    not be stat'ed."""
-    keys = [ref.key for _, ref in refs if ref.key is not None]
-    if len(keys) < len(refs):
-        return None
-    return keys_digest((rel for rel, _ in refs), keys)
 
 
 def _seal_problem(path: Path, severity: str, what: str) -> Problem:

@@ -1,24 +1,26 @@
-"""A whole-journal scan's listing and stats, made ahead by a second process while the
-command starts up: the other core does the system calls (issue 19).
+"""A whole-journal scan's listing and stats, made ahead by other processes while the
+command starts up: the system calls are made on both cores (issue 19).
 
 A command that reads every client (``check``, ``search``, ``list``, ``export``, ``due``,
 the trends overview, ``client list``) spends its first tenth of a second loading code,
 and its scan makes one stat per note (38,000 at 10,000 sessions). ``start``, called
-first by ``cli.main``, forks a child that lists the clients folder and stats each
-client's notes, and streams what it found through a pipe, one client at a time (plain
+first by ``cli.main``, forks two children (one on a single core), each listing the
+clients folder and stat'ing the notes of its part of the clients (the first half, the
+second), and streaming what it found through its own pipe, one client at a time (plain
 data: JSON, and each folder's names and numbers as text and arrays, as the cache keeps
-its folder indexes). The scan (scan.py) takes each client's part from the pipe as it
-comes to that client, in place of listing and stat'ing it. The child never waits for
-the parent: what the pipe cannot take yet it holds, as those bytes (about 70 a note).
+its folder indexes), then None. The scan (scan.py) takes each client's part from the
+pipes in order as it comes to that client, in place of listing and stat'ing it. A
+child never waits for the parent: what its pipe cannot take yet it holds, as those
+bytes (about 70 a note).
 
-The child sends only what the scan would find itself, and only where that is plain: a
+A child sends only what the scan would find itself, and only where that is plain: a
 records folder holding a hidden note, a symlink, anything but a regular file, or a
 file that could not be stat'ed is sent as "not prefetched", and the scan reads that
 folder itself. The scan takes the prefetch only if it reads exactly the clients the
-child listed, of kinds the child stat'ed, in the same notes folder; otherwise, or if
-the child fails in any way, it reads as before. What the child found is as of the
-start of the command: a note changed since is a cache miss on a later run, never a
-wrong hit. ``OTJOURNAL_NO_PREFETCH=1`` turns it off.
+children listed, of kinds they stat'ed, in the same notes folder; otherwise, or if a
+child fails in any way, it reads as before (from that child's part on). What the
+children found is as of the start of the command: a note changed since is a cache
+miss on a later run, never a wrong hit. ``OTJOURNAL_NO_PREFETCH=1`` turns it off.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
 _VALUED = ("--dir", "--since", "--until")  # trends' options that take a value
 _HEADER = struct.Struct("<I")
 PIPE_SIZE = 1 << 20  # Linux's largest for anyone; the child holds the rest itself
+# Children stat'ing the notes, each a part of the clients, where two cores or more can
+# run them: the stats are most of a warm read, and the command's own process waits on
+# them once it has loaded (benchmarks/RESULTS.md, session 14).
+CHILDREN = 2
 
 Key = tuple[int, int, int, int]
 # A note as the child found it: name, stat key, mode.
@@ -59,6 +65,21 @@ Stated = tuple[str, Key, int]
 # Then one per client: handle, the two client-file keys, the listing, and for each kind
 # the number of notes (then sent as ``_frames`` makes them), or None: not prefetched.
 _Message = tuple[str, list[int] | None, list[int] | None, list[str] | None, list[int | None]]
+
+
+class Frames:
+    """A records folder's notes as the child sent them (``_frames``), kept as bytes: a
+    folder its cache index already describes is never taken apart (folders.py)."""
+
+    __slots__ = ("count", "numbers", "text")
+
+    def __init__(self, count: int, text: bytes, numbers: bytes) -> None:
+        if len(numbers) != 40 * count or (text.count(b"\0") + 1 if count else len(text)) != (count):
+            raise ValueError("not a prefetched folder")
+        self.count, self.text, self.numbers = count, text, numbers
+
+    def notes(self) -> list[Stated]:
+        return _notes(self.count, self.text, self.numbers)
 
 
 class Prefetched:
@@ -74,19 +95,24 @@ class Prefetched:
         age_key: Key | None,
         toml_key: Key | None,
         listing: list[str] | None,
-        records: dict[str, list[Stated]],
+        records: dict[str, Frames],
     ) -> None:
         self.age_key: Key | None = age_key
         self.toml_key: Key | None = toml_key
         self.listing: list[str] | None = listing
-        self.records: dict[str, list[Stated]] = records
+        self.records: dict[str, Frames] = records
 
 
 class _Started:
-    """A child at work: the kinds it stats and the pipe it writes."""
+    """Children at work: the kinds they stat and the pipes they write, one each, in the
+    order of the clients they walk (the first child the first part, and so on)."""
 
-    def __init__(self, kinds: tuple[str, ...], fd: int, pid: int) -> None:
-        self.kinds, self.fd, self.pid = kinds, fd, pid
+    def __init__(self, kinds: tuple[str, ...], children: list[tuple[int, int]]) -> None:
+        self.kinds = kinds
+        self.children = children  # (pipe, pid) each
+        self.fd = children[0][0]  # the pipe read now
+        self.header: object = None  # the first child's: every child must send the same
+        self._held, self._at = b"", 0  # read from the pipe, not yet taken
 
     def receive(self) -> object:
         """The next message's JSON part."""
@@ -98,31 +124,43 @@ class _Started:
         (size,) = _HEADER.unpack(self._exactly(_HEADER.size))
         return self._exactly(size)
 
-    def notes(self, count: int) -> list[Stated]:
+    def notes(self, count: int) -> Frames:
         """A records folder's notes, sent as ``_frames`` makes them."""
-        return _notes(count, self.frame(), self.frame())
+        return Frames(count, self.frame(), self.frame())
+
+    def next_child(self) -> None:
+        """On to the next child's pipe, once the one before has sent its part whole;
+        ValueError if there is none, or it found another folder."""
+        fds = [fd for fd, _ in self.children]
+        at = fds.index(self.fd) + 1
+        if at == len(fds) or self._at != len(self._held):
+            raise ValueError("not sent")
+        self.fd, self._held, self._at = fds[at], b"", 0
+        if self.receive() != self.header:
+            raise ValueError("another folder")
 
     def _exactly(self, n: int) -> bytes:
-        parts, left = [], n
-        while left:
-            part = os.read(self.fd, min(left, PIPE_SIZE))
+        """The next ``n`` bytes. The pipe is read in large pieces (whatever it holds), not
+        a frame at a time: a few system calls for many clients."""
+        while len(self._held) - self._at < n:
+            part = os.read(self.fd, max(n, 1 << 16))
             if not part:
                 raise EOFError("the prefetch ended early")
-            parts.append(part)
-            left -= len(part)
-        return b"".join(parts)
+            self._held, self._at = self._held[self._at :] + part, 0
+        at = self._at
+        self._at = at + n
+        return self._held[at : at + n]
 
     def close(self) -> None:
-        """The pipe closed (a child still writing then stops) and the child reaped if
+        """The pipes closed (a child still writing then stops) and each child reaped if
         it has ended; one still ending is reaped with the command's own end."""
-        if self.fd < 0:
-            return
-        os.close(self.fd)
-        self.fd = -1
-        try:
-            os.waitpid(self.pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
+        children, self.children = self.children, []
+        for fd, pid in children:
+            os.close(fd)
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
 
 
 class Ahead:
@@ -137,7 +175,10 @@ class Ahead:
             return None
         try:
             while True:  # past folders the scan does not read (not a valid handle)
-                got: _Message = started.receive()  # type: ignore[assignment]
+                got: _Message | None = started.receive()  # type: ignore[assignment]
+                if got is None:  # this child's part is over: on to the next's
+                    started.next_child()
+                    continue
                 name, age_key, toml_key, listing, counts = got
                 records = {
                     kind: started.notes(count)
@@ -169,7 +210,9 @@ _started: _Started | None = None
 
 
 def start(args: Sequence[str]) -> None:
-    """Start a prefetch if ``args`` name a command that scans every client first."""
+    """Start a prefetch if ``args`` name a command that scans every client: ``CHILDREN``
+    processes, each stat'ing its part of the clients (the stats are most of the work,
+    and the command itself is loading, then reading what the first part sent)."""
     global _started
     if os.environ.get(ENV_OFF, "").strip() not in ("", "0") or not hasattr(os, "fork"):
         return
@@ -177,24 +220,39 @@ def start(args: Sequence[str]) -> None:
     if wanted is None:
         return
     option, kinds = wanted
-    read, write = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read)
-        os.close(write)
-        return
-    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+    children: list[tuple[int, int]] = []
+    parts = CHILDREN if _cores() > 1 else 1
+    for part in range(parts):
+        read, write = os.pipe()
         try:
-            import signal
-
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: gone, no traceback
+            pid = os.fork()
+        except OSError:
             os.close(read)
-            _walk(option, kinds, _Sender(write))
-        finally:
-            os._exit(0)
-    os.close(write)
-    _started = _Started(kinds, read, pid)
+            os.close(write)
+            break
+        if pid == 0:  # a child: never returns, never runs the parent's exit handlers
+            try:
+                import signal
+
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: gone, no traceback
+                for fd in (read, *(fd for fd, _ in children)):
+                    os.close(fd)
+                _walk(option, kinds, _Sender(write), part, parts)
+            finally:
+                os._exit(0)
+        os.close(write)
+        children.append((read, pid))
+    if len(children) == parts:
+        _started = _Started(kinds, children)
+    elif children:
+        _Started(kinds, children).close()  # a part missing: the scan reads alone
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def claim(root: str, chosen: list[str], kinds: Sequence[str]) -> Ahead | None:
@@ -209,6 +267,7 @@ def claim(root: str, chosen: list[str], kinds: Sequence[str]) -> Ahead | None:
     try:
         if set(kinds) <= set(started.kinds):
             header: list[str | list[str]] = started.receive()  # type: ignore[assignment]
+            started.header = header
             where, folders = header
             readable = [name for name in folders if not handle_problem(name)]
             if where == root and readable == chosen:
@@ -289,7 +348,9 @@ class _Sender:
         self.flush()
 
 
-def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender) -> None:
+def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender, part: int, parts: int) -> None:
+    """Send the folder's header, then each client of part ``part`` (of ``parts``, in
+    order), then None: this part is whole."""
     from otjournal.paths import notes_dir
 
     root = str(notes_dir(option, os.environ))
@@ -299,7 +360,8 @@ def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender) -> None:
     except OSError:
         folders = []  # the scan says what is wrong
     out.send([root, folders])
-    for handle in folders:
+    n = len(folders)
+    for handle in folders[n * part // parts : n * (part + 1) // parts]:
         folder = f"{root}/{CLIENTS}/{handle}"
         try:
             names: list[str] | None = os.listdir(folder)
@@ -316,6 +378,7 @@ def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender) -> None:
             if pair is not None:
                 out.frame(pair[0])
                 out.frame(pair[1])
+    out.send(None)
     out.finish()
 
 

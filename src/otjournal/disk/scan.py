@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-from array import array
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from stat import S_ISDIR
 from typing import TYPE_CHECKING, Protocol
 
-from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of
+from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of, load_index
+from otjournal.disk.folderparts import as_indexed, part, part_of_frames
 from otjournal.disk.layout import CLIENT_AGE as CLIENT_AGE
 from otjournal.disk.layout import CLIENT_FILE as CLIENT_FILE
 from otjournal.disk.layout import CLIENTS as CLIENTS
@@ -33,7 +32,7 @@ from otjournal.model.ids import handle_problem
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import Record
-    from otjournal.disk.prefetch import Prefetched, Stated
+    from otjournal.disk.prefetch import Frames, Prefetched
 
 PRELOAD = 50  # clients whose folder indexes are fetched in one query (and held at once)
 PROGRESS_FROM = 1000  # files to parse (estimated) before a progress bar is worth showing
@@ -79,7 +78,9 @@ class ClientFiles:
     """One client folder as a scan found it (client.toml first, records by name)."""
 
     handle: str
-    files: list[FileRef]
+    # The files the scan made a FileRef for: client.toml, and every records folder but
+    # those ``deferred`` (``files`` is all of them).
+    refs: list[FileRef]
     problems: list[Problem] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     # Files in the record folders that others can read (mode & 0o077), with their mode:
@@ -87,30 +88,56 @@ class ClientFiles:
     wide: list[tuple[str, int]] = field(default_factory=list)
     # Record folders listed whole that hold no folder: 'check' need not list them again.
     listed: list[str] = field(default_factory=list)
+    # Each records folder holding notes, in scan order: its kind, path and part of the
+    # fingerprint (folderparts.py; None when a note could not be stat'ed).
+    parts: list[tuple[str, str, bytes | None]] = field(default_factory=list)
+    # Folders exactly as their cache index says (folderparts.as_indexed), each with where
+    # its FileRefs go in ``refs``: made only when ``files`` is asked for.
+    deferred: list[tuple[int, Unchanged]] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[FileRef]:
+        """Every file found, in scan order (the deferred folders' FileRefs made now)."""
+        if self.deferred:
+            for at, folder in reversed(self.deferred):  # each place is before the next's
+                self.refs[at:at] = folder.refs()
+            self.deferred = []
+        return self.refs
 
     def fingerprint(self, *params: object) -> str | None:
         """Changes whenever any file here changes (or one comes or goes); None when a file
-        could not be stat'ed or was set aside, so nothing derived is remembered. Built in
-        a few calls per client, not a few per file (every warm read makes one)."""
-        keys = [f.key for f in self.files if f.key is not None]
-        if self.problems or self.conflicts or len(keys) < len(self.files):
+        could not be stat'ed or was set aside, so nothing derived is remembered. Made of
+        the folders' parts: no file is looked at here (every warm read makes one)."""
+        own = self.refs[0]  # client.toml, or client.toml.age
+        if self.problems or self.conflicts or own.key is None:
             return None
-        return keys_digest((f"{f.where}\0{f.kind}" for f in self.files), keys, *params)
+        h = hashlib.sha256(repr((params, own.where, own.key)).encode(errors="surrogateescape"))
+        for _, _, piece in self.parts:
+            if piece is None:
+                return None
+            h.update(piece)
+        return h.hexdigest()
 
     def misses(self) -> int:
-        return sum(f.meta is None and f.key is not None for f in self.files)
+        """Files the cache does not know (a deferred folder's are all known)."""
+        return sum(f.meta is None and f.key is not None for f in self.refs)
 
 
-def keys_digest(texts: Iterable[str], keys: list[Key], *params: object) -> str:
-    """A digest of names (and what goes with them) and their files' stat keys: made in a
-    few calls, not a few per file (every warm read makes them)."""
-    h = hashlib.sha256(repr(params).encode())
-    h.update("\0".join(texts).encode("utf-8", "surrogateescape"))  # any name a folder holds
-    try:
-        h.update(array("Q", chain.from_iterable(keys)).tobytes())
-    except OverflowError:  # a time before 1970: the slower, general form
-        h.update(repr(keys).encode())
-    return h.hexdigest()
+class Unchanged:
+    """A records folder the prefetch child found exactly as its cache index says."""
+
+    __slots__ = ("folder", "frames", "kind", "row")
+
+    def __init__(self, kind: str, folder: str, frames: Frames, row: tuple[bytes, str]) -> None:
+        self.kind, self.folder, self.frames, self.row = kind, folder, frames, row
+
+    def refs(self) -> list[FileRef]:
+        known = load_index(*self.row)  # as_indexed checked that it loads
+        kind, folder = self.kind, self.folder
+        return [
+            FileRef(kind, f"{folder}/{name}", key, known[name][1])
+            for name, key, _ in self.frames.notes()
+        ]
 
 
 @dataclass
@@ -184,10 +211,12 @@ class Scanner:
 
         showing, misses = False, 0
         ahead = prefetch.claim(self._base, chosen, kinds)  # None unless one was started
+        subs = ("", *(f"/{FOLDERS[kind]}" for kind in kinds))
         try:
             for n, handle in enumerate(chosen, 1):
-                if self.cache is not None and handle not in self.cache.preloaded:
-                    self.cache.preload(*chosen[n - 1 : n - 1 + PRELOAD])
+                cache = self.cache
+                if cache is not None and any(handle + s not in cache.preloaded for s in subs):
+                    cache.preload(*chosen[n - 1 : n - 1 + PRELOAD], kinds=kinds)
                 found = self.client(handle, kinds, ahead.take(handle) if ahead else None)
                 if progress is not None and not showing:
                     misses += found.misses()
@@ -265,7 +294,7 @@ class Scanner:
         if self.locked and own == CLIENT_FILE and key is not None:
             found.problems.append(_not_encrypted(Path(folder, own)))
         hit = known.get(own)
-        found.files.append(
+        found.refs.append(
             FileRef("client", f"{folder}/{own}", key, hit[1] if hit and hit[0] == key else None)
         )
         self._note_folder(inside, found, 0, known)
@@ -337,22 +366,31 @@ class Scanner:
 
     def _note_folder(self, folder: str, found: ClientFiles, start: int, known: Index) -> None:
         """Remember a folder whose index must be written back (files came, went or changed)."""
-        refs = found.files[start:]
+        refs = found.refs[start:]
         hits = sum(f.meta is not None for f in refs)
         if self.cache is not None and (hits < len(refs) or hits < len(known)):
             self._stale.append((folder, refs, known))
 
     def _records(
-        self, found: ClientFiles, kind: str, folder: str, stated: list[Stated] | None = None
+        self, found: ClientFiles, kind: str, folder: str, stated: Frames | None = None
     ) -> None:
         """The notes of one records folder. ``stated``: the folder as a prefetch found it
         (each a regular file, none hidden; a folder holding anything else is not
-        prefetched), so it is neither listed nor stat'ed here."""
+        prefetched), so it is neither listed nor stat'ed here; when its cache index
+        describes it exactly, its FileRefs are not even made (``ClientFiles.deferred``)."""
         absolute = f"{self._base}/{folder}"
-        known = self._known(folder)
-        files, start = found.files, len(found.files)
         if stated is not None:
-            for name, key, mode in stated:
+            row = None if self.cache is None or self.locked else self.cache.row(folder)
+            if as_indexed(stated, row):
+                assert row is not None  # for mypy: as_indexed says so
+                found.deferred.append((len(found.refs), Unchanged(kind, absolute, stated, row)))
+                found.parts.append((kind, absolute, part_of_frames(kind, absolute, stated)))
+                found.listed.append(absolute)
+                return
+        known = self._known(folder)
+        files, start = found.refs, len(found.refs)
+        if stated is not None:
+            for name, key, mode in stated.notes():
                 path = f"{absolute}/{name}"
                 hit = known.get(name)
                 if (
@@ -364,7 +402,8 @@ class Scanner:
                     _note_open(found, path, mode)
                 files.append(FileRef(kind, path, key, hit[1] if hit and hit[0] == key else None))
             self._note_folder(folder, found, start, known)
-            if stated:  # a prefetched folder holds no folder (an empty one may be a file)
+            _add_part(found, kind, absolute, start)
+            if stated.count:  # a prefetched folder holds no folder (an empty one may be a file)
                 found.listed.append(absolute)
             return
         try:
@@ -408,6 +447,7 @@ class Scanner:
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             files.append(FileRef(kind, e.path, key, hit[1] if hit and hit[0] == key else None))
         self._note_folder(folder, found, start, known)
+        _add_part(found, kind, absolute, start)
 
     def _not_a_note(self, found: ClientFiles, absolute: str, name: str, path: str) -> bool:
         """A name new to the folder's index that is a sync tool's copy (set aside) or an
@@ -479,6 +519,19 @@ def _any_folder(entries: list[os.DirEntry[str]]) -> bool:
         return any(e.is_dir(follow_symlinks=False) for e in entries)
     except OSError:
         return True
+
+
+def _add_part(found: ClientFiles, kind: str, folder: str, start: int) -> None:
+    """The part (folderparts.py) of the notes of ``folder`` the scan made refs for."""
+    refs = found.refs[start:]
+    if refs:
+        keys = [f.key for f in refs]
+        if None in keys:
+            found.parts.append((kind, folder, None))
+        else:
+            skip = len(folder) + 1
+            names = [f.where[skip:] for f in refs]
+            found.parts.append((kind, folder, part(kind, folder, names, keys)))  # type: ignore[arg-type]
 
 
 def _note_open(found: ClientFiles, path: str, mode: int) -> None:

@@ -1,0 +1,244 @@
+"""Folder parts (disk/folderparts.py): a prefetched records folder its cache index
+describes exactly is not taken apart (its FileRefs are made only when asked for), and a
+client's fingerprint is the same however its folders were read. Each change a person or
+a sync tool can make to a folder makes the scan read it again, and find exactly what it
+finds on its own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from otjournal.disk import folderparts, prefetch
+from otjournal.disk.cache import RecordCache, dump_index
+from otjournal.disk.layout import CLIENTS, RECORD_KINDS
+from otjournal.disk.loading import Reader, Snapshot
+from otjournal.disk.scan import ClientFiles, Scanner, handles
+from otjournal.disk.store import Journal
+from tests.conftest import TZ, make_client, make_session
+from tests.test_prefetch import as_found, odd_journal, prefetched
+
+KINDS = [RECORD_KINDS, ("session",)]
+
+
+def indexed(notes: Path, cache: Path) -> None:
+    """Every folder's index written, as a first run leaves it."""
+    with Reader(notes, cache) as r:
+        for found in r.scan(None, RECORD_KINDS).clients:
+            r.index(found, Snapshot(notes))
+
+
+def both(notes: Path, cache: RecordCache, handle: str, kinds) -> tuple[ClientFiles, ClientFiles]:
+    """One client scanned alone, then given what the prefetch child sends of it."""
+    cache.preload(handle, kinds=kinds)
+    alone = Scanner(notes, cache).client(handle, kinds)
+    given = Scanner(notes, cache).client(handle, kinds, prefetched(notes, handle))
+    return alone, given
+
+
+def same(alone: ClientFiles, given: ClientFiles) -> None:
+    assert given.fingerprint("p") == alone.fingerprint("p")
+    assert as_found(given) == as_found(alone)  # FileRefs made now, for the deferred too
+    assert not given.deferred
+
+
+@pytest.fixture
+def plain(notes: Path) -> Path:
+    journal = Journal(notes)
+    for handle in ("ada-c", "mia-k"):
+        journal.add_client(make_client(handle))
+        for day in range(3, 7):
+            journal.add_session(
+                make_session(client=handle, start=datetime(2026, 3, day, 10, tzinfo=TZ))
+            )
+    for path in notes.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    return notes
+
+
+@pytest.mark.parametrize("kinds", KINDS)
+def test_an_indexed_folder_is_deferred_and_found_the_same(
+    notes: Path, tmp_path: Path, kinds: tuple[str, ...]
+):
+    odd_journal(notes, locked=False)
+    indexed(notes, tmp_path / "cache")
+    cache = RecordCache(tmp_path / "cache", notes)
+    deferred = set()
+    for handle in handles(notes):
+        alone, given = both(notes, cache, handle, kinds)
+        if given.deferred:
+            deferred.add(handle)
+            assert given.misses() == 0
+        same(alone, given)
+    # The plain clients' sessions; not mia-k's (a copy, a wide note, encrypted notes),
+    # nor tom-b's (notes that do not parse are read on every run, to say so), nor the
+    # folders the prefetch leaves to the scan.
+    assert deferred == {"ada-c", "zed-d"}
+
+
+CHANGES = {
+    "edited": lambda f: f.write_text(f.read_text() + "\n# edited\n"),
+    "touched": lambda f: os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 1000)),
+    "made readable by others": lambda f: f.chmod(0o644),
+    "removed": lambda f: f.unlink(),
+    "copied beside": lambda f: (f.parent / "2026-03-09_1000_newer.toml").write_bytes(
+        f.read_bytes()
+    ),
+    "a sync tool's copy": lambda f: (
+        f.parent / f"{f.stem}.sync-conflict-20260302-101500-ABCDEFG.toml"
+    ).write_bytes(f.read_bytes()),
+    "encrypted beside": lambda f: (f.parent / f"{f.name}.age").write_bytes(b"x"),
+    "renamed": lambda f: f.rename(f.parent / "2026-03-09_1000_other.toml"),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_any_change_to_a_folder_reads_it_again(plain: Path, tmp_path: Path, change: str):
+    indexed(plain, tmp_path / "cache")
+    cache = RecordCache(tmp_path / "cache", plain)
+    before = both(plain, cache, "mia-k", ("session",))[1]
+    assert before.deferred
+    note = sorted((plain / CLIENTS / "mia-k" / "sessions").iterdir())[1]
+    CHANGES[change](note)
+    alone, given = both(plain, cache, "mia-k", ("session",))
+    assert not given.deferred
+    same(alone, given)
+    assert given.fingerprint("p") != before.fingerprint("p")
+    other = both(plain, cache, "ada-c", ("session",))[1]
+    assert other.deferred  # the other client's folder did not change
+
+
+def test_a_damaged_index_row_is_only_a_miss(plain: Path, tmp_path: Path):
+    indexed(plain, tmp_path / "cache")
+    stated = prefetch._stated(str(plain / CLIENTS / "mia-k" / "sessions"))
+    assert stated
+    frames = prefetch.Frames(len(stated), *prefetch._frames(stated))  # type: ignore[misc]
+    cache = RecordCache(tmp_path / "cache", plain)
+    cache.preload("mia-k", kinds=("session",))
+    row = cache.row("clients/mia-k/sessions")
+    assert row is not None and folderparts.as_indexed(frames, row)
+    numbers, text = row
+    n = len(stated)
+    day = numbers[40 * n : 40 * n + 8]
+    for bad in (
+        None,
+        (numbers[:-8], text),  # one number short
+        (numbers, text.replace("2026", "2027", 1)),  # another name
+        (numbers, text + "\0x"),  # an id too many
+        (numbers[: 40 * n] + (10**7).to_bytes(8, "little") + numbers[40 * n + 8 :], text),
+        (numbers[:8] + bytes(8) + numbers[16:], text),  # another size
+        (text, text),  # not bytes
+    ):
+        assert not folderparts.as_indexed(frames, bad)  # type: ignore[arg-type]
+    assert day  # the day replaced above is a real one
+    assert not folderparts.as_indexed(prefetch.Frames(0, b"", b""), row)
+
+
+def test_a_part_is_the_same_from_the_childs_bytes_and_from_names_and_keys():
+    notes = [("a.toml", (1, -5, 7, 2**64 - 1), 0o100600), ("é\udcff.toml", (0, 1, 2, 3), 0o100644)]
+    frames = prefetch.Frames(2, *prefetch._frames(notes))  # type: ignore[misc]
+    names, keys = [n for n, _, _ in notes], [k for _, k, _ in notes]
+    made = folderparts.part("session", "/j/clients/a/sessions", names, keys)
+    assert folderparts.part_of_frames("session", "/j/clients/a/sessions", frames) == made
+    assert folderparts.part("homework", "/j/clients/a/sessions", names, keys) != made
+    assert folderparts.part("session", "/j/clients/b/sessions", names, keys) != made
+    assert folderparts.part("session", "/j/clients/a/sessions", names[:1], keys[:1]) != made
+    moved = [(1, -5, 7, 2**64 - 1), (0, 1, 3, 3)]
+    assert folderparts.part("session", "/j/clients/a/sessions", names, moved) != made
+
+
+def test_an_index_row_holds_the_bytes_a_part_compares(plain: Path, tmp_path: Path):
+    """as_indexed reads cache.dump_index's layout: sizes and inodes, then times."""
+    index = {"a.toml": ((5, 6, 7, 8), (9, "a", 739000))}
+    numbers, text = dump_index(index)  # type: ignore[misc]
+    frames = prefetch.Frames(1, *prefetch._frames([("a.toml", (5, 6, 7, 8), 0o100600)]))  # type: ignore[misc]
+    assert folderparts.as_indexed(frames, (numbers, text))
+
+
+RUN = "import sys; sys.argv = ['otj', *sys.argv[1:]]; from otjournal.cli import main; main()"
+
+
+def otj(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", RUN, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+
+
+def test_with_and_without_the_prefetch_the_same_results_are_remembered(
+    plain: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """A run with the prefetch (folders deferred) and one without make the same
+    fingerprints: neither makes the other's remembered results stale."""
+    monkeypatch.setenv("OTJOURNAL_DIR", str(plain))
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    for args in (["trends"], ["check"], ["search", "swing"]):
+        otj(*args)  # the first run: every folder indexed
+        first = otj(*args)
+        db = next(cache.rglob("records-*.sqlite"))
+
+        def remembered(db: Path = db) -> list[tuple[object, ...]]:
+            with sqlite3.connect(db) as c:
+                memos = c.execute("SELECT name, client, fingerprint FROM memos").fetchall()
+                tables = {t for (t,) in c.execute("SELECT name FROM sqlite_master")}
+                words = (
+                    c.execute("SELECT * FROM search_clients").fetchall()
+                    if "search_clients" in tables
+                    else []
+                )
+            return sorted(memos) + sorted(words)
+
+        kept = remembered()
+        off = otj(*args, OTJOURNAL_NO_PREFETCH="1")
+        assert (off.returncode, off.stdout, off.stderr) == (
+            first.returncode,
+            first.stdout,
+            first.stderr,
+        )
+        assert remembered() == kept, args
+    # the search's fingerprints (client, fingerprint) are among them
+    assert [row[0] for row in kept if len(row) == 2] == ["ada-c", "mia-k"]
+
+
+def test_a_client_read_in_workers_with_a_folder_deferred(tmp_path: Path, monkeypatch):
+    """Many clients' sessions edited after a warm run, their homework not: the sessions
+    are parsed in worker processes, each handed its client's deferred homework folder,
+    and every command says what it says with no prefetch (and no folder deferred)."""
+    notes = tmp_path / "notes"
+    made = otj("demo", "--dir", str(notes), "--end", "2026-11-30", "-q", "--sessions", "1000")
+    assert made.returncode == 0, made.stderr
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    monkeypatch.setenv("OTJOURNAL_WORKERS", "2")
+    on, off = tmp_path / "on", tmp_path / "off"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(on))
+    otj("check")  # the first runs: every folder indexed
+    otj("trends")
+
+    shutil.copytree(on, off)
+    edited = 0
+    for client in sorted((notes / CLIENTS).iterdir()):
+        if edited >= 450:  # pool.START_FROM (400): enough to start the workers
+            break
+        for session in (client / "sessions").iterdir():
+            session.write_text(session.read_text() + "\n")  # still the same note
+            edited += 1
+    for args in (["check"], ["trends"], ["export", "--format", "csv", "--table", "homework"]):
+        with_it = otj(*args, XDG_CACHE_HOME=str(on))
+        without = otj(*args, XDG_CACHE_HOME=str(off), OTJOURNAL_NO_PREFETCH="1")
+        assert (with_it.returncode, with_it.stdout, with_it.stderr) == (
+            without.returncode,
+            without.stdout,
+            without.stderr,
+        ), args
+        assert with_it.stdout
