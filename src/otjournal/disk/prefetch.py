@@ -1,26 +1,24 @@
-"""A whole-journal scan's listing and stats, made ahead by other processes while the
-command starts up: the system calls are made on both cores (issue 19).
+"""A whole-journal scan's listing and stats, made ahead by a second process while the
+command starts up: the other core does the system calls (issue 19).
 
 A command that reads every client (``check``, ``search``, ``list``, ``export``, ``due``,
 the trends overview, ``client list``) spends its first tenth of a second loading code,
 and its scan makes one stat per note (38,000 at 10,000 sessions). ``start``, called
-first by ``cli.main``, forks two children (one on a single core), each listing the
-clients folder and stat'ing the notes of its part of the clients (the first half, the
-second), and streaming what it found through its own pipe, one client at a time (plain
+first by ``cli.main``, forks a child that lists the clients folder and stats each
+client's notes, and streams what it found through a pipe, one client at a time (plain
 data: JSON, and each folder's names and numbers as text and arrays, as the cache keeps
-its folder indexes), then None. The scan (scan.py) takes each client's part from the
-pipes in order as it comes to that client, in place of listing and stat'ing it. A
-child never waits for the parent: what its pipe cannot take yet it holds, as those
-bytes (about 70 a note).
+its folder indexes). The scan (scan.py) takes each client's part from the pipe as it
+comes to that client, in place of listing and stat'ing it. The child never waits for
+the parent: what the pipe cannot take yet it holds, as those bytes (about 70 a note).
 
-A child sends only what the scan would find itself, and only where that is plain: a
+The child sends only what the scan would find itself, and only where that is plain: a
 records folder holding a hidden note, a symlink, anything but a regular file, or a
 file that could not be stat'ed is sent as "not prefetched", and the scan reads that
 folder itself. The scan takes the prefetch only if it reads exactly the clients the
-children listed, of kinds they stat'ed, in the same notes folder; otherwise, or if a
-child fails in any way, it reads as before (from that child's part on). What the
-children found is as of the start of the command: a note changed since is a cache
-miss on a later run, never a wrong hit. ``OTJOURNAL_NO_PREFETCH=1`` turns it off.
+child listed, of kinds the child stat'ed, in the same notes folder; otherwise, or if
+the child fails in any way, it reads as before. What the child found is as of the
+start of the command: a note changed since is a cache miss on a later run, never a
+wrong hit. ``OTJOURNAL_NO_PREFETCH=1`` turns it off.
 """
 
 from __future__ import annotations
@@ -53,10 +51,6 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
 _VALUED = ("--dir", "--since", "--until")  # trends' options that take a value
 _HEADER = struct.Struct("<I")
 PIPE_SIZE = 1 << 20  # Linux's largest for anyone; the child holds the rest itself
-# Children stat'ing the notes, each a part of the clients, where two cores or more can
-# run them: the stats are most of a warm read, and the command's own process waits on
-# them once it has loaded (benchmarks/RESULTS.md, session 14).
-CHILDREN = 2
 
 Key = tuple[int, int, int, int]
 # A note as the child found it: name, stat key, mode.
@@ -104,14 +98,10 @@ class Prefetched:
 
 
 class _Started:
-    """Children at work: the kinds they stat and the pipes they write, one each, in the
-    order of the clients they walk (the first child the first part, and so on)."""
+    """A child at work: the kinds it stats and the pipe it writes."""
 
-    def __init__(self, kinds: tuple[str, ...], children: list[tuple[int, int]]) -> None:
-        self.kinds = kinds
-        self.children = children  # (pipe, pid) each
-        self.fd = children[0][0]  # the pipe read now
-        self.header: object = None  # the first child's: every child must send the same
+    def __init__(self, kinds: tuple[str, ...], fd: int, pid: int) -> None:
+        self.kinds, self.fd, self.pid = kinds, fd, pid
         self._held, self._at = b"", 0  # read from the pipe, not yet taken
 
     def receive(self) -> object:
@@ -128,17 +118,6 @@ class _Started:
         """A records folder's notes, sent as ``_frames`` makes them."""
         return Frames(count, self.frame(), self.frame())
 
-    def next_child(self) -> None:
-        """On to the next child's pipe, once the one before has sent its part whole;
-        ValueError if there is none, or it found another folder."""
-        fds = [fd for fd, _ in self.children]
-        at = fds.index(self.fd) + 1
-        if at == len(fds) or self._at != len(self._held):
-            raise ValueError("not sent")
-        self.fd, self._held, self._at = fds[at], b"", 0
-        if self.receive() != self.header:
-            raise ValueError("another folder")
-
     def _exactly(self, n: int) -> bytes:
         """The next ``n`` bytes. The pipe is read in large pieces (whatever it holds), not
         a frame at a time: a few system calls for many clients."""
@@ -152,15 +131,16 @@ class _Started:
         return self._held[at : at + n]
 
     def close(self) -> None:
-        """The pipes closed (a child still writing then stops) and each child reaped if
+        """The pipe closed (a child still writing then stops) and the child reaped if
         it has ended; one still ending is reaped with the command's own end."""
-        children, self.children = self.children, []
-        for fd, pid in children:
-            os.close(fd)
-            try:
-                os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
+        if self.fd < 0:
+            return
+        os.close(self.fd)
+        self.fd = -1
+        try:
+            os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
 
 
 class Ahead:
@@ -175,10 +155,7 @@ class Ahead:
             return None
         try:
             while True:  # past folders the scan does not read (not a valid handle)
-                got: _Message | None = started.receive()  # type: ignore[assignment]
-                if got is None:  # this child's part is over: on to the next's
-                    started.next_child()
-                    continue
+                got: _Message = started.receive()  # type: ignore[assignment]
                 name, age_key, toml_key, listing, counts = got
                 records = {
                     kind: started.notes(count)
@@ -210,9 +187,7 @@ _started: _Started | None = None
 
 
 def start(args: Sequence[str]) -> None:
-    """Start a prefetch if ``args`` name a command that scans every client: ``CHILDREN``
-    processes, each stat'ing its part of the clients (the stats are most of the work,
-    and the command itself is loading, then reading what the first part sent)."""
+    """Start a prefetch if ``args`` name a command that scans every client first."""
     global _started
     if os.environ.get(ENV_OFF, "").strip() not in ("", "0") or not hasattr(os, "fork"):
         return
@@ -220,39 +195,24 @@ def start(args: Sequence[str]) -> None:
     if wanted is None:
         return
     option, kinds = wanted
-    children: list[tuple[int, int]] = []
-    parts = CHILDREN if _cores() > 1 else 1
-    for part in range(parts):
-        read, write = os.pipe()
-        try:
-            pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            break
-        if pid == 0:  # a child: never returns, never runs the parent's exit handlers
-            try:
-                import signal
-
-                signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: gone, no traceback
-                for fd in (read, *(fd for fd, _ in children)):
-                    os.close(fd)
-                _walk(option, kinds, _Sender(write), part, parts)
-            finally:
-                os._exit(0)
-        os.close(write)
-        children.append((read, pid))
-    if len(children) == parts:
-        _started = _Started(kinds, children)
-    elif children:
-        _Started(kinds, children).close()  # a part missing: the scan reads alone
-
-
-def _cores() -> int:
+    read, write = os.pipe()
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return
+    if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+        try:
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: gone, no traceback
+            os.close(read)
+            _walk(option, kinds, _Sender(write))
+        finally:
+            os._exit(0)
+    os.close(write)
+    _started = _Started(kinds, read, pid)
 
 
 def claim(root: str, chosen: list[str], kinds: Sequence[str]) -> Ahead | None:
@@ -267,7 +227,6 @@ def claim(root: str, chosen: list[str], kinds: Sequence[str]) -> Ahead | None:
     try:
         if set(kinds) <= set(started.kinds):
             header: list[str | list[str]] = started.receive()  # type: ignore[assignment]
-            started.header = header
             where, folders = header
             readable = [name for name in folders if not handle_problem(name)]
             if where == root and readable == chosen:
@@ -348,9 +307,7 @@ class _Sender:
         self.flush()
 
 
-def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender, part: int, parts: int) -> None:
-    """Send the folder's header, then each client of part ``part`` (of ``parts``, in
-    order), then None: this part is whole."""
+def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender) -> None:
     from otjournal.paths import notes_dir
 
     root = str(notes_dir(option, os.environ))
@@ -360,8 +317,7 @@ def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender, part: int, p
     except OSError:
         folders = []  # the scan says what is wrong
     out.send([root, folders])
-    n = len(folders)
-    for handle in folders[n * part // parts : n * (part + 1) // parts]:
+    for handle in folders:
         folder = f"{root}/{CLIENTS}/{handle}"
         try:
             names: list[str] | None = os.listdir(folder)
@@ -378,7 +334,6 @@ def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender, part: int, p
             if pair is not None:
                 out.frame(pair[0])
                 out.frame(pair[1])
-    out.send(None)
     out.finish()
 
 
