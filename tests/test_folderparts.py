@@ -18,9 +18,10 @@ import pytest
 
 from otjournal.disk import folderparts, prefetch
 from otjournal.disk.cache import RecordCache, dump_index
+from otjournal.disk.found import ClientFiles
 from otjournal.disk.layout import CLIENTS, RECORD_KINDS
 from otjournal.disk.loading import Reader, Snapshot
-from otjournal.disk.scan import ClientFiles, Scanner, handles
+from otjournal.disk.scan import Scanner, handles
 from otjournal.disk.store import Journal
 from tests.conftest import TZ, make_client, make_session
 from tests.test_prefetch import as_found, odd_journal, prefetched

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from otjournal.disk import prefetch
+from otjournal.disk.found import ClientFiles
 from otjournal.disk.layout import CLIENT_AGE, CLIENT_FILE, CLIENTS, FOLDERS, RECORD_KINDS
-from otjournal.disk.scan import ClientFiles, Scanner, handles
+from otjournal.disk.scan import Scanner, handles
 from otjournal.disk.store import Journal
 from tests.conftest import make_client, make_session
 

@@ -25,8 +25,8 @@ from otjournal.errors import ExitCode, Stopped, UsageError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from otjournal.disk.found import ClientFiles
     from otjournal.disk.loading import Snapshot
-    from otjournal.disk.scan import ClientFiles
     from otjournal.model import Client, Session
 
 SinceOpt = Annotated[

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from otjournal.disk.memo import Memo
 
 if TYPE_CHECKING:
+    from otjournal.disk.found import ClientFiles
     from otjournal.disk.loading import Snapshot
-    from otjournal.disk.scan import ClientFiles
     from otjournal.disk.store import Journal
     from otjournal.numbers.due import ClientFacts
     from otjournal.views.goals import ClientRow

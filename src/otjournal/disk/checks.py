@@ -18,7 +18,7 @@ from otjournal.errors import OtjournalError, Problem
 from otjournal.model.ids import is_slug
 
 if TYPE_CHECKING:
-    from otjournal.disk.scan import ClientFiles, FileRef
+    from otjournal.disk.found import ClientFiles, FileRef
     from otjournal.disk.sealindex import SealIndex
     from otjournal.disk.store import Journal
     from otjournal.model import Client, HomeworkEntry, Session

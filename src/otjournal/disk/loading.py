@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
 from otjournal.disk.cache import Meta, RecordCache
+from otjournal.disk.found import ClientFiles as ClientFiles
+from otjournal.disk.found import Conflict as Conflict
+from otjournal.disk.found import FileRef as FileRef
 from otjournal.disk.parsing import (
     parse_collect,
     parser,
@@ -36,9 +39,6 @@ from otjournal.disk.scan import FOLDERS as FOLDERS
 from otjournal.disk.scan import HOMEWORK as HOMEWORK
 from otjournal.disk.scan import RECORD_KINDS as RECORD_KINDS
 from otjournal.disk.scan import SESSIONS as SESSIONS
-from otjournal.disk.scan import ClientFiles as ClientFiles
-from otjournal.disk.scan import Conflict as Conflict
-from otjournal.disk.scan import FileRef as FileRef
 from otjournal.disk.scan import Progress as Progress
 from otjournal.disk.scan import Scan, Scanner, handles, misnamed_folders
 from otjournal.disk.scan import set_aside as set_aside

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from otjournal.disk.layout import RECORD_KINDS
 
 if TYPE_CHECKING:
+    from otjournal.disk.found import ClientFiles
     from otjournal.disk.loading import Reader, Snapshot
-    from otjournal.disk.scan import ClientFiles
 
 T = TypeVar("T")
 

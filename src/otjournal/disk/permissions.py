@@ -11,7 +11,7 @@ from otjournal.disk.scan import CLIENTS
 from otjournal.errors import Problem
 
 if TYPE_CHECKING:
-    from otjournal.disk.scan import ClientFiles
+    from otjournal.disk.found import ClientFiles
 
 _NOT_NOTES = {".git", ".stversions"}  # folders whose files are not notes
 

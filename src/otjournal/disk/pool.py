@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
 
     from otjournal.disk.cache import Key, Meta
+    from otjournal.disk.found import ClientFiles
     from otjournal.disk.loading import Conflict, Reader, Snapshot
     from otjournal.disk.memo import Companions, Memo
-    from otjournal.disk.scan import ClientFiles
     from otjournal.errors import Problem
 
 T = TypeVar("T")

@@ -8,18 +8,17 @@ never every file at once: memory stays flat however large the folder.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
 from stat import S_ISDIR
 from typing import TYPE_CHECKING, Protocol
 
-from otjournal.disk.cache import Index, Key, Meta, RecordCache, key_of, load_index
+from otjournal.disk.cache import Index, Key, RecordCache, key_of
 from otjournal.disk.folderparts import as_indexed, part, part_of_frames
+from otjournal.disk.found import ClientFiles, Conflict, FileRef, Unchanged
 from otjournal.disk.layout import CLIENT_AGE as CLIENT_AGE
 from otjournal.disk.layout import CLIENT_FILE as CLIENT_FILE
 from otjournal.disk.layout import CLIENTS as CLIENTS
@@ -31,113 +30,12 @@ from otjournal.errors import Problem
 from otjournal.model.ids import handle_problem
 
 if TYPE_CHECKING:
-    from otjournal.disk.loading import Record
     from otjournal.disk.prefetch import Frames, Prefetched
 
 PRELOAD = 50  # clients whose folder indexes are fetched in one query (and held at once)
 PROGRESS_FROM = 1000  # files to parse (estimated) before a progress bar is worth showing
 
 _NAME = attrgetter("name")
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A sync tool's conflict copy (or a file with git conflict markers) set aside."""
-
-    path: Path
-    original: Path
-    tool: str
-
-
-@dataclass(slots=True)
-class FileRef:
-    """A file found by a scan: its kind, identity, and what the cache knows of it."""
-
-    kind: str  # "client", "session" or "homework"
-    where: str  # the path as a string: a scan makes thousands, Path objects cost
-    key: Key | None
-    meta: Meta | None = None  # from the cache when the key matched, or once parsed
-    record: Record | None = None  # kept by ``index`` only when no cache can find it
-
-    @property
-    def path(self) -> Path:
-        return Path(self.where)
-
-    @property
-    def id(self) -> str:
-        # Only asked of a ref ``index`` gave (its meta is set); no check in this hot path.
-        return self.meta[1]  # type: ignore[index]
-
-    @property
-    def day(self) -> date:
-        return date.fromordinal(self.meta[2])  # type: ignore[index]  # as ``id``
-
-
-@dataclass
-class ClientFiles:
-    """One client folder as a scan found it (client.toml first, records by name)."""
-
-    handle: str
-    # The files the scan made a FileRef for: client.toml, and every records folder but
-    # those ``deferred`` (``files`` is all of them).
-    refs: list[FileRef]
-    problems: list[Problem] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
-    # Files in the record folders that others can read (mode & 0o077), with their mode:
-    # the scan stats them anyway, so 'check' need not again (permissions.Covered).
-    wide: list[tuple[str, int]] = field(default_factory=list)
-    # Record folders listed whole that hold no folder: 'check' need not list them again.
-    listed: list[str] = field(default_factory=list)
-    # Each records folder holding notes, in scan order: its kind, path and part of the
-    # fingerprint (folderparts.py; None when a note could not be stat'ed).
-    parts: list[tuple[str, str, bytes | None]] = field(default_factory=list)
-    # Folders exactly as their cache index says (folderparts.as_indexed), each with where
-    # its FileRefs go in ``refs``: made only when ``files`` is asked for.
-    deferred: list[tuple[int, Unchanged]] = field(default_factory=list)
-
-    @property
-    def files(self) -> list[FileRef]:
-        """Every file found, in scan order (the deferred folders' FileRefs made now)."""
-        if self.deferred:
-            for at, folder in reversed(self.deferred):  # each place is before the next's
-                self.refs[at:at] = folder.refs()
-            self.deferred = []
-        return self.refs
-
-    def fingerprint(self, *params: object) -> str | None:
-        """Changes whenever any file here changes (or one comes or goes); None when a file
-        could not be stat'ed or was set aside, so nothing derived is remembered. Made of
-        the folders' parts: no file is looked at here (every warm read makes one)."""
-        own = self.refs[0]  # client.toml, or client.toml.age
-        if self.problems or self.conflicts or own.key is None:
-            return None
-        h = hashlib.sha256(repr((params, own.where, own.key)).encode(errors="surrogateescape"))
-        for _, _, piece in self.parts:
-            if piece is None:
-                return None
-            h.update(piece)
-        return h.hexdigest()
-
-    def misses(self) -> int:
-        """Files the cache does not know (a deferred folder's are all known)."""
-        return sum(f.meta is None and f.key is not None for f in self.refs)
-
-
-class Unchanged:
-    """A records folder the prefetch child found exactly as its cache index says."""
-
-    __slots__ = ("folder", "frames", "kind", "row")
-
-    def __init__(self, kind: str, folder: str, frames: Frames, row: tuple[bytes, str]) -> None:
-        self.kind, self.folder, self.frames, self.row = kind, folder, frames, row
-
-    def refs(self) -> list[FileRef]:
-        known = load_index(*self.row)  # as_indexed checked that it loads
-        kind, folder = self.kind, self.folder
-        return [
-            FileRef(kind, f"{folder}/{name}", key, known[name][1])
-            for name, key, _ in self.frames.notes()
-        ]
 
 
 @dataclass
