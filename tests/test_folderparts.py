@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +28,20 @@ from tests.conftest import TZ, make_client, make_session
 from tests.test_prefetch import as_found, odd_journal, prefetched
 
 KINDS = [RECORD_KINDS, ("session",)]
+
+
+@pytest.fixture
+def caches():
+    """``RecordCache``s opened by a test, each closed after it."""
+    made: list[RecordCache] = []
+
+    def opened(folder: Path, root: Path) -> RecordCache:
+        made.append(RecordCache(folder, root))
+        return made[-1]
+
+    yield opened
+    for cache in made:
+        cache.close()
 
 
 def indexed(notes: Path, cache: Path) -> None:
@@ -66,11 +81,11 @@ def plain(notes: Path) -> Path:
 
 @pytest.mark.parametrize("kinds", KINDS)
 def test_an_indexed_folder_is_deferred_and_found_the_same(
-    notes: Path, tmp_path: Path, kinds: tuple[str, ...]
+    notes: Path, tmp_path: Path, kinds: tuple[str, ...], caches
 ):
     odd_journal(notes, locked=False)
     indexed(notes, tmp_path / "cache")
-    cache = RecordCache(tmp_path / "cache", notes)
+    cache = caches(tmp_path / "cache", notes)
     deferred = set()
     for handle in handles(notes):
         alone, given = both(notes, cache, handle, kinds)
@@ -101,9 +116,9 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("change", CHANGES)
-def test_any_change_to_a_folder_reads_it_again(plain: Path, tmp_path: Path, change: str):
+def test_any_change_to_a_folder_reads_it_again(plain: Path, tmp_path: Path, change: str, caches):
     indexed(plain, tmp_path / "cache")
-    cache = RecordCache(tmp_path / "cache", plain)
+    cache = caches(tmp_path / "cache", plain)
     before = both(plain, cache, "mia-k", ("session",))[1]
     assert before.deferred
     note = sorted((plain / CLIENTS / "mia-k" / "sessions").iterdir())[1]
@@ -116,12 +131,12 @@ def test_any_change_to_a_folder_reads_it_again(plain: Path, tmp_path: Path, chan
     assert other.deferred  # the other client's folder did not change
 
 
-def test_a_damaged_index_row_is_only_a_miss(plain: Path, tmp_path: Path):
+def test_a_damaged_index_row_is_only_a_miss(plain: Path, tmp_path: Path, caches):
     indexed(plain, tmp_path / "cache")
     stated = prefetch._stated(str(plain / CLIENTS / "mia-k" / "sessions"))
     assert stated
     frames = prefetch.Frames(len(stated), *prefetch._frames(stated))  # type: ignore[misc]
-    cache = RecordCache(tmp_path / "cache", plain)
+    cache = caches(tmp_path / "cache", plain)
     cache.preload("mia-k", kinds=("session",))
     row = cache.row("clients/mia-k/sessions")
     assert row is not None and folderparts.as_indexed(frames, row)
@@ -190,7 +205,7 @@ def test_with_and_without_the_prefetch_the_same_results_are_remembered(
         db = next(cache.rglob("records-*.sqlite"))
 
         def remembered(db: Path = db) -> list[tuple[object, ...]]:
-            with sqlite3.connect(db) as c:
+            with closing(sqlite3.connect(db)) as c:  # "with" alone leaves it open
                 memos = c.execute("SELECT name, client, fingerprint FROM memos").fetchall()
                 tables = {t for (t,) in c.execute("SELECT name FROM sqlite_master")}
                 words = (
