@@ -63,12 +63,13 @@ _Message = tuple[str, list[int] | None, list[int] | None, list[str] | None, list
 
 class Frames:
     """A records folder's notes as the child sent them (``_frames``), kept as bytes: a
-    folder its cache index already describes is never taken apart (folders.py)."""
+    folder its cache index already describes is never taken apart (folderparts.py)."""
 
     __slots__ = ("count", "numbers", "text")
 
     def __init__(self, count: int, text: bytes, numbers: bytes) -> None:
-        if len(numbers) != 40 * count or (text.count(b"\0") + 1 if count else len(text)) != (count):
+        names = text.count(b"\0") + 1 if text else 0  # NUL-joined; no name is empty
+        if len(numbers) != 40 * count or names != count:
             raise ValueError("not a prefetched folder")
         self.count, self.text, self.numbers = count, text, numbers
 
