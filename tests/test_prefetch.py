@@ -5,10 +5,13 @@ and without it, run as a person runs them."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import mmap
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -241,12 +244,101 @@ def test_a_scan_takes_a_prefetch_only_of_its_own_folder_clients_and_kinds(notes:
 def test_a_child_that_ends_early_leaves_the_scan_to_read_alone(notes: Path, monkeypatch):
     odd_journal(notes, locked=False)
     monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
-    monkeypatch.setattr(prefetch, "_stated", lambda folder: os._exit(0))  # dies mid-walk
+    parent, real = os.getpid(), prefetch._stated
+
+    def dies_in_the_child(folder: str) -> list[prefetch.Stated] | None:
+        if os.getpid() != parent:
+            os._exit(0)  # mid-walk, after the header
+        return real(folder)
+
+    monkeypatch.setattr(prefetch, "_stated", dies_in_the_child)
     prefetch.start(["check"])
-    ahead = prefetch.claim(str(notes), handles(notes), prefetch.BOTH)
+    everyone = handles(notes)
+    ahead = prefetch.claim(str(notes), everyone, prefetch.BOTH)
     assert ahead is not None  # the header came before the walk
-    assert ahead.take(handles(notes)[0]) is None
-    assert ahead.take(handles(notes)[1]) is None  # and stays so
+    parts = [ahead.take(h) for h in everyone]
+    # The parent may stat clients itself until it sees the pipe end; from then on every
+    # client is left to the scan.
+    ended = parts.index(None) if None in parts else len(parts)
+    assert all(part is None for part in parts[ended:])
+    for handle, part in zip(everyone[:ended], parts, strict=False):
+        alone = Scanner(notes, None).client(handle, prefetch.BOTH)
+        assert as_found(Scanner(notes, None).client(handle, prefetch.BOTH, part)) == as_found(
+            alone
+        )
+
+
+def test_a_parent_that_catches_up_stats_from_the_end(notes: Path, monkeypatch):
+    """The pipe holds the first clients only (the child is slow): the parent stats the
+    rest itself, from the last, and finds what the child would have sent."""
+    odd_journal(notes, locked=False)
+    root, everyone = str(notes), handles(notes)
+    folders = sorted(p.name for p in (notes / CLIENTS).iterdir())
+    assert folders[:2] == ["Not A Handle", everyone[0]]
+    read, write = os.pipe()
+    started = prefetch._Started(prefetch.BOTH, read, None, mmap.mmap(-1, 8))
+    out = prefetch._Sender(write)
+    out.send([root, folders])
+    for handle in folders[:2]:  # then nothing more, and the pipe stays open
+        message, frames = prefetch._client(root, handle, prefetch.BOTH)
+        out.send(message)
+        for names, numbers in frames:
+            out.frame(names)
+            out.frame(numbers)
+    monkeypatch.setattr(prefetch, "_started", started)
+    ahead = prefetch.claim(root, everyone, prefetch.BOTH)
+    assert ahead is not None
+    try:
+        for handle in everyone:
+            part = ahead.take(handle)
+            assert part is not None, handle
+            alone = Scanner(notes, None).client(handle, prefetch.BOTH)
+            given = Scanner(notes, None).client(handle, prefetch.BOTH, part)
+            assert as_found(given) == as_found(alone), handle
+        assert started.limit == 2  # all but the two sent were the parent's
+    finally:
+        ahead.close()
+        os.close(write)
+
+
+def test_the_child_stops_where_the_parent_began(notes: Path, monkeypatch, tmp_path: Path):
+    """A slow child and a parent that stats from the end share the clients: each client
+    is stat'ed once, but for at most one both began, and a whole scan finds what it
+    finds alone."""
+    odd_journal(notes, locked=False)
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    parent, real, log = os.getpid(), prefetch._client, tmp_path / "child.txt"
+    mine: list[str] = []
+
+    def slow_child(root: str, handle: str, kinds: tuple[str, ...]):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            with log.open("a") as f:
+                f.write(handle + "\n")
+            time.sleep(0.05)
+        else:
+            mine.append(handle)
+        return real(root, handle, kinds)
+
+    monkeypatch.setattr(prefetch, "_client", slow_child)
+    everyone = handles(notes)
+    prefetch.start(["check"])
+    assert prefetch._started is not None
+    pid = prefetch._started.pid
+    given = []
+    for found in Scanner(notes, None).each(everyone, prefetch.BOTH, None):
+        given.append(as_found(found))
+        if len(given) == 1:
+            time.sleep(0.3)  # the pipe still open: time for a child that did not stop
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)  # type: ignore[arg-type]
+    alone = [as_found(f) for f in Scanner(notes, None).each(everyone, prefetch.BOTH, None)]
+    assert given == alone
+    theirs = log.read_text().splitlines()
+    folders = sorted(p.name for p in (notes / CLIENTS).iterdir())
+    assert mine, "the parent did not stat any client"
+    assert mine == folders[::-1][: len(mine)]  # from the last
+    assert set(theirs) | set(mine) == set(folders)
+    assert len(set(theirs) & set(mine)) <= 1
 
 
 def test_a_folders_numbers_that_do_not_fit_leave_it_to_the_scan():

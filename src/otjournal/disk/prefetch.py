@@ -19,11 +19,18 @@ child listed, of kinds the child stat'ed, in the same notes folder; otherwise, o
 the child fails in any way, it reads as before. What the child found is as of the
 start of the command: a note changed since is a cache miss on a later run, never a
 wrong hit. ``OTJOURNAL_NO_PREFETCH=1`` turns it off.
+
+A warm command, loaded, catches up with the child and would wait for its stats. Rather
+than wait, the parent stats clients itself, from the end of the list (``Ahead.take``):
+both cores stat. A number the two share (``_Started.limit``) says where the parent has
+begun; the child stops there. A client both stat'ed (the child had begun it) is taken
+from the parent, and the child's message for it is never read.
 """
 
 from __future__ import annotations
 
 # Only what Python has loaded already, or nearly: this runs before the command loads.
+import mmap
 import os
 import struct
 from array import array
@@ -50,6 +57,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 _VALUED = ("--dir", "--since", "--until")  # trends' options that take a value
 _HEADER = struct.Struct("<I")
+_LIMIT = struct.Struct("<q")  # the shared limit: the first client the parent stats
 PIPE_SIZE = 1 << 20  # Linux's largest for anyone; the child holds the rest itself
 
 Key = tuple[int, int, int, int]
@@ -59,6 +67,8 @@ Stated = tuple[str, Key, int]
 # Then one per client: handle, the two client-file keys, the listing, and for each kind
 # the number of notes (then sent as ``_frames`` makes them), or None: not prefetched.
 _Message = tuple[str, list[int] | None, list[int] | None, list[str] | None, list[int | None]]
+# The same, as ``_client`` makes it (keys as tuples; JSON makes them lists).
+_Client = tuple[str, Key | None, Key | None, list[str] | None, list[int | None]]
 
 
 class Frames:
@@ -99,11 +109,29 @@ class Prefetched:
 
 
 class _Started:
-    """A child at work: the kinds it stats and the pipe it writes."""
+    """A child at work: the kinds it stats, the pipe it writes, and the limit it shares
+    with the parent (memory both see: the child stats no client at or past it)."""
 
-    def __init__(self, kinds: tuple[str, ...], fd: int, pid: int) -> None:
-        self.kinds, self.fd, self.pid = kinds, fd, pid
+    def __init__(self, kinds: tuple[str, ...], fd: int, pid: int | None, shared: mmap.mmap) -> None:
+        self.kinds, self.fd, self.pid, self.shared = kinds, fd, pid, shared
         self._held, self._at = b"", 0  # read from the pipe, not yet taken
+
+    @property
+    def limit(self) -> int:
+        return int(_LIMIT.unpack_from(self.shared)[0])
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        _LIMIT.pack_into(self.shared, 0, value)
+
+    def ready(self) -> bool:
+        """Whether the next message has begun to come (reading it will not wait long:
+        the child writes a client's frames one after the other)."""
+        if self._at < len(self._held):
+            return True
+        import select  # a built-in module, loaded only once a parent has caught up
+
+        return bool(select.select([self.fd], [], [], 0)[0])
 
     def receive(self) -> object:
         """The next message's JSON part."""
@@ -138,6 +166,8 @@ class _Started:
             return
         os.close(self.fd)
         self.fd = -1
+        if self.pid is None:
+            return
         try:
             os.waitpid(self.pid, os.WNOHANG)
         except ChildProcessError:
@@ -145,16 +175,27 @@ class _Started:
 
 
 class Ahead:
-    """A prefetch a scan has claimed: ``take`` each client's part, in the listed order."""
+    """A prefetch a scan has claimed: ``take`` each client's part, in the listed order.
+    ``folders``: every folder the child listed, in its order (the header)."""
 
-    def __init__(self, started: _Started) -> None:
+    def __init__(self, started: _Started, root: str, folders: list[str]) -> None:
         self._started: _Started | None = started
+        self._root, self._folders = root, folders
+        self._place = {name: n for n, name in enumerate(folders)}
+        self._limit = len(folders)  # the parent's own: it stats the folders from here on
+        started.limit = self._limit
+        self._mine: dict[str, Prefetched] = {}
 
     def take(self, handle: str) -> Prefetched | None:
         started = self._started
         if started is None:
             return None
         try:
+            place = self._place[handle]
+            while place < self._limit and not started.ready():
+                self._stat_last(started)  # rather than wait for the child
+            if place >= self._limit:
+                return self._mine.pop(handle)
             while True:  # past folders the scan does not read (not a valid handle)
                 got: _Message = started.receive()  # type: ignore[assignment]
                 name, age_key, toml_key, listing, counts = got
@@ -173,10 +214,24 @@ class Ahead:
                 listing,
                 records,
             )
-        except (OSError, EOFError, ValueError, TypeError):
+        except (OSError, EOFError, ValueError, TypeError, KeyError):
             self.close()  # the rest are read as before
             return None
         return part
+
+    def _stat_last(self, started: _Started) -> None:
+        """Stat the last folder not yet taken on, as the child would have: the limit
+        first, so that the child does not begin it after this."""
+        self._limit -= 1
+        started.limit = self._limit
+        handle = self._folders[self._limit]
+        message, frames = _client(self._root, handle, started.kinds)
+        _, age_key, toml_key, listing, counts = message
+        records, rest = {}, iter(frames)
+        for kind, count in zip(started.kinds, counts, strict=True):
+            if count is not None:
+                records[kind] = Frames(count, *next(rest))
+        self._mine[handle] = Prefetched(age_key, toml_key, listing, records)
 
     def close(self) -> None:
         if self._started is not None:
@@ -196,6 +251,8 @@ def start(args: Sequence[str]) -> None:
     if wanted is None:
         return
     option, kinds = wanted
+    shared = mmap.mmap(-1, _LIMIT.size)  # anonymous, shared with the child after fork
+    _LIMIT.pack_into(shared, 0, 2**62)  # no limit until the parent sets one
     read, write = os.pipe()
     try:
         pid = os.fork()
@@ -209,11 +266,11 @@ def start(args: Sequence[str]) -> None:
 
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: gone, no traceback
             os.close(read)
-            _walk(option, kinds, _Sender(write))
+            _walk(option, kinds, _Sender(write), shared)
         finally:
             os._exit(0)
     os.close(write)
-    _started = _Started(kinds, read, pid)
+    _started = _Started(kinds, read, pid, shared)
 
 
 def claim(root: str, chosen: list[str], kinds: Sequence[str]) -> Ahead | None:
@@ -227,11 +284,11 @@ def claim(root: str, chosen: list[str], kinds: Sequence[str]) -> Ahead | None:
 
     try:
         if set(kinds) <= set(started.kinds):
-            header: list[str | list[str]] = started.receive()  # type: ignore[assignment]
+            header: tuple[str, list[str]] = started.receive()  # type: ignore[assignment]
             where, folders = header
             readable = [name for name in folders if not handle_problem(name)]
             if where == root and readable == chosen:
-                return Ahead(started)
+                return Ahead(started, where, folders)
     except (OSError, EOFError, ValueError, TypeError):
         pass
     started.close()
@@ -308,7 +365,7 @@ class _Sender:
         self.flush()
 
 
-def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender) -> None:
+def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender, shared: mmap.mmap) -> None:
     from otjournal.paths import notes_dir
 
     root = str(notes_dir(option, os.environ))
@@ -318,24 +375,34 @@ def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender) -> None:
     except OSError:
         folders = []  # the scan says what is wrong
     out.send([root, folders])
-    for handle in folders:
-        folder = f"{root}/{CLIENTS}/{handle}"
-        try:
-            names: list[str] | None = os.listdir(folder)
-        except OSError:
-            names = None
-        found = [_stated(f"{folder}/{FOLDERS[kind]}") for kind in kinds]
-        frames = [None if notes is None else _frames(notes) for notes in found]
-        counts = [
-            None if f is None or n is None else len(n) for f, n in zip(frames, found, strict=True)
-        ]
-        age, toml = _key(f"{folder}/{CLIENT_AGE}"), _key(f"{folder}/{CLIENT_FILE}")
-        out.send([handle, age, toml, names, counts])
-        for pair in frames:
-            if pair is not None:
-                out.frame(pair[0])
-                out.frame(pair[1])
+    for n, handle in enumerate(folders):
+        if n >= _LIMIT.unpack_from(shared)[0]:
+            break  # the parent stats this one and those after it
+        message, frames = _client(root, handle, kinds)
+        out.send(message)
+        for names, numbers in frames:
+            out.frame(names)
+            out.frame(numbers)
     out.finish()
+
+
+def _client(
+    root: str, handle: str, kinds: tuple[str, ...]
+) -> tuple[_Client, list[tuple[bytes, bytes]]]:
+    """One client's message, and the frames of the folders it counts (in kind order)."""
+    folder = f"{root}/{CLIENTS}/{handle}"
+    try:
+        names: list[str] | None = os.listdir(folder)
+    except OSError:
+        names = None
+    found = [_stated(f"{folder}/{FOLDERS[kind]}") for kind in kinds]
+    frames = [None if notes is None else _frames(notes) for notes in found]
+    counts: list[int | None] = [
+        None if f is None or n is None else len(n) for f, n in zip(frames, found, strict=True)
+    ]
+    age, toml = _key(f"{folder}/{CLIENT_AGE}"), _key(f"{folder}/{CLIENT_FILE}")
+    message: _Client = (handle, age, toml, names, counts)
+    return message, [pair for pair in frames if pair is not None]
 
 
 def _frames(notes: list[Stated]) -> tuple[bytes, bytes] | None:
