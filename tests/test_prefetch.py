@@ -263,9 +263,7 @@ def test_a_child_that_ends_early_leaves_the_scan_to_read_alone(notes: Path, monk
     assert all(part is None for part in parts[ended:])
     for handle, part in zip(everyone[:ended], parts, strict=False):
         alone = Scanner(notes, None).client(handle, prefetch.BOTH)
-        assert as_found(Scanner(notes, None).client(handle, prefetch.BOTH, part)) == as_found(
-            alone
-        )
+        assert as_found(Scanner(notes, None).client(handle, prefetch.BOTH, part)) == as_found(alone)
 
 
 def test_a_parent_that_catches_up_stats_from_the_end(notes: Path, monkeypatch):
