@@ -12,16 +12,18 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
-from datetime import datetime
+from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 
 import pytest
 
 from otjournal.disk import folderparts, prefetch
 from otjournal.disk.cache import RecordCache, dump_index
-from otjournal.disk.found import ClientFiles
+from otjournal.disk.found import ClientFiles, FileRef, Unchanged
 from otjournal.disk.layout import CLIENTS, RECORD_KINDS
 from otjournal.disk.loading import Reader, Snapshot
+from otjournal.disk.query import select
 from otjournal.disk.scan import Scanner, handles
 from otjournal.disk.store import Journal
 from tests.conftest import TZ, make_client, make_session
@@ -258,3 +260,83 @@ def test_a_client_read_in_workers_with_a_folder_deferred(tmp_path: Path, monkeyp
             without.stderr,
         ), args
         assert with_it.stdout
+
+
+RANGES = [
+    (since, until, last)
+    for since in (None, date(2026, 3, 4), date(2026, 3, 9))
+    for until in (None, date(2026, 3, 5), date(2026, 3, 2))
+    for last in (None, 0, 1, 2, 10)
+]
+
+
+def _facts(refs: list[FileRef]) -> list[tuple[object, ...]]:
+    return [(f.kind, f.where, f.key, f.meta) for f in refs]
+
+
+def test_the_latest_sessions_are_picked_from_the_index_as_from_the_files(
+    plain: Path, tmp_path: Path, caches
+):
+    """``list``'s pick (the latest N within dates) from an indexed folder's columns is
+    the general path's: the same notes, counted the same, in the same order, for notes
+    written in the same minute and days that are out of name order."""
+    journal = Journal(plain)
+    for minute, (day, hour) in enumerate([(5, 9), (5, 9), (4, 18), (6, 8)]):
+        journal.add_session(  # two of them in the same minute; one day earlier than its name
+            make_session(client="ada-c", start=datetime(2026, 3, day, hour, minute // 2, tzinfo=TZ))
+        )
+    indexed(plain, tmp_path / "cache")
+    cache = caches(tmp_path / "cache", plain)
+    for handle in handles(plain):
+        alone, given = both(plain, cache, handle, ("session",))
+        ((_, folder),) = given.deferred
+        sessions = [f for f in alone.files if f.kind == "session"]
+        for since, until, last in RANGES:
+            general = select(
+                sessions, lambda f: f.day, attrgetter("meta"), since=since, until=until, last=last
+            )
+            quick = folder.latest(since, until, last)
+            assert quick is not None
+            assert quick[0] == len(sessions)
+            assert _facts(quick[1]) == _facts(general), (handle, since, until, last)
+
+
+def test_list_says_the_same_with_the_index_picking(plain: Path, tmp_path: Path, monkeypatch):
+    """``Journal.sessions`` given a prefetch (the folders deferred) and without one: the
+    same sessions, total and problems, also when a folder holds a copy of a note (two
+    files, one id), which the general path reports."""
+    cache = tmp_path / "cache"
+    sessions = plain / CLIENTS / "mia-k" / "sessions"
+    first = sorted(sessions.iterdir())[0]
+    shutil.copy2(first, sessions / "2026-03-09_1000_a0000.toml")  # same id, another name
+    (sessions / "2026-03-09_1000_a0000.toml").chmod(0o600)
+    indexed(plain, cache)
+    monkeypatch.setenv("OTJOURNAL_DIR", str(plain))
+    picked = []
+    real = Unchanged.latest
+
+    def latest(self: Unchanged, *args: object) -> object:
+        found = real(self, *args)  # type: ignore[arg-type]
+        picked.append(found is not None)
+        return found
+
+    monkeypatch.setattr(Unchanged, "latest", latest)
+    for last, since in [(None, None), (2, None), (3, date(2026, 3, 5)), (0, None)]:
+        seen = []
+        for ahead in (True, False):
+            if ahead:
+                prefetch.start(["list"])
+                assert prefetch._started is not None
+            found, total, report = Journal(plain, cache).sessions(last=last, since=since)
+            assert prefetch._started is None  # the scan took it (or there was none)
+            seen.append(
+                (
+                    [(str(s.path), s.record.id) for s in found],
+                    total,
+                    [(str(p.path), p.message) for p in report.problems],
+                )
+            )
+        assert seen[0] == seen[1], (last, since)
+        assert seen[0][1] == 8  # the copy is not counted
+        assert any("same id" in message for _, message in seen[0][2])
+    assert picked == [True, False] * 4  # ada-c's from the index; mia-k's copy: the files

@@ -5,6 +5,9 @@ FileRefs are made only when asked for (folderparts.py)."""
 from __future__ import annotations
 
 import hashlib
+import heapq
+import sys
+from array import array
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -115,4 +118,41 @@ class Unchanged:
         return [
             FileRef(kind, f"{folder}/{name}", key, known[name][1])
             for name, key, _ in self.frames.notes()
+        ]
+
+    def latest(
+        self, since: date | None, until: date | None, last: int | None
+    ) -> tuple[int, list[FileRef]] | None:
+        """How many notes the folder holds, and the FileRefs of those within the dates
+        in time order (``last``: the latest N), picked from the index's columns: the
+        others are never made. None when two notes share an id (the scan's general path
+        says which is a copy)."""
+        numbers, text = self.row
+        n = len(numbers) // 48  # as_indexed checked the row
+        parts = text.split("\0")
+        ids = parts[n:]
+        if len(set(ids)) < n:
+            return None
+        unsigned, signed = array("Q"), array("q")
+        unsigned.frombytes(numbers[: 16 * n])
+        signed.frombytes(numbers[16 * n :])
+        if sys.byteorder != "little":
+            unsigned.byteswap()
+            signed.byteswap()
+        # (moment, id, day, place): in the order of the facts (cache.Meta), ids unique
+        facts = zip(signed[2 * n : 3 * n], ids, signed[3 * n :], range(n), strict=True)
+        if since is not None or until is not None:
+            low = since.toordinal() if since is not None else 0
+            high = until.toordinal() if until is not None else sys.maxsize
+            facts = (f for f in facts if low <= f[2] <= high)  # type: ignore[assignment]
+        picked = sorted(facts) if last is None else heapq.nlargest(last, facts)[::-1]
+        kind, folder = self.kind, self.folder
+        return n, [
+            FileRef(
+                kind,
+                f"{folder}/{parts[at]}",
+                (unsigned[at], signed[at], signed[n + at], unsigned[n + at]),
+                (moment, id, day),
+            )
+            for moment, id, day, at in picked
         ]
