@@ -4,11 +4,21 @@ general ones give (views/textgrid.py ``cells`` and ``wrap``, disk/search_text.py
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, chop_cells
 
-from otjournal.disk.search_text import find, find_by_words, phrases
+from otjournal.disk.search_text import (
+    Snippet,
+    find,
+    find_by_words,
+    fold,
+    phrases,
+    snippet,
+    words,
+)
 from otjournal.views.textgrid import MARKS, ONE_CELL, cells, wrap
 
 # Letters of every width and kind a note may hold: ASCII, accents (composed and not),
@@ -88,3 +98,58 @@ def test_overlapping_phrases_are_each_found():
     wanted = phrases('"a a"')
     assert find("a a a", wanted) == find_by_words("a a a", wanted) == [(0, 3), (2, 5)]
     assert find("Swings swing, SWING!", phrases("swing")) == [(7, 12), (14, 19)]
+
+
+_WORD_FOLDED = re.compile(
+    r"(?:\w|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])+"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_words_fold_as_each_word_folded_whole(text: str):
+    """In text that is not ASCII, an ASCII word is lower-cased without being decomposed:
+    the same as ``fold`` of it."""
+    assert words(text) == [
+        (m.start(), m.end(), fold(m.group()) if not text.isascii() else m.group().lower())
+        for m in _WORD_FOLDED.finditer(text)
+    ]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def snippet_by_spaces(text: str, spans: list[tuple[int, int]], width: int = 90) -> Snippet:
+    """The snippet of session 14: every span's place measured by collapsing the spaces
+    before it. The new one shifts places when the piece has only single spaces."""
+    first = spans[0] if spans else (0, 0)
+    start = max(0, first[0] - width // 3)
+    if start:
+        space = text.rfind(" ", 0, start + 1)
+        start = space + 1 if space >= 0 and first[0] - space < width // 2 else start
+    end = min(len(text), max(first[1], start + width))
+    if end < len(text):
+        space = text.find(" ", end)
+        end = space if 0 <= space < end + 15 else end
+    while start < first[0] and text[start].isspace():
+        start += 1
+    prefix = "…" if start else ""
+
+    def at(x: int) -> int:
+        return len(prefix) + len(_SPACES.sub(" ", text[start:x]))
+
+    body = _SPACES.sub(" ", text[start:end]).rstrip(" ")
+    inside = tuple((at(a), at(b)) for a, b in spans if start <= a and b <= end)
+    return Snippet(prefix + body + ("…" if end < len(text) else ""), inside)
+
+
+long_texts = st.lists(st.sampled_from([*PIECES, "swing", " swing ", "  swing\n"]), max_size=80).map(
+    "".join
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(long_texts, st.integers(10, 90))
+def test_a_snippet_places_its_marks_as_by_collapsing_spaces(text: str, width: int):
+    spans = find_by_words(text, phrases("swing")) or []
+    assert snippet(text, spans, width) == snippet_by_spaces(text, spans, width)

@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from otjournal.disk.loading import Reader, Snapshot
 from otjournal.disk.search_text import Phrase, Snippet, Span, find, fold, phrases, snippet, words
@@ -153,8 +153,7 @@ def make_query(
     )
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):  # a tuple: thousands are made for a common word
     client: str
     kind: str  # session | homework | amendment
     id: str

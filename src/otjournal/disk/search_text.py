@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from otjournal.errors import UsageError
 
@@ -38,7 +38,13 @@ def words(text: str) -> list[tuple[int, int, str]]:
     that folds to two, "ﬁ" to "fi", stays one)."""
     if text.isascii():  # most notes: lower case is the folded form, offsets unchanged
         return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text.lower())]
-    return [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+    return [(m.start(), m.end(), _folded(m.group())) for m in _WORD.finditer(text)]
+
+
+def _folded(word: str) -> str:
+    """``fold`` of one word; an ASCII word (most of a note with a name in it) is its own
+    lower case, without decomposing it."""
+    return word.lower() if word.isascii() else fold(word)
 
 
 def folded_words(text: str) -> str:
@@ -115,8 +121,7 @@ def any_word(text: str, phrase: Phrase) -> bool:
     return find(text, (phrase,)) is not None
 
 
-@dataclass(frozen=True)
-class Snippet:
+class Snippet(NamedTuple):  # a tuple: one for each result
     """A short piece of a field around its first match: spans are within ``text``."""
 
     text: str
@@ -138,10 +143,16 @@ def snippet(text: str, spans: list[Span], width: int = 90) -> Snippet:
     while start < first[0] and text[start].isspace():
         start += 1
     prefix = "…" if start else ""
+    piece = text[start:end]
+    spaced = _SPACE.sub(" ", piece)
+    shift = len(prefix) - start
 
     def at(x: int) -> int:  # a place in the text -> in the snippet (spans end in words)
         return len(prefix) + len(_SPACE.sub(" ", text[start:x]))
 
-    body = _SPACE.sub(" ", text[start:end]).rstrip(" ")
-    inside = tuple((at(a), at(b)) for a, b in spans if start <= a and b <= end)
+    if spaced == piece:  # single spaces only (most snippets): places only shift
+        inside = tuple((a + shift, b + shift) for a, b in spans if start <= a and b <= end)
+    else:
+        inside = tuple((at(a), at(b)) for a, b in spans if start <= a and b <= end)
+    body = spaced.rstrip(" ")
     return Snippet(prefix + body + ("…" if end < len(text) else ""), inside)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from otjournal.views.textgrid import MARKS, cells, wrap
-from otjournal.views.visible import visible
+from otjournal.views.visible import is_visible, visible
 
 if TYPE_CHECKING:
     from otjournal.disk.search import Result
@@ -35,6 +36,7 @@ _SINGULAR = {
 _PATH_PART = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
 
 
+@lru_cache(maxsize=4096)  # a journal's results name the same few fields again and again
 def field_words(path: str) -> str:
     """``activities[2].name`` -> "activity 2 name", ``child_voice.text`` -> "voice",
     ``plan.next_focus`` -> "next focus", ``checklist[agile].note`` -> "checklist agile
@@ -78,12 +80,18 @@ def _placed(s: Snippet) -> str:
         text = visible(text)
         return text.translate(_TYPED_MARKS) if _OPEN in text or _CLOSE in text else text
 
+    plain = is_visible(s.text) and _OPEN not in s.text and _CLOSE not in s.text
+    show = _as_it_is if plain else shown  # most snippets: nothing to show otherwise
     out, at = [], 0
     for a, b in s.spans:
-        out += [shown(s.text[at:a]), _OPEN, shown(s.text[a:b]), _CLOSE]
+        out += [show(s.text[at:a]), _OPEN, show(s.text[a:b]), _CLOSE]
         at = b
-    out.append(shown(s.text[at:]))
+    out.append(show(s.text[at:]))
     return "".join(out)
+
+
+def _as_it_is(text: str) -> str:
+    return text
 
 
 def _marks(text: str, marks: tuple[str, str]) -> str:
