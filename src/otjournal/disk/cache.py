@@ -122,18 +122,25 @@ def load_index(numbers: Any, text: Any) -> Index:
     parts = text.split("\0") if n else []
     if rest or len(parts) != 2 * n or (not n and text):
         raise ValueError("not a folder index")
-    unsigned, signed = array("Q"), array("q")
-    unsigned.frombytes(numbers[: 16 * n])
-    signed.frombytes(numbers[16 * n :])
-    if sys.byteorder != "little":
-        unsigned.byteswap()
-        signed.byteswap()
+    unsigned, signed = index_columns(numbers, n)
     day = signed[3 * n :]
     if n and (min(day) < 0 or max(day) > LAST_DAY):
         raise ValueError("not a folder index")
     keys = zip(unsigned[:n], signed[:n], signed[n : 2 * n], unsigned[n:], strict=True)
     facts = zip(signed[2 * n : 3 * n], parts[n:], day, strict=True)
     return dict(zip(parts[:n], zip(keys, facts, strict=True), strict=True))
+
+
+def index_columns(numbers: bytes, n: int) -> tuple[array[int], array[int]]:
+    """A folder index's numbers of ``n`` notes as its two arrays: sizes and inodes, then
+    modification and change times, moments and days."""
+    unsigned, signed = array("Q"), array("q")
+    unsigned.frombytes(numbers[: 16 * n])
+    signed.frombytes(numbers[16 * n :])
+    if sys.byteorder != "little":
+        unsigned.byteswap()
+        signed.byteswap()
+    return unsigned, signed
 
 
 def memory_db() -> sqlite3.Connection:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import hashlib
 import heapq
 import sys
-from array import array
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from otjournal.disk.cache import Key, Meta, load_index
+from otjournal.disk.cache import Key, Meta, index_columns, load_index
 from otjournal.errors import Problem
 
 if TYPE_CHECKING:
@@ -133,12 +132,7 @@ class Unchanged:
         ids = parts[n:]
         if len(set(ids)) < n:
             return None
-        unsigned, signed = array("Q"), array("q")
-        unsigned.frombytes(numbers[: 16 * n])
-        signed.frombytes(numbers[16 * n :])
-        if sys.byteorder != "little":
-            unsigned.byteswap()
-            signed.byteswap()
+        unsigned, signed = index_columns(numbers, n)
         # (moment, id, day, place): in the order of the facts (cache.Meta), ids unique
         facts = zip(signed[2 * n : 3 * n], ids, signed[3 * n :], range(n), strict=True)
         if since is not None or until is not None:
