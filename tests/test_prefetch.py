@@ -299,10 +299,14 @@ def test_a_parent_that_catches_up_stats_from_the_end(notes: Path, monkeypatch):
         os.close(write)
 
 
-def test_the_child_stops_where_the_parent_began(notes: Path, monkeypatch, tmp_path: Path):
+@pytest.mark.parametrize("held_most", [prefetch.HELD_MOST, 0])
+def test_the_child_stops_where_the_parent_began(
+    notes: Path, monkeypatch, tmp_path: Path, held_most: int
+):
     """A slow child and a parent that stats from the end share the clients: each client
     is stat'ed once, but for at most one both began, and a whole scan finds what it
-    finds alone."""
+    finds alone. A parent that may hold nothing ahead of the scan waits instead."""
+    monkeypatch.setattr(prefetch, "HELD_MOST", held_most)
     odd_journal(notes, locked=False)
     monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
     parent, real, log = os.getpid(), prefetch._client, tmp_path / "child.txt"
@@ -333,6 +337,9 @@ def test_the_child_stops_where_the_parent_began(notes: Path, monkeypatch, tmp_pa
     assert given == alone
     theirs = log.read_text().splitlines()
     folders = sorted(p.name for p in (notes / CLIENTS).iterdir())
+    if not held_most:
+        assert mine == [] and sorted(theirs) == folders
+        return
     assert mine, "the parent did not stat any client"
     assert mine == folders[::-1][: len(mine)]  # from the last
     assert set(theirs) | set(mine) == set(folders)

@@ -59,6 +59,9 @@ _VALUED = ("--dir", "--since", "--until")  # trends' options that take a value
 _HEADER = struct.Struct("<I")
 _LIMIT = struct.Struct("<q")  # the shared limit: the first client the parent stats
 PIPE_SIZE = 1 << 20  # Linux's largest for anyone; the child holds the rest itself
+# What the parent may hold of the clients it stat'ed ahead of the scan (about 70 bytes a
+# note): past it, it waits for the child. Half of 100,000 sessions' notes would be 13 MB.
+HELD_MOST = 4 << 20
 
 Key = tuple[int, int, int, int]
 # A note as the child found it: name, stat key, mode.
@@ -185,6 +188,7 @@ class Ahead:
         self._limit = len(folders)  # the parent's own: it stats the folders from here on
         started.limit = self._limit
         self._mine: dict[str, Prefetched] = {}
+        self._held = 0  # bytes of the frames in ``_mine``
 
     def take(self, handle: str) -> Prefetched | None:
         started = self._started
@@ -192,10 +196,12 @@ class Ahead:
             return None
         try:
             place = self._place[handle]
-            while place < self._limit and not started.ready():
+            while place < self._limit and self._held < HELD_MOST and not started.ready():
                 self._stat_last(started)  # rather than wait for the child
             if place >= self._limit:
-                return self._mine.pop(handle)
+                mine = self._mine.pop(handle)
+                self._held -= _size(mine)
+                return mine
             while True:  # past folders the scan does not read (not a valid handle)
                 got: _Message = started.receive()  # type: ignore[assignment]
                 name, age_key, toml_key, listing, counts = got
@@ -232,11 +238,16 @@ class Ahead:
             if count is not None:
                 records[kind] = Frames(count, *next(rest))
         self._mine[handle] = Prefetched(age_key, toml_key, listing, records)
+        self._held += _size(self._mine[handle])
 
     def close(self) -> None:
         if self._started is not None:
             self._started.close()
             self._started = None
+
+
+def _size(part: Prefetched) -> int:
+    return sum(len(f.text) + len(f.numbers) for f in part.records.values())
 
 
 _started: _Started | None = None
