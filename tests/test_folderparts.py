@@ -343,3 +343,20 @@ def test_list_says_the_same_with_the_index_picking(plain: Path, tmp_path: Path, 
         assert seen[0][1] == 8  # the copy is not counted
         assert any("same id" in message for _, message in seen[0][2])
     assert picked == [True, False] * 4  # ada-c's from the index; mia-k's copy: the files
+
+
+def test_list_still_reads_a_client_file_that_changed(plain: Path, tmp_path: Path, monkeypatch):
+    """A client.toml edited since it was indexed is read (and a fault in it said) even
+    when the client's sessions could be picked from the index."""
+    cache = tmp_path / "cache"
+    indexed(plain, cache)
+    (plain / CLIENTS / "ada-c" / "client.toml").write_text("handle = [broken\n")
+    monkeypatch.setenv("OTJOURNAL_DIR", str(plain))
+    seen = []
+    for ahead in (True, False):
+        if ahead:
+            prefetch.start(["list"])
+        found, total, report = Journal(plain, cache).sessions(last=3)
+        seen.append(([s.record.id for s in found], total, [str(p.path) for p in report.problems]))
+    assert seen[0] == seen[1]
+    assert seen[0][2] == [str(plain / CLIENTS / "ada-c" / "client.toml")]

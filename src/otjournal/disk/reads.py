@@ -294,8 +294,10 @@ def _latest(
 ) -> tuple[int, list[FileRef]] | None:
     """``Reads.sessions``' pick of one client, when its sessions folder is as the cache
     indexed it (``Unchanged``) and holds them all: the number of sessions and those
-    chosen, as the general path would choose them. None: take the general path."""
-    if len(c.deferred) != 1 or any(f.kind == "session" for f in c.refs):
+    chosen, as the general path would choose them. None: take the general path (also
+    when another file of the client, its client.toml, must be read, to say what is
+    wrong with it)."""
+    if len(c.deferred) != 1 or any(f.kind == "session" or f.meta is None for f in c.refs):
         return None
     _, folder = c.deferred[0]
     return folder.latest(since, until, last) if folder.kind == "session" else None
