@@ -30,7 +30,6 @@ from the parent, and the child's message for it is never read.
 from __future__ import annotations
 
 # Only what Python has loaded already, or nearly: this runs before the command loads.
-import mmap
 import os
 import struct
 from array import array
@@ -40,7 +39,8 @@ from otjournal.disk.layout import CLIENT_AGE, CLIENT_FILE, CLIENTS, FOLDERS
 
 TYPE_CHECKING = False  # as typing's (mypy reads it so), without loading typing first
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    import mmap
+    from collections.abc import Callable, Sequence
 
 ENV_OFF = "OTJOURNAL_NO_PREFETCH"
 SESSION_ONLY = ("session",)
@@ -185,8 +185,7 @@ class Ahead:
         self._started: _Started | None = started
         self._root, self._folders = root, folders
         self._place = {name: n for n, name in enumerate(folders)}
-        self._limit = len(folders)  # the parent's own: it stats the folders from here on
-        started.limit = self._limit
+        started.limit = len(folders)  # the parent stats the folders from the limit on
         self._mine: dict[str, Prefetched] = {}
         self._held = 0  # bytes of the frames in ``_mine``
 
@@ -196,54 +195,55 @@ class Ahead:
             return None
         try:
             place = self._place[handle]
-            while place < self._limit and self._held < HELD_MOST and not started.ready():
+            while place < started.limit and self._held < HELD_MOST and not started.ready():
                 self._stat_last(started)  # rather than wait for the child
-            if place >= self._limit:
+            if place >= started.limit:
                 mine = self._mine.pop(handle)
                 self._held -= _size(mine)
                 return mine
             while True:  # past folders the scan does not read (not a valid handle)
                 got: _Message = started.receive()  # type: ignore[assignment]
-                name, age_key, toml_key, listing, counts = got
-                records = {
-                    kind: started.notes(count)
-                    for kind, count in zip(started.kinds, counts, strict=True)
-                    if count is not None
-                }
-                if name == handle:
-                    break
-                if name > handle:
+                part = _part(started.kinds, got, started.notes)
+                if got[0] == handle:
+                    return part
+                if got[0] > handle:
                     raise ValueError("not listed")
-            part = Prefetched(
-                None if age_key is None else tuple(age_key),  # type: ignore[arg-type]
-                None if toml_key is None else tuple(toml_key),  # type: ignore[arg-type]
-                listing,
-                records,
-            )
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             self.close()  # the rest are read as before
             return None
-        return part
 
     def _stat_last(self, started: _Started) -> None:
         """Stat the last folder not yet taken on, as the child would have: the limit
         first, so that the child does not begin it after this."""
-        self._limit -= 1
-        started.limit = self._limit
-        handle = self._folders[self._limit]
+        started.limit -= 1
+        handle = self._folders[started.limit]
         message, frames = _client(self._root, handle, started.kinds)
-        _, age_key, toml_key, listing, counts = message
-        records, rest = {}, iter(frames)
-        for kind, count in zip(started.kinds, counts, strict=True):
-            if count is not None:
-                records[kind] = Frames(count, *next(rest))
-        self._mine[handle] = Prefetched(age_key, toml_key, listing, records)
-        self._held += _size(self._mine[handle])
+        rest = iter(frames)
+        part = _part(started.kinds, message, lambda count: Frames(count, *next(rest)))
+        self._mine[handle] = part
+        self._held += _size(part)
 
     def close(self) -> None:
         if self._started is not None:
             self._started.close()
             self._started = None
+
+
+def _part(
+    kinds: tuple[str, ...], message: _Message | _Client, frames: Callable[[int], Frames]
+) -> Prefetched:
+    """A client's part from its message (from the pipe, or ``_client``'s own) and its
+    folders' frames, taken in kind order."""
+    _, age_key, toml_key, listing, counts = message
+    records = {
+        kind: frames(count) for kind, count in zip(kinds, counts, strict=True) if count is not None
+    }
+    return Prefetched(
+        None if age_key is None else tuple(age_key),  # type: ignore[arg-type]  # JSON: a list
+        None if toml_key is None else tuple(toml_key),  # type: ignore[arg-type]
+        listing,
+        records,
+    )
 
 
 def _size(part: Prefetched) -> int:
@@ -262,6 +262,8 @@ def start(args: Sequence[str]) -> None:
     if wanted is None:
         return
     option, kinds = wanted
+    import mmap  # loaded only for a command that prefetches
+
     shared = mmap.mmap(-1, _LIMIT.size)  # anonymous, shared with the child after fork
     _LIMIT.pack_into(shared, 0, 2**62)  # no limit until the parent sets one
     read, write = os.pipe()
