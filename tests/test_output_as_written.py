@@ -306,12 +306,15 @@ def test_no_figure_is_hidden_at_any_width(runner, small, width):
     for rating in ("g1 -1 g2 -2", "g1 0 g2 -1", "g1 +1", "g1 0"):
         assert rating in " ".join(listed.split()), (width, rating)
 
-    for args in (["homework", "list", "jo-b"], ["homework", "summary", "jo-b"]):
+    # A fixed end day, as "about N planned" counts days up to it: 2 Apr to 1 Dec is 244
+    # days counting both, and 5 a week of 244 days is 174.3.
+    to_day = ["--until", "2026-12-01"]
+    for args in (["homework", "list", "jo-b"], ["homework", "summary", "jo-b", *to_day]):
         shown = at(runner, width, *args)
         lines_fit(shown, width)
         assert "…" not in shown
     assert "5× a week" in " ".join(at(runner, width, "homework", "list", "jo-b").split())
-    summary = " ".join(at(runner, width, "homework", "summary", "jo-b").split())
+    summary = " ".join(at(runner, width, "homework", "summary", "jo-b", *to_day).split())
     assert "Lacing card" in summary and "practised 0 times of about 174 planned" in summary
 
 
