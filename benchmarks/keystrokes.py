@@ -8,8 +8,9 @@ every key sent that is not part of a free-text answer. Run:
 
 A typical note here: defaults accepted for time, place and who attended; three goals
 rated with a line of evidence each; two activities reused from last time and one new;
-last time's techniques kept with Enter; the child's voice and the caregiver's report; regulation start/end and two strategies
-reused; the checklist on one line; summary, next focus and one homework assignment.
+last time's techniques kept with Enter; the child's voice and the caregiver's report;
+regulation start/end and two strategies reused; the checklist on one line; summary, next
+focus and one homework assignment.
 """
 
 from __future__ import annotations

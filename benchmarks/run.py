@@ -9,8 +9,10 @@ For each size it builds a journal with `otj demo --sessions N` (or reuses one al
 without git), then times each command as a whole process over several runs (median,
 min-max) with its peak memory, next to what the targets are measured against, in the same
 run: `python -c pass` and the floor, a bare Python process that reads and parses every file
-of the journal with tomllib. Each row shows its target from issue 19 (issue 17 for search)
-and whether it is met, computed from the rows (benchmarks/targets.py).
+of the journal with tomllib; beside them a bare Python stat of every file (what knowing the
+cache is right costs) and `git ls-files` (the index every git command of `sync` loads).
+Each row shows its target from issue 19 (issue 17 for search) and whether it is met,
+computed from the rows (benchmarks/targets.py).
 
 Commands: start-up (--help, --version), list -n 10, search, trends and check with no cache,
 the next command of another kind after a cold one (does it parse again?), the warm
@@ -63,6 +65,23 @@ for dirpath, _, files in os.walk(sys.argv[1]):
                 tomllib.load(fh)
             n += 1
 print(n)
+"""
+# What `list`, `search` and `check` pay before any note is read: whether the cache is still
+# right is known only by a stat of every file (a note edited in place leaves its folder's
+# time as it was).
+STAT_FLOOR = """
+import os, sys
+def walk(path):
+    n = 0
+    with os.scandir(path) as entries:
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                n += walk(e.path)
+            else:
+                e.stat(follow_symlinks=False)
+                n += 1
+    return n
+print(walk(os.path.join(sys.argv[1], "clients")))
 """
 
 
@@ -187,6 +206,7 @@ def cases(otj: list[str], root: Path, env: dict[str, str], tables: list[str]) ->
     out = [
         Case("python start-up alone (no otj)", [sys.executable, "-c", "pass"]),
         Case("floor: parse every file (bare python)", [sys.executable, "-c", FLOOR, str(root)]),
+        Case("floor: stat every file (bare python)", [sys.executable, "-c", STAT_FLOOR, str(root)]),
         Case("otj --version", [*otj, "--version"]),
         Case("otj --help", [*otj, "--help"]),
         Case("otj list -n 10", [*otj, "list", "-n", "10"]),
@@ -218,6 +238,8 @@ def cases(otj: list[str], root: Path, env: dict[str, str], tables: list[str]) ->
             out.append(Case(f"otj export --format {fmt} --table {table}", cmd))
     if (root / ".git").exists():  # last: the warm-up runs commit what the rows above added
         out.append(Case("otj sync (nothing to push)", [*otj, "sync"]))
+        # sync's memory floor: every git command it runs loads the whole index first.
+        out.append(Case("floor of sync: git ls-files", ["git", "-C", str(root), "ls-files"]))
     return out
 
 
@@ -308,7 +330,10 @@ def write_results(path: Path, new: list[Row], runs: int, warm_up: int = WARM_UP)
         f"{platform.python_version()} in {where}. Whole processes, {runs} runs each: median "
         "(min-max) seconds and peak resident memory (by GNU time, whose own start is in "
         "the seconds: about 1 ms). The floor is a bare Python process "
-        "reading and parsing every file of the same journal with tomllib. Commands run with "
+        "reading and parsing every file of the same journal with tomllib; the stat floor "
+        "stats every file of it (what `search` and `check` must do to know the cache is "
+        "right; `list` stats the sessions only); `git ls-files` loads git's index, as "
+        "every git command `sync` runs does. Commands run with "
         f"the parse cache as a person's would ({warm_up} untimed runs first), except those "
         "marked 'no cache' or 'after a cold …', which start without it every time (the "
         "latter after the untimed cold command named); 'one changed' adds a session "
