@@ -297,14 +297,15 @@ def _read_from(
     fh.seek(start)
     done, rest, batch = start, b"", []
     while chunk := fh.read(CHUNK):
-        lines = (rest + chunk).split(b"\n")
-        rest = lines.pop()  # not ended yet: kept for the next chunk, or left unread
-        for raw in lines:
-            found = seals.parse(raw)
-            if found:
-                s = found[0]
-                batch.append((s.path, s.at, name, done, s.amendments, s.size, s.sha256, s.why))
-            hasher.update(raw + b"\n")
+        data = rest + chunk
+        end = data.rfind(b"\n") + 1
+        rest = data[end:]  # not ended yet: kept for the next chunk, or left unread
+        hasher.update(memoryview(data)[:end])
+        for raw in data[:end].split(b"\n")[:-1]:
+            fields = seals.line_fields(raw)
+            if fields is not None:
+                at, path, amendments, size, digest, why = fields
+                batch.append((path, at, name, done, amendments, size, digest, why))
             done += len(raw) + 1
         if len(batch) >= BATCH:
             _upsert(db, batch)

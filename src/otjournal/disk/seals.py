@@ -69,16 +69,19 @@ def seal_of(rel: str, data: bytes, why: str, when: datetime | None = None) -> Se
 def parse(data: bytes) -> list[Seal]:
     """The seals in one log; a line that does not read (torn by a crash, a sync tool's
     merge gone wrong) is skipped, never fatal."""
-    seals = []
-    for raw in data.split(b"\n"):
-        parts = raw.decode("utf-8", "replace").split("\t")
-        if len(parts) != 7 or parts[0] != VERSION:
-            continue
-        _, at, path, count, size, digest, why = parts
-        if not (count.isdigit() and size.isdigit() and len(digest) == 64):
-            continue
-        seals.append(Seal(at, path, int(count), int(size), digest, why))
-    return seals
+    return [Seal(*fields) for raw in data.split(b"\n") if (fields := line_fields(raw))]
+
+
+def line_fields(raw: bytes) -> tuple[str, str, int, int, str, str] | None:
+    """One log line's seal as a Seal's fields (without making one: the seal index reads
+    every line of every log), or None when the line does not read."""
+    parts = raw.decode("utf-8", "replace").split("\t")
+    if len(parts) != 7 or parts[0] != VERSION:
+        return None
+    _, at, path, count, size, digest, why = parts
+    if not (count.isdigit() and size.isdigit() and len(digest) == 64):
+        return None
+    return at, path, int(count), int(size), digest, why
 
 
 def latest(seals: Iterable[Seal]) -> dict[str, Seal]:
