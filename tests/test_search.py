@@ -424,3 +424,55 @@ def test_an_ascii_output_marks_matches_with_ascii_not_question_marks(tmp_path, s
     ).stdout.decode("ascii")
     assert "<<Zo?>> chose the swing first" in out
     assert "?Zo" not in out
+
+
+@pytest.fixture
+def ties(notes: Path, clock) -> Journal:
+    """Three clients, eight sessions each, every one with 'swing' in two fields; the
+    clients' sessions share start times (ties broken by client, id and field)."""
+    j = Journal(notes)
+    for handle in ("ava-b", "mia-k", "zac-d"):
+        j.add_client(make_client(handle))
+        for day in range(1, 9):
+            j.add_session(
+                make_session(
+                    handle,
+                    start=_at(day if day % 3 else 5),  # some share a day and an hour too
+                    setting="home" if day % 2 else "clinic",
+                    child_voice=ChildVoice(f"The swing, day {day}"),
+                    plan=Plan(f"Swing again on day {day}.", "Fine motor"),
+                )
+            )
+    return j
+
+
+def test_the_newest_n_from_the_index_are_the_first_n_of_all(runner, ties, monkeypatch):
+    """--last N answered from the index (read newest first, stopped early) is what every
+    other way gives: the first N of the whole list, with or without a client read again
+    from its files, and with no cache at all."""
+    queries = [("swing",), ('"swing again"',), ("--setting", "home"), ("swing", "-f", "voice")]
+    whole = {q: search(runner, *q) for q in queries}
+    assert all(len(whole[q]) > 6 for q in queries)
+    taken: list[int] = []
+    real = search_module.Index.candidates
+
+    def counted(self, q):
+        for row in real(self, q):
+            taken.append(1)
+            yield row
+
+    monkeypatch.setattr(search_module.Index, "candidates", counted)
+    for q in queries:
+        for n in (0, 1, 2, 5, 7, len(whole[q]) + 1):
+            taken.clear()
+            assert search(runner, *q, "-n", str(n)) == whole[q][:n], (q, n)
+            assert len(taken) <= 2 * n + 2, (q, n)  # not every candidate: stopped early
+    path = next(iter(sorted((ties.root / "clients" / "mia-k" / "sessions").iterdir())))
+    path.write_bytes(path.read_bytes() + b"\n")  # mia-k is read from its files again
+    for q in queries:
+        for n in (1, 3, 9):
+            assert search(runner, *q, "-n", str(n)) == whole[q][:n], (q, n)
+    monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
+    for q in queries:
+        assert search(runner, *q) == whole[q]
+        assert search(runner, *q, "-n", "4") == whole[q][:4]

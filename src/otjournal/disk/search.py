@@ -24,9 +24,10 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any, NamedTuple
 
 from otjournal.disk.loading import Reader, Snapshot
@@ -219,8 +220,9 @@ class Index:
         for client in clients:
             self.replace(client, None, [])
 
-    def candidates(self, q: Query) -> list[Row]:
-        """Rows that may match (a superset: each is checked by the caller)."""
+    def candidates(self, q: Query) -> Iterator[Row]:
+        """Rows that may match (a superset: each is checked by the caller), newest first
+        as ``select`` orders them (``_newest``), read as they are taken."""
         where, args = ["p.name = ''"] if not q.phrases else ["p.name != ''"], []
         if q.field is not None:
             where.append("p.name = ?")
@@ -235,17 +237,19 @@ class Index:
         if not q.phrases:
             where += narrow
             args += more
-        rows = self.db.execute(sql + " WHERE " + " AND ".join(where), args).fetchall()
-        if q.about_sessions and q.phrases:  # the facts are on each record's own row
-            facts = dict(
-                self.db.execute(
-                    "SELECT path, facts FROM search_parts p WHERE name = '' AND "
-                    + " AND ".join(narrow),
-                    more,
-                ).fetchall()
-            )
-            rows = [(*r[:-1], facts.get(r[1])) for r in rows]
-        return rows
+        # SQLite compares text as UTF-8 bytes: the order of Python's str, as _newest.
+        sql += " WHERE " + " AND ".join(where) + " ORDER BY p.moment DESC, p.client, p.id, p.seq"
+        rows = self.db.execute(sql, args)
+        if not (q.about_sessions and q.phrases):
+            return rows
+        facts = dict(  # the facts are on each record's own row
+            self.db.execute(
+                "SELECT path, facts FROM search_parts p WHERE name = '' AND "
+                + " AND ".join(narrow),
+                more,
+            ).fetchall()
+        )
+        return ((*r[:-1], facts.get(r[1])) for r in rows)
 
 
 def _facts_sql(q: Query) -> tuple[list[str], list[str]]:
@@ -351,7 +355,10 @@ def search(reader: Reader, q: Query, parts_of: PartsOf) -> tuple[list[Result], S
     if fresh and index is not None:
         try:
             wanted = set(fresh)
-            rows += [r for r in index.candidates(q) if r[0] in wanted]
+            taken: Iterable[Row] = (r for r in index.candidates(q) if r[0] in wanted)
+            if q.last is not None:  # newest first: the newest N that match are all it takes
+                taken = islice((r for r in taken if _wanted(r, q)), q.last)
+            rows += list(taken)  # whole, or not at all: a failed read leaves rows as they were
             fresh = []
         except sqlite3.Error:
             pass
