@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from otjournal.dates import add_years as add_years  # here before dates had it
 from otjournal.dates import retention_ends
 from otjournal.disk import seals
-from otjournal.disk.keys import is_age, plaintext
+from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
 from otjournal.errors import OtjournalError, Problem
@@ -349,8 +349,7 @@ def _seal_mismatch(
             raw = read_capped(fd, MAX_FILE_BYTES + 1 + AGE_OVERHEAD)
         finally:
             os.close(fd)
-        if is_age(ref.where):  # a Path only where needed: this runs for every session
-            raw = plaintext(raw, ref.path)
+        raw = plaintext(raw, ref.where)  # the string: this runs for every session
     except (OSError, OtjournalError):  # unreadable or not opened: reported where read
         return None
     found = seals.mismatch(seals.Seal(*row), raw)

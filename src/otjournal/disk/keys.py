@@ -88,14 +88,15 @@ def forget() -> None:
     _locks.clear()
 
 
-def plaintext(raw: bytes, path: Path) -> bytes:
+def plaintext(raw: bytes, path: Path | str) -> bytes:
     """A note's bytes as read from ``path``: decrypted when its name says age
-    (CipherError, located at the path, when no key here opens it or it was changed)."""
+    (CipherError, located at the path, when no key here opens it or it was changed).
+    ``path`` may be a scan's string: a Path is made only to decrypt."""
+    if not is_age(os.fspath(path)):
+        return raw
     from otjournal.disk import agefile
 
-    if not is_age(path.name):
-        return raw
-    return agefile.decrypt(raw, identities(), path)
+    return agefile.decrypt(raw, identities(), Path(path))
 
 
 class Lock:

@@ -221,8 +221,8 @@ class Index:
             self.replace(client, None, [])
 
     def candidates(self, q: Query) -> Iterator[Row]:
-        """Rows that may match (a superset: each is checked by the caller), newest first
-        as ``select`` orders them (``_newest``), read as they are taken."""
+        """Rows that may match (a superset: each is checked by the caller), read as they
+        are taken; with ``q.last``, newest first as ``select`` orders them."""
         where, args = ["p.name = ''"] if not q.phrases else ["p.name != ''"], []
         if q.field is not None:
             where.append("p.name = ?")
@@ -237,8 +237,9 @@ class Index:
         if not q.phrases:
             where += narrow
             args += more
-        # SQLite compares text as UTF-8 bytes: the order of Python's str, as _newest.
-        sql += " WHERE " + " AND ".join(where) + " ORDER BY p.moment DESC, p.client, p.id, p.seq"
+        sql += " WHERE " + " AND ".join(where)
+        if q.last is not None:  # taken newest first and stopped early; else select sorts
+            sql += " ORDER BY " + _NEWEST_SQL
         rows = self.db.execute(sql, args)
         if not (q.about_sessions and q.phrases):
             return rows
@@ -446,6 +447,10 @@ def _dropped(index: Index, client: str) -> Index | None:
 
 def _newest(row: Row) -> tuple[int, str, str, int]:
     return (-row[10], row[0], row[3], row[4])
+
+
+# _newest in the index's SQL (SQLite compares text as UTF-8 bytes: Python's str order).
+_NEWEST_SQL = "p.moment DESC, p.client, p.id, p.seq"
 
 
 def select(rows: Iterable[Row], q: Query, root: str) -> list[Result]:
