@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 
 from otjournal.cli import app
-from otjournal.disk import search as search_module
+from otjournal.disk import search_index
 from otjournal.disk.store import Journal
 from otjournal.model.amendment import Amendment
 from otjournal.model.homework import HomeworkEntry
@@ -300,7 +300,7 @@ def test_no_cache_and_the_plain_scan_find_the_same(runner, small, monkeypatch, t
     assert _every_way(runner) == with_fts
     monkeypatch.delenv("OTJOURNAL_NO_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "plain-cache"))
-    monkeypatch.setattr(search_module, "fts5_available", lambda db: False)
+    monkeypatch.setattr(search_index, "fts5_available", lambda db: False)
     assert _every_way(runner) == with_fts  # built without FTS5
     assert _every_way(runner) == with_fts  # and read back without it
 
@@ -454,14 +454,14 @@ def test_the_newest_n_from_the_index_are_the_first_n_of_all(runner, ties, monkey
     whole = {q: search(runner, *q) for q in queries}
     assert all(len(whole[q]) > 6 for q in queries)
     taken: list[int] = []
-    real = search_module.Index.candidates
+    real = search_index.Index.candidates
 
     def counted(self, q):
         for row in real(self, q):
             taken.append(1)
             yield row
 
-    monkeypatch.setattr(search_module.Index, "candidates", counted)
+    monkeypatch.setattr(search_index.Index, "candidates", counted)
     for q in queries:
         for n in (0, 1, 2, 5, 7, len(whole[q]) + 1):
             taken.clear()

@@ -93,7 +93,8 @@ def search_cmd(
     from otjournal.cli.common import styled
     from otjournal.cli.problems import note_problems
     from otjournal.dates import parse_day
-    from otjournal.disk.search import describe, make_query, search
+    from otjournal.disk.search import search
+    from otjournal.disk.search_query import describe, make_query
     from otjournal.disk.store import validate_handle
     from otjournal.errors import NotFoundError
     from otjournal.numbers.search import FIELDS, parts_of

@@ -17,7 +17,7 @@ from otjournal.views.textgrid import MARKS, cells, wrap
 from otjournal.views.visible import is_visible, visible
 
 if TYPE_CHECKING:
-    from otjournal.disk.search import Result
+    from otjournal.disk.search_query import Result
     from otjournal.disk.search_text import Snippet
 
 STYLED = ("\x1b[1;4m", "\x1b[0m")
