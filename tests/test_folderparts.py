@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from otjournal.disk import folderparts, prefetch
-from otjournal.disk.cache import RecordCache, dump_index
+from otjournal.disk.cache import RecordCache
+from otjournal.disk.folderindex import dump_index
 from otjournal.disk.found import ClientFiles, FileRef, Unchanged
 from otjournal.disk.layout import CLIENTS, RECORD_KINDS
 from otjournal.disk.loading import Reader, Snapshot
@@ -173,7 +174,7 @@ def test_a_part_is_the_same_from_the_childs_bytes_and_from_names_and_keys():
 
 
 def test_an_index_row_holds_the_bytes_a_part_compares(plain: Path, tmp_path: Path):
-    """as_indexed reads cache.dump_index's layout: sizes and inodes, then times."""
+    """as_indexed reads folderindex.dump_index's layout: sizes and inodes, then times."""
     index = {"a.toml": ((5, 6, 7, 8), (9, "a", 739000))}
     numbers, text = dump_index(index)  # type: ignore[misc]
     frames = prefetch.Frames(1, *prefetch._frames([("a.toml", (5, 6, 7, 8), 0o100600)]))  # type: ignore[misc]

@@ -20,7 +20,7 @@ import sys
 from array import array
 from typing import TYPE_CHECKING
 
-from otjournal.disk.cache import LAST_DAY, Key
+from otjournal.disk.folderindex import LAST_DAY, Key
 
 if TYPE_CHECKING:
     from otjournal.disk.prefetch import Frames
@@ -56,7 +56,7 @@ def part_of_frames(kind: str, folder: str, frames: Frames) -> bytes:
 
 def as_indexed(frames: Frames, row: tuple[bytes, str] | None) -> bool:
     """Whether the folder the child sent holds exactly the notes of its index ``row`` as
-    the cache keeps it (cache.dump_index), by name and stat key, and nothing the scan
+    the cache keeps it (folderindex.dump_index), by name and stat key, and nothing the scan
     would report: no encrypted note (this is only asked in a plaintext journal) and no
     note others may read. Then each note's facts are the index's, as a scan would find."""
     n = frames.count
@@ -81,4 +81,4 @@ def as_indexed(frames: Frames, row: tuple[bytes, str] | None) -> bool:
     days.frombytes(numbers[40 * n :])
     if any(mode & 0o077 for mode in set(modes)):
         return False  # the scan notes who may read it
-    return min(days) >= 0 and max(days) <= LAST_DAY  # as cache.load_index checks
+    return min(days) >= 0 and max(days) <= LAST_DAY  # as folderindex.load_index checks

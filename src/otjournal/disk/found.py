@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from otjournal.disk.cache import Key, Meta, index_columns, load_index
+from otjournal.disk.folderindex import Key, Meta, index_columns, load_index
 from otjournal.errors import Problem
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ class Unchanged:
         if len(set(ids)) < n:
             return None
         unsigned, signed = index_columns(numbers, n)
-        # (moment, id, day, place): in the order of the facts (cache.Meta), ids unique
+        # (moment, id, day, place): in the order of the facts (folderindex.Meta), ids unique
         facts = zip(signed[2 * n : 3 * n], ids, signed[3 * n :], range(n), strict=True)
         if since is not None or until is not None:
             low = since.toordinal() if since is not None else 0

@@ -20,7 +20,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
-from otjournal.disk.cache import Meta, RecordCache
+from otjournal.disk.cache import RecordCache
+from otjournal.disk.folderindex import Meta
 from otjournal.disk.found import ClientFiles as ClientFiles
 from otjournal.disk.found import Conflict as Conflict
 from otjournal.disk.found import FileRef as FileRef

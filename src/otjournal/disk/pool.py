@@ -27,7 +27,7 @@ from otjournal.errors import OtjournalError
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult, Pool
 
-    from otjournal.disk.cache import Key, Meta
+    from otjournal.disk.folderindex import Key, Meta
     from otjournal.disk.found import ClientFiles
     from otjournal.disk.loading import Conflict, Reader, Snapshot
     from otjournal.disk.memo import Companions, Memo

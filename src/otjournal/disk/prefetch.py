@@ -445,7 +445,7 @@ def _notes(count: int, text: bytes, numbers: bytes) -> list[Stated]:
 
 
 def _key(path: str) -> Key | None:
-    from otjournal.disk.cache import key_of  # in the child, which has the time
+    from otjournal.disk.folderindex import key_of  # light: no database loaded in the child
 
     try:
         return key_of(os.lstat(path))
@@ -463,7 +463,7 @@ def _stated(folder: str) -> list[Stated] | None:
         return []  # as the scan takes it: no notes, nothing to say
     except OSError:
         return None
-    from otjournal.disk.cache import key_of
+    from otjournal.disk.folderindex import key_of
 
     found = []
     for e in entries:

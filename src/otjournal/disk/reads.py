@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from otjournal.model import Session
 
 T = TypeVar("T")
-_META = attrgetter("meta")  # (moment, id, day): records sort by it, see cache.Meta
+_META = attrgetter("meta")  # (moment, id, day): records sort by it, see folderindex.Meta
 _ID = attrgetter("id")
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from stat import S_ISDIR
 from typing import TYPE_CHECKING, Protocol
 
-from otjournal.disk.cache import Index, Key, RecordCache, key_of
+from otjournal.disk.cache import RecordCache
+from otjournal.disk.folderindex import Index, Key, key_of
 from otjournal.disk.folderparts import as_indexed, part, part_of_frames
 from otjournal.disk.found import ClientFiles, Conflict, FileRef, Unchanged
 from otjournal.disk.layout import CLIENT_AGE as CLIENT_AGE

@@ -74,7 +74,7 @@ def _content_of_file(path: Path) -> object:
 
 
 BeforePublish = Callable[[Path, bytes], None]
-_META = attrgetter("meta")  # (moment, id, day): records sort by it, see cache.Meta
+_META = attrgetter("meta")  # (moment, id, day): records sort by it, see folderindex.Meta
 
 
 def validate_handle(handle: str) -> str:
