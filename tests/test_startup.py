@@ -245,3 +245,43 @@ def test_on_a_terminal_the_help_fits_the_terminal(monkeypatch: pytest.MonkeyPatc
         monkeypatch.setenv("COLUMNS", str(columns))  # what the Typer app says at that width
         assert shown == typers_help() + "\n"
         monkeypatch.delenv("COLUMNS")
+
+
+# -- the end: no last collection of what the command made ----------------------------------
+
+ENDING = """
+import gc
+import sys
+from otjournal.cli import main
+
+gc.disable()  # no collection while the command runs; the one at exit runs all the same
+
+class Cycle:
+    def __del__(self):
+        sys.stdout.write("collected\\n")
+
+c = Cycle()
+c.me = c  # only the cyclic collector frees it
+del c
+sys.argv = ["otj", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("args", [["--version"], ["path"]])
+def test_a_command_ends_without_collecting_what_it_made(args: list[str], tmp_path):
+    """gc.freeze at exit (cli.quick_exit): the interpreter's last collection, 30 ms after a
+    whole-journal command, does not run. Without it, the cycle above is collected at exit
+    and says so."""
+    env = {**os.environ, "OTJOURNAL_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", ENDING, *args],
+        capture_output=True, text=True, cwd=REPO, env=env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "collected" not in done.stdout
+    plain = subprocess.run(
+        [sys.executable, "-c", ENDING.replace("main()", "print('not run')")],
+        capture_output=True, text=True, cwd=REPO, env=env, timeout=60,
+    )  # fmt: skip
+    assert plain.stdout.split() == ["not", "run", "collected"]  # the probe itself works
