@@ -200,6 +200,29 @@ def test_piped_output_marks_matches_in_plain_characters(runner, small):
     assert runner.invoke(app, ["search", "nothing-here"]).stdout == "No notes match.\n"
 
 
+def test_a_goal_no_client_has_is_named_as_the_reason_nothing_matched(runner, small, notes):
+    def says(*args: str) -> str:
+        result = runner.invoke(app, ["search", *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    nobody = "No notes match: no client has a goal with that id.\n"
+    hint = "  hint: 'otj goal list CLIENT' lists a client's goals (g1, or a full id)\n"
+    assert says("--goal", "g9") == nobody + hint
+    assert says("swing", "--goal", "g7", "--client", "noah-t") == (
+        "No notes match: noah-t has no goal with that id.\n" + hint
+    )
+    # A goal that exists but matches nothing here is not called missing.
+    assert says("--goal", "g1", "--since", "2030-01-01") == "No notes match.\n"
+    assert says("--goal", "g2", "--client", "noah-t", "--field", "voice", "swing") == (
+        "No notes match.\n"
+    )
+    assert search(runner, "--goal", "g9") == []  # JSON: results only, no words
+    # A client file that cannot be read: nothing is claimed of the goals it may hold.
+    (notes / "clients" / "noah-t" / "client.toml").write_text("not = [toml", encoding="utf-8")
+    assert says("--goal", "g9").startswith("No notes match.\n")
+
+
 def test_results_fold_at_spaces_to_the_width_and_fit_unfolded(runner, small, monkeypatch):
     monkeypatch.setenv("COLUMNS", "40")
     narrow = runner.invoke(app, ["search", "zoe"]).stdout.splitlines()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shutil
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from otjournal.cli.common import DirOpt, JsonOpt, complete_client, journal, print_json, today
+
+if TYPE_CHECKING:
+    from otjournal.disk.store import Journal
 
 _FIELDS = (
     "evidence, activity, voice, caregiver, regulation, checklist, summary, next-focus, "
@@ -133,4 +136,27 @@ def search_cmd(
         shown = view.lines(results, styled(sys.stdout), width, marks)
         sys.stdout.write("\n".join(shown) + "\n")
     else:
-        typer.echo("No notes match.")
+        why = _no_such_goal(j, client, query.goal)
+        typer.echo(f"No notes match{why}" if why else "No notes match.")
+
+
+def _no_such_goal(j: Journal, client: str | None, goal: str | None) -> str:
+    """Why a --goal search found nothing, when it is that no client has such a goal (a
+    mistyped id is not the same as a goal never rated); "" otherwise, or when a client
+    file cannot be read (nothing is claimed of it)."""
+    from otjournal.errors import OtjournalError
+
+    if goal is None:
+        return ""
+    for handle in [client] if client is not None else j.client_handles():
+        try:
+            record, _ = j.read_client(handle)
+        except OtjournalError:
+            return ""
+        if any(g.id == goal or g.number == goal for g in record.goals):
+            return ""
+    whose = f"{client} has no goal" if client is not None else "no client has a goal"
+    return (
+        f": {whose} with that id.\n  hint: 'otj goal list CLIENT' lists a client's goals "
+        "(g1, or a full id)"
+    )
