@@ -11,6 +11,7 @@ import typer
 from otjournal.cli.common import DirOpt, JsonOpt, complete_client, journal, print_json, today
 
 if TYPE_CHECKING:
+    from otjournal.disk.search_query import Result
     from otjournal.disk.store import Journal
 
 _FIELDS = (
@@ -93,7 +94,6 @@ def search_cmd(
     of it: the match is bold on a terminal, between « » when piped. A note that was
     amended is found by its words as amended, and each amendment by its own words.
     """
-    from otjournal.cli.common import styled
     from otjournal.cli.problems import note_problems
     from otjournal.dates import parse_day
     from otjournal.disk.search import search
@@ -131,13 +131,19 @@ def search_cmd(
     elif paths:
         sys.stdout.write("".join(f"{p}\n" for p in view.paths(results)))
     elif results:
-        width = shutil.get_terminal_size().columns
-        marks = view.plain_marks(getattr(sys.stdout, "encoding", None))
-        shown = view.lines(results, styled(sys.stdout), width, marks)
-        sys.stdout.write("\n".join(shown) + "\n")
+        _print(results)
     else:
-        why = _no_such_goal(j, client, query.goal)
-        typer.echo(f"No notes match{why}" if why else "No notes match.")
+        typer.echo("No notes match" + (_no_such_goal(j, client, query.goal) or "."))
+
+
+def _print(results: list[Result]) -> None:
+    """The results as lines folded to the terminal, matches marked as it can show them."""
+    from otjournal.cli.common import styled
+    from otjournal.views import search as view
+
+    width = shutil.get_terminal_size().columns
+    marks = view.plain_marks(getattr(sys.stdout, "encoding", None))
+    sys.stdout.write("\n".join(view.lines(results, styled(sys.stdout), width, marks)) + "\n")
 
 
 def _no_such_goal(j: Journal, client: str | None, goal: str | None) -> str:
