@@ -367,3 +367,25 @@ def test_check_json_counts_agree(demo_notes: Path, monkeypatch, tmp_path: Path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     found = json.loads(run(["check", "--json"])[1])
     assert found["sessions"] > 100 and found["clients"] == len(handles(demo_notes))
+
+
+def test_a_pipe_numbered_past_1024_is_still_read():
+    """A process holding many files (a long test run) may get a pipe numbered 1024 or
+    more, which ``select`` refuses: waiting is asked with ``poll``, so the prefetch is
+    still taken."""
+    read, write = os.pipe()
+    high = os.dup2(read, 1500)
+    os.close(read)
+    started = prefetch._Started(prefetch.BOTH, high, None, mmap.mmap(-1, 8))
+    try:
+        assert not started.ready()  # nothing sent yet
+        prefetch._Sender(write).send(["root", []])
+        assert started.ready()
+        assert started.receive() == ["root", []]
+        os.close(write)
+        write = -1
+        assert started.ready()  # the end is ready to be read: EOF, not a wait
+    finally:
+        started.close()
+        if write >= 0:
+            os.close(write)

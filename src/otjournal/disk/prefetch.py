@@ -134,7 +134,11 @@ class _Started:
             return True
         import select  # a built-in module, loaded only once a parent has caught up
 
-        return bool(select.select([self.fd], [], [], 0)[0])
+        # poll, not select: select refuses a descriptor numbered 1024 or more, which a
+        # process holding many files (a long test run) may be given for the pipe.
+        waiting = select.poll()
+        waiting.register(self.fd, select.POLLIN)
+        return bool(waiting.poll(0))
 
     def receive(self) -> object:
         """The next message's JSON part."""
