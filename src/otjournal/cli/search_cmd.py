@@ -151,15 +151,18 @@ def _no_such_goal(j: Journal, client: str | None, goal: str | None) -> str:
     mistyped id is not the same as a goal never rated); "" otherwise, or when a client
     file cannot be read (nothing is claimed of it)."""
     from otjournal.errors import OtjournalError
+    from otjournal.model.client import AmbiguousGoal
 
     if goal is None:
         return ""
     for handle in [client] if client is not None else j.client_handles():
         try:
             record, _ = j.read_client(handle)
+            if record.find_goal(goal) is not None:
+                return ""
+        except AmbiguousGoal:
+            return ""  # two goals answer to it: it exists
         except OtjournalError:
-            return ""
-        if any(g.id == goal or g.number == goal for g in record.goals):
             return ""
     whose = f"{client} has no goal" if client is not None else "no client has a goal"
     return (
