@@ -125,10 +125,11 @@ def test_overview_is_remembered_and_every_change_is_seen(runner, three: Journal)
     assert overview_json(runner) == first  # from the cache
     snap = three.load(["mia-k"])
     target = snap.sessions[0].path
-    # One checklist answer changes in place: same size, same modification time.
-    raw = target.read_bytes()
-    assert b'answer = "yes"' in raw
-    rewrite_keeping_size_and_mtime(target, b'answer = "yes"', b'answer = "no" ')
+    # One checklist answer changes in place: same size, same modification time. The
+    # item then has the lowest rate of all, and is named for reflection.
+    item = b'motivation drives learning"\nanswer = '
+    rewrite_keeping_size_and_mtime(target, item + b'"yes"', item + b'"no" ')
+    assert first["mia-k"]["lowest_item"] is None  # every item at 100 %
     changed = overview_json(runner)
     assert changed["mia-k"]["lowest_item"] != first["mia-k"]["lowest_item"]
     assert changed["noah-t"] == first["noah-t"]

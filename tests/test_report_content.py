@@ -28,8 +28,8 @@ from otjournal.model import (
 )
 from otjournal.model.vocab import CHECKLIST
 from otjournal.numbers.period import report_period
-from otjournal.numbers.session import ItemRate
-from otjournal.views.report_sections import for_reflection, item_rate, quarter_hours
+from otjournal.numbers.session import ItemRate, lowest_item
+from otjournal.views.report_sections import quarter_hours
 from tests.conftest import TZ, make_client, make_session
 from tests.helpers import Runner
 
@@ -325,13 +325,14 @@ def rate(key: str, **counts: int) -> ItemRate:
 
 
 def test_for_reflection_never_names_an_item_at_100_or_a_tie():
-    assert for_reflection([rate("a", yes=3), rate("b", yes=1)]) is None  # all at 100 %
-    assert for_reflection([rate("a", yes=1, unsure=5), rate("b", yes=2)]) is None
-    assert for_reflection([rate("a", yes=1, no=1), rate("b", partly=2)]) is None  # a tie
-    assert for_reflection([rate("a", yes=1, no=1), rate("b", yes=2)]) == rate("a", yes=1, no=1)
-    assert for_reflection([rate("a", yes=1)]) is None
-    assert item_rate(rate("a", yes=1, partly=1, no=2, unsure=9)) == 0.375
-    assert item_rate(rate("a", unsure=2, **{"n-a": 1})) is None
+    # One rule for trends and the report (numbers/session.lowest_item).
+    assert lowest_item([rate("a", yes=3), rate("b", yes=1)]) is None  # all at 100 %
+    assert lowest_item([rate("a", yes=1, unsure=5), rate("b", yes=2)]) is None
+    assert lowest_item([rate("a", yes=1, no=1), rate("b", partly=2)]) is None  # a tie
+    assert lowest_item([rate("a", yes=1, no=1), rate("b", yes=2)]) == rate("a", yes=1, no=1)
+    assert lowest_item([rate("a", yes=1)]) is None
+    assert rate("a", yes=1, partly=1, no=2, unsure=9).rate == 0.375
+    assert rate("a", unsure=2, **{"n-a": 1}).rate is None
 
 
 def test_hours_are_to_the_quarter_hour():
@@ -463,3 +464,25 @@ def test_deidentify_with_shift_dates_moves_every_date_by_one_offset(runner, ava)
     assert first != day(2026, 7, 2) and last != day(2026, 9, 10)
     assert (last - first).days == (day(2026, 9, 10) - day(2026, 7, 2)).days  # intervals kept
     assert "Ava" not in md and "Noah" not in md
+
+
+def test_a_shifted_copy_gives_no_real_date_in_its_title_or_its_json_period(runner, ava):
+    # One date left unshifted beside its shifted twin gives the shift away, and with it
+    # every date in the copy.
+    data = json.loads(report(runner, "--deidentify", "--shift-dates", "--json"))
+    period = data["period"]
+    header = data["header"]["Reporting period"]
+    assert header.startswith(f"{period['start']} to {period['end']}")
+    assert period["start"] != "2026-06-01" and "2026-06-01" not in json.dumps(data)
+    html = report(runner, "--deidentify", "--shift-dates", "--format", "html")
+    title = html.partition("<title>")[2].partition("</title>")[0]
+    assert title.startswith("Progress report ") and "2026-06-01" not in title
+    assert "2026-11-30" not in html
+
+
+def test_a_place_in_the_config_is_replaced_whole_and_never_word_by_word(runner, ava, isolated_home):
+    write_config(isolated_home, '[deidentify]\nnames = ["Fitzroy Primary School"]\n')
+    data = json.loads(report(runner, "--deidentify", "--json"))
+    assert "Primary disability" in data["header"]  # the tool's own label, as written
+    md = report(runner, "--deidentify")
+    assert "| Primary disability |" in md and "Person 1" not in md

@@ -273,10 +273,10 @@ def test_checklist_hit_rates_with_partly_unsure_and_na():
     assert list(rates) == [k for k, _ in CHECKLIST]  # each item on its own, in order
 
     interests = rates["interests"]
-    # yes 1, partly 1, unsure 1 (applicable), no 1: (1 + 0.5) / 4
+    # yes 1, partly 1, no 1, unsure 1 (beside the rate, not in it): (1 + 0.5) / 3
     assert interests.counts == {"yes": 1, "partly": 1, "unsure": 1, "no": 1}
-    assert interests.applicable == 4
-    assert interests.rate == pytest.approx(0.375)
+    assert interests.applicable == 3
+    assert interests.rate == pytest.approx(0.5)
     assert interests.no_sessions == ("s4",)
 
     caregiver = rates["caregiver"]
@@ -303,13 +303,15 @@ def test_checklist_item_that_was_only_na_has_no_rate():
     assert caregiver.rate is None
 
 
-def test_checklist_unsure_lowers_the_rate_because_it_is_applicable():
+def test_checklist_unsure_is_counted_beside_the_rate_not_in_it():
+    # domain.md: rate = (yes + ½ partly) / (yes + partly + no); unsure and n/a beside it.
     sessions = [
         sess("s1", 1, checklist=answers(attuned="yes")),
         sess("s2", 2, checklist=answers(attuned="unsure")),
+        sess("s3", 3, checklist=answers(attuned="partly")),
     ]
     (attuned,) = [r for r in checklist_rates(sessions) if r.item == "attuned"]
-    assert (attuned.applicable, attuned.rate) == (2, 0.5)
+    assert (attuned.applicable, attuned.rate, attuned.counts["unsure"]) == (2, 0.75, 1)
 
 
 def test_checklist_extra_items_of_the_practice():
@@ -338,10 +340,14 @@ def test_lowest_item_and_the_sessions_where_it_was_no():
     assert low.no_sessions == ("s1", "s3")
 
 
-def test_lowest_item_ties_go_to_checklist_order_and_none_without_answers():
+def test_lowest_item_is_none_for_a_tie_all_at_100_or_no_answers():
     sessions = [sess("s1", 1, checklist=answers(safety="partly", agile="partly", attuned="yes"))]
+    assert lowest_item(checklist_rates(sessions)) is None  # agile and safety tie at 50 %
+    sessions = [sess("s1", 1, checklist=answers(safety="partly", agile="no", attuned="yes"))]
     low = lowest_item(checklist_rates(sessions))
-    assert low is not None and low.item == "agile"  # agile comes before safety
+    assert low is not None and low.item == "agile"
+    every_yes = {key.replace("-", "_"): "yes" for key, _ in CHECKLIST}
+    assert lowest_item(checklist_rates([sess("s1", 1, checklist=answers(**every_yes))])) is None
     assert lowest_item(checklist_rates([sess("s2", 2, checklist=answers(caregiver="n-a"))])) is None
     assert lowest_item(checklist_rates([])) is None
 

@@ -66,7 +66,7 @@ def overview(start: date, end: date) -> Memo[dict[str, Any] | None]:
         return overview_row(loaded.record, notes, start, end)
 
     return Memo(
-        "trends-overview-4",  # 3: cancelled and did-not-attend not counted; 4: as amended
+        "trends-overview-5",  # 3: cancelled, did-not-attend not counted; 4: as amended; 5: rate
         row,
         dump=overview_row_to_plain,
         load=overview_row_from_plain,

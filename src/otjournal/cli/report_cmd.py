@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
@@ -232,18 +233,24 @@ def report_text(
     blocks = report.build(
         t, period, practitioner=who, today=today(), deidentified=deidentify, reflection=reflection
     )
+    shown = period  # the dates the document itself gives (moved with --shift-dates)
     if deidentify:
         from otjournal.views import deidentify as deid
         from otjournal.views.report_deid import deidentified
 
         names = (*config.deidentify_names, config.practitioner)
         shift = deid.random_shift() if shift_dates else None
-        blocks = deidentified(blocks, deid.Deidentifier.for_client(record, names, shift))
+        d = deid.Deidentifier.for_client(record, names, shift)
+        blocks = deidentified(blocks, d)
+        # Every date the copy gives moves by the same shift: one left as it was would give
+        # the shift away, and with it every date in the copy.
+        start, end, asked = (d.day(day) for day in (period.start, period.end, period.asked_end))
+        shown = replace(period, start=start, end=end, asked_end=asked)
     if fmt == "json":
-        return json_document("report", report_render.to_data(blocks, period.to_json())), period
+        return json_document("report", report_render.to_data(blocks, shown.to_json())), period
     if fmt == "md":
         return report_render.to_markdown(blocks), period
-    title = f"Progress report {period.start} to {period.end}"
+    title = f"Progress report {shown.start} to {shown.end}"
     return report_render.to_html(blocks, title), period
 
 

@@ -8,7 +8,7 @@ score. Goal attainment uses Kiresuk & Sherman's T-score with rho = 0.3.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -136,11 +136,13 @@ class ItemRate:
 
     @property
     def applicable(self) -> int:
-        return sum(self.counts.get(a, 0) for a in ("yes", "partly", "no", "unsure"))
+        """Answered yes, partly or no: the rate's denominator. Unsure and n/a are counted
+        beside the rate, never in it (domain.md)."""
+        return sum(self.counts.get(a, 0) for a in ("yes", "partly", "no"))
 
     @property
     def rate(self) -> float | None:
-        """(yes + ½·partly) / applicable; None when it never applied."""
+        """(yes + ½·partly) / (yes + partly + no); None when never answered so."""
         if not self.applicable:
             return None
         return (self.counts.get("yes", 0) + 0.5 * self.counts.get("partly", 0)) / self.applicable
@@ -165,10 +167,16 @@ def checklist_rates(
     return out
 
 
-def lowest_item(rates: Sequence[ItemRate]) -> ItemRate | None:
-    """The item with the lowest hit rate, for reflection (ties: checklist order)."""
-    rated = [r for r in rates if r.rate is not None]
-    return min(rated, key=lambda r: r.rate or 0.0) if rated else None  # (no None left)
+def lowest_item(rates: Iterable[ItemRate]) -> ItemRate | None:
+    """The item named "for reflection": its rate below every other's and below 100 %;
+    None when there is no such item (a tie for lowest, all at 100 %, none answered).
+    Rates come from small whole counts, so a tie is an exact one."""
+    rated = sorted((r for r in rates if r.rate is not None), key=lambda r: r.rate or 0.0)
+    if not rated or (rated[0].rate or 0.0) >= 1:
+        return None
+    if len(rated) > 1 and rated[1].rate == rated[0].rate:
+        return None
+    return rated[0]
 
 
 @dataclass(frozen=True)

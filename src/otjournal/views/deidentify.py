@@ -216,7 +216,11 @@ class Deidentifier:
                 b.person(p.name, code)
         for name in extra_names:
             key = fold(name.strip())
-            if key and key not in b.seen and key not in _ROLE_CODES and key not in _NOT_NAMES:
+            if not key or key in b.seen or key in _ROLE_CODES or key in _NOT_NAMES:
+                continue
+            if _GENERIC_TAIL.search(name.strip()):  # "Fitzroy Primary School": a place,
+                b.place(name, b.next_code("Place"))  # whole, never split into its words
+            else:
                 b.person(name, b.next_code("Person"))
         d = cls(
             b.names,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from otjournal.model.vocab import FRAMEWORK_NAMES, FRAMEWORKS
 from otjournal.model.words import words_for
 from otjournal.numbers.outcomes import COPM_CAVEAT
-from otjournal.numbers.session import face_to_face, quarter_hours
+from otjournal.numbers.session import face_to_face, lowest_item, quarter_hours
 from otjournal.numbers.session import supports as count_supports
 from otjournal.views import svg
 from otjournal.views.measures import report_blocks
@@ -23,7 +23,7 @@ from otjournal.views.rows import gas
 
 if TYPE_CHECKING:
     from otjournal.model import Session
-    from otjournal.numbers.session import ClientTrends, ItemRate
+    from otjournal.numbers.session import ClientTrends
 
 QUOTES = 5  # the most recent, per kind of quote
 
@@ -357,20 +357,6 @@ def risks(t: ClientTrends) -> list[Block]:
 # -- the practitioner's reflective practice (only with --reflection) ------------------------
 
 
-def item_rate(r: ItemRate) -> float | None:
-    """(yes + ½·partly) / (yes + partly + no): unsure and n/a are left out."""
-    yes, partly, no = (r.counts.get(k, 0) for k in ("yes", "partly", "no"))
-    return (yes + 0.5 * partly) / (yes + partly + no) if yes + partly + no else None
-
-
-def for_reflection(rates: Iterable[ItemRate]) -> ItemRate | None:
-    """The item whose rate is below every other's and below 100 %; else none."""
-    rated = sorted(((v, r) for r in rates if (v := item_rate(r)) is not None), key=lambda x: x[0])
-    if not rated or rated[0][0] >= 1 or (len(rated) > 1 and rated[1][0] == rated[0][0]):
-        return None
-    return rated[0][1]
-
-
 def reflection(t: ClientTrends) -> list[Block]:
     b = [
         Block("h2", "Reflective practice: the affirming checklist"),
@@ -380,22 +366,22 @@ def reflection(t: ClientTrends) -> list[Block]:
             "(yes + partly + no); unsure and n/a are counted beside the rate, not in it.",
         ),
     ]
-    rates = [(r.text, item_rate(r)) for r in t.checklist]
+    rates = [(r.text, r.rate) for r in t.checklist]
     if not any(v is not None for _, v in rates):
         return [*b, Block("p", "No checklist answers in this period.")]
     b.append(Block("svg", svg.rate_bars(rates, "Affirming checklist rates")))
     rows = [
         (
             r.text,
-            "–" if (v := item_rate(r)) is None else f"{v * 100:.0f}%",
-            str(sum(r.counts.get(k, 0) for k in ("yes", "partly", "no"))),
+            "–" if r.rate is None else f"{r.rate * 100:.0f}%",
+            str(r.applicable),
             str(r.counts.get("unsure", 0)),
             str(r.counts.get("n-a", 0)),
         )
         for r in t.checklist
     ]
     b.append(Block("table", items=(("Item", "Rate", "Answered", "Unsure", "n/a"), *rows)))
-    low = for_reflection(t.checklist)
+    low = lowest_item(t.checklist)
     if low is not None:
         b.append(Block("p", f"For reflection: “{low.text}” had the lowest rate."))
     return b

@@ -173,7 +173,9 @@ def checklist_parts(t: ClientTrends) -> list[RenderableType]:
     if not any(r.counts for r in t.checklist):
         # Not asked (an adult client, by default): no table of blank rates.
         return [_title("Affirming checklist"), Text("Not recorded in this period."), Text("")]
-    parts.append(_title("Affirming checklist: each item on its own, (yes + ½ partly) / applicable"))
+    parts.append(
+        _title("Affirming checklist: each on its own, (yes + ½ partly) / (yes + partly + no)")
+    )
     parts.append(ByWidth(lambda console, options: checklist_table(t.checklist, console, options)))
     low = lowest_item(t.checklist)
     if low is not None:
@@ -354,6 +356,12 @@ def _change(change: int | None) -> str:
     return "–" if change is None else f"{change:+d}"
 
 
+def _answered(r: ItemRate) -> str:
+    """The rate's n (yes, partly or no), and the unsure answers counted beside it."""
+    unsure = r.counts.get("unsure", 0)
+    return f"n={r.applicable}" + (f", {unsure} unsure" if unsure else "")
+
+
 def checklist_table(
     rates: Sequence[ItemRate], console: Console, options: ConsoleOptions
 ) -> RenderableType:
@@ -362,17 +370,15 @@ def checklist_table(
     table.add_column("item", overflow="fold", min_width=ITEM_LEAST, max_width=40)
     table.add_column("bar", no_wrap=True)
     table.add_column("rate", justify="right", no_wrap=True)
-    table.add_column("n", justify="right", no_wrap=True, style="dim")
+    table.add_column("n", no_wrap=True, style="dim")
     for r in rates:
-        table.add_row(r.text, bar(r.rate), pct(r.rate), f"n={r.applicable}")
+        table.add_row(r.text, bar(r.rate), pct(r.rate), _answered(r))
     if _fits(console, options, table):
         return table
     lines: list[RenderableType] = []
     for r in rates:
         lines.append(Text(r.text))
-        lines.append(
-            Text(f"  {bar(r.rate)}  {pct(r.rate):>4}  ").append(f"n={r.applicable}", "dim")
-        )
+        lines.append(Text(f"  {bar(r.rate)}  {pct(r.rate):>4}  ").append(_answered(r), "dim"))
     return Group(*lines)
 
 
