@@ -20,7 +20,7 @@ from otjournal.model import Client, Copm, Goal, GoalRating, Session
 from otjournal.model.episode import Discharge, GoalOutcome
 from tests.conftest import CLOCK, TZ, make_client, make_session
 from tests.helpers import tree
-from tests.test_review import GOALS, drafts, ok, only
+from tests.test_review import GOALS, drafts, ok, only, sessions
 
 REVIEW_DAY = datetime(2026, 2, 27, 10, 0, tzinfo=TZ)
 INTERIM_DAY = datetime(2026, 3, 3, 10, 0, tzinfo=TZ)
@@ -491,3 +491,53 @@ def test_the_printout_holds_the_discharge(runner, saved):
     assert "Reason: referred on" in text
     assert "Maintenance plan: Lacing card by the door" in text
     assert "g2-m4p Uses a calm-body plan\n  Final status: discontinued" in text
+
+
+def test_a_corrected_rating_is_the_one_the_discharge_files_and_list_shows(
+    runner, notes, mia, clock
+):
+    # The interim 0 of 2026-03-03 is corrected to -1: the discharge's summary, the
+    # review's context and `list` read the note as amended, as `show` does.
+    interim = next(p for p, s in sessions(notes, "therapy") if s.start == INTERIM_DAY)
+    sid = interim.stem
+    amend = ["amend", sid, "--kind", "correction", "--set", "goals.g1.gas=-1"]
+    ok(runner.invoke(app, [*amend, "--text", "rated -1", "--by", "Alex Rivera", "--no-input"]))
+    listed = runner.invoke(app, ["list", "mia-k"], env={"COLUMNS": "200"})
+    row = next(line for line in listed.output.splitlines() if line.startswith(sid))
+    assert "g1-k3x -1" in row and "amended" in row and "g1-k3x 0" not in row
+    ok(runner.invoke(app, ["discharge", "mia-k", *BASE, "--reason", "goals-met"]))
+    summary = only(notes, "discharge").discharge.goals[0].summary
+    assert "last interim rating -1 on 2026-03-03" in summary
+
+
+def test_an_intake_and_a_discharge_in_one_minute_close_the_episode(runner, notes, journal, clock):
+    # Whatever order the files are listed in, the intake opens the episode it closes.
+    journal.add_client(make_client())
+    from otjournal.model.episode import Intake
+
+    at = datetime(2026, 3, 1, 10, tzinfo=TZ)
+    for suffix in ("zzzzz", "aaaaa"):  # the intake's id sorts after and before the discharge's
+        base = make_session(start=at, session_type="initial", goals=())
+        intake = Session(**{**base.__dict__, "intake": Intake(referral_source="GP")})
+        intake = Session(**{**intake.__dict__, "id": f"2026-03-01_1000_{suffix}"})
+        journal.add_session(intake, durable=False)
+        done = runner.invoke(
+            app,
+            [
+                "discharge",
+                "mia-k",
+                *BASE,
+                "--reason",
+                "moved",
+                "--date",
+                "2026-03-01",
+                "--time",
+                "10:00",
+            ],
+        )
+        ok(done)
+        listed = runner.invoke(app, ["client", "list", "--all", "--json"])
+        (row,) = json.loads(listed.stdout)["clients"]
+        assert row["status"] == "discharged", row
+        for path in (notes / "clients" / "mia-k" / "sessions").iterdir():
+            path.unlink()

@@ -94,7 +94,8 @@ def client_list(day: date) -> Memo[ClientRow | None]:
 
         return None if plain is None else ClientRow.from_plain(plain)
 
-    return Memo("client-list", row, plain, from_plain, params=(day,), homework=False)
+    # 2: an intake and a discharge in one minute are read in that order (episodes.py)
+    return Memo("client-list-2", row, plain, from_plain, params=(day,), homework=False)
 
 
 def due_facts() -> Memo[ClientFacts | None]:
@@ -117,7 +118,7 @@ def due_facts() -> Memo[ClientFacts | None]:
 
         return None if plain is None else ClientFacts.from_plain(plain)
 
-    return Memo("due-facts-1", facts, plain, from_plain, homework=False)
+    return Memo("due-facts-2", facts, plain, from_plain, homework=False)  # 2: as client-list
 
 
 def companions(j: Journal) -> list[Memo[Any]]:

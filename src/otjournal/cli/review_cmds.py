@@ -301,10 +301,12 @@ def _timed(
 def _episode_sessions(j: Journal, client: Client, kind: str) -> list[Session]:
     """The client's notes of the open episode, oldest first; refused when the last
     episode is closed (a discharge can close it once; a review needs it open)."""
+    from otjournal.numbers.amended import as_amended
     from otjournal.numbers.episodes import discharged, episodes
 
     loaded = j.load([client.handle], homework=False).client_sessions(client.handle)
-    sessions = sorted((s.record for s in loaded), key=lambda s: s.start)
+    # As amended: a corrected rating is the one a review or a discharge shows and files.
+    sessions = sorted((as_amended(s.record) for s in loaded), key=lambda s: s.start)
     closed = discharged(sessions)
     if closed is not None:
         raise OtjournalError(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,13 +36,19 @@ class Episode:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
+def _in_order(s: Session) -> tuple[datetime, int]:
+    """In one minute an intake comes before the notes it opens, a discharge after them
+    (not in the order the files happen to be listed)."""
+    return s.start, 0 if s.intake is not None else 2 if s.discharge is not None else 1
+
+
 def episodes(sessions: Iterable[Session]) -> list[Episode]:
     """The client's episodes, oldest first. An intake while an episode is open starts a
     new one (the earlier stays open-ended: nothing closed it); a discharge with no intake
     before it closes the notes before it."""
     out: list[Episode] = []
     current: Episode | None = None
-    for s in sorted(sessions, key=lambda s: s.start):
+    for s in sorted(sessions, key=_in_order):
         if s.intake is not None:
             if current is not None:
                 out.append(current)

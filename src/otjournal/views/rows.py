@@ -39,8 +39,17 @@ def spark(values: Sequence[int], low: int, high: int, width: int = 24) -> str:
 
 
 def session_cells(s: Session) -> tuple[str, ...]:
+    """One note's row, as amended (marked so), as ``show`` reads it."""
+    marks = ["late"] if s.late_entry else []
+    if s.amendments:  # most notes have none: the amendment reader is not even loaded
+        from otjournal.numbers.amended import read_now
+
+        now = read_now(s)
+        if now.changes:
+            s = now.session
+            marks.append("amended")
     rated = " ".join(f"{g.goal} {gas(g.gas)}" for g in s.goals)
-    kind = s.session_type + (" (late)" if s.late_entry else "")
+    kind = s.session_type + (f" ({', '.join(marks)})" if marks else "")
     return (s.id, s.client, kind, s.setting, str(s.duration_min), rated or "–")
 
 
