@@ -203,7 +203,7 @@ Evidence from session notes:
 
 No review in this period: the GAS ratings above are interim.
 
-Interim path: the GAS T-score of each session's own rated goals (Kiresuk & Sherman, \
+Interim path: the GAS T-score of each session's own rated goals (Kiresuk and Sherman, \
 ρ = 0.3, weighted; the sets differ): 40.0 on 2026-07-02, 50.0 on 2026-09-10.
 
 ## The participant's and family's perspective
@@ -486,3 +486,21 @@ def test_a_place_in_the_config_is_replaced_whole_and_never_word_by_word(runner, 
     assert "Primary disability" in data["header"]  # the tool's own label, as written
     md = report(runner, "--deidentify")
     assert "| Primary disability |" in md and "Person 1" not in md
+
+
+def test_markdown_shows_note_text_as_written_never_as_markup():
+    from otjournal.views.report import BLANK, SIGNATURE, Block
+    from otjournal.views.report_render import to_markdown
+
+    said = "<script>alert(1)</script> **star** # hash | pipe"
+    md = to_markdown(
+        [
+            Block("quote", said, cite="note of 2026-09-10"),
+            Block("ul", items=("Mum: <b>bold</b>",)),
+            Block("table", items=(("Item", "Value"), ("Goal", said), ("Date", BLANK))),
+            Block("table", items=(("Signature", SIGNATURE),)),
+        ]
+    )
+    assert "<script>" not in md and "<b>" not in md and "**star**" not in md
+    assert r"\<script\>alert(1)\</script\> \*\*star\*\* \# hash \| pipe" in md
+    assert f"| Date | {BLANK} |" in md and "| Signature |" in md and SIGNATURE in md

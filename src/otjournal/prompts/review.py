@@ -144,7 +144,9 @@ class DischargeFlow(ClosingFlow):
             raw = self.ask(
                 "Who attended",
                 ", ".join(self.note.get("attendees") or []),
-                "comma-separated, or - for nobody (not face to face): " + ", ".join(ATTENDEE_ROLES),
+                # The roles offered as `log` offers them: an adult's list has no "child".
+                "comma-separated, or - for nobody (not face to face): "
+                + ", ".join(self.ctx.words.roles),
             )
             words = [w.strip().lower() for w in raw.split(",") if w.strip() not in ("", "-")]
             roles = [pick(w, ATTENDEE_ROLES) for w in words]

@@ -23,9 +23,10 @@ if TYPE_CHECKING:
     from otjournal.numbers.period import ReportPeriod
     from otjournal.numbers.session import ClientTrends
 
-__all__ = ["BLANK", "CSS", "Block", "Practitioner", "build", "html_page"]
+__all__ = ["BLANK", "CSS", "SIGNATURE", "Block", "Practitioner", "build", "html_page"]
 
 BLANK = "[To be completed by the practitioner]"
+SIGNATURE = "_" * 28  # a line to sign on
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def _sign_off(who: Practitioner) -> list[Block]:
                 ("Profession", _or_blank(who.profession)),
                 ("Registration", _or_blank(who.registration)),
                 ("Date", BLANK),
-                ("Signature", "____________________________"),
+                ("Signature", SIGNATURE),
             ),
         ),
     ]

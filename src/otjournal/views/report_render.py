@@ -22,8 +22,20 @@ def _flat(blocks: Sequence[Block]) -> list[Block]:
 # -- Markdown ---------------------------------------------------------------------
 
 
+def _md(text: str, indent: str = "") -> str:
+    """Text shown as written: note text may hold Markdown or HTML (``<script>``, ``**``),
+    which a Markdown viewer would otherwise obey (the escaping ``show --format md`` uses)."""
+    from otjournal.views.printout import md_text
+
+    return md_text(text, indent)
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    from otjournal.views.report import BLANK, SIGNATURE
+
+    if text in (BLANK, SIGNATURE):  # the tool's own marks, to be filled in: as they are
+        return text
+    return _md(text.replace("\n", " "))
 
 
 def _md_table(items: tuple[Any, ...]) -> str:
@@ -43,16 +55,17 @@ def to_markdown(blocks: Sequence[Block]) -> str:
     out: list[str] = []
     for blk in _flat(blocks):
         if blk.kind in ("h1", "h2", "h3"):
-            out.append("#" * int(blk.kind[1]) + f" {blk.text}\n")
+            out.append("#" * int(blk.kind[1]) + f" {_md(blk.text)}\n")
         elif blk.kind == "p":
-            out.append(f"{blk.text}\n")
+            out.append(f"{_md(blk.text)}\n")
         elif blk.kind == "blank":
-            out.append(f"**{blk.text}**\n\n>\n")
+            out.append(f"**{blk.text}**\n\n>\n")  # the tool's own words: as they are
         elif blk.kind == "ul":
-            out.append("\n".join(f"- {item}" for item in blk.items) + "\n")
+            out.append("\n".join(f"- {_md(item, '  ')}" for item in blk.items) + "\n")
         elif blk.kind == "quote":
             lines = blk.text.splitlines() or [""]
-            out.append("\n".join(f"> {line}" for line in lines) + f"\n> — {blk.cite}\n")
+            said = "\n".join(f"> {_md(line)}" for line in lines)
+            out.append(f"{said}\n> — {_md(blk.cite)}\n")
         elif blk.kind == "table":
             out.append(_md_table(blk.items))
     return "\n".join(out)

@@ -183,7 +183,7 @@ def goals(t: ClientTrends) -> list[Block]:
             Block(
                 "p",
                 "Interim path: the GAS T-score of each session's own rated goals "
-                "(Kiresuk & Sherman, ρ = 0.3, weighted; the sets differ): "
+                "(Kiresuk and Sherman, ρ = 0.3, weighted; the sets differ): "
                 f"{first.tscore:.1f} on {first.day}, {last.tscore:.1f} on {last.day}.",
             )
         )
