@@ -499,7 +499,13 @@ def test_an_ascii_output_writes_the_tools_own_marks_in_ascii(demo_root):
     from otjournal.cli import ERRORS, _in_ascii
 
     root, session = demo_root
-    for args in (["trends", "mia-k"], ["show", session], ["client", "show", "mia-k"]):
+    for args in (
+        ["trends", "mia-k"],
+        ["show", session],
+        ["client", "show", "mia-k"],
+        ["trends"],  # its heading line once went out through Click, as UTF-8
+        ["due"],
+    ):
         result = otj(root, *args, PYTHONIOENCODING="ascii", COLUMNS="80")
         assert result.returncode == 0, (args, result.stderr)
         assert result.stdout.isascii() and "?" not in result.stdout, args

@@ -453,3 +453,13 @@ def test_every_regulation_state_gets_the_same_style():
     labels = list(table.columns[0].cells)[:-1]  # the last row is "at end"
     assert [str(t) for t in labels] == ["blue", "green", "yellow", "red"]
     assert {t.style for t in labels} == {STATE_STYLE}
+
+
+def test_one_session_is_one_point_on_the_interim_path_said_once(runner, small):
+    day = ["--since", "2026-03-05", "--until", "2026-03-05"]
+    view = trends(runner, "jo-b", *day).output
+    path = view[view.index("Interim path") :].split("\n\n")[0].replace("\n", " ")
+    assert path.endswith("29.9 on 2026-03-05 (1 session)"), path
+    assert "→" not in path
+    said = runner.invoke(app, ["report", "jo-b", *day]).stdout.replace("\n", " ")
+    assert "differ): 29.9 on 2026-03-05." in said and "29.9 on 2026-03-05, 29.9" not in said

@@ -302,6 +302,14 @@ def print_json(name: str, data: Mapping[str, object]) -> None:
     sys.stdout.write(json_document(name, data))
 
 
+def echo(line: str = "", err: bool = False) -> None:
+    """A plain line on stdout (or stderr) through the stream itself, so an output that
+    cannot encode the tool's typography gets it in ASCII (cli.tolerant_output). Click's
+    echo would write UTF-8 to an ASCII stream."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(line + "\n")
+
+
 def warn(message: str) -> None:
     from rich.markup import escape
 

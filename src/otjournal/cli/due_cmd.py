@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from otjournal.cli.common import DirOpt, JsonOpt, journal, print_json, read_config, today
+from otjournal.cli.common import DirOpt, JsonOpt, echo, journal, print_json, read_config, today
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import Conflict, Snapshot
@@ -36,7 +36,7 @@ def due_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
         return
     from otjournal.views.due import lines
 
-    typer.echo("\n".join(lines(found, shutil.get_terminal_size().columns)))
+    echo("\n".join(lines(found, shutil.get_terminal_size().columns)))
 
 
 def settings() -> Settings:

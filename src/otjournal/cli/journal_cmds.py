@@ -12,6 +12,7 @@ from otjournal.cli.common import (
     DirOpt,
     JsonOpt,
     OptClientArg,
+    echo,
     journal,
     out,
     print_json,
@@ -50,7 +51,7 @@ def path_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     if json:
         print_json("path", {"path": str(j.root), "exists": j.exists()})
         return
-    typer.echo(str(j.root))
+    echo(str(j.root))
 
 
 def list_cmd(
@@ -91,7 +92,7 @@ def list_cmd(
         print_json("list", {"sessions": [{**whole(s.record), "path": str(s.path)} for s in chosen]})
         return
     if not chosen:
-        typer.echo("No sessions yet." if not total else "No sessions match.")
+        echo("No sessions yet." if not total else "No sessions match.")
         return
     print_table(SESSION_COLUMNS, [session_cells(s.record) for s in chosen])
 
@@ -239,7 +240,7 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
         from otjournal.views.visible import visible
 
         for p in problems:
-            typer.echo(visible(p.format(j.root)))  # a file name may hold ESC or U+202E
+            echo(visible(p.format(j.root)))  # a file name may hold ESC or U+202E
     if errors:
         raise Stopped(ExitCode.PROBLEM)  # each one is listed above
 
@@ -290,7 +291,7 @@ def demo_cmd(
         progress=None if quiet else _progress(),
     )
     if quiet:
-        typer.echo(str(root))
+        echo(str(root))
         return
     _show_demo(root, counts, last_day)
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from otjournal.cli.common import DirOpt, JsonOpt, complete_client, journal, print_json, today
+from otjournal.cli.common import DirOpt, JsonOpt, complete_client, echo, journal, print_json, today
 
 if TYPE_CHECKING:
     from otjournal.disk.search_query import Result
@@ -133,7 +133,7 @@ def search_cmd(
     elif results:
         _print(results)
     else:
-        typer.echo("No notes match" + (_no_such_goal(j, client, query.goal) or "."))
+        echo("No notes match" + (_no_such_goal(j, client, query.goal) or "."))
 
 
 def _print(results: list[Result]) -> None:

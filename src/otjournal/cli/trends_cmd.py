@@ -11,6 +11,7 @@ from otjournal.cli.common import (
     DirOpt,
     JsonOpt,
     OptClientArg,
+    echo,
     journal,
     out,
     print_json,
@@ -132,7 +133,7 @@ def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> 
         return
     from otjournal.views.rows import OVERVIEW_COLUMNS, overview_cells
 
-    typer.echo(
+    echo(
         f"{len(rows)} client{'s' if len(rows) != 1 else ''} · {start} to {end}"
         + (f" ({cut})" if cut else "")
     )

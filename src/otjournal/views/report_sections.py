@@ -184,7 +184,8 @@ def goals(t: ClientTrends) -> list[Block]:
                 "p",
                 "Interim path: the GAS T-score of each session's own rated goals "
                 "(Kiresuk and Sherman, ρ = 0.3, weighted; the sets differ): "
-                f"{first.tscore:.1f} on {first.day}, {last.tscore:.1f} on {last.day}.",
+                f"{first.tscore:.1f} on {first.day}"
+                + (f", {last.tscore:.1f} on {last.day}." if len(t.tscores) > 1 else "."),
             )
         )
     for name, mean in (("performance", t.copm.performance), ("satisfaction", t.copm.satisfaction)):

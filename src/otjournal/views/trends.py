@@ -257,11 +257,17 @@ def goal_parts(t: ClientTrends) -> list[RenderableType]:
         parts.append(Text("No review in this period: the ratings above are interim."))
     if t.tscores:
         first, last = t.tscores[0], t.tscores[-1]
+        # One session is one point, said once (not a path from it to itself).
+        path = (
+            f"{first.tscore:.1f} on {first.day} (1 session)"
+            if len(t.tscores) == 1
+            else f"{first.tscore:.1f} on {first.day} → {last.tscore:.1f} on {last.day} "
+            f"({len(t.tscores)} sessions)"
+        )
         parts.append(
             Text(
-                f"Interim path, GAS T-score of each session's own rated goals (the sets "
-                f"differ): {first.tscore:.1f} on {first.day} → {last.tscore:.1f} on "
-                f"{last.day} ({len(t.tscores)} session{'s' if len(t.tscores) != 1 else ''})"
+                "Interim path, GAS T-score of each session's own rated goals (the sets "
+                f"differ): {path}"
             )
         )
     parts += copm_lines(t.copm)
