@@ -761,7 +761,7 @@ def test_flow_asks_for_the_author_when_none_is_configured(runner, notes, mia, cl
 
 
 def test_flow_when_reasks_bad_minutes_and_dates(runner, notes, mia, clock, practitioner):
-    when = ["abc", "5000", "50", "32/13", "", "2026-03-06", "0930"]
+    when = ["abc", "5000", "50", "32/13", "2026-03-06", "0930"]  # a bad date keeps its default
     result = log(runner, "mia-k", input=answers(when=when))
     ok(result)
     assert result.stderr.count("Please give a whole number from 1 to 1440") == 2

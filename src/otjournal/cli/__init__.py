@@ -135,3 +135,22 @@ def tolerant_output() -> None:
                 reconfigure(errors=ERRORS)
             except (OSError, ValueError):
                 pass
+    # Input declared ASCII is still typed or piped as UTF-8 by every terminal in use: read
+    # so, or a name typed at a prompt ("Zoë") would stop the command with a traceback.
+    # (The prompt flows check each answer themselves: prompts/typed.py.)
+    stdin = sys.stdin
+    reconfigure = getattr(stdin, "reconfigure", None)
+    if reconfigure is not None and _is_ascii(getattr(stdin, "encoding", None)):
+        try:
+            reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):
+            pass
+
+
+def _is_ascii(encoding: str | None) -> bool:
+    import codecs
+
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "ascii"
+    except LookupError:
+        return False

@@ -355,6 +355,24 @@ def parse_tags(value: str) -> dict[str, bool]:
     return flags
 
 
+def parse_reuse(raw: str, count: int) -> list[int]:
+    """The answer to "Reuse which": numbers of last time's ``count`` activities (spaces or
+    commas), each once, in the order given; blank is none. Anything else is a UsageError,
+    so the question is asked again and nothing typed there is dropped without a word."""
+    picked: list[int] = []
+    for token in raw.replace(",", " ").split():
+        if not (token.isascii() and token.isdigit()):
+            raise UsageError(
+                "give numbers from the list, or Enter for none (a new activity is asked next)"
+            )
+        number = int(token)
+        if not 1 <= number <= count:
+            raise UsageError(f"{number} is not on the list: 1 to {count}")
+        if number not in picked:
+            picked.append(number)
+    return picked
+
+
 def parse_activity_flag(value: str) -> dict[str, Any]:
     """``NAME[;min=15][;tags=c,i,m,a][;adaptation=...][;response=...]``."""
     name, *pairs = value.split(";")

@@ -6,6 +6,7 @@ Prompts go to stderr so stdout stays for results. Every answer is handed to a
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from rich.markup import escape
 
 from otjournal.forms.hints import language_hints
 from otjournal.forms.session import get, put
+from otjournal.prompts import typed
 
 
 class InputEnded(Exception):
@@ -55,10 +57,20 @@ class Asker:
         self.console.print(markup, highlight=False, markup=True)
 
     def read(self, prompt: str) -> str:
-        try:
-            return self.console.input(prompt, markup=True, emoji=False)
-        except EOFError:
-            raise InputEnded() from None
+        """One line as typed (prompts.typed): a line that is not text is asked again,
+        never saved mangled."""
+        while True:
+            stream = sys.stdin  # looked up each time: a test runner swaps it
+            try:
+                with typed.bytes_kept(stream):
+                    line = self.console.input(prompt, markup=True, emoji=False)
+            except EOFError:
+                raise InputEnded() from None
+            encoding = getattr(stream, "encoding", None) or "utf-8"
+            text = typed.as_typed(line, encoding, terminal=typed.is_terminal(stream))
+            if text is not None:
+                return text
+            self.say(f"  [yellow]{escape(typed.UNREADABLE)}[/]")
 
     def ask(self, label: str, default: str = "", hint: str = "") -> str:
         shown = f" [dim]\\[{escape(default)}][/]" if default else ""

@@ -31,6 +31,8 @@ SUPPORT_QUESTION = "Would you like to see where support is"
 DONE_CHOICES = {"y": "yes", "p": "partly", "n": "not-this-time"}
 # The questions about how practice went: not asked, nor kept, when it was "not this time".
 HOW_IT_WENT = ("how_it_went", "mastery", "pleasure", "mood_before", "mood_after")
+# A partial key marking a thought record's list still being written (kept in the draft).
+OPEN = "thought_record.open."
 
 
 def _label(kind: RecordKind, key: str) -> str:
@@ -235,37 +237,17 @@ class HomeworkFlow(Asker):
         while not t.get("situation"):
             self.ask_text("thought_record.situation", _label(THOUGHT_RECORD, "situation"))
         emotions = t.setdefault("emotions", [])
-        if not emotions:
-            while True:
-                name = self.ask(
-                    _label(THOUGHT_RECORD, "emotions") if not emotions else "Another emotion",
-                    "",
-                    "e.g. anxious; Enter when done" if emotions else "e.g. anxious",
-                )
-                if not name:
-                    if emotions:
-                        break
-                    continue
-                before = self.ask_int("  How strong, 0-100 %", 0, 100, allow_blank=False)
-                emotions.append({"name": name, "before": before})
-                self.save()
+        self.ask_rated(
+            "emotions",
+            ("name", _label(THOUGHT_RECORD, "emotions"), "Another emotion", "e.g. anxious"),
+            ("before", "  How strong, 0-100 %"),
+        )
         thoughts = t.setdefault("thoughts", [])
-        if not thoughts:
-            while True:
-                text = self.ask(
-                    _label(THOUGHT_RECORD, "thoughts") if not thoughts else "Another thought",
-                    "",
-                    "Enter when done" if thoughts else "",
-                )
-                if not text:
-                    if thoughts:
-                        break
-                    continue
-                belief = self.ask_int(
-                    "  How much do you believe it, 0-100 %", 0, 100, allow_blank=False
-                )
-                thoughts.append({"text": text, "belief": belief})
-                self.save()
+        if self.ask_rated(
+            "thoughts",
+            ("text", _label(THOUGHT_RECORD, "thoughts"), "Another thought", ""),
+            ("belief", "  How much do you believe it, 0-100 %"),
+        ):
             if len(thoughts) > 1:
                 hot = self.ask_int(
                     "Which is the hot thought (the strongest)",
@@ -274,10 +256,14 @@ class HomeworkFlow(Asker):
                     1,
                     allow_blank=False,
                 )
-                thoughts[(hot or 1) - 1]["hot"] = True
+                for i, thought in enumerate(thoughts, 1):
+                    thought.pop("hot", None)
+                    if i == (hot or 1):
+                        thought["hot"] = True
             else:
                 thoughts[0]["hot"] = True
-            self.save()
+        self.partial.pop(OPEN + "thoughts", None)  # the list and its hot thought are done
+        self.save()
         for key in ("evidence_for", "evidence_against", "balanced_thought"):
             self.ask_text(f"thought_record.{key}", _label(THOUGHT_RECORD, key))
         if t.get("balanced_thought"):
@@ -289,6 +275,38 @@ class HomeworkFlow(Asker):
                 e["after"] = value
             self.save()
         self.offer_support()
+
+    def ask_rated(self, key: str, named: tuple[str, str, str, str], rated: tuple[str, str]) -> bool:
+        """A thought record's list of named, rated items (emotions, thoughts), asked until
+        Enter. Each name is kept as soon as it is typed and its rating after it, so Ctrl-C
+        loses neither; resumed, an unrated item is rated and the list goes on. False when
+        the list was finished before (or given as flags): not asked again."""
+        items: list[dict[str, Any]] = self._part()[key]
+        name_key, first, more, example = named
+        rate_key, rate_label = rated
+        marker = OPEN + key  # in the draft while the list is being written
+        if items and not self.partial.get(marker) and all(rate_key in i for i in items):
+            return False
+        self.partial[marker] = True
+        while True:
+            if items and rate_key not in items[-1]:
+                item = items[-1]  # named before an interruption: its rating is asked now
+            else:
+                hint = "; ".join(h for h in (example, "Enter when done" if items else "") if h)
+                name = self.ask(more if items else first, "", hint)
+                if not name:
+                    if items:
+                        break
+                    continue
+                item = {name_key: name}
+                items.append(item)
+                self.save()
+            item[rate_key] = self.ask_int(rate_label, 0, 100, allow_blank=False)
+            self.save()
+        if key != "thoughts":  # the thoughts' list stays open until the hot one is chosen
+            self.partial.pop(marker, None)
+        self.save()
+        return True
 
     def offer_support(self) -> None:
         """In a self-journal with support lines set, the person may ask to see where help

@@ -23,6 +23,7 @@ from otjournal.forms.session import (
     MIN_DURATION,
     Note,
     get,
+    parse_reuse,
     parse_start,
     parse_tags,
     put,
@@ -144,27 +145,51 @@ class LogFlow(Asker):
         # A kept start keeps its own offset (a draft begun at +10:00 stays at +10:00 when
         # resumed on a machine at +00:00): times typed here are read in that offset.
         now = now.astimezone(default.tzinfo)
-        day = f"{default:%Y-%m-%d}"
+        first = f"{default:%Y-%m-%d}"
+        day = self.partial.get("when.date") or first  # answered before an interruption
+        date_asked = not self.is_given("when.date")
         while True:
-            try:
-                if not self.is_given("when.date"):
-                    day = self.ask("Date", day)
-                    parse_start(day, None, now, duration or 0)  # a bad date is asked again
-                    self.partial["when.date"] = day
-                    self.save()
-                at = f"{default:%H:%M}"
-                if not self.is_given("when.time"):
-                    at = self.ask("Start time", at)
-                chosen = parse_start(day, at, now, duration or 0)
-                problem = start_problem(chosen, now)
-                if problem:
-                    raise UsageError(problem)
-                self.note["start"] = chosen
-                break
-            except UsageError as exc:
-                self.say(f"  [yellow]{escape(exc.message)}[/]")
+            if date_asked:
+                day = self.ask_session_day(day, now, duration or 0)
+            chosen = self.ask_start_time(day, f"{default:%H:%M}", now, duration or 0)
+            problem = start_problem(chosen, now)
+            if not problem or (self.is_given("when.date") and self.is_given("when.time")):
+                break  # both from flags: nothing to ask, finalize says what is wrong
+            self.say(f"  [yellow]{escape(problem)}[/]")
+            # Later than now: the part that can make it right is asked again, the date
+            # only when the day itself is still to come (or the time was a flag).
+            date_asked = not self.is_given("when.date") and (
+                self.is_given("when.time") or chosen.date() > now.date()
+            )
+            day = first if date_asked else day  # Enter gives the day it gave before
+        self.note["start"] = chosen
         self.partial.pop("when.date", None)
         self.save()
+
+    def ask_session_day(self, day: str, now: datetime, duration: int) -> str:
+        """The Date, asked until it is one; a wrong answer leaves the default as it was.
+        Kept as YYYY-MM-DD, so "yesterday" means the same day when a draft is resumed."""
+        while True:
+            answer = self.ask("Date", day)
+            try:
+                chosen = parse_start(answer, None, now, duration)
+            except UsageError as exc:
+                self.say(f"  [yellow]{escape(exc.message)}[/]")
+                continue
+            day = self.partial["when.date"] = f"{chosen:%Y-%m-%d}"
+            self.save()
+            return day
+
+    def ask_start_time(self, day: str, at: str, now: datetime, duration: int) -> datetime:
+        """The start on ``day``: only the Start time is asked again when it is not a time."""
+        while True:
+            if self.is_given("when.time"):  # ``at`` is the flag's, checked before any prompt
+                return parse_start(day, at, now, duration)
+            answer = self.ask("Start time", at)
+            try:
+                return parse_start(day, answer, now, duration)
+            except UsageError as exc:
+                self.say(f"  [yellow]{escape(exc.message)}[/]")
 
     def ask_where(self) -> None:
         last = self.ctx.last
@@ -256,19 +281,24 @@ class LogFlow(Asker):
                     f"[bold]{i}[/] {escape(a.name)}" for i, a in enumerate(last.activities, 1)
                 )
             )
-            raw = self.ask("Reuse which", "", "numbers, e.g. 1 3; Enter for none")
-            for token in raw.replace(",", " ").split():
-                if token.isdigit() and 1 <= int(token) <= len(last.activities):
-                    a = last.activities[int(token) - 1]
-                    chosen.append(
-                        {
-                            "name": a.name,
-                            "minutes": a.minutes,
-                            "child_led": a.child_led,
-                            "interest_based": a.interest_based,
-                            "movement_sensory": a.movement_sensory,
-                        }
-                    )
+            while True:
+                raw = self.ask("Reuse which", "", "numbers, e.g. 1 3; Enter for none")
+                try:
+                    numbers = parse_reuse(raw, len(last.activities))
+                    break
+                except UsageError as exc:
+                    self.say(f"  [yellow]{escape(exc.message)}[/]")
+            for number in numbers:
+                a = last.activities[number - 1]
+                chosen.append(
+                    {
+                        "name": a.name,
+                        "minutes": a.minutes,
+                        "child_led": a.child_led,
+                        "interest_based": a.interest_based,
+                        "movement_sensory": a.movement_sensory,
+                    }
+                )
         done: list[dict[str, Any]] = []
         queue = list(chosen)
         self.say(
