@@ -106,6 +106,7 @@ def client_add(
         if not sys.stdin.isatty():
             raise UsageError("--name is required (the client's display name)")
         name = typer.prompt("Display name")
+    _one_line(name.strip(), "--name")
     plan = _plan(plan_start, plan_end, funder)
     carers = [Caregiver(*pair) for pair in _named(caregiver, "--caregiver", "Sarah:mother")]
     people = [Person(*pair) for pair in _named(person, "--person", "Ben:brother")]
@@ -147,8 +148,19 @@ def _named(values: list[str] | None, option: str, example: str) -> list[tuple[st
         who, _, role = value.partition(":")
         if not who.strip():
             raise UsageError(f"{option} needs a name, e.g. '{example}'")
-        pairs.append((who.strip(), role.strip()))
+        pairs.append((_one_line(who.strip(), option), _one_line(role.strip(), option)))
     return pairs
+
+
+def _one_line(name: str, option: str) -> str:
+    """A name (or the role beside it) heads pages and fills table cells: refused, never
+    repeated, unless it is one line of printable text."""
+    from otjournal.model.write_rules import name_problem
+
+    problem = name_problem(name)
+    if problem:
+        raise UsageError(f"{option}: {problem}")
+    return name
 
 
 @client_app.command("list")

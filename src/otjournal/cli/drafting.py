@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
@@ -20,6 +21,7 @@ from otjournal.forms.common import ERROR_START, strip_errors, with_errors
 
 if TYPE_CHECKING:
     from otjournal.disk.store import Journal
+    from otjournal.errors import InvalidFile, ValidationErrors
     from otjournal.forms.drafts import Draft, Drafts
 
 R = TypeVar("R")  # the record a run writes (a session, a homework entry, an amendment)
@@ -46,6 +48,7 @@ class DraftRun(Generic[R, S]):
     command = "log"  # how to resume: f"otj {command} --resume"
     noun = "note"  # what the draft holds, in the messages
     j: Journal  # the notes folder written to (each command sets it)
+    source: Source | None = None  # the --from file, to locate what it gave wrong
 
     def __init__(self, drafts: Drafts, draft: Draft) -> None:
         self.drafts = drafts
@@ -184,7 +187,9 @@ class DraftRun(Generic[R, S]):
             if from_stdin:
                 self.keep_quietly()
                 self.kept_message(f"the {self.noun} was not saved")
-            raise (FlagErrors(exc.errors) if usage else exc) from None
+            if usage:
+                raise FlagErrors(exc.errors) from None
+            raise (self.source.located(exc) if self.source else exc) from None
         self.save()
 
     @contextlib.contextmanager
@@ -309,6 +314,49 @@ def editor_table(draft: Any) -> dict[str, Any] | None:
 
 def read_source(source: str) -> dict[str, Any]:
     """A table from a file or stdin (``-``), read tolerantly: a stray byte is replaced."""
+    return load_source(source).table
+
+
+@dataclass(frozen=True)
+class Source:
+    """A ``--from`` file (or stdin) as read: its name, its text and its table, so that a
+    value refused when saving is shown at its line, as 'otj check' shows a file's."""
+
+    name: Path
+    text: str
+    table: dict[str, Any]
+
+    def located(self, exc: ValidationErrors) -> InvalidFile:
+        """Each error as ``NAME:LINE:COL: error: field: problem`` (check's own locate)."""
+        from otjournal.disk.tomllocate import locate
+        from otjournal.errors import InvalidFile, Problem
+
+        return InvalidFile(
+            [
+                Problem(self.name, e.message, *locate(self.text, self.place(e.field)), e.hint)
+                for e in exc.errors
+            ]
+        )
+
+    def place(self, field: str) -> str:
+        """Where a field named for people is in the file: ``goal g1-k3x.gas`` is the
+        goal's table in ``goals`` (typed there in full or short), ``goals[N].gas``."""
+        import re
+
+        m = re.fullmatch(r"goal ([a-z0-9][a-z0-9-]*)(.*)", field, re.S)
+        goals = self.table.get("goals")
+        if m is None or not isinstance(goals, list):
+            return field
+        gid, rest = m.groups()
+        for i, g in enumerate(goals):
+            typed = g.get("goal") if isinstance(g, dict) else None
+            if isinstance(typed, str) and typed and (gid == typed or gid.startswith(typed + "-")):
+                return f"goals[{i}]{rest}"
+        return "goals"
+
+
+def load_source(source: str) -> Source:
+    """A file or stdin (``-``) read once, tolerantly (a stray byte is replaced)."""
     from otjournal.cli.stdio import read_input
     from otjournal.disk import tomlio
     from otjournal.errors import InvalidFile, Problem
@@ -316,11 +364,12 @@ def read_source(source: str) -> dict[str, Any]:
     raw, name = read_input(source)
     text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     try:
-        return tomlio.parse(text.encode("utf-8"), name)
+        table = tomlio.parse(text.encode("utf-8"), name)
     except tomlio.ParseError as exc:
         raise InvalidFile(
             [Problem(Path(name), exc.message, exc.line, exc.column, exc.hint)]
         ) from None
+    return Source(Path(name), text, table)
 
 
 def _has_content(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""``otj drafts``: the unfinished notes of every note-writing command (list, discard)."""
+"""``otj drafts``: the unfinished notes of every note-writing command (list, show, discard)."""
 
 from __future__ import annotations
 
@@ -68,3 +68,24 @@ def drafts_discard(
         raise Stopped(ExitCode.PROBLEM)
     drafts.discard(draft)
     out().print(f"Discarded draft {draft.id}.", highlight=False)
+
+
+@drafts_app.command("show")
+def drafts_show(
+    draft_id: Annotated[str, typer.Argument(metavar="ID", help="The draft (or a unique part).")],
+) -> None:
+    """Show a draft's answers so far (read only: resume it to go on)."""
+    from otjournal.disk.tomlio import dumps
+    from otjournal.forms.drafts import default_drafts
+
+    draft = default_drafts().load(draft_id)
+    answers = {**draft.note, **({"in_progress": draft.partial} if draft.partial else {})}
+    head = (
+        f"Draft {draft.id}: {draft.command} {draft.client}, stopped at: {draft.step or 'start'} "
+        f"(updated {draft.updated:%Y-%m-%d %H:%M})"
+    )
+    # The answers as TOML, the file format people know; the console shows any control
+    # character or bidi override in them instead of sending it to the terminal.
+    print_wrapped(head)
+    print_wrapped(dumps(answers).decode("utf-8").strip() or "(no answers yet)")
+    print_wrapped(f"Resume with: otj {draft.command} --resume --draft {draft.id}")

@@ -160,6 +160,7 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         E("otj drafts --json", "The same, as JSON"),
     ),
     "drafts discard": (E("otj drafts discard ID --yes", "Discard one (ID from otj drafts)", ASKS),),
+    "drafts show": (E("otj drafts show ID", "A draft's answers so far (ID: otj drafts)", ASKS),),
     "config": (
         E("otj config", "The settings in force"),
         E("otj config edit", "Edit config.toml in $EDITOR", ASKS),

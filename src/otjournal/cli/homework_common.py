@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from otjournal.errors import UsageError
+from otjournal.errors import UsageError, ValidationError
 from otjournal.model.kinds import kinds_words
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from otjournal.config import Config
     from otjournal.disk.store import Journal
     from otjournal.model import Client, HomeworkEntry, Session
@@ -37,3 +39,17 @@ def client_records(j: Journal, handle: str) -> tuple[Client, list[Session], list
 
 Repeat = list[str] | None
 KIND_HELP = kinds_words() + "."
+
+
+def later_than_now(field: str, at: Any, now: datetime) -> ValidationError | None:
+    """An entry dated later than now, refused by `otj log`'s rule for a session's start
+    (forms.session.start_problem: the same clock skew allowed), in homework's words."""
+    from otjournal.forms.session import start_problem
+
+    problem = start_problem(at, now)
+    if problem is None:
+        return None
+    when, sep, _ = problem.partition("): ")  # "… is later than now (…)", then the why
+    return ValidationError(
+        field, f"{when}{sep}an entry is written about homework already done" if sep else problem
+    )

@@ -24,12 +24,13 @@ from otjournal.cli.drafting import (
     FromOpt,
     NoInputOpt,
     ResumeOpt,
+    Source,
     drop_if_published,
     editor_table,
+    load_source,
     pick_draft,
-    read_source,
 )
-from otjournal.errors import ExitCode
+from otjournal.errors import ExitCode, FlagErrors
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from otjournal.prompts.homework import HomeworkContext
 
 from otjournal.cli.common import read_config
-from otjournal.cli.homework_common import KIND_HELP, client_records, pick_client
+from otjournal.cli.homework_common import KIND_HELP, client_records, later_than_now, pick_client
 
 
 class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
@@ -58,11 +59,21 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         self.wants_support = False  # asked for in a thought record; never stored
 
     def finalize(self) -> HomeworkEntry:
+        from otjournal.errors import ValidationErrors
         from otjournal.forms import homework as entryform
         from otjournal.model.hierarchy import name_step
 
         name_step(self.draft.note, self.client.hierarchy)  # s2 -> s2-k7q (exposure)
-        return entryform.finalize(self.draft.note, now=now())
+        clock = now()
+        future = later_than_now("at", self.draft.note.get("at"), clock)
+        said = [future] if future is not None else []
+        try:
+            entry = entryform.finalize(self.draft.note, now=clock)
+        except ValidationErrors as exc:
+            raise ValidationErrors(said + exc.errors) from None
+        if said:
+            raise ValidationErrors(said)
+        return entry
 
     def write(self, entry: HomeworkEntry) -> Loaded[HomeworkEntry]:
         return self.j.add_homework(entry, before_publish=self.planned)
@@ -177,17 +188,22 @@ def homework_log(
     )
     look_up = not unattended or bool(assignment or editor or draft)
     record, entries, current = _log_context(j, handle, look_up)
-    given = entryform.LogAnswers(_given(from_file), assignment, kind, at, by, text, flags)
+    source = load_source(from_file) if from_file else None
+    given = entryform.LogAnswers(_given(source), assignment, kind, at, by, text, flags)
     clock, kept = now(), (draft.note if draft is not None else None)
     writer = record.display_name if config.self_mode else ""
     entry = entryform.log_entry(
         given, current=current, kept=kept, now=clock, unattended=unattended, self_writer=writer
     )
     entry["client"] = handle
+    future = later_than_now("at", entry["at"], clock) if at else None
+    if future is not None:  # --at is refused at once, before anything is asked
+        raise FlagErrors([future])
     if draft is None:
         draft = drafts.new("homework log", handle, clock, entry)
     draft.note = entry
     run = HomeworkRun(j, drafts, draft, record, config)
+    run.source = source
     if editor or (draft.step == "editor" and not unattended):
         text_of = next((a.text for a in current if a.id == draft.note.get("assignment")), "")
         if not draft.note.get("entry_kind"):
@@ -242,13 +258,13 @@ def _log_context(
     return record, entries, current
 
 
-def _given(from_file: str | None) -> dict[str, Any]:
+def _given(source: Source | None) -> dict[str, Any]:
     """The entry read from --from, without the id and client it may carry."""
-    if not from_file:
+    if source is None:
         return {}
     from otjournal.forms import homework as entryform
 
-    entry = entryform.form_to_entry(read_source(from_file))
+    entry = entryform.form_to_entry(source.table)
     for key in ("id", "client"):
         entry.pop(key, None)
     return entry

@@ -19,7 +19,7 @@ from otjournal.cli.common import (
 from otjournal.errors import OtjournalError, UsageError
 
 if TYPE_CHECKING:
-    pass
+    from datetime import datetime
 
 from otjournal.cli.common import read_config
 from otjournal.cli.homework_common import Repeat, client_records, pick_client
@@ -91,11 +91,11 @@ def homework_import(
     """Add shared entries to a client's homework folder: never duplicated, never
     overwritten, never dropped (an entry whose id is taken by another is kept beside it,
     for 'otj conflicts'); who wrote them and when is kept."""
-    source, entries, name = _read_shared(file)
+    stamp = now().replace(microsecond=0)
+    source, entries, name = _read_shared(file, stamp)
     handle = client or source
     j = journal(dir)
     j.read_client(handle)  # the client must exist here: fails clearly before any write
-    stamp = now().replace(microsecond=0)
     ready = _ready_to_import(j, entries, handle, stamp, name.name)
     outcomes: dict[str, int] = {"added": 0, "same": 0, "conflict": 0}
     kept = []
@@ -107,8 +107,11 @@ def homework_import(
     _say_imported(handle, outcomes, kept)
 
 
-def _read_shared(file: str) -> tuple[str, list[Any], Path]:
+def _read_shared(file: str, clock: datetime) -> tuple[str, list[Any], Path]:
+    """The client and entries of an export file, each valid and none dated later than
+    now (`otj homework log`'s rule), or a located error and nothing imported."""
     from otjournal.cli import stdio
+    from otjournal.cli.homework_common import later_than_now
     from otjournal.disk import tomlio
     from otjournal.disk.sharing import read_export
     from otjournal.errors import ValidationErrors
@@ -116,6 +119,9 @@ def _read_shared(file: str) -> tuple[str, list[Any], Path]:
     raw, name = stdio.read_input(file, stdio.SHARED_LIMIT)
     try:
         source, entries = read_export(tomlio.parse(raw, name))
+        future = [later_than_now(f"entries[{i}].at", e.at, clock) for i, e in enumerate(entries)]
+        if any(future):
+            raise ValidationErrors([e for e in future if e is not None])
     except ValidationErrors as exc:
         raise tomlio.located(exc, raw, name) from None
     return source, list(entries), name

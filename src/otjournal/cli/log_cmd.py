@@ -19,8 +19,10 @@ from otjournal.cli.drafting import (
     FromOpt,
     NoInputOpt,
     ResumeOpt,
+    Source,
     drop_if_published,
     editor_table,
+    load_source,
     pick_draft,
     read_source,
 )
@@ -61,7 +63,7 @@ from otjournal.cli.log_options import (
     not_held_flag,
     risk_part,
 )
-from otjournal.cli.log_session import LogSession
+from otjournal.cli.log_session import LogSession, write_errors
 from otjournal.errors import FlagErrors, MissingFields, UsageError
 from otjournal.forms.common import merged
 from otjournal.model.vocab import NOT_HELD_TYPES
@@ -128,6 +130,8 @@ def log_cmd(
     from otjournal.forms.drafts import default_drafts
 
     args = dict(locals())
+    # Read once (stdin can be): its text also places what it gives wrong at its line.
+    args["source"] = load_source(from_file) if from_file else None
     config = read_config()
     j = journal(dir)
     drafts = default_drafts(j.write_lock())
@@ -138,7 +142,9 @@ def log_cmd(
     if draft is None:
         draft = drafts.new("log", client_record.handle, clock, note)
     items = noteform.items_for(config, client_record, clock.date())
-    _write(LogSession(j, drafts, draft, config, client_record, items, given), args, note)
+    session = LogSession(j, drafts, draft, config, client_record, items, given)
+    session.source = args["source"]
+    _write(session, args, note)
 
 
 def _write(session: LogSession, args: dict[str, Any], note: dict[str, Any]) -> None:
@@ -190,9 +196,9 @@ def _begin(
         # Flags are checked before anything is asked or found missing: a goal the client
         # does not have or a session in the future is refused at once, not dropped or
         # found later. (--from meets the same rules when saving.)
-        refuse_now(
-            noteform.log_kind_errors(note) + noteform.input_errors(note, client_record, clock)
-        )
+        errors = noteform.log_kind_errors(note) + noteform.input_errors(note, client_record, clock)
+        said = {e.message for e in errors}
+        refuse_now(errors + [e for e in write_errors(note) if e.message not in said])
     return draft, client_record, note
 
 
@@ -242,7 +248,7 @@ def resumed_note(
     The date and time are changed only as far as --date/--time say, in the kept offset."""
     from otjournal.forms import session as noteform
 
-    note = merged(kept, _read_from(from_file)) if from_file else dict(kept)
+    note = merged(kept, _read_from(args.get("source") or from_file)) if from_file else dict(kept)
     flags = note_from_inputs(args, config, clock, None)
     if not args["duration"]:
         flags.pop("duration_min", None)
@@ -269,7 +275,7 @@ def note_from_inputs(
     from otjournal.forms import session as noteform
     from otjournal.forms.techniques import as_listed
 
-    note: dict[str, Any] = _read_from(from_file) if from_file else {}
+    note: dict[str, Any] = _read_from(args.get("source") or from_file) if from_file else {}
     kind = not_held_flag(args)
     if kind:
         note["session_type"] = kind
@@ -322,11 +328,11 @@ def note_from_inputs(
     return note
 
 
-def _read_from(source: str) -> dict[str, Any]:
+def _read_from(source: str | Source) -> dict[str, Any]:
     """A session table from --from, without the keys the clock and the store decide."""
     from otjournal.forms.session_form import form_to_note
 
-    note = form_to_note(read_source(source))
+    note = form_to_note(source.table if isinstance(source, Source) else read_source(source))
     for key in ("format_version", "kind", "id", "client", "late_entry", "amendments"):
         note.pop(key, None)
     return note

@@ -11,7 +11,7 @@ import typer
 from otjournal.cli.common import err, now, print_wrapped
 from otjournal.cli.drafting import DraftRun
 from otjournal.cli.log_options import optional_parts
-from otjournal.errors import ExitCode
+from otjournal.errors import ExitCode, ValidationError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -53,6 +53,7 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
         from otjournal.forms import session as noteform
 
         wrong_kind = noteform.log_kind_errors(self.draft.note)
+        own = write_errors(self.draft.note)
         try:
             session = noteform.finalize(
                 self.draft.note,
@@ -62,9 +63,12 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
                 optional=optional_parts(self.draft.note),
             )
         except ValidationErrors as exc:
-            raise ValidationErrors(wrong_kind + exc.errors) from None
-        if wrong_kind:
-            raise ValidationErrors(wrong_kind)
+            # The length is said once, in the words of the rule for writing.
+            said = {e.field for e in own if e.field == "duration_min"}
+            rest = [e for e in exc.errors if e.field not in said]
+            raise ValidationErrors(wrong_kind + own + rest) from None
+        if wrong_kind or own:
+            raise ValidationErrors(wrong_kind + own)
         return session
 
     def prepare(self) -> None:
@@ -252,3 +256,37 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
         with self.guard():
             self.edit(form, accept)
         self.save()
+
+
+# -- rules for writing a session note beyond forms.session.input_errors: checked when
+# a note is saved or amended, never when one is read (old files keep reading).
+
+
+def write_errors(note: dict[str, Any]) -> list[ValidationError]:
+    """What a session note (or the part of one an amendment changes) breaks of the
+    rules for writing: its length in `otj log`'s range, and no goal rating in a session
+    that did not take place."""
+    from otjournal.forms.session import prune
+    from otjournal.model.write_rules import ratings_need_a_session
+
+    data = prune(note)
+    errors = ratings_need_a_session(data)
+    if "duration_min" in data:
+        problem = minutes_problem(data["duration_min"], data.get("session_type"))
+        if problem:
+            errors.append(ValidationError("duration_min", problem))
+    return errors
+
+
+def minutes_problem(minutes: Any, session_type: Any) -> str | None:
+    """`otj log`'s rule for a session's length (forms.session.duration_problem), said in
+    its own range also for a value that is not a whole number at all (the model, which
+    reads old files, allows 0 for every session)."""
+    from otjournal.forms.session import MAX_DURATION, MIN_DURATION, duration_problem
+    from otjournal.model.fields import describe
+    from otjournal.model.vocab import NOT_HELD_TYPES
+
+    if isinstance(minutes, int) and not isinstance(minutes, bool):
+        return duration_problem(minutes, session_type)
+    least = 0 if session_type in NOT_HELD_TYPES else MIN_DURATION
+    return f"must be a whole number from {least} to {MAX_DURATION}, not {describe(minutes)}"

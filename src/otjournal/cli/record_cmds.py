@@ -155,6 +155,26 @@ def _targets(
     return out
 
 
+def refuse_values(session: Session, values: Any) -> None:
+    """Corrected values checked by the rules a note meets when written (`otj log`'s
+    words): the note as amended must be one that could be saved. Only what the
+    amendment changes is checked, so an older note still takes any other amendment."""
+    from otjournal.cli.log_session import write_errors
+    from otjournal.errors import FlagErrors
+
+    if not isinstance(values, dict):
+        return  # the model says what values must be
+    part: dict[str, Any] = {"session_type": session.session_type}
+    if "duration_min" in values:
+        part["duration_min"] = values["duration_min"]
+    goals = values.get("goals")
+    if isinstance(goals, dict):
+        part["goals"] = [{**v, "goal": k} for k, v in goals.items() if isinstance(v, dict)]
+    errors = write_errors(part)
+    if errors:
+        raise FlagErrors(errors)
+
+
 class AmendRun(DraftRun["Amendment", "Amendment"]):
     """One ``otj amend``: the amendment kept as a draft, written once, sealed."""
 
@@ -267,12 +287,15 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
         )
 
     def prepare(self) -> None:
-        """What the amendment corrects must be in the note as it reads now (exit 2)."""
+        """What the amendment corrects must be in the note as it reads now, and each
+        corrected value must be one a new note could hold (exit 2)."""
+        from otjournal.errors import FlagErrors
         from otjournal.numbers import amended
 
         try:
+            refuse_values(self.session, self.draft.note.get("values"))
             self.placed = amended.check_new(self.session, self.finalize())
-        except UsageError:
+        except (UsageError, FlagErrors):
             if self.kept is not None:
                 self.keep_quietly()
                 self.kept_message(f"the {self.noun} was not saved")

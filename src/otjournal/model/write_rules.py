@@ -1,0 +1,53 @@
+"""Rules a record meets when it is written, not when it is read.
+
+Files already on disk were written under older rules and are health records: reading
+stays as tolerant as it was, so these rules are applied by the commands that write
+(and may be reported by ``otj check`` as a warning), never by ``from_dict``. Pure.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from otjournal.errors import ValidationError
+from otjournal.model.ids import is_slug
+from otjournal.model.vocab import NOT_HELD_TYPES
+
+# Characters that change how the text after them is laid out: each would let a name
+# break a header line or reorder what is printed beside it.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# The ratings a goal can hold in a session note.
+RATING_KEYS = ("gas", "copm_performance", "copm_satisfaction")
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a person's name, or None. A name is one line: it heads
+    pages and fills table cells. What was typed is never repeated."""
+    for ch in name:
+        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+            return "a name is one line of text: line breaks and control characters are refused"
+    return None
+
+
+def ratings_need_a_session(note: dict[str, Any]) -> list[ValidationError]:
+    """A goal rating in a note about a session that did not take place (cancelled,
+    did-not-attend): each refused, by the goal's id. Nothing was observed to rate."""
+    kind = note.get("session_type")
+    goals = note.get("goals")
+    if kind not in NOT_HELD_TYPES or not isinstance(goals, list):
+        return []
+    errors = []
+    for g in goals:
+        if not isinstance(g, dict) or not any(g.get(k) is not None for k in RATING_KEYS):
+            continue
+        gid = g.get("goal")
+        where = f"goal {gid}" if isinstance(gid, str) and is_slug(gid) else "goals"
+        errors.append(
+            ValidationError(
+                where,
+                f"a {kind} session cannot hold a rating: a rating needs a session that took place",
+                hint="leave the rating out, or log the session as held",
+            )
+        )
+    return errors
