@@ -589,3 +589,24 @@ def test_a_client_row_is_remembered_as_plain_values_and_nothing_else_is_taken():
     for bad in bad_ones:
         with pytest.raises(ValueError):
             ClientRow.from_plain(bad)
+
+
+def test_show_and_amend_on_a_note_that_does_not_read_say_why_by_file_and_line(
+    runner, journal: Journal
+):
+    # The note is there: "no session with id" would send the person looking elsewhere.
+    journal.add_client(make_client())
+    saved = journal.add_session(make_session(), durable=False)
+    raw = saved.path.read_bytes()
+    assert b"gas = 0" in raw
+    saved.path.write_bytes(raw.replace(b"gas = 0", b"gas = 7"))
+    sid = saved.record.id
+    for args in (["show", sid], ["show", sid[-5:]], ["amend", sid, "--text", "x", "--no-input"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "no session with id" not in result.stderr, args
+        line = next(n for n, t in enumerate(raw.splitlines(), 1) if t == b"gas = 0")
+        assert f"{saved.path.name}:{line}:1: error: goals[0].gas" in result.stderr, args
+        assert saved.path.read_bytes() == raw.replace(b"gas = 0", b"gas = 7")  # untouched
+    missing = runner.invoke(app, ["show", "zzzzz"])
+    assert "no session with id 'zzzzz'" in missing.stderr

@@ -26,7 +26,7 @@ from otjournal.disk.loading import (
     Snapshot,
     first_of_each_id,
 )
-from otjournal.errors import NotFoundError
+from otjournal.errors import InvalidFile, NotFoundError, Problem
 from otjournal.model.ids import handle_problem
 
 if TYPE_CHECKING:
@@ -133,13 +133,34 @@ class Reads:
             return pick_by_id(self._session_facts(among), wanted, name)[0]
 
         try:
-            handle = pick(handles or None)
+            try:
+                handle = pick(handles or None)
+            except NotFoundError:
+                if not handles:
+                    raise
+                handle = pick(None)  # not among the files named like it: one renamed by hand
         except NotFoundError:
-            if not handles:
-                raise
-            handle = pick(None)  # not among the files named like it: one renamed by hand
+            self._unreadable_named(handles, key)  # there, but it does not read: say why
+            raise
         snap = self.load([handle], homework=False)
         return snap, find_by_id(snap.sessions, wanted)
+
+    def _unreadable_named(self, handles: list[str], key: str) -> None:
+        """A session file named ``key`` (its id, or a unique start or end of it) that is
+        there but does not read: InvalidFile with its problems (file and line), rather
+        than "no session with id" for a note that exists."""
+        report = Snapshot(self.root)
+        with self.reader() as r:
+            for c in r.scan(handles or None, ("session",)).clients:
+                r.index(c, report)
+        name = key.rpartition("/")[2]
+        broken: dict[Path, list[Problem]] = {}
+        for problem in report.problems:
+            stem = bare(problem.path.name)
+            if problem.severity == "error" and (stem.startswith(name) or stem.endswith(name)):
+                broken.setdefault(problem.path, []).append(problem)
+        if len(broken) == 1:
+            raise InvalidFile(next(iter(broken.values())))
 
     def _session_facts(self, handles: list[str] | None) -> list[tuple[str, FileRef]]:
         """The sessions of these clients (or of every client) as the facts of their files,
