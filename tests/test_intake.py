@@ -506,15 +506,16 @@ def test_prompts_and_a_goal_changed_at_the_review(runner, mia):
         "",  # the child's voice
         *["Met them", "", "", ""],  # summary, next focus, homework
         "9",  # at the review: the goals again
-        *["1", "Buttons coat", "+3", "-1", "2", "n", ""],  # drop the first, one more
+        *["1", "Buttons coat", "+3", "-1", "0", "1.5", "n", ""],  # drop the first, one more
         "y",
     ]
     result = intake(runner, input="\n".join(typed) + "\n")
     assert result.exit_code == 0, result.output
     assert "Please give a whole number from -2 to 2" in result.output
+    assert "Please give a number from 0.01 to 100" in result.output  # as goal add takes it
     s = only_session(mia)
     (goal,) = client(mia).goals
-    assert (goal.text, goal.baseline, goal.weight, goal.number) == ("Buttons coat", -1, 2, "g1")
+    assert (goal.text, goal.baseline, goal.weight, goal.number) == ("Buttons coat", -1, 1.5, "g1")
     assert s.intake is not None and s.intake.goals == (goal.id,)
     assert s.intake.referral_reason == "Dressing"
     assert s.intake.consent == ()

@@ -59,7 +59,9 @@ ReferralReasonOpt = Annotated[Text, typer.Option(help="The reason for referral (
 BackgroundOpt = Annotated[Text, typer.Option(help="Background: development, history, family.")]
 DiagnosisOpt = Annotated[
     Repeat,
-    typer.Option("--diagnosis", help="A diagnosis or disability, as the family names it; repeat."),
+    typer.Option(
+        "--diagnosis", help="A diagnosis or disability, as the person or family names it; repeat."
+    ),
 ]
 MattersOpt = Annotated[Text, typer.Option("--matters", help="What matters to them.")]
 StrengthOpt = Annotated[Repeat, typer.Option("--strength", help="A strength or interest; repeat.")]

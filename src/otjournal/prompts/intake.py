@@ -116,7 +116,7 @@ class IntakeFlow(LogFlow):
 
     def ask_background(self) -> None:
         self.ask_text("intake.background", "Background (development, history, family)")
-        self.ask_lines("diagnoses", "Diagnosis or disability, as the family names it")
+        self.ask_lines("diagnoses", "Diagnosis or disability, as the person or family names it")
         self.ask_text("intake.what_matters", "What matters to them")
 
     def ask_strengths(self) -> None:
@@ -220,12 +220,24 @@ class IntakeFlow(LogFlow):
             self.hint(text)
             self.complete_goal(item)
 
+    def ask_weight(self, default: float) -> float:
+        """A GAS weight as `otj goal add --weight` takes it: a number above 0 up to 100."""
+        while True:
+            raw = self.ask("  Weight", f"{default:g}")
+            try:
+                value = float(raw)
+            except ValueError:
+                value = 0.0
+            if 0.01 <= value <= 100:
+                return int(value) if value.is_integer() else value
+            self.say("  [yellow]Please give a number from 0.01 to 100 (1.5 is fine).[/]")
+
     def complete_goal(self, item: dict[str, Any]) -> None:
         item["baseline"] = self.ask_int(
             "  Baseline level now", -2, 2, item.get("baseline"), allow_blank=False
         )
         self.save()
-        weight = self.ask_int("  Weight", 1, 100, item.get("weight", 1), allow_blank=False)
+        weight = self.ask_weight(item.get("weight", 1))
         if weight != 1:
             item["weight"] = weight
         else:
