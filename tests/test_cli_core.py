@@ -1007,3 +1007,41 @@ def test_brackets_and_emoji_codes_in_notes_are_shown_as_written(runner, notes):
         if args[1] == "show":
             assert goal in shown
         assert "😭" not in shown and "😄" not in shown
+
+
+def test_check_notes_a_note_dated_later_than_today(runner, journal, clock):
+    # The commands refuse a time later than now; a file can still come from a hand
+    # edit, an import or a device whose clock was wrong.
+    journal.add_client(make_client())
+    journal.add_session(make_session())  # 2026-03-05: before the clock's day
+    later = journal.add_session(make_session(start=datetime(2026, 3, 20, 9, tzinfo=TZ)))
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0, result.output
+    rel = later.path.relative_to(journal.root)
+    assert result.output.splitlines() == [
+        f"{rel}:1:1: warning: dated 2026-03-20, later than today "
+        "(hint: if the date is wrong, correct it)"
+    ]
+
+
+def test_check_warns_when_one_homework_id_names_two_homeworks(runner, journal, clock):
+    from dataclasses import replace
+
+    from otjournal.model import Assignment
+
+    journal.add_client(make_client())
+    first = make_session(start=datetime(2026, 3, 1, 9, tzinfo=TZ))
+    again = make_session(start=datetime(2026, 3, 3, 9, tzinfo=TZ))  # the same hw1 again
+    other = make_session(start=datetime(2026, 3, 5, 9, tzinfo=TZ))
+    other = replace(
+        other, plan=replace(other.plan, homework=(Assignment("hw1", "Bag packing", "practice", 2),))
+    )
+    for s in (first, again):
+        journal.add_session(s)
+    saved = journal.add_session(other)
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0, result.output
+    (line,) = result.output.splitlines()  # the same homework set again is not said
+    rel = saved.path.relative_to(journal.root)
+    assert line.startswith(f"{rel}:1:1: warning: plan.homework: 'hw1' is also the id of other")
+    assert first.id in line

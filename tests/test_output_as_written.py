@@ -190,8 +190,8 @@ Interim path, GAS T-score of each session's own rated goals
 (the sets differ): 29.9 on 2026-03-05 → 60.0 on 2026-03-19
 (3 sessions)
 
-Affirming checklist: each item on its own, (yes + ½ partly)
-/ applicable
+Affirming checklist: each on its own, (yes + ½ partly) /
+(yes + partly + no)
 The child’s interests and preferences are included—because
 motivation drives learning
   █████████████████░░░   83%  n=3
@@ -210,7 +210,7 @@ performance
   ████████████████████  100%  n=3
 The child leaves feeling good; not just about the activity,
 but about themselves.
-  █████████████░░░░░░░   67%  n=3
+  ████████████████████  100%  n=2, 1 unsure
 For reflection: “The therapist prepares agile sessions that
 can…” (33%); “no” in 2026-03-12_1430_bbbbb,
 2026-03-19_0900_ccccc

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
 # be hidden behind findings remembered by an older version (episode goal links: 3).
-FINDINGS_VERSION = 4  # 4: an exposure entry naming no step of the hierarchy
+FINDINGS_VERSION = 5  # 4: an exposure entry naming no step of the hierarchy; 5: the two below
 
 
 class Store(Protocol):
@@ -67,7 +67,7 @@ def client_checks(
         + chain_problems(j, snap)
         + retention_notes(snap, today, adult_years, child_until_age)
     )
-    problems += overlap_notes(snap)
+    problems += overlap_notes(snap) + later_than_today(snap, today) + homework_ids_reused(snap)
     return Findings(problems, len(snap.clients), len(snap.sessions), len(snap.homework))
 
 
@@ -153,6 +153,43 @@ def overlap_notes(snap: Snapshot) -> list[Problem]:
                 if later.record.id != item.record.id and later.record.overlaps(item.record):
                     notes.append(_overlap_note(later, item.record))
     return notes
+
+
+def later_than_today(snap: Snapshot, today: date) -> list[Problem]:
+    """Notes dated after today: written by hand, imported, or by a device whose clock
+    was wrong (the commands refuse a time later than now). Counted where their date
+    falls, so they are said here rather than left to surprise a report."""
+    found: list[tuple[Path, date]] = [
+        (item.path, item.record.start.date()) for item in snap.sessions
+    ] + [(entry.path, entry.record.at.date()) for entry in snap.homework]
+    return [
+        _warn(path, f"dated {day}, later than today", "if the date is wrong, correct it")
+        for path, day in found
+        if day > today
+    ]
+
+
+def homework_ids_reused(snap: Snapshot) -> list[Problem]:
+    """One assignment id for two different homeworks of one client (the same homework
+    set again keeps its id, rightly): entries that name it are counted against one of
+    them only, so the other's practice reads as not done."""
+    first: dict[tuple[str, str], tuple[Loaded[Session], tuple[str, str]]] = {}
+    problems: list[Problem] = []
+    for item in sorted(snap.sessions, key=lambda i: i.record.start):
+        for h in item.record.plan.homework:
+            what = (" ".join(h.text.lower().split()), h.kind)
+            earlier, said = first.setdefault((item.record.client, h.id), (item, what))
+            if said != what and earlier.record.id != item.record.id:
+                problems.append(
+                    _warn(
+                        item.path,
+                        f"plan.homework: {h.id!r} is also the id of other homework, set in "
+                        f"{earlier.record.id}: entries that name it count for one of them",
+                        "give each assignment its own id (otjournal makes one when it sets "
+                        "homework)",
+                    )
+                )
+    return problems
 
 
 def overlap_message(other: Session) -> str:
