@@ -1135,3 +1135,20 @@ def test_self_mode_logs_against_an_assignment_without_a_handle(runner, notes, co
         result = run(runner, "homework", "log", ref, "--done", "yes", "--no-input")
         assert result.exit_code == 0, result.output
     assert [e["assignment"] for e in saved(notes, "me")] == [hw, hw]
+
+
+def test_interactive_when_later_than_now_is_asked_again_at_once(runner, mia, notes):
+    # As `otj log` does: the When question is asked again, not the whole entry after it.
+    answers = ("1", "", "2099-01-01 10:00", "yesterday 19:30", "", "p", "three holes")
+    result = run(
+        runner,
+        "homework",
+        "log",
+        "mia-k",
+        input=lines(*answers, "6", "7", "4", "6", "y"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "is later than now" in result.stderr
+    assert "an entry is written about homework already done" in result.stderr
+    assert result.stderr.count("When (HH:MM") == 2
+    assert wall(only_entry(notes)["at"]) == yesterday_at(19, 30)

@@ -42,14 +42,8 @@ KIND_HELP = kinds_words() + "."
 
 
 def later_than_now(field: str, at: Any, now: datetime) -> ValidationError | None:
-    """An entry dated later than now, refused by `otj log`'s rule for a session's start
-    (forms.session.start_problem: the same clock skew allowed), in homework's words."""
-    from otjournal.forms.session import start_problem
+    """An entry dated later than now, refused (forms.homework.at_problem)."""
+    from otjournal.forms.homework import at_problem
 
-    problem = start_problem(at, now)
-    if problem is None:
-        return None
-    when, sep, _ = problem.partition("): ")  # "… is later than now (…)", then the why
-    return ValidationError(
-        field, f"{when}{sep}an entry is written about homework already done" if sep else problem
-    )
+    problem = at_problem(at, now)
+    return ValidationError(field, problem) if problem else None

@@ -14,7 +14,7 @@ from typing import Any
 from otjournal.dates import OutOfRange, parse_day
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.forms.common import merged
-from otjournal.forms.session import prune, put
+from otjournal.forms.session import prune, put, start_problem
 from otjournal.model import Assignment, HomeworkEntry, kinds
 from otjournal.model.ids import shown
 from otjournal.model.kinds import HOMEWORK_KINDS
@@ -22,6 +22,12 @@ from otjournal.model.vocab import FORMAT_VERSION
 
 Entry = dict[str, Any]
 PART_KEYS = kinds.PART_KEYS
+
+
+def at_problem(at: Any, now: datetime) -> str | None:
+    """Why an entry cannot be dated ``at`` (later than now: `otj log`'s rule for a
+    session, the same clock skew allowed), in homework's words; or None."""
+    return start_problem(at, now, "an entry is written about homework already done")
 
 
 def _field_flags() -> dict[str, str]:

@@ -157,15 +157,19 @@ def duration_problem(minutes: Any, session_type: Any = None) -> str | None:
     )
 
 
-def start_problem(start: Any, now: datetime) -> str | None:
-    """Why ``start`` cannot be a logged session's start (it is later than now), or None."""
+HAPPENED = "a note is written about a session that has happened"
+
+
+def start_problem(start: Any, now: datetime, why: str = HAPPENED) -> str | None:
+    """Why ``start`` cannot be a logged session's start (it is later than now), or None;
+    ``why`` says what the record is written about (a homework entry's own words)."""
     if not isinstance(start, datetime) or start.utcoffset() is None:
         return None
     if start <= now + CLOCK_SKEW:
         return None
     return (
         f"{start:%Y-%m-%d %H:%M} is later than now ({now.astimezone(start.tzinfo):%Y-%m-%d %H:%M}):"
-        " a note is written about a session that has happened"
+        f" {why}"
     )
 
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from otjournal.errors import UsageError
-from otjournal.forms.homework import PART_KEYS, parse_when
+from otjournal.forms.homework import PART_KEYS, at_problem, parse_when
 from otjournal.model import Assignment, Client
 from otjournal.model.kinds import (
     DEFAULT_TENSION_ANCHORS,
@@ -124,10 +124,15 @@ class HomeworkFlow(Asker):
             try:
                 # A kept time keeps its own offset (see LogFlow.ask_when).
                 now = self.ctx.now.astimezone(default.tzinfo) if default else self.ctx.now
-                self.note["at"] = parse_when(raw, now)
-                break
+                at = parse_when(raw, now)
             except UsageError as exc:
                 self.say(f"  [yellow]{escape(exc.message)}[/]")
+                continue
+            later = at_problem(at, self.ctx.now)  # asked again here, not at the review
+            if later is None:
+                self.note["at"] = at
+                break
+            self.say(f"  [yellow]{escape(later)}[/]")
         self.save()
 
     def ask_kind_part(self) -> None:
