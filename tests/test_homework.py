@@ -1152,3 +1152,11 @@ def test_interactive_when_later_than_now_is_asked_again_at_once(runner, mia, not
     assert "an entry is written about homework already done" in result.stderr
     assert result.stderr.count("When (HH:MM") == 2
     assert wall(only_entry(notes)["at"]) == yesterday_at(19, 30)
+
+
+def test_init_self_refuses_a_name_of_more_than_one_line_without_repeating_it(runner, notes):
+    result = run(runner, "init", "--self", "--name", "Sam\nSecond \x1b[31mline")
+    assert result.exit_code == 2, result.output
+    assert "--name: a name is one line of text" in result.stderr
+    assert "Second" not in result.output and "\x1b[31m" not in result.output
+    assert not (notes / "clients" / "me" / "client.toml").exists()

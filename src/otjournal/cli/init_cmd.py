@@ -69,6 +69,11 @@ def init_cmd(
             if not sys.stdin.isatty():
                 raise UsageError("--name is required without a terminal")
             name = typer.prompt("Your name")
+        from otjournal.model.write_rules import name_problem
+
+        problem = name_problem(name or "")  # a name heads every page: one line, never echoed
+        if problem:
+            raise UsageError(f"--name: {problem}")
         j.add_client(Client(handle, (name or handle).strip() or handle))
     path = config_file()
     set_top_level(path, {"default_client": handle, "self_mode": True})
