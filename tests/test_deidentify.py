@@ -150,6 +150,11 @@ CORPUS = [
     ("Unit 3, 45A Grace Road and 7 Long Way", "[address] and [address]"),
     ("PO Box 123 then", "[address] then"),
     ("at 12 Smith St, Then home; 4 Long Rd Carlton 3053", "at [address], Then home; [address]"),
+    # a suburb that ends the clause goes with the street (an outside tester's cases)
+    ("lives at 12 Smith Street, Fitzroy; school", "lives at [address]; school"),
+    ("Unit 4/27 Lygon St Carlton", "Unit [address]"),
+    ("PO Box 123 Fitzroy.", "[address]."),
+    ("at 5 Long Rd, North Fitzroy, by bus", "at [address], by bus"),
     # what must stay
     (
         "On 2026-03-07 at 16:00 she did 10 of 12 (3.5 min), 30 reps.",

@@ -40,13 +40,15 @@ _STREET = (
     r"Boulevard|Ln|Lane|Tce|Terrace|Pde|Parade|Hwy|Highway|Way|Cl|Close|Gr|Grove|Cct|"
     r"Circuit|Sq|Square|Esp|Esplanade|Rise|Walk|Mews|Row)"
 )
+_SUBURB_AT_END = r",?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*(?=\s*(?:[;:,.)\]]|$))"
 _ADDRESS_RE = re.compile(
     r"(?:(?:Unit|Apt|Flat|Level)\s+\d+[A-Za-z]?,?\s+)?\b\d+[A-Za-z]?(?:[/-]\d+[A-Za-z]?)?\s+"
     r"(?:[A-Z][\w'’.-]*\s+){1,3}" + _STREET + r"\b\.?"
-    # a suburb only with the state or postcode after it: "12 Smith St, Then…" keeps "Then"
+    # a suburb with the state or postcode after it, or ending the clause ("12 Smith St,
+    # Fitzroy;"): "12 Smith St, Then we…" keeps "Then"
     r"(?:(?:,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)?,?\s+(?:(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)"
-    r"(?:\s+\d{4})?|\d{4})\b)?"
-    r"|\bP\.?\s?O\.?\s+Box\s+\d+\b"
+    r"(?:\s+\d{4})?|\d{4})\b|" + _SUBURB_AT_END + ")?"
+    r"|\bP\.?\s?O\.?\s+Box\s+\d+\b(?:" + _SUBURB_AT_END + ")?"
 )
 _TIME_RE = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
 _ISO_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
