@@ -177,7 +177,7 @@ def homework_ids_reused(snap: Snapshot) -> list[Problem]:
     problems: list[Problem] = []
     for item in sorted(snap.sessions, key=lambda i: i.record.start):
         for h in item.record.plan.homework:
-            what = (" ".join(h.text.lower().split()), h.kind)
+            what = h.same_homework()
             earlier, said = first.setdefault((item.record.client, h.id), (item, what))
             if said != what and earlier.record.id != item.record.id:
                 problems.append(

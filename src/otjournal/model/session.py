@@ -247,6 +247,11 @@ class Assignment:
         out.update(self.extra)
         return out
 
+    def same_homework(self) -> tuple[str, str]:
+        """What the homework is, whatever its id: its words (case and spacing aside) and
+        its kind. Set again session after session, it is one homework."""
+        return " ".join(self.text.lower().split()), self.kind
+
 
 @dataclass(frozen=True)
 class Plan:

@@ -334,7 +334,7 @@ def planned_practice(
         if start > last:
             continue
         row = adherence(a, start, entries, today, last)
-        groups.setdefault((" ".join(a.text.lower().split()), a.kind), []).append(row)
+        groups.setdefault(a.same_homework(), []).append(row)
     return tuple(combine(parts) for parts in groups.values())
 
 
