@@ -3,7 +3,8 @@
     cli ─ prompts ─ views ─ numbers ─┐
         demo   forms   sync ── disk ─┼─ model, dates, paths, errors
                 config ──────── disk ┘
-    clock (what time it is): any part may import it; it imports nothing.
+    clock (what time it is) and textcodec (what an encoding is): any part may import
+    them; they import nothing.
 
 An arrow up (a view importing the CLI, the store importing a form) fails here, with the
 module and the line, so the layering stays something a newcomer can rely on.
@@ -18,9 +19,10 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "otjournal"
 BASE = {"errors", "paths", "model", "dates"}
-ANYWHERE = {"clock"}  # what time it is: every part may ask, and it imports nothing
+ANYWHERE = {"clock", "textcodec"}  # every part may ask them; they import nothing
 ALLOWED: dict[str, set[str]] = {
     "clock": set(),
+    "textcodec": set(),
     "errors": set(),
     "paths": set(),
     "model": {"errors"},

@@ -124,7 +124,8 @@ def _in_ascii(exc: UnicodeError) -> tuple[str, int]:
 def tolerant_output() -> None:
     """Any output encoding: a character stdout or stderr cannot encode (ascii, latin-1,
     a C locale without UTF-8 mode) is written in ASCII where it is the tool's own
-    (``_IN_ASCII``), else as "?", never a traceback."""
+    (``_IN_ASCII``), else as "?", never a traceback; and stdin declared ASCII is read as
+    UTF-8."""
     import codecs
 
     codecs.register_error(ERRORS, _in_ascii)
@@ -140,17 +141,13 @@ def tolerant_output() -> None:
     # (The prompt flows check each answer themselves: prompts/typed.py.)
     stdin = sys.stdin
     reconfigure = getattr(stdin, "reconfigure", None)
-    if reconfigure is not None and _is_ascii(getattr(stdin, "encoding", None)):
+    encoding = getattr(stdin, "encoding", None) or "utf-8"
+    if reconfigure is None or codecs.lookup(encoding).name == "utf-8":
+        return  # the usual case: nothing more is loaded at start
+    from otjournal.textcodec import is_ascii
+
+    if is_ascii(encoding):
         try:
             reconfigure(encoding="utf-8", errors="replace")
         except (OSError, ValueError):
             pass
-
-
-def _is_ascii(encoding: str | None) -> bool:
-    import codecs
-
-    try:
-        return encoding is not None and codecs.lookup(encoding).name == "ascii"
-    except LookupError:
-        return False

@@ -10,11 +10,12 @@ again) and replaced from a pipe (nobody is there to ask: a stray byte never cost
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import re
 from collections.abc import Iterator
 from typing import IO, Any
+
+from otjournal.textcodec import is_ascii
 
 KEPT = "surrogateescape"
 UNREADABLE = (
@@ -56,16 +57,9 @@ def as_typed(line: str, encoding: str, *, terminal: bool) -> str | None:
         pass
     if terminal:
         return None
-    if _is_ascii(encoding):  # the rest of the line is UTF-8 the stream did not read
+    if is_ascii(encoding):  # the rest of the line is UTF-8 the stream did not read
         return line.encode(encoding, KEPT).decode("utf-8", "replace")
     return _ESCAPED.sub("\ufffd", line)  # what the stream read stays as it read it
-
-
-def _is_ascii(encoding: str) -> bool:
-    try:
-        return codecs.lookup(encoding).name == "ascii"
-    except LookupError:
-        return False
 
 
 def is_terminal(stream: IO[str] | Any) -> bool:
