@@ -210,7 +210,8 @@ performance
   ████████████████████  100%  n=3
 The child leaves feeling good; not just about the activity,
 but about themselves.
-  ████████████████████  100%  n=2, 1 unsure
+  ████████████████████  100%  n=2
+  1 unsure, beside the rate
 For reflection: “The therapist prepares agile sessions that
 can…” (33%); “no” in 2026-03-12_1430_bbbbb,
 2026-03-19_0900_ccccc

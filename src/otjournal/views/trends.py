@@ -384,7 +384,11 @@ def checklist_table(
     lines: list[RenderableType] = []
     for r in rates:
         lines.append(Text(r.text))
-        lines.append(Text(f"  {bar(r.rate)}  {pct(r.rate):>4}  ").append(_answered(r), "dim"))
+        shown = Text(f"  {bar(r.rate)}  {pct(r.rate):>4}  ")
+        lines.append(shown.append(f"n={r.applicable}", "dim"))
+        unsure = r.counts.get("unsure", 0)
+        if unsure:  # a line of its own: beside the bar it would break at a narrow width
+            lines.append(Text(f"  {unsure} unsure, beside the rate", "dim"))
     return Group(*lines)
 
 
