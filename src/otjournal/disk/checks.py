@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from otjournal.dates import add_years as add_years  # here before dates had it
 from otjournal.dates import retention_ends
-from otjournal.disk import seals
+from otjournal.disk import sealmarks, seals
 from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
@@ -323,7 +323,7 @@ class SealCheck:
             inside = folder + "/"
             # A seal names the note's plaintext form: encrypting it keeps its seal.
             refs = [
-                (ref.where[self.cut :].replace(os.sep, "/").removesuffix(".age"), ref)
+                (sealmarks.seal_path(ref.where[self.cut :], os.sep), ref)
                 for ref in files.files
                 if ref.kind == "session" and ref.where.startswith(inside)
             ]
@@ -376,7 +376,7 @@ def _seal_mismatch(
     is read); a match is noted in ``still`` with the file's key and the seal's, so it is
     not read again while both stay the same."""
     key = ref.key
-    mark = None if key is None else f"{key[0]} {key[1]} {key[2]} {key[3]} {row[3]} {row[4]}"
+    mark = None if key is None else sealmarks.mark(key, f"{row[3]} {row[4]}")
     if mark is not None and known == mark:
         still[rel] = mark
         return None

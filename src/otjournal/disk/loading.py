@@ -14,6 +14,7 @@ reported with its place, never rewritten.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,6 +44,7 @@ from otjournal.disk.scan import SESSIONS as SESSIONS
 from otjournal.disk.scan import Progress as Progress
 from otjournal.disk.scan import Scan, Scanner, handles, misnamed_folders
 from otjournal.disk.scan import set_aside as set_aside
+from otjournal.disk.sealmarks import Marks, digest, seal_path
 from otjournal.errors import OtjournalError, Problem
 
 if TYPE_CHECKING:
@@ -143,6 +145,12 @@ class Reader:
             else None
         )
         self.progress = progress
+        # The session files parsed here (or by workers), marked for the next check.
+        self.marks = (
+            Marks(root, cache_folder)
+            if self.cache is not None and cache_folder is not None
+            else None
+        )
         self._base = str(root)
         self._inside = len(self._base) + 1  # cache rows are keyed by the path inside root
         self._scanner = Scanner(root, self.cache, locked=lock is not None)
@@ -162,6 +170,8 @@ class Reader:
         self._scanner.write_back()
         if self.cache is not None:
             self.cache.close()
+        if self.marks is not None:
+            self.marks.close()
 
     # -- step 1: which files there are (scan.py) ----------------------------------------
     def handles(self) -> list[str]:
@@ -277,14 +287,20 @@ class Reader:
         if owner != handle:
             problems.append(_misplaced(ref, raw, owner, handle))
             return None
-        if self.cache is not None and ref.key is not None:
+        if ref.key is None:
+            return record
+        inside = ref.where[self._inside :]
+        content = digest(raw) if ref.kind == "session" else ""
+        if self.cache is not None:
             ref.meta = meta_of(ref.kind, record)
-            self.cache.put(ref.where[self._inside :], ref.key, ref.kind, table)
-        elif self.learned is not None and ref.key is not None:
+            self.cache.put(inside, ref.key, ref.kind, table)
+            if content and self.marks is not None:
+                self.marks.add(seal_path(inside, os.sep), ref.key, content)
+        elif self.learned is not None:
             from otjournal.disk.pool import learned_row
 
             ref.meta = meta_of(ref.kind, record)
-            row = learned_row(ref.where[self._inside :], ref.key, ref.kind, table, ref.meta)
+            row = learned_row(inside, ref.key, ref.kind, table, ref.meta, content)
             if row is not None:
                 self.learned.append(row)
         return record
@@ -321,6 +337,8 @@ class Reader:
             if ref.meta is None and row is not None and row[1] == ref.key:
                 ref.meta = row[4]
                 self.cache.put_text(row[0], row[1], row[2], row[3])
+                if row[5] and self.marks is not None:
+                    self.marks.add(seal_path(row[0], os.sep), row[1], row[5])
         self._scanner.reindex(refs)
 
     def _cached(self, ref: FileRef, handle: str) -> Record | None:

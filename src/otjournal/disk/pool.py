@@ -40,8 +40,9 @@ AHEAD = 4  # clients in flight per worker: enough to keep each busy, few held at
 
 
 # What a worker learned of one file: the path inside the notes folder, the file's key,
-# its kind, the table as the cache stores it (JSON text) and its index facts.
-Learned = tuple[str, "Key", str, str, "Meta"]
+# its kind, the table as the cache stores it (JSON text), its index facts and, for a
+# session, its content's size and hash (sealmarks.py; "" otherwise).
+Learned = tuple[str, "Key", str, str, "Meta", str]
 
 
 @dataclass
@@ -232,11 +233,11 @@ def _pending(job: object) -> bool:
 
 
 def learned_row(
-    inside: str, key: Key, kind: str, table: dict[str, Any], meta: Meta
+    inside: str, key: Key, kind: str, table: dict[str, Any], meta: Meta, content: str
 ) -> Learned | None:
     """What a worker sends back for one parsed file (the cache's own JSON form); None for
     a table the cache would not keep."""
     try:
-        return (inside, key, kind, plain.dumps(table), meta)
+        return (inside, key, kind, plain.dumps(table), meta, content)
     except ValueError:
         return None
