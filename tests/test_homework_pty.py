@@ -164,6 +164,7 @@ def test_a_thought_record_review_in_words_and_support_when_asked(runner, notes):
     child.answer("Re-rate anxious now", "40")
     child.answer("Re-rate sad now", "30")
     child.answer("Would you like to see where support is (y/N)", "y")
+    child.expect("000 in an emergency")  # at once: not only if the entry is saved
     screen = review_screen(child)
     assert "Who is writing" not in screen  # a self-journal: it is you
     for shown in (
@@ -185,9 +186,8 @@ def test_a_thought_record_review_in_words_and_support_when_asked(runner, notes):
     assert "4 Emotion: sad 50 → 20" in screen, screen
     child.child.sendline("y")
     entry_id = child.expect_re(r"Saved thought-record entry (\S+)\.").group(1)
-    child.expect("000 in an emergency")
     child.finish(0)
-    assert child.output.count("Lifeline 13 11 14") == 1  # once
+    assert child.output.count("Lifeline 13 11 14") == 1  # once: not again after saving
     path = notes / "clients" / "me" / "homework" / f"{entry_id}.toml"
     saved = path.read_text("utf-8")
     assert "Lifeline" not in saved and "support" not in saved  # nothing stored about it
@@ -207,3 +207,30 @@ def test_a_thought_record_review_in_words_and_support_when_asked(runner, notes):
     child.answer("Would you like to see where support is (y/N)", "")
     finish(child, "thought-record")
     assert "Lifeline" not in child.output
+
+
+@pytest.mark.parametrize("asked", [True, False])
+def test_support_is_shown_to_a_person_who_stops_before_saving(runner, notes, asked: bool):
+    """Asked for in a thought record, or after a very low mood: where help is does not
+    depend on saving the entry (a person who quits at the last step sees it too)."""
+    from otjournal.cli import app
+
+    assert runner.invoke(app, ["init", "--self", "--name", "Sam Lee"]).exit_code == 0
+    if asked:
+        child = spawn("homework", "log", "--kind", "thought-record")
+        child.answer("When", "")
+        child.run([("Situation", "Bus"), ("…", ""), ("Emotion", "tense"), ("How strong", "60")])
+        child.run([("Another emotion", ""), ("Automatic thought", "late"), ("believe it", "50")])
+        child.run([("Another thought", ""), ("Evidence for", ""), ("Evidence against", "")])
+        child.run([("A balanced thought", ""), ("Re-rate tense now", "")])
+        child.answer("Would you like to see where support is (y/N)", "y")
+    else:
+        child = spawn("homework", "log", "--kind", "mood-check")
+        child.answer("When", "")
+        child.answer("Mood now", "1")
+        child.answer("Hours of sleep last night", "")
+    child.answer("Save?", "q")
+    child.expect("stopped before saving")
+    child.finish(0)
+    assert child.output.count("Lifeline 13 11 14") == 1, child.output
+    assert not list((notes / "clients" / "me" / "homework").glob("*.toml"))

@@ -56,7 +56,7 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         self.j = j
         self.client = client
         self.config = config
-        self.wants_support = False  # asked for in a thought record; never stored
+        self.supported = False  # the support lines shown already (asked for); never stored
 
     def finalize(self) -> HomeworkEntry:
         from otjournal.errors import ValidationErrors
@@ -79,11 +79,17 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         return self.j.add_homework(entry, before_publish=self.planned)
 
     def announce(self, saved: Loaded[HomeworkEntry]) -> None:
-        from otjournal.forms.support import support_message
 
         typer.echo(f"Saved {saved.record.entry_kind} entry {saved.record.id}.")  # no Rich
-        support = support_message(saved.record, self.client, self.config, self.wants_support)
-        if support:  # once, after this save; nothing about it is stored
+        self.offer_support(saved.record)
+
+    def offer_support(self, entry: HomeworkEntry) -> None:
+        """Where help is, after a very low mood: once, saved or not (a person who stops
+        before saving sees it too); not again when asked for and shown in the flow."""
+        from otjournal.forms.support import support_message
+
+        support = None if self.supported else support_message(entry, self.client, self.config)
+        if support:  # nothing about it is stored
             typer.echo(support, err=True)
 
     def save_or_exit_missing(self, usage: bool, from_stdin: bool) -> None:
@@ -126,12 +132,13 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
                     self.draft.step = "kind"
                     continue
                 answer = flow.review()
+                self.supported = flow.wants_support  # shown when asked for
                 if answer == "save":
-                    self.wants_support = flow.wants_support
                     self.save()
                     return
                 if answer == "quit":
                     self.keep("review")
+                    self.offer_support(self.finalize())
                     raise self.stopped("stopped before saving", ExitCode.OK)
                 self.draft.step = "when" if answer == "again" else "review"
 
@@ -285,7 +292,7 @@ def _log_prompts(
         if config.self_mode
         else last_writer or (record.caregivers[0].name if record.caregivers else "")
     )
-    support = config.self_mode and bool(config.support_lines)
+    support = tuple(config.support_lines) if config.self_mode else ()
     return HomeworkContext(record, current, config.self_mode, clock, writer, support)
 
 

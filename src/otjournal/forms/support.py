@@ -35,7 +35,11 @@ def support_message(
     low = entry.mood is not None and entry.mood.mood <= LOW_MOOD
     if not ((low or asked) and config.support_lines and by_the_person(entry, client, config)):
         return None
-    lines = "\n".join(f"  {line}" for line in config.support_lines)
+    return support_text(config.support_lines)
+
+
+def support_text(support_lines: list[str] | tuple[str, ...]) -> str:
+    lines = "\n".join(f"  {line}" for line in support_lines)
     return (
         "Thank you for writing this down. If things feel heavy right now, you do not have "
         f"to carry it alone; help is there, any time:\n{lines}"

@@ -47,7 +47,8 @@ class HomeworkContext:
     self_mode: bool
     now: Any
     writer: str  # default author: last entry's, a caregiver, or the client in self mode
-    support: bool = False  # a self-journal with support lines: a thought record may ask
+    # A self-journal's support lines (config): a thought record may ask to see them.
+    support: tuple[str, ...] = ()
 
 
 class HomeworkFlow(Asker):
@@ -315,11 +316,16 @@ class HomeworkFlow(Asker):
 
     def offer_support(self) -> None:
         """In a self-journal with support lines set, the person may ask to see where help
-        is; shown once after saving. The answer is theirs and is not stored: it is asked
-        again on the next record, and nothing in the entry marks it."""
+        is; shown at once, whether or not the entry is saved after. The answer is theirs
+        and is not stored: it is asked again on the next record, and nothing in the entry
+        marks it."""
         if self.ctx.support and not self.wants_support:
             answer = self.ask(SUPPORT_QUESTION, "", "y/N").strip().lower()
             self.wants_support = answer.startswith("y")
+            if self.wants_support:
+                from otjournal.forms.support import support_text
+
+                self.console.print(support_text(self.ctx.support), highlight=False)
 
     def ask_exposure(self) -> None:
         """The step chosen from the client's hierarchy by number (least SUDS first), then
