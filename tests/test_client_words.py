@@ -447,3 +447,12 @@ def test_trends_in_self_mode_speak_to_you(runner, clock, self_mode):
     shown = runner.invoke(app, ["trends", self_mode], env={"COLUMNS": "200"}).stdout
     assert "Client-led or interest-based 100%" in shown
     assert "plans that follow you" in shown and "child" not in shown.lower()
+
+
+def test_a_self_journal_is_an_adults(runner, self_mode: str, notes):
+    """`init --self`: the person keeping their own journal is an adult to otjournal
+    (words, retention), not a child for want of a birth date."""
+    shown = run(runner, "client", "show", self_mode)
+    assert "age group: adult (set on the profile)" in shown.output
+    assert "child" not in shown.output
+    assert 'age_group = "adult"' in (notes / "clients" / "me" / "client.toml").read_text()

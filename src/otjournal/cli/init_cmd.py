@@ -74,7 +74,8 @@ def init_cmd(
         problem = name_problem(name or "")  # a name heads every page: one line, never echoed
         if problem:
             raise UsageError(f"--name: {problem}")
-        j.add_client(Client(handle, (name or handle).strip() or handle))
+        # A person keeping their own journal is an adult to it (retention, wording).
+        j.add_client(Client(handle, (name or handle).strip() or handle, age_group="adult"))
     path = config_file()
     set_top_level(path, {"default_client": handle, "self_mode": True})
     out().print(
