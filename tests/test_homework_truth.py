@@ -96,10 +96,21 @@ def test_one_thought_record_with_two_emotions_is_one_record():
     [s] = kind_summaries([thought_record(5, ("anxious", 80, 40), ("sad", 50, 30))], GIVEN)
     assert s.count == 1
     assert s.words == (
-        "1 thought record; 2 emotions re-rated in 1 record: 65 % → 35 % on average "
+        "1 thought record; 2 emotions re-rated in 1 record: 65.0 % → 35.0 % on average "
         "(mean change −30.0 points)"
     )
     assert "over 2" not in s.words
+
+
+def test_the_shown_means_and_their_change_add_up():
+    # 80 → 40, 60 → 30, 60 → 50, 50 → 30: before 62.5, after 37.5 (rounded half to even,
+    # whole numbers gave 62 → 38 beside a change of −25.0).
+    emotions = (("a", 80, 40), ("b", 60, 30), ("c", 60, 50), ("d", 50, 30))
+    [s] = kind_summaries([thought_record(5, *emotions)], GIVEN)
+    assert "62.5 % → 37.5 % on average (mean change −25.0 points)" in s.words
+    # Means that round apart: 1/3 and 2/3 of a point: the change is the shown one's.
+    [s] = kind_summaries([thought_record(5, ("a", 10, 5), ("b", 11, 5), ("c", 11, 6))], GIVEN)
+    assert "10.7 % → 5.3 % on average (mean change −5.4 points)" in s.words
 
 
 def test_a_thought_record_not_re_rated_is_still_counted():

@@ -226,10 +226,17 @@ def test_report_lists_the_notes_that_identified_risk_above_the_blank():
     assert got[1][0] == "p" and "identified risk" in got[1][1]
     assert got[2] == (
         "quote",
-        "Climbed the fence Action: Talked with mum about the gate. Told: mum.",
+        "Climbed the fence. Action: Talked with mum about the gate. Told: mum.",
         "note of 2026-07-02",
     )
     assert got[3][0] == "blank" and len(got) == 4
+
+
+def test_a_risk_quote_reads_as_sentences_however_its_fields_end():
+    """Each field its own sentence: a full stop added only where the note has none."""
+    found = Risk("identified", "Climbed the fence!", "Talked with mum.", ())
+    got = section(on(2, found))
+    assert got[2][1] == "Climbed the fence! Action: Talked with mum. Told: no one recorded."
 
 
 def test_report_says_none_was_identified_when_notes_recorded_none():
@@ -332,10 +339,10 @@ def test_the_report_and_show_read_risk_as_amended(runner, journal, clock):
     report = " ".join(
         runner.invoke(app, ["report", "mia-k", "--since", "2026-03-01"]).stdout.split()
     )
-    assert "Climbed the school fence Action: Talked with mum. Told: mum." in report
+    assert "Climbed the school fence. Action: Talked with mum. Told: mum." in report
     assert got[2] == (
         "quote",
-        "Climbed the school fence Action: Talked with mum. Told: mum.",
+        "Climbed the school fence. Action: Talked with mum. Told: mum.",
         "note of 2026-03-05, amended 2026-03-09",
     )
     shown = " ".join(runner.invoke(app, ["show", sid]).stdout.split())

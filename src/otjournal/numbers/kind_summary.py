@@ -61,6 +61,19 @@ def signed(x: float) -> str:
     return f"{x:+.1f}".replace("-", "−")
 
 
+def on_average(before: float | None, after: float | None, unit: str = "") -> str:
+    """``62.5 % → 37.5 % on average``: to one decimal, as the change beside it."""
+    return f"{before or 0.0:.1f}{unit} → {after or 0.0:.1f}{unit} on average"
+
+
+def shown_change(c: Change) -> float:
+    """The mean change as the two means shown give it, so the printed numbers add up
+    (62.5 → 37.5 is −25.0, not 62 → 38 beside −25.0)."""
+    if c.before is None or c.after is None:
+        return c.change or 0.0
+    return round(c.after, 1) - round(c.before, 1)
+
+
 def counted(n: int, one: str, many: str = "") -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -262,7 +275,7 @@ def relaxation(kind: RecordKind, entries: Sequence[HomeworkEntry], given: Given)
             said += (", ".join(shown[:-1]) + " and " + shown[-1]) if len(shown) > 1 else shown[0]
             said += f" (mean {signed(c.change or 0.0)})"
         else:
-            said += f"{c.before:.1f} → {c.after:.1f} on average (mean {signed(c.change or 0.0)})"
+            said += f"{on_average(c.before, c.after)} (mean {signed(shown_change(c))})"
     turned = [r for r in parts if tension_pair(r) is not None and tension_direction(r) == "down"]
     if turned:
         said += (
@@ -304,8 +317,8 @@ def thought_record(kind: RecordKind, entries: Sequence[HomeworkEntry], given: Gi
     if c.count:
         said += (
             f"; {counted(c.count, 'emotion')} re-rated in {counted(records, 'record')}: "
-            f"{c.before:.0f} % → {c.after:.0f} % on average "
-            f"(mean change {signed(c.change or 0.0)} points)"
+            f"{on_average(c.before, c.after, ' %')} "
+            f"(mean change {signed(shown_change(c))} points)"
         )
     numbers = {
         "emotions_re_rated": c.count,

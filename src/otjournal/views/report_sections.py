@@ -39,8 +39,14 @@ def risk_notes(t: ClientTrends) -> list[tuple[Session, str]] | None:
     for s, r in recorded:
         if r is not None and r.identified:
             told = f" Told: {', '.join(r.told)}." if r.told else " Told: no one recorded."
-            found.append((s, f"{r.what.strip()} Action: {r.action.strip()}.{told}"))
+            found.append((s, f"{_sentence(r.what)} Action: {_sentence(r.action)}{told}"))
     return found
+
+
+def _sentence(text: str) -> str:
+    """A field quoted as a sentence of its own: ended by a full stop unless it has one."""
+    text = text.strip()
+    return text if not text or text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 # -----------------------------------------------------------------------------------
