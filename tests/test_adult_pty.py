@@ -130,3 +130,36 @@ def test_an_adult_client_end_to_end(env, notes, runner):
         tomllib.loads((notes / "clients" / "sam" / "client.toml").read_text("utf-8"))
     )
     assert client.is_adult(TODAY) and client.age_group == ""  # from the date of birth
+
+
+def test_a_discharge_at_the_prompts_keeps_the_client_as_who_attended(env, notes):
+    """Enter at "Who attended" keeps the client, as ``log`` does ("-" says nobody, in
+    so many words): a discharge met in person is not counted as non-face-to-face."""
+    from tests.terminal import Pty
+
+    otj = Pty("discharge", "sam", env=env)
+    otj.run(
+        [
+            ("Minutes", "30"),
+            ("Date", str(SESSION_DAY)),
+            ("Start time", "10:00"),
+            ("Setting (", ""),
+        ]
+    )
+    otj.answer("for nobody (not face to face): client,", "")  # [client]
+    otj.run(
+        [
+            ("Reason (", "goals-met"),
+            ("About the reason", ""),
+            ("  Final status (", ""),
+            ("  Progress summary", ""),
+            ("Recommendations", ""),
+            ("Maintenance / relapse-prevention plan", ""),
+            ("Who was told", ""),
+        ]
+    )
+    otj.answer("Save?", "y")
+    otj.expect("Saved ")
+    assert otj.wait() == 0, otj.output
+    (path,) = (notes / "clients" / "sam" / "sessions").glob("*.toml")
+    assert tomllib.loads(path.read_text("utf-8"))["attendees"] == ["client"]

@@ -137,13 +137,16 @@ class DischargeFlow(ClosingFlow):
         ]
 
     def ask_who(self) -> None:
-        """Who attended, if anyone: a discharge may be written without a meeting."""
+        """Who attended, if anyone: a discharge may be written without a meeting ("-",
+        said in so many words: Enter keeps the usual attendees, as ``log`` does)."""
         if self.is_given("attendees"):
             return
+        given = self.note.get("attendees")
+        default = "-" if given == [] else ", ".join(given or self.ctx.words.attendees)
         while True:
             raw = self.ask(
                 "Who attended",
-                ", ".join(self.note.get("attendees") or []),
+                default,
                 # The roles offered as `log` offers them: an adult's list has no "child".
                 "comma-separated, or - for nobody (not face to face): "
                 + ", ".join(self.ctx.words.roles),
