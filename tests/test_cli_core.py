@@ -192,6 +192,30 @@ def test_client_list_table(runner, journal):
     assert rows[2] == ["noah-t", "Noah", "T.", "0", "0", "–"]
 
 
+def test_client_list_counts_the_sessions_that_took_place(runner, journal):
+    """A missed or cancelled session is a note, not a session seen: the table counts
+    and dates what took place, as the trends overview and 'due' do."""
+    journal.add_client(make_client())
+    journal.add_session(make_session(start=day(5)))
+    journal.add_session(make_session(start=day(12), session_type="did-not-attend"))
+    journal.add_session(make_session(start=day(19), session_type="cancelled"))
+    result = runner.invoke(app, ["client", "list"])
+    assert [line.split() for line in result.stdout.splitlines()][1] == [
+        "mia-k",
+        "Mia",
+        "K.",
+        "2",
+        "1",
+        "2026-03-05",
+    ]
+    trends = runner.invoke(app, ["trends", "--since", "2026-01-01", "--json"]).stdout
+    [row] = json.loads(trends)["clients"]
+    assert (row["sessions"], row["last_seen"]) == (1, "2026-03-05")
+    [listed] = json.loads(runner.invoke(app, ["client", "list", "--json"]).stdout)["clients"]
+    assert (listed["sessions"], listed["last_session"][:10]) == (3, "2026-03-19")  # notes
+    assert (listed["sessions_held"], listed["last_seen"]) == (1, "2026-03-05")
+
+
 def test_client_list_json(runner, journal):
     journal.add_client(make_client())
     journal.add_client(make_client("noah-t", display_name="Noah T.", goals=()))
@@ -208,6 +232,8 @@ def test_client_list_json(runner, journal):
             "active_goals": 2,
             "sessions": 2,
             "last_session": "2026-03-12T14:30:00+10:00",
+            "sessions_held": 2,
+            "last_seen": "2026-03-12",
             "status": "in care",
             "discharged": None,
         },
@@ -219,6 +245,8 @@ def test_client_list_json(runner, journal):
             "active_goals": 0,
             "sessions": 0,
             "last_session": None,
+            "sessions_held": 0,
+            "last_seen": None,
             "status": "in care",
             "discharged": None,
         },

@@ -283,6 +283,10 @@ class ClientRow:
     last_session: datetime | None  # when the last session started
     discharged: date | None  # the day of the discharge that closed the last episode
     adult: bool = False  # as the tool speaks of them today (Client.is_adult)
+    # Sessions that took place (not cancelled or missed) and the day of the last, as the
+    # trends overview and 'due' count them: what the table shows.
+    held: int = 0
+    last_seen: date | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -293,6 +297,8 @@ class ClientRow:
             "active_goals": self.active_goals,
             "sessions": self.sessions,
             "last_session": self.last_session,
+            "sessions_held": self.held,
+            "last_seen": self.last_seen,
             "status": "discharged" if self.discharged else "in care",
             "discharged": self.discharged,
         }
@@ -308,19 +314,21 @@ class ClientRow:
             last.isoformat() if last else None,
             closed.isoformat() if closed else None,
             self.adult,
+            self.held,
+            self.last_seen.isoformat() if self.last_seen else None,
         ]
 
     @classmethod
     def from_plain(cls, plain: object) -> ClientRow:
         """The row ``to_plain`` gave; ValueError for anything else."""
-        if type(plain) is not list or len(plain) != 8:
+        if type(plain) is not list or len(plain) != 10:
             raise ValueError("not a client row")
-        handle, name, framework, goals, sessions, last, closed, adult = plain
+        handle, name, framework, goals, sessions, last, closed, adult, held, seen = plain
         if not all(type(v) is str for v in (handle, name, framework)):
             raise ValueError("not a client row")
-        if type(goals) is not int or type(sessions) is not int or type(adult) is not bool:
+        if not all(type(v) is int for v in (goals, sessions, held)) or type(adult) is not bool:
             raise ValueError("not a client row")
-        if not all(v is None or type(v) is str for v in (last, closed)):
+        if not all(v is None or type(v) is str for v in (last, closed, seen)):
             raise ValueError("not a client row")
         return cls(
             handle,
@@ -331,14 +339,20 @@ class ClientRow:
             datetime.fromisoformat(last) if last else None,
             date.fromisoformat(closed) if closed else None,
             adult,
+            held,
+            date.fromisoformat(seen) if seen else None,
         )
 
 
 def client_row(client: Client, sessions: Iterable[Session], today: date | None) -> ClientRow:
     """A client's count of sessions, the last, and the discharge that closed their last
     episode (if it is closed)."""
-    ordered = sorted(sessions, key=lambda s: s.start)
+    from otjournal.numbers.amended import as_amended
+    from otjournal.numbers.session import held
+
+    ordered = sorted((as_amended(s) for s in sessions), key=lambda s: s.start)  # as read now
     closed = discharged(ordered)
+    seen = [s for s in ordered if held(s)]
     return ClientRow(
         client.handle,
         client.display_name,
@@ -348,6 +362,8 @@ def client_row(client: Client, sessions: Iterable[Session], today: date | None) 
         ordered[-1].start if ordered else None,
         closed.start.date() if closed else None,
         client.is_adult(today) if today else False,
+        len(seen),
+        seen[-1].start.date() if seen else None,
     )
 
 
@@ -367,8 +383,8 @@ def client_rows(
 def clients_grid(rows: Sequence[ClientRow], *, show_all: bool) -> textgrid.Grid:
     cells = []
     for r in rows:
-        last = f"{r.last_session:%Y-%m-%d}" if r.last_session else "–"
-        line = [r.handle, r.display_name, str(r.active_goals), str(r.sessions), last]
+        last = f"{r.last_seen:%Y-%m-%d}" if r.last_seen else "–"
+        line = [r.handle, r.display_name, str(r.active_goals), str(r.held), last]
         if show_all:
             line.append(f"discharged {r.discharged}" if r.discharged else "in care")
         cells.append(tuple(line))
