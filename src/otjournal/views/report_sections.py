@@ -56,12 +56,26 @@ def hours(minutes: int) -> str:
     return f"{quarter_hours(minutes):g}"
 
 
-def _cite(s: Session, extra: str = "") -> str:
-    """ "note of DAY", with "amended DAY" when a later entry amended it."""
+def _cite(s: Session, field: str, extra: str = "") -> str:
+    """ "note of DAY", with "amended DAY" when an amendment corrected the quoted
+    ``field`` (or a part of the note holding it, or a place it could not say): a
+    correction to another goal leaves this quote as written, and says nothing."""
+    from otjournal.numbers.amended import WHOLE_NOTE, amended_fields
+
     cite = f"note of {s.start.date()}" + (f" ({extra})" if extra else "")
-    if s.amendments:
-        cite += f", amended {max(a.at for a in s.amendments).date()}"
+    days = [
+        day
+        for path, day in amended_fields(s).items()
+        if path == WHOLE_NOTE or _within(path, field) or _within(field, path)
+    ]
+    if days:
+        cite += f", amended {max(days)}"
     return cite
+
+
+def _within(path: str, part: str) -> bool:
+    """``path`` is ``part`` or a field inside it (``goals[g1].evidence`` in ``goals[g1]``)."""
+    return path == part or path.startswith((f"{part}.", f"{part}["))
 
 
 def _plural(n: int, one: str, many: str = "") -> str:
@@ -223,14 +237,21 @@ def _copm(t: ClientTrends, goal: str) -> list[Block]:
 
 
 def _evidence(t: ClientTrends, goal: str, keep: int = 4) -> list[Block]:
+    """The latest ``keep`` notes' evidence for a goal, each beside a rating (a goal left
+    unrated at a review keeps why there, which is not evidence), and how many earlier
+    quotes are left out."""
     found = []
     for s in t.sessions:
         found += [
-            Block("quote", r.evidence, cite=_cite(s))
+            Block("quote", r.evidence, cite=_cite(s, f"goals[{goal}].evidence"))
             for r in s.goals
-            if r.goal == goal and r.evidence.strip()
+            if r.goal == goal and r.gas is not None and r.evidence.strip()
         ]
-    return found[-keep:]
+    left = len(found) - keep
+    if left <= 0:
+        return found
+    earlier = f"{left} earlier {'quote' if left == 1 else 'quotes'}"
+    return [*found[-keep:], Block("p", f"({earlier} of this period not shown.)")]
 
 
 def _recent_unique(quotes: Iterable[tuple[str, str]], keep: int = QUOTES) -> list[Block]:
@@ -251,9 +272,10 @@ def perspective(t: ClientTrends) -> list[Block]:
     """The participant's and family's words, quoted from the notes."""
     notes = list(reversed(t.sessions))
     voice = _recent_unique(
-        (s.child_voice.text, _cite(s, ", ".join(s.child_voice.modes))) for s in notes
+        (s.child_voice.text, _cite(s, "child_voice.text", ", ".join(s.child_voice.modes)))
+        for s in notes
     )
-    family = _recent_unique((s.caregiver.report, _cite(s)) for s in notes)
+    family = _recent_unique((s.caregiver.report, _cite(s, "caregiver.report")) for s in notes)
     b = [Block("h2", "The participant's and family's perspective")]
     if voice:
         b += [Block("p", "In the participant's own words (most recent first):"), *voice]
@@ -327,9 +349,9 @@ def barriers(t: ClientTrends) -> list[Block]:
                 )
             )
     adaptations = [
-        Block("quote", f"{act.name}: {act.adaptation}", cite=_cite(s))
+        Block("quote", f"{act.name}: {act.adaptation}", cite=_cite(s, f"activities[{n}]"))
         for s in t.sessions
-        for act in s.activities
+        for n, act in enumerate(s.activities, 1)
         if act.adapted and act.adaptation
     ][-6:]
     if adaptations:
@@ -354,7 +376,7 @@ def risks(t: ClientTrends) -> list[Block]:
     found = risk_notes(t)
     if found:
         b.append(Block("p", "Notes that identified risk, for the practitioner to summarise:"))
-        b += [Block("quote", text, cite=_cite(s)) for s, text in found]
+        b += [Block("quote", text, cite=_cite(s, "risk")) for s, text in found]
     elif found is not None:
         b.append(Block("p", "No risk was identified in the notes of this period."))
     b.append(blank("risks and how they are managed."))
