@@ -8,6 +8,7 @@ checked afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import multiprocessing
 import os
@@ -765,3 +766,88 @@ def test_a_streamed_file_is_published_whole_or_not_at_all(
     assert fsio.create_named_streamed(folder, "out.csv", fill) is None  # taken
     assert made.read_bytes() == chunk * 5
     assert sorted(p.name for p in folder.iterdir()) == ["out.csv"]
+
+
+# -- two writers of one file at once: the second stops (reliability.md) ------------------
+
+
+def test_a_second_writer_waits_for_the_first_and_then_stops(tmp_path: Path, monkeypatch):
+    """Both read the file before either writes. The first is held between its check and
+    its replace; the second must not pass its own check meanwhile (the file is still
+    what it read), or the first one's change would be overwritten and lost."""
+    import threading
+
+    path = tmp_path / "client.toml"
+    path.write_bytes(b"v = 0\n")
+    seen = [fsio.read_with_fingerprint(path, 1000)[1] for _ in range(2)]
+    checked, go = threading.Event(), threading.Event()
+    real = fsio._temp_file
+
+    @contextlib.contextmanager
+    def slow(folder: Path, data: bytes, durable: bool) -> Iterator[Path]:
+        if data == b"v = 1\n":  # the first writer, past its check
+            checked.set()
+            assert go.wait(10)
+        with real(folder, data, durable) as tmp:
+            yield tmp
+
+    monkeypatch.setattr(fsio, "_temp_file", slow)
+    outcome: dict[str, object] = {}
+
+    def write(n: int) -> None:
+        try:
+            fsio.replace_checked(path, f"v = {n}\n".encode(), seen[n - 1], 1000)
+            outcome[str(n)] = "saved"
+        except ConflictError as exc:
+            outcome[str(n)] = exc.message
+
+    first = threading.Thread(target=write, args=(1,))
+    first.start()
+    assert checked.wait(10)
+    second = threading.Thread(target=write, args=(2,))
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waiting for the lock, not past a stale check
+    go.set()
+    first.join(10)
+    second.join(10)
+    assert outcome["1"] == "saved"
+    assert "changed on disk since it was read" in str(outcome["2"])
+    assert path.read_bytes() == b"v = 1\n"  # the first writer's change is kept
+
+
+def test_goals_added_by_processes_at_once_are_each_kept_or_refused(runner, journal, notes):
+    """As a person would hit it: several 'otj goal add' at once. Every one that says
+    'Added' is in client.toml; the others say the file changed and keep nothing."""
+    import subprocess
+
+    journal.add_client(make_client(goals=()))
+    env = {**os.environ, "OTJOURNAL_DIR": str(notes)}
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "otjournal",
+                "goal",
+                "add",
+                "mia-k",
+                "--text",
+                f"Goal {n}",
+                "--baseline",
+                "-2",
+                "--no-input",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(6)
+    ]
+    said = [p.communicate(timeout=60) for p in procs]
+    added = [out for out, _ in said if out.startswith("Added goal")]
+    refused = [err for _, err in said if "changed on disk since it was read" in err]
+    assert len(added) + len(refused) == 6, said
+    kept = (notes / "clients" / "mia-k" / "client.toml").read_text("utf-8").count('text = "Goal')
+    assert kept == len(added) >= 1

@@ -74,7 +74,6 @@ def init_cmd(
         problem = name_problem(name or "")  # a name heads every page: one line, never echoed
         if problem:
             raise UsageError(f"--name: {problem}")
-        # A person keeping their own journal is an adult to it (retention, wording).
         j.add_client(Client(handle, (name or handle).strip() or handle, age_group="adult"))
     path = config_file()
     set_top_level(path, {"default_client": handle, "self_mode": True})

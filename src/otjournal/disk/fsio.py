@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from otjournal.disk.writelock import lock_current
 from otjournal.errors import ConflictError, StoreError
 
 TEMP_PREFIX = ".otj-"
@@ -265,7 +266,28 @@ def read_with_fingerprint(path: Path, limit: int) -> tuple[bytes, Fingerprint]:
 
 
 def replace_checked(path: Path, data: bytes, expected: Fingerprint, limit: int) -> None:
-    """Replace ``path`` with ``data`` if it is still exactly what was read."""
+    """Replace ``path`` with ``data`` if it is still exactly what was read. The check and
+    the replace are made under an exclusive lock on the file (writelock.py), so two
+    otjournal commands writing one file at once never both pass the check: the second
+    finds the first one's change and stops, rather than overwrite it."""
+    try:
+        held = lock_current(path)
+    except FileNotFoundError:
+        held = None  # said below, where the file is read again
+    except OSError as exc:
+        raise ConflictError(
+            f"the file cannot be opened to replace it ({_describe(exc)}; a symlink?); "
+            "nothing was changed",
+            path=path,
+        ) from None
+    try:
+        _replace_if_unchanged(path, data, expected, limit)
+    finally:
+        if held is not None:
+            os.close(held)  # the lock goes with it
+
+
+def _replace_if_unchanged(path: Path, data: bytes, expected: Fingerprint, limit: int) -> None:
     folder = path.parent
     try:
         before, now = read_with_fingerprint(path, limit)
