@@ -243,6 +243,34 @@ def test_otj_amend_appends_and_chains(runner, saved):
     assert result.exit_code == 0 and result.output == "", result.output
 
 
+def test_an_amendment_that_would_outgrow_what_otjournal_reads_is_refused(runner, saved):
+    """A note near the size the loader reads, and an amendment that would take it past:
+    refused with nothing written (saved, the note would drop out of every command)."""
+    from otjournal.disk.parsing import MAX_FILE_BYTES
+
+    _, sid, path = saved
+    text = ("word " * ((MAX_FILE_BYTES - path.stat().st_size) // 5 - 4000)).strip()
+    result = runner.invoke(
+        app,
+        ["amend", sid, "--kind", "addition", "--stdin", "--by", "A", "--no-input"],
+        input=text,
+    )
+    assert result.exit_code == 0, result.output[-500:]
+    before = path.read_bytes()
+    assert len(before) < MAX_FILE_BYTES
+    result = runner.invoke(
+        app,
+        ["amend", sid, "--kind", "addition", "--stdin", "--by", "A", "--no-input"],
+        input="more " * 5000,
+    )
+    assert result.exit_code != 0
+    assert "more than otjournal reads; nothing was written" in result.stderr
+    assert "more more" not in result.stderr  # no note text in the message
+    assert path.read_bytes() == before
+    shown = runner.invoke(app, ["show", sid])
+    assert shown.exit_code == 0, shown.stderr
+
+
 def test_otj_amend_correction_keeps_the_original_wording(runner, saved):
     journal, sid, path = saved
     result = runner.invoke(

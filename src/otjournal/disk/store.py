@@ -135,7 +135,17 @@ class Journal(Reads):
         return writable(self.root)
 
     def _sealed(self, path: Path, data: bytes) -> bytes:
-        """The bytes to write at ``path``: encrypted when its name says age."""
+        """The bytes to write at ``path``: encrypted when its name says age. Every write
+        passes here, so none makes a file larger than the loader reads (an amendment
+        that did would take its note out of every command)."""
+        big = too_large(len(data))
+        if big:
+            raise StoreError(
+                f"this would make {path.name} {big}, more than otjournal reads; "
+                "nothing was written",
+                path=path,
+                hint="shorten the text; a long document belongs beside the notes, named in one",
+            )
         if not path.name.endswith(".age"):
             return data
         lock = self.write_lock()  # never to a key this device has not agreed to
