@@ -109,6 +109,8 @@ def _open_in(folder: str, wide: list[tuple[Path, bool, int]], covered: Covered |
             if scanned or not e.name.endswith(".toml"):
                 continue
             try:
+                if e.is_symlink():  # its own mode means nothing; check calls it a symlink
+                    continue
                 mode = e.stat(follow_symlinks=False).st_mode & 0o777
             except OSError:
                 continue

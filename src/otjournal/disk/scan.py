@@ -13,7 +13,7 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 from pathlib import Path
-from stat import S_ISDIR
+from stat import S_ISDIR, S_ISLNK
 from typing import TYPE_CHECKING, Protocol
 
 from otjournal.disk.cache import RecordCache
@@ -434,7 +434,9 @@ def _add_part(found: ClientFiles, kind: str, folder: str, start: int) -> None:
 
 
 def _note_open(found: ClientFiles, path: str, mode: int) -> None:
-    if mode & 0o077:  # group or others may read or write it
+    # Group or others may read or write it. A symlink's own mode means nothing (and
+    # chmod would change what it points to): it is reported as a symlink instead.
+    if mode & 0o077 and not S_ISLNK(mode):
         found.wide.append((path, mode & 0o777))
 
 
