@@ -286,7 +286,7 @@ def test_a_note_changed_in_more_than_its_amendments_is_left_for_conflicts(runner
     assert "both sides kept in 1 file(s)" in result.stdout
     assert b"<<<<<<<" in path.read_bytes()
     merge = otj(runner, b, "conflicts", "resolve", path.name, "--keep", "merge", "--yes")
-    assert merge.exit_code == 2 and "cannot merge" in merge.stderr
+    assert merge.exit_code == 1 and "cannot merge" in merge.stderr
     assert b"<<<<<<<" in path.read_bytes(), "a refused merge changes nothing"
 
 

@@ -231,7 +231,10 @@ def _merged(ours: bytes, a: Record, theirs: bytes, b: Record | None) -> bytes:
     try:
         return amend.merge(ours, a, theirs, b)
     except amend.CannotMerge as exc:
-        raise UsageError(f"cannot merge: {exc.message}", hint="keep ours, theirs or both") from None
+        # The two sides' data disagree (exit 1, as a conflict is): not a bad option.
+        raise OtjournalError(
+            f"cannot merge: {exc.message}", hint="keep ours, theirs or both"
+        ) from None
 
 
 def _parse(data: bytes, path: Path, original: Path) -> Record:
@@ -304,7 +307,7 @@ def _join_client(j: Journal, c: Conflict) -> ClientJoin:
         joined = clientmerge.join(a, b)
     except clientmerge.CannotMerge as exc:
         one = "ours or theirs" if c.tool == "git" else "the original or the copy"
-        raise UsageError(
+        raise OtjournalError(
             f"cannot merge: {exc.message}",
             hint=f"keep {one} (the other is kept in .otjournal/resolved/), then make "
             "the change again",
