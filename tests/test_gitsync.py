@@ -297,7 +297,7 @@ def test_both_devices_rename_a_client_keeps_both_sides_then_resolves(runner, dev
     merge = otj(
         runner, b, "conflicts", "resolve", "clients/mia-k/client.toml", "--keep", "merge", "--yes"
     )
-    assert merge.exit_code == 2 and "display_name differs on the two devices" in merge.stderr
+    assert merge.exit_code == 1 and "display_name differs on the two devices" in merge.stderr
 
     fixed = otj(
         runner, b, "conflicts", "resolve", "clients/mia-k/client.toml", "--keep", "ours", "--yes"
