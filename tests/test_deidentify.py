@@ -23,7 +23,7 @@ from otjournal.cli import app
 from otjournal.disk.store import Journal
 from otjournal.model import CaregiverNote, ChildVoice, GoalRating, Plan
 from otjournal.model.client import Caregiver, Person
-from otjournal.views.deidentify import Deidentifier, fold, random_shift
+from otjournal.views.deidentify import Deidentifier, fold, for_note, random_shift
 from tests.conftest import TZ, make_client, make_session
 
 CLIENT = make_client(
@@ -280,6 +280,8 @@ def test_only_the_name_tokens_change(drawn):
 
 @settings(max_examples=400)
 @given(st.text(max_size=80), st.lists(st.sampled_from(FORMS), max_size=4), st.randoms())
+# Found by a run of this test: "ำ" is a letter whose fold starts with a mark.
+@example("0:\u0e33", [FORMS[0]], Random(5))  # "Zoe" goes in before the "ำ"
 def test_replacements_are_whole_words_and_the_rest_is_kept(text, names, rnd):
     """Arbitrary text with names put anywhere: each replacement is a whole word (never
     cut out of a longer one) and every character outside the replacements is kept."""
@@ -444,3 +446,136 @@ def test_rows_of_two_clients_keep_each_clients_codes_and_one_shift():
         ("participant-1", "2026-03-28", "Caregiver 1", None),
         ("participant-3", "2026-04-04", "Participant away", 0),  # its handle is a name
     ]
+
+
+# -- names joined by a hyphen --------------------------------------------------------------
+
+KIDS = make_client(
+    "mia-k",
+    display_name="Mia K.",
+    caregivers=(Caregiver("Sarah K.", "mother"), Caregiver("Tom K.", "father")),
+    people=(Person("Leo K.", "brother"),),
+)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        # Two known names joined: each is replaced (a capitalised unknown neighbour, as in
+        # "Anne-Marie", still keeps its double-barrelled name whole).
+        (
+            "Mia-Leo game. Leo-Mia. Sarah-Tom. Mia-led. Leo-style.",
+            "Participant-Sibling 1 game. Sibling 1-Participant. Caregiver 1-Caregiver 2. "
+            "Participant-led. Sibling 1-style.",
+        ),
+        ("MIA-LEO and mia-leo's", "Participant-Sibling 1 and Participant-Sibling 1's"),
+        ("Sarah-Tom-Leo", "Caregiver 1-Caregiver 2-Sibling 1"),
+        ("Leo's and Mia-Leo's", "Sibling 1's and Participant-Sibling 1's"),
+        # A name's letters inside another word, or an unknown name joined on, stay.
+        ("Miami, Leonard, Tomas-Leonard", "Miami, Leonard, Tomas-Leonard"),
+        ("Anna-Mia and Mia-Rose", "Anna-Mia and Mia-Rose"),
+    ],
+)
+def test_known_names_joined_by_a_hyphen_are_each_replaced(given, expected):
+    assert Deidentifier.for_client(KIDS).text(given) == expected
+
+
+def test_names_that_are_words_joined_by_a_hyphen():
+    client = make_client(
+        "will-m",
+        display_name="Will May",
+        caregivers=(Caregiver("Zoë", "mum"), Caregiver("Grace", "nan")),
+    )
+    d = Deidentifier.for_client(client)
+    given = "Will-Zoë, Zoë-Will, May-Grace, Will-May, Zoe-WILL, ZOË-May."
+    assert d.text(given) == (
+        "Participant-Caregiver 1, Caregiver 1-Participant, Participant-Caregiver 2, "
+        "Participant-Participant, Caregiver 1-Participant, Caregiver 1-Participant."
+    )
+    # Without a capital they are words still, joined or not.
+    assert d.text("Zoë-will, may-Grace, grace-May") == (
+        "Caregiver 1-will, may-Caregiver 2, grace-Participant"
+    )
+
+
+def test_a_hyphenated_name_known_whole_is_one_name():
+    client = make_client("mj-l", display_name="Mary-Jane Lee", people=(Person("Leo", "brother"),))
+    d = Deidentifier.for_client(client)
+    assert d.text("Mary-Jane, Mary-Jane-Leo, Leo-Mary-Jane, Jane-Leo, Mary-Ann") == (
+        "Participant, Participant-Sibling 1, Sibling 1-Participant, Participant-Sibling 1, Mary-Ann"
+    )
+
+
+# -- dates without a year --------------------------------------------------------------
+
+_MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def _month(d: date, full: bool = False) -> str:
+    name = _MONTH_NAMES[d.month - 1]
+    return name if full else name[:3]
+
+
+# Each year-less form the module reads, written for a day; moved, it is written the same way
+# (an ordinal's suffix is not kept).
+YEARLESS_FORMS = {
+    "d Mon": (lambda d: f"{d.day} {_month(d)}", None),
+    "Mon d": (lambda d: f"{_month(d)} {d.day}", None),
+    "Mon. d": (lambda d: f"{_month(d)}. {d.day}", None),
+    "weekday d Month": (lambda d: f"{_WEEKDAYS[d.weekday()]} {d.day} {_month(d, True)}", None),
+    "dth Month": (lambda d: f"{d.day}th {_month(d, True)}", lambda d: f"{d.day} {_month(d, True)}"),
+    "weekday, Month d": (
+        lambda d: f"{_WEEKDAYS[d.weekday()][:3]}, {_month(d, True)} {d.day}",
+        None,
+    ),
+}
+# (the note's day, the day written without its year, the shift)
+YEARLESS_CASES = [
+    (date(2026, 11, 30), date(2026, 11, 28), -357),  # the report: a day too many
+    (date(2026, 11, 30), date(2026, 11, 30), -350),
+    (date(2026, 2, 20), date(2026, 2, 20), 14),  # over the end of a short February
+    (date(2026, 12, 28), date(2026, 12, 28), 14),  # over the new year
+    (date(2027, 12, 20), date(2027, 12, 20), 364),  # into a leap year, over its 29 Feb
+    (date(2028, 1, 3), date(2027, 12, 27), 70),  # last year's day, then over 29 Feb
+    (date(2027, 12, 30), date(2028, 1, 3), 63),  # next year's day, then over 29 Feb
+    (date(2028, 3, 1), date(2028, 2, 29), -364),  # 29 Feb itself
+    (date(2028, 3, 2), date(2028, 2, 29), 7),
+    (date(2029, 1, 2), date(2028, 12, 25), -364),  # back over the year and 29 Feb
+]
+
+
+@pytest.mark.parametrize("form", YEARLESS_FORMS)
+@pytest.mark.parametrize(("on", "day", "shift"), YEARLESS_CASES)
+def test_a_date_without_its_year_moves_like_a_full_date(on, day, shift, form):
+    written, moved_form = YEARLESS_FORMS[form]
+    moved = day + timedelta(days=shift)
+    d = Deidentifier.for_client(CLIENT, EXTRA, shift_days=shift, on=on)
+    given = f"On {day.isoformat()}, that is {written(day)}, she laced."
+    assert (
+        d.text(given)
+        == f"On {moved.isoformat()}, that is {(moved_form or written)(moved)}, she laced."
+    )
+
+
+def test_a_notes_own_day_places_its_dates_without_a_year():
+    start = datetime(2026, 11, 30, 10, tzinfo=TZ)
+    s = make_session(
+        "zoe-ns",
+        start=start,
+        child_voice=ChildVoice("On 2026-11-28 Tom came, and Nov 28; called on Monday 30 Nov", ()),
+    )
+    out = for_note(s, CLIENT, (), -357).deep(s)
+    assert out.start.date() == date(2025, 12, 8)
+    assert out.child_voice.text == (
+        "On 2025-12-06 Sibling 1 came, and Dec 6; called on Monday 8 Dec"
+    )
+
+
+def test_without_a_note_dates_without_a_year_are_read_near_today(clock):
+    clock.set(datetime(2028, 1, 10, 9, tzinfo=TZ))
+    d = Deidentifier.for_client(CLIENT, EXTRA, shift_days=70)
+    assert d.text("Monday 27 Dec") == "Monday 6 Mar"  # 2027-12-27 + 70 days: 2028-03-06

@@ -9,17 +9,19 @@ Pure text: a client (and more names) in, one ``Deidentifier`` out; text in, text
   (Zoë = Zoe = ZOE = Zoé), across a line break ("Mary\\nJane"), before a possessive
   ("Zoë's", "James'", "Zoës'"); a full name goes before its parts, and a name never
   eats part of another double-barrelled name ("Anne" leaves "Anne-Marie" and "Smith"
-  leaves "Nguyen-Smith"). A name that is also a common word (Will, Grace, Rose, Bill…)
-  or has two letters is replaced only where it is written with a capital: "Will came"
-  and a sentence's first "Will" are replaced (safer to over-replace), "she will" is
-  not.
+  leaves "Nguyen-Smith"), but two known names joined by a hyphen are each replaced
+  ("Mia-Leo": "Participant-Sibling 1"). A name that is also a common word (Will, Grace,
+  Rose, Bill…) or has two letters is replaced only where it is written with a capital:
+  "Will came" and a sentence's first "Will" are replaced (safer to over-replace), "she
+  will" is not.
 - **Identifiers** are masked (``views/identifiers.py`` finds them): the date of birth
   (in any usual form, and any date after "DOB", "date of birth" or "born"), the NDIS
   number as written in the profile and any NDIS-like number (43 and seven more digits),
   phone numbers (Australian and international), e-mail addresses and street addresses.
 - **Dates** move by ``shift_days`` when given (``random_shift()``: whole weeks, so
   intervals and weekdays stay true): ISO dates (also inside note ids and date-times),
-  d/m/yyyy and "7 March 2026" / "March 7, 2026".
+  d/m/yyyy and "7 March 2026" / "March 7, 2026"; "7 Mar" / "Mar 7" without a year are read
+  in the year that puts them nearest ``on`` (the note's day; today's without one).
 
 Every other character stays as it was. ``text`` for plain text, ``markup`` for HTML or SVG
 (text between tags only), ``deep`` for records, blocks and rows (every string and date
@@ -38,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from otjournal import clock
 from otjournal.views import identifiers as found
 from otjournal.views.identifiers import Replacement, random_shift
 
@@ -184,11 +187,15 @@ class Deidentifier:
         shift_days: int | None = None,
         ndis_number: str = "",
         date_of_birth: date | None = None,
+        on: date | None = None,
     ) -> None:
         self.shift_days = shift_days
+        # A date without its year is read in the year nearest the note's day (or today's).
+        self.on = on or (clock.today() if shift_days else None)
         self._names: dict[str, Name] = {}
         self._sorted: tuple[Name, ...] | None = None
         self._any: re.Pattern[str] | None = None  # any name at all: most text has none
+        self._whole: re.Pattern[str] | None = None  # a whole known name (hyphen neighbours)
         self._memo: dict[str, str] = {}
         self._counts: dict[str, int] = {}
         for n in names:
@@ -200,7 +207,11 @@ class Deidentifier:
 
     @classmethod
     def for_client(
-        cls, client: Client, extra_names: Sequence[str] = (), shift_days: int | None = None
+        cls,
+        client: Client,
+        extra_names: Sequence[str] = (),
+        shift_days: int | None = None,
+        on: date | None = None,
     ) -> Deidentifier:
         b = _Builder()
         b.person(client.display_name, "Participant")
@@ -227,6 +238,7 @@ class Deidentifier:
             shift_days=shift_days,
             ndis_number=client.ndis_number,
             date_of_birth=client.date_of_birth,
+            on=on,
         )
         d._counts = b.counts
         return d
@@ -235,7 +247,7 @@ class Deidentifier:
         key = fold(n.text.strip())
         if len(re.sub(r"\W", "", key)) >= 1 and key not in self._names:
             self._names[key] = n
-            self._sorted = self._any = None
+            self._sorted = self._any = self._whole = None
             self._memo.clear()
 
     @property
@@ -305,7 +317,7 @@ class Deidentifier:
             take(found.addresses(s))
             # Dates (moved, or kept as they are) and times before phones: "2026-03-07
             # 14:30" is not a phone number.
-            take(found.dates(s, self.shift_days))
+            take(found.dates(s, self.shift_days, self.on))
             take(found.times(s))
             take(found.phones(s))
         take(self._name_spans(s))
@@ -339,17 +351,21 @@ class Deidentifier:
 
     def _name_spans(self, s: str) -> list[Replacement]:
         folded, where = _folded(s)
-        if self._any is None:
-            bodies = [_name_regex(fold(n.text)).pattern for n in self.names]
-            self._any = re.compile("|".join(bodies) or r"(?!)")
+        if self._any is None or self._whole is None:
+            body = "|".join(_name_regex(fold(n.text)).pattern for n in self.names) or r"(?!)"
+            self._any = re.compile(body)
+            self._whole = re.compile(rf"(?:{body})(?![^\W_])")
         if not self._any.search(folded):
             return []
+        whole = self._whole
         found: list[Replacement] = []
         busy: list[tuple[int, int]] = []
         for n in self.names:
             for m in _name_regex(fold(n.text)).finditer(folded):
                 a, b = m.span()
-                if any(a < e and b > st for st, e in busy) or not _bounded(s, folded, where, a, b):
+                if any(a < e and b > st for st, e in busy) or not _bounded(
+                    s, folded, where, a, b, whole
+                ):
                     continue
                 start = where[a]
                 if n.capital_only and not s[start].isupper():
@@ -413,16 +429,23 @@ def _name_regex(folded_name: str) -> re.Pattern[str]:
     return re.compile(body)
 
 
-def _bounded(s: str, folded: str, where: Sequence[int], a: int, b: int) -> bool:
+def _bounded(
+    s: str, folded: str, where: Sequence[int], a: int, b: int, known: re.Pattern[str]
+) -> bool:
     """Is folded[a:b] a whole word (or words) of ``s``? A possessive or plural 's' may
-    follow; a hyphen joins it to another capitalised name (then it is not this name)."""
+    follow; a hyphen joins it to another capitalised name (then it is not this name),
+    unless that name is ``known`` too ("Mia-Leo": two people, both replaced)."""
     if a > 0:
         before = folded[a - 1]
-        if before.isalnum():
+        if before.isalnum() or s[where[a - 1]].isalnum():  # a Thai "ำ" folds to a mark
             return False
         joined = before in "-'" and a > 1 and folded[a - 2].isalnum()
-        if joined and (before == "'" or _word_start_upper(s, where, a - 2)):
-            return False  # O'Brien's "Brien", Marie-Anne's "Anne"
+        if joined and before == "'":
+            return False  # O'Brien's "Brien"
+        if joined and _word_start_upper(s, where, a - 2):
+            left = _word_start(folded, a - 2)
+            if not known.fullmatch(folded, left, a - 1):
+                return False  # Marie-Anne's "Anne" (Mia-Leo's "Leo" is two people)
     if b < len(folded):
         after = folded[b]
         nxt = folded[b + 1] if b + 1 < len(folded) else ""
@@ -431,14 +454,23 @@ def _bounded(s: str, folded: str, where: Sequence[int], a: int, b: int) -> bool:
         plural = s[where[b]] == "s" or s[where[a] : where[b - 1] + 1].isupper()
         if after == "s" and folded[b - 1] != "s" and not nxt.isalnum() and plural:
             return nxt == "'" or s[where[a]].isupper()
-        if after.isalnum():
+        if after.isalnum() or s[where[b]].isalnum():
             return False
         if after == "-" and nxt.isalnum() and s[where[b + 1]].isupper():
-            return False
+            return known.match(folded, b + 1) is not None  # Anne-Marie's "Anne": kept
         if after == "'" and nxt.isalnum():  # Zoë's, Zoë'll; never O'Brien's "O"
             tail = re.match(r"[^\W_]*", folded[b + 1 :])
             return tail is not None and tail.group() in _CONTRACTIONS
     return True
+
+
+def _word_start(folded: str, i: int) -> int:
+    """Where the word ending at ``i`` starts (an apostrophe inside it too: O'Brien)."""
+    while i > 0 and (
+        folded[i - 1].isalnum() or (folded[i - 1] == "'" and folded[i - 2 : i - 1].isalnum())
+    ):
+        i -= 1
+    return i
 
 
 def _word_start_upper(s: str, where: Sequence[int], i: int) -> bool:
@@ -462,11 +494,12 @@ def for_note(
     shift_days: int | None = None,
 ) -> Deidentifier:
     """A Deidentifier for one note: its client's names, the config's, and the names of
-    whoever wrote the note or its amendments."""
+    whoever wrote the note or its amendments; its dates without a year read near its day."""
     if client is None:
         client = _bare(session.client)
     names = [*extra_names, session.written_by, *(a.by for a in session.amendments)]
-    return Deidentifier.for_client(client, [n for n in names if n.strip()], shift_days)
+    names = [n for n in names if n.strip()]
+    return Deidentifier.for_client(client, names, shift_days, on=session.start.date())
 
 
 def _bare(handle: str) -> Client:

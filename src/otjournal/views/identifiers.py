@@ -117,17 +117,19 @@ def births(s: str, own: re.Pattern[str] | None) -> Iterable[Replacement]:
                 yield Replacement(cue.end(), cue.end() + r.end, DOB)
 
 
-def dates(s: str, shift_days: int | None) -> list[Replacement]:
-    """The dates written in ``s``, moved by ``shift_days`` (kept as they are without)."""
+def dates(s: str, shift_days: int | None, on: date | None = None) -> list[Replacement]:
+    """The dates written in ``s``, moved by ``shift_days`` (kept as they are without). A
+    date without its year is read in the year that puts it nearest ``on`` (the note's
+    day): moved in another year it could cross a 29 February the real one does not."""
     found: list[Replacement | None] = []
     for m in _ISO_RE.finditer(s):
-        found.append(_moved(m, int(m[1]), int(m[2]), int(m[3]), "iso", shift_days))
+        found.append(_moved(m, int(m[1]), int(m[2]), int(m[3]), "iso", shift_days, on))
     for m in _DMY_RE.finditer(s):
-        found.append(_moved(m, int(m[3]), int(m[2]), int(m[1]), "dmy", shift_days))
+        found.append(_moved(m, int(m[3]), int(m[2]), int(m[1]), "dmy", shift_days, on))
     for m in _DAY_MONTH_RE.finditer(s):
-        found.append(_moved(m, m[3], _month(m[2]), int(m[1]), "dm", shift_days))
+        found.append(_moved(m, m[3], _month(m[2]), int(m[1]), "dm", shift_days, on))
     for m in _MONTH_DAY_RE.finditer(s):
-        found.append(_moved(m, m[3], _month(m[1]), int(m[2]), "md", shift_days))
+        found.append(_moved(m, m[3], _month(m[1]), int(m[2]), "md", shift_days, on))
     return [r for r in found if r is not None]
 
 
@@ -138,14 +140,20 @@ def _moved(
     dd: int,
     form: str,
     shift_days: int | None,
+    on: date | None,
 ) -> Replacement | None:
     if form in ("dm", "md") and not _capitalised_month(m.group()):
         return None  # "she may 5 times": a month is written with a capital
-    y = int(year) if year else 2000  # no year written: a leap year takes 29 February
-    try:
-        d = date(y, month or 0, dd)
-    except ValueError:
-        return None
+    if year:
+        try:
+            d = date(int(year), month or 0, dd)
+        except ValueError:
+            return None
+    else:
+        near = _nearest(month or 0, dd, on or date(2000, 7, 1))  # 2000: 29 Feb is a day
+        if near is None:
+            return None
+        d = near
     if not shift_days:
         return Replacement(*m.span(), m.group())
     new = d + timedelta(days=shift_days)
@@ -160,6 +168,18 @@ def _moved(
         if year:
             text += f"{',' if ',' in m.group() else ''} {new.year}"
     return Replacement(*m.span(), text)
+
+
+def _nearest(month: int, dd: int, on: date) -> date | None:
+    """The day ``dd`` of ``month`` nearest ``on`` ("28 Dec" in a note of 3 January is last
+    year's); 29 February in the nearest leap year."""
+    days = []
+    for y in range(on.year - 4, on.year + 5):
+        try:
+            days.append(date(y, month, dd))
+        except ValueError:  # not a day in that year (or in any)
+            pass
+    return min(days, key=lambda d: abs(d - on), default=None)
 
 
 def _capitalised_month(written: str) -> bool:
