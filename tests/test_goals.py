@@ -543,3 +543,32 @@ def test_client_show_gives_the_episode_at_a_glance(runner, episodes):
         "discharged": "2026-03-06",
         "discharge_reason": "goals-met",
     }
+
+
+# -- a report of an earlier period: each goal as it stood then -----------------------------
+
+
+def test_a_past_period_shows_each_goal_as_it_stood_at_its_end(runner, journal, clock):
+    """Statuses taken after the period are not the period's, and a goal set after it is
+    not in it: the report and trends speak of the period only (as they do now, today)."""
+    journal.add_client(make_client())  # g1 and g2, set with no day
+    journal.add_session(make_session(start=datetime(2026, 3, 5, 10, tzinfo=TZ)))  # rates g1
+    clock.set(datetime(2026, 4, 20, 9, tzinfo=TZ))
+    by = ("--by", "Al")
+    ok(otj(runner, "goal", "set", "mia-k", "g1", "--status", "achieved", "--on", "2026-04-10", *by))
+    ok(otj(runner, "goal", "set", "mia-k", "g2", "--status", "on-hold", "--reason", "holiday",
+           "--on", "2026-04-12", *by))  # fmt: skip
+    ok(otj(runner, "goal", "add", "mia-k", "--text", "Rides a scooter", "--baseline", "-2",
+           "--no-input"))  # fmt: skip
+    march = ["--since", "2026-03-01", "--until", "2026-03-31"]
+    then = json.loads(otj(runner, "trends", "mia-k", *march, "--json").stdout)["goals"]
+    assert [(g["goal"], g["status"]) for g in then] == [("g1", "active"), ("g2", "active")]
+    report = otj(runner, "report", "mia-k", *march).stdout
+    assert "Rides a scooter" not in report
+    assert "achieved" not in report and "on-hold" not in report, report
+    now = json.loads(otj(runner, "trends", "mia-k", "--since", "2026-03-01", "--json").stdout)
+    assert {g["goal"].partition("-")[0]: g["status"] for g in now["goals"]} == {
+        "g1": "achieved",  # rated in the period: shown with the status it has now
+        "g2": "on-hold",
+        "g3": "active",
+    }

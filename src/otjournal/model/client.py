@@ -269,6 +269,22 @@ class Goal:
                 return c.on or c.at.date()
         return self.set_on
 
+    def status_as_of(self, day: date) -> tuple[str, date | None] | None:
+        """(status, the day it was taken) as the goal stood at the end of ``day``: a
+        status change that took effect later is undone (its ``previous`` status); None
+        for a goal set after ``day`` (a report of an earlier period does not know it)."""
+        if self.set_on is not None and self.set_on > day:
+            return None
+        status = self.status
+        for c in reversed(self.changes):
+            if not c.status:
+                continue
+            took = c.on or c.at.date()
+            if took <= day:
+                return status, took
+            status = str(c.previous.get("status", status))
+        return status, self.set_on
+
     def changed(self, at: datetime, by: str, **new: Any) -> Goal:
         """This goal with ``new`` values, the old ones kept in a dated change. A status
         change takes ``on`` (the day it took effect) and ``reason``."""

@@ -229,6 +229,8 @@ def copm(
         c = g.copm
         if c is None:
             continue
+        if until is not None and g.status_as_of(until) is None and g.id not in from_reviews:
+            continue  # a goal set after the period, and not scored in it
         t2: Pair = (None, None)
         t2_on: date | None = None
         t2_from = ""

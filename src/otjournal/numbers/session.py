@@ -79,9 +79,13 @@ class GoalTrend:
 CURRENT = ("active", "on-hold")  # shown even when not rated in the period
 
 
-def goal_trends(client: Client, sessions: Sequence[Session]) -> list[GoalTrend]:
+def goal_trends(
+    client: Client, sessions: Sequence[Session], until: date | None = None
+) -> list[GoalTrend]:
     """The client's current goals (active first, then on hold) and any other goal rated
-    in ``sessions``, each with its ratings in time order: interim and review apart."""
+    in ``sessions``, each with its ratings in time order: interim and review apart.
+    ``until``: each goal as it stood at the end of that day (a period's end), so a
+    report of an earlier period names no goal set after it, nor a later status."""
     interim: dict[str, list[tuple[date, int]]] = {}
     reviews: dict[str, list[tuple[date, int]]] = {}
     for s in sorted(sessions, key=lambda s: s.start):
@@ -89,7 +93,17 @@ def goal_trends(client: Client, sessions: Sequence[Session]) -> list[GoalTrend]:
         for r in s.goals:
             if r.gas is not None:
                 into.setdefault(r.goal, []).append((s.start.date(), r.gas))
-    goals = sorted(client.goals, key=lambda g: (not g.is_active, g.status != "on-hold", g.id))
+    stood = []
+    for g in client.goals:
+        rated = g.id in interim or g.id in reviews
+        state = (g.status, g.status_on) if until is None else g.status_as_of(until)
+        if state is None:  # set after the period
+            if not rated:
+                continue
+            state = ("active", None)  # yet rated in it (a goal written down late)
+        if state[0] in CURRENT or rated:
+            stood.append((g, *state))
+    stood.sort(key=lambda x: (x[1] != "active", x[1] != "on-hold", x[0].id))
     return [
         GoalTrend(
             g.id,
@@ -99,11 +113,10 @@ def goal_trends(client: Client, sessions: Sequence[Session]) -> list[GoalTrend]:
             tuple(reviews.get(g.id, ())),
             g.baseline,
             g.baseline_on,
-            g.status,
-            g.status_on,
+            status,
+            since,
         )
-        for g in goals
-        if g.status in CURRENT or g.id in interim or g.id in reviews
+        for g, status, since in stood
     ]
 
 
@@ -381,7 +394,7 @@ def client_trends(
         since=since,
         until=until,
         sessions=chosen,
-        goals=tuple(goal_trends(client, chosen)),
+        goals=tuple(goal_trends(client, chosen, until)),
         tscores=tuple(tscore_series(client, chosen)),
         reviews=tuple(review_scores(client, chosen)),
         copm=copm(client, sessions, until),
