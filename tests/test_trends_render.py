@@ -226,6 +226,21 @@ def test_client_view_with_no_sessions_in_the_period(runner, small):
     )
 
 
+def test_homework_journalled_in_a_period_without_sessions_is_shown(runner, small):
+    """Between sessions the client kept journalling: trends says so, as the report and
+    'homework summary' do for the same period."""
+    logged = runner.invoke(
+        app,
+        ["homework", "log", "jo-b", "--kind", "mood-check", "--mood", "6", "--by", "Jo",
+         "--at", "2025-01-10 18:00", "--no-input"],
+    )  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    result = trends(runner, "jo-b", "--since", "2025-01-01", "--until", "2025-01-31")
+    assert result.exit_code == 0, result.output
+    assert "No sessions in this period.\n\nHomework\n" in result.output
+    assert "Mood check: 1 mood check" in result.output, result.output
+
+
 def test_trends_refuses_an_unknown_client_and_a_backwards_period(runner, small):
     result = trends(runner, "nobody", "--since", "2026-03-01", "--until", "2026-03-31")
     assert result.exit_code != 0

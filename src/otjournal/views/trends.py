@@ -108,6 +108,9 @@ def client_view(
     parts.append(Text(""))
     if not t.sessions:
         parts.append(Text("No sessions in this period."))
+        hw = t.homework
+        if homework_renderable is not None and hw is not None and (hw.adherence or hw.entries):
+            parts += [Text(""), homework_renderable]  # journalled between sessions all the same
         return Group(*parts)
 
     parts += goal_parts(t)
