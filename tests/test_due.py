@@ -379,6 +379,23 @@ def test_a_report_filed_settles_it_and_the_settings_are_used(
     ]
 
 
+def test_a_setting_that_does_not_read_is_said_and_the_default_used(
+    caseload: Path, runner: Runner, isolated_home: Path
+):
+    """A reading command never stops for a broken config, and never keeps quiet about it:
+    the person's own interval is not in force, so they are told where and why."""
+    config = isolated_home / "config" / "otjournal" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('[caseload]\nreview_every_weeks = "x"\n')
+    result = runner.invoke(app, ["due", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["settings"]["review_every_weeks"] == 12
+    assert f"{config}:2:" in result.stderr
+    assert "review_every_weeks" in result.stderr and "default settings are used" in result.stderr
+    config.write_text("[caseload]\nreview_every_weeks = 30\n")
+    assert "warning" not in runner.invoke(app, ["due", "--json"]).stderr
+
+
 def test_nothing_due_is_one_calm_line(notes: Path, clock, runner: Runner):
     j = Journal(notes)
     j.add_client(make_client())

@@ -144,11 +144,19 @@ class ReadingProgress:
 def read_config(*, strict: bool = True) -> Config:
     """The settings in force (defaults where config.toml is missing or silent): every
     command asks here. A file that does not read is an error naming its line, or, with
-    ``strict=False`` (commands that only read the notes), the defaults."""
-    from otjournal.config import load_config, load_config_or_defaults
+    ``strict=False`` (commands that only read the notes), the defaults, said on stderr
+    (a threshold or name of the person's own that is not in force should not go unseen)."""
+    from otjournal.config import Config, load_config
     from otjournal.paths import config_file
 
-    return (load_config if strict else load_config_or_defaults)(config_file())
+    path = config_file()
+    if strict:
+        return load_config(path)
+    try:
+        return load_config(path)
+    except OtjournalError as exc:
+        warn(f"warning: {exc}; the default settings are used ('otj config' shows the file)")
+        return Config(path=path)
 
 
 def today() -> date:
