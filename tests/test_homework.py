@@ -455,7 +455,7 @@ def test_out_of_range_values_from_a_file_are_refused(runner, mia, notes, tmp_pat
         (["--kind", "mood-check", "--mood", "5", "--at", "teatime"], "is not a time"),
         (["--kind", "thought-record", "--emotion", "anxious"], "NAME:BEFORE"),
         (["--kind", "thought-record", "--thought", "no belief"], "TEXT:BELIEF"),
-        (["nope", "--done", "yes"], "no current homework"),
+        (["nope", "--done", "yes"], "no homework 'nope' was set"),
     ],
 )
 def test_log_usage_errors_exit_2_and_write_nothing(runner, mia, notes, args, message):
@@ -743,6 +743,23 @@ def planned(mia: Journal, runner) -> Journal:
         )
         assert result.exit_code == 0, result.output
     return mia
+
+
+def test_homework_the_plan_has_moved_on_from_can_still_be_logged(runner, planned):
+    """A caregiver catching up after a new session set new homework: the earlier
+    homework, named by its id, takes the entry, and the plan counts it."""
+    day = local_today() - timedelta(days=15)
+    result = run(
+        runner, *sh("homework log mia-k hw-old --by Sarah --done yes --no-input"),
+        "--at", f"{day} 18:00",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    since = str(day - timedelta(days=6))
+    summary = run(runner, "homework", "summary", "mia-k", "--since", since, "--json")
+    rows = {a["id"]: a for a in json.loads(summary.stdout)["adherence"]}
+    assert rows["hw-old"]["practised"] == 1, rows
+    listed = run(runner, "homework", "list", "mia-k").stdout
+    assert "hw-old" not in listed  # not current: only accepted by its id
 
 
 def test_list_table_shows_id_frequency_since_and_this_week(runner, planned):

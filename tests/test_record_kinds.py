@@ -429,7 +429,7 @@ def test_log_entry_says_what_is_wrong_without_echoing_it():
     clock = datetime.now().astimezone()
     for given, said in (
         (entryform.LogAnswers(kind="homework"), "--kind must be one of"),
-        (entryform.LogAnswers(assignment="9"), "no current homework"),
+        (entryform.LogAnswers(assignment="9"), "no homework '9' was set"),
         (entryform.LogAnswers(flags={"done": "maybe"}), "--done takes yes, partly"),
     ):
         with pytest.raises(UsageError) as caught:

@@ -194,14 +194,13 @@ def homework_log(
         j, drafts, config, client, assignment, draft_id if draft_id else resume, unattended
     )
     look_up = not unattended or bool(assignment or editor or draft)
-    record, entries, current = _log_context(j, handle, look_up)
+    record, entries, current, earlier = _log_context(j, handle, look_up)
     source = load_source(from_file) if from_file else None
     given = entryform.LogAnswers(_given(source), assignment, kind, at, by, text, flags)
     clock, kept = now(), (draft.note if draft is not None else None)
     writer = record.display_name if config.self_mode else ""
-    entry = entryform.log_entry(
-        given, current=current, kept=kept, now=clock, unattended=unattended, self_writer=writer
-    )
+    entry = entryform.log_entry(given, current=current, earlier=earlier, kept=kept, now=clock,
+                                unattended=unattended, self_writer=writer)  # fmt: skip
     entry["client"] = handle
     future = later_than_now("at", entry["at"], clock) if at else None
     if future is not None:  # --at is refused at once, before anything is asked
@@ -212,7 +211,8 @@ def homework_log(
     run = HomeworkRun(j, drafts, draft, record, config)
     run.source = source
     if editor or (draft.step == "editor" and not unattended):
-        text_of = next((a.text for a in current if a.id == draft.note.get("assignment")), "")
+        chosen = draft.note.get("assignment")
+        text_of = next((a.text for a in (*current, *earlier) if a.id == chosen), "")
         if not draft.note.get("entry_kind"):
             draft.note["entry_kind"] = "journal"
         run.edit_entry(text_of)
@@ -252,17 +252,21 @@ def _log_target(
 
 def _log_context(
     j: Journal, handle: str, look_up: bool
-) -> tuple[Client, list[HomeworkEntry], list[Assignment]]:
-    """The client, their entries and current homework (not looked up when nothing needs
-    them: adding an entry then takes the same time however many notes the folder holds)."""
+) -> tuple[Client, list[HomeworkEntry], list[Assignment], list[Assignment]]:
+    """The client, their entries, current homework and homework set before it (not
+    looked up when nothing needs them: adding an entry then takes the same time however
+    many notes the folder holds)."""
     if not look_up:
         record, _ = j.read_client(handle)
-        return record, [], []
-    from otjournal.numbers.homework import current_assignments
+        return record, [], [], []
+    from otjournal.numbers.homework import all_assignments, current_assignments
 
     record, sessions, entries = client_records(j, handle)
-    current = [c.assignment for c in current_assignments(record, sessions, entries, today())]
-    return record, entries, current
+    day = today()
+    current = [c.assignment for c in current_assignments(record, sessions, entries, day)]
+    now_ids = {a.id for a in current}
+    ever = all_assignments(record, sessions, day).values()
+    return record, entries, current, [a for a, _ in ever if a.id not in now_ids]
 
 
 def _given(source: Source | None) -> dict[str, Any]:

@@ -190,13 +190,17 @@ def flag_values(flags: dict[str, Any]) -> Entry:
     return out
 
 
-def pick_assignment(ref: str, current: Sequence[Assignment]) -> Assignment:
-    """The current homework named by its id or its number in 'otj homework list'."""
-    chosen = next((a for a in current if a.id == ref), None)
+def pick_assignment(
+    ref: str, current: Sequence[Assignment], earlier: Sequence[Assignment] = ()
+) -> Assignment:
+    """The current homework named by its id or its number in 'otj homework list'; or,
+    by its id, homework set earlier (a caregiver catching up on last week after a new
+    session has moved the plan on: the entry still counts for what was set then)."""
+    chosen = next((a for a in (*current, *earlier) if a.id == ref), None)
     if chosen is None and ref.isdigit() and 1 <= int(ref) <= len(current):
         chosen = current[int(ref) - 1]
     if chosen is None:
-        raise UsageError(f"no current homework {shown(ref)}: see 'otj homework list'")
+        raise UsageError(f"no homework {shown(ref)} was set: see 'otj homework list'")
     return chosen
 
 
@@ -204,6 +208,7 @@ def log_entry(
     given: LogAnswers,
     *,
     current: Sequence[Assignment],
+    earlier: Sequence[Assignment] = (),
     kept: Entry | None,
     now: datetime,
     unattended: bool,
@@ -213,7 +218,7 @@ def log_entry(
     now wins. ``self_writer`` signs an entry in self mode when --by is not given."""
     entry: Entry = dict(given.given)
     if given.assignment:
-        chosen = pick_assignment(given.assignment, current)
+        chosen = pick_assignment(given.assignment, current, earlier)
         entry["assignment"] = chosen.id
         entry["entry_kind"] = chosen.kind
     if given.kind:
