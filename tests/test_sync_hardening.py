@@ -290,6 +290,32 @@ def test_a_note_changed_in_more_than_its_amendments_is_left_for_conflicts(runner
     assert b"<<<<<<<" in path.read_bytes(), "a refused merge changes nothing"
 
 
+def test_a_note_deleted_on_one_device_and_amended_on_the_other_is_kept_and_said(
+    runner, devices, clock
+):
+    """Git keeps the amended note whole (no markers): sync says so, and does not send
+    the person to 'otj conflicts', which has nothing to show."""
+    _, a, b = devices
+    sid = shared_note(runner, a, b)
+    session_file(a, sid).unlink()
+    ok(otj(runner, a, "sync"))
+    amend_at(runner, clock, b, sid, datetime(2026, 3, 3, 8, 0, tzinfo=TZ), "B", "From B")
+
+    result = otj(runner, b, "sync")
+
+    assert result.exit_code == 0, result.output
+    assert "deleted on one device and changed on the other, kept as changed: 1 file" in (
+        result.stdout
+    )
+    assert "otj conflicts" not in result.stdout
+    assert otj(runner, b, "conflicts").stdout.startswith("No conflicts")
+    path = session_file(b, sid)
+    assert b"<<<<<<<" not in path.read_bytes()
+    assert [x.text for x in read_note(path)[1].amendments] == ["From B"]
+    ok(otj(runner, a, "sync"))
+    assert session_file(a, sid).read_bytes() == path.read_bytes()  # back on A
+
+
 def test_keep_merge_joins_amendments_in_a_file_with_git_markers(runner, devices, clock):
     """A merge made outside otj (plain 'git pull') leaves markers; --keep merge joins."""
     _, a, b = devices

@@ -98,6 +98,12 @@ def _tell(result: SyncResult) -> None:
         say(f"  both sides kept in {len(result.conflicts)} file(s): run 'otj conflicts'")
         for f in result.conflicts:
             say(f"    {f}")
+    if result.kept_whole:
+        say(
+            f"  deleted on one device and changed on the other, kept as changed: "
+            f"{_n(len(result.kept_whole), 'file')} (delete it again if that was meant)"
+        )
+        _list_files(result.kept_whole)
 
 
 LISTED = 20  # file names listed at most; the rest are counted

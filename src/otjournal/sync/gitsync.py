@@ -53,6 +53,9 @@ class SyncResult:
     left_out: list[str] = field(default_factory=list)  # not otjournal's, first time listed
     left_out_count: int = 0  # all files left out, listed now or before
     tracked_outside: list[str] = field(default_factory=list)  # tracked from before
+    # Deleted on one device and changed on the other: the changed note is kept whole (no
+    # markers, so 'otj conflicts' has nothing to show); delete it again if that was meant.
+    kept_whole: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -272,7 +275,8 @@ class Git:
         client.toml is listed apart: only session notes are sealed.)"""
         from otjournal.sync.mergedriver import is_client_file
 
-        joined = [f for f in self._joined() if f not in result.conflicts]
+        kept = {*result.conflicts, *result.kept_whole}  # not joined: one side kept as it is
+        joined = [f for f in self._joined() if f not in kept]
         result.clients_joined = [f for f in joined if is_client_file(f)]
         joined = [f for f in joined if not is_client_file(f)]
         fresh = [f for f in joined if f not in result.merged]
@@ -316,7 +320,7 @@ class Git:
             rebased = self.merge_run("rebase", "-q", f"origin/{branch}")
             if rebased.returncode != 0:
                 self.run("rebase", "--abort", check=False)
-                result.conflicts = self._merge_keeping_both(branch)
+                self._merge_keeping_both(branch, result)
             if before:
                 diff = self.run(
                     "diff", "--name-status", f"{before}...origin/{branch}", check=False
@@ -337,7 +341,7 @@ class Git:
             rebased = self.merge_run("rebase", "-q", f"origin/{branch}")
             if rebased.returncode != 0:
                 self.run("rebase", "--abort", check=False)
-                result.conflicts += self._merge_keeping_both(branch)
+                self._merge_keeping_both(branch, result)
             self._seal_joined(result, seal, include)
             pushed = self.run("push", "-q", "-u", "origin", f"HEAD:{branch}", check=False)
         if pushed.returncode != 0:
@@ -353,11 +357,15 @@ class Git:
         reported.save()  # only once the person has been told (sync reached its end)
         return result
 
-    def _merge_keeping_both(self, branch: str) -> list[str]:
-        """A merge where conflicting files keep both sides inside conflict markers."""
+    def _merge_keeping_both(self, branch: str, result: SyncResult) -> None:
+        """A merge where conflicting files keep both sides inside conflict markers (in
+        ``result.conflicts``); a note deleted on one side and changed on the other is
+        kept whole, changed (``result.kept_whole``)."""
+        from otjournal.disk.conflicts import has_git_markers
+
         merged = self.merge_run("merge", "--no-edit", "-q", f"origin/{branch}")
         if merged.returncode == 0:
-            return []
+            return
         conflicted = [
             f
             for f in self.run("diff", "--name-only", "--diff-filter=U").stdout.splitlines()
@@ -375,7 +383,12 @@ class Git:
             "-m",
             "otj sync: both sides kept in conflicting files (resolve with otj conflicts)",
         )
-        return conflicted
+        for f in conflicted:
+            path = self.root / f
+            whole = (
+                not f.endswith(".age") and path.is_file() and not has_git_markers(path.read_bytes())
+            )
+            (result.kept_whole if whole else result.conflicts).append(f)
 
     def _keep_theirs(self, conflicted: str) -> str | None:
         """An encrypted note changed on both sides has no conflict markers (git keeps
