@@ -153,6 +153,9 @@ def test_an_adult_by_the_profile_in_the_commands(runner, journal, clock, practit
     assert "age group: adult (set on the profile)" in shown
     listed = json.loads(runner.invoke(app, ["client", "list", "--json"]).stdout)["clients"]
     assert [(c["handle"], c["age_group"]) for c in listed] == [("sam", "adult")]
+    # The report: an adult with no family in the notes has their perspective alone.
+    report = runner.invoke(app, ["report", "sam", "--since", "2026-01-01"]).stdout
+    assert "## The participant's perspective" in report and "family" not in report, report
 
 
 def test_client_add_child_overrides_an_adult_date_of_birth(runner, notes, clock):

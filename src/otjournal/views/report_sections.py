@@ -276,13 +276,17 @@ def perspective(t: ClientTrends) -> list[Block]:
         for s in notes
     )
     family = _recent_unique((s.caregiver.report, _cite(s, "caregiver.report")) for s in notes)
-    b = [Block("h2", "The participant's and family's perspective")]
+    # An adult without a family in the notes or the profile: their perspective alone.
+    alone = words_for(t.client, t.until).adult and not family and not t.client.caregivers
+    whose = "participant's" if alone else "participant's and family's"
+    b = [Block("h2", f"The {whose} perspective")]
     if voice:
         b += [Block("p", "In the participant's own words (most recent first):"), *voice]
     if family:
         b += [Block("p", "What the family reported (most recent first):"), *family]
     if not voice and not family:
-        b.append(Block("p", "No words of the participant or family were recorded."))
+        who = "participant" if alone else "participant or family"
+        b.append(Block("p", f"No words of the {who} were recorded."))
     return b
 
 
