@@ -145,6 +145,8 @@ def test_an_adult_by_the_profile_in_the_commands(runner, journal, clock, practit
     result = flow(runner, "sam", ADULT_FLOW)
     assert "child" not in result.stderr.lower()
     assert "[client]" in result.stderr and "The client's voice" in result.stderr
+    assert "No family member or carer attended: skipped." in result.stderr
+    assert "Family or carer ─" in result.stderr and "Caregiver ─" not in result.stderr
     (path,) = (journal.root / "clients" / "sam" / "sessions").glob("*.toml")
     s = tomllib.loads(path.read_text("utf-8"))
     assert s["attendees"] == ["client"] and "checklist" not in s

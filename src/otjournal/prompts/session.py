@@ -88,7 +88,11 @@ class LogFlow(Asker):
             ("activities", "Activities", self.ask_activities),
             ("techniques", "Techniques", self.ask_techniques),
             ("voice", self.ctx.words.voice_title, self.ask_voice),
-            ("caregiver", "Caregiver", self.ask_caregiver),
+            (
+                "caregiver",
+                "Family or carer" if self.ctx.words.adult else "Caregiver",
+                self.ask_caregiver,
+            ),
             ("regulation", "Regulation", self.ask_regulation),
             # No items: the seven are skipped for an adult ([checklist] adults) and
             # the practitioner has none of their own.
@@ -376,7 +380,8 @@ class LogFlow(Asker):
     def ask_caregiver(self) -> None:
         attendees = self.note.get("attendees") or []
         if not set(attendees) & {"parent", "carer"}:
-            self.say("[dim]No parent or carer attended: skipped.[/]")
+            nobody = "No family member or carer" if self.ctx.words.adult else "No parent or carer"
+            self.say(f"[dim]{nobody} attended: skipped.[/]")
             return
         self.ask_text("caregiver.report", "Caregiver's report")
         self.ask_text("caregiver.involvement", "How they were involved", multiline=False)
