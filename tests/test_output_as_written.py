@@ -205,6 +205,7 @@ shift to suit the child's needs
   ███████░░░░░░░░░░░░░   33%  n=3
 The parent or caregiver feels seen, included and supported
   ██████████░░░░░░░░░░   50%  n=1
+  2 n/a, beside the rate
 Safety, curiosity and co-regulation are prioritised over
 performance
   ████████████████████  100%  n=3

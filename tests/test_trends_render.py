@@ -164,7 +164,7 @@ EXPECTED_CLIENT_VIEW = "\n".join(
         "The therapist prepares agile sessions  ███████░░░░░░░░░░░░░   33%  n=3",
         "that can change and shift to suit the",
         "child's needs",
-        "The parent or caregiver feels seen,    ██████████░░░░░░░░░░   50%  n=1",
+        "The parent or caregiver feels seen,    ██████████░░░░░░░░░░   50%  n=1, 2 n/a",
         "included and supported",
         "Safety, curiosity and co-regulation    ████████████████████  100%  n=3",
         "are prioritised over performance",

@@ -366,9 +366,15 @@ def _change(change: int | None) -> str:
 
 
 def _answered(r: ItemRate) -> str:
-    """The rate's n (yes, partly or no), and the unsure answers counted beside it."""
-    unsure = r.counts.get("unsure", 0)
-    return f"n={r.applicable}" + (f", {unsure} unsure" if unsure else "")
+    """The rate's n (yes, partly or no), and the unsure and n/a answers beside it."""
+    beside = _beside(r)
+    return f"n={r.applicable}" + (f", {beside}" if beside else "")
+
+
+def _beside(r: ItemRate) -> str:
+    """"1 unsure, 2 n/a": the answers counted beside the rate, never in it (domain.md)."""
+    counted = ((r.counts.get("unsure", 0), "unsure"), (r.counts.get("n-a", 0), "n/a"))
+    return ", ".join(f"{n} {what}" for n, what in counted if n)
 
 
 def checklist_table(
@@ -389,9 +395,9 @@ def checklist_table(
         lines.append(Text(r.text))
         shown = Text(f"  {bar(r.rate)}  {pct(r.rate):>4}  ")
         lines.append(shown.append(f"n={r.applicable}", "dim"))
-        unsure = r.counts.get("unsure", 0)
-        if unsure:  # a line of its own: beside the bar it would break at a narrow width
-            lines.append(Text(f"  {unsure} unsure, beside the rate", "dim"))
+        beside = _beside(r)
+        if beside:  # a line of its own: beside the bar it would break at a narrow width
+            lines.append(Text(f"  {beside}, beside the rate", "dim"))
     return Group(*lines)
 
 
