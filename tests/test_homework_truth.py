@@ -148,7 +148,7 @@ def test_practice_is_counted_by_what_with_mastery_and_pleasure():
     [s] = kind_summaries(entries, GIVEN)
     # mastery 5, 7, 6: mean 6.0, 5–7; pleasure 6, 8: mean 7.0, 6–8
     assert s.words == (
-        "4 practice entries: Lacing card ×2, a walk ×1 (1 partly); 1 × not this time; "
+        "4 practice entries: Lacing card ×2, a walk ×1; 1 of these partly; 1 × not this time; "
         "mastery 6.0 on average (5–7); pleasure 7.0 on average (6–8)"
     )
     assert s.numbers["practised"] == {"Lacing card": 2, "a walk": 1}

@@ -226,7 +226,7 @@ def practice(kind: RecordKind, entries: Sequence[HomeworkEntry], given: Given) -
         said += ": " + ", ".join(f"{w} ×{n}" for w, n in whats.items())
     partly = sum(1 for e in done if e.practice and e.practice.done == "partly")
     if partly:
-        said += f" ({partly} partly)"
+        said += f"; {partly} of these partly"  # after the list: not read as the last one's
     not_this_time = len(entries) - len(done)
     if not_this_time:
         said += f"; {not_this_time} × not this time"

@@ -372,7 +372,7 @@ def _answered(r: ItemRate) -> str:
 
 
 def _beside(r: ItemRate) -> str:
-    """"1 unsure, 2 n/a": the answers counted beside the rate, never in it (domain.md)."""
+    """ "1 unsure, 2 n/a": the answers counted beside the rate, never in it (domain.md)."""
     counted = ((r.counts.get("unsure", 0), "unsure"), (r.counts.get("n-a", 0), "n/a"))
     return ", ".join(f"{n} {what}" for n, what in counted if n)
 
