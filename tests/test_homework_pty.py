@@ -198,15 +198,21 @@ def test_a_thought_record_review_in_words_and_support_when_asked(runner, notes):
     ]
 
     # Not asked for: not shown.
+    child = short_thought_record(asked="")
+    finish(child, "thought-record")
+    assert "Lifeline" not in child.output
+
+
+def short_thought_record(asked: str) -> Pty:
+    """A thought record in few answers, up to the support question, answered ``asked``."""
     child = spawn("homework", "log", "--kind", "thought-record")
     child.answer("When", "")
     child.run([("Situation", "Bus"), ("…", ""), ("Emotion", "tense"), ("How strong", "60")])
     child.run([("Another emotion", ""), ("Automatic thought", "late"), ("believe it", "50")])
     child.run([("Another thought", ""), ("Evidence for", ""), ("Evidence against", "")])
     child.run([("A balanced thought", ""), ("Re-rate tense now", "")])
-    child.answer("Would you like to see where support is (y/N)", "")
-    finish(child, "thought-record")
-    assert "Lifeline" not in child.output
+    child.answer("Would you like to see where support is (y/N)", asked)
+    return child
 
 
 @pytest.mark.parametrize("asked", [True, False])
@@ -217,13 +223,7 @@ def test_support_is_shown_to_a_person_who_stops_before_saving(runner, notes, ask
 
     assert runner.invoke(app, ["init", "--self", "--name", "Sam Lee"]).exit_code == 0
     if asked:
-        child = spawn("homework", "log", "--kind", "thought-record")
-        child.answer("When", "")
-        child.run([("Situation", "Bus"), ("…", ""), ("Emotion", "tense"), ("How strong", "60")])
-        child.run([("Another emotion", ""), ("Automatic thought", "late"), ("believe it", "50")])
-        child.run([("Another thought", ""), ("Evidence for", ""), ("Evidence against", "")])
-        child.run([("A balanced thought", ""), ("Re-rate tense now", "")])
-        child.answer("Would you like to see where support is (y/N)", "y")
+        child = short_thought_record(asked="y")
     else:
         child = spawn("homework", "log", "--kind", "mood-check")
         child.answer("When", "")
