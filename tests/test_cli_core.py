@@ -253,6 +253,20 @@ def test_client_list_json(runner, journal):
     ]
 
 
+def test_client_show_and_goal_list_say_a_note_was_left_out(runner, journal):
+    """A session that does not read is left out of the counts and ratings: said on
+    stderr, as 'list' and 'trends' say it (no note text, only where to look)."""
+    journal.add_client(make_client())
+    saved = journal.add_session(make_session(start=day(5)))
+    saved.path.write_text("not = [toml", "utf-8")
+    for args in (["client", "show", "mia-k"], ["goal", "list", "mia-k"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        assert "1 file could not be read and is left out; 'otj check' says where" in (
+            result.stderr
+        ), args
+
+
 def test_client_show(runner, notes):
     assert runner.invoke(app, FULL_CLIENT).exit_code == 0
     result = runner.invoke(app, ["client", "show", "mia-k"])

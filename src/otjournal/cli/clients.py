@@ -199,12 +199,15 @@ def client_list(
 def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Show a client's profile, episode of care and goals."""
     from otjournal.cli.common import today
+    from otjournal.cli.problems import note_problems
     from otjournal.model.fields import whole
     from otjournal.views.goals import client_page, episode_facts, goal_json, goal_states
 
     j = journal(dir)
     client, _ = j.read_client(handle)
-    sessions = [s.record for s in j.load([handle], homework=False).client_sessions(handle)]
+    snap = j.load([handle], homework=False)
+    note_problems(snap)  # a note that does not read is left out: said, as list says it
+    sessions = [s.record for s in snap.client_sessions(handle)]
     if json:
         states = {s.goal.id: s for s in goal_states(client, sessions)}
         data = whole(client)
