@@ -431,3 +431,11 @@ def test_plain_ascii_in_any_encoding_and_no_colour(tmp_path: Path):
         assert result.returncode == 0, result.stderr
         assert result.stdout.isascii() and "?" not in result.stdout
         assert "\x1b" not in result.stdout
+
+
+def test_a_conflict_copy_is_named_with_its_article():
+    def said(tool: str) -> str:
+        return due.conflict_due(ConflictFact("mia-k", "client.toml", tool, None)).detail
+
+    assert said("iCloud").startswith("an iCloud conflict copy of client.toml")
+    assert said("Syncthing").startswith("a Syncthing conflict copy")

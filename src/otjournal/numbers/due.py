@@ -322,7 +322,7 @@ def conflict_due(c: ConflictFact) -> Due:
     said = (
         f"git conflict markers inside {c.original}"
         if c.tool == "git"
-        else f"a {c.tool} conflict copy of {c.original}"
+        else f"{'an' if c.tool.startswith('i') else 'a'} {c.tool} conflict copy of {c.original}"
     )
     return Due(
         c.client,
