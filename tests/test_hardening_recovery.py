@@ -144,6 +144,30 @@ def test_a_real_sigkill_between_publishing_and_deleting_the_draft(
     assert sessions(notes) == [published] and draft_files() == []
 
 
+def test_a_draft_is_resumed_only_for_the_notes_folder_it_was_begun_for(
+    runner, seeded: Journal, notes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Two journals with a client of the same handle: a draft begun in one is never
+    saved into the other (it would be another person's record)."""
+    unfinished = NOTE.replace('setting = "clinic"\n', "")
+    result = runner.invoke(app, ["log", "mia-k", "--from", "-"], input=unfinished)
+    assert result.exit_code == 2 and "kept as a draft" in result.output, result.output
+    (draft,) = draft_files()
+    other = tmp_path / "other"
+    Journal(other).add_client(make_client())
+    monkeypatch.setenv("OTJOURNAL_DIR", str(other))
+    newest = runner.invoke(app, ["log", "--resume", "--no-input"])
+    assert newest.exit_code == 1 and "there are no drafts to resume" in newest.stderr
+    named = runner.invoke(app, ["log", "--resume", "--draft", draft.stem, "--no-input"])
+    assert named.exit_code == 2, named.output
+    assert "was begun for another notes folder" in named.stderr
+    assert sessions(other) == [] and draft_files() == [draft]
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    again = runner.invoke(app, ["log", "--resume", "--no-input", "--setting", "clinic"])
+    ok(again)
+    assert len(sessions(notes)) == 1 and draft_files() == []
+
+
 def test_the_draft_is_recognised_after_its_note_was_amended(
     runner, seeded: Journal, notes: Path, monkeypatch: pytest.MonkeyPatch
 ):

@@ -267,7 +267,11 @@ def pick_draft(
     """The named draft, else the newest one (for CLIENT, when one is named)."""
     if draft_id or not client:
         return drafts.load(draft_id, command=command)
-    mine = [d for d in drafts.entries() if d.command == command and d.client == client]
+    mine = [
+        d
+        for d in drafts.entries()
+        if d.command == command and d.client == client and drafts.ours(d)
+    ]
     if not mine:
         raise NotFoundError(f"no draft for {client} to resume; 'otj drafts' lists them")
     return mine[-1]

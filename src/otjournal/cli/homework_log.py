@@ -189,7 +189,7 @@ def homework_log(
     config = read_config()
     j = journal(dir)
     unattended = bool(no_input or from_file)
-    drafts = default_drafts(j.write_lock())
+    drafts = default_drafts(j.write_lock(), j.root)
     draft, handle, assignment = _log_target(
         j, drafts, config, client, assignment, draft_id if draft_id else resume, unattended
     )

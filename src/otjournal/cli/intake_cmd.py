@@ -167,7 +167,7 @@ def run_intake(args: dict[str, Any]) -> None:
 
     config = read_config()
     j = journal(args["dir"])
-    drafts = default_drafts(j.write_lock())
+    drafts = default_drafts(j.write_lock(), j.root)
     clock = now()
     given = {key for arg, key in GIVEN.items() if args[arg] not in (None, [])}
     draft, client_record, note = _begin(args, drafts, j, config, clock)

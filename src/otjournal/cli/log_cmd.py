@@ -134,7 +134,7 @@ def log_cmd(
     args["source"] = load_source(from_file) if from_file else None
     config = read_config()
     j = journal(dir)
-    drafts = default_drafts(j.write_lock())
+    drafts = default_drafts(j.write_lock(), j.root)
     clock = now()
     # A value given on the command line is not asked again, resumed or not.
     given = frozenset(key for arg, key in GIVEN.items() if args[arg] not in (None, []))

@@ -103,7 +103,7 @@ def amend_cmd(
 
     config = read_config()
     j = journal(dir)
-    drafts = default_drafts(j.write_lock())
+    drafts = default_drafts(j.write_lock(), j.root)
     draft, session_id = _resumed(j, drafts, resume, draft_id, session_id)
     if not session_id:
         raise UsageError("name the session to amend: otj amend ID (or --resume a kept amendment)")

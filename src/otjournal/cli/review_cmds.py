@@ -223,7 +223,7 @@ class ClosingRun(LogSession):
         from otjournal.forms.drafts import default_drafts
 
         config, j, clock = read_config(), journal(args["dir"]), now()
-        drafts = default_drafts(j.write_lock())
+        drafts = default_drafts(j.write_lock(), j.root)
         draft, handle, base = None, args["client"] or config.default_client, {}
         if args["resume"] or args["draft_id"]:
             draft = pick_draft(drafts, args["draft_id"], args["client"], command=cls.kind)

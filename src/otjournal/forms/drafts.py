@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from otjournal.disk import fsio, tomlio
 from otjournal.disk.keys import plaintext
 from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES
-from otjournal.errors import NotFoundError, OtjournalError, StoreError
+from otjournal.errors import NotFoundError, OtjournalError, StoreError, UsageError
 from otjournal.model.ids import new_suffix, shown
 
 if TYPE_CHECKING:
@@ -44,6 +44,9 @@ class Draft:
     # SHA-256 of the bytes written there. Recorded (and fsynced) before publishing, so a
     # draft left behind by a kill after publishing is known for what it is on resume.
     target: dict[str, Any] = field(default_factory=dict)
+    # The notes folder it was begun for (its real path; "" in a draft from before): a
+    # draft is resumed there only, never saved into another journal's client.
+    notes: str = ""
 
     @property
     def form(self) -> Path:
@@ -62,6 +65,7 @@ class Draft:
             "note": self.note,
             "partial": self.partial,
             "target": self.target or None,
+            "notes": self.notes or None,
         }
 
 
@@ -69,14 +73,29 @@ class Drafts:
     """The drafts folder. With ``lock`` (the journal is encrypted), each draft written is
     an age file to the journal's recipients: a note is never on disk in plaintext."""
 
-    def __init__(self, folder: Path, lock: Lock | None = None) -> None:
+    def __init__(self, folder: Path, lock: Lock | None = None, notes: Path | None = None) -> None:
         self.folder = folder
         self.lock = lock
+        # The notes folder of the command (None: any), whose drafts it may resume.
+        self.notes = os.path.realpath(notes) if notes is not None else None
 
     def new(self, command: str, client: str, now: datetime, note: dict[str, Any]) -> Draft:
         did = f"{now:%Y%m%d-%H%M%S}-{new_suffix()}"
         suffix = SEALED_SUFFIX if self.lock is not None else DRAFT_SUFFIX
-        return Draft(did, self.folder / f"{did}{suffix}", command, client, now, now, "", note, {})
+        path = self.folder / f"{did}{suffix}"
+        return Draft(did, path, command, client, now, now, "", note, {}, notes=self.notes or "")
+
+    def ours(self, draft: Draft) -> bool:
+        """Begun for this notes folder (or before drafts said which)."""
+        return self.notes is None or not draft.notes or draft.notes == self.notes
+
+    def refuse_another_folders(self, draft: Draft) -> None:
+        if not self.ours(draft):
+            raise UsageError(
+                f"draft {draft.id} was begun for another notes folder ({draft.notes}); "
+                "nothing was changed",
+                hint=f"resume it there: add --dir '{draft.notes}'",
+            )
 
     def save(self, draft: Draft, now: datetime) -> None:
         """Atomically replace the draft file (temp, fsync, rename, folder fsync)."""
@@ -121,6 +140,8 @@ class Drafts:
     def load(self, draft_id: str | None = None, command: str | None = None) -> Draft:
         """A draft by id (or a unique part of it); the newest one if none is named."""
         drafts = [d for d in self.entries() if command is None or d.command == command]
+        if draft_id is None:  # the newest begun for this notes folder
+            drafts = [d for d in drafts if self.ours(d)]
         if not drafts:
             raise NotFoundError("there are no drafts to resume")
         if draft_id is None:
@@ -130,6 +151,7 @@ class Drafts:
             raise NotFoundError(
                 f"no single draft matches {shown(draft_id)}", hint="'otj drafts' lists them"
             )
+        self.refuse_another_folders(matches[0])
         return matches[0]
 
     def entries(self) -> list[Draft]:
@@ -161,6 +183,7 @@ class Drafts:
                         note=dict(data.get("note", {})),
                         partial=dict(data.get("partial", {})),
                         target=dict(data.get("target", {})),
+                        notes=str(data.get("notes", "")),
                     )
                 )
             except (OSError, KeyError, tomlio.ParseError, OtjournalError):
@@ -215,8 +238,9 @@ def _strip_none(value: Any) -> Any:
     return value
 
 
-def default_drafts(lock: Lock | None = None) -> Drafts:
-    """The drafts folder; ``lock``: the journal's (drafts written for it are encrypted)."""
+def default_drafts(lock: Lock | None = None, notes: Path | None = None) -> Drafts:
+    """The drafts folder; ``lock``: the journal's (drafts written for it are encrypted);
+    ``notes``: the journal's folder (only its drafts are resumed)."""
     from otjournal.paths import state_dir
 
-    return Drafts(state_dir() / "drafts", lock)
+    return Drafts(state_dir() / "drafts", lock, notes)
