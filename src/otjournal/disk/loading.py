@@ -290,7 +290,9 @@ class Reader:
         if ref.key is None:
             return record
         inside = ref.where[self._inside :]
-        content = digest(raw) if ref.kind == "session" else ""
+        # A session's size and hash, for the seal check's marks: only where they are kept.
+        keeps = self.marks is not None or self.learned is not None
+        content = digest(raw) if ref.kind == "session" and keeps else ""
         if self.cache is not None:
             ref.meta = meta_of(ref.kind, record)
             self.cache.put(inside, ref.key, ref.kind, table)
