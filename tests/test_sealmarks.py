@@ -5,7 +5,6 @@ and still finds every note that differs from its seal."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from otjournal.cli import app
 from otjournal.disk import checks, pool, sealmarks, seals
 from otjournal.disk.store import Journal
 from tests.conftest import make_client, make_session
+from tests.helpers import sqlite
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_a_mark_for_a_note_unlike_its_seal_is_never_taken_for_a_match(
     monkeypatch.setattr(sealmarks, "AT_LEAST", 1)
     assert runner.invoke(app, ["trends"]).exit_code == 0
     (db,) = (tmp_path / "home" / "cache").rglob("seals-*.sqlite")
-    with sqlite3.connect(db) as con:
+    with sqlite(db) as con:  # closed on leaving (Python 3.13 warns of one left open)
         marks = dict(con.execute("SELECT path, mark FROM verified"))
     rel = sealed[0].relative_to(notes).as_posix()
     assert marks[rel].endswith(sealmarks.digest(sealed[0].read_bytes()))
