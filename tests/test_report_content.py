@@ -476,8 +476,11 @@ def test_a_shifted_copy_gives_no_real_date_in_its_title_or_its_json_period(runne
     assert period["start"] != "2026-06-01" and "2026-06-01" not in json.dumps(data)
     html = report(runner, "--deidentify", "--shift-dates", "--format", "html")
     title = html.partition("<title>")[2].partition("</title>")[0]
-    assert title.startswith("Progress report ") and "2026-06-01" not in title
-    assert "2026-11-30" not in html
+    assert title.startswith("Progress report ")
+    start, _, end = title.removeprefix("Progress report ").partition(" to ")
+    # Each moved (a shift of the period's own length may bring the start to the real
+    # end's day: that is a shifted date, not the real one).
+    assert start != "2026-06-01" and end != "2026-11-30", title
 
 
 def test_a_place_in_the_config_is_replaced_whole_and_never_word_by_word(runner, ava, isolated_home):
