@@ -161,6 +161,11 @@ class GoalChange:
             return None
         return cls(at, by, status, on, reason, previous, extra=f.extra())
 
+    @property
+    def took_effect(self) -> date:
+        """The day a status change took effect: ``on``, else the day it was written."""
+        return self.on or self.at.date()
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"at": self.at}
         put(out, "by", self.by)
@@ -266,7 +271,7 @@ class Goal:
         day it was set)."""
         for c in reversed(self.changes):
             if c.status:
-                return c.on or c.at.date()
+                return c.took_effect
         return self.set_on
 
     def status_as_of(self, day: date) -> tuple[str, date | None] | None:
@@ -279,7 +284,7 @@ class Goal:
         for c in reversed(self.changes):
             if not c.status:
                 continue
-            took = c.on or c.at.date()
+            took = c.took_effect
             if took <= day:
                 return status, took
             status = str(c.previous.get("status", status))
