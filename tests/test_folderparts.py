@@ -247,7 +247,7 @@ def test_a_client_read_in_workers_with_a_folder_deferred(tmp_path: Path, monkeyp
     shutil.copytree(on, off)
     edited = 0
     for client in sorted((notes / CLIENTS).iterdir()):
-        if edited >= 450:  # pool.START_FROM (400): enough to start the workers
+        if edited >= 450:  # more than pool.START_FROM: enough to start the workers
             break
         for session in (client / "sessions").iterdir():
             session.write_text(session.read_text() + "\n")  # still the same note

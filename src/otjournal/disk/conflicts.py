@@ -78,8 +78,22 @@ def _known_shape(stem: str, client_folder: bool) -> bool:
     return stem == "client" if client_folder else bool(RECORD_ID.match(stem))
 
 
+def git_marker(raw: bytes) -> re.Match[bytes] | None:
+    """The first git conflict marker line in a file's bytes. Every note read is asked:
+    the regex tries every line, so a plain search for the markers comes first (a
+    twentieth of the time, and nearly always the answer)."""
+    if (
+        b"<<<<<<<" not in raw
+        and b"=======" not in raw
+        and b">>>>>>>" not in raw
+        and b"|||||||" not in raw
+    ):
+        return None
+    return GIT_MARKER.search(raw)
+
+
 def has_git_markers(raw: bytes) -> bool:
-    return bool(GIT_MARKER.search(raw))
+    return git_marker(raw) is not None
 
 
 def git_sides(raw: bytes) -> tuple[bytes, bytes]:

@@ -223,12 +223,13 @@ class Reader:
             record = self._read_ref(ref, found.handle, snap)
             if record is None:
                 continue
+            path = ref.path  # one Path per file: it costs as much as reading the file
             if ref.kind == "client":
-                snap.clients[found.handle] = Loaded(cast("Client", record), ref.path)
+                snap.clients[found.handle] = Loaded(cast("Client", record), path)
             elif ref.kind == "session":
-                snap.sessions.append(Loaded(cast("Session", record), ref.path))
+                snap.sessions.append(Loaded(cast("Session", record), path))
             else:
-                snap.homework.append(Loaded(cast("HomeworkEntry", record), ref.path))
+                snap.homework.append(Loaded(cast("HomeworkEntry", record), path))
         snap.settle()
         return snap
 
@@ -249,15 +250,18 @@ class Reader:
             readable.append(ref)
         return readable
 
-    def warm(self, handle: str, kinds: Sequence[str]) -> None:
+    def warm(self, handle: str, kinds: Sequence[str]) -> int:
         """Parse into the cache the files of one client of these kinds that it lacks,
         keeping nothing: a first run of a command that reads only sessions leaves the
-        client's homework parsed too, for the next command that reads it."""
+        client's homework parsed too, for the next command that reads it. How many
+        files that parsed."""
         if self.cache is None:
-            return
+            return 0
         found = self.rescan(handle, kinds)
-        if found is not None and found.misses():
+        misses = found.misses() if found is not None else 0
+        if found is not None and misses:
             self.index(found, Snapshot(self.root))
+        return misses
 
     def record(self, ref: FileRef) -> Record | None:
         """The record of a file ``index`` found readable."""
@@ -271,15 +275,15 @@ class Reader:
             if cached is not None:
                 return cached
         problems = snap.problems if snap is not None else []
-        path = ref.path  # made once: a Path costs more than reading a small file's bytes
-        raw = read_file(path, problems, missing_ok=ref.kind != "client")
+        where = ref.where  # as text: a Path is made only for a problem
+        raw = read_file(where, problems, missing_ok=ref.kind != "client")
         if raw is None:
             return None
         from otjournal.disk.conflicts import has_git_markers
 
         if snap is not None and has_git_markers(raw):  # reported by the parser as well
-            snap.conflicts.append(Conflict(path, path, "git"))
-        parsed = parse_collect(raw, path, parser(ref.kind), problems)
+            snap.conflicts.append(Conflict(ref.path, ref.path, "git"))
+        parsed = parse_collect(raw, where, parser(ref.kind), problems)
         if parsed is None:
             return None
         table, record = parsed

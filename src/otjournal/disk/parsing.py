@@ -28,39 +28,41 @@ def too_large(size: int) -> str | None:
     return f"larger than {MAX_FILE_BYTES // 1024} KiB" if size > MAX_FILE_BYTES else None
 
 
-def read_file(path: Path, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
+def read_file(where: Path | str, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
+    """A file's bytes, or None with its problem noted. ``where`` may be the path as text:
+    a first read opens every note, and a Path made only for a problem saves its cost."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     except FileNotFoundError:
         if not missing_ok:
             problems.append(
                 Problem(
-                    path,
+                    Path(where),
                     "missing: each client folder needs a client.toml",
                     hint="otj client add HANDLE writes one",
                 )
             )
         return None
     except OSError as exc:
-        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
+        problems.append(Problem(Path(where), f"cannot read: {exc.strerror}"))
         return None
-    sealed = path.name.endswith(".age")
+    sealed = str(where).endswith(".age")
     try:
         raw = read_capped(fd, MAX_FILE_BYTES + 1 + (AGE_OVERHEAD if sealed else 0))
     except OSError as exc:
-        problems.append(Problem(path, f"cannot read: {exc.strerror}"))
+        problems.append(Problem(Path(where), f"cannot read: {exc.strerror}"))
         return None
     finally:
         os.close(fd)
     if sealed:
-        opened = _opened(raw, path, problems)
+        opened = _opened(raw, Path(where), problems)
         if opened is None:
             return None
         raw = opened
     if too_large(len(raw)):
         problems.append(
             Problem(
-                path,
+                Path(where),
                 f"{too_large(len(raw))}: not a note otjournal wrote",
                 line=1,
                 column=1,
@@ -123,15 +125,16 @@ def parser(kind: str) -> Parse[Record]:
 
 
 def parse_collect(
-    raw: bytes, path: Path, parse: Parse[R], problems: list[Problem]
+    raw: bytes, where: Path | str, parse: Parse[R], problems: list[Problem]
 ) -> tuple[dict[str, Any], R] | None:
-    """The table and record a file's bytes parse to; None (problems noted) if they do not."""
+    """The table and record a file's bytes parse to; None (problems noted) if they do not.
+    ``where`` as in ``read_file``."""
     try:
-        return parse_table_and_record(raw, path, parse)
+        return parse_table_and_record(raw, where, parse)
     except InvalidFile as exc:
         problems.extend(exc.problems)
     except OtjournalError as exc:
-        problems.append(Problem(path, exc.message, exc.line, exc.column, exc.hint))
+        problems.append(Problem(Path(where), exc.message, exc.line, exc.column, exc.hint))
     return None
 
 
@@ -140,7 +143,9 @@ def parse_record_bytes(raw: bytes, path: Path, parse: Parse[R]) -> R:
     return parse_table_and_record(raw, path, parse)[1]
 
 
-def parse_table_and_record(raw: bytes, path: Path, parse: Parse[R]) -> tuple[dict[str, Any], R]:
+def parse_table_and_record(
+    raw: bytes, path: Path | str, parse: Parse[R]
+) -> tuple[dict[str, Any], R]:
     """The TOML table of a file's bytes and the record it makes (the cache keeps the table)."""
     from otjournal.disk import tomlio  # not imported when every file comes from the cache
 
@@ -149,4 +154,4 @@ def parse_table_and_record(raw: bytes, path: Path, parse: Parse[R]) -> tuple[dic
     try:
         return data, parse(data)
     except ValidationErrors as exc:
-        raise tomlio.located(exc, raw, path) from None
+        raise tomlio.located(exc, raw, Path(path)) from None

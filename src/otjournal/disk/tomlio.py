@@ -20,7 +20,7 @@ from typing import Any
 import tomli
 import tomli_w
 
-from otjournal.disk.conflicts import GIT_MARKER
+from otjournal.disk.conflicts import git_marker
 from otjournal.disk.tomllocate import locate
 from otjournal.errors import InvalidFile, OtjournalError, Problem, StoreError, ValidationErrors
 
@@ -78,7 +78,7 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             column=col,
             hint="save it as UTF-8",
         ) from None
-    marker = GIT_MARKER.search(raw)
+    marker = git_marker(raw)
     if marker:
         line, _ = _line_col(raw, marker.start())
         raise ParseError(
