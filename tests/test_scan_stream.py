@@ -112,6 +112,8 @@ def test_a_cold_trends_leaves_check_nothing_to_parse(
     monkeypatch.setattr(
         tomlio, "parse", lambda raw, path="": parsed.append(path) or real(raw, path)
     )
+    # Parsed in this process, to be counted (workers: tests/test_pool.py, the same cache).
+    monkeypatch.setenv("OTJOURNAL_WORKERS", "1")
     run(runner, ["trends"])
     assert len(parsed) > 100  # cold: sessions and homework were parsed
     parsed.clear()

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-START_FROM = 100  # files to parse before workers are worth their start (~10 ms for both)
+START_FROM = 50  # files to parse before workers are worth their start (~10 ms for both)
 AHEAD = 4  # clients in flight per worker: enough to keep each busy, few held at once
 
 
