@@ -48,7 +48,17 @@ from datetime import date
 from pathlib import Path
 
 import peers
-from targets import END_MARK, FLAT, MEMORY_MB, START, Row, merge, replace_block, sizes_named
+from targets import (
+    END_MARK,
+    FLAT,
+    LIBRARIES,
+    MEMORY_MB,
+    START,
+    Row,
+    merge,
+    replace_block,
+    sizes_named,
+)
 from targets import table as results_table
 
 HERE = Path(__file__).resolve().parent
@@ -207,8 +217,9 @@ def cases(otj: list[str], root: Path, env: dict[str, str], tables: list[str]) ->
         Case("python start-up alone (no otj)", [sys.executable, "-c", "pass"]),
         Case("floor: parse every file (bare python)", [sys.executable, "-c", FLOOR, str(root)]),
         Case("floor: stat every file (bare python)", [sys.executable, "-c", STAT_FLOOR, str(root)]),
-        # What every command but --help and --version pays before any work: the CLI is Typer's.
-        Case("floor: import typer (bare python)", [sys.executable, "-c", "import typer"]),
+        # What every command but --help and --version pays before any work: the command
+        # line is Typer's, the output Rich's, the cache's place platformdirs'.
+        Case(LIBRARIES, [sys.executable, "-c", "import typer, rich.console, platformdirs"]),
         Case("otj --version", [*otj, "--version"]),
         Case("otj --help", [*otj, "--help"]),
         Case("otj list -n 10", [*otj, "list", "-n", "10"]),
@@ -334,8 +345,9 @@ def write_results(path: Path, new: list[Row], runs: int, warm_up: int = WARM_UP)
         "the seconds: about 1 ms). The floor is a bare Python process "
         "reading and parsing every file of the same journal with tomllib; the stat floor "
         "stats every file of it (what `search` and `check` must do to know the cache is "
-        "right; `list` stats the sessions only); `import typer` is what every command "
-        "but `--help` and `--version` loads before it does anything; `git ls-files` loads "
+        "right; `list` stats the sessions only); importing Typer, Rich and platformdirs is "
+        "what every command but `--help` and `--version` loads before it does anything (a "
+        "time target below it is out of reach, and says so); `git ls-files` loads "
         "git's index, as "
         "every git command `sync` runs does. Commands run with "
         f"the parse cache as a person's would ({warm_up} untimed runs first), except those "
