@@ -211,7 +211,7 @@ class Fields:
     def choice(
         self,
         key: str,
-        choices: Collection[str],  # a collection: asked twice
+        choices: Collection[str],  # looked in, then listed: not a one-pass iterator
         *,
         required: bool = False,
         default: str | None = None,
