@@ -80,7 +80,7 @@ print(n)
 # What `list`, `search` and `check` pay before any note is read: whether the cache is still
 # right is known only by a stat of every file (a note edited in place leaves its folder's
 # time as it was).
-STAT_FLOOR = """
+WALK = """
 import os, sys
 def walk(path):
     n = 0
@@ -92,25 +92,15 @@ def walk(path):
                 e.stat(follow_symlinks=False)
                 n += 1
     return n
-print(walk(os.path.join(sys.argv[1], "clients")))
 """
-
+STAT_FLOOR = WALK + 'print(walk(os.path.join(sys.argv[1], "clients")))\n'
 # The least a warm whole-journal command does: load the libraries, then stat every file,
 # every other client in a second process forked for it (otj's prefetch child shares the
 # stats so).
-WHOLE_FLOOR = """
-import os, sys
-import typer, rich.console, platformdirs
-def walk(path):
-    n = 0
-    with os.scandir(path) as entries:
-        for e in entries:
-            if e.is_dir(follow_symlinks=False):
-                n += walk(e.path)
-            else:
-                e.stat(follow_symlinks=False)
-                n += 1
-    return n
+WHOLE_FLOOR = (
+    "import typer, rich.console, platformdirs\n"
+    + WALK
+    + """
 clients = sorted(os.listdir(os.path.join(sys.argv[1], "clients")))
 child = os.fork()
 n = sum(walk(os.path.join(sys.argv[1], "clients", c)) for c in clients[child == 0 :: 2])
@@ -119,6 +109,7 @@ if child == 0:
 os.waitpid(child, 0)
 print(n)
 """
+)
 
 
 @dataclass
