@@ -141,3 +141,32 @@ def test_a_worker_killed_is_an_error_not_a_wait(
     assert result.exit_code == 1
     assert "a worker reading the notes stopped unexpectedly" in result.output
     assert workers == [2]
+
+
+def test_the_workers_start_before_the_parent_reads_a_whole_client(
+    runner, notes: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run reads each client whole (the other commands' results are made at the
+    same time), so every file it will parse counts toward starting the workers: counting
+    only the command's own kinds left the first clients, homework and all, to the parent
+    (at 1,000 sessions, 1,500 files parsed alone before forking)."""
+    demo = ["demo", "--dir", str(notes), "-q", "--sessions", "120", "--end", "2026-11-20"]
+    made = runner.invoke(app, demo)
+    assert made.exit_code == 0, made.output
+    per_client = min(
+        sum(1 for _ in c.rglob("*.toml")) for c in (notes / "clients").iterdir() if c.is_dir()
+    )
+    sessions = max(
+        len(list((c / "sessions").glob("*.toml"))) for c in (notes / "clients").iterdir()
+    )
+    # The journal this test needs: a client's sessions alone stay under the start, its
+    # files in all do not.
+    assert sessions < pool.START_FROM <= per_client
+    parsed: list[str] = []
+    real = tomlio.parse
+    monkeypatch.setattr(
+        tomlio, "parse", lambda raw, path="": parsed.append(str(path)) or real(raw, path)
+    )
+    monkeypatch.setenv("OTJOURNAL_WORKERS", "2")
+    assert run(runner, ["trends"])[0] == 0
+    assert len(parsed) < pool.START_FROM  # the workers parsed the rest
