@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -211,16 +211,16 @@ class Fields:
     def choice(
         self,
         key: str,
-        choices: Collection[str],  # looked in, then listed: not a one-pass iterator
+        choices: Iterable[str],
         *,
         required: bool = False,
         default: str | None = None,
     ) -> str | None:
         self._used.add(key)
         value = self.data.get(key)
-        if type(value) is str and value in choices:  # nearly always: no words to build
-            return value
         options = choices if isinstance(choices, tuple | frozenset) else tuple(choices)
+        if type(value) is str and value in options:  # nearly always: no words to build
+            return value
         allowed = "one of " + ", ".join(options)
         if value is None:
             self._missing(key, required, allowed)
