@@ -217,6 +217,34 @@ def test_what_is_prefetched_for_which_command():
         assert prefetch._wanted(args) is None
 
 
+@pytest.mark.parametrize(
+    ("option", "env"),
+    [
+        ("/n/notes", ""),
+        (None, "/n/notes"),
+        (None, "  /n/notes  "),
+        ("~/notes", "/elsewhere"),
+        ("/n/notes/", ""),
+        ("/n//notes", ""),
+        ("/n/./notes", ""),
+        ("/n/x/../notes", ""),
+        ("notes", ""),
+        ("./notes", ""),
+        ("", "/n/notes"),
+        (None, ""),
+    ],
+)
+def test_the_child_names_the_notes_folder_as_the_command_does(option, env, monkeypatch):
+    """The child names the folder without loading pathlib where it can; whatever the
+    form given, its name is the one the scan compares it with (else the prefetch would
+    never be taken, though it would do no harm)."""
+    from otjournal.paths import notes_dir
+
+    monkeypatch.setenv("HOME", "/home/someone")
+    monkeypatch.setenv("OTJOURNAL_DIR", env)
+    assert prefetch._root(option) == str(notes_dir(option, os.environ))
+
+
 def test_a_scan_takes_a_prefetch_only_of_its_own_folder_clients_and_kinds(notes: Path, monkeypatch):
     odd_journal(notes, locked=False)
     monkeypatch.setenv("OTJOURNAL_DIR", str(notes))

@@ -285,3 +285,30 @@ def test_a_command_ends_without_collecting_what_it_made(args: list[str], tmp_pat
         capture_output=True, text=True, cwd=REPO, env=env, timeout=60,
     )  # fmt: skip
     assert plain.stdout.split() == ["not", "run", "collected"]  # the probe itself works
+
+
+# -- Ctrl-C while the command loads ------------------------------------------------------
+
+INTERRUPTED_WHILE_LOADING = """
+import os
+import signal
+import sys
+from otjournal.disk import prefetch
+from otjournal.cli import main
+
+# A real SIGINT, as a terminal's Ctrl-C sends it, in the first tenth of a second: the
+# command has not loaded, its own boundary (common.BoundaryGroup) is not there yet.
+prefetch.start = lambda args: os.kill(os.getpid(), signal.SIGINT)
+sys.argv = ["otj", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("args", [["check"], ["list", "-n", "3"]])
+def test_ctrl_c_while_loading_says_interrupted_not_a_traceback(args: list[str], tmp_path):
+    env = {**os.environ, "OTJOURNAL_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_WHILE_LOADING, *args],
+        capture_output=True, text=True, cwd=REPO, env=env, timeout=60,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr, done.stdout) == (130, "\notj: interrupted\n", "")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from otjournal.disk.layout import ENV_DIR
+
 APP = "otjournal"
-ENV_DIR = "OTJOURNAL_DIR"
 
 
 def notes_dir(option: Path | str | None, environ: Mapping[str, str]) -> Path:

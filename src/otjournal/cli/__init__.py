@@ -55,6 +55,14 @@ def __getattr__(name: str) -> object:
 
 def main() -> None:
     tolerant_output()
+    try:
+        _run()
+    except KeyboardInterrupt:  # while loading, before the command's boundary (common.py)
+        _say("\notj: interrupted", to_stderr=True)
+        raise SystemExit(130) from None  # ExitCode.INTERRUPTED, not imported to say so
+
+
+def _run() -> None:
     quick_exit()
     args = sys.argv[1:]
     if "_OTJ_COMPLETE" not in os.environ:  # a shell asking what TAB offers: cli.root

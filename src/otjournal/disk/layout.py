@@ -1,6 +1,7 @@
 """The names of a notes folder's parts (docs/format.md): plain constants, importable by
 anything at no cost (prefetch.py runs them before the command has loaded)."""
 
+ENV_DIR = "OTJOURNAL_DIR"  # the notes folder, if set (paths.notes_dir)
 CLIENTS = "clients"
 CLIENT_FILE = "client.toml"
 CLIENT_AGE = "client.toml.age"

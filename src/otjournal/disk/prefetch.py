@@ -35,7 +35,7 @@ import struct
 from array import array
 from stat import S_ISREG
 
-from otjournal.disk.layout import CLIENT_AGE, CLIENT_FILE, CLIENTS, FOLDERS
+from otjournal.disk.layout import CLIENT_AGE, CLIENT_FILE, CLIENTS, ENV_DIR, FOLDERS
 
 TYPE_CHECKING = False  # as typing's (mypy reads it so), without loading typing first
 if TYPE_CHECKING:
@@ -278,10 +278,7 @@ def start(args: Sequence[str]) -> None:
         os.close(write)
         return
     if pid == 0:  # the child: never returns, never runs the parent's exit handlers
-        try:
-            import signal
-
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: gone, no traceback
+        try:  # Ctrl-C's KeyboardInterrupt ends here, in os._exit: gone, no traceback
             os.close(read)
             _walk(option, kinds, _Sender(write), shared)
         finally:
@@ -383,9 +380,7 @@ class _Sender:
 
 
 def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender, shared: mmap.mmap) -> None:
-    from otjournal.paths import notes_dir
-
-    root = str(notes_dir(option, os.environ))
+    root = _root(option)
     try:
         with os.scandir(f"{root}/{CLIENTS}") as listing:
             folders = sorted(e.name for e in listing if e.is_dir())
@@ -401,6 +396,21 @@ def _walk(option: str | None, kinds: tuple[str, ...], out: _Sender, shared: mmap
             out.frame(names)
             out.frame(numbers)
     out.finish()
+
+
+def _root(option: str | None) -> str:
+    """The notes folder as ``paths.notes_dir`` makes it. A folder named by ``--dir`` or
+    the environment, already as a Path would write it, is taken as it is: loading
+    pathlib (and typing) first would delay the first stat by 15 ms. A root unlike the
+    parent's is only a prefetch not taken (``claim``)."""
+    given = option or os.environ.get(ENV_DIR, "").strip()
+    if given:
+        plain = os.path.expanduser(given)
+        if plain == os.path.normpath(plain) and ".." not in plain.split("/"):
+            return plain
+    from otjournal.paths import notes_dir
+
+    return str(notes_dir(option, os.environ))
 
 
 def _client(
@@ -481,26 +491,28 @@ def _notes_in(fd: int) -> list[Stated] | None:
             entries = list(listing)
     except OSError:
         return None
-    from otjournal.disk.folderindex import key_of
-
-    found = []
+    # The child's one loop over every note, and most of its time beyond the system
+    # calls: no call per note but the stat (the key is folderindex.key_of's, inline).
+    found: list[Stated] = []
+    add = found.append
     for e in entries:
         name = e.name
-        if not name.endswith((".toml", ".age")):
+        if name[-5:] != ".toml" and name[-4:] != ".age":
             try:
                 if e.is_dir(follow_symlinks=False):
                     return None  # the scan says which folders the walk need not list
             except OSError:
                 return None
             continue
-        if name.startswith("."):
+        if name[0] == ".":
             return None
         try:
             st = e.stat(follow_symlinks=False)
         except OSError:
             return None
-        if not S_ISREG(st.st_mode):
+        mode = st.st_mode
+        if not S_ISREG(mode):
             return None
-        found.append((name, key_of(st), st.st_mode))
+        add((name, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), mode))
     found.sort()
     return found
