@@ -175,7 +175,11 @@ def test_supports_count_sessions_that_did_not_happen_and_hours_apart():
     assert s.direct_hours == pytest.approx(95 / 60)
     assert s.non_face_to_face_hours == pytest.approx(50 / 60)
     assert s.sessions == 4  # supports provided: never the two that did not take place
-    assert s.by_setting == {"clinic": (3, 100), "home": (1, 45)}
+    # The attended sessions only (a and b), as the report's Setting table: they add up to
+    # ``attended`` and the direct minutes; the two written up without anyone are not there.
+    assert s.by_setting == {"clinic": (1, 50), "home": (1, 45)}
+    assert sum(n for n, _ in s.by_setting.values()) == s.attended
+    assert sum(m for _, m in s.by_setting.values()) == s.direct_minutes
     assert s.by_role == {"child": (2, 95), "parent": (1, 50)}
     assert s.by_type == {
         "therapy": 2,

@@ -116,3 +116,61 @@ def test_a_report_that_would_start_after_today_says_so(runner, mia):
     result = runner.invoke(app, ["report", "mia-k", "--since", "2027-01-01"])
     assert result.exit_code == 2
     assert "--since is after today: a report covers days that have passed" in result.stderr
+
+
+def test_trends_and_the_report_count_the_same_sessions_by_setting_and_by_who(
+    runner, notes, clock
+):
+    """Trends' "By setting" and "By who attended" and the report's Setting and "Who took
+    part" tables count the same sessions: those attended, face to face. Worked out by
+    hand: clinic 60 + 30 min, home 45; child 3 sessions (135 min), parent 2 (75). The
+    liaison with a teacher, the note written up alone and the cancelled session are in
+    neither."""
+    clock.set(NOW)
+    j = Journal(notes)
+    j.add_client(make_client(goals=(), plan_period=None))
+
+    def note(day: int, minutes: int, setting: str, who: tuple[str, ...], kind="therapy"):
+        j.add_session(
+            make_session(
+                start=datetime(2026, 11, day, 10, tzinfo=TZ),
+                duration_min=minutes,
+                setting=setting,
+                attendees=who,
+                session_type=kind,
+                goals=(),
+            )
+        )
+
+    note(2, 60, "clinic", ("child",))
+    note(3, 45, "home", ("child", "parent"))
+    note(4, 30, "clinic", ("child", "parent"))
+    note(5, 40, "school", ("teacher",), "non-client")  # liaison: non-face-to-face
+    note(6, 20, "clinic", ())  # written up, no one there: non-face-to-face
+    note(9, 0, "home", (), "cancelled")
+    trends = json.loads(
+        runner.invoke(app, ["trends", "mia-k", "--since", "2026-11-01", "--json"]).stdout
+    )["supports"]
+    assert trends["by_setting"] == {
+        "clinic": {"sessions": 2, "hours": 1.5},
+        "home": {"sessions": 1, "hours": 0.75},
+    }
+    assert trends["by_role"] == {
+        "child": {"sessions": 3, "hours": 2.25},
+        "parent": {"sessions": 2, "hours": 1.25},
+    }
+    assert trends["attended"] == 3
+    report = json.loads(
+        runner.invoke(app, ["report", "mia-k", "--since", "2026-11-01", "--json"]).stdout
+    )
+    heads = ("Setting", "Who took part")
+    tables = {
+        b["head"][0]: b["rows"] for s in report["sections"] for b in s["blocks"]
+        if b["kind"] == "table" and (b["head"] or [""])[0] in heads
+    }  # fmt: skip
+    assert tables == {
+        "Setting": [["clinic", "2", "1.5"], ["home", "1", "0.75"]],
+        "Who took part": [["child", "3", "2.25"], ["parent", "2", "1.25"]],
+    }
+    shown = runner.invoke(app, ["trends", "mia-k", "--since", "2026-11-01"]).stdout
+    assert "By setting: clinic 2 (1.5 h) · home 1 (0.75 h)" in shown

@@ -278,8 +278,10 @@ class Supports:
 
     sessions: int  # notes of supports provided: attended + non-face-to-face
     minutes: int  # direct + non-face-to-face
-    by_setting: dict[str, tuple[int, int]]  # setting -> (sessions, minutes), held only
-    by_role: dict[str, tuple[int, int]]  # attendee role -> (sessions, minutes), held only
+    # setting -> (sessions, minutes), and attendee role -> the same: the attended
+    # (face-to-face) sessions only, so a setting's sessions add up to ``attended``
+    by_setting: dict[str, tuple[int, int]]
+    by_role: dict[str, tuple[int, int]]
     by_type: dict[str, int]  # every note, cancelled and did-not-attend included
     first: date | None  # first and last supports provided
     last: date | None
@@ -308,7 +310,8 @@ def supports(sessions: Sequence[Session]) -> Supports:
     by_setting: dict[str, list[int]] = {}
     by_role: dict[str, list[int]] = {}
     provided = [s for s in sessions if held(s)]
-    for s in provided:
+    direct = [s for s in provided if face_to_face(s)]
+    for s in direct:  # where and with whom the attended sessions were: as the report's tables
         row = by_setting.setdefault(s.setting, [0, 0])
         row[0] += 1
         row[1] += s.duration_min
@@ -316,7 +319,6 @@ def supports(sessions: Sequence[Session]) -> Supports:
             r = by_role.setdefault(role, [0, 0])
             r[0] += 1
             r[1] += s.duration_min
-    direct = [s for s in provided if face_to_face(s)]
     other = [s for s in provided if not face_to_face(s)]
     days = sorted(s.start.date() for s in provided)
     return Supports(

@@ -7,6 +7,7 @@ the notes that identified risk (``risk_notes``) above the blank for the practiti
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,6 @@ from otjournal.model.vocab import FRAMEWORK_NAMES, FRAMEWORKS
 from otjournal.model.words import words_for
 from otjournal.numbers.outcomes import COPM_CAVEAT
 from otjournal.numbers.session import face_to_face, lowest_item, quarter_hours
-from otjournal.numbers.session import supports as count_supports
 from otjournal.views import svg
 from otjournal.views.measures import report_blocks
 from otjournal.views.outcomes import gas_words
@@ -109,8 +109,8 @@ def supports(t: ClientTrends) -> list[Block]:
     b.append(Block("ul", items=tuple(lines)))
     b.append(Block("p", "Hours are rounded to the quarter hour."))
     if direct:
-        seen = count_supports(direct)  # the tables: face-to-face sessions only
-        for head, rows in (("Setting", seen.by_setting), ("Who took part", seen.by_role)):
+        # The tables count the attended sessions, as trends' "By setting" line does.
+        for head, rows in (("Setting", sup.by_setting), ("Who took part", sup.by_role)):
             b.append(
                 Block(
                     "table",
@@ -120,7 +120,9 @@ def supports(t: ClientTrends) -> list[Block]:
                     ),
                 )
             )
-        kinds = ", ".join(f"{k} {c}" for k, c in sorted(seen.by_type.items()))
+        kinds = ", ".join(
+            f"{k} {c}" for k, c in sorted(Counter(s.session_type for s in direct).items())
+        )
         b.append(Block("p", f"Kinds of session: {kinds}."))
     a = t.activities
     if a.total:
