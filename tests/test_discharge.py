@@ -541,3 +541,13 @@ def test_an_intake_and_a_discharge_in_one_minute_close_the_episode(runner, notes
         assert row["status"] == "discharged", row
         for path in (notes / "clients" / "mia-k" / "sessions").iterdir():
             path.unlink()
+
+
+def test_a_clients_own_choice_is_a_reason_of_its_own(runner, notes, mia, clock):
+    """An adult (or a young person) who chooses to stop: not "the family's choice"."""
+    ok(runner.invoke(app, ["discharge", "mia-k", *BASE, "--reason", "client-choice"]))
+    note = only(notes, "discharge")
+    assert note.discharge is not None and note.discharge.reason == "client-choice"
+    text = runner.invoke(app, ["show", note.id, "--format", "text"]).output
+    assert "Reason: the client's own choice" in text
+    assert "family" not in text.split("Reason:")[1].splitlines()[0]

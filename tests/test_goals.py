@@ -98,6 +98,19 @@ def test_goal_add_baseline_day_is_today_by_default(runner, journal, notes, clock
     assert "copm" not in goal
 
 
+def test_goal_add_on_a_past_day_dates_the_goal_its_baseline_and_copm(runner, journal, notes, clock):
+    """Goals set at an intake and written up later: --on is the day they were set."""
+    journal.add_client(make_client(goals=()))
+    args = ("--text", "Laces", "--baseline", "-2", "--on", "2026-02-20", "--no-input")
+    copm = ("--copm-problem", "dressing", "--copm-performance", "3", "--copm-satisfaction", "2")
+    ok(otj(runner, "goal", "add", "mia-k", *args, *copm))
+    (goal,) = client_file(notes)["goals"]
+    assert (goal["set_on"], goal["baseline_on"]) == (date(2026, 2, 20), date(2026, 2, 20))
+    assert goal["copm"]["t1_on"] == date(2026, 2, 20)
+    ok(otj(runner, "goal", "add", "mia-k", *args, "--baseline-on", "2026-02-27"))
+    assert client_file(notes)["goals"][1]["baseline_on"] == date(2026, 2, 27)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -105,6 +118,8 @@ def test_goal_add_baseline_day_is_today_by_default(runner, journal, notes, clock
         (["--text", "Laces", "--no-input"], "--baseline is required"),
         (["--text", "Laces", "--baseline", "-3"], "--baseline"),
         (["--text", "Laces", "--baseline", "0", "--baseline-on", "2026-03-08"], "later than"),
+        (["--text", "Laces", "--baseline", "0", "--on", "2026-03-08"], "--on: 2026-03-08 is later"),
+        (["--text", "Laces", "--baseline", "0", "--on", "someday"], "--on"),
         (["--text", "Laces", "--baseline", "0", "--baseline-on", "soon"], "not a date"),
     ],
 )

@@ -50,7 +50,10 @@ BaselineOpt = Annotated[
 ]
 BaselineOnOpt = Annotated[
     str | None,
-    typer.Option("--baseline-on", help="The day the baseline was rated (default: today)."),
+    typer.Option(
+        "--baseline-on",
+        help="The day the baseline was rated (default: today; a new goal's: its --on day).",
+    ),
 ]
 
 
@@ -152,6 +155,13 @@ def goal_add(
     ] = None,
     baseline: BaselineOpt = None,
     baseline_on: BaselineOnOpt = None,
+    set_on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="The day the goal was set, as the baseline's and COPM's (default: today).",
+        ),
+    ] = None,
     weight: Annotated[float, typer.Option(min=0.01, max=100, help="GAS weight.")] = 1,
     level: LevelOpt = None,
     copm_problem: Annotated[str | None, typer.Option(help="COPM problem (scores only).")] = None,
@@ -165,7 +175,6 @@ def goal_add(
     dir: DirOpt = None,
 ) -> None:
     """Add a goal with its GAS baseline (rewrites client.toml only if unchanged on disk)."""
-    from otjournal.cli.common import today
     from otjournal.model import Copm, Goal
 
     j = journal(dir)
@@ -173,7 +182,8 @@ def goal_add(
     levels_given = levels(level or [])
     if (copm_performance or copm_satisfaction) and not copm_problem:
         raise UsageError("--copm-performance and --copm-satisfaction need --copm-problem")
-    on = day_option(baseline_on, "--baseline-on")
+    day = day_option(set_on, "--on")  # an intake's goals may be written up days later
+    on = day_option(baseline_on, "--baseline-on") if baseline_on else day
     if text is None:
         if no_input or not sys.stdin.isatty():
             raise UsageError("--text is required with --no-input or without a terminal")
@@ -183,7 +193,7 @@ def goal_add(
     level_now = ask_baseline(baseline, no_input)
     scored = copm_performance is not None or copm_satisfaction is not None
     copm = (
-        Copm(copm_problem, copm_performance, copm_satisfaction, t1_on=today() if scored else None)
+        Copm(copm_problem, copm_performance, copm_satisfaction, t1_on=day if scored else None)
         if copm_problem
         else None
     )
@@ -191,7 +201,7 @@ def goal_add(
         id=client.next_goal_id(),
         text=text.strip(),
         weight=weight,
-        set_on=today(),
+        set_on=day,
         levels=levels_given,
         copm=copm,
         baseline=level_now,

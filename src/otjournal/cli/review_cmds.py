@@ -61,7 +61,10 @@ RateOpt = Annotated[
 CopmOpt = Annotated[Repeat, typer.Option("--copm", help="COPM at T2, e.g. g1=7/8; repeat.")]
 NoteOpt = Annotated[Opt, typer.Option("--summary", help="A note on the review.")]
 ReasonOpt = Annotated[
-    Opt, typer.Option(help="goals-met, family-choice, moved, funding-ended, referred-on, other.")
+    Opt,
+    typer.Option(
+        help="goals-met, family-choice, client-choice, moved, funding-ended, referred-on, other."
+    ),
 ]
 ReasonNoteOpt = Annotated[Opt, typer.Option(help="About the reason.")]
 StatusOpt = Annotated[Repeat, typer.Option(help="A final status, e.g. g1=achieved; repeat.")]

@@ -96,6 +96,7 @@ GOAL_SET_STATUSES = ("active", "on-hold", "achieved", "discontinued")
 DISCHARGE_REASONS = (
     "goals-met",
     "family-choice",
+    "client-choice",  # an adult's own choice (or a young person's)
     "moved",
     "funding-ended",
     "referred-on",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 REASON_WORDS = {
     "goals-met": "goals met",
     "family-choice": "the family's choice",
+    "client-choice": "the client's own choice",
     "moved": "moved",
     "funding-ended": "funding ended",
     "referred-on": "referred on",
