@@ -417,3 +417,10 @@ def test_a_pipe_numbered_past_1024_is_still_read():
         started.close()
         if write >= 0:
             os.close(write)
+
+
+def test_the_child_reads_the_same_variable_as_the_command():
+    from otjournal import paths
+    from otjournal.disk import layout
+
+    assert layout.ENV_DIR == paths.ENV_DIR

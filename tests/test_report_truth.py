@@ -118,9 +118,7 @@ def test_a_report_that_would_start_after_today_says_so(runner, mia):
     assert "--since is after today: a report covers days that have passed" in result.stderr
 
 
-def test_trends_and_the_report_count_the_same_sessions_by_setting_and_by_who(
-    runner, notes, clock
-):
+def test_trends_and_the_report_count_the_same_sessions_by_setting_and_by_who(runner, notes, clock):
     """Trends' "By setting" and "By who attended" and the report's Setting and "Who took
     part" tables count the same sessions: those attended, face to face. Worked out by
     hand: clinic 60 + 30 min, home 45; child 3 sessions (135 min), parent 2 (75). The

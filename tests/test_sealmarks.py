@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from otjournal.cli import app
-from otjournal.disk import checks, pool, sealmarks, seals
+from otjournal.disk import pool, sealmarks, seals
+from otjournal.disk import sealcheck as checks
 from otjournal.disk.store import Journal
 from tests.conftest import make_client, make_session
 from tests.helpers import sqlite

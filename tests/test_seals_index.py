@@ -272,7 +272,7 @@ def check_json(runner) -> dict:
 def test_an_unchanged_folder_is_checked_by_its_mark_until_a_seal_under_it_changes(
     runner, journal: Journal, notes: Path, monkeypatch
 ):
-    from otjournal.disk import checks
+    from otjournal.disk import sealcheck as checks
 
     journal.add_client(make_client())
     saved = [
@@ -333,3 +333,74 @@ def test_a_folder_mark_is_not_written_once_another_run_has_indexed_more(
         append(log, seal(f"{prefix}y.toml", T3, "amended").line())
     with SealIndex(two_logs, cache) as index:  # indexing the seal took the mark away
         assert index.folder_mark(prefix) is None
+
+
+# -- a sealed note gone ---------------------------------------------------------------------
+
+
+def gone_messages(runner) -> list[tuple[str, str]]:
+    found = check_json(runner)["problems"]
+    return sorted(
+        (p["path"], p["severity"]) for p in found if "sealed session is missing" in p["message"]
+    )
+
+
+def test_a_sealed_session_deleted_moved_or_renamed_by_hand_is_reported_every_time(
+    runner, journal: Journal, notes: Path
+):
+    """A deleted note, one renamed in its folder, one moved to another client's and a whole
+    client folder removed: each sealed note not in its place is named (by the path its
+    seal gives), on every run, until it is back; then the check is silent again."""
+    import shutil
+
+    journal.add_client(make_client())
+    journal.add_client(make_client("tom-b"))
+    journal.add_client(make_client("zoe-p"))
+    saved = {
+        (who, d): journal.add_session(
+            make_session(who, start=datetime(2026, 3, d, 10, tzinfo=UTC))
+        ).path
+        for who in ("mia-k", "tom-b", "zoe-p")
+        for d in (2, 3, 4)
+    }
+    assert gone_messages(runner) == []  # and the folders are marked as they are
+    assert check_json(runner)["problems"] == []
+    rel = lambda p: p.relative_to(notes).as_posix()  # noqa: E731
+    kept = notes.parent / "kept"
+    kept.mkdir()
+    deleted, renamed, moved = saved["mia-k", 2], saved["mia-k", 3], saved["tom-b", 2]
+    shutil.copy2(deleted, kept / "deleted.toml")
+    deleted.unlink()
+    renamed.rename(renamed.with_name("2026-03-03_1000_by-hand.toml"))
+    moved.rename(notes / "clients" / "zoe-p" / "sessions" / moved.name)
+    shutil.move(notes / "clients" / "zoe-p", kept / "zoe-p")
+    zoe = [rel(saved["zoe-p", d]) for d in (2, 3, 4)]
+    want = sorted((p, "warning") for p in [rel(deleted), rel(renamed), rel(moved), *zoe])
+    assert gone_messages(runner) == want
+    assert gone_messages(runner) == want  # a second run too: nothing marked meanwhile
+    shown = runner.invoke(app, ["check"])
+    assert shown.exit_code == 0  # warnings: every file still reads
+    assert f"{rel(deleted)}:1:1: warning: a sealed session is missing" in shown.output
+    # Put back, everything is as it was: silent.
+    shutil.copy2(kept / "deleted.toml", deleted)
+    renamed.with_name("2026-03-03_1000_by-hand.toml").rename(renamed)
+    shutil.move(kept / "zoe-p", notes / "clients" / "zoe-p")
+    (notes / "clients" / "zoe-p" / "sessions" / moved.name).rename(moved)
+    assert check_json(runner)["problems"] == []
+
+
+def test_an_encrypted_or_unreadable_note_in_its_place_is_not_called_missing(
+    runner, journal: Journal, notes: Path
+):
+    """The file decides: a sealed note in its place under its other form (X.toml.age) or
+    one the scan does not take is never said to be gone."""
+    journal.add_client(make_client())
+    path = journal.add_session(make_session(start=datetime(2026, 3, 2, 10, tzinfo=UTC))).path
+    path.rename(path.with_name(path.name + ".age"))
+    assert gone_messages(runner) == []
+    path.with_name(path.name + ".age").rename(path)
+    path.chmod(0)
+    try:
+        assert gone_messages(runner) == []
+    finally:
+        path.chmod(0o600)

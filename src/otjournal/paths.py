@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from otjournal.disk.layout import ENV_DIR
-
 APP = "otjournal"
+ENV_DIR = "OTJOURNAL_DIR"  # as disk/layout.py says it (paths sits below disk)
 
 
 def notes_dir(option: Path | str | None, environ: Mapping[str, str]) -> Path:

@@ -195,9 +195,9 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Read and validate every file. Silent with exit 0 when all is well; otherwise one
     'path:line:col: message' line each, and exit 1 if any is an error."""
     from otjournal.cli import memos
-    from otjournal.disk.checks import SealCheck
     from otjournal.disk.permissions import Covered
     from otjournal.disk.scan import HOMEWORK, SESSIONS
+    from otjournal.disk.sealcheck import SealCheck
 
     j = journal(dir)
     settings = read_config(strict=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,15 +9,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from otjournal.dates import add_years as add_years  # here before dates had it
 from otjournal.dates import retention_ends
-from otjournal.disk import sealmarks, seals
-from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import Loaded, Reader, Snapshot
-from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
 from otjournal.errors import OtjournalError, Problem
 from otjournal.model.ids import is_slug
 
 if TYPE_CHECKING:
-    from otjournal.disk.found import ClientFiles, FileRef
     from otjournal.disk.sealindex import SealIndex
     from otjournal.disk.store import Journal
     from otjournal.model import Client, HomeworkEntry, Session
@@ -252,7 +247,6 @@ def retention_notes(
 def chain_problems(j: Store, snap: Snapshot) -> list[Problem]:
     """Amended sessions whose earlier bytes changed after an amendment (a hand edit)."""
     from otjournal.disk import amend
-    from otjournal.errors import OtjournalError
 
     problems = []
     for item in snap.sessions:
@@ -289,110 +283,6 @@ def chain_problems(j: Store, snap: Snapshot) -> list[Problem]:
                     )
                 )
     return problems
-
-
-class SealCheck:
-    """Sessions whose bytes differ from their latest seal (seals.py): an edited note, an
-    edited or removed amendment (the last one too, which the hash chain cannot see), or
-    amendments added by hand; and how many sessions have no seal yet (written before
-    seals were kept: 'otj doctor' names them, --fix seals them). Never writes in the
-    notes folder; a file that matched its seal is not read again while its size, times
-    and inode stay the same (remembered in the cache folder, like parsed records).
-    Fed each client's files by a scan a command makes anyway (``client``), so the
-    folder is not listed twice; each folder's seals are looked up in the seal index
-    (sealindex.py) as it comes, none held for the whole journal; ``finish`` gives the
-    problems and the unsealed count."""
-
-    def __init__(self, j: Store) -> None:
-        self.index = j.seal_index()
-        self.problems: list[Problem] = []
-        self.unsealed = 0
-        self.cut = len(str(j.root)) + 1
-
-    def client(self, files: ClientFiles) -> None:
-        for kind, folder, part in files.parts:
-            if kind != "session":
-                continue
-            prefix = folder[self.cut :].replace(os.sep, "/") + "/"
-            # A folder's part (folderparts.py) digests its notes' names and stat keys.
-            mark = part.hex() if part is not None else None
-            held = self.index.folder_mark(prefix)
-            if held is not None and held[0] == mark:  # unchanged, and so are its seals
-                self.unsealed += held[1]
-                continue
-            inside = folder + "/"
-            # A seal names the note's plaintext form: encrypting it keeps its seal.
-            refs = [
-                (sealmarks.seal_path(ref.where[self.cut :], os.sep), ref)
-                for ref in files.files
-                if ref.kind == "session" and ref.where.startswith(inside)
-            ]
-            latest = self.index.rows(prefix)
-            verified = self.index.verified(prefix)
-            still: dict[str, str] = {}
-            unsealed = 0
-            for rel, ref in refs:
-                row = latest.get(rel)
-                if row is None:
-                    unsealed += 1
-                    continue
-                found = _seal_mismatch(row, ref, verified.get(rel), still, rel)
-                if found is not None:
-                    self.problems.append(_seal_problem(ref.path, *found))
-            self.unsealed += unsealed
-            if still != verified:
-                self.index.set_verified(prefix, still)
-            if mark is not None and len(still) + unsealed == len(refs):
-                self.index.set_folder(prefix, mark, unsealed)
-
-    def finish(self) -> tuple[list[Problem], int]:
-        self.index.close()
-        return self.problems, self.unsealed
-
-
-def _seal_problem(path: Path, severity: str, what: str) -> Problem:
-    return Problem(
-        path,
-        what,
-        line=1,
-        column=1,
-        severity=severity,
-        hint="corrections belong in a new amendment ('otj amend'); compare "
-        "with a backup or the sync history to see what changed"
-        if severity == "warning"
-        else "otjournal did not write it: check who added it",
-    )
-
-
-def _seal_mismatch(
-    row: tuple[str, str, int, int, str, str],
-    ref: FileRef,
-    known: str | None,
-    still: dict[str, str],
-    rel: str,
-) -> tuple[str, str] | None:
-    """What differs between a session file and its seal (``row``: a Seal's fields;
-    seals.mismatch), None when they agree or the file cannot be read (reported where it
-    is read); a match is noted in ``still`` with the file's key and the seal's, so it is
-    not read again while both stay the same."""
-    key = ref.key
-    mark = None if key is None else sealmarks.mark(key, f"{row[3]} {row[4]}")
-    if mark is not None and known == mark:
-        still[rel] = mark
-        return None
-    try:
-        fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        try:
-            raw = read_capped(fd, MAX_FILE_BYTES + 1 + AGE_OVERHEAD)
-        finally:
-            os.close(fd)
-        raw = plaintext(raw, ref.where)  # the string: this runs for every session
-    except (OSError, OtjournalError):  # unreadable or not opened: reported where read
-        return None
-    found = seals.mismatch(seals.Seal(*row), raw)
-    if found is None and mark is not None:
-        still[rel] = mark
-    return found
 
 
 # ``check`` remembers each clean client's findings in the cache as plain data (JSON): a

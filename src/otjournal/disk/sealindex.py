@@ -36,7 +36,7 @@ from otjournal.disk import seals
 from otjournal.disk.seals import Seal
 from otjournal.errors import StoreError
 
-FORMAT = "2"
+FORMAT = "3"  # 3: a folder is marked only while none of its sealed notes is gone
 CHUNK = 1 << 20
 BATCH = 2000  # seals upserted per statement batch: memory stays flat on a first read
 SCHEMA = (
@@ -173,6 +173,24 @@ class SealIndex:
     def under(self, prefix: str) -> dict[str, Seal]:
         """The latest seals of every path that starts with ``prefix`` (one folder's)."""
         return {path: Seal(*row) for path, row in self.rows(prefix).items()}
+
+    def folders(self) -> Iterator[str]:
+        """Each folder holding a sealed note, as a prefix ending in "/": one look-up a
+        folder (a skip over the index of paths), not a read of every seal."""
+        at = ""
+        while True:
+            row = self.db.execute(
+                "SELECT path FROM seals WHERE path >= ? ORDER BY path LIMIT 1", (at,)
+            ).fetchone()
+            if row is None:
+                return
+            path = row[0]
+            if type(path) is not str:  # damaged: never used
+                return
+            prefix = path[: path.rfind("/") + 1]
+            if prefix:
+                yield prefix
+            at = _after(prefix) if prefix else path + "\0"
 
     def rows(self, prefix: str) -> dict[str, tuple[str, str, int, int, str, str]]:
         """``under`` as the fields of each Seal (made only where one is needed)."""

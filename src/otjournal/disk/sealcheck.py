@@ -1,0 +1,159 @@
+"""The seal check of ``otj check``: each session against its latest seal (seals.py), and
+each sealed session still there. Fed by the scan the command makes anyway."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from otjournal.disk import sealmarks, seals
+from otjournal.disk.keys import plaintext
+from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
+from otjournal.errors import OtjournalError, Problem
+
+if TYPE_CHECKING:
+    from otjournal.disk.checks import Store
+    from otjournal.disk.found import ClientFiles, FileRef
+
+
+class SealCheck:
+    """Sessions whose bytes differ from their latest seal (seals.py): an edited note, an
+    edited or removed amendment (the last one too, which the hash chain cannot see), or
+    amendments added by hand; a sealed session gone from its place (deleted, or moved or
+    renamed by hand: otjournal never removes one); and how many sessions have no seal
+    yet (written before seals were kept: 'otj doctor' names them, --fix seals them).
+    Never writes in the
+    notes folder; a file that matched its seal is not read again while its size, times
+    and inode stay the same (remembered in the cache folder, like parsed records).
+    Fed each client's files by a scan a command makes anyway (``client``), so the
+    folder is not listed twice; each folder's seals are looked up in the seal index
+    (sealindex.py) as it comes, none held for the whole journal; ``finish`` gives the
+    problems and the unsealed count."""
+
+    def __init__(self, j: Store) -> None:
+        self.index = j.seal_index()
+        self.problems: list[Problem] = []
+        self.unsealed = 0
+        self.root = str(j.root)
+        self.cut = len(self.root) + 1
+        self.seen: set[str] = set()  # the session folders the scan came to
+
+    def client(self, files: ClientFiles) -> None:
+        for kind, folder, part in files.parts:
+            if kind != "session":
+                continue
+            prefix = folder[self.cut :].replace(os.sep, "/") + "/"
+            # A folder's part (folderparts.py) digests its notes' names and stat keys.
+            mark = part.hex() if part is not None else None
+            self.seen.add(prefix)
+            held = self.index.folder_mark(prefix)
+            # Unchanged, and so are its seals; and none of them names a note not there
+            # (a folder is marked only then).
+            if held is not None and held[0] == mark:
+                self.unsealed += held[1]
+                continue
+            inside = folder + "/"
+            # A seal names the note's plaintext form: encrypting it keeps its seal.
+            refs = [
+                (sealmarks.seal_path(ref.where[self.cut :], os.sep), ref)
+                for ref in files.files
+                if ref.kind == "session" and ref.where.startswith(inside)
+            ]
+            latest = self.index.rows(prefix)
+            verified = self.index.verified(prefix)
+            still: dict[str, str] = {}
+            unsealed = 0
+            for rel, ref in refs:
+                row = latest.get(rel)
+                if row is None:
+                    unsealed += 1
+                    continue
+                found = _seal_mismatch(row, ref, verified.get(rel), still, rel)
+                if found is not None:
+                    self.problems.append(_seal_problem(ref.path, *found))
+            self.unsealed += unsealed
+            if still != verified:
+                self.index.set_verified(prefix, still)
+            here = {rel for rel, _ in refs}
+            gone = self._gone(rel for rel in latest if rel not in here)
+            if mark is not None and len(still) + unsealed == len(refs) and not gone:
+                self.index.set_folder(prefix, mark, unsealed)
+
+    def _gone(self, sealed: Iterable[str]) -> bool:
+        """Say each of these sealed notes that is not in its place, in either form (the
+        scan did not list it; the file itself decides). Whether any was."""
+        gone = False
+        for rel in sealed:
+            path = os.path.join(self.root, rel)
+            if os.path.lexists(path) or os.path.lexists(path + ".age"):
+                continue  # there, though the scan did not take it: said where it is read
+            gone = True
+            self.problems.append(
+                Problem(
+                    Path(path),
+                    "a sealed session is missing: otjournal sealed it and never deletes, "
+                    "moves or renames a note",
+                    severity="warning",
+                    hint="restore it from a backup or the sync history; a note moved or "
+                    "renamed by hand goes back where it was",
+                )
+            )
+        return gone
+
+    def finish(self) -> tuple[list[Problem], int]:
+        """The problems and the unsealed count; first, the sealed sessions of folders the
+        scan never came to (a client's folder, or its sessions folder, gone)."""
+        try:
+            for prefix in self.index.folders():
+                if prefix not in self.seen:
+                    self._gone(self.index.rows(prefix))
+        finally:
+            self.index.close()
+        return self.problems, self.unsealed
+
+
+def _seal_problem(path: Path, severity: str, what: str) -> Problem:
+    return Problem(
+        path,
+        what,
+        line=1,
+        column=1,
+        severity=severity,
+        hint="corrections belong in a new amendment ('otj amend'); compare "
+        "with a backup or the sync history to see what changed"
+        if severity == "warning"
+        else "otjournal did not write it: check who added it",
+    )
+
+
+def _seal_mismatch(
+    row: tuple[str, str, int, int, str, str],
+    ref: FileRef,
+    known: str | None,
+    still: dict[str, str],
+    rel: str,
+) -> tuple[str, str] | None:
+    """What differs between a session file and its seal (``row``: a Seal's fields;
+    seals.mismatch), None when they agree or the file cannot be read (reported where it
+    is read); a match is noted in ``still`` with the file's key and the seal's, so it is
+    not read again while both stay the same."""
+    key = ref.key
+    mark = None if key is None else sealmarks.mark(key, f"{row[3]} {row[4]}")
+    if mark is not None and known == mark:
+        still[rel] = mark
+        return None
+    try:
+        fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            raw = read_capped(fd, MAX_FILE_BYTES + 1 + AGE_OVERHEAD)
+        finally:
+            os.close(fd)
+        raw = plaintext(raw, ref.where)  # the string: this runs for every session
+    except (OSError, OtjournalError):  # unreadable or not opened: reported where read
+        return None
+    found = seals.mismatch(seals.Seal(*row), raw)
+    if found is None and mark is not None:
+        still[rel] = mark
+    return found
