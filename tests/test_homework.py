@@ -310,6 +310,40 @@ def test_log_with_a_list_number_links_the_assignment(runner, mia, notes):
     )
 
 
+@pytest.mark.parametrize(
+    ("what", "counted"),
+    [
+        ("Lacing card", True),
+        ("  lacing   CARD ", True),  # letter case and spacing aside
+        ("Lácing card", True),  # accents aside
+        ("Lacing cards", False),  # other words: practice of its own
+        ("Obstacle course", False),
+    ],
+)
+def test_practice_named_by_its_homeworks_words_counts_for_it(runner, mia, notes, what, counted):
+    """A caregiver who writes what was practised rather than its id: the entry counts for
+    the homework of that name (and says so), or stays practice of its own."""
+    result = run(
+        runner, "homework", "log", "mia-k", "--kind", "practice", "--what", what,
+        "--by", "Sarah", "--done", "yes", "--no-input",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    e = only_entry(notes)
+    assert (e.get("assignment"), e["practice"]["what"]) == ("hw-lace" if counted else None, what)
+    assert ("It counts for hw-lace (Lacing card)." in result.stdout) is counted
+    listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
+    assert listed["homework"][0]["logged_this_week"] == (1 if counted else 0)
+
+
+def test_practice_named_by_words_two_homework_share_stays_its_own(runner, journal, notes):
+    twin = Assignment("hw-lace2", "Lacing card", "practice", 2, since=date(2020, 1, 1))
+    journal.add_client(make_client(assignments=(LACE, twin)))
+    result = run(runner, *sh("homework log mia-k --kind practice --by Sarah --done yes --no-input"),
+                 "--what", "Lacing card")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "assignment" not in only_entry(notes)
+
+
 def test_a_single_thought_given_by_flag_is_the_hot_thought(runner, mia, notes):
     """The guided flow marks a lone automatic thought hot; flags must give the same record."""
     result = run(

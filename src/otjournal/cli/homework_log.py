@@ -57,6 +57,7 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         self.client = client
         self.config = config
         self.supported = False  # the support lines shown already (asked for); never stored
+        self.named: Assignment | None = None  # the homework --what named (forms.practised)
 
     def finalize(self) -> HomeworkEntry:
         from otjournal.errors import ValidationErrors
@@ -80,7 +81,11 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
 
     def announce(self, saved: Loaded[HomeworkEntry]) -> None:
 
-        typer.echo(f"Saved {saved.record.entry_kind} entry {saved.record.id}.")  # no Rich
+        entry, named = saved.record, self.named
+        said = f"Saved {entry.entry_kind} entry {entry.id}."
+        if named is not None and entry.assignment == named.id:  # linked by its words: say so
+            said += f" It counts for {named.id} ({named.text})."
+        typer.echo(said)  # no Rich
         self.offer_support(saved.record)
 
     def offer_support(self, entry: HomeworkEntry) -> None:
@@ -193,10 +198,12 @@ def homework_log(
     draft, handle, assignment = _log_target(
         j, drafts, config, client, assignment, draft_id if draft_id else resume, unattended
     )
-    look_up = not unattended or bool(assignment or editor or draft)
-    record, entries, current, earlier = _log_context(j, handle, look_up)
     source = load_source(from_file) if from_file else None
     given = entryform.LogAnswers(_given(source), assignment, kind, at, by, text, flags)
+    # Practice named by its words (--what) counts for that homework: look it up too.
+    practice = (kind or given.given.get("entry_kind")) == "practice"
+    look_up = not unattended or bool(assignment or editor or draft) or practice
+    record, entries, current, earlier = _log_context(j, handle, look_up)
     clock, kept = now(), (draft.note if draft is not None else None)
     writer = record.display_name if config.self_mode else ""
     entry = entryform.log_entry(given, current=current, earlier=earlier, kept=kept, now=clock,
@@ -210,6 +217,8 @@ def homework_log(
     draft.note = entry
     run = HomeworkRun(j, drafts, draft, record, config)
     run.source = source
+    if not assignment and not (kept or {}).get("assignment"):
+        run.named = entryform.practised(entry, current)
     if editor or (draft.step == "editor" and not unattended):
         chosen = draft.note.get("assignment")
         text_of = next((a.text for a in (*current, *earlier) if a.id == chosen), "")

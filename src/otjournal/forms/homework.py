@@ -246,4 +246,23 @@ def log_entry(
         guess = next((k for k, key in PART_KEYS.items() if key in entry), None)
         if guess:
             entry["entry_kind"] = guess
+    named = None if entry.get("assignment") else practised(entry, current)
+    if named is not None:  # counts for the plan, as if its id had been given
+        entry["assignment"] = named.id
     return entry
+
+
+def practised(entry: Entry, current: Sequence[Assignment]) -> Assignment | None:
+    """The one practice homework assigned now whose name is what the practice entry says
+    was practised (``--what``), letter case, accents and spacing aside; None for anything
+    else (a second one of that name, or none: the entry is kept as practice of its own)."""
+    what = entry.get("practice", {}).get("what") if entry.get("entry_kind") == "practice" else None
+    if not isinstance(what, str) or not what.strip():
+        return None
+    from otjournal.disk.search_text import fold
+
+    def plain(text: str) -> str:
+        return " ".join(fold(text).split())
+
+    named = [a for a in current if a.kind == "practice" and plain(a.text) == plain(what)]
+    return named[0] if len(named) == 1 else None
