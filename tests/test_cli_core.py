@@ -1087,3 +1087,18 @@ def test_check_warns_when_one_homework_id_names_two_homeworks(runner, journal, c
     rel = saved.path.relative_to(journal.root)
     assert line.startswith(f"{rel}:1:1: warning: plan.homework: 'hw1' is also the id of other")
     assert first.id in line
+
+
+def test_check_json_with_a_note_fits_its_schema(runner, journal):
+    """Overlapping sessions are a note: its severity is one the schema allows."""
+    import jsonschema
+
+    from tests.conftest import REPO
+
+    journal.add_client(make_client())
+    journal.add_session(make_session())
+    journal.add_session(make_session(start=datetime(2026, 3, 5, 14, 45, tzinfo=TZ)))
+    data = json.loads(runner.invoke(app, ["check", "--json"]).stdout)
+    assert "note" in {p["severity"] for p in data["problems"]}
+    schema = json.loads((REPO / "docs" / "schemas" / "check.json").read_text())
+    jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)

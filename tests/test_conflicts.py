@@ -713,3 +713,23 @@ def test_a_world_readable_copy_does_not_leave_notes_readable(runner, pair: Pair,
         if "readable by others" in ln and "clients/" in ln[:9]
     ]
     assert flagged == [], check.stdout
+
+
+@pytest.mark.parametrize("keep", ["original", "copy"])
+def test_the_note_kept_after_a_copy_with_a_later_amendment_matches_its_seal(
+    runner, pair: Pair, keep: str
+):
+    """Dropbox's way: the later save (amended, and sealed so) becomes the copy and the
+    older bytes stay in place. Whichever is kept is the note, sealed as it is: the check
+    is silent after, rather than warning for ever of an amendment removed."""
+    import json
+
+    before = pair.s1.read_bytes()
+    ok = invoke(runner, "amend", pair.s1.stem, "--kind", "addition", "--text", "Later.",
+                "--by", "Alex Rivera", "--no-input")  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    copy = plant(pair.copy_path(next(iter(PATTERNS))), pair.s1.read_bytes())
+    pair.s1.write_bytes(before)
+    assert resolve(runner, copy, keep).exit_code == 0
+    found = json.loads(invoke(runner, "check", "--json").stdout)["problems"]
+    assert [p for p in found if "seal" in p["message"]] == []

@@ -728,3 +728,12 @@ def test_two_devices_with_their_own_keys_sync_notes_each_can_read(
 def _ids(runner, folder: Path) -> list[str]:
     listed = json.loads(ok(otj(runner, "list", "--json", "--dir", str(folder))))
     return sorted(s["id"] for s in listed["sessions"])
+
+
+def test_a_sealed_note_gone_is_named_as_it_was_there(runner, locked: Path):
+    """In an encrypted journal the note was X.toml.age: that is the name to restore."""
+    (note,) = (locked / "clients" / "mia-k" / "sessions").glob("*.toml.age")
+    note.unlink()
+    result = otj(runner, "check", "--json")
+    gone = [p for p in json.loads(result.stdout)["problems"] if "missing" in p["message"]]
+    assert [p["path"] for p in gone] == [note.relative_to(locked).as_posix()]

@@ -544,7 +544,7 @@ def test_client_show_gives_the_episode_at_a_glance(runner, episodes):
     result = otj(runner, "client", "show", "mia-k", env={"COLUMNS": "200"})
     ok(result)
     assert (
-        "episode: intake 2026-03-01 · last review 2026-03-03 · discharged 2026-03-06 (goals-met)"
+        "episode: intake 2026-03-01 · last review 2026-03-03 · discharged 2026-03-06 (goals met)"
         in result.stdout
     )
     assert "weight 1 · active · baseline not recorded" in result.stdout

@@ -329,10 +329,46 @@ def test_practice_named_by_its_homeworks_words_counts_for_it(runner, mia, notes,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     e = only_entry(notes)
-    assert (e.get("assignment"), e["practice"]["what"]) == ("hw-lace" if counted else None, what)
+    # Linked, the homework's name is the entry's (one homework in the summary, however
+    # it was spelt); other words are kept as written.
+    assert (e.get("assignment"), e["practice"].get("what")) == (
+        ("hw-lace", None) if counted else (None, what)
+    )
     assert ("It counts for hw-lace (Lacing card)." in result.stdout) is counted
     listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
     assert listed["homework"][0]["logged_this_week"] == (1 if counted else 0)
+
+
+def test_practice_named_without_its_kind_counts_too(runner, mia, notes, tmp_path):
+    """--what alone makes a practice entry: it is linked as with --kind practice; so is a
+    file's [practice] table without an entry_kind."""
+    args = ("--by", "Sarah", "--done", "yes", "--no-input")
+    ok = run(runner, "homework", "log", "mia-k", "--what", "lacing card", *args)
+    assert ok.exit_code == 0, ok.output
+    source = _from_file(tmp_path, '[practice]\ndone = "yes"\nwhat = "Lacing card"\n')
+    ok = run(runner, "homework", "log", "mia-k", "--from", source)
+    assert ok.exit_code == 0, ok.output
+    assert [e.get("assignment") for e in saved(notes)] == ["hw-lace", "hw-lace"]
+
+
+def test_a_resumed_draft_given_other_words_is_not_linked_by_the_old_ones(runner, mia, notes):
+    """The link is made as the entry is saved, from what it says then."""
+    from otjournal.forms.drafts import default_drafts
+
+    started = runner.invoke(
+        app, [*sh("homework log mia-k --kind practice --by Sarah"), "--what", "Lacing card"],
+        input="",
+    )  # fmt: skip
+    assert started.exit_code == 1  # input ended before the entry was done: a draft is kept
+    [draft] = default_drafts().entries()
+    resumed = run(
+        runner, *sh(f"homework log --resume --draft {draft.id} --done yes --no-input"),
+        "--what", "Played in the sandpit",
+    )  # fmt: skip
+    assert resumed.exit_code == 0, resumed.output
+    e = only_entry(notes)
+    assert ("assignment" in e, e["practice"]["what"]) == (False, "Played in the sandpit")
+    assert "It counts for" not in resumed.stdout
 
 
 def test_practice_named_by_words_two_homework_share_stays_its_own(runner, journal, notes):

@@ -172,3 +172,9 @@ def test_trends_and_the_report_count_the_same_sessions_by_setting_and_by_who(run
     }
     shown = runner.invoke(app, ["trends", "mia-k", "--since", "2026-11-01"]).stdout
     assert "By setting: clinic 2 (1.5 h) · home 1 (0.75 h)" in shown
+    # Only the liaison and the note written up alone: nothing attended, no empty lines.
+    alone = runner.invoke(
+        app, ["trends", "mia-k", "--since", "2026-11-05", "--until", "2026-11-06"]
+    )
+    assert "0 attended" in alone.stdout
+    assert "By setting" not in alone.stdout and "By who attended" not in alone.stdout

@@ -312,3 +312,24 @@ def test_ctrl_c_while_loading_says_interrupted_not_a_traceback(args: list[str], 
         capture_output=True, text=True, cwd=REPO, env=env, timeout=60,
     )  # fmt: skip
     assert (done.returncode, done.stderr, done.stdout) == (130, "\notj: interrupted\n", "")
+
+
+def test_ctrl_c_wrapped_by_python_while_a_class_is_made_is_still_an_interruption(tmp_path):
+    """Python 3.11 wraps a KeyboardInterrupt raised in __set_name__ (a class being made as
+    a module loads) in a RuntimeError: still "interrupted", exit 130."""
+    wrapped = INTERRUPTED_WHILE_LOADING.replace(
+        "prefetch.start = lambda args: os.kill(os.getpid(), signal.SIGINT)",
+        "class Picked:\n"
+        "    def __set_name__(self, owner, name):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "def made(args):\n"
+        "    class Survey:\n"
+        "        picked = Picked()\n"
+        "prefetch.start = made",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapped, "check"],
+        capture_output=True, text=True, cwd=REPO,
+        env={**os.environ, "OTJOURNAL_DIR": str(tmp_path)}, timeout=60,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr) == (130, "\notj: interrupted\n")

@@ -57,9 +57,17 @@ def main() -> None:
     tolerant_output()
     try:
         _run()
-    except KeyboardInterrupt:  # while loading, before the command's boundary (common.py)
+    except (KeyboardInterrupt, RuntimeError) as exc:  # before the command's boundary
+        if not interrupted(exc):
+            raise
         _say("\notj: interrupted", to_stderr=True)
         raise SystemExit(130) from None  # ExitCode.INTERRUPTED, not imported to say so
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Ctrl-C, also as Python wraps it when it lands while a class is being made (a
+    RuntimeError "Error calling __set_name__" caused by the KeyboardInterrupt)."""
+    return isinstance(exc, KeyboardInterrupt) or isinstance(exc.__cause__, KeyboardInterrupt)
 
 
 def _run() -> None:

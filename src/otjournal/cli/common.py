@@ -362,7 +362,11 @@ class BoundaryGroup(TyperGroup):
         except ClickUsageError as exc:
             exc.message = unechoed(exc.message)
             raise
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, RuntimeError) as exc:
+            from otjournal.cli import interrupted
+
+            if not interrupted(exc):
+                raise
             err().print("\notj: interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 

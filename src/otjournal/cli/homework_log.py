@@ -57,7 +57,8 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         self.client = client
         self.config = config
         self.supported = False  # the support lines shown already (asked for); never stored
-        self.named: Assignment | None = None  # the homework --what named (forms.practised)
+        self.current: list[Assignment] = []  # homework assigned now (forms.practised)
+        self.named: Assignment | None = None  # the one --what named, once saved
 
     def finalize(self) -> HomeworkEntry:
         from otjournal.errors import ValidationErrors
@@ -68,8 +69,11 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         clock = now()
         future = later_than_now("at", self.draft.note.get("at"), clock)
         said = [future] if future is not None else []
+        note = entryform.practised(self.draft.note, self.current)  # --what naming homework
+        if note is not None:
+            self.named = next(a for a in self.current if a.id == note["assignment"])
         try:
-            entry = entryform.finalize(self.draft.note, now=clock)
+            entry = entryform.finalize(note or self.draft.note, now=clock)
         except ValidationErrors as exc:
             raise ValidationErrors(said + exc.errors) from None
         if said:
@@ -201,8 +205,7 @@ def homework_log(
     source = load_source(from_file) if from_file else None
     given = entryform.LogAnswers(_given(source), assignment, kind, at, by, text, flags)
     # Practice named by its words (--what) counts for that homework: look it up too.
-    practice = (kind or given.given.get("entry_kind")) == "practice"
-    look_up = not unattended or bool(assignment or editor or draft) or practice
+    look_up = not unattended or bool(assignment or editor or draft) or kind in (None, "practice")
     record, entries, current, earlier = _log_context(j, handle, look_up)
     clock, kept = now(), (draft.note if draft is not None else None)
     writer = record.display_name if config.self_mode else ""
@@ -217,8 +220,7 @@ def homework_log(
     draft.note = entry
     run = HomeworkRun(j, drafts, draft, record, config)
     run.source = source
-    if not assignment and not (kept or {}).get("assignment"):
-        run.named = entryform.practised(entry, current)
+    run.current = current
     if editor or (draft.step == "editor" and not unattended):
         chosen = draft.note.get("assignment")
         text_of = next((a.text for a in (*current, *earlier) if a.id == chosen), "")

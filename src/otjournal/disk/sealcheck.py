@@ -92,7 +92,7 @@ class SealCheck:
             gone = True
             self.problems.append(
                 Problem(
-                    Path(path),
+                    Path(path + (".age" if self._encrypted() else "")),  # as it was there
                     "a sealed session is missing: otjournal sealed it and never deletes, "
                     "moves or renames a note",
                     severity="warning",
@@ -101,6 +101,12 @@ class SealCheck:
                 )
             )
         return gone
+
+    def _encrypted(self) -> bool:
+        """Whether the journal's notes are age files (a sealed one gone is named so)."""
+        from otjournal.disk.agefile import recipients_path
+
+        return recipients_path(Path(self.root)).exists()
 
     def finish(self) -> tuple[list[Problem], int]:
         """The problems and the unsealed count; first, the sealed sessions of folders the

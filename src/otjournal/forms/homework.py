@@ -246,18 +246,20 @@ def log_entry(
         guess = next((k for k, key in PART_KEYS.items() if key in entry), None)
         if guess:
             entry["entry_kind"] = guess
-    named = None if entry.get("assignment") else practised(entry, current)
-    if named is not None:  # counts for the plan, as if its id had been given
-        entry["assignment"] = named.id
     return entry
 
 
-def practised(entry: Entry, current: Sequence[Assignment]) -> Assignment | None:
-    """The one practice homework assigned now whose name is what the practice entry says
-    was practised (``--what``), letter case, accents and spacing aside; None for anything
-    else (a second one of that name, or none: the entry is kept as practice of its own)."""
-    what = entry.get("practice", {}).get("what") if entry.get("entry_kind") == "practice" else None
-    if not isinstance(what, str) or not what.strip():
+def practised(entry: Entry, current: Sequence[Assignment]) -> Entry | None:
+    """A practice entry with no homework linked, as it is saved when what it says was
+    practised (``--what``) is the name of the one practice homework assigned now, letter
+    case, accents and spacing aside: linked to it, its name then the default. None for
+    anything else (a second homework of that name, or none: practice of its own). Asked
+    as the entry is saved, so a resumed draft given other words is never linked."""
+    part = entry.get("practice")
+    if entry.get("assignment") or entry.get("entry_kind") != "practice":
+        return None
+    what = part.get("what") if isinstance(part, dict) else None
+    if not isinstance(part, dict) or not isinstance(what, str) or not what.strip():
         return None
     from otjournal.disk.search_text import fold
 
@@ -265,4 +267,7 @@ def practised(entry: Entry, current: Sequence[Assignment]) -> Assignment | None:
         return " ".join(fold(text).split())
 
     named = [a for a in current if a.kind == "practice" and plain(a.text) == plain(what)]
-    return named[0] if len(named) == 1 else None
+    if len(named) != 1:
+        return None
+    rest = {k: v for k, v in part.items() if k != "what"}
+    return {**entry, "assignment": named[0].id, "practice": rest}

@@ -101,6 +101,10 @@ class Plan:
             return self._apply_client(self.client, stamp)
         if self.keep == "original":
             moved = j.set_aside(c.path, stamp)
+            if c.original.parent.name == "sessions" and c.original.exists():
+                # Chosen as the note: its seal is its own, as a copy kept is (a copy that
+                # held the later amendment would otherwise leave "removed" for ever).
+                j.seal(c.original, "resolved")
             return [f"Kept {c.original.name}; the copy is now {moved.relative_to(j.root)}."]
         if self.keep == "copy":
             _parse(_text(c.path), c.path, c.original)

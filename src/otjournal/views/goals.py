@@ -20,6 +20,7 @@ from rich.text import Text
 from otjournal.numbers.episodes import discharged, episodes
 from otjournal.numbers.outcomes import is_review
 from otjournal.views import textgrid
+from otjournal.views.closing import REASON_WORDS
 from otjournal.views.rows import gas
 from otjournal.views.textgrid import Column
 
@@ -251,7 +252,8 @@ def episode_lines(facts: EpisodeFacts) -> list[Text]:
     intake = f"intake {facts.intake}" if facts.intake else "no intake recorded"
     review = f"last review {facts.last_review}" if facts.last_review else "no review yet"
     care = (
-        f"discharged {facts.discharged}" + (f" ({facts.reason})" if facts.reason else "")
+        f"discharged {facts.discharged}"
+        + (f" ({REASON_WORDS.get(facts.reason, facts.reason)})" if facts.reason else "")
         if facts.discharged
         else "in care"
     )

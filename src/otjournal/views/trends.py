@@ -158,15 +158,12 @@ def client_view(
 
     parts.append(_title("Sessions and hours"))
     parts.append(Text(supports_line(sup)))
-    parts.append(
-        Text(
-            "By setting: "
-            + " · ".join(f"{k} {n} ({hours(m)} h)" for k, (n, m) in sup.by_setting.items())
-        )
-    )
-    parts.append(
-        Text("By who attended: " + " · ".join(f"{k} {n}" for k, (n, _) in sup.by_role.items()))
-    )
+    if sup.by_setting:  # none attended: no breakdown to give (as the report's tables)
+        said = " · ".join(f"{k} {n} ({hours(m)} h)" for k, (n, m) in sup.by_setting.items())
+        parts.append(Text("By setting: " + said))
+    if sup.by_role:
+        said = " · ".join(f"{k} {n}" for k, (n, _) in sup.by_role.items())
+        parts.append(Text("By who attended: " + said))
     return Group(*parts)
 
 
