@@ -118,6 +118,23 @@ def test_no_input_names_each_unrated_goal_and_writes_nothing(runner, notes, mia,
     assert tree(notes) == before
 
 
+def test_a_goal_set_after_the_reviews_day_is_not_asked_for(runner, notes, mia, clock):
+    """A review on 2026-02-25, written up after a goal set on 2026-03-01 was added: that
+    goal was not there to be rated. Its own day on, it is asked for again."""
+    ok(runner.invoke(app, ["goal", "add", "mia-k", "--text", "Zips her coat", "--baseline",
+                           "-1", "--on", "2026-03-01", "--no-input"]))  # fmt: skip
+    earlier = ["--date", "2026-02-25", "--time", "10:00"]
+    ok(
+        runner.invoke(
+            app, ["review", "mia-k", *BASE, *earlier, "--goal", "g1:+1", "--goal", "g2:0"]
+        )
+    )
+    assert [g.goal for g in only(notes).goals] == ["g1-k3x", "g2-m4p"]
+    later = ["--date", "2026-03-02", "--time", "10:00", "--goal", "g1:+1", "--goal", "g2:0"]
+    result = runner.invoke(app, ["review", "mia-k", *BASE, *later])
+    assert result.exit_code == 2 and "not rated yet: g4-" in result.output
+
+
 def test_a_goal_left_out_on_purpose_is_listed_without_a_rating(runner, notes, mia, clock):
     ok(
         runner.invoke(

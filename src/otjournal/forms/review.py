@@ -153,7 +153,14 @@ def review_errors(note: Note, client: Client, *, unrated: bool = True) -> list[V
             errors.append(ValidationError(f"goal {goal.id}", "has no COPM problem to score at T2"))
     if unrated:
         listed = {g.get("goal") for g in entries}
-        left = [g.id for g in client.active_goals if g.id not in listed]
+        start = note.get("start")
+        day = start.date() if isinstance(start, datetime) else None
+        # A goal set after the review's day (goal add --on) was not there to be rated.
+        left = [
+            g.id
+            for g in client.active_goals
+            if g.id not in listed and not (day and g.set_on and g.set_on > day)
+        ]
         if left:
             errors.append(
                 ValidationError(
