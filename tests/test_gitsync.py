@@ -440,3 +440,29 @@ def test_files_pulled_by_git_are_made_private(runner, devices, tmp_path: Path):
     assert check.exit_code == 0 and "readable by others" not in check.stdout
     doctor = otj(runner, b, "doctor")
     assert "ok    permissions: private" in doctor.stdout
+
+
+def test_a_note_deleted_by_hand_is_not_synced_away_from_every_device(runner, devices):
+    """otjournal never deletes a session note: one gone from the folder by hand stops the
+    sync, naming it, before anything is committed; B keeps its copy. Restored, or removed
+    on purpose with `git rm`, the sync goes on."""
+    _, a, b = devices
+    log_session(runner, a, "2026-03-02", "09:00", "First")
+    log_session(runner, a, "2026-03-03", "09:00", "Second")
+    ok(otj(runner, a, "sync"))
+    ok(otj(runner, b, "sync"))
+    first, second = sorted((a / "clients" / "mia-k" / "sessions").glob("*.toml"))
+    head = git(a, "rev-parse", "HEAD")
+    first.unlink()
+    refused = otj(runner, a, "sync")
+    assert refused.exit_code == 1
+    rel = first.relative_to(a).as_posix()
+    assert "not synced: 1 session note(s) deleted here by hand" in refused.output
+    assert rel in refused.output and "git checkout -- PATH" in refused.output
+    assert git(a, "rev-parse", "HEAD") == head  # nothing committed
+    git(a, "checkout", "--", rel)
+    ok(otj(runner, a, "sync"))
+    git(a, "rm", "-q", second.relative_to(a).as_posix())  # on purpose: the person's own
+    ok(otj(runner, a, "sync"))
+    ok(otj(runner, b, "sync"))
+    assert [p.name for p in (b / "clients" / "mia-k" / "sessions").glob("*.toml")] == [first.name]

@@ -204,7 +204,6 @@ def homework_log(
     )
     source = load_source(from_file) if from_file else None
     given = entryform.LogAnswers(_given(source), assignment, kind, at, by, text, flags)
-    # Practice named by its words (--what) counts for that homework: look it up too.
     look_up = not unattended or bool(assignment or editor or draft) or kind in (None, "practice")
     record, entries, current, earlier = _log_context(j, handle, look_up)
     clock, kept = now(), (draft.note if draft is not None else None)
@@ -266,7 +265,8 @@ def _log_context(
 ) -> tuple[Client, list[HomeworkEntry], list[Assignment], list[Assignment]]:
     """The client, their entries, current homework and homework set before it (not
     looked up when nothing needs them: adding an entry then takes the same time however
-    many notes the folder holds)."""
+    many notes the folder holds; a practice entry may name its homework by its words,
+    ``forms.homework.practised``, so one of no other kind given needs them)."""
     if not look_up:
         record, _ = j.read_client(handle)
         return record, [], [], []

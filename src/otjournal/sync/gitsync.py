@@ -251,6 +251,25 @@ class Git:
             ),
         )
 
+    def deleted_notes(self) -> list[str]:
+        """Session notes git has that are gone from the folder, neither form there
+        (encrypting one replaces X.toml by X.toml.age) and not a sync tool's copy:
+        otjournal never deletes one, so a person did (a `git rm` is theirs to commit)."""
+        from otjournal.disk.conflicts import conflict_copy
+
+        gone = []
+        for rel in self._paths("ls-files", "-z", "--deleted", "--", "clients"):
+            parts = rel.split("/")
+            if len(parts) != 4 or parts[2] != "sessions" or not rel.endswith((".toml", ".age")):
+                continue
+            plain = rel.removesuffix(".age")
+            if conflict_copy(plain.rsplit("/", 1)[1].removesuffix(".toml")) is not None:
+                continue
+            if any((self.root / p).exists() for p in (plain, plain + ".age")):
+                continue
+            gone.append(rel)
+        return gone
+
     def commit_all(self, message: str, include: tuple[str, ...] = ()) -> int:
         self.scope = self.stage(include)
         status = self.run("diff", "--cached", "--name-only").stdout.split("\n")
@@ -294,6 +313,15 @@ class Git:
             raise GitError(
                 "the notes folder is not a git repository",
                 hint="run 'otj init --git [--remote URL]' first",
+            )
+        gone = self.deleted_notes()
+        if gone:
+            raise GitError(
+                f"not synced: {len(gone)} session note(s) deleted here by hand, which a sync "
+                f"would delete on every device ({', '.join(gone[:3])}"
+                + (", …)" if len(gone) > 3 else ")"),
+                hint="git still has them: 'git checkout -- PATH' restores one; to delete one "
+                "on purpose, 'git rm PATH' and commit it yourself",
             )
         result = SyncResult()
         result.committed = self.commit_all(f"otj sync from {_host()}", include)
