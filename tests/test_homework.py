@@ -371,6 +371,14 @@ def test_a_resumed_draft_given_other_words_is_not_linked_by_the_old_ones(runner,
     assert "It counts for" not in resumed.stdout
 
 
+def test_homework_added_with_words_already_assigned_is_noted(runner, mia, notes):
+    result = run(runner, "homework", "add", "mia-k", "--text", "lacing card")
+    assert result.exit_code == 0, result.output
+    assert "Note: hw-lace has the same words: log practice of each by its id" in result.stderr
+    other = run(runner, "homework", "add", "mia-k", "--text", "Scooter")
+    assert other.exit_code == 0 and other.stderr == ""
+
+
 def test_practice_named_by_words_two_homework_share_stays_its_own(runner, journal, notes):
     twin = Assignment("hw-lace2", "Lacing card", "practice", 2, since=date(2020, 1, 1))
     journal.add_client(make_client(assignments=(LACE, twin)))
