@@ -375,8 +375,9 @@ def test_homework_added_with_words_already_assigned_is_noted(runner, mia, notes)
     result = run(runner, "homework", "add", "mia-k", "--text", "lacing card")
     assert result.exit_code == 0, result.output
     assert "Note: hw-lace has the same words: log practice of each by its id" in result.stderr
-    other = run(runner, "homework", "add", "mia-k", "--text", "Scooter")
-    assert other.exit_code == 0 and other.stderr == ""
+    for args in (["--text", "Scooter"], ["--text", "Lacing card", "--kind", "relaxation"]):
+        other = run(runner, "homework", "add", "mia-k", *args)  # never named by --what
+        assert other.exit_code == 0 and other.stderr == "", args
 
 
 def test_practice_named_by_words_two_homework_share_stays_its_own(runner, journal, notes):

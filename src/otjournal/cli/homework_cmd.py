@@ -146,9 +146,13 @@ def homework_add(
     assignment = Assignment(f"hw-{new_suffix()}", text.strip(), kind, per_week, start, end)
     j.save_client(replace(record, assignments=(*record.assignments, assignment)), fingerprint)
     out().print(f"Added homework {assignment.id} for {handle}.", highlight=False)
-    from otjournal.disk.search_text import fold
+    from otjournal.forms.homework import same_words
 
-    same = [a.id for a in record.assignments if fold(a.text) == fold(assignment.text)]
+    same = [
+        a.id
+        for a in record.assignments
+        if a.kind == kind == "practice" and same_words(a.text, assignment.text)
+    ]
     if same:  # forms.homework.practised cannot tell them apart by their words
         typer.echo(
             f"Note: {', '.join(same)} has the same words: log practice of each by its id "

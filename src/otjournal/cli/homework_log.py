@@ -69,11 +69,12 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         clock = now()
         future = later_than_now("at", self.draft.note.get("at"), clock)
         said = [future] if future is not None else []
-        note = entryform.practised(self.draft.note, self.current)  # --what naming homework
-        if note is not None:
-            self.named = next(a for a in self.current if a.id == note["assignment"])
+        note = self.draft.note
+        linked = entryform.practised(note, self.current)  # --what naming its homework
+        if linked is not None:
+            note, self.named = linked
         try:
-            entry = entryform.finalize(note or self.draft.note, now=clock)
+            entry = entryform.finalize(note, now=clock)
         except ValidationErrors as exc:
             raise ValidationErrors(said + exc.errors) from None
         if said:

@@ -24,9 +24,9 @@ class SealCheck:
     amendments added by hand; a sealed session gone from its place (deleted, or moved or
     renamed by hand: otjournal never removes one); and how many sessions have no seal
     yet (written before seals were kept: 'otj doctor' names them, --fix seals them).
-    Never writes in the
-    notes folder; a file that matched its seal is not read again while its size, times
-    and inode stay the same (remembered in the cache folder, like parsed records).
+    Never writes in the notes folder; a file that matched its seal is not read again
+    while its size, times and inode stay the same (remembered in the cache folder, like
+    parsed records).
     Fed each client's files by a scan a command makes anyway (``client``), so the
     folder is not listed twice; each folder's seals are looked up in the seal index
     (sealindex.py) as it comes, none held for the whole journal; ``finish`` gives the
@@ -84,15 +84,17 @@ class SealCheck:
     def _gone(self, sealed: Iterable[str]) -> bool:
         """Say each of these sealed notes that is not in its place, in either form (the
         scan did not list it; the file itself decides). Whether any was."""
-        gone = False
+        gone, suffix = False, None
         for rel in sealed:
             path = os.path.join(self.root, rel)
             if os.path.lexists(path) or os.path.lexists(path + ".age"):
                 continue  # there, though the scan did not take it: said where it is read
             gone = True
+            if suffix is None:  # named as it was there: X.toml.age in an encrypted journal
+                suffix = ".age" if self._encrypted() else ""
             self.problems.append(
                 Problem(
-                    Path(path + (".age" if self._encrypted() else "")),  # as it was there
+                    Path(path + suffix),
                     "a sealed session is missing: otjournal sealed it and never deletes, "
                     "moves or renames a note",
                     severity="warning",

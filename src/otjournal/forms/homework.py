@@ -249,25 +249,28 @@ def log_entry(
     return entry
 
 
-def practised(entry: Entry, current: Sequence[Assignment]) -> Entry | None:
+def same_words(a: str, b: str) -> bool:
+    """Whether two names of practice are the same, letter case, accents and spacing
+    aside (how ``practised`` matches ``--what`` to a homework)."""
+    from otjournal.disk.search_text import fold
+
+    return " ".join(fold(a).split()) == " ".join(fold(b).split())
+
+
+def practised(entry: Entry, current: Sequence[Assignment]) -> tuple[Entry, Assignment] | None:
     """A practice entry with no homework linked, as it is saved when what it says was
-    practised (``--what``) is the name of the one practice homework assigned now, letter
-    case, accents and spacing aside: linked to it, its name then the default. None for
-    anything else (a second homework of that name, or none: practice of its own). Asked
-    as the entry is saved, so a resumed draft given other words is never linked."""
+    practised (``--what``) is the name of the one practice homework assigned now
+    (``same_words``): linked to it, its name then the default; and that homework. None
+    for anything else (a second homework of that name, or none: practice of its own).
+    Asked as the entry is saved, so a resumed draft given other words is never linked."""
     part = entry.get("practice")
     if entry.get("assignment") or entry.get("entry_kind") != "practice":
         return None
     what = part.get("what") if isinstance(part, dict) else None
     if not isinstance(part, dict) or not isinstance(what, str) or not what.strip():
         return None
-    from otjournal.disk.search_text import fold
-
-    def plain(text: str) -> str:
-        return " ".join(fold(text).split())
-
-    named = [a for a in current if a.kind == "practice" and plain(a.text) == plain(what)]
+    named = [a for a in current if a.kind == "practice" and same_words(a.text, what)]
     if len(named) != 1:
         return None
     rest = {k: v for k, v in part.items() if k != "what"}
-    return {**entry, "assignment": named[0].id, "practice": rest}
+    return {**entry, "assignment": named[0].id, "practice": rest}, named[0]
