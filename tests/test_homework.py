@@ -1256,3 +1256,25 @@ def test_init_self_refuses_a_name_of_more_than_one_line_without_repeating_it(run
     assert "--name: a name is one line of text" in result.stderr
     assert "Second" not in result.output and "\x1b[31m" not in result.output
     assert not (notes / "clients" / "me" / "client.toml").exists()
+
+
+def test_the_saved_line_names_the_homework_in_what_the_output_can_show(tmp_path):
+    """An output declared ASCII gets "B?lle", never UTF-8 bytes it did not ask for."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    env = {**os.environ, "OTJOURNAL_DIR": str(tmp_path / "n"), "PYTHONIOENCODING": "ascii"}
+
+    def otj_(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "otjournal", *args], capture_output=True,
+                              cwd=REPO, env=env, timeout=60)  # fmt: skip
+
+    assert otj_("client", "add", "mia-k", "--name", "Mia K.").returncode == 0
+    assert otj_("homework", "add", "mia-k", "--text", "Bälle werfen").returncode == 0
+    done = otj_("homework", "log", "mia-k", "--what", "balle werfen", "--done", "yes",
+                "--by", "Sarah", "--no-input")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.isascii() and b"(B?lle werfen)." in done.stdout

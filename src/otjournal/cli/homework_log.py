@@ -90,7 +90,9 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         said = f"Saved {entry.entry_kind} entry {entry.id}."
         if named is not None and entry.assignment == named.id:  # linked by its words: say so
             said += f" It counts for {named.id} ({named.text})."
-        typer.echo(said)  # no Rich
+        # No Rich; and not Click's echo, which writes UTF-8 to an output declared ASCII:
+        # a homework's name ("Bälle") reaches sys.stdout, whose errors say "B?lle" there.
+        print(said)
         self.offer_support(saved.record)
 
     def offer_support(self, entry: HomeworkEntry) -> None:
