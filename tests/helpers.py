@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sqlite3
 import stat
 import traceback
@@ -17,6 +18,14 @@ import pytest
 from typer.testing import CliRunner, Result
 
 Entry = tuple[Any, ...]
+
+
+def ctrl_c_as_a_person_has_it() -> None:
+    """A child's ``preexec_fn``: Ctrl-C interrupts it, however the suite was started. A
+    shell runs a command it puts in the background (``cmd &`` in a script, as CI does)
+    with SIGINT ignored; the child would inherit that, a Ctrl-C test would see nothing
+    happen, and a pty test would wait for ever."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def tree(root: Path) -> dict[str, Entry]:

@@ -8,19 +8,13 @@ from __future__ import annotations
 import io
 import os
 import re
-import signal
 import sys
 
 import pytest
 
+from tests.helpers import ctrl_c_as_a_person_has_it
+
 pexpect = pytest.importorskip("pexpect")
-
-
-def _ctrl_c_as_a_person_has_it() -> None:
-    """Ctrl-C interrupts the child, however the suite was started: a shell runs a
-    command it puts in the background (``cmd &`` in a script) with SIGINT ignored, the
-    child would inherit that, and every Ctrl-C test would wait for ever."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 class Pty:
@@ -49,7 +43,7 @@ class Pty:
             codec_errors=codec_errors,
             timeout=timeout,
             dimensions=size,
-            preexec_fn=_ctrl_c_as_a_person_has_it,
+            preexec_fn=ctrl_c_as_a_person_has_it,
         )
         self.child.logfile_read = self.transcript
 

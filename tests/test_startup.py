@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from otjournal.cli import MODULES, catalog, roothelp
 from otjournal.cli.root import build
 from tests.conftest import REPO
+from tests.helpers import ctrl_c_as_a_person_has_it
 
 # -- the catalog holds what the commands register ----------------------------------------
 
@@ -310,6 +311,7 @@ def test_ctrl_c_while_loading_says_interrupted_not_a_traceback(args: list[str], 
     done = subprocess.run(
         [sys.executable, "-c", INTERRUPTED_WHILE_LOADING, *args],
         capture_output=True, text=True, cwd=REPO, env=env, timeout=60,
+        preexec_fn=ctrl_c_as_a_person_has_it,
     )  # fmt: skip
     assert (done.returncode, done.stderr, done.stdout) == (130, "\notj: interrupted\n", "")
 
@@ -331,5 +333,6 @@ def test_ctrl_c_wrapped_by_python_while_a_class_is_made_is_still_an_interruption
         [sys.executable, "-c", wrapped, "check"],
         capture_output=True, text=True, cwd=REPO,
         env={**os.environ, "OTJOURNAL_DIR": str(tmp_path)}, timeout=60,
+        preexec_fn=ctrl_c_as_a_person_has_it,
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (130, "\notj: interrupted\n")
