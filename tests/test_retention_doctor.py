@@ -386,6 +386,31 @@ def test_doctor_reports_conflicts_and_unreadable_files(runner, healthy: Journal)
     assert tree(healthy.root) == before
 
 
+def test_doctor_does_not_call_every_session_sealed_while_a_sealed_one_is_gone(
+    runner, healthy: Journal
+):
+    """A sealed session deleted by hand: a warning naming it (exit 1), not "every session
+    is sealed"; --fix cannot bring it back; once it is back, all is well again."""
+    session = next((healthy.root / "clients" / "mia-k" / "sessions").iterdir())
+    kept = session.read_bytes()
+    session.unlink()
+
+    for args in (["doctor"], ["doctor", "--fix"]):
+        result = invoke(runner, *args)
+        assert result.exit_code == 1, result.output
+        assert finding(result.stdout, "missing") == (
+            "warn",
+            f"1 sealed session(s) missing from their place\n{session}",
+            "restore each from a backup or the sync history (otj check names them too)",
+        )
+        assert "every session is sealed" not in result.stdout
+    session.write_bytes(kept)
+    os.chmod(session, 0o600)
+    back = invoke(runner, "doctor")
+    assert back.exit_code == 0, back.output
+    assert finding(back.stdout, "sealed") == ("ok", "every session is sealed", "")
+
+
 @pytest.mark.parametrize(
     "text, words",
     [

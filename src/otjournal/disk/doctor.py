@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from otjournal.disk import sealcheck
 from otjournal.disk.fsio import folder_problem, is_temp_name, open_to_others, private_folder
 from otjournal.disk.permissions import Covered, open_paths
 from otjournal.disk.scan import HOMEWORK, SESSIONS
@@ -87,6 +88,7 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
     covered = Covered(str(j.root), (SESSIONS, HOMEWORK))
     with j.seal_index() as index:  # one folder's seals at a time: memory stays flat
         survey = j.survey(index.unsealed(), each=covered.add)
+        gone = sealcheck.gone(str(j.root), index)
     findings = _permissions(j, fix, covered)
     linked = _linked_folders(j.root)
     if linked:
@@ -103,7 +105,16 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
         )
     findings += _notes_temps(j, fix, now)
     findings += _read_findings(survey)
-    findings.append(_seal_finding(j, survey.picked, fix))
+    if gone:  # then not "every session is sealed", though every one here is
+        findings.append(
+            Finding(
+                "warn",
+                _listed(f"{len(gone)} sealed session(s) missing from their place", gone),
+                "restore each from a backup or the sync history (otj check names them too)",
+            )
+        )
+    if survey.picked or not gone:
+        findings.append(_seal_finding(j, survey.picked, fix))
     lock = j.lock  # a device that cannot open an encrypted journal was told by the survey
     if lock is not None:
         n = len(lock.recipients)

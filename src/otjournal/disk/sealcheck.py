@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from otjournal.disk import sealmarks, seals
-from otjournal.disk.keys import plaintext
+from otjournal.disk.keys import RECIPIENTS, plaintext
 from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
 from otjournal.errors import OtjournalError, Problem
 
 if TYPE_CHECKING:
     from otjournal.disk.checks import Store
     from otjournal.disk.found import ClientFiles, FileRef
+    from otjournal.disk.sealindex import SealIndex
 
 
 class SealCheck:
@@ -82,19 +83,13 @@ class SealCheck:
                 self.index.set_folder(prefix, mark, unsealed)
 
     def _gone(self, sealed: Iterable[str]) -> bool:
-        """Say each of these sealed notes that is not in its place, in either form (the
-        scan did not list it; the file itself decides). Whether any was."""
-        gone, suffix = False, None
-        for rel in sealed:
-            path = os.path.join(self.root, rel)
-            if os.path.lexists(path) or os.path.lexists(path + ".age"):
-                continue  # there, though the scan did not take it: said where it is read
-            gone = True
-            if suffix is None:  # named as it was there: X.toml.age in an encrypted journal
-                suffix = ".age" if self._encrypted() else ""
+        """Say each of these sealed notes that is not in its place (the scan did not list
+        it). Whether any was."""
+        gone = missing(self.root, sealed)
+        for path in gone:
             self.problems.append(
                 Problem(
-                    Path(path + suffix),
+                    path,
                     "a sealed session is missing: otjournal sealed it and never deletes, "
                     "moves or renames a note",
                     severity="warning",
@@ -102,13 +97,7 @@ class SealCheck:
                     "renamed by hand goes back where it was",
                 )
             )
-        return gone
-
-    def _encrypted(self) -> bool:
-        """Whether the journal's notes are age files (a sealed one gone is named so)."""
-        from otjournal.disk.agefile import recipients_path
-
-        return recipients_path(Path(self.root)).exists()
+        return bool(gone)
 
     def finish(self) -> tuple[list[Problem], int]:
         """The problems and the unsealed count; first, the sealed sessions of folders the
@@ -120,6 +109,23 @@ class SealCheck:
         finally:
             self.index.close()
         return self.problems, self.unsealed
+
+
+def missing(root: str, sealed: Iterable[str]) -> list[Path]:
+    """These sealed notes (paths relative to ``root``) that are in their place in neither
+    form, plain or ``.age``: the file itself decides, not a scan's listing. Each is named
+    as it was there: X.toml.age in an encrypted journal."""
+    paths = (os.path.join(root, rel) for rel in sealed)
+    gone = [p for p in paths if not (os.path.lexists(p) or os.path.lexists(p + ".age"))]
+    if gone and os.path.exists(os.path.join(root, *RECIPIENTS)):
+        return [Path(p + ".age") for p in gone]
+    return [Path(p) for p in gone]
+
+
+def gone(root: str, index: SealIndex) -> list[Path]:
+    """Every sealed session gone from its place (``otj doctor``), one folder's seals at a
+    time."""
+    return [path for prefix in index.folders() for path in missing(root, index.rows(prefix))]
 
 
 def _seal_problem(path: Path, severity: str, what: str) -> Problem:
