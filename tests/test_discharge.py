@@ -551,3 +551,57 @@ def test_a_clients_own_choice_is_a_reason_of_its_own(runner, notes, mia, clock):
     text = runner.invoke(app, ["show", note.id, "--format", "text"]).output
     assert "Reason: the client's own choice" in text
     assert "family" not in text.split("Reason:")[1].splitlines()[0]
+
+
+# -- the progress report of a period that holds the discharge ---------------------------------
+
+
+def test_the_report_of_a_period_holding_the_discharge_says_so_as_the_note_reads(
+    runner, notes, mia, clock
+):
+    """The report quotes the discharge: the day and why, each goal's final status and
+    summary, the maintenance plan, who was told, and its recommendations above the blank;
+    a corrected recommendation reads as corrected, cited so; a period that ends before
+    the discharge says nothing of it."""
+    told = ["--told", "family", "--told", "kinder teacher"]
+    flags = ["--reason", "goals-met", "--reason-note", "Family happy with progress"]
+    flags += ["--maintenance", "Practise twice a week", *told]
+    flags += ["--recommendations", "Keep the lacing card by the door"]
+    ok(runner.invoke(app, ["discharge", "mia-k", *BASE, *flags]))
+    s = only(notes, "discharge")
+    day = s.start.date()
+    fix = ["amend", s.id, "--kind", "correction", "--field", "discharge.recommendations"]
+    fix += ["--text", "Keep the lacing card and the timer by the door", "--by", "Alex Rivera"]
+    ok(runner.invoke(app, [*fix, "--no-input"]))
+
+    report = ["report", "mia-k", "--since", "2026-01-01"]
+    result = runner.invoke(app, [*report, "--until", str(day)])
+    ok(result)
+    md = result.output
+    part = md[md.index("## Discharge\n") : md.index("\n## ", md.index("## Discharge\n") + 1)]
+    cite = f"> — note of {day}"
+    assert part.strip().split("\n\n") == [
+        "## Discharge",
+        f"The episode of care closed on {day}: goals met.",
+        f"> Family happy with progress\n{cite}",
+        "g1-k3x: Laces shoes before kinder. Final status: achieved.",
+        "> baseline -2 on 2026-01-10, last review +1 on 2026-02-27, last interim rating 0 "
+        f"on 2026-03-03, COPM performance 3 to 7, satisfaction 2 to 8\n{cite}",
+        "g2-m4p: Uses a calm-body plan. Final status: discontinued.",
+        f"> no baseline recorded, last review -1 on 2026-02-27\n{cite}",
+        "g3-q7r: Rides a scooter. Final status: discontinued.",
+        f"> no baseline recorded, not rated in a session\n{cite}",
+        "Maintenance plan:",
+        f"> Practise twice a week\n{cite}",
+        "Told of the discharge: family, kinder teacher.",
+    ]
+    recommendations = md[md.index("## Recommendations and justification") :]
+    assert recommendations.startswith(
+        "## Recommendations and justification\n\nFrom the discharge note:\n\n"
+        "> Keep the lacing card and the timer by the door\n"
+        f"> — note of {day}, amended {day}\n\n**[To be completed by the practitioner]"
+    )
+    assert "Keep the lacing card by the door" not in md  # as corrected, not as first written
+    before = runner.invoke(app, [*report, "--until", "2026-03-03"])
+    ok(before)
+    assert "Discharge" not in before.output and "From the discharge note" not in before.output

@@ -68,6 +68,7 @@ def build(
     b = [Block("h1", "Progress report"), _header(t, period, practitioner, today, deidentified)]
     b += sec.supports(t)
     b += sec.goals(t)
+    b += sec.discharge(t)
     b += sec.perspective(t)
     b += sec.strengths(t)
     b += sec.barriers(t)
@@ -77,6 +78,7 @@ def build(
         Block("h2", "Links to informal, community and mainstream supports"),
         blank("other supports the participant uses or could use."),
         Block("h2", "Recommendations and justification"),
+        *sec.discharge_recommendations(t),
         blank("recommended supports, frequency and hours, and why."),
     ]
     if reflection:

@@ -222,6 +222,45 @@ def goals(t: ClientTrends) -> list[Block]:
     return b + report_blocks(t.measures)  # ORS and SRS, when recorded
 
 
+def discharge(t: ClientTrends) -> list[Block]:
+    """Each close of an episode in the period, as its discharge note reads: the day and
+    why, each goal's final status with the progress summarised, the maintenance plan and
+    who was told. Nothing when the period holds none."""
+    from otjournal.views.closing import REASON_WORDS
+
+    closed = [(s, s.discharge) for s in t.sessions if s.discharge is not None]
+    if not closed:
+        return []
+    b = [Block("h2", "Discharge")]
+    for s, d in closed:
+        why = REASON_WORDS.get(d.reason, d.reason)
+        b.append(Block("p", f"The episode of care closed on {s.start.date()}: {why}."))
+        if d.reason_note:
+            b.append(Block("quote", d.reason_note, cite=_cite(s, "discharge.reason_note")))
+        for g in d.goals:
+            goal = t.client.goal(g.goal)
+            name = _sentence(f"{g.goal}: {goal.text}" if goal else g.goal)
+            b.append(Block("p", f"{name} Final status: {g.status.replace('-', ' ')}."))
+            if g.summary:
+                b.append(Block("quote", g.summary, cite=_cite(s, f"discharge.goals[{g.goal}]")))
+        if d.maintenance:
+            cite = _cite(s, "discharge.maintenance")
+            b += [Block("p", "Maintenance plan:"), Block("quote", d.maintenance, cite=cite)]
+        if d.told:
+            b.append(Block("p", f"Told of the discharge: {', '.join(d.told)}."))
+    return b
+
+
+def discharge_recommendations(t: ClientTrends) -> list[Block]:
+    """The recommendations a discharge note of the period wrote, quoted above the blank."""
+    quotes = [
+        Block("quote", s.discharge.recommendations, cite=_cite(s, "discharge.recommendations"))
+        for s in t.sessions
+        if s.discharge is not None and s.discharge.recommendations
+    ]
+    return [Block("p", "From the discharge note:"), *quotes] if quotes else []
+
+
 def _copm(t: ClientTrends, goal: str) -> list[Block]:
     out = []
     for cp in t.copm.problems:
