@@ -113,6 +113,21 @@ def test_a_baseline_set_from_nothing_joins_with_a_status_change():
     assert (joined.baseline, joined.status) == (-1, "on-hold")
 
 
+def test_a_set_day_corrected_on_one_device_joins_with_a_pause_on_the_other():
+    """``goal edit --on`` is a dated change like any other: the set day moved on A and
+    the goal paused on B join, both ways round, with or without git's base."""
+    base, _, b = edited_and_paused()
+    g1 = base.goals[0]
+    a = base.with_goal_changed(g1.changed(AT, "Alex", set_on=date(2026, 1, 15)))
+    for known in (None, base):
+        for first, second in ((a, b), (b, a)):
+            (joined,) = join(first, second, known).goals
+            assert (joined.set_on, joined.status) == (date(2026, 1, 15), "on-hold")
+    moved = base.with_goal_changed(g1.changed(AT, "Sam", set_on=date(2026, 1, 20)))
+    with pytest.raises(CannotMerge, match="goal g1-abc: set_on was changed on both"):
+        join(a, moved, base)
+
+
 def test_a_goal_changed_differently_on_both_devices_stays_a_conflict():
     base = base_client()
     g1 = base.goals[0]

@@ -587,3 +587,98 @@ def test_a_past_period_shows_each_goal_as_it_stood_at_its_end(runner, journal, c
         "g2": "on-hold",
         "g3": "active",
     }
+
+
+# -- the day a goal was set: a session before it cannot rate it ------------------------------
+
+LOG = (
+    "log",
+    "mia-k",
+    "--time",
+    "10:00",
+    "--setting",
+    "clinic",
+    "--attendee",
+    "child",
+    "--summary",
+    "ok",
+)
+
+
+def test_a_session_before_the_goal_was_set_cannot_rate_it_until_goal_edit_dates_it(
+    runner, mia, notes, clock
+):
+    """g2 was set on 2026-02-01: a note of 2026-01-20 rating it is refused, naming both
+    days and the command that corrects the goal's day; ``goal edit --on`` moves it, kept
+    in the goal's changes, and the note saves."""
+    before = tree(notes)
+    refused = otj(runner, *LOG, "--date", "2026-01-20", "--goal", "g2:+1", "--no-input")
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr == (
+        "otj: error: goal g2-m7p: was set on 2026-02-01, after this session (2026-01-20): "
+        "a session rates the goals set by its day\n"
+        "  hint: if it was set earlier: otj goal edit mia-k g2 --on DAY\n"
+    )
+    assert tree(notes) == before
+    ok(otj(runner, *LOG, "--date", "2026-02-01", "--goal", "g2:+1", "--no-input"))  # its day
+
+    edited = otj(runner, "goal", "edit", "mia-k", "g2", "--on", "2026-01-15")
+    ok(edited)
+    assert "Changed set_on of goal g2-m7p" in edited.stdout
+    goal = client_file(notes)["goals"][1]
+    assert goal["set_on"] == date(2026, 1, 15)
+    assert goal["changes"] == [
+        {"at": CLOCK, "by": "Alex Rivera (OT)", "previous": {"set_on": date(2026, 2, 1)}}
+    ]
+    ok(otj(runner, *LOG, "--date", "2026-01-20", "--goal", "g2:+1", "--no-input"))
+    listed = otj(runner, "goal", "list", "mia-k", env={"COLUMNS": "200"})
+    ok(listed)  # the client.toml with the change reads back
+
+
+@pytest.mark.parametrize(
+    ("on", "message"),
+    [
+        ("2026-02-20", "--on: 2026-02-20 is after the session of 2026-02-10, which rates g1-k3x"),
+        ("2026-03-08", "--on: 2026-03-08 is later than today"),
+        ("someday", "--on"),
+    ],
+)
+def test_goal_edit_on_refuses_a_day_after_a_rating_or_later_than_today(
+    runner, mia, journal, notes, clock, on, message
+):
+    journal.add_session(
+        make_session(start=datetime(2026, 2, 10, 10, tzinfo=TZ), goals=(GoalRating("g1-k3x", 0),))
+    )
+    before = tree(notes)
+    result = otj(runner, "goal", "edit", "mia-k", "g1", "--on", on)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert tree(notes) == before
+
+
+def test_goal_edit_on_refuses_a_day_after_the_goal_changed_status(runner, mia, notes, clock):
+    ok(otj(runner, "goal", "set", "mia-k", "g2", "--status", "on-hold", "--on", "2026-02-15"))
+    before = tree(notes)
+    result = otj(runner, "goal", "edit", "mia-k", "g2", "--on", "2026-02-20")
+    assert result.exit_code == 2, result.output
+    assert "--on: 2026-02-20 is after the goal's status changed (2026-02-15)" in result.output
+    assert tree(notes) == before
+
+
+def test_the_prompts_and_the_form_offer_only_the_goals_set_by_the_sessions_day(mia):
+    """The guided flow and the editor's form list the active goals set by the note's day
+    (a goal with no set day always is)."""
+    from otjournal.forms.session_form import editor_form
+    from otjournal.model.vocab import CHECKLIST
+
+    client = Client(
+        "mia-k",
+        "Mia K.",
+        goals=(*mia.goals, Goal("g3-z9z", "Rides a scooter", set_on=date(2026, 3, 1))),
+    )
+    day = datetime(2026, 2, 20, 10, tzinfo=TZ)
+    assert [g.id for g in client.goals_to_rate(day.date())] == ["g1-k3x", "g2-m7p"]
+    assert [g.id for g in client.goals_to_rate(date(2026, 3, 1))] == ["g1-k3x", "g2-m7p", "g3-z9z"]
+    assert len(client.goals_to_rate(None)) == 3
+    form = editor_form({"start": day}, client, list(CHECKLIST))
+    assert "g2-m7p" in form and "g3-z9z" not in form

@@ -13,7 +13,7 @@ import os
 import shlex
 import sys
 import tomllib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -129,10 +129,14 @@ def answers(**sections: list[str]) -> str:
     return "".join(line + "\n" for key in ORDER for line in merged[key])
 
 
+SET_ON = date(2026, 2, 7)
+
+
 @pytest.fixture
 def mia(journal) -> str:
     # Goals with fixed ids (as files from before random suffixes have them), so the notes
-    # below can be compared whole; `otj goal add` itself is tested in test_goals.py.
+    # below can be compared whole; `otj goal add` itself is tested in test_goals.py. Set a
+    # month before the clock: the notes below, some dated the day before it, rate them.
     journal.add_client(
         Client(
             "mia-k",
@@ -142,14 +146,14 @@ def mia(journal) -> str:
                     "g1",
                     "Laces shoes before kinder",
                     levels={-2: "with hand-over-hand", 0: "with the picture card"},
-                    set_on=CLOCK.date(),
+                    set_on=SET_ON,
                     baseline=-2,
                     baseline_on=CLOCK.date(),
                 ),
                 Goal(
                     "g2",
                     "Uses a calm-body plan",
-                    set_on=CLOCK.date(),
+                    set_on=SET_ON,
                     baseline=-2,
                     baseline_on=CLOCK.date(),
                 ),

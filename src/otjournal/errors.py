@@ -94,7 +94,8 @@ class ValidationErrors(OtjournalError):
 
     def __init__(self, errors: list[ValidationError]) -> None:
         self.errors = errors
-        super().__init__("; ".join(e.message for e in errors))
+        hints = dict.fromkeys(e.hint for e in errors if e.hint)  # each once, in order
+        super().__init__("; ".join(e.message for e in errors), hint="; ".join(hints) or None)
 
 
 class FlagErrors(ValidationErrors):

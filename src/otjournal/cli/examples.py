@@ -127,6 +127,10 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
     "goal edit": (
         E("otj goal edit mia-k g1 --weight 1 --by 'Jo OT'", "Change a goal's weight"),
         E("otj goal edit mia-k g2 --level '+2=uses the plan unprompted' --by 'Jo OT'", "A level"),
+        E(
+            "otj goal edit mia-k g3 --on 2026-02-03 --by 'Jo OT'",
+            "The day it was set (earlier notes may then rate it)",
+        ),
     ),
     "goal set": (
         E("otj goal set mia-k g3 --status achieved --by 'Jo OT'", "A goal reached"),

@@ -15,6 +15,7 @@ from otjournal.errors import NotFoundError, UsageError
 if TYPE_CHECKING:
     from datetime import date
 
+    from otjournal.disk.store import Journal
     from otjournal.model import Client, Copm, Goal
 
 goal_app = typer.Typer(
@@ -220,20 +221,28 @@ def goal_edit(
     level: LevelOpt = None,
     baseline: BaselineOpt = None,
     baseline_on: BaselineOnOpt = None,
+    set_on: Annotated[
+        str | None,
+        typer.Option("--on", help="The day the goal was set (a session before it cannot rate it)."),
+    ] = None,
     by: ByOpt = None,
     no_input: NoInputOpt = False,
     dir: DirOpt = None,
 ) -> None:
-    """Change a goal's words, weight, levels or baseline: the earlier values stay in the
-    goal's changes, dated and signed."""
+    """Change a goal's words, weight, levels, baseline or the day it was set: the earlier
+    values stay in the goal's changes, dated and signed."""
     from otjournal.cli.common import now
 
-    if text is None and weight is None and not level and baseline is None and not baseline_on:
-        raise UsageError("nothing to change: give --text, --weight, --level or --baseline")
+    given = (text, weight, level, baseline, baseline_on, set_on)
+    if all(v is None or v == [] for v in given):
+        raise UsageError("nothing to change: give --text, --weight, --level, --baseline or --on")
     j = journal(dir)
     client, fingerprint = j.read_client(handle)
     goal = find(client, goal_key)
     new = edited_values(goal, text, weight, levels(level or []), baseline, baseline_on)
+    if set_on is not None and (day := day_option(set_on, "--on")) != goal.set_on:
+        _check_set_on(j, handle, goal, day)
+        new["set_on"] = day
     if not new:
         out().print(f"Goal {goal.id} already reads so: nothing was changed.")
         return
@@ -243,6 +252,24 @@ def goal_edit(
         f"Changed {', '.join(new)} of goal {goal.id} for {handle} "
         "(the earlier values are kept in its changes)."
     )
+
+
+def _check_set_on(j: Journal, handle: str, goal: Goal, day: date) -> None:
+    """A goal cannot be set after a day it already has a rating or a status change on."""
+    from otjournal.cli.problems import note_problems
+
+    took = [c.took_effect for c in goal.changes if c.status and c.took_effect < day]
+    if took:
+        raise UsageError(f"--on: {day} is after the goal's status changed ({min(took)})")
+    snap = j.load([handle], homework=False)
+    note_problems(snap)
+    rated = [
+        s.record.start.date()
+        for s in snap.client_sessions(handle)
+        if s.record.start.date() < day and any(g.goal == goal.id for g in s.record.goals)
+    ]
+    if rated:
+        raise UsageError(f"--on: {day} is after the session of {min(rated)}, which rates {goal.id}")
 
 
 def edited_values(

@@ -19,7 +19,7 @@ import tomli_w
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.forms import session as noteform
 from otjournal.forms.common import error_header
-from otjournal.forms.session import Note, prune
+from otjournal.forms.session import Note, note_day, prune
 from otjournal.model import Client, Goal, Session
 from otjournal.model.client import AmbiguousGoal
 from otjournal.model.ids import shown
@@ -153,14 +153,8 @@ def review_errors(note: Note, client: Client, *, unrated: bool = True) -> list[V
             errors.append(ValidationError(f"goal {goal.id}", "has no COPM problem to score at T2"))
     if unrated:
         listed = {g.get("goal") for g in entries}
-        start = note.get("start")
-        day = start.date() if isinstance(start, datetime) else None
         # A goal set after the review's day (goal add --on) was not there to be rated.
-        left = [
-            g.id
-            for g in client.active_goals
-            if g.id not in listed and not (day and g.set_on and g.set_on > day)
-        ]
+        left = [g.id for g in client.goals_to_rate(note_day(note)) if g.id not in listed]
         if left:
             errors.append(
                 ValidationError(

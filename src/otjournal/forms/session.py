@@ -240,6 +240,10 @@ def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
                 )
             )
             continue
+        late = _set_later(client, gid, note_day(note))
+        if late is not None:
+            errors.append(late)
+            continue
         gas = g.get("gas")
         lo, hi = min(GAS_LEVELS), max(GAS_LEVELS)
         if isinstance(gas, int) and not isinstance(gas, bool) and not lo <= gas <= hi:
@@ -250,6 +254,25 @@ def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
                 )
             )
     return errors
+
+
+def _set_later(client: Client | None, gid: str, day: date | None) -> ValidationError | None:
+    """A rating of a goal set after the session's day (``goal add --on`` dates a goal)."""
+    goal = client.goal(gid) if client is not None else None
+    if client is None or goal is None or goal.set_by(day):
+        return None
+    return ValidationError(
+        f"goal {gid}",
+        f"was set on {goal.set_on}, after this session ({day}): a session rates the goals "
+        "set by its day",
+        hint=f"if it was set earlier: otj goal edit {client.handle} {goal.number} --on DAY",
+    )
+
+
+def note_day(note: Note) -> date | None:
+    """The day of a note's start, once it is one (a datetime); else None."""
+    start = note.get("start")
+    return start.date() if isinstance(start, datetime) else None
 
 
 def _goal_list(client: Client) -> str:

@@ -9,7 +9,7 @@ import tomli_w
 
 from otjournal.forms.common import error_header
 from otjournal.forms.measures import measure_sections
-from otjournal.forms.session import Note, prune
+from otjournal.forms.session import Note, note_day, prune
 from otjournal.model import Client
 from otjournal.model.client import AmbiguousGoal
 from otjournal.model.kinds import HOMEWORK_KINDS
@@ -60,7 +60,7 @@ def editor_form(
     rated = {
         _full_id(client, g.get("goal")): g for g in note.get("goals", []) if isinstance(g, dict)
     }
-    goals = list(client.active_goals) if client else []
+    goals = list(client.goals_to_rate(note_day(note))) if client else []
     lines.append("# Goals addressed: gas = -2 | -1 | 0 | 1 | 2 (interim); leave blank if not.")
     for g in goals:
         r = rated.pop(g.id, {})

@@ -179,7 +179,7 @@ class GoalChange:
 
 
 # A goal's fields a change may replace (its id and the day it was set never change).
-CHANGEABLE = ("text", "weight", "levels", "status", "baseline", "baseline_on", "copm")
+CHANGEABLE = ("text", "weight", "levels", "status", "set_on", "baseline", "baseline_on", "copm")
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,11 @@ class Goal:
     @property
     def is_active(self) -> bool:
         return self.status == "active"
+
+    def set_by(self, day: date | None) -> bool:
+        """Whether the goal was there to be rated on ``day``: set that day or before (a
+        goal with no set day, or no day asked about, always was)."""
+        return day is None or self.set_on is None or self.set_on <= day
 
     @property
     def number(self) -> str:
@@ -367,6 +372,10 @@ class Client:
     @property
     def active_goals(self) -> tuple[Goal, ...]:
         return tuple(g for g in self.goals if g.is_active)
+
+    def goals_to_rate(self, day: date | None) -> tuple[Goal, ...]:
+        """The active goals a session of ``day`` can rate: those set by then."""
+        return tuple(g for g in self.goals if g.is_active and g.set_by(day))
 
     def next_goal_id(self, suffix: str | None = None) -> str:
         """``g<n>-<suffix>``: the number counts on from the highest here; the random

@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from otjournal.forms import discharge as dischargeform
 from otjournal.forms import review as reviewform
-from otjournal.forms.session import Note, get, put
+from otjournal.forms.session import Note, get, note_day, put
 from otjournal.model import Goal
 from otjournal.model.vocab import ATTENDEE_ROLES, DISCHARGE_REASONS, GOAL_SET_STATUSES, SETTINGS
 from otjournal.prompts.base import pick
@@ -65,7 +65,7 @@ class ReviewFlow(ClosingFlow):
         ]
 
     def ask_ratings(self) -> None:
-        goals = self.ctx.client.active_goals
+        goals = self.ctx.client.goals_to_rate(note_day(self.note))
         self.say("[dim]GAS at review: -2 … +2 (0 = the expected outcome). n = not rated today.[/]")
         rated = {g.get("goal"): g for g in self.note.get("goals", []) if isinstance(g, dict)}
         active = {g.id for g in goals}

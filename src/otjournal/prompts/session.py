@@ -23,6 +23,7 @@ from otjournal.forms.session import (
     MIN_DURATION,
     Note,
     get,
+    note_day,
     parse_reuse,
     parse_start,
     parse_tags,
@@ -232,7 +233,7 @@ class LogFlow(Asker):
         self.save()
 
     def ask_goals(self) -> None:
-        goals = self.ctx.client.active_goals
+        goals = self.ctx.client.goals_to_rate(note_day(self.note))
         if not goals:
             self.say("[dim]No active goals (add one with 'otj goal add').[/]")
             return

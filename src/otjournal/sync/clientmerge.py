@@ -235,10 +235,9 @@ def _join_goal(a: Goal, b: Goal, base: Goal | None) -> Goal:
     n = _shared(a.changes, b.changes)
     tail_a, tail_b = a.changes[n:], b.changes[n:]
     values = {k: _goal_value(f"{what}: {k}", k, a, b, tail_a, tail_b, base) for k in CHANGEABLE}
-    set_on = _pick(f"{what}: set_on", a.set_on, b.set_on, _attr(base, "set_on"))
     extra = _join_extra(f"{what}: ", a.extra, b.extra, None if base is None else base.extra)
     changes = (*a.changes[:n], *_in_time_order(tail_a, tail_b))
-    return replace(a, **values, set_on=set_on, extra=extra, changes=changes)
+    return replace(a, **values, extra=extra, changes=changes)
 
 
 def _shared(a: tuple[GoalChange, ...], b: tuple[GoalChange, ...]) -> int:
