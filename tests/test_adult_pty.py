@@ -24,6 +24,7 @@ pytestmark = pytest.mark.pty
 
 TODAY = date.today()
 SESSION_DAY = TODAY - timedelta(days=2)
+SET_ON = str(TODAY - timedelta(days=30))
 
 
 def born_years_before(day: date, years: int) -> date:
@@ -38,7 +39,8 @@ def env(runner) -> dict[str, str]:
     dob = born_years_before(TODAY - timedelta(days=40), 36)  # 36 on every day used here
     for args in (
         ["client", "add", "sam", "--name", "Sam T.", "--dob", str(dob)],
-        ["goal", "add", "sam", "--text", "Walks to the shop", "--baseline", "-1"],
+        # Set before the session's day, so the session rates it.
+        ["goal", "add", "sam", "--text", "Walks the block", "--baseline", "-1", "--on", SET_ON],
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output

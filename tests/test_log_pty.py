@@ -90,6 +90,8 @@ def env(runner) -> dict[str, str]:
             "-2",
             "--level",
             "-2=with hand-over-hand",
+            "--on",
+            "2026-01-05",  # before the sessions below: they rate it
         ],
     ):
         result = runner.invoke(app, args)
@@ -368,3 +370,16 @@ def test_sigkill_keeps_every_completed_answer(env, notes, point):
     assert session_files(notes) == []
     draft = only_draft()
     check(draft)
+
+
+def test_a_session_dated_before_every_goal_was_set_says_why_none_is_asked(env, notes):
+    """The goal was set on 2026-01-05: a note of 2026-01-02 is not asked to rate it, and
+    the prompt says so, with the command that dates a goal earlier."""
+    otj = Pty("log", "mia-k", env=env)
+    otj.run([("Minutes", ""), ("Date", "2026-01-02"), ("Start time", "")])
+    otj.run([("Setting (", ""), ("Kind of session", ""), ("Who attended (", "")])
+    otj.expect("No active goals set by 2026-01-02 (1 set later: 'otj goal edit --on' dates one).")
+    otj.expect("Activity (")
+    otj.child.sendcontrol("c")
+    assert otj.wait() == 130, otj.output
+    assert "GAS" not in otj.output

@@ -233,9 +233,16 @@ class LogFlow(Asker):
         self.save()
 
     def ask_goals(self) -> None:
-        goals = self.ctx.client.goals_to_rate(note_day(self.note))
+        day = note_day(self.note)
+        goals = self.ctx.client.goals_to_rate(day)
         if not goals:
-            self.say("[dim]No active goals (add one with 'otj goal add').[/]")
+            later = len(self.ctx.client.active_goals)
+            self.say(
+                f"[dim]No active goals set by {day} ({later} set later: 'otj goal edit "
+                "--on' dates one).[/]"
+                if later
+                else "[dim]No active goals (add one with 'otj goal add').[/]"
+            )
             return
         self.say("[dim]Interim GAS: -2 … +2 (0 = expected outcome). Enter = not addressed.[/]")
         rated = {g.get("goal"): g for g in self.note.get("goals", []) if isinstance(g, dict)}
