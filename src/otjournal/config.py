@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from otjournal.disk import tomlio
 from otjournal.errors import InvalidFile, Problem, ValidationError
-from otjournal.model.fields import Fields
 from otjournal.model.ids import handle_problem, is_slug
 from otjournal.model.vocab import CHECKLIST_TEXT, FRAMEWORKS
 
@@ -151,6 +149,8 @@ def parse_config(data: dict[str, Any]) -> Config:
     from otjournal.errors import ValidationErrors
 
     errors: list[ValidationError] = []
+    from otjournal.model.fields import Fields  # only with a config file: no parser otherwise
+
     f = Fields(data, "", errors)
     values: dict[str, Any] = {}
     p = f.table("practitioner")
@@ -221,6 +221,7 @@ def load_config(path: Path) -> Config:
         return Config(path=path)
     except OSError as exc:
         raise InvalidFile([Problem(path, f"cannot read the config: {exc.strerror}")]) from None
+    from otjournal.disk import tomlio  # only with a config file: no parser otherwise
     from otjournal.errors import ValidationErrors
 
     try:
@@ -259,7 +260,7 @@ def set_top_level(path: Path, values: dict[str, Any]) -> None:
     replaced atomically; it is created from the template if missing."""
     import re
 
-    from otjournal.disk import fsio
+    from otjournal.disk import fsio, tomlio
 
     load_config(path)  # refuse to touch a file that does not read
     try:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, timedelta
 
 from otjournal.errors import UsageError
-from otjournal.model.fields import YEARS_ALLOWED as YEARS
-from otjournal.model.fields import year_problem
 
 
 class OutOfRange(UsageError):
@@ -23,6 +20,10 @@ def parse_day(text: str, today: date, flag: str = "") -> date:
 
     ``flag`` names the option in messages. What was typed is never echoed: a note pasted
     into the wrong option must not come back in an error."""
+    # Here, not at the top: a command that parses no day (a warm check) loads neither.
+    from otjournal.model.fields import YEARS_ALLOWED as YEARS
+    from otjournal.model.fields import year_problem
+
     where = f"{flag}: " if flag else ""
     try:
         day = _day(text.strip().lower(), today)
@@ -59,6 +60,8 @@ def _day(value: str, today: date) -> date | None:
 
 def _clamped(year: int, month: int, day: int) -> date:
     """The day in that month, or its last day (31 March less a month is 28/29 February)."""
+    import calendar
+
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
