@@ -591,18 +591,8 @@ def test_a_past_period_shows_each_goal_as_it_stood_at_its_end(runner, journal, c
 
 # -- the day a goal was set: a session before it cannot rate it ------------------------------
 
-LOG = (
-    "log",
-    "mia-k",
-    "--time",
-    "10:00",
-    "--setting",
-    "clinic",
-    "--attendee",
-    "child",
-    "--summary",
-    "ok",
-)
+LOG = ("log", "mia-k", "--time", "10:00", "--summary", "ok")
+LOG += ("--setting", "clinic", "--attendee", "child")
 
 
 def test_a_session_before_the_goal_was_set_cannot_rate_it_until_goal_edit_dates_it(
