@@ -527,7 +527,7 @@ def test_pty_flags_are_not_asked_again_and_enter_skips_the_checklist(runner, not
 
     for args in (
         ["client", "add", "mia-k", "--name", "Mia K."],
-        ["goal", "add", "mia-k", "--text", "Laces shoes", "--baseline", "-2"],
+        ["goal", "add", "mia-k", "--text", "Laces shoes", "--baseline", "-2", "--on", "2026-03-01"],
     ):
         ok(runner.invoke(app, args))
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "otjournal" / "config.toml"

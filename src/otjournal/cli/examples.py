@@ -128,7 +128,7 @@ EXAMPLES: dict[str, tuple[Example, ...]] = {
         E("otj goal edit mia-k g1 --weight 1 --by 'Jo OT'", "Change a goal's weight"),
         E("otj goal edit mia-k g2 --level '+2=uses the plan unprompted' --by 'Jo OT'", "A level"),
         E(
-            "otj goal edit mia-k g3 --on 2026-02-03 --by 'Jo OT'",
+            "otj goal edit mia-k g3 --on 2024-09-02 --by 'Jo OT'",
             "The day it was set (earlier notes may then rate it)",
         ),
     ),
