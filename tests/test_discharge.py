@@ -582,7 +582,7 @@ def test_the_report_of_a_period_holding_the_discharge_says_so_as_the_note_reads(
     cite = f"> — note of {day}"
     assert part.strip().split("\n\n") == [
         "## Discharge",
-        f"The episode of care closed on {day}: goals met.",
+        f"The episode of care closed on {day}. Reason: goals met.",
         f"> Family happy with progress\n{cite}",
         "g1-k3x: Laces shoes before kinder. Final status: achieved.",
         "> baseline -2 on 2026-01-10, last review +1 on 2026-02-27, last interim rating 0 "
@@ -605,3 +605,28 @@ def test_the_report_of_a_period_holding_the_discharge_says_so_as_the_note_reads(
     before = runner.invoke(app, [*report, "--until", "2026-03-03"])
     ok(before)
     assert "Discharge" not in before.output and "From the discharge note" not in before.output
+
+
+def test_a_goal_set_after_the_discharge_day_is_not_closed_by_it(runner, notes, mia, clock):
+    """A goal set (goal add --on) after the day a discharge is dated was not there to
+    close: it is left out of the prefilled outcomes and keeps its status; naming it is
+    refused with the fix, and nothing is written."""
+    late = ["goal", "add", "mia-k", "--text", "Swims", "--baseline", "-1", "--on", "2026-03-05"]
+    ok(runner.invoke(app, [*late, "--no-input"]))
+    new = client_toml(notes).goals[-1]
+    on_day = [*BASE, "--date", "2026-03-04", "--reason", "moved"]
+    before = tree(notes)
+    named = runner.invoke(
+        app, ["discharge", "mia-k", *on_day, "--goal-status", f"{new.number}=achieved"]
+    )
+    assert named.exit_code == 2, named.output
+    assert (
+        f"discharge goal {new.id}: was set on 2026-03-05, after this session (2026-03-04): "
+        "a discharge closes the goals set by its day"
+    ) in named.output
+    assert f"otj goal edit mia-k {new.number} --on DAY" in named.output
+    assert tree(notes) == before
+    ok(runner.invoke(app, ["discharge", "mia-k", *on_day]))
+    closed = {g.goal for g in only(notes, "discharge").discharge.goals}
+    assert closed == {"g1-k3x", "g2-m4p", "g3-q7r"}
+    assert client_toml(notes).goal(new.id).status == "active"

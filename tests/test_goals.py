@@ -626,21 +626,27 @@ def test_a_session_before_the_goal_was_set_cannot_rate_it_until_goal_edit_dates_
 
 
 @pytest.mark.parametrize(
-    ("on", "message"),
+    ("goal", "on", "message"),
     [
-        ("2026-02-20", "--on: 2026-02-20 is after the session of 2026-02-10, which rates g1-k3x"),
-        ("2026-03-08", "--on: 2026-03-08 is later than today"),
-        ("someday", "--on"),
+        ("g2", "2026-02-20", "--on: 2026-02-20 is after the session of 2026-02-10, which rates g2"),
+        (
+            "g1",
+            "2026-02-05",
+            "--on: 2026-02-05 is after the goal's baseline was rated (2026-02-01)",
+        ),
+        ("g2", "2026-03-08", "--on: 2026-03-08 is later than today"),
+        ("g2", "someday", "--on: that is not a date"),
+        ("g2", "", "--on: that is not a date"),  # not today
     ],
 )
-def test_goal_edit_on_refuses_a_day_after_a_rating_or_later_than_today(
-    runner, mia, journal, notes, clock, on, message
+def test_goal_edit_on_refuses_a_day_after_a_rating_or_the_baseline_or_later_than_today(
+    runner, mia, journal, notes, clock, goal, on, message
 ):
     journal.add_session(
-        make_session(start=datetime(2026, 2, 10, 10, tzinfo=TZ), goals=(GoalRating("g1-k3x", 0),))
+        make_session(start=datetime(2026, 2, 10, 10, tzinfo=TZ), goals=(GoalRating("g2-m7p", 0),))
     )
     before = tree(notes)
-    result = otj(runner, "goal", "edit", "mia-k", "g1", "--on", on)
+    result = otj(runner, "goal", "edit", "mia-k", goal, "--on", on)
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert tree(notes) == before
@@ -672,3 +678,15 @@ def test_the_prompts_and_the_form_offer_only_the_goals_set_by_the_sessions_day(m
     assert len(client.goals_to_rate(None)) == 3
     form = editor_form({"start": day}, client, list(CHECKLIST))
     assert "g2-m7p" in form and "g3-z9z" not in form
+
+
+def test_a_review_dated_before_every_goal_was_set_is_refused_not_saved_empty(
+    runner, mia, notes, clock
+):
+    args = ["review", "mia-k", "--by", "Alex Rivera", "--setting", "clinic"]
+    args += ["--attendee", "child", "--date", "2026-01-20", "--summary", "Reviewed", "--no-input"]
+    result = otj(runner, *args)
+    assert result.exit_code != 0, result.output
+    assert "goals: no goal to review: every active goal was set after 2026-01-20" in result.output
+    assert "hint: if one was set earlier: otj goal edit mia-k GOAL --on DAY" in result.output
+    assert not list((notes / "clients" / "mia-k").glob("sessions/*.toml"))

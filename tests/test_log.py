@@ -1423,3 +1423,17 @@ def test_a_malformed_config_stops_log_but_not_list_or_check(runner, notes, mia, 
     for command in (["list"], ["check"]):
         result = runner.invoke(app, command)
         assert result.exit_code == 0, (command, result.output)
+
+
+def test_editor_form_reopened_with_an_error_gives_its_hint(runner, notes, mia, clock, editor):
+    """The start moved before the goals were set, in the form: the reopened form names
+    the fault and the command that fixes it, as the flags would."""
+    start = "start = 2026-03-06 10:00:00+10:00"
+    early = start.replace("2026-03-06", "2026-02-01")
+    rated = [['gas = ""', "gas = 1"], [start, early]]
+    editor.plan({"replace": [*FILL, *rated]}, {"replace": [[early, start]]})
+    ok(log(runner, "mia-k", "--editor", "--date", "2026-03-06", "--time", "10:00"))
+    header = editor.seen(2).split("# ------------------------------------------------------")[0]
+    assert "# ! goal g1: was set on 2026-02-07, after this session (2026-02-01)" in header
+    assert "(hint: if it was set earlier: otj goal edit mia-k g1 --on DAY)" in header
+    assert only_session(notes)["goals"][0]["gas"] == 1

@@ -378,8 +378,33 @@ def test_a_session_dated_before_every_goal_was_set_says_why_none_is_asked(env, n
     otj = Pty("log", "mia-k", env=env)
     otj.run([("Minutes", ""), ("Date", "2026-01-02"), ("Start time", "")])
     otj.run([("Setting (", ""), ("Kind of session", ""), ("Who attended (", "")])
-    otj.expect("No active goals set by 2026-01-02 (1 set later: 'otj goal edit --on' dates one).")
+    otj.expect(
+        "No active goals set by 2026-01-02 (1 set later: otj goal edit mia-k GOAL --on DAY "
+        "dates one earlier)."
+    )
     otj.expect("Activity (")
     otj.child.sendcontrol("c")
     assert otj.wait() == 130, otj.output
     assert "GAS" not in otj.output
+
+
+def test_a_rating_stranded_by_an_earlier_date_is_said_and_left_out(env, notes):
+    """Rated, then the date moved before the goal was set (at the review): the review
+    says what needs fixing, with the hint; the goals part leaves the rating out, saying
+    so; the note then saves without it."""
+    gid = first_goal_id()
+    otj = Pty("log", "mia-k", env=env)
+    otj.run(WHEN + WHERE_WHO + GOAL + ALL_DEFAULTS_TO_VOICE[-2:])
+    otj.run([("In their words", ""), *AFTER_VOICE_TO_SAVE[:-1], ("Save?", "1")])
+    otj.run([("Minutes", ""), ("Date", "2026-01-02"), ("Start time", "")])
+    otj.expect(f"needs fixing: goal {gid}: was set on 2026-01-05, after this session (2026-01-02)")
+    otj.expect("hint: if it was set earlier: otj goal edit mia-k g1 --on DAY")
+    otj.answer("Save?", "4")
+    otj.expect(f"{gid} was set on 2026-01-05, after 2026-01-02: its rating is left out")
+    otj.expect("No active goals set by 2026-01-02")
+    otj.answer("Save?", "y")
+    otj.expect("Saved ")
+    assert otj.wait() == 0, otj.output
+    (path,) = session_files(notes)
+    s = tomllib.loads(path.read_text("utf-8"))
+    assert "goals" not in s and s["start"].date().isoformat() == "2026-01-02"

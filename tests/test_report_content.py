@@ -522,3 +522,13 @@ def test_markdown_shows_note_text_as_written_never_as_markup():
     assert "<script>" not in md and "<b>" not in md and "**star**" not in md
     assert r"\<script\>alert(1)\</script\> \*\*star\*\* \# hash \| pipe" in md
     assert f"| Date | {BLANK} |" in md and "| Signature |" in md and SIGNATURE in md
+
+
+def test_a_quoted_line_that_looks_like_a_list_item_stays_in_the_quote():
+    """Each line of a quote begins a Markdown line (after "> "): "- item" or "2. next"
+    there would make a list, and the citation would fall into its last item."""
+    from otjournal.views.report import Block
+    from otjournal.views.report_render import to_markdown
+
+    md = to_markdown([Block("quote", "- walked\n2. ran\n+ swam\nplain", cite="note of 2026-09-10")])
+    assert md == "> \\- walked\n> 2\\. ran\n> \\+ swam\n> plain\n> — note of 2026-09-10\n"

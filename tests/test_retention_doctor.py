@@ -448,3 +448,24 @@ def test_doctor_lists_every_finding_at_once(runner, healthy: Journal):
     assert all(fix for s, _, fix in rows if s in ("warn", "note")), (
         "every finding that needs attention says how to fix it"
     )
+
+
+def test_doctor_fix_seals_nothing_while_a_sealed_session_is_gone(runner, healthy: Journal):
+    """A sealed note renamed by hand is gone from its place and, under its new name,
+    unsealed: --fix must not seal it there (put back, its old name would then be
+    'missing' for ever). It says to put the note back first."""
+    session = next((healthy.root / "clients" / "mia-k" / "sessions").iterdir())
+    renamed = session.with_name("renamed.toml")
+    session.rename(renamed)
+    for args in (["doctor"], ["doctor", "--fix"]):
+        result = invoke(runner, *args)
+        assert result.exit_code == 1, result.output
+        assert finding(result.stdout, "no seal yet") == (
+            "note",
+            "1 session(s) have no seal yet (later changes to them cannot be seen)",
+            "put the missing sealed sessions back first; then otj doctor --fix seals these",
+        )
+    renamed.rename(session)
+    back = invoke(runner, "doctor")
+    assert back.exit_code == 0, back.output
+    assert finding(back.stdout, "sealed") == ("ok", "every session is sealed", "")

@@ -256,7 +256,8 @@ class DraftRun(Generic[R, S]):
                 text = with_errors(body, [f"line {shown}: {exc.message}"])
                 continue
             except ValidationErrors as exc:
-                text = with_errors(body, [e.message for e in exc.errors])
+                said = [e.message + (f" (hint: {e.hint})" if e.hint else "") for e in exc.errors]
+                text = with_errors(body, said)
                 continue
             return  # the form goes with the draft, once the note is saved
 

@@ -5,6 +5,7 @@ in client.toml), COPM scored outside a review, listed with its ratings."""
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,8 +14,6 @@ from otjournal.cli.common import BoundaryGroup, ClientArg, DirOpt, JsonOpt, jour
 from otjournal.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from otjournal.disk.store import Journal
     from otjournal.model import Client, Copm, Goal
 
@@ -89,7 +88,7 @@ def day_option(value: str | None, option: str, *, not_before: date | None = None
     from otjournal.cli.common import today
     from otjournal.dates import parse_day
 
-    day = parse_day(value, today(), option) if value else today()
+    day = parse_day(value, today(), option) if value is not None else today()  # "": not a day
     if day > today():
         raise UsageError(f"{option}: {day} is later than today: a goal's record is of what was")
     if not_before is not None and day < not_before:
@@ -184,7 +183,7 @@ def goal_add(
     if (copm_performance or copm_satisfaction) and not copm_problem:
         raise UsageError("--copm-performance and --copm-satisfaction need --copm-problem")
     day = day_option(set_on, "--on")  # an intake's goals may be written up days later
-    on = day_option(baseline_on, "--baseline-on") if baseline_on else day
+    on = day_option(baseline_on, "--baseline-on") if baseline_on is not None else day
     if text is None:
         if no_input or not sys.stdin.isatty():
             raise UsageError("--text is required with --no-input or without a terminal")
@@ -241,7 +240,7 @@ def goal_edit(
     goal = find(client, goal_key)
     new = edited_values(goal, text, weight, levels(level or []), baseline, baseline_on)
     if set_on is not None and (day := day_option(set_on, "--on")) != goal.set_on:
-        _check_set_on(j, handle, goal, day)
+        _check_set_on(j, handle, goal, day, new.get("baseline_on", goal.baseline_on))
         new["set_on"] = day
     if not new:
         out().print(f"Goal {goal.id} already reads so: nothing was changed.")
@@ -254,13 +253,15 @@ def goal_edit(
     )
 
 
-def _check_set_on(j: Journal, handle: str, goal: Goal, day: date) -> None:
+def _check_set_on(j: Journal, handle: str, goal: Goal, day: date, rated: object) -> None:
     """A goal cannot be set after a day it already has a rating or a status change on."""
     from otjournal.cli.problems import note_problems
 
     took = [c.took_effect for c in goal.changes if c.status and c.took_effect < day]
     if took:
         raise UsageError(f"--on: {day} is after the goal's status changed ({min(took)})")
+    if isinstance(rated, date) and rated < day:  # a baseline is the level when set
+        raise UsageError(f"--on: {day} is after the goal's baseline was rated ({rated})")
     snap = j.load([handle], homework=False)
     note_problems(snap)
     rated = [
@@ -290,13 +291,14 @@ def edited_values(
         new["weight"] = weight
     if new_levels:
         new["levels"] = {**goal.levels, **new_levels}
-    if baseline_on and baseline is None and goal.baseline is None:
+    if baseline_on is not None and baseline is None and goal.baseline is None:
         raise UsageError("--baseline-on needs --baseline: this goal has no baseline yet")
-    if baseline is not None or baseline_on:
+    if baseline is not None or baseline_on is not None:
         if baseline_on is None and goal.baseline_on is None:
             raise UsageError("--baseline needs --baseline-on DATE: the day it was rated")
         new["baseline"] = goal.baseline if baseline is None else baseline
-        new["baseline_on"] = day_option(baseline_on, "--baseline-on") if baseline_on else None
+        given = baseline_on is not None
+        new["baseline_on"] = day_option(baseline_on, "--baseline-on") if given else None
         new["baseline_on"] = new["baseline_on"] or goal.baseline_on
     return {k: v for k, v in new.items() if getattr(goal, k) != v}
 

@@ -205,8 +205,10 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
                 problems: list[str] = []
             except ValidationErrors as exc:
                 problems = [e.message for e in exc.errors]
-                for p in problems:
-                    console.print(f"[yellow]needs fixing:[/] {escape(p)}", markup=True)
+                for e in exc.errors:
+                    console.print(f"[yellow]needs fixing:[/] {escape(e.message)}", markup=True)
+                    if e.hint:
+                        console.print(f"  [dim]hint:[/] {escape(e.hint)}", markup=True)
             menu = "  ".join(f"{i} {title.lower()}" for i, (_, title, _) in enumerate(sections, 1))
             console.print(f"[dim]Change a part: {menu}[/]", markup=True, soft_wrap=False)
             answer = (

@@ -394,12 +394,19 @@ class DischargeRun(ClosingRun):
         return discharge.form_to_note(data, client)
 
     def episode_goals(self) -> list[Goal]:
-        """The goals to close: those still open, and those of this episode."""
+        """The goals to close: those still open, and those of this episode; set by the
+        discharge's day (one set later was not there to close)."""
+        from otjournal.forms.session import note_day
         from otjournal.numbers.episodes import Episode, episode_goals, episodes
 
         eps = episodes(self.sessions)
         ours = {g.id for g in episode_goals(self.client, eps[-1] if eps else Episode(None, None))}
-        return [g for g in self.client.goals if g.id in ours or g.status in ("active", "on-hold")]
+        day = note_day(self.draft.note)
+        return [
+            g
+            for g in self.client.goals
+            if (g.id in ours or g.status in ("active", "on-hold")) and g.set_by(day)
+        ]
 
     def add_flags(self, args: dict[str, Any], fresh: bool) -> None:
         from otjournal.forms import discharge

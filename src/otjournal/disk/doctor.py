@@ -114,7 +114,7 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
             )
         )
     if survey.picked or not gone:
-        findings.append(_seal_finding(j, survey.picked, fix))
+        findings.append(_seal_finding(j, survey.picked, fix, bool(gone)))
     lock = j.lock  # a device that cannot open an encrypted journal was told by the survey
     if lock is not None:
         n = len(lock.recipients)
@@ -231,17 +231,20 @@ def _read_findings(survey: Survey) -> list[Finding]:
     return found
 
 
-def _seal_finding(j: Journal, unsealed: list[Path], fix: bool) -> Finding:
+def _seal_finding(j: Journal, unsealed: list[Path], fix: bool, gone: bool) -> Finding:
     """Sessions with no seal yet (written before seals were kept): --fix seals them as
     they are now. A session whose seal no longer matches is never re-sealed: that is
-    for 'otj check' to report, and a person to look into."""
+    for 'otj check' to report, and a person to look into. Nor is any sealed while a
+    sealed one is gone: one moved or renamed by hand would be sealed under its new name."""
     if not unsealed:
         return Finding("ok", "every session is sealed")
-    if not fix:
+    if not fix or gone:
         return Finding(
             "note",
             f"{len(unsealed)} session(s) have no seal yet (later changes to them cannot be seen)",
-            "otj doctor --fix seals them as they are now",
+            "put the missing sealed sessions back first; then otj doctor --fix seals these"
+            if gone
+            else "otj doctor --fix seals them as they are now",
         )
     done = sum(j.seal(path, "sealed") for path in unsealed)
     if done < len(unsealed):

@@ -16,7 +16,7 @@ from typing import Any
 
 from otjournal.errors import UsageError, ValidationError
 from otjournal.forms import review
-from otjournal.forms.session import Note, get, prune
+from otjournal.forms.session import Note, get, note_day, prune, set_later
 from otjournal.model import Client, Goal, Session
 from otjournal.model.ids import shown
 from otjournal.model.vocab import DISCHARGE_REASONS, GOAL_SET_STATUSES
@@ -149,6 +149,10 @@ def discharge_errors(note: Note, client: Client, expected: Iterable[str]) -> lis
             errors.append(
                 ValidationError(f"discharge goal {gid}", f"not a goal of {client.handle}")
             )
+        elif isinstance(gid, str) and gid:
+            why = "a discharge closes the goals set by its day"
+            late = set_later(client, gid, note_day(note), "discharge goal", why)
+            errors += [late] if late is not None else []
     named = {g.get("goal") for g in listed}
     left = [gid for gid in expected if gid not in named]
     if left:

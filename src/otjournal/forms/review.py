@@ -154,7 +154,17 @@ def review_errors(note: Note, client: Client, *, unrated: bool = True) -> list[V
     if unrated:
         listed = {g.get("goal") for g in entries}
         # A goal set after the review's day (goal add --on) was not there to be rated.
-        left = [g.id for g in client.goals_to_rate(note_day(note)) if g.id not in listed]
+        day = note_day(note)
+        to_rate = client.goals_to_rate(day)
+        left = [g.id for g in to_rate if g.id not in listed]
+        if not to_rate and client.active_goals:
+            errors.append(
+                ValidationError(
+                    "goals",
+                    f"no goal to review: every active goal was set after {day}",
+                    hint=f"if one was set earlier: otj goal edit {client.handle} GOAL --on DAY",
+                )
+            )
         if left:
             errors.append(
                 ValidationError(

@@ -240,7 +240,7 @@ def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
                 )
             )
             continue
-        late = _set_later(client, gid, note_day(note))
+        late = set_later(client, gid, note_day(note))
         if late is not None:
             errors.append(late)
             continue
@@ -256,15 +256,20 @@ def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
     return errors
 
 
-def _set_later(client: Client | None, gid: str, day: date | None) -> ValidationError | None:
-    """A rating of a goal set after the session's day (``goal add --on`` dates a goal)."""
+def set_later(
+    client: Client | None,
+    gid: str,
+    day: date | None,
+    field: str = "goal",
+    why: str = "a session rates the goals set by its day",
+) -> ValidationError | None:
+    """A goal set after the note's day, named in it (``goal add --on`` dates a goal)."""
     goal = client.goal(gid) if client is not None else None
     if client is None or goal is None or goal.set_by(day):
         return None
     return ValidationError(
-        f"goal {gid}",
-        f"was set on {goal.set_on}, after this session ({day}): a session rates the goals "
-        "set by its day",
+        f"{field} {gid}",
+        f"was set on {goal.set_on}, after this session ({day}): {why}",
         hint=f"if it was set earlier: otj goal edit {client.handle} {goal.number} --on DAY",
     )
 

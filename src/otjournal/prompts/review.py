@@ -68,8 +68,7 @@ class ReviewFlow(ClosingFlow):
         goals = self.ctx.client.goals_to_rate(note_day(self.note))
         self.say("[dim]GAS at review: -2 … +2 (0 = the expected outcome). n = not rated today.[/]")
         rated = {g.get("goal"): g for g in self.note.get("goals", []) if isinstance(g, dict)}
-        active = {g.id for g in goals}
-        out = [g for gid, g in rated.items() if gid not in active]
+        out = self.kept_ratings(goals)
         for goal in goals:
             if self.is_given("goals") and goal.id in rated:
                 out.append(rated[goal.id])  # given on the command line: not asked again

@@ -30,7 +30,7 @@ from otjournal.forms.session import (
     put,
     start_problem,
 )
-from otjournal.model import Client, Session
+from otjournal.model import Client, Goal, Session
 from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.vocab import (
     ASKED_TYPES,
@@ -232,23 +232,47 @@ class LogFlow(Asker):
             self.say("  [yellow]Please name roles from the list, separated by commas.[/]")
         self.save()
 
+    def kept_ratings(self, offered: tuple[Goal, ...]) -> list[dict[str, Any]]:
+        """The note's ratings of goals not offered now, kept: given on the command line or
+        in a resumed draft for a goal no longer active (nothing typed is dropped without a
+        word). A goal set after the note's day (its date changed since) is left out, and
+        said so: the note could not be saved with it."""
+        day, offered_ids = note_day(self.note), {g.id for g in offered}
+        kept = []
+        for g in self.note.get("goals", []):
+            if not isinstance(g, dict) or g.get("goal") in offered_ids:
+                continue
+            gid = g.get("goal")
+            goal = self.ctx.client.goal(gid) if isinstance(gid, str) else None
+            if goal is not None and not goal.set_by(day):
+                self.say(
+                    f"  [yellow]{goal.id} was set on {goal.set_on}, after {day}: its "
+                    f"rating is left out (otj goal edit {self.ctx.client.handle} "
+                    f"{goal.number} --on DAY dates the goal earlier).[/]"
+                )
+                continue
+            kept.append(g)
+        return kept
+
     def ask_goals(self) -> None:
         day = note_day(self.note)
         goals = self.ctx.client.goals_to_rate(day)
+        out = self.kept_ratings(goals)
         if not goals:
             later = len(self.ctx.client.active_goals)
+            handle = self.ctx.client.handle
             self.say(
-                f"[dim]No active goals set by {day} ({later} set later: 'otj goal edit "
-                "--on' dates one).[/]"
+                f"[dim]No active goals set by {day} ({later} set later: otj goal edit "
+                f"{handle} GOAL --on DAY dates one earlier).[/]"
                 if later
                 else "[dim]No active goals (add one with 'otj goal add').[/]"
             )
+            if "goals" in self.note:
+                self.note["goals"] = out
+                self.save()
             return
         self.say("[dim]Interim GAS: -2 … +2 (0 = expected outcome). Enter = not addressed.[/]")
         rated = {g.get("goal"): g for g in self.note.get("goals", []) if isinstance(g, dict)}
-        # A rating given on the command line (or kept in a resumed draft) for a goal that
-        # is no longer active is kept: nothing typed is dropped without a word.
-        out = [g for gid, g in rated.items() if gid not in {x.id for x in goals}]
         for goal in goals:
             if self.is_given("goals") and goal.id in rated:
                 out.append(rated[goal.id])  # rated on the command line: not asked again

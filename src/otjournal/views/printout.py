@@ -420,14 +420,15 @@ _MD_SPECIAL = re.compile(r"([\\`*\[\]<>#|~&])|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])
 _MD_LINE_START = re.compile(r"^(\s*)(?:([-+=])|\d+([.)]))")
 
 
-def md_text(text: str, indent: str = "") -> str:
+def md_text(text: str, indent: str = "", *, at_line_start: bool = False) -> str:
     """Text that Markdown shows as written: its punctuation escaped, its lines kept
-    (hard breaks; later lines indented by ``indent`` to stay in a list item)."""
+    (hard breaks; later lines indented by ``indent`` to stay in a list item).
+    ``at_line_start``: the first line begins a line too (a quote's, after "> ")."""
     lines = []
     for n, line in enumerate(text.rstrip("\n").split("\n")):
         line = _MD_SPECIAL.sub(lambda m: "\\" + m.group(), line)
         m = _MD_LINE_START.match(line)
-        if n and m:  # would start a list item or underline a heading
+        if (n or at_line_start) and m:  # would start a list item or underline a heading
             cut = m.start(2) if m.group(2) else m.start(3)
             line = line[:cut] + "\\" + line[cut:]
         lines.append(line)

@@ -22,12 +22,12 @@ def _flat(blocks: Sequence[Block]) -> list[Block]:
 # -- Markdown ---------------------------------------------------------------------
 
 
-def _md(text: str, indent: str = "") -> str:
+def _md(text: str, indent: str = "", *, at_line_start: bool = False) -> str:
     """Text shown as written: note text may hold Markdown or HTML (``<script>``, ``**``),
     which a Markdown viewer would otherwise obey (the escaping ``show --format md`` uses)."""
     from otjournal.views.printout import md_text
 
-    return md_text(text, indent)
+    return md_text(text, indent, at_line_start=at_line_start)
 
 
 def _md_cell(text: str) -> str:
@@ -64,7 +64,7 @@ def to_markdown(blocks: Sequence[Block]) -> str:
             out.append("\n".join(f"- {_md(item, '  ')}" for item in blk.items) + "\n")
         elif blk.kind == "quote":
             lines = blk.text.splitlines() or [""]
-            said = "\n".join(f"> {_md(line)}" for line in lines)
+            said = "\n".join(f"> {_md(line, at_line_start=True)}" for line in lines)
             out.append(f"{said}\n> — {_md(blk.cite)}\n")
         elif blk.kind == "table":
             out.append(_md_table(blk.items))

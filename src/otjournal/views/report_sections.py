@@ -234,7 +234,7 @@ def discharge(t: ClientTrends) -> list[Block]:
     b = [Block("h2", "Discharge")]
     for s, d in closed:
         why = REASON_WORDS.get(d.reason, d.reason)
-        b.append(Block("p", f"The episode of care closed on {s.start.date()}: {why}."))
+        b.append(Block("p", f"The episode of care closed on {s.start.date()}. Reason: {why}."))
         if d.reason_note:
             b.append(Block("quote", d.reason_note, cite=_cite(s, "discharge.reason_note")))
         for g in d.goals:
@@ -258,7 +258,8 @@ def discharge_recommendations(t: ClientTrends) -> list[Block]:
         for s in t.sessions
         if s.discharge is not None and s.discharge.recommendations
     ]
-    return [Block("p", "From the discharge note:"), *quotes] if quotes else []
+    lead = "From the discharge note:" if len(quotes) == 1 else "From the discharge notes:"
+    return [Block("p", lead), *quotes] if quotes else []
 
 
 def _copm(t: ClientTrends, goal: str) -> list[Block]:
