@@ -803,6 +803,22 @@ def test_check_warns_about_a_goal_the_client_does_not_have(runner, journal):
     ]
 
 
+def test_check_warns_about_a_goal_rated_before_it_was_set(runner, journal):
+    """client.toml edited by hand (or synced) so a goal was set after a note rating it:
+    a warning naming both days and the fix, on every run (remembered findings too)."""
+    late = Goal("g1", "Laces shoes", set_on=date(2026, 3, 9))
+    journal.add_client(make_client(goals=(late,)))
+    saved = journal.add_session(make_session(goals=(GoalRating("g1", 1),)))  # 2026-03-05
+    rel = saved.path.relative_to(journal.root)
+    for _ in range(2):
+        result = runner.invoke(app, ["check"])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == [
+            f"{rel}:1:1: warning: goals[0].goal: 'g1' was set on 2026-03-09, after this note "
+            "(2026-03-05) (hint: if it was set earlier: otj goal edit mia-k g1 --on DAY)"
+        ]
+
+
 def test_check_reports_a_broken_file_with_its_location(runner, journal):
     journal.add_client(make_client())
     journal.add_session(make_session())

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
 # be hidden behind findings remembered by an older version (episode goal links: 3).
-FINDINGS_VERSION = 5  # 4: an exposure entry naming no step of the hierarchy; 5: the two below
+# 4: an exposure entry naming no step of the hierarchy; 5: the two below; 6: a goal named
+# by a note dated before the goal was set.
+FINDINGS_VERSION = 6
 
 
 class Store(Protocol):
@@ -67,20 +69,31 @@ def client_checks(
 
 
 def cross_checks(snap: Snapshot) -> list[Problem]:
-    """Links that point nowhere: a rated goal the client does not have, a homework
-    entry for an assignment no session set. Warnings: the notes themselves are fine."""
+    """Links that point nowhere: a rated goal the client does not have (or had not yet:
+    set after the note's day), a homework entry for an assignment no session set.
+    Warnings: the notes themselves are fine."""
     problems: list[Problem] = []
     assignments: dict[str, set[str]] = {}
     for item in snap.sessions:
         s = item.record
         client = snap.clients.get(s.client)
         for field, gid in _goal_links(s):
-            if client is not None and client.record.goal(gid) is None:
+            goal = client.record.goal(gid) if client is not None else None
+            if client is not None and goal is None:
                 problems.append(
                     _warn(
                         item.path,
                         f"{field}: {gid!r} is not a goal of {s.client}",
                         "add it with 'otj goal add'",
+                    )
+                )
+            elif goal is not None and not goal.set_by(s.start.date()):
+                problems.append(
+                    _warn(
+                        item.path,
+                        f"{field}: {gid!r} was set on {goal.set_on}, after this note "
+                        f"({s.start.date()})",
+                        f"if it was set earlier: otj goal edit {s.client} {goal.number} --on DAY",
                     )
                 )
         for h in s.plan.homework:
