@@ -14,6 +14,7 @@ moved to .otjournal/resolved/). It exits 1 when something needs attention.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
@@ -469,3 +470,26 @@ def test_doctor_fix_seals_nothing_while_a_sealed_session_is_gone(runner, healthy
     back = invoke(runner, "doctor")
     assert back.exit_code == 0, back.output
     assert finding(back.stdout, "sealed") == ("ok", "every session is sealed", "")
+
+
+def test_doctor_json_names_every_path_of_a_finding_in_a_list(runner, healthy: Journal):
+    """The screen lists the first ten paths under a finding and counts the rest; the
+    JSON document gives every one in ``paths`` and keeps ``what`` to the finding's line."""
+    folder = healthy.root / "clients" / "mia-k" / "sessions"
+    temps = [plant_temp(folder, f".otj-old{i:05d}.part", 3 * 3600) for i in range(12)]
+
+    screen = invoke(runner, "doctor")
+    assert screen.exit_code == 1
+    assert "… and 2 more" in screen.stdout
+    assert sum(str(t) in screen.stdout for t in temps) == 10
+
+    result = invoke(runner, "doctor", "--json")
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)["findings"]
+    (temp,) = [f for f in found if "leftover temp file" in f["what"]]
+    assert temp["what"] == (
+        "12 leftover temp file(s) in the notes folder from an interrupted save "
+        "(never notes themselves)"
+    )
+    assert sorted(temp["paths"]) == sorted(str(t) for t in temps)
+    assert all(f["paths"] == [] for f in found if f["status"] == "ok")

@@ -147,7 +147,10 @@ def doctor_cmd(
     j = journal(dir)
     findings = examine(j, _around(), fix=fix, now=now())
     if json:
-        rows = [{"status": f.status, "what": f.what, "fix": f.fix or None} for f in findings]
+        rows = [
+            {"status": f.status, "what": f.what, "fix": f.fix or None, "paths": list(f.paths)}
+            for f in findings
+        ]
         print_json(
             "doctor",
             {"ok": not needs_attention(findings), "root": str(j.root), "findings": rows},
@@ -156,7 +159,7 @@ def doctor_cmd(
         marks = {"ok": "ok   ", "warn": "warn ", "note": "note ", "fixed": "fixed"}
         for f in findings:
             out().print(
-                f"{marks[f.status]} {f.what}" + (f"\n      fix: {f.fix}" if f.fix else ""),
+                f"{marks[f.status]} {f.shown()}" + (f"\n      fix: {f.fix}" if f.fix else ""),
                 highlight=False,
                 markup=False,
             )

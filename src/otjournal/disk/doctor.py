@@ -36,11 +36,20 @@ _NOT_SAVED_IN = {".git", ".stversions", ".otjournal"}
 
 @dataclass(frozen=True)
 class Finding:
-    """One line of the doctor's screen: ``status`` is ok, warn, note or fixed."""
+    """One line of the doctor's screen: ``status`` is ok, warn, note or fixed; ``paths``
+    the files or folders it is about, every one (the screen lists the first few)."""
 
     status: str
     what: str
     fix: str = ""
+    paths: tuple[str, ...] = ()
+
+    def shown(self, limit: int = 10) -> str:
+        """``what`` with its paths beneath it, as the screen shows them."""
+        lines = [self.what] + [f"      {p}" for p in self.paths[:limit]]
+        if len(self.paths) > limit:
+            lines.append(f"      … and {len(self.paths) - limit} more")
+        return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -95,12 +104,10 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
         findings.append(
             Finding(
                 "warn",
-                _listed(
-                    f"{len(linked)} folder(s) in the notes folder are symlinks: "
-                    "otjournal reads through them but never writes there",
-                    linked,
-                ),
+                f"{len(linked)} folder(s) in the notes folder are symlinks: "
+                "otjournal reads through them but never writes there",
                 "put the real folder in its place (move it in, then remove the link)",
+                _listed(linked),
             )
         )
     findings += _notes_temps(j, fix, now)
@@ -109,8 +116,9 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
         findings.append(
             Finding(
                 "warn",
-                _listed(f"{len(gone)} sealed session(s) missing from their place", gone),
+                f"{len(gone)} sealed session(s) missing from their place",
                 "restore each from a backup or the sync history (otj check names them too)",
+                _listed(gone),
             )
         )
     if survey.picked or not gone:
@@ -261,7 +269,7 @@ def _drafts_waiting(commands: Sequence[str]) -> Finding:
 
 def _config(path: Path, problem: str | None) -> Finding:
     if problem is not None:
-        return Finding("warn", f"config does not read: {problem}", "otj config edit")
+        return Finding("warn", f"config does not read: {problem}", "otj config edit", (str(path),))
     return Finding("ok", f"config: {path}" + ("" if path.exists() else " (defaults)"))
 
 
@@ -298,11 +306,8 @@ def _linked_folders(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _listed(what: str, paths: list[Path], limit: int = 10) -> str:
-    lines = [what] + [f"      {p}" for p in paths[:limit]]
-    if len(paths) > limit:
-        lines.append(f"      … and {len(paths) - limit} more")
-    return "\n".join(lines)
+def _listed(paths: Sequence[Path | str]) -> tuple[str, ...]:
+    return tuple(str(p) for p in paths)
 
 
 def _temp_findings(where: str, fresh: list[Path], old: list[Path], old_fix: str) -> list[Finding]:
@@ -312,24 +317,20 @@ def _temp_findings(where: str, fresh: list[Path], old: list[Path], old_fix: str)
         found.append(
             Finding(
                 "note",
-                _listed(
-                    f"{len(fresh)} temp file(s) in the {where} from the last hour "
-                    "(a save still running, or one that was stopped)",
-                    fresh,
-                ),
+                f"{len(fresh)} temp file(s) in the {where} from the last hour "
+                "(a save still running, or one that was stopped)",
                 "nothing to do now; if they are still there in an hour, otj doctor says what to do",
+                _listed(fresh),
             )
         )
     if old:
         found.append(
             Finding(
                 "warn",
-                _listed(
-                    f"{len(old)} leftover temp file(s) in the {where} from an interrupted "
-                    "save (never notes themselves)",
-                    old,
-                ),
+                f"{len(old)} leftover temp file(s) in the {where} from an interrupted "
+                "save (never notes themselves)",
                 old_fix,
+                _listed(old),
             )
         )
     return found
@@ -363,5 +364,5 @@ def _own_folder_findings(
             if fixable
             else f"put a real folder at {path} (otjournal writes only into folders of its own)"
         )
-        found.append(Finding("warn", f"{what}: {path} {wrong}", remedy))
+        found.append(Finding("warn", f"{what}: {path} {wrong}", remedy, (str(path),)))
     return found or [Finding("ok", "folders for drafts, cache and settings: private")]
