@@ -216,3 +216,34 @@ def test_the_peers_live_inside_the_work_folder(tmp_path: Path) -> None:
     assert len(JRNL_ENTRY.findall(Path(journal.group(1)).read_text(encoding="utf-8"))) == 12
     frames = json.loads((Path(env["WATSON_DIR"]) / "frames").read_text(encoding="utf-8"))
     assert len(frames) == 12
+
+
+def test_the_class_probe_counts_the_classes_each_command_makes(tmp_path: Path) -> None:
+    """benchmarks/classes.py on a small demo journal: a row per command, the libraries'
+    own row making no class of otjournal's, a one-client command making dozens, and
+    every time inside the whole."""
+    import os
+    import subprocess
+
+    notes = tmp_path / "notes"
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "OTJOURNAL_DIR": str(notes)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    demo = [sys.executable, "-m", "otjournal", "demo", "--dir", str(notes), "--sessions", "12"]
+    subprocess.run([*demo, "-q"], env=env, check=True, capture_output=True)
+    script = [sys.executable, str(BENCH / "classes.py"), "--runs", "1"]
+    out = subprocess.run(script, env=env, check=True, capture_output=True, text=True).stdout
+    rows = {
+        m[1].strip(): (float(m[2]), int(m[3]), float(m[4]))
+        for m in re.finditer(r"^(.+?)\s+([\d.]+)\s+(\d+)\s+([\d.]+)\s+\d+%$", out, re.M)
+    }
+    assert list(rows) == [
+        "import typer, rich, platformdirs",
+        "list -n 10",
+        "show ID",
+        "trends CLIENT",
+        "report CLIENT",
+        "check",
+    ], out
+    assert rows["import typer, rich, platformdirs"][1] < 10  # Rich's own few
+    assert rows["trends CLIENT"][1] > 40, out
+    assert all(0 < spent < whole for whole, _, spent in rows.values()), out
