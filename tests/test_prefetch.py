@@ -147,6 +147,8 @@ COMMANDS = [
     ["export", "--format", "json", "--table", "homework"],
     ["due", "--json"],
     ["client", "list"],
+    ["conflicts"],
+    ["doctor", "--json"],
 ]
 
 
@@ -200,7 +202,7 @@ def test_each_command_says_the_same_with_and_without_the_prefetch(
 def test_one_clients_trends_and_a_named_client_start_no_prefetch(demo_notes: Path, monkeypatch):
     monkeypatch.setenv("OTJOURNAL_DIR", str(demo_notes))
     handle = handles(demo_notes)[0]
-    for args in (["trends", handle], ["list", "--client", handle], ["doctor"]):
+    for args in (["trends", handle], ["list", "--client", handle], ["report", handle]):
         assert run(args)[3] == "TAKEN 0 0", args
 
 
@@ -211,7 +213,14 @@ def test_what_is_prefetched_for_which_command():
     assert prefetch._wanted(["export", "--dir=y", "--format", "csv"]) == ("y", both)
     assert prefetch._wanted(["trends", "--since", "2026-01-01"]) == (None, sessions)
     assert prefetch._wanted(["client", "list", "--json"]) == (None, sessions)
-    for args in (["trends", "mia-k"], ["list", "--client", "a"], ["search", "--client=a", "x"]):
+    assert prefetch._wanted(["conflicts", "--json"]) == (None, both)
+    assert prefetch._wanted(["doctor", "--fix"]) == (None, both)
+    for args in (
+        ["trends", "mia-k"],
+        ["list", "--client", "a"],
+        ["search", "--client=a", "x"],
+        ["conflicts", "resolve", "x", "--keep", "both"],
+    ):
         assert prefetch._wanted(args) is None
     for args in (["check", "--help"], ["log"], ["client", "show"], [], ["--dir", "x", "check"]):
         assert prefetch._wanted(args) is None

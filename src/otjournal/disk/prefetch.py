@@ -54,7 +54,12 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("due",): SESSION_ONLY,
     ("trends",): SESSION_ONLY,  # the overview; ``trends CLIENT`` reads one client
     ("client", "list"): SESSION_ONLY,
+    ("conflicts",): BOTH,  # the list; ``conflicts resolve`` reads one file
+    ("doctor",): BOTH,
 }
+# Commands that read every client only when no word follows them: ``trends CLIENT`` reads
+# one client, ``conflicts resolve`` one file.
+_ALONE = {("trends",), ("conflicts",)}
 _VALUED = ("--dir", "--since", "--until")  # trends' options that take a value
 _HEADER = struct.Struct("<I")
 _LIMIT = struct.Struct("<q")  # the shared limit: the first client the parent stats
@@ -332,8 +337,8 @@ def _wanted(args: list[str]) -> tuple[str | None, tuple[str, ...]] | None:
             option = arg.removeprefix("--dir=")
         if arg in _VALUED:
             skip = True
-        elif words == ("trends",) and not arg.startswith("-"):
-            return None  # one client's trends
+        elif words in _ALONE and not arg.startswith("-"):
+            return None
     return option, kinds
 
 
