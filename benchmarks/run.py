@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--warm-up 3]
                              [--tables sessions,goals | --quick] [--peers]
-                             [--out FILE] [--work DIR] [--keep]
+                             [--out FILE] [--work DIR] [--keep] [--only ROWS]
 
 For each size it builds a journal with `otj demo --sessions N` (or reuses one already in
 --work), makes it a git repository with a local bare remote (for `otj sync`; skipped
@@ -29,6 +29,10 @@ machine noted; the text around them is kept; rows for sizes not run this time ar
 the block already there, e.g. a 100,000 run done once). `otj` is the one installed beside
 this interpreter (run it from a venv with `pip install .`), else the one on PATH. Nothing
 here is a test: run it by hand.
+
+--only "otj check|otj list -n 10" times only the rows of those names (as printed, `|`
+between them) and prints them without writing RESULTS.md (a block of some rows would drop
+the others of that size): for a journal too large to run whole, or a quick look.
 """
 
 from __future__ import annotations
@@ -289,6 +293,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--keep", action="store_true", help="keep the journals built")
     parser.add_argument("--work", help="folder for the journals: reused when already built")
+    parser.add_argument("--only", help="row names, '|' between: time those, write nothing")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     tables = ["sessions"] if args.quick else [t for t in args.tables.split(",") if t.strip()]
@@ -324,6 +329,8 @@ def main() -> int:
             t0 = time.perf_counter()
             build(otj, root, n, env)
             todo = cases(otj, root, env, tables)
+            if args.only:
+                todo = only(todo, args.only.split("|"))
             if peer_bin is not None:
                 peer_env = peers.build(work, n, env, peer_bin)
                 todo += [Case(k, c, env=peer_env) for k, c in peers.commands(peer_bin).items()]
@@ -339,8 +346,18 @@ def main() -> int:
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
-    write_results(Path(args.out), rows, args.runs, args.warm_up)
+    if not args.only:
+        write_results(Path(args.out), rows, args.runs, args.warm_up)
     return 0
+
+
+def only(todo: list[Case], names: list[str]) -> list[Case]:
+    """The cases named, in the run's own order; a name that is no row's stops the run."""
+    wanted = {n.strip() for n in names if n.strip()}
+    unknown = wanted - {c.name for c in todo}
+    if unknown:
+        raise SystemExit(f"--only: no row named {', '.join(sorted(unknown))}")
+    return [c for c in todo if c.name in wanted]
 
 
 def write_results(path: Path, new: list[Row], runs: int, warm_up: int = WARM_UP) -> str:

@@ -247,3 +247,13 @@ def test_the_class_probe_counts_the_classes_each_command_makes(tmp_path: Path) -
     assert rows["import typer, rich, platformdirs"][1] < 10  # Rich's own few
     assert rows["trends CLIENT"][1] > 40, out
     assert all(0 < spent < whole for whole, _, spent in rows.values()), out
+
+
+def test_only_keeps_the_rows_named_in_the_runs_order() -> None:
+    todo = [run.Case(name, ["true"]) for name in ("otj list -n 10", "otj check", "otj due")]
+    assert [c.name for c in run.only(todo, ["otj due", " otj list -n 10"])] == [
+        "otj list -n 10",
+        "otj due",
+    ]
+    with pytest.raises(SystemExit, match="no row named otj chek"):
+        run.only(todo, ["otj chek"])
