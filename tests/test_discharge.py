@@ -630,3 +630,26 @@ def test_a_goal_set_after_the_discharge_day_is_not_closed_by_it(runner, notes, m
     closed = {g.goal for g in only(notes, "discharge").discharge.goals}
     assert closed == {"g1-k3x", "g2-m4p", "g3-q7r"}
     assert client_toml(notes).goal(new.id).status == "active"
+
+
+def test_the_recommendations_of_two_discharges_in_one_period_are_led_as_notes():
+    """Two episodes closed in one report period: both notes' recommendations are quoted,
+    each cited to its own day, under a lead in the plural; one note, the singular."""
+    from types import SimpleNamespace
+
+    from otjournal.views.report_sections import discharge_recommendations
+
+    def closed(day: int, words: str) -> Session:
+        when = datetime(2026, 3, day, 10, 0, tzinfo=TZ)
+        note = Discharge("goals-met", recommendations=words)
+        return make_session(start=when, session_type="discharge", goals=(), discharge=note)
+
+    first, second = closed(2, "Keep the lacing card"), closed(20, "Ride the scooter weekly")
+    blocks = discharge_recommendations(SimpleNamespace(sessions=[first, second]))
+    assert [(b.kind, b.text, b.cite) for b in blocks] == [
+        ("p", "From the discharge notes:", ""),
+        ("quote", "Keep the lacing card", "note of 2026-03-02"),
+        ("quote", "Ride the scooter weekly", "note of 2026-03-20"),
+    ]
+    (lead, _) = discharge_recommendations(SimpleNamespace(sessions=[first]))
+    assert lead.text == "From the discharge note:"
