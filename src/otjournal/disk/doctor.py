@@ -307,7 +307,8 @@ def _linked_folders(root: Path) -> list[Path]:
 
 
 def _listed(paths: Sequence[Path | str]) -> tuple[str, ...]:
-    return tuple(str(p) for p in paths)
+    """In name order, so the screen's first ten are the same on every run."""
+    return tuple(sorted(str(p) for p in paths))
 
 
 def _temp_findings(where: str, fresh: list[Path], old: list[Path], old_fix: str) -> list[Finding]:
