@@ -54,8 +54,10 @@ def probe(args: list[str], env: dict[str, str]) -> tuple[int, float, float]:
     run = subprocess.run(
         [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True
     )
-    line = [x for x in run.stderr.splitlines() if x.startswith("PROBE ")][-1]
-    _, n, spent, whole = line.split()
+    lines = [x for x in run.stderr.splitlines() if x.startswith("PROBE ")]
+    if run.returncode != 0 or not lines:
+        raise SystemExit(f"otj {' '.join(args)} failed:\n{run.stderr}")
+    _, n, spent, whole = lines[-1].split()
     return int(n), float(spent), float(whole)
 
 
@@ -85,7 +87,7 @@ def main() -> int:
         ["report", client],
         ["check"],
     ]
-    print(f"{'command':<34} {'wall s':>7} {'classes':>8} {'making them s':>14} {'share':>6}")
+    print(f"{'command':<34} {'in-proc s':>9} {'classes':>8} {'making them s':>14} {'share':>6}")
     for cmd in commands:
         probe(cmd, env)  # the cache, and the system's file caches
         runs = [probe(cmd, env) for _ in range(args.runs)]
@@ -94,7 +96,7 @@ def main() -> int:
         whole = statistics.median(r[2] for r in runs)
         name = "import typer, rich, platformdirs" if cmd == ["--libraries"] else " ".join(cmd)
         name = name.replace(session, "ID").replace(client, "CLIENT")
-        print(f"{name:<34} {whole:7.3f} {n:8d} {spent:14.3f} {spent / whole:6.0%}")
+        print(f"{name:<34} {whole:9.3f} {n:8d} {spent:14.3f} {spent / whole:6.0%}")
     return 0
 
 
