@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import sys
 
 import pytest
@@ -88,6 +89,22 @@ class Pty:
             pytest.fail(f"still running; the terminal showed:\n{self.output}")
         self.child.close()
         return self.child.exitstatus
+
+    def hang_up(self) -> int | None:
+        """SIGHUP, as a terminal closing sends it; the exit status. A signal that lands
+        just before the child's read of the terminal begins is seen only when the read
+        returns (Python's readline checks for signals when its select() is interrupted);
+        a real hangup also ends the terminal's input, which wakes that read. This
+        terminal stays open so as to read what the child printed, so the signal is sent
+        again while the child is still there."""
+        for _ in range(5):
+            self.child.kill(signal.SIGHUP)
+            try:
+                self.child.expect(pexpect.EOF, timeout=2)
+                break
+            except pexpect.TIMEOUT:
+                continue
+        return self.wait()
 
     def finish(self, status: int | None = 0) -> str:
         """Read to the end, check the exit status, and return the output with ``\\n``

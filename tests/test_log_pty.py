@@ -282,8 +282,7 @@ def test_sighup_keeps_the_answers_so_far(env, notes):
     otj = Pty("log", "mia-k", env=env)
     otj.run(WHEN + WHERE_WHO + GOAL + ACTIVITY + VOICE_FIRST_TWO)
     otj.expect("  … ")
-    otj.child.kill(signal.SIGHUP)
-    status = otj.wait()
+    status = otj.hang_up()
     assert status == 128 + signal.SIGHUP, otj.output
     assert "otj log --resume" in otj.output
     draft = only_draft()
