@@ -15,6 +15,7 @@ from contextlib import closing
 from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
+from random import Random
 
 import pytest
 
@@ -27,6 +28,7 @@ from otjournal.disk.loading import Reader, Snapshot
 from otjournal.disk.query import select
 from otjournal.disk.scan import Scanner, handles
 from otjournal.disk.store import Journal
+from otjournal.model.ids import new_suffix, record_id
 from tests.conftest import TZ, make_client, make_session
 from tests.test_prefetch import as_found, odd_journal, prefetched
 
@@ -361,3 +363,57 @@ def test_list_still_reads_a_client_file_that_changed(plain: Path, tmp_path: Path
         seen.append(([s.record.id for s in found], total, [str(p.path) for p in report.problems]))
     assert seen[0] == seen[1]
     assert seen[0][2] == [str(plain / CLIENTS / "ada-c" / "client.toml")]
+
+
+def test_the_latest_n_of_many_clients_skip_older_folders_and_pick_as_the_files_do(
+    notes: Path, tmp_path: Path, monkeypatch
+):
+    """Once ``list -n N`` holds N notes, a client whose newest note is older than all of
+    them is passed over from its index's columns (nothing made). The pick is still that
+    of reading every file: the same notes in the same order, also where notes of several
+    clients share a moment or an id, and where a client read later holds a note of the
+    moment of the Nth held that sorts after it (by id) and so displaces it."""
+    journal = Journal(notes)
+    shared = datetime(2026, 3, 7, 9, 0, tzinfo=TZ)
+    seeds = iter(range(100))  # every id made from a seed: the same journal on every run
+    for k, handle in enumerate(["ada-c", "ben-d", "cal-e", "dev-f", "eli-g", "fay-h"]):
+        journal.add_client(make_client(handle))
+        for hour in (9, 10, 11):  # each client a day earlier than the one before it
+            start = datetime(2026, 3, 10 - k, hour, tzinfo=TZ)  # dev-f's first is ``shared``
+            journal.add_session(make_session(client=handle, start=start), rng=Random(next(seeds)))
+    for handle in ("cal-e", "dev-f"):  # the same moment and the same id, in two clients
+        journal.add_session(make_session(client=handle, start=shared), rng=Random(7))
+    held = {f.name for f in notes.glob("clients/*/sessions/2026-03-07_0900_*")}
+    last_of_all = next(
+        seed
+        for seed in range(100, 10_000)
+        if record_id(shared, new_suffix(Random(seed))) + ".toml" > max(held)
+    )
+    journal.add_session(make_session(client="eli-g", start=shared), rng=Random(last_of_all))
+    for path in notes.rglob("*"):
+        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    cache = tmp_path / "cache"
+    indexed(notes, cache)
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    passed_over = []
+    real = Unchanged.latest
+
+    def latest(self: Unchanged, *args: object) -> object:
+        found = real(self, *args)  # type: ignore[arg-type]
+        if found is not None and found[0] and not found[1]:
+            passed_over.append(self.folder.split("/")[-2])
+        return found
+
+    monkeypatch.setattr(Unchanged, "latest", latest)
+    for last in (1, 2, 3, 4, 6, 9, 11, 12, 13, 14, 15, 30):
+        seen = []
+        for ahead in (True, False):
+            if ahead:
+                prefetch.start(["list"])
+            found, total, report = Journal(notes, cache if ahead else None).sessions(last=last)
+            seen.append(([(str(s.path), s.record.id) for s in found], total, report.problems))
+        assert seen[0] == seen[1], last
+        assert seen[0][1] == 21
+        assert len(seen[0][0]) == min(last, 21)
+    assert "fay-h" in passed_over  # the oldest client: passed over once N were held
+    assert "ada-c" not in passed_over  # the newest: read every time

@@ -120,12 +120,13 @@ class Unchanged:
         ]
 
     def latest(
-        self, since: date | None, until: date | None, last: int | None
+        self, since: date | None, until: date | None, last: int | None, older: int | None = None
     ) -> tuple[int, list[FileRef]] | None:
         """How many notes the folder holds, and the FileRefs of those within the dates
         in time order (``last``: the latest N), picked from the index's columns: the
-        others are never made. None when two notes share an id (the scan's general path
-        says which is a copy)."""
+        others are never made. ``older``: a moment every note before which is left out
+        (the latest N of other folders are all later). None when two notes share an id
+        (the scan's general path says which is a copy)."""
         numbers, text = self.row
         n = len(numbers) // 48  # as_indexed checked the row
         parts = text.split("\0")
@@ -133,6 +134,8 @@ class Unchanged:
         if len(set(ids)) < n:
             return None
         unsigned, signed = index_columns(numbers, n)
+        if older is not None and n and max(signed[2 * n : 3 * n]) < older:
+            return n, []  # most folders, once the latest N are known: nothing more made
         # (moment, id, day, place): in the order of the facts (folderindex.Meta), ids unique
         facts = zip(signed[2 * n : 3 * n], ids, signed[3 * n :], range(n), strict=True)
         if since is not None or until is not None:

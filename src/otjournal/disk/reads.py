@@ -266,12 +266,13 @@ class Reads:
 
         report = Snapshot(self.root)
         kept: list[FileRef] = []  # ``last``: the latest N so far, not every session
+        older: int | None = None  # ``last``: a moment before the N kept, once N are
         total = 0
         with self.reader() as r:
             scan = r.scan(handles, ("session",))
             report.problems += scan.problems
             for c in scan.clients:  # copies are found within a client: see Snapshot.settle
-                quick = _latest(c, since, until, last)
+                quick = _latest(c, since, until, last, older)
                 if quick is not None:  # from the folder index's columns: few FileRefs
                     report.problems += c.problems
                     report.conflicts += c.conflicts
@@ -286,10 +287,12 @@ class Reads:
                         mine = first_of_each_id(mine, _ID, report.problems)
                     total += len(mine)
                     kept += select(mine, _day, _META, since=since, until=until, last=last)
-                if last is not None:  # the latest N of all are among the latest N so far
+                if last is not None and len(kept) > last:
+                    # The latest N of all are among the latest N so far (select keeps the
+                    # order of equal ones, so which of two equal notes is kept is the same).
                     kept = select(kept, _day, _META, last=last)
-            if last is None:
-                kept.sort(key=_META)
+                    older = kept[0].meta[0]  # type: ignore[index]  # every kept ref has facts
+            kept = select(kept, _day, _META, last=last)  # in time order
             loaded = [(r.record(f), f.path) for f in kept]
         # Every ref kept is a session's (only those were kept above).
         found = [Loaded(cast("Session", s), path) for s, path in loaded if s is not None]
@@ -311,7 +314,7 @@ def _day(ref: FileRef) -> date:
 
 
 def _latest(
-    c: ClientFiles, since: date | None, until: date | None, last: int | None
+    c: ClientFiles, since: date | None, until: date | None, last: int | None, older: int | None
 ) -> tuple[int, list[FileRef]] | None:
     """``Reads.sessions``' pick of one client, when its sessions folder is as the cache
     indexed it (``Unchanged``) and holds them all: the number of sessions and those
@@ -321,7 +324,7 @@ def _latest(
     if len(c.deferred) != 1 or any(f.kind == "session" or f.meta is None for f in c.refs):
         return None
     _, folder = c.deferred[0]
-    return folder.latest(since, until, last) if folder.kind == "session" else None
+    return folder.latest(since, until, last, older) if folder.kind == "session" else None
 
 
 def _checked(remembered: object, load: Callable[[object], T]) -> tuple[T] | None:
