@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from array import array
 from contextlib import closing
 from datetime import date, datetime
 from operator import attrgetter
@@ -19,9 +20,9 @@ from random import Random
 
 import pytest
 
-from otjournal.disk import folderparts, prefetch
+from otjournal.disk import folderindex, folderparts, prefetch
 from otjournal.disk.cache import RecordCache
-from otjournal.disk.folderindex import dump_index
+from otjournal.disk.folderindex import LAST_DAY, dump_index, load_index
 from otjournal.disk.found import ClientFiles, FileRef, Unchanged
 from otjournal.disk.layout import CLIENTS, RECORD_KINDS
 from otjournal.disk.loading import Reader, Snapshot
@@ -417,3 +418,48 @@ def test_the_latest_n_of_many_clients_skip_older_folders_and_pick_as_the_files_d
         assert len(seen[0][0]) == min(last, 21)
     assert "fay-h" in passed_over  # the oldest client: passed over once N were held
     assert "ada-c" not in passed_over  # the newest: read every time
+
+
+ONE_NOTE_ROWS = [
+    dump_index(
+        {"client.toml": ((1234, 1_700_000_000_123_456_789, 1_700_000_000_2, 99), (0, "", 0))}
+    ),
+    dump_index({"client.toml": ((0, -5, 0, 2**64 - 1), (-(2**63), "mia-k", LAST_DAY))}),
+    dump_index(
+        {"2026-03-05_1430_k3f9q.toml": ((7, 8, 9, 10), (11, "2026-03-05_1430_k3f9q", 739000))}
+    ),
+    dump_index({"é\udcff.toml": ((1, 2, 3, 4), (5, "ünï", 1))}),  # a name not UTF-8 on disk
+]
+
+
+def _one_note_numbers(day: int) -> bytes:
+    return array("Q", [1, 2]).tobytes() + array("q", [3, 4, 5, day]).tobytes()
+
+
+DAMAGED_ROWS = [
+    (_one_note_numbers(1), "client.toml"),  # no NUL: a name and no id
+    (_one_note_numbers(1), "client.toml\0id\0more"),  # two
+    (_one_note_numbers(-1), "client.toml\0id"),  # a day before day 1
+    (_one_note_numbers(LAST_DAY + 1), "client.toml\0id"),  # after the last day
+    (_one_note_numbers(1)[:47], "client.toml\0id"),
+    (_one_note_numbers(1), b"client.toml\0id"),
+    (bytearray(_one_note_numbers(1)), "client.toml\0id"),
+]
+
+
+@pytest.mark.parametrize("row", ONE_NOTE_ROWS)
+def test_a_one_note_index_loads_as_the_columns_load_it(row):
+    """A client's own folder holds one note: its index is unpacked at once, and that
+    gives what reading the columns gives."""
+    assert row is not None
+    assert load_index(*row) == folderindex._load_columns(*row)
+    assert len(load_index(*row)) == 1
+
+
+@pytest.mark.parametrize("row", DAMAGED_ROWS)
+def test_a_damaged_one_note_index_is_refused_as_the_columns_refuse_it(row):
+    with pytest.raises(ValueError):
+        load_index(*row)
+    if type(row[0]) is bytes and type(row[1]) is str:
+        with pytest.raises(ValueError):
+            folderindex._load_columns(*row)

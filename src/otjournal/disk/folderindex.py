@@ -5,6 +5,7 @@ prefetch child (prefetch.py) takes ``key_of`` from here before any database is l
 from __future__ import annotations
 
 import os
+import struct
 import sys
 from array import array
 from datetime import date
@@ -53,12 +54,27 @@ def dump_index(index: Index) -> tuple[bytes, str] | None:
     return unsigned.tobytes() + signed.tobytes(), text
 
 
+_ONE = struct.Struct("<2Q4q")  # one note's numbers, in the columns' order
+
+
 def load_index(numbers: Any, text: Any) -> Index:
     """The index ``dump_index`` wrote; ValueError for anything else. Every value is of its
     type by construction; a key is only ever compared with a file's own stat, and a day
     must be one (the moment only orders records)."""
     if type(numbers) is not bytes or type(text) is not str:
         raise ValueError("not a folder index")
+    if len(numbers) == _ONE.size:  # a client's own folder (client.toml), one per client:
+        # unpacked at once, 0.4 µs rather than the arrays' 3 µs
+        size, ino, mtime, ctime, moment, day = _ONE.unpack(numbers)
+        name, _, id_ = text.partition("\0")
+        if text.count("\0") != 1 or not 0 <= day <= LAST_DAY:
+            raise ValueError("not a folder index")
+        return {name: ((size, mtime, ctime, ino), (moment, id_, day))}
+    return _load_columns(numbers, text)
+
+
+def _load_columns(numbers: bytes, text: str) -> Index:
+    """``load_index`` of any number of notes, from the columns as arrays."""
     n, rest = divmod(len(numbers), 48)
     parts = text.split("\0") if n else []
     if rest or len(parts) != 2 * n or (not n and text):
