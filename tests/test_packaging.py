@@ -76,6 +76,11 @@ def test_the_sdist_carries_its_tests_and_passes_them(tmp_path: Path):
     python_of_venv = os.environ.get("OTJOURNAL_SDIST_PYTHON") or sys.executable
     run(python_of_venv, "-m", "venv", venv, cwd=tmp_path)
     python = venv / "bin" / "python"
+    if python_of_venv != sys.executable:  # the suite below is that Python's run
+        said = "import sys; print(sys.version)"
+        assert run(python, "-c", said, cwd=tmp_path) == run(
+            python_of_venv, "-c", said, cwd=tmp_path
+        )
     run(python, "-m", "pip", "install", "--quiet", f"{unpacked}[test]", cwd=tmp_path)
     where = run(python, "-c", "import otjournal; print(otjournal.__file__)", cwd=tmp_path)
     assert str(venv) in where, "the installed package, not this checkout, is tested"
