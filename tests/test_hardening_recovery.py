@@ -667,3 +667,39 @@ def test_seal_lines_that_do_not_read_are_skipped():
     )
     data = b"garbage\n" + good.line() + b"v1\tbad\tline\n" + b"v1\t" + b"\xff" * 5 + b"\n"
     assert seals.parse(data) == [good]
+
+
+# -- Ctrl-C pressed twice ------------------------------------------------------------------
+
+
+def test_a_second_ctrl_c_while_the_draft_is_kept_still_keeps_it(tmp_path: Path):
+    """A person often presses Ctrl-C twice. The second one, arriving while the first one's
+    draft is being written, is ignored: the draft is kept, the command stops as for one
+    Ctrl-C (exit 130, the resume line), and Ctrl-C works as before afterwards."""
+    import signal
+
+    from otjournal.cli.drafting import DraftRun
+    from otjournal.errors import ExitCode, Stopped
+
+    drafts = Drafts(tmp_path / "drafts")
+    draft = drafts.new("log", "mia-k", datetime(2026, 3, 5, 14, 30, tzinfo=UTC), {"x": 1})
+    run: DraftRun = DraftRun(drafts, draft)
+    kept = run.keep
+
+    def pressed_again(step: str | None = None) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # delivered here, before the draft is written
+        kept(step)
+
+    run.keep = pressed_again  # type: ignore[method-assign]
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with run.guard():
+            raise KeyboardInterrupt  # the first Ctrl-C, at a prompt
+    except KeyboardInterrupt:  # not an Exception: pytest would take it as its own stop
+        pytest.fail("the second Ctrl-C cut the keeping of the draft short")
+    except Stopped as exc:
+        stopped = exc
+    assert stopped.exit_code == ExitCode.INTERRUPTED
+    assert "otj log --resume" in stopped.text
+    assert draft.path.is_file() and run.kept is True
+    assert signal.getsignal(signal.SIGINT) is before

@@ -203,7 +203,8 @@ class DraftRun(Generic[R, S]):
             try:
                 yield
             except KeyboardInterrupt:
-                self.keep_quietly()
+                with second_interrupt_ignored():  # pressed twice: the draft is still kept
+                    self.keep_quietly()
                 raise self.stopped("stopped", ExitCode.INTERRUPTED) from None
             except InputEnded:
                 self.keep_quietly()
@@ -421,6 +422,20 @@ class signals_exit:
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self.old.items():
             signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def second_interrupt_ignored() -> Iterator[None]:
+    """Ctrl-C ignored inside (a person often presses it twice), then as it was."""
+    try:
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread (tests)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def _raise_exit(signum: int, frame: object) -> None:
