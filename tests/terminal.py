@@ -90,6 +90,26 @@ class Pty:
         self.child.close()
         return self.child.exitstatus
 
+    def interrupt(self, then: str | None = None) -> None:
+        """Ctrl-C, then wait until the child prints ``then`` (None: until it ends). As
+        with ``hang_up``, a Ctrl-C that lands just before the child's read of the terminal
+        begins is seen only when the read returns, so it is pressed again while the child
+        shows nothing: as a person would, and the child ignores a second Ctrl-C while it
+        keeps its draft."""
+        for _ in range(5):
+            self.child.sendcontrol("c")
+            try:
+                if then is None:
+                    self.child.expect(pexpect.EOF, timeout=3)
+                else:
+                    self.child.expect_exact(then, timeout=3)
+                return
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                break
+        pytest.fail(f"never showed {then!r} after Ctrl-C; the terminal showed:\n{self.output}")
+
     def hang_up(self) -> int | None:
         """SIGHUP, as a terminal closing sends it; the exit status. A signal that lands
         just before the child's read of the terminal begins is seen only when the read

@@ -49,8 +49,7 @@ def test_a_note_typed_stopped_and_resumed_never_reaches_the_disk_in_plaintext(
     otj = Pty("log", "mia-k", env=env)
     otj.run([*ALL_DEFAULTS_TO_VOICE, ("In their words", TYPED), ("  … ", "")])
     otj.expect("Caregiver's report")
-    otj.child.sendcontrol("c")
-    otj.expect("Continue with: otj log --resume")
+    otj.interrupt("Continue with: otj log --resume")
     assert otj.wait() == 130, otj.output
 
     drafts = Path(os.environ["XDG_STATE_HOME"]) / "otjournal" / "drafts"

@@ -308,6 +308,20 @@ def test_the_latest_sessions_are_picked_from_the_index_as_from_the_files(
     assert picked > 50  # many of the cases pick sessions (100 in all)
 
 
+def latest_answers(monkeypatch) -> list[tuple[Unchanged, object]]:
+    """Every answer of ``Unchanged.latest`` from now on in the test, with its folder."""
+    answers: list[tuple[Unchanged, object]] = []
+    real = Unchanged.latest
+
+    def latest(self: Unchanged, *args: object) -> object:
+        found = real(self, *args)  # type: ignore[arg-type]
+        answers.append((self, found))
+        return found
+
+    monkeypatch.setattr(Unchanged, "latest", latest)
+    return answers
+
+
 def test_list_says_the_same_with_the_index_picking(plain: Path, tmp_path: Path, monkeypatch):
     """``Journal.sessions`` given a prefetch (the folders deferred) and without one: the
     same sessions, total and problems, also when a folder holds a copy of a note (two
@@ -319,15 +333,7 @@ def test_list_says_the_same_with_the_index_picking(plain: Path, tmp_path: Path, 
     (sessions / "2026-03-09_1000_a0000.toml").chmod(0o600)
     indexed(plain, cache)
     monkeypatch.setenv("OTJOURNAL_DIR", str(plain))
-    picked = []
-    real = Unchanged.latest
-
-    def latest(self: Unchanged, *args: object) -> object:
-        found = real(self, *args)  # type: ignore[arg-type]
-        picked.append(found is not None)
-        return found
-
-    monkeypatch.setattr(Unchanged, "latest", latest)
+    answers = latest_answers(monkeypatch)
     for last, since in [(None, None), (2, None), (3, date(2026, 3, 5)), (0, None)]:
         seen = []
         for ahead in (True, False):
@@ -346,6 +352,7 @@ def test_list_says_the_same_with_the_index_picking(plain: Path, tmp_path: Path, 
         assert seen[0] == seen[1], (last, since)
         assert seen[0][1] == 8  # the copy is not counted
         assert any("same id" in message for _, message in seen[0][2])
+    picked = [found is not None for _, found in answers]
     assert picked == [True, False] * 4  # ada-c's from the index; mia-k's copy: the files
 
 
@@ -396,16 +403,7 @@ def test_the_latest_n_of_many_clients_skip_older_folders_and_pick_as_the_files_d
     cache = tmp_path / "cache"
     indexed(notes, cache)
     monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
-    passed_over = []
-    real = Unchanged.latest
-
-    def latest(self: Unchanged, *args: object) -> object:
-        found = real(self, *args)  # type: ignore[arg-type]
-        if found is not None and found[0] and not found[1]:
-            passed_over.append(self.folder.split("/")[-2])
-        return found
-
-    monkeypatch.setattr(Unchanged, "latest", latest)
+    answers = latest_answers(monkeypatch)
     for last in (1, 2, 3, 4, 6, 9, 11, 12, 13, 14, 15, 30):
         seen = []
         for ahead in (True, False):
@@ -416,6 +414,11 @@ def test_the_latest_n_of_many_clients_skip_older_folders_and_pick_as_the_files_d
         assert seen[0] == seen[1], last
         assert seen[0][1] == 21
         assert len(seen[0][0]) == min(last, 21)
+    passed_over = [
+        folder.folder.split("/")[-2]
+        for folder, found in answers
+        if found and found[0] and not found[1]
+    ]
     assert "fay-h" in passed_over  # the oldest client: passed over once N were held
     assert "ada-c" not in passed_over  # the newest: read every time
 

@@ -157,8 +157,7 @@ def test_ctrl_c_in_the_goals_keeps_the_draft_and_resume_finishes(env, notes):
     otj = Pty("intake", "mia-k", env=env)
     otj.run(SESSION + GROUNDWORK + [FIRST_GOAL[0]])
     otj.expect("  Baseline level now")
-    otj.child.sendcontrol("c")
-    otj.expect("Continue with: otj intake --resume")
+    otj.interrupt("Continue with: otj intake --resume")
     assert otj.wait() == 130, otj.output
     (path,) = drafts()
     draft = tomllib.loads(path.read_text("utf-8"))

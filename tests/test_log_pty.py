@@ -237,8 +237,7 @@ def test_ctrl_c_mid_answer_keeps_every_line_and_resume_completes(env, notes):
     otj.run([*ALL_DEFAULTS_TO_VOICE, ("In their words", "line one"), ("  … ", "line two")])
     otj.expect("  … ")
     otj.child.send("half a li")
-    otj.child.sendcontrol("c")
-    otj.expect("Continue with: otj log --resume")
+    otj.interrupt("Continue with: otj log --resume")
     assert otj.wait() == 130, otj.output
     assert "stopped" in otj.output
     (path,) = draft_files()
@@ -267,7 +266,7 @@ def test_ctrl_c_mid_activity_keeps_its_answers(env, notes):
     otj = Pty("log", "mia-k", env=env)
     otj.run([*ALL_DEFAULTS_TO_VOICE[:-2], ("Activity (", "Train course"), ("Minutes", "15")])
     otj.expect("Tags (c i m a)")
-    otj.child.sendcontrol("c")
+    otj.interrupt()
     assert otj.wait() == 130, otj.output
     # The name and minutes were answered before Ctrl-C: the draft must hold them.
     found = list(tables_with(only_draft(), "name", "Train course"))
@@ -382,7 +381,7 @@ def test_a_session_dated_before_every_goal_was_set_says_why_none_is_asked(env, n
         "dates one earlier)."
     )
     otj.expect("Activity (")
-    otj.child.sendcontrol("c")
+    otj.interrupt()
     assert otj.wait() == 130, otj.output
     assert "GAS" not in otj.output
 

@@ -100,8 +100,7 @@ def test_text_typed_at_a_terminal_declared_ascii_is_kept_as_typed(runner, notes)
     otj = ascii_terminal()
     otj.child.sendline(TYPED)
     otj.expect("  Minutes")
-    otj.child.sendcontrol("c")
-    otj.expect("Continue with: otj log --resume")
+    otj.interrupt("Continue with: otj log --resume")
     assert otj.wait() == 130, otj.output
     assert only_draft()["note"]["activities"] == [{"name": TYPED}]
 
@@ -114,8 +113,7 @@ def test_bytes_that_are_not_utf_8_are_refused_and_asked_again(runner, notes):
     otj.expect(UNREADABLE.split(":")[0])
     otj.answer("Activity (", "cafe au lait")
     otj.expect("  Minutes")
-    otj.child.sendcontrol("c")
-    otj.expect("Continue with: otj log --resume")
+    otj.interrupt("Continue with: otj log --resume")
     assert otj.wait() == 130, otj.output
     assert only_draft()["note"]["activities"] == [{"name": "cafe au lait"}]
     assert "\ufffd" not in (drafts()[0]).read_text("utf-8")
@@ -171,8 +169,7 @@ def test_ctrl_c_at_the_belief_keeps_the_thought_and_resume_asks_the_belief(runne
         ]
     )
     otj.expect("How much do you believe it")
-    otj.child.sendcontrol("c")
-    otj.expect("otj homework log --resume")
+    otj.interrupt("otj homework log --resume")
     assert otj.wait() == 130, otj.output
     record = only_draft()["note"]["thought_record"]
     assert record["thoughts"] == [{"text": "I'll be fired"}]

@@ -160,8 +160,7 @@ def test_ctrl_c_keeps_the_review_and_resume_finishes_it(env, notes):
         ]
     )
     otj.expect("  COPM performance at T2")
-    otj.child.sendcontrol("c")
-    otj.expect("Continue with: otj review --resume")
+    otj.interrupt("Continue with: otj review --resume")
     assert otj.wait() == 130, otj.output
     (path,) = drafts()
     draft = tomllib.loads(path.read_text("utf-8"))
