@@ -14,6 +14,7 @@ import sys
 import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from random import Random
 from types import SimpleNamespace
 
 import pytest
@@ -1118,3 +1119,21 @@ def test_check_json_with_a_note_fits_its_schema(runner, journal):
     assert "note" in {p["severity"] for p in data["problems"]}
     schema = json.loads((REPO / "docs" / "schemas" / "check.json").read_text())
     jsonschema.validate(data, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_a_start_shared_by_two_clients_notes_of_one_id_names_each_with_its_client(runner, notes):
+    """Two clients' notes with one id (written in the same minute): a start of the id
+    matches both; each is named as it can be asked for, CLIENT/ID, and nothing is said
+    to be left out when nothing is."""
+    j = Journal(notes)
+    start = datetime(2026, 3, 5, 14, 30, tzinfo=TZ)
+    for handle in ("mia-k", "noah-t"):
+        j.add_client(make_client(handle))
+        saved = j.add_session(make_session(handle, start=start), rng=Random(7))
+    sid = saved.record.id
+    result = runner.invoke(app, ["show", "2026-03-05_1430"])
+    assert result.exit_code == 2, result.output
+    assert f"matches 2 sessions (mia-k/{sid}, noah-t/{sid}): be more exact" in result.stderr
+    assert "CLIENT/ID" in result.stderr
+    shown_ = runner.invoke(app, ["show", f"noah-t/{sid}", "--json"])
+    assert json.loads(shown_.stdout)["client"] == "noah-t"

@@ -95,5 +95,12 @@ def pick_by_id(items: Sequence[T], wanted: str, name: Callable[[T], Named]) -> T
         raise NotFoundError(
             f"no session with id {shown(wanted)}", hint="'otj list' shows session ids"
         )
-    listed = ", ".join(n.id for _, n in matches[:5])
-    raise UsageError(f"{shown(wanted)} matches {len(matches)} sessions ({listed}…): be more exact")
+    # Two clients' notes may share an id: then each is named with its client, the way
+    # one of them can be asked for.
+    shared = len({n.id for _, n in matches}) < len(matches)
+    listed = ", ".join(f"{n.client}/{n.id}" if shared else n.id for _, n in matches[:5])
+    more = "…" if len(matches) > 5 else ""
+    raise UsageError(
+        f"{shown(wanted)} matches {len(matches)} sessions ({listed}{more}): be more exact",
+        hint="give more of the id" + (", with its client: CLIENT/ID" if shared else ""),
+    )
