@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable
 
 import pytest
 
@@ -91,40 +92,37 @@ class Pty:
         return self.child.exitstatus
 
     def interrupt(self, then: str | None = None) -> None:
-        """Ctrl-C, then wait until the child prints ``then`` (None: until it ends). As
-        with ``hang_up``, a Ctrl-C that lands just before the child's read of the terminal
-        begins is seen only when the read returns, so it is pressed again while the child
-        shows nothing: as a person would, and the child ignores a second Ctrl-C while it
-        keeps its draft."""
+        """Ctrl-C, then wait until the child prints ``then`` (None: until it ends),
+        pressed again while the child shows nothing (``_again``): as a person would, and
+        the child ignores a second Ctrl-C while it keeps its draft."""
+        self._again(lambda: self.child.sendcontrol("c"), then, 3)
+
+    def hang_up(self) -> int | None:
+        """SIGHUP, as a terminal closing sends it; the exit status. A real hangup also
+        ends the terminal's input, which wakes a read the signal would not; this
+        terminal stays open so as to read what the child printed, so the signal is sent
+        again while the child is still there (``_again``)."""
+        self._again(lambda: self.child.kill(signal.SIGHUP), None, 2)
+        return self.wait()
+
+    def _again(self, send: Callable[[], object], then: str | None, seconds: float) -> None:
+        """``send`` a signal until the child prints ``then`` (None: ends), five times at
+        most. A signal that lands just before the child's read of the terminal begins is
+        seen only when the read returns (Python's readline checks for signals when its
+        select() is interrupted): under load, the child would wait for a key."""
         for _ in range(5):
-            self.child.sendcontrol("c")
+            send()
             try:
                 if then is None:
-                    self.child.expect(pexpect.EOF, timeout=3)
+                    self.child.expect(pexpect.EOF, timeout=seconds)
                 else:
-                    self.child.expect_exact(then, timeout=3)
+                    self.child.expect_exact(then, timeout=seconds)
                 return
             except pexpect.TIMEOUT:
                 continue
             except pexpect.EOF:
                 break
-        pytest.fail(f"never showed {then!r} after Ctrl-C; the terminal showed:\n{self.output}")
-
-    def hang_up(self) -> int | None:
-        """SIGHUP, as a terminal closing sends it; the exit status. A signal that lands
-        just before the child's read of the terminal begins is seen only when the read
-        returns (Python's readline checks for signals when its select() is interrupted);
-        a real hangup also ends the terminal's input, which wakes that read. This
-        terminal stays open so as to read what the child printed, so the signal is sent
-        again while the child is still there."""
-        for _ in range(5):
-            self.child.kill(signal.SIGHUP)
-            try:
-                self.child.expect(pexpect.EOF, timeout=2)
-                break
-            except pexpect.TIMEOUT:
-                continue
-        return self.wait()
+        pytest.fail(f"never showed {then!r} after the signal; the terminal showed:\n{self.output}")
 
     def finish(self, status: int | None = 0) -> str:
         """Read to the end, check the exit status, and return the output with ``\\n``

@@ -406,36 +406,34 @@ def run_editor(command: str, path: Path) -> int:
         return 127
 
 
-class signals_exit:
-    """SIGHUP and SIGTERM raise SystemExit so the draft is kept and the path printed."""
-
-    SIGNALS = tuple(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s)
-
-    def __enter__(self) -> None:
-        self.old: dict[int, Any] = {}
-        for sig in self.SIGNALS:
-            try:
-                self.old[sig] = signal.signal(sig, _raise_exit)
-            except ValueError:  # not the main thread (tests)
-                pass
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, handler in self.old.items():
-            signal.signal(sig, handler)
+# SIGHUP (a terminal closed) and SIGTERM raise SystemExit so the draft is kept and
+# the path printed.
+EXIT_SIGNALS = tuple(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s)
 
 
 @contextlib.contextmanager
-def second_interrupt_ignored() -> Iterator[None]:
-    """Ctrl-C ignored inside (a person often presses it twice), then as it was."""
-    try:
-        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except ValueError:  # not the main thread (tests)
-        yield
-        return
+def signals_handled(signals: tuple[int, ...], handler: Any) -> Iterator[None]:
+    """``handler`` for these signals inside, then each as it was."""
+    old: dict[int, Any] = {}
+    for sig in signals:
+        try:
+            old[sig] = signal.signal(sig, handler)
+        except ValueError:  # not the main thread (tests)
+            pass
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
+        for sig, was in old.items():
+            signal.signal(sig, was)
+
+
+def signals_exit() -> contextlib.AbstractContextManager[None]:
+    return signals_handled(EXIT_SIGNALS, _raise_exit)
+
+
+def second_interrupt_ignored() -> contextlib.AbstractContextManager[None]:
+    """Ctrl-C ignored inside (a person often presses it twice), then as it was."""
+    return signals_handled((signal.SIGINT,), signal.SIG_IGN)
 
 
 def _raise_exit(signum: int, frame: object) -> None:
