@@ -512,6 +512,41 @@ def test_show_and_amend_read_only_the_client_whose_file_names_match(runner, jour
     assert loaded == []
 
 
+@pytest.mark.parametrize("warm", [True, False])
+def test_show_and_amend_ask_which_client_when_another_holds_the_id_under_another_name(
+    runner, journal: Journal, warm: bool, monkeypatch
+):
+    """A note copied by hand into another client's folder, named otherwise (found by an
+    outside tester): the id is two clients' now, so 'show' and 'amend' ask which is
+    meant, as they do when both files are named by it, whether or not the cache has
+    indexed the copy yet, and with no cache at all. Nothing is written."""
+    for handle in ("mia-k", "noah-t"):
+        journal.add_client(make_client(handle))
+    mine = journal.add_session(make_session())
+    journal.add_session(make_session(client="noah-t"))
+    if warm:
+        run(runner, "list")  # the cache indexes both folders before the copy
+    copy = mine.path.read_bytes().replace(b'client = "mia-k"', b'client = "noah-t"')
+    other = journal.root / "clients" / "noah-t" / "sessions" / "2026-01-01_0000_zzzzz.toml"
+    other.write_bytes(copy)
+    before = {p: p.read_bytes() for p in journal.root.rglob("*.toml")}
+    sid = mine.record.id
+    for no_cache in ("", "1"):
+        monkeypatch.setenv("OTJOURNAL_NO_CACHE", no_cache)
+        for args in (
+            ["show", sid],
+            ["show", sid[-5:]],
+            ["amend", sid, "--kind", "addition", "--text", "x", "--by", "A", "--no-input"],
+        ):
+            result = runner.invoke(app, args)
+            assert result.exit_code == 2, (args, result.output)
+            assert "2 sessions (" in result.stderr and "noah-t" in result.stderr
+            assert f"mia-k/{sid}" in result.stderr
+    assert {p: p.read_bytes() for p in journal.root.rglob("*.toml")} == before
+    shown = runner.invoke(app, ["show", f"noah-t/{sid}", "--json"])
+    assert json.loads(shown.stdout)["client"] == "noah-t"
+
+
 @pytest.mark.parametrize("cached", [True, False])
 def test_a_session_picked_by_its_files_facts_is_the_one_the_whole_journal_gives(
     notes: Path, tmp_path: Path, cached: bool
@@ -520,6 +555,7 @@ def test_a_session_picked_by_its_files_facts_is_the_one_the_whole_journal_gives(
     answer (the session, or the error and its words) is ``find_by_id`` over every
     session of the journal, for ids shared by two clients, a copy of a note, a file
     renamed by hand, starts and ends of ids, CLIENT/ID, paths and nothing at all."""
+    from otjournal.disk.keys import bare
     from otjournal.disk.query import find_by_id
     from otjournal.errors import OtjournalError
 
@@ -537,11 +573,18 @@ def test_a_session_picked_by_its_files_facts_is_the_one_the_whole_journal_gives(
     sessions = notes / "clients" / "ava-l" / "sessions"
     first = sorted(sessions.glob("*.toml"))[0]
     shutil.copy(first, sessions / "a-copy-by-hand.toml")  # a second file with one id
-    # Renamed by hand: found by its id alone. (Its id's start is no other id's: a start
-    # that another client's file name matches picks that note, a known gap.)
+    # Renamed by hand: found by its id alone.
     alone = j.add_session(make_session("ava-l", start=datetime(2026, 3, 20, 8, 0, tzinfo=TZ)))
     ids.append(alone.record.id)
     alone.path.rename(alone.path.with_name("renamed-by-hand.toml"))
+    # Another client's note of one id, in a file named otherwise: the name of mia-k's
+    # file matches, but noah-t holds a session of that id too (ambiguous, as a whole
+    # read says), and its starts and ends are other clients' as well. After the first
+    # pass the cache's index knows the file; before, only the file's text does.
+    mias = sorted((notes / "clients" / "mia-k" / "sessions").glob("*.toml"))[1]
+    text = mias.read_bytes().replace(b'client = "mia-k"', b'client = "noah-t"')
+    (notes / "clients" / "noah-t" / "sessions" / "2026-03-02_0900_other.toml").write_bytes(text)
+    ids.append(bare(mias.name))
     asked = {"", " ", "zzzzz", "2026", "2026-03-0", "../x", "noah-t/zzzzz", str(first)}
     for i in ids:
         asked |= {i, i[:12], i[:16], i[-5:], i[-3:], f"mia-k/{i}", f"ava-l/{i}"}
@@ -610,3 +653,4 @@ def test_show_and_amend_on_a_note_that_does_not_read_say_why_by_file_and_line(
         assert saved.path.read_bytes() == raw.replace(b"gas = 0", b"gas = 7")  # untouched
     missing = runner.invoke(app, ["show", "zzzzz"])
     assert "no session with id 'zzzzz'" in missing.stderr
+

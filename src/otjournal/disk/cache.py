@@ -238,6 +238,16 @@ class RecordCache:
         except (ValueError, RecursionError):  # a damaged or foreign row is only a miss
             return {}
 
+    def folder_texts(self, sub: str) -> dict[str, str]:
+        """The text of each client's ``sub`` folder index (``sessions``…), by handle: its
+        notes' names, then their ids, joined by NUL (``dump_index``). In one query: it
+        tells which notes hold an id without any folder's numbers taken apart."""
+        rows = self._query(
+            "SELECT folder, text FROM folders WHERE folder GLOB ?", (f"clients/*/{sub}",)
+        )
+        cut = -len(sub) - 1
+        return {folder[8:cut]: text for folder, text in rows if type(text) is str and "/" in folder}
+
     def handles(self) -> set[str]:
         """Clients some folder index is remembered for."""
         rows = self._query("SELECT folder FROM folders")

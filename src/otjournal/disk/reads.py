@@ -26,6 +26,7 @@ from otjournal.disk.loading import (
     Snapshot,
     first_of_each_id,
 )
+from otjournal.disk.parsing import read_file
 from otjournal.errors import InvalidFile, NotFoundError, Problem
 from otjournal.model.ids import handle_problem
 
@@ -105,40 +106,41 @@ class Reads:
         """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
         and the snapshot of its client. The session is picked from the facts of the files
         (their ids, from the cache where unchanged), never from records, and only its
-        client is loaded. Session files are named by their id, so the clients with a file
-        name that could match are asked first (flat in the journal's size), or for
-        CLIENT/ID that client; when none of them holds it (a file renamed by hand), every
-        client, which gives what the whole journal would."""
+        client is loaded. Only the clients that may hold the id are asked
+        (``_clients_that_may_hold``: flat in the journal's size while the cache knows its
+        notes), or for CLIENT/ID that client; when none of them holds it, every client,
+        which gives what the whole journal would."""
         from otjournal.disk.query import Named, find_by_id, pick_by_id
 
         key = bare(wanted.strip())
         if not key:
             return Snapshot(self.root), find_by_id([], wanted)  # says what to give
-        handles = self._clients_with_session_named(key) if "/" not in key else []
         client, _, named = key.rpartition("/")
-        if (
-            client
-            and not handle_problem(client)
-            and any(
-                os.path.isfile(os.path.join(self.root, CLIENTS, client, SESSIONS, named + end))
-                for end in (".toml", ".toml.age")
-            )
-        ):
-            handles = [client]  # CLIENT/ID, as the file is named
+        handles: list[str] = []
 
         def name(item: tuple[str, FileRef]) -> Named:
             return Named(item[0], item[1].id, item[1].where)
 
-        def pick(among: list[str] | None) -> str:
-            return pick_by_id(self._session_facts(among), wanted, name)[0]
-
         try:
-            try:
-                handle = pick(handles or None)
-            except NotFoundError:
-                if not handles:
-                    raise
-                handle = pick(None)  # not among the files named like it: one renamed by hand
+            with self.reader() as r:
+                if (
+                    client
+                    and not handle_problem(client)
+                    and any(
+                        os.path.isfile(os.path.join(r.root, CLIENTS, client, SESSIONS, named + end))
+                        for end in (".toml", ".toml.age")
+                    )
+                ):
+                    handles = [client]  # CLIENT/ID, as the file is named
+                elif not client:
+                    handles = _clients_that_may_hold(r, key)
+                try:
+                    handle = pick_by_id(_session_facts(r, handles or None), wanted, name)[0]
+                except NotFoundError:
+                    if not handles:
+                        raise
+                    # Not among them: the whole journal's answer.
+                    handle = pick_by_id(_session_facts(r, None), wanted, name)[0]
         except NotFoundError:
             self._unreadable_named(handles, key)  # there, but it does not read: say why
             raise
@@ -161,30 +163,6 @@ class Reads:
                 broken.setdefault(problem.path, []).append(problem)
         if len(broken) == 1:
             raise InvalidFile(next(iter(broken.values())))
-
-    def _session_facts(self, handles: list[str] | None) -> list[tuple[str, FileRef]]:
-        """The sessions of these clients (or of every client) as the facts of their files,
-        in the order ``load`` holds them and without the copies it leaves out, each with
-        its client; no record is held."""
-        found: list[tuple[str, FileRef]] = []
-        with self.reader() as r:
-            for c in r.scan(handles, ("session",)).clients:
-                refs = [f for f in r.index(c, Snapshot(self.root)) if f.kind == "session"]
-                refs.sort(key=_META)
-                found += [(c.handle, f) for f in first_of_each_id(refs, _ID, [])]
-        found.sort(key=lambda item: _META(item[1]))  # stable: clients stay in scan order
-        return found
-
-    def _clients_with_session_named(self, key: str) -> list[str]:
-        found = []
-        for handle in self.client_handles():
-            try:
-                names = os.listdir(os.path.join(self.root, CLIENTS, handle, SESSIONS))
-            except OSError:
-                continue
-            if any(n.startswith(key) or bare(n).endswith(key) for n in names):
-                found.append(handle)
-        return found
 
     def per_client(
         self,
@@ -336,3 +314,69 @@ def _checked(remembered: object, load: Callable[[object], T]) -> tuple[T] | None
         return (load(remembered[0]),)
     except (ValueError, TypeError, KeyError):
         return None
+
+
+def _session_facts(r: Reader, handles: list[str] | None) -> list[tuple[str, FileRef]]:
+    """The sessions of these clients (or of every client) as the facts of their files,
+    in the order ``load`` holds them and without the copies it leaves out, each with its
+    client; no record is held."""
+    found: list[tuple[str, FileRef]] = []
+    for c in r.scan(handles, ("session",)).clients:
+        refs = [f for f in r.index(c, Snapshot(r.root)) if f.kind == "session"]
+        refs.sort(key=_META)
+        found += [(c.handle, f) for f in first_of_each_id(refs, _ID, [])]
+    found.sort(key=lambda item: _META(item[1]))  # stable: clients stay in scan order
+    return found
+
+
+def _clients_that_may_hold(r: Reader, key: str) -> list[str]:
+    """The clients whose sessions may include one whose id starts or ends with ``key``
+    (a superset: each is then read). A client is one when a note of its is named so
+    (notes are named by their id); when the cache's index of its sessions says a note's
+    id is so; or when a note the index does not know (a first run, a file copied in by
+    hand) holds ``key`` in its text. Every other note is known by the index not to be
+    it, so the answer is the whole journal's without reading it: only a note edited in
+    place to another id, before any whole-journal command since, can be missed."""
+    texts = r.cache.folder_texts(SESSIONS) if r.cache is not None else {}
+    found = []
+    for handle in r.handles():  # thousands at 100,000 sessions: tests in C where it can
+        folder = os.path.join(r.root, CLIENTS, handle, SESSIONS)
+        try:
+            listed = os.listdir(folder)
+        except OSError:
+            continue
+        names = sorted(n for n in listed if n.endswith((".toml", ".age")) and n[0] != ".")
+        joined = "\0" + "\0".join(names) + "\0"
+        stems = joined.replace(".toml.age\0", "\0").replace(".toml\0", "\0")  # bare()
+        if "\0" + key in joined or key + "\0" in stems or _indexed(folder, names, texts, key):
+            found.append(handle)
+    return found
+
+
+def _indexed(folder: str, names: list[str], texts: dict[str, str], key: str) -> bool:
+    """Whether a note of ``names`` (sorted, in ``folder``) may have an id like ``key``, by
+    its folder index's text (``texts``) or, for a note the index does not know, its own."""
+    text = texts.get(os.path.basename(os.path.dirname(folder)), "")
+    head = "\0".join(names) + "\0"
+    if names and text.startswith(head) and text.count("\0") == 2 * len(names) - 1:
+        # The index knows exactly these notes, in this order (the scan's): their ids follow.
+        ids = text[len(head) :]
+        return key in ids and any(i.startswith(key) or i.endswith(key) for i in ids.split("\0"))
+    parts = text.split("\0")
+    half = len(parts) // 2
+    ids_of = dict(zip(parts[:half], parts[half:], strict=True)) if len(parts) % 2 == 0 else {}
+    for n in names:
+        indexed = ids_of.get(n)
+        if indexed is None:
+            if _may_hold(os.path.join(folder, n), key):
+                return True
+        elif indexed.startswith(key) or indexed.endswith(key):
+            return True
+    return False
+
+
+def _may_hold(path: str, key: str) -> bool:
+    """Whether a note the cache does not know may have an id like ``key``: its text holds
+    it, or an escape (an id may be written with one). One that does not read cannot."""
+    raw = read_file(path, [])
+    return raw is not None and (key.encode() in raw or b"\\u" in raw or b"\\U" in raw)
