@@ -654,3 +654,29 @@ def test_show_and_amend_on_a_note_that_does_not_read_say_why_by_file_and_line(
     missing = runner.invoke(app, ["show", "zzzzz"])
     assert "no session with id 'zzzzz'" in missing.stderr
 
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_like_a_note_is_reported_and_hangs_nothing(three: Journal, tmp_path: Path):
+    """Opening a FIFO for reading waits for a writer: one named like a note (in a
+    sessions or homework folder) hung every read of the journal. It is now a file that
+    cannot be read, said so by path, and every command goes on."""
+    from tests.test_folderparts import otj
+
+    fifo = "2026-01-01_0900_fifo1.toml"
+    for sub in ("sessions", "homework"):
+        folder = three.root / "clients" / "noah-t" / sub
+        folder.mkdir(exist_ok=True)
+        os.mkfifo(folder / fifo)
+    env = {"OTJOURNAL_DIR": str(three.root), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    shown = json.loads(otj("list", "--json", "-n", "1", **env).stdout)["sessions"]
+    for args in (["list"], ["check"], ["trends"], ["export", "--format", "csv"], ["search", "x"],
+                 ["show", shown[0]["id"]], ["report", "noah-t"]):  # fmt: skip
+        result = otj(*args, **env)  # a timeout fails the test rather than hanging it
+        assert result.returncode in (0, 1), (args, result.stderr)
+    checked = otj("check", **env)
+    for sub in ("sessions", "homework"):
+        assert f"clients/noah-t/{sub}/{fifo}:1:1: error: cannot read: not a regular file" in (
+            checked.stdout + checked.stderr
+        )
+    amend = otj("amend", "fifo1", "--kind", "addition", "--text", "x", "--by", "A", **env)
+    assert amend.returncode == 1 and "not a regular file" in amend.stderr, amend.stderr

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from otjournal.disk import agefile, fsio
 from otjournal.disk.agefile import AGE_SUFFIX, Identity
+from otjournal.disk.parsing import open_regular
 from otjournal.errors import (
     CipherErrors,
     ConflictError,
@@ -371,7 +372,7 @@ def _unreadable(path: Path, unlock: Open) -> Problem | None:
 
 def _read(path: Path) -> bytes:
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = open_regular(path)
     except OSError as exc:
         raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
     with os.fdopen(fd, "rb") as fh:

@@ -255,7 +255,9 @@ class Fingerprint:
 
 
 def read_with_fingerprint(path: Path, limit: int) -> tuple[bytes, Fingerprint]:
-    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    from otjournal.disk.parsing import open_regular
+
+    fd = open_regular(path)
     try:
         st = os.fstat(fd)
         with os.fdopen(fd, "rb", closefd=False) as fh:

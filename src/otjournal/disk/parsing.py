@@ -4,7 +4,9 @@ rule, no symlink followed, the parser of each kind. Used by the folder's reader
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
@@ -28,11 +30,31 @@ def too_large(size: int) -> str | None:
     return f"larger than {MAX_FILE_BYTES // 1024} KiB" if size > MAX_FILE_BYTES else None
 
 
+_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def open_regular(path: Path | str) -> int:
+    """A file opened for reading, never through a symlink, and only if it is a regular
+    file: a FIFO named like a note would hang every read of its folder (opening one for
+    reading waits for a writer; not with O_NONBLOCK, which changes nothing for a regular
+    file). OSError for anything else, its ``strerror`` in words."""
+    fd = os.open(path, _READ)
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        os.close(fd)
+        raise
+    if not regular:
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file")
+    return fd
+
+
 def read_file(where: Path | str, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
     """A file's bytes, or None with its problem noted. ``where`` may be the path as text:
     a first read opens every note, and a Path made only for a problem saves its cost."""
     try:
-        fd = os.open(where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = open_regular(where)
     except FileNotFoundError:
         if not missing_ok:
             problems.append(

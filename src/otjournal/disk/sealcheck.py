@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from otjournal.disk import sealmarks, seals
 from otjournal.disk.keys import RECIPIENTS, plaintext
-from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, read_capped
+from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, open_regular, read_capped
 from otjournal.errors import OtjournalError, Problem
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def _seal_mismatch(
         still[rel] = mark
         return None
     try:
-        fd = os.open(ref.where, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = open_regular(ref.where)
         try:
             raw = read_capped(fd, MAX_FILE_BYTES + 1 + AGE_OVERHEAD)
         finally:

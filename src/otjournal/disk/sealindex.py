@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from otjournal.disk import seals
+from otjournal.disk.parsing import open_regular
 from otjournal.disk.seals import Seal
 from otjournal.errors import StoreError
 
@@ -154,7 +155,7 @@ class SealIndex:
             ) from None
         for name in names:
             try:
-                fd = os.open(self.folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                fd = open_regular(self.folder / name)
             except OSError:
                 continue
             fh = os.fdopen(fd, "rb")

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from otjournal.disk.parsing import open_regular
 from otjournal.errors import StoreError
 
 FOLDER = (".otjournal", "seals")
@@ -106,7 +107,7 @@ def read_all(root: Path) -> list[Seal]:
     seals: list[Seal] = []
     for name in names:
         try:
-            fd = os.open(folder / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            fd = open_regular(folder / name)
         except OSError:
             continue
         with os.fdopen(fd, "rb") as fh:

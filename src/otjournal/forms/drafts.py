@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from otjournal.disk import fsio, tomlio
 from otjournal.disk.keys import plaintext
-from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES
+from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, open_regular
 from otjournal.errors import NotFoundError, OtjournalError, StoreError, UsageError
 from otjournal.model.ids import new_suffix, shown
 
@@ -202,7 +202,7 @@ class Drafts:
         except (KeyError, TypeError, ValueError):
             return None
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            fd = open_regular(path)
         except OSError:
             return None
         try:
