@@ -38,23 +38,28 @@ def open_regular(path: Path | str) -> int:
     file: a FIFO named like a note would hang every read of its folder (opening one for
     reading waits for a writer; not with O_NONBLOCK, which changes nothing for a regular
     file). OSError for anything else, its ``strerror`` in words."""
+    return _open_sized(path)[0]
+
+
+def _open_sized(path: Path | str) -> tuple[int, int]:
+    """``open_regular``, and the file's size (one fstat for both, on a first run's path)."""
     fd = os.open(path, _READ)
     try:
-        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        st = os.fstat(fd)
     except OSError:
         os.close(fd)
         raise
-    if not regular:
+    if not stat.S_ISREG(st.st_mode):
         os.close(fd)
         raise OSError(errno.EINVAL, "not a regular file")
-    return fd
+    return fd, st.st_size
 
 
 def read_file(where: Path | str, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
     """A file's bytes, or None with its problem noted. ``where`` may be the path as text:
     a first read opens every note, and a Path made only for a problem saves its cost."""
     try:
-        fd = open_regular(where)
+        fd, size = _open_sized(where)
     except FileNotFoundError:
         if not missing_ok:
             problems.append(
@@ -70,7 +75,7 @@ def read_file(where: Path | str, problems: list[Problem], missing_ok: bool = Tru
         return None
     sealed = str(where).endswith(".age")
     try:
-        raw = read_capped(fd, MAX_FILE_BYTES + 1 + (AGE_OVERHEAD if sealed else 0))
+        raw = read_capped(fd, MAX_FILE_BYTES + 1 + (AGE_OVERHEAD if sealed else 0), size)
     except OSError as exc:
         problems.append(Problem(Path(where), f"cannot read: {exc.strerror}"))
         return None
@@ -95,13 +100,14 @@ def read_file(where: Path | str, problems: list[Problem], missing_ok: bool = Tru
     return raw
 
 
-def read_capped(fd: int, cap: int) -> bytes:
+def read_capped(fd: int, cap: int, size: int | None = None) -> bytes:
     """At most ``cap`` bytes of an open file (one more than the size rule allows, so a
     file too large shows as such), read in one call sized by its length: a read asked
     for the cap itself allocates a megabyte for each file, a quarter of a first run's
     time. A read that comes back short is the end of the file; one that does not (the
-    file grew since its length was taken) goes on to the cap."""
-    want = min(os.fstat(fd).st_size + 1, cap)
+    file grew since its length was taken) goes on to the cap. ``size``: the length,
+    when the caller has just taken it."""
+    want = min((os.fstat(fd).st_size if size is None else size) + 1, cap)
     chunks = []
     while True:
         chunk = os.read(fd, want)
