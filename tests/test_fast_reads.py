@@ -680,3 +680,18 @@ def test_a_fifo_named_like_a_note_is_reported_and_hangs_nothing(three: Journal, 
         )
     amend = otj("amend", "fifo1", "--kind", "addition", "--text", "x", "--by", "A", **env)
     assert amend.returncode == 1 and "not a regular file" in amend.stderr, amend.stderr
+    # A sync tool's copy that is a FIFO: compared as one that cannot be read, and
+    # resolving it stops with its path before anything moves.
+    sessions = three.root / "clients" / "noah-t" / "sessions"
+    note = next(p for p in sorted(sessions.glob("2026-*.toml")) if "fifo" not in p.name)
+    os.mkfifo(sessions / f"{note.stem}.sync-conflict-20260101-000000-ABCDEFG.toml")
+    shown = otj("conflicts", **env)
+    assert shown.returncode == 0 and "+(cannot read: not a regular file)" in shown.stdout
+    before = sorted(three.root.rglob("*"))
+    for keep in ("copy", "both", "merge"):
+        copy = f"{note.stem}.sync-conflict-20260101-000000-ABCDEFG.toml"
+        resolved = otj("conflicts", "resolve", copy, "--keep", keep, "--yes", **env)
+        assert resolved.returncode == 1 and f"{copy}: cannot read: not a regular file" in (
+            resolved.stderr
+        ), resolved.stderr
+    assert sorted(three.root.rglob("*")) == before

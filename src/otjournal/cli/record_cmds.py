@@ -400,8 +400,9 @@ def _show_conflict(c: Conflict, root: Path) -> None:
             markup=False,
         )
         from otjournal.disk.conflicts import git_sides
+        from otjournal.disk.parsing import read_whole
 
-        ours, theirs = git_sides(c.path.read_bytes())
+        ours, theirs = git_sides(read_whole(c.path))
         a, b = ours.decode("utf-8", "replace"), theirs.decode("utf-8", "replace")
         labels = ("ours", "theirs")
     else:
@@ -425,14 +426,15 @@ def _text(path: Path) -> str:
     """A file's text to compare (an encrypted note's decrypted; one that does not open
     here is said so, never shown as bytes)."""
     from otjournal.disk.keys import plaintext
-    from otjournal.errors import CipherError
+    from otjournal.disk.parsing import read_whole
+    from otjournal.errors import CipherError, StoreError
 
     try:
-        return plaintext(path.read_bytes(), path).decode("utf-8", "replace")
+        return plaintext(read_whole(path), path).decode("utf-8", "replace")
     except CipherError as exc:
         return f"(cannot be opened here: {exc.message})"
-    except OSError as exc:
-        return f"(cannot be read: {exc.strerror})"
+    except StoreError as exc:
+        return f"({exc.message})"
 
 
 @conflicts_app.command("resolve")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
-from otjournal.errors import InvalidFile, OtjournalError, Problem, ValidationErrors
+from otjournal.errors import InvalidFile, OtjournalError, Problem, StoreError, ValidationErrors
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import Record
@@ -39,6 +39,17 @@ def open_regular(path: Path | str) -> int:
     reading waits for a writer; not with O_NONBLOCK, which changes nothing for a regular
     file). OSError for anything else, its ``strerror`` in words."""
     return _open_sized(path)[0]
+
+
+def read_whole(path: Path) -> bytes:
+    """All of a file's bytes, opened as ``open_regular`` opens it (a sync tool's copy to
+    compare, say): StoreError naming the file for a FIFO, a symlink or a file that
+    cannot be read, never a wait for a writer."""
+    try:
+        with os.fdopen(open_regular(path), "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
 
 
 def _open_sized(path: Path | str) -> tuple[int, int]:

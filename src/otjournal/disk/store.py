@@ -35,7 +35,13 @@ from otjournal.disk.loading import (
     Loaded,
     Progress,
 )
-from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, parse_record_bytes, too_large
+from otjournal.disk.parsing import (
+    AGE_OVERHEAD,
+    MAX_FILE_BYTES,
+    parse_record_bytes,
+    read_whole,
+    too_large,
+)
 from otjournal.disk.reads import Reads
 from otjournal.errors import NotFoundError, OtjournalError, Problem, StoreError, UsageError
 from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
@@ -67,7 +73,7 @@ def _content_of_file(path: Path) -> object:
     from otjournal.model import HomeworkEntry
 
     try:
-        raw = plaintext(path.read_bytes(), path)
+        raw = plaintext(read_whole(path), path)
         return content(parse_record_bytes(raw, path, HomeworkEntry.from_dict))
     except (OSError, OtjournalError):
         return None  # unreadable: not the same; check reports it

@@ -20,7 +20,7 @@ from otjournal.disk import amend
 from otjournal.disk.conflicts import git_sides
 from otjournal.disk.keys import plaintext
 from otjournal.disk.loading import CLIENT_AGE, CLIENT_FILE, Conflict
-from otjournal.disk.parsing import parse_record_bytes
+from otjournal.disk.parsing import parse_record_bytes, read_whole
 from otjournal.disk.store import Journal
 from otjournal.errors import OtjournalError, StoreError, UsageError
 from otjournal.model import Client, HomeworkEntry, Session
@@ -176,7 +176,7 @@ class Plan:
 
     def _apply_git(self, stamp: str) -> list[str]:
         c, j = self.conflict, self.journal
-        raw = c.path.read_bytes()
+        raw = read_whole(c.path)
         ours, theirs = git_sides(raw)
         kept = theirs if self.keep == "theirs" else ours
         record = _parse(kept, c.path, c.path)
@@ -217,7 +217,7 @@ class Plan:
 
 def _text(path: Path) -> bytes:
     """A note's text (decrypted when it is an age file)."""
-    return plaintext(path.read_bytes(), path)
+    return plaintext(read_whole(path), path)
 
 
 def _same_record(path: Path, record: Record) -> bool:
@@ -333,8 +333,8 @@ def _listed(join: ClientJoin) -> str:
 
 def _unchanged(path: Path, read: bytes, what: str) -> None:
     try:
-        same = path.read_bytes() == read
-    except OSError:
+        same = read_whole(path) == read
+    except StoreError:
         same = False
     if not same:
         raise StoreError(
