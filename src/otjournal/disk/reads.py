@@ -338,37 +338,38 @@ def _clients_that_may_hold(r: Reader, key: str) -> list[str]:
     it, so the answer is the whole journal's without reading it: only a note edited in
     place to another id, before any whole-journal command since, can be missed."""
     texts = r.cache.folder_texts(SESSIONS) if r.cache is not None else {}
+    # Names are tested joined, in C: thousands of folders at 100,000 sessions.
+    starts, ends = "\0" + key, (f"{key}.toml\0", f"{key}.toml.age\0")
     found = []
-    for handle in r.handles():  # thousands at 100,000 sessions: tests in C where it can
+    for handle in r.handles():
         folder = os.path.join(r.root, CLIENTS, handle, SESSIONS)
         try:
-            listed = os.listdir(folder)
+            listed = sorted(os.listdir(folder))
         except OSError:
             continue
-        names = sorted(n for n in listed if n.endswith((".toml", ".age")) and n[0] != ".")
-        joined = "\0" + "\0".join(names) + "\0"
-        stems = joined.replace(".toml.age\0", "\0").replace(".toml\0", "\0")  # bare()
-        if "\0" + key in joined or key + "\0" in stems or _indexed(folder, names, texts, key):
+        joined = "\0" + "\0".join(listed) + "\0"
+        if starts in joined or any(end in joined for end in ends):
+            found.append(handle)  # named like it (or a copy of one that is)
+        elif _indexed(folder, listed, joined[1:], texts.get(handle, ""), key):
             found.append(handle)
     return found
 
 
-def _indexed(folder: str, names: list[str], texts: dict[str, str], key: str) -> bool:
-    """Whether a note of ``names`` (sorted, in ``folder``) may have an id like ``key``, by
-    its folder index's text (``texts``) or, for a note the index does not know, its own."""
-    text = texts.get(os.path.basename(os.path.dirname(folder)), "")
-    head = "\0".join(names) + "\0"
-    if names and text.startswith(head) and text.count("\0") == 2 * len(names) - 1:
+def _indexed(folder: str, listed: list[str], head: str, text: str, key: str) -> bool:
+    """Whether a note in ``folder`` (its names ``listed``, sorted; ``head`` the same joined
+    by NUL, with one after the last) may have an id like ``key``, by the text of its
+    folder index (``text``) or, for a note the index does not know, its own."""
+    if listed and text.startswith(head) and text.count("\0") == 2 * len(listed) - 1:
         # The index knows exactly these notes, in this order (the scan's): their ids follow.
         ids = text[len(head) :]
         return key in ids and any(i.startswith(key) or i.endswith(key) for i in ids.split("\0"))
     parts = text.split("\0")
     half = len(parts) // 2
     ids_of = dict(zip(parts[:half], parts[half:], strict=True)) if len(parts) % 2 == 0 else {}
-    for n in names:
+    for n in listed:
         indexed = ids_of.get(n)
         if indexed is None:
-            if _may_hold(os.path.join(folder, n), key):
+            if n.endswith((".toml", ".age")) and n[0] != "." and _may_hold(f"{folder}/{n}", key):
                 return True
         elif indexed.startswith(key) or indexed.endswith(key):
             return True
