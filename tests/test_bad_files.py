@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from otjournal.cli import app
+from otjournal.disk.parsing import AGE_OVERHEAD
 from otjournal.disk.store import MAX_FILE_BYTES, Journal
 from otjournal.errors import Problem
 from tests.conftest import make_client, make_session
@@ -387,3 +388,67 @@ def test_a_file_whose_name_is_not_utf8_is_reported_cold_and_warm(journal: Journa
     assert said[0] == said[1]
     assert said[0][0] == 1 and b"not valid TOML" in said[0][1], said
     assert b"Traceback" not in said[0][2]
+
+
+@pytest.mark.parametrize("extra", [16 * 1024, 2 * MAX_FILE_BYTES], ids=["just-over", "twice"])
+def test_a_client_file_over_the_size_cap_is_refused_by_every_reader_and_never_saved_back(
+    runner, journal: Journal, extra: int
+):
+    """A client.toml padded past the size rule was read cut at the cap by the commands
+    that read it whole: the goals past the cut were missing, 'goal add' saved the rest
+    back (a goal lost for good), and 'report' ended in a traceback. Every reader now
+    refuses it with its path, and nothing is written (found by an outside tester)."""
+    journal.add_client(make_client())
+    journal.add_session(make_session())
+    path = journal.root / "clients" / "mia-k" / "client.toml"
+    text = path.read_text()
+    cut = text.index("[[goals]]")
+    data = (text[:cut] + "# padding\n" * ((MAX_FILE_BYTES + extra) // 10) + text[cut:]).encode()
+    path.write_bytes(data)
+    for args in (
+        ["goal", "add", "mia-k", "--text", "T", "--baseline", "-1"],
+        ["goal", "list", "mia-k"],
+        ["client", "show", "mia-k"],
+        ["report", "mia-k"],
+        ["trends", "mia-k"],
+    ):
+        result = runner.invoke(app, [*args, "--dir", str(journal.root)])
+        _no_crash(result)
+        assert result.exit_code == 1, (args, result.output)
+        if args[0] == "trends":  # the whole client's read: its problem counted, then this
+            assert "client 'mia-k' could not be read" in result.stderr, result.stderr
+            continue
+        said = "larger than 1024 KiB" if extra < AGE_OVERHEAD else "too large to be a file"
+        assert f"{path}" in result.stderr and said in result.stderr, (args, result.stderr)
+    assert path.read_bytes() == data
+
+
+def test_a_conflict_copy_over_the_size_cap_is_not_kept(runner, notes_with_one_session):
+    """Keeping a sync tool's copy larger than the size rule replaced the note with a file
+    no reader takes: the note left 'list'. It is refused, by path, and nothing moves."""
+    journal, good_id = notes_with_one_session
+    note = journal.root / SESSIONS / f"{good_id}.toml"
+    text = note.read_text()
+    end = text.rindex("# end")
+    copy = note.with_name(f"{good_id}.sync-conflict-20260101-000000-ABCDEFG.toml")
+    copy.write_text(text[:end] + "# padding\n" * (MAX_FILE_BYTES // 10 + 100) + text[end:])
+    before = {p: p.read_bytes() for p in journal.root.rglob("*") if p.is_file()}
+    for keep in ("copy", "both"):
+        result = runner.invoke(
+            app,
+            [
+                "conflicts",
+                "resolve",
+                copy.name,
+                "--keep",
+                keep,
+                "--yes",
+                "--dir",
+                str(journal.root),
+            ],
+        )
+        _no_crash(result)
+        assert result.exit_code == 1, result.output
+        assert f"{copy.name}:1:1: larger than 1024 KiB" in result.stderr, result.stderr
+    assert {p: p.read_bytes() for p in journal.root.rglob("*") if p.is_file()} == before
+    assert _listed_ids(runner, journal) == [good_id]

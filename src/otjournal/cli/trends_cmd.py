@@ -44,11 +44,15 @@ def client_trends(
 ) -> ClientTrends:
     """One client's trends from a snapshot holding them (trends and report alike), the
     period cut at today (``ClientTrends.asked_until`` keeps an end asked past it)."""
+    from otjournal.errors import NotFoundError
     from otjournal.forms.session import checklist_items
     from otjournal.numbers import trends
 
+    loaded = snap.clients.get(handle)
+    if loaded is None:  # its client.toml did not read (said by file and line already)
+        raise NotFoundError(f"client {handle!r} could not be read", hint="run 'otj check'")
     return trends.build(
-        snap.clients[handle].record,
+        loaded.record,
         [s.record for s in snap.client_sessions(handle)],
         [h.record for h in snap.client_homework(handle)],
         start,
@@ -96,8 +100,6 @@ def trends_cmd(
     snap = j.load([client])
     note_problems(snap)
     config = read_config(strict=False)
-    if client not in snap.clients:
-        raise NotFoundError(f"client {client!r} could not be read", hint="run 'otj check'")
     t = client_trends(snap, client, start, asked.asked_end, config)  # cut at today there
     steps = exposure_steps(snap, client, t.since, t.until)
     if json:

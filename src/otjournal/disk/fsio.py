@@ -255,6 +255,8 @@ class Fingerprint:
 
 
 def read_with_fingerprint(path: Path, limit: int) -> tuple[bytes, Fingerprint]:
+    """A file's bytes and fingerprint; OSError for one larger than ``limit`` (never a
+    part of it: a client.toml read cut short was saved back without what it lost)."""
     from otjournal.disk.parsing import open_regular
 
     fd = open_regular(path)
@@ -264,6 +266,8 @@ def read_with_fingerprint(path: Path, limit: int) -> tuple[bytes, Fingerprint]:
             data = fh.read(limit + 1)
     finally:
         os.close(fd)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, "too large to be a file otjournal wrote")
     return data, Fingerprint.of(data, st)
 
 

@@ -188,6 +188,15 @@ def parse_table_and_record(
     """The TOML table of a file's bytes and the record it makes (the cache keeps the table)."""
     from otjournal.disk import tomlio  # not imported when every file comes from the cache
 
+    big = too_large(len(raw))
+    if big:  # the loader's rule, for every file parsed: one read whole elsewhere too
+        raise tomlio.ParseError(
+            f"{big}: not a note otjournal wrote",
+            path=path,
+            line=1,
+            column=1,
+            hint="move it out of the notes folder",
+        )
     tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
     data = tomlio.parse(raw, path)
     try:
