@@ -304,11 +304,13 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
     def write(self, amendment: Amendment) -> Amendment:
         from otjournal.disk import amend
         from otjournal.disk.parsing import parse_record_bytes
+        from otjournal.disk.store import refuse_oversize
         from otjournal.errors import StoreError
         from otjournal.model import Session
 
         new = amend.append(self.raw, amendment)
         assert new.startswith(self.raw)
+        refuse_oversize(self.path, new)  # before the parse, which would say the same less well
         # What is written must read back as the same note plus this amendment.
         after = parse_record_bytes(new, self.path, Session.from_dict)
         if (

@@ -90,6 +90,17 @@ def validate_handle(handle: str) -> str:
     return handle
 
 
+
+def refuse_oversize(path: Path, data: bytes) -> None:
+    """StoreError for bytes to write at ``path`` that the loader would not read."""
+    big = too_large(len(data))
+    if big:
+        raise StoreError(
+            f"this would make {path.name} {big}, more than otjournal reads; nothing was written",
+            path=path,
+            hint="shorten the text; a long document belongs beside the notes, named in one",
+        )
+
 class Journal(Reads):
     """One notes folder."""
 
@@ -144,14 +155,7 @@ class Journal(Reads):
         """The bytes to write at ``path``: encrypted when its name says age. Every write
         passes here, so none makes a file larger than the loader reads (an amendment
         that did would take its note out of every command)."""
-        big = too_large(len(data))
-        if big:
-            raise StoreError(
-                f"this would make {path.name} {big}, more than otjournal reads; "
-                "nothing was written",
-                path=path,
-                hint="shorten the text; a long document belongs beside the notes, named in one",
-            )
+        refuse_oversize(path, data)
         if not path.name.endswith(".age"):
             return data
         lock = self.write_lock()  # never to a key this device has not agreed to
