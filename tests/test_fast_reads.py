@@ -512,25 +512,49 @@ def test_show_and_amend_read_only_the_client_whose_file_names_match(runner, jour
     assert loaded == []
 
 
+WAYS = ("copied, named otherwise", "edited in place", "split over two lines", "escaped")
+
+
+@pytest.mark.parametrize("way", WAYS)
 @pytest.mark.parametrize("warm", [True, False])
-def test_show_and_amend_ask_which_client_when_another_holds_the_id_under_another_name(
-    runner, journal: Journal, warm: bool, monkeypatch
+def test_show_and_amend_ask_which_client_when_another_holds_the_id_however_written(
+    runner, journal: Journal, warm: bool, way: str, monkeypatch
 ):
-    """A note copied by hand into another client's folder, named otherwise (found by an
-    outside tester): the id is two clients' now, so 'show' and 'amend' ask which is
-    meant, as they do when both files are named by it, whether or not the cache has
-    indexed the copy yet, and with no cache at all. Nothing is written."""
+    """Another client's note comes to have the id of mia-k's (found by outside testers):
+    a copy in a file named otherwise, its own note's id edited in place (same name, same
+    folder times), or the id written so its text differs (a line-ending backslash, an
+    escape). The id is two clients' now, so 'show' and 'amend' ask which is meant, as a
+    whole read says, whether or not the cache has seen the change, and with no cache at
+    all. Nothing is written."""
     for handle in ("mia-k", "noah-t"):
         journal.add_client(make_client(handle))
     mine = journal.add_session(make_session())
-    journal.add_session(make_session(client="noah-t"))
+    theirs = journal.add_session(make_session(client="noah-t")).path
     if warm:
-        run(runner, "list")  # the cache indexes both folders before the copy
-    copy = mine.path.read_bytes().replace(b'client = "mia-k"', b'client = "noah-t"')
-    other = journal.root / "clients" / "noah-t" / "sessions" / "2026-01-01_0000_zzzzz.toml"
-    other.write_bytes(copy)
-    before = {p: p.read_bytes() for p in journal.root.rglob("*.toml")}
+        run(runner, "list")  # the cache indexes both folders before the change
     sid = mine.record.id
+    written = {
+        "copied, named otherwise": f'id = "{sid}"',
+        "edited in place": f'id = "{sid}"',
+        "split over two lines": f'id = """{sid[:10]}\\\n    {sid[10:]}"""',
+        "escaped": f'id = "{sid[:-1]}\\u{ord(sid[-1]):04x}"',
+    }[way]
+    text = theirs.read_text()
+    old = next(line for line in text.splitlines() if line.startswith("id = "))
+    changed = text.replace(old, written).encode()
+    if way == "edited in place":
+        with theirs.open("r+b") as fh:  # the folder's times stay as they were
+            fh.write(changed)
+            fh.truncate()
+    else:
+        theirs.with_name("2026-01-01_0000_zzzzz.toml").write_bytes(changed)
+    # What a whole read says (with no cache: a 'list' here would index the change).
+    assert journal.cache_folder is None
+    assert sorted(s.record.client for s in journal.load().sessions if s.record.id == sid) == [
+        "mia-k",
+        "noah-t",
+    ]
+    before = {p: p.read_bytes() for p in journal.root.rglob("*.toml")}
     for no_cache in ("", "1"):
         monkeypatch.setenv("OTJOURNAL_NO_CACHE", no_cache)
         for args in (

@@ -238,15 +238,14 @@ class RecordCache:
         except (ValueError, RecursionError):  # a damaged or foreign row is only a miss
             return {}
 
-    def folder_texts(self, sub: str) -> dict[str, str]:
-        """The text of each client's ``sub`` folder index (``sessions``…), by handle: its
-        notes' names, then their ids, joined by NUL (``dump_index``). In one query: it
-        tells which notes hold an id without any folder's numbers taken apart."""
+    def folder_rows(self, sub: str) -> dict[str, tuple[bytes, str]]:
+        """Each client's ``sub`` folder index (``sessions``…) as stored, by handle, in one
+        query: which notes hold an id is known without a row per client."""
         rows = self._query(
-            "SELECT folder, text FROM folders WHERE folder GLOB ?", (f"clients/*/{sub}",)
+            "SELECT folder, numbers, text FROM folders WHERE folder GLOB ?", (f"clients/*/{sub}",)
         )
         cut = -len(sub) - 1
-        return {folder[8:cut]: text for folder, text in rows if type(text) is str and "/" in folder}
+        return {folder[8:cut]: (numbers, text) for folder, numbers, text in rows if "/" in folder}
 
     def handles(self) -> set[str]:
         """Clients some folder index is remembered for."""

@@ -56,6 +56,8 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("client", "list"): SESSION_ONLY,
     ("conflicts",): BOTH,  # the list; ``conflicts resolve`` reads one file
     ("doctor",): BOTH,
+    ("show",): SESSION_ONLY,  # an id is looked for in every client's notes (finding.py)
+    ("amend",): SESSION_ONLY,
 }
 # Commands that read every client only when no word follows them: ``trends CLIENT`` reads
 # one client, ``conflicts resolve`` one file.
@@ -435,6 +437,15 @@ def _client(
     age, toml = _key(f"{folder}/{CLIENT_AGE}"), _key(f"{folder}/{CLIENT_FILE}")
     message: _Client = (handle, age, toml, names, counts)
     return message, [pair for pair in frames if pair is not None]
+
+
+def folder_frames(folder: str) -> Frames | None:
+    """A records folder's notes stat'ed here, as the child would send them (None: the
+    scan must read the folder itself, or a number does not fit): for a command that
+    must know every note is as indexed, without the child (disk/finding.py)."""
+    notes = _stated(folder)
+    made = None if notes is None else _frames(notes)
+    return None if notes is None or made is None else Frames(len(notes), *made)
 
 
 def _frames(notes: list[Stated]) -> tuple[bytes, bytes] | None:

@@ -26,7 +26,6 @@ from otjournal.disk.loading import (
     Snapshot,
     first_of_each_id,
 )
-from otjournal.disk.parsing import read_file
 from otjournal.errors import InvalidFile, NotFoundError, Problem
 from otjournal.model.ids import handle_problem
 
@@ -106,10 +105,10 @@ class Reads:
         """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
         and the snapshot of its client. The session is picked from the facts of the files
         (their ids, from the cache where unchanged), never from records, and only its
-        client is loaded. Only the clients that may hold the id are asked
-        (``_clients_that_may_hold``: flat in the journal's size while the cache knows its
-        notes), or for CLIENT/ID that client; when none of them holds it, every client,
-        which gives what the whole journal would."""
+        client is loaded. Only the clients that may hold the id are asked (finding.py),
+        or for CLIENT/ID that client; when none of them holds it, every client, which
+        gives what the whole journal would."""
+        from otjournal.disk.finding import clients_that_may_hold
         from otjournal.disk.query import Named, find_by_id, pick_by_id
 
         key = bare(wanted.strip())
@@ -133,7 +132,7 @@ class Reads:
                 ):
                     handles = [client]  # CLIENT/ID, as the file is named
                 elif not client:
-                    handles = _clients_that_may_hold(r, key)
+                    handles = clients_that_may_hold(r, key)
                 try:
                     handle = pick_by_id(_session_facts(r, handles or None), wanted, name)[0]
                 except NotFoundError:
@@ -327,57 +326,3 @@ def _session_facts(r: Reader, handles: list[str] | None) -> list[tuple[str, File
         found += [(c.handle, f) for f in first_of_each_id(refs, _ID, [])]
     found.sort(key=lambda item: _META(item[1]))  # stable: clients stay in scan order
     return found
-
-
-def _clients_that_may_hold(r: Reader, key: str) -> list[str]:
-    """The clients whose sessions may include one whose id starts or ends with ``key``
-    (a superset: each is then read). A client is one when a note of its is named so
-    (notes are named by their id); when the cache's index of its sessions says a note's
-    id is so; or when a note the index does not know (a first run, a file copied in by
-    hand) holds ``key`` in its text. Every other note is known by the index not to be
-    it, so the answer is the whole journal's without reading it: only a note edited in
-    place to another id, before any whole-journal command since, can be missed."""
-    texts = r.cache.folder_texts(SESSIONS) if r.cache is not None else {}
-    # Names are tested joined, in C: thousands of folders at 100,000 sessions.
-    starts, ends = "\0" + key, (f"{key}.toml\0", f"{key}.toml.age\0")
-    found = []
-    for handle in r.handles():
-        folder = os.path.join(r.root, CLIENTS, handle, SESSIONS)
-        try:
-            listed = sorted(os.listdir(folder))
-        except OSError:
-            continue
-        joined = "\0" + "\0".join(listed) + "\0"
-        if starts in joined or any(end in joined for end in ends):
-            found.append(handle)  # named like it (or a copy of one that is)
-        elif _indexed(folder, listed, joined[1:], texts.get(handle, ""), key):
-            found.append(handle)
-    return found
-
-
-def _indexed(folder: str, listed: list[str], head: str, text: str, key: str) -> bool:
-    """Whether a note in ``folder`` (its names ``listed``, sorted; ``head`` the same joined
-    by NUL, with one after the last) may have an id like ``key``, by the text of its
-    folder index (``text``) or, for a note the index does not know, its own."""
-    if listed and text.startswith(head) and text.count("\0") == 2 * len(listed) - 1:
-        # The index knows exactly these notes, in this order (the scan's): their ids follow.
-        ids = text[len(head) :]
-        return key in ids and any(i.startswith(key) or i.endswith(key) for i in ids.split("\0"))
-    parts = text.split("\0")
-    half = len(parts) // 2
-    ids_of = dict(zip(parts[:half], parts[half:], strict=True)) if len(parts) % 2 == 0 else {}
-    for n in listed:
-        indexed = ids_of.get(n)
-        if indexed is None:
-            if n.endswith((".toml", ".age")) and n[0] != "." and _may_hold(f"{folder}/{n}", key):
-                return True
-        elif indexed.startswith(key) or indexed.endswith(key):
-            return True
-    return False
-
-
-def _may_hold(path: str, key: str) -> bool:
-    """Whether a note the cache does not know may have an id like ``key``: its text holds
-    it, or an escape (an id may be written with one). One that does not read cannot."""
-    raw = read_file(path, [])
-    return raw is not None and (key.encode() in raw or b"\\u" in raw or b"\\U" in raw)
