@@ -452,3 +452,78 @@ def test_a_conflict_copy_over_the_size_cap_is_not_kept(runner, notes_with_one_se
         assert f"{copy.name}:1:1: larger than 1024 KiB" in result.stderr, result.stderr
     assert {p: p.read_bytes() for p in journal.root.rglob("*") if p.is_file()} == before
     assert _listed_ids(runner, journal) == [good_id]
+
+
+def test_a_note_replaced_by_a_symlink_is_said_to_be_left_out(
+    runner, notes_with_one_session, tmp_path: Path
+):
+    """A symlink is never followed, so a note replaced by one is not read: 'list' went
+    on without a word, and 'show' said there was no such session (found by an outside
+    tester). Both now say the file was left out, as for a file that fails to read."""
+    journal, good_id = notes_with_one_session
+    note = journal.root / SESSIONS / f"{good_id}.toml"
+    outside = tmp_path / "outside.toml"
+    outside.write_bytes(note.read_bytes())
+    note.unlink()
+    note.symlink_to(outside)
+    listed = runner.invoke(app, ["list", "--dir", str(journal.root)])
+    assert listed.exit_code == 0, listed.output
+    assert "1 file was not read and is left out; 'otj check' says why" in listed.stderr
+    for wanted in (good_id, good_id[-5:]):
+        shown = runner.invoke(app, ["show", wanted, "--dir", str(journal.root)])
+        assert shown.exit_code == 1, shown.output
+        assert f"{note}:1:1: warning: not read: a symlink" in shown.stderr, shown.stderr
+
+
+@pytest.mark.parametrize("folder", ["sessions", "homework"])
+def test_a_file_in_place_of_a_records_folder_is_an_error(notes_with_one_session, folder, tmp_path):
+    """A file where the sessions or homework folder belongs: every note that was there is
+    gone from every command, and 'check' said nothing (found by an outside tester). It is
+    now an error by path, with and without the prefetch child."""
+    import shutil
+
+    from tests.test_folderparts import otj
+
+    journal, _ = notes_with_one_session
+    path = journal.root / "clients" / "mia-k" / folder
+    shutil.rmtree(path, ignore_errors=True)
+    path.write_text("x")
+    env = {"OTJOURNAL_DIR": str(journal.root), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for prefetch in ("", "1"):
+        checked = otj("check", OTJOURNAL_NO_PREFETCH=prefetch, **env)
+        assert checked.returncode == 1, checked.stderr
+        said = f"clients/mia-k/{folder}:1:1: error: not a folder: the notes that belong here"
+        assert said in checked.stdout + checked.stderr
+    assert path.read_text() == "x"
+
+
+def test_a_symlinked_client_file_is_said_to_be_a_symlink(runner, notes_with_one_session, tmp_path):
+    """O_NOFOLLOW answers a symlink with ELOOP, which read "Too many levels of symbolic
+    links" (found by an outside tester): it is said in words, as for a note."""
+    journal, _ = notes_with_one_session
+    own = journal.root / "clients" / "mia-k" / "client.toml"
+    outside = tmp_path / "client.toml"
+    outside.write_bytes(own.read_bytes())
+    own.unlink()
+    own.symlink_to(outside)
+    said = "cannot read: a symlink, which otjournal never follows"
+    checked = runner.invoke(app, ["check", "--dir", str(journal.root)])
+    assert checked.exit_code == 1 and f"client.toml:1:1: error: {said}" in checked.output
+    report = runner.invoke(app, ["report", "mia-k", "--dir", str(journal.root)])
+    assert report.exit_code == 1 and f"{own}: {said}" in report.stderr, report.stderr
+
+
+def test_a_seal_log_that_cannot_be_written_is_named(runner, notes_with_one_session):
+    """The amendment is saved; its seal is not, and the note said why without saying
+    which file (found by an outside tester): the seal log is named."""
+    journal, good_id = notes_with_one_session
+    (log,) = (journal.root / ".otjournal" / "seals").glob("*.log")
+    log.unlink()
+    log.mkdir()  # in the log's place: nothing can be appended to it
+    result = runner.invoke(
+        app,
+        ["amend", good_id, "--kind", "addition", "--text", "x", "--by", "A", "--no-input",
+         "--dir", str(journal.root)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"otj: note: {log}: could not record the note's seal" in result.stderr

@@ -26,3 +26,14 @@ def note_problems(snap: Snapshot) -> None:
             f"{files} file{'s' if files != 1 else ''} could not be read and "
             f"{'are' if files != 1 else 'is'} left out; 'otj check' says where"
         )
+    from otjournal.disk.scan import unread_on_purpose
+
+    # Not read on purpose (a symlink, an encrypted note without keys…): left out all the
+    # same, and said so, as a file that failed to read is.
+    unread = {p.path for p in snap.problems if p.severity == "warning" and unread_on_purpose(p)}
+    if unread - {p.path for p in errors}:
+        n = len(unread)
+        warn(
+            f"{n} file{'s' if n != 1 else ''} {'were' if n != 1 else 'was'} not read and "
+            f"{'are' if n != 1 else 'is'} left out; 'otj check' says why"
+        )

@@ -54,7 +54,12 @@ def read_whole(path: Path) -> bytes:
 
 def _open_sized(path: Path | str) -> tuple[int, int]:
     """``open_regular``, and the file's size (one fstat for both, on a first run's path)."""
-    fd = os.open(path, _READ)
+    try:
+        fd = os.open(path, _READ)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW's answer: in words, not "too many levels"
+            raise OSError(errno.ELOOP, "a symlink, which otjournal never follows") from None
+        raise
     try:
         st = os.fstat(fd)
     except OSError:

@@ -490,9 +490,9 @@ def _stated(folder: str) -> list[Stated] | None:
     its whole path walked again from the root: about 15% less of the stat floor."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except (FileNotFoundError, NotADirectoryError):
+    except FileNotFoundError:
         return []  # as the scan takes it: no notes, nothing to say
-    except OSError:
+    except OSError:  # a file in the folder's place among them: the scan says what
         return None
     try:
         return _notes_in(fd)

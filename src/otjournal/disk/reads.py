@@ -149,7 +149,9 @@ class Reads:
     def _unreadable_named(self, handles: list[str], key: str) -> None:
         """A session file named ``key`` (its id, or a unique start or end of it) that is
         there but does not read: InvalidFile with its problems (file and line), rather
-        than "no session with id" for a note that exists."""
+        than "no session with id" for a note that exists (or one left out: a symlink)."""
+        from otjournal.disk.scan import unread_on_purpose
+
         report = Snapshot(self.root)
         with self.reader() as r:
             for c in r.scan(handles or None, ("session",)).clients:
@@ -158,7 +160,8 @@ class Reads:
         broken: dict[Path, list[Problem]] = {}
         for problem in report.problems:
             stem = bare(problem.path.name)
-            if problem.severity == "error" and (stem.startswith(name) or stem.endswith(name)):
+            left_out = problem.severity == "error" or unread_on_purpose(problem)
+            if left_out and (stem.startswith(name) or stem.endswith(name)):
                 broken.setdefault(problem.path, []).append(problem)
         if len(broken) == 1:
             raise InvalidFile(next(iter(broken.values())))

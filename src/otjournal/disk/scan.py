@@ -66,6 +66,12 @@ def handles(root: Path) -> list[str]:
     return [e.name for e in entries if e.is_dir() and not handle_problem(e.name)]
 
 
+def unread_on_purpose(problem: Problem) -> bool:
+    """A file or folder the scan leaves out by choice, with a warning that says why (a
+    symlink, a folder not named like a handle…): every such message starts so."""
+    return problem.message.startswith("not read: ")
+
+
 def misnamed_folders(root: Path) -> list[Problem]:
     try:
         entries = list(os.scandir(root / CLIENTS))
@@ -308,7 +314,17 @@ class Scanner:
         try:
             with os.scandir(absolute) as listing:
                 entries = list(listing)
-        except (FileNotFoundError, NotADirectoryError):
+        except FileNotFoundError:
+            return
+        except NotADirectoryError:  # a file in its place: every note it held is left out
+            found.problems.append(
+                Problem(
+                    Path(absolute),
+                    "not a folder: the notes that belong here cannot be read",
+                    hint="move this file aside and put the folder back (from a sync copy "
+                    "or backup)",
+                )
+            )
             return
         except OSError as exc:
             found.problems.append(Problem(Path(absolute), f"cannot read folder: {exc.strerror}"))

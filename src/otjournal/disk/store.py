@@ -338,8 +338,8 @@ class Journal(Reads):
         except (OSError, ValueError) as exc:
             self.seal_failures.append(f"could not record the seal of {path.name}: {exc}")
             return False
-        except StoreError as exc:
-            self.seal_failures.append(exc.message)
+        except StoreError as exc:  # the seal log named: a damaged one can be found
+            self.seal_failures.append(f"{exc.path}: {exc.message}" if exc.path else exc.message)
             return False
         return True
 
