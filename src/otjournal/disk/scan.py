@@ -308,7 +308,7 @@ class Scanner:
                 files.append(FileRef(kind, path, key, hit[1] if hit and hit[0] == key else None))
             self._note_folder(folder, found, start, known)
             _add_part(found, kind, absolute, start)
-            if stated.count:  # a prefetched folder holds no folder (an empty one may be a file)
+            if stated.count:  # a prefetched folder holds no folder (an empty one may be missing)
                 found.listed.append(absolute)
             return
         try:
