@@ -90,7 +90,6 @@ def validate_handle(handle: str) -> str:
     return handle
 
 
-
 def refuse_oversize(path: Path, data: bytes) -> None:
     """StoreError for bytes to write at ``path`` that the loader would not read."""
     big = too_large(len(data))
@@ -100,6 +99,7 @@ def refuse_oversize(path: Path, data: bytes) -> None:
             path=path,
             hint="shorten the text; a long document belongs beside the notes, named in one",
         )
+
 
 class Journal(Reads):
     """One notes folder."""
