@@ -321,8 +321,8 @@ class Scanner:
                 Problem(
                     Path(absolute),
                     "not a folder: the notes that belong here cannot be read",
-                    hint="move this file aside and put the folder back (from a sync copy "
-                    "or backup)",
+                    hint="move this file aside, then put the folder back from a sync copy "
+                    "or a backup",
                 )
             )
             return
