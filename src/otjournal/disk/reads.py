@@ -105,9 +105,9 @@ class Reads:
         """One session by id, a unique start or end of it, or CLIENT/ID (query.find_by_id),
         and the snapshot of its client. The session is picked from the facts of the files
         (their ids, from the cache where unchanged), never from records, and only its
-        client is loaded. Only the clients that may hold the id are asked (finding.py),
-        or for CLIENT/ID that client; when none of them holds it, every client, which
-        gives what the whole journal would."""
+        client is loaded. Only the clients that may hold the id are asked (finding.py:
+        every client whose notes could, so the answer is the whole journal's), or for
+        CLIENT/ID that client when a file is named so, else every client."""
         from otjournal.disk.finding import clients_that_may_hold
         from otjournal.disk.query import Named, find_by_id, pick_by_id
 
@@ -115,38 +115,28 @@ class Reads:
         if not key:
             return Snapshot(self.root), find_by_id([], wanted)  # says what to give
         client, _, named = key.rpartition("/")
-        handles: list[str] = []
+        handles: list[str] | None = None  # None: every client
 
         def name(item: tuple[str, FileRef]) -> Named:
             return Named(item[0], item[1].id, item[1].where)
 
         try:
             with self.reader() as r:
-                if (
-                    client
-                    and not handle_problem(client)
-                    and any(
-                        os.path.isfile(os.path.join(r.root, CLIENTS, client, SESSIONS, named + end))
-                        for end in (".toml", ".toml.age")
-                    )
+                if not client:
+                    handles = clients_that_may_hold(r, key)
+                elif not handle_problem(client) and any(
+                    os.path.isfile(os.path.join(r.root, CLIENTS, client, SESSIONS, named + end))
+                    for end in (".toml", ".toml.age")
                 ):
                     handles = [client]  # CLIENT/ID, as the file is named
-                elif not client:
-                    handles = clients_that_may_hold(r, key)
-                try:
-                    handle = pick_by_id(_session_facts(r, handles or None), wanted, name)[0]
-                except NotFoundError:
-                    if not handles:
-                        raise
-                    # Not among them: the whole journal's answer.
-                    handle = pick_by_id(_session_facts(r, None), wanted, name)[0]
+                handle = pick_by_id(_session_facts(r, handles), wanted, name)[0]
         except NotFoundError:
             self._unreadable_named(handles, key)  # there, but it does not read: say why
             raise
         snap = self.load([handle], homework=False)
         return snap, find_by_id(snap.sessions, wanted)
 
-    def _unreadable_named(self, handles: list[str], key: str) -> None:
+    def _unreadable_named(self, handles: list[str] | None, key: str) -> None:
         """A session file named ``key`` (its id, or a unique start or end of it) that is
         there but does not read: InvalidFile with its problems (file and line), rather
         than "no session with id" for a note that exists (or one left out: a symlink)."""
@@ -154,7 +144,7 @@ class Reads:
 
         report = Snapshot(self.root)
         with self.reader() as r:
-            for c in r.scan(handles or None, ("session",)).clients:
+            for c in r.scan(handles, ("session",)).clients:
                 r.index(c, report)
         name = key.rpartition("/")[2]
         broken: dict[Path, list[Problem]] = {}
