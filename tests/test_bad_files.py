@@ -415,10 +415,9 @@ def test_a_client_file_over_the_size_cap_is_refused_by_every_reader_and_never_sa
         result = runner.invoke(app, [*args, "--dir", str(journal.root)])
         _no_crash(result)
         assert result.exit_code == 1, (args, result.output)
-        if args[0] == "trends":  # the whole client's read: its problem counted, then this
-            assert "client 'mia-k' could not be read" in result.stderr, result.stderr
-            continue
-        said = "larger than 1024 KiB" if extra < AGE_OVERHEAD else "too large to be a file"
+        # A whole client's read (trends) reads the file capped, as the loader does.
+        whole = extra < AGE_OVERHEAD or args[0] == "trends"
+        said = "larger than 1024 KiB" if whole else "too large to be a file"
         assert f"{path}" in result.stderr and said in result.stderr, (args, result.stderr)
     assert path.read_bytes() == data
 
@@ -527,3 +526,35 @@ def test_a_seal_log_that_cannot_be_written_is_named(runner, notes_with_one_sessi
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert f"otj: note: {log}: could not record the note's seal" in result.stderr
+
+
+def test_a_sessions_folder_that_is_not_a_folder_is_named_by_show(notes_with_one_session, tmp_path):
+    """A FIFO in place of a client's sessions folder: 'show' of a note that was there
+    said "no session" (found by an outside tester); it names the folder and why."""
+    from tests.test_folderparts import otj
+
+    journal, good_id = notes_with_one_session
+    folder = journal.root / SESSIONS
+    env = {"OTJOURNAL_DIR": str(journal.root), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    otj("list", **env)  # the cache knows the note
+    for path in folder.iterdir():
+        path.unlink()
+    folder.rmdir()
+    os.mkfifo(folder)
+    for wanted in (good_id, good_id[-5:], f"mia-k/{good_id}"):
+        shown = otj("show", wanted, **env)
+        assert shown.returncode == 1, shown.stderr
+        assert f"{folder}:1:1: error: not a folder" in shown.stderr, shown.stderr
+
+
+def test_conflicts_shows_no_diff_of_a_copy_over_the_size_cap(runner, notes_with_one_session):
+    """A stray copy of megabytes was diffed line by line (seconds, and a diff as long);
+    it is compared as what it is: a file no command reads."""
+    journal, good_id = notes_with_one_session
+    note = journal.root / SESSIONS / f"{good_id}.toml"
+    copy = note.with_name(f"{good_id}.sync-conflict-20260101-000000-ABCDEFG.toml")
+    copy.write_text(note.read_text() + "# padding\n" * (MAX_FILE_BYTES // 10 + 100))
+    result = runner.invoke(app, ["conflicts", "--dir", str(journal.root)])
+    assert result.exit_code == 0, result.output
+    assert "+(larger than 1024 KiB: not a note otjournal wrote)" in result.stdout
+    assert "# padding" not in result.stdout

@@ -1134,6 +1134,6 @@ def test_a_start_shared_by_two_clients_notes_of_one_id_names_each_with_its_clien
     result = runner.invoke(app, ["show", "2026-03-05_1430"])
     assert result.exit_code == 2, result.output
     assert f"matches 2 sessions (mia-k/{sid}, noah-t/{sid}): be more exact" in result.stderr
-    assert "CLIENT/ID" in result.stderr
+    assert "or its client and the whole id: CLIENT/ID" in result.stderr
     shown_ = runner.invoke(app, ["show", f"noah-t/{sid}", "--json"])
     assert json.loads(shown_.stdout)["client"] == "noah-t"

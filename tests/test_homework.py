@@ -1115,6 +1115,19 @@ def test_export_since_and_id_select_entries(runner, two, tmp_path):
     assert exported("one.toml", "--id", ids[0]) == ids[:1]
     suffix = ids[2].rsplit("_", 1)[1]
     assert exported("suffix.toml", "--id", suffix, "--id", ids[0]) == [ids[0], ids[2]]
+    # An end two entries share (a copy by hand with another day) sends neither: they are
+    # the client's own words, shared one by one (found by an outside tester).
+    folder = next(a.rglob("homework"))
+    first = next(p for p in folder.glob("*.toml") if p.stem == ids[0])
+    twin = ids[0].replace("2026-03-02", "2026-03-03")
+    (folder / f"{twin}.toml").write_text(first.read_text().replace(ids[0], twin))
+    end = ids[0].rsplit("_", 1)[1]
+    out = tmp_path / "shared-end.toml"
+    result = export(runner, a, out, "--id", end)
+    assert result.exit_code == 2, result.output
+    assert f"--id '{end}' matches 2 entries ({ids[0]}, {twin}): be more exact" in result.stderr
+    assert not out.exists()
+    assert exported("whole.toml", "--id", twin) == [twin]
 
 
 def test_export_with_nothing_chosen_writes_no_file(runner, two, tmp_path):

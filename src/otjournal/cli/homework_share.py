@@ -50,12 +50,8 @@ def homework_export(
     handle = pick_client(client, config)
     record, _, entries = client_records(journal(dir), handle)
     day = parse_day(since, today(), "--since") if since else None
-    chosen = [
-        e
-        for e in entries
-        if (day is None or e.at.date() >= day)
-        and (not entry_id or any(e.id == i or e.id.endswith(f"_{i}") for i in entry_id))
-    ]
+    picked = _picked(entries, entry_id) if entry_id else entries
+    chosen = [e for e in picked if day is None or e.at.date() >= day]
     if not chosen:
         raise OtjournalError("no entries match: nothing to export")
     data = tomlio.dumps(
@@ -75,6 +71,26 @@ def homework_export(
         f"Exported {len(chosen)} entr{'y' if len(chosen) == 1 else 'ies'} to {path}",
         highlight=False,
     )
+
+
+def _picked(entries: list[Any], wanted: list[str]) -> list[Any]:
+    """The entries named by ``--id`` (an id, or its end after the last '_'), each exactly
+    one: an end two entries share is refused, never both sent (they are the client's
+    own words, shared one by one)."""
+    from otjournal.model.ids import shown
+
+    picked: set[int] = set()  # places in ``entries``
+    for i in wanted:
+        exact = [n for n, e in enumerate(entries) if e.id == i]
+        matches = exact or [n for n, e in enumerate(entries) if e.id.endswith(f"_{i}")]
+        if len(matches) > 1:
+            ids = ", ".join(entries[n].id for n in matches[:5]) + "…" * (len(matches) > 5)
+            raise UsageError(
+                f"--id {shown(i)} matches {len(matches)} entries ({ids}): be more exact",
+                hint="give the whole id",
+            )
+        picked.update(matches)
+    return [e for n, e in enumerate(entries) if n in picked]  # in the folder's order
 
 
 def homework_import(

@@ -428,11 +428,15 @@ def _text(path: Path) -> str:
     """A file's text to compare (an encrypted note's decrypted; one that does not open
     here is said so, never shown as bytes)."""
     from otjournal.disk.keys import plaintext
-    from otjournal.disk.parsing import read_whole
+    from otjournal.disk.parsing import read_whole, too_large
     from otjournal.errors import CipherError, StoreError
 
     try:
-        return plaintext(read_whole(path), path).decode("utf-8", "replace")
+        text = plaintext(read_whole(path), path)
+        big = too_large(len(text))
+        if big:  # no diff of what no command reads (a stray file of megabytes)
+            return f"({big}: not a note otjournal wrote)"
+        return text.decode("utf-8", "replace")
     except CipherError as exc:
         return f"(cannot be opened here: {exc.message})"
     except StoreError as exc:

@@ -44,12 +44,17 @@ def client_trends(
 ) -> ClientTrends:
     """One client's trends from a snapshot holding them (trends and report alike), the
     period cut at today (``ClientTrends.asked_until`` keeps an end asked past it)."""
-    from otjournal.errors import NotFoundError
+    from otjournal.disk.layout import CLIENT_AGE, CLIENT_FILE
+    from otjournal.errors import InvalidFile, NotFoundError
     from otjournal.forms.session import checklist_items
     from otjournal.numbers import trends
 
     loaded = snap.clients.get(handle)
-    if loaded is None:  # its client.toml did not read (said by file and line already)
+    if loaded is None:  # its client.toml did not read: why, by file and line
+        own = [p for p in snap.problems if p.severity == "error" and p.path.parent.name == handle
+               and p.path.name in (CLIENT_FILE, CLIENT_AGE)]  # fmt: skip
+        if own:
+            raise InvalidFile(own)
         raise NotFoundError(f"client {handle!r} could not be read", hint="run 'otj check'")
     return trends.build(
         loaded.record,

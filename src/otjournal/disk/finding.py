@@ -83,8 +83,10 @@ def _read_may_hold(folder: str, row: Row | None, key: str) -> bool:
     try:
         with os.scandir(folder) as listing:
             notes = [e for e in listing if e.name.endswith((".toml", ".age"))]
+    except FileNotFoundError:
+        return False  # no folder, no sessions
     except OSError:
-        return False  # no folder, no sessions (the scan says what is wrong)
+        return True  # not a folder, or not readable: its client is read, and says why
     notes = [e for e in notes if e.name[0] != "."]  # hidden: never read
     if _named_like("\0" + "\0".join(e.name for e in notes) + "\0", key):
         return True

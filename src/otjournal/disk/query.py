@@ -102,5 +102,6 @@ def pick_by_id(items: Sequence[T], wanted: str, name: Callable[[T], Named]) -> T
     more = "…" if len(matches) > 5 else ""
     raise UsageError(
         f"{shown(wanted)} matches {len(matches)} sessions ({listed}{more}): be more exact",
-        hint="give more of the id" + (", with its client: CLIENT/ID" if shared else ""),
+        hint="give more of the id"
+        + (", or its client and the whole id: CLIENT/ID" if shared else ""),
     )
