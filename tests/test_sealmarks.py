@@ -24,9 +24,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     counted: list[int] = []
     real = checks.read_capped
 
-    def read_capped(fd: int, cap: int) -> bytes:
+    def read_capped(fd: int, cap: int, size: int | None = None) -> bytes:
         counted.append(fd)
-        return real(fd, cap)
+        return real(fd, cap, size)
 
     monkeypatch.setattr(checks, "read_capped", read_capped)
     return counted

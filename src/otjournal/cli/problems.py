@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 def note_problems(snap: Snapshot) -> None:
     """One line on stderr: read commands go on with every file that could be read."""
+    from otjournal.disk.scan import unread_on_purpose
+
     copies = {c.path for c in snap.conflicts if c.tool != "git"}
     errors = [p for p in snap.problems if p.severity == "error" and p.path not in copies]
     if copies:
@@ -26,12 +28,11 @@ def note_problems(snap: Snapshot) -> None:
             f"{files} file{'s' if files != 1 else ''} could not be read and "
             f"{'are' if files != 1 else 'is'} left out; 'otj check' says where"
         )
-    from otjournal.disk.scan import unread_on_purpose
-
     # Not read on purpose (a symlink, an encrypted note without keys…): left out all the
     # same, and said so, as a file that failed to read is.
     unread = {p.path for p in snap.problems if p.severity == "warning" and unread_on_purpose(p)}
-    if unread - {p.path for p in errors}:
+    unread -= {p.path for p in errors}
+    if unread:
         n = len(unread)
         warn(
             f"{n} file{'s' if n != 1 else ''} {'were' if n != 1 else 'was'} not read and "

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from otjournal.disk import agefile, fsio
 from otjournal.disk.agefile import AGE_SUFFIX, Identity
-from otjournal.disk.parsing import open_regular
+from otjournal.disk.parsing import read_whole
 from otjournal.errors import (
     CipherErrors,
     ConflictError,
@@ -257,12 +257,12 @@ def _move(
 ) -> bool:
     """``src`` published as ``dst`` (unless a verified ``dst`` is there already), then
     ``src`` removed once ``dst`` opens to the same plaintext. True if ``dst`` was made."""
-    raw = _read(src)
+    raw = read_whole(src)
     plain = open_src(raw, src)
     made = False
     if not os.path.lexists(dst):
         made = fsio.create_named(dst.parent, dst.name, make(plain)) is not None
-    if open_dst(_read(dst), dst) != plain:
+    if open_dst(read_whole(dst), dst) != plain:
         raise ConflictError(
             f"{dst.name} does not hold the same note as {src.name}: both were left as they are",
             path=dst,
@@ -270,7 +270,7 @@ def _move(
         )
     if step:
         step("written", dst)
-    if _read(src) != raw:  # changed meanwhile (a synced edit): keep it, stop
+    if read_whole(src) != raw:  # changed meanwhile (a synced edit): keep it, stop
         raise ConflictError(
             "the file changed while it was converted: both forms were left as they are",
             path=src,
@@ -350,7 +350,7 @@ def _linked(path: Path) -> Problem:
 def _differ(note: _Note, unlock: Open) -> Problem | None:
     """Both forms present: fine when they are the same note (an interrupted run)."""
     try:
-        same = unlock(_read(note.age), note.age) == _read(note.plain)
+        same = unlock(read_whole(note.age), note.age) == read_whole(note.plain)
     except OtjournalError as exc:
         return Problem(exc.path or note.age, exc.message, hint=exc.hint)
     if same:
@@ -364,19 +364,10 @@ def _differ(note: _Note, unlock: Open) -> Problem | None:
 
 def _unreadable(path: Path, unlock: Open) -> Problem | None:
     try:
-        unlock(_read(path), path)
+        unlock(read_whole(path), path)
     except OtjournalError as exc:
         return Problem(exc.path or path, exc.message, hint=exc.hint)
     return None
-
-
-def _read(path: Path) -> bytes:
-    try:
-        fd = open_regular(path)
-    except OSError as exc:
-        raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
-    with os.fdopen(fd, "rb") as fh:
-        return fh.read()
 
 
 def _writable(root: Path, folder: Path) -> Path:

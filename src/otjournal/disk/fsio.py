@@ -257,11 +257,10 @@ class Fingerprint:
 def read_with_fingerprint(path: Path, limit: int) -> tuple[bytes, Fingerprint]:
     """A file's bytes and fingerprint; OSError for one larger than ``limit`` (never a
     part of it: a client.toml read cut short was saved back without what it lost)."""
-    from otjournal.disk.parsing import open_regular
+    from otjournal.disk.parsing import open_stat
 
-    fd = open_regular(path)
+    fd, st = open_stat(path)
     try:
-        st = os.fstat(fd)
         with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(limit + 1)
     finally:

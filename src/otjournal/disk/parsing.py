@@ -38,7 +38,7 @@ def open_regular(path: Path | str) -> int:
     file: a FIFO named like a note would hang every read of its folder (opening one for
     reading waits for a writer; not with O_NONBLOCK, which changes nothing for a regular
     file). OSError for anything else, its ``strerror`` in words."""
-    return _open_sized(path)[0]
+    return open_stat(path)[0]
 
 
 def read_whole(path: Path) -> bytes:
@@ -52,8 +52,9 @@ def read_whole(path: Path) -> bytes:
         raise StoreError(f"cannot read: {exc.strerror}", path=path) from None
 
 
-def _open_sized(path: Path | str) -> tuple[int, int]:
-    """``open_regular``, and the file's size (one fstat for both, on a first run's path)."""
+def open_stat(path: Path | str) -> tuple[int, os.stat_result]:
+    """``open_regular``, and the file's stat: one fstat for both (a first run opens every
+    note; a fingerprint and a read's size need the stat too)."""
     try:
         fd = os.open(path, _READ)
     except OSError as exc:
@@ -68,14 +69,14 @@ def _open_sized(path: Path | str) -> tuple[int, int]:
     if not stat.S_ISREG(st.st_mode):
         os.close(fd)
         raise OSError(errno.EINVAL, "not a regular file")
-    return fd, st.st_size
+    return fd, st
 
 
 def read_file(where: Path | str, problems: list[Problem], missing_ok: bool = True) -> bytes | None:
     """A file's bytes, or None with its problem noted. ``where`` may be the path as text:
     a first read opens every note, and a Path made only for a problem saves its cost."""
     try:
-        fd, size = _open_sized(where)
+        fd, st = open_stat(where)
     except FileNotFoundError:
         if not missing_ok:
             problems.append(
@@ -91,7 +92,7 @@ def read_file(where: Path | str, problems: list[Problem], missing_ok: bool = Tru
         return None
     sealed = str(where).endswith(".age")
     try:
-        raw = read_capped(fd, MAX_FILE_BYTES + 1 + (AGE_OVERHEAD if sealed else 0), size)
+        raw = read_capped(fd, MAX_FILE_BYTES + 1 + (AGE_OVERHEAD if sealed else 0), st.st_size)
     except OSError as exc:
         problems.append(Problem(Path(where), f"cannot read: {exc.strerror}"))
         return None
@@ -102,18 +103,22 @@ def read_file(where: Path | str, problems: list[Problem], missing_ok: bool = Tru
         if opened is None:
             return None
         raw = opened
-    if too_large(len(raw)):
-        problems.append(
-            Problem(
-                Path(where),
-                f"{too_large(len(raw))}: not a note otjournal wrote",
-                line=1,
-                column=1,
-                hint="move it out of the notes folder",
-            )
-        )
+    big = too_large(len(raw))
+    if big:
+        problems.append(oversize(where, big))
         return None
     return raw
+
+
+def oversize(where: Path | str, big: str) -> Problem:
+    """The size rule's problem, for a file read (``too_large``'s words in ``big``)."""
+    return Problem(
+        Path(where),
+        f"{big}: not a note otjournal wrote",
+        line=1,
+        column=1,
+        hint="move it out of the notes folder",
+    )
 
 
 def read_capped(fd: int, cap: int, size: int | None = None) -> bytes:
@@ -195,13 +200,8 @@ def parse_table_and_record(
 
     big = too_large(len(raw))
     if big:  # the loader's rule, for every file parsed: one read whole elsewhere too
-        raise tomlio.ParseError(
-            f"{big}: not a note otjournal wrote",
-            path=path,
-            line=1,
-            column=1,
-            hint="move it out of the notes folder",
-        )
+        said = oversize(path, big)
+        raise tomlio.ParseError(said.message, path=said.path, line=1, column=1, hint=said.hint)
     tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
     data = tomlio.parse(raw, path)
     try:

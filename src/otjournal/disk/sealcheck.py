@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from otjournal.disk import sealmarks, seals
 from otjournal.disk.keys import RECIPIENTS, plaintext
-from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, open_regular, read_capped
+from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, open_stat, read_capped
 from otjournal.errors import OtjournalError, Problem
 
 if TYPE_CHECKING:
@@ -159,9 +159,9 @@ def _seal_mismatch(
         still[rel] = mark
         return None
     try:
-        fd = open_regular(ref.where)
+        fd, st = open_stat(ref.where)
         try:
-            raw = read_capped(fd, MAX_FILE_BYTES + 1 + AGE_OVERHEAD)
+            raw = read_capped(fd, MAX_FILE_BYTES + 1 + AGE_OVERHEAD, st.st_size)
         finally:
             os.close(fd)
         raw = plaintext(raw, ref.where)  # the string: this runs for every session
