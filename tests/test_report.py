@@ -14,6 +14,7 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta
+from html import escape
 from pathlib import Path
 from random import Random
 
@@ -303,6 +304,51 @@ def test_output_file_is_created_new_and_never_overwritten(runner, planned, tmp_p
     result = invoke(runner, "jo-b", "-o", str(tmp_path / "no-such-folder" / "r.md"))
     assert result.exit_code != 0
     assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_a_filed_report_says_in_itself_that_files_were_left_out(runner, planned, tmp_path):
+    """A report is read away from the terminal that warned: files of its client that were
+    not read (one broken, one a symlink, a homework folder that is a file) are said in
+    the document, in each format; another client's broken file and a conflict copy (its
+    note counts) are not this report's."""
+    folder = planned.root / "clients" / "jo-b"
+    first, second, *_ = sorted((folder / "sessions").iterdir())
+    # Every file read: no notice, and the number is 0.
+    assert "Not complete" not in invoke(runner, "jo-b").stdout
+    assert json.loads(invoke(runner, "jo-b", "--json").stdout)["files_left_out"] == 0
+
+    first.write_text(first.read_text(encoding="utf-8") + "broken = [\n", encoding="utf-8")
+    conflict = second.with_name(second.stem + ".sync-conflict-20260101-120000-ABCDEFG.toml")
+    conflict.write_bytes(second.read_bytes())
+    planned.add_client(make_client("al-c", display_name="Al C"))
+    add_sessions(planned, make_session("al-c", datetime(2026, 3, 1, 9, tzinfo=TZ)))
+    other = next((planned.root / "clients" / "al-c" / "sessions").iterdir())
+    other.write_text("broken = [\n", encoding="utf-8")
+    target = tmp_path / "jo.md"
+    result = invoke(runner, "jo-b", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    said = (
+        "Not complete: 1 file in this participant's records was not read, so what it "
+        "holds is not in this report. 'otj check' names it."
+    )
+    assert f"**{said}**" in target.read_text(encoding="utf-8")
+    assert "could not be read" in result.stderr  # and the terminal is told as before
+
+    (folder / "sessions" / "elsewhere.toml").symlink_to(second)
+    (folder / "homework").mkdir(exist_ok=True)
+    shutil.rmtree(folder / "homework")
+    (folder / "homework").write_text("", encoding="utf-8")
+    said = said.replace("1 file", "3 files").replace("was", "were")
+    said = said.replace("what it holds", "what they hold").replace("names it", "names them")
+    md = invoke(runner, "jo-b").stdout
+    head = md.split("## Supports provided", 1)[0]
+    assert head.rstrip().endswith(f"**{said}**")  # under the header, before any number
+    html = invoke(runner, "jo-b", "--format", "html").stdout
+    assert f"<p class='notice' role='note'><strong>{escape(said)}</strong></p>" in html
+    data = json.loads(invoke(runner, "jo-b", "--json").stdout)
+    assert data["files_left_out"] == 3
+    deidentified = invoke(runner, "jo-b", "--deidentify").stdout
+    assert f"**{said}**" in deidentified and not re.search(r"\bJo\b", deidentified)
 
 
 def test_unknown_client_and_bad_format_fail_cleanly(runner, planned):

@@ -215,9 +215,11 @@ def report_text(
     flags: tuple[str, str] = ("--since", "--until"),
 ) -> tuple[str, ReportPeriod]:
     """One client's report over its period (numbers/period), as md, html or json. The
-    period starts after the last report filed before today (``report -o``)."""
-    from otjournal.cli.problems import note_problems
+    period starts after the last report filed before today (``report -o``); the
+    client's files that were not read are said in the report itself."""
+    from otjournal.cli.problems import left_out, note_problems
     from otjournal.cli.trends_cmd import client_trends
+    from otjournal.disk.layout import CLIENTS
     from otjournal.numbers.period import report_period
     from otjournal.views import report, report_render
 
@@ -228,10 +230,17 @@ def report_text(
     period = report_period(record.plan_period, since, until, today(), last, flags=flags)
     snap = j.load([handle])
     note_problems(snap)
+    missing = left_out(snap, j.root / CLIENTS / handle).files
     t = client_trends(snap, handle, period.start, period.end, config)
     who = report.Practitioner(config.practitioner, config.profession, config.registration)
     blocks = report.build(
-        t, period, practitioner=who, today=today(), deidentified=deidentify, reflection=reflection
+        t,
+        period,
+        practitioner=who,
+        today=today(),
+        deidentified=deidentify,
+        reflection=reflection,
+        left_out=missing,
     )
     shown = period  # the dates the document itself gives (moved with --shift-dates)
     if deidentify:
@@ -247,7 +256,8 @@ def report_text(
         start, end, asked = (d.day(day) for day in (period.start, period.end, period.asked_end))
         shown = replace(period, start=start, end=end, asked_end=asked)
     if fmt == "json":
-        return json_document("report", report_render.to_data(blocks, shown.to_json())), period
+        data = report_render.to_data(blocks, shown.to_json(), missing)
+        return json_document("report", data), period
     if fmt == "md":
         return report_render.to_markdown(blocks), period
     title = f"Progress report {shown.start} to {shown.end}"

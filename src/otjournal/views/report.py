@@ -31,7 +31,7 @@ SIGNATURE = "_" * 28  # a line to sign on
 
 @dataclass(frozen=True)
 class Block:
-    """One piece of the report. ``kind``: h1 h2 h3 p ul table quote blank svg, or keep
+    """One piece of the report. ``kind``: h1 h2 h3 p ul table quote blank notice svg, or keep
     (``items`` are Blocks printed together: a goal's heading with its chart)."""
 
     kind: str
@@ -61,11 +61,16 @@ def build(
     today: date,
     deidentified: bool = False,
     reflection: bool = False,
+    left_out: int = 0,
 ) -> list[Block]:
-    """The report's blocks, sections in the order a plan reviewer reads them."""
+    """The report's blocks, sections in the order a plan reviewer reads them.
+    ``left_out``: the client's files that were not read, said under the header (a report
+    filed without them would otherwise pass for the whole record)."""
     from otjournal.views import report_sections as sec
 
     b = [Block("h1", "Progress report"), _header(t, period, practitioner, today, deidentified)]
+    if left_out:
+        b.append(Block("notice", left_out_words(left_out)))
     b += sec.supports(t)
     b += sec.goals(t)
     b += sec.discharge(t)
@@ -85,6 +90,14 @@ def build(
         b += sec.reflection(t)
     b += _sign_off(practitioner)
     return b
+
+
+def left_out_words(n: int) -> str:
+    they = ("file", "was", "it holds", "it") if n == 1 else ("files", "were", "they hold", "them")
+    return (
+        f"Not complete: {n} {they[0]} in this participant's records {they[1]} not read, so "
+        f"what {they[2]} is not in this report. 'otj check' names {they[3]}."
+    )
 
 
 def _or_blank(value: str) -> str:

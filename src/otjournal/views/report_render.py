@@ -60,6 +60,8 @@ def to_markdown(blocks: Sequence[Block]) -> str:
             out.append(f"{_md(blk.text)}\n")
         elif blk.kind == "blank":
             out.append(f"**{blk.text}**\n\n>\n")  # the tool's own words: as they are
+        elif blk.kind == "notice":
+            out.append(f"**{blk.text}**\n")
         elif blk.kind == "ul":
             out.append("\n".join(f"- {_md(item, '  ')}" for item in blk.items) + "\n")
         elif blk.kind == "quote":
@@ -86,6 +88,7 @@ break-inside:avoid}
 blockquote cite{display:block;font-size:.8rem;color:#5f6368}
 .blank{border:1px dashed #9aa0a6;padding:.8rem;min-height:3rem;color:#5f6368;font-style:italic;
 break-inside:avoid}
+.notice{border:2px solid #b06000;padding:.6rem .8rem;break-inside:avoid}
 .goal{break-inside:avoid;page-break-inside:avoid}
 svg{max-width:100%;height:auto;display:block;margin:.5rem 0}
 figure{margin:.5rem 0}figcaption{font-size:.8rem;color:#5f6368}
@@ -118,6 +121,8 @@ def _html_block(blk: Block) -> str:
         return f"<p>{escape(blk.text)}</p>"
     if blk.kind == "blank":
         return f"<div class='blank'>{escape(blk.text)}</div>"
+    if blk.kind == "notice":
+        return f"<p class='notice' role='note'><strong>{escape(blk.text)}</strong></p>"
     if blk.kind == "ul":
         return "<ul>" + "".join(f"<li>{escape(str(i))}</li>" for i in blk.items) + "</ul>"
     if blk.kind == "quote":
@@ -166,15 +171,19 @@ def _json_block(blk: Block) -> dict[str, Any]:
     return {"kind": blk.kind, "text": blk.text}
 
 
-def to_data(blocks: Sequence[Block], period: dict[str, Any]) -> dict[str, Any]:
+def to_data(
+    blocks: Sequence[Block], period: dict[str, Any], files_left_out: int = 0
+) -> dict[str, Any]:
     """The report as data: the header's fields, then each section's blocks in order
-    (a chart is named, not drawn); the same content as the Markdown."""
+    (a chart is named, not drawn); the same content as the Markdown. The notice of
+    files left out is the number ``files_left_out``."""
     flat = _flat(blocks)
     title = next((b.text for b in flat if b.kind == "h1"), "")
     header = next((b for b in flat if b.kind == "table"), None)
     out: dict[str, Any] = {
         "title": title,
         "period": period,
+        "files_left_out": files_left_out,
         "header": {k: v for k, v in header.items[1:]} if header else {},
         "sections": [],
     }
