@@ -404,3 +404,69 @@ def test_an_encrypted_or_unreadable_note_in_its_place_is_not_called_missing(
         assert gone_messages(runner) == []
     finally:
         path.chmod(0o600)
+
+
+# -- a damaged seal log: said, by line, and no session sealed over it -----------------
+
+
+def damage_messages(runner) -> list[tuple[str, int, str]]:
+    found = check_json(runner)["problems"]
+    return [(p["path"], p["line"], p["severity"]) for p in found if "seal log" in p["hint"]]
+
+
+@pytest.mark.parametrize("cache", ["warm", "none"])
+def test_a_seal_log_line_that_does_not_read_is_named_by_check_and_doctor_holds_its_fix(
+    runner, journal: Journal, notes: Path, monkeypatch, cache: str
+):
+    """A seal line edited by hand hides its seal: the note then looks as if never sealed,
+    and ``doctor --fix`` would seal it as it is now, an edit and all. check names the
+    line (a later one by its number, read as appended), doctor says the log is damaged
+    and seals nothing until it is mended; a blank line or one a crash cut short is no
+    damage; a log that does not open is named."""
+    if cache == "none":
+        monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
+    journal.add_client(make_client())
+    saved = [
+        journal.add_session(make_session(start=datetime(2026, 3, d, 10, tzinfo=UTC))).path
+        for d in (2, 3, 4)
+    ]
+    (log,) = notes.joinpath(*seals.FOLDER).iterdir()
+    rel = log.relative_to(notes).as_posix()
+    assert check_json(runner)["problems"] == []  # the index is warm, every folder marked
+    lines = log.read_bytes().splitlines(True)
+    edited = saved[1]
+    edited.write_bytes(edited.read_bytes().replace(b"Followed Mia's lead.", b"Led."))
+    log.write_bytes(lines[0] + lines[1].replace(b"\tv1", b"").replace(b"v1\t", b"v0\t") + lines[2])
+    assert damage_messages(runner) == [(rel, 2, "warning")]
+    shown = runner.invoke(app, ["check"])
+    assert shown.exit_code == 0  # a warning: every note still reads
+    assert f"{rel}:2:1: warning: this line does not read as a seal" in shown.output
+    before = log.read_bytes()
+    doctor = runner.invoke(app, ["doctor", "--fix"])
+    assert "1 seal log(s) damaged" in doctor.stdout
+    assert "1 session(s) have no seal yet" in doctor.stdout
+    assert "mend the seal logs first; then otj doctor --fix seals these" in doctor.stdout
+    assert log.read_bytes() == before  # the edited note was not sealed as it is now
+
+    append(log, b"\n" + b"garbled\n" * 2)  # appended: numbered on from the lines read
+    assert damage_messages(runner) == [(rel, 2, "warning")]
+    words = [p["message"] for p in check_json(runner)["problems"] if p["path"] == rel]
+    assert words == [
+        "3 lines do not read as seals (the first is here): the seals they held cannot be checked"
+    ]
+    # Mended: a blank line and a line cut short (a crash, then the next seal) are no damage.
+    torn = lines[2][:40] + b"\n"
+    log.write_bytes(lines[0] + b"\n" + lines[1] + torn + lines[2] + b"v\n" + b"v1\t\n")
+    assert "damaged" not in runner.invoke(app, ["doctor"]).stdout
+    # Its seal read again, the edit shows.
+    edit = (edited.relative_to(notes).as_posix(), "something was removed")
+    found = check_json(runner)["problems"]
+    assert [(p["path"], p["message"].rpartition(": ")[2]) for p in found] == [edit]
+
+    other = log.with_name("zzzzzz-999999.log")
+    os.mkfifo(other)
+    found = check_json(runner)["problems"]
+    assert [(p["path"], p["message"].rpartition(": ")[2]) for p in found] == [
+        (other.relative_to(notes).as_posix(), "not a regular file"),
+        edit,
+    ]

@@ -98,6 +98,7 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
     with j.seal_index() as index:  # one folder's seals at a time: memory stays flat
         survey = j.survey(index.unsealed(), each=covered.add)
         gone = sealcheck.gone(str(j.root), index)
+        damaged = sealcheck.log_problems(index)
     findings = _permissions(j, fix, covered)
     linked = _linked_folders(j.root)
     if linked:
@@ -121,8 +122,20 @@ def notes_folder(j: Journal, fix: bool, now: datetime) -> list[Finding]:
                 _listed(gone),
             )
         )
-    if survey.picked or not gone:
-        findings.append(_seal_finding(j, survey.picked, fix, bool(gone)))
+    if damaged:  # its seals unread, a note it sealed would pass for one never sealed
+        findings.append(
+            Finding(
+                "warn",
+                f"{len(damaged)} seal log(s) damaged: the seals in lines that do not read "
+                "cannot be checked",
+                sealcheck.LOG_HINT + " (otj check names each line)",
+                _listed([p.path for p in damaged]),
+            )
+        )
+    held = "put the missing sealed sessions back first" if gone else ""
+    held = held or ("mend the seal logs first" if damaged else "")
+    if survey.picked or not (gone or damaged):
+        findings.append(_seal_finding(j, survey.picked, fix, held))
     lock = j.lock  # a device that cannot open an encrypted journal was told by the survey
     if lock is not None:
         n = len(lock.recipients)
@@ -239,19 +252,21 @@ def _read_findings(survey: Survey) -> list[Finding]:
     return found
 
 
-def _seal_finding(j: Journal, unsealed: list[Path], fix: bool, gone: bool) -> Finding:
+def _seal_finding(j: Journal, unsealed: list[Path], fix: bool, held: str) -> Finding:
     """Sessions with no seal yet (written before seals were kept): --fix seals them as
     they are now. A session whose seal no longer matches is never re-sealed: that is
-    for 'otj check' to report, and a person to look into. Nor is any sealed while a
-    sealed one is gone: one moved or renamed by hand would be sealed under its new name."""
+    for 'otj check' to report, and a person to look into. Nor is any sealed while
+    ``held`` says why not: a sealed one gone (one moved or renamed by hand would be
+    sealed under its new name) or a seal log damaged (its seal unread, an edited note
+    would be sealed as it is now)."""
     if not unsealed:
         return Finding("ok", "every session is sealed")
-    if not fix or gone:
+    if not fix or held:
         return Finding(
             "note",
             f"{len(unsealed)} session(s) have no seal yet (later changes to them cannot be seen)",
-            "put the missing sealed sessions back first; then otj doctor --fix seals these"
-            if gone
+            f"{held}; then otj doctor --fix seals these"
+            if held
             else "otj doctor --fix seals them as they are now",
         )
     done = sum(j.seal(path, "sealed") for path in unsealed)

@@ -101,14 +101,43 @@ class SealCheck:
 
     def finish(self) -> tuple[list[Problem], int]:
         """The problems and the unsealed count; first, the sealed sessions of folders the
-        scan never came to (a client's folder, or its sessions folder, gone)."""
+        scan never came to (a client's folder, or its sessions folder, gone), and the
+        seal logs that are damaged."""
         try:
             for prefix in self.index.folders():
                 if prefix not in self.seen:
                     self._gone(self.index.rows(prefix))
+            self.problems += log_problems(self.index)
         finally:
             self.index.close()
         return self.problems, self.unsealed
+
+
+LOG_HINT = "otjournal only ever appends to a seal log: restore it from a backup or the sync history"
+
+
+def log_problems(index: SealIndex) -> list[Problem]:
+    """A seal log with lines that do not read, or that does not open: the seals it held
+    are not checked, so a note it sealed would pass for one never sealed."""
+    found = [
+        Problem(path, f"cannot read this seal log: {why}", severity="warning", hint=LOG_HINT)
+        for path, why in index.unopened
+    ]
+    for path, first, n in index.damaged():
+        found.append(
+            Problem(
+                path,
+                "this line does not read as a seal: the seal it held cannot be checked"
+                if n == 1
+                else f"{n} lines do not read as seals (the first is here): the seals they "
+                "held cannot be checked",
+                line=first,
+                column=1,
+                severity="warning",
+                hint=LOG_HINT,
+            )
+        )
+    return found
 
 
 def missing(root: str, sealed: Iterable[str]) -> list[Path]:

@@ -37,12 +37,13 @@ from otjournal.disk.parsing import open_regular
 from otjournal.disk.seals import Seal
 from otjournal.errors import StoreError
 
-FORMAT = "3"  # 3: a folder is marked only while none of its sealed notes is gone
+FORMAT = "4"  # 4: the lines of a log that do not read are kept (``damage``)
 CHUNK = 1 << 20
 BATCH = 2000  # seals upserted per statement batch: memory stays flat on a first read
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS logs (name TEXT PRIMARY KEY, ino INT, size INT, "
-    "mtime_ns INT, done INT, digest TEXT)",
+    "mtime_ns INT, done INT, digest TEXT, lines INT)",
+    "CREATE TABLE IF NOT EXISTS damage (log TEXT, line INT, PRIMARY KEY (log, line)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS seals (path TEXT PRIMARY KEY, at TEXT, log TEXT, pos INT, "
     "amendments INT, size INT, sha256 TEXT, why TEXT) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS verified (path TEXT PRIMARY KEY, mark TEXT) WITHOUT ROWID",
@@ -104,6 +105,7 @@ class SealIndex:
 
     # -- reading the logs ---------------------------------------------------------
     def _update(self, db: sqlite3.Connection) -> None:
+        self.unopened: list[tuple[Path, str]] = []  # logs that do not open, and why
         db.execute("BEGIN IMMEDIATE")
         opened: list[tuple[str, BinaryIO, os.stat_result]] = []
         try:
@@ -111,7 +113,7 @@ class SealIndex:
             opened += self._open_logs()
             names = {name for name, _, _ in opened}
             again = bool(set(known) - names)
-            starts: dict[str, tuple[int, hashlib._Hash]] = {}
+            starts: dict[str, tuple[int, hashlib._Hash, int]] = {}
             for name, fh, st in opened:
                 was = known.get(name)
                 if was is not None and was[:3] == (st.st_ino, st.st_size, st.st_mtime_ns):
@@ -125,13 +127,14 @@ class SealIndex:
                 db.execute("DELETE FROM seals")
                 db.execute("DELETE FROM logs")
                 db.execute("DELETE FROM folders")
-                starts = {name: (0, hashlib.sha256()) for name, _, _ in opened}
+                db.execute("DELETE FROM damage")
+                starts = {name: (0, hashlib.sha256(), 0) for name, _, _ in opened}
             for name, fh, st in opened:
                 if name in starts:
-                    done, digest = _read_from(db, name, fh, *starts[name])
+                    done, digest, lines = _read_from(db, name, fh, *starts[name])
                     db.execute(
-                        "INSERT OR REPLACE INTO logs VALUES (?, ?, ?, ?, ?, ?)",
-                        (name, st.st_ino, st.st_size, st.st_mtime_ns, done, digest),
+                        "INSERT OR REPLACE INTO logs VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (name, st.st_ino, st.st_size, st.st_mtime_ns, done, digest, lines),
                     )
             self._logs = _logs_state(db)
             db.execute("COMMIT")
@@ -156,10 +159,17 @@ class SealIndex:
         for name in names:
             try:
                 fd = open_regular(self.folder / name)
-            except OSError:
+            except OSError as exc:  # said by ``damaged``: its seals are not checked
+                self.unopened.append((self.folder / name, exc.strerror or str(exc)))
                 continue
             fh = os.fdopen(fd, "rb")
             yield name, fh, os.fstat(fd)
+
+    def damaged(self) -> list[tuple[Path, int, int]]:
+        """Each log with lines that do not read as seals (changed by hand or by a sync
+        tool, or torn by a crash): its path, the first such line's number and how many."""
+        rows = self.db.execute("SELECT log, MIN(line), COUNT(*) FROM damage GROUP BY log")
+        return [(self.folder / log, first, n) for log, first, n in rows if type(log) is str]
 
     # -- looking up ---------------------------------------------------------------
     def get(self, rel: str) -> Seal | None:
@@ -290,13 +300,14 @@ class SealIndex:
 
 def _unchanged_part(
     fh: BinaryIO, st: os.stat_result, was: tuple[object, ...] | None
-) -> tuple[int, hashlib._Hash] | None:
-    """Where to go on reading a log: (offset, hash of what is before it) when its read
-    part is as it was; (0, …) for a log not read before; None when it changed."""
+) -> tuple[int, hashlib._Hash, int] | None:
+    """Where to go on reading a log: (offset, hash of what is before it, lines before
+    it) when its read part is as it was; (0, …, 0) for a log not read before; None when
+    it changed."""
     if was is None:
-        return 0, hashlib.sha256()
-    ino, _, _, done, digest = was
-    if ino != st.st_ino or type(done) is not int or st.st_size < done:
+        return 0, hashlib.sha256(), 0
+    ino, _, _, done, digest, lines = was
+    if ino != st.st_ino or type(done) is not int or type(lines) is not int or st.st_size < done:
         return None
     hasher = hashlib.sha256()
     left = done
@@ -306,31 +317,42 @@ def _unchanged_part(
             return None
         hasher.update(chunk)
         left -= len(chunk)
-    return (done, hasher) if hasher.hexdigest() == digest else None
+    return (done, hasher, lines) if hasher.hexdigest() == digest else None
 
 
 def _read_from(
-    db: sqlite3.Connection, name: str, fh: BinaryIO, start: int, hasher: hashlib._Hash
-) -> tuple[int, str]:
-    """Index the whole lines of a log after ``start``; (bytes read, their hash)."""
+    db: sqlite3.Connection,
+    name: str,
+    fh: BinaryIO,
+    start: int,
+    hasher: hashlib._Hash,
+    line: int,
+) -> tuple[int, str, int]:
+    """Index the whole lines of a log after ``start`` (line ``line``), keeping the number
+    of each line that does not read (a blank one, or one a crash cut short, aside);
+    (bytes read, their hash, lines read)."""
     fh.seek(start)
-    done, rest, batch = start, b"", []
+    done, rest, batch, bad = start, b"", [], []
     while chunk := fh.read(CHUNK):
         data = rest + chunk
         end = data.rfind(b"\n") + 1
         rest = data[end:]  # not ended yet: kept for the next chunk, or left unread
         hasher.update(memoryview(data)[:end])
         for raw in data[:end].split(b"\n")[:-1]:
+            line += 1
             fields = seals.line_fields(raw)
             if fields is not None:
                 at, path, amendments, size, digest, why = fields
                 batch.append((path, at, name, done, amendments, size, digest, why))
+            elif raw.strip() and not seals.cut_short(raw):
+                bad.append((name, line))
             done += len(raw) + 1
         if len(batch) >= BATCH:
             _upsert(db, batch)
             batch = []
     _upsert(db, batch)
-    return done, hasher.hexdigest()
+    db.executemany("INSERT OR REPLACE INTO damage VALUES (?, ?)", bad)
+    return done, hasher.hexdigest(), line
 
 
 def _upsert(
