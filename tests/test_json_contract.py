@@ -97,6 +97,14 @@ def demo_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert result.exit_code == 0, (args, result.output)
     first = sorted((root / "clients" / "mia-k").glob("sessions/*.toml"))[0]
     shutil.copy(first, first.with_name(f"{first.stem}.sync-conflict-20260601-101500-ABCDEF1.toml"))
+    # A homework entry for an assignment no session gave: a warning that has no hint.
+    entry = next(
+        p
+        for p in sorted(root.glob("clients/mia-k/homework/*.toml"))
+        if re.search(r'^assignment = "', p.read_text("utf-8"), re.MULTILINE)
+    )
+    text = entry.read_text("utf-8")
+    entry.write_text(re.sub(r'(?m)^assignment = ".*"$', 'assignment = "hw-gone"', text), "utf-8")
     return root
 
 
@@ -217,6 +225,13 @@ def test_each_document_fits_its_schema(runner, journals, name):
         errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
         assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
         assert_rows_alike(doc)
+
+
+def test_a_problem_without_a_hint_has_an_empty_one(runner, journals):
+    """The schema says ``hint`` is text, "" when there is none (never null)."""
+    doc = run_json(runner, journals["full"], ["check"], "check")
+    hints = [p["hint"] for p in doc["problems"]]
+    assert "" in hints and None not in hints
 
 
 def assert_rows_alike(node: Any, where: str = "") -> None:

@@ -176,7 +176,7 @@ class Problem:
             "column": self.column or 1,
             "severity": self.severity,
             "message": self.message,
-            "hint": self.hint,
+            "hint": self.hint or "",
         }
 
 
