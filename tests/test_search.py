@@ -21,7 +21,14 @@ from otjournal.disk import search_index
 from otjournal.disk.store import Journal
 from otjournal.model.amendment import Amendment
 from otjournal.model.homework import HomeworkEntry
-from otjournal.model.session import Activity, ChecklistAnswer, ChildVoice, GoalRating, Plan
+from otjournal.model.session import (
+    Activity,
+    ChecklistAnswer,
+    ChildVoice,
+    GoalRating,
+    Plan,
+    Regulation,
+)
 from otjournal.model.vocab import CHECKLIST
 from tests.conftest import REPO, TZ, make_client, make_session
 from tests.test_cache import rewrite_keeping_size_and_mtime
@@ -374,6 +381,38 @@ def test_a_snippet_is_short_and_keeps_its_mark(runner, notes, clock):
     assert len(r["snippet"]) < 120 and r["snippet"].startswith("…") and r["snippet"].endswith("…")
     start, end = r["match"]
     assert r["snippet"][start:end] == "swing"
+
+
+def test_a_snippet_starts_and_ends_between_words(runner, notes, clock):
+    """Cut at a line break or a space, never inside a word: "…oë brought" read as a typo."""
+    j = Journal(notes)
+    j.add_client(make_client())
+    before = "Long morning at the clinic today with lots to do\nZoë brought her Pokémon cards;"
+    after = " and then a long list of things she wanted to show everyone in the room"
+    j.add_session(
+        make_session(plan=replace(make_session().plan, summary=before + " swing" + after))
+    )
+    [r] = search(runner, "swing")
+    text = r["snippet"]
+    assert text.startswith("…Zoë brought") and text.endswith("everyone…"), text
+    words = set((before + " swing" + after).split())
+    assert set(text.strip("…").split()) <= words
+
+
+def test_what_helped_regulation_is_found(runner, notes, clock):
+    j = Journal(notes)
+    j.add_client(make_client())
+    j.add_session(
+        make_session(
+            regulation=Regulation("zones", "yellow", "green", ("heavy work", "a train song"))
+        )
+    )
+    assert [(r["field"], r["snippet"]) for r in search(runner, '"train song"')] == [
+        ("regulation.helped[2]", "a train song")
+    ]
+    assert [r["field"] for r in search(runner, "heavy", "--field", "regulation")] == [
+        "regulation.helped[1]"
+    ]
 
 
 def test_relative_days_count_from_today(runner, small):

@@ -32,7 +32,7 @@ from otjournal.disk.loading import Reader, Snapshot
 from otjournal.disk.search_index import Index
 from otjournal.disk.search_query import Query, Result, Row, select, wanted
 
-SEARCH_FORMAT = "2"  # bump when what a part holds changes: every client is indexed again
+SEARCH_FORMAT = "3"  # bump when what a part holds changes: every client is indexed again
 PartsOf = Callable[
     [str, Any], tuple[dict[str, Any], list[tuple[str, str, str, str, str, int, int]]]
 ]

@@ -129,17 +129,24 @@ class Snippet(NamedTuple):  # a tuple: one for each result
 
 
 def snippet(text: str, spans: list[Span], width: int = 90) -> Snippet:
-    """Up to about ``width`` characters around the first span, cut at spaces, spaces and
-    line breaks shown as one space, "…" where the field goes on."""
+    """Up to about ``width`` characters around the first span, cut between words (inside
+    one only when a word is too long to show whole), spaces and line breaks shown as one
+    space, "…" where the field goes on."""
     first = spans[0] if spans else (0, 0)
     start = max(0, first[0] - width // 3)
     if start:
-        space = text.rfind(" ", 0, start + 1)
-        start = space + 1 if space >= 0 and first[0] - space < width // 2 else start
+        # The start of the word it falls in, if near; else of the next word (never past
+        # the match).
+        before = [m.end() for m in _SPACE.finditer(text, max(0, first[0] - width // 2), start)]
+        after = _SPACE.search(text, start, first[0])
+        start = before[-1] if before else after.end() if after else start
     end = min(len(text), max(first[1], start + width))
-    if end < len(text):
-        space = text.find(" ", end)
-        end = space if 0 <= space < end + 15 else end
+    if end < len(text) and not text[end].isspace():
+        # The end of the word it falls in, if near; else of the word before (never
+        # before the match).
+        after = _SPACE.search(text, end, end + 15)
+        before = [m.start() for m in _SPACE.finditer(text, first[1], end)]
+        end = after.start() if after else before[-1] if before else end
     while start < first[0] and text[start].isspace():
         start += 1
     prefix = "…" if start else ""

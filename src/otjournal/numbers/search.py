@@ -22,15 +22,15 @@ FIELDS: dict[str, str] = {
     "activity": "activities: names, adaptations, responses",
     "voice": "the client's voice (child_voice.text)",
     "caregiver": "the caregiver's report and involvement",
-    "regulation": "regulation notes",
+    "regulation": "regulation: notes and what helped",
     "checklist": "notes on checklist answers",
     "summary": "the plan's summary",
     "next-focus": "the plan's next focus",
     "plan-homework": "homework set in the session",
     "technique": "techniques used in the session",
     "intake": "an intake's text",
-    "discharge": "a discharge's text",
-    "risk": "risk: what was identified, the action taken",
+    "discharge": "a discharge's text (who was told too)",
+    "risk": "risk: what was identified, the action taken, who was told",
     "amendment": "an amendment's own words",
     "homework": "a homework entry's text (every kind)",
 }
@@ -48,6 +48,15 @@ _BY_PART = {
     "discharge": "discharge",
     "risk": "risk",
 }
+# Lists of the practitioner's words (text_spots gives single texts): (table, key).
+_TEXT_LISTS = (
+    ("regulation", "helped"),
+    ("intake", "diagnoses"),
+    ("intake", "strengths"),
+    ("intake", "communication"),
+    ("discharge", "told"),
+    ("risk", "told"),
+)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 
@@ -93,9 +102,10 @@ def session_parts(session: Session) -> tuple[dict[str, Any], list[Part]]:
             parts.append(
                 ("session", field_name(spot.path), spot.path, when, spot.current, day, moment)
             )
-    for key in ("diagnoses", "strengths", "communication"):
-        for i, text in enumerate(data.get("intake", {}).get(key, ())):
-            parts.append(("session", "intake", f"intake.{key}[{i + 1}]", "", text, day, moment))
+    for table, key in _TEXT_LISTS:
+        for i, text in enumerate(data.get(table, {}).get(key, ())):
+            name = field_name(table)
+            parts.append(("session", name, f"{table}.{key}[{i + 1}]", "", text, day, moment))
     for i, text in enumerate(now.techniques):
         when = amended["techniques"].isoformat() if "techniques" in amended else ""
         parts.append(("session", "technique", f"techniques[{i + 1}]", when, text, day, moment))
