@@ -251,6 +251,12 @@ def test_practitioner_and_registration_from_the_config(runner, planned, isolated
     assert "| Registration | OCC0001234567 |" in md
     sign = sections(md)["Sign-off"]
     assert "| Name | Alex Rivera |" in sign and "| Registration | OCC0001234567 |" in sign
+    # The number is on a public register: it names the practitioner. A copy leaves it out.
+    for fmt in ("md", "html", "json"):
+        args = ["--json"] if fmt == "json" else ["--format", fmt]
+        copy = invoke(runner, "jo-b", "--deidentify", *args).stdout
+        assert "OCC0001234567" not in copy and "Alex" not in copy and "Rivera" not in copy
+        assert "Registration" not in copy and "Occupational therapist" in copy
 
 
 def test_from_and_to_override_the_plan_period(runner, planned):

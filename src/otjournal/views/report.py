@@ -88,7 +88,7 @@ def build(
     ]
     if reflection:
         b += sec.reflection(t)
-    b += _sign_off(practitioner)
+    b += _sign_off(practitioner, deidentified)
     return b
 
 
@@ -120,13 +120,19 @@ def _header(
     rows += [
         ("Practitioner", _or_blank(who.name)),
         ("Profession", _or_blank(who.profession)),
-        ("Registration", _or_blank(who.registration)),
+        *_registration(who, deidentified),
         ("Date prepared", str(today)),
     ]
     return Block("table", items=(("", ""), *rows))
 
 
-def _sign_off(who: Practitioner) -> list[Block]:
+def _registration(who: Practitioner, deidentified: bool) -> list[tuple[str, str]]:
+    """A registration number is on a public register: it names the practitioner, and
+    through them the practice, so a de-identified copy leaves it out."""
+    return [] if deidentified else [("Registration", _or_blank(who.registration))]
+
+
+def _sign_off(who: Practitioner, deidentified: bool) -> list[Block]:
     return [
         Block("h2", "Sign-off"),
         Block(
@@ -135,7 +141,7 @@ def _sign_off(who: Practitioner) -> list[Block]:
                 ("", ""),
                 ("Name", _or_blank(who.name)),
                 ("Profession", _or_blank(who.profession)),
-                ("Registration", _or_blank(who.registration)),
+                *_registration(who, deidentified),
                 ("Date", BLANK),
                 ("Signature", SIGNATURE),
             ),
