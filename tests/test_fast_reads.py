@@ -102,6 +102,35 @@ def test_list_counts_a_copied_note_once_and_says_so(runner, three: Journal):
     assert "same id" in run(runner, "check").stdout
 
 
+@pytest.mark.parametrize("cache", ["warm", "cold", "none"])
+def test_a_copy_whose_name_sorts_first_never_takes_over_from_the_note(
+    runner, three: Journal, monkeypatch, cache: str
+):
+    """The file named for its id counts, whatever a copy is called: a copy made by hand
+    and named to sort first (or in time order first) is the one set aside, so show
+    gives the note's words and amend writes to the note, never to the copy."""
+    if cache == "none":
+        monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
+    original = three.load(["ava-l"], homework=False).sessions[-1]
+    note, ident = original.path, original.record.id
+    if cache == "warm":
+        run(runner, "check")
+    text = note.read_text("utf-8")
+    assert "Followed Mia's lead." in text
+    copy = note.with_name(f"{ident[:-5]}00000.toml")  # another id's name: sorts first
+    assert copy.name < note.name
+    copy.write_text(text.replace("Followed Mia's lead.", "Copied words."), "utf-8")
+    assert "Copied words" not in run(runner, "show", ident).stdout
+    problems = json.loads(run(runner, "check", "--json").stdout)["problems"]
+    problems = [p for p in problems if "same id" in p["message"]]
+    assert [(p["path"].rpartition("/")[2], p["hint"].rpartition("only ")[2]) for p in problems] == [
+        (copy.name, f"{note.name} counts")
+    ]
+    args = ["amend", ident, "--kind", "addition", "--text", "Later.", "--by", "A", "--no-input"]
+    assert run(runner, *args).exit_code == 0
+    assert "Later." in note.read_text("utf-8") and "Later." not in copy.read_text("utf-8")
+
+
 def test_list_reports_a_broken_file_and_lists_the_rest(runner, three: Journal):
     listed(runner)
     victim = three.load(homework=False).sessions[-1].path

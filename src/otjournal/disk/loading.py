@@ -397,24 +397,38 @@ F = TypeVar("F", bound=Filed)
 
 
 def first_of_each_id(items: list[F], id_of: Callable[[F], Any], problems: list[Problem]) -> list[F]:
-    """Two files with one id are copies (a sync conflict?): say so, count neither twice."""
+    """Two files with one id are copies (a sync conflict?): say so, count neither twice.
+    The one that counts is the file named for its id (``<id>.toml``, as otjournal names
+    it), else the first: never a copy by the order of names."""
     if len(set(map(id_of, items))) == len(items):
         return items  # the usual case, found without a dict of every record
-    seen: dict[Any, F] = {}
+    counts: dict[Any, F] = {}
+    for item in items:
+        key = id_of(item)
+        held = counts.get(key)
+        if held is None or (_named_for(item.path, key) and not _named_for(held.path, key)):
+            counts[key] = item
     keep = []
     for item in items:
-        first = seen.get(id_of(item))
-        if first is not None:
-            problems.append(
-                Problem(
-                    item.path,
-                    f"has the same id as {first.path.name}: a copy (a sync conflict?)",
-                    line=1,
-                    column=1,
-                    hint="compare the two files and keep the right one; only the first counts",
-                )
-            )
+        first = counts[id_of(item)]
+        if item is first:
+            keep.append(item)
             continue
-        seen[id_of(item)] = item
-        keep.append(item)
+        problems.append(
+            Problem(
+                item.path,
+                f"has the same id as {first.path.name}: a copy (a sync conflict?)",
+                line=1,
+                column=1,
+                hint="compare the two files and keep the right one; only "
+                f"{first.path.name} counts",
+            )
+        )
     return keep
+
+
+def _named_for(path: Path, key: Any) -> bool:
+    """Whether a file is named for the id ``key`` holds (an id, or (client, id)):
+    ``<id>.toml``, or ``<id>.toml.age`` encrypted."""
+    ident = key[-1] if isinstance(key, tuple) else key
+    return path.name.split(".", 1)[0] == ident
