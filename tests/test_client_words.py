@@ -380,20 +380,23 @@ def _log_client(journal: Journal) -> None:
     journal.add_client(Client("mia-k", "Mia K.", goals=goals))
 
 
-@pytest.mark.parametrize("top", ["", "self_mode = true\n"], ids=["practitioner", "self-mode"])
+@pytest.mark.parametrize(
+    "top",
+    ["", 'self_mode = true\ndefault_client = "me"\n'],
+    ids=["practitioner", "self-mode-for-another-client"],
+)
 def test_a_session_note_hints_at_refused_for_a_practitioner_only(
     runner, journal, notes, clock, top
 ):
+    """Hints are for the practitioner: on for a client's note even when this device also
+    keeps its user's own journal (self mode speaks to that client only: the rule's own
+    test below)."""
     _log_client(journal)
     _log_config(top)
     result = run(runner, "log", "mia-k", input=answers(caregiver=[NOTE, "", "Watched"]))
     assert result.exit_code == 0, result.output
     hinted = [ln for ln in result.stderr.splitlines() if HINTED in ln]
-    if top:  # self mode: the one writing is the client
-        assert hinted == []
-        assert "hint:" not in result.stderr
-    else:
-        assert any("'refused'" in ln for ln in hinted), result.stderr
+    assert any("'refused'" in ln for ln in hinted), result.stderr
     folder = notes / "clients" / "mia-k" / "sessions"
     [note] = [tomllib.loads(p.read_text("utf-8")) for p in folder.rglob("*.toml")]
     assert note["caregiver"]["report"] == NOTE
@@ -405,9 +408,11 @@ def test_the_rule_lives_in_one_place():
 
     assert {h.word for h in language_hints(SAM)} == {"failed", "lazy"}
     assert {h.word for h in language_hints(REFUSED)} == {"refused", "non-compliant"}
-    assert for_practitioner(Config())
-    assert not for_practitioner(Config(hints=False))
-    assert not for_practitioner(Config(self_mode=True))
+    assert for_practitioner(Config(), "mia-k")
+    assert not for_practitioner(Config(hints=False), "mia-k")
+    yours = Config(self_mode=True, default_client="me")
+    assert not for_practitioner(yours, "me")
+    assert for_practitioner(yours, "mia-k")  # another client's note: a practitioner's
 
 
 def test_the_hints_speak_of_any_client_never_of_the_child():

@@ -1246,6 +1246,32 @@ def test_self_mode_logs_against_an_assignment_without_a_handle(runner, notes, co
     assert [e["assignment"] for e in saved(notes, "me")] == [hw, hw]
 
 
+def test_self_mode_set_for_another_folder_speaks_to_you_only(
+    runner, mia, notes, config_path, tmp_path
+):
+    """'otj init --self' on a folder of one's own sets this device's config: in the
+    practitioner's journal, another client's entry is still asked who wrote it, never
+    credited to the client, and its questions still name the client."""
+    config_path.parent.mkdir(parents=True)
+    config_path.write_text('default_client = "mia-k"\n[practitioner]\nname = "Alex"\n')
+    mine = tmp_path / "mine"
+    made = run(runner, "init", "--self", "--name", "Pat", "--dir", str(mine))
+    assert made.exit_code == 0, made.output
+    assert f'Set in {config_path}: default_client = "me", self_mode = true' in made.stdout
+    assert 'default_client was "mia-k"' in made.stdout
+    unattended = run(runner, "homework", "log", "mia-k", "--kind", "mood-check", "--mood", "5",
+                     "--no-input")  # fmt: skip
+    assert unattended.exit_code == 2 and "--by" in unattended.output  # who wrote it?
+    result = run(runner, "homework", "log", "mia-k", "--kind", "mood-check", "--mood", "5",
+                 "--by", "Sarah", "--no-input")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert only_entry(notes)["written_by"] == "Sarah"
+    asked = run(
+        runner, "homework", "log", "mia-k", input=lines("1", "", "", "n", "", "", "", "", "y")
+    )
+    assert "Mia K.'s entry" in asked.stderr and "your entry" not in asked.stderr
+
+
 def test_interactive_when_later_than_now_is_asked_again_at_once(runner, mia, notes):
     # As `otj log` does: the When question is asked again, not the whole entry after it.
     answers = ("1", "", "2099-01-01 10:00", "yesterday 19:30", "", "p", "three holes")

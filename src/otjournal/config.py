@@ -18,7 +18,7 @@ TEMPLATE = """\
 # otjournal settings. Every key is optional; delete a line to get the default.
 
 # default_client = "mia-k"         # commands need no client handle
-# self_mode = false                # journaling for yourself: questions speak to you
+# self_mode = false                # default_client is you: its questions speak to you
 
 [practitioner]
 # name = "Alex Rivera (OT)"        # written into each note as written_by
@@ -104,6 +104,11 @@ class Config:
     report_lead_weeks: int = 4
     not_seen_weeks: int = 4
     path: Path | None = field(default=None, compare=False)
+
+    def is_self(self, handle: str) -> bool:
+        """Whether ``handle`` is the person using otjournal (``otj init --self``): self
+        mode speaks to the default client only, never to another client's notes."""
+        return self.self_mode and bool(handle) and handle == self.default_client
 
     def asks_the_seven(self, adult: bool) -> bool:
         """Whether the seven checklist items are asked: always for a child; for an

@@ -199,6 +199,6 @@ def homework_summary(
     if json:
         print_json("homework-summary", {**result.to_json(), **exposure_json(steps)})
         return
-    name = "you" if config.self_mode and handle == config.default_client else record.display_name
+    name = "you" if config.is_self(handle) else record.display_name
     print_wrapped(summary(result, name))
     print_wrapped(steps_view(steps))

@@ -210,7 +210,7 @@ def homework_log(
     look_up = not unattended or bool(assignment or editor or draft) or kind in (None, "practice")
     record, entries, current, earlier = _log_context(j, handle, look_up)
     clock, kept = now(), (draft.note if draft is not None else None)
-    writer = record.display_name if config.self_mode else ""
+    writer = record.display_name if config.is_self(handle) else ""
     entry = entryform.log_entry(given, current=current, earlier=earlier, kept=kept, now=clock,
                                 unattended=unattended, self_writer=writer)  # fmt: skip
     entry["client"] = handle
@@ -305,13 +305,14 @@ def _log_prompts(
     from otjournal.prompts.homework import HomeworkContext
 
     last_writer = entries[-1].written_by if entries else ""
+    you = config.is_self(record.handle)
     writer = (
         record.display_name
-        if config.self_mode
+        if you
         else last_writer or (record.caregivers[0].name if record.caregivers else "")
     )
-    support = tuple(config.support_lines) if config.self_mode else ()
-    return HomeworkContext(record, current, config.self_mode, clock, writer, support)
+    support = tuple(config.support_lines) if you else ()
+    return HomeworkContext(record, current, you, clock, writer, support)
 
 
 def with_spec_options(command: Callable[..., None]) -> Callable[..., None]:

@@ -40,7 +40,7 @@ def init_cmd(
     dir: DirOpt = None,
 ) -> None:
     """Set up the notes folder (and, with --self, your own journal and config)."""
-    from otjournal.config import set_top_level
+    from otjournal.config import load_config_or_defaults, set_top_level
     from otjournal.disk import fsio
     from otjournal.disk.store import validate_handle
     from otjournal.model import Client
@@ -76,11 +76,16 @@ def init_cmd(
             raise UsageError(f"--name: {problem}")
         j.add_client(Client(handle, (name or handle).strip() or handle, age_group="adult"))
     path = config_file()
+    before = load_config_or_defaults(path).default_client
     set_top_level(path, {"default_client": handle, "self_mode": True})
+    # The config is this device's, not the folder's: said, so no one is surprised later.
+    was = f'; default_client was "{before}"' if before and before != handle else ""
     out().print(
-        f"Your journal is ready: {j.root}\nCommands now need no client handle; "
-        f"try: otj homework log",
+        f'Your journal is ready: {j.root}\nSet in {path}: default_client = "{handle}", '
+        f"self_mode = true (for every notes folder on this device{was})\n"
+        "Commands now need no client handle; try: otj homework log",
         highlight=False,
+        markup=False,
     )
 
 

@@ -146,7 +146,7 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
             self.subject(),
             self._last_session(),
             self.items,
-            for_practitioner(self.config),
+            for_practitioner(self.config, self.client.handle),
             now(),
             self.config.duration_min,
             self.given,
@@ -157,7 +157,7 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
     @property
     def self_mode(self) -> bool:
         """The client is the one writing (self mode, their own journal)."""
-        return self.config.self_mode and self.client.handle == self.config.default_client
+        return self.config.is_self(self.client.handle)
 
     def words(self) -> Words:
         from otjournal.model.words import words_for

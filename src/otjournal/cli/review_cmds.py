@@ -267,7 +267,7 @@ class ClosingRun(LogSession):
         from otjournal.prompts import Context
 
         last = self.sessions[-1] if self.sessions else None
-        hints = for_practitioner(self.config)
+        hints = for_practitioner(self.config, self.client.handle)
         return Context(self.client, last, [], hints, now(), self.config.duration_min, self.given)
 
     def in_editor(self) -> None:

@@ -118,7 +118,7 @@ def trends_cmd(
     from otjournal.views.trends import client_view
 
     # build() always sums the homework up; only a ClientTrends made elsewhere lacks it.
-    you = config.self_mode and client == config.default_client
+    you = config.is_self(client)
     print_wrapped(client_view(t, compact(t.homework) if t.homework else None, self_mode=you))
     print_wrapped(steps_view(steps))
 

@@ -78,7 +78,8 @@ def language_hints(text: str) -> list[Hint]:
     return found
 
 
-def for_practitioner(config: Config) -> bool:
-    """Whether a session note's flow shows hints: ``hints.language`` (on by default), and
-    never in self mode, where the one writing is the client."""
-    return config.hints and not config.self_mode
+def for_practitioner(config: Config, handle: str) -> bool:
+    """Whether a session note's flow on ``handle`` shows hints: ``hints.language`` (on by
+    default), and never in self mode on your own journal, where the one writing is the
+    client."""
+    return config.hints and not config.is_self(handle)
