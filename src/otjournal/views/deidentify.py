@@ -11,7 +11,8 @@ Pure text: a client (and more names) in, one ``Deidentifier`` out; text in, text
   eats part of another double-barrelled name ("Anne" leaves "Anne-Marie" and "Smith"
   leaves "Nguyen-Smith"), but two known names joined by a hyphen are each replaced
   ("Mia-Leo": "Participant-Sibling 1"). A name that is also a common word (Will, Grace,
-  Rose, Bill…) or has two letters is replaced only where it is written with a capital:
+  Rose, Bill…), a family name on its own (Park, Little, Stone) or a name of two letters
+  is replaced only where it is written with a capital:
   "Will came" and a sentence's first "Will" are replaced (safer to over-replace), "she
   will" is not.
 - **Identifiers** are masked (``views/identifiers.py`` finds them): the date of birth
@@ -390,32 +391,37 @@ class _Builder:
         self.counts[role] = self.counts.get(role, 0) + 1
         return f"{role} {self.counts[role]}"
 
-    def add(self, text: str, code: str) -> None:
+    def add(self, text: str, code: str, capital_only: bool = False) -> None:
         text = text.strip()
         key = fold(text)
         letters = re.sub(r"\W", "", key)
         if not letters or key in self.seen or key in _ROLE_CODES or key in _NOT_NAMES:
             return  # a caregiver named "Mum" on the profile: "mum" stays a word
         self.seen.add(key)
-        common = len(letters) <= 2 or key in COMMON_WORDS
+        common = capital_only or len(letters) <= 2 or key in COMMON_WORDS
         self.names.append(Name(text, code, capital_only=common))
 
     def person(self, name: str, code: str) -> None:
         self.add(name, code)
         words = name.split()
-        if len(words) > 2 and fold(words[0].strip(".")) in _TITLES:
+        titled = bool(words) and fold(words[0].strip(".")) in _TITLES
+        if len(words) > 2 and titled:
             self.add(" ".join(words[1:]), code)  # "Grace O'Brien" of "Ms Grace O'Brien"
         for form in _initial_forms(name):
             self.add(form, code)
+        # A family name on its own is so often a word (Park, Little, Stone, Bottom) that
+        # it is replaced only where capitalised; the given name wherever it is.
+        given = words[1 if titled else 0] if len(words) > (2 if titled else 0) else ""
         for part in _parts(name):
-            self.add(part, code)
+            self.add(part, code, capital_only=part not in _parts(given))
 
     def place(self, name: str, code: str) -> None:
         self.add(name, code)
         short = name.strip()
         while (shorter := _GENERIC_TAIL.sub("", short)) != short and shorter:
             short = shorter
-            self.add(short, code)
+            # "Sunshine" of "Sunshine Kinder": a word as often as a name.
+            self.add(short, code, capital_only=True)
 
 
 @functools.lru_cache(maxsize=1024)
