@@ -21,6 +21,7 @@ from otjournal.disk.store import Journal
 from otjournal.errors import UsageError
 from otjournal.model import Assignment, HomeworkEntry, Plan, Practice
 from otjournal.model.client import PlanPeriod
+from otjournal.model.episode import Discharge, Intake
 from otjournal.numbers.homework import planned_practice, summarise
 from otjournal.numbers.session import face_to_face, held, quarter_hours, supports
 from otjournal.numbers.trends import build, span, within_today
@@ -119,6 +120,37 @@ def test_the_next_plan_and_the_assignments_own_until_end_it():
     assert rows["hw-heavy"].expected == pytest.approx(6.0)
     assert (rows["hw-walk"].until, rows["hw-walk"].days) == (day(26), 7)
     assert rows["hw-walk"].expected == pytest.approx(7.0)
+
+
+def test_a_discharge_ends_the_homework_set_before_it():
+    """Discharged on Sunday Nov 15: the lacing card (set Nov 2) ran Nov 2-15, 14 days at
+    5 a week, 10; the walk added by hand from Nov 9 ran 7 days at 7 a week, 7. A new
+    intake on Nov 23 sets the heavy work, counted from then: Nov 23-29, 7 days, 3. The
+    old homework is not planned over the gap between the episodes, and nothing is
+    assigned now that the client is discharged, until the next episode sets it."""
+    walk = Assignment("hw-walk", "Walk to the park", "practice", 7, since=day(9))
+    client = make_client(assignments=(walk,))
+    closed = make_session(
+        id="s-out", start=at(15), session_type="discharge", goals=(), plan=Plan(),
+        discharge=Discharge("goals-met"),
+    )  # fmt: skip
+    sessions = [setting("s1", at(2), LACING), closed]
+    rows = {r.id: r for r in planned_practice(client, sessions, [], TODAY)}
+    assert (rows["hw-lace"].until, rows["hw-lace"].days) == (day(15), 14)
+    assert rows["hw-lace"].expected == pytest.approx(10.0)
+    assert (rows["hw-walk"].until, rows["hw-walk"].days) == (day(15), 7)
+    assert rows["hw-walk"].expected == pytest.approx(7.0)
+    assert summarise(client, sessions, [], TODAY).current == ()
+    again = make_session(
+        id="s-in", start=at(23), session_type="initial", intake=Intake(),
+        plan=Plan("Played.", "", (HEAVY,)),
+    )  # fmt: skip
+    rows = {r.id: r for r in planned_practice(client, [*sessions, again], [], TODAY)}
+    assert rows["hw-lace"].expected == pytest.approx(10.0)
+    assert (rows["hw-heavy"].since, rows["hw-heavy"].days) == (day(23), 7)
+    assert rows["hw-heavy"].expected == pytest.approx(3.0)
+    current = summarise(client, [*sessions, again], [], TODAY).current
+    assert [c.assignment.id for c in current] == ["hw-heavy"]
 
 
 def test_summary_and_trends_give_the_same_planned_numbers():

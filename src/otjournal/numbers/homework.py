@@ -61,12 +61,16 @@ def current_assignments(
         for s in sessions
         if s.plan.homework and s.start.date() <= today and s.session_type not in NOT_HELD_TYPES
     ]
+    discharges = discharge_days(sessions)
     if with_homework:
         latest = max(with_homework, key=lambda s: (s.start, s.id))
-        found += [(a, latest.start.date(), latest.id) for a in latest.plan.homework]
+        set_on = latest.start.date()
+        if not _ended(discharges, set_on, today):
+            found += [(a, set_on, latest.id) for a in latest.plan.homework]
     for a in client.assignments:
         since = a.since or today
-        if since <= today and (a.until is None or a.until >= today):
+        in_force = since <= today and (a.until is None or a.until >= today)
+        if in_force and not _ended(discharges, since, today):
             found.append((a, since, "added by hand"))
     monday = week_start(today)
     return [
@@ -78,6 +82,22 @@ def current_assignments(
         )
         for a, since, source in found
     ]
+
+
+def discharge_days(sessions: Iterable[Session]) -> list[date]:
+    """The days of the client's discharges, in order: each ends the homework set before it
+    (a discharged client has none; a new episode's sessions set their own)."""
+    return sorted(s.start.date() for s in sessions if s.discharge is not None)
+
+
+def _discharged_on(discharges: Sequence[date], set_on: date) -> date | None:
+    """The discharge that ends homework set on ``set_on``: the first on or after it."""
+    return next((d for d in discharges if d >= set_on), None)
+
+
+def _ended(discharges: Sequence[date], set_on: date, today: date) -> bool:
+    ended = _discharged_on(discharges, set_on)
+    return ended is not None and ended <= today
 
 
 def all_assignments(
@@ -319,14 +339,18 @@ def planned_practice(
     end = min(until or today, today)
     sessions = [s for s in sessions if s.session_type not in NOT_HELD_TYPES]  # set nothing
     assigned = all_assignments(client, sessions, today)
-    # An assignment runs until the next session that sets homework (or its own until).
+    # An assignment runs until the next session that sets homework (or its own until),
+    # and never past a discharge.
     setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
+    discharges = discharge_days(sessions)
     groups: dict[tuple[str, str], list[Adherence]] = {}
     for a, set_on in assigned.values():
         start = max(set_on, since) if since else set_on
         stops = [end]
         if a.until is not None:
             stops.append(a.until)
+        if (discharged := _discharged_on(discharges, set_on)) is not None:
+            stops.append(discharged)
         later = [d for d in setting_days if d > set_on]
         if later and a.since is None:  # set at a session: the next plan replaces it
             stops.append(later[0] - timedelta(days=1))
