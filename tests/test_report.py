@@ -208,7 +208,9 @@ def test_markdown_supports_goals_evidence_regulation_and_homework(runner, planne
     assert "performance 3 → 6, satisfaction 4 → 5 (a change of 2 or more points)" in goals
     assert "debated" in goals
     # interim T-score: 5 Mar g1 -1 (w 1), g2 -2 (w 2): 50 - 50/√6.2 = 29.92; 16 Apr: all 0 → 50
-    assert "Interim path" in goals and "29.9 on 2026-03-05, 50.0 on 2026-04-16" in goals
+    assert (
+        "Interim path" in goals and "29.9 on 2026-03-05 → 50.0 on 2026-04-16 (2 sessions)" in goals
+    )
 
     reg = s["Barriers and strategies that helped"]
     assert "Regulation was recorded in 2 sessions using the Zones of Regulation framework." in reg

@@ -204,7 +204,7 @@ Evidence from session notes:
 No review in this period: the GAS ratings above are interim.
 
 Interim path: the GAS T-score of each session's own rated goals (Kiresuk and Sherman, \
-ρ = 0.3, weighted; the sets differ): 40.0 on 2026-07-02, 50.0 on 2026-09-10.
+ρ = 0.3, weighted; the sets differ): 40.0 on 2026-07-02 → 50.0 on 2026-09-10 (2 sessions).
 
 ## The participant's and family's perspective
 

@@ -178,3 +178,21 @@ def test_trends_and_the_report_count_the_same_sessions_by_setting_and_by_who(run
     )
     assert "0 attended" in alone.stdout
     assert "By setting" not in alone.stdout and "By who attended" not in alone.stdout
+
+
+def test_the_interim_path_is_told_alike_with_every_session_counted(runner, mia, notes):
+    """Three sessions rate the one goal -1, 0, +1: T-scores 40, 50, 60 (one goal, weight
+    1: 50 + 10x). The report gives the path as trends does, first → last with how many
+    sessions, never the two ends as if nothing came between; the JSON holds all three."""
+    j = Journal(notes)
+    for day, level in ((9, 1), (16, -1)):
+        rating = GoalRating("g1-k3x", level, "Laced")
+        j.add_session(make_session(start=datetime(2026, 11, day, 10, tzinfo=TZ), goals=(rating,)))
+    since = ["--since", "2026-11-01"]
+    path = "50.0 on 2026-11-02 → 40.0 on 2026-11-16 (3 sessions)"
+    report = runner.invoke(app, ["report", "mia-k", *since]).stdout.replace("\n", " ")
+    assert f"the sets differ): {path}." in report
+    trends = runner.invoke(app, ["trends", "mia-k", *since], env={"COLUMNS": "200"}).stdout
+    assert path in trends.replace("\n", " ")
+    data = json.loads(runner.invoke(app, ["trends", "mia-k", *since, "--json"]).stdout)
+    assert [p["tscore"] for p in data["interim"]] == [50.0, 60.0, 40.0]

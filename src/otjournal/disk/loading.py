@@ -420,8 +420,7 @@ def first_of_each_id(items: list[F], id_of: Callable[[F], Any], problems: list[P
                 f"has the same id as {first.path.name}: a copy (a sync conflict?)",
                 line=1,
                 column=1,
-                hint="compare the two files and keep the right one; only "
-                f"{first.path.name} counts",
+                hint=f"compare the two files and keep the right one; only {first.path.name} counts",
             )
         )
     return keep

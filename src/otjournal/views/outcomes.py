@@ -5,16 +5,29 @@ plain strings and dicts, no Rich."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from otjournal.numbers.outcomes import COPM_CAVEAT, CopmSummary, Mean, ReviewScore, baseline_hint
-from otjournal.numbers.session import GoalTrend
+from otjournal.numbers.session import GoalTrend, TScorePoint
 from otjournal.views.rows import gas
 
 INTERIM_USES = (
     "interim path: the GAS T-score of each session other than a review, over the goals "
     "rated in that session (the sets differ from session to session)"
 )
+
+
+def interim_path(points: Sequence[TScorePoint]) -> str:
+    """The interim path in words: first → last and how many sessions (never the two ends
+    alone, as if nothing came between); one session is one point, said once."""
+    first, last = points[0], points[-1]
+    if len(points) == 1:
+        return f"{first.tscore:.1f} on {first.day} (1 session)"
+    return (
+        f"{first.tscore:.1f} on {first.day} → {last.tscore:.1f} on {last.day} "
+        f"({len(points)} sessions)"
+    )
 
 
 def goal_uses(handle: str, g: GoalTrend) -> str:

@@ -17,7 +17,7 @@ from otjournal.numbers.outcomes import COPM_CAVEAT
 from otjournal.numbers.session import face_to_face, lowest_item, quarter_hours
 from otjournal.views import svg
 from otjournal.views.measures import report_blocks
-from otjournal.views.outcomes import gas_words
+from otjournal.views.outcomes import gas_words, interim_path
 from otjournal.views.report import Block, blank
 from otjournal.views.rows import gas
 
@@ -200,14 +200,12 @@ def goals(t: ClientTrends) -> list[Block]:
     if t.goals and not t.reviews:
         b.append(Block("p", "No review in this period: the GAS ratings above are interim."))
     if t.tscores:
-        first, last = t.tscores[0], t.tscores[-1]
         b.append(
             Block(
                 "p",
                 "Interim path: the GAS T-score of each session's own rated goals "
                 "(Kiresuk and Sherman, ρ = 0.3, weighted; the sets differ): "
-                f"{first.tscore:.1f} on {first.day}"
-                + (f", {last.tscore:.1f} on {last.day}." if len(t.tscores) > 1 else "."),
+                f"{interim_path(t.tscores)}.",
             )
         )
     for name, mean in (("performance", t.copm.performance), ("satisfaction", t.copm.satisfaction)):

@@ -34,7 +34,13 @@ from otjournal.numbers.session import (
 from otjournal.views import controls as render_controls
 from otjournal.views.measures import SECTION as MEASURES
 from otjournal.views.measures import period_lines
-from otjournal.views.outcomes import INTERIM_USES, copm_json, goal_json, review_json
+from otjournal.views.outcomes import (
+    INTERIM_USES,
+    copm_json,
+    goal_json,
+    interim_path,
+    review_json,
+)
 from otjournal.views.rows import gas, pct
 
 render_controls.show_control_characters()  # before any Text holds note text
@@ -256,18 +262,10 @@ def goal_parts(t: ClientTrends) -> list[RenderableType]:
     if not t.reviews:
         parts.append(Text("No review in this period: the ratings above are interim."))
     if t.tscores:
-        first, last = t.tscores[0], t.tscores[-1]
-        # One session is one point, said once (not a path from it to itself).
-        path = (
-            f"{first.tscore:.1f} on {first.day} (1 session)"
-            if len(t.tscores) == 1
-            else f"{first.tscore:.1f} on {first.day} → {last.tscore:.1f} on {last.day} "
-            f"({len(t.tscores)} sessions)"
-        )
         parts.append(
             Text(
                 "Interim path, GAS T-score of each session's own rated goals (the sets "
-                f"differ): {path}"
+                f"differ): {interim_path(t.tscores)}"
             )
         )
     parts += copm_lines(t.copm)
