@@ -199,7 +199,8 @@ Evidence from session notes:
 > — note of 2026-07-02
 
 > Laced her left shoe alone
-> — note of 2026-09-10, amended 2026-09-12
+> — note of 2026-09-10, amended 2026-09-12; correction of 2026-09-12 by Alex Rivera: \
+“It was her right shoe”
 
 No review in this period: the GAS ratings above are interim.
 
@@ -211,12 +212,14 @@ Interim path: the GAS T-score of each session's own rated goals (Kiresuk and She
 In the participant's own words (most recent first):
 
 > i did it!
-> — note of 2026-09-10, amended 2026-09-12
+> — note of 2026-09-10, amended 2026-09-12; correction of 2026-09-12 by Alex Rivera: \
+“It was her right shoe”
 
 What the family reported (most recent first):
 
 > Mornings are easier
-> — note of 2026-09-10, amended 2026-09-12
+> — note of 2026-09-10, amended 2026-09-12; correction of 2026-09-12 by Alex Rivera: \
+“It was her right shoe”
 
 > Practised at breakfast with Noah
 > — note of 2026-07-02
@@ -410,7 +413,8 @@ def test_json_is_the_same_content(runner, ava):
     assert quotes[-1] == {
         "kind": "quote",
         "text": "Laced her left shoe alone",
-        "cite": "note of 2026-09-10, amended 2026-09-12",
+        "cite": "note of 2026-09-10, amended 2026-09-12; correction of 2026-09-12 by "
+        "Alex Rivera: “It was her right shoe”",
     }
     assert {"kind": "chart", "title": "GAS ratings for g1"} in goals["blocks"]
 

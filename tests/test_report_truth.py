@@ -196,3 +196,35 @@ def test_the_interim_path_is_told_alike_with_every_session_counted(runner, mia, 
     assert path in trends.replace("\n", " ")
     data = json.loads(runner.invoke(app, ["trends", "mia-k", *since, "--json"]).stdout)
     assert [p["tscore"] for p in data["interim"]] == [50.0, 60.0, 40.0]
+
+
+def test_a_correction_not_placed_is_read_beside_the_quote_and_a_disagreement_is_heard(
+    runner, mia, clock
+):
+    """A correction that names no field leaves the note's words as written: the report
+    gives its words with every quote of that note (never the corrected-away words
+    alone). A family's statement of disagreement travels with the record (APP 13): it is
+    in their perspective. A correction placed in its field changes the words instead."""
+    clock.set(NOW + timedelta(hours=1))
+    amend(runner, mia, "--text", "Wrong goal: it was the right shoe")
+    args = ["amend", mia, "--kind", "statement-of-disagreement", "--by", "Sarah (mum)",
+            "--text", "She laced it alone", "--no-input"]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    report = runner.invoke(app, ["report", "mia-k"]).stdout
+    quote = (
+        "> Laced her left shoe with the card\n> — note of 2026-11-02, amended 2026-11-30; "
+        "correction of 2026-11-30 by Alex Rivera: “Wrong goal: it was the right shoe”"
+    )
+    assert quote in report
+    perspective = report.split("perspective\n", 1)[1].split("\n## ", 1)[0]
+    assert (
+        "Statements of disagreement with the notes (most recent first):\n\n"
+        "> She laced it alone\n> — Sarah (mum), 2026-11-30, on the note of 2026-11-02"
+    ) in perspective
+    data = json.loads(runner.invoke(app, ["report", "mia-k", "--json"]).stdout)
+    cites = [b["cite"] for sec in data["sections"] for b in sec["blocks"] if b["kind"] == "quote"]
+    assert any("“Wrong goal: it was the right shoe”" in c for c in cites)
+    # Placed in its field, a correction is the words quoted, not words beside them.
+    amend(runner, mia, "--field", "goals[g1].evidence", "--original", "left", "--text", "right")
+    report = runner.invoke(app, ["report", "mia-k"]).stdout
+    assert "> Laced her right shoe with the card" in report and "“right”" not in report

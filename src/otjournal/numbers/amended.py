@@ -105,6 +105,17 @@ def amended_fields(session: Session) -> dict[str, date]:
     return {path: c.at.date() for path, c in read_now(session).changes.items()}
 
 
+def unplaced_corrections(session: Session) -> list[Amendment]:
+    """The corrections of a note whose place in it is not known (no field named, or not
+    one that fits): the note reads as written, so their words must be read beside it."""
+    reading = read_now(session)
+    return [
+        session.amendments[i]
+        for i, touched in enumerate(reading.placed)
+        if any(c.path == WHOLE_NOTE for c in touched)
+    ]
+
+
 def changes(session: Session) -> dict[str, Change]:
     return read_now(session).changes
 

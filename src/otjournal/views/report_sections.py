@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from otjournal.numbers.session import ClientTrends
 
 QUOTES = 5  # the most recent, per kind of quote
+DISAGREEMENT = "statement-of-disagreement"
 
 
 def risk_notes(t: ClientTrends) -> list[tuple[Session, str]] | None:
@@ -59,8 +60,10 @@ def hours(minutes: int) -> str:
 def _cite(s: Session, field: str, extra: str = "") -> str:
     """ "note of DAY", with "amended DAY" when an amendment corrected the quoted
     ``field`` (or a part of the note holding it, or a place it could not say): a
-    correction to another goal leaves this quote as written, and says nothing."""
-    from otjournal.numbers.amended import WHOLE_NOTE, amended_fields
+    correction to another goal leaves this quote as written, and says nothing. A
+    correction whose place is not known left the words as written: its own words follow,
+    so the quote is never read without them."""
+    from otjournal.numbers.amended import WHOLE_NOTE, amended_fields, unplaced_corrections
 
     cite = f"note of {s.start.date()}" + (f" ({extra})" if extra else "")
     days = [
@@ -70,6 +73,9 @@ def _cite(s: Session, field: str, extra: str = "") -> str:
     ]
     if days:
         cite += f", amended {max(days)}"
+    for a in unplaced_corrections(s):
+        words = " ".join(a.text.split())
+        cite += f"; {a.kind.replace('-', ' ')} of {a.at.date()} by {a.by}: “{words}”"
     return cite
 
 
@@ -324,7 +330,19 @@ def perspective(t: ClientTrends) -> list[Block]:
         b += [Block("p", "In the participant's own words (most recent first):"), *voice]
     if family:
         b += [Block("p", "What the family reported (most recent first):"), *family]
-    if not voice and not family:
+    # A statement of disagreement travels with the record it disagrees with (APP 13).
+    disagreeing = sorted(
+        ((a, s) for s in t.sessions for a in s.amendments if a.kind == DISAGREEMENT),
+        key=lambda pair: pair[0].at,
+        reverse=True,
+    )
+    if disagreeing:
+        b.append(Block("p", "Statements of disagreement with the notes (most recent first):"))
+        b += [
+            Block("quote", a.text, cite=f"{a.by}, {a.at.date()}, on the note of {s.start.date()}")
+            for a, s in disagreeing
+        ]
+    if not voice and not family and not disagreeing:
         who = "participant" if alone else "participant or family"
         b.append(Block("p", f"No words of the {who} were recorded."))
     return b
