@@ -341,6 +341,9 @@ def test_a_filed_report_says_in_itself_that_files_were_left_out(runner, planned,
     )
     assert f"**{said}**" in target.read_text(encoding="utf-8")
     assert "could not be read" in result.stderr  # and the terminal is told as before
+    # Not complete, it is not recorded as filed: the next report covers its period again.
+    assert "not recorded as filed" in result.stderr
+    assert not list((planned.root / ".otjournal").glob("reports/*"))
 
     (folder / "sessions" / "elsewhere.toml").symlink_to(second)
     (folder / "homework").mkdir(exist_ok=True)

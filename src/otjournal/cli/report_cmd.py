@@ -18,6 +18,7 @@ from otjournal.cli.common import (
     out,
     read_config,
     today,
+    warn,
 )
 from otjournal.errors import StoreError, UsageError
 
@@ -180,7 +181,7 @@ def report_cmd(
     for new, old, names in ((since, from_day, "--since"), (until, to_day, "--until")):
         if new and old:
             raise UsageError(f"{names} is given twice (--from/--to are its old names)")
-    text, period = report_text(
+    text, period, missing = report_text(
         client,
         since or from_day,
         until or to_day,
@@ -198,6 +199,13 @@ def report_cmd(
     data = text if json else visible(text)
     _write_output(output, data.encode("utf-8"), "the report", force=force)
     if output and output != "-" and not deidentify:
+        if missing:
+            # Its period is not done with: the next report starts where this one did.
+            warn(
+                "not recorded as filed, as the report says it is not complete: the next "
+                "report starts where this one did"
+            )
+            return
         # A report filed (not a de-identified copy): the next one starts after it.
         journal(dir).record_report(client, period.start, period.end, today())
 
@@ -213,10 +221,10 @@ def report_text(
     shift_dates: bool = False,
     reflection: bool = False,
     flags: tuple[str, str] = ("--since", "--until"),
-) -> tuple[str, ReportPeriod]:
-    """One client's report over its period (numbers/period), as md, html or json. The
-    period starts after the last report filed before today (``report -o``); the
-    client's files that were not read are said in the report itself."""
+) -> tuple[str, ReportPeriod, int]:
+    """One client's report over its period (numbers/period), as md, html or json, and
+    how many of the client's files were not read (the report itself says so). The
+    period starts after the last report filed before today (``report -o``)."""
     from otjournal.cli.problems import left_out, note_problems
     from otjournal.cli.trends_cmd import client_trends
     from otjournal.disk.layout import CLIENTS
@@ -257,11 +265,11 @@ def report_text(
         shown = replace(period, start=start, end=end, asked_end=asked)
     if fmt == "json":
         data = report_render.to_data(blocks, shown.to_json(), missing)
-        return json_document("report", data), period
+        return json_document("report", data), period, missing
     if fmt == "md":
-        return report_render.to_markdown(blocks), period
+        return report_render.to_markdown(blocks), period, missing
     title = f"Progress report {shown.start} to {shown.end}"
-    return report_render.to_html(blocks, title), period
+    return report_render.to_html(blocks, title), period, missing
 
 
 def _deidentifying(ex: Export, shift_dates: bool) -> PerClient:
