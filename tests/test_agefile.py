@@ -13,7 +13,7 @@ import pytest
 from otjournal import paths
 from otjournal.disk import agefile
 from otjournal.disk.agefile import Identity
-from otjournal.errors import CipherError, KeyFileError
+from otjournal.errors import EMPTY_HINT, CipherError, KeyFileError
 from tests.conftest import Clock
 from tests.helpers import tree
 
@@ -227,9 +227,14 @@ def test_tampered_truncated_and_foreign_files_are_refused(clock: Clock, tmp_path
             agefile.decrypt(bad, [me], path)
         assert caught.value.path == path
         assert "blue tunnel" not in str(caught.value)
-    for foreign in (NOTE, b"", b"\x00" * 40):
+    for foreign in (NOTE, b"\x00" * 40):
         with pytest.raises(CipherError, match="not an age file"):
             agefile.decrypt(foreign, [me], path)
+    # Empty, as a crash or an interrupted sync leaves a file: said as for a plain note.
+    for empty in (b"", b"\n  \n"):
+        with pytest.raises(CipherError, match="the file is empty: a crash") as caught:
+            agefile.decrypt(empty, [me], path)
+        assert (caught.value.line, caught.value.hint) == (1, EMPTY_HINT)
     with pytest.raises(KeyFileError, match="no recipient"):
         agefile.encrypt(NOTE, [])
     with pytest.raises(KeyFileError, match="not an age public key"):

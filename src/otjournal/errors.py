@@ -186,6 +186,11 @@ class KeyFileError(OtjournalError):
     line, never a key's secret."""
 
 
+# A file of no bytes (or only white space): what a crash or an interrupted sync leaves.
+EMPTY_FILE = "the file is empty: a crash or an interrupted sync can leave an empty file"
+EMPTY_HINT = "restore it from a backup or sync copy; otjournal never treats it as a note"
+
+
 class CipherError(OtjournalError):
     """An encrypted file that cannot be opened: none of the keys fits, it was cut short
     or changed, or it is not an age file. Named by path; its content is never shown."""

@@ -21,7 +21,7 @@ from typing import Any
 
 from otjournal.disk.keys import AGE_SUFFIX as AGE_SUFFIX
 from otjournal.disk.keys import RECIPIENTS as RECIPIENTS
-from otjournal.errors import CipherError, KeyFileError
+from otjournal.errors import EMPTY_FILE, EMPTY_HINT, CipherError, KeyFileError
 
 MAGIC = b"age-encryption.org/v1\n"
 ARMOR = b"-----BEGIN AGE ENCRYPTED FILE-----"
@@ -328,6 +328,8 @@ def decrypt(ciphertext: bytes, identities: Sequence[Identity], path: Path) -> by
     """The plaintext of the age file ``path`` held ``ciphertext`` (binary or armored).
     CipherError, located at ``path``, when it is not an age file, no key fits, or it was
     cut short or changed (age authenticates every chunk: no altered byte goes unseen)."""
+    if not ciphertext.strip():
+        raise CipherError(EMPTY_FILE, path=path, line=1, column=1, hint=EMPTY_HINT)
     if not (ciphertext.startswith(MAGIC) or ciphertext.lstrip().startswith(ARMOR)):
         raise CipherError(
             "not an age file (it does not start as one)",

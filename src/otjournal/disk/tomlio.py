@@ -22,7 +22,15 @@ import tomli_w
 
 from otjournal.disk.conflicts import git_marker
 from otjournal.disk.tomllocate import locate
-from otjournal.errors import InvalidFile, OtjournalError, Problem, StoreError, ValidationErrors
+from otjournal.errors import (
+    EMPTY_FILE,
+    EMPTY_HINT,
+    InvalidFile,
+    OtjournalError,
+    Problem,
+    StoreError,
+    ValidationErrors,
+)
 
 _POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _END_RE = re.compile(r"\s*\(at end of document\)\s*$")
@@ -42,13 +50,7 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
 def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
     """Parse a file's bytes. Never returns an empty table for an empty file."""
     if not raw.strip():
-        raise ParseError(
-            "the file is empty: a crash or an interrupted sync can leave an empty file",
-            path=path,
-            line=1,
-            column=1,
-            hint="restore it from a backup or sync copy; otjournal never treats it as a note",
-        )
+        raise ParseError(EMPTY_FILE, path=path, line=1, column=1, hint=EMPTY_HINT)
     if raw.startswith(b"\xef\xbb\xbf"):
         raise ParseError(
             "the file starts with a byte-order mark (BOM)",
