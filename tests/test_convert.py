@@ -159,7 +159,7 @@ def test_a_wrong_key_a_tampered_or_a_cut_file_changes_nothing(clock: Clock, note
     sealed[2].write_bytes(data[: len(data) // 2])
     _refused(notes, lambda: convert.decrypt_folder(notes, [me]), "damaged")
     sealed[2].write_bytes(b"")
-    _refused(notes, lambda: convert.decrypt_folder(notes, [me]), "not an age file")
+    _refused(notes, lambda: convert.decrypt_folder(notes, [me]), "the file is empty")
 
 
 def test_a_journal_this_device_could_not_read_is_refused(clock: Clock, notes: Path) -> None:
