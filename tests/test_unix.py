@@ -142,6 +142,13 @@ def test_show_completion_prints_the_script_of_the_shell_named(runner: Runner, sh
     assert f"_OTJ_COMPLETE=complete_{shell}" in result.output
     others = [m for s, m in SCRIPT_MARKS.items() if s != shell]
     assert not any(m in result.output for m in others)
+    # Both names the package installs complete: otj and otjournal.
+    also = {
+        "bash": "complete -o default -F _otj_completion otjournal\n",
+        "zsh": "compdef _otj_completion otjournal\n",
+        "fish": "complete --command otjournal ",
+    }
+    assert also[shell] in result.output
 
 
 def test_a_shell_without_completion_is_a_usage_error(runner: Runner) -> None:
@@ -170,8 +177,10 @@ def test_install_completion_writes_the_script_for_the_shell_named(
 ) -> None:
     result = runner.invoke(app, ["--install-completion", "fish"])
     assert result.exit_code == 0, result.output
-    (installed,) = (isolated_home / ".config" / "fish" / "completions").glob("otj.fish")
-    assert SCRIPT_MARKS["fish"] in installed.read_text("utf-8")
+    folder = isolated_home / ".config" / "fish" / "completions"
+    for name in ("otj", "otjournal"):  # fish loads a file per command name
+        words = (folder / f"{name}.fish").read_text("utf-8")
+        assert SCRIPT_MARKS["fish"] in words and "complete --command otjournal " in words
 
 
 # -- 2. completion: what TAB offers ------------------------------------------------------
@@ -350,6 +359,10 @@ def test_bash_completes_for_real_in_a_terminal(demo: Path, tmp_path: Path) -> No
         child.expect_exact("--table ")
         child.send("goal-l\t")
         child.expect_exact("goal-list ")
+        child.sendcontrol("c")
+        child.expect_exact("ready> ")
+        child.send("otjournal export --tab\t")  # the other name the package installs
+        child.expect_exact("--table ")
         child.sendcontrol("c")
     finally:
         child.close(force=True)

@@ -60,20 +60,44 @@ def checked_shell(shell: str) -> str:
     return shell
 
 
+# Each shell's line that ties the completion to a command name (Typer's scripts name one).
+_TIES = {
+    "bash": "complete -o default -F _otj_completion otj",
+    "zsh": "compdef _otj_completion otj",
+    "fish": "complete --command otj ",
+    "powershell": "Register-ArgumentCompleter -Native -CommandName otj ",
+    "pwsh": "Register-ArgumentCompleter -Native -CommandName otj ",
+}
+
+
 def script(shell: str) -> str:
-    """The script a shell sources: it asks ``otj`` itself for the words on each TAB."""
+    """The script a shell sources: it asks ``otj`` itself for the words on each TAB, for
+    both names the package installs (``otj`` and ``otjournal``)."""
     from typer._completion_shared import get_completion_script
 
-    return get_completion_script(
+    text = get_completion_script(
         prog_name=PROG, complete_var=COMPLETE_VAR, shell=checked_shell(shell)
     )
+    tie = _TIES[shell]
+    line = next((ln for ln in text.splitlines() if ln.startswith(tie)), None)
+    if line is None:  # a Typer that words it otherwise: otj alone, as before
+        return text
+    also = line.replace(tie.rstrip(), tie.rstrip().removesuffix("otj") + "otjournal", 1)
+    text = text.replace("#compdef otj\n", "#compdef otj otjournal\n", 1)  # zsh's autoload
+    return text.replace(line, f"{line}\n{also}", 1)
 
 
 def install(shell: str) -> Path:
-    """Typer's installer: the script in the shell's own place, sourced from its rc file."""
+    """Typer's installer: the script in the shell's own place, sourced from its rc file;
+    then ``script``'s words in it, so both names complete (fish loads a file per name)."""
     from typer._completion_shared import install as typer_install
 
-    return typer_install(shell=checked_shell(shell), prog_name=PROG, complete_var=COMPLETE_VAR)[1]
+    path = typer_install(shell=checked_shell(shell), prog_name=PROG, complete_var=COMPLETE_VAR)[1]
+    words = script(shell) + ("\n" if shell == "fish" else "")
+    path.write_text(words)
+    if shell == "fish":
+        path.with_name("otjournal.fish").write_text(words)
+    return path
 
 
 # -- what is offered -----------------------------------------------------------------
