@@ -439,3 +439,25 @@ def test_a_conflict_copy_is_named_with_its_article():
 
     assert said("iCloud").startswith("an iCloud conflict copy of client.toml")
     assert said("Syncthing").startswith("a Syncthing conflict copy")
+
+
+def test_a_draft_begun_for_another_notes_folder_is_that_folders(
+    caseload: Path, runner: Runner, tmp_path: Path
+):
+    """Drafts live on the device, one folder for every journal: a draft of another notes
+    folder is not due here (its resume command would be refused here), nor counted by
+    doctor; 'otj drafts' lists it, saying how to resume it."""
+    other = tmp_path / "other-notes"
+    other.mkdir()
+    theirs = default_drafts(notes=other)
+    made = theirs.new("amend", "kit-b", at(TODAY, 10), {"client": "kit-b"})
+    theirs.save(made, at(TODAY, 10))
+    assert "kit-b" not in runner.invoke(app, ["due"]).stdout
+    items = json.loads(runner.invoke(app, ["due", "--json"]).stdout)["items"]
+    assert [i["client"] for i in items if i["what"] == "draft"] == ["zed-q"]
+    assert "1 draft(s) waiting" in runner.invoke(app, ["doctor"]).stdout
+    listed = runner.invoke(app, ["drafts"], env={"COLUMNS": "300"}).stdout
+    line = next(ln for ln in listed.splitlines() if made.id in ln)
+    assert f"for another notes folder: add --dir '{os.path.realpath(other)}'" in line
+    rows = json.loads(runner.invoke(app, ["drafts", "--json"]).stdout)["drafts"]
+    assert {r["client"]: r["notes"] for r in rows} == {"zed-q": "", "kit-b": str(other)}

@@ -172,7 +172,7 @@ def test_init_encrypt_refuses_a_folder_with_clients(runner, demo: Path):
 # -- nothing in plaintext on disk ----------------------------------------------------------
 
 
-def test_no_note_text_reaches_the_disk(runner, notes: Path, tmp_path: Path, monkeypatch):
+def test_no_note_text_reaches_the_disk(runner, notes: Path, tmp_path: Path, monkeypatch, clock):
     """Every command that writes or caches, then a search of every byte under the test's
     folder (notes, config, cache, state with its drafts, and the temp folder)."""
     temp = tmp_path / "tmp"

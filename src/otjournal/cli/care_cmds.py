@@ -10,6 +10,8 @@ from otjournal.cli.common import DirOpt, JsonOpt, journal, now, out, print_json,
 from otjournal.errors import ExitCode, OtjournalError, Stopped
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from otjournal.disk.doctor import Around
     from otjournal.sync.gitsync import SyncResult
 
@@ -145,7 +147,7 @@ def doctor_cmd(
     from otjournal.disk.doctor import examine, needs_attention
 
     j = journal(dir)
-    findings = examine(j, _around(), fix=fix, now=now())
+    findings = examine(j, _around(j.root), fix=fix, now=now())
     if json:
         rows = [
             {"status": f.status, "what": f.what, "fix": f.fix or None, "paths": list(f.paths)}
@@ -167,14 +169,15 @@ def doctor_cmd(
         raise Stopped(ExitCode.PROBLEM)  # the warnings are shown, or ok is false
 
 
-def _around() -> Around:
+def _around(root: Path) -> Around:
     """What doctor needs from the layers above the notes on disk: the drafts and the
-    settings (their folders, the drafts waiting, whether the config reads)."""
+    settings (their folders, the drafts of this notes folder waiting, whether the config
+    reads)."""
     from otjournal.disk.doctor import Around
     from otjournal.forms.drafts import default_drafts
     from otjournal.paths import cache_dir, config_file
 
-    drafts = default_drafts()
+    drafts = default_drafts(notes=root)
     try:
         read_config()
         problem = None
@@ -187,7 +190,7 @@ def _around() -> Around:
             ("settings folder", config_file().parent),
         ],
         drafts_folder=drafts.folder,
-        draft_commands=[d.command for d in drafts.entries()],
+        draft_commands=[d.command for d in drafts.mine()],
         config_path=config_file(),
         config_problem=problem,
     )

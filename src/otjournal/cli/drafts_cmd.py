@@ -6,7 +6,15 @@ from typing import Annotated
 
 import typer
 
-from otjournal.cli.common import BoundaryGroup, JsonOpt, out, print_json, print_wrapped
+from otjournal.cli.common import (
+    BoundaryGroup,
+    DirOpt,
+    JsonOpt,
+    journal,
+    out,
+    print_json,
+    print_wrapped,
+)
 from otjournal.errors import ExitCode, Stopped
 
 drafts_app = typer.Typer(
@@ -19,13 +27,14 @@ def register(app: typer.Typer) -> None:
 
 
 @drafts_app.callback()
-def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
+def drafts_list(ctx: typer.Context, json: JsonOpt = False, dir: DirOpt = None) -> None:
     """List unfinished notes (kept in a private folder, never synced)."""
     if ctx.invoked_subcommand:
         return
     from otjournal.forms.drafts import default_drafts
 
-    drafts = default_drafts().entries()
+    here = default_drafts(notes=journal(dir).root)
+    drafts = here.entries()  # every draft on this device: another folder's said so
     if json:
         rows = [
             {
@@ -35,6 +44,7 @@ def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
                 "step": d.step,
                 "updated": d.updated,
                 "path": str(d.path),
+                "notes": d.notes,
             }
             for d in drafts
         ]
@@ -44,9 +54,10 @@ def drafts_list(ctx: typer.Context, json: JsonOpt = False) -> None:
         out().print("No drafts.")
         return
     for d in drafts:
+        elsewhere = "" if here.ours(d) else f"  for another notes folder: add --dir '{d.notes}'"
         print_wrapped(
             f"{d.id}  {d.command} {d.client}  stopped at: {d.step or 'start'}  "
-            f"(updated {d.updated:%Y-%m-%d %H:%M})"
+            f"(updated {d.updated:%Y-%m-%d %H:%M}){elsewhere}"
         )
     # Each kind of draft resumes with the command that wrote it (log, homework log, amend).
     for command in dict.fromkeys(d.command for d in drafts):

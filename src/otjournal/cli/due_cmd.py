@@ -69,17 +69,17 @@ def caseload(j: Journal, day: date) -> tuple[Caseload, Snapshot]:
         if f is not None
     ]
     conflicts = [_conflict(c, j) for c in report.conflicts]
-    return due.caseload(clients, drafts(), conflicts, settings(), day), report
+    return due.caseload(clients, drafts(j.root), conflicts, settings(), day), report
 
 
-def drafts() -> list[DraftFact]:
-    """The drafts ``otj drafts`` lists."""
+def drafts(root: Path) -> list[DraftFact]:
+    """The drafts of this notes folder (another folder's resume there, with its --dir)."""
     from otjournal.forms.drafts import default_drafts
     from otjournal.numbers.due import DraftFact
 
     return [
         DraftFact(d.id, d.command, d.client, d.step, d.updated.date())
-        for d in default_drafts().entries()
+        for d in default_drafts(notes=root).mine()
     ]
 
 

@@ -89,6 +89,11 @@ class Drafts:
         """Begun for this notes folder (or before drafts said which)."""
         return self.notes is None or not draft.notes or draft.notes == self.notes
 
+    def mine(self) -> list[Draft]:
+        """The drafts this notes folder's commands can resume (``entries``, the others
+        left out: they are resumed with their own folder's --dir)."""
+        return [d for d in self.entries() if self.ours(d)]
+
     def refuse_another_folders(self, draft: Draft) -> None:
         if not self.ours(draft):
             raise UsageError(
