@@ -373,14 +373,28 @@ def test_doctor_reports_conflicts_and_unreadable_files(runner, healthy: Journal)
     assert result.exit_code == 1
     assert finding(result.stdout, "sync conflict") == (
         "warn",
-        "1 sync conflict(s)",
+        "1 sync conflict copy set aside (not counted)",
         "otj conflicts (compare, then resolve)",
     )
     assert finding(result.stdout, "cannot be read") == (
         "warn",
-        "1 file(s) cannot be read",
+        "1 file(s) cannot be read and are left out",
         "otj check (file, line and what to do)",
     )
+    # A note with git conflict markers: counted as every reading command counts it.
+    marked = session.with_name("2026-03-10_1000_ccccc.toml")
+    marked.write_bytes(b"<<<<<<< HEAD\nformat_version = 1\n=======\nx\n>>>>>>> other\n")
+    os.chmod(marked, 0o600)
+    before = tree(healthy.root)
+    result = invoke(runner, "doctor")
+    assert finding(result.stdout, "cannot be read") == (
+        "warn",
+        "2 file(s) cannot be read and are left out, 1 with git conflict markers",
+        "otj check (file, line and what to do); otj conflicts resolves the markers",
+    )
+    assert "1 sync conflict copy set aside" in result.stdout
+    listed = invoke(runner, "list").stderr
+    assert "1 sync conflict copy set aside" in listed and "2 files could not be read" in listed
     assert tree(healthy.root) == before
     fixed = invoke(runner, "doctor", "--fix")
     assert fixed.exit_code == 1, "--fix never resolves conflicts or edits notes"
@@ -404,12 +418,16 @@ def test_doctor_does_not_call_every_session_sealed_while_a_sealed_one_is_gone(
             f"1 sealed session(s) missing from their place\n{session}",
             "restore each from a backup or the sync history (otj check names them too)",
         )
-        assert "every session is sealed" not in result.stdout
+        assert "every session has a seal" not in result.stdout
     session.write_bytes(kept)
     os.chmod(session, 0o600)
     back = invoke(runner, "doctor")
     assert back.exit_code == 0, back.output
-    assert finding(back.stdout, "sealed") == ("ok", "every session is sealed", "")
+    assert finding(back.stdout, "has a seal") == (
+        "ok",
+        "every session has a seal (otj check compares each with it)",
+        "",
+    )
 
 
 @pytest.mark.parametrize(
@@ -469,7 +487,11 @@ def test_doctor_fix_seals_nothing_while_a_sealed_session_is_gone(runner, healthy
     renamed.rename(session)
     back = invoke(runner, "doctor")
     assert back.exit_code == 0, back.output
-    assert finding(back.stdout, "sealed") == ("ok", "every session is sealed", "")
+    assert finding(back.stdout, "has a seal") == (
+        "ok",
+        "every session has a seal (otj check compares each with it)",
+        "",
+    )
 
 
 def test_doctor_json_names_every_path_of_a_finding_in_a_list(runner, healthy: Journal):

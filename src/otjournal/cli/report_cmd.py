@@ -225,9 +225,10 @@ def report_text(
     """One client's report over its period (numbers/period), as md, html or json, and
     how many of the client's files were not read (the report itself says so). The
     period starts after the last report filed before today (``report -o``)."""
-    from otjournal.cli.problems import left_out, note_problems
+    from otjournal.cli.problems import note_problems
     from otjournal.cli.trends_cmd import client_trends
     from otjournal.disk.layout import CLIENTS
+    from otjournal.disk.leftout import left_out
     from otjournal.numbers.period import report_period
     from otjournal.views import report, report_render
 

@@ -219,30 +219,38 @@ def _notes_temps(j: Journal, fix: bool, now: datetime) -> list[Finding]:
 
 
 def _read_findings(survey: Survey) -> list[Finding]:
-    """Conflict copies and files that do not read, as reading every file found them."""
-    snap = survey.report
+    """Conflict copies and files that do not read, as reading every file found them,
+    counted as every reading command counts them (disk/leftout.py)."""
+    from otjournal.disk.leftout import left_out
+
+    lost = left_out(survey.report)
     found = []
-    if snap.conflicts:
+    if lost.copies:
+        n = lost.copies
         found.append(
             Finding(
                 "warn",
-                f"{len(snap.conflicts)} sync conflict(s)",
+                f"{n} sync conflict cop{'ies' if n != 1 else 'y'} set aside (not counted)",
                 "otj conflicts (compare, then resolve)",
             )
         )
-    else:
+    elif not lost.git_markers:
         found.append(Finding("ok", "no sync conflicts"))
-    errors = [p for p in snap.problems if p.severity == "error"]
-    broken = {p.path for p in errors} - {c.path for c in snap.conflicts}
-    if broken:
+    if lost.unreadable:
+        markers = f", {lost.git_markers} with git conflict markers" if lost.git_markers else ""
+        fix = "otj check (file, line and what to do)"
         found.append(
             Finding(
                 "warn",
-                f"{len(broken)} file(s) cannot be read",
-                "otj check (file, line and what to do)",
+                f"{lost.unreadable} file(s) cannot be read and are left out{markers}",
+                fix + ("; otj conflicts resolves the markers" if lost.git_markers else ""),
             )
         )
-    else:
+    if lost.unread:
+        found.append(
+            Finding("note", f"{lost.unread} file(s) not read and left out", "otj check says why")
+        )
+    if not lost.files:
         found.append(
             Finding(
                 "ok",
@@ -260,7 +268,7 @@ def _seal_finding(j: Journal, unsealed: list[Path], fix: bool, held: str) -> Fin
     sealed under its new name) or a seal log damaged (its seal unread, an edited note
     would be sealed as it is now)."""
     if not unsealed:
-        return Finding("ok", "every session is sealed")
+        return Finding("ok", "every session has a seal (otj check compares each with it)")
     if not fix or held:
         return Finding(
             "note",
