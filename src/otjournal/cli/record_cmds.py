@@ -260,7 +260,7 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
         with self.j.seal_index() as index:
             sealed = index.get(rel)
         found = seals.mismatch(sealed, self.raw) if sealed else None
-        if found and found[0] == "warning":
+        if found and found[0] == "warning" and not self._changed_since_read():
             self.broken.append(f"the note {found[1]}")
         for why in self.broken:
             err().print(
@@ -269,6 +269,18 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
                 highlight=False,
                 markup=False,
             )
+
+    def _changed_since_read(self) -> bool:
+        """Whether the file is no longer the bytes read: another otj amended and sealed it
+        meanwhile (its seal is newer than what was read, which is no sign of an edit).
+        The save is then refused as changed on disk; nothing was removed."""
+        from otjournal.disk.parsing import read_whole
+        from otjournal.errors import StoreError
+
+        try:
+            return read_whole(self.path) != self.raw
+        except StoreError:
+            return False  # said where it is written
 
     def finalize(self) -> Amendment:
         from otjournal.model import Amendment
