@@ -369,6 +369,10 @@ def test_output_file_is_new_and_never_overwritten(runner, small, tmp_path):
     result = export(runner, "-o", str(target))
     assert result.exit_code == 0, result.output
     assert "Wrote 5 rows to" in result.stdout
+    one = export(
+        runner, "--table", "goal-list", "--client", "sam-r", "-o", str(tmp_path / "one.csv")
+    )
+    assert "Wrote 1 row to" in one.stdout, one.output
     assert target.read_bytes() == export(runner).stdout_bytes
     target.write_bytes(b"keep me")
     result = export(runner, "-o", str(target), "--table", "goals")

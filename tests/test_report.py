@@ -312,6 +312,10 @@ def test_output_file_is_created_new_and_never_overwritten(runner, planned, tmp_p
     result = invoke(runner, "jo-b", "-o", str(tmp_path / "no-such-folder" / "r.md"))
     assert result.exit_code != 0
     assert not (tmp_path / "no-such-folder").exists()
+    assert "make the folder first" in result.output and "overwrites" not in result.output
+    # --json is the report as data: a --format beside it is refused, not ignored.
+    both = invoke(runner, "jo-b", "--json", "--format", "html")
+    assert both.exit_code == 2 and "leave out --format" in both.output
 
 
 def test_a_filed_report_says_in_itself_that_files_were_left_out(runner, planned, tmp_path):

@@ -90,9 +90,11 @@ def _new_file(path: Path, force: bool | None) -> str:
     hint = "otjournal never overwrites a file: choose a new name"
     if force is not None and path.is_file() and not path.is_symlink():
         hint += ", or add --force to replace it"
-    if path.exists() or not path.parent.is_dir():
+    if path.exists():
+        raise UsageError(f"{path} exists", hint=hint)
+    if not path.parent.is_dir():
         raise UsageError(
-            f"{path} exists" if path.exists() else f"no folder {path.parent}", hint=hint
+            f"no folder {path.parent}", hint="make the folder first, or write the file elsewhere"
         )
     return hint
 
@@ -100,7 +102,7 @@ def _new_file(path: Path, force: bool | None) -> str:
 def _write_streamed(output: str, fill: Callable[[BinaryIO], int], what: str) -> None:
     """As ``_write_output`` (no --force), the bytes written by ``fill`` as they come:
     to stdout, or to a temp file beside the new one, named only once complete.
-    ``fill`` returns how many rows it wrote; ``what``: the message, with {n}."""
+    ``fill`` returns how many rows it wrote; ``what``: the message, with {rows}."""
     from otjournal.disk import fsio
 
     if not output or output == "-":
@@ -115,7 +117,8 @@ def _write_streamed(output: str, fill: Callable[[BinaryIO], int], what: str) -> 
         is None
     ):
         raise UsageError(f"{path} exists", hint=hint)
-    out().print(f"Wrote {what.format(n=written[0])} to {path}", highlight=False)
+    rows = f"{written[0]} row{'s' if written[0] != 1 else ''}"
+    out().print(f"Wrote {what.format(rows=rows)} to {path}", highlight=False)
 
 
 SinceOpt = Annotated[
@@ -176,6 +179,8 @@ def report_cmd(
     only you can write are left as marked blanks."""
     if fmt not in ("md", "html"):
         raise UsageError("--format must be md or html")
+    if json and fmt != "md":
+        raise UsageError("--json gives the report as data: leave out --format")
     if shift_dates and not deidentify:
         raise UsageError("--shift-dates goes with --deidentify")
     for new, old, names in ((since, from_day, "--since"), (until, to_day, "--until")):
@@ -386,6 +391,6 @@ def export_cmd(
         note_problems(ex.report)
         lines = _export_lines(ex, fmt, deidentify, shift_dates)
         if fmt == "csv":
-            _write_streamed(output, lambda fh: write_csv(fh, ex.columns, lines, bom), "{n} rows")
+            _write_streamed(output, lambda fh: write_csv(fh, ex.columns, lines, bom), "{rows}")
         else:
-            _write_streamed(output, lambda fh: write_json(fh, ex.columns, lines), "{n} rows")
+            _write_streamed(output, lambda fh: write_json(fh, ex.columns, lines), "{rows}")
