@@ -180,6 +180,22 @@ def show(runner: Runner, *args: str):
     return result
 
 
+def test_written_and_late_entry_give_one_date_in_the_sessions_time_zone(runner, notes, clock):
+    """Written at 23:40 UTC on the 8th is 09:40 on the 9th where the session was held
+    (UTC+10): both lines say the 9th, never the 8th beside "written 2026-03-09"."""
+    from datetime import UTC
+
+    j = Journal(notes)
+    j.add_client(make_client())
+    written = datetime(2026, 3, 8, 23, 40, tzinfo=UTC)
+    note = make_session(start=START, written_at=written, late_entry=True)
+    saved = j.add_session(note).record
+    lines = show(runner, saved.id, "--format", "text").stdout.splitlines()
+    said = {k: v.strip() for k, _, v in (ln.partition(":") for ln in lines if ":" in ln)}
+    assert said["Written by"].endswith(", 2026-03-09 09:40 (UTC+10:00)")
+    assert said["Late entry"] == "yes: written 2026-03-09, 4 days after the session"
+
+
 # -- the three formats --------------------------------------------------------------------
 
 

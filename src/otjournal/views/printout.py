@@ -90,9 +90,11 @@ def build(
     if practitioner:
         reg = f" (registration {registration})" if registration else ""
         header.append(("Practitioner", practitioner + reg))
-    header.append(("Written by", f"{s.written_by}, {_when(s.written_at)}"))
+    # In the session's time zone, as the late-entry line counts days: one date for both.
+    written_at = s.written_at.astimezone(s.start.tzinfo)
+    header.append(("Written by", f"{s.written_by}, {_when(written_at)}"))
     if s.late_entry:
-        written = s.written_at.astimezone(s.start.tzinfo).date()  # days where it happened
+        written = written_at.date()  # days where it happened
         days = (written - s.start.date()).days
         after = ""
         if days > 0:
