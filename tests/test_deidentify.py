@@ -123,6 +123,7 @@ CORPUS = [
     ("O'Brien's room and Ms O’Brien", "Teacher 1's room and Ms Teacher 1"),
     ("Grace O'Brien and gRACE O'Brien's", "Teacher 1 and Teacher 1's"),
     ("Zoë'll come, Zoë’s here", "Participant'll come, Participant’s here"),
+    ("ZOE'S HAT, ZOË’S SHOES, ZOE'SMITH", "Participant's HAT, Participant’s SHOES, ZOE'SMITH"),
     # never inside another word
     ("tomorrow, bottom, Tomas and atom", "tomorrow, bottom, Tomas and atom"),
     (

@@ -375,7 +375,11 @@ class Deidentifier:
                 while end < len(s) and unicodedata.combining(s[end]):
                     end += 1
                 busy.append((a, b))
-                found.append(Replacement(start, end, n.code))
+                code = n.code
+                # "ZOE'S": the code is not in capitals, so neither is its possessive.
+                if s[end : end + 2] in ("'S", "’S") and not s[end + 2 : end + 3].isalnum():
+                    code, end = f"{code}{s[end]}s", end + 2
+                found.append(Replacement(start, end, code))
         return found
 
 
