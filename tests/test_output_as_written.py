@@ -638,3 +638,16 @@ def test_conflicts_and_drafts_wrap_their_lines(runner, notes):
     assert all(line.startswith("    ") for line in shown.split("+summary")[1].split("\n")[1:3])
     drafts = at(runner, 40, "drafts")
     lines_fit(drafts, 40)
+
+
+def test_json_under_an_ascii_output_keeps_every_character_as_an_escape(tmp_path: Path):
+    """--json is data for a script: a letter the output cannot encode is a JSON escape
+    ("Zo\\u00eb"), read back as "Zoë", never a "?" in its place."""
+    root = tmp_path / "notes"
+    made = otj(root, "client", "add", "zoe-m", "--name", "Zoë M", "--dir", str(root))
+    assert made.returncode == 0, made.stderr
+    result = otj(root, "client", "list", "--json", PYTHONIOENCODING="ascii")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.isascii() and "\\u00eb" in result.stdout
+    [client] = json.loads(result.stdout)["clients"]
+    assert client["display_name"] == "Zoë M"
