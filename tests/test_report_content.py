@@ -416,7 +416,9 @@ def test_json_is_the_same_content(runner, ava):
         "cite": "note of 2026-09-10, amended 2026-09-12; correction of 2026-09-12 by "
         "Alex Rivera: “It was her right shoe”",
     }
-    assert {"kind": "chart", "title": "GAS ratings for g1"} in goals["blocks"]
+    # The chart's data as drawn: the interim ratings, worked from the two notes above.
+    points = [{"date": "2026-07-02", "gas": -1}, {"date": "2026-09-10", "gas": 0}]
+    assert {"kind": "chart", "title": "GAS ratings for g1", "points": points} in goals["blocks"]
 
 
 def test_o_refuses_an_existing_file_unless_force(runner, ava, tmp_path):

@@ -160,7 +160,9 @@ def to_html(blocks: Sequence[Block], title: str) -> str:
 def _json_block(blk: Block) -> dict[str, Any]:
     if blk.kind == "svg":
         label = blk.text.partition("<title>")[2].partition("</title>")[0]
-        return {"kind": "chart", "title": label}
+        # A goal's GAS ratings as drawn; [] for a chart whose table follows it.
+        points = [{"date": d, "gas": v} for d, v in blk.items]
+        return {"kind": "chart", "title": label, "points": points}
     if blk.kind == "table":
         head, *rows = blk.items
         return {"kind": "table", "head": list(head) if any(head) else None, "rows": rows}

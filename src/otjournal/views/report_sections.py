@@ -180,9 +180,10 @@ def goals(t: ClientTrends) -> list[Block]:
         points = sorted((*g.points, *g.reviews))
         if points:
             title = f"GAS ratings for {g.goal}"
-            keep.append(
-                Block("svg", svg.gas_chart(points, title), cite=f"{title}, interim and review.")
-            )
+            chart = svg.gas_chart(points, title)
+            # The points ride along: the JSON gives them, as the SVG draws them.
+            shown = tuple((str(d), v) for d, v in points)
+            keep.append(Block("svg", chart, items=shown, cite=f"{title}, interim and review."))
         b.append(Block("keep", items=tuple(keep)))
         goal = c.goal(g.goal)
         if goal and goal.levels:
