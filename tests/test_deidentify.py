@@ -105,6 +105,21 @@ def test_family_names_that_are_words_stay_words_where_not_capitalised():
     assert named.endswith("Grandparent 1")
 
 
+def test_a_full_stop_after_a_word_of_a_name_is_written_or_not():
+    """The profile's "St. Mary's School" is the note's "St Mary's", and the other way
+    round; an initial keeps its stop ("A. Stone" is not "a stone")."""
+    for on_profile, role, written in (
+        ("St. Mary's School", "school", "St Mary's"),
+        ("St Mary's School", "school", "St. Mary's"),
+        ("Dr. Jo Bloggs", "GP", "Dr Jo Bloggs"),
+    ):
+        client = make_client("ali-b", display_name="Ali B", people=(Person(on_profile, role),))
+        d = Deidentifier.for_client(client, ())
+        assert d.text(f"At {written} today") == f"At {d.code(on_profile)} today", on_profile
+    amy = make_client("ali-b", display_name="Ali B", people=(Person("Amy Stone", "friend"),))
+    assert Deidentifier.for_client(amy, ()).text("a stone path") == "a stone path"
+
+
 # -- the corpus -------------------------------------------------------------------------
 
 CORPUS = [
@@ -144,6 +159,7 @@ CORPUS = [
     ("Mary-Jane\nNguyen said", "Caregiver 1 said"),
     ("Zoë\n  Nguyen-Smith came", "Participant came"),
     ("St Mary's Primary School and St Mary's", "School 1 and School 1"),
+    ("St. Mary's Primary School and St. Mary's", "School 1 and School 1"),
     ("Sunshine Kinder, then sunshine at the park", "Kinder 1, then sunshine at the park"),
     ("Sunshine rang; sunshine kinder rang", "Kinder 1 rang; Kinder 1 rang"),
     # names that are also words: replaced only with a capital
