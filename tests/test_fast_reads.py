@@ -522,7 +522,9 @@ def test_show_and_amend_read_only_the_client_whose_file_names_match(runner, jour
 
     asked: list[object] = []
     facts = reads._session_facts
-    monkeypatch.setattr(reads, "_session_facts", lambda r, h: asked.append(h) or facts(r, h))
+    monkeypatch.setattr(
+        reads, "_session_facts", lambda r, h, *more: asked.append(h) or facts(r, h, *more)
+    )
     loaded.clear()
     missing = runner.invoke(app, ["show", "zzzzz"])
     assert missing.exit_code == 1 and "no session with id 'zzzzz'" in missing.stderr
@@ -711,6 +713,33 @@ def test_show_and_amend_on_a_note_that_does_not_read_say_why_by_file_and_line(
         assert saved.path.read_bytes() == raw.replace(b"gas = 0", b"gas = 7")  # untouched
     missing = runner.invoke(app, ["show", "zzzzz"])
     assert "no session with id 'zzzzz'" in missing.stderr
+
+
+@pytest.mark.parametrize("cache", ["warm", "none"])
+def test_a_part_of_an_id_that_also_names_a_note_that_does_not_read_is_refused(
+    runner, journal: Journal, monkeypatch, cache: str
+):
+    """Two notes of one minute, one of them broken: the minute names both, so neither is
+    shown, nor amended, as if it were the one meant; each whole id still is (the broken
+    one said by file and line)."""
+    if cache == "none":
+        monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
+    journal.add_client(make_client())
+    saved = journal.add_session(make_session(), durable=False)
+    sid, minute = saved.record.id, saved.record.id[:-6]
+    broken = saved.path.with_name(f"{minute}_zzzzz.toml")
+    broken.write_bytes(saved.path.read_bytes().replace(b"gas = 0", b"gas = 7"))
+    if cache == "warm":
+        runner.invoke(app, ["check"])
+    before = saved.path.read_bytes()
+    for args in (["show", minute], ["amend", minute, "--text", "x", "--by", "A", "--no-input"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"matches {sid} and 1 file(s) that do not read ({broken.name})" in result.stderr
+    assert saved.path.read_bytes() == before
+    assert runner.invoke(app, ["show", sid]).exit_code == 0
+    whole = runner.invoke(app, ["show", f"{minute}_zzzzz"])
+    assert whole.exit_code == 1 and f"{broken.name}:" in whole.stderr
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")

@@ -26,8 +26,8 @@ from otjournal.disk.loading import (
     Snapshot,
     first_of_each_id,
 )
-from otjournal.errors import InvalidFile, NotFoundError, Problem
-from otjournal.model.ids import handle_problem
+from otjournal.errors import InvalidFile, NotFoundError, Problem, UsageError
+from otjournal.model.ids import handle_problem, shown
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import ClientFiles
@@ -120,6 +120,7 @@ class Reads:
         def name(item: tuple[str, FileRef]) -> Named:
             return Named(item[0], item[1].id, item[1].where)
 
+        report = Snapshot(self.root)
         try:
             with self.reader() as r:
                 if not client:
@@ -129,10 +130,11 @@ class Reads:
                     for end in (".toml", ".toml.age")
                 ):
                     handles = [client]  # CLIENT/ID, as the file is named
-                handle = pick_by_id(_session_facts(r, handles), wanted, name)[0]
+                handle, ref = pick_by_id(_session_facts(r, handles, report), wanted, name)
         except NotFoundError:
             self._unreadable_named(handles, key)  # there, but it does not read: say why
             raise
+        _refuse_if_another_may_be_meant(report, key, ref)
         snap = self.load([handle], homework=False)
         return snap, find_by_id(snap.sessions, wanted)
 
@@ -309,13 +311,47 @@ def _checked(remembered: object, load: Callable[[object], T]) -> tuple[T] | None
         return None
 
 
-def _session_facts(r: Reader, handles: list[str] | None) -> list[tuple[str, FileRef]]:
+def _refuse_if_another_may_be_meant(report: Snapshot, key: str, picked: FileRef) -> None:
+    """A file that does not read (or is left out) and is named as ``key`` matches, as
+    the note picked is: which was meant cannot be told, so neither is shown (nor
+    amended) until the id is more exact or the file reads."""
+    from otjournal.disk.scan import unread_on_purpose
+
+    exact = key == picked.id
+    others = set()
+    for problem in report.problems:
+        if problem.path == Path(picked.where) or problem.path.name == SESSIONS:
+            continue
+        if not (problem.severity == "error" or unread_on_purpose(problem)):
+            continue
+        stem = bare(problem.path.name)
+        if "/" in key:
+            named = bare(f"{problem.path.parent.parent.name}/{problem.path.name}") == key
+        else:
+            named = stem == key or (not exact and (stem.startswith(key) or stem.endswith(key)))
+        if named:
+            others.add(problem.path.name)
+    if others:
+        listed = ", ".join(sorted(others))
+        raise UsageError(
+            f"{shown(key)} matches {picked.id} and {len(others)} file(s) that do not read "
+            f"({listed}): be more exact",
+            hint="give more of the id, or mend the file first ('otj check' says why)",
+        )
+
+
+def _session_facts(
+    r: Reader, handles: list[str] | None, report: Snapshot | None = None
+) -> list[tuple[str, FileRef]]:
     """The sessions of these clients (or of every client) as the facts of their files,
     in the order ``load`` holds them and without the copies it leaves out, each with its
-    client; no record is held."""
+    client; no record is held. ``report`` gathers the files that do not read."""
     found: list[tuple[str, FileRef]] = []
-    for c in r.scan(handles, ("session",)).clients:
-        refs = [f for f in r.index(c, Snapshot(r.root)) if f.kind == "session"]
+    report = report if report is not None else Snapshot(r.root)
+    scan = r.scan(handles, ("session",))
+    report.problems += scan.problems
+    for c in scan.clients:
+        refs = [f for f in r.index(c, report) if f.kind == "session"]
         refs.sort(key=_META)
         found += [(c.handle, f) for f in first_of_each_id(refs, _ID, [])]
     found.sort(key=lambda item: _META(item[1]))  # stable: clients stay in scan order
