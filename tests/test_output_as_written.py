@@ -651,3 +651,25 @@ def test_json_under_an_ascii_output_keeps_every_character_as_an_escape(tmp_path:
     assert result.stdout.isascii() and "\\u00eb" in result.stdout
     [client] = json.loads(result.stdout)["clients"]
     assert client["display_name"] == "Zoë M"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_an_output_that_cannot_be_written_is_said_and_the_exit_code_kept(demo_root):
+    """A full disk under stdout is an error said on stderr (exit 1), never a traceback; a
+    stderr that cannot be written leaves the error's own exit code (2 for a usage error,
+    1 for no such session), not Python's 1 for a crash."""
+    root, _ = demo_root
+    env = {**os.environ, "OTJOURNAL_DIR": str(root)}
+
+    def run(args: list[str], **streams: object) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "otjournal", *args]
+        return subprocess.run(command, env=env, cwd=REPO, **streams)  # type: ignore[call-overload]
+
+    with open("/dev/full", "wb") as full:
+        for args in (["list"], ["list", "--json"], ["trends"]):
+            result = run(args, stdout=full, stderr=subprocess.PIPE)
+            assert result.returncode == 1, args
+            said = result.stderr.decode()
+            assert "cannot write: No space left on device" in said and "Traceback" not in said
+        assert run(["log", "--no-such-option"], stdout=full, stderr=full).returncode == 2
+        assert run(["show", "zzzzz"], stdout=full, stderr=full).returncode == 1

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -368,11 +370,17 @@ class BoundaryGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except OtjournalError as exc:
-            report(exc)
+            _told(report, exc)
             raise typer.Exit(int(exc.exit_code)) from None
         except ClickUsageError as exc:
             exc.message = unechoed(exc.message)
-            raise
+            _told(exc.show)
+            raise typer.Exit(exc.exit_code) from None
+        except OSError as exc:  # the output itself (a full disk, a closed terminal)
+            if exc.errno not in _CANNOT_WRITE:
+                raise
+            _told(err().print, f"otj: error: cannot write: {exc.strerror}", markup=False)
+            raise typer.Exit(int(ExitCode.PROBLEM)) from None
         except (KeyboardInterrupt, RuntimeError) as exc:
             from otjournal.cli import interrupted
 
@@ -380,6 +388,25 @@ class BoundaryGroup(TyperGroup):
                 raise
             err().print("\notj: interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+
+
+_CANNOT_WRITE = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EPIPE}
+
+
+def _told(say: Callable[..., object], *args: object, **kw: object) -> None:
+    """Say it on stderr if stderr can be written; the exit code is the error's either way
+    (``2>/dev/full`` must not turn a usage error into 1). An output that failed is
+    closed onto /dev/null, so nothing tries to flush it again at exit."""
+    try:
+        say(*args, **kw)
+    except OSError:
+        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
 # Click's own messages repeat what was typed: a value that does not fit an option, an
