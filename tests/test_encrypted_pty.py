@@ -24,7 +24,9 @@ def env(runner) -> dict[str, str]:
     for args in (
         ["init", "--encrypt"],
         ["client", "add", "mia-k", "--name", "Mia K."],
-        ["goal", "add", "mia-k", "--text", "Laces shoes", "--baseline", "-2"],
+        # Set before the session (not "today": a session logged just after midnight
+        # began the day before, and rates only the goals set by then).
+        ["goal", "add", "mia-k", "--text", "Laces shoes", "--baseline", "-2", "--on", "2026-01-05"],
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output

@@ -17,6 +17,7 @@ from otjournal.disk.search_text import (
     fold,
     phrases,
     snippet,
+    window,
     words,
 )
 from otjournal.views.textgrid import MARKS, ONE_CELL, cells, wrap
@@ -123,14 +124,7 @@ def snippet_by_spaces(text: str, spans: list[tuple[int, int]], width: int = 90) 
     """The snippet of session 14: every span's place measured by collapsing the spaces
     before it. The new one shifts places when the piece has only single spaces."""
     first = spans[0] if spans else (0, 0)
-    start = max(0, first[0] - width // 3)
-    if start:
-        space = text.rfind(" ", 0, start + 1)
-        start = space + 1 if space >= 0 and first[0] - space < width // 2 else start
-    end = min(len(text), max(first[1], start + width))
-    if end < len(text):
-        space = text.find(" ", end)
-        end = space if 0 <= space < end + 15 else end
+    start, end = window(text, first, width)  # where it is cut: the same by definition
     while start < first[0] and text[start].isspace():
         start += 1
     prefix = "…" if start else ""

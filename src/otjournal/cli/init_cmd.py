@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from otjournal.cli.common import DirOpt, journal, now, out
 from otjournal.errors import UsageError
+
+if TYPE_CHECKING:
+    from otjournal.disk.store import Journal
 
 
 def register(app: typer.Typer) -> None:
@@ -40,11 +43,7 @@ def init_cmd(
     dir: DirOpt = None,
 ) -> None:
     """Set up the notes folder (and, with --self, your own journal and config)."""
-    from otjournal.config import load_config_or_defaults, set_top_level
     from otjournal.disk import fsio
-    from otjournal.disk.store import validate_handle
-    from otjournal.model import Client
-    from otjournal.paths import config_file
 
     j = journal(dir)
     if encrypt and any((j.root / "clients").glob("*")):
@@ -63,6 +62,16 @@ def init_cmd(
     if not self_mode:
         out().print(f"Notes folder ready: {j.root}", highlight=False)
         return
+    _your_own(j, handle, name)
+
+
+def _your_own(j: Journal, handle: str, name: str | None) -> None:
+    """--self: your client (made if need be) and the config that makes it the default."""
+    from otjournal.config import load_config_or_defaults, set_top_level
+    from otjournal.disk.store import validate_handle
+    from otjournal.model import Client
+    from otjournal.paths import config_file
+
     validate_handle(handle)
     if not j.client_file(handle).exists():
         if name is None:

@@ -128,11 +128,9 @@ class Snippet(NamedTuple):  # a tuple: one for each result
     spans: tuple[Span, ...]
 
 
-def snippet(text: str, spans: list[Span], width: int = 90) -> Snippet:
-    """Up to about ``width`` characters around the first span, cut between words (inside
-    one only when a word is too long to show whole), spaces and line breaks shown as one
-    space, "…" where the field goes on."""
-    first = spans[0] if spans else (0, 0)
+def window(text: str, first: Span, width: int) -> tuple[int, int]:
+    """Where a snippet of about ``width`` around ``first`` starts and ends: between words,
+    inside one only when a word is too long to show whole."""
     start = max(0, first[0] - width // 3)
     if start:
         # The start of the word it falls in, if near; else of the next word (never past
@@ -145,8 +143,17 @@ def snippet(text: str, spans: list[Span], width: int = 90) -> Snippet:
         # The end of the word it falls in, if near; else of the word before (never
         # before the match).
         after = _SPACE.search(text, end, end + 15)
-        before = [m.start() for m in _SPACE.finditer(text, first[1], end)]
-        end = after.start() if after else before[-1] if before else end
+        inside = [m.start() for m in _SPACE.finditer(text, first[1], end)]
+        end = after.start() if after else inside[-1] if inside else end
+    return start, end
+
+
+def snippet(text: str, spans: list[Span], width: int = 90) -> Snippet:
+    """Up to about ``width`` characters around the first span, cut between words (inside
+    one only when a word is too long to show whole), spaces and line breaks shown as one
+    space, "…" where the field goes on."""
+    first = spans[0] if spans else (0, 0)
+    start, end = window(text, first, width)
     while start < first[0] and text[start].isspace():
         start += 1
     prefix = "…" if start else ""
