@@ -430,4 +430,4 @@ def _named_for(path: Path, key: Any) -> bool:
     """Whether a file is named for the id ``key`` holds (an id, or (client, id)):
     ``<id>.toml``, or ``<id>.toml.age`` encrypted."""
     ident = key[-1] if isinstance(key, tuple) else key
-    return path.name.split(".", 1)[0] == ident
+    return isinstance(ident, str) and path.name.split(".", 1)[0] == ident
