@@ -217,11 +217,15 @@ def test_what_is_prefetched_for_which_command():
     assert prefetch._wanted(["client", "list", "--json"]) == (None, sessions)
     assert prefetch._wanted(["conflicts", "--json"]) == (None, both)
     assert prefetch._wanted(["doctor", "--fix"]) == (None, both)
+    assert prefetch._wanted(["show", "6es3k"]) == (None, sessions)  # any client's
+    assert prefetch._wanted(["amend", "6es3k", "--text", "x"]) == (None, sessions)
     for args in (
         ["trends", "mia-k"],
         ["list", "--client", "a"],
         ["search", "--client=a", "x"],
         ["conflicts", "resolve", "x", "--keep", "both"],
+        ["show", "mia-k/2026-03-05_1430_k3f9q"],  # one client's, as the file is named
+        ["amend", "--resume"],  # a draft knows its note
     ):
         assert prefetch._wanted(args) is None
     for args in (["check", "--help"], ["log"], ["client", "show"], [], ["--dir", "x", "check"]):

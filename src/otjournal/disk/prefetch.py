@@ -62,6 +62,7 @@ COMMANDS: dict[tuple[str, ...], tuple[str, ...]] = {
 # Commands that read every client only when no word follows them: ``trends CLIENT`` reads
 # one client, ``conflicts resolve`` one file.
 _ALONE = {("trends",), ("conflicts",)}
+_ONE_NOTE = {("show",), ("amend",)}  # every client's notes, unless told which
 _VALUED = ("--dir", "--since", "--until")  # trends' options that take a value
 _HEADER = struct.Struct("<I")
 _LIMIT = struct.Struct("<q")  # the shared limit: the first client the parent stats
@@ -327,6 +328,8 @@ def _wanted(args: list[str]) -> tuple[str | None, tuple[str, ...]] | None:
         return None
     words = matched[0]
     kinds, rest = COMMANDS[words], args[len(words) :]
+    if words in _ONE_NOTE and ("--resume" in rest or any("/" in a for a in rest)):
+        return None  # a draft, or CLIENT/ID: one client's notes, as the file is named
     option = None
     skip = False
     for i, arg in enumerate(rest):
