@@ -390,7 +390,7 @@ class BoundaryGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
-_CANNOT_WRITE = {errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EPIPE}
+_CANNOT_WRITE = {errno.ENOSPC, errno.EIO, errno.EDQUOT}  # a reader gone (EPIPE) is no error
 
 
 def _told(say: Callable[..., object], *args: object, **kw: object) -> None:
