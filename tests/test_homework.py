@@ -1317,3 +1317,16 @@ def test_the_saved_line_names_the_homework_in_what_the_output_can_show(tmp_path)
                 "--by", "Sarah", "--no-input")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.isascii() and b"(B?lle werfen)." in done.stdout
+
+
+def test_homework_added_by_hand_is_assigned_for_check(runner, mia, notes):
+    """'otj homework add' assigns homework as a session does: an entry for it is no
+    'not assigned' warning; one for an id nobody gave still is."""
+    added = run(runner, "homework", "add", "mia-k", "--text", "Wall push-ups", "--per-week", "3")
+    assert added.exit_code == 0, added.output
+    hw = re.search(r"(hw-[a-z0-9]+)", added.stdout).group(1)
+    logged = run(runner, "homework", "log", "mia-k", hw, "--done", "yes", "--by", "Dad",
+                 "--no-input")  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    problems = json.loads(run(runner, "check", "--json").stdout)["problems"]
+    assert not [p for p in problems if "was not assigned" in p["message"]], problems

@@ -100,15 +100,18 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
             assignments.setdefault(s.client, set()).add(h.id)
     for entry in snap.homework:
         e = entry.record
-        if e.assignment and e.assignment not in assignments.get(e.client, set()):
+        client = snap.clients.get(e.client)
+        # Homework is assigned in a session, or by hand (otj homework add: client.toml).
+        by_hand = {a.id for a in client.record.assignments} if client is not None else set()
+        if e.assignment and e.assignment not in assignments.get(e.client, set()) | by_hand:
             problems.append(
                 _warn(
                     entry.path,
-                    f"assignment: {e.assignment!r} was not assigned in any session of this client",
+                    f"assignment: {e.assignment!r} was not assigned in any session of this "
+                    "client, nor added with otj homework add",
                     None,
                 )
             )
-        client = snap.clients.get(e.client)
         step = _unknown_step(e, client.record if client is not None else None)
         if step:
             problems.append(
