@@ -1266,6 +1266,9 @@ def test_self_mode_set_for_another_folder_speaks_to_you_only(
                  "--by", "Sarah", "--no-input")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert only_entry(notes)["written_by"] == "Sarah"
+    low = run(runner, "homework", "log", "mia-k", "--kind", "mood-check", "--mood", "1",
+              "--by", "Sarah", "--no-input")  # fmt: skip
+    assert low.exit_code == 0 and "Thank you for writing this down" not in low.output
     asked = run(
         runner, "homework", "log", "mia-k", input=lines("1", "", "", "n", "", "", "", "", "y")
     )

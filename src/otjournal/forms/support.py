@@ -15,9 +15,10 @@ LOW_MOOD = 2  # a mood check at or below this (0-10) shows where help is
 
 
 def by_the_person(entry: HomeworkEntry, client: Client, config: Config) -> bool:
-    """Written by the person themselves: in self mode, or under the client's own name
-    (and not the practitioner's)."""
-    if config.self_mode:
+    """Written by the person themselves: in self mode on their own journal (another
+    client's entry is not theirs), or under the client's own name (and not the
+    practitioner's)."""
+    if config.is_self(client.handle):
         return True
     who = entry.written_by.strip().casefold()
     return (
