@@ -288,6 +288,13 @@ def test_both_devices_rename_a_client_keeps_both_sides_then_resolves(runner, dev
     ).stdout
     assert git(b, "rev-parse", "HEAD") == remote_head, "the merge was pushed"
     assert_private(b)
+    # Not done with while the markers are there: every sync says so and exits 1, on this
+    # device and on the other once it has them.
+    for folder in (b, a):
+        again = otj(runner, folder, "sync")
+        assert again.exit_code == 1, again.output
+        assert "still holding both sides from an earlier sync: 1 file" in again.stdout
+        assert "clients/mia-k/client.toml" in again.stdout
 
     check = otj(runner, b, "check")
     assert check.exit_code == 1

@@ -55,7 +55,7 @@ def sync_cmd(
     finally:
         j.make_private()  # git does not keep permissions: notes stay 0600 / 0700
     _tell(result)
-    if result.conflicts:
+    if result.conflicts or result.unresolved:
         raise Stopped(ExitCode.PROBLEM)  # listed, with what to run
 
 
@@ -98,6 +98,12 @@ def _tell(result: SyncResult) -> None:
         )
     if result.conflicts:
         say(f"  both sides kept in {len(result.conflicts)} file(s): run 'otj conflicts'")
+    if result.unresolved:
+        say(
+            f"  still holding both sides from an earlier sync: "
+            f"{_n(len(result.unresolved), 'file')}: run 'otj conflicts'"
+        )
+        _list_files(result.unresolved)
         for f in result.conflicts:
             say(f"    {f}")
     if result.kept_whole:

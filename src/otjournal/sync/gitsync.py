@@ -56,6 +56,9 @@ class SyncResult:
     # Deleted on one device and changed on the other: the changed note is kept whole (no
     # markers, so 'otj conflicts' has nothing to show); delete it again if that was meant.
     kept_whole: list[str] = field(default_factory=list)
+    # Files still holding both sides from an earlier sync (here or another device's):
+    # the sync is not done with them until 'otj conflicts' resolves them.
+    unresolved: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -378,12 +381,32 @@ class Git:
                 hint="your notes are committed locally; sync again later",
             )
         result.pushed = True
+        result.unresolved = [f for f in self.files_with_markers() if f not in result.conflicts]
         reported = syncscope.Reported(self.git_dir())
         result.left_out = reported.new("left_out", self.scope.left_out)
         result.left_out_count = len(self.scope.left_out)
         result.tracked_outside = reported.new("tracked_outside", self.scope.tracked_outside)
         reported.save()  # only once the person has been told (sync reached its end)
         return result
+
+    def files_with_markers(self) -> list[str]:
+        """The clients' tracked .toml files that hold git conflict markers (git's own
+        search, then each file read to be sure)."""
+        from otjournal.disk.conflicts import has_git_markers
+
+        # The clients' files only: .otjournal/resolved keeps what a resolution set aside.
+        found = self.run(
+            "grep", "-l", "-I", "-e", "^<<<<<<< ", "--", ":(glob)clients/**/*.toml", check=False
+        ).stdout.splitlines()
+        sure = []
+        for f in found:
+            try:
+                raw = (self.root / f).read_bytes()
+            except OSError:
+                continue
+            if has_git_markers(raw):
+                sure.append(f)
+        return sure
 
     def _merge_keeping_both(self, branch: str, result: SyncResult) -> None:
         """A merge where conflicting files keep both sides inside conflict markers (in
