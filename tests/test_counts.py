@@ -122,6 +122,20 @@ def test_the_next_plan_and_the_assignments_own_until_end_it():
     assert rows["hw-walk"].expected == pytest.approx(7.0)
 
 
+def test_practice_counts_in_the_setting_in_force_on_its_day_whichever_id_it_names():
+    """The lacing card set on Nov 2 and set again on Nov 16 (a new id): one homework, one
+    row. An entry of Nov 5 logged late names the new id, one of Nov 20 the old id: each
+    counts once, in the period in force on its day. Planned: Nov 2-15 and 16-29, 14 days
+    each at 5 a week, 10 + 10 = 20; practised 2."""
+    again = Assignment("hw-lace2", "Lacing card", "practice", 5)
+    sessions = [setting("s1", at(2), LACING), setting("s2", at(16), again)]
+    entries = [practice(5, "hw-lace2"), practice(20, "hw-lace")]
+    [row] = planned_practice(make_client(), sessions, entries, TODAY)
+    assert (row.since, row.days, row.practised) == (day(2), 28, 2)
+    assert row.expected == pytest.approx(20.0)
+    assert [(w.start, w.logged) for w in row.weeks if w.logged] == [(day(2), 1), (day(16), 1)]
+
+
 def test_a_discharge_ends_the_homework_set_before_it():
     """Discharged on Sunday Nov 15: the lacing card (set Nov 2) ran Nov 2-15, 14 days at
     5 a week, 10; the walk added by hand from Nov 9 ran 7 days at 7 a week, 7. A new

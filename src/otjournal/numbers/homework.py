@@ -10,7 +10,7 @@ is a count against what was planned, never a grade.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -343,7 +343,7 @@ def planned_practice(
     # and never past a discharge.
     setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
     discharges = discharge_days(sessions)
-    groups: dict[tuple[str, str], list[Adherence]] = {}
+    windows: list[tuple[Assignment, date, date]] = []
     for a, set_on in assigned.values():
         start = max(set_on, since) if since else set_on
         stops = [end]
@@ -355,11 +355,40 @@ def planned_practice(
         if later and a.since is None:  # set at a session: the next plan replaces it
             stops.append(later[0] - timedelta(days=1))
         last = min(stops)
-        if start > last:
-            continue
+        if start <= last:
+            windows.append((a, start, last))
+    entries = _in_their_windows(entries, windows)
+    groups: dict[tuple[str, str], list[Adherence]] = {}
+    for a, start, last in windows:
         row = adherence(a, start, entries, today, last)
         groups.setdefault(a.same_homework(), []).append(row)
     return tuple(combine(parts) for parts in groups.values())
+
+
+def _in_their_windows(
+    entries: Sequence[HomeworkEntry], windows: Sequence[tuple[Assignment, date, date]]
+) -> Sequence[HomeworkEntry]:
+    """Practice of one homework set again session after session counts in the period of
+    the setting in force on its day, whichever of their ids it was linked to (an entry
+    logged late is linked to the homework assigned now): counted once, never lost."""
+    spans: dict[tuple[str, str], list[tuple[str, date, date]]] = {}
+    for a, start, last in windows:
+        spans.setdefault(a.same_homework(), []).append((a.id, start, last))
+    group_of = {a.id: a.same_homework() for a, _, _ in windows}
+    if all(len(v) == 1 for v in spans.values()):
+        return entries  # the usual case: each homework set once
+    placed = []
+    for e in entries:
+        key = group_of.get(e.assignment or "")
+        day = e.at.date()
+        if key is not None and not any(
+            i == e.assignment and s <= day <= t for i, s, t in spans[key]
+        ):
+            there = next((i for i, s, t in spans[key] if s <= day <= t), None)
+            if there is not None:
+                e = replace(e, assignment=there)
+        placed.append(e)
+    return placed
 
 
 def summarise(
