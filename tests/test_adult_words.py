@@ -185,6 +185,18 @@ def test_the_editor_form_for_an_adult_says_client():
     assert child.count("[[checklist]]") == len(CHECKLIST) == 7
 
 
+def test_the_review_and_discharge_forms_offer_an_adult_no_child(clock):
+    """As the session form does: an adult's attendee roles leave out "child"."""
+    from otjournal.forms import discharge, review
+
+    adult = make_client("sam", age_group="adult", goals=())
+    for form in (review.editor_form({}, adult, {}), discharge.editor_form({}, adult)):
+        [line] = [ln for ln in form.splitlines() if ln.startswith("attendees")]
+        assert "client" in line and "child" not in line, line
+    child = review.editor_form({}, make_client(goals=()), {})
+    assert "child" in next(ln for ln in child.splitlines() if ln.startswith("attendees"))
+
+
 def test_no_input_saves_an_adults_note_without_a_checklist(runner, journal, clock):
     journal.add_client(make_client("sam", display_name="Sam T.", goals=(), age_group="adult"))
     args = ["log", "sam", "--no-input", "--by", "Alex", "--setting", "clinic"]

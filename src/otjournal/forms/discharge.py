@@ -228,7 +228,7 @@ def form_to_note(data: Mapping[str, Any], client: Client | None = None) -> Note:
 
 def editor_form(note: Note, client: Client, errors: list[str] | None = None) -> str:
     ds = note.get("discharge") or {}
-    lines = review.header_lines(note, "discharge", errors)
+    lines = review.header_lines(note, "discharge", errors, client)
     lines += [
         "[discharge]",
         review.kv("reason", ds.get("reason", "")) + f"  # {' | '.join(DISCHARGE_REASONS)}",

@@ -285,8 +285,15 @@ def kv(key: str, value: Any) -> str:
     return tomli_w.dumps({key: value}, multiline_strings=True).rstrip("\n")
 
 
-def header_lines(note: Note, title: str, errors: list[str] | None) -> list[str]:
-    """The top of an editor form: the session's when, where and who."""
+def header_lines(
+    note: Note, title: str, errors: list[str] | None, client: Client | None = None
+) -> list[str]:
+    """The top of an editor form: the session's when, where and who (the roles offered
+    as for the client: an adult's leave out "child")."""
+    from otjournal.clock import today
+    from otjournal.model.words import words_for
+
+    roles = words_for(client, today()).roles if client is not None else ATTENDEE_ROLES
     lines = error_header(errors) if errors else []
     return [
         *lines,
@@ -297,7 +304,7 @@ def header_lines(note: Note, title: str, errors: list[str] | None) -> list[str]:
         kv("start", note["start"]) if note.get("start") else 'start = ""',
         kv("duration_min", note.get("duration_min", 45)),
         kv("setting", note.get("setting", "")) + f"  # {' | '.join(SETTINGS)}",
-        kv("attendees", note.get("attendees", [])) + f"  # {', '.join(ATTENDEE_ROLES)}",
+        kv("attendees", note.get("attendees", [])) + f"  # {', '.join(roles)}",
         kv("written_by", note.get("written_by", "")),
         "",
     ]
@@ -306,7 +313,7 @@ def header_lines(note: Note, title: str, errors: list[str] | None) -> list[str]:
 def editor_form(
     note: Note, client: Client, context: Mapping[str, str], errors: list[str] | None = None
 ) -> str:
-    lines = header_lines(note, "review", errors)
+    lines = header_lines(note, "review", errors, client)
     lines += [
         "# Rate every active goal: gas = -2 | -1 | 0 | 1 | 2 (the follow-up score),",
         '# or gas = "not rated" to leave it out today. COPM at T2 (1-10) where a goal has one.',
