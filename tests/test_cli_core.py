@@ -281,7 +281,7 @@ def test_client_show(runner, notes):
         "caregiver: Sarah (mother)",
         "caregiver: Tom\n",
         "plan period: 2026-01-01 to 2026-12-31 (NDIS)",
-        "sessions: 0\n",
+        "sessions: 0 held\n",
         "none yet: otj goal add mia-k",
     ):
         assert text in result.stdout
@@ -293,11 +293,21 @@ def test_client_show_with_goals_and_sessions(runner, journal):
     journal.add_session(make_session(start=day(12), goals=(GoalRating("g1", 1, "card alone"),)))
     result = runner.invoke(app, ["client", "show", "mia-k"])
     assert result.exit_code == 0, result.output
-    assert "sessions: 2, last 2026-03-12" in result.stdout
+    assert "sessions: 2 held, last seen 2026-03-12" in result.stdout
     assert "g1  Laces shoes before kinder" in result.stdout
     assert "-2  hand-over-hand" in result.stdout
     assert "weight 1 · active · baseline not recorded" in result.stdout
     assert "latest interim GAS +1 on 2026-03-12 · last review –" in result.stdout
+    # One that did not take place: said apart, as 'client list' counts only those held.
+    journal.add_session(
+        make_session(
+            start=day(19), session_type="cancelled", duration_min=0, attendees=(), goals=()
+        )
+    )
+    shown = runner.invoke(app, ["client", "show", "mia-k"]).stdout
+    assert "sessions: 2 held (and 1 that did not take place), last seen 2026-03-12" in shown
+    listed = json.loads(runner.invoke(app, ["client", "list", "--json"]).stdout)["clients"]
+    assert [(c["sessions_held"], str(c["last_seen"])) for c in listed] == [(2, "2026-03-12")]
     assert "weight 2 · active · baseline not recorded" in result.stdout
     assert "episode: no intake recorded · no review yet · in care" in result.stdout
 

@@ -407,6 +407,18 @@ def age_group_line(client: Client, today: date) -> str:
     return f"{group} (no date of birth or age group recorded)"
 
 
+def sessions_line(ordered: Sequence[Session]) -> str:
+    """The sessions held and the last seen, as 'client list' counts them; those that did
+    not take place (cancelled, did not attend) said apart."""
+    from otjournal.numbers.session import held
+
+    seen = [s for s in ordered if held(s)]
+    line = f"sessions: {len(seen)} held"
+    if len(ordered) > len(seen):
+        line += f" (and {len(ordered) - len(seen)} that did not take place)"
+    return line + (f", last seen {seen[-1].start:%Y-%m-%d}" if seen else "")
+
+
 def client_page(client: Client, sessions: Sequence[Session], today: date) -> Group:
     """``client show``: the profile, the episode of care at a glance, then each goal with
     its status, baseline and ratings."""
@@ -434,8 +446,7 @@ def client_page(client: Client, sessions: Sequence[Session], today: date) -> Gro
             Text(f"plan period: {p.start} to {p.end}" + (f" ({p.funder})" if p.funder else ""))
         )
     ordered = sorted(sessions, key=lambda s: s.start)
-    last = f", last {ordered[-1].start:%Y-%m-%d}" if ordered else ""
-    lines.append(Text(f"sessions: {len(ordered)}{last}"))
+    lines.append(Text(sessions_line(ordered)))
     lines += episode_lines(episode_facts(ordered))
     lines += [Text(""), Text("Goals", style="bold")]
     if not client.goals:
