@@ -478,3 +478,15 @@ def test_one_session_is_one_point_on_the_interim_path_said_once(runner, small):
     assert "→" not in path
     said = runner.invoke(app, ["report", "jo-b", *day]).stdout.replace("\n", " ")
     assert "differ): 29.9 on 2026-03-05 (1 session)." in said
+
+
+def test_a_client_without_goals_gets_no_empty_table_and_no_word_of_ratings(runner, notes, clock):
+    from otjournal.disk.store import Journal
+
+    j = Journal(notes)
+    j.add_client(make_client("kid-b", display_name="Kid B", goals=()))
+    j.add_session(make_session("kid-b", goals=()))
+    shown = runner.invoke(app, ["trends", "kid-b"]).stdout
+    goals = shown.split("Goals (GAS", 1)[1].split("\n\n", 1)[0]
+    assert goals.splitlines()[1:] == ["No goals yet: otj goal add kid-b"], goals
+    assert "interim" not in shown

@@ -244,8 +244,13 @@ ITEM_LEAST = 36  # a checklist item is a sentence: fewer cells would take four l
 def goal_parts(t: ClientTrends) -> list[RenderableType]:
     """The goals: each against its recorded baseline, the reviews' T-scores on the same
     goals, the interim path, COPM; every figure says which ratings it uses."""
+    title = _title("Goals (GAS, -2 to +2; 0 = expected outcome)")
+    if not t.goals:  # no table to head, no ratings to call interim
+        if t.client.goals:
+            return [title, Text("No goal was set by the end of this period.")]
+        return [title, Text(f"No goals yet: otj goal add {t.client.handle}")]
     parts: list[RenderableType] = [
-        _title("Goals (GAS, -2 to +2; 0 = expected outcome)"),
+        title,
         ByWidth(lambda console, options: goals_table(t.goals, console, options)),
     ]
     missing = [g.goal for g in t.goals if g.baseline is None]
