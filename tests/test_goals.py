@@ -623,6 +623,15 @@ def test_a_session_before_the_goal_was_set_cannot_rate_it_until_goal_edit_dates_
     ok(otj(runner, *LOG, "--date", "2026-01-20", "--goal", "g2:+1", "--no-input"))
     listed = otj(runner, "goal", "list", "mia-k", env={"COLUMNS": "200"})
     ok(listed)  # the client.toml with the change reads back
+    # g1's baseline was rated as it was set: the day it was rated moves with --on, never
+    # left after the day the goal was set (a report would read "recorded" after it).
+    ok(otj(runner, "goal", "edit", "mia-k", "g1", "--on", "2026-01-10"))
+    g1 = client_file(notes)["goals"][0]
+    assert (g1["set_on"], g1["baseline_on"]) == (date(2026, 1, 10), date(2026, 1, 10))
+    assert g1["changes"][-1]["previous"] == {
+        "set_on": date(2026, 2, 1),
+        "baseline_on": date(2026, 2, 1),
+    }
 
 
 @pytest.mark.parametrize(

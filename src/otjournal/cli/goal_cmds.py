@@ -242,6 +242,8 @@ def goal_edit(
     if set_on is not None and (day := day_option(set_on, "--on")) != goal.set_on:
         _check_set_on(j, handle, goal, day, new.get("baseline_on", goal.baseline_on))
         new["set_on"] = day
+        if baseline_on is None and goal.baseline is not None and goal.baseline_on == goal.set_on:
+            new["baseline_on"] = day  # rated as it was set: the day moves with it
     if not new:
         out().print(f"Goal {goal.id} already reads so: nothing was changed.")
         return
