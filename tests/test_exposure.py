@@ -508,3 +508,19 @@ def test_an_exposure_entry_in_a_terminal(journal, notes):
         "minutes": 15,
         "helped": "Music in my ears",
     }
+
+
+def test_an_exposure_entry_with_flags_counts_for_the_one_exposure_homework(runner, laddered):
+    """As a practice's --what does: with one exposure homework assigned, an exposure
+    entry given with flags is linked to it, and the plan counts it."""
+    added = run(runner, "homework", "add", "sam-r", "--text", "Bus practice", "--kind",
+                "exposure", "--per-week", "3", "--since", "2026-03-01")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    for day in ("2026-03-03 10:00", "2026-03-05 10:00"):
+        logged = run(runner, "homework", "log", "sam-r", "--kind", "exposure", "--step", "s1",
+                     "--suds-before", "60", "--suds-peak", "70", "--suds-after", "20",
+                     "--at", day, "--by", "Sam", "--no-input")  # fmt: skip
+        assert logged.exit_code == 0, logged.output
+    summary = json.loads(run(runner, "homework", "summary", "sam-r", "--json").stdout)
+    [row] = summary["adherence"]
+    assert (row["text"], row["practised"]) == ("Bus practice", 2)

@@ -207,7 +207,11 @@ def homework_log(
     )
     source = load_source(from_file) if from_file else None
     given = entryform.LogAnswers(_given(source), assignment, kind, at, by, text, flags)
-    look_up = not unattended or bool(assignment or editor or draft) or kind in (None, "practice")
+    look_up = (
+        not unattended
+        or bool(assignment or editor or draft)
+        or kind in (None, "practice", "exposure")
+    )
     record, entries, current, earlier = _log_context(j, handle, look_up)
     clock, kept = now(), (draft.note if draft is not None else None)
     writer = record.display_name if config.is_self(handle) else ""

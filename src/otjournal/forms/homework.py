@@ -262,7 +262,14 @@ def practised(entry: Entry, current: Sequence[Assignment]) -> tuple[Entry, Assig
     practised (``--what``) is the name of the one practice homework assigned now
     (``same_words``): linked to it, its name then the default; and that homework. None
     for anything else (a second homework of that name, or none: practice of its own).
-    Asked as the entry is saved, so a resumed draft given other words is never linked."""
+    Asked as the entry is saved, so a resumed draft given other words is never linked.
+    An exposure practice is linked likewise to the one exposure homework assigned now
+    (its step says what was practised)."""
+    if not entry.get("assignment") and entry.get("entry_kind") == "exposure":
+        exposure = [a for a in current if a.kind == "exposure"]
+        return (
+            ({**entry, "assignment": exposure[0].id}, exposure[0]) if len(exposure) == 1 else None
+        )
     part = entry.get("practice")
     if entry.get("assignment") or entry.get("entry_kind") != "practice":
         return None
