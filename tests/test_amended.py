@@ -141,6 +141,18 @@ def test_corrections_apply_in_time_order_the_latest_holding():
     assert amended.corrects_line(reading, 1) == "corrects: goals[g1].gas: 0 → 1"
 
 
+def test_a_corrected_checklist_answer_says_what_it_was_and_is():
+    """An answer is a value, as a rating is: was → now, never the path alone."""
+    from otjournal.model.vocab import CHECKLIST
+
+    item = CHECKLIST[1][0]
+    s = base(amendments=(correction("it was no", values={"checklist": {item: "no"}}),))
+    before = next(c.answer for c in s.checklist if c.item == item)
+    assert before != "no"
+    line = amended.corrects_line(amended.read_now(s), 0)
+    assert line == f"corrects: checklist[{item}].answer: {before} → no"
+
+
 def test_a_statement_of_disagreement_changes_nothing_but_is_marked():
     s = base(
         amendments=(

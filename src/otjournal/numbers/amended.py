@@ -367,7 +367,9 @@ def corrects_line(reading: Reading, index: int) -> str:
     for c in reading.placed[index] if index < len(reading.placed) else ():
         if c.path == WHOLE_NOTE:
             parts.append("the note as a whole (no field named)")
-        elif not isinstance(c.now, str) and c.changed:
+        elif c.changed and (not isinstance(c.now, str) or c.path.endswith(".answer")):
+            # A value (a rating, minutes, a checklist answer) as was → now; a text's
+            # words are the note's, shown where the note is.
             parts.append(f"{c.path}: {_value_word(c.was)} → {_value_word(c.now)}")
         else:
             parts.append(c.path)
