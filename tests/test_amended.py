@@ -426,3 +426,39 @@ def test_a_correction_of_a_named_field_asks_which_words_on_a_terminal(journal: J
     otj_.finish()
     now = as_amended(read(journal, s.path))
     assert (now.goals[0].gas, now.goals[0].evidence) == (1, EVIDENCE.replace("left", "right"))
+
+
+def test_a_session_measure_and_a_risk_status_are_corrected_like_any_value(runner, journal, clock):
+    """An ORS mistyped, a risk recorded on the wrong note: a correction's --set puts
+    them right (the file keeps what was written), and every reader reads them as
+    corrected: show (with what they were), trends, the report, the export."""
+    from otjournal.model.measures import Ors
+    from otjournal.model.risk import Risk
+
+    journal.add_client(make_client("sam-r", display_name="Sam R.", goals=(), age_group="adult"))
+    note = make_session(
+        "sam-r", goals=(), attendees=("client",), ors=Ors((4, 5, 5, 4)),
+        risk=Risk("identified", what="Said a risky thing", action="Safety plan made"),
+    )  # fmt: skip
+    saved = journal.add_session(note, durable=False)
+    sid, raw = saved.record.id, saved.path.read_bytes()
+    for args in (["--set", "ors=7,6,8,7"], ["--set", "risk=none-identified"]):
+        assert amend_cli(runner, sid, *args, text="Put right").exit_code == 0
+    assert saved.path.read_bytes().startswith(raw)  # appended, never rewritten
+    now = as_amended(read(journal, saved.path))
+    assert now.ors is not None and now.ors.items == (7, 6, 8, 7)
+    assert now.risk is not None and (now.risk.status, now.risk.what) == ("none-identified", "")
+    shown = runner.invoke(app, ["show", sid], env={"COLUMNS": "200"}).stdout
+    assert "none identified (amended 2026-03-07; was identified)" in shown
+    assert (
+        "total 28 of 40 (at or above the clinical cut-off) (amended 2026-03-07; was 4, 5, 5, 4)"
+        in shown
+    )
+    report = runner.invoke(app, ["report", "sam-r", "--since", "2026-01-01"]).stdout
+    assert "No risk was identified in the notes of this period." in report
+    trends = json.loads(runner.invoke(app, ["trends", "sam-r", "--json"]).stdout)
+    assert [p["total"] for p in trends["measures"]["ors"]] == [28]
+    bad = amend_cli(runner, sid, "--set", "ors=7,6,8", text="x")
+    assert bad.exit_code == 2 and "four numbers 0-10" in bad.output
+    worse = amend_cli(runner, sid, "--set", "srs=9,9,9,11", text="x")
+    assert worse.exit_code == 2

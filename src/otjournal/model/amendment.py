@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 from otjournal.errors import ValidationError
 from otjournal.model.fields import Fields, put
 from otjournal.model.ids import SLUG_HINT, is_slug
+from otjournal.model.measures import ITEM_MAX, ORS_ITEMS, SRS_ITEMS
+from otjournal.model.risk import RISK_STATUSES
 from otjournal.model.vocab import (
     AMENDMENT_KINDS,
     ATTENDEE_ROLES,
@@ -53,6 +55,9 @@ class Amendment:
         "duration_min",
         "attendees",
         "techniques",
+        "ors",
+        "srs",
+        "risk",
     )
     GOAL_VALUES: ClassVar[dict[str, tuple[int, int]]] = {
         "gas": (-2, 2),
@@ -79,7 +84,7 @@ class Amendment:
     ) -> None:
         """Errors in ``field`` and ``values`` (located under ``prefix``), by the note's
         own rules: GAS -2..2, COPM 1..10, a checklist answer, whole minutes, attendees,
-        techniques."""
+        techniques, ORS and SRS items 0..10, the risk's status."""
         if "field" in data:
             f = Fields({"field": data["field"]}, prefix, errors)
             path = f.text("field", required=True)
@@ -121,6 +126,19 @@ class Amendment:
         values.integer("duration_min", 0, MAX_MINUTES, unit="minutes")
         values.choice_list("attendees", ATTENDEE_ROLES)
         values.name_list("techniques")  # the whole list, as the note's own is read
+        for name, items in (("ors", ORS_ITEMS), ("srs", SRS_ITEMS)):
+            scale = values.table(name)  # the items corrected: each 0-10, as the note's
+            for key in items if scale else ():
+                assert scale is not None
+                scale.integer(key, 0, ITEM_MAX)
+            for key in scale.extra() if scale else ():
+                assert scale is not None
+                scale.error(key, "is not an item of the scale: " + ", ".join(items))
+        risk = values.table("risk")
+        if risk is not None:
+            risk.choice("status", RISK_STATUSES, required=True)
+            for key in risk.extra():
+                risk.error(key, "is not a value an amendment can correct: status")
         for key in values.extra():
             values.error(
                 key, "is not a value an amendment can correct: " + ", ".join(cls.VALUE_KEYS)

@@ -12,6 +12,11 @@ from otjournal.model.fields import Fields, put
 RISK_STATUSES = ("none-identified", "identified")
 
 
+def status_words(status: object) -> str:
+    """A risk status as read: "identified" or "none identified"."""
+    return "identified" if status == "identified" else "none identified"
+
+
 @dataclass(frozen=True)
 class Risk:
     status: str

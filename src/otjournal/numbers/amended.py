@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.model.amendment import Amendment
 from otjournal.model.ids import shown
+from otjournal.model.measures import ORS_ITEMS, SRS_ITEMS
+from otjournal.model.risk import Risk
 from otjournal.model.session import Session
 
 if TYPE_CHECKING:
@@ -56,7 +58,9 @@ PARTS: dict[str, Part] = {
     "intake": Part(None, ("referral_source", "referral_reason", "background", "what_matters")),
     "discharge": Part(None, ("reason_note", "recommendations", "maintenance")),
     "discharge.goals": Part("goal", ("summary",)),
-    "risk": Part(None, ("what", "action")),
+    "risk": Part(None, ("what", "action"), ("status",)),
+    "ors": Part(None, (), ORS_ITEMS),
+    "srs": Part(None, (), SRS_ITEMS),
 }
 ALWAYS = ("child_voice", "caregiver", "plan")  # every note has them, even when empty
 _SEGMENT = re.compile(r"([a-z_]+)(?:\[([a-z0-9][a-z0-9_-]*)\])?\Z")
@@ -202,6 +206,11 @@ def _apply(data: dict[str, Any], a: Amendment) -> tuple[list[str], list[str]]:
             else:
                 spot.table[spot.leaf] = value
                 touched.append(spot.path)
+                if spot.path == "risk.status" and value != "identified":
+                    # None identified after all: what it said was identified goes with it
+                    # (the file keeps it, as it keeps every corrected word).
+                    for key in Risk.DETAILS:
+                        spot.table.pop(key, None)
     return touched, why
 
 
@@ -233,6 +242,13 @@ def value_items(values: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
         yield "attendees", list(values["attendees"])
     if "techniques" in values:
         yield "techniques", list(values["techniques"])
+    for scale in ("ors", "srs"):
+        items = values.get(scale)
+        for key, value in items.items() if isinstance(items, dict) else ():
+            yield f"{scale}.{key}", value
+    risk = values.get("risk")
+    if isinstance(risk, dict) and "status" in risk:
+        yield "risk.status", risk["status"]
 
 
 # -- field paths ------------------------------------------------------------------------
@@ -367,7 +383,7 @@ def corrects_line(reading: Reading, index: int) -> str:
     for c in reading.placed[index] if index < len(reading.placed) else ():
         if c.path == WHOLE_NOTE:
             parts.append("the note as a whole (no field named)")
-        elif c.changed and (not isinstance(c.now, str) or c.path.endswith(".answer")):
+        elif c.changed and (not isinstance(c.now, str) or c.path.endswith(_VALUE_ENDS)):
             # A value (a rating, minutes, a checklist answer) as was → now; a text's
             # words are the note's, shown where the note is.
             parts.append(f"{c.path}: {_value_word(c.was)} → {_value_word(c.now)}")
@@ -379,6 +395,9 @@ def corrects_line(reading: Reading, index: int) -> str:
         if parts
         else ""
     )
+
+
+_VALUE_ENDS = (".answer", ".status")  # values written as words: was → now
 
 
 def _value_word(value: Any) -> str:
@@ -404,8 +423,9 @@ def field_for(session: Session, client: Client | None, path: str) -> str:
 
 SET_HINT = (
     "goals.ID.gas, goals.ID.copm_performance, goals.ID.copm_satisfaction, checklist.ITEM, "
-    "duration_min, attendees or techniques, e.g. --set goals.g1.gas=+1 "
-    "--set attendees=child,parent --set 'techniques=CBT,graded exposure'"
+    "duration_min, attendees, techniques, ors, srs or risk, e.g. --set goals.g1.gas=+1 "
+    "--set attendees=child,parent --set 'techniques=CBT,graded exposure' "
+    "--set ors=7,6,8,7 --set risk=none-identified"
 )
 
 
@@ -435,6 +455,14 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
             values["attendees"] = [r.strip() for r in raw.split(",") if r.strip()]
         elif path == "techniques":  # the whole list; an empty one: none recorded
             values["techniques"] = [t.strip() for t in raw.split(",") if t.strip()]
+        elif path in ("ors", "srs"):  # the four items in the scale's order, as --ors takes
+            items = ORS_ITEMS if path == "ors" else SRS_ITEMS
+            numbers = [n.strip() for n in raw.split(",")]
+            if len(numbers) != len(items):
+                raise UsageError(f"--set {path}= takes four numbers 0-10: {', '.join(items)}")
+            values[path] = {k: _number(n) for k, n in zip(items, numbers, strict=True)}
+        elif path in ("risk", "risk.status"):
+            values["risk"] = {"status": raw.strip()}
         else:
             raise UsageError(
                 f"--set {shown(path)}: not a value an amendment can correct", hint=SET_HINT

@@ -18,6 +18,7 @@ from otjournal.numbers.measures import (
 if TYPE_CHECKING:
     from otjournal.model import Session
     from otjournal.model.measures import Ors, Srs
+    from otjournal.numbers.amended import Reading
     from otjournal.numbers.measures import MeasuresSummary
 
 NAMES = {"ors": "Outcome Rating Scale (ORS)", "srs": "Session Rating Scale (SRS)"}
@@ -41,6 +42,27 @@ def session_pairs(s: Session) -> list[tuple[str, str]]:
     if s.srs is not None:
         talk = " (worth talking about together)" if worth_talking_about(s.srs.total) else ""
         out.append((NAMES["srs"], items_line(s.srs) + talk))
+    return out
+
+
+def pairs_as_read(reading: Reading) -> list[tuple[str, str]]:
+    """``session_pairs`` of the note as it reads now: a corrected scale says what its
+    items were ("amended 2026-12-05; was 4, 5, 5, 4")."""
+    now, changes = reading.session, reading.changes
+    out = []
+    for (name, line), scale in zip(
+        session_pairs(now), [k for k in ("ors", "srs") if getattr(now, k) is not None], strict=True
+    ):
+        items = getattr(now, scale).ITEMS
+        moved = [changes[f"{scale}.{k}"] for k in items if f"{scale}.{k}" in changes]
+        if moved:
+            before = [
+                changes[f"{scale}.{k}"].was if f"{scale}.{k}" in changes else v
+                for k, v in zip(items, getattr(now, scale).items, strict=True)
+            ]
+            day = max(c.at for c in moved).date()
+            line += f" (amended {day}; was {', '.join(str(v) for v in before)})"
+        out.append((name, line))
     return out
 
 

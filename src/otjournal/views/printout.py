@@ -18,12 +18,13 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
+from otjournal.model.risk import status_words
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
 from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
 from otjournal.views.closing import printout_sections
 from otjournal.views.intake import intake_sections
-from otjournal.views.measures import session_pairs
+from otjournal.views.measures import pairs_as_read
 from otjournal.views.report import CSS, html_page
 from otjournal.views.rows import gas, goals_heading
 from otjournal.views.visible import visible
@@ -205,11 +206,12 @@ def build(
         for h in s.plan.homework
     )
     sections.append(Section("Plan", plan + homework))
-    sections.append(Section("Session measures", _one(*session_pairs(s))))
+    sections.append(Section("Session measures", _one(*pairs_as_read(reading))))
     if s.risk is not None:
         rk = s.risk
+        status = status_words(now.risk.status if now.risk else "")
         risk = _one(
-            ("Risk", "identified" if rk.identified else "none identified"),
+            ("Risk", status + was(ch.get("risk.status"), status_words)),
             ("What was identified", rk.what),
             *_amended(reading, "risk.what", "What was identified"),
             ("What was done", rk.action),

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.kinds import homework_kind
+from otjournal.model.risk import status_words
 from otjournal.model.vocab import (
     CHECKLIST_KEYS,
     FRAMEWORK_NAMES,
@@ -27,7 +28,7 @@ from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.closing import closing_detail
 from otjournal.views.intake import intake_detail
-from otjournal.views.measures import session_pairs
+from otjournal.views.measures import pairs_as_read
 from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_cells
 
 if TYPE_CHECKING:
@@ -216,8 +217,9 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
     out.append(_section("Plan", plan))
     if s.risk is not None:
         rk = s.risk
+        status = status_words(now.risk.status if now.risk else "")
         risk = [
-            Text("identified" if rk.identified else "none identified"),
+            Text(status + was(ch.get("risk.status"), status_words)),
             *_para("what", rk.what),
             *_amended(reading, "risk.what"),
             *_para("what was done", rk.action),
@@ -226,7 +228,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         ]
         out.append(_section("Risk", risk))
 
-    measures = [Text.assemble((f"{name}: ", "italic"), v) for name, v in session_pairs(s)]
+    measures = [Text.assemble((f"{name}: ", "italic"), v) for name, v in pairs_as_read(reading)]
     out.append(_section("Session measures", measures))
     out += closing_detail(s, client)  # a review's COPM at T2, a discharge's [discharge]
 
