@@ -134,6 +134,10 @@ def test_practice_counts_in_the_setting_in_force_on_its_day_whichever_id_it_name
     assert (row.since, row.days, row.practised) == (day(2), 28, 2)
     assert row.expected == pytest.approx(20.0)
     assert [(w.start, w.logged) for w in row.weeks if w.logged] == [(day(2), 1), (day(16), 1)]
+    # A period that ends before the homework was set again: the entry naming the later
+    # id still counts in it (that id is the same homework).
+    [first] = planned_practice(make_client(), sessions, entries, TODAY, None, day(15))
+    assert (first.until, first.practised) == (day(15), 1)
 
 
 def test_a_discharge_ends_the_homework_set_before_it():

@@ -264,7 +264,11 @@ def practised(entry: Entry, current: Sequence[Assignment]) -> tuple[Entry, Assig
     for anything else (a second homework of that name, or none: practice of its own).
     Asked as the entry is saved, so a resumed draft given other words is never linked.
     An exposure practice is linked likewise to the one exposure homework assigned now
-    (its step says what was practised)."""
+    (its step says what was practised). Homework added by hand from a later day than the
+    entry's is not offered: it was not assigned then."""
+    at = entry.get("at")
+    day = at.date() if isinstance(at, datetime) else None
+    current = [a for a in current if a.since is None or day is None or a.since <= day]
     if not entry.get("assignment") and entry.get("entry_kind") == "exposure":
         exposure = [a for a in current if a.kind == "exposure"]
         return (

@@ -357,7 +357,7 @@ def planned_practice(
         last = min(stops)
         if start <= last:
             windows.append((a, start, last))
-    entries = _in_their_windows(entries, windows)
+    entries = _in_their_windows(entries, windows, [a for a, _ in assigned.values()])
     groups: dict[tuple[str, str], list[Adherence]] = {}
     for a, start, last in windows:
         row = adherence(a, start, entries, today, last)
@@ -366,16 +366,20 @@ def planned_practice(
 
 
 def _in_their_windows(
-    entries: Sequence[HomeworkEntry], windows: Sequence[tuple[Assignment, date, date]]
+    entries: Sequence[HomeworkEntry],
+    windows: Sequence[tuple[Assignment, date, date]],
+    every: Sequence[Assignment],
 ) -> Sequence[HomeworkEntry]:
     """Practice of one homework set again session after session counts in the period of
     the setting in force on its day, whichever of their ids it was linked to (an entry
-    logged late is linked to the homework assigned now): counted once, never lost."""
+    logged late is linked to the homework assigned now, which may be set after the
+    period asked for: ``every`` assignment says which homework an id is): counted once,
+    never lost."""
     spans: dict[tuple[str, str], list[tuple[str, date, date]]] = {}
     for a, start, last in windows:
         spans.setdefault(a.same_homework(), []).append((a.id, start, last))
-    group_of = {a.id: a.same_homework() for a, _, _ in windows}
-    if all(len(v) == 1 for v in spans.values()):
+    group_of = {a.id: a.same_homework() for a in every if a.same_homework() in spans}
+    if len(group_of) == len(spans) and all(len(v) == 1 for v in spans.values()):
         return entries  # the usual case: each homework set once
     placed = []
     for e in entries:
