@@ -421,8 +421,8 @@ def test_a_seal_log_line_that_does_not_read_is_named_by_check_and_doctor_holds_i
     """A seal line edited by hand hides its seal: the note then looks as if never sealed,
     and ``doctor --fix`` would seal it as it is now, an edit and all. check names the
     line (a later one by its number, read as appended), doctor says the log is damaged
-    and seals nothing until it is mended; a blank line or one a crash cut short is no
-    damage; a log that does not open is named."""
+    and seals nothing until it is mended; a blank line is no damage; a log that does not
+    open is named."""
     if cache == "none":
         monkeypatch.setenv("OTJOURNAL_NO_CACHE", "1")
     journal.add_client(make_client())
@@ -454,9 +454,12 @@ def test_a_seal_log_line_that_does_not_read_is_named_by_check_and_doctor_holds_i
     assert words == [
         "3 lines do not read as seals (the first is here): the seals they held cannot be checked"
     ]
-    # Mended: a blank line and a line cut short (a crash, then the next seal) are no damage.
+    # A line cut short and followed by another (a crash, or an edit: which cannot be
+    # told) is damage too; a blank line is none.
     torn = lines[2][:40] + b"\n"
-    log.write_bytes(lines[0] + b"\n" + lines[1] + torn + lines[2] + b"v\n" + b"v1\t\n")
+    log.write_bytes(lines[0] + b"\n" + lines[1] + torn + lines[2])
+    assert damage_messages(runner) == [(rel, 4, "warning")]
+    log.write_bytes(lines[0] + b"\n" + lines[1] + lines[2])  # mended
     assert "damaged" not in runner.invoke(app, ["doctor"]).stdout
     # Its seal read again, the edit shows.
     edit = (edited.relative_to(notes).as_posix(), "something was removed")

@@ -113,7 +113,11 @@ class SealCheck:
         return self.problems, self.unsealed
 
 
-LOG_HINT = "otjournal only ever appends to a seal log: restore it from a backup or the sync history"
+LOG_HINT = (
+    "otjournal only ever appends to a seal log: restore it from a backup or the sync "
+    "history (a line a crash cut short is followed by the next seal; the note it sealed "
+    "is then unsealed, and 'otj doctor --fix' seals it once the line is deleted)"
+)
 
 
 def log_problems(index: SealIndex) -> list[Problem]:

@@ -329,8 +329,8 @@ def _read_from(
     line: int,
 ) -> tuple[int, str, int]:
     """Index the whole lines of a log after ``start`` (line ``line``), keeping the number
-    of each line that does not read (a blank one, or one a crash cut short, aside);
-    (bytes read, their hash, lines read)."""
+    of each line that does not read (a blank one aside); (bytes read, their hash, lines
+    read)."""
     fh.seek(start)
     done, rest, batch, bad = start, b"", [], []
     while chunk := fh.read(CHUNK):
@@ -344,7 +344,7 @@ def _read_from(
             if fields is not None:
                 at, path, amendments, size, digest, why = fields
                 batch.append((path, at, name, done, amendments, size, digest, why))
-            elif raw.strip() and not seals.cut_short(raw):
+            elif raw.strip():  # changed, or cut short by a crash: the seal it held is lost
                 bad.append((name, line))
             done += len(raw) + 1
         if len(batch) >= BATCH:

@@ -85,14 +85,6 @@ def line_fields(raw: bytes) -> tuple[str, str, int, int, str, str] | None:
     return at, path, int(count), int(size), digest, why
 
 
-def cut_short(raw: bytes) -> bool:
-    """A line a crash cut short: the start of a seal line, fewer than its seven fields
-    (the next seal then starts on a line of its own: fsio.append_line). Skipped without
-    a word, as a torn write is no one's doing; any other line that does not read is."""
-    head = f"{VERSION}\t".encode()
-    return (head.startswith(raw) or raw.startswith(head)) and raw.count(b"\t") < 6
-
-
 def latest(seals: Iterable[Seal]) -> dict[str, Seal]:
     """Each file's latest seal (by time; a later line wins a tie)."""
     out: dict[str, Seal] = {}
