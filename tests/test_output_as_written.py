@@ -666,7 +666,8 @@ def test_an_output_that_cannot_be_written_is_said_and_the_exit_code_kept(demo_ro
         return subprocess.run(command, env=env, cwd=REPO, **streams)  # type: ignore[call-overload]
 
     with open("/dev/full", "wb") as full:
-        for args in (["list"], ["list", "--json"], ["trends"]):
+        for args in (["list"], ["list", "--json"], ["trends"], ["--version"], ["--help"],
+                     ["--show-completion", "bash"]):  # fmt: skip
             result = run(args, stdout=full, stderr=subprocess.PIPE)
             assert result.returncode == 1, args
             said = result.stderr.decode()

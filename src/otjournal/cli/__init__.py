@@ -62,6 +62,12 @@ def main() -> None:
             raise
         _say("\notj: interrupted", to_stderr=True)
         raise SystemExit(130) from None  # ExitCode.INTERRUPTED, not imported to say so
+    except OSError as exc:  # the help or the version to an output that cannot take it
+        import errno
+
+        if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT):  # as the boundary's
+            raise
+        _cannot_write(exc)
 
 
 def interrupted(exc: BaseException) -> bool:
@@ -105,6 +111,18 @@ def quick_exit() -> None:
 
     atexit.unregister(gc.freeze)  # once, however often main runs in one process (tests)
     atexit.register(gc.freeze)
+
+
+def _cannot_write(exc: OSError) -> None:
+    """Said on stderr if it can be (a full disk under stdout), exit 1, no traceback; the
+    output that failed is closed onto /dev/null so nothing flushes it again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stderr.write(f"otj: error: cannot write: {exc.strerror}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    raise SystemExit(1) from None
 
 
 def _say(line: str, to_stderr: bool) -> None:
