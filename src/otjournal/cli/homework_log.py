@@ -169,6 +169,10 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         self.save()
 
 
+# The kinds an entry given with flags may be linked to homework by (forms.practised).
+_LINKED = (None, "practice", "exposure")
+
+
 def homework_log(
     client: DefaultClientArg = None,
     assignment: Annotated[
@@ -207,11 +211,7 @@ def homework_log(
     )
     source = load_source(from_file) if from_file else None
     given = entryform.LogAnswers(_given(source), assignment, kind, at, by, text, flags)
-    look_up = (
-        not unattended
-        or bool(assignment or editor or draft)
-        or kind in (None, "practice", "exposure")
-    )
+    look_up = not unattended or bool(assignment or editor or draft) or kind in _LINKED
     record, entries, current, earlier = _log_context(j, handle, look_up)
     clock, kept = now(), (draft.note if draft is not None else None)
     writer = record.display_name if config.is_self(handle) else ""
