@@ -651,6 +651,10 @@ def test_json_under_an_ascii_output_keeps_every_character_as_an_escape(tmp_path:
     assert result.stdout.isascii() and "\\u00eb" in result.stdout
     [client] = json.loads(result.stdout)["clients"]
     assert client["display_name"] == "Zoë M"
+    report = otj(root, "report", "zoe-m", "--json", PYTHONIOENCODING="ascii")
+    assert report.returncode == 0, report.stderr
+    assert report.stdout.isascii()
+    assert json.loads(report.stdout)["header"]["Participant"] == "Zoë M"
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")

@@ -297,30 +297,34 @@ def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], whole:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-def json_document(name: str, data: Mapping[str, object], *, ascii: bool = False) -> str:
+def json_document(name: str, data: Mapping[str, object]) -> str:
     """One ``--json`` document as text (docs/json.md): an object whose first key,
     ``schema``, names its shape and version (``otjournal.NAME/1``), then ``data``;
-    dates and times in ISO 8601. ``ascii``: every other character as a ``\\u`` escape."""
+    dates and times in ISO 8601."""
     from otjournal.disk.tomlio import to_json_value
 
     document = {"schema": f"otjournal.{name}/{JSON_VERSION}", **to_json_value(data)}
-    return json.dumps(document, ensure_ascii=ascii, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def print_json(name: str, data: Mapping[str, object]) -> None:
-    """Print the ``--json`` document ``name`` (a rows list goes under a plural key). An
-    output that cannot encode a character gets it as a JSON escape: the same data, never
-    a "?" in its place."""
+    """Print the ``--json`` document ``name`` (a rows list goes under a plural key)."""
+    sys.stdout.write(json_for_stdout(json_document(name, data)))
+
+
+def json_for_stdout(text: str) -> str:
+    """A JSON document as stdout can take it: an output that cannot encode a character
+    gets it as a JSON escape, the same data, never a "?" in its place."""
     import codecs
 
-    text = json_document(name, data)
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    if codecs.lookup(encoding).name != "utf-8":
-        try:
-            text.encode(encoding)
-        except UnicodeEncodeError:
-            text = json_document(name, data, ascii=True)
-    sys.stdout.write(text)
+    if codecs.lookup(encoding).name == "utf-8":
+        return text
+    try:
+        text.encode(encoding)
+        return text
+    except UnicodeEncodeError:
+        return json.dumps(json.loads(text), ensure_ascii=True, indent=2) + "\n"
 
 
 def echo(line: str = "", err: bool = False) -> None:

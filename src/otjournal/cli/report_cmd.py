@@ -15,6 +15,7 @@ from otjournal.cli.common import (
     DirOpt,
     journal,
     json_document,
+    json_for_stdout,
     out,
     read_config,
     today,
@@ -202,6 +203,8 @@ def report_cmd(
     # A report is read in a terminal (cat, less) as often as in an editor: control
     # characters from the notes are shown as escapes, never obeyed (JSON escapes them).
     data = text if json else visible(text)
+    if json and (not output or output == "-"):
+        data = json_for_stdout(data)  # a script's data, whatever the terminal
     _write_output(output, data.encode("utf-8"), "the report", force=force)
     if output and output != "-" and not deidentify:
         if missing:
