@@ -320,9 +320,9 @@ def test_output_file_is_created_new_and_never_overwritten(runner, planned, tmp_p
 
 def test_a_filed_report_says_in_itself_that_files_were_left_out(runner, planned, tmp_path):
     """A report is read away from the terminal that warned: files of its client that were
-    not read (one broken, one a symlink, a homework folder that is a file) are said in
-    the document, in each format; another client's broken file and a conflict copy (its
-    note counts) are not this report's."""
+    not read (one broken, a sync tool's copy set aside, which may hold a correction its
+    note lacks, one a symlink, a homework folder that is a file) are said in the
+    document, in each format; another client's broken file is not this report's."""
     folder = planned.root / "clients" / "jo-b"
     first, second, *_ = sorted((folder / "sessions").iterdir())
     # Every file read: no notice, and the number is 0.
@@ -340,8 +340,8 @@ def test_a_filed_report_says_in_itself_that_files_were_left_out(runner, planned,
     result = invoke(runner, "jo-b", "-o", str(target))
     assert result.exit_code == 0, result.output
     said = (
-        "Not complete: 1 file in this participant's records was not read, so what it "
-        "holds is not in this report. 'otj check' names it."
+        "Not complete: 2 files in this participant's records were not read, so what they "
+        "hold is not in this report. 'otj check' names them."
     )
     assert f"**{said}**" in target.read_text(encoding="utf-8")
     assert "could not be read" in result.stderr  # and the terminal is told as before
@@ -353,15 +353,14 @@ def test_a_filed_report_says_in_itself_that_files_were_left_out(runner, planned,
     (folder / "homework").mkdir(exist_ok=True)
     shutil.rmtree(folder / "homework")
     (folder / "homework").write_text("", encoding="utf-8")
-    said = said.replace("1 file", "3 files").replace("was", "were")
-    said = said.replace("what it holds", "what they hold").replace("names it", "names them")
+    said = said.replace("2 files", "4 files")
     md = invoke(runner, "jo-b").stdout
     head = md.split("## Supports provided", 1)[0]
     assert head.rstrip().endswith(f"**{said}**")  # under the header, before any number
     html = invoke(runner, "jo-b", "--format", "html").stdout
     assert f"<p class='notice' role='note'><strong>{escape(said)}</strong></p>" in html
     data = json.loads(invoke(runner, "jo-b", "--json").stdout)
-    assert data["files_left_out"] == 3
+    assert data["files_left_out"] == 4
     deidentified = invoke(runner, "jo-b", "--deidentify").stdout
     assert f"**{said}**" in deidentified and not re.search(r"\bJo\b", deidentified)
 

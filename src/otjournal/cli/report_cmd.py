@@ -247,7 +247,10 @@ def report_text(
     period = report_period(record.plan_period, since, until, today(), last, flags=flags)
     snap = j.load([handle])
     note_problems(snap)
-    missing = left_out(snap, j.root / CLIENTS / handle).files
+    lost = left_out(snap, j.root / CLIENTS / handle)
+    # A sync tool's copy set aside may hold what its note does not (a correction): the
+    # report is not complete without it either.
+    missing = lost.files + lost.copies
     t = client_trends(snap, handle, period.start, period.end, config)
     who = report.Practitioner(config.practitioner, config.profession, config.registration)
     blocks = report.build(
