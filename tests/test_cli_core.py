@@ -304,10 +304,21 @@ def test_client_show_with_goals_and_sessions(runner, journal):
             start=day(19), session_type="cancelled", duration_min=0, attendees=(), goals=()
         )
     )
-    shown = runner.invoke(app, ["client", "show", "mia-k"]).stdout
-    assert "sessions: 2 held (and 1 that did not take place), last seen 2026-03-12" in shown
+    shown = runner.invoke(app, ["client", "show", "mia-k"], env={"COLUMNS": "200"}).stdout
+    assert (
+        "sessions: 2 held (and 1 other note: not held, or without the client), last seen 2026-03-12"
+        in shown
+    )
     listed = json.loads(runner.invoke(app, ["client", "list", "--json"]).stdout)["clients"]
     assert [(c["sessions_held"], str(c["last_seen"])) for c in listed] == [(2, "2026-03-12")]
+    # Time without the client (a call to the GP) is no "seen", as 'due' counts it.
+    journal.add_session(
+        make_session(start=day(20), session_type="non-client", attendees=(), goals=())
+    )
+    listed = json.loads(runner.invoke(app, ["client", "list", "--json"]).stdout)["clients"]
+    assert [(c["sessions_held"], str(c["last_seen"])) for c in listed] == [(2, "2026-03-12")]
+    shown = runner.invoke(app, ["client", "show", "mia-k"], env={"COLUMNS": "200"}).stdout
+    assert "sessions: 2 held (and 2 other notes: not held, or without the client)" in shown
     assert "weight 2 · active · baseline not recorded" in result.stdout
     assert "episode: no intake recorded · no review yet · in care" in result.stdout
 

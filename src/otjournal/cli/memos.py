@@ -95,8 +95,9 @@ def client_list(day: date) -> Memo[ClientRow | None]:
         return None if plain is None else ClientRow.from_plain(plain)
 
     # 2: an intake and a discharge in one minute are read in that order (episodes.py);
-    # 3: sessions that took place are counted, and the last of them shown
-    return Memo("client-list-3", row, plain, from_plain, params=(day,), homework=False)
+    # 3: sessions that took place are counted, and the last of them shown; 4: with the
+    # client (time without them, non-client, is not "seen")
+    return Memo("client-list-4", row, plain, from_plain, params=(day,), homework=False)
 
 
 def due_facts() -> Memo[ClientFacts | None]:

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from otjournal.dates import retention_ends
-from otjournal.model.vocab import NON_CLIENT_TYPES, NOT_HELD_TYPES
 
 if TYPE_CHECKING:
     from otjournal.model import Client, Session
@@ -153,16 +152,12 @@ class Due:
         }
 
 
-def took_place_with_client(s: Session) -> bool:
-    """A session the client was seen in: held, and not time without them (non-client)."""
-    return s.session_type not in NOT_HELD_TYPES and s.session_type not in NON_CLIENT_TYPES
-
-
 def client_facts(client: Client, sessions: Sequence[Session]) -> ClientFacts:
     """One client's facts from all of their sessions (as amended: a corrected date or
     type is what counts)."""
     from otjournal.numbers.amended import as_amended
     from otjournal.numbers.episodes import episodes
+    from otjournal.numbers.session import took_place_with_client
 
     notes = sorted((as_amended(s) for s in sessions), key=lambda s: s.start)
     eps = episodes(notes)

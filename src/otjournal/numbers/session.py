@@ -257,6 +257,12 @@ def held(s: Session) -> bool:
     return s.session_type not in NOT_HELD_TYPES
 
 
+def took_place_with_client(s: Session) -> bool:
+    """A session the client was seen in: held, and not time without them (non-client):
+    what 'last seen' means in 'due', 'client list' and 'client show'."""
+    return held(s) and s.session_type not in NON_CLIENT_TYPES
+
+
 def face_to_face(s: Session) -> bool:
     """A session held with someone attending, of a type other than non-client. Report
     writing, liaison and any note without an attendee are non-face-to-face."""

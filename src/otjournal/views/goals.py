@@ -350,11 +350,11 @@ def client_row(client: Client, sessions: Iterable[Session], today: date | None) 
     """A client's count of sessions, the last, and the discharge that closed their last
     episode (if it is closed)."""
     from otjournal.numbers.amended import as_amended
-    from otjournal.numbers.session import held
+    from otjournal.numbers.session import took_place_with_client
 
     ordered = sorted((as_amended(s) for s in sessions), key=lambda s: s.start)  # as read now
     closed = discharged(ordered)
-    seen = [s for s in ordered if held(s)]
+    seen = [s for s in ordered if took_place_with_client(s)]
     return ClientRow(
         client.handle,
         client.display_name,
@@ -408,14 +408,16 @@ def age_group_line(client: Client, today: date) -> str:
 
 
 def sessions_line(ordered: Sequence[Session]) -> str:
-    """The sessions held and the last seen, as 'client list' counts them; those that did
-    not take place (cancelled, did not attend) said apart."""
-    from otjournal.numbers.session import held
+    """The sessions the client was seen in and the last, as 'client list' and 'due' count
+    them; the other notes (cancelled, did not attend, time without the client) apart."""
+    from otjournal.numbers.session import took_place_with_client
 
-    seen = [s for s in ordered if held(s)]
+    seen = [s for s in ordered if took_place_with_client(s)]
     line = f"sessions: {len(seen)} held"
     if len(ordered) > len(seen):
-        line += f" (and {len(ordered) - len(seen)} that did not take place)"
+        others = len(ordered) - len(seen)
+        notes = f"{others} other note{'s' if others != 1 else ''}"
+        line += f" (and {notes}: not held, or without the client)"
     return line + (f", last seen {seen[-1].start:%Y-%m-%d}" if seen else "")
 
 
