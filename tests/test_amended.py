@@ -450,6 +450,8 @@ def test_a_session_measure_and_a_risk_status_are_corrected_like_any_value(runner
     assert now.risk is not None and (now.risk.status, now.risk.what) == ("none-identified", "")
     shown = runner.invoke(app, ["show", sid], env={"COLUMNS": "200"}).stdout
     assert "none identified (amended 2026-03-07; was identified)" in shown
+    # The note's words stay (never rewritten), marked as what the correction set aside.
+    assert "what (as first written; corrected away): Said a risky thing" in shown
     assert (
         "total 28 of 40 (at or above the clinical cut-off) (amended 2026-03-07; was 4, 5, 5, 4)"
         in shown

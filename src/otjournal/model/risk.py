@@ -17,6 +17,15 @@ def status_words(status: object) -> str:
     return "identified" if status == "identified" else "none identified"
 
 
+AWAY = " (as first written; corrected away)"  # a detail of a risk corrected to none
+
+
+def corrected_away(written: Risk, now: Risk | None) -> bool:
+    """A risk the note identified, that a correction says was none: its details are the
+    note's words still (never rewritten), shown as such."""
+    return written.identified and not (now is not None and now.identified)
+
+
 @dataclass(frozen=True)
 class Risk:
     status: str

@@ -18,7 +18,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from otjournal.model import Client, Session
-from otjournal.model.risk import status_words
+from otjournal.model.risk import AWAY, corrected_away, status_words
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
 from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
@@ -210,13 +210,14 @@ def build(
     if s.risk is not None:
         rk = s.risk
         status = status_words(now.risk.status if now.risk else "")
+        gone = AWAY if corrected_away(rk, now.risk) else ""
         risk = _one(
             ("Risk", status + was(ch.get("risk.status"), status_words)),
-            ("What was identified", rk.what),
+            ("What was identified" + gone, rk.what),
             *_amended(reading, "risk.what", "What was identified"),
-            ("What was done", rk.action),
+            ("What was done" + gone, rk.action),
             *_amended(reading, "risk.action", "What was done"),
-            ("Who was told", ", ".join(rk.told)),
+            ("Who was told" + gone, ", ".join(rk.told)),
             *_extras(rk.extra),
         )
         sections.append(Section("Risk", risk))

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.kinds import homework_kind
-from otjournal.model.risk import status_words
+from otjournal.model.risk import AWAY, corrected_away, status_words
 from otjournal.model.vocab import (
     CHECKLIST_KEYS,
     FRAMEWORK_NAMES,
@@ -218,13 +218,14 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
     if s.risk is not None:
         rk = s.risk
         status = status_words(now.risk.status if now.risk else "")
+        gone = AWAY if corrected_away(rk, now.risk) else ""
         risk = [
             Text(status + was(ch.get("risk.status"), status_words)),
-            *_para("what", rk.what),
+            *_para("what" + gone, rk.what),
             *_amended(reading, "risk.what"),
-            *_para("what was done", rk.action),
+            *_para("what was done" + gone, rk.action),
             *_amended(reading, "risk.action"),
-            *_para("who was told", ", ".join(rk.told)),
+            *_para("who was told" + gone, ", ".join(rk.told)),
         ]
         out.append(_section("Risk", risk))
 
