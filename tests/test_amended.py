@@ -458,6 +458,13 @@ def test_a_session_measure_and_a_risk_status_are_corrected_like_any_value(runner
     )
     report = runner.invoke(app, ["report", "sam-r", "--since", "2026-01-01"]).stdout
     assert "No risk was identified in the notes of this period." in report
+    # A script reads the corrected values beside the note's own (kept as written).
+    for args in (["show", sid, "--json"], ["list", "sam-r", "--json"]):
+        doc = json.loads(runner.invoke(app, args).stdout)
+        note = doc if args[0] == "show" else doc["sessions"][0]
+        assert note["ors"]["overall"] == 4 and note["risk"]["status"] == "identified"
+        assert note["corrected"]["ors.overall"] == 7
+        assert note["corrected"]["risk.status"] == "none-identified"
     trends = json.loads(runner.invoke(app, ["trends", "sam-r", "--json"]).stdout)
     assert [p["total"] for p in trends["measures"]["ors"]] == [28]
     bad = amend_cli(runner, sid, "--set", "ors=7,6,8", text="x")

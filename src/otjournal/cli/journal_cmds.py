@@ -88,8 +88,13 @@ def list_cmd(
     note_problems(report)
     if json:
         from otjournal.model.fields import whole
+        from otjournal.numbers.amended import corrected
 
-        print_json("list", {"sessions": [{**whole(s.record), "path": str(s.path)} for s in chosen]})
+        rows = [
+            {**whole(s.record), "corrected": corrected(s.record), "path": str(s.path)}
+            for s in chosen
+        ]
+        print_json("list", {"sessions": rows})
         return
     if not chosen:
         echo("No sessions yet." if not total else "No sessions match.")
@@ -151,8 +156,11 @@ def show_cmd(
         return
     if json:
         from otjournal.model.fields import whole
+        from otjournal.numbers.amended import corrected
 
-        print_json("show", {**whole(session), "path": str(found.path)})
+        print_json(
+            "show", {**whole(session), "corrected": corrected(session), "path": str(found.path)}
+        )
         return
     client = snap.clients.get(session.client)
     print_wrapped(session_detail(session, client.record if client else None))

@@ -120,6 +120,12 @@ def unplaced_corrections(session: Session) -> list[Amendment]:
     ]
 
 
+def corrected(session: Session) -> dict[str, Any]:
+    """Each field a correction changed, by its path, with what it holds now (what the
+    JSON of a note adds beside the file's own values, which stay as written)."""
+    return {p: c.now for p, c in changes(session).items() if p != WHOLE_NOTE and c.changed}
+
+
 def changes(session: Session) -> dict[str, Change]:
     return read_now(session).changes
 
