@@ -227,7 +227,9 @@ def test_doctor_finds_and_fixes_permissions(runner, healthy: Journal):
     result = invoke(runner, "doctor")
     assert result.exit_code == 1
     status, what, fix = finding(result.stdout, "readable by others")
-    assert (status, what) == ("warn", "3 files or folders readable by others")
+    head, *named = what.splitlines()
+    assert (status, head) == ("warn", "3 files or folders readable by others")
+    assert str(session) in named and len(named) == 3  # each named, as --json's paths
     assert fix == f"chmod -R go-rwx '{healthy.root}' (or otj doctor --fix)"
     assert stat.S_IMODE(os.stat(session).st_mode) == 0o644, "doctor without --fix changes nothing"
 
@@ -258,7 +260,9 @@ def test_doctor_counts_every_file_others_can_read_not_the_lines_check_prints(
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     result = invoke(runner, "doctor")
     status, what, _fix = finding(result.stdout, "readable by others")
-    assert (status, what) == ("warn", f"{len(opened)} files or folders readable by others")
+    head, *named = what.splitlines()
+    assert (status, head) == ("warn", f"{len(opened)} files or folders readable by others")
+    assert sorted(named) == sorted(map(str, opened))
     check = invoke(runner, "check")
     assert f"{len(opened)} files and folders are readable by others" in check.stdout
 
@@ -378,7 +382,7 @@ def test_doctor_reports_conflicts_and_unreadable_files(runner, healthy: Journal)
     )
     assert finding(result.stdout, "cannot be read") == (
         "warn",
-        "1 file(s) cannot be read and are left out",
+        f"1 file(s) cannot be read and are left out\n{broken}",
         "otj check (file, line and what to do)",
     )
     # A note with git conflict markers: counted as every reading command counts it.
@@ -389,7 +393,8 @@ def test_doctor_reports_conflicts_and_unreadable_files(runner, healthy: Journal)
     result = invoke(runner, "doctor")
     assert finding(result.stdout, "cannot be read") == (
         "warn",
-        "2 file(s) cannot be read and are left out, 1 with git conflict markers",
+        "2 file(s) cannot be read and are left out, 1 with git conflict markers\n"
+        + "\n".join(sorted(map(str, (broken, marked)))),
         "otj check (file, line and what to do); otj conflicts resolves the markers",
     )
     assert "1 sync conflict copy set aside" in result.stdout

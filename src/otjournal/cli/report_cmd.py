@@ -250,7 +250,7 @@ def report_text(
     lost = left_out(snap, j.root / CLIENTS / handle)
     # A sync tool's copy set aside may hold what its note does not (a correction): the
     # report is not complete without it either.
-    missing = lost.files + lost.copies
+    missing = lost.files + len(lost.copies)
     t = client_trends(snap, handle, period.start, period.end, config)
     who = report.Practitioner(config.practitioner, config.profession, config.registration)
     blocks = report.build(

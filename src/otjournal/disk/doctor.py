@@ -158,7 +158,8 @@ def _no_notes_folder(root: Path) -> Finding:
 
 
 def _permissions(j: Journal, fix: bool, covered: Covered) -> list[Finding]:
-    wide = len(open_paths(j.root, covered))
+    open_here = open_paths(j.root, covered)
+    wide = len(open_here)
     git_wide = open_to_others(j.root / ".git")
     if not wide and not git_wide:
         git = " (.git too)" if (j.root / ".git").is_dir() else ""
@@ -181,6 +182,7 @@ def _permissions(j: Journal, fix: bool, covered: Covered) -> list[Finding]:
                 f"{wide} file{'s' if wide != 1 else ''} or folder{'s' if wide != 1 else ''} "
                 "readable by others",
                 f"chmod -R go-rwx '{j.root}' (or otj doctor --fix)",
+                _listed([path for path, _, _ in open_here]),
             )
         )
     if git_wide:
@@ -226,7 +228,7 @@ def _read_findings(survey: Survey) -> list[Finding]:
     lost = left_out(survey.report)
     found = []
     if lost.copies:
-        n = lost.copies
+        n = len(lost.copies)
         found.append(
             Finding(
                 "warn",
@@ -237,18 +239,25 @@ def _read_findings(survey: Survey) -> list[Finding]:
     elif not lost.git_markers:
         found.append(Finding("ok", "no sync conflicts"))
     if lost.unreadable:
-        markers = f", {lost.git_markers} with git conflict markers" if lost.git_markers else ""
+        n = len(lost.git_markers)
+        markers = f", {n} with git conflict markers" if n else ""
         fix = "otj check (file, line and what to do)"
         found.append(
             Finding(
                 "warn",
-                f"{lost.unreadable} file(s) cannot be read and are left out{markers}",
-                fix + ("; otj conflicts resolves the markers" if lost.git_markers else ""),
+                f"{len(lost.unreadable)} file(s) cannot be read and are left out{markers}",
+                fix + ("; otj conflicts resolves the markers" if n else ""),
+                _listed(list(lost.unreadable)),
             )
         )
     if lost.unread:
         found.append(
-            Finding("note", f"{lost.unread} file(s) not read and left out", "otj check says why")
+            Finding(
+                "note",
+                f"{len(lost.unread)} file(s) not read and left out",
+                "otj check says why",
+                _listed(list(lost.unread)),
+            )
         )
     if not lost.files:
         found.append(

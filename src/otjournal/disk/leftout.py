@@ -4,27 +4,26 @@ says so (``cli/problems.note_problems``, ``otj report``, ``otj doctor``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from otjournal.disk.scan import unread_on_purpose
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from otjournal.disk.loading import Snapshot
 
 
 @dataclass(frozen=True)
 class LeftOut:
-    copies: int  # sync tools' conflict copies, set aside (the note itself counts)
-    unreadable: int  # files that could not be read (a note with git conflict markers too)
-    unread: int  # files not read on purpose: a symlink, an encrypted note without keys…
-    git_markers: int  # of the unreadable, notes with git conflict markers
+    copies: frozenset[Path]  # sync tools' conflict copies, set aside (the note itself counts)
+    unreadable: frozenset[Path]  # files that could not be read (git conflict markers too)
+    unread: frozenset[Path]  # not read on purpose: a symlink, an encrypted note without keys…
+    git_markers: frozenset[Path]  # of the unreadable, notes with git conflict markers
 
     @property
     def files(self) -> int:
         """Files whose records are missing from what was read."""
-        return self.unreadable + self.unread
+        return len(self.unreadable) + len(self.unread)
 
 
 def left_out(snap: Snapshot, under: Path | None = None) -> LeftOut:
@@ -42,4 +41,4 @@ def left_out(snap: Snapshot, under: Path | None = None) -> LeftOut:
     # read is (a file both unreadable and left out is counted once).
     unread = {p.path for p in problems if p.severity == "warning" and unread_on_purpose(p)} - errors
     markers = {c.path for c in conflicts if c.tool == "git"} & errors
-    return LeftOut(len(copies), len(errors), len(unread), len(markers))
+    return LeftOut(frozenset(copies), frozenset(errors), frozenset(unread), frozenset(markers))
