@@ -138,6 +138,11 @@ def test_practice_counts_in_the_setting_in_force_on_its_day_whichever_id_it_name
     # id still counts in it (that id is the same homework).
     [first] = planned_practice(make_client(), sessions, entries, TODAY, None, day(15))
     assert (first.until, first.practised) == (day(15), 1)
+    # So with the period's notes only (as trends and the export are given them), when
+    # every note says what the later id is.
+    [alone] = planned_practice(make_client(), sessions[:1], entries, TODAY, None, day(15),
+                               sessions)  # fmt: skip
+    assert alone == first
 
 
 def test_a_discharge_ends_the_homework_set_before_it():

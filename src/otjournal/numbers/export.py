@@ -313,7 +313,7 @@ def homework_plan_rows(
             "partly": a.partly,
             "not_this_time": a.not_this_time,
         }
-        for a in planned_practice(client, known, chosen, today, since, end)
+        for a in planned_practice(client, known, chosen, today, since, end, sessions)
     ]
 
 

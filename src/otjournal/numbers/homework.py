@@ -328,6 +328,7 @@ def planned_practice(
     today: date,
     since: date | None = None,
     until: date | None = None,
+    known: Sequence[Session] | None = None,
 ) -> tuple[Adherence, ...]:
     """Practice against the plan, one row per homework (the same homework set again
     session after session is one row): THE numbers of ``trends``, ``homework summary``,
@@ -357,7 +358,10 @@ def planned_practice(
         last = min(stops)
         if start <= last:
             windows.append((a, start, last))
-    entries = _in_their_windows(entries, windows, [a for a, _ in assigned.values()])
+    # Which homework an id is, from every note (``known``: a setting after the period
+    # may be the id an earlier entry was linked to).
+    every = all_assignments(client, known, today) if known is not None else assigned
+    entries = _in_their_windows(entries, windows, [a for a, _ in every.values()])
     groups: dict[tuple[str, str], list[Adherence]] = {}
     for a, start, last in windows:
         row = adherence(a, start, entries, today, last)
@@ -403,22 +407,25 @@ def summarise(
     since: date | None = None,
     recent: int = 5,
     until: date | None = None,
+    known: Sequence[Session] | None = None,
 ) -> HomeworkSummary:
     """Everything ``otj homework summary`` shows, for one client, from ``since`` to
-    ``until`` (default and at most ``today``)."""
+    ``until`` (default and at most ``today``). ``known``: every note of the client, when
+    ``sessions`` are the period's only (what a homework id names is read from them)."""
     end = min(until or today, today)
+    known = known if known is not None else sessions
     chosen = [e for e in entries if (since is None or e.at.date() >= since) and e.at.date() <= end]
     return HomeworkSummary(
         client=client.handle,
         today=today,
         current=tuple(current_assignments(client, sessions, entries, today)),
-        adherence=planned_practice(client, sessions, chosen, today, since, end),
+        adherence=planned_practice(client, sessions, chosen, today, since, end, known),
         mood=mood_trend(chosen),
         relaxation=relaxation_change(chosen),
         thought_records=thought_record_change(chosen),
         recent=tuple(sorted(chosen, key=lambda e: e.at)[-recent:]),
         entries=len(chosen),
-        kinds=kind_summaries(chosen, Given(client, assigned_by_id(client, sessions, today))),
+        kinds=kind_summaries(chosen, Given(client, assigned_by_id(client, known, today))),
         since=since,
         until=end,
     )

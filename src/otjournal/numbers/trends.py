@@ -101,7 +101,7 @@ def build(
     last = min(end, day)
     entries = [h for h in homework if start <= h.at.date() <= last]
     in_period = [s for s in sessions if s.start.date() <= last]
-    summary = summarise(client, in_period, entries, day, start, until=last)
+    summary = summarise(client, in_period, entries, day, start, until=last, known=sessions)
     t = client_trends(client, sessions, start, last, items, summary)
     t = replace(t, measures=measures(t.sessions))
     t = replace(t, techniques=count_techniques(t.sessions))
