@@ -777,6 +777,7 @@ def test_show_json_round_trips_the_session(runner, shown):
     data = json.loads(result.stdout)
     assert data.pop("schema") == "otjournal.show/1"
     assert Path(data.pop("path")) == b.path
+    assert data.pop("corrected") == {}  # no correction: nothing reads otherwise now
     # The note's table with every key: what the file leaves out is there, empty.
     assert data == to_json_value(whole(b.record))
     assert data["start"] == "2026-03-12T14:30:00+10:00"
