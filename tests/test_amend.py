@@ -421,56 +421,35 @@ def test_a_hand_written_amendment_without_a_hash_is_not_a_break(runner, saved):
 # -- 4. a file that changes between reading and writing ---------------------------------------
 
 
+@pytest.mark.parametrize("sealed", [False, True], ids=["another-device", "another-otj"])
 def test_otj_amend_refuses_when_the_file_changed_after_it_was_read(
-    runner, saved, monkeypatch: pytest.MonkeyPatch
+    runner, saved, monkeypatch: pytest.MonkeyPatch, sealed: bool
 ):
-    """Another device's amendment lands between `otj amend` reading and writing."""
+    """Another device's amendment lands between `otj amend` reading and writing; or
+    another otj here saves and seals it between this one's read and its look at the
+    seals, whose newer seal is no sign of an edit: no tamper warning, only the refusal."""
     journal, sid, path = saved
     real = Journal.read_session_file
     theirs = amend.append(
         path.read_bytes(), Amendment(START + timedelta(days=1), "Sam", "addition", "Theirs")
     )
 
-    def read_then_other_device_writes(self, p):
+    def read_then_other_writes(self, p):
         result = real(self, p)
         put_same_mode(p, theirs)
+        assert not sealed or journal.seal(p, "amended")
         return result
 
-    monkeypatch.setattr(Journal, "read_session_file", read_then_other_device_writes)
+    monkeypatch.setattr(Journal, "read_session_file", read_then_other_writes)
     result = amend_cli(runner, sid, "Ours")
 
     assert "Traceback" not in result.output
     assert result.exit_code == 1, result.output
     assert "changed on disk since it was read" in result.stderr
     assert "nothing was changed" in result.stderr
-    assert path.read_bytes() == theirs
-    assert temps(journal.root) == []
-
-
-def test_another_otj_amending_at_the_same_moment_is_no_sign_of_an_edit(
-    runner, saved, monkeypatch: pytest.MonkeyPatch
-):
-    """Two amends at once: the other saves and seals between this one's read and its look
-    at the seals. Its newer seal says nothing was removed: no tamper warning, only the
-    refusal of a note changed on disk since it was read (the text is kept as a draft)."""
-    journal, sid, path = saved
-    real = Journal.read_session_file
-    theirs = amend.append(
-        path.read_bytes(), Amendment(START + timedelta(days=1), "Sam", "addition", "Theirs")
-    )
-
-    def read_then_another_otj_amends(self, p):
-        result = real(self, p)
-        put_same_mode(p, theirs)
-        assert journal.seal(p, "amended")
-        return result
-
-    monkeypatch.setattr(Journal, "read_session_file", read_then_another_otj_amends)
-    result = amend_cli(runner, sid, "Ours")
-    assert result.exit_code == 1, result.output
-    assert "changed on disk since it was read" in result.stderr
     assert "changed outside otjournal" not in result.stderr
     assert path.read_bytes() == theirs
+    assert temps(journal.root) == []
 
 
 def test_otj_amend_refuses_a_stale_fingerprint(runner, saved, monkeypatch: pytest.MonkeyPatch):
