@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from otjournal.disk.keys import bare
+from otjournal.disk.leftout import left_out
 from otjournal.disk.loading import (
     CLIENTS,
     RECORD_KINDS,
@@ -142,19 +143,18 @@ class Reads:
         """A session file named ``key`` (its id, or a unique start or end of it) that is
         there but does not read: InvalidFile with its problems (file and line), rather
         than "no session with id" for a note that exists (or one left out: a symlink)."""
-        from otjournal.disk.scan import unread_on_purpose
-
         report = Snapshot(self.root)
         with self.reader() as r:
             for c in r.scan(handles, ("session",)).clients:
                 r.index(c, report)
         name = key.rpartition("/")[2]
+        out = left_out(report)  # as every command counts them; a copy names its problem
+        lost = out.unreadable | out.unread | out.copies
         broken: dict[Path, list[Problem]] = {}
         for problem in report.problems:
             stem = bare(problem.path.name)
-            left_out = problem.severity == "error" or unread_on_purpose(problem)
             folder = problem.path.name == SESSIONS  # not a folder: any note could be there
-            if left_out and (folder or stem.startswith(name) or stem.endswith(name)):
+            if problem.path in lost and (folder or stem.startswith(name) or stem.endswith(name)):
                 broken.setdefault(problem.path, []).append(problem)
         if len(broken) == 1:
             raise InvalidFile(next(iter(broken.values())))
@@ -315,22 +315,19 @@ def _refuse_if_another_may_be_meant(report: Snapshot, key: str, picked: FileRef)
     """A file that does not read (or is left out) and is named as ``key`` matches, as
     the note picked is: which was meant cannot be told, so neither is shown (nor
     amended) until the id is more exact or the file reads."""
-    from otjournal.disk.scan import unread_on_purpose
-
     exact = key == picked.id
     others = set()
-    for problem in report.problems:
-        if problem.path == Path(picked.where) or problem.path.name == SESSIONS:
+    lost = left_out(report)  # as every command counts them; a copy's note is there
+    for path in (lost.unreadable | lost.unread) - {Path(picked.where)}:
+        if path.name == SESSIONS:
             continue
-        if not (problem.severity == "error" or unread_on_purpose(problem)):
-            continue
-        stem = bare(problem.path.name)
+        stem = bare(path.name)
         if "/" in key:
-            named = bare(f"{problem.path.parent.parent.name}/{problem.path.name}") == key
+            named = bare(f"{path.parent.parent.name}/{path.name}") == key
         else:
             named = stem == key or (not exact and (stem.startswith(key) or stem.endswith(key)))
         if named:
-            others.add(problem.path.name)
+            others.add(path.name)
     if others:
         listed = ", ".join(sorted(others))
         raise UsageError(
