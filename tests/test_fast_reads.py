@@ -740,6 +740,11 @@ def test_a_part_of_an_id_that_also_names_a_note_that_does_not_read_is_refused(
     assert runner.invoke(app, ["show", sid]).exit_code == 0
     whole = runner.invoke(app, ["show", f"{minute}_zzzzz"])
     assert whole.exit_code == 1 and f"{broken.name}:" in whole.stderr
+    # A sync tool's copy set aside is no other note: its note is the one shown.
+    broken.unlink()
+    copy = saved.path.with_name(f"{sid}.sync-conflict-20260306-101500-ABCDEF1.toml")
+    copy.write_bytes(before)
+    assert runner.invoke(app, ["show", minute]).exit_code == 0
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
