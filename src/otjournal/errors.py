@@ -7,6 +7,7 @@ allowed values and files, not what a person wrote.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -185,6 +186,10 @@ class KeyFileError(OtjournalError):
     missing, unreadable, open to others or malformed. The message names the file and the
     line, never a key's secret."""
 
+
+# An output that cannot take what is written (a full disk, a quota, a device error):
+# said, exit 1. A reader gone (EPIPE) is not among them: that ends the run quietly.
+CANNOT_WRITE = (errno.ENOSPC, errno.EIO, errno.EDQUOT)
 
 # A file of no bytes (or only white space): what a crash or an interrupted sync leaves.
 EMPTY_FILE = "the file is empty: a crash or an interrupted sync can leave an empty file"

@@ -63,9 +63,9 @@ def main() -> None:
         _say("\notj: interrupted", to_stderr=True)
         raise SystemExit(130) from None  # ExitCode.INTERRUPTED, not imported to say so
     except OSError as exc:  # the help or the version to an output that cannot take it
-        import errno
+        from otjournal.errors import CANNOT_WRITE
 
-        if exc.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT):  # as the boundary's
+        if exc.errno not in CANNOT_WRITE:
             raise
         _cannot_write(exc)
 

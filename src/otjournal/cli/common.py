@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import re
@@ -21,7 +20,7 @@ from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from otjournal import clock
-from otjournal.errors import ExitCode, InvalidFile, OtjournalError, Stopped
+from otjournal.errors import CANNOT_WRITE, ExitCode, InvalidFile, OtjournalError, Stopped
 
 if TYPE_CHECKING:
     from typing import IO
@@ -381,7 +380,7 @@ class BoundaryGroup(TyperGroup):
             _told(exc.show)
             raise typer.Exit(exc.exit_code) from None
         except OSError as exc:  # the output itself (a full disk, a closed terminal)
-            if exc.errno not in _CANNOT_WRITE:
+            if exc.errno not in CANNOT_WRITE:
                 raise
             _told(err().print, f"otj: error: cannot write: {exc.strerror}", markup=False)
             raise typer.Exit(int(ExitCode.PROBLEM)) from None
@@ -392,9 +391,6 @@ class BoundaryGroup(TyperGroup):
                 raise
             err().print("\notj: interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-
-
-_CANNOT_WRITE = {errno.ENOSPC, errno.EIO, errno.EDQUOT}  # a reader gone (EPIPE) is no error
 
 
 def _told(say: Callable[..., object], *args: object, **kw: object) -> None:
