@@ -16,7 +16,6 @@ from otjournal.numbers.measures import (
 )
 
 if TYPE_CHECKING:
-    from otjournal.model import Session
     from otjournal.model.measures import Ors, Srs
     from otjournal.numbers.amended import Reading
     from otjournal.numbers.measures import MeasuresSummary
@@ -33,36 +32,28 @@ def items_line(scale: Ors | Srs) -> str:
     return f"{named} · total {scale.total} of 40"
 
 
-def session_pairs(s: Session) -> list[tuple[str, str]]:
-    """A session's measures as (name, numbers) pairs; none when not recorded."""
-    out: list[tuple[str, str]] = []
-    if s.ors is not None:
-        side = "below" if below_cutoff(s.ors.total) else "at or above"
-        out.append((NAMES["ors"], f"{items_line(s.ors)} ({side} the clinical cut-off)"))
-    if s.srs is not None:
-        talk = " (worth talking about together)" if worth_talking_about(s.srs.total) else ""
-        out.append((NAMES["srs"], items_line(s.srs) + talk))
-    return out
-
-
-def pairs_as_read(reading: Reading) -> list[tuple[str, str]]:
-    """``session_pairs`` of the note as it reads now: a corrected scale says what its
-    items were ("amended 2026-12-05; was 4, 5, 5, 4")."""
+def session_pairs(reading: Reading) -> list[tuple[str, str]]:
+    """A session's measures as it reads now, as (name, numbers) pairs; none when not
+    recorded. A corrected scale says what its items were ("amended 2026-12-05; was 4,
+    5, 5, 4")."""
     now, changes = reading.session, reading.changes
-    out = []
-    for (name, line), scale in zip(
-        session_pairs(now), [k for k in ("ors", "srs") if getattr(now, k) is not None], strict=True
-    ):
-        items = getattr(now, scale).ITEMS
-        moved = [changes[f"{scale}.{k}"] for k in items if f"{scale}.{k}" in changes]
+    out: list[tuple[str, str]] = []
+    for key in ("ors", "srs"):
+        scale = getattr(now, key)
+        if scale is None:
+            continue
+        line = items_line(scale)
+        if key == "ors":
+            line += f" ({_side(scale.total)} the clinical cut-off)"
+        elif worth_talking_about(scale.total):
+            line += " (worth talking about together)"
+        moved = {k: changes[f"{key}.{k}"] for k in scale.ITEMS if f"{key}.{k}" in changes}
         if moved:
-            before = [
-                changes[f"{scale}.{k}"].was if f"{scale}.{k}" in changes else v
-                for k, v in zip(items, getattr(now, scale).items, strict=True)
-            ]
-            day = max(c.at for c in moved).date()
-            line += f" (amended {day}; was {', '.join(str(v) for v in before)})"
-        out.append((name, line))
+            items = zip(scale.ITEMS, scale.items, strict=True)
+            was = (moved[k].was if k in moved else v for k, v in items)
+            day = max(c.at for c in moved.values()).date()
+            line += f" (amended {day}; was {', '.join(map(str, was))})"
+        out.append((NAMES[key], line))
     return out
 
 

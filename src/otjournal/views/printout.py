@@ -24,7 +24,7 @@ from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
 from otjournal.views.closing import printout_sections
 from otjournal.views.intake import intake_sections
-from otjournal.views.measures import pairs_as_read
+from otjournal.views.measures import session_pairs
 from otjournal.views.report import CSS, html_page
 from otjournal.views.rows import gas, goals_heading
 from otjournal.views.visible import visible
@@ -206,7 +206,7 @@ def build(
         for h in s.plan.homework
     )
     sections.append(Section("Plan", plan + homework))
-    sections.append(Section("Session measures", _one(*pairs_as_read(reading))))
+    sections.append(Section("Session measures", _one(*session_pairs(reading))))
     if s.risk is not None:
         rk = s.risk
         status = status_words(now.risk.status if now.risk else "")

@@ -28,7 +28,7 @@ from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.closing import closing_detail
 from otjournal.views.intake import intake_detail
-from otjournal.views.measures import pairs_as_read
+from otjournal.views.measures import session_pairs
 from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_cells
 
 if TYPE_CHECKING:
@@ -229,7 +229,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         ]
         out.append(_section("Risk", risk))
 
-    measures = [Text.assemble((f"{name}: ", "italic"), v) for name, v in pairs_as_read(reading)]
+    measures = [Text.assemble((f"{name}: ", "italic"), v) for name, v in session_pairs(reading)]
     out.append(_section("Session measures", measures))
     out += closing_detail(s, client)  # a review's COPM at T2, a discharge's [discharge]
 
