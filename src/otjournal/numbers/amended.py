@@ -389,7 +389,7 @@ def corrects_line(reading: Reading, index: int) -> str:
     for c in reading.placed[index] if index < len(reading.placed) else ():
         if c.path == WHOLE_NOTE:
             parts.append("the note as a whole (no field named)")
-        elif c.changed and (not isinstance(c.now, str) or c.path.endswith(_VALUE_ENDS)):
+        elif c.changed and _is_value(c.path):
             # A value (a rating, minutes, a checklist answer) as was → now; a text's
             # words are the note's, shown where the note is.
             parts.append(f"{c.path}: {_value_word(c.was)} → {_value_word(c.now)}")
@@ -403,7 +403,11 @@ def corrects_line(reading: Reading, index: int) -> str:
     )
 
 
-_VALUE_ENDS = (".answer", ".status")  # values written as words: was → now
+def _is_value(path: str) -> bool:
+    """Whether ``path`` names one of its part's values (PARTS), not a text field."""
+    *names, leaf = (_SEGMENT.match(p) for p in path.split("."))
+    part = PARTS.get(".".join(m.group(1) for m in names if m))
+    return part is not None and leaf is not None and leaf.group(1) in part.values
 
 
 def _value_word(value: Any) -> str:
