@@ -338,6 +338,7 @@ def planned_practice(
     it); only the days that have passed are planned over (see ``adherence``). A session
     that did not take place (cancelled, did-not-attend) sets no homework."""
     end = min(until or today, today)
+    given = sessions
     sessions = [s for s in sessions if s.session_type not in NOT_HELD_TYPES]  # set nothing
     assigned = all_assignments(client, sessions, today)
     # An assignment runs until the next session that sets homework (or its own until),
@@ -360,7 +361,11 @@ def planned_practice(
             windows.append((a, start, last))
     # Which homework an id is, from every note (``known``: a setting after the period
     # may be the id an earlier entry was linked to).
-    every = all_assignments(client, known, today) if known is not None else assigned
+    if known is not None and known is not given:
+        held = [s for s in known if s.session_type not in NOT_HELD_TYPES]
+        every = all_assignments(client, held, today)
+    else:
+        every = assigned
     entries = _in_their_windows(entries, windows, [a for a, _ in every.values()])
     groups: dict[tuple[str, str], list[Adherence]] = {}
     for a, start, last in windows:
