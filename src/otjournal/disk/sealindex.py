@@ -159,7 +159,7 @@ class SealIndex:
         for name in names:
             try:
                 fd = open_regular(self.folder / name)
-            except OSError as exc:  # said by ``damaged``: its seals are not checked
+            except OSError as exc:  # said by sealcheck.log_problems: its seals go unchecked
                 self.unopened.append((self.folder / name, exc.strerror or str(exc)))
                 continue
             fh = os.fdopen(fd, "rb")
