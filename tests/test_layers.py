@@ -3,8 +3,8 @@
     cli ─ prompts ─ views ─ numbers ─┐
         demo   forms   sync ── disk ─┼─ model, dates, paths, errors
                 config ──────── disk ┘
-    clock (what time it is) and textcodec (what an encoding is): any part may import
-    them; they import nothing.
+    clock (what time it is), textcodec (what an encoding is) and frozen (how a value
+    class is made): any part may import them; they import nothing.
 
 An arrow up (a view importing the CLI, the store importing a form) fails here, with the
 module and the line, so the layering stays something a newcomer can rely on.
@@ -19,10 +19,11 @@ import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "otjournal"
 BASE = {"errors", "paths", "model", "dates"}
-ANYWHERE = {"clock", "textcodec"}  # every part may ask them; they import nothing
+ANYWHERE = {"clock", "textcodec", "frozen"}  # every part may ask them; they import nothing
 ALLOWED: dict[str, set[str]] = {
     "clock": set(),
     "textcodec": set(),
+    "frozen": set(),
     "errors": set(),
     "paths": set(),
     "model": {"errors"},

@@ -6,11 +6,12 @@ for commands that need it (``log``); read-only commands over the notes never loa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from otjournal.errors import InvalidFile, Problem, ValidationError
+from otjournal.frozen import frozen
 from otjournal.model.ids import handle_problem, is_slug
 from otjournal.model.vocab import CHECKLIST_TEXT, FRAMEWORKS
 
@@ -76,13 +77,13 @@ TECHNIQUES = (
 SUPPORT_LINES = ("Lifeline 13 11 14 (24/7)", "000 in an emergency")
 
 
-@dataclass(frozen=True)
+@frozen
 class ExtraItem:
     item: str
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Config:
     practitioner: str = ""
     registration: str = ""

@@ -9,7 +9,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
@@ -18,6 +17,7 @@ import typer
 from otjournal.cli.common import err, now
 from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
 from otjournal.forms.common import ERROR_START, strip_errors, with_errors
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.disk.store import Journal
@@ -323,7 +323,7 @@ def read_source(source: str) -> dict[str, Any]:
     return load_source(source).table
 
 
-@dataclass(frozen=True)
+@frozen
 class Source:
     """A ``--from`` file (or stdin) as read: its name, its text and its table, so that a
     value refused when saving is shown at its line, as 'otj check' shows a file's."""

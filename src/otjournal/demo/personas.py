@@ -3,13 +3,13 @@ their notes are made of. Data only; ``otj demo`` builds the journal from it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from otjournal.frozen import frozen
 from otjournal.model import Caregiver, Person
 
 
-@dataclass(frozen=True)
+@frozen
 class Persona:
     handle: str
     name: str

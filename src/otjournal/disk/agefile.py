@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from otjournal.disk.keys import AGE_SUFFIX as AGE_SUFFIX
 from otjournal.disk.keys import RECIPIENTS as RECIPIENTS
 from otjournal.errors import EMPTY_FILE, EMPTY_HINT, CipherError, KeyFileError
+from otjournal.frozen import frozen
 
 MAGIC = b"age-encryption.org/v1\n"
 ARMOR = b"-----BEGIN AGE ENCRYPTED FILE-----"
@@ -45,7 +46,7 @@ def _age() -> Any:
 # -- identity (this device's secret key) -----------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Identity:
     """One identity file's keys. ``keys`` holds pyrage objects; never shown (repr off)."""
 
@@ -164,7 +165,7 @@ def _bad_identity(path: Path, line: int | None, what: str) -> KeyFileError:
 # -- recipients (the public keys every note is encrypted to) ---------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Recipient:
     key: str  # age1…
     label: str  # the comment line just above it (the device), "" if none

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from otjournal.disk import tomlio
 from otjournal.errors import OtjournalError
+from otjournal.frozen import frozen
 from otjournal.model import Amendment, Session
 
 HEADER = re.compile(rb"^[ \t]*\[\[[ \t]*amendments[ \t]*\]\][ \t]*\r?$", re.M)
@@ -38,7 +38,7 @@ def append(raw: bytes, amendment: Amendment) -> bytes:
     return prefix + table.lstrip("\n").encode("utf-8") + end
 
 
-@dataclass(frozen=True)
+@frozen
 class ChainBreak:
     index: int  # which amendment (0-based)
     line: int

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -11,6 +10,7 @@ from otjournal.dates import add_years as add_years  # here before dates had it
 from otjournal.dates import retention_ends
 from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.errors import OtjournalError, Problem
+from otjournal.frozen import frozen
 from otjournal.model.ids import is_slug
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # mypy holds the notes folder to this interface; nothing runs
         return j
 
 
-@dataclass(frozen=True)
+@frozen
 class Findings:
     """What ``check`` found for one client, beyond files that could not be read."""
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import cache
+
+from otjournal.frozen import frozen
 
 ID_PATTERN = r"\d{4}-\d\d-\d\d_\d{4}_[23456789a-hjkmnp-z]{5}"
 RECORD_ID = re.compile(rf"{ID_PATTERN}\Z")
@@ -41,7 +42,7 @@ COPY_PATTERNS: tuple[tuple[str, str], ...] = (
 GIT_MARKER = re.compile(rb"^(<<<<<<<|=======|>>>>>>>|\|\|\|\|\|\|\|)(?:[ \t].*)?\r?$", re.M)
 
 
-@dataclass(frozen=True)
+@frozen
 class CopyName:
     tool: str
     original_stem: str

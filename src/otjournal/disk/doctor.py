@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from otjournal.disk.permissions import Covered, open_paths
 from otjournal.disk.scan import HOMEWORK, SESSIONS
 from otjournal.disk.store import Journal
 from otjournal.errors import StoreError
+from otjournal.frozen import frozen
 from otjournal.paths import platform_split
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ TEMP_AGE_SECONDS = 3600
 _NOT_SAVED_IN = {".git", ".stversions", ".otjournal"}
 
 
-@dataclass(frozen=True)
+@frozen
 class Finding:
     """One line of the doctor's screen: ``status`` is ok, warn, note or fixed; ``paths``
     the files or folders it is about, every one (the screen lists the first few)."""
@@ -52,7 +52,7 @@ class Finding:
         return "\n".join(lines)
 
 
-@dataclass(frozen=True)
+@frozen
 class Around:
     """What doctor looks at beside the notes folder: otjournal's own folders by name
     (drafts, cache, settings), the drafts folder, the commands of the drafts waiting in

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from otjournal.disk import agefile, convert, keys
 from otjournal.disk.agefile import Identity, Recipient
 from otjournal.errors import KeyFileError
+from otjournal.frozen import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Started:
     identity: Identity
     made_key: bool  # a new identity was written on this device

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 
 from otjournal.disk.folderindex import Key, Meta, index_columns, load_index
 from otjournal.errors import Problem
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import Record
     from otjournal.disk.prefetch import Frames
 
 
-@dataclass(frozen=True)
+@frozen
 class Conflict:
     """A sync tool's conflict copy (or a file with git conflict markers) set aside."""
 

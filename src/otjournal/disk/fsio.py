@@ -15,12 +15,12 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from otjournal.disk.writelock import lock_current
 from otjournal.errors import ConflictError, StoreError
+from otjournal.frozen import frozen
 
 TEMP_PREFIX = ".otj-"
 TEMP_SUFFIX = ".part"
@@ -241,7 +241,7 @@ def _copy_into(fd: int, source: Path) -> None:
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-@dataclass(frozen=True)
+@frozen
 class Fingerprint:
     """What a file was when it was read: replacing it later checks it is unchanged."""
 

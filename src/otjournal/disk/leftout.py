@@ -3,17 +3,17 @@ says so (``cli/problems.note_problems``, ``otj report``, ``otj doctor``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from otjournal.disk.scan import unread_on_purpose
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import Snapshot
 
 
-@dataclass(frozen=True)
+@frozen
 class LeftOut:
     copies: frozenset[Path]  # sync tools' conflict copies, set aside (the note itself counts)
     unreadable: frozenset[Path]  # files that could not be read (git conflict markers too)

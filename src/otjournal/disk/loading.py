@@ -46,6 +46,7 @@ from otjournal.disk.scan import Scan, Scanner, handles, misnamed_folders
 from otjournal.disk.scan import set_aside as set_aside
 from otjournal.disk.sealmarks import Marks, digest, seal_path
 from otjournal.errors import OtjournalError, Problem
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.disk.memo import Companions
@@ -60,7 +61,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Loaded(Generic[R]):
     """A record and the file it came from."""
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from otjournal.disk.layout import RECORD_KINDS
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.disk.found import ClientFiles
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class Memo(Generic[T]):
     """``compute`` on one client's records; remembered in the cache under ``name`` with
     ``params`` while none of the client's files changes. The cache holds plain data only:

@@ -22,12 +22,12 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from otjournal.disk.parsing import open_regular
 from otjournal.errors import StoreError
+from otjournal.frozen import frozen
 
 FOLDER = (".otjournal", "seals")
 SUFFIX = ".log"
@@ -35,7 +35,7 @@ VERSION = "v1"
 _DEVICE = re.compile(r"^[a-z0-9]{6,32}$")
 
 
-@dataclass(frozen=True)
+@frozen
 class Seal:
     at: str  # UTC, ISO 8601 ("2026-12-01T02:40:00Z"): sorts as text
     path: str  # relative to the notes folder, with "/"

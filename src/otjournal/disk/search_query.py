@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
 from otjournal.disk.search_text import Phrase, Snippet, Span, find, fold, phrases, snippet, words
 from otjournal.errors import UsageError
+from otjournal.frozen import frozen
 from otjournal.model.vocab import CHECKLIST_ANSWERS, CHECKLIST_KEYS, SETTINGS
 
 # A part as read: client, path, kind, record id, seq (its place in the record), the
@@ -24,7 +24,7 @@ from otjournal.model.vocab import CHECKLIST_ANSWERS, CHECKLIST_KEYS, SETTINGS
 Row = tuple[str, str, str, str, int, str, str, str, str, int, int, "str | None"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Query:
     """What to find: phrases (every one in one field), and filters on the records."""
 

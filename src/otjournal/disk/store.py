@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
@@ -44,6 +44,7 @@ from otjournal.disk.parsing import (
 )
 from otjournal.disk.reads import Reads
 from otjournal.errors import NotFoundError, OtjournalError, Problem, StoreError, UsageError
+from otjournal.frozen import frozen
 from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ W = TypeVar("W", "Session", "HomeworkEntry")  # a record written under a fresh i
 IMPORT_CONFLICT = "import-conflict"
 
 
-@dataclass(frozen=True)
+@frozen
 class Imported:
     """What became of one imported entry: "added", "same" (already here, skipped) or
     "conflict" (another entry here has its id: kept beside it, see ``otj conflicts``)."""

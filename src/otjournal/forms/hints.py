@@ -12,8 +12,9 @@ hints, and ``for_practitioner`` is the one switch the session flows read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.config import Config
@@ -52,7 +53,7 @@ _RULES: tuple[tuple[str, str], ...] = (
 _COMPILED = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), s) for p, s in _RULES)
 
 
-@dataclass(frozen=True)
+@frozen
 class Hint:
     word: str
     suggestion: str

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any, ClassVar
 
 from otjournal.errors import ValidationError
+from otjournal.frozen import frozen
 from otjournal.model.fields import Fields, put
 from otjournal.model.ids import SLUG_HINT, is_slug
 from otjournal.model.measures import ITEM_MAX, ORS_ITEMS, SRS_ITEMS
@@ -22,7 +23,7 @@ from otjournal.model.vocab import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Amendment:
     """A dated, attributed later entry. The file before it hashes to ``previous_sha256``.
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime
 from typing import Any
 
 from otjournal.errors import ValidationError, ValidationErrors
+from otjournal.frozen import frozen
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.hierarchy import Step, read_hierarchy
 from otjournal.model.ids import handle_problem
@@ -28,7 +29,7 @@ class AmbiguousGoal(ValueError):
         self.ids = ids
 
 
-@dataclass(frozen=True)
+@frozen
 class Caregiver:
     name: str
     relationship: str = ""
@@ -49,7 +50,7 @@ class Caregiver:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Person:
     """Someone in the client's life named in notes (a sibling, a teacher, the school):
     kept so a de-identified copy can replace their name."""
@@ -69,7 +70,7 @@ class Person:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanPeriod:
     """A funded plan period (e.g. NDIS): the default range of a progress report."""
 
@@ -97,7 +98,7 @@ class PlanPeriod:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Copm:
     """A COPM problem's scores (1-10) at T1 and, after review, T2. Scores only."""
 
@@ -130,7 +131,7 @@ class Copm:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class GoalChange:
     """A later, dated entry on a goal, amendment-style: the goal's table holds the
     values now; a change keeps what they were (``previous``) and, for a status change,
@@ -182,7 +183,7 @@ class GoalChange:
 CHANGEABLE = ("text", "weight", "levels", "status", "set_on", "baseline", "baseline_on", "copm")
 
 
-@dataclass(frozen=True)
+@frozen
 class Goal:
     """A goal with optional GAS level descriptions (keys -2..+2) and weight, its GAS
     baseline (the level when set, and the day: explicit, never assumed) and its changes
@@ -323,7 +324,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@frozen
 class Client:
     handle: str
     display_name: str

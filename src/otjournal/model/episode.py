@@ -10,10 +10,11 @@ they are dated, counted, amendable and synced like any note.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Any
 
+from otjournal.frozen import frozen
 from otjournal.model.fields import Fields, put
 from otjournal.model.vocab import DISCHARGE_REASONS, GOAL_STATUSES
 
@@ -21,7 +22,7 @@ from otjournal.model.vocab import DISCHARGE_REASONS, GOAL_STATUSES
 SCORE_MAX = 1_000_000
 
 
-@dataclass(frozen=True)
+@frozen
 class Consent:
     """Who consented, to what, on which day, and with whom information may be shared."""
 
@@ -49,7 +50,7 @@ class Consent:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Assessment:
     """A standardised assessment given: its name, the day, and scores as numbers only."""
 
@@ -80,7 +81,7 @@ class Assessment:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Intake:
     """The groundwork of an episode: one per episode, on its ``initial`` session."""
 
@@ -117,7 +118,7 @@ class Intake:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class GoalOutcome:
     """One goal at discharge: its final status and a summary of the progress made."""
 
@@ -142,7 +143,7 @@ class GoalOutcome:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Discharge:
     """The close of an episode, on its ``discharge`` session."""
 

@@ -9,10 +9,11 @@ retired, never removed. Pure: no I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime
 from typing import Any
 
+from otjournal.frozen import frozen
 from otjournal.model.fields import Fields, is_table, put
 
 STEP_STATUSES = ("active", "retired")
@@ -25,7 +26,7 @@ class AmbiguousStep(ValueError):
         self.ids = ids
 
 
-@dataclass(frozen=True)
+@frozen
 class StepChange:
     """A dated edit of a step: what the step's values were before it."""
 
@@ -57,7 +58,7 @@ class StepChange:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """One step of the hierarchy: its words and the distress expected (SUDS 0-100)."""
 

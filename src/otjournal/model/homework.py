@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from typing import Any, ClassVar
 
 from otjournal.errors import ValidationError, ValidationErrors
+from otjournal.frozen import frozen
 from otjournal.model.fields import Fields, check_header, is_table, put
 from otjournal.model.ids import handle_problem
 from otjournal.model.kinds import HOMEWORK, HOMEWORK_BY_NAME, HOMEWORK_KINDS
@@ -19,7 +20,7 @@ def _needs_text(spec: RecordKind) -> bool:
     return any(f.top and f.key == "text" and f.required for f in spec.fields)
 
 
-@dataclass(frozen=True)
+@frozen
 class HomeworkEntry:
     """One entry; exactly the part named by ``entry_kind`` is present (free journal: none)."""
 

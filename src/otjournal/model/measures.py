@@ -6,9 +6,10 @@ total of 36 or less is worth talking about together) are in ``numbers/measures.p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
+from otjournal.frozen import frozen
 from otjournal.model.fields import Fields
 
 ITEM_MAX = 10
@@ -16,7 +17,7 @@ ORS_ITEMS = ("individually", "interpersonally", "socially", "overall")
 SRS_ITEMS = ("relationship", "goals_topics", "approach", "overall")
 
 
-@dataclass(frozen=True)
+@frozen
 class _Scale:
     """Four items 0-10, each required when the table is there."""
 
@@ -40,7 +41,7 @@ class _Scale:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Ors(_Scale):
     """Outcome Rating Scale: individually, interpersonally, socially, overall."""
 
@@ -52,7 +53,7 @@ class Ors(_Scale):
         return cls(items, extra)
 
 
-@dataclass(frozen=True)
+@frozen
 class Srs(_Scale):
     """Session Rating Scale: relationship, goals and topics, approach or method, overall."""
 

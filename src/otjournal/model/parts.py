@@ -7,9 +7,10 @@ dataclass here; a kind declared by its field list alone is read into :class:`Ans
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
+from otjournal.frozen import frozen
 from otjournal.model.fields import Fields, put
 from otjournal.model.kinds import DEFAULT_TENSION_ANCHORS
 from otjournal.model.vocab import HOMEWORK_DONE
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from otjournal.model.spec import FieldSpec
 
 
-@dataclass(frozen=True)
+@frozen
 class Practice:
     """A practice / activity log (behavioural activation scales)."""
 
@@ -54,7 +55,7 @@ class Practice:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Relaxation:
     """Relaxation practice. The scale's anchors are stored: sheets differ in direction."""
 
@@ -88,7 +89,7 @@ class Relaxation:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Emotion:
     name: str
     before: int
@@ -111,7 +112,7 @@ class Emotion:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Thought:
     text: str
     belief: int
@@ -135,7 +136,7 @@ class Thought:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class ThoughtRecord:
     """The classic seven-column CBT thought record, ratings 0-100 %."""
 
@@ -182,7 +183,7 @@ class ThoughtRecord:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class MoodCheck:
     mood: int
     sleep_hours: float | None = None
@@ -203,7 +204,7 @@ class MoodCheck:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Answers:
     """The part of a kind declared by its field list alone: each value read by its type.
 

@@ -4,9 +4,10 @@ risks section lists the notes that identified risk (views/report_sections.py).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
+from otjournal.frozen import frozen
 from otjournal.model.fields import Fields, put
 
 RISK_STATUSES = ("none-identified", "identified")
@@ -26,7 +27,7 @@ def corrected_away(written: Risk, now: Risk | None) -> bool:
     return written.identified and not (now is not None and now.identified)
 
 
-@dataclass(frozen=True)
+@frozen
 class Risk:
     status: str
     what: str = ""

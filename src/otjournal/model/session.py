@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from otjournal.errors import ValidationError, ValidationErrors
+from otjournal.frozen import frozen
 from otjournal.model.amendment import Amendment
 from otjournal.model.episode import Discharge, Intake
 from otjournal.model.fields import Fields, check_header, is_table, put
@@ -27,7 +28,7 @@ from otjournal.model.vocab import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class GoalRating:
     """A goal addressed in the session, with a GAS rating (-2..+2): interim in a session,
     the follow-up score in a review, where COPM at T2 (1-10) may be scored too."""
@@ -60,7 +61,7 @@ class GoalRating:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Activity:
     name: str
     minutes: int | None = None
@@ -102,7 +103,7 @@ class Activity:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class ChildVoice:
     """What the child said or showed, in any communication mode."""
 
@@ -122,7 +123,7 @@ class ChildVoice:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class CaregiverNote:
     report: str = ""
     involvement: str = ""
@@ -140,7 +141,7 @@ class CaregiverNote:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Regulation:
     """Regulation in the client's own framework. No state is ranked."""
 
@@ -179,7 +180,7 @@ class Regulation:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class ChecklistAnswer:
     """One affirming-checklist item. ``text`` is stored so files read on their own."""
 
@@ -213,7 +214,7 @@ class ChecklistAnswer:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Assignment:
     """Homework, set in a session or added by hand (``client.toml``); journal entries
     link to ``id``. ``since``/``until`` bound one added by hand (a session's starts
@@ -253,7 +254,7 @@ class Assignment:
         return " ".join(self.text.lower().split()), self.kind
 
 
-@dataclass(frozen=True)
+@frozen
 class Plan:
     summary: str = ""
     next_focus: str = ""
@@ -278,7 +279,7 @@ class Plan:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Session:
     id: str
     client: str

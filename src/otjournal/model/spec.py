@@ -5,11 +5,12 @@ declared in :mod:`otjournal.model.kinds`. Pure: no Typer, no Rich."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from otjournal.frozen import frozen
 
-@dataclass(frozen=True)
+
+@frozen
 class FieldSpec:
     """One key of a kind's table (or of the entry itself, for ``text``)."""
 
@@ -66,7 +67,7 @@ class FieldSpec:
         return self.type in ("texts", "tables")
 
 
-@dataclass(frozen=True)
+@frozen
 class Column:
     """One export column: its name, its description (docs/export.md) and its value."""
 
@@ -75,7 +76,7 @@ class Column:
     value: Callable[[Any], Any] | None = None  # the kind's part -> the cell
 
 
-@dataclass(frozen=True)
+@frozen
 class Measure:
     """A summary number: the mean of one value over a kind's entries."""
 
@@ -84,7 +85,7 @@ class Measure:
     value: Callable[[Any], float | None]
 
 
-@dataclass(frozen=True)
+@frozen
 class RecordKind:
     """A kind of record: a session, or one kind of homework journal entry."""
 

@@ -8,17 +8,17 @@ file format and do not change with the words. Note text is never touched here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from otjournal.frozen import frozen
 from otjournal.model.vocab import ATTENDEE_ROLES
 
 if TYPE_CHECKING:
     from otjournal.model.client import Client
 
 
-@dataclass(frozen=True)
+@frozen
 class Words:
     adult: bool
     voice_title: str  # the log flow's step title

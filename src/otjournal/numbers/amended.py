@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
+from otjournal.frozen import frozen
 from otjournal.model.amendment import Amendment
 from otjournal.model.ids import shown
 from otjournal.model.measures import ORS_ITEMS, SRS_ITEMS
@@ -35,7 +36,7 @@ WHOLE_NOTE = "*"  # a correction whose place in the note is not known: the note 
 REVIEW = "review"
 
 
-@dataclass(frozen=True)
+@frozen
 class Part:
     """A part of a note: how its rows are named in brackets (``None`` for a table, ``#``
     by their number from 1) and the fields in it a correction may name."""
@@ -66,7 +67,7 @@ ALWAYS = ("child_voice", "caregiver", "plan")  # every note has them, even when 
 _SEGMENT = re.compile(r"([a-z_]+)(?:\[([a-z0-9][a-z0-9_-]*)\])?\Z")
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """A field as it reads now: the amendment that last changed (or named) it, what the
     note said and what holds now (the same, when an amendment only names the field)."""
@@ -82,7 +83,7 @@ class Change:
         return bool(self.was != self.now)
 
 
-@dataclass(frozen=True)
+@frozen
 class Reading:
     """A note as it reads now, what changed, and what could not be placed."""
 

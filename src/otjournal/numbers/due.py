@@ -11,11 +11,11 @@ with; a progress report is listed ``report_lead_weeks`` before the plan ends and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from otjournal.dates import retention_ends
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.model import Client, Session
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 WHATS = ("conflict", "review", "report", "not-seen", "draft", "retention")
 
 
-@dataclass(frozen=True)
+@frozen
 class Settings:
     """config.toml ``[caseload]`` and ``[retention]``."""
 
@@ -37,7 +37,7 @@ class Settings:
         return dict(self.__dict__)
 
 
-@dataclass(frozen=True)
+@frozen
 class ClientFacts:
     """What the rules need of one client, read from their notes (as amended)."""
 
@@ -101,7 +101,7 @@ def _day(text: object) -> date | None:
     return date.fromisoformat(text)
 
 
-@dataclass(frozen=True)
+@frozen
 class DraftFact:
     id: str
     command: str  # the command that wrote it, which resumes it ("log", "homework log")
@@ -110,7 +110,7 @@ class DraftFact:
     updated: date
 
 
-@dataclass(frozen=True)
+@frozen
 class ConflictFact:
     client: str | None  # None: not inside a client's folder
     original: str  # its path in the client's folder (in the notes folder outside one)
@@ -118,7 +118,7 @@ class ConflictFact:
     since: date | None  # when the copy was last changed
 
 
-@dataclass(frozen=True)
+@frozen
 class Due:
     """One thing that needs the practitioner. ``due``: the day it falls due (None for a
     draft or a conflict, which are due as soon as they are there); ``since``: the day it
@@ -347,7 +347,7 @@ def build(
     return sorted(items, key=lambda d: (*d.sort_key(), d.client or "", d.detail))
 
 
-@dataclass(frozen=True)
+@frozen
 class Caseload:
     """What ``otj due`` shows: the items, and what to say when there are none."""
 

@@ -6,15 +6,16 @@ closed. Pure: sessions in, episodes out."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
+
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.model import Client, Goal, Session
 
 
-@dataclass(frozen=True)
+@frozen
 class Episode:
     intake: Session | None  # None: notes written before any intake was recorded
     discharge: Session | None  # None: the episode is open

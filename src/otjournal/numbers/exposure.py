@@ -8,10 +8,10 @@ judged here: the views say what went from what to what. Pure: records in, number
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from otjournal.frozen import frozen
 from otjournal.model.hierarchy import by_suds
 from otjournal.numbers.kind_summary import Given, KindSummary
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from otjournal.model.spec import RecordKind
 
 
-@dataclass(frozen=True)
+@frozen
 class Practice:
     """One exposure entry's numbers."""
 
@@ -41,7 +41,7 @@ class Practice:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class StepPractices:
     """One step and its practices, oldest first. ``step`` is None for a step named in
     words (a client without a hierarchy), or one no longer in client.toml."""

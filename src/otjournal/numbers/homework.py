@@ -10,10 +10,11 @@ is a count against what was planned, never a grade.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from otjournal.frozen import frozen
 from otjournal.model import Assignment, Client, HomeworkEntry, Session
 from otjournal.model.fields import whole
 from otjournal.model.kinds import HOMEWORK
@@ -30,7 +31,7 @@ from otjournal.numbers.kind_summary import thought_record_change as thought_reco
 Summariser = Callable[[RecordKind, Sequence[HomeworkEntry], Given], KindSummary]
 
 
-@dataclass(frozen=True)
+@frozen
 class Current:
     """An assignment in force today, and where it came from."""
 
@@ -119,7 +120,7 @@ def practised(entry: HomeworkEntry) -> bool:
     return not (entry.practice is not None and entry.practice.done == "not-this-time")
 
 
-@dataclass(frozen=True)
+@frozen
 class WeekCount:
     start: date  # the Monday
     days: int  # days of this week that have passed inside the period (planned over)
@@ -127,7 +128,7 @@ class WeekCount:
     expected: float | None
 
 
-@dataclass(frozen=True)
+@frozen
 class Adherence:
     id: str
     text: str
@@ -271,7 +272,7 @@ def kind_summaries(entries: Sequence[HomeworkEntry], given: Given) -> tuple[Kind
     return tuple(out)
 
 
-@dataclass(frozen=True)
+@frozen
 class HomeworkSummary:
     client: str
     today: date

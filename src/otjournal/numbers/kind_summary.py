@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from statistics import mean
 from typing import Any
 
+from otjournal.frozen import frozen
 from otjournal.model import Assignment, Client, HomeworkEntry
 from otjournal.model.parts import Relaxation
 from otjournal.model.spec import RecordKind
@@ -26,7 +27,7 @@ from otjournal.model.spec import RecordKind
 MAX_LISTED = 12  # values listed one by one; beyond this, the most recent
 
 
-@dataclass(frozen=True)
+@frozen
 class Given:
     """What a kind's summary may need besides its entries."""
 
@@ -34,7 +35,7 @@ class Given:
     assigned: Mapping[str, Assignment]  # every assignment ever set, by id
 
 
-@dataclass(frozen=True)
+@frozen
 class KindSummary:
     """One kind's entries in one sentence, and the numbers behind it (for the JSON)."""
 
@@ -100,7 +101,7 @@ def ordered(entries: Sequence[HomeworkEntry]) -> list[HomeworkEntry]:
 # -- before → after --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Change:
     """Mean before → after over the entries that recorded both."""
 
@@ -182,7 +183,7 @@ def thought_record_change(entries: Sequence[HomeworkEntry]) -> Change:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class MoodTrend:
     points: tuple[tuple[date, int], ...]
     earlier: float | None  # mean of the earlier half

@@ -10,9 +10,10 @@ intent: a prompt for a conversation about the work, not a grade)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.model import Session
@@ -22,7 +23,7 @@ ORS_RELIABLE_CHANGE = 5  # a change of this many points or more, either way
 SRS_TALK_AT = 36  # a total of this or less is worth talking about together
 
 
-@dataclass(frozen=True)
+@frozen
 class Point:
     """One session's scale: its day, id, four items and total."""
 
@@ -48,7 +49,7 @@ def worth_talking_about(total: int) -> bool:
     return total <= SRS_TALK_AT
 
 
-@dataclass(frozen=True)
+@frozen
 class OrsChange:
     """The ORS from the first to the latest total of a period (two sessions or more)."""
 
@@ -76,7 +77,7 @@ class OrsChange:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class MeasuresSummary:
     ors: tuple[Point, ...] = ()
     srs: tuple[Point, ...] = ()

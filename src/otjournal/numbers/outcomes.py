@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
+
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.model import Client, Session
@@ -49,7 +50,7 @@ def baseline_hint(handle: str, goal: str) -> str:
     return f"otj goal edit {handle} {goal} --baseline N --baseline-on YYYY-MM-DD"
 
 
-@dataclass(frozen=True)
+@frozen
 class ReviewScore:
     """One review: the goals rated in it, its T-score and the baseline T-score over the
     same goals (None when a goal of the set has no baseline: ``missing_baseline``)."""
@@ -121,7 +122,7 @@ def review_scores(client: Client, sessions: Sequence[Session]) -> list[ReviewSco
 Pair = tuple[int | None, int | None]
 
 
-@dataclass(frozen=True)
+@frozen
 class CopmChange:
     """One problem's COPM: T1 from client.toml, T2 from the latest review that scored it
     or client.toml's T2, whichever is later (``t2_from`` says which)."""
@@ -169,7 +170,7 @@ class CopmChange:
         return f"{t1}, {t2}, from client.toml"
 
 
-@dataclass(frozen=True)
+@frozen
 class Mean:
     """A scale's mean at T1 and T2 over the problems scored at both (``n``)."""
 
@@ -186,7 +187,7 @@ class Mean:
         return abs(self.change) >= COPM_IMPORTANT
 
 
-@dataclass(frozen=True)
+@frozen
 class CopmSummary:
     problems: tuple[CopmChange, ...]
     performance: Mean | None

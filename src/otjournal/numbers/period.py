@@ -4,12 +4,12 @@ and ``today`` in; the period, and whether it was cut at today, out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.model.client import PlanPeriod
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 DEFAULT_SINCE = "12m"  # without a plan period or a --since
 
 
-@dataclass(frozen=True)
+@frozen
 class ReportPeriod:
     """``start``..``end`` (both included). ``asked_end`` is the end before it was cut
     at today (the plan's end, or --until); ``start_from`` says where the start came

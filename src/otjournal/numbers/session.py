@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from otjournal.frozen import frozen
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS, NON_CLIENT_TYPES, NOT_HELD_TYPES
 from otjournal.numbers.outcomes import (
     CopmSummary,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:  # trends without homework never load the homework numbers
     from otjournal.numbers.measures import MeasuresSummary
 
 
-@dataclass(frozen=True)
+@frozen
 class GoalTrend:
     """A goal over a period: its baseline (from client.toml, whatever the period), the
     interim ratings of the period's sessions (the path) and its review ratings."""
@@ -120,7 +121,7 @@ def goal_trends(
     ]
 
 
-@dataclass(frozen=True)
+@frozen
 class TScorePoint:
     day: date
     session: str
@@ -140,7 +141,7 @@ def tscore_series(client: Client, sessions: Sequence[Session]) -> list[TScorePoi
     return out
 
 
-@dataclass(frozen=True)
+@frozen
 class ItemRate:
     item: str
     text: str
@@ -192,7 +193,7 @@ def lowest_item(rates: Iterable[ItemRate]) -> ItemRate | None:
     return rated[0]
 
 
-@dataclass(frozen=True)
+@frozen
 class RegulationSummary:
     framework: str
     states: tuple[str, ...]
@@ -228,7 +229,7 @@ def regulation(sessions: Sequence[Session], framework: str) -> RegulationSummary
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class ActivitySummary:
     total: int
     most_used: tuple[tuple[str, int], ...]
@@ -276,7 +277,7 @@ def quarter_hours(minutes: int) -> float:
     return quarters / 4
 
 
-@dataclass(frozen=True)
+@frozen
 class Supports:
     """The supports of a period. Sessions that did not take place (cancelled,
     did-not-attend) are counted apart: never in hours, attended or the tables by
@@ -365,7 +366,7 @@ def direction(trends: Sequence[GoalTrend]) -> str:
     return "steady"
 
 
-@dataclass(frozen=True)
+@frozen
 class ClientTrends:
     client: Client
     since: date

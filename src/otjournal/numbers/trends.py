@@ -7,19 +7,19 @@ today (``Span.cut`` says so), and the numbers count only days that have passed."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from otjournal.dates import parse_day
 from otjournal.errors import UsageError
+from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.model import Client, HomeworkEntry, Session
     from otjournal.numbers.session import ClientTrends
 
 
-@dataclass(frozen=True)
+@frozen
 class Span:
     """A period: ``start`` to ``end`` (never after today) and the end that was asked for."""
 

@@ -5,13 +5,13 @@ one answer, start again, or keep the draft and stop."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.padding import Padding
 from rich.text import Text
 
+from otjournal.frozen import frozen
 from otjournal.model.kinds import HOMEWORK_BY_NAME, PRACTICE, RELAXATION, emotion_words
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 CHOICES = "Save? y = save, c = change one answer, e = start again, q = keep the draft"
 
 
-@dataclass(frozen=True)
+@frozen
 class Answer:
     name: str  # the question's words
     value: str  # what the person wrote, in words

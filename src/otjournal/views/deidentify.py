@@ -37,11 +37,11 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from otjournal import clock
+from otjournal.frozen import frozen
 from otjournal.views import identifiers as found
 from otjournal.views.identifiers import Replacement, random_shift
 
@@ -147,7 +147,7 @@ def _folded(text: str) -> tuple[str, Sequence[int]]:
 # -- names -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Name:
     """One written form of a name and the code it becomes."""
 

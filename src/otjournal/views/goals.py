@@ -9,7 +9,6 @@ discharge). Both are plain data; the renderers below turn them into text. Never 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
+from otjournal.frozen import frozen
 from otjournal.numbers.episodes import discharged, episodes
 from otjournal.numbers.outcomes import is_review
 from otjournal.views import textgrid
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from otjournal.numbers.outcomes import CopmChange
 
 
-@dataclass(frozen=True)
+@frozen
 class Rating:
     gas: int
     on: date
@@ -38,7 +38,7 @@ class Rating:
         return {"gas": self.gas, "on": self.on}
 
 
-@dataclass(frozen=True)
+@frozen
 class GoalState:
     """A goal with what the notes say of it."""
 
@@ -77,7 +77,7 @@ def last_review(sessions: Iterable[Session]) -> date | None:
     return max(days, default=None)
 
 
-@dataclass(frozen=True)
+@frozen
 class EpisodeFacts:
     intake: date | None  # the latest episode's intake, None: no intake recorded
     last_review: date | None  # in the latest episode
@@ -272,7 +272,7 @@ CLIENT_COLUMNS = (
 CARE_COLUMN = Column("care")
 
 
-@dataclass(frozen=True)
+@frozen
 class ClientRow:
     """One client's line, in plain values: a list of every client holds one row each,
     read one client at a time, and each is remembered in the cache (``to_plain``)."""

@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from otjournal.frozen import frozen
 
 
 def _words(text: str) -> list[str]:
@@ -69,7 +70,7 @@ def random_shift() -> int:
     return weeks * 7 * (1 if secrets.randbelow(2) else -1)
 
 
-@dataclass(frozen=True)
+@frozen
 class Replacement:
     """Characters ``start:end`` of the input become ``new``."""
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from otjournal.frozen import frozen
 from otjournal.model import Client, Session
 from otjournal.model.risk import AWAY, corrected_away, status_words
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 FORMATS = ("text", "md", "html")
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     """One item of a section: a heading line, then labelled pieces of text."""
 
@@ -43,13 +43,13 @@ class Entry:
     fields: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Section:
     title: str
     entries: tuple[Entry, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class NoteDoc:
     """The note laid out for reading; every string already made safe with visible()."""
 

@@ -13,10 +13,10 @@ blocks into Markdown, HTML or JSON.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from otjournal.frozen import frozen
 from otjournal.views.report_render import CSS, html_page
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ BLANK = "[To be completed by the practitioner]"
 SIGNATURE = "_" * 28  # a line to sign on
 
 
-@dataclass(frozen=True)
+@frozen
 class Block:
     """One piece of the report. ``kind``: h1 h2 h3 p ul table quote blank notice svg, or keep
     (``items`` are Blocks printed together: a goal's heading with its chart)."""
@@ -40,7 +40,7 @@ class Block:
     cite: str = ""
 
 
-@dataclass(frozen=True)
+@frozen
 class Practitioner:
     """Who signs the report (from the config)."""
 
