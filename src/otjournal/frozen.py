@@ -76,7 +76,7 @@ def _init_of(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[
             params.append(f.name)
         body.append(f"    __set(self, {f.name!r}, {value})")
     source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(body) or "    pass")
-    exec(source, names)
+    exec(source, names)  # a text made above from the field names alone
     init: Callable[..., None] = names["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init

@@ -22,7 +22,6 @@ from dataclasses import replace
 from datetime import date, datetime
 from operator import attrgetter
 from pathlib import Path
-from random import Random
 from typing import TYPE_CHECKING, TypeVar
 
 from otjournal.disk.keys import note_name, plaintext
@@ -48,6 +47,8 @@ from otjournal.frozen import frozen
 from otjournal.model.ids import handle_problem, new_suffix, record_id, shown
 
 if TYPE_CHECKING:
+    from random import Random
+
     from otjournal.disk.fsio import Fingerprint
     from otjournal.disk.keys import Lock
     from otjournal.disk.permissions import Covered
