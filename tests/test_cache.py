@@ -239,3 +239,48 @@ def test_record_cache_gives_a_record_only_for_the_identity_it_was_read_with(tmp_
         assert again.record("clients/mia-k/sessions/x.toml", other) is None
     assert again.index("clients/noah-t/sessions") == {}
     again.close()  # an open connection left to the collector is an error under 3.13
+
+
+def test_rows_fetched_together_give_what_a_query_each_gives(tmp_path: Path):
+    session = replace(make_session(), id="2026-03-05_1430_aaaaa")
+    cache = RecordCache(tmp_path / "c", tmp_path / "root")
+    table = tomlio.parse(tomlio.dumps(session.to_dict()))
+    paths = [f"clients/mia-k/sessions/{n}.toml" for n in range(1203)]  # more than a query's
+    for n, path in enumerate(paths):
+        cache.put(path, (n, 2, 3, 4), "session", table)
+    cache.close()
+    again = RecordCache(tmp_path / "c", tmp_path / "root")
+    wanted = {path: (n, 2, 3, 4) for n, path in enumerate(paths)}
+    wanted[paths[7]] = (7, 2, 3, 9)  # changed since it was cached: a miss
+    wanted["clients/mia-k/sessions/new.toml"] = (1, 1, 1, 1)  # never cached: a miss
+    again.fetch(wanted)
+    queries: list[str] = []
+    assert again.db is not None
+    again.db.set_trace_callback(queries.append)
+    assert again.record(paths[0], (0, 2, 3, 4)) == ("session", table)
+    assert again.record(paths[1202], (1202, 2, 3, 4)) == ("session", table)
+    assert again.record(paths[7], (7, 2, 3, 9)) is None
+    assert again.record("clients/mia-k/sessions/new.toml", (1, 1, 1, 1)) is None
+    assert queries == []  # every answer came from the rows fetched
+    assert again.record(paths[3], (3, 9, 9, 9)) is None  # another key than fetched: asked
+    assert again.record(paths[3], (3, 2, 3, 4)) == ("session", table)
+    assert len(queries) == 2
+    again.close()
+
+
+def test_one_clients_records_come_from_the_cache_in_one_query(cached: Journal):
+    cached.load()  # the cache now holds every record
+    reads = Journal(cached.root, cache_folder=cached.cache_folder)
+    queries: list[str] = []
+    real = RecordCache._query
+
+    def counting(self: RecordCache, sql: str, args: tuple[object, ...] = ()) -> list[object]:
+        queries.append(sql)
+        return real(self, sql, args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(RecordCache, "_query", counting)
+        snap = reads.load(["mia-k"])
+    mine = [s.record for s in cached.load().sessions if s.record.client == "mia-k"]
+    assert len(mine) == 3 and [s.record for s in snap.sessions] == mine
+    assert sum("FROM records" in sql for sql in queries) == 1, queries

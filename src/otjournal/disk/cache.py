@@ -100,6 +100,7 @@ class RecordCache:
         self._indexes: dict[str, tuple[bytes, str]] = {}
         self.preloaded: set[str] = set()  # the folders whose indexes are held, as "handle/sessions"
         self._records: dict[str, tuple[Key, str, str]] = {}
+        self._fetched: dict[str, tuple[Key, tuple[str, str] | None]] = {}  # ``fetch``
         self._folders: dict[str, tuple[bytes, str]] = {}
         self._memos: dict[tuple[str, str], tuple[str, str | bytes]] = {}
         self._memo_rows: dict[str, dict[Any, tuple[Any, Any]]] = {}
@@ -261,6 +262,8 @@ class RecordCache:
         pending = self._records.get(path)
         if pending is not None:
             row = pending[1:] if pending[0] == key else None
+        elif (fetched := self._fetched.pop(path, None)) is not None and fetched[0] == key:
+            row = fetched[1]
         else:
             rows = self._query(
                 "SELECT kind, data FROM records WHERE path = ? AND size = ? AND mtime_ns = ? "
@@ -274,6 +277,25 @@ class RecordCache:
             return row[0], plain.loads(row[1])
         except ValueError:  # a damaged or foreign row is only a miss
             return None
+
+    def fetch(self, wanted: dict[str, Key]) -> None:
+        """The rows of these files (path → key) in a query per 500, for ``record`` to
+        hand out: a one-client command reads some 150 records, a query each otherwise."""
+        if self.lock is not None:
+            return
+        paths = list(wanted)
+        for start in range(0, len(paths), 500):
+            chunk = paths[start : start + 500]
+            rows = self._query(
+                "SELECT path, size, mtime_ns, ctime_ns, ino, kind, data FROM records "
+                f"WHERE path IN ({', '.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            for path in chunk:  # not remembered: a miss, with no query of its own
+                self._fetched[path] = (wanted[path], None)
+            for path, size, mtime_ns, ctime_ns, ino, kind, data in rows:
+                if (size, mtime_ns, ctime_ns, ino) == wanted[path]:
+                    self._fetched[path] = (wanted[path], (kind, data))
 
     def memo(self, name: str, client: str, fingerprint: str) -> object:
         """A result remembered as plain JSON values (the caller checks its shape). Every

@@ -220,6 +220,12 @@ class Reader:
     def snapshot(self, found: ClientFiles) -> Snapshot:
         """One client's records, all read (from the cache where unchanged)."""
         snap = Snapshot(self.root, problems=list(found.problems), conflicts=list(found.conflicts))
+        if self.cache is not None:  # the rows _read_ref asks for, in one query
+            wanted = {}
+            for ref in found.files:
+                if ref.meta is not None and ref.key is not None:
+                    wanted[ref.where[self._inside :]] = ref.key
+            self.cache.fetch(wanted)
         for ref in found.files:
             record = self._read_ref(ref, found.handle, snap)
             if record is None:
