@@ -149,6 +149,28 @@ def test_a_subclass_and_a_generic_class() -> None:
     assert Box[int](3) == Box(3)  # typing's own attribute is refused quietly, as before
 
 
+def test_init_is_compiled_when_the_first_is_made_and_once() -> None:
+    @frozen
+    class Parent:
+        day: str
+        minutes: int = 45
+
+    @frozen
+    class Child(Parent):
+        note: str = ""
+
+    class Plain(Parent):  # not made by @frozen: its parent's __init__, compiled for it
+        pass
+
+    waiting = Parent.__init__
+    assert Plain("d", 30) == Plain("d", 30) and Plain("d").minutes == 45
+    assert Parent.__init__ is not waiting  # compiled by the first made, through Plain
+    compiled = Parent.__init__
+    assert Parent("d") == Parent("d", 45) and Parent.__init__ is compiled
+    assert Child("d", 5, "n").minutes == 5 and Child("d").note == ""
+    assert Parent.__init__ is compiled and Child.__init__ is not compiled
+
+
 def test_a_record_that_holds_itself_is_shown_without_recursing() -> None:
     @frozen
     class Holder:

@@ -5,8 +5,9 @@ imported (``__init__``, ``__repr__``, ``__eq__``, ``__hash__``, ``__setattr__``,
 ``__delattr__``): about 0.5 ms a class. A one-client command imports about 90 of them,
 which was a third of its time before any work. Here dataclasses does only the
 bookkeeping (the fields, ``fields()``, ``replace()``, ``asdict()``), ``__init__`` is
-compiled once per class as dataclasses would write it, and the other five methods are
-the same functions for every class, reading the class's fields. A class made so behaves
+compiled as dataclasses would write it when the first of a class is made (a command
+makes about half the classes it imports), and the other five methods are the same
+functions for every class, reading the class's fields. A class made so behaves
 as the frozen dataclass did: compared and hashed by its fields (``compare=False`` left
 out), shown as ``Name(field=value, …)`` (``repr=False`` left out), and refusing
 assignment with ``FrozenInstanceError``. Only what otjournal uses is supported: fields
@@ -40,10 +41,15 @@ def frozen(cls: T) -> T:
     fields = dataclasses.fields(made)
     if undocumented:
         made.__doc__ = f"{cls.__name__}({', '.join(f.name for f in fields)})"
+    defaulted = False
     for f in fields:
         if not f.init or f.kw_only is True:
             raise TypeError(f"@frozen: {cls.__qualname__}.{f.name} is not a plain field")
-    made.__init__ = _init_of(made, fields)
+        has_default = f.default is not _NO_DEFAULT or f.default_factory is not _NO_DEFAULT
+        if defaulted and not has_default:
+            raise TypeError(f"@frozen: {cls.__qualname__}.{f.name} needs a default")
+        defaulted = defaulted or has_default
+    made.__init__ = _init_when_first_made(made, fields)
     # Class attributes (not fields: they have no annotation), so a subclass has them.
     compared = [f.name for f in fields if f.compare] or ["__class__"]
     made.__frozen_compared__ = attrgetter(*compared)
@@ -54,6 +60,21 @@ def frozen(cls: T) -> T:
     made.__setattr__ = _refuse_set
     made.__delattr__ = _refuse_delete
     return cls
+
+
+def _init_when_first_made(
+    cls: type, fields: tuple[dataclasses.Field[Any], ...]
+) -> Callable[..., None]:
+    """An ``__init__`` that compiles the class's own the first time one is made, and
+    leaves it in its place: a command makes few of the classes it imports."""
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init = _init_of(cls, fields)
+        type.__setattr__(cls, "__init__", init)
+        init(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    return __init__
 
 
 def _init_of(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
@@ -70,8 +91,6 @@ def _init_of(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[
             names[f"__factory_{f.name}"] = f.default_factory
             params.append(f"{f.name}=__FACTORY")
             value = f"__factory_{f.name}() if {f.name} is __FACTORY else {f.name}"
-        elif params and "=" in params[-1]:
-            raise TypeError(f"@frozen: {cls.__qualname__}.{f.name} needs a default")
         else:
             params.append(f.name)
         body.append(f"    __set(self, {f.name!r}, {value})")
