@@ -471,3 +471,65 @@ def test_a_session_measure_and_a_risk_status_are_corrected_like_any_value(runner
     assert bad.exit_code == 2 and "four numbers 0-10" in bad.output
     worse = amend_cli(runner, sid, "--set", "srs=9,9,9,11", text="x")
     assert worse.exit_code == 2
+
+
+@pytest.mark.parametrize("written", ["none-identified", None])
+def test_a_risk_identified_after_all_is_corrected_with_what_and_the_action(
+    runner, journal, clock, written
+):
+    """A note that said no risk, or recorded none: one correction gives the status with
+    what was identified and what was done (a status alone is refused, saying so), and
+    every reader reads the risk as corrected, labelled, the file keeping its words."""
+    from otjournal.model.risk import Risk
+
+    journal.add_client(make_client())
+    risk = Risk(written) if written else None
+    saved = journal.add_session(make_session(risk=risk), durable=False)
+    sid, raw = saved.record.id, saved.path.read_bytes()
+    alone = amend_cli(runner, sid, "--set", "risk=identified", "--no-input", text="x")
+    assert alone.exit_code == 2
+    assert 'risk.what: is required when status = "identified"' in alone.stderr
+    assert "--set 'risk.what=…' --set 'risk.action=…'" in alone.stderr
+    assert saved.path.read_bytes() == raw
+    given = amend_cli(runner, sid, "--set", "risk=identified",
+                      "--set", "risk.what=Climbed the fence", "--set", "risk.action=Latch raised",
+                      "--set", "risk.told=parent, teacher", text="Ticked none")  # fmt: skip
+    assert given.exit_code == 0, given.output
+    assert saved.path.read_bytes().startswith(raw)
+    now = as_amended(read(journal, saved.path))
+    assert now.risk == Risk(
+        "identified", "Climbed the fence", "Latch raised", ("parent", "teacher")
+    )
+    shown = runner.invoke(app, ["show", sid], env={"COLUMNS": "200"}).stdout
+    was = "none identified" if written else "not recorded"
+    assert f"identified (amended 2026-03-07; was {was})" in shown
+    assert "what (amended 2026-03-07): Climbed the fence" in shown
+    assert "what was done (amended 2026-03-07): Latch raised" in shown
+    assert "who was told (amended 2026-03-07): parent, teacher" in shown
+    printed = runner.invoke(app, ["show", sid, "--format", "md", "-o", "-"]).stdout
+    assert "*Who was told, as amended 2026-03-07:* parent, teacher" in printed
+    report = runner.invoke(app, ["report", "mia-k", "--since", "2026-01-01"]).stdout
+    assert "> Climbed the fence. Action: Latch raised. Told: parent, teacher." in report
+    doc = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)
+    assert doc["corrected"]["risk.what"] == "Climbed the fence"
+    assert doc["corrected"]["risk.told"] == ["parent", "teacher"]
+    assert runner.invoke(app, ["check"]).exit_code == 0
+
+
+def test_risk_details_with_a_status_of_none_are_refused_naming_the_field(runner, journal, clock):
+    from otjournal.model.risk import Risk
+
+    journal.add_client(make_client())
+    risk = Risk("identified", what="Said a risky thing", action="Safety plan made")
+    saved = journal.add_session(make_session(risk=risk), durable=False)
+    sid = saved.record.id
+    bad = amend_cli(runner, sid, "--set", "risk=none-identified", "--set",
+                    "risk.what=my secret words", "--no-input", text="x")  # fmt: skip
+    assert bad.exit_code == 2
+    assert 'risk.what: is recorded only when status = "identified"' in bad.stderr
+    assert "secret" not in bad.stderr
+    # The wording of a risk identified, by --set as by --field.
+    ok = amend_cli(runner, sid, "--set", "risk.action=Safety plan made with Mum", text="x")
+    assert ok.exit_code == 0, ok.output
+    now = as_amended(read(journal, saved.path))
+    assert now.risk is not None and now.risk.action == "Safety plan made with Mum"

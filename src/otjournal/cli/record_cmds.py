@@ -52,7 +52,9 @@ SetOpt = Annotated[
         metavar="PATH=VALUE",
         help="For a correction: a corrected value (repeat it): goals.g1.gas=+1, "
         "checklist.agile=partly, duration_min=50, attendees=child,parent, "
-        "'techniques=CBT,graded exposure' (the whole list).",
+        "'techniques=CBT,graded exposure' (the whole list), ors=7,6,8,7, "
+        "risk=none-identified; a risk identified after all with 'risk.what=…', "
+        "'risk.action=…' and risk.told=parent,GP.",
     ),
 ]
 

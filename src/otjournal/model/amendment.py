@@ -14,7 +14,7 @@ from otjournal.frozen import frozen
 from otjournal.model.fields import Fields, put
 from otjournal.model.ids import SLUG_HINT, is_slug
 from otjournal.model.measures import ITEM_MAX, ORS_ITEMS, SRS_ITEMS
-from otjournal.model.risk import RISK_STATUSES
+from otjournal.model.risk import RISK_STATUSES, RISK_VALUES
 from otjournal.model.vocab import (
     AMENDMENT_KINDS,
     ATTENDEE_ROLES,
@@ -85,7 +85,7 @@ class Amendment:
     ) -> None:
         """Errors in ``field`` and ``values`` (located under ``prefix``), by the note's
         own rules: GAS -2..2, COPM 1..10, a checklist answer, whole minutes, attendees,
-        techniques, ORS and SRS items 0..10, the risk's status."""
+        techniques, ORS and SRS items 0..10, the risk's status and details."""
         if "field" in data:
             f = Fields({"field": data["field"]}, prefix, errors)
             path = f.text("field", required=True)
@@ -136,10 +136,16 @@ class Amendment:
                 assert scale is not None
                 scale.error(key, "is not an item of the scale: " + ", ".join(items))
         risk = values.table("risk")
-        if risk is not None:
-            risk.choice("status", RISK_STATUSES, required=True)
+        if risk is not None:  # a risk identified after all comes with what and the action
+            details = any(key in risk.data for key in RISK_VALUES[1:])
+            risk.choice("status", RISK_STATUSES, required=not details)
+            risk.text("what")
+            risk.text("action")
+            risk.text_list("told")
             for key in risk.extra():
-                risk.error(key, "is not a value an amendment can correct: status")
+                risk.error(
+                    key, "is not a value an amendment can correct: " + ", ".join(RISK_VALUES)
+                )
         for key in values.extra():
             values.error(
                 key, "is not a value an amendment can correct: " + ", ".join(cls.VALUE_KEYS)

@@ -11,6 +11,7 @@ from otjournal.frozen import frozen
 from otjournal.model.fields import Fields, put
 
 RISK_STATUSES = ("none-identified", "identified")
+RISK_VALUES = ("status", "what", "action", "told")  # what a correction may set of a risk
 
 
 def status_words(status: object) -> str:

@@ -26,7 +26,7 @@ from otjournal.frozen import frozen
 from otjournal.model.amendment import Amendment
 from otjournal.model.ids import shown
 from otjournal.model.measures import ORS_ITEMS, SRS_ITEMS
-from otjournal.model.risk import Risk
+from otjournal.model.risk import RISK_VALUES, Risk
 from otjournal.model.session import Session
 
 if TYPE_CHECKING:
@@ -59,11 +59,12 @@ PARTS: dict[str, Part] = {
     "intake": Part(None, ("referral_source", "referral_reason", "background", "what_matters")),
     "discharge": Part(None, ("reason_note", "recommendations", "maintenance")),
     "discharge.goals": Part("goal", ("summary",)),
-    "risk": Part(None, ("what", "action"), ("status",)),
+    "risk": Part(None, ("what", "action"), RISK_VALUES),
     "ors": Part(None, (), ORS_ITEMS),
     "srs": Part(None, (), SRS_ITEMS),
 }
 ALWAYS = ("child_voice", "caregiver", "plan")  # every note has them, even when empty
+MADE = ("risk",)  # a correction may give a note one it did not record
 _SEGMENT = re.compile(r"([a-z_]+)(?:\[([a-z0-9][a-z0-9_-]*)\])?\Z")
 
 
@@ -156,8 +157,11 @@ def read_now(session: Session) -> Reading:
         if trial != data:
             try:
                 Session.from_dict(trial)
-            except ValidationErrors:
-                problems_here.append("its corrections do not fit this note")
+            except ValidationErrors as exc:  # the rules' words name fields, never quote text
+                problems_here.append(
+                    "its corrections do not fit this note: "
+                    + "; ".join(e.message for e in exc.errors)
+                )
                 trial, touched = data, [WHOLE_NOTE]
         placed[i] = tuple(
             Change(path, a.at, a.kind, _value(data, path), _value(trial, path))
@@ -254,8 +258,10 @@ def value_items(values: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
         for key, value in items.items() if isinstance(items, dict) else ():
             yield f"{scale}.{key}", value
     risk = values.get("risk")
-    if isinstance(risk, dict) and "status" in risk:
-        yield "risk.status", risk["status"]
+    risk = risk if isinstance(risk, dict) else {}
+    for key in RISK_VALUES:  # the status first: a status of none drops the details
+        if key in risk:
+            yield f"risk.{key}", list(risk[key]) if key == "told" else risk[key]
 
 
 # -- field paths ------------------------------------------------------------------------
@@ -296,7 +302,7 @@ def locate(data: dict[str, Any], path: str, *, text: bool, create: bool = False)
             return f"{path}: not a field an amendment can correct"
         if key is None:
             below = table.get(name)
-            if below is None and ".".join(names) in ALWAYS:
+            if below is None and ".".join(names) in ALWAYS + MADE:
                 below = {}
                 if create:
                     table[name] = below
@@ -434,9 +440,11 @@ def field_for(session: Session, client: Client | None, path: str) -> str:
 
 SET_HINT = (
     "goals.ID.gas, goals.ID.copm_performance, goals.ID.copm_satisfaction, checklist.ITEM, "
-    "duration_min, attendees, techniques, ors, srs or risk, e.g. --set goals.g1.gas=+1 "
-    "--set attendees=child,parent --set 'techniques=CBT,graded exposure' "
-    "--set ors=7,6,8,7 --set risk=none-identified"
+    "duration_min, attendees, techniques, ors, srs, risk, risk.what, risk.action or "
+    "risk.told, e.g. --set goals.g1.gas=+1 --set attendees=child,parent "
+    "--set 'techniques=CBT,graded exposure' --set ors=7,6,8,7 --set risk=none-identified; "
+    "a risk identified after all: --set risk=identified --set 'risk.what=…' "
+    "--set 'risk.action=…' [--set risk.told=parent,GP]"
 )
 
 
@@ -473,7 +481,11 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
                 raise UsageError(f"--set {path}= takes four numbers 0-10: {', '.join(items)}")
             values[path] = {k: _number(n) for k, n in zip(items, numbers, strict=True)}
         elif path in ("risk", "risk.status"):
-            values["risk"] = {"status": raw.strip()}
+            values.setdefault("risk", {})["status"] = raw.strip()
+        elif path in ("risk.what", "risk.action"):  # text: kept as typed, as the note's
+            values.setdefault("risk", {})[path[5:]] = raw
+        elif path == "risk.told":
+            values.setdefault("risk", {})["told"] = [t.strip() for t in raw.split(",") if t.strip()]
         else:
             raise UsageError(
                 f"--set {shown(path)}: not a value an amendment can correct", hint=SET_HINT
@@ -512,7 +524,7 @@ def check_new(session: Session, amendment: Amendment) -> tuple[str, ...]:
             f"--original: {why[0]}", hint="quote the words exactly as the field reads now"
         )
     if why:
-        raise UsageError(why[0])
+        raise UsageError(why[0], hint=SET_HINT if "risk." in why[0] else None)
     return tuple(c.path for c in reading.placed[last])
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from otjournal.frozen import frozen
 from otjournal.model import Client, Session
-from otjournal.model.risk import AWAY, corrected_away, status_words
+from otjournal.model.risk import AWAY, Risk, corrected_away, status_words
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
 from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
@@ -207,8 +207,8 @@ def build(
     )
     sections.append(Section("Plan", plan + homework))
     sections.append(Section("Session measures", _one(*session_pairs(reading))))
-    if s.risk is not None:
-        rk = s.risk
+    if s.risk is not None or now.risk is not None:  # a correction may give one
+        rk = s.risk or Risk("")
         status = status_words(now.risk.status if now.risk else "")
         gone = AWAY if corrected_away(rk, now.risk) else ""
         risk = _one(
@@ -218,6 +218,7 @@ def build(
             ("What was done" + gone, rk.action),
             *_amended(reading, "risk.action", "What was done"),
             ("Who was told" + gone, ", ".join(rk.told)),
+            *_amended(reading, "risk.told", "Who was told"),
             *_extras(rk.extra),
         )
         sections.append(Section("Risk", risk))
@@ -265,7 +266,8 @@ def _amended(reading: Reading, path: str, label: str) -> list[tuple[str, str]]:
     if c is None:
         return []
     if c.changed:
-        return [(f"{label}, as amended {c.at:%Y-%m-%d}", str(c.now))]
+        now = ", ".join(c.now) if isinstance(c.now, list | tuple) else str(c.now)
+        return [(f"{label}, as amended {c.at:%Y-%m-%d}", now)]
     return [(f"{label}, amended", f"see the {c.kind} of {c.at:%Y-%m-%d}, after the note")]
 
 

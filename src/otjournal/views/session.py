@@ -17,7 +17,7 @@ from rich.text import Text
 
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.kinds import homework_kind
-from otjournal.model.risk import AWAY, corrected_away, status_words
+from otjournal.model.risk import AWAY, Risk, corrected_away, status_words
 from otjournal.model.vocab import (
     CHECKLIST_KEYS,
     FRAMEWORK_NAMES,
@@ -73,8 +73,17 @@ def _amended(reading: Reading, path: str) -> list[RenderableType]:
     if c is None:
         return []
     if c.changed:
-        return [Text.assemble((f"amended {c.at:%Y-%m-%d}, now reads: ", "italic"), str(c.now))]
+        return [Text.assemble((f"amended {c.at:%Y-%m-%d}, now reads: ", "italic"), _people(c.now))]
     return [Text(f"(see the {c.kind} of {c.at:%Y-%m-%d} below)", style="italic")]
+
+
+def _detail(reading: Reading, path: str, label: str, written: str) -> list[RenderableType]:
+    """A field as written, and what it reads now; one the note left empty that a
+    correction gave, under its own label."""
+    c = reading.changes.get(path)
+    if written or c is None or not c.changed or not c.now:
+        return [*_para(label, written), *_amended(reading, path)]
+    return [Text.assemble((f"{label} (amended {c.at:%Y-%m-%d}): ", "italic"), _people(c.now))]
 
 
 def _people(value: Any) -> str:
@@ -215,17 +224,15 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         plan.append(Text(f"{label} ({h.kind}{freq}): {h.text}"))
         plan += _amended(reading, f"plan.homework[{h.id}].text")
     out.append(_section("Plan", plan))
-    if s.risk is not None:
-        rk = s.risk
+    if s.risk is not None or now.risk is not None:  # a correction may give one
+        rk = s.risk or Risk("")
         status = status_words(now.risk.status if now.risk else "")
         gone = AWAY if corrected_away(rk, now.risk) else ""
         risk = [
             Text(status + was(ch.get("risk.status"), status_words)),
-            *_para("what" + gone, rk.what),
-            *_amended(reading, "risk.what"),
-            *_para("what was done" + gone, rk.action),
-            *_amended(reading, "risk.action"),
-            *_para("who was told" + gone, ", ".join(rk.told)),
+            *_detail(reading, "risk.what", "what" + gone, rk.what),
+            *_detail(reading, "risk.action", "what was done" + gone, rk.action),
+            *_detail(reading, "risk.told", "who was told" + gone, ", ".join(rk.told)),
         ]
         out.append(_section("Risk", risk))
 
