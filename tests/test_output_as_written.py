@@ -142,6 +142,31 @@ def test_show_and_the_review_screen_print_every_word_within_the_width(runner, no
         words_in_order(screen, text, width)
 
 
+@pytest.mark.parametrize("width", [40, 60, 80, 200])
+def test_a_checklist_item_wraps_under_its_text_not_under_its_answer(width):
+    agile = (
+        "The therapist prepares agile sessions that can change and shift to suit the child's needs"
+    )
+    note = make_session(
+        checklist=(
+            ChecklistAnswer("agile", "partly", agile, ""),
+            ChecklistAnswer("safety", "yes", "Safety " + "x" * 70 + " first", ""),
+        )
+    )
+    out = rendered(note, width)
+    lines_fit(out, width)
+    words_in_order(out, agile, width)
+    block = out.split("Affirming checklist\n")[1].split("\n\n")[0].split("\n")
+    assert block[0].startswith("  partly  The") and block[-1].endswith("first")
+    answers = [line for line in block if line[:10].strip()]
+    assert [line[:10] for line in answers] == ["  partly  ", "     yes  "]
+    for line in block:
+        if line not in answers:  # a line the item wrapped onto: under its text
+            assert line.startswith(" " * 10) and line[10] != " ", (width, block)
+    if width < 80:
+        assert len(block) > 2
+
+
 def test_show_when_piped_wraps_at_80_with_no_padding(tmp_path: Path):
     root = tmp_path / "notes"
     j = Journal(root)

@@ -34,6 +34,8 @@ from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_ce
 if TYPE_CHECKING:
     from typing import Any
 
+    from rich.console import Console, ConsoleOptions, RenderResult
+
     from otjournal.model import ChecklistAnswer
 
 render_controls.show_control_characters()  # before any Text holds note text
@@ -54,6 +56,21 @@ def sessions_table(sessions: Sequence[Session]) -> textgrid.Grid:
 def _indent(renderable: RenderableType, pad: tuple[int, int, int, int]) -> Padding:
     # expand=False: no trailing spaces to the console width (copy-paste stays clean).
     return Padding(renderable, pad, expand=False)
+
+
+class Hanging:
+    """A mark, and a text wrapped beside it: each line after the first starts under the
+    text, not under the mark (an answer beside a checklist item)."""
+
+    def __init__(self, mark: Text, text: Text) -> None:
+        self.mark, self.text = mark, text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = self.mark.cell_len
+        lines = self.text.wrap(console, max(1, options.max_width - indent))
+        for i, line in enumerate(lines):
+            line.rstrip()
+            yield Text.assemble(self.mark if i == 0 else " " * indent, line)
 
 
 def _section(title: str, body: Iterable[RenderableType]) -> RenderableType:
@@ -200,10 +217,9 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         answer = ch.get(f"checklist[{c.item}].answer")
         shown = str(answer.now) if answer is not None else c.answer
         checks.append(
-            Text.assemble(
-                (f"{ANSWER_MARK.get(shown, shown):>6}  ", "bold"),
-                c.text,
-                (was(answer, lambda v: ANSWER_MARK.get(v, v)), "italic"),
+            Hanging(
+                Text(f"{ANSWER_MARK.get(shown, shown):>6}  ", style="bold"),
+                Text.assemble(c.text, (was(answer, lambda v: ANSWER_MARK.get(v, v)), "italic")),
             )
         )
         if c.note or c.by:
