@@ -351,6 +351,25 @@ def test_practice_named_without_its_kind_counts_too(runner, mia, notes, tmp_path
     assert [e.get("assignment") for e in saved(notes)] == ["hw-lace", "hw-lace"]
 
 
+def test_a_late_entry_counts_for_the_homework_set_on_its_day(runner, journal, notes, clock):
+    """The same homework set again by a later session (a new id): practice logged late,
+    on a day before the second setting, is linked to the first and says so."""
+    from tests.conftest import TZ
+
+    journal.add_client(make_client())
+    for day, hid in ((1, "hw-first"), (5, "hw-again")):
+        plan = Plan("Laces", "", (Assignment(hid, "Lacing card", "practice", 5),))
+        journal.add_session(make_session(start=datetime(2026, 3, day, 9, 0, tzinfo=TZ), plan=plan))
+    args = ("--kind", "practice", "--what", "lacing card", "--by", "Sarah", "--done", "yes")
+    late = run(runner, "homework", "log", "mia-k", *args, "--at", "2026-03-03 18:00", "--no-input")
+    assert late.exit_code == 0, late.output
+    assert "It counts for hw-first (Lacing card)." in late.stdout
+    today = run(runner, "homework", "log", "mia-k", *args, "--no-input")
+    assert "It counts for hw-again (Lacing card)." in today.stdout
+    linked = sorted((str(e["at"]), e["assignment"]) for e in saved(notes))
+    assert [hid for _, hid in linked] == ["hw-first", "hw-again"]
+
+
 def test_a_resumed_draft_given_other_words_is_not_linked_by_the_old_ones(runner, mia, notes):
     """The link is made as the entry is saved, from what it says then."""
     from otjournal.forms.drafts import default_drafts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -33,8 +34,6 @@ from otjournal.cli.drafting import (
 from otjournal.errors import ExitCode, FlagErrors
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from otjournal.config import Config
     from otjournal.disk.loading import Loaded
     from otjournal.disk.store import Journal
@@ -57,7 +56,8 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         self.client = client
         self.config = config
         self.supported = False  # the support lines shown already (asked for); never stored
-        self.current: list[Assignment] = []  # homework assigned now (forms.practised)
+        # The homework assigned on a day (forms.practised): a late entry's, not today's.
+        self.assigned_on: AssignedOn = lambda day: []
         self.named: Assignment | None = None  # the one --what named, once saved
 
     def finalize(self) -> HomeworkEntry:
@@ -70,7 +70,9 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         future = later_than_now("at", self.draft.note.get("at"), clock)
         said = [future] if future is not None else []
         note = self.draft.note
-        linked = entryform.practised(note, self.current)  # --what naming its homework
+        at = note.get("at")
+        day = at.date() if isinstance(at, datetime) else today()
+        linked = entryform.practised(note, self.assigned_on(day))  # --what naming its homework
         if linked is not None:
             note, self.named = linked
         try:
@@ -212,7 +214,7 @@ def homework_log(
     source = load_source(from_file) if from_file else None
     given = entryform.LogAnswers(_given(source), assignment, kind, at, by, text, flags)
     look_up = not unattended or bool(assignment or editor or draft) or kind in _LINKED
-    record, entries, current, earlier = _log_context(j, handle, look_up)
+    record, entries, current, earlier, assigned_on = _log_context(j, handle, look_up)
     clock, kept = now(), (draft.note if draft is not None else None)
     writer = record.display_name if config.is_self(handle) else ""
     entry = entryform.log_entry(given, current=current, earlier=earlier, kept=kept, now=clock,
@@ -226,7 +228,7 @@ def homework_log(
     draft.note = entry
     run = HomeworkRun(j, drafts, draft, record, config)
     run.source = source
-    run.current = current
+    run.assigned_on = assigned_on
     if editor or (draft.step == "editor" and not unattended):
         chosen = draft.note.get("assignment")
         text_of = next((a.text for a in (*current, *earlier) if a.id == chosen), "")
@@ -267,24 +269,31 @@ def _log_target(
     return None, pick_client(client, config), assignment
 
 
+AssignedOn = Callable[[date], list["Assignment"]]
+
+
 def _log_context(
     j: Journal, handle: str, look_up: bool
-) -> tuple[Client, list[HomeworkEntry], list[Assignment], list[Assignment]]:
-    """The client, their entries, current homework and homework set before it (not
-    looked up when nothing needs them: adding an entry then takes the same time however
-    many notes the folder holds; a practice entry may name its homework by its words,
-    ``forms.homework.practised``, so one of no other kind given needs them)."""
+) -> tuple[Client, list[HomeworkEntry], list[Assignment], list[Assignment], AssignedOn]:
+    """The client, their entries, current homework, homework set before it, and the
+    homework assigned on a given day (not looked up when nothing needs them: adding an
+    entry then takes the same time however many notes the folder holds; a practice entry
+    may name its homework by its words, ``forms.homework.practised``, so one of no other
+    kind given needs them)."""
     if not look_up:
         record, _ = j.read_client(handle)
-        return record, [], [], []
+        return record, [], [], [], lambda day: []
     from otjournal.numbers.homework import all_assignments, current_assignments
 
     record, sessions, entries = client_records(j, handle)
-    day = today()
-    current = [c.assignment for c in current_assignments(record, sessions, entries, day)]
+
+    def assigned_on(day: date) -> list[Assignment]:
+        return [c.assignment for c in current_assignments(record, sessions, entries, day)]
+
+    current = assigned_on(today())
     now_ids = {a.id for a in current}
-    ever = all_assignments(record, sessions, day).values()
-    return record, entries, current, [a for a, _ in ever if a.id not in now_ids]
+    ever = all_assignments(record, sessions, today()).values()
+    return record, entries, current, [a for a, _ in ever if a.id not in now_ids], assigned_on
 
 
 def _given(source: Source | None) -> dict[str, Any]:
