@@ -112,12 +112,17 @@ def test_a_full_stop_after_a_word_of_a_name_is_written_or_not():
         ("St. Mary's School", "school", "St Mary's"),
         ("St Mary's School", "school", "St. Mary's"),
         ("Dr. Jo Bloggs", "GP", "Dr Jo Bloggs"),
+        ("St Mary's School", "school", "Saint Mary's"),
+        ("Saint Mary's School", "school", "St. Mary's"),
+        ("Saint Mary's School", "school", "ST MARY'S"),
     ):
         client = make_client("ali-b", display_name="Ali B", people=(Person(on_profile, role),))
         d = Deidentifier.for_client(client, ())
         assert d.text(f"At {written} today") == f"At {d.code(on_profile)} today", on_profile
     amy = make_client("ali-b", display_name="Ali B", people=(Person("Amy Stone", "friend"),))
     assert Deidentifier.for_client(amy, ()).text("a stone path") == "a stone path"
+    street = make_client("ali-b", display_name="Ali B", people=(Person("Mary St", "school"),))
+    assert Deidentifier.for_client(street, ()).text("Mary Saint came") == "Mary Saint came"
 
 
 # -- the corpus -------------------------------------------------------------------------

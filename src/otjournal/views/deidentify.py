@@ -432,14 +432,23 @@ class _Builder:
 def _name_regex(folded_name: str) -> re.Pattern[str]:
     """Spaces match any run of white space (a line break too), a hyphen a hyphen, a space
     or nothing (Mary-Jane, Mary Jane, MaryJane), an apostrophe one or none (O'Brien), a
-    full stop after a word (not an initial) one or none (St. Mary's = St Mary's)."""
+    full stop after a word (not an initial) one or none (St. Mary's = St Mary's), and
+    "St" and "Saint" before a name either (Saint Mary's = St Mary's)."""
     *inner, last = folded_name.split() or [""]
     # "St." may be "St", but an initial keeps its stop: "A. Stone" is not "a stone".
     tokens = [t.rstrip(".") if len(t.rstrip(".")) > 1 else t for t in inner] + [last]
     body = r"\.?\s+".join(
-        re.escape(t).replace("'", "'?").replace(r"\-", r"(?:-|\s+)?") for t in tokens
+        _SAINT if t in ("st", "saint") and i < len(inner) else _token(t)
+        for i, t in enumerate(tokens)
     )
     return re.compile(body)
+
+
+_SAINT = "(?:saint|st)"
+
+
+def _token(folded: str) -> str:
+    return re.escape(folded).replace("'", "'?").replace(r"\-", r"(?:-|\s+)?")
 
 
 def _bounded(
