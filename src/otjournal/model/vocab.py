@@ -102,6 +102,15 @@ DISCHARGE_REASONS = (
     "referred-on",
     "other",
 )
+DISCHARGE_WORDS = {  # each reason as a note, a list and a report say it
+    "goals-met": "goals met",
+    "family-choice": "the family's choice",
+    "client-choice": "the client's own choice",
+    "moved": "moved",
+    "funding-ended": "funding ended",
+    "referred-on": "referred on",
+    "other": "other",
+}
 
 HOMEWORK_DONE = ("yes", "partly", "not-this-time")
 DONE_WORDS = {"yes": "done", "partly": "partly", "not-this-time": "not this time"}

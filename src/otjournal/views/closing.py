@@ -15,19 +15,10 @@ from rich.padding import Padding
 from rich.text import Text
 
 from otjournal.model import Client, Session
+from otjournal.model.vocab import DISCHARGE_WORDS
 
 if TYPE_CHECKING:
     from otjournal.views.printout import Section
-
-REASON_WORDS = {
-    "goals-met": "goals met",
-    "family-choice": "the family's choice",
-    "client-choice": "the client's own choice",
-    "moved": "moved",
-    "funding-ended": "funding ended",
-    "referred-on": "referred on",
-    "other": "other",
-}
 
 
 def _goal_name(goal_id: str, client: Client | None) -> str:
@@ -68,7 +59,7 @@ def lines(session: Session, client: Client | None) -> list[tuple[str, list[tuple
                 )
     d = session.discharge
     if d is not None:
-        reason = REASON_WORDS.get(d.reason, d.reason)
+        reason = DISCHARGE_WORDS.get(d.reason, d.reason)
         out.append(
             (
                 "",

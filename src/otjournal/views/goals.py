@@ -17,10 +17,10 @@ from rich.padding import Padding
 from rich.text import Text
 
 from otjournal.frozen import frozen
+from otjournal.model.vocab import DISCHARGE_WORDS
 from otjournal.numbers.episodes import discharged, episodes
 from otjournal.numbers.outcomes import is_review
 from otjournal.views import textgrid
-from otjournal.views.closing import REASON_WORDS
 from otjournal.views.rows import gas
 from otjournal.views.textgrid import Column
 
@@ -253,7 +253,7 @@ def episode_lines(facts: EpisodeFacts) -> list[Text]:
     review = f"last review {facts.last_review}" if facts.last_review else "no review yet"
     care = (
         f"discharged {facts.discharged}"
-        + (f" ({REASON_WORDS.get(facts.reason, facts.reason)})" if facts.reason else "")
+        + (f" ({DISCHARGE_WORDS.get(facts.reason, facts.reason)})" if facts.reason else "")
         if facts.discharged
         else "in care"
     )

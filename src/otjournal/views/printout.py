@@ -22,8 +22,6 @@ from otjournal.model.risk import AWAY, Risk, corrected_away, status_words
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
 from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
-from otjournal.views.closing import printout_sections
-from otjournal.views.intake import intake_sections
 from otjournal.views.measures import session_pairs
 from otjournal.views.report import CSS, html_page
 from otjournal.views.rows import gas, goals_heading
@@ -67,6 +65,11 @@ def build(
     registration: str = "",
     printed: date | None = None,
 ) -> NoteDoc:
+    # These modules also draw the note for `show`, with Rich, which the progress report
+    # (it uses md_text below) would load for nothing: about 15 ms.
+    from otjournal.views.closing import printout_sections
+    from otjournal.views.intake import intake_sections
+
     s = session
     reading = read_now(s)
     now, ch = reading.session, reading.changes

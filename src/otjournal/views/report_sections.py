@@ -231,14 +231,14 @@ def discharge(t: ClientTrends) -> list[Block]:
     """Each close of an episode in the period, as its discharge note reads: the day and
     why, each goal's final status with the progress summarised, the maintenance plan and
     who was told. Nothing when the period holds none."""
-    from otjournal.views.closing import REASON_WORDS
+    from otjournal.model.vocab import DISCHARGE_WORDS
 
     closed = [(s, s.discharge) for s in t.sessions if s.discharge is not None]
     if not closed:
         return []
     b = [Block("h2", "Discharge")]
     for s, d in closed:
-        why = REASON_WORDS.get(d.reason, d.reason)
+        why = DISCHARGE_WORDS.get(d.reason, d.reason)
         b.append(Block("p", f"The episode of care closed on {s.start.date()}. Reason: {why}."))
         if d.reason_note:
             b.append(Block("quote", d.reason_note, cite=_cite(s, "discharge.reason_note")))
