@@ -703,3 +703,26 @@ def test_an_output_that_cannot_be_written_is_said_and_the_exit_code_kept(demo_ro
             assert "cannot write: No space left on device" in said and "Traceback" not in said
         assert run(["log", "--no-such-option"], stdout=full, stderr=full).returncode == 2
         assert run(["show", "zzzzz"], stdout=full, stderr=full).returncode == 1
+
+
+def test_a_progress_report_is_written_without_loading_rich(demo_root):
+    """A report is Markdown, HTML or JSON: no screen is drawn, so Rich (about 15 ms of a
+    one-client command) is not imported; `show` of the same client's note still is."""
+    root, session = demo_root
+    probe = (
+        "import sys\nfrom otjournal.cli import main\nsys.argv = ['otj', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] == 'rich')))"
+    )
+    env = {**os.environ, "OTJOURNAL_DIR": str(root), "NO_COLOR": "1"}
+    for args, rich in (
+        (["report", "mia-k"], False),
+        (["report", "mia-k", "--format", "html"], False),
+        (["report", "mia-k", "--json"], False),
+        (["show", session], True),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, cwd=REPO
+        )
+        assert done.returncode == 0, done.stderr
+        assert (done.stderr.rstrip().endswith("[]")) is not rich, (args, done.stderr[-300:])
