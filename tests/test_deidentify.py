@@ -121,6 +121,16 @@ def test_a_full_stop_after_a_word_of_a_name_is_written_or_not():
         assert d.text(f"At {written} today") == f"At {d.code(on_profile)} today", on_profile
     amy = make_client("ali-b", display_name="Ali B", people=(Person("Amy Stone", "friend"),))
     assert Deidentifier.for_client(amy, ()).text("a stone path") == "a stone path"
+    saintly = make_client(
+        "leo-p", display_name="Leo P", people=(Person("St. John Smith", "teacher"),)
+    )
+    d = Deidentifier.for_client(saintly, ("Saint Anne",))
+    assert d.text("At St Vincent's; St. Kilda; John Smith came; St. John Smith too") == (
+        "At St Vincent's; St. Kilda; Teacher 1 came; Teacher 1 too"
+    )
+    assert d.text("Saint Kilda beach on Saint's day; Saint Anne came") == (
+        "Saint Kilda beach on Saint's day; Person 1 came"
+    )
     street = make_client("ali-b", display_name="Ali B", people=(Person("Mary St", "school"),))
     assert Deidentifier.for_client(street, ()).text("Mary Saint came") == "Mary Saint came"
 

@@ -92,7 +92,9 @@ _GENERIC_TAIL = re.compile(
     r"preschool|childcare|centre|center|early|learning|clinic)\s*$",
     re.IGNORECASE,
 )
-_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "jr"}
+# Words before or after a name that are no name on their own ("St. John Smith" is not
+# every "St" of a note, nor "Saint Anne" every "Saint").
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "jr", "st", "saint"}
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin"}
 # Given names that are also everyday words: replaced only where capitalised.
 COMMON_WORDS = frozenset(
