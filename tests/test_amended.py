@@ -533,3 +533,54 @@ def test_risk_details_with_a_status_of_none_are_refused_naming_the_field(runner,
     assert ok.exit_code == 0, ok.output
     now = as_amended(read(journal, saved.path))
     assert now.risk is not None and now.risk.action == "Safety plan made with Mum"
+    # "none", as `otj log --risk none` takes it; a word it does not know, said plainly.
+    maybe = amend_cli(runner, sid, "--set", "risk=maybe", "--no-input", text="x")
+    assert maybe.exit_code == 2 and "--set risk.status: not an allowed value" in maybe.stderr
+    assert amend_cli(runner, sid, "--set", "risk=None", text="Played").exit_code == 0
+    now = as_amended(read(journal, saved.path))
+    assert now.risk is not None and now.risk.status == "none-identified"
+    # A correction giving values only: its text says why, and the printout says "Text".
+    printed = runner.invoke(app, ["show", sid, "--format", "md", "-o", "-"]).stdout
+    assert "*Text:* Played" in printed and "*Corrected wording:* Played" not in printed
+
+
+def test_a_risks_details_set_aside_by_a_status_of_none_read_alike_everywhere(
+    runner, journal, clock
+):
+    """Corrected to none, then identified again with other details: who was told went
+    with the first correction, and show, the printout, the report and search all say so;
+    a detail corrected before the status was set to none has no wording "now"."""
+    from otjournal.model.risk import Risk
+
+    journal.add_client(make_client())
+    risk = Risk("identified", what="Hit head", action="Ice", told=("parent",))
+    saved = journal.add_session(make_session(risk=risk), durable=False)
+    sid = saved.record.id
+    for args in (
+        ["--set", "risk.what=Hit head on the door"],
+        ["--set", "risk=none-identified"],
+        ["--set", "risk=identified", "--set", "risk.what=Fell", "--set", "risk.action=First aid"],
+    ):
+        assert amend_cli(runner, sid, *args, text="x").exit_code == 0
+    shown = runner.invoke(app, ["show", sid], env={"COLUMNS": "200"}).stdout
+    assert "who was told (as first written; corrected away): parent" in shown
+    assert "amended 2026-03-07, now reads: Fell" in shown
+    printed = runner.invoke(app, ["show", sid, "--format", "md", "-o", "-"]).stdout
+    assert "*Who was told (as first written; corrected away):* parent" in printed
+    report = runner.invoke(app, ["report", "mia-k", "--since", "2026-01-01"]).stdout
+    assert "> Fell. Action: First aid. Told: no one recorded." in report
+    assert "No notes match" in runner.invoke(app, ["search", "parent"]).stdout
+
+    again = journal.add_session(
+        make_session(start=datetime(2026, 3, 6, 9, 0, tzinfo=TZ), risk=risk), durable=False
+    )
+    for args in (["--set", "risk.what=Ran at the gate"], ["--set", "risk=none-identified"]):
+        assert amend_cli(runner, again.record.id, *args, text="x").exit_code == 0
+    shown = runner.invoke(app, ["show", again.record.id], env={"COLUMNS": "200"}).stdout
+    assert "what (as first written; corrected away): Hit head" in shown
+    assert "Ran at the gate" not in shown.split("Amendments")[0]
+    printed = runner.invoke(app, ["show", again.record.id, "--format", "md", "-o", "-"]).stdout
+    assert "Ran at the gate" not in printed.split("## Amendments")[0]
+    doc = json.loads(runner.invoke(app, ["show", again.record.id, "--json"]).stdout)
+    assert doc["corrected"]["risk.what"] is None and doc["corrected"]["risk.told"] is None
+    assert "No notes match" in runner.invoke(app, ["search", "gate"]).stdout

@@ -726,3 +726,24 @@ def test_a_progress_report_is_written_without_loading_rich(demo_root):
         )
         assert done.returncode == 0, done.stderr
         assert (done.stderr.rstrip().endswith("[]")) is not rich, (args, done.stderr[-300:])
+
+
+def test_a_checklist_items_lines_start_under_its_text_after_a_folded_word_at_any_width():
+    """A word longer than the line is folded; the line after it starts under the text
+    too, not one cell further (the space after the word), and no line is left blank."""
+    from rich.text import Text
+
+    from otjournal.views.session import Hanging
+
+    text = (
+        "Long " + "Supercalifragilistic" * 4 + " end and 界世中文字日本語한국어" * 2 + " 🎉🎉 done"
+    )
+    for width in range(10, 121):
+        console = _console(io.StringIO())
+        console.width = width
+        console.print(Hanging(Text("   yes  ", style="bold"), Text(text)))
+        out = console.file.getvalue()  # type: ignore[attr-defined]
+        lines_fit(out, width)
+        assert squeezed(out) == "yes" + squeezed(text), width
+        for line in out.splitlines()[1:]:
+            assert line.startswith(" " * 8) and line[8:9].strip(), (width, line)

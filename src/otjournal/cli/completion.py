@@ -229,7 +229,7 @@ def _keeps() -> Iterable[str]:
 
 
 def _risks() -> Iterable[str]:
-    from otjournal.cli.log_options import RISK_WORDS
+    from otjournal.model.risk import RISK_WORDS
 
     return tuple(RISK_WORDS)
 

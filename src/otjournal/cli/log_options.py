@@ -9,6 +9,7 @@ import typer
 
 from otjournal.errors import UsageError
 from otjournal.model.ids import shown
+from otjournal.model.risk import RISK_WORDS
 from otjournal.model.vocab import NON_CLIENT_TYPES, NOT_HELD_TYPES
 
 Repeat = list[str] | None
@@ -193,12 +194,6 @@ RiskWhatOpt = Annotated[
 ]
 RiskActionOpt = Annotated[str | None, typer.Option("--risk-action", help="What was done about it.")]
 RiskToldOpt = Annotated[Repeat, typer.Option("--risk-told", help="Who was told; repeat.")]
-
-RISK_WORDS = {
-    "none": "none-identified",
-    "none-identified": "none-identified",
-    "identified": "identified",
-}
 
 
 def risk_part(args: dict[str, Any]) -> dict[str, Any]:

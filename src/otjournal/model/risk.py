@@ -12,6 +12,12 @@ from otjournal.model.fields import Fields, put
 
 RISK_STATUSES = ("none-identified", "identified")
 RISK_VALUES = ("status", "what", "action", "told")  # what a correction may set of a risk
+# A status as a person may type it (`otj log --risk none`, `otj amend --set risk=none`).
+RISK_WORDS = {
+    "none": "none-identified",
+    "none-identified": "none-identified",
+    "identified": "identified",
+}
 
 
 def status_words(status: object) -> str:
@@ -19,13 +25,7 @@ def status_words(status: object) -> str:
     return "identified" if status == "identified" else "none identified"
 
 
-AWAY = " (as first written; corrected away)"  # a detail of a risk corrected to none
-
-
-def corrected_away(written: Risk, now: Risk | None) -> bool:
-    """A risk the note identified, that a correction says was none: its details are the
-    note's words still (never rewritten), shown as such."""
-    return written.identified and not (now is not None and now.identified)
+AWAY = " (as first written; corrected away)"  # a detail a correction set aside or emptied
 
 
 @frozen

@@ -26,7 +26,7 @@ from otjournal.frozen import frozen
 from otjournal.model.amendment import Amendment
 from otjournal.model.ids import shown
 from otjournal.model.measures import ORS_ITEMS, SRS_ITEMS
-from otjournal.model.risk import RISK_VALUES, Risk
+from otjournal.model.risk import RISK_VALUES, RISK_WORDS, Risk
 from otjournal.model.session import Session
 
 if TYPE_CHECKING:
@@ -219,9 +219,11 @@ def _apply(data: dict[str, Any], a: Amendment) -> tuple[list[str], list[str]]:
                 touched.append(spot.path)
                 if spot.path == "risk.status" and value != "identified":
                     # None identified after all: what it said was identified goes with it
-                    # (the file keeps it, as it keeps every corrected word).
+                    # (the file keeps it, as it keeps every corrected word), and every
+                    # reader reads each detail as set aside.
                     for key in Risk.DETAILS:
-                        spot.table.pop(key, None)
+                        if spot.table.pop(key, None) is not None:
+                            touched.append(f"risk.{key}")
     return touched, why
 
 
@@ -481,7 +483,9 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
                 raise UsageError(f"--set {path}= takes four numbers 0-10: {', '.join(items)}")
             values[path] = {k: _number(n) for k, n in zip(items, numbers, strict=True)}
         elif path in ("risk", "risk.status"):
-            values.setdefault("risk", {})["status"] = raw.strip()
+            values.setdefault("risk", {})["status"] = RISK_WORDS.get(
+                raw.strip().lower(), raw.strip()
+            )
         elif path in ("risk.what", "risk.action"):  # text: kept as typed, as the note's
             values.setdefault("risk", {})[path[5:]] = raw
         elif path == "risk.told":
@@ -493,7 +497,8 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
     errors: list[ValidationError] = []
     Amendment.check_targets({"values": values}, "", errors, "correction")
     if errors:
-        raise UsageError("--set " + "; ".join(e.message for e in errors), hint=SET_HINT)
+        said = "; ".join(e.message.removeprefix("values.") for e in errors)
+        raise UsageError("--set " + said, hint=SET_HINT)
     data = session.to_dict()
     for path, _ in value_items(values):
         spot = locate(data, path, text=False)

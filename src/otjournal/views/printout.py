@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from otjournal.frozen import frozen
 from otjournal.model import Client, Session
-from otjournal.model.risk import AWAY, Risk, corrected_away, status_words
+from otjournal.model.risk import AWAY, Risk, status_words
 from otjournal.model.vocab import CHECKLIST_KEYS, FRAMEWORK_NAMES
 from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
@@ -28,7 +28,7 @@ from otjournal.views.rows import gas, goals_heading
 from otjournal.views.visible import visible
 
 if TYPE_CHECKING:
-    from otjournal.model import Activity, ChecklistAnswer, GoalRating
+    from otjournal.model import Activity, Amendment, ChecklistAnswer, GoalRating
 
 FORMATS = ("text", "md", "html")
 
@@ -213,15 +213,11 @@ def build(
     if s.risk is not None or now.risk is not None:  # a correction may give one
         rk = s.risk or Risk("")
         status = status_words(now.risk.status if now.risk else "")
-        gone = AWAY if corrected_away(rk, now.risk) else ""
         risk = _one(
             ("Risk", status + was(ch.get("risk.status"), status_words)),
-            ("What was identified" + gone, rk.what),
-            *_amended(reading, "risk.what", "What was identified"),
-            ("What was done" + gone, rk.action),
-            *_amended(reading, "risk.action", "What was done"),
-            ("Who was told" + gone, ", ".join(rk.told)),
-            *_amended(reading, "risk.told", "Who was told"),
+            *_detail(reading, "risk.what", "What was identified", rk.what),
+            *_detail(reading, "risk.action", "What was done", rk.action),
+            *_detail(reading, "risk.told", "Who was told", ", ".join(rk.told)),
             *_extras(rk.extra),
         )
         sections.append(Section("Risk", risk))
@@ -235,7 +231,9 @@ def build(
                     f"{a.kind.capitalize().replace('-', ' ')} by {a.by}, {_when(a.at)}",
                     _fields(
                         ("Original wording", a.original),
-                        ("Corrected wording" if a.kind == "correction" else "Text", a.text),
+                        # A correction's text is its corrected wording, unless it only
+                        # gives values (then it says why).
+                        ("Corrected wording" if _rewords(a) else "Text", a.text),
                         ("Corrects" if a.corrects else "About", _where(reading, i)),
                         *_extras({k: v for k, v in a.extra.items() if k not in TARGET_KEYS}),
                     ),
@@ -272,6 +270,19 @@ def _amended(reading: Reading, path: str, label: str) -> list[tuple[str, str]]:
         now = ", ".join(c.now) if isinstance(c.now, list | tuple) else str(c.now)
         return [(f"{label}, as amended {c.at:%Y-%m-%d}", now)]
     return [(f"{label}, amended", f"see the {c.kind} of {c.at:%Y-%m-%d}, after the note")]
+
+
+def _rewords(a: Amendment) -> bool:
+    return a.kind == "correction" and not (a.values and not a.field_path)
+
+
+def _detail(reading: Reading, path: str, label: str, written: str) -> list[tuple[str, str]]:
+    """A risk's detail as written, and what it reads now; one a correction set aside (or
+    emptied) marked so (as ``show`` says it)."""
+    c = reading.changes.get(path)
+    if c is not None and c.changed and not c.now:
+        return [(label + AWAY, written)]
+    return [(label, written), *_amended(reading, path, label)]
 
 
 def _answer(c: ChecklistAnswer, reading: Reading) -> str:

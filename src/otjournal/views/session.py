@@ -17,7 +17,7 @@ from rich.text import Text
 
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.kinds import homework_kind
-from otjournal.model.risk import AWAY, Risk, corrected_away, status_words
+from otjournal.model.risk import AWAY, Risk, status_words
 from otjournal.model.vocab import (
     CHECKLIST_KEYS,
     FRAMEWORK_NAMES,
@@ -70,6 +70,10 @@ class Hanging:
         lines = self.text.wrap(console, max(1, options.max_width - indent))
         for i, line in enumerate(lines):
             line.rstrip()
+            if i:  # a line after a word folded may start with the space that followed it
+                line = line[len(line.plain) - len(line.plain.lstrip(" ")) :]
+                if not line.plain:
+                    continue
             yield Text.assemble(self.mark if i == 0 else " " * indent, line)
 
 
@@ -95,12 +99,16 @@ def _amended(reading: Reading, path: str) -> list[RenderableType]:
 
 
 def _detail(reading: Reading, path: str, label: str, written: str) -> list[RenderableType]:
-    """A field as written, and what it reads now; one the note left empty that a
-    correction gave, under its own label."""
+    """A risk's detail as written, and what it reads now: one a correction gave the note
+    under its own label, one a correction set aside (or emptied) marked so."""
     c = reading.changes.get(path)
-    if written or c is None or not c.changed or not c.now:
+    if c is None or not c.changed:
         return [*_para(label, written), *_amended(reading, path)]
-    return [Text.assemble((f"{label} (amended {c.at:%Y-%m-%d}): ", "italic"), _people(c.now))]
+    if not c.now:
+        return _para(label + AWAY, written)
+    if not written:
+        return [Text.assemble((f"{label} (amended {c.at:%Y-%m-%d}): ", "italic"), _people(c.now))]
+    return [*_para(label, written), *_amended(reading, path)]
 
 
 def _people(value: Any) -> str:
@@ -243,12 +251,11 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
     if s.risk is not None or now.risk is not None:  # a correction may give one
         rk = s.risk or Risk("")
         status = status_words(now.risk.status if now.risk else "")
-        gone = AWAY if corrected_away(rk, now.risk) else ""
         risk = [
             Text(status + was(ch.get("risk.status"), status_words)),
-            *_detail(reading, "risk.what", "what" + gone, rk.what),
-            *_detail(reading, "risk.action", "what was done" + gone, rk.action),
-            *_detail(reading, "risk.told", "who was told" + gone, ", ".join(rk.told)),
+            *_detail(reading, "risk.what", "what", rk.what),
+            *_detail(reading, "risk.action", "what was done", rk.action),
+            *_detail(reading, "risk.told", "who was told", ", ".join(rk.told)),
         ]
         out.append(_section("Risk", risk))
 
