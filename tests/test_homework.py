@@ -1352,3 +1352,31 @@ def test_homework_added_by_hand_is_assigned_for_check(runner, mia, notes):
     assert logged.exit_code == 0, logged.output
     problems = json.loads(run(runner, "check", "--json").stdout)["problems"]
     assert not [p for p in problems if "was not assigned" in p["message"]], problems
+
+
+def test_this_weeks_count_takes_in_practice_of_the_homework_before_it_was_set_again(
+    runner, journal, notes, clock
+):
+    """Set again on Wednesday (a new id), the homework's practice on Monday and Tuesday
+    was of the same homework: `homework list` counts all four this week, as trends and
+    the summary do; two homework in force with the same words count only their own."""
+    from tests.conftest import TZ
+
+    journal.add_client(make_client())
+    for day, hid in ((23, "hw-first"), (4, "hw-again")):
+        plan = Plan("Laces", "", (Assignment(hid, "Lacing card", "practice", 5),))
+        start = datetime(2026, 2 if day == 23 else 3, day, 10, 0, tzinfo=TZ)
+        journal.add_session(make_session(start=start, plan=plan))
+    args = ("--kind", "practice", "--what", "lacing card", "--by", "Sarah", "--done", "yes")
+    for day in (2, 3, 5, 6):  # clock: Saturday 2026-03-07
+        at = f"2026-03-0{day} 18:00"
+        assert (
+            run(runner, "homework", "log", "mia-k", *args, "--at", at, "--no-input").exit_code == 0
+        )
+    assert sorted(e["assignment"] for e in saved(notes)) == ["hw-again"] * 2 + ["hw-first"] * 2
+    listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
+    assert [(h["id"], h["logged_this_week"]) for h in listed["homework"]] == [("hw-again", 4)]
+    twin = ("homework", "add", "mia-k", "--text", "Lacing card", "--since", "2026-03-01")
+    assert run(runner, *twin).exit_code == 0
+    listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
+    assert sorted(h["logged_this_week"] for h in listed["homework"]) == [0, 2]

@@ -339,8 +339,8 @@ def test_current_with_no_sessions_and_nothing_added_is_empty():
     ("today", "expected"),
     [
         (d(16), 1),  # Monday: Sunday the 15th belongs to last week
-        (d(18), 3),  # Wednesday
-        (d(22), 4),  # Sunday: the whole week
+        (d(18), 4),  # Wednesday
+        (d(22), 5),  # Sunday: the whole week
     ],
 )
 def test_logged_this_week_counts_monday_to_today(today, expected):
@@ -351,7 +351,8 @@ def test_logged_this_week_counts_monday_to_today(today, expected):
         practice(17, "hw-b", "partly"),
         practice(18, "hw-b"),
         practice(21, "hw-b"),
-        practice(17, "hw-a"),  # the old plan's id
+        practice(17, "hw-a"),  # the old plan's id: the same homework, set again (counted)
+        practice(17, "hw-h2"),  # another homework's (ended): never this one's
     ]
     current = {c.assignment.id: c for c in current_assignments(client, sessions, entries, today)}
     assert current["hw-b"].logged_this_week == expected

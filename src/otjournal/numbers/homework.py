@@ -9,6 +9,7 @@ is a count against what was planned, never a grade.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, field, replace
 from datetime import date, timedelta
@@ -74,15 +75,34 @@ def current_assignments(
         if in_force and not _ended(discharges, since, today):
             found.append((a, since, "added by hand"))
     monday = week_start(today)
+    week = [e for e in entries if e.assignment and monday <= e.at.date() <= today]
+    counted = _ids_of(found, client, sessions, today) if week else [set() for _ in found]
     return [
-        Current(
-            a,
-            since,
-            source,
-            sum(1 for e in entries if e.assignment == a.id and monday <= e.at.date() <= today),
-        )
-        for a, since, source in found
+        Current(a, since, source, sum(1 for e in week if e.assignment in ids))
+        for (a, since, source), ids in zip(found, counted, strict=True)
     ]
+
+
+def _ids_of(
+    found: Sequence[tuple[Assignment, date, str]],
+    client: Client,
+    sessions: Sequence[Session],
+    today: date,
+) -> list[set[str]]:
+    """The ids whose entries count for each homework in force: its own, and those of the
+    same homework set before it (set again, it has a new id; practice logged in the days
+    before counts for it too, as trends counts it), unless two in force share its words."""
+    now = Counter(a.same_homework() for a, _, _ in found)
+    current = {a.id for a, _, _ in found}
+    earlier: dict[tuple[str, str], set[str]] = {}
+    for i, (a, _) in all_assignments(client, sessions, today).items():
+        if i not in current:
+            earlier.setdefault(a.same_homework(), set()).add(i)
+    out = []
+    for a, _, _ in found:
+        key = a.same_homework()
+        out.append({a.id} | (earlier.get(key, set()) if now[key] == 1 else set()))
+    return out
 
 
 def discharge_days(sessions: Iterable[Session]) -> list[date]:
