@@ -406,6 +406,10 @@ def test_practice_named_by_words_two_homework_share_stays_its_own(runner, journa
                  "--what", "Lacing card")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "assignment" not in only_entry(notes)
+    # Said, not left silent: which homework share the words, and how to name one.
+    assert "hw-lace and hw-lace2 share these words, so it counts for neither" in result.stderr
+    assert "'otj homework log mia-k N' names one" in result.stderr
+    assert "It counts for" not in result.stdout
 
 
 def test_a_single_thought_given_by_flag_is_the_hot_thought(runner, mia, notes):

@@ -17,6 +17,7 @@ from otjournal.cli.common import (
     journal,
     now,
     today,
+    warn,
 )
 from otjournal.cli.drafting import (
     DraftOpt,
@@ -59,6 +60,7 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         # The homework assigned on a day (forms.practised): a late entry's, not today's.
         self.assigned_on: AssignedOn = lambda day: []
         self.named: Assignment | None = None  # the one --what named, once saved
+        self.shared: list[Assignment] = []  # homework whose words --what names, if several
 
     def finalize(self) -> HomeworkEntry:
         from otjournal.errors import ValidationErrors
@@ -72,9 +74,14 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         note = self.draft.note
         at = note.get("at")
         day = at.date() if isinstance(at, datetime) else today()
-        linked = entryform.practised(note, self.assigned_on(day))  # --what naming its homework
+        assigned = self.assigned_on(day)
+        linked = entryform.practised(note, assigned)  # --what naming its homework
         if linked is not None:
             note, self.named = linked
+        elif note.get("entry_kind") == "practice" and not note.get("assignment"):
+            what = (note.get("practice") or {}).get("what")
+            shared = entryform.named_by(what, assigned, day) if isinstance(what, str) else []
+            self.shared = shared if len(shared) > 1 else []
         try:
             entry = entryform.finalize(note, now=clock)
         except ValidationErrors as exc:
@@ -95,6 +102,12 @@ class HomeworkRun(DraftRun["HomeworkEntry", "Loaded[HomeworkEntry]"]):
         # No Rich; and not Click's echo, which writes UTF-8 to an output declared ASCII:
         # a homework's name ("Bälle") reaches sys.stdout, whose errors say "B?lle" there.
         print(said)
+        if self.shared and not entry.assignment:
+            ids = " and ".join(a.id for a in self.shared)
+            warn(
+                f"{ids} share these words, so it counts for neither: 'otj homework log "
+                f"{entry.client} N' names one (N from 'otj homework list {entry.client}')"
+            )
         self.offer_support(saved.record)
 
     def offer_support(self, entry: HomeworkEntry) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from otjournal.dates import OutOfRange, parse_day
@@ -257,6 +257,18 @@ def same_words(a: str, b: str) -> bool:
     return " ".join(fold(a).split()) == " ".join(fold(b).split())
 
 
+def named_by(what: str, current: Sequence[Assignment], day: date | None) -> list[Assignment]:
+    """The practice homework assigned on ``day`` whose name is ``what`` (``same_words``;
+    homework added by hand from a later day was not assigned then)."""
+    return [
+        a
+        for a in current
+        if a.kind == "practice"
+        and same_words(a.text, what)
+        and (a.since is None or day is None or a.since <= day)
+    ]
+
+
 def practised(entry: Entry, current: Sequence[Assignment]) -> tuple[Entry, Assignment] | None:
     """A practice entry with no homework linked, as it is saved when what it says was
     practised (``--what``) is the name of the one practice homework assigned now
@@ -280,7 +292,7 @@ def practised(entry: Entry, current: Sequence[Assignment]) -> tuple[Entry, Assig
     what = part.get("what") if isinstance(part, dict) else None
     if not isinstance(part, dict) or not isinstance(what, str) or not what.strip():
         return None
-    named = [a for a in current if a.kind == "practice" and same_words(a.text, what)]
+    named = named_by(what, current, day)
     if len(named) != 1:
         return None
     rest = {k: v for k, v in part.items() if k != "what"}
