@@ -28,25 +28,19 @@ PROBE = r"""
 import sys, time, dataclasses
 t0 = time.perf_counter()
 spent = [0.0, 0]
-make = dataclasses._process_class
-def timed(*a, **k):
-    t = time.perf_counter()
-    try:
-        return make(*a, **k)
-    finally:
-        spent[0] += time.perf_counter() - t
-        spent[1] += 1
-dataclasses._process_class = timed
-if sys.argv[1:] != ["--libraries"]:
-    import otjournal.frozen as made_here
-    init_of = made_here._init_of
-    def timed_init(*a, **k):
+def timed(make, classes):
+    def run(*a, **k):
         t = time.perf_counter()
         try:
-            return init_of(*a, **k)
+            return make(*a, **k)
         finally:
             spent[0] += time.perf_counter() - t
-    made_here._init_of = timed_init
+            spent[1] += classes
+    return run
+dataclasses._process_class = timed(dataclasses._process_class, 1)
+if sys.argv[1:] != ["--libraries"]:  # otjournal's @frozen compiles __init__ itself
+    import otjournal.frozen as made_here
+    made_here._init_of = timed(made_here._init_of, 0)
 def done():
     sys.stderr.write(f"\nPROBE {spent[1]} {spent[0]:.6f} {time.perf_counter() - t0:.6f}\n")
 import atexit

@@ -473,6 +473,14 @@ def test_a_session_measure_and_a_risk_status_are_corrected_like_any_value(runner
     assert worse.exit_code == 2
 
 
+def _as_read(runner, sid: str) -> tuple[str, str, str]:
+    """What `show` (200 columns), its Markdown printout and mia-k's report say."""
+    shown = runner.invoke(app, ["show", sid], env={"COLUMNS": "200"}).stdout
+    printed = runner.invoke(app, ["show", sid, "--format", "md", "-o", "-"]).stdout
+    report = runner.invoke(app, ["report", "mia-k", "--since", "2026-01-01"]).stdout
+    return shown, printed, report
+
+
 @pytest.mark.parametrize("written", ["none-identified", None])
 def test_a_risk_identified_after_all_is_corrected_with_what_and_the_action(
     runner, journal, clock, written
@@ -500,15 +508,13 @@ def test_a_risk_identified_after_all_is_corrected_with_what_and_the_action(
     assert now.risk == Risk(
         "identified", "Climbed the fence", "Latch raised", ("parent", "teacher")
     )
-    shown = runner.invoke(app, ["show", sid], env={"COLUMNS": "200"}).stdout
+    shown, printed, report = _as_read(runner, sid)
     was = "none identified" if written else "not recorded"
     assert f"identified (amended 2026-03-07; was {was})" in shown
     assert "what (amended 2026-03-07): Climbed the fence" in shown
     assert "what was done (amended 2026-03-07): Latch raised" in shown
     assert "who was told (amended 2026-03-07): parent, teacher" in shown
-    printed = runner.invoke(app, ["show", sid, "--format", "md", "-o", "-"]).stdout
     assert "*Who was told, as amended 2026-03-07:* parent, teacher" in printed
-    report = runner.invoke(app, ["report", "mia-k", "--since", "2026-01-01"]).stdout
     assert "> Climbed the fence. Action: Latch raised. Told: parent, teacher." in report
     doc = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)
     assert doc["corrected"]["risk.what"] == "Climbed the fence"
@@ -562,12 +568,10 @@ def test_a_risks_details_set_aside_by_a_status_of_none_read_alike_everywhere(
         ["--set", "risk=identified", "--set", "risk.what=Fell", "--set", "risk.action=First aid"],
     ):
         assert amend_cli(runner, sid, *args, text="x").exit_code == 0
-    shown = runner.invoke(app, ["show", sid], env={"COLUMNS": "200"}).stdout
+    shown, printed, report = _as_read(runner, sid)
     assert "who was told (as first written; corrected away): parent" in shown
     assert "amended 2026-03-07, now reads: Fell" in shown
-    printed = runner.invoke(app, ["show", sid, "--format", "md", "-o", "-"]).stdout
     assert "*Who was told (as first written; corrected away):* parent" in printed
-    report = runner.invoke(app, ["report", "mia-k", "--since", "2026-01-01"]).stdout
     assert "> Fell. Action: First aid. Told: no one recorded." in report
     assert "No notes match" in runner.invoke(app, ["search", "parent"]).stdout
 
