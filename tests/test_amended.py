@@ -588,3 +588,21 @@ def test_a_risks_details_set_aside_by_a_status_of_none_read_alike_everywhere(
     doc = json.loads(runner.invoke(app, ["show", again.record.id, "--json"]).stdout)
     assert doc["corrected"]["risk.what"] is None and doc["corrected"]["risk.told"] is None
     assert "No notes match" in runner.invoke(app, ["search", "gate"]).stdout
+
+
+def test_a_risk_given_then_withdrawn_leaves_no_unlabelled_line(runner, journal, clock):
+    """A note with no risk, corrected to identified, then to none: no detail it never had
+    and has not now is shown (no bare "(see the correction … below)"); an empty detail
+    is refused, saying what a risk needs."""
+    journal.add_client(make_client())
+    saved = journal.add_session(make_session(risk=None), durable=False)
+    sid = saved.record.id
+    given = ("--set", "risk=identified", "--set", "risk.what=W", "--set", "risk.action=A")
+    assert amend_cli(runner, sid, *given, "--set", "risk.told=parent", text="x").exit_code == 0
+    assert amend_cli(runner, sid, "--set", "risk=none", text="Withdrawn").exit_code == 0
+    shown, printed, _ = _as_read(runner, sid)
+    risk = shown.split("\nRisk\n")[1].split("\n\n")[0]
+    assert risk.strip() == "none identified (amended 2026-03-07; was not recorded)"
+    assert "see the correction" not in printed.split("## Amendments")[0]
+    empty = amend_cli(runner, sid, "--set", "risk.what=", "--no-input", text="x")
+    assert empty.exit_code == 2 and "--set risk.what= needs the words" in empty.stderr

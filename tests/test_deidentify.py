@@ -125,8 +125,22 @@ def test_a_full_stop_after_a_word_of_a_name_is_written_or_not():
         "leo-p", display_name="Leo P", people=(Person("St. John Smith", "teacher"),)
     )
     d = Deidentifier.for_client(saintly, ("Saint Anne",))
-    assert d.text("At St Vincent's; St. Kilda; John Smith came; St. John Smith too") == (
+    assert d.text("At St Vincent's; St. Kilda; St John came; St. John Smith too") == (
         "At St Vincent's; St. Kilda; Teacher 1 came; Teacher 1 too"
+    )
+    assert "John" not in d.text("John Smith came") and "Smith" not in d.text("Mr Smith")
+    # "St" begins a family name too, however it is written: never left behind.
+    ivy = make_client(
+        "ivy-s",
+        display_name="Ivy St. Clair",
+        caregivers=(Caregiver("Anne St. Clair", "mother"),),
+    )
+    said = Deidentifier.for_client(ivy, ()).text(
+        "Mrs Saint Clair, the St. Clairs, St-Clair, ST. CLAIR, St Clair's car; Clair rang"
+    )
+    assert said == (
+        "Mrs Participant, the Participants, Participant, Participant, Participant's car; "
+        "Participant rang"
     )
     assert d.text("Saint Kilda beach on Saint's day; Saint Anne came") == (
         "Saint Kilda beach on Saint's day; Person 1 came"

@@ -487,6 +487,11 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
                 raw.strip().lower(), raw.strip()
             )
         elif path in ("risk.what", "risk.action"):  # text: kept as typed, as the note's
+            if not raw.strip():
+                raise UsageError(
+                    f"--set {path}= needs the words: a risk identified has what and the "
+                    "action; for none, --set risk=none-identified"
+                )
             values.setdefault("risk", {})[path[5:]] = raw
         elif path == "risk.told":
             values.setdefault("risk", {})["told"] = [t.strip() for t in raw.split(",") if t.strip()]

@@ -92,9 +92,10 @@ _GENERIC_TAIL = re.compile(
     r"preschool|childcare|centre|center|early|learning|clinic)\s*$",
     re.IGNORECASE,
 )
-# Words before or after a name that are no name on their own ("St. John Smith" is not
-# every "St" of a note, nor "Saint Anne" every "Saint").
-_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "jr", "st", "saint"}
+_TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "jr"}
+# No name on their own, but part of the one they begin: "St. Clair", "St John", "Saint
+# Anne" (never every "St" of a note; "Saint Clair" and "St-Clair" are "St. Clair").
+_SAINTS = {"st", "saint"}
 _PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin"}
 # Given names that are also everyday words: replaced only where capitalised.
 COMMON_WORDS = frozenset(
@@ -160,7 +161,13 @@ class Name:
 
 def _parts(name: str) -> list[str]:
     """The parts of a person's name worth replacing on their own."""
-    words = [w.strip(".,") for w in name.split()]
+    words: list[str] = []
+    for w in (w.strip(".,") for w in name.split()):
+        if words and fold(words[-1]) in _SAINTS:  # "St" begins the part it is in
+            words[-1] += " " + w
+            words.append(w)  # and "John" of "St. John Smith" may be written alone
+        else:
+            words.append(w)
     out = []
     for w in words:
         pieces = [w, *w.split("-")] if "-" in w.strip("-") else [w]
@@ -439,10 +446,14 @@ def _name_regex(folded_name: str) -> re.Pattern[str]:
     *inner, last = folded_name.split() or [""]
     # "St." may be "St", but an initial keeps its stop: "A. Stone" is not "a stone".
     tokens = [t.rstrip(".") if len(t.rstrip(".")) > 1 else t for t in inner] + [last]
-    body = r"\.?\s+".join(
-        _SAINT if t in ("st", "saint") and i < len(inner) else _token(t)
-        for i, t in enumerate(tokens)
-    )
+    body = ""
+    for i, t in enumerate(tokens):
+        if i == len(inner):
+            body += _token(t)
+        elif t in _SAINTS:
+            body += _SAINT + r"(?:\.?\s+|-)"  # St. Clair, Saint Clair, St-Clair
+        else:
+            body += _token(t) + r"\.?\s+"
     return re.compile(body)
 
 

@@ -282,6 +282,8 @@ def _detail(reading: Reading, path: str, label: str, written: str) -> list[tuple
     c = reading.changes.get(path)
     if c is not None and c.changed and not c.now:
         return [(label + AWAY, written)]
+    if not written and (c is None or not c.changed):  # never had, has not now: nothing
+        return []
     return [(label, written), *_amended(reading, path, label)]
 
 

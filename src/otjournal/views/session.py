@@ -102,8 +102,8 @@ def _detail(reading: Reading, path: str, label: str, written: str) -> list[Rende
     """A risk's detail as written, and what it reads now: one a correction gave the note
     under its own label, one a correction set aside (or emptied) marked so."""
     c = reading.changes.get(path)
-    if c is None or not c.changed:
-        return [*_para(label, written), *_amended(reading, path)]
+    if c is None or not c.changed:  # one the note never had and has not now: nothing
+        return [*_para(label, written), *_amended(reading, path)] if written else []
     if not c.now:
         return _para(label + AWAY, written)
     if not written:
