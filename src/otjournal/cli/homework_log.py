@@ -3,6 +3,7 @@ kept as a draft until saved; its options are built from the kinds' specs."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable
 from datetime import date, datetime
@@ -300,6 +301,7 @@ def _log_context(
 
     record, sessions, entries = client_records(j, handle)
 
+    @functools.cache  # today's is found here, and again as the entry (of today) is saved
     def assigned_on(day: date) -> list[Assignment]:
         return [c.assignment for c in current_assignments(record, sessions, entries, day)]
 
