@@ -747,3 +747,28 @@ def test_a_checklist_items_lines_start_under_its_text_after_a_folded_word_at_any
         assert squeezed(out) == "yes" + squeezed(text), width
         for line in out.splitlines()[1:]:
             assert line.startswith(" " * 8) and line[8:9].strip(), (width, line)
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_an_ascii_output_fits_its_width_with_the_marks_in_ascii(tmp_path: Path, width):
+    """ "→" is "->" on an output that cannot encode it: put so before the lines are laid
+    out, a line of corrected values still fits (it was one or two cells too long)."""
+    root = tmp_path / "notes"
+    env = {"NO_COLOR": "1", "PYTHONIOENCODING": "ascii", "COLUMNS": str(width)}
+    for var in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[var] = str(tmp_path / var.lower())
+    assert otj(root, "init", **env).returncode == 0
+    assert otj(root, "client", "add", "mia", "--name", "Mia K", **env).returncode == 0
+    log = ("log", "mia", "--no-input", "--attendee", "parent", "--by", "Jo", "--setting",
+           "home", "--summary", "s", "--date", "2026-11-28", "--time", "10:00")  # fmt: skip
+    assert otj(root, *log, **env).returncode == 0, otj(root, *log, **env).stderr
+    sid = json.loads(otj(root, "list", "--json", **env).stdout)["sessions"][0]["id"]
+    amend = otj(root, "amend", sid, "--no-input", "--kind", "correction", "--by", "Jo",
+                "--text", "why", "--set", "duration_min=50", "--set",
+                "attendees=child,parent,sibling,teacher,carer", "--set",
+                "techniques=CBT,graded exposure,sensory diet,social stories", **env)  # fmt: skip
+    assert amend.returncode == 0, amend.stderr
+    shown = otj(root, "show", sid, **env)
+    assert shown.returncode == 0 and "45 -> 50" in shown.stdout
+    assert "?" not in shown.stdout.split("Amendments")[1]  # every mark said in ASCII
+    lines_fit(shown.stdout, width)

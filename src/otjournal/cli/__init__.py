@@ -139,7 +139,7 @@ def _say(line: str, to_stderr: bool) -> None:
 
 # The tool's own typography in ASCII, for an output that cannot encode it: "…" reads
 # "...", "·" "-", a sparkline a ramp of ASCII marks. Anything else (a note's "é") is "?".
-_IN_ASCII = {
+IN_ASCII = {
     "…": "...", "·": "-", "→": "->", "–": "-", "—": "--", "−": "-", "‐": "-", "‑": "-",
     "“": '"', "”": '"', "‘": "'", "’": "'", "«": "<<", "»": ">>", "×": "x", "≥": ">=",
     "≤": "<=", "↓": "v", "↑": "^", "½": "1/2", "•": "*", "░": " ",
@@ -152,13 +152,13 @@ def _in_ascii(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     unsaid = exc.object[exc.start : exc.end]
-    return "".join(_IN_ASCII.get(c, "?") for c in unsaid), exc.end
+    return "".join(IN_ASCII.get(c, "?") for c in unsaid), exc.end
 
 
 def tolerant_output() -> None:
     """Any output encoding: a character stdout or stderr cannot encode (ascii, latin-1,
     a C locale without UTF-8 mode) is written in ASCII where it is the tool's own
-    (``_IN_ASCII``), else as "?", never a traceback; and stdin declared ASCII is read as
+    (``IN_ASCII``), else as "?", never a traceback; and stdin declared ASCII is read as
     UTF-8."""
     import codecs
 

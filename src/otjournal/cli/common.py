@@ -208,6 +208,12 @@ def _console(file: IO[str]) -> Console:
 
     show_control_characters()
 
+    from otjournal.cli import IN_ASCII
+
+    # The tool's marks this output cannot encode ("→" to ASCII), put in ASCII ("->")
+    # before the lines are laid out, so that each still fits the width.
+    unsaid = {c: a for c, a in IN_ASCII.items() if not _encodable(c, file)}
+
     class Screen(Console):
         def render_str(self, text: str, **kwargs: Any) -> Text:
             return super().render_str(visible(text), **kwargs)
@@ -217,6 +223,10 @@ def _console(file: IO[str]) -> Console:
         ) -> Iterable[Segment]:
             if isinstance(renderable, Text) and not is_visible(renderable.plain):
                 renderable = visible_text(renderable)
+            if unsaid and isinstance(renderable, Text):
+                plain = renderable.plain
+                if any(c in plain for c in unsaid):
+                    renderable = swapped(renderable, unsaid.get)
             return super().render(renderable, options)
 
         def _render_buffer(self, buffer: Iterable[Segment]) -> str:
@@ -241,15 +251,23 @@ def _console(file: IO[str]) -> Console:
 
 def visible_text(text: Text) -> Text:
     """A copy of a Rich Text with each control character shown as its escape, styles kept."""
-    from rich.text import Span, Text
-
     from otjournal.views.visible import is_visible, visible
 
-    cuts = sorted({o for i, ch in enumerate(text.plain) if not is_visible(ch) for o in (i, i + 1)})
+    return swapped(text, lambda ch: None if is_visible(ch) else visible(ch))
+
+
+def swapped(text: Text, swap: Callable[[str], str | None]) -> Text:
+    """A copy of a Rich Text with each character ``swap`` gives another text for
+    replaced by it, styles kept."""
+    from rich.text import Span, Text
+
+    cuts = sorted(
+        {o for i, ch in enumerate(text.plain) if swap(ch) is not None for o in (i, i + 1)}
+    )
     result = text.blank_copy()
     for piece in text.divide(cuts):
-        if len(piece.plain) == 1 and not is_visible(piece.plain):
-            shown = visible(piece.plain)
+        shown = swap(piece.plain) if len(piece.plain) == 1 else None
+        if shown is not None:
             piece = Text(
                 shown,
                 style=piece.style,
@@ -257,6 +275,14 @@ def visible_text(text: Text) -> Text:
             )
         result.append_text(piece)
     return result
+
+
+def _encodable(mark: str, file: IO[str]) -> bool:
+    try:
+        mark.encode(getattr(file, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def out() -> Console:
