@@ -57,6 +57,7 @@ from targets import (
     FLAT,
     LIBRARIES,
     MEMORY_MB,
+    NOTES,
     START,
     WHOLE,
     Row,
@@ -108,6 +109,28 @@ WHOLE_FLOOR = (
 clients = sorted(os.listdir(os.path.join(sys.argv[1], "clients")))
 child = os.fork()
 n = sum(walk(os.path.join(sys.argv[1], "clients", c)) for c in clients[child == 0 :: 2])
+if child == 0:
+    os._exit(0)
+os.waitpid(child, 0)
+print(n)
+"""
+)
+
+# The least `list` and `show ID` do: load the libraries, then stat every session note (an
+# id or a date edited in place is seen only so), shared between two processes as above.
+NOTES_FLOOR = (
+    "import typer, rich.console, platformdirs\n"
+    + WALK
+    + """
+top = os.path.join(sys.argv[1], "clients")
+clients = sorted(os.listdir(top))
+child = os.fork()
+n = 0
+for c in clients[child == 0 :: 2]:
+    try:
+        n += walk(os.path.join(top, c, "sessions"))
+    except FileNotFoundError:
+        pass
 if child == 0:
     os._exit(0)
 os.waitpid(child, 0)
@@ -246,6 +269,7 @@ def cases(otj: list[str], root: Path, env: dict[str, str], tables: list[str]) ->
         # line is Typer's, the output Rich's, the cache's place platformdirs'.
         Case(LIBRARIES, [sys.executable, "-c", "import typer, rich.console, platformdirs"]),
         Case(WHOLE, [sys.executable, "-c", WHOLE_FLOOR, str(root)]),
+        Case(NOTES, [sys.executable, "-c", NOTES_FLOOR, str(root)]),
         Case("otj --version", [*otj, "--version"]),
         Case("otj --help", [*otj, "--help"]),
         Case("otj list -n 10", [*otj, "list", "-n", "10"]),
@@ -387,7 +411,8 @@ def write_results(path: Path, new: list[Row], runs: int, warm_up: int = WARM_UP)
         "right; `list` stats the sessions only); importing Typer, Rich and platformdirs is "
         "what every command but `--help` and `--version` loads before it does anything; "
         "with a stat of every file on two cores it is what a warm whole-journal command "
-        "does at least (a time target below its floor is out of reach, and says so); "
+        "does at least (a time target below its floor is out of reach, and says so), and "
+        "with a stat of every session note what `list` and `show ID` do at least; "
         "`git ls-files` loads "
         "git's index, as "
         "every git command `sync` runs does. Commands run with "
