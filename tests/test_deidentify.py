@@ -433,6 +433,8 @@ def test_show_md_deidentified(runner, clock, isolated_home, notes):
     assert result.exit_code == 0
     assert_nothing_identifies(out)
     assert "Participant" in out and "Sibling 1 cheered" in out and "Caregiver 1" in out
+    # Name and handle are one code, said once (not "Participant (Participant)").
+    assert "- **Client:** Participant\n" in out and "(Participant)" not in out
     assert "Teacher 1 said" in out and r"\[phone\]" in out and r"\[email\]" in out
     assert "Date of birth" not in out and r"(DOB \[date of birth\])" in out
     assert "2026-02-02" in out  # no shift asked: dates kept
@@ -453,7 +455,7 @@ def test_show_refuses_shift_dates_alone_and_json(runner, clock, isolated_home, n
     assert runner.invoke(app, ["show", sid, "--shift-dates"]).exit_code == 2
     assert runner.invoke(app, ["show", sid, "--deidentify", "--json"]).exit_code == 2
     text = runner.invoke(app, ["show", sid, "--deidentify"]).output  # a text printout
-    assert "Participant" in text
+    assert "\nClient:       Participant\n" in text and "(Participant)" not in text
     assert_nothing_identifies(text)
 
 

@@ -406,3 +406,9 @@ def test_chromium_prints_the_whole_note_on_a4(printed, tmp_path):
     for words in ("Practitioner", "AlexRivera(registrationOCC0001234567)", "Lateentry"):
         assert words in squashed
     assert squashed.index("CorrectionbyAlexRivera") > squashed.index("Nextsession")
+
+
+@pytest.mark.parametrize(("display", "shown"), [("Mia K.", "Mia K. (mia-k)"), ("mia-k", "mia-k")])
+def test_the_client_is_named_once_when_the_name_is_the_handle(display, shown):
+    doc = printout.build(make_session(), make_client(display_name=display))
+    assert dict(doc.header)["Client"] == shown

@@ -516,10 +516,14 @@ def _word_start_upper(s: str, where: Sequence[int], i: int) -> bool:
 
 
 def without_identifiers(client: Client, on: date) -> Client:
-    """The client with no date of birth or NDIS number to show; adult or child as on
-    ``on`` (the tool's words for them must not change with the birth date gone)."""
+    """The client with no date of birth or NDIS number to show, named by their handle
+    alone (both become the one code: "Participant (Participant)" says it twice); adult
+    or child as on ``on`` (the tool's words for them must not change with the birth date
+    gone)."""
     group = "adult" if client.is_adult(on) else "child"
-    return dataclasses.replace(client, date_of_birth=None, ndis_number="", age_group=group)
+    return dataclasses.replace(
+        client, display_name=client.handle, date_of_birth=None, ndis_number="", age_group=group
+    )
 
 
 def for_note(

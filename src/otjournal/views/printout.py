@@ -74,7 +74,9 @@ def build(
     reading = read_now(s)
     now, ch = reading.session, reading.changes
     title = "Session note" + (" (late entry)" if s.late_entry else "")
-    name = f"{client.display_name} ({s.client})" if client else s.client
+    name = s.client
+    if client and client.display_name.strip() not in ("", s.client):
+        name = f"{client.display_name} ({s.client})"
     words = words_for(client, s.start.date())  # the client's age on the session's day
     header: list[tuple[str, str]] = [("Client", name)]
     if client and client.date_of_birth:
