@@ -190,6 +190,10 @@ CORPUS = [
     ("St Mary's Primary School and St Mary's", "School 1 and School 1"),
     ("St. Mary's Primary School and St. Mary's", "School 1 and School 1"),
     ("Sunshine Kinder, then sunshine at the park", "Kinder 1, then sunshine at the park"),
+    # a place's own generic words, written otherwise than on the profile, go with it
+    ("At Saint Marys School today", "At School 1 today"),
+    ("St Mary's High School, St Mary's Kindergarten", "School 1, School 1"),
+    ("St Mary's high fives; Sunshine Early Learning", "School 1 high fives; Kinder 1"),
     ("Sunshine rang; sunshine kinder rang", "Kinder 1 rang; Kinder 1 rang"),
     # names that are also words: replaced only with a capital
     ("Will came; she will try.", "Caregiver 2 came; she will try."),

@@ -87,11 +87,15 @@ _ROLE_CODES: dict[str, str] = {
 _NOT_NAMES = {"child", "client", "participant", "family", "practitioner", "me", "self"}
 # Places: their name is replaced whole (and without its generic last words), never split.
 _PLACES = {"School", "Kinder", "Place"}
-_GENERIC_TAIL = re.compile(
-    r"\s+(?:primary|secondary|high|public|state|grammar|college|school|kindergarten|kinder|"
-    r"preschool|childcare|centre|center|early|learning|clinic)\s*$",
-    re.IGNORECASE,
+_GENERIC = (
+    r"(?:primary|secondary|high|public|state|grammar|college|school|kindergarten|kinder|"
+    r"preschool|childcare|centre|center|early|learning|clinic)"
 )
+_GENERIC_TAIL = re.compile(rf"\s+{_GENERIC}\s*$", re.IGNORECASE)
+# A generic word after a place's name in a note, written otherwise than on the profile
+# ("Saint Marys School" of "St Mary's Primary School"): replaced with the name when it
+# is capitalised as a name's part is (not "St Mary's high fives").
+_GENERIC_AFTER = re.compile(rf"\s+({_GENERIC})(?![^\W_])")
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "jr"}
 # No name on their own, but part of the one they begin: "St. Clair", "St John", "Saint
 # Anne" (never every "St" of a note; "Saint Clair" and "St-Clair" are "St. Clair").
@@ -157,6 +161,7 @@ class Name:
     text: str
     code: str
     capital_only: bool = False
+    place: bool = False  # its generic words after it are its own ("St Marys School")
 
 
 def _parts(name: str) -> list[str]:
@@ -380,6 +385,10 @@ class Deidentifier:
                 start = where[a]
                 if n.capital_only and not s[start].isupper():
                     continue
+                while n.place and (tail := _GENERIC_AFTER.match(folded, b)):
+                    if not s[where[tail.start(1)]].isupper():
+                        break
+                    b = tail.end()
                 end = where[b - 1] + 1
                 while end < len(s) and unicodedata.combining(s[end]):
                     end += 1
@@ -404,7 +413,7 @@ class _Builder:
         self.counts[role] = self.counts.get(role, 0) + 1
         return f"{role} {self.counts[role]}"
 
-    def add(self, text: str, code: str, capital_only: bool = False) -> None:
+    def add(self, text: str, code: str, capital_only: bool = False, place: bool = False) -> None:
         text = text.strip()
         key = fold(text)
         letters = re.sub(r"\W", "", key)
@@ -412,7 +421,7 @@ class _Builder:
             return  # a caregiver named "Mum" on the profile: "mum" stays a word
         self.seen.add(key)
         common = capital_only or len(letters) <= 2 or key in COMMON_WORDS
-        self.names.append(Name(text, code, capital_only=common))
+        self.names.append(Name(text, code, capital_only=common, place=place))
 
     def person(self, name: str, code: str) -> None:
         self.add(name, code)
@@ -429,12 +438,12 @@ class _Builder:
             self.add(part, code, capital_only=part not in _parts(given))
 
     def place(self, name: str, code: str) -> None:
-        self.add(name, code)
+        self.add(name, code, place=True)
         short = name.strip()
         while (shorter := _GENERIC_TAIL.sub("", short)) != short and shorter:
             short = shorter
             # "Sunshine" of "Sunshine Kinder": a word as often as a name.
-            self.add(short, code, capital_only=True)
+            self.add(short, code, capital_only=True, place=True)
 
 
 @functools.lru_cache(maxsize=1024)
