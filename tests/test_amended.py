@@ -290,6 +290,13 @@ def test_copm_is_corrected_only_in_a_review():
         (["--set", "goals.g1.gas"], "--set takes PATH=VALUE"),
         (["--set", "goals.g1.copm_performance=7"], "COPM is corrected only in a review"),
         (["--field", "child_voice.text", "--original", "not there"], "--original"),
+        # A correction that corrects nothing, or says one value twice (the last would win).
+        (["--set", "goals.g1.gas=0"], "--set goals[g1-k3x].gas: the note already reads so"),
+        (["--set", "duration_min=45", "--set", "checklist.agile=partly"], "--set duration_min:"),
+        (["--set", "attendees=child,parent"], "--set attendees: the note already reads so"),
+        (["--set", "goals.g1.gas=1", "--set", "goals.g1-k3x.gas=2"], "is given twice"),
+        (["--set", "risk=none-identified", "--set", "risk.status=identified"], "is given twice"),
+        (["--set", "checklist.agile=no", "--set", "checklist.agile.answer=no"], "is given twice"),
     ],
 )
 def test_refusals_exit_2_and_write_nothing(runner, saved, args, words):
@@ -300,6 +307,18 @@ def test_refusals_exit_2_and_write_nothing(runner, saved, args, words):
     assert words in result.stderr
     assert "secret" not in result.stderr and "lots" not in result.stderr
     assert tree(journal.root) == before
+
+
+def test_a_value_as_an_earlier_correction_left_it_corrects_nothing(runner, saved):
+    journal, sid, path = saved
+    assert amend_cli(runner, sid, "--set", "goals.g1.gas=1", "--no-input").exit_code == 0
+    before = tree(journal.root)
+    again = amend_cli(runner, sid, "--set", "goals.g1.gas=1", "--no-input")
+    assert again.exit_code == 2 and "already reads so" in again.stderr
+    assert tree(journal.root) == before
+    back = amend_cli(runner, sid, "--set", "goals.g1.gas=0", "--no-input")  # as first written
+    assert back.exit_code == 0, back.output
+    assert read(journal, path).amendments[-1].values == {"goals": {"g1-k3x": {"gas": 0}}}
 
 
 def test_values_need_a_correction(runner, saved):

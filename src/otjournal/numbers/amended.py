@@ -458,6 +458,7 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
     """``--set PATH=VALUE`` options as ``[amendments.values]``, checked by the note's own
     rules and against this note; a UsageError names the first that does not fit."""
     values: dict[str, Any] = {}
+    seen: set[str] = set()
     for given in sets:
         raw_path, eq, raw = given.partition("=")
         path = raw_path.strip()
@@ -465,6 +466,10 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
         item = _SET_ITEM.match(path)
         if not eq:
             raise UsageError("--set takes PATH=VALUE", hint=SET_HINT)
+        one = _one_name(path, goal, item, client)
+        if one in seen:  # the last would win, silently
+            raise UsageError(f"--set {shown(path)} is given twice: give each value once")
+        seen.add(one)
         if goal:
             gid = _full_goal_ids(f"goals[{goal.group(1)}]", client, "--set")[6:-1]
             values.setdefault("goals", {}).setdefault(gid, {})[goal.group(2)] = _number(raw)
@@ -514,6 +519,17 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
     return values
 
 
+def _one_name(
+    path: str, goal: re.Match[str] | None, item: re.Match[str] | None, client: Client | None
+) -> str:
+    """One name for the ways a --set path may be written (``risk`` is ``risk.status``)."""
+    if goal:
+        return _full_goal_ids(f"goals[{goal.group(1)}]", client, "--set") + goal.group(2)
+    if item:
+        return f"checklist[{item.group(1)}]"
+    return "risk.status" if path == "risk" else path
+
+
 def check_new(session: Session, amendment: Amendment) -> tuple[str, ...]:
     """Where a new amendment applies in the note as it reads now (its paths, or
     ``WHOLE_NOTE``); a UsageError when a part of it would not apply."""
@@ -535,7 +551,27 @@ def check_new(session: Session, amendment: Amendment) -> tuple[str, ...]:
         )
     if why:
         raise UsageError(why[0], hint=SET_HINT if "risk." in why[0] else None)
+    same = _as_it_reads(session, amendment, reading.placed[last])
+    if same:
+        raise UsageError(
+            f"--set {', '.join(same)}: the note already reads so (as corrected, if it was); "
+            "nothing to correct",
+            hint="leave that --set out, or give the value it should read",
+        )
     return tuple(c.path for c in reading.placed[last])
+
+
+def _as_it_reads(session: Session, amendment: Amendment, placed: tuple[Change, ...]) -> list[str]:
+    """The fields a correction's values name that it would leave as the note reads now."""
+    if not amendment.values:
+        return []
+    data = copy.deepcopy(read_now(session).session.to_dict())
+    named = set()
+    for path, _ in value_items(amendment.values):
+        spot = locate(data, path, text=False, create=True)
+        if isinstance(spot, Spot):
+            named.add(spot.path)
+    return [c.path for c in placed if c.path in named and not c.changed]
 
 
 def _number(raw: str) -> Any:
