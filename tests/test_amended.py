@@ -283,7 +283,13 @@ def test_copm_is_corrected_only_in_a_review():
         (["--set", "goals.g1.gas=lots"], "must be a whole number from -2 to 2, not a text"),
         (["--set", "goals.g9.gas=1"], "the note has no goals[g9]"),
         (["--set", "checklist.agile=maybe"], "not an allowed value"),
-        (["--set", "checklist.unknown-item=yes"], "the note has no checklist[unknown-item]"),
+        (
+            ["--set", "checklist.unknown-item=yes"],
+            "the note has no checklist[unknown-item] (it has interests, movement-play, attuned,"
+            " agile, caregiver, safety, feels-good)",
+        ),
+        (["--set", "goals.g9.gas=1"], "the note has no goals[g9] (it has g1-k3x)"),
+        (["--field", "activities[4].response"], "the note has no activities[4] (it has 1)"),
         (["--set", "duration_min=-5"], "out of range"),
         (["--set", "attendees=child,dog"], "not an allowed value"),
         (["--set", "mood=5"], "not a value an amendment can correct"),

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from otjournal.errors import UsageError, ValidationError, ValidationErrors
 from otjournal.frozen import frozen
 from otjournal.model.amendment import Amendment
-from otjournal.model.ids import shown
+from otjournal.model.ids import is_slug, shown
 from otjournal.model.measures import ORS_ITEMS, SRS_ITEMS
 from otjournal.model.risk import RISK_VALUES, RISK_WORDS, Risk
 from otjournal.model.session import Session
@@ -315,7 +315,9 @@ def locate(data: dict[str, Any], path: str, *, text: bool, create: bool = False)
             continue
         row, label = _row(table.get(name), part, key)
         if row is None:
-            return f"{path}: the note has no {'.'.join(names)}[{key}]"
+            return f"{path}: the note has no {'.'.join(names)}[{key}]" + _rows_it_has(
+                table.get(name), part
+            )
         table = row
         shown_parts.append(f"{name}[{label}]")
     part = PARTS.get(".".join(names))
@@ -324,6 +326,18 @@ def locate(data: dict[str, Any], path: str, *, text: bool, create: bool = False)
         what = "text field" if text else "value"
         return f"{path}: not a {what} an amendment can correct"
     return Spot(".".join([*shown_parts, leaf]), table, leaf)
+
+
+def _rows_it_has(rows: Any, part: Part) -> str:
+    """The rows a note has, to pick from: their ids (an id that is not one, in a file
+    edited by hand, is not repeated), or their numbers."""
+    if not isinstance(rows, list) or not rows:
+        return " (it has none)"
+    if part.rows == "#":
+        return f" (it has {len(rows)}: 1 to {len(rows)})" if len(rows) > 1 else " (it has 1)"
+    keys = [str(r.get(part.rows, "")) for r in rows if isinstance(r, dict)]
+    said = [k for k in keys if is_slug(k)]
+    return f" (it has {', '.join(said)})" if said else ""
 
 
 def _row(rows: Any, part: Part, key: str) -> tuple[dict[str, Any] | None, str]:
