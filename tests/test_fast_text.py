@@ -147,3 +147,30 @@ long_texts = st.lists(st.sampled_from([*PIECES, "swing", " swing ", "  swing\n"]
 def test_a_snippet_places_its_marks_as_by_collapsing_spaces(text: str, width: int):
     spans = find_by_words(text, phrases("swing")) or []
     assert snippet(text, spans, width) == snippet_by_spaces(text, spans, width)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.from_regex(r"g[0-9]{1,2}-[a-z0-9]{3}", fullmatch=True),
+            st.sampled_from(["-2", "-1", "0", "+1", "+2"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(14, 90),  # narrower, the header and the ids themselves fold
+)
+def test_a_goal_and_its_rating_share_a_line_where_one_holds_them(goals, width: int):
+    from otjournal.views.rows import SESSION_COLUMNS
+    from otjournal.views.textgrid import layout
+
+    rated = " ".join(f"{g} {r}" for g, r in goals)
+    row = ("2026-11-14_1100_6es3k", "mia-k", "therapy", "home", "60", rated)
+    lines = layout(SESSION_COLUMNS, [row], width).lines
+    assert all(cells(line) <= width for line in lines)
+    words, said = " ".join(lines).split(), rated.split()
+    assert words[-len(said) :] == said  # every word, in order, last (the last column)
+    for g, r in goals:
+        if cells(f"{g} {r}") <= width - 4:  # the folded column's lines are indented 4
+            assert any(f"{g} {r}" in line for line in lines), (g, r, lines)

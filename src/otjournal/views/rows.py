@@ -16,7 +16,7 @@ SESSION_COLUMNS = (
     Column("kind"),
     Column("where"),
     Column("min", justify="right"),
-    Column("goals (GAS)", fold=True),
+    Column("goals (GAS)", fold=True, pairs=True),
 )
 
 

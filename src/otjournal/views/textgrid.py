@@ -49,6 +49,7 @@ class Column(NamedTuple):
     least: int = 0  # minimum width
     most: int | None = None  # a longer cell ends in "…"
     fold: bool = False  # in a narrow table, wrap this column's cells rather than shorten
+    pairs: bool = False  # folded, its words stay in pairs (a goal's id and its rating)
 
 
 def lines(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int) -> list[str] | None:
@@ -100,12 +101,17 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int)
             out = [head[0]]
             for row, line in zip(rows, head[1:], strict=True):
                 out.append(line)
-                out += fields([(columns[i].header, row[i]) for i in folded], width)
+                out += fields(
+                    [(columns[i].header, row[i]) for i in folded],
+                    width,
+                    paired=[columns[i].pairs for i in folded],
+                )
             return Laid(out, True, _shortened(columns, rows))
     out = []
     for row in rows:
         out += wrap(row[0], width)
-        out += fields([(c.header, v) for c, v in zip(columns[1:], row[1:], strict=True)], width)
+        pairs = [(c.header, v) for c, v in zip(columns[1:], row[1:], strict=True)]
+        out += fields(pairs, width, paired=[c.pairs for c in columns[1:]])
     return Laid(out, False)
 
 
@@ -114,12 +120,18 @@ def _shortened(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> bool
     return any(cells(row[i]) > most for row in rows for i, most in limits)
 
 
-def fields(pairs: Sequence[tuple[str, str]], width: int, indent: int = 2) -> list[str]:
-    """ "header: value" pairs, indented, as many to a line as fit; a long one wraps. An
-    empty value is left out (a row's blank cell says nothing)."""
+def fields(
+    pairs: Sequence[tuple[str, str]],
+    width: int,
+    indent: int = 2,
+    paired: Sequence[bool] = (),
+) -> list[str]:
+    """ "header: value" pairs, indented, as many to a line as fit; a long one wraps (a
+    value ``paired`` says so, never between two words of a pair). An empty value is left
+    out (a row's blank cell says nothing)."""
     out: list[str] = []
     line = ""
-    for header, value in pairs:
+    for n, (header, value) in enumerate(pairs):
         if not value.strip():
             continue
         item = f"{header}: {value}"
@@ -130,6 +142,15 @@ def fields(pairs: Sequence[tuple[str, str]], width: int, indent: int = 2) -> lis
             out.append(line)
         if "\n" not in item and indent + cells(item) <= width:
             line = " " * indent + item
+        elif n < len(paired) and paired[n] and "\n" not in value:
+            words, room = value.split(), width - indent - 2
+            units = f"{header}:".split()
+            for pair in zip(words[::2], words[1::2], strict=False):
+                whole = " ".join(pair)  # apart only where no line holds it
+                units += [whole] if cells(whole) <= room else pair
+            units += words[len(words) - len(words) % 2 :]  # an odd one out, alone
+            out += _fill(units, width, " " * indent, " " * (indent + 2))
+            line = ""
         else:
             out += wrap(item, width, " " * indent, " " * (indent + 2))
             line = ""
@@ -144,30 +165,37 @@ def wrap(text: str, width: int, first: str = "", rest: str | None = None) -> lis
     a line; ``first`` and ``rest`` are the prefixes of the first and following lines."""
     rest = first if rest is None else rest
     out: list[str] = []
+    for para in text.split("\n"):
+        out += _fill(para.split(), width, rest if out else first, rest)
+    return out
+
+
+def _fill(words: Sequence[str], width: int, first: str, rest: str) -> list[str]:
+    """``words`` (each kept whole where a line holds it) in lines, as ``wrap`` does."""
+    out: list[str] = []
     rooms = (max(1, width - cells(first)), max(1, width - cells(rest)))
 
     def emit(line: str) -> None:
         out.append(((rest if out else first) + line).rstrip())
 
-    for para in text.split("\n"):
-        line, size = "", 0  # the line so far and its cells, kept as it grows
-        for word in para.split():
-            room, n = rooms[bool(out)], cells(word)
-            if line and size + 1 + n <= room:
-                line, size = f"{line} {word}", size + 1 + n
-                continue
-            if line:
-                emit(line)
-                room = rooms[1]
-            while n > room:
-                from rich.cells import chop_cells
+    line, size = "", 0  # the line so far and its cells, kept as it grows
+    for word in words:
+        room, n = rooms[bool(out)], cells(word)
+        if line and size + 1 + n <= room:
+            line, size = f"{line} {word}", size + 1 + n
+            continue
+        if line:
+            emit(line)
+            room = rooms[1]
+        while n > room:
+            from rich.cells import chop_cells
 
-                piece = chop_cells(word, room)[0] or word[0]
-                emit(piece)
-                room, word = rooms[1], word[len(piece) :]
-                n = cells(word)
-            line, size = word, n
-        emit(line)
+            piece = chop_cells(word, room)[0] or word[0]
+            emit(piece)
+            room, word = rooms[1], word[len(piece) :]
+            n = cells(word)
+        line, size = word, n
+    emit(line)
     return out
 
 
