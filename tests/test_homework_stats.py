@@ -485,3 +485,24 @@ def test_summary_of_hand_added_homework_without_a_start_day_starts_somewhere_sen
     assert row.since >= earliest, f"counted from {row.since}"
     assert row.expected is not None and row.expected < 10
     assert len(row.weeks) <= 2
+
+
+def test_the_same_homework_set_at_a_session_and_by_hand_counts_each_day_once():
+    """Added by hand on Mon 2 March and set again, in the same words, at the session on
+    Mon 9 March: from the 9th the session's holds (as a plan set again replaces the one
+    before). Practice every day of the week of the 9th, linked to either, is 7 days of
+    practice over 7 days at 3 a week, never "14 days" at 6 planned."""
+    words = "Messy play at bath time"
+    client = make_client(assignments=(Assignment("hw-h", words, "practice", 3, since=d(2)),))
+    session = make_session(
+        start=datetime(2026, 3, 9, 10, 0, tzinfo=TZ),
+        plan=Plan("", "", (Assignment("hw-s", words, "practice", 3),)),
+    )
+    entries = [practice(day, "hw-h" if day % 2 else "hw-s") for day in range(9, 16)]
+    entries.append(practice(4, "hw-h"))  # before the session: the hand-added one's
+    summary = summarise(client, [session], entries, today=d(16))
+    [row] = summary.adherence
+    assert (row.since, row.until, row.days) == (d(2), d(16), 14)  # today is not over
+    weeks = [(w.start, w.days, w.logged, w.expected) for w in row.weeks]
+    assert weeks == [(d(2), 7, 1, 3), (d(9), 7, 7, 3), (d(16), 0, 0, 0)]  # the 16th: today
+    assert row.practised == 8 and row.expected == pytest.approx(6)

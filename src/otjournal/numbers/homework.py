@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, field, replace
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from otjournal.frozen import frozen
@@ -380,6 +381,7 @@ def planned_practice(
         last = min(stops)
         if start <= last:
             windows.append((a, start, last))
+    windows = _one_at_a_time(windows)
     # Which homework an id is, from every note (``known``: a setting after the period
     # may be the id an earlier entry was linked to).
     if known is not None and known is not given:
@@ -393,6 +395,35 @@ def planned_practice(
         row = adherence(a, start, entries, today, last)
         groups.setdefault(a.same_homework(), []).append(row)
     return tuple(combine(parts) for parts in groups.values())
+
+
+def _one_at_a_time(
+    windows: Sequence[tuple[Assignment, date, date]],
+) -> list[tuple[Assignment, date, date]]:
+    """The same homework in force twice at once (set at a session and added by hand in
+    the same words) is in force once a day: the one set last holds each day, as a plan
+    set again replaces the one before. Otherwise the week would count its days twice
+    ("days: 10")."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for n, (a, _, _) in enumerate(windows):
+        groups.setdefault(a.same_homework(), []).append(n)
+    if all(len(members) == 1 for members in groups.values()):
+        return list(windows)  # the usual case
+    day = timedelta(days=1)
+    out: list[tuple[Assignment, date, date]] = []
+    for members in groups.values():
+        mine = [windows[n] for n in members]  # in the order set (a tie: the later holds)
+        cuts = sorted({s for _, s, _ in mine} | {t + day for _, _, t in mine})
+        for lo, hi in pairwise(cuts):
+            held = [(s, n) for n, (_, s, t) in enumerate(mine) if s <= lo and hi - day <= t]
+            if not held:
+                continue  # a gap between two periods
+            a = mine[max(held)[1]][0]
+            if out and out[-1][0] is a and out[-1][2] == lo - day:
+                out[-1] = (a, out[-1][1], hi - day)  # still the same one
+            else:
+                out.append((a, lo, hi - day))
+    return out
 
 
 def _in_their_windows(
