@@ -170,3 +170,26 @@ def test_the_workers_start_before_the_parent_reads_a_whole_client(
     monkeypatch.setenv("OTJOURNAL_WORKERS", "2")
     assert run(runner, ["trends"])[0] == 0
     assert len(parsed) < pool.START_FROM  # the workers parsed the rest
+
+
+def test_the_thread_keeping_the_workers_is_not_woken_by_each_result(
+    runner, messy: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    """The standard pool wakes it for every result in the pipe, and it spins until the
+    result thread takes it: CPU taken from the parent, which writes the cache."""
+    import threading
+    from multiprocessing.pool import Pool
+
+    woken: list[str] = []
+    real = Pool._wait_for_updates
+
+    def counted(*args: object, **kwargs: object) -> None:
+        woken.append(threading.current_thread().name)
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Pool, "_wait_for_updates", staticmethod(counted))
+    assert run(runner, ["trends"])[0] == 0
+    assert workers == [2]
+    clients = len(list((messy / "clients").iterdir()))
+    assert clients >= 5
+    assert len(woken) <= 3, f"woken {len(woken)} times for {clients} clients"
