@@ -85,13 +85,19 @@ class Times:
 class Flat:
     """Median ≤ FLAT × the same command's median at the smallest size in the table."""
 
+    floor: str | None = None  # a floor row that grows with the journal, if the work does
+
     def check(self, row: Row, rows: list[Row]) -> tuple[str, bool | None]:
         same = [r for r in rows if r.name == row.name]
         base = min(same, key=lambda r: r.size)
         if base.size == row.size:
             return "flat (smallest size)", None
         limit = FLAT * base.median
-        return f"flat: ≤ {FLAT:g}× at {base.size:,} = {limit:.3g} s", row.median <= limit
+        said, ok = f"flat: ≤ {FLAT:g}× at {base.size:,} = {limit:.3g} s", row.median <= limit
+        floor = find(rows, row.size, self.floor) if self.floor else None
+        if not ok and floor is not None and floor.median >= limit:
+            said += f" (its floor is {floor.median:.3f} s)"
+        return said, ok
 
 
 Target = Seconds | Memory | Times | Flat
@@ -111,7 +117,7 @@ RULES: list[tuple[str, list[Target]]] = [
     (r"otj export --format csv --table sessions$", [Seconds(0.6, 5, WHOLE), Memory()]),
     (r"otj export ", [Memory()]),
     (r"otj (trends|report) mia-k$", [Flat(), Seconds(0.15), Memory()]),
-    (r"otj show ID$", [Flat(), Seconds(0.15, floor=NOTES)]),
+    (r"otj show ID$", [Flat(NOTES), Seconds(0.15, floor=NOTES)]),
     (r"otj (log|homework log) --no-input", [Flat(), Seconds(0.15)]),
     (r"otj (conflicts|doctor|sync)", [Memory()]),
 ]
