@@ -7,6 +7,7 @@ Mar 2-8, Mar 9-15, Mar 16-22.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -506,3 +507,38 @@ def test_the_same_homework_set_at_a_session_and_by_hand_counts_each_day_once():
     weeks = [(w.start, w.days, w.logged, w.expected) for w in row.weeks]
     assert weeks == [(d(2), 7, 1, 3), (d(9), 7, 7, 3), (d(16), 0, 0, 0)]  # the 16th: today
     assert row.practised == 8 and row.expected == pytest.approx(6)
+
+
+def test_homework_words_corrected_by_an_amendment_are_its_words_in_every_count():
+    """Set at the session of Mon 9 March as "Lacing practise", corrected to the words of
+    the homework added by hand on the 2nd: one homework, read so by the summary, the
+    list and trends alike (the summary and the list used to read the words as first
+    written: two rows, about 13 planned where trends said 6)."""
+    from otjournal.model import Amendment
+    from otjournal.numbers.homework import planned_practice
+
+    client = make_client(
+        assignments=(Assignment("hw-h", "Lacing practice", "practice", 3, since=d(2)),)
+    )
+    session = make_session(
+        id="2026-03-09_1000_lace1",
+        start=datetime(2026, 3, 9, 10, 0, tzinfo=TZ),
+        plan=Plan("", "", (Assignment("hw-s", "Lacing practise", "practice", 3),)),
+    )
+    fix = Amendment(
+        datetime(2026, 3, 10, 9, 0, tzinfo=TZ),
+        "Alex",
+        "correction",
+        "practice",
+        "practise",
+        extra={"field": "plan.homework[hw-s].text"},
+    )
+    session = replace(session, amendments=(fix,))
+    entries = [practice(3, "hw-h"), practice(10, "hw-s"), practice(12, "hw-s")]
+    summary = summarise(client, [session], entries, today=d(16))
+    [row] = summary.adherence
+    assert (row.text, row.practised, row.days) == ("Lacing practice", 3, 14)
+    assert row.expected == pytest.approx(6)
+    assert planned_practice(client, [session], entries, d(16)) == summary.adherence
+    shown = current_assignments(client, [session], entries, today=d(16))
+    assert [c.assignment.text for c in shown] == ["Lacing practice", "Lacing practice"]
