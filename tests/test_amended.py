@@ -292,6 +292,9 @@ def test_copm_is_corrected_only_in_a_review():
         (["--field", "activities[4].response"], "the note has no activities[4] (it has 1)"),
         (["--set", "duration_min=-5"], "out of range"),
         (["--set", "attendees=child,dog"], "not an allowed value"),
+        # No one attended a therapy session: its hours would turn non-face-to-face.
+        (["--set", "attendees="], "--set attendees= needs who attended: a therapy session"),
+        (["--set", "attendees= , "], "--set attendees= needs who attended"),
         (["--set", "mood=5"], "not a value an amendment can correct"),
         (["--set", "goals.g1.gas"], "--set takes PATH=VALUE"),
         (["--set", "goals.g1.copm_performance=7"], "COPM is corrected only in a review"),

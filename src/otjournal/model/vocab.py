@@ -52,6 +52,10 @@ NOT_HELD_TYPES = ("cancelled", "did-not-attend")
 # Time for the client without the client (report writing, liaison): non-face-to-face,
 # as is any session with no attendee.
 NON_CLIENT_TYPES = ("non-client",)
+# Sessions whose note may name no attendee: these, and a discharge (written as a record
+# of the episode's close, with or without the client there). Every other kind of
+# session was attended by someone: `otj log` asks who, and `otj amend` keeps it so.
+NO_ATTENDEE_TYPES = (*NOT_HELD_TYPES, *NON_CLIENT_TYPES, "discharge")
 # What `otj log` offers: an episode's close is written by `otj discharge` (it also sets
 # each goal's final status). A review may be logged; `otj review` rates every goal.
 LOGGED_TYPES = tuple(t for t in SESSION_TYPES if t != "discharge")

@@ -28,6 +28,7 @@ from otjournal.model.ids import is_slug, shown
 from otjournal.model.measures import ORS_ITEMS, SRS_ITEMS
 from otjournal.model.risk import RISK_VALUES, RISK_WORDS, Risk
 from otjournal.model.session import Session
+from otjournal.model.vocab import NO_ATTENDEE_TYPES
 
 if TYPE_CHECKING:
     from otjournal.model import Client
@@ -493,6 +494,12 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
             values["duration_min"] = _number(raw)
         elif path == "attendees":
             values["attendees"] = [r.strip() for r in raw.split(",") if r.strip()]
+            if not values["attendees"] and session.session_type not in NO_ATTENDEE_TYPES:
+                raise UsageError(
+                    f"--set attendees= needs who attended: a {session.session_type} session "
+                    "was attended by someone (its hours are face-to-face)",
+                    hint="e.g. --set attendees=child,parent",
+                )
         elif path == "techniques":  # the whole list; an empty one: none recorded
             values["techniques"] = [t.strip() for t in raw.split(",") if t.strip()]
         elif path in ("ors", "srs"):  # the four items in the scale's order, as --ors takes
