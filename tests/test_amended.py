@@ -318,6 +318,24 @@ def test_refusals_exit_2_and_write_nothing(runner, saved, args, words):
     assert tree(journal.root) == before
 
 
+@pytest.mark.parametrize(
+    "args, text",
+    [
+        (["--field", "child_voice.text"], "the train goes in the tunnel"),
+        (["--field", "child_voice.text"], " the train goes in the tunnel  "),  # "X → X"
+        (["--field", "child_voice.text", "--original", "train"], "train"),
+    ],
+)
+def test_a_field_corrected_to_the_words_it_has_corrects_nothing(runner, saved, args, text):
+    journal, sid, _ = saved
+    before = tree(journal.root)
+    result = amend_cli(runner, sid, *args, "--no-input", text=text)
+    assert result.exit_code == 2, result.output
+    assert "--field child_voice.text: the note already reads so" in result.stderr
+    assert "train" not in result.stderr  # the note's words are never repeated
+    assert tree(journal.root) == before
+
+
 def test_a_value_as_an_earlier_correction_left_it_corrects_nothing(runner, saved):
     journal, sid, path = saved
     assert amend_cli(runner, sid, "--set", "goals.g1.gas=1", "--no-input").exit_code == 0
@@ -548,6 +566,11 @@ def test_a_risk_identified_after_all_is_corrected_with_what_and_the_action(
     assert doc["corrected"]["risk.what"] == "Climbed the fence"
     assert doc["corrected"]["risk.told"] == ["parent", "teacher"]
     assert runner.invoke(app, ["check"]).exit_code == 0
+    # The same words again, but for a space at the end, would read "X → X": refused.
+    before = saved.path.read_bytes()
+    again = amend_cli(runner, sid, "--set", "risk.what=Climbed the fence ", "--no-input")
+    assert again.exit_code == 2 and "--set risk.what: the note already reads so" in again.stderr
+    assert saved.path.read_bytes() == before
 
 
 def test_risk_details_with_a_status_of_none_are_refused_naming_the_field(runner, journal, clock):

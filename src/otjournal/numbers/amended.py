@@ -575,24 +575,35 @@ def check_new(session: Session, amendment: Amendment) -> tuple[str, ...]:
     same = _as_it_reads(session, amendment, reading.placed[last])
     if same:
         raise UsageError(
-            f"--set {', '.join(same)}: the note already reads so (as corrected, if it was); "
+            f"{', '.join(same)}: the note already reads so (as corrected, if it was); "
             "nothing to correct",
-            hint="leave that --set out, or give the value it should read",
+            hint="leave that out, or give what it should read",
         )
     return tuple(c.path for c in reading.placed[last])
 
 
 def _as_it_reads(session: Session, amendment: Amendment, placed: tuple[Change, ...]) -> list[str]:
-    """The fields a correction's values name that it would leave as the note reads now."""
-    if not amendment.values:
+    """The fields a correction names (its --field, its --set values) that it would leave
+    as the note reads now: the same value, or the same words but for spaces at their
+    ends (shown, "X → X" would look like nothing)."""
+    if not amendment.corrects:
         return []
     data = copy.deepcopy(read_now(session).session.to_dict())
-    named = set()
-    for path, _ in value_items(amendment.values):
-        spot = locate(data, path, text=False, create=True)
+    named: dict[str, str] = {}
+    for path, flag in [
+        *((p, "--set") for p, _ in value_items(amendment.values)),
+        *([(amendment.field_path, "--field")] if amendment.field_path else []),
+    ]:
+        spot = locate(data, path, text=flag == "--field", create=True)
         if isinstance(spot, Spot):
-            named.add(spot.path)
-    return [c.path for c in placed if c.path in named and not c.changed]
+            named[spot.path] = flag
+    return [f"{named[c.path]} {c.path}" for c in placed if c.path in named and _same(c.was, c.now)]
+
+
+def _same(was: Any, now: Any) -> bool:
+    if isinstance(was, str) and isinstance(now, str):
+        return was.strip() == now.strip()
+    return bool(was == now)
 
 
 def _number(raw: str) -> Any:
