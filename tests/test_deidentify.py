@@ -194,6 +194,11 @@ CORPUS = [
     ("At Saint Marys School today", "At School 1 today"),
     ("St Mary's High School, St Mary's Kindergarten", "School 1, School 1"),
     ("St Mary's high fives; Sunshine Early Learning", "School 1 high fives; Kinder 1"),
+    # ... in any case when the name has two words; a kind of place in lower case too
+    ("st Mary's School, st marys school, ST MARY'S", "School 1, School 1, School 1"),
+    ("St Mary's school and St Mary's kindergarten", "School 1 and School 1"),
+    ("St Marys' gate; Sunshine kinder", "School 1's gate; Kinder 1"),
+    ("sunshine at the school gate", "sunshine at the school gate"),
     ("Sunshine rang; sunshine kinder rang", "Kinder 1 rang; Kinder 1 rang"),
     # names that are also words: replaced only with a capital
     ("Will came; she will try.", "Caregiver 2 came; she will try."),
@@ -377,7 +382,8 @@ def test_replacements_are_whole_words_and_the_rest_is_kept(text, names, rnd):
         if (r.new[0].isupper() and r.new[-1].isdigit()) or r.new == "Participant":
             assert r.start == 0 or not text[r.start - 1].isalnum()
             tail = text[r.end : r.end + 2]
-            assert not tail[:1].isalnum() or (tail[0] in "sS" and not tail[1:2].isalnum())
+            # A plural "s" (one folded to it too: "𝖘" is replaced with the name before it)
+            assert not tail[:1].isalnum() or (fold(tail[0]) == "s" and not tail[1:2].isalnum())
     rebuilt.append(text[at:])
     assert "".join(rebuilt) == out
 
@@ -660,3 +666,19 @@ def test_without_a_note_dates_without_a_year_are_read_near_today(clock):
     clock.set(datetime(2028, 1, 10, 9, tzinfo=TZ))
     d = Deidentifier.for_client(CLIENT, EXTRA, shift_days=70)
     assert d.text("Monday 27 Dec") == "Monday 6 Mar"  # 2027-12-27 + 70 days: 2028-03-06
+
+
+def test_a_name_with_letters_after_it_is_the_name_in_any_case():
+    """A practitioner written "Jo Bloggs (OT)" in the config is "Jo Bloggs" in a note,
+    however written: one code, never one per part, and in lower case too."""
+    d = Deidentifier.for_client(CLIENT, ("Jo Bloggs (OT)",))
+    assert d.text("Jo Bloggs came; jo bloggs rang; JO BLOGGS (OT)") == (
+        "Person 2 came; Person 2 rang; Person 2"
+    )
+
+
+@pytest.mark.parametrize("written", ["OCC0001234567", "OCC 0001234567", "occ0001234567"])
+def test_a_registration_number_is_masked(d, written):
+    """A practitioner's registration with the national board (three letters, ten digits)
+    is an identifier: masked, never read as a phone number."""
+    assert d.text(f"Reg {written}, seen today") == "Reg [registration], seen today"

@@ -96,6 +96,11 @@ _GENERIC_TAIL = re.compile(rf"\s+{_GENERIC}\s*$", re.IGNORECASE)
 # ("Saint Marys School" of "St Mary's Primary School"): replaced with the name when it
 # is capitalised as a name's part is (not "St Mary's high fives").
 _GENERIC_AFTER = re.compile(rf"\s+({_GENERIC})(?![^\W_])")
+# ... and, in lower case too, a word that says what kind of place it is ("St Mary's
+# school"), never one that may begin other words ("high", "early").
+_PLACE_NOUNS = {"school", "college", "kindergarten", "kinder", "preschool", "childcare", "clinic"}
+# Letters after a name in brackets: a practitioner's profession ("Jo Bloggs (OT)").
+_CREDENTIALS = re.compile(r"\s*\([^()]*\)\s*$")
 _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sr", "jr"}
 # No name on their own, but part of the one they begin: "St. Clair", "St John", "Saint
 # Anne" (never every "St" of a note; "Saint Clair" and "St-Clair" are "St. Clair").
@@ -329,6 +334,7 @@ class Deidentifier:
         if _DIGIT.search(s):  # every other identifier has a digit
             take(found.births(s, self._dob))
             take(found.ndis_numbers(s, self._ndis))
+            take(found.registrations(s))  # before phones: its digits are not a phone
             take(found.addresses(s))
             # Dates (moved, or kept as they are) and times before phones: "2026-03-07
             # 14:30" is not a phone number.
@@ -386,7 +392,7 @@ class Deidentifier:
                 if n.capital_only and not s[start].isupper():
                     continue
                 while n.place and (tail := _GENERIC_AFTER.match(folded, b)):
-                    if not s[where[tail.start(1)]].isupper():
+                    if not s[where[tail.start(1)]].isupper() and tail[1] not in _PLACE_NOUNS:
                         break
                     b = tail.end()
                 end = where[b - 1] + 1
@@ -397,6 +403,13 @@ class Deidentifier:
                 # "ZOE'S": the code is not in capitals, so neither is its possessive.
                 if s[end : end + 2] in ("'S", "’S") and not s[end + 2 : end + 3].isalnum():
                     code, end = f"{code}{s[end]}s", end + 2
+                # "St Marys' gate": the possessive of a name ending in s is the code's.
+                elif (
+                    s[end - 1 : end] in ("s", "S")
+                    and s[end : end + 1] in ("'", "’")
+                    and not s[end + 1 : end + 2].isalnum()
+                ):
+                    code, end = f"{code}{s[end]}s", end + 1
                 found.append(Replacement(start, end, code))
         return found
 
@@ -425,6 +438,10 @@ class _Builder:
 
     def person(self, name: str, code: str) -> None:
         self.add(name, code)
+        # "Jo Bloggs (OT)": the name is "Jo Bloggs" wherever it is written, in any case
+        # (its parts alone gave "Person 2 Person 2", and "jo bloggs" was kept).
+        name = _CREDENTIALS.sub("", name)
+        self.add(name, code)
         words = name.split()
         titled = bool(words) and fold(words[0].strip(".")) in _TITLES
         if len(words) > 2 and titled:
@@ -442,8 +459,9 @@ class _Builder:
         short = name.strip()
         while (shorter := _GENERIC_TAIL.sub("", short)) != short and shorter:
             short = shorter
-            # "Sunshine" of "Sunshine Kinder": a word as often as a name.
-            self.add(short, code, capital_only=True, place=True)
+            # "Sunshine" of "Sunshine Kinder": a word as often as a name; "St Mary's"
+            # of "St Mary's School" is a name in any case.
+            self.add(short, code, capital_only=len(short.split()) == 1, place=True)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -1,6 +1,7 @@
 """Identifiers and dates in free text, found for ``deidentify``: e-mail addresses, phone
-numbers (Australian and international), NDIS numbers, dates of birth, street addresses,
-and dates (moved by an offset, keeping the form they were written in). Pure text."""
+numbers (Australian and international), NDIS numbers, practitioners' registration numbers,
+dates of birth, street addresses, and dates (moved by an offset, keeping the form they
+were written in). Pure text."""
 
 from __future__ import annotations
 
@@ -27,11 +28,15 @@ _MONTH_RE = (
 EMAIL = "[email]"
 PHONE = "[phone]"
 NDIS = "[NDIS number]"
+REGISTRATION = "[registration]"
 DOB = "[date of birth]"
 ADDRESS = "[address]"
 
 _EMAIL_RE = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+")
 _NDIS_RE = re.compile(r"(?<![\w+])43\d(?:[ -]?\d){6}(?![\w])")
+# A registration with the national board (AHPRA): three letters and ten digits, e.g.
+# OCC0001234567 (an occupational therapist's), written with or without a space.
+_REGISTRATION_RE = re.compile(r"(?<![\w+])[A-Z]{3}[ -]?\d{10}(?![\w])", re.IGNORECASE)
 _PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d(?:[ .-]?\d){5,13}(?![\w])"
 )
@@ -105,6 +110,10 @@ def ndis_numbers(s: str, own: re.Pattern[str] | None) -> Iterable[Replacement]:
     if own is not None:
         yield from (Replacement(*m.span(), NDIS) for m in own.finditer(s))
     yield from (Replacement(*m.span(), NDIS) for m in _NDIS_RE.finditer(s))
+
+
+def registrations(s: str) -> Iterable[Replacement]:
+    return (Replacement(*m.span(), REGISTRATION) for m in _REGISTRATION_RE.finditer(s))
 
 
 def births(s: str, own: re.Pattern[str] | None) -> Iterable[Replacement]:
