@@ -331,6 +331,35 @@ def test_saving_an_overlapping_session_warns_and_saves(runner, notes, mia, clock
     assert len(session_files(notes)) == 2  # saved all the same
 
 
+def test_a_session_over_midnight_is_found_and_only_sessions_near_are_read(
+    runner, notes, mia, clock, monkeypatch
+):
+    from otjournal.disk.loading import Reader
+
+    def at(day: str, time: str, minutes: str) -> list[str]:
+        args = ["--no-input", "--date", day, "--time", time, "--duration", minutes]
+        return [*args, *NEEDED[:-4], "--by", "Alex Rivera", "--summary", "Ok"]
+
+    for day in ("2026-02-02", "2026-02-09", "2026-02-16"):
+        ok(log(runner, "mia-k", *at(day, "10:00", "45")))
+    late = log(runner, "mia-k", *at("2026-03-04", "23:30", "60"))
+    ok(late)
+    read: list[str] = []
+    real = Reader.record
+
+    def counted(self, ref):
+        read.append(ref.where)
+        return real(self, ref)
+
+    monkeypatch.setattr(Reader, "record", counted)
+    after = log(runner, "mia-k", *at("2026-03-05", "00:15", "30"))
+    ok(after)
+    assert f"overlaps {late.stdout.split()[1]} of mia-k (2026-03-04 23:30, 60 min)" in (
+        after.stderr
+    )
+    assert [r.rsplit("/", 1)[-1][:10] for r in read] == ["2026-03-04"]  # not February's
+
+
 def test_back_to_back_sessions_do_not_overlap(runner, notes, mia, clock):
     ok(save_at(runner, "10:00"))
     after = save_at(runner, "10:45")  # starts the minute the first one ends

@@ -4,6 +4,7 @@ after it. ``cli/log_cmd.py`` turns the command line into the note this starts fr
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -82,18 +83,20 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
         return self.j.add_session(session, before_publish=self.planned)
 
     def _overlapping(self, session: Session) -> list[Session]:
-        """The client's saved sessions this one overlaps in time (never stops a save)."""
+        """The client's saved sessions this one overlaps in time (never stops a save).
+        A session lasts a day at most, so only those begun from the day before this one
+        to its end are read (the cache's index says which: the others are not rebuilt)."""
         from otjournal.errors import OtjournalError
 
         try:
-            snap = self.j.load([self.client.handle], homework=False)
+            near, _, _ = self.j.sessions(
+                [self.client.handle],
+                since=session.start.date() - timedelta(days=1),
+                until=session.end.date(),
+            )
         except OtjournalError:
             return []
-        return [
-            s.record
-            for s in snap.client_sessions(self.client.handle)
-            if s.record.id != session.id and s.record.overlaps(session)
-        ]
+        return [s.record for s in near if s.record.id != session.id and s.record.overlaps(session)]
 
     def announce(self, saved: Loaded[Session]) -> None:
         rel = (
