@@ -337,8 +337,8 @@ class Reader:
         changed since the worker read it (another key) is left to be read next time.
         ``whole``: the worker read the client's files of every kind, as scanned there.
         The files of the ``warm`` kinds are those the worker parsed, as it stat'ed them
-        (scanning them again here took a fifth of this process's time in a first run);
-        one that did not parse is in no index, as before, so the next command reads it."""
+        (not listed and stat'ed again here); one that did not parse is in no index, as
+        before, so the next command reads it."""
         if self.cache is None:
             return
         rows = {row[0]: row for row in learned}
