@@ -10,7 +10,7 @@ import typer
 from otjournal.errors import UsageError
 from otjournal.model.ids import shown
 from otjournal.model.risk import RISK_WORDS
-from otjournal.model.vocab import NON_CLIENT_TYPES, NOT_HELD_TYPES
+from otjournal.model.vocab import NO_ATTENDEE_TYPES, NOT_HELD_TYPES
 
 Repeat = list[str] | None
 
@@ -110,7 +110,7 @@ def optional_parts(note: dict[str, Any]) -> tuple[str, ...]:
     default: clinic); non-client time (report writing, liaison), who attended."""
     if not_held(note):
         return ("attendees", "plan.summary", "setting")
-    return ("attendees",) if note.get("session_type") in NON_CLIENT_TYPES else ()
+    return ("attendees",) if note.get("session_type") in NO_ATTENDEE_TYPES else ()
 
 
 def not_held_flag(args: dict[str, Any]) -> str | None:

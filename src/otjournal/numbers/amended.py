@@ -481,12 +481,12 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
         item = _SET_ITEM.match(path)
         if not eq:
             raise UsageError("--set takes PATH=VALUE", hint=SET_HINT)
-        one = _one_name(path, goal, item, client)
+        gid = _full_goal_ids(f"goals[{goal.group(1)}]", client, "--set")[6:-1] if goal else ""
+        one = _one_name(path, gid, goal, item)
         if one in seen:  # the last would win, silently
             raise UsageError(f"--set {shown(path)} is given twice: give each value once")
         seen.add(one)
         if goal:
-            gid = _full_goal_ids(f"goals[{goal.group(1)}]", client, "--set")[6:-1]
             values.setdefault("goals", {}).setdefault(gid, {})[goal.group(2)] = _number(raw)
         elif item:
             values.setdefault("checklist", {})[item.group(1)] = raw.strip()
@@ -540,12 +540,11 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
     return values
 
 
-def _one_name(
-    path: str, goal: re.Match[str] | None, item: re.Match[str] | None, client: Client | None
-) -> str:
-    """One name for the ways a --set path may be written (``risk`` is ``risk.status``)."""
+def _one_name(path: str, gid: str, goal: re.Match[str] | None, item: re.Match[str] | None) -> str:
+    """One name for the ways a --set path may be written (``risk`` is ``risk.status``,
+    a goal's short id its full one, ``gid``)."""
     if goal:
-        return _full_goal_ids(f"goals[{goal.group(1)}]", client, "--set") + goal.group(2)
+        return f"goals[{gid}].{goal.group(2)}"
     if item:
         return f"checklist[{item.group(1)}]"
     return "risk.status" if path == "risk" else path

@@ -58,7 +58,7 @@ def current_assignments(
 
     A later session's homework replaces an earlier session's: that is how a plan moves on.
     """
-    sessions = read_now(sessions)
+    sessions = _as_amended(sessions)
     found: list[tuple[Assignment, date, str]] = []
     with_homework = [
         s
@@ -118,7 +118,7 @@ def _discharged_on(discharges: Sequence[date], set_on: date) -> date | None:
     return next((d for d in discharges if d >= set_on), None)
 
 
-def read_now(sessions: Sequence[Session]) -> list[Session]:
+def _as_amended(sessions: Sequence[Session]) -> list[Session]:
     """The notes as they read now: a homework's words corrected by an amendment are its
     words in every count (trends, the summary, the list, the report and the export read
     the same), and the same homework set again is known by them."""
@@ -138,7 +138,7 @@ def all_assignments(
     """Every assignment ever set for the client, by id, with the day it was set (one added
     by hand without a start counts from today, as 'otj homework list' shows it)."""
     out: dict[str, tuple[Assignment, date]] = {}
-    for s in sorted(read_now(sessions), key=lambda s: s.start):
+    for s in sorted(_as_amended(sessions), key=lambda s: s.start):
         for a in s.plan.homework:
             out[a.id] = (a, s.start.date())
     for a in client.assignments:
