@@ -71,7 +71,7 @@ def as_found(found: ClientFiles) -> tuple[object, ...]:
         [(c.path, c.original, c.tool) for c in found.conflicts],
         sorted(found.wide),
         sorted(found.listed),
-        found.parts,  # so the two make the same fingerprints
+        found.folder_parts(),  # so the two make the same fingerprints
     )
 
 
@@ -274,14 +274,47 @@ def test_a_scan_takes_a_prefetch_only_of_its_own_folder_clients_and_kinds(notes:
     outcomes = []
     for root, chosen, kinds, stated, _ in cases:
         prefetch.start(["check"] if stated == prefetch.BOTH else ["list"])
-        ahead = prefetch.claim(root, chosen, kinds)
+        ahead = prefetch.claim(root, chosen, kinds, locked=False)
         outcomes.append(ahead is not None)
         if ahead is not None:
             parts = [ahead.take(h) for h in chosen]
             assert all(p is not None for p in parts)
             ahead.close()
-        assert prefetch.claim(root, chosen, kinds) is None  # the first scan took it
+        assert prefetch.claim(root, chosen, kinds, locked=False) is None  # the first scan took it
     assert outcomes == [taken for *_, taken in cases]
+
+
+def test_client_toml_age_is_stated_only_in_an_encrypted_journal(notes: Path, monkeypatch):
+    """A plaintext journal's scan never asks for client.toml.age, so the child does not
+    stat it; a scan of an encrypted journal takes no prefetch made without it (the
+    journal was encrypted as the command began), and one made with it has it."""
+    odd_journal(notes, locked=False)
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    everyone = handles(notes)
+
+    def taken(locked: bool) -> dict[str, prefetch.Prefetched] | None:
+        prefetch.start(["list"])
+        ahead = prefetch.claim(str(notes), everyone, ("session",), locked=locked)
+        if ahead is None:
+            return None
+        try:
+            parts = {h: ahead.take(h) for h in everyone}
+        finally:
+            ahead.close()
+        assert all(p is not None for p in parts.values())
+        return parts  # type: ignore[return-value]
+
+    plain = taken(False)
+    assert plain is not None
+    others = [part for handle, part in plain.items() if handle != "zed-d"]
+    assert all(p.age_key is None and p.toml_key is not None for p in others)
+    assert plain["zed-d"].age_key is None  # there, but not asked for
+    assert taken(True) is None
+    (notes / ".otjournal").mkdir(exist_ok=True)
+    (notes / ".otjournal" / "recipients.txt").write_text("age1example\n")
+    locked = taken(True)
+    assert locked is not None
+    assert locked["zed-d"].age_key is not None and locked["zed-d"].toml_key is None
 
 
 def test_a_child_that_ends_early_leaves_the_scan_to_read_alone(notes: Path, monkeypatch):
@@ -297,7 +330,7 @@ def test_a_child_that_ends_early_leaves_the_scan_to_read_alone(notes: Path, monk
     monkeypatch.setattr(prefetch, "_stated", dies_in_the_child)
     prefetch.start(["check"])
     everyone = handles(notes)
-    ahead = prefetch.claim(str(notes), everyone, prefetch.BOTH)
+    ahead = prefetch.claim(str(notes), everyone, prefetch.BOTH, locked=False)
     assert ahead is not None  # the header came before the walk
     parts = [ahead.take(h) for h in everyone]
     # The parent may stat clients itself until it sees the pipe end; from then on every
@@ -319,15 +352,12 @@ def test_a_parent_that_catches_up_stats_from_the_end(notes: Path, monkeypatch):
     read, write = os.pipe()
     started = prefetch._Started(prefetch.BOTH, read, None, mmap.mmap(-1, 8))
     out = prefetch._Sender(write)
-    out.send([root, folders])
+    out.send([root, folders, False])
     for handle in folders[:2]:  # then nothing more, and the pipe stays open
-        message, frames = prefetch._client(root, handle, prefetch.BOTH)
-        out.send(message)
-        for names, numbers in frames:
-            out.frame(names)
-            out.frame(numbers)
+        message, frames = prefetch._client(root, handle, prefetch.BOTH, False)
+        out.send(message, [part for pair in frames for part in pair])
     monkeypatch.setattr(prefetch, "_started", started)
-    ahead = prefetch.claim(root, everyone, prefetch.BOTH)
+    ahead = prefetch.claim(root, everyone, prefetch.BOTH, locked=False)
     assert ahead is not None
     try:
         for handle in everyone:
@@ -355,14 +385,14 @@ def test_the_child_stops_where_the_parent_began(
     parent, real, log = os.getpid(), prefetch._client, tmp_path / "child.txt"
     mine: list[str] = []
 
-    def slow_child(root: str, handle: str, kinds: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    def slow_child(root: str, handle: str, kinds: tuple[str, ...], ages: bool):  # type: ignore[no-untyped-def]
         if os.getpid() != parent:
             with log.open("a") as f:
                 f.write(handle + "\n")
             time.sleep(0.05)
         else:
             mine.append(handle)
-        return real(root, handle, kinds)
+        return real(root, handle, kinds, ages)
 
     monkeypatch.setattr(prefetch, "_client", slow_child)
     everyone = handles(notes)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from otjournal.disk.keys import AGE_SUFFIX as AGE_SUFFIX
-from otjournal.disk.keys import RECIPIENTS as RECIPIENTS
+from otjournal.disk.layout import RECIPIENTS as RECIPIENTS
 from otjournal.errors import EMPTY_FILE, EMPTY_HINT, CipherError, KeyFileError
 from otjournal.frozen import frozen
 

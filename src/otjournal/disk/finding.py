@@ -40,7 +40,7 @@ def clients_that_may_hold(r: Reader, key: str) -> list[str]:
     handles = r.handles()
     # The notes stat'ed by the prefetch child (started for show and amend) while this
     # process loaded; a folder it did not send is stat'ed here.
-    ahead = prefetch.claim(str(r.root), handles, ("session",))
+    ahead = prefetch.claim(str(r.root), handles, ("session",), locked=False)  # no client file
     found = []
     try:
         for handle in handles:

@@ -70,8 +70,9 @@ class ClientFiles:
     # Record folders listed whole that hold no folder: 'check' need not list them again.
     listed: list[str] = field(default_factory=list)
     # Each records folder holding notes, in scan order: its kind, path and part of the
-    # fingerprint (folderparts.py; None when a note could not be stat'ed).
-    parts: list[tuple[str, str, bytes | None]] = field(default_factory=list)
+    # fingerprint (folderparts.py; None when a note could not be stat'ed), or the frames
+    # the part is made of, when asked (``folder_parts``): ``list`` and ``show`` never ask.
+    parts: list[tuple[str, str, bytes | Frames | None]] = field(default_factory=list)
     # Folders exactly as their cache index says (folderparts.as_indexed), each with where
     # its FileRefs go in ``refs``: made only when ``files`` is asked for.
     deferred: list[tuple[int, Unchanged]] = field(default_factory=list)
@@ -85,6 +86,15 @@ class ClientFiles:
             self.deferred = []
         return self.refs
 
+    def folder_parts(self) -> list[tuple[str, str, bytes | None]]:
+        """``parts``, each made now if it was not (and kept)."""
+        from otjournal.disk.folderparts import part_of_frames
+
+        for at, (kind, folder, piece) in enumerate(self.parts):
+            if piece is not None and not isinstance(piece, bytes):
+                self.parts[at] = (kind, folder, part_of_frames(kind, folder, piece))
+        return self.parts  # type: ignore[return-value]  # every piece is bytes or None now
+
     def fingerprint(self, *params: object) -> str | None:
         """Changes whenever any file here changes (or one comes or goes); None when a file
         could not be stat'ed or was set aside, so nothing derived is remembered. Made of
@@ -93,7 +103,7 @@ class ClientFiles:
         if self.problems or self.conflicts or own.key is None:
             return None
         h = hashlib.sha256(repr((params, own.where, own.key)).encode(errors="surrogateescape"))
-        for _, _, piece in self.parts:
+        for _, _, piece in self.folder_parts():
             if piece is None:
                 return None
             h.update(piece)

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from otjournal.disk.layout import RECIPIENTS
 from otjournal.errors import KeyFileError
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 NOTE = ".toml"
 AGE_SUFFIX = ".age"
 AGE_NOTE = NOTE + AGE_SUFFIX  # ".toml.age"
-RECIPIENTS = (".otjournal", "recipients.txt")  # inside the notes folder
 
 # Loaded once per process; ``lock_of`` (once per command) loads them again if a file
 # changed since (a key made, added or its mode changed: tests run many in one process).

@@ -9,3 +9,5 @@ SESSIONS = "sessions"
 HOMEWORK = "homework"
 FOLDERS = {"session": SESSIONS, "homework": HOMEWORK}
 RECORD_KINDS = ("session", "homework")
+# Inside the notes folder: there, the journal is encrypted (disk/keys.py).
+RECIPIENTS = (".otjournal", "recipients.txt")

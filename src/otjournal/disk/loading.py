@@ -42,7 +42,7 @@ from otjournal.disk.scan import HOMEWORK as HOMEWORK
 from otjournal.disk.scan import RECORD_KINDS as RECORD_KINDS
 from otjournal.disk.scan import SESSIONS as SESSIONS
 from otjournal.disk.scan import Progress as Progress
-from otjournal.disk.scan import Scan, Scanner, handles, misnamed_folders
+from otjournal.disk.scan import Scan, Scanner, client_folders, handles
 from otjournal.disk.scan import set_aside as set_aside
 from otjournal.disk.sealmarks import Marks, digest, seal_path
 from otjournal.errors import OtjournalError, Problem
@@ -185,8 +185,7 @@ class Reader:
         """The clients given (or all), one at a time: read each client's files (with
         ``snapshot``, ``index`` or ``record``) before asking for the next."""
         everyone = chosen is None
-        problems = misnamed_folders(self.root) if everyone else []
-        listed = self.handles() if chosen is None else list(chosen)
+        listed, problems = client_folders(self.root) if everyone else (list(chosen or ()), [])
         if self.cache is not None and everyone:
             for gone in self.cache.handles() - set(listed):
                 self.cache.forget_client(gone)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from otjournal.disk.cache import RecordCache
 from otjournal.disk.folderindex import Index, Key, key_of
-from otjournal.disk.folderparts import as_indexed, part, part_of_frames
+from otjournal.disk.folderparts import as_indexed, part
 from otjournal.disk.found import ClientFiles, Conflict, FileRef, Unchanged
 from otjournal.disk.layout import CLIENT_AGE as CLIENT_AGE
 from otjournal.disk.layout import CLIENT_FILE as CLIENT_FILE
@@ -33,7 +33,7 @@ from otjournal.model.ids import handle_problem
 if TYPE_CHECKING:
     from otjournal.disk.prefetch import Frames, Prefetched
 
-PRELOAD = 50  # clients whose folder indexes are fetched in one query (and held at once)
+PRELOAD = 200  # clients whose folder indexes are fetched in one query (and held at once)
 PROGRESS_FROM = 1000  # files to parse (estimated) before a progress bar is worth showing
 
 _NAME = attrgetter("name")
@@ -59,11 +59,7 @@ class Progress(Protocol):
 
 def handles(root: Path) -> list[str]:
     """Handles of client folders, without reading any file."""
-    try:
-        entries = sorted(os.scandir(root / CLIENTS), key=_NAME)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [e.name for e in entries if e.is_dir() and not handle_problem(e.name)]
+    return client_folders(root)[0]
 
 
 def unread_on_purpose(problem: Problem) -> bool:
@@ -72,17 +68,21 @@ def unread_on_purpose(problem: Problem) -> bool:
     return problem.message.startswith("not read: ")
 
 
-def misnamed_folders(root: Path) -> list[Problem]:
+def client_folders(root: Path) -> tuple[list[str], list[Problem]]:
+    """The handles of client folders, by name, and a problem for each folder not named
+    like a handle (hidden ones aside): one listing for both, without reading any file."""
     try:
-        entries = list(os.scandir(root / CLIENTS))
+        entries = sorted(os.scandir(root / CLIENTS), key=_NAME)
     except (FileNotFoundError, NotADirectoryError):
-        return []
-    problems = []
+        return [], []
+    good, problems = [], []
     for e in entries:
-        if e.name.startswith(".") or not e.is_dir():
+        if not e.is_dir():
             continue
         problem = handle_problem(e.name)
-        if problem:
+        if not problem:
+            good.append(e.name)
+        elif not e.name.startswith("."):
             problems.append(
                 Problem(
                     Path(e.path),
@@ -91,7 +91,7 @@ def misnamed_folders(root: Path) -> list[Problem]:
                     hint="rename the folder to a valid handle",
                 )
             )
-    return problems
+    return good, problems
 
 
 class Scanner:
@@ -115,7 +115,7 @@ class Scanner:
         from otjournal.disk import prefetch
 
         showing, misses = False, 0
-        ahead = prefetch.claim(self._base, chosen, kinds)  # None unless one was started
+        ahead = prefetch.claim(self._base, chosen, kinds, locked=self.locked)  # or None
         subs = ("", *(f"/{FOLDERS[kind]}" for kind in kinds))
         try:
             for n, handle in enumerate(chosen, 1):
@@ -289,7 +289,7 @@ class Scanner:
             if as_indexed(stated, row):
                 assert row is not None  # for mypy: as_indexed says so
                 found.deferred.append((len(found.refs), Unchanged(kind, absolute, stated, row)))
-                found.parts.append((kind, absolute, part_of_frames(kind, absolute, stated)))
+                found.parts.append((kind, absolute, stated))  # its part made when asked
                 found.listed.append(absolute)
                 return
         known = self._known(folder)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from otjournal.disk import sealmarks, seals
-from otjournal.disk.keys import RECIPIENTS, plaintext
+from otjournal.disk.keys import plaintext
+from otjournal.disk.layout import RECIPIENTS
 from otjournal.disk.parsing import AGE_OVERHEAD, MAX_FILE_BYTES, open_stat, read_capped
 from otjournal.errors import OtjournalError, Problem
 
@@ -42,7 +43,7 @@ class SealCheck:
         self.seen: set[str] = set()  # the session folders the scan came to
 
     def client(self, files: ClientFiles) -> None:
-        for kind, folder, part in files.parts:
+        for kind, folder, part in files.folder_parts():
             if kind != "session":
                 continue
             prefix = folder[self.cut :].replace(os.sep, "/") + "/"
