@@ -303,6 +303,8 @@ def test_copm_is_corrected_only_in_a_review():
         (["--set", "goals.g1.gas=0"], "--set goals[g1-k3x].gas: the note already reads so"),
         (["--set", "duration_min=45", "--set", "checklist.agile=partly"], "--set duration_min:"),
         (["--set", "attendees=child,parent"], "--set attendees: the note already reads so"),
+        # Who attended is a set: the same people in another order are no correction.
+        (["--set", "attendees=parent,child"], "--set attendees: the note already reads so"),
         (["--set", "goals.g1.gas=1", "--set", "goals.g1-k3x.gas=2"], "is given twice"),
         (["--set", "risk=none-identified", "--set", "risk.status=identified"], "is given twice"),
         (["--set", "checklist.agile=no", "--set", "checklist.agile.answer=no"], "is given twice"),
@@ -458,6 +460,32 @@ def test_two_devices_amendments_with_values_join(runner, tmp_path: Path):
 
 
 @pytest.mark.pty
+@pytest.mark.parametrize(
+    "given, words",
+    [
+        (("--set", "goals.g1.gas=0"), "--set goals[g1-k3x].gas: the note already reads so"),
+        (("--kind", "addition", "--set", "goals.g1.gas=1"), "--set belongs to a correction"),
+        (("--set", "duration_min=0"), "duration"),
+    ],
+)
+def test_a_set_value_refused_is_said_before_any_prompt(journal: Journal, given, words):
+    """On a terminal, a --set value that would be refused is refused at once, exit 2:
+    nothing is asked (no amendment typed to be thrown back) and nothing written."""
+    from tests.terminal import Pty
+
+    journal.add_client(make_client(goals=(Goal("g1-k3x", "Laces shoes before kinder"),)))
+    note = make_session(goals=(GoalRating("g1-k3x", 0, EVIDENCE),), activities=())
+    s = journal.add_session(note, durable=False)
+    before = tree(journal.root)
+    otj_ = Pty("amend", s.record.id, *given)
+    assert otj_.wait() == 2
+    shown = " ".join(otj_.output.split())
+    assert words in shown, shown
+    assert "Amendment" not in shown and "Kind" not in shown and "kind of" not in shown.lower()
+    assert tree(journal.root) == before
+
+
+@pytest.mark.pty
 def test_a_correction_of_a_named_field_asks_which_words_on_a_terminal(journal: Journal):
     from tests.terminal import Pty
 
@@ -517,6 +545,34 @@ def test_a_session_measure_and_a_risk_status_are_corrected_like_any_value(runner
     assert bad.exit_code == 2 and "four numbers 0-10" in bad.output
     worse = amend_cli(runner, sid, "--set", "srs=9,9,9,11", text="x")
     assert worse.exit_code == 2
+
+
+def test_one_item_of_a_session_measure_is_corrected_alone(runner, journal, clock):
+    """``--set ors.overall=7`` corrects that item and keeps the other three; the same
+    item given twice (alone and in the whole scale), an item the scale lacks or a
+    number out of range is refused, exit 2, with nothing written."""
+    from otjournal.model.measures import Ors
+
+    journal.add_client(make_client("sam-r", display_name="Sam R.", goals=(), age_group="adult"))
+    note = make_session("sam-r", goals=(), attendees=("client",), ors=Ors((4, 5, 5, 4)))
+    saved = journal.add_session(note, durable=False)
+    sid = saved.record.id
+    for args, words in [
+        (["--set", "ors=1,2,3,4", "--set", "ors.overall=3"], "is given twice"),
+        (["--set", "ors.overall=3", "--set", "ors=1,2,3,4"], "is given twice"),
+        (["--set", "ors.nearly=3"], "not a value an amendment can correct"),
+        (["--set", "ors.overall=11"], "out of range"),
+        (["--set", "ors.overall=4"], "--set ors.overall: the note already reads so"),
+    ]:
+        before = saved.path.read_bytes()
+        result = amend_cli(runner, sid, *args, text="x")
+        assert result.exit_code == 2 and words in result.stderr, (args, result.output)
+        assert saved.path.read_bytes() == before
+    assert amend_cli(runner, sid, "--set", "ors.overall=7", text="Put right").exit_code == 0
+    now = as_amended(read(journal, saved.path))
+    assert now.ors is not None and now.ors.items == (4, 5, 5, 7)
+    doc = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)
+    assert doc["corrected"] == {"ors.overall": 7}
 
 
 def _as_read(runner, sid: str) -> tuple[str, str, str]:

@@ -25,6 +25,7 @@ MODULES = (
     "trends_cmd",
     "report_cmd",
     "record_cmds",
+    "conflicts_cmds",
     "care_cmds",
     "due_cmd",
     "search_cmd",

@@ -144,7 +144,7 @@ COMMANDS = (
     ("homework", "homework_cmd", "The client's homework journal: assigned, logged, shared."),
     (
         "conflicts",
-        "record_cmds",
+        "conflicts_cmds",
         "Sync conflict copies: compare and resolve (nothing is deleted).",
     ),
     (

@@ -1,41 +1,32 @@
-"""``otj amend`` (append a correction) and ``otj conflicts`` (see and resolve copies)."""
+"""``otj amend``: append a dated, attributed amendment (a correction, an addition…)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from otjournal.cli.common import (
-    BoundaryGroup,
     DirOpt,
-    JsonOpt,
     err,
     journal,
     now,
     out,
-    print_json,
-    print_wrapped,
     read_config,
 )
 from otjournal.cli.drafting import DraftOpt, DraftRun, ResumeOpt, drop_if_published, pick_draft
-from otjournal.errors import ExitCode, NotFoundError, Stopped, UsageError
+from otjournal.errors import UsageError
 
 if TYPE_CHECKING:
     from otjournal.disk.fsio import Fingerprint
-    from otjournal.disk.loading import Conflict, Snapshot
+    from otjournal.disk.loading import Snapshot
     from otjournal.disk.store import Journal
     from otjournal.forms.drafts import Draft, Drafts
     from otjournal.model import Amendment, Session
-
-conflicts_app = typer.Typer(
-    cls=BoundaryGroup,
-    invoke_without_command=True,
-    help="Sync conflict copies: compare and resolve (nothing is deleted).",
-)
-
 
 FieldOpt = Annotated[
     str | None,
@@ -52,7 +43,8 @@ SetOpt = Annotated[
         metavar="PATH=VALUE",
         help="For a correction: a corrected value (repeat it): goals.g1.gas=+1, "
         "checklist.agile=partly, duration_min=50, attendees=child,parent, "
-        "'techniques=CBT,graded exposure' (the whole list), ors=7,6,8,7, "
+        "'techniques=CBT,graded exposure' (the whole list), ors=7,6,8,7 (or one item: "
+        "ors.overall=8), "
         "risk=none-identified; a risk identified after all with 'risk.what=…', "
         "'risk.action=…' and risk.told=parent,GP.",
     ),
@@ -61,7 +53,6 @@ SetOpt = Annotated[
 
 def register(app: typer.Typer) -> None:
     app.command("amend")(amend_cmd)
-    app.add_typer(conflicts_app, name="conflicts")
 
 
 def amend_cmd(
@@ -123,6 +114,7 @@ def amend_cmd(
     run = AmendRun(j, drafts, draft, found.path, raw, fingerprint, session)
     if note.get("text") and (from_stdin or resume or draft_id):
         run.keep_if_possible()  # text read from stdin exists nowhere else
+    run.check_values_first()
     interactive = not no_input and sys.stdin.isatty()
     with run.guard():
         run.ask_missing(interactive, config.practitioner, AMENDMENT_KINDS)
@@ -303,12 +295,37 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
     def prepare(self) -> None:
         """What the amendment corrects must be in the note as it reads now, and each
         corrected value must be one a new note could hold (exit 2)."""
-        from otjournal.errors import FlagErrors
         from otjournal.numbers import amended
 
-        try:
+        with self._refused():
             refuse_values(self.session, self.draft.note.get("values"))
             self.placed = amended.check_new(self.session, self.finalize())
+
+    def check_values_first(self) -> None:
+        """The --set values checked before any prompt, as ``prepare`` checks them, so a
+        value refused is said before the amendment is typed. The kind not given yet is
+        taken as a correction (--set belongs to one; a kind picked at the prompt that is
+        not is refused by ``prepare``)."""
+        from otjournal.model import Amendment
+        from otjournal.model.vocab import AMENDMENT_KINDS
+        from otjournal.numbers import amended
+
+        note = self.draft.note
+        values, kind = note.get("values"), note.get("kind") or "correction"
+        if not values or kind not in AMENDMENT_KINDS:  # an unknown kind: said as before
+            return
+        trial = Amendment(now(), "-", str(kind), "-", "", extra={"values": values})
+        with self._refused():
+            refuse_values(self.session, values)
+            amended.check_new(self.session, trial)
+
+    @contextlib.contextmanager
+    def _refused(self) -> Iterator[None]:
+        """A refusal (exit 2) keeps the text already kept as a draft, and says so."""
+        from otjournal.errors import FlagErrors
+
+        try:
+            yield
         except (UsageError, FlagErrors):
             if self.kept is not None:
                 self.keep_quietly()
@@ -356,139 +373,3 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
         else:
             return
         out().print(say, highlight=False, markup=False)
-
-
-# -- otj conflicts ---------------------------------------------------------------------
-
-
-@conflicts_app.callback()
-def conflicts_list(ctx: typer.Context, dir: DirOpt = None, json: JsonOpt = False) -> None:
-    """Each conflict copy beside its original, with what differs."""
-    if ctx.invoked_subcommand:
-        return
-    j = journal(dir)
-    snap = j.survey().report  # every client read, no record held
-    if json:
-        rows = [
-            {
-                "copy": str(c.path.relative_to(j.root)),
-                "original": str(c.original.relative_to(j.root)),
-                "tool": c.tool,
-            }
-            for c in snap.conflicts
-        ]
-        print_json("conflicts", {"conflicts": rows})
-        return
-    if not snap.conflicts:
-        out().print("No conflicts.")
-        return
-    for c in snap.conflicts:
-        _show_conflict(c, j.root)
-    out().print(
-        "\nResolve with: otj conflicts resolve COPY --keep original|copy|both|merge "
-        "(git: --keep ours|theirs|both|merge)",
-        highlight=False,
-        markup=False,
-    )
-    from otjournal.disk.loading import CLIENT_AGE, CLIENT_FILE
-
-    if any(c.original.name in (CLIENT_FILE, CLIENT_AGE) for c in snap.conflicts):
-        out().print(
-            "client.toml: --keep merge joins the goals and homework of both sides "
-            "(keeping both is not offered: a client has one client.toml)",
-            highlight=False,
-            markup=False,
-        )
-
-
-def _show_conflict(c: Conflict, root: Path) -> None:
-    """One conflict copy beside its original (git: the two sides), with what differs."""
-    import difflib
-
-    from rich.padding import Padding
-    from rich.text import Text
-
-    rel = c.path.relative_to(root)
-    if c.tool == "git":
-        out().print(
-            f"{rel}: git conflict markers (both sides inside the file)",
-            highlight=False,
-            markup=False,
-        )
-        from otjournal.disk.conflicts import git_sides
-        from otjournal.disk.parsing import read_whole
-
-        ours, theirs = git_sides(read_whole(c.path))
-        a, b = ours.decode("utf-8", "replace"), theirs.decode("utf-8", "replace")
-        labels = ("ours", "theirs")
-    else:
-        out().print(
-            f"{rel}: a {c.tool} conflict copy of {c.original.name}",
-            highlight=False,
-            markup=False,
-        )
-        a = _text(c.original) if c.original.exists() else ""
-        b = _text(c.path)
-        labels = (c.original.name, c.path.name)
-    diff = list(
-        difflib.unified_diff(a.splitlines(), b.splitlines(), labels[0], labels[1], lineterm="", n=1)
-    )
-    for line in diff or ["  (the two files are the same)"]:
-        # A long line of note text wraps under itself, never cut.
-        print_wrapped(Padding(Text(line), (0, 0, 0, 4)))
-
-
-def _text(path: Path) -> str:
-    """A file's text to compare (an encrypted note's decrypted; one that does not open
-    here is said so, never shown as bytes)."""
-    from otjournal.disk.keys import plaintext
-    from otjournal.disk.parsing import read_whole, too_large
-    from otjournal.errors import CipherError, StoreError
-
-    try:
-        text = plaintext(read_whole(path), path)
-        big = too_large(len(text))
-        if big:  # no diff of what no command reads (a stray file of megabytes)
-            return f"({big}: not a note otjournal wrote)"
-        return text.decode("utf-8", "replace")
-    except CipherError as exc:
-        return f"(cannot be opened here: {exc.message})"
-    except StoreError as exc:
-        return f"({exc.message})"
-
-
-@conflicts_app.command("resolve")
-def conflicts_resolve(
-    copy: Annotated[str, typer.Argument(help="The conflict copy (its path or file name).")],
-    keep: Annotated[
-        str,
-        typer.Option(
-            help="original, copy, both or merge (amendments); "
-            "for git markers: ours, theirs, both or merge (amendments of both sides, "
-            "in time order). For client.toml, merge joins the goals and homework of "
-            "both; both is not offered (a client has one client.toml)."
-        ),
-    ],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
-    dir: DirOpt = None,
-) -> None:
-    """Keep one, keep both (the copy becomes a session of its own), or merge amendments
-    (client.toml: the goals and homework of both sides, joined by id).
-    Whatever is removed goes to .otjournal/resolved/ inside the notes folder."""
-    from otjournal.model.ids import shown
-
-    j = journal(dir)
-    conflicts = j.survey().report.conflicts  # as 'otj conflicts' lists them: no record held
-    matches = [c for c in conflicts if str(c.path).endswith(copy) or c.path.name == copy]
-    if len(matches) != 1:
-        raise NotFoundError(f"no single conflict copy matches {shown(copy)}: see 'otj conflicts'")
-    c = matches[0]
-    from otjournal.sync.resolve import plan_resolution
-
-    plan = plan_resolution(j, c, keep)
-    for line in plan.describe():
-        err().print(line, highlight=False, markup=False)
-    if not yes and not typer.confirm("Go ahead?"):
-        raise Stopped(ExitCode.PROBLEM)
-    for line in plan.apply(now()):
-        out().print(line, highlight=False, markup=False)

@@ -457,7 +457,8 @@ def field_for(session: Session, client: Client | None, path: str) -> str:
 
 SET_HINT = (
     "goals.ID.gas, goals.ID.copm_performance, goals.ID.copm_satisfaction, checklist.ITEM, "
-    "duration_min, attendees, techniques, ors, srs, risk, risk.what, risk.action or "
+    "duration_min, attendees, techniques, ors, srs (or one item: ors.overall), risk, "
+    "risk.what, risk.action or "
     "risk.told, e.g. --set goals.g1.gas=+1 --set attendees=child,parent "
     "--set 'techniques=CBT,graded exposure' --set ors=7,6,8,7 --set risk=none-identified; "
     "a risk identified after all: --set risk=identified --set 'risk.what=…' "
@@ -465,6 +466,7 @@ SET_HINT = (
 )
 
 
+_SCALE_ITEMS = {f"ors.{k}" for k in ORS_ITEMS} | {f"srs.{k}" for k in SRS_ITEMS}
 _SET_GOAL = re.compile(r"goals(?:\.|\[)([a-z0-9][a-z0-9_-]*)\]?\.([a-z_]+)\Z")
 _SET_ITEM = re.compile(r"checklist(?:\.|\[)([a-z0-9][a-z0-9_-]*)\]?(?:\.answer)?\Z")
 
@@ -482,10 +484,10 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
         if not eq:
             raise UsageError("--set takes PATH=VALUE", hint=SET_HINT)
         gid = _full_goal_ids(f"goals[{goal.group(1)}]", client, "--set")[6:-1] if goal else ""
-        one = _one_name(path, gid, goal, item)
-        if one in seen:  # the last would win, silently
+        names = _one_name(path, gid, goal, item)
+        if seen & names:  # the last would win, silently
             raise UsageError(f"--set {shown(path)} is given twice: give each value once")
-        seen.add(one)
+        seen |= names
         if goal:
             values.setdefault("goals", {}).setdefault(gid, {})[goal.group(2)] = _number(raw)
         elif item:
@@ -508,6 +510,9 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
             if len(numbers) != len(items):
                 raise UsageError(f"--set {path}= takes four numbers 0-10: {', '.join(items)}")
             values[path] = {k: _number(n) for k, n in zip(items, numbers, strict=True)}
+        elif path in _SCALE_ITEMS:  # one item: ors.overall
+            scale, _, key = path.partition(".")
+            values.setdefault(scale, {})[key] = _number(raw)
         elif path in ("risk", "risk.status"):
             values.setdefault("risk", {})["status"] = RISK_WORDS.get(
                 raw.strip().lower(), raw.strip()
@@ -540,14 +545,19 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
     return values
 
 
-def _one_name(path: str, gid: str, goal: re.Match[str] | None, item: re.Match[str] | None) -> str:
-    """One name for the ways a --set path may be written (``risk`` is ``risk.status``,
-    a goal's short id its full one, ``gid``)."""
+def _one_name(
+    path: str, gid: str, goal: re.Match[str] | None, item: re.Match[str] | None
+) -> set[str]:
+    """The values a --set path names, each by one name for the ways it may be written
+    (``risk`` is ``risk.status``, a goal's short id its full one, ``gid``; ``ors`` is
+    its four items)."""
     if goal:
-        return f"goals[{gid}].{goal.group(2)}"
+        return {f"goals[{gid}].{goal.group(2)}"}
     if item:
-        return f"checklist[{item.group(1)}]"
-    return "risk.status" if path == "risk" else path
+        return {f"checklist[{item.group(1)}]"}
+    if path in ("ors", "srs"):
+        return {f"{path}.{key}" for key in (ORS_ITEMS if path == "ors" else SRS_ITEMS)}
+    return {"risk.status" if path == "risk" else path}
 
 
 def check_new(session: Session, amendment: Amendment) -> tuple[str, ...]:
@@ -596,12 +606,21 @@ def _as_it_reads(session: Session, amendment: Amendment, placed: tuple[Change, .
         spot = locate(data, path, text=flag == "--field", create=True)
         if isinstance(spot, Spot):
             named[spot.path] = flag
-    return [f"{named[c.path]} {c.path}" for c in placed if c.path in named and _same(c.was, c.now)]
+    return [
+        f"{named[c.path]} {c.path}"
+        for c in placed
+        if c.path in named and _same(c.was, c.now, c.path in _UNORDERED)
+    ]
 
 
-def _same(was: Any, now: Any) -> bool:
+_UNORDERED = {"attendees"}  # who attended: the same people in another order are no change
+
+
+def _same(was: Any, now: Any, unordered: bool = False) -> bool:
     if isinstance(was, str) and isinstance(now, str):
         return was.strip() == now.strip()
+    if unordered and isinstance(was, list) and isinstance(now, list):
+        return sorted(map(str, was)) == sorted(map(str, now))
     return bool(was == now)
 
 
