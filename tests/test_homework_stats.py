@@ -292,6 +292,34 @@ def test_different_homework_stays_in_separate_rows_and_a_new_plan_ends_the_old()
     assert rows["hw-c"].expected == pytest.approx(3 * 6 / 7)  # Mar 12-17 passed
 
 
+def test_practice_on_the_morning_a_new_plan_is_set_counts_for_the_plan_it_replaces():
+    """A session at 14:00 on the 12th sets new homework: practice of the old one logged
+    that morning is the old plan's (counted in its last week, that day not planned);
+    logged after the session, it is after the plan moved on, as the day after is."""
+    sessions = [
+        session("s1", at(5, 14), Assignment("hw-a", "Lacing card", "practice", 5)),
+        session("s3", at(12, 14), Assignment("hw-c", "Heavy work before school", "practice", 3)),
+    ]
+    entries = [
+        practice(6, "hw-a"),
+        practice(12, "hw-a", hour=9),  # before the session
+        practice(12, "hw-a", hour=16),  # after it
+        practice(12, "hw-a", done="not-this-time", hour=8),
+        practice(13, "hw-c"),
+    ]
+    s = summarise(make_client(), sessions, entries, today=d(18))
+    rows = {r.id: r for r in s.adherence}
+    a, c = rows["hw-a"], rows["hw-c"]
+    assert (a.since, a.until, a.practised, a.not_this_time) == (d(5), d(11), 2, 1)
+    assert a.expected == pytest.approx(5.0)  # the 12th is not planned for hw-a
+    assert sum(w.logged for w in a.weeks) == a.practised
+    assert [(w.start, w.logged) for w in a.weeks] == [(d(2), 1), (d(9), 1)]
+    assert (c.practised, c.since) == (1, d(12))
+    # A period ending before the new plan: the old one is cut by the period, not replaced.
+    early = summarise(make_client(), sessions, entries, today=d(18), until=d(11))
+    assert {r.id: r.practised for r in early.adherence} == {"hw-a": 1}
+
+
 # -- current_assignments -----------------------------------------------------------------
 
 

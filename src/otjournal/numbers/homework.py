@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -31,6 +31,9 @@ from otjournal.numbers.kind_summary import relaxation_change as relaxation_chang
 from otjournal.numbers.kind_summary import thought_record_change as thought_record_change
 
 Summariser = Callable[[RecordKind, Sequence[HomeworkEntry], Given], KindSummary]
+
+
+_DAY = timedelta(days=1)
 
 
 @frozen
@@ -197,15 +200,26 @@ def adherence(
     entries: Iterable[HomeworkEntry],
     today: date,
     until: date | None = None,
+    replaced: datetime | None = None,
 ) -> Adherence:
     """Entries logged from ``since`` to ``until`` (default and at most ``today``) against
     the plan over the days that have PASSED: from ``since`` up to ``until`` (a past day is
     over) but never today itself (it is not over yet), so homework set today plans 0 and
     homework set 3 weeks ago at 5 a week plans 15. Partial weeks plan pro rata
-    (per_week × days / 7); practice logged today counts, so a rate may be above 1."""
+    (per_week × days / 7); practice logged today counts, so a rate may be above 1.
+    ``replaced``: when the next plan was set, the day after ``until``; practice logged
+    that day before it counts too (in the last week), though that day is not planned."""
     end = min(until or today, today)
     stop = min(end + timedelta(days=1), today)  # the first day not planned over
-    linked = [e for e in entries if e.assignment == assignment.id and since <= e.at.date() <= end]
+    linked = [
+        e
+        for e in entries
+        if e.assignment == assignment.id
+        and (
+            since <= e.at.date() <= end
+            or (replaced is not None and e.at.date() == replaced.date() and e.at < replaced)
+        )
+    ]
     practice = [e for e in linked if practised(e)]
     partly = sum(1 for e in linked if e.practice is not None and e.practice.done == "partly")
     not_this_time = len(linked) - len(practice)
@@ -217,7 +231,10 @@ def adherence(
     while end >= since and monday <= end:
         first, last = max(monday, since), min(monday + timedelta(days=6), end)
         in_week = max((min(last + timedelta(days=1), stop) - first).days, 0)
-        logged = sum(1 for e in practice if first <= e.at.date() <= last)
+        final = monday + timedelta(days=7) > end  # also holds practice before ``replaced``
+        logged = sum(
+            1 for e in practice if first <= e.at.date() <= last or (final and e.at.date() > end)
+        )
         weeks.append(
             WeekCount(monday, in_week, logged, per_week * in_week / 7 if per_week else None)
         )
@@ -376,6 +393,12 @@ def planned_practice(
     # An assignment runs until the next session that sets homework (or its own until),
     # and never past a discharge.
     setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
+    # When each day's first setting began: practice logged that day before it (in the
+    # morning, before the session) was the homework it replaced.
+    replaced: dict[date, datetime] = {}
+    for s in sessions:
+        if s.plan.homework and s.start < replaced.get(s.start.date(), s.start + _DAY):
+            replaced[s.start.date()] = s.start
     discharges = discharge_days(sessions)
     windows: list[tuple[Assignment, date, date]] = []
     for a, set_on in assigned.values():
@@ -402,7 +425,9 @@ def planned_practice(
     entries = _in_their_windows(entries, windows, [a for a, _ in every.values()])
     groups: dict[tuple[str, str], list[Adherence]] = {}
     for a, start, last in windows:
-        row = adherence(a, start, entries, today, last)
+        # Ended by the next plan (the day before it was set, within the period asked for)
+        moment = replaced.get(last + _DAY) if last < end else None
+        row = adherence(a, start, entries, today, last, moment)
         groups.setdefault(a.same_homework(), []).append(row)
     return tuple(combine(parts) for parts in groups.values())
 
