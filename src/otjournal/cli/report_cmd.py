@@ -242,10 +242,13 @@ def report_text(
 
     config = read_config()
     j = journal(dir)
-    record, _ = j.read_client(handle)
+    snap = j.load([handle])
+    filed = snap.clients.get(handle)
+    # The client as the load read it; one that did not read is refused in read_client's
+    # words (client.toml is parsed once).
+    record = filed.record if filed is not None else j.read_client(handle)[0]
     last = j.last_report_end(handle, before=today())
     period = report_period(record.plan_period, since, until, today(), last, flags=flags)
-    snap = j.load([handle])
     note_problems(snap)
     lost = left_out(snap, j.root / CLIENTS / handle)
     # A sync tool's copy set aside may hold what its note does not (a correction): the
