@@ -289,6 +289,8 @@ def test_copm_is_corrected_only_in_a_review():
             " agile, caregiver, safety, feels-good)",
         ),
         (["--set", "goals.g9.gas=1"], "the note has no goals[g9] (it has g1-k3x)"),
+        (["--set", "ors=7,6,8,7"], "--set ors: the note has no ors"),  # not its first item
+        (["--set", "srs.approach=7"], "--set srs: the note has no srs"),
         (["--field", "activities[4].response"], "the note has no activities[4] (it has 1)"),
         (["--set", "duration_min=-5"], "out of range"),
         (["--set", "attendees=child,dog"], "not an allowed value"),
@@ -486,6 +488,25 @@ def test_a_set_value_refused_is_said_before_any_prompt(journal: Journal, given, 
 
 
 @pytest.mark.pty
+def test_with_set_values_the_kind_asked_for_is_a_correction(journal: Journal):
+    """--set belongs to a correction: on a terminal without --kind only the correcting
+    kinds are offered, another is asked again, and the correction is saved (not typed
+    and then thrown back as a draft)."""
+    from tests.terminal import Pty
+
+    journal.add_client(make_client(goals=(Goal("g1-k3x", "Laces shoes before kinder"),)))
+    note = make_session(goals=(GoalRating("g1-k3x", 0, EVIDENCE),), activities=())
+    s = journal.add_session(note, durable=False)
+    otj_ = Pty("amend", s.record.id, "--set", "goals.g1.gas=1", "--by", "Alex")
+    otj_.answer("Kind (correction, client-requested-correction)", "addition")
+    otj_.answer("Kind (correction, client-requested-correction)", "correction")
+    otj_.answer("Amendment", "Rated on the wrong goal row")
+    assert otj_.wait() == 0
+    now = as_amended(read(journal, s.path))
+    assert now.goals[0].gas == 1 and now.amendments[-1].kind == "correction"
+
+
+@pytest.mark.pty
 def test_a_correction_of_a_named_field_asks_which_words_on_a_terminal(journal: Journal):
     from tests.terminal import Pty
 
@@ -560,7 +581,7 @@ def test_one_item_of_a_session_measure_is_corrected_alone(runner, journal, clock
     for args, words in [
         (["--set", "ors=1,2,3,4", "--set", "ors.overall=3"], "is given twice"),
         (["--set", "ors.overall=3", "--set", "ors=1,2,3,4"], "is given twice"),
-        (["--set", "ors.nearly=3"], "not a value an amendment can correct"),
+        (["--set", "ors.nearly=3"], "not an item of ors (its items: individually, "),
         (["--set", "ors.overall=11"], "out of range"),
         (["--set", "ors.overall=4"], "--set ors.overall: the note already reads so"),
     ]:
@@ -573,6 +594,31 @@ def test_one_item_of_a_session_measure_is_corrected_alone(runner, journal, clock
     assert now.ors is not None and now.ors.items == (4, 5, 5, 7)
     doc = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)
     assert doc["corrected"] == {"ors.overall": 7}
+
+
+@pytest.mark.parametrize(
+    "copy", ["{id}.old.toml", "{id}.sync-conflict-20260302-101500-abcdefg.toml"]
+)
+def test_a_copy_kept_beside_a_note_never_counts_nor_takes_its_amendment(runner, saved, copy):
+    """A copy someone kept (``<id>.old.toml``), or one a sync tool named in a way not
+    known as a conflict copy, holds the note's id and sorts before it: the note named for
+    its id counts in show and list, the copy is said to be one, and an amendment goes
+    to the note, never into the copy."""
+    journal, sid, path = saved
+    kept = path.with_name(copy.format(id=sid))
+    kept.write_bytes(path.read_bytes())  # as the note was before the amendment
+    kept.chmod(0o600)
+    copied = kept.read_bytes()
+    assert sorted([kept.name, path.name])[0] == kept.name
+    assert amend_cli(runner, sid, "--set", "duration_min=50", text="Put right").exit_code == 0
+    assert kept.read_bytes() == copied
+    assert as_amended(read(journal, path)).duration_min == 50
+    doc = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)
+    assert doc["corrected"] == {"duration_min": 50}
+    listed = json.loads(runner.invoke(app, ["list", "--json"]).stdout)["sessions"]
+    assert [n["corrected"] for n in listed if n["id"] == sid] == [{"duration_min": 50}]
+    checked = runner.invoke(app, ["check"])
+    assert f"{kept.name}:1:1: error: has the same id as {path.name}" in checked.output
 
 
 def _as_read(runner, sid: str) -> tuple[str, str, str]:

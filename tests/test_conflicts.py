@@ -25,6 +25,7 @@ from otjournal.cli import app
 from otjournal.disk import amend, tomlio
 from otjournal.disk.store import Journal
 from otjournal.model import Amendment, HomeworkEntry, Session
+from otjournal.model.words import conflict_copy
 from tests.conftest import TZ, Clock, make_client, make_session
 from tests.helpers import tree
 
@@ -174,7 +175,7 @@ def test_copy_is_reported_listed_and_not_counted(runner, pair: Pair, pattern: st
 
     listed = invoke(runner, "conflicts")
     assert listed.exit_code == 0
-    assert f"{rel}: a {tool} conflict copy of {pair.s1.name}" in listed.stdout
+    assert f"{rel}: {conflict_copy(tool)} of {pair.s1.name}" in listed.stdout
     assert f'+text = "{LAPTOP_TEXT}"' in listed.stdout  # what differs is shown
     as_json = json.loads(invoke(runner, "conflicts", "--json").stdout)["conflicts"]
     assert as_json == [
@@ -733,3 +734,17 @@ def test_the_note_kept_after_a_copy_with_a_later_amendment_matches_its_seal(
     assert resolve(runner, copy, keep).exit_code == 0
     found = json.loads(invoke(runner, "check", "--json").stdout)["problems"]
     assert [p for p in found if "seal" in p["message"]] == []
+
+
+@pytest.mark.parametrize(
+    "tool, words",
+    [
+        ("Syncthing", "a Syncthing conflict copy"),
+        ("iCloud", "an iCloud conflict copy"),
+        ("unknown tool", "an unknown tool conflict copy"),
+        ("OneDrive", "a OneDrive conflict copy"),
+        ("Google Drive", "a Google Drive conflict copy"),
+    ],
+)
+def test_a_copy_is_named_with_the_article_its_tool_takes(tool, words):
+    assert conflict_copy(tool) == words

@@ -320,6 +320,41 @@ def test_practice_on_the_morning_a_new_plan_is_set_counts_for_the_plan_it_replac
     assert {r.id: r.practised for r in early.adherence} == {"hw-a": 1}
 
 
+def test_a_second_session_the_same_day_replaces_the_homework_the_first_set():
+    """Sessions at 10:00 and 14:00 on the 9th each set homework: the 10:00 one ran only
+    until 14:00 (no day planned; the practice logged in between is its own), as the
+    one set on the 2nd ran until 10:00 on the 9th."""
+    sessions = [
+        session("s1", at(2, 14), Assignment("hw-a", "Lacing card", "practice", 5)),
+        session("s2", at(9, 10), Assignment("hw-b", "Heavy work", "practice", 3)),
+        session("s3", at(9, 14), Assignment("hw-c", "Belly breathing", "practice", 2)),
+    ]
+    entries = [
+        practice(9, "hw-a", hour=9),
+        practice(9, "hw-b", hour=12),
+        practice(9, "hw-b", hour=16),  # after the 14:00 plan: not the 10:00 one's
+        practice(10, "hw-c"),
+    ]
+    s = summarise(make_client(), sessions, entries, today=d(16), since=d(1), until=d(16))
+    rows = {r.id: r for r in s.adherence}
+    a, b, c = rows["hw-a"], rows["hw-b"], rows["hw-c"]
+    assert (a.since, a.until, a.days, a.practised) == (d(2), d(8), 7, 1)
+    assert (b.since, b.until, b.days, b.expected, b.practised) == (d(9), d(9), 0, None, 1)
+    assert "planned" not in b.words() and b.words() == "practised 1 time"
+    assert [(w.start, w.days, w.logged) for w in b.weeks] == [(d(9), 0, 1)]
+    assert (c.since, c.days, c.practised) == (d(9), 7, 1)
+    assert c.expected == pytest.approx(2.0)
+    # A period that starts on the day a new plan is set: the old one's practice that
+    # morning is still counted, in a row of its own with no day planned.
+    later = summarise(make_client(), sessions, entries, today=d(16), since=d(9), until=d(16))
+    rows = {r.id: (r.since, r.until, r.days, r.practised) for r in later.adherence}
+    assert rows == {
+        "hw-a": (d(9), d(9), 0, 1),
+        "hw-b": (d(9), d(9), 0, 1),
+        "hw-c": (d(9), d(16), 7, 1),
+    }
+
+
 # -- current_assignments -----------------------------------------------------------------
 
 

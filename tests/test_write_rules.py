@@ -293,3 +293,25 @@ def test_files_written_under_older_rules_still_read(mia: Journal, notes, runner)
     assert Caregiver("x").name == "x"
     assert run(runner, "check").exit_code == 0
     assert run(runner, "list", "--json").exit_code == 0
+
+
+# -- 4. who attended, each once ----------------------------------------------------------
+
+
+def test_someone_listed_twice_as_attending_is_refused_by_log_and_amend(runner, mia, notes, held):
+    """ "child, child" counts no one twice: `otj log` and a correction refuse it, naming
+    the place (the model still reads an older note that holds it)."""
+    log = ["log", "mia-k", "--no-input", "--date", "2026-03-06", "--time", "10:00", "--by",
+           "Jo", "--attendee", "child", "--attendee", "parent", "--attendee", "child"]  # fmt: skip
+    before = tree(notes)
+    result = run(runner, *log)
+    assert result.exit_code == 2, result.output
+    assert "attendees[2]: repeats attendees[0]: name each once" in result.stderr
+    result = amend(runner, held, "attendees=parent,child,child")
+    assert result.exit_code == 2, result.output
+    assert "attendees[2]: repeats attendees[1]" in result.stderr
+    assert tree(notes) == before
+    assert amend(runner, held, "attendees=parent").exit_code == 0
+    old = replace(make_session(), attendees=("child", "child"))
+    sid = mia.add_session(old, durable=False).record.id
+    assert run(runner, "show", sid).exit_code == 0

@@ -19,6 +19,7 @@ from otjournal.cli.common import (
     print_wrapped,
 )
 from otjournal.errors import ExitCode, NotFoundError, Stopped
+from otjournal.model.words import conflict_copy
 
 if TYPE_CHECKING:
     from otjournal.disk.loading import Conflict
@@ -96,7 +97,7 @@ def _show_conflict(c: Conflict, root: Path) -> None:
         labels = ("ours", "theirs")
     else:
         out().print(
-            f"{rel}: a {c.tool} conflict copy of {c.original.name}",
+            f"{rel}: {conflict_copy(c.tool)} of {c.original.name}",
             highlight=False,
             markup=False,
         )

@@ -159,8 +159,9 @@ def refuse_values(session: Session, values: Any) -> None:
     if not isinstance(values, dict):
         return  # the model says what values must be
     part: dict[str, Any] = {"session_type": session.session_type}
-    if "duration_min" in values:
-        part["duration_min"] = values["duration_min"]
+    for key in ("duration_min", "attendees"):
+        if key in values:
+            part[key] = values[key]
     goals = values.get("goals")
     if isinstance(goals, dict):
         part["goals"] = [{**v, "goal": k} for k, v in goals.items() if isinstance(v, dict)]
@@ -197,6 +198,7 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
     def ask_missing(self, interactive: bool, author: str, kinds: tuple[str, ...]) -> None:
         """Prompt for what the flags did not give (each answer kept in the draft), or
         stop naming it. A kept amendment says how to resume."""
+        from otjournal.model import Amendment
         from otjournal.prompts.base import pick
 
         note = self.draft.note
@@ -204,9 +206,11 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
             if note.get("kind") is None:
                 if not interactive:
                     self.stop(f"--kind is required: one of {', '.join(kinds)}")
+                # --set belongs to a correction: only those kinds are offered with it.
+                offered = [k for k in kinds if k in Amendment.CORRECTING or not note.get("values")]
                 while not note.get("kind"):
-                    answer = typer.prompt(f"Kind ({', '.join(kinds)})").strip().lower()
-                    note["kind"] = pick(answer, kinds) or None
+                    answer = typer.prompt(f"Kind ({', '.join(offered)})").strip().lower()
+                    note["kind"] = pick(answer, tuple(offered)) or None
             if note["kind"] not in kinds:
                 self.stop(f"--kind must be one of {', '.join(kinds)}")
             if note["kind"] == "correction" and note.get("original") is None and interactive:

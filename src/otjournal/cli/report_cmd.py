@@ -243,9 +243,7 @@ def report_text(
     config = read_config()
     j = journal(dir)
     snap = j.load([handle])
-    filed = snap.clients.get(handle)
-    # The client as the load read it; one that did not read is refused in read_client's
-    # words (client.toml is parsed once).
+    filed = snap.clients.get(handle)  # else refused in read_client's words
     record = filed.record if filed is not None else j.read_client(handle)[0]
     last = j.last_report_end(handle, before=today())
     period = report_period(record.plan_period, since, until, today(), last, flags=flags)

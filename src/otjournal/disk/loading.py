@@ -442,6 +442,7 @@ def first_of_each_id(items: list[F], id_of: Callable[[F], Any], problems: list[P
 
 def _named_for(path: Path, key: Any) -> bool:
     """Whether a file is named for the id ``key`` holds (an id, or (client, id)):
-    ``<id>.toml``, or ``<id>.toml.age`` encrypted."""
+    ``<id>.toml``, or ``<id>.toml.age`` encrypted, and nothing more (``<id>.old.toml``,
+    a copy someone kept, is not the note)."""
     ident = key[-1] if isinstance(key, tuple) else key
-    return isinstance(ident, str) and path.name.split(".", 1)[0] == ident
+    return isinstance(ident, str) and path.name in (f"{ident}.toml", f"{ident}.toml.age")

@@ -80,3 +80,9 @@ def words_for(client: Client | None, on: date, self_mode: bool = False) -> Words
     if client is None or not client.is_adult(on):
         return CHILD
     return CLIENT
+
+
+def conflict_copy(tool: str) -> str:
+    """ "a Syncthing conflict copy", "an iCloud conflict copy", "an unknown tool …"
+    (OneDrive's O is said "w": a OneDrive copy)."""
+    return f"{'an' if tool[:1] in 'aeiuAEIU' else 'a'} {tool} conflict copy"

@@ -51,3 +51,23 @@ def ratings_need_a_session(note: dict[str, Any]) -> list[ValidationError]:
             )
         )
     return errors
+
+
+def repeated_attendees(note: dict[str, Any]) -> list[ValidationError]:
+    """Who attended, each once: "child, child" counts no one twice, and reads as a
+    change when the same people are given again."""
+    attendees = note.get("attendees")
+    if not isinstance(attendees, list):
+        return []
+    seen: dict[Any, int] = {}
+    errors = []
+    for i, who in enumerate(attendees):
+        if who in seen:
+            errors.append(
+                ValidationError(
+                    f"attendees[{i}]", f"repeats attendees[{seen[who]}]: name each once"
+                )
+            )
+        else:
+            seen[who] = i
+    return errors

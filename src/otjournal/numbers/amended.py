@@ -513,6 +513,11 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
         elif path in _SCALE_ITEMS:  # one item: ors.overall
             scale, _, key = path.partition(".")
             values.setdefault(scale, {})[key] = _number(raw)
+        elif path.startswith(("ors.", "srs.")):
+            items = ORS_ITEMS if path.startswith("ors.") else SRS_ITEMS
+            raise UsageError(
+                f"--set {shown(path)}: not an item of {path[:3]} (its items: {', '.join(items)})"
+            )
         elif path in ("risk", "risk.status"):
             values.setdefault("risk", {})["status"] = RISK_WORDS.get(
                 raw.strip().lower(), raw.strip()
@@ -536,6 +541,9 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
         said = "; ".join(e.message.removeprefix("values.") for e in errors)
         raise UsageError("--set " + said, hint=SET_HINT)
     data = session.to_dict()
+    for scale in ("ors", "srs"):
+        if scale in values and scale not in data:  # said of the scale, not its first item
+            raise UsageError(f"--set {scale}: the note has no {scale}")
     for path, _ in value_items(values):
         spot = locate(data, path, text=False)
         if isinstance(spot, str):

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from otjournal.dates import retention_ends
 from otjournal.frozen import frozen
+from otjournal.model.words import conflict_copy
 
 if TYPE_CHECKING:
     from otjournal.model import Client, Session
@@ -317,7 +318,7 @@ def conflict_due(c: ConflictFact) -> Due:
     said = (
         f"git conflict markers inside {c.original}"
         if c.tool == "git"
-        else f"{'an' if c.tool.startswith('i') else 'a'} {c.tool} conflict copy of {c.original}"
+        else f"{conflict_copy(c.tool)} of {c.original}"
     )
     return Due(
         c.client,

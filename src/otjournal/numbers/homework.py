@@ -9,11 +9,13 @@ is a count against what was planned, never a grade.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, field, replace
 from datetime import date, datetime, timedelta
 from itertools import pairwise
+from operator import attrgetter
 from typing import Any
 
 from otjournal.frozen import frozen
@@ -34,6 +36,7 @@ Summariser = Callable[[RecordKind, Sequence[HomeworkEntry], Given], KindSummary]
 
 
 _DAY = timedelta(days=1)
+_START = attrgetter("start")
 
 
 @frozen
@@ -207,18 +210,20 @@ def adherence(
     over) but never today itself (it is not over yet), so homework set today plans 0 and
     homework set 3 weeks ago at 5 a week plans 15. Partial weeks plan pro rata
     (per_week × days / 7); practice logged today counts, so a rate may be above 1.
-    ``replaced``: when the next plan was set, the day after ``until``; practice logged
-    that day before it counts too (in the last week), though that day is not planned."""
+    ``replaced``: when the next plan was set, the day after ``until``: practice logged
+    that day before it counts too (its week is the last), though the day is not planned.
+    ``until`` may then be the day before ``since``: replaced the day it began, it shows
+    that day as its period, with no day planned."""
     end = min(until or today, today)
     stop = min(end + timedelta(days=1), today)  # the first day not planned over
+    # The last day whose practice counts: the day of the next plan, up to its moment.
+    counted = replaced.date() if replaced is not None and replaced.date() > end else end
     linked = [
         e
         for e in entries
         if e.assignment == assignment.id
-        and (
-            since <= e.at.date() <= end
-            or (replaced is not None and e.at.date() == replaced.date() and e.at < replaced)
-        )
+        and since <= e.at.date() <= counted
+        and (e.at.date() <= end or replaced is None or e.at < replaced)
     ]
     practice = [e for e in linked if practised(e)]
     partly = sum(1 for e in linked if e.practice is not None and e.practice.done == "partly")
@@ -228,13 +233,10 @@ def adherence(
     expected = per_week * days / 7 if per_week and end >= since else None
     weeks = []
     monday = week_start(since)
-    while end >= since and monday <= end:
-        first, last = max(monday, since), min(monday + timedelta(days=6), end)
-        in_week = max((min(last + timedelta(days=1), stop) - first).days, 0)
-        final = monday + timedelta(days=7) > end  # also holds practice before ``replaced``
-        logged = sum(
-            1 for e in practice if first <= e.at.date() <= last or (final and e.at.date() > end)
-        )
+    while counted >= since and monday <= counted:
+        first, last = max(monday, since), min(monday + timedelta(days=6), counted)
+        in_week = max((min(min(last, end) + timedelta(days=1), stop) - first).days, 0)
+        logged = sum(1 for e in practice if first <= e.at.date() <= last)
         weeks.append(
             WeekCount(monday, in_week, logged, per_week * in_week / 7 if per_week else None)
         )
@@ -245,7 +247,7 @@ def adherence(
         kind=assignment.kind,
         per_week=per_week,
         since=since,
-        until=end,
+        until=end if end >= since else counted,  # replaced the day it began: that day
         practised=len(practice),
         partly=partly,
         not_this_time=not_this_time,
@@ -392,15 +394,11 @@ def planned_practice(
     assigned = all_assignments(client, sessions, today)
     # An assignment runs until the next session that sets homework (or its own until),
     # and never past a discharge.
-    setting_days = sorted({s.start.date() for s in sessions if s.plan.homework})
-    # When each day's first setting began: practice logged that day before it (in the
-    # morning, before the session) was the homework it replaced.
-    replaced: dict[date, datetime] = {}
-    for s in sessions:
-        if s.plan.homework and s.start < replaced.get(s.start.date(), s.start + _DAY):
-            replaced[s.start.date()] = s.start
+    settings = sorted(s.start for s in sessions if s.plan.homework)
+    set_at = {a.id: s.start for s in sorted(sessions, key=_START) for a in s.plan.homework}
     discharges = discharge_days(sessions)
     windows: list[tuple[Assignment, date, date]] = []
+    moments: dict[str, datetime] = {}  # when the next plan replaced it
     for a, set_on in assigned.values():
         start = max(set_on, since) if since else set_on
         stops = [end]
@@ -408,11 +406,14 @@ def planned_practice(
             stops.append(a.until)
         if (discharged := _discharged_on(discharges, set_on)) is not None:
             stops.append(discharged)
-        later = [d for d in setting_days if d > set_on]
-        if later and a.since is None:  # set at a session: the next plan replaces it
-            stops.append(later[0] - timedelta(days=1))
+        moment = _next_plan(set_at.get(a.id), set_on, settings) if a.since is None else None
+        if moment is not None:  # set at a session: the next plan replaces it
+            stops.append(moment.date() - _DAY)
+            moments[a.id] = moment
         last = min(stops)
-        if start <= last:
+        # Replaced on the day it begins (set again that day, or the period starts then):
+        # no day is planned, but practice logged before the new plan is its own.
+        if start <= last or (moment is not None and moment.date() == start == last + _DAY):
             windows.append((a, start, last))
     windows = _one_at_a_time(windows)
     # Which homework an id is, from every note (``known``: a setting after the period
@@ -425,11 +426,24 @@ def planned_practice(
     entries = _in_their_windows(entries, windows, [a for a, _ in every.values()])
     groups: dict[tuple[str, str], list[Adherence]] = {}
     for a, start, last in windows:
-        # Ended by the next plan (the day before it was set, within the period asked for)
-        moment = replaced.get(last + _DAY) if last < end else None
+        moment = moments.get(a.id)  # practice that day before it counts, if in the period
+        if moment is not None and not last + _DAY == moment.date() <= end:
+            moment = None
         row = adherence(a, start, entries, today, last, moment)
         groups.setdefault(a.same_homework(), []).append(row)
     return tuple(combine(parts) for parts in groups.values())
+
+
+def _next_plan(
+    set_at: datetime | None, set_on: date, settings: Sequence[datetime]
+) -> datetime | None:
+    """When the first session after ``set_at`` set homework (one later the same day
+    too); for homework added by hand without a start (``set_at`` None), the first on a
+    later day than ``set_on``."""
+    if set_at is None:
+        return next((t for t in settings if t.date() > set_on), None)
+    at = bisect_right(settings, set_at)
+    return settings[at] if at < len(settings) else None
 
 
 def _one_at_a_time(
@@ -447,6 +461,9 @@ def _one_at_a_time(
     day = timedelta(days=1)
     out: list[tuple[Assignment, date, date]] = []
     for members in groups.values():
+        if len(members) == 1:
+            out.append(windows[members[0]])
+            continue
         mine = [windows[n] for n in members]  # in the order set (a tie: the later holds)
         cuts = sorted({s for _, s, _ in mine} | {t + day for _, _, t in mine})
         for lo, hi in pairwise(cuts):
