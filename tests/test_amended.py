@@ -293,6 +293,7 @@ def test_copm_is_corrected_only_in_a_review():
         (["--set", "srs.approach=7"], "--set srs: the note has no srs"),
         (["--field", "activities[4].response"], "the note has no activities[4] (it has 1)"),
         (["--set", "duration_min=-5"], "out of range"),
+        (["--set", "duration_min=45.5"], "a whole number from 0 to 1440 minutes, not 45.5"),
         (["--set", "attendees=child,dog"], "not an allowed value"),
         # No one attended a therapy session: its hours would turn non-face-to-face.
         (["--set", "attendees="], "--set attendees= needs who attended: a therapy session"),
@@ -579,8 +580,10 @@ def test_one_item_of_a_session_measure_is_corrected_alone(runner, journal, clock
     saved = journal.add_session(note, durable=False)
     sid = saved.record.id
     for args, words in [
-        (["--set", "ors=1,2,3,4", "--set", "ors.overall=3"], "is given twice"),
-        (["--set", "ors.overall=3", "--set", "ors=1,2,3,4"], "is given twice"),
+        (["--set", "ors=1,2,3,4", "--set", "ors.overall=3"], "ors is given whole and by item"),
+        (["--set", "ors.overall=3", "--set", "ors=1,2,3,4"], "ors is given whole and by item"),
+        (["--set", "ors.overall=3", "--set", "ors.overall=2"], "'ors.overall' is given twice"),
+        (["--set", "ors=1,2,3,4", "--set", "ors=1,2,3,5"], "--set 'ors' is given twice"),
         (["--set", "ors.nearly=3"], "not an item of ors (its items: individually, "),
         (["--set", "ors.overall=11"], "out of range"),
         (["--set", "ors.overall=4"], "--set ors.overall: the note already reads so"),
@@ -619,6 +622,21 @@ def test_a_copy_kept_beside_a_note_never_counts_nor_takes_its_amendment(runner, 
     assert [n["corrected"] for n in listed if n["id"] == sid] == [{"duration_min": 50}]
     checked = runner.invoke(app, ["check"])
     assert f"{kept.name}:1:1: error: has the same id as {path.name}" in checked.output
+
+
+def test_a_copy_read_while_its_note_is_missing_takes_no_amendment(runner, saved):
+    """The note's own file gone (a sync not finished), a copy holding its id is what
+    show reads; an amendment is refused, naming both, and nothing is written: appended
+    to the copy it would be lost when the note comes back."""
+    journal, sid, path = saved
+    copy = path.with_name(f"{sid} (copy).toml")
+    path.rename(copy)
+    before = tree(journal.root)
+    result = amend_cli(runner, sid, "--set", "duration_min=50", text="Put right")
+    assert result.exit_code == 1, result.output
+    assert f"{copy.name}: holds session {sid} but is not {sid}.toml" in result.stderr
+    assert f"restore {sid}.toml" in result.stderr
+    assert tree(journal.root) == before
 
 
 def _as_read(runner, sid: str) -> tuple[str, str, str]:

@@ -315,3 +315,34 @@ def test_someone_listed_twice_as_attending_is_refused_by_log_and_amend(runner, m
     old = replace(make_session(), attendees=("child", "child"))
     sid = mia.add_session(old, durable=False).record.id
     assert run(runner, "show", sid).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["intake", "wk", "--referral-reason", "r", "--summary", "s"],
+        ["discharge", "wk", "--reason", "goals-met", "--recommendations", "r",
+         "--maintenance", "m", "--told", "family"],
+    ],
+)  # fmt: skip
+def test_intake_and_discharge_refuse_someone_listed_twice(runner, mia, notes, args):
+    assert run(runner, "client", "add", "wk", "--name", "W K").exit_code == 0
+    before = tree(notes)
+    common = ["--no-input", "--date", "2026-03-06", "--time", "09:00", "--duration", "30",
+              "--setting", "clinic", "--by", "Jo", "--attendee", "parent",
+              "--attendee", "parent"]  # fmt: skip
+    result = run(runner, *args, *common)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("attendees[1]: repeats attendees[0]") == 1
+    assert tree(notes) == before
+
+
+@pytest.mark.parametrize("kind", ["--dna", "--cancelled"])
+def test_a_session_not_held_sets_no_homework(runner, mia, notes, kind):
+    """No plan counts homework set in a session that did not take place: refused, so
+    no practice is logged against something no count shows."""
+    result = run(runner, *DNA, kind, "--homework", "Rest;kind=practice;per_week=7")
+    assert result.exit_code == 2, result.output
+    assert "plan.homework: a " in result.stderr and "session sets no homework" in result.stderr
+    assert sessions(notes) == []
+    assert run(runner, *DNA, kind).exit_code == 0

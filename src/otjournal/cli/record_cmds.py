@@ -101,6 +101,7 @@ def amend_cmd(
     if not session_id:
         raise UsageError("name the session to amend: otj amend ID (or --resume a kept amendment)")
     snap, found = j.find_session(session_id)
+    _refuse_a_copy(found.path, found.record.id)
     raw, fingerprint, session = j.read_session_file(found.path)
     targets = _targets(snap, session, field, sets or [])  # refused here: nothing kept
     if from_stdin:
@@ -120,6 +121,21 @@ def amend_cmd(
         run.ask_missing(interactive, config.practitioner, AMENDMENT_KINDS)
     run.warn_if_broken()
     run.save()
+
+
+def _refuse_a_copy(path: Path, sid: str) -> None:
+    """An amendment goes only into the file named for the note (``<id>.toml``): one that
+    holds the id under another name is a copy (its note missing), and what is appended
+    to it would be lost when the note comes back."""
+    from otjournal.errors import OtjournalError
+
+    if path.name not in (f"{sid}.toml", f"{sid}.toml.age"):
+        raise OtjournalError(
+            f"holds session {sid} but is not {sid}.toml: a copy, while the note itself is "
+            "missing; nothing was written",
+            path=path,
+            hint=f"restore {sid}.toml (or rename the copy to it if it is the note), then amend",
+        )
 
 
 def _resumed(
@@ -155,17 +171,17 @@ def refuse_values(session: Session, values: Any) -> None:
     amendment changes is checked, so an older note still takes any other amendment."""
     from otjournal.cli.log_session import write_errors
     from otjournal.errors import FlagErrors
+    from otjournal.model.write_rules import repeated_attendees
 
     if not isinstance(values, dict):
         return  # the model says what values must be
     part: dict[str, Any] = {"session_type": session.session_type}
-    for key in ("duration_min", "attendees"):
-        if key in values:
-            part[key] = values[key]
+    if "duration_min" in values:
+        part["duration_min"] = values["duration_min"]
     goals = values.get("goals")
     if isinstance(goals, dict):
         part["goals"] = [{**v, "goal": k} for k, v in goals.items() if isinstance(v, dict)]
-    errors = write_errors(part)
+    errors = write_errors(part) + repeated_attendees(values)
     if errors:
         raise FlagErrors(errors)
 
@@ -204,10 +220,10 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
         note = self.draft.note
         try:
             if note.get("kind") is None:
-                if not interactive:
-                    self.stop(f"--kind is required: one of {', '.join(kinds)}")
                 # --set belongs to a correction: only those kinds are offered with it.
                 offered = [k for k in kinds if k in Amendment.CORRECTING or not note.get("values")]
+                if not interactive:
+                    self.stop(f"--kind is required: one of {', '.join(offered)}")
                 while not note.get("kind"):
                     answer = typer.prompt(f"Kind ({', '.join(offered)})").strip().lower()
                     note["kind"] = pick(answer, tuple(offered)) or None

@@ -24,6 +24,7 @@ from otjournal.model.vocab import (
     MAX_MINUTES,
     NOT_HELD_TYPES,
 )
+from otjournal.model.write_rules import repeated_attendees
 
 if TYPE_CHECKING:
     from otjournal.config import Config
@@ -297,7 +298,7 @@ def input_errors(note: Note, client: Client | None, now: datetime) -> list[Valid
     problem = start_problem(note.get("start"), now)
     if problem:
         errors.append(ValidationError("start", problem))
-    return errors + goal_errors(note, client)
+    return errors + repeated_attendees(note) + goal_errors(note, client)
 
 
 # The kinds of note written by their own command, not by `otj log`: a discharge also sets

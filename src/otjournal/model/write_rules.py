@@ -53,6 +53,25 @@ def ratings_need_a_session(note: dict[str, Any]) -> list[ValidationError]:
     return errors
 
 
+def homework_needs_a_session(note: dict[str, Any]) -> list[ValidationError]:
+    """Homework set in a note about a session that did not take place (cancelled,
+    did-not-attend): refused. No plan counts it (such a session sets none), so practice
+    logged against it would be counted against nothing."""
+    kind = note.get("session_type")
+    plan = note.get("plan")
+    homework = plan.get("homework") if isinstance(plan, dict) else None
+    if kind not in NOT_HELD_TYPES or not homework:
+        return []
+    return [
+        ValidationError(
+            "plan.homework",
+            f"a {kind} session sets no homework: homework is set in a session that took place",
+            hint="leave the homework out; set it at the next session, or add it by hand "
+            "('otj homework add')",
+        )
+    ]
+
+
 def repeated_attendees(note: dict[str, Any]) -> list[ValidationError]:
     """Who attended, each once: "child, child" counts no one twice, and reads as a
     change when the same people are given again."""

@@ -14,6 +14,7 @@ Pure: a session in, a session out. Field paths are the ones people read and type
 from __future__ import annotations
 
 import copy
+import math
 import re
 import weakref
 from collections.abc import Callable, Iterator, Mapping
@@ -476,6 +477,7 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
     rules and against this note; a UsageError names the first that does not fit."""
     values: dict[str, Any] = {}
     seen: set[str] = set()
+    wholes: set[str] = set()  # the scales given whole (ors=7,6,8,7)
     for given in sets:
         raw_path, eq, raw = given.partition("=")
         path = raw_path.strip()
@@ -485,9 +487,17 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
             raise UsageError("--set takes PATH=VALUE", hint=SET_HINT)
         gid = _full_goal_ids(f"goals[{goal.group(1)}]", client, "--set")[6:-1] if goal else ""
         names = _one_name(path, gid, goal, item)
+        scale = path.partition(".")[0]
         if seen & names:  # the last would win, silently
+            if scale in ("ors", "srs") and (path == scale) != (scale in wholes):
+                raise UsageError(
+                    f"--set {scale} is given whole and by item: give its four numbers "
+                    f"({scale}=…) or single items ({scale}.ITEM=…), not both"
+                )
             raise UsageError(f"--set {shown(path)} is given twice: give each value once")
         seen |= names
+        if path in ("ors", "srs"):
+            wholes.add(path)
         if goal:
             values.setdefault("goals", {}).setdefault(gid, {})[goal.group(2)] = _number(raw)
         elif item:
@@ -513,10 +523,10 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
         elif path in _SCALE_ITEMS:  # one item: ors.overall
             scale, _, key = path.partition(".")
             values.setdefault(scale, {})[key] = _number(raw)
-        elif path.startswith(("ors.", "srs.")):
+        elif path.startswith(("ors.", "srs.")):  # the name not repeated: it may be anything
             items = ORS_ITEMS if path.startswith("ors.") else SRS_ITEMS
             raise UsageError(
-                f"--set {shown(path)}: not an item of {path[:3]} (its items: {', '.join(items)})"
+                f"--set {path[:3]}.…: not an item of {path[:3]} (its items: {', '.join(items)})"
             )
         elif path in ("risk", "risk.status"):
             values.setdefault("risk", {})["status"] = RISK_WORDS.get(
@@ -637,7 +647,12 @@ def _number(raw: str) -> Any:
     try:
         return int(text)
     except ValueError:
+        pass
+    try:  # 7.5: said to be a number that is not whole, not "a text"
+        number = float(text)
+    except ValueError:
         return text  # the note's rules say what it must be, without repeating it
+    return number if math.isfinite(number) else text
 
 
 def _full_goal_ids(path: str, client: Client | None, flag: str) -> str:
