@@ -101,8 +101,7 @@ def amend_cmd(
     if not session_id:
         raise UsageError("name the session to amend: otj amend ID (or --resume a kept amendment)")
     snap, found = j.find_session(session_id)
-    _refuse_a_copy(found.path, found.record.id)
-    raw, fingerprint, session = j.read_session_file(found.path)
+    raw, fingerprint, session = j.read_session_file(_own_file(found.path, found.record.id))
     targets = _targets(snap, session, field, sets or [])  # refused here: nothing kept
     if from_stdin:
         text = sys.stdin.buffer.read().decode("utf-8", "replace").strip()
@@ -123,10 +122,10 @@ def amend_cmd(
     run.save()
 
 
-def _refuse_a_copy(path: Path, sid: str) -> None:
-    """An amendment goes only into the file named for the note (``<id>.toml``): one that
-    holds the id under another name is a copy (its note missing), and what is appended
-    to it would be lost when the note comes back."""
+def _own_file(path: Path, sid: str) -> Path:
+    """The note's file, which an amendment goes into: only the one named for it
+    (``<id>.toml``). One that holds the id under another name is a copy (its note
+    missing), and what is appended to it would be lost when the note comes back."""
     from otjournal.errors import OtjournalError
 
     if path.name not in (f"{sid}.toml", f"{sid}.toml.age"):
@@ -136,6 +135,7 @@ def _refuse_a_copy(path: Path, sid: str) -> None:
             path=path,
             hint=f"restore {sid}.toml (or rename the copy to it if it is the note), then amend",
         )
+    return path
 
 
 def _resumed(
