@@ -315,11 +315,7 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
     def prepare(self) -> None:
         """What the amendment corrects must be in the note as it reads now, and each
         corrected value must be one a new note could hold (exit 2)."""
-        from otjournal.numbers import amended
-
-        with self._refused():
-            refuse_values(self.session, self.draft.note.get("values"))
-            self.placed = amended.check_new(self.session, self.finalize())
+        self.placed = self._checked(self.finalize())
 
     def check_values_first(self) -> None:
         """The --set values checked before any prompt, as ``prepare`` checks them, so a
@@ -328,16 +324,20 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
         not is refused by ``prepare``)."""
         from otjournal.model import Amendment
         from otjournal.model.vocab import AMENDMENT_KINDS
-        from otjournal.numbers import amended
 
         note = self.draft.note
         values, kind = note.get("values"), note.get("kind") or "correction"
-        if not values or kind not in AMENDMENT_KINDS:  # an unknown kind: said as before
-            return
-        trial = Amendment(now(), "-", str(kind), "-", "", extra={"values": values})
+        if values and kind in AMENDMENT_KINDS:  # an unknown kind: said as before
+            self._checked(Amendment(now(), "-", str(kind), "-", "", extra={"values": values}))
+
+    def _checked(self, amendment: Amendment) -> tuple[str, ...]:
+        """Where ``amendment`` applies (``amended.check_new``), its values held to the
+        rules for writing; a refusal keeps the text already kept as a draft."""
+        from otjournal.numbers import amended
+
         with self._refused():
-            refuse_values(self.session, values)
-            amended.check_new(self.session, trial)
+            refuse_values(self.session, amendment.extra.get("values"))
+            return amended.check_new(self.session, amendment)
 
     @contextlib.contextmanager
     def _refused(self) -> Iterator[None]:
