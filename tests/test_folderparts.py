@@ -29,6 +29,7 @@ from otjournal.disk.loading import Reader, Snapshot
 from otjournal.disk.query import select
 from otjournal.disk.scan import Scanner, handles
 from otjournal.disk.store import Journal
+from otjournal.model.homework import HomeworkEntry
 from otjournal.model.ids import new_suffix, record_id
 from tests.conftest import TZ, make_client, make_session
 from tests.test_prefetch import as_found, odd_journal, prefetched
@@ -466,3 +467,48 @@ def test_a_damaged_one_note_index_is_refused_as_the_columns_refuse_it(row):
     if type(row[0]) is bytes and type(row[1]) is str:
         with pytest.raises(ValueError):
             folderindex._load_columns(*row)
+
+
+@pytest.mark.parametrize(
+    ("scanned", "kinds"),
+    [(RECORD_KINDS, ("session",)), (("session",), RECORD_KINDS)],
+    ids=["fewer kinds", "more kinds"],
+)
+@pytest.mark.parametrize("indexes", [False, True], ids=["cold", "indexed"])
+def test_a_scan_for_other_kinds_taken_from_a_clean_scan_is_what_a_scan_finds(
+    notes: Path, tmp_path: Path, scanned, kinds, indexes: bool, monkeypatch
+):
+    """A first run's companions (memo.py) need each client as a scan of other kinds
+    finds it (``Reader.scan_as``): a clean scan's folders stand for one of fewer kinds,
+    and for one of more with only the other folders listed. Either is what a scan of
+    those kinds alone finds, fingerprint and all, with or without a prefetch (and the
+    folders it defers); a client whose scan found a problem or a copy is scanned again."""
+    odd_journal(notes, locked=False)
+    journal = Journal(notes)
+    when = datetime(2026, 3, 4, 18, tzinfo=TZ)
+    for handle in ("mia-k", "tom-b", "eve-h", "ian-s", "kim-f", "lou-g"):  # a client.toml
+        journal.add_homework(HomeworkEntry("", handle, "journal", when, "Sam", when, text="x"))
+    if indexes:
+        indexed(notes, tmp_path / "cache")
+    again: list[str] = []
+    rescan = Reader.rescan
+    monkeypatch.setattr(
+        Reader, "rescan", lambda self, handle, k: again.append(handle) or rescan(self, handle, k)
+    )
+    deferred = 0
+    with Reader(notes, tmp_path / "cache") as r:
+        assert r.cache is not None
+        for handle in handles(notes):
+            for pre in (None, prefetched(notes, handle)):
+                r.cache.preload(handle, kinds=scanned)
+                found = Scanner(notes, r.cache).client(handle, scanned, pre)
+                deferred += bool(found.deferred)
+                got = r.scan_as(found, scanned, kinds)
+                r.cache.preload(handle, kinds=kinds)
+                alone = Scanner(notes, r.cache).client(handle, kinds)
+                assert got is not None
+                assert got.fingerprint("p") == alone.fingerprint("p"), handle
+                assert as_found(got) == as_found(alone), handle
+    # A copy, a symlink, a stray file, an encrypted note in a plaintext journal.
+    assert set(again) == {"ada-c", "ian-s", "mia-k", "zed-d"}
+    assert bool(deferred) == indexes  # folders exactly as indexed, made into refs late

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -108,6 +109,24 @@ class ClientFiles:
                 return None
             h.update(piece)
         return h.hexdigest()
+
+    def narrowed(self, kinds: Sequence[str]) -> ClientFiles:
+        """What a scan of fewer ``kinds`` finds of this client, scanned cleanly (no
+        problem, no copy set aside): each folder is scanned by itself, so its part of
+        the fingerprint, its files and what was noted of them are the same."""
+        from otjournal.disk.layout import FOLDERS
+
+        home = self.refs[0].where.rpartition("/")[0]
+        gone = tuple(f"{home}/{FOLDERS[k]}/" for k in FOLDERS if k not in kinds)
+        kept = [r.kind == "client" or r.kind in kinds for r in self.refs]
+        return ClientFiles(
+            self.handle,
+            [r for r, keep in zip(self.refs, kept, strict=True) if keep],
+            wide=[w for w in self.wide if not w[0].startswith(gone)],
+            listed=[f for f in self.listed if not f"{f}/".startswith(gone)],
+            parts=[p for p in self.parts if p[0] in kinds],
+            deferred=[(sum(kept[:at]), u) for at, u in self.deferred if u.kind in kinds],
+        )
 
     def misses(self) -> int:
         """Files the cache does not know (a deferred folder's are all known)."""

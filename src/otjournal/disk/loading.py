@@ -202,6 +202,20 @@ class Reader:
         each.close()  # before its own write-back: the files are not read yet
         return found
 
+    def scan_as(
+        self, found: ClientFiles, scanned: Sequence[str], kinds: Sequence[str]
+    ) -> ClientFiles | None:
+        """The client ``found`` (by a scan of the kinds ``scanned``) as a scan of other
+        ``kinds`` finds it: ``rescan``, but a clean scan's folders are not listed again,
+        as each folder is scanned by itself (a first run's parent took ~0.4 s at 10,000
+        sessions scanning every client's sessions twice)."""
+        if not (found.problems or found.conflicts):
+            if set(kinds) <= set(scanned):
+                return found.narrowed(kinds)
+            if tuple(kinds[: len(scanned)]) == tuple(scanned):  # the same order of files
+                return self._scanner.widened(found, kinds[len(scanned) :])
+        return self.rescan(found.handle, kinds)
+
     # -- results remembered per client (cache.py) -------------------------------------
     def has_memo(self, name: str, handle: str, fingerprint: str) -> bool:
         return self.cache is not None and self.cache.has_memo(name, handle, fingerprint)

@@ -72,7 +72,7 @@ def companions(
             continue
         kinds = other.kinds()
         if kinds not in scans:
-            scans[kinds] = reader.rescan(found.handle, kinds)
+            scans[kinds] = reader.scan_as(found, memo.kinds(), kinds)
         files = scans[kinds]
         fingerprint = files.fingerprint(other.name, *under, *other.params) if files else None
         if fingerprint and not reader.has_memo(other.name, found.handle, fingerprint):

@@ -233,6 +233,27 @@ class Scanner:
             self._records(found, kind, f"{inside}/{FOLDERS[kind]}", stated)
         return found
 
+    def widened(self, found: ClientFiles, kinds: Sequence[str]) -> ClientFiles:
+        """``found``, scanned cleanly, with the folders of more ``kinds`` (scanned now,
+        and put after its own, as a scan of every kind puts them)."""
+        more = ClientFiles(
+            found.handle,
+            list(found.refs),
+            wide=list(found.wide),
+            listed=list(found.listed),
+            parts=list(found.parts),
+            deferred=list(found.deferred),
+        )
+        inside = f"{CLIENTS}/{found.handle}"
+        cache = self.cache
+        if cache is not None and any(
+            f"{found.handle}/{FOLDERS[k]}" not in cache.preloaded for k in kinds
+        ):
+            cache.preload(found.handle, kinds=kinds)  # their indexes, added to the batch's
+        for kind in kinds:
+            self._records(more, kind, f"{inside}/{FOLDERS[kind]}")
+        return more
+
     def _unread(self, found: ClientFiles, folder: str, name: str, own: str) -> bool:
         """A note in the other mode's form, not read (and said so): an encrypted note in
         a journal that lists no recipients, or a plaintext note beside its encrypted
