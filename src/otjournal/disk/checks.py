@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from otjournal.dates import add_years as add_years  # here before dates had it
 from otjournal.dates import retention_ends
@@ -170,12 +170,12 @@ def later_than_today(snap: Snapshot, today: date) -> list[Problem]:
     """Notes dated after today: written by hand, imported, or by a device whose clock
     was wrong (the commands refuse a time later than now). Counted where their date
     falls, so they are said here rather than left to surprise a report."""
-    found: list[tuple[Path, date]] = [
-        (item.path, item.record.start.date()) for item in snap.sessions
-    ] + [(entry.path, entry.record.at.date()) for entry in snap.homework]
+    found: list[tuple[Loaded[Any], date]] = [
+        (item, item.record.start.date()) for item in snap.sessions
+    ] + [(entry, entry.record.at.date()) for entry in snap.homework]
     return [
-        _warn(path, f"dated {day}, later than today", "if the date is wrong, correct it")
-        for path, day in found
+        _warn(item.path, f"dated {day}, later than today", "if the date is wrong, correct it")
+        for item, day in found
         if day > today
     ]
 

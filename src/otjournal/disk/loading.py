@@ -46,7 +46,6 @@ from otjournal.disk.scan import Scan, Scanner, client_folders, handles
 from otjournal.disk.scan import set_aside as set_aside
 from otjournal.disk.sealmarks import Marks, digest, seal_path
 from otjournal.errors import OtjournalError, Problem
-from otjournal.frozen import frozen
 
 if TYPE_CHECKING:
     from otjournal.disk.memo import Companions
@@ -61,12 +60,43 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
 
 
-@frozen
 class Loaded(Generic[R]):
-    """A record and the file it came from."""
+    """A record and the file it came from, compared by both. The path may be given as
+    text (a scan's) and is made a Path when first asked: a first run loads every note,
+    and a Path costs as much as reading the file."""
 
+    __slots__ = ("_path", "record")
     record: R
-    path: Path
+    _path: Path | str
+
+    def __init__(self, record: R, path: Path | str) -> None:
+        object.__setattr__(self, "record", record)
+        object.__setattr__(self, "_path", path)
+
+    @property
+    def path(self) -> Path:
+        path = self._path
+        if isinstance(path, str):
+            path = Path(path)
+            object.__setattr__(self, "_path", path)
+        return path
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Loaded):
+            return NotImplemented
+        return (self.record, self.path) == (other.record, other.path)
+
+    def __hash__(self) -> int:
+        return hash((self.record, self.path))
+
+    def __repr__(self) -> str:
+        return f"Loaded(record={self.record!r}, path={self.path!r})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to {name!r}: a Loaded is not changed")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Loaded, (self.record, self._path))
 
 
 @dataclass
@@ -243,7 +273,7 @@ class Reader:
             record = self._read_ref(ref, found.handle, snap)
             if record is None:
                 continue
-            path = ref.path  # one Path per file: it costs as much as reading the file
+            path = ref.where  # a Path only when asked (Loaded.path)
             if ref.kind == "client":
                 snap.clients[found.handle] = Loaded(cast("Client", record), path)
             elif ref.kind == "session":
@@ -299,12 +329,14 @@ class Reader:
         raw = read_file(where, problems, missing_ok=ref.kind != "client")
         if raw is None:
             return None
-        from otjournal.disk.conflicts import has_git_markers
-
-        if snap is not None and has_git_markers(raw):  # reported by the parser as well
-            snap.conflicts.append(Conflict(ref.path, ref.path, "git"))
         parsed = parse_collect(raw, where, parser(ref.kind), problems)
         if parsed is None:
+            # A file with git's markers never parses (the parser says where they are):
+            # only a file that did not is looked for them, to set it aside as well.
+            from otjournal.disk.conflicts import has_git_markers
+
+            if snap is not None and has_git_markers(raw):
+                snap.conflicts.append(Conflict(ref.path, ref.path, "git"))
             return None
         table, record = parsed
         owner = owner_of(ref.kind, record)
