@@ -64,8 +64,8 @@ class HomeworkEntry:
         assignment = f.slug("assignment")
         parts: dict[str, Any] = {}
         for spec in HOMEWORK:
-            if not spec.part_key:
-                continue
+            if not spec.part_key or (spec.part_key not in f.data and kind != spec.name):
+                continue  # no such table, nor is one needed (most kinds, in any entry)
             table = f.table(spec.part_key, required=kind == spec.name)
             if table is None:
                 continue
