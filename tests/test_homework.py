@@ -891,6 +891,7 @@ def test_list_json(runner, planned):
         "since": "2020-01-01",
         "source": "added by hand",
         "logged_this_week": 2,
+        "practised_this_week": 2,
     }
     belly = data["hw-belly"]
     assert belly["since"] == str((local_now() - timedelta(days=2)).date())
@@ -1384,3 +1385,20 @@ def test_this_weeks_count_takes_in_practice_of_the_homework_before_it_was_set_ag
     assert run(runner, *twin).exit_code == 0
     listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
     assert sorted(h["logged_this_week"] for h in listed["homework"]) == [0, 2]
+
+
+def test_homework_list_counts_practice_this_week_not_entries(runner, mia, notes):
+    """'this week' beside 'how often' is practice: an entry that says "not this time"
+    is logged (``logged_this_week``) but is not practice (``practised_this_week``, and
+    the table's figure)."""
+    for done in ("yes", "not-this-time", "partly", "not-this-time"):
+        args = ("homework", "log", "mia-k", "1", "--by", "Sarah", "--done", done, "--no-input")
+        assert run(runner, *args).exit_code == 0
+    listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
+    row = listed["homework"][0]
+    assert (row["logged_this_week"], row["practised_this_week"]) == (4, 2)
+    shown = run(runner, "homework", "list", "mia-k").stdout
+    [line] = [ln for ln in shown.splitlines() if "hw-lace" in ln]
+    assert line.split()[-1] == "2", shown
+    every = json.loads(run(runner, "homework", "list", "--json").stdout)["homework"]
+    assert [(r["logged_this_week"], r["practised_this_week"]) for r in every] == [(4, 2)]

@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
 
 @homework_app.command("list")
 def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt = False) -> None:
-    """What is assigned now: how often, since when, and how many times logged this week."""
+    """What is assigned now: how often, since when, and how many times practised this week."""
     from otjournal.numbers.homework import current_assignments, current_json
     from otjournal.views.homework import current_table
 

@@ -46,7 +46,8 @@ class Current:
     assignment: Assignment
     since: date
     source: str  # a session id, or "added by hand"
-    logged_this_week: int
+    logged_this_week: int  # entries, "not this time" ones too
+    practised_this_week: int = 0  # entries that are practice (``practised``)
 
 
 def week_start(day: date) -> date:
@@ -86,7 +87,13 @@ def current_assignments(
     week = [e for e in entries if e.assignment and monday <= e.at.date() <= today]
     counted = _ids_of(found, client, sessions, today) if week else [set() for _ in found]
     return [
-        Current(a, since, source, sum(1 for e in week if e.assignment in ids))
+        Current(
+            a,
+            since,
+            source,
+            sum(1 for e in week if e.assignment in ids),
+            sum(1 for e in week if e.assignment in ids and practised(e)),
+        )
         for (a, since, source), ids in zip(found, counted, strict=True)
     ]
 
@@ -357,12 +364,14 @@ class HomeworkSummary:
 
 def current_json(c: Current) -> dict[str, Any]:
     """A homework assigned now, for ``--json``: the assignment's keys, then since when,
-    from which session (or ``client.toml``) and how many times logged this week."""
+    from which session (or ``client.toml``), how many entries were logged for it this
+    week and how many of them were practice."""
     return {
         **whole(c.assignment),
         "since": c.since,
         "source": c.source,
         "logged_this_week": c.logged_this_week,
+        "practised_this_week": c.practised_this_week,
     }
 
 

@@ -41,7 +41,7 @@ def current_table(current: Sequence[Current]) -> Grid:
     for c in current:
         a = c.assignment
         rows.append(
-            (a.id, a.text, a.kind, per_week(a.per_week), f"{c.since}", str(c.logged_this_week))
+            (a.id, a.text, a.kind, per_week(a.per_week), f"{c.since}", str(c.practised_this_week))
         )
     return Grid(CURRENT_COLUMNS, rows)
 
