@@ -500,9 +500,15 @@ def test_with_set_values_the_kind_asked_for_is_a_correction(journal: Journal):
     s = journal.add_session(note, durable=False)
     otj_ = Pty("amend", s.record.id, "--set", "goals.g1.gas=1", "--by", "Alex")
     otj_.answer("Kind (correction, client-requested-correction)", "addition")
+    otj_.answer("Kind (correction, client-requested-correction)", "nonsense")
     otj_.answer("Kind (correction, client-requested-correction)", "correction")
     otj_.answer("Amendment", "Rated on the wrong goal row")
     assert otj_.wait() == 0
+    # Each answer asked again says why, once.
+    shown = " ".join(otj_.output.split())
+    offered = "choose one of: correction, client-requested-correction"
+    assert shown.count(f"--set corrects a value, so {offered}") == 1, shown
+    assert shown.count(f"Please {offered}") == 1, shown
     now = as_amended(read(journal, s.path))
     assert now.goals[0].gas == 1 and now.amendments[-1].kind == "correction"
 
@@ -587,6 +593,7 @@ def test_one_item_of_a_session_measure_is_corrected_alone(runner, journal, clock
         (["--set", "ors.nearly=3"], "not an item of ors (its items: individually, "),
         (["--set", "ors.overall=11"], "out of range"),
         (["--set", "ors.overall=4"], "--set ors.overall: the note already reads so"),
+        (["--set", "ors=4,5,5,4"], "--set ors: the note already reads so"),  # not 4 items
     ]:
         before = saved.path.read_bytes()
         result = amend_cli(runner, sid, *args, text="x")
@@ -597,6 +604,14 @@ def test_one_item_of_a_session_measure_is_corrected_alone(runner, journal, clock
     assert now.ors is not None and now.ors.items == (4, 5, 5, 7)
     doc = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)
     assert doc["corrected"] == {"ors.overall": 7}
+    # Given whole again (as corrected: 4, 5, 5, 7) with one number changed, that item
+    # is the correction: the three that read so already are not refused, nor recorded.
+    before = saved.path.read_bytes()
+    assert amend_cli(runner, sid, "--set", "ors=4,5,6,7", text="Socially 6").exit_code == 0
+    added = saved.path.read_bytes()[len(before) :].decode()
+    assert "[amendments.values.ors]\nsocially = 6\n# end" in added, added
+    now = as_amended(read(journal, saved.path))
+    assert now.ors is not None and now.ors.items == (4, 5, 6, 7)
 
 
 @pytest.mark.parametrize(

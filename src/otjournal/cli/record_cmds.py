@@ -227,6 +227,9 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
                 while not note.get("kind"):
                     answer = typer.prompt(f"Kind ({', '.join(offered)})").strip().lower()
                     note["kind"] = pick(answer, tuple(offered)) or None
+                    if not note["kind"]:  # asked again, and why
+                        why = "--set corrects a value, so" if pick(answer, kinds) else "Please"
+                        typer.echo(f"  {why} choose one of: {', '.join(offered)}")
             if note["kind"] not in kinds:
                 self.stop(f"--kind must be one of {', '.join(kinds)}")
             if note["kind"] == "correction" and note.get("original") is None and interactive:

@@ -554,6 +554,11 @@ def values_from(session: Session, client: Client | None, sets: list[str]) -> dic
     for scale in ("ors", "srs"):
         if scale in values and scale not in data:  # said of the scale, not its first item
             raise UsageError(f"--set {scale}: the note has no {scale}")
+    for scale in wholes:  # the items that differ are corrected; none: nothing to correct
+        reads = read_now(session).session.to_dict().get(scale, {})
+        values[scale] = {k: v for k, v in values[scale].items() if not _same(reads.get(k), v)}
+        if not values[scale]:
+            raise _reads_so(f"--set {scale}")
     for path, _ in value_items(values):
         spot = locate(data, path, text=False)
         if isinstance(spot, str):
@@ -601,12 +606,15 @@ def check_new(session: Session, amendment: Amendment) -> tuple[str, ...]:
         raise UsageError(why[0], hint=SET_HINT if "risk." in why[0] else None)
     same = _as_it_reads(session, amendment, reading.placed[last])
     if same:
-        raise UsageError(
-            f"{', '.join(same)}: the note already reads so (as corrected, if it was); "
-            "nothing to correct",
-            hint="leave that out, or give what it should read",
-        )
+        raise _reads_so(", ".join(same))
     return tuple(c.path for c in reading.placed[last])
+
+
+def _reads_so(named: str) -> UsageError:
+    return UsageError(
+        f"{named}: the note already reads so (as corrected, if it was); nothing to correct",
+        hint="leave that out, or give what it should read",
+    )
 
 
 def _as_it_reads(session: Session, amendment: Amendment, placed: tuple[Change, ...]) -> list[str]:
