@@ -439,6 +439,31 @@ def test_doctor_flags_a_client_folder_that_is_a_link(runner, mia, tmp_path: Path
     assert f"      {mia.client_dir('mia-k')}\n" in result.stdout
 
 
+def test_a_client_folder_gone_but_for_its_name_is_said_by_every_reader(
+    runner, mia: Journal, tmp_path: Path
+):
+    """A link to a client folder no longer there (moved, or a sync not finished), or a
+    file where a client's folder belongs: its notes count nowhere, so check and doctor
+    name it and every read says something was left out. A stray file not named like a
+    client (.DS_Store, README.txt) is not a client's, and is passed over."""
+    clients = mia.root / "clients"
+    (clients / "tom-b").symlink_to(tmp_path / "moved-away")
+    (clients / "ada-c").write_bytes(b"")
+    for stray in (".DS_Store", "README.txt"):
+        (clients / stray).write_bytes(b"x")
+    check = invoke(runner, "check")
+    assert check.exit_code == 0, check.output  # warnings
+    said = check.stderr + check.stdout
+    assert "clients/ada-c:1:1: warning: not read: not a folder" in said, said
+    assert "clients/tom-b:1:1: warning: not read: a symlink to a folder that is not there" in said
+    assert "DS_Store" not in said and "README" not in said
+    for args in (["trends"], ["list"], ["client", "list"], ["due"]):
+        result = invoke(runner, *args)
+        assert "2 files were not read and are left out; 'otj check' says why" in result.stderr
+    doctor = invoke(runner, "doctor").stdout
+    assert f"      {clients / 'ada-c'}\n      {clients / 'tom-b'}\n" in doctor, doctor
+
+
 def test_a_healthy_doctor_says_its_own_folders_are_private(runner, mia):
     default_drafts().save(
         default_drafts().new("log", "mia-k", datetime.now().astimezone(), {}), datetime.now()

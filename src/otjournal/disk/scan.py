@@ -78,6 +78,8 @@ def client_folders(root: Path) -> tuple[list[str], list[Problem]]:
     good, problems = [], []
     for e in entries:
         if not e.is_dir():
+            if not handle_problem(e.name):  # a client's name, but no folder to read
+                problems.append(_not_a_client_folder(e))
             continue
         problem = handle_problem(e.name)
         if not problem:
@@ -92,6 +94,19 @@ def client_folders(root: Path) -> tuple[list[str], list[Problem]]:
                 )
             )
     return good, problems
+
+
+def _not_a_client_folder(e: os.DirEntry[str]) -> Problem:
+    """A client's folder gone, with its name left: a link to a folder no longer there
+    (moved, or a sync not finished), or a file in its place. Its notes count nowhere."""
+    linked = e.is_symlink()
+    return Problem(
+        Path(e.path),
+        "not read: " + ("a symlink to a folder that is not there" if linked else "not a folder"),
+        severity="warning",
+        hint="put the client's folder back here (from a sync copy or a backup)"
+        + (", or remove the link" if linked else ""),
+    )
 
 
 class Scanner:
