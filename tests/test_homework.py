@@ -1402,3 +1402,35 @@ def test_homework_list_counts_practice_this_week_not_entries(runner, mia, notes)
     assert line.split()[-1] == "2", shown
     every = json.loads(run(runner, "homework", "list", "--json").stdout)["homework"]
     assert [(r["logged_this_week"], r["practised_this_week"]) for r in every] == [(4, 2)]
+
+
+def test_an_entry_of_another_kind_is_not_practice_of_a_homework(runner, mia, notes):
+    """Only an entry of a homework's kind counts for it: a mood check or a journal entry
+    linked to a practice homework is not practice of it. Logging one so is refused; a
+    file holding one anyway (written by hand) is counted for none, and check says so."""
+    log = ("homework", "log", "mia-k", "1", "--by", "Sarah", "--no-input")
+    assert run(runner, *log, "--done", "yes").exit_code == 0
+    refused = run(runner, *log, "--kind", "mood-check", "--mood", "6")
+    assert refused.exit_code == 2
+    assert "homework 1 (hw-lace) is a practice: log it as one" in refused.stderr
+    kept = run(runner, *log, "--kind", "journal", "--text", "did it")
+    assert kept.exit_code == 2
+    # A journal entry linked to it by hand, and a mood check.
+    folder = notes / "clients" / "mia-k" / "homework"
+    [done] = folder.iterdir()
+    text = done.read_text()
+    for n, (kind, part) in enumerate(
+        [("journal", 'text = "did it"\n'), ("mood-check", "[mood]\nmood = 6\n")]
+    ):
+        other = text.replace('entry_kind = "practice"', f'entry_kind = "{kind}"')
+        other = re.sub(r'id = "[^"]+"', f'id = "2026-01-0{n + 1}_0800_other{n}"', other, count=1)
+        other = re.sub(r"\[practice\][^\[#]*", part, other)
+        (folder / f"2026-01-0{n + 1}_0800_other{n}.toml").write_text(other)
+    listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
+    row = listed["homework"][0]
+    assert (row["logged_this_week"], row["practised_this_week"]) == (1, 1)
+    summary = json.loads(run(runner, "homework", "summary", "mia-k", "--json").stdout)
+    assert [(a["practised"], a["not_this_time"]) for a in summary["adherence"]] == [(1, 0)]
+    check = run(runner, "check")
+    said = check.stdout + check.stderr
+    assert said.count("homework of the kind practice: not counted for it") == 2, said

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
 # be hidden behind findings remembered by an older version (episode goal links: 3).
 # 4: an exposure entry naming no step of the hierarchy; 5: the two below; 6: a goal named
-# by a note dated before the goal was set.
-FINDINGS_VERSION = 6
+# by a note dated before the goal was set; 7: an entry for a homework of another kind.
+FINDINGS_VERSION = 7
 
 
 class Store(Protocol):
@@ -74,6 +74,7 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
     Warnings: the notes themselves are fine."""
     problems: list[Problem] = []
     assignments: dict[str, set[str]] = {}
+    kinds: dict[tuple[str, str], str] = {}  # each homework's kind, by (client, id)
     for item in snap.sessions:
         s = item.record
         client = snap.clients.get(s.client)
@@ -98,12 +99,23 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                 )
         for h in s.plan.homework:
             assignments.setdefault(s.client, set()).add(h.id)
+            kinds[(s.client, h.id)] = h.kind
     for entry in snap.homework:
         e = entry.record
         client = snap.clients.get(e.client)
         # Homework is assigned in a session, or by hand (otj homework add: client.toml).
-        by_hand = {a.id for a in client.record.assignments} if client is not None else set()
-        if e.assignment and e.assignment not in assignments.get(e.client, set()) | by_hand:
+        by_hand = {a.id: a.kind for a in client.record.assignments} if client else {}
+        kind = by_hand.get(e.assignment or "") or kinds.get((e.client, e.assignment or ""))
+        if kind is not None and kind != e.entry_kind:  # counted for none (numbers/homework)
+            problems.append(
+                _warn(
+                    entry.path,
+                    f"entry_kind: a {e.entry_kind} entry for {e.assignment!r}, homework "
+                    f"of the kind {kind}: not counted for it",
+                    f"make it a {kind} entry, or take out its assignment line",
+                )
+            )
+        if e.assignment and e.assignment not in assignments.get(e.client, set()) | set(by_hand):
             problems.append(
                 _warn(
                     entry.path,

@@ -224,6 +224,13 @@ def log_entry(
     if given.kind:
         if given.kind not in HOMEWORK_KINDS:
             raise UsageError(f"--kind must be one of {', '.join(HOMEWORK_KINDS)}")
+        if given.assignment and given.kind != entry["entry_kind"]:
+            # Only an entry of its kind counts for a homework (numbers/homework.py).
+            raise UsageError(
+                f"homework {given.assignment} ({entry['assignment']}) is a "
+                f"{entry['entry_kind']}: log it as one (leave out --kind), or a "
+                f"{given.kind} entry of its own (leave out the homework)"
+            )
         entry["entry_kind"] = given.kind
     if given.at:
         # Read in the offset of the time kept in a resumed draft (a kept value keeps it).

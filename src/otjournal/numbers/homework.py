@@ -86,16 +86,11 @@ def current_assignments(
     monday = week_start(today)
     week = [e for e in entries if e.assignment and monday <= e.at.date() <= today]
     counted = _ids_of(found, client, sessions, today) if week else [set() for _ in found]
-    return [
-        Current(
-            a,
-            since,
-            source,
-            sum(1 for e in week if e.assignment in ids),
-            sum(1 for e in week if e.assignment in ids and practised(e)),
-        )
-        for (a, since, source), ids in zip(found, counted, strict=True)
-    ]
+    out = []
+    for (a, since, source), ids in zip(found, counted, strict=True):
+        mine = [e for e in week if e.assignment in ids and e.entry_kind == a.kind]
+        out.append(Current(a, since, source, len(mine), sum(map(practised, mine))))
+    return out
 
 
 def _ids_of(
@@ -160,7 +155,8 @@ def all_assignments(
 
 
 def practised(entry: HomeworkEntry) -> bool:
-    """An entry counts as practice unless it says 'not this time'."""
+    """An entry counts as practice unless it says 'not this time' (an entry counts for
+    a homework only when it is of the homework's kind: the callers pick them)."""
     return not (entry.practice is not None and entry.practice.done == "not-this-time")
 
 
@@ -229,6 +225,7 @@ def adherence(
         e
         for e in entries
         if e.assignment == assignment.id
+        and e.entry_kind == assignment.kind  # a mood check is no practice of a practice
         and since <= e.at.date() <= counted
         and (e.at.date() <= end or replaced is None or e.at < replaced)
     ]
