@@ -341,7 +341,9 @@ def test_a_folder_mark_is_not_written_once_another_run_has_indexed_more(
 def gone_messages(runner) -> list[tuple[str, str]]:
     found = check_json(runner)["problems"]
     return sorted(
-        (p["path"], p["severity"]) for p in found if "sealed session is missing" in p["message"]
+        (p["path"], p["severity"])
+        for p in found
+        if "sealed session is not where it was sealed" in p["message"]
     )
 
 
@@ -380,7 +382,9 @@ def test_a_sealed_session_deleted_moved_or_renamed_by_hand_is_reported_every_tim
     assert gone_messages(runner) == want  # a second run too: nothing marked meanwhile
     shown = runner.invoke(app, ["check"])
     assert shown.exit_code == 0  # warnings: every file still reads
-    assert f"{rel(deleted)}:1:1: warning: a sealed session is missing" in shown.output
+    assert (
+        f"{rel(deleted)}:1:1: warning: a sealed session is not where it was sealed" in shown.output
+    )
     # Put back, everything is as it was: silent.
     shutil.copy2(kept / "deleted.toml", deleted)
     renamed.with_name("2026-03-03_1000_by-hand.toml").rename(renamed)

@@ -91,8 +91,8 @@ class SealCheck:
             self.problems.append(
                 Problem(
                     path,
-                    "a sealed session is missing: otjournal sealed it and never deletes, "
-                    "moves or renames a note",
+                    "a sealed session is not where it was sealed: otjournal never deletes, "
+                    "moves or renames a note (was it deleted, moved or renamed?)",
                     severity="warning",
                     hint="restore it from a backup or the sync history; a note moved or "
                     "renamed by hand goes back where it was",
