@@ -1434,3 +1434,25 @@ def test_an_entry_of_another_kind_is_not_practice_of_a_homework(runner, mia, not
     check = run(runner, "check")
     said = check.stdout + check.stderr
     assert said.count("homework of the kind practice: not counted for it") == 2, said
+
+
+def test_a_client_whose_files_were_not_read_is_summed_up_as_not_complete(runner, mia, notes):
+    """Counts from some of a client's records only (its homework folder replaced by a
+    file, a note that does not parse) say so with them, on stdout: "practised 0 times"
+    is not taken for none. A client read whole says nothing of the kind."""
+    log = ("homework", "log", "mia-k", "1", "--by", "Sarah", "--no-input", "--done", "yes")
+    assert run(runner, *log).exit_code == 0
+    for args in (["homework", "summary", "mia-k"], ["trends", "mia-k"]):
+        assert "Not complete" not in run(runner, *args).stdout
+    folder = notes / "clients" / "mia-k" / "homework"
+    for entry in folder.iterdir():
+        entry.unlink()
+    folder.rmdir()
+    folder.write_text("a file where the folder was")
+    for args in (["homework", "summary", "mia-k"], ["trends", "mia-k"]):
+        result = run(runner, *args)
+        assert " ".join(result.stdout.split()).startswith(
+            "Not complete: 1 file of these records was not read, so what it holds is not "
+            "counted here. 'otj check' names it."
+        ), result.stdout
+        assert "1 file could not be read" in result.stderr

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from otjournal.config import Config
+    from otjournal.disk.loading import Snapshot
     from otjournal.disk.store import Journal
     from otjournal.model import Client, HomeworkEntry, Session
 
@@ -25,16 +26,22 @@ def pick_client(handle: str | None, config: Config) -> str:
 
 
 def client_records(j: Journal, handle: str) -> tuple[Client, list[Session], list[HomeworkEntry]]:
-    client, _ = j.read_client(handle)
-    snap = j.load([handle])
-    from otjournal.cli.problems import note_problems
-
-    note_problems(snap)
+    client, snap = client_snapshot(j, handle)
     return (
         client,
         [s.record for s in snap.client_sessions(handle)],
         [h.record for h in snap.client_homework(handle)],
     )
+
+
+def client_snapshot(j: Journal, handle: str) -> tuple[Client, Snapshot]:
+    """One client's profile and records; what could not be read is said on stderr."""
+    client, _ = j.read_client(handle)
+    snap = j.load([handle])
+    from otjournal.cli.problems import note_problems
+
+    note_problems(snap)
+    return client, snap
 
 
 Repeat = list[str] | None
