@@ -735,5 +735,9 @@ def test_a_sealed_note_gone_is_named_as_it_was_there(runner, locked: Path):
     (note,) = (locked / "clients" / "mia-k" / "sessions").glob("*.toml.age")
     note.unlink()
     result = otj(runner, "check", "--json")
-    gone = [p for p in json.loads(result.stdout)["problems"] if "not where it was sealed" in p["message"]]
+    gone = [
+        p
+        for p in json.loads(result.stdout)["problems"]
+        if "not where it was sealed" in p["message"]
+    ]
     assert [p["path"] for p in gone] == [note.relative_to(locked).as_posix()]
