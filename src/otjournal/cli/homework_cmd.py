@@ -22,7 +22,13 @@ from otjournal.cli.common import (
     read_config,
     today,
 )
-from otjournal.cli.homework_common import KIND_HELP, client_records, client_snapshot, pick_client
+from otjournal.cli.homework_common import (
+    KIND_HELP,
+    client_records,
+    client_snapshot,
+    pick_client,
+    records_of,
+)
 from otjournal.errors import UsageError
 from otjournal.model.kinds import HOMEWORK, kinds_words
 
@@ -180,9 +186,7 @@ def homework_summary(
 ) -> None:
     """Practice against the plan (planned over the days that have passed), mood trend,
     before→after changes, the latest entries."""
-    from rich.text import Text
-
-    from otjournal.cli.problems import not_complete
+    from otjournal.cli.problems import say_not_complete
     from otjournal.dates import parse_day
     from otjournal.numbers.exposure import by_step, exposure_json
     from otjournal.numbers.homework import summarise
@@ -192,8 +196,7 @@ def homework_summary(
     config = read_config()
     handle = pick_client(client, config)
     record, snap = client_snapshot(journal(dir), handle)
-    sessions = [s.record for s in snap.client_sessions(handle)]
-    entries = [h.record for h in snap.client_homework(handle)]
+    sessions, entries = records_of(snap, handle)
     day = today()
     start = parse_day(since, day, "--since") if since else None
     end = parse_day(until, day, "--until") if until else None
@@ -205,7 +208,6 @@ def homework_summary(
         print_json("homework-summary", {**result.to_json(), **exposure_json(steps)})
         return
     name = "you" if config.is_self(handle) else record.display_name
-    if said := not_complete(snap, handle):
-        print_wrapped(Text(said, style="bold"))
+    say_not_complete(snap, handle)
     print_wrapped(summary(result, name))
     print_wrapped(steps_view(steps))

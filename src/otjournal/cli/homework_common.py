@@ -27,8 +27,12 @@ def pick_client(handle: str | None, config: Config) -> str:
 
 def client_records(j: Journal, handle: str) -> tuple[Client, list[Session], list[HomeworkEntry]]:
     client, snap = client_snapshot(j, handle)
+    return (client, *records_of(snap, handle))
+
+
+def records_of(snap: Snapshot, handle: str) -> tuple[list[Session], list[HomeworkEntry]]:
+    """One client's sessions and homework entries, as records."""
     return (
-        client,
         [s.record for s in snap.client_sessions(handle)],
         [h.record for h in snap.client_homework(handle)],
     )

@@ -31,17 +31,17 @@ def note_problems(snap: Snapshot) -> None:
         )
 
 
-def not_complete(snap: Snapshot, handle: str) -> str | None:
-    """For a view of one client's numbers: a sentence (on stdout, with them) when some of
+def say_not_complete(snap: Snapshot, handle: str) -> None:
+    """Above a view of one client's numbers, on stdout with them: a sentence when some of
     that client's files were left out, so a count of 0 is not taken for "none"."""
     from otjournal.disk.layout import CLIENTS
 
-    lost = left_out(snap, snap.root / CLIENTS / handle)
-    n = lost.files + len(lost.copies)  # a copy set aside may hold what its note does not
-    if not n:
-        return None
-    they = ("file", "was", "it holds", "it") if n == 1 else ("files", "were", "they hold", "them")
-    return (
-        f"Not complete: {n} {they[0]} of these records {they[1]} not read, so what "
-        f"{they[2]} is not counted here. 'otj check' names {they[3]}."
-    )
+    n = left_out(snap, snap.root / CLIENTS / handle).incomplete
+    if n:
+        from rich.text import Text
+
+        from otjournal.cli.common import print_wrapped
+        from otjournal.views.report import left_out_words
+
+        said = left_out_words(n, "of these records", "is not counted here")
+        print_wrapped(Text(said, style="bold"))

@@ -248,10 +248,7 @@ def report_text(
     last = j.last_report_end(handle, before=today())
     period = report_period(record.plan_period, since, until, today(), last, flags=flags)
     note_problems(snap)
-    lost = left_out(snap, j.root / CLIENTS / handle)
-    # A sync tool's copy set aside may hold what its note does not (a correction): the
-    # report is not complete without it either.
-    missing = lost.files + len(lost.copies)
+    missing = left_out(snap, j.root / CLIENTS / handle).incomplete
     t = client_trends(snap, handle, period.start, period.end, config)
     who = report.Practitioner(config.practitioner, config.profession, config.registration)
     blocks = report.build(

@@ -87,7 +87,7 @@ def trends_cmd(
     """Goals (each against its recorded baseline; reviews' T-scores on the same goals;
     session ratings as the interim path), the affirming checklist, regulation, activities,
     homework and hours over time. Without a client: one line per client."""
-    from otjournal.cli.problems import not_complete, note_problems
+    from otjournal.cli.problems import note_problems, say_not_complete
     from otjournal.disk.store import validate_handle
     from otjournal.errors import NotFoundError
     from otjournal.numbers.trends import span
@@ -119,10 +119,7 @@ def trends_cmd(
 
     # build() always sums the homework up; only a ClientTrends made elsewhere lacks it.
     you = config.is_self(client)
-    if said := not_complete(snap, client):
-        from rich.text import Text
-
-        print_wrapped(Text(said, style="bold"))
+    say_not_complete(snap, client)
     print_wrapped(client_view(t, compact(t.homework) if t.homework else None, self_mode=you))
     print_wrapped(steps_view(steps))
 

@@ -25,6 +25,12 @@ class LeftOut:
         """Files whose records are missing from what was read."""
         return len(self.unreadable) + len(self.unread)
 
+    @property
+    def incomplete(self) -> int:
+        """What a view of one client's records lacks: ``files``, and the sync tools' copies
+        set aside (a copy may hold what its note does not, a correction)."""
+        return self.files + len(self.copies)
+
 
 def left_out(snap: Snapshot, under: Path | None = None) -> LeftOut:
     """The files ``snap`` left out, those inside ``under`` only when given (one client's

@@ -88,7 +88,7 @@ def current_assignments(
     counted = _ids_of(found, client, sessions, today) if week else [set() for _ in found]
     out = []
     for (a, since, source), ids in zip(found, counted, strict=True):
-        mine = [e for e in week if e.assignment in ids and e.entry_kind == a.kind]
+        mine = [e for e in week if e.assignment in ids and of_its_kind(e, a)]
         out.append(Current(a, since, source, len(mine), sum(map(practised, mine))))
     return out
 
@@ -154,9 +154,14 @@ def all_assignments(
     return out
 
 
+def of_its_kind(entry: HomeworkEntry, assignment: Assignment) -> bool:
+    """Only an entry of a homework's kind counts for it: a mood check logged against a
+    practice is no practice of it (``otj homework log`` refuses one; check names it)."""
+    return entry.entry_kind == assignment.kind
+
+
 def practised(entry: HomeworkEntry) -> bool:
-    """An entry counts as practice unless it says 'not this time' (an entry counts for
-    a homework only when it is of the homework's kind: the callers pick them)."""
+    """An entry counts as practice unless it says 'not this time'."""
     return not (entry.practice is not None and entry.practice.done == "not-this-time")
 
 
@@ -225,7 +230,7 @@ def adherence(
         e
         for e in entries
         if e.assignment == assignment.id
-        and e.entry_kind == assignment.kind  # a mood check is no practice of a practice
+        and of_its_kind(e, assignment)
         and since <= e.at.date() <= counted
         and (e.at.date() <= end or replaced is None or e.at < replaced)
     ]

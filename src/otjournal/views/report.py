@@ -92,11 +92,15 @@ def build(
     return b
 
 
-def left_out_words(n: int) -> str:
+def left_out_words(
+    n: int, whose: str = "in this participant's records", lacks: str = "is not in this report"
+) -> str:
+    """Said above numbers made without some of the client's files (the report's header,
+    ``homework summary``, ``trends CLIENT``)."""
     they = ("file", "was", "it holds", "it") if n == 1 else ("files", "were", "they hold", "them")
     return (
-        f"Not complete: {n} {they[0]} in this participant's records {they[1]} not read, so "
-        f"what {they[2]} is not in this report. 'otj check' names {they[3]}."
+        f"Not complete: {n} {they[0]} {whose} {they[1]} not read, so what {they[2]} "
+        f"{lacks}. 'otj check' names {they[3]}."
     )
 
 
