@@ -792,3 +792,24 @@ def test_a_risk_given_then_withdrawn_leaves_no_unlabelled_line(runner, journal, 
     assert "see the correction" not in printed.split("## Amendments")[0]
     empty = amend_cli(runner, sid, "--set", "risk.what=", "--no-input", text="x")
     assert empty.exit_code == 2 and "--set risk.what= needs the words" in empty.stderr
+
+
+def test_a_field_corrected_back_to_what_was_written_is_not_in_corrected(runner, saved):
+    """`corrected` is what reads otherwise than written: a field corrected, then corrected
+    back, is not in it (show and list alike); both corrections stay in amendments."""
+    journal, sid, path = saved
+    written = read(journal, path).duration_min
+    assert amend_cli(runner, sid, "--set", f"duration_min={written + 5}").exit_code == 0
+    doc = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)
+    assert doc["corrected"] == {"duration_min": written + 5}
+    back = amend_cli(runner, sid, "--set", f"duration_min={written}", text="It was right")
+    assert back.exit_code == 0, back.output
+    doc = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)
+    assert doc["corrected"] == {}
+    assert [a["values"] for a in doc["amendments"]] == [
+        {"duration_min": written + 5},
+        {"duration_min": written},
+    ]
+    listed = json.loads(runner.invoke(app, ["list", "--json"]).stdout)["sessions"]
+    assert [n["corrected"] for n in listed if n["id"] == sid] == [{}]
+    assert as_amended(read(journal, path)).duration_min == written

@@ -1387,6 +1387,37 @@ def test_this_weeks_count_takes_in_practice_of_the_homework_before_it_was_set_ag
     assert sorted(h["logged_this_week"] for h in listed["homework"]) == [0, 2]
 
 
+def test_a_homework_set_again_is_listed_since_it_was_first_set(runner, journal, notes, clock):
+    """Set again in the same words (a new id), a homework is the same homework: `homework
+    list` gives the day it was first set, as the summary and the export do. A cancelled
+    session's setting is none; other words are another homework."""
+    from tests.conftest import TZ
+
+    journal.add_client(make_client())
+    settings = [
+        (2, 10, "hw-cancel", "Lacing card", "cancelled"),
+        (2, 23, "hw-first", "Lacing card", "therapy"),
+        (3, 4, "hw-again", "Lacing card", "therapy"),
+    ]
+    for month, day, hid, words, kind in settings:
+        plan = Plan("Laces", "", (Assignment(hid, words, "practice", 5),))
+        start = datetime(2026, month, day, 10, 0, tzinfo=TZ)
+        journal.add_session(make_session(start=start, plan=plan, session_type=kind))
+    listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
+    assert [(h["id"], h["since"]) for h in listed["homework"]] == [("hw-again", "2026-02-23")]
+    assert "2026-02-23" in run(runner, "homework", "list", "mia-k").stdout
+    summary = json.loads(run(runner, "homework", "summary", "mia-k", "--json").stdout)
+    assert [a["since"] for a in summary["adherence"]] == ["2026-02-23"]
+    exported = run(runner, "export", "--format", "json", "--table", "homework-plan")
+    assert exported.exit_code == 0, exported.output
+    assert "2026-02-23" in exported.stdout
+    # Set in other words, it is a new homework, since the day it was set.
+    plan = Plan("Laces", "", (Assignment("hw-new", "Wall push-ups", "practice", 3),))
+    journal.add_session(make_session(start=datetime(2026, 3, 5, 10, 0, tzinfo=TZ), plan=plan))
+    listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
+    assert [(h["id"], h["since"]) for h in listed["homework"]] == [("hw-new", "2026-03-05")]
+
+
 def test_homework_list_counts_practice_this_week_not_entries(runner, mia, notes):
     """'this week' beside 'how often' is practice: an entry that says "not this time"
     is logged (``logged_this_week``) but is not practice (``practised_this_week``, and
@@ -1456,3 +1487,51 @@ def test_a_client_whose_files_were_not_read_is_summed_up_as_not_complete(runner,
             "counted here. 'otj check' names it."
         ), result.stdout
         assert "1 file could not be read" in result.stderr
+
+
+def test_practice_not_done_this_time_holds_no_rating(runner, mia, notes, tmp_path):
+    """"Not this time" has nothing to rate: a rating given with it is refused, by flag
+    (exit 2, naming the flag) or in a --from file (its line), and nothing is saved. A
+    resumed draft's rating goes when "not this time" is given now, as at the prompt. A
+    file holding one anyway (written by hand) is named by check; its rating is in no
+    average."""
+    log = ("homework", "log", "mia-k", "1", "--by", "Sarah", "--no-input")
+    folder = notes / "clients" / "mia-k" / "homework"
+    for flag in ("--mastery", "--pleasure", "--mood-before", "--mood-after"):
+        refused = run(runner, *log, "--done", "n", flag, "5")
+        assert refused.exit_code == 2, refused.output
+        assert f"{flag}: practice not done this time has nothing to rate" in refused.stderr
+    assert not folder.exists() or not list(folder.iterdir())
+    source = tmp_path / "entry.toml"
+    source.write_text(
+        'entry_kind = "practice"\nwritten_by = "Sarah"\nassignment = "hw-lace"\n'
+        '[practice]\ndone = "not-this-time"\npleasure = 4\n'
+    )
+    refused = run(runner, "homework", "log", "mia-k", "--from", str(source))
+    assert refused.exit_code == 1, refused.output
+    assert f"{source}:6:1: error: practice.pleasure: practice not done" in refused.stderr
+    assert not folder.exists() or not list(folder.iterdir())
+    # Said with "not this time" and how it went in words: kept.
+    said = run(runner, *log, "--done", "n", "--how", "we were away")
+    assert said.exit_code == 0, said.output
+    assert run(runner, *log, "--done", "yes", "--mastery", "6").exit_code == 0
+    # A resumed draft rated 7; "not this time" given now takes the rating with it.
+    from otjournal.forms import homework as entryform
+
+    kept = {"entry_kind": "practice", "practice": {"done": "yes", "mastery": 7}}
+    given = entryform.LogAnswers({}, None, None, None, "Sarah", None, {"done": "n"})
+    made = entryform.log_entry(
+        given, current=[], kept=kept, now=datetime(2026, 3, 6, 9, 0), unattended=True
+    )
+    assert made["practice"] == {"done": "not-this-time"}
+    # One written by hand: named by check, and in no average.
+    [rated] = [p for p in folder.iterdir() if "mastery = 6" in p.read_text()]
+    text = rated.read_text().replace('done = "yes"', 'done = "not-this-time"')
+    rated.write_text(text.replace("mastery = 6", "mastery = 2"))
+    check = run(runner, "check")
+    assert "practice.mastery: rated, though the practice was not done this time" in (
+        check.stdout + check.stderr
+    )
+    summary = json.loads(run(runner, "homework", "summary", "mia-k", "--json").stdout)
+    assert summary["adherence"][0]["not_this_time"] == 2
+    assert "mastery" not in run(runner, "homework", "summary", "mia-k").stdout

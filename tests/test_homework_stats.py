@@ -386,7 +386,7 @@ def test_current_is_the_latest_sessions_homework_plus_hand_added_in_force():
     client, sessions = _plan_data()
     current = current_assignments(client, sessions, [], today=d(18))
     assert [(c.assignment.id, c.since, c.source) for c in current] == [
-        ("hw-b", d(12), "s-0312"),
+        ("hw-b", d(5), "s-0312"),  # set again: since hw-a, the same homework
         ("hw-c", d(12), "s-0312"),
         ("hw-h1", d(1), "added by hand"),
         ("hw-h4", d(18), "added by hand"),

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 # Part of the cache key of remembered findings: a check added (overlaps: 2) must not
 # be hidden behind findings remembered by an older version (episode goal links: 3).
 # 4: an exposure entry naming no step of the hierarchy; 5: the two below; 6: a goal named
-# by a note dated before the goal was set; 7: an entry for a homework of another kind.
-FINDINGS_VERSION = 7
+# by a note dated before the goal was set; 7: an entry for a homework of another kind;
+# 8: practice rated though not done this time.
+FINDINGS_VERSION = 8
 
 
 class Store(Protocol):
@@ -122,6 +123,16 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                     f"assignment: {e.assignment!r} was not assigned in any session of this "
                     "client, nor added with otj homework add",
                     None,
+                )
+            )
+        rated = e.practice.rated_not_done() if e.practice else []
+        if rated:
+            problems.append(
+                _warn(
+                    entry.path,
+                    f"practice.{rated[0]}: rated, though the practice was not done this "
+                    "time: not counted",
+                    'take the rating out, or make done "yes" or "partly"',
                 )
             )
         step = _unknown_step(e, client.record if client is not None else None)

@@ -18,6 +18,7 @@ from otjournal.forms.session import prune, put, start_problem
 from otjournal.model import Assignment, HomeworkEntry, kinds
 from otjournal.model.ids import shown
 from otjournal.model.kinds import HOMEWORK_KINDS
+from otjournal.model.parts import PRACTICE_RATINGS
 from otjournal.model.vocab import FORMAT_VERSION
 
 Entry = dict[str, Any]
@@ -107,7 +108,19 @@ def finalize(entry: Entry, *, now: datetime) -> HomeworkEntry:
         written_at=now.replace(microsecond=0),
     )
     data.setdefault("at", now.replace(second=0, microsecond=0))
-    return HomeworkEntry.from_dict(data)
+    made = HomeworkEntry.from_dict(data)
+    rated = made.practice.rated_not_done() if made.practice else []
+    if rated:  # from the editor or --from: the flags are refused before (unrated)
+        raise ValidationErrors(
+            [
+                ValidationError(
+                    f"practice.{rated[0]}",
+                    "practice not done this time has nothing to rate",
+                    hint='take the rating out, or say done = "yes" or "partly"',
+                )
+            ]
+        )
+    return made
 
 
 def missing_fields(entry: Entry, now: datetime) -> list[str]:
@@ -237,7 +250,8 @@ def log_entry(
         kept_at = kept.get("at") if kept is not None else None
         clock = now.astimezone(kept_at.tzinfo) if isinstance(kept_at, datetime) else now
         entry["at"] = parse_when(given.at, clock)
-    for dotted, value in flag_values(given.flags).items():
+    flagged = flag_values(given.flags)
+    for dotted, value in flagged.items():
         put(entry, dotted, value)
     if given.text is not None:
         put(entry, "text", given.text)
@@ -245,6 +259,7 @@ def log_entry(
         entry["written_by"] = given.by
     if kept is not None:
         entry = merged(kept, entry)
+    unrated(entry, flagged=set(flagged), written=given.given.get("practice") or {})
     if "at" not in entry and unattended:
         entry["at"] = parse_when(None, now)
     if self_writer and not entry.get("written_by"):
@@ -254,6 +269,26 @@ def log_entry(
         if guess:
             entry["entry_kind"] = guess
     return entry
+
+
+def unrated(entry: Entry, flagged: set[str], written: Any) -> None:
+    """Practice "not this time" has nothing to rate. A rating given with it by a flag is
+    refused here; one in a --from file is kept, and refused in the file's words when the
+    entry is made (finalize); one kept in a resumed draft goes, as at the prompt when "n"
+    is answered."""
+    practice = entry.get("practice")
+    if not isinstance(practice, dict) or practice.get("done") != "not-this-time":
+        return
+    rated = [key for key in PRACTICE_RATINGS if f"practice.{key}" in flagged]
+    if rated:
+        flag = "--" + rated[0].replace("_", "-")
+        raise UsageError(
+            f"{flag}: practice not done this time has nothing to rate",
+            hint=f"leave out {flag}, or give --done yes or --done partly",
+        )
+    for key in PRACTICE_RATINGS:
+        if not (isinstance(written, dict) and key in written):
+            practice.pop(key, None)
 
 
 def same_words(a: str, b: str) -> bool:

@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from otjournal.model.spec import FieldSpec
 
 
+# How practice went, rated 0-10: nothing to rate when it was "not this time" (the log
+# refuses them then, the prompt does not ask, check names a file that holds one).
+PRACTICE_RATINGS = ("mastery", "pleasure", "mood_before", "mood_after")
+
+
 @frozen
 class Practice:
     """A practice / activity log (behavioural activation scales)."""
@@ -45,11 +50,18 @@ class Practice:
             extra=f.extra(),
         )
 
+    def rated_not_done(self) -> list[str]:
+        """The ratings held by practice "not this time" (none should be: nothing was done
+        to rate; the numbers leave them out)."""
+        if self.done != "not-this-time":
+            return []
+        return [key for key in PRACTICE_RATINGS if getattr(self, key) is not None]
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"done": self.done}
         put(out, "what", self.what)
         put(out, "how_it_went", self.how_it_went)
-        for k in ("mastery", "pleasure", "mood_before", "mood_after"):
+        for k in PRACTICE_RATINGS:
             put(out, k, getattr(self, k))
         out.update(self.extra)
         return out

@@ -125,8 +125,9 @@ def unplaced_corrections(session: Session) -> list[Amendment]:
 
 
 def corrected(session: Session) -> dict[str, Any]:
-    """Each field a correction changed, by its path, with what it holds now (what the
-    JSON of a note adds beside the file's own values, which stay as written)."""
+    """Each field that reads otherwise than written after the corrections, by its path,
+    with what it holds now (what the JSON of a note adds beside the file's own values,
+    which stay as written); one corrected back is not here."""
     return {p: c.now for p, c in changes(session).items() if p != WHOLE_NOTE and c.changed}
 
 

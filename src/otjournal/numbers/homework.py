@@ -85,11 +85,14 @@ def current_assignments(
             found.append((a, since, "added by hand"))
     monday = week_start(today)
     week = [e for e in entries if e.assignment and monday <= e.at.date() <= today]
-    counted = _ids_of(found, client, sessions, today) if week else [set() for _ in found]
     out = []
-    for (a, since, source), ids in zip(found, counted, strict=True):
+    for (a, since, source), (ids, first) in zip(
+        found, _ids_of(found, client, sessions, today), strict=True
+    ):
         mine = [e for e in week if e.assignment in ids and of_its_kind(e, a)]
-        out.append(Current(a, since, source, len(mine), sum(map(practised, mine))))
+        # Since it was first set: set again, it is the same homework (as the summary and
+        # the export count it), not a new one.
+        out.append(Current(a, min(since, first), source, len(mine), sum(map(practised, mine))))
     return out
 
 
@@ -98,20 +101,24 @@ def _ids_of(
     client: Client,
     sessions: Sequence[Session],
     today: date,
-) -> list[set[str]]:
+) -> list[tuple[set[str], date]]:
     """The ids whose entries count for each homework in force: its own, and those of the
     same homework set before it (set again, it has a new id; practice logged in the days
-    before counts for it too, as trends counts it), unless two in force share its words."""
+    before counts for it too, as trends counts it), unless two in force share its words;
+    and the first day any of them was set."""
     now = Counter(a.same_homework() for a, _, _ in found)
     current = {a.id for a, _, _ in found}
     earlier: dict[tuple[str, str], set[str]] = {}
-    for i, (a, _) in all_assignments(client, sessions, today).items():
+    held = [s for s in sessions if s.session_type not in NOT_HELD_TYPES]  # as the summary
+    ever = all_assignments(client, held, today)
+    for i, (a, _) in ever.items():
         if i not in current:
             earlier.setdefault(a.same_homework(), set()).add(i)
     out = []
-    for a, _, _ in found:
+    for a, since, _ in found:
         key = a.same_homework()
-        out.append({a.id} | (earlier.get(key, set()) if now[key] == 1 else set()))
+        ids = {a.id} | (earlier.get(key, set()) if now[key] == 1 else set())
+        out.append((ids, min((ever[i][1] for i in ids if i in ever), default=since)))
     return out
 
 

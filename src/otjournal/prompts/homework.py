@@ -24,13 +24,14 @@ from otjournal.model.kinds import (
     RELAXATION,
     THOUGHT_RECORD,
 )
+from otjournal.model.parts import PRACTICE_RATINGS
 from otjournal.model.spec import FieldSpec, RecordKind
 from otjournal.prompts.base import Asker, pick
 
 SUPPORT_QUESTION = "Would you like to see where support is"
 DONE_CHOICES = {"y": "yes", "p": "partly", "n": "not-this-time"}
 # The questions about how practice went: not asked, nor kept, when it was "not this time".
-HOW_IT_WENT = ("how_it_went", "mastery", "pleasure", "mood_before", "mood_after")
+HOW_IT_WENT = ("how_it_went", *PRACTICE_RATINGS)
 # A partial key marking a thought record's list still being written (kept in the draft).
 OPEN = "thought_record.open."
 
