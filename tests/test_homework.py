@@ -1490,7 +1490,7 @@ def test_a_client_whose_files_were_not_read_is_summed_up_as_not_complete(runner,
 
 
 def test_practice_not_done_this_time_holds_no_rating(runner, mia, notes, tmp_path):
-    """"Not this time" has nothing to rate: a rating given with it is refused, by flag
+    """Practice "not this time" has nothing to rate: a rating given with it is refused, by flag
     (exit 2, naming the flag) or in a --from file (its line), and nothing is saved. A
     resumed draft's rating goes when "not this time" is given now, as at the prompt. A
     file holding one anyway (written by hand) is named by check; its rating is in no
