@@ -142,6 +142,10 @@ class ReadingProgress:
             self._bar = None
 
 
+# Where a name given by no --by comes from (the name of who writes a change).
+CONFIG_NAME = "practitioner.name in the config"
+
+
 def read_config(*, strict: bool = True) -> Config:
     """The settings in force (defaults where config.toml is missing or silent): every
     command asks here. A file that does not read is an error naming its line, or, with

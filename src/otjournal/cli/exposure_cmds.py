@@ -59,9 +59,14 @@ def find(client: Client, key: str) -> Step:
 
 
 def _by(by: str | None) -> str:
-    from otjournal.cli.common import read_config
+    from otjournal.cli.common import CONFIG_NAME, read_config
+    from otjournal.model.write_rules import checked_writer
 
-    return (by or "").strip() or read_config().practitioner.strip()
+    name = (by or "").strip()
+    if name:
+        return checked_writer(name)
+    name = read_config().practitioner.strip()
+    return checked_writer(name, CONFIG_NAME) if name else name
 
 
 @hierarchy_app.command("add")

@@ -98,16 +98,17 @@ def day_option(value: str | None, option: str, *, not_before: date | None = None
 
 def author(by: str | None, no_input: bool) -> str:
     """Who makes a change: --by, else the config's practitioner name, else asked."""
-    from otjournal.cli.common import read_config
+    from otjournal.cli.common import CONFIG_NAME, read_config
+    from otjournal.model.write_rules import checked_writer
 
     name = (by or "").strip() or read_config().practitioner.strip()
     if name:
-        return name
+        return checked_writer(name, "--by" if (by or "").strip() else CONFIG_NAME)
     if no_input or not sys.stdin.isatty():
         raise UsageError(
             "who makes this change? give --by NAME or set practitioner.name in the config"
         )
-    return str(typer.prompt("Your name, as the change's author")).strip()
+    return checked_writer(str(typer.prompt("Your name, as the change's author")).strip())
 
 
 def ask_baseline(baseline: int | None, no_input: bool) -> int:

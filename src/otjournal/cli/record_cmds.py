@@ -318,7 +318,11 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
     def prepare(self) -> None:
         """What the amendment corrects must be in the note as it reads now, and each
         corrected value must be one a new note could hold (exit 2)."""
-        self.placed = self._checked(self.finalize())
+        from otjournal.model.write_rules import checked_writer
+
+        amendment = self.finalize()
+        checked_writer(amendment.by)
+        self.placed = self._checked(amendment)
 
     def check_values_first(self) -> None:
         """The --set values checked before any prompt, as ``prepare`` checks them, so a

@@ -20,6 +20,7 @@ from otjournal.model.ids import shown
 from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.parts import PRACTICE_RATINGS
 from otjournal.model.vocab import FORMAT_VERSION
+from otjournal.model.write_rules import writer_problems
 
 Entry = dict[str, Any]
 PART_KEYS = kinds.PART_KEYS
@@ -109,17 +110,18 @@ def finalize(entry: Entry, *, now: datetime) -> HomeworkEntry:
     )
     data.setdefault("at", now.replace(second=0, microsecond=0))
     made = HomeworkEntry.from_dict(data)
+    refused = writer_problems(data, "written_by")
     rated = made.practice.rated_not_done() if made.practice else []
     if rated:  # from the editor or --from: the flags are refused before (unrated)
-        raise ValidationErrors(
-            [
-                ValidationError(
-                    f"practice.{rated[0]}",
-                    "practice not done this time has nothing to rate",
-                    hint='take the rating out, or say done = "yes" or "partly"',
-                )
-            ]
+        refused.append(
+            ValidationError(
+                f"practice.{rated[0]}",
+                "practice not done this time has nothing to rate",
+                hint='take the rating out, or say done = "yes" or "partly"',
+            )
         )
+    if refused:
+        raise ValidationErrors(refused)
     return made
 
 

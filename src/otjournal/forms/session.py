@@ -24,7 +24,7 @@ from otjournal.model.vocab import (
     MAX_MINUTES,
     NOT_HELD_TYPES,
 )
-from otjournal.model.write_rules import repeated_attendees
+from otjournal.model.write_rules import repeated_attendees, writer_problems
 
 if TYPE_CHECKING:
     from otjournal.config import Config
@@ -298,6 +298,7 @@ def input_errors(note: Note, client: Client | None, now: datetime) -> list[Valid
     problem = start_problem(note.get("start"), now)
     if problem:
         errors.append(ValidationError("start", problem))
+    errors += writer_problems(note, "written_by")
     return errors + repeated_attendees(note) + goal_errors(note, client)
 
 

@@ -30,6 +30,23 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+def writer_problems(note: dict[str, Any], key: str) -> list[ValidationError]:
+    """Who wrote a record (``written_by``, an amendment's ``by``) is a name: one line."""
+    name = note.get(key)
+    problem = name_problem(name) if isinstance(name, str) else None
+    return [ValidationError(key, problem)] if problem else []
+
+
+def checked_writer(name: str, option: str = "--by") -> str:
+    """``name`` as given with ``option``, or a UsageError if it is no name (one line)."""
+    from otjournal.errors import UsageError
+
+    problem = name_problem(name)
+    if problem:
+        raise UsageError(f"{option}: {problem}")
+    return name
+
+
 def ratings_need_a_session(note: dict[str, Any]) -> list[ValidationError]:
     """A goal rating in a note about a session that did not take place (cancelled,
     did-not-attend): each refused, by the goal's id. Nothing was observed to rate."""
