@@ -813,3 +813,39 @@ def test_a_field_corrected_back_to_what_was_written_is_not_in_corrected(runner, 
     listed = json.loads(runner.invoke(app, ["list", "--json"]).stdout)["sessions"]
     assert [n["corrected"] for n in listed if n["id"] == sid] == [{}]
     assert as_amended(read(journal, path)).duration_min == written
+
+
+@pytest.mark.pty
+def test_an_empty_answer_is_asked_again_saying_why(journal: Journal):
+    """On a terminal, Enter alone at a question that needs an answer is asked again with
+    a reason (Click's own prompt asked again without a word): the kind, the amendment's
+    text and who writes it; `homework add`'s text and `goal add`'s words and baseline."""
+    from tests.terminal import Pty
+
+    journal.add_client(make_client(goals=(Goal("g1-k3x", "Laces shoes before kinder"),)))
+    s = journal.add_session(make_session(), durable=False)
+    otj_ = Pty("amend", s.record.id)
+    otj_.answer("Kind (", "")
+    otj_.expect("Please choose one of:")
+    otj_.answer("Kind (", "addition")
+    otj_.answer("Amendment", "")
+    otj_.expect("This needs an answer (Ctrl-C stops).")
+    otj_.answer("Amendment", "She said so later")
+    otj_.answer("Your name", " ")
+    otj_.expect("This needs an answer (Ctrl-C stops).")
+    otj_.answer("Your name", "Alex")
+    assert otj_.wait() == 0, otj_.output
+    assert read(journal, s.path).amendments[-1].by == "Alex"
+    homework = Pty("homework", "add", "mia-k")
+    homework.answer("Homework", "")
+    homework.expect("This needs an answer (Ctrl-C stops).")
+    homework.answer("Homework", "Wall push-ups")
+    assert homework.wait() == 0, homework.output
+    goal = Pty("goal", "add", "mia-k")
+    goal.answer("Goal", "")
+    goal.expect("This needs an answer (Ctrl-C stops).")
+    goal.answer("Goal", "Rides a bike")
+    goal.answer("GAS baseline level today (-2..+2)", "")
+    goal.expect("-2, -1, 0, +1 or +2 (the level the goal starts from)")
+    goal.answer("GAS baseline level today (-2..+2)", "-1")
+    assert goal.wait() == 0, goal.output

@@ -304,6 +304,16 @@ def err() -> Console:
     return _consoles["err"]
 
 
+def ask_needed(question: str) -> str:
+    """The answer to a question that needs one, stripped. An empty answer is asked again,
+    saying so (Click's own prompt asks again without a word)."""
+    while True:
+        answer = str(typer.prompt(question, default="", show_default=False)).strip()
+        if answer:
+            return answer
+        err().print("  This needs an answer (Ctrl-C stops).", highlight=False, markup=False)
+
+
 def print_wrapped(renderable: RenderableType, console: Console | None = None) -> None:
     """A note, a profile, a review screen: wrapped at word boundaries to the width (80
     when piped), nothing cut, no padding at the line ends."""

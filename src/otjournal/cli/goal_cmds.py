@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from otjournal.cli.common import BoundaryGroup, ClientArg, DirOpt, JsonOpt, journal, out
+from otjournal.cli.common import (
+    BoundaryGroup,
+    ClientArg,
+    DirOpt,
+    JsonOpt,
+    ask_needed,
+    journal,
+    out,
+)
 from otjournal.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -108,7 +116,7 @@ def author(by: str | None, no_input: bool) -> str:
         raise UsageError(
             "who makes this change? give --by NAME or set practitioner.name in the config"
         )
-    return checked_writer(str(typer.prompt("Your name, as the change's author")).strip())
+    return checked_writer(ask_needed("Your name, as the change's author"))
 
 
 def ask_baseline(baseline: int | None, no_input: bool) -> int:
@@ -120,7 +128,8 @@ def ask_baseline(baseline: int | None, no_input: bool) -> int:
             "-2 is the paediatric convention for the present level, some services use -1)"
         )
     while True:
-        answer = str(typer.prompt("GAS baseline level today (-2..+2)")).strip()
+        question = "GAS baseline level today (-2..+2)"
+        answer = str(typer.prompt(question, default="", show_default=False)).strip()
         if answer.lstrip("+-").isdigit() and -2 <= int(answer) <= 2:
             return int(answer)
         typer.echo("  -2, -1, 0, +1 or +2 (the level the goal starts from)", err=True)
@@ -188,7 +197,7 @@ def goal_add(
     if text is None:
         if no_input or not sys.stdin.isatty():
             raise UsageError("--text is required with --no-input or without a terminal")
-        text = typer.prompt("Goal")
+        text = ask_needed("Goal")
     if not text.strip():
         raise UsageError("the goal text must not be empty")
     level_now = ask_baseline(baseline, no_input)

@@ -15,6 +15,7 @@ from otjournal.cli.common import (
     DirOpt,
     JsonOpt,
     OptClientArg,
+    ask_needed,
     journal,
     out,
     print_json,
@@ -141,7 +142,7 @@ def homework_add(
     if text is None:
         if not sys.stdin.isatty():
             raise UsageError("--text is required without a terminal")
-        text = typer.prompt("Homework")
+        text = ask_needed("Homework")
     if not text.strip():
         raise UsageError("the homework text must not be empty")
     day = today()

@@ -12,6 +12,7 @@ import typer
 
 from otjournal.cli.common import (
     DirOpt,
+    ask_needed,
     err,
     journal,
     now,
@@ -225,7 +226,9 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
                 if not interactive:
                     self.stop(f"--kind is required: one of {', '.join(offered)}")
                 while not note.get("kind"):
-                    answer = typer.prompt(f"Kind ({', '.join(offered)})").strip().lower()
+                    question = f"Kind ({', '.join(offered)})"
+                    answer = typer.prompt(question, default="", show_default=False)
+                    answer = answer.strip().lower()
                     note["kind"] = pick(answer, tuple(offered)) or None
                     if not note["kind"]:  # asked again, and why
                         why = "--set corrects a value, so" if pick(answer, kinds) else "Please"
@@ -245,13 +248,13 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
             if not note.get("text"):
                 if not interactive:
                     self.stop("give the amendment's text with --text or --stdin")
-                note["text"] = typer.prompt("Amendment")
+                note["text"] = ask_needed("Amendment")
                 self.keep_if_possible()
             note.setdefault("by", author or None)
             if not note.get("by"):
                 if not interactive:
                     self.stop("--by is required (or set practitioner.name in the config)")
-                note["by"] = typer.prompt("Your name")
+                note["by"] = ask_needed("Your name")
                 self.keep_if_possible()
         except typer.Abort:  # Ctrl-C or end of input at a prompt
             raise KeyboardInterrupt from None
