@@ -482,3 +482,29 @@ def test_demo_filtered_counts_match_the_files(runner, demo):
     data = json.loads(result.stdout)
     assert len(data["rows"]) == sum(len(s.get("goals", [])) for s in sessions)
     assert {r["session_id"] for r in data["rows"]} <= {s["id"] for s in sessions}
+
+
+@pytest.mark.pty
+def test_an_export_shown_in_a_terminal_obeys_no_control_character(journal: Journal):
+    """A note's text can hold an escape (clear the screen, retitle the window): `otj
+    export` to a terminal shows it as `\\x1b` in CSV and as JSON's own escape (the same
+    data) in JSON, as every other screen does; piped or written to a file, the text is
+    exact."""
+    from otjournal.model import Assignment, Plan
+    from tests.terminal import Pty
+
+    hostile = "Évite \x1b[2J\x1b]0;pwned\x07 \u202eשלום\x9b"
+    plan = Plan("Laces", "", (Assignment("hw-k3x", hostile, "practice", 3),))
+    journal.add_client(make_client())
+    journal.add_session(make_session(plan=plan), durable=False)
+    args = ("export", "--table", "homework-plan")
+    shown = Pty(*args).finish()
+    assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+    assert "Évite \\x1b[2J\\x1b]0;pwned\\x07 \\u202eשלום\\x9b" in shown
+    shown = Pty(*args, "--format", "json").finish()
+    assert not {"\x1b", "\x07", "\u202e", "\x9b"} & set(shown)
+    assert json.loads(shown)["rows"][0]["text"] == hostile
+    piped = Runner().invoke(app, list(args))
+    assert hostile in piped.stdout
+    piped = Runner().invoke(app, [*args, "--format", "json"])
+    assert json.loads(piped.stdout)["rows"][0]["text"] == hostile

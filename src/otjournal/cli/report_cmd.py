@@ -347,6 +347,16 @@ def _export_lines(ex: Export, fmt: str, deidentify: bool, shift_dates: bool) -> 
         yield csv_line(values) if fmt == "csv" else json_object(ex.columns, values)
 
 
+def _on_a_terminal(lines: Iterator[str], fmt: str) -> Iterator[str]:
+    """Rows shown in a terminal: a control character in a note is never obeyed (an escape
+    could clear the screen or retitle the window). CSV shows it as ``visible`` writes it;
+    JSON as its own escape, the same data. A file or a pipe gets the exact text."""
+    from otjournal.views.visible import json_visible, visible
+
+    shown = visible if fmt == "csv" else json_visible
+    return (shown(line) for line in lines)
+
+
 def export_cmd(
     fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
     table: Annotated[
@@ -394,6 +404,8 @@ def export_cmd(
     with _exported(j, table, client, first, last, day, "data" if deidentify else fmt) as ex:
         note_problems(ex.report)
         lines = _export_lines(ex, fmt, deidentify, shift_dates)
+        if (not output or output == "-") and sys.stdout.isatty():
+            lines = _on_a_terminal(lines, fmt)
         if fmt == "csv":
             _write_streamed(output, lambda fh: write_csv(fh, ex.columns, lines, bom), "{rows}")
         else:

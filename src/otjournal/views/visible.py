@@ -36,6 +36,19 @@ def visible(text: str) -> str:
     return text.replace("\r\n", "\n").translate(_TABLE)
 
 
+# Within a JSON document's strings, the same characters as JSON's own escapes: the data
+# read back is the same, and nothing reaches a terminal raw (JSON escapes only < 0x20).
+_JSON_TABLE: Final = {code: f"\\u{code:04x}" for code in _TABLE}
+
+
+def json_visible(text: str) -> str:
+    """JSON text (as ``json.dumps`` writes it) with every character ``visible`` escapes
+    written as a ``\\uXXXX`` escape instead: the same document, safe to show."""
+    if _UNSAFE.isdisjoint(text):
+        return text
+    return text.translate(_JSON_TABLE)
+
+
 def is_visible(text: str) -> bool:
     """True when ``text`` needs no escaping."""
     return _UNSAFE.isdisjoint(text)
