@@ -1490,6 +1490,9 @@ def test_a_client_whose_files_were_not_read_is_summed_up_as_not_complete(runner,
 
 
 def test_practice_not_done_this_time_holds_no_rating(runner, mia, notes, tmp_path):
+    from otjournal.errors import ValidationErrors
+    from tests.conftest import TZ
+
     """Practice "not this time" has nothing to rate: a rating given with it is refused, by flag
     (exit 2, naming the flag) or in a --from file (its line), and nothing is saved. A
     resumed draft's rating goes when "not this time" is given now, as at the prompt. A
@@ -1524,6 +1527,19 @@ def test_practice_not_done_this_time_holds_no_rating(runner, mia, notes, tmp_pat
         given, current=[], kept=kept, now=datetime(2026, 3, 6, 9, 0), unattended=True
     )
     assert made["practice"] == {"done": "not-this-time"}
+    # A draft kept from a --from file refused for its rating: the rating stays, and is
+    # refused again, never dropped without a word.
+    kept = {"entry_kind": "practice", "practice": {"done": "not-this-time", "pleasure": 4}}
+    given = entryform.LogAnswers({}, None, None, None, "Sarah", None, {})
+    made = entryform.log_entry(
+        given, current=[], kept=kept, now=datetime(2026, 3, 6, 9, 0), unattended=True
+    )
+    assert made["practice"] == {"done": "not-this-time", "pleasure": 4}
+    made.update(client="mia-k", at=datetime(2026, 3, 6, 9, 0, tzinfo=TZ))
+    with pytest.raises(ValidationErrors, match=r"practice\.pleasure: practice not done"):
+        entryform.finalize(made, now=datetime(2026, 3, 6, 9, 0, tzinfo=TZ))
+    both = run(runner, *log, "--done", "n", "--pleasure", "5", "--mastery", "3")
+    assert "--mastery, --pleasure: practice not done this time" in both.stderr
     # One written by hand: named by check, and in no average.
     [rated] = [p for p in folder.iterdir() if "mastery = 6" in p.read_text()]
     text = rated.read_text().replace('done = "yes"', 'done = "not-this-time"')
@@ -1535,3 +1551,7 @@ def test_practice_not_done_this_time_holds_no_rating(runner, mia, notes, tmp_pat
     summary = json.loads(run(runner, "homework", "summary", "mia-k", "--json").stdout)
     assert summary["adherence"][0]["not_this_time"] == 2
     assert "mastery" not in run(runner, "homework", "summary", "mia-k").stdout
+    # Nor in the export, whose column a spreadsheet averages.
+    table = ("export", "--table", "homework", "--format", "json")
+    rows = json.loads(run(runner, *table).stdout)["rows"]
+    assert [(r["done"], r["mastery"]) for r in rows] == [("not-this-time", None)] * 2

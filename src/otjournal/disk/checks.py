@@ -130,8 +130,8 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
             problems.append(
                 _warn(
                     entry.path,
-                    f"practice.{rated[0]}: rated, though the practice was not done this "
-                    "time: not counted",
+                    ", ".join(f"practice.{key}" for key in rated)
+                    + ": rated, though the practice was not done this time: not counted",
                     'take the rating out, or make done "yes" or "partly"',
                 )
             )

@@ -274,20 +274,23 @@ def log_entry(
 
 
 def unrated(entry: Entry, flagged: set[str], written: Any) -> None:
-    """Practice "not this time" has nothing to rate. A rating given with it by a flag is
-    refused here; one in a --from file is kept, and refused in the file's words when the
-    entry is made (finalize); one kept in a resumed draft goes, as at the prompt when "n"
-    is answered."""
+    """Practice "not this time" has nothing to rate. Ratings given with it by flags are
+    refused here. "Not this time" given now by a flag over a resumed draft that was
+    rated takes the draft's ratings with it, as at the prompt when "n" is answered. Any
+    other rating (a --from file's, a draft's own) stays, to be refused in the file's
+    words when the entry is made (finalize): never dropped without a word."""
     practice = entry.get("practice")
     if not isinstance(practice, dict) or practice.get("done") != "not-this-time":
         return
     rated = [key for key in PRACTICE_RATINGS if f"practice.{key}" in flagged]
     if rated:
-        flag = "--" + rated[0].replace("_", "-")
+        flags = ", ".join("--" + key.replace("_", "-") for key in rated)
         raise UsageError(
-            f"{flag}: practice not done this time has nothing to rate",
-            hint=f"leave out {flag}, or give --done yes or --done partly",
+            f"{flags}: practice not done this time has nothing to rate",
+            hint=f"leave out {flags}, or give --done yes or --done partly",
         )
+    if "practice.done" not in flagged:
+        return
     for key in PRACTICE_RATINGS:
         if not (isinstance(written, dict) and key in written):
             practice.pop(key, None)

@@ -87,6 +87,14 @@ def _attr(name: str) -> Callable[[Any], Any]:
     return lambda part: getattr(part, name)
 
 
+def _rating(name: str) -> Callable[[Any], Any]:
+    """A practice's rating as exported: none for "not this time" (a file may hold one
+    anyway; check names it), as no average counts it."""
+    return lambda part: None if part.done == "not-this-time" else getattr(part, name)
+
+
+RATED = "practice: 0-10; empty when not done this time"
+
 # -- the homework kinds ----------------------------------------------------------------
 
 PRACTICE = RecordKind(
@@ -129,10 +137,10 @@ PRACTICE = RecordKind(
     columns=(
         Column("done", "practice: yes, partly or not-this-time", _attr("done")),
         Column("what", "practice: what was practised, when not the homework's name", _attr("what")),
-        Column("mastery", "practice: 0-10", _attr("mastery")),
-        Column("pleasure", "practice: 0-10", _attr("pleasure")),
-        Column("mood_before", "practice: 0-10", _attr("mood_before")),
-        Column("mood_after", "practice: 0-10", _attr("mood_after")),
+        Column("mastery", RATED, _rating("mastery")),
+        Column("pleasure", RATED, _rating("pleasure")),
+        Column("mood_before", RATED, _rating("mood_before")),
+        Column("mood_after", RATED, _rating("mood_after")),
     ),
 )
 
