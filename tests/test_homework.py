@@ -1418,6 +1418,42 @@ def test_a_homework_set_again_is_listed_since_it_was_first_set(runner, journal, 
     assert [(h["id"], h["since"]) for h in listed["homework"]] == [("hw-new", "2026-03-05")]
 
 
+def test_a_homework_set_again_in_a_new_episode_is_its_own(runner, journal, notes, clock):
+    """After a discharge, a new episode's homework is its own, even in the same words:
+    `homework list` gives the day the new episode set it, and the summary and the
+    export count the two episodes' settings as two rows, each over its own days."""
+    from otjournal.model.episode import Discharge
+    from tests.conftest import TZ
+
+    journal.add_client(make_client())
+    lace = lambda hid: Plan("Laces", "", (Assignment(hid, "Lacing card", "practice", 7),))  # noqa: E731
+    for day, kind, plan in (
+        (1, "therapy", lace("hw-one")),
+        (2, "therapy", lace("hw-two")),
+        (4, "discharge", None),
+        (5, "initial", None),
+        (6, "therapy", lace("hw-new")),
+    ):
+        note = make_session(
+            start=datetime(2026, 3, day, 10, 0, tzinfo=TZ),
+            session_type=kind,
+            plan=plan or Plan("", ""),
+            goals=() if kind == "discharge" else make_session().goals,
+            discharge=Discharge("goals-met") if kind == "discharge" else None,
+        )
+        journal.add_session(note)
+    listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
+    assert [(h["id"], h["since"]) for h in listed["homework"]] == [("hw-new", "2026-03-06")]
+    summary = json.loads(run(runner, "homework", "summary", "mia-k", "--json").stdout)
+    # The clock is 2026-03-07: 1st to the 4th (the discharge) and the 6th to the 6th
+    # (only the days that have passed are planned over).
+    rows = [(a["id"], a["since"], a["days"]) for a in summary["adherence"]]
+    assert rows == [("hw-two", "2026-03-01", 4), ("hw-new", "2026-03-06", 1)], rows
+    exported = run(runner, "export", "--table", "homework-plan", "--format", "json")
+    ids = [r["homework"] for r in json.loads(exported.stdout)["rows"]]
+    assert ids == ["hw-two", "hw-new"], ids
+
+
 def test_homework_list_counts_practice_this_week_not_entries(runner, mia, notes):
     """'this week' beside 'how often' is practice: an entry that says "not this time"
     is logged (``logged_this_week``) but is not practice (``practised_this_week``, and

@@ -9,7 +9,7 @@ is a count against what was planned, never a grade.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, field, replace
@@ -108,18 +108,27 @@ def _ids_of(
     and the first day any of them was set."""
     now = Counter(a.same_homework() for a, _, _ in found)
     current = {a.id for a, _, _ in found}
-    earlier: dict[tuple[str, str], set[str]] = {}
     held = [s for s in sessions if s.session_type not in NOT_HELD_TYPES]  # as the summary
+    discharges = discharge_days(held)
+    earlier: dict[tuple[int, tuple[str, str]], set[str]] = {}
     ever = all_assignments(client, held, today)
-    for i, (a, _) in ever.items():
+    for i, (a, set_on) in ever.items():
         if i not in current:
-            earlier.setdefault(a.same_homework(), set()).add(i)
+            earlier.setdefault(same_in_episode(a, set_on, discharges), set()).add(i)
     out = []
     for a, since, _ in found:
-        key = a.same_homework()
-        ids = {a.id} | (earlier.get(key, set()) if now[key] == 1 else set())
+        key = same_in_episode(a, since, discharges)
+        ids = {a.id} | (earlier.get(key, set()) if now[a.same_homework()] == 1 else set())
         out.append((ids, min((ever[i][1] for i in ids if i in ever), default=since)))
     return out
+
+
+def same_in_episode(
+    a: Assignment, set_on: date, discharges: Sequence[date]
+) -> tuple[int, tuple[str, str]]:
+    """What makes two settings one homework: the same words, set in the same episode of
+    care (a discharge ends the homework set before it; a new episode's is its own)."""
+    return bisect_left(discharges, set_on), a.same_homework()
 
 
 def discharge_days(sessions: Iterable[Session]) -> list[date]:
@@ -442,13 +451,13 @@ def planned_practice(
     else:
         every = assigned
     entries = _in_their_windows(entries, windows, [a for a, _ in every.values()])
-    groups: dict[tuple[str, str], list[Adherence]] = {}
+    groups: dict[tuple[int, tuple[str, str]], list[Adherence]] = {}
     for a, start, last in windows:
         moment = moments.get(a.id)  # practice that day before it counts, if in the period
         if moment is not None and not last + _DAY == moment.date() <= end:
             moment = None
         row = adherence(a, start, entries, today, last, moment)
-        groups.setdefault(a.same_homework(), []).append(row)
+        groups.setdefault(same_in_episode(a, assigned[a.id][1], discharges), []).append(row)
     return tuple(combine(parts) for parts in groups.values())
 
 
