@@ -813,6 +813,17 @@ def test_a_field_corrected_back_to_what_was_written_is_not_in_corrected(runner, 
     listed = json.loads(runner.invoke(app, ["list", "--json"]).stdout)["sessions"]
     assert [n["corrected"] for n in listed if n["id"] == sid] == [{}]
     assert as_amended(read(journal, path)).duration_min == written
+    # Who attended, corrected back in another order: no change, as amend itself holds
+    # (the same people in another order "already reads so").
+    people = list(read(journal, path).attendees)
+    more = ",".join([*reversed(people), "sibling"])
+    assert amend_cli(runner, sid, "--set", f"attendees={more}").exit_code == 0
+    back = ",".join(reversed(people))
+    assert amend_cli(runner, sid, "--set", f"attendees={back}", text="Two").exit_code == 0
+    doc = json.loads(runner.invoke(app, ["show", sid, "--json"]).stdout)
+    assert doc["corrected"] == {}, doc["corrected"]
+    refused = amend_cli(runner, sid, "--set", f"attendees={back}")
+    assert "already reads so" in refused.stderr
 
 
 @pytest.mark.pty

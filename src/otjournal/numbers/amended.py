@@ -83,7 +83,9 @@ class Change:
 
     @property
     def changed(self) -> bool:
-        return bool(self.was != self.now)
+        """Whether it reads otherwise than written, by the rule a new correction is held
+        to (``_same``: who attended, in another order, is no change)."""
+        return not _same(self.was, self.now, self.path in _UNORDERED)
 
 
 @frozen
