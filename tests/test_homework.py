@@ -1411,6 +1411,9 @@ def test_a_homework_set_again_is_listed_since_it_was_first_set(runner, journal, 
     exported = run(runner, "export", "--format", "json", "--table", "homework-plan")
     assert exported.exit_code == 0, exported.output
     assert "2026-02-23" in exported.stdout
+    check = run(runner, "check")  # the cancelled one, written by hand (otj log refuses it)
+    said = check.stdout + check.stderr
+    assert said.count("plan.homework: a cancelled session sets no homework") == 1, said
     # Set in other words, it is a new homework, since the day it was set.
     plan = Plan("Laces", "", (Assignment("hw-new", "Wall push-ups", "practice", 3),))
     journal.add_session(make_session(start=datetime(2026, 3, 5, 10, 0, tzinfo=TZ), plan=plan))

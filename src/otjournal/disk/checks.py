@@ -12,6 +12,7 @@ from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.errors import OtjournalError, Problem
 from otjournal.frozen import frozen
 from otjournal.model.ids import is_slug
+from otjournal.model.vocab import NOT_HELD_TYPES
 
 if TYPE_CHECKING:
     from otjournal.disk.sealindex import SealIndex
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 # be hidden behind findings remembered by an older version (episode goal links: 3).
 # 4: an exposure entry naming no step of the hierarchy; 5: the two below; 6: a goal named
 # by a note dated before the goal was set; 7: an entry for a homework of another kind;
-# 8: practice rated though not done this time.
+# 8: practice rated though not done this time, homework set by a session not held.
 FINDINGS_VERSION = 8
 
 
@@ -98,6 +99,14 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                         f"if it was set earlier: otj goal edit {s.client} {goal.number} --on DAY",
                     )
                 )
+        if s.plan.homework and s.session_type in NOT_HELD_TYPES:  # `otj log` refuses one
+            problems.append(
+                _warn(
+                    item.path,
+                    f"plan.homework: a {s.session_type} session sets no homework: not counted",
+                    "log the session as held, or take its homework out",
+                )
+            )
         for h in s.plan.homework:
             assignments.setdefault(s.client, set()).add(h.id)
             kinds[(s.client, h.id)] = h.kind
