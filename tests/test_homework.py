@@ -1594,3 +1594,11 @@ def test_practice_not_done_this_time_holds_no_rating(runner, mia, notes, tmp_pat
     table = ("export", "--table", "homework", "--format", "json")
     rows = json.loads(run(runner, *table).stdout)["rows"]
     assert [(r["done"], r["mastery"]) for r in rows] == [("not-this-time", None)] * 2
+
+
+def test_sleep_of_minus_zero_hours_is_stored_as_zero(runner, mia, notes):
+    """`--sleep -0` is 0 hours: never a stored -0.0 that reads "-0.0"."""
+    args = ("homework", "log", "mia-k", "--kind", "mood-check", "--mood", "5", "--sleep", "-0")
+    assert run(runner, *args, "--by", "Sarah", "--no-input").exit_code == 0
+    [entry] = (notes / "clients" / "mia-k" / "homework").iterdir()
+    assert "sleep_hours = 0.0\n" in entry.read_text()

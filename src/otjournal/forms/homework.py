@@ -201,6 +201,8 @@ def flag_values(flags: dict[str, Any]) -> Entry:
             value = [f.parse(v) if f.parse else v for v in value]
         elif f.parse:
             value = f.parse(value)
+        elif isinstance(value, float):
+            value += 0.0  # "-0" is 0: stored as -0.0 it would read "-0.0 hours"
         out[k.dotted(f)] = value
     return out
 
