@@ -1547,11 +1547,12 @@ def test_practice_not_done_this_time_holds_no_rating(runner, mia, notes, tmp_pat
     source = tmp_path / "entry.toml"
     source.write_text(
         'entry_kind = "practice"\nwritten_by = "Sarah"\nassignment = "hw-lace"\n'
-        '[practice]\ndone = "not-this-time"\npleasure = 4\n'
+        '[practice]\ndone = "not-this-time"\npleasure = 4\nmastery = 3\n'
     )
     refused = run(runner, "homework", "log", "mia-k", "--from", str(source))
     assert refused.exit_code == 1, refused.output
     assert f"{source}:6:1: error: practice.pleasure: practice not done" in refused.stderr
+    assert f"{source}:7:1: error: practice.mastery: practice not done" in refused.stderr
     assert not folder.exists() or not list(folder.iterdir())
     # Said with "not this time" and how it went in words: kept.
     said = run(runner, *log, "--done", "n", "--how", "we were away")

@@ -13,7 +13,7 @@ from otjournal.cli.common import (
     ClientArg,
     DirOpt,
     JsonOpt,
-    ask_needed,
+    ask_name,
     journal,
     out,
     print_json,
@@ -106,7 +106,7 @@ def client_add(
     if name is None:
         if not sys.stdin.isatty():
             raise UsageError("--name is required (the client's display name)")
-        name = ask_needed("Display name")
+        name = ask_name("Display name")
     _one_line(name.strip(), "--name")
     plan = _plan(plan_start, plan_end, funder)
     carers = [Caregiver(*pair) for pair in _named(caregiver, "--caregiver", "Sarah:mother")]

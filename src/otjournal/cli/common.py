@@ -304,14 +304,25 @@ def err() -> Console:
     return _consoles["err"]
 
 
-def ask_needed(question: str) -> str:
+def ask_needed(question: str, problem: Callable[[str], str | None] | None = None) -> str:
     """The answer to a question that needs one, stripped. An empty answer is asked again,
-    saying so (Click's own prompt asks again without a word)."""
+    saying so (Click's own prompt asks again without a word); so is one ``problem`` finds
+    wrong, with its reason (never the answer: it may hold an escape)."""
     while True:
         answer = str(typer.prompt(question, default="", show_default=False)).strip()
-        if answer:
+        why = "This needs an answer (Ctrl-C stops)." if not answer else None
+        if answer and problem is not None:
+            why = problem(answer)
+        if why is None:
             return answer
-        err().print("  This needs an answer (Ctrl-C stops).", highlight=False, markup=False)
+        err().print(f"  {why[:1].upper()}{why[1:]}", highlight=False, markup=False)
+
+
+def ask_name(question: str) -> str:
+    """A person's name, asked until it is one line (write_rules.name_problem)."""
+    from otjournal.model.write_rules import name_problem
+
+    return ask_needed(question, name_problem)
 
 
 def print_wrapped(renderable: RenderableType, console: Console | None = None) -> None:

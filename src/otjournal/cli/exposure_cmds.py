@@ -141,6 +141,7 @@ def hierarchy_remove(
     from otjournal.cli.common import now
     from otjournal.cli.homework_common import client_records
 
+    author = _by(by)  # a name refused before anything is read, whether or not it is kept
     j = journal(dir)
     _, _, entries = client_records(j, handle)
     client, fingerprint = j.read_client(handle)  # read last: saved only if unchanged since
@@ -154,7 +155,7 @@ def hierarchy_remove(
     if not step.is_active:
         out().print(f"Step {step.id} is already retired: nothing was changed.")
         return
-    retired = step.changed(now().replace(microsecond=0), _by(by), status="retired")
+    retired = step.changed(now().replace(microsecond=0), author, status="retired")
     j.save_client(client.with_step(retired), fingerprint)
     out().print(
         f"Retired step {step.id} of {handle}: {named} exposure "

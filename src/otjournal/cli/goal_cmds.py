@@ -15,6 +15,7 @@ from otjournal.cli.common import (
     ClientArg,
     DirOpt,
     JsonOpt,
+    ask_name,
     ask_needed,
     journal,
     out,
@@ -116,7 +117,7 @@ def author(by: str | None, no_input: bool) -> str:
         raise UsageError(
             "who makes this change? give --by NAME or set practitioner.name in the config"
         )
-    return checked_writer(ask_needed("Your name, as the change's author"))
+    return ask_name("Your name, as the change's author")
 
 
 def ask_baseline(baseline: int | None, no_input: bool) -> int:

@@ -67,7 +67,9 @@ def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt
         return
     if not current:
         out().print(
-            "Nothing assigned right now. Add homework with: otj homework add", highlight=False
+            f"Nothing assigned right now. Add homework with: otj homework add {client}",
+            highlight=False,
+            markup=False,
         )
         return
     print_wrapped(current_table(current))
@@ -103,7 +105,9 @@ def _list_all(j: Journal, json: bool) -> None:
         return
     if not rows:
         out().print(
-            "Nothing assigned right now. Add homework with: otj homework add", highlight=False
+            "Nothing assigned right now. Add homework with: otj homework add CLIENT",
+            highlight=False,
+            markup=False,
         )
         return
     for n, (handle, name, cs) in enumerate(rows):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from otjournal.cli.common import DirOpt, ask_needed, journal, now, out
+from otjournal.cli.common import DirOpt, ask_name, journal, now, out
 from otjournal.errors import UsageError
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ def _your_own(j: Journal, handle: str, name: str | None) -> None:
         if name is None:
             if not sys.stdin.isatty():
                 raise UsageError("--name is required without a terminal")
-            name = ask_needed("Your name")
+            name = ask_name("Your name")
         from otjournal.model.write_rules import name_problem
 
         problem = name_problem(name or "")  # a name heads every page: one line, never echoed

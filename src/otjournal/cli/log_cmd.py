@@ -128,7 +128,9 @@ def log_cmd(
     and 'otj log --resume' continues."""
     from otjournal.forms import session as noteform
     from otjournal.forms.drafts import default_drafts
+    from otjournal.model.write_rules import checked_writer
 
+    checked_writer(by or "")  # refused as typed, before anything is read or asked
     args = dict(locals())
     # Read once (stdin can be): its text also places what it gives wrong at its line.
     args["source"] = load_source(from_file) if from_file else None

@@ -12,6 +12,7 @@ import typer
 
 from otjournal.cli.common import (
     DirOpt,
+    ask_name,
     ask_needed,
     err,
     journal,
@@ -254,7 +255,7 @@ class AmendRun(DraftRun["Amendment", "Amendment"]):
             if not note.get("by"):
                 if not interactive:
                     self.stop("--by is required (or set practitioner.name in the config)")
-                note["by"] = ask_needed("Your name")
+                note["by"] = ask_name("Your name")
                 self.keep_if_possible()
         except typer.Abort:  # Ctrl-C or end of input at a prompt
             raise KeyboardInterrupt from None

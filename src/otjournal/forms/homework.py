@@ -20,7 +20,7 @@ from otjournal.model.ids import shown
 from otjournal.model.kinds import HOMEWORK_KINDS
 from otjournal.model.parts import PRACTICE_RATINGS
 from otjournal.model.vocab import FORMAT_VERSION
-from otjournal.model.write_rules import writer_problems
+from otjournal.model.write_rules import checked_writer, writer_problems
 
 Entry = dict[str, Any]
 PART_KEYS = kinds.PART_KEYS
@@ -112,14 +112,15 @@ def finalize(entry: Entry, *, now: datetime) -> HomeworkEntry:
     made = HomeworkEntry.from_dict(data)
     refused = writer_problems(data, "written_by")
     rated = made.practice.rated_not_done() if made.practice else []
-    if rated:  # from the editor or --from: the flags are refused before (unrated)
-        refused.append(
-            ValidationError(
-                f"practice.{rated[0]}",
-                "practice not done this time has nothing to rate",
-                hint='take the rating out, or say done = "yes" or "partly"',
-            )
+    # From the editor or --from (the flags are refused before: unrated), each at its line.
+    refused += [
+        ValidationError(
+            f"practice.{key}",
+            "practice not done this time has nothing to rate",
+            hint='take the rating out, or say done = "yes" or "partly"',
         )
+        for key in rated
+    ]
     if refused:
         raise ValidationErrors(refused)
     return made
@@ -260,7 +261,7 @@ def log_entry(
     if given.text is not None:
         put(entry, "text", given.text)
     if given.by:
-        entry["written_by"] = given.by
+        entry["written_by"] = checked_writer(given.by)  # said as --by, before any question
     if kept is not None:
         entry = merged(kept, entry)
     unrated(entry, flagged=set(flagged), written=given.given.get("practice") or {})
