@@ -77,9 +77,16 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
     problems: list[Problem] = []
     assignments: dict[str, set[str]] = {}
     kinds: dict[tuple[str, str], str] = {}  # each homework's kind, by (client, id)
+    set_on: dict[tuple[str, str], date] = {}  # the first day each homework was set
     for item in snap.sessions:
         s = item.record
         client = snap.clients.get(s.client)
+        born = client.record.date_of_birth if client is not None else None
+        if born is not None and s.start.date() < born:
+            problems.append(
+                _warn(item.path, f"start: {s.start.date()} is before {s.client}'s date of birth "
+                      f"({born})", "correct the date, or the date of birth in client.toml")
+            )  # fmt: skip
         for field, gid in _goal_links(s):
             goal = client.record.goal(gid) if client is not None else None
             if client is not None and goal is None:
@@ -110,11 +117,16 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
         for h in s.plan.homework:
             assignments.setdefault(s.client, set()).add(h.id)
             kinds[(s.client, h.id)] = h.kind
+            day = s.start.date()
+            set_on[(s.client, h.id)] = min(day, set_on.get((s.client, h.id), day))
     for entry in snap.homework:
         e = entry.record
         client = snap.clients.get(e.client)
         # Homework is assigned in a session, or by hand (otj homework add: client.toml).
         by_hand = {a.id: a.kind for a in client.record.assignments} if client else {}
+        by_hand_since = {
+            a.id: a.since for a in (client.record.assignments if client else ()) if a.since
+        }
         kind = by_hand.get(e.assignment or "") or kinds.get((e.client, e.assignment or ""))
         if kind is not None and kind != e.entry_kind:  # counted for none (numbers/homework)
             problems.append(
@@ -134,6 +146,13 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                     None,
                 )
             )
+        first = by_hand_since.get(e.assignment or "") or set_on.get((e.client, e.assignment or ""))
+        if first is not None and e.at.date() < first:
+            problems.append(
+                _warn(entry.path, f"at: dated {e.at.date()}, before its homework "
+                      f"{e.assignment!r} was set ({first}): not counted against its plan",
+                      "correct the date, or take out its assignment line")
+            )  # fmt: skip
         rated = e.practice.rated_not_done() if e.practice else []
         if rated:
             problems.append(

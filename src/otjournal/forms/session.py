@@ -174,6 +174,16 @@ def start_problem(start: Any, now: datetime, why: str = HAPPENED) -> str | None:
     )
 
 
+def born_problem(start: Any, client: Client | None) -> str | None:
+    """Why ``start`` cannot be a session of ``client``'s (before their date of birth)."""
+    if client is None or client.date_of_birth is None or not isinstance(start, datetime):
+        return None
+    born = client.date_of_birth
+    if start.date() >= born:
+        return None
+    return f"{start:%Y-%m-%d} is before {client.handle}'s date of birth ({born})"
+
+
 def resolve_goal_ids(note: Note, client: Client | None) -> list[ValidationError]:
     """Write each goal id typed short (``g3``, in a rating or an activity's ``goals``) as
     the goal's full id (``g3-k7q``), in place. A short id two goals share is an error
@@ -295,7 +305,7 @@ def input_errors(note: Note, client: Client | None, now: datetime) -> list[Valid
     problem = duration_problem(note.get("duration_min"), note.get("session_type"))
     if problem:
         errors.append(ValidationError("duration_min", problem))
-    problem = start_problem(note.get("start"), now)
+    problem = start_problem(note.get("start"), now) or born_problem(note.get("start"), client)
     if problem:
         errors.append(ValidationError("start", problem))
     errors += writer_problems(note, "written_by")
