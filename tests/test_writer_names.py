@@ -80,3 +80,26 @@ def test_a_name_typed_at_a_prompt_with_an_escape_is_asked_again(journal):
     otj_.answer("Your name", "Jo")
     assert otj_.wait() == 0, otj_.output
     assert "\x1b[2J" not in otj_.output.split("Your name", 1)[1].split("\n", 1)[1]
+
+
+@pytest.mark.pty
+def test_who_is_writing_with_an_escape_is_asked_again_at_the_prompts(journal, notes):
+    """The guided questions ask a writer's name again when it is not one line, saying
+    why; the entry is saved with the name given then."""
+    import tomllib
+
+    from tests.terminal import Pty
+
+    journal.add_client(make_client())
+    child = Pty("homework", "log", "mia-k", "--kind", "mood-check", size=(40, 200))
+    child.answer("Who is writing", "Sam\x07")
+    child.expect("A name is one line of text")
+    child.answer("Who is writing", "Sam")
+    child.answer("When", "")
+    child.answer("Mood now", "6")
+    child.answer("Hours of sleep last night", "")
+    child.answer("Save?", "y")
+    child.expect("Saved mood-check entry")
+    child.finish(0)
+    [entry] = (notes / "clients" / "mia-k" / "homework").iterdir()
+    assert tomllib.loads(entry.read_text())["written_by"] == "Sam"

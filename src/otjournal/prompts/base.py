@@ -78,6 +78,18 @@ class Asker:
         answer = self.read(f"{escape(label)}{extra}{shown}: ").strip()
         return answer if answer else default
 
+    def ask_name(self, label: str, default: str = "") -> str:
+        """A person's name: asked again, with the reason, until it is one line (never
+        echoed: it may hold an escape). Empty when nothing was typed and no default."""
+        from otjournal.model.write_rules import name_problem
+
+        while True:
+            answer = self.ask(label, default)
+            problem = name_problem(answer) if answer else None
+            if problem is None:
+                return answer
+            self.say(f"  [yellow]{escape(problem[:1].upper() + problem[1:])}[/]")
+
     def ask_choice(
         self, label: str, choices: tuple[str, ...], default: str = "", allow_blank: bool = False
     ) -> str:

@@ -109,12 +109,12 @@ class HomeworkFlow(Asker):
 
     def ask_when(self) -> None:
         while not self.note.get("written_by"):
-            self.note["written_by"] = self.ask("Who is writing", self.ctx.writer)
+            self.note["written_by"] = self.ask_name("Who is writing", self.ctx.writer)
         self.ask_at()
 
     def ask_writer(self) -> None:
         """Asked again at the review: Enter keeps who it is."""
-        self.note["written_by"] = self.ask("Who is writing", self.note.get("written_by", ""))
+        self.note["written_by"] = self.ask_name("Who is writing", self.note.get("written_by", ""))
         self.save()
 
     def ask_at(self) -> None:

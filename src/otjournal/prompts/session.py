@@ -130,7 +130,7 @@ class LogFlow(Asker):
     def ask_when(self) -> None:
         while not self.note.get("written_by"):
             self.say("[dim]Tip: set practitioner.name with 'otj config edit' to skip this.[/]")
-            self.note["written_by"] = self.ask("Your name, as the note's author")
+            self.note["written_by"] = self.ask_name("Your name, as the note's author")
             self.save()
         start = self.note.get("start")
         now = self.ctx.now
