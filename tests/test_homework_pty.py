@@ -142,6 +142,32 @@ def test_practice_not_this_time_asks_what_and_skips_how_it_went(journal, notes):
         "what": "doing up buttons",
     }
 
+    # "Not this time" changed to done at the review: how it went is asked then.
+    child = spawn("homework", "log", "mia-k", "--kind", "practice")
+    child.answer("Who is writing", "")
+    child.answer("When", "")
+    child.answer("What did Mia practise", "buttons")
+    child.answer("Did Mia do it", "n")
+    review_screen(child)
+    child.child.sendline("c")
+    child.answer("Which answer (its number)", "4")
+    child.answer("Did Mia do it", "y")
+    child.answer("How did it go", "two buttons")
+    child.answer("Mastery", "5")
+    child.answer("Pleasure", "")
+    child.answer("Mood before", "")
+    screen = review_screen(child)
+    assert "4 Did Mia do it: yes" in screen and "6 Mastery, how well it went: 5" in screen
+    child.child.sendline("y")
+    entry_id = child.expect_re(r"Saved practice entry (\S+)\.").group(1)
+    child.finish(0)
+    assert read_entry(notes, entry_id)["practice"] == {
+        "done": "yes",
+        "what": "buttons",
+        "how_it_went": "two buttons",
+        "mastery": 5,
+    }
+
 
 def test_a_thought_record_review_in_words_and_support_when_asked(runner, notes):
     from otjournal.cli import app

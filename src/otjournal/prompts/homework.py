@@ -191,6 +191,11 @@ class HomeworkFlow(Asker):
         self.ask_done()
         if p["done"] == "not-this-time":
             return  # "not this time": how it went is not asked (nothing to rate)
+        self.ask_how_it_went()
+
+    def ask_how_it_went(self) -> None:
+        """How practice went, in words and ratings (asked only when it was done)."""
+        p = self._part()
         self.ask_text("practice.how_it_went", _label(PRACTICE, "how_it_went"), multiline=False)
         for key in HOW_IT_WENT[1:]:
             if key != "mood_after" or "mood_before" in p:

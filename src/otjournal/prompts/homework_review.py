@@ -84,7 +84,10 @@ def change_field(flow: HomeworkFlow, kind: RecordKind, f: FieldSpec) -> None:
     if kind is PRACTICE and f.key == "what":
         flow.ask_practised()
     elif kind is PRACTICE and f.key == "done":
+        was = flow._part().get("done")
         flow.ask_done()
+        if was == "not-this-time" and flow._part().get("done") != was:
+            flow.ask_how_it_went()  # done after all: asked now, as it would have been
     else:
         if f.type == "texts":  # the list is asked afresh
             (flow.note if f.top else flow._part()).pop(f.key, None)
