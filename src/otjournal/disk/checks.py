@@ -13,6 +13,7 @@ from otjournal.errors import OtjournalError, Problem
 from otjournal.frozen import frozen
 from otjournal.model.ids import is_slug
 from otjournal.model.vocab import NOT_HELD_TYPES
+from otjournal.model.write_rules import born_problem
 
 if TYPE_CHECKING:
     from otjournal.disk.sealindex import SealIndex
@@ -81,11 +82,11 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
     for item in snap.sessions:
         s = item.record
         client = snap.clients.get(s.client)
-        born = client.record.date_of_birth if client is not None else None
-        if born is not None and s.start.date() < born:
+        before_birth = born_problem(s.start, client.record if client is not None else None)
+        if before_birth:
             problems.append(
-                _warn(item.path, f"start: {s.start.date()} is before {s.client}'s date of birth "
-                      f"({born})", "correct the date, or the date of birth in client.toml")
+                _warn(item.path, f"start: {before_birth}",
+                      "correct the date, or the date of birth in client.toml")
             )  # fmt: skip
         for field, gid in _goal_links(s):
             goal = client.record.goal(gid) if client is not None else None
@@ -118,16 +119,16 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
             assignments.setdefault(s.client, set()).add(h.id)
             kinds[(s.client, h.id)] = h.kind
             day = s.start.date()
-            set_on[(s.client, h.id)] = min(day, set_on.get((s.client, h.id), day))
+            if s.session_type not in NOT_HELD_TYPES:  # as every count: it sets nothing
+                set_on[(s.client, h.id)] = min(day, set_on.get((s.client, h.id), day))
+    # Homework is assigned in a session, or by hand (otj homework add: client.toml).
+    by_hand = {h: {a.id: a for a in c.record.assignments} for h, c in snap.clients.items()}
     for entry in snap.homework:
         e = entry.record
         client = snap.clients.get(e.client)
-        # Homework is assigned in a session, or by hand (otj homework add: client.toml).
-        by_hand = {a.id: a.kind for a in client.record.assignments} if client else {}
-        by_hand_since = {
-            a.id: a.since for a in (client.record.assignments if client else ()) if a.since
-        }
-        kind = by_hand.get(e.assignment or "") or kinds.get((e.client, e.assignment or ""))
+        mine = by_hand.get(e.client, {})
+        added = mine.get(e.assignment or "")
+        kind = added.kind if added else kinds.get((e.client, e.assignment or ""))
         if kind is not None and kind != e.entry_kind:  # counted for none (numbers/homework)
             problems.append(
                 _warn(
@@ -137,7 +138,7 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                     f"make it a {kind} entry, or take out its assignment line",
                 )
             )
-        if e.assignment and e.assignment not in assignments.get(e.client, set()) | set(by_hand):
+        if e.assignment and e.assignment not in assignments.get(e.client, set()) | set(mine):
             problems.append(
                 _warn(
                     entry.path,
@@ -146,7 +147,7 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                     None,
                 )
             )
-        first = by_hand_since.get(e.assignment or "") or set_on.get((e.client, e.assignment or ""))
+        first = (added.since if added else None) or set_on.get((e.client, e.assignment or ""))
         if first is not None and e.at.date() < first:
             problems.append(
                 _warn(entry.path, f"at: dated {e.at.date()}, before its homework "

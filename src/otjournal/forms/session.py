@@ -24,7 +24,7 @@ from otjournal.model.vocab import (
     MAX_MINUTES,
     NOT_HELD_TYPES,
 )
-from otjournal.model.write_rules import repeated_attendees, writer_problems
+from otjournal.model.write_rules import born_problem, repeated_attendees, writer_problems
 
 if TYPE_CHECKING:
     from otjournal.config import Config
@@ -172,16 +172,6 @@ def start_problem(start: Any, now: datetime, why: str = HAPPENED) -> str | None:
         f"{start:%Y-%m-%d %H:%M} is later than now ({now.astimezone(start.tzinfo):%Y-%m-%d %H:%M}):"
         f" {why}"
     )
-
-
-def born_problem(start: Any, client: Client | None) -> str | None:
-    """Why ``start`` cannot be a session of ``client``'s (before their date of birth)."""
-    if client is None or client.date_of_birth is None or not isinstance(start, datetime):
-        return None
-    born = client.date_of_birth
-    if start.date() >= born:
-        return None
-    return f"{start:%Y-%m-%d} is before {client.handle}'s date of birth ({born})"
 
 
 def resolve_goal_ids(note: Note, client: Client | None) -> list[ValidationError]:

@@ -8,11 +8,15 @@ stays as tolerant as it was, so these rules are applied by the commands that wri
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from otjournal.errors import ValidationError
 from otjournal.model.ids import is_slug
 from otjournal.model.vocab import NOT_HELD_TYPES
+
+if TYPE_CHECKING:
+    from otjournal.model import Client
 
 # Characters that change how the text after them is laid out: each would let a name
 # break a header line or reorder what is printed beside it.
@@ -45,6 +49,15 @@ def checked_writer(name: str, option: str = "--by") -> str:
     if problem:
         raise UsageError(f"{option}: {problem}")
     return name
+
+
+def born_problem(start: Any, client: Client | None) -> str | None:
+    """Why ``start`` cannot be a session of ``client``'s: before their date of birth."""
+    if client is None or client.date_of_birth is None or not isinstance(start, datetime):
+        return None
+    if start.date() >= client.date_of_birth:
+        return None
+    return f"{start:%Y-%m-%d} is before {client.handle}'s date of birth ({client.date_of_birth})"
 
 
 def ratings_need_a_session(note: dict[str, Any]) -> list[ValidationError]:
