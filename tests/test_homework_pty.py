@@ -107,6 +107,23 @@ def review_screen(child: Pty) -> str:
     return "1 When:" + child.output.replace("\r\n", "\n").rsplit("1 When:", 1)[1]
 
 
+def saved_after_review(child: Pty, kind: str) -> str:
+    """``y`` at a review screen already read; the id of the entry saved."""
+    child.child.sendline("y")
+    entry_id = child.expect_re(rf"Saved {kind} entry (\S+)\.").group(1)
+    child.finish(0)
+    return entry_id
+
+
+def not_this_time_of_buttons(child: Pty) -> str:
+    """Sarah's practice of buttons, "not this time"; the review screen it ends on."""
+    child.answer("Who is writing", "")
+    child.answer("When", "")
+    child.answer("What did Mia practise", "buttons")  # nothing assigned picked: asked
+    child.answer("Did Mia do it", "n")
+    return review_screen(child)
+
+
 def test_practice_not_this_time_asks_what_and_skips_how_it_went(journal, notes):
     journal.add_client(
         make_client(
@@ -115,11 +132,7 @@ def test_practice_not_this_time_asks_what_and_skips_how_it_went(journal, notes):
         )
     )
     child = spawn("homework", "log", "mia-k", "--kind", "practice")
-    child.answer("Who is writing", "")
-    child.answer("When", "")
-    child.answer("What did Mia practise", "buttons")  # nothing assigned picked: asked
-    child.answer("Did Mia do it", "n")
-    screen = review_screen(child)
+    screen = not_this_time_of_buttons(child)
     assert "How did it go" not in child.output  # "not this time": not asked
     assert "Mastery" not in child.output
     for shown in ("1 When:", "2 Who is writing: Sarah", "3 What did Mia practise: buttons"):
@@ -134,9 +147,7 @@ def test_practice_not_this_time_asks_what_and_skips_how_it_went(journal, notes):
     screen = review_screen(child)
     assert "3 What did Mia practise: doing up buttons" in screen
     assert screen.count("Did Mia do it") == 1  # shown, not asked again
-    child.child.sendline("y")
-    entry_id = child.expect_re(r"Saved practice entry (\S+)\.").group(1)
-    child.finish(0)
+    entry_id = saved_after_review(child, "practice")
     assert read_entry(notes, entry_id)["practice"] == {
         "done": "not-this-time",
         "what": "doing up buttons",
@@ -144,11 +155,7 @@ def test_practice_not_this_time_asks_what_and_skips_how_it_went(journal, notes):
 
     # "Not this time" changed to done at the review: how it went is asked then.
     child = spawn("homework", "log", "mia-k", "--kind", "practice")
-    child.answer("Who is writing", "")
-    child.answer("When", "")
-    child.answer("What did Mia practise", "buttons")
-    child.answer("Did Mia do it", "n")
-    review_screen(child)
+    not_this_time_of_buttons(child)
     child.child.sendline("c")
     child.answer("Which answer (its number)", "4")
     child.answer("Did Mia do it", "y")
@@ -158,9 +165,7 @@ def test_practice_not_this_time_asks_what_and_skips_how_it_went(journal, notes):
     child.answer("Mood before", "")
     screen = review_screen(child)
     assert "4 Did Mia do it: yes" in screen and "6 Mastery, how well it went: 5" in screen
-    child.child.sendline("y")
-    entry_id = child.expect_re(r"Saved practice entry (\S+)\.").group(1)
-    child.finish(0)
+    entry_id = saved_after_review(child, "practice")
     assert read_entry(notes, entry_id)["practice"] == {
         "done": "yes",
         "what": "buttons",
@@ -210,9 +215,7 @@ def test_a_thought_record_review_in_words_and_support_when_asked(runner, notes):
     child.answer("Re-rate sad now", "20")
     screen = review_screen(child)
     assert "4 Emotion: sad 50 → 20" in screen, screen
-    child.child.sendline("y")
-    entry_id = child.expect_re(r"Saved thought-record entry (\S+)\.").group(1)
-    child.finish(0)
+    entry_id = saved_after_review(child, "thought-record")
     assert child.output.count("Lifeline 13 11 14") == 1  # once: not again after saving
     path = notes / "clients" / "me" / "homework" / f"{entry_id}.toml"
     saved = path.read_text("utf-8")
