@@ -110,7 +110,9 @@ class ReadingProgress:
         self._drawn = 0.0
 
     def start(self, total: int) -> None:
-        if not err().is_terminal:
+        # Asked first without a console: making one loads Rich, ~20 ms before a first
+        # run's workers can start, for a bar that is never drawn when stderr is piped.
+        if not could_be_terminal(sys.stderr) or not err().is_terminal:
             return
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -197,6 +199,19 @@ def styled(stream: IO[str]) -> bool:
         except (AttributeError, ValueError):
             terminal = False
     return terminal and env.get("TERM", "").lower() not in ("dumb", "unknown")
+
+
+def could_be_terminal(stream: IO[str]) -> bool:
+    """False where a console on ``stream`` would surely not be a terminal (Rich's own
+    test: not a tty, and neither TTY_COMPATIBLE=1 nor FORCE_COLOR set); True where it
+    may be, and the console is asked."""
+    env = os.environ
+    if env.get("TTY_COMPATIBLE", "") == "1" or env.get("FORCE_COLOR") is not None:
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _console(file: IO[str]) -> Console:

@@ -12,10 +12,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.text import Text
-
 from otjournal.frozen import frozen
 from otjournal.model.vocab import DISCHARGE_WORDS
 from otjournal.numbers.episodes import discharged, episodes
@@ -25,6 +21,9 @@ from otjournal.views.rows import gas
 from otjournal.views.textgrid import Column
 
 if TYPE_CHECKING:
+    from rich.console import Group
+    from rich.text import Text
+
     from otjournal.model import Client, Copm, Goal, Session
     from otjournal.numbers.outcomes import CopmChange
 
@@ -229,6 +228,10 @@ def goals_grid(states: Sequence[GoalState]) -> textgrid.Grid:
 def goal_lines(state: GoalState) -> Group:
     """A goal in ``client show``: its id and words, its levels, then one line each for
     its status and baseline, its ratings, and COPM."""
+    from rich.console import Group, RenderableType
+    from rich.padding import Padding
+    from rich.text import Text
+
     g = state.goal
     parts: list[RenderableType] = [Text.assemble((shown_id(g), "bold"), "  ", g.text)]
     for level in (2, 1, 0, -1, -2):
@@ -249,6 +252,8 @@ def goal_lines(state: GoalState) -> Group:
 
 
 def episode_lines(facts: EpisodeFacts) -> list[Text]:
+    from rich.text import Text
+
     intake = f"intake {facts.intake}" if facts.intake else "no intake recorded"
     review = f"last review {facts.last_review}" if facts.last_review else "no review yet"
     care = (
@@ -424,6 +429,9 @@ def sessions_line(ordered: Sequence[Session]) -> str:
 def client_page(client: Client, sessions: Sequence[Session], today: date) -> Group:
     """``client show``: the profile, the episode of care at a glance, then each goal with
     its status, baseline and ratings."""
+    from rich.console import Group, RenderableType
+    from rich.text import Text
+
     from otjournal.views.session import age
 
     lines: list[RenderableType] = [
