@@ -386,6 +386,48 @@ def test_layout_reflows_instead_of_cutting():
     ]
 
 
+def test_the_rows_of_one_reflowed_table_are_alike_in_shape():
+    """Fields under a row go as many to a line as fit in every row of the table: a short
+    row is not packed where a long one is stacked (the homework summary at 80 columns
+    put "from" and "practice" on one line for one homework and on two for the next)."""
+    columns = [
+        textgrid.Column("homework"),
+        textgrid.Column("from", fold=True),
+        textgrid.Column("practice", fold=True),
+    ]
+    long = "practised 11 times (5 partly) of about 129 planned; 4 × not this time"
+    rows = [("Lacing", "07 Jun", long), ("Heavy work", "07 Jun", "practised 12 times")]
+    laid = textgrid.layout(columns, rows, 60)
+    assert laid.lines[1:] == [
+        "Lacing",
+        "  from: 07 Jun",
+        "  practice: practised 11 times (5 partly) of about 129",
+        "    planned; 4 × not this time",
+        "Heavy work",
+        "  from: 07 Jun",
+        "  practice: practised 12 times",
+    ]
+    short = ("Heavy work before kinder", "07 Jun", "12 times")
+    packed = textgrid.layout(columns, [short, short], 40)  # every row's fit on one line
+    assert packed.lines[1:] == [short[0], "  from: 07 Jun  practice: 12 times"] * 2
+    # Stacked (the first column does not fit either), a field joins the line before it
+    # only where it does in every row; a cell blank in a row is left out of that row.
+    sessions = [
+        ("2026-11-25_1100_fbb7p", "noah-t", "therapy", "clinic", "45", "g1 +2"),
+        ("2026-11-26_1100_aaaaa", "mia-k", "review", "home visit and school", "", "g2 0"),
+    ]
+    assert textgrid.layout(SESSION_COLUMNS, sessions, 36).lines == [
+        "2026-11-25_1100_fbb7p",
+        "  client: noah-t  kind: therapy",
+        "  where: clinic",
+        "  min: 45  goals (GAS): g1 +2",
+        "2026-11-26_1100_aaaaa",
+        "  client: mia-k  kind: review",
+        "  where: home visit and school",
+        "  goals (GAS): g2 0",
+    ]
+
+
 # -- note text never drives the terminal -------------------------------------------------
 
 HOSTILE = "copy\x1b]52;c;SGVsbG8=\x07 clear\x1b[2J bell\x07 \u202eevil\u202c end"

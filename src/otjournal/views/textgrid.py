@@ -13,7 +13,7 @@ obeyed (``visible``). No line ends in padding.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Final, Literal, NamedTuple
 
 from otjournal.views.visible import visible
@@ -98,20 +98,19 @@ def layout(columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int)
     if folded and kept and kept[0] == 0:  # each row still starts with what it is
         head = lines([columns[i] for i in kept], [[row[i] for i in kept] for row in rows], width)
         if head is not None:
+            under = [[(columns[i].header, row[i]) for i in folded] for row in rows]
+            starts = _starts(under, width)
             out = [head[0]]
-            for row, line in zip(rows, head[1:], strict=True):
+            for pairs, line in zip(under, head[1:], strict=True):
                 out.append(line)
-                out += fields(
-                    [(columns[i].header, row[i]) for i in folded],
-                    width,
-                    paired=[columns[i].pairs for i in folded],
-                )
+                out += fields(pairs, width, starts, [columns[i].pairs for i in folded])
             return Laid(out, True, _shortened(columns, rows))
+    stacked = [[(c.header, v) for c, v in zip(columns[1:], row[1:], strict=True)] for row in rows]
+    starts = _starts(stacked, width)
     out = []
-    for row in rows:
+    for row, pairs in zip(rows, stacked, strict=True):
         out += wrap(row[0], width)
-        pairs = [(c.header, v) for c, v in zip(columns[1:], row[1:], strict=True)]
-        out += fields(pairs, width, paired=[c.pairs for c in columns[1:]])
+        out += fields(pairs, width, starts, [c.pairs for c in columns[1:]])
     return Laid(out, False)
 
 
@@ -120,22 +119,45 @@ def _shortened(columns: Sequence[Column], rows: Sequence[Sequence[str]]) -> bool
     return any(cells(row[i]) > most for row in rows for i, most in limits)
 
 
+def _starts(table: Sequence[Sequence[tuple[str, str]]], width: int, indent: int = 2) -> set[int]:
+    """Which "header: value" pairs start a line, the same in every row: a pair joins the
+    line before it only where the widest of that line's pairs, in any row, fit together.
+    So the rows of one table are alike in shape: none packs what another stacks."""
+    starts: set[int] = set()
+    used: int | None = None  # the cells of the line so far; None: nothing may join it
+    for n in range(max(map(len, table), default=0)):
+        items = [f"{h}: {v}" for h, v in (row[n] for row in table if n < len(row)) if v.strip()]
+        if not items:
+            continue  # blank in every row: never shown
+        alone = any("\n" in item for item in items)
+        most = max(map(cells, items))
+        if used is not None and not alone and used + GAP + most <= width:
+            used += GAP + most
+            continue
+        starts.add(n)
+        used = None if alone or indent + most > width else indent + most
+    return starts
+
+
 def fields(
     pairs: Sequence[tuple[str, str]],
     width: int,
-    indent: int = 2,
+    starts: Collection[int],
     paired: Sequence[bool] = (),
+    indent: int = 2,
 ) -> list[str]:
-    """ "header: value" pairs, indented, as many to a line as fit; a long one wraps (a
-    value ``paired`` says so, never between two words of a pair). An empty value is left
-    out (a row's blank cell says nothing)."""
+    """ "header: value" pairs, indented, as many to a line as fit, but each of ``starts``
+    (the pairs that begin a line in every row, ``_starts``) on a new one; a long one
+    wraps (a value ``paired`` says so, never between two words of a pair). An empty
+    value is left out (a row's blank cell says nothing)."""
     out: list[str] = []
     line = ""
     for n, (header, value) in enumerate(pairs):
         if not value.strip():
             continue
         item = f"{header}: {value}"
-        if "\n" not in item and line and cells(line) + GAP + cells(item) <= width:
+        joins = n not in starts and "\n" not in item
+        if joins and line and cells(line) + GAP + cells(item) <= width:
             line += " " * GAP + item
             continue
         if line:
