@@ -814,3 +814,14 @@ def test_an_ascii_output_fits_its_width_with_the_marks_in_ascii(tmp_path: Path, 
     assert shown.returncode == 0 and "45 -> 50" in shown.stdout
     assert "?" not in shown.stdout.split("Amendments")[1]  # every mark said in ASCII
     lines_fit(shown.stdout, width)
+
+
+def test_a_detail_wrapped_at_a_narrow_width_stays_under_its_indent(runner, small):
+    """At 40 columns a goal's "baseline · rated · change" line wraps: its rest starts
+    under the detail, not at the edge, where it read as a heading of its own."""
+    view = at(runner, 40, "trends", "jo-b", *PERIOD)
+    lines_fit(view, 40)
+    goals = view.split("Goals (GAS")[1].split("No review")[0].splitlines()[2:]
+    details = [line for line in goals if not line.startswith("g")]
+    assert details and all(line.startswith("  ") for line in details), goals
+    assert "  change +2" in goals and "  change +1" in goals

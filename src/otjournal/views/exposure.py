@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from otjournal.numbers.exposure import Practice, StepPractices, practices_words, went
+from otjournal.views.lines import indented
 from otjournal.views.textgrid import Column, Grid
 from otjournal.views.trends import sparkline
 
@@ -60,7 +61,7 @@ def steps_view(steps: Sequence[StepPractices]) -> RenderableType:
         parts.append(step_line(s))
         words = went(s)
         if words:
-            parts.append(Text("  " + words, style="dim"))
+            parts.append(indented(Text(words, style="dim")))
     return Group(*parts)
 
 

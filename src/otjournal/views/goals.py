@@ -229,14 +229,15 @@ def goal_lines(state: GoalState) -> Group:
     """A goal in ``client show``: its id and words, its levels, then one line each for
     its status and baseline, its ratings, and COPM."""
     from rich.console import Group, RenderableType
-    from rich.padding import Padding
     from rich.text import Text
+
+    from otjournal.views.lines import indented
 
     g = state.goal
     parts: list[RenderableType] = [Text.assemble((shown_id(g), "bold"), "  ", g.text)]
     for level in (2, 1, 0, -1, -2):
         if level in g.levels:
-            parts.append(Text(f"  {gas(level):>3}  {g.levels[level]}"))
+            parts.append(indented(Text(f"{gas(level):>3}  {g.levels[level]}")))
     facts = [
         f"weight {g.weight:g} · {status_text(g)} · baseline {baseline_text(g)}",
         f"latest interim GAS {rating_text(state.interim)} · "
@@ -247,7 +248,7 @@ def goal_lines(state: GoalState) -> Group:
     if g.changes:
         facts.append(f"{len(g.changes)} earlier change(s) kept in client.toml")
     # Indented as a block: a line wrapped on a narrow terminal keeps its indent.
-    parts += [Padding(Text(line), (0, 0, 0, 6), expand=False) for line in facts]
+    parts += [indented(Text(line), 6) for line in facts]
     return Group(*parts)
 
 
@@ -432,6 +433,7 @@ def client_page(client: Client, sessions: Sequence[Session], today: date) -> Gro
     from rich.console import Group, RenderableType
     from rich.text import Text
 
+    from otjournal.views.lines import indented
     from otjournal.views.session import age
 
     lines: list[RenderableType] = [
@@ -460,6 +462,6 @@ def client_page(client: Client, sessions: Sequence[Session], today: date) -> Gro
     lines += episode_lines(episode_facts(ordered))
     lines += [Text(""), Text("Goals", style="bold")]
     if not client.goals:
-        lines.append(Text(f"  none yet: otj goal add {client.handle}"))
+        lines.append(indented(Text(f"none yet: otj goal add {client.handle}")))
     lines += [goal_lines(s) for s in goal_states(client, ordered)]
     return Group(*lines)

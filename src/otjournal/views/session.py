@@ -12,7 +12,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
-from rich.padding import Padding
 from rich.text import Text
 
 from otjournal.model import Client, HomeworkEntry, Session
@@ -28,6 +27,7 @@ from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.closing import closing_detail
 from otjournal.views.intake import intake_detail
+from otjournal.views.lines import indented
 from otjournal.views.measures import session_pairs
 from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_cells
 
@@ -53,11 +53,6 @@ def sessions_table(sessions: Sequence[Session]) -> textgrid.Grid:
     return textgrid.Grid(SESSION_COLUMNS, [session_cells(s) for s in sessions])
 
 
-def _indent(renderable: RenderableType, pad: tuple[int, int, int, int]) -> Padding:
-    # expand=False: no trailing spaces to the console width (copy-paste stays clean).
-    return Padding(renderable, pad, expand=False)
-
-
 class Hanging:
     """A mark, and a text wrapped beside it: each line after the first starts under the
     text, not under the mark (an answer beside a checklist item)."""
@@ -81,7 +76,7 @@ def _section(title: str, body: Iterable[RenderableType]) -> RenderableType:
     items = list(body)
     if not items:
         return Group()
-    return Group(Text(title, style="bold"), _indent(Group(*items), (0, 0, 0, 2)), Text(""))
+    return Group(Text(title, style="bold"), indented(Group(*items), 2), Text(""))
 
 
 def _para(label: str, value: str) -> list[RenderableType]:
@@ -159,7 +154,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
             if copm is not None and copm.changed:
                 below.append(Text(f"{label} {copm.now}{was(copm)}", style="italic"))
         if below:
-            goals.append(_indent(Group(*below), (0, 0, 0, 4)))
+            goals.append(indented(Group(*below), 4))
     out.append(_section(goals_heading(s), goals))
 
     acts: list[RenderableType] = []
@@ -188,7 +183,7 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
             *_amended(reading, f"activities[{n}].response"),
         ]
         if sub:
-            acts.append(_indent(Group(*sub), (0, 0, 0, 2)))
+            acts.append(indented(Group(*sub), 2))
     out.append(_section("Activities", acts))
     if now.techniques or "techniques" in ch:
         used = ", ".join(now.techniques) or "none"
@@ -232,8 +227,8 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
         )
         if c.note or c.by:
             extra = c.note + (f" ({c.by})" if c.by else "")
-            checks.append(_indent(Text(extra.strip(), style="italic"), (0, 0, 0, 8)))
-        checks += [_indent(t, (0, 0, 0, 8)) for t in _amended(reading, f"checklist[{c.item}].note")]
+            checks.append(indented(Text(extra.strip(), style="italic"), 8))
+        checks += [indented(t, 8) for t in _amended(reading, f"checklist[{c.item}].note")]
     out.append(_section("Affirming checklist", checks))
 
     plan = [
@@ -267,11 +262,11 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
     for i, am in enumerate(s.amendments):
         amends.append(Text.assemble((f"{am.at:%Y-%m-%d %H:%M} {am.kind} by {am.by}", "bold")))
         if am.original:
-            amends.append(_indent(Text(f"original: {am.original}", style="italic"), (0, 0, 0, 2)))
-        amends.append(_indent(Text(am.text), (0, 0, 0, 2)))
+            amends.append(indented(Text(f"original: {am.original}", style="italic"), 2))
+        amends.append(indented(Text(am.text), 2))
         where = corrects_line(reading, i)
         if where:
-            amends.append(_indent(Text(where, style="italic"), (0, 0, 0, 2)))
+            amends.append(indented(Text(where, style="italic"), 2))
     out.append(_section("Amendments", amends))
     return Group(*out)
 

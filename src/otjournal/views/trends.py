@@ -32,6 +32,7 @@ from otjournal.numbers.session import (
     quarter_hours,
 )
 from otjournal.views import controls as render_controls
+from otjournal.views.lines import indented
 from otjournal.views.measures import SECTION as MEASURES
 from otjournal.views.measures import period_lines
 from otjournal.views.outcomes import (
@@ -289,14 +290,14 @@ def copm_lines(c: CopmSummary) -> list[RenderableType]:
                 f"{_score(sat[1])}{_delta(cp.satisfaction_change)}{mark}"
             )
         )
-        lines.append(Text(f"  {cp.uses}", style="dim"))
+        lines.append(indented(Text(cp.uses, style="dim")))
     for name, mean in (("performance", c.performance), ("satisfaction", c.satisfaction)):
         if mean is not None:
             lines.append(Text(_mean_line(name, mean)))
     if any(cp.important for cp in c.problems) or any(
         m is not None and m.important for m in (c.performance, c.satisfaction)
     ):
-        lines.append(Text(f"  * {COPM_CAVEAT}", style="dim"))
+        lines.append(indented(Text(f"* {COPM_CAVEAT}", style="dim")))
     return lines
 
 
@@ -355,8 +356,8 @@ def goals_table(
     for text, base, spark, rating, change in rows:
         lines += [
             Text(text),
-            Text(f"  interim {spark}"),
-            Text(f"  baseline {base} · rated {rating} · change {change}"),
+            indented(Text(f"interim {spark}")),
+            indented(Text(f"baseline {base} · rated {rating} · change {change}")),
         ]
     return Group(*lines)
 
@@ -393,11 +394,11 @@ def checklist_table(
     lines: list[RenderableType] = []
     for r in rates:
         lines.append(Text(r.text))
-        shown = Text(f"  {bar(r.rate)}  {pct(r.rate):>4}  ")
-        lines.append(shown.append(f"n={r.applicable}", "dim"))
+        shown = Text(f"{bar(r.rate)}  {pct(r.rate):>4}  ")
+        lines.append(indented(shown.append(f"n={r.applicable}", "dim")))
         beside = _beside(r)
         if beside:  # a line of its own: beside the bar it would break at a narrow width
-            lines.append(Text(f"  {beside}, beside the rate", "dim"))
+            lines.append(indented(Text(f"{beside}, beside the rate", "dim")))
     return Group(*lines)
 
 
