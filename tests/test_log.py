@@ -1368,9 +1368,13 @@ def test_drafts_discard_asks_first(runner, notes, mia, clock, practitioner):
 
 
 def test_drafts_discard_unknown_id(runner, notes):
-    result = runner.invoke(app, ["drafts", "discard", "nope", "--yes"])
-    assert result.exit_code == 1
-    assert "Traceback" not in result.output
+    """With no drafts at all, a named one is not found: nothing was being resumed."""
+    for args in (["discard", "nope", "--yes"], ["show", "nope"]):
+        result = runner.invoke(app, ["drafts", *args])
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        assert "no single draft matches 'nope'" in result.stderr, result.stderr
+        assert "resume" not in result.stderr
 
 
 # -- otj config ------------------------------------------------------------------------------

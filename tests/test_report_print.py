@@ -147,3 +147,21 @@ def test_the_check_can_fail_without_the_keep_rule(long_report, tmp_path):
     free = long_report.with_name("loose.html")
     free.write_text(html.replace(CSS, loose + "h3{break-after:auto!important}"), encoding="utf-8")
     assert split_goals(pages(print_pdf(free, tmp_path / "profile"))) != []
+
+
+@needs_chromium
+@needs_pdftotext
+def test_a_word_longer_than_the_page_is_printed_whole(notes, clock, runner, tmp_path):
+    """A URL pasted into evidence is one word wider than an A4 page: it wraps onto the
+    next lines, every character printed (it was cut at the page's edge)."""
+    clock.set(datetime(2026, 6, 30, 12, tzinfo=TZ))
+    url = "https://example.org/" + "Supercalifragilistic" * 10 + "/end"
+    j = Journal(notes)
+    j.add_client(make_client("ann-b", display_name="Ann B", goals=(Goal("g1", "Bus"),)))
+    rating = GoalRating("g1", 0, f"Read {url} aloud")
+    j.add_session(make_session("ann-b", datetime(2026, 6, 1, 10, tzinfo=TZ), goals=(rating,)))
+    out = tmp_path / "ann.html"
+    done = runner.invoke(app, ["report", "ann-b", "--format", "html", "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    printed = "".join(pages(print_pdf(out, tmp_path / "profile")))
+    assert url in printed and "aloud" in printed

@@ -147,9 +147,9 @@ class Drafts:
         drafts = [d for d in self.entries() if command is None or d.command == command]
         if draft_id is None:  # the newest begun for this notes folder
             drafts = [d for d in drafts if self.ours(d)]
-        if not drafts:
-            raise NotFoundError("there are no drafts to resume")
         if draft_id is None:
+            if not drafts:
+                raise NotFoundError("there are no drafts to resume")
             return drafts[-1]
         matches = [d for d in drafts if draft_id in d.id]
         if len(matches) != 1:

@@ -77,7 +77,7 @@ def to_markdown(blocks: Sequence[Block]) -> str:
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#202124;max-width:46rem;
-margin:2rem auto;padding:0 1rem;line-height:1.5}
+margin:2rem auto;padding:0 1rem;line-height:1.5;overflow-wrap:anywhere}
 h1{font-size:1.6rem;border-block-end:2px solid #1f4e79;padding-block-end:.3rem}
 h2{font-size:1.2rem;color:#1f4e79;margin-top:2rem;break-after:avoid}
 h3{font-size:1rem;margin-bottom:.2rem;break-after:avoid}
