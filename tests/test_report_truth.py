@@ -118,6 +118,29 @@ def test_a_report_that_would_start_after_today_says_so(runner, mia):
     assert "--since is after today: a report covers days that have passed" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["trends", "mia-k"],
+        ["trends"],
+        ["homework", "summary", "mia-k"],
+        ["export", "--table", "supports"],
+        ["export", "--table", "sessions"],
+    ],
+)
+def test_a_period_after_today_is_refused_in_the_same_words_by_every_count(runner, mia, args):
+    """No --until was given: the message names what was typed (trends said "--until is
+    before --since"; homework summary said nothing of the period; the supports table
+    wrote a row whose since was after its until)."""
+    result = runner.invoke(app, [*args, "--since", "2027-01-01"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        "otj: error: --since is after today: a period is counted up to today at most"
+    )
+    backwards = runner.invoke(app, [*args, "--since", "2026-03-31", "--until", "2026-03-01"])
+    assert backwards.exit_code == 2 and "--until is before --since" in backwards.stderr
+
+
 def test_trends_and_the_report_count_the_same_sessions_by_setting_and_by_who(runner, notes, clock):
     """Trends' "By setting" and "By who attended" and the report's Setting and "Who took
     part" tables count the same sessions: those attended, face to face. Worked out by

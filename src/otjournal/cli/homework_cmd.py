@@ -195,6 +195,7 @@ def homework_summary(
     from otjournal.dates import parse_day
     from otjournal.numbers.exposure import by_step, exposure_json
     from otjournal.numbers.homework import summarise
+    from otjournal.numbers.trends import in_order
     from otjournal.views.exposure import steps_view
     from otjournal.views.homework import summary
 
@@ -205,8 +206,7 @@ def homework_summary(
     day = today()
     start = parse_day(since, day, "--since") if since else None
     end = parse_day(until, day, "--until") if until else None
-    if start and end and end < start:
-        raise UsageError("--until is before --since")
+    in_order(start, end, day)
     result = summarise(record, sessions, entries, day, start, until=end)
     steps = by_step(record, entries, start, end)  # graded exposure (numbers/exposure.py)
     if json:

@@ -386,6 +386,7 @@ def export_cmd(
     from otjournal.disk.store import validate_handle
     from otjournal.numbers import export as exporting
     from otjournal.numbers.export_write import write_csv, write_json
+    from otjournal.numbers.trends import in_order
 
     if fmt not in ("csv", "json"):
         raise UsageError("--format must be csv or json")
@@ -401,6 +402,7 @@ def export_cmd(
     day = today()
     first = parse_day(since, day, "--since") if since else None
     last = parse_day(until, day, "--until") if until else None
+    in_order(first, last, day)  # a table of periods (supports) would run backwards
     with _exported(j, table, client, first, last, day, "data" if deidentify else fmt) as ex:
         note_problems(ex.report)
         lines = _export_lines(ex, fmt, deidentify, shift_dates)

@@ -54,12 +54,25 @@ def span(
     """The first and last day asked for (``until`` defaults to ``today``, and is cut at
     today); ``flags`` name the options in the messages."""
     start = parse_day(since or default_since, today, flags[0])
-    asked = parse_day(until, today, flags[1]) if until else today
-    if asked < start:
-        raise UsageError(f"{flags[1]} is before {flags[0]}")
-    if start > today:
+    asked = parse_day(until, today, flags[1]) if until else None
+    in_order(start, asked, today, flags)
+    return within_today(start, asked or today, today)
+
+
+def in_order(
+    start: date | None,
+    end: date | None,
+    today: date,
+    flags: tuple[str, str] = ("--since", "--until"),
+) -> None:
+    """A period asked for is refused in the same words by every command that counts
+    one: a start after today (nothing in it has happened), or an end before its start.
+    The first is said first: with no end given, the end is today, and naming an option
+    not typed would mislead."""
+    if start is not None and start > today:
         raise UsageError(f"{flags[0]} is after today: a period is counted up to today at most")
-    return within_today(start, asked, today)
+    if start is not None and end is not None and end < start:
+        raise UsageError(f"{flags[1]} is before {flags[0]}")
 
 
 def period(
