@@ -908,6 +908,23 @@ def test_list_with_nothing_assigned(runner, journal):
     assert listed == {"schema": "otjournal.homework-list/1", "homework": []}
 
 
+def test_a_summary_with_homework_set_and_nothing_logged_says_nothing_against_it(runner, journal):
+    """Homework set for a past fortnight, no entry logged: the plan's table says
+    "practised 0 times", and no line under it says none was assigned."""
+    day = local_now().date()
+    walk = Assignment(
+        "hw-walk", "Walk", "practice", 2, since=day - timedelta(days=30), until=day - timedelta(16)
+    )
+    journal.add_client(make_client(assignments=(walk,)))
+    result = run(runner, "homework", "summary", "mia-k")
+    assert result.exit_code == 0, result.output
+    assert "Walk" in result.stdout and "practised 0 times of about 4 planned" in result.stdout
+    assert "No homework assigned" not in result.stdout
+    journal.add_client(make_client("sam-r"))
+    empty = run(runner, "homework", "summary", "sam-r")
+    assert "No homework assigned or logged yet." in empty.stdout
+
+
 def test_summary_words_stay_neutral(runner, mia, notes):
     for done in ("yes", "not-this-time", "not-this-time"):
         result = run(runner, *sh("homework log mia-k hw-lace --by Sarah --no-input --done"), done)

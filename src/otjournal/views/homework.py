@@ -74,7 +74,7 @@ def summary(s: HomeworkSummary, name: str) -> RenderableType:
     if s.recent:
         parts.append(Text("Most recent", style="bold"))
         parts += [homework_line(e) for e in reversed(s.recent)]
-    if not s.entries and not s.current:
+    if not s.entries and not s.current and not s.adherence:  # else a table above says it
         parts.append(Text("No homework assigned or logged yet."))
     return Group(*parts)
 
