@@ -585,6 +585,30 @@ def test_names_that_are_words_joined_by_a_hyphen():
     )
 
 
+def test_a_name_that_is_a_word_keeps_its_plural_and_its_compounds_as_words():
+    """ "Wills", "Roses", "Joys" and "Graces" are words, not plurals of the names (they
+    became "Caregiver 1s"); "Will-power" a compound. A possessive is the name's still,
+    and so is the plural of a family name ("the Marchettis")."""
+    client = make_client(
+        "joy-m",
+        display_name="Joy Marchetti",
+        caregivers=(Caregiver("Will Marchetti", "partner"),),
+        people=(Person("Grace Lee", "GP"), Person("Rose Park", "sister")),
+    )
+    d = Deidentifier.for_client(client)
+    words = "Wills and trusts were sorted. Roses grew. Joys and sorrows. Graces were said."
+    assert d.text(words) == words
+    assert d.text("Will-power helps; Rose-coloured; a Grace-filled day.") == (
+        "Will-power helps; Rose-coloured; a Grace-filled day."
+    )
+    assert d.text("Will's car, Joy's bag, the Wills' house, the Marchettis came.") == (
+        "Caregiver 1's car, Participant's bag, the Caregiver 1s' house, the Participants came."
+    )
+    assert d.text("Will came. WILL and JOY. Will-Joy.") == (
+        "Caregiver 1 came. Caregiver 1 and Participant. Caregiver 1-Participant."
+    )
+
+
 def test_a_hyphenated_name_known_whole_is_one_name():
     client = make_client("mj-l", display_name="Mary-Jane Lee", people=(Person("Leo", "brother"),))
     d = Deidentifier.for_client(client)

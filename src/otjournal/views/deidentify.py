@@ -14,7 +14,8 @@ Pure text: a client (and more names) in, one ``Deidentifier`` out; text in, text
   Rose, Bill…), a family name on its own (Park, Little, Stone) or a name of two letters
   is replaced only where it is written with a capital:
   "Will came" and a sentence's first "Will" are replaced (safer to over-replace), "she
-  will" is not.
+  will" is not; nor are such a name's word forms, "Wills", "Roses" and "Will-power"
+  (its possessive, "Will's", is the name's).
 - **Identifiers** are masked (``views/identifiers.py`` finds them): the date of birth
   (in any usual form, and any date after "DOB", "date of birth" or "born"), the NDIS
   number as written in the profile and any NDIS-like number (43 and seven more digits),
@@ -167,6 +168,9 @@ class Name:
     code: str
     capital_only: bool = False
     place: bool = False  # its generic words after it are its own ("St Marys School")
+    # An everyday word too (COMMON_WORDS): with a bare "s" ("Wills", "Roses") or joined
+    # to a word in lower case ("Will-power") it is that word, not the name.
+    word: bool = False
 
 
 def _parts(name: str) -> list[str]:
@@ -385,7 +389,7 @@ class Deidentifier:
             for m in _name_regex(fold(n.text)).finditer(folded):
                 a, b = m.span()
                 if any(a < e and b > st for st, e in busy) or not _bounded(
-                    s, folded, where, a, b, whole
+                    s, folded, where, a, b, whole, n.word
                 ):
                     continue
                 start = where[a]
@@ -433,8 +437,9 @@ class _Builder:
         if not letters or key in self.seen or key in _ROLE_CODES or key in _NOT_NAMES:
             return  # a caregiver named "Mum" on the profile: "mum" stays a word
         self.seen.add(key)
-        common = capital_only or len(letters) <= 2 or key in COMMON_WORDS
-        self.names.append(Name(text, code, capital_only=common, place=place))
+        word = key in COMMON_WORDS
+        common = capital_only or len(letters) <= 2 or word
+        self.names.append(Name(text, code, capital_only=common, place=place, word=word))
 
     def person(self, name: str, code: str) -> None:
         self.add(name, code)
@@ -492,11 +497,19 @@ def _token(folded: str) -> str:
 
 
 def _bounded(
-    s: str, folded: str, where: Sequence[int], a: int, b: int, known: re.Pattern[str]
+    s: str,
+    folded: str,
+    where: Sequence[int],
+    a: int,
+    b: int,
+    known: re.Pattern[str],
+    word: bool = False,
 ) -> bool:
     """Is folded[a:b] a whole word (or words) of ``s``? A possessive or plural 's' may
-    follow; a hyphen joins it to another capitalised name (then it is not this name),
-    unless that name is ``known`` too ("Mia-Leo": two people, both replaced)."""
+    follow (a possessive only, "Wills'", for a name that is also a ``word``); a hyphen
+    joins it to another capitalised name (then it is not this name), unless that name
+    is ``known`` too ("Mia-Leo": two people, both replaced); a ``word`` joined to a word
+    in lower case is a compound ("Will-power"), not the name."""
     if a > 0:
         before = folded[a - 1]
         if before.isalnum() or s[where[a - 1]].isalnum():  # a Thai "ำ" folds to a mark
@@ -515,9 +528,11 @@ def _bounded(
         # "Grace OS" is "Grace" and another word, not "Grace O" made plural.
         plural = s[where[b]] == "s" or s[where[a] : where[b - 1] + 1].isupper()
         if after == "s" and folded[b - 1] != "s" and not nxt.isalnum() and plural:
-            return nxt == "'" or s[where[a]].isupper()
+            return nxt == "'" or (s[where[a]].isupper() and not word)
         if after.isalnum() or s[where[b]].isalnum():
             return False
+        if word and after == "-" and nxt.isalpha() and not s[where[b + 1]].isupper():
+            return False  # "Will-power", "Rose-coloured"
         if after == "-" and nxt.isalnum() and s[where[b + 1]].isupper():
             return known.match(folded, b + 1) is not None  # Anne-Marie's "Anne": kept
         if after == "'" and nxt.isalnum():  # Zoë's, Zoë'll; never O'Brien's "O"
