@@ -653,3 +653,27 @@ def test_the_recommendations_of_two_discharges_in_one_period_are_led_as_notes():
     ]
     (lead, _) = discharge_recommendations(SimpleNamespace(sessions=[first]))
     assert lead.text == "From the discharge note:"
+
+
+def test_a_session_after_the_discharge_does_not_rate_the_goals_it_closed(runner, notes, mia, clock):
+    """The discharge closes g1 (achieved) and g2 (discontinued) on 2026-03-07: a session
+    logged after it may not rate them (trends then showed progress on a closed goal);
+    one logged that morning may. g3 was on hold before either: refused on both days."""
+    ok(runner.invoke(app, ["discharge", "mia-k", *BASE, "--reason", "moved"]))
+    clock.set(datetime(2026, 3, 20, 16, tzinfo=TZ))
+    later = ["log", "mia-k", "--date", "2026-03-14", "--time", "10:00", "--attendee", "child"]
+    later += ["--summary", "s", *BASE]
+    before = tree(notes)
+    for goal, status in (("g1:0", "achieved"), ("g2:-1", "discontinued")):
+        result = runner.invoke(app, [*later, "--goal", goal])
+        assert result.exit_code == 2, result.output
+        assert f"is {status} from 2026-03-07, before this session (2026-03-14)" in result.stderr
+        assert "a new episode starts with 'otj intake mia-k'" in result.stderr
+        assert "otj goal set mia-k g1 --status active" in result.stderr or goal != "g1:0"
+    assert tree(notes) == before
+    morning = ["log", "mia-k", "--date", "2026-03-07", "--time", "08:00", "--attendee", "child"]
+    morning += ["--summary", "s"]
+    ok(runner.invoke(app, [*morning, *BASE, "--goal", "g1:+1"]))
+    on_hold = runner.invoke(app, [*morning, "--time", "09:00", *BASE, "--goal", "g3:0"])
+    assert on_hold.exit_code == 2 and "is on-hold" in on_hold.stderr, on_hold.output
+    ok(runner.invoke(app, [*later, "--duration", "30"]))  # a note that rates nothing: saved

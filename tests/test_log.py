@@ -829,6 +829,18 @@ def test_flow_without_active_goals_says_so(runner, notes, clock, practitioner):
     assert "Interim GAS" not in result.stderr
 
 
+def test_flow_with_every_goal_closed_points_to_a_new_episode(runner, notes, journal, clock):
+    """The goals a discharge closed are not asked; the prompt says why, and how a new
+    episode begins, not only how to add a goal."""
+    closed = Goal("g1", "Laces", status="discontinued")
+    journal.add_client(Client("mia-k", "Mia K.", goals=(closed,)))
+    result = log(runner, "mia-k", "--by", "Alex", input=answers(author=[], goals=[]))
+    ok(result)
+    said = " ".join(result.stderr.split())
+    assert "No active goals: each is closed (otj goal list mia-k --all)." in said
+    assert "A new episode starts with 'otj intake mia-k'" in said
+
+
 def test_flow_activities_tags_adaptation_and_reasking(runner, notes, mia, clock, practitioner):
     activities = [
         "Train course",

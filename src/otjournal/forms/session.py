@@ -241,7 +241,7 @@ def goal_errors(note: Note, client: Client | None) -> list[ValidationError]:
                 )
             )
             continue
-        late = set_later(client, gid, note_day(note))
+        late = set_later(client, gid, note_day(note)) or _closed(client, gid, note)
         if late is not None:
             errors.append(late)
             continue
@@ -272,6 +272,33 @@ def set_later(
         f"{field} {gid}",
         f"was set on {goal.set_on}, after this session ({day}): {why}",
         hint=f"if it was set earlier: otj goal edit {client.handle} {goal.number} --on DAY",
+    )
+
+
+# The notes that rate goals as they close them: a review may rate one on hold, and a
+# discharge each goal of its episode, achieved or not.
+CLOSING_TYPES = ("review", "discharge")
+
+
+def _closed(client: Client | None, gid: str, note: Note) -> ValidationError | None:
+    """A rating in a session after its goal stopped being worked on (achieved, on hold,
+    discontinued: a discharge sets each), as it stood the day before: a status taken
+    the same day still lets the session rate it."""
+    day = note_day(note)
+    goal = client.goal(gid) if client is not None else None
+    if client is None or goal is None or day is None or note.get("session_type") in CLOSING_TYPES:
+        return None
+    stood = goal.status_as_of(day - timedelta(days=1))
+    if stood is None or stood[0] == "active":
+        return None
+    status, took = stood
+    since = f" from {took}" if took is not None else ""
+    return ValidationError(
+        f"goal {gid}",
+        f"is {status}{since}, before this session ({day}): a session rates the goals "
+        "being worked on",
+        hint=f"a new episode starts with 'otj intake {client.handle}'; a goal worked on again: "
+        f"otj goal set {client.handle} {goal.number} --status active --on DAY",
     )
 
 

@@ -261,12 +261,19 @@ class LogFlow(Asker):
         if not goals:
             later = len(self.ctx.client.active_goals)
             handle = self.ctx.client.handle
-            self.say(
-                f"[dim]No active goals set by {day} ({later} set later: otj goal edit "
-                f"{handle} GOAL --on DAY dates one earlier).[/]"
-                if later
-                else "[dim]No active goals (add one with 'otj goal add').[/]"
-            )
+            if later:
+                said = (
+                    f"No active goals set by {day} ({later} set later: otj goal edit "
+                    f"{handle} GOAL --on DAY dates one earlier)."
+                )
+            elif self.ctx.client.goals:  # all closed: at a discharge, say
+                said = (
+                    f"No active goals: each is closed (otj goal list {handle} --all). A new "
+                    f"episode starts with 'otj intake {handle}'; 'otj goal add' adds a goal."
+                )
+            else:
+                said = "No active goals (add one with 'otj goal add')."
+            self.say(f"[dim]{escape(said)}[/]")
             if "goals" in self.note:
                 self.note["goals"] = out
                 self.save()
