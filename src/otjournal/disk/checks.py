@@ -13,7 +13,7 @@ from otjournal.errors import OtjournalError, Problem
 from otjournal.frozen import frozen
 from otjournal.model.ids import is_slug
 from otjournal.model.vocab import NOT_HELD_TYPES
-from otjournal.model.write_rules import born_problem
+from otjournal.model.write_rules import born_problem, closed_problem
 
 if TYPE_CHECKING:
     from otjournal.disk.sealindex import SealIndex
@@ -24,8 +24,9 @@ if TYPE_CHECKING:
 # be hidden behind findings remembered by an older version (episode goal links: 3).
 # 4: an exposure entry naming no step of the hierarchy; 5: the two below; 6: a goal named
 # by a note dated before the goal was set; 7: an entry for a homework of another kind;
-# 8: practice rated though not done this time, homework set by a session not held.
-FINDINGS_VERSION = 8
+# 8: practice rated though not done this time, homework set by a session not held;
+# 9: a goal rated after it was closed.
+FINDINGS_VERSION = 9
 
 
 class Store(Protocol):
@@ -107,6 +108,17 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                         f"if it was set earlier: otj goal edit {s.client} {goal.number} --on DAY",
                     )
                 )
+            elif goal is not None and field.startswith("goals["):  # a rating, as `otj log`'s
+                closed = closed_problem(goal, s.start.date(), s.session_type)
+                if closed:
+                    problems.append(
+                        _warn(
+                            item.path,
+                            f"{field}: {gid!r} {closed}",
+                            f"if it was worked on again: otj goal set {s.client} "
+                            f"{goal.number} --status active --on DAY",
+                        )
+                    )
         if s.plan.homework and s.session_type in NOT_HELD_TYPES:  # `otj log` refuses one
             problems.append(
                 _warn(

@@ -24,7 +24,12 @@ from otjournal.model.vocab import (
     MAX_MINUTES,
     NOT_HELD_TYPES,
 )
-from otjournal.model.write_rules import born_problem, repeated_attendees, writer_problems
+from otjournal.model.write_rules import (
+    born_problem,
+    closed_problem,
+    repeated_attendees,
+    writer_problems,
+)
 
 if TYPE_CHECKING:
     from otjournal.config import Config
@@ -275,28 +280,18 @@ def set_later(
     )
 
 
-# The notes that rate goals as they close them: a review may rate one on hold, and a
-# discharge each goal of its episode, achieved or not.
-CLOSING_TYPES = ("review", "discharge")
-
-
 def _closed(client: Client | None, gid: str, note: Note) -> ValidationError | None:
-    """A rating in a session after its goal stopped being worked on (achieved, on hold,
-    discontinued: a discharge sets each), as it stood the day before: a status taken
-    the same day still lets the session rate it."""
+    """A rating of a goal closed before the session's day (``closed_problem``)."""
     day = note_day(note)
     goal = client.goal(gid) if client is not None else None
-    if client is None or goal is None or day is None or note.get("session_type") in CLOSING_TYPES:
+    if client is None or goal is None or day is None:
         return None
-    stood = goal.status_as_of(day - timedelta(days=1))
-    if stood is None or stood[0] == "active":
+    problem = closed_problem(goal, day, note.get("session_type"))
+    if problem is None:
         return None
-    status, took = stood
-    since = f" from {took}" if took is not None else ""
     return ValidationError(
         f"goal {gid}",
-        f"is {status}{since}, before this session ({day}): a session rates the goals "
-        "being worked on",
+        problem,
         hint=f"a new episode starts with 'otj intake {client.handle}'; a goal worked on again: "
         f"otj goal set {client.handle} {goal.number} --status active --on DAY",
     )

@@ -8,7 +8,7 @@ stays as tolerant as it was, so these rules are applied by the commands that wri
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from otjournal.errors import ValidationError
@@ -16,7 +16,7 @@ from otjournal.model.ids import is_slug
 from otjournal.model.vocab import NOT_HELD_TYPES
 
 if TYPE_CHECKING:
-    from otjournal.model import Client
+    from otjournal.model import Client, Goal
 
 # Characters that change how the text after them is laid out: each would let a name
 # break a header line or reorder what is printed beside it.
@@ -58,6 +58,28 @@ def born_problem(start: Any, client: Client | None) -> str | None:
     if start.date() >= client.date_of_birth:
         return None
     return f"{start:%Y-%m-%d} is before {client.handle}'s date of birth ({client.date_of_birth})"
+
+
+# The notes that rate goals as they close them: a review may rate one on hold, and a
+# discharge each goal of its episode, achieved or not.
+CLOSING_TYPES = ("review", "discharge")
+
+
+def closed_problem(goal: Goal, day: date, session_type: object) -> str | None:
+    """Why a session of ``day`` cannot rate ``goal``: it had stopped being worked on
+    (achieved, on hold, discontinued: a discharge sets each) as it stood the day before.
+    A status taken the same day still lets the session rate it."""
+    if session_type in CLOSING_TYPES:
+        return None
+    stood = goal.status_as_of(day - timedelta(days=1))
+    if stood is None or stood[0] == "active":
+        return None
+    status, took = stood
+    since = f" from {took}" if took is not None else ""
+    return (
+        f"is {status}{since}, before this session ({day}): a session rates the goals "
+        "being worked on"
+    )
 
 
 def ratings_need_a_session(note: dict[str, Any]) -> list[ValidationError]:
