@@ -408,6 +408,30 @@ def test_nothing_due_is_one_calm_line(notes: Path, clock, runner: Runner):
     assert data["items"] == [] and data["active_clients"] == 1
 
 
+def test_a_note_dated_after_today_is_not_a_session_seen(notes: Path, clock, runner: Runner):
+    """A date mistyped by hand (2027 for 2026): `due` lists it instead of "last session
+    in 350 days" (which hid the client from "not seen"), and client list, trends and
+    client show give no "last seen" after today."""
+    j = Journal(notes)
+    j.add_client(make_client())
+    j.add_session(session(date(2026, 6, 1), "initial"))
+    j.add_session(session(date(2027, 6, 10)))
+    clock.set(at(TODAY, 16))
+    result = runner.invoke(app, ["due"])
+    assert result.exit_code == 0, result.output
+    assert "mia-k: a note dated 2027-06-10, after today" in result.stdout
+    assert "in 3" not in result.stdout  # no "last session in 363 days"
+    data = json.loads(runner.invoke(app, ["due", "--json"]).stdout)
+    assert [i["what"] for i in data["items"]] == ["dated-later"]
+    assert data["last_session"] is None  # not known for this client until it is corrected
+    listed = json.loads(runner.invoke(app, ["client", "list", "--json"]).stdout)
+    assert [c["last_seen"] for c in listed["clients"]] == ["2026-06-01"]
+    overview = json.loads(runner.invoke(app, ["trends", "--json"]).stdout)
+    assert [c["last_seen"] for c in overview["clients"]] == ["2026-06-01"]
+    shown = " ".join(runner.invoke(app, ["client", "show", "mia-k"]).stdout.split())
+    assert "(and 1 dated after today: 'otj check' names it), last seen 2026-06-01" in shown
+
+
 def test_an_empty_folder(notes: Path, clock, runner: Runner):
     result = runner.invoke(app, ["due"])
     assert result.exit_code == 0, result.output

@@ -50,7 +50,7 @@ def check(j: Journal, day: date, retention: tuple[int, int]) -> Memo[Any]:
     )
 
 
-def overview(start: date, end: date) -> Memo[dict[str, Any] | None]:
+def overview(start: date, end: date, today: date) -> Memo[dict[str, Any] | None]:
     """``otj trends`` without a client: one client's line for these days."""
     from otjournal.numbers.session import overview_row_from_plain, overview_row_to_plain
 
@@ -63,14 +63,16 @@ def overview(start: date, end: date) -> Memo[dict[str, Any] | None]:
             return None  # client.toml could not be read: note_problems says so
         [loaded] = snap.clients.values()
         notes = [as_amended(s.record) for s in snap.sessions]  # as they read now
-        return overview_row(loaded.record, notes, start, end)
+        return overview_row(loaded.record, notes, start, end, today)
 
     return Memo(
-        "trends-overview-5",  # 3: cancelled, did-not-attend not counted; 4: as amended; 5: rate
+        # 3: cancelled, did-not-attend not counted; 4: as amended; 5: rate; 6: last seen
+        # as client list says it, and never after today
+        "trends-overview-6",
         row,
         dump=overview_row_to_plain,
         load=overview_row_from_plain,
-        params=(start, end),
+        params=(start, end, today),
         homework=False,
     )
 
@@ -97,7 +99,8 @@ def client_list(day: date) -> Memo[ClientRow | None]:
     # 2: an intake and a discharge in one minute are read in that order (episodes.py);
     # 3: sessions that took place are counted, and the last of them shown; 4: with the
     # client (time without them, non-client, is not "seen")
-    return Memo("client-list-4", row, plain, from_plain, params=(day,), homework=False)
+    # 5: a note dated after ``day`` is not a session seen
+    return Memo("client-list-5", row, plain, from_plain, params=(day,), homework=False)
 
 
 def due_facts() -> Memo[ClientFacts | None]:
@@ -134,7 +137,7 @@ def companions(j: Journal) -> list[Memo[Any]]:
     days = span(None, None, day)
     return [
         check(j, day, (settings.retention_adult_years, settings.retention_child_age)),
-        overview(days.start, days.end),
+        overview(days.start, days.end, day),
         client_list(day),
         due_facts(),
     ]

@@ -92,11 +92,12 @@ def trends_cmd(
     from otjournal.errors import NotFoundError
     from otjournal.numbers.trends import span
 
-    asked = span(since, until, today())
+    day = today()
+    asked = span(since, until, day)
     start, end = asked.start, asked.end
     j = journal(dir)
     if not client:
-        _overview(j, start, end, json, asked.note())
+        _overview(j, start, end, day, json, asked.note())
         return
     if validate_handle(client) not in j.client_handles():
         raise NotFoundError(
@@ -124,13 +125,13 @@ def trends_cmd(
     print_wrapped(steps_view(steps))
 
 
-def _overview(j: Journal, start: date, end: date, json: bool, cut: str = "") -> None:
+def _overview(j: Journal, start: date, end: date, day: date, json: bool, cut: str = "") -> None:
     """One line per client, read one client at a time; a client whose files are unchanged
     since the last run is not read again (the line is remembered in the cache)."""
     from otjournal.cli import memos
     from otjournal.cli.problems import note_problems
 
-    found, report = memos.per_client(j, memos.overview(start, end))
+    found, report = memos.per_client(j, memos.overview(start, end, day))
     note_problems(report)
     rows = [r for r in found if r is not None]
     if json:

@@ -21,7 +21,7 @@ from otjournal.model.words import conflict_copy
 if TYPE_CHECKING:
     from otjournal.model import Client, Session
 
-WHATS = ("conflict", "review", "report", "not-seen", "draft", "retention")
+WHATS = ("conflict", "dated-later", "review", "report", "not-seen", "draft", "retention")
 
 
 @frozen
@@ -283,6 +283,23 @@ def not_seen(f: ClientFacts, s: Settings, today: date) -> Due | None:
     )
 
 
+def dated_later(f: ClientFacts, s: Settings, today: date) -> Due | None:
+    """A note dated after today (a date mistyped in an editor: `otj log` refuses one):
+    when the client was last seen, and so whether they are "not seen", cannot be told
+    until it is corrected, so it is listed instead of trusted."""
+    if f.last_session is None or f.last_session <= today:
+        return None
+    return Due(
+        f.handle,
+        "dated-later",
+        f"a note dated {f.last_session}, after today",
+        today,
+        None,
+        "'last seen' is not known until it is corrected ('otj check' names the file)",
+        "otj check",
+    )
+
+
 def retention(f: ClientFacts, s: Settings, today: date) -> Due | None:
     if f.last_session is None:
         return None
@@ -331,7 +348,7 @@ def conflict_due(c: ConflictFact) -> Due:
     )
 
 
-RULES = (review_due, report_due, not_seen, retention)
+RULES = (review_due, report_due, not_seen, dated_later, retention)
 
 
 def build(
@@ -375,7 +392,7 @@ def caseload(
     settings: Settings,
     today: date,
 ) -> Caseload:
-    seen = [f.last_seen for f in clients if f.last_seen is not None]
+    seen = [f.last_seen for f in clients if f.last_seen is not None and f.last_seen <= today]
     return Caseload(
         today,
         settings,

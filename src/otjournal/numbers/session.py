@@ -416,12 +416,14 @@ def client_trends(
 
 
 def overview_row(
-    client: Client, sessions: Sequence[Session], start: date, end: date
+    client: Client, sessions: Sequence[Session], start: date, end: date, today: date
 ) -> dict[str, Any]:
     """One client's line of the trends overview; ``sessions`` in time order."""
     within = [s for s in sessions if start <= s.start.date() <= end]
     low = lowest_item(checklist_rates(within))
-    seen = [s for s in sessions if held(s)]  # a cancelled session is not a session seen
+    # As 'client list' and 'due' say it: a session with the client, by today (a note
+    # dated later, mistyped by hand, has not taken place).
+    seen = [s for s in sessions if took_place_with_client(s) and s.start.date() <= today]
     return {
         "client": client.handle,
         "sessions": sum(1 for s in within if held(s)),

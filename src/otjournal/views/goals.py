@@ -356,11 +356,10 @@ def client_row(client: Client, sessions: Iterable[Session], today: date | None) 
     """A client's count of sessions, the last, and the discharge that closed their last
     episode (if it is closed)."""
     from otjournal.numbers.amended import as_amended
-    from otjournal.numbers.session import took_place_with_client
 
     ordered = sorted((as_amended(s) for s in sessions), key=lambda s: s.start)  # as read now
     closed = discharged(ordered)
-    seen = [s for s in ordered if took_place_with_client(s)]
+    seen = seen_by(ordered, today)
     return ClientRow(
         client.handle,
         client.display_name,
@@ -413,17 +412,35 @@ def age_group_line(client: Client, today: date) -> str:
     return f"{group} (no date of birth or age group recorded)"
 
 
-def sessions_line(ordered: Sequence[Session]) -> str:
-    """The sessions the client was seen in and the last, as 'client list' and 'due' count
-    them; the other notes (cancelled, did not attend, time without the client) apart."""
+def seen_by(ordered: Sequence[Session], today: date | None) -> list[Session]:
+    """The sessions the client was seen in, by ``today``: a note dated later (a date
+    mistyped by hand: ``otj check`` names it) has not taken place."""
     from otjournal.numbers.session import took_place_with_client
 
-    seen = [s for s in ordered if took_place_with_client(s)]
-    line = f"sessions: {len(seen)} held"
-    if len(ordered) > len(seen):
-        others = len(ordered) - len(seen)
-        notes = f"{others} other note{'s' if others != 1 else ''}"
-        line += f" (and {notes}: not held, or without the client)"
+    return [
+        s
+        for s in ordered
+        if took_place_with_client(s) and (today is None or s.start.date() <= today)
+    ]
+
+
+def sessions_line(ordered: Sequence[Session], today: date) -> str:
+    """The sessions the client was seen in and the last, as 'client list' and 'due' count
+    them; the other notes (cancelled, did not attend, time without the client, and one
+    dated after today) apart."""
+    seen = seen_by(ordered, today)
+    later = sum(1 for s in ordered if s.start.date() > today)
+    others = len(ordered) - len(seen) - later
+    apart = []
+    if others:
+        apart.append(
+            f"{others} other note{'s' if others != 1 else ''}: not held, or without the client"
+        )
+    if later:
+        apart.append(
+            f"{later} dated after today: 'otj check' names {'it' if later == 1 else 'them'}"
+        )
+    line = f"sessions: {len(seen)} held" + (f" (and {'; '.join(apart)})" if apart else "")
     return line + (f", last seen {seen[-1].start:%Y-%m-%d}" if seen else "")
 
 
@@ -458,7 +475,7 @@ def client_page(client: Client, sessions: Sequence[Session], today: date) -> Gro
             Text(f"plan period: {p.start} to {p.end}" + (f" ({p.funder})" if p.funder else ""))
         )
     ordered = sorted(sessions, key=lambda s: s.start)
-    lines.append(Text(sessions_line(ordered)))
+    lines.append(Text(sessions_line(ordered, today)))
     lines += episode_lines(episode_facts(ordered))
     lines += [Text(""), Text("Goals", style="bold")]
     if not client.goals:
