@@ -636,7 +636,9 @@ def test_a_copy_kept_beside_a_note_never_counts_nor_takes_its_amendment(runner, 
     listed = json.loads(runner.invoke(app, ["list", "--json"]).stdout)["sessions"]
     assert [n["corrected"] for n in listed if n["id"] == sid] == [{"duration_min": 50}]
     checked = runner.invoke(app, ["check"])
-    assert f"{kept.name}:1:1: error: has the same id as {path.name}" in checked.output
+    lines = copied.decode().splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if line.startswith("id ="))
+    assert at > 1 and f"{kept.name}:{at}:1: error: has the same id as {path.name}" in checked.output
 
 
 def test_a_copy_read_while_its_note_is_missing_takes_no_amendment(runner, saved):

@@ -1099,8 +1099,11 @@ def test_check_notes_a_note_dated_later_than_today(runner, journal, clock):
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0, result.output
     rel = later.path.relative_to(journal.root)
+    lines = later.path.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if line.startswith("start ="))
+    assert at > 1  # said at the date's own line, as every value's problem is
     assert result.output.splitlines() == [
-        f"{rel}:1:1: warning: dated 2026-03-20, later than today "
+        f"{rel}:{at}:1: warning: start: dated 2026-03-20, later than today "
         "(hint: if the date is wrong, correct it)"
     ]
 

@@ -477,3 +477,23 @@ def test_a_seal_log_line_that_does_not_read_is_named_by_check_and_doctor_holds_i
         (other.relative_to(notes).as_posix(), "not a regular file"),
         edit,
     ]
+
+
+@pytest.mark.parametrize(
+    ("now", "said"),
+    [
+        (b"abcdefghi", "it is 1 byte shorter: something was removed"),
+        (b"abcdefgh", "it is 2 bytes shorter: something was removed"),
+        (b"abcdefghij!", "1 byte added after"),
+        (b"abcdefghij!!", "2 bytes added after"),
+    ],
+)
+def test_a_size_in_a_seal_message_is_counted_in_words(now: bytes, said: str):
+    import hashlib
+
+    sealed = b"abcdefghij"
+    seal = seals.Seal(
+        "2026-12-01T02:40:00Z", "x.toml", 0, 10, hashlib.sha256(sealed).hexdigest(), "saved"
+    )
+    found = seals.mismatch(seal, now)
+    assert found is not None and said in found[1], found

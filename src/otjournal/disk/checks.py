@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # 4: an exposure entry naming no step of the hierarchy; 5: the two below; 6: a goal named
 # by a note dated before the goal was set; 7: an entry for a homework of another kind;
 # 8: practice rated though not done this time, homework set by a session not held;
-# 9: a goal rated after it was closed.
+# 9: a goal rated after it was closed; a date after today said at its line.
 FINDINGS_VERSION = 9
 
 
@@ -234,12 +234,20 @@ def later_than_today(snap: Snapshot, today: date) -> list[Problem]:
     """Notes dated after today: written by hand, imported, or by a device whose clock
     was wrong (the commands refuse a time later than now). Counted where their date
     falls, so they are said here rather than left to surprise a report."""
-    found: list[tuple[Loaded[Any], date]] = [
-        (item, item.record.start.date()) for item in snap.sessions
-    ] + [(entry, entry.record.at.date()) for entry in snap.homework]
+    from otjournal.disk.parsing import file_position
+
+    found: list[tuple[Loaded[Any], date, str]] = [
+        (item, item.record.start.date(), "start") for item in snap.sessions
+    ] + [(entry, entry.record.at.date(), "at") for entry in snap.homework]
     return [
-        _warn(item.path, f"dated {day}, later than today", "if the date is wrong, correct it")
-        for item, day in found
+        Problem(
+            item.path,
+            f"{field}: dated {day}, later than today",
+            *file_position(item.path, field),
+            hint="if the date is wrong, correct it",
+            severity="warning",
+        )
+        for item, day, field in found
         if day > today
     ]
 

@@ -27,6 +27,7 @@ from otjournal.disk.found import ClientFiles as ClientFiles
 from otjournal.disk.found import Conflict as Conflict
 from otjournal.disk.found import FileRef as FileRef
 from otjournal.disk.parsing import (
+    file_position,
     parse_collect,
     parser,
     position,
@@ -478,8 +479,7 @@ def first_of_each_id(items: list[F], id_of: Callable[[F], Any], problems: list[P
             Problem(
                 item.path,
                 f"has the same id as {first.path.name}: a copy (a sync conflict?)",
-                line=1,
-                column=1,
+                *file_position(item.path, "id"),
                 hint=f"compare the two files and keep the right one; only {first.path.name} counts",
             )
         )

@@ -161,6 +161,23 @@ def position(raw: bytes, field_name: str) -> tuple[int, int]:
     return tomllocate.locate(raw.decode("utf-8", "replace"), field_name)
 
 
+def file_position(path: Path, field_name: str) -> tuple[int, int]:
+    """Where ``field_name`` is in the note at ``path``, read again for a problem found
+    after parsing (a date after today, an id a copy shares); 1:1 if it cannot be read.
+    Only for such rare problems: never part of a read."""
+    from otjournal.disk.keys import plaintext
+
+    try:
+        fd, st = open_stat(path)
+        try:
+            raw = read_capped(fd, MAX_FILE_BYTES + 1 + AGE_OVERHEAD, st.st_size)
+        finally:
+            os.close(fd)
+        return position(plaintext(raw, path), field_name)
+    except (OSError, OtjournalError):
+        return 1, 1
+
+
 _PARSED = {"client": "Client", "session": "Session", "homework": "HomeworkEntry"}
 
 

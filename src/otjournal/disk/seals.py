@@ -128,13 +128,15 @@ def mismatch(seal: Seal, raw: bytes) -> tuple[str, str] | None:
         if now_count < seal.amendments:
             what = f"it now has {now_count} amendment(s): an amendment was removed"
         elif len(raw) < seal.size:
-            what = f"it is {seal.size - len(raw)} bytes shorter: something was removed"
+            fewer = seal.size - len(raw)
+            what = f"it is {fewer} byte{'s' if fewer != 1 else ''} shorter: something was removed"
         else:
             what = "what was sealed was edited"
         return "warning", f"does not match {sealed}: {what}"
     if len(raw) > seal.size:
         added = now_count - seal.amendments
-        what = f"{added} amendment(s)" if added > 0 else f"{len(raw) - seal.size} bytes"
+        more = len(raw) - seal.size
+        what = f"{added} amendment(s)" if added > 0 else f"{more} byte{'s' if more != 1 else ''}"
         return "note", (
             f"{what} added after {sealed} without a seal of their own (written by hand, "
             "or that device's seal log has not synced yet)"
