@@ -775,7 +775,7 @@ def test_a_checklist_items_lines_start_under_its_text_after_a_folded_word_at_any
     too, not one cell further (the space after the word), and no line is left blank."""
     from rich.text import Text
 
-    from otjournal.views.session import Hanging
+    from otjournal.views.lines import Hanging
 
     text = (
         "Long " + "Supercalifragilistic" * 4 + " end and 界世中文字日本語한국어" * 2 + " 🎉🎉 done"

@@ -521,3 +521,36 @@ def test_doctor_json_names_every_path_of_a_finding_in_a_list(runner, healthy: Jo
     )
     assert sorted(temp["paths"]) == sorted(str(t) for t in temps)
     assert all(f["paths"] == [] for f in found if f["status"] == "ok")
+
+
+@pytest.mark.pty
+@pytest.mark.parametrize("width", [40, 60])
+def test_doctor_and_config_wrap_to_a_terminal_and_stay_whole_when_piped(runner, healthy, width):
+    """On a narrow terminal a finding, its fix and a config value wrap at spaces, each
+    line after the first under the words (the terminal broke them mid-word); piped,
+    each is one line, as grep and the tests above read it."""
+    from tests.terminal import Pty
+
+    os.chmod(healthy.root / "clients" / "mia-k" / "client.toml", 0o640)
+    env = {**os.environ, "TERM": "xterm", "NO_COLOR": "1"}
+    for name in ("COLUMNS", "LINES"):
+        env.pop(name, None)  # the terminal's own size
+    shown = {}
+    for args in (["doctor"], ["config"]):
+        child = Pty(*args, env=env, size=(40, width))
+        child.wait()
+        shown[args[0]] = child.output.replace("\r\n", "\n")
+    lines = shown["doctor"].splitlines() + shown["config"].splitlines()
+    long_words = [line for line in lines if "/" in line and " " not in line.strip()]
+    assert all(len(line) <= width for line in lines if line not in long_words), lines
+    doctor = shown["doctor"].splitlines()
+    fix = next(n for n, line in enumerate(doctor) if line.startswith("      fix: chmod"))
+    assert doctor[fix + 1].startswith(" " * 11 + "(or") or len(doctor[fix]) <= width
+    first = next(n for n, line in enumerate(doctor) if line.startswith("warn  "))
+    assert doctor[first + 1].startswith("      ") and not doctor[first + 1][6].isspace()
+    config = shown["config"].splitlines()
+    at = next(n for n, line in enumerate(config) if "practitioner.techniques" in line)
+    rest = config[at + 1]  # the list's rest, under the value, never at the edge
+    assert rest.startswith("      ") and rest[6] in "['", config
+    piped = invoke(runner, "doctor").stdout
+    assert "readable by others" in piped and finding(piped, "readable by others")[0] == "warn"

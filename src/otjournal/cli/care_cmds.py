@@ -6,13 +6,23 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from otjournal.cli.common import DirOpt, JsonOpt, journal, now, out, print_json, read_config
+from otjournal.cli.common import (
+    DirOpt,
+    JsonOpt,
+    journal,
+    now,
+    out,
+    print_hanging,
+    print_json,
+    read_config,
+)
 from otjournal.errors import ExitCode, OtjournalError, Stopped
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
-    from otjournal.disk.doctor import Around
+    from otjournal.disk.doctor import Around, Finding
     from otjournal.sync.gitsync import SyncResult
 
 
@@ -164,15 +174,18 @@ def doctor_cmd(
             {"ok": not needs_attention(findings), "root": str(j.root), "findings": rows},
         )
     else:
-        marks = {"ok": "ok   ", "warn": "warn ", "note": "note ", "fixed": "fixed"}
-        for f in findings:
-            out().print(
-                f"{marks[f.status]} {f.shown()}" + (f"\n      fix: {f.fix}" if f.fix else ""),
-                highlight=False,
-                markup=False,
-            )
+        _say_findings(findings)
     if needs_attention(findings):
         raise Stopped(ExitCode.PROBLEM)  # the warnings are shown, or ok is false
+
+
+def _say_findings(findings: Sequence[Finding]) -> None:
+    """Each finding beside its mark, and its fix under it (wrapped on a terminal)."""
+    marks = {"ok": "ok    ", "warn": "warn  ", "note": "note  ", "fixed": "fixed "}
+    for f in findings:
+        print_hanging(f.shown(), marks[f.status], " " * 6)
+        if f.fix:
+            print_hanging(f"fix: {f.fix}", " " * 6, " " * 11)
 
 
 def _around(root: Path) -> Around:

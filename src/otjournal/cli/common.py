@@ -346,6 +346,23 @@ def print_wrapped(renderable: RenderableType, console: Console | None = None) ->
     (console or out()).print(renderable, soft_wrap=False)
 
 
+def print_hanging(text: str, first: str = "", rest: str = "    ") -> None:
+    """A result of a line or more (``doctor``'s findings, ``config``'s values): on a
+    terminal wrapped at spaces to its width, ``first`` before the first line and ``rest``
+    before the others (a line of ``text`` starts a line); piped, as written after
+    ``first`` (a path is grepped and copied, never folded). Control characters are
+    shown, not obeyed."""
+    from otjournal.views.textgrid import wrap
+    from otjournal.views.visible import visible
+
+    console = out()
+    if console.is_terminal:
+        lines = wrap(visible(text), console.width, first, rest)
+    else:
+        lines = [first + text]
+    console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
+
+
 def print_table(columns: Sequence[Column], rows: Sequence[Sequence[str]], whole: str = "") -> None:
     """A table of plain cells on stdout, laid out directly (Rich's console, about 25 ms,
     is never loaded): a table too wide for the terminal reflows, never hides a cell.

@@ -6,7 +6,14 @@ import os
 
 import typer
 
-from otjournal.cli.common import BoundaryGroup, JsonOpt, out, print_json, read_config
+from otjournal.cli.common import (
+    BoundaryGroup,
+    JsonOpt,
+    out,
+    print_hanging,
+    print_json,
+    read_config,
+)
 from otjournal.cli.drafting import run_editor, write_private
 from otjournal.errors import ExitCode, Stopped, UsageError
 
@@ -31,17 +38,13 @@ def config_show(ctx: typer.Context, json: JsonOpt = False) -> None:
         print_json("config", {"path": str(config_file()), **config.as_dict()})
         return
     path = config_file()
-    out().print(
-        f"{path}{'' if path.exists() else '  (not created yet: defaults)'}",
-        highlight=False,
-        markup=False,
-    )
+    print_hanging(f"{path}{'' if path.exists() else '  (not created yet: defaults)'}")
     for section, values in config.as_dict().items():
         if isinstance(values, dict):
             for key, value in values.items():
-                out().print(f"  {section}.{key} = {value!r}", highlight=False, markup=False)
+                print_hanging(f"{section}.{key} = {value!r}", "  ", "      ")
         else:
-            out().print(f"  {section} = {values!r}", highlight=False, markup=False)
+            print_hanging(f"{section} = {values!r}", "  ", "      ")
 
 
 @config_app.command("edit")

@@ -27,14 +27,12 @@ from otjournal.views import controls as render_controls
 from otjournal.views import textgrid
 from otjournal.views.closing import closing_detail
 from otjournal.views.intake import intake_detail
-from otjournal.views.lines import indented
+from otjournal.views.lines import Hanging, indented
 from otjournal.views.measures import session_pairs
 from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_cells
 
 if TYPE_CHECKING:
     from typing import Any
-
-    from rich.console import Console, ConsoleOptions, RenderResult
 
     from otjournal.model import ChecklistAnswer
 
@@ -51,25 +49,6 @@ def when(session: Session) -> str:
 # narrow terminal puts the text column under its row, or stacks the row).
 def sessions_table(sessions: Sequence[Session]) -> textgrid.Grid:
     return textgrid.Grid(SESSION_COLUMNS, [session_cells(s) for s in sessions])
-
-
-class Hanging:
-    """A mark, and a text wrapped beside it: each line after the first starts under the
-    text, not under the mark (an answer beside a checklist item)."""
-
-    def __init__(self, mark: Text, text: Text) -> None:
-        self.mark, self.text = mark, text
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        indent = self.mark.cell_len
-        lines = self.text.wrap(console, max(1, options.max_width - indent))
-        for i, line in enumerate(lines):
-            line.rstrip()
-            if i:  # a line after a word folded may start with the space that followed it
-                line = line[len(line.plain) - len(line.plain.lstrip(" ")) :]
-                if not line.plain:
-                    continue
-            yield Text.assemble(self.mark if i == 0 else " " * indent, line)
 
 
 def _section(title: str, body: Iterable[RenderableType]) -> RenderableType:
