@@ -660,7 +660,8 @@ def test_a_session_after_the_discharge_does_not_rate_the_goals_it_closed(
 ):
     """The discharge closes g1 (achieved) and g2 (discontinued) on 2026-03-07: a session
     logged after it may not rate them (trends then showed progress on a closed goal);
-    one logged that morning may. g3 was on hold before either: refused on both days."""
+    one logged that morning may. g3's "on-hold" has no day (written so in client.toml):
+    when it was taken is not known, so it is not held against a rating."""
     ok(runner.invoke(app, ["discharge", "mia-k", *BASE, "--reason", "moved"]))
     clock.set(datetime(2026, 3, 20, 16, tzinfo=TZ))
     later = ["log", "mia-k", "--date", "2026-03-14", "--time", "10:00", "--attendee", "child"]
@@ -676,8 +677,7 @@ def test_a_session_after_the_discharge_does_not_rate_the_goals_it_closed(
     morning = ["log", "mia-k", "--date", "2026-03-07", "--time", "08:00", "--attendee", "child"]
     morning += ["--summary", "s"]
     ok(runner.invoke(app, [*morning, *BASE, "--goal", "g1:+1"]))
-    on_hold = runner.invoke(app, [*morning, "--time", "09:00", *BASE, "--goal", "g3:0"])
-    assert on_hold.exit_code == 2 and "is on-hold" in on_hold.stderr, on_hold.output
+    ok(runner.invoke(app, [*morning, "--time", "09:00", *BASE, "--goal", "g3:0"]))
     ok(runner.invoke(app, [*later, "--duration", "30"]))  # a note that rates nothing: saved
     # Written by hand (or before this rule), `otj check` names it; the morning's is fine.
     rated = (GoalRating("g2-m4p", 0),)

@@ -67,11 +67,15 @@ CLOSING_TYPES = ("review", "discharge")
 
 def closed_problem(goal: Goal, day: date, session_type: object) -> str | None:
     """Why a session of ``day`` cannot rate ``goal``: it had stopped being worked on
-    (achieved, on hold, discontinued: a discharge sets each) as it stood the day before.
-    A status taken the same day still lets the session rate it."""
-    if session_type in CLOSING_TYPES:
+    (achieved, on hold, discontinued: a discharge and ``otj goal set`` date each) as it
+    stood the day before. A status taken the same day still lets the session rate it."""
+    before = day - timedelta(days=1)
+    # Only a dated status change says when a goal closed: a status written by hand
+    # without one ("achieved", no [[goals.changes]]) may have been taken on any day.
+    dated = any(c.status and c.took_effect <= before for c in goal.changes)
+    if session_type in CLOSING_TYPES or not dated:
         return None
-    stood = goal.status_as_of(day - timedelta(days=1))
+    stood = goal.status_as_of(before)
     if stood is None or stood[0] == "active":
         return None
     status, took = stood
