@@ -494,9 +494,14 @@ def test_an_exposure_entry_in_a_terminal(journal, notes):
             ("Minutes", "15"),
             ("What helped", "Music in my ears"),
             ("", ""),
-            ("Save?", "y"),
         ]
     )
+    # The review names the step as the list did, in its words, not by its id.
+    child.expect("Save?")
+    review = child.output.split("Exposure practice")[-1]
+    assert "Which step of the hierarchy: Ride the bus one stop (s2)" in " ".join(review.split())
+    assert "s2-def" not in review
+    child.child.sendline("y")
     child.expect_re(r"Saved exposure entry (\S+)\.")
     child.finish(0)
     [entry] = entries(notes)

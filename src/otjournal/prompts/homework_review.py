@@ -12,7 +12,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from otjournal.frozen import frozen
-from otjournal.model.kinds import HOMEWORK_BY_NAME, PRACTICE, RELAXATION, emotion_words
+from otjournal.model.kinds import EXPOSURE, HOMEWORK_BY_NAME, PRACTICE, RELAXATION, emotion_words
 
 if TYPE_CHECKING:
     from otjournal.model.spec import FieldSpec, RecordKind
@@ -76,8 +76,18 @@ def answers(flow: HomeworkFlow) -> list[Answer]:
             ]
         else:
             shown = value_words(f, value, scale if f.key.startswith("tension") else "")
+            if kind is EXPOSURE and f.key == "step":
+                shown = step_words(flow, shown)
             rows.append(Answer(name, shown, partial(change_field, flow, kind, f)))
     return rows
+
+
+def step_words(flow: HomeworkFlow, step_id: str) -> str:
+    """The hierarchy step chosen, in its words as the list showed it (the id is how the
+    entry names it): ``Drive one exit on the freeway (s1)``. Without a hierarchy the
+    step is its words already."""
+    step = next((s for s in flow.ctx.client.hierarchy if s.id == step_id), None)
+    return step_id if step is None else f"{step.step} ({step.number})"
 
 
 def change_field(flow: HomeworkFlow, kind: RecordKind, f: FieldSpec) -> None:
