@@ -905,7 +905,29 @@ def test_list_with_nothing_assigned(runner, journal):
     assert result.exit_code == 0
     assert "Nothing assigned right now" in result.stdout
     listed = json.loads(run(runner, "homework", "list", "mia-k", "--json").stdout)
-    assert listed == {"schema": "otjournal.homework-list/1", "homework": []}
+    assert listed == {"schema": "otjournal.homework-list/1", "homework": [], "later": []}
+
+
+def test_homework_set_to_start_later_is_listed_apart_and_counted_nowhere(runner, journal):
+    """Added with a later --since, a homework is not assigned yet: `homework list` shows
+    it under "Starting later" (it showed nowhere), and no plan counts it."""
+    journal.add_client(make_client())
+    start = local_now().date() + timedelta(days=15)
+    added = run(
+        runner, *sh("homework add mia-k --text 'Future walk' --per-week 3 --since"), str(start)
+    )
+    assert added.exit_code == 0, added.output
+    listed = run(runner, "homework", "list", "mia-k")
+    assert listed.stdout.startswith("Nothing assigned right now.\n\nStarting later\n")
+    assert "Future walk" in listed.stdout and str(start) in listed.stdout
+    every = run(runner, "homework", "list")
+    assert "Mia" in every.stdout and "Starting later" in every.stdout
+    for args in (["homework", "list", "mia-k", "--json"], ["homework", "list", "--json"]):
+        data = json.loads(run(runner, *args).stdout)
+        assert data["homework"] == [] and [h["text"] for h in data["later"]] == ["Future walk"]
+        assert data["later"][0]["since"] == str(start)
+    summary = json.loads(run(runner, "homework", "summary", "mia-k", "--json").stdout)
+    assert summary["adherence"] == [] and summary["current"] == []
 
 
 def test_a_summary_with_homework_set_and_nothing_logged_says_nothing_against_it(runner, journal):

@@ -53,26 +53,28 @@ def register(app: typer.Typer) -> None:
 @homework_app.command("list")
 def homework_list(client: OptClientArg = None, dir: DirOpt = None, json: JsonOpt = False) -> None:
     """What is assigned now: how often, since when, and how many times practised this week."""
-    from otjournal.numbers.homework import current_assignments, current_json
-    from otjournal.views.homework import current_table
+    from otjournal.numbers.homework import current_assignments, current_json, later_assignments
+    from otjournal.views.homework import assigned
 
     if client is None:
         _list_all(journal(dir), json)
         return
     record, sessions, entries = client_records(journal(dir), client)
-    current = current_assignments(record, sessions, entries, today())
+    day = today()
+    current = current_assignments(record, sessions, entries, day)
+    later = later_assignments(record, day)
     if json:
         rows = [{"client": client, **current_json(c)} for c in current]
-        print_json("homework-list", {"homework": rows})
+        starting = [{"client": client, **current_json(c)} for c in later]
+        print_json("homework-list", {"homework": rows, "later": starting})
         return
     if not current:
-        out().print(
-            f"Nothing assigned right now. Add homework with: otj homework add {client}",
-            highlight=False,
-            markup=False,
-        )
-        return
-    print_wrapped(current_table(current))
+        add = "" if later else f" Add homework with: otj homework add {client}"
+        out().print(f"Nothing assigned right now.{add}", highlight=False, markup=False)
+        if not later:
+            return
+        out().print()
+    print_wrapped(assigned(current, later))
 
 
 def _list_all(j: Journal, json: bool) -> None:
@@ -80,12 +82,12 @@ def _list_all(j: Journal, json: bool) -> None:
     from otjournal.cli import memos
     from otjournal.cli.problems import note_problems
     from otjournal.disk.memo import Memo
-    from otjournal.numbers.homework import current_assignments, current_json
-    from otjournal.views.homework import current_table
+    from otjournal.numbers.homework import current_assignments, current_json, later_assignments
+    from otjournal.views.homework import assigned
 
     day = today()
 
-    def current(snap: Snapshot) -> tuple[str, str, list[Current]] | None:
+    def current(snap: Snapshot) -> tuple[str, str, list[Current], list[Current]] | None:
         if not snap.clients:
             return None  # client.toml could not be read: note_problems says so
         [loaded] = snap.clients.values()
@@ -93,15 +95,16 @@ def _list_all(j: Journal, json: bool) -> None:
         found = current_assignments(
             c, [s.record for s in snap.sessions], [h.record for h in snap.homework], day
         )
-        return c.handle, c.display_name, found
+        return c.handle, c.display_name, found, later_assignments(c, day)
 
     # Not remembered in the cache: a client's current homework is quick to find.
     found, report = memos.per_client(j, Memo("homework-list", current, params=(day,)))
     note_problems(report)
-    rows = [r for r in found if r is not None and r[2]]
+    rows = [r for r in found if r is not None and (r[2] or r[3])]
     if json:
-        listed = [{"client": h, **current_json(c)} for h, _, cs in rows for c in cs]
-        print_json("homework-list", {"homework": listed})
+        listed = [{"client": h, **current_json(c)} for h, _, cs, _ in rows for c in cs]
+        later = [{"client": h, **current_json(c)} for h, _, _, ls in rows for c in ls]
+        print_json("homework-list", {"homework": listed, "later": later})
         return
     if not rows:
         out().print(
@@ -110,11 +113,11 @@ def _list_all(j: Journal, json: bool) -> None:
             markup=False,
         )
         return
-    for n, (handle, name, cs) in enumerate(rows):
+    for n, (handle, name, cs, ls) in enumerate(rows):
         if n:
             out().print()
         out().print(f"{name} ({handle})", highlight=False, markup=False, style="bold")
-        out().print(current_table(cs))
+        out().print(assigned(cs, ls))
 
 
 @homework_app.command("add")

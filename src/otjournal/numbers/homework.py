@@ -50,6 +50,17 @@ class Current:
     practised_this_week: int = 0  # entries that are practice (``practised``)
 
 
+def later_assignments(client: Client, today: date) -> list[Current]:
+    """Homework added by hand to start after today (``homework add --since``): not in
+    force yet, so counted nowhere, but listed, so that it is seen to be set."""
+    later = [(a.since, a) for a in client.assignments if a.since is not None and a.since > today]
+    return [Current(a, since, "added by hand", 0) for since, a in sorted(later, key=_first)]
+
+
+def _first(pair: tuple[date, Assignment]) -> date:
+    return pair[0]
+
+
 def week_start(day: date) -> date:
     """Weeks run Monday to Sunday."""
     return day - timedelta(days=day.weekday())

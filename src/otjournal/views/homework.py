@@ -36,6 +36,27 @@ ADHERENCE_COLUMNS = (
 )
 
 
+LATER_COLUMNS = (
+    Column("id"),
+    Column("homework", fold=True),
+    Column("kind"),
+    Column("how often"),
+    Column("from"),
+)
+
+
+def assigned(current: Sequence[Current], later: Sequence[Current]) -> RenderableType:
+    """What is assigned now, then homework added to start on a later day (none of it
+    counted yet: shown so that it is seen to be set)."""
+    parts: list[RenderableType] = [current_table(current)] if current else []
+    if later:
+        rows = [(c.assignment.id, c.assignment.text, c.assignment.kind,
+                 per_week(c.assignment.per_week), f"{c.since}") for c in later]  # fmt: skip
+        parts += [Text("")] if current else []
+        parts += [Text("Starting later", style="bold"), Grid(LATER_COLUMNS, rows)]
+    return Group(*parts)
+
+
 def current_table(current: Sequence[Current]) -> Grid:
     rows = []
     for c in current:
