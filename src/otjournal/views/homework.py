@@ -36,13 +36,7 @@ ADHERENCE_COLUMNS = (
 )
 
 
-LATER_COLUMNS = (
-    Column("id"),
-    Column("homework", fold=True),
-    Column("kind"),
-    Column("how often"),
-    Column("from"),
-)
+LATER_COLUMNS = (*CURRENT_COLUMNS[:4], Column("from"))  # not in force yet: no week's count
 
 
 def assigned(current: Sequence[Current], later: Sequence[Current]) -> RenderableType:
