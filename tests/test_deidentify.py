@@ -601,8 +601,16 @@ def test_a_name_that_is_a_word_keeps_its_plural_and_its_compounds_as_words():
     assert d.text("Will-power helps; Rose-coloured; a Grace-filled day.") == (
         "Will-power helps; Rose-coloured; a Grace-filled day."
     )
-    assert d.text("Will's car, Joy's bag, the Wills' house, the Marchettis came.") == (
-        "Caregiver 1's car, Participant's bag, the Caregiver 1s' house, the Participants came."
+    assert d.text("Will's car, Joy's bag, the Roses' petals, the Marchettis came.") == (
+        "Caregiver 1's car, Participant's bag, the Roses' petals, the Participants came."
+    )
+    # A family name joined to another is the family's still; a given name so joined is
+    # another person's double-barrelled name ("Rose-Marie", as "Anne-Marie" above).
+    assert d.text("The Marchetti-Smith cousins, Smith-Marchetti, MARCHETTI-SMITH.") == (
+        "The Participant-Smith cousins, Smith-Participant, Participant-SMITH."
+    )
+    assert d.text("Rose-Marie came. MARCHETTIS. Will.  Marchetti's bag. Joys' toys.") == (
+        "Rose-Marie came. Participants. Caregiver 1.  Participant's bag. Joys' toys."
     )
     assert d.text("Will came. WILL and JOY. Will-Joy.") == (
         "Caregiver 1 came. Caregiver 1 and Participant. Caregiver 1-Participant."

@@ -7,12 +7,14 @@ Pure text: a client (and more names) in, one ``Deidentifier`` out; text in, text
   "Teacher 1", "School 1", "Kinder 1", "Doctor 1", "Person 1"... A name matches as a
   whole word only (never inside "tomorrow" or "benchmark"), ignoring case and accents
   (Zoë = Zoe = ZOE = Zoé), across a line break ("Mary\\nJane"), before a possessive
-  ("Zoë's", "James'", "Zoës'"); a full name goes before its parts, and a name never
-  eats part of another double-barrelled name ("Anne" leaves "Anne-Marie" and "Smith"
-  leaves "Nguyen-Smith"), but two known names joined by a hyphen are each replaced
-  ("Mia-Leo": "Participant-Sibling 1"). A name that is also a common word (Will, Grace,
-  Rose, Bill…), a family name on its own (Park, Little, Stone) or a name of two letters
-  is replaced only where it is written with a capital:
+  ("Zoë's", "James'", "Zoës'"); a full name goes before its parts, and a given name
+  never eats part of another person's double-barrelled name ("Anne" leaves
+  "Anne-Marie"), but two known names joined by a hyphen are each replaced ("Mia-Leo":
+  "Participant-Sibling 1"), and so is a family name joined to another
+  ("Marchetti-Smith": "Participant-Smith"; the family's name would be left otherwise).
+  A name that is also a common word (Will, Grace, Rose, Bill…), a family name on its
+  own (Park, Little, Stone) or a name of two letters is replaced only where it is
+  written with a capital:
   "Will came" and a sentence's first "Will" are replaced (safer to over-replace), "she
   will" is not; nor are such a name's word forms, "Wills", "Roses" and "Will-power"
   (its possessive, "Will's", is the name's).
@@ -168,9 +170,12 @@ class Name:
     code: str
     capital_only: bool = False
     place: bool = False  # its generic words after it are its own ("St Marys School")
-    # An everyday word too (COMMON_WORDS): with a bare "s" ("Wills", "Roses") or joined
+    # An everyday word too (COMMON_WORDS): with a bare "s" ("Wills", "Roses'") or joined
     # to a word in lower case ("Will-power") it is that word, not the name.
     word: bool = False
+    # A family name: joined to another name ("Marchetti-Smith") it is still the family's
+    # (a given name so joined, "Anne" of "Anne-Marie", is another person's).
+    family: bool = False
 
 
 def _parts(name: str) -> list[str]:
@@ -389,7 +394,7 @@ class Deidentifier:
             for m in _name_regex(fold(n.text)).finditer(folded):
                 a, b = m.span()
                 if any(a < e and b > st for st, e in busy) or not _bounded(
-                    s, folded, where, a, b, whole, n.word
+                    s, folded, where, a, b, whole, n.word, n.family
                 ):
                     continue
                 start = where[a]
@@ -404,9 +409,12 @@ class Deidentifier:
                     end += 1
                 busy.append((a, b))
                 code = n.code
-                # "ZOE'S": the code is not in capitals, so neither is its possessive.
+                # "ZOE'S": the code is not in capitals, so neither is its possessive, nor
+                # its plural ("MARCHETTIS": "Participants").
                 if s[end : end + 2] in ("'S", "’S") and not s[end + 2 : end + 3].isalnum():
                     code, end = f"{code}{s[end]}s", end + 2
+                elif s[end : end + 1] == "S" and not s[end + 1 : end + 2].isalnum():
+                    code, end = f"{code}s", end + 1
                 # "St Marys' gate": the possessive of a name ending in s is the code's.
                 elif (
                     s[end - 1 : end] in ("s", "S")
@@ -430,7 +438,14 @@ class _Builder:
         self.counts[role] = self.counts.get(role, 0) + 1
         return f"{role} {self.counts[role]}"
 
-    def add(self, text: str, code: str, capital_only: bool = False, place: bool = False) -> None:
+    def add(
+        self,
+        text: str,
+        code: str,
+        capital_only: bool = False,
+        place: bool = False,
+        family: bool = False,
+    ) -> None:
         text = text.strip()
         key = fold(text)
         letters = re.sub(r"\W", "", key)
@@ -439,7 +454,7 @@ class _Builder:
         self.seen.add(key)
         word = key in COMMON_WORDS
         common = capital_only or len(letters) <= 2 or word
-        self.names.append(Name(text, code, capital_only=common, place=place, word=word))
+        self.names.append(Name(text, code, common, place, word, family))
 
     def person(self, name: str, code: str) -> None:
         self.add(name, code)
@@ -457,7 +472,8 @@ class _Builder:
         # it is replaced only where capitalised; the given name wherever it is.
         given = words[1 if titled else 0] if len(words) > (2 if titled else 0) else ""
         for part in _parts(name):
-            self.add(part, code, capital_only=part not in _parts(given))
+            family = part not in _parts(given)
+            self.add(part, code, capital_only=family, family=family)
 
     def place(self, name: str, code: str) -> None:
         self.add(name, code, place=True)
@@ -484,8 +500,10 @@ def _name_regex(folded_name: str) -> re.Pattern[str]:
             body += _token(t)
         elif t in _SAINTS:
             body += _SAINT + r"(?:\.?\s+|-)"  # St. Clair, Saint Clair, St-Clair
+        elif len(t) <= 3 or t in _TITLES:
+            body += _token(t) + r"\.?\s+"  # "Dr. Raman", "Prof. Lee", "Wm. Smith"
         else:
-            body += _token(t) + r"\.?\s+"
+            body += _token(t) + r"\s+"  # "Will. Marchetti" ends a sentence, not one name
     return re.compile(body)
 
 
@@ -504,12 +522,15 @@ def _bounded(
     b: int,
     known: re.Pattern[str],
     word: bool = False,
+    family: bool = False,
 ) -> bool:
     """Is folded[a:b] a whole word (or words) of ``s``? A possessive or plural 's' may
-    follow (a possessive only, "Wills'", for a name that is also a ``word``); a hyphen
-    joins it to another capitalised name (then it is not this name), unless that name
-    is ``known`` too ("Mia-Leo": two people, both replaced); a ``word`` joined to a word
-    in lower case is a compound ("Will-power"), not the name."""
+    follow (a possessive only, "Will's", for a name that is also a ``word``: "Wills" and
+    "Roses'" are the words); a hyphen joins it to another capitalised name (then it is
+    not this name: "Anne" of "Anne-Marie"), unless that name is ``known`` too ("Mia-Leo":
+    two people, both replaced) or this is a ``family`` name ("Marchetti-Smith": the
+    family's name still); a ``word`` joined to a word in lower case is a compound
+    ("Will-power"), not the name."""
     if a > 0:
         before = folded[a - 1]
         if before.isalnum() or s[where[a - 1]].isalnum():  # a Thai "ำ" folds to a mark
@@ -517,7 +538,7 @@ def _bounded(
         joined = before in "-'" and a > 1 and folded[a - 2].isalnum()
         if joined and before == "'":
             return False  # O'Brien's "Brien"
-        if joined and _word_start_upper(s, where, a - 2):
+        if joined and not family and _word_start_upper(s, where, a - 2):
             left = _word_start(folded, a - 2)
             if not known.fullmatch(folded, left, a - 1):
                 return False  # Marie-Anne's "Anne" (Mia-Leo's "Leo" is two people)
@@ -528,13 +549,14 @@ def _bounded(
         # "Grace OS" is "Grace" and another word, not "Grace O" made plural.
         plural = s[where[b]] == "s" or s[where[a] : where[b - 1] + 1].isupper()
         if after == "s" and folded[b - 1] != "s" and not nxt.isalnum() and plural:
-            return nxt == "'" or (s[where[a]].isupper() and not word)
+            return (nxt == "'" or s[where[a]].isupper()) and not word
         if after.isalnum() or s[where[b]].isalnum():
             return False
         if word and after == "-" and nxt.isalpha() and not s[where[b + 1]].isupper():
             return False  # "Will-power", "Rose-coloured"
         if after == "-" and nxt.isalnum() and s[where[b + 1]].isupper():
-            return known.match(folded, b + 1) is not None  # Anne-Marie's "Anne": kept
+            # Anne-Marie's "Anne": kept; Marchetti-Smith's "Marchetti": the family's
+            return family or known.match(folded, b + 1) is not None
         if after == "'" and nxt.isalnum():  # Zoë's, Zoë'll; never O'Brien's "O"
             tail = re.match(r"[^\W_]*", folded[b + 1 :])
             return tail is not None and tail.group() in _CONTRACTIONS
