@@ -165,3 +165,12 @@ def test_a_word_longer_than_the_page_is_printed_whole(notes, clock, runner, tmp_
     assert done.exit_code == 0, done.output
     printed = "".join(pages(print_pdf(out, tmp_path / "profile")))
     assert url in printed and "aloud" in printed
+    # Only such a word is broken: the header's labels stay whole (they were squeezed
+    # to "Participan / t" when every word could break anywhere).
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(out.with_suffix(".pdf")), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    for label in ("Participant", "Reporting", "Practitioner", "Registration"):
+        assert re.search(rf"^\s*{label}\b", layout, re.MULTILINE), (label, layout[:1500])

@@ -77,12 +77,13 @@ def to_markdown(blocks: Sequence[Block]) -> str:
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;color:#202124;max-width:46rem;
-margin:2rem auto;padding:0 1rem;line-height:1.5;overflow-wrap:anywhere}
+margin:2rem auto;padding:0 1rem;line-height:1.5;overflow-wrap:break-word}
 h1{font-size:1.6rem;border-block-end:2px solid #1f4e79;padding-block-end:.3rem}
 h2{font-size:1.2rem;color:#1f4e79;margin-top:2rem;break-after:avoid}
 h3{font-size:1rem;margin-bottom:.2rem;break-after:avoid}
 table{border-collapse:collapse;margin:.6rem 0;width:100%}
 td{border-block-end:1px solid #dadce0;padding:.25rem .5rem;vertical-align:top}
+td+td{overflow-wrap:anywhere}
 blockquote{margin:.4rem 0;padding:.2rem .8rem;border-left:3px solid #9aa0a6;color:#3c4043;
 break-inside:avoid}
 blockquote cite{display:block;font-size:.8rem;color:#5f6368}
