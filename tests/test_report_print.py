@@ -157,7 +157,9 @@ def test_a_word_longer_than_the_page_is_printed_whole(notes, clock, runner, tmp_
     clock.set(datetime(2026, 6, 30, 12, tzinfo=TZ))
     url = "https://example.org/" + "Supercalifragilistic" * 10 + "/end"
     j = Journal(notes)
-    j.add_client(make_client("ann-b", display_name="Ann B", goals=(Goal("g1", "Bus"),)))
+    plan = PlanPeriod(date(2026, 1, 1), date(2026, 12, 31), "NDIS")  # a long period line
+    goals = (Goal("g1", "Bus"),)
+    j.add_client(make_client("ann-b", display_name="Ann B", plan_period=plan, goals=goals))
     rating = GoalRating("g1", 0, f"Read {url} aloud")
     j.add_session(make_session("ann-b", datetime(2026, 6, 1, 10, tzinfo=TZ), goals=(rating,)))
     out = tmp_path / "ann.html"
