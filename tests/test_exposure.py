@@ -501,13 +501,24 @@ def test_an_exposure_entry_in_a_terminal(journal, notes):
     review = child.output.split("Exposure practice")[-1]
     assert "Which step of the hierarchy: Ride the bus one stop (s2)" in " ".join(review.split())
     assert "s2-def" not in review
+    # Changed from the review, the step is chosen from the same numbered list, the one
+    # chosen before offered (it was asked as free text showing "s2-def").
+    child.child.sendline("c")
+    child.answer("Which answer", "3")
+    child.expect("Which step of the hierarchy (a number above) [2]")
+    assert "Now: s2-def" not in child.output
+    child.child.sendline("1")
+    child.expect("Save?")
+    assert "Which step of the hierarchy: Stand at the bus stop (s1)" in " ".join(
+        child.output.split("Exposure practice")[-1].split()
+    )
     child.child.sendline("y")
     child.expect_re(r"Saved exposure entry (\S+)\.")
     child.finish(0)
     [entry] = entries(notes)
     assert entry["entry_kind"] == "exposure" and entry["written_by"] == "Sam"
     assert entry["exposure"] == {
-        "step": "s2-def",
+        "step": "s1-abc",
         "suds_before": 55,
         "suds_peak": 65,
         "minutes": 15,

@@ -334,16 +334,26 @@ class HomeworkFlow(Asker):
                 self.console.print(support_text(self.ctx.support), highlight=False)
 
     def ask_exposure(self) -> None:
-        """The step chosen from the client's hierarchy by number (least SUDS first), then
-        the spec's other fields; without a hierarchy, every field as the spec says."""
+        """The step chosen from the client's hierarchy, then the spec's other fields;
+        without a hierarchy, every field as the spec says."""
+        from otjournal.model.kinds import EXPOSURE
+
+        if self.ask_step():
+            self.ask_fields(EXPOSURE, skip=("step",))
+        else:
+            self.ask_fields(EXPOSURE)
+
+    def ask_step(self) -> bool:
+        """The step, by its number in the client's hierarchy (least SUDS first), the one
+        chosen before offered (the review's change asks it so too); False without a
+        hierarchy: the step is then words, asked as any field."""
         from otjournal.model.hierarchy import by_suds, find_step
         from otjournal.model.kinds import EXPOSURE
 
         steps = [s for s in by_suds(self.ctx.client.hierarchy) if s.is_active]
         part = self._part()
         if not steps:
-            self.ask_fields(EXPOSURE)
-            return
+            return False
         for i, s in enumerate(steps, 1):
             self.say(f" [bold]{i}[/] {escape(s.step)} [dim](SUDS {s.suds}, {s.number})[/]")
         chosen = next((i for i, s in enumerate(steps, 1) if s.id == part.get("step")), 1)
@@ -359,7 +369,7 @@ class HomeworkFlow(Asker):
                 break
             self.say(f"  [yellow]Please give a number from 1 to {len(steps)}.[/]")
         self.save()
-        self.ask_fields(EXPOSURE, skip=("step",))
+        return True
 
     def ask_fields(self, spec: RecordKind, skip: tuple[str, ...] = ()) -> None:
         """Each field of the kind, in the spec's order, with the spec's words."""

@@ -93,6 +93,9 @@ def step_words(flow: HomeworkFlow, step_id: str) -> str:
 def change_field(flow: HomeworkFlow, kind: RecordKind, f: FieldSpec) -> None:
     if kind is PRACTICE and f.key == "what":
         flow.ask_practised()
+    elif kind is EXPOSURE and f.key == "step":
+        if not flow.ask_step():  # from the numbered list again, as the first time
+            flow.ask_field(kind, f)
     elif kind is PRACTICE and f.key == "done":
         was = flow._part().get("done")
         flow.ask_done()
