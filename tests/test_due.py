@@ -18,7 +18,7 @@ from otjournal.disk import tomlio
 from otjournal.disk.store import Journal
 from otjournal.errors import ValidationErrors
 from otjournal.forms.drafts import default_drafts
-from otjournal.model import Session
+from otjournal.model import GoalRating, Session
 from otjournal.model.client import PlanPeriod
 from otjournal.model.episode import Discharge, Intake
 from otjournal.numbers import due
@@ -430,6 +430,12 @@ def test_a_note_dated_after_today_is_not_a_session_seen(notes: Path, clock, runn
     assert [c["last_seen"] for c in overview["clients"]] == ["2026-06-01"]
     shown = " ".join(runner.invoke(app, ["client", "show", "mia-k"]).stdout.split())
     assert "(and 1 dated after today: 'otj check' names it), last seen 2026-06-01" in shown
+    # Nor is its rating the latest: g1 was rated 0 on 2026-06-01 (and +2 in the later note).
+    j.add_session(session(date(2027, 6, 11), goals=(GoalRating("g1", 2),)))
+    goals = json.loads(runner.invoke(app, ["goal", "list", "mia-k", "--json"]).stdout)["goals"]
+    assert goals[0]["latest_interim"] == {"gas": 0, "on": "2026-06-01"}, goals[0]
+    page = json.loads(runner.invoke(app, ["client", "show", "mia-k", "--json"]).stdout)
+    assert page["goals"][0]["latest_interim"] == {"gas": 0, "on": "2026-06-01"}
 
 
 def test_an_empty_folder(notes: Path, clock, runner: Runner):

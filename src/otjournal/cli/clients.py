@@ -210,7 +210,7 @@ def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) ->
     note_problems(snap)  # a note that does not read is left out: said, as list says it
     sessions = [s.record for s in snap.client_sessions(handle)]
     if json:
-        states = {s.goal.id: s for s in goal_states(client, sessions)}
+        states = {s.goal.id: s for s in goal_states(client, sessions, today())}
         data = whole(client)
         data["age_group"] = "adult" if client.is_adult(today()) else "child"
         data["goals"] = [{**g, **goal_json(states[g["id"]])} for g in data["goals"]]

@@ -442,7 +442,7 @@ def goal_list(
     json: JsonOpt = False,
 ) -> None:
     """List a client's goals: status, baseline, latest interim and review GAS, COPM."""
-    from otjournal.cli.common import print_json, print_wrapped
+    from otjournal.cli.common import print_json, print_wrapped, today
     from otjournal.cli.problems import note_problems
     from otjournal.views.goals import goal_json, goal_states, goals_grid
 
@@ -451,7 +451,7 @@ def goal_list(
     snap = j.load([handle], homework=False)
     note_problems(snap)  # a note that does not read is left out: said, as list says it
     sessions = [s.record for s in snap.client_sessions(handle)]
-    states = goal_states(client, sessions, show_all=all_goals)
+    states = goal_states(client, sessions, today(), show_all=all_goals)
     if json:
         print_json("goal-list", {"client": handle, "goals": [goal_json(s) for s in states]})
         return

@@ -48,14 +48,16 @@ class GoalState:
 
 
 def goal_states(
-    client: Client, sessions: Sequence[Session], *, show_all: bool = True
+    client: Client, sessions: Sequence[Session], today: date, *, show_all: bool = True
 ) -> list[GoalState]:
     """The client's goals (only the active ones unless ``show_all``) with their latest
-    interim rating, last review rating and COPM, read from ``sessions``."""
+    interim rating, last review rating and COPM, read from ``sessions`` held by
+    ``today`` (a note dated later, mistyped by hand, has not taken place)."""
     from otjournal.numbers.amended import as_amended
     from otjournal.numbers.outcomes import copm
 
     sessions = [as_amended(s) for s in sessions]  # ratings as corrected
+    sessions = [s for s in sessions if s.start.date() <= today]
     interim: dict[str, Rating] = {}
     review: dict[str, Rating] = {}
     for s in sorted(sessions, key=lambda s: s.start):
@@ -480,5 +482,5 @@ def client_page(client: Client, sessions: Sequence[Session], today: date) -> Gro
     lines += [Text(""), Text("Goals", style="bold")]
     if not client.goals:
         lines.append(indented(Text(f"none yet: otj goal add {client.handle}")))
-    lines += [goal_lines(s) for s in goal_states(client, ordered)]
+    lines += [goal_lines(s) for s in goal_states(client, ordered, today)]
     return Group(*lines)
