@@ -605,3 +605,19 @@ def test_homework_words_corrected_by_an_amendment_are_its_words_in_every_count()
     assert planned_practice(client, [session], entries, d(16)) == summary.adherence
     shown = current_assignments(client, [session], entries, today=d(16))
     assert [c.assignment.text for c in shown] == ["Lacing practice", "Lacing practice"]
+
+
+def test_entries_of_one_minute_are_in_the_order_they_were_written():
+    """Mood 2 then 1 in one minute: the random ids sort the other way, but the last
+    written is the most recent and the mood went down (it read "2.0, higher")."""
+    when = at(10)
+    first = replace(mood(when, 2), id=f"{when:%Y-%m-%d_%H%M}_zzzzz")
+    second = replace(
+        mood(when, 1),
+        id=f"{when:%Y-%m-%d_%H%M}_aaaaa",
+        written_at=first.written_at + timedelta(seconds=1),
+    )
+    result = summarise(make_client(), [], [second, first], d(12))
+    assert [e.mood.mood for e in result.recent] == [2, 1]
+    moods = [k for k in result.kinds if k.kind == "mood-check"]
+    assert moods and "mood 2, 1" in moods[0].words, moods

@@ -44,10 +44,11 @@ if TYPE_CHECKING:
 # unread, see _open; 6: dates outside 1900-2999 are problems, so no cached record may
 # hold one; 7: the search tables, disk/search.py; 8: the export tables,
 # disk/exporting.py; 9: a homework counts only entries of its kind, so no export row
-# made before holds its old counts; 10: a practice "not this time" exports no rating).
+# made before holds its old counts; 10: a practice "not this time" exports no rating;
+# 11: homework entries of one minute in the order they were written).
 # A new release and changed conflict-copy patterns need no bump: ``cache_key`` holds the
 # package version and a hash of the patterns too.
-CACHE_FORMAT = "10"
+CACHE_FORMAT = "11"
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 
 SCHEMA = (

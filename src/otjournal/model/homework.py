@@ -39,6 +39,12 @@ class HomeworkEntry:
     text: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    @property
+    def order(self) -> tuple[datetime, datetime, str]:
+        """Entries in the order they were made: by the minute they are dated, then by
+        when each was written (two in one minute), then the id."""
+        return (self.at, self.written_at, self.id)
+
     # The one part present is written under its kind's key (``part_key``), not these.
     JSON_OMITS: ClassVar[tuple[str, ...]] = (
         "practice",

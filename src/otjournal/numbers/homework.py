@@ -570,7 +570,7 @@ def summarise(
         mood=mood_trend(chosen),
         relaxation=relaxation_change(chosen),
         thought_records=thought_record_change(chosen),
-        recent=tuple(sorted(chosen, key=lambda e: e.at)[-recent:]),
+        recent=tuple(sorted(chosen, key=lambda e: e.order)[-recent:]),
         entries=len(chosen),
         kinds=kind_summaries(chosen, Given(client, assigned_by_id(client, known, today))),
         since=since,

@@ -95,7 +95,7 @@ def listed(values: Sequence[Any]) -> str:
 
 
 def ordered(entries: Sequence[HomeworkEntry]) -> list[HomeworkEntry]:
-    return sorted(entries, key=lambda e: (e.at, e.id))
+    return sorted(entries, key=lambda e: e.order)
 
 
 # -- before → after --------------------------------------------------------------------------
@@ -193,7 +193,7 @@ class MoodTrend:
 
 def mood_trend(entries: Sequence[HomeworkEntry]) -> MoodTrend:
     """Mood checks (0-10) in time order; earlier half against recent half."""
-    moods = sorted((e for e in entries if e.mood is not None), key=lambda e: e.at)
+    moods = sorted((e for e in entries if e.mood is not None), key=lambda e: e.order)
     points = tuple((e.at.date(), e.mood.mood) for e in moods if e.mood is not None)
     if len(points) < 2:
         return MoodTrend(points, None, None, "")
