@@ -359,7 +359,7 @@ def test_the_summary_and_the_trends_show_each_steps_peaks(runner, laddered, note
     assert "Graded exposure: peak SUDS (0-100) at each practice, oldest first" in out
     assert "Step s2 “Ride the bus one stop” (SUDS 50): 3 practices · peak 70 → 55 → 40" in out
     assert "peak SUDS went from 70 to 40 over 3 practices" in out
-    assert "exposure: s2-def, SUDS 45/40/20, 20 min" in out  # the one-line view
+    assert "exposure: Ride the bus one stop (s2), SUDS 45/40/20, 20 min" in out  # the one-line view
     data = json.loads(run(runner, "homework", "summary", "sam-r", "--json").output)
     [step] = data["exposure"]
     assert (step["peak_first"], step["peak_latest"]) == (70, 40)
@@ -540,3 +540,7 @@ def test_an_exposure_entry_with_flags_counts_for_the_one_exposure_homework(runne
     summary = json.loads(run(runner, "homework", "summary", "sam-r", "--json").stdout)
     [row] = summary["adherence"]
     assert (row["text"], row["practised"]) == ("Bus practice", 2)
+    # The latest entries name the step in its words, as the review and the ladder do.
+    shown = run(runner, "homework", "summary", "sam-r").stdout
+    assert "2026-03-05 exposure: Stand at the bus stop (s1), SUDS 60/70/20" in shown
+    assert "s1-abc" not in shown

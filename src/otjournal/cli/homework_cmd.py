@@ -217,5 +217,5 @@ def homework_summary(
         return
     name = "you" if config.is_self(handle) else record.display_name
     say_not_complete(snap, handle)
-    print_wrapped(summary(result, name))
+    print_wrapped(summary(result, name, {st.id: st.named for st in record.hierarchy}))
     print_wrapped(steps_view(steps))

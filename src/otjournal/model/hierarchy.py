@@ -96,6 +96,11 @@ class Step:
         return self.id.partition("-")[0]
 
     @property
+    def named(self) -> str:
+        """The step as a person reads it where an entry names it: ``Order a coffee (s2)``."""
+        return f"{self.step} ({self.number})"
+
+    @property
     def is_active(self) -> bool:
         return self.status == "active"
 

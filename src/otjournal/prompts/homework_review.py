@@ -87,7 +87,7 @@ def step_words(flow: HomeworkFlow, step_id: str) -> str:
     entry names it): ``Drive one exit on the freeway (s1)``. Without a hierarchy the
     step is its words already."""
     step = next((s for s in flow.ctx.client.hierarchy if s.id == step_id), None)
-    return step_id if step is None else f"{step.step} ({step.number})"
+    return step_id if step is None else step.named
 
 
 def change_field(flow: HomeworkFlow, kind: RecordKind, f: FieldSpec) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -68,7 +68,11 @@ def kind_words(k: KindSummary) -> str:
     return f"{k.words} {spark(k.series, *k.scale)}"
 
 
-def summary(s: HomeworkSummary, name: str) -> RenderableType:
+def summary(
+    s: HomeworkSummary, name: str, steps: Mapping[str, str] | None = None
+) -> RenderableType:
+    """The homework journal: assigned now, practice against the plan, each kind's
+    summary, the latest entries (an exposure's step in its words: ``steps``)."""
     parts: list[RenderableType] = [
         Text.assemble(
             (f"Homework journal: {name}", "bold"),
@@ -88,7 +92,7 @@ def summary(s: HomeworkSummary, name: str) -> RenderableType:
         parts += [Text(k.title.capitalize(), style="bold"), Text(kind_words(k)), Text("")]
     if s.recent:
         parts.append(Text("Most recent", style="bold"))
-        parts += [homework_line(e) for e in reversed(s.recent)]
+        parts += [homework_line(e, steps) for e in reversed(s.recent)]
     if not s.entries and not s.current and not s.adherence:  # else a table above says it
         parts.append(Text("No homework assigned or logged yet."))
     return Group(*parts)

@@ -7,7 +7,7 @@ positively; homework not done is "not this time".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from rich.text import Text
 
 from otjournal.model import Client, HomeworkEntry, Session
 from otjournal.model.kinds import homework_kind
+from otjournal.model.parts import Answers
 from otjournal.model.risk import AWAY, Risk, status_words
 from otjournal.model.vocab import (
     CHECKLIST_KEYS,
@@ -255,10 +256,14 @@ def _checklist_order(answer: ChecklistAnswer) -> int:
     return CHECKLIST_KEYS.index(item) if item in CHECKLIST_KEYS else len(CHECKLIST_KEYS)
 
 
-def homework_line(entry: HomeworkEntry) -> Text:
-    """``2026-03-07 practice: done``: the kind's one line, as its spec draws it."""
+def homework_line(entry: HomeworkEntry, steps: Mapping[str, str] | None = None) -> Text:
+    """``2026-03-07 practice: done``: the kind's one line, as its spec draws it; an
+    exposure's step in its words (``steps``: each step's id → ``Step.named``)."""
     spec = homework_kind(entry.entry_kind)
-    detail = spec.one_line(entry.part) if spec is not None else ""
+    part = entry.part
+    if steps and isinstance(part, Answers) and part.get("step") in steps:
+        part = Answers(tuple((k, steps[v] if k == "step" else v) for k, v in part.values))
+    detail = spec.one_line(part) if spec is not None else ""
     return Text(f"{entry.at:%Y-%m-%d} {entry.entry_kind}: {detail}".rstrip(": "))
 
 
