@@ -1400,11 +1400,19 @@ def test_config_shows_the_path_and_the_defaults(runner):
     for line in (
         "session.duration_min = 45",
         "session.late_entry_hours = 24",
-        "hints.language = True",
-        "session.regulation_framework = 'zones'",
+        "hints.language = true",
+        'session.regulation_framework = "zones"',
     ):
         assert line in result.stdout
     data = json.loads(runner.invoke(app, ["config", "--json"]).stdout)
+    # Every value as TOML writes it: a line copied into config.toml reads back the same.
+    import tomllib
+
+    for line in result.stdout.splitlines()[1:]:
+        key, _, value = line.strip().partition(" = ")
+        section, _, name = key.rpartition(".")
+        want = data[section][name] if section else data[name]
+        assert tomllib.loads(f"v = {value}\n") == {"v": want}, line
     assert data["path"] == str(config_path())
     assert data["session"]["late_entry_hours"] == 24
     assert data["hints"]["language"] is True
@@ -1415,8 +1423,8 @@ def test_config_shows_the_values_in_the_file(runner):
     result = runner.invoke(app, ["config"])
     ok(result)
     assert "not created yet" not in result.stdout
-    assert "practitioner.name = 'Alex Rivera'" in result.stdout
-    assert "hints.language = False" in result.stdout
+    assert 'practitioner.name = "Alex Rivera"' in result.stdout
+    assert "hints.language = false" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -551,6 +551,6 @@ def test_doctor_and_config_wrap_to_a_terminal_and_stay_whole_when_piped(runner, 
     config = shown["config"].splitlines()
     at = next(n for n, line in enumerate(config) if "practitioner.techniques" in line)
     rest = config[at + 1]  # the list's rest, under the value, never at the edge
-    assert rest.startswith("      ") and rest[6] in "['", config
+    assert rest.startswith("      ") and rest[6] in '["', config
     piped = invoke(runner, "doctor").stdout
     assert "readable by others" in piped and finding(piped, "readable by others")[0] == "warn"

@@ -37,14 +37,16 @@ def config_show(ctx: typer.Context, json: JsonOpt = False) -> None:
     if json:
         print_json("config", {"path": str(config_file()), **config.as_dict()})
         return
+    from otjournal.disk.tomlio import inline
+
     path = config_file()
     print_hanging(f"{path}{'' if path.exists() else '  (not created yet: defaults)'}")
     for section, values in config.as_dict().items():
         if isinstance(values, dict):
             for key, value in values.items():
-                print_hanging(f"{section}.{key} = {value!r}", "  ", "      ")
+                print_hanging(f"{section}.{key} = {inline(value)}", "  ", "      ")
         else:
-            print_hanging(f"{section} = {values!r}", "  ", "      ")
+            print_hanging(f"{section} = {inline(values)}", "  ", "      ")
 
 
 @config_app.command("edit")

@@ -317,6 +317,12 @@ def _escaped(value: str) -> str:
     return '"""\n' + "".join(out) + '"""'
 
 
+def inline(value: Any) -> str:
+    """A value as TOML writes it on one line (``true``, ``"text"``, ``[1, 2]``): what a
+    person may copy into a file (``otj config`` shows the settings so)."""
+    return _scalar(value)
+
+
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
