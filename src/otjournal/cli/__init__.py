@@ -153,13 +153,25 @@ def _in_ascii(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     unsaid = exc.object[exc.start : exc.end]
-    return "".join(IN_ASCII.get(c, "?") for c in unsaid), exc.end
+    return "".join(IN_ASCII.get(c) or _unaccented(c) for c in unsaid), exc.end
+
+
+def _unaccented(c: str) -> str:
+    """A letter without its accent ("ë" → "e", "Ñ" → "N": a name stays readable, as
+    search folds it; an accent typed apart, after its letter, is dropped), else "?"."""
+    import unicodedata
+
+    if unicodedata.combining(c):
+        return ""  # it takes no cell on the screen either
+    bare = unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode("ascii")
+    return bare if len(bare) == 1 and bare.isalpha() else "?"
 
 
 def tolerant_output() -> None:
     """Any output encoding: a character stdout or stderr cannot encode (ascii, latin-1,
     a C locale without UTF-8 mode) is written in ASCII where it is the tool's own
-    (``IN_ASCII``), else as "?", never a traceback; and stdin declared ASCII is read as
+    (``IN_ASCII``) or a letter with an accent (without it), else as "?", never a
+    traceback; and stdin declared ASCII is read as
     UTF-8."""
     import codecs
 
