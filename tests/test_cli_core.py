@@ -814,14 +814,21 @@ def test_check_without_a_folder_is_silent(runner, notes):
     assert result.output == ""
 
 
+def line_of(path: Path, text: str) -> int:
+    """The line of a note that starts with ``text`` (first one)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(text))
+
+
 def test_check_warns_about_a_goal_the_client_does_not_have(runner, journal):
     journal.add_client(make_client())
     saved = journal.add_session(make_session(goals=(GoalRating("g9", 1),)))
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0, result.output
     rel = saved.path.relative_to(journal.root)
+    at = line_of(saved.path, 'goal = "g9"')  # the rating's own line, as any value's problem
     assert result.output.splitlines() == [
-        f"{rel}:1:1: warning: goals[0].goal: 'g9' is not a goal of mia-k "
+        f"{rel}:{at}:1: warning: goals[0].goal: 'g9' is not a goal of mia-k "
         "(hint: add it with 'otj goal add')"
     ]
 
@@ -833,11 +840,12 @@ def test_check_warns_about_a_goal_rated_before_it_was_set(runner, journal):
     journal.add_client(make_client(goals=(late,)))
     saved = journal.add_session(make_session(goals=(GoalRating("g1", 1),)))  # 2026-03-05
     rel = saved.path.relative_to(journal.root)
+    at = line_of(saved.path, 'goal = "g1"')
     for _ in range(2):
         result = runner.invoke(app, ["check"])
         assert result.exit_code == 0, result.output
         assert result.output.splitlines() == [
-            f"{rel}:1:1: warning: goals[0].goal: 'g1' was set on 2026-03-09, after this note "
+            f"{rel}:{at}:1: warning: goals[0].goal: 'g1' was set on 2026-03-09, after this note "
             "(2026-03-05) (hint: if it was set earlier: otj goal edit mia-k g1 --on DAY)"
         ]
 
@@ -885,7 +893,7 @@ def test_check_json(runner, journal):
     assert data["problems"] == [
         {
             "path": str(saved.path.relative_to(journal.root)),
-            "line": 1,
+            "line": line_of(saved.path, 'goal = "g9"'),
             "column": 1,
             "severity": "warning",
             "message": "goals[0].goal: 'g9' is not a goal of mia-k",

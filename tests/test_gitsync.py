@@ -98,7 +98,9 @@ def devices(runner, tmp_path: Path, umask_022) -> tuple[Path, Path, Path]:
     """A remote and two devices: A set it up with a client, B joined from the remote."""
     remote = bare(tmp_path / "remote.git")
     a, b = tmp_path / "a", tmp_path / "b"
-    ok(otj(runner, a, "init", "--git", "--remote", str(remote)))
+    first = otj(runner, a, "init", "--git", "--remote", str(remote))
+    ok(first)
+    assert "Committed 1 file." in first.stdout  # .gitignore alone: "1 file", not "1 files"
     ok(otj(runner, a, "client", "add", "mia-k", "--name", "Mia K."))
     ok(otj(runner, a, "sync"))
     joined = otj(runner, b, "init", "--git", "--remote", str(remote))

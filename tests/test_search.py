@@ -370,6 +370,8 @@ def test_a_session_filter_leaves_homework_out(runner, small):
 def test_last_keeps_the_newest(runner, small):
     assert search(runner, "swing", "-n", "2") == search(runner, "swing")[:2]
     assert search(runner, "swing", "-n", "0") == []
+    for command in (["search", "swing"], ["list"]):  # notes match: not "No notes match."
+        assert runner.invoke(app, [*command, "-n", "0"]).stdout == "None shown (-n 0).\n"
 
 
 def test_a_snippet_is_short_and_keeps_its_mark(runner, notes, clock):

@@ -97,7 +97,13 @@ def list_cmd(
         print_json("list", {"sessions": rows})
         return
     if not chosen:
-        echo("No sessions yet." if not total else "No sessions match.")
+        echo(
+            "No sessions yet."
+            if not total
+            else "None shown (-n 0)."
+            if last == 0
+            else "No sessions match."
+        )
         return
     print_table(SESSION_COLUMNS, [session_cells(s.record) for s in chosen])
 

@@ -132,6 +132,8 @@ def search_cmd(
         sys.stdout.write("".join(f"{p}\n" for p in view.paths(results)))
     elif results:
         _print(results)
+    elif last == 0:
+        echo("None shown (-n 0).")  # notes may well match
     else:
         echo("No notes match" + (_no_such_goal(j, client, query.goal) or "."))
 

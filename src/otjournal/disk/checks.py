@@ -91,34 +91,27 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
             )  # fmt: skip
         for field, gid in _goal_links(s):
             goal = client.record.goal(gid) if client is not None else None
+            closed = (
+                closed_problem(goal, s.start.date(), s.session_type)
+                if goal is not None and field.startswith("goals[")  # a rating, as log's
+                else None
+            )
             if client is not None and goal is None:
-                problems.append(
-                    _warn(
-                        item.path,
-                        f"{field}: {gid!r} is not a goal of {s.client}",
-                        "add it with 'otj goal add'",
-                    )
-                )
+                said = f"{gid!r} is not a goal of {s.client}", "add it with 'otj goal add'"
             elif goal is not None and not goal.set_by(s.start.date()):
-                problems.append(
-                    _warn(
-                        item.path,
-                        f"{field}: {gid!r} was set on {goal.set_on}, after this note "
-                        f"({s.start.date()})",
-                        f"if it was set earlier: otj goal edit {s.client} {goal.number} --on DAY",
-                    )
+                said = (
+                    f"{gid!r} was set on {goal.set_on}, after this note ({s.start.date()})",
+                    f"if it was set earlier: otj goal edit {s.client} {goal.number} --on DAY",
                 )
-            elif goal is not None and field.startswith("goals["):  # a rating, as `otj log`'s
-                closed = closed_problem(goal, s.start.date(), s.session_type)
-                if closed:
-                    problems.append(
-                        _warn(
-                            item.path,
-                            f"{field}: {gid!r} {closed}",
-                            f"if it was worked on again: otj goal set {s.client} "
-                            f"{goal.number} --status active --on DAY",
-                        )
-                    )
+            elif goal is not None and closed:
+                said = (
+                    f"{gid!r} {closed}",
+                    f"if it was worked on again: otj goal set {s.client} {goal.number} "
+                    "--status active --on DAY",
+                )
+            else:
+                continue
+            problems.append(_warn_at(item.path, field, *said))
         if s.plan.homework and s.session_type in NOT_HELD_TYPES:  # `otj log` refuses one
             problems.append(
                 _warn(
@@ -296,6 +289,15 @@ def _overlap_note(item: Loaded[Session], other: Session) -> Problem:
 
 def _warn(path: Path, message: str, hint: str | None) -> Problem:
     return Problem(path, message, line=1, column=1, hint=hint, severity="warning")
+
+
+def _warn_at(path: Path, field: str, message: str, hint: str) -> Problem:
+    """A warning about one field, at its line (the note is read again: rare)."""
+    from otjournal.disk.parsing import file_position
+
+    return Problem(
+        path, f"{field}: {message}", *file_position(path, field), hint=hint, severity="warning"
+    )
 
 
 def retention_notes(

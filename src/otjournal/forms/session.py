@@ -292,8 +292,9 @@ def _closed(client: Client | None, gid: str, note: Note) -> ValidationError | No
     return ValidationError(
         f"goal {gid}",
         problem,
-        hint=f"a new episode starts with 'otj intake {client.handle}'; a goal worked on again: "
-        f"otj goal set {client.handle} {goal.number} --status active --on DAY",
+        hint=f"a goal worked on again: otj goal set {client.handle} {goal.number} --status "
+        f"active --on DAY; after a discharge, a new episode starts with 'otj intake "
+        f"{client.handle}'",
     )
 
 

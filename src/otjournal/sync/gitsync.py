@@ -152,7 +152,7 @@ class Git:
             said.append("Wrote .gitignore (temp files and sync tools' folders).")
         committed = self.commit_all("otj init")
         if committed:
-            said.append(f"Committed {committed} files.")
+            said.append(f"Committed {committed} file{'s' if committed != 1 else ''}.")
         fsio.close_to_others(self.root / ".git")  # what git made before the shared mode
         return said
 
