@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # 4: an exposure entry naming no step of the hierarchy; 5: the two below; 6: a goal named
 # by a note dated before the goal was set; 7: an entry for a homework of another kind;
 # 8: practice rated though not done this time, homework set by a session not held;
-# 9: a goal rated after it was closed; a date after today said at its line.
+# 9: a goal rated after it was closed; a date after today and a goal link at their line.
 FINDINGS_VERSION = 9
 
 
