@@ -225,6 +225,17 @@ def test_client_toml_copy_is_reported_and_resolvable(runner, pair: Pair, name: s
     assert [p.name for p in resolved_files(pair.root)] == ["client.toml"]
 
 
+def test_a_long_line_of_the_difference_stays_whole_when_piped(runner, pair: Pair):
+    """Piped (read by a person's pager or a tool), each changed line keeps its "-" or
+    "+": a line longer than 80 columns was folded onto a line without one."""
+    ours = pair.s1.read_bytes()
+    long = "Mia chose the swing first and then " + "the long obstacle course " * 6
+    plant_over(pair.s1, git_marked(ours, ours.replace(b"Followed Mia's lead.", long.encode())))
+    listed = invoke(runner, "conflicts")  # the runner is not a terminal: 80 columns
+    changed = [line for line in listed.stdout.splitlines() if "obstacle course" in line]
+    assert changed == [f'    +summary = "{long}"'], listed.stdout
+
+
 def test_git_markers_in_a_session_are_reported_and_listed(runner, pair: Pair):
     ours = pair.s1.read_bytes()
     theirs = ours.replace(b"Followed Mia's lead.", b"Mia chose the swing first.")

@@ -15,8 +15,8 @@ from otjournal.cli.common import (
     journal,
     now,
     out,
+    print_hanging,
     print_json,
-    print_wrapped,
 )
 from otjournal.errors import ExitCode, NotFoundError, Stopped
 from otjournal.model.words import conflict_copy
@@ -79,9 +79,6 @@ def _show_conflict(c: Conflict, root: Path) -> None:
     """One conflict copy beside its original (git: the two sides), with what differs."""
     import difflib
 
-    from rich.padding import Padding
-    from rich.text import Text
-
     rel = c.path.relative_to(root)
     if c.tool == "git":
         out().print(
@@ -108,8 +105,9 @@ def _show_conflict(c: Conflict, root: Path) -> None:
         difflib.unified_diff(a.splitlines(), b.splitlines(), labels[0], labels[1], lineterm="", n=1)
     )
     for line in diff or ["  (the two files are the same)"]:
-        # A long line of note text wraps under itself, never cut.
-        print_wrapped(Padding(Text(line), (0, 0, 0, 4)))
+        # On a terminal a long line wraps under its text, after its "-" or "+"; piped, a
+        # line stays whole, so each keeps its mark for a reader or a tool.
+        print_hanging(line, " " * 4, " " * 5)
 
 
 def _text(path: Path) -> str:
