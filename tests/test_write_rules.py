@@ -163,6 +163,20 @@ def test_a_session_not_held_cannot_hold_a_goal_rating(runner, mia, notes, kind):
     assert run(runner, *DNA, kind).exit_code == 0  # without the rating it is saved
 
 
+@pytest.mark.parametrize("kind", ["--dna", "--cancelled"])
+def test_a_session_not_held_has_no_attendees(runner, mia, notes, kind):
+    """No one attended: the export said "cancelled" with the client present. Its length
+    may be the time booked (a short-notice cancellation is claimed for it)."""
+    result = run(runner, *DNA, kind, "--attendee", "child")
+    assert result.exit_code == 2, result.output
+    assert "attendees: a " in result.stderr and "session has no attendees" in result.stderr
+    assert sessions(notes) == []
+    assert run(runner, *DNA, kind, "--duration", "30").exit_code == 0
+    [sid] = [p.stem for p in sessions(notes)]
+    corrected = amend(runner, sid, "attendees=child")
+    assert corrected.exit_code == 2 and "session has no attendees" in corrected.stderr
+
+
 def test_a_session_not_held_from_a_file_names_the_rating_s_line(runner, mia, notes, tmp_path):
     given = tmp_path / "dna.toml"
     given.write_text(

@@ -269,13 +269,18 @@ class LogSession(DraftRun["Session", "Loaded[Session]"]):
 
 def write_errors(note: dict[str, Any]) -> list[ValidationError]:
     """What a session note (or the part of one an amendment changes) breaks of the
-    rules for writing: its length in `otj log`'s range, and no goal rating or homework
-    in a session that did not take place."""
+    rules for writing: its length in `otj log`'s range, and no goal rating, homework or
+    attendee in a session that did not take place."""
     from otjournal.forms.session import prune
-    from otjournal.model.write_rules import homework_needs_a_session, ratings_need_a_session
+    from otjournal.model.write_rules import (
+        attendees_need_a_session,
+        homework_needs_a_session,
+        ratings_need_a_session,
+    )
 
     data = prune(note)
     errors = ratings_need_a_session(data) + homework_needs_a_session(data)
+    errors += attendees_need_a_session(data)
     if "duration_min" in data:
         problem = minutes_problem(data["duration_min"], data.get("session_type"))
         if problem:

@@ -177,9 +177,11 @@ def refuse_values(session: Session, values: Any) -> None:
 
     if not isinstance(values, dict):
         return  # the model says what values must be
-    part: dict[str, Any] = {"session_type": session.session_type}
-    if "duration_min" in values:
-        part["duration_min"] = values["duration_min"]
+    # As the note will read: a correction of its type too is taken with the rest.
+    part: dict[str, Any] = {"session_type": values.get("session_type", session.session_type)}
+    for key in ("duration_min", "attendees"):
+        if key in values:
+            part[key] = values[key]
     goals = values.get("goals")
     if isinstance(goals, dict):
         part["goals"] = [{**v, "goal": k} for k, v in goals.items() if isinstance(v, dict)]

@@ -109,6 +109,23 @@ def ratings_need_a_session(note: dict[str, Any]) -> list[ValidationError]:
     return errors
 
 
+def attendees_need_a_session(note: dict[str, Any]) -> list[ValidationError]:
+    """Who attended, in a note about a session that did not take place (cancelled,
+    did-not-attend): refused, as its ratings are. No one attended; the export would say
+    otherwise. (Its length may be the time booked: a short-notice cancellation is
+    claimed for it, and no count of hours takes it.)"""
+    kind = note.get("session_type")
+    if kind not in NOT_HELD_TYPES or not note.get("attendees"):
+        return []
+    return [
+        ValidationError(
+            "attendees",
+            f"a {kind} session has no attendees: no one attended a session that did not take place",
+            hint="leave the attendees out, or log the session as held",
+        )
+    ]
+
+
 def homework_needs_a_session(note: dict[str, Any]) -> list[ValidationError]:
     """Homework set in a note about a session that did not take place (cancelled,
     did-not-attend): refused. No plan counts it (such a session sets none), so practice
