@@ -1247,6 +1247,16 @@ def test_init_self_without_a_config_writes_one(runner, notes, config_path):
     assert mode(config_path) & 0o077 == 0
 
 
+def test_a_self_journal_needs_no_handle_to_show_itself(runner, notes, config_path):
+    """ "Commands now need no client handle": `client show` too (it was "Missing argument
+    'handle'"), and `homework list`'s hint names no CLIENT to type."""
+    assert run(runner, "init", "--self", "--name", "Sam").exit_code == 0
+    shown = run(runner, "client", "show")
+    assert shown.exit_code == 0 and shown.stdout.startswith("Sam (me)"), shown.output
+    listed = run(runner, "homework", "list")
+    assert listed.stdout == "Nothing assigned right now. Add homework with: otj homework add\n"
+
+
 def test_init_self_next_to_the_templates_commented_example(runner, notes, config_path):
     """The template's commented example left in place, the real key set below it:
     init must set the real key and keep the comment, not make a duplicate key."""

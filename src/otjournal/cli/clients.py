@@ -10,7 +10,7 @@ import typer
 
 from otjournal.cli.common import (
     BoundaryGroup,
-    ClientArg,
+    DefaultClientArg,
     DirOpt,
     JsonOpt,
     ask_name,
@@ -197,9 +197,12 @@ def client_list(
 
 
 @client_app.command("show")
-def client_show(handle: ClientArg, dir: DirOpt = None, json: JsonOpt = False) -> None:
+def client_show(handle: DefaultClientArg = None, dir: DirOpt = None, json: JsonOpt = False) -> None:
     """Show a client's profile, episode of care and goals."""
-    from otjournal.cli.common import today
+    from otjournal.cli.common import read_config, today
+    from otjournal.cli.homework_common import pick_client
+
+    handle = pick_client(handle, read_config())  # a self-journal's own, as homework's
     from otjournal.cli.problems import note_problems
     from otjournal.model.fields import whole
     from otjournal.views.goals import client_page, episode_facts, goal_json, goal_states

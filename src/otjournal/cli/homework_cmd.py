@@ -107,8 +107,9 @@ def _list_all(j: Journal, json: bool) -> None:
         print_json("homework-list", {"homework": listed, "later": later})
         return
     if not rows:
+        whom = "" if read_config().default_client else " CLIENT"  # a self-journal's own
         out().print(
-            "Nothing assigned right now. Add homework with: otj homework add CLIENT",
+            f"Nothing assigned right now. Add homework with: otj homework add{whom}",
             highlight=False,
             markup=False,
         )
