@@ -486,7 +486,7 @@ def test_an_ascii_output_marks_matches_with_ascii_not_question_marks(tmp_path, s
         capture_output=True,
         check=True,
     ).stdout.decode("ascii")
-    assert "<<Zo?>> chose the swing first" in out
+    assert "<<Zoe>> chose the swing first" in out  # the accent left off, as search folds it
     assert "?Zo" not in out
 
 
