@@ -57,7 +57,7 @@ TYPED = [
     ("Start time", "10:00"),
     ("Setting (", ""),
     ("Kind of session", ""),
-    ("sibling, support-worker, interpreter, other) [client]: ", ""),  # the client alone
+    ("other) [client]: ", ""),  # the client alone (the question wraps at its words)
     ("  GAS: ", "0"),
     ("Evidence", "walked to the corner"),
     ("Activity (", "Exposure walk"),

@@ -376,11 +376,13 @@ def test_a_session_dated_before_every_goal_was_set_says_why_none_is_asked(env, n
     otj = Pty("log", "mia-k", env=env)
     otj.run([("Minutes", ""), ("Date", "2026-01-02"), ("Start time", "")])
     otj.run([("Setting (", ""), ("Kind of session", ""), ("Who attended (", "")])
-    otj.expect(
-        "No active goals set by 2026-01-02 (1 set later: otj goal edit mia-k GOAL --on DAY "
-        "dates one earlier)."
-    )
+    otj.expect("No active goals set by 2026-01-02")
     otj.expect("Activity (")
+    said = " ".join(otj.output.split())  # wrapped at words to the terminal's width
+    assert (
+        "No active goals set by 2026-01-02 (1 set later: otj goal edit mia-k GOAL --on DAY "
+        "dates one earlier)." in said
+    )
     otj.interrupt()
     assert otj.wait() == 130, otj.output
     assert "GAS" not in otj.output
@@ -406,3 +408,23 @@ def test_a_rating_stranded_by_an_earlier_date_is_said_and_left_out(env, notes):
     (path,) = session_files(notes)
     s = tomllib.loads(path.read_text("utf-8"))
     assert "goals" not in s and s["start"].date().isoformat() == "2026-01-02"
+
+
+def test_the_questions_wrap_at_words_on_a_narrow_terminal(env, notes):
+    """At 60 columns a long question breaks between words, the answer typed after its
+    last line (the terminal cut "s / upport-worker"); a hint said between questions
+    wraps so too."""
+    narrow = {**env, "TERM": "xterm", "NO_COLOR": "1"}
+    narrow.pop("COLUMNS", None)  # the terminal's own width
+    otj = Pty("log", "mia-k", env=narrow, size=(40, 60))
+    otj.run([("Minutes", ""), ("Date", "2026-01-02"), ("Start time", "")])
+    otj.run([("Setting (", ""), ("Kind of session", "")])
+    otj.expect("[child, parent]: ")
+    otj.child.sendline("")
+    otj.expect("Activity (")
+    lines = otj.output.replace("\r\n", "\n").split("\n")
+    assert all(len(line) <= 60 for line in lines), [x for x in lines if len(x) > 60]
+    said = " ".join(otj.output.split())
+    assert "sibling, support-worker, interpreter, other) [child, parent]:" in said
+    assert "support-worker" in otj.output  # never broken inside the word
+    otj.interrupt("Continue with: otj log --resume")

@@ -54,7 +54,8 @@ class Asker:
         self._save(self.step)
 
     def say(self, markup: str) -> None:
-        self.console.print(markup, highlight=False, markup=True)
+        # Wrapped at words to the width, as the questions are (the terminal cut words).
+        self.console.print(markup, highlight=False, markup=True, soft_wrap=False)
 
     def read(self, prompt: str) -> str:
         """One line as typed (prompts.typed): a line that is not text is asked again,
@@ -62,8 +63,11 @@ class Asker:
         while True:
             stream = sys.stdin  # looked up each time: a test runner swaps it
             try:
+                # The question wrapped at words to the width (the console's own input
+                # let the terminal cut it mid-word); the answer is typed after it.
+                self.console.print(prompt, markup=True, emoji=False, end="", soft_wrap=False)
                 with typed.bytes_kept(stream):
-                    line = self.console.input(prompt, markup=True, emoji=False)
+                    line = self.console.input(markup=False, emoji=False)
             except EOFError:
                 raise InputEnded() from None
             encoding = getattr(stream, "encoding", None) or "utf-8"

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from rich.padding import Padding
 from rich.text import Text
 
 from otjournal.frozen import frozen
 from otjournal.model.kinds import EXPOSURE, HOMEWORK_BY_NAME, PRACTICE, RELAXATION, emotion_words
+from otjournal.views.lines import Hanging
 
 if TYPE_CHECKING:
     from otjournal.model.spec import FieldSpec, RecordKind
@@ -135,9 +135,10 @@ def show(flow: HomeworkFlow, rows: list[Answer]) -> None:
     title = kind.title.capitalize() + (f" · {named.text}" if named else "")
     flow.console.print(Text(title, style="bold"), soft_wrap=False)
     for n, row in enumerate(rows, 1):
-        line = Text.assemble((f"{n:>2} ", "bold"), (f"{row.name}: ", "dim"), row.value)
-        # Wrapped under its own indent: the whole entry is there to approve.
-        flow.console.print(Padding(line, (0, 0, 0, 1)), soft_wrap=False)
+        # Wrapped under the question's words, never at the edge: the whole entry is
+        # there to approve.
+        line = Text.assemble((f"{row.name}: ", "dim"), row.value)
+        flow.console.print(Hanging(Text(f" {n:>2} ", style="bold"), line), soft_wrap=False)
 
 
 def review(flow: HomeworkFlow) -> str:
