@@ -690,9 +690,13 @@ def test_on_a_terminal_a_note_wraps_to_its_width_and_no_color_means_no_codes(dem
         assert "\x1b" not in shown(*args, NO_COLOR="1"), args
 
 
+@pytest.mark.pty
 def test_conflicts_and_drafts_wrap_their_lines(runner, notes):
-    """A conflict copy's differing line of note text wraps under its indent at 40 columns
-    (the line naming the copy is a path: it is never broken, so it can be copied)."""
+    """On a terminal of 40 columns a conflict copy's differing line of note text wraps
+    under its text, after its "+" (the line naming the copy is a path: it is never
+    broken, so it can be copied); piped, each line stays whole (test_conflicts.py)."""
+    from tests.terminal import Pty
+
     j = Journal(notes)
     j.add_client(make_client())
     summary = "We followed the train theme " * 8 + "and it worked"
@@ -700,10 +704,15 @@ def test_conflicts_and_drafts_wrap_their_lines(runner, notes):
     original = saved.path.read_text("utf-8")
     copy = saved.path.with_name(f"{saved.path.stem}.sync-conflict-20260306-101500-ABCDEF1.toml")
     copy.write_text(original.replace('"short"', json.dumps(summary)), "utf-8")
-    shown = at(runner, 40, "conflicts")
-    lines_fit("\n".join(line for line in shown.split("\n") if line.startswith("  ")), 40)
+    env = {**os.environ, "TERM": "xterm", "NO_COLOR": "1"}
+    env.pop("COLUMNS", None)
+    child = Pty("conflicts", env=env, size=(50, 40))
+    child.wait()
+    shown = child.output.replace("\r\n", "\n")
+    diff = [line for line in shown.split("\n") if line.startswith("    ") and "sync-" not in line]
+    lines_fit("\n".join(diff), 40)
     words_in_order(shown, summary, 40)
-    assert all(line.startswith("    ") for line in shown.split("+summary")[1].split("\n")[1:3])
+    assert all(line.startswith("     ") for line in shown.split("+summary")[1].split("\n")[1:3])
     drafts = at(runner, 40, "drafts")
     lines_fit(drafts, 40)
 
