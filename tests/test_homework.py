@@ -1359,8 +1359,9 @@ def test_interactive_when_later_than_now_is_asked_again_at_once(runner, mia, not
         input=lines(*answers, "6", "7", "4", "6", "y"),
     )
     assert result.exit_code == 0, result.output
-    assert "is later than now" in result.stderr
-    assert "an entry is written about homework already done" in result.stderr
+    said = " ".join(result.stderr.split())  # wrapped at words to the width
+    assert "is later than now" in said
+    assert "an entry is written about homework already done" in said
     assert result.stderr.count("When (HH:MM") == 2
     assert wall(only_entry(notes)["at"]) == yesterday_at(19, 30)
 
