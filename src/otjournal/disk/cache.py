@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 # hold one; 7: the search tables, disk/search.py; 8: the export tables,
 # disk/exporting.py; 9: a homework counts only entries of its kind, so no export row
 # made before holds its old counts; 10: a practice "not this time" exports no rating;
-# 11: homework entries of one minute in the order they were written).
+# 11: a homework's summary and trends take entries of one minute as they were written).
 # A new release and changed conflict-copy patterns need no bump: ``cache_key`` holds the
 # package version and a hash of the patterns too.
 CACHE_FORMAT = "11"

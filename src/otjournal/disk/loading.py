@@ -129,7 +129,9 @@ class Snapshot:
         not counted. Two clients' notes may share an id (a random suffix per minute): they
         are different notes, not copies."""
         self.sessions.sort(key=lambda s: (s.record.start, s.record.id))
-        self.homework.sort(key=lambda h: h.record.order)
+        # By minute and id, as the streamed export orders its rows (disk/exporting.py);
+        # what reads entries as a series orders them as written (HomeworkEntry.order).
+        self.homework.sort(key=lambda h: (h.record.at, h.record.id))
         self.sessions = first_of_each_id(self.sessions, _client_and_id, self.problems)
         self.homework = first_of_each_id(self.homework, _client_and_id, self.problems)
 
