@@ -171,8 +171,7 @@ def tolerant_output() -> None:
     """Any output encoding: a character stdout or stderr cannot encode (ascii, latin-1,
     a C locale without UTF-8 mode) is written in ASCII where it is the tool's own
     (``IN_ASCII``) or a letter with an accent (without it), else as "?", never a
-    traceback; and stdin declared ASCII is read as
-    UTF-8."""
+    traceback; and stdin declared ASCII is read as UTF-8."""
     import codecs
 
     codecs.register_error(ERRORS, _in_ascii)

@@ -201,11 +201,11 @@ def client_show(handle: DefaultClientArg = None, dir: DirOpt = None, json: JsonO
     """Show a client's profile, episode of care and goals."""
     from otjournal.cli.common import read_config, today
     from otjournal.cli.homework_common import pick_client
-
-    handle = pick_client(handle, read_config())  # a self-journal's own, as homework's
     from otjournal.cli.problems import note_problems
     from otjournal.model.fields import whole
     from otjournal.views.goals import client_page, episode_facts, goal_json, goal_states
+
+    handle = pick_client(handle, read_config())  # a self-journal's own, as homework's
 
     j = journal(dir)
     client, _ = j.read_client(handle)
