@@ -111,8 +111,9 @@ class ReadingProgress:
 
     def start(self, total: int) -> None:
         # Asked first without a console: making one loads Rich, ~20 ms before a first
-        # run's workers can start, for a bar that is never drawn when stderr is piped.
-        if not could_be_terminal(sys.stderr) or not err().is_terminal:
+        # run's workers can start, for a bar that is never drawn when stderr is piped
+        # (the console is asked too: Rich also turns it off in IDLE and Jupyter).
+        if not is_terminal(sys.stderr) or not err().is_terminal:
             return
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -183,31 +184,22 @@ _LINE_END = re.compile(r"(?:[ ]|\x1b\[[0-9;]*m)+\n")
 
 def styled(stream: IO[str]) -> bool:
     """Whether ``stream`` gets bold and colour, decided as Rich decides for the consoles:
-    NO_COLOR (not empty) never; TTY_COMPATIBLE or FORCE_COLOR as set; else a terminal
-    that is not TERM=dumb."""
+    NO_COLOR (not empty) never; else a terminal (``is_terminal``) that is not TERM=dumb."""
     env = os.environ
     if env.get("NO_COLOR", ""):
         return False
+    return is_terminal(stream) and env.get("TERM", "").lower() not in ("dumb", "unknown")
+
+
+def is_terminal(stream: IO[str]) -> bool:
+    """Whether a console on ``stream`` is a terminal, by Rich's own test, without making
+    one (that loads Rich): TTY_COMPATIBLE or FORCE_COLOR as set, else a tty."""
+    env = os.environ
     compatible = env.get("TTY_COMPATIBLE", "")
     if compatible in ("0", "1"):
-        terminal = compatible == "1"
-    elif env.get("FORCE_COLOR") is not None:
-        terminal = env["FORCE_COLOR"] != ""
-    else:
-        try:
-            terminal = stream.isatty()
-        except (AttributeError, ValueError):
-            terminal = False
-    return terminal and env.get("TERM", "").lower() not in ("dumb", "unknown")
-
-
-def could_be_terminal(stream: IO[str]) -> bool:
-    """False where a console on ``stream`` would surely not be a terminal (Rich's own
-    test: not a tty, and neither TTY_COMPATIBLE=1 nor FORCE_COLOR set); True where it
-    may be, and the console is asked."""
-    env = os.environ
-    if env.get("TTY_COMPATIBLE", "") == "1" or env.get("FORCE_COLOR") is not None:
-        return True
+        return compatible == "1"
+    if env.get("FORCE_COLOR") is not None:
+        return env["FORCE_COLOR"] != ""
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
