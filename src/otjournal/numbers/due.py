@@ -158,13 +158,13 @@ def client_facts(client: Client, sessions: Sequence[Session]) -> ClientFacts:
     type is what counts)."""
     from otjournal.numbers.amended import as_amended
     from otjournal.numbers.episodes import episodes
-    from otjournal.numbers.session import took_place_with_client
+    from otjournal.numbers.session import seen_by
 
     notes = sorted((as_amended(s) for s in sessions), key=lambda s: s.start)
     eps = episodes(notes)
     active = not eps or eps[-1].is_open
     start = eps[-1].start if eps else None
-    seen = [s.start.date() for s in notes if took_place_with_client(s)]
+    seen = [s.start.date() for s in seen_by(notes, None)]
     in_episode = [d for d in seen if start is None or d >= start]
     reviews = [
         s.start.date()

@@ -264,6 +264,17 @@ def took_place_with_client(s: Session) -> bool:
     return held(s) and s.session_type not in NON_CLIENT_TYPES
 
 
+def seen_by(ordered: Sequence[Session], today: date | None) -> list[Session]:
+    """The sessions the client was seen in (``took_place_with_client``), by ``today``:
+    a note dated later (a date mistyped by hand: ``otj check`` names it) has not taken
+    place. ``today`` None: every one (the facts ``otj due`` keeps for any day)."""
+    return [
+        s
+        for s in ordered
+        if took_place_with_client(s) and (today is None or s.start.date() <= today)
+    ]
+
+
 def face_to_face(s: Session) -> bool:
     """A session held with someone attending, of a type other than non-client. Report
     writing, liaison and any note without an attendee are non-face-to-face."""
@@ -421,9 +432,7 @@ def overview_row(
     """One client's line of the trends overview; ``sessions`` in time order."""
     within = [s for s in sessions if start <= s.start.date() <= end]
     low = lowest_item(checklist_rates(within))
-    # As 'client list' and 'due' say it: a session with the client, by today (a note
-    # dated later, mistyped by hand, has not taken place).
-    seen = [s for s in sessions if took_place_with_client(s) and s.start.date() <= today]
+    seen = seen_by(sessions, today)  # as 'client list' and 'due' say it
     return {
         "client": client.handle,
         "sessions": sum(1 for s in within if held(s)),

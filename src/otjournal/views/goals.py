@@ -358,6 +358,7 @@ def client_row(client: Client, sessions: Iterable[Session], today: date | None) 
     """A client's count of sessions, the last, and the discharge that closed their last
     episode (if it is closed)."""
     from otjournal.numbers.amended import as_amended
+    from otjournal.numbers.session import seen_by
 
     ordered = sorted((as_amended(s) for s in sessions), key=lambda s: s.start)  # as read now
     closed = discharged(ordered)
@@ -414,22 +415,12 @@ def age_group_line(client: Client, today: date) -> str:
     return f"{group} (no date of birth or age group recorded)"
 
 
-def seen_by(ordered: Sequence[Session], today: date | None) -> list[Session]:
-    """The sessions the client was seen in, by ``today``: a note dated later (a date
-    mistyped by hand: ``otj check`` names it) has not taken place."""
-    from otjournal.numbers.session import took_place_with_client
-
-    return [
-        s
-        for s in ordered
-        if took_place_with_client(s) and (today is None or s.start.date() <= today)
-    ]
-
-
 def sessions_line(ordered: Sequence[Session], today: date) -> str:
     """The sessions the client was seen in and the last, as 'client list' and 'due' count
     them; the other notes (cancelled, did not attend, time without the client, and one
     dated after today) apart."""
+    from otjournal.numbers.session import seen_by
+
     seen = seen_by(ordered, today)
     later = sum(1 for s in ordered if s.start.date() > today)
     others = len(ordered) - len(seen) - later
