@@ -13,6 +13,7 @@ import shutil
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -828,6 +829,13 @@ def test_a_field_corrected_back_to_what_was_written_is_not_in_corrected(runner, 
     assert "already reads so" in refused.stderr
 
 
+def needs_an_answer(child: Any, prompt: str, empty: str, answer: str) -> None:
+    """An empty answer at ``prompt`` is asked again, saying so; then ``answer``."""
+    child.answer(prompt, empty)
+    child.expect("This needs an answer (Ctrl-C stops).")
+    child.answer(prompt, answer)
+
+
 @pytest.mark.pty
 def test_an_empty_answer_is_asked_again_saying_why(journal: Journal):
     """On a terminal, Enter alone at a question that needs an answer is asked again with
@@ -841,23 +849,15 @@ def test_an_empty_answer_is_asked_again_saying_why(journal: Journal):
     otj_.answer("Kind (", "")
     otj_.expect("Please choose one of:")
     otj_.answer("Kind (", "addition")
-    otj_.answer("Amendment", "")
-    otj_.expect("This needs an answer (Ctrl-C stops).")
-    otj_.answer("Amendment", "She said so later")
-    otj_.answer("Your name", " ")
-    otj_.expect("This needs an answer (Ctrl-C stops).")
-    otj_.answer("Your name", "Alex")
+    needs_an_answer(otj_, "Amendment", "", "She said so later")
+    needs_an_answer(otj_, "Your name", " ", "Alex")
     assert otj_.wait() == 0, otj_.output
     assert read(journal, s.path).amendments[-1].by == "Alex"
     homework = Pty("homework", "add", "mia-k")
-    homework.answer("Homework", "")
-    homework.expect("This needs an answer (Ctrl-C stops).")
-    homework.answer("Homework", "Wall push-ups")
+    needs_an_answer(homework, "Homework", "", "Wall push-ups")
     assert homework.wait() == 0, homework.output
     goal = Pty("goal", "add", "mia-k")
-    goal.answer("Goal", "")
-    goal.expect("This needs an answer (Ctrl-C stops).")
-    goal.answer("Goal", "Rides a bike")
+    needs_an_answer(goal, "Goal", "", "Rides a bike")
     goal.answer("GAS baseline level today (-2..+2)", "")
     goal.expect("-2, -1, 0, +1 or +2 (the level the goal starts from)")
     goal.answer("GAS baseline level today (-2..+2)", "-1")
