@@ -835,3 +835,19 @@ def test_a_detail_wrapped_at_a_narrow_width_stays_under_its_indent(runner, small
     details = [line for line in goals if not line.startswith("g")]
     assert details and all(line.startswith("  ") for line in details), goals
     assert "  change +2" in goals and "  change +1" in goals
+
+
+def test_a_goals_words_wrap_under_themselves_beside_its_id(runner, notes):
+    """`client show` at 40 columns: a goal's long words wrap under the words, beside its
+    id; no line under the id starts with the space after a folded word."""
+    j = Journal(notes)
+    text = "Laces " + "Supercalifragilistic" * 4 + " shoes before kinder"
+    j.add_client(make_client(goals=(Goal("g1-abc", text),)))
+    shown = at(runner, 40, "client", "show", "mia-k")
+    lines_fit(shown, 40)
+    block = shown.split("Goals\n")[1].split("\n")
+    rest = block[1 : next(i for i, line in enumerate(block) if line.startswith("      weight"))]
+    indent = len("g1 (g1-abc)  ")
+    assert block[0].startswith("g1 (g1-abc)  Laces") and rest, block
+    assert all(line.startswith(" " * indent) and line[indent] != " " for line in rest), rest
+    words_in_order(shown, text, 40)

@@ -233,10 +233,12 @@ def goal_lines(state: GoalState) -> Group:
     from rich.console import Group, RenderableType
     from rich.text import Text
 
-    from otjournal.views.lines import indented
+    from otjournal.views.lines import Hanging, indented
 
     g = state.goal
-    parts: list[RenderableType] = [Text.assemble((shown_id(g), "bold"), "  ", g.text)]
+    # The goal's words wrap under themselves, beside its id (a long word folded at the
+    # width left the next line starting with a space, under the id).
+    parts: list[RenderableType] = [Hanging(Text(f"{shown_id(g)}  ", style="bold"), Text(g.text))]
     for level in (2, 1, 0, -1, -2):
         if level in g.levels:
             parts.append(indented(Text(f"{gas(level):>3}  {g.levels[level]}")))
