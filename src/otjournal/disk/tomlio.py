@@ -16,10 +16,12 @@ from typing import Any
 
 # tomli below 2.4 is the standard library's tomllib (TOML 1.0, the same parser and
 # messages), built with mypyc where a wheel exists: about 3 times faster, and parsing is
-# most of a first read (benchmarks/RESULTS.md).
+# most of a first read (benchmarks/RESULTS.md). fasttoml reads most notes faster still,
+# to the same tables; tomli reads the rest, and says what is wrong in a broken file.
 import tomli
 import tomli_w
 
+from otjournal.disk import fasttoml
 from otjournal.disk.conflicts import git_marker
 from otjournal.disk.tomllocate import locate
 from otjournal.errors import (
@@ -91,7 +93,9 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             hint="run 'otj conflicts' to see both sides and keep what is right",
         )
     try:
-        data = tomli.loads(text)
+        data = fasttoml.read(raw, text)
+        if data is None:
+            data = tomli.loads(text)
         if not data:
             raise ParseError(
                 "the file holds no values, only comments: it was emptied or cut short",
