@@ -356,6 +356,23 @@ def test_a_long_goal_wraps_in_goal_list_and_client_show(runner, notes):
                 words_in_order(shown, text, width)
 
 
+def test_a_long_goal_wraps_beside_its_id_in_one_clients_trends(runner, notes):
+    """Stacked on a narrow terminal, a goal's words wrap under its words, never back to
+    the first column under its id."""
+    text = "Mia puts on her shoes and does the laces before kinder without a reminder"
+    journal = Journal(notes)
+    journal.add_client(make_client(goals=(Goal("g1", text),)))
+    journal.add_session(make_session())
+    for width in (40, 60):
+        shown = at(runner, width, "trends", "mia-k", *PERIOD)
+        lines_fit(shown, width)
+        words_in_order(shown, f"g1 {text}", width)
+        lines = shown.splitlines()
+        first = next(i for i, line in enumerate(lines) if line.startswith("g1 Mia"))
+        after = lines[first + 1 : lines.index("  interim ▄", first)]
+        assert after and all(line.startswith("   ") and line[3] != " " for line in after), after
+
+
 def test_layout_reflows_instead_of_cutting():
     row = ("2026-11-25_1100_fbb7p", "noah-t", "therapy", "clinic", "45", "g1 +2 g2 0 g3 -1")
     wide = textgrid.layout(SESSION_COLUMNS, [row], 80)

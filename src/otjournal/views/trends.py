@@ -32,7 +32,7 @@ from otjournal.numbers.session import (
     quarter_hours,
 )
 from otjournal.views import controls as render_controls
-from otjournal.views.lines import indented
+from otjournal.views.lines import Hanging, indented
 from otjournal.views.measures import SECTION as MEASURES
 from otjournal.views.measures import period_lines
 from otjournal.views.outcomes import (
@@ -353,9 +353,10 @@ def goals_table(
     if _fits(console, options, table):
         return table
     lines: list[RenderableType] = []
-    for text, base, spark, rating, change in rows:
+    for g, (text, base, spark, rating, change) in zip(goals, rows, strict=True):
+        mark = f"{g.goal} "  # the words wrap beside the id, never under it
         lines += [
-            Text(text),
+            Hanging(Text(mark), Text(text[len(mark) :])),
             indented(Text(f"interim {spark}")),
             indented(Text(f"baseline {base} · rated {rating} · change {change}")),
         ]
