@@ -146,6 +146,23 @@ def test_goal_add_asks_the_baseline_on_a_terminal(journal, notes):
     assert goal["baseline"] == -1 and "baseline_on" in goal
 
 
+@pytest.mark.pty
+@pytest.mark.parametrize("key", ["d", "c"], ids=["end of input", "Ctrl-C"])
+def test_a_stop_at_a_question_is_said_as_every_stop_is(journal, notes, key):
+    """Click's own prompt folds Ctrl-D and Ctrl-C into one "Aborted!" and exit 1: otj
+    says it was interrupted and exits 130, as at its other questions."""
+    from tests.terminal import Pty
+
+    journal.add_client(make_client(goals=()))
+    before = tree(notes)
+    otj_ = Pty("goal", "add", "mia-k", env={**os.environ, "TERM": "dumb", "NO_COLOR": "1"})
+    otj_.expect("Goal")
+    otj_.child.sendcontrol(key)
+    shown = otj_.finish(130)
+    assert "otj: interrupted" in shown and "Aborted" not in shown
+    assert tree(notes) == before
+
+
 def test_two_devices_adding_a_goal_from_the_same_state_get_different_ids():
     client = make_client(goals=(Goal("g1-k3x", "Laces"),))
     here, there = client.next_goal_id(), client.next_goal_id()

@@ -459,10 +459,12 @@ class BoundaryGroup(TyperGroup):
                 raise
             _told(err().print, f"otj: error: cannot write: {exc.strerror}", markup=False)
             raise typer.Exit(int(ExitCode.PROBLEM)) from None
-        except (KeyboardInterrupt, RuntimeError) as exc:
+        except (KeyboardInterrupt, RuntimeError, typer.Abort) as exc:
             from otjournal.cli import interrupted
 
-            if not interrupted(exc):
+            # Click's own prompts turn Ctrl-C and the end of input into Abort, which
+            # Click would print as "Aborted!" and exit 1: it is the same stop.
+            if not (isinstance(exc, typer.Abort) or interrupted(exc)):
                 raise
             err().print("\notj: interrupted")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
