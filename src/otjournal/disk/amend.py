@@ -62,7 +62,10 @@ def same_note(a: Session, b: Session) -> bool:
     """Two copies of one session that differ at most in their amendments."""
     from dataclasses import replace
 
-    return replace(a, amendments=()) == replace(b, amendments=()) and a.extra == b.extra
+    from otjournal.disk.tomlio import comparable
+
+    same = replace(a, amendments=(), extra={}) == replace(b, amendments=(), extra={})
+    return same and comparable(a.extra) == comparable(b.extra)
 
 
 def amendment_key(a: Amendment) -> tuple[Any, ...]:

@@ -76,3 +76,17 @@ def _standard_zones(value: Any) -> None:
                 value[key] = item.replace(tzinfo=_zone(item))
         elif type(item) is dict or type(item) is list:
             _standard_zones(item)
+
+
+def reads_as_toml_1_1(text: str) -> bool:
+    """Whether ``text``, which tomli refused, is TOML 1.1 (rtoml reads it): for the
+    hint to write it as 1.0. False where rtoml is not installed."""
+    if rtoml is None:
+        return False
+    try:
+        rtoml.loads(text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # as in ``read``
+        return False
+    return True

@@ -61,6 +61,15 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             column=1,
             hint="save it as UTF-8 without BOM",
         )
+    if _utf16(raw):  # its NUL bytes are half of every character: not damage
+        raise ParseError(
+            "the file is saved as UTF-16 text, not UTF-8",
+            path=path,
+            line=1,
+            column=1,
+            hint="save it as UTF-8 (in Windows Notepad: Save as, Encoding UTF-8); "
+            "nothing in it is lost",
+        )
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, col = _line_col(raw, nul)
@@ -121,7 +130,7 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             path=path,
             line=at[0],
             column=at[1],
-            hint="see docs/format.md for the file format",
+            hint=_what_to_change(raw, text),
         ) from None
     except RecursionError:
         deep = next(
@@ -146,6 +155,32 @@ def framed(data: bytes) -> bytes:
     return RECORD_HEAD + data + RECORD_END
 
 
+def _utf16(raw: bytes) -> bool:
+    """UTF-16 text: its byte-order mark, or a NUL beside nearly every ASCII byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = raw[:200]
+    return len(head) >= 8 and max(head[0::2].count(0), head[1::2].count(0)) * 4 >= len(head) * 1.8
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+TOML_1_0_HINT = (
+    "otjournal reads TOML 1.0, and this reads as TOML 1.1: in 1.0 a time has its "
+    'seconds (09:00:00), an escape is one of \\t \\n \\" \\\\ \\uXXXX (not \\e or \\x..), '
+    "and an inline table { } is on one line, without a comma after its last value"
+)
+
+
+def _what_to_change(raw: bytes, text: str) -> str:
+    """The hint for text tomli refuses: a lone CR's line ends, TOML 1.1's forms, or the
+    format's documentation."""
+    if _LONE_CR.search(raw):
+        return "its lines end in a lone CR (old Mac line ends): save it with LF or CRLF"
+    if fasttoml.reads_as_toml_1_1(text):
+        return TOML_1_0_HINT
+    return "see docs/format.md for the file format"
+
+
 def check_complete(raw: bytes, path: Path | str) -> None:
     """A record that otjournal opened must be closed: otherwise it is cut short."""
     if len(raw) < len(RECORD_HEAD) and RECORD_HEAD.startswith(raw) and raw:
@@ -154,6 +189,16 @@ def check_complete(raw: bytes, path: Path | str) -> None:
         return  # written by hand: nothing promised
     if raw.rstrip().endswith(RECORD_END.rstrip()):
         return
+    after = _after_the_end(raw)
+    if after is not None:
+        raise ParseError(
+            f"the file has comments after its '# end' line (line {after - 1}): "
+            "otjournal ends every record there",
+            path=path,
+            line=after,
+            column=1,
+            hint="move them above the '# end' line, or add another '# end' line after them",
+        )
     raise ParseError(
         "the file is cut short: it ends before its '# end' line",
         path=path,
@@ -164,6 +209,19 @@ def check_complete(raw: bytes, path: Path | str) -> None:
     )
 
 
+def _after_the_end(raw: bytes) -> int | None:
+    """The line after the last '# end' line, when only comments and blank lines follow
+    it (added by hand after the end: nothing was cut); None otherwise."""
+    lines = raw.split(b"\n")
+    for at in range(len(lines) - 1, -1, -1):
+        line = lines[at].strip()
+        if line == RECORD_END.strip():
+            return at + 2
+        if line and not line.startswith(b"#"):
+            return None  # a value after the last end line: an amendment cut short
+    return None
+
+
 def located(errors: ValidationErrors, raw: bytes, path: Path) -> InvalidFile:
     """A model's ValidationErrors as problems at their lines in ``raw``."""
     text = raw.decode("utf-8", "replace")
@@ -172,11 +230,23 @@ def located(errors: ValidationErrors, raw: bytes, path: Path) -> InvalidFile:
     )
 
 
-def _normal(value: Any) -> Any:
+class _NaN:
+    """Stands for a float NaN when a table is compared with its read-back: NaN never
+    equals itself, and TOML holds it (``nan``), in a key added by hand too."""
+
+
+_A_NAN = _NaN()
+
+
+def comparable(value: Any) -> Any:
+    """A table's values as equality should see them: tuples as lists, and every NaN as
+    one marker (a hand-added ``x = nan`` is the same after a rewrite)."""
     if isinstance(value, Mapping):
-        return {k: _normal(v) for k, v in value.items()}
+        return {k: comparable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_normal(v) for v in value]
+        return [comparable(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return _A_NAN
     return value
 
 
@@ -220,7 +290,7 @@ def dumps(data: Mapping[str, Any]) -> bytes:
 
 def _reads_back(text: str, data: Mapping[str, Any]) -> bool:
     try:
-        return bool(text) and tomli.loads(text) == _normal(data)
+        return bool(text) and comparable(tomli.loads(text)) == comparable(data)
     except tomli.TOMLDecodeError:
         return False
 
