@@ -1,14 +1,18 @@
-"""A note edited by hand in an editor: what an outside tester found (session 33).
+"""A note edited by hand, or written in another time zone: what an outside tester
+found (session 33).
 
 A ``nan`` added by hand is kept when otjournal rewrites the file (it never equals
 itself, so the read-back check refused every rewrite); a comment after ``# end``, a file
 saved as UTF-16, lone-CR line ends and TOML 1.1's forms are each said as what they are,
-with what to change, never as damage to restore from a backup.
+with what to change, never as damage to restore from a backup. A note written on a
+device in another zone than the session's shows each time's offset.
 """
 
 from __future__ import annotations
 
+import json
 import tomllib
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -136,3 +140,95 @@ def test_other_broken_toml_keeps_the_plain_hint(monkeypatch):
     with pytest.raises(tomlio.ParseError) as caught:
         tomlio.parse(b'summary = "\\e"\n', "n.toml")
     assert caught.value.hint == "see docs/format.md for the file format"
+
+
+@pytest.mark.parametrize("written_in", [13, 0], ids=["the session's zone", "another zone"])
+def test_show_says_each_times_offset_when_they_differ(runner, journal, written_in):
+    """A telehealth session in Auckland, written on a device in UTC: "written at" the
+    evening before the session, unless each time says its offset."""
+    auckland = timezone(timedelta(hours=13))
+    start = datetime(2026, 3, 6, 6, 0, tzinfo=auckland)
+    written = (start + timedelta(hours=1)).astimezone(timezone(timedelta(hours=written_in)))
+    journal.add_client(make_client())
+    saved = journal.add_session(make_session(start=start, written_at=written))
+    shown = otj(runner, "show", saved.record.id).stdout
+    head = " ".join(shown.split("\n", 3)[:3])
+    if written_in == 13:
+        assert "(UTC" not in head
+        assert "2026-03-06 06:00–06:45 ·" in head and "at 2026-03-06 07:00" in head
+    else:
+        assert "2026-03-06 06:00–06:45 (UTC+13:00) ·" in head
+        assert "at 2026-03-05 18:00 (UTC+00:00)" in head
+
+
+def test_a_bad_value_under_a_dotted_key_is_located_at_its_line(runner, journal, notes):
+    """``regulation.start = …`` instead of a [regulation] table: the check names that
+    line, not 1:1."""
+    journal.add_client(make_client())
+    saved = journal.add_session(make_session())
+    text = saved.path.read_text("utf-8")
+    start = text.index("\n[regulation]\n")
+    end = text.index("\n[", start + 1)
+    lines = text[:start].split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("duration_min"))
+    lines[at:at] = ['regulation.framework = "zones"', '  regulation . "start" = "purple"']
+    saved.path.write_text("\n".join(lines) + text[end:], "utf-8")
+    checked = otj(runner, "check")
+    wanted = f"{saved.path.name}:{at + 2}:3: error: regulation.start"
+    assert wanted in checked.stdout, checked.stdout
+
+
+# -- a note written in a time zone ahead of the reader's ---------------------------------
+KIRITIMATI = timezone(timedelta(hours=14))
+
+
+def _ahead(journal, clock):
+    """A session an hour ago, written in Kiritimati (UTC+14: its date is tomorrow there),
+    read on a device in UTC; and one that truly is tomorrow here too."""
+    clock.set(datetime(2026, 3, 7, 20, 0, tzinfo=UTC))
+    journal.add_client(make_client())
+    held = datetime(2026, 3, 8, 9, 0, tzinfo=KIRITIMATI)  # 2026-03-07 19:00 UTC
+    return journal.add_session(make_session(start=held, written_at=held + timedelta(hours=1)))
+
+
+def test_a_note_from_a_zone_ahead_that_took_place_is_not_after_today(runner, journal, clock):
+    _ahead(journal, clock)
+    checked = otj(runner, "check")
+    assert checked.exit_code == 0 and "later than today" not in checked.output, checked.output
+    due = json.loads(otj(runner, "due", "--json").stdout)
+    assert "dated-later" not in [i["what"] for i in due["items"]]
+    listed = json.loads(otj(runner, "client", "list", "--json").stdout)
+    assert [c["last_seen"] for c in listed["clients"]] == ["2026-03-08"]  # its own date
+    shown = " ".join(otj(runner, "client", "show", "mia-k").stdout.split())
+    assert "dated after today" not in shown and "sessions: 1 held" in shown
+    goals = json.loads(otj(runner, "goal", "list", "mia-k", "--json").stdout)["goals"]
+    assert goals[0]["latest_interim"] == {"gas": 0, "on": "2026-03-08"}
+
+
+def test_a_note_after_today_here_is_still_said_so(runner, journal, clock):
+    _ahead(journal, clock)
+    later = datetime(2026, 3, 9, 9, 0, tzinfo=KIRITIMATI)  # 2026-03-08 19:00 UTC: tomorrow
+    journal.add_session(make_session(start=later, written_at=later))
+    checked = otj(runner, "check")
+    assert "start: dated 2026-03-09, later than today" in checked.output
+    due = json.loads(otj(runner, "due", "--json").stdout)
+    assert [i["what"] for i in due["items"]] == ["dated-later"]
+
+
+def test_what_is_remembered_at_one_offset_is_not_taken_at_another(runner, journal, clock):
+    """One moment, 23:00 UTC, read at UTC and at UTC-2 (21:00): the same day, 7 March,
+    at both; a note at 01:00 UTC on the 8th (23:00 on the 7th at UTC-2) is after today at
+    the first only. check, client list and trends remember their results per client and
+    day: never across offsets."""
+    journal.add_client(make_client())
+    soon = datetime(2026, 3, 8, 1, 0, tzinfo=UTC)
+    journal.add_session(make_session(start=soon, written_at=soon))
+    for offset, later in ((0, True), (-2, False), (0, True)):
+        zone = timezone(timedelta(hours=offset))
+        clock.set(datetime(2026, 3, 7, 23, 0, tzinfo=UTC).astimezone(zone))
+        checked = otj(runner, "check")
+        assert ("later than today" in checked.output) is later, (offset, checked.output)
+        listed = json.loads(otj(runner, "client", "list", "--json").stdout)
+        assert (listed["clients"][0]["last_seen"] is None) is later, offset
+        overview = json.loads(otj(runner, "trends", "--json").stdout)
+        assert (overview["clients"][0]["last_seen"] is None) is later, offset

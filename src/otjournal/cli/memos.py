@@ -24,6 +24,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def _here() -> str:
+    """This device's UTC offset: whether a note is after today is asked at it
+    (clock.day_here), so a result remembered at another offset is not taken."""
+    from otjournal import clock
+
+    return str(clock.zone())
+
+
 def per_client(
     j: Journal, memo: Memo[T], each: Callable[[ClientFiles], None] | None = None
 ) -> tuple[list[T], Snapshot]:
@@ -46,7 +54,7 @@ def check(j: Journal, day: date, retention: tuple[int, int]) -> Memo[Any]:
         lambda snap: client_checks(j, snap, day, *retention),
         dump=findings_to_plain,
         load=findings_from_plain,
-        params=(day, retention, FINDINGS_VERSION),
+        params=(day, retention, FINDINGS_VERSION, _here()),
     )
 
 
@@ -72,7 +80,7 @@ def overview(start: date, end: date, today: date) -> Memo[dict[str, Any] | None]
         row,
         dump=overview_row_to_plain,
         load=overview_row_from_plain,
-        params=(start, end, today),
+        params=(start, end, today, _here()),
         homework=False,
     )
 
@@ -100,7 +108,7 @@ def client_list(day: date) -> Memo[ClientRow | None]:
     # 3: sessions that took place are counted, and the last of them shown; 4: with the
     # client (time without them, non-client, is not "seen")
     # 5: a note dated after ``day`` is not a session seen
-    return Memo("client-list-5", row, plain, from_plain, params=(day,), homework=False)
+    return Memo("client-list-5", row, plain, from_plain, params=(day, _here()), homework=False)
 
 
 def due_facts() -> Memo[ClientFacts | None]:
@@ -123,7 +131,8 @@ def due_facts() -> Memo[ClientFacts | None]:
 
         return None if plain is None else ClientFacts.from_plain(plain)
 
-    return Memo("due-facts-2", facts, plain, from_plain, homework=False)  # 2: as client-list
+    # 2: as client-list; 3: the last note's moment (after today here?)
+    return Memo("due-facts-3", facts, plain, from_plain, homework=False)
 
 
 def companions(j: Journal) -> list[Memo[Any]]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from otjournal.clock import day_here, zone
 from otjournal.dates import add_years as add_years  # here before dates had it
 from otjournal.dates import retention_ends
 from otjournal.disk.loading import Loaded, Reader, Snapshot
@@ -229,19 +230,20 @@ def later_than_today(snap: Snapshot, today: date) -> list[Problem]:
     falls, so they are said here rather than left to surprise a report."""
     from otjournal.disk.parsing import file_position
 
-    found: list[tuple[Loaded[Any], date, str]] = [
-        (item, item.record.start.date(), "start") for item in snap.sessions
-    ] + [(entry, entry.record.at.date(), "at") for entry in snap.homework]
+    here = zone()
+    found: list[tuple[Loaded[Any], datetime, str]] = [
+        (item, item.record.start, "start") for item in snap.sessions
+    ] + [(entry, entry.record.at, "at") for entry in snap.homework]
     return [
         Problem(
             item.path,
-            f"{field}: dated {day}, later than today",
+            f"{field}: dated {moment.date()}, later than today",
             *file_position(item.path, field),
             hint="if the date is wrong, correct it",
             severity="warning",
         )
-        for item, day, field in found
-        if day > today
+        for item, moment, field in found
+        if day_here(moment, here) > today  # a note from a zone ahead may be dated tomorrow
     ]
 
 

@@ -77,6 +77,10 @@ def locate(text: str, field: str) -> tuple[int, int]:
             return n, len(line) - len(line.lstrip()) + 1
     if best > 1 or (not target_table and isinstance(leaf, str)):
         return best, 1
+    # A dotted key (``regulation.start = …`` with no [regulation] table).
+    dotted = _dotted_key(lines, parts)
+    if dotted:
+        return dotted
     # An inline array or table: point at its key in the enclosing table.
     for k in range(len(target_table) - 1, -1, -1):
         found = _key_in_section(lines, target_table[:k], target_table[k])
@@ -154,4 +158,22 @@ def _key_in_section(lines: list[str], section: list[str], key: str) -> int | Non
     for n, line, header, table in _structure(lines):
         if not header and table == section and _key_re(key).match(line):
             return n
+    return None
+
+
+_KEY_PART = r"(?:[A-Za-z0-9_-]+|\"[^\"\\]*\"|'[^']*')"  # bare, "basic", 'literal'
+_DOTTED_RE = re.compile(rf"^(\s*)({_KEY_PART}(?:\s*\.\s*{_KEY_PART})+)\s*=")
+_DOTTED_PART_RE = re.compile(_KEY_PART)
+
+
+def _dotted_key(lines: list[str], parts: list[str | int]) -> tuple[int, int] | None:
+    """The line of a dotted key whose table and parts spell ``parts`` (no array index)."""
+    if any(isinstance(p, int) for p in parts) or len(parts) < 2:
+        return None
+    for n, line, header, table in _structure(lines):
+        m = None if header else _DOTTED_RE.match(line)
+        if m:
+            keys = [k.strip("\"'") for k in _DOTTED_PART_RE.findall(m.group(2))]
+            if [*table, *keys] == parts:
+                return n, len(m.group(1)) + 1
     return None

@@ -11,9 +11,10 @@ with; a progress report is listed ``report_lead_weeks`` before the plan ends and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from otjournal.clock import day_here
 from otjournal.dates import retention_ends
 from otjournal.frozen import frozen
 from otjournal.model.words import conflict_copy
@@ -51,6 +52,7 @@ class ClientFacts:
     date_of_birth: date | None
     plan: tuple[date, date] | None  # the plan period, start and end
     last_report_end: date | None = None  # the end of the last report filed (any plan)
+    last_start: datetime | None = None  # when the last note began (is it after today here?)
 
     def to_plain(self) -> dict[str, object]:
         """For the cache (``Journal.per_client``): dates as text. ``last_report_end``
@@ -64,6 +66,7 @@ class ClientFacts:
             "last_session": _text(self.last_session),
             "date_of_birth": _text(self.date_of_birth),
             "plan": [str(d) for d in self.plan] if self.plan else None,
+            "last_start": None if self.last_start is None else self.last_start.isoformat(),
         }
 
     @classmethod
@@ -87,7 +90,19 @@ class ClientFacts:
             _day(plain["last_session"]),
             _day(plain["date_of_birth"]),
             (date.fromisoformat(plan[0]), date.fromisoformat(plan[1])) if plan else None,
+            last_start=_moment(plain["last_start"]),
         )
+
+
+def _moment(text: object) -> datetime | None:
+    if text is None:
+        return None
+    if type(text) is not str:
+        raise TypeError("not a moment")
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("not an aware moment")
+    return moment
 
 
 def _text(day: date | None) -> str | None:
@@ -186,6 +201,7 @@ def client_facts(client: Client, sessions: Sequence[Session]) -> ClientFacts:
         review_from_is=review_is,
         last_seen=seen[-1] if seen else None,
         last_session=notes[-1].start.date() if notes else None,
+        last_start=notes[-1].start if notes else None,
         date_of_birth=client.date_of_birth,
         plan=(plan.start, plan.end) if plan else None,
     )
@@ -287,8 +303,8 @@ def dated_later(f: ClientFacts, s: Settings, today: date) -> Due | None:
     """A note dated after today (a date mistyped in an editor: `otj log` refuses one):
     when the client was last seen, and so whether they are "not seen", cannot be told
     until it is corrected, so it is listed instead of trusted."""
-    if f.last_session is None or f.last_session <= today:
-        return None
+    if f.last_start is None or day_here(f.last_start) <= today:
+        return None  # (a note from a zone ahead, dated tomorrow, may have taken place)
     return Due(
         f.handle,
         "dated-later",

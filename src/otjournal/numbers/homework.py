@@ -18,6 +18,7 @@ from itertools import pairwise
 from operator import attrgetter
 from typing import Any
 
+from otjournal.clock import day_here, zone
 from otjournal.frozen import frozen
 from otjournal.model import Assignment, Client, HomeworkEntry, Session
 from otjournal.model.fields import whole
@@ -78,10 +79,13 @@ def current_assignments(
     """
     sessions = _as_amended(sessions)
     found: list[tuple[Assignment, date, str]] = []
+    here = zone()
     with_homework = [
         s
         for s in sessions
-        if s.plan.homework and s.start.date() <= today and s.session_type not in NOT_HELD_TYPES
+        if s.plan.homework
+        and day_here(s.start, here) <= today
+        and s.session_type not in NOT_HELD_TYPES
     ]
     discharges = discharge_days(sessions)
     if with_homework:

@@ -13,6 +13,7 @@ from dataclasses import field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from otjournal.clock import day_here, zone
 from otjournal.frozen import frozen
 from otjournal.model.vocab import CHECKLIST, FRAMEWORKS, NON_CLIENT_TYPES, NOT_HELD_TYPES
 from otjournal.numbers.outcomes import (
@@ -268,10 +269,11 @@ def seen_by(ordered: Sequence[Session], today: date | None) -> list[Session]:
     """The sessions the client was seen in (``took_place_with_client``), by ``today``:
     a note dated later (a date mistyped by hand: ``otj check`` names it) has not taken
     place. ``today`` None: every one (the facts ``otj due`` keeps for any day)."""
+    here = zone()
     return [
         s
         for s in ordered
-        if took_place_with_client(s) and (today is None or s.start.date() <= today)
+        if took_place_with_client(s) and (today is None or day_here(s.start, here) <= today)
     ]
 
 

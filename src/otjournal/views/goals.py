@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from otjournal.clock import day_here, zone
 from otjournal.frozen import frozen
 from otjournal.model.vocab import DISCHARGE_WORDS
 from otjournal.numbers.episodes import discharged, episodes
@@ -57,7 +58,8 @@ def goal_states(
     from otjournal.numbers.outcomes import copm
 
     sessions = [as_amended(s) for s in sessions]  # ratings as corrected
-    sessions = [s for s in sessions if s.start.date() <= today]
+    here = zone()
+    sessions = [s for s in sessions if day_here(s.start, here) <= today]
     interim: dict[str, Rating] = {}
     review: dict[str, Rating] = {}
     for s in sorted(sessions, key=lambda s: s.start):
@@ -424,7 +426,8 @@ def sessions_line(ordered: Sequence[Session], today: date) -> str:
     from otjournal.numbers.session import seen_by
 
     seen = seen_by(ordered, today)
-    later = sum(1 for s in ordered if s.start.date() > today)
+    here = zone()
+    later = sum(1 for s in ordered if day_here(s.start, here) > today)
     others = len(ordered) - len(seen) - later
     apart = []
     if others:

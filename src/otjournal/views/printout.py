@@ -24,7 +24,7 @@ from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
 from otjournal.views.measures import session_pairs
 from otjournal.views.report import CSS, html_page
-from otjournal.views.rows import gas, goals_heading
+from otjournal.views.rows import gas, goals_heading, utc_offset
 from otjournal.views.visible import visible
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def build(
     minutes = f"{now.duration_min} min{was(ch.get('duration_min'))}"
     attended = ", ".join(now.attendees) or "not recorded"
     header += [
-        ("Session", f"{s.start:%Y-%m-%d %H:%M}–{end} {_offset(s.start)}, {minutes}"),
+        ("Session", f"{s.start:%Y-%m-%d %H:%M}–{end} {utc_offset(s.start)}, {minutes}"),
         ("Kind", f"{s.session_type}, {s.setting}"),
         ("Attended", attended + was(ch.get("attendees"), lambda v: ", ".join(v))),
     ]
@@ -389,12 +389,7 @@ def _plain(value: Any) -> str:
 
 
 def _when(at: datetime) -> str:
-    return f"{at:%Y-%m-%d %H:%M} {_offset(at)}"
-
-
-def _offset(at: datetime) -> str:
-    z = at.strftime("%z")
-    return f"(UTC{z[:3]}:{z[3:5]})" if z else ""
+    return f"{at:%Y-%m-%d %H:%M} {utc_offset(at)}"
 
 
 def _checklist_order(answer: ChecklistAnswer) -> int:
