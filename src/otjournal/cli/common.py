@@ -311,6 +311,17 @@ def err() -> Console:
     return _consoles["err"]
 
 
+def confirm(question: str) -> bool:
+    """A yes-or-no question before a change; the end of input is no (Ctrl-C still
+    stops the command, as everywhere: the boundary says so)."""
+    try:
+        return bool(typer.confirm(question))
+    except typer.Abort as exc:
+        if isinstance(exc.__context__, EOFError):
+            return False
+        raise
+
+
 def ask_needed(question: str, problem: Callable[[str], str | None] | None = None) -> str:
     """The answer to a question that needs one, stripped. An empty answer is asked again,
     saying so (Click's own prompt asks again without a word); so is one ``problem`` finds

@@ -11,6 +11,7 @@ from otjournal.cli.common import (
     BoundaryGroup,
     DirOpt,
     JsonOpt,
+    confirm,
     err,
     journal,
     now,
@@ -160,7 +161,7 @@ def conflicts_resolve(
     plan = plan_resolution(j, c, keep)
     for line in plan.describe():
         err().print(line, highlight=False, markup=False)
-    if not yes and not typer.confirm("Go ahead?"):
+    if not yes and not confirm("Go ahead?"):
         raise Stopped(ExitCode.PROBLEM)
     for line in plan.apply(now()):
         out().print(line, highlight=False, markup=False)

@@ -10,6 +10,7 @@ from otjournal.cli.common import (
     BoundaryGroup,
     DirOpt,
     JsonOpt,
+    confirm,
     journal,
     out,
     print_json,
@@ -75,7 +76,7 @@ def drafts_discard(
 
     drafts = default_drafts()
     draft = drafts.load(draft_id)
-    if not yes and not typer.confirm(f"Discard draft {draft.id} for {draft.client}?"):
+    if not yes and not confirm(f"Discard draft {draft.id} for {draft.client}?"):
         raise Stopped(ExitCode.PROBLEM)
     drafts.discard(draft)
     out().print(f"Discarded draft {draft.id}.", highlight=False)

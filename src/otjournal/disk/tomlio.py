@@ -156,11 +156,15 @@ def framed(data: bytes) -> bytes:
 
 
 def _utf16(raw: bytes) -> bool:
-    """UTF-16 text: its byte-order mark, or a NUL beside nearly every ASCII byte."""
+    """UTF-16 text: its byte-order mark, or a NUL beside nearly every other byte (ASCII
+    text); a file of NUL bytes only is damage (a crash's leftover), not text."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
     head = raw[:200]
-    return len(head) >= 8 and max(head[0::2].count(0), head[1::2].count(0)) * 4 >= len(head) * 1.8
+    if len(head) < 8:
+        return False
+    halves = sorted((head[0::2].count(0) / len(head[0::2]), head[1::2].count(0) / len(head[1::2])))
+    return halves[0] < 0.1 and halves[1] > 0.9
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
