@@ -153,12 +153,12 @@ def test_show_says_each_times_offset_when_they_differ(runner, journal, written_i
     saved = journal.add_session(make_session(start=start, written_at=written))
     shown = otj(runner, "show", saved.record.id).stdout
     head = " ".join(shown.split("\n", 3)[:3])
-    if written_in == 13:
-        assert "(UTC" not in head
-        assert "2026-03-06 06:00–06:45 ·" in head and "at 2026-03-06 07:00" in head
-    else:
-        assert "2026-03-06 06:00–06:45 (UTC+13:00) ·" in head
-        assert "at 2026-03-05 18:00 (UTC+00:00)" in head
+    expected = {
+        13: ("2026-03-06 06:00–06:45 ·", "at 2026-03-06 07:00"),
+        0: ("2026-03-06 06:00–06:45 (UTC+13:00) ·", "at 2026-03-05 18:00 (UTC+00:00)"),
+    }
+    assert ("(UTC" in head) is (written_in != 13), head
+    assert all(part in head for part in expected[written_in]), head
 
 
 def test_a_bad_value_under_a_dotted_key_is_located_at_its_line(runner, journal, notes):
