@@ -45,14 +45,20 @@ def read(raw: bytes, text: str) -> dict[str, Any] | None:
     """The table of ``text`` (the UTF-8 ``raw``), or None: tomli is to read it."""
     if rtoml is None or not askable(raw):
         return None
+    table = _rtoml(text)
+    if table is not None:
+        _standard_zones(table)
+    return table
+
+
+def _rtoml(text: str) -> dict[str, Any] | None:
+    """rtoml's table, or None for any failure: tomli's to explain, in its words."""
     try:
-        table = rtoml.loads(text)
+        return rtoml.loads(text)
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # its errors and a Rust panic (PyO3's BaseException): tomli's
-        return None  # to explain, in its words
-    _standard_zones(table)
-    return table
+    except BaseException:  # its errors, and a Rust panic (PyO3's is a BaseException)
+        return None
 
 
 _ZONES: dict[timedelta, timezone] = {}  # timezone(timedelta(0)) is timezone.utc
@@ -81,12 +87,4 @@ def _standard_zones(value: Any) -> None:
 def reads_as_toml_1_1(text: str) -> bool:
     """Whether ``text``, which tomli refused, is TOML 1.1 (rtoml reads it): for the
     hint to write it as 1.0. False where rtoml is not installed."""
-    if rtoml is None:
-        return False
-    try:
-        rtoml.loads(text)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # as in ``read``
-        return False
-    return True
+    return rtoml is not None and _rtoml(text) is not None

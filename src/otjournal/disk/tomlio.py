@@ -170,8 +170,8 @@ def _utf16(raw: bytes) -> bool:
 _LONE_CR = re.compile(rb"\r(?!\n)")
 TOML_1_0_HINT = (
     "otjournal reads TOML 1.0, and this reads as TOML 1.1: in 1.0 a time has its "
-    'seconds (09:00:00), an escape is one of \\t \\n \\" \\\\ \\uXXXX (not \\e or \\x..), '
-    "and an inline table { } is on one line, without a comma after its last value"
+    "seconds (09:00:00), \\e and \\xHH are written \\u001b and \\u00HH, and an inline "
+    "table { } is on one line, without a comma after its last value"
 )
 
 
