@@ -193,3 +193,36 @@ def test_the_thread_keeping_the_workers_is_not_woken_by_each_result(
     clients = len(list((messy / "clients").iterdir()))
     assert clients >= 5
     assert len(woken) <= 3, f"woken {len(woken)} times for {clients} clients"
+
+
+def test_the_seal_check_takes_what_the_workers_read(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    """A first `check` hashes every session in its workers; the seal check in the parent
+    compares those hashes with the seals and opens only a session that differs (to say
+    how), not every session again. What it says is what one process says."""
+    from datetime import date
+
+    from otjournal.demo import write_demo
+    from otjournal.disk import sealcheck
+    from otjournal.disk.store import Journal
+
+    notes = tmp_path / "demo"
+    write_demo(Journal(notes), seed=2, end=date(2026, 3, 7), sessions=40)
+    monkeypatch.setenv("OTJOURNAL_DIR", str(notes))
+    edited = sorted(notes.glob("clients/*/sessions/*.toml"))[3]
+    edited.write_bytes(edited.read_bytes().replace(b"\nsetting = ", b"\nsetting =  ", 1))
+    opened: list[str] = []
+    real = sealcheck.open_stat
+    monkeypatch.setattr(sealcheck, "open_stat", lambda where: opened.append(where) or real(where))
+    said = {}
+    for wanted in ("2", "1"):
+        monkeypatch.setenv("OTJOURNAL_WORKERS", wanted)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{wanted}"))
+        opened.clear()
+        said[wanted] = run(runner, ["check"])
+        assert f"{edited.name}:1:1: warning: does not match its seal" in said[wanted][1]
+        if wanted == "2":
+            assert [Path(p).name for p in opened] == [edited.name]
+    assert said["2"] == said["1"]
+    assert workers == [2]

@@ -24,7 +24,7 @@ from otjournal.cli.common import (
 from otjournal.errors import ExitCode, Stopped, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from otjournal.disk.found import ClientFiles
     from otjournal.disk.loading import Snapshot
@@ -222,8 +222,8 @@ def check_cmd(dir: DirOpt = None, json: JsonOpt = False) -> None:
     seals = SealCheck(j)
     covered = Covered(str(j.root), (SESSIONS, HOMEWORK))
 
-    def each(found: ClientFiles) -> None:
-        seals.client(found)
+    def each(found: ClientFiles, contents: Mapping[str, str]) -> None:
+        seals.client(found, contents)
         covered.add(found)
 
     try:  # the seal index is closed whatever stops the read (a device with no key…)

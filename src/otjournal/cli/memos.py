@@ -8,7 +8,7 @@ only when a client is read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,7 +33,9 @@ def _here() -> str:
 
 
 def per_client(
-    j: Journal, memo: Memo[T], each: Callable[[ClientFiles], None] | None = None
+    j: Journal,
+    memo: Memo[T],
+    each: Callable[[ClientFiles, Mapping[str, str]], None] | None = None,
 ) -> tuple[list[T], Snapshot]:
     """``Journal.per_client`` for a whole-journal command: a client whose files it must
     parse has the other commands' results made as well (``companions``)."""

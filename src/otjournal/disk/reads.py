@@ -6,7 +6,7 @@ these methods from :class:`Reads`."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -163,7 +163,7 @@ class Reads:
         self,
         memo: Memo[T],
         *,
-        each: Callable[[ClientFiles], None] | None = None,
+        each: Callable[[ClientFiles, Mapping[str, str]], None] | None = None,
         also: Callable[[], Sequence[Memo[Any]]] | None = None,
     ) -> tuple[list[T], Snapshot]:
         """``memo.compute`` on each client's records, one client at a time (memory stays
@@ -176,7 +176,9 @@ class Reads:
         without ``memo.homework`` its homework parsed into the cache all the same
         (``Reader.warm``): a first run of any whole-journal command leaves the next one,
         of another kind, nothing to parse. ``each`` is shown every client's files as
-        scanned (a check of its own that needs no second scan)."""
+        scanned (a check of its own that needs no second scan), with the content of each
+        session a worker parsed (``sealmarks.digest``, by the path a seal names): a
+        client read in a worker is shown once it is read, so it need not be read again."""
         from otjournal.disk.cache import cache_key
         from otjournal.disk.memo import companions
 
@@ -189,6 +191,8 @@ class Reads:
 
         def finish(taken: list[tuple[ClientFiles, str | None, Done[T]]]) -> None:
             for found, fingerprint, done in taken:
+                if each is not None:
+                    each(found, _contents(done))
                 clean = not done.problems and not done.conflicts
                 if memo.dump and fingerprint and clean:
                     r.remember(name, found.handle, fingerprint, [memo.dump(done.result)])
@@ -202,13 +206,13 @@ class Reads:
             scan = r.scan(None, memo.kinds())
             report.problems += scan.problems
             for found in scan.clients:
-                if each is not None:
-                    each(found)
                 fingerprint = found.fingerprint(name, *under, *memo.params)
                 remembered = (
                     _checked(r.memo(name, found.handle, fingerprint), load) if load else None
                 )
                 if remembered:
+                    if each is not None:
+                        each(found, {})
                     results.append(remembered[0])
                     continue
                 slots[found.handle] = len(results)
@@ -353,3 +357,11 @@ def _session_facts(
         found += [(c.handle, f) for f in first_of_each_id(refs, _ID, [])]
     found.sort(key=lambda item: _META(item[1]))  # stable: clients stay in scan order
     return found
+
+
+def _contents(done: Done[Any]) -> dict[str, str]:
+    """What a worker read of each session: its content (size and hash), by the path a
+    seal names (sealmarks.seal_path)."""
+    from otjournal.disk.sealmarks import seal_path
+
+    return {seal_path(row[0], os.sep): row[5] for row in done.learned if row[5]}

@@ -4,7 +4,7 @@ each sealed session still there. Fed by the scan the command makes anyway."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,7 +42,10 @@ class SealCheck:
         self.cut = len(self.root) + 1
         self.seen: set[str] = set()  # the session folders the scan came to
 
-    def client(self, files: ClientFiles) -> None:
+    def client(self, files: ClientFiles, contents: Mapping[str, str] | None = None) -> None:
+        """``contents``: the sessions' content (size and hash) where a worker has read
+        them, by the path a seal names: those are not read again."""
+        contents = contents or {}
         for kind, folder, part in files.folder_parts():
             if kind != "session":
                 continue
@@ -72,7 +75,7 @@ class SealCheck:
                 if row is None:
                     unsealed += 1
                     continue
-                found = _seal_mismatch(row, ref, verified.get(rel), still, rel)
+                found = _seal_mismatch(row, ref, verified.get(rel), still, rel, contents.get(rel))
                 if found is not None:
                     self.problems.append(_seal_problem(ref.path, *found))
             self.unsealed += unsealed
@@ -182,14 +185,17 @@ def _seal_mismatch(
     known: str | None,
     still: dict[str, str],
     rel: str,
+    content: str | None = None,
 ) -> tuple[str, str] | None:
     """What differs between a session file and its seal (``row``: a Seal's fields;
     seals.mismatch), None when they agree or the file cannot be read (reported where it
     is read); a match is noted in ``still`` with the file's key and the seal's, so it is
-    not read again while both stay the same."""
+    not read again while both stay the same. ``content``: the file's size and hash as a
+    worker read it (sealmarks.digest), if it did: it matches when the seal's are the same."""
     key = ref.key
-    mark = None if key is None else sealmarks.mark(key, f"{row[3]} {row[4]}")
-    if mark is not None and known == mark:
+    sealed = f"{row[3]} {row[4]}"
+    mark = None if key is None else sealmarks.mark(key, sealed)
+    if mark is not None and (known == mark or content == sealed):
         still[rel] = mark
         return None
     try:
