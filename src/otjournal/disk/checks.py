@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -237,7 +237,7 @@ def later_than_today(snap: Snapshot, today: date) -> list[Problem]:
     return [
         Problem(
             item.path,
-            f"{field}: dated {moment.date()}, later than today",
+            f"{field}: {_dated(moment, here)}, later than today",
             *file_position(item.path, field),
             hint="if the date is wrong, correct it",
             severity="warning",
@@ -245,6 +245,15 @@ def later_than_today(snap: Snapshot, today: date) -> list[Problem]:
         for item, moment, field in found
         if day_here(moment, here) > today  # a note from a zone ahead may be dated tomorrow
     ]
+
+
+def _dated(moment: datetime, here: tzinfo) -> str:
+    """ "dated 2026-03-20"; for a note in another UTC offset, its moment here too (dated
+    today in Honolulu, it may be tomorrow here)."""
+    if moment.utcoffset() == moment.astimezone(here).utcoffset():
+        return f"dated {moment.date()}"
+    local, z = moment.astimezone(here), moment.strftime("%z")
+    return f"dated {moment.date()} at UTC{z[:3]}:{z[3:5]}, {local:%Y-%m-%d %H:%M} here"
 
 
 def homework_ids_reused(snap: Snapshot) -> list[Problem]:

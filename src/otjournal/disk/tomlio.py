@@ -8,6 +8,7 @@ and compares before anything touches disk.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
@@ -67,8 +68,7 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             path=path,
             line=1,
             column=1,
-            hint="save it as UTF-8 (in Windows Notepad: Save as, Encoding UTF-8); "
-            "nothing in it is lost",
+            hint="save it as UTF-8 (in Windows Notepad: Save as, Encoding UTF-8)",
         )
     nul = raw.find(b"\x00")
     if nul >= 0:
@@ -168,6 +168,7 @@ def _utf16(raw: bytes) -> bool:
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
+_BACKSLASH_PATH = re.compile(r'"[^"\n]*\b[A-Za-z]:\\[^\\"]')  # "C:\Users…" in a basic string
 TOML_1_0_HINT = (
     "otjournal reads TOML 1.0, and this reads as TOML 1.1: in 1.0 a time has its "
     "seconds (09:00:00), \\e and \\xHH are written \\u001b and \\u00HH, and an inline "
@@ -180,6 +181,11 @@ def _what_to_change(raw: bytes, text: str) -> str:
     format's documentation."""
     if _LONE_CR.search(raw):
         return "its lines end in a lone CR (old Mac line ends): save it with LF or CRLF"
+    if _BACKSLASH_PATH.search(text):
+        return (
+            'a backslash in "…" starts an escape: write a Windows path in single quotes '
+            "('C:\\Notes') or with doubled backslashes"
+        )
     if fasttoml.reads_as_toml_1_1(text):
         return TOML_1_0_HINT
     return "see docs/format.md for the file format"
@@ -196,7 +202,7 @@ def check_complete(raw: bytes, path: Path | str) -> None:
     after = _after_the_end(raw)
     if after is not None:
         raise ParseError(
-            f"the file has comments after its '# end' line (line {after - 1}): "
+            f"the file has lines after its '# end' line (line {after - 1}): "
             "otjournal ends every record there",
             path=path,
             line=after,
@@ -214,15 +220,16 @@ def check_complete(raw: bytes, path: Path | str) -> None:
 
 
 def _after_the_end(raw: bytes) -> int | None:
-    """The line after the last '# end' line, when only comments and blank lines follow
-    it (added by hand after the end: nothing was cut); None otherwise."""
+    """The line after the last '# end' line, when what follows it is no amendment (a
+    comment, a key or a table added by hand after the end: nothing was cut); None when
+    there is no end line, or an amendment follows it (one cut short)."""
     lines = raw.split(b"\n")
     for at in range(len(lines) - 1, -1, -1):
         line = lines[at].strip()
         if line == RECORD_END.strip():
             return at + 2
-        if line and not line.startswith(b"#"):
-            return None  # a value after the last end line: an amendment cut short
+        if line.startswith(b"[[amendments]]"):
+            return None
     return None
 
 
@@ -406,6 +413,8 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return _string(value)
+    if isinstance(value, float) and value != value:  # a NaN keeps its sign ("-nan")
+        return "-nan" if math.copysign(1.0, value) < 0 else "nan"
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, datetime | date | time):

@@ -8,7 +8,7 @@ positively; homework not done is "not this time".
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -30,7 +30,7 @@ from otjournal.views.closing import closing_detail
 from otjournal.views.intake import intake_detail
 from otjournal.views.lines import Hanging, indented
 from otjournal.views.measures import session_pairs
-from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_cells, utc_offset
+from otjournal.views.rows import SESSION_COLUMNS, gas, goals_heading, session_cells
 
 if TYPE_CHECKING:
     from typing import Any
@@ -44,10 +44,6 @@ ANSWER_MARK = {"yes": "yes", "partly": "partly", "no": "no", "unsure": "unsure",
 
 def when(session: Session) -> str:
     return f"{session.start:%Y-%m-%d %H:%M}"
-
-
-def _zone(at: datetime, shown: bool) -> str:
-    return f" {utc_offset(at)}" if shown else ""
 
 
 # Tables of free text are textgrid Grids: at any width every cell is shown whole (a
@@ -102,19 +98,19 @@ def session_detail(session: Session, client: Client | None) -> RenderableType:
     now, ch = reading.session, reading.changes
     name = client.display_name if client else s.client
     words = words_for(client, s.start.date())  # the client's age on the session's day
-    # Written on a device in another zone: each time says its offset, or the note could
-    # read as written before it took place.
-    zoned = s.written_at.utcoffset() != s.start.utcoffset()
+    # Written on a device in another zone: said at the session's offset, as the printout
+    # says it (else it could read as written before the session took place).
+    written = s.written_at.astimezone(s.start.tzinfo)
     header = Text.assemble(
         (f"{name}", "bold"),
-        f" ({s.client}) · {when(s)}–{now.end:%H:%M}{_zone(s.start, zoned)} · ",
+        f" ({s.client}) · {when(s)}–{now.end:%H:%M} · ",
         f"{now.duration_min} min{was(ch.get('duration_min'))} · {s.session_type} · {s.setting}",
     )
     shown_id = s.id if s.id != "new" else "(given when saved)"
     meta = Text(
         f"id {shown_id} · attended: {', '.join(now.attendees) or '–'}"
         f"{was(ch.get('attendees'), _people)} · "
-        f"written by {s.written_by} at {s.written_at:%Y-%m-%d %H:%M}{_zone(s.written_at, zoned)}"
+        f"written by {s.written_by} at {written:%Y-%m-%d %H:%M}"
     )
     if s.late_entry:
         meta.append(" · late entry", style="bold")
