@@ -510,6 +510,25 @@ def test_a_corrected_rating_is_the_one_the_discharge_files_and_list_shows(
     assert "last interim rating -1 on 2026-03-03" in summary
 
 
+def test_a_discharge_then_an_intake_at_one_start_open_a_new_episode(runner, notes, journal, clock):
+    """Closed and opened again in one appointment: the discharge written first, then the
+    intake, both at 10:00. The intake opens the episode the client is in now (it was
+    read as closed by the discharge: gone from client list and due)."""
+    from datetime import timedelta
+
+    journal.add_client(make_client())
+    at = ["--date", "2026-03-06", "--time", "10:00", "--attendee", "child"]
+    ok(runner.invoke(app, ["discharge", "mia-k", *BASE, *at, "--reason", "goals-met"]))
+    clock.set(CLOCK + timedelta(minutes=5))
+    intake = ["intake", "mia-k", *BASE, *at, "--referral-reason", "New concern"]
+    ok(runner.invoke(app, [*intake, "--goal", "Rides a scooter|-2", "--summary", "Met again"]))
+    listed = json.loads(runner.invoke(app, ["client", "list", "--json"]).stdout)
+    assert [c["handle"] for c in listed["clients"]] == ["mia-k"], listed
+    assert listed["clients"][0]["status"] != "discharged"
+    due = json.loads(runner.invoke(app, ["due", "--json"]).stdout)
+    assert due["active_clients"] == 1, due
+
+
 def test_an_intake_and_a_discharge_in_one_minute_close_the_episode(runner, notes, journal, clock):
     # Whatever order the files are listed in, the intake opens the episode it closes.
     journal.add_client(make_client())

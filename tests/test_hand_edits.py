@@ -260,3 +260,29 @@ def test_what_is_remembered_at_one_offset_is_not_taken_at_another(runner, journa
         assert (listed["clients"][0]["last_seen"] is None) is later, offset
         overview = json.loads(otj(runner, "trends", "--json").stdout)
         assert (overview["clients"][0]["last_seen"] is None) is later, offset
+
+
+def test_comments_written_in_client_toml_are_kept_when_it_is_rewritten(runner, journal, notes):
+    """A note kept as a comment ("# do not contact father") was dropped by the next
+    `goal add`. Comments are kept, gathered at the end of the file (once, however many
+    rewrites), each beside-a-key one saying which; a '#' inside a string is no comment."""
+    journal.add_client(make_client())
+    path = notes / "clients/mia-k/client.toml"
+    text = path.read_text("utf-8")
+    text = text.replace(
+        "\nhandle = ", '\n# Referred by Dr Who\nmy_text = """\n# not a comment\n"""\nhandle = ', 1
+    )
+    text = text.replace('handle = "mia-k"', 'handle = "mia-k"  # do not contact father', 1)
+    path.write_text(text + "# at the end\n", "utf-8")
+    for goal in ("Rides a bike", "Ties laces"):
+        added = otj(runner, "goal", "add", "mia-k", "--text", goal, "--baseline", "-1")
+        assert added.exit_code == 0, added.output
+    written = path.read_text("utf-8")
+    assert written.endswith(
+        "\n# Written here by hand, kept when otjournal rewrote this file:\n"
+        "# Referred by Dr Who\n# do not contact father (beside handle)\n# at the end\n"
+    ), written
+    assert written.count("# Referred by Dr Who") == 1
+    table = tomllib.loads(written)
+    assert table["my_text"] == "# not a comment\n" and len(table["goals"]) == 4
+    assert otj(runner, "check").output == ""

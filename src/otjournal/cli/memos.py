@@ -110,7 +110,8 @@ def client_list(day: date) -> Memo[ClientRow | None]:
     # 3: sessions that took place are counted, and the last of them shown; 4: with the
     # client (time without them, non-client, is not "seen")
     # 5: a note dated after ``day`` is not a session seen
-    return Memo("client-list-5", row, plain, from_plain, params=(day, _here()), homework=False)
+    # 6: a discharge written before an intake of its start closes the episode before it
+    return Memo("client-list-6", row, plain, from_plain, params=(day, _here()), homework=False)
 
 
 def due_facts() -> Memo[ClientFacts | None]:

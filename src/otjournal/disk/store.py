@@ -92,6 +92,9 @@ def validate_handle(handle: str) -> str:
     return handle
 
 
+KEPT_COMMENTS = "# Written here by hand, kept when otjournal rewrote this file:"
+
+
 def refuse_oversize(path: Path, data: bytes) -> None:
     """StoreError for bytes to write at ``path`` that the loader would not read."""
     big = too_large(len(data))
@@ -242,9 +245,28 @@ class Journal(Reads):
 
         path = self.client_file(client.handle)
         self._writable_dir(CLIENTS, client.handle, create=False)
-        data = self._sealed(path, tomlio.dumps(client.to_dict()))
+        data = tomlio.dumps(client.to_dict()) + self._hand_comments(path)
+        data = self._sealed(path, data)
         fsio.replace_checked(path, data, expected, MAX_FILE_BYTES + AGE_OVERHEAD)
         return path
+
+    def _hand_comments(self, path: Path) -> bytes:
+        """The comments written in ``path`` by hand, as lines to end its rewrite with:
+        a person's note ("# referred by…") is never dropped because a goal was added.
+        (The replace that follows refuses a file changed since it was read.)"""
+        from otjournal.disk import fsio
+        from otjournal.disk.tomllocate import comments
+
+        try:
+            raw, _ = fsio.read_with_fingerprint(path, MAX_FILE_BYTES + AGE_OVERHEAD)
+        except OSError:
+            return b""
+        kept = [
+            c
+            for c in comments(plaintext(raw, path).decode("utf-8", "replace"))
+            if c != KEPT_COMMENTS
+        ]
+        return "\n".join(["", KEPT_COMMENTS, *kept, ""]).encode("utf-8") if kept else b""
 
     def add_session(
         self,

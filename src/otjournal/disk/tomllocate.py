@@ -177,3 +177,51 @@ def _dotted_key(lines: list[str], parts: list[str | int]) -> tuple[int, int] | N
             if [*table, *keys] == parts:
                 return n, len(m.group(1)) + 1
     return None
+
+
+def comments(text: str) -> list[str]:
+    """Every comment in a file's text (never a '#' inside a string), in order; one
+    beside a key or a table says which ("# note (beside display_name)")."""
+    found = []
+    open_ = ""
+    for line in text.splitlines():
+        start = 0
+        if open_:  # inside a multi-line string: a comment may follow its end
+            end = _close(line, 0, open_)
+            if end < 0:
+                continue
+            start, open_ = end + 3, ""
+        rest = line[start:]
+        at = _comment_at(rest)
+        if at >= 0:
+            before = rest[:at].strip()
+            name = before if before.startswith("[") else before.split("=", 1)[0].strip()
+            found.append(rest[at:].rstrip() + (f" (beside {name})" if name else ""))
+        open_ = _open_after(rest, "")
+    return found
+
+
+def _comment_at(line: str) -> int:
+    """Where a comment starts in ``line`` (outside its strings), or -1. A line that
+    opens a multi-line string is read up to it: its comment, if any, is before it."""
+    i, n = 0, len(line)
+    while i < n:
+        c = line[i]
+        if c == "#":
+            return i
+        if line.startswith('"""', i) or line.startswith("'''", i):
+            end = _close(line, i + 3, line[i : i + 3])
+            if end < 0:
+                return -1
+            i = end + 3
+        elif c == '"':
+            i += 1
+            while i < n and line[i] != '"':
+                i += 2 if line[i] == "\\" else 1
+            i += 1
+        elif c == "'":
+            end = line.find("'", i + 1)
+            i = n if end < 0 else end + 1
+        else:
+            i += 1
+    return -1

@@ -6,7 +6,7 @@ closed. Pure: sessions in, episodes out."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from otjournal.frozen import frozen
@@ -37,10 +37,28 @@ class Episode:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
 
-def _in_order(s: Session) -> tuple[datetime, int]:
+def _in_order(sessions: Iterable[Session]) -> list[Session]:
     """In one minute an intake comes before the notes it opens, a discharge after them
-    (not in the order the files happen to be listed)."""
-    return s.start, 0 if s.intake is not None else 2 if s.discharge is not None else 1
+    (not in the order the files happen to be listed); but a discharge written before an
+    intake of the same start closed the episode before it (closed and opened again in
+    one appointment), so it comes first."""
+    notes = list(sessions)
+    closing_first = {
+        d.start
+        for d in notes
+        if d.discharge is not None
+        and any(
+            i.intake is not None and i.start == d.start and d.written_at < i.written_at
+            for i in notes
+        )
+    }
+
+    def rank(s: Session) -> int:
+        if s.discharge is not None:
+            return -1 if s.start in closing_first else 2
+        return 0 if s.intake is not None else 1
+
+    return sorted(notes, key=lambda s: (s.start, rank(s)))
 
 
 def episodes(sessions: Iterable[Session]) -> list[Episode]:
@@ -49,7 +67,7 @@ def episodes(sessions: Iterable[Session]) -> list[Episode]:
     before it closes the notes before it."""
     out: list[Episode] = []
     current: Episode | None = None
-    for s in sorted(sessions, key=_in_order):
+    for s in _in_order(sessions):
         if s.intake is not None:
             if current is not None:
                 out.append(current)
