@@ -286,3 +286,23 @@ def test_comments_written_in_client_toml_are_kept_when_it_is_rewritten(runner, j
     table = tomllib.loads(written)
     assert table["my_text"] == "# not a comment\n" and len(table["goals"]) == 4
     assert otj(runner, "check").output == ""
+
+
+def test_homework_of_a_session_that_cannot_be_read_is_not_said_to_be_unassigned(
+    runner, journal, clock
+):
+    """The session that set 'hw1' no longer parses: its entries are not "not assigned
+    in any session" (they may well be), but not in any that could be read, saying how
+    many could not."""
+    journal.add_client(make_client())
+    saved = journal.add_session(make_session())  # sets hw1 (make_session's plan)
+    logged = otj(runner, "homework", "log", "mia-k", "hw1", "--done", "yes", "--by", "Dad",
+                 "--no-input")  # fmt: skip
+    assert logged.exit_code == 0, logged.output
+    assert "not assigned" not in otj(runner, "check").output
+    saved.path.write_bytes(
+        saved.path.read_bytes().replace(b"duration_min = 45", b"duration_min = [")
+    )
+    checked = otj(runner, "check").output
+    assert "'hw1' was not assigned in any session of this client that could be read " in checked
+    assert "(1 session file could not)" in checked

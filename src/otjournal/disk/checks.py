@@ -129,6 +129,11 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
                 set_on[(s.client, h.id)] = min(day, set_on.get((s.client, h.id), day))
     # Homework is assigned in a session, or by hand (otj homework add: client.toml).
     by_hand = {h: {a.id: a for a in c.record.assignments} for h, c in snap.clients.items()}
+    # A session that could not be read may be the one that set it: said, not guessed.
+    unread: dict[str, int] = {}
+    for p in snap.problems:
+        if p.severity == "error" and p.path.parent.name == "sessions":
+            unread[p.path.parent.parent.name] = unread.get(p.path.parent.parent.name, 0) + 1
     for entry in snap.homework:
         e = entry.record
         client = snap.clients.get(e.client)
@@ -148,8 +153,8 @@ def cross_checks(snap: Snapshot) -> list[Problem]:
             problems.append(
                 _warn(
                     entry.path,
-                    f"assignment: {e.assignment!r} was not assigned in any session of this "
-                    "client, nor added with otj homework add",
+                    f"assignment: {e.assignment!r} was not assigned "
+                    f"{_in_sessions(unread.get(e.client, 0))}, nor added with otj homework add",
                     None,
                 )
             )
@@ -222,6 +227,13 @@ def overlap_notes(snap: Snapshot) -> list[Problem]:
                 if later.record.id != item.record.id and later.record.overlaps(item.record):
                     notes.append(_overlap_note(later, item.record))
     return notes
+
+
+def _in_sessions(unread: int) -> str:
+    if not unread:
+        return "in any session of this client"
+    files = f"{unread} session file{'s' if unread != 1 else ''}"
+    return f"in any session of this client that could be read ({files} could not)"
 
 
 def later_than_today(snap: Snapshot, today: date) -> list[Problem]:
