@@ -94,19 +94,25 @@ def _open_after(line: str, open_: str) -> str:
 
     A string may hold the other kind of triple quote (``'He said \"\"\"'``), so quotes
     are read in order, not counted."""
+    return _scan(line, open_)[0]
+
+
+def _scan(line: str, open_: str) -> tuple[str, int]:
+    """``line`` read as TOML reads it, from inside the multi-line string ``open_`` (or
+    ""): the delimiter still open at its end, and where its comment starts (-1: none)."""
     i, n = 0, len(line)
     while i < n:
         if open_:
             end = _close(line, i, open_)
             if end < 0:
-                return open_
+                return open_, -1
             i, open_ = end + 3, ""
             while i < n and line[i] == line[end]:  # quotes next to the delimiter: text
                 i += 1
             continue
         c = line[i]
         if c == "#":
-            return ""
+            return "", i
         if line.startswith('"""', i) or line.startswith("'''", i):
             open_, i = line[i : i + 3], i + 3
         elif c == '"':
@@ -119,7 +125,7 @@ def _open_after(line: str, open_: str) -> str:
             i = n if end < 0 else end + 1
         else:
             i += 1
-    return open_
+    return open_, -1
 
 
 def _close(line: str, start: int, delimiter: str) -> int:
@@ -185,43 +191,10 @@ def comments(text: str) -> list[str]:
     found = []
     open_ = ""
     for line in text.splitlines():
-        start = 0
-        if open_:  # inside a multi-line string: a comment may follow its end
-            end = _close(line, 0, open_)
-            if end < 0:
-                continue
-            start, open_ = end + 3, ""
-        rest = line[start:]
-        at = _comment_at(rest)
+        inside = bool(open_)  # the line begins in a multi-line string: no key before it
+        open_, at = _scan(line, open_)
         if at >= 0:
-            before = rest[:at].strip()
+            before = "" if inside else line[:at].strip()
             name = before if before.startswith("[") else before.split("=", 1)[0].strip()
-            found.append(rest[at:].rstrip() + (f" (beside {name})" if name else ""))
-        open_ = _open_after(rest, "")
+            found.append(line[at:].rstrip() + (f" (beside {name})" if name else ""))
     return found
-
-
-def _comment_at(line: str) -> int:
-    """Where a comment starts in ``line`` (outside its strings), or -1. A line that
-    opens a multi-line string is read up to it: its comment, if any, is before it."""
-    i, n = 0, len(line)
-    while i < n:
-        c = line[i]
-        if c == "#":
-            return i
-        if line.startswith('"""', i) or line.startswith("'''", i):
-            end = _close(line, i + 3, line[i : i + 3])
-            if end < 0:
-                return -1
-            i = end + 3
-        elif c == '"':
-            i += 1
-            while i < n and line[i] != '"':
-                i += 2 if line[i] == "\\" else 1
-            i += 1
-        elif c == "'":
-            end = line.find("'", i + 1)
-            i = n if end < 0 else end + 1
-        else:
-            i += 1
-    return -1
