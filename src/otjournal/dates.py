@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from otjournal.errors import UsageError
 
@@ -87,3 +87,10 @@ def retention_ends(
     if date_of_birth and add_years(date_of_birth, 18) > last_session:
         until = max(until, add_years(date_of_birth, child_until_age))
     return until
+
+
+def utc_offset(at: datetime) -> str:
+    """ "UTC+10:00": a time's own offset, where a note's times must be told apart ("" for
+    a time without one)."""
+    z = at.strftime("%z")
+    return f"UTC{z[:3]}:{z[3:5]}" if z else ""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from otjournal.clock import day_here, zone
 from otjournal.dates import add_years as add_years  # here before dates had it
-from otjournal.dates import retention_ends
+from otjournal.dates import retention_ends, utc_offset
 from otjournal.disk.loading import Loaded, Reader, Snapshot
 from otjournal.errors import OtjournalError, Problem
 from otjournal.frozen import frozen
@@ -264,8 +264,8 @@ def _dated(moment: datetime, here: tzinfo) -> str:
     today in Honolulu, it may be tomorrow here)."""
     if moment.utcoffset() == moment.astimezone(here).utcoffset():
         return f"dated {moment.date()}"
-    local, z = moment.astimezone(here), moment.strftime("%z")
-    return f"dated {moment.date()} at UTC{z[:3]}:{z[3:5]}, {local:%Y-%m-%d %H:%M} here"
+    local = moment.astimezone(here)
+    return f"dated {moment.date()} at {utc_offset(moment)}, {local:%Y-%m-%d %H:%M} here"
 
 
 def homework_ids_reused(snap: Snapshot) -> list[Problem]:

@@ -42,10 +42,9 @@ class SealCheck:
         self.cut = len(self.root) + 1
         self.seen: set[str] = set()  # the session folders the scan came to
 
-    def client(self, files: ClientFiles, contents: Mapping[str, str] | None = None) -> None:
+    def client(self, files: ClientFiles, contents: Mapping[str, str]) -> None:
         """``contents``: the sessions' content (size and hash) where a worker has read
         them, by the path a seal names: those are not read again."""
-        contents = contents or {}
         for kind, folder, part in files.folder_parts():
             if kind != "session":
                 continue
@@ -185,7 +184,7 @@ def _seal_mismatch(
     known: str | None,
     still: dict[str, str],
     rel: str,
-    content: str | None = None,
+    content: str | None,
 ) -> tuple[str, str] | None:
     """What differs between a session file and its seal (``row``: a Seal's fields;
     seals.mismatch), None when they agree or the file cannot be read (reported where it

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from otjournal.dates import utc_offset
 from otjournal.frozen import frozen
 from otjournal.model import Client, Session
 from otjournal.model.risk import AWAY, Risk, status_words
@@ -24,7 +25,7 @@ from otjournal.model.words import words_for
 from otjournal.numbers.amended import WHOLE_NOTE, Reading, corrects_line, read_now, was
 from otjournal.views.measures import session_pairs
 from otjournal.views.report import CSS, html_page
-from otjournal.views.rows import gas, goals_heading, utc_offset
+from otjournal.views.rows import gas, goals_heading
 from otjournal.views.visible import visible
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ def build(
     minutes = f"{now.duration_min} min{was(ch.get('duration_min'))}"
     attended = ", ".join(now.attendees) or "not recorded"
     header += [
-        ("Session", f"{s.start:%Y-%m-%d %H:%M}–{end} {utc_offset(s.start)}, {minutes}"),
+        ("Session", f"{s.start:%Y-%m-%d %H:%M}–{end} {_offset(s.start)}, {minutes}"),
         ("Kind", f"{s.session_type}, {s.setting}"),
         ("Attended", attended + was(ch.get("attendees"), lambda v: ", ".join(v))),
     ]
@@ -389,7 +390,7 @@ def _plain(value: Any) -> str:
 
 
 def _when(at: datetime) -> str:
-    return f"{at:%Y-%m-%d %H:%M} {utc_offset(at)}"
+    return f"{at:%Y-%m-%d %H:%M} {_offset(at)}"
 
 
 def _checklist_order(answer: ChecklistAnswer) -> int:
@@ -514,3 +515,8 @@ def to_html(doc: NoteDoc) -> str:
             body.append("</div>")
         body.append("</section>")
     return html_page(doc.page_title, body, PRINT_CSS)
+
+
+def _offset(at: datetime) -> str:
+    zone = utc_offset(at)
+    return f"({zone})" if zone else ""

@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING, Any
 from otjournal.views.textgrid import Column
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from otjournal.model import Session
 
 SESSION_COLUMNS = (
@@ -20,12 +18,6 @@ SESSION_COLUMNS = (
     Column("min", justify="right"),
     Column("goals (GAS)", fold=True, pairs=True),
 )
-
-
-def utc_offset(at: datetime) -> str:
-    """ "(UTC+10:00)": a time's own offset, where a note's times must be told apart."""
-    z = at.strftime("%z")
-    return f"(UTC{z[:3]}:{z[3:5]})" if z else ""
 
 
 def gas(value: int | None) -> str:
