@@ -190,19 +190,49 @@ def _moved_in_time(t):  # a valid record, not the one the folder index describes
             t[key] = t[key] + timedelta(days=400)
 
 
+def standard(text: str) -> str:
+    """A row in the standard library's form, as written where orjson is not installed
+    (or for a table it cannot write as it is: a nan)."""
+    saved, plain.orjson = plain.orjson, None
+    try:
+        out = plain.dumps(plain.loads(text))
+    finally:
+        plain.orjson = saved
+    assert not out.startswith(plain.FAST)
+    return out
+
+
+def fast(text: str) -> str:
+    """A row as written here: orjson's form (the planted change below is to that form)."""
+    assert text.startswith(plain.FAST)
+    return text
+
+
 RECORD_EDITS = [
     table_edit(_wrong_type),
     table_edit(_other_client),
     table_edit(_moved_in_time),
     lambda text: json.dumps(plain.loads(text), default=str),  # dates as plain text
-    lambda text: text[:-1] + ',"x":null}',
-    lambda text: text[:-1] + ',"x":[[1,null]]}',
-    lambda text: text.replace('"\\ud800t"', '"\\ud800q"'),  # a tag that is not one
-    lambda text: text.replace('"\\ud800t":"', '"\\ud800t":"not a date'),
+    lambda text: plain.FAST + json.dumps(plain.loads(text), default=str),
+    lambda text: fast(text)[:-1] + ',"x":null}',
+    lambda text: fast(text)[:-1] + ',"x":[[1,null]]}',
+    lambda text: fast(text)[:-1] + ',"x":NaN}',  # JSON has none: orjson's form holds none
+    lambda text: fast(text).replace('"\\u0000t"', '"\\u0000q"'),  # a tag that is not one
+    lambda text: fast(text).replace('"\\u0000t":"', '"\\u0000t":"not a date'),
+    lambda text: fast(text).replace('"\\u0000t":"', '"\\u0000t":7,"":"'),
+    lambda text: standard(text)[:-1] + ',"x":null}',
+    lambda text: standard(text)[:-1] + ',"x":[[1,null]]}',
+    lambda text: standard(text).replace('"\\ud800t"', '"\\ud800q"'),
+    lambda text: standard(text).replace('"\\ud800t":"', '"\\ud800t":"not a date'),
     lambda text: "[" * 100_000 + "]" * 100_000,
+    lambda text: plain.FAST + "[" * 100_000 + "]" * 100_000,
+    lambda text: plain.FAST + '{"a":' * 1_000 + "1" + "}" * 1_000,  # past Python's depth
     lambda text: '{"kind": "session"}',
+    lambda text: plain.FAST + '{"kind": "session"}',
     lambda text: text[: len(text) // 2],
     lambda text: "[]",
+    lambda text: plain.FAST + "[]",
+    lambda text: plain.FAST,
 ]
 
 

@@ -45,10 +45,11 @@ if TYPE_CHECKING:
 # hold one; 7: the search tables, disk/search.py; 8: the export tables,
 # disk/exporting.py; 9: a homework counts only entries of its kind, so no export row
 # made before holds its old counts; 10: a practice "not this time" exports no rating;
-# 11: a homework's summary and trends take entries of one minute as they were written).
+# 11: a homework's summary and trends take entries of one minute as they were written;
+# 12: records in orjson's form, disk/plain.py).
 # A new release and changed conflict-copy patterns need no bump: ``cache_key`` holds the
 # package version and a hash of the patterns too.
-CACHE_FORMAT = "11"
+CACHE_FORMAT = "12"
 BATCH = 500  # rows buffered before a commit: bounds memory on a first run
 
 SCHEMA = (
