@@ -56,7 +56,7 @@ def test_a_second_load_comes_from_the_cache_and_equals_the_first(cached: Journal
     parsed = []
     real = tomlio.parse
     monkeypatch.setattr(
-        tomlio, "parse", lambda raw, path="": parsed.append(path) or real(raw, path)
+        tomlio, "parse", lambda raw, path="", **kw: parsed.append(path) or real(raw, path, **kw)
     )
     second = cached.load()
     assert [s.record for s in second.sessions] == [s.record for s in first.sessions]
@@ -110,9 +110,9 @@ def parses_on_next_load(j: Journal, monkeypatch) -> tuple[Snapshot, list[str]]:
     parsed: list[str] = []
     real = tomlio.parse
 
-    def counting(raw: bytes, path: Path | str = "<input>") -> dict[str, object]:
+    def counting(raw: bytes, path: Path | str = "<input>", **kw: bool) -> dict[str, object]:
         parsed.append(Path(path).name)
-        return real(raw, path)
+        return real(raw, path, **kw)
 
     monkeypatch.setattr(tomlio, "parse", counting)
     snap = j.load()

@@ -319,9 +319,9 @@ def counting(monkeypatch) -> dict[str, int]:
     counts = {"parsed": 0, "read": 0}
     parse, snapshot = tomlio.parse, Reader.snapshot
 
-    def counted_parse(raw, path=""):
+    def counted_parse(raw, path="", **kw):
         counts["parsed"] += 1
-        return parse(raw, path)
+        return parse(raw, path, **kw)
 
     def counted_snapshot(self, found):
         counts["read"] += 1
@@ -403,7 +403,7 @@ def test_warm_runs_answer_as_reading_every_file_does(runner, small, monkeypatch)
     parsed = []
     real = tomlio.parse
     monkeypatch.setattr(
-        tomlio, "parse", lambda raw, path="": parsed.append(path) or real(raw, path)
+        tomlio, "parse", lambda raw, path="", **kw: parsed.append(path) or real(raw, path, **kw)
     )
     assert outputs(runner, show) == expected  # from the cache
     # Only the file that does not parse is read again (the conflict copy is never read).

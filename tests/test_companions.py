@@ -47,7 +47,9 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """The files parsed (in this process)."""
     seen: list[object] = []
     parse = tomlio.parse
-    monkeypatch.setattr(tomlio, "parse", lambda raw, path="": seen.append(path) or parse(raw, path))
+    monkeypatch.setattr(
+        tomlio, "parse", lambda raw, path="", **kw: seen.append(path) or parse(raw, path, **kw)
+    )
     return seen
 
 

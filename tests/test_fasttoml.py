@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from otjournal.demo import write_demo
 from otjournal.disk import fasttoml, tomlio
+from otjournal.disk.parsing import parse_table_and_record, parser
 from otjournal.disk.store import Journal
 
 pytest.importorskip("rtoml")
@@ -237,3 +238,34 @@ def test_damaged_notes_read_the_same_either_way() -> None:
         read += 1
         _same(fast, tomli.loads(text))  # tomli refusing what rtoml read would raise here
     assert read > 300
+
+
+def test_a_record_from_a_first_read_holds_the_standard_librarys_zones(tmp_path: Path) -> None:
+    """A first read leaves rtoml's zone class in the table (``zones=False``: replacing it
+    everywhere was a fifth of the read); the record made of it holds the standard
+    library's, as one read by tomli does, in its own fields and in the keys added by hand
+    that it keeps. Compared by ``repr``, which shows the zone's class."""
+    write_demo(Journal(tmp_path), seed=5, end=date(2026, 3, 7), sessions=40)
+    files = sorted(tmp_path.rglob("*.toml"))
+    note = next(p for p in files if p.parent.name == "sessions")
+    text = note.read_text("utf-8").replace(
+        '\nkind = "session"\n',
+        '\nkind = "session"\nmine = 2026-03-01T10:00:00+11:00\n'
+        "list = [[1979-05-27T00:32:00-07:00]]\n",
+    )
+    assert "mine =" in text
+    note.write_text(text, "utf-8")
+    raw = note.read_bytes()
+    assert not fasttoml.askable(b"{") and fasttoml.askable(raw), "the fast path is taken"
+    assert type(tomlio.parse(raw, zones=False)["start"].tzinfo) is not timezone
+    for path in files:
+        raw = path.read_bytes()
+        kind = "client" if path.name == "client.toml" else path.parent.name.rstrip("s")
+        if path.parent.name == "homework":
+            kind = "homework"
+        record = parse_table_and_record(raw, path, parser(kind))[1]
+        assert repr(record) == repr(parser(kind)(tomli.loads(raw.decode("utf-8")))), path.name
+    kept = parse_table_and_record(note.read_bytes(), note, parser("session"))[1]
+    assert kept.extra["mine"].tzinfo == timezone(timedelta(hours=11))
+    assert type(kept.extra["mine"].tzinfo) is timezone
+    assert type(kept.extra["list"][0][0].tzinfo) is timezone

@@ -71,7 +71,7 @@ def test_what_workers_parse_lands_in_the_cache(
     parsed: list[str] = []
     real = tomlio.parse
     monkeypatch.setattr(
-        tomlio, "parse", lambda raw, path="": parsed.append(path) or real(raw, path)
+        tomlio, "parse", lambda raw, path="", **kw: parsed.append(path) or real(raw, path, **kw)
     )
     files = [p for p in messy.rglob("*.toml") if "clients" in p.parts]
     run(runner, ["trends"])  # sessions only: the workers parse homework for the cache too
@@ -165,7 +165,9 @@ def test_the_workers_start_before_the_parent_reads_a_whole_client(
     parsed: list[str] = []
     real = tomlio.parse
     monkeypatch.setattr(
-        tomlio, "parse", lambda raw, path="": parsed.append(str(path)) or real(raw, path)
+        tomlio,
+        "parse",
+        lambda raw, path="", **kw: parsed.append(str(path)) or real(raw, path, **kw),
     )
     monkeypatch.setenv("OTJOURNAL_WORKERS", "2")
     assert run(runner, ["trends"])[0] == 0

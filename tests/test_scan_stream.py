@@ -110,7 +110,7 @@ def test_a_cold_trends_leaves_check_nothing_to_parse(
     parsed: list[str] = []
     real = tomlio.parse
     monkeypatch.setattr(
-        tomlio, "parse", lambda raw, path="": parsed.append(path) or real(raw, path)
+        tomlio, "parse", lambda raw, path="", **kw: parsed.append(path) or real(raw, path, **kw)
     )
     # Parsed in this process, to be counted (workers: tests/test_pool.py, the same cache).
     monkeypatch.setenv("OTJOURNAL_WORKERS", "1")

@@ -15,8 +15,9 @@ tests/test_fasttoml.py holds both to the same tables, value for value.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
 from typing import Any
+
+from otjournal.model.fields import standard_zones
 
 try:
     import rtoml
@@ -41,13 +42,16 @@ def askable(raw: bytes) -> bool:
     return True
 
 
-def read(raw: bytes, text: str) -> dict[str, Any] | None:
-    """The table of ``text`` (the UTF-8 ``raw``), or None: tomli is to read it."""
+def read(raw: bytes, text: str, zones: bool = True) -> dict[str, Any] | None:
+    """The table of ``text`` (the UTF-8 ``raw``), or None: tomli is to read it. Without
+    ``zones`` its date-times keep rtoml's zone class, for a caller that makes a record of
+    it: the record's reader replaces the few it keeps (``Fields.aware_datetime``), which
+    was a fifth of this read (issue 19)."""
     if rtoml is None or not askable(raw):
         return None
     table = _rtoml(text)
-    if table is not None:
-        _standard_zones(table)
+    if table is not None and zones:
+        standard_zones(table)  # tomli's: the standard library's ``timezone``
     return table
 
 
@@ -59,29 +63,6 @@ def _rtoml(text: str) -> dict[str, Any] | None:
         raise
     except BaseException:  # its errors, and a Rust panic (PyO3's is a BaseException)
         return None
-
-
-_ZONES: dict[timedelta, timezone] = {}  # timezone(timedelta(0)) is timezone.utc
-
-
-def _zone(moment: datetime) -> timezone:
-    offset = moment.utcoffset()
-    assert offset is not None  # called for an aware moment only
-    zone = _ZONES.get(offset)
-    if zone is None:
-        zone = _ZONES[offset] = timezone(offset)
-    return zone
-
-
-def _standard_zones(value: Any) -> None:
-    """rtoml's dates carry its own zone class, tomli's the standard library's ``timezone``
-    (UTC for an offset of zero): replaced in place, in a table or array at any depth."""
-    for key, item in value.items() if type(value) is dict else enumerate(value):
-        if type(item) is datetime:
-            if item.tzinfo is not None:
-                value[key] = item.replace(tzinfo=_zone(item))
-        elif type(item) is dict or type(item) is list:
-            _standard_zones(item)
 
 
 def reads_as_toml_1_1(text: str) -> bool:

@@ -220,7 +220,7 @@ def parse_table_and_record(
         said = oversize(path, big)
         raise tomlio.ParseError(said.message, path=said.path, line=1, column=1, hint=said.hint)
     tomlio.check_complete(raw, path)  # "cut short" says more than the parse error would
-    data = tomlio.parse(raw, path)
+    data = tomlio.parse(raw, path, zones=False)  # the record's reader sets its zones
     try:
         return data, parse(data)
     except ValidationErrors as exc:

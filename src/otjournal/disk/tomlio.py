@@ -50,8 +50,9 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     return line, len(raw[start:offset].decode("utf-8", "replace")) + 1
 
 
-def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
-    """Parse a file's bytes. Never returns an empty table for an empty file."""
+def parse(raw: bytes, path: Path | str = "<input>", zones: bool = True) -> dict[str, Any]:
+    """Parse a file's bytes. Never returns an empty table for an empty file. ``zones``:
+    as ``fasttoml.read``'s (False only where the table becomes a record)."""
     if not raw.strip():
         raise ParseError(EMPTY_FILE, path=path, line=1, column=1, hint=EMPTY_HINT)
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -102,7 +103,7 @@ def parse(raw: bytes, path: Path | str = "<input>") -> dict[str, Any]:
             hint="run 'otj conflicts' to see both sides and keep what is right",
         )
     try:
-        data = fasttoml.read(raw, text)
+        data = fasttoml.read(raw, text, zones)
         if data is None:
             data = tomli.loads(text)
         if not data:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from otjournal.errors import ValidationError
@@ -30,6 +30,34 @@ FIRST_YEAR = 1900
 LAST_YEAR = 2999
 YEARS_ALLOWED = f"from {FIRST_YEAR} to {LAST_YEAR}"
 D = TypeVar("D", bound=date)  # a date or a date-time, kept as it came
+
+
+_ZONES: dict[timedelta, timezone] = {}  # timezone(timedelta(0)) is timezone.utc
+
+
+def standard_zone(moment: datetime) -> datetime:
+    """An aware ``moment`` with the standard library's zone for its offset, as tomli
+    gives it: rtoml gives its own class (disk/fasttoml.py), which a first read leaves
+    to be replaced here, for the few values a note's record keeps."""
+    if type(moment.tzinfo) is timezone:
+        return moment
+    offset = moment.utcoffset()
+    assert offset is not None  # called for an aware moment only
+    zone = _ZONES.get(offset)
+    if zone is None:
+        zone = _ZONES[offset] = timezone(offset)
+    return moment.replace(tzinfo=zone)
+
+
+def standard_zones(value: Any) -> None:
+    """``standard_zone`` for every aware date-time in a table or array, at any depth, in
+    place."""
+    for key, item in value.items() if type(value) is dict else enumerate(value):
+        if type(item) is datetime:
+            if item.tzinfo is not None:
+                value[key] = standard_zone(item)
+        elif type(item) is dict or type(item) is list:
+            standard_zones(item)
 
 
 def year_problem(day: date) -> str | None:
@@ -120,7 +148,9 @@ class Fields:
         """Keys this reader did not consume, in their original order."""
         if self.data.keys() <= self._used:  # nearly always: a note otjournal wrote
             return {}
-        return {k: v for k, v in self.data.items() if k not in self._used}
+        extra = {k: v for k, v in self.data.items() if k not in self._used}
+        standard_zones(extra)  # kept as they are, so as tomli gives them
+        return extra
 
     def _missing(self, key: str, required: bool, what: str) -> None:
         if required:
@@ -245,7 +275,7 @@ class Fields:
         if value.tzinfo is None or value.utcoffset() is None:
             self.error(key, f"has no UTC offset: must be {example}")
             return None
-        return self._in_range(key, value)
+        return self._in_range(key, standard_zone(value))
 
     def date(self, key: str, *, required: bool = False) -> date | None:
         value = self._get(key)
