@@ -35,12 +35,23 @@ class SealCheck:
     problems and the unsealed count."""
 
     def __init__(self, j: Store) -> None:
-        self.index = j.seal_index()
+        self._store = j
+        self._index: SealIndex | None = None
+        self._opened = False  # asked for: a failure is raised once, not again by finish
         self.problems: list[Problem] = []
         self.unsealed = 0
         self.root = str(j.root)
         self.cut = len(self.root) + 1
         self.seen: set[str] = set()  # the session folders the scan came to
+
+    @property
+    def index(self) -> SealIndex:
+        """The seal index, opened at the first client rather than before the read: a
+        first run reads the seal logs into it while the workers parse (issue 19)."""
+        if self._index is None:
+            self._opened = True
+            self._index = self._store.seal_index()
+        return self._index
 
     def client(self, files: ClientFiles, contents: Mapping[str, str]) -> None:
         """``contents``: the sessions' content (size and hash) where a worker has read
@@ -105,14 +116,18 @@ class SealCheck:
     def finish(self) -> tuple[list[Problem], int]:
         """The problems and the unsealed count; first, the sealed sessions of folders the
         scan never came to (a client's folder, or its sessions folder, gone), and the
-        seal logs that are damaged."""
+        seal logs that are damaged. After an index that did not open, nothing: its
+        error is on its way to the caller."""
+        if self._opened and self._index is None:
+            return self.problems, self.unsealed
         try:
             for prefix in self.index.folders():
                 if prefix not in self.seen:
                     self._gone(self.index.rows(prefix))
             self.problems += log_problems(self.index)
         finally:
-            self.index.close()
+            if self._index is not None:
+                self._index.close()
         return self.problems, self.unsealed
 
 

@@ -15,13 +15,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-# tomli below 2.4 is the standard library's tomllib (TOML 1.0, the same parser and
-# messages), built with mypyc where a wheel exists: about 3 times faster, and parsing is
-# most of a first read (benchmarks/RESULTS.md). fasttoml reads most notes faster still,
-# to the same tables; tomli reads the rest, and says what is wrong in a broken file.
-import tomli
-import tomli_w
-
 from otjournal.disk import fasttoml
 from otjournal.disk.conflicts import git_marker
 from otjournal.disk.tomllocate import locate
@@ -48,6 +41,18 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     line = raw.count(b"\n", 0, offset) + 1
     start = raw.rfind(b"\n", 0, offset) + 1
     return line, len(raw[start:offset].decode("utf-8", "replace")) + 1
+
+
+def _tomli() -> Any:
+    """tomli below 2.4 is the standard library's tomllib (TOML 1.0, the same parser and
+    messages), built with mypyc where a wheel exists: about 3 times faster, and parsing
+    is most of a first read (benchmarks/RESULTS.md). fasttoml reads most notes faster
+    still, to the same tables; tomli reads the rest, says what is wrong in a broken file,
+    and reads back what is written. Imported when first needed: a first run's workers,
+    which rtoml serves, need not load it (issue 19)."""
+    import tomli
+
+    return tomli
 
 
 def parse(raw: bytes, path: Path | str = "<input>", zones: bool = True) -> dict[str, Any]:
@@ -105,7 +110,7 @@ def parse(raw: bytes, path: Path | str = "<input>", zones: bool = True) -> dict[
     try:
         data = fasttoml.read(raw, text, zones)
         if data is None:
-            data = tomli.loads(text)
+            data = _tomli().loads(text)
         if not data:
             raise ParseError(
                 "the file holds no values, only comments: it was emptied or cut short",
@@ -115,7 +120,7 @@ def parse(raw: bytes, path: Path | str = "<input>", zones: bool = True) -> dict[
                 hint="restore it from a backup or sync copy; otjournal never treats it as a note",
             )
         return data
-    except tomli.TOMLDecodeError as exc:
+    except _tomli().TOMLDecodeError as exc:  # evaluated only when something was raised
         message = str(exc)
         at: tuple[int | None, int | None] = (None, None)  # line, column: when the message says
         m = _POS_RE.search(message)
@@ -288,6 +293,8 @@ def dumps(data: Mapping[str, Any]) -> bytes:
         raise StoreError(f"cannot write this record as TOML ({exc})") from None
     if not _reads_back(text, data):
         # Never expected; tomli-w's plainer output is the safe second choice.
+        import tomli_w
+
         try:
             text = tomli_w.dumps(data)
         except (TypeError, ValueError):
@@ -301,6 +308,7 @@ def dumps(data: Mapping[str, Any]) -> bytes:
 
 
 def _reads_back(text: str, data: Mapping[str, Any]) -> bool:
+    tomli = _tomli()
     try:
         return bool(text) and comparable(tomli.loads(text)) == comparable(data)
     except tomli.TOMLDecodeError:
