@@ -5,6 +5,7 @@ the workers parsed lands in the cache, so the next command parses nothing."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from otjournal.cli import app
 from otjournal.disk import pool, tomlio
 from tests import test_scan_stream
+from tests.helpers import sqlite
 
 # The commands that read every client through Reads.per_client.
 COMMANDS = (
@@ -228,3 +230,87 @@ def test_the_seal_check_takes_what_the_workers_read(
             assert [Path(p).name for p in opened] == [edited.name]
     assert said["2"] == said["1"]
     assert workers == [2]
+
+
+# -- results not remembered: every client rebuilt from the cache's rows, in workers -----
+
+
+def _parses(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Every parse logged to a file, in the workers too (a list would stay in each)."""
+    real = tomlio.parse
+
+    def logged(raw: bytes, path: Path | str = "", **kw: bool) -> dict[str, object]:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{path}\n")
+        return real(raw, path, **kw)
+
+    log.write_text("")
+    monkeypatch.setattr(tomlio, "parse", logged)
+
+
+def _parsed(log: Path) -> list[str]:
+    """The files parsed since the log was cleared, but those of mia-k, whose files that
+    never read make it a client with files to parse every time (a worker then parses
+    the kinds the command does not read, too, as in a first run)."""
+    paths = [Path(line) for line in log.read_text().splitlines()]
+    log.write_text("")
+    return sorted(p.name for p in paths if "mia-k" not in p.parts)
+
+
+def _forget_results() -> None:
+    """Every remembered result gone (as on a new day: check's and trends' are kept for
+    one day), the records kept: each client is rebuilt from the cache's rows."""
+    [path] = list(Path(os.environ["XDG_CACHE_HOME"]).rglob("records-*.sqlite"))
+    with sqlite(path) as db:
+        assert db.execute("SELECT count(*) FROM records").fetchone()[0] > 0
+        db.execute("DELETE FROM memos")
+
+
+def test_results_not_remembered_are_rebuilt_in_workers_as_in_one_process(
+    runner, messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    log = tmp_path / "parsed.log"
+    _parses(monkeypatch, log)
+    monkeypatch.setattr(pool, "REBUILD_FROM", 1)
+    for args in COMMANDS:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "-".join(args)))
+        monkeypatch.setenv("OTJOURNAL_WORKERS", "1")
+        warm = run(runner, args), run(runner, args)
+        _forget_results()
+        _parsed(log)
+        one = run(runner, args)
+        assert _parsed(log) == [], args  # every record from the cache's rows
+        _forget_results()
+        workers.clear()
+        monkeypatch.setenv("OTJOURNAL_WORKERS", "2")
+        rebuilt = run(runner, args)
+        assert workers == [2], args  # started for the rebuilding alone
+        assert _parsed(log) == [], args
+        assert warm[1] == one == rebuilt, args
+
+
+def test_a_row_a_worker_could_not_rebuild_from_is_written_again(
+    runner, messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+) -> None:
+    log = tmp_path / "parsed.log"
+    _parses(monkeypatch, log)
+    monkeypatch.setattr(pool, "REBUILD_FROM", 1)
+    expected = run(runner, ["check"])
+    [path] = list(Path(os.environ["XDG_CACHE_HOME"]).rglob("records-*.sqlite"))
+    with sqlite(path) as db:
+        damaged = db.execute(
+            "SELECT path FROM records WHERE kind = 'session' AND path LIKE 'clients/noah-t/%'"
+        ).fetchall()[:3]
+        assert len(damaged) == 3
+        for (where,) in damaged:
+            db.execute("UPDATE records SET data = '~[]' WHERE path = ?", (where,))
+    _forget_results()
+    _parsed(log)
+    workers.clear()
+    assert run(runner, ["check"]) == expected
+    assert workers == [2]
+    # Parsed in a worker, since those rows did not serve, and only those.
+    assert _parsed(log) == sorted(Path(where).name for (where,) in damaged)
+    _forget_results()
+    assert run(runner, ["check"]) == expected
+    assert _parsed(log) == []  # the rows were written again

@@ -99,6 +99,17 @@ def memory_db() -> sqlite3.Connection:
     return db
 
 
+def table_of(row: tuple[Any, Any] | None) -> tuple[str, dict[str, Any]] | None:
+    """A stored row (kind, text) as the kind and TOML table it holds; None for a row that
+    does not read as one (a damaged or foreign row is only a miss)."""
+    if row is None or type(row[0]) is not str:
+        return None
+    try:
+        return row[0], plain.loads(row[1])
+    except ValueError:
+        return None
+
+
 def cache_file(folder: Path, root: Path) -> Path:
     """The cache of the notes folder ``root`` in the cache folder ``folder``."""
     digest = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()[:20]
@@ -286,18 +297,23 @@ class RecordCache:
                 (path, *key),
             )
             row = rows[0] if rows else None
-        if row is None or type(row[0]) is not str:
-            return None
-        try:
-            return row[0], plain.loads(row[1])
-        except ValueError:  # a damaged or foreign row is only a miss
-            return None
+        return table_of(row)
 
     def fetch(self, wanted: dict[str, Key]) -> None:
         """The rows of these files (path → key) in a query per 500, for ``record`` to
         hand out: a one-client command reads some 150 records, a query each otherwise."""
         if self.lock is not None:
             return
+        found = self.stored(wanted)
+        for path, key in wanted.items():  # not remembered: a miss, with no query of its own
+            self._fetched[path] = (key, found.get(path))
+
+    def stored(self, wanted: dict[str, Key]) -> dict[str, tuple[Any, Any]]:
+        """The stored kind and table (as ``table_of`` reads them) of those of these files
+        (path → key) remembered with that key, in a query per 500."""
+        if self.lock is not None:
+            return {}
+        found: dict[str, tuple[Any, Any]] = {}
         paths = list(wanted)
         for start in range(0, len(paths), 500):
             chunk = paths[start : start + 500]
@@ -306,11 +322,16 @@ class RecordCache:
                 f"WHERE path IN ({', '.join('?' * len(chunk))})",
                 tuple(chunk),
             )
-            for path in chunk:  # not remembered: a miss, with no query of its own
-                self._fetched[path] = (wanted[path], None)
             for path, size, mtime_ns, ctime_ns, ino, kind, data in rows:
                 if (size, mtime_ns, ctime_ns, ino) == wanted[path]:
-                    self._fetched[path] = (wanted[path], (kind, data))
+                    found[path] = (kind, data)
+        for path in wanted.keys() & self._records.keys():  # buffered: as ``record`` takes it
+            key, kind, data = self._records[path]
+            if key == wanted[path]:
+                found[path] = (kind, data)
+            else:
+                found.pop(path, None)
+        return found
 
     def memo(self, name: str, client: str, fingerprint: str) -> object:
         """A result remembered as plain JSON values (the caller checks its shape). Every

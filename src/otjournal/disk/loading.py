@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeAlias, TypeVar, cast
 
-from otjournal.disk.cache import RecordCache
+from otjournal.disk.cache import RecordCache, table_of
 from otjournal.disk.folderindex import Meta
 from otjournal.disk.found import ClientFiles as ClientFiles
 from otjournal.disk.found import Conflict as Conflict
@@ -189,8 +189,10 @@ class Reader:
         self._inside = len(self._base) + 1  # cache rows are keyed by the path inside root
         self._scanner = Scanner(root, self.cache, locked=lock is not None)
         self._scans: list[Generator[ClientFiles, None, None]] = []
-        # In a worker (pool.py): what each parse gave, for the parent to cache.
+        # In a worker (pool.py): what each parse gave, for the parent to cache; and the
+        # cache's rows (kind and table, by path) of a client it rebuilds from them.
         self.learned: list[Learned] | None = None
+        self.given: dict[str, tuple[Any, Any]] | None = None
 
     def __enter__(self) -> Reader:
         return self
@@ -323,7 +325,7 @@ class Reader:
         return self._read_ref(ref, _handle_of(ref), None)  # the cache, else the file
 
     def _read_ref(self, ref: FileRef, handle: str, snap: Snapshot | None) -> Record | None:
-        if ref.meta is not None and self.cache is not None and ref.key is not None:
+        if ref.meta is not None and (self.cache is not None or self.given is not None):
             cached = self._cached(ref, handle)
             if cached is not None:
                 return cached
@@ -382,7 +384,9 @@ class Reader:
     ) -> None:
         """In the parent: what a worker parsed of this client goes into the cache, as if
         read here (records, and each folder's index when the reader closes); a file
-        changed since the worker read it (another key) is left to be read next time.
+        changed since the worker read it (another key) is left to be read next time. A
+        file the cache knows was parsed only if its row did not serve (``Reader.given``):
+        that row is written again, as a read here writes it.
         ``whole``: the worker read the client's files of every kind, as scanned there.
         The files of the ``warm`` kinds are those the worker parsed, as it stat'ed them
         (not listed and stat'ed again here); one that did not parse is in no index, as
@@ -403,21 +407,39 @@ class Reader:
             ]
         for ref in refs:
             row = rows.get(ref.where[self._inside :])
-            if ref.meta is None and row is not None and row[1] == ref.key:
+            if row is not None and row[1] == ref.key:
                 ref.meta = row[4]
                 self.cache.put_text(row[0], row[1], row[2], row[3])
                 if row[5] and self.marks is not None:
                     self.marks.add(seal_path(row[0], os.sep), row[1], row[5])
         self._scanner.reindex(refs)
 
+    def stored(self, found: ClientFiles) -> dict[str, tuple[Any, Any]]:
+        """The cache's rows of a client's files, as ``given`` takes them in a worker."""
+        if self.cache is None:
+            return {}
+        return self.cache.stored(
+            {
+                f.where[self._inside :]: f.key
+                for f in found.files
+                if f.meta is not None and f.key is not None
+            }
+        )
+
     def _cached(self, ref: FileRef, handle: str) -> Record | None:
         """A file's record rebuilt from the table the cache holds, through the same parser
         as the file itself, so it is exactly what parsing the file gives; None (read the
         file) for a row that is not such a table, or whose record is not of this file's
         kind, client and index facts."""
-        if self.cache is None or ref.key is None:
-            return None  # not asked: the caller has checked both
-        row = self.cache.record(ref.where[self._inside :], ref.key)
+        if ref.key is None:
+            return None  # not asked: the caller has checked
+        inside = ref.where[self._inside :]
+        if self.given is not None:  # in a worker: as the parent's cache held it
+            row = table_of(self.given.get(inside))
+        elif self.cache is not None:
+            row = self.cache.record(inside, ref.key)
+        else:
+            return None
         if row is None or row[0] != ref.kind:
             return None
         try:
