@@ -266,12 +266,24 @@ def _forget_results() -> None:
         db.execute("DELETE FROM memos")
 
 
-def test_results_not_remembered_are_rebuilt_in_workers_as_in_one_process(
-    runner, messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
-) -> None:
+@pytest.fixture
+def rebuilds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]) -> Path:
+    """Workers from the first record to rebuild; every parse logged (to the path given)."""
     log = tmp_path / "parsed.log"
     _parses(monkeypatch, log)
     monkeypatch.setattr(pool, "REBUILD_FROM", 1)
+    return log
+
+
+def test_results_not_remembered_are_rebuilt_in_workers_as_in_one_process(
+    runner,
+    messy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: list[int],
+    rebuilds: Path,
+) -> None:
+    log = rebuilds
     for args in COMMANDS:
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "-".join(args)))
         monkeypatch.setenv("OTJOURNAL_WORKERS", "1")
@@ -290,11 +302,9 @@ def test_results_not_remembered_are_rebuilt_in_workers_as_in_one_process(
 
 
 def test_a_row_a_worker_could_not_rebuild_from_is_written_again(
-    runner, messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[int]
+    runner, messy: Path, workers: list[int], rebuilds: Path
 ) -> None:
-    log = tmp_path / "parsed.log"
-    _parses(monkeypatch, log)
-    monkeypatch.setattr(pool, "REBUILD_FROM", 1)
+    log = rebuilds
     expected = run(runner, ["check"])
     [path] = list(Path(os.environ["XDG_CACHE_HOME"]).rglob("records-*.sqlite"))
     with sqlite(path) as db:

@@ -102,46 +102,23 @@ def _has_null(value: Any) -> bool:
     return False
 
 
-def _no_null(values: Any) -> None:
-    for v in values:
-        if v is None:
-            raise ValueError("null is not a TOML value")
-        if type(v) is list:
-            _no_null(v)
-
-
-def _hook(obj: dict[str, Any]) -> Any:
-    if len(obj) == 1:
-        [(key, value)] = obj.items()
-        if key[:1] == _MARK:
-            read = _READ.get(key)
-            if read is None or type(value) is not str:
-                raise ValueError("not a date or time")
-            return read(value)
-    _no_null(obj.values())
-    return obj
-
-
-_DECODER = json.JSONDecoder(object_hook=_hook)
-
-
-def _untag(value: Any) -> None:
-    """orjson's form read back: each tag made its date or time again, in place; null
-    refused (ValueError)."""
+def _untag(value: Any, mark: str, reads: dict[str, Callable[[str], Any]]) -> None:
+    """A table read back: each tag (a one-key object whose key starts with ``mark``)
+    made its date or time again, in place; null refused (ValueError)."""
     for key, item in value.items() if type(value) is dict else enumerate(value):
         kind = type(item)
         if kind is dict:
             if len(item) == 1:
                 [(tag, iso)] = item.items()
-                if tag[:1] == _NUL:
-                    read = _NUL_READ.get(tag)
+                if tag[:1] == mark:
+                    read = reads.get(tag)
                     if read is None or type(iso) is not str:
                         raise ValueError("not a date or time")
                     value[key] = read(iso)
                     continue
-            _untag(item)
+            _untag(item, mark, reads)
         elif kind is list:
-            _untag(item)
+            _untag(item, mark, reads)
         elif item is None:
             raise ValueError("null is not a TOML value")
 
@@ -153,14 +130,15 @@ def loads(text: Any) -> dict[str, Any]:
     try:
         if text[:1] == FAST:
             table = orjson.loads(text[1:]) if orjson is not None else json.loads(text[1:])
-            if type(table) is dict:
-                _untag(table)
+            mark, reads = _NUL, _NUL_READ
         else:
-            table = _DECODER.decode(text)
+            table = json.loads(text)
+            mark, reads = _MARK, _READ
+        if type(table) is not dict:
+            raise ValueError("not a table")
+        _untag(table, mark, reads)
     except RecursionError:  # nested absurdly deep: not written by dumps
         raise ValueError("nested too deep") from None
-    if type(table) is not dict:
-        raise ValueError("not a table")
     return table
 
 
