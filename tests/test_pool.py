@@ -284,6 +284,7 @@ def test_results_not_remembered_are_rebuilt_in_workers_as_in_one_process(
     rebuilds: Path,
 ) -> None:
     log = rebuilds
+    said: dict[str, set[tuple[int, str]]] = {}
     for args in COMMANDS:
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "-".join(args)))
         monkeypatch.setenv("OTJOURNAL_WORKERS", "1")
@@ -298,7 +299,8 @@ def test_results_not_remembered_are_rebuilt_in_workers_as_in_one_process(
         rebuilt = run(runner, args)
         assert workers == [2], args  # started for the rebuilding alone
         assert _parsed(log) == [], args
-        assert warm[1] == one == rebuilt, args
+        said[" ".join(args)] = {warm[1], one, rebuilt}
+    assert len(said) == len(COMMANDS) and all(len(outputs) == 1 for outputs in said.values())
 
 
 def test_a_row_a_worker_could_not_rebuild_from_is_written_again(
