@@ -497,3 +497,27 @@ def test_a_size_in_a_seal_message_is_counted_in_words(now: bytes, said: str):
     )
     found = seals.mismatch(seal, now)
     assert found is not None and said in found[1], found
+
+
+def test_a_log_edited_in_place_with_its_size_and_time_put_back_is_read_again(
+    two_logs: Path, tmp_path: Path
+):
+    """Same inode, size and modification time: its change time says it was written."""
+    cache = tmp_path / "cache"
+    index_of(two_logs, cache)
+    log = two_logs.joinpath(*seals.FOLDER, "bbbbbb-222222.log")
+    before = log.stat()
+    data = log.read_bytes()
+    assert b"merged" in data
+    with log.open("r+b") as fh:  # in place: the same file, the same length
+        fh.write(data.replace(b"merged", b"sealed", 1))
+    os.utime(log, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = log.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    found = index_of(two_logs, cache)
+    assert found == expected(two_logs)
+    assert found["clients/a/sessions/x.toml"].why != "merged"

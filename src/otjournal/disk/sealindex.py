@@ -37,12 +37,14 @@ from otjournal.disk.parsing import open_regular
 from otjournal.disk.seals import Seal
 from otjournal.errors import StoreError
 
-FORMAT = "4"  # 4: the lines of a log that do not read are kept (``damage``)
+# 4: the lines of a log that do not read are kept (``damage``); 5: a log's change time
+# too (a log edited in place, its size and modification time put back, is read again)
+FORMAT = "5"
 CHUNK = 1 << 20
 BATCH = 2000  # seals upserted per statement batch: memory stays flat on a first read
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS logs (name TEXT PRIMARY KEY, ino INT, size INT, "
-    "mtime_ns INT, done INT, digest TEXT, lines INT)",
+    "mtime_ns INT, ctime_ns INT, done INT, digest TEXT, lines INT)",
     "CREATE TABLE IF NOT EXISTS damage (log TEXT, line INT, PRIMARY KEY (log, line)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS seals (path TEXT PRIMARY KEY, at TEXT, log TEXT, pos INT, "
     "amendments INT, size INT, sha256 TEXT, why TEXT) WITHOUT ROWID",
@@ -116,7 +118,12 @@ class SealIndex:
             starts: dict[str, tuple[int, hashlib._Hash, int]] = {}
             for name, fh, st in opened:
                 was = known.get(name)
-                if was is not None and was[:3] == (st.st_ino, st.st_size, st.st_mtime_ns):
+                if was is not None and was[:4] == (
+                    st.st_ino,
+                    st.st_size,
+                    st.st_mtime_ns,
+                    st.st_ctime_ns,
+                ):
                     continue  # unchanged since it was read
                 start = _unchanged_part(fh, st, was)
                 if start is None:
@@ -133,8 +140,17 @@ class SealIndex:
                 if name in starts:
                     done, digest, lines = _read_from(db, name, fh, *starts[name])
                     db.execute(
-                        "INSERT OR REPLACE INTO logs VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (name, st.st_ino, st.st_size, st.st_mtime_ns, done, digest, lines),
+                        "INSERT OR REPLACE INTO logs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            name,
+                            st.st_ino,
+                            st.st_size,
+                            st.st_mtime_ns,
+                            st.st_ctime_ns,
+                            done,
+                            digest,
+                            lines,
+                        ),
                     )
             self._logs = _logs_state(db)
             db.execute("COMMIT")
@@ -306,7 +322,7 @@ def _unchanged_part(
     it changed."""
     if was is None:
         return 0, hashlib.sha256(), 0
-    ino, _, _, done, digest, lines = was
+    ino, _, _, _, done, digest, lines = was
     if ino != st.st_ino or type(done) is not int or type(lines) is not int or st.st_size < done:
         return None
     hasher = hashlib.sha256()
