@@ -339,3 +339,42 @@ def test_the_versioning_rule_is_written_down():
     assert "## Versions" in text and "/2" in text
     for name in schema_files():
         assert f"schemas/{name}.json" in text, name
+
+
+def _strict(text: str) -> Any:
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"not JSON: {constant}")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_a_number_json_has_no_form_for_is_toml_s_text(runner: Runner, tmp_path: Path, clock):
+    """``nan`` and ``inf`` in keys added by hand: valid JSON for a strict reader (Python's
+    ``parse_constant``, JavaScript's ``JSON.parse``), not a bare NaN."""
+    root = tmp_path / "j"
+    assert runner.invoke(app, ["demo", "--dir", str(root), "-q", "--sessions", "5"]).exit_code == 0
+    note = sorted(root.glob("clients/*/sessions/*.toml"))[0]
+    text = note.read_text("utf-8")
+    assert '\nkind = "session"\n' in text
+    note.write_text(
+        text.replace(
+            '\nkind = "session"\n',
+            '\nkind = "session"\nx = nan\ny = -inf\nz = [inf, -nan, 0.5]\n',
+        ),
+        "utf-8",
+    )
+    env = {"OTJOURNAL_DIR": str(root)}
+    shown = runner.invoke(app, ["show", note.stem.rsplit("_", 1)[1], "--json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    extra = _strict(shown.stdout)
+    found = {k: extra[k] for k in ("x", "y", "z") if k in extra} or {
+        k: v
+        for part in extra.values()
+        if isinstance(part, dict)
+        for k, v in part.items()
+        if k in ("x", "y", "z")
+    }
+    assert found == {"x": "nan", "y": "-inf", "z": ["inf", "-nan", 0.5]}
+    listed = runner.invoke(app, ["list", "--json"], env=env)
+    assert listed.exit_code == 0, listed.output
+    _strict(listed.stdout)

@@ -23,10 +23,19 @@ from otjournal.disk.store import Journal
 pytest.importorskip("orjson")
 
 
+def _signs(value: object) -> list[float]:
+    """The sign of every float, in order: a NaN's repr has none, and TOML's -nan keeps it."""
+    if isinstance(value, dict):
+        return [sign for v in value.values() for sign in _signs(v)]
+    if isinstance(value, list):
+        return [sign for v in value for sign in _signs(v)]
+    return [math.copysign(1.0, value)] if isinstance(value, float) else []
+
+
 def same(a: object, b: object) -> bool:
     """Equal, of the same types and in the same order (repr shows all three; nan is
-    not equal to itself but has one repr, and -0.0 shows its sign)."""
-    return repr(a) == repr(b)
+    not equal to itself but has one repr, and -0.0 shows its sign), NaN's sign too."""
+    return repr(a) == repr(b) and _signs(a) == _signs(b)
 
 
 @pytest.fixture
@@ -100,8 +109,19 @@ def test_without_orjson_both_forms_are_read(without_orjson: None) -> None:
         {"a": "\x00d"},
         {"a": ['"\x00']},
         {"a": {"\x00h": "07:32:00"}},
+        {"\U00010000": math.nan, "b": ["\U00010000x", -math.nan]},  # escaped as a pair
     ],
-    ids=["nan", "-nan", "inf", "-inf", "NUL key", "NUL text", "quote NUL", "NUL tag-like"],
+    ids=[
+        "nan",
+        "-nan",
+        "inf",
+        "-inf",
+        "NUL key",
+        "NUL text",
+        "quote NUL",
+        "NUL tag-like",
+        "past U+FFFF",
+    ],
 )
 def test_what_orjson_cannot_write_as_it_is_takes_the_standard_form(table: dict) -> None:
     text = plain.dumps(table)
@@ -164,6 +184,21 @@ def test_subclasses_are_written_as_the_standard_form_writes_them() -> None:
     ],
 )
 def test_a_damaged_row_in_orjsons_form_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        plain.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a":{"\\ud800n":"nan"}}',
+        '{"a":{"\\ud800n":-1}}',
+        '{"a":{"\\ud800q":"-nan"}}',
+        '{"a":null}',
+        "[]",
+    ],
+)
+def test_a_damaged_row_in_the_standard_form_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         plain.loads(text)
 

@@ -18,6 +18,7 @@ Two forms, told apart by the first character (JSON text never starts with ``~``)
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Collection
 from datetime import date, datetime, time
 from typing import Any
@@ -29,14 +30,24 @@ except ImportError:  # no wheel for this platform: the standard library's form o
 
 _MARK = "\ud800"  # never in text read from a TOML file (see above)
 _DATETIME, _DATE, _TIME = _MARK + "t", _MARK + "d", _MARK + "h"
+_MINUS_NAN = _MARK + "n"  # JSON's NaN has no sign; TOML's -nan keeps it
+
+
+def _minus_nan(text: str) -> float:
+    if text != "-nan":
+        raise ValueError("not -nan")
+    return -math.nan
+
+
 _READ: dict[str, Callable[[str], Any]] = {
     _DATETIME: datetime.fromisoformat,
     _DATE: date.fromisoformat,
     _TIME: time.fromisoformat,
+    _MINUS_NAN: _minus_nan,
 }
 FAST = "~"  # the first character of orjson's form
 _NUL = "\x00"
-_NUL_READ = {_NUL + key[1:]: read for key, read in _READ.items()}
+_NUL_READ = {_NUL + key[1:]: read for key, read in _READ.items() if key != _MINUS_NAN}
 _NUL_TAGS = {datetime: _NUL + "t", date: _NUL + "d", time: _NUL + "h"}
 _NUL_ESCAPED = b'"\\u0000'  # how orjson writes a text that starts with NUL
 
@@ -58,15 +69,49 @@ def dumps(table: dict[str, Any]) -> str:
             return {_DATE: value.isoformat()}
         if isinstance(value, time):
             return {_TIME: value.isoformat()}
+        if isinstance(value, _MinusNan):
+            return {_MINUS_NAN: "-nan"}
         raise ValueError(f"not a TOML value: {type(value).__name__}")
 
     if not isinstance(table, dict):
         raise ValueError("not a table")
     text = json.dumps(table, default=tagged, separators=(",", ":"), check_circular=False)
-    # Every key that starts with the mark must be one of ours (ASCII output escapes it).
-    if ("null" in text and _has_null(table)) or text.count('"\\ud800') != tags:
+    if "NaN" in text and _has_minus_nan(table):  # JSON's NaN has no sign: tagged too
+        tags = 0
+        text = json.dumps(
+            _signed(table), default=tagged, separators=(",", ":"), check_circular=False
+        )
+    # Every key that starts with the mark must be one of ours (ASCII output escapes it;
+    # a text that starts with a character past U+FFFF starts with its escaped pair).
+    marks = text.count('"\\ud800') - text.count('"\\ud800\\u')
+    if ("null" in text and _has_null(table)) or marks != tags:
         raise ValueError("not a table read from TOML")
     return text
+
+
+class _MinusNan:
+    """A ``-nan`` (TOML keeps its sign), written as a tag."""
+
+
+def _is_minus_nan(value: Any) -> bool:
+    return type(value) is float and value != value and math.copysign(1.0, value) < 0
+
+
+def _has_minus_nan(value: Any) -> bool:
+    if type(value) is dict:
+        return any(map(_has_minus_nan, value.values()))
+    if type(value) is list:
+        return any(map(_has_minus_nan, value))
+    return _is_minus_nan(value)
+
+
+def _signed(value: Any) -> Any:
+    """A copy with each ``-nan`` in its tag's place."""
+    if type(value) is dict:
+        return {k: _signed(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_signed(v) for v in value]
+    return _MinusNan() if _is_minus_nan(value) else value
 
 
 def _fast(table: dict[str, Any]) -> str | None:

@@ -461,11 +461,15 @@ def _table_lines(table: Mapping[str, Any], path: tuple[str, ...], aot: bool = Fa
 
 
 def to_json_value(value: Any) -> Any:
-    """Tables with dates made JSON-friendly (ISO 8601 strings)."""
+    """Tables with dates made JSON-friendly (ISO 8601 strings), and the numbers JSON has
+    no form for (TOML's ``nan``, ``inf`` and ``-inf``, in keys added by hand) as TOML
+    writes them: ``NaN`` or ``Infinity`` is not JSON, and a strict reader refuses it."""
     if isinstance(value, Mapping):
         return {str(k): to_json_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_json_value(v) for v in value]
     if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return _scalar(value)
     return value
