@@ -76,7 +76,7 @@ def dumps(table: dict[str, Any]) -> str:
     if not isinstance(table, dict):
         raise ValueError("not a table")
     text = json.dumps(table, default=tagged, separators=(",", ":"), check_circular=False)
-    if "NaN" in text and _has_minus_nan(table):  # JSON's NaN has no sign: tagged too
+    if "NaN" in text and _anywhere(table, _is_minus_nan):  # JSON's NaN has no sign: tagged too
         tags = 0
         text = json.dumps(
             _signed(table), default=tagged, separators=(",", ":"), check_circular=False
@@ -84,7 +84,7 @@ def dumps(table: dict[str, Any]) -> str:
     # Every key that starts with the mark must be one of ours (ASCII output escapes it;
     # a text that starts with a character past U+FFFF starts with its escaped pair).
     marks = text.count('"\\ud800') - text.count('"\\ud800\\u')
-    if ("null" in text and _has_null(table)) or marks != tags:
+    if ("null" in text and _anywhere(table, _is_none)) or marks != tags:
         raise ValueError("not a table read from TOML")
     return text
 
@@ -97,12 +97,17 @@ def _is_minus_nan(value: Any) -> bool:
     return type(value) is float and value != value and math.copysign(1.0, value) < 0
 
 
-def _has_minus_nan(value: Any) -> bool:
-    if type(value) is dict:
-        return any(map(_has_minus_nan, value.values()))
-    if type(value) is list:
-        return any(map(_has_minus_nan, value))
-    return _is_minus_nan(value)
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
+def _anywhere(value: Any, found: Callable[[Any], bool]) -> bool:
+    """Whether ``found`` holds for a value at any depth of a table or array."""
+    if isinstance(value, dict):
+        return any(_anywhere(v, found) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_anywhere(v, found) for v in value)
+    return found(value)
 
 
 def _signed(value: Any) -> Any:
@@ -135,16 +140,6 @@ def _fast(table: dict[str, Any]) -> str | None:
     if b"null" in raw or raw.count(_NUL_ESCAPED) != tags:
         return None
     return FAST + raw.decode()
-
-
-def _has_null(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, dict):
-        return any(_has_null(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_null(v) for v in value)
-    return False
 
 
 def _untag(value: Any, mark: str, reads: dict[str, Callable[[str], Any]]) -> None:
